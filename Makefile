@@ -1,0 +1,108 @@
+# lcmtui — see README.md. `make run` and `make check` are the two commands a newcomer needs.
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+CC         ?= cc
+BUILD      ?= build
+PKGS       := ncursesw sqlite3 libcurl libconfig jansson libical
+DEBS       := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev \
+              libconfig-dev libjansson-dev libical-dev libcsv-dev libcmocka-dev tmux \
+              python3 python3-aiosmtpd radicale apache2-utils tidy
+WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Werror
+OPT        ?= -O2 -g
+CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) \
+              -DLCM_VERSION='"$(VERSION)"' -DLCM_DATADIR='"$(PREFIX)/share/lcmtui"' \
+              -Icore $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LIBS       := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
+TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CORE_SRC   := $(sort $(wildcard core/*.c))
+TUI_SRC    := $(sort $(wildcard tui/*.c))
+TEST_SRC   := $(sort $(wildcard tests/test_*.c))
+CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
+TUI_OBJ    := $(TUI_SRC:%.c=$(BUILD)/%.o)
+TUI_LIB_OBJ:= $(filter-out $(BUILD)/tui/main.o,$(TUI_OBJ))
+TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+LIBCORE    := $(BUILD)/libcore.a
+LIBTUI     := $(BUILD)/libtui.a
+BIN        := $(BUILD)/lcmtui
+
+.PHONY: all deps run check test asan bench install uninstall clean format
+
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(LIBCORE): $(CORE_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(LIBTUI): $(TUI_LIB_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(BIN): $(BUILD)/tui/main.o $(LIBTUI) $(LIBCORE)
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS) $(LDFLAGS)
+
+$(BUILD)/tests/%: tests/%.c $(LIBTUI) $(LIBCORE) tests/testutil.h
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS_ALL) -Itui -Itests -o $@ $< $(LIBTUI) $(LIBCORE) $(LIBS) $(TEST_LIBS) $(LDFLAGS)
+
+# Installs the Debian packages that are missing (as root), or says exactly what to run.
+deps:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "deps: installing$$missing"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+	  echo "deps: missing packages; run: sudo apt-get install -y$$missing" >&2; exit 1; \
+	fi
+
+# Opens the TUI. With no config and no database yet, it builds the demo database first.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@$(BIN) $(ARGS)
+
+# The whole suite: unit tests (cmocka) then the end-to-end scripts in tests/*.sh.
+check: deps
+	@$(MAKE) --no-print-directory all $(TEST_BIN)
+	@./tests/run_all.sh $(BUILD)
+
+test: all $(TEST_BIN)
+	@./tests/run_all.sh $(BUILD)
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang \
+	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" build-asan/lcmtui $(TEST_SRC:tests/%.c=build-asan/tests/%)
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./tests/run_all.sh build-asan
+
+bench: all
+	@./bench/run.sh $(BIN)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/lcmtui
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/lcmtui
+	install -m 644 doc/lcmtui.1 $(DESTDIR)$(PREFIX)/share/man/man1/lcmtui.1
+	cp -R themes data $(DESTDIR)$(PREFIX)/share/lcmtui/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/lcmtui $(DESTDIR)$(PREFIX)/share/man/man1/lcmtui.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/lcmtui
+
+format:
+	clang-format -i core/*.c core/*.h tui/*.c tui/*.h tests/*.c tests/*.h
+
+clean:
+	rm -rf build build-asan build-clang
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,74 @@
+/* status.h — every outcome a core function can report, and the report callback.
+ *
+ * Core code never prints. It returns an enum lcm_status and, when it fails, fills a
+ * struct lcm_err with one line naming the thing and the place ("mapping.conf:12: ...").
+ * Progress and warnings go through an lcm_report callback chosen by the caller: stderr in
+ * the CLI, the status line in the TUI, a buffer in tests. */
+#ifndef LCM_STATUS_H
+#define LCM_STATUS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define LCM_STATUS_LIST(X)                                                                         \
+    X(LCM_OK, "ok")                                                                                \
+    X(LCM_ERR_NOMEM, "out of memory")                                                              \
+    X(LCM_ERR_IO, "input/output error")                                                            \
+    X(LCM_ERR_DB, "database error")                                                                \
+    X(LCM_ERR_VERSION, "database is newer than this program")                                      \
+    X(LCM_ERR_PARSE, "malformed input")                                                            \
+    X(LCM_ERR_CONFIG, "invalid configuration")                                                     \
+    X(LCM_ERR_USAGE, "invalid usage")                                                              \
+    X(LCM_ERR_NOTFOUND, "not found")                                                               \
+    X(LCM_ERR_EXISTS, "already exists")                                                            \
+    X(LCM_ERR_NETWORK, "network error")                                                            \
+    X(LCM_ERR_REMOTE, "remote service error")                                                      \
+    X(LCM_ERR_AUTH, "authentication failed")                                                       \
+    X(LCM_ERR_CONFLICT, "conflict")                                                                \
+    X(LCM_ERR_BUSY, "busy")                                                                        \
+    X(LCM_ERR_INVALID, "invalid value")
+
+enum lcm_status {
+#define LCM_X_ENUM(name, msg) name,
+    LCM_STATUS_LIST(LCM_X_ENUM)
+#undef LCM_X_ENUM
+        LCM_STATUS_COUNT
+};
+
+/* A one-line error message. Filled by the failing function; empty when all went well. */
+struct lcm_err {
+    enum lcm_status status;
+    char msg[512];
+};
+
+/* Returns the fixed English text of a status ("database error"). Never NULL. */
+const char *lcm_status_str(enum lcm_status st);
+
+/* Fills err (if not NULL) with a formatted one-line message: control characters in the
+ * formatted text are replaced by '?', so data quoted in an error cannot move the cursor.
+ * Returns st, so callers can write `return lcm_err_set(err, LCM_ERR_IO, "...")`. */
+enum lcm_status lcm_err_set(struct lcm_err *err, enum lcm_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Clears err to LCM_OK with an empty message. */
+void lcm_err_clear(struct lcm_err *err);
+
+enum lcm_level { LCM_LEVEL_INFO, LCM_LEVEL_WARN, LCM_LEVEL_ERROR, LCM_LEVEL_PROGRESS };
+
+/* Where core reports warnings and progress. fn may be NULL: reports are dropped. */
+struct lcm_report {
+    void (*fn)(void *ctx, enum lcm_level level, const char *msg);
+    void *ctx;
+};
+
+/* Formats and delivers one message through rep (NULL or rep->fn NULL: dropped). */
+void lcm_report(const struct lcm_report *rep, enum lcm_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Out of memory is the one failure core does not return: it aborts with a message. */
+void *lcm_xmalloc(size_t n);
+void *lcm_xcalloc(size_t n, size_t size);
+void *lcm_xrealloc(void *p, size_t n);
+char *lcm_xstrdup(const char *s);
+
+#endif

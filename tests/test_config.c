@@ -1,0 +1,190 @@
+/* test_config.c — defaults, a good file, errors with file:line, unknown keys, secrets. */
+#include "testutil.h"
+
+#include <sys/stat.h>
+
+#include "config.h"
+
+static void test_missing_default_file_gives_defaults(void **state)
+{
+    (void)state;
+    char dir[256];
+    tu_tmpdir(dir);
+    setenv("XDG_CONFIG_HOME", dir, 1);
+    struct lcm_config cfg;
+    struct lcm_err err = {0};
+    assert_int_equal(config_load(&cfg, NULL, false, NULL, &err), LCM_OK);
+    assert_null(cfg.path);
+    assert_false(cfg.loaded);
+    assert_string_equal(cfg.lang, "fr");
+    assert_string_equal(cfg.theme, "dark");
+    assert_null(cfg.database);
+    assert_null(config_section(&cfg, "risk"));
+    int v;
+    assert_int_equal(config_get_int(config_section(&cfg, "risk"), "inactive_days", 14, 1, 365, &v,
+                                    &err),
+                     LCM_OK);
+    assert_int_equal(v, 14);
+    config_free(&cfg);
+    /* An explicit --config that does not exist is an error naming it. */
+    char path[512];
+    snprintf(path, sizeof path, "%s/nope.conf", dir);
+    assert_int_equal(config_load(&cfg, path, true, NULL, &err), LCM_ERR_CONFIG);
+    assert_non_null(strstr(err.msg, "nope.conf"));
+    tu_rmdir(dir);
+}
+
+static void test_good_file(void **state)
+{
+    (void)state;
+    char dir[256], path[512];
+    tu_tmpdir(dir);
+    tu_write(dir, "config",
+             "general: { lcm_name = \"Élodie Martin\"; lang = \"en\"; theme = \"light\"; };\n"
+             "risk: { inactive_days = 21; weight_inactivity = 1.5; enabled = true; };\n",
+             path);
+    struct lcm_config cfg;
+    struct lcm_err err = {0};
+    struct tu_reports rep = {0};
+    struct lcm_report r = {tu_report_fn, &rep};
+    assert_int_equal(config_load(&cfg, path, true, &r, &err), LCM_OK);
+    assert_string_equal(cfg.lcm_name, "Élodie Martin");
+    assert_string_equal(cfg.lang, "en");
+    assert_string_equal(cfg.theme, "light");
+    const config_setting_t *risk = config_section(&cfg, "risk");
+    int days;
+    double w;
+    bool on;
+    assert_int_equal(config_get_int(risk, "inactive_days", 14, 1, 365, &days, &err), LCM_OK);
+    assert_int_equal(days, 21);
+    assert_int_equal(config_get_double(risk, "weight_inactivity", 1, 0, 100, &w, &err), LCM_OK);
+    assert_true(w > 1.49 && w < 1.51);
+    assert_int_equal(config_get_bool(risk, "enabled", false, &on, &err), LCM_OK);
+    assert_true(on);
+    assert_int_equal(rep.warnings, 0);
+    config_free(&cfg);
+    tu_rmdir(dir);
+}
+
+static void test_bad_value_names_file_and_line(void **state)
+{
+    (void)state;
+    char dir[256], path[512];
+    tu_tmpdir(dir);
+    tu_write(dir, "config", "general: { lang = \"fr\"; };\n\nrisk: {\n  inactive_days = -3;\n};\n",
+             path);
+    struct lcm_config cfg;
+    struct lcm_err err = {0};
+    assert_int_equal(config_load(&cfg, path, true, NULL, &err), LCM_OK);
+    int days;
+    assert_int_equal(config_get_int(config_section(&cfg, "risk"), "inactive_days", 14, 1, 365,
+                                    &days, &err),
+                     LCM_ERR_CONFIG);
+    char want[600];
+    snprintf(want, sizeof want, "%s:4: risk.inactive_days must be an integer from 1 to 365", path);
+    assert_string_equal(err.msg, want);
+    assert_int_equal(days, 14); /* the default stays */
+    const char *s;
+    assert_int_equal(config_get_string(config_section(&cfg, "risk"), "inactive_days", "x", &s, &err),
+                     LCM_ERR_CONFIG);
+    config_free(&cfg);
+    tu_rmdir(dir);
+}
+
+static void test_syntax_error_and_bad_lang(void **state)
+{
+    (void)state;
+    char dir[256], path[512];
+    tu_tmpdir(dir);
+    tu_write(dir, "config", "general: {\n  lang = \"fr\"\n  theme = ;\n};\n", path);
+    struct lcm_config cfg;
+    struct lcm_err err = {0};
+    assert_int_equal(config_load(&cfg, path, true, NULL, &err), LCM_ERR_CONFIG);
+    char want[600];
+    snprintf(want, sizeof want, "%s:3:", path);
+    assert_memory_equal(err.msg, want, strlen(want));
+    tu_write(dir, "config", "general: { lang = \"de\"; };\n", path);
+    assert_int_equal(config_load(&cfg, path, true, NULL, &err), LCM_ERR_CONFIG);
+    assert_non_null(strstr(err.msg, "general.lang must be \"fr\" or \"en\""));
+    tu_rmdir(dir);
+}
+
+static void test_unknown_keys_warn_not_fail(void **state)
+{
+    (void)state;
+    struct lcm_config cfg;
+    struct lcm_err err = {0};
+    struct tu_reports rep = {0};
+    struct lcm_report r = {tu_report_fn, &rep};
+    assert_int_equal(config_load_string(&cfg, "config", "general: { lang = \"fr\"; colour = 1; };\n"
+                                                        "riks: { x = 1; };\n",
+                                        &r, &err),
+                     LCM_OK);
+    assert_int_equal(rep.warnings, 2);
+    assert_non_null(strstr(rep.text, "unknown key general.colour"));
+    assert_non_null(strstr(rep.text, "unknown key riks"));
+    config_free(&cfg);
+}
+
+static void test_secrets_and_permission_warning(void **state)
+{
+    (void)state;
+    char dir[256], path[512];
+    tu_tmpdir(dir);
+    tu_write(dir, "config",
+             "smtp: { password = \"hunter2\"; };\n"
+             "sync: { token_cmd = \"printf 's3cret\\\\nsecond line'\"; };\n"
+             "calendar: { password_env = \"LCMTUI_TEST_SECRET\"; };\n"
+             "kpi: { token_cmd = \"false\"; };\n",
+             path);
+    chmod(path, 0644);
+    struct lcm_config cfg;
+    struct lcm_err err = {0};
+    struct tu_reports rep = {0};
+    struct lcm_report r = {tu_report_fn, &rep};
+    assert_int_equal(config_load(&cfg, path, true, &r, &err), LCM_OK);
+    assert_int_equal(rep.warnings, 1);
+    assert_non_null(strstr(rep.text, "chmod 600"));
+    assert_null(strstr(rep.text, "hunter2"));
+    char *sec = NULL;
+    assert_int_equal(config_secret(config_section(&cfg, "smtp"), "password", &sec, &err), LCM_OK);
+    assert_string_equal(sec, "hunter2");
+    config_secret_free(&sec);
+    assert_null(sec);
+    assert_int_equal(config_secret(config_section(&cfg, "sync"), "token", &sec, &err), LCM_OK);
+    assert_string_equal(sec, "s3cret");
+    config_secret_free(&sec);
+    unsetenv("LCMTUI_TEST_SECRET");
+    assert_int_equal(config_secret(config_section(&cfg, "calendar"), "password", &sec, &err),
+                     LCM_ERR_CONFIG);
+    setenv("LCMTUI_TEST_SECRET", "from-env", 1);
+    assert_int_equal(config_secret(config_section(&cfg, "calendar"), "password", &sec, &err),
+                     LCM_OK);
+    assert_string_equal(sec, "from-env");
+    config_secret_free(&sec);
+    assert_int_equal(config_secret(config_section(&cfg, "kpi"), "token", &sec, &err),
+                     LCM_ERR_CONFIG);
+    assert_non_null(strstr(err.msg, "kpi.token_cmd"));
+    assert_null(sec);
+    config_free(&cfg);
+    /* Private file: no warning. */
+    chmod(path, 0600);
+    memset(&rep, 0, sizeof rep);
+    assert_int_equal(config_load(&cfg, path, true, &r, &err), LCM_OK);
+    assert_int_equal(rep.warnings, 0);
+    config_free(&cfg);
+    tu_rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_missing_default_file_gives_defaults),
+        cmocka_unit_test(test_good_file),
+        cmocka_unit_test(test_bad_value_names_file_and_line),
+        cmocka_unit_test(test_syntax_error_and_bad_lang),
+        cmocka_unit_test(test_unknown_keys_warn_not_fail),
+        cmocka_unit_test(test_secrets_and_permission_warning),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,66 @@
+/* test_day.c — calendar days: parsing, formatting, weekdays, Unix time. */
+#include "testutil.h"
+
+#include "day.h"
+
+static void test_parse_rejects_bad_dates(void **state)
+{
+    (void)state;
+    int d = 7;
+    assert_false(day_parse(NULL, &d));
+    assert_false(day_parse("", &d));
+    assert_false(day_parse("2026-02-30", &d));
+    assert_false(day_parse("2026-13-01", &d));
+    assert_false(day_parse("2026-1-01", &d));
+    assert_false(day_parse("2026-01-01x", &d));
+    assert_false(day_parse("26-01-2026", &d));
+    assert_int_equal(d, 7); /* untouched on failure */
+    assert_true(day_parse("2024-02-29", &d));
+    assert_false(day_parse("2025-02-29", &d));
+}
+
+static void test_round_trip_and_known_values(void **state)
+{
+    (void)state;
+    char buf[DAY_TEXT_LEN];
+    assert_int_equal(day_from_ymd(1970, 1, 1), 0);
+    assert_int_equal(day_from_ymd(2026, 11, 28), 20785);
+    assert_string_equal(day_format(20785, buf), "2026-11-28");
+    assert_string_equal(day_format(DAY_NONE, buf), "");
+    for (int d = -800; d < 30000; d += 37) {
+        int back;
+        assert_true(day_parse(day_format(d, buf), &back));
+        assert_int_equal(back, d);
+    }
+    assert_int_equal(day_weekday(day_from_ymd(2026, 11, 28)), 5); /* Saturday */
+    assert_int_equal(day_weekday(day_from_ymd(2026, 12, 1)), 1);  /* Tuesday */
+    assert_int_equal(day_from_time(-1), -1);
+    assert_int_equal(day_from_time(86399), 0);
+    assert_int_equal(day_to_time(1), 86400);
+}
+
+static void test_today_from_env(void **state)
+{
+    (void)state;
+    int d;
+    const char *bad;
+    setenv("LCMTUI_TODAY", "2026-11-28", 1);
+    assert_true(day_today_from_env(&d, &bad));
+    assert_int_equal(d, 20785);
+    setenv("LCMTUI_TODAY", "28/11/2026", 1);
+    assert_false(day_today_from_env(&d, &bad));
+    assert_string_equal(bad, "28/11/2026");
+    unsetenv("LCMTUI_TODAY");
+    assert_true(day_today_from_env(&d, &bad));
+    assert_true(d > 20000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_rejects_bad_dates),
+        cmocka_unit_test(test_round_trip_and_known_values),
+        cmocka_unit_test(test_today_from_env),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

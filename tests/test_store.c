@@ -1,0 +1,308 @@
+/* test_store.c — the SQLite store: migrations, round trips, constraints, upserts, privacy. */
+#include "testutil.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "day.h"
+#include "store.h"
+
+static struct lcm_store *open_mem(void)
+{
+    struct lcm_store *st = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(":memory:", &st, &err), LCM_OK);
+    return st;
+}
+
+/* Creates program, cohort, learner, enrollment; returns the enrollment id. */
+static int64_t seed(struct lcm_store *st, int64_t *learner_out)
+{
+    struct lcm_err err = {0};
+    int64_t pid, cid, lid, eid;
+    struct lcm_program p = {.source = "t", .ext_id = "p1", .name = "Anglais professionnel B2"};
+    assert_int_equal(store_program_upsert(st, &p, &pid, &err), LCM_OK);
+    struct lcm_cohort c = {.program_id = pid, .source = "t", .ext_id = "c1", .name = "Cohorte A",
+                           .start_day = day_from_ymd(2026, 9, 1), .end_day = DAY_NONE};
+    assert_int_equal(store_cohort_upsert(st, &c, &cid, &err), LCM_OK);
+    struct lcm_learner l = {.source = "t", .ext_id = "l1", .first_name = "Hélène",
+                            .last_name = "Dupré", .email = "helene@example.fr"};
+    assert_int_equal(store_learner_upsert(st, &l, &lid, &err), LCM_OK);
+    struct lcm_enrollment e = {.learner_id = lid, .cohort_id = cid, .source = "t", .ext_id = "e1",
+                               .status = ENROLL_ACTIVE, .start_day = c.start_day,
+                               .expected_end_day = DAY_NONE, .ended_day = DAY_NONE,
+                               .progress = -1, .last_activity_day = DAY_NONE};
+    assert_int_equal(store_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
+    if (learner_out)
+        *learner_out = lid;
+    return eid;
+}
+
+static void test_open_null_path_refused(void **state)
+{
+    (void)state;
+    struct lcm_store *st = (struct lcm_store *)1;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(NULL, &st, &err), LCM_ERR_USAGE);
+    assert_null(st);
+    store_close(NULL); /* safe */
+    store_close(&st);  /* safe on *st == NULL */
+}
+
+static void test_migrates_to_latest(void **state)
+{
+    (void)state;
+    struct lcm_store *st = open_mem();
+    assert_int_equal(store_schema_current(st), store_schema_latest());
+    assert_true(store_schema_latest() >= 1);
+    store_close(&st);
+    assert_null(st);
+}
+
+static void test_file_created_private_and_reopened(void **state)
+{
+    (void)state;
+    char dir[256], path[512];
+    tu_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/sub/dir/lcmtui.db", dir);
+    umask(022);
+    struct lcm_store *st = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(path, &st, &err), LCM_OK);
+    int64_t eid = seed(st, NULL);
+    store_close(&st);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    char parent[512];
+    snprintf(parent, sizeof parent, "%s/sub/dir", dir);
+    assert_int_equal(stat(parent, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0700);
+    /* Reopening keeps the data and does not migrate twice. */
+    assert_int_equal(store_open(path, &st, &err), LCM_OK);
+    int64_t again;
+    assert_int_equal(store_enrollment_find(st, "t", "e1", &again, &err), LCM_OK);
+    assert_int_equal(again, eid);
+    store_close(&st);
+    tu_rmdir(dir);
+}
+
+static void test_newer_version_refused(void **state)
+{
+    (void)state;
+    char dir[256], path[512];
+    tu_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/new.db", dir);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", store_schema_latest() + 1);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    struct lcm_store *st = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(path, &st, &err), LCM_ERR_VERSION);
+    assert_null(st);
+    assert_non_null(strstr(err.msg, "newer"));
+    assert_non_null(strstr(err.msg, path));
+    tu_rmdir(dir);
+}
+
+static void test_upsert_updates_not_duplicates(void **state)
+{
+    (void)state;
+    struct lcm_store *st = open_mem();
+    struct lcm_err err = {0};
+    int64_t lid;
+    seed(st, &lid);
+    /* Same source identity, new email: same id, updated row; NULL fields keep old values. */
+    struct lcm_learner l = {.source = "t", .ext_id = "l1", .email = "h.dupre@example.fr"};
+    int64_t lid2;
+    assert_int_equal(store_learner_upsert(st, &l, &lid2, &err), LCM_OK);
+    assert_int_equal(lid, lid2);
+    struct store_counts n;
+    assert_int_equal(store_counts(st, &n, &err), LCM_OK);
+    assert_int_equal(n.learners, 1);
+    seed(st, NULL); /* the whole seed again */
+    assert_int_equal(store_counts(st, &n, &err), LCM_OK);
+    assert_int_equal(n.programs, 1);
+    assert_int_equal(n.cohorts, 1);
+    assert_int_equal(n.enrollments, 1);
+    store_close(&st);
+}
+
+static void test_sql_metacharacters_round_trip(void **state)
+{
+    (void)state;
+    struct lcm_store *st = open_mem();
+    struct lcm_err err = {0};
+    const char *evil = "Robert'); DROP TABLE learner;--";
+    struct lcm_learner l = {.source = "t", .ext_id = evil, .first_name = evil, .last_name = "O'Brien"};
+    int64_t id, found;
+    assert_int_equal(store_learner_upsert(st, &l, &id, &err), LCM_OK);
+    assert_int_equal(store_learner_find(st, "t", evil, &found, &err), LCM_OK);
+    assert_int_equal(id, found);
+    struct store_counts n;
+    assert_int_equal(store_counts(st, &n, &err), LCM_OK);
+    assert_int_equal(n.learners, 1);
+    store_close(&st);
+}
+
+static void test_constraints(void **state)
+{
+    (void)state;
+    struct lcm_store *st = open_mem();
+    struct lcm_err err = {0};
+    /* Foreign keys are on: an enrollment for a missing learner is refused. */
+    struct lcm_enrollment e = {.learner_id = 999, .cohort_id = 999, .source = "t", .ext_id = "x",
+                               .start_day = DAY_NONE, .expected_end_day = DAY_NONE,
+                               .ended_day = DAY_NONE, .progress = -1,
+                               .last_activity_day = DAY_NONE};
+    assert_int_equal(store_enrollment_upsert(st, &e, NULL, &err), LCM_ERR_DB);
+    assert_non_null(strstr(err.msg, "FOREIGN KEY"));
+    /* Progress above 1 is refused before SQL. */
+    e.progress = 1.5;
+    assert_int_equal(store_enrollment_upsert(st, &e, NULL, &err), LCM_ERR_INVALID);
+    /* Keys are required. */
+    struct lcm_program p = {.source = "t", .ext_id = ""};
+    assert_int_equal(store_program_upsert(st, &p, NULL, &err), LCM_ERR_INVALID);
+    store_close(&st);
+}
+
+static void test_activity_add_and_refresh(void **state)
+{
+    (void)state;
+    struct lcm_store *st = open_mem();
+    struct lcm_err err = {0};
+    int64_t eid = seed(st, NULL);
+    int d = day_from_ymd(2026, 10, 5);
+    struct lcm_activity_day a = {.enrollment_id = eid, .day = d, .sessions = 1, .minutes = 20,
+                                 .actions = 5, .progress = 0.30};
+    assert_int_equal(store_activity_add(st, &a, &err), LCM_OK);
+    a.progress = 0.25; /* a lower progress later the same day does not go backwards */
+    assert_int_equal(store_activity_add(st, &a, &err), LCM_OK);
+    a.day = d - 3;
+    a.progress = 0.10;
+    assert_int_equal(store_activity_put(st, &a, &err), LCM_OK);
+    assert_int_equal(store_enrollment_refresh(st, 0, &err), LCM_OK);
+    struct store_counts n;
+    assert_int_equal(store_counts(st, &n, &err), LCM_OK);
+    assert_int_equal(n.activity_days, 2);
+    /* Re-put replaces rather than adds. */
+    assert_int_equal(store_activity_put(st, &a, &err), LCM_OK);
+    assert_int_equal(store_counts(st, &n, &err), LCM_OK);
+    assert_int_equal(n.activity_days, 2);
+    store_close(&st);
+}
+
+static void test_checkin_append_only_until_erase(void **state)
+{
+    (void)state;
+    char dir[256], path[512];
+    tu_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/c.db", dir);
+    struct lcm_store *st = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(path, &st, &err), LCM_OK);
+    int64_t lid;
+    int64_t eid = seed(st, &lid);
+    struct lcm_checkin c = {.learner_id = lid, .enrollment_id = eid, .at = 1790000000,
+                            .channel = CH_CALL, .outcome = "reached", .note = "Très motivée"};
+    int64_t cid;
+    assert_int_equal(store_checkin_add(st, &c, &cid, &err), LCM_OK);
+    assert_true(cid > 0);
+    c.at = 0;
+    assert_int_equal(store_checkin_add(st, &c, NULL, &err), LCM_ERR_INVALID);
+    store_close(&st);
+
+    /* Raw SQL cannot edit or delete it: the schema itself refuses. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE checkin SET note = 'x'", NULL, NULL, NULL),
+                         SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM checkin", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    /* An explicit erase of the learner removes everything about them. */
+    assert_int_equal(store_open(path, &st, &err), LCM_OK);
+    assert_int_equal(store_learner_erase(st, lid, &err), LCM_OK);
+    struct store_counts n;
+    assert_int_equal(store_counts(st, &n, &err), LCM_OK);
+    assert_int_equal(n.checkins, 0);
+    assert_int_equal(n.learners, 0);
+    assert_int_equal(n.enrollments, 0);
+    store_close(&st);
+    tu_rmdir(dir);
+}
+
+static void test_followup_and_message(void **state)
+{
+    (void)state;
+    struct lcm_store *st = open_mem();
+    struct lcm_err err = {0};
+    int64_t lid;
+    int64_t eid = seed(st, &lid);
+    struct lcm_followup f = {.learner_id = lid, .enrollment_id = eid, .kind = "call",
+                             .due_at = 1790000000, .duration_min = 30, .status = FU_PLANNED};
+    int64_t fid;
+    assert_int_equal(store_followup_add(st, &f, 1789000000, &fid, &err), LCM_OK);
+    assert_int_equal(store_followup_move(st, fid, 1790003600, 45, 1789000100, &err), LCM_OK);
+    assert_int_equal(store_followup_set_status(st, fid, FU_CANCELLED, 0, 1789000200, &err), LCM_OK);
+    assert_int_equal(store_followup_move(st, 424242, 1790003600, 45, 1789000100, &err),
+                     LCM_ERR_NOTFOUND);
+    f.duration_min = 0;
+    assert_int_equal(store_followup_add(st, &f, 1789000000, NULL, &err), LCM_ERR_INVALID);
+
+    struct lcm_message m = {.learner_id = lid, .enrollment_id = eid, .template_name = "nudge",
+                            .subject = "Bonjour Hélène", .body = "…", .status = MSG_QUEUED};
+    int64_t mid;
+    assert_int_equal(store_message_add(st, &m, 1789000000, &mid, &err), LCM_OK);
+    m.status = MSG_SENT;
+    assert_int_equal(store_message_add(st, &m, 1789000000, NULL, &err), LCM_ERR_INVALID);
+    struct store_counts n;
+    assert_int_equal(store_counts(st, &n, &err), LCM_OK);
+    assert_int_equal(n.followups, 1);
+    assert_int_equal(n.messages, 1);
+    store_close(&st);
+}
+
+static void test_transaction_rollback_leaves_nothing(void **state)
+{
+    (void)state;
+    struct lcm_store *st = open_mem();
+    struct lcm_err err = {0};
+    assert_int_equal(store_begin(st, &err), LCM_OK);
+    assert_true(store_in_tx(st));
+    assert_int_equal(store_begin(st, &err), LCM_ERR_DB); /* no nesting */
+    seed(st, NULL);
+    store_rollback(st);
+    assert_false(store_in_tx(st));
+    struct store_counts n;
+    assert_int_equal(store_counts(st, &n, &err), LCM_OK);
+    assert_int_equal(n.learners, 0);
+    assert_int_equal(store_kv_set(st, "demo", "1", &err), LCM_OK);
+    char buf[8];
+    assert_true(store_kv_get(st, "demo", buf, sizeof buf));
+    assert_string_equal(buf, "1");
+    assert_false(store_kv_get(st, "nothing", buf, sizeof buf));
+    assert_string_equal(buf, "");
+    store_close(&st);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_open_null_path_refused),
+        cmocka_unit_test(test_migrates_to_latest),
+        cmocka_unit_test(test_file_created_private_and_reopened),
+        cmocka_unit_test(test_newer_version_refused),
+        cmocka_unit_test(test_upsert_updates_not_duplicates),
+        cmocka_unit_test(test_sql_metacharacters_round_trip),
+        cmocka_unit_test(test_constraints),
+        cmocka_unit_test(test_activity_add_and_refresh),
+        cmocka_unit_test(test_checkin_append_only_until_erase),
+        cmocka_unit_test(test_followup_and_message),
+        cmocka_unit_test(test_transaction_rollback_leaves_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,45 @@
+/* cli.h — what every subcommand receives: the resolved options, config and clock.
+ * Subcommands live in tui/cmd_*.c, one per file, and are listed in main.c's table. */
+#ifndef LCM_CLI_H
+#define LCM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "status.h"
+#include "store.h"
+
+struct lcm_app {
+    const char *argv0;
+    const char *config_path; /* --config, or NULL */
+    char db_path[4096];      /* resolved: --db, general.database, or the XDG default */
+    bool db_explicit;        /* --db or general.database given */
+    bool demo_db;            /* running on the demo database chosen automatically */
+    int today;               /* --today / LCMTUI_TODAY / the system clock (a day number) */
+    bool verbose;
+    struct lcm_config cfg;
+    struct lcm_report rep; /* prints "lcmtui: warning: ..." on stderr */
+};
+
+/* A subcommand: argv[0] is its name; returns the process exit code (0, 1 or 2). */
+typedef int (*cli_cmd_fn)(struct lcm_app *app, int argc, char **argv);
+
+/* Opens app->db_path, printing a one-line error on failure. Returns NULL on failure. */
+struct lcm_store *cli_open_store(struct lcm_app *app);
+
+/* Prints "lcmtui: <msg>" on stderr (one line) and returns 1. */
+int cli_fail(const struct lcm_err *err);
+
+/* Prints "lcmtui CMD: <usage error>" on stderr and returns 2. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* True when s is "-h" or "--help". */
+bool cli_is_help(const char *s);
+
+/* Subcommands (one file each). */
+int cmd_summary(struct lcm_app *app, int argc, char **argv);
+int cmd_demo(struct lcm_app *app, int argc, char **argv);
+int cmd_import(struct lcm_app *app, int argc, char **argv);
+
+#endif

@@ -1,0 +1,194 @@
+/* main.c — the command line: global options, the clock, the config, then a subcommand or
+ * the TUI. Exit codes: 0 ok, 1 failure, 2 usage. */
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "day.h"
+
+struct command {
+    const char *name;
+    cli_cmd_fn fn;
+    const char *help;
+};
+
+static const struct command commands[] = {
+    {"summary", cmd_summary, "print the cohorts and counts of the database"},
+    {"demo", cmd_demo, "create the demo cohort (or benchmark data) in the database"},
+    {"import", cmd_import, "import LMS CSV exports through a mapping file"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: lcmtui [OPTIONS] [COMMAND [ARGS...]]\n"
+            "\n"
+            "The Learning Community Manager's morning cockpit. With no command, opens the\n"
+            "terminal interface (on the demo cohort when nothing is configured yet).\n"
+            "\n"
+            "Options:\n"
+            "  -c, --config FILE     configuration file (default $XDG_CONFIG_HOME/lcmtui/config)\n"
+            "  -d, --db FILE         database (default $XDG_DATA_HOME/lcmtui/lcmtui.db)\n"
+            "  -t, --today DATE      pin today to YYYY-MM-DD (also LCMTUI_TODAY)\n"
+            "  -v, --verbose         more detail on stderr\n"
+            "  -h, --help            this help; COMMAND --help for a command's own\n"
+            "  -V, --version         print the version\n"
+            "\n"
+            "Commands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fprintf(out, "\nSee lcmtui(1) and README.md.\n");
+}
+
+static void report_stderr(void *ctx, enum lcm_level level, const char *msg)
+{
+    struct lcm_app *app = ctx;
+    if (level == LCM_LEVEL_INFO && !app->verbose)
+        return;
+    const char *tag = level == LCM_LEVEL_WARN ? "warning: " : level == LCM_LEVEL_ERROR ? "error: " : "";
+    fprintf(stderr, "lcmtui: %s%s\n", tag, msg);
+}
+
+int cli_fail(const struct lcm_err *err)
+{
+    fprintf(stderr, "lcmtui: %s\n", err && err->msg[0] ? err->msg : "failed");
+    return 1;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "lcmtui %s: %s (try 'lcmtui %s --help')\n", cmd, buf, cmd);
+    return 2;
+}
+
+bool cli_is_help(const char *s)
+{
+    return s && (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0);
+}
+
+struct lcm_store *cli_open_store(struct lcm_app *app)
+{
+    struct lcm_store *st = NULL;
+    struct lcm_err err = {0};
+    if (store_open(app->db_path, &st, &err) != LCM_OK) {
+        cli_fail(&err);
+        return NULL;
+    }
+    return st;
+}
+
+/* --db, then general.database, then the XDG default. With no config file and no database
+ * yet, the TUI runs on the demo database beside it (created on first use). */
+static bool resolve_db(struct lcm_app *app, const char *db_opt, bool tui)
+{
+    if (db_opt) {
+        app->db_explicit = true;
+        return snprintf(app->db_path, sizeof app->db_path, "%s", db_opt) <
+               (int)sizeof app->db_path;
+    }
+    if (app->cfg.database) {
+        app->db_explicit = true;
+        return snprintf(app->db_path, sizeof app->db_path, "%s", app->cfg.database) <
+               (int)sizeof app->db_path;
+    }
+    if (!store_default_path(app->db_path, sizeof app->db_path))
+        return false;
+    if (tui && !app->cfg.path && access(app->db_path, F_OK) != 0) {
+        char *slash = strrchr(app->db_path, '/');
+        size_t room = sizeof app->db_path - (size_t)(slash + 1 - app->db_path);
+        snprintf(slash + 1, room, "demo.db");
+        app->demo_db = true;
+    }
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    struct lcm_app app = {.argv0 = argv[0]};
+    app.rep.fn = report_stderr;
+    app.rep.ctx = &app;
+    const char *db_opt = NULL, *today_opt = NULL;
+
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, 'd'},
+        {"today", required_argument, NULL, 't'},  {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    /* '+': stop at the first non-option, the subcommand, whose options are its own. */
+    while ((c = getopt_long(argc, argv, "+c:d:t:vhV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            app.config_path = optarg;
+            break;
+        case 'd':
+            db_opt = optarg;
+            break;
+        case 't':
+            today_opt = optarg;
+            break;
+        case 'v':
+            app.verbose = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf("lcmtui %s\n", LCM_VERSION);
+            return 0;
+        default:
+            fprintf(stderr, "lcmtui: try 'lcmtui --help'\n");
+            return 2;
+        }
+    }
+    if (today_opt) {
+        if (!day_parse(today_opt, &app.today)) {
+            fprintf(stderr, "lcmtui: --today %s: expected a date as YYYY-MM-DD\n", today_opt);
+            return 2;
+        }
+    } else {
+        const char *bad = NULL;
+        if (!day_today_from_env(&app.today, &bad)) {
+            fprintf(stderr, "lcmtui: LCMTUI_TODAY=%s: expected a date as YYYY-MM-DD\n", bad);
+            return 2;
+        }
+    }
+
+    struct lcm_err err = {0};
+    if (config_load(&app.cfg, app.config_path, app.config_path != NULL, &app.rep, &err) != LCM_OK)
+        return cli_fail(&err);
+
+    const char *name = optind < argc ? argv[optind] : NULL;
+    const struct command *cmd = NULL;
+    for (size_t i = 0; name && i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            cmd = &commands[i];
+    int rc;
+    if (name && !cmd) {
+        fprintf(stderr, "lcmtui: unknown command '%s' (try 'lcmtui --help')\n", name);
+        rc = 2;
+    } else if (!resolve_db(&app, db_opt, cmd == NULL)) {
+        fprintf(stderr, "lcmtui: cannot find a database path: set HOME or use --db\n");
+        rc = 2;
+    } else if (cmd) {
+        int first = optind;
+        optind = 0; /* glibc: 0 re-initialises getopt for the subcommand's own options */
+        rc = cmd->fn(&app, argc - first, argv + first);
+    } else {
+        rc = cmd_summary(&app, 0, NULL);
+    }
+    config_free(&app.cfg);
+    return rc;
+}
