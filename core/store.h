@@ -101,6 +101,20 @@ enum lcm_status store_followup_set_status(struct lcm_store *st, int64_t id,
 enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message *m,
                                   int64_t now_ts, int64_t *id, struct lcm_err *err);
 
+/* Snoozes enrollment's flag until until_day (exclusive: it returns that day) with a reason;
+ * score_at is the score when snoozed (an early return compares with it). Any earlier active
+ * snooze of the enrollment is closed. */
+enum lcm_status store_snooze_add(struct lcm_store *st, int64_t enrollment_id, int until_day,
+                                 const char *reason, double score_at, int64_t now_ts,
+                                 struct lcm_err *err);
+/* Records feedback ("not useful", ...) on the enrollment's latest snooze or flag. */
+enum lcm_status store_snooze_feedback(struct lcm_store *st, int64_t enrollment_id,
+                                      const char *feedback, int64_t now_ts, struct lcm_err *err);
+/* Marks a reached milestone as celebrated (acknowledged by the LCM); milestone_id 0: all of
+ * the enrollment's pending ones. */
+enum lcm_status store_celebrate_ack(struct lcm_store *st, int64_t enrollment_id,
+                                    int64_t milestone_id, int64_t now_ts, struct lcm_err *err);
+
 /* Erases a learner and everything about them, check-ins included (the one path that may). */
 enum lcm_status store_learner_erase(struct lcm_store *st, int64_t learner_id,
                                     struct lcm_err *err);

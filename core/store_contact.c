@@ -187,3 +187,80 @@ out:
     }
     return rc;
 }
+
+enum lcm_status store_snooze_add(struct lcm_store *st, int64_t enrollment_id, int until_day,
+                                 const char *reason, double score_at, int64_t now_ts,
+                                 struct lcm_err *err)
+{
+    bool own_tx = !st->in_tx;
+    enum lcm_status rc = own_tx ? store_begin(st, err) : LCM_OK;
+    if (rc != LCM_OK)
+        return rc;
+    sqlite3_stmt *s =
+        store_stmt(st, "UPDATE snooze SET active = 0 WHERE enrollment_id = ?1 AND active = 1", err);
+    if (!s) {
+        rc = err ? err->status : LCM_ERR_DB;
+        goto out;
+    }
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    if ((rc = store_exec1(st, s, err, "snooze")) != LCM_OK)
+        goto out;
+    s = store_stmt(st,
+                   "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at) "
+                   "VALUES (?1,?2,?3,?4,?5)",
+                   err);
+    if (!s) {
+        rc = err ? err->status : LCM_ERR_DB;
+        goto out;
+    }
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    sqlite3_bind_int64(s, 2, now_ts);
+    store_bind_day(s, 3, until_day);
+    store_bind_text(s, 4, reason);
+    sqlite3_bind_double(s, 5, score_at);
+    rc = store_exec1(st, s, err, "snooze");
+out:
+    if (own_tx) {
+        if (rc == LCM_OK)
+            rc = store_commit(st, err);
+        else
+            store_rollback(st);
+    }
+    return rc;
+}
+
+enum lcm_status store_snooze_feedback(struct lcm_store *st, int64_t enrollment_id,
+                                      const char *feedback, int64_t now_ts, struct lcm_err *err)
+{
+    /* Feedback without a snooze creates a closed snooze row that only carries it. */
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at, "
+                 "feedback, active) SELECT ?1, ?2, date(?2, 'unixepoch'), NULL, "
+                 "(SELECT score FROM risk WHERE enrollment_id = ?1), ?3, 0 "
+                 "WHERE NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = ?1 AND active = 1)",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    sqlite3_bind_int64(s, 2, now_ts);
+    store_bind_text(s, 3, feedback);
+    enum lcm_status rc = store_exec1(st, s, err, "snooze feedback");
+    if (rc != LCM_OK || sqlite3_changes(st->db) > 0)
+        return rc;
+    STMT_OR_FAIL(u, st,
+                 "UPDATE snooze SET feedback = ?2 WHERE enrollment_id = ?1 AND active = 1", err);
+    sqlite3_bind_int64(u, 1, enrollment_id);
+    store_bind_text(u, 2, feedback);
+    return store_exec1(st, u, err, "snooze feedback");
+}
+
+enum lcm_status store_celebrate_ack(struct lcm_store *st, int64_t enrollment_id,
+                                    int64_t milestone_id, int64_t now_ts, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE milestone_done SET celebrated_at = ?3 WHERE enrollment_id = ?1 "
+                 "AND (?2 = 0 OR milestone_id = ?2) AND celebrated_at IS NULL",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    sqlite3_bind_int64(s, 2, milestone_id);
+    sqlite3_bind_int64(s, 3, now_ts);
+    return store_exec1(st, s, err, "celebrate");
+}

@@ -289,6 +289,30 @@ static void test_transaction_rollback_leaves_nothing(void **state)
     store_close(&st);
 }
 
+static void test_snooze_and_celebrate(void **state)
+{
+    (void)state;
+    struct lcm_store *st = open_mem();
+    struct lcm_err err = {0};
+    int64_t eid = seed(st, NULL);
+    assert_int_equal(store_snooze_add(st, eid, day_from_ymd(2026, 12, 5), "en congé", 62.0,
+                                      1790000000, &err),
+                     LCM_OK);
+    assert_int_equal(store_snooze_add(st, eid, day_from_ymd(2026, 12, 9), "rappel", 60.0,
+                                      1790000100, &err),
+                     LCM_OK);
+    assert_int_equal(store_snooze_feedback(st, eid, "not useful", 1790000200, &err), LCM_OK);
+    struct lcm_milestone m = {.program_id = 1, .source = "t", .ext_id = "m75", .name = "75 %",
+                              .kind = MILESTONE_PROGRESS, .threshold = 0.75, .due_day = DAY_NONE,
+                              .due_offset = -1};
+    int64_t mid;
+    assert_int_equal(store_milestone_upsert(st, &m, &mid, &err), LCM_OK);
+    assert_int_equal(store_milestone_done(st, eid, mid, day_from_ymd(2026, 11, 27), -1, &err),
+                     LCM_OK);
+    assert_int_equal(store_celebrate_ack(st, eid, 0, 1790000300, &err), LCM_OK);
+    store_close(&st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_checkin_append_only_until_erase),
         cmocka_unit_test(test_followup_and_message),
         cmocka_unit_test(test_transaction_rollback_leaves_nothing),
+        cmocka_unit_test(test_snooze_and_celebrate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,12 +113,41 @@ static bool resolve_db(struct lcm_app *app, const char *db_opt, bool tui)
     return true;
 }
 
+/* Where data/ (templates, mappings) and themes/ are: $LCMTUI_SHARE; else the source tree
+ * when the binary runs from BUILD/lcmtui inside it; else the installed directory. */
+static void resolve_share(struct lcm_app *app)
+{
+    const char *env = getenv("LCMTUI_SHARE");
+    if (env && *env) {
+        snprintf(app->share_dir, sizeof app->share_dir, "%s", env);
+        return;
+    }
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            char probe[4096 + 64];
+            snprintf(probe, sizeof probe, "%s/../data/lcmtui.conf.example", exe);
+            if (access(probe, R_OK) == 0) {
+                snprintf(probe, sizeof probe, "%s/..", exe);
+                if (realpath(probe, app->share_dir))
+                    return;
+            }
+        }
+    }
+    snprintf(app->share_dir, sizeof app->share_dir, "%s", LCM_DATADIR);
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
     struct lcm_app app = {.argv0 = argv[0]};
     app.rep.fn = report_stderr;
     app.rep.ctx = &app;
+    resolve_share(&app);
     const char *db_opt = NULL, *today_opt = NULL;
 
     static const struct option opts[] = {
