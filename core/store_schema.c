@@ -178,6 +178,30 @@ static const char *const schema_v1[] = {
     "  source TEXT NOT NULL, item_id TEXT NOT NULL,"
     "  PRIMARY KEY (source, item_id)) WITHOUT ROWID;",
 
+    /* CalDAV copy of each follow-up (calendar module). No foreign key on purpose: when a
+     * follow-up disappears (a learner erased), the row stays so the push deletes the remote
+     * copy. etag mirrors followup.etag; error is the last push failure, NULL when pushed. */
+    "CREATE TABLE caldav_state ("
+    "  followup_id INTEGER PRIMARY KEY,"
+    "  uid TEXT NOT NULL,"
+    "  href TEXT, etag TEXT,"
+    "  pushed_sequence INTEGER,"
+    "  error TEXT,"
+    "  tried_at INTEGER);",
+
+    /* The LCM's other meetings, imported from .ics files: busy intervals [start_at, end_at)
+     * that count as clashes. A re-import of a source replaces its rows. */
+    "CREATE TABLE busy_time ("
+    "  id INTEGER PRIMARY KEY,"
+    "  source TEXT NOT NULL,"
+    "  uid TEXT,"
+    "  start_at INTEGER NOT NULL, end_at INTEGER NOT NULL,"
+    "  summary TEXT,"
+    "  imported_at INTEGER NOT NULL,"
+    "  CHECK (end_at > start_at));",
+    "CREATE INDEX busy_time_start ON busy_time(start_at);",
+    "CREATE INDEX busy_time_source ON busy_time(source);",
+
     /* Small settings of this database: "demo" = 1 for the demo dataset, etc. */
     "CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;",
     NULL};
