@@ -195,26 +195,36 @@ static icalcomponent *alarm_of(const struct ical_opts *o, const char *summary)
                                icalproperty_new_description(summary), (void *)0);
 }
 
-static void add_people(icalcomponent *ev, const struct cal_item *it, const struct ical_opts *o)
+/* A CN parameter value: clean text without double quotes (they cannot be escaped there). */
+static char *cn_of(const char *name)
 {
-    char uri[300], *cn;
+    char *cn = ical_clean_text(name, false, 200);
+    for (char *q = cn; *q; q++)
+        if (*q == '"')
+            *q = '\'';
+    return cn;
+}
+
+static void add_organizer(icalcomponent *ev, const struct ical_opts *o)
+{
+    char uri[300];
     snprintf(uri, sizeof uri, "mailto:%s", o->organizer_email);
     icalproperty *org = icalproperty_new_organizer(uri);
     if (o->organizer_name && *o->organizer_name) {
-        cn = ical_clean_text(o->organizer_name, false, 200);
-        for (char *q = cn; *q; q++)
-            if (*q == '"')
-                *q = '\'';
+        char *cn = cn_of(o->organizer_name);
         icalproperty_add_parameter(org, icalparameter_new_cn(cn));
         free(cn);
     }
     icalcomponent_add_property(ev, org);
+}
+
+static void add_people(icalcomponent *ev, const struct cal_item *it, const struct ical_opts *o)
+{
+    char uri[300], *cn;
+    add_organizer(ev, o);
     snprintf(uri, sizeof uri, "mailto:%s", it->learner_email);
     icalproperty *att = icalproperty_new_attendee(uri);
-    cn = ical_clean_text(it->learner_name, false, 200);
-    for (char *q = cn; *q; q++)
-        if (*q == '"')
-            *q = '\'';
+    cn = cn_of(it->learner_name);
     if (*cn)
         icalproperty_add_parameter(att, icalparameter_new_cn(cn));
     free(cn);
@@ -249,6 +259,8 @@ static icalcomponent *event_of(const struct cal_item *it, const struct ical_opts
         add_people(ev, it, o);
     else
         icalcomponent_add_property(ev, icalproperty_new_class(ICAL_CLASS_PRIVATE));
+    if (o->method == ICS_PUBLISH)
+        add_organizer(ev, o);
     if (o->alarm_minutes > 0 && !cancelled && it->status == FU_PLANNED)
         icalcomponent_add_component(ev, alarm_of(o, summary));
     free(summary);
@@ -308,6 +320,10 @@ enum lcm_status ical_export(const struct cal_item *items, size_t n, const struct
                                              icalproperty_new_prodid(PRODID), (void *)0);
     static const icalproperty_method methods[] = {ICAL_METHOD_NONE, ICAL_METHOD_PUBLISH,
                                                   ICAL_METHOD_REQUEST, ICAL_METHOD_CANCEL};
+    /* iTIP (RFC 5546) wants an ORGANIZER in a PUBLISH: without the LCM's address the file
+     * is a plain iCalendar object, with no METHOD. */
+    if (o.method == ICS_PUBLISH && !address_ok(o.organizer_email))
+        o.method = ICS_RESOURCE;
     if (o.method != ICS_RESOURCE)
         icalcomponent_add_property(cal, icalproperty_new_method(methods[o.method]));
     if (n > 0 && *o.tzid) {
