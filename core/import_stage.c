@@ -27,6 +27,7 @@ static void srec_clear(struct srec *r, enum map_target t)
     for (int i = 0; i < n; i++)
         if (defs[i].type == MF_TEXT && (r->set >> i & 1))
             free(r->v[i].s);
+    r->set = r->known = 0;
 }
 
 void stage_free(struct stage *sg)

@@ -1,0 +1,408 @@
+/* test_import.c — CSV import: dialects, errors with file:line and column, one transaction,
+ * re-import, dry run, event aggregation. Uses tests/data/import/t.conf on a real SQLite file. */
+#include "testutil.h"
+
+#include <sqlite3.h>
+
+#include "csvread.h"
+#include "import.h"
+#include "mapping.h"
+#include "store.h"
+
+struct fx {
+    char dir[256];
+    char db[512];
+    char mapping[512];
+    struct lcm_store *st;
+    struct tu_reports rep;
+    struct lcm_report report;
+};
+
+static const char *mapping_path(char out[512])
+{
+    /* The test runs from the repository top (make check); __FILE__ is tests/test_import.c. */
+    const char *f = __FILE__;
+    const char *slash = strrchr(f, '/');
+    snprintf(out, 512, "%.*sdata/import/t.conf", slash ? (int)(slash - f + 1) : 0, f);
+    return out;
+}
+
+static int setup(void **state)
+{
+    struct fx *fx = calloc(1, sizeof *fx);
+    tu_tmpdir(fx->dir);
+    snprintf(fx->db, sizeof fx->db, "%s/t.db", fx->dir);
+    mapping_path(fx->mapping);
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(fx->db, &fx->st, &err), LCM_OK);
+    fx->report = (struct lcm_report){tu_report_fn, &fx->rep};
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *fx = *state;
+    store_close(&fx->st);
+    tu_rmdir(fx->dir);
+    free(fx);
+    return 0;
+}
+
+static const char *COHORTS = "program_id,program,cohort,start,end,length\n"
+                             "p1,Anglais professionnel B2,Cohorte A,0,150,150\n";
+static const char *LEARNERS = "id,first,last,email,status,start,ended,progress,keep\n"
+                              "1,Hélène,Dupré,h@example.fr,Active,,,0.5,y\n"
+                              "2,Bobby,Martin,b@example.fr,Withdrawn,-3,20,,yes\n"
+                              "3,Ignored,Row,i@example.fr,Active,,,,n\n";
+static const char *EVENTS = "id,day,minutes,clicks\n"
+                            "1,2026-09-02,10,3\n"
+                            "1,1,5,2\n"
+                            "2,2026-09-05 10:30:00,7,1\n";
+
+/* Writes name into the fixture directory and returns its path (static per slot). */
+static const char *put(struct fx *fx, int slot, const char *name, const char *text)
+{
+    static char paths[8][512];
+    return tu_write(fx->dir, name, text, paths[slot]);
+}
+
+static enum lcm_status run(struct fx *fx, const char *const *files, int n, bool dry,
+                           struct import_stats *s, struct lcm_err *err)
+{
+    struct import_opts o = {fx->mapping, NULL, 0, files, n, dry};
+    return import_run(fx->st, &o, s, &fx->report, err);
+}
+
+static int64_t q(struct fx *fx, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+
+static void qtext(struct fx *fx, const char *sql, char *out, size_t n)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    const unsigned char *t = sqlite3_column_text(s, 0);
+    snprintf(out, n, "%s", t ? (const char *)t : "(null)");
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+}
+
+/* Imports the three base files; returns nothing, asserts success. */
+static void import_base(struct fx *fx)
+{
+    const char *files[] = {put(fx, 0, "cohorts.csv", COHORTS), put(fx, 1, "learners.csv", LEARNERS),
+                           put(fx, 2, "events.csv", EVENTS)};
+    struct lcm_err err = {0};
+    assert_int_equal(run(fx, files, 3, false, NULL, &err), LCM_OK);
+}
+
+/* A fingerprint of everything the import can change. */
+static int64_t fingerprint(struct fx *fx)
+{
+    return q(fx, "SELECT (SELECT count(*) FROM learner) * 1000000 + "
+                 "(SELECT count(*) FROM enrollment) * 10000 + "
+                 "(SELECT count(*) FROM activity_day) * 100 + "
+                 "(SELECT COALESCE(sum(actions), 0) FROM activity_day) + "
+                 "(SELECT count(*) FROM milestone) * 7 + "
+                 "(SELECT count(*) FROM enrollment WHERE status = 'withdrawn') * 13");
+}
+
+static void test_no_files_or_mapping_refused(void **state)
+{
+    struct fx *fx = *state;
+    struct lcm_err err = {0};
+    assert_int_equal(import_run(fx->st, NULL, NULL, NULL, &err), LCM_ERR_USAGE);
+    assert_int_equal(run(fx, NULL, 0, false, NULL, &err), LCM_ERR_USAGE);
+    const char *files[] = {put(fx, 0, "cohorts.csv", COHORTS)};
+    struct import_opts o = {NULL, NULL, 0, files, 1, false};
+    assert_int_equal(import_run(fx->st, &o, NULL, NULL, &err), LCM_ERR_USAGE);
+    o.mapping = "/nonexistent/map.conf";
+    assert_int_equal(import_run(fx->st, &o, NULL, NULL, &err), LCM_ERR_IO);
+}
+
+static void test_empty_file_is_an_error(void **state)
+{
+    struct fx *fx = *state;
+    const char *files[] = {put(fx, 0, "cohorts.csv", "")};
+    struct lcm_err err = {0};
+    assert_int_equal(run(fx, files, 1, false, NULL, &err), LCM_ERR_PARSE);
+    assert_string_equal(err.msg, "cohorts.csv:1: empty file: no header line");
+}
+
+static void test_basic_import_values(void **state)
+{
+    struct fx *fx = *state;
+    import_base(fx);
+    char t[256];
+    assert_int_equal(q(fx, "SELECT count(*) FROM learner"), 2); /* row 3 filtered out */
+    qtext(fx, "SELECT first_name || ' ' || last_name FROM learner WHERE ext_id = '1'", t, sizeof t);
+    assert_string_equal(t, "Hélène Dupré");
+    qtext(fx, "SELECT status || ' ' || start_day || ' ' || ended_day || ' ' || expected_end_day "
+              "FROM enrollment WHERE ext_id = 'e-2'", t, sizeof t);
+    /* start -3 is raised to day 0 by at_least; ended 20 = base + 20; end from the cohort */
+    assert_string_equal(t, "withdrawn 2026-09-01 2026-09-21 2027-01-29");
+    qtext(fx, "SELECT start_day || ' ' || progress FROM enrollment WHERE ext_id = 'e-1'", t,
+          sizeof t);
+    assert_string_equal(t, "2026-09-01 0.5"); /* empty start: default "0" */
+    assert_int_equal(q(fx, "SELECT length_days FROM program"), 150);
+}
+
+static void test_events_aggregated_per_day(void **state)
+{
+    struct fx *fx = *state;
+    import_base(fx);
+    /* day 2026-09-02 twice (once as a date, once as offset 1): one day, sums, one session */
+    char t[128];
+    qtext(fx, "SELECT sessions || ' ' || minutes || ' ' || actions FROM activity_day a "
+              "JOIN enrollment e ON e.id = a.enrollment_id WHERE e.ext_id = 'e-1'", t, sizeof t);
+    assert_string_equal(t, "1 15 5");
+    qtext(fx, "SELECT day FROM activity_day a JOIN enrollment e ON e.id = a.enrollment_id "
+              "WHERE e.ext_id = 'e-2'", t, sizeof t);
+    assert_string_equal(t, "2026-09-05"); /* time of day ignored */
+    qtext(fx, "SELECT last_activity_day FROM enrollment WHERE ext_id = 'e-2'", t, sizeof t);
+    assert_string_equal(t, "2026-09-05"); /* refreshed after import */
+}
+
+static void check_dialect(struct fx *fx, const char *learners)
+{
+    const char *files[] = {put(fx, 0, "cohorts.csv", COHORTS),
+                           put(fx, 1, "learners.csv", learners)};
+    struct lcm_err err = {0};
+    assert_int_equal(run(fx, files, 2, false, NULL, &err), LCM_OK);
+    assert_int_equal(q(fx, "SELECT count(*) FROM learner"), 2);
+    char t[256];
+    qtext(fx, "SELECT last_name FROM learner WHERE ext_id = '1'", t, sizeof t);
+    assert_string_equal(t, "Dupré");
+    qtext(fx, "SELECT email FROM learner WHERE ext_id = '2'", t, sizeof t);
+    assert_string_equal(t, "b@example.fr");
+}
+
+static void test_dialect_bom_crlf(void **state)
+{
+    check_dialect(*state, "\xEF\xBB\xBFid,first,last,email,status,start,ended,progress,keep\r\n"
+                          "1,Hélène,Dupré,h@example.fr,Active,,,,y\r\n"
+                          "2,Bobby,Martin,b@example.fr,Withdrawn,,20,,y\r\n");
+}
+
+static void test_dialect_semicolon(void **state)
+{
+    check_dialect(*state, "id;first;last;email;status;start;ended;progress;keep\n"
+                          "1;Hélène;Dupré;h@example.fr;Active;;;0,5;y\n"
+                          "2;Bobby;Martin;b@example.fr;Withdrawn;;20;;y\n");
+    assert_int_equal(q(*state, "SELECT progress * 10 FROM enrollment WHERE ext_id = 'e-1'"), 5);
+}
+
+static void test_dialect_tab(void **state)
+{
+    check_dialect(*state, "id\tfirst\tlast\temail\tstatus\tstart\tended\tprogress\tkeep\n"
+                          "1\tHélène\tDupré\th@example.fr\tActive\t\t\t\ty\n"
+                          "2\tBobby\tMartin\tb@example.fr\tWithdrawn\t\t20\t\ty\n");
+}
+
+static void test_dialect_quoted_separators_and_newlines(void **state)
+{
+    struct fx *fx = *state;
+    check_dialect(fx, "id,first,last,email,status,start,ended,progress,keep\n"
+                      "1,\"Anne, \"\"Nan\"\"\nMarie\",Dupré,h@example.fr,Active,,,,y\n"
+                      "2,Bobby,Martin,b@example.fr,Withdrawn,,20,,y\n");
+    char t[256];
+    qtext(fx, "SELECT first_name FROM learner WHERE ext_id = '1'", t, sizeof t);
+    assert_string_equal(t, "Anne, \"Nan\"\nMarie");
+}
+
+/* Runs a failing import after a good one and checks the message and that nothing changed. */
+static void check_error(struct fx *fx, const char *name, const char *text, const char *msg)
+{
+    import_base(fx);
+    int64_t before = fingerprint(fx);
+    const char *files[] = {put(fx, 3, "tests.csv", "test,due,weight\nu1,30,25\n"),
+                           put(fx, 4, name, text)};
+    struct lcm_err err = {0};
+    assert_int_not_equal(run(fx, files, 2, false, NULL, &err), LCM_OK);
+    assert_string_equal(err.msg, msg);
+    assert_int_equal(fingerprint(fx), before);
+    assert_false(store_in_tx(fx->st));
+}
+
+static void test_error_missing_column(void **state)
+{
+    check_error(*state, "learners2.csv", "id,first,last,status,start,ended,progress,keep\n1,A,B,Active,,,,y\n",
+                "learners2.csv:1: missing column \"email\" (t.conf:14)");
+}
+
+static void test_error_wrong_field_count(void **state)
+{
+    check_error(*state, "learners2.csv",
+                "id,first,last,email,status,start,ended,progress,keep\n"
+                "4,A,B,a@b,Active,,,,y\n"
+                "5,A,B,a@b,Active,,,y\n",
+                "learners2.csv:3: 8 fields, expected 9 as in the header");
+}
+
+static void test_error_line_after_embedded_newlines(void **state)
+{
+    check_error(*state, "learners2.csv",
+                "id,first,last,email,status,start,ended,progress,keep\n"
+                "4,\"two\nlines\",B,a@b,Active,,,,y\n"
+                "\n"
+                "5,A,B,a@b,Pased,,,,y\n",
+                "learners2.csv:5: column status: unknown value \"Pased\" "
+                "(expected Active, Withdrawn, Passed)");
+}
+
+static void test_error_unknown_value(void **state)
+{
+    check_error(*state, "learners2.csv",
+                "id,first,last,email,status,start,ended,progress,keep\r\n"
+                "4,A,B,a@b,Passed,,,,y\r\n"
+                "5,A,B,a@b,passed,,,,y\r\n",
+                "learners2.csv:3: column status: unknown value \"passed\" "
+                "(expected Active, Withdrawn, Passed)");
+}
+
+static void test_error_unparsable_number_and_day(void **state)
+{
+    struct fx *fx = *state;
+    check_error(fx, "events2.csv", "id,day,minutes,clicks\n1,3,5,x3\n",
+                "events2.csv:2: column clicks: not a number: \"x3\"");
+    check_error(fx, "events2.csv", "id,day,minutes,clicks\n1,2026-02-30,5,3\n",
+                "events2.csv:2: column day: not a day offset or YYYY-MM-DD date: \"2026-02-30\"");
+}
+
+static void test_error_invalid_utf8(void **state)
+{
+    check_error(*state, "learners2.csv",
+                "id,first,last,email,status,start,ended,progress,keep\n"
+                "4,H\xE9l\xE8ne,B,a@b,Active,,,,y\n",
+                "learners2.csv:2: column first: invalid UTF-8");
+}
+
+static void test_error_unknown_reference_rolls_back(void **state)
+{
+    /* Parsing succeeds; the write fails half-way: the transaction must undo the writes. */
+    check_error(*state, "events2.csv", "id,day,minutes,clicks\n1,3,5,3\n99,3,5,3\n",
+                "events2.csv:3: enrollment \"e-99\" not found (neither in these files nor in "
+                "the database)");
+}
+
+static void test_error_unterminated_quote(void **state)
+{
+    check_error(*state, "events2.csv", "id,day,minutes,clicks\n1,3,5,3\n1,\"4,5,3\n",
+                "events2.csv:3: unterminated quoted field");
+}
+
+static void test_missing_value_is_unknown(void **state)
+{
+    struct fx *fx = *state;
+    import_base(fx);
+    const char *files[] = {put(fx, 3, "tests.csv", "test,due,weight\nu1,NA,25\n"),
+                           put(fx, 4, "results.csv", "test,id,day,score\nu1,1,10,NA\nu1,2,12,75\n")};
+    struct lcm_err err = {0};
+    assert_int_equal(run(fx, files, 2, false, NULL, &err), LCM_OK);
+    assert_int_equal(q(fx, "SELECT count(*) FROM milestone WHERE due_day IS NULL AND weight = 25"), 1);
+    assert_int_equal(q(fx, "SELECT count(*) FROM milestone_done WHERE score IS NULL"), 1);
+    assert_int_equal(q(fx, "SELECT score FROM milestone_done WHERE score IS NOT NULL"), 75);
+}
+
+static void test_reimport_is_idempotent(void **state)
+{
+    struct fx *fx = *state;
+    import_base(fx);
+    int64_t once = fingerprint(fx);
+    struct import_stats s;
+    const char *files[] = {put(fx, 0, "cohorts.csv", COHORTS), put(fx, 1, "learners.csv", LEARNERS),
+                           put(fx, 2, "events.csv", EVENTS)};
+    struct lcm_err err = {0};
+    assert_int_equal(run(fx, files, 3, false, &s, &err), LCM_OK);
+    assert_int_equal(fingerprint(fx), once);
+    assert_int_equal(s.learners.written, 2);
+    assert_int_equal(s.learners.added, 0);
+    assert_int_equal(s.activity_days.written, 2);
+    assert_int_equal(s.activity_days.added, 0);
+    assert_int_equal(q(fx, "SELECT sum(actions) FROM activity_day"), 6);
+}
+
+static void test_dry_run_writes_nothing(void **state)
+{
+    struct fx *fx = *state;
+    struct import_stats s;
+    const char *files[] = {put(fx, 0, "cohorts.csv", COHORTS), put(fx, 1, "learners.csv", LEARNERS),
+                           put(fx, 2, "events.csv", EVENTS)};
+    struct lcm_err err = {0};
+    assert_int_equal(run(fx, files, 3, true, &s, &err), LCM_OK);
+    assert_int_equal(s.learners.added, 2);
+    assert_int_equal(s.enrollments.added, 2);
+    assert_int_equal(s.activity_days.added, 2);
+    assert_int_equal(s.rows, 7);
+    assert_int_equal(s.rows_kept, 6);
+    assert_int_equal(fingerprint(fx), 0);
+    assert_false(store_in_tx(fx->st));
+}
+
+static void test_rows_per_day_refuses_duplicates(void **state)
+{
+    struct fx *fx = *state;
+    import_base(fx);
+    const char *files[] = {put(fx, 3, "days.csv", "id,day,sessions,progress\n1,5,2,40%\n1,6,1,0.5\n")};
+    struct lcm_err err = {0};
+    assert_int_equal(run(fx, files, 1, false, NULL, &err), LCM_OK);
+    assert_int_equal(q(fx, "SELECT progress * 100 FROM enrollment WHERE ext_id = 'e-1'"), 50);
+    check_error(fx, "days.csv", "id,day,sessions,progress\n1,5,2,\n1,5,1,\n",
+                "days.csv:3: enrollment \"e-1\" has a second row for the same day (first at "
+                "days.csv:2; activity rows = \"day\")");
+}
+
+static void test_unmatched_file_warned_and_skipped(void **state)
+{
+    struct fx *fx = *state;
+    const char *files[] = {put(fx, 0, "cohorts.csv", COHORTS), put(fx, 1, "other.csv", "a\n1\n")};
+    struct lcm_err err = {0};
+    struct import_stats s;
+    assert_int_equal(run(fx, files, 2, false, &s, &err), LCM_OK);
+    assert_int_equal(s.files_skipped, 1);
+    assert_int_equal(fx->rep.warnings, 1);
+    assert_non_null(strstr(fx->rep.text, "other.csv: no entry of t.conf matches"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+        T(test_no_files_or_mapping_refused),
+        T(test_empty_file_is_an_error),
+        T(test_basic_import_values),
+        T(test_events_aggregated_per_day),
+        T(test_dialect_bom_crlf),
+        T(test_dialect_semicolon),
+        T(test_dialect_tab),
+        T(test_dialect_quoted_separators_and_newlines),
+        T(test_error_missing_column),
+        T(test_error_wrong_field_count),
+        T(test_error_line_after_embedded_newlines),
+        T(test_error_unknown_value),
+        T(test_error_unparsable_number_and_day),
+        T(test_error_invalid_utf8),
+        T(test_error_unknown_reference_rolls_back),
+        T(test_error_unterminated_quote),
+        T(test_missing_value_is_unknown),
+        T(test_reimport_is_idempotent),
+        T(test_dry_run_writes_nothing),
+        T(test_rows_per_day_refuses_duplicates),
+        T(test_unmatched_file_warned_and_skipped),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
