@@ -236,7 +236,10 @@ static int push(struct lcm_app *app, struct lcm_store *st, const struct agenda_o
         return cli_fail(&err);
     printf("caldav: %d created, %d updated, %d deleted, %d failed (%d conflicts), %d not tried\n",
            r.created, r.updated, r.deleted, r.failed, r.conflicts, r.skipped);
-    return s == LCM_OK ? 0 : cli_fail(&err);
+    if (s == LCM_OK)
+        return 0;
+    /* Each failure was reported as a warning already; repeat only an error of the run. */
+    return r.failed + r.skipped > 0 ? 1 : cli_fail(&err);
 }
 
 /* Reads at most IMPORT_MAX_BYTES of path into a NUL-terminated malloc'ed buffer. */

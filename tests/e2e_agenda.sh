@@ -1,0 +1,90 @@
+#!/bin/sh
+# e2e_agenda.sh — the real binary: `lcmtui agenda` on the demo cohort (overdue, today, week),
+# the iCalendar export (file mode, stable bytes, time zone), the .ics import of busy times
+# and the clash it makes, usage errors.
+set -u
+LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-agenda-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fail() {
+    echo "e2e_agenda: FAIL: $*" >&2
+    exit 1
+}
+db="$tmp/lcmtui.db"
+printf 'calendar: { timezone = "Europe/Paris"; alarm_minutes = 5; };\n' >"$tmp/config"
+run() { "$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-11-28 "$@"; }
+
+run demo >/dev/null || fail "lcmtui demo failed"
+out=$(run agenda) || fail "agenda failed"
+echo "$out" | grep -q "^Agenda for Sat 2026-11-28, times in Europe/Paris" || fail "header: $out"
+echo "$out" | grep -q "^Overdue ([1-9]" || fail "no overdue follow-up: $out"
+echo "$out" | grep -q "^Today ([1-9]" || fail "no follow-up today: $out"
+echo "$out" | grep -q "^Next 6 days, to 2026-12-04 ([1-9]" || fail "no follow-up this week: $out"
+printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\033')" && fail "escape sequence in the output"
+
+# Export: a 0600 file, one VEVENT per follow-up, byte-stable between runs, no private notes.
+umask 022
+run agenda --ics -o "$tmp/a.ics" || fail "export failed"
+[ "$(stat -c %a "$tmp/a.ics")" = 600 ] || fail "export mode $(stat -c %a "$tmp/a.ics")"
+n=$(sqlite3 "$db" "SELECT count(*) FROM followup")
+[ "$(grep -c '^BEGIN:VEVENT' "$tmp/a.ics")" = "$n" ] || fail "expected $n VEVENTs"
+grep -q '^BEGIN:VTIMEZONE' "$tmp/a.ics" || fail "no VTIMEZONE"
+grep -q '^TRIGGER:-PT5M' "$tmp/a.ics" || fail "no 5-minute alarm"
+run agenda --ics >"$tmp/b.ics" || fail "export to stdout failed"
+cmp -s "$tmp/a.ics" "$tmp/b.ics" || fail "two exports differ"
+notes=$(sqlite3 "$db" "SELECT count(*) FROM followup WHERE note <> ''")
+if [ "$notes" -gt 0 ]; then
+    note=$(sqlite3 "$db" "SELECT substr(note, 1, 12) FROM followup WHERE note <> '' LIMIT 1")
+    grep -qF "$note" "$tmp/a.ics" && fail "a private note was exported"
+fi
+
+# Import: a meeting over today's call makes a clash; re-import replaces.
+first=$(sqlite3 "$db" "SELECT strftime('%Y%m%dT%H%M%SZ', due_at, 'unixepoch') FROM followup \
+    WHERE due_at >= strftime('%s', '2026-11-28') AND due_at < strftime('%s', '2026-11-29') \
+    AND status = 'planned' ORDER BY due_at LIMIT 1")
+[ -n "$first" ] || fail "no planned call today in the demo"
+cat >"$tmp/work.ics" <<EOF
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:meeting-1@example
+DTSTAMP:20261101T000000Z
+DTSTART:$first
+DURATION:PT1H
+SUMMARY:Comité de pilotage
+END:VEVENT
+BEGIN:VEVENT
+UID:meeting-2@example
+DTSTAMP:20261101T000000Z
+DTSTART:20261201T070000Z
+DTEND:20261201T080000Z
+SUMMARY:Weekly
+RRULE:FREQ=WEEKLY;COUNT=3
+END:VEVENT
+END:VCALENDAR
+EOF
+out=$(run agenda --import "$tmp/work.ics") || fail "import failed: $out"
+echo "$out" | grep -q "^4 busy time(s) imported from work.ics" || fail "import: $out"
+out=$(run agenda --import "$tmp/work.ics") || fail "re-import failed"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM busy_time")" = 4 ] || fail "re-import duplicated"
+out=$(run agenda) || fail "agenda after import failed"
+echo "$out" | grep -q "CLASH: Comité de pilotage" || fail "no clash shown: $out"
+echo "$out" | grep -q "^Busy (imported) (2)" || fail "busy times of the week: $out"
+printf 'not a calendar\n' >"$tmp/bad.ics"
+run agenda --import "$tmp/bad.ics" 2>"$tmp/err" && fail "a bad .ics must fail"
+grep -q "bad.ics" "$tmp/err" || fail "the error does not name the file"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM busy_time")" = 4 ] || fail "a failed import changed data"
+
+# Usage errors exit 2; --push without calendar.url fails with 1.
+run agenda --ics --push >/dev/null 2>&1
+[ $? = 2 ] || fail "--ics --push must be a usage error"
+run agenda --days 0 >/dev/null 2>&1
+[ $? = 2 ] || fail "--days 0 must be a usage error"
+run agenda --push 2>"$tmp/err"
+[ $? = 1 ] || fail "--push without calendar.url must exit 1"
+grep -q "calendar.url" "$tmp/err" || fail "the error does not name calendar.url"
+printf 'calendar: { timezone = "Mars/Base"; };\n' >"$tmp/bad.conf"
+"$LCMTUI" --config "$tmp/bad.conf" --db "$db" agenda 2>"$tmp/err" && fail "a bad time zone must fail"
+grep -q "bad.conf:1: calendar.timezone" "$tmp/err" || fail "tz error: $(cat "$tmp/err")"
+echo "e2e_agenda: ok"
