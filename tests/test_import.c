@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "csvread.h"
+#include "day.h"
 #include "import.h"
 #include "mapping.h"
 #include "store.h"
@@ -377,11 +378,109 @@ static void test_unmatched_file_warned_and_skipped(void **state)
     assert_non_null(strstr(fx->rep.text, "other.csv: no entry of t.conf matches"));
 }
 
+static void test_utf8_validation(void **state)
+{
+    (void)state;
+    assert_true(csvread_utf8_valid("", 0));
+    assert_true(csvread_utf8_valid("Hélène ✓ 😀", strlen("Hélène ✓ 😀")));
+    assert_false(csvread_utf8_valid("\xC3\x28", 2));         /* bad continuation */
+    assert_false(csvread_utf8_valid("\xC0\xAF", 2));         /* overlong */
+    assert_false(csvread_utf8_valid("\xED\xA0\x80", 3));     /* surrogate */
+    assert_false(csvread_utf8_valid("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
+    assert_false(csvread_utf8_valid("ab\xE2\x82", 4));       /* truncated at the end */
+}
+
+static void test_separator_detection(void **state)
+{
+    (void)state;
+    assert_int_equal(csvread_detect_sep("", 0), ',');
+    assert_int_equal(csvread_detect_sep("a,b", 3), ',');
+    assert_int_equal(csvread_detect_sep("a;b;c,d\n1,2,3,4,5", 17), ';');
+    assert_int_equal(csvread_detect_sep("a\tb\tc,d", 7), '\t');
+    assert_int_equal(csvread_detect_sep("\"x;y;z\",b", 9), ','); /* quoted ones do not count */
+}
+
+/* Loads mapping text from a temporary bad.conf; returns the status and fills err. */
+static enum lcm_status load_text(struct fx *fx, const char *text, const char *const *sets,
+                                 int nsets, struct mapping **m, struct lcm_err *err)
+{
+    char path[512];
+    tu_write(fx->dir, "bad.conf", text, path);
+    return mapping_load(path, sets, nsets, m, err);
+}
+
+static void test_mapping_errors_name_line(void **state)
+{
+    struct fx *fx = *state;
+    struct mapping *m = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(load_text(fx, "source = \"x\";\nfiles = ({ file = \"a.csv\";\n"
+                                   "learner = { id = \"{id}\";\n frist_name = \"{f}\"; }; });\n",
+                               NULL, 0, &m, &err), LCM_ERR_CONFIG);
+    assert_null(m);
+    assert_string_equal(err.msg, "bad.conf:4: unknown key \"frist_name\" in learner");
+    assert_int_equal(load_text(fx, "source = \"x\";\nfiles = ({ file = \"a.csv\";\n"
+                                   "learner = { id = \"${nope}\"; }; });\n", NULL, 0, &m, &err),
+                     LCM_ERR_CONFIG);
+    assert_string_equal(err.msg, "bad.conf:3: unknown parameter \"nope\" (define it in params "
+                                 "or use --set nope=...)");
+    assert_int_equal(load_text(fx, "source = \"x\";\nfiles = ({ file = \"a.csv\";\n"
+                                   "learner = { first_name = \"{f}\"; }; });\n", NULL, 0, &m, &err),
+                     LCM_ERR_CONFIG);
+    assert_string_equal(err.msg, "bad.conf:3: learner needs id");
+    assert_int_equal(load_text(fx, "source = \"x\";\nfiles = ({ file = \"a.csv\";\n"
+                                   "cohort = { id = \"c\"; start_day = 0; }; });\n", NULL, 0, &m,
+                               &err), LCM_ERR_CONFIG);
+    assert_string_equal(err.msg, "bad.conf:3: start_day must be a string: write \"0\", not 0");
+    assert_int_equal(load_text(fx, "source = \"x\"\nfiles = (", NULL, 0, &m, &err),
+                     LCM_ERR_CONFIG);
+    assert_non_null(strstr(err.msg, "bad.conf:2: "));
+}
+
+static void test_mapping_set_overrides_params(void **state)
+{
+    struct fx *fx = *state;
+    const char *text = "source = \"s-${who}\";\nparams = { base_date = \"2026-01-01\"; who = \"a\"; };\n"
+                       "files = ({ file = \"a.csv\"; learner = { id = \"{id}\"; }; });\n";
+    struct mapping *m = NULL;
+    struct lcm_err err = {0};
+    const char *sets[] = {"base_date=2026-03-01", "who=b=c"};
+    assert_int_equal(load_text(fx, text, sets, 2, &m, &err), LCM_OK);
+    assert_string_equal(m->source, "s-b=c"); /* the value is everything after the first = */
+    assert_int_equal(m->base_day, day_from_ymd(2026, 3, 1));
+    mapping_free(&m);
+    assert_null(m);
+    const char *bad[] = {"base_date"};
+    assert_int_equal(load_text(fx, text, bad, 1, &m, &err), LCM_ERR_USAGE);
+    assert_string_equal(err.msg, "--set base_date: expected key=value");
+    const char *baddate[] = {"base_date=2026-13-01"};
+    assert_int_equal(load_text(fx, text, baddate, 1, &m, &err), LCM_ERR_CONFIG);
+    assert_string_equal(err.msg, "bad.conf: base_date \"2026-13-01\" is not a YYYY-MM-DD date");
+}
+
+static void test_day_offset_without_base_date(void **state)
+{
+    struct fx *fx = *state;
+    const char *files[] = {put(fx, 0, "cohorts.csv", COHORTS)};
+    const char *sets[] = {"base_date="};
+    struct import_opts o = {fx->mapping, sets, 1, files, 1, false};
+    struct lcm_err err = {0};
+    assert_int_equal(import_run(fx->st, &o, NULL, NULL, &err), LCM_ERR_PARSE);
+    assert_string_equal(err.msg, "cohorts.csv:2: column start: day offset 0 needs a base date "
+                                 "(--set base_date=YYYY-MM-DD)");
+    assert_int_equal(fingerprint(fx), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(test_no_files_or_mapping_refused),
+        T(test_utf8_validation),
+        T(test_separator_detection),
+        T(test_mapping_errors_name_line),
+        T(test_mapping_set_overrides_params),
+        T(test_day_offset_without_base_date),
         T(test_empty_file_is_an_error),
         T(test_basic_import_values),
         T(test_events_aggregated_per_day),
