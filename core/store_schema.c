@@ -137,7 +137,9 @@ static const char *const schema_v1[] = {
     "CREATE INDEX message_status ON message(status, next_attempt_at);",
     "CREATE INDEX message_learner ON message(learner_id, created_at);",
 
-    /* Latest risk per enrollment. reasons: one reason per line, most important first. */
+    /* Latest risk per enrollment. reasons: one reason per line, most important first.
+     * snoozed: 1 while an active snooze hides it from the triage list (set by the snooze
+     * triggers below, cleared by risk_update_all on expiry or early return). */
     "CREATE TABLE risk ("
     "  enrollment_id INTEGER PRIMARY KEY REFERENCES enrollment(id) ON DELETE CASCADE,"
     "  day TEXT NOT NULL,"
@@ -145,8 +147,9 @@ static const char *const schema_v1[] = {
     "  level INTEGER NOT NULL,"
     "  reasons TEXT NOT NULL DEFAULT '',"
     "  signals TEXT,"
-    "  flagged_since TEXT);",
-    "CREATE INDEX risk_triage ON risk(level DESC, score DESC);",
+    "  flagged_since TEXT,"
+    "  snoozed INTEGER NOT NULL DEFAULT 0);",
+    "CREATE INDEX risk_triage ON risk(snoozed, level DESC, score DESC);",
 
     "CREATE TABLE snooze ("
     "  id INTEGER PRIMARY KEY,"
@@ -158,6 +161,15 @@ static const char *const schema_v1[] = {
     "  feedback TEXT,"
     "  active INTEGER NOT NULL DEFAULT 1);",
     "CREATE INDEX snooze_enrollment ON snooze(enrollment_id, active);",
+    "CREATE TRIGGER snooze_hides AFTER INSERT ON snooze WHEN NEW.active = 1"
+    "  BEGIN UPDATE risk SET snoozed = 1 WHERE enrollment_id = NEW.enrollment_id; END;",
+    "CREATE TRIGGER snooze_ends AFTER UPDATE OF active ON snooze"
+    "  WHEN OLD.active = 1 AND NEW.active = 0"
+    "  BEGIN UPDATE risk SET snoozed = 0 WHERE enrollment_id = NEW.enrollment_id"
+    "    AND NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = NEW.enrollment_id"
+    "      AND active = 1); END;",
+    /* The "to celebrate" list reads the pending ones only. */
+    "CREATE INDEX milestone_done_pending ON milestone_done(day) WHERE celebrated_at IS NULL;",
 
     "CREATE TABLE sync_state ("
     "  source TEXT PRIMARY KEY,"

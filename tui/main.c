@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"demo", cmd_demo, "create the demo cohort (or benchmark data) in the database"},
     {"import", cmd_import, "import LMS CSV exports through a mapping file"},
     {"agenda", cmd_agenda, "follow-ups due today, this week, overdue; iCalendar, CalDAV"},
+    {"risk", cmd_risk, "score who needs attention and why; evaluate and fit on outcomes"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
