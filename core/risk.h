@@ -27,6 +27,7 @@
     X(RS_NEVER_STARTED, "never_started")                                                           \
     X(RS_PACE, "pace")                                                                             \
     X(RS_MISSED, "missed")                                                                         \
+    X(RS_LOW_SCORE, "low_score")                                                                   \
     X(RS_PEERS, "peers")                                                                           \
     X(RS_DROP, "drop")                                                                             \
     X(RS_STALLED, "stalled")                                                                       \
@@ -60,7 +61,10 @@ struct risk_params {
     double pace_full_points;     /* 1 from this many points behind */
     int missed_full;             /* missed milestones: severity count / missed_full, max 1 */
     int missed_grace_days;       /* a milestone counts as missed this many days after due */
-    int window_days;             /* "recent" activity window for peers and drop */
+    double low_score_ok;         /* lowest test score: severity 0 from this score (0-100) */
+    double low_score_bad;        /* severity 1 at or below this score */
+    int window_days;             /* "recent" activity window for drop */
+    int peers_window_days;       /* active days over this window, compared with the cohort */
     double peers_percentile;     /* severity 1 at percentile 0, 0 at or above this */
     int peers_min;               /* fewer peers with a start than this: peers skipped */
     double drop_grace;           /* drop on own average: 0 up to this fraction (0.5 = 50 %) */
@@ -100,6 +104,9 @@ struct risk_hist {
     int active_days;
     double volume_total;   /* activity units: actions, else minutes, else sessions, per day */
     double volume_recent;  /* in the window (T - window_days, T] */
+    int peers_window_days;
+    int active_peers;      /* active days in (T - peers_window_days, T] */
+    double volume_peers;   /* activity units in the same window */
     double volume_before;  /* from the first activity to T - window_days */
     double progress;       /* latest progress <= T (0..1), < 0 when the source gives none */
     int progress_day;      /* day of the last progress increase */
@@ -114,6 +121,9 @@ struct risk_hist {
     int missed;                /* milestones due (plus grace) before T and not done by T */
     int missed_due;            /* due day of the most recent missed one */
     const char *missed_name;   /* its name (borrowed) */
+    double low_score;          /* lowest score of a milestone reached by T; < 0: none */
+    int low_score_day;
+    const char *low_score_name; /* borrowed */
     double expected_progress;  /* from progress milestones' due days; < 0: none */
     int64_t outreach_at;       /* last outreach (message sent, check-in out) <= T; 0: none */
     int outreach_channel;      /* enum checkin_channel of it */
@@ -125,7 +135,7 @@ struct risk_hist {
 };
 
 void risk_hist_begin(struct risk_hist *h, int T, int start_day, int expected_end_day,
-                     int window_days);
+                     int window_days, int peers_window_days);
 /* One day of history (day <= h->T, increasing). progress < 0: none that day. */
 void risk_hist_day(struct risk_hist *h, int day, int sessions, int minutes, int actions,
                    double progress);
@@ -140,6 +150,7 @@ struct risk_sig {
 
 struct risk_result {
     struct risk_sig sig[RS_COUNT];
+    double raw;   /* the sum of contributions before the clamp: ranks beyond 100 */
     double score; /* 0-100 */
     int level;    /* enum risk_level */
 };

@@ -59,7 +59,7 @@ static void add_samples(const struct risk_run *run, struct risk_sample **out, si
         s->enrollment_id = run->enr[i].id;
         s->cohort_id = run->cohort->id;
         s->positive = run->enr[i].status != ENROLL_COMPLETED;
-        s->score = r->score;
+        s->score = r->raw;
         s->level = r->level;
         int ref = h->last_active != DAY_NONE ? h->last_active : h->start_day;
         s->days_inactive = ref == DAY_NONE ? 0 : run->T - ref;

@@ -16,7 +16,7 @@
 struct risk_sample {
     int64_t enrollment_id, cohort_id;
     bool positive;
-    double score;
+    double score; /* the raw sum of contributions (ranks beyond the 0-100 clamp) */
     int level;
     double days_inactive;  /* baseline 1: days since the last activity (or the start) */
     double total_activity; /* baseline 2: activity units up to T (less = riskier) */

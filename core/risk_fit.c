@@ -151,7 +151,17 @@ enum lcm_status risk_fit_samples(const struct risk_sample *s, size_t n, double l
         return rc;
     /* Points per unit of logit: the at-risk threshold falls where the odds are even. */
     double b0 = beta[RS_COUNT];
-    double scale = b0 < -1e-6 ? p->risk_score / -b0 : 10;
+    double scale = b0 < -1e-6 ? p->risk_score / -b0 : 10, top = 0;
+    for (int j = 0; j < RS_COUNT; j++)
+        if (used[j] && beta[j] > top)
+            top = beta[j];
+    if (top * scale > 100) { /* keep every weight within 0-100: move the thresholds */
+        scale = 100 / top;
+        double ratio = p->risk_score > 0 ? p->watch_score / p->risk_score : 0.6;
+        p->risk_score = b0 < 0 ? scale * -b0 : 50;
+        p->risk_score = p->risk_score > 100 ? 100 : p->risk_score;
+        p->watch_score = p->risk_score * ratio;
+    }
     size_t off = 0;
     off += (size_t)snprintf(notes + off, notes_len - off,
                             "# intercept %.3f; %.2f points per unit of log-odds\n", b0, scale);

@@ -28,7 +28,8 @@ void risk_params_default(struct risk_params *p)
 {
     static const double w[RS_COUNT] = {
         [RS_INACTIVE] = 35, [RS_NEVER_STARTED] = 25, [RS_PACE] = 25,
-        [RS_MISSED] = 40,   [RS_PEERS] = 20,         [RS_DROP] = 10,
+        [RS_MISSED] = 40,   [RS_LOW_SCORE] = 20,     [RS_PEERS] = 20,
+        [RS_DROP] = 10,
         [RS_STALLED] = 15,  [RS_OUTREACH] = 15,      [RS_DEBT] = 10,
     };
     memset(p, 0, sizeof *p);
@@ -42,7 +43,10 @@ void risk_params_default(struct risk_params *p)
     p->pace_full_points = 40;
     p->missed_full = 1;
     p->missed_grace_days = 0;
+    p->low_score_ok = 60;
+    p->low_score_bad = 30;
     p->window_days = 14;
+    p->peers_window_days = 28;
     p->peers_percentile = 25;
     p->peers_min = 5;
     p->drop_grace = 0.5;
@@ -75,7 +79,7 @@ static const struct int_key int_keys[] = {
     IK(inactive_grace_days, 0, 365), IK(inactive_full_days, 1, 730),
     IK(never_started_days, 0, 365),  IK(missed_full, 1, 50),
     IK(missed_grace_days, 0, 60),    IK(window_days, 1, 120),
-    IK(peers_min, 2, 100000),        IK(drop_history_days, 1, 365),
+    IK(peers_min, 2, 100000),        IK(peers_window_days, 1, 365),        IK(drop_history_days, 1, 365),
     IK(stalled_days, 0, 365),        IK(stalled_full_days, 1, 730),
     IK(outreach_grace_days, 0, 365), IK(outreach_full_days, 1, 730),
     IK(debt_days, 0, 365),           IK(debt_full_days, 1, 730),
@@ -84,7 +88,7 @@ static const struct int_key int_keys[] = {
 static const struct dbl_key dbl_keys[] = {
     DK(watch_score, 0, 100),       DK(risk_score, 0, 100),      DK(pace_grace_points, 0, 100),
     DK(pace_full_points, 1, 100),  DK(peers_percentile, 1, 100), DK(drop_grace, 0, 0.99),
-    DK(snooze_margin, 0, 100),
+    DK(snooze_margin, 0, 100),     DK(low_score_ok, 0, 100),    DK(low_score_bad, 0, 100),
 };
 #define N_INT (sizeof int_keys / sizeof *int_keys)
 #define N_DBL (sizeof dbl_keys / sizeof *dbl_keys)
@@ -126,6 +130,11 @@ enum lcm_status risk_params_load(const struct lcm_config *cfg, struct risk_param
     }
     known[nk] = NULL;
     config_check_keys(g, known, rep);
+    if (p->low_score_bad >= p->low_score_ok)
+        return lcm_err_set(err, LCM_ERR_CONFIG,
+                           "%s: risk.low_score_bad (%g) must be below risk.low_score_ok (%g)",
+                           cfg && cfg->path ? cfg->path : "config", p->low_score_bad,
+                           p->low_score_ok);
     if (p->watch_score > p->risk_score)
         return lcm_err_set(err, LCM_ERR_CONFIG,
                            "%s: risk.watch_score (%g) must not exceed risk.risk_score (%g)",

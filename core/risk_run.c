@@ -42,16 +42,24 @@ static void on_day(void *ctx, int64_t eid, int day, int sessions, int minutes, i
     risk_hist_day(&run->h[i], day, sessions, minutes, actions, progress);
 }
 
-static void on_done(void *ctx, int64_t eid, int64_t mid, int day)
+static void on_done(void *ctx, int64_t eid, int64_t mid, int day, double score)
 {
     struct risk_run *run = ctx;
-    (void)day;
     long i = run_find(run, eid);
     if (i < 0)
         return;
-    for (size_t k = 0; k < run->nms; k++)
-        if (run->ms[k].id == mid)
-            run->done[(size_t)i * run->nms + k] = 1;
+    struct risk_hist *h = &run->h[i];
+    for (size_t k = 0; k < run->nms; k++) {
+        if (run->ms[k].id != mid)
+            continue;
+        run->done[(size_t)i * run->nms + k] = 1;
+        if (score >= 0 && run->ms[k].kind != MILESTONE_PROGRESS &&
+            (h->low_score < 0 || score < h->low_score)) {
+            h->low_score = score;
+            h->low_score_day = day;
+            h->low_score_name = run->ms[k].name;
+        }
+    }
 }
 
 static void on_contact(void *ctx, int64_t eid, int64_t at, int channel, bool inbound)
@@ -104,7 +112,7 @@ static void run_begin(struct risk_run *run)
         struct risk_hist *h = &run->h[i];
         h->enrollment_id = e->id;
         h->learner_id = e->learner_id;
-        risk_hist_begin(h, run->T, start, end, run->p->window_days);
+        risk_hist_begin(h, run->T, start, end, run->p->window_days, run->p->peers_window_days);
         h->n_thresh = nt;
         memcpy(h->thresh, thresh, sizeof thresh);
         h->flagged_since = run->mode == RISK_RUN_TODAY ? e->flagged_since : DAY_NONE;
@@ -155,6 +163,12 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Active days in the peers window first, activity units to break ties. */
+static double peer_measure(const struct risk_hist *h)
+{
+    return h->active_peers * 1e7 + (h->volume_peers < 1e7 ? h->volume_peers : 1e7 - 1);
+}
+
 /* Percentile of each started enrollment's recent activity among the cohort's started ones. */
 static void run_peers(struct risk_run *run)
 {
@@ -162,7 +176,7 @@ static void run_peers(struct risk_run *run)
     size_t m = 0;
     for (size_t i = 0; i < run->n; i++)
         if (run->h[i].start_day == DAY_NONE || run->h[i].start_day <= run->T)
-            v[m++] = run->h[i].volume_recent;
+            v[m++] = peer_measure(&run->h[i]);
     qsort(v, m, sizeof *v, cmp_double);
     for (size_t i = 0; i < run->n; i++) {
         struct risk_hist *h = &run->h[i];
@@ -172,13 +186,13 @@ static void run_peers(struct risk_run *run)
         size_t lo = 0, hi = m;
         while (lo < hi) { /* first >= value */
             size_t mid = lo + (hi - lo) / 2;
-            if (v[mid] < h->volume_recent)
+            if (v[mid] < peer_measure(h))
                 lo = mid + 1;
             else
                 hi = mid;
         }
         size_t eq = lo;
-        while (eq < m && v[eq] == h->volume_recent)
+        while (eq < m && v[eq] == peer_measure(h))
             eq++;
         double less = (double)lo, ties = (double)(eq - lo) - 1; /* ties without self */
         if (ties < 0)

@@ -7,7 +7,7 @@
 #include "risk.h"
 
 void risk_hist_begin(struct risk_hist *h, int T, int start_day, int expected_end_day,
-                     int window_days)
+                     int window_days, int peers_window_days)
 {
     int64_t eid = h->enrollment_id, lid = h->learner_id;
     memset(h, 0, sizeof *h);
@@ -17,6 +17,9 @@ void risk_hist_begin(struct risk_hist *h, int T, int start_day, int expected_end
     h->start_day = start_day;
     h->expected_end_day = expected_end_day;
     h->window_days = window_days > 0 ? window_days : 14;
+    h->peers_window_days = peers_window_days > 0 ? peers_window_days : 28;
+    h->low_score = -1;
+    h->low_score_day = DAY_NONE;
     h->first_active = h->last_active = DAY_NONE;
     h->progress = -1;
     h->progress_day = DAY_NONE;
@@ -63,6 +66,10 @@ void risk_hist_day(struct risk_hist *h, int day, int sessions, int minutes, int 
         h->volume_recent += vol;
     else
         h->volume_before += vol;
+    if (day > h->T - h->peers_window_days) {
+        h->active_peers++;
+        h->volume_peers += vol;
+    }
 }
 
 /* 0 up to lo, 1 from hi, linear between. */
@@ -150,6 +157,18 @@ static void sig_missed(const struct risk_params *p, const struct risk_hist *h,
     }
     s->value = h->missed;
     s->severity = h->missed >= p->missed_full ? 1 : (double)h->missed / p->missed_full;
+}
+
+static void sig_low_score(const struct risk_params *p, const struct risk_hist *h,
+                          struct risk_result *r)
+{
+    struct risk_sig *s = &r->sig[RS_LOW_SCORE];
+    if (h->low_score < 0) {
+        skip(s, "no scored milestone yet");
+        return;
+    }
+    s->value = h->low_score;
+    s->severity = ramp(p->low_score_ok - h->low_score, 0, p->low_score_ok - p->low_score_bad);
 }
 
 static void sig_peers(const struct risk_params *p, const struct risk_hist *h,
@@ -240,6 +259,7 @@ void risk_score(const struct risk_params *p, const struct risk_hist *h, struct r
     sig_activity(p, h, r);
     sig_pace(p, h, r);
     sig_missed(p, h, r);
+    sig_low_score(p, h, r);
     sig_peers(p, h, r);
     sig_drop(p, h, r);
     sig_stalled(p, h, r);
@@ -250,6 +270,7 @@ void risk_score(const struct risk_params *p, const struct risk_hist *h, struct r
         s->contrib = s->skipped ? 0 : s->severity * p->weight[i];
         sum += s->contrib;
     }
+    r->raw = sum;
     r->score = sum < 0 ? 0 : sum > 100 ? 100 : sum;
     r->level = r->score >= p->risk_score ? RISK_AT_RISK
                : r->score >= p->watch_score ? RISK_WATCH

@@ -94,11 +94,15 @@ static void reason(struct sbuf *b, enum risk_signal s, const struct risk_hist *h
             sb_printf(b, fr ? " et %d autre%s" : " and %d more", h->missed - 1,
                       fr && h->missed > 2 ? "s" : "");
         break;
+    case RS_LOW_SCORE:
+        clean_name(h->low_score_name ? h->low_score_name : "?", name, sizeof name);
+        sb_printf(b, fr ? "Note de %d sur « %s »" : "Scored %d on '%s'", v, name);
+        break;
     case RS_PEERS:
         sb_printf(b,
                   fr ? "Moins actif que %d %% de la cohorte sur %d jours"
                      : "Less active than %d %% of the cohort over %d days",
-                  (int)(100 - g->value + 0.5), h->window_days);
+                  (int)(100 - g->value + 0.5), h->peers_window_days);
         break;
     case RS_DROP:
         sb_printf(b,
