@@ -78,7 +78,7 @@ static enum lcm_status write_one(struct lcm_store *st, struct risk_run *run, siz
         }
         snoozed = !back;
     }
-    risk_reasons(&run->h[i], r, lang, reasons, REASONS_MAX);
+    risk_reasons(run->p, &run->h[i], r, lang, reasons, REASONS_MAX);
     risk_signals_json(run->p, r, signals, SIGNALS_MAX);
     struct store_risk_row row = {.enrollment_id = e->id, .day = today, .score = r->score,
                                  .level = r->level, .reasons = reasons, .signals = signals,
@@ -162,7 +162,7 @@ static void explain_print(const struct risk_params *p, const struct risk_run *ru
                     g->contrib);
     }
     char reasons[REASONS_MAX];
-    risk_reasons(&run->h[i], r, lang, reasons, sizeof reasons);
+    risk_reasons(p, &run->h[i], r, lang, reasons, sizeof reasons);
     fprintf(out, "reasons:\n");
     if (!reasons[0])
         fprintf(out, "  (none)\n");

@@ -54,6 +54,7 @@ struct risk_params {
     double weight[RS_COUNT];     /* risk.<signal>_weight: points at full severity */
     double watch_score;          /* risk.watch_score: level watch from this score */
     double risk_score;           /* risk.risk_score: level at risk from this score */
+    double reason_min_points;    /* a signal gives a reason from this many points */
     int inactive_grace_days;     /* severity 0 up to this many days without activity */
     int inactive_full_days;      /* severity 1 from this many */
     int never_started_days;      /* enrolled this long with no activity at all: severity 1 */
@@ -160,8 +161,8 @@ void risk_score(const struct risk_params *p, const struct risk_hist *h, struct r
 
 /* The reasons, one sentence per line (no trailing newline), most important first, only for
  * signals that contribute; lang "fr" or "en". Returns the length written (truncated to fit). */
-size_t risk_reasons(const struct risk_hist *h, const struct risk_result *r, const char *lang,
-                    char *buf, size_t len);
+size_t risk_reasons(const struct risk_params *p, const struct risk_hist *h,
+                    const struct risk_result *r, const char *lang, char *buf, size_t len);
 
 /* The signals as JSON: {"inactive":{"value":21,"weight":40,"contribution":30.1,
  * "skipped":false}, ...,"score":..,"level":..}. Returns the length (truncated to fit). */

@@ -27,27 +27,28 @@ const char *risk_level_name(int level)
 void risk_params_default(struct risk_params *p)
 {
     static const double w[RS_COUNT] = {
-        [RS_INACTIVE] = 35, [RS_NEVER_STARTED] = 25, [RS_PACE] = 25,
-        [RS_MISSED] = 40,   [RS_LOW_SCORE] = 20,     [RS_PEERS] = 20,
-        [RS_DROP] = 10,
+        [RS_INACTIVE] = 35, [RS_NEVER_STARTED] = 20, [RS_PACE] = 25,
+        [RS_MISSED] = 45,   [RS_LOW_SCORE] = 40,     [RS_PEERS] = 15,
+        [RS_DROP] = 5,
         [RS_STALLED] = 15,  [RS_OUTREACH] = 15,      [RS_DEBT] = 10,
     };
     memset(p, 0, sizeof *p);
     memcpy(p->weight, w, sizeof w);
     p->watch_score = 30;
     p->risk_score = 50;
-    p->inactive_grace_days = 7;
-    p->inactive_full_days = 28;
+    p->reason_min_points = 5;
+    p->inactive_grace_days = 0;
+    p->inactive_full_days = 21;
     p->never_started_days = 7;
     p->pace_grace_points = 10;
     p->pace_full_points = 40;
     p->missed_full = 1;
     p->missed_grace_days = 0;
-    p->low_score_ok = 60;
+    p->low_score_ok = 80;
     p->low_score_bad = 30;
     p->window_days = 14;
-    p->peers_window_days = 28;
-    p->peers_percentile = 25;
+    p->peers_window_days = 42;
+    p->peers_percentile = 100;
     p->peers_min = 5;
     p->drop_grace = 0.5;
     p->drop_history_days = 14;
@@ -88,7 +89,7 @@ static const struct int_key int_keys[] = {
 static const struct dbl_key dbl_keys[] = {
     DK(watch_score, 0, 100),       DK(risk_score, 0, 100),      DK(pace_grace_points, 0, 100),
     DK(pace_full_points, 1, 100),  DK(peers_percentile, 1, 100), DK(drop_grace, 0, 0.99),
-    DK(snooze_margin, 0, 100),     DK(low_score_ok, 0, 100),    DK(low_score_bad, 0, 100),
+    DK(snooze_margin, 0, 100),     DK(reason_min_points, 0, 100),     DK(low_score_ok, 0, 100),    DK(low_score_bad, 0, 100),
 };
 #define N_INT (sizeof int_keys / sizeof *int_keys)
 #define N_DBL (sizeof dbl_keys / sizeof *dbl_keys)

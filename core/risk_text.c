@@ -135,8 +135,8 @@ static void reason(struct sbuf *b, enum risk_signal s, const struct risk_hist *h
     }
 }
 
-size_t risk_reasons(const struct risk_hist *h, const struct risk_result *r, const char *lang,
-                    char *buf, size_t len)
+size_t risk_reasons(const struct risk_params *p, const struct risk_hist *h,
+                    const struct risk_result *r, const char *lang, char *buf, size_t len)
 {
     struct sbuf b = {buf, 0, len};
     if (len)
@@ -146,7 +146,7 @@ size_t risk_reasons(const struct risk_hist *h, const struct risk_result *r, cons
     for (;;) {
         int best = -1;
         for (int i = 0; i < RS_COUNT; i++)
-            if (!used[i] && r->sig[i].contrib >= 0.5 &&
+            if (!used[i] && r->sig[i].contrib > 0 && r->sig[i].contrib >= p->reason_min_points &&
                 (best < 0 || r->sig[i].contrib > r->sig[best].contrib))
                 best = i;
         if (best < 0)
