@@ -434,8 +434,12 @@ static enum lcm_status slot_finish(CURLM *m, struct slot *s, CURLcode cc, http_d
     enum lcm_status rc = done_fn(ctx, s->idx, &s->resp, e.status, &e);
     http_response_free(&s->resp);
     s->busy = false;
-    if (rc != LCM_OK && err && err->status == LCM_OK)
-        lcm_err_set(err, rc, "%s", e.msg[0] ? e.msg : lcm_status_str(rc));
+    if (rc != LCM_OK && err && err->status == LCM_OK) {
+        *err = e;
+        if (!err->msg[0])
+            lcm_err_set(err, rc, "%s: %s", label_of(s->x.req), lcm_status_str(rc));
+        err->status = rc;
+    }
     return rc;
 }
 

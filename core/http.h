@@ -92,14 +92,15 @@ void http_response_free(struct http_response *resp);
 /* Called by http_perform_many for each finished request, in completion order, with index i
  * into reqs. resp is freed after the call returns (steal resp->body by setting it to NULL).
  * status/err are what http_perform would have returned. Return LCM_OK to go on; anything else
- * stops the batch (transfers in flight are abandoned) and is returned by http_perform_many. */
+ * stops the batch (transfers in flight are abandoned) and is returned by http_perform_many,
+ * with err's message (done_fn may rewrite err, e.g. with a parse error). */
 typedef enum lcm_status (*http_done_fn)(void *ctx, size_t i, struct http_response *resp,
-                                        enum lcm_status status, const struct lcm_err *err);
+                                        enum lcm_status status, struct lcm_err *err);
 
 /* Runs n requests with at most parallel (1..64) transfers at a time on one curl multi handle,
  * each with its own retries (back-off waits do not block the other transfers). Streaming mode
  * is not supported here (on_data is ignored). Returns LCM_OK when done_fn accepted every
- * result, else the status done_fn returned (err then holds done_fn's err copy). */
+ * result, else the status done_fn returned (err then holds its message). */
 enum lcm_status http_perform_many(const struct http_request *reqs, size_t n, int parallel,
                                   http_done_fn done_fn, void *ctx, struct lcm_err *err);
 

@@ -214,6 +214,11 @@ static const char *const schema_v1[] = {
     "CREATE INDEX busy_time_start ON busy_time(start_at);",
     "CREATE INDEX busy_time_source ON busy_time(source);",
 
+    /* Per-source observations between syncs (Moodle: last lastcourseaccess per enrolment). */
+    "CREATE TABLE sync_value ("
+    "  source TEXT NOT NULL, item_id TEXT NOT NULL, value TEXT,"
+    "  PRIMARY KEY (source, item_id)) WITHOUT ROWID;",
+
     /* Small settings of this database: "demo" = 1 for the demo dataset, etc. */
     "CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;",
     NULL};

@@ -1,0 +1,56 @@
+/* store_sync.h — sync bookkeeping in the store: cursors (sync_state), run history (sync_run),
+ * statement ids already counted (sync_seen) and per-item observations (sync_value).
+ * Writes join the caller's transaction when one is open (the cursor of a batch is written in
+ * the batch's own transaction, so it advances only with the data). */
+#ifndef LCM_STORE_SYNC_H
+#define LCM_STORE_SYNC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/* Copies source's cursor into buf ("" when none); *found tells whether a row exists. */
+enum lcm_status store_sync_cursor_get(struct lcm_store *st, const char *source, char *buf,
+                                      size_t len, bool *found, struct lcm_err *err);
+/* Sets source's cursor (NULL clears it) and its updated_at. */
+enum lcm_status store_sync_cursor_set(struct lcm_store *st, const char *source, const char *cursor,
+                                      int64_t now_ts, struct lcm_err *err);
+
+/* Records a run of source starting at started_at (status "running"); *run_id gets its id. */
+enum lcm_status store_sync_run_begin(struct lcm_store *st, const char *source, int64_t started_at,
+                                     int64_t *run_id, struct lcm_err *err);
+/* Closes run_id: finished_at, records, status ok (error NULL) or failed (error: one line). */
+enum lcm_status store_sync_run_finish(struct lcm_store *st, int64_t run_id, int64_t finished_at,
+                                      int64_t records, const char *error, struct lcm_err *err);
+
+/* The last run of source (NULL: of any source): started/finished (0 when running), status
+ * ("ok", "failed", "running") and error copied into the buffers. LCM_ERR_NOTFOUND when none. */
+struct sync_run_info {
+    int64_t id, started_at, finished_at, records;
+    char source[128], status[16], error[512];
+};
+enum lcm_status store_sync_run_last(struct lcm_store *st, const char *source,
+                                    struct sync_run_info *out, struct lcm_err *err);
+/* Finished time of the latest successful run of any source; 0 when none. */
+int64_t store_sync_last_ok(struct lcm_store *st);
+
+/* Marks item_id of source as seen; *is_new is false when it already was. */
+enum lcm_status store_sync_seen_add(struct lcm_store *st, const char *source, const char *item_id,
+                                    bool *is_new, struct lcm_err *err);
+
+/* Per-item values: get copies into buf ("" when missing) and returns whether it exists. */
+bool store_sync_value_get(struct lcm_store *st, const char *source, const char *item_id, char *buf,
+                          size_t len);
+enum lcm_status store_sync_value_set(struct lcm_store *st, const char *source, const char *item_id,
+                                     const char *value, struct lcm_err *err);
+
+
+
+/* Newly at risk: snapshot remembers each enrollment's risk level (temp table of this
+ * connection); newly counts enrollments now at level >= level_min that were below it (or
+ * unscored) in the snapshot. */
+enum lcm_status store_sync_risk_snapshot(struct lcm_store *st, struct lcm_err *err);
+int64_t store_sync_risk_newly(struct lcm_store *st, int level_min);
+
+#endif
