@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"summary", cmd_summary, "print the cohorts and counts of the database"},
     {"demo", cmd_demo, "create the demo cohort (or benchmark data) in the database"},
     {"import", cmd_import, "import LMS CSV exports through a mapping file"},
+    {"sync", cmd_sync, "pull the configured LMS sources (Moodle, xAPI, CSV) into the database"},
     {"agenda", cmd_agenda, "follow-ups due today, this week, overdue; iCalendar, CalDAV"},
     {"risk", cmd_risk, "score who needs attention and why; evaluate and fit on outcomes"},
 };
