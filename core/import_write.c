@@ -118,6 +118,28 @@ static enum lcm_status write_learners(struct stage *sg, struct lcm_store *st, st
     return rc;
 }
 
+/* Fills the fields this import does not give from the stored enrollment, if any (*found).
+ * Unset days stay DAY_NONE there: the upsert keeps the stored ones. */
+static enum lcm_status enrollment_defaults(struct stage *sg, struct lcm_store *st,
+                                           const struct srec *r, struct lcm_enrollment *e,
+                                           bool *found, struct lcm_err *err)
+{
+    struct store_enrollment_now now;
+    enum lcm_status rc = store_enrollment_now(st, sg->map->source, e->ext_id, &now, err);
+    *found = rc == LCM_OK;
+    if (rc == LCM_ERR_NOTFOUND)
+        return LCM_OK;
+    if (rc != LCM_OK)
+        return rc;
+    e->learner_id = now.learner_id;
+    e->cohort_id = now.cohort_id;
+    if (!(r->set >> EN_STATUS & 1))
+        e->status = (enum enroll_status)now.status;
+    if (!(r->set >> EN_ENDED & 1))
+        e->ended_day = now.ended_day;
+    return LCM_OK;
+}
+
 static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
                                         const struct srec *r, struct lcm_err *err)
 {
@@ -127,18 +149,21 @@ static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
         .start_day = dayv(r, EN_START), .expected_end_day = dayv(r, EN_EXPECTED_END),
         .ended_day = dayv(r, EN_ENDED), .progress = known(r, EN_PROGRESS) ? r->v[EN_PROGRESS].d : -1,
         .last_activity_day = DAY_NONE, .outcome = txt(r, EN_OUTCOME)};
-    if (!known(r, EN_LEARNER) || !known(r, EN_COHORT))
-        return rec_fail(r, err, LCM_ERR_INVALID, "enrollment \"%.80s\": no %s (map enrollment.%s)",
-                        e.ext_id, known(r, EN_LEARNER) ? "cohort" : "learner",
-                        known(r, EN_LEARNER) ? "cohort" : "learner");
-    enum lcm_status rc = ref(sg, st, r, "learner", r->v[EN_LEARNER].s, &e.learner_id, err);
-    if (rc == LCM_OK)
+    bool found;
+    enum lcm_status rc = enrollment_defaults(sg, st, r, &e, &found, err);
+    if (rc == LCM_OK && known(r, EN_LEARNER))
+        rc = ref(sg, st, r, "learner", r->v[EN_LEARNER].s, &e.learner_id, err);
+    if (rc == LCM_OK && known(r, EN_COHORT))
         rc = ref(sg, st, r, "cohort", r->v[EN_COHORT].s, &e.cohort_id, err);
+    if (rc == LCM_OK && (!e.learner_id || !e.cohort_id))
+        return rec_fail(r, err, LCM_ERR_INVALID, "enrollment \"%.80s\": no %s (map enrollment.%s)",
+                        e.ext_id, e.learner_id ? "cohort" : "learner",
+                        e.learner_id ? "cohort" : "learner");
     int64_t prog;
-    int cstart, cend;
-    if (rc == LCM_OK)
+    int cstart = DAY_NONE, cend = DAY_NONE;
+    if (rc == LCM_OK && !found)
         rc = store_cohort_days(st, e.cohort_id, &prog, &cstart, &cend, err);
-    /* Without its own dates an enrollment follows its cohort's. */
+    /* Without its own dates a new enrollment follows its cohort's. */
     if (e.start_day == DAY_NONE)
         e.start_day = cstart;
     if (e.expected_end_day == DAY_NONE)

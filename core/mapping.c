@@ -511,10 +511,22 @@ static enum lcm_status load_params(struct loader *ld, const config_t *cfg,
             return fail_at(ld, e, config_setting_name(e), "must be a string");
         params_set(&ld->p, config_setting_name(e), strlen(config_setting_name(e)), v);
     }
+    int declared = ld->p.n;
     for (int i = 0; i < nsets; i++) {
         const char *eq = strchr(sets[i], '=');
         if (!eq || eq == sets[i])
             return lcm_err_set(ld->err, LCM_ERR_USAGE, "--set %s: expected key=value", sets[i]);
+        /* A misspelt --set must not pass silently (and import everything unfiltered). */
+        if (!params_get(&ld->p, sets[i], (size_t)(eq - sets[i]))) {
+            char known[256] = "";
+            size_t len = 0;
+            for (int k = 0; k < declared && len < sizeof known; k++)
+                len += (size_t)snprintf(known + len, sizeof known - len, "%s%s", k ? ", " : "",
+                                        ld->p.key[k]);
+            return lcm_err_set(ld->err, LCM_ERR_USAGE,
+                               "--set %.*s: %s has no such parameter (it has: %s)",
+                               (int)(eq - sets[i]), sets[i], ld->name, declared ? known : "none");
+        }
         params_set(&ld->p, sets[i], (size_t)(eq - sets[i]), eq + 1);
     }
     return LCM_OK;

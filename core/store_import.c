@@ -92,3 +92,32 @@ enum lcm_status store_milestone_done_count(struct lcm_store *st, int64_t *n, str
         return err ? err->status : LCM_ERR_DB;
     return one_id(st, s, n, err, "milestone_done", "count");
 }
+
+enum lcm_status store_enrollment_now(struct lcm_store *st, const char *source, const char *ext_id,
+                                     struct store_enrollment_now *out, struct lcm_err *err)
+{
+    sqlite3_stmt *s = store_stmt(st,
+                                 "SELECT id, learner_id, cohort_id, status, ended_day FROM "
+                                 "enrollment WHERE source = ?1 AND ext_id = ?2",
+                                 err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
+    store_bind_text(s, 1, source);
+    store_bind_text(s, 2, ext_id);
+    enum lcm_status rc = LCM_OK;
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(s, 0);
+        out->learner_id = sqlite3_column_int64(s, 1);
+        out->cohort_id = sqlite3_column_int64(s, 2);
+        int status = enroll_status_parse(store_col_text(s, 3));
+        out->status = status < 0 ? ENROLL_ACTIVE : status;
+        out->ended_day = store_col_day(s, 4);
+    } else if (r == SQLITE_DONE) {
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "enrollment %s not found", ext_id);
+    } else {
+        rc = store_fail(st, err, "enrollment");
+    }
+    sqlite3_reset(s);
+    return rc;
+}

@@ -26,6 +26,16 @@ enum lcm_status store_milestone_cohort(struct lcm_store *st, int64_t milestone_i
 enum lcm_status store_enrollment_of(struct lcm_store *st, int64_t learner_id, int64_t cohort_id,
                                     int64_t *id, struct lcm_err *err);
 
+/* What an existing enrollment holds, so that an import which does not give a field keeps it. */
+struct store_enrollment_now {
+    int64_t id, learner_id, cohort_id;
+    int status; /* enum enroll_status */
+    int ended_day;
+};
+/* Reads the enrollment (source, ext_id). LCM_ERR_NOTFOUND when absent. */
+enum lcm_status store_enrollment_now(struct lcm_store *st, const char *source, const char *ext_id,
+                                     struct store_enrollment_now *out, struct lcm_err *err);
+
 /* Number of milestone_done rows (for import statistics). */
 enum lcm_status store_milestone_done_count(struct lcm_store *st, int64_t *n, struct lcm_err *err);
 

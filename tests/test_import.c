@@ -353,6 +353,23 @@ static void test_dry_run_writes_nothing(void **state)
     assert_false(store_in_tx(fx->st));
 }
 
+static void test_partial_update_keeps_other_fields(void **state)
+{
+    struct fx *fx = *state;
+    import_base(fx);
+    const char *files[] = {put(fx, 3, "unreg.csv", "id,ended\n2,30\n1,\n")};
+    struct lcm_err err = {0};
+    assert_int_equal(run(fx, files, 1, false, NULL, &err), LCM_OK);
+    char t[128];
+    qtext(fx, "SELECT status || ' ' || ended_day FROM enrollment WHERE ext_id = 'e-2'", t, sizeof t);
+    assert_string_equal(t, "withdrawn 2026-10-01");
+    qtext(fx, "SELECT status || ' ' || start_day || ' ' || COALESCE(ended_day, '-') FROM "
+              "enrollment WHERE ext_id = 'e-1'", t, sizeof t);
+    assert_string_equal(t, "active 2026-09-01 -");
+    check_error(fx, "unreg.csv", "id,ended\n3,30\n",
+                "unreg.csv:2: enrollment \"e-3\": no learner (map enrollment.learner)");
+}
+
 static void test_rows_per_day_refuses_duplicates(void **state)
 {
     struct fx *fx = *state;
@@ -450,6 +467,10 @@ static void test_mapping_set_overrides_params(void **state)
     assert_int_equal(m->base_day, day_from_ymd(2026, 3, 1));
     mapping_free(&m);
     assert_null(m);
+    const char *typo[] = {"base_dat=2026-03-01"};
+    assert_int_equal(load_text(fx, text, typo, 1, &m, &err), LCM_ERR_USAGE);
+    assert_string_equal(err.msg, "--set base_dat: bad.conf has no such parameter (it has: "
+                                 "base_date, who)");
     const char *bad[] = {"base_date"};
     assert_int_equal(load_text(fx, text, bad, 1, &m, &err), LCM_ERR_USAGE);
     assert_string_equal(err.msg, "--set base_date: expected key=value");
@@ -499,6 +520,7 @@ int main(void)
         T(test_missing_value_is_unknown),
         T(test_reimport_is_idempotent),
         T(test_dry_run_writes_nothing),
+        T(test_partial_update_keeps_other_fields),
         T(test_rows_per_day_refuses_duplicates),
         T(test_unmatched_file_warned_and_skipped),
 #undef T

@@ -40,56 +40,71 @@ static const char *resolve_mapping(const struct lcm_app *app, const char *name, 
     return buf;
 }
 
+/* Parses the arguments into o (sets and files point into argv). Returns -1 to go on, or the
+ * exit code (0 after --help, 2 on a usage error). */
+static int parse_args(int argc, char **argv, struct import_opts *o, const char **sets,
+                      const char **files)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool is_mapping = strcmp(a, "-m") == 0 || strcmp(a, "--mapping") == 0;
+        bool is_set = strcmp(a, "-s") == 0 || strcmp(a, "--set") == 0;
+        if (cli_is_help(a)) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "-n") == 0 || strcmp(a, "--dry-run") == 0) {
+            o->dry_run = true;
+        } else if (is_mapping || is_set) {
+            if (i + 1 >= argc)
+                return cli_usage("import", "%s needs a value", a);
+            if (is_mapping)
+                o->mapping = argv[++i];
+            else
+                sets[o->nsets++] = argv[++i];
+        } else if (strncmp(a, "--mapping=", 10) == 0) {
+            o->mapping = a + 10;
+        } else if (strncmp(a, "--set=", 6) == 0) {
+            sets[o->nsets++] = a + 6;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage("import", "unknown option %s", a);
+        } else {
+            files[o->nfiles++] = a;
+        }
+    }
+    if (!o->mapping)
+        return cli_usage("import", "--mapping FILE is required");
+    if (o->nfiles == 0)
+        return cli_usage("import", "no CSV file given");
+    o->sets = sets;
+    o->files = files;
+    return -1;
+}
+
+static void print_stats(const struct import_opts *o, const struct import_stats *s)
+{
+    printf("%s %d file%s, %" PRId64 " rows (%" PRId64 " kept)%s\n",
+           o->dry_run ? "dry run: would import" : "imported", s->files_read,
+           s->files_read == 1 ? "" : "s", s->rows, s->rows_kept,
+           o->dry_run ? "; nothing written" : "");
+    line("programs", &s->programs);
+    line("cohorts", &s->cohorts);
+    line("learners", &s->learners);
+    line("enrollments", &s->enrollments);
+    line("milestones", &s->milestones);
+    line("milestone completions", &s->done);
+    line("activity days", &s->activity_days);
+}
+
 int cmd_import(struct lcm_app *app, int argc, char **argv)
 {
     struct import_opts o = {0};
-    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
-    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    const char **sets = lcm_xcalloc((size_t)argc + 1, sizeof *sets);
+    const char **files = lcm_xcalloc((size_t)argc + 1, sizeof *files);
     char mbuf[4200];
-    int rc = 0;
-    if (!sets || !files) {
-        rc = 1;
+    int rc = parse_args(argc, argv, &o, sets, files);
+    if (rc >= 0)
         goto out;
-    }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_is_help(a)) {
-            usage(stdout);
-            goto out;
-        } else if (strcmp(a, "-n") == 0 || strcmp(a, "--dry-run") == 0) {
-            o.dry_run = true;
-        } else if (strcmp(a, "-m") == 0 || strcmp(a, "--mapping") == 0 ||
-                   strcmp(a, "-s") == 0 || strcmp(a, "--set") == 0) {
-            if (i + 1 >= argc) {
-                rc = cli_usage("import", "%s needs a value", a);
-                goto out;
-            }
-            if (a[1] == 'm' || a[2] == 'm')
-                o.mapping = argv[++i];
-            else
-                sets[o.nsets++] = argv[++i];
-        } else if (strncmp(a, "--mapping=", 10) == 0) {
-            o.mapping = a + 10;
-        } else if (strncmp(a, "--set=", 6) == 0) {
-            sets[o.nsets++] = a + 6;
-        } else if (a[0] == '-' && a[1]) {
-            rc = cli_usage("import", "unknown option %s", a);
-            goto out;
-        } else {
-            files[o.nfiles++] = a;
-        }
-    }
-    if (!o.mapping) {
-        rc = cli_usage("import", "--mapping FILE is required");
-        goto out;
-    }
-    if (o.nfiles == 0) {
-        rc = cli_usage("import", "no CSV file given");
-        goto out;
-    }
     o.mapping = resolve_mapping(app, o.mapping, mbuf, sizeof mbuf);
-    o.sets = sets;
-    o.files = files;
     struct lcm_store *st = cli_open_store(app);
     if (!st) {
         rc = 1;
@@ -100,17 +115,8 @@ int cmd_import(struct lcm_app *app, int argc, char **argv)
     if (import_run(st, &o, &s, &app->rep, &err) != LCM_OK) {
         rc = cli_fail(&err);
     } else {
-        printf("%s %d file%s, %" PRId64 " rows (%" PRId64 " kept)%s\n",
-               o.dry_run ? "dry run: would import" : "imported", s.files_read,
-               s.files_read == 1 ? "" : "s", s.rows, s.rows_kept,
-               o.dry_run ? "; nothing written" : "");
-        line("programs", &s.programs);
-        line("cohorts", &s.cohorts);
-        line("learners", &s.learners);
-        line("enrollments", &s.enrollments);
-        line("milestones", &s.milestones);
-        line("milestone completions", &s.done);
-        line("activity days", &s.activity_days);
+        print_stats(&o, &s);
+        rc = 0;
     }
     store_close(&st);
 out:
