@@ -356,3 +356,46 @@ void store_busy_free(struct cal_busy **v, size_t n)
     free(*v);
     *v = NULL;
 }
+
+enum lcm_status store_calendar_invitee(struct lcm_store *st, int64_t id, struct cal_invitee *out,
+                                       struct lcm_err *err)
+{
+    memset(out, 0, sizeof *out);
+    STMT_OR_FAIL(s, st,
+                 "SELECT l.first_name, l.last_name, l.email, l.lang, COALESCE(p.name, "
+                 " (SELECT p2.name FROM enrollment e2 JOIN cohort c2 ON c2.id = e2.cohort_id"
+                 "  JOIN program p2 ON p2.id = c2.program_id WHERE e2.learner_id = l.id"
+                 "  ORDER BY e2.status = 'active' DESC, e2.id DESC LIMIT 1)) "
+                 "FROM followup f JOIN learner l ON l.id = f.learner_id "
+                 "LEFT JOIN enrollment e ON e.id = f.enrollment_id "
+                 "LEFT JOIN cohort c ON c.id = e.cohort_id "
+                 "LEFT JOIN program p ON p.id = c.program_id WHERE f.id = ?1",
+                 err);
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        out->first_name = dup_col(s, 0);
+        out->last_name = dup_col(s, 1);
+        out->email = dup_col(s, 2);
+        out->lang = dup_col(s, 3);
+        out->course = dup_col(s, 4);
+    }
+    enum lcm_status res = rc == SQLITE_ROW    ? LCM_OK
+                          : rc == SQLITE_DONE ? lcm_err_set(err, LCM_ERR_NOTFOUND,
+                                                            "follow-up %lld not found", (long long)id)
+                                              : store_fail(st, err, "invitation");
+    sqlite3_reset(s);
+    return res;
+}
+
+void cal_invitee_clear(struct cal_invitee *c)
+{
+    if (!c)
+        return;
+    free(c->first_name);
+    free(c->last_name);
+    free(c->email);
+    free(c->lang);
+    free(c->course);
+    memset(c, 0, sizeof *c);
+}

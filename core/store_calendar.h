@@ -87,6 +87,16 @@ void cal_orphans_free(struct cal_orphan **v, size_t n);
 enum lcm_status store_calendar_pending(struct lcm_store *st, int64_t *dirty, int64_t *failed,
                                        struct lcm_err *err);
 
+/* What an invitation for follow-up id needs about its learner: names, address, language (""
+ * when unknown) and course (the follow-up's enrollment's programme, else the learner's latest
+ * one; "" when none). Owned strings; free with cal_invitee_clear(). */
+struct cal_invitee {
+    char *first_name, *last_name, *email, *lang, *course;
+};
+enum lcm_status store_calendar_invitee(struct lcm_store *st, int64_t id, struct cal_invitee *out,
+                                       struct lcm_err *err);
+void cal_invitee_clear(struct cal_invitee *c);
+
 /* Busy intervals [start_at, end_at) imported from calendars. summary and source owned. */
 struct cal_busy {
     int64_t start_at, end_at;
