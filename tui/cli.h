@@ -44,6 +44,7 @@ int cmd_summary(struct lcm_app *app, int argc, char **argv);
 int cmd_demo(struct lcm_app *app, int argc, char **argv);
 int cmd_import(struct lcm_app *app, int argc, char **argv);
 int cmd_sync(struct lcm_app *app, int argc, char **argv);
+int cmd_report(struct lcm_app *app, int argc, char **argv);
 int cmd_agenda(struct lcm_app *app, int argc, char **argv);
 
 /* Creates the demo database at app->db_path (default seed, app->today) for the TUI's first

@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"demo", cmd_demo, "create the demo cohort (or benchmark data) in the database"},
     {"import", cmd_import, "import LMS CSV exports through a mapping file"},
     {"sync", cmd_sync, "pull the configured LMS sources (Moodle, xAPI, CSV) into the database"},
+    {"report", cmd_report, "KPI report for HR and managers (html, csv, md)"},
     {"agenda", cmd_agenda, "follow-ups due today, this week, overdue; iCalendar, CalDAV"},
     {"risk", cmd_risk, "score who needs attention and why; evaluate and fit on outcomes"},
 };

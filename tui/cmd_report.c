@@ -1,0 +1,218 @@
+/* cmd_report.c — `lcmtui report`: the KPI report for HR and managers in HTML, CSV or
+ * Markdown, on stdout or into a file (-o, created 0600: it names learners). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "day.h"
+#include "kpi.h"
+#include "report.h"
+
+static void help(void)
+{
+    printf("usage: lcmtui report [--format html|csv|md] [--program P] [--cohort C]\n"
+           "                     [--from DATE] [--to DATE] [--by department|manager]\n"
+           "                     [--manager EMAIL] [--department D] [--learners] [--anonymous]\n"
+           "                     [--private] [--sep ,|;] [--bom] [-o FILE]\n"
+           "\n"
+           "Writes the KPI report: enrolment, activity, completion and drop-out, milestones,\n"
+           "the LCM's follow-up and its return, weekly trends and the money (group \"kpi\" of\n"
+           "the configuration). Default format md, on stdout.\n"
+           "\n"
+           "  --format F        html (self-contained, prints on A4), csv (Excel), md (e-mail)\n"
+           "  --program P       one programme (name or id); --cohort C one cohort\n"
+           "  --from/--to DATE  the period (YYYY-MM-DD); default from the first start to today\n"
+           "  --by WHAT         add a table by department or by manager\n"
+           "  --manager EMAIL   only that manager's team (lists its learners)\n"
+           "  --department D    only that department\n"
+           "  --learners        list the learners (default only with --manager)\n"
+           "  --anonymous       learners as stable pseudonyms (\"Learner 017\"), no e-mail\n"
+           "  --private         the LCM's own report: adds each learner's latest check-in note;\n"
+           "                    refused with --manager (manager reports never show notes)\n"
+           "  --sep C           CSV separator ',' (default) or ';' (also a decimal comma)\n"
+           "  --bom             CSV: start with a UTF-8 byte order mark (Excel)\n"
+           "  -o FILE           write to FILE (mode 0600) instead of stdout\n");
+}
+
+struct report_args {
+    struct kpi_filter filter;
+    struct kpi_options kopt;
+    struct report_options ropt;
+    const char *out;
+};
+
+static int parse_day_opt(const char *opt, const char *v, int *out)
+{
+    if (!day_parse(v, out))
+        return cli_usage("report", "%s %s: expected a date as YYYY-MM-DD", opt, v);
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, struct report_args *a)
+{
+    enum { O_FROM = 256, O_TO, O_BY, O_MANAGER, O_DEPT, O_ANON, O_BOM, O_SEP, O_PROG, O_COH,
+           O_LEARNERS, O_PRIVATE, O_FORMAT };
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, O_FORMAT}, {"cohort", required_argument, NULL, O_COH},
+        {"program", required_argument, NULL, O_PROG},  {"from", required_argument, NULL, O_FROM},
+        {"to", required_argument, NULL, O_TO},         {"by", required_argument, NULL, O_BY},
+        {"manager", required_argument, NULL, O_MANAGER},
+        {"department", required_argument, NULL, O_DEPT},
+        {"anonymous", no_argument, NULL, O_ANON},      {"bom", no_argument, NULL, O_BOM},
+        {"sep", required_argument, NULL, O_SEP},       {"learners", no_argument, NULL, O_LEARNERS},
+        {"private", no_argument, NULL, O_PRIVATE},     {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0}};
+    int c, rc;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case O_FORMAT:
+            if ((rc = report_format_parse(optarg)) < 0)
+                return cli_usage("report", "--format %s: expected html, csv or md", optarg);
+            a->ropt.format = (enum report_format)rc;
+            break;
+        case O_COH:
+            a->filter.cohort = optarg;
+            break;
+        case O_PROG:
+            a->filter.program = optarg;
+            break;
+        case O_FROM:
+            if ((rc = parse_day_opt("--from", optarg, &a->filter.from_day)) != 0)
+                return rc;
+            break;
+        case O_TO:
+            if ((rc = parse_day_opt("--to", optarg, &a->filter.to_day)) != 0)
+                return rc;
+            break;
+        case O_BY:
+            if (strcmp(optarg, "department") == 0)
+                a->kopt.by = KPI_BY_DEPARTMENT;
+            else if (strcmp(optarg, "manager") == 0)
+                a->kopt.by = KPI_BY_MANAGER;
+            else
+                return cli_usage("report", "--by %s: expected department or manager", optarg);
+            break;
+        case O_MANAGER:
+            a->filter.manager_email = optarg;
+            a->kopt.learners = true;
+            break;
+        case O_DEPT:
+            a->filter.department = optarg;
+            break;
+        case O_ANON:
+            a->ropt.anonymous = true;
+            break;
+        case O_BOM:
+            a->ropt.bom = true;
+            break;
+        case O_SEP:
+            if (strcmp(optarg, ",") != 0 && strcmp(optarg, ";") != 0)
+                return cli_usage("report", "--sep %s: expected ',' or ';'", optarg);
+            a->ropt.sep = optarg[0];
+            a->ropt.decimal_comma = optarg[0] == ';';
+            break;
+        case O_LEARNERS:
+            a->kopt.learners = true;
+            break;
+        case O_PRIVATE:
+            a->kopt.private_notes = a->ropt.private_notes = true;
+            a->kopt.learners = true;
+            break;
+        case 'o':
+            a->out = optarg;
+            break;
+        case 'h':
+            help();
+            return -1;
+        default:
+            return cli_usage("report", "unknown option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage("report", "unexpected argument '%s'", argv[optind]);
+    if (a->ropt.private_notes && a->filter.manager_email)
+        return cli_usage("report", "--private cannot be used with --manager: a manager's "
+                                   "report never shows the LCM's notes");
+    if (a->filter.from_day != DAY_NONE && a->filter.to_day != DAY_NONE &&
+        a->filter.from_day > a->filter.to_day)
+        return cli_usage("report", "--from is after --to");
+    return 0;
+}
+
+/* "programme P · cohort C · manager M" from the filter; "all programmes" when none. */
+static void describe(const struct kpi_filter *f, char *buf, size_t len)
+{
+    const char *names[] = {"programme", "cohort", "manager", "department"};
+    const char *vals[] = {f->program, f->cohort, f->manager_email, f->department};
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < 4; i++) {
+        if (!vals[i] || o >= len)
+            continue;
+        int n = snprintf(buf + o, len - o, "%s%s %s", o ? " \xc2\xb7 " : "", names[i], vals[i]);
+        o += n > 0 ? (size_t)n : 0;
+    }
+    if (!buf[0])
+        snprintf(buf, len, "all programmes");
+}
+
+static FILE *open_out(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return NULL;
+    fchmod(fd, 0600); /* an existing file keeps no wider mode: the report names learners */
+    FILE *f = fdopen(fd, "w");
+    if (!f)
+        close(fd);
+    return f;
+}
+
+int cmd_report(struct lcm_app *app, int argc, char **argv)
+{
+    struct report_args a = {
+        .filter = {.from_day = DAY_NONE, .to_day = DAY_NONE},
+        .ropt = {.format = REPORT_MD, .sep = ','},
+    };
+    int prc = parse_args(argc, argv, &a);
+    if (prc != 0)
+        return prc < 0 ? 0 : prc;
+    struct lcm_err err = {0};
+    if (kpi_config_read(&app->cfg, &a.kopt.money, &app->rep, &err) != LCM_OK)
+        return cli_fail(&err);
+    struct lcm_store *st = cli_open_store(app);
+    if (!st)
+        return 1;
+    char scope[512];
+    describe(&a.filter, scope, sizeof scope);
+    a.ropt.scope = scope;
+    a.ropt.today = app->today;
+    struct kpi_result r;
+    int rc = 0;
+    FILE *out = NULL;
+    if (kpi_compute(st, &a.filter, app->today, &a.kopt, &r, &err) != LCM_OK) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    out = a.out ? open_out(a.out) : stdout;
+    if (!out) {
+        lcm_err_set(&err, LCM_ERR_IO, "%s: %s", a.out, strerror(errno));
+        rc = cli_fail(&err);
+    } else if (report_write(out, &r, &a.ropt, &err) != LCM_OK) {
+        lcm_err_set(&err, LCM_ERR_IO, "%s: cannot write the report", a.out ? a.out : "stdout");
+        rc = cli_fail(&err);
+    }
+    if (out && out != stdout && fclose(out) != 0 && rc == 0) {
+        lcm_err_set(&err, LCM_ERR_IO, "%s: %s", a.out, strerror(errno));
+        rc = cli_fail(&err);
+    }
+    kpi_free(&r);
+done:
+    store_close(&st);
+    return rc;
+}
