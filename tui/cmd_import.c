@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "import.h"
+#include "risk.h"
 
 static void usage(FILE *out)
 {
@@ -117,6 +119,12 @@ int cmd_import(struct lcm_app *app, int argc, char **argv)
     } else {
         print_stats(&o, &s);
         rc = 0;
+        /* New activity changes who needs attention: rescore now, not at the next sync. */
+        if (!o.dry_run && risk_update_all(st, &app->cfg, app->today, (int64_t)time(NULL),
+                                          &app->rep, &err) != LCM_OK) {
+            fprintf(stderr, "lcmtui: imported, but rescoring failed: %s\n", err.msg);
+            rc = 1;
+        }
     }
     store_close(&st);
 out:
