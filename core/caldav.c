@@ -10,9 +10,9 @@
 #include "ical.h"
 #include "store_calendar.h"
 
-static const char *const calendar_keys[] = {"url",      "user",          "password",
-                                            "password_cmd", "password_env", "timezone",
-                                            "alarm_minutes", "timeout",   NULL};
+static const char *const calendar_keys[] = {"url",           "user",         "password",
+                                            "password_cmd",  "password_env", "timezone",
+                                            "alarm_minutes", "timeout",      NULL};
 
 void caldav_config_free(struct caldav_config *c)
 {
@@ -54,8 +54,7 @@ static enum lcm_status load_strings(const config_setting_t *grp, struct caldav_c
     if (user && *user)
         out->user = lcm_xstrdup(user);
     if (!ical_tz_known(tz))
-        return bad_key(grp, "timezone", "must be a time zone name such as \"Europe/Paris\"",
-                       err);
+        return bad_key(grp, "timezone", "must be a time zone name such as \"Europe/Paris\"", err);
     out->timezone = lcm_xstrdup(strcmp(tz, "UTC") == 0 ? "" : tz);
     return LCM_OK;
 }
@@ -89,9 +88,9 @@ struct push {
     int64_t now_ts;
     struct caldav_result *res;
     const struct lcm_report *rep;
-    enum lcm_status first;  /* status of the first failure */
+    enum lcm_status first; /* status of the first failure */
     struct lcm_err first_err;
-    bool down;              /* the server is unreachable or refuses us: stop trying */
+    bool down; /* the server is unreachable or refuses us: stop trying */
 };
 
 /* href of a uid in the collection: the uid percent-encoded, ".ics" appended. malloc'ed. */
@@ -114,7 +113,7 @@ static char *href_of(const char *url, const char *uid)
 /* One request to the server, any status accepted (the caller reads resp.status). */
 static enum lcm_status dav_send(struct push *p, const char *method, const char *url,
                                 const char *cond, const char *body, struct http_response *resp,
-                            struct lcm_err *err)
+                                struct lcm_err *err)
 {
     const char *headers[3] = {0};
     size_t h = 0;
@@ -122,13 +121,22 @@ static enum lcm_status dav_send(struct push *p, const char *method, const char *
         headers[h++] = "Content-Type: text/calendar; charset=utf-8";
     if (cond)
         headers[h++] = cond;
-    struct http_request req = {
-        .label = "caldav", .method = method, .url = url, .headers = headers,
-        .body = body, .body_len = body ? strlen(body) : 0,
-        .user = p->cc->user, .password = p->cc->password,
-        .connect_timeout_ms = 5000, .timeout_ms = 1000L * p->cc->timeout_s,
-        .retry = true, .max_retries = 1, .base_wait_ms = 300,
-        .max_body = 4u * 1024u * 1024u, .accept_any_status = true, .rep = p->rep};
+    struct http_request req = {.label = "caldav",
+                               .method = method,
+                               .url = url,
+                               .headers = headers,
+                               .body = body,
+                               .body_len = body ? strlen(body) : 0,
+                               .user = p->cc->user,
+                               .password = p->cc->password,
+                               .connect_timeout_ms = 5000,
+                               .timeout_ms = 1000L * p->cc->timeout_s,
+                               .retry = true,
+                               .max_retries = 1,
+                               .base_wait_ms = 300,
+                               .max_body = 4u * 1024u * 1024u,
+                               .accept_any_status = true,
+                               .rep = p->rep};
     memset(resp, 0, sizeof *resp);
     return http_perform(&req, resp, err);
 }
@@ -204,8 +212,10 @@ static void item_failed(struct push *p, const struct cal_item *it, enum lcm_stat
 static enum lcm_status body_of(struct push *p, const struct cal_item *it, char **body,
                                struct lcm_err *err)
 {
-    struct ical_opts o = {.method = ICS_RESOURCE, .tzid = p->cc->timezone,
-                          .alarm_minutes = p->cc->alarm_minutes, .lang = p->cc->lang};
+    struct ical_opts o = {.method = ICS_RESOURCE,
+                          .tzid = p->cc->timezone,
+                          .alarm_minutes = p->cc->alarm_minutes,
+                          .lang = p->cc->lang};
     return ical_export(it, 1, &o, body, err);
 }
 
@@ -222,9 +232,9 @@ static void status_msg(long status, const char *method, const char *href, char *
 
 static enum lcm_status status_code(long status)
 {
-    return status == 412 || status == 409     ? LCM_ERR_CONFLICT
+    return status == 412 || status == 409   ? LCM_ERR_CONFLICT
            : status == 401 || status == 403 ? LCM_ERR_AUTH
-                                              : LCM_ERR_REMOTE;
+                                            : LCM_ERR_REMOTE;
 }
 
 /* PUT body to href with cond; on 2xx stores the ETag (fetched by GET when the server sent
@@ -257,9 +267,9 @@ static enum lcm_status put_once(struct push *p, const struct cal_item *it, const
 /* After a 412: the server's copy differs from what we last saw. When forced, or when it is
  * a create whose copy is ours at no later SEQUENCE (our own earlier PUT whose answer was
  * lost), PUT again over its current ETag. *status is the final HTTP status. */
-static enum lcm_status resolve_conflict(struct push *p, const struct cal_item *it,
-                                        const char *href, const char *body, bool creating,
-                                        long *status, struct lcm_err *err)
+static enum lcm_status resolve_conflict(struct push *p, const struct cal_item *it, const char *href,
+                                        const char *body, bool creating, long *status,
+                                        struct lcm_err *err)
 {
     char *etag = NULL, cond[256];
     int seq = -1;
@@ -358,15 +368,14 @@ static enum lcm_status push_orphans(struct push *p, struct lcm_err *err)
 }
 
 enum lcm_status caldav_push(struct lcm_store *st, const struct caldav_config *cc, bool force,
-                            int64_t now_ts, struct caldav_result *res,
-                            const struct lcm_report *rep, struct lcm_err *err)
+                            int64_t now_ts, struct caldav_result *res, const struct lcm_report *rep,
+                            struct lcm_err *err)
 {
     memset(res, 0, sizeof *res);
     if (!cc || !cc->url)
         return lcm_err_set(err, LCM_ERR_CONFIG,
                            "calendar.url is not set: no CalDAV calendar to push to");
-    struct push p = {.st = st, .cc = cc, .force = force, .now_ts = now_ts, .res = res,
-                     .rep = rep};
+    struct push p = {.st = st, .cc = cc, .force = force, .now_ts = now_ts, .res = res, .rep = rep};
     struct cal_list items = {0};
     enum lcm_status rc = store_calendar_dirty(st, &items, err);
     for (size_t i = 0; rc == LCM_OK && i < items.n; i++)

@@ -48,7 +48,7 @@ struct caldav_result {
  * status of the first failure, err naming it and res counting them. Safe to call from a
  * background thread with its own store connection. */
 enum lcm_status caldav_push(struct lcm_store *st, const struct caldav_config *cc, bool force,
-                            int64_t now_ts, struct caldav_result *res,
-                            const struct lcm_report *rep, struct lcm_err *err);
+                            int64_t now_ts, struct caldav_result *res, const struct lcm_report *rep,
+                            struct lcm_err *err);
 
 #endif

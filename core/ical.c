@@ -275,13 +275,14 @@ static icalcomponent *vtimezone_of(icaltimezone *z, const char *tzid, int64_t fi
     icalproperty *p = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
     if (p)
         icalproperty_set_tzid(p, tzid); /* libical prefixes "/freeassociation.sourceforge.net/" */
-    icaltimezone_truncate_vtimezone(vtz, at_zone(first - 366 * 86400, icaltimezone_get_utc_timezone()),
+    icaltimezone_truncate_vtimezone(vtz,
+                                    at_zone(first - 366 * 86400, icaltimezone_get_utc_timezone()),
                                     icaltime_null_time(), 0);
     return vtz;
 }
 
-static enum lcm_status check_opts(const struct cal_item *items, size_t n,
-                                  const struct ical_opts *o, struct lcm_err *err)
+static enum lcm_status check_opts(const struct cal_item *items, size_t n, const struct ical_opts *o,
+                                  struct lcm_err *err)
 {
     if (!ical_tz_known(o->tzid))
         return lcm_err_set(err, LCM_ERR_INVALID, "calendar: unknown time zone \"%s\"", o->tzid);
@@ -315,9 +316,9 @@ enum lcm_status ical_export(const struct cal_item *items, size_t n, const struct
         return rc;
     icalerror_set_errors_are_fatal(0);
     icaltimezone *z = ical_zone(o.tzid);
-    icalcomponent *cal = icalcomponent_vanew(ICAL_VCALENDAR_COMPONENT,
-                                             icalproperty_new_version("2.0"),
-                                             icalproperty_new_prodid(PRODID), (void *)0);
+    icalcomponent *cal =
+        icalcomponent_vanew(ICAL_VCALENDAR_COMPONENT, icalproperty_new_version("2.0"),
+                            icalproperty_new_prodid(PRODID), (void *)0);
     static const icalproperty_method methods[] = {ICAL_METHOD_NONE, ICAL_METHOD_PUBLISH,
                                                   ICAL_METHOD_REQUEST, ICAL_METHOD_CANCEL};
     /* iTIP (RFC 5546) wants an ORGANIZER in a PUBLISH: without the LCM's address the file

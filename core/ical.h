@@ -27,7 +27,7 @@ struct ical_opts {
     bool with_notes;   /* the private note in DESCRIPTION (never in REQUEST/CANCEL) */
     const char *lang;  /* "fr" or "en": SUMMARY/DESCRIPTION wording; NULL: "en" */
     const char *organizer_name, *organizer_email; /* the LCM; required by REQUEST/CANCEL */
-    int64_t now_ts;    /* DTSTAMP of REQUEST/CANCEL; other methods use each item's updated_at */
+    int64_t now_ts; /* DTSTAMP of REQUEST/CANCEL; other methods use each item's updated_at */
 };
 
 /* True when tzid is NULL, "", "UTC" or a zone libical knows (system tzdata). */

@@ -98,9 +98,8 @@ static void add_freebusy(struct busy_acc *a, icalcomponent *fb)
             continue;
         icaltimezone *utc = icaltimezone_get_utc_timezone();
         int64_t s = to_unix(per.start, utc);
-        int64_t e = !icaltime_is_null_time(per.end)
-                        ? to_unix(per.end, utc)
-                        : s + icaldurationtype_as_int(per.duration);
+        int64_t e = !icaltime_is_null_time(per.end) ? to_unix(per.end, utc)
+                                                    : s + icaldurationtype_as_int(per.duration);
         acc_add(a, s, e, "busy");
     }
 }
@@ -147,8 +146,8 @@ enum lcm_status ical_busy_parse(const char *text, const char *name, int64_t from
                    bad == 1 ? "y" : "ies");
     if (a.overflow) {
         store_busy_free(&a.v, a.n);
-        return lcm_err_set(err, LCM_ERR_INVALID, "%s: more than %d busy times in the range",
-                           name, BUSY_MAX);
+        return lcm_err_set(err, LCM_ERR_INVALID, "%s: more than %d busy times in the range", name,
+                           BUSY_MAX);
     }
     *out = a.v;
     *n = a.n;

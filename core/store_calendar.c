@@ -90,8 +90,7 @@ static enum lcm_status collect(struct lcm_store *st, sqlite3_stmt *s, struct cal
 }
 
 enum lcm_status store_calendar_range(struct lcm_store *st, int64_t from, int64_t to,
-                                     bool with_cancelled, struct cal_list *out,
-                                     struct lcm_err *err)
+                                     bool with_cancelled, struct cal_list *out, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  ITEM_COLUMNS "WHERE f.due_at >= ?1 AND (?2 <= 0 OR f.due_at < ?2) "
@@ -380,10 +379,11 @@ enum lcm_status store_calendar_invitee(struct lcm_store *st, int64_t id, struct 
         out->lang = dup_col(s, 3);
         out->course = dup_col(s, 4);
     }
-    enum lcm_status res = rc == SQLITE_ROW    ? LCM_OK
-                          : rc == SQLITE_DONE ? lcm_err_set(err, LCM_ERR_NOTFOUND,
-                                                            "follow-up %lld not found", (long long)id)
-                                              : store_fail(st, err, "invitation");
+    enum lcm_status res =
+        rc == SQLITE_ROW ? LCM_OK
+        : rc == SQLITE_DONE
+            ? lcm_err_set(err, LCM_ERR_NOTFOUND, "follow-up %lld not found", (long long)id)
+            : store_fail(st, err, "invitation");
     sqlite3_reset(s);
     return res;
 }

@@ -24,8 +24,8 @@ struct cal_item {
     int64_t created_at, updated_at;
     char *uid;
     int sequence;
-    char *etag;  /* last ETag the CalDAV server returned, "" when never pushed */
-    bool dirty;  /* push_state = 'dirty': changed since the last successful push */
+    char *etag; /* last ETag the CalDAV server returned, "" when never pushed */
+    bool dirty; /* push_state = 'dirty': changed since the last successful push */
     char *learner_name, *learner_email;
     char *href;       /* CalDAV resource URL, "" when not on the server */
     char *push_error; /* last push failure, "" when none */

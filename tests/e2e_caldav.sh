@@ -166,7 +166,18 @@ code=$(dav -o /dev/null -w '%{http_code}' "$(href_of 1)")
 [ "$(sql "SELECT count(*) FROM followup WHERE push_state = 'dirty'")" = 0 ] || fail "still dirty"
 [ "$(sql "SELECT count(*) FROM caldav_state WHERE error IS NOT NULL")" = 0 ] || fail "errors kept"
 
-# 6. Wrong password: 401 reported, nothing lost.
+# 6. A learner erased (their data gone): the remote copies of their calls go on the next push.
+lid=$(sql "SELECT learner_id FROM followup WHERE id = 5")
+href5=$(href_of 5)
+[ "$(dav -o /dev/null -w '%{http_code}' "$href5")" = 200 ] || fail "event 5 not on the server"
+sqlite3 "$db" "PRAGMA foreign_keys = ON; INSERT INTO erase_request VALUES ($lid);
+    DELETE FROM learner WHERE id = $lid; DELETE FROM erase_request;"
+out=$(run agenda --push 2>&1) || fail "push after erase failed: $out"
+echo "$out" | grep -q "1 deleted" || fail "push after erase: $out"
+[ "$(dav -o /dev/null -w '%{http_code}' "$href5")" = 404 ] || fail "erased learner's call still on the server"
+[ "$(sql "SELECT count(*) FROM caldav_state WHERE followup_id = 5")" = 0 ] || fail "orphan state kept"
+
+# 7. Wrong password: 401 reported, nothing lost.
 sql "UPDATE followup SET due_at = due_at + 600, sequence = sequence + 1, push_state = 'dirty' WHERE id = 3"
 out=$(E2E_CALDAV_PW=wrong run agenda --push 2>&1) && fail "a 401 must exit 1"
 echo "$out" | grep -q "401" || fail "401 not reported: $out"

@@ -15,12 +15,23 @@ static struct cal_item item(int64_t id, int64_t due, int seq, enum followup_stat
 {
     static char uids[8][64];
     snprintf(uids[id % 8], sizeof uids[0], "lcmtui-followup-%lld-%d@lcmtui", (long long)id, T0);
-    struct cal_item it = {.id = id, .learner_id = 1, .kind = "call", .due_at = due,
-                          .duration_min = 30, .status = status, .title = "",
+    struct cal_item it = {.id = id,
+                          .learner_id = 1,
+                          .kind = "call",
+                          .due_at = due,
+                          .duration_min = 30,
+                          .status = status,
+                          .title = "",
                           .note = "PRIVATE-NOTE hesitant about the job change",
-                          .created_at = T0, .updated_at = T0 + seq, .uid = uids[id % 8],
-                          .sequence = seq, .etag = "", .learner_name = "Hélène Dupré",
-                          .learner_email = "helene@example.fr", .href = "", .push_error = ""};
+                          .created_at = T0,
+                          .updated_at = T0 + seq,
+                          .uid = uids[id % 8],
+                          .sequence = seq,
+                          .etag = "",
+                          .learner_name = "Hélène Dupré",
+                          .learner_email = "helene@example.fr",
+                          .href = "",
+                          .push_error = ""};
     return it;
 }
 
@@ -49,13 +60,15 @@ static icalcomponent *event_by_uid(icalcomponent *cal, const char *uid)
 static int64_t start_of(icalcomponent *ev)
 {
     struct icaltimetype t = icalcomponent_get_dtstart(ev);
-    return (int64_t)icaltime_as_timet_with_zone(t, t.zone ? t.zone : icaltimezone_get_utc_timezone());
+    return (int64_t)icaltime_as_timet_with_zone(t,
+                                                t.zone ? t.zone : icaltimezone_get_utc_timezone());
 }
 
 static int64_t end_of(icalcomponent *ev)
 {
     struct icaltimetype t = icalcomponent_get_dtend(ev);
-    return (int64_t)icaltime_as_timet_with_zone(t, t.zone ? t.zone : icaltimezone_get_utc_timezone());
+    return (int64_t)icaltime_as_timet_with_zone(t,
+                                                t.zone ? t.zone : icaltimezone_get_utc_timezone());
 }
 
 static void test_export_empty_is_valid_calendar(void **state)
@@ -68,7 +81,7 @@ static void test_export_empty_is_valid_calendar(void **state)
     icalcomponent *cal = parse_clean(text);
     assert_null(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT));
     assert_non_null(strstr(text, "\r\n")); /* RFC 5545 line ends */
-    assert_null(strstr(text, "METHOD:")); /* PUBLISH needs an ORGANIZER: none configured */
+    assert_null(strstr(text, "METHOD:"));  /* PUBLISH needs an ORGANIZER: none configured */
     icalcomponent_free(cal);
     free(text);
 }
@@ -76,11 +89,14 @@ static void test_export_empty_is_valid_calendar(void **state)
 static void test_export_utc_events_round_trip(void **state)
 {
     (void)state;
-    struct cal_item v[3] = {item(1, T0 + 86400, 0, FU_PLANNED), item(2, T0 + 2 * 86400, 2, FU_PLANNED),
+    struct cal_item v[3] = {item(1, T0 + 86400, 0, FU_PLANNED),
+                            item(2, T0 + 2 * 86400, 2, FU_PLANNED),
                             item(3, T0 + 3 * 86400, 1, FU_CANCELLED)};
     v[1].title = "Point d'étape; module 3, \"grammaire\"";
     v[1].duration_min = 45;
-    struct ical_opts o = {.method = ICS_PUBLISH, .alarm_minutes = 10, .lang = "en",
+    struct ical_opts o = {.method = ICS_PUBLISH,
+                          .alarm_minutes = 10,
+                          .lang = "en",
                           .organizer_email = "camille@example.fr"};
     struct lcm_err err = {0};
     char *text = NULL;
@@ -116,8 +132,8 @@ static void test_export_utc_events_round_trip(void **state)
     o.with_notes = true;
     assert_int_equal(ical_export(v, 1, &o, &text, &err), LCM_OK);
     cal = parse_clean(text);
-    assert_non_null(strstr(icalcomponent_get_description(event_by_uid(cal, v[0].uid)),
-                           "PRIVATE-NOTE"));
+    assert_non_null(
+        strstr(icalcomponent_get_description(event_by_uid(cal, v[0].uid)), "PRIVATE-NOTE"));
     icalcomponent_free(cal);
     free(text);
 }
@@ -156,9 +172,12 @@ static void test_invitation_request_and_cancel(void **state)
 {
     (void)state;
     struct cal_item v = item(4, T0 + 86400, 1, FU_PLANNED);
-    struct ical_opts o = {.method = ICS_REQUEST, .with_notes = true, .lang = "fr",
+    struct ical_opts o = {.method = ICS_REQUEST,
+                          .with_notes = true,
+                          .lang = "fr",
                           .organizer_name = "Camille \"LCM\" Martin",
-                          .organizer_email = "camille@example.fr", .now_ts = T0 + 500};
+                          .organizer_email = "camille@example.fr",
+                          .now_ts = T0 + 500};
     struct lcm_err err = {0};
     char *text = NULL;
     assert_int_equal(ical_export(&v, 1, &o, &text, &err), LCM_OK);
@@ -257,9 +276,11 @@ static void test_busy_parse_events_recurrences_freebusy(void **state)
                      LCM_ERR_PARSE);
     assert_non_null(strstr(err.msg, "x.ics"));
     assert_int_equal(n, 0);
-    int64_t from = day_to_time(day_from_ymd(2026, 11, 21)), to = day_to_time(day_from_ymd(2026, 12, 5));
-    assert_int_equal(ical_busy_parse(busy_ics, "work.ics", from, to, "Europe/Paris", &b, &n, NULL, &err),
-                     LCM_OK);
+    int64_t from = day_to_time(day_from_ymd(2026, 11, 21)),
+            to = day_to_time(day_from_ymd(2026, 12, 5));
+    assert_int_equal(
+        ical_busy_parse(busy_ics, "work.ics", from, to, "Europe/Paris", &b, &n, NULL, &err),
+        LCM_OK);
     /* Comité, Weekly x2, Off, 2 busy periods */
     assert_int_equal(n, 6);
     int64_t nov23 = day_to_time(day_from_ymd(2026, 11, 23));
@@ -293,12 +314,19 @@ static int64_t seed(struct lcm_store *st, int64_t *fid, int nf)
 {
     struct lcm_err err = {0};
     int64_t lid;
-    struct lcm_learner l = {.source = "t", .ext_id = "l1", .first_name = "Hélène",
-                            .last_name = "Dupré", .email = "helene@example.fr"};
+    struct lcm_learner l = {.source = "t",
+                            .ext_id = "l1",
+                            .first_name = "Hélène",
+                            .last_name = "Dupré",
+                            .email = "helene@example.fr"};
     assert_int_equal(store_learner_upsert(st, &l, &lid, &err), LCM_OK);
     for (int i = 0; i < nf; i++) {
-        struct lcm_followup f = {.learner_id = lid, .kind = "call", .due_at = T0 + i * 86400,
-                                 .duration_min = 30, .status = FU_PLANNED, .title = "Point"};
+        struct lcm_followup f = {.learner_id = lid,
+                                 .kind = "call",
+                                 .due_at = T0 + i * 86400,
+                                 .duration_min = 30,
+                                 .status = FU_PLANNED,
+                                 .title = "Point"};
         assert_int_equal(store_followup_add(st, &f, T0 - 100, &fid[i], &err), LCM_OK);
     }
     return lid;
@@ -320,8 +348,9 @@ static void test_store_push_state(void **state)
     assert_string_equal(l.v[0].etag, "");
     int seq = l.v[0].sequence;
     cal_list_free(&l);
-    assert_int_equal(store_calendar_pushed(st, fid[0], "u0", seq, "\"e1\"", "http://x/u0.ics",
-                                           T0, &err), LCM_OK);
+    assert_int_equal(
+        store_calendar_pushed(st, fid[0], "u0", seq, "\"e1\"", "http://x/u0.ics", T0, &err),
+        LCM_OK);
     assert_int_equal(store_calendar_get(st, fid[0], &l, &err), LCM_OK);
     assert_false(l.v[0].dirty);
     assert_string_equal(l.v[0].etag, "\"e1\"");
@@ -374,8 +403,8 @@ static void test_store_orphans_after_erase(void **state)
     size_t n = 9;
     assert_int_equal(store_calendar_orphans(st, &o, &n, &err), LCM_OK);
     assert_int_equal(n, 0);
-    assert_int_equal(store_calendar_pushed(st, fid[0], "u0", 0, "\"e\"", "http://x/u0.ics", T0,
-                                           &err), LCM_OK);
+    assert_int_equal(
+        store_calendar_pushed(st, fid[0], "u0", 0, "\"e\"", "http://x/u0.ics", T0, &err), LCM_OK);
     assert_int_equal(store_learner_erase(st, lid, &err), LCM_OK);
     assert_int_equal(store_calendar_orphans(st, &o, &n, &err), LCM_OK);
     assert_int_equal(n, 1);

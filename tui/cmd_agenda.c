@@ -23,13 +23,13 @@
 static const char *const wdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
 struct agenda_opts {
-    int days;           /* the "week" window, from today */
+    int days; /* the "week" window, from today */
     bool ics, with_notes, push, force;
-    const char *out;    /* -o FILE, "-" or NULL: stdout */
+    const char *out;      /* -o FILE, "-" or NULL: stdout */
     int from_day, to_day; /* --from/--to for --ics (DAY_NONE: defaults) */
-    const char *import; /* --import FILE */
-    const char *name;   /* --name of the import source */
-    int horizon;        /* days of busy times kept from an import */
+    const char *import;   /* --import FILE */
+    const char *name;     /* --name of the import source */
+    int horizon;          /* days of busy times kept from an import */
     long long invite_id, cancel_id;
 };
 
@@ -203,8 +203,10 @@ static int export_ics(struct lcm_app *app, struct lcm_store *st, const struct ag
     char *text = NULL;
     int from = o->from_day != DAY_NONE ? o->from_day : app->today - 30;
     int64_t to = o->to_day != DAY_NONE ? ical_day_start(o->to_day + 1, cc->timezone) : 0;
-    struct ical_opts io = {.method = ICS_PUBLISH, .tzid = cc->timezone,
-                           .alarm_minutes = cc->alarm_minutes, .with_notes = o->with_notes,
+    struct ical_opts io = {.method = ICS_PUBLISH,
+                           .tzid = cc->timezone,
+                           .alarm_minutes = cc->alarm_minutes,
+                           .with_notes = o->with_notes,
                            .lang = cc->lang};
     int rc = 0;
     if (store_calendar_range(st, ical_day_start(from, cc->timezone), to, true, &l, &err) !=
@@ -290,8 +292,8 @@ static int import_ics(struct lcm_app *app, struct lcm_store *st, const struct ag
     int64_t to = ical_day_start(app->today + o->horizon, cc->timezone);
     char *text = read_all(o->import, &err);
     int rc = 0;
-    if (!text || ical_busy_parse(text, name, from, to, cc->timezone, &v, &n, &app->rep, &err) !=
-                     LCM_OK ||
+    if (!text ||
+        ical_busy_parse(text, name, from, to, cc->timezone, &v, &n, &app->rep, &err) != LCM_OK ||
         store_busy_replace(st, name, v, n, (int64_t)time(NULL), &err) != LCM_OK)
         rc = cli_fail(&err);
     else
@@ -301,8 +303,20 @@ static int import_ics(struct lcm_app *app, struct lcm_store *st, const struct ag
     return rc;
 }
 
-enum { OPT_ICS = 256, OPT_NOTES, OPT_FROM, OPT_TO, OPT_PUSH, OPT_FORCE, OPT_IMPORT, OPT_NAME,
-       OPT_HORIZON, OPT_DAYS, OPT_INVITE, OPT_CANCEL };
+enum {
+    OPT_ICS = 256,
+    OPT_NOTES,
+    OPT_FROM,
+    OPT_TO,
+    OPT_PUSH,
+    OPT_FORCE,
+    OPT_IMPORT,
+    OPT_NAME,
+    OPT_HORIZON,
+    OPT_DAYS,
+    OPT_INVITE,
+    OPT_CANCEL
+};
 
 static int parse_int(const char *s, long min, long max, long long *out)
 {
@@ -317,32 +331,42 @@ static int parse_int(const char *s, long min, long max, long long *out)
 
 static int parse_opts(int argc, char **argv, struct agenda_opts *o)
 {
-    static const struct option lo[] = {
-        {"days", required_argument, NULL, OPT_DAYS},     {"ics", no_argument, NULL, OPT_ICS},
-        {"output", required_argument, NULL, 'o'},        {"with-notes", no_argument, NULL, OPT_NOTES},
-        {"from", required_argument, NULL, OPT_FROM},     {"to", required_argument, NULL, OPT_TO},
-        {"push", no_argument, NULL, OPT_PUSH},           {"force", no_argument, NULL, OPT_FORCE},
-        {"import", required_argument, NULL, OPT_IMPORT}, {"name", required_argument, NULL, OPT_NAME},
-        {"horizon", required_argument, NULL, OPT_HORIZON},
-        {"invite", required_argument, NULL, OPT_INVITE},
-        {"cancel", required_argument, NULL, OPT_CANCEL}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {{"days", required_argument, NULL, OPT_DAYS},
+                                       {"ics", no_argument, NULL, OPT_ICS},
+                                       {"output", required_argument, NULL, 'o'},
+                                       {"with-notes", no_argument, NULL, OPT_NOTES},
+                                       {"from", required_argument, NULL, OPT_FROM},
+                                       {"to", required_argument, NULL, OPT_TO},
+                                       {"push", no_argument, NULL, OPT_PUSH},
+                                       {"force", no_argument, NULL, OPT_FORCE},
+                                       {"import", required_argument, NULL, OPT_IMPORT},
+                                       {"name", required_argument, NULL, OPT_NAME},
+                                       {"horizon", required_argument, NULL, OPT_HORIZON},
+                                       {"invite", required_argument, NULL, OPT_INVITE},
+                                       {"cancel", required_argument, NULL, OPT_CANCEL},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
     int c;
     long long v;
     while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
         switch (c) {
-        case 'h': help(); return 0;
+        case 'h':
+            help();
+            return 0;
         case OPT_DAYS:
-            if (parse_int(optarg, 1, 366, &v)) return cli_usage("agenda", "--days %s: expected 1 to 366", optarg);
+            if (parse_int(optarg, 1, 366, &v))
+                return cli_usage("agenda", "--days %s: expected 1 to 366", optarg);
             o->days = (int)v;
             break;
         case OPT_HORIZON:
-            if (parse_int(optarg, 1, 3660, &v)) return cli_usage("agenda", "--horizon %s: expected 1 to 3660", optarg);
+            if (parse_int(optarg, 1, 3660, &v))
+                return cli_usage("agenda", "--horizon %s: expected 1 to 3660", optarg);
             o->horizon = (int)v;
             break;
         case OPT_INVITE:
         case OPT_CANCEL:
-            if (parse_int(optarg, 1, INT32_MAX, &v)) return cli_usage("agenda", "%s: expected a follow-up id", optarg);
+            if (parse_int(optarg, 1, INT32_MAX, &v))
+                return cli_usage("agenda", "%s: expected a follow-up id", optarg);
             *(c == OPT_INVITE ? &o->invite_id : &o->cancel_id) = v;
             break;
         case OPT_FROM:
@@ -350,14 +374,29 @@ static int parse_opts(int argc, char **argv, struct agenda_opts *o)
             if (!day_parse(optarg, c == OPT_FROM ? &o->from_day : &o->to_day))
                 return cli_usage("agenda", "%s: expected a date as YYYY-MM-DD", optarg);
             break;
-        case OPT_ICS: o->ics = true; break;
-        case 'o': o->out = optarg; break;
-        case OPT_NOTES: o->with_notes = true; break;
-        case OPT_PUSH: o->push = true; break;
-        case OPT_FORCE: o->force = true; break;
-        case OPT_IMPORT: o->import = optarg; break;
-        case OPT_NAME: o->name = optarg; break;
-        default: return cli_usage("agenda", "unknown option");
+        case OPT_ICS:
+            o->ics = true;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case OPT_NOTES:
+            o->with_notes = true;
+            break;
+        case OPT_PUSH:
+            o->push = true;
+            break;
+        case OPT_FORCE:
+            o->force = true;
+            break;
+        case OPT_IMPORT:
+            o->import = optarg;
+            break;
+        case OPT_NAME:
+            o->name = optarg;
+            break;
+        default:
+            return cli_usage("agenda", "unknown option");
         }
     }
     if (optind < argc)
