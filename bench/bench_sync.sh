@@ -1,0 +1,57 @@
+#!/bin/sh
+# bench_sync.sh — sync figures against the local fixture LMS (tests/fixtures/lms_server.py):
+#   xAPI: STATEMENTS statements (default 1,000,000; target < 30 s), max RSS
+#   xAPI: a tenth of them, max RSS (memory must stay flat in the number of statements)
+#   Moodle: 3,000 learners over 20 courses, per-user calls 8 in parallel
+# Usage: bench/bench_sync.sh [path/to/lcmtui]   (env STATEMENTS, LEARNERS, COURSES)
+set -u
+bin=${1:-build/lcmtui}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+N=${STATEMENTS:-1000000}
+L=${LEARNERS:-3000}
+C=${COURSES:-20}
+T=$(mktemp -d)
+SP=""
+cleanup() { [ -n "$SP" ] && kill "$SP" 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT INT TERM
+
+start_server() { # statements learners courses
+    [ -n "$SP" ] && kill "$SP" 2>/dev/null
+    rm -f "$T/port"
+    /usr/bin/python3 "$top/tests/fixtures/lms_server.py" --port-file "$T/port" --statements "$1" \
+        --learners "$2" --courses "$3" --page-max 2000 >/dev/null 2>&1 &
+    SP=$!
+    while [ ! -s "$T/port" ]; do sleep 0.05; done
+    P=$(cat "$T/port")
+    cat >"$T/conf" <<CONF
+sync: { parallel = 8; };
+sources = (
+  { name = "lms"; type = "moodle"; url = "http://127.0.0.1:$P"; token = "fixture-token-123";
+    page_size = 200; },
+  { name = "lrs"; type = "xapi"; url = "http://127.0.0.1:$P/xapi"; user = "lrs-key";
+    password = "lrs-secret-456"; page_size = 2000; }
+);
+CONF
+    chmod 600 "$T/conf"
+}
+
+measure() { # label source
+    rm -f "$T/db" "$T/db-wal" "$T/db-shm"
+    s=$(date +%s.%N)
+    /usr/bin/time -v "$bin" -c "$T/conf" -d "$T/db" sync --source "$2" >"$T/out" 2>"$T/time" ||
+        { echo "$1: FAILED"; grep lcmtui "$T/time"; return 1; }
+    e=$(date +%s.%N)
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$T/time")
+    printf '%-34s %6.1f s   max RSS %6d KiB   %s\n' "$1" "$(echo "$e - $s" | bc)" "$rss" \
+        "$(head -1 "$T/out")"
+}
+
+status=0
+start_server "$((N / 10))" 1000 4
+measure "xapi $((N / 10)) statements" lrs || status=1
+start_server "$N" 1000 4
+measure "xapi $N statements" lrs || status=1
+start_server 0 "$L" "$C"
+measure "moodle $L learners, $C courses" lms || status=1
+exit $status

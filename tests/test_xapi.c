@@ -1,0 +1,216 @@
+/* test_xapi.c — reading xAPI statements from buffers: ISO 8601 durations and times, actors,
+ * verbs, cmi5 progress, missing fields, JSON errors; and the sync bookkeeping tables. */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "src_xapi.h"
+#include "store_sync.h"
+#include "sync_source.h"
+
+static void test_duration_null_and_empty(void **state)
+{
+    (void)state;
+    double s = -1;
+    assert_false(xapi_duration_parse(NULL, &s));
+    assert_false(xapi_duration_parse("", &s));
+    assert_false(xapi_duration_parse("P", &s));
+    assert_false(xapi_duration_parse("PT", &s));
+    assert_true(s == -1);
+}
+
+static void test_duration_forms(void **state)
+{
+    (void)state;
+    double s;
+    assert_true(xapi_duration_parse("PT1H2M3.5S", &s));
+    assert_true(fabs(s - 3723.5) < 1e-9);
+    assert_true(xapi_duration_parse("P1DT2H", &s));
+    assert_true(fabs(s - 93600) < 1e-9);
+    assert_true(xapi_duration_parse("PT0S", &s));
+    assert_true(s == 0);
+    assert_true(xapi_duration_parse("PT1.5M", &s));
+    assert_true(fabs(s - 90) < 1e-9);
+    assert_false(xapi_duration_parse("P1Y", &s));  /* ambiguous length */
+    assert_false(xapi_duration_parse("P2M", &s));  /* months, not minutes */
+    assert_false(xapi_duration_parse("PT5", &s));  /* no unit */
+    assert_false(xapi_duration_parse("PT-5S", &s));
+    assert_false(xapi_duration_parse("1H", &s));
+}
+
+static void test_time_parse_and_format(void **state)
+{
+    (void)state;
+    int64_t ms;
+    char buf[32];
+    assert_false(xapi_time_parse(NULL, &ms));
+    assert_false(xapi_time_parse("", &ms));
+    assert_false(xapi_time_parse("2026-13-01T00:00:00Z", &ms));
+    assert_false(xapi_time_parse("2026-09-01T14:13:20Zjunk", &ms));
+    assert_true(xapi_time_parse("2026-09-01T14:13:20.000Z", &ms));
+    assert_int_equal(ms, INT64_C(1788272000000));
+    assert_string_equal(xapi_time_format(ms, buf, sizeof buf), "2026-09-01T14:13:20.000Z");
+    assert_true(xapi_time_parse("2026-09-01T16:13:20.5+02:00", &ms));
+    assert_int_equal(ms, INT64_C(1788272000500));
+    assert_true(xapi_time_parse("2026-09-01T14:13:20.123456Z", &ms)); /* microseconds cut */
+    assert_int_equal(ms % 1000, 123);
+    assert_string_equal(xapi_time_format(INT64_C(1788272000000) - 1, buf, sizeof buf),
+                        "2026-09-01T14:13:19.999Z");
+}
+
+static json_t *load(const char *text)
+{
+    json_error_t je;
+    json_t *v = json_loads(text, 0, &je);
+    if (!v)
+        fail_msg("bad test JSON: %s", je.text);
+    return v;
+}
+
+static void test_stmt_account_and_cmi5_progress(void **state)
+{
+    (void)state;
+    json_t *v = load(
+        "{\"id\":\"6690e6c9-3ef0-4ed3-8b37-7f3964730bee\","
+        "\"actor\":{\"name\":\"Ana de la Cruz\",\"account\":{\"homePage\":\"https://lms.example\","
+        "\"name\":\"ana\"}},"
+        "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/progressed\"},"
+        "\"object\":{\"id\":\"https://lms.example/unit/3\",\"definition\":{\"name\":"
+        "{\"fr-FR\":\"Unité 3\"}}},"
+        "\"result\":{\"duration\":\"PT10M\",\"extensions\":{"
+        "\"http://w3id.org/xapi/cmi5/result/extensions/progress\":45}},"
+        "\"timestamp\":\"2026-09-01T10:00:00Z\",\"stored\":\"2026-09-01T10:00:01.250Z\"}");
+    struct xapi_stmt s;
+    const char *missing = "x";
+    assert_true(xapi_stmt_read(v, &s, &missing));
+    assert_null(missing);
+    assert_string_equal(s.actor_key, "account:https://lms.example|ana");
+    assert_string_equal(s.actor_name, "Ana de la Cruz");
+    assert_null(s.email);
+    assert_string_equal(s.verb, "progressed");
+    assert_string_equal(s.object_name, "Unité 3");
+    assert_true(fabs(s.progress - 0.45) < 1e-9);
+    assert_true(fabs(s.duration_s - 600) < 1e-9);
+    assert_true(s.score < 0);
+    assert_int_equal(s.time_ms, INT64_C(1788256800000));
+    json_decref(v);
+}
+
+static void test_stmt_mbox_https_progress_and_score(void **state)
+{
+    (void)state;
+    json_t *v = load("{\"id\":\"a\",\"actor\":{\"mbox\":\"mailto:bo@example.org\"},"
+                     "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/passed\"},"
+                     "\"object\":{\"id\":\"urn:test:1\"},\"stored\":\"2026-09-01T10:00:00Z\","
+                     "\"result\":{\"score\":{\"scaled\":0.8},\"extensions\":{"
+                     "\"https://w3id.org/xapi/cmi5/result/extensions/progress\":250}}}");
+    struct xapi_stmt s;
+    const char *missing;
+    assert_true(xapi_stmt_read(v, &s, &missing));
+    assert_string_equal(s.actor_key, "mbox:mailto:bo@example.org");
+    assert_string_equal(s.email, "bo@example.org");
+    assert_true(fabs(s.score - 0.8) < 1e-9);
+    assert_true(s.progress == 1.0); /* clamped */
+    assert_true(s.duration_s < 0);
+    json_decref(v);
+}
+
+static void test_stmt_missing_fields_named(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json, *missing;
+    } cases[] = {
+        {"[]", "statement object"},
+        {"{\"actor\":{\"mbox\":\"mailto:a@b\"}}", "id"},
+        {"{\"id\":\"1\",\"actor\":{\"name\":\"nobody\"}}", "actor"},
+        {"{\"id\":\"1\",\"actor\":{\"mbox\":\"mailto:a@b\"},\"verb\":{}}", "verb.id"},
+        {"{\"id\":\"1\",\"actor\":{\"mbox\":\"mailto:a@b\"},\"verb\":{\"id\":\"x/y\"},"
+         "\"timestamp\":\"yesterday\"}",
+         "timestamp"},
+        {"{\"id\":\"1\",\"actor\":{\"mbox\":\"mailto:a@b\"},\"verb\":{\"id\":\"x/y\"},"
+         "\"stored\":\"2026-01-01T00:00:00Z\"}",
+         "object.id"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *v = load(cases[i].json);
+        struct xapi_stmt s;
+        const char *missing = NULL;
+        assert_false(xapi_stmt_read(v, &s, &missing));
+        assert_non_null(missing);
+        assert_string_equal(missing, cases[i].missing);
+        json_decref(v);
+    }
+}
+
+static void test_invalid_json_names_line_and_column(void **state)
+{
+    (void)state;
+    json_t *v = (json_t *)1;
+    struct lcm_err err;
+    const char *body = "{\"statements\": [\n  {\"id\": \"a\"},\n  ,,}";
+    assert_int_equal(sync_json_parse("xapi", "http://lrs/x", body, strlen(body), &v, &err),
+                     LCM_ERR_PARSE);
+    assert_null(v);
+    assert_non_null(strstr(err.msg, "xapi: invalid JSON at line 3 column 3"));
+    assert_non_null(strstr(err.msg, "(http://lrs/x)"));
+    assert_int_equal(sync_json_parse("xapi", "u", NULL, 0, &v, &err), LCM_ERR_PARSE);
+}
+
+static void test_store_seen_cursor_runs(void **state)
+{
+    (void)state;
+    struct lcm_store *st = NULL;
+    struct lcm_err err;
+    assert_int_equal(store_open(":memory:", &st, &err), LCM_OK);
+    bool is_new = false, found = true;
+    char buf[64];
+    assert_int_equal(store_sync_cursor_get(st, "lrs", buf, sizeof buf, &found, &err), LCM_OK);
+    assert_false(found);
+    assert_string_equal(buf, "");
+    assert_int_equal(store_sync_seen_add(st, "lrs", "id-1", &is_new, &err), LCM_OK);
+    assert_true(is_new);
+    assert_int_equal(store_sync_seen_add(st, "lrs", "id-1", &is_new, &err), LCM_OK);
+    assert_false(is_new);
+    assert_int_equal(store_sync_seen_add(st, "other", "id-1", &is_new, &err), LCM_OK);
+    assert_true(is_new);
+    /* a rolled back batch leaves neither its cursor nor its seen ids */
+    assert_int_equal(store_begin(st, &err), LCM_OK);
+    assert_int_equal(store_sync_cursor_set(st, "lrs", "2026-01-01T00:00:00.000Z", 5, &err), LCM_OK);
+    assert_int_equal(store_sync_seen_add(st, "lrs", "id-2", &is_new, &err), LCM_OK);
+    store_rollback(st);
+    assert_int_equal(store_sync_cursor_get(st, "lrs", buf, sizeof buf, &found, &err), LCM_OK);
+    assert_false(found);
+    assert_int_equal(store_sync_seen_add(st, "lrs", "id-2", &is_new, &err), LCM_OK);
+    assert_true(is_new);
+    int64_t run;
+    struct sync_run_info info;
+    assert_int_equal(store_sync_run_last(st, NULL, &info, &err), LCM_ERR_NOTFOUND);
+    assert_int_equal(store_sync_last_ok(st), 0);
+    assert_int_equal(store_sync_run_begin(st, "lrs", 100, &run, &err), LCM_OK);
+    assert_int_equal(store_sync_run_finish(st, run, 110, 7, "xapi: HTTP 500", &err), LCM_OK);
+    assert_int_equal(store_sync_run_last(st, "lrs", &info, &err), LCM_OK);
+    assert_string_equal(info.status, "failed");
+    assert_string_equal(info.error, "xapi: HTTP 500");
+    assert_int_equal(info.records, 7);
+    assert_int_equal(store_sync_last_ok(st), 0);
+    assert_int_equal(store_sync_run_begin(st, "lrs", 200, &run, &err), LCM_OK);
+    assert_int_equal(store_sync_run_finish(st, run, 210, 0, NULL, &err), LCM_OK);
+    assert_int_equal(store_sync_last_ok(st), 210);
+    store_close(&st);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_duration_null_and_empty),
+        cmocka_unit_test(test_duration_forms),
+        cmocka_unit_test(test_time_parse_and_format),
+        cmocka_unit_test(test_stmt_account_and_cmi5_progress),
+        cmocka_unit_test(test_stmt_mbox_https_progress_and_score),
+        cmocka_unit_test(test_stmt_missing_fields_named),
+        cmocka_unit_test(test_invalid_json_names_line_and_column),
+        cmocka_unit_test(test_store_seen_cursor_runs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
