@@ -1,0 +1,499 @@
+/* test_risk.c — each signal on hand-made histories (and its skip when data is missing), the
+ * score and level, the reasons in English and French, the JSON, the config group. */
+#include "testutil.h"
+
+#include <jansson.h>
+
+#include "config.h"
+#include "day.h"
+#include "model.h"
+#include "risk.h"
+
+#define T0 day_from_ymd(2026, 11, 28)
+
+static struct risk_params P;
+
+static int setup(void **state)
+{
+    (void)state;
+    risk_params_default(&P);
+    return 0;
+}
+
+/* A history starting start_ago days before T0, expected to end end_in days after it. */
+static void hist(struct risk_hist *h, int start_ago, int end_in)
+{
+    memset(h, 0, sizeof *h);
+    risk_hist_begin(h, T0, start_ago < 0 ? DAY_NONE : T0 - start_ago,
+                    end_in < 0 ? DAY_NONE : T0 + end_in, P.window_days, P.peers_window_days);
+}
+
+/* Active every day from T0 - from to T0 - to (inclusive) with units per day, progress p. */
+static void active(struct risk_hist *h, int from, int to, int units, double p)
+{
+    for (int d = T0 - from; d <= T0 - to; d++)
+        risk_hist_day(h, d, 1, 0, units, p);
+}
+
+static bool has_line(const char *reasons, const char *line)
+{
+    size_t n = strlen(line);
+    for (const char *p = reasons; (p = strstr(p, line)) != NULL; p++)
+        if ((p == reasons || p[-1] == '\n') && (p[n] == '\0' || p[n] == '\n'))
+            return true;
+    return false;
+}
+
+static void test_empty_history_skips_what_it_cannot_know(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, -1, -1); /* no start day, no activity, nothing else */
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_INACTIVE].skipped);
+    assert_true(r.sig[RS_NEVER_STARTED].skipped);
+    assert_true(r.sig[RS_PACE].skipped);
+    assert_string_equal(r.sig[RS_PACE].why, "the source gives no progress figures");
+    assert_true(r.sig[RS_MISSED].skipped);
+    assert_true(r.sig[RS_LOW_SCORE].skipped);
+    assert_true(r.sig[RS_STALLED].skipped);
+    assert_true(r.sig[RS_OUTREACH].skipped);
+    for (int i = 0; i < RS_COUNT; i++)
+        assert_true(r.sig[i].contrib == 0);
+    assert_true(r.score == 0);
+    assert_int_equal(r.level, RISK_OK);
+    char buf[256];
+    assert_int_equal(risk_reasons(&P, &h, &r, "en", buf, sizeof buf), 0);
+    assert_string_equal(buf, "");
+}
+
+static void test_inactive_21_days_is_at_risk_with_the_reason(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    active(&h, 60, 21, 10, -1);
+    risk_score(&P, &h, &r);
+    assert_false(r.sig[RS_INACTIVE].skipped);
+    assert_true(r.sig[RS_INACTIVE].value == 21);
+    assert_true(r.sig[RS_INACTIVE].severity == 1);
+    assert_true(r.sig[RS_INACTIVE].contrib == P.weight[RS_INACTIVE]);
+    assert_true(r.sig[RS_NEVER_STARTED].value == 0);
+    char en[512], fr[512];
+    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
+    assert_true(has_line(en, "No activity for 21 days"));
+    assert_true(has_line(fr, "Aucune activité depuis 21 jours"));
+    /* most important first: inactivity carries the most points here */
+    assert_true(strncmp(en, "No activity for 21 days", 23) == 0);
+}
+
+static void test_recent_activity_is_not_inactive(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    active(&h, 60, 0, 10, -1);
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_INACTIVE].value == 0);
+    assert_true(r.sig[RS_INACTIVE].contrib == 0);
+}
+
+static void test_never_started(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 10, 100);
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_NEVER_STARTED].value == 10);
+    assert_true(r.sig[RS_NEVER_STARTED].severity == 1);
+    assert_true(r.sig[RS_INACTIVE].value == 10); /* counted from the start */
+    char en[512];
+    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    assert_non_null(strstr(en, "Never started: enrolled 10 days ago"));
+    /* not started yet: both skipped, not zero */
+    hist(&h, -1, 100);
+    h.start_day = T0 + 3;
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_NEVER_STARTED].skipped);
+    assert_string_equal(r.sig[RS_NEVER_STARTED].why, "not started yet");
+}
+
+static void test_pace_behind_schedule(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 50, 50); /* half way: 50 % expected */
+    active(&h, 50, 0, 10, -1);
+    risk_hist_day(&h, T0, 1, 0, 10, 0.26);
+    risk_score(&P, &h, &r);
+    assert_false(r.sig[RS_PACE].skipped);
+    assert_true(r.sig[RS_PACE].value > 23.99 && r.sig[RS_PACE].value < 24.01);
+    double sev = (24.0 - P.pace_grace_points) / (P.pace_full_points - P.pace_grace_points);
+    assert_true(r.sig[RS_PACE].contrib > sev * P.weight[RS_PACE] - 1e-6);
+    char en[512], fr[512];
+    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
+    assert_true(has_line(en, "24 points behind schedule"));
+    assert_true(has_line(fr, "24 points de retard sur le planning"));
+}
+
+static void test_pace_from_dated_progress_milestones(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 50, -1); /* no expected end */
+    risk_hist_day(&h, T0 - 1, 1, 10, 0, 0.10);
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_PACE].skipped); /* progress, but no plan to compare with */
+    h.expected_progress = 0.50;          /* "50 %" was due before T */
+    risk_score(&P, &h, &r);
+    assert_false(r.sig[RS_PACE].skipped);
+    assert_true(r.sig[RS_PACE].value > 39.99 && r.sig[RS_PACE].value < 40.01);
+}
+
+static void test_pace_skipped_without_progress_figures(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 50, 50);
+    active(&h, 50, 0, 10, -1);
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_PACE].skipped);
+    assert_true(r.sig[RS_STALLED].skipped);
+    /* the cohort's source gives progress: none for this learner means 0, not unknown */
+    h.source_progress = true;
+    risk_score(&P, &h, &r);
+    assert_false(r.sig[RS_PACE].skipped);
+    assert_true(r.sig[RS_PACE].value > 49.99);
+}
+
+static void test_missed_milestone_with_name_and_date(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    active(&h, 60, 0, 10, -1);
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_MISSED].skipped);
+    assert_string_equal(r.sig[RS_MISSED].why, "no milestones with due days");
+    h.has_due_milestones = true;
+    risk_score(&P, &h, &r);
+    assert_false(r.sig[RS_MISSED].skipped);
+    assert_true(r.sig[RS_MISSED].contrib == 0);
+    h.missed = 1;
+    h.missed_due = day_from_ymd(2026, 11, 12);
+    h.missed_name = "Unit 3 test";
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_MISSED].contrib == P.weight[RS_MISSED]);
+    char en[512], fr[512];
+    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
+    assert_true(has_line(en, "Missed 'Unit 3 test' due 12 Nov"));
+    assert_true(has_line(fr, "« Unit 3 test » manqué (échéance 12 nov.)"));
+    h.missed = 3;
+    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    assert_true(has_line(en, "Missed 'Unit 3 test' due 12 Nov and 2 more"));
+}
+
+static void test_hostile_milestone_name_stays_on_one_line(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    active(&h, 60, 0, 10, -1);
+    h.has_due_milestones = true;
+    h.missed = 1;
+    h.missed_due = T0 - 3;
+    h.missed_name = "Unit\n3\x1b[31m test";
+    risk_score(&P, &h, &r);
+    char en[512];
+    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    assert_null(strchr(en, '\n'));
+    assert_null(strchr(en, '\x1b'));
+}
+
+static void test_low_score(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    active(&h, 60, 0, 10, -1);
+    h.low_score = 30;
+    h.low_score_name = "Unit 1 test";
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_LOW_SCORE].severity == 1);
+    char en[512];
+    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    assert_true(has_line(en, "Scored 30 on 'Unit 1 test'"));
+    h.low_score = 95;
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_LOW_SCORE].contrib == 0);
+}
+
+static void test_drop_on_own_average(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    active(&h, 42, 14, 10, -1); /* 10 units a day for four weeks */
+    active(&h, 13, 0, 2, -1);   /* then 2 a day: 80 % down */
+    risk_score(&P, &h, &r);
+    assert_false(r.sig[RS_DROP].skipped);
+    assert_true(r.sig[RS_DROP].value > 0.79 && r.sig[RS_DROP].value < 0.81);
+    char en[512], fr[512];
+    struct risk_params q = P;
+    q.weight[RS_DROP] = 30; /* above risk.reason_min_points */
+    risk_score(&q, &h, &r);
+    risk_reasons(&q, &h, &r, "en", en, sizeof en);
+    risk_reasons(&q, &h, &r, "fr", fr, sizeof fr);
+    assert_true(has_line(en, "Activity down 80 % on own average"));
+    assert_true(has_line(fr, "Activité en baisse de 80 % sur sa propre moyenne"));
+    /* too little own history before the window: skipped */
+    hist(&h, 20, 90);
+    active(&h, 20, 0, 10, -1);
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_DROP].skipped);
+}
+
+static void test_stalled_logins_without_progress(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    risk_hist_day(&h, T0 - 40, 1, 30, 0, 0.10);
+    risk_hist_day(&h, T0 - 20, 1, 30, 0, 0.30);
+    active(&h, 19, 0, 5, 0.30); /* logs in every day, progress flat */
+    risk_score(&P, &h, &r);
+    assert_false(r.sig[RS_STALLED].skipped);
+    assert_true(r.sig[RS_STALLED].value == 20);
+    assert_true(r.sig[RS_STALLED].severity > 0);
+    char en[512];
+    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    assert_true(has_line(en, "Logs in without progress for 20 days"));
+    /* progress today: not stalled */
+    risk_hist_day(&h, T0, 1, 30, 0, 0.35);
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_STALLED].value == 0);
+}
+
+static void test_unanswered_outreach(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    active(&h, 60, 30, 10, -1);
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_OUTREACH].skipped);
+    h.outreach_at = day_to_time(day_from_ymd(2026, 11, 3)) + 9 * 3600;
+    h.outreach_channel = CH_EMAIL;
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_OUTREACH].value == 25);
+    assert_true(r.sig[RS_OUTREACH].severity == 1);
+    char en[512], fr[512];
+    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
+    assert_true(has_line(en, "No answer since the 3 Nov email"));
+    assert_true(has_line(fr, "Pas de réponse depuis l'e-mail du 3 nov."));
+    /* activity after the email answers it */
+    risk_hist_day(&h, day_from_ymd(2026, 11, 5), 1, 10, 0, -1);
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_OUTREACH].value == 0);
+}
+
+static void test_contact_debt(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    active(&h, 60, 0, 10, -1);
+    risk_score(&P, &h, &r);
+    assert_false(r.sig[RS_DEBT].skipped);
+    assert_true(r.sig[RS_DEBT].value == 0); /* not flagged */
+    h.flagged_since = T0 - 14;
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_DEBT].value == 14);
+    assert_true(r.sig[RS_DEBT].severity > 0.49 && r.sig[RS_DEBT].severity < 0.51);
+    h.last_checkin_at = day_to_time(T0 - 2);
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_DEBT].value == 2);
+    h.no_flag_history = true;
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_DEBT].skipped);
+}
+
+static void test_peers_percentile(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    active(&h, 60, 0, 10, -1);
+    h.peers = 3;
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_PEERS].skipped);
+    h.peers = 40;
+    h.peer_percentile = 10;
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_PEERS].value == 10);
+    assert_true(r.sig[RS_PEERS].severity > 0.89 && r.sig[RS_PEERS].severity < 0.91);
+    char en[512];
+    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    assert_true(has_line(en, "Less active than 90 % of the cohort over 42 days"));
+}
+
+static void test_score_sums_clamps_and_levels(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 200, 10);
+    h.source_progress = true;
+    h.has_due_milestones = true;
+    h.missed = 3;
+    h.missed_due = T0 - 5;
+    h.missed_name = "x";
+    risk_score(&P, &h, &r);
+    double sum = 0;
+    for (int i = 0; i < RS_COUNT; i++)
+        sum += r.sig[i].contrib;
+    assert_true(r.raw > 100 && r.raw - sum < 1e-9 && sum - r.raw < 1e-9);
+    assert_true(r.score == 100);
+    assert_int_equal(r.level, RISK_AT_RISK);
+    struct risk_params q = P;
+    q.watch_score = 30;
+    q.risk_score = 50;
+    for (int i = 0; i < RS_COUNT; i++)
+        q.weight[i] = 0;
+    q.weight[RS_MISSED] = 40;
+    risk_score(&q, &h, &r);
+    assert_true(r.score == 40);
+    assert_int_equal(r.level, RISK_WATCH);
+}
+
+static void test_signals_json_parses_and_names_skips(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    active(&h, 60, 21, 10, -1);
+    risk_score(&P, &h, &r);
+    char buf[2048];
+    size_t n = risk_signals_json(&P, &r, buf, sizeof buf);
+    assert_true(n > 0 && n < sizeof buf - 1);
+    json_error_t e;
+    json_t *o = json_loads(buf, 0, &e);
+    assert_non_null(o);
+    for (int i = 0; i < RS_COUNT; i++)
+        assert_non_null(json_object_get(o, risk_signal_name((enum risk_signal)i)));
+    json_t *in = json_object_get(o, "inactive");
+    assert_true(json_is_false(json_object_get(in, "skipped")));
+    assert_true(json_number_value(json_object_get(in, "value")) == 21);
+    assert_true(json_number_value(json_object_get(in, "contribution")) == P.weight[RS_INACTIVE]);
+    json_t *pace = json_object_get(o, "pace");
+    assert_true(json_is_true(json_object_get(pace, "skipped")));
+    assert_string_equal(json_string_value(json_object_get(pace, "why")),
+                        "the source gives no progress figures");
+    assert_null(json_object_get(pace, "value")); /* skipped is not zero */
+    json_decref(o);
+}
+
+static void test_config_group_read_and_checked(void **state)
+{
+    (void)state;
+    struct lcm_config cfg;
+    struct lcm_err err = {0};
+    struct tu_reports reps = {0};
+    struct lcm_report rep = {tu_report_fn, &reps};
+    struct risk_params p;
+    assert_int_equal(risk_params_load(NULL, &p, NULL, &err), LCM_OK);
+    assert_true(p.weight[RS_INACTIVE] == P.weight[RS_INACTIVE]);
+    assert_int_equal(config_load_string(&cfg, "t.conf",
+                                        "risk: { inactive_weight = 50.0; missed_full = 2;\n"
+                                        "  bogus_key = 1; };\n",
+                                        &rep, &err),
+                     LCM_OK);
+    assert_int_equal(risk_params_load(&cfg, &p, &rep, &err), LCM_OK);
+    assert_true(p.weight[RS_INACTIVE] == 50);
+    assert_int_equal(p.missed_full, 2);
+    assert_non_null(strstr(reps.text, "bogus_key"));
+    config_free(&cfg);
+    assert_int_equal(config_load_string(&cfg, "t.conf", "risk: {\n  pace_weight = 500.0; };\n",
+                                        NULL, &err),
+                     LCM_OK);
+    assert_int_equal(risk_params_load(&cfg, &p, NULL, &err), LCM_ERR_CONFIG);
+    assert_non_null(strstr(err.msg, ":2: risk.pace_weight"));
+    config_free(&cfg);
+    assert_int_equal(config_load_string(&cfg, "t.conf",
+                                        "risk: { watch_score = 60.0; risk_score = 50.0; };\n",
+                                        NULL, &err),
+                     LCM_OK);
+    assert_int_equal(risk_params_load(&cfg, &p, NULL, &err), LCM_ERR_CONFIG);
+    config_free(&cfg);
+}
+
+static void test_params_written_read_back(void **state)
+{
+    (void)state;
+    struct risk_params p = P;
+    p.weight[RS_MISSED] = 12.5;
+    p.inactive_full_days = 30;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    risk_params_write(&p, "# header\n", f);
+    fclose(f);
+    struct lcm_config cfg;
+    struct lcm_err err = {0};
+    struct tu_reports reps = {0};
+    struct lcm_report rep = {tu_report_fn, &reps};
+    assert_int_equal(config_load_string(&cfg, "fit.conf", text, &rep, &err), LCM_OK);
+    struct risk_params q;
+    assert_int_equal(risk_params_load(&cfg, &q, &rep, &err), LCM_OK);
+    assert_int_equal(reps.warnings, 0);
+    assert_true(q.weight[RS_MISSED] == 12.5);
+    assert_int_equal(q.inactive_full_days, 30);
+    config_free(&cfg);
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty_history_skips_what_it_cannot_know),
+        cmocka_unit_test(test_inactive_21_days_is_at_risk_with_the_reason),
+        cmocka_unit_test(test_recent_activity_is_not_inactive),
+        cmocka_unit_test(test_never_started),
+        cmocka_unit_test(test_pace_behind_schedule),
+        cmocka_unit_test(test_pace_from_dated_progress_milestones),
+        cmocka_unit_test(test_pace_skipped_without_progress_figures),
+        cmocka_unit_test(test_missed_milestone_with_name_and_date),
+        cmocka_unit_test(test_hostile_milestone_name_stays_on_one_line),
+        cmocka_unit_test(test_low_score),
+        cmocka_unit_test(test_drop_on_own_average),
+        cmocka_unit_test(test_stalled_logins_without_progress),
+        cmocka_unit_test(test_unanswered_outreach),
+        cmocka_unit_test(test_contact_debt),
+        cmocka_unit_test(test_peers_percentile),
+        cmocka_unit_test(test_score_sums_clamps_and_levels),
+        cmocka_unit_test(test_signals_json_parses_and_names_skips),
+        cmocka_unit_test(test_config_group_read_and_checked),
+        cmocka_unit_test(test_params_written_read_back),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
