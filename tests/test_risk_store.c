@@ -1,0 +1,349 @@
+/* test_risk_store.c — risk_update_all on a real SQLite store: the demo's inactive learners,
+ * the triage list, snoozes and their early return, celebrations, and that scoring a past day
+ * never reads data after it. */
+#include "testutil.h"
+
+#include "config.h"
+#include "day.h"
+#include "demo.h"
+#include "risk.h"
+#include "risk_eval.h"
+#include "store.h"
+#include "store_risk.h"
+
+#define TODAY day_from_ymd(2026, 11, 28)
+#define NOW ((int64_t)day_to_time(TODAY) + 8 * 3600)
+
+struct fx {
+    struct lcm_store *st;
+    struct lcm_config cfg;
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(":memory:", &f->st, &err), LCM_OK);
+    assert_int_equal(
+        config_load_string(&f->cfg, "t.conf", "general: { lang = \"en\"; };\n", NULL, &err),
+        LCM_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    store_close(&f->st);
+    config_free(&f->cfg);
+    free(f);
+    return 0;
+}
+
+static void update(struct fx *f, int today)
+{
+    struct lcm_err err = {0};
+    assert_int_equal(risk_update_all(f->st, &f->cfg, today, NOW, NULL, &err), LCM_OK);
+}
+
+static enum lcm_status keep(void *ctx, const struct store_risk_item *it)
+{
+    memcpy(ctx, it, sizeof *it);
+    return LCM_OK;
+}
+
+/* The enrollment of the only learner matching name. */
+static int64_t find(struct fx *f, const char *name)
+{
+    struct store_risk_item it = {0};
+    struct lcm_err err = {0};
+    assert_int_equal(store_risk_find(f->st, name, keep, &it, &err), LCM_OK);
+    assert_true(it.enrollment_id > 0);
+    return it.enrollment_id;
+}
+
+struct seen {
+    int64_t want;
+    bool found;
+    int rows;
+    double last_level_score;
+    bool ordered;
+};
+
+static enum lcm_status see(void *ctx, const struct store_risk_item *it)
+{
+    struct seen *s = ctx;
+    double key = it->level * 1000 + it->score;
+    if (s->rows && key > s->last_level_score + 1e-9)
+        s->ordered = false;
+    s->last_level_score = key;
+    s->rows++;
+    if (it->enrollment_id == s->want)
+        s->found = true;
+    return LCM_OK;
+}
+
+static bool in_triage(struct fx *f, int64_t eid)
+{
+    struct seen s = {.want = eid, .ordered = true};
+    struct lcm_err err = {0};
+    assert_int_equal(store_risk_triage(f->st, RISK_WATCH, 1000, see, &s, &err), LCM_OK);
+    assert_true(s.ordered);
+    return s.found;
+}
+
+static void demo(struct fx *f)
+{
+    struct demo_opts o;
+    demo_opts_init(&o, TODAY);
+    struct lcm_err err = {0};
+    assert_int_equal(demo_generate(f->st, &o, NULL, NULL, &err), LCM_OK);
+}
+
+static void test_update_on_empty_store(void **state)
+{
+    struct fx *f = *state;
+    update(f, TODAY);
+    int counts[3] = {9, 9, 9};
+    struct lcm_err err = {0};
+    assert_int_equal(store_risk_level_counts(f->st, counts, &err), LCM_OK);
+    assert_int_equal(counts[0] + counts[1] + counts[2], 0);
+    assert_false(in_triage(f, 1));
+}
+
+static void test_demo_inactive_learners_at_risk_with_reason(void **state)
+{
+    struct fx *f = *state;
+    demo(f);
+    update(f, TODAY);
+    const char *names[] = {"Bobby", "Sophie", "Djilali", "Marty"};
+    for (int i = 0; i < 4; i++) {
+        int64_t eid = find(f, names[i]);
+        struct store_risk_item it;
+        bool snoozed = true;
+        struct lcm_err err = {0};
+        assert_int_equal(store_risk_get(f->st, eid, &it, &snoozed, &err), LCM_OK);
+        assert_int_equal(it.level, RISK_AT_RISK);
+        assert_false(snoozed);
+        assert_non_null(strstr(it.what, "No activity for 21 days"));
+        assert_true(in_triage(f, eid));
+    }
+    /* an active learner racing ahead is not flagged */
+    struct store_risk_item it;
+    struct lcm_err err = {0};
+    assert_int_equal(store_risk_get(f->st, find(f, "Mathéo Fontaine"), &it, NULL, &err), LCM_OK);
+    assert_int_equal(it.level, RISK_OK);
+    /* completed and withdrawn enrollments get no risk row */
+    assert_int_equal(store_risk_get(f->st, find(f, "Inès Garnier"), &it, NULL, &err),
+                     LCM_ERR_NOTFOUND);
+}
+
+static void test_flagged_since_kept_across_updates(void **state)
+{
+    struct fx *f = *state;
+    demo(f);
+    update(f, TODAY - 7);
+    update(f, TODAY);
+    int64_t eid = find(f, "Océane Roux"), cohort = 0;
+    struct lcm_err err = {0};
+    assert_int_equal(store_risk_enrollment_cohort(f->st, eid, &cohort, &err), LCM_OK);
+    struct store_risk_enr *e = NULL;
+    size_t n = 0;
+    assert_int_equal(store_risk_enrollments(f->st, cohort, true, &e, &n, &err), LCM_OK);
+    bool seen = false;
+    for (size_t i = 0; i < n; i++)
+        if (e[i].id == eid) {
+            seen = true;
+            assert_true(e[i].has_risk);
+            assert_int_equal(e[i].flagged_since, TODAY - 7);
+        }
+    assert_true(seen);
+    free(e);
+}
+
+static void test_snooze_hides_until_day_or_early_return(void **state)
+{
+    struct fx *f = *state;
+    demo(f);
+    update(f, TODAY);
+    struct lcm_err err = {0};
+    int64_t bobby = find(f, "Bobby"), sophie = find(f, "Sophie");
+    struct store_risk_item it;
+    assert_int_equal(store_risk_get(f->st, bobby, &it, NULL, &err), LCM_OK);
+    /* Bobby: snoozed at today's score -> hidden at once (trigger), and after a rescore */
+    assert_int_equal(store_snooze_add(f->st, bobby, TODAY + 7, "on holiday", it.score, NOW, &err),
+                     LCM_OK);
+    assert_false(in_triage(f, bobby));
+    update(f, TODAY + 1);
+    assert_false(in_triage(f, bobby));
+    /* Sophie: snoozed when her score was far lower: the rise brings her back early */
+    assert_int_equal(store_risk_get(f->st, sophie, &it, NULL, &err), LCM_OK);
+    double margin = 15;
+    assert_int_equal(store_snooze_add(f->st, sophie, TODAY + 30, "called",
+                                      it.score - margin - 1, NOW, &err),
+                     LCM_OK);
+    assert_false(in_triage(f, sophie));
+    update(f, TODAY + 1);
+    assert_true(in_triage(f, sophie));
+    /* Bobby returns on until_day */
+    update(f, TODAY + 7);
+    assert_true(in_triage(f, bobby));
+    /* feedback is recorded on the flag */
+    assert_int_equal(store_snooze_feedback(f->st, bobby, "not useful", NOW, &err), LCM_OK);
+}
+
+/* A program whose source gives progress, one learner crossing 50 % yesterday. */
+static int64_t progress_fixture(struct fx *f, int64_t *old_learner)
+{
+    struct lcm_err err = {0};
+    int64_t pid, cid, l1, l2, e1, e2;
+    struct lcm_program p = {.source = "t", .ext_id = "p", .name = "Prog"};
+    assert_int_equal(store_program_upsert(f->st, &p, &pid, &err), LCM_OK);
+    struct lcm_cohort c = {.program_id = pid, .source = "t", .ext_id = "c", .name = "C",
+                           .start_day = TODAY - 100, .end_day = TODAY + 50};
+    assert_int_equal(store_cohort_upsert(f->st, &c, &cid, &err), LCM_OK);
+    struct lcm_learner a = {.source = "t", .ext_id = "a", .first_name = "Ada", .last_name = "L"};
+    struct lcm_learner b = {.source = "t", .ext_id = "b", .first_name = "Bea", .last_name = "M"};
+    assert_int_equal(store_learner_upsert(f->st, &a, &l1, &err), LCM_OK);
+    assert_int_equal(store_learner_upsert(f->st, &b, &l2, &err), LCM_OK);
+    struct lcm_enrollment e = {.learner_id = l1, .cohort_id = cid, .source = "t", .ext_id = "e1",
+                               .status = ENROLL_ACTIVE, .start_day = TODAY - 100,
+                               .expected_end_day = TODAY + 50, .ended_day = DAY_NONE,
+                               .progress = -1, .last_activity_day = DAY_NONE};
+    assert_int_equal(store_enrollment_upsert(f->st, &e, &e1, &err), LCM_OK);
+    e.learner_id = l2;
+    e.ext_id = "e2";
+    assert_int_equal(store_enrollment_upsert(f->st, &e, &e2, &err), LCM_OK);
+    for (int d = 1; d <= 90; d++) {
+        struct lcm_activity_day ad = {.enrollment_id = e1, .day = TODAY - 91 + d, .sessions = 1,
+                                      .minutes = 20, .progress = d < 90 ? 0.4 : 0.55};
+        assert_int_equal(store_activity_put(f->st, &ad, &err), LCM_OK);
+        ad.enrollment_id = e2;
+        ad.progress = d * 0.3 / 90 + (d > 10 ? 0.25 : 0); /* crossed 25 % eighty days ago */
+        assert_int_equal(store_activity_put(f->st, &ad, &err), LCM_OK);
+    }
+    *old_learner = e2;
+    return e1;
+}
+
+struct cel {
+    int n;
+    int64_t eid;
+    char what[sizeof((struct store_risk_item *)0)->what];
+    int day;
+};
+
+static enum lcm_status cel_fn(void *ctx, const struct store_risk_item *it)
+{
+    struct cel *c = ctx;
+    c->n++;
+    c->eid = it->enrollment_id;
+    memcpy(c->what, it->what, sizeof c->what);
+    c->day = it->day;
+    return LCM_OK;
+}
+
+static void test_celebrations_derived_from_progress(void **state)
+{
+    struct fx *f = *state;
+    int64_t old = 0, e1 = progress_fixture(f, &old);
+    struct cel c = {0};
+    struct lcm_err err = {0};
+    assert_int_equal(store_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
+    assert_int_equal(c.n, 0);
+    update(f, TODAY);
+    assert_int_equal(store_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
+    /* Ada crossed 25 % long ago (recorded as acknowledged) and 50 % yesterday (to celebrate);
+     * Bea's crossing is eighty days old: recorded, not listed. */
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.eid, e1);
+    assert_string_equal(c.what, "50 %");
+    assert_int_equal(c.day, TODAY - 1);
+    /* a second update does not duplicate it */
+    update(f, TODAY);
+    memset(&c, 0, sizeof c);
+    assert_int_equal(store_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(store_celebrate_ack(f->st, e1, 0, NOW, &err), LCM_OK);
+    memset(&c, 0, sizeof c);
+    assert_int_equal(store_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
+    assert_int_equal(c.n, 0);
+    (void)old;
+}
+
+static void test_past_day_never_reads_later_data(void **state)
+{
+    struct fx *f = *state;
+    int64_t old = 0, e1 = progress_fixture(f, &old);
+    struct lcm_err err = {0};
+    /* close both enrollments with known outcomes */
+    struct lcm_enrollment e = {.learner_id = 1, .cohort_id = 1, .source = "t", .ext_id = "e1",
+                               .status = ENROLL_WITHDRAWN, .start_day = TODAY - 100,
+                               .expected_end_day = TODAY + 50, .ended_day = TODAY,
+                               .progress = -1, .last_activity_day = DAY_NONE};
+    assert_int_equal(store_enrollment_upsert(f->st, &e, NULL, &err), LCM_OK);
+    e.learner_id = 2;
+    e.ext_id = "e2";
+    e.status = ENROLL_COMPLETED;
+    e.ended_day = DAY_NONE;
+    assert_int_equal(store_enrollment_upsert(f->st, &e, NULL, &err), LCM_OK);
+    struct risk_params p;
+    risk_params_default(&p);
+    struct risk_sample *s = NULL;
+    size_t n = 0;
+    /* day 5 after the start: no activity yet (it starts on day 10) */
+    struct risk_at at = {.at_day = DAY_NONE, .at_offset = 5};
+    assert_int_equal(risk_collect(f->st, &p, NULL, 0, at, &s, &n, &err), LCM_OK);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(s[i].total_activity == 0);
+        assert_true(s[i].days_inactive == 5);
+        assert_true(s[i].positive == (s[i].enrollment_id == e1));
+    }
+    free(s);
+    /* on the day it ended, the withdrawn enrollment is no longer counted */
+    at.at_offset = 100;
+    assert_int_equal(risk_collect(f->st, &p, NULL, 0, at, &s, &n, &err), LCM_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(s[0].enrollment_id, old);
+    free(s);
+    const char *bad[] = {"no such cohort"};
+    assert_int_equal(risk_collect(f->st, &p, bad, 1, at, &s, &n, &err), LCM_ERR_NOTFOUND);
+    assert_null(s);
+}
+
+static void test_explain_prints_every_signal(void **state)
+{
+    struct fx *f = *state;
+    demo(f);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    struct lcm_err err = {0};
+    assert_int_equal(risk_explain(f->st, &f->cfg, find(f, "Bobby"), TODAY, out, &err), LCM_OK);
+    fclose(out);
+    for (int i = 0; i < RS_COUNT; i++)
+        assert_non_null(strstr(text, risk_signal_name((enum risk_signal)i)));
+    assert_non_null(strstr(text, "No activity for 21 days"));
+    assert_non_null(strstr(text, "at risk"));
+    free(text);
+    assert_int_equal(risk_explain(f->st, &f->cfg, 999999, TODAY, stdout, &err),
+                     LCM_ERR_NOTFOUND);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_update_on_empty_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_demo_inactive_learners_at_risk_with_reason, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_flagged_since_kept_across_updates, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_snooze_hides_until_day_or_early_return, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_celebrations_derived_from_progress, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_past_day_never_reads_later_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_explain_prints_every_signal, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
