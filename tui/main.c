@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "day.h"
+#include "tui.h"
 
 struct command {
     const char *name;
@@ -222,7 +223,7 @@ int main(int argc, char **argv)
     } else if (app.demo_db && access(app.db_path, F_OK) != 0 && cli_demo_auto(&app) != 0) {
         rc = 1;
     } else {
-        rc = cmd_summary(&app, 0, NULL);
+        rc = tui_run(&app);
     }
     config_free(&app.cfg);
     return rc;

@@ -1,0 +1,80 @@
+/* fmt.c — small formatting helpers shared by the panes (no curses). */
+#include <stdio.h>
+#include <string.h>
+
+#include "day.h"
+#include "tui.h"
+
+char *fmt_ago(char *buf, size_t len, int day, int today)
+{
+    if (day == DAY_NONE)
+        snprintf(buf, len, "never");
+    else if (day >= today)
+        snprintf(buf, len, "today");
+    else
+        snprintf(buf, len, "%d d", today - day);
+    return buf;
+}
+
+char *fmt_when(char *buf, size_t len, int64_t ts)
+{
+    static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    if (ts <= 0) {
+        snprintf(buf, len, "%s", "");
+        return buf;
+    }
+    int day = day_from_time(ts), y, m, d;
+    day_to_ymd(day, &y, &m, &d);
+    int sec = (int)(ts - day_to_time(day));
+    snprintf(buf, len, "%s %02d/%02d %02d:%02d", wd[day_weekday(day)], d, m, sec / 3600,
+             sec / 60 % 60);
+    return buf;
+}
+
+char *fmt_day(char *buf, size_t len, int day)
+{
+    if (day == DAY_NONE) {
+        snprintf(buf, len, "—");
+        return buf;
+    }
+    char t[DAY_TEXT_LEN];
+    snprintf(buf, len, "%s", day_format(day, t));
+    return buf;
+}
+
+char *fmt_bar(char *buf, size_t len, double frac, int cells)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    int full = frac < 0 ? 0 : (int)(frac * cells + 0.5);
+    for (int i = 0; i < cells && o + 4 < len; i++) {
+        const char *c = frac < 0 ? " " : i < full ? "\xe2\x96\x88" : "\xe2\x96\x91"; /* █ ░ */
+        size_t n = strlen(c);
+        memcpy(buf + o, c, n);
+        o += n;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+char *fmt_spark(char *buf, size_t len, const int *v, int n)
+{
+    static const char *const bars[] = {"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83",
+                                       "\xe2\x96\x84", "\xe2\x96\x85", "\xe2\x96\x86",
+                                       "\xe2\x96\x87", "\xe2\x96\x88"};
+    int max = 0;
+    for (int i = 0; i < n; i++)
+        if (v[i] > max)
+            max = v[i];
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && o + 4 < len; i++) {
+        int lvl = max > 0 && v[i] > 0 ? 1 + (v[i] * 6 + max - 1) / max : 0;
+        if (lvl > 7)
+            lvl = 7;
+        memcpy(buf + o, max > 0 && v[i] == 0 ? " " : bars[lvl], max > 0 && v[i] == 0 ? 1 : 3);
+        o += max > 0 && v[i] == 0 ? 1 : 3;
+    }
+    buf[o] = '\0';
+    return buf;
+}

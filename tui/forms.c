@@ -1,0 +1,347 @@
+/* forms.c — the forms: filter, check-in, schedule/reschedule a call, snooze. Each saves at
+ * once through the store (one transaction when it writes more than one row). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agenda.h"
+#include "day.h"
+#include "form.h"
+#include "model.h"
+#include "tui.h"
+#include "when.h"
+
+/* ---- filter ---------------------------------------------------------------------------- */
+
+struct cohort_list {
+    struct form_field *fl;
+    int64_t selected;
+};
+
+static enum lcm_status add_cohort(void *ctx, int64_t id, const char *program, const char *cohort,
+                                  int64_t enrollments)
+{
+    (void)program;
+    (void)enrollments;
+    struct cohort_list *cl = ctx;
+    struct form_field *fl = cl->fl;
+    if (fl->nchoices >= FORM_MAX_CHOICES)
+        return LCM_OK;
+    fl->choice_ids[fl->nchoices] = id;
+    if (id == cl->selected)
+        fl->choice = fl->nchoices;
+    fl->choices[fl->nchoices++] = lcm_xstrdup(cohort);
+    return LCM_OK;
+}
+
+static void (*filter_done_cb)(struct tui *t, struct form *f, void *ctx);
+
+static enum lcm_status filter_submit(struct tui *t, struct form *f, struct lcm_err *err)
+{
+    (void)err;
+    if (filter_done_cb)
+        filter_done_cb(t, f, NULL);
+    return LCM_OK;
+}
+
+void form_open_filter(struct tui *t, int64_t cohort_id, int level,
+                      void (*done)(struct tui *t, struct form *f, void *ctx))
+{
+    static const char *const all[] = {"all cohorts", NULL};
+    static const char *const levels[] = {"everyone", "at risk", "watch", "ok", "to celebrate",
+                                         NULL};
+    struct form *f = form_new("Filter the triage list", filter_submit, NULL);
+    struct cohort_list cl = {form_add_choice(f, "Cohort", all, 0), cohort_id};
+    struct lcm_err err = {0};
+    if (store_cohort_each(t->st, add_cohort, &cl, &err) != LCM_OK)
+        tui_fail(t, &err);
+    int lv = level == VIEW_LEVEL_ANY ? 0 : level == 2 ? 1 : level == 1 ? 2 : level == 0 ? 3 : 4;
+    form_add_choice(f, "Level", levels, lv);
+    filter_done_cb = done;
+    form_free(&t->form);
+    t->form = f;
+}
+
+/* ---- check-in -------------------------------------------------------------------------- */
+
+static const char *const channels[] = {"call", "email", "chat", "meeting", "note", NULL};
+static const char *const outcomes[] = {"reached",      "no answer", "left a message",
+                                       "replied",      "will resume", "needs help",
+                                       "other",        NULL};
+enum { CI_CHANNEL, CI_OUTCOME, CI_NOTE, CI_NEXT, CI_WHEN };
+
+static void checkin_change(struct tui *t, struct form *f)
+{
+    const char *w = form_text(f, CI_WHEN);
+    f->when_ts = 0;
+    if (!*w) {
+        form_hint(&f->f[CI_WHEN], "optional: a follow-up reminder (\"tue 14:30\", \"demain 9h\", \"+7d\")");
+        return;
+    }
+    struct lcm_err err = {0};
+    int64_t ts;
+    if (when_parse(w, t->today, t->now_ts, &ts, &err) == LCM_OK) {
+        char buf[48];
+        f->when_ts = ts;
+        form_hint(&f->f[CI_WHEN], "→ %s",
+                 fmt_when(buf, sizeof buf, ts));
+    } else {
+        form_hint(&f->f[CI_WHEN], "%s", err.msg);
+    }
+}
+
+static enum lcm_status checkin_submit(struct tui *t, struct form *f, struct lcm_err *err)
+{
+    int64_t due = 0;
+    const char *w = form_text(f, CI_WHEN);
+    if (*w && when_parse(w, t->today, t->now_ts, &due, err) != LCM_OK)
+        return err->status;
+    struct lcm_checkin c = {
+        .learner_id = f->learner_id,
+        .enrollment_id = f->enrollment_id,
+        .at = t->now_ts,
+        .channel = (enum checkin_channel)form_choice(f, CI_CHANNEL),
+        .direction = "out",
+        .outcome = outcomes[form_choice(f, CI_OUTCOME)],
+        .note = form_text(f, CI_NOTE),
+        .next_step = form_text(f, CI_NEXT),
+        .author = t->app->cfg.lcm_name && *t->app->cfg.lcm_name ? t->app->cfg.lcm_name : NULL,
+        .followup_id = f->followup_id,
+    };
+    enum lcm_status rc = store_begin(t->st, err);
+    if (rc != LCM_OK)
+        return rc;
+    int64_t cid = 0;
+    rc = store_checkin_add(t->st, &c, &cid, err);
+    if (rc == LCM_OK && f->followup_id)
+        rc = store_followup_set_status(t->st, f->followup_id, FU_DONE, cid, t->now_ts, err);
+    if (rc == LCM_OK && due) {
+        struct lcm_followup fu = {.learner_id = f->learner_id,
+                                  .enrollment_id = f->enrollment_id,
+                                  .kind = "reminder",
+                                  .due_at = due,
+                                  .duration_min = 15,
+                                  .status = FU_PLANNED,
+                                  .title = *c.next_step ? c.next_step : "follow up",
+                                  .checkin_id = cid};
+        rc = store_followup_add(t->st, &fu, t->now_ts, NULL, err);
+    }
+    if (rc == LCM_OK)
+        rc = store_commit(t->st, err);
+    else
+        store_rollback(t->st);
+    if (rc == LCM_OK) {
+        tui_msg(t, ROLE_OK, "check-in saved (%s, %s)%s", channels[c.channel], c.outcome,
+                due ? "; reminder planned" : "");
+        tui_changed(t);
+    }
+    return rc;
+}
+
+/* Resolves an enrollment's learner and name into f; false (status set) when it is gone. */
+static bool load_learner(struct tui *t, struct form *f, int64_t enrollment_id, char *name,
+                         size_t len)
+{
+    struct view_detail d;
+    struct lcm_err err = {0};
+    if (store_view_detail(t->st, enrollment_id, t->today, &d, &err) != LCM_OK) {
+        tui_fail(t, &err);
+        return false;
+    }
+    f->enrollment_id = enrollment_id;
+    f->learner_id = d.learner_id;
+    snprintf(name, len, "%s %s", d.first_name, d.last_name);
+    view_detail_clear(&d);
+    return true;
+}
+
+void form_open_checkin(struct tui *t, int64_t enrollment_id, int64_t followup_id)
+{
+    if (!enrollment_id) {
+        tui_msg(t, ROLE_ERROR, "no learner here: select one first");
+        return;
+    }
+    struct form *f = form_new("Check-in", checkin_submit, checkin_change);
+    char name[256], title[300];
+    if (!load_learner(t, f, enrollment_id, name, sizeof name)) {
+        form_free(&f);
+        return;
+    }
+    snprintf(title, sizeof title, "Check-in with %s%s", name,
+             followup_id ? " (follow-up done)" : "");
+    form_title(f, "%s", title);
+    f->followup_id = followup_id;
+    form_add_choice(f, "Channel", channels, 0);
+    form_add_choice(f, "Outcome", outcomes, 0);
+    form_add_text(f, "Note", "");
+    form_add_text(f, "Next step", "");
+    form_add_text(f, "Follow-up", "");
+    checkin_change(t, f);
+    form_free(&t->form);
+    t->form = f;
+}
+
+/* ---- schedule / reschedule ------------------------------------------------------------- */
+
+enum { SC_WHEN, SC_DURATION, SC_TITLE };
+
+/* Finds a planned follow-up that overlaps [ts, ts+dur) (skipping f->followup_id); writes a
+ * readable description into buf. */
+static int64_t find_clash(struct tui *t, struct form *f, int64_t ts, int dur, char *buf,
+                          size_t len)
+{
+    struct view_followup *fu = NULL;
+    size_t n = 0;
+    struct lcm_err err = {0};
+    if (store_view_followups(t->st, 0, ts - 86400, ts + 86400, 2000, &fu, &n, &err) != LCM_OK)
+        return 0;
+    struct agenda_slot *slots = lcm_xcalloc(n ? n : 1, sizeof *slots);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(fu[i].kind, "call") == 0 && fu[i].due_at > ts - 86400)
+            slots[k++] = (struct agenda_slot){fu[i].id, fu[i].due_at, fu[i].duration_min};
+    long c = agenda_clash(slots, k, ts, dur, f->followup_id);
+    int64_t id = 0;
+    if (c >= 0) {
+        char when[48];
+        for (size_t i = 0; i < n; i++)
+            if (fu[i].id == slots[c].id) {
+                snprintf(buf, len, "clashes with the call with %s at %s (%d min)", fu[i].name,
+                         fmt_when(when, sizeof when, fu[i].due_at), fu[i].duration_min);
+                id = fu[i].id;
+            }
+    }
+    free(slots);
+    view_followups_free(&fu, n);
+    return id;
+}
+
+static void schedule_change(struct tui *t, struct form *f)
+{
+    struct lcm_err err = {0};
+    int64_t ts = 0;
+    int dur = 30;
+    f->when_ts = 0;
+    f->clash_id = 0;
+    struct form_field *wf = &f->f[SC_WHEN];
+    if (when_parse_duration(form_text(f, SC_DURATION), &dur, &err) != LCM_OK) {
+        form_hint(&f->f[SC_DURATION], "%s", err.msg);
+        return;
+    }
+    f->f[SC_DURATION].hint[0] = '\0';
+    f->duration = dur;
+    if (when_parse(form_text(f, SC_WHEN), t->today, t->now_ts, &ts, &err) != LCM_OK) {
+        form_hint(wf, "%s", *form_text(f, SC_WHEN) ? err.msg : "\"tue 14:30\", \"mardi 14h30\", \"2026-12-01 09:00\"");
+        return;
+    }
+    f->when_ts = ts;
+    char when[48], clash[200] = "";
+    fmt_when(when, sizeof when, ts);
+    f->clash_id = find_clash(t, f, ts, dur, clash, sizeof clash);
+    if (f->clash_id)
+        form_hint(wf, "→ %s — %s", when, clash);
+    else
+        form_hint(wf, "→ %s, free%s", when, ts < t->now_ts ? " (in the past!)" : "");
+}
+
+static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm_err *err)
+{
+    schedule_change(t, f);
+    if (!f->when_ts)
+        return when_parse(form_text(f, SC_WHEN), t->today, t->now_ts, &f->when_ts, err);
+    if (f->clash_id && !f->confirm)
+        return lcm_err_set(err, LCM_ERR_CONFLICT, "%s; Enter again to save anyway",
+                           f->f[SC_WHEN].hint);
+    enum lcm_status rc;
+    char when[48];
+    if (f->followup_id) {
+        rc = store_followup_move(t->st, f->followup_id, f->when_ts, f->duration, t->now_ts, err);
+    } else {
+        struct lcm_followup fu = {.learner_id = f->learner_id,
+                                  .enrollment_id = f->enrollment_id,
+                                  .kind = "call",
+                                  .due_at = f->when_ts,
+                                  .duration_min = f->duration,
+                                  .status = FU_PLANNED,
+                                  .title = form_text(f, SC_TITLE)};
+        rc = store_followup_add(t->st, &fu, t->now_ts, NULL, err);
+    }
+    if (rc == LCM_OK) {
+        tui_msg(t, ROLE_OK, "call %s for %s (%d min)", f->followup_id ? "moved" : "planned",
+                fmt_when(when, sizeof when, f->when_ts), f->duration);
+        tui_changed(t);
+    }
+    return rc;
+}
+
+void form_open_schedule(struct tui *t, int64_t enrollment_id, int64_t followup_id)
+{
+    if (!enrollment_id && !followup_id) {
+        tui_msg(t, ROLE_ERROR, "no learner here: select one first");
+        return;
+    }
+    struct form *f = form_new(followup_id ? "Reschedule" : "Schedule a call", schedule_submit,
+                              schedule_change);
+    char name[256] = "", title[300];
+    if (enrollment_id && !load_learner(t, f, enrollment_id, name, sizeof name)) {
+        form_free(&f);
+        return;
+    }
+    f->followup_id = followup_id;
+    snprintf(title, sizeof title, "%s %s", followup_id ? "Reschedule the call with" : "Schedule a call with", name);
+    form_title(f, "%s", title);
+    form_add_text(f, "When", "");
+    form_add_text(f, "Duration", "30");
+    snprintf(title, sizeof title, "Call with %s", name);
+    form_add_text(f, "Title", title);
+    schedule_change(t, f);
+    form_free(&t->form);
+    t->form = f;
+}
+
+/* ---- snooze ---------------------------------------------------------------------------- */
+
+static const char *const snooze_for[] = {"7 days", "14 days", "30 days", "3 days", NULL};
+static const int snooze_days[] = {7, 14, 30, 3};
+
+static enum lcm_status snooze_submit(struct tui *t, struct form *f, struct lcm_err *err)
+{
+    const char *reason = form_text(f, 1);
+    if (!*reason)
+        return lcm_err_set(err, LCM_ERR_INVALID, "say why (\"on holiday until the 15th\")");
+    struct view_detail d;
+    double score = 0;
+    if (store_view_detail(t->st, f->enrollment_id, t->today, &d, err) == LCM_OK) {
+        score = d.score;
+        view_detail_clear(&d);
+    }
+    int days = snooze_days[form_choice(f, 0)];
+    enum lcm_status rc =
+        store_snooze_add(t->st, f->enrollment_id, t->today + days, reason, score, t->now_ts, err);
+    if (rc == LCM_OK) {
+        tui_msg(t, ROLE_OK, "snoozed for %d days (x shows snoozed learners)", days);
+        pane_overview_reload(t);
+        tui_changed(t);
+    }
+    return rc;
+}
+
+void form_open_snooze(struct tui *t, int64_t enrollment_id)
+{
+    if (!enrollment_id) {
+        tui_msg(t, ROLE_ERROR, "no learner here: select one first");
+        return;
+    }
+    struct form *f = form_new("Snooze", snooze_submit, NULL);
+    char name[256], title[300];
+    if (!load_learner(t, f, enrollment_id, name, sizeof name)) {
+        form_free(&f);
+        return;
+    }
+    snprintf(title, sizeof title, "Snooze the flag of %s", name);
+    form_title(f, "%s", title);
+    form_add_choice(f, "For", snooze_for, 0);
+    form_add_text(f, "Reason", "");
+    form_free(&t->form);
+    t->form = f;
+}

@@ -1,0 +1,170 @@
+/* pane_agenda.c — the follow-up agenda: overdue, today, this week; mark done (the check-in
+ * form opens prefilled), reschedule, cancel. Free call slots of today and tomorrow are shown
+ * at the bottom. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agenda.h"
+#include "day.h"
+#include "form.h"
+#include "tui.h"
+
+#define AGENDA_MAX 500
+
+struct agenda {
+    bool stale;
+    struct view_followup *fu;
+    size_t n, cur;
+    int rows;
+};
+
+static void load(struct tui *t, struct agenda *s)
+{
+    view_followups_free(&s->fu, s->n);
+    s->n = 0;
+    s->stale = false;
+    struct lcm_err err = {0};
+    if (store_view_followups(t->st, 0, 0, agenda_week_end(t->today), AGENDA_MAX, &s->fu, &s->n,
+                             &err) != LCM_OK)
+        tui_fail(t, &err);
+    if (s->cur >= s->n)
+        s->cur = s->n ? s->n - 1 : 0;
+}
+
+void pane_agenda_invalidate(struct tui *t)
+{
+    ((struct agenda *)t->panes[PANE_AGENDA].st)->stale = true;
+    t->panes[PANE_AGENDA].dirty = true;
+}
+
+static void free_slots(struct rbuf *rb, struct tui *t, const struct agenda *s, int cols)
+{
+    struct agenda_slot *busy = lcm_xcalloc(s->n ? s->n : 1, sizeof *busy);
+    for (size_t i = 0; i < s->n; i++)
+        busy[i] = (struct agenda_slot){s->fu[i].id, s->fu[i].due_at, s->fu[i].duration_min};
+    for (int d = 0; d < 2; d++) {
+        int64_t out[8];
+        size_t k = agenda_free_slots(busy, s->n, t->today + d, 9 * 60, 18 * 60, 30, 30,
+                                     t->now_ts, out, 8);
+        struct rline *l = rbuf_line(rb, ROLE_NORMAL);
+        rline_add(l, ROLE_DIM, d == 0 ? "   free today:    " : "   free tomorrow: ");
+        if (k == 0)
+            rline_add(l, ROLE_DIM, "no 30-minute slot between 09:00 and 18:00");
+        for (size_t i = 0; i < k && l->width + 7 < cols; i++) {
+            int m = (int)((out[i] - day_to_time(t->today + d)) / 60);
+            rline_addf(l, ROLE_OK, "%02d:%02d  ", m / 60, m % 60);
+        }
+    }
+    free(busy);
+}
+
+static void recalc(struct pane *p, struct tui *t, int rows, int cols)
+{
+    struct agenda *s = p->st;
+    if (s->stale)
+        load(t, s);
+    rbuf_clear(&p->rb);
+    s->rows = rows;
+    int last = -1;
+    size_t cursor_line = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct view_followup *f = &s->fu[i];
+        int b = (int)agenda_bucket_of(f->due_at, t->today, t->now_ts);
+        if (b != last) {
+            if (last != -1)
+                rbuf_line(&p->rb, ROLE_NORMAL);
+            struct rline *h = rbuf_line(&p->rb, ROLE_NORMAL);
+            rline_add(h, b == AGENDA_OVERDUE ? ROLE_OVERDUE : ROLE_HEADER, " ");
+            rline_add(h, b == AGENDA_OVERDUE ? ROLE_OVERDUE : ROLE_HEADER,
+                      agenda_bucket_name((enum agenda_bucket)b));
+            last = b;
+        }
+        bool cur = i == s->cur;
+        enum role base = cur ? ROLE_CURSOR : ROLE_NORMAL;
+        struct rline *l = rbuf_line(&p->rb, base);
+        if (cur)
+            cursor_line = p->rb.n - 1;
+        char when[48];
+        rline_add(l, base, "   ");
+        rline_data(l, cur ? base : b == AGENDA_OVERDUE ? ROLE_OVERDUE : ROLE_ACCENT,
+                   fmt_when(when, sizeof when, f->due_at), 16, true);
+        rline_addf(l, base, " %3d min  ", f->duration_min);
+        rline_data(l, base, f->kind, 9, true);
+        rline_data(l, base, f->name, 26, true);
+        rline_add(l, base, " ");
+        rline_data(l, cur ? base : ROLE_DIM, f->title, cols - l->width, false);
+    }
+    if (s->n == 0) {
+        rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+                  " Nothing planned this week. s on a learner schedules a call.");
+    }
+    rbuf_line(&p->rb, ROLE_NORMAL);
+    free_slots(&p->rb, t, s, cols);
+    size_t top = cursor_line >= (size_t)rows - 1 ? cursor_line - (size_t)rows + 2 : 0;
+    p->rb.top = top;
+    t->focus_enrollment = s->n ? s->fu[s->cur].enrollment_id : 0;
+}
+
+static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
+{
+    (void)key;
+    struct agenda *s = p->st;
+    const struct view_followup *f = s->n ? &s->fu[s->cur] : NULL;
+    struct lcm_err err = {0};
+    switch (a) {
+    case ACT_DOWN: if (s->cur + 1 < s->n) s->cur++; break;
+    case ACT_UP: if (s->cur) s->cur--; break;
+    case ACT_TOP: s->cur = 0; break;
+    case ACT_BOTTOM: s->cur = s->n ? s->n - 1 : 0; break;
+    case ACT_PAGE_DOWN: s->cur = s->cur + 10 < s->n ? s->cur + 10 : (s->n ? s->n - 1 : 0); break;
+    case ACT_PAGE_UP: s->cur = s->cur > 10 ? s->cur - 10 : 0; break;
+    case ACT_OPEN:
+        if (f && f->enrollment_id)
+            pane_detail_open(t, f->enrollment_id);
+        return H_HANDLED;
+    case ACT_DONE:
+        if (f)
+            form_open_checkin(t, f->enrollment_id, f->id);
+        return H_HANDLED;
+    case ACT_RESCHEDULE:
+        if (f)
+            form_open_schedule(t, f->enrollment_id, f->id);
+        return H_HANDLED;
+    case ACT_CANCEL:
+        if (!f)
+            return H_HANDLED;
+        if (store_followup_set_status(t->st, f->id, FU_CANCELLED, 0, t->now_ts, &err) != LCM_OK)
+            return tui_fail(t, &err);
+        tui_msg(t, ROLE_OK, "follow-up with %s cancelled", f->name);
+        tui_changed(t);
+        return H_HANDLED;
+    default:
+        return H_NOT_HANDLED;
+    }
+    p->dirty = true;
+    return H_HANDLED;
+}
+
+static void free_pane(struct pane *p)
+{
+    struct agenda *s = p->st;
+    if (!s)
+        return;
+    view_followups_free(&s->fu, s->n);
+    free(s);
+    p->st = NULL;
+}
+
+static const struct pane_ops ops = {"agenda", SCOPE_AGENDA, recalc, handle, NULL, free_pane};
+
+void pane_agenda_init(struct pane *p, struct tui *t)
+{
+    (void)t;
+    struct agenda *s = lcm_xcalloc(1, sizeof *s);
+    s->stale = true;
+    p->ops = &ops;
+    p->st = s;
+    p->dirty = true;
+    rbuf_init(&p->rb);
+}

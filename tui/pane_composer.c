@@ -1,0 +1,524 @@
+/* pane_composer.c — the message composer: a template filled from the learner, edited in
+ * place (lineedit: cursor moves, UTF-8, word wrap) or in $EDITOR, previewed, then saved as a
+ * draft or queued in the outbox. For several selected learners the text keeps its
+ * placeholders ({first_name}...) and each learner gets a personalised copy. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "day.h"
+#include "keymap.h"
+#include "lineedit.h"
+#include "template.h"
+#include "text.h"
+#include "tui.h"
+#include "tui_internal.h"
+
+struct composer {
+    int64_t *ids;
+    size_t n;
+    char **tpls;
+    int ntpl, tpl;
+    char lang[8];
+    struct lineedit text; /* "Subject: ...\n\nbody" */
+    bool generic;         /* several learners: placeholders stay in the text */
+    bool editing;
+    int preview;          /* -1: the text; else the rendered message for learner i */
+    char user_dir[4096];
+    size_t top;
+    int rows, cols;
+};
+
+/* Values for a learner's placeholders; a value we cannot know stays "{name}" so the LCM sees
+ * the hole and fills it in before queueing. */
+struct vars {
+    struct tpl_var v[16];
+    size_t n;
+    char buf[16][256];
+};
+
+static void var(struct vars *vs, const char *name, const char *value)
+{
+    if (vs->n >= 16)
+        return;
+    if (value && *value)
+        snprintf(vs->buf[vs->n], sizeof vs->buf[vs->n], "%s", value);
+    else
+        snprintf(vs->buf[vs->n], sizeof vs->buf[vs->n], "{%s}", name);
+    vs->v[vs->n] = (struct tpl_var){name, vs->buf[vs->n]};
+    vs->n++;
+}
+
+static const char *const var_names[] = {"first_name", "last_name", "course",   "cohort",
+                                        "progress",   "milestone", "days_inactive", "lcm_name",
+                                        "lcm_email",  "call_slot", "platform_url", "login"};
+#define N_VARS (sizeof var_names / sizeof *var_names)
+
+static void fill_vars(struct tui *t, const struct view_detail *d, struct vars *vs)
+{
+    char prog[16] = "", days[16] = "", slot[64] = "";
+    vs->n = 0;
+    if (!d) { /* generic text: every placeholder stays */
+        for (size_t i = 0; i < N_VARS; i++)
+            var(vs, var_names[i], NULL);
+        return;
+    }
+    if (d->progress >= 0)
+        snprintf(prog, sizeof prog, "%d", (int)(d->progress * 100 + 0.5));
+    if (d->last_activity_day != DAY_NONE)
+        snprintf(days, sizeof days, "%d", t->today - d->last_activity_day);
+    if (d->next_followup_at)
+        fmt_when(slot, sizeof slot, d->next_followup_at);
+    var(vs, "first_name", d->first_name);
+    var(vs, "last_name", d->last_name);
+    var(vs, "course", d->program);
+    var(vs, "cohort", d->cohort);
+    var(vs, "progress", prog);
+    var(vs, "milestone", d->celebrate);
+    var(vs, "days_inactive", days);
+    var(vs, "lcm_name", t->app->cfg.lcm_name);
+    var(vs, "lcm_email", t->app->cfg.lcm_email);
+    var(vs, "call_slot", slot);
+    var(vs, "platform_url", NULL);
+    var(vs, "login", d->email);
+}
+
+static const char *default_template(struct tui *t, const struct view_detail *d, const char *hint)
+{
+    int days = d && d->last_activity_day != DAY_NONE ? t->today - d->last_activity_day : 0;
+    double p = d ? d->progress : 0;
+    if (hint && strcmp(hint, "congrats") == 0) {
+        if (d && d->celebrate && p < 0.25)
+            return "congrats_milestone";
+        return p >= 1 ? "congrats_100" : p >= 0.75 ? "congrats_75" : p >= 0.5 ? "congrats_50"
+                                                                 : "congrats_25";
+    }
+    if (hint)
+        return hint;
+    if (days >= 21)
+        return "nudge_21";
+    if (days >= 14)
+        return "nudge_14";
+    if (days >= 7)
+        return "nudge_7";
+    if (d && d->celebrate)
+        return "congrats_milestone";
+    return "call_proposal";
+}
+
+static char *join_message(const char *subject, const char *body)
+{
+    size_t n = strlen(subject) + strlen(body) + 16;
+    char *s = lcm_xmalloc(n);
+    snprintf(s, n, "Subject: %s\n\n%s", subject, body);
+    return s;
+}
+
+/* Splits "Subject: ...\n\nbody" (the editor's text); both malloc'ed. */
+static void split_message(const char *text, char **subject, char **body)
+{
+    const char *p = text;
+    if (strncmp(p, "Subject:", 8) == 0) {
+        p += 8;
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, "\n");
+        *subject = lcm_xmalloc(n + 1);
+        memcpy(*subject, p, n);
+        (*subject)[n] = '\0';
+        p += n;
+        while (*p == '\n')
+            p++;
+    } else {
+        *subject = lcm_xstrdup("");
+    }
+    *body = lcm_xstrdup(p);
+}
+
+/* Renders the current template into the editor (for the first learner, or generic). */
+static void render_template(struct tui *t, struct composer *c)
+{
+    if (c->ntpl == 0 || c->n == 0)
+        return;
+    struct view_detail d;
+    struct lcm_err err = {0};
+    bool have = !c->generic &&
+                store_view_detail(t->st, c->ids[0], t->today, &d, &err) == LCM_OK;
+    struct vars vs;
+    fill_vars(t, have ? &d : NULL, &vs);
+    char *subject = NULL, *body = NULL;
+    if (template_render(t->app->share_dir, c->user_dir, c->tpls[c->tpl], c->lang, vs.v, vs.n,
+                        &subject, &body, &err) == LCM_OK) {
+        char *msg = join_message(subject, body);
+        lineedit_set(&c->text, msg);
+        c->text.cur = 0;
+        free(msg);
+    } else {
+        tui_fail(t, &err);
+    }
+    free(subject);
+    free(body);
+    if (have)
+        view_detail_clear(&d);
+    c->top = 0;
+}
+
+static void reset(struct composer *c)
+{
+    free(c->ids);
+    c->ids = NULL;
+    c->n = 0;
+    template_list_free(&c->tpls);
+    c->ntpl = c->tpl = 0;
+    lineedit_set(&c->text, "");
+    c->editing = false;
+    c->preview = -1;
+}
+
+void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char *tpl)
+{
+    struct composer *c = t->panes[PANE_COMPOSER].st;
+    reset(c);
+    c->ids = lcm_xmalloc(n * sizeof *ids);
+    memcpy(c->ids, ids, n * sizeof *ids);
+    c->n = n;
+    c->generic = n > 1;
+    struct view_detail d;
+    struct lcm_err err = {0};
+    bool have = store_view_detail(t->st, ids[0], t->today, &d, &err) == LCM_OK;
+    const char *lang = have && (strcmp(d.lang, "en") == 0 || strcmp(d.lang, "fr") == 0) && !c->generic
+                           ? d.lang
+                           : t->app->cfg.lang ? t->app->cfg.lang : "fr";
+    snprintf(c->lang, sizeof c->lang, "%s", lang);
+    if (template_list(t->app->share_dir, c->user_dir, c->lang, &c->tpls, &err) != LCM_OK) {
+        tui_fail(t, &err);
+    }
+    while (c->tpls && c->tpls[c->ntpl])
+        c->ntpl++;
+    const char *want = default_template(t, have ? &d : NULL, tpl);
+    for (int i = 0; i < c->ntpl; i++)
+        if (strcmp(c->tpls[i], want) == 0)
+            c->tpl = i;
+    if (have)
+        view_detail_clear(&d);
+    render_template(t, c);
+    tui_show(t, PANE_COMPOSER);
+    tui_msg(t, ROLE_STATUS, "%s for %zu learner%s: i edit · t template · p preview · y queue · d draft",
+            c->ntpl ? c->tpls[c->tpl] : "no template", n, n > 1 ? "s" : "");
+}
+
+/* Renders the text for learner i: subject and body malloc'ed, or an error. */
+static enum lcm_status render_for(struct tui *t, struct composer *c, size_t i, char **subject,
+                                  char **body, struct view_detail *d, struct lcm_err *err)
+{
+    *subject = *body = NULL;
+    enum lcm_status rc = store_view_detail(t->st, c->ids[i], t->today, d, err);
+    if (rc != LCM_OK)
+        return rc;
+    if (c->generic) {
+        struct vars vs;
+        fill_vars(t, d, &vs);
+        rc = template_render_text("draft", lineedit_text(&c->text), vs.v, vs.n, subject, body,
+                                  err);
+    } else {
+        split_message(lineedit_text(&c->text), subject, body);
+    }
+    if (rc == LCM_OK) {
+        char **holes = NULL;
+        char *all = join_message(*subject, *body);
+        if (template_placeholders(all, &holes, err) == LCM_OK && holes && holes[0])
+            rc = lcm_err_set(err, LCM_ERR_INVALID,
+                             "%s %s: {%s} still has no value: edit the text (i) first",
+                             d->first_name, d->last_name, holes[0]);
+        else if (rc == LCM_OK && err->status != LCM_OK)
+            rc = LCM_OK; /* placeholder scan refused odd braces: the text is plain text */
+        template_list_free(&holes);
+        free(all);
+    }
+    if (rc != LCM_OK) {
+        free(*subject);
+        free(*body);
+        *subject = *body = NULL;
+        view_detail_clear(d);
+    }
+    return rc;
+}
+
+static enum hres save(struct tui *t, struct composer *c, enum message_status status)
+{
+    if (c->n == 0)
+        return H_HANDLED;
+    struct lcm_err err = {0};
+    if (store_begin(t->st, &err) != LCM_OK)
+        return tui_fail(t, &err);
+    enum lcm_status rc = LCM_OK;
+    for (size_t i = 0; i < c->n && rc == LCM_OK; i++) {
+        char *subject, *body;
+        struct view_detail d;
+        rc = render_for(t, c, i, &subject, &body, &d, &err);
+        if (rc != LCM_OK)
+            break;
+        struct lcm_message m = {.learner_id = d.learner_id,
+                                .enrollment_id = d.enrollment_id,
+                                .template_name = c->ntpl ? c->tpls[c->tpl] : NULL,
+                                .lang = c->lang,
+                                .rule = "manual",
+                                .to_addr = *d.email ? d.email : NULL,
+                                .subject = subject,
+                                .body = body,
+                                .status = status};
+        rc = store_message_add(t->st, &m, t->now_ts, NULL, &err);
+        free(subject);
+        free(body);
+        view_detail_clear(&d);
+    }
+    if (rc == LCM_OK)
+        rc = store_commit(t->st, &err);
+    else
+        store_rollback(t->st);
+    if (rc != LCM_OK)
+        return tui_fail(t, &err);
+    size_t n = c->n;
+    reset(c);
+    tui_clear_selection(t);
+    tui_changed(t);
+    tui_show(t, t->prev == PANE_COMPOSER ? PANE_OVERVIEW : t->prev);
+    tui_msg(t, ROLE_OK, "%zu message%s %s", n, n > 1 ? "s" : "",
+            status == MSG_QUEUED ? "queued in the outbox" : "saved as draft");
+    return H_HANDLED;
+}
+
+static void recalc(struct pane *p, struct tui *t, int rows, int cols)
+{
+    struct composer *c = p->st;
+    rbuf_clear(&p->rb);
+    c->rows = rows;
+    c->cols = cols;
+    if (c->n == 0) {
+        rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+                  " No message in progress: m on a learner (or on several selected with Space).");
+        return;
+    }
+    struct rline *l = rbuf_line(&p->rb, ROLE_NORMAL);
+    rline_addf(l, ROLE_HEADER, " To %zu learner%s · template ", c->n, c->n > 1 ? "s" : "");
+    rline_data(l, ROLE_ACCENT, c->ntpl ? c->tpls[c->tpl] : "(none)", 24, false);
+    rline_addf(l, ROLE_HEADER, " · %s · %s", c->lang,
+               c->preview >= 0 ? "preview" : c->editing ? "editing (Esc to stop)" : "text");
+    if (c->generic && c->preview < 0)
+        rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+                  " Placeholders like {first_name} are filled for each learner (p previews).");
+    rbuf_line(&p->rb, ROLE_NORMAL);
+    size_t head = p->rb.n;
+    int width = cols - 4;
+    if (c->preview >= 0) {
+        char *subject, *body;
+        struct view_detail d;
+        struct lcm_err err = {0};
+        if (render_for(t, c, (size_t)c->preview, &subject, &body, &d, &err) == LCM_OK) {
+            l = rbuf_line(&p->rb, ROLE_NORMAL);
+            rline_add(l, ROLE_DIM, "  To: ");
+            rline_data(l, ROLE_NORMAL, *d.email ? d.email : "(no e-mail address)", width, false);
+            char *msg = join_message(subject, body);
+            char *clean = text_clean(msg, true);
+            rbuf_wrap(&p->rb, ROLE_NORMAL, clean, width + 2, 2);
+            free(clean);
+            free(msg);
+            free(subject);
+            free(body);
+            view_detail_clear(&d);
+        } else {
+            rline_data(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_ERROR, err.msg, cols, false);
+        }
+    } else {
+        struct le_vline *vl;
+        size_t n = lineedit_wrap(&c->text, width, &vl);
+        const char *txt = lineedit_text(&c->text);
+        for (size_t i = 0; i < n; i++) {
+            l = rbuf_line(&p->rb, ROLE_NORMAL);
+            rline_add(l, ROLE_NORMAL, "  ");
+            size_t len = vl[i].end - vl[i].start;
+            char *seg = lcm_xmalloc(len + 1);
+            memcpy(seg, txt + vl[i].start, len);
+            seg[len] = '\0';
+            rline_data(l, c->editing ? ROLE_INPUT : ROLE_NORMAL, seg, width, c->editing);
+            free(seg);
+        }
+        free(vl);
+        int row, col;
+        lineedit_cursor(&c->text, width, &row, &col);
+        if (c->editing) {
+            p->rb.cursor_y = (int)head + row;
+            p->rb.cursor_x = 2 + col;
+        }
+        /* keep the cursor line visible */
+        size_t cy = head + (size_t)row;
+        if (cy < c->top + head && c->top > 0)
+            c->top = cy > head ? cy - head : 0;
+        if (cy >= c->top + (size_t)rows)
+            c->top = cy - (size_t)rows + 1;
+    }
+    size_t max = p->rb.n > (size_t)rows ? p->rb.n - (size_t)rows : 0;
+    if (c->top > max)
+        c->top = max;
+    p->rb.top = c->top;
+}
+
+static bool edit_key(struct composer *c, int key)
+{
+    int w = c->cols - 4 > 1 ? c->cols - 4 : 1;
+    if (key_is_enter(key))
+        return lineedit_insert_cp(&c->text, '\n');
+    if (key_is_backspace(key))
+        return lineedit_backspace(&c->text);
+    if (key_is_delete(key) || key == 4)
+        return lineedit_delete(&c->text);
+    if (key == key_named("Left"))
+        return lineedit_left(&c->text);
+    if (key == key_named("Right"))
+        return lineedit_right(&c->text);
+    if (key == key_named("Up"))
+        return lineedit_up(&c->text, w);
+    if (key == key_named("Down"))
+        return lineedit_down(&c->text, w);
+    if (key == key_named("Home") || key == 1)
+        return lineedit_home(&c->text);
+    if (key == key_named("End") || key == 5)
+        return lineedit_end(&c->text);
+    if (key == 23)
+        return lineedit_kill_word(&c->text);
+    if (key == 21)
+        return lineedit_kill_to_start(&c->text);
+    if (key == 11)
+        return lineedit_kill_to_end(&c->text);
+    if (!KEY_IS_FN(key) && key >= 0x20)
+        return lineedit_insert_cp(&c->text, (uint32_t)key);
+    return false;
+}
+
+static enum hres raw_key(struct pane *p, struct tui *t, int key)
+{
+    struct composer *c = p->st;
+    if (!c->editing)
+        return H_NOT_HANDLED;
+    if (key == 27)
+        c->editing = false;
+    else
+        edit_key(c, key);
+    (void)t;
+    p->dirty = true;
+    return H_HANDLED;
+}
+
+/* $EDITOR: the text goes to a private temporary file; the loop runs the editor on it. */
+static void start_editor(struct tui *t, struct composer *c)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(t->editor_path, sizeof t->editor_path, "%s/lcmtui-message-XXXXXX.txt",
+             tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemps(t->editor_path, 4);
+    if (fd < 0) {
+        tui_msg(t, ROLE_ERROR, "cannot create a temporary file: %s", strerror(errno));
+        t->editor_path[0] = '\0';
+        return;
+    }
+    fchmod(fd, 0600);
+    const char *txt = lineedit_text(&c->text);
+    size_t n = strlen(txt);
+    bool ok = write(fd, txt, n) == (ssize_t)n && write(fd, "\n", 1) == 1;
+    close(fd);
+    if (!ok) {
+        tui_msg(t, ROLE_ERROR, "cannot write %s", t->editor_path);
+        unlink(t->editor_path);
+        t->editor_path[0] = '\0';
+    }
+}
+
+void tui_editor_done(struct tui *t)
+{
+    struct composer *c = t->panes[PANE_COMPOSER].st;
+    FILE *f = fopen(t->editor_path, "r");
+    if (f) {
+        char *buf = lcm_xmalloc(256 * 1024);
+        size_t n = fread(buf, 1, 256 * 1024 - 1, f);
+        buf[n] = '\0';
+        while (n > 0 && buf[n - 1] == '\n')
+            buf[--n] = '\0';
+        fclose(f);
+        lineedit_set(&c->text, buf);
+        free(buf);
+    }
+    unlink(t->editor_path);
+    t->editor_path[0] = '\0';
+    t->panes[PANE_COMPOSER].dirty = true;
+}
+
+static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
+{
+    (void)key;
+    struct composer *c = p->st;
+    if (c->n == 0 && a != ACT_BACK)
+        return H_NOT_HANDLED;
+    switch (a) {
+    case ACT_EDIT:
+        c->editing = true;
+        c->preview = -1;
+        break;
+    case ACT_EDITOR:
+        c->preview = -1;
+        start_editor(t, c);
+        break;
+    case ACT_TEMPLATE:
+        if (c->ntpl) {
+            c->tpl = (c->tpl + 1) % c->ntpl;
+            render_template(t, c);
+            tui_msg(t, ROLE_STATUS, "template %s", c->tpls[c->tpl]);
+        }
+        break;
+    case ACT_PREVIEW:
+        c->preview = c->preview + 1 < (int)c->n ? c->preview + 1 : -1;
+        c->top = 0;
+        break;
+    case ACT_DRAFT: return save(t, c, MSG_DRAFT);
+    case ACT_QUEUE: return save(t, c, MSG_QUEUED);
+    case ACT_DOWN: c->top++; break;
+    case ACT_UP: if (c->top) c->top--; break;
+    case ACT_PAGE_DOWN: c->top += 10; break;
+    case ACT_PAGE_UP: c->top = c->top > 10 ? c->top - 10 : 0; break;
+    default:
+        return H_NOT_HANDLED;
+    }
+    p->dirty = true;
+    return H_HANDLED;
+}
+
+static void free_pane(struct pane *p)
+{
+    struct composer *c = p->st;
+    if (!c)
+        return;
+    reset(c);
+    lineedit_free(&c->text);
+    free(c);
+    p->st = NULL;
+}
+
+static const struct pane_ops ops = {"composer", SCOPE_COMPOSER, recalc, handle, raw_key,
+                                    free_pane};
+
+void pane_composer_init(struct pane *p, struct tui *t)
+{
+    (void)t;
+    struct composer *c = lcm_xcalloc(1, sizeof *c);
+    lineedit_init(&c->text, "", true);
+    c->text.max = 64 * 1024;
+    c->preview = -1;
+    if (!template_user_dir(c->user_dir, sizeof c->user_dir))
+        c->user_dir[0] = '\0';
+    p->ops = &ops;
+    p->st = c;
+    p->dirty = true;
+    rbuf_init(&p->rb);
+}

@@ -1,0 +1,305 @@
+/* pane_detail.c — one learner: identity, manager, cohort and dates, progress against the
+ * schedule, weekly activity sparkline, milestones done and missed, every risk reason, and the
+ * timeline of check-ins, messages and follow-ups. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "day.h"
+#include "text.h"
+#include "tui.h"
+
+#define WEEKS 12
+#define TIMELINE_MAX 200
+
+struct detail {
+    int64_t eid;
+    bool stale;
+    struct view_detail d;
+    bool have;
+    int weekly[WEEKS];
+    struct view_milestone *ms;
+    size_t nms;
+    struct view_event *ev;
+    size_t nev;
+    size_t top;
+    int rows;
+};
+
+static void unload(struct detail *s)
+{
+    if (s->have)
+        view_detail_clear(&s->d);
+    view_milestones_free(&s->ms, s->nms);
+    view_events_free(&s->ev, s->nev);
+    s->nms = s->nev = 0;
+    s->have = false;
+}
+
+static void load(struct tui *t, struct detail *s)
+{
+    unload(s);
+    s->stale = false;
+    if (!s->eid)
+        return;
+    struct lcm_err err = {0};
+    if (store_view_detail(t->st, s->eid, t->today, &s->d, &err) != LCM_OK) {
+        tui_fail(t, &err);
+        return;
+    }
+    s->have = true;
+    if (store_view_weekly(t->st, s->eid, t->today, WEEKS, s->weekly, &err) != LCM_OK ||
+        store_view_milestones(t->st, s->eid, t->today, &s->ms, &s->nms, &err) != LCM_OK ||
+        store_view_timeline(t->st, s->d.learner_id, TIMELINE_MAX, &s->ev, &s->nev, &err) !=
+            LCM_OK)
+        tui_fail(t, &err);
+}
+
+void pane_detail_open(struct tui *t, int64_t enrollment_id)
+{
+    struct pane *p = &t->panes[PANE_DETAIL];
+    struct detail *s = p->st;
+    s->eid = enrollment_id;
+    s->stale = true;
+    s->top = 0;
+    tui_show(t, PANE_DETAIL);
+}
+
+static void section(struct rbuf *rb, const char *title)
+{
+    rbuf_line(rb, ROLE_NORMAL);
+    struct rline *l = rbuf_line(rb, ROLE_NORMAL);
+    rline_add(l, ROLE_HEADER, " ");
+    rline_add(l, ROLE_HEADER, title);
+}
+
+static void identity(struct rbuf *rb, struct tui *t, const struct view_detail *d, int cols)
+{
+    char buf[1024], a[32], b[32];
+    struct rline *l = rbuf_line(rb, ROLE_NORMAL);
+    snprintf(buf, sizeof buf, "%s %s", d->first_name, d->last_name);
+    rline_add(l, ROLE_NORMAL, " ");
+    rline_data(l, ROLE_ACCENT, buf, cols / 2, false);
+    if (d->level >= 0) {
+        static const char *const lv[] = {"ok", "watch", "at risk"};
+        snprintf(buf, sizeof buf, "   [%s · score %.0f]", lv[d->level > 2 ? 2 : d->level],
+                 d->score);
+        rline_add(l, d->level == 2 ? ROLE_RISK_HIGH : d->level == 1 ? ROLE_RISK_WATCH : ROLE_OK,
+                  buf);
+    }
+    if (d->celebrate) {
+        rline_add(l, ROLE_CELEBRATE, "   reached ");
+        rline_data(l, ROLE_CELEBRATE, d->celebrate, 30, false);
+    }
+    l = rbuf_line(rb, ROLE_NORMAL);
+    snprintf(buf, sizeof buf, " %s · %s · %s", *d->email ? d->email : "no e-mail",
+             *d->phone ? d->phone : "no phone", *d->lang ? d->lang : "lang ?");
+    rline_data(l, ROLE_NORMAL, buf, cols, false);
+    l = rbuf_line(rb, ROLE_NORMAL);
+    snprintf(buf, sizeof buf, " manager: %s%s%s%s · department: %s",
+             *d->manager ? d->manager : "—", *d->manager_email ? " <" : "", d->manager_email,
+             *d->manager_email ? ">" : "", *d->department ? d->department : "—");
+    rline_data(l, ROLE_NORMAL, buf, cols, false);
+    l = rbuf_line(rb, ROLE_NORMAL);
+    snprintf(buf, sizeof buf, " %s · %s (%s → %s) · %s", d->program, d->cohort,
+             fmt_day(a, sizeof a, d->cohort_start), fmt_day(b, sizeof b, d->cohort_end),
+             d->status);
+    rline_data(l, ROLE_NORMAL, buf, cols, false);
+    l = rbuf_line(rb, ROLE_NORMAL);
+    snprintf(buf, sizeof buf, " enrolled %s, expected end %s", fmt_day(a, sizeof a, d->start_day),
+             fmt_day(b, sizeof b, d->expected_end_day));
+    rline_data(l, ROLE_DIM, buf, cols, false);
+    (void)t;
+}
+
+static void progress(struct rbuf *rb, struct tui *t, const struct detail *s, int cols)
+{
+    const struct view_detail *d = &s->d;
+    char buf[512], bar[128], ago[32];
+    rbuf_line(rb, ROLE_NORMAL);
+    struct rline *l = rbuf_line(rb, ROLE_NORMAL);
+    rline_add(l, ROLE_NORMAL, " Progress  ");
+    rline_add(l, ROLE_BAR, fmt_bar(bar, sizeof bar, d->progress, 20));
+    if (d->progress >= 0)
+        rline_addf(l, ROLE_NORMAL, " %3d %%", (int)(d->progress * 100 + 0.5));
+    if (d->expected >= 0) {
+        int gap = (int)((d->expected - (d->progress < 0 ? 0 : d->progress)) * 100 + 0.5);
+        rline_addf(l, ROLE_NORMAL, "   expected %d %%", (int)(d->expected * 100 + 0.5));
+        if (gap > 0)
+            rline_addf(l, gap >= 15 ? ROLE_RISK_WATCH : ROLE_DIM, "  (%d points behind)", gap);
+        else
+            rline_add(l, ROLE_OK, "  (on schedule)");
+    }
+    l = rbuf_line(rb, ROLE_NORMAL);
+    rline_add(l, ROLE_NORMAL, " Activity  ");
+    rline_add(l, ROLE_BAR, fmt_spark(bar, sizeof bar, s->weekly, WEEKS));
+    int total = 0;
+    for (int i = 0; i < WEEKS; i++)
+        total += s->weekly[i];
+    snprintf(buf, sizeof buf, "  weekly minutes, last %d weeks (%d min) · last activity %s",
+             WEEKS, total, fmt_ago(ago, sizeof ago, d->last_activity_day, t->today));
+    rline_data(l, ROLE_DIM, buf, cols - l->width, false);
+}
+
+static void reasons(struct rbuf *rb, const struct view_detail *d, int cols)
+{
+    char buf[128], day[32];
+    if (d->level < 0) {
+        section(rb, "Risk: not scored yet (lcmtui risk update)");
+        return;
+    }
+    snprintf(buf, sizeof buf, "Why flagged (score %.0f%s%s)", d->score,
+             d->flagged_since != DAY_NONE ? ", since " : "",
+             d->flagged_since != DAY_NONE ? fmt_day(day, sizeof day, d->flagged_since) : "");
+    section(rb, d->level > 0 ? buf : "Risk: no flag");
+    const char *p = d->reasons;
+    while (*p) {
+        size_t n = strcspn(p, "\n");
+        char *one = lcm_xmalloc(n + 1);
+        memcpy(one, p, n);
+        one[n] = '\0';
+        struct rline *l = rbuf_line(rb, ROLE_NORMAL);
+        rline_add(l, ROLE_NORMAL, "   • ");
+        rline_data(l, d->level == 2 ? ROLE_RISK_HIGH : ROLE_NORMAL, one, cols - 5, false);
+        free(one);
+        p += n;
+        if (*p)
+            p++;
+    }
+    if (d->snooze_until != DAY_NONE) {
+        struct rline *l = rbuf_line(rb, ROLE_NORMAL);
+        rline_addf(l, ROLE_DIM, "   snoozed until %s: ", fmt_day(day, sizeof day, d->snooze_until));
+        rline_data(l, ROLE_DIM, d->snooze_reason, cols - l->width, false);
+    }
+}
+
+static void milestones(struct rbuf *rb, const struct detail *s, int cols)
+{
+    section(rb, "Milestones");
+    if (s->nms == 0)
+        rline_add(rbuf_line(rb, ROLE_NORMAL), ROLE_DIM, "   none defined for this programme");
+    for (size_t i = 0; i < s->nms; i++) {
+        const struct view_milestone *m = &s->ms[i];
+        char day[32], buf[256];
+        struct rline *l = rbuf_line(rb, ROLE_NORMAL);
+        if (m->done_day != DAY_NONE) {
+            rline_add(l, ROLE_OK, "   ✓ ");
+            snprintf(buf, sizeof buf, "reached %s", fmt_day(day, sizeof day, m->done_day));
+        } else if (m->missed) {
+            rline_add(l, ROLE_RISK_HIGH, "   ✗ ");
+            snprintf(buf, sizeof buf, "missed, was due %s", fmt_day(day, sizeof day, m->due_day));
+        } else {
+            rline_add(l, ROLE_DIM, "   · ");
+            if (m->due_day != DAY_NONE)
+                snprintf(buf, sizeof buf, "due %s", fmt_day(day, sizeof day, m->due_day));
+            else
+                buf[0] = '\0';
+        }
+        rline_data(l, ROLE_NORMAL, m->name, 30, true);
+        rline_data(l, m->missed ? ROLE_RISK_HIGH : ROLE_DIM, buf, cols - l->width, false);
+    }
+}
+
+static void timeline(struct rbuf *rb, const struct detail *s, int cols)
+{
+    section(rb, "Timeline (check-ins, messages, follow-ups; newest first)");
+    if (s->nev == 0)
+        rline_add(rbuf_line(rb, ROLE_NORMAL), ROLE_DIM, "   nothing yet: c logs a check-in");
+    for (size_t i = 0; i < s->nev; i++) {
+        const struct view_event *e = &s->ev[i];
+        char when[48];
+        struct rline *l = rbuf_line(rb, ROLE_NORMAL);
+        rline_add(l, ROLE_NORMAL, "   ");
+        rline_data(l, ROLE_DIM, fmt_when(when, sizeof when, e->at), 16, true);
+        rline_add(l, ROLE_NORMAL, " ");
+        enum role r = e->kind == VIEW_EV_CHECKIN   ? ROLE_ACCENT
+                      : e->kind == VIEW_EV_MESSAGE ? ROLE_CELEBRATE
+                                                   : ROLE_RISK_WATCH;
+        rline_data(l, r, e->what, 28, true);
+        rline_add(l, ROLE_NORMAL, " ");
+        char *clean = text_clean(e->text, true);
+        size_t first = strcspn(clean, "\n");
+        clean[first] = '\0';
+        rline_data(l, ROLE_NORMAL, clean, cols - l->width, false);
+        free(clean);
+        if (e->kind == VIEW_EV_CHECKIN && *e->extra) {
+            l = rbuf_line(rb, ROLE_NORMAL);
+            rline_pad_to(l, ROLE_NORMAL, 20);
+            rline_add(l, ROLE_DIM, "next: ");
+            rline_data(l, ROLE_NORMAL, e->extra, cols - l->width, false);
+        }
+    }
+}
+
+static void recalc(struct pane *p, struct tui *t, int rows, int cols)
+{
+    struct detail *s = p->st;
+    if (s->stale)
+        load(t, s);
+    rbuf_clear(&p->rb);
+    s->rows = rows;
+    if (!s->have) {
+        rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+                  " No learner open: Enter on a line of the overview opens one.");
+        return;
+    }
+    identity(&p->rb, t, &s->d, cols);
+    progress(&p->rb, t, s, cols);
+    reasons(&p->rb, &s->d, cols);
+    milestones(&p->rb, s, cols);
+    timeline(&p->rb, s, cols);
+    size_t max = p->rb.n > (size_t)rows ? p->rb.n - (size_t)rows : 0;
+    if (s->top > max)
+        s->top = max;
+    p->rb.top = s->top;
+    t->focus_enrollment = s->eid;
+}
+
+static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
+{
+    (void)key;
+    struct detail *s = p->st;
+    size_t page = s->rows > 2 ? (size_t)s->rows - 2 : 1;
+    switch (a) {
+    case ACT_DOWN: s->top++; break;
+    case ACT_UP: if (s->top) s->top--; break;
+    case ACT_TOP: s->top = 0; break;
+    case ACT_BOTTOM: s->top = (size_t)-1 / 2; break;
+    case ACT_PAGE_DOWN: s->top += page; break;
+    case ACT_PAGE_UP: s->top = s->top > page ? s->top - page : 0; break;
+    case ACT_OPEN: return H_HANDLED;
+    default:
+        (void)t;
+        return H_NOT_HANDLED;
+    }
+    p->dirty = true;
+    return H_HANDLED;
+}
+
+static void free_pane(struct pane *p)
+{
+    struct detail *s = p->st;
+    if (!s)
+        return;
+    unload(s);
+    free(s);
+    p->st = NULL;
+}
+
+/* Marks the open learner for reload (after a save anywhere). */
+static const struct pane_ops ops = {"detail", SCOPE_DETAIL, recalc, handle, NULL, free_pane};
+
+void pane_detail_init(struct pane *p, struct tui *t)
+{
+    (void)t;
+    p->ops = &ops;
+    p->st = lcm_xcalloc(1, sizeof(struct detail));
+    p->dirty = true;
+    rbuf_init(&p->rb);
+}
+
+void pane_detail_invalidate(struct tui *t)
+{
+    ((struct detail *)t->panes[PANE_DETAIL].st)->stale = true;
+    t->panes[PANE_DETAIL].dirty = true;
+}

@@ -1,0 +1,375 @@
+/* pane_overview.c — the cohort overview: the triage list of every active enrollment.
+ *
+ * Only the ordered ids of the whole list are held (8 bytes a learner); the rows themselves
+ * are loaded one window (VIEW_PAGE_MAX) at a time around what is visible, so 100k learners
+ * scroll as smoothly as 100. Incremental search (/) and filters re-run the order query. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "day.h"
+#include "form.h"
+#include "lineedit.h"
+#include "text.h"
+#include "tui.h"
+
+struct ov {
+    struct view_filter f;
+    struct lineedit search;
+    bool searching;
+    int64_t *ids;
+    size_t n, cur, top;
+    struct view_row win[VIEW_PAGE_MAX];
+    size_t win_first, win_n;
+    bool win_valid, order_valid;
+    int list_rows; /* rows of the list at the last recalc (page moves) */
+};
+
+static void drop_window(struct ov *o)
+{
+    for (size_t i = 0; i < o->win_n; i++)
+        view_row_clear(&o->win[i]);
+    o->win_n = 0;
+    o->win_valid = false;
+}
+
+static void reload_order(struct tui *t, struct ov *o)
+{
+    int64_t keep = o->n ? o->ids[o->cur] : 0;
+    free(o->ids);
+    o->ids = NULL;
+    o->n = 0;
+    drop_window(o);
+    o->f.search = lineedit_text(&o->search);
+    o->f.today = t->today;
+    struct lcm_err err = {0};
+    if (store_view_order(t->st, &o->f, &o->ids, &o->n, &err) != LCM_OK)
+        tui_fail(t, &err);
+    o->order_valid = true;
+    o->cur = 0;
+    for (size_t i = 0; keep && i < o->n; i++)
+        if (o->ids[i] == keep) {
+            o->cur = i;
+            break;
+        }
+    if (o->top > o->cur)
+        o->top = o->cur;
+}
+
+void pane_overview_reload(struct tui *t)
+{
+    struct pane *p = &t->panes[PANE_OVERVIEW];
+    ((struct ov *)p->st)->order_valid = false;
+    p->dirty = true;
+}
+
+int64_t pane_overview_cursor(struct tui *t)
+{
+    struct ov *o = t->panes[PANE_OVERVIEW].st;
+    return o->n ? o->ids[o->cur] : 0;
+}
+
+/* Makes rows [top, top+rows) available in the window. */
+static void ensure_window(struct tui *t, struct ov *o, size_t rows)
+{
+    size_t end = o->top + rows < o->n ? o->top + rows : o->n;
+    if (o->win_valid && o->top >= o->win_first && end <= o->win_first + o->win_n)
+        return;
+    drop_window(o);
+    size_t first = o->top > VIEW_PAGE_MAX / 4 ? o->top - VIEW_PAGE_MAX / 4 : 0;
+    size_t cnt = o->n - first < VIEW_PAGE_MAX ? o->n - first : VIEW_PAGE_MAX;
+    struct lcm_err err = {0};
+    if (store_view_rows(t->st, t->today, o->ids + first, cnt, o->win, &err) != LCM_OK) {
+        tui_fail(t, &err);
+        return;
+    }
+    o->win_first = first;
+    o->win_n = cnt;
+    o->win_valid = true;
+}
+
+/* Column widths for a screen width. */
+struct cols {
+    int name, cohort, bar, exp, last, next, reason;
+};
+
+static struct cols layout(int width)
+{
+    struct cols c = {.name = 20, .cohort = 12, .bar = 10, .exp = 4, .last = 6, .next = 0};
+    if (width >= 110)
+        c.name = 24, c.cohort = 16, c.next = 12;
+    else if (width >= 96)
+        c.next = 12;
+    /* marker 3, bar + " 100%" = bar + 5, gaps: 1 after each column */
+    int used = 3 + c.name + 1 + c.cohort + 1 + c.bar + 5 + 1 + c.exp + 1 + c.last + 1 +
+               (c.next ? c.next + 1 : 0);
+    c.reason = width - used;
+    if (c.reason < 0)
+        c.reason = 0;
+    return c;
+}
+
+static void header_line(struct rbuf *rb, const struct ov *o, struct cols c)
+{
+    struct rline *l = rbuf_line(rb, ROLE_HEADER);
+    rline_add(l, ROLE_HEADER, "   ");
+    rline_data(l, ROLE_HEADER, "Learner", c.name + 1, true);
+    rline_data(l, ROLE_HEADER, "Cohort", c.cohort + 1, true);
+    rline_data(l, ROLE_HEADER, "Progress", c.bar + 6, true);
+    rline_data(l, ROLE_HEADER, "Exp", c.exp + 1, true);
+    rline_data(l, ROLE_HEADER, "Last", c.last + 1, true);
+    if (c.next)
+        rline_data(l, ROLE_HEADER, "Next call", c.next + 1, true);
+    char why[64];
+    snprintf(why, sizeof why, "Why  [%s]", view_sort_name(o->f.sort));
+    rline_data(l, ROLE_HEADER, why, c.reason, true);
+}
+
+static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, bool cursor,
+                     struct cols c)
+{
+    bool sel = tui_is_selected(t, r->enrollment_id);
+    struct rline *l = rbuf_line(rb, cursor ? ROLE_CURSOR : sel ? ROLE_MARKED : ROLE_NORMAL);
+    enum role base = cursor ? ROLE_CURSOR : sel ? ROLE_MARKED : ROLE_NORMAL;
+    enum role mrole = base;
+    const char *mark = "   ";
+    if (r->snoozed)
+        mark = " z ", mrole = cursor ? base : ROLE_DIM;
+    else if (r->level == 2)
+        mark = "!! ", mrole = cursor ? base : ROLE_RISK_HIGH;
+    else if (r->celebrate)
+        mark = " * ", mrole = cursor ? base : ROLE_CELEBRATE;
+    else if (r->level == 1)
+        mark = " ! ", mrole = cursor ? base : ROLE_RISK_WATCH;
+    char buf[256];
+    rline_add(l, mrole, sel ? "+" : mark[0] == ' ' ? " " : "!");
+    rline_add(l, mrole, mark + 1);
+    snprintf(buf, sizeof buf, "%s %s", r->first_name, r->last_name);
+    rline_data(l, base, buf, c.name, true);
+    rline_add(l, base, " ");
+    rline_data(l, base, r->cohort, c.cohort, true);
+    rline_add(l, base, " ");
+    char bar[64];
+    rline_add(l, cursor ? base : ROLE_BAR, fmt_bar(bar, sizeof bar, r->progress, c.bar));
+    if (r->progress >= 0)
+        snprintf(buf, sizeof buf, " %3d%% ", (int)(r->progress * 100 + 0.5));
+    else
+        snprintf(buf, sizeof buf, "   —  ");
+    rline_add(l, base, buf);
+    if (r->expected >= 0)
+        snprintf(buf, sizeof buf, "%3d%%", (int)(r->expected * 100 + 0.5));
+    else
+        snprintf(buf, sizeof buf, "  — ");
+    bool behind = r->expected >= 0 && r->progress >= 0 && r->expected - r->progress > 0.15;
+    rline_data(l, behind && !cursor ? ROLE_RISK_WATCH : base, buf, c.exp, true);
+    rline_add(l, base, " ");
+    char ago[32];
+    rline_data(l, base, fmt_ago(ago, sizeof ago, r->last_activity_day, t->today), c.last, true);
+    rline_add(l, base, " ");
+    if (c.next) {
+        char when[48] = "";
+        if (r->next_followup_at)
+            fmt_when(when, sizeof when, r->next_followup_at);
+        bool late = r->next_followup_at && r->next_followup_at < t->now_ts;
+        rline_data(l, late && !cursor ? ROLE_OVERDUE : base, when, c.next, true);
+        rline_add(l, base, " ");
+    }
+    const char *why = r->top_reason;
+    if ((!why || !*why) && r->celebrate) {
+        snprintf(buf, sizeof buf, "reached %s", r->celebrate);
+        why = buf;
+    }
+    rline_data(l, r->level == 2 && !cursor ? ROLE_RISK_HIGH : base, why, c.reason, true);
+}
+
+static void recalc(struct pane *p, struct tui *t, int rows, int cols)
+{
+    struct ov *o = p->st;
+    rbuf_clear(&p->rb);
+    if (!o->order_valid)
+        reload_order(t, o);
+    struct cols c = layout(cols);
+    header_line(&p->rb, o, c);
+    int list = rows - 1 - (o->searching || o->search.len ? 1 : 0);
+    if (list < 1)
+        list = 1;
+    o->list_rows = list;
+    if (o->cur >= o->n)
+        o->cur = o->n ? o->n - 1 : 0;
+    if (o->cur < o->top)
+        o->top = o->cur;
+    if (o->cur >= o->top + (size_t)list)
+        o->top = o->cur - (size_t)list + 1;
+    ensure_window(t, o, (size_t)list);
+    for (int i = 0; i < list; i++) {
+        size_t idx = o->top + (size_t)i;
+        if (idx >= o->n || !o->win_valid || idx < o->win_first ||
+            idx >= o->win_first + o->win_n) {
+            if (idx == 0 && o->n == 0)
+                rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+                          o->f.search && *o->f.search ? "   no learner matches the search"
+                                                      : "   no learner to show (lcmtui demo fills "
+                                                        "a demo cohort)");
+            else
+                rbuf_line(&p->rb, ROLE_NORMAL);
+            continue;
+        }
+        const struct view_row *r = &o->win[idx - o->win_first];
+        if (r->enrollment_id == 0) {
+            rbuf_line(&p->rb, ROLE_NORMAL);
+            continue;
+        }
+        row_line(&p->rb, t, r, idx == o->cur, c);
+    }
+    if (o->searching || o->search.len) {
+        struct rline *l = rbuf_line(&p->rb, ROLE_INPUT);
+        rline_add(l, ROLE_INPUT, "/");
+        rline_data(l, ROLE_INPUT, lineedit_text(&o->search), cols - 2, false);
+        if (o->searching) {
+            p->rb.cursor_y = (int)p->rb.n - 1;
+            p->rb.cursor_x = 1 + text_width(lineedit_text(&o->search));
+            if (p->rb.cursor_x >= cols)
+                p->rb.cursor_x = cols - 1;
+        }
+    }
+    t->focus_enrollment = o->n ? o->ids[o->cur] : 0;
+}
+
+static void move(struct ov *o, long delta)
+{
+    if (o->n == 0)
+        return;
+    long c = (long)o->cur + delta;
+    if (c < 0)
+        c = 0;
+    if (c >= (long)o->n)
+        c = (long)o->n - 1;
+    o->cur = (size_t)c;
+}
+
+static void filter_done(struct tui *t, struct form *f, void *ctx)
+{
+    (void)ctx;
+    struct ov *o = t->panes[PANE_OVERVIEW].st;
+    int c = form_choice(f, 0);
+    o->f.cohort_id = c > 0 ? form_choice_id(f, 0) : 0;
+    static const int levels[] = {VIEW_LEVEL_ANY, 2, 1, 0, VIEW_LEVEL_CELEBRATE};
+    o->f.level = levels[form_choice(f, 1)];
+    pane_overview_reload(t);
+    t->title_dirty = true;
+}
+
+static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
+{
+    (void)key;
+    struct ov *o = p->st;
+    size_t page = o->list_rows > 1 ? (size_t)o->list_rows - 1 : 1;
+    switch (a) {
+    case ACT_DOWN: move(o, 1); break;
+    case ACT_UP: move(o, -1); break;
+    case ACT_TOP: o->cur = 0; break;
+    case ACT_BOTTOM: o->cur = o->n ? o->n - 1 : 0; break;
+    case ACT_PAGE_DOWN: move(o, (long)page); o->top += page; break;
+    case ACT_PAGE_UP: move(o, -(long)page); o->top = o->top > page ? o->top - page : 0; break;
+    case ACT_OPEN:
+        if (!o->n)
+            return H_HANDLED;
+        pane_detail_open(t, o->ids[o->cur]);
+        return H_HANDLED;
+    case ACT_SEARCH:
+        o->searching = true;
+        break;
+    case ACT_SORT:
+        o->f.sort = (enum view_sort)((o->f.sort + 1) % VIEW_SORT_COUNT);
+        o->order_valid = false;
+        tui_msg(t, ROLE_STATUS, "sorted by %s", view_sort_name(o->f.sort));
+        break;
+    case ACT_SHOW_SNOOZED:
+        o->f.show_snoozed = !o->f.show_snoozed;
+        o->order_valid = false;
+        tui_msg(t, ROLE_STATUS, "%s snoozed learners", o->f.show_snoozed ? "showing" : "hiding");
+        break;
+    case ACT_SELECT:
+        if (!o->n)
+            return H_HANDLED;
+        tui_toggle_selected(t, o->ids[o->cur]);
+        tui_msg(t, ROLE_STATUS, "%zu selected (m writes to each)", t->nsel);
+        move(o, 1);
+        break;
+    case ACT_FILTER:
+        form_open_filter(t, o->f.cohort_id, o->f.level, filter_done);
+        break;
+    case ACT_BACK:
+        if (o->search.len) {
+            lineedit_set(&o->search, "");
+            o->order_valid = false;
+            break;
+        }
+        t->quit = true;
+        return H_HANDLED;
+    default:
+        return H_NOT_HANDLED;
+    }
+    p->dirty = true;
+    return H_HANDLED;
+}
+
+/* Incremental search: every key edits the pattern and re-runs the order query. */
+static enum hres raw_key(struct pane *p, struct tui *t, int key)
+{
+    struct ov *o = p->st;
+    if (!o->searching)
+        return H_NOT_HANDLED;
+    bool changed = false;
+    if (key_is_enter(key)) {
+        o->searching = false;
+    } else if (key == 27) {
+        o->searching = false;
+        changed = o->search.len > 0;
+        lineedit_set(&o->search, "");
+    } else if (key_is_backspace(key)) {
+        changed = lineedit_backspace(&o->search);
+    } else if (key == 21) { /* C-u */
+        changed = lineedit_kill_to_start(&o->search);
+    } else if (!KEY_IS_FN(key) && key >= 0x20) {
+        changed = lineedit_insert_cp(&o->search, (uint32_t)key);
+    } else if (KEY_IS_FN(key)) {
+        o->searching = false; /* arrows and the like leave the search and move */
+        return H_NOT_HANDLED;
+    }
+    if (changed) {
+        o->order_valid = false;
+        o->cur = 0;
+        o->top = 0;
+    }
+    (void)t;
+    p->dirty = true;
+    return H_HANDLED;
+}
+
+static void free_pane(struct pane *p)
+{
+    struct ov *o = p->st;
+    if (!o)
+        return;
+    drop_window(o);
+    free(o->ids);
+    lineedit_free(&o->search);
+    free(o);
+    p->st = NULL;
+}
+
+static const struct pane_ops ops = {"overview", SCOPE_OVERVIEW, recalc, handle, raw_key,
+                                    free_pane};
+
+void pane_overview_init(struct pane *p, struct tui *t)
+{
+    struct ov *o = lcm_xcalloc(1, sizeof *o);
+    o->f.level = VIEW_LEVEL_ANY;
+    o->f.today = t->today;
+    lineedit_init(&o->search, "", false);
+    o->search.max = 200;
+    p->ops = &ops;
+    p->st = o;
+    p->dirty = true;
+    rbuf_init(&p->rb);
+}

@@ -1,0 +1,319 @@
+/* tui.c — the application state and key dispatch (no curses: tests drive it directly). */
+#include "tui.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "day.h"
+#include "form.h"
+#include "text.h"
+
+void tui_msg(struct tui *t, enum role role, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->status, sizeof t->status, fmt, ap);
+    va_end(ap);
+    t->status_role = role;
+}
+
+enum hres tui_fail(struct tui *t, const struct lcm_err *err)
+{
+    tui_msg(t, ROLE_ERROR, "%s", err && err->msg[0] ? err->msg : "failed");
+    return H_ERROR;
+}
+
+static void load_title(struct tui *t)
+{
+    struct lcm_err err = {0};
+    if (store_view_counts(t->st, t->today, t->now_ts, &t->counts, &err) != LCM_OK ||
+        store_view_freshness(t->st, &t->fresh, &err) != LCM_OK)
+        tui_fail(t, &err);
+    t->title_dirty = false;
+}
+
+void tui_changed(struct tui *t)
+{
+    for (int i = 0; i < PANE_COUNT; i++)
+        t->panes[i].dirty = true;
+    pane_overview_reload(t);
+    pane_detail_invalidate(t);
+    pane_agenda_invalidate(t);
+    t->title_dirty = true;
+}
+
+void tui_state_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
+{
+    memset(t, 0, sizeof *t);
+    t->app = app;
+    t->st = st;
+    t->today = app->today;
+    if (!t->now_ts)
+        t->now_ts = day_to_time(t->today) + 9 * 3600;
+    t->rows = 40;
+    t->cols = 120;
+    keymap_init(&t->km);
+    pane_overview_init(&t->panes[PANE_OVERVIEW], t);
+    pane_detail_init(&t->panes[PANE_DETAIL], t);
+    pane_composer_init(&t->panes[PANE_COMPOSER], t);
+    pane_agenda_init(&t->panes[PANE_AGENDA], t);
+    t->cur = t->prev = PANE_OVERVIEW;
+    t->title_dirty = true;
+    t->status_role = ROLE_STATUS;
+}
+
+void tui_state_free(struct tui *t)
+{
+    for (int i = 0; i < PANE_COUNT; i++) {
+        if (t->panes[i].ops && t->panes[i].ops->free)
+            t->panes[i].ops->free(&t->panes[i]);
+        rbuf_clear(&t->panes[i].rb);
+    }
+    form_free(&t->form);
+    keymap_free(&t->km);
+    free(t->sel);
+    t->sel = NULL;
+}
+
+bool tui_is_selected(const struct tui *t, int64_t id)
+{
+    for (size_t i = 0; i < t->nsel; i++)
+        if (t->sel[i] == id)
+            return true;
+    return false;
+}
+
+void tui_toggle_selected(struct tui *t, int64_t id)
+{
+    for (size_t i = 0; i < t->nsel; i++)
+        if (t->sel[i] == id) {
+            t->sel[i] = t->sel[--t->nsel];
+            return;
+        }
+    if (t->nsel == t->capsel) {
+        t->capsel = t->capsel ? t->capsel * 2 : 16;
+        t->sel = lcm_xrealloc(t->sel, t->capsel * sizeof *t->sel);
+    }
+    t->sel[t->nsel++] = id;
+}
+
+void tui_clear_selection(struct tui *t)
+{
+    t->nsel = 0;
+    t->panes[PANE_OVERVIEW].dirty = true;
+}
+
+void tui_show(struct tui *t, enum pane_id id)
+{
+    if (id != t->cur)
+        t->prev = t->cur;
+    t->cur = id;
+    t->panes[id].dirty = true;
+    t->all_dirty = true;
+}
+
+void tui_title(struct tui *t, struct rline *l, int cols)
+{
+    if (t->title_dirty)
+        load_title(t);
+    char buf[512], when[32];
+    const char *prog = t->fresh.program[0] ? t->fresh.program : "lcmtui";
+    if (t->fresh.demo)
+        snprintf(when, sizeof when, "demo data");
+    else if (t->fresh.syncing)
+        snprintf(when, sizeof when, "syncing…");
+    else if (t->fresh.last_sync) {
+        int64_t s = t->fresh.last_sync - day_to_time(day_from_time(t->fresh.last_sync));
+        snprintf(when, sizeof when, "synced %02d:%02d", (int)(s / 3600), (int)(s / 60 % 60));
+    } else
+        snprintf(when, sizeof when, "never synced");
+    char day[DAY_TEXT_LEN];
+    snprintf(buf, sizeof buf, " %s · %s · %s ", prog, day_format(t->today, day), when);
+    rline_data(l, ROLE_TITLE, buf, cols, false);
+    const struct view_counts *c = &t->counts;
+    snprintf(buf, sizeof buf, "%lld at risk · %lld to celebrate · %lld calls today · %lld overdue ",
+             (long long)c->at_risk, (long long)c->celebrate, (long long)c->calls_today,
+             (long long)c->overdue);
+    int room = cols - l->width - 1;
+    if (room > 0) {
+        int w = text_width(buf);
+        rline_pad_to(l, ROLE_TITLE, cols - (w < room ? w : room));
+        rline_data(l, ROLE_TITLE, buf, cols - l->width, true);
+    }
+    rline_pad_to(l, ROLE_TITLE, cols);
+}
+
+/* Actions every pane shares; run when the pane did not handle the action itself. */
+static void global_action(struct tui *t, enum action a)
+{
+    int64_t e = t->focus_enrollment;
+    switch (a) {
+    case ACT_NEXT_PANE:
+        tui_show(t, (enum pane_id)((t->cur + 1) % PANE_COUNT));
+        break;
+    case ACT_PREV_PANE:
+        tui_show(t, (enum pane_id)((t->cur + PANE_COUNT - 1) % PANE_COUNT));
+        break;
+    case ACT_HELP:
+        t->help = true;
+        t->help_top = 0;
+        break;
+    case ACT_REDRAW:
+        t->all_dirty = true;
+        tui_changed(t);
+        break;
+    case ACT_QUIT:
+        t->quit = true;
+        break;
+    case ACT_BACK:
+        if (t->cur == PANE_OVERVIEW)
+            t->quit = true;
+        else
+            tui_show(t, t->prev != t->cur ? t->prev : PANE_OVERVIEW);
+        if (t->cur == t->prev)
+            t->prev = PANE_OVERVIEW;
+        break;
+    case ACT_AGENDA:
+        tui_show(t, PANE_AGENDA);
+        break;
+    case ACT_CHECKIN:
+        form_open_checkin(t, e, 0);
+        break;
+    case ACT_SCHEDULE:
+        form_open_schedule(t, e, 0);
+        break;
+    case ACT_SNOOZE:
+        form_open_snooze(t, e);
+        break;
+    case ACT_MESSAGE:
+        if (t->nsel > 0)
+            pane_composer_open(t, t->sel, t->nsel, NULL);
+        else if (e)
+            pane_composer_open(t, &e, 1, NULL);
+        else
+            tui_msg(t, ROLE_ERROR, "no learner here: select one first");
+        break;
+    case ACT_CELEBRATE:
+        if (e)
+            pane_composer_open(t, &e, 1, "congrats");
+        break;
+    case ACT_SYNC:
+        tui_msg(t, ROLE_STATUS, "sync: run `lcmtui sync` (not built into this version yet)");
+        break;
+    case ACT_OPEN:
+        if (e)
+            pane_detail_open(t, e);
+        break;
+    default:
+        break;
+    }
+}
+
+static void help_key(struct tui *t, int key)
+{
+    enum action a = keymap_lookup(&t->km, SCOPE_GLOBAL, key);
+    if (a == ACT_DOWN)
+        t->help_top++;
+    else if (a == ACT_UP && t->help_top > 0)
+        t->help_top--;
+    else if (a == ACT_PAGE_DOWN)
+        t->help_top += 10;
+    else
+        t->help = false;
+}
+
+void tui_key(struct tui *t, int key)
+{
+    struct pane *p = &t->panes[t->cur];
+    if (t->form) {
+        bool saved;
+        if (form_key(t->form, t, key, &saved)) {
+            form_free(&t->form);
+            if (!saved)
+                tui_msg(t, ROLE_STATUS, "cancelled");
+            t->all_dirty = true;
+        }
+        return;
+    }
+    if (t->help) {
+        help_key(t, key);
+        t->all_dirty = true;
+        return;
+    }
+    if (p->ops->raw_key && p->ops->raw_key(p, t, key) == H_HANDLED)
+        return;
+    enum action a = keymap_lookup(&t->km, p->ops->scope, key);
+    if (a == ACT_NONE) {
+        char name[32];
+        tui_msg(t, ROLE_DIM, "%s: no action here (? for help)", keymap_key_name(key, name, sizeof name));
+        return;
+    }
+    t->status[0] = '\0';
+    if (p->ops->handle(p, t, a, key) == H_NOT_HANDLED)
+        global_action(t, a);
+}
+
+void tui_recalc(struct tui *t)
+{
+    int body = t->rows - 2;
+    for (int i = 0; i < PANE_COUNT; i++) {
+        struct pane *p = &t->panes[i];
+        if (i == (int)t->cur && p->dirty) {
+            p->ops->recalc(p, t, body, t->cols);
+            p->dirty = false;
+        }
+    }
+}
+
+void tui_status(struct tui *t, struct rline *l, int cols)
+{
+    if (t->status[0]) {
+        rline_add(l, t->status_role, " ");
+        rline_data(l, t->status_role, t->status, cols - 1, false);
+        return;
+    }
+    static const char *const hints[PANE_COUNT] = {
+        " Enter open  / search  f filter  o sort  Space select  c check-in  m message  s call  "
+        "a agenda  ? help  q quit",
+        " j/k scroll  c check-in  m message  C celebrate  s call  z snooze  Tab next  ? help  "
+        "q back",
+        " i edit  E $EDITOR  t template  p preview  d draft  y queue  ? help  q back",
+        " Enter detail  d done  r reschedule  X cancel  s new call  c check-in  ? help  q back",
+    };
+    rline_data(l, ROLE_DIM, hints[t->cur], cols, false);
+}
+
+void tui_help_recalc(struct tui *t, struct rbuf *rb, int cols)
+{
+    static const char *const scope_title[SCOPE_COUNT] = {"Everywhere", "Overview", "Detail",
+                                                         "Composer", "Agenda"};
+    rbuf_clear(rb);
+    struct rline *l = rbuf_line(rb, ROLE_TITLE);
+    rline_data(l, ROLE_TITLE, " lcmtui keys (rebind any in the config's keys group)", cols, true);
+    for (int sc = 0; sc < SCOPE_COUNT; sc++) {
+        bool any = false;
+        for (int a = ACT_NONE + 1; a < ACT_COUNT; a++) {
+            const struct action_info *ai = action_info((enum action)a);
+            if (ai->scope != (enum scope)sc)
+                continue;
+            if (!any) {
+                rbuf_line(rb, ROLE_NORMAL);
+                rline_add(rbuf_line(rb, ROLE_NORMAL), ROLE_HEADER, scope_title[sc]);
+                any = true;
+            }
+            char keys[128];
+            keymap_keys_of(&t->km, (enum action)a, keys, sizeof keys);
+            l = rbuf_line(rb, ROLE_NORMAL);
+            rline_add(l, ROLE_NORMAL, "  ");
+            rline_data(l, ROLE_ACCENT, keys, 16, true);
+            rline_add(l, ROLE_NORMAL, " ");
+            rline_data(l, ROLE_DIM, ai->name, 14, true);
+            rline_add(l, ROLE_NORMAL, " ");
+            rline_data(l, ROLE_NORMAL, ai->help, cols - l->width, false);
+        }
+    }
+    rbuf_line(rb, ROLE_NORMAL);
+    rline_add(rbuf_line(rb, ROLE_NORMAL), ROLE_DIM, "  j/k scroll this help; any other key closes it");
+}
