@@ -1,0 +1,57 @@
+#!/bin/sh
+# e2e_import_cli.sh — `lcmtui import` through the real binary on the fixture export in
+# tests/data/import/lms/ (BOM, ';', CRLF, quoted separators and newlines, timestamps, decimal
+# commas) with data/mappings/example-lms.conf: values, re-import, dry run, error exit codes.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+LCMTUI=${LCMTUI:-$top/build/lcmtui}
+map="$top/data/mappings/example-lms.conf"
+fx="$top/tests/data/import/lms"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+db="$tmp/t.db"
+fail() { echo "e2e_import_cli: $*" >&2; exit 1; }
+q() { sqlite3 "$db" "$1"; }
+expect() { [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"; }
+state() { q "SELECT (SELECT group_concat(ext_id || status || ifnull(ended_day, '')) FROM enrollment)
+             || (SELECT count(*) FROM learner) || (SELECT sum(minutes) FROM activity_day)
+             || (SELECT group_concat(score) FROM milestone_done)"; }
+
+# Usage errors exit 2 and touch nothing.
+set +e
+"$LCMTUI" --db "$db" import "$fx/users.csv" 2>"$tmp/err"; rc=$?
+set -e
+expect "exit without --mapping" "$rc" 2
+
+# Dry run on an empty database: a report, no rows.
+"$LCMTUI" --db "$db" import --dry-run --mapping "$map" "$fx"/*.csv >"$tmp/out"
+grep -Eq 'enrollments +3 +\(3 new' "$tmp/out" || fail "dry run: $(cat "$tmp/out")"
+expect "learners after dry run" "$(q 'SELECT count(*) FROM learner')" 0
+
+"$LCMTUI" --db "$db" import --mapping "$map" "$fx"/*.csv >"$tmp/out" 2>"$tmp/err" \
+    || fail "import: $(cat "$tmp/err")"
+expect "accents and BOM" "$(q "SELECT first_name || ' ' || last_name FROM learner WHERE ext_id = '101'")" "Hélène Dupré"
+expect "quoted separator" "$(q "SELECT manager FROM learner WHERE ext_id = '101'")" "Martin; Paul"
+expect "embedded newline" "$(q "SELECT department FROM learner WHERE ext_id = '102'")" "$(printf 'Logistique\r\nNord')"
+expect "status map" "$(q "SELECT group_concat(status, ',') FROM (SELECT status FROM enrollment ORDER BY ext_id)")" "active,withdrawn,completed"
+expect "percent progress" "$(q "SELECT progress FROM enrollment WHERE ext_id = 'ENG-B2-2026-09-101'")" "0.42"
+expect "events per day" "$(q "SELECT sessions || ' ' || minutes || ' ' || actions FROM activity_day WHERE day = '2026-09-02'")" "1 35 2"
+expect "timestamp with T" "$(q "SELECT last_activity_day FROM enrollment WHERE ext_id = 'ENG-B2-2026-09-103'")" "2026-09-09"
+expect "decimal comma" "$(q "SELECT score FROM milestone_done ORDER BY day DESC LIMIT 1")" "14.5"
+good=$(state)
+
+# Re-import: same state.
+"$LCMTUI" --db "$db" import --mapping "$map" "$fx"/*.csv >/dev/null 2>&1 || fail "re-import failed"
+expect "state after re-import" "$(state)" "$good"
+
+# A bad value in the last file: exit 1, one line naming file:line and column, nothing written.
+cp "$fx"/*.csv "$tmp/"
+printf 'user_id;course;group;enrolled;status;completion\r\n101;ENG-B2;ENG-B2-2026-09;2026-09-01;Abandon;50%%\r\n102;ENG-B2;ENG-B2-2026-09;2026-09-01;Abandonné;10%%\r\n' >"$tmp/enrolments.csv"
+set +e
+"$LCMTUI" --db "$db" import --mapping "$map" "$tmp"/*.csv >/dev/null 2>"$tmp/err"; rc=$?
+set -e
+expect "exit on bad value" "$rc" 1
+expect "error line" "$(cat "$tmp/err")" \
+    'lcmtui: enrolments.csv:3: column status: unknown value "Abandonné" (expected En cours, Terminé, Abandon, Échec)'
+expect "state after failed import" "$(state)" "$good"
+echo ok
