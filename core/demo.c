@@ -88,7 +88,8 @@ void demo_opts_init(struct demo_opts *o, int today)
 }
 
 /* 4 cohorts for the demo sizes, up to 40 for benchmark data; rolling starts, the newest
- * 30 days ago, every 40 days (4 cohorts) down to every 12 days (40 cohorts). */
+ * 30 days ago, every 40 days (4 cohorts) down to every 14 days (40 cohorts, the oldest
+ * 576 days ago). */
 static int cohort_count(int learners)
 {
     if (learners <= 400)
@@ -125,7 +126,7 @@ static enum lcm_status make_program(struct gen *g, struct lcm_err *err)
 static enum lcm_status make_cohorts(struct gen *g, struct lcm_err *err)
 {
     int n = g->ncohorts = cohort_count(g->o->learners);
-    int spacing = n == 1 ? 0 : 120 / (n - 1) < 12 ? 12 : 120 / (n - 1);
+    int spacing = 120 / (n - 1) < 14 ? 14 : 120 / (n - 1);
     g->cohort_id = lcm_xcalloc((size_t)n, sizeof *g->cohort_id);
     g->cohort_start = lcm_xcalloc((size_t)n, sizeof *g->cohort_start);
     enum lcm_status rc = LCM_OK;
@@ -454,7 +455,7 @@ enum lcm_status demo_generate(struct lcm_store *st, const struct demo_opts *o,
                            "use --force to add the demo to it, or another --db");
     struct gen g = {.st = st, .o = o, .rep = rep};
     g.pending = lcm_xmalloc(FLUSH_ROWS * sizeof *g.pending);
-    if ((rc = store_bulk_begin(st, err)) == LCM_OK) {
+    if ((rc = store_bulk_begin(st, !has_data, err)) == LCM_OK) {
         rc = generate_all(&g, has_data, err);
         enum lcm_status end = store_bulk_end(st, rc == LCM_OK, err);
         if (rc == LCM_OK)

@@ -35,9 +35,9 @@ struct demo_rng demo_rng_for(uint64_t seed, uint64_t stream, uint64_t index)
 }
 
 /* The share of days a regular learner is active; a pace of 1 finishes in the course length. */
-#define NOMINAL_DENSITY 0.72
+#define NOMINAL_DENSITY 0.9
 /* After the expected end, the course closes this many days later. */
-#define GRACE_DAYS 45
+#define GRACE_DAYS 60
 
 struct plan {
     double pace, q_week, q_weekend;
@@ -55,7 +55,7 @@ static double round3(double v)
 static void plan_for(struct demo_sim *sim, struct demo_rng *rng, struct plan *p)
 {
     int yesterday = sim->today - 1;
-    *p = (struct plan){.pace = 0.8 + 0.3 * demo_rng_unit(rng), .q_week = 0.84, .q_weekend = 0.42,
+    *p = (struct plan){.pace = 0.72 + 0.36 * demo_rng_unit(rng), .q_week = 0.95, .q_weekend = 0.65,
                        .stop_day = yesterday, .stall_day = INT_MAX, .force1 = DAY_NONE,
                        .force2 = DAY_NONE, .may_complete = true};
     switch (sim->persona) {
@@ -66,9 +66,9 @@ static void plan_for(struct demo_sim *sim, struct demo_rng *rng, struct plan *p)
         p->q_weekend = 0.7;
         break;
     case P_SLOW:
-        p->pace = 0.45 + 0.25 * demo_rng_unit(rng);
-        p->q_week = 0.6;
-        p->q_weekend = 0.2;
+        p->pace = 0.4 + 0.22 * demo_rng_unit(rng);
+        p->q_week = 0.8;
+        p->q_weekend = 0.4;
         break;
     case P_STALLED:
         p->stall_day = sim->today - demo_rng_range(rng, 11, 20);
@@ -164,11 +164,11 @@ static void set_status(struct demo_sim *sim, struct demo_rng *rng, const struct 
     sim->status = ENROLL_ACTIVE;
     sim->ended_day = DAY_NONE;
     sim->outcome = NULL;
-    double last = sim->nrows ? sim->rows[sim->nrows - 1].progress : 0;
+    long done = demo_sim_reach(sim, 1.0);
     int closes = sim->start + DEMO_COURSE_DAYS + GRACE_DAYS;
-    if (last >= 1.0) {
+    if (done >= 0) {
         sim->status = ENROLL_COMPLETED;
-        sim->ended_day = sim->rows[sim->nrows - 1].day;
+        sim->ended_day = sim->rows[done].day;
         sim->outcome = "Réussi";
     } else if (sim->persona == P_WITHDRAWN) {
         sim->status = ENROLL_WITHDRAWN;
@@ -195,12 +195,19 @@ void demo_sim_run(struct demo_sim *sim, struct demo_rng *rng)
         bool active = demo_rng_unit(rng) < q || d == p.force1 || d == p.force2;
         if (!active)
             continue;
+        bool was_done = progress >= 1.0;
         active_day(sim, rng, &p, d, &progress);
-        if (progress >= 1.0) {
-            if (p.may_complete)
-                break;
-            progress = 0.999;
-            sim->rows[sim->nrows - 1].progress = progress;
+        if (progress >= 1.0 && !was_done) {
+            if (!p.may_complete) {
+                progress = 0.999;
+                sim->rows[sim->nrows - 1].progress = progress;
+                continue;
+            }
+            /* Done: access stays open until the course closes, and some come back to
+             * review now and then (short sessions, progress stays at 100 %). */
+            p.stall_day = d + 1;
+            p.q_week *= 0.4;
+            p.q_weekend *= 0.4;
         }
     }
     if (sim->persona == P_CROSS75)

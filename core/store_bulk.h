@@ -11,14 +11,16 @@
 #include "status.h"
 #include "store.h"
 
-/* Starts a bulk load: synchronous = OFF, a large page cache, then BEGIN IMMEDIATE. Foreign
- * keys stay on (the cascade of store_bulk_clear_source needs them). Must not be called inside
+/* Starts a bulk load: synchronous = OFF, a large page cache, then BEGIN IMMEDIATE. With
+ * fresh true (the caller checked the database holds no data), foreign-key checks are off and
+ * the rollback journal is kept in memory instead of the WAL: a failure still rolls back, but
+ * a crash during the load may leave the (new, empty) file unusable. Must not be called inside
  * a transaction. End it with store_bulk_end(). */
-enum lcm_status store_bulk_begin(struct lcm_store *st, struct lcm_err *err);
+enum lcm_status store_bulk_begin(struct lcm_store *st, bool fresh, struct lcm_err *err);
 
 /* Commits (ok true) or rolls back (ok false) the bulk transaction, then restores the normal
- * settings (synchronous = NORMAL, default cache). Returns the commit's status (LCM_OK after
- * a rollback). */
+ * settings (WAL, foreign keys on, synchronous = NORMAL, default cache). Returns the commit's
+ * status (LCM_OK after a rollback). */
 enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *err);
 
 /* Inserts n activity days (each a new (enrollment, day): an existing one is an error), in

@@ -47,8 +47,8 @@ int cmd_sync(struct lcm_app *app, int argc, char **argv);
 int cmd_report(struct lcm_app *app, int argc, char **argv);
 int cmd_agenda(struct lcm_app *app, int argc, char **argv);
 
-/* Creates the demo database at app->db_path (default seed, app->today) for the TUI's first
- * run; returns 0 or 1 (error printed). */
+/* Fills the demo database at app->db_path (default seed, app->today) for the TUI's first
+ * run, when it holds no data yet; returns 0 or 1 (error printed). */
 int cli_demo_auto(struct lcm_app *app);
 int cmd_risk(struct lcm_app *app, int argc, char **argv);
 /* `risk eval` and `risk fit` (tui/cmd_risk_eval.c), called by cmd_risk with the store open. */

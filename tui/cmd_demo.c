@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "day.h"
 #include "demo.h"
+#include "store_bulk.h"
 
 static void demo_usage(FILE *out)
 {
@@ -130,7 +131,12 @@ int cli_demo_auto(struct lcm_app *app)
     struct lcm_store *st = cli_open_store(app);
     if (!st)
         return 1;
-    int rc = run_demo(app, st, &o, true);
+    /* Only a file without data: an interrupted first run is redone, a used demo is kept. */
+    struct lcm_err err = {0};
+    bool has_data = true;
+    int rc = store_bulk_kind(st, &has_data, NULL, &err) != LCM_OK ? cli_fail(&err)
+             : has_data                                          ? 0
+                                                                 : run_demo(app, st, &o, true);
     store_close(&st);
     return rc;
 }
