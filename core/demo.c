@@ -169,6 +169,8 @@ static enum demo_persona random_persona(struct demo_rng *r, int age)
                           : u < 0.90 ? P_NEVER
                           : u < 0.93 ? P_WITHDRAWN
                                      : P_REGULAR;
+    if (p == P_NEVER && age > 60) /* long-forgotten enrolments are dropped, not pending */
+        p = P_DROPPED;
     if ((p == P_NEVER && age < 10) || (p == P_STALLED && age < 25) ||
         ((p == P_DROPPED || p == P_WITHDRAWN) && age < 35))
         p = P_REGULAR;

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "day.h"
@@ -74,18 +75,33 @@ static const char activity_one_sql[] =
     "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) VALUES "
     "(?,?,?,?,?,?)";
 
-/* Binds rows[0..n) from parameter 1 on. The day texts live in days until the step. */
+/* Day texts of a load: a direct-mapped cache, as the same few hundred days recur. */
+#define DAY_CACHE 1024
+struct day_cache {
+    int day[DAY_CACHE];
+    char text[DAY_CACHE][DAY_TEXT_LEN];
+};
+
+static const char *day_cached(struct day_cache *c, int day)
+{
+    unsigned slot = (unsigned)day % DAY_CACHE;
+    if (c->day[slot] != day) {
+        c->day[slot] = day;
+        day_format(day, c->text[slot]);
+    }
+    return c->text[slot];
+}
+
+/* Binds rows[0..n) from parameter 1 on. The day texts are copied to days, which must live
+ * until the step (two days of one statement may share a cache slot). */
 static void bind_rows(sqlite3_stmt *s, const struct lcm_activity_day *rows, size_t n,
-                      char (*days)[DAY_TEXT_LEN])
+                      struct day_cache *c, char (*days)[DAY_TEXT_LEN])
 {
     int p = 1;
     for (size_t i = 0; i < n; i++) {
         const struct lcm_activity_day *a = &rows[i];
-        if (i > 0 && rows[i - 1].day == a->day)
-            memcpy(days[i], days[i - 1], DAY_TEXT_LEN);
-        else
-            day_format(a->day, days[i]);
         sqlite3_bind_int64(s, p++, a->enrollment_id);
+        memcpy(days[i], day_cached(c, a->day), DAY_TEXT_LEN);
         sqlite3_bind_text(s, p++, days[i], 10, SQLITE_STATIC);
         sqlite3_bind_int(s, p++, a->sessions);
         sqlite3_bind_int(s, p++, a->minutes);
@@ -101,21 +117,28 @@ enum lcm_status store_bulk_activity(struct lcm_store *st, const struct lcm_activ
                                     size_t n, struct lcm_err *err)
 {
     char days[BULK_ROWS][DAY_TEXT_LEN];
+    struct day_cache *cache = lcm_xmalloc(sizeof *cache);
+    for (int i = 0; i < DAY_CACHE; i++)
+        cache->day[i] = DAY_NONE;
+    enum lcm_status rc = LCM_OK;
     size_t i = 0;
-    while (i < n) {
+    while (rc == LCM_OK && i < n) {
         size_t take = n - i >= BULK_ROWS ? BULK_ROWS : 1;
         sqlite3_stmt *s =
             store_stmt(st, take == BULK_ROWS ? activity_many_sql : activity_one_sql, err);
-        if (!s)
-            return err ? err->status : LCM_ERR_DB;
-        bind_rows(s, rows + i, take, days);
+        if (!s) {
+            rc = err ? err->status : LCM_ERR_DB;
+            break;
+        }
+        bind_rows(s, rows + i, take, cache, days);
         int r = sqlite3_step(s);
         sqlite3_reset(s);
         if (r != SQLITE_DONE)
-            return store_fail(st, err, "activity");
+            rc = store_fail(st, err, "activity");
         i += take;
     }
-    return LCM_OK;
+    free(cache);
+    return rc;
 }
 
 enum lcm_status store_bulk_milestone_done(struct lcm_store *st, int64_t enrollment_id,

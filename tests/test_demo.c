@@ -381,6 +381,51 @@ static void test_tiny_dataset_keeps_story_subset(void **state)
     assert_in_range(d.checkins, 1, 5);
 }
 
+static void test_bulk_activity_days_far_apart_kept_apart(void **state)
+{
+    struct fixture *f = *state;
+    struct lcm_store *st = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(f->path, &st, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity(st, NULL, 0, &err), LCM_OK);
+    int64_t pid, cid, lid, eid;
+    struct lcm_program p = {.source = "t", .ext_id = "p", .name = "P"};
+    assert_int_equal(store_program_upsert(st, &p, &pid, &err), LCM_OK);
+    struct lcm_cohort c = {.program_id = pid, .source = "t", .ext_id = "c", .name = "C",
+                           .start_day = DAY_NONE, .end_day = DAY_NONE};
+    assert_int_equal(store_cohort_upsert(st, &c, &cid, &err), LCM_OK);
+    struct lcm_learner l = {.source = "t", .ext_id = "l", .first_name = "Zoé"};
+    assert_int_equal(store_learner_upsert(st, &l, &lid, &err), LCM_OK);
+    struct lcm_enrollment e = {.learner_id = lid, .cohort_id = cid, .source = "t", .ext_id = "e",
+                               .start_day = DAY_NONE, .expected_end_day = DAY_NONE,
+                               .ended_day = DAY_NONE, .progress = -1,
+                               .last_activity_day = DAY_NONE};
+    assert_int_equal(store_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
+    /* 70 rows (one 64-row statement and 6 single ones) whose days are 1024 days apart. */
+    struct lcm_activity_day rows[70];
+    for (int i = 0; i < 70; i++)
+        rows[i] = (struct lcm_activity_day){.enrollment_id = eid, .day = f->today - 1024 * i,
+                                            .sessions = 1, .minutes = i, .actions = 2,
+                                            .progress = i % 2 ? -1 : 0.5};
+    assert_int_equal(store_bulk_begin(st, false, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity(st, rows, 70, &err), LCM_OK);
+    assert_int_equal(store_bulk_end(st, true, &err), LCM_OK);
+    /* A second insert of the same day is an error, rolled back with the bulk transaction. */
+    assert_int_equal(store_bulk_begin(st, false, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity(st, rows, 1, &err), LCM_ERR_DB);
+    assert_int_equal(store_bulk_end(st, false, &err), LCM_OK);
+    store_close(&st);
+    assert_int_equal(sqlite3_open_v2(f->path, &f->db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    char d[DAY_TEXT_LEN];
+    assert_int_equal(q_int(f->db, "SELECT count(DISTINCT day) FROM activity_day", NULL), 70);
+    assert_int_equal(q_int(f->db, "SELECT minutes FROM activity_day WHERE day = ?1",
+                           day_text(f->today - 1024 * 69, d)),
+                     69);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day WHERE progress IS NULL",
+                           NULL),
+                     35);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +447,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rerun_on_demo_database_replaces_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tiny_dataset_keeps_story_subset, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_activity_days_far_apart_kept_apart, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

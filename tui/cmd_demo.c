@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "day.h"
 #include "demo.h"
+#include "risk.h"
 #include "store_bulk.h"
 
 static void demo_usage(FILE *out)
@@ -97,7 +98,8 @@ static int run_demo(struct lcm_app *app, struct lcm_store *st, const struct demo
     struct lcm_err err = {0};
     struct demo_stats s = {0};
     double t0 = now_seconds();
-    if (demo_generate(st, o, &app->rep, &s, &err) != LCM_OK)
+    const struct lcm_report *rep = quiet ? NULL : &app->rep;
+    if (demo_generate(st, o, rep, &s, &err) != LCM_OK)
         return cli_fail(&err);
     double dt = now_seconds() - t0;
     if (!quiet)
@@ -106,6 +108,13 @@ static int run_demo(struct lcm_app *app, struct lcm_store *st, const struct demo
                "in %.2f s (%.0f activity rows/s)\n",
                s.learners, s.cohorts, s.activity_days, s.milestones_done, s.checkins,
                s.followups, dt, dt > 0 ? (double)s.activity_days / dt : 0.0);
+    /* Scored as of 07:00 on today, so that the whole database depends on (seed, today). */
+    t0 = now_seconds();
+    if (risk_update_all(st, &app->cfg, o->today, day_to_time(o->today) + 7 * 3600, rep, &err) !=
+        LCM_OK)
+        return cli_fail(&err);
+    if (!quiet)
+        printf("demo: risk scored in %.2f s\n", now_seconds() - t0);
     return 0;
 }
 
