@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "csvread.h"
 #include "import_internal.h"
@@ -29,12 +30,28 @@ static enum lcm_status on_record(void *ctx, const struct csv_record *rec, int he
     return stage_row(fc->sg, fc->mf, rec, err);
 }
 
+/* True when files[i] is the same file (device and inode) as an earlier argument. */
+static bool same_file_earlier(const struct import_opts *o, int i)
+{
+    struct stat a, b;
+    if (stat(o->files[i], &a) != 0)
+        return false;
+    for (int j = 0; j < i; j++)
+        if (stat(o->files[j], &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+            return true;
+    return false;
+}
+
 /* Reads and stages every file the mapping knows; the others are skipped with a warning. */
 static enum lcm_status read_all(struct stage *sg, struct mapping *m, const struct import_opts *o,
                                 struct import_stats *s, const struct lcm_report *rep,
                                 struct lcm_err *err)
 {
     for (int i = 0; i < o->nfiles; i++) {
+        if (same_file_earlier(o, i)) { /* events read twice would count twice */
+            lcm_report(rep, LCM_LEVEL_WARN, "%s: given twice; read once", o->files[i]);
+            continue;
+        }
         struct map_file *mf = mapping_match(m, o->files[i]);
         if (!mf) {
             lcm_report(rep, LCM_LEVEL_WARN, "%s: no entry of %s matches this file; skipped",
@@ -46,8 +63,8 @@ static enum lcm_status read_all(struct stage *sg, struct mapping *m, const struc
         enum lcm_status rc = csvread_file(o->files[i], mf->sep, on_record, &fc, err);
         if (rc != LCM_OK)
             return rc;
-        lcm_report(rep, LCM_LEVEL_INFO, "%s: %lld rows, %lld kept", o->files[i],
-                   (long long)fc.rows, (long long)fc.kept);
+        lcm_report(rep, LCM_LEVEL_INFO, "%s: %lld rows, %lld kept", o->files[i], (long long)fc.rows,
+                   (long long)fc.kept);
         if (fc.rows > 0 && fc.kept == 0)
             lcm_report(rep, LCM_LEVEL_WARN, "%s: the filters of %s:%d kept no row", o->files[i],
                        m->name, mf->line);
@@ -79,8 +96,7 @@ static void fill_stats(const struct stage *sg, const struct totals *a, const str
         (struct import_count){sg->t[MT_ENROLLMENT].n, b->c.enrollments - a->c.enrollments};
     s->milestones = (struct import_count){sg->t[MT_MILESTONE].n, b->c.milestones - a->c.milestones};
     s->done = (struct import_count){sg->t[MT_DONE].n, b->done - a->done};
-    s->activity_days =
-        (struct import_count){sg->nact, b->c.activity_days - a->c.activity_days};
+    s->activity_days = (struct import_count){sg->nact, b->c.activity_days - a->c.activity_days};
 }
 
 enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,

@@ -141,8 +141,8 @@ static enum lcm_status convert(const struct stage *sg, const struct map_field_de
         char tmp[64];
         snprintf(tmp, sizeof tmp, "%.*s", (int)(pct ? len - 1 : len), v);
         if (len >= sizeof tmp || !parse_number(tmp, &d, &integral))
-            return lcm_err_set(err, LCM_ERR_PARSE, "%s:%ld: %s: not a number: \"%.40s\"",
-                               rec->file, rec->line, label, v);
+            return lcm_err_set(err, LCM_ERR_PARSE, "%s:%ld: %s: not a number: \"%.40s\"", rec->file,
+                               rec->line, label, v);
         if (def->type == MF_INT)
             out->i = (int64_t)(d < 0 ? d - 0.5 : d + 0.5);
         else
@@ -198,8 +198,10 @@ static enum lcm_status check_progress(const struct map_field *f, const struct cs
     char label[160];
     if (d >= 0 && d <= 1)
         return LCM_OK;
-    return lcm_err_set(err, LCM_ERR_PARSE, "%s:%ld: %s: progress %g is outside 0..1 (write 42%%"
-                       " for percentages)", rec->file, rec->line,
+    return lcm_err_set(err, LCM_ERR_PARSE,
+                       "%s:%ld: %s: progress %g is outside 0..1 (write 42%%"
+                       " for percentages)",
+                       rec->file, rec->line,
                        mapping_field_label(f, "progress", label, sizeof label), d);
 }
 
@@ -235,8 +237,7 @@ static enum lcm_status eval_target(struct stage *sg, const struct map_file *mf, 
 }
 
 static enum lcm_status need(const struct map_file *mf, enum map_target t, int i,
-                            const struct srec *r, const struct csv_record *rec,
-                            struct lcm_err *err)
+                            const struct srec *r, const struct csv_record *rec, struct lcm_err *err)
 {
     char label[160];
     int n;
@@ -328,8 +329,8 @@ static enum lcm_status stage_activity(struct stage *sg, const struct map_file *m
     return LCM_OK;
 }
 
-enum lcm_status stage_row(struct stage *sg, const struct map_file *mf,
-                          const struct csv_record *rec, struct lcm_err *err)
+enum lcm_status stage_row(struct stage *sg, const struct map_file *mf, const struct csv_record *rec,
+                          struct lcm_err *err)
 {
     for (int t = 0; t < MT_COUNT; t++) {
         if (!mf->t[t].present)

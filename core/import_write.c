@@ -43,8 +43,7 @@ static enum lcm_status rec_fail(const struct srec *r, struct lcm_err *err, enum 
 
 /* Finds a referenced record; a missing one is an error naming the row that refers to it. */
 static enum lcm_status ref(struct stage *sg, struct lcm_store *st, const struct srec *r,
-                           const char *what, const char *id_text, int64_t *id,
-                           struct lcm_err *err)
+                           const char *what, const char *id_text, int64_t *id, struct lcm_err *err)
 {
     const char *src = sg->map->source;
     enum lcm_status rc;
@@ -60,8 +59,8 @@ static enum lcm_status ref(struct stage *sg, struct lcm_store *st, const struct 
         rc = store_enrollment_find(st, src, id_text, id, err);
     if (rc == LCM_ERR_NOTFOUND)
         return rec_fail(r, err, LCM_ERR_NOTFOUND,
-                        "%s \"%.80s\" not found (neither in these files nor in the database)",
-                        what, id_text);
+                        "%s \"%.80s\" not found (neither in these files nor in the database)", what,
+                        id_text);
     return rc;
 }
 
@@ -82,8 +81,8 @@ static enum lcm_status write_cohorts(struct stage *sg, struct lcm_store *st, str
     enum lcm_status rc = LCM_OK;
     for (int i = 0; i < sg->t[MT_COHORT].n && rc == LCM_OK; i++) {
         const struct srec *r = &sg->t[MT_COHORT].r[i];
-        struct lcm_cohort c = {0, sg->map->source, r->v[CO_ID].s, txt(r, CO_NAME),
-                               dayv(r, CO_START), dayv(r, CO_END)};
+        struct lcm_cohort c = {
+            0, sg->map->source, r->v[CO_ID].s, txt(r, CO_NAME), dayv(r, CO_START), dayv(r, CO_END)};
         int64_t old_id, old_prog;
         int old_start, old_end;
         /* Fields this import does not give keep their stored values. */
@@ -96,8 +95,8 @@ static enum lcm_status write_cohorts(struct stage *sg, struct lcm_store *st, str
         if (known(r, CO_PROGRAM))
             rc = ref(sg, st, r, "program", r->v[CO_PROGRAM].s, &c.program_id, err);
         else if (!c.program_id)
-            rc = rec_fail(r, err, LCM_ERR_INVALID, "cohort \"%.80s\": no program (map cohort.program)",
-                          c.ext_id);
+            rc = rec_fail(r, err, LCM_ERR_INVALID,
+                          "cohort \"%.80s\": no program (map cohort.program)", c.ext_id);
         if (rc == LCM_OK)
             rc = store_cohort_upsert(st, &c, NULL, err);
     }
@@ -109,10 +108,10 @@ static enum lcm_status write_learners(struct stage *sg, struct lcm_store *st, st
     enum lcm_status rc = LCM_OK;
     for (int i = 0; i < sg->t[MT_LEARNER].n && rc == LCM_OK; i++) {
         const struct srec *r = &sg->t[MT_LEARNER].r[i];
-        struct lcm_learner l = {sg->map->source,      r->v[LE_ID].s,      txt(r, LE_FIRST),
-                                txt(r, LE_LAST),      txt(r, LE_EMAIL),   txt(r, LE_PHONE),
-                                txt(r, LE_MANAGER),   txt(r, LE_MANAGER_EMAIL),
-                                txt(r, LE_DEPT),      txt(r, LE_LANG)};
+        struct lcm_learner l = {
+            sg->map->source,  r->v[LE_ID].s,    txt(r, LE_FIRST),   txt(r, LE_LAST),
+            txt(r, LE_EMAIL), txt(r, LE_PHONE), txt(r, LE_MANAGER), txt(r, LE_MANAGER_EMAIL),
+            txt(r, LE_DEPT),  txt(r, LE_LANG)};
         rc = store_learner_upsert(st, &l, NULL, err);
     }
     return rc;
@@ -143,12 +142,16 @@ static enum lcm_status enrollment_defaults(struct stage *sg, struct lcm_store *s
 static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
                                         const struct srec *r, struct lcm_err *err)
 {
-    struct lcm_enrollment e = {
-        .source = sg->map->source, .ext_id = r->v[EN_ID].s,
-        .status = known(r, EN_STATUS) ? (enum enroll_status)r->v[EN_STATUS].i : ENROLL_ACTIVE,
-        .start_day = dayv(r, EN_START), .expected_end_day = dayv(r, EN_EXPECTED_END),
-        .ended_day = dayv(r, EN_ENDED), .progress = known(r, EN_PROGRESS) ? r->v[EN_PROGRESS].d : -1,
-        .last_activity_day = DAY_NONE, .outcome = txt(r, EN_OUTCOME)};
+    struct lcm_enrollment e = {.source = sg->map->source,
+                               .ext_id = r->v[EN_ID].s,
+                               .status = known(r, EN_STATUS) ? (enum enroll_status)r->v[EN_STATUS].i
+                                                             : ENROLL_ACTIVE,
+                               .start_day = dayv(r, EN_START),
+                               .expected_end_day = dayv(r, EN_EXPECTED_END),
+                               .ended_day = dayv(r, EN_ENDED),
+                               .progress = known(r, EN_PROGRESS) ? r->v[EN_PROGRESS].d : -1,
+                               .last_activity_day = DAY_NONE,
+                               .outcome = txt(r, EN_OUTCOME)};
     bool found;
     enum lcm_status rc = enrollment_defaults(sg, st, r, &e, &found, err);
     if (rc == LCM_OK && known(r, EN_LEARNER))
@@ -173,11 +176,13 @@ static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
     return rc;
 }
 
-static enum lcm_status write_milestone(struct stage *sg, struct lcm_store *st,
-                                       const struct srec *r, struct lcm_err *err)
+static enum lcm_status write_milestone(struct stage *sg, struct lcm_store *st, const struct srec *r,
+                                       struct lcm_err *err)
 {
     struct lcm_milestone m = {
-        .source = sg->map->source, .ext_id = r->v[MI_ID].s, .name = txt(r, MI_NAME),
+        .source = sg->map->source,
+        .ext_id = r->v[MI_ID].s,
+        .name = txt(r, MI_NAME),
         .kind = known(r, MI_KIND) ? (enum milestone_kind)r->v[MI_KIND].i : MILESTONE_OTHER,
         .threshold = known(r, MI_THRESHOLD) ? r->v[MI_THRESHOLD].d : -1,
         .due_day = dayv(r, MI_DUE_DAY),
@@ -219,7 +224,8 @@ static enum lcm_status write_done(struct stage *sg, struct lcm_store *st, const 
         if (rc == LCM_OK && store_enrollment_of(st, lid, cid, &eid, err) == LCM_ERR_NOTFOUND)
             return rec_fail(r, err, LCM_ERR_NOTFOUND,
                             "learner \"%.80s\" is not enrolled in the cohort of milestone "
-                            "\"%.80s\"", r->v[DO_LEARNER].s, r->v[DO_MILESTONE].s);
+                            "\"%.80s\"",
+                            r->v[DO_LEARNER].s, r->v[DO_MILESTONE].s);
     } else if (rc == LCM_OK) {
         return rec_fail(r, err, LCM_ERR_INVALID, "milestone_done: empty enrollment and learner");
     }
@@ -247,9 +253,12 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
                 break;
         }
         /* Event rows carry no session count: each active enrollment-day is one session. */
-        struct lcm_activity_day d = {ids[a->enr], a->day,
+        struct lcm_activity_day d = {ids[a->enr],
+                                     a->day,
                                      a->has_sessions ? clamp(a->sessions) : 1,
-                                     clamp(a->minutes), clamp(a->actions), a->progress};
+                                     clamp(a->minutes),
+                                     clamp(a->actions),
+                                     a->progress};
         rc = store_activity_put(st, &d, err);
     }
     free(ids);

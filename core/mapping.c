@@ -16,26 +16,31 @@ static const struct map_field_def f_cohort[] = {{"id", MF_TEXT},
                                                 {"name", MF_TEXT},
                                                 {"start_day", MF_DAY},
                                                 {"end_day", MF_DAY}};
-static const struct map_field_def f_learner[] = {
-    {"id", MF_TEXT},      {"first_name", MF_TEXT},    {"last_name", MF_TEXT},
-    {"email", MF_TEXT},   {"phone", MF_TEXT},         {"manager", MF_TEXT},
-    {"manager_email", MF_TEXT}, {"department", MF_TEXT}, {"lang", MF_TEXT}};
+static const struct map_field_def f_learner[] = {{"id", MF_TEXT},
+                                                 {"first_name", MF_TEXT},
+                                                 {"last_name", MF_TEXT},
+                                                 {"email", MF_TEXT},
+                                                 {"phone", MF_TEXT},
+                                                 {"manager", MF_TEXT},
+                                                 {"manager_email", MF_TEXT},
+                                                 {"department", MF_TEXT},
+                                                 {"lang", MF_TEXT}};
 static const struct map_field_def f_enrollment[] = {
-    {"id", MF_TEXT},        {"learner", MF_TEXT},          {"cohort", MF_TEXT},
-    {"status", MF_STATUS},  {"start_day", MF_DAY},         {"expected_end_day", MF_DAY},
-    {"ended_day", MF_DAY},  {"progress", MF_REAL},         {"outcome", MF_TEXT}};
+    {"id", MF_TEXT},       {"learner", MF_TEXT},  {"cohort", MF_TEXT},
+    {"status", MF_STATUS}, {"start_day", MF_DAY}, {"expected_end_day", MF_DAY},
+    {"ended_day", MF_DAY}, {"progress", MF_REAL}, {"outcome", MF_TEXT}};
 static const struct map_field_def f_milestone[] = {
-    {"id", MF_TEXT},    {"program", MF_TEXT},     {"cohort", MF_TEXT},
-    {"name", MF_TEXT},  {"kind", MF_KIND},        {"threshold", MF_REAL},
-    {"due_day", MF_DAY}, {"due_offset", MF_INT},  {"weight", MF_REAL}};
+    {"id", MF_TEXT},     {"program", MF_TEXT},   {"cohort", MF_TEXT},
+    {"name", MF_TEXT},   {"kind", MF_KIND},      {"threshold", MF_REAL},
+    {"due_day", MF_DAY}, {"due_offset", MF_INT}, {"weight", MF_REAL}};
 static const struct map_field_def f_done[] = {{"enrollment", MF_TEXT},
                                               {"learner", MF_TEXT},
                                               {"milestone", MF_TEXT},
                                               {"day", MF_DAY},
                                               {"score", MF_REAL}};
-static const struct map_field_def f_activity[] = {
-    {"enrollment", MF_TEXT}, {"day", MF_DAY},     {"sessions", MF_INT},
-    {"minutes", MF_INT},     {"actions", MF_INT}, {"progress", MF_REAL}};
+static const struct map_field_def f_activity[] = {{"enrollment", MF_TEXT}, {"day", MF_DAY},
+                                                  {"sessions", MF_INT},    {"minutes", MF_INT},
+                                                  {"actions", MF_INT},     {"progress", MF_REAL}};
 
 #define N(a) ((int)(sizeof a / sizeof a[0]))
 
@@ -44,12 +49,9 @@ static const struct {
     const struct map_field_def *f;
     int n;
 } targets[MT_COUNT] = {
-    {"program", f_program, N(f_program)},
-    {"cohort", f_cohort, N(f_cohort)},
-    {"learner", f_learner, N(f_learner)},
-    {"enrollment", f_enrollment, N(f_enrollment)},
-    {"milestone", f_milestone, N(f_milestone)},
-    {"milestone_done", f_done, N(f_done)},
+    {"program", f_program, N(f_program)},       {"cohort", f_cohort, N(f_cohort)},
+    {"learner", f_learner, N(f_learner)},       {"enrollment", f_enrollment, N(f_enrollment)},
+    {"milestone", f_milestone, N(f_milestone)}, {"milestone_done", f_done, N(f_done)},
     {"activity", f_activity, N(f_activity)},
 };
 
@@ -85,8 +87,8 @@ static int line_of(const config_setting_t *s)
 static enum lcm_status fail_at(struct loader *ld, const config_setting_t *s, const char *what,
                                const char *detail)
 {
-    return lcm_err_set(ld->err, LCM_ERR_CONFIG, "%s:%d: %s%s%s", ld->name, s ? line_of(s) : 0,
-                       what, detail ? " " : "", detail ? detail : "");
+    return lcm_err_set(ld->err, LCM_ERR_CONFIG, "%s:%d: %s%s%s", ld->name, s ? line_of(s) : 0, what,
+                       detail ? " " : "", detail ? detail : "");
 }
 
 static void params_set(struct params *p, const char *k, size_t klen, const char *v)
@@ -140,9 +142,10 @@ static char *subst(struct loader *ld, const config_setting_t *s, const char *src
             val = params_get(&ld->p, c + 2, (size_t)(close - c - 2));
             if (!val) {
                 char msg[160];
-                snprintf(msg, sizeof msg, "unknown parameter \"%.*s\" (define it in params or "
-                         "use --set %.*s=...)", (int)(close - c - 2), c + 2,
-                         (int)(close - c - 2), c + 2);
+                snprintf(msg, sizeof msg,
+                         "unknown parameter \"%.*s\" (define it in params or "
+                         "use --set %.*s=...)",
+                         (int)(close - c - 2), c + 2, (int)(close - c - 2), c + 2);
                 fail_at(ld, s, msg, NULL);
                 free(b.s);
                 return NULL;
@@ -342,8 +345,8 @@ static const char *target_missing(enum map_target t, const struct map_target_spe
     }
 }
 
-static enum lcm_status parse_target(struct loader *ld, const config_setting_t *g,
-                                    enum map_target t, struct map_target_spec *ts)
+static enum lcm_status parse_target(struct loader *ld, const config_setting_t *g, enum map_target t,
+                                    struct map_target_spec *ts)
 {
     ts->present = true;
     ts->line = line_of(g);
@@ -415,8 +418,8 @@ static enum lcm_status parse_strings(struct loader *ld, const config_setting_t *
     return LCM_OK;
 }
 
-static const char *const file_keys[] = {"file",      "separator", "missing",  "filter",
-                                        "program",   "cohort",    "learner",  "enrollment",
+static const char *const file_keys[] = {"file",      "separator",      "missing",  "filter",
+                                        "program",   "cohort",         "learner",  "enrollment",
                                         "milestone", "milestone_done", "activity", NULL};
 
 static enum lcm_status parse_file(struct loader *ld, const config_setting_t *g, char dsep,
@@ -498,8 +501,8 @@ void mapping_free(struct mapping **mp)
     *mp = NULL;
 }
 
-static enum lcm_status load_params(struct loader *ld, const config_t *cfg,
-                                   const char *const *sets, int nsets)
+static enum lcm_status load_params(struct loader *ld, const config_t *cfg, const char *const *sets,
+                                   int nsets)
 {
     const config_setting_t *g = config_lookup(cfg, "params");
     if (g && !config_setting_is_group(g))
@@ -542,8 +545,8 @@ static enum lcm_status load_body(struct loader *ld, const config_t *cfg, struct 
         return rc;
     const char *base = params_get(&ld->p, "base_date", 9);
     if (base && *base && !day_parse(base, &m->base_day))
-        return lcm_err_set(ld->err, LCM_ERR_CONFIG,
-                           "%s: base_date \"%s\" is not a YYYY-MM-DD date", ld->name, base);
+        return lcm_err_set(ld->err, LCM_ERR_CONFIG, "%s: base_date \"%s\" is not a YYYY-MM-DD date",
+                           ld->name, base);
     const config_setting_t *s = config_lookup(cfg, "source");
     const char *v = s ? config_setting_get_string(s) : NULL;
     if (!v || !*v)
@@ -733,8 +736,8 @@ static enum lcm_status unknown_value(const struct map_field *f, const struct csv
         for (int j = 0; j < i; j++)
             seen = seen || strcmp(f->from[j], f->from[i]) == 0;
         if (!seen)
-            len += (size_t)snprintf(expected + len, sizeof expected - len, "%s%s",
-                                    len ? ", " : "", f->from[i]);
+            len += (size_t)snprintf(expected + len, sizeof expected - len, "%s%s", len ? ", " : "",
+                                    f->from[i]);
     }
     return lcm_err_set(err, LCM_ERR_PARSE, "%s:%ld: %s: unknown value \"%.80s\" (expected %s)",
                        rec->file, rec->line, mapping_field_label(f, "value", label, sizeof label),

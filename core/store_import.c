@@ -76,8 +76,8 @@ enum lcm_status store_milestone_cohort(struct lcm_store *st, int64_t milestone_i
 enum lcm_status store_enrollment_of(struct lcm_store *st, int64_t learner_id, int64_t cohort_id,
                                     int64_t *id, struct lcm_err *err)
 {
-    sqlite3_stmt *s = store_stmt(
-        st, "SELECT id FROM enrollment WHERE learner_id = ?1 AND cohort_id = ?2", err);
+    sqlite3_stmt *s =
+        store_stmt(st, "SELECT id FROM enrollment WHERE learner_id = ?1 AND cohort_id = ?2", err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;
     sqlite3_bind_int64(s, 1, learner_id);

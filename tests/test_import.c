@@ -151,8 +151,10 @@ static void test_basic_import_values(void **state)
     assert_int_equal(q(fx, "SELECT count(*) FROM learner"), 2); /* row 3 filtered out */
     qtext(fx, "SELECT first_name || ' ' || last_name FROM learner WHERE ext_id = '1'", t, sizeof t);
     assert_string_equal(t, "Hélène Dupré");
-    qtext(fx, "SELECT status || ' ' || start_day || ' ' || ended_day || ' ' || expected_end_day "
-              "FROM enrollment WHERE ext_id = 'e-2'", t, sizeof t);
+    qtext(fx,
+          "SELECT status || ' ' || start_day || ' ' || ended_day || ' ' || expected_end_day "
+          "FROM enrollment WHERE ext_id = 'e-2'",
+          t, sizeof t);
     /* start -3 is raised to day 0 by at_least; ended 20 = base + 20; end from the cohort */
     assert_string_equal(t, "withdrawn 2026-09-01 2026-09-21 2027-01-29");
     qtext(fx, "SELECT start_day || ' ' || progress FROM enrollment WHERE ext_id = 'e-1'", t,
@@ -167,11 +169,15 @@ static void test_events_aggregated_per_day(void **state)
     import_base(fx);
     /* day 2026-09-02 twice (once as a date, once as offset 1): one day, sums, one session */
     char t[128];
-    qtext(fx, "SELECT sessions || ' ' || minutes || ' ' || actions FROM activity_day a "
-              "JOIN enrollment e ON e.id = a.enrollment_id WHERE e.ext_id = 'e-1'", t, sizeof t);
+    qtext(fx,
+          "SELECT sessions || ' ' || minutes || ' ' || actions FROM activity_day a "
+          "JOIN enrollment e ON e.id = a.enrollment_id WHERE e.ext_id = 'e-1'",
+          t, sizeof t);
     assert_string_equal(t, "1 15 5");
-    qtext(fx, "SELECT day FROM activity_day a JOIN enrollment e ON e.id = a.enrollment_id "
-              "WHERE e.ext_id = 'e-2'", t, sizeof t);
+    qtext(fx,
+          "SELECT day FROM activity_day a JOIN enrollment e ON e.id = a.enrollment_id "
+          "WHERE e.ext_id = 'e-2'",
+          t, sizeof t);
     assert_string_equal(t, "2026-09-05"); /* time of day ignored */
     qtext(fx, "SELECT last_activity_day FROM enrollment WHERE ext_id = 'e-2'", t, sizeof t);
     assert_string_equal(t, "2026-09-05"); /* refreshed after import */
@@ -240,7 +246,8 @@ static void check_error(struct fx *fx, const char *name, const char *text, const
 
 static void test_error_missing_column(void **state)
 {
-    check_error(*state, "learners2.csv", "id,first,last,status,start,ended,progress,keep\n1,A,B,Active,,,,y\n",
+    check_error(*state, "learners2.csv",
+                "id,first,last,status,start,ended,progress,keep\n1,A,B,Active,,,,y\n",
                 "learners2.csv:1: missing column \"email\" (t.conf:14)");
 }
 
@@ -309,11 +316,13 @@ static void test_missing_value_is_unknown(void **state)
 {
     struct fx *fx = *state;
     import_base(fx);
-    const char *files[] = {put(fx, 3, "tests.csv", "test,due,weight\nu1,NA,25\n"),
-                           put(fx, 4, "results.csv", "test,id,day,score\nu1,1,10,NA\nu1,2,12,75\n")};
+    const char *files[] = {
+        put(fx, 3, "tests.csv", "test,due,weight\nu1,NA,25\n"),
+        put(fx, 4, "results.csv", "test,id,day,score\nu1,1,10,NA\nu1,2,12,75\n")};
     struct lcm_err err = {0};
     assert_int_equal(run(fx, files, 2, false, NULL, &err), LCM_OK);
-    assert_int_equal(q(fx, "SELECT count(*) FROM milestone WHERE due_day IS NULL AND weight = 25"), 1);
+    assert_int_equal(q(fx, "SELECT count(*) FROM milestone WHERE due_day IS NULL AND weight = 25"),
+                     1);
     assert_int_equal(q(fx, "SELECT count(*) FROM milestone_done WHERE score IS NULL"), 1);
     assert_int_equal(q(fx, "SELECT score FROM milestone_done WHERE score IS NOT NULL"), 75);
 }
@@ -361,10 +370,13 @@ static void test_partial_update_keeps_other_fields(void **state)
     struct lcm_err err = {0};
     assert_int_equal(run(fx, files, 1, false, NULL, &err), LCM_OK);
     char t[128];
-    qtext(fx, "SELECT status || ' ' || ended_day FROM enrollment WHERE ext_id = 'e-2'", t, sizeof t);
+    qtext(fx, "SELECT status || ' ' || ended_day FROM enrollment WHERE ext_id = 'e-2'", t,
+          sizeof t);
     assert_string_equal(t, "withdrawn 2026-10-01");
-    qtext(fx, "SELECT status || ' ' || start_day || ' ' || COALESCE(ended_day, '-') FROM "
-              "enrollment WHERE ext_id = 'e-1'", t, sizeof t);
+    qtext(fx,
+          "SELECT status || ' ' || start_day || ' ' || COALESCE(ended_day, '-') FROM "
+          "enrollment WHERE ext_id = 'e-1'",
+          t, sizeof t);
     assert_string_equal(t, "active 2026-09-01 -");
     check_error(fx, "unreg.csv", "id,ended\n3,30\n",
                 "unreg.csv:2: enrollment \"e-3\": no learner (map enrollment.learner)");
@@ -374,13 +386,28 @@ static void test_rows_per_day_refuses_duplicates(void **state)
 {
     struct fx *fx = *state;
     import_base(fx);
-    const char *files[] = {put(fx, 3, "days.csv", "id,day,sessions,progress\n1,5,2,40%\n1,6,1,0.5\n")};
+    const char *files[] = {
+        put(fx, 3, "days.csv", "id,day,sessions,progress\n1,5,2,40%\n1,6,1,0.5\n")};
     struct lcm_err err = {0};
     assert_int_equal(run(fx, files, 1, false, NULL, &err), LCM_OK);
     assert_int_equal(q(fx, "SELECT progress * 100 FROM enrollment WHERE ext_id = 'e-1'"), 50);
     check_error(fx, "days.csv", "id,day,sessions,progress\n1,5,2,\n1,5,1,\n",
                 "days.csv:3: enrollment \"e-1\" has a second row for the same day (first at "
                 "days.csv:2; activity rows = \"day\")");
+}
+
+static void test_same_file_twice_read_once(void **state)
+{
+    struct fx *fx = *state;
+    import_base(fx);
+    const char *ev = put(fx, 2, "events.csv", EVENTS);
+    char alias[600];
+    snprintf(alias, sizeof alias, "%s/./events.csv", fx->dir);
+    const char *files[] = {ev, alias};
+    struct lcm_err err = {0};
+    assert_int_equal(run(fx, files, 2, false, NULL, &err), LCM_OK);
+    assert_int_equal(q(fx, "SELECT sum(actions) FROM activity_day"), 6); /* not 12 */
+    assert_non_null(strstr(fx->rep.text, "given twice; read once"));
 }
 
 static void test_unmatched_file_warned_and_skipped(void **state)
@@ -431,34 +458,42 @@ static void test_mapping_errors_name_line(void **state)
     struct fx *fx = *state;
     struct mapping *m = NULL;
     struct lcm_err err = {0};
-    assert_int_equal(load_text(fx, "source = \"x\";\nfiles = ({ file = \"a.csv\";\n"
-                                   "learner = { id = \"{id}\";\n frist_name = \"{f}\"; }; });\n",
-                               NULL, 0, &m, &err), LCM_ERR_CONFIG);
+    assert_int_equal(load_text(fx,
+                               "source = \"x\";\nfiles = ({ file = \"a.csv\";\n"
+                               "learner = { id = \"{id}\";\n frist_name = \"{f}\"; }; });\n",
+                               NULL, 0, &m, &err),
+                     LCM_ERR_CONFIG);
     assert_null(m);
     assert_string_equal(err.msg, "bad.conf:4: unknown key \"frist_name\" in learner");
-    assert_int_equal(load_text(fx, "source = \"x\";\nfiles = ({ file = \"a.csv\";\n"
-                                   "learner = { id = \"${nope}\"; }; });\n", NULL, 0, &m, &err),
+    assert_int_equal(load_text(fx,
+                               "source = \"x\";\nfiles = ({ file = \"a.csv\";\n"
+                               "learner = { id = \"${nope}\"; }; });\n",
+                               NULL, 0, &m, &err),
                      LCM_ERR_CONFIG);
     assert_string_equal(err.msg, "bad.conf:3: unknown parameter \"nope\" (define it in params "
                                  "or use --set nope=...)");
-    assert_int_equal(load_text(fx, "source = \"x\";\nfiles = ({ file = \"a.csv\";\n"
-                                   "learner = { first_name = \"{f}\"; }; });\n", NULL, 0, &m, &err),
+    assert_int_equal(load_text(fx,
+                               "source = \"x\";\nfiles = ({ file = \"a.csv\";\n"
+                               "learner = { first_name = \"{f}\"; }; });\n",
+                               NULL, 0, &m, &err),
                      LCM_ERR_CONFIG);
     assert_string_equal(err.msg, "bad.conf:3: learner needs id");
-    assert_int_equal(load_text(fx, "source = \"x\";\nfiles = ({ file = \"a.csv\";\n"
-                                   "cohort = { id = \"c\"; start_day = 0; }; });\n", NULL, 0, &m,
-                               &err), LCM_ERR_CONFIG);
-    assert_string_equal(err.msg, "bad.conf:3: start_day must be a string: write \"0\", not 0");
-    assert_int_equal(load_text(fx, "source = \"x\"\nfiles = (", NULL, 0, &m, &err),
+    assert_int_equal(load_text(fx,
+                               "source = \"x\";\nfiles = ({ file = \"a.csv\";\n"
+                               "cohort = { id = \"c\"; start_day = 0; }; });\n",
+                               NULL, 0, &m, &err),
                      LCM_ERR_CONFIG);
+    assert_string_equal(err.msg, "bad.conf:3: start_day must be a string: write \"0\", not 0");
+    assert_int_equal(load_text(fx, "source = \"x\"\nfiles = (", NULL, 0, &m, &err), LCM_ERR_CONFIG);
     assert_non_null(strstr(err.msg, "bad.conf:2: "));
 }
 
 static void test_mapping_set_overrides_params(void **state)
 {
     struct fx *fx = *state;
-    const char *text = "source = \"s-${who}\";\nparams = { base_date = \"2026-01-01\"; who = \"a\"; };\n"
-                       "files = ({ file = \"a.csv\"; learner = { id = \"{id}\"; }; });\n";
+    const char *text =
+        "source = \"s-${who}\";\nparams = { base_date = \"2026-01-01\"; who = \"a\"; };\n"
+        "files = ({ file = \"a.csv\"; learner = { id = \"{id}\"; }; });\n";
     struct mapping *m = NULL;
     struct lcm_err err = {0};
     const char *sets[] = {"base_date=2026-03-01", "who=b=c"};
@@ -522,6 +557,7 @@ int main(void)
         T(test_dry_run_writes_nothing),
         T(test_partial_update_keeps_other_fields),
         T(test_rows_per_day_refuses_duplicates),
+        T(test_same_file_twice_read_once),
         T(test_unmatched_file_warned_and_skipped),
 #undef T
     };

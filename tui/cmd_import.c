@@ -11,19 +11,18 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: lcmtui import --mapping FILE [--dry-run] [--set key=value ...] CSV...\n"
-            "\n"
-            "Imports LMS CSV exports. The mapping file (libconfig, see data/mappings/) says\n"
-            "which file holds what; files are matched to its entries by name, so a whole\n"
-            "export directory can be given (FILE may also be a name in data/mappings/, e.g.\n"
-            "'oulad'). Everything is written in one transaction: on any error the database\n"
-            "is unchanged.\n"
-            "\n"
-            "  -m, --mapping FILE   the mapping file\n"
-            "  -n, --dry-run        read and check everything, report, write nothing\n"
-            "  -s, --set KEY=VALUE  set a mapping parameter (e.g. base_date=2013-10-01)\n"
-            "  -h, --help           this help\n");
+    fprintf(out, "usage: lcmtui import --mapping FILE [--dry-run] [--set key=value ...] CSV...\n"
+                 "\n"
+                 "Imports LMS CSV exports. The mapping file (libconfig, see data/mappings/) says\n"
+                 "which file holds what; files are matched to its entries by name, so a whole\n"
+                 "export directory can be given (FILE may also be a name in data/mappings/, e.g.\n"
+                 "'oulad'). Everything is written in one transaction: on any error the database\n"
+                 "is unchanged.\n"
+                 "\n"
+                 "  -m, --mapping FILE   the mapping file\n"
+                 "  -n, --dry-run        read and check everything, report, write nothing\n"
+                 "  -s, --set KEY=VALUE  set a mapping parameter (e.g. base_date=2013-10-01)\n"
+                 "  -h, --help           this help\n");
 }
 
 static void line(const char *what, const struct import_count *c)
@@ -33,8 +32,7 @@ static void line(const char *what, const struct import_count *c)
 }
 
 /* A bare name ("oulad") is looked up in the shared data/mappings directory. */
-static const char *resolve_mapping(const struct lcm_app *app, const char *name, char *buf,
-                                   size_t n)
+static const char *resolve_mapping(const struct lcm_app *app, const char *name, char *buf, size_t n)
 {
     if (strchr(name, '/') || strchr(name, '.'))
         return name;
@@ -120,8 +118,8 @@ int cmd_import(struct lcm_app *app, int argc, char **argv)
         print_stats(&o, &s);
         rc = 0;
         /* New activity changes who needs attention: rescore now, not at the next sync. */
-        if (!o.dry_run && risk_update_all(st, &app->cfg, app->today, (int64_t)time(NULL),
-                                          &app->rep, &err) != LCM_OK) {
+        if (!o.dry_run && risk_update_all(st, &app->cfg, app->today, (int64_t)time(NULL), &app->rep,
+                                          &err) != LCM_OK) {
             fprintf(stderr, "lcmtui: imported, but rescoring failed: %s\n", err.msg);
             rc = 1;
         }
