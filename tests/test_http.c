@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "http.h"
 
@@ -164,6 +165,280 @@ static void test_header_get_null_safe(void **state)
     http_response_free(NULL);
 }
 
+
+/* ---- against the fixture server ---- */
+
+static pid_t server_pid;
+static int server_port;
+static char server_dir[256];
+
+static int server_start(void **state)
+{
+    (void)state;
+    char pf[512];
+    tu_tmpdir(server_dir);
+    snprintf(pf, sizeof pf, "%s/port", server_dir);
+    server_pid = fork();
+    if (server_pid == 0) {
+        if (!freopen("/dev/null", "w", stdout))
+            _exit(127);
+        execl("/usr/bin/python3", "python3", "tests/fixtures/lms_server.py", "--port-file", pf,
+              (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 200; i++) { /* wait for the server to bind (not a timing assertion) */
+        FILE *f = fopen(pf, "r");
+        if (f) {
+            int ok = fscanf(f, "%d", &server_port);
+            fclose(f);
+            if (ok == 1)
+                return 0;
+        }
+        struct timespec ts = {0, 25000000};
+        nanosleep(&ts, NULL);
+    }
+    return -1;
+}
+
+static int server_stop(void **state)
+{
+    (void)state;
+    if (server_pid > 0) {
+        kill(server_pid, SIGTERM);
+        waitpid(server_pid, NULL, 0);
+    }
+    tu_rmdir(server_dir);
+    return 0;
+}
+
+static const char *url_for(char *buf, size_t len, const char *path)
+{
+    snprintf(buf, len, "http://127.0.0.1:%d%s", server_port, path);
+    return buf;
+}
+
+static void test_echo_headers_auth_user_agent(void **state)
+{
+    (void)state;
+    char url[256];
+    static const char *const hdrs[] = {"X-Experience-API-Version: 1.0.3",
+                                       "X-Evil: a\r\nX-Injected: 1", NULL};
+    struct http_request req = {.url = url_for(url, sizeof url, "/_test/echo"), .headers = hdrs,
+                               .user = "bob", .password = "pw", .timeout_ms = 5000};
+    struct http_response r;
+    struct lcm_err err;
+    assert_int_equal(http_perform(&req, &r, &err), LCM_OK);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.attempts, 1);
+    assert_non_null(r.body);
+    assert_non_null(strstr(r.body, "\"user-agent\": \"lcmtui/" LCM_VERSION "\""));
+    assert_non_null(strstr(r.body, "\"x-experience-api-version\": \"1.0.3\""));
+    assert_non_null(strstr(r.body, "\"authorization\": \"Basic Ym9iOnB3\""));
+    assert_null(strstr(r.body, "x-injected"));
+    assert_null(strstr(r.body, "x-evil"));
+    assert_string_equal(http_header_get(&r, "etag"), "\"echo-1\"");
+    assert_string_equal(http_header_get(&r, "Content-Type"), "application/json");
+    http_response_free(&r);
+}
+
+static void test_put_body_and_method(void **state)
+{
+    (void)state;
+    char url[256];
+    const char *body = "BEGIN:VCALENDAR";
+    struct http_request req = {.url = url_for(url, sizeof url, "/_test/echo"), .method = "PUT",
+                               .body = body, .body_len = strlen(body)};
+    struct http_response r;
+    assert_int_equal(http_perform(&req, &r, NULL), LCM_OK);
+    assert_non_null(strstr(r.body, "\"method\": \"PUT\""));
+    assert_non_null(strstr(r.body, "\"body\": \"BEGIN:VCALENDAR\""));
+    http_response_free(&r);
+}
+
+static void test_429_retry_after_is_honoured_and_capped(void **state)
+{
+    (void)state;
+    char url[256];
+    struct sleeps sl = {0};
+    struct http_request req = {
+        .url = url_for(url, sizeof url, "/_test/status?id=r429&code=429&times=2&retry_after=7"),
+        .retry = true, .max_retries = 3, .max_wait_ms = 5000, .sleep_fn = fake_sleep,
+        .sleep_ctx = &sl};
+    struct http_response r;
+    assert_int_equal(http_perform(&req, &r, NULL), LCM_OK);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.attempts, 3);
+    assert_int_equal(sl.calls, 2);
+    assert_int_equal(sl.total_ms, 10000); /* 7 s asked, capped at 5 s, twice */
+    assert_string_equal(http_header_get(&r, "ETag"), "\"v3\"");
+    http_response_free(&r);
+}
+
+static void test_5xx_exhausted_is_one_line_with_url(void **state)
+{
+    (void)state;
+    char url[256];
+    struct sleeps sl = {0};
+    struct http_request req = {
+        .label = "moodle",
+        .url = url_for(url, sizeof url, "/_test/status?id=r500&code=503&times=99&wstoken=T0K"),
+        .retry = true, .max_retries = 2, .base_wait_ms = 10, .sleep_fn = fake_sleep,
+        .sleep_ctx = &sl};
+    struct http_response r;
+    struct lcm_err err;
+    assert_int_equal(http_perform(&req, &r, &err), LCM_ERR_REMOTE);
+    assert_int_equal(r.status, 503);
+    assert_int_equal(sl.calls, 2);
+    char want[256];
+    snprintf(want, sizeof want,
+             "moodle: HTTP 503 Service Unavailable after 3 attempts (http://127.0.0.1:%d"
+             "/_test/status?id=r500&code=503&times=99&wstoken=REDACTED)",
+             server_port);
+    assert_string_equal(err.msg, want);
+    http_response_free(&r);
+}
+
+static void test_4xx_not_retried_and_accept_any_status(void **state)
+{
+    (void)state;
+    char url[256];
+    struct sleeps sl = {0};
+    struct http_request req = {
+        .url = url_for(url, sizeof url, "/_test/status?id=r412&code=412&times=99"),
+        .retry = true, .max_retries = 3, .sleep_fn = fake_sleep, .sleep_ctx = &sl};
+    struct http_response r;
+    struct lcm_err err;
+    assert_int_equal(http_perform(&req, &r, &err), LCM_ERR_CONFLICT);
+    assert_int_equal(sl.calls, 0);
+    http_response_free(&r);
+    req.accept_any_status = true;
+    assert_int_equal(http_perform(&req, &r, &err), LCM_OK);
+    assert_int_equal(r.status, 412);
+    http_response_free(&r);
+}
+
+static void test_body_limit(void **state)
+{
+    (void)state;
+    char url[256];
+    struct http_request req = {.url = url_for(url, sizeof url, "/_test/big?n=100000"),
+                               .max_body = 1000};
+    struct http_response r;
+    struct lcm_err err;
+    assert_int_equal(http_perform(&req, &r, &err), LCM_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "larger than 1000 bytes"));
+    http_response_free(&r);
+}
+
+static void test_timeout_is_a_network_error(void **state)
+{
+    (void)state;
+    char url[256];
+    struct http_request req = {.url = url_for(url, sizeof url, "/_test/slow?ms=1500"),
+                               .timeout_ms = 200};
+    struct http_response r;
+    struct lcm_err err;
+    assert_int_equal(http_perform(&req, &r, &err), LCM_ERR_NETWORK);
+    assert_non_null(strstr(err.msg, "timed out"));
+    http_response_free(&r);
+}
+
+static bool count_bytes(void *ctx, const char *data, size_t len)
+{
+    size_t *n = ctx;
+    for (size_t i = 0; i < len; i++)
+        if (data[i] != 'x')
+            return false;
+    *n += len;
+    return true;
+}
+
+static void test_streaming_mode_bypasses_the_buffer(void **state)
+{
+    (void)state;
+    char url[256];
+    size_t n = 0;
+    struct http_request req = {.url = url_for(url, sizeof url, "/_test/big?n=3000000"),
+                               .max_body = 1000, .on_data = count_bytes, .on_data_ctx = &n};
+    struct http_response r;
+    assert_int_equal(http_perform(&req, &r, NULL), LCM_OK);
+    assert_int_equal(n, 3000000);
+    assert_null(r.body);
+    http_response_free(&r);
+}
+
+struct many {
+    int done, failed;
+    char seen[20];
+};
+
+static enum lcm_status many_done(void *ctx, size_t i, struct http_response *resp,
+                                 enum lcm_status status, struct lcm_err *err)
+{
+    (void)err;
+    struct many *m = ctx;
+    if (status != LCM_OK || resp->status != 200) {
+        m->failed++;
+        return LCM_OK;
+    }
+    m->done++;
+    m->seen[i]++;
+    return LCM_OK;
+}
+
+static void test_parallel_batch_respects_limit_and_retries(void **state)
+{
+    (void)state;
+    char urls[20][256], url[256];
+    struct http_request reqs[20];
+    struct sleeps sl = {0};
+    for (int i = 0; i < 20; i++) {
+        char path[128];
+        if (i == 3)
+            snprintf(path, sizeof path, "/_test/status?id=par3&code=500&times=1");
+        else
+            snprintf(path, sizeof path, "/_test/concurrency?ms=60&i=%d", i);
+        reqs[i] = (struct http_request){.url = url_for(urls[i], sizeof urls[i], path),
+                                        .retry = true, .max_retries = 2, .base_wait_ms = 5,
+                                        .sleep_fn = fake_sleep, .sleep_ctx = &sl};
+    }
+    struct many m = {0};
+    struct lcm_err err;
+    assert_int_equal(http_perform_many(reqs, 20, 4, many_done, &m, &err), LCM_OK);
+    assert_int_equal(m.done, 20);
+    assert_int_equal(m.failed, 0);
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(m.seen[i], 1);
+    struct http_request q = {.url = url_for(url, sizeof url, "/_test/maxconc")};
+    struct http_response r;
+    assert_int_equal(http_perform(&q, &r, NULL), LCM_OK);
+    int maxc = -1;
+    assert_int_equal(sscanf(r.body, "{\"max\": %d}", &maxc), 1);
+    assert_true(maxc >= 2 && maxc <= 4);
+    http_response_free(&r);
+    assert_int_equal(http_perform_many(reqs, 0, 4, many_done, &m, &err), LCM_OK);
+}
+
+static enum lcm_status stop_at_first(void *ctx, size_t i, struct http_response *resp,
+                                     enum lcm_status status, struct lcm_err *err)
+{
+    (void)ctx, (void)i, (void)resp, (void)status;
+    return lcm_err_set(err, LCM_ERR_PARSE, "moodle: invalid JSON at line 1 column 2 (u)");
+}
+
+static void test_parallel_batch_stops_on_callback_error(void **state)
+{
+    (void)state;
+    char urls[6][256];
+    struct http_request reqs[6];
+    for (int i = 0; i < 6; i++)
+        reqs[i] = (struct http_request){
+            .url = url_for(urls[i], sizeof urls[i], "/_test/concurrency?ms=10")};
+    struct lcm_err err;
+    assert_int_equal(http_perform_many(reqs, 6, 2, stop_at_first, NULL, &err), LCM_ERR_PARSE);
+    assert_string_equal(err.msg, "moodle: invalid JSON at line 1 column 2 (u)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +451,17 @@ int main(void)
         cmocka_unit_test(test_perform_refuses_bad_urls),
         cmocka_unit_test(test_header_get_null_safe),
         cmocka_unit_test(test_connection_refused_retries_with_backoff),
-        cmocka_unit_test(test_no_retry_when_disabled)};
-    return cmocka_run_group_tests(tests, NULL, NULL);
+        cmocka_unit_test(test_no_retry_when_disabled),
+        cmocka_unit_test(test_echo_headers_auth_user_agent),
+        cmocka_unit_test(test_put_body_and_method),
+        cmocka_unit_test(test_429_retry_after_is_honoured_and_capped),
+        cmocka_unit_test(test_5xx_exhausted_is_one_line_with_url),
+        cmocka_unit_test(test_4xx_not_retried_and_accept_any_status),
+        cmocka_unit_test(test_body_limit),
+        cmocka_unit_test(test_timeout_is_a_network_error),
+        cmocka_unit_test(test_streaming_mode_bypasses_the_buffer),
+        cmocka_unit_test(test_parallel_batch_respects_limit_and_retries),
+        cmocka_unit_test(test_parallel_batch_stops_on_callback_error),
+    };
+    return cmocka_run_group_tests(tests, server_start, server_stop);
 }
