@@ -200,13 +200,13 @@ enum lcm_status store_bulk_clear_source(struct lcm_store *st, const char *source
         "DELETE FROM followup WHERE learner_id IN (SELECT id FROM learner WHERE source = ?1)",
         "DELETE FROM message WHERE learner_id IN (SELECT id FROM learner WHERE source = ?1)",
         "DELETE FROM checkin WHERE learner_id IN (SELECT id FROM learner WHERE source = ?1)",
-        "DELETE FROM activity_day WHERE enrollment_id IN "
-        "(SELECT e.id FROM enrollment e JOIN learner l ON l.id = e.learner_id "
-        "WHERE l.source = ?1)",
+        ("DELETE FROM activity_day WHERE enrollment_id IN "
+         "(SELECT e.id FROM enrollment e JOIN learner l ON l.id = e.learner_id "
+         "WHERE l.source = ?1)"),
         "DELETE FROM learner WHERE source = ?1",
         "DELETE FROM program WHERE source = ?1",
-        "DELETE FROM erase_request WHERE learner_id NOT IN (SELECT id FROM learner) "
-        "AND ?1 IS NOT NULL",
+        ("DELETE FROM erase_request WHERE learner_id NOT IN (SELECT id FROM learner) "
+         "AND ?1 IS NOT NULL"),
     };
     enum lcm_status rc = LCM_OK;
     for (size_t i = 0; rc == LCM_OK && i < sizeof steps / sizeof *steps; i++)
