@@ -369,6 +369,11 @@ static void dump_screen(FILE *out)
             short pair;
             if (mvin_wch(y, x, &cc) == ERR || getcchar(&cc, wch, &at, &pair, NULL) == ERR)
                 continue;
+            if ((at & A_ALTCHARSET) && wch[0] < 0x80) {
+                /* line-drawing characters as plain ASCII, so dumps compare as text */
+                wch[0] = wch[0] == 'q' ? L'-' : wch[0] == 'x' ? L'|' : L'+';
+                wch[1] = 0;
+            }
             for (int k = 0; wch[k] && o + 8 < sizeof line; k++) {
                 int w = text_cp_width((uint32_t)wch[k]);
                 o += text_encode((uint32_t)wch[k], line + o);

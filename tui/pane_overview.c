@@ -168,7 +168,7 @@ static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, b
     if (c.next) {
         char when[48] = "";
         if (r->next_followup_at)
-            fmt_when(when, sizeof when, r->next_followup_at);
+            fmt_when_short(when, sizeof when, r->next_followup_at, t->today);
         bool late = r->next_followup_at && r->next_followup_at < t->now_ts;
         rline_data(l, late && !cursor ? ROLE_OVERDUE : base, when, c.next, true);
         rline_add(l, base, " ");

@@ -40,16 +40,28 @@ int tui_script_run(struct tui *t, FILE *in, tui_dump_fn dump, tui_frame_fn frame
             } else if (sscanf(tok, "<Resize:%dx%d>", &c, &r) == 2) {
                 tui_resize(r, c);
                 frame(t);
-            } else if (tok[0] == '<' && tok[1]) {
-                int key = keymap_parse_key(tok);
-                if (key < 0) {
-                    fprintf(stderr, "lcmtui: script line %d: unknown key %s\n", lineno, tok);
-                    return 1;
-                }
-                feed(t, key, frame, keys, worst_us, total_us, clock_us);
             } else {
+                /* a word: its characters are keys; "<Name>" inside it is one named key */
                 size_t n = strlen(tok);
                 for (size_t i = 0; i < n && !t->quit;) {
+                    char *close = tok[i] == '<' ? strchr(tok + i, '>') : NULL;
+                    if (close && close > tok + i + 1) {
+                        char name[64];
+                        size_t len = (size_t)(close - (tok + i)) + 1;
+                        if (len < sizeof name) {
+                            memcpy(name, tok + i, len);
+                            name[len] = '\0';
+                            int key = keymap_parse_key(name);
+                            if (key < 0) {
+                                fprintf(stderr, "lcmtui: script line %d: unknown key %s\n",
+                                        lineno, name);
+                                return 1;
+                            }
+                            feed(t, key, frame, keys, worst_us, total_us, clock_us);
+                            i += len;
+                            continue;
+                        }
+                    }
                     uint32_t cp;
                     size_t len = text_decode(tok + i, n - i, &cp);
                     if (len == 0)

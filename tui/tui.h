@@ -128,6 +128,8 @@ int64_t pane_overview_cursor(struct tui *t);
 char *fmt_ago(char *buf, size_t len, int day, int today);
 /* "Tue 01/12 14:30" (UTC wall clock), "" for 0 */
 char *fmt_when(char *buf, size_t len, int64_t ts);
+/* "14:30" today, "Tue 14:30" within the week, else "01/12 14:30" (at most 11 columns) */
+char *fmt_when_short(char *buf, size_t len, int64_t ts, int today);
 /* "2026-12-01" or "—" */
 char *fmt_day(char *buf, size_t len, int day);
 /* A 10-cell progress bar "███████░░░" for 0..1 (< 0: blank). */
