@@ -44,6 +44,8 @@ static bool is_filler(const char *t)
 /* "14:30", "14h30", "14h", "9", "9am", "2pm", "2:30pm", "14.30". Minutes of the day or -1. */
 static int parse_time(const char *t)
 {
+    if (!isdigit((unsigned char)t[0]))
+        return -1; /* "+3h" is relative, not 03:00 */
     char *end;
     long h = strtol(t, &end, 10);
     if (end == t || h < 0 || h > 24)

@@ -1,0 +1,167 @@
+/* test_pane_detail.c — the learner detail's recalc and the check-in form that feeds its
+ * timeline (real demo database). */
+#include "tui_fixture.h"
+
+static struct fx F;
+
+static int setup(void **state)
+{
+    (void)state;
+    fx_open(&F, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    fx_close(&F);
+    return 0;
+}
+
+static void open_learner(const char *name)
+{
+    F.t.cur = PANE_OVERVIEW;
+    fx_keys(&F, "q/"); /* q clears an earlier search */
+    fx_keys(&F, name);
+    fx_keys(&F, "<Enter><Enter>");
+    assert_int_equal(F.t.cur, PANE_DETAIL);
+}
+
+static void test_empty_detail_explains(void **state)
+{
+    (void)state;
+    F.t.cur = PANE_DETAIL;
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "No learner open") >= 0);
+    F.t.cur = PANE_OVERVIEW;
+}
+
+static void test_detail_sections(void **state)
+{
+    (void)state;
+    open_learner("Marty");
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "Marty") == 0);
+    assert_true(fx_find(p, "at risk") == 0);
+    assert_true(fx_find(p, "manager:") > 0);
+    assert_true(fx_find(p, "Anglais professionnel B2") > 0);
+    assert_true(fx_find(p, "Progress") > 0);
+    assert_true(fx_find(p, "expected") > 0);
+    assert_true(fx_find(p, "Activity") > 0);
+    assert_true(fx_find(p, "Why flagged") > 0);
+    long why = fx_find(p, "Why flagged");
+    long days = fx_find(p, "21 jours") >= 0 ? fx_find(p, "21 jours") : fx_find(p, "21 days");
+    assert_true(days > why); /* the inactivity reason, with its number */
+    assert_true(fx_find(p, "Milestones") > 0);
+    assert_true(fx_find(p, "Timeline") > fx_find(p, "Milestones"));
+    char buf[1024];
+    long a = fx_find(p, "Activity");
+    fx_line(p, (size_t)a, buf, sizeof buf);
+    /* the sparkline uses the block characters */
+    assert_true(strstr(buf, "▁") || strstr(buf, "█") || strstr(buf, "▅"));
+}
+
+static void test_checkin_form_saves_and_shows_in_timeline(void **state)
+{
+    (void)state;
+    open_learner("Bobby");
+    int64_t before = fx_count(&F, "SELECT count(*) FROM checkin");
+    fx_keys(&F, "c");
+    assert_non_null(F.t.form);
+    /* channel call, outcome: next one (no answer), a note with accents, next step, follow-up */
+    fx_keys(&F, "<Tab><Right><Tab>Messagerie, rappelé à 10h<Tab>Rappeler lundi<Tab>lundi 10h");
+    assert_non_null(strstr(F.t.form->f[4].hint, "30/11 10:00"));
+    fx_keys(&F, "<Enter>");
+    assert_null(F.t.form);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM checkin"), before + 1);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM checkin WHERE outcome = 'no answer' "
+                                  "AND note = 'Messagerie, rappelé à 10h' AND channel = 'call'"),
+                     1);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup WHERE kind = 'reminder' AND "
+                                  "title = 'Rappeler lundi' AND status = 'planned'"),
+                     1);
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "Messagerie, rappelé à 10h") > fx_find(p, "Timeline"));
+    assert_true(fx_find(p, "next: Rappeler lundi") > 0);
+    assert_non_null(strstr(F.t.status, "check-in saved"));
+}
+
+static void test_checkin_form_cancel_writes_nothing(void **state)
+{
+    (void)state;
+    open_learner("Sophie");
+    int64_t before = fx_count(&F, "SELECT count(*) FROM checkin");
+    fx_keys(&F, "c<Tab><Tab>brouillon<Esc>");
+    assert_null(F.t.form);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM checkin"), before);
+}
+
+static void test_checkin_bad_followup_date_keeps_form(void **state)
+{
+    (void)state;
+    open_learner("Sophie");
+    int64_t before = fx_count(&F, "SELECT count(*) FROM checkin");
+    fx_keys(&F, "c<Tab><Tab><Tab><Tab>31/02<Enter>");
+    assert_non_null(F.t.form);
+    assert_non_null(strstr(F.t.form->msg, "not a date"));
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM checkin"), before);
+    fx_keys(&F, "<Esc>");
+}
+
+static void test_snooze_hides_from_overview(void **state)
+{
+    (void)state;
+    open_learner("Djilali");
+    int64_t e = F.t.focus_enrollment;
+    fx_keys(&F, "z<Enter>"); /* no reason: refused */
+    assert_non_null(F.t.form);
+    assert_non_null(strstr(F.t.form->msg, "why"));
+    fx_keys(&F, "<Tab>En congé<Enter>");
+    assert_null(F.t.form);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM snooze WHERE active = 1 AND reason = 'En congé'"), 1);
+    F.t.cur = PANE_OVERVIEW;
+    fx_keys(&F, "q/Djilali<Enter>");
+    struct pane *p = fx_recalc(&F);
+    char line1[512];
+    assert_null(strstr(fx_line(p, 1, line1, sizeof line1), "Djilali"));
+    assert_true(fx_find(p, "no learner matches") > 0);
+    fx_keys(&F, "x"); /* show snoozed */
+    p = fx_recalc(&F);
+    assert_int_equal(fx_find(p, "Djilali"), 1);
+    assert_int_equal(pane_overview_cursor(&F.t), e);
+    char buf[512];
+    assert_memory_equal(fx_line(p, (size_t)fx_find(p, "Djilali"), buf, sizeof buf), " z", 2);
+    fx_keys(&F, "xq");
+}
+
+static void test_help_lists_every_action(void **state)
+{
+    (void)state;
+    struct rbuf rb;
+    rbuf_init(&rb);
+    tui_help_recalc(&F.t, &rb, 90);
+    char buf[1024];
+    for (int a = ACT_NONE + 1; a < ACT_COUNT; a++) {
+        const struct action_info *ai = action_info((enum action)a);
+        bool found = false;
+        for (size_t i = 0; i < rb.n && !found; i++)
+            found = strstr(rline_text(&rb.lines[i], buf, sizeof buf), ai->help) != NULL;
+        if (!found)
+            fail_msg("help misses %s", ai->name);
+    }
+    rbuf_clear(&rb);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty_detail_explains),
+        cmocka_unit_test(test_detail_sections),
+        cmocka_unit_test(test_checkin_form_saves_and_shows_in_timeline),
+        cmocka_unit_test(test_checkin_form_cancel_writes_nothing),
+        cmocka_unit_test(test_checkin_bad_followup_date_keeps_form),
+        cmocka_unit_test(test_snooze_hides_from_overview),
+        cmocka_unit_test(test_help_lists_every_action),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

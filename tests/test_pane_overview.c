@@ -1,0 +1,208 @@
+/* test_pane_overview.c — the triage list's recalc on the real demo database: order, markers,
+ * reasons, search, filters, selection, width, hostile names, paging. */
+#include "tui_fixture.h"
+
+static struct fx F;
+
+static int setup(void **state)
+{
+    (void)state;
+    fx_open(&F, "general: { lcm_name = \"Camille\"; };");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    fx_close(&F);
+    return 0;
+}
+
+static void reset_view(void)
+{
+    F.t.cur = PANE_OVERVIEW;
+    F.t.cols = 120;
+    F.t.rows = 40;
+    fx_keys(&F, "g");
+}
+
+static void test_header_then_at_risk_first(void **state)
+{
+    (void)state;
+    reset_view();
+    struct pane *p = fx_recalc(&F);
+    char buf[1024];
+    assert_non_null(strstr(fx_line(p, 0, buf, sizeof buf), "Learner"));
+    assert_non_null(strstr(buf, "Why"));
+    /* the first data rows are at risk ("!!"); scores never increase down the at-risk block */
+    assert_memory_equal(fx_line(p, 1, buf, sizeof buf), "!!", 2);
+    assert_int_equal((long)p->rb.n, 38); /* rows - title - status */
+}
+
+static void test_the_four_inactive_learners_are_at_risk_with_reason(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"Marty", "Bobby", "Sophie", "Djilali"};
+    for (size_t i = 0; i < 4; i++) {
+        reset_view();
+        fx_keys(&F, "/");
+        fx_keys(&F, names[i]);
+        fx_keys(&F, "<Enter>");
+        struct pane *p = fx_recalc(&F);
+        char buf[1024];
+        fx_line(p, 1, buf, sizeof buf);
+        assert_non_null(strstr(buf, names[i]));
+        assert_memory_equal(buf, "!!", 2);
+        assert_non_null(strstr(buf, "21 d"));
+        if (!strstr(buf, "21 jours") && !strstr(buf, "21 days") && !strstr(buf, "manqué"))
+            fail_msg("no inactivity reason for %s: %s", names[i], buf);
+        assert_int_equal(F.t.focus_enrollment, pane_overview_cursor(&F.t));
+        fx_keys(&F, "q"); /* clears the search */
+    }
+}
+
+static void test_search_no_match_says_so(void **state)
+{
+    (void)state;
+    reset_view();
+    fx_keys(&F, "/zzzzqx");
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "no learner matches") >= 0);
+    assert_int_equal(F.t.focus_enrollment, 0);
+    fx_keys(&F, "<Esc>");
+    p = fx_recalc(&F);
+    assert_true(fx_find(p, "no learner matches") < 0);
+}
+
+static void test_filter_to_celebrate(void **state)
+{
+    (void)state;
+    reset_view();
+    fx_keys(&F, "f");
+    assert_non_null(F.t.form);
+    fx_keys(&F, "<Down><Left><Enter>"); /* level: cycle back from "everyone" to "to celebrate" */
+    assert_null(F.t.form);
+    struct pane *p = fx_recalc(&F);
+    char buf[1024];
+    fx_line(p, 1, buf, sizeof buf);
+    assert_true(strlen(buf) > 0);
+    for (size_t i = 1; i < p->rb.n; i++) {
+        fx_line(p, i, buf, sizeof buf);
+        if (buf[0] && strstr(buf, "%"))
+            assert_true(buf[1] == '*' || buf[1] == '!'); /* celebrate (or also flagged) */
+    }
+    fx_keys(&F, "f<Down><Right><Enter>"); /* back to everyone */
+}
+
+static void test_width_80_fits(void **state)
+{
+    (void)state;
+    reset_view();
+    F.t.cols = 80;
+    F.t.rows = 24;
+    struct pane *p = fx_recalc(&F);
+    assert_int_equal((long)p->rb.n, 22);
+    for (size_t i = 0; i < p->rb.n; i++)
+        assert_true(p->rb.lines[i].width <= 80);
+}
+
+static void test_escape_sequence_in_name_made_visible(void **state)
+{
+    (void)state;
+    fx_sql(&F, "UPDATE learner SET first_name = 'Evil' || char(27) || '[2J' || char(7) "
+               "WHERE first_name = 'Marty'");
+    tui_changed(&F.t);
+    reset_view();
+    fx_keys(&F, "/Evil<Enter>");
+    struct pane *p = fx_recalc(&F);
+    char buf[1024];
+    fx_line(p, 1, buf, sizeof buf);
+    assert_non_null(strstr(buf, "Evil^[[2J^G"));
+    for (size_t i = 0; i < p->rb.n; i++)
+        assert_null(strchr(fx_line(p, i, buf, sizeof buf), 0x1b));
+    fx_sql(&F, "UPDATE learner SET first_name = 'Marty' WHERE first_name LIKE 'Evil%'");
+    fx_keys(&F, "q");
+    tui_changed(&F.t);
+}
+
+static void test_select_marks_and_moves(void **state)
+{
+    (void)state;
+    reset_view();
+    int64_t first = pane_overview_cursor(&F.t);
+    fx_keys(&F, "<Space>");
+    assert_true(tui_is_selected(&F.t, first));
+    assert_int_equal((long)F.t.nsel, 1);
+    assert_true(pane_overview_cursor(&F.t) != first);
+    struct pane *p = fx_recalc(&F);
+    char buf[1024];
+    assert_int_equal(fx_line(p, 1, buf, sizeof buf)[0], '+');
+    fx_keys(&F, "k<Space>");
+    assert_int_equal((long)F.t.nsel, 0);
+}
+
+static void test_bottom_and_page_moves(void **state)
+{
+    (void)state;
+    reset_view();
+    int64_t top = pane_overview_cursor(&F.t);
+    fx_keys(&F, "G");
+    int64_t bottom = pane_overview_cursor(&F.t);
+    assert_true(bottom != top);
+    fx_keys(&F, "j"); /* past the end stays */
+    assert_int_equal(pane_overview_cursor(&F.t), bottom);
+    fx_keys(&F, "g<PgDn>");
+    assert_true(pane_overview_cursor(&F.t) != top);
+    fx_keys(&F, "<PgUp>");
+    assert_int_equal(pane_overview_cursor(&F.t), top);
+}
+
+static void test_sort_cycles_and_shows_in_header(void **state)
+{
+    (void)state;
+    reset_view();
+    fx_keys(&F, "o");
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "[name]") == 0);
+    char a[1024], b[1024];
+    fx_line(p, 1, a, sizeof a);
+    fx_line(p, 2, b, sizeof b);
+    fx_keys(&F, "oooo"); /* back to attention */
+    p = fx_recalc(&F);
+    assert_true(fx_find(p, "[attention]") == 0);
+}
+
+static void test_title_counts(void **state)
+{
+    (void)state;
+    struct rbuf rb;
+    rbuf_init(&rb);
+    F.t.title_dirty = true;
+    tui_title(&F.t, rbuf_line(&rb, ROLE_TITLE), 120);
+    char buf[1024];
+    rline_text(&rb.lines[0], buf, sizeof buf);
+    assert_non_null(strstr(buf, "Anglais professionnel B2"));
+    assert_non_null(strstr(buf, "demo data"));
+    assert_non_null(strstr(buf, " at risk"));
+    assert_non_null(strstr(buf, "calls today"));
+    assert_true(F.t.counts.at_risk >= 4);
+    assert_true(F.t.counts.celebrate >= 1);
+    rbuf_clear(&rb);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_header_then_at_risk_first),
+        cmocka_unit_test(test_the_four_inactive_learners_are_at_risk_with_reason),
+        cmocka_unit_test(test_search_no_match_says_so),
+        cmocka_unit_test(test_filter_to_celebrate),
+        cmocka_unit_test(test_width_80_fits),
+        cmocka_unit_test(test_escape_sequence_in_name_made_visible),
+        cmocka_unit_test(test_select_marks_and_moves),
+        cmocka_unit_test(test_bottom_and_page_moves),
+        cmocka_unit_test(test_sort_cycles_and_shows_in_header),
+        cmocka_unit_test(test_title_counts),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

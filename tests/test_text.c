@@ -1,0 +1,127 @@
+/* test_text.c — UTF-8 decoding, display widths, sanitising and truncation (core/text.c). */
+#include "testutil.h"
+
+#include <locale.h>
+
+#include "text.h"
+
+static void test_decode_empty_and_invalid(void **state)
+{
+    (void)state;
+    uint32_t cp = 7;
+    assert_int_equal(text_decode("", 0, &cp), 0);
+    assert_int_equal(text_decode("\xc3", 1, &cp), 0);             /* truncated */
+    assert_int_equal(text_decode("\xc0\xaf", 2, &cp), 0);         /* overlong '/' */
+    assert_int_equal(text_decode("\xed\xa0\x80", 3, &cp), 0);     /* surrogate */
+    assert_int_equal(text_decode("\xf4\x90\x80\x80", 4, &cp), 0); /* > U+10FFFF */
+    assert_int_equal(text_decode("\xff", 1, &cp), 0);
+    assert_int_equal(text_decode("\xc3\xa9", 2, &cp), 2);
+    assert_int_equal(cp, 0xe9);
+    assert_int_equal(text_decode("\xf0\x9f\x98\x80", 4, &cp), 4);
+    assert_int_equal(cp, 0x1f600);
+}
+
+static void test_clean_null_gives_empty(void **state)
+{
+    (void)state;
+    char *s = text_clean(NULL, false);
+    assert_string_equal(s, "");
+    free(s);
+}
+
+static void test_clean_makes_escape_sequences_visible(void **state)
+{
+    (void)state;
+    char *s = text_clean("Bob\x1b[31mby\x1b]0;pwned\x07", false);
+    assert_null(strchr(s, 0x1b));
+    assert_null(strchr(s, 0x07));
+    assert_string_equal(s, "Bob^[[31mby^[]0;pwned^G");
+    free(s);
+    /* C1 CSI (U+009B) and raw invalid bytes become \xNN */
+    s = text_clean("a\xc2\x9b" "2Jb\xff", false);
+    assert_string_equal(s, "a\\x9B2Jb\\xFF");
+    free(s);
+    s = text_clean("del\x7f", false);
+    assert_string_equal(s, "del^?");
+    free(s);
+}
+
+static void test_clean_newlines_kept_only_when_asked(void **state)
+{
+    (void)state;
+    char *a = text_clean("one\ntwo\tthree\r", true);
+    assert_string_equal(a, "one\ntwo three^M");
+    char *b = text_clean("one\ntwo", false);
+    assert_string_equal(b, "one^Jtwo");
+    free(a);
+    free(b);
+}
+
+static void test_width_accents_cjk_combining(void **state)
+{
+    (void)state;
+    assert_int_equal(text_width(""), 0);
+    assert_int_equal(text_width("Hélène"), 6);
+    assert_int_equal(text_width("日本語"), 6);
+    assert_int_equal(text_width("e\xcc\x81"), 1); /* e + combining acute */
+    assert_int_equal(text_cp_width(0x1b), -1);
+}
+
+static void test_fit_truncates_with_ellipsis(void **state)
+{
+    (void)state;
+    char out[64];
+    assert_int_equal(text_fit(out, sizeof out, "Hélène Dupré", 6, false), 6);
+    assert_string_equal(out, "Hélèn…");
+    assert_int_equal(text_fit(out, sizeof out, "Hélène", 6, false), 6);
+    assert_string_equal(out, "Hélène");
+    assert_int_equal(text_fit(out, sizeof out, "ab", 5, true), 5);
+    assert_string_equal(out, "ab   ");
+    assert_int_equal(text_fit(out, sizeof out, "x", 0, true), 0);
+    assert_string_equal(out, "");
+}
+
+static void test_fit_never_splits_a_wide_character(void **state)
+{
+    (void)state;
+    char out[64];
+    /* 日本語テキスト is 14 columns; in 6: two characters (4) + … (1), padded to 6 */
+    assert_int_equal(text_fit(out, sizeof out, "日本語テキスト", 6, true), 6);
+    assert_string_equal(out, "日本… ");
+    assert_int_equal(text_fit(out, sizeof out, "日本語", 5, false), 5);
+    assert_string_equal(out, "日本…");
+}
+
+static void test_fit_cleans_hostile_text(void **state)
+{
+    (void)state;
+    char out[64];
+    text_fit(out, sizeof out, "\x1b[2J\x1b[HX", 20, false);
+    assert_null(strchr(out, 0x1b));
+    assert_string_equal(out, "^[[2J^[[HX");
+}
+
+static void test_col_offset(void **state)
+{
+    (void)state;
+    assert_int_equal(text_col_offset("", 3), 0);
+    assert_int_equal(text_col_offset("héllo", 2), 3); /* h + é (2 bytes) */
+    assert_int_equal(text_col_offset("日本", 2), 3);
+}
+
+int main(void)
+{
+    setlocale(LC_ALL, "C.UTF-8");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decode_empty_and_invalid),
+        cmocka_unit_test(test_clean_null_gives_empty),
+        cmocka_unit_test(test_clean_makes_escape_sequences_visible),
+        cmocka_unit_test(test_clean_newlines_kept_only_when_asked),
+        cmocka_unit_test(test_width_accents_cjk_combining),
+        cmocka_unit_test(test_fit_truncates_with_ellipsis),
+        cmocka_unit_test(test_fit_never_splits_a_wide_character),
+        cmocka_unit_test(test_fit_cleans_hostile_text),
+        cmocka_unit_test(test_col_offset),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

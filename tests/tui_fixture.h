@@ -1,0 +1,143 @@
+/* tui_fixture.h — a real demo database (core/demo.c, scored by core/risk.c) and a TUI state
+ * on it, without curses, for the pane tests. Today is pinned to 2026-11-28, now to 09:00. */
+#ifndef LCM_TUI_FIXTURE_H
+#define LCM_TUI_FIXTURE_H
+
+#include "testutil.h"
+
+#include <limits.h>
+#include <locale.h>
+#include <sqlite3.h>
+
+#include "day.h"
+#include "demo.h"
+#include "risk.h"
+#include "store.h"
+#include "text.h"
+#include "tui.h"
+#include "tui_internal.h"
+#include "form.h"
+
+struct fx {
+    char dir[256];
+    char db[512];
+    struct lcm_app app;
+    struct lcm_store *st;
+    struct tui t;
+};
+
+static inline void fx_open(struct fx *f, const char *config_text)
+{
+    memset(f, 0, sizeof *f);
+    setlocale(LC_ALL, "C.UTF-8");
+    tu_tmpdir(f->dir);
+    snprintf(f->db, sizeof f->db, "%s/t.db", f->dir);
+    struct lcm_err err = {0};
+    f->app.today = day_from_ymd(2026, 11, 28);
+    if (!realpath(".", f->app.share_dir))
+        fail_msg("realpath");
+    snprintf(f->app.db_path, sizeof f->app.db_path, "%s", f->db);
+    if (config_load_string(&f->app.cfg, "test.conf", config_text ? config_text : "", NULL, &err) !=
+        LCM_OK)
+        fail_msg("config: %s", err.msg);
+    if (store_open(f->db, &f->st, &err) != LCM_OK)
+        fail_msg("store: %s", err.msg);
+    struct demo_opts o;
+    demo_opts_init(&o, f->app.today);
+    if (demo_generate(f->st, &o, NULL, NULL, &err) != LCM_OK)
+        fail_msg("demo: %s", err.msg);
+    int64_t now = day_to_time(f->app.today) + 9 * 3600;
+    if (risk_update_all(f->st, &f->app.cfg, f->app.today, now, NULL, &err) != LCM_OK)
+        fail_msg("risk: %s", err.msg);
+    tui_state_init(&f->t, &f->app, f->st);
+    f->t.now_ts = now;
+    f->t.rows = 40;
+    f->t.cols = 120;
+}
+
+static inline void fx_close(struct fx *f)
+{
+    tui_state_free(&f->t);
+    store_close(&f->st);
+    config_free(&f->app.cfg);
+    tu_rmdir(f->dir);
+}
+
+/* Runs SQL on the database through a second connection (test set-up only). */
+static inline void fx_sql(struct fx *f, const char *sql)
+{
+    sqlite3 *db;
+    char *msg = NULL;
+    if (sqlite3_open(f->db, &db) != SQLITE_OK || sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("sql: %s", msg ? msg : "open");
+    sqlite3_close(db);
+}
+
+static inline int64_t fx_count(struct fx *f, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    int64_t n = -1;
+    if (sqlite3_open(f->db, &db) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW)
+            n = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+    }
+    sqlite3_close(db);
+    return n;
+}
+
+/* Recalculates the current pane (forced). */
+static inline struct pane *fx_recalc(struct fx *f)
+{
+    f->t.panes[f->t.cur].dirty = true;
+    tui_recalc(&f->t);
+    return &f->t.panes[f->t.cur];
+}
+
+/* Feeds keys: a key name in <...> or plain characters (UTF-8). */
+static inline void fx_keys(struct fx *f, const char *keys)
+{
+    size_t n = strlen(keys);
+    for (size_t i = 0; i < n;) {
+        int key;
+        if (keys[i] == '<' && strchr(keys + i, '>')) {
+            char name[32];
+            size_t len = (size_t)(strchr(keys + i, '>') - (keys + i)) + 1;
+            snprintf(name, sizeof name, "%.*s", (int)len, keys + i);
+            key = keymap_parse_key(name);
+            if (key < 0)
+                fail_msg("bad key %s", name);
+            i += len;
+        } else {
+            uint32_t cp;
+            size_t len = text_decode(keys + i, n - i, &cp);
+            key = (int)cp;
+            i += len ? len : 1;
+        }
+        tui_key(&f->t, key);
+        fx_recalc(f);
+    }
+}
+
+static inline char *fx_line(const struct pane *p, size_t i, char *buf, size_t len)
+{
+    if (i >= p->rb.n) {
+        buf[0] = '\0';
+        return buf;
+    }
+    return rline_text(&p->rb.lines[i], buf, len);
+}
+
+/* The index of the first line containing needle, or -1. */
+static inline long fx_find(const struct pane *p, const char *needle)
+{
+    char buf[4096];
+    for (size_t i = 0; i < p->rb.n; i++)
+        if (strstr(fx_line(p, i, buf, sizeof buf), needle))
+            return (long)i;
+    return -1;
+}
+
+#endif
