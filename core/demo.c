@@ -249,17 +249,33 @@ static int64_t celebrated_at(const struct gen *g, int day, struct demo_rng *r)
     return day < g->o->today - 3 ? at : 0;
 }
 
-static double test_score(enum demo_persona p, struct demo_rng *r)
+/* A test score 0..100 by persona, lower the further behind the schedule the learner was. */
+static double test_score(enum demo_persona p, double ahead, struct demo_rng *r)
 {
-    double base = p == P_RACING || p == P_COMPLETE ? 86 : p == P_SLOW ? 61 : 73;
-    double v = base + (demo_rng_unit(r) - 0.5) * 26;
-    v = v < 35 ? 35 : v > 100 ? 100 : v;
+    double base = p == P_RACING || p == P_COMPLETE ? 86 : p == P_SLOW ? 64 : 74;
+    double v = base + (ahead < 0 ? ahead * 40 : 0) + (demo_rng_unit(r) - 0.5) * 24;
+    v = v < 30 ? 30 : v > 100 ? 100 : v;
     return floor(v * 2 + 0.5) / 2;
 }
 
-/* Progress milestones on the day they were reached; a test on the first day the learner had
- * covered most of its units, if that was no later than 3 days after its due day (else
- * missed, no row). */
+/* When the test of due offset `offset` was taken, as a row index, or -1 (missed, or not
+ * due yet): early by whoever covered its units already (85 % of the share of the course up
+ * to the due day), else on an active day within 3 days of the due day by whoever was not
+ * hopelessly behind (half that share). */
+static long test_taken(const struct demo_sim *s, int offset)
+{
+    double share = (double)offset / DEMO_COURSE_DAYS;
+    int due = s->start + offset;
+    long k = demo_sim_reach(s, 0.85 * share);
+    if (k >= 0 && s->rows[k].day <= due)
+        return k;
+    for (size_t i = 0; i < s->nrows && s->rows[i].day <= due + 3; i++)
+        if (s->rows[i].day >= due - 3 && s->rows[i].progress >= 0.5 * share)
+            return (long)i;
+    return -1;
+}
+
+/* Progress milestones on the day they were reached; tests as test_taken() says. */
 static enum lcm_status record_milestones(struct gen *g, int64_t eid, struct demo_rng *r,
                                          struct lcm_err *err)
 {
@@ -275,11 +291,13 @@ static enum lcm_status record_milestones(struct gen *g, int64_t eid, struct demo
         g->stats.milestones_done++;
     }
     for (size_t i = 0; rc == LCM_OK && i < N_TESTS; i++) {
-        long k = demo_sim_reach(s, 0.85 * tests[i].offset / DEMO_COURSE_DAYS);
-        if (k < 0 || s->rows[k].day > s->start + tests[i].offset + 3)
+        long k = test_taken(s, tests[i].offset);
+        if (k < 0)
             continue;
         int day = s->rows[k].day;
-        rc = store_bulk_milestone_done(g->st, eid, g->ms_test[i], day, test_score(s->persona, r),
+        double expected = (double)(day - s->start) / DEMO_COURSE_DAYS;
+        double score = test_score(s->persona, s->rows[k].progress - expected, r);
+        rc = store_bulk_milestone_done(g->st, eid, g->ms_test[i], day, score,
                                        celebrated_at(g, day, r), err);
         g->stats.milestones_done++;
     }
