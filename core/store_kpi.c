@@ -153,7 +153,7 @@ enum lcm_status store_kpi_activity_range(struct lcm_store *st, int64_t lo, int64
         goto out;
     }
     sqlite3_busy_timeout(db, 5000);
-    sqlite3_exec(db, "PRAGMA mmap_size=2147483648; PRAGMA cache_size=-32768", NULL, NULL, NULL);
+    sqlite3_exec(db, "PRAGMA cache_size=-16384", NULL, NULL, NULL);
     if (sqlite3_prepare_v2(db, activity_range_sql, -1, &s, NULL) != SQLITE_OK) {
         rc = lcm_err_set(err, LCM_ERR_DB, "%s: kpi: activity: %s", st->path, sqlite3_errmsg(db));
         goto out;
