@@ -1,5 +1,6 @@
 /* report.c — what every report format shares: numbers, money formulas, the manager summary,
  * labels and the cleaning of data strings; report_write() dispatches to the format. */
+#include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -269,7 +270,11 @@ void rep_headlines(const struct kpi_result *r, struct rep_headline out[4])
         snprintf(out[3].title, sizeof out[3].title, avoided ? "Drop-outs avoided" : "Cost of drop-outs");
         rep_money(avoided ? r->money.avoided_value : r->money.dropout_cost + r->money.hours_cost,
                   r->money_conf.currency, out[3].figure, sizeof out[3].figure);
-        report_money_sentence(r, avoided ? 1 : 0, out[3].sentence, sizeof out[3].sentence);
+        char full[512];
+        report_money_sentence(r, avoided ? 1 : 0, full, sizeof full);
+        const char *colon = strstr(full, ": "); /* the title already names the figure */
+        snprintf(out[3].sentence, sizeof out[3].sentence, "%s.", colon ? colon + 2 : full);
+        out[3].sentence[0] = (char)toupper((unsigned char)out[3].sentence[0]);
         return;
     }
     snprintf(out[3].title, sizeof out[3].title, "Follow-up");

@@ -1,0 +1,130 @@
+#!/bin/sh
+# e2e_report.sh — `lcmtui report` on the demo cohort at a fixed --today: CSV and Markdown equal
+# to tests/expected/report_demo.{csv,md}; HTML well-formed (Python's html.parser, and Debian's
+# tidy when installed) with each chart; the LCM's notes never in a manager-facing report;
+# --manager restricts, --anonymous hides names, -o writes 0600, usage errors exit 2.
+# After a deliberate change, regenerate the expected files with UPDATE_EXPECTED=1 and check
+# their figures before committing.
+set -eu
+LCMTUI=${LCMTUI:-build/lcmtui}
+here=$(cd "$(dirname "$0")" && pwd)
+PY=/usr/bin/python3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail() { echo "e2e_report: $*" >&2; exit 1; }
+
+cat >"$tmp/config" <<'CONF'
+kpi: {
+  cost_per_enrollment = 1300.0;
+  cost_per_hour = 20.0;
+  baseline_dropout_rate = 0.5;
+  currency = "EUR";
+};
+CONF
+chmod 600 "$tmp/config"
+run() { "$LCMTUI" --config "$tmp/config" --db "$tmp/demo.db" --today 2026-11-28 "$@"; }
+run demo >/dev/null 2>&1 || fail "lcmtui demo failed"
+
+# 1. CSV and Markdown equal the expected files.
+run report --by department --format csv -o "$tmp/report.csv" || fail "csv report failed"
+run report --by department --format md -o "$tmp/report.md" || fail "md report failed"
+for f in csv md; do
+    if [ "${UPDATE_EXPECTED:-0}" = 1 ]; then
+        cp "$tmp/report.$f" "$here/expected/report_demo.$f"
+    fi
+    diff -u "$here/expected/report_demo.$f" "$tmp/report.$f" >&2 ||
+        fail "report_demo.$f differs from the expected file"
+done
+
+# 2. HTML: well-formed, every chart present, no script.
+run report --format html --by manager -o "$tmp/report.html" || fail "html report failed"
+$PY - "$tmp/report.html" <<'PYEOF' || fail "HTML is not well-formed or lacks a chart"
+import sys
+from html.parser import HTMLParser
+VOID = {"meta", "br", "img", "input", "link", "hr", "col", "area", "base", "wbr", "source"}
+class Check(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.errors, self.svgs, self.titles = [], [], [], 0
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self.errors.append("script element")
+        if any(k.startswith("on") for k, _ in attrs):
+            self.errors.append("event handler attribute")
+        if tag == "svg":
+            self.svgs.append(dict(attrs).get("id"))
+        if tag not in VOID:
+            self.stack.append((tag, self.getpos()))
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1][0] != tag:
+            self.errors.append("unexpected </%s> at %s" % (tag, self.getpos()))
+            return
+        self.stack.pop()
+c = Check()
+c.feed(open(sys.argv[1], encoding="utf-8").read())
+c.close()
+if c.stack:
+    c.errors.append("unclosed: %s" % c.stack[-3:])
+want = ["chart-weekly-active", "chart-funnel", "chart-risk-levels", "chart-checkins",
+        "chart-cohorts"]
+missing = [w for w in want if w not in c.svgs]
+if missing:
+    c.errors.append("missing charts: %s" % missing)
+for e in c.errors[:5]:
+    print(e, file=sys.stderr)
+sys.exit(1 if c.errors else 0)
+PYEOF
+grep -q '@media print' "$tmp/report.html" || fail "no print rules"
+if command -v tidy >/dev/null 2>&1; then
+    tidy -e -q "$tmp/report.html" >&2 || fail "tidy reports problems in the HTML"
+fi
+
+# 3. Private notes never in manager-facing reports; the private report has them.
+mgr=jean-francois.bailly@acme-industrie.example
+run report --manager "$mgr" --format html -o "$tmp/team.html" || fail "team html failed"
+run report --manager "$mgr" --format csv -o "$tmp/team.csv" || fail "team csv failed"
+run report --manager "$mgr" --format md -o "$tmp/team.md" || fail "team md failed"
+run report --learners --by manager --format md -o "$tmp/all.md" || fail "learners md failed"
+run report --private --format md -o "$tmp/private.md" || fail "private report failed"
+sqlite3 "$tmp/demo.db" "SELECT note FROM checkin WHERE note <> ''" >"$tmp/notes"
+[ -s "$tmp/notes" ] || fail "the demo has no check-in notes to look for"
+while IFS= read -r note; do
+    for f in report.csv report.md report.html team.html team.csv team.md all.md; do
+        ! grep -qF -- "$note" "$tmp/$f" || fail "a private note appears in $f: $note"
+    done
+done <"$tmp/notes"
+grep -qF "$(head -1 "$tmp/notes")" "$tmp/private.md" || fail "the private report lacks the notes"
+set +e
+run report --private --manager "$mgr" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "--private --manager: exit code not 2"
+set -e
+
+# 4. --manager restricts to the team; --anonymous hides the names.
+team=$(sqlite3 "$tmp/demo.db" "SELECT count(*) FROM learner WHERE manager_email = '$mgr'")
+rows=$(sed -n '/^## Learners/,/^## Definitions/p' "$tmp/team.md" | grep -c '^| ')
+rows=$((rows - 1)) # the header row; the |---| separator does not start with "| "
+[ "$rows" -eq "$team" ] || fail "team report lists $rows learners, the team has $team"
+other=$(sqlite3 "$tmp/demo.db" "SELECT last_name FROM learner WHERE manager_email <> '$mgr' AND last_name NOT IN (SELECT last_name FROM learner WHERE manager_email = '$mgr') LIMIT 1")
+! grep -qF "| $other," "$tmp/team.md" || fail "team report shows $other from another team"
+run report --manager "$mgr" --anonymous --format csv -o "$tmp/anon.csv" || fail "anonymous failed"
+sqlite3 "$tmp/demo.db" "SELECT last_name FROM learner WHERE manager_email = '$mgr'" >"$tmp/names"
+while IFS= read -r n; do
+    ! grep -qF -- "$n" "$tmp/anon.csv" || fail "anonymous report shows the name $n"
+done <"$tmp/names"
+grep -q 'Learner [0-9][0-9][0-9]' "$tmp/anon.csv" || fail "no pseudonyms in the anonymous report"
+! grep -qF "$(sqlite3 "$tmp/demo.db" "SELECT email FROM learner WHERE manager_email = '$mgr' LIMIT 1")" "$tmp/anon.csv" ||
+    fail "anonymous report shows an e-mail address"
+
+# 5. French Excel, file mode, usage errors.
+run report --format csv --sep ';' --bom -o "$tmp/fr.csv" || fail "French csv failed"
+head -c 3 "$tmp/fr.csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "no BOM"
+grep -q '^Drop-out rate;2,5;%;' "$tmp/fr.csv" || fail "no decimal comma with --sep ';'"
+[ "$(stat -c %a "$tmp/fr.csv")" = 600 ] || fail "report file is not 0600"
+set +e
+run report --format pdf >/dev/null 2>&1; [ $? -eq 2 ] || fail "--format pdf: exit code not 2"
+run report --from 2026-12-01 --to 2026-11-01 >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad period accepted"
+run report --sep x >/dev/null 2>&1; [ $? -eq 2 ] || fail "--sep x accepted"
+set -e
+exit 0
