@@ -28,6 +28,29 @@ run demo >/dev/null 2>&1 || fail "lcmtui demo failed"
 # 1. CSV and Markdown equal the expected files.
 run report --by department --format csv -o "$tmp/report.csv" || fail "csv report failed"
 run report --by department --format md -o "$tmp/report.md" || fail "md report failed"
+
+# 1b. Figures of the CSV checked against independent SQL on the same database.
+q() { sqlite3 "$tmp/demo.db" "$1"; }
+csv_value() { awk -F, -v k="$1" '$1 == k { print $2; exit }' "$tmp/report.csv"; }
+check() {
+    got=$(csv_value "$1")
+    [ "$got" = "$2" ] || fail "CSV '$1' is '$got', SQL says '$2'"
+}
+check Enrolled "$(q "SELECT count(*) FROM enrollment WHERE start_day <= '2026-11-28'")"
+check Completed "$(q "SELECT count(*) FROM enrollment WHERE status = 'completed'")"
+check Withdrawn "$(q "SELECT count(*) FROM enrollment WHERE status = 'withdrawn'")"
+check "Active in the last 7 days" "$(q "SELECT count(DISTINCT enrollment_id) FROM activity_day
+    WHERE day > '2026-11-21' AND day <= '2026-11-28' AND (sessions > 0 OR minutes > 0)")"
+check "Active in the last 30 days" "$(q "SELECT count(DISTINCT enrollment_id) FROM activity_day
+    WHERE day > '2026-10-29' AND day <= '2026-11-28' AND (sessions > 0 OR minutes > 0)")"
+check Sessions "$(q "SELECT sum(sessions) FROM activity_day WHERE day <= '2026-11-28'")"
+check "Training time" "$(q "SELECT sum(minutes) FROM activity_day WHERE day <= '2026-11-28'")"
+check Check-ins "$(q "SELECT count(*) FROM checkin WHERE at < strftime('%s', '2026-11-29')")"
+check "Learners contacted" "$(q "SELECT count(DISTINCT learner_id) FROM checkin
+    WHERE direction = 'out' AND channel <> 'note' AND at < strftime('%s', '2026-11-29')")"
+check "Flagged learners" "$(q "SELECT count(*) FROM risk WHERE flagged_since IS NOT NULL")"
+
+# 1c. ... and the whole CSV and Markdown equal the expected files.
 for f in csv md; do
     if [ "${UPDATE_EXPECTED:-0}" = 1 ]; then
         cp "$tmp/report.$f" "$here/expected/report_demo.$f"
