@@ -32,6 +32,41 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
         b->len = b->cap - 1;
 }
 
+/* Appends v with at most 3 decimals, trailing zeros dropped ("21", "0.667", "-2.5"): valid
+ * JSON, and much cheaper than printf("%g") for the 100k rows of risk_update_all. */
+static void sb_num(struct sbuf *b, double v)
+{
+    if (!(v > -1e12 && v < 1e12)) { /* also NaN */
+        sb_printf(b, "%s", v != v ? "0" : v < 0 ? "-1e12" : "1e12");
+        return;
+    }
+    char tmp[32], *p = tmp + sizeof tmp;
+    bool neg = v < 0;
+    long long m = (long long)((neg ? -v : v) * 1000 + 0.5);
+    long long ip = m / 1000;
+    int frac = (int)(m % 1000), digits = 3;
+    while (digits > 0 && frac % 10 == 0) {
+        frac /= 10;
+        digits--;
+    }
+    *--p = '\0';
+    for (int i = 0; i < digits; i++, frac /= 10)
+        *--p = (char)('0' + frac % 10);
+    if (digits > 0)
+        *--p = '.';
+    do {
+        *--p = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip > 0);
+    if (neg && m > 0)
+        *--p = '-';
+    size_t n = strlen(p);
+    if (b->cap && b->len + n < b->cap) {
+        memcpy(b->p + b->len, p, n + 1);
+        b->len += n;
+    }
+}
+
 static const char *const months_en[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 static const char *const months_fr[12] = {"janv.", "févr.", "mars", "avr.",  "mai",  "juin",
@@ -169,15 +204,23 @@ size_t risk_signals_json(const struct risk_params *p, const struct risk_result *
     for (int i = 0; i < RS_COUNT; i++) {
         const struct risk_sig *s = &r->sig[i];
         sb_printf(&b, "\"%s\":{", risk_signal_name((enum risk_signal)i));
-        if (s->skipped)
-            sb_printf(&b, "\"skipped\":true,\"why\":\"%s\",\"weight\":%.6g},", s->why,
-                      p->weight[i]);
-        else
-            sb_printf(&b,
-                      "\"skipped\":false,\"value\":%.6g,\"severity\":%.4g,\"weight\":%.6g,"
-                      "\"contribution\":%.4g},",
-                      s->value, s->severity, p->weight[i], s->contrib);
+        if (s->skipped) {
+            sb_printf(&b, "\"skipped\":true,\"why\":\"%s\",\"weight\":", s->why);
+            sb_num(&b, p->weight[i]);
+        } else {
+            sb_printf(&b, "\"skipped\":false,\"value\":");
+            sb_num(&b, s->value);
+            sb_printf(&b, ",\"severity\":");
+            sb_num(&b, s->severity);
+            sb_printf(&b, ",\"weight\":");
+            sb_num(&b, p->weight[i]);
+            sb_printf(&b, ",\"contribution\":");
+            sb_num(&b, s->contrib);
+        }
+        sb_printf(&b, "},");
     }
-    sb_printf(&b, "\"score\":%.4g,\"level\":%d}", r->score, r->level);
+    sb_printf(&b, "\"score\":");
+    sb_num(&b, r->score);
+    sb_printf(&b, ",\"level\":%d}", r->level);
     return b.len;
 }

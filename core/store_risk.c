@@ -108,17 +108,19 @@ enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id
                                          bool active_only, int upto, store_risk_day_fn fn,
                                          void *ctx, struct lcm_err *err)
 {
-    /* Enrollments by id from the cohort index, then each one's days by the primary key: the
-     * rows come out ordered without a sort. */
+    /* Enrollments in the order of the cohort index (cohort, status, id), then each one's days
+     * by the primary key: the rows come out grouped and ordered without a sort (a range on
+     * status, not "?2 = 0 OR status = ...", keeps the index order usable). */
     STMT_OR_FAIL(s, st,
                  "SELECT a.enrollment_id, a.day, a.sessions, a.minutes, a.actions, a.progress "
                  "FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "
-                 "WHERE e.cohort_id = ?1 AND (?2 = 0 OR e.status = 'active') AND a.day <= ?3 "
-                 "ORDER BY a.enrollment_id, a.day",
+                 "WHERE e.cohort_id = ?1 AND e.status BETWEEN ?2 AND ?3 AND a.day <= ?4 "
+                 "ORDER BY e.status, e.id, a.day",
                  err);
     sqlite3_bind_int64(s, 1, cohort_id);
-    sqlite3_bind_int(s, 2, active_only);
-    store_bind_day(s, 3, upto);
+    store_bind_text(s, 2, active_only ? "active" : "");
+    store_bind_text(s, 3, active_only ? "active" : "~");
+    store_bind_day(s, 4, upto);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         double progress =
@@ -217,6 +219,15 @@ enum lcm_status store_risk_contact_scan(struct lcm_store *st, int64_t cohort_id,
            strcmp(store_col_text(s, 3), "in") == 0);
     }
     return step_done(st, s, rc, err, "risk: contacts");
+}
+
+enum lcm_status store_risk_open_reader(struct lcm_store *st, struct lcm_store **out,
+                                       struct lcm_err *err)
+{
+    *out = NULL;
+    if (!st->path || strcmp(st->path, ":memory:") == 0 || st->path[0] == '\0')
+        return lcm_err_set(err, LCM_ERR_INVALID, "risk: an in-memory database has one connection");
+    return store_open(st->path, out, err);
 }
 
 enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row *r,

@@ -42,8 +42,9 @@ enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, 
                                        struct store_risk_enr **out, size_t *n,
                                        struct lcm_err *err);
 
-/* Calls fn for every activity day <= upto of the cohort's enrollments (active_only as above),
- * ordered by enrollment id then day: one ordered scan. progress < 0: none. */
+/* Calls fn for every activity day <= upto of the cohort's enrollments (active_only as above):
+ * one ordered scan, each enrollment's days together and by increasing day (enrollments by
+ * status then id). progress < 0: none. */
 typedef void (*store_risk_day_fn)(void *ctx, int64_t enrollment_id, int day, int sessions,
                                   int minutes, int actions, double progress);
 enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id,
@@ -78,6 +79,11 @@ typedef void (*store_risk_contact_fn)(void *ctx, int64_t enrollment_id, int64_t 
 enum lcm_status store_risk_contact_scan(struct lcm_store *st, int64_t cohort_id, bool active_only,
                                         int64_t before_ts, store_risk_contact_fn fn, void *ctx,
                                         struct lcm_err *err);
+
+/* Opens a second connection to the same database file, for a reader thread. Fails with
+ * LCM_ERR_INVALID for an in-memory database (it cannot be shared). Free with store_close(). */
+enum lcm_status store_risk_open_reader(struct lcm_store *st, struct lcm_store **out,
+                                       struct lcm_err *err);
 
 /* Upserts the risk row of one enrollment. */
 struct store_risk_row {

@@ -331,6 +331,54 @@ static void test_explain_prints_every_signal(void **state)
                      LCM_ERR_NOTFOUND);
 }
 
+struct dump {
+    char *text;
+    size_t len, cap;
+};
+
+static enum lcm_status dump_fn(void *ctx, const struct store_risk_item *it)
+{
+    struct dump *d = ctx;
+    char line[2400];
+    int n = snprintf(line, sizeof line, "%lld %.6f %d %s\n", (long long)it->enrollment_id,
+                     it->score, it->level, it->what);
+    if (d->len + (size_t)n + 1 > d->cap) {
+        d->cap = (d->len + (size_t)n + 1) * 2;
+        d->text = realloc(d->text, d->cap);
+    }
+    memcpy(d->text + d->len, line, (size_t)n + 1);
+    d->len += (size_t)n;
+    return LCM_OK;
+}
+
+/* A database file is scored with a worker thread on a second connection; in memory, serially.
+ * Both must give the same rows. */
+static void test_threaded_update_matches_serial(void **state)
+{
+    struct fx *f = *state;
+    char dir[256], path[512];
+    tu_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/risk.db", dir);
+    struct lcm_store *file = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(path, &file, &err), LCM_OK);
+    struct demo_opts o;
+    demo_opts_init(&o, TODAY);
+    assert_int_equal(demo_generate(file, &o, NULL, NULL, &err), LCM_OK);
+    assert_int_equal(risk_update_all(file, &f->cfg, TODAY, NOW, NULL, &err), LCM_OK);
+    demo(f);
+    update(f, TODAY);
+    struct dump a = {0}, b = {0};
+    assert_int_equal(store_risk_triage(file, RISK_OK, 100000, dump_fn, &a, &err), LCM_OK);
+    assert_int_equal(store_risk_triage(f->st, RISK_OK, 100000, dump_fn, &b, &err), LCM_OK);
+    assert_true(a.len > 1000);
+    assert_string_equal(a.text, b.text);
+    free(a.text);
+    free(b.text);
+    store_close(&file);
+    tu_rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -344,6 +392,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_celebrations_derived_from_progress, setup, teardown),
         cmocka_unit_test_setup_teardown(test_past_day_never_reads_later_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_explain_prints_every_signal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_threaded_update_matches_serial, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
