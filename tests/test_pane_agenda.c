@@ -1,0 +1,164 @@
+/* test_pane_agenda.c — scheduling a call (typed dates, clash shown before saving), the
+ * agenda's buckets, done (check-in prefilled), reschedule and cancel. */
+#include "tui_fixture.h"
+
+static struct fx F;
+
+static int setup(void **state)
+{
+    (void)state;
+    fx_open(&F, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    fx_close(&F);
+    return 0;
+}
+
+static void on_learner(const char *name)
+{
+    F.t.cur = PANE_OVERVIEW;
+    fx_keys(&F, "q/");
+    fx_keys(&F, name);
+    fx_keys(&F, "<Enter>");
+    assert_true(F.t.focus_enrollment > 0);
+}
+
+static void test_empty_agenda_is_not_empty_in_demo(void **state)
+{
+    (void)state;
+    fx_keys(&F, "a");
+    assert_int_equal(F.t.cur, PANE_AGENDA);
+    struct pane *p = fx_recalc(&F);
+    /* the demo plans calls: an overdue one and one today */
+    assert_true(fx_find(p, "Overdue") >= 0);
+    assert_true(fx_find(p, "Today") > fx_find(p, "Overdue"));
+    assert_true(fx_find(p, "free today:") > 0);
+}
+
+static void test_schedule_next_tuesday(void **state)
+{
+    (void)state;
+    on_learner("Marty");
+    fx_keys(&F, "s");
+    assert_non_null(F.t.form);
+    fx_keys(&F, "tue 14:30");
+    assert_non_null(strstr(F.t.form->f[0].hint, "Tue 01/12 14:30"));
+    assert_non_null(strstr(F.t.form->f[0].hint, "free"));
+    fx_keys(&F, "<Enter>");
+    assert_null(F.t.form);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup WHERE kind = 'call' AND "
+                                  "status = 'planned' AND due_at = strftime('%s','2026-12-01 14:30') "
+                                  "AND duration_min = 30"),
+                     1);
+    fx_keys(&F, "a");
+    struct pane *p = fx_recalc(&F);
+    long week = fx_find(p, "This week");
+    long row = fx_find(p, "Tue 01/12 14:30");
+    assert_true(week >= 0 && row > week);
+    char buf[512];
+    assert_non_null(strstr(fx_line(p, (size_t)row, buf, sizeof buf), "Marty"));
+}
+
+static void test_clash_shown_then_confirmed(void **state)
+{
+    (void)state;
+    on_learner("Bobby");
+    int64_t before = fx_count(&F, "SELECT count(*) FROM followup");
+    fx_keys(&F, "s01/12/2026 14:45");
+    assert_non_null(strstr(F.t.form->f[0].hint, "clashes"));
+    assert_non_null(strstr(F.t.form->f[0].hint, "Marty"));
+    fx_keys(&F, "<Enter>"); /* first Enter: the warning */
+    assert_non_null(F.t.form);
+    assert_true(F.t.form->confirm);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup"), before);
+    fx_keys(&F, "<Esc>");
+    /* 15:00 touches the 14:30-15:00 call: no clash, saves at once; 45 minutes */
+    fx_keys(&F, "s01/12/2026 15:00<Tab><C-u>45 min<Enter>");
+    assert_null(F.t.form);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup"), before + 1);
+    assert_int_equal(fx_count(&F, "SELECT duration_min FROM followup ORDER BY id DESC LIMIT 1"), 45);
+}
+
+static void test_bad_date_refused(void **state)
+{
+    (void)state;
+    on_learner("Sophie");
+    int64_t before = fx_count(&F, "SELECT count(*) FROM followup");
+    fx_keys(&F, "sbientôt<Enter>");
+    assert_non_null(F.t.form);
+    assert_non_null(strstr(F.t.form->msg, "not a date"));
+    fx_keys(&F, "<Esc>");
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup"), before);
+}
+
+/* Puts the agenda cursor on the line holding text. */
+static void agenda_cursor_on(const char *text)
+{
+    fx_keys(&F, "ag");
+    for (int i = 0; i < 50; i++) {
+        struct pane *p = fx_recalc(&F);
+        char buf[512];
+        for (size_t k = 0; k < p->rb.n; k++)
+            if (p->rb.lines[k].fill == ROLE_CURSOR &&
+                strstr(fx_line(p, k, buf, sizeof buf), text))
+                return;
+        fx_keys(&F, "j");
+    }
+    fail_msg("no agenda line with %s", text);
+}
+
+static void test_done_opens_prefilled_checkin(void **state)
+{
+    (void)state;
+    agenda_cursor_on("Tue 01/12 14:30");
+    fx_keys(&F, "d");
+    assert_non_null(F.t.form);
+    assert_non_null(strstr(F.t.form->title, "Marty"));
+    assert_non_null(strstr(F.t.form->title, "follow-up done"));
+    assert_true(F.t.form->followup_id > 0);
+    fx_keys(&F, "<Tab><Tab>Point fait<Enter>");
+    assert_null(F.t.form);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup f JOIN checkin c ON "
+                                  "c.id = f.checkin_id WHERE f.status = 'done' AND "
+                                  "c.note = 'Point fait' AND c.followup_id = f.id"),
+                     1);
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "Tue 01/12 14:30") < 0);
+}
+
+static void test_reschedule_and_cancel(void **state)
+{
+    (void)state;
+    agenda_cursor_on("Tue 01/12 15:00");
+    fx_keys(&F, "r");
+    assert_non_null(F.t.form);
+    fx_keys(&F, "mercredi 11h<Enter>");
+    assert_null(F.t.form);
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "Wed 02/12 11:00") >= 0);
+    assert_int_equal(fx_count(&F, "SELECT sequence FROM followup WHERE due_at = "
+                                  "strftime('%s','2026-12-02 11:00')"),
+                     1);
+    agenda_cursor_on("Wed 02/12 11:00");
+    fx_keys(&F, "X");
+    p = fx_recalc(&F);
+    assert_true(fx_find(p, "Wed 02/12 11:00") < 0);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup WHERE status = 'cancelled'"), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty_agenda_is_not_empty_in_demo),
+        cmocka_unit_test(test_schedule_next_tuesday),
+        cmocka_unit_test(test_clash_shown_then_confirmed),
+        cmocka_unit_test(test_bad_date_refused),
+        cmocka_unit_test(test_done_opens_prefilled_checkin),
+        cmocka_unit_test(test_reschedule_and_cancel),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,148 @@
+/* test_pane_composer.c — the composer: template chosen for the learner, placeholders filled,
+ * in-place editing, holes refused, drafts, queueing, one personalised message per selected
+ * learner (real templates from data/templates, real demo database). */
+#include "tui_fixture.h"
+
+static struct fx F;
+
+static int setup(void **state)
+{
+    (void)state;
+    fx_open(&F, "general: { lcm_name = \"Camille Martin\"; lang = \"fr\"; };");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    fx_close(&F);
+    return 0;
+}
+
+static void on_learner(const char *name)
+{
+    F.t.cur = PANE_OVERVIEW;
+    fx_keys(&F, "q/");
+    fx_keys(&F, name);
+    fx_keys(&F, "<Enter>");
+}
+
+static void test_empty_composer_explains(void **state)
+{
+    (void)state;
+    F.t.cur = PANE_COMPOSER;
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "No message in progress") >= 0);
+    fx_keys(&F, "y"); /* nothing to queue: no crash, nothing written */
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM message WHERE rule = 'manual'"), 0);
+}
+
+static void test_nudge_for_inactive_learner_filled(void **state)
+{
+    (void)state;
+    on_learner("Marty");
+    fx_keys(&F, "m");
+    assert_int_equal(F.t.cur, PANE_COMPOSER);
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "nudge_21") == 0);
+    assert_true(fx_find(p, "Subject:") > 0);
+    assert_true(fx_find(p, "Marty") > 0);
+    assert_true(fx_find(p, "Camille Martin") > 0);
+    assert_true(fx_find(p, "{") < 0); /* every placeholder has a value */
+}
+
+static void test_edit_in_place_then_queue(void **state)
+{
+    (void)state;
+    /* still on Marty's nudge: insert a line at the top of the body, in place */
+    fx_keys(&F, "i<Down><Down><Home>PS : à mardi !<Enter><Esc>");
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "PS : à mardi !") > 0);
+    int64_t before = fx_count(&F, "SELECT count(*) FROM message");
+    fx_keys(&F, "y");
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM message"), before + 1);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM message WHERE status = 'queued' AND "
+                                  "template = 'nudge_21' AND to_addr LIKE 'marty.%' AND "
+                                  "body LIKE 'PS : à mardi !%' AND subject LIKE '%Marty%'"),
+                     1);
+    assert_int_equal(F.t.cur, PANE_OVERVIEW);
+    assert_non_null(strstr(F.t.status, "queued"));
+}
+
+static void test_hole_refused_until_filled(void **state)
+{
+    (void)state;
+    on_learner("Bobby");
+    fx_keys(&F, "m");
+    /* a placeholder nobody can fill, typed into the text: queue and draft refuse it */
+    fx_keys(&F, "i<Down><Down><Home>Lien : {platform_url}<Enter><Esc>");
+    int64_t before = fx_count(&F, "SELECT count(*) FROM message");
+    fx_keys(&F, "y");
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM message"), before);
+    assert_non_null(strstr(F.t.status, "{platform_url}"));
+    assert_int_equal(F.t.cur, PANE_COMPOSER);
+    /* fill it in place: the queue goes through */
+    fx_keys(&F, "i<Up><End><BS><BS><BS><BS><BS><BS><BS><BS><BS><BS><BS><BS><BS><BS>"
+                "https://lms.example<Esc>");
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "Lien : https://lms.example") > 0);
+    fx_keys(&F, "y");
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM message"), before + 1);
+}
+
+static void test_celebrate_opens_congratulation(void **state)
+{
+    (void)state;
+    F.t.cur = PANE_OVERVIEW;
+    fx_keys(&F, "qf<Down><Left><Enter>"); /* only the ones to celebrate */
+    fx_keys(&F, "C");
+    assert_int_equal(F.t.cur, PANE_COMPOSER);
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "congrats_") == 0);
+    fx_keys(&F, "d");
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM message WHERE status = 'draft' AND "
+                                  "template LIKE 'congrats_%'"),
+                     1);
+    F.t.cur = PANE_OVERVIEW;
+    fx_keys(&F, "f<Down><Right><Enter>");
+}
+
+static void test_several_learners_one_message_each(void **state)
+{
+    (void)state;
+    F.t.cur = PANE_OVERVIEW;
+    fx_keys(&F, "qg<Space><Space><Space>");
+    assert_int_equal((long)F.t.nsel, 3);
+    fx_keys(&F, "m");
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "To 3 learners") == 0);
+    assert_true(fx_find(p, "{first_name}") > 0); /* the text keeps its placeholders */
+    fx_keys(&F, "p");                             /* preview of the first learner: filled */
+    p = fx_recalc(&F);
+    assert_true(fx_find(p, "{first_name}") < 0);
+    assert_true(fx_find(p, "To: ") > 0);
+    int64_t before = fx_count(&F, "SELECT count(*) FROM message WHERE status = 'queued'");
+    fx_keys(&F, "y");
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM message WHERE status = 'queued'"),
+                     before + 3);
+    /* personalised: three different learners, no placeholder left in any body */
+    assert_int_equal(fx_count(&F, "SELECT count(DISTINCT learner_id) FROM (SELECT learner_id "
+                                  "FROM message WHERE status = 'queued' ORDER BY id DESC LIMIT 3)"),
+                     3);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM message WHERE body LIKE '%{first_name}%'"),
+                     0);
+    assert_int_equal((long)F.t.nsel, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty_composer_explains),
+        cmocka_unit_test(test_nudge_for_inactive_learner_filled),
+        cmocka_unit_test(test_edit_in_place_then_queue),
+        cmocka_unit_test(test_hole_refused_until_filled),
+        cmocka_unit_test(test_celebrate_opens_congratulation),
+        cmocka_unit_test(test_several_learners_one_message_each),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
