@@ -142,9 +142,11 @@ static int print_agenda(struct lcm_app *app, struct lcm_store *st, const struct 
            *tz ? ", times in " : " (times in UTC)", tz);
     print_items("Overdue", &over, tz, true, busy, nb);
     print_items("Today", &today, tz, false, busy, nb);
-    snprintf(head, sizeof head, "Next %d days, to %s", o->days - 1,
-             day_format(app->today + o->days - 1, d));
-    print_items(head, &week, tz, true, busy, nb);
+    if (o->days > 1) {
+        snprintf(head, sizeof head, "Next %d day%s, to %s", o->days - 1, o->days > 2 ? "s" : "",
+                 day_format(app->today + o->days - 1, d));
+        print_items(head, &week, tz, true, busy, nb);
+    }
     printf("Busy (imported) (%zu)\n", nb);
     for (size_t i = 0; i < nb; i++) {
         char s1[256], s2[256];
