@@ -17,6 +17,7 @@ struct busy_acc {
     int64_t from, to;
     const char *summary; /* of the event being expanded */
     bool overflow;
+    int skipped; /* events recurring every second or minute */
 };
 
 static void acc_add(struct busy_acc *a, int64_t start, int64_t end, const char *summary)
@@ -69,8 +70,16 @@ static void add_event(struct busy_acc *a, icalcomponent *ev, icaltimezone *dz)
     if (icaltime_is_null_time(start) || !icaltime_is_valid_time(start))
         return;
     a->summary = icalcomponent_get_summary(ev);
-    if (icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY) ||
-        icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY)) {
+    icalproperty *rr = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY);
+    if (rr) {
+        /* Every second or minute over months is millions of instances: not a meeting. */
+        icalrecurrencetype_frequency f = icalproperty_get_rrule(rr).freq;
+        if (f == ICAL_SECONDLY_RECURRENCE || f == ICAL_MINUTELY_RECURRENCE) {
+            a->skipped++;
+            return;
+        }
+    }
+    if (rr || icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY)) {
         icaltimezone *utc = icaltimezone_get_utc_timezone();
         icalcomponent_foreach_recurrence(ev, icaltime_from_timet_with_zone((time_t)a->from, 0, utc),
                                          icaltime_from_timet_with_zone((time_t)a->to, 0, utc),
@@ -134,6 +143,8 @@ enum lcm_status ical_busy_parse(const char *text, const char *name, int64_t from
     struct busy_acc a = {.name = name, .from = from, .to = to};
     for (icalcomponent *c = icalcomponent_get_first_component(cal, ICAL_ANY_COMPONENT); c;
          c = icalcomponent_get_next_component(cal, ICAL_ANY_COMPONENT)) {
+        if (a.overflow)
+            break;
         if (icalcomponent_isa(c) == ICAL_VEVENT_COMPONENT)
             add_event(&a, c, dz);
         else if (icalcomponent_isa(c) == ICAL_VFREEBUSY_COMPONENT)
@@ -144,6 +155,9 @@ enum lcm_status ical_busy_parse(const char *text, const char *name, int64_t from
     if (bad > 0)
         lcm_report(rep, LCM_LEVEL_WARN, "%s: %d malformed iCalendar propert%s skipped", name, bad,
                    bad == 1 ? "y" : "ies");
+    if (a.skipped > 0)
+        lcm_report(rep, LCM_LEVEL_WARN, "%s: %d event%s recurring every second or minute skipped",
+                   name, a.skipped, a.skipped == 1 ? "" : "s");
     if (a.overflow) {
         store_busy_free(&a.v, a.n);
         return lcm_err_set(err, LCM_ERR_INVALID, "%s: more than %d busy times in the range", name,

@@ -258,6 +258,8 @@ static const char busy_ics[] =
     /* all-day event: the whole local day */
     "BEGIN:VEVENT\r\nUID:f@x\r\nDTSTAMP:20261101T000000Z\r\nSUMMARY:Off\r\n"
     "DTSTART;VALUE=DATE:20261127\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:h@x\r\nDTSTAMP:20261101T000000Z\r\nSUMMARY:Spam\r\n"
+    "DTSTART:20261101T000000Z\r\nDURATION:PT1M\r\nRRULE:FREQ=MINUTELY\r\nEND:VEVENT\r\n"
     "BEGIN:VFREEBUSY\r\nUID:g@x\r\nDTSTAMP:20261101T000000Z\r\n"
     "FREEBUSY;FBTYPE=BUSY:20261130T130000Z/20261130T150000Z\r\n"
     "FREEBUSY;FBTYPE=FREE:20261130T160000Z/PT1H\r\n"
@@ -276,12 +278,16 @@ static void test_busy_parse_events_recurrences_freebusy(void **state)
                      LCM_ERR_PARSE);
     assert_non_null(strstr(err.msg, "x.ics"));
     assert_int_equal(n, 0);
+    struct tu_reports reps = {0};
+    struct lcm_report rep = {tu_report_fn, &reps};
     int64_t from = day_to_time(day_from_ymd(2026, 11, 21)),
             to = day_to_time(day_from_ymd(2026, 12, 5));
     assert_int_equal(
-        ical_busy_parse(busy_ics, "work.ics", from, to, "Europe/Paris", &b, &n, NULL, &err),
+        ical_busy_parse(busy_ics, "work.ics", from, to, "Europe/Paris", &b, &n, &rep, &err),
         LCM_OK);
-    /* Comité, Weekly x2, Off, 2 busy periods */
+    assert_int_equal(reps.warnings, 1);
+    assert_non_null(strstr(reps.text, "every second or minute"));
+    /* Comité, Weekly x2, Off, 2 busy periods; the every-minute event is skipped */
     assert_int_equal(n, 6);
     int64_t nov23 = day_to_time(day_from_ymd(2026, 11, 23));
     bool comite = false, off = false;
