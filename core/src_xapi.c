@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,7 +279,7 @@ static enum lcm_status stmt_apply(struct xapi *x, const struct xapi_stmt *s, str
     return rc;
 }
 
-/* Writes the page's aggregates and refreshes the enrollments they touched. */
+/* Writes the page's aggregates and moves their enrollments' last activity and progress. */
 static enum lcm_status aggs_flush(struct xapi *x, struct lcm_err *err)
 {
     enum lcm_status rc = LCM_OK;
@@ -290,19 +291,18 @@ static enum lcm_status aggs_flush(struct xapi *x, struct lcm_err *err)
             .minutes = (int)lround(a->seconds / 60.0), .actions = a->actions,
             .progress = a->progress};
         rc = store_activity_add(x->job->st, &d, err);
+        if (rc == LCM_OK)
+            rc = store_sync_enrollment_touch(x->job->st, a->eid, a->day, a->progress, err);
         x->job->counts.activity_days++;
     }
-    /* enrollments appear once per day in aggs: refresh each distinct one once */
+    /* updated enrolments: the distinct ones of this page */
     smap_free(&x->day_index);
     for (size_t i = 0; rc == LCM_OK && i < x->n_aggs; i++) {
         char key[32];
         snprintf(key, sizeof key, "%" PRId64, x->aggs[i].eid);
         int64_t *slot = smap_slot(&x->day_index, key, true);
-        if (*slot)
-            continue;
+        x->job->counts.updated_enrollments += *slot == 0;
         *slot = 1;
-        rc = store_enrollment_refresh(x->job->st, x->aggs[i].eid, err);
-        x->job->counts.updated_enrollments++;
     }
     smap_free(&x->day_index);
     x->n_aggs = 0;
@@ -378,28 +378,54 @@ static enum lcm_status program_ensure(struct xapi *x, struct lcm_err *err)
     return rc;
 }
 
-/* One page: fetch, loop check, apply and move the cursor in one transaction.
- * *next gets the resolved more link ("" at the end). */
-static enum lcm_status page_sync(struct xapi *x, const char *url, struct smap *visited,
-                                 char *ct, size_t ctlen, char *next, size_t nlen,
-                                 struct lcm_err *err)
+/* A page being fetched, possibly by a helper thread while the previous page is written. */
+struct fetch {
+    struct xapi *x;
+    char url[2048];
+    json_t *page;
+    char ct[128];
+    enum lcm_status rc;
+    struct lcm_err err;
+    pthread_t thread;
+    bool running;
+};
+
+static void *fetch_main(void *arg)
 {
-    json_t *page = NULL;
-    char u[1100], cursor[64];
-    http_redact_url(url, u, sizeof u);
-    enum lcm_status rc = get_page(x, url, &page, ct[0] ? NULL : ct, ctlen, err);
-    const char *more = json_string_value(json_object_get(page, "more"));
-    next[0] = '\0';
-    if (rc == LCM_OK && more && *more)
-        rc = more_resolve(x, more, next, nlen, err);
-    if (rc == LCM_OK && next[0] && (strcmp(next, url) == 0 || smap_slot(visited, next, false)))
-        rc = lcm_err_set(err, LCM_ERR_REMOTE, LABEL ": the LRS's more link loops (%s)", u);
-    if (rc == LCM_OK)
-        rc = store_begin(x->job->st, err);
+    struct fetch *f = arg;
+    f->rc = get_page(f->x, f->url, &f->page, f->ct, sizeof f->ct, &f->err);
+    return NULL;
+}
+
+/* Starts fetching url in a thread (falls back to fetching now when no thread can start). */
+static void fetch_start(struct fetch *f, struct xapi *x, const char *url)
+{
+    memset(f, 0, sizeof *f);
+    f->x = x;
+    snprintf(f->url, sizeof f->url, "%s", url);
+    f->running = pthread_create(&f->thread, NULL, fetch_main, f) == 0;
+    if (!f->running)
+        fetch_main(f);
+}
+
+static void fetch_wait(struct fetch *f)
+{
+    if (f->running)
+        pthread_join(f->thread, NULL);
+    f->running = false;
+}
+
+/* Writes one fetched page and moves the cursor, in one transaction. next is the resolved
+ * more link ("" at the end); ct the consistent-through watermark of the run. */
+static enum lcm_status page_write(struct xapi *x, const struct fetch *f, const char *next,
+                                  const char *ct, struct lcm_err *err)
+{
+    char cursor[64];
+    enum lcm_status rc = store_begin(x->job->st, err);
     if (rc == LCM_OK && !x->cohort_id)
         rc = program_ensure(x, err);
     if (rc == LCM_OK)
-        rc = page_apply(x, json_object_get(page, "statements"), url, err);
+        rc = page_apply(x, json_object_get(f->page, "statements"), f->url, err);
     page_cursor(x, cursor, sizeof cursor);
     if (rc == LCM_OK && !next[0] && ct[0])
         snprintf(cursor, sizeof cursor, "%s", ct);
@@ -410,44 +436,84 @@ static enum lcm_status page_sync(struct xapi *x, const char *url, struct smap *v
         rc = store_commit(x->job->st, err);
     if (rc != LCM_OK && store_in_tx(x->job->st))
         store_rollback(x->job->st);
-    json_decref(page);
-    if (rc == LCM_OK && next[0])
+    return rc;
+}
+
+/* The next page's URL from f's more link, refusing loops and other hosts. */
+static enum lcm_status page_next(struct xapi *x, const struct fetch *f, struct smap *visited,
+                                 char *next, size_t nlen, struct lcm_err *err)
+{
+    const char *more = json_string_value(json_object_get(f->page, "more"));
+    next[0] = '\0';
+    if (!more || !*more)
+        return LCM_OK;
+    enum lcm_status rc = more_resolve(x, more, next, nlen, err);
+    if (rc == LCM_OK && (strcmp(next, f->url) == 0 || smap_slot(visited, next, false))) {
+        char u[1100];
+        rc = lcm_err_set(err, LCM_ERR_REMOTE, LABEL ": the LRS's more link loops (%s)",
+                         http_redact_url(f->url, u, sizeof u));
+    }
+    if (rc == LCM_OK)
         smap_slot(visited, next, true);
     return rc;
 }
 
+static void first_url(const struct xapi *x, const char *since, char *url, size_t len)
+{
+    char *q = NULL, lim[16];
+    size_t qlen = 0, cap = 0;
+    snprintf(lim, sizeof lim, "%d", x->job->src->page_size);
+    http_form_append(&q, &qlen, &cap, "ascending", "true");
+    http_form_append(&q, &qlen, &cap, "limit", lim);
+    if (since[0])
+        http_form_append(&q, &qlen, &cap, "since", since);
+    snprintf(url, len, "%s/statements?%s", x->base, q);
+    free(q);
+}
+
+/* Pages until more is empty: page k+1 downloads while page k is written. */
 enum lcm_status xapi_sync(struct sync_job *job, struct lcm_err *err)
 {
     struct xapi x;
     struct smap visited = {0};
+    struct fetch a, b, *cur = &a, *ahead = &b;
     char since[128], ct[128] = "", url[2048], next[2048];
     bool found;
     enum lcm_status rc = xapi_open(&x, job, err);
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
     if (rc == LCM_OK)
         rc = store_sync_cursor_get(job->st, job->src->name, since, sizeof since, &found, err);
     if (rc == LCM_OK) {
-        char *q = NULL;
-        size_t len = 0, cap = 0;
-        char lim[16];
-        snprintf(lim, sizeof lim, "%d", job->src->page_size);
-        http_form_append(&q, &len, &cap, "ascending", "true");
-        http_form_append(&q, &len, &cap, "limit", lim);
-        if (since[0])
-            http_form_append(&q, &len, &cap, "since", since);
-        snprintf(url, sizeof url, "%s/statements?%s", x.base, q);
-        free(q);
+        first_url(&x, since, url, sizeof url);
+        fetch_start(cur, &x, url);
+        fetch_wait(cur);
+        if ((rc = cur->rc) != LCM_OK)
+            *err = cur->err;
+        memcpy(ct, cur->ct, sizeof ct);
     }
     while (rc == LCM_OK) {
-        if (sync_job_cancelled(job)) {
-            rc = lcm_err_set(err, LCM_ERR_BUSY, "%s: cancelled", job->src->name);
-            break;
-        }
-        rc = page_sync(&x, url, &visited, ct, sizeof ct, next, sizeof next, err);
+        rc = page_next(&x, cur, &visited, next, sizeof next, err);
+        if (rc == LCM_OK && next[0])
+            fetch_start(ahead, &x, next);
+        if (rc == LCM_OK)
+            rc = page_write(&x, cur, next, ct, err);
+        fetch_wait(ahead);
         sync_job_progress(job, job->counts.records, 0, "statements");
+        json_decref(cur->page);
+        cur->page = NULL;
         if (rc != LCM_OK || !next[0])
             break;
-        snprintf(url, sizeof url, "%s", next);
+        struct fetch *t = cur;
+        cur = ahead;
+        ahead = t;
+        if ((rc = cur->rc) != LCM_OK)
+            *err = cur->err;
+        else if (sync_job_cancelled(job))
+            rc = lcm_err_set(err, LCM_ERR_BUSY, "%s: cancelled", job->src->name);
     }
+    json_decref(a.page);
+    json_decref(b.page);
     smap_free(&visited);
     xapi_close(&x);
     return rc;

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "day.h"
+
 #include "store_internal.h"
 #include "store_sync.h"
 
@@ -188,4 +190,20 @@ int64_t store_sync_risk_newly(struct lcm_store *st, int level_min)
     int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     sqlite3_reset(s);
     return n;
+}
+
+enum lcm_status store_sync_enrollment_touch(struct lcm_store *st, int64_t enrollment_id, int day,
+                                            double progress, struct lcm_err *err)
+{
+    /* SET expressions see the old row: progress compares with the old last day */
+    STMT_OR_FAIL(s, st,
+                 "UPDATE enrollment SET last_activity_day = CASE WHEN last_activity_day IS NULL "
+                 "OR last_activity_day < ?2 THEN ?2 ELSE last_activity_day END, "
+                 "progress = CASE WHEN ?3 IS NOT NULL AND (last_activity_day IS NULL OR "
+                 "?2 >= last_activity_day) THEN ?3 ELSE progress END WHERE id = ?1",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    store_bind_day(s, 2, day);
+    store_bind_real_opt(s, 3, progress);
+    return store_exec1(st, s, err, "enrollment activity");
 }
