@@ -27,6 +27,7 @@
     X(RS_NEVER_STARTED, "never_started")                                                           \
     X(RS_PACE, "pace")                                                                             \
     X(RS_MISSED, "missed")                                                                         \
+    X(RS_LATE, "late")                                                                             \
     X(RS_LOW_SCORE, "low_score")                                                                   \
     X(RS_PEERS, "peers")                                                                           \
     X(RS_DROP, "drop")                                                                             \
@@ -62,6 +63,7 @@ struct risk_params {
     double pace_full_points;     /* 1 from this many points behind */
     int missed_full;             /* missed milestones: severity count / missed_full, max 1 */
     int missed_grace_days;       /* a milestone counts as missed this many days after due */
+    int late_full_days;          /* milestones done late: severity 1 from this many days */
     double low_score_ok;         /* lowest test score: severity 0 from this score (0-100) */
     double low_score_bad;        /* severity 1 at or below this score */
     int window_days;             /* "recent" activity window for drop */
@@ -122,6 +124,11 @@ struct risk_hist {
     int missed;                /* milestones due (plus grace) before T and not done by T */
     int missed_due;            /* due day of the most recent missed one */
     const char *missed_name;   /* its name (borrowed) */
+    int late_days;             /* days late, summed over milestones done after their due day */
+    int late_count;
+    const char *late_name;     /* the most recent one done late (borrowed) */
+    int late_last;             /* its days late */
+    int late_when;             /* the day it was done */
     double low_score;          /* lowest score of a milestone reached by T; < 0: none */
     int low_score_day;
     const char *low_score_name; /* borrowed */

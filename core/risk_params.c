@@ -28,7 +28,8 @@ void risk_params_default(struct risk_params *p)
 {
     static const double w[RS_COUNT] = {
         [RS_INACTIVE] = 35, [RS_NEVER_STARTED] = 20, [RS_PACE] = 25,
-        [RS_MISSED] = 45,   [RS_LOW_SCORE] = 40,     [RS_PEERS] = 15,
+        [RS_MISSED] = 55,   [RS_LATE] = 45,          [RS_LOW_SCORE] = 50,
+        [RS_PEERS] = 15,
         [RS_DROP] = 5,
         [RS_STALLED] = 15,  [RS_OUTREACH] = 15,      [RS_DEBT] = 10,
     };
@@ -44,6 +45,7 @@ void risk_params_default(struct risk_params *p)
     p->pace_full_points = 40;
     p->missed_full = 1;
     p->missed_grace_days = 0;
+    p->late_full_days = 14;
     p->low_score_ok = 80;
     p->low_score_bad = 30;
     p->window_days = 14;
@@ -80,7 +82,7 @@ static const struct int_key int_keys[] = {
     IK(inactive_grace_days, 0, 365), IK(inactive_full_days, 1, 730),
     IK(never_started_days, 0, 365),  IK(missed_full, 1, 50),
     IK(missed_grace_days, 0, 60),    IK(window_days, 1, 120),
-    IK(peers_min, 2, 100000),        IK(peers_window_days, 1, 365),        IK(drop_history_days, 1, 365),
+    IK(late_full_days, 1, 365),      IK(peers_min, 2, 100000),        IK(peers_window_days, 1, 365),        IK(drop_history_days, 1, 365),
     IK(stalled_days, 0, 365),        IK(stalled_full_days, 1, 730),
     IK(outreach_grace_days, 0, 365), IK(outreach_full_days, 1, 730),
     IK(debt_days, 0, 365),           IK(debt_full_days, 1, 730),

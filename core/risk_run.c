@@ -42,6 +42,16 @@ static void on_day(void *ctx, int64_t eid, int day, int sessions, int minutes, i
     risk_hist_day(&run->h[i], day, sessions, minutes, actions, progress);
 }
 
+/* Due day of milestone m for the enrollment starting on start, or DAY_NONE. */
+static int due_of(const struct store_risk_milestone *m, int start)
+{
+    if (m->due_day != DAY_NONE)
+        return m->due_day;
+    if (m->due_offset >= 0 && start != DAY_NONE)
+        return start + m->due_offset;
+    return DAY_NONE;
+}
+
 static void on_done(void *ctx, int64_t eid, int64_t mid, int day, double score)
 {
     struct risk_run *run = ctx;
@@ -53,6 +63,16 @@ static void on_done(void *ctx, int64_t eid, int64_t mid, int day, double score)
         if (run->ms[k].id != mid)
             continue;
         run->done[(size_t)i * run->nms + k] = 1;
+        int due = due_of(&run->ms[k], h->start_day);
+        if (due != DAY_NONE && day != DAY_NONE && day > due && run->ms[k].kind != MILESTONE_PROGRESS) {
+            h->late_days += day - due;
+            h->late_count++;
+            if (h->late_name == NULL || day >= h->late_when) {
+                h->late_name = run->ms[k].name;
+                h->late_last = day - due;
+                h->late_when = day;
+            }
+        }
         if (score >= 0 && run->ms[k].kind != MILESTONE_PROGRESS &&
             (h->low_score < 0 || score < h->low_score)) {
             h->low_score = score;
@@ -118,16 +138,6 @@ static void run_begin(struct risk_run *run)
         h->flagged_since = run->mode == RISK_RUN_TODAY ? e->flagged_since : DAY_NONE;
         h->no_flag_history = run->mode == RISK_RUN_PAST;
     }
-}
-
-/* Due day of milestone m for the enrollment starting on start, or DAY_NONE. */
-static int due_of(const struct store_risk_milestone *m, int start)
-{
-    if (m->due_day != DAY_NONE)
-        return m->due_day;
-    if (m->due_offset >= 0 && start != DAY_NONE)
-        return start + m->due_offset;
-    return DAY_NONE;
 }
 
 static void run_milestones(struct risk_run *run)

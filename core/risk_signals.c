@@ -159,6 +159,17 @@ static void sig_missed(const struct risk_params *p, const struct risk_hist *h,
     s->severity = h->missed >= p->missed_full ? 1 : (double)h->missed / p->missed_full;
 }
 
+static void sig_late(const struct risk_params *p, const struct risk_hist *h, struct risk_result *r)
+{
+    struct risk_sig *s = &r->sig[RS_LATE];
+    if (!h->has_due_milestones) {
+        skip(s, "no milestones with due days");
+        return;
+    }
+    s->value = h->late_days;
+    s->severity = ramp(h->late_days, 0, p->late_full_days);
+}
+
 static void sig_low_score(const struct risk_params *p, const struct risk_hist *h,
                           struct risk_result *r)
 {
@@ -259,6 +270,7 @@ void risk_score(const struct risk_params *p, const struct risk_hist *h, struct r
     sig_activity(p, h, r);
     sig_pace(p, h, r);
     sig_missed(p, h, r);
+    sig_late(p, h, r);
     sig_low_score(p, h, r);
     sig_peers(p, h, r);
     sig_drop(p, h, r);

@@ -129,6 +129,14 @@ static void reason(struct sbuf *b, enum risk_signal s, const struct risk_hist *h
             sb_printf(b, fr ? " et %d autre%s" : " and %d more", h->missed - 1,
                       fr && h->missed > 2 ? "s" : "");
         break;
+    case RS_LATE:
+        clean_name(h->late_name ? h->late_name : "?", name, sizeof name);
+        sb_printf(b, fr ? "« %s » rendu avec %d jours de retard" : "Handed in '%s' %d days late",
+                  name, h->late_last);
+        if (h->late_count > 1)
+            sb_printf(b, fr ? " (%d retards, %d jours en tout)" : " (%d late, %d days in all)",
+                      h->late_count, h->late_days);
+        break;
     case RS_LOW_SCORE:
         clean_name(h->low_score_name ? h->low_score_name : "?", name, sizeof name);
         sb_printf(b, fr ? "Note de %d sur « %s »" : "Scored %d on '%s'", v, name);

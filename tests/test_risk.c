@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include <jansson.h>
+#include <math.h>
 
 #include "config.h"
 #include "day.h"
@@ -56,6 +57,7 @@ static void test_empty_history_skips_what_it_cannot_know(void **state)
     assert_true(r.sig[RS_PACE].skipped);
     assert_string_equal(r.sig[RS_PACE].why, "the source gives no progress figures");
     assert_true(r.sig[RS_MISSED].skipped);
+    assert_true(r.sig[RS_LATE].skipped);
     assert_true(r.sig[RS_LOW_SCORE].skipped);
     assert_true(r.sig[RS_STALLED].skipped);
     assert_true(r.sig[RS_OUTREACH].skipped);
@@ -220,6 +222,31 @@ static void test_hostile_milestone_name_stays_on_one_line(void **state)
     risk_reasons(&P, &h, &r, "en", en, sizeof en);
     assert_null(strchr(en, '\n'));
     assert_null(strchr(en, '\x1b'));
+}
+
+static void test_late_hand_ins(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    active(&h, 60, 0, 10, -1);
+    h.has_due_milestones = true;
+    risk_score(&P, &h, &r);
+    assert_false(r.sig[RS_LATE].skipped);
+    assert_true(r.sig[RS_LATE].contrib == 0);
+    h.late_days = 9;
+    h.late_count = 2;
+    h.late_last = 6;
+    h.late_name = "Unit 2 test";
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_LATE].value == 9);
+    assert_true(fabs(r.sig[RS_LATE].severity - 9.0 / P.late_full_days) < 1e-9);
+    char en[512], fr[512];
+    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
+    assert_true(has_line(en, "Handed in 'Unit 2 test' 6 days late (2 late, 9 days in all)"));
+    assert_true(has_line(fr, "« Unit 2 test » rendu avec 6 jours de retard (2 retards, 9 jours en tout)"));
 }
 
 static void test_low_score(void **state)
@@ -447,6 +474,23 @@ static void test_config_group_read_and_checked(void **state)
     config_free(&cfg);
 }
 
+/* The documented defaults are the defaults: data/lcmtui.conf.example's risk group reads back
+ * as risk_params_default(). */
+static void test_example_config_documents_the_defaults(void **state)
+{
+    (void)state;
+    struct lcm_config cfg;
+    struct lcm_err err = {0};
+    if (access("data/lcmtui.conf.example", R_OK) != 0)
+        skip();
+    assert_int_equal(config_load(&cfg, "data/lcmtui.conf.example", true, NULL, &err), LCM_OK);
+    assert_non_null(config_section(&cfg, "risk"));
+    struct risk_params p;
+    assert_int_equal(risk_params_load(&cfg, &p, NULL, &err), LCM_OK);
+    assert_memory_equal(&p, &P, sizeof p);
+    config_free(&cfg);
+}
+
 static void test_params_written_read_back(void **state)
 {
     (void)state;
@@ -484,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_pace_skipped_without_progress_figures),
         cmocka_unit_test(test_missed_milestone_with_name_and_date),
         cmocka_unit_test(test_hostile_milestone_name_stays_on_one_line),
+        cmocka_unit_test(test_late_hand_ins),
         cmocka_unit_test(test_low_score),
         cmocka_unit_test(test_drop_on_own_average),
         cmocka_unit_test(test_stalled_logins_without_progress),
@@ -493,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_score_sums_clamps_and_levels),
         cmocka_unit_test(test_signals_json_parses_and_names_skips),
         cmocka_unit_test(test_config_group_read_and_checked),
+        cmocka_unit_test(test_example_config_documents_the_defaults),
         cmocka_unit_test(test_params_written_read_back),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
