@@ -24,6 +24,10 @@ CONF
 chmod 600 "$tmp/config"
 run() { "$LCMTUI" --config "$tmp/config" --db "$tmp/demo.db" --today 2026-11-28 "$@"; }
 run demo >/dev/null 2>&1 || fail "lcmtui demo failed"
+# The expected files pin this module's figures on the demo's data, not the risk module's
+# tuning (its scores change with its defaults): drop the risk rows the demo computed. Flag
+# to contact figures are checked by hand in tests/test_kpi.c.
+sqlite3 "$tmp/demo.db" "DELETE FROM risk" || fail "cannot clear the risk table"
 
 # 1. CSV and Markdown equal the expected files.
 run report --by department --format csv -o "$tmp/report.csv" || fail "csv report failed"
