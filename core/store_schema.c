@@ -133,9 +133,20 @@ static const char *const schema_v1[] = {
     "  error TEXT,"
     "  msgid TEXT,"
     "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, sent_at INTEGER,"
-    "  checkin_id INTEGER REFERENCES checkin(id));",
+    "  checkin_id INTEGER REFERENCES checkin(id),"
+    /* bcc: an envelope copy (the LCM); att_*: an optional part such as an invitation. */
+    "  bcc TEXT, att_type TEXT, att_name TEXT, att_data TEXT);",
     "CREATE INDEX message_status ON message(status, next_attempt_at);",
     "CREATE INDEX message_learner ON message(learner_id, created_at);",
+    /* Sequence rules that fired: once per rule, enrollment and key (a milestone id, the last
+     * activity day of an inactivity episode), whatever became of the draft. */
+    "CREATE TABLE sequence_fired ("
+    "  rule TEXT NOT NULL,"
+    "  enrollment_id INTEGER NOT NULL REFERENCES enrollment(id) ON DELETE CASCADE,"
+    "  key TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  message_id INTEGER,"
+    "  PRIMARY KEY (rule, enrollment_id, key)) WITHOUT ROWID;",
 
     /* Latest risk per enrollment. reasons: one reason per line, most important first.
      * snoozed: 1 while an active snooze hides it from the triage list (set by the snooze
