@@ -64,7 +64,7 @@ static void test_render_shipped_french_congrats(void **state)
     struct lcm_err err = {0};
     assert_int_equal(template_render(share, NULL, "congrats_75", "fr", full, NFULL, &s, &b, &err),
                      LCM_OK);
-    assert_string_equal(s, "Hélène, 75 % de Anglais B2 : bravo !");
+    assert_string_equal(s, "Hélène, 75 % de votre parcours : bravo !");
     assert_non_null(strstr(b, "Bonjour Hélène,"));
     assert_non_null(strstr(b, "75 % de votre parcours Anglais B2 : bravo !"));
     assert_non_null(strstr(b, "\nClaire\n"));

@@ -51,6 +51,9 @@ int cmd_agenda(struct lcm_app *app, int argc, char **argv);
  * run, when it holds no data yet; returns 0 or 1 (error printed). */
 int cli_demo_auto(struct lcm_app *app);
 int cmd_risk(struct lcm_app *app, int argc, char **argv);
+int cmd_outbox(struct lcm_app *app, int argc, char **argv);    /* cmd_outbox.c */
+int cmd_sequences(struct lcm_app *app, int argc, char **argv); /* cmd_outbox.c */
+int cmd_post(struct lcm_app *app, int argc, char **argv);      /* cmd_outbox.c */
 /* `risk eval` and `risk fit` (tui/cmd_risk_eval.c), called by cmd_risk with the store open. */
 int cmd_risk_eval(struct lcm_app *app, struct lcm_store *st, const char *sub, int argc,
                   char **argv);

@@ -26,6 +26,9 @@ static const struct command commands[] = {
     {"report", cmd_report, "KPI report for HR and managers (html, csv, md)"},
     {"agenda", cmd_agenda, "follow-ups due today, this week, overdue; iCalendar, CalDAV"},
     {"risk", cmd_risk, "score who needs attention and why; evaluate and fit on outcomes"},
+    {"outbox", cmd_outbox, "messages: list, approve, skip, send (SMTP), stats, sequences, post"},
+    {"sequences", cmd_sequences, "apply the sequence rules at --today: drafts to approve"},
+    {"post", cmd_post, "post a text to the group chat through the webhook"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
