@@ -56,10 +56,10 @@ static void legend(FILE *f, size_t ns, const char *const *names, const char *con
                 x, colors[s], x + 16);
         html_put(f, names[s]);
         fputs("</text>\n", f);
-        x += 24 + 7 * (int)strlen(names[s]);
+        x += 28 + 7 * (int)strlen(names[s]);
     }
     if (line_name) {
-        fprintf(f, "<line x1=\"%d\" y1=\"14\" x2=\"%d\" y2=\"14\" class=\"ln\"/>"
+        fprintf(f, "<line x1=\"%d\" y1=\"14\" x2=\"%d\" y2=\"14\" fill=\"none\" stroke=\"#212121\" stroke-width=\"2\"/>"
                    "<text x=\"%d\" y=\"18\" class=\"lg\">",
                 x, x + 14, x + 18);
         html_put(f, line_name);
@@ -98,7 +98,7 @@ static void svg_vbars(FILE *f, const struct vbars *b)
     const double ph = H - MT - MB, pw = W - ML - MR;
     for (int t = 0; t <= 2; t++) {
         double y = MT + ph - ph * t / 2.0;
-        fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>"
+        fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>"
                    "<text x=\"%d\" y=\"%.1f\" class=\"ax\" text-anchor=\"end\">%" PRId64 "</text>\n",
                 ML, y, W - MR, y, ML - 4, y + 4, max * t / 2);
     }
@@ -128,7 +128,7 @@ static void svg_vbars(FILE *f, const struct vbars *b)
         }
     }
     if (b->line && b->n) {
-        fputs("<polyline class=\"ln\" points=\"", f);
+        fputs("<polyline fill=\"none\" stroke=\"#212121\" stroke-width=\"2\" points=\"", f);
         for (size_t i = 0; i < b->n; i++)
             fprintf(f, "%s%.1f,%.1f", i ? " " : "", ML + bw * ((double)i + 0.5),
                     MT + ph - ph * (double)b->line[i] / (double)max);
@@ -181,7 +181,7 @@ static void svg_hbars(FILE *f, const struct hbars *b)
             fprintf(f, ": %" PRId64 " of %" PRId64 "</title></rect>\n", v, b->total[i]);
             x += w;
         }
-        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"18\" class=\"frame\"/>", lw,
+        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"none\" stroke=\"#bbbbbb\"/>", lw,
                 y + 3, pw);
         char pct[32];
         fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"ax\">%s (%" PRId64 "/%" PRId64 ")</text>\n",
