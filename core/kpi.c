@@ -73,10 +73,14 @@ static enum lcm_status on_enrollment(void *ctx, const struct store_kpi_enrollmen
                           .status = ended ? e->status : ENROLL_ACTIVE,
                           .progress_db = e->progress, .flag_day = DAY_NONE, .risk_level = -1,
                           .first_contact = DAY_NONE, .by_grp = -1};
-    if (S->n_enr == 0)
+    if (S->n_enr == 0) {
         L->first_program = e->program_id;
-    else if (e->program_id != L->first_program)
+        L->r->program = lcm_xstrdup(e->program);
+    } else if (e->program_id != L->first_program && !L->many_programs) {
         L->many_programs = true;
+        free(L->r->program);
+        L->r->program = NULL;
+    }
     char label[512];
     snprintf(label, sizeof label, "%s\x1f%s", e->program, e->cohort);
     x->cohort_grp = group_find(&L->cohorts, label);
@@ -521,6 +525,7 @@ void kpi_free(struct kpi_result *r)
     if (!r)
         return;
     free(r->total.label);
+    free(r->program);
     free(r->weeks);
     for (size_t i = 0; i < r->n_milestones; i++)
         free(r->milestones[i].name);

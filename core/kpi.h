@@ -110,6 +110,7 @@ struct kpi_options {
 
 struct kpi_result {
     int from_day, to_day; /* the period actually used */
+    char *program;        /* owned; the programme's name when the scope has exactly one */
     struct kpi_counts total;
     double completion_rate, dropout_rate, active7_rate, visit_frequency;
     double avg_minutes;  /* training minutes per enrolled learner in the period */

@@ -53,10 +53,70 @@ static int parse_day_opt(const char *opt, const char *v, int *out)
     return 0;
 }
 
+enum { O_FROM = 256, O_TO, O_BY, O_MANAGER, O_DEPT, O_ANON, O_BOM, O_SEP, O_PROG, O_COH,
+       O_LEARNERS, O_PRIVATE, O_FORMAT };
+
+/* Applies one option; returns 0, or the usage exit code. */
+static int apply_opt(struct report_args *a, int c, char *arg)
+{
+    int rc;
+    switch (c) {
+    case O_FORMAT:
+        if ((rc = report_format_parse(arg)) < 0)
+            return cli_usage("report", "--format %s: expected html, csv or md", arg);
+        a->ropt.format = (enum report_format)rc;
+        return 0;
+    case O_COH:
+        a->filter.cohort = arg;
+        return 0;
+    case O_PROG:
+        a->filter.program = arg;
+        return 0;
+    case O_FROM:
+        return parse_day_opt("--from", arg, &a->filter.from_day);
+    case O_TO:
+        return parse_day_opt("--to", arg, &a->filter.to_day);
+    case O_BY:
+        if (strcmp(arg, "department") != 0 && strcmp(arg, "manager") != 0)
+            return cli_usage("report", "--by %s: expected department or manager", arg);
+        a->kopt.by = arg[0] == 'd' ? KPI_BY_DEPARTMENT : KPI_BY_MANAGER;
+        return 0;
+    case O_MANAGER:
+        a->filter.manager_email = arg;
+        a->kopt.learners = true; /* a manager's report lists the team */
+        return 0;
+    case O_DEPT:
+        a->filter.department = arg;
+        return 0;
+    case O_ANON:
+        a->ropt.anonymous = true;
+        return 0;
+    case O_BOM:
+        a->ropt.bom = true;
+        return 0;
+    case O_SEP:
+        if (strcmp(arg, ",") != 0 && strcmp(arg, ";") != 0)
+            return cli_usage("report", "--sep %s: expected ',' or ';'", arg);
+        a->ropt.sep = arg[0];
+        a->ropt.decimal_comma = arg[0] == ';'; /* French Excel reads "12,5" */
+        return 0;
+    case O_LEARNERS:
+        a->kopt.learners = true;
+        return 0;
+    case O_PRIVATE:
+        a->kopt.private_notes = a->ropt.private_notes = a->kopt.learners = true;
+        return 0;
+    case 'o':
+        a->out = arg;
+        return 0;
+    default:
+        return cli_usage("report", "unknown option");
+    }
+}
+
+/* Returns 0 to go on, -1 after --help, or the usage exit code. */
 static int parse_args(int argc, char **argv, struct report_args *a)
 {
-    enum { O_FROM = 256, O_TO, O_BY, O_MANAGER, O_DEPT, O_ANON, O_BOM, O_SEP, O_PROG, O_COH,
-           O_LEARNERS, O_PRIVATE, O_FORMAT };
     static const struct option opts[] = {
         {"format", required_argument, NULL, O_FORMAT}, {"cohort", required_argument, NULL, O_COH},
         {"program", required_argument, NULL, O_PROG},  {"from", required_argument, NULL, O_FROM},
@@ -69,69 +129,12 @@ static int parse_args(int argc, char **argv, struct report_args *a)
         {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0}};
     int c, rc;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case O_FORMAT:
-            if ((rc = report_format_parse(optarg)) < 0)
-                return cli_usage("report", "--format %s: expected html, csv or md", optarg);
-            a->ropt.format = (enum report_format)rc;
-            break;
-        case O_COH:
-            a->filter.cohort = optarg;
-            break;
-        case O_PROG:
-            a->filter.program = optarg;
-            break;
-        case O_FROM:
-            if ((rc = parse_day_opt("--from", optarg, &a->filter.from_day)) != 0)
-                return rc;
-            break;
-        case O_TO:
-            if ((rc = parse_day_opt("--to", optarg, &a->filter.to_day)) != 0)
-                return rc;
-            break;
-        case O_BY:
-            if (strcmp(optarg, "department") == 0)
-                a->kopt.by = KPI_BY_DEPARTMENT;
-            else if (strcmp(optarg, "manager") == 0)
-                a->kopt.by = KPI_BY_MANAGER;
-            else
-                return cli_usage("report", "--by %s: expected department or manager", optarg);
-            break;
-        case O_MANAGER:
-            a->filter.manager_email = optarg;
-            a->kopt.learners = true;
-            break;
-        case O_DEPT:
-            a->filter.department = optarg;
-            break;
-        case O_ANON:
-            a->ropt.anonymous = true;
-            break;
-        case O_BOM:
-            a->ropt.bom = true;
-            break;
-        case O_SEP:
-            if (strcmp(optarg, ",") != 0 && strcmp(optarg, ";") != 0)
-                return cli_usage("report", "--sep %s: expected ',' or ';'", optarg);
-            a->ropt.sep = optarg[0];
-            a->ropt.decimal_comma = optarg[0] == ';';
-            break;
-        case O_LEARNERS:
-            a->kopt.learners = true;
-            break;
-        case O_PRIVATE:
-            a->kopt.private_notes = a->ropt.private_notes = true;
-            a->kopt.learners = true;
-            break;
-        case 'o':
-            a->out = optarg;
-            break;
-        case 'h':
+        if (c == 'h') {
             help();
             return -1;
-        default:
-            return cli_usage("report", "unknown option");
         }
+        if ((rc = apply_opt(a, c, optarg)) != 0)
+            return rc;
     }
     if (optind < argc)
         return cli_usage("report", "unexpected argument '%s'", argv[optind]);
@@ -144,17 +147,19 @@ static int parse_args(int argc, char **argv, struct report_args *a)
     return 0;
 }
 
-/* "programme P · cohort C · manager M" from the filter; "all programmes" when none. */
-static void describe(const struct kpi_filter *f, char *buf, size_t len)
+/* "Anglais B2 · cohort C · manager M": the programme (when the scope has one), then the
+ * filter; "all programmes" when neither says more. */
+static void describe(const struct kpi_filter *f, const char *program, char *buf, size_t len)
 {
-    const char *names[] = {"programme", "cohort", "manager", "department"};
-    const char *vals[] = {f->program, f->cohort, f->manager_email, f->department};
+    const char *names[] = {"", "cohort ", "manager ", "department "};
+    const char *vals[] = {program ? program : f->program, f->cohort, f->manager_email,
+                          f->department};
     size_t o = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < 4; i++) {
         if (!vals[i] || o >= len)
             continue;
-        int n = snprintf(buf + o, len - o, "%s%s %s", o ? " \xc2\xb7 " : "", names[i], vals[i]);
+        int n = snprintf(buf + o, len - o, "%s%s%s", o ? " \xc2\xb7 " : "", names[i], vals[i]);
         o += n > 0 ? (size_t)n : 0;
     }
     if (!buf[0])
@@ -189,8 +194,6 @@ int cmd_report(struct lcm_app *app, int argc, char **argv)
     if (!st)
         return 1;
     char scope[512];
-    describe(&a.filter, scope, sizeof scope);
-    a.ropt.scope = scope;
     a.ropt.today = app->today;
     struct kpi_result r;
     int rc = 0;
@@ -199,6 +202,8 @@ int cmd_report(struct lcm_app *app, int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
+    describe(&a.filter, r.program, scope, sizeof scope);
+    a.ropt.scope = scope;
     out = a.out ? open_out(a.out) : stdout;
     if (!out) {
         lcm_err_set(&err, LCM_ERR_IO, "%s: %s", a.out, strerror(errno));
