@@ -19,8 +19,9 @@ trap cleanup EXIT INT TERM
 start_server() { # statements learners courses
     [ -n "$SP" ] && kill "$SP" 2>/dev/null
     rm -f "$T/port"
+    rm -f "$T/log"
     /usr/bin/python3 "$top/tests/fixtures/lms_server.py" --port-file "$T/port" --statements "$1" \
-        --learners "$2" --courses "$3" --page-max 2000 >/dev/null 2>&1 &
+        --learners "$2" --courses "$3" --page-max 2000 --log "$T/log" >/dev/null 2>&1 &
     SP=$!
     while [ ! -s "$T/port" ]; do sleep 0.05; done
     P=$(cat "$T/port")
@@ -43,8 +44,9 @@ measure() { # label source
         { echo "$1: FAILED"; grep lcmtui "$T/time"; return 1; }
     e=$(date +%s.%N)
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$T/time")
-    printf '%-34s %6.1f s   max RSS %6d KiB   %s\n' "$1" "$(echo "$e - $s" | bc)" "$rss" \
-        "$(head -1 "$T/out")"
+    cpu=$(sed -n 's/.*User time (seconds): //p' "$T/time")
+    printf '%-32s %6.1f s (%5.1f s CPU)  max RSS %6d KiB  %s\n' "$1" "$(echo "$e - $s" | bc)" \
+        "$cpu" "$rss" "$(head -1 "$T/out")"
 }
 
 status=0
@@ -54,4 +56,7 @@ start_server "$N" 1000 4
 measure "xapi $N statements" lrs || status=1
 start_server 0 "$L" "$C"
 measure "moodle $L learners, $C courses" lms || status=1
+conc=$(/usr/bin/python3 -c 'import sys, urllib.request
+print(urllib.request.urlopen(sys.argv[1]).read().decode())' "http://127.0.0.1:$P/_test/maxconc")
+echo "  moodle: $(grep -c '"/webservice/rest/server.php"' "$T/log") requests, at most $conc in flight (sync.parallel = 8)"
 exit $status

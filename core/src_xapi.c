@@ -122,9 +122,11 @@ static void xapi_close(struct xapi *x)
 static const char *const xapi_headers[] = {"X-Experience-API-Version: 1.0.3",
                                            "Accept: application/json", NULL};
 
-/* GETs url and parses the StatementResult; *ct gets the consistent-through header. */
-static enum lcm_status get_page(struct xapi *x, const char *url, json_t **out, char *ct,
-                                size_t ctlen, struct lcm_err *err)
+/* GETs url into resp and scans the StatementResult into page; *ct (when not NULL) gets the
+ * consistent-through header. resp must be freed by the caller, also on failure. */
+static enum lcm_status get_page(struct xapi *x, const char *url, struct http_response *resp,
+                                struct xapi_page *page, char *ct, size_t ctlen,
+                                struct lcm_err *err)
 {
     struct http_request req;
     sync_job_http(x->job, &req);
@@ -132,37 +134,31 @@ static enum lcm_status get_page(struct xapi *x, const char *url, json_t **out, c
     req.headers = xapi_headers;
     req.user = x->job->src->user;
     req.password = x->password ? x->password : "";
-    struct http_response resp;
-    enum lcm_status rc = http_perform(&req, &resp, err);
+    enum lcm_status rc = http_perform(&req, resp, err);
     char u[1100];
     http_redact_url(url, u, sizeof u);
     if (rc == LCM_OK)
-        rc = sync_json_parse(LABEL, u, resp.body, resp.len, out, err);
-    if (rc == LCM_OK && !json_is_array(json_object_get(*out, "statements"))) {
-        json_decref(*out);
-        *out = NULL;
-        rc = sync_missing(LABEL, u, "StatementResult", "statements", err);
-    }
-    const char *h = http_header_get(&resp, "X-Experience-API-Consistent-Through");
+        rc = xapi_page_scan(resp->body, resp->len, page, LABEL, u, err);
+    const char *h = http_header_get(resp, "X-Experience-API-Consistent-Through");
     if (ct && ctlen)
         snprintf(ct, ctlen, "%s", rc == LCM_OK && h ? h : "");
-    http_response_free(&resp);
     return rc;
 }
 
 enum lcm_status xapi_check(struct sync_job *job, struct lcm_err *err)
 {
     struct xapi x;
-    json_t *page = NULL;
+    struct http_response resp = {0};
+    struct xapi_page page;
     char url[1200];
     enum lcm_status rc = xapi_open(&x, job, err);
     snprintf(url, sizeof url, "%s/statements?limit=1", x.base);
     if (rc == LCM_OK)
-        rc = get_page(&x, url, &page, NULL, 0, err);
+        rc = get_page(&x, url, &resp, &page, NULL, 0, err);
     if (rc == LCM_OK)
         lcm_report(job->opt->rep, LCM_LEVEL_INFO, "%s: LRS answered, credentials accepted",
                    job->src->name);
-    json_decref(page);
+    http_response_free(&resp);
     xapi_close(&x);
     return rc;
 }
@@ -309,50 +305,71 @@ static enum lcm_status aggs_flush(struct xapi *x, struct lcm_err *err)
     return rc;
 }
 
-/* Applies one page inside the current transaction; remembers the last `stored`. */
-static enum lcm_status page_apply(struct xapi *x, const json_t *stmts, const char *url,
-                                  struct lcm_err *err)
+struct apply_ctx {
+    struct xapi *x;
+    const char *url;
+};
+
+/* One statement of the page, inside the page's transaction; remembers the last `stored`. */
+static enum lcm_status stmt_one(void *ctx, const json_t *j, size_t index, struct lcm_err *err)
 {
-    size_t i;
-    const json_t *j;
-    json_array_foreach(stmts, i, j)
-    {
-        struct xapi_stmt s;
-        const char *missing = NULL;
+    struct apply_ctx *a = ctx;
+    struct xapi *x = a->x;
+    struct xapi_stmt s;
+    const char *missing = NULL;
+    if (!xapi_stmt_read(j, &s, &missing)) {
         char what[48];
-        if (!xapi_stmt_read(j, &s, &missing)) {
-            snprintf(what, sizeof what, "statement %zu", i + 1);
-            return sync_missing(LABEL, url, what, missing, err);
-        }
-        x->job->counts.records++;
-        if (s.stored)
-            snprintf(x->last_stored, sizeof x->last_stored, "%s", s.stored);
-        bool is_new;
-        enum lcm_status rc = store_sync_seen_add(x->job->st, x->job->src->name, s.id, &is_new, err);
-        if (rc == LCM_OK && is_new)
-            rc = stmt_apply(x, &s, err);
-        if (rc != LCM_OK)
-            return rc;
+        snprintf(what, sizeof what, "statement %zu", index + 1);
+        return sync_missing(LABEL, a->url, what, missing, err);
     }
-    return aggs_flush(x, err);
+    x->job->counts.records++;
+    if (s.stored)
+        snprintf(x->last_stored, sizeof x->last_stored, "%s", s.stored);
+    bool is_new;
+    enum lcm_status rc = store_sync_seen_add(x->job->st, x->job->src->name, s.id, &is_new, err);
+    if (rc == LCM_OK && is_new)
+        rc = stmt_apply(x, &s, err);
+    return rc;
 }
 
-/* Resolves a `more` link against the LRS; refuses another origin. */
+/* Applies one page inside the current transaction. */
+static enum lcm_status page_apply(struct xapi *x, const struct xapi_page *page, const char *url,
+                                  struct lcm_err *err)
+{
+    char u[1100];
+    struct apply_ctx a = {.x = x, .url = http_redact_url(url, u, sizeof u)};
+    enum lcm_status rc = xapi_page_each(page, stmt_one, &a, LABEL, u, err);
+    if (rc == LCM_OK)
+        rc = aggs_flush(x, err);
+    x->n_aggs = 0;
+    smap_free(&x->day_index);
+    return rc;
+}
+
+/* Resolves a `more` link against the LRS; refuses another origin and links too long. */
 static enum lcm_status more_resolve(const struct xapi *x, const char *more, char *out,
                                     size_t len, struct lcm_err *err)
 {
+    const char *prefix = "", *sep = "";
     if (strncmp(more, "http://", 7) == 0 || strncmp(more, "https://", 8) == 0) {
         size_t o = strlen(x->origin);
         if (strncmp(more, x->origin, o) != 0 || (more[o] && !strchr("/?", more[o])))
             return lcm_err_set(err, LCM_ERR_REMOTE,
                                LABEL ": the LRS's more link points to another host (%s)",
                                x->origin);
-        snprintf(out, len, "%s", more);
     } else if (more[0] == '/') {
-        snprintf(out, len, "%s%s", x->origin, more);
+        prefix = x->origin;
     } else {
-        snprintf(out, len, "%s/%s", x->base, more);
+        prefix = x->base;
+        sep = "/";
     }
+    size_t np = strlen(prefix), ns = strlen(sep), nm = strlen(more);
+    if (np + ns + nm >= len)
+        return lcm_err_set(err, LCM_ERR_REMOTE, LABEL ": the LRS's more link is too long (%s)",
+                           x->origin);
+    memcpy(out, prefix, np);
+    memcpy(out + np, sep, ns);
+    memcpy(out + np + ns, more, nm + 1);
     return LCM_OK;
 }
 
@@ -382,7 +399,8 @@ static enum lcm_status program_ensure(struct xapi *x, struct lcm_err *err)
 struct fetch {
     struct xapi *x;
     char url[2048];
-    json_t *page;
+    struct http_response resp;
+    struct xapi_page page;
     char ct[128];
     enum lcm_status rc;
     struct lcm_err err;
@@ -393,7 +411,7 @@ struct fetch {
 static void *fetch_main(void *arg)
 {
     struct fetch *f = arg;
-    f->rc = get_page(f->x, f->url, &f->page, f->ct, sizeof f->ct, &f->err);
+    f->rc = get_page(f->x, f->url, &f->resp, &f->page, f->ct, sizeof f->ct, &f->err);
     return NULL;
 }
 
@@ -425,7 +443,7 @@ static enum lcm_status page_write(struct xapi *x, const struct fetch *f, const c
     if (rc == LCM_OK && !x->cohort_id)
         rc = program_ensure(x, err);
     if (rc == LCM_OK)
-        rc = page_apply(x, json_object_get(f->page, "statements"), f->url, err);
+        rc = page_apply(x, &f->page, f->url, err);
     page_cursor(x, cursor, sizeof cursor);
     if (rc == LCM_OK && !next[0] && ct[0])
         snprintf(cursor, sizeof cursor, "%s", ct);
@@ -443,7 +461,7 @@ static enum lcm_status page_write(struct xapi *x, const struct fetch *f, const c
 static enum lcm_status page_next(struct xapi *x, const struct fetch *f, struct smap *visited,
                                  char *next, size_t nlen, struct lcm_err *err)
 {
-    const char *more = json_string_value(json_object_get(f->page, "more"));
+    const char *more = f->page.more;
     next[0] = '\0';
     if (!more || !*more)
         return LCM_OK;
@@ -500,8 +518,7 @@ enum lcm_status xapi_sync(struct sync_job *job, struct lcm_err *err)
             rc = page_write(&x, cur, next, ct, err);
         fetch_wait(ahead);
         sync_job_progress(job, job->counts.records, 0, "statements");
-        json_decref(cur->page);
-        cur->page = NULL;
+        http_response_free(&cur->resp);
         if (rc != LCM_OK || !next[0])
             break;
         struct fetch *t = cur;
@@ -512,8 +529,8 @@ enum lcm_status xapi_sync(struct sync_job *job, struct lcm_err *err)
         else if (sync_job_cancelled(job))
             rc = lcm_err_set(err, LCM_ERR_BUSY, "%s: cancelled", job->src->name);
     }
-    json_decref(a.page);
-    json_decref(b.page);
+    http_response_free(&a.resp);
+    http_response_free(&b.resp);
     smap_free(&visited);
     xapi_close(&x);
     return rc;

@@ -54,4 +54,23 @@ struct xapi_stmt {
  * timestamp/stored, object.id) returns false and sets *missing to the field's name. */
 bool xapi_stmt_read(const json_t *s, struct xapi_stmt *out, const char **missing);
 
+/* A StatementResult read in two passes over its buffer, so a page never becomes one big
+ * tree: scan finds the statements array and copies `more` (validating the rest); each then
+ * parses and hands over one statement at a time. Invalid JSON is reported with the line and
+ * column in the whole body: "LABEL: invalid JSON at line L column C: TEXT (URL)". */
+struct xapi_page {
+    const char *buf;
+    size_t len;
+    size_t stmts_at, stmts_end; /* '[' of the statements array and one past its ']' */
+    char more[2048];            /* "" when none */
+};
+enum lcm_status xapi_page_scan(const char *buf, size_t len, struct xapi_page *out,
+                               const char *label, const char *url, struct lcm_err *err);
+/* Calls fn for statement 0, 1, ...; stops at the first error (fn's or a JSON one). stmt is
+ * freed when fn returns. */
+typedef enum lcm_status (*xapi_stmt_fn)(void *ctx, const json_t *stmt, size_t index,
+                                        struct lcm_err *err);
+enum lcm_status xapi_page_each(const struct xapi_page *p, xapi_stmt_fn fn, void *ctx,
+                               const char *label, const char *url, struct lcm_err *err);
+
 #endif

@@ -217,3 +217,152 @@ bool xapi_stmt_read(const json_t *s, struct xapi_stmt *out, const char **missing
     result_read(json_object_get(s, "result"), out);
     return true;
 }
+
+/* ---- a StatementResult, one statement at a time ---- */
+
+static size_t skip_ws(const char *b, size_t len, size_t i)
+{
+    while (i < len && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* "LABEL: invalid JSON at line L column C: WHAT (URL)" for byte offset at of buf. */
+static enum lcm_status json_error_at(const char *buf, size_t at, const char *what,
+                                     const char *label, const char *url, struct lcm_err *err)
+{
+    int line = 1, col = 1;
+    for (size_t i = 0; i < at; i++) {
+        if (buf[i] == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
+            col++;
+        }
+    }
+    return lcm_err_set(err, LCM_ERR_PARSE, "%s: invalid JSON at line %d column %d: %s (%s)",
+                       label, line, col, what, url);
+}
+
+/* One JSON value at buf[*i]; *i moves past it. NULL with err filled when invalid. */
+static json_t *value_at(const char *buf, size_t len, size_t *i, size_t flags, const char *label,
+                        const char *url, struct lcm_err *err)
+{
+    json_error_t je;
+    json_t *v = json_loadb(buf + *i, len - *i, flags | JSON_DISABLE_EOF_CHECK, &je);
+    if (!v) {
+        json_error_at(buf, *i + (size_t)(je.position > 0 ? je.position - 1 : 0), je.text, label,
+                      url, err);
+        return NULL;
+    }
+    *i += (size_t)je.position;
+    return v;
+}
+
+/* Skips the array or object starting at buf[i] (strings and escapes respected); returns the
+ * offset after it, or 0 when it does not close. */
+static size_t skip_compound(const char *b, size_t len, size_t i)
+{
+    int depth = 0;
+    for (; i < len; i++) {
+        char c = b[i];
+        if (c == '"') {
+            for (i++; i < len && b[i] != '"'; i++)
+                if (b[i] == '\\')
+                    i++;
+        } else if (c == '[' || c == '{') {
+            depth++;
+        } else if ((c == ']' || c == '}') && --depth == 0) {
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* One member of the top-level object: the statements array is located, `more` copied, the
+ * rest parsed and dropped. */
+static enum lcm_status scan_member(const char *buf, size_t len, size_t *i, struct xapi_page *out,
+                                   const char *label, const char *url, struct lcm_err *err)
+{
+    json_t *key = value_at(buf, len, i, JSON_DECODE_ANY, label, url, err);
+    if (!key)
+        return LCM_ERR_PARSE;
+    bool is_stmts = json_is_string(key) && strcmp(json_string_value(key), "statements") == 0;
+    bool is_more = json_is_string(key) && strcmp(json_string_value(key), "more") == 0;
+    bool was_string = json_is_string(key);
+    json_decref(key);
+    *i = skip_ws(buf, len, *i);
+    if (!was_string || *i >= len || buf[*i] != ':')
+        return json_error_at(buf, *i, "expected a member name and ':'", label, url, err);
+    *i = skip_ws(buf, len, *i + 1);
+    if (is_stmts && *i < len && buf[*i] == '[') {
+        out->stmts_at = *i;
+        if (!(*i = skip_compound(buf, len, *i)))
+            return json_error_at(buf, len, "unterminated statements array", label, url, err);
+        out->stmts_end = *i;
+        return LCM_OK;
+    }
+    json_t *v = value_at(buf, len, i, JSON_DECODE_ANY, label, url, err);
+    if (!v)
+        return LCM_ERR_PARSE;
+    if (is_more && json_is_string(v))
+        snprintf(out->more, sizeof out->more, "%s", json_string_value(v));
+    json_decref(v);
+    return LCM_OK;
+}
+
+enum lcm_status xapi_page_scan(const char *buf, size_t len, struct xapi_page *out,
+                               const char *label, const char *url, struct lcm_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->buf = buf;
+    out->len = len;
+    if (!buf)
+        return json_error_at("", 0, "empty body", label, url, err);
+    size_t i = skip_ws(buf, len, 0);
+    if (i >= len || buf[i] != '{')
+        return json_error_at(buf, i, "expected a StatementResult object", label, url, err);
+    i = skip_ws(buf, len, i + 1);
+    while (i < len && buf[i] != '}') {
+        enum lcm_status rc = scan_member(buf, len, &i, out, label, url, err);
+        if (rc != LCM_OK)
+            return rc;
+        i = skip_ws(buf, len, i);
+        if (i < len && buf[i] == ',')
+            i = skip_ws(buf, len, i + 1);
+        else if (i >= len || buf[i] != '}')
+            return json_error_at(buf, i, "expected ',' or '}'", label, url, err);
+    }
+    if (i >= len)
+        return json_error_at(buf, len, "unexpected end of data", label, url, err);
+    if (skip_ws(buf, len, i + 1) != len)
+        return json_error_at(buf, skip_ws(buf, len, i + 1), "end of data expected", label, url,
+                             err);
+    if (!out->stmts_end)
+        return lcm_err_set(err, LCM_ERR_PARSE, "%s: StatementResult: missing statements (%s)",
+                           label, url);
+    return LCM_OK;
+}
+
+enum lcm_status xapi_page_each(const struct xapi_page *p, xapi_stmt_fn fn, void *ctx,
+                               const char *label, const char *url, struct lcm_err *err)
+{
+    const char *b = p->buf;
+    size_t end = p->stmts_end - 1; /* the closing ']' */
+    size_t i = skip_ws(b, end, p->stmts_at + 1);
+    for (size_t n = 0; i < end; n++) {
+        json_t *s = value_at(b, end, &i, JSON_DECODE_ANY, label, url, err);
+        if (!s)
+            return LCM_ERR_PARSE;
+        enum lcm_status rc = fn(ctx, s, n, err);
+        json_decref(s);
+        if (rc != LCM_OK)
+            return rc;
+        i = skip_ws(b, end, i);
+        if (i < end && b[i] == ',')
+            i = skip_ws(b, end, i + 1);
+        else if (i < end)
+            return json_error_at(b, i, "expected ',' or ']'", label, url, err);
+    }
+    return LCM_OK;
+}

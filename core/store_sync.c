@@ -61,6 +61,19 @@ enum lcm_status store_sync_run_begin(struct lcm_store *st, const char *source, i
     return rc;
 }
 
+enum lcm_status store_sync_run_abandon(struct lcm_store *st, const char *source,
+                                       int64_t finished_at, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE sync_run SET status = 'failed', finished_at = ?2, "
+                 "error = 'interrupted (the process stopped)' "
+                 "WHERE source = ?1 AND status = 'running'",
+                 err);
+    store_bind_text(s, 1, source);
+    sqlite3_bind_int64(s, 2, finished_at);
+    return store_exec1(st, s, err, "sync run");
+}
+
 enum lcm_status store_sync_run_finish(struct lcm_store *st, int64_t run_id, int64_t finished_at,
                                       int64_t records, const char *error, struct lcm_err *err)
 {

@@ -20,6 +20,10 @@ enum lcm_status store_sync_cursor_set(struct lcm_store *st, const char *source, 
 /* Records a run of source starting at started_at (status "running"); *run_id gets its id. */
 enum lcm_status store_sync_run_begin(struct lcm_store *st, const char *source, int64_t started_at,
                                      int64_t *run_id, struct lcm_err *err);
+/* Closes source's runs still marked running (a process that was killed) as failed with
+ * "interrupted (the process stopped)" and finished_at. Call before starting a new run. */
+enum lcm_status store_sync_run_abandon(struct lcm_store *st, const char *source,
+                                       int64_t finished_at, struct lcm_err *err);
 /* Closes run_id: finished_at, records, status ok (error NULL) or failed (error: one line). */
 enum lcm_status store_sync_run_finish(struct lcm_store *st, int64_t run_id, int64_t finished_at,
                                       int64_t records, const char *error, struct lcm_err *err);

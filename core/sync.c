@@ -272,6 +272,8 @@ static void source_run(struct lcm_store *st, const struct sync_source *src,
     int64_t run_id = 0;
     enum lcm_status rc = LCM_OK;
     if (!opt->check_only)
+        rc = store_sync_run_abandon(st, src->name, opt->now_ts, &err);
+    if (rc == LCM_OK && !opt->check_only)
         rc = store_sync_run_begin(st, src->name, opt->now_ts, &run_id, &err);
     sync_job_progress(&job, 0, 0, opt->check_only ? "check" : "start");
     if (rc == LCM_OK)
@@ -362,6 +364,15 @@ enum lcm_status sync_run_all(const char *db_path, const struct lcm_config *cfg,
     rc = sync_run_store(st, cfg, opt, result, err);
     store_close(&st);
     return rc;
+}
+
+int sync_auto_hours(const struct lcm_config *cfg)
+{
+    int hours = 12;
+    if (config_get_int(config_section(cfg, "sync"), "auto_hours", 12, 0, 24 * 365, &hours, NULL) !=
+        LCM_OK)
+        hours = 12;
+    return hours;
 }
 
 void sync_result_free(struct sync_result *result)

@@ -96,4 +96,9 @@ enum lcm_status sync_run_all(const char *db_path, const struct lcm_config *cfg,
 
 void sync_result_free(struct sync_result *result);
 
+/* sync.auto_hours: the TUI syncs at start-up when the last successful sync
+ * (store_sync_last_ok() in store_sync.h) is older than this; 0 = never. Default 12; an
+ * invalid value yields the default (sync_config_check reports it). */
+int sync_auto_hours(const struct lcm_config *cfg);
+
 #endif

@@ -77,7 +77,7 @@ check_fault() { # kind source expected-text
 check_fault 500 lrs "lrs: xapi: HTTP 500 Internal Server Error after 2 attempts (http://127.0.0.1:$P/xapi/statements?"
 check_fault 429 lrs "xapi: HTTP 429"
 check_fault cut lrs "xapi: transfer closed"
-check_fault badjson lrs "xapi: invalid JSON at line 1 column"
+check_fault badjson lrs "xapi: invalid JSON at line [0-9]* column [0-9]*: "
 check_fault slow lrs "xapi: Operation timed out"
 check_fault loop lrs "more link loops"
 check_fault invalidtoken lms "lms: moodle: invalidtoken: Invalid token - token not found (http://127.0.0.1:$P/webservice/rest/server.php)"

@@ -157,6 +157,83 @@ static void test_invalid_json_names_line_and_column(void **state)
     assert_int_equal(sync_json_parse("xapi", "u", NULL, 0, &v, &err), LCM_ERR_PARSE);
 }
 
+struct ids {
+    char text[256];
+    int n;
+};
+
+static enum lcm_status collect_id(void *ctx, const json_t *stmt, size_t index, struct lcm_err *err)
+{
+    struct ids *ids = ctx;
+    (void)err;
+    const char *id = json_string_value(json_object_get(stmt, "id"));
+    size_t n = strlen(ids->text);
+    snprintf(ids->text + n, sizeof ids->text - n, "%zu:%s ", index, id ? id : "?");
+    ids->n++;
+    return LCM_OK;
+}
+
+static enum lcm_status scan_all(const char *body, struct xapi_page *p, struct ids *ids,
+                                struct lcm_err *err)
+{
+    memset(ids, 0, sizeof *ids);
+    enum lcm_status rc = xapi_page_scan(body, body ? strlen(body) : 0, p, "xapi", "U", err);
+    if (rc == LCM_OK)
+        rc = xapi_page_each(p, collect_id, ids, "xapi", "U", err);
+    return rc;
+}
+
+static void test_page_scan_null_empty_and_shapes(void **state)
+{
+    (void)state;
+    struct xapi_page p;
+    struct ids ids;
+    struct lcm_err err;
+    assert_int_equal(scan_all(NULL, &p, &ids, &err), LCM_ERR_PARSE);
+    assert_int_equal(scan_all("", &p, &ids, &err), LCM_ERR_PARSE);
+    assert_int_equal(scan_all("[]", &p, &ids, &err), LCM_ERR_PARSE);
+    assert_non_null(strstr(err.msg, "expected a StatementResult object"));
+    assert_int_equal(scan_all("{\"more\": \"\"}", &p, &ids, &err), LCM_ERR_PARSE);
+    assert_string_equal(err.msg, "xapi: StatementResult: missing statements (U)");
+    assert_int_equal(scan_all("{\"statements\": []}", &p, &ids, &err), LCM_OK);
+    assert_int_equal(ids.n, 0);
+    assert_string_equal(p.more, "");
+    assert_int_equal(scan_all("{\"statements\": [], \"more\": \"\"} x", &p, &ids, &err),
+                     LCM_ERR_PARSE);
+    assert_non_null(strstr(err.msg, "end of data expected"));
+}
+
+static void test_page_scan_more_first_and_brackets_in_strings(void **state)
+{
+    (void)state;
+    struct xapi_page p;
+    struct ids ids;
+    struct lcm_err err;
+    const char *body = "{ \"more\" : \"/xapi/statements?from=2\",\n"
+                       "  \"extra\": {\"a\": [1, {\"b\": null}]},\n"
+                       "  \"statements\": [ {\"id\": \"a]}\\\"[\"}, {\"id\": \"b\"} ] }\n";
+    assert_int_equal(scan_all(body, &p, &ids, &err), LCM_OK);
+    assert_string_equal(p.more, "/xapi/statements?from=2");
+    assert_int_equal(ids.n, 2);
+    assert_string_equal(ids.text, "0:a]}\"[ 1:b ");
+}
+
+static void test_page_each_reports_position_in_whole_body(void **state)
+{
+    (void)state;
+    struct xapi_page p;
+    struct ids ids;
+    struct lcm_err err;
+    const char *body = "{\"statements\": [\n {\"id\": \"a\"},\n {\"id\": tru}\n], \"more\": \"\"}";
+    assert_int_equal(scan_all(body, &p, &ids, &err), LCM_ERR_PARSE);
+    assert_int_equal(ids.n, 1); /* the first statement was handed over before the error */
+    assert_non_null(strstr(err.msg, "xapi: invalid JSON at line 3 column"));
+    assert_non_null(strstr(err.msg, "(U)"));
+    const char *cut = "{\"statements\": [ {\"id\": \"a\"}, {\"id\"";
+    assert_int_equal(scan_all(cut, &p, &ids, &err), LCM_ERR_PARSE);
+    assert_non_null(strstr(err.msg, "unterminated statements array"));
+}
+
 static void test_store_seen_cursor_runs(void **state)
 {
     (void)state;
@@ -210,6 +287,9 @@ int main(void)
         cmocka_unit_test(test_stmt_mbox_https_progress_and_score),
         cmocka_unit_test(test_stmt_missing_fields_named),
         cmocka_unit_test(test_invalid_json_names_line_and_column),
+        cmocka_unit_test(test_page_scan_null_empty_and_shapes),
+        cmocka_unit_test(test_page_scan_more_first_and_brackets_in_strings),
+        cmocka_unit_test(test_page_each_reports_position_in_whole_body),
         cmocka_unit_test(test_store_seen_cursor_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
