@@ -149,7 +149,13 @@ run report --format csv --sep ';' --bom -o "$tmp/fr.csv" || fail "French csv fai
 head -c 3 "$tmp/fr.csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "no BOM"
 grep -q '^Drop-out rate;2,5;%;' "$tmp/fr.csv" || fail "no decimal comma with --sep ';'"
 [ "$(stat -c %a "$tmp/fr.csv")" = 600 ] || fail "report file is not 0600"
+echo old >"$tmp/old.md"
+chmod 644 "$tmp/old.md"
+run report -o "$tmp/old.md" || fail "cannot replace an existing report"
+[ "$(stat -c %a "$tmp/old.md")" = 600 ] || fail "a replaced report is not 0600"
 set +e
+run report -o /dev/full 2>/dev/null; [ $? -eq 1 ] || fail "a full device: exit code not 1"
+[ -c /dev/full ] || fail "the report replaced /dev/full"
 run report --format pdf >/dev/null 2>&1; [ $? -eq 2 ] || fail "--format pdf: exit code not 2"
 run report --from 2026-12-01 --to 2026-11-01 >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad period accepted"
 run report --sep x >/dev/null 2>&1; [ $? -eq 2 ] || fail "--sep x accepted"

@@ -1,10 +1,10 @@
 /* cmd_report.c — `lcmtui report`: the KPI report for HR and managers in HTML, CSV or
  * Markdown, on stdout or into a file (-o, created 0600: it names learners). */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -166,16 +166,55 @@ static void describe(const struct kpi_filter *f, const char *program, char *buf,
         snprintf(buf, len, "all programmes");
 }
 
-static FILE *open_out(const char *path)
+/* Writes the report to path through a temporary file in the same directory (mode 0600: the
+ * report names learners), renamed over path only when complete: a failed run never leaves
+ * half a report. Returns 0 or 1 (error printed). */
+static int write_file(const char *path, const struct kpi_result *r,
+                      const struct report_options *o)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return NULL;
-    fchmod(fd, 0600); /* an existing file keeps no wider mode: the report names learners */
-    FILE *f = fdopen(fd, "w");
-    if (!f)
-        close(fd);
-    return f;
+    struct lcm_err err = {0};
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        /* a device or a pipe (/dev/stdout, a FIFO): write into it, never replace it */
+        FILE *f = fopen(path, "w");
+        bool ok = f && report_write(f, r, o, &err) == LCM_OK;
+        if ((f && fclose(f) != 0) || !ok) {
+            lcm_err_set(&err, LCM_ERR_IO, "%s: cannot write the report", path);
+            return cli_fail(&err);
+        }
+        return 0;
+    }
+    char tmp[4200];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp) {
+        lcm_err_set(&err, LCM_ERR_USAGE, "%s: path too long", path);
+        return cli_fail(&err);
+    }
+    int fd = mkstemp(tmp); /* 0600 */
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+    if (!f) {
+        lcm_err_set(&err, LCM_ERR_IO, "%s: %s", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        return cli_fail(&err);
+    }
+    bool ok = report_write(f, r, o, &err) == LCM_OK;
+    int saved = errno;
+    if (fclose(f) != 0 && ok) {
+        ok = false;
+        saved = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = false;
+        saved = errno;
+    }
+    if (!ok) {
+        unlink(tmp);
+        lcm_err_set(&err, LCM_ERR_IO, "%s: cannot write the report: %s", path, strerror(saved));
+        return cli_fail(&err);
+    }
+    return 0;
 }
 
 int cmd_report(struct lcm_app *app, int argc, char **argv)
@@ -187,6 +226,9 @@ int cmd_report(struct lcm_app *app, int argc, char **argv)
     int prc = parse_args(argc, argv, &a);
     if (prc != 0)
         return prc < 0 ? 0 : prc;
+    int to = a.filter.to_day != DAY_NONE ? a.filter.to_day : app->today;
+    if (a.filter.from_day != DAY_NONE && a.filter.from_day > to)
+        return cli_usage("report", "--from is after the period's end (--to, or today)");
     struct lcm_err err = {0};
     if (kpi_config_read(&app->cfg, &a.kopt.money, &app->rep, &err) != LCM_OK)
         return cli_fail(&err);
@@ -197,23 +239,18 @@ int cmd_report(struct lcm_app *app, int argc, char **argv)
     a.ropt.today = app->today;
     struct kpi_result r;
     int rc = 0;
-    FILE *out = NULL;
     if (kpi_compute(st, &a.filter, app->today, &a.kopt, &r, &err) != LCM_OK) {
         rc = cli_fail(&err);
         goto done;
     }
     describe(&a.filter, r.program, scope, sizeof scope);
     a.ropt.scope = scope;
-    out = a.out ? open_out(a.out) : stdout;
-    if (!out) {
-        lcm_err_set(&err, LCM_ERR_IO, "%s: %s", a.out, strerror(errno));
-        rc = cli_fail(&err);
-    } else if (report_write(out, &r, &a.ropt, &err) != LCM_OK) {
-        lcm_err_set(&err, LCM_ERR_IO, "%s: cannot write the report", a.out ? a.out : "stdout");
-        rc = cli_fail(&err);
-    }
-    if (out && out != stdout && fclose(out) != 0 && rc == 0) {
-        lcm_err_set(&err, LCM_ERR_IO, "%s: %s", a.out, strerror(errno));
+    if (r.total.enrolled == 0)
+        lcm_report(&app->rep, LCM_LEVEL_WARN, "report: no enrollment matches %s", scope);
+    if (a.out) {
+        rc = write_file(a.out, &r, &a.ropt);
+    } else if (report_write(stdout, &r, &a.ropt, &err) != LCM_OK) {
+        lcm_err_set(&err, LCM_ERR_IO, "stdout: cannot write the report");
         rc = cli_fail(&err);
     }
     kpi_free(&r);
