@@ -101,6 +101,7 @@ struct upload {
     size_t len, pos;
     bool done;
     char last_reply[256];
+    char err_reply[256]; /* the last 4xx/5xx line */
 };
 
 static size_t read_cb(char *buf, size_t size, size_t nmemb, void *ctx)
@@ -122,12 +123,14 @@ static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
     struct upload *u = ctx;
     if (type != CURLINFO_HEADER_IN || size == 0)
         return 0;
+    /* An error reply (4xx/5xx) is kept over what follows it (the 221 of QUIT). */
+    char *dst = data[0] == '4' || data[0] == '5' ? u->err_reply : u->last_reply;
     size_t n = size < sizeof u->last_reply - 1 ? size : sizeof u->last_reply - 1;
-    memcpy(u->last_reply, data, n);
-    u->last_reply[n] = '\0';
-    for (char *p = u->last_reply; *p; p++)
-        if (*p == '\r' || *p == '\n')
-            *p = '\0';
+    memcpy(dst, data, n);
+    dst[n] = '\0';
+    for (char *p = dst; *p; p++)
+        if (*p == '\r' || *p == '\n' || (unsigned char)*p < 0x20)
+            *p = *p == '\r' || *p == '\n' ? '\0' : '?';
     return 0;
 }
 
@@ -215,7 +218,7 @@ enum lcm_status mail_send(const struct mail_server *srv, const char *from_addr,
     res->outcome = classify(cc, res->code, u.done || u.pos == u.len);
     enum lcm_status rc = LCM_OK;
     if (cc != CURLE_OK) {
-        const char *why = u.last_reply[0] && res->code >= 400 ? u.last_reply
+        const char *why = u.err_reply[0] && res->code >= 400 ? u.err_reply
                           : errbuf[0]                         ? errbuf
                                                               : curl_easy_strerror(cc);
         snprintf(res->reply, sizeof res->reply, "%s", why);

@@ -189,7 +189,11 @@ static void header_address(struct mbuf *b, const char *name, const char *disp, c
         } else {
             encoded_words(b, strlen(name) + 2, disp);
         }
-        mb_str(b, "\r\n <");
+        const char *line = b->p + b->len;
+        while (line > b->p && line[-1] != '\n')
+            line--;
+        size_t col = (size_t)(b->p + b->len - line);
+        mb_str(b, col + strlen(addr) + 3 > 78 ? "\r\n <" : " <");
     } else {
         mb_str(b, "<");
     }

@@ -122,6 +122,7 @@ static void test_subject_encoded_words_round_trip(void **state)
     free(subj);
     char *from = header(out, "From");
     assert_string_equal(from, "\"Claire Martin\" <claire@lcm.example>");
+    assert_non_null(strstr(out, "\r\nFrom: \"Claire Martin\" <claire@lcm.example>\r\n"));
     free(from);
     char *to = header(out, "To");
     decode_words(to, dec);

@@ -1,0 +1,222 @@
+#!/bin/sh
+# e2e_smtp.sh — the outbox against real SMTP servers on 127.0.0.1:
+# - tests/fixtures/smtp_auth_server.py (aiosmtpd Controller): STARTTLS required with a
+#   self-signed certificate made here with openssl (libcurl verifies it through smtp.ca_file),
+#   AUTH required (password from password_env), a recipient answered 550, a DATA handler that
+#   can be held on a marker file;
+# - Debian's plain `python3 -m aiosmtpd ... -c aiosmtpd.handlers.Mailbox DIR`.
+# Checks what arrives (headers, the accented subject decoded by Python's email package, body,
+# one message per learner, Bcc only in the envelope), header injection refused, 550 failed and
+# not retried, wrong password kept queued, server down then delivered, and a process killed
+# while the server holds the message: no duplicate, no loss.
+set -u
+LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
+KEEP=${KEEP:-}
+PY=/usr/bin/python3
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-smtp-XXXXXX")
+pids=""
+cleanup() {
+    for p in $pids; do kill "$p" 2>/dev/null; done
+    for p in $pids; do wait "$p" 2>/dev/null; done
+    [ -n "$KEEP" ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+fail() {
+    echo "e2e_smtp: FAIL: $*" >&2
+    [ -f "$tmp/server.log" ] && tail -5 "$tmp/server.log" >&2
+    exit 1
+}
+for tool in openssl sqlite3; do
+    command -v "$tool" >/dev/null || fail "$tool is required"
+done
+$PY -c 'import aiosmtpd' 2>/dev/null || fail "Debian's python3-aiosmtpd is required"
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() { # port: polls until something listens (bounded, ~10 s)
+    i=0
+    until $PY -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $1)))"; do
+        i=$((i + 1))
+        [ $i -le 200 ] || fail "nothing listens on port $1"
+        sleep 0.05
+    done
+}
+
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+    -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1 || fail "openssl req failed"
+
+P1=$(free_port)
+mkdir -p "$tmp/box"
+$PY "$here/fixtures/smtp_auth_server.py" --port "$P1" --dir "$tmp/box" --cert "$tmp/cert.pem" \
+    --key "$tmp/key.pem" --user lcm --password 's3cr3t pw' \
+    --reject sophie.carpentier@acme-industrie.example --hold "$tmp/hold" \
+    >"$tmp/server.log" 2>&1 &
+pids="$pids $!"
+wait_port "$P1"
+
+db="$tmp/lcmtui.db"
+conf="$tmp/config"
+cat >"$conf" <<EOF
+general: { lcm_name = "Claire Martin"; lcm_email = "claire@lcm.example"; lang = "fr"; };
+smtp: {
+  url = "smtp://127.0.0.1:$P1";
+  username = "lcm";
+  password_env = "E2E_SMTP_PW";
+  ca_file = "$tmp/cert.pem";
+  reply_to = "suivi@lcm.example";
+  bcc_self = true;
+  timeout = 20;
+};
+EOF
+chmod 600 "$conf"
+export E2E_SMTP_PW='s3cr3t pw'
+run() { "$LCMTUI" --config "$conf" --db "$db" --today 2026-11-28 "$@"; }
+q() { sqlite3 "$db" "$1"; }
+
+run demo >/dev/null || fail "demo failed"
+# A hostile first name: CR LF and a Bcc line (the never-started learner Zoé Faure).
+q "UPDATE learner SET first_name = 'Zoé' || char(13, 10) || 'Bcc: victim@evil.example'
+   WHERE email = 'zoe.faure@acme-industrie.example';"
+out=$(run sequences) || fail "sequences: $out"
+drafts=$(q "SELECT count(*) FROM message WHERE status = 'draft'")
+[ "$drafts" -ge 20 ] || fail "expected the demo drafts, got $drafts"
+[ "$(q "SELECT count(DISTINCT learner_id) FROM message")" = "$drafts" ] ||
+    fail "a learner got two drafts"
+run outbox approve --all | grep -q "$drafts messages queued" || fail "approve --all"
+
+# 1. Delivery through STARTTLS + AUTH.
+out=$(run outbox send 2>&1)
+[ $? = 1 ] || fail "send must exit 1 when a message failed: $out"
+sent=$(q "SELECT count(*) FROM message WHERE status = 'sent'")
+[ "$sent" = $((drafts - 2)) ] || fail "expected $((drafts - 2)) sent, got $sent: $out"
+n=$(ls "$tmp/box" | grep -c '\.eml$')
+[ "$n" = "$sent" ] || fail "server got $n messages, the outbox says $sent"
+
+# What arrived: decoded with Python's email package.
+$PY - "$tmp/box" "$db" <<'PYEOF' || fail "message checks failed"
+import email, email.policy, glob, json, os, sqlite3, sys
+box, db = sys.argv[1], sys.argv[2]
+con = sqlite3.connect(db)
+to_count = {}
+for path in sorted(glob.glob(os.path.join(box, "*.eml"))):
+    raw = open(path, "rb").read()
+    env = json.load(open(path[:-4] + ".json"))
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    to = msg["To"].addresses[0].addr_spec
+    to_count[to] = to_count.get(to, 0) + 1
+    assert env["mail_from"] == "claire@lcm.example", env
+    assert sorted(env["rcpt_tos"]) == sorted([to, "claire@lcm.example"]), env  # Bcc: envelope only
+    assert msg["Bcc"] is None and b"\nBcc:" not in raw and b"victim" not in raw, path
+    assert msg["From"].addresses[0].display_name == "Claire Martin"
+    assert msg["Reply-To"].addresses[0].addr_spec == "suivi@lcm.example"
+    assert msg["Date"] is not None and msg["MIME-Version"] == "1.0"
+    for line in raw.split(b"\r\n"):
+        assert len(line) <= 998
+    row = con.execute("SELECT msgid, subject, body FROM message WHERE to_addr = ? AND status = 'sent'",
+                      (to,)).fetchone()
+    assert row and msg["Message-ID"] == row[0], (msg["Message-ID"], row)
+    assert str(msg["Subject"]) == row[1], (msg["Subject"], row[1])
+    body = msg.get_body(("plain",)).get_content()
+    assert body.replace("\r\n", "\n") == row[2], path
+    assert msg.get_body(("plain",))["Content-Transfer-Encoding"] == "quoted-printable"
+assert all(n == 1 for n in to_count.values()), to_count
+bobby = [p for p in glob.glob(os.path.join(box, "*.eml"))
+         if b"bobby.lemaire@" in open(p, "rb").read()]
+assert len(bobby) == 1
+m = email.message_from_bytes(open(bobby[0], "rb").read(), policy=email.policy.default)
+assert str(m["Subject"]) == "Bobby, je pense à vous", str(m["Subject"])
+assert b"=?UTF-8?B?" in open(bobby[0], "rb").read()
+text = m.get_body(("plain",)).get_content()
+assert "Bonjour Bobby," in text and "Voilà 21 jours" in text and "Claire Martin" in text, text
+cam = [p for p in glob.glob(os.path.join(box, "*.eml")) if b"camille.rousseau@" in open(p, "rb").read()]
+m = email.message_from_bytes(open(cam[0], "rb").read(), policy=email.policy.default)
+assert str(m["Subject"]) == "Camille, 75 % de votre parcours : bravo !", str(m["Subject"])
+PYEOF
+
+# Every sent message is a check-in in the learner's timeline.
+[ "$(q "SELECT count(*) FROM checkin c JOIN message m ON m.id = c.message_id
+        WHERE c.channel = 'email' AND c.direction = 'out' AND m.checkin_id = c.id")" = "$sent" ] ||
+    fail "sent messages without their check-in"
+
+# 2. 550: failed with the server's reply, not retried.
+st=$(q "SELECT status || '|' || attempts || '|' || error FROM message
+        WHERE to_addr = 'sophie.carpentier@acme-industrie.example'")
+case "$st" in failed\|1\|550*Recipient\ address\ rejected*) ;; *) fail "550 not recorded: $st" ;; esac
+# Header injection: the hostile name was refused before anything was sent.
+st=$(q "SELECT status || '|' || attempts || '|' || error FROM message
+        WHERE to_addr = 'zoe.faure@acme-industrie.example'")
+case "$st" in failed\|0\|*line\ break*) ;; *) fail "injection not refused: $st" ;; esac
+out=$(run outbox send --retry-now) || fail "an empty run must succeed: $out"
+echo "$out" | grep -q "sent 0, retry later 0, failed 0" || fail "something was retried: $out"
+[ "$(q "SELECT attempts FROM message WHERE to_addr = 'sophie.carpentier@acme-industrie.example'")" = 1 ] ||
+    fail "the 550 was retried"
+
+# 3. Wrong password: the message stays queued with the 535, the run stops.
+new_msg() { # to subject: a queued message, prints its id
+    q "INSERT INTO message(learner_id, to_addr, subject, body, status, created_at, updated_at)
+       SELECT id, '$1', '$2', 'Bonjour,' || char(10) || 'à bientôt.' || char(10), 'queued',
+              strftime('%s', '2026-11-28'), strftime('%s', '2026-11-28') FROM learner
+       WHERE email = '$1'; SELECT last_insert_rowid();"
+}
+id=$(new_msg bobby.lemaire@acme-industrie.example "Réponse à votre question")
+E2E_SMTP_PW=wrong run outbox send >/dev/null 2>"$tmp/err" && fail "a wrong password must fail"
+grep -q "535" "$tmp/err" || fail "no 535 in the error: $(cat "$tmp/err")"
+[ "$(q "SELECT status FROM message WHERE id = $id")" = queued ] || fail "not kept queued"
+
+# 4. Killed while the server holds the message: no duplicate, no loss.
+touch "$tmp/hold"
+"$LCMTUI" --config "$conf" --db "$db" --today 2026-11-28 outbox send --retry-now >/dev/null 2>&1 &
+lp=$! # lcmtui itself, not a subshell
+i=0
+until [ -f "$tmp/box/holding" ]; do
+    i=$((i + 1))
+    [ $i -le 400 ] || fail "the server never got the held message"
+    sleep 0.05
+done
+[ "$(q "SELECT status || '|' || (msgid IS NOT NULL) FROM message WHERE id = $id")" = "sending|1" ] ||
+    fail "not marked sending with its Message-ID before the SMTP call"
+kill -9 "$lp"
+wait "$lp" 2>/dev/null
+rm -f "$tmp/hold"
+msgid=$(q "SELECT msgid FROM message WHERE id = $id")
+out=$(run outbox send --retry-now 2>&1)
+echo "$out" | grep -q "interrupted earlier 1" || fail "the interrupted message was not found: $out"
+st=$(q "SELECT status || '|' || error FROM message WHERE id = $id")
+case "$st" in failed\|unknown:*) ;; *) fail "interrupted message not held for the LCM: $st" ;; esac
+sleep 0.3 # the server may still be writing the held message
+copies=$(grep -l "$msgid" "$tmp/box"/*.eml 2>/dev/null | wc -l)
+[ "$copies" -le 1 ] || fail "the interrupted message arrived $copies times"
+out=$(run outbox send --retry-now 2>&1)
+copies2=$(grep -l "$msgid" "$tmp/box"/*.eml 2>/dev/null | wc -l)
+[ "$copies2" = "$copies" ] || fail "the interrupted message was resent automatically"
+run outbox retry "$id" >/dev/null || fail "retry"
+run outbox send >/dev/null 2>&1 || fail "send after the LCM's retry"
+[ "$(q "SELECT status FROM message WHERE id = $id")" = sent ] || fail "not sent after retry"
+
+# 5. Server down: queued with the error; delivered on the next run (Debian's Mailbox server).
+P2=$(free_port)
+sed -e "s|127.0.0.1:$P1|127.0.0.1:$P2|" -e 's|username = "lcm";|require_tls = false;|' \
+    -e '/password_env/d' -e '/ca_file/d' "$conf" >"$tmp/config2"
+chmod 600 "$tmp/config2"
+run2() { "$LCMTUI" --config "$tmp/config2" --db "$db" --today 2026-11-28 "$@"; }
+id=$(new_msg marty.lefevre@acme-industrie.example "Votre rendez-vous à 10 h")
+run2 outbox send >/dev/null 2>&1 && fail "send with the server down must fail"
+st=$(q "SELECT status || '|' || attempts || '|' || (next_attempt_at > updated_at) FROM message WHERE id = $id")
+[ "$st" = "queued|1|1" ] || fail "server down: expected queued with a back-off, got $st"
+q "SELECT error FROM message WHERE id = $id" | grep -qi "connect" || fail "no connection error kept"
+$PY -m aiosmtpd -n -l "127.0.0.1:$P2" -c aiosmtpd.handlers.Mailbox "$tmp/maildir" \
+    >"$tmp/mailbox.log" 2>&1 &
+pids="$pids $!"
+wait_port "$P2"
+out=$(run2 outbox send 2>&1) || fail "a run before the back-off must succeed: $out"
+echo "$out" | grep -q "sent 0" || fail "sent before the back-off: $out"
+out=$(run2 outbox send --retry-now 2>&1) || fail "send after the server came back: $out"
+echo "$out" | grep -q "sent 1," || fail "not delivered on the next run: $out"
+[ "$(ls "$tmp/maildir/new" | wc -l)" = 1 ] || fail "the Mailbox server did not get it"
+grep -q "^Subject: =?UTF-8?B?" "$tmp/maildir/new"/* || fail "subject not encoded"
+
+# 6. The outbox lists errors; stats run.
+run outbox list --status failed | grep -q "550" || fail "outbox list does not show the 550"
+run outbox stats | grep -q "nudge_21" || fail "stats without nudge_21"
+exit 0
