@@ -253,6 +253,7 @@ static void add_counts(struct kpi_counts *g, const struct kpi_enr *e, const stru
     g->failed += e->status == ENROLL_FAILED;
     if (e->last_active != DAY_NONE) {
         g->active7 += e->last_active > S->to - 7;
+        g->running_active7 += e->status == ENROLL_ACTIVE && e->last_active > S->to - 7;
         g->active30 += e->last_active > S->to - 30;
     }
     g->sessions += e->sessions;
@@ -351,7 +352,7 @@ static void sum_all(struct load *L)
         r->avg_minutes = (double)t->minutes / (double)t->enrolled;
     }
     if (t->running)
-        r->active7_rate = (double)t->active7 / (double)t->running;
+        r->active7_rate = (double)t->running_active7 / (double)t->running;
     if (t->learner_weeks > 0)
         r->visit_frequency = (double)t->active_days / t->learner_weeks;
     cohort_labels(&L->cohorts, L->many_programs);

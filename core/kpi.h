@@ -50,6 +50,7 @@ enum lcm_status kpi_config_read(const struct lcm_config *cfg, struct kpi_money_c
 struct kpi_counts {
     char *label; /* owned; "" for the total */
     int64_t enrolled, running, active7, active30, completed, withdrawn, failed;
+    int64_t running_active7; /* in progress and active in the last 7 days */
     int64_t sessions, minutes, active_days, withdrawn_minutes;
     double learner_weeks; /* enrolled time inside the period, in weeks */
     double progress_sum;  /* over enrollments with a known progress */
@@ -112,7 +113,8 @@ struct kpi_result {
     int from_day, to_day; /* the period actually used */
     char *program;        /* owned; the programme's name when the scope has exactly one */
     struct kpi_counts total;
-    double completion_rate, dropout_rate, active7_rate, visit_frequency;
+    double completion_rate, dropout_rate, visit_frequency;
+    double active7_rate; /* running_active7 / running: the learners still in progress */
     double avg_minutes;  /* training minutes per enrolled learner in the period */
     int64_t buckets[KPI_BUCKETS], progress_unknown;
 
@@ -155,7 +157,8 @@ void kpi_free(struct kpi_result *r);
 /* The main figures and the last KPI_SPARK weeks, for the TUI's KPI header. Plain values,
  * nothing to free. Series are oldest first; weeks before the scope's start are 0. */
 struct kpi_summary {
-    int64_t enrolled, running, active7, completed, withdrawn, failed, flagged;
+    int64_t enrolled, running, completed, withdrawn, failed, flagged;
+    int64_t active7; /* in progress and active in the last 7 days */
     double completion_rate, dropout_rate, active7_rate; /* 0..1 */
     int64_t checkins_week; /* check-ins of the current ISO week (Monday to today) */
     int weeks;                                           /* series length (<= KPI_SPARK) */

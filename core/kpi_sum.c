@@ -193,7 +193,7 @@ enum lcm_status kpi_summary(struct lcm_store *st, const struct kpi_filter *f, in
         return rc;
     out->enrolled = r.total.enrolled;
     out->running = r.total.running;
-    out->active7 = r.total.active7;
+    out->active7 = r.total.running_active7;
     out->completed = r.total.completed;
     out->withdrawn = r.total.withdrawn;
     out->failed = r.total.failed;

@@ -260,10 +260,10 @@ void rep_headlines(const struct kpi_result *r, struct rep_headline out[4])
              "%s of the %s enrolled learners withdrew (drop-out = withdrawn / enrolled).",
              rep_int(t->withdrawn, a, sizeof a), rep_int(t->enrolled, b, sizeof b));
     snprintf(out[2].title, sizeof out[2].title, "Active this week");
-    rep_pct(t->active7, t->running, out[2].figure, sizeof out[2].figure);
+    rep_pct(t->running_active7, t->running, out[2].figure, sizeof out[2].figure);
     snprintf(out[2].sentence, sizeof out[2].sentence,
              "%s of the %s learners in progress trained in the 7 days to %s.",
-             rep_int(t->active7, a, sizeof a), rep_int(t->running, b, sizeof b),
+             rep_int(t->running_active7, a, sizeof a), rep_int(t->running, b, sizeof b),
              day_format(r->to_day, to));
     if (r->money.configured) {
         bool avoided = r->money.avoided > 0;

@@ -204,7 +204,8 @@ static void test_counts_and_rates_by_hand(void **state)
     assert_int_equal(r.total.active_days, 8);
     assert_true(fabs(r.completion_rate - 1.0 / 6) < 1e-9);
     assert_true(fabs(r.dropout_rate - 1.0 / 6) < 1e-9);
-    assert_true(fabs(r.active7_rate - 2.0 / 3) < 1e-9);
+    assert_int_equal(r.total.running_active7, 1); /* Bob completed: not "in progress" */
+    assert_true(fabs(r.active7_rate - 1.0 / 3) < 1e-9);
     /* learner-days: 28 + 24 + 14 + 26 + 28 + 14 = 134, i.e. 134/7 weeks */
     assert_true(fabs(r.visit_frequency - 8.0 / (134.0 / 7)) < 1e-9);
     /* progress: Chloe 5 %, Eve 12 % | Alice 30 %, Frank 25 % | - | - | Bob; David unknown */
@@ -410,7 +411,7 @@ static void test_summary_for_tui(void **state)
     struct lcm_err err = {0};
     assert_int_equal(kpi_summary(x.st, NULL, TODAY, &s, &err), LCM_OK);
     assert_int_equal(s.enrolled, 6);
-    assert_int_equal(s.active7, 2);
+    assert_int_equal(s.active7, 1); /* Alice; Bob (09-29) has completed */
     assert_int_equal(s.flagged, 2);
     assert_int_equal(s.weeks, 4);
     assert_int_equal(s.spark_active[0], 3);
