@@ -126,17 +126,18 @@ static bool address_ok(const char *a)
     return at == 1 && a[0] != '@' && a[strlen(a) - 1] != '@';
 }
 
-/* The SUMMARY of an item: its title, else "Call: Name" / "Appel : Nom". malloc'ed. */
+/* The SUMMARY of an item: its title, else "Call: Name" / "Appel : Nom"; in an invitation
+ * always "One-on-one call - LCM name". malloc'ed. */
 static char *summary_of(const struct cal_item *it, const struct ical_opts *o)
 {
     char buf[TEXT_MAX + 64];
     bool reminder = it->kind && strcmp(it->kind, "reminder") == 0;
-    if (it->title && *it->title)
-        snprintf(buf, sizeof buf, "%s", it->title);
-    else if (invite(o))
+    if (invite(o)) /* never the LCM's own title ("call Bob, 3 weeks silent") */
         snprintf(buf, sizeof buf, "%s%s%s", is_fr(o) ? "Entretien individuel" : "One-on-one call",
                  o->organizer_name && *o->organizer_name ? " - " : "",
                  o->organizer_name ? o->organizer_name : "");
+    else if (it->title && *it->title)
+        snprintf(buf, sizeof buf, "%s", it->title);
     else
         snprintf(buf, sizeof buf, "%s%s",
                  reminder ? (is_fr(o) ? "Rappel : " : "Reminder: ")

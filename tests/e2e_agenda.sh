@@ -76,6 +76,32 @@ run agenda --import "$tmp/bad.ics" 2>"$tmp/err" && fail "a bad .ics must fail"
 grep -q "bad.ics" "$tmp/err" || fail "the error does not name the file"
 [ "$(sqlite3 "$db" "SELECT count(*) FROM busy_time")" = 4 ] || fail "a failed import changed data"
 
+# Invitations through the outbox: METHOD:REQUEST then METHOD:CANCEL, with the iCalendar part.
+printf 'general: { lcm_name = "Camille Martin"; lcm_email = "camille@example.fr"; };\ncalendar: { timezone = "Europe/Paris"; };\n' >"$tmp/inv.conf"
+inv() { "$LCMTUI" --config "$tmp/inv.conf" --db "$db" --today 2026-11-28 agenda "$@"; }
+last_msg() { sqlite3 "$db" "SELECT $1 FROM message WHERE id = (SELECT max(id) FROM message)"; }
+callid=$(sqlite3 "$db" "SELECT f.id FROM followup f JOIN learner l ON l.id = f.learner_id
+    WHERE f.kind = 'call' AND f.status = 'planned' AND l.email <> '' ORDER BY f.due_at DESC LIMIT 1")
+[ -n "$callid" ] || fail "no planned call to invite to"
+uid=$(sqlite3 "$db" "SELECT uid FROM followup WHERE id = $callid")
+out=$(inv --invite "$callid") || fail "--invite failed: $out"
+echo "$out" | grep -q "queued: invitation for follow-up $callid" || fail "--invite: $out"
+[ "$(last_msg "template || '|' || status || '|' || att_type")" = "call_proposal|queued|text/calendar; method=REQUEST" ] ||
+    fail "invitation message: $(last_msg "template || '|' || status || '|' || att_type")"
+last_msg att_data | grep -q "^METHOD:REQUEST" || fail "no METHOD:REQUEST in the invitation"
+last_msg att_data | tr -d '\r' | grep -qx "UID:$uid" || fail "the invitation has not the call's UID"
+last_msg att_data | grep -q "ATTENDEE" || fail "no ATTENDEE"
+out=$(inv --cancel "$callid" --draft) || fail "--cancel failed: $out"
+[ "$(sqlite3 "$db" "SELECT status || ' ' || sequence || ' ' || push_state FROM followup WHERE id = $callid")" = "cancelled 1 dirty" ] ||
+    fail "--cancel did not cancel the call"
+[ "$(last_msg "template || '|' || status || '|' || att_type")" = "call_cancel|draft|text/calendar; method=CANCEL" ] ||
+    fail "cancellation message: $(last_msg "template || '|' || status || '|' || att_type")"
+last_msg att_data | tr -d '\r' | grep -qx "SEQUENCE:1" || fail "the CANCEL has not SEQUENCE:1"
+remid=$(sqlite3 "$db" "SELECT id FROM followup WHERE kind = 'reminder' LIMIT 1")
+if [ -n "$remid" ]; then
+    inv --invite "$remid" >/dev/null 2>&1 && fail "a reminder cannot be sent as an invitation"
+fi
+
 # Usage errors exit 2; --push without calendar.url fails with 1.
 run agenda --ics --push >/dev/null 2>&1
 [ $? = 2 ] || fail "--ics --push must be a usage error"

@@ -16,7 +16,9 @@
 #include "cli.h"
 #include "day.h"
 #include "ical.h"
+#include "invite.h"
 #include "store_calendar.h"
+#include "template.h"
 
 #define IMPORT_MAX_BYTES (16L * 1024 * 1024)
 
@@ -24,7 +26,7 @@ static const char *const wdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "S
 
 struct agenda_opts {
     int days; /* the "week" window, from today */
-    bool ics, with_notes, push, force;
+    bool ics, with_notes, push, force, draft;
     const char *out;      /* -o FILE, "-" or NULL: stdout */
     int from_day, to_day; /* --from/--to for --ics (DAY_NONE: defaults) */
     const char *import;   /* --import FILE */
@@ -39,6 +41,7 @@ static void help(void)
            "       lcmtui agenda --ics [-o FILE] [--from DATE] [--to DATE] [--with-notes]\n"
            "       lcmtui agenda --push [--force]\n"
            "       lcmtui agenda --import FILE.ics [--name NAME] [--horizon DAYS]\n"
+           "       lcmtui agenda --invite ID | --cancel ID [--draft]\n"
            "\n"
            "Prints the overdue follow-ups, today's, and the next days' (--days, default 7),\n"
            "with busy times imported from other calendars and the clashes between them.\n"
@@ -52,7 +55,12 @@ static void help(void)
            "  --force          with --push: overwrite the server's copy on a 412 conflict.\n"
            "  --import FILE    replace the busy times of source NAME (default: the file's name)\n"
            "                   by the events and free/busy periods of an .ics file, over the\n"
-           "                   next --horizon days (default 180). They count as clashes.\n");
+           "                   next --horizon days (default 180). They count as clashes.\n"
+           "  --invite ID      queue an e-mail to the learner proposing call ID (template\n"
+           "                   call_proposal) with a METHOD:REQUEST invitation (invite.ics).\n"
+           "  --cancel ID      cancel call ID and queue its METHOD:CANCEL e-mail (call_cancel).\n"
+           "  --draft          with --invite/--cancel: leave the e-mail as a draft to review.\n"
+           "                   Messages go out with 'lcmtui outbox send'.\n");
 }
 
 /* Copies s into buf for the terminal: control characters become '?'. */
@@ -317,8 +325,34 @@ enum {
     OPT_HORIZON,
     OPT_DAYS,
     OPT_INVITE,
-    OPT_CANCEL
+    OPT_CANCEL,
+    OPT_DRAFT
 };
+
+/* --invite / --cancel: the e-mail with its iCalendar part, queued in the outbox. */
+static int send_invite(struct lcm_app *app, struct lcm_store *st, const struct agenda_opts *o,
+                       const struct caldav_config *cc)
+{
+    char user_dir[4096];
+    struct invite_opts io = {.share_dir = app->share_dir,
+                             .user_dir =
+                                 template_user_dir(user_dir, sizeof user_dir) ? user_dir : NULL,
+                             .lcm_name = app->cfg.lcm_name,
+                             .lcm_email = app->cfg.lcm_email,
+                             .lang = app->cfg.lang,
+                             .tzid = cc->timezone,
+                             .draft = o->draft};
+    struct lcm_err err = {0};
+    int64_t mid = 0, id = o->invite_id ? o->invite_id : o->cancel_id;
+    enum lcm_status s = o->invite_id ? invite_request(st, id, &io, (int64_t)time(NULL), &mid, &err)
+                                     : invite_cancel(st, id, &io, (int64_t)time(NULL), &mid, &err);
+    if (s != LCM_OK)
+        return cli_fail(&err);
+    printf("message #%lld %s: %s for follow-up %lld%s\n", (long long)mid,
+           o->draft ? "drafted" : "queued", o->invite_id ? "invitation" : "cancellation",
+           (long long)id, o->draft ? "" : " (lcmtui outbox send delivers it)");
+    return 0;
+}
 
 static int parse_int(const char *s, long min, long max, long long *out)
 {
@@ -346,6 +380,7 @@ static int parse_opts(int argc, char **argv, struct agenda_opts *o)
                                        {"horizon", required_argument, NULL, OPT_HORIZON},
                                        {"invite", required_argument, NULL, OPT_INVITE},
                                        {"cancel", required_argument, NULL, OPT_CANCEL},
+                                       {"draft", no_argument, NULL, OPT_DRAFT},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
     int c;
@@ -391,6 +426,9 @@ static int parse_opts(int argc, char **argv, struct agenda_opts *o)
         case OPT_FORCE:
             o->force = true;
             break;
+        case OPT_DRAFT:
+            o->draft = true;
+            break;
         case OPT_IMPORT:
             o->import = optarg;
             break;
@@ -408,6 +446,8 @@ static int parse_opts(int argc, char **argv, struct agenda_opts *o)
         return cli_usage("agenda", "--ics, --push, --import, --invite and --cancel are exclusive");
     if ((o->out || o->with_notes || o->from_day != DAY_NONE || o->to_day != DAY_NONE) && !o->ics)
         return cli_usage("agenda", "-o, --with-notes, --from and --to go with --ics");
+    if (o->draft && !o->invite_id && !o->cancel_id)
+        return cli_usage("agenda", "--draft goes with --invite or --cancel");
     if (o->force && !o->push)
         return cli_usage("agenda", "--force goes with --push");
     return -1;
@@ -435,7 +475,7 @@ int cmd_agenda(struct lcm_app *app, int argc, char **argv)
     else if (o.import)
         rc = import_ics(app, st, &o, &cc);
     else if (o.invite_id || o.cancel_id)
-        rc = cli_usage("agenda", "--invite/--cancel need the messaging outbox (not built yet)");
+        rc = send_invite(app, st, &o, &cc);
     else
         rc = print_agenda(app, st, &o, &cc);
     store_close(&st);
