@@ -401,14 +401,14 @@ static void test_bulk_activity_days_far_apart_kept_apart(void **state)
                                .ended_day = DAY_NONE, .progress = -1,
                                .last_activity_day = DAY_NONE};
     assert_int_equal(store_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
-    /* 70 rows (one 64-row statement and 6 single ones) whose days are 1024 days apart. */
-    struct lcm_activity_day rows[70];
-    for (int i = 0; i < 70; i++)
+    /* 300 rows (one multi-row statement and single ones) whose days are 1024 days apart. */
+    struct lcm_activity_day rows[300];
+    for (int i = 0; i < 300; i++)
         rows[i] = (struct lcm_activity_day){.enrollment_id = eid, .day = f->today - 1024 * i,
                                             .sessions = 1, .minutes = i, .actions = 2,
                                             .progress = i % 2 ? -1 : 0.5};
     assert_int_equal(store_bulk_begin(st, false, &err), LCM_OK);
-    assert_int_equal(store_bulk_activity(st, rows, 70, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity(st, rows, 300, &err), LCM_OK);
     assert_int_equal(store_bulk_end(st, true, &err), LCM_OK);
     /* A second insert of the same day is an error, rolled back with the bulk transaction. */
     assert_int_equal(store_bulk_begin(st, false, &err), LCM_OK);
@@ -417,13 +417,16 @@ static void test_bulk_activity_days_far_apart_kept_apart(void **state)
     store_close(&st);
     assert_int_equal(sqlite3_open_v2(f->path, &f->db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     char d[DAY_TEXT_LEN];
-    assert_int_equal(q_int(f->db, "SELECT count(DISTINCT day) FROM activity_day", NULL), 70);
+    assert_int_equal(q_int(f->db, "SELECT count(DISTINCT day) FROM activity_day", NULL), 300);
     assert_int_equal(q_int(f->db, "SELECT minutes FROM activity_day WHERE day = ?1",
-                           day_text(f->today - 1024 * 69, d)),
-                     69);
+                           day_text(f->today - 1024 * 99, d)),
+                     99);
+    assert_int_equal(q_int(f->db, "SELECT minutes FROM activity_day WHERE day = ?1",
+                           day_text(f->today - 1024 * 299, d)),
+                     299);
     assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day WHERE progress IS NULL",
                            NULL),
-                     35);
+                     150);
 }
 
 int main(void)
