@@ -237,7 +237,8 @@ enum lcm_status risk_update_all(struct lcm_store *st, const struct lcm_config *c
     const char *lang = cfg && cfg->lang ? cfg->lang : "fr";
     struct store_risk_cohort *cohorts = NULL;
     size_t nc = 0, count = 0;
-    if ((rc = store_risk_cohorts(st, &cohorts, &nc, err)) != LCM_OK)
+    if ((rc = store_risk_scan_tune(st, err)) != LCM_OK ||
+        (rc = store_risk_cohorts(st, &cohorts, &nc, err)) != LCM_OK)
         return rc;
     bool own_tx = !store_in_tx(st);
     if (own_tx && (rc = store_begin(st, err)) != LCM_OK) {

@@ -85,6 +85,9 @@ enum lcm_status store_risk_contact_scan(struct lcm_store *st, int64_t cohort_id,
 enum lcm_status store_risk_open_reader(struct lcm_store *st, struct lcm_store **out,
                                        struct lcm_err *err);
 
+/* Reads the database through a memory map on this connection (big scans). */
+enum lcm_status store_risk_scan_tune(struct lcm_store *st, struct lcm_err *err);
+
 /* Upserts the risk row of one enrollment. */
 struct store_risk_row {
     int64_t enrollment_id;
