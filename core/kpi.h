@@ -169,6 +169,12 @@ struct kpi_summary {
 enum lcm_status kpi_summary(struct lcm_store *st, const struct kpi_filter *f, int today,
                             struct kpi_summary *out, struct lcm_err *err);
 
+/* A sparkline of n values (oldest first) into buf: one block character per value, from
+ * U+2581 to U+2588 scaled to the largest value (zero is the lowest block), or with ascii the
+ * characters " .:-=+*#" for terminals without UTF-8. Cut to fit len (3 bytes per block in
+ * UTF-8). Returns buf. */
+char *kpi_spark(const int64_t *v, int n, bool ascii, char *buf, size_t len);
+
 /* The ISO 8601 week of day: year and week number (1-53). */
 void kpi_iso_week(int day, int *year, int *week);
 

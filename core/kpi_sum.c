@@ -218,3 +218,28 @@ enum lcm_status kpi_summary(struct lcm_store *st, const struct kpi_filter *f, in
     kpi_free(&r);
     return LCM_OK;
 }
+
+char *kpi_spark(const int64_t *v, int n, bool ascii, char *buf, size_t len)
+{
+    static const char ramp[] = " .:-=+*#";
+    if (!buf || len == 0)
+        return buf;
+    buf[0] = '\0';
+    int64_t max = 0;
+    for (int i = 0; v && i < n; i++)
+        if (v[i] > max)
+            max = v[i];
+    size_t o = 0, step = ascii ? 1 : 3;
+    for (int i = 0; v && i < n && o + step < len; i++) {
+        int k = max > 0 && v[i] > 0 ? (int)((v[i] * 7 + max - 1) / max) : 0; /* 0..7 */
+        if (ascii) {
+            buf[o++] = ramp[k];
+        } else { /* U+2581 + k: E2 96 81..88 */
+            buf[o++] = '\xe2';
+            buf[o++] = '\x96';
+            buf[o++] = (char)(0x81 + k);
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}

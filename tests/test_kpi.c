@@ -421,6 +421,21 @@ static void test_summary_for_tui(void **state)
     fixture_free(&x);
 }
 
+static void test_sparkline_scales_to_the_largest(void **state)
+{
+    (void)state;
+    char buf[64];
+    assert_string_equal(kpi_spark(NULL, 0, false, buf, sizeof buf), "");
+    int64_t v[] = {0, 1, 7, 14};
+    /* level = ceil(7 v / max): 0 -> 0, 1 -> 1, 7 -> 4, 14 -> 7 */
+    assert_string_equal(kpi_spark(v, 4, true, buf, sizeof buf), " .=#");
+    assert_string_equal(kpi_spark(v, 4, false, buf, sizeof buf),
+                        "\xe2\x96\x81\xe2\x96\x82\xe2\x96\x85\xe2\x96\x88");
+    assert_string_equal(kpi_spark(v, 4, false, buf, 7), "\xe2\x96\x81\xe2\x96\x82"); /* cut */
+    int64_t z[] = {0, 0};
+    assert_string_equal(kpi_spark(z, 2, true, buf, sizeof buf), "  ");
+}
+
 static void test_config_defaults_and_errors(void **state)
 {
     (void)state;
@@ -478,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_filters_period_and_groups),
         cmocka_unit_test(test_parallel_scan_matches_single),
         cmocka_unit_test(test_summary_for_tui),
+        cmocka_unit_test(test_sparkline_scales_to_the_largest),
         cmocka_unit_test(test_config_defaults_and_errors),
         cmocka_unit_test(test_iso_week_and_median),
     };
