@@ -216,7 +216,7 @@ enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *
     return rc;
 }
 
-enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t now_ts,
+enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t day_start, int64_t now_ts,
                                   struct view_counts *out, struct lcm_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -235,7 +235,7 @@ enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t now_t
                  " AND due_at >= ?1 AND due_at < ?2), "
                  "(SELECT count(*) FROM followup WHERE status = 'planned' AND due_at < ?3)",
                  err);
-    int64_t day0 = day_to_time(today);
+    int64_t day0 = day_start;
     sqlite3_bind_int64(s, 1, day0);
     sqlite3_bind_int64(s, 2, day0 + 86400);
     sqlite3_bind_int64(s, 3, now_ts);

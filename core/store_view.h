@@ -73,12 +73,12 @@ void view_row_clear(struct view_row *r);
  * span elapsed, 0..1; < 0 when either end is unknown. */
 double view_expected_progress(int start_day, int end_day, int today);
 
-/* The title line's counts (active enrollments, not snoozed). calls_today: planned calls due on
- * today; overdue: planned follow-ups due before now_ts. */
+/* The title line's counts (active enrollments, not snoozed). calls_today: planned calls due in
+ * [day_start, day_start + 24 h) (the local day); overdue: planned follow-ups due before now_ts. */
 struct view_counts {
     int64_t enrollments, at_risk, watch, celebrate, snoozed, calls_today, overdue;
 };
-enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t now_ts,
+enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t day_start, int64_t now_ts,
                                   struct view_counts *out, struct lcm_err *err);
 
 /* Data freshness: demo is kv demo=1; *last_sync the finish time of the last successful sync

@@ -7,7 +7,8 @@ static struct fx F;
 static int setup(void **state)
 {
     (void)state;
-    fx_open(&F, NULL);
+    /* times typed and shown in Paris (UTC+1 in December), stored as real Unix times */
+    fx_open(&F, "calendar: { timezone = \"Europe/Paris\"; };");
     return 0;
 }
 
@@ -51,7 +52,7 @@ static void test_schedule_next_tuesday(void **state)
     fx_keys(&F, "<Enter>");
     assert_null(F.t.form);
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup WHERE kind = 'call' AND "
-                                  "status = 'planned' AND due_at = strftime('%s','2026-12-01 14:30') "
+                                  "status = 'planned' AND due_at = strftime('%s','2026-12-01 13:30') "
                                   "AND duration_min = 30"),
                      1);
     fx_keys(&F, "a");
@@ -141,7 +142,7 @@ static void test_reschedule_and_cancel(void **state)
     struct pane *p = fx_recalc(&F);
     assert_true(fx_find(p, "Wed 02/12 11:00") >= 0);
     assert_int_equal(fx_count(&F, "SELECT sequence FROM followup WHERE due_at = "
-                                  "strftime('%s','2026-12-02 11:00')"),
+                                  "strftime('%s','2026-12-02 10:00')"),
                      1);
     agenda_cursor_on("Wed 02/12 11:00");
     fx_keys(&F, "X");

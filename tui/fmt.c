@@ -3,7 +3,31 @@
 #include <string.h>
 
 #include "day.h"
+#include "ical.h"
 #include "tui.h"
+
+static char fmt_tz[64]; /* calendar.timezone; "" = UTC */
+
+void fmt_set_timezone(const char *tz)
+{
+    snprintf(fmt_tz, sizeof fmt_tz, "%s", tz ? tz : "");
+}
+
+int64_t fmt_to_wall(int64_t ts)
+{
+    if (!fmt_tz[0] || ts <= 0)
+        return ts;
+    struct ical_local l = ical_local_time(ts, fmt_tz);
+    return day_to_time(l.day) + l.hour * 3600 + l.minute * 60 + ts % 60;
+}
+
+int64_t fmt_from_wall(int64_t wall)
+{
+    if (!fmt_tz[0] || wall <= 0)
+        return wall;
+    int day = day_from_time(wall);
+    return ical_day_start(day, fmt_tz) + (wall - day_to_time(day));
+}
 
 char *fmt_ago(char *buf, size_t len, int day, int today)
 {
@@ -23,6 +47,7 @@ char *fmt_when(char *buf, size_t len, int64_t ts)
         snprintf(buf, len, "%s", "");
         return buf;
     }
+    ts = fmt_to_wall(ts);
     int day = day_from_time(ts), y, m, d;
     day_to_ymd(day, &y, &m, &d);
     int sec = (int)(ts - day_to_time(day));
@@ -38,6 +63,7 @@ char *fmt_when_short(char *buf, size_t len, int64_t ts, int today)
         snprintf(buf, len, "%s", "");
         return buf;
     }
+    ts = fmt_to_wall(ts);
     int day = day_from_time(ts), y, m, d;
     day_to_ymd(day, &y, &m, &d);
     int sec = (int)(ts - day_to_time(day));

@@ -11,6 +11,16 @@
 #include "tui.h"
 #include "when.h"
 
+/* Parses a typed date in the local wall clock; *ts is the real Unix time. */
+static enum lcm_status parse_when(struct tui *t, const char *s, int64_t *ts, struct lcm_err *err)
+{
+    int64_t wall;
+    enum lcm_status rc = when_parse(s, t->today, fmt_to_wall(t->now_ts), &wall, err);
+    if (rc == LCM_OK)
+        *ts = fmt_from_wall(wall);
+    return rc;
+}
+
 /* ---- filter ---------------------------------------------------------------------------- */
 
 struct cohort_list {
@@ -80,7 +90,7 @@ static void checkin_change(struct tui *t, struct form *f)
     }
     struct lcm_err err = {0};
     int64_t ts;
-    if (when_parse(w, t->today, t->now_ts, &ts, &err) == LCM_OK) {
+    if (parse_when(t, w, &ts, &err) == LCM_OK) {
         char buf[48];
         f->when_ts = ts;
         form_hint(&f->f[CI_WHEN], "→ %s",
@@ -94,7 +104,7 @@ static enum lcm_status checkin_submit(struct tui *t, struct form *f, struct lcm_
 {
     int64_t due = 0;
     const char *w = form_text(f, CI_WHEN);
-    if (*w && when_parse(w, t->today, t->now_ts, &due, err) != LCM_OK)
+    if (*w && parse_when(t, w, &due, err) != LCM_OK)
         return err->status;
     struct lcm_checkin c = {
         .learner_id = f->learner_id,
@@ -230,7 +240,7 @@ static void schedule_change(struct tui *t, struct form *f)
     }
     f->f[SC_DURATION].hint[0] = '\0';
     f->duration = dur;
-    if (when_parse(form_text(f, SC_WHEN), t->today, t->now_ts, &ts, &err) != LCM_OK) {
+    if (parse_when(t, form_text(f, SC_WHEN), &ts, &err) != LCM_OK) {
         form_hint(wf, "%s", *form_text(f, SC_WHEN) ? err.msg : "\"tue 14:30\", \"mardi 14h30\", \"2026-12-01 09:00\"");
         return;
     }
@@ -248,7 +258,7 @@ static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm
 {
     schedule_change(t, f);
     if (!f->when_ts)
-        return when_parse(form_text(f, SC_WHEN), t->today, t->now_ts, &f->when_ts, err);
+        return parse_when(t, form_text(f, SC_WHEN), &f->when_ts, err);
     if (f->clash_id && !f->confirm)
         return lcm_err_set(err, LCM_ERR_CONFLICT, "%s; Enter again to save anyway",
                            f->f[SC_WHEN].hint);

@@ -25,7 +25,8 @@ static void load(struct tui *t, struct agenda *s)
     s->n = 0;
     s->stale = false;
     struct lcm_err err = {0};
-    if (store_view_followups(t->st, 0, 0, agenda_week_end(t->today), AGENDA_MAX, &s->fu, &s->n,
+    if (store_view_followups(t->st, 0, 0, fmt_from_wall(agenda_week_end(t->today)), AGENDA_MAX,
+                             &s->fu, &s->n,
                              &err) != LCM_OK)
         tui_fail(t, &err);
     if (s->cur >= s->n)
@@ -42,11 +43,12 @@ static void free_slots(struct rbuf *rb, struct tui *t, const struct agenda *s, i
 {
     struct agenda_slot *busy = lcm_xcalloc(s->n ? s->n : 1, sizeof *busy);
     for (size_t i = 0; i < s->n; i++)
-        busy[i] = (struct agenda_slot){s->fu[i].id, s->fu[i].due_at, s->fu[i].duration_min};
+        busy[i] = (struct agenda_slot){s->fu[i].id, fmt_to_wall(s->fu[i].due_at),
+                                       s->fu[i].duration_min};
     for (int d = 0; d < 2; d++) {
         int64_t out[8];
         size_t k = agenda_free_slots(busy, s->n, t->today + d, 9 * 60, 18 * 60, 30, 30,
-                                     t->now_ts, out, 8);
+                                     fmt_to_wall(t->now_ts), out, 8);
         struct rline *l = rbuf_line(rb, ROLE_NORMAL);
         rline_add(l, ROLE_DIM, d == 0 ? "   free today:    " : "   free tomorrow: ");
         if (k == 0)
@@ -70,7 +72,7 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     size_t cursor_line = 0;
     for (size_t i = 0; i < s->n; i++) {
         const struct view_followup *f = &s->fu[i];
-        int b = (int)agenda_bucket_of(f->due_at, t->today, t->now_ts);
+        int b = (int)agenda_bucket_of(fmt_to_wall(f->due_at), t->today, fmt_to_wall(t->now_ts));
         if (b != last) {
             if (last != -1)
                 rbuf_line(&p->rb, ROLE_NORMAL);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caldav.h"
 #include "day.h"
 #include "form.h"
 #include "text.h"
@@ -28,7 +29,8 @@ enum hres tui_fail(struct tui *t, const struct lcm_err *err)
 static void load_title(struct tui *t)
 {
     struct lcm_err err = {0};
-    if (store_view_counts(t->st, t->today, t->now_ts, &t->counts, &err) != LCM_OK ||
+    if (store_view_counts(t->st, t->today, fmt_from_wall(day_to_time(t->today)), t->now_ts,
+                          &t->counts, &err) != LCM_OK ||
         store_view_freshness(t->st, &t->fresh, &err) != LCM_OK)
         tui_fail(t, &err);
     t->title_dirty = false;
@@ -55,6 +57,15 @@ void tui_state_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
     t->rows = 40;
     t->cols = 120;
     keymap_init(&t->km);
+    struct caldav_config cc;
+    struct lcm_err err = {0};
+    if (caldav_config_load(&app->cfg, false, &cc, NULL, &err) == LCM_OK) {
+        fmt_set_timezone(cc.timezone);
+        caldav_config_free(&cc);
+    } else {
+        fmt_set_timezone(NULL);
+        tui_fail(t, &err);
+    }
     pane_overview_init(&t->panes[PANE_OVERVIEW], t);
     pane_detail_init(&t->panes[PANE_DETAIL], t);
     pane_composer_init(&t->panes[PANE_COMPOSER], t);
@@ -125,7 +136,8 @@ void tui_title(struct tui *t, struct rline *l, int cols)
     else if (t->fresh.syncing)
         snprintf(when, sizeof when, "syncing…");
     else if (t->fresh.last_sync) {
-        int64_t s = t->fresh.last_sync - day_to_time(day_from_time(t->fresh.last_sync));
+        int64_t w = fmt_to_wall(t->fresh.last_sync);
+        int64_t s = w - day_to_time(day_from_time(w));
         snprintf(when, sizeof when, "synced %02d:%02d", (int)(s / 3600), (int)(s / 60 % 60));
     } else
         snprintf(when, sizeof when, "never synced");

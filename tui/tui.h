@@ -124,6 +124,12 @@ void pane_agenda_invalidate(struct tui *t);
 int64_t pane_overview_cursor(struct tui *t);
 
 /* Small formatting helpers shared by panes (tui/fmt.c). */
+/* Times are shown and typed in the wall clock of calendar.timezone (UTC when unset), the
+ * same zone `lcmtui agenda` and the iCalendar export use. */
+void fmt_set_timezone(const char *tz);
+/* Unix time -> "wall-clock seconds" (the local date and time written as if UTC) and back. */
+int64_t fmt_to_wall(int64_t ts);
+int64_t fmt_from_wall(int64_t wall);
 /* "21 d", "today", "never" */
 char *fmt_ago(char *buf, size_t len, int day, int today);
 /* "Tue 01/12 14:30" (UTC wall clock), "" for 0 */
