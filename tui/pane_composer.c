@@ -285,7 +285,7 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
     reset(c);
     tui_clear_selection(t);
     tui_changed(t);
-    tui_show(t, t->prev == PANE_COMPOSER ? PANE_OVERVIEW : t->prev);
+    tui_back(t);
     tui_msg(t, ROLE_OK, "%zu message%s %s", n, n > 1 ? "s" : "",
             status == MSG_QUEUED ? "queued in the outbox" : "saved as draft");
     return H_HANDLED;

@@ -70,7 +70,7 @@ void tui_state_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
     pane_detail_init(&t->panes[PANE_DETAIL], t);
     pane_composer_init(&t->panes[PANE_COMPOSER], t);
     pane_agenda_init(&t->panes[PANE_AGENDA], t);
-    t->cur = t->prev = PANE_OVERVIEW;
+    t->cur = PANE_OVERVIEW;
     t->title_dirty = true;
     t->status_role = ROLE_STATUS;
 }
@@ -116,13 +116,38 @@ void tui_clear_selection(struct tui *t)
     t->panes[PANE_OVERVIEW].dirty = true;
 }
 
-void tui_show(struct tui *t, enum pane_id id)
+static void switch_to(struct tui *t, enum pane_id id)
 {
-    if (id != t->cur)
-        t->prev = t->cur;
     t->cur = id;
     t->panes[id].dirty = true;
     t->all_dirty = true;
+}
+
+void tui_show(struct tui *t, enum pane_id id)
+{
+    if (id == t->cur)
+        return;
+    if (t->nback == (int)(sizeof t->back / sizeof *t->back)) {
+        memmove(t->back, t->back + 1, sizeof t->back - sizeof *t->back);
+        t->nback--;
+    }
+    t->back[t->nback++] = t->cur;
+    switch_to(t, id);
+}
+
+bool tui_back(struct tui *t)
+{
+    while (t->nback > 0) {
+        enum pane_id id = t->back[--t->nback];
+        if (id != t->cur) {
+            switch_to(t, id);
+            return true;
+        }
+    }
+    if (t->cur == PANE_OVERVIEW)
+        return false;
+    switch_to(t, PANE_OVERVIEW);
+    return true;
 }
 
 void tui_title(struct tui *t, struct rline *l, int cols)
@@ -163,10 +188,10 @@ static void global_action(struct tui *t, enum action a)
     int64_t e = t->focus_enrollment;
     switch (a) {
     case ACT_NEXT_PANE:
-        tui_show(t, (enum pane_id)((t->cur + 1) % PANE_COUNT));
+        switch_to(t, (enum pane_id)((t->cur + 1) % PANE_COUNT));
         break;
     case ACT_PREV_PANE:
-        tui_show(t, (enum pane_id)((t->cur + PANE_COUNT - 1) % PANE_COUNT));
+        switch_to(t, (enum pane_id)((t->cur + PANE_COUNT - 1) % PANE_COUNT));
         break;
     case ACT_HELP:
         t->help = true;
@@ -180,12 +205,8 @@ static void global_action(struct tui *t, enum action a)
         t->quit = true;
         break;
     case ACT_BACK:
-        if (t->cur == PANE_OVERVIEW)
+        if (!tui_back(t))
             t->quit = true;
-        else
-            tui_show(t, t->prev != t->cur ? t->prev : PANE_OVERVIEW);
-        if (t->cur == t->prev)
-            t->prev = PANE_OVERVIEW;
         break;
     case ACT_AGENDA:
         tui_show(t, PANE_AGENDA);

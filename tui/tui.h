@@ -53,7 +53,9 @@ struct tui {
     int64_t now_ts; /* "now": today's date with the wall clock's time of day */
     struct keymap km;
     struct pane panes[PANE_COUNT];
-    enum pane_id cur, prev;
+    enum pane_id cur;
+    enum pane_id back[8]; /* where `back` returns to (Enter, a, m push; Tab does not) */
+    int nback;
     struct form *form; /* a modal form over the panes, or NULL */
     bool help;
     int help_top;
@@ -90,8 +92,10 @@ enum hres tui_fail(struct tui *t, const struct lcm_err *err);
 
 /* Everything changed (a save): reload counts and mark every pane dirty. */
 void tui_changed(struct tui *t);
-/* Switches to pane id (remembering where we came from for `back`). */
+/* Switches to pane id, remembering where we came from for `back`. */
 void tui_show(struct tui *t, enum pane_id id);
+/* Returns to the pane we came from (the overview when none); false when already there. */
+bool tui_back(struct tui *t);
 /* Feeds one key to the application (dispatch + state changes; no drawing). */
 void tui_key(struct tui *t, int key);
 /* Recalc of dirty panes and title for a rows x cols screen (pure). */

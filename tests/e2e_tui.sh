@@ -1,0 +1,173 @@
+#!/bin/sh
+# e2e_tui.sh — the real binary in a real terminal (tmux, 120x40) on a fresh demo database with
+# a pinned today: the triage list shows Marty, Bobby, Sophie and Djilali at risk with their
+# reason; open Marty; log a call; schedule a call next Tuesday 14:30; the agenda shows it;
+# compose a nudge and queue it; resize to 80x24 and below; quit; the database holds the
+# check-in, the follow-up and the queued message. Also: an escape sequence in a learner's
+# name is shown made visible, never interpreted; Ctrl-C restores the terminal.
+# Screens are polled with a bounded loop (no fixed sleeps).
+set -u
+LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
+command -v tmux >/dev/null || { echo "e2e_tui: tmux is missing (make deps)" >&2; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-tui-XXXXXX")
+sock="lcmtui-test-$$"
+cleanup() {
+    tmux -L "$sock" kill-server 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+fail() {
+    echo "e2e_tui: FAIL: $*" >&2
+    echo "---- screen ----" >&2
+    tmux -L "$sock" capture-pane -p -t main >&2 2>/dev/null
+    exit 1
+}
+
+db="$tmp/lcmtui.db"
+cfg="$tmp/config"
+printf 'general: { lcm_name = "Camille Martin"; lang = "fr"; };\n' >"$cfg"
+run() { "$LCMTUI" --config "$cfg" --db "$db" --today 2026-11-28 "$@"; }
+run demo >/dev/null 2>&1 || fail "lcmtui demo failed"
+run risk update >/dev/null 2>&1 || fail "lcmtui risk update failed"
+# A hostile name: ESC [2J (clear screen) and BEL inside a learner's last name.
+sqlite3 "$db" "UPDATE learner SET last_name = 'Faure' || char(27) || '[2J' || char(7) WHERE first_name = 'Zoé' AND last_name = 'Faure'" ||
+    fail "sqlite3 update"
+
+screen() { tmux -L "$sock" capture-pane -p -t main; }
+# wait_for TEXT: polls the screen (up to ~10 s) until it contains TEXT (fixed string).
+wait_for() {
+    i=0
+    while [ $i -lt 200 ]; do
+        screen | grep -qF -- "$1" && return 0
+        i=$((i + 1))
+        sleep 0.05
+    done
+    fail "timed out waiting for: $1"
+}
+wait_gone() {
+    i=0
+    while [ $i -lt 200 ]; do
+        screen | grep -qF -- "$1" || return 0
+        i=$((i + 1))
+        sleep 0.05
+    done
+    fail "still on screen: $1"
+}
+keys() { tmux -L "$sock" send-keys -t main "$@"; }
+text() { tmux -L "$sock" send-keys -t main -l "$1"; }
+
+start() {
+    tmux -L "$sock" -u -f /dev/null new-session -d -s main -x 120 -y 40 \
+        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color '$LCMTUI' --config '$cfg' --db '$db' --today 2026-11-28; echo EXIT=\$?; sleep 60" ||
+        fail "tmux new-session"
+}
+
+start
+wait_for "demo data"
+wait_for "at risk"
+screen | grep -q "^   Learner" || fail "no column header"
+
+# The four learners inactive for 21 days are at risk, with the inactivity reason.
+for name in Marty Bobby Sophie Djilali; do
+    keys /
+    text "$name"
+    keys Enter
+    wait_for "/$name"
+    line=$(screen | grep -F "$name" | grep -v "^/" | head -1)
+    case "$line" in
+    '!! '*) ;;
+    *) fail "$name is not at risk: $line" ;;
+    esac
+    echo "$line" | grep -q "21 d" || fail "$name: no 21 d inactivity: $line"
+    echo "$line" | grep -Eq "21 jours|21 days|manqué|missed" || fail "$name: no reason: $line"
+    keys q # clears the search
+    wait_gone "/$name"
+done
+
+# The escape sequence in a name is shown made visible.
+keys /
+text "Zoé"
+keys Enter
+wait_for "Faure^[[2J^G"
+wait_for "demo data" # the screen was not cleared by the name
+keys q
+wait_gone "/Zoé"
+
+# Open Marty.
+keys /
+text Marty
+keys Enter Enter
+wait_for "Why flagged"
+wait_for "Marty"
+wait_for "Timeline"
+
+# Log a call: channel call, outcome reached, a note.
+keys c
+wait_for "Check-in with Marty"
+keys Tab Tab
+text "Appel e2e : reprend lundi"
+keys Enter
+wait_for "check-in saved"
+wait_for "Appel e2e : reprend lundi"
+
+# Schedule a call next Tuesday 14:30 (today is Saturday 2026-11-28).
+keys s
+wait_for "Schedule a call with Marty"
+text "tue 14:30"
+wait_for "Tue 01/12 14:30, free"
+keys Enter
+wait_for "call planned for Tue 01/12 14:30"
+
+# The agenda shows it.
+keys a
+wait_for "This week"
+screen | grep -F "Tue 01/12 14:30" | grep -q "Marty" || fail "agenda misses Marty's call"
+
+# Compose a nudge and queue it.
+keys q
+wait_for "Why flagged"
+keys m
+wait_for "template nudge_21"
+wait_for "Bonjour Marty"
+keys y
+wait_for "1 message queued in the outbox"
+
+# Resize to 80x24: the panes reflow; below it, a clear message; back again.
+tmux -L "$sock" resize-window -t main -x 80 -y 24
+wait_for "Progress"
+# (characters, not bytes: every character on these screens is one column wide)
+screen | /usr/bin/python3 -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 80 for l in sys.stdin))' ||
+    fail "a line wider than 80 columns"
+[ "$(screen | wc -l)" -le 24 ] || fail "more than 24 lines"
+tmux -L "$sock" resize-window -t main -x 60 -y 20
+wait_for "terminal too small"
+tmux -L "$sock" resize-window -t main -x 80 -y 24
+wait_gone "terminal too small"
+wait_for "demo data"
+
+# Quit: q goes back from the detail to the overview, q clears the search, q quits; the shell
+# then prints the exit status on a restored terminal.
+keys q
+wait_for "/Marty"
+keys q
+wait_gone "/Marty"
+keys q
+wait_for "EXIT=0"
+screen | grep -q "Why flagged" && fail "the TUI screen was not cleared on exit"
+
+# The database holds the check-in, the follow-up and the queued message.
+marty="(SELECT id FROM learner WHERE first_name = 'Marty')"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM checkin WHERE learner_id = $marty AND channel = 'call' AND note = 'Appel e2e : reprend lundi'")" = 1 ] ||
+    fail "no check-in in the database"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM followup WHERE learner_id = $marty AND kind = 'call' AND status = 'planned' AND datetime(due_at, 'unixepoch') = '2026-12-01 14:30:00'")" = 1 ] ||
+    fail "no follow-up on 2026-12-01 14:30 in the database"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM message WHERE learner_id = $marty AND status = 'queued' AND template = 'nudge_21' AND body LIKE '%Camille Martin%'")" = 1 ] ||
+    fail "no queued message in the database"
+
+# Ctrl-C restores the terminal too (exit 130).
+tmux -L "$sock" kill-session -t main
+start
+wait_for "demo data"
+keys C-c
+wait_for "EXIT=130"
+exit 0
