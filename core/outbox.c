@@ -228,7 +228,8 @@ enum lcm_status outbox_send(struct lcm_store *st, const struct mail_server *srv,
     int n = 0;
     rc = store_message_due(st, o->now, o->ignore_backoff, o->max, &ids, &n, err);
     for (int i = 0; rc == LCM_OK && i < n; i++) {
-        lcm_report(rep, LCM_LEVEL_PROGRESS, "sending %d/%d", i + 1, n);
+        if (n > 1) /* the TUI's status line; the CLI prints the summary instead */
+            lcm_report(rep, LCM_LEVEL_PROGRESS, "sending %d/%d", i + 1, n);
         rc = send_one(st, srv, o, ids[i], res, rep, err);
     }
     free(ids);

@@ -155,8 +155,18 @@ static int do_show(struct lcm_store *st, int64_t id)
     return 0;
 }
 
+/* For cron: progress lines only with --verbose; warnings as usual. */
+static void send_report(void *ctx, enum lcm_level level, const char *msg)
+{
+    struct lcm_app *app = ctx;
+    if (level == LCM_LEVEL_PROGRESS && !app->verbose)
+        return;
+    app->rep.fn(app->rep.ctx, level, msg);
+}
+
 static int do_send(struct lcm_app *app, struct lcm_store *st, int argc, char **argv)
 {
+    struct lcm_report rep = {send_report, app};
     struct outbox_opts o = {.now = cli_now(app), .author = app->cfg.lcm_name};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--retry-now") == 0)
@@ -177,7 +187,7 @@ static int do_send(struct lcm_app *app, struct lcm_store *st, int argc, char **a
         goto out;
     }
     struct outbox_result res;
-    if (outbox_send(st, &srv, &o, &res, &app->rep, &err) != LCM_OK)
+    if (outbox_send(st, &srv, &o, &res, &rep, &err) != LCM_OK)
         rc = cli_fail(&err);
     printf("sent %d, retry later %d, failed %d, unknown %d, interrupted earlier %d\n", res.sent,
            res.retry, res.failed, res.unknown, res.recovered);
