@@ -215,7 +215,7 @@ static enum lcm_status print_effect(void *ctx, const struct store_effect *e)
     pct(e->back7, e->due7, b, sizeof b);
     printf("  ");
     put_clean(e->name, 22);
-    printf(" %6" PRId64 "  %-14s %-14s\n", e->sent, a, b);
+    printf(" %6" PRId64 "  %-17s %-17s\n", e->sent, a, b);
     return LCM_OK;
 }
 
@@ -226,7 +226,7 @@ static int do_stats(struct lcm_app *app, struct lcm_store *st)
     printf("Outreach effect at %s: learners active again within 3 / 7 days after the sending "
            "day\n(counted once the window has passed, or as soon as they came back)\n\n",
            day_format(app->today, d));
-    printf("  %-22s %6s  %-14s %-14s\n", "template", "sent", "back in 3 d", "back in 7 d");
+    printf("  %-22s %6s  %-17s %-17s\n", "template", "sent", "back in 3 d", "back in 7 d");
     if (store_effect_by_template(st, app->today, print_effect, NULL, &err) != LCM_OK)
         return cli_fail(&err);
     return 0;
