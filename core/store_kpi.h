@@ -47,7 +47,8 @@ typedef void (*store_kpi_activity_fn)(void *ctx, const struct store_kpi_activity
 /* Streams activity_day rows with lo <= enrollment_id <= hi and day <= to_day, ordered by
  * (enrollment_id, day). When the database is a file, the scan runs on its own read-only
  * connection, so several ranges may be scanned at once from different threads (each with
- * its own ctx); on ":memory:" it uses st's connection and must not run concurrently. */
+ * its own ctx); on ":memory:" it uses st's connection and must not run concurrently. A
+ * private connection does not see st's uncommitted writes: call it outside a transaction. */
 enum lcm_status store_kpi_activity_range(struct lcm_store *st, int64_t lo, int64_t hi,
                                          int to_day, store_kpi_activity_fn fn, void *ctx,
                                          struct lcm_err *err);
