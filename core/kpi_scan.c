@@ -196,7 +196,8 @@ enum lcm_status kpi_scan(struct lcm_store *st, struct kpi_state *S, int threads,
         S->enr[i].progress = -1;
     if (S->n_enr == 0)
         return LCM_OK;
-    if (threads <= 0 && S->n_enr <= SMALL_SCOPE)
+    /* Inside a write transaction, private connections would not see its writes. */
+    if (store_in_tx(st) || (threads <= 0 && S->n_enr <= SMALL_SCOPE))
         return scan_small(st, S, weeks, err);
     int n = threads > 0 ? threads : auto_threads();
     if (!store_kpi_parallel_ok(st))

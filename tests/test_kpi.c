@@ -402,6 +402,23 @@ static void test_parallel_scan_matches_single(void **state)
     fixture_free(&x);
 }
 
+static void test_inside_a_transaction_sees_its_writes(void **state)
+{
+    (void)state;
+    struct fx x = {0};
+    fixture(&x);
+    struct lcm_err err = {0};
+    assert_int_equal(store_begin(x.st, &err), LCM_OK);
+    act(&x, 4, D(10, 3), 5, 50, -1); /* David, uncommitted */
+    struct kpi_options o = {.threads = 2};
+    struct kpi_result r;
+    assert_int_equal(kpi_compute(x.st, &all, TODAY, &o, &r, &err), LCM_OK);
+    assert_int_equal(r.total.sessions, 15);
+    kpi_free(&r);
+    store_rollback(x.st);
+    fixture_free(&x);
+}
+
 static void test_summary_for_tui(void **state)
 {
     (void)state;
@@ -492,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_money_formula_by_hand),
         cmocka_unit_test(test_filters_period_and_groups),
         cmocka_unit_test(test_parallel_scan_matches_single),
+        cmocka_unit_test(test_inside_a_transaction_sees_its_writes),
         cmocka_unit_test(test_summary_for_tui),
         cmocka_unit_test(test_sparkline_scales_to_the_largest),
         cmocka_unit_test(test_config_defaults_and_errors),
