@@ -146,6 +146,9 @@ typedef enum lcm_status (*store_effect_fn)(void *ctx, const struct store_effect 
 /* One row per template, most sent first. */
 enum lcm_status store_effect_by_template(struct lcm_store *st, int today, store_effect_fn fn,
                                          void *ctx, struct lcm_err *err);
+/* The same per sequence rule (name is the rule; "manual" for the composer's messages). */
+enum lcm_status store_effect_by_rule(struct lcm_store *st, int today, store_effect_fn fn,
+                                     void *ctx, struct lcm_err *err);
 
 /* One sent message of a learner and whether they came back after it (for the learner detail).
  * back3/back7: 1 yes, 0 no, -1 too early to say. Strings borrowed. */

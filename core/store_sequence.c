@@ -161,8 +161,8 @@ enum lcm_status store_seq_fire(struct lcm_store *st, const char *rule, int64_t e
 
 /* For each sent message: its template, learner, sending day, and whether the learner had any
  * activity on one of the 3 (7) days after that day. ?1 = today. */
-#define EFFECT_CTE                                                                                 \
-    "WITH s AS (SELECT m.id, COALESCE(NULLIF(m.template, ''), '(none)') AS t, m.learner_id AS l, " \
+#define EFFECT_CTE_BY(KEY)                                                                         \
+    "WITH s AS (SELECT m.id, " KEY " AS t, m.learner_id AS l, "                                     \
     "  m.subject AS subj, m.sent_at AS at, date(m.sent_at, 'unixepoch') AS d FROM message m "     \
     "  WHERE m.status = 'sent' AND m.sent_at IS NOT NULL AND (?2 IS NULL OR m.learner_id = ?2)), " \
     "f AS (SELECT s.*, "                                                                           \
@@ -173,14 +173,32 @@ enum lcm_status store_seq_fire(struct lcm_store *st, const char *rule, int64_t e
     "    WHERE e.learner_id = s.l AND a.day > s.d AND a.day <= date(s.d, '+7 days') "             \
     "    AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) AS b7, "                         \
     "  date(s.d, '+3 days') < ?1 AS c3, date(s.d, '+7 days') < ?1 AS c7 FROM s) "
+#define EFFECT_CTE EFFECT_CTE_BY("COALESCE(NULLIF(m.template, ''), '(none)')")
+#define EFFECT_SUMS "SELECT t, count(*), sum(b3 OR c3), sum(b3), sum(b7 OR c7), sum(b7) FROM f "
+
+static enum lcm_status effect_rows(struct lcm_store *st, sqlite3_stmt *s, int today,
+                                   store_effect_fn fn, void *ctx, struct lcm_err *err);
 
 enum lcm_status store_effect_by_template(struct lcm_store *st, int today, store_effect_fn fn,
                                          void *ctx, struct lcm_err *err)
 {
+    STMT_OR_FAIL(s, st, EFFECT_CTE EFFECT_SUMS "GROUP BY t ORDER BY count(*) DESC, t", err);
+    return effect_rows(st, s, today, fn, ctx, err);
+}
+
+enum lcm_status store_effect_by_rule(struct lcm_store *st, int today, store_effect_fn fn,
+                                     void *ctx, struct lcm_err *err)
+{
     STMT_OR_FAIL(s, st,
-                 EFFECT_CTE "SELECT t, count(*), sum(b3 OR c3), sum(b3), sum(b7 OR c7), sum(b7) "
-                            "FROM f GROUP BY t ORDER BY count(*) DESC, t",
+                 EFFECT_CTE_BY("COALESCE(NULLIF(m.rule, ''), 'manual')")
+                     EFFECT_SUMS "GROUP BY t ORDER BY count(*) DESC, t",
                  err);
+    return effect_rows(st, s, today, fn, ctx, err);
+}
+
+static enum lcm_status effect_rows(struct lcm_store *st, sqlite3_stmt *s, int today,
+                                   store_effect_fn fn, void *ctx, struct lcm_err *err)
+{
     store_bind_day(s, 1, today);
     sqlite3_bind_null(s, 2);
     enum lcm_status out = LCM_OK;

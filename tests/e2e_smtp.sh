@@ -209,6 +209,14 @@ $PY -m aiosmtpd -n -l "127.0.0.1:$P2" -c aiosmtpd.handlers.Mailbox "$tmp/maildir
     >"$tmp/mailbox.log" 2>&1 &
 pids="$pids $!"
 wait_port "$P2"
+# STARTTLS is required by default: the same plain server is refused, the message kept queued.
+sed -e 's|require_tls = false;|username = "lcm";|' "$tmp/config2" >"$tmp/config3"
+chmod 600 "$tmp/config3"
+E2E_SMTP_PW=x "$LCMTUI" --config "$tmp/config3" --db "$db" --today 2026-11-28 outbox send \
+    --retry-now >/dev/null 2>"$tmp/err" && fail "a server without STARTTLS must be refused"
+grep -qi "ssl\|tls" "$tmp/err" || fail "unclear TLS error: $(cat "$tmp/err")"
+[ "$(q "SELECT status FROM message WHERE id = $id")" = queued ] || fail "not kept queued (TLS)"
+[ "$(ls "$tmp/maildir/new" | wc -l)" = 0 ] || fail "sent in clear text"
 out=$(run2 outbox send 2>&1) || fail "a run before the back-off must succeed: $out"
 echo "$out" | grep -q "sent 0" || fail "sent before the back-off: $out"
 out=$(run2 outbox send --retry-now 2>&1) || fail "send after the server came back: $out"

@@ -246,6 +246,10 @@ static void test_outreach_effect_windows(void **state)
     assert_int_equal(x.due3, 1);
     assert_int_equal(x.b3, 0);
     assert_int_equal(x.b7, 1);
+    memset(&x, 0, sizeof x);
+    assert_int_equal(store_effect_by_rule(st, today, on_template, &x, &err), LCM_OK);
+    assert_int_equal(x.rows, 1); /* one group: "manual" (no rule) */
+    assert_int_equal(x.sent, 1);
     store_close(&st);
 }
 

@@ -24,7 +24,7 @@ static const char outbox_usage[] =
     "  skip ID                    never send this draft, queued or failed message\n"
     "  retry ID                   requeue a failed message (same Message-ID)\n"
     "  send [--retry-now] [--max N]   deliver the queued messages by SMTP (for cron)\n"
-    "  stats                      outreach effect per template: did learners come back?\n"
+    "  stats [--by template|rule] outreach effect: did learners come back within 3 / 7 days?\n"
     "  sequences [--dry-run]      apply the sequence rules at --today: drafts to approve\n"
     "  post TEXT                  post TEXT to the group chat through the webhook\n"
     "\n"
@@ -219,15 +219,21 @@ static enum lcm_status print_effect(void *ctx, const struct store_effect *e)
     return LCM_OK;
 }
 
-static int do_stats(struct lcm_app *app, struct lcm_store *st)
+static int do_stats(struct lcm_app *app, struct lcm_store *st, int argc, char **argv)
 {
+    bool by_rule = argc == 3 && strcmp(argv[1], "--by") == 0 && strcmp(argv[2], "rule") == 0;
+    if (argc > 1 && !by_rule && !(argc == 3 && strcmp(argv[1], "--by") == 0 &&
+                                  strcmp(argv[2], "template") == 0))
+        return cli_usage("outbox", "stats takes --by template|rule");
     struct lcm_err err = {0};
     char d[DAY_TEXT_LEN];
     printf("Outreach effect at %s: learners active again within 3 / 7 days after the sending "
            "day\n(counted once the window has passed, or as soon as they came back)\n\n",
            day_format(app->today, d));
-    printf("  %-22s %6s  %-17s %-17s\n", "template", "sent", "back in 3 d", "back in 7 d");
-    if (store_effect_by_template(st, app->today, print_effect, NULL, &err) != LCM_OK)
+    printf("  %-22s %6s  %-17s %-17s\n", by_rule ? "rule" : "template", "sent", "back in 3 d",
+           "back in 7 d");
+    if ((by_rule ? store_effect_by_rule : store_effect_by_template)(st, app->today, print_effect,
+                                                                    NULL, &err) != LCM_OK)
         return cli_fail(&err);
     return 0;
 }
@@ -370,7 +376,7 @@ int cmd_outbox(struct lcm_app *app, int argc, char **argv)
     else if (strcmp(verb, "send") == 0)
         rc = do_send(app, st, sub_argc, sub_argv);
     else if (strcmp(verb, "stats") == 0)
-        rc = do_stats(app, st);
+        rc = do_stats(app, st, sub_argc, sub_argv);
     else
         rc = do_one(app, st, verb, sub_argc, sub_argv);
     store_close(&st);
