@@ -37,26 +37,33 @@ CONF
     chmod 600 "$T/conf"
 }
 
+srv_cpu() { # CPU seconds used so far by the fixture server (utime + stime)
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$SP/stat"
+}
+
 measure() { # label source
     rm -f "$T/db" "$T/db-wal" "$T/db-shm"
+    c0=$(srv_cpu)
     s=$(date +%s.%N)
     /usr/bin/time -v "$bin" -c "$T/conf" -d "$T/db" sync --source "$2" >"$T/out" 2>"$T/time" ||
         { echo "$1: FAILED"; grep lcmtui "$T/time"; return 1; }
     e=$(date +%s.%N)
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$T/time")
     cpu=$(sed -n 's/.*User time (seconds): //p' "$T/time")
-    printf '%-32s %6.1f s (%5.1f s CPU)  max RSS %6d KiB  %s\n' "$1" "$(echo "$e - $s" | bc)" \
-        "$cpu" "$rss" "$(head -1 "$T/out")"
+    c1=$(srv_cpu)
+    printf '%-30s %6.1f s  lcmtui CPU %5.1f s, server CPU %5.1f s  max RSS %6d KiB  %s\n' \
+        "$1" "$(echo "$e - $s" | bc)" "$cpu" "$(echo "$c1 - $c0" | bc)" "$rss" "$(head -1 "$T/out")"
 }
 
 status=0
+echo "  (load average before: $(cut -d' ' -f1-3 /proc/loadavg); elapsed times depend on it, CPU times less)"
 start_server "$((N / 10))" 1000 4
 measure "xapi $((N / 10)) statements" lrs || status=1
 start_server "$N" 1000 4
 measure "xapi $N statements" lrs || status=1
 start_server 0 "$L" "$C"
 measure "moodle $L learners, $C courses" lms || status=1
-conc=$(/usr/bin/python3 -c 'import sys, urllib.request
-print(urllib.request.urlopen(sys.argv[1]).read().decode())' "http://127.0.0.1:$P/_test/maxconc")
+conc=$(/usr/bin/python3 -c 'import json, sys, urllib.request
+print(json.loads(urllib.request.urlopen(sys.argv[1]).read())["max"])' "http://127.0.0.1:$P/_test/maxconc")
 echo "  moodle: $(grep -c '"/webservice/rest/server.php"' "$T/log") requests, at most $conc in flight (sync.parallel = 8)"
 exit $status
