@@ -477,6 +477,7 @@ enum lcm_status kpi_compute(struct lcm_store *st, const struct kpi_filter *f, in
     memset(out, 0, sizeof *out);
     struct load L = {.opt = opt, .r = out};
     L.S.to = f->to_day != DAY_NONE ? f->to_day : today;
+    L.S.past = L.S.to < today;
     L.S.from = f->from_day;
     if (L.S.from != DAY_NONE && L.S.from > L.S.to)
         return lcm_err_set(err, LCM_ERR_USAGE, "kpi: the period starts after it ends");

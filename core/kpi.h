@@ -11,6 +11,9 @@
  * - Active in the last 7 / 30 days: at least one activity day in the 7 / 30 days ending on
  *   the period's last day.
  * - Visit frequency = active days in the period / learner-weeks enrolled in the period.
+ * - Progress is the enrollment's current one, or, for a period that ended before today, the
+ *   highest progress of its activity history up to the period's end (the current one when
+ *   the history has none).
  * - Derived risk per week (history is not kept by the risk module): on the last day of each
  *   week, a running enrollment is high (2) when idle 14 days or more, medium (1) when idle 7
  *   to 13 days, low (0) otherwise; idle counts from the last activity, or from the start.

@@ -36,6 +36,7 @@ struct kpi_msg_ev {
 
 struct kpi_state {
     int from, to;        /* the period */
+    bool past;           /* to is before today: progress is read from the activity history */
     int first_monday;    /* week 0 */
     size_t n_weeks;
     struct kpi_enr *enr; /* sorted by id */

@@ -149,7 +149,7 @@ static void *scan_thread(void *arg)
     struct scan_ctx *c = arg;
     struct kpi_state *S = c->S;
     c->rc = store_kpi_activity_range(c->st, S->enr[c->lo].id, S->enr[c->hi - 1].id, S->to,
-                                     on_row, c, &c->err);
+                                     S->past, on_row, c, &c->err);
     finish_until(c, c->hi);
     return NULL;
 }
@@ -182,7 +182,8 @@ static enum lcm_status scan_small(struct lcm_store *st, struct kpi_state *S,
     int64_t *ids = lcm_xmalloc((S->n_enr ? S->n_enr : 1) * sizeof *ids);
     for (size_t i = 0; i < S->n_enr; i++)
         ids[i] = S->enr[i].id;
-    enum lcm_status rc = store_kpi_activity_of(st, ids, S->n_enr, S->to, on_row, &c, err);
+    enum lcm_status rc = store_kpi_activity_of(st, ids, S->n_enr, S->to, S->past, on_row, &c,
+                                               err);
     finish_until(&c, S->n_enr);
     free(ids);
     free(c.days);

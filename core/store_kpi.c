@@ -15,18 +15,29 @@
     if (!s)                                                                                        \
     return (err) ? (err)->status : LCM_ERR_DB
 
-/* "YYYY-MM-DD" to a day number without sscanf: this runs 15M times per report. */
-static int fast_day(sqlite3_stmt *s, int col)
+/* "YYYY-MM-DD" to a day number without sscanf: this runs 15M times per report. Rows of one
+ * enrollment come in day order, so the month's first day is cached in *ym / *base. */
+static int fast_day(sqlite3_stmt *s, int col, char ym[8], int *base)
 {
     const unsigned char *t = sqlite3_column_text(s, col);
-    if (!t || sqlite3_column_bytes(s, col) != 10 || t[4] != '-' || t[7] != '-')
+    if (!t || sqlite3_column_bytes(s, col) != 10 || t[4] != '-' || t[7] != '-' ||
+        t[8] < '0' || t[8] > '3' || t[9] < '0' || t[9] > '9')
         return store_col_day(s, col);
-    int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
-    int m = (t[5] - '0') * 10 + (t[6] - '0');
     int d = (t[8] - '0') * 10 + (t[9] - '0');
-    if (m < 1 || m > 12 || d < 1 || d > 31)
+    if (d < 1 || d > 31)
         return DAY_NONE;
-    return day_from_ymd(y, m, d);
+    if (memcmp(t, ym, 7) != 0) {
+        for (int i = 0; i < 7; i++)
+            if (i != 4 && (t[i] < '0' || t[i] > '9'))
+                return store_col_day(s, col);
+        int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+        int m = (t[5] - '0') * 10 + (t[6] - '0');
+        if (m < 1 || m > 12)
+            return DAY_NONE;
+        memcpy(ym, t, 7);
+        *base = day_from_ymd(y, m, 1);
+    }
+    return *base + d - 1;
 }
 
 static double col_real_opt(sqlite3_stmt *s, int i)
@@ -95,23 +106,30 @@ enum lcm_status store_kpi_enrollments(struct lcm_store *st, const struct kpi_fil
     return rc;
 }
 
-static const char activity_range_sql[] =
+/* The period's end is checked in C: a text comparison per row in SQL costs more than the
+ * parse this scan does anyway. progress is read only when asked (a period in the past). */
+static const char activity_sql[] =
     "SELECT enrollment_id, day, sessions, minutes, progress FROM activity_day "
-    "WHERE enrollment_id BETWEEN ?1 AND ?2 AND day <= ?3";
+    "WHERE enrollment_id BETWEEN ?1 AND ?2";
+static const char activity_sql_noprogress[] =
+    "SELECT enrollment_id, day, sessions, minutes FROM activity_day "
+    "WHERE enrollment_id BETWEEN ?1 AND ?2";
 
 /* Steps an activity statement to the callback; returns the final sqlite3_step code. */
-static int activity_stream(sqlite3_stmt *s, store_kpi_activity_fn fn, void *ctx)
+static int activity_stream(sqlite3_stmt *s, int to_day, bool with_progress,
+                           store_kpi_activity_fn fn, void *ctx)
 {
-    int r;
+    int r, base = 0;
+    char ym[8] = "";
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
         struct store_kpi_activity a = {
             .enrollment_id = sqlite3_column_int64(s, 0),
-            .day = fast_day(s, 1),
+            .day = fast_day(s, 1, ym, &base),
             .sessions = sqlite3_column_int(s, 2),
             .minutes = sqlite3_column_int(s, 3),
-            .progress = col_real_opt(s, 4),
+            .progress = with_progress ? col_real_opt(s, 4) : -1.0,
         };
-        if (a.day != DAY_NONE)
+        if (a.day != DAY_NONE && (to_day == DAY_NONE || a.day <= to_day))
             fn(ctx, &a);
     }
     return r;
@@ -123,24 +141,17 @@ bool store_kpi_parallel_ok(struct lcm_store *st)
            strncmp(st->path, "file:", 5) != 0;
 }
 
-static void bind_range(sqlite3_stmt *s, int64_t lo, int64_t hi, int to_day)
-{
-    sqlite3_bind_int64(s, 1, lo);
-    sqlite3_bind_int64(s, 2, hi);
-    if (to_day == DAY_NONE)
-        sqlite3_bind_text(s, 3, "9999-12-31", 10, SQLITE_STATIC);
-    else
-        store_bind_day(s, 3, to_day);
-}
-
 enum lcm_status store_kpi_activity_range(struct lcm_store *st, int64_t lo, int64_t hi,
-                                         int to_day, store_kpi_activity_fn fn, void *ctx,
+                                         int to_day, bool with_progress,
+                                         store_kpi_activity_fn fn, void *ctx,
                                          struct lcm_err *err)
 {
+    const char *sql = with_progress ? activity_sql : activity_sql_noprogress;
     if (!store_kpi_parallel_ok(st)) {
-        STMT_OR_FAIL(s, st, activity_range_sql, err);
-        bind_range(s, lo, hi, to_day);
-        int r = activity_stream(s, fn, ctx);
+        STMT_OR_FAIL(s, st, sql, err);
+        sqlite3_bind_int64(s, 1, lo);
+        sqlite3_bind_int64(s, 2, hi);
+        int r = activity_stream(s, to_day, with_progress, fn, ctx);
         sqlite3_reset(s);
         return r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "kpi: activity");
     }
@@ -154,12 +165,13 @@ enum lcm_status store_kpi_activity_range(struct lcm_store *st, int64_t lo, int64
     }
     sqlite3_busy_timeout(db, 5000);
     sqlite3_exec(db, "PRAGMA cache_size=-16384", NULL, NULL, NULL);
-    if (sqlite3_prepare_v2(db, activity_range_sql, -1, &s, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
         rc = lcm_err_set(err, LCM_ERR_DB, "%s: kpi: activity: %s", st->path, sqlite3_errmsg(db));
         goto out;
     }
-    bind_range(s, lo, hi, to_day);
-    if (activity_stream(s, fn, ctx) != SQLITE_DONE)
+    sqlite3_bind_int64(s, 1, lo);
+    sqlite3_bind_int64(s, 2, hi);
+    if (activity_stream(s, to_day, with_progress, fn, ctx) != SQLITE_DONE)
         rc = lcm_err_set(err, LCM_ERR_DB, "%s: kpi: activity: %s", st->path, sqlite3_errmsg(db));
 out:
     sqlite3_finalize(s);
@@ -168,13 +180,15 @@ out:
 }
 
 enum lcm_status store_kpi_activity_of(struct lcm_store *st, const int64_t *ids, size_t n,
-                                      int to_day, store_kpi_activity_fn fn, void *ctx,
-                                      struct lcm_err *err)
+                                      int to_day, bool with_progress,
+                                      store_kpi_activity_fn fn, void *ctx, struct lcm_err *err)
 {
+    const char *sql = with_progress ? activity_sql : activity_sql_noprogress;
     for (size_t i = 0; i < n; i++) {
-        STMT_OR_FAIL(s, st, activity_range_sql, err);
-        bind_range(s, ids[i], ids[i], to_day);
-        int r = activity_stream(s, fn, ctx);
+        STMT_OR_FAIL(s, st, sql, err);
+        sqlite3_bind_int64(s, 1, ids[i]);
+        sqlite3_bind_int64(s, 2, ids[i]);
+        int r = activity_stream(s, to_day, with_progress, fn, ctx);
         sqlite3_reset(s);
         if (r != SQLITE_DONE)
             return store_fail(st, err, "kpi: activity");

@@ -345,6 +345,13 @@ static void test_filters_period_and_groups(void **state)
     assert_int_equal(r.total.completed, 0);
     assert_int_equal(r.total.running, 5);
     assert_int_equal(r.total.sessions, 6); /* Alice 3, Bob 1, Chloe 1, Frank 1 */
+    /* progress as of 09-25 from the history: Alice 20 %, Bob 50 %, Chloe 5 %, Frank 25 %;
+     * Eve has no row by then (her current 12 % is used), David none */
+    assert_int_equal(r.buckets[0], 3);
+    assert_int_equal(r.buckets[1], 1);
+    assert_int_equal(r.buckets[2], 1);
+    assert_int_equal(r.buckets[4], 0);
+    assert_int_equal(r.progress_unknown, 1);
     kpi_free(&r);
     /* period from 09-21: Chloe (ended 09-20) is out of scope */
     f = all;
