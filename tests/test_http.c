@@ -3,11 +3,8 @@
  * and against a closed local port for connection errors. */
 #include "testutil.h"
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <time.h>
-
 #include "http.h"
+#include "lms_fixture.h"
 
 struct sleeps {
     int calls;
@@ -168,46 +165,19 @@ static void test_header_get_null_safe(void **state)
 
 /* ---- against the fixture server ---- */
 
-static pid_t server_pid;
-static int server_port;
-static char server_dir[256];
+static struct lms_fixture fixture;
+#define server_port fixture.port
 
 static int server_start(void **state)
 {
     (void)state;
-    char pf[512];
-    tu_tmpdir(server_dir);
-    snprintf(pf, sizeof pf, "%s/port", server_dir);
-    server_pid = fork();
-    if (server_pid == 0) {
-        if (!freopen("/dev/null", "w", stdout))
-            _exit(127);
-        execl("/usr/bin/python3", "python3", "tests/fixtures/lms_server.py", "--port-file", pf,
-              (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 200; i++) { /* wait for the server to bind (not a timing assertion) */
-        FILE *f = fopen(pf, "r");
-        if (f) {
-            int ok = fscanf(f, "%d", &server_port);
-            fclose(f);
-            if (ok == 1)
-                return 0;
-        }
-        struct timespec ts = {0, 25000000};
-        nanosleep(&ts, NULL);
-    }
-    return -1;
+    return lms_fixture_start(&fixture, NULL);
 }
 
 static int server_stop(void **state)
 {
     (void)state;
-    if (server_pid > 0) {
-        kill(server_pid, SIGTERM);
-        waitpid(server_pid, NULL, 0);
-    }
-    tu_rmdir(server_dir);
+    lms_fixture_stop(&fixture);
     return 0;
 }
 

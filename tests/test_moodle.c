@@ -1,8 +1,12 @@
 /* test_moodle.c — Moodle error objects (HTTP 200 with exception) and the sources config. */
 #include "testutil.h"
 
+#include <pthread.h>
+
 #include "config.h"
+#include "lms_fixture.h"
 #include "src_moodle.h"
+#include "store_sync.h"
 #include "sync.h"
 
 static void test_error_null_and_plain_values(void **state)
@@ -112,6 +116,154 @@ static void test_config_errors_name_the_line(void **state)
     assert_non_null(strstr(err.msg, "parallel"));
 }
 
+/* ---- sync_run_all in a background thread, as the TUI runs it ---- */
+
+static struct lms_fixture fixture;
+
+struct bg {
+    char db[512];
+    struct lcm_config cfg;
+    struct sync_options opt;
+    struct sync_result res;
+    struct lcm_err err;
+    enum lcm_status rc;
+    pthread_mutex_t lock;
+    int calls;
+    int64_t last_done, last_total;
+    char last_what[32];
+};
+
+static void bg_progress(void *ctx, const struct sync_progress *p)
+{
+    struct bg *b = ctx;
+    pthread_mutex_lock(&b->lock);
+    b->calls++;
+    b->last_done = p->done;
+    b->last_total = p->total;
+    snprintf(b->last_what, sizeof b->last_what, "%s", p->what);
+    pthread_mutex_unlock(&b->lock);
+}
+
+static void *bg_main(void *arg)
+{
+    struct bg *b = arg;
+    b->rc = sync_run_all(b->db, &b->cfg, &b->opt, &b->res, &b->err);
+    return NULL;
+}
+
+static void bg_setup(struct bg *b, const char *token)
+{
+    char conf[1024], dir[256];
+    memset(b, 0, sizeof *b);
+    pthread_mutex_init(&b->lock, NULL);
+    snprintf(conf, sizeof conf,
+             "sync: { timeout = 2.0; retries = 0; };\n"
+             "sources = ({ name = \"lms\"; type = \"moodle\"; url = \"http://127.0.0.1:%d\";"
+             " token = \"%s\"; page_size = 7; parallel = 3; });",
+             fixture.port, token);
+    assert_int_equal(config_load_string(&b->cfg, "conf", conf, NULL, &b->err), LCM_OK);
+    snprintf(b->db, sizeof b->db, "%s/bg.db", tu_tmpdir(dir));
+    b->opt = (struct sync_options){.today = 20720, .now_ts = 1790000000,
+                                   .progress = bg_progress, .progress_ctx = b};
+}
+
+static void bg_run(struct bg *b)
+{
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, bg_main, b), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+}
+
+static void bg_teardown(struct bg *b)
+{
+    char dir[256];
+    size_t n = (size_t)(strrchr(b->db, '/') - b->db);
+    assert_true(n < sizeof dir);
+    memcpy(dir, b->db, n);
+    dir[n] = '\0';
+    sync_result_free(&b->res);
+    config_free(&b->cfg);
+    pthread_mutex_destroy(&b->lock);
+    tu_rmdir(dir);
+}
+
+static void test_sync_run_all_in_a_thread(void **state)
+{
+    (void)state;
+    struct bg b;
+    bg_setup(&b, "fixture-token-123");
+    bg_run(&b);
+    assert_int_equal(b.rc, LCM_OK);
+    assert_int_equal(b.res.n_sources, 1);
+    assert_int_equal(b.res.n_failed, 0);
+    assert_string_equal(b.res.sources[0].name, "lms");
+    assert_int_equal(b.res.total.records, 48);     /* 40 learners, 8 of them in two courses */
+    assert_int_equal(b.res.total.new_learners, 40);
+    assert_int_equal(b.res.total.updated_enrollments, 48);
+    assert_true(b.calls >= 4);                      /* start, then each of the 3 courses */
+    assert_int_equal(b.last_done, 3);
+    assert_int_equal(b.last_total, 3);
+    assert_string_equal(b.last_what, "courses");
+    struct lcm_store *st = NULL;
+    assert_int_equal(store_open(b.db, &st, &b.err), LCM_OK);
+    assert_int_equal(store_sync_last_ok(st), 1790000000);
+    store_close(&st);
+    /* the same run again: nothing changed at the LMS, nothing is fetched per learner */
+    sync_result_free(&b.res);
+    bg_run(&b);
+    assert_int_equal(b.rc, LCM_OK);
+    assert_int_equal(b.res.total.records, 48);
+    assert_int_equal(b.res.total.updated_enrollments, 0);
+    assert_int_equal(b.res.total.activity_days, 0);
+    bg_teardown(&b);
+}
+
+static void test_sync_cancelled_and_bad_token(void **state)
+{
+    (void)state;
+    struct bg b;
+    atomic_bool cancel = true;
+    bg_setup(&b, "fixture-token-123");
+    b.opt.cancel = &cancel;
+    bg_run(&b);
+    assert_int_equal(b.rc, LCM_ERR_BUSY);
+    assert_int_equal(b.res.n_failed, 1);
+    assert_non_null(strstr(b.res.sources[0].error, "lms: cancelled"));
+    assert_string_equal(b.err.msg, "1 of 1 sources failed");
+    bg_teardown(&b);
+
+    bg_setup(&b, "wrong");
+    b.opt.check_only = true;
+    bg_run(&b);
+    assert_int_equal(b.rc, LCM_ERR_AUTH);
+    char want[256];
+    snprintf(want, sizeof want,
+             "moodle: invalidtoken: Invalid token - token not found "
+             "(http://127.0.0.1:%d/webservice/rest/server.php)",
+             fixture.port);
+    assert_string_equal(b.res.sources[0].error, want);
+    assert_null(strstr(b.res.sources[0].error, "wrong"));
+    struct lcm_store *st = NULL;
+    struct sync_run_info info;
+    assert_int_equal(store_open(b.db, &st, &b.err), LCM_OK);
+    assert_int_equal(store_sync_run_last(st, NULL, &info, &b.err), LCM_ERR_NOTFOUND); /* check */
+    store_close(&st);
+    bg_teardown(&b);
+}
+
+static int fixture_up(void **state)
+{
+    (void)state;
+    return lms_fixture_start(&fixture, NULL);
+}
+
+static int fixture_down(void **state)
+{
+    (void)state;
+    lms_fixture_stop(&fixture);
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -120,6 +272,8 @@ int main(void)
         cmocka_unit_test(test_error_other_is_remote_and_scrubbed),
         cmocka_unit_test(test_config_sources),
         cmocka_unit_test(test_config_errors_name_the_line),
+        cmocka_unit_test(test_sync_run_all_in_a_thread),
+        cmocka_unit_test(test_sync_cancelled_and_bad_token),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, fixture_up, fixture_down);
 }

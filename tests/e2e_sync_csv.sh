@@ -1,0 +1,34 @@
+#!/bin/sh
+# e2e_sync_csv.sh — a CSV export source syncs like `lcmtui import` (same rows), twice without
+# doubling anything; a glob matching nothing is a warning; --check fails on a missing mapping.
+set -u
+LCMTUI=${LCMTUI:-build/lcmtui}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+fail() { echo "e2e_sync_csv: $*" >&2; exit 1; }
+q() { sqlite3 "$1" "$2"; }
+fig() { q "$1" "select (select count(*) from learner), (select count(*) from enrollment),
+                       (select sum(actions) from activity_day), (select count(*) from milestone_done)"; }
+
+"$LCMTUI" -d "$T/import.db" import --mapping "$top/data/mappings/example-lms.conf" \
+    "$top"/tests/data/import/lms/*.csv >/dev/null 2>&1 || fail "import failed"
+cat >"$T/conf" <<CONF
+sources = ({ name = "exports"; type = "csv"; path = "$top/tests/data/import/lms/*.csv";
+             mapping = "$top/data/mappings/example-lms.conf"; },
+           { name = "none"; type = "csv"; path = "$T/nothing-*.csv";
+             mapping = "$top/data/mappings/example-lms.conf"; });
+CONF
+"$LCMTUI" -c "$T/conf" -d "$T/sync.db" sync >"$T/out" 2>"$T/err" || fail "sync: $(cat "$T/err")"
+grep -q '^exports (csv): ok' "$T/out" || fail "output: $(cat "$T/out")"
+grep -q 'warning: none: no file matches' "$T/err" || fail "no warning for an empty glob"
+[ "$(fig "$T/sync.db")" = "$(fig "$T/import.db")" ] || fail "sync and import differ"
+"$LCMTUI" -c "$T/conf" -d "$T/sync.db" sync >/dev/null 2>&1 || fail "second sync"
+[ "$(fig "$T/sync.db")" = "$(fig "$T/import.db")" ] || fail "a second sync changed the figures"
+sed 's/example-lms.conf/missing.conf/' "$T/conf" >"$T/conf2"
+if "$LCMTUI" -c "$T/conf2" -d "$T/sync.db" sync --check --source exports >"$T/out" 2>"$T/err"; then
+    fail "check passed without a mapping"
+fi
+grep -q "exports: csv: .*missing.conf: cannot read the mapping" "$T/err" || fail "check: $(cat "$T/err")"
+exit 0
