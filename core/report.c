@@ -22,6 +22,8 @@ const char *const rep_definitions[] = {
     "Active in the last 7 / 30 days: at least one day with a session or training time in the "
     "7 / 30 days ending on the period's last day.",
     "Visit frequency = active days / learner-weeks enrolled within the period.",
+    "Progress: the current progress, or for a period that ended before today the highest "
+    "progress recorded in the activity history up to its end.",
     "Risk over time is derived from the activity history (the risk module keeps only today's "
     "score): on each week's last day a learner in progress is high when idle 14 days or more, "
     "medium when idle 7 to 13 days, low otherwise.",
@@ -279,11 +281,16 @@ void rep_headlines(const struct kpi_result *r, struct rep_headline out[4])
     }
     snprintf(out[3].title, sizeof out[3].title, "Follow-up");
     snprintf(out[3].figure, sizeof out[3].figure, "%s check-ins", rep_int(r->checkins, a, sizeof a));
-    snprintf(out[3].sentence, sizeof out[3].sentence,
-             "%s learners contacted; %s of the %s flagged learners were contacted, and %s "
-             "trained again within 14 days.",
-             rep_int(r->contacted, a, sizeof a), rep_int(r->flagged_contacted, b, sizeof b),
-             rep_int(r->flagged, c, sizeof c), rep_int(r->back14, to, sizeof to));
+    if (r->flagged == 0)
+        snprintf(out[3].sentence, sizeof out[3].sentence,
+                 "%s learners contacted in the period; no learner is flagged at risk today.",
+                 rep_int(r->contacted, a, sizeof a));
+    else
+        snprintf(out[3].sentence, sizeof out[3].sentence,
+                 "%s learners contacted in the period; %s of the %s learners flagged at risk "
+                 "were contacted after the flag, and %s trained again within 14 days.",
+                 rep_int(r->contacted, a, sizeof a), rep_int(r->flagged_contacted, b, sizeof b),
+                 rep_int(r->flagged, c, sizeof c), rep_int(r->back14, to, sizeof to));
 }
 
 size_t rep_followup_lines(const struct kpi_result *r, char lines[][256], size_t max)
