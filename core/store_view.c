@@ -21,32 +21,6 @@ const char *view_sort_name(enum view_sort s)
     return (unsigned)s < VIEW_SORT_COUNT ? sort_names[s] : "?";
 }
 
-/* ?5: first day a reached milestone still counts as "to celebrate"; ?6: today. */
-#define CELEB                                                                                      \
-    "EXISTS (SELECT 1 FROM milestone_done d WHERE d.enrollment_id = e.id "                         \
-    "AND d.celebrated_at IS NULL AND d.day >= ?5)"
-#define SNOOZED                                                                                    \
-    "EXISTS (SELECT 1 FROM snooze z WHERE z.enrollment_id = e.id AND z.active = 1 "               \
-    "AND z.until_day > ?6)"
-#define ORDER_BASE                                                                                 \
-    "SELECT e.id FROM enrollment e JOIN learner l ON l.id = e.learner_id "                         \
-    "JOIN cohort c ON c.id = e.cohort_id LEFT JOIN risk r ON r.enrollment_id = e.id "              \
-    "WHERE e.status = 'active' AND (?1 = 0 OR e.cohort_id = ?1) "                                  \
-    "AND (?2 < 0 OR (?2 = 3 AND " CELEB ") OR (?2 < 3 AND COALESCE(r.level, 0) = ?2)) "            \
-    "AND (?3 IS NULL OR l.first_name || ' ' || l.last_name LIKE ?3 ESCAPE '\\' "                   \
-    "OR l.last_name || ' ' || l.first_name LIKE ?3 ESCAPE '\\') "                                  \
-    "AND (?4 OR NOT " SNOOZED ") "
-#define BY_NAME "l.last_name COLLATE NOCASE, l.first_name COLLATE NOCASE, e.id"
-
-static const char *const order_sql[VIEW_SORT_COUNT] = {
-    ORDER_BASE "ORDER BY CASE WHEN r.level = 2 THEN 0 WHEN " CELEB " THEN 1 "
-               "WHEN r.level = 1 THEN 2 ELSE 3 END, r.score DESC, " BY_NAME,
-    ORDER_BASE "ORDER BY " BY_NAME,
-    ORDER_BASE "ORDER BY COALESCE(e.progress, 0), " BY_NAME,
-    ORDER_BASE "ORDER BY COALESCE(e.last_activity_day, e.start_day, c.start_day, '0000'), " BY_NAME,
-    ORDER_BASE "ORDER BY c.start_day, c.name, " BY_NAME,
-};
-
 /* "%term%" with LIKE's wildcards escaped, or NULL for no search. Caller frees. */
 static char *like_pattern(const char *search)
 {
@@ -70,38 +44,341 @@ static void bind_day_text(sqlite3_stmt *s, int i, int day)
     store_bind_day(s, i, day);
 }
 
-enum lcm_status store_view_order(struct lcm_store *st, const struct view_filter *f, int64_t **ids,
-                                 size_t *n, struct lcm_err *err)
+/* The triage order is computed in C from five compact scans (covering indexes where they
+ * exist) instead of one SQL ORDER BY that would look up four tables per row: at 100k
+ * enrollments this is several times faster and gives the title counts for free. */
+struct titem {
+    int64_t eid, lid, cid;
+    int name_rank, cohort_rank;
+    int level; /* -1 not scored */
+    double score, progress;
+    int last_day;
+    bool celebrate, snoozed, match;
+};
+
+static int cmp_eid(const void *key, const void *item)
 {
-    *ids = NULL;
+    int64_t k = *(const int64_t *)key, e = ((const struct titem *)item)->eid;
+    return k < e ? -1 : k > e;
+}
+
+/* Items are in id order; ids are usually dense, so a direct table maps id -> item. */
+struct titems {
+    struct titem *it;
+    size_t n;
+    int32_t *pos; /* pos[eid - first] = index + 1, or NULL: binary search */
+    int64_t first, span;
+};
+
+static struct titem *find_item(const struct titems *t, int64_t eid)
+{
+    if (t->pos) {
+        if (eid < t->first || eid - t->first >= t->span)
+            return NULL;
+        int32_t p = t->pos[eid - t->first];
+        return p ? &t->it[p - 1] : NULL;
+    }
+    return t->n ? bsearch(&eid, t->it, t->n, sizeof *t->it, cmp_eid) : NULL;
+}
+
+static void index_items(struct titems *t)
+{
+    t->pos = NULL;
+    if (t->n == 0)
+        return;
+    t->first = t->it[0].eid;
+    t->span = t->it[t->n - 1].eid - t->first + 1;
+    if (t->span > (int64_t)t->n * 4 + 1024)
+        return;
+    t->pos = lcm_xcalloc((size_t)t->span, sizeof *t->pos);
+    for (size_t i = 0; i < t->n; i++)
+        t->pos[t->it[i].eid - t->first] = (int32_t)(i + 1);
+}
+
+struct rank {
+    int64_t id;
+    int rank;
+};
+
+static int cmp_rank_id(const void *a, const void *b)
+{
+    int64_t x = ((const struct rank *)a)->id, y = ((const struct rank *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+/* Ranks of ids in the order sql returns them (column 0: id), sorted by id for bsearch. */
+static enum lcm_status load_ranks(struct lcm_store *st, const char *sql, struct rank **out,
+                                  size_t *n, struct lcm_err *err)
+{
+    *out = NULL;
     *n = 0;
-    enum view_sort sort = (unsigned)f->sort < VIEW_SORT_COUNT ? f->sort : VIEW_SORT_ATTENTION;
-    STMT_OR_FAIL(s, st, order_sql[sort], err);
-    char *like = like_pattern(f->search);
-    sqlite3_bind_int64(s, 1, f->cohort_id);
-    sqlite3_bind_int(s, 2, f->level);
-    store_bind_text(s, 3, like);
-    sqlite3_bind_int(s, 4, f->show_snoozed);
-    bind_day_text(s, 5, f->today - VIEW_CELEBRATE_DAYS);
-    bind_day_text(s, 6, f->today);
+    STMT_OR_FAIL(s, st, sql, err);
     size_t cap = 0;
     int r;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 1024;
-            *ids = lcm_xrealloc(*ids, cap * sizeof **ids);
+            *out = lcm_xrealloc(*out, cap * sizeof **out);
         }
-        (*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+        (*out)[*n] = (struct rank){sqlite3_column_int64(s, 0), (int)*n};
+        (*n)++;
     }
-    enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "triage order");
+    enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "triage ranks");
+    sqlite3_reset(s);
+    if (*n)
+        qsort(*out, *n, sizeof **out, cmp_rank_id);
+    return rc;
+}
+
+static int rank_of(const struct rank *r, size_t n, int64_t id)
+{
+    struct rank key = {id, 0};
+    const struct rank *f = n ? bsearch(&key, r, n, sizeof *r, cmp_rank_id) : NULL;
+    return f ? f->rank : (int)n;
+}
+
+static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it, size_t *n,
+                                        struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT id, learner_id, cohort_id, progress, last_activity_day, start_day "
+                 "FROM enrollment WHERE status = 'active' ORDER BY id",
+                 err);
+    size_t cap = 0;
+    int r;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 4096;
+            *it = lcm_xrealloc(*it, cap * sizeof **it);
+        }
+        struct titem *t = &(*it)[(*n)++];
+        memset(t, 0, sizeof *t);
+        t->eid = sqlite3_column_int64(s, 0);
+        t->lid = sqlite3_column_int64(s, 1);
+        t->cid = sqlite3_column_int64(s, 2);
+        t->progress = sqlite3_column_type(s, 3) == SQLITE_NULL ? 0 : sqlite3_column_double(s, 3);
+        t->last_day = store_col_day(s, 4);
+        if (t->last_day == DAY_NONE)
+            t->last_day = store_col_day(s, 5);
+        t->level = -1;
+        t->match = true;
+    }
+    enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "triage scan");
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* Risk (covering index), celebrations and snoozes into the items. */
+static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct titems *ti,
+                                  struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "SELECT enrollment_id, level, score FROM risk INDEXED BY risk_triage", err);
+    int r;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct titem *t = find_item(ti, sqlite3_column_int64(s, 0));
+        if (t) {
+            t->level = sqlite3_column_int(s, 1);
+            t->score = sqlite3_column_double(s, 2);
+        }
+    }
+    sqlite3_reset(s);
+    if (r != SQLITE_DONE)
+        return store_fail(st, err, "triage risk");
+    STMT_OR_FAIL(c, st,
+                 "SELECT DISTINCT enrollment_id FROM milestone_done "
+                 "WHERE celebrated_at IS NULL AND day >= ?1",
+                 err);
+    bind_day_text(c, 1, today - VIEW_CELEBRATE_DAYS);
+    while ((r = sqlite3_step(c)) == SQLITE_ROW) {
+        struct titem *t = find_item(ti, sqlite3_column_int64(c, 0));
+        if (t)
+            t->celebrate = true;
+    }
+    sqlite3_reset(c);
+    if (r != SQLITE_DONE)
+        return store_fail(st, err, "triage celebrations");
+    STMT_OR_FAIL(z, st,
+                 "SELECT enrollment_id FROM snooze WHERE active = 1 AND until_day > ?1", err);
+    bind_day_text(z, 1, today);
+    while ((r = sqlite3_step(z)) == SQLITE_ROW) {
+        struct titem *t = find_item(ti, sqlite3_column_int64(z, 0));
+        if (t)
+            t->snoozed = true;
+    }
+    sqlite3_reset(z);
+    return r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "triage snoozes");
+}
+
+/* Marks the items whose learner matches the search (a LIKE on the names). */
+static enum lcm_status scan_search(struct lcm_store *st, const char *search, struct titem *it,
+                                   size_t n, struct lcm_err *err)
+{
+    char *like = like_pattern(search);
+    if (!like)
+        return LCM_OK;
+    struct rank *hits = NULL;
+    size_t nh = 0, cap = 0;
+    sqlite3_stmt *s = store_stmt(st,
+                                 "SELECT id FROM learner WHERE first_name || ' ' || last_name "
+                                 "LIKE ?1 ESCAPE '\\' OR last_name || ' ' || first_name LIKE ?1 "
+                                 "ESCAPE '\\'",
+                                 err);
+    if (!s) {
+        free(like);
+        return err ? err->status : LCM_ERR_DB;
+    }
+    store_bind_text(s, 1, like);
+    int r;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        if (nh == cap) {
+            cap = cap ? cap * 2 : 256;
+            hits = lcm_xrealloc(hits, cap * sizeof *hits);
+        }
+        hits[nh++] = (struct rank){sqlite3_column_int64(s, 0), 0};
+    }
+    enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "search");
     sqlite3_reset(s);
     free(like);
-    if (rc != LCM_OK) {
-        free(*ids);
-        *ids = NULL;
-        *n = 0;
+    if (nh)
+        qsort(hits, nh, sizeof *hits, cmp_rank_id);
+    for (size_t i = 0; i < n; i++) {
+        struct rank key = {it[i].lid, 0};
+        it[i].match = nh && bsearch(&key, hits, nh, sizeof *hits, cmp_rank_id) != NULL;
     }
+    free(hits);
     return rc;
+}
+
+static int bucket(const struct titem *t)
+{
+    return t->level == 2 ? 0 : t->celebrate ? 1 : t->level == 1 ? 2 : 3;
+}
+
+struct skey {
+    uint64_t k;
+    int64_t eid;
+};
+
+static int cmp_skey(const void *x, const void *y)
+{
+    const struct skey *a = x, *b = y;
+    if (a->k != b->k)
+        return a->k < b->k ? -1 : 1;
+    return a->eid < b->eid ? -1 : a->eid > b->eid;
+}
+
+/* One 64-bit key per sort: the primary criterion in the high bits, the name rank below. */
+static uint64_t sort_key(const struct titem *t, enum view_sort sort)
+{
+    uint64_t name = (uint64_t)(uint32_t)t->name_rank;
+    switch (sort) {
+    case VIEW_SORT_ATTENTION: {
+        uint64_t sc = (uint64_t)(20000 - (int)(t->score * 100 + 0.5)); /* higher score first */
+        return (uint64_t)bucket(t) << 60 | sc << 32 | name;
+    }
+    case VIEW_SORT_PROGRESS:
+        return (uint64_t)(t->progress * 1000000 + 0.5) << 32 | name;
+    case VIEW_SORT_INACTIVE:
+        return (uint64_t)(t->last_day == DAY_NONE ? 0 : (int64_t)t->last_day + 1000000) << 32 |
+               name;
+    case VIEW_SORT_COHORT:
+        return (uint64_t)(uint32_t)t->cohort_rank << 32 | name;
+    default:
+        return name;
+    }
+}
+
+static bool keep(const struct titem *t, const struct view_filter *f)
+{
+    if (!t->match || (t->snoozed && !f->show_snoozed))
+        return false;
+    if (f->cohort_id && t->cid != f->cohort_id)
+        return false;
+    if (f->level == VIEW_LEVEL_CELEBRATE)
+        return t->celebrate;
+    if (f->level >= 0)
+        return (t->level < 0 ? 0 : t->level) == f->level;
+    return true;
+}
+
+static void count_items(const struct titem *it, size_t n, struct view_counts *c)
+{
+    int64_t calls = c->calls_today, overdue = c->overdue;
+    memset(c, 0, sizeof *c);
+    c->calls_today = calls;
+    c->overdue = overdue;
+    c->enrollments = (int64_t)n;
+    for (size_t i = 0; i < n; i++) {
+        if (it[i].snoozed) {
+            c->snoozed++;
+            continue;
+        }
+        c->at_risk += it[i].level == 2;
+        c->watch += it[i].level == 1;
+        c->celebrate += it[i].celebrate;
+    }
+}
+
+enum lcm_status store_view_order(struct lcm_store *st, const struct view_filter *f, int64_t **ids,
+                                 size_t *n, struct view_counts *counts, struct lcm_err *err)
+{
+    *ids = NULL;
+    *n = 0;
+    struct titems ti = {0};
+    size_t nl = 0, nc = 0;
+    struct rank *lr = NULL, *cr = NULL;
+    struct skey *keys = NULL;
+    enum lcm_status rc = scan_enrollments(st, &ti.it, &ti.n, err);
+    index_items(&ti);
+    if (rc == LCM_OK)
+        rc = scan_flags(st, f->today, &ti, err);
+    if (rc == LCM_OK)
+        rc = load_ranks(st,
+                        "SELECT id FROM learner ORDER BY last_name COLLATE NOCASE, "
+                        "first_name COLLATE NOCASE, id",
+                        &lr, &nl, err);
+    if (rc == LCM_OK)
+        rc = load_ranks(st, "SELECT id FROM cohort ORDER BY start_day, name, id", &cr, &nc, err);
+    if (rc == LCM_OK)
+        rc = scan_search(st, f->search, ti.it, ti.n, err);
+    if (rc != LCM_OK)
+        goto out;
+    if (counts)
+        count_items(ti.it, ti.n, counts);
+    enum view_sort sort = (unsigned)f->sort < VIEW_SORT_COUNT ? f->sort : VIEW_SORT_ATTENTION;
+    keys = lcm_xmalloc((ti.n ? ti.n : 1) * sizeof *keys);
+    size_t m = 0;
+    for (size_t i = 0; i < ti.n; i++) {
+        struct titem *t = &ti.it[i];
+        if (!keep(t, f))
+            continue;
+        t->name_rank = rank_of(lr, nl, t->lid);
+        t->cohort_rank = sort == VIEW_SORT_COHORT ? rank_of(cr, nc, t->cid) : 0;
+        keys[m++] = (struct skey){sort_key(t, sort), t->eid};
+    }
+    qsort(keys, m, sizeof *keys, cmp_skey);
+    if (m) {
+        *ids = lcm_xmalloc(m * sizeof **ids);
+        for (size_t i = 0; i < m; i++)
+            (*ids)[i] = keys[i].eid;
+        *n = m;
+    }
+out:
+    free(keys);
+    free(ti.it);
+    free(ti.pos);
+    free(lr);
+    free(cr);
+    return rc;
+}
+
+void store_view_tune(struct lcm_store *st)
+{
+    /* 16 MB of page cache: the scans of the triage order stay in memory between reloads
+     * (memory-mapped reads would be faster still but count the whole file in the RSS). */
+    sqlite3_stmt *s = store_stmt(st, "PRAGMA cache_size = -16384", NULL);
+    if (s)
+        store_exec1(st, s, NULL, "tune");
 }
 
 double view_expected_progress(int start_day, int end_day, int today)
@@ -220,35 +497,34 @@ enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t day_s
                                   struct view_counts *out, struct lcm_err *err)
 {
     memset(out, 0, sizeof *out);
+    struct view_filter all = {.level = VIEW_LEVEL_ANY, .show_snoozed = true, .today = today};
+    int64_t *ids = NULL;
+    size_t n = 0;
+    enum lcm_status rc = store_view_order(st, &all, &ids, &n, out, err);
+    free(ids);
+    if (rc != LCM_OK)
+        return rc;
+    return store_view_followup_counts(st, day_start, now_ts, out, err);
+}
+
+enum lcm_status store_view_followup_counts(struct lcm_store *st, int64_t day_start,
+                                           int64_t now_ts, struct view_counts *out,
+                                           struct lcm_err *err)
+{
     STMT_OR_FAIL(s, st,
-                 "SELECT (SELECT count(*) FROM enrollment WHERE status = 'active'), "
-                 "(SELECT count(*) FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "
-                 " WHERE r.level = 2 AND e.status = 'active' AND NOT " SNOOZED "), "
-                 "(SELECT count(*) FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "
-                 " WHERE r.level = 1 AND e.status = 'active' AND NOT " SNOOZED "), "
-                 "(SELECT count(DISTINCT d.enrollment_id) FROM milestone_done d "
-                 " JOIN enrollment e ON e.id = d.enrollment_id WHERE d.celebrated_at IS NULL "
-                 " AND d.day >= ?5 AND e.status = 'active'), "
-                 "(SELECT count(DISTINCT z.enrollment_id) FROM snooze z "
-                 " WHERE z.active = 1 AND z.until_day > ?6), "
-                 "(SELECT count(*) FROM followup WHERE status = 'planned' AND kind = 'call' "
+                 "SELECT (SELECT count(*) FROM followup WHERE status = 'planned' AND kind = 'call' "
                  " AND due_at >= ?1 AND due_at < ?2), "
                  "(SELECT count(*) FROM followup WHERE status = 'planned' AND due_at < ?3)",
                  err);
-    int64_t day0 = day_start;
-    sqlite3_bind_int64(s, 1, day0);
-    sqlite3_bind_int64(s, 2, day0 + 86400);
+    sqlite3_bind_int64(s, 1, day_start);
+    sqlite3_bind_int64(s, 2, day_start + 86400);
     sqlite3_bind_int64(s, 3, now_ts);
-    bind_day_text(s, 5, today - VIEW_CELEBRATE_DAYS);
-    bind_day_text(s, 6, today);
     enum lcm_status rc = LCM_OK;
     if (sqlite3_step(s) == SQLITE_ROW) {
-        int64_t *f[] = {&out->enrollments, &out->at_risk,     &out->watch,  &out->celebrate,
-                        &out->snoozed,     &out->calls_today, &out->overdue};
-        for (int i = 0; i < 7; i++)
-            *f[i] = sqlite3_column_int64(s, i);
+        out->calls_today = sqlite3_column_int64(s, 0);
+        out->overdue = sqlite3_column_int64(s, 1);
     } else {
-        rc = store_fail(st, err, "counts");
+        rc = store_fail(st, err, "follow-up counts");
     }
     sqlite3_reset(s);
     return rc;

@@ -39,14 +39,22 @@ struct view_filter {
     int today; /* snoozes end and celebrations age against it */
 };
 
+/* Tunes this connection for an interactive reader over a big base: a larger page cache
+ * (read-mostly; writes keep their durability). Failures are ignored: the
+ * settings only change speed. */
+void store_view_tune(struct lcm_store *st);
+
 /* Days a reached milestone stays "to celebrate" when not acknowledged. */
 #define VIEW_CELEBRATE_DAYS 7
 
+struct view_counts;
 /* The ordered enrollment ids of the triage list for filter (active enrollments only). *ids is
  * malloc'ed (caller frees, NULL when *n == 0). Only ids are loaded: the rows of the visible
- * page come from store_view_rows(). */
+ * page come from store_view_rows(). When counts is not NULL, its enrollment counts (every
+ * active enrollment, whatever the filter) are filled on the way; its follow-up counts are
+ * left as they were. */
 enum lcm_status store_view_order(struct lcm_store *st, const struct view_filter *f, int64_t **ids,
-                                 size_t *n, struct lcm_err *err);
+                                 size_t *n, struct view_counts *counts, struct lcm_err *err);
 
 struct view_row {
     int64_t enrollment_id, learner_id, cohort_id;
@@ -80,6 +88,10 @@ struct view_counts {
 };
 enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t day_start, int64_t now_ts,
                                   struct view_counts *out, struct lcm_err *err);
+/* Only calls_today and overdue (the cheap part, after a store_view_order with counts). */
+enum lcm_status store_view_followup_counts(struct lcm_store *st, int64_t day_start,
+                                           int64_t now_ts, struct view_counts *out,
+                                           struct lcm_err *err);
 
 /* Data freshness: demo is kv demo=1; *last_sync the finish time of the last successful sync
  * run (0: never); *syncing true while a run is in progress. program: the program name when the

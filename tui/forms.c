@@ -301,7 +301,9 @@ void form_open_schedule(struct tui *t, int64_t enrollment_id, int64_t followup_i
     snprintf(title, sizeof title, "%s %s", followup_id ? "Reschedule the call with" : "Schedule a call with", name);
     form_title(f, "%s", title);
     form_add_text(f, "When", "");
-    form_add_text(f, "Duration", "30");
+    char dur[16];
+    snprintf(dur, sizeof dur, "%d", t->call_minutes);
+    form_add_text(f, "Duration", dur);
     snprintf(title, sizeof title, "Call with %s", name);
     form_add_text(f, "Title", title);
     schedule_change(t, f);

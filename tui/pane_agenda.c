@@ -47,12 +47,14 @@ static void free_slots(struct rbuf *rb, struct tui *t, const struct agenda *s, i
                                        s->fu[i].duration_min};
     for (int d = 0; d < 2; d++) {
         int64_t out[8];
-        size_t k = agenda_free_slots(busy, s->n, t->today + d, 9 * 60, 18 * 60, 30, 30,
+        size_t k = agenda_free_slots(busy, s->n, t->today + d, t->day_start * 60,
+                                     t->day_end * 60, t->call_minutes, 30,
                                      fmt_to_wall(t->now_ts), out, 8);
         struct rline *l = rbuf_line(rb, ROLE_NORMAL);
         rline_add(l, ROLE_DIM, d == 0 ? "   free today:    " : "   free tomorrow: ");
         if (k == 0)
-            rline_add(l, ROLE_DIM, "no 30-minute slot between 09:00 and 18:00");
+            rline_addf(l, ROLE_DIM, "no %d-minute slot between %02d:00 and %02d:00",
+                       t->call_minutes, t->day_start, t->day_end);
         for (size_t i = 0; i < k && l->width + 7 < cols; i++) {
             int m = (int)((out[i] - day_to_time(t->today + d)) / 60);
             rline_addf(l, ROLE_OK, "%02d:%02d  ", m / 60, m % 60);

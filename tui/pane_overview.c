@@ -42,7 +42,7 @@ static void reload_order(struct tui *t, struct ov *o)
     o->f.search = lineedit_text(&o->search);
     o->f.today = t->today;
     struct lcm_err err = {0};
-    if (store_view_order(t->st, &o->f, &o->ids, &o->n, &err) != LCM_OK)
+    if (store_view_order(t->st, &o->f, &o->ids, &o->n, &t->counts, &err) != LCM_OK)
         tui_fail(t, &err);
     o->order_valid = true;
     o->cur = 0;
@@ -60,6 +60,23 @@ void pane_overview_reload(struct tui *t)
     struct pane *p = &t->panes[PANE_OVERVIEW];
     ((struct ov *)p->st)->order_valid = false;
     p->dirty = true;
+}
+
+void pane_overview_configure(struct tui *t, enum view_sort sort, bool show_snoozed)
+{
+    struct ov *o = t->panes[PANE_OVERVIEW].st;
+    o->f.sort = sort;
+    o->f.show_snoozed = show_snoozed;
+    pane_overview_reload(t);
+}
+
+void pane_overview_refresh(struct tui *t)
+{
+    struct ov *o = t->panes[PANE_OVERVIEW].st;
+    if (!o->order_valid) {
+        reload_order(t, o);
+        t->panes[PANE_OVERVIEW].dirty = true;
+    }
 }
 
 int64_t pane_overview_cursor(struct tui *t)

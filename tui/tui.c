@@ -29,8 +29,9 @@ enum hres tui_fail(struct tui *t, const struct lcm_err *err)
 static void load_title(struct tui *t)
 {
     struct lcm_err err = {0};
-    if (store_view_counts(t->st, t->today, fmt_from_wall(day_to_time(t->today)), t->now_ts,
-                          &t->counts, &err) != LCM_OK ||
+    pane_overview_refresh(t); /* the enrollment counts come with the triage order */
+    if (store_view_followup_counts(t->st, fmt_from_wall(day_to_time(t->today)), t->now_ts,
+                                   &t->counts, &err) != LCM_OK ||
         store_view_freshness(t->st, &t->fresh, &err) != LCM_OK)
         tui_fail(t, &err);
     t->title_dirty = false;
@@ -44,6 +45,37 @@ void tui_changed(struct tui *t)
     pane_detail_invalidate(t);
     pane_agenda_invalidate(t);
     t->title_dirty = true;
+}
+
+/* The `tui` group: sort, show_snoozed, call_minutes, day_start, day_end. */
+static enum lcm_status load_settings(struct tui *t, struct lcm_err *err)
+{
+    static const char *const known[] = {"sort", "show_snoozed", "call_minutes", "day_start",
+                                        "day_end", NULL};
+    const config_setting_t *g = config_section(&t->app->cfg, "tui");
+    config_check_keys(g, known, &t->app->rep);
+    const char *sort = "attention";
+    bool snoozed = false;
+    enum lcm_status rc;
+    if ((rc = config_get_string(g, "sort", "attention", &sort, err)) != LCM_OK ||
+        (rc = config_get_bool(g, "show_snoozed", false, &snoozed, err)) != LCM_OK ||
+        (rc = config_get_int(g, "call_minutes", 30, 5, 480, &t->call_minutes, err)) != LCM_OK ||
+        (rc = config_get_int(g, "day_start", 9, 0, 23, &t->day_start, err)) != LCM_OK ||
+        (rc = config_get_int(g, "day_end", 18, 1, 24, &t->day_end, err)) != LCM_OK)
+        return rc;
+    int s = 0;
+    while (s < VIEW_SORT_COUNT && strcmp(view_sort_name((enum view_sort)s), sort) != 0)
+        s++;
+    if (s == VIEW_SORT_COUNT) {
+        char where[256];
+        return lcm_err_set(err, LCM_ERR_CONFIG,
+                           "%s: tui.sort must be attention, name, progress, inactivity or cohort",
+                           config_where(config_setting_get_member(g, "sort"), where, sizeof where));
+    }
+    if (t->day_end <= t->day_start)
+        return lcm_err_set(err, LCM_ERR_CONFIG, "tui.day_end must be after tui.day_start");
+    pane_overview_configure(t, (enum view_sort)s, snoozed);
+    return LCM_OK;
 }
 
 void tui_state_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
@@ -73,6 +105,12 @@ void tui_state_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
     t->cur = PANE_OVERVIEW;
     t->title_dirty = true;
     t->status_role = ROLE_STATUS;
+    t->call_minutes = 30;
+    t->day_start = 9;
+    t->day_end = 18;
+    struct lcm_err e2 = {0};
+    if (load_settings(t, &e2) != LCM_OK)
+        tui_fail(t, &e2);
 }
 
 void tui_state_free(struct tui *t)

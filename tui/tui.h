@@ -72,6 +72,9 @@ struct tui {
     size_t nsel, capsel;
     bool has_sync;
     char editor_path[4096]; /* set by a pane: the loop runs $EDITOR on it, then tells it */
+    /* the `tui` config group */
+    int call_minutes;          /* tui.call_minutes: default length of a new call (30) */
+    int day_start, day_end;    /* tui.day_start / day_end: working hours for free slots */
 };
 
 /* Runs the TUI on app (the `lcmtui` default command). Returns the exit code. Headless with
@@ -122,10 +125,14 @@ void pane_detail_open(struct tui *t, int64_t enrollment_id);
 void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char *tpl);
 /* Reloads the triage order after a filter, sort or data change, keeping the cursor's learner. */
 void pane_overview_reload(struct tui *t);
+/* Initial sort and snoozed visibility (from the config). */
+void pane_overview_configure(struct tui *t, enum view_sort sort, bool show_snoozed);
 /* Data changed: the pane reloads at its next recalc. */
 void pane_detail_invalidate(struct tui *t);
 void pane_agenda_invalidate(struct tui *t);
 int64_t pane_overview_cursor(struct tui *t);
+/* Reloads the order now if it is stale (it also refreshes t->counts). */
+void pane_overview_refresh(struct tui *t);
 
 /* Small formatting helpers shared by panes (tui/fmt.c). */
 /* Times are shown and typed in the wall clock of calendar.timezone (UTC when unset), the
