@@ -16,7 +16,8 @@ n=$(sqlite3 "$tmp/a.db" "SELECT count(*) FROM learner l JOIN enrollment e ON e.l
     AND e.last_activity_day = date('$T', '-21 days')")
 [ "$n" = 4 ] || fail "expected the 4 learners gone for 21 days, got $n"
 
-for args in "--learners 0" "--learners 12x" "--seed -1" "--bogus" "extra"; do
+for args in "--learners 0" "--learners 12x" "--seed -1" "--seed 99999999999999999999" \
+    "--learners" "--bogus" "extra"; do
     # shellcheck disable=SC2086
     "$LCMTUI" --db "$tmp/a.db" --today $T demo $args >/dev/null 2>"$tmp/err"
     rc=$?

@@ -1,5 +1,6 @@
 /* cmd_demo.c — `lcmtui demo`: writes the demo cohort (or benchmark data) into the database,
  * and the automatic demo database that `lcmtui` opens when nothing is configured yet. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -37,10 +38,11 @@ static bool parse_num(const char *s, unsigned long long lo, unsigned long long h
                       unsigned long long *out)
 {
     char *end = NULL;
-    if (!s || !*s || *s == '-')
+    if (!s || *s < '0' || *s > '9')
         return false;
+    errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (*end || v < lo || v > hi)
+    if (*end || errno == ERANGE || v < lo || v > hi)
         return false;
     *out = v;
     return true;
@@ -56,7 +58,7 @@ static int parse_args(int argc, char **argv, struct demo_opts *o)
     int c;
     unsigned long long v;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+s:n:fh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:s:n:fh", opts, NULL)) != -1) {
         switch (c) {
         case 's':
             if (!parse_num(optarg, 0, UINT64_MAX, &v))
@@ -75,6 +77,8 @@ static int parse_args(int argc, char **argv, struct demo_opts *o)
         case 'h':
             demo_usage(stdout);
             return -1;
+        case ':':
+            return cli_usage("demo", "option '%s' needs a value", argv[optind - 1]);
         default:
             return cli_usage("demo", "unknown option '%s'", argv[optind - 1]);
         }
