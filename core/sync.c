@@ -6,18 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "risk.h"
 #include "src_csv.h"
 #include "src_moodle.h"
 #include "src_xapi.h"
 #include "store_sync.h"
 #include "sync_source.h"
 
-#if defined(__has_include)
-#if __has_include("risk.h")
-#include "risk.h"
-#define SYNC_HAVE_RISK 1
-#endif
-#endif
 
 static const char *const sync_keys[] = {"timeout",        "connect_timeout", "retries",
                                         "retry_max_wait", "parallel",        "ca_file",
@@ -291,11 +286,10 @@ static void source_run(struct lcm_store *st, const struct sync_source *src,
         lcm_report(opt->rep, LCM_LEVEL_WARN, "%s", e2.msg);
 }
 
-/* After a sync: rescore risk (when built in) and count who became at risk. */
+/* After a sync: rescore risk (risk_update_all) and count who became at risk. */
 static void risk_after(struct lcm_store *st, const struct lcm_config *cfg,
                        const struct sync_options *opt, struct sync_result *res)
 {
-#ifdef SYNC_HAVE_RISK
     struct lcm_err err;
     enum lcm_status rc = store_sync_risk_snapshot(st, &err);
     if (rc == LCM_OK)
@@ -306,9 +300,6 @@ static void risk_after(struct lcm_store *st, const struct lcm_config *cfg,
     }
     res->risk_updated = true;
     res->total.newly_at_risk = store_sync_risk_newly(st, RISK_AT_RISK);
-#else
-    (void)st, (void)cfg, (void)opt, (void)res;
-#endif
 }
 
 enum lcm_status sync_run_store(struct lcm_store *st, const struct lcm_config *cfg,

@@ -32,7 +32,7 @@ struct sync_counts {
     int64_t updated_enrollments; /* enrolments created or updated */
     int64_t activity_days;       /* activity_day rows added to or created */
     int64_t milestones;          /* milestones reached (milestone_done written) */
-    int64_t newly_at_risk;       /* enrolments whose risk level rose (when risk is built in) */
+    int64_t newly_at_risk;       /* enrolments that reached "at risk" with this sync */
 };
 
 /* Progress of the source being synced. total is 0 when unknown. */
@@ -81,7 +81,7 @@ enum lcm_status sync_config_check(const struct lcm_config *cfg, const char *only
                                   const struct lcm_report *rep, struct lcm_err *err);
 
 /* Runs every configured source (or opt->only_source) against the store st, in order, then
- * rescores risk when at least one source succeeded and risk is built in. result is filled
+ * rescores risk (risk_update_all) when at least one source succeeded. result is filled
  * (free with sync_result_free). Returns LCM_OK when every source succeeded; otherwise the
  * status of the first failure, with err holding "N of M sources failed" (each source's own
  * line is in result->sources[i].error). Configuration errors stop before any source runs. */

@@ -48,6 +48,14 @@ grep -q '^lrs (xapi): ok, 200 records' "$T/out" || fail "xapi records: $(cat "$T
 [ "$(sqlite3 "$T/db" "select count(*) from sync_run where status='ok'")" = 2 ] || fail "sync_run"
 [ "$(sqlite3 "$T/db" "select count(*) from learner where source='lms'")" = 40 ] || fail "learners"
 
+# --verbose: one line per request, still no secret (token in the POST body, password in auth)
+run --verbose || fail "verbose sync failed: $(cat "$T/err")"
+secrets
+grep -q "moodle: POST http://127.0.0.1:$P/webservice/rest/server.php -> 200" "$T/err" ||
+    fail "verbose: no request lines: $(head -5 "$T/err")"
+grep -q "xapi: GET http://127.0.0.1:$P/xapi/statements?ascending=true&limit=50&since=" "$T/err" ||
+    fail "verbose: no xapi request line"
+
 # 2. incremental: only the new statements, asked with since=<consistent-through>
 ctl "add_statements?n=30"
 ctl "touch?users=3&ts=1790100000"
