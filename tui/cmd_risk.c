@@ -11,6 +11,22 @@
 #include "risk.h"
 #include "risk_eval.h"
 #include "store_risk.h"
+#include "text.h"
+
+/* Prints s from outside (names, reasons) cleaned of control sequences, fitted to cols columns
+ * (0: as long as it is), padded. */
+static void put_col(FILE *out, const char *s, int cols)
+{
+    if (cols > 0) {
+        char buf[1024];
+        text_fit(buf, sizeof buf, s, cols, true);
+        fputs(buf, out);
+        return;
+    }
+    char *clean = text_clean(s, false);
+    fputs(clean, out);
+    free(clean);
+}
 
 static void risk_usage(FILE *out)
 {
@@ -50,10 +66,14 @@ static enum lcm_status collect(void *ctx, const struct store_risk_item *it)
         m->learner = it->learner_id;
     } else if (it->learner_id != m->learner) {
         m->several_learners = true;
-        if (m->n == 1)
-            fprintf(stderr, "  %s (%s) %s\n", m->first.learner, m->first.ext_id,
-                    m->first.cohort);
-        fprintf(stderr, "  %s (%s) %s\n", it->learner, it->ext_id, it->cohort);
+        const struct store_risk_item *show[2] = {&m->first, it};
+        for (int i = m->n == 1 ? 0 : 1; i < 2; i++) {
+            fputs("  ", stderr);
+            put_col(stderr, show[i]->learner, 30);
+            put_col(stderr, show[i]->ext_id, 16);
+            put_col(stderr, show[i]->cohort, 0);
+            fputc('\n', stderr);
+        }
     }
     m->n++;
     return LCM_OK;
@@ -106,7 +126,12 @@ static int do_explain(struct lcm_app *app, struct lcm_store *st, int argc, char 
     int rc = resolve(st, "risk explain", argv[1], &it);
     if (rc)
         return rc;
-    printf("%s (%s), %s\n", it.learner, it.ext_id, it.cohort);
+    put_col(stdout, it.learner, 0);
+    printf(" (");
+    put_col(stdout, it.ext_id, 0);
+    printf("), ");
+    put_col(stdout, it.cohort, 0);
+    printf("\n");
     struct lcm_err err = {0};
     if (risk_explain(st, &app->cfg, it.enrollment_id, app->today, stdout, &err) != LCM_OK)
         return cli_fail(&err);
@@ -125,8 +150,13 @@ static enum lcm_status print_item(void *ctx, const struct store_risk_item *it)
     for (char *p = reasons; *p; p++)
         if (*p == '\n')
             *p = ';';
-    printf("%5.1f  %-7s  %-28.28s %-12.12s %s\n", it->score, risk_level_name(it->level),
-           it->learner, it->ext_id, reasons);
+    printf("%5.1f  %-7s  ", it->score, risk_level_name(it->level));
+    put_col(stdout, it->learner, 28);
+    putchar(' ');
+    put_col(stdout, it->ext_id, 14);
+    putchar(' ');
+    put_col(stdout, reasons, 0);
+    putchar('\n');
     return LCM_OK;
 }
 
@@ -186,8 +216,8 @@ static int do_snooze(struct lcm_app *app, struct lcm_store *st, int argc, char *
                          (int64_t)time(NULL), &err) != LCM_OK)
         return cli_fail(&err);
     char until[DAY_TEXT_LEN];
-    printf("%s snoozed until %s (score %.1f)\n", it.learner, day_format(app->today + days, until),
-           score);
+    put_col(stdout, it.learner, 0);
+    printf(" snoozed until %s (score %.1f)\n", day_format(app->today + days, until), score);
     return 0;
 }
 
@@ -209,8 +239,13 @@ static enum lcm_status print_celebration(void *ctx, const struct store_risk_item
 {
     (void)ctx;
     char day[DAY_TEXT_LEN];
-    printf("%s  %-28.28s %-12.12s %s\n", day_format(it->day, day), it->learner, it->ext_id,
-           it->what);
+    printf("%s  ", day_format(it->day, day));
+    put_col(stdout, it->learner, 28);
+    putchar(' ');
+    put_col(stdout, it->ext_id, 14);
+    putchar(' ');
+    put_col(stdout, it->what, 0);
+    putchar('\n');
     return LCM_OK;
 }
 
