@@ -30,8 +30,7 @@ static long run_find(struct risk_run *run, int64_t id)
     return -1;
 }
 
-static void on_day(void *ctx, int64_t eid, int day, int sessions, int minutes, int actions,
-                   double progress)
+static void on_day(void *ctx, int64_t eid, int day, int units, double progress)
 {
     struct risk_run *run = ctx;
     long i = run_find(run, eid);
@@ -39,7 +38,7 @@ static void on_day(void *ctx, int64_t eid, int day, int sessions, int minutes, i
         return;
     if (progress >= 0)
         run->any_progress = true;
-    risk_hist_day(&run->h[i], day, sessions, minutes, actions, progress);
+    risk_hist_day(&run->h[i], day, units > 0, 0, units, progress);
 }
 
 /* Due day of milestone m for the enrollment starting on start, or DAY_NONE. */

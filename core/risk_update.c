@@ -108,93 +108,112 @@ static enum lcm_status write_cohort(struct lcm_store *st, struct risk_run *run, 
     return rc;
 }
 
-/* The worker: scores cohorts 1, 3, 5 ... on its own connection into slots the writer takes. */
-struct worker {
-    struct lcm_store *st;
+/* Cohorts are scored by whichever thread is free: the worker (its own connection) takes the
+ * next unclaimed cohort; this thread, while the cohort it must write next is not ready, scores
+ * the next unclaimed one itself (that one first). Results wait in slots until written. */
+struct pool {
     const struct risk_params *p;
     const struct store_risk_cohort *cohorts;
     size_t nc;
     int today;
     struct risk_run *runs;
     enum lcm_status *rcs;
-    bool *ready;
+    unsigned char *state; /* 0 unclaimed, 1 being scored, 2 scored, 3 written */
+    size_t next;          /* no unclaimed cohort below this one */
     bool stop;
-    struct lcm_err err;
+    struct lcm_err err; /* the first failure */
+    struct lcm_store *worker_st;
     pthread_mutex_t mu;
     pthread_cond_t cv;
 };
 
-static void *worker_main(void *arg)
+/* Claims want when unclaimed, else the first unclaimed cohort; nc when none (or stopping).
+ * Called with mu held. */
+static size_t pool_claim(struct pool *w, size_t want)
 {
-    struct worker *w = arg;
-    for (size_t i = 1; i < w->nc; i += 2) {
-        pthread_mutex_lock(&w->mu);
-        bool stop = w->stop;
-        pthread_mutex_unlock(&w->mu);
-        struct lcm_err err = {0};
-        enum lcm_status rc = stop ? LCM_ERR_BUSY
-                                  : risk_run_cohort(w->st, w->p, &w->cohorts[i], w->today,
-                                                    RISK_RUN_TODAY, &w->runs[i], &err);
-        pthread_mutex_lock(&w->mu);
-        w->rcs[i] = rc;
-        w->ready[i] = true;
-        if (rc != LCM_OK && w->err.status == LCM_OK)
-            w->err = err;
-        pthread_cond_broadcast(&w->cv);
-        pthread_mutex_unlock(&w->mu);
-        if (rc != LCM_OK)
-            stop = true;
+    if (w->stop)
+        return w->nc;
+    if (want < w->nc && w->state[want] == 0) {
+        w->state[want] = 1;
+        return want;
     }
-    return NULL;
+    while (w->next < w->nc && w->state[w->next] != 0)
+        w->next++;
+    if (w->next == w->nc)
+        return w->nc;
+    w->state[w->next] = 1;
+    return w->next;
 }
 
-/* Waits for the worker's cohort i; returns its status (err filled on failure). */
-static enum lcm_status worker_take(struct worker *w, size_t i, struct lcm_err *err)
+/* Scores cohort i on st (mu not held) and publishes the result. */
+static void pool_score(struct pool *w, struct lcm_store *st, size_t i)
+{
+    struct lcm_err err = {0};
+    enum lcm_status rc = risk_run_cohort(st, w->p, &w->cohorts[i], w->today, RISK_RUN_TODAY,
+                                         &w->runs[i], &err);
+    pthread_mutex_lock(&w->mu);
+    w->rcs[i] = rc;
+    w->state[i] = 2;
+    if (rc != LCM_OK && !w->stop) {
+        w->stop = true;
+        w->err = err;
+    }
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+static void *worker_main(void *arg)
+{
+    struct pool *w = arg;
+    for (;;) {
+        pthread_mutex_lock(&w->mu);
+        size_t i = pool_claim(w, w->nc);
+        pthread_mutex_unlock(&w->mu);
+        if (i == w->nc)
+            return NULL;
+        pool_score(w, w->worker_st, i);
+    }
+}
+
+/* Returns once cohort i is scored (moving its run into *run), scoring others meanwhile. */
+static enum lcm_status pool_take(struct pool *w, struct lcm_store *st, size_t i,
+                                 struct risk_run *run, struct lcm_err *err)
 {
     pthread_mutex_lock(&w->mu);
-    while (!w->ready[i])
-        pthread_cond_wait(&w->cv, &w->mu);
-    enum lcm_status rc = w->rcs[i];
-    if (rc != LCM_OK && err)
-        *err = w->err;
+    while (w->state[i] != 2) {
+        size_t j = pool_claim(w, i);
+        if (j < w->nc) {
+            pthread_mutex_unlock(&w->mu);
+            pool_score(w, st, j);
+            pthread_mutex_lock(&w->mu);
+        } else if (w->stop && w->state[i] == 0) {
+            break; /* a failure elsewhere: nobody will score it */
+        } else {
+            pthread_cond_wait(&w->cv, &w->mu);
+        }
+    }
+    enum lcm_status rc = LCM_OK;
+    if (w->state[i] == 2 && w->rcs[i] == LCM_OK) {
+        *run = w->runs[i];
+        memset(&w->runs[i], 0, sizeof w->runs[i]);
+        w->state[i] = 3;
+    } else { /* the first failure, wherever it happened */
+        rc = w->err.status != LCM_OK ? w->err.status : LCM_ERR_BUSY;
+        if (err)
+            *err = w->err;
+    }
     pthread_mutex_unlock(&w->mu);
     return rc;
 }
 
-static bool worker_start(struct lcm_store *st, struct worker *w, pthread_t *tid)
+static bool pool_start_worker(struct lcm_store *st, struct pool *w, pthread_t *tid)
 {
-    if (w->nc < 2 || store_risk_open_reader(st, &w->st, NULL) != LCM_OK)
+    if (w->nc < 2 || store_risk_open_reader(st, &w->worker_st, NULL) != LCM_OK)
         return false;
-    w->runs = lcm_xcalloc(w->nc, sizeof *w->runs);
-    w->rcs = lcm_xcalloc(w->nc, sizeof *w->rcs);
-    w->ready = lcm_xcalloc(w->nc, sizeof *w->ready);
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->cv, NULL);
     if (pthread_create(tid, NULL, worker_main, w) == 0)
         return true;
-    pthread_mutex_destroy(&w->mu);
-    pthread_cond_destroy(&w->cv);
-    free(w->runs);
-    free(w->rcs);
-    free(w->ready);
-    store_close(&w->st);
+    store_close(&w->worker_st);
     return false;
-}
-
-static void worker_finish(struct worker *w, pthread_t tid)
-{
-    pthread_mutex_lock(&w->mu);
-    w->stop = true;
-    pthread_mutex_unlock(&w->mu);
-    pthread_join(tid, NULL);
-    for (size_t i = 0; i < w->nc; i++)
-        risk_run_free(&w->runs[i]); /* those not taken (after an error) */
-    pthread_mutex_destroy(&w->mu);
-    pthread_cond_destroy(&w->cv);
-    free(w->runs);
-    free(w->rcs);
-    free(w->ready);
-    store_close(&w->st);
 }
 
 static enum lcm_status score_all(struct lcm_store *st, const struct risk_params *p,
@@ -202,28 +221,38 @@ static enum lcm_status score_all(struct lcm_store *st, const struct risk_params 
                                  const char *lang, int today, int64_t now_ts,
                                  const struct lcm_report *rep, size_t *count, struct lcm_err *err)
 {
-    struct worker w = {.p = p, .cohorts = cohorts, .nc = nc, .today = today};
+    struct pool w = {.p = p, .cohorts = cohorts, .nc = nc, .today = today};
+    w.runs = lcm_xcalloc(nc + 1, sizeof *w.runs);
+    w.rcs = lcm_xcalloc(nc + 1, sizeof *w.rcs);
+    w.state = lcm_xcalloc(nc + 1, 1);
+    pthread_mutex_init(&w.mu, NULL);
+    pthread_cond_init(&w.cv, NULL);
     pthread_t tid;
-    bool threaded = worker_start(st, &w, &tid);
+    bool threaded = pool_start_worker(st, &w, &tid);
     enum lcm_status rc = LCM_OK;
     for (size_t i = 0; rc == LCM_OK && i < nc; i++) {
         struct risk_run run;
-        if (threaded && i % 2 == 1) {
-            if ((rc = worker_take(&w, i, err)) != LCM_OK)
-                break;
-            run = w.runs[i];
-            memset(&w.runs[i], 0, sizeof w.runs[i]);
-        } else if ((rc = risk_run_cohort(st, p, &cohorts[i], today, RISK_RUN_TODAY, &run,
-                                         err)) != LCM_OK) {
+        if ((rc = pool_take(&w, st, i, &run, err)) != LCM_OK)
             break;
-        }
         rc = write_cohort(st, &run, lang, today, now_ts, err);
         *count += run.n;
         risk_run_free(&run);
         lcm_report(rep, LCM_LEVEL_INFO, "risk: cohort %zu/%zu scored", i + 1, nc);
     }
-    if (threaded)
-        worker_finish(&w, tid);
+    pthread_mutex_lock(&w.mu);
+    w.stop = true;
+    pthread_mutex_unlock(&w.mu);
+    if (threaded) {
+        pthread_join(tid, NULL);
+        store_close(&w.worker_st);
+    }
+    for (size_t i = 0; i < nc; i++)
+        risk_run_free(&w.runs[i]); /* scored but not written, after a failure */
+    pthread_mutex_destroy(&w.mu);
+    pthread_cond_destroy(&w.cv);
+    free(w.runs);
+    free(w.rcs);
+    free(w.state);
     return rc;
 }
 

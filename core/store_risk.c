@@ -112,7 +112,9 @@ enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id
      * by the primary key: the rows come out grouped and ordered without a sort (a range on
      * status, not "?2 = 0 OR status = ...", keeps the index order usable). */
     STMT_OR_FAIL(s, st,
-                 "SELECT a.enrollment_id, a.day, a.sessions, a.minutes, a.actions, a.progress "
+                 "SELECT a.enrollment_id, a.day, CASE WHEN a.actions > 0 THEN a.actions "
+                 "WHEN a.minutes > 0 THEN a.minutes ELSE a.sessions END, "
+                 "COALESCE(a.progress, -1) "
                  "FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "
                  "WHERE e.cohort_id = ?1 AND e.status BETWEEN ?2 AND ?3 AND a.day <= ?4 "
                  "ORDER BY e.status, e.id, a.day",
@@ -122,12 +124,9 @@ enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id
     store_bind_text(s, 3, active_only ? "active" : "~");
     store_bind_day(s, 4, upto);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        double progress =
-            sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 5);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
         fn(ctx, sqlite3_column_int64(s, 0), fast_day(s, 1), sqlite3_column_int(s, 2),
-           sqlite3_column_int(s, 3), sqlite3_column_int(s, 4), progress);
-    }
+           sqlite3_column_double(s, 3));
     return step_done(st, s, rc, err, "risk: activity");
 }
 

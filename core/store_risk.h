@@ -44,9 +44,10 @@ enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, 
 
 /* Calls fn for every activity day <= upto of the cohort's enrollments (active_only as above):
  * one ordered scan, each enrollment's days together and by increasing day (enrollments by
- * status then id). progress < 0: none. */
-typedef void (*store_risk_day_fn)(void *ctx, int64_t enrollment_id, int day, int sessions,
-                                  int minutes, int actions, double progress);
+ * status then id). units: the day's actions, else its minutes, else its sessions (> 0: an
+ * active day). progress < 0: none. */
+typedef void (*store_risk_day_fn)(void *ctx, int64_t enrollment_id, int day, int units,
+                                  double progress);
 enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id,
                                          bool active_only, int upto, store_risk_day_fn fn,
                                          void *ctx, struct lcm_err *err);
