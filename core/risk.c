@@ -5,6 +5,7 @@
 
 #include "day.h"
 #include "risk_internal.h"
+#include "text.h"
 
 #define REASONS_MAX 2048
 
@@ -13,8 +14,10 @@ static void explain_print(const struct risk_params *p, const struct risk_run *ru
 {
     const struct risk_result *r = &run->r[i];
     char day[DAY_TEXT_LEN];
+    char *cohort = text_clean(run->cohort->name, false); /* a name from the LMS */
     fprintf(out, "score %.1f (%s) on %s, cohort %s\n", r->score, risk_level_name(r->level),
-            day_format(run->T, day), run->cohort->name);
+            day_format(run->T, day), cohort);
+    free(cohort);
     fprintf(out, "%-14s %10s %8s %8s %12s\n", "signal", "value", "severity", "weight",
             "contribution");
     for (int s = 0; s < RS_COUNT; s++) {

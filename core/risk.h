@@ -55,7 +55,8 @@ struct risk_params {
     double weight[RS_COUNT];     /* risk.<signal>_weight: points at full severity */
     double watch_score;          /* risk.watch_score: level watch from this score */
     double risk_score;           /* risk.risk_score: level at risk from this score */
-    double reason_min_points;    /* a signal gives a reason from this many points */
+    double reason_min_points;    /* a signal gives a reason from this many points ... */
+    double reason_min_severity;  /* ... and this severity (0-1) */
     int inactive_grace_days;     /* severity 0 up to this many days without activity */
     int inactive_full_days;      /* severity 1 from this many */
     int never_started_days;      /* enrolled this long with no activity at all: severity 1 */

@@ -38,6 +38,7 @@ void risk_params_default(struct risk_params *p)
     p->watch_score = 30;
     p->risk_score = 50;
     p->reason_min_points = 5;
+    p->reason_min_severity = 0.25;
     p->inactive_grace_days = 0;
     p->inactive_full_days = 21;
     p->never_started_days = 7;
@@ -91,7 +92,8 @@ static const struct int_key int_keys[] = {
 static const struct dbl_key dbl_keys[] = {
     DK(watch_score, 0, 100),       DK(risk_score, 0, 100),      DK(pace_grace_points, 0, 100),
     DK(pace_full_points, 1, 100),  DK(peers_percentile, 1, 100), DK(drop_grace, 0, 0.99),
-    DK(snooze_margin, 0, 100),     DK(reason_min_points, 0, 100),     DK(low_score_ok, 0, 100),    DK(low_score_bad, 0, 100),
+    DK(snooze_margin, 0, 100),     DK(reason_min_points, 0, 100),
+    DK(reason_min_severity, 0, 1),     DK(low_score_ok, 0, 100),    DK(low_score_bad, 0, 100),
 };
 #define N_INT (sizeof int_keys / sizeof *int_keys)
 #define N_DBL (sizeof dbl_keys / sizeof *dbl_keys)

@@ -186,10 +186,15 @@ size_t risk_reasons(const struct risk_params *p, const struct risk_hist *h,
         buf[0] = '\0';
     bool fr = !lang || strcmp(lang, "en") != 0;
     bool used[RS_COUNT] = {0};
+    /* "down 100 %" says nothing "No activity for N days" has not said */
+    if (!r->sig[RS_INACTIVE].skipped && r->sig[RS_INACTIVE].value >= h->window_days &&
+        r->sig[RS_INACTIVE].contrib >= p->reason_min_points)
+        used[RS_DROP] = true;
     for (;;) {
         int best = -1;
         for (int i = 0; i < RS_COUNT; i++)
             if (!used[i] && r->sig[i].contrib > 0 && r->sig[i].contrib >= p->reason_min_points &&
+                r->sig[i].severity >= p->reason_min_severity &&
                 (best < 0 || r->sig[i].contrib > r->sig[best].contrib))
                 best = i;
         if (best < 0)
