@@ -197,8 +197,12 @@ enum lcm_status kpi_scan(struct lcm_store *st, struct kpi_state *S, int threads,
         S->enr[i].progress = -1;
     if (S->n_enr == 0)
         return LCM_OK;
-    /* Inside a write transaction, private connections would not see its writes. */
-    if (store_in_tx(st) || (threads <= 0 && S->n_enr <= SMALL_SCOPE))
+    /* Inside a write transaction, private connections would not see its writes. A small or
+     * sparse scope (one manager's team among 100k) reads only its own rows, by index; a
+     * dense one scans whole ranges in parallel. */
+    int64_t span = S->enr[S->n_enr - 1].id - S->enr[0].id + 1;
+    bool sparse = (int64_t)S->n_enr * 3 < span;
+    if (store_in_tx(st) || (threads <= 0 && (S->n_enr <= SMALL_SCOPE || sparse)))
         return scan_small(st, S, weeks, err);
     int n = threads > 0 ? threads : auto_threads();
     if (!store_kpi_parallel_ok(st))
