@@ -119,6 +119,9 @@ dav "$(href_of 3)" | tr -d '\r' >"$tmp/ev3b"
 grep -q '^SEQUENCE:1$' "$tmp/ev3b" || fail "rescheduled event has no SEQUENCE:1"
 new_start=$(sed -n 's/^DTSTART;TZID=Europe\/Paris://p' "$tmp/ev3b")
 [ "$new_start" != "$old_start" ] && [ -n "$new_start" ] || fail "DTSTART did not move ($old_start)"
+want=$(TZ=Europe/Paris date -d "@$(sql "SELECT due_at FROM followup WHERE id = 3")" +%Y%m%dT%H%M%S)
+[ "$new_start" = "$want" ] || fail "DTSTART $new_start, expected $want (Paris time of due_at)"
+grep -q '^STATUS:CONFIRMED$' "$tmp/ev3b" || fail "rescheduled event is not CONFIRMED"
 
 # 3. Cancel follow-up 4: DELETE, the server no longer has it.
 sql "UPDATE followup SET status = 'cancelled', sequence = sequence + 1, push_state = 'dirty' WHERE id = 4"
@@ -143,6 +146,13 @@ dav "$(href_of 2)" | grep -q "Moved in Thunderbird" || fail "the server copy was
 out=$(run agenda --push --force 2>&1) || fail "forced push failed: $out"
 echo "$out" | grep -q "1 updated" || fail "forced push: $out"
 dav "$(href_of 2)" | grep -q "Moved in Thunderbird" && fail "--force did not overwrite"
+
+# 4b. A PUT whose answer was lost (the server has our event, we have no ETag): the next push
+#     meets 412 on If-None-Match, sees its own UID at the same SEQUENCE and adopts it.
+sql "UPDATE followup SET etag = NULL, push_state = 'dirty' WHERE id = 2; DELETE FROM caldav_state WHERE followup_id = 2"
+out=$(run agenda --push 2>&1) || fail "a lost answer must be adopted, not a conflict: $out"
+[ "$(sql "SELECT push_state || (etag IS NOT NULL) FROM followup WHERE id = 2")" = clean1 ] ||
+    fail "adopted event not clean with an ETag"
 
 # 5. Outage: the server stops; changes stay dirty with the error, exit 1; pushed after restart.
 stop_server
