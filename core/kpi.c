@@ -7,18 +7,24 @@
 
 #include "day.h"
 #include "kpi_internal.h"
+#include "strmap.h"
 
-/* A growable table of groups found by label (cohorts, departments, managers). */
+/* A growable table of groups found by label (cohorts, departments, managers: there may be
+ * thousands of managers, hence the hash map). */
 struct groups {
     struct kpi_counts *v;
     size_t n, cap;
+    struct strmap *index;
 };
 
 static int group_find(struct groups *g, const char *label)
 {
-    for (size_t i = g->n; i-- > 0;) /* few groups; the latest is the likeliest */
-        if (strcmp(g->v[i].label, label) == 0)
-            return (int)i;
+    if (!g->index)
+        g->index = strmap_new();
+    int k = strmap_get(g->index, label, strlen(label));
+    if (k >= 0)
+        return k;
+    strmap_put(g->index, label, strlen(label), (int)g->n);
     if (g->n == g->cap) {
         g->cap = g->cap ? g->cap * 2 : 16;
         g->v = lcm_xrealloc(g->v, g->cap * sizeof *g->v);
@@ -358,11 +364,13 @@ static void sum_all(struct load *L)
     cohort_labels(&L->cohorts, L->many_programs);
     r->cohorts = L->cohorts.v;
     r->n_cohorts = L->cohorts.n;
+    strmap_free(&L->cohorts.index);
     L->cohorts = (struct groups){0};
     if (L->by.n)
         qsort(L->by.v, L->by.n, sizeof *L->by.v, cmp_counts);
     r->groups = L->by.v;
     r->n_groups = L->by.n;
+    strmap_free(&L->by.index);
     L->by = (struct groups){0};
     sum_lcm_work(L);
 }
@@ -465,6 +473,7 @@ static void load_free(struct load *L)
         for (size_t i = 0; i < gs[k]->n; i++)
             free(gs[k]->v[i].label);
         free(gs[k]->v);
+        strmap_free(&gs[k]->index);
     }
 }
 
