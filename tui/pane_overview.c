@@ -92,6 +92,11 @@ static void ensure_window(struct tui *t, struct ov *o, size_t rows)
     if (o->win_valid && o->top >= o->win_first && end <= o->win_first + o->win_n)
         return;
     drop_window(o);
+    if (o->n == 0) {
+        o->win_first = 0;
+        o->win_valid = true;
+        return;
+    }
     size_t first = o->top > VIEW_PAGE_MAX / 4 ? o->top - VIEW_PAGE_MAX / 4 : 0;
     size_t cnt = o->n - first < VIEW_PAGE_MAX ? o->n - first : VIEW_PAGE_MAX;
     struct lcm_err err = {0};
