@@ -310,8 +310,11 @@ static int run_interactive(struct tui *t)
         return 1;
     }
     setup_curses(t, false);
+    frame(t);
+    tui_sync_auto(t);
     while (!t->quit && !got_stop_signal) {
         t->now_ts = current_now(t->today);
+        tui_sync_poll(t);
         frame(t);
         int key = read_key();
         if (key < 0)
@@ -326,6 +329,9 @@ static int run_interactive(struct tui *t)
             tui_editor_done(t);
         }
     }
+    if (tui_sync_running())
+        tui_msg(t, ROLE_STATUS, "stopping the sync at the next batch…"), frame(t);
+    tui_sync_stop();
     restore_terminal();
     return got_stop_signal == SIGINT ? 130 : got_stop_signal ? 128 + got_stop_signal : 0;
 }
@@ -428,6 +434,13 @@ int tui_headless(struct tui *t, const char *script)
     double first_cpu = (double)(clock() - c0) * 1000.0 / CLOCKS_PER_SEC;
     long keys = 0;
     rc = tui_script_run(t, in, dump_screen, frame, &keys, &worst, &total, now_ms_monotonic_us);
+    while (tui_sync_running()) { /* a sync started by the script: let it finish */
+        tui_sync_poll(t);
+        if (tui_sync_running())
+            napms(20);
+        else
+            frame(t);
+    }
     if (bench)
         fprintf(stderr,
                 "first_frame_ms=%.2f first_frame_cpu_ms=%.2f keys=%ld avg_key_ms=%.3f "

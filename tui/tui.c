@@ -10,6 +10,7 @@
 #include "day.h"
 #include "form.h"
 #include "text.h"
+#include "tui_internal.h"
 
 void tui_msg(struct tui *t, enum role role, const char *fmt, ...)
 {
@@ -271,7 +272,7 @@ static void global_action(struct tui *t, enum action a)
             pane_composer_open(t, &e, 1, "congrats");
         break;
     case ACT_SYNC:
-        tui_msg(t, ROLE_STATUS, "sync: run `lcmtui sync` (not built into this version yet)");
+        tui_sync_start(t);
         break;
     case ACT_OPEN:
         if (e)

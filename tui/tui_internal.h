@@ -17,6 +17,16 @@ int tui_editor(struct tui *t, const char *path);
 /* Called by the loop after the editor ran on t->editor_path (the composer reads it back). */
 void tui_editor_done(struct tui *t);
 
+/* Key S: sync in a background thread (sync_bg.c). poll returns true when the status changed
+ * (progress or the end: then the panes are reloaded). stop cancels and waits. auto starts one
+ * at start-up when sync.auto_hours says the data is stale (never on demo data, nor without
+ * sources). */
+void tui_sync_start(struct tui *t);
+bool tui_sync_poll(struct tui *t);
+bool tui_sync_running(void);
+void tui_sync_stop(void);
+void tui_sync_auto(struct tui *t);
+
 /* Headless: keys from the script file, frames on a virtual screen, dumps on stdout. */
 int tui_headless(struct tui *t, const char *script);
 /* Resizes the (virtual) terminal. */

@@ -1,0 +1,67 @@
+#!/bin/sh
+# e2e_tui_headless.sh — the real binary driven by a key script on a virtual screen
+# (LCMTUI_SCRIPT, as tig's tests): key S runs a sync in the background (a CSV source) and the
+# overview then lists the synced learners; the help overlay is generated from the action list;
+# an 80x24 screen never overflows; rebinding a key in the config works; the first frame and
+# keystroke figures print with LCMTUI_BENCH.
+set -u
+LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
+top=$(cd "$(dirname "$0")/.." && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-tuih-XXXXXX")
+trap 'rm -rf "$T"' EXIT INT TERM
+fail() {
+    echo "e2e_tui_headless: FAIL: $*" >&2
+    exit 1
+}
+export LC_ALL=C.UTF-8
+
+# 1. S syncs a CSV source in the background; the list shows the learners afterwards.
+cat >"$T/conf" <<CONF
+sources = ({ name = "exports"; type = "csv"; path = "$top/tests/data/import/lms/*.csv";
+             mapping = "$top/data/mappings/example-lms.conf"; });
+sync: { auto_hours = 0; };
+CONF
+printf 'S\n' >"$T/sync.keys"
+LCMTUI_SCRIPT="$T/sync.keys" "$LCMTUI" -c "$T/conf" -d "$T/sync.db" --today 2026-11-28 >"$T/out" 2>"$T/err" ||
+    fail "sync run: $(cat "$T/err")"
+grep -q "sync done" "$T/out" || fail "no 'sync done' on the status line: $(tail -3 "$T/out")"
+n=$(sqlite3 "$T/sync.db" "SELECT count(*) FROM learner")
+[ "$n" -gt 0 ] || fail "the sync wrote no learner"
+grep -q "synced [0-9][0-9]:[0-9][0-9]" "$T/out" || fail "title does not say synced HH:MM"
+first=$(sqlite3 "$T/sync.db" "SELECT last_name FROM learner ORDER BY last_name LIMIT 1")
+grep -qF "$first" "$T/out" || fail "the synced learner $first is not listed"
+
+# 2. The demo at 80x24: nothing wider than 80 columns; the help lists every action.
+db="$T/demo.db"
+"$LCMTUI" -d "$db" --today 2026-11-28 demo >/dev/null 2>&1 || fail "demo"
+printf '? <Dump> q Q\n' >"$T/help.keys"
+LCMTUI_SIZE=80x24 LCMTUI_SCRIPT="$T/help.keys" "$LCMTUI" -d "$db" --today 2026-11-28 >"$T/help" ||
+    fail "help run"
+/usr/bin/python3 - "$T/help" <<'PY' || fail "a line wider than 80 columns"
+import sys
+sys.exit(any(len(l.rstrip("\n")) > 80 for l in open(sys.argv[1], encoding="utf-8")))
+PY
+grep -q "lcmtui keys" "$T/help" || fail "no help overlay"
+grep -q "terminal too small" "$T/help" && fail "80x24 is not too small"
+LCMTUI_SIZE=120x80 LCMTUI_SCRIPT="$T/help.keys" "$LCMTUI" -d "$db" --today 2026-11-28 >"$T/helpall"
+for a in $(sed -n 's/^ *X(ACT_[A-Z_]*, "\([a-z-]*\)".*/\1/p' "$top/tui/actions.h"); do
+    grep -q " $a " "$T/helpall" || fail "help misses the action $a"
+done
+
+# 3. Rebinding: down on n, the default j no longer moves.
+printf 'keys: { down = "n"; };\n' >"$T/keys.conf"
+printf 'n n <Dump> Q\n' >"$T/n.keys"
+printf 'j j <Dump> Q\n' >"$T/j.keys"
+LCMTUI_SCRIPT="$T/n.keys" "$LCMTUI" -c "$T/keys.conf" -d "$db" --today 2026-11-28 | head -41 >"$T/n" ||
+    fail "rebind run"
+LCMTUI_SCRIPT="$T/j.keys" "$LCMTUI" -c "$T/keys.conf" -d "$db" --today 2026-11-28 | head -41 >"$T/j"
+grep -q "j: no action here" "$T/j" || fail "j still bound after rebinding down"
+cmp -s "$T/n" "$T/j" && fail "n did not move the cursor"
+
+# 4. The bench figures print, and a too small screen says so.
+printf '<Resize:70x20> <Dump> Q\n' >"$T/small.keys"
+LCMTUI_BENCH=1 LCMTUI_SCRIPT="$T/small.keys" "$LCMTUI" -d "$db" --today 2026-11-28 >"$T/small" 2>"$T/bench" ||
+    fail "small run"
+grep -q "terminal too small: 70x20" "$T/small" || fail "no 'terminal too small' message"
+grep -q "^first_frame_ms=[0-9.]* first_frame_cpu_ms=[0-9.]* keys=1 " "$T/bench" || fail "bench: $(cat "$T/bench")"
+exit 0
