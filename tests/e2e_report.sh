@@ -54,6 +54,21 @@ check "Learners contacted" "$(q "SELECT count(DISTINCT learner_id) FROM checkin
     WHERE direction = 'out' AND channel <> 'note' AND at < strftime('%s', '2026-11-29')")"
 check "Flagged learners" "$(q "SELECT count(*) FROM risk WHERE flagged_since IS NOT NULL")"
 
+# 1b'. One cohort (by its id), and a past period: enrolled and sessions against SQL.
+run report --cohort demo-c02 --format csv -o "$tmp/c02.csv" || fail "cohort report failed"
+got=$(awk -F, '$1 == "Enrolled" { print $2 }' "$tmp/c02.csv")
+want=$(q "SELECT count(*) FROM enrollment e JOIN cohort c ON c.id = e.cohort_id
+          WHERE c.ext_id = 'demo-c02'")
+[ "$got" = "$want" ] || fail "cohort demo-c02: $got enrolled, SQL says $want"
+run report --from 2026-10-01 --to 2026-10-31 --format csv -o "$tmp/oct.csv" || fail "period failed"
+got=$(awk -F, '$1 == "Sessions" { print $2 }' "$tmp/oct.csv")
+# the scope: enrollments started by the end and not ended before the start of the period
+want=$(q "SELECT sum(a.sessions) FROM activity_day a JOIN enrollment e ON e.id = a.enrollment_id
+          WHERE a.day BETWEEN '2026-10-01' AND '2026-10-31' AND e.start_day <= '2026-10-31'
+          AND (e.ended_day IS NULL OR e.ended_day >= '2026-10-01')")
+[ "$got" = "$want" ] || fail "October: $got sessions, SQL says $want"
+grep -q '^Period,2026-10-01,2026-10-31' "$tmp/oct.csv" || fail "October: wrong period line"
+
 # 1c. ... and the whole CSV and Markdown equal the expected files.
 for f in csv md; do
     if [ "${UPDATE_EXPECTED:-0}" = 1 ]; then
