@@ -31,6 +31,8 @@ struct moodle {
     char url[1024];  /* the REST endpoint */
     struct course *courses;
     size_t n_courses;
+    char **listed; /* enrolment ext_ids of the learners listed in the current course */
+    size_t n_listed, cap_listed;
 };
 
 enum lcm_status moodle_check_error(const json_t *v, const char *url, struct lcm_err *err)
@@ -124,8 +126,17 @@ static enum lcm_status moodle_open(struct moodle *m, struct sync_job *job, struc
     return rc;
 }
 
+static void listed_clear(struct moodle *m)
+{
+    for (size_t i = 0; i < m->n_listed; i++)
+        free(m->listed[i]);
+    m->n_listed = 0;
+}
+
 static void moodle_close(struct moodle *m)
 {
+    listed_clear(m);
+    free(m->listed);
     config_secret_free(&m->token);
     for (size_t i = 0; i < m->n_courses; i++)
         free(m->courses[i].name);
@@ -264,6 +275,20 @@ static void access_key(char *buf, size_t len, int64_t uid, int64_t cid)
     snprintf(buf, len, "lca:%" PRId64 "@%" PRId64, uid, cid);
 }
 
+static void enrol_key(char *buf, size_t len, int64_t uid, int64_t cid)
+{
+    snprintf(buf, len, "%" PRId64 "@%" PRId64, uid, cid);
+}
+
+static void listed_add(struct moodle *m, const char *ext)
+{
+    if (m->n_listed == m->cap_listed) {
+        m->cap_listed = m->cap_listed ? m->cap_listed * 2 : 256;
+        m->listed = lcm_xrealloc(m->listed, m->cap_listed * sizeof *m->listed);
+    }
+    m->listed[m->n_listed++] = lcm_xstrdup(ext);
+}
+
 /* Picks the learners of the page whose lastcourseaccess differs from the last sync's. */
 static enum lcm_status page_changed(struct moodle *m, const struct course *c, json_t *users,
                                     struct muser **out, size_t *n, struct lcm_err *err)
@@ -280,11 +305,15 @@ static enum lcm_status page_changed(struct moodle *m, const struct course *c, js
         if (!is_learner(u))
             continue;
         int64_t lca = jint(u, "lastcourseaccess", jint(u, "lastaccess", 0));
-        char key[64], was[32], now[32];
+        char key[64], was[32], now[32], ext[64];
         access_key(key, sizeof key, id, c->id);
+        enrol_key(ext, sizeof ext, id, c->id);
+        listed_add(m, ext);
         snprintf(now, sizeof now, "%" PRId64, lca);
+        /* unchanged, unless it was withdrawn and is listed again (re-enrolled) */
         if (store_sync_value_get(m->job->st, m->job->src->name, key, was, sizeof was) &&
-            strcmp(was, now) == 0)
+            strcmp(was, now) == 0 &&
+            !store_sync_enrollment_withdrawn(m->job->st, m->job->src->name, ext))
             continue;
         (*out)[(*n)++] = (struct muser){.user = u, .id = id, .lca = lca};
     }
@@ -437,7 +466,7 @@ static enum lcm_status user_store(struct moodle *m, const struct course *c, cons
         progress = 1;
     bool completed = json_is_true(json_object_get(uc, "completed"));
     char ext[64];
-    snprintf(ext, sizeof ext, "%" PRId64 "@%" PRId64, u->id, c->id);
+    enrol_key(ext, sizeof ext, u->id, c->id);
     int day = day_or_none(u->lca);
     struct lcm_enrollment e = {.learner_id = lid, .cohort_id = c->cohort_id,
                                .source = m->job->src->name, .ext_id = ext,
@@ -500,6 +529,36 @@ static enum lcm_status page_sync(struct moodle *m, const struct course *c, int64
     return rc;
 }
 
+/* After a complete listing of course c: its active enrolments that were not listed left
+ * the course (unenrolled or suspended in Moodle) and become withdrawn. An empty listing
+ * withdraws nothing: more likely lost permissions than a course emptied overnight. */
+static enum lcm_status course_withdraw(struct moodle *m, const struct course *c,
+                                       struct lcm_err *err)
+{
+    struct sync_job *job = m->job;
+    if (m->n_listed == 0) {
+        lcm_report(job->opt->rep, LCM_LEVEL_WARN,
+                   "%s: course %" PRId64 " lists no learner; enrolments left as they are",
+                   job->src->name, c->id);
+        return LCM_OK;
+    }
+    int64_t n = 0;
+    enum lcm_status rc = store_begin(job->st, err);
+    if (rc == LCM_OK)
+        rc = store_sync_keep_reset(job->st, err);
+    for (size_t i = 0; rc == LCM_OK && i < m->n_listed; i++)
+        rc = store_sync_keep_add(job->st, m->listed[i], err);
+    if (rc == LCM_OK)
+        rc = store_sync_withdraw_missing(job->st, job->src->name, c->cohort_id, job->opt->today,
+                                         &n, err);
+    if (rc == LCM_OK)
+        rc = store_commit(job->st, err);
+    if (rc != LCM_OK && store_in_tx(job->st))
+        store_rollback(job->st);
+    job->counts.updated_enrollments += n;
+    return rc;
+}
+
 enum lcm_status moodle_sync(struct sync_job *job, struct lcm_err *err)
 {
     struct moodle m;
@@ -510,6 +569,7 @@ enum lcm_status moodle_sync(struct sync_job *job, struct lcm_err *err)
     for (size_t i = 0; rc == LCM_OK && i < m.n_courses; i++) {
         int64_t from = 0;
         size_t got = limit;
+        listed_clear(&m);
         /* a short page ends the course; a page longer than asked means no paging support */
         while (rc == LCM_OK && got == limit) {
             if (sync_job_cancelled(job))
@@ -518,6 +578,8 @@ enum lcm_status moodle_sync(struct sync_job *job, struct lcm_err *err)
                 rc = page_sync(&m, &m.courses[i], from, &got, err);
             from += (int64_t)got;
         }
+        if (rc == LCM_OK)
+            rc = course_withdraw(&m, &m.courses[i], err);
         sync_job_progress(job, (int64_t)i + 1, (int64_t)m.n_courses, "courses");
     }
     moodle_close(&m);

@@ -5,6 +5,8 @@
  * core_enrol_get_enrolled_users (paged with limitfrom/limitnumber), and, for each learner
  * whose lastcourseaccess changed since the last sync, core_enrol_get_users_courses (progress,
  * completed) and core_completion_get_activities_completion_status (milestones), in parallel.
+ * After a course's complete listing, its active enrolments that were not listed become
+ * withdrawn (a listing of no learner at all withdraws nothing).
  * Moodle has no time-spent or daily log service: the daily history is what each sync
  * observes — a lastcourseaccess that changed marks that day active (one session, one action). */
 #ifndef LCM_SRC_MOODLE_H

@@ -220,3 +220,52 @@ enum lcm_status store_sync_enrollment_touch(struct lcm_store *st, int64_t enroll
     store_bind_real_opt(s, 3, progress);
     return store_exec1(st, s, err, "enrollment activity");
 }
+
+enum lcm_status store_sync_keep_reset(struct lcm_store *st, struct lcm_err *err)
+{
+    STMT_OR_FAIL(c, st, "CREATE TEMP TABLE IF NOT EXISTS sync_keep (ext_id TEXT PRIMARY KEY)", err);
+    enum lcm_status rc = store_exec1(st, c, err, "sync keep");
+    if (rc != LCM_OK)
+        return rc;
+    STMT_OR_FAIL(d, st, "DELETE FROM temp.sync_keep", err);
+    return store_exec1(st, d, err, "sync keep");
+}
+
+enum lcm_status store_sync_keep_add(struct lcm_store *st, const char *ext_id, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "INSERT OR IGNORE INTO temp.sync_keep(ext_id) VALUES (?1)", err);
+    store_bind_text(s, 1, ext_id);
+    return store_exec1(st, s, err, "sync keep");
+}
+
+enum lcm_status store_sync_withdraw_missing(struct lcm_store *st, const char *source,
+                                           int64_t cohort_id, int day, int64_t *n,
+                                           struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE enrollment SET status = 'withdrawn', ended_day = ?3 "
+                 "WHERE source = ?1 AND cohort_id = ?2 AND status = 'active' "
+                 "AND ext_id NOT IN (SELECT ext_id FROM temp.sync_keep)",
+                 err);
+    store_bind_text(s, 1, source);
+    sqlite3_bind_int64(s, 2, cohort_id);
+    store_bind_day(s, 3, day);
+    enum lcm_status rc = store_exec1(st, s, err, "withdrawn enrolments");
+    *n = rc == LCM_OK ? sqlite3_changes(st->db) : 0;
+    return rc;
+}
+
+bool store_sync_enrollment_withdrawn(struct lcm_store *st, const char *source, const char *ext_id)
+{
+    sqlite3_stmt *s = store_stmt(st,
+                                 "SELECT 1 FROM enrollment WHERE source = ?1 AND ext_id = ?2 "
+                                 "AND status = 'withdrawn'",
+                                 NULL);
+    if (!s)
+        return false;
+    store_bind_text(s, 1, source);
+    store_bind_text(s, 2, ext_id);
+    bool yes = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_reset(s);
+    return yes;
+}

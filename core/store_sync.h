@@ -57,6 +57,18 @@ enum lcm_status store_sync_value_set(struct lcm_store *st, const char *source, c
 enum lcm_status store_sync_enrollment_touch(struct lcm_store *st, int64_t enrollment_id, int day,
                                             double progress, struct lcm_err *err);
 
+/* Unenrolments seen by a full listing of a cohort: keep_reset empties this connection's
+ * list of enrolments still present, keep_add adds one (by ext_id), withdraw_missing marks
+ * the active enrolments of source in cohort_id that are not in the list as withdrawn on day;
+ * *n gets how many. */
+enum lcm_status store_sync_keep_reset(struct lcm_store *st, struct lcm_err *err);
+enum lcm_status store_sync_keep_add(struct lcm_store *st, const char *ext_id, struct lcm_err *err);
+enum lcm_status store_sync_withdraw_missing(struct lcm_store *st, const char *source,
+                                           int64_t cohort_id, int day, int64_t *n,
+                                           struct lcm_err *err);
+/* True when source's enrolment ext_id exists and is withdrawn. */
+bool store_sync_enrollment_withdrawn(struct lcm_store *st, const char *source, const char *ext_id);
+
 /* Newly at risk: snapshot remembers each enrollment's risk level (temp table of this
  * connection); newly counts enrollments now at level >= level_min that were below it (or
  * unscored) in the snapshot. */

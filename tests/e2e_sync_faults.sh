@@ -69,6 +69,18 @@ n=$(grep -c core_enrol_get_users_courses "$T/srv.log")
 [ "$(sqlite3 "$T/db" "select count(*) from activity_day a join enrollment e on e.id = a.enrollment_id
      where e.source = 'lms' and a.day = '2026-09-22'")" = 4 ] || fail "touched day not active"
 
+# unenrolled in Moodle -> withdrawn; enrolled again -> active again
+ctl "unenrol?user=1"
+run --source lms || fail "sync after unenrol: $(cat "$T/err")"
+[ "$(sqlite3 "$T/db" "select status from enrollment where source='lms' and ext_id='101@3'")" = withdrawn ] ||
+    fail "unenrolled learner not withdrawn"
+[ "$(sqlite3 "$T/db" "select count(*) from enrollment where source='lms' and status='withdrawn'")" = 1 ] ||
+    fail "others withdrawn too"
+ctl "enrol?user=1"
+run --source lms || fail "sync after enrol: $(cat "$T/err")"
+[ "$(sqlite3 "$T/db" "select status from enrollment where source='lms' and ext_id='101@3'")" = active ] ||
+    fail "re-enrolled learner not active"
+
 # 3. faults: each leaves the database as it was, with a clear error; then resume
 ctl "add_statements?n=20"
 ctl "touch?users=6&ts=1790200000"
