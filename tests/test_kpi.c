@@ -4,11 +4,11 @@
 #include "testutil.h"
 
 #include <math.h>
-#include <sqlite3.h>
 
 #include "day.h"
 #include "kpi.h"
 #include "store.h"
+#include "store_message.h"
 #include "store_risk.h"
 
 #define D(m, d) day_from_ymd(2026, (m), (d))
@@ -67,21 +67,22 @@ static void flag(struct fx *x, int i, int level, int since)
     assert_int_equal(store_risk_put(x->st, &r, &err), LCM_OK);
 }
 
-/* The messaging module marks messages sent; the store has no public call for it yet, so the
- * test writes the two sent messages directly in its own database file. */
+/* A message sent through the outbox's own steps: queued, claimed, marked sent (which also
+ * logs the e-mail check-in the messaging module writes for every sent message). */
 static void sent_message(struct fx *x, int i, const char *tmpl, int day)
 {
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(x->path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 2000);
-    char sql[512];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO message(learner_id, enrollment_id, template, status, created_at, "
-             "updated_at, sent_at) VALUES (%lld, %lld, '%s', 'sent', 0, 0, %lld)",
-             (long long)x->lrn[i], (long long)x->enr[i], tmpl,
-             (long long)(day_to_time(day) + 9 * 3600));
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    struct lcm_err err = {0};
+    int64_t id, at = day_to_time(day) + 9 * 3600;
+    struct lcm_message m = {.learner_id = x->lrn[i], .enrollment_id = x->enr[i],
+                            .template_name = tmpl, .to_addr = "x@example.org",
+                            .subject = "On ne vous voit plus", .body = "...",
+                            .status = MSG_QUEUED};
+    assert_int_equal(store_message_add(x->st, &m, at, &id, &err), LCM_OK);
+    bool claimed = false;
+    assert_int_equal(store_message_claim(x->st, id, "<t@example.org>", at, &claimed, &err),
+                     LCM_OK);
+    assert_true(claimed);
+    assert_int_equal(store_message_mark_sent(x->st, id, at, "lcm", &err), LCM_OK);
 }
 
 /* Six learners of one cohort starting Monday 2026-09-07 (Frank on 09-21):
@@ -91,7 +92,8 @@ static void sent_message(struct fx *x, int i, const char *tmpl, int day)
  *   4 David  failed     ended 10-02; no activity, progress unknown
  *   5 Eve    active     flagged 09-21 (level 2); note 09-22, call 09-23; day 09-26 (1, 25, 12 %)
  *   6 Frank  active     starts 09-21; day 09-21 (1, 40, 25 %); e-mail 09-25; flagged 10-01
- * plus an inbound chat from Alice on 09-30 and two sent messages. */
+ * plus an inbound chat from Alice on 09-30 and two sent messages (each also an outbound
+ * e-mail check-in): Eve on 09-24, Alice on 09-09. */
 static void fixture(struct fx *x)
 {
     struct lcm_err err = {0};
@@ -248,7 +250,8 @@ static void test_weekly_trend_and_derived_risk_by_hand(void **state)
     assert_int_equal(r.weeks[1].withdrawn, 1); /* Chloe, 09-20 */
     assert_int_equal(r.weeks[3].completed, 1); /* Bob, 09-30 */
     assert_int_equal(r.weeks[2].checkins[CH_CALL], 1);
-    assert_int_equal(r.weeks[2].checkins[CH_EMAIL], 1);
+    assert_int_equal(r.weeks[2].checkins[CH_EMAIL], 2); /* Frank, Eve's message */
+    assert_int_equal(r.weeks[0].checkins[CH_EMAIL], 1); /* Alice's message */
     assert_int_equal(r.weeks[2].checkins[CH_NOTE], 1);
     assert_int_equal(r.weeks[3].checkins[CH_CHAT], 1);
     assert_int_equal(r.weeks[1].messages + r.weeks[0].messages + r.weeks[2].messages, 2);
@@ -265,12 +268,13 @@ static void test_lcm_work_by_hand(void **state)
     struct kpi_result r;
     struct lcm_err err = {0};
     assert_int_equal(kpi_compute(x.st, &all, TODAY, &o, &r, &err), LCM_OK);
-    assert_int_equal(r.checkins, 4);
-    assert_int_equal(r.contacted, 2); /* Eve (call), Frank (e-mail); a note and an inbound
-                                         chat are not contacts */
+    assert_int_equal(r.checkins, 6);
+    assert_int_equal(r.checkins_by_channel[CH_EMAIL], 3); /* Frank, and the two messages */
+    assert_int_equal(r.contacted, 3); /* Eve, Frank, Alice (her message); a note and an
+                                         inbound chat are not contacts */
     assert_int_equal(r.flagged, 2);
     assert_int_equal(r.flagged_contacted, 1); /* Frank's e-mail was before his flag */
-    assert_true(fabs(r.median_flag_to_contact - 2.0) < 1e-9); /* 09-21 -> 09-23 */
+    assert_true(fabs(r.median_flag_to_contact - 2.0) < 1e-9); /* 09-21 -> call on 09-23 */
     assert_int_equal(r.back7, 1);                              /* Eve active 09-26 */
     assert_int_equal(r.back14, 1);
     assert_int_equal(r.risk_now[1], 1);
@@ -439,7 +443,7 @@ static void test_summary_for_tui(void **state)
     assert_int_equal(s.flagged, 2);
     assert_int_equal(s.weeks, 4);
     assert_int_equal(s.spark_active[0], 3);
-    assert_int_equal(s.spark_checkins[2], 3);
+    assert_int_equal(s.spark_checkins[2], 4); /* note, call, two e-mails */
     assert_int_equal(s.checkins_week, 1); /* Alice's chat on 09-30 */
     assert_int_equal(s.spark_monday[3], D(9, 28));
     fixture_free(&x);
