@@ -114,6 +114,10 @@ static void md_followup(FILE *f, const struct kpi_result *r)
     fputs("\n| Channel | Check-ins |\n|---|---:|\n", f);
     for (int c = 0; c < CH_COUNT; c++)
         fprintf(f, "| %s | %" PRId64 " |\n", rep_channel(c), r->checkins_by_channel[c]);
+    if (r->n_templates == 0) {
+        fputs("\nNo message sent in the period.\n\n", f);
+        return;
+    }
     fputs("\n| Template | Sent | Active within 7 days | Return rate |\n|---|---:|---:|---:|\n", f);
     for (size_t i = 0; i < r->n_templates; i++) {
         const struct kpi_template *t = &r->templates[i];
