@@ -319,19 +319,32 @@ static void count_items(const struct titem *it, size_t n, struct view_counts *c)
     }
 }
 
-enum lcm_status store_view_order(struct lcm_store *st, const struct view_filter *f, int64_t **ids,
-                                 size_t *n, struct view_counts *counts, struct lcm_err *err)
+struct view_snapshot {
+    struct titems ti;
+    int today;
+};
+
+void view_snapshot_free(struct view_snapshot **sp)
 {
-    *ids = NULL;
-    *n = 0;
-    struct titems ti = {0};
+    if (!sp || !*sp)
+        return;
+    free((*sp)->ti.it);
+    free((*sp)->ti.pos);
+    free(*sp);
+    *sp = NULL;
+}
+
+enum lcm_status store_view_snapshot(struct lcm_store *st, int today, struct view_snapshot **out,
+                                    struct lcm_err *err)
+{
+    struct view_snapshot *s = lcm_xcalloc(1, sizeof *s);
+    s->today = today;
     size_t nl = 0, nc = 0;
     struct rank *lr = NULL, *cr = NULL;
-    struct skey *keys = NULL;
-    enum lcm_status rc = scan_enrollments(st, &ti.it, &ti.n, err);
-    index_items(&ti);
+    enum lcm_status rc = scan_enrollments(st, &s->ti.it, &s->ti.n, err);
+    index_items(&s->ti);
     if (rc == LCM_OK)
-        rc = scan_flags(st, f->today, &ti, err);
+        rc = scan_flags(st, today, &s->ti, err);
     if (rc == LCM_OK)
         rc = load_ranks(st,
                         "SELECT id FROM learner ORDER BY last_name COLLATE NOCASE, "
@@ -339,23 +352,41 @@ enum lcm_status store_view_order(struct lcm_store *st, const struct view_filter 
                         &lr, &nl, err);
     if (rc == LCM_OK)
         rc = load_ranks(st, "SELECT id FROM cohort ORDER BY start_day, name, id", &cr, &nc, err);
-    if (rc == LCM_OK)
-        rc = scan_search(st, f->search, ti.it, ti.n, err);
-    if (rc != LCM_OK)
-        goto out;
-    if (counts)
-        count_items(ti.it, ti.n, counts);
-    enum view_sort sort = (unsigned)f->sort < VIEW_SORT_COUNT ? f->sort : VIEW_SORT_ATTENTION;
-    keys = lcm_xmalloc((ti.n ? ti.n : 1) * sizeof *keys);
-    size_t m = 0;
-    for (size_t i = 0; i < ti.n; i++) {
-        struct titem *t = &ti.it[i];
-        if (!keep(t, f))
-            continue;
-        t->name_rank = rank_of(lr, nl, t->lid);
-        t->cohort_rank = sort == VIEW_SORT_COHORT ? rank_of(cr, nc, t->cid) : 0;
-        keys[m++] = (struct skey){sort_key(t, sort), t->eid};
+    for (size_t i = 0; rc == LCM_OK && i < s->ti.n; i++) {
+        s->ti.it[i].name_rank = rank_of(lr, nl, s->ti.it[i].lid);
+        s->ti.it[i].cohort_rank = rank_of(cr, nc, s->ti.it[i].cid);
     }
+    free(lr);
+    free(cr);
+    if (rc != LCM_OK)
+        view_snapshot_free(&s);
+    *out = s;
+    return rc;
+}
+
+void view_snapshot_counts(const struct view_snapshot *s, struct view_counts *c)
+{
+    count_items(s->ti.it, s->ti.n, c);
+}
+
+enum lcm_status store_view_snapshot_order(struct lcm_store *st, struct view_snapshot *s,
+                                          const struct view_filter *f, int64_t **ids, size_t *n,
+                                          struct lcm_err *err)
+{
+    *ids = NULL;
+    *n = 0;
+    struct titems *ti = &s->ti;
+    for (size_t i = 0; i < ti->n; i++)
+        ti->it[i].match = true;
+    enum lcm_status rc = scan_search(st, f->search, ti->it, ti->n, err);
+    if (rc != LCM_OK)
+        return rc;
+    enum view_sort sort = (unsigned)f->sort < VIEW_SORT_COUNT ? f->sort : VIEW_SORT_ATTENTION;
+    struct skey *keys = lcm_xmalloc((ti->n ? ti->n : 1) * sizeof *keys);
+    size_t m = 0;
+    for (size_t i = 0; i < ti->n; i++)
+        if (keep(&ti->it[i], f))
+            keys[m++] = (struct skey){sort_key(&ti->it[i], sort), ti->it[i].eid};
     qsort(keys, m, sizeof *keys, cmp_skey);
     if (m) {
         *ids = lcm_xmalloc(m * sizeof **ids);
@@ -363,12 +394,23 @@ enum lcm_status store_view_order(struct lcm_store *st, const struct view_filter 
             (*ids)[i] = keys[i].eid;
         *n = m;
     }
-out:
     free(keys);
-    free(ti.it);
-    free(ti.pos);
-    free(lr);
-    free(cr);
+    return LCM_OK;
+}
+
+enum lcm_status store_view_order(struct lcm_store *st, const struct view_filter *f, int64_t **ids,
+                                 size_t *n, struct view_counts *counts, struct lcm_err *err)
+{
+    *ids = NULL;
+    *n = 0;
+    struct view_snapshot *s = NULL;
+    enum lcm_status rc = store_view_snapshot(st, f->today, &s, err);
+    if (rc != LCM_OK)
+        return rc;
+    if (counts)
+        view_snapshot_counts(s, counts);
+    rc = store_view_snapshot_order(st, s, f, ids, n, err);
+    view_snapshot_free(&s);
     return rc;
 }
 

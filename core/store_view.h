@@ -48,6 +48,7 @@ void store_view_tune(struct lcm_store *st);
 #define VIEW_CELEBRATE_DAYS 7
 
 struct view_counts;
+struct view_snapshot;
 /* The ordered enrollment ids of the triage list for filter (active enrollments only). *ids is
  * malloc'ed (caller frees, NULL when *n == 0). Only ids are loaded: the rows of the visible
  * page come from store_view_rows(). When counts is not NULL, its enrollment counts (every
@@ -55,6 +56,20 @@ struct view_counts;
  * left as they were. */
 enum lcm_status store_view_order(struct lcm_store *st, const struct view_filter *f, int64_t **ids,
                                  size_t *n, struct view_counts *counts, struct lcm_err *err);
+
+/* The sort keys of every active enrollment (risk, celebrations, snoozes, name and cohort
+ * ranks), loaded once by store_view_snapshot() and reordered in memory for each filter, sort
+ * or search: only a data change needs a new snapshot. Free with view_snapshot_free(). */
+struct view_snapshot;
+enum lcm_status store_view_snapshot(struct lcm_store *st, int today, struct view_snapshot **out,
+                                    struct lcm_err *err);
+void view_snapshot_free(struct view_snapshot **s);
+/* The enrollment counts of the snapshot (follow-up counts untouched). */
+void view_snapshot_counts(const struct view_snapshot *s, struct view_counts *c);
+/* The ordered ids for f (f->today is the snapshot's); a search runs one name query. */
+enum lcm_status store_view_snapshot_order(struct lcm_store *st, struct view_snapshot *s,
+                                          const struct view_filter *f, int64_t **ids, size_t *n,
+                                          struct lcm_err *err);
 
 struct view_row {
     int64_t enrollment_id, learner_id, cohort_id;

@@ -19,7 +19,7 @@ trap cleanup EXIT INT TERM
 fail() {
     echo "e2e_tui: FAIL: $*" >&2
     echo "---- screen ----" >&2
-    tmux -L "$sock" capture-pane -p -t main >&2 2>/dev/null
+    tmux -L "$sock" capture-pane -p -t "$session" >&2 2>/dev/null
     exit 1
 }
 
@@ -33,7 +33,8 @@ run risk update >/dev/null 2>&1 || fail "lcmtui risk update failed"
 sqlite3 "$db" "UPDATE learner SET last_name = 'Faure' || char(27) || '[2J' || char(7) WHERE first_name = 'Zoé' AND last_name = 'Faure'" ||
     fail "sqlite3 update"
 
-screen() { tmux -L "$sock" capture-pane -p -t main; }
+session=main
+screen() { tmux -L "$sock" capture-pane -p -t "$session"; }
 # wait_for TEXT: polls the screen (up to ~10 s) until it contains TEXT (fixed string).
 wait_for() {
     i=0
@@ -53,11 +54,11 @@ wait_gone() {
     done
     fail "still on screen: $1"
 }
-keys() { tmux -L "$sock" send-keys -t main "$@"; }
-text() { tmux -L "$sock" send-keys -t main -l "$1"; }
+keys() { tmux -L "$sock" send-keys -t "$session" "$@"; }
+text() { tmux -L "$sock" send-keys -t "$session" -l "$1"; }
 
 start() {
-    tmux -L "$sock" -u -f /dev/null new-session -d -s main -x 120 -y 40 \
+    tmux -L "$sock" -u -f /dev/null new-session -d -s "$session" -x 120 -y 40 \
         "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color '$LCMTUI' --config '$cfg' --db '$db' --today 2026-11-28; echo EXIT=\$?; sleep 60" ||
         fail "tmux new-session"
 }
@@ -133,15 +134,15 @@ keys y
 wait_for "1 message queued in the outbox"
 
 # Resize to 80x24: the panes reflow; below it, a clear message; back again.
-tmux -L "$sock" resize-window -t main -x 80 -y 24
+tmux -L "$sock" resize-window -t "$session" -x 80 -y 24
 wait_for "Progress"
 # (characters, not bytes: every character on these screens is one column wide)
 screen | /usr/bin/python3 -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 80 for l in sys.stdin))' ||
     fail "a line wider than 80 columns"
 [ "$(screen | wc -l)" -le 24 ] || fail "more than 24 lines"
-tmux -L "$sock" resize-window -t main -x 60 -y 20
+tmux -L "$sock" resize-window -t "$session" -x 60 -y 20
 wait_for "terminal too small"
-tmux -L "$sock" resize-window -t main -x 80 -y 24
+tmux -L "$sock" resize-window -t "$session" -x 80 -y 24
 wait_gone "terminal too small"
 wait_for "demo data"
 
@@ -164,8 +165,8 @@ marty="(SELECT id FROM learner WHERE first_name = 'Marty')"
 [ "$(sqlite3 "$db" "SELECT count(*) FROM message WHERE learner_id = $marty AND status = 'queued' AND template = 'nudge_21' AND body LIKE '%Camille Martin%'")" = 1 ] ||
     fail "no queued message in the database"
 
-# Ctrl-C restores the terminal too (exit 130).
-tmux -L "$sock" kill-session -t main
+# Ctrl-C restores the terminal too (exit 130). (A second session, so the server stays up.)
+session=ctrlc
 start
 wait_for "demo data"
 keys C-c

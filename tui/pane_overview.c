@@ -21,6 +21,7 @@ struct ov {
     struct view_row win[VIEW_PAGE_MAX];
     size_t win_first, win_n;
     bool win_valid, order_valid;
+    struct view_snapshot *snap; /* sort keys of every enrollment; NULL after a data change */
     int list_rows; /* rows of the list at the last recalc (page moves) */
 };
 
@@ -42,7 +43,15 @@ static void reload_order(struct tui *t, struct ov *o)
     o->f.search = lineedit_text(&o->search);
     o->f.today = t->today;
     struct lcm_err err = {0};
-    if (store_view_order(t->st, &o->f, &o->ids, &o->n, &t->counts, &err) != LCM_OK)
+    if (!o->snap) {
+        if (store_view_snapshot(t->st, t->today, &o->snap, &err) != LCM_OK) {
+            tui_fail(t, &err);
+            o->order_valid = true;
+            return;
+        }
+        view_snapshot_counts(o->snap, &t->counts);
+    }
+    if (store_view_snapshot_order(t->st, o->snap, &o->f, &o->ids, &o->n, &err) != LCM_OK)
         tui_fail(t, &err);
     o->order_valid = true;
     o->cur = 0;
@@ -58,7 +67,9 @@ static void reload_order(struct tui *t, struct ov *o)
 void pane_overview_reload(struct tui *t)
 {
     struct pane *p = &t->panes[PANE_OVERVIEW];
-    ((struct ov *)p->st)->order_valid = false;
+    struct ov *o = p->st;
+    view_snapshot_free(&o->snap); /* the data changed: new sort keys */
+    o->order_valid = false;
     p->dirty = true;
 }
 
@@ -276,8 +287,8 @@ static void filter_done(struct tui *t, struct form *f, void *ctx)
     o->f.cohort_id = c > 0 ? form_choice_id(f, 0) : 0;
     static const int levels[] = {VIEW_LEVEL_ANY, 2, 1, 0, VIEW_LEVEL_CELEBRATE};
     o->f.level = levels[form_choice(f, 1)];
-    pane_overview_reload(t);
-    t->title_dirty = true;
+    o->order_valid = false; /* same data, another order: the snapshot stays */
+    t->panes[PANE_OVERVIEW].dirty = true;
 }
 
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
@@ -375,6 +386,7 @@ static void free_pane(struct pane *p)
         return;
     drop_window(o);
     free(o->ids);
+    view_snapshot_free(&o->snap);
     lineedit_free(&o->search);
     free(o);
     p->st = NULL;
