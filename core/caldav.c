@@ -1,9 +1,13 @@
 /* caldav.c — the `calendar` configuration and the CalDAV push (RFC 4791) of follow-ups.
  * All HTTP goes through core/http.c; all SQL through core/store_calendar.c. */
+#include <errno.h>
+#include <fcntl.h>
 #include <libical/ical.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "caldav.h"
 #include "http.h"
@@ -367,6 +371,31 @@ static enum lcm_status push_orphans(struct push *p, struct lcm_err *err)
     return rc;
 }
 
+/* One push at a time per database (cron and the TUI's background push): an exclusive flock
+ * on DB.caldav.lock. Two pushes at once would both PUT and could store each other's stale
+ * ETag. *fd is -1 for an in-memory database. */
+static enum lcm_status push_lock(struct lcm_store *st, int *fd, struct lcm_err *err)
+{
+    *fd = -1;
+    const char *db = store_calendar_db_path(st);
+    if (strcmp(db, ":memory:") == 0)
+        return LCM_OK;
+    char path[4200];
+    snprintf(path, sizeof path, "%s.caldav.lock", db);
+    int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (f < 0)
+        return lcm_err_set(err, LCM_ERR_IO, "%s: %s", path, strerror(errno));
+    if (flock(f, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(f);
+        return e == EWOULDBLOCK
+                   ? lcm_err_set(err, LCM_ERR_BUSY, "caldav: another push is running (%s)", path)
+                   : lcm_err_set(err, LCM_ERR_IO, "%s: %s", path, strerror(e));
+    }
+    *fd = f;
+    return LCM_OK;
+}
+
 enum lcm_status caldav_push(struct lcm_store *st, const struct caldav_config *cc, bool force,
                             int64_t now_ts, struct caldav_result *res, const struct lcm_report *rep,
                             struct lcm_err *err)
@@ -377,12 +406,18 @@ enum lcm_status caldav_push(struct lcm_store *st, const struct caldav_config *cc
                            "calendar.url is not set: no CalDAV calendar to push to");
     struct push p = {.st = st, .cc = cc, .force = force, .now_ts = now_ts, .res = res, .rep = rep};
     struct cal_list items = {0};
-    enum lcm_status rc = store_calendar_dirty(st, &items, err);
+    int lock = -1;
+    enum lcm_status rc = push_lock(st, &lock, err);
+    if (rc != LCM_OK)
+        return rc;
+    rc = store_calendar_dirty(st, &items, err);
     for (size_t i = 0; rc == LCM_OK && i < items.n; i++)
         push_one(&p, &items.v[i]);
     cal_list_free(&items);
     if (rc == LCM_OK)
         rc = push_orphans(&p, err);
+    if (lock >= 0)
+        close(lock); /* releases the flock */
     if (rc != LCM_OK)
         return rc;
     if (p.first != LCM_OK) {

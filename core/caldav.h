@@ -45,8 +45,9 @@ struct caldav_result {
  * keeping it. now_ts stamps the attempts. Each failure is reported through rep as one WARN
  * line "caldav: follow-up 12 (uid): ..." and recorded in the store. After the first outage
  * (no response) the rest are skipped. Returns LCM_OK when everything was pushed; otherwise the
- * status of the first failure, err naming it and res counting them. Safe to call from a
- * background thread with its own store connection. */
+ * status of the first failure, err naming it and res counting them. One push at a time per
+ * database: while another runs (cron, the TUI) it returns LCM_ERR_BUSY at once, touching
+ * nothing. Safe to call from a background thread with its own store connection. */
 enum lcm_status caldav_push(struct lcm_store *st, const struct caldav_config *cc, bool force,
                             int64_t now_ts, struct caldav_result *res, const struct lcm_report *rep,
                             struct lcm_err *err);

@@ -399,3 +399,8 @@ void cal_invitee_clear(struct cal_invitee *c)
     free(c->course);
     memset(c, 0, sizeof *c);
 }
+
+const char *store_calendar_db_path(struct lcm_store *st)
+{
+    return st && st->path ? st->path : ":memory:";
+}

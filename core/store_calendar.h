@@ -97,6 +97,10 @@ enum lcm_status store_calendar_invitee(struct lcm_store *st, int64_t id, struct 
                                        struct lcm_err *err);
 void cal_invitee_clear(struct cal_invitee *c);
 
+/* The database file's path (":memory:" for an in-memory one): the CalDAV push locks a file
+ * beside it. Valid while st is open. */
+const char *store_calendar_db_path(struct lcm_store *st);
+
 /* Busy intervals [start_at, end_at) imported from calendars. summary and source owned. */
 struct cal_busy {
     int64_t start_at, end_at;

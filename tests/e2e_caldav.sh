@@ -110,6 +110,14 @@ grep -q '^METHOD' "$tmp/ev3" && fail "a CalDAV resource must not have METHOD"
 out=$(run agenda --push 2>&1) || fail "idle push failed: $out"
 echo "$out" | grep -q "0 created, 0 updated, 0 deleted, 0 failed" || fail "idle push: $out"
 
+# 1b. One push at a time: while another holds the lock (cron and the TUI), a push waits for
+#     the next run instead of racing it.
+if command -v flock >/dev/null; then
+    out=$(flock "$db.caldav.lock" "$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-11-28 \
+        agenda --push 2>&1) && fail "a push while another runs must exit 1"
+    echo "$out" | grep -q "another push is running" || fail "concurrent push: $out"
+fi
+
 # 2. Reschedule follow-up 3 by one hour: PUT with If-Match, SEQUENCE 1, new DTSTART.
 old_start=$(sed -n 's/^DTSTART;TZID=Europe\/Paris://p' "$tmp/ev3")
 sql "UPDATE followup SET due_at = due_at + 3600, sequence = sequence + 1, push_state = 'dirty' WHERE id = 3"
