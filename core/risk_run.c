@@ -234,7 +234,14 @@ static enum lcm_status run_load(struct lcm_store *st, struct risk_run *run, stru
     run->r = lcm_xcalloc(n, sizeof *run->r);
     run->done = lcm_xcalloc(n * (run->nms ? run->nms : 1), 1);
     run_begin(run);
-    rc = store_risk_activity_scan(st, run->cohort->id, active_only, run->T, on_day, run, err);
+    /* Dense ids (the usual case: an import or a sync writes a cohort at once): one range scan
+     * of the primary key, without the join; otherwise the join through the cohort index. */
+    if (run->n > 0 && run->enr[run->n - 1].id - run->enr[0].id < 2 * (int64_t)run->n + 64)
+        rc = store_risk_activity_range(st, run->enr[0].id, run->enr[run->n - 1].id, run->T,
+                                       on_day, run, err);
+    else if (run->n > 0)
+        rc = store_risk_activity_scan(st, run->cohort->id, active_only, run->T, on_day, run,
+                                      err);
     if (rc == LCM_OK)
         rc = store_risk_done_scan(st, run->cohort->id, active_only, run->T, on_done, run, err);
     if (rc == LCM_OK)

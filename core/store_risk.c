@@ -130,6 +130,25 @@ enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id
     return step_done(st, s, rc, err, "risk: activity");
 }
 
+enum lcm_status store_risk_activity_range(struct lcm_store *st, int64_t lo, int64_t hi, int upto,
+                                          store_risk_day_fn fn, void *ctx, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT enrollment_id, day, CASE WHEN actions > 0 THEN actions "
+                 "WHEN minutes > 0 THEN minutes ELSE sessions END, COALESCE(progress, -1) "
+                 "FROM activity_day WHERE enrollment_id BETWEEN ?1 AND ?2 AND day <= ?3 "
+                 "ORDER BY enrollment_id, day",
+                 err);
+    sqlite3_bind_int64(s, 1, lo);
+    sqlite3_bind_int64(s, 2, hi);
+    store_bind_day(s, 3, upto);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        fn(ctx, sqlite3_column_int64(s, 0), fast_day(s, 1), sqlite3_column_int(s, 2),
+           sqlite3_column_double(s, 3));
+    return step_done(st, s, rc, err, "risk: activity");
+}
+
 static void read_milestone(sqlite3_stmt *s, struct store_risk_milestone *m)
 {
     m->id = sqlite3_column_int64(s, 0);

@@ -52,6 +52,12 @@ enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id
                                          bool active_only, int upto, store_risk_day_fn fn,
                                          void *ctx, struct lcm_err *err);
 
+/* The same for every enrollment id from lo to hi (a cohort whose ids are dense): one range
+ * scan of the primary key, cheaper than the join; rows of other enrollments in the range come
+ * too and are the caller's to skip. Ordered by enrollment id, then day. */
+enum lcm_status store_risk_activity_range(struct lcm_store *st, int64_t lo, int64_t hi, int upto,
+                                          store_risk_day_fn fn, void *ctx, struct lcm_err *err);
+
 struct store_risk_milestone {
     int64_t id;
     char name[128];
