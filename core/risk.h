@@ -181,7 +181,9 @@ size_t risk_signals_json(const struct risk_params *p, const struct risk_result *
  * transaction: score, level, reasons in cfg->lang, signals JSON, flagged_since, snoozed.
  * Closes snoozes that expired or whose score rose by risk.snooze_margin; records progress
  * milestones (25/50/75/100 %) crossed and not yet recorded (to celebrate). Removes risk rows
- * of enrollments no longer active. Progress and the count through rep. */
+ * of enrollments no longer active. Progress and the count through rep. Called with a
+ * transaction open (store_in_tx), it writes inside it; otherwise it opens and commits its own,
+ * and scores cohorts on two threads (a second read connection: database files only). */
 enum lcm_status risk_update_all(struct lcm_store *st, const struct lcm_config *cfg, int today,
                                 int64_t now_ts, const struct lcm_report *rep, struct lcm_err *err);
 

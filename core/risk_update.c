@@ -219,7 +219,8 @@ static bool pool_start_worker(struct lcm_store *st, struct pool *w, pthread_t *t
 static enum lcm_status score_all(struct lcm_store *st, const struct risk_params *p,
                                  const struct store_risk_cohort *cohorts, size_t nc,
                                  const char *lang, int today, int64_t now_ts,
-                                 const struct lcm_report *rep, size_t *count, struct lcm_err *err)
+                                 const struct lcm_report *rep, bool may_thread, size_t *count,
+                                 struct lcm_err *err)
 {
     struct pool w = {.p = p, .cohorts = cohorts, .nc = nc, .today = today};
     w.runs = lcm_xcalloc(nc + 1, sizeof *w.runs);
@@ -228,7 +229,7 @@ static enum lcm_status score_all(struct lcm_store *st, const struct risk_params 
     pthread_mutex_init(&w.mu, NULL);
     pthread_cond_init(&w.cv, NULL);
     pthread_t tid;
-    bool threaded = pool_start_worker(st, &w, &tid);
+    bool threaded = may_thread && pool_start_worker(st, &w, &tid);
     enum lcm_status rc = LCM_OK;
     for (size_t i = 0; rc == LCM_OK && i < nc; i++) {
         struct risk_run run;
@@ -274,7 +275,9 @@ enum lcm_status risk_update_all(struct lcm_store *st, const struct lcm_config *c
         free(cohorts);
         return rc;
     }
-    rc = score_all(st, &p, cohorts, nc, lang, today, now_ts, rep, &count, err);
+    /* Inside the caller's transaction, a second connection would not see its uncommitted
+     * writes: score on this connection only. */
+    rc = score_all(st, &p, cohorts, nc, lang, today, now_ts, rep, own_tx, &count, err);
     if (rc == LCM_OK)
         rc = store_risk_prune(st, err);
     if (own_tx) {
