@@ -125,17 +125,52 @@ static enum lcm_status load_ranks(struct lcm_store *st, const char *sql, struct 
     }
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "triage ranks");
     sqlite3_reset(s);
-    if (*n)
-        qsort(*out, *n, sizeof **out, cmp_rank_id);
     return rc;
 }
 
-static int rank_of(const struct rank *r, size_t n, int64_t id)
+/* Ranks by id: a direct table when ids are dense (learner and cohort ids usually are), else
+ * the sorted pairs and a binary search. */
+struct ranks {
+    struct rank *pairs;
+    size_t n;
+    int *by_id; /* by_id[id] = rank + 1, or NULL */
+    int64_t span;
+};
+
+static void ranks_index(struct ranks *r)
 {
-    struct rank key = {id, 0};
-    const struct rank *f = n ? bsearch(&key, r, n, sizeof *r, cmp_rank_id) : NULL;
-    return f ? f->rank : (int)n;
+    r->by_id = NULL;
+    int64_t max = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->pairs[i].id > max)
+            max = r->pairs[i].id;
+    if (r->n == 0 || max > (int64_t)r->n * 4 + 1024) {
+        if (r->n)
+            qsort(r->pairs, r->n, sizeof *r->pairs, cmp_rank_id);
+        return;
+    }
+    r->span = max + 1;
+    r->by_id = lcm_xcalloc((size_t)r->span, sizeof *r->by_id);
+    for (size_t i = 0; i < r->n; i++)
+        if (r->pairs[i].id >= 0)
+            r->by_id[r->pairs[i].id] = r->pairs[i].rank + 1;
 }
+
+static int ranks_of(const struct ranks *r, int64_t id)
+{
+    if (r->by_id)
+        return id >= 0 && id < r->span && r->by_id[id] ? r->by_id[id] - 1 : (int)r->n;
+    struct rank key = {id, 0};
+    const struct rank *f = r->n ? bsearch(&key, r->pairs, r->n, sizeof *r->pairs, cmp_rank_id) : NULL;
+    return f ? f->rank : (int)r->n;
+}
+
+static void ranks_free(struct ranks *r)
+{
+    free(r->pairs);
+    free(r->by_id);
+}
+
 
 static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it, size_t *n,
                                         struct lcm_err *err)
@@ -339,8 +374,7 @@ enum lcm_status store_view_snapshot(struct lcm_store *st, int today, struct view
 {
     struct view_snapshot *s = lcm_xcalloc(1, sizeof *s);
     s->today = today;
-    size_t nl = 0, nc = 0;
-    struct rank *lr = NULL, *cr = NULL;
+    struct ranks lr = {0}, cr = {0};
     enum lcm_status rc = scan_enrollments(st, &s->ti.it, &s->ti.n, err);
     index_items(&s->ti);
     if (rc == LCM_OK)
@@ -349,15 +383,18 @@ enum lcm_status store_view_snapshot(struct lcm_store *st, int today, struct view
         rc = load_ranks(st,
                         "SELECT id FROM learner ORDER BY last_name COLLATE NOCASE, "
                         "first_name COLLATE NOCASE, id",
-                        &lr, &nl, err);
+                        &lr.pairs, &lr.n, err);
     if (rc == LCM_OK)
-        rc = load_ranks(st, "SELECT id FROM cohort ORDER BY start_day, name, id", &cr, &nc, err);
+        rc = load_ranks(st, "SELECT id FROM cohort ORDER BY start_day, name, id", &cr.pairs,
+                        &cr.n, err);
+    ranks_index(&lr);
+    ranks_index(&cr);
     for (size_t i = 0; rc == LCM_OK && i < s->ti.n; i++) {
-        s->ti.it[i].name_rank = rank_of(lr, nl, s->ti.it[i].lid);
-        s->ti.it[i].cohort_rank = rank_of(cr, nc, s->ti.it[i].cid);
+        s->ti.it[i].name_rank = ranks_of(&lr, s->ti.it[i].lid);
+        s->ti.it[i].cohort_rank = ranks_of(&cr, s->ti.it[i].cid);
     }
-    free(lr);
-    free(cr);
+    ranks_free(&lr);
+    ranks_free(&cr);
     if (rc != LCM_OK)
         view_snapshot_free(&s);
     *out = s;
