@@ -26,6 +26,9 @@ fail() {
 db="$tmp/lcmtui.db"
 cfg="$tmp/config"
 printf 'general: { lcm_name = "Camille Martin"; lang = "fr"; };\n' >"$cfg"
+# $EDITOR for the composer: rewrites the greeting, so the test sees the text came back.
+printf '#!/bin/sh\nsed -i "s/^Bonjour Marty/Hello Marty/" "$1"\n' >"$tmp/editor.sh"
+chmod +x "$tmp/editor.sh"
 run() { "$LCMTUI" --config "$cfg" --db "$db" --today 2026-11-28 "$@"; }
 run demo >/dev/null 2>&1 || fail "lcmtui demo failed"
 run risk update >/dev/null 2>&1 || fail "lcmtui risk update failed"
@@ -59,7 +62,7 @@ text() { tmux -L "$sock" send-keys -t "$session" -l "$1"; }
 
 start() {
     tmux -L "$sock" -u -f /dev/null new-session -d -s "$session" -x 120 -y 40 \
-        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color '$LCMTUI' --config '$cfg' --db '$db' --today 2026-11-28; echo EXIT=\$?; sleep 60" ||
+        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color EDITOR='$tmp/editor.sh' '$LCMTUI' --config '$cfg' --db '$db' --today 2026-11-28; echo EXIT=\$?; sleep 60" ||
         fail "tmux new-session"
 }
 
@@ -130,6 +133,8 @@ wait_for "Why flagged"
 keys m
 wait_for "template nudge_21"
 wait_for "Bonjour Marty"
+keys E # $EDITOR, then back in the composer with its text
+wait_for "Hello Marty"
 keys y
 wait_for "1 message queued in the outbox"
 
@@ -162,7 +167,7 @@ marty="(SELECT id FROM learner WHERE first_name = 'Marty')"
     fail "no check-in in the database"
 [ "$(sqlite3 "$db" "SELECT count(*) FROM followup WHERE learner_id = $marty AND kind = 'call' AND status = 'planned' AND datetime(due_at, 'unixepoch') = '2026-12-01 14:30:00'")" = 1 ] ||
     fail "no follow-up on 2026-12-01 14:30 in the database"
-[ "$(sqlite3 "$db" "SELECT count(*) FROM message WHERE learner_id = $marty AND status = 'queued' AND template = 'nudge_21' AND body LIKE '%Camille Martin%'")" = 1 ] ||
+[ "$(sqlite3 "$db" "SELECT count(*) FROM message WHERE learner_id = $marty AND status = 'queued' AND template = 'nudge_21' AND body LIKE 'Hello Marty%Camille Martin%'")" = 1 ] ||
     fail "no queued message in the database"
 
 # Ctrl-C restores the terminal too (exit 130). (A second session, so the server stays up.)

@@ -95,6 +95,14 @@ static void test_celebrate_opens_congratulation(void **state)
     (void)state;
     F.t.cur = PANE_OVERVIEW;
     fx_keys(&F, "qf<Down><Left><Enter>"); /* only the ones to celebrate */
+    int64_t e = pane_overview_cursor(&F.t);
+    assert_true(e > 0);
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM milestone_done WHERE enrollment_id = %lld AND "
+             "celebrated_at IS NULL",
+             (long long)e);
+    assert_true(fx_count(&F, sql) > 0);
     fx_keys(&F, "C");
     assert_int_equal(F.t.cur, PANE_COMPOSER);
     struct pane *p = fx_recalc(&F);
@@ -103,6 +111,7 @@ static void test_celebrate_opens_congratulation(void **state)
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM message WHERE status = 'draft' AND "
                                   "template LIKE 'congrats_%'"),
                      1);
+    assert_int_equal(fx_count(&F, sql), 0); /* celebrated: no longer "to celebrate" */
     F.t.cur = PANE_OVERVIEW;
     fx_keys(&F, "f<Down><Right><Enter>");
 }

@@ -271,6 +271,9 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
                                 .body = body,
                                 .status = status};
         rc = store_message_add(t->st, &m, t->now_ts, NULL, &err);
+        /* a congratulation acknowledges the milestones waiting to be celebrated */
+        if (rc == LCM_OK && m.template_name && strncmp(m.template_name, "congrats", 8) == 0)
+            rc = store_celebrate_ack(t->st, d.enrollment_id, 0, t->now_ts, &err);
         free(subject);
         free(body);
         view_detail_clear(&d);

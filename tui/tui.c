@@ -209,9 +209,9 @@ void tui_title(struct tui *t, struct rline *l, int cols)
     snprintf(buf, sizeof buf, " %s · %s · %s ", prog, day_format(t->today, day), when);
     rline_data(l, ROLE_TITLE, buf, cols, false);
     const struct view_counts *c = &t->counts;
-    snprintf(buf, sizeof buf, "%lld at risk · %lld to celebrate · %lld calls today · %lld overdue ",
+    snprintf(buf, sizeof buf, "%lld at risk · %lld to celebrate · %lld call%s today · %lld overdue ",
              (long long)c->at_risk, (long long)c->celebrate, (long long)c->calls_today,
-             (long long)c->overdue);
+             c->calls_today == 1 ? "" : "s", (long long)c->overdue);
     int room = cols - l->width - 1;
     if (room > 0) {
         int w = text_width(buf);
