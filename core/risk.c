@@ -26,9 +26,8 @@ static void explain_print(const struct risk_params *p, const struct risk_run *ru
             fprintf(out, "%-14s %10s %8s %8.1f %12s  skipped: %s\n",
                     risk_signal_name((enum risk_signal)s), "-", "-", p->weight[s], "-", g->why);
         else
-            fprintf(out, "%-14s %10.1f %8.2f %8.1f %12.1f\n",
-                    risk_signal_name((enum risk_signal)s), g->value, g->severity, p->weight[s],
-                    g->contrib);
+            fprintf(out, "%-14s %10.1f %8.2f %8.1f %12.1f\n", risk_signal_name((enum risk_signal)s),
+                    g->value, g->severity, p->weight[s], g->contrib);
     }
     char reasons[REASONS_MAX];
     risk_reasons(p, &run->h[i], r, lang, reasons, sizeof reasons);

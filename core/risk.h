@@ -52,35 +52,35 @@ const char *risk_level_name(int level);
 
 /* Weights and thresholds (config group `risk`). Days are whole days, points are 0-100. */
 struct risk_params {
-    double weight[RS_COUNT];     /* risk.<signal>_weight: points at full severity */
-    double watch_score;          /* risk.watch_score: level watch from this score */
-    double risk_score;           /* risk.risk_score: level at risk from this score */
-    double reason_min_points;    /* a signal gives a reason from this many points ... */
-    double reason_min_severity;  /* ... and this severity (0-1) */
-    int inactive_grace_days;     /* severity 0 up to this many days without activity */
-    int inactive_full_days;      /* severity 1 from this many */
-    int never_started_days;      /* enrolled this long with no activity at all: severity 1 */
-    double pace_grace_points;    /* progress behind schedule: 0 up to this many points */
-    double pace_full_points;     /* 1 from this many points behind */
-    int missed_full;             /* missed milestones: severity count / missed_full, max 1 */
-    int missed_grace_days;       /* a milestone counts as missed this many days after due */
-    int late_full_days;          /* milestones done late: severity 1 from this many days */
-    double low_score_ok;         /* lowest test score: severity 0 from this score (0-100) */
-    double low_score_bad;        /* severity 1 at or below this score */
-    int window_days;             /* "recent" activity window for drop */
-    int peers_window_days;       /* active days over this window, compared with the cohort */
-    double peers_percentile;     /* severity 1 at percentile 0, 0 at or above this */
-    int peers_min;               /* fewer peers with a start than this: peers skipped */
-    double drop_grace;           /* drop on own average: 0 up to this fraction (0.5 = 50 %) */
-    int drop_history_days;       /* own history needed before the window: else skipped */
-    int stalled_days;            /* active but progress unchanged: 0 up to this many days */
-    int stalled_full_days;       /* 1 from this many */
-    int outreach_grace_days;     /* no answer to outreach: 0 up to this many days */
-    int outreach_full_days;      /* 1 from this many */
-    int debt_days;               /* flagged with no check-in: 0 up to this many days */
-    int debt_full_days;          /* 1 from this many */
-    double snooze_margin;        /* a snoozed flag returns early when score >= score_at + this */
-    int celebrate_days;          /* derived progress milestones older than this: not listed */
+    double weight[RS_COUNT];    /* risk.<signal>_weight: points at full severity */
+    double watch_score;         /* risk.watch_score: level watch from this score */
+    double risk_score;          /* risk.risk_score: level at risk from this score */
+    double reason_min_points;   /* a signal gives a reason from this many points ... */
+    double reason_min_severity; /* ... and this severity (0-1) */
+    int inactive_grace_days;    /* severity 0 up to this many days without activity */
+    int inactive_full_days;     /* severity 1 from this many */
+    int never_started_days;     /* enrolled this long with no activity at all: severity 1 */
+    double pace_grace_points;   /* progress behind schedule: 0 up to this many points */
+    double pace_full_points;    /* 1 from this many points behind */
+    int missed_full;            /* missed milestones: severity count / missed_full, max 1 */
+    int missed_grace_days;      /* a milestone counts as missed this many days after due */
+    int late_full_days;         /* milestones done late: severity 1 from this many days */
+    double low_score_ok;        /* lowest test score: severity 0 from this score (0-100) */
+    double low_score_bad;       /* severity 1 at or below this score */
+    int window_days;            /* "recent" activity window for drop */
+    int peers_window_days;      /* active days over this window, compared with the cohort */
+    double peers_percentile;    /* severity 1 at percentile 0, 0 at or above this */
+    int peers_min;              /* fewer peers with a start than this: peers skipped */
+    double drop_grace;          /* drop on own average: 0 up to this fraction (0.5 = 50 %) */
+    int drop_history_days;      /* own history needed before the window: else skipped */
+    int stalled_days;           /* active but progress unchanged: 0 up to this many days */
+    int stalled_full_days;      /* 1 from this many */
+    int outreach_grace_days;    /* no answer to outreach: 0 up to this many days */
+    int outreach_full_days;     /* 1 from this many */
+    int debt_days;              /* flagged with no check-in: 0 up to this many days */
+    int debt_full_days;         /* 1 from this many */
+    double snooze_margin;       /* a snoozed flag returns early when score >= score_at + this */
+    int celebrate_days;         /* derived progress milestones older than this: not listed */
 };
 
 /* Fills p with the documented defaults. */
@@ -100,47 +100,47 @@ void risk_params_write(const struct risk_params *p, const char *header, FILE *ou
  * history (risk_hist_begin, then risk_hist_day for each day <= T in increasing order). */
 struct risk_hist {
     int64_t enrollment_id, learner_id;
-    int T;                 /* the day scored */
-    int start_day;         /* effective start: the later of enrollment and cohort start */
-    int expected_end_day;  /* DAY_NONE when unknown */
+    int T;                /* the day scored */
+    int start_day;        /* effective start: the later of enrollment and cohort start */
+    int expected_end_day; /* DAY_NONE when unknown */
     int window_days;
     int first_active, last_active; /* DAY_NONE: never */
     int active_days;
-    double volume_total;   /* activity units: actions, else minutes, else sessions, per day */
-    double volume_recent;  /* in the window (T - window_days, T] */
+    double volume_total;  /* activity units: actions, else minutes, else sessions, per day */
+    double volume_recent; /* in the window (T - window_days, T] */
     int peers_window_days;
-    int active_peers;      /* active days in (T - peers_window_days, T] */
-    double volume_peers;   /* activity units in the same window */
-    double volume_before;  /* from the first activity to T - window_days */
-    double progress;       /* latest progress <= T (0..1), < 0 when the source gives none */
-    int progress_day;      /* day of the last progress increase */
+    int active_peers;          /* active days in (T - peers_window_days, T] */
+    double volume_peers;       /* activity units in the same window */
+    double volume_before;      /* from the first activity to T - window_days */
+    double progress;           /* latest progress <= T (0..1), < 0 when the source gives none */
+    int progress_day;          /* day of the last progress increase */
     int active_since_progress; /* active days after progress_day */
     int n_thresh;
     double thresh[RISK_MAX_THRESH];
     int thresh_day[RISK_MAX_THRESH]; /* first day progress reached thresh[i], or DAY_NONE */
     /* filled by the caller (milestones, outreach, contact, peers) */
-    bool source_progress;      /* the cohort's source gives progress figures */
-    bool no_flag_history;      /* past day (evaluation): contact debt cannot be known */
-    bool has_due_milestones;   /* the program has milestones with due days */
-    int missed;                /* milestones due (plus grace) before T and not done by T */
-    int missed_due;            /* due day of the most recent missed one */
-    const char *missed_name;   /* its name (borrowed) */
-    int late_days;             /* days late, summed over milestones done after their due day */
+    bool source_progress;    /* the cohort's source gives progress figures */
+    bool no_flag_history;    /* past day (evaluation): contact debt cannot be known */
+    bool has_due_milestones; /* the program has milestones with due days */
+    int missed;              /* milestones due (plus grace) before T and not done by T */
+    int missed_due;          /* due day of the most recent missed one */
+    const char *missed_name; /* its name (borrowed) */
+    int late_days;           /* days late, summed over milestones done after their due day */
     int late_count;
-    const char *late_name;     /* the most recent one done late (borrowed) */
-    int late_last;             /* its days late */
-    int late_when;             /* the day it was done */
-    double low_score;          /* lowest score of a milestone reached by T; < 0: none */
+    const char *late_name; /* the most recent one done late (borrowed) */
+    int late_last;         /* its days late */
+    int late_when;         /* the day it was done */
+    double low_score;      /* lowest score of a milestone reached by T; < 0: none */
     int low_score_day;
     const char *low_score_name; /* borrowed */
-    double expected_progress;  /* from progress milestones' due days; < 0: none */
-    int64_t outreach_at;       /* last outreach (message sent, check-in out) <= T; 0: none */
-    int outreach_channel;      /* enum checkin_channel of it */
-    bool answered;             /* activity or an inbound check-in after the outreach */
-    int flagged_since;         /* DAY_NONE when not flagged (or unknown) */
-    int64_t last_checkin_at;   /* 0: none */
-    int peers;                 /* peers compared with (the cohort's started enrollments) */
-    double peer_percentile;    /* 0-100: share of peers with less recent activity */
+    double expected_progress;   /* from progress milestones' due days; < 0: none */
+    int64_t outreach_at;        /* last outreach (message sent, check-in out) <= T; 0: none */
+    int outreach_channel;       /* enum checkin_channel of it */
+    bool answered;              /* activity or an inbound check-in after the outreach */
+    int flagged_since;          /* DAY_NONE when not flagged (or unknown) */
+    int64_t last_checkin_at;    /* 0: none */
+    int peers;                  /* peers compared with (the cohort's started enrollments) */
+    double peer_percentile;     /* 0-100: share of peers with less recent activity */
 };
 
 void risk_hist_begin(struct risk_hist *h, int T, int start_day, int expected_end_day,

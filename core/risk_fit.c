@@ -46,8 +46,8 @@ static bool solve(double *A, double *b, size_t m)
 }
 
 /* One Newton step on w (m = k+1, intercept last) for standardised Z. Returns the step size. */
-static double newton_step(const double *Z, const bool *y, size_t n, size_t k, double l2,
-                          double *w, double *H, double *g)
+static double newton_step(const double *Z, const bool *y, size_t n, size_t k, double l2, double *w,
+                          double *H, double *g)
 {
     size_t m = k + 1;
     memset(H, 0, m * m * sizeof *H);

@@ -63,7 +63,8 @@ static void on_done(void *ctx, int64_t eid, int64_t mid, int day, double score)
             continue;
         run->done[(size_t)i * run->nms + k] = 1;
         int due = due_of(&run->ms[k], h->start_day);
-        if (due != DAY_NONE && day != DAY_NONE && day > due && run->ms[k].kind != MILESTONE_PROGRESS) {
+        if (due != DAY_NONE && day != DAY_NONE && day > due &&
+            run->ms[k].kind != MILESTONE_PROGRESS) {
             h->late_days += day - due;
             h->late_count++;
             if (h->late_name == NULL || day >= h->late_when) {
@@ -237,11 +238,10 @@ static enum lcm_status run_load(struct lcm_store *st, struct risk_run *run, stru
     /* Dense ids (the usual case: an import or a sync writes a cohort at once): one range scan
      * of the primary key, without the join; otherwise the join through the cohort index. */
     if (run->n > 0 && run->enr[run->n - 1].id - run->enr[0].id < 2 * (int64_t)run->n + 64)
-        rc = store_risk_activity_range(st, run->enr[0].id, run->enr[run->n - 1].id, run->T,
-                                       on_day, run, err);
+        rc = store_risk_activity_range(st, run->enr[0].id, run->enr[run->n - 1].id, run->T, on_day,
+                                       run, err);
     else if (run->n > 0)
-        rc = store_risk_activity_scan(st, run->cohort->id, active_only, run->T, on_day, run,
-                                      err);
+        rc = store_risk_activity_scan(st, run->cohort->id, active_only, run->T, on_day, run, err);
     if (rc == LCM_OK)
         rc = store_risk_done_scan(st, run->cohort->id, active_only, run->T, on_done, run, err);
     if (rc == LCM_OK)
@@ -251,8 +251,8 @@ static enum lcm_status run_load(struct lcm_store *st, struct risk_run *run, stru
 }
 
 enum lcm_status risk_run_cohort(struct lcm_store *st, const struct risk_params *p,
-                                const struct store_risk_cohort *cohort, int T,
-                                enum risk_mode mode, struct risk_run *run, struct lcm_err *err)
+                                const struct store_risk_cohort *cohort, int T, enum risk_mode mode,
+                                struct risk_run *run, struct lcm_err *err)
 {
     memset(run, 0, sizeof *run);
     run->p = p;

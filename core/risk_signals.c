@@ -124,8 +124,7 @@ static double progress_now(const struct risk_hist *h)
 static void sig_pace(const struct risk_params *p, const struct risk_hist *h, struct risk_result *r)
 {
     struct risk_sig *s = &r->sig[RS_PACE];
-    if (!h->source_progress && h->progress < 0)
-        {
+    if (!h->source_progress && h->progress < 0) {
         skip(s, "the source gives no progress figures");
         return;
     }
@@ -138,9 +137,9 @@ static void sig_pace(const struct risk_params *p, const struct risk_hist *h, str
         expected = h->expected_progress;
     } else {
         {
-        skip(s, "no expected end day and no dated progress milestones");
-        return;
-    }
+            skip(s, "no expected end day and no dated progress milestones");
+            return;
+        }
     }
     s->value = (expected - progress_now(h)) * 100;
     s->severity = ramp(s->value, p->pace_grace_points, p->pace_full_points);
@@ -150,8 +149,7 @@ static void sig_missed(const struct risk_params *p, const struct risk_hist *h,
                        struct risk_result *r)
 {
     struct risk_sig *s = &r->sig[RS_MISSED];
-    if (!h->has_due_milestones)
-        {
+    if (!h->has_due_milestones) {
         skip(s, "no milestones with due days");
         return;
     }
@@ -182,17 +180,14 @@ static void sig_low_score(const struct risk_params *p, const struct risk_hist *h
     s->severity = ramp(p->low_score_ok - h->low_score, 0, p->low_score_ok - p->low_score_bad);
 }
 
-static void sig_peers(const struct risk_params *p, const struct risk_hist *h,
-                      struct risk_result *r)
+static void sig_peers(const struct risk_params *p, const struct risk_hist *h, struct risk_result *r)
 {
     struct risk_sig *s = &r->sig[RS_PEERS];
-    if (not_started(h))
-        {
+    if (not_started(h)) {
         skip(s, "not started yet");
         return;
     }
-    if (h->peers < p->peers_min)
-        {
+    if (h->peers < p->peers_min) {
         skip(s, "too few peers in the cohort");
         return;
     }
@@ -206,13 +201,11 @@ static void sig_drop(const struct risk_params *p, const struct risk_hist *h, str
 {
     struct risk_sig *s = &r->sig[RS_DROP];
     int span = h->first_active == DAY_NONE ? 0 : h->T - h->window_days - h->first_active + 1;
-    if (span < p->drop_history_days)
-        {
+    if (span < p->drop_history_days) {
         skip(s, "not enough own history before the recent window");
         return;
     }
-    if (h->volume_before <= 0)
-        {
+    if (h->volume_before <= 0) {
         skip(s, "no earlier activity to compare with");
         return;
     }
@@ -226,8 +219,7 @@ static void sig_stalled(const struct risk_params *p, const struct risk_hist *h,
                         struct risk_result *r)
 {
     struct risk_sig *s = &r->sig[RS_STALLED];
-    if (!h->source_progress && h->progress < 0)
-        {
+    if (!h->source_progress && h->progress < 0) {
         skip(s, "the source gives no progress figures");
         return;
     }
@@ -250,8 +242,7 @@ static void sig_contact(const struct risk_params *p, const struct risk_hist *h,
         o->value = answered ? 0 : h->T - oday;
         o->severity = ramp(o->value, p->outreach_grace_days, p->outreach_full_days);
     }
-    if (h->no_flag_history)
-        {
+    if (h->no_flag_history) {
         skip(d, "no flag history for a past day");
         return;
     }
@@ -284,7 +275,7 @@ void risk_score(const struct risk_params *p, const struct risk_hist *h, struct r
     }
     r->raw = sum;
     r->score = sum < 0 ? 0 : sum > 100 ? 100 : sum;
-    r->level = r->score >= p->risk_score ? RISK_AT_RISK
+    r->level = r->score >= p->risk_score    ? RISK_AT_RISK
                : r->score >= p->watch_score ? RISK_WATCH
                                             : RISK_OK;
 }

@@ -69,7 +69,7 @@ static void sb_num(struct sbuf *b, double v)
 
 static const char *const months_en[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-static const char *const months_fr[12] = {"janv.", "févr.", "mars", "avr.",  "mai",  "juin",
+static const char *const months_fr[12] = {"janv.", "févr.", "mars",  "avr.", "mai",  "juin",
                                           "juil.", "août",  "sept.", "oct.", "nov.", "déc."};
 
 /* "12 Nov" / "12 nov." */
@@ -116,7 +116,10 @@ static void reason(struct sbuf *b, enum risk_signal s, const struct risk_hist *h
         sb_printf(b, fr ? "Aucune activité depuis %d jours" : "No activity for %d days", v);
         break;
     case RS_NEVER_STARTED:
-        sb_printf(b, fr ? "Jamais commencé : inscrit depuis %d jours" : "Never started: enrolled %d days ago", v);
+        sb_printf(b,
+                  fr ? "Jamais commencé : inscrit depuis %d jours"
+                     : "Never started: enrolled %d days ago",
+                  v);
         break;
     case RS_PACE:
         sb_printf(b, fr ? "%d points de retard sur le planning" : "%d points behind schedule", v);

@@ -74,8 +74,8 @@ static enum lcm_status write_one(struct lcm_store *st, struct risk_run *run, siz
     const struct risk_result *r = &run->r[i];
     bool snoozed = false;
     if (e->snooze_until != DAY_NONE) {
-        bool back = today >= e->snooze_until ||
-                    r->score >= e->snooze_score_at + run->p->snooze_margin;
+        bool back =
+            today >= e->snooze_until || r->score >= e->snooze_score_at + run->p->snooze_margin;
         if (back) {
             enum lcm_status rc = store_risk_snooze_close(st, e->id, err);
             if (rc != LCM_OK)
@@ -85,8 +85,12 @@ static enum lcm_status write_one(struct lcm_store *st, struct risk_run *run, siz
     }
     risk_reasons(run->p, &run->h[i], r, lang, reasons, REASONS_MAX);
     risk_signals_json(run->p, r, signals, SIGNALS_MAX);
-    struct store_risk_row row = {.enrollment_id = e->id, .day = today, .score = r->score,
-                                 .level = r->level, .reasons = reasons, .signals = signals,
+    struct store_risk_row row = {.enrollment_id = e->id,
+                                 .day = today,
+                                 .score = r->score,
+                                 .level = r->level,
+                                 .reasons = reasons,
+                                 .signals = signals,
                                  .flagged_since = flagged_since(e, r->level, today),
                                  .snoozed = snoozed};
     return store_risk_put(st, &row, err);
@@ -149,8 +153,8 @@ static size_t pool_claim(struct pool *w, size_t want)
 static void pool_score(struct pool *w, struct lcm_store *st, size_t i)
 {
     struct lcm_err err = {0};
-    enum lcm_status rc = risk_run_cohort(st, w->p, &w->cohorts[i], w->today, RISK_RUN_TODAY,
-                                         &w->runs[i], &err);
+    enum lcm_status rc =
+        risk_run_cohort(st, w->p, &w->cohorts[i], w->today, RISK_RUN_TODAY, &w->runs[i], &err);
     pthread_mutex_lock(&w->mu);
     w->rcs[i] = rc;
     w->state[i] = 2;

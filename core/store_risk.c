@@ -33,15 +33,15 @@ static void copy_text(char *dst, size_t len, sqlite3_stmt *s, int col)
 }
 
 /* Steps s to completion; on error fills err. Resets s either way. */
-static enum lcm_status step_done(struct lcm_store *st, sqlite3_stmt *s, int rc,
-                                 struct lcm_err *err, const char *what)
+static enum lcm_status step_done(struct lcm_store *st, sqlite3_stmt *s, int rc, struct lcm_err *err,
+                                 const char *what)
 {
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, what);
 }
 
-enum lcm_status store_risk_cohorts(struct lcm_store *st, struct store_risk_cohort **out,
-                                   size_t *n, struct lcm_err *err)
+enum lcm_status store_risk_cohorts(struct lcm_store *st, struct store_risk_cohort **out, size_t *n,
+                                   struct lcm_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -65,8 +65,7 @@ enum lcm_status store_risk_cohorts(struct lcm_store *st, struct store_risk_cohor
 }
 
 enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, bool active_only,
-                                       struct store_risk_enr **out, size_t *n,
-                                       struct lcm_err *err)
+                                       struct store_risk_enr **out, size_t *n, struct lcm_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -104,9 +103,9 @@ enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, 
     return step_done(st, s, rc, err, "risk: enrollments");
 }
 
-enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id,
-                                         bool active_only, int upto, store_risk_day_fn fn,
-                                         void *ctx, struct lcm_err *err)
+enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id, bool active_only,
+                                         int upto, store_risk_day_fn fn, void *ctx,
+                                         struct lcm_err *err)
 {
     /* Enrollments in the order of the cohort index (cohort, status, id), then each one's days
      * by the primary key: the rows come out grouped and ordered without a sort (a range on
@@ -326,9 +325,13 @@ enum lcm_status store_risk_progress_milestones(struct lcm_store *st, int64_t pro
         char ext[64], name[16];
         snprintf(ext, sizeof ext, "progress-%lld-%d", (long long)program_id, pct[i]);
         snprintf(name, sizeof name, "%d %%", pct[i]);
-        struct lcm_milestone m = {.program_id = program_id, .source = "lcmtui", .ext_id = ext,
-                                  .name = name, .kind = MILESTONE_PROGRESS,
-                                  .threshold = pct[i] / 100.0, .due_day = DAY_NONE,
+        struct lcm_milestone m = {.program_id = program_id,
+                                  .source = "lcmtui",
+                                  .ext_id = ext,
+                                  .name = name,
+                                  .kind = MILESTONE_PROGRESS,
+                                  .threshold = pct[i] / 100.0,
+                                  .due_day = DAY_NONE,
                                   .due_offset = -1};
         if ((rc = store_milestone_upsert(st, &m, NULL, err)) != LCM_OK)
             return rc;
@@ -427,8 +430,8 @@ enum lcm_status store_risk_find(struct lcm_store *st, const char *query, store_r
                  "JOIN cohort c ON c.id = e.cohort_id "
                  "LEFT JOIN risk r ON r.enrollment_id = e.id "
                  "WHERE l.ext_id = ?1 OR CAST(l.id AS TEXT) = ?1 OR "
-                 "  (?1 = '' AND 0) OR instr(lower(l.first_name || ' ' || l.last_name), "
-                 "  lower(?1)) > 0 "
+                 "  (?1 <> '' AND instr(lower(l.first_name || ' ' || l.last_name), "
+                 "  lower(?1)) > 0) "
                  "ORDER BY e.status != 'active', l.last_name, l.first_name, e.id LIMIT 50",
                  err);
     store_bind_text(s, 1, query ? query : "");

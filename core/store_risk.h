@@ -22,8 +22,8 @@ struct store_risk_cohort {
 };
 
 /* Every cohort, by id. *out is malloc'ed (free it), *n its length. */
-enum lcm_status store_risk_cohorts(struct lcm_store *st, struct store_risk_cohort **out,
-                                   size_t *n, struct lcm_err *err);
+enum lcm_status store_risk_cohorts(struct lcm_store *st, struct store_risk_cohort **out, size_t *n,
+                                   struct lcm_err *err);
 
 struct store_risk_enr {
     int64_t id, learner_id;
@@ -39,8 +39,7 @@ struct store_risk_enr {
 /* The cohort's enrollments by increasing id (active_only: status 'active'), with their
  * current risk row and active snooze. *out is malloc'ed (free it). */
 enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, bool active_only,
-                                       struct store_risk_enr **out, size_t *n,
-                                       struct lcm_err *err);
+                                       struct store_risk_enr **out, size_t *n, struct lcm_err *err);
 
 /* Calls fn for every activity day <= upto of the cohort's enrollments (active_only as above):
  * one ordered scan, each enrollment's days together and by increasing day (enrollments by
@@ -48,9 +47,9 @@ enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, 
  * active day). progress < 0: none. */
 typedef void (*store_risk_day_fn)(void *ctx, int64_t enrollment_id, int day, int units,
                                   double progress);
-enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id,
-                                         bool active_only, int upto, store_risk_day_fn fn,
-                                         void *ctx, struct lcm_err *err);
+enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id, bool active_only,
+                                         int upto, store_risk_day_fn fn, void *ctx,
+                                         struct lcm_err *err);
 
 /* The same for every enrollment id from lo to hi (a cohort whose ids are dense): one range
  * scan of the primary key, cheaper than the join; rows of other enrollments in the range come
@@ -73,8 +72,8 @@ enum lcm_status store_risk_milestones(struct lcm_store *st, int64_t program_id, 
                                       struct lcm_err *err);
 
 /* Calls fn for every milestone reached on a day <= upto by the cohort's enrollments. */
-typedef void (*store_risk_done_fn)(void *ctx, int64_t enrollment_id, int64_t milestone_id,
-                                   int day, double score); /* score < 0: none */
+typedef void (*store_risk_done_fn)(void *ctx, int64_t enrollment_id, int64_t milestone_id, int day,
+                                   double score); /* score < 0: none */
 enum lcm_status store_risk_done_scan(struct lcm_store *st, int64_t cohort_id, bool active_only,
                                      int upto, store_risk_done_fn fn, void *ctx,
                                      struct lcm_err *err);

@@ -246,7 +246,8 @@ static void test_late_hand_ins(void **state)
     risk_reasons(&P, &h, &r, "en", en, sizeof en);
     risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
     assert_true(has_line(en, "Handed in 'Unit 2 test' 6 days late (2 late, 9 days in all)"));
-    assert_true(has_line(fr, "« Unit 2 test » rendu avec 6 jours de retard (2 retards, 9 jours en tout)"));
+    assert_true(
+        has_line(fr, "« Unit 2 test » rendu avec 6 jours de retard (2 retards, 9 jours en tout)"));
 }
 
 static void test_low_score(void **state)
@@ -460,15 +461,15 @@ static void test_config_group_read_and_checked(void **state)
     assert_int_equal(p.missed_full, 2);
     assert_non_null(strstr(reps.text, "bogus_key"));
     config_free(&cfg);
-    assert_int_equal(config_load_string(&cfg, "t.conf", "risk: {\n  pace_weight = 500.0; };\n",
-                                        NULL, &err),
-                     LCM_OK);
+    assert_int_equal(
+        config_load_string(&cfg, "t.conf", "risk: {\n  pace_weight = 500.0; };\n", NULL, &err),
+        LCM_OK);
     assert_int_equal(risk_params_load(&cfg, &p, NULL, &err), LCM_ERR_CONFIG);
     assert_non_null(strstr(err.msg, ":2: risk.pace_weight"));
     config_free(&cfg);
     assert_int_equal(config_load_string(&cfg, "t.conf",
-                                        "risk: { watch_score = 60.0; risk_score = 50.0; };\n",
-                                        NULL, &err),
+                                        "risk: { watch_score = 60.0; risk_score = 50.0; };\n", NULL,
+                                        &err),
                      LCM_OK);
     assert_int_equal(risk_params_load(&cfg, &p, NULL, &err), LCM_ERR_CONFIG);
     config_free(&cfg);

@@ -77,9 +77,9 @@ static void test_metrics_decile_and_recall(void **state)
     risk_metrics_compute(s, y, level, 25, &m);
     assert_int_equal(m.n, 25);
     assert_int_equal(m.positives, 5);
-    assert_true(fabs(m.p10 - 0.3) < 1e-12);        /* 3 of the top 10 */
-    assert_true(fabs(m.p20 - 0.2) < 1e-12);        /* 4 of the top 20 */
-    assert_true(fabs(m.pdec - 2.0 / 3.0) < 1e-12); /* top decile = 3: ranks 1, 2 */
+    assert_true(fabs(m.p10 - 0.3) < 1e-12);         /* 3 of the top 10 */
+    assert_true(fabs(m.p20 - 0.2) < 1e-12);         /* 4 of the top 20 */
+    assert_true(fabs(m.pdec - 2.0 / 3.0) < 1e-12);  /* top decile = 3: ranks 1, 2 */
     assert_true(fabs(m.recall_risk - 0.6) < 1e-12); /* 3 of 5 at risk */
     /* AUC: negatives below each positive: 20, 20, 19, 12, 0 of 20 -> 71 / 100 */
     assert_true(fabs(m.auc - 0.71) < 1e-12);
@@ -168,8 +168,8 @@ static void test_fit_samples_gives_readable_points(void **state)
         s[i].sev[RS_INACTIVE] = uniform();
         s[i].sev[RS_MISSED] = uniform() < 0.3 ? 1 : 0;
         s[i].sev[RS_DROP] = uniform();
-        double eta = -3 + 2 * s[i].sev[RS_INACTIVE] + 3 * s[i].sev[RS_MISSED] -
-                     1 * s[i].sev[RS_DROP];
+        double eta =
+            -3 + 2 * s[i].sev[RS_INACTIVE] + 3 * s[i].sev[RS_MISSED] - 1 * s[i].sev[RS_DROP];
         s[i].positive = uniform() < 1 / (1 + exp(-eta));
     }
     struct risk_params p;

@@ -179,9 +179,9 @@ static void test_snooze_hides_until_day_or_early_return(void **state)
     /* Sophie: snoozed when her score was far lower: the rise brings her back early */
     assert_int_equal(store_risk_get(f->st, sophie, &it, NULL, &err), LCM_OK);
     double margin = 15;
-    assert_int_equal(store_snooze_add(f->st, sophie, TODAY + 30, "called",
-                                      it.score - margin - 1, NOW, &err),
-                     LCM_OK);
+    assert_int_equal(
+        store_snooze_add(f->st, sophie, TODAY + 30, "called", it.score - margin - 1, NOW, &err),
+        LCM_OK);
     assert_false(in_triage(f, sophie));
     update(f, TODAY + 1);
     assert_true(in_triage(f, sophie));
@@ -199,24 +199,37 @@ static int64_t progress_fixture(struct fx *f, int64_t *old_learner)
     int64_t pid, cid, l1, l2, e1, e2;
     struct lcm_program p = {.source = "t", .ext_id = "p", .name = "Prog"};
     assert_int_equal(store_program_upsert(f->st, &p, &pid, &err), LCM_OK);
-    struct lcm_cohort c = {.program_id = pid, .source = "t", .ext_id = "c", .name = "C",
-                           .start_day = TODAY - 100, .end_day = TODAY + 50};
+    struct lcm_cohort c = {.program_id = pid,
+                           .source = "t",
+                           .ext_id = "c",
+                           .name = "C",
+                           .start_day = TODAY - 100,
+                           .end_day = TODAY + 50};
     assert_int_equal(store_cohort_upsert(f->st, &c, &cid, &err), LCM_OK);
     struct lcm_learner a = {.source = "t", .ext_id = "a", .first_name = "Ada", .last_name = "L"};
     struct lcm_learner b = {.source = "t", .ext_id = "b", .first_name = "Bea", .last_name = "M"};
     assert_int_equal(store_learner_upsert(f->st, &a, &l1, &err), LCM_OK);
     assert_int_equal(store_learner_upsert(f->st, &b, &l2, &err), LCM_OK);
-    struct lcm_enrollment e = {.learner_id = l1, .cohort_id = cid, .source = "t", .ext_id = "e1",
-                               .status = ENROLL_ACTIVE, .start_day = TODAY - 100,
-                               .expected_end_day = TODAY + 50, .ended_day = DAY_NONE,
-                               .progress = -1, .last_activity_day = DAY_NONE};
+    struct lcm_enrollment e = {.learner_id = l1,
+                               .cohort_id = cid,
+                               .source = "t",
+                               .ext_id = "e1",
+                               .status = ENROLL_ACTIVE,
+                               .start_day = TODAY - 100,
+                               .expected_end_day = TODAY + 50,
+                               .ended_day = DAY_NONE,
+                               .progress = -1,
+                               .last_activity_day = DAY_NONE};
     assert_int_equal(store_enrollment_upsert(f->st, &e, &e1, &err), LCM_OK);
     e.learner_id = l2;
     e.ext_id = "e2";
     assert_int_equal(store_enrollment_upsert(f->st, &e, &e2, &err), LCM_OK);
     for (int d = 1; d <= 90; d++) {
-        struct lcm_activity_day ad = {.enrollment_id = e1, .day = TODAY - 91 + d, .sessions = 1,
-                                      .minutes = 20, .progress = d < 90 ? 0.4 : 0.55};
+        struct lcm_activity_day ad = {.enrollment_id = e1,
+                                      .day = TODAY - 91 + d,
+                                      .sessions = 1,
+                                      .minutes = 20,
+                                      .progress = d < 90 ? 0.4 : 0.55};
         assert_int_equal(store_activity_put(f->st, &ad, &err), LCM_OK);
         ad.enrollment_id = e2;
         ad.progress = d * 0.3 / 90 + (d > 10 ? 0.25 : 0); /* crossed 25 % eighty days ago */
@@ -277,10 +290,16 @@ static void test_past_day_never_reads_later_data(void **state)
     int64_t old = 0, e1 = progress_fixture(f, &old);
     struct lcm_err err = {0};
     /* close both enrollments with known outcomes */
-    struct lcm_enrollment e = {.learner_id = 1, .cohort_id = 1, .source = "t", .ext_id = "e1",
-                               .status = ENROLL_WITHDRAWN, .start_day = TODAY - 100,
-                               .expected_end_day = TODAY + 50, .ended_day = TODAY,
-                               .progress = -1, .last_activity_day = DAY_NONE};
+    struct lcm_enrollment e = {.learner_id = 1,
+                               .cohort_id = 1,
+                               .source = "t",
+                               .ext_id = "e1",
+                               .status = ENROLL_WITHDRAWN,
+                               .start_day = TODAY - 100,
+                               .expected_end_day = TODAY + 50,
+                               .ended_day = TODAY,
+                               .progress = -1,
+                               .last_activity_day = DAY_NONE};
     assert_int_equal(store_enrollment_upsert(f->st, &e, NULL, &err), LCM_OK);
     e.learner_id = 2;
     e.ext_id = "e2";
@@ -327,8 +346,7 @@ static void test_explain_prints_every_signal(void **state)
     assert_non_null(strstr(text, "No activity for 21 days"));
     assert_non_null(strstr(text, "at risk"));
     free(text);
-    assert_int_equal(risk_explain(f->st, &f->cfg, 999999, TODAY, stdout, &err),
-                     LCM_ERR_NOTFOUND);
+    assert_int_equal(risk_explain(f->st, &f->cfg, 999999, TODAY, stdout, &err), LCM_ERR_NOTFOUND);
 }
 
 struct dump {
@@ -385,8 +403,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_update_on_empty_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_demo_inactive_learners_at_risk_with_reason, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_flagged_since_kept_across_updates, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_flagged_since_kept_across_updates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snooze_hides_until_day_or_early_return, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_celebrations_derived_from_progress, setup, teardown),

@@ -80,7 +80,8 @@ static enum lcm_status collect(void *ctx, const struct store_risk_item *it)
 }
 
 /* Resolves LEARNER to one enrollment (active first). Returns 0 or an exit code. */
-static int resolve(struct lcm_store *st, const char *cmd, const char *q, struct store_risk_item *out)
+static int resolve(struct lcm_store *st, const char *cmd, const char *q,
+                   struct store_risk_item *out)
 {
     struct matches m = {0};
     struct lcm_err err = {0};
@@ -93,8 +94,8 @@ static int resolve(struct lcm_store *st, const char *cmd, const char *q, struct 
         return 1;
     }
     if (m.several_learners) {
-        fprintf(stderr, "lcmtui %s: '%s' matches several learners (above): be more specific\n",
-                cmd, q);
+        fprintf(stderr, "lcmtui %s: '%s' matches several learners (above): be more specific\n", cmd,
+                q);
         return 1;
     }
     *out = m.first;
@@ -269,8 +270,8 @@ int cmd_risk(struct lcm_app *app, int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     const char *sub = argv[1];
-    static const char *const subs[] = {"update", "explain",  "list", "snooze", "feedback",
-                                       "celebrations", "eval", "fit",  NULL};
+    static const char *const subs[] = {"update",       "explain", "list", "snooze", "feedback",
+                                       "celebrations", "eval",    "fit",  NULL};
     bool known = false;
     for (int i = 0; subs[i]; i++)
         known = known || strcmp(subs[i], sub) == 0;

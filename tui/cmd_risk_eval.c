@@ -24,12 +24,10 @@ struct eval_opts {
 
 static int parse_opts(const char *cmd, int argc, char **argv, struct eval_opts *o)
 {
-    static const struct option opts[] = {{"at", required_argument, NULL, 'a'},
-                                         {"cohort", required_argument, NULL, 'c'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"output", required_argument, NULL, 'o'},
-                                         {"l2", required_argument, NULL, 'l'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"at", required_argument, NULL, 'a'}, {"cohort", required_argument, NULL, 'c'},
+        {"json", no_argument, NULL, 'j'},     {"output", required_argument, NULL, 'o'},
+        {"l2", required_argument, NULL, 'l'}, {NULL, 0, NULL, 0}};
     int c;
     o->l2 = 1.0;
     while ((c = getopt_long(argc, argv, "a:c:jo:l:", opts, NULL)) != -1) {
@@ -83,8 +81,7 @@ static int do_eval(struct lcm_app *app, struct lcm_store *st, const struct eval_
     return 0;
 }
 
-static int do_fit(const struct eval_opts *o, struct risk_params *p, struct risk_sample *s,
-                  size_t n)
+static int do_fit(const struct eval_opts *o, struct risk_params *p, struct risk_sample *s, size_t n)
 {
     struct lcm_err err = {0};
     char notes[2048] = "";
@@ -113,8 +110,7 @@ static int do_fit(const struct eval_opts *o, struct risk_params *p, struct risk_
     return 0;
 }
 
-int cmd_risk_eval(struct lcm_app *app, struct lcm_store *st, const char *sub, int argc,
-                  char **argv)
+int cmd_risk_eval(struct lcm_app *app, struct lcm_store *st, const char *sub, int argc, char **argv)
 {
     char cmd[32];
     snprintf(cmd, sizeof cmd, "risk %s", sub);
