@@ -176,6 +176,8 @@ static void set_options(CURL *h, const struct mail_server *srv, struct upload *u
     }
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)srv->connect_timeout_s);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)srv->timeout_s);
+    /* Also bounds each reply, including the QUIT after a failure (libcurl's default: 120 s). */
+    curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)srv->timeout_s);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);

@@ -7,8 +7,9 @@
 # - Debian's plain `python3 -m aiosmtpd ... -c aiosmtpd.handlers.Mailbox DIR`.
 # Checks what arrives (headers, the accented subject decoded by Python's email package, body,
 # one message per learner, Bcc only in the envelope), header injection refused, 550 failed and
-# not retried, wrong password kept queued, server down then delivered, and a process killed
-# while the server holds the message: no duplicate, no loss.
+# not retried, wrong password kept queued, STARTTLS required, smtps://, server down then
+# delivered, and a process killed (or timed out) while the server holds the message: no
+# duplicate, no loss.
 set -u
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 KEEP=${KEEP:-}
@@ -193,6 +194,36 @@ copies2=$(grep -l "$msgid" "$tmp/box"/*.eml 2>/dev/null | wc -l)
 run outbox retry "$id" >/dev/null || fail "retry"
 run outbox send >/dev/null 2>&1 || fail "send after the LCM's retry"
 [ "$(q "SELECT status FROM message WHERE id = $id")" = sent ] || fail "not sent after retry"
+
+# 4b. The whole message went out but no reply came (timeout): unknown, not retried.
+sed 's/timeout = 20;/timeout = 2;/' "$conf" >"$tmp/config_t"
+chmod 600 "$tmp/config_t"
+id=$(new_msg djilali.benali@acme-industrie.example "Un point cette semaine ?")
+rm -f "$tmp/box/holding"
+touch "$tmp/hold"
+"$LCMTUI" --config "$tmp/config_t" --db "$db" --today 2026-11-28 outbox send >/dev/null 2>&1 &&
+    fail "a send without a final reply must not succeed"
+rm -f "$tmp/hold"
+st=$(q "SELECT status || '|' || error FROM message WHERE id = $id")
+case "$st" in failed\|unknown:*) ;; *) fail "no-reply outcome not held for the LCM: $st" ;; esac
+msgid=$(q "SELECT msgid FROM message WHERE id = $id")
+run outbox send --retry-now >/dev/null 2>&1
+sleep 0.3
+[ "$(grep -l "$msgid" "$tmp/box"/*.eml 2>/dev/null | wc -l)" -le 1 ] || fail "sent twice after a timeout"
+
+# 4c. smtps:// (TLS from the first byte) with AUTH.
+P3=$(free_port)
+$PY "$here/fixtures/smtp_auth_server.py" --port "$P3" --dir "$tmp/box3" --cert "$tmp/cert.pem" \
+    --key "$tmp/key.pem" --user lcm --password 's3cr3t pw' --implicit >"$tmp/server3.log" 2>&1 &
+pids="$pids $!"
+wait_port "$P3"
+sed "s|smtp://127.0.0.1:$P1|smtps://127.0.0.1:$P3|" "$conf" >"$tmp/config_s"
+chmod 600 "$tmp/config_s"
+id=$(new_msg anais.morel@acme-industrie.example "Vos accès à la plateforme")
+out=$("$LCMTUI" --config "$tmp/config_s" --db "$db" --today 2026-11-28 outbox send 2>&1) ||
+    fail "smtps: $out"
+[ "$(ls "$tmp/box3" | grep -c '\.eml$')" = 1 ] || fail "smtps: nothing arrived"
+[ "$(q "SELECT status FROM message WHERE id = $id")" = sent ] || fail "smtps: not marked sent"
 
 # 5. Server down: queued with the error; delivered on the next run (Debian's Mailbox server).
 P2=$(free_port)

@@ -265,6 +265,59 @@ static void test_missing_lcm_name_is_an_error_not_a_hole(void **state)
     store_close(&st);
 }
 
+struct find {
+    const char *first;
+    int64_t enrollment_id, message_id;
+    int hits;
+};
+
+static enum lcm_status find_cand(void *ctx, const struct store_seq_cand *c)
+{
+    struct find *f = ctx;
+    if (strcmp(c->first_name, f->first) == 0)
+        f->hits++;
+    return LCM_OK;
+}
+
+static enum lcm_status find_msg(void *ctx, const struct store_msg_row *r)
+{
+    struct find *f = ctx;
+    if (strncmp(r->to_name, f->first, strlen(f->first)) == 0)
+        f->message_id = r->id;
+    return LCM_OK;
+}
+
+static void test_sent_congratulation_celebrates_the_milestone(void **state)
+{
+    (void)state;
+    struct lcm_store *st = demo_store();
+    struct lcm_config cfg;
+    struct seq_config sc;
+    load(&cfg, &sc, NULL);
+    static struct made m;
+    memset(&m, 0, sizeof m);
+    struct seq_run_opts o = opts(&m, today, now);
+    struct seq_result res;
+    struct lcm_err err = {0};
+    assert_int_equal(sequence_run(st, &sc, &o, &res, &err), LCM_OK);
+    struct find f = {.first = "Camille"};
+    assert_int_equal(store_seq_milestones(st, today - 3, today, find_cand, &f, &err), LCM_OK);
+    assert_int_equal(f.hits, 1); /* to celebrate */
+    assert_int_equal(store_message_each(st, "draft", 0, 0, find_msg, &f, &err), LCM_OK);
+    assert_true(f.message_id > 0);
+    bool claimed = false;
+    assert_int_equal(store_message_approve(st, f.message_id, now, NULL, &err), LCM_OK);
+    assert_int_equal(store_message_claim(st, f.message_id, "<c@x>", now, &claimed, &err), LCM_OK);
+    assert_true(claimed);
+    assert_int_equal(store_message_mark_sent(st, f.message_id, now, "Claire", &err), LCM_OK);
+    f.hits = 0;
+    assert_int_equal(store_seq_milestones(st, today - 3, today, find_cand, &f, &err), LCM_OK);
+    assert_int_equal(f.hits, 0); /* celebrated by the message */
+    sequence_config_free(&sc);
+    config_free(&cfg);
+    store_close(&st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_quiet_period_holds_then_releases),
         cmocka_unit_test(test_auto_rule_queues_and_dry_run_writes_nothing),
         cmocka_unit_test(test_missing_lcm_name_is_an_error_not_a_hole),
+        cmocka_unit_test(test_sent_congratulation_celebrates_the_milestone),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
