@@ -47,6 +47,13 @@ run risk feedback Bobby "not useful" || fail "feedback failed"
 run risk celebrations --limit 1000 | grep 'Camille Rousseau' | grep -q '75 %' ||
     fail "Camille's 75 % is not to celebrate"
 
+# Names from the LMS never reach the terminal raw: an escape sequence in a name is made visible.
+sqlite3 "$tmp/demo.db" "UPDATE learner SET last_name = 'Lemaire' || char(27) || '[2J' || char(10) || 'x'
+    WHERE first_name = 'Bobby'"
+run risk list --level all --limit 1000 >"$tmp/hostile"
+run risk explain Bobby >>"$tmp/hostile"
+if LC_ALL=C grep -q "$(printf '\033')" "$tmp/hostile"; then fail "an escape byte reached the output"; fi
+
 # Usage errors exit 2, unknown learners 1.
 set +e
 run risk >/dev/null 2>&1; [ $? -eq 2 ] || fail "risk without a command: not 2"
