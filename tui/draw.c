@@ -127,6 +127,11 @@ static void paint_rbuf(int y0, int x0, int rows, int cols, const struct rbuf *rb
     }
 }
 
+void pane_draw_rich(const struct pane *p, int y, int rows, int cols)
+{
+    paint_rbuf(y, 0, rows, cols, &p->rb, p->rb.top);
+}
+
 static void paint_box(int y, int x, int h, int w, const struct rbuf *rb, size_t skip)
 {
     attrset(theme_attr(&theme, ROLE_ACCENT));
@@ -164,6 +169,10 @@ static void frame(struct tui *t)
         for (int i = 0; i < PANE_COUNT; i++)
             t->panes[i].dirty = true;
     }
+    if (t->redraw) {
+        clearok(curscr, TRUE); /* Ctrl-L: the next doupdate repaints every cell */
+        t->redraw = false;
+    }
     if (rows < TUI_MIN_ROWS || cols < TUI_MIN_COLS) {
         paint_too_small(rows, cols);
         wnoutrefresh(stdscr);
@@ -177,7 +186,7 @@ static void frame(struct tui *t)
     paint_line(0, 0, cols, &title.lines[0]);
     rbuf_clear(&title);
     struct pane *p = &t->panes[t->cur];
-    paint_rbuf(1, 0, rows - 2, cols, &p->rb, p->rb.top);
+    p->ops->draw(p, 1, rows - 2, cols);
     struct rbuf st;
     rbuf_init(&st);
     tui_status(t, rbuf_line(&st, ROLE_STATUS), cols);
@@ -339,9 +348,12 @@ static int run_interactive(struct tui *t)
 int tui_run(struct lcm_app *app)
 {
     ensure_utf8_locale();
-    struct lcm_store *st = cli_open_store(app);
-    if (!st)
+    struct lcm_store *st = NULL;
+    struct lcm_err oerr = {0};
+    if (store_open(app->db_path, &st, &oerr) != LCM_OK) {
+        fprintf(stderr, "lcmtui: %s\n", oerr.msg);
         return 1;
+    }
     struct tui *t = lcm_xcalloc(1, sizeof *t);
     store_view_tune(st);
     tui_state_init(t, app, st);

@@ -160,7 +160,15 @@ static void free_pane(struct pane *p)
     p->st = NULL;
 }
 
-static const struct pane_ops ops = {"agenda", SCOPE_AGENDA, recalc, handle, NULL, free_pane};
+static const struct pane_ops ops = {
+    .name = "agenda",
+    .scope = SCOPE_AGENDA,
+    .recalc = recalc,
+    .draw = pane_draw_rich,
+    .handle = handle,
+    .raw_key = NULL,
+    .free = free_pane,
+};
 
 void pane_agenda_init(struct pane *p, struct tui *t)
 {

@@ -508,8 +508,15 @@ static void free_pane(struct pane *p)
     p->st = NULL;
 }
 
-static const struct pane_ops ops = {"composer", SCOPE_COMPOSER, recalc, handle, raw_key,
-                                    free_pane};
+static const struct pane_ops ops = {
+    .name = "composer",
+    .scope = SCOPE_COMPOSER,
+    .recalc = recalc,
+    .draw = pane_draw_rich,
+    .handle = handle,
+    .raw_key = raw_key,
+    .free = free_pane,
+};
 
 void pane_composer_init(struct pane *p, struct tui *t)
 {

@@ -287,7 +287,15 @@ static void free_pane(struct pane *p)
 }
 
 /* Marks the open learner for reload (after a save anywhere). */
-static const struct pane_ops ops = {"detail", SCOPE_DETAIL, recalc, handle, NULL, free_pane};
+static const struct pane_ops ops = {
+    .name = "detail",
+    .scope = SCOPE_DETAIL,
+    .recalc = recalc,
+    .draw = pane_draw_rich,
+    .handle = handle,
+    .raw_key = NULL,
+    .free = free_pane,
+};
 
 void pane_detail_init(struct pane *p, struct tui *t)
 {

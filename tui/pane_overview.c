@@ -285,6 +285,7 @@ static void filter_done(struct tui *t, struct form *f, void *ctx)
     struct ov *o = t->panes[PANE_OVERVIEW].st;
     int c = form_choice(f, 0);
     o->f.cohort_id = c > 0 ? form_choice_id(f, 0) : 0;
+    snprintf(t->scope_title, sizeof t->scope_title, "%s", c > 0 ? f->f[0].choices[c] : "");
     static const int levels[] = {VIEW_LEVEL_ANY, 2, 1, 0, VIEW_LEVEL_CELEBRATE};
     o->f.level = levels[form_choice(f, 1)];
     o->order_valid = false; /* same data, another order: the snapshot stays */
@@ -392,8 +393,15 @@ static void free_pane(struct pane *p)
     p->st = NULL;
 }
 
-static const struct pane_ops ops = {"overview", SCOPE_OVERVIEW, recalc, handle, raw_key,
-                                    free_pane};
+static const struct pane_ops ops = {
+    .name = "overview",
+    .scope = SCOPE_OVERVIEW,
+    .recalc = recalc,
+    .draw = pane_draw_rich,
+    .handle = handle,
+    .raw_key = raw_key,
+    .free = free_pane,
+};
 
 void pane_overview_init(struct pane *p, struct tui *t)
 {

@@ -193,8 +193,11 @@ void tui_title(struct tui *t, struct rline *l, int cols)
 {
     if (t->title_dirty)
         load_title(t);
-    char buf[512], when[32];
-    const char *prog = t->fresh.program[0] ? t->fresh.program : "lcmtui";
+    char buf[1024], when[32];
+    char scope[600];
+    snprintf(scope, sizeof scope, "%s%s%s", t->fresh.program[0] ? t->fresh.program : "lcmtui",
+             t->scope_title[0] ? " › " : "", t->scope_title);
+    const char *prog = scope;
     if (t->fresh.demo)
         snprintf(when, sizeof when, "demo data");
     else if (t->fresh.syncing)
@@ -238,6 +241,7 @@ static void global_action(struct tui *t, enum action a)
         break;
     case ACT_REDRAW:
         t->all_dirty = true;
+        t->redraw = true;
         tui_changed(t);
         break;
     case ACT_QUIT:

@@ -29,6 +29,9 @@ struct pane_ops {
     /* Rebuilds p->rb for a pane of rows x cols from the store and the pane state. Pure (no
      * curses); may read the store. Sets p->rb.cursor_* when the terminal cursor is shown. */
     void (*recalc)(struct pane *p, struct tui *t, int rows, int cols);
+    /* Paints p->rb into the screen rows [y, y + rows) (curses; only called by the loop).
+     * Every pane uses pane_draw_rich unless it needs more than its rich lines. */
+    void (*draw)(const struct pane *p, int y, int rows, int cols);
     /* Changes state for action a (key: the raw key, for text entry). Marks dirty panes. */
     enum hres (*handle)(struct pane *p, struct tui *t, enum action a, int key);
     /* Raw keys before the keymap (a pane in text-entry mode); NULL: none. */
@@ -62,6 +65,8 @@ struct tui {
     char status[512];
     enum role status_role;
     bool title_dirty, all_dirty;
+    bool redraw;             /* Ctrl-L: repaint the whole terminal, not only what changed */
+    char scope_title[256];   /* the cohort the overview is filtered on, "" for all */
     struct view_counts counts;
     struct view_freshness fresh;
     int rows, cols;
@@ -111,6 +116,10 @@ void tui_clear_selection(struct tui *t);
 
 /* The title line text for the current state (program/cohort, freshness, counts). */
 void tui_title(struct tui *t, struct rline *l, int cols);
+
+/* The common draw: the pane's rich lines from p->rb.top, the terminal cursor where
+ * p->rb.cursor_* says (draw.c). */
+void pane_draw_rich(const struct pane *p, int y, int rows, int cols);
 
 /* Pane constructors (one file each). */
 void pane_overview_init(struct pane *p, struct tui *t);
