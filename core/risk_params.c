@@ -53,8 +53,8 @@ void risk_params_default(struct risk_params *p)
     p->peers_min = 5;
     p->drop_grace = 0.5;
     p->drop_history_days = 14;
-    p->stalled_days = 14;
-    p->stalled_full_days = 28;
+    p->stalled_days = 7;
+    p->stalled_full_days = 21;
     p->outreach_grace_days = 3;
     p->outreach_full_days = 14;
     p->debt_days = 7;

@@ -41,7 +41,7 @@ void risk_hist_day(struct risk_hist *h, int day, int sessions, int minutes, int 
         if (progress > 1)
             progress = 1;
         if (h->progress < 0 || progress > h->progress + 1e-9) {
-            progressed = h->progress >= 0 || progress > 0 || h->progress_day == DAY_NONE;
+            progressed = true; /* the first figure, or an increase */
             h->progress = progress;
         }
         for (int i = 0; i < h->n_thresh; i++)
@@ -225,8 +225,10 @@ static void sig_stalled(const struct risk_params *p, const struct risk_hist *h,
     }
     if (progress_now(h) >= 1 - 1e-9 || h->active_since_progress == 0)
         return; /* finished, or no login since the last progress: not stalled */
+    /* From the last progress to the last login: someone who stopped logging in altogether
+     * is inactive (its own signal), not stalled. */
     int since = h->progress_day != DAY_NONE ? h->progress_day : h->first_active;
-    s->value = since == DAY_NONE ? 0 : h->T - since;
+    s->value = since == DAY_NONE || h->last_active == DAY_NONE ? 0 : h->last_active - since;
     s->severity = ramp(s->value, p->stalled_days, p->stalled_full_days);
 }
 

@@ -311,7 +311,14 @@ static void test_stalled_logins_without_progress(void **state)
     char en[512];
     risk_reasons(&P, &h, &r, "en", en, sizeof en);
     assert_true(has_line(en, "Logs in without progress for 20 days"));
+    /* logins stopped ten days ago: stalled for the ten days it kept logging in, no more */
+    hist(&h, 60, 90);
+    risk_hist_day(&h, T0 - 20, 1, 30, 0, 0.30);
+    active(&h, 19, 10, 5, 0.30);
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_STALLED].value == 10);
     /* progress today: not stalled */
+    active(&h, 9, 0, 5, 0.30);
     risk_hist_day(&h, T0, 1, 30, 0, 0.35);
     risk_score(&P, &h, &r);
     assert_true(r.sig[RS_STALLED].value == 0);
