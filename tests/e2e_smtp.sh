@@ -6,8 +6,8 @@
 #   can be held on a marker file;
 # - Debian's plain `python3 -m aiosmtpd ... -c aiosmtpd.handlers.Mailbox DIR`.
 # Checks what arrives (headers, the accented subject decoded by Python's email package, body,
-# one message per learner, Bcc only in the envelope), header injection refused, 550 failed and
-# not retried, wrong password kept queued, STARTTLS required, smtps://, server down then
+# one message per learner, Bcc only in the envelope), header injection refused, 451 retried,
+# 550 failed and not retried, wrong password kept queued, STARTTLS required, smtps://, server down then
 # delivered, and a process killed (or timed out) while the server holds the message: no
 # duplicate, no loss.
 set -u
@@ -51,7 +51,7 @@ P1=$(free_port)
 mkdir -p "$tmp/box"
 $PY "$here/fixtures/smtp_auth_server.py" --port "$P1" --dir "$tmp/box" --cert "$tmp/cert.pem" \
     --key "$tmp/key.pem" --user lcm --password 's3cr3t pw' \
-    --reject sophie.carpentier@acme-industrie.example --hold "$tmp/hold" \
+    --reject sophie.carpentier@acme-industrie.example --hold "$tmp/hold" --tempfail "$tmp/tempfail" \
     >"$tmp/server.log" 2>&1 &
 pids="$pids $!"
 wait_port "$P1"
@@ -153,13 +153,26 @@ echo "$out" | grep -q "sent 0, retry later 0, failed 0" || fail "something was r
 [ "$(q "SELECT attempts FROM message WHERE to_addr = 'sophie.carpentier@acme-industrie.example'")" = 1 ] ||
     fail "the 550 was retried"
 
-# 3. Wrong password: the message stays queued with the 535, the run stops.
 new_msg() { # to subject: a queued message, prints its id
     q "INSERT INTO message(learner_id, to_addr, subject, body, status, created_at, updated_at)
        SELECT id, '$1', '$2', 'Bonjour,' || char(10) || 'à bientôt.' || char(10), 'queued',
               strftime('%s', '2026-11-28'), strftime('%s', '2026-11-28') FROM learner
        WHERE email = '$1'; SELECT last_insert_rowid();"
 }
+
+# 2b. 451: a temporary failure stays queued with the reply and a back-off, then goes out.
+touch "$tmp/tempfail"
+id=$(new_msg loic.barbier@acme-industrie.example "Premiers pas sur la plateforme")
+run outbox send >/dev/null 2>&1 && fail "a 451 must not count as sent"
+st=$(q "SELECT status || '|' || attempts || '|' || (next_attempt_at > updated_at) || '|' || error
+        FROM message WHERE id = $id")
+case "$st" in queued\|1\|1\|*451*) ;; *) fail "451 not kept for a retry: $st" ;; esac
+rm -f "$tmp/tempfail"
+run outbox send --retry-now >/dev/null 2>&1 || fail "retry after the 451"
+[ "$(q "SELECT status || '|' || attempts FROM message WHERE id = $id")" = "sent|2" ] ||
+    fail "not sent on the retry"
+
+# 3. Wrong password: the message stays queued with the 535, the run stops.
 id=$(new_msg bobby.lemaire@acme-industrie.example "Réponse à votre question")
 E2E_SMTP_PW=wrong run outbox send >/dev/null 2>"$tmp/err" && fail "a wrong password must fail"
 grep -q "535" "$tmp/err" || fail "no 535 in the error: $(cat "$tmp/err")"
