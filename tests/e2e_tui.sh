@@ -4,7 +4,7 @@
 # reason; open Marty; log a call; schedule a call next Tuesday 14:30; the agenda shows it;
 # compose a nudge and queue it; resize to 80x24 and below; quit; the database holds the
 # check-in, the follow-up and the queued message. Also: an escape sequence in a learner's
-# name is shown made visible, never interpreted; Ctrl-C restores the terminal.
+# name is shown made visible, never interpreted; Ctrl-C and SIGSEGV restore the terminal.
 # Screens are polled with a bounded loop (no fixed sleeps).
 set -u
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
@@ -176,4 +176,14 @@ start
 wait_for "demo data"
 keys C-c
 wait_for "EXIT=130"
+
+# A fatal signal (SIGSEGV) restores the terminal before the process dies with it (139).
+session=segv
+start
+wait_for "demo data"
+shell=$(tmux -L "$sock" list-panes -t "$session" -F '#{pane_pid}')
+pid=$(pgrep -P "$shell" -x lcmtui) || fail "no lcmtui process under the pane's shell"
+kill -SEGV "$pid"
+wait_for "EXIT=139"
+screen | grep -q "Learner" && fail "the TUI screen was left after SIGSEGV"
 exit 0
