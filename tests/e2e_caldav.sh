@@ -13,6 +13,13 @@ pid=""
 stop_server() {
     if [ -n "$pid" ]; then
         kill "$pid" 2>/dev/null
+        # radicale may ignore SIGTERM while a request is open: give it 5 s, then SIGKILL.
+        n=0
+        while kill -0 "$pid" 2>/dev/null && [ $n -lt 50 ]; do
+            sleep 0.1
+            n=$((n + 1))
+        done
+        kill -9 "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
         pid=""
     fi

@@ -10,7 +10,8 @@ failures=""
 for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] || continue
     name=$(basename "$t")
-    if out=$("$t" 2>&1); then
+    # A hung test must fail, not stall CI: every binary and script runs under a time limit.
+    if out=$(timeout -k 10 300 "$t" 2>&1); then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))
@@ -22,7 +23,7 @@ done
 for s in "$here"/e2e_*.sh; do
     [ -x "$s" ] || continue
     name=$(basename "$s" .sh)
-    if out=$(LCMTUI="$top/$BUILD/lcmtui" BUILD="$BUILD" "$s" 2>&1); then
+    if out=$(LCMTUI="$top/$BUILD/lcmtui" BUILD="$BUILD" timeout -k 10 600 "$s" 2>&1); then
         passed=$((passed + 1))
         printf '%s: ok\n' "$name"
     else
