@@ -45,14 +45,27 @@ measure() { # label source
     rm -f "$T/db" "$T/db-wal" "$T/db-shm"
     c0=$(srv_cpu)
     s=$(date +%s.%N)
-    /usr/bin/time -v "$bin" -c "$T/conf" -d "$T/db" sync --source "$2" >"$T/out" 2>"$T/time" ||
-        { echo "$1: FAILED"; grep lcmtui "$T/time"; return 1; }
+    /usr/bin/time -v "$bin" -c "$T/conf" -d "$T/db" sync --verbose --source "$2" >"$T/out" \
+        2>"$T/time" &
+    tp=$!
+    # RSS while pulling (before the risk rescoring that ends every sync), sampled
+    pull=0
+    while kill -0 "$tp" 2>/dev/null; do
+        lp=$(pgrep -P "$tp" 2>/dev/null | head -1)
+        if [ -n "$lp" ] && ! grep -q 'lcmtui: risk' "$T/time" 2>/dev/null; then
+            r=$(awk '/VmRSS/ { print $2 }' "/proc/$lp/status" 2>/dev/null)
+            [ -n "$r" ] && [ "$r" -gt "$pull" ] && pull=$r
+        fi
+        sleep 0.2
+    done
+    wait "$tp" || { echo "$1: FAILED"; grep 'lcmtui: [a-z]*: ' "$T/time" | tail -3; return 1; }
     e=$(date +%s.%N)
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$T/time")
     cpu=$(sed -n 's/.*User time (seconds): //p' "$T/time")
     c1=$(srv_cpu)
-    printf '%-30s %6.1f s  lcmtui CPU %5.1f s, server CPU %5.1f s  max RSS %6d KiB  %s\n' \
-        "$1" "$(echo "$e - $s" | bc)" "$cpu" "$(echo "$c1 - $c0" | bc)" "$rss" "$(head -1 "$T/out")"
+    printf '%-30s %6.1f s  lcmtui CPU %5.1f s, server CPU %5.1f s  RSS pulling %6d KiB, max %6d KiB\n' \
+        "$1" "$(echo "$e - $s" | bc)" "$cpu" "$(echo "$c1 - $c0" | bc)" "$pull" "$rss"
+    echo "    $(head -1 "$T/out")"
 }
 
 status=0
