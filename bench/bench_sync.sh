@@ -41,18 +41,19 @@ srv_cpu() { # CPU seconds used so far by the fixture server (utime + stime)
     awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$SP/stat"
 }
 
-measure() { # label source
+measure() { # label source [pages: sample RSS until the last page has arrived]
     rm -f "$T/db" "$T/db-wal" "$T/db-shm"
     c0=$(srv_cpu)
     s=$(date +%s.%N)
     /usr/bin/time -v "$bin" -c "$T/conf" -d "$T/db" sync --verbose --source "$2" >"$T/out" \
         2>"$T/time" &
     tp=$!
-    # RSS while pulling (before the risk rescoring that ends every sync), sampled
+    # RSS while pulling pages (not during the risk rescoring that ends every sync), sampled
     pull=0
     while kill -0 "$tp" 2>/dev/null; do
         lp=$(pgrep -P "$tp" 2>/dev/null | head -1)
-        if [ -n "$lp" ] && ! grep -q 'lcmtui: risk' "$T/time" 2>/dev/null; then
+        got=$(grep -c 'xapi: GET' "$T/time" 2>/dev/null)
+        if [ -n "$lp" ] && [ -n "${3:-}" ] && [ "${got:-0}" -lt "$3" ]; then
             r=$(awk '/VmRSS/ { print $2 }' "/proc/$lp/status" 2>/dev/null)
             [ -n "$r" ] && [ "$r" -gt "$pull" ] && pull=$r
         fi
@@ -63,17 +64,18 @@ measure() { # label source
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$T/time")
     cpu=$(sed -n 's/.*User time (seconds): //p' "$T/time")
     c1=$(srv_cpu)
-    printf '%-30s %6.1f s  lcmtui CPU %5.1f s, server CPU %5.1f s  RSS pulling %6d KiB, max %6d KiB\n' \
-        "$1" "$(echo "$e - $s" | bc)" "$cpu" "$(echo "$c1 - $c0" | bc)" "$pull" "$rss"
+    printf '%-30s %6.1f s  lcmtui CPU %5.1f s, server CPU %5.1f s  RSS pulling %6s KiB, max %6d KiB\n' \
+        "$1" "$(echo "$e - $s" | bc)" "$cpu" "$(echo "$c1 - $c0" | bc)" \
+        "$([ -n "${3:-}" ] && echo "$pull" || echo -)" "$rss"
     echo "    $(head -1 "$T/out")"
 }
 
 status=0
 echo "  (load average before: $(cut -d' ' -f1-3 /proc/loadavg); elapsed times depend on it, CPU times less)"
 start_server "$((N / 10))" 1000 4
-measure "xapi $((N / 10)) statements" lrs || status=1
+measure "xapi $((N / 10)) statements" lrs $((N / 10 / 2000)) || status=1
 start_server "$N" 1000 4
-measure "xapi $N statements" lrs || status=1
+measure "xapi $N statements" lrs $((N / 2000)) || status=1
 start_server 0 "$L" "$C"
 measure "moodle $L learners, $C courses" lms || status=1
 conc=$(/usr/bin/python3 -c 'import json, sys, urllib.request
