@@ -37,7 +37,8 @@ enum lcm_status store_bulk_begin(struct lcm_store *st, bool fresh, struct lcm_er
      * consistent, make the load about 40 % faster. */
     enum lcm_status rc = pragma(st, "PRAGMA synchronous = OFF", err);
     if (rc == LCM_OK)
-        rc = pragma(st, "PRAGMA cache_size = -1048576", err); /* 1 GiB, freed at the end */
+        /* 64 MiB: measured faster than 16 MiB (spills) and than 1 GiB (page allocation). */
+        rc = pragma(st, "PRAGMA cache_size = -65536", err);
     if (rc == LCM_OK && fresh)
         rc = pragma(st, "PRAGMA foreign_keys = OFF", err);
     if (rc == LCM_OK && fresh && strcmp(st->path, ":memory:") != 0)

@@ -11,7 +11,7 @@
 #include "status.h"
 #include "store.h"
 
-/* Starts a bulk load: synchronous = OFF, a large page cache, then BEGIN IMMEDIATE. With
+/* Starts a bulk load: synchronous = OFF, a 64 MiB page cache, then BEGIN IMMEDIATE. With
  * fresh true (the caller checked the database holds no data), foreign-key checks are off and
  * the rollback journal is kept in memory instead of the WAL: a failure still rolls back, but
  * a crash during the load may leave the (new, empty) file unusable. Must not be called inside
