@@ -208,18 +208,24 @@ void tui_title(struct tui *t, struct rline *l, int cols)
         snprintf(when, sizeof when, "synced %02d:%02d", (int)(s / 3600), (int)(s / 60 % 60));
     } else
         snprintf(when, sizeof when, "never synced");
-    char day[DAY_TEXT_LEN];
-    snprintf(buf, sizeof buf, " %s · %s · %s ", prog, day_format(t->today, day), when);
-    rline_data(l, ROLE_TITLE, buf, cols, false);
+    /* the counts matter most: they keep their room; the left part is cut first */
     const struct view_counts *c = &t->counts;
-    snprintf(buf, sizeof buf, "%lld at risk · %lld to celebrate · %lld call%s today · %lld overdue ",
+    char counts[256];
+    bool narrow = cols < 110;
+    snprintf(counts, sizeof counts, " %lld at risk · %lld to celebrate · %lld call%s%s · %lld overdue ",
              (long long)c->at_risk, (long long)c->celebrate, (long long)c->calls_today,
-             c->calls_today == 1 ? "" : "s", (long long)c->overdue);
-    int room = cols - l->width - 1;
-    if (room > 0) {
-        int w = text_width(buf);
-        rline_pad_to(l, ROLE_TITLE, cols - (w < room ? w : room));
-        rline_data(l, ROLE_TITLE, buf, cols - l->width, true);
+             c->calls_today == 1 ? "" : "s", narrow ? "" : " today", (long long)c->overdue);
+    int cw = text_width(counts);
+    char day[DAY_TEXT_LEN];
+    if (narrow) /* freshness first, so a cut shortens the programme's name */
+        snprintf(buf, sizeof buf, " %s · %s", when, prog);
+    else
+        snprintf(buf, sizeof buf, " %s · %s · %s", prog, day_format(t->today, day), when);
+    int left = cols - cw > 10 ? cols - cw : cols;
+    rline_data(l, ROLE_TITLE, buf, left, false);
+    if (left < cols) {
+        rline_pad_to(l, ROLE_TITLE, cols - cw);
+        rline_data(l, ROLE_TITLE, counts, cols - l->width, false);
     }
     rline_pad_to(l, ROLE_TITLE, cols);
 }
