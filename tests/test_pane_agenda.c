@@ -145,6 +145,9 @@ static void test_reschedule_and_cancel(void **state)
                                   "strftime('%s','2026-12-02 10:00')"),
                      1);
     agenda_cursor_on("Wed 02/12 11:00");
+    fx_keys(&F, "X"); /* asks first */
+    assert_non_null(strstr(F.t.status, "X again"));
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup WHERE status = 'cancelled'"), 0);
     fx_keys(&F, "X");
     p = fx_recalc(&F);
     assert_true(fx_find(p, "Wed 02/12 11:00") < 0);

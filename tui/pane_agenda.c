@@ -17,6 +17,7 @@ struct agenda {
     struct view_followup *fu;
     size_t n, cur;
     int rows;
+    int64_t confirm_cancel; /* X pressed once on this follow-up: the second X cancels it */
 };
 
 static void load(struct tui *t, struct agenda *s)
@@ -116,6 +117,8 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     struct agenda *s = p->st;
     const struct view_followup *f = s->n ? &s->fu[s->cur] : NULL;
     struct lcm_err err = {0};
+    int64_t confirm = s->confirm_cancel;
+    s->confirm_cancel = 0;
     switch (a) {
     case ACT_DOWN: if (s->cur + 1 < s->n) s->cur++; break;
     case ACT_UP: if (s->cur) s->cur--; break;
@@ -138,6 +141,13 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     case ACT_CANCEL:
         if (!f)
             return H_HANDLED;
+        if (confirm != f->id) {
+            char when[48];
+            s->confirm_cancel = f->id;
+            tui_msg(t, ROLE_RISK_WATCH, "cancel the %s with %s on %s? X again to confirm", f->kind,
+                    f->name, fmt_when(when, sizeof when, f->due_at));
+            return H_HANDLED;
+        }
         if (store_followup_set_status(t->st, f->id, FU_CANCELLED, 0, t->now_ts, &err) != LCM_OK)
             return tui_fail(t, &err);
         tui_msg(t, ROLE_OK, "follow-up with %s cancelled", f->name);
