@@ -28,6 +28,7 @@
     X(RS_PACE, "pace")                                                                             \
     X(RS_MISSED, "missed")                                                                         \
     X(RS_LATE, "late")                                                                             \
+    X(RS_LAST_MINUTE, "last_minute")                                                               \
     X(RS_LOW_SCORE, "low_score")                                                                   \
     X(RS_PEERS, "peers")                                                                           \
     X(RS_DROP, "drop")                                                                             \
@@ -66,9 +67,12 @@ struct risk_params {
     int missed_grace_days;      /* a milestone counts as missed this many days after due */
     int late_full_days;         /* milestones done late: severity 1 from this many days */
     double low_score_ok;        /* lowest test score: severity 0 from this score (0-100) */
-    double low_score_bad;       /* severity 1 at or below this score */
+    double low_score_bad;       /* below this score (a fail): severity 1 */
+    double low_score_pass_severity; /* severity just above low_score_bad (linear from ok) */
+    int last_minute_days;       /* every hand-in fewer days than this before due: severity 1 */
     int window_days;            /* "recent" activity window for drop */
-    int peers_window_days;      /* active days over this window, compared with the cohort */
+    int peers_window_days;      /* active days over this window (0: since the first day) */
+    double peers_power;         /* severity ((peers_percentile - p) / peers_percentile)^power */
     double peers_percentile;    /* severity 1 at percentile 0, 0 at or above this */
     int peers_min;              /* fewer peers with a start than this: peers skipped */
     double drop_grace;          /* drop on own average: 0 up to this fraction (0.5 = 50 %) */
@@ -109,7 +113,7 @@ struct risk_hist {
     double volume_total;  /* activity units: actions, else minutes, else sessions, per day */
     double volume_recent; /* in the window (T - window_days, T] */
     int peers_window_days;
-    int active_peers;          /* active days in (T - peers_window_days, T] */
+    int active_peers;          /* active days in (T - peers_window_days, T] (0: all <= T) */
     double volume_peers;       /* activity units in the same window */
     double volume_before;      /* from the first activity to T - window_days */
     double progress;           /* latest progress <= T (0..1), < 0 when the source gives none */
@@ -130,6 +134,8 @@ struct risk_hist {
     const char *late_name; /* the most recent one done late (borrowed) */
     int late_last;         /* its days late */
     int late_when;         /* the day it was done */
+    int handed_in;         /* milestones with a due day reached by T (not progress ones) */
+    int best_margin;       /* most days before its due day among them (< 0: all late) */
     double low_score;      /* lowest score of a milestone reached by T; < 0: none */
     int low_score_day;
     const char *low_score_name; /* borrowed */

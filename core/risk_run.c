@@ -63,6 +63,11 @@ static void on_done(void *ctx, int64_t eid, int64_t mid, int day, double score)
             continue;
         run->done[(size_t)i * run->nms + k] = 1;
         int due = due_of(&run->ms[k], h->start_day);
+        if (due != DAY_NONE && day != DAY_NONE && run->ms[k].kind != MILESTONE_PROGRESS) {
+            if (h->handed_in == 0 || due - day > h->best_margin)
+                h->best_margin = due - day;
+            h->handed_in++;
+        }
         if (due != DAY_NONE && day != DAY_NONE && day > due &&
             run->ms[k].kind != MILESTONE_PROGRESS) {
             h->late_days += day - due;

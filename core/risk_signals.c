@@ -1,5 +1,6 @@
 /* risk_signals.c — one pass over an enrollment's history, then each signal's value, severity
  * and contribution. Pure functions: no store, no clock. */
+#include <math.h>
 #include <string.h>
 
 #include "day.h"
@@ -17,7 +18,7 @@ void risk_hist_begin(struct risk_hist *h, int T, int start_day, int expected_end
     h->start_day = start_day;
     h->expected_end_day = expected_end_day;
     h->window_days = window_days > 0 ? window_days : 14;
-    h->peers_window_days = peers_window_days > 0 ? peers_window_days : 28;
+    h->peers_window_days = peers_window_days > 0 ? peers_window_days : 0; /* 0: all so far */
     h->low_score = -1;
     h->low_score_day = DAY_NONE;
     h->first_active = h->last_active = DAY_NONE;
@@ -66,7 +67,7 @@ void risk_hist_day(struct risk_hist *h, int day, int sessions, int minutes, int 
         h->volume_recent += vol;
     else
         h->volume_before += vol;
-    if (day > h->T - h->peers_window_days) {
+    if (h->peers_window_days <= 0 || day > h->T - h->peers_window_days) {
         h->active_peers++;
         h->volume_peers += vol;
     }
@@ -177,7 +178,30 @@ static void sig_low_score(const struct risk_params *p, const struct risk_hist *h
         return;
     }
     s->value = h->low_score;
-    s->severity = ramp(p->low_score_ok - h->low_score, 0, p->low_score_ok - p->low_score_bad);
+    /* Linear from ok down to the pass mark, then a step: failing a test is a signal of its
+     * own (in OULAD, a score under 40 doubles the odds of what a 50 gives). */
+    if (h->low_score < p->low_score_bad)
+        s->severity = 1;
+    else
+        s->severity = p->low_score_pass_severity *
+                      ramp(p->low_score_ok - h->low_score, 0, p->low_score_ok - p->low_score_bad);
+}
+
+/* Handing everything in at the last minute (or late): nothing ever done ahead of time. */
+static void sig_last_minute(const struct risk_params *p, const struct risk_hist *h,
+                            struct risk_result *r)
+{
+    struct risk_sig *s = &r->sig[RS_LAST_MINUTE];
+    if (!h->has_due_milestones) {
+        skip(s, "no milestones with due days");
+        return;
+    }
+    if (h->handed_in == 0) {
+        skip(s, "nothing handed in yet");
+        return;
+    }
+    s->value = h->best_margin;
+    s->severity = h->best_margin < p->last_minute_days ? 1 : 0;
 }
 
 static void sig_peers(const struct risk_params *p, const struct risk_hist *h, struct risk_result *r)
@@ -192,9 +216,10 @@ static void sig_peers(const struct risk_params *p, const struct risk_hist *h, st
         return;
     }
     s->value = h->peer_percentile;
-    s->severity = s->value >= p->peers_percentile
+    double lack = s->value >= p->peers_percentile
                       ? 0
                       : (p->peers_percentile - s->value) / p->peers_percentile;
+    s->severity = p->peers_power == 1 ? lack : pow(lack, p->peers_power);
 }
 
 static void sig_drop(const struct risk_params *p, const struct risk_hist *h, struct risk_result *r)
@@ -264,6 +289,7 @@ void risk_score(const struct risk_params *p, const struct risk_hist *h, struct r
     sig_pace(p, h, r);
     sig_missed(p, h, r);
     sig_late(p, h, r);
+    sig_last_minute(p, h, r);
     sig_low_score(p, h, r);
     sig_peers(p, h, r);
     sig_drop(p, h, r);

@@ -140,11 +140,27 @@ static void reason(struct sbuf *b, enum risk_signal s, const struct risk_hist *h
             sb_printf(b, fr ? " (%d retards, %d jours en tout)" : " (%d late, %d days in all)",
                       h->late_count, h->late_days);
         break;
+    case RS_LAST_MINUTE:
+        if (h->best_margin < 0)
+            sb_printf(b, fr ? "Rend toujours en retard" : "Hands in late every time");
+        else
+            sb_printf(b,
+                      fr ? "Rend au dernier moment (%d jour%s d'avance au plus)"
+                         : "Hands in at the last minute (%d day%s ahead at most)",
+                      h->best_margin, h->best_margin > 1 ? "s" : "");
+        break;
     case RS_LOW_SCORE:
         clean_name(h->low_score_name ? h->low_score_name : "?", name, sizeof name);
         sb_printf(b, fr ? "Note de %d sur « %s »" : "Scored %d on '%s'", v, name);
         break;
     case RS_PEERS:
+        if (h->peers_window_days <= 0) {
+            sb_printf(b,
+                      fr ? "Moins actif que %d %% de la cohorte depuis le début"
+                         : "Less active than %d %% of the cohort so far",
+                      (int)(100 - g->value + 0.5));
+            break;
+        }
         sb_printf(b,
                   fr ? "Moins actif que %d %% de la cohorte sur %d jours"
                      : "Less active than %d %% of the cohort over %d days",

@@ -241,7 +241,14 @@ static void test_late_hand_ins(void **state)
     h.late_name = "Unit 2 test";
     risk_score(&P, &h, &r);
     assert_true(r.sig[RS_LATE].value == 9);
-    assert_true(fabs(r.sig[RS_LATE].severity - 9.0 / P.late_full_days) < 1e-9);
+    assert_true(fabs(r.sig[RS_LATE].severity - (9.0 >= P.late_full_days
+                                                     ? 1.0
+                                                     : 9.0 / P.late_full_days)) < 1e-9);
+    struct risk_params q = P;
+    q.late_full_days = 18;
+    risk_score(&q, &h, &r);
+    assert_true(fabs(r.sig[RS_LATE].severity - 0.5) < 1e-9);
+    risk_score(&P, &h, &r);
     char en[512], fr[512];
     risk_reasons(&P, &h, &r, "en", en, sizeof en);
     risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
@@ -267,6 +274,73 @@ static void test_low_score(void **state)
     h.low_score = 95;
     risk_score(&P, &h, &r);
     assert_true(r.sig[RS_LOW_SCORE].contrib == 0);
+}
+
+/* Linear from low_score_ok down to the pass mark, then a step to 1 below it (a fail). */
+static void test_low_score_steps_at_the_pass_mark(void **state)
+{
+    (void)state;
+    struct risk_params q = P;
+    q.low_score_ok = 90;
+    q.low_score_bad = 40;
+    q.low_score_pass_severity = 0.7;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    active(&h, 60, 0, 10, -1);
+    h.low_score_name = "Unit 1 test";
+    h.low_score = 90;
+    risk_score(&q, &h, &r);
+    assert_true(r.sig[RS_LOW_SCORE].severity == 0);
+    h.low_score = 65;
+    risk_score(&q, &h, &r);
+    assert_true(fabs(r.sig[RS_LOW_SCORE].severity - 0.35) < 1e-9);
+    h.low_score = 40; /* the pass mark itself passes */
+    risk_score(&q, &h, &r);
+    assert_true(fabs(r.sig[RS_LOW_SCORE].severity - 0.7) < 1e-9);
+    h.low_score = 39.5;
+    risk_score(&q, &h, &r);
+    assert_true(r.sig[RS_LOW_SCORE].severity == 1);
+    q.low_score_pass_severity = 1; /* the plain ramp */
+    h.low_score = 65;
+    risk_score(&q, &h, &r);
+    assert_true(fabs(r.sig[RS_LOW_SCORE].severity - 0.5) < 1e-9);
+}
+
+/* Skipped without due milestones or with nothing handed in; severity 1 when the best margin
+ * is under last_minute_days, 0 when something was handed in well ahead. */
+static void test_last_minute_hand_ins(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    active(&h, 60, 0, 10, -1);
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_LAST_MINUTE].skipped);
+    assert_string_equal(r.sig[RS_LAST_MINUTE].why, "no milestones with due days");
+    h.has_due_milestones = true;
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_LAST_MINUTE].skipped);
+    assert_string_equal(r.sig[RS_LAST_MINUTE].why, "nothing handed in yet");
+    h.handed_in = 2;
+    h.best_margin = 1;
+    risk_score(&P, &h, &r);
+    assert_false(r.sig[RS_LAST_MINUTE].skipped);
+    assert_true(r.sig[RS_LAST_MINUTE].severity == 1);
+    assert_true(r.sig[RS_LAST_MINUTE].contrib == P.weight[RS_LAST_MINUTE]);
+    char en[512], fr[512];
+    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
+    assert_true(has_line(en, "Hands in at the last minute (1 day ahead at most)"));
+    assert_true(has_line(fr, "Rend au dernier moment (1 jour d'avance au plus)"));
+    h.best_margin = -3;
+    risk_score(&P, &h, &r);
+    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    assert_true(has_line(en, "Hands in late every time"));
+    h.best_margin = P.last_minute_days;
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_LAST_MINUTE].contrib == 0);
 }
 
 static void test_drop_on_own_average(void **state)
@@ -385,10 +459,25 @@ static void test_peers_percentile(void **state)
     h.peer_percentile = 10;
     risk_score(&P, &h, &r);
     assert_true(r.sig[RS_PEERS].value == 10);
-    assert_true(r.sig[RS_PEERS].severity > 0.89 && r.sig[RS_PEERS].severity < 0.91);
+    assert_true(fabs(r.sig[RS_PEERS].severity - pow(0.9, P.peers_power)) < 1e-9);
     char en[512];
     risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    assert_true(has_line(en, "Less active than 90 % of the cohort so far"));
+    struct risk_params q = P;
+    q.peers_power = 1;
+    q.peers_window_days = 42;
+    struct risk_hist h2;
+    memset(&h2, 0, sizeof h2);
+    risk_hist_begin(&h2, T0, T0 - 60, T0 + 90, q.window_days, q.peers_window_days);
+    active(&h2, 60, 0, 10, -1);
+    assert_int_equal(h2.active_peers, 42); /* only the window's days */
+    h2.peers = 40;
+    h2.peer_percentile = 10;
+    risk_score(&q, &h2, &r);
+    assert_true(r.sig[RS_PEERS].severity > 0.89 && r.sig[RS_PEERS].severity < 0.91);
+    risk_reasons(&q, &h2, &r, "en", en, sizeof en);
     assert_true(has_line(en, "Less active than 90 % of the cohort over 42 days"));
+    assert_int_equal(h.active_peers, 61); /* window 0: every day so far */
 }
 
 static void test_score_sums_clamps_and_levels(void **state)
@@ -538,6 +627,8 @@ int main(void)
         cmocka_unit_test(test_hostile_milestone_name_stays_on_one_line),
         cmocka_unit_test(test_late_hand_ins),
         cmocka_unit_test(test_low_score),
+        cmocka_unit_test(test_low_score_steps_at_the_pass_mark),
+        cmocka_unit_test(test_last_minute_hand_ins),
         cmocka_unit_test(test_drop_on_own_average),
         cmocka_unit_test(test_stalled_logins_without_progress),
         cmocka_unit_test(test_unanswered_outreach),
