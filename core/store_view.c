@@ -54,6 +54,7 @@ struct titem {
     double score, progress;
     int last_day;
     bool celebrate, snoozed, match;
+    bool closed; /* completed, withdrawn or failed: listed after every active one */
 };
 
 static int cmp_eid(const void *key, const void *item)
@@ -176,8 +177,8 @@ static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it,
                                         struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 "SELECT id, learner_id, cohort_id, progress, last_activity_day, start_day "
-                 "FROM enrollment WHERE status = 'active' ORDER BY id",
+                 "SELECT id, learner_id, cohort_id, progress, last_activity_day, start_day, "
+                 "status <> 'active' FROM enrollment ORDER BY id",
                  err);
     size_t cap = 0;
     int r;
@@ -197,6 +198,7 @@ static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it,
             t->last_day = store_col_day(s, 5);
         t->level = -1;
         t->match = true;
+        t->closed = sqlite3_column_int(s, 6) != 0;
     }
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "triage scan");
     sqlite3_reset(s);
@@ -286,6 +288,8 @@ static enum lcm_status scan_search(struct lcm_store *st, const char *search, str
 
 static int bucket(const struct titem *t)
 {
+    if (t->closed)
+        return 4;
     return t->level == 2 ? 0 : t->celebrate ? 1 : t->level == 1 ? 2 : 3;
 }
 
@@ -329,6 +333,8 @@ static bool keep(const struct titem *t, const struct view_filter *f)
         return false;
     if (f->cohort_id && t->cid != f->cohort_id)
         return false;
+    if (t->closed) /* finished enrolments only show when no level is asked for */
+        return f->level == VIEW_LEVEL_ANY;
     if (f->level == VIEW_LEVEL_CELEBRATE)
         return t->celebrate;
     if (f->level >= 0)
@@ -342,8 +348,10 @@ static void count_items(const struct titem *it, size_t n, struct view_counts *c)
     memset(c, 0, sizeof *c);
     c->calls_today = calls;
     c->overdue = overdue;
-    c->enrollments = (int64_t)n;
     for (size_t i = 0; i < n; i++) {
+        if (it[i].closed)
+            continue;
+        c->enrollments++;
         if (it[i].snoozed) {
             c->snoozed++;
             continue;
@@ -510,6 +518,8 @@ static void fill_row(sqlite3_stmt *s, int today, struct view_row *r)
                        : lcm_xstrdup(store_col_text(s, 14));
     r->snoozed = sqlite3_column_int(s, 15) != 0;
     r->next_followup_at = sqlite3_column_int64(s, 16);
+    int st = enroll_status_parse(store_col_text(s, 17));
+    r->status = st < 0 ? ENROLL_ACTIVE : st;
 }
 
 enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *ids, size_t n,
@@ -532,7 +542,7 @@ enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *
                  "EXISTS (SELECT 1 FROM snooze z WHERE z.enrollment_id = e.id AND z.active = 1 "
                  " AND z.until_day > ?3), "
                  "(SELECT min(f.due_at) FROM followup f WHERE f.learner_id = e.learner_id "
-                 " AND f.status = 'planned') "
+                 " AND f.status = 'planned'), e.status "
                  "FROM enrollment e JOIN learner l ON l.id = e.learner_id "
                  "JOIN cohort c ON c.id = e.cohort_id LEFT JOIN risk r ON r.enrollment_id = e.id "
                  "WHERE e.id IN (SELECT value FROM json_each(?1))",

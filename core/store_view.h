@@ -49,7 +49,8 @@ void store_view_tune(struct lcm_store *st);
 
 struct view_counts;
 struct view_snapshot;
-/* The ordered enrollment ids of the triage list for filter (active enrollments only). *ids is
+/* The ordered enrollment ids of the triage list for filter: active enrollments by the sort,
+ * then the finished ones (completed, withdrawn, failed; only when no level is filtered). *ids is
  * malloc'ed (caller frees, NULL when *n == 0). Only ids are loaded: the rows of the visible
  * page come from store_view_rows(). When counts is not NULL, its enrollment counts (every
  * active enrollment, whatever the filter) are filled on the way; its follow-up counts are
@@ -83,6 +84,7 @@ struct view_row {
     char *celebrate;       /* name of a milestone to celebrate, NULL none; owned */
     bool snoozed;
     int64_t next_followup_at; /* next planned follow-up, 0 none */
+    int status;               /* enum enroll_status: finished ones come last in the list */
 };
 
 /* Fills rows[i] for ids[i], i < n (n <= VIEW_PAGE_MAX), in the order of ids; an id that no

@@ -157,6 +157,30 @@ static void test_bottom_and_page_moves(void **state)
     assert_int_equal(pane_overview_cursor(&F.t), top);
 }
 
+static void test_finished_enrollments_come_last(void **state)
+{
+    (void)state;
+    reset_view();
+    fx_keys(&F, "G");
+    struct pane *p = fx_recalc(&F);
+    char buf[1024];
+    long last = -1;
+    for (size_t i = 0; i < p->rb.n; i++)
+        if (p->rb.lines[i].fill == ROLE_CURSOR)
+            last = (long)i;
+    assert_true(last > 0);
+    fx_line(p, (size_t)last, buf, sizeof buf);
+    assert_true(strstr(buf, "completed") || strstr(buf, "withdrawn") || strstr(buf, "failed"));
+    assert_true(strstr(buf, " ✓ ") == buf || strstr(buf, " × ") == buf);
+    /* a level filter shows active enrolments only; the title counts only active ones */
+    fx_keys(&F, "gf<Down><Right><Enter>G"); /* level: at risk */
+    p = fx_recalc(&F);
+    assert_true(fx_find(p, "completed") < 0 && fx_find(p, "withdrawn") < 0);
+    fx_keys(&F, "f<Down><Left><Enter>");
+    assert_int_equal(F.t.counts.enrollments,
+                     fx_count(&F, "SELECT count(*) FROM enrollment WHERE status = 'active'"));
+}
+
 static void test_sort_cycles_and_shows_in_header(void **state)
 {
     (void)state;
@@ -164,9 +188,6 @@ static void test_sort_cycles_and_shows_in_header(void **state)
     fx_keys(&F, "o");
     struct pane *p = fx_recalc(&F);
     assert_true(fx_find(p, "[name]") == 0);
-    char a[1024], b[1024];
-    fx_line(p, 1, a, sizeof a);
-    fx_line(p, 2, b, sizeof b);
     fx_keys(&F, "oooo"); /* back to attention */
     p = fx_recalc(&F);
     assert_true(fx_find(p, "[attention]") == 0);
@@ -201,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_escape_sequence_in_name_made_visible),
         cmocka_unit_test(test_select_marks_and_moves),
         cmocka_unit_test(test_bottom_and_page_moves),
+        cmocka_unit_test(test_finished_enrollments_come_last),
         cmocka_unit_test(test_sort_cycles_and_shows_in_header),
         cmocka_unit_test(test_title_counts),
     };

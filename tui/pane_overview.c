@@ -165,7 +165,10 @@ static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, b
     enum role base = cursor ? ROLE_CURSOR : sel ? ROLE_MARKED : ROLE_NORMAL;
     enum role mrole = base;
     const char *mark = "   ";
-    if (r->snoozed)
+    bool closed = r->status != ENROLL_ACTIVE;
+    if (closed)
+        mark = r->status == ENROLL_COMPLETED ? " ✓ " : " × ", mrole = cursor ? base : ROLE_DIM;
+    else if (r->snoozed)
         mark = " z ", mrole = cursor ? base : ROLE_DIM;
     else if (r->level == 2)
         mark = "!! ", mrole = cursor ? base : ROLE_RISK_HIGH;
@@ -207,7 +210,9 @@ static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, b
         rline_add(l, base, " ");
     }
     const char *why = r->top_reason;
-    if ((!why || !*why) && r->celebrate) {
+    if (closed) {
+        why = enroll_status_name((enum enroll_status)r->status);
+    } else if ((!why || !*why) && r->celebrate) {
         snprintf(buf, sizeof buf, "reached %s", r->celebrate);
         why = buf;
     }
