@@ -174,7 +174,8 @@ struct risk_result {
 void risk_score(const struct risk_params *p, const struct risk_hist *h, struct risk_result *r);
 
 /* The reasons, one sentence per line (no trailing newline), most important first, only for
- * signals that contribute; lang "fr" or "en". Returns the length written (truncated to fit). */
+ * signals that contribute; "Never started" first when it contributes, without the inactivity
+ * line it repeats; lang "fr" or "en". Returns the length written (truncated to fit). */
 size_t risk_reasons(const struct risk_params *p, const struct risk_hist *h,
                     const struct risk_result *r, const char *lang, char *buf, size_t len);
 

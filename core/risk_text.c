@@ -205,6 +205,13 @@ size_t risk_reasons(const struct risk_params *p, const struct risk_hist *h,
         buf[0] = '\0';
     bool fr = !lang || strcmp(lang, "en") != 0;
     bool used[RS_COUNT] = {0};
+    /* Never started says it all: first, and "No activity for N days" (the same N) left out */
+    const struct risk_sig *ns = &r->sig[RS_NEVER_STARTED];
+    if (!ns->skipped && ns->contrib > 0 && ns->contrib >= p->reason_min_points &&
+        ns->severity >= p->reason_min_severity) {
+        used[RS_NEVER_STARTED] = used[RS_INACTIVE] = used[RS_DROP] = true;
+        reason(&b, RS_NEVER_STARTED, h, ns, fr);
+    }
     /* "down 100 %" says nothing "No activity for N days" has not said */
     if (!r->sig[RS_INACTIVE].skipped && r->sig[RS_INACTIVE].value >= h->window_days &&
         r->sig[RS_INACTIVE].contrib >= p->reason_min_points)

@@ -88,6 +88,7 @@ static enum lcm_status write_one(struct lcm_store *st, struct risk_run *run, siz
     struct store_risk_row row = {.enrollment_id = e->id,
                                  .day = today,
                                  .score = r->score,
+                                 .raw = r->raw,
                                  .level = r->level,
                                  .reasons = reasons,
                                  .signals = signals,

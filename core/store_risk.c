@@ -270,11 +270,11 @@ enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row
 {
     STMT_OR_FAIL(s, st,
                  "INSERT INTO risk(enrollment_id, day, score, level, reasons, signals, "
-                 "flagged_since, snoozed) VALUES (?1,?2,?3,?4,?5,?6,?7,?8) "
+                 "flagged_since, snoozed, raw) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9) "
                  "ON CONFLICT(enrollment_id) DO UPDATE SET day = excluded.day, "
                  "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "
                  "signals = excluded.signals, flagged_since = excluded.flagged_since, "
-                 "snoozed = excluded.snoozed",
+                 "snoozed = excluded.snoozed, raw = excluded.raw",
                  err);
     sqlite3_bind_int64(s, 1, r->enrollment_id);
     store_bind_day(s, 2, r->day);
@@ -284,6 +284,7 @@ enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row
     store_bind_text(s, 6, r->signals);
     store_bind_day(s, 7, r->flagged_since);
     sqlite3_bind_int(s, 8, r->snoozed);
+    sqlite3_bind_double(s, 9, r->raw);
     return store_exec1(st, s, err, "risk: write");
 }
 
@@ -356,7 +357,7 @@ enum lcm_status store_risk_done_add(struct lcm_store *st, int64_t enrollment_id,
 }
 
 /* Columns: enrollment, learner id, first, last, ext_id, cohort, score, level, day, what,
- * milestone id. */
+ * milestone id, and optionally the raw score. */
 static enum lcm_status each_item(struct lcm_store *st, sqlite3_stmt *s, store_risk_item_fn fn,
                                  void *ctx, struct lcm_err *err, const char *what)
 {
@@ -377,6 +378,8 @@ static enum lcm_status each_item(struct lcm_store *st, sqlite3_stmt *s, store_ri
         it->day = store_col_day(s, 8);
         copy_text(it->what, sizeof it->what, s, 9);
         it->milestone_id = sqlite3_column_int64(s, 10);
+        if (sqlite3_column_count(s) > 11)
+            it->raw = sqlite3_column_double(s, 11);
         if ((out = fn(ctx, it)) != LCM_OK)
             break;
     }
@@ -393,11 +396,11 @@ enum lcm_status store_risk_triage(struct lcm_store *st, int min_level, int limit
 {
     STMT_OR_FAIL(s, st,
                  "SELECT r.enrollment_id, l.id, l.first_name, l.last_name, l.ext_id, c.name, "
-                 "r.score, r.level, r.day, r.reasons, 0 "
+                 "r.score, r.level, r.day, r.reasons, 0, r.raw "
                  "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "
                  "JOIN learner l ON l.id = e.learner_id JOIN cohort c ON c.id = e.cohort_id "
                  "WHERE r.snoozed = 0 AND r.level >= ?1 "
-                 "ORDER BY r.level DESC, r.score DESC LIMIT ?2",
+                 "ORDER BY r.level DESC, r.score DESC, r.raw DESC LIMIT ?2",
                  err);
     sqlite3_bind_int(s, 1, min_level);
     sqlite3_bind_int(s, 2, limit);

@@ -99,6 +99,7 @@ struct store_risk_row {
     int64_t enrollment_id;
     int day;
     double score;
+    double raw; /* the sum before the clamp at 100: orders the ties at 100 */
     int level;
     const char *reasons, *signals;
     int flagged_since; /* DAY_NONE: not flagged */
@@ -132,14 +133,15 @@ struct store_risk_item {
     char ext_id[64];
     char cohort[160];
     double score;
+    double raw; /* triage: the sum before the clamp (orders ties at 100); else 0 */
     int level;
     int day;         /* risk day, or the day the milestone was reached */
     char what[2048]; /* reasons, or the milestone name */
 };
 typedef enum lcm_status (*store_risk_item_fn)(void *ctx, const struct store_risk_item *it);
 
-/* The triage list: not snoozed, level >= min_level, by level then score, at most limit rows
- * (one indexed query). */
+/* The triage list: not snoozed, level >= min_level, by level then score, then the raw sum
+ * before the clamp (ties at 100), at most limit rows (one indexed query). */
 enum lcm_status store_risk_triage(struct lcm_store *st, int min_level, int limit,
                                   store_risk_item_fn fn, void *ctx, struct lcm_err *err);
 

@@ -159,8 +159,9 @@ static const char *const schema_v1[] = {
     "  reasons TEXT NOT NULL DEFAULT '',"
     "  signals TEXT,"
     "  flagged_since TEXT,"
-    "  snoozed INTEGER NOT NULL DEFAULT 0);",
-    "CREATE INDEX risk_triage ON risk(snoozed, level DESC, score DESC);",
+    "  snoozed INTEGER NOT NULL DEFAULT 0,"
+    "  raw REAL NOT NULL DEFAULT 0);", /* the sum before the clamp at 100: orders ties */
+    "CREATE INDEX risk_triage ON risk(snoozed, level DESC, score DESC, raw DESC);",
 
     "CREATE TABLE snooze ("
     "  id INTEGER PRIMARY KEY,"

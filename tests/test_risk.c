@@ -116,7 +116,24 @@ static void test_never_started(void **state)
     assert_true(r.sig[RS_INACTIVE].value == 10); /* counted from the start */
     char en[512];
     risk_reasons(&P, &h, &r, "en", en, sizeof en);
-    assert_non_null(strstr(en, "Never started: enrolled 10 days ago"));
+    /* first, and the same days not said twice as inactivity */
+    assert_true(strncmp(en, "Never started: enrolled 10 days ago", 35) == 0);
+    assert_null(strstr(en, "No activity"));
+    h.has_due_milestones = true; /* even before a bigger contribution */
+    h.missed = 2;
+    h.missed_due = T0 - 2;
+    h.missed_name = "Unit 1 test";
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_MISSED].contrib > r.sig[RS_NEVER_STARTED].contrib);
+    char fr[512];
+    risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
+    assert_true(strncmp(fr, "Jamais commencé : inscrit depuis 10 jours\n", 43) == 0);
+    assert_null(strstr(fr, "Aucune activité"));
+    assert_non_null(strstr(fr, "« Unit 1 test » manqué"));
+    /* started late: the inactivity reason is back */
+    risk_hist_day(&h, T0 - 1, 1, 0, 3, -1);
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_NEVER_STARTED].contrib == 0);
     /* not started yet: both skipped, not zero */
     hist(&h, -1, 100);
     h.start_day = T0 + 3;

@@ -3,6 +3,8 @@
  * never reads data after it. */
 #include "testutil.h"
 
+#include <math.h>
+
 #include "config.h"
 #include "day.h"
 #include "demo.h"
@@ -66,8 +68,9 @@ struct seen {
     int64_t want;
     bool found;
     int rows;
-    double last_level_score;
+    double last_level_score, last_raw;
     bool ordered;
+    int ties; /* rows with the score of the row before */
 };
 
 static enum lcm_status see(void *ctx, const struct store_risk_item *it)
@@ -76,7 +79,15 @@ static enum lcm_status see(void *ctx, const struct store_risk_item *it)
     double key = it->level * 1000 + it->score;
     if (s->rows && key > s->last_level_score + 1e-9)
         s->ordered = false;
+    if (s->rows && fabs(key - s->last_level_score) < 1e-9) {
+        s->ties++;
+        if (it->raw > s->last_raw + 1e-9) /* ties ordered by the raw sum */
+            s->ordered = false;
+    }
+    if (it->raw + 1e-9 < it->score)
+        s->ordered = false; /* the raw sum is never below the clamped score */
     s->last_level_score = key;
+    s->last_raw = it->raw;
     s->rows++;
     if (it->enrollment_id == s->want)
         s->found = true;
@@ -136,6 +147,24 @@ static void test_demo_inactive_learners_at_risk_with_reason(void **state)
     /* completed and withdrawn enrollments get no risk row */
     assert_int_equal(store_risk_get(f->st, find(f, "Inès Garnier"), &it, NULL, &err),
                      LCM_ERR_NOTFOUND);
+}
+
+/* Many learners reach the clamp at 100: the triage ranks them by the raw sum, and the one
+ * who never started says so first, not as inactivity. */
+static void test_demo_ties_ranked_and_never_started_first(void **state)
+{
+    struct fx *f = *state;
+    demo(f);
+    update(f, TODAY);
+    struct seen s = {.ordered = true};
+    struct lcm_err err = {0};
+    assert_int_equal(store_risk_triage(f->st, RISK_WATCH, 1000, see, &s, &err), LCM_OK);
+    assert_true(s.ordered);
+    assert_true(s.ties > 0);
+    struct store_risk_item it;
+    assert_int_equal(store_risk_get(f->st, find(f, "Zoé Faure"), &it, NULL, &err), LCM_OK);
+    assert_true(strncmp(it.what, "Never started: enrolled ", 24) == 0);
+    assert_null(strstr(it.what, "No activity"));
 }
 
 static void test_flagged_since_kept_across_updates(void **state)
@@ -402,6 +431,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_update_on_empty_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_demo_inactive_learners_at_risk_with_reason, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_demo_ties_ranked_and_never_started_first, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_flagged_since_kept_across_updates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snooze_hides_until_day_or_early_return, setup,
