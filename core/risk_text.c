@@ -32,6 +32,21 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
         b->len = b->cap - 1;
 }
 
+/* Appends a string as is (no format: the JSON's fixed parts, 100k times per update). */
+static void sb_put(struct sbuf *b, const char *str)
+{
+    size_t n = strlen(str);
+    if (b->cap && b->len + n < b->cap) {
+        memcpy(b->p + b->len, str, n + 1);
+        b->len += n;
+    } else if (b->cap && b->len < b->cap - 1) {
+        n = b->cap - 1 - b->len;
+        memcpy(b->p + b->len, str, n);
+        b->len += n;
+        b->p[b->len] = '\0';
+    }
+}
+
 /* Appends v with at most 3 decimals, trailing zeros dropped ("21", "0.667", "-2.5"): valid
  * JSON, and much cheaper than printf("%g") for the 100k rows of risk_update_all. */
 static void sb_num(struct sbuf *b, double v)
@@ -239,27 +254,33 @@ size_t risk_signals_json(const struct risk_params *p, const struct risk_result *
     struct sbuf b = {buf, 0, len};
     if (len)
         buf[0] = '\0';
-    sb_printf(&b, "{");
+    sb_put(&b, "{");
     for (int i = 0; i < RS_COUNT; i++) {
         const struct risk_sig *s = &r->sig[i];
-        sb_printf(&b, "\"%s\":{", risk_signal_name((enum risk_signal)i));
+        sb_put(&b, "\"");
+        sb_put(&b, risk_signal_name((enum risk_signal)i));
+        sb_put(&b, "\":{");
         if (s->skipped) {
-            sb_printf(&b, "\"skipped\":true,\"why\":\"%s\",\"weight\":", s->why);
+            sb_put(&b, "\"skipped\":true,\"why\":\"");
+            sb_put(&b, s->why); /* static English phrases, no quotes */
+            sb_put(&b, "\",\"weight\":");
             sb_num(&b, p->weight[i]);
         } else {
-            sb_printf(&b, "\"skipped\":false,\"value\":");
+            sb_put(&b, "\"skipped\":false,\"value\":");
             sb_num(&b, s->value);
-            sb_printf(&b, ",\"severity\":");
+            sb_put(&b, ",\"severity\":");
             sb_num(&b, s->severity);
-            sb_printf(&b, ",\"weight\":");
+            sb_put(&b, ",\"weight\":");
             sb_num(&b, p->weight[i]);
-            sb_printf(&b, ",\"contribution\":");
+            sb_put(&b, ",\"contribution\":");
             sb_num(&b, s->contrib);
         }
-        sb_printf(&b, "},");
+        sb_put(&b, "},");
     }
-    sb_printf(&b, "\"score\":");
+    sb_put(&b, "\"score\":");
     sb_num(&b, r->score);
-    sb_printf(&b, ",\"level\":%d}", r->level);
+    sb_put(&b, ",\"level\":");
+    sb_num(&b, r->level);
+    sb_put(&b, "}");
     return b.len;
 }
