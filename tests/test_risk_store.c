@@ -378,6 +378,35 @@ static void test_explain_prints_every_signal(void **state)
     assert_int_equal(risk_explain(f->st, &f->cfg, 999999, TODAY, stdout, &err), LCM_ERR_NOTFOUND);
 }
 
+/* The line of signal name in an explanation (up to its end), or NULL. */
+static char *explain_line(struct fx *f, const char *who, const char *name, char *buf, size_t len)
+{
+    char *text = NULL;
+    size_t n = 0;
+    FILE *out = open_memstream(&text, &n);
+    struct lcm_err err = {0};
+    assert_int_equal(risk_explain(f->st, &f->cfg, find(f, who), TODAY, out, &err), LCM_OK);
+    fclose(out);
+    char *p = strstr(text, name);
+    if (p)
+        snprintf(buf, len, "%.*s", (int)strcspn(p, "\n"), p);
+    free(text);
+    return p ? buf : NULL;
+}
+
+/* Hand-ins are read from milestone_done against the due days: someone who handed in has a
+ * last_minute value, someone who never did has it skipped, and says so first. */
+static void test_last_minute_from_the_store(void **state)
+{
+    struct fx *f = *state;
+    demo(f);
+    char line[256];
+    assert_non_null(explain_line(f, "Sophie", "last_minute", line, sizeof line));
+    assert_null(strstr(line, "skipped"));
+    assert_non_null(explain_line(f, "Zoé Faure", "last_minute", line, sizeof line));
+    assert_non_null(strstr(line, "skipped: nothing handed in yet"));
+}
+
 struct dump {
     char *text;
     size_t len, cap;
@@ -434,6 +463,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_demo_ties_ranked_and_never_started_first, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_last_minute_from_the_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flagged_since_kept_across_updates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snooze_hides_until_day_or_early_return, setup,
                                         teardown),
