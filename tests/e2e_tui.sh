@@ -13,6 +13,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-tui-XXXXXX")
 sock="lcmtui-test-$$"
 cleanup() {
     tmux -L "$sock" kill-server 2>/dev/null
+    # the server leaves its socket file behind: remove ours
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
     rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
