@@ -58,7 +58,33 @@ LCMTUI_SCRIPT="$T/j.keys" "$LCMTUI" -c "$T/keys.conf" -d "$db" --today 2026-11-2
 grep -q "j: no action here" "$T/j" || fail "j still bound after rebinding down"
 cmp -s "$T/n" "$T/j" && fail "n did not move the cursor"
 
-# 4. The bench figures print, and a too small screen says so.
+# 4. Busy times imported from an .ics (the LCM's other meetings) clash when scheduling a call
+#    in the TUI, with the meeting's summary; the first Enter only warns.
+cat >"$T/work.ics" <<'ICS'
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:jury-1@example
+DTSTAMP:20261101T000000Z
+DTSTART:20261201T090000Z
+DTEND:20261201T100000Z
+SUMMARY:Jury de soutenance
+END:VEVENT
+END:VCALENDAR
+ICS
+"$LCMTUI" -d "$db" --today 2026-11-28 agenda --import "$T/work.ics" >/dev/null 2>"$T/err" ||
+    fail "agenda --import: $(cat "$T/err")"
+printf '/ Marty <Enter> s 01/12/2026 <Space> 09:30 <Enter> <Dump> <Esc> Q\n' >"$T/busy.keys"
+LCMTUI_SCRIPT="$T/busy.keys" "$LCMTUI" -d "$db" --today 2026-11-28 >"$T/busy" 2>"$T/err" ||
+    fail "busy run: $(cat "$T/err")"
+sed -n '1,40p' "$T/busy" | grep -q 'Schedule a call with Marty' || fail "the clash closed the form"
+sed -n '1,40p' "$T/busy" | grep -q 'clashes with "Jury de soutenance" at Tue 01/12 09:00' ||
+    fail "no clash with the imported meeting: $(sed -n '1,40p' "$T/busy")"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM followup WHERE due_at = strftime('%s','2026-12-01 09:30')")" = 0 ] ||
+    fail "the clashing call was saved without confirmation"
+
+# 5. The bench figures print, and a too small screen says so.
 printf '<Resize:70x20> <Dump> Q\n' >"$T/small.keys"
 LCMTUI_BENCH=1 LCMTUI_SCRIPT="$T/small.keys" "$LCMTUI" -d "$db" --today 2026-11-28 >"$T/small" 2>"$T/bench" ||
     fail "small run"

@@ -2,6 +2,8 @@
  * agenda's buckets, done (check-in prefilled), reschedule and cancel. */
 #include "tui_fixture.h"
 
+#include "store_calendar.h"
+
 static struct fx F;
 
 static int setup(void **state)
@@ -154,6 +156,46 @@ static void test_reschedule_and_cancel(void **state)
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup WHERE status = 'cancelled'"), 1);
 }
 
+static void test_imported_busy_time_clashes_and_is_not_free(void **state)
+{
+    (void)state;
+    struct lcm_err err = {0};
+    /* the LCM's other meetings (Paris wall clock: UTC+1): today 10:00-18:00, Tue 10:00-11:00 */
+    struct cal_busy b[] = {
+        {day_to_time(day_from_ymd(2026, 11, 28)) + 9 * 3600,
+         day_to_time(day_from_ymd(2026, 11, 28)) + 17 * 3600, "Jury de soutenance", "work.ics"},
+        {day_to_time(day_from_ymd(2026, 12, 1)) + 9 * 3600,
+         day_to_time(day_from_ymd(2026, 12, 1)) + 10 * 3600, "Comité pédagogique", "work.ics"},
+    };
+    assert_int_equal(store_busy_replace(F.st, "work.ics", b, 2, F.t.now_ts, &err), LCM_OK);
+    fx_keys(&F, "a");
+    pane_agenda_invalidate(&F.t);
+    struct pane *p = fx_recalc(&F);
+    char buf[512];
+    long row = fx_find(p, "busy today:");
+    assert_true(row >= 0);
+    assert_non_null(strstr(fx_line(p, (size_t)row, buf, sizeof buf), "10:00-18:00 Jury"));
+    row = fx_find(p, "free today:");
+    assert_true(row >= 0);
+    assert_non_null(strstr(fx_line(p, (size_t)row, buf, sizeof buf), "no 30-minute slot"));
+    row = fx_find(p, "free tomorrow:");
+    assert_non_null(strstr(fx_line(p, (size_t)row, buf, sizeof buf), "09:00"));
+
+    on_learner("Sophie");
+    int64_t before = fx_count(&F, "SELECT count(*) FROM followup");
+    fx_keys(&F, "s01/12/2026 10:30");
+    assert_non_null(strstr(F.t.form->f[0].hint, "clashes with \"Comité pédagogique\""));
+    assert_non_null(strstr(F.t.form->f[0].hint, "min, work.ics"));
+    fx_keys(&F, "<Enter>"); /* warned, not saved */
+    assert_non_null(F.t.form);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup"), before);
+    fx_keys(&F, "<Esc>");
+    /* 11:00 touches the end of the meeting: free */
+    fx_keys(&F, "s01/12/2026 11:00");
+    assert_non_null(strstr(F.t.form->f[0].hint, "free"));
+    fx_keys(&F, "<Esc>");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_bad_date_refused),
         cmocka_unit_test(test_done_opens_prefilled_checkin),
         cmocka_unit_test(test_reschedule_and_cancel),
+        cmocka_unit_test(test_imported_busy_time_clashes_and_is_not_free),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

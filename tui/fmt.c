@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "day.h"
+#include "agenda.h"
 #include "ical.h"
+#include "store_calendar.h"
 #include "tui.h"
 
 static char fmt_tz[64]; /* calendar.timezone; "" = UTC */
@@ -122,4 +124,15 @@ char *fmt_spark(char *buf, size_t len, const int *v, int n)
     }
     buf[o] = '\0';
     return buf;
+}
+
+size_t tui_busy_slots(const struct cal_busy *b, size_t n, bool wall, struct agenda_slot *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        int64_t len = b[i].end_at - b[i].start_at;
+        int64_t min = len > 0 ? (len + 59) / 60 : 1;
+        out[i] = (struct agenda_slot){-(int64_t)i - 1, wall ? fmt_to_wall(b[i].start_at) : b[i].start_at,
+                                      min > 100000 ? 100000 : (int)min};
+    }
+    return n;
 }

@@ -8,6 +8,7 @@
 #include "day.h"
 #include "form.h"
 #include "model.h"
+#include "store_calendar.h"
 #include "tui.h"
 #include "when.h"
 
@@ -195,25 +196,36 @@ void form_open_checkin(struct tui *t, int64_t enrollment_id, int64_t followup_id
 
 enum { SC_WHEN, SC_DURATION, SC_TITLE };
 
-/* Finds a planned follow-up that overlaps [ts, ts+dur) (skipping f->followup_id); writes a
- * readable description into buf. */
+/* Finds a planned call, or an imported busy time (core/store_calendar.h: the LCM's other
+ * meetings), that overlaps [ts, ts+dur) (skipping f->followup_id); writes a readable
+ * description into buf. Returns the clashing follow-up's id, -1 for a busy time, 0 for none. */
 static int64_t find_clash(struct tui *t, struct form *f, int64_t ts, int dur, char *buf,
                           size_t len)
 {
     struct view_followup *fu = NULL;
-    size_t n = 0;
+    struct cal_busy *busy = NULL;
+    size_t n = 0, nb = 0;
     struct lcm_err err = {0};
     if (store_view_followups(t->st, 0, ts - 86400, ts + 86400, 2000, &fu, &n, &err) != LCM_OK)
         return 0;
-    struct agenda_slot *slots = lcm_xcalloc(n ? n : 1, sizeof *slots);
+    if (store_busy_range(t->st, ts - 86400, ts + 86400, &busy, &nb, &err) != LCM_OK)
+        nb = 0;
+    struct agenda_slot *slots = lcm_xcalloc(n + nb ? n + nb : 1, sizeof *slots);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (strcmp(fu[i].kind, "call") == 0 && fu[i].due_at > ts - 86400)
             slots[k++] = (struct agenda_slot){fu[i].id, fu[i].due_at, fu[i].duration_min};
+    k += tui_busy_slots(busy, nb, false, slots + k);
     long c = agenda_clash(slots, k, ts, dur, f->followup_id);
     int64_t id = 0;
-    if (c >= 0) {
-        char when[48];
+    char when[48];
+    if (c >= 0 && slots[c].id < 0) {
+        const struct cal_busy *b = &busy[-slots[c].id - 1];
+        snprintf(buf, len, "clashes with \"%s\" at %s (%d min, %s)",
+                 *b->summary ? b->summary : "busy", fmt_when(when, sizeof when, b->start_at),
+                 slots[c].duration_min, b->source);
+        id = -1;
+    } else if (c >= 0) {
         for (size_t i = 0; i < n; i++)
             if (fu[i].id == slots[c].id) {
                 snprintf(buf, len, "clashes with the call with %s at %s (%d min)", fu[i].name,
@@ -222,6 +234,7 @@ static int64_t find_clash(struct tui *t, struct form *f, int64_t ts, int dur, ch
             }
     }
     free(slots);
+    store_busy_free(&busy, nb);
     view_followups_free(&fu, n);
     return id;
 }

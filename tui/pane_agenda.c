@@ -8,6 +8,7 @@
 #include "agenda.h"
 #include "day.h"
 #include "form.h"
+#include "store_calendar.h"
 #include "tui.h"
 
 #define AGENDA_MAX 500
@@ -40,15 +41,48 @@ void pane_agenda_invalidate(struct tui *t)
     t->panes[PANE_AGENDA].dirty = true;
 }
 
+/* One line per day: the imported busy times (the LCM's other meetings) of that day. */
+static void busy_line(struct rbuf *rb, struct tui *t, const struct cal_busy *b, size_t nb, int d,
+                      int cols)
+{
+    int64_t from = day_to_time(t->today + d), to = from + 86400;
+    struct rline *l = NULL;
+    for (size_t i = 0; i < nb; i++) {
+        int64_t s = fmt_to_wall(b[i].start_at), e = fmt_to_wall(b[i].end_at);
+        if (e <= from || s >= to)
+            continue;
+        if (!l) {
+            l = rbuf_line(rb, ROLE_NORMAL);
+            rline_add(l, ROLE_DIM, d == 0 ? "   busy today:    " : "   busy tomorrow: ");
+        }
+        if (l->width + 20 >= cols)
+            break;
+        int sm = s < from ? 0 : (int)((s - from) / 60), em = e > to ? 1440 : (int)((e - from) / 60);
+        rline_addf(l, ROLE_RISK_WATCH, "%02d:%02d-%02d:%02d ", sm / 60, sm % 60, em / 60, em % 60);
+        rline_data(l, ROLE_DIM, *b[i].summary ? b[i].summary : "busy", 24, false);
+        rline_add(l, ROLE_DIM, "  ");
+    }
+}
+
 static void free_slots(struct rbuf *rb, struct tui *t, const struct agenda *s, int cols)
 {
-    struct agenda_slot *busy = lcm_xcalloc(s->n ? s->n : 1, sizeof *busy);
+    struct cal_busy *b = NULL;
+    size_t nb = 0;
+    struct lcm_err err = {0};
+    if (store_busy_range(t->st, fmt_from_wall(day_to_time(t->today)),
+                         fmt_from_wall(day_to_time(t->today + 2)), &b, &nb, &err) != LCM_OK) {
+        tui_fail(t, &err);
+        nb = 0;
+    }
+    struct agenda_slot *busy = lcm_xcalloc(s->n + nb ? s->n + nb : 1, sizeof *busy);
     for (size_t i = 0; i < s->n; i++)
         busy[i] = (struct agenda_slot){s->fu[i].id, fmt_to_wall(s->fu[i].due_at),
                                        s->fu[i].duration_min};
+    size_t nall = s->n + tui_busy_slots(b, nb, true, busy + s->n);
     for (int d = 0; d < 2; d++) {
+        busy_line(rb, t, b, nb, d, cols);
         int64_t out[8];
-        size_t k = agenda_free_slots(busy, s->n, t->today + d, t->day_start * 60,
+        size_t k = agenda_free_slots(busy, nall, t->today + d, t->day_start * 60,
                                      t->day_end * 60, t->call_minutes, 30,
                                      fmt_to_wall(t->now_ts), out, 8);
         struct rline *l = rbuf_line(rb, ROLE_NORMAL);
@@ -62,6 +96,7 @@ static void free_slots(struct rbuf *rb, struct tui *t, const struct agenda *s, i
         }
     }
     free(busy);
+    store_busy_free(&b, nb);
 }
 
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)

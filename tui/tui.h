@@ -143,6 +143,13 @@ int64_t pane_overview_cursor(struct tui *t);
 /* Reloads the order now if it is stale (it also refreshes t->counts). */
 void pane_overview_refresh(struct tui *t);
 
+/* Imported busy times (core/store_calendar.h) as agenda slots, appended to out (room for n):
+ * ids -1, -2, ... (-(i + 1) for b[i], never a follow-up's id), durations rounded up to the
+ * minute, starts in the wall clock when wall. Returns n. */
+struct cal_busy;
+struct agenda_slot;
+size_t tui_busy_slots(const struct cal_busy *b, size_t n, bool wall, struct agenda_slot *out);
+
 /* Small formatting helpers shared by panes (tui/fmt.c). */
 /* Times are shown and typed in the wall clock of calendar.timezone (UTC when unset), the
  * same zone `lcmtui agenda` and the iCalendar export use. */
