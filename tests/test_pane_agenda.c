@@ -53,6 +53,7 @@ static void test_schedule_next_tuesday(void **state)
     assert_non_null(strstr(F.t.form->f[0].hint, "free"));
     fx_keys(&F, "<Enter>");
     assert_null(F.t.form);
+    assert_false(tui_caldav_running()); /* no calendar.url: nothing to push */
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup WHERE kind = 'call' AND "
                                   "status = 'planned' AND due_at = strftime('%s','2026-12-01 13:30') "
                                   "AND duration_min = 30"),

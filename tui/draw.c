@@ -324,6 +324,7 @@ static int run_interactive(struct tui *t)
     while (!t->quit && !got_stop_signal) {
         t->now_ts = current_now(t->today);
         tui_sync_poll(t);
+        tui_caldav_poll(t);
         frame(t);
         int key = read_key();
         if (key < 0)
@@ -341,6 +342,9 @@ static int run_interactive(struct tui *t)
     if (tui_sync_running())
         tui_msg(t, ROLE_STATUS, "stopping the sync at the next batch…"), frame(t);
     tui_sync_stop();
+    if (tui_caldav_running())
+        tui_msg(t, ROLE_STATUS, "finishing the calendar push…"), frame(t);
+    tui_caldav_wait(t);
     restore_terminal();
     return got_stop_signal == SIGINT ? 130 : got_stop_signal ? 128 + got_stop_signal : 0;
 }
@@ -452,6 +456,10 @@ int tui_headless(struct tui *t, const char *script)
             napms(20);
         else
             frame(t);
+    }
+    if (tui_caldav_running()) { /* a push started by the script: its result on the screen */
+        tui_caldav_wait(t);
+        frame(t);
     }
     if (bench)
         fprintf(stderr,

@@ -10,6 +10,7 @@
 #include "model.h"
 #include "store_calendar.h"
 #include "tui.h"
+#include "tui_internal.h"
 #include "when.h"
 
 /* Parses a typed date in the local wall clock; *ts is the real Unix time. */
@@ -145,6 +146,8 @@ static enum lcm_status checkin_submit(struct tui *t, struct form *f, struct lcm_
         tui_msg(t, ROLE_OK, "check-in saved (%s, %s)%s", channels[c.channel], c.outcome,
                 due ? "; reminder planned" : "");
         tui_changed(t);
+        if (due || f->followup_id)
+            tui_caldav_push(t);
     }
     return rc;
 }
@@ -293,6 +296,7 @@ static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm
         tui_msg(t, ROLE_OK, "call %s for %s (%d min)", f->followup_id ? "moved" : "planned",
                 fmt_when(when, sizeof when, f->when_ts), f->duration);
         tui_changed(t);
+        tui_caldav_push(t);
     }
     return rc;
 }

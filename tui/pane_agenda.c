@@ -10,6 +10,7 @@
 #include "form.h"
 #include "store_calendar.h"
 #include "tui.h"
+#include "tui_internal.h"
 
 #define AGENDA_MAX 500
 
@@ -187,6 +188,7 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
             return tui_fail(t, &err);
         tui_msg(t, ROLE_OK, "follow-up with %s cancelled", f->name);
         tui_changed(t);
+        tui_caldav_push(t);
         return H_HANDLED;
     default:
         return H_NOT_HANDLED;

@@ -27,6 +27,16 @@ bool tui_sync_running(void);
 void tui_sync_stop(void);
 void tui_sync_auto(struct tui *t);
 
+/* CalDAV push of the follow-ups in a background thread (caldav_bg.c), when calendar.url is
+ * set: push is called after a follow-up changed (a push already running is followed by one
+ * more); poll returns true when one ended (its result is then on the status line, with "N not
+ * pushed" when some remain); wait joins it (quit, headless end: a push is short and bounded by
+ * calendar.timeout). */
+void tui_caldav_push(struct tui *t);
+bool tui_caldav_poll(struct tui *t);
+bool tui_caldav_running(void);
+void tui_caldav_wait(struct tui *t);
+
 /* Headless: keys from the script file, frames on a virtual screen, dumps on stdout. */
 int tui_headless(struct tui *t, const char *script);
 /* Resizes the (virtual) terminal. */
