@@ -3,13 +3,19 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "text.h"
 
 static enum lcm_status print_cohort(void *ctx, int64_t id, const char *program, const char *cohort,
                                     int64_t enrollments)
 {
     (void)ctx;
     (void)id;
-    printf("  %-40s %-28s %6" PRId64 " enrolled\n", program, cohort, enrollments);
+    /* Names come from LMS data: cleaned of control and escape sequences, padded by display
+     * width (not bytes) so accented names keep the columns straight. */
+    char p[256], c[256];
+    text_fit(p, sizeof p, program, 40, true);
+    text_fit(c, sizeof c, cohort, 28, true);
+    printf("  %s %s %6" PRId64 " enrolled\n", p, c, enrollments);
     return LCM_OK;
 }
 
