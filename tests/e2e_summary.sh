@@ -1,0 +1,21 @@
+#!/bin/sh
+# lcmtui summary: counts of a demo database, and no escape sequence from the data reaches
+# the terminal (a cohort name holding an OSC title sequence is shown made visible).
+set -u
+LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-summary-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "e2e_summary: $*" >&2; exit 1; }
+db="$tmp/d.db"
+"$LCMTUI" --today 2026-11-28 --db "$db" demo >/dev/null 2>&1 || fail "demo failed"
+out=$("$LCMTUI" --today 2026-11-28 --db "$db" summary) || fail "summary failed"
+echo "$out" | grep -q "160 learners, 160 enrolments" || fail "counts missing: $out"
+[ "$(echo "$out" | grep -c 'enrolled$')" -eq 4 ] || fail "expected 4 cohorts: $out"
+sqlite3 "$db" "UPDATE cohort SET name = 'Coh' || char(27) || ']0;pwned' || char(7) WHERE id = 1"
+"$LCMTUI" --today 2026-11-28 --db "$db" summary > "$tmp/out" || fail "summary failed"
+if tr -d '\n' < "$tmp/out" | LC_ALL=C grep -q "$(printf '[\033\007]')"; then
+    fail "a control character from the data reached the output"
+fi
+grep -q 'pwned' "$tmp/out" || fail "the hostile name should still be shown, made visible"
+"$LCMTUI" summary --help | grep -q "usage: lcmtui summary" || fail "--help"
+echo "e2e_summary: ok"
