@@ -51,7 +51,7 @@ struct stage {
     char **enr_refs;        /* enrollment ids named by activity rows */
     int nenr;
     struct strmap *enr_idx;
-    struct map_buf b, b2;
+    struct buf b, b2;
 };
 
 void stage_init(struct stage *sg, const struct mapping *m);

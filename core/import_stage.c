@@ -44,8 +44,8 @@ void stage_free(struct stage *sg)
     free(sg->enr_refs);
     strmap_free(&sg->act_idx);
     strmap_free(&sg->enr_idx);
-    map_buf_free(&sg->b);
-    map_buf_free(&sg->b2);
+    buf_free(&sg->b);
+    buf_free(&sg->b2);
 }
 
 /* A decimal number: optional sign, digits, optional '.' or ',' and digits. Locale-free. */

@@ -5,31 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "mail.h"
-
-struct mbuf {
-    char *p;
-    size_t len, cap;
-};
-
-static void mb_add(struct mbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        b->p = lcm_xrealloc(b->p, cap);
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void mb_str(struct mbuf *b, const char *s)
-{
-    mb_add(b, s, strlen(s));
-}
 
 static bool has_control(const char *s)
 {
@@ -83,7 +60,7 @@ static bool utf8_ok(const char *s)
 static const char b64chars[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static void b64_encode(struct mbuf *b, const unsigned char *in, size_t n)
+static void b64_encode(struct buf *b, const unsigned char *in, size_t n)
 {
     for (size_t i = 0; i < n; i += 3) {
         unsigned v = (unsigned)in[i] << 16;
@@ -93,23 +70,23 @@ static void b64_encode(struct mbuf *b, const unsigned char *in, size_t n)
             v |= in[i + 2];
         char q[4] = {b64chars[(v >> 18) & 63], b64chars[(v >> 12) & 63],
                      i + 1 < n ? b64chars[(v >> 6) & 63] : '=', i + 2 < n ? b64chars[v & 63] : '='};
-        mb_add(b, q, 4);
+        buf_add(b, q, 4);
     }
 }
 
 /* Base64 body of a part: lines of 76 characters. */
-static void b64_lines(struct mbuf *b, const char *data, size_t n)
+static void b64_lines(struct buf *b, const char *data, size_t n)
 {
     for (size_t i = 0; i < n; i += 57) {
         size_t k = n - i < 57 ? n - i : 57;
         b64_encode(b, (const unsigned char *)data + i, k);
-        mb_str(b, "\r\n");
+        buf_adds(b, "\r\n");
     }
 }
 
 /* Writes text as B encoded-words, each at most 75 characters and holding whole UTF-8
  * characters, separated by CRLF SP (whitespace between encoded-words is not displayed). */
-static void encoded_words(struct mbuf *b, size_t col, const char *text)
+static void encoded_words(struct buf *b, size_t col, const char *text)
 {
     const unsigned char *p = (const unsigned char *)text;
     bool first = true;
@@ -127,10 +104,10 @@ static void encoded_words(struct mbuf *b, size_t col, const char *text)
         if (n == 0)
             n = utf8_len(p);
         if (!first)
-            mb_str(b, "\r\n ");
-        mb_str(b, "=?UTF-8?B?");
+            buf_adds(b, "\r\n ");
+        buf_adds(b, "=?UTF-8?B?");
         b64_encode(b, p, n);
-        mb_str(b, "?=");
+        buf_adds(b, "?=");
         first = false;
         p += n;
     }
@@ -138,10 +115,10 @@ static void encoded_words(struct mbuf *b, size_t col, const char *text)
 
 /* An unstructured header (Subject). Plain ASCII stays readable, folded at spaces; anything else
  * (or an ASCII text that looks like an encoded-word, or has an overlong word) is encoded. */
-static void header_text(struct mbuf *b, const char *name, const char *value)
+static void header_text(struct buf *b, const char *name, const char *value)
 {
-    mb_str(b, name);
-    mb_str(b, ": ");
+    buf_adds(b, name);
+    buf_adds(b, ": ");
     size_t col = strlen(name) + 2;
     bool plain = is_plain_ascii(value) && !strstr(value, "=?");
     for (const char *w = value; plain && *w;) {
@@ -154,7 +131,7 @@ static void header_text(struct mbuf *b, const char *name, const char *value)
     }
     if (!plain) {
         encoded_words(b, col, value);
-        mb_str(b, "\r\n");
+        buf_adds(b, "\r\n");
         return;
     }
     const char *w = value;
@@ -162,30 +139,30 @@ static void header_text(struct mbuf *b, const char *name, const char *value)
         size_t sp = strspn(w, " ");
         size_t k = strcspn(w + sp, " ");
         if (col + sp + k > 76 && sp > 0 && k > 0) {
-            mb_str(b, "\r\n"); /* the spaces before the word start the continuation line */
+            buf_adds(b, "\r\n"); /* the spaces before the word start the continuation line */
             col = 0;
         }
-        mb_add(b, w, sp + k);
+        buf_add(b, w, sp + k);
         col += sp + k;
         w += sp + k;
     }
-    mb_str(b, "\r\n");
+    buf_adds(b, "\r\n");
 }
 
 /* "Name <addr>" (name quoted or encoded as needed), or just addr. */
-static void header_address(struct mbuf *b, const char *name, const char *disp, const char *addr)
+static void header_address(struct buf *b, const char *name, const char *disp, const char *addr)
 {
-    mb_str(b, name);
-    mb_str(b, ": ");
+    buf_adds(b, name);
+    buf_adds(b, ": ");
     if (disp && *disp) {
         if (is_plain_ascii(disp) && !strstr(disp, "=?")) {
-            mb_str(b, "\"");
+            buf_adds(b, "\"");
             for (const char *p = disp; *p; p++) {
                 if (*p == '"' || *p == '\\')
-                    mb_str(b, "\\");
-                mb_add(b, p, 1);
+                    buf_adds(b, "\\");
+                buf_add(b, p, 1);
             }
-            mb_str(b, "\"");
+            buf_adds(b, "\"");
         } else {
             encoded_words(b, strlen(name) + 2, disp);
         }
@@ -193,12 +170,12 @@ static void header_address(struct mbuf *b, const char *name, const char *disp, c
         while (line > b->p && line[-1] != '\n')
             line--;
         size_t col = (size_t)(b->p + b->len - line);
-        mb_str(b, col + strlen(addr) + 3 > 78 ? "\r\n <" : " <");
+        buf_adds(b, col + strlen(addr) + 3 > 78 ? "\r\n <" : " <");
     } else {
-        mb_str(b, "<");
+        buf_adds(b, "<");
     }
-    mb_str(b, addr);
-    mb_str(b, ">\r\n");
+    buf_adds(b, addr);
+    buf_adds(b, ">\r\n");
 }
 
 bool mail_addr_valid(const char *addr)
@@ -220,7 +197,7 @@ bool mail_addr_valid(const char *addr)
 }
 
 /* Quoted-printable (RFC 2045) of a UTF-8 text, with CRLF line ends and lines <= 76. */
-static void qp_body(struct mbuf *b, const char *text)
+static void qp_body(struct buf *b, const char *text)
 {
     static const char hex[] = "0123456789ABCDEF";
     const char *p = text;
@@ -244,20 +221,20 @@ static void qp_body(struct mbuf *b, const char *text)
                 k = 3;
             }
             if (col + k > (last ? 76u : 75u)) {
-                mb_str(b, "=\r\n");
+                buf_adds(b, "=\r\n");
                 col = 0;
             }
-            mb_add(b, enc, k);
+            buf_add(b, enc, k);
             col += k;
         }
-        mb_str(b, "\r\n");
+        buf_adds(b, "\r\n");
         p += n;
         if (*p == '\n')
             p++;
     }
 }
 
-static void header_date(struct mbuf *b, int64_t t)
+static void header_date(struct buf *b, int64_t t)
 {
     static const char *const wd[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
     static const char *const mo[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -265,15 +242,13 @@ static void header_date(struct mbuf *b, int64_t t)
     time_t tt = (time_t)t;
     struct tm tm;
     gmtime_r(&tt, &tm);
-    char buf[64];
-    snprintf(buf, sizeof buf, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", wd[tm.tm_wday],
-             tm.tm_mday, mo[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    mb_str(b, buf);
+    buf_addf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", wd[tm.tm_wday], tm.tm_mday,
+             mo[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-static void text_part(struct mbuf *b, const char *body)
+static void text_part(struct buf *b, const char *body)
 {
-    mb_str(b, "Content-Type: text/plain; charset=UTF-8\r\n"
+    buf_adds(b, "Content-Type: text/plain; charset=UTF-8\r\n"
               "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
     qp_body(b, body);
 }
@@ -287,47 +262,47 @@ static void boundary(char *buf, size_t len, const char *msgid, int level)
     snprintf(buf, len, "=_lcmtui_%08lx_%d", h & 0xffffffffUL, level);
 }
 
-static void attachment_part(struct mbuf *b, const struct mail_attachment *a, bool calendar_copy)
+static void attachment_part(struct buf *b, const struct mail_attachment *a, bool calendar_copy)
 {
     const char *fname = a->filename && *a->filename ? a->filename : "attachment";
     if (calendar_copy) {
-        mb_str(b, "Content-Type: application/ics; name=\"");
+        buf_adds(b, "Content-Type: application/ics; name=\"");
     } else {
-        mb_str(b, "Content-Type: ");
-        mb_str(b, a->content_type);
+        buf_adds(b, "Content-Type: ");
+        buf_adds(b, a->content_type);
         if (strncmp(a->content_type, "text/", 5) == 0 && !strstr(a->content_type, "charset"))
-            mb_str(b, "; charset=UTF-8");
-        mb_str(b, "; name=\"");
+            buf_adds(b, "; charset=UTF-8");
+        buf_adds(b, "; name=\"");
     }
-    mb_str(b, fname);
-    mb_str(b, "\"\r\nContent-Disposition: attachment; filename=\"");
-    mb_str(b, fname);
-    mb_str(b, "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+    buf_adds(b, fname);
+    buf_adds(b, "\"\r\nContent-Disposition: attachment; filename=\"");
+    buf_adds(b, fname);
+    buf_adds(b, "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
     b64_lines(b, a->data, a->len);
 }
 
-static void calendar_alternative(struct mbuf *b, const struct mail_msg *m, const char *bnd)
+static void calendar_alternative(struct buf *b, const struct mail_msg *m, const char *bnd)
 {
-    mb_str(b, "Content-Type: multipart/alternative; boundary=\"");
-    mb_str(b, bnd);
-    mb_str(b, "\"\r\n\r\n--");
-    mb_str(b, bnd);
-    mb_str(b, "\r\n");
+    buf_adds(b, "Content-Type: multipart/alternative; boundary=\"");
+    buf_adds(b, bnd);
+    buf_adds(b, "\"\r\n\r\n--");
+    buf_adds(b, bnd);
+    buf_adds(b, "\r\n");
     text_part(b, m->body);
-    mb_str(b, "--");
-    mb_str(b, bnd);
-    mb_str(b, "\r\nContent-Type: ");
-    mb_str(b, m->att->content_type);
+    buf_adds(b, "--");
+    buf_adds(b, bnd);
+    buf_adds(b, "\r\nContent-Type: ");
+    buf_adds(b, m->att->content_type);
     if (!strstr(m->att->content_type, "charset"))
-        mb_str(b, "; charset=UTF-8");
-    mb_str(b, "\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+        buf_adds(b, "; charset=UTF-8");
+    buf_adds(b, "\r\nContent-Transfer-Encoding: base64\r\n\r\n");
     b64_lines(b, m->att->data, m->att->len);
-    mb_str(b, "--");
-    mb_str(b, bnd);
-    mb_str(b, "--\r\n");
+    buf_adds(b, "--");
+    buf_adds(b, bnd);
+    buf_adds(b, "--\r\n");
 }
 
-static void mime_body(struct mbuf *b, const struct mail_msg *m)
+static void mime_body(struct buf *b, const struct mail_msg *m)
 {
     if (!m->att) {
         text_part(b, m->body);
@@ -337,22 +312,22 @@ static void mime_body(struct mbuf *b, const struct mail_msg *m)
     boundary(outer, sizeof outer, m->message_id, 1);
     boundary(inner, sizeof inner, m->message_id, 2);
     bool cal = strncmp(m->att->content_type, "text/calendar", 13) == 0;
-    mb_str(b, "Content-Type: multipart/mixed; boundary=\"");
-    mb_str(b, outer);
-    mb_str(b, "\"\r\n\r\nThis is a multi-part message in MIME format.\r\n\r\n--");
-    mb_str(b, outer);
-    mb_str(b, "\r\n");
+    buf_adds(b, "Content-Type: multipart/mixed; boundary=\"");
+    buf_adds(b, outer);
+    buf_adds(b, "\"\r\n\r\nThis is a multi-part message in MIME format.\r\n\r\n--");
+    buf_adds(b, outer);
+    buf_adds(b, "\r\n");
     if (cal)
         calendar_alternative(b, m, inner);
     else
         text_part(b, m->body);
-    mb_str(b, "--");
-    mb_str(b, outer);
-    mb_str(b, "\r\n");
+    buf_adds(b, "--");
+    buf_adds(b, outer);
+    buf_adds(b, "\r\n");
     attachment_part(b, m->att, cal);
-    mb_str(b, "--");
-    mb_str(b, outer);
-    mb_str(b, "--\r\n");
+    buf_adds(b, "--");
+    buf_adds(b, outer);
+    buf_adds(b, "--\r\n");
 }
 
 static bool safe_filename(const char *s)
@@ -415,20 +390,20 @@ enum lcm_status mail_build(const struct mail_msg *m, char **out, size_t *len,
     enum lcm_status rc = check_msg(m, err);
     if (rc != LCM_OK)
         return rc;
-    struct mbuf b = {0};
+    struct buf b = {0};
     header_date(&b, m->date);
     header_address(&b, "From", m->from_name, m->from_addr);
     if (m->reply_to && *m->reply_to)
         header_address(&b, "Reply-To", NULL, m->reply_to);
     header_address(&b, "To", m->to_name, m->to_addr);
     header_text(&b, "Subject", m->subject);
-    mb_str(&b, "Message-ID: ");
-    mb_str(&b, m->message_id);
-    mb_str(&b, "\r\nMIME-Version: 1.0\r\nX-Mailer: lcmtui\r\n");
+    buf_adds(&b, "Message-ID: ");
+    buf_adds(&b, m->message_id);
+    buf_adds(&b, "\r\nMIME-Version: 1.0\r\nX-Mailer: lcmtui\r\n");
     mime_body(&b, m);
-    *out = b.p;
     if (len)
         *len = b.len;
+    *out = buf_take(&b);
     return LCM_OK;
 }
 

@@ -128,7 +128,7 @@ static void params_free(struct params *p)
 /* Returns a malloc'ed copy of src with every ${name} replaced by its parameter. */
 static char *subst(struct loader *ld, const config_setting_t *s, const char *src)
 {
-    struct map_buf b = {0};
+    struct buf b = {0};
     for (const char *c = src; *c;) {
         const char *piece = c, *val = NULL;
         size_t plen = 1;
@@ -136,7 +136,7 @@ static char *subst(struct loader *ld, const config_setting_t *s, const char *src
             const char *close = strchr(c + 2, '}');
             if (!close) {
                 fail_at(ld, s, "unterminated ${ in", src);
-                free(b.s);
+                buf_free(&b);
                 return NULL;
             }
             val = params_get(&ld->p, c + 2, (size_t)(close - c - 2));
@@ -147,7 +147,7 @@ static char *subst(struct loader *ld, const config_setting_t *s, const char *src
                          "use --set %.*s=...)",
                          (int)(close - c - 2), c + 2, (int)(close - c - 2), c + 2);
                 fail_at(ld, s, msg, NULL);
-                free(b.s);
+                buf_free(&b);
                 return NULL;
             }
             piece = val;
@@ -156,17 +156,9 @@ static char *subst(struct loader *ld, const config_setting_t *s, const char *src
         } else {
             c++;
         }
-        if (b.len + plen + 1 > b.cap) {
-            b.cap = (b.len + plen + 1) * 2;
-            b.s = lcm_xrealloc(b.s, b.cap);
-        }
-        memcpy(b.s + b.len, piece, plen);
-        b.len += plen;
+        buf_add(&b, piece, plen);
     }
-    if (!b.s)
-        return lcm_xstrdup("");
-    b.s[b.len] = '\0';
-    return b.s;
+    return buf_take(&b);
 }
 
 static void tpl_free(struct map_tpl *t)
@@ -675,36 +667,17 @@ bool mapping_keep(const struct map_file *mf, const struct csv_record *rec)
     return true;
 }
 
-void map_buf_free(struct map_buf *b)
-{
-    free(b->s);
-    memset(b, 0, sizeof *b);
-}
-
-static void buf_add(struct map_buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2 + 64;
-        b->s = lcm_xrealloc(b->s, b->cap);
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
 /* Evaluates a bound template; a single column is returned without copying. */
 const char *mapping_tpl_eval(const struct map_tpl *t, const struct csv_record *rec,
-                             struct map_buf *b)
+                             struct buf *b)
 {
     if (t->n == 1 && t->parts[0].col_ref)
         return rec->fields[t->parts[0].col];
     b->len = 0;
     buf_add(b, "", 0);
-    for (int i = 0; i < t->n; i++) {
-        const char *s = t->parts[i].col_ref ? rec->fields[t->parts[i].col] : t->parts[i].text;
-        buf_add(b, s, strlen(s));
-    }
-    return b->s;
+    for (int i = 0; i < t->n; i++)
+        buf_adds(b, t->parts[i].col_ref ? rec->fields[t->parts[i].col] : t->parts[i].text);
+    return b->p;
 }
 
 const char *mapping_field_label(const struct map_field *f, const char *key, char *buf, size_t n)
@@ -745,7 +718,7 @@ static enum lcm_status unknown_value(const struct map_field *f, const struct csv
 }
 
 enum lcm_status mapping_eval(const struct map_file *mf, const struct map_field *f,
-                             const struct csv_record *rec, struct map_buf *b, const char **out,
+                             const struct csv_record *rec, struct buf *b, const char **out,
                              struct lcm_err *err)
 {
     const char *v = mapping_tpl_eval(&f->value, rec, b);

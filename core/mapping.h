@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "csvread.h"
 #include "status.h"
 
@@ -152,24 +153,17 @@ enum lcm_status mapping_bind(const struct mapping *m, struct map_file *mf,
 /* True when rec passes every filter of mf. */
 bool mapping_keep(const struct map_file *mf, const struct csv_record *rec);
 
-/* A growable string buffer for evaluated values. */
-struct map_buf {
-    char *s;
-    size_t len, cap;
-};
-void map_buf_free(struct map_buf *b);
-
 /* Evaluates field f of a bound entry on rec: template, missing values, default, value map.
  * *out is "" for an unknown value; it points into rec or b (valid until the next call with b).
  * An unmapped value fails with "file:line: column c: unknown value "v" (expected a, b)". */
 enum lcm_status mapping_eval(const struct map_file *mf, const struct map_field *f,
-                             const struct csv_record *rec, struct map_buf *b, const char **out,
+                             const struct csv_record *rec, struct buf *b, const char **out,
                              struct lcm_err *err);
 
 /* Evaluates a bound template (a field's value, default or at_least) on rec, with no missing
  * value or map applied. The result points into rec or b. */
 const char *mapping_tpl_eval(const struct map_tpl *t, const struct csv_record *rec,
-                             struct map_buf *b);
+                             struct buf *b);
 
 /* The name to use in messages about f: "column NAME" when its value is one column, else
  * "field KEY". Writes into buf and returns it. */

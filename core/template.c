@@ -10,35 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* A growing string. */
-struct sbuf {
-    char *p;
-    size_t len, cap;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        b->p = lcm_xrealloc(b->p, cap);
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static char *sb_take(struct sbuf *b)
-{
-    if (!b->p)
-        return lcm_xstrdup("");
-    char *p = b->p;
-    b->p = NULL;
-    b->len = b->cap = 0;
-    return p;
-}
+#include "buf.h"
 
 static bool is_ident_char(char c)
 {
@@ -100,22 +72,22 @@ static const char *var_value(const struct tpl_var *vars, size_t nvars, const cha
 
 /* Appends a value: in a subject every control character becomes a space (one line); in a
  * body only newlines and tabs are kept. */
-static void add_value(struct sbuf *out, const char *v, bool subject)
+static void add_value(struct buf *out, const char *v, bool subject)
 {
     for (const char *p = v; *p; p++) {
         unsigned char c = (unsigned char)*p;
         bool ctl = c < 0x20 || c == 0x7f;
         if (ctl && (subject || (c != '\n' && c != '\t')))
-            sb_add(out, " ", 1);
+            buf_add(out, " ", 1);
         else
-            sb_add(out, p, 1);
+            buf_add(out, p, 1);
     }
 }
 
 /* Expands src (n bytes) into out. line is the file line src starts on (for messages). */
 static enum lcm_status expand(const char *where, int line, const char *src, size_t n,
                               const struct tpl_var *vars, size_t nvars, bool subject,
-                              struct sbuf *out, struct lcm_err *err)
+                              struct buf *out, struct lcm_err *err)
 {
     size_t i = 0;
     while (i < n) {
@@ -123,16 +95,16 @@ static enum lcm_status expand(const char *where, int line, const char *src, size
         if (c == '\n')
             line++;
         if (c == '}' && i + 1 < n && src[i + 1] == '}') {
-            sb_add(out, "}", 1);
+            buf_add(out, "}", 1);
             i += 2;
             continue;
         }
         if (c != '{') {
-            sb_add(out, &src[i++], 1);
+            buf_add(out, &src[i++], 1);
             continue;
         }
         if (i + 1 < n && src[i + 1] == '{') {
-            sb_add(out, "{", 1);
+            buf_add(out, "{", 1);
             i += 2;
             continue;
         }
@@ -193,11 +165,11 @@ static bool has_cr(const char *s)
 /* Copies s without the CR of CRLF pairs. */
 static char *strip_cr(const char *s)
 {
-    struct sbuf b = {0};
+    struct buf b = {0};
     for (; *s; s++)
         if (!(*s == '\r' && s[1] == '\n'))
-            sb_add(&b, s, 1);
-    return sb_take(&b);
+            buf_add(&b, s, 1);
+    return buf_take(&b);
 }
 
 enum lcm_status template_render_text(const char *where, const char *text,
@@ -215,7 +187,7 @@ enum lcm_status template_render_text(const char *where, const char *text,
     const char *t = copy ? copy : text;
     const char *subj = NULL, *bd = NULL;
     size_t subj_len = 0;
-    struct sbuf s = {0}, b = {0};
+    struct buf s = {0}, b = {0};
     enum lcm_status rc = split(where, t, &subj, &subj_len, &bd, err);
     if (rc == LCM_OK)
         rc = expand(where, 1, subj, subj_len, vars, nvars, true, &s, err);
@@ -224,11 +196,11 @@ enum lcm_status template_render_text(const char *where, const char *text,
     if (rc == LCM_OK && s.len == 0)
         rc = lcm_err_set(err, LCM_ERR_PARSE, "%s:1: empty subject", where);
     if (rc == LCM_OK) {
-        *subject = sb_take(&s);
-        *body = sb_take(&b);
+        *subject = buf_take(&s);
+        *body = buf_take(&b);
     }
-    free(s.p);
-    free(b.p);
+    buf_free(&s);
+    buf_free(&b);
     free(copy);
     return rc;
 }
@@ -241,7 +213,7 @@ static enum lcm_status read_small(const char *path, char **out, struct lcm_err *
     if (!f)
         return errno == ENOENT ? LCM_ERR_NOTFOUND
                                : lcm_err_set(err, LCM_ERR_IO, "%s: %s", path, strerror(errno));
-    struct sbuf b = {0};
+    struct buf b = {0};
     char chunk[4096];
     size_t n;
     enum lcm_status rc = LCM_OK;
@@ -255,16 +227,16 @@ static enum lcm_status read_small(const char *path, char **out, struct lcm_err *
             rc = lcm_err_set(err, LCM_ERR_PARSE, "%s: contains a NUL byte", path);
             break;
         }
-        sb_add(&b, chunk, n);
+        buf_add(&b, chunk, n);
     }
     if (rc == LCM_OK && ferror(f))
         rc = lcm_err_set(err, LCM_ERR_IO, "%s: read error", path);
     fclose(f);
     if (rc != LCM_OK) {
-        free(b.p);
+        buf_free(&b);
         return rc;
     }
-    *out = sb_take(&b);
+    *out = buf_take(&b);
     return LCM_OK;
 }
 
