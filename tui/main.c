@@ -121,8 +121,21 @@ static bool resolve_db(struct lcm_app *app, const char *db_opt, bool tui)
     return true;
 }
 
+/* Sets share_dir to dir/rel when dir/rel/data/lcmtui.conf.example is readable. */
+static bool share_probe(struct lcm_app *app, const char *dir, const char *rel)
+{
+    char probe[4096 + 64];
+    snprintf(probe, sizeof probe, "%s/%s/data/lcmtui.conf.example", dir, rel);
+    if (access(probe, R_OK) != 0)
+        return false;
+    snprintf(probe, sizeof probe, "%s/%s", dir, rel);
+    return realpath(probe, app->share_dir) != NULL;
+}
+
 /* Where data/ (templates, mappings) and themes/ are: $LCMTUI_SHARE; else the source tree
- * when the binary runs from BUILD/lcmtui inside it; else the installed directory. */
+ * when the binary runs from BUILD/lcmtui inside it; else PREFIX/share/lcmtui beside the
+ * installed binary (PREFIX/bin), whatever PREFIX the objects were compiled with; else the
+ * compiled-in directory. */
 static void resolve_share(struct lcm_app *app)
 {
     const char *env = getenv("LCMTUI_SHARE");
@@ -137,13 +150,8 @@ static void resolve_share(struct lcm_app *app)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            char probe[4096 + 64];
-            snprintf(probe, sizeof probe, "%s/../data/lcmtui.conf.example", exe);
-            if (access(probe, R_OK) == 0) {
-                snprintf(probe, sizeof probe, "%s/..", exe);
-                if (realpath(probe, app->share_dir))
-                    return;
-            }
+            if (share_probe(app, exe, "..") || share_probe(app, exe, "../share/lcmtui"))
+                return;
         }
     }
     snprintf(app->share_dir, sizeof app->share_dir, "%s", LCM_DATADIR);
