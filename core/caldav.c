@@ -1,17 +1,14 @@
 /* caldav.c — the `calendar` configuration and the CalDAV push (RFC 4791) of follow-ups.
  * All HTTP goes through core/http.c; all SQL through core/store_calendar.c. */
-#include <errno.h>
-#include <fcntl.h>
 #include <libical/ical.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include "caldav.h"
 #include "http.h"
 #include "ical.h"
+#include "lockfile.h"
 #include "store_calendar.h"
 
 static const char *const calendar_keys[] = {"url",           "user",         "password",
@@ -376,24 +373,12 @@ static enum lcm_status push_orphans(struct push *p, struct lcm_err *err)
  * ETag. *fd is -1 for an in-memory database. */
 static enum lcm_status push_lock(struct lcm_store *st, int *fd, struct lcm_err *err)
 {
-    *fd = -1;
     const char *db = store_calendar_db_path(st);
-    if (strcmp(db, ":memory:") == 0)
-        return LCM_OK;
-    char path[4200];
-    snprintf(path, sizeof path, "%s.caldav.lock", db);
-    int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (f < 0)
-        return lcm_err_set(err, LCM_ERR_IO, "%s: %s", path, strerror(errno));
-    if (flock(f, LOCK_EX | LOCK_NB) != 0) {
-        int e = errno;
-        close(f);
-        return e == EWOULDBLOCK
-                   ? lcm_err_set(err, LCM_ERR_BUSY, "caldav: another push is running (%s)", path)
-                   : lcm_err_set(err, LCM_ERR_IO, "%s: %s", path, strerror(e));
-    }
-    *fd = f;
-    return LCM_OK;
+    enum lcm_status rc = lockfile_acquire(db, ".caldav.lock", fd, err);
+    if (rc == LCM_ERR_BUSY)
+        return lcm_err_set(err, LCM_ERR_BUSY, "caldav: another push is running (%s.caldav.lock)",
+                           db);
+    return rc;
 }
 
 enum lcm_status caldav_push(struct lcm_store *st, const struct caldav_config *cc, bool force,
@@ -416,8 +401,7 @@ enum lcm_status caldav_push(struct lcm_store *st, const struct caldav_config *cc
     cal_list_free(&items);
     if (rc == LCM_OK)
         rc = push_orphans(&p, err);
-    if (lock >= 0)
-        close(lock); /* releases the flock */
+    lockfile_release(&lock);
     if (rc != LCM_OK)
         return rc;
     if (p.first != LCM_OK) {

@@ -1,14 +1,11 @@
 /* outbox.c — adding messages and delivering the queue. See outbox.h for the crash policy. */
 #include "outbox.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <unistd.h>
 
+#include "lockfile.h"
 #include "store_message.h"
 
 static bool has_control(const char *s)
@@ -56,31 +53,16 @@ enum lcm_status outbox_add(struct lcm_store *st, const struct lcm_message *m, co
 
 enum lcm_status outbox_lock(const char *db_path, int *fd, struct lcm_err *err)
 {
-    *fd = -1;
-    if (!db_path || strcmp(db_path, ":memory:") == 0)
-        return LCM_OK;
-    char path[4200];
-    snprintf(path, sizeof path, "%s.outbox.lock", db_path);
-    int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (f < 0)
-        return lcm_err_set(err, LCM_ERR_IO, "%s: %s", path, strerror(errno));
-    if (flock(f, LOCK_EX | LOCK_NB) != 0) {
-        int e = errno;
-        close(f);
-        if (e == EWOULDBLOCK)
-            return lcm_err_set(err, LCM_ERR_BUSY, "%s: another outbox run is delivering", path);
-        return lcm_err_set(err, LCM_ERR_IO, "%s: %s", path, strerror(e));
-    }
-    *fd = f;
-    return LCM_OK;
+    enum lcm_status rc = lockfile_acquire(db_path, ".outbox.lock", fd, err);
+    if (rc == LCM_ERR_BUSY)
+        return lcm_err_set(err, LCM_ERR_BUSY, "%s.outbox.lock: another outbox run is delivering",
+                           db_path);
+    return rc;
 }
 
 void outbox_unlock(int *fd)
 {
-    if (fd && *fd >= 0) {
-        close(*fd); /* releases the flock */
-        *fd = -1;
-    }
+    lockfile_release(fd);
 }
 
 int64_t outbox_backoff(const struct mail_server *srv, int attempts)

@@ -266,6 +266,8 @@ static void test_lock_is_exclusive(void **state)
     assert_int_equal(outbox_lock(path, &a, &err), LCM_OK);
     assert_true(a >= 0);
     assert_int_equal(outbox_lock(path, &b, &err), LCM_ERR_BUSY);
+    assert_non_null(strstr(err.msg, "x.db.outbox.lock: another outbox run is delivering"));
+    assert_int_equal(b, -1);
     outbox_unlock(&a);
     assert_int_equal(outbox_lock(path, &b, &err), LCM_OK);
     outbox_unlock(&b);
