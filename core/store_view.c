@@ -52,6 +52,7 @@ struct titem {
     int name_rank, cohort_rank;
     int level; /* -1 not scored */
     double score, progress;
+    double raw; /* the score before the clamp at 100: orders the learners tied at 100 */
     int last_day;
     bool celebrate, snoozed, match;
     bool closed; /* completed, withdrawn or failed: listed after every active one */
@@ -209,13 +210,14 @@ static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it,
 static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct titems *ti,
                                   struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st, "SELECT enrollment_id, level, score FROM risk INDEXED BY risk_triage", err);
+    STMT_OR_FAIL(s, st, "SELECT enrollment_id, level, score, raw FROM risk INDEXED BY risk_triage", err);
     int r;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
         struct titem *t = find_item(ti, sqlite3_column_int64(s, 0));
         if (t) {
             t->level = sqlite3_column_int(s, 1);
             t->score = sqlite3_column_double(s, 2);
+            t->raw = sqlite3_column_double(s, 3);
         }
     }
     sqlite3_reset(s);
@@ -312,7 +314,11 @@ static uint64_t sort_key(const struct titem *t, enum view_sort sort)
     uint64_t name = (uint64_t)(uint32_t)t->name_rank;
     switch (sort) {
     case VIEW_SORT_ATTENTION: {
-        uint64_t sc = (uint64_t)(20000 - (int)(t->score * 100 + 0.5)); /* higher score first */
+        /* Higher first, by the unclamped sum, so ties at 100 rank by how much is wrong. */
+        double r = t->raw > t->score ? t->raw : t->score;
+        uint64_t hundredths = r <= 0 ? 0 : (uint64_t)(r * 100 + 0.5);
+        const uint64_t top = (1u << 28) - 1;
+        uint64_t sc = top - (hundredths > top ? top : hundredths);
         return (uint64_t)bucket(t) << 60 | sc << 32 | name;
     }
     case VIEW_SORT_PROGRESS:
