@@ -8,7 +8,7 @@
 #ifndef LCM_ACTIONS_H
 #define LCM_ACTIONS_H
 
-enum scope { SCOPE_GLOBAL, SCOPE_OVERVIEW, SCOPE_DETAIL, SCOPE_COMPOSER, SCOPE_AGENDA, SCOPE_COUNT };
+enum scope { SCOPE_GLOBAL, SCOPE_OVERVIEW, SCOPE_DETAIL, SCOPE_COMPOSER, SCOPE_AGENDA, SCOPE_OUTBOX, SCOPE_COUNT };
 
 #define ACTION_LIST(X)                                                                             \
     X(ACT_DOWN, "down", SCOPE_GLOBAL, "j <Down>", "move down")                                     \
@@ -31,6 +31,8 @@ enum scope { SCOPE_GLOBAL, SCOPE_OVERVIEW, SCOPE_DETAIL, SCOPE_COMPOSER, SCOPE_A
     X(ACT_SCHEDULE, "schedule", SCOPE_GLOBAL, "s", "schedule a one-on-one call")                   \
     X(ACT_SNOOZE, "snooze", SCOPE_GLOBAL, "z", "snooze the flag with a reason")                    \
     X(ACT_AGENDA, "agenda", SCOPE_GLOBAL, "a", "follow-up agenda")                                 \
+    X(ACT_KPI, "kpi", SCOPE_GLOBAL, "K", "key figures and trends of the cohort in view")        \
+    X(ACT_OUTBOX, "outbox", SCOPE_GLOBAL, "O", "outbox: drafts to approve, queued, failed, sent")  \
     X(ACT_SYNC, "sync", SCOPE_GLOBAL, "S", "synchronise the LMS now")                              \
     X(ACT_HELP, "help", SCOPE_GLOBAL, "? <F1>", "this help")                                       \
     X(ACT_REDRAW, "redraw", SCOPE_GLOBAL, "<C-l>", "redraw the screen")                            \
@@ -44,7 +46,12 @@ enum scope { SCOPE_GLOBAL, SCOPE_OVERVIEW, SCOPE_DETAIL, SCOPE_COMPOSER, SCOPE_A
     X(ACT_TEMPLATE, "template", SCOPE_COMPOSER, "t", "choose another template")                    \
     X(ACT_PREVIEW, "preview", SCOPE_COMPOSER, "p", "preview the next learner's message")           \
     X(ACT_DRAFT, "draft", SCOPE_COMPOSER, "d", "save as draft")                                    \
-    X(ACT_QUEUE, "queue", SCOPE_COMPOSER, "y", "queue in the outbox")
+    X(ACT_QUEUE, "queue", SCOPE_COMPOSER, "y", "queue in the outbox")                              \
+    X(ACT_APPROVE, "approve", SCOPE_OUTBOX, "y", "approve the draft (queue it for sending)")     \
+    X(ACT_APPROVE_ALL, "approve-all", SCOPE_OUTBOX, "A", "approve every draft")                  \
+    X(ACT_EDIT_MESSAGE, "edit-message", SCOPE_OUTBOX, "e", "edit the draft's text")               \
+    X(ACT_SKIP, "skip", SCOPE_OUTBOX, "x", "skip the draft (never sent)")                          \
+    X(ACT_RETRY, "retry", SCOPE_OUTBOX, "R", "queue a failed message again")
 
 enum action {
     ACT_NONE,

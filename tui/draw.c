@@ -325,6 +325,7 @@ static int run_interactive(struct tui *t)
         t->now_ts = current_now(t->today);
         tui_sync_poll(t);
         tui_caldav_poll(t);
+        pane_kpi_poll(t);
         frame(t);
         int key = read_key();
         if (key < 0)
@@ -461,6 +462,8 @@ int tui_headless(struct tui *t, const char *script)
         tui_caldav_wait(t);
         frame(t);
     }
+    if (pane_kpi_wait(t)) /* the KPI pane's figures, not "computing…" */
+        frame(t);
     if (bench)
         fprintf(stderr,
                 "first_frame_ms=%.2f first_frame_cpu_ms=%.2f keys=%ld avg_key_ms=%.3f "

@@ -12,6 +12,8 @@
 #include "day.h"
 #include "keymap.h"
 #include "lineedit.h"
+#include "outbox.h"
+#include "store_message.h"
 #include "template.h"
 #include "text.h"
 #include "tui.h"
@@ -25,6 +27,10 @@ struct composer {
     char lang[8];
     struct lineedit text; /* "Subject: ...\n\nbody" */
     bool generic;         /* several learners: placeholders stay in the text */
+    char *generic_text;   /* the template as rendered for several: unchanged, each learner
+                             gets the template in their own language */
+    int64_t edit_id;      /* editing this stored message (from the outbox), 0: a new one */
+    bool edit_draft;      /* ... which is a draft (y then approves it) */
     bool editing;
     int preview;          /* -1: the text; else the rendered message for learner i */
     char user_dir[4096];
@@ -155,7 +161,10 @@ static void render_template(struct tui *t, struct composer *c)
         char *msg = join_message(subject, body);
         lineedit_set(&c->text, msg);
         c->text.cur = 0;
-        free(msg);
+        free(c->generic_text);
+        c->generic_text = c->generic ? msg : NULL;
+        if (!c->generic)
+            free(msg);
     } else {
         tui_fail(t, &err);
     }
@@ -176,6 +185,10 @@ static void reset(struct composer *c)
     lineedit_set(&c->text, "");
     c->editing = false;
     c->preview = -1;
+    free(c->generic_text);
+    c->generic_text = NULL;
+    c->edit_id = 0;
+    c->edit_draft = false;
 }
 
 void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char *tpl)
@@ -211,6 +224,17 @@ void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char 
 }
 
 /* Renders the text for learner i: subject and body malloc'ed, or an error. */
+/* A learner's own language ("en"/"fr" from learner.lang) when the composer's text is the
+ * template untouched, so each learner of several gets the template in their language; else
+ * the composer's. */
+static const char *learner_lang(const struct composer *c, const struct view_detail *d)
+{
+    bool untouched = c->generic_text && strcmp(c->generic_text, lineedit_text(&c->text)) == 0;
+    if (untouched && d->lang && (strcmp(d->lang, "en") == 0 || strcmp(d->lang, "fr") == 0))
+        return d->lang;
+    return c->lang;
+}
+
 static enum lcm_status render_for(struct tui *t, struct composer *c, size_t i, char **subject,
                                   char **body, struct view_detail *d, struct lcm_err *err)
 {
@@ -218,7 +242,13 @@ static enum lcm_status render_for(struct tui *t, struct composer *c, size_t i, c
     enum lcm_status rc = store_view_detail(t->st, c->ids[i], t->today, d, err);
     if (rc != LCM_OK)
         return rc;
-    if (c->generic) {
+    const char *lang = c->generic ? learner_lang(c, d) : c->lang;
+    if (c->generic && strcmp(lang, c->lang) != 0) {
+        struct vars vs;
+        fill_vars(t, d, &vs);
+        rc = template_render(t->app->share_dir, c->user_dir, c->tpls[c->tpl], lang, vs.v, vs.n,
+                             subject, body, err);
+    } else if (c->generic) {
         struct vars vs;
         fill_vars(t, d, &vs);
         rc = template_render_text("draft", lineedit_text(&c->text), vs.v, vs.n, subject, body,
@@ -247,10 +277,75 @@ static enum lcm_status render_for(struct tui *t, struct composer *c, size_t i, c
     return rc;
 }
 
+/* Saves the edited text of stored message c->edit_id; queue approves a draft. */
+static enum hres save_edit(struct tui *t, struct composer *c, bool queue)
+{
+    char *subject, *body;
+    struct lcm_err err = {0};
+    split_message(lineedit_text(&c->text), &subject, &body);
+    int64_t id = c->edit_id;
+    enum lcm_status rc = store_begin(t->st, &err);
+    if (rc == LCM_OK)
+        rc = store_message_edit(t->st, id, subject, body, t->now_ts, &err);
+    if (rc == LCM_OK && queue && c->edit_draft)
+        rc = store_message_approve(t->st, id, t->now_ts, NULL, &err);
+    if (rc == LCM_OK)
+        rc = store_commit(t->st, &err);
+    else
+        store_rollback(t->st);
+    free(subject);
+    free(body);
+    if (rc != LCM_OK)
+        return tui_fail(t, &err);
+    bool draft = c->edit_draft && !queue;
+    reset(c);
+    tui_changed(t);
+    tui_back(t);
+    tui_msg(t, ROLE_OK, "message %lld saved%s", (long long)id,
+            draft ? " (still a draft)" : queue ? " and queued" : "");
+    return H_HANDLED;
+}
+
+void pane_composer_edit(struct tui *t, int64_t message_id)
+{
+    struct composer *c = t->panes[PANE_COMPOSER].st;
+    struct store_msg_row r;
+    struct lcm_err err = {0};
+    if (store_message_get(t->st, message_id, &r, &err) != LCM_OK) {
+        tui_fail(t, &err);
+        return;
+    }
+    if (strcmp(r.status, "draft") != 0 && strcmp(r.status, "queued") != 0) {
+        tui_msg(t, ROLE_ERROR, "message %lld is %s: only drafts and queued messages can be edited",
+                (long long)message_id, r.status);
+        store_msg_row_clear(&r);
+        return;
+    }
+    reset(c);
+    c->ids = lcm_xmalloc(sizeof *c->ids);
+    c->ids[0] = r.enrollment_id;
+    c->n = 1;
+    c->edit_id = message_id;
+    c->edit_draft = strcmp(r.status, "draft") == 0;
+    snprintf(c->lang, sizeof c->lang, "%s", *r.lang ? r.lang : "fr");
+    char *msg = join_message(r.subject, r.body);
+    lineedit_set(&c->text, msg);
+    c->text.cur = 0;
+    free(msg);
+    c->top = 0;
+    tui_show(t, PANE_COMPOSER);
+    tui_msg(t, ROLE_STATUS, "editing message %lld to %s: i edit · E $EDITOR · d save%s",
+            (long long)message_id, *r.to_addr ? r.to_addr : "(no address)",
+            c->edit_draft ? " · y save and approve" : "");
+    store_msg_row_clear(&r);
+}
+
 static enum hres save(struct tui *t, struct composer *c, enum message_status status)
 {
     if (c->n == 0)
         return H_HANDLED;
+    if (c->edit_id)
+        return save_edit(t, c, status == MSG_QUEUED);
     struct lcm_err err = {0};
     if (store_begin(t->st, &err) != LCM_OK)
         return tui_fail(t, &err);
@@ -264,13 +359,23 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
         struct lcm_message m = {.learner_id = d.learner_id,
                                 .enrollment_id = d.enrollment_id,
                                 .template_name = c->ntpl ? c->tpls[c->tpl] : NULL,
-                                .lang = c->lang,
+                                .lang = c->generic ? learner_lang(c, &d) : c->lang,
                                 .rule = "manual",
                                 .to_addr = *d.email ? d.email : NULL,
                                 .subject = subject,
                                 .body = body,
                                 .status = status};
-        rc = store_message_add(t->st, &m, t->now_ts, NULL, &err);
+        /* queueing checks the address first (outbox_add): none or an invalid one is refused
+         * here, not at sending */
+        if (status == MSG_QUEUED)
+            rc = outbox_add(t->st, &m, NULL, NULL, t->now_ts, NULL, &err);
+        else
+            rc = store_message_add(t->st, &m, t->now_ts, NULL, &err);
+        if (rc != LCM_OK) {
+            char why[sizeof err.msg];
+            snprintf(why, sizeof why, "%s", err.msg);
+            lcm_err_set(&err, rc, "%s %s: %.400s", d.first_name, d.last_name, why);
+        }
         /* a congratulation acknowledges the milestones waiting to be celebrated */
         if (rc == LCM_OK && m.template_name && strncmp(m.template_name, "congrats", 8) == 0)
             rc = store_celebrate_ack(t->st, d.enrollment_id, 0, t->now_ts, &err);

@@ -7,6 +7,7 @@
 
 #include "day.h"
 #include "text.h"
+#include "store_message.h"
 #include "tui.h"
 
 #define WEEKS 12
@@ -22,9 +23,29 @@ struct detail {
     size_t nms;
     struct view_event *ev;
     size_t nev;
+    struct fx_msg { /* sent messages and whether the learner came back after each */
+        int64_t sent_at;
+        char *tpl, *subject;
+        int back3, back7; /* 1 yes, 0 no, -1 too early */
+    } *fx;
+    size_t nfx;
     size_t top;
     int rows;
 };
+
+#define EFFECT_MAX 20
+
+static enum lcm_status add_effect(void *ctx, const struct store_msg_effect *e)
+{
+    struct detail *s = ctx;
+    if (s->nfx >= EFFECT_MAX)
+        return LCM_OK;
+    if (!s->fx)
+        s->fx = lcm_xcalloc(EFFECT_MAX, sizeof *s->fx);
+    s->fx[s->nfx++] = (struct fx_msg){e->sent_at, lcm_xstrdup(e->template_name ? e->template_name : ""),
+                                      lcm_xstrdup(e->subject ? e->subject : ""), e->back3, e->back7};
+    return LCM_OK;
+}
 
 static void unload(struct detail *s)
 {
@@ -32,7 +53,13 @@ static void unload(struct detail *s)
         view_detail_clear(&s->d);
     view_milestones_free(&s->ms, s->nms);
     view_events_free(&s->ev, s->nev);
-    s->nms = s->nev = 0;
+    for (size_t i = 0; i < s->nfx; i++) {
+        free(s->fx[i].tpl);
+        free(s->fx[i].subject);
+    }
+    free(s->fx);
+    s->fx = NULL;
+    s->nms = s->nev = s->nfx = 0;
     s->have = false;
 }
 
@@ -51,7 +78,8 @@ static void load(struct tui *t, struct detail *s)
     if (store_view_weekly(t->st, s->eid, t->today, WEEKS, s->weekly, &err) != LCM_OK ||
         store_view_milestones(t->st, s->eid, t->today, &s->ms, &s->nms, &err) != LCM_OK ||
         store_view_timeline(t->st, s->d.learner_id, TIMELINE_MAX, &s->ev, &s->nev, &err) !=
-            LCM_OK)
+            LCM_OK ||
+        store_effect_for_learner(t->st, s->d.learner_id, t->today, add_effect, s, &err) != LCM_OK)
         tui_fail(t, &err);
 }
 
@@ -231,6 +259,35 @@ static void timeline(struct rbuf *rb, const struct detail *s, int cols)
     }
 }
 
+static const char *came_back(int v)
+{
+    return v > 0 ? "yes" : v == 0 ? "no" : "too early";
+}
+
+/* Outreach effect: for each sent message, activity within 3 / 7 days after it. */
+static void effects(struct rbuf *rb, const struct detail *s, int cols)
+{
+    if (s->nfx == 0)
+        return;
+    section(rb, "Outreach effect (back on the platform within 3 / 7 days of each message)");
+    for (size_t i = 0; i < s->nfx; i++) {
+        const struct fx_msg *m = &s->fx[i];
+        char when[48];
+        struct rline *l = rbuf_line(rb, ROLE_NORMAL);
+        rline_add(l, ROLE_NORMAL, "   ");
+        rline_data(l, ROLE_DIM, fmt_when(when, sizeof when, m->sent_at), 16, true);
+        rline_add(l, ROLE_NORMAL, " 3 d: ");
+        rline_data(l, m->back3 > 0 ? ROLE_OK : m->back3 == 0 ? ROLE_RISK_WATCH : ROLE_DIM,
+                   came_back(m->back3), 10, true);
+        rline_add(l, ROLE_NORMAL, "7 d: ");
+        rline_data(l, m->back7 > 0 ? ROLE_OK : m->back7 == 0 ? ROLE_RISK_WATCH : ROLE_DIM,
+                   came_back(m->back7), 10, true);
+        rline_data(l, ROLE_ACCENT, *m->tpl ? m->tpl : "(written)", 20, true);
+        rline_add(l, ROLE_NORMAL, " ");
+        rline_data(l, ROLE_NORMAL, m->subject, cols - l->width, false);
+    }
+}
+
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 {
     struct detail *s = p->st;
@@ -247,6 +304,7 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     progress(&p->rb, t, s, cols);
     reasons(&p->rb, &s->d, cols);
     milestones(&p->rb, s, cols);
+    effects(&p->rb, s, cols);
     timeline(&p->rb, s, cols);
     size_t max = p->rb.n > (size_t)rows ? p->rb.n - (size_t)rows : 0;
     if (s->top > max)

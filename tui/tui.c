@@ -45,6 +45,8 @@ void tui_changed(struct tui *t)
     pane_overview_reload(t);
     pane_detail_invalidate(t);
     pane_agenda_invalidate(t);
+    pane_kpi_invalidate(t);
+    pane_outbox_invalidate(t);
     t->title_dirty = true;
 }
 
@@ -103,6 +105,8 @@ void tui_state_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
     pane_detail_init(&t->panes[PANE_DETAIL], t);
     pane_composer_init(&t->panes[PANE_COMPOSER], t);
     pane_agenda_init(&t->panes[PANE_AGENDA], t);
+    pane_kpi_init(&t->panes[PANE_KPI], t);
+    pane_outbox_init(&t->panes[PANE_OUTBOX], t);
     t->cur = PANE_OVERVIEW;
     t->title_dirty = true;
     t->status_role = ROLE_STATUS;
@@ -260,6 +264,12 @@ static void global_action(struct tui *t, enum action a)
     case ACT_AGENDA:
         tui_show(t, PANE_AGENDA);
         break;
+    case ACT_KPI:
+        tui_show(t, PANE_KPI);
+        break;
+    case ACT_OUTBOX:
+        tui_show(t, PANE_OUTBOX);
+        break;
     case ACT_CHECKIN:
         form_open_checkin(t, e, 0);
         break;
@@ -363,6 +373,8 @@ void tui_status(struct tui *t, struct rline *l, int cols)
         "q back",
         " i edit  E $EDITOR  t template  p preview  d draft  y queue  ? help  q back",
         " Enter detail  d done  r reschedule  X cancel  s new call  c check-in  ? help  q back",
+        " f filter the cohort in the overview  Ctrl-L recompute  ? help  q back",
+        " y approve  A approve all  e edit  x skip  R retry failed  Enter detail  ? help  q back",
     };
     rline_data(l, ROLE_DIM, hints[t->cur], cols, false);
 }
@@ -370,7 +382,7 @@ void tui_status(struct tui *t, struct rline *l, int cols)
 void tui_help_recalc(struct tui *t, struct rbuf *rb, int cols)
 {
     static const char *const scope_title[SCOPE_COUNT] = {"Everywhere", "Overview", "Detail",
-                                                         "Composer", "Agenda"};
+                                                         "Composer", "Agenda", "Outbox"};
     rbuf_clear(rb);
     struct rline *l = rbuf_line(rb, ROLE_TITLE);
     rline_data(l, ROLE_TITLE, " lcmtui keys (rebind any in the config's keys group)", cols, true);

@@ -21,7 +21,7 @@ struct form;
 
 enum hres { H_NOT_HANDLED, H_HANDLED, H_ERROR };
 
-enum pane_id { PANE_OVERVIEW, PANE_DETAIL, PANE_COMPOSER, PANE_AGENDA, PANE_COUNT };
+enum pane_id { PANE_OVERVIEW, PANE_DETAIL, PANE_COMPOSER, PANE_AGENDA, PANE_KPI, PANE_OUTBOX, PANE_COUNT };
 
 struct pane_ops {
     const char *name;
@@ -126,12 +126,17 @@ void pane_overview_init(struct pane *p, struct tui *t);
 void pane_detail_init(struct pane *p, struct tui *t);
 void pane_composer_init(struct pane *p, struct tui *t);
 void pane_agenda_init(struct pane *p, struct tui *t);
+void pane_kpi_init(struct pane *p, struct tui *t);
+void pane_outbox_init(struct pane *p, struct tui *t);
 
 /* Pane entry points other parts use. */
 void pane_detail_open(struct tui *t, int64_t enrollment_id);
 /* Opens the composer for ids (n enrollments) on template (NULL: the default for the first
  * learner: a nudge when inactive, a congratulation when a milestone is pending). */
 void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char *tpl);
+/* Opens the composer on stored message id (a draft or queued one): d saves the edited text
+ * (store_message_edit), y saves it and approves it. */
+void pane_composer_edit(struct tui *t, int64_t message_id);
 /* Reloads the triage order after a filter, sort or data change, keeping the cursor's learner. */
 void pane_overview_reload(struct tui *t);
 /* Initial sort and snoozed visibility (from the config). */
@@ -139,6 +144,12 @@ void pane_overview_configure(struct tui *t, enum view_sort sort, bool show_snooz
 /* Data changed: the pane reloads at its next recalc. */
 void pane_detail_invalidate(struct tui *t);
 void pane_agenda_invalidate(struct tui *t);
+void pane_kpi_invalidate(struct tui *t);
+void pane_outbox_invalidate(struct tui *t);
+/* The KPI pane computes in a background thread: poll collects a finished computation (true:
+ * the pane changed); wait blocks until the running one ends (headless end, tests). */
+bool pane_kpi_poll(struct tui *t);
+bool pane_kpi_wait(struct tui *t);
 int64_t pane_overview_cursor(struct tui *t);
 /* Reloads the order now if it is stale (it also refreshes t->counts). */
 void pane_overview_refresh(struct tui *t);

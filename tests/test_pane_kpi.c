@@ -1,0 +1,110 @@
+/* test_pane_kpi.c — the KPI pane (K): computed in the background ("computing…" first, never
+ * in a redraw), the figures of kpi_summary() for the cohort in view, sparkline trends, and a
+ * recomputation after a data change or another cohort filter. */
+#include "tui_fixture.h"
+
+#include "kpi.h"
+
+static struct fx F;
+
+static int setup(void **state)
+{
+    (void)state;
+    fx_open(&F, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    fx_close(&F);
+    return 0;
+}
+
+/* The figures kpi_summary() gives for cohort ("" = all), straight from core. */
+static struct kpi_summary expected(const char *cohort)
+{
+    struct kpi_summary k;
+    struct lcm_err err = {0};
+    struct kpi_filter f = {.cohort = *cohort ? cohort : NULL, .from_day = DAY_NONE, .to_day = DAY_NONE};
+    assert_int_equal(kpi_summary(F.st, &f, F.t.today, &k, &err), LCM_OK);
+    return k;
+}
+
+static void test_kpi_pane_computes_in_background_then_shows_figures(void **state)
+{
+    (void)state;
+    fx_keys(&F, "K");
+    assert_int_equal(F.t.cur, PANE_KPI);
+    struct pane *p = fx_recalc(&F);
+    /* the first frame does not wait for the computation */
+    assert_true(fx_find(p, "computing…") >= 0 || fx_find(p, "Enrolled") >= 0);
+    pane_kpi_wait(&F.t);
+    p = fx_recalc(&F);
+    assert_true(fx_find(p, "computing…") < 0);
+    assert_true(fx_find(p, "all cohorts") == 0);
+    struct kpi_summary k = expected("");
+    assert_true(k.enrolled > 0);
+    char want[64], buf[1024];
+    snprintf(want, sizeof want, "Enrolled %lld ", (long long)k.enrolled);
+    assert_true(fx_find(p, want) >= 0);
+    snprintf(want, sizeof want, "completed %lld (%.1f %%)", (long long)k.completed,
+             k.completion_rate * 100);
+    assert_true(fx_find(p, want) >= 0);
+    long row = fx_find(p, "Active learners");
+    assert_true(row > 0);
+    char spark[KPI_SPARK * 3 + 1];
+    kpi_spark(k.spark_active, k.weeks, false, spark, sizeof spark);
+    assert_non_null(strstr(fx_line(p, (size_t)row, buf, sizeof buf), spark));
+    assert_true(fx_find(p, "Check-ins") > row);
+}
+
+static void test_kpi_follows_the_cohort_filter(void **state)
+{
+    (void)state;
+    F.t.cur = PANE_OVERVIEW;
+    fx_keys(&F, "f<Right><Enter>"); /* the first cohort */
+    assert_true(F.t.scope_title[0] != '\0');
+    char cohort[256];
+    snprintf(cohort, sizeof cohort, "%s", F.t.scope_title);
+    fx_keys(&F, "K");
+    pane_kpi_wait(&F.t);
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, cohort) == 0);
+    struct kpi_summary k = expected(cohort), all = expected("");
+    assert_true(k.enrolled > 0 && k.enrolled < all.enrolled);
+    char want[64];
+    snprintf(want, sizeof want, "Enrolled %lld ", (long long)k.enrolled);
+    assert_true(fx_find(p, want) >= 0);
+    F.t.cur = PANE_OVERVIEW;
+    fx_keys(&F, "f<Left><Enter>"); /* back to every cohort */
+}
+
+static void test_kpi_recomputed_after_a_change(void **state)
+{
+    (void)state;
+    fx_keys(&F, "K");
+    pane_kpi_wait(&F.t);
+    fx_recalc(&F);
+    int64_t before = expected("").checkins_week;
+    /* a check-in today counts in "check-ins this week" once recomputed */
+    fx_keys(&F, "q/Marty<Enter>c<Enter>");
+    assert_null(F.t.form);
+    assert_int_equal(expected("").checkins_week, before + 1);
+    fx_keys(&F, "K");
+    pane_kpi_wait(&F.t);
+    struct pane *p = fx_recalc(&F);
+    char want[64];
+    snprintf(want, sizeof want, "check-ins this week %lld", (long long)(before + 1));
+    assert_true(fx_find(p, want) >= 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_kpi_pane_computes_in_background_then_shows_figures),
+        cmocka_unit_test(test_kpi_follows_the_cohort_filter),
+        cmocka_unit_test(test_kpi_recomputed_after_a_change),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

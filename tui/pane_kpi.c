@@ -1,0 +1,233 @@
+/* pane_kpi.c — the KPI pane (key K): the main figures of the cohort in view (the overview's
+ * cohort filter, else every cohort) with 12-week sparkline trends, from core/kpi.h.
+ *
+ * kpi_summary() takes about a second on 100k enrollments, so it never runs in a redraw: it is
+ * computed in a background thread on its own store connection when the pane is shown and its
+ * figures are stale (first open, a data change, another cohort), "computing…" meanwhile. The
+ * loop polls pane_kpi_poll(); recalc only formats the last result. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "day.h"
+#include "kpi.h"
+#include "tui.h"
+
+enum kpi_state { KPI_STALE, KPI_COMPUTING, KPI_READY, KPI_FAILED };
+
+struct kpi_job {
+    pthread_t thread;
+    atomic_bool done;
+    char db_path[4096];
+    char cohort[256];
+    int today;
+    struct kpi_summary sum;
+    struct lcm_err err;
+    enum lcm_status rc;
+};
+
+struct kpi_pane {
+    enum kpi_state state;
+    bool again;         /* data changed while computing: compute once more */
+    struct kpi_job *job; /* the running computation, or NULL */
+    char cohort[256];   /* what sum describes ("" = every cohort) */
+    struct kpi_summary sum;
+    char err[512];
+};
+
+static void *job_run(void *arg)
+{
+    struct kpi_job *j = arg;
+    struct lcm_store *st = NULL;
+    j->rc = store_open(j->db_path, &st, &j->err);
+    if (j->rc == LCM_OK) {
+        struct kpi_filter f = {.cohort = j->cohort[0] ? j->cohort : NULL,
+                               .from_day = DAY_NONE,
+                               .to_day = DAY_NONE};
+        j->rc = kpi_summary(st, &f, j->today, &j->sum, &j->err);
+        store_close(&st);
+    }
+    atomic_store(&j->done, true);
+    return NULL;
+}
+
+static void start(struct tui *t, struct kpi_pane *s)
+{
+    struct kpi_job *j = lcm_xcalloc(1, sizeof *j);
+    snprintf(j->db_path, sizeof j->db_path, "%s", t->app->db_path);
+    snprintf(j->cohort, sizeof j->cohort, "%s", t->scope_title);
+    j->today = t->today;
+    if (pthread_create(&j->thread, NULL, job_run, j) != 0) {
+        free(j);
+        s->state = KPI_FAILED;
+        snprintf(s->err, sizeof s->err, "cannot start the KPI thread");
+        return;
+    }
+    s->job = j;
+    s->again = false;
+    s->state = KPI_COMPUTING;
+}
+
+/* Joins the finished job and keeps its result. */
+static void collect(struct kpi_pane *s)
+{
+    struct kpi_job *j = s->job;
+    pthread_join(j->thread, NULL);
+    s->job = NULL;
+    if (j->rc == LCM_OK) {
+        s->sum = j->sum;
+        snprintf(s->cohort, sizeof s->cohort, "%s", j->cohort);
+        s->state = KPI_READY;
+    } else {
+        snprintf(s->err, sizeof s->err, "%s", j->err.msg[0] ? j->err.msg : "KPI failed");
+        s->state = KPI_FAILED;
+    }
+    free(j);
+}
+
+bool pane_kpi_poll(struct tui *t)
+{
+    struct kpi_pane *s = t->panes[PANE_KPI].st;
+    if (!s || !s->job || !atomic_load(&s->job->done))
+        return false;
+    collect(s);
+    if (s->again || strcmp(s->cohort, t->scope_title) != 0)
+        s->state = KPI_STALE; /* the next recalc starts again */
+    t->panes[PANE_KPI].dirty = true;
+    return true;
+}
+
+bool pane_kpi_wait(struct tui *t)
+{
+    struct kpi_pane *s = t->panes[PANE_KPI].st;
+    if (!s || !s->job)
+        return false;
+    while (!atomic_load(&s->job->done))
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    return pane_kpi_poll(t);
+}
+
+void pane_kpi_invalidate(struct tui *t)
+{
+    struct kpi_pane *s = t->panes[PANE_KPI].st;
+    if (s->job)
+        s->again = true;
+    else if (s->state != KPI_COMPUTING)
+        s->state = KPI_STALE;
+    t->panes[PANE_KPI].dirty = true;
+}
+
+static double pct(double r)
+{
+    return r * 100.0;
+}
+
+/* "  label  ▁▂▃▅▇  last: N unit" */
+static void spark_line(struct rbuf *rb, const char *label, const int64_t *v, int n,
+                       const char *unit, int64_t div, int cols)
+{
+    char spark[KPI_SPARK * 3 + 1];
+    struct rline *l = rbuf_line(rb, ROLE_NORMAL);
+    rline_add(l, ROLE_NORMAL, "   ");
+    rline_data(l, ROLE_NORMAL, label, 24, true);
+    rline_add(l, ROLE_ACCENT, kpi_spark(v, n, false, spark, sizeof spark));
+    rline_addf(l, ROLE_DIM, "  this week: %lld%s", (long long)(n ? v[n - 1] / div : 0), unit);
+    (void)cols;
+}
+
+static void figures(struct rbuf *rb, const struct kpi_summary *k, int cols)
+{
+    struct rline *l = rbuf_line(rb, ROLE_NORMAL);
+    rline_addf(l, ROLE_NORMAL, "   Enrolled %-7lld ", (long long)k->enrolled);
+    rline_addf(l, ROLE_NORMAL, "in progress %-7lld ", (long long)k->running);
+    rline_addf(l, ROLE_OK, "completed %lld (%.1f %%)  ", (long long)k->completed,
+               pct(k->completion_rate));
+    rline_addf(l, ROLE_RISK_HIGH, "dropped out %lld (%.1f %%)  ", (long long)k->withdrawn,
+               pct(k->dropout_rate));
+    rline_addf(l, ROLE_NORMAL, "failed %lld", (long long)k->failed);
+    l = rbuf_line(rb, ROLE_NORMAL);
+    rline_addf(l, ROLE_NORMAL, "   Active in the last 7 days: %lld of %lld in progress (%.0f %%)   ",
+               (long long)k->active7, (long long)k->running, pct(k->active7_rate));
+    rline_addf(l, ROLE_RISK_WATCH, "flagged %lld   ", (long long)k->flagged);
+    rline_addf(l, ROLE_NORMAL, "check-ins this week %lld", (long long)k->checkins_week);
+    rbuf_line(rb, ROLE_NORMAL);
+    char from[DAY_TEXT_LEN];
+    l = rbuf_line(rb, ROLE_NORMAL);
+    rline_addf(l, ROLE_HEADER, " Trends, %d weeks from %s (oldest to newest)", k->weeks,
+               k->weeks ? day_format(k->spark_monday[0], from) : "—");
+    spark_line(rb, "Active learners", k->spark_active, k->weeks, "", 1, cols);
+    spark_line(rb, "Check-ins", k->spark_checkins, k->weeks, "", 1, cols);
+    spark_line(rb, "Training hours", k->spark_minutes, k->weeks, " h", 60, cols);
+    spark_line(rb, "Idle 14+ days (at risk)", k->spark_risk_high, k->weeks, "", 1, cols);
+}
+
+static void recalc(struct pane *p, struct tui *t, int rows, int cols)
+{
+    (void)rows;
+    struct kpi_pane *s = p->st;
+    if (s->state == KPI_STALE || (s->state == KPI_READY && strcmp(s->cohort, t->scope_title)))
+        start(t, s);
+    rbuf_clear(&p->rb);
+    struct rline *l = rbuf_line(&p->rb, ROLE_NORMAL);
+    const char *cohort = s->state == KPI_READY ? s->cohort : t->scope_title;
+    rline_add(l, ROLE_HEADER, " Key figures · ");
+    rline_data(l, ROLE_HEADER, *cohort ? cohort : "all cohorts", cols / 2, false);
+    rbuf_line(&p->rb, ROLE_NORMAL);
+    if (s->state == KPI_COMPUTING)
+        rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM, "   computing…");
+    else if (s->state == KPI_FAILED)
+        rline_data(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_ERROR, s->err, cols, false);
+    else if (s->state == KPI_READY)
+        figures(&p->rb, &s->sum, cols);
+    rbuf_line(&p->rb, ROLE_NORMAL);
+    rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+              " Figures for the overview's cohort filter (f); `lcmtui report` for the full report.");
+    p->rb.top = 0;
+    t->focus_enrollment = 0;
+}
+
+static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
+{
+    (void)p;
+    (void)t;
+    (void)a;
+    (void)key;
+    return H_NOT_HANDLED;
+}
+
+static void free_pane(struct pane *p)
+{
+    struct kpi_pane *s = p->st;
+    if (!s)
+        return;
+    if (s->job) {
+        pthread_join(s->job->thread, NULL);
+        free(s->job);
+    }
+    free(s);
+    p->st = NULL;
+}
+
+static const struct pane_ops ops = {
+    .name = "kpi",
+    .scope = SCOPE_GLOBAL,
+    .recalc = recalc,
+    .draw = pane_draw_rich,
+    .handle = handle,
+    .raw_key = NULL,
+    .free = free_pane,
+};
+
+void pane_kpi_init(struct pane *p, struct tui *t)
+{
+    (void)t;
+    struct kpi_pane *s = lcm_xcalloc(1, sizeof *s);
+    s->state = KPI_STALE;
+    p->ops = &ops;
+    p->st = s;
+    p->dirty = true;
+    rbuf_init(&p->rb);
+}

@@ -1,0 +1,258 @@
+/* pane_outbox.c — the outbox (key O): drafts waiting for approval (from the sequences or the
+ * composer), queued, failed with the server's reply, and sent messages. Approve one (y) or
+ * every draft (A, asked twice), edit a draft in the composer (e), skip one (x), queue a failed
+ * one again (R). Delivery itself is `lcmtui outbox send` (cron); this pane never sends. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_message.h"
+#include "text.h"
+#include "tui.h"
+
+#define OUTBOX_PER_STATUS 300
+
+struct ob_row {
+    int64_t id, enrollment_id;
+    char status[12];
+    char *who, *subject, *error, *tpl;
+    int64_t at; /* sent_at for sent ones, else updated_at */
+    int attempts;
+};
+
+struct outbox {
+    bool stale;
+    struct ob_row *v;
+    size_t n, cap, cur;
+    struct store_msg_counts counts;
+    bool confirm_all; /* A pressed once: the second A approves every draft */
+};
+
+static void rows_free(struct outbox *o)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        free(o->v[i].who);
+        free(o->v[i].subject);
+        free(o->v[i].error);
+        free(o->v[i].tpl);
+    }
+    o->n = 0;
+}
+
+static enum lcm_status add_row(void *ctx, const struct store_msg_row *r)
+{
+    struct outbox *o = ctx;
+    if (o->n == o->cap) {
+        o->cap = o->cap ? o->cap * 2 : 64;
+        o->v = lcm_xrealloc(o->v, o->cap * sizeof *o->v);
+    }
+    struct ob_row *w = &o->v[o->n++];
+    memset(w, 0, sizeof *w);
+    w->id = r->id;
+    w->enrollment_id = r->enrollment_id;
+    snprintf(w->status, sizeof w->status, "%s", r->status);
+    size_t len = strlen(r->to_name) + strlen(r->to_addr) + 4;
+    w->who = lcm_xmalloc(len);
+    snprintf(w->who, len, "%s%s%s%s", r->to_name, *r->to_name ? " <" : "",
+             *r->to_addr ? r->to_addr : "no address", *r->to_name ? ">" : "");
+    w->subject = lcm_xstrdup(r->subject);
+    w->error = lcm_xstrdup(r->error);
+    w->tpl = lcm_xstrdup(r->template_name);
+    w->at = r->sent_at ? r->sent_at : r->updated_at;
+    w->attempts = r->attempts;
+    return LCM_OK;
+}
+
+static void load(struct tui *t, struct outbox *o)
+{
+    static const char *const order[] = {"draft", "failed", "queued", "sending", "sent"};
+    int64_t keep = o->n && o->cur < o->n ? o->v[o->cur].id : 0;
+    rows_free(o);
+    o->stale = false;
+    struct lcm_err err = {0};
+    for (size_t s = 0; s < sizeof order / sizeof *order; s++)
+        if (store_message_each(t->st, order[s], 0, OUTBOX_PER_STATUS, add_row, o, &err) != LCM_OK) {
+            tui_fail(t, &err);
+            break;
+        }
+    if (store_message_counts(t->st, &o->counts, &err) != LCM_OK)
+        tui_fail(t, &err);
+    for (size_t i = 0; keep && i < o->n; i++)
+        if (o->v[i].id == keep)
+            o->cur = i;
+    if (o->cur >= o->n)
+        o->cur = o->n ? o->n - 1 : 0;
+}
+
+void pane_outbox_invalidate(struct tui *t)
+{
+    ((struct outbox *)t->panes[PANE_OUTBOX].st)->stale = true;
+    t->panes[PANE_OUTBOX].dirty = true;
+}
+
+static enum role status_role(const char *s)
+{
+    if (strcmp(s, "draft") == 0)
+        return ROLE_RISK_WATCH;
+    if (strcmp(s, "failed") == 0)
+        return ROLE_ERROR;
+    if (strcmp(s, "sent") == 0)
+        return ROLE_OK;
+    return ROLE_ACCENT;
+}
+
+static void recalc(struct pane *p, struct tui *t, int rows, int cols)
+{
+    struct outbox *o = p->st;
+    if (o->stale)
+        load(t, o);
+    rbuf_clear(&p->rb);
+    const struct store_msg_counts *c = &o->counts;
+    struct rline *l = rbuf_line(&p->rb, ROLE_NORMAL);
+    rline_addf(l, ROLE_HEADER, " Outbox · %lld draft%s to approve · %lld queued · %lld failed · %lld sent",
+               (long long)c->draft, c->draft == 1 ? "" : "s", (long long)(c->queued + c->sending),
+               (long long)c->failed, (long long)c->sent);
+    rbuf_line(&p->rb, ROLE_NORMAL);
+    size_t cursor_line = 0;
+    for (size_t i = 0; i < o->n; i++) {
+        const struct ob_row *r = &o->v[i];
+        bool cur = i == o->cur;
+        enum role base = cur ? ROLE_CURSOR : ROLE_NORMAL;
+        l = rbuf_line(&p->rb, base);
+        if (cur)
+            cursor_line = p->rb.n - 1;
+        char when[48];
+        rline_add(l, base, " ");
+        rline_data(l, cur ? base : status_role(r->status), r->status, 8, true);
+        rline_data(l, cur ? base : ROLE_DIM, fmt_when_short(when, sizeof when, r->at, t->today), 12,
+                   true);
+        rline_add(l, base, " ");
+        rline_data(l, base, r->who, 40, true);
+        rline_add(l, base, " ");
+        rline_data(l, base, *r->subject ? r->subject : "(no subject)", cols - l->width, false);
+        if (*r->error && strcmp(r->status, "sent") != 0) {
+            l = rbuf_line(&p->rb, ROLE_NORMAL);
+            rline_addf(l, ROLE_DIM, "          %d attempt%s: ", r->attempts, r->attempts == 1 ? "" : "s");
+            rline_data(l, ROLE_ERROR, r->error, cols - l->width, false);
+        }
+    }
+    if (o->n == 0)
+        rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+                  " The outbox is empty: m on a learner writes a message.");
+    p->rb.top = cursor_line >= (size_t)rows - 1 ? cursor_line - (size_t)rows + 2 : 0;
+    t->focus_enrollment = o->n ? o->v[o->cur].enrollment_id : 0;
+}
+
+/* Runs one store change on the cursor's message; reloads and reports. */
+static enum hres act(struct tui *t, struct outbox *o, enum action a)
+{
+    struct lcm_err err = {0};
+    enum lcm_status rc;
+    if (a == ACT_APPROVE_ALL) {
+        if (!o->confirm_all) {
+            o->confirm_all = true;
+            tui_msg(t, ROLE_RISK_WATCH, "approve all %lld drafts? A again to queue them",
+                    (long long)o->counts.draft);
+            return H_HANDLED;
+        }
+        int n = 0;
+        if (store_message_approve(t->st, 0, t->now_ts, &n, &err) != LCM_OK)
+            return tui_fail(t, &err);
+        tui_changed(t);
+        tui_msg(t, ROLE_OK, "%d draft%s approved: queued for `lcmtui outbox send`", n, n == 1 ? "" : "s");
+        return H_HANDLED;
+    }
+    if (o->n == 0)
+        return H_HANDLED;
+    const struct ob_row *r = &o->v[o->cur];
+    int64_t id = r->id;
+    const char *done = "";
+    switch (a) {
+    case ACT_APPROVE:
+        rc = store_message_approve(t->st, id, t->now_ts, NULL, &err);
+        done = "approved: queued";
+        break;
+    case ACT_SKIP:
+        rc = store_message_skip(t->st, id, t->now_ts, &err);
+        done = "skipped: it will not be sent";
+        break;
+    case ACT_RETRY:
+        rc = store_message_requeue(t->st, id, t->now_ts, &err);
+        done = "queued again";
+        break;
+    default:
+        return H_NOT_HANDLED;
+    }
+    if (rc != LCM_OK)
+        return tui_fail(t, &err);
+    tui_changed(t);
+    tui_msg(t, ROLE_OK, "message %lld %s", (long long)id, done);
+    return H_HANDLED;
+}
+
+static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
+{
+    (void)key;
+    struct outbox *o = p->st;
+    bool confirm = o->confirm_all;
+    o->confirm_all = false;
+    switch (a) {
+    case ACT_DOWN: if (o->cur + 1 < o->n) o->cur++; break;
+    case ACT_UP: if (o->cur) o->cur--; break;
+    case ACT_TOP: o->cur = 0; break;
+    case ACT_BOTTOM: o->cur = o->n ? o->n - 1 : 0; break;
+    case ACT_PAGE_DOWN: o->cur = o->cur + 10 < o->n ? o->cur + 10 : (o->n ? o->n - 1 : 0); break;
+    case ACT_PAGE_UP: o->cur = o->cur > 10 ? o->cur - 10 : 0; break;
+    case ACT_APPROVE_ALL:
+        o->confirm_all = confirm;
+        return act(t, o, a);
+    case ACT_APPROVE:
+    case ACT_SKIP:
+    case ACT_RETRY:
+        return act(t, o, a);
+    case ACT_EDIT_MESSAGE:
+        if (o->n)
+            pane_composer_edit(t, o->v[o->cur].id);
+        return H_HANDLED;
+    case ACT_OPEN:
+        if (o->n && o->v[o->cur].enrollment_id)
+            pane_detail_open(t, o->v[o->cur].enrollment_id);
+        return H_HANDLED;
+    default:
+        return H_NOT_HANDLED;
+    }
+    p->dirty = true;
+    return H_HANDLED;
+}
+
+static void free_pane(struct pane *p)
+{
+    struct outbox *o = p->st;
+    if (!o)
+        return;
+    rows_free(o);
+    free(o->v);
+    free(o);
+    p->st = NULL;
+}
+
+static const struct pane_ops ops = {
+    .name = "outbox",
+    .scope = SCOPE_OUTBOX,
+    .recalc = recalc,
+    .draw = pane_draw_rich,
+    .handle = handle,
+    .raw_key = NULL,
+    .free = free_pane,
+};
+
+void pane_outbox_init(struct pane *p, struct tui *t)
+{
+    (void)t;
+    struct outbox *o = lcm_xcalloc(1, sizeof *o);
+    o->stale = true;
+    p->ops = &ops;
+    p->st = o;
+    p->dirty = true;
+    rbuf_init(&p->rb);
+}
