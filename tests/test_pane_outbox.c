@@ -106,7 +106,14 @@ static void test_approve_all_asks_first(void **state)
     (void)state;
     add_msg("Lefèvre", "Brouillon un", NULL);
     add_msg("Lefèvre", "Brouillon deux", NULL);
-    pane_outbox_invalidate(&F.t);
+    tui_changed(&F.t);
+    /* the title says drafts are waiting */
+    struct rbuf rb;
+    rbuf_init(&rb);
+    char title[1024];
+    tui_title(&F.t, rbuf_line(&rb, ROLE_TITLE), 120);
+    assert_non_null(strstr(rline_text(&rb.lines[0], title, sizeof title), " · 2 drafts "));
+    rbuf_clear(&rb);
     fx_keys(&F, "O");
     fx_keys(&F, "A");
     assert_non_null(strstr(F.t.status, "A again"));
@@ -116,6 +123,9 @@ static void test_approve_all_asks_first(void **state)
     fx_keys(&F, "A");
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM message WHERE status = 'draft'"), 0);
     assert_non_null(strstr(F.t.status, "2 drafts approved"));
+    tui_title(&F.t, rbuf_line(&rb, ROLE_TITLE), 120);
+    assert_null(strstr(rline_text(&rb.lines[0], title, sizeof title), "draft"));
+    rbuf_clear(&rb);
 }
 
 static void test_edit_a_draft_in_the_composer(void **state)

@@ -9,6 +9,7 @@
 #include "caldav.h"
 #include "day.h"
 #include "form.h"
+#include "store_message.h"
 #include "text.h"
 #include "tui_internal.h"
 
@@ -35,6 +36,8 @@ static void load_title(struct tui *t)
                                    &t->counts, &err) != LCM_OK ||
         store_view_freshness(t->st, &t->fresh, &err) != LCM_OK)
         tui_fail(t, &err);
+    struct store_msg_counts mc;
+    t->drafts = store_message_counts(t->st, &mc, &err) == LCM_OK ? mc.draft : 0;
     t->title_dirty = false;
 }
 
@@ -216,9 +219,13 @@ void tui_title(struct tui *t, struct rline *l, int cols)
     const struct view_counts *c = &t->counts;
     char counts[256];
     bool narrow = cols < 110;
-    snprintf(counts, sizeof counts, " %lld at risk · %lld to celebrate · %lld call%s%s · %lld overdue ",
+    char drafts[48] = "";
+    if (t->drafts > 0)
+        snprintf(drafts, sizeof drafts, " · %lld draft%s", (long long)t->drafts,
+                 t->drafts == 1 ? "" : "s");
+    snprintf(counts, sizeof counts, " %lld at risk · %lld to celebrate · %lld call%s%s · %lld overdue%s ",
              (long long)c->at_risk, (long long)c->celebrate, (long long)c->calls_today,
-             c->calls_today == 1 ? "" : "s", narrow ? "" : " today", (long long)c->overdue);
+             c->calls_today == 1 ? "" : "s", narrow ? "" : " today", (long long)c->overdue, drafts);
     int cw = text_width(counts);
     char day[DAY_TEXT_LEN];
     if (narrow) /* freshness first, so a cut shortens the programme's name */

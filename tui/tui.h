@@ -68,6 +68,7 @@ struct tui {
     bool redraw;             /* Ctrl-L: repaint the whole terminal, not only what changed */
     char scope_title[256];   /* the cohort the overview is filtered on, "" for all */
     struct view_counts counts;
+    int64_t drafts;          /* messages waiting for approval in the outbox (title) */
     struct view_freshness fresh;
     int rows, cols;
     bool quit;
