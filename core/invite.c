@@ -137,8 +137,8 @@ enum lcm_status invite_cancel(struct lcm_store *st, int64_t followup_id,
                               struct lcm_err *err)
 {
     struct invite_ctx c = {0};
-    bool own = !store_in_tx(st);
-    enum lcm_status rc = own ? store_begin(st, err) : LCM_OK;
+    bool own;
+    enum lcm_status rc = store_tx_join(st, &own, err);
     if (rc != LCM_OK)
         return rc;
     rc = load(st, followup_id, o, true, &c, err);
@@ -151,12 +151,7 @@ enum lcm_status invite_cancel(struct lcm_store *st, int64_t followup_id,
     }
     if (rc == LCM_OK)
         rc = build_and_queue(st, o, true, now_ts, &c, message_id, err);
-    if (own) {
-        if (rc == LCM_OK)
-            rc = store_commit(st, err);
-        if (rc != LCM_OK)
-            store_rollback(st);
-    }
+    rc = store_tx_finish(st, own, rc, err);
     ctx_free(&c);
     return rc;
 }

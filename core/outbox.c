@@ -31,8 +31,8 @@ enum lcm_status outbox_add(struct lcm_store *st, const struct lcm_message *m, co
                            bcc);
     if (att && (!att->content_type || !att->data || has_control(att->content_type)))
         return lcm_err_set(err, LCM_ERR_INVALID, "message: attachment without type or data");
-    bool own = !store_in_tx(st);
-    enum lcm_status rc = own ? store_begin(st, err) : LCM_OK;
+    bool own;
+    enum lcm_status rc = store_tx_join(st, &own, err);
     if (rc != LCM_OK)
         return rc;
     int64_t new_id = 0;
@@ -40,12 +40,7 @@ enum lcm_status outbox_add(struct lcm_store *st, const struct lcm_message *m, co
     if (rc == LCM_OK && ((bcc && *bcc) || att))
         rc = store_message_set_extra(st, new_id, bcc, att ? att->content_type : NULL,
                                      att ? att->filename : NULL, att ? att->data : NULL, err);
-    if (own) {
-        if (rc == LCM_OK)
-            rc = store_commit(st, err);
-        if (rc != LCM_OK)
-            store_rollback(st);
-    }
+    rc = store_tx_finish(st, own, rc, err);
     if (rc == LCM_OK && id)
         *id = new_id;
     return rc;

@@ -275,8 +275,8 @@ enum lcm_status risk_update_all(struct lcm_store *st, const struct lcm_config *c
     if ((rc = store_risk_scan_tune(st, err)) != LCM_OK ||
         (rc = store_risk_cohorts(st, &cohorts, &nc, err)) != LCM_OK)
         return rc;
-    bool own_tx = !store_in_tx(st);
-    if (own_tx && (rc = store_begin(st, err)) != LCM_OK) {
+    bool own_tx;
+    if ((rc = store_tx_join(st, &own_tx, err)) != LCM_OK) {
         free(cohorts);
         return rc;
     }
@@ -285,12 +285,7 @@ enum lcm_status risk_update_all(struct lcm_store *st, const struct lcm_config *c
     rc = score_all(st, &p, cohorts, nc, lang, today, now_ts, rep, own_tx, &count, err);
     if (rc == LCM_OK)
         rc = store_risk_prune(st, err);
-    if (own_tx) {
-        if (rc == LCM_OK)
-            rc = store_commit(st, err);
-        else
-            store_rollback(st);
-    }
+    rc = store_tx_finish(st, own_tx, rc, err);
     free(cohorts);
     if (rc == LCM_OK)
         lcm_report(rep, LCM_LEVEL_INFO, "risk: %zu enrollments scored in %zu cohorts", count, nc);

@@ -313,6 +313,24 @@ bool store_in_tx(struct lcm_store *st)
     return st->in_tx;
 }
 
+enum lcm_status store_tx_join(struct lcm_store *st, bool *own, struct lcm_err *err)
+{
+    *own = !st->in_tx;
+    return *own ? store_begin(st, err) : LCM_OK;
+}
+
+enum lcm_status store_tx_finish(struct lcm_store *st, bool own, enum lcm_status rc,
+                                struct lcm_err *err)
+{
+    if (!own)
+        return rc;
+    if (rc == LCM_OK)
+        rc = store_commit(st, err);
+    if (rc != LCM_OK)
+        store_rollback(st);
+    return rc;
+}
+
 enum lcm_status store_kv_set(struct lcm_store *st, const char *key, const char *value,
                              struct lcm_err *err)
 {

@@ -39,6 +39,16 @@ enum lcm_status store_commit(struct lcm_store *st, struct lcm_err *err);
 void store_rollback(struct lcm_store *st);
 bool store_in_tx(struct lcm_store *st);
 
+/* For writes that may run inside the caller's transaction: begins one unless one is open,
+ * and sets *own when this call began it (LCM_OK with *own false inside the caller's). */
+enum lcm_status store_tx_join(struct lcm_store *st, bool *own, struct lcm_err *err);
+
+/* Ends what store_tx_join began; nothing when !own. rc is the outcome of the writes: LCM_OK
+ * commits, anything else rolls back (so does a failed commit). Returns rc, or the commit's
+ * failure. */
+enum lcm_status store_tx_finish(struct lcm_store *st, bool own, enum lcm_status rc,
+                                struct lcm_err *err);
+
 /* Key/value settings of this database. kv_get copies into buf ("" when missing) and returns
  * whether the key exists. */
 enum lcm_status store_kv_set(struct lcm_store *st, const char *key, const char *value,

@@ -299,17 +299,12 @@ enum lcm_status store_busy_replace(struct lcm_store *st, const char *source,
 {
     if (!source || !*source)
         return lcm_err_set(err, LCM_ERR_INVALID, "busy times: no source name");
-    bool own_tx = !store_in_tx(st);
-    enum lcm_status rc = own_tx ? store_begin(st, err) : LCM_OK;
+    bool own_tx;
+    enum lcm_status rc = store_tx_join(st, &own_tx, err);
     if (rc != LCM_OK)
         return rc;
     rc = busy_insert_all(st, source, v, n, now_ts, err);
-    if (own_tx) {
-        if (rc == LCM_OK)
-            rc = store_commit(st, err);
-        else
-            store_rollback(st);
-    }
+    rc = store_tx_finish(st, own_tx, rc, err);
     return rc;
 }
 

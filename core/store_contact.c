@@ -151,8 +151,8 @@ enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message
 
 enum lcm_status store_learner_erase(struct lcm_store *st, int64_t learner_id, struct lcm_err *err)
 {
-    bool own_tx = !st->in_tx;
-    enum lcm_status rc = own_tx ? store_begin(st, err) : LCM_OK;
+    bool own_tx;
+    enum lcm_status rc = store_tx_join(st, &own_tx, err);
     if (rc != LCM_OK)
         return rc;
     sqlite3_stmt *s = store_stmt(st, "INSERT OR IGNORE INTO erase_request VALUES (?1)", err);
@@ -179,12 +179,7 @@ enum lcm_status store_learner_erase(struct lcm_store *st, int64_t learner_id, st
     sqlite3_bind_int64(s, 1, learner_id);
     rc = store_exec1(st, s, err, "erase");
 out:
-    if (own_tx) {
-        if (rc == LCM_OK)
-            rc = store_commit(st, err);
-        else
-            store_rollback(st);
-    }
+    rc = store_tx_finish(st, own_tx, rc, err);
     return rc;
 }
 
@@ -192,8 +187,8 @@ enum lcm_status store_snooze_add(struct lcm_store *st, int64_t enrollment_id, in
                                  const char *reason, double score_at, int64_t now_ts,
                                  struct lcm_err *err)
 {
-    bool own_tx = !st->in_tx;
-    enum lcm_status rc = own_tx ? store_begin(st, err) : LCM_OK;
+    bool own_tx;
+    enum lcm_status rc = store_tx_join(st, &own_tx, err);
     if (rc != LCM_OK)
         return rc;
     sqlite3_stmt *s =
@@ -220,12 +215,7 @@ enum lcm_status store_snooze_add(struct lcm_store *st, int64_t enrollment_id, in
     sqlite3_bind_double(s, 5, score_at);
     rc = store_exec1(st, s, err, "snooze");
 out:
-    if (own_tx) {
-        if (rc == LCM_OK)
-            rc = store_commit(st, err);
-        else
-            store_rollback(st);
-    }
+    rc = store_tx_finish(st, own_tx, rc, err);
     return rc;
 }
 

@@ -316,17 +316,12 @@ static enum lcm_status sent_in_tx(struct lcm_store *st, int64_t id, int64_t now_
 enum lcm_status store_message_mark_sent(struct lcm_store *st, int64_t id, int64_t now_ts,
                                         const char *author, struct lcm_err *err)
 {
-    bool own = !store_in_tx(st);
-    enum lcm_status rc = own ? store_begin(st, err) : LCM_OK;
+    bool own;
+    enum lcm_status rc = store_tx_join(st, &own, err);
     if (rc != LCM_OK)
         return rc;
     rc = sent_in_tx(st, id, now_ts, author, err);
-    if (own) {
-        if (rc == LCM_OK)
-            rc = store_commit(st, err);
-        if (rc != LCM_OK)
-            store_rollback(st);
-    }
+    rc = store_tx_finish(st, own, rc, err);
     return rc;
 }
 

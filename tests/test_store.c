@@ -289,6 +289,42 @@ static void test_transaction_rollback_leaves_nothing(void **state)
     store_close(&st);
 }
 
+/* store_tx_join/finish: a call outside a transaction owns one (commit or rollback); inside the
+ * caller's it neither commits nor rolls back. */
+static void test_tx_join_owns_only_outside_a_transaction(void **state)
+{
+    (void)state;
+    struct lcm_store *st = open_mem();
+    struct lcm_err err = {0};
+    char buf[8];
+    bool own = false;
+    assert_int_equal(store_tx_join(st, &own, &err), LCM_OK);
+    assert_true(own);
+    assert_true(store_in_tx(st));
+    assert_int_equal(store_kv_set(st, "a", "1", &err), LCM_OK);
+    assert_int_equal(store_tx_finish(st, own, LCM_OK, &err), LCM_OK);
+    assert_false(store_in_tx(st));
+    assert_true(store_kv_get(st, "a", buf, sizeof buf));
+
+    assert_int_equal(store_tx_join(st, &own, &err), LCM_OK);
+    assert_int_equal(store_kv_set(st, "b", "1", &err), LCM_OK);
+    assert_int_equal(store_tx_finish(st, own, LCM_ERR_INVALID, &err), LCM_ERR_INVALID);
+    assert_false(store_in_tx(st));
+    assert_false(store_kv_get(st, "b", buf, sizeof buf)); /* rolled back */
+
+    assert_int_equal(store_begin(st, &err), LCM_OK);
+    assert_int_equal(store_tx_join(st, &own, &err), LCM_OK);
+    assert_false(own);
+    assert_int_equal(store_kv_set(st, "c", "1", &err), LCM_OK);
+    assert_int_equal(store_tx_finish(st, own, LCM_ERR_INVALID, &err), LCM_ERR_INVALID);
+    assert_true(store_in_tx(st)); /* the caller's transaction is left to the caller */
+    assert_int_equal(store_tx_finish(st, own, LCM_OK, &err), LCM_OK);
+    assert_true(store_in_tx(st));
+    store_rollback(st);
+    assert_false(store_kv_get(st, "c", buf, sizeof buf));
+    store_close(&st);
+}
+
 static void test_snooze_and_celebrate(void **state)
 {
     (void)state;
@@ -327,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_checkin_append_only_until_erase),
         cmocka_unit_test(test_followup_and_message),
         cmocka_unit_test(test_transaction_rollback_leaves_nothing),
+        cmocka_unit_test(test_tx_join_owns_only_outside_a_transaction),
         cmocka_unit_test(test_snooze_and_celebrate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
