@@ -10,11 +10,6 @@
 #include "day.h"
 #include "store_internal.h"
 
-#define STMT_OR_FAIL(s, st, sql, err)                                                              \
-    sqlite3_stmt *s = store_stmt((st), (sql), (err));                                              \
-    if (!s)                                                                                        \
-    return (err) ? (err)->status : LCM_ERR_DB
-
 static enum lcm_status pragma(struct lcm_store *st, const char *sql, struct lcm_err *err)
 {
     char *msg = NULL;

@@ -5,11 +5,6 @@
 #include "store_calendar.h"
 #include "store_internal.h"
 
-#define STMT_OR_FAIL(s, st, sql, err)                                                              \
-    sqlite3_stmt *s = store_stmt((st), (sql), (err));                                              \
-    if (!s)                                                                                        \
-    return (err) ? (err)->status : LCM_ERR_DB
-
 /* The columns every item query selects, in the order read_item() expects. */
 #define ITEM_COLUMNS                                                                               \
     "SELECT f.id, f.learner_id, f.enrollment_id, f.kind, f.due_at, f.duration_min, f.status, "     \

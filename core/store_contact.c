@@ -5,11 +5,6 @@
 
 #include "store_internal.h"
 
-#define STMT_OR_FAIL(s, st, sql, err)                                                              \
-    sqlite3_stmt *s = store_stmt((st), (sql), (err));                                              \
-    if (!s)                                                                                        \
-    return (err) ? (err)->status : LCM_ERR_DB
-
 /* Runs s and returns the new rowid in *id (id may be NULL). */
 static enum lcm_status insert_id(struct lcm_store *st, sqlite3_stmt *s, int64_t *id,
                                  struct lcm_err *err, const char *what)
@@ -149,38 +144,45 @@ enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message
     return insert_id(st, s, id, err, "message");
 }
 
+/* Runs sql (static text) with ?1 bound to id; a statement that returns no rows. */
+static enum lcm_status exec_id(struct lcm_store *st, const char *sql, int64_t id,
+                               const char *what, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, sql, err);
+    sqlite3_bind_int64(s, 1, id);
+    return store_exec1(st, s, err, what);
+}
+
 enum lcm_status store_learner_erase(struct lcm_store *st, int64_t learner_id, struct lcm_err *err)
 {
     bool own_tx;
     enum lcm_status rc = store_tx_join(st, &own_tx, err);
     if (rc != LCM_OK)
         return rc;
-    sqlite3_stmt *s = store_stmt(st, "INSERT OR IGNORE INTO erase_request VALUES (?1)", err);
-    if (!s) {
-        rc = err ? err->status : LCM_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_int64(s, 1, learner_id);
-    if ((rc = store_exec1(st, s, err, "erase")) != LCM_OK)
-        goto out;
-    s = store_stmt(st, "DELETE FROM learner WHERE id = ?1", err);
-    if (!s) {
-        rc = err ? err->status : LCM_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_int64(s, 1, learner_id);
-    if ((rc = store_exec1(st, s, err, "erase")) != LCM_OK)
-        goto out;
-    s = store_stmt(st, "DELETE FROM erase_request WHERE learner_id = ?1", err);
-    if (!s) {
-        rc = err ? err->status : LCM_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_int64(s, 1, learner_id);
-    rc = store_exec1(st, s, err, "erase");
-out:
-    rc = store_tx_finish(st, own_tx, rc, err);
-    return rc;
+    rc = exec_id(st, "INSERT OR IGNORE INTO erase_request VALUES (?1)", learner_id, "erase", err);
+    if (rc == LCM_OK)
+        rc = exec_id(st, "DELETE FROM learner WHERE id = ?1", learner_id, "erase", err);
+    if (rc == LCM_OK)
+        rc = exec_id(st, "DELETE FROM erase_request WHERE learner_id = ?1", learner_id, "erase",
+                     err);
+    return store_tx_finish(st, own_tx, rc, err);
+}
+
+/* The snooze row itself, after the previous one was closed. */
+static enum lcm_status snooze_insert(struct lcm_store *st, int64_t enrollment_id, int until_day,
+                                     const char *reason, double score_at, int64_t now_ts,
+                                     struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at) "
+                 "VALUES (?1,?2,?3,?4,?5)",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    sqlite3_bind_int64(s, 2, now_ts);
+    store_bind_day(s, 3, until_day);
+    store_bind_text(s, 4, reason);
+    sqlite3_bind_double(s, 5, score_at);
+    return store_exec1(st, s, err, "snooze");
 }
 
 enum lcm_status store_snooze_add(struct lcm_store *st, int64_t enrollment_id, int until_day,
@@ -191,32 +193,11 @@ enum lcm_status store_snooze_add(struct lcm_store *st, int64_t enrollment_id, in
     enum lcm_status rc = store_tx_join(st, &own_tx, err);
     if (rc != LCM_OK)
         return rc;
-    sqlite3_stmt *s =
-        store_stmt(st, "UPDATE snooze SET active = 0 WHERE enrollment_id = ?1 AND active = 1", err);
-    if (!s) {
-        rc = err ? err->status : LCM_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_int64(s, 1, enrollment_id);
-    if ((rc = store_exec1(st, s, err, "snooze")) != LCM_OK)
-        goto out;
-    s = store_stmt(st,
-                   "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at) "
-                   "VALUES (?1,?2,?3,?4,?5)",
-                   err);
-    if (!s) {
-        rc = err ? err->status : LCM_ERR_DB;
-        goto out;
-    }
-    sqlite3_bind_int64(s, 1, enrollment_id);
-    sqlite3_bind_int64(s, 2, now_ts);
-    store_bind_day(s, 3, until_day);
-    store_bind_text(s, 4, reason);
-    sqlite3_bind_double(s, 5, score_at);
-    rc = store_exec1(st, s, err, "snooze");
-out:
-    rc = store_tx_finish(st, own_tx, rc, err);
-    return rc;
+    rc = exec_id(st, "UPDATE snooze SET active = 0 WHERE enrollment_id = ?1 AND active = 1",
+                 enrollment_id, "snooze", err);
+    if (rc == LCM_OK)
+        rc = snooze_insert(st, enrollment_id, until_day, reason, score_at, now_ts, err);
+    return store_tx_finish(st, own_tx, rc, err);
 }
 
 enum lcm_status store_snooze_feedback(struct lcm_store *st, int64_t enrollment_id,

@@ -6,11 +6,6 @@
 #include "day.h"
 #include "store_internal.h"
 
-#define STMT_OR_FAIL(s, st, sql, err)                                                              \
-    sqlite3_stmt *s = store_stmt((st), (sql), (err));                                              \
-    if (!s)                                                                                        \
-    return (err) ? (err)->status : LCM_ERR_DB
-
 /* Steps an "... RETURNING id" statement and stores the id. */
 static enum lcm_status step_returning(struct lcm_store *st, sqlite3_stmt *s, int64_t *id,
                                       struct lcm_err *err, const char *what)

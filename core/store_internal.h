@@ -29,6 +29,13 @@ extern const int store_schema_version;
  * sqlite3_reset() when done stepping so no read transaction stays open. */
 sqlite3_stmt *store_stmt(struct lcm_store *st, const char *sql, struct lcm_err *err);
 
+/* Declares s as the statement for sql, or returns the error status from the calling function.
+ * (store_view*.c still carry an identical copy, which C allows.) */
+#define STMT_OR_FAIL(s, st, sql, err)                                                              \
+    sqlite3_stmt *s = store_stmt((st), (sql), (err));                                              \
+    if (!s)                                                                                        \
+    return (err) ? (err)->status : LCM_ERR_DB
+
 /* Fills err from the connection's last error, prefixed with what was being done. */
 enum lcm_status store_fail(struct lcm_store *st, struct lcm_err *err, const char *what);
 

@@ -10,11 +10,6 @@
 #include "store_internal.h"
 #include "store_kpi.h"
 
-#define STMT_OR_FAIL(s, st, sql, err)                                                              \
-    sqlite3_stmt *s = store_stmt((st), (sql), (err));                                              \
-    if (!s)                                                                                        \
-    return (err) ? (err)->status : LCM_ERR_DB
-
 /* "YYYY-MM-DD" to a day number without sscanf: this runs 15M times per report. Rows of one
  * enrollment come in day order, so the month's first day is cached in *ym / *base. */
 static int fast_day(sqlite3_stmt *s, int col, char ym[8], int *base)

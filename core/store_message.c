@@ -8,11 +8,6 @@
 #include "day.h"
 #include "store_internal.h"
 
-#define STMT_OR_FAIL(s, st, sql, err)                                                              \
-    sqlite3_stmt *s = store_stmt((st), (sql), (err));                                              \
-    if (!s)                                                                                        \
-    return (err) ? (err)->status : LCM_ERR_DB
-
 static char *col_dup(sqlite3_stmt *s, int i)
 {
     return lcm_xstrdup(store_col_text(s, i));

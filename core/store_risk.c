@@ -8,11 +8,6 @@
 #include "store_internal.h"
 #include "store_risk.h"
 
-#define STMT_OR_FAIL(s, st, sql, err)                                                              \
-    sqlite3_stmt *s = store_stmt((st), (sql), (err));                                              \
-    if (!s)                                                                                        \
-    return (err) ? (err)->status : LCM_ERR_DB
-
 /* "YYYY-MM-DD" -> day without the round-trip check of day_parse: the store wrote it, and this
  * runs once per activity row (15M rows in the benchmark). Anything else reads as DAY_NONE. */
 /* The month of the last day parsed: consecutive rows are mostly in the same month, so the

@@ -7,11 +7,6 @@
 #include "store_internal.h"
 #include "store_sync.h"
 
-#define STMT_OR_FAIL(s, st, sql, err)                                                              \
-    sqlite3_stmt *s = store_stmt((st), (sql), (err));                                              \
-    if (!s)                                                                                        \
-    return (err) ? (err)->status : LCM_ERR_DB
-
 static void copy_col(sqlite3_stmt *s, int i, char *buf, size_t len)
 {
     if (len)
