@@ -140,19 +140,22 @@ static void spark_line(struct rbuf *rb, const char *label, const int64_t *v, int
 
 static void figures(struct rbuf *rb, const struct kpi_summary *k, int cols)
 {
+    /* short lines: everything fits in 80 columns */
     struct rline *l = rbuf_line(rb, ROLE_NORMAL);
-    rline_addf(l, ROLE_NORMAL, "   Enrolled %-7lld ", (long long)k->enrolled);
-    rline_addf(l, ROLE_NORMAL, "in progress %-7lld ", (long long)k->running);
-    rline_addf(l, ROLE_OK, "completed %lld (%.1f %%)  ", (long long)k->completed,
+    rline_addf(l, ROLE_NORMAL, "   Enrolled %lld   in progress %lld   ", (long long)k->enrolled,
+               (long long)k->running);
+    rline_addf(l, ROLE_OK, "completed %lld (%.1f %%)", (long long)k->completed,
                pct(k->completion_rate));
-    rline_addf(l, ROLE_RISK_HIGH, "dropped out %lld (%.1f %%)  ", (long long)k->withdrawn,
-               pct(k->dropout_rate));
-    rline_addf(l, ROLE_NORMAL, "failed %lld", (long long)k->failed);
     l = rbuf_line(rb, ROLE_NORMAL);
-    rline_addf(l, ROLE_NORMAL, "   Active in the last 7 days: %lld of %lld in progress (%.0f %%)   ",
+    rline_addf(l, ROLE_RISK_HIGH, "   Dropped out %lld (%.1f %%)", (long long)k->withdrawn,
+               pct(k->dropout_rate));
+    rline_addf(l, ROLE_NORMAL, "   failed %lld   ", (long long)k->failed);
+    rline_addf(l, ROLE_RISK_WATCH, "flagged %lld", (long long)k->flagged);
+    l = rbuf_line(rb, ROLE_NORMAL);
+    rline_addf(l, ROLE_NORMAL, "   Active in the last 7 days: %lld of %lld in progress (%.0f %%)",
                (long long)k->active7, (long long)k->running, pct(k->active7_rate));
-    rline_addf(l, ROLE_RISK_WATCH, "flagged %lld   ", (long long)k->flagged);
-    rline_addf(l, ROLE_NORMAL, "check-ins this week %lld", (long long)k->checkins_week);
+    l = rbuf_line(rb, ROLE_NORMAL);
+    rline_addf(l, ROLE_NORMAL, "   LCM check-ins this week %lld", (long long)k->checkins_week);
     rbuf_line(rb, ROLE_NORMAL);
     char from[DAY_TEXT_LEN];
     l = rbuf_line(rb, ROLE_NORMAL);
@@ -184,7 +187,7 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
         figures(&p->rb, &s->sum, cols);
     rbuf_line(&p->rb, ROLE_NORMAL);
     rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
-              " Figures for the overview's cohort filter (f); `lcmtui report` for the full report.");
+              " The overview's cohort filter (f) applies; full report: lcmtui report");
     p->rb.top = 0;
     t->focus_enrollment = 0;
 }
