@@ -160,6 +160,37 @@ char *rep_clean(const char *s)
     return out;
 }
 
+const char *rep_html_entity(char c)
+{
+    switch (c) {
+    case '&':
+        return "&amp;";
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '"':
+        return "&quot;";
+    case '\'':
+        return "&#39;";
+    default:
+        return NULL;
+    }
+}
+
+void rep_put_escaped(FILE *f, const char *s, const char *(*escape)(char c))
+{
+    char *c = rep_clean(s);
+    for (const char *p = c; *p; p++) {
+        const char *e = escape(*p);
+        if (e)
+            fputs(e, f);
+        else
+            fputc(*p, f);
+    }
+    free(c);
+}
+
 const char *rep_learner_name(const struct report_options *o, const struct kpi_learner *l,
                              char *buf, size_t len)
 {

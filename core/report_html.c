@@ -34,29 +34,7 @@ static const char css[] =
 
 void html_put(FILE *f, const char *s)
 {
-    char *c = rep_clean(s);
-    for (const char *p = c; *p; p++) {
-        switch (*p) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            fputc(*p, f);
-        }
-    }
-    free(c);
+    rep_put_escaped(f, s, rep_html_entity);
 }
 
 /* <th> cells from a '|'-separated list; a leading '#' marks a numeric column. */

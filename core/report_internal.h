@@ -24,6 +24,12 @@ char *rep_real(double v, int d, bool comma, char *buf, size_t len);
  * spaces, at most REP_TEXT_MAX bytes. Never NULL; free() it. */
 char *rep_clean(const char *s);
 
+/* The HTML entity for & < > " ' ("&amp;" ...), NULL for any other byte. */
+const char *rep_html_entity(char c);
+
+/* Writes rep_clean(s) onto f, each byte replaced by escape(byte) when that is not NULL. */
+void rep_put_escaped(FILE *f, const char *s, const char *(*escape)(char c));
+
 /* The name shown for a learner: "Last, First" or the pseudonym "Learner 017". buf >= 64. */
 const char *rep_learner_name(const struct report_options *o, const struct kpi_learner *l,
                              char *buf, size_t len);

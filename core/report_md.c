@@ -8,30 +8,21 @@
 #include "day.h"
 #include "report_internal.h"
 
+/* HTML specials become entities (a wiki may render HTML); Markdown specials get a backslash. */
+static const char *md_escape(char c)
+{
+    static const char specials[] = "\\`*_[]|#~!";
+    static const char *const escaped[] = {"\\\\", "\\`", "\\*", "\\_", "\\[",
+                                          "\\]",  "\\|", "\\#", "\\~", "\\!"};
+    if (c == '<' || c == '>' || c == '&')
+        return rep_html_entity(c);
+    const char *at = c ? strchr(specials, c) : NULL;
+    return at ? escaped[at - specials] : NULL;
+}
+
 static void md_put(FILE *f, const char *s)
 {
-    char *c = rep_clean(s);
-    for (const char *p = c; *p; p++) {
-        switch (*p) {
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '#':
-        case '~': case '!':
-            fputc('\\', f);
-            fputc(*p, f);
-            break;
-        default:
-            fputc(*p, f);
-        }
-    }
-    free(c);
+    rep_put_escaped(f, s, md_escape);
 }
 
 static void md_counts_table(FILE *f, const char *what, const struct kpi_counts *g, size_t n)

@@ -147,21 +147,30 @@ char *text_clean(const char *s, bool keep_newlines)
     return out;
 }
 
+/* The character at s (n > 0 bytes left) as text_width counts it: its length in bytes is
+ * returned and its columns stored in *cols (an invalid byte: 1 byte, 4 columns, as "\xNN";
+ * a control or unknown width: 2). */
+static size_t char_step(const char *s, size_t n, int *cols)
+{
+    uint32_t cp;
+    size_t len = text_decode(s, n, &cp);
+    if (len == 0) {
+        *cols = 4;
+        return 1;
+    }
+    int cw = text_cp_width(cp);
+    *cols = cw < 0 ? 2 : cw;
+    return len;
+}
+
 int text_width(const char *s)
 {
     int w = 0;
     size_t n = s ? strlen(s) : 0;
     for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t len = text_decode(s + i, n - i, &cp);
-        if (len == 0) {
-            w += 4;
-            i++;
-            continue;
-        }
-        int cw = text_cp_width(cp);
-        w += cw < 0 ? 2 : cw;
-        i += len;
+        int cw;
+        i += char_step(s + i, n - i, &cw);
+        w += cw;
     }
     return w;
 }
@@ -210,16 +219,9 @@ size_t text_col_offset(const char *s, int col)
     size_t n = strlen(s), i = 0;
     int w = 0;
     while (i < n && w < col) {
-        uint32_t cp;
-        size_t len = text_decode(s + i, n - i, &cp);
-        if (len == 0) {
-            w += 4;
-            i++;
-            continue;
-        }
-        int cw = text_cp_width(cp);
-        w += cw < 0 ? 2 : cw;
-        i += len;
+        int cw;
+        i += char_step(s + i, n - i, &cw);
+        w += cw;
     }
     return i;
 }

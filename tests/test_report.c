@@ -6,6 +6,7 @@
 #include "day.h"
 #include "kpi.h"
 #include "report.h"
+#include "report_internal.h"
 #include "store.h"
 
 #define TODAY day_from_ymd(2026, 10, 4)
@@ -255,11 +256,30 @@ static void test_anonymous_uses_stable_pseudonyms(void **state)
     fixture_free(&x);
 }
 
+/* The shared escaping writer: every HTML special, controls cleaned, NULL as empty. */
+static void test_html_put_escapes_every_special(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    html_put(f, NULL);
+    html_put(f, "a&b<c>d\"e'f\x01g|*");
+    rewind(f);
+    char out[128] = "";
+    size_t n = fread(out, 1, sizeof out - 1, f);
+    out[n] = '\0';
+    assert_string_equal(out, "a&amp;b&lt;c&gt;d&quot;e&#39;f g|*");
+    fclose(f);
+    assert_null(rep_html_entity('a'));
+    assert_null(rep_html_entity('\0'));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_parse_and_null_args),
         cmocka_unit_test(test_html_escapes_hostile_names),
+        cmocka_unit_test(test_html_put_escapes_every_special),
         cmocka_unit_test(test_csv_quoting_french_excel),
         cmocka_unit_test(test_markdown_escapes_table_breakers),
         cmocka_unit_test(test_money_always_with_formula),
