@@ -175,6 +175,17 @@ enum lcm_status store_milestone_done(struct lcm_store *st, int64_t enrollment_id
     return store_exec1(st, s, err, "milestone done");
 }
 
+/* Binds ?1..?6 = enrollment_id, day, sessions, minutes, actions, progress. */
+static void bind_activity(sqlite3_stmt *s, const struct lcm_activity_day *a)
+{
+    sqlite3_bind_int64(s, 1, a->enrollment_id);
+    store_bind_day(s, 2, a->day);
+    sqlite3_bind_int(s, 3, a->sessions);
+    sqlite3_bind_int(s, 4, a->minutes);
+    sqlite3_bind_int(s, 5, a->actions);
+    store_bind_real_opt(s, 6, a->progress);
+}
+
 enum lcm_status store_activity_put(struct lcm_store *st, const struct lcm_activity_day *a,
                                    struct lcm_err *err)
 {
@@ -182,12 +193,7 @@ enum lcm_status store_activity_put(struct lcm_store *st, const struct lcm_activi
                  "INSERT OR REPLACE INTO activity_day(enrollment_id, day, sessions, minutes, "
                  "actions, progress) VALUES (?1,?2,?3,?4,?5,?6)",
                  err);
-    sqlite3_bind_int64(s, 1, a->enrollment_id);
-    store_bind_day(s, 2, a->day);
-    sqlite3_bind_int(s, 3, a->sessions);
-    sqlite3_bind_int(s, 4, a->minutes);
-    sqlite3_bind_int(s, 5, a->actions);
-    store_bind_real_opt(s, 6, a->progress);
+    bind_activity(s, a);
     return store_exec1(st, s, err, "activity");
 }
 
@@ -202,12 +208,7 @@ enum lcm_status store_activity_add(struct lcm_store *st, const struct lcm_activi
                  "WHEN excluded.progress IS NULL THEN progress WHEN progress IS NULL THEN "
                  "excluded.progress ELSE max(progress, excluded.progress) END",
                  err);
-    sqlite3_bind_int64(s, 1, a->enrollment_id);
-    store_bind_day(s, 2, a->day);
-    sqlite3_bind_int(s, 3, a->sessions);
-    sqlite3_bind_int(s, 4, a->minutes);
-    sqlite3_bind_int(s, 5, a->actions);
-    store_bind_real_opt(s, 6, a->progress);
+    bind_activity(s, a);
     return store_exec1(st, s, err, "activity");
 }
 

@@ -119,6 +119,18 @@ enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, 
     return step_done(st, s, rc, err, "risk: enrollments");
 }
 
+/* Steps s (columns: enrollment id, day, amount, progress or -1) and calls fn for each row. */
+static enum lcm_status feed_activity(struct lcm_store *st, sqlite3_stmt *s, store_risk_day_fn fn,
+                                     void *ctx, struct lcm_err *err)
+{
+    int rc;
+    struct day_memo memo = {.base = DAY_NONE};
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        fn(ctx, sqlite3_column_int64(s, 0), fast_day(s, 1, &memo), sqlite3_column_int(s, 2),
+           sqlite3_column_double(s, 3));
+    return step_done(st, s, rc, err, "risk: activity");
+}
+
 enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id, bool active_only,
                                          int upto, store_risk_day_fn fn, void *ctx,
                                          struct lcm_err *err)
@@ -138,12 +150,7 @@ enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id
     store_bind_text(s, 2, active_only ? "active" : "");
     store_bind_text(s, 3, active_only ? "active" : "~");
     store_bind_day(s, 4, upto);
-    int rc;
-    struct day_memo memo = {.base = DAY_NONE};
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        fn(ctx, sqlite3_column_int64(s, 0), fast_day(s, 1, &memo), sqlite3_column_int(s, 2),
-           sqlite3_column_double(s, 3));
-    return step_done(st, s, rc, err, "risk: activity");
+    return feed_activity(st, s, fn, ctx, err);
 }
 
 enum lcm_status store_risk_activity_range(struct lcm_store *st, int64_t lo, int64_t hi, int upto,
@@ -158,12 +165,7 @@ enum lcm_status store_risk_activity_range(struct lcm_store *st, int64_t lo, int6
     sqlite3_bind_int64(s, 1, lo);
     sqlite3_bind_int64(s, 2, hi);
     store_bind_day(s, 3, upto);
-    int rc;
-    struct day_memo memo = {.base = DAY_NONE};
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        fn(ctx, sqlite3_column_int64(s, 0), fast_day(s, 1, &memo), sqlite3_column_int(s, 2),
-           sqlite3_column_double(s, 3));
-    return step_done(st, s, rc, err, "risk: activity");
+    return feed_activity(st, s, fn, ctx, err);
 }
 
 static void read_milestone(sqlite3_stmt *s, struct store_risk_milestone *m)
