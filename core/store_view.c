@@ -174,6 +174,30 @@ static void ranks_free(struct ranks *r)
 }
 
 
+/* Days as stored ("YYYY-MM-DD"): a few hundred distinct values over 100k rows, so a small
+ * direct-mapped memo of parsed strings saves most of the parsing. */
+struct day_memo {
+    char text[64][10];
+    int day[64];
+    bool used[64];
+};
+
+static int memo_day(struct day_memo *m, sqlite3_stmt *s, int col)
+{
+    const char *t = (const char *)sqlite3_column_text(s, col);
+    if (!t || sqlite3_column_bytes(s, col) != 10)
+        return store_col_day(s, col);
+    unsigned h = ((unsigned)(unsigned char)t[3] * 31u + (unsigned char)t[6] * 7u +
+                  (unsigned char)t[8] * 13u + (unsigned char)t[9]) & 63u;
+    if (m->used[h] && memcmp(m->text[h], t, 10) == 0)
+        return m->day[h];
+    int d = store_col_day(s, col);
+    memcpy(m->text[h], t, 10);
+    m->day[h] = d;
+    m->used[h] = true;
+    return d;
+}
+
 static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it, size_t *n,
                                         struct lcm_err *err)
 {
@@ -183,6 +207,8 @@ static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it,
                  err);
     size_t cap = 0;
     int r;
+    struct day_memo memo;
+    memset(memo.used, 0, sizeof memo.used);
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 4096;
@@ -194,9 +220,9 @@ static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it,
         t->lid = sqlite3_column_int64(s, 1);
         t->cid = sqlite3_column_int64(s, 2);
         t->progress = sqlite3_column_type(s, 3) == SQLITE_NULL ? 0 : sqlite3_column_double(s, 3);
-        t->last_day = store_col_day(s, 4);
+        t->last_day = memo_day(&memo, s, 4);
         if (t->last_day == DAY_NONE)
-            t->last_day = store_col_day(s, 5);
+            t->last_day = memo_day(&memo, s, 5);
         t->level = -1;
         t->match = true;
         t->closed = sqlite3_column_int(s, 6) != 0;
@@ -224,7 +250,9 @@ static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct 
     if (r != SQLITE_DONE)
         return store_fail(st, err, "triage risk");
     STMT_OR_FAIL(c, st,
-                 "SELECT DISTINCT enrollment_id FROM milestone_done "
+                 /* No DISTINCT: it would make SQLite scan the whole table in key order
+                  * instead of the partial index of pending ones (20 ms vs 0.1 ms at 100k). */
+                 "SELECT enrollment_id FROM milestone_done INDEXED BY milestone_done_pending "
                  "WHERE celebrated_at IS NULL AND day >= ?1",
                  err);
     bind_day_text(c, 1, today - VIEW_CELEBRATE_DAYS);
@@ -300,12 +328,37 @@ struct skey {
     int64_t eid;
 };
 
-static int cmp_skey(const void *x, const void *y)
+/* Sorts keys[0..n) by k, ties in their input order (items come in id order, so ties end up
+ * by enrollment id): a stable LSD radix sort, one pass per byte that is not the same in every
+ * key. tmp holds n keys. */
+static void sort_keys(struct skey *keys, struct skey *tmp, size_t n)
 {
-    const struct skey *a = x, *b = y;
-    if (a->k != b->k)
-        return a->k < b->k ? -1 : 1;
-    return a->eid < b->eid ? -1 : a->eid > b->eid;
+    uint64_t all_or = 0, all_and = ~(uint64_t)0;
+    for (size_t i = 0; i < n; i++) {
+        all_or |= keys[i].k;
+        all_and &= keys[i].k;
+    }
+    struct skey *src = keys, *dst = tmp;
+    for (unsigned shift = 0; shift < 64; shift += 8) {
+        if ((((all_or ^ all_and) >> shift) & 0xff) == 0)
+            continue; /* every key has the same byte here */
+        size_t count[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[(src[i].k >> shift) & 0xff]++;
+        size_t sum = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i].k >> shift) & 0xff]++] = src[i];
+        struct skey *x = src;
+        src = dst;
+        dst = x;
+    }
+    if (src != keys)
+        memcpy(keys, src, n * sizeof *keys);
 }
 
 /* One 64-bit key per sort: the primary criterion in the high bits, the name rank below. */
@@ -438,7 +491,9 @@ enum lcm_status store_view_snapshot_order(struct lcm_store *st, struct view_snap
     for (size_t i = 0; i < ti->n; i++)
         if (keep(&ti->it[i], f))
             keys[m++] = (struct skey){sort_key(&ti->it[i], sort), ti->it[i].eid};
-    qsort(keys, m, sizeof *keys, cmp_skey);
+    struct skey *tmp = lcm_xmalloc((m ? m : 1) * sizeof *tmp);
+    sort_keys(keys, tmp, m);
+    free(tmp);
     if (m) {
         *ids = lcm_xmalloc(m * sizeof **ids);
         for (size_t i = 0; i < m; i++)
