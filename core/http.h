@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "status.h"
 
 #define HTTP_DEFAULT_MAX_BODY (64u * 1024u * 1024u) /* when max_body is 0 */
@@ -110,9 +111,9 @@ enum lcm_status http_perform_many(const struct http_request *reqs, size_t n, int
  * to len. Returns buf. */
 char *http_redact_url(const char *url, char *buf, size_t len);
 
-/* Percent-encodes s for an application/x-www-form-urlencoded body or a query string, appending
- * to *buf (malloc'ed, grown as needed; *len and *cap track it). */
-void http_form_append(char **buf, size_t *len, size_t *cap, const char *key, const char *value);
+/* Appends "key=value" to b for an application/x-www-form-urlencoded body or a query string,
+ * both percent-encoded, with a '&' before it unless b is empty. NULL key or value: "". */
+void http_form_append(struct buf *b, const char *key, const char *value);
 
 /* Parses a Retry-After value (delta seconds or an HTTP-date relative to now_ts) into ms;
  * returns -1 when it is neither. */

@@ -70,45 +70,27 @@ char *http_redact_url(const char *url, char *buf, size_t len)
     return buf;
 }
 
-static void grow(char **buf, size_t *cap, size_t need)
-{
-    if (need <= *cap)
-        return;
-    size_t c = *cap ? *cap : 256;
-    while (c < need)
-        c *= 2;
-    *buf = lcm_xrealloc(*buf, c);
-    *cap = c;
-}
-
-static void append_encoded(char **buf, size_t *len, size_t *cap, const char *s)
+static void append_encoded(struct buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        grow(buf, cap, *len + 4);
         if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            (*buf)[(*len)++] = (char)c;
+            buf_add(b, s, 1);
         } else {
-            (*buf)[(*len)++] = '%';
-            (*buf)[(*len)++] = hex[c >> 4];
-            (*buf)[(*len)++] = hex[c & 15];
+            char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
+            buf_add(b, enc, 3);
         }
     }
-    (*buf)[*len] = '\0';
 }
 
-void http_form_append(char **buf, size_t *len, size_t *cap, const char *key, const char *value)
+void http_form_append(struct buf *b, const char *key, const char *value)
 {
-    grow(buf, cap, *len + 2);
-    if (*len > 0)
-        (*buf)[(*len)++] = '&';
-    (*buf)[*len] = '\0';
-    append_encoded(buf, len, cap, key ? key : "");
-    grow(buf, cap, *len + 2);
-    (*buf)[(*len)++] = '=';
-    (*buf)[*len] = '\0';
-    append_encoded(buf, len, cap, value ? value : "");
+    if (b->len > 0)
+        buf_add(b, "&", 1);
+    append_encoded(b, key ? key : "");
+    buf_add(b, "=", 1);
+    append_encoded(b, value ? value : "");
 }
 
 long http_retry_after_ms(const char *value, int64_t now_ts)

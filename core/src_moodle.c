@@ -52,20 +52,16 @@ enum lcm_status moodle_check_error(const json_t *v, const char *url, struct lcm_
 /* Builds the form body of a call: token, function, format, then extra (already encoded). */
 static char *call_body(const struct moodle *m, const char *fn, const char *extra, size_t *len)
 {
-    char *b = NULL;
-    size_t cap = 0;
-    *len = 0;
-    http_form_append(&b, len, &cap, "wstoken", m->token);
-    http_form_append(&b, len, &cap, "wsfunction", fn);
-    http_form_append(&b, len, &cap, "moodlewsrestformat", "json");
+    struct buf b = {0};
+    http_form_append(&b, "wstoken", m->token);
+    http_form_append(&b, "wsfunction", fn);
+    http_form_append(&b, "moodlewsrestformat", "json");
     if (extra && *extra) {
-        size_t n = strlen(extra);
-        b = lcm_xrealloc(b, *len + n + 2);
-        b[(*len)++] = '&';
-        memcpy(b + *len, extra, n + 1);
-        *len += n;
+        buf_add(&b, "&", 1);
+        buf_adds(&b, extra);
     }
-    return b;
+    *len = b.len;
+    return buf_take(&b);
 }
 
 static void request_init(const struct moodle *m, struct http_request *req, const char *body,
@@ -257,17 +253,17 @@ static bool is_learner(const json_t *u)
 
 static char *page_params(const struct course *c, int64_t from, int limit)
 {
-    char *b = NULL, num[32];
-    size_t len = 0, cap = 0;
+    struct buf b = {0};
+    char num[32];
     snprintf(num, sizeof num, "%" PRId64, c->id);
-    http_form_append(&b, &len, &cap, "courseid", num);
-    http_form_append(&b, &len, &cap, "options[0][name]", "limitfrom");
+    http_form_append(&b, "courseid", num);
+    http_form_append(&b, "options[0][name]", "limitfrom");
     snprintf(num, sizeof num, "%" PRId64, from);
-    http_form_append(&b, &len, &cap, "options[0][value]", num);
-    http_form_append(&b, &len, &cap, "options[1][name]", "limitnumber");
+    http_form_append(&b, "options[0][value]", num);
+    http_form_append(&b, "options[1][name]", "limitnumber");
     snprintf(num, sizeof num, "%d", limit);
-    http_form_append(&b, &len, &cap, "options[1][value]", num);
-    return b;
+    http_form_append(&b, "options[1][value]", num);
+    return buf_take(&b);
 }
 
 static void access_key(char *buf, size_t len, int64_t uid, int64_t cid)

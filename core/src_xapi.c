@@ -478,15 +478,15 @@ static enum lcm_status page_next(struct xapi *x, const struct fetch *f, struct s
 
 static void first_url(const struct xapi *x, const char *since, char *url, size_t len)
 {
-    char *q = NULL, lim[16];
-    size_t qlen = 0, cap = 0;
+    struct buf q = {0};
+    char lim[16];
     snprintf(lim, sizeof lim, "%d", x->job->src->page_size);
-    http_form_append(&q, &qlen, &cap, "ascending", "true");
-    http_form_append(&q, &qlen, &cap, "limit", lim);
+    http_form_append(&q, "ascending", "true");
+    http_form_append(&q, "limit", lim);
     if (since[0])
-        http_form_append(&q, &qlen, &cap, "since", since);
-    snprintf(url, len, "%s/statements?%s", x->base, q);
-    free(q);
+        http_form_append(&q, "since", since);
+    snprintf(url, len, "%s/statements?%s", x->base, q.p);
+    buf_free(&q);
 }
 
 /* Pages until more is empty: page k+1 downloads while page k is written. */

@@ -62,13 +62,13 @@ static void test_redact_truncates(void **state)
 static void test_form_encodes_php_arrays(void **state)
 {
     (void)state;
-    char *b = NULL;
-    size_t len = 0, cap = 0;
-    http_form_append(&b, &len, &cap, "courseids[0]", "12");
-    http_form_append(&b, &len, &cap, "q", "a b&c=d/é");
-    assert_string_equal(b, "courseids%5B0%5D=12&q=a%20b%26c%3Dd%2F%C3%A9");
-    assert_int_equal(len, strlen(b));
-    free(b);
+    struct buf b = {0};
+    http_form_append(&b, "courseids[0]", "12");
+    http_form_append(&b, "q", "a b&c=d/é");
+    http_form_append(&b, NULL, NULL);
+    assert_string_equal(b.p, "courseids%5B0%5D=12&q=a%20b%26c%3Dd%2F%C3%A9&=");
+    assert_int_equal(b.len, strlen(b.p));
+    buf_free(&b);
 }
 
 static void test_retry_after_forms(void **state)
