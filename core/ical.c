@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "day.h"
 #include "ical.h"
 #include "ical_internal.h"
@@ -342,26 +343,20 @@ enum lcm_status ical_export(const struct cal_item *items, size_t n, const struct
     if (!head)
         return lcm_err_set(err, LCM_ERR_NOMEM, "calendar: cannot serialise");
     static const char tail[] = "END:VCALENDAR\r\n";
-    size_t len = strlen(head), cap = len + 1024 * (n + 1);
+    size_t len = strlen(head);
     if (len >= sizeof tail - 1 && strcmp(head + len - (sizeof tail - 1), tail) == 0)
         len -= sizeof tail - 1;
-    char *text = lcm_xmalloc(cap);
-    memcpy(text, head, len);
+    struct buf text = {0};
+    buf_add(&text, head, len);
     free(head);
     for (size_t i = 0; i < n; i++) {
         icalcomponent *ev = event_of(&items[i], &o, z);
         char *e = icalcomponent_as_ical_string_r(ev);
         icalcomponent_free(ev);
-        size_t el = e ? strlen(e) : 0;
-        if (len + el + sizeof tail > cap) {
-            cap = 2 * (len + el + sizeof tail);
-            text = lcm_xrealloc(text, cap);
-        }
-        memcpy(text + len, e ? e : "", el);
-        len += el;
+        buf_adds(&text, e);
         free(e);
     }
-    memcpy(text + len, tail, sizeof tail); /* with its NUL */
-    *out = text;
+    buf_add(&text, tail, sizeof tail - 1);
+    *out = buf_take(&text);
     return LCM_OK;
 }
