@@ -274,10 +274,13 @@ enum lcm_status store_risk_open_reader(struct lcm_store *st, struct lcm_store **
 
 enum lcm_status store_risk_scan_tune(struct lcm_store *st, struct lcm_err *err)
 {
-    /* Pages of the big activity scans are read through a memory map instead of being copied
-     * by read(2): about a third less CPU on 15M activity days. 0 for in-memory databases. */
+    /* No memory map: every page read through one stays in the resident size until the map
+     * goes, and a cohort's enrollments are spread over the whole activity table (each fault
+     * maps its neighbours too), so on 100k enrollments each connection grew to the whole
+     * 700 MB file (1.4 GB peak). read(2) through SQLite's small page cache keeps the peak to
+     * a few tens of MB for about the same CPU (more system time, less user time). */
     char *msg = NULL;
-    if (sqlite3_exec(st->db, "PRAGMA mmap_size = 1073741824", NULL, NULL, &msg) != SQLITE_OK) {
+    if (sqlite3_exec(st->db, "PRAGMA mmap_size = 0", NULL, NULL, &msg) != SQLITE_OK) {
         lcm_err_set(err, LCM_ERR_DB, "risk: mmap: %s", msg ? msg : "error");
         sqlite3_free(msg);
         return LCM_ERR_DB;

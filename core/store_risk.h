@@ -91,7 +91,7 @@ enum lcm_status store_risk_contact_scan(struct lcm_store *st, int64_t cohort_id,
 enum lcm_status store_risk_open_reader(struct lcm_store *st, struct lcm_store **out,
                                        struct lcm_err *err);
 
-/* Reads the database through a memory map on this connection (big scans). */
+/* Tunes this connection for the big scans: no memory map (a bounded resident size). */
 enum lcm_status store_risk_scan_tune(struct lcm_store *st, struct lcm_err *err);
 
 /* Upserts the risk row of one enrollment. */

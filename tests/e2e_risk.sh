@@ -17,6 +17,17 @@ run risk update >"$tmp/up" 2>&1 || fail "update: $(cat "$tmp/up")"
 grep -Eq '^risk: [0-9]+ enrolments scored in [0-9]+ ms: [0-9]+ at risk' "$tmp/up" ||
     fail "update output: $(cat "$tmp/up")"
 
+# Peak resident size bounded by a cohort, not the database: 10,000 learners (a 44 MB file),
+# all of it read; a memory map kept every page read resident (about 110 MB), reads do not.
+if [ -x /usr/bin/time ]; then
+    "$LCMTUI" --db "$tmp/big.db" --today 2026-11-28 demo --learners 10000 >/dev/null 2>&1 ||
+        fail "demo --learners 10000 failed"
+    /usr/bin/time -f 'maxrss %M' "$LCMTUI" --db "$tmp/big.db" --today 2026-11-28 risk update \
+        >/dev/null 2>"$tmp/rss" || fail "update of 10000: $(cat "$tmp/rss")"
+    rss=$(awk '/^maxrss/ { print $2 }' "$tmp/rss")
+    [ "${rss:-999999}" -lt 60000 ] || fail "risk update peak resident size $rss KB (over 60 MB)"
+fi
+
 # The four learners inactive for exactly 21 days are at risk, with the reason.
 run risk list --level risk --limit 1000 >"$tmp/list" || fail "list failed"
 for who in "Bobby Lemaire" "Sophie Carpentier" "Djilali Benali" "Marty Lef"; do
