@@ -233,6 +233,14 @@ static const char *const schema_v1[] = {
 
     /* Small settings of this database: "demo" = 1 for the demo dataset, etc. */
     "CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;",
+
+    /* Covering indexes for the TUI's triage snapshot (core/store_view.c): each scan reads
+     * only the columns it needs, in enrollment order, so the scans merge without lookups. */
+    "CREATE INDEX enrollment_triage ON enrollment(id, learner_id, cohort_id, status, progress,"
+    "  last_activity_day, start_day);",
+    "CREATE INDEX risk_enrollment ON risk(enrollment_id, level, score, raw);",
+    "CREATE INDEX milestone_done_celebrate ON milestone_done(day, enrollment_id, celebrated_at)"
+    "  WHERE celebrated_at IS NULL;",
     NULL};
 
 const char *const *const store_schema_scripts[] = {schema_v1};

@@ -176,10 +176,11 @@ static void ranks_free(struct ranks *r)
 
 /* Days as stored ("YYYY-MM-DD"): a few hundred distinct values over 100k rows, so a small
  * direct-mapped memo of parsed strings saves most of the parsing. */
+#define DAY_MEMO 1024
 struct day_memo {
-    char text[64][10];
-    int day[64];
-    bool used[64];
+    char text[DAY_MEMO][10];
+    int day[DAY_MEMO];
+    bool used[DAY_MEMO];
 };
 
 static int memo_day(struct day_memo *m, sqlite3_stmt *s, int col)
@@ -187,8 +188,11 @@ static int memo_day(struct day_memo *m, sqlite3_stmt *s, int col)
     const char *t = (const char *)sqlite3_column_text(s, col);
     if (!t || sqlite3_column_bytes(s, col) != 10)
         return store_col_day(s, col);
-    unsigned h = ((unsigned)(unsigned char)t[3] * 31u + (unsigned char)t[6] * 7u +
-                  (unsigned char)t[8] * 13u + (unsigned char)t[9]) & 63u;
+    /* distinct for the days of any 2 years: (year % 100) * 416 + month * 32 + day */
+    unsigned y = (unsigned)(t[2] - '0') * 10u + (unsigned)(t[3] - '0');
+    unsigned md = ((unsigned)(t[5] - '0') * 10u + (unsigned)(t[6] - '0')) * 32u +
+                  (unsigned)(t[8] - '0') * 10u + (unsigned)(t[9] - '0');
+    unsigned h = (y * 416u + md) % DAY_MEMO;
     if (m->used[h] && memcmp(m->text[h], t, 10) == 0)
         return m->day[h];
     int d = store_col_day(s, col);
@@ -207,8 +211,8 @@ static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it,
                  err);
     size_t cap = 0;
     int r;
-    struct day_memo memo;
-    memset(memo.used, 0, sizeof memo.used);
+    struct day_memo *memo = lcm_xmalloc(sizeof *memo);
+    memset(memo->used, 0, sizeof memo->used);
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 4096;
@@ -220,13 +224,14 @@ static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it,
         t->lid = sqlite3_column_int64(s, 1);
         t->cid = sqlite3_column_int64(s, 2);
         t->progress = sqlite3_column_type(s, 3) == SQLITE_NULL ? 0 : sqlite3_column_double(s, 3);
-        t->last_day = memo_day(&memo, s, 4);
+        t->last_day = memo_day(memo, s, 4);
         if (t->last_day == DAY_NONE)
-            t->last_day = memo_day(&memo, s, 5);
+            t->last_day = memo_day(memo, s, 5);
         t->level = -1;
         t->match = true;
         t->closed = sqlite3_column_int(s, 6) != 0;
     }
+    free(memo);
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "triage scan");
     sqlite3_reset(s);
     return rc;
@@ -236,11 +241,18 @@ static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it,
 static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct titems *ti,
                                   struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st, "SELECT enrollment_id, level, score, raw FROM risk INDEXED BY risk_triage", err);
+    /* In enrollment order (the covering index risk_enrollment), merged with the items, which
+     * are in the same order: one sequential pass over both. */
+    STMT_OR_FAIL(s, st,
+                 "SELECT enrollment_id, level, score, raw FROM risk ORDER BY enrollment_id", err);
     int r;
+    size_t j = 0;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        struct titem *t = find_item(ti, sqlite3_column_int64(s, 0));
-        if (t) {
+        int64_t eid = sqlite3_column_int64(s, 0);
+        while (j < ti->n && ti->it[j].eid < eid)
+            j++;
+        if (j < ti->n && ti->it[j].eid == eid) {
+            struct titem *t = &ti->it[j];
             t->level = sqlite3_column_int(s, 1);
             t->score = sqlite3_column_double(s, 2);
             t->raw = sqlite3_column_double(s, 3);
@@ -251,8 +263,9 @@ static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct 
         return store_fail(st, err, "triage risk");
     STMT_OR_FAIL(c, st,
                  /* No DISTINCT: it would make SQLite scan the whole table in key order
-                  * instead of the partial index of pending ones (20 ms vs 0.1 ms at 100k). */
-                 "SELECT enrollment_id FROM milestone_done INDEXED BY milestone_done_pending "
+                  * instead of the covering partial index milestone_done_celebrate (20 ms vs
+                  * 0.1 ms at 100k). */
+                 "SELECT enrollment_id FROM milestone_done "
                  "WHERE celebrated_at IS NULL AND day >= ?1",
                  err);
     bind_day_text(c, 1, today - VIEW_CELEBRATE_DAYS);
