@@ -13,6 +13,9 @@
 
 #define REASONS_MAX 2048
 #define SIGNALS_MAX 2048
+/* Cohorts the worker may score beyond the one being written: results wait in memory until
+ * written, so this bounds the heap to a few cohorts whatever their number. */
+#define POOL_AHEAD 2
 
 /* flagged_since keeps the day the enrollment first became watch or at risk. */
 static int flagged_since(const struct store_risk_enr *e, int level, int today)
@@ -125,6 +128,7 @@ struct pool {
     enum lcm_status *rcs;
     unsigned char *state; /* 0 unclaimed, 1 being scored, 2 scored, 3 written */
     size_t next;          /* no unclaimed cohort below this one */
+    size_t writing;       /* the cohort the main thread writes next */
     bool stop;
     struct lcm_err err; /* the first failure */
     struct lcm_store *worker_st;
@@ -167,11 +171,21 @@ static void pool_score(struct pool *w, struct lcm_store *st, size_t i)
     pthread_mutex_unlock(&w->mu);
 }
 
+/* True when the worker must wait for the writer (mu held). */
+static bool pool_too_far(struct pool *w)
+{
+    while (w->next < w->nc && w->state[w->next] != 0)
+        w->next++;
+    return !w->stop && w->next < w->nc && w->next > w->writing + POOL_AHEAD;
+}
+
 static void *worker_main(void *arg)
 {
     struct pool *w = arg;
     for (;;) {
         pthread_mutex_lock(&w->mu);
+        while (pool_too_far(w))
+            pthread_cond_wait(&w->cv, &w->mu);
         size_t i = pool_claim(w, w->nc);
         pthread_mutex_unlock(&w->mu);
         if (i == w->nc)
@@ -185,6 +199,8 @@ static enum lcm_status pool_take(struct pool *w, struct lcm_store *st, size_t i,
                                  struct risk_run *run, struct lcm_err *err)
 {
     pthread_mutex_lock(&w->mu);
+    w->writing = i;
+    pthread_cond_broadcast(&w->cv); /* the worker may go on */
     while (w->state[i] != 2) {
         size_t j = pool_claim(w, i);
         if (j < w->nc) {
@@ -247,6 +263,7 @@ static enum lcm_status score_all(struct lcm_store *st, const struct risk_params 
     }
     pthread_mutex_lock(&w.mu);
     w.stop = true;
+    pthread_cond_broadcast(&w.cv);
     pthread_mutex_unlock(&w.mu);
     if (threaded) {
         pthread_join(tid, NULL);
