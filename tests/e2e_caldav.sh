@@ -7,23 +7,7 @@
 # would) through the sqlite3 CLI.
 set -u
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
-PY=/usr/bin/python3
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-caldav-XXXXXX")
-pid=""
-stop_server() {
-    if [ -n "$pid" ]; then
-        kill "$pid" 2>/dev/null
-        # radicale may ignore SIGTERM while a request is open: give it 5 s, then SIGKILL.
-        n=0
-        while kill -0 "$pid" 2>/dev/null && [ $n -lt 50 ]; do
-            sleep 0.1
-            n=$((n + 1))
-        done
-        kill -9 "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-        pid=""
-    fi
-}
 trap 'stop_server; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM
 fail() {
@@ -31,46 +15,10 @@ fail() {
     [ -f "$tmp/radicale.log" ] && tail -5 "$tmp/radicale.log" >&2
     exit 1
 }
-for tool in curl sqlite3; do
-    command -v "$tool" >/dev/null || fail "$tool is required"
-done
-$PY -c 'import radicale' 2>/dev/null || fail "Debian's radicale is required (apt-get install radicale)"
-
-port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-base="http://127.0.0.1:$port"
-cal="$base/lcm/calendar/"
-printf 'lcm:s3cr3t-pw\n' >"$tmp/users"
-cat >"$tmp/radicale.conf" <<EOF
-[server]
-hosts = 127.0.0.1:$port
-[auth]
-type = htpasswd
-htpasswd_filename = $tmp/users
-htpasswd_encryption = plain
-[rights]
-type = owner_only
-[storage]
-filesystem_folder = $tmp/collections
-[logging]
-level = warning
-EOF
-
-start_server() {
-    $PY -m radicale --config "$tmp/radicale.conf" >>"$tmp/radicale.log" 2>&1 &
-    pid=$!
-    i=0
-    until curl -s -o /dev/null "$base/"; do # poll the port, bounded (~10 s)
-        i=$((i + 1))
-        [ $i -le 200 ] || fail "radicale did not listen on port $port"
-        kill -0 "$pid" 2>/dev/null || fail "radicale exited"
-        sleep 0.05
-    done
-}
-dav() { curl -s -u lcm:s3cr3t-pw "$@"; }
-
+. "$(dirname "$0")/radicale.sh"
+radicale_setup
 start_server
-code=$(dav -o /dev/null -w '%{http_code}' -X MKCALENDAR "$cal")
-[ "$code" = 201 ] || fail "MKCALENDAR returned $code"
+make_calendar
 
 cat >"$tmp/config" <<EOF
 general: { lcm_name = "Camille Martin"; lcm_email = "camille@example.fr"; lang = "en"; };
