@@ -12,20 +12,22 @@ WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Werror
 OPT        ?= -O2 -g
 CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) \
               -DLCM_VERSION='"$(VERSION)"' -DLCM_DATADIR='"$(PREFIX)/share/lcmtui"' \
-              -Icore $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+              -Icore -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LIBS       := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 
-CORE_SRC   := $(sort $(wildcard core/*.c))
+CORE_SRC   := $(sort $(wildcard core/*/*.c))
 TUI_SRC    := $(sort $(wildcard tui/*.c))
+CLI_SRC    := $(sort $(wildcard cli/*.c))
 TEST_SRC   := $(sort $(wildcard tests/test_*.c))
 CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
 TUI_OBJ    := $(TUI_SRC:%.c=$(BUILD)/%.o)
-TUI_LIB_OBJ:= $(filter-out $(BUILD)/tui/main.o,$(TUI_OBJ))
+CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIBCORE    := $(BUILD)/libcore.a
 LIBTUI     := $(BUILD)/libtui.a
 BIN        := $(BUILD)/lcmtui
+FORMAT_SRC := $(sort $(wildcard core/*/*.[ch] tui/*.[ch] cli/*.[ch] tests/*.[ch]))
 
 .PHONY: all deps run check test asan bench install uninstall clean format
 
@@ -40,18 +42,18 @@ $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
 
-$(LIBTUI): $(TUI_LIB_OBJ)
+$(LIBTUI): $(TUI_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
 
-$(BIN): $(BUILD)/tui/main.o $(LIBTUI) $(LIBCORE)
+$(BIN): $(CLI_OBJ) $(LIBTUI) $(LIBCORE)
 	@echo "  LINK    $@"
 	@$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS) $(LDFLAGS)
 
 $(BUILD)/tests/%: tests/%.c $(LIBTUI) $(LIBCORE) tests/testutil.h
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	@$(CC) $(CFLAGS_ALL) -Itui -Itests -o $@ $< $(LIBTUI) $(LIBCORE) $(LIBS) $(TEST_LIBS) $(LDFLAGS)
+	@$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIBTUI) $(LIBCORE) $(LIBS) $(TEST_LIBS) $(LDFLAGS)
 
 # Installs the Debian packages that are missing (as root), or says exactly what to run.
 deps:
@@ -100,9 +102,9 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/lcmtui
 
 format:
-	clang-format -i core/*.c core/*.h tui/*.c tui/*.h tests/*.c tests/*.h
+	clang-format -i $(FORMAT_SRC)
 
 clean:
-	rm -rf build build-asan build-clang
+	rm -rf build build-*
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,8 +1,8 @@
 /* test_agenda.c — follow-up buckets, clash detection, free slots (core/agenda.c). */
 #include "testutil.h"
 
-#include "agenda.h"
-#include "day.h"
+#include "cal/agenda.h"
+#include "base/day.h"
 
 static int today;
 

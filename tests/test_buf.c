@@ -2,7 +2,7 @@
  * NUL bytes, formatting, take and free. */
 #include "testutil.h"
 
-#include "buf.h"
+#include "base/buf.h"
 
 static void test_take_of_empty_buffer_is_empty_string(void **state)
 {

@@ -3,7 +3,7 @@
 
 #include <sys/stat.h>
 
-#include "config.h"
+#include "base/config.h"
 
 static void test_missing_default_file_gives_defaults(void **state)
 {

@@ -1,7 +1,7 @@
 /* test_day.c — calendar days: parsing, formatting, weekdays, Unix time. */
 #include "testutil.h"
 
-#include "day.h"
+#include "base/day.h"
 
 static void test_parse_rejects_bad_dates(void **state)
 {

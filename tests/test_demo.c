@@ -3,10 +3,10 @@
 
 #include <sqlite3.h>
 
-#include "day.h"
-#include "demo.h"
-#include "store.h"
-#include "store_bulk.h"
+#include "base/day.h"
+#include "demo/demo.h"
+#include "store/store.h"
+#include "store/store_bulk.h"
 
 #define TODAY_Y 2026
 #define TODAY_M 11

@@ -3,7 +3,7 @@
  * and against a closed local port for connection errors. */
 #include "testutil.h"
 
-#include "http.h"
+#include "sync/http.h"
 #include "lms_fixture.h"
 
 struct sleeps {

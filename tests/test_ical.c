@@ -4,10 +4,10 @@
 
 #include <libical/ical.h>
 
-#include "day.h"
-#include "ical.h"
-#include "store.h"
-#include "store_calendar.h"
+#include "base/day.h"
+#include "cal/ical.h"
+#include "store/store.h"
+#include "store/store_calendar.h"
 
 #define T0 1795251600 /* 2026-11-21 09:00:00 UTC */
 

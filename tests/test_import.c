@@ -4,11 +4,11 @@
 
 #include <sqlite3.h>
 
-#include "csvread.h"
-#include "day.h"
-#include "import.h"
-#include "mapping.h"
-#include "store.h"
+#include "import/csvread.h"
+#include "base/day.h"
+#include "import/import.h"
+#include "import/mapping.h"
+#include "store/store.h"
 
 struct fx {
     char dir[256];

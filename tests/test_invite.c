@@ -4,11 +4,11 @@
 
 #include <libical/ical.h>
 
-#include "day.h"
-#include "invite.h"
-#include "store.h"
-#include "store_calendar.h"
-#include "store_message.h"
+#include "base/day.h"
+#include "cal/invite.h"
+#include "store/store.h"
+#include "store/store_calendar.h"
+#include "store/store_message.h"
 
 #define T0 1795251600 /* 2026-11-21 09:00:00 UTC */
 

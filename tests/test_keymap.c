@@ -4,8 +4,8 @@
 
 #include <curses.h>
 
-#include "config.h"
-#include "keymap.h"
+#include "base/config.h"
+#include "tui/keymap.h"
 
 static void test_parse_key_names(void **state)
 {

@@ -5,11 +5,11 @@
 
 #include <math.h>
 
-#include "day.h"
-#include "kpi.h"
-#include "store.h"
-#include "store_message.h"
-#include "store_risk.h"
+#include "base/day.h"
+#include "report/kpi.h"
+#include "store/store.h"
+#include "store/store_message.h"
+#include "store/store_risk.h"
 
 #define D(m, d) day_from_ymd(2026, (m), (d))
 #define TODAY D(10, 4) /* a Sunday: weeks W37 (09-07) .. W40 (09-28) */

@@ -3,7 +3,7 @@
 
 #include <locale.h>
 
-#include "lineedit.h"
+#include "tui/lineedit.h"
 
 static void test_init_null_is_empty(void **state)
 {

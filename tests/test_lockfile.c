@@ -4,7 +4,7 @@
 
 #include <sys/stat.h>
 
-#include "lockfile.h"
+#include "base/lockfile.h"
 
 static void test_null_and_memory_db_lock_nothing(void **state)
 {

@@ -2,8 +2,8 @@
  * Message-ID headers, attachments for invitations, and header injection refused. */
 #include "testutil.h"
 
-#include "day.h"
-#include "mail.h"
+#include "base/day.h"
+#include "msg/mail.h"
 
 static struct mail_msg base(void)
 {

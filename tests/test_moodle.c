@@ -3,11 +3,11 @@
 
 #include <pthread.h>
 
-#include "config.h"
+#include "base/config.h"
 #include "lms_fixture.h"
-#include "src_moodle.h"
-#include "store_sync.h"
-#include "sync.h"
+#include "sync/src_moodle.h"
+#include "store/store_sync.h"
+#include "sync/sync.h"
 
 static void test_error_null_and_plain_values(void **state)
 {

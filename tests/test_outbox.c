@@ -3,11 +3,11 @@
  * the check-in of a sent message, back-off, the outreach effect. */
 #include "testutil.h"
 
-#include "day.h"
-#include "mail.h"
-#include "outbox.h"
-#include "store.h"
-#include "store_message.h"
+#include "base/day.h"
+#include "msg/mail.h"
+#include "msg/outbox.h"
+#include "store/store.h"
+#include "store/store_message.h"
 
 static int today;
 static int64_t now;

@@ -3,7 +3,7 @@
  * recomputation after a data change or another cohort filter. */
 #include "tui_fixture.h"
 
-#include "kpi.h"
+#include "report/kpi.h"
 
 static struct fx F;
 

@@ -5,7 +5,7 @@
  * came back after each sent message. */
 #include "tui_fixture.h"
 
-#include "store_message.h"
+#include "store/store_message.h"
 
 static struct fx F;
 

@@ -3,11 +3,11 @@
  * the LCM's private notes never in a manager-facing report. */
 #include "testutil.h"
 
-#include "day.h"
-#include "kpi.h"
-#include "report.h"
-#include "report_internal.h"
-#include "store.h"
+#include "base/day.h"
+#include "report/kpi.h"
+#include "report/report.h"
+#include "report/report_internal.h"
+#include "store/store.h"
 
 #define TODAY day_from_ymd(2026, 10, 4)
 #define MARKER "PRIVATE-NOTE-7f3a9c"

@@ -5,10 +5,10 @@
 #include <jansson.h>
 #include <math.h>
 
-#include "config.h"
-#include "day.h"
-#include "model.h"
-#include "risk.h"
+#include "base/config.h"
+#include "base/day.h"
+#include "base/model.h"
+#include "risk/risk.h"
 
 #define T0 day_from_ymd(2026, 11, 28)
 

@@ -4,8 +4,8 @@
 
 #include <math.h>
 
-#include "day.h"
-#include "risk_eval.h"
+#include "base/day.h"
+#include "risk/risk_eval.h"
 
 static void test_auc_empty_or_one_class(void **state)
 {

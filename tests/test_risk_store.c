@@ -5,13 +5,13 @@
 
 #include <math.h>
 
-#include "config.h"
-#include "day.h"
-#include "demo.h"
-#include "risk.h"
-#include "risk_eval.h"
-#include "store.h"
-#include "store_risk.h"
+#include "base/config.h"
+#include "base/day.h"
+#include "demo/demo.h"
+#include "risk/risk.h"
+#include "risk/risk_eval.h"
+#include "store/store.h"
+#include "store/store_risk.h"
 
 #define TODAY day_from_ymd(2026, 11, 28)
 #define NOW ((int64_t)day_to_time(TODAY) + 8 * 3600)

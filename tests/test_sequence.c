@@ -2,12 +2,12 @@
  * ladder of nudges, the quiet period, nobody withdrawn or completed, once per rule. */
 #include "testutil.h"
 
-#include "config.h"
-#include "day.h"
-#include "demo.h"
-#include "sequence.h"
-#include "store.h"
-#include "store_message.h"
+#include "base/config.h"
+#include "base/day.h"
+#include "demo/demo.h"
+#include "msg/sequence.h"
+#include "store/store.h"
+#include "store/store_message.h"
 
 static char share[4096];
 static int today;

@@ -4,8 +4,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include "day.h"
-#include "store.h"
+#include "base/day.h"
+#include "store/store.h"
 
 static struct lcm_store *open_mem(void)
 {

@@ -3,7 +3,7 @@
  * risk rows left without an enrollment. */
 #include "tui_fixture.h"
 
-#include "store_view.h"
+#include "store/store_view.h"
 
 static struct fx F;
 

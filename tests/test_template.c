@@ -4,7 +4,7 @@
 
 #include <sys/stat.h>
 
-#include "template.h"
+#include "msg/template.h"
 
 /* The source tree holds data/templates; the tests run from its top (make check). */
 static char share[4096];

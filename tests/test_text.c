@@ -3,7 +3,7 @@
 
 #include <locale.h>
 
-#include "text.h"
+#include "base/text.h"
 
 static void test_decode_empty_and_invalid(void **state)
 {

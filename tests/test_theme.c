@@ -8,9 +8,9 @@
 #include <locale.h>
 #include <sys/stat.h>
 
-#include "day.h"
-#include "theme.h"
-#include "tui.h"
+#include "base/day.h"
+#include "tui/theme.h"
+#include "tui/tui.h"
 
 static char share[PATH_MAX];
 

@@ -3,8 +3,8 @@
 
 #include <jansson.h>
 
-#include "config.h"
-#include "webhook.h"
+#include "base/config.h"
+#include "msg/webhook.h"
 
 static void test_payload_null_empty_and_invalid_refused(void **state)
 {

@@ -2,8 +2,8 @@
  * Today is Saturday 2026-11-28, now 09:00 unless a test says otherwise. */
 #include "testutil.h"
 
-#include "day.h"
-#include "when.h"
+#include "base/day.h"
+#include "cal/when.h"
 
 static int today;
 static int64_t now9;

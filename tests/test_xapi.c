@@ -4,9 +4,9 @@
 
 #include <math.h>
 
-#include "src_xapi.h"
-#include "store_sync.h"
-#include "sync_source.h"
+#include "sync/src_xapi.h"
+#include "store/store_sync.h"
+#include "sync/sync_source.h"
 
 static void test_duration_null_and_empty(void **state)
 {

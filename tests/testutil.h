@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "status.h"
+#include "base/status.h"
 
 /* A fresh temporary directory per call, removed by tu_rmdir(). Returns a static buffer
  * owned by the caller until the next call. */

@@ -9,14 +9,14 @@
 #include <locale.h>
 #include <sqlite3.h>
 
-#include "day.h"
-#include "demo.h"
-#include "risk.h"
-#include "store.h"
-#include "text.h"
-#include "tui.h"
-#include "tui_internal.h"
-#include "form.h"
+#include "base/day.h"
+#include "demo/demo.h"
+#include "risk/risk.h"
+#include "store/store.h"
+#include "base/text.h"
+#include "tui/tui.h"
+#include "tui/tui_internal.h"
+#include "tui/form.h"
 
 struct fx {
     char dir[256];

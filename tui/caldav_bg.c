@@ -10,9 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "caldav.h"
-#include "store_calendar.h"
-#include "tui_internal.h"
+#include "cal/caldav.h"
+#include "store/store_calendar.h"
+#include "tui/tui_internal.h"
 
 struct tui_caldav {
     pthread_t thread;

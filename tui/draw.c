@@ -15,12 +15,12 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "day.h"
-#include "form.h"
-#include "text.h"
-#include "theme.h"
-#include "tui.h"
-#include "tui_internal.h"
+#include "base/day.h"
+#include "tui/form.h"
+#include "base/text.h"
+#include "tui/theme.h"
+#include "tui/tui.h"
+#include "tui/tui_internal.h"
 
 static volatile sig_atomic_t got_stop_signal;
 static volatile sig_atomic_t curses_active;

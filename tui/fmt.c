@@ -2,11 +2,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "day.h"
-#include "agenda.h"
-#include "ical.h"
-#include "store_calendar.h"
-#include "tui.h"
+#include "base/day.h"
+#include "cal/agenda.h"
+#include "cal/ical.h"
+#include "store/store_calendar.h"
+#include "tui/tui.h"
 
 static char fmt_tz[64]; /* calendar.timezone; "" = UTC */
 

@@ -1,14 +1,14 @@
 /* form.c — modal form machinery: fields, key handling, layout (no curses). */
-#include "form.h"
+#include "tui/form.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "keymap.h"
-#include "text.h"
-#include "tui.h"
+#include "tui/keymap.h"
+#include "base/text.h"
+#include "tui/tui.h"
 
 struct form *form_new(const char *title, form_submit_fn submit, form_change_fn change)
 {

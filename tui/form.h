@@ -7,9 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lineedit.h"
-#include "rich.h"
-#include "status.h"
+#include "tui/lineedit.h"
+#include "tui/rich.h"
+#include "base/status.h"
 
 struct tui;
 struct form;

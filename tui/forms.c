@@ -4,14 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agenda.h"
-#include "day.h"
-#include "form.h"
-#include "model.h"
-#include "store_calendar.h"
-#include "tui.h"
-#include "tui_internal.h"
-#include "when.h"
+#include "cal/agenda.h"
+#include "base/day.h"
+#include "tui/form.h"
+#include "base/model.h"
+#include "store/store_calendar.h"
+#include "tui/tui.h"
+#include "tui/tui_internal.h"
+#include "cal/when.h"
 
 /* Parses a typed date in the local wall clock; *ts is the real Unix time. */
 static enum lcm_status parse_when(struct tui *t, const char *s, int64_t *ts, struct lcm_err *err)

@@ -1,5 +1,5 @@
 /* keymap.c — key names, default bindings from the action list, config rebinding. */
-#include "keymap.h"
+#include "tui/keymap.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "text.h"
+#include "base/text.h"
 
 static const struct action_info actions[ACT_COUNT] = {
     [ACT_NONE] = {"none", "", "", SCOPE_GLOBAL},

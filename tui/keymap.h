@@ -6,9 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "actions.h"
-#include "config.h"
-#include "status.h"
+#include "tui/actions.h"
+#include "base/config.h"
+#include "base/status.h"
 
 /* A key: a Unicode code point, or a curses function key tagged with KEY_TAG_FN. */
 #define KEY_TAG_FN 0x200000

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agenda.h"
-#include "day.h"
-#include "form.h"
-#include "store_calendar.h"
-#include "tui.h"
-#include "tui_internal.h"
+#include "cal/agenda.h"
+#include "base/day.h"
+#include "tui/form.h"
+#include "store/store_calendar.h"
+#include "tui/tui.h"
+#include "tui/tui_internal.h"
 
 #define AGENDA_MAX 500
 

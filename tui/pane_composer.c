@@ -9,15 +9,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "day.h"
-#include "keymap.h"
-#include "lineedit.h"
-#include "outbox.h"
-#include "store_message.h"
-#include "template.h"
-#include "text.h"
-#include "tui.h"
-#include "tui_internal.h"
+#include "base/day.h"
+#include "tui/keymap.h"
+#include "tui/lineedit.h"
+#include "msg/outbox.h"
+#include "store/store_message.h"
+#include "msg/template.h"
+#include "base/text.h"
+#include "tui/tui.h"
+#include "tui/tui_internal.h"
 
 struct composer {
     int64_t *ids;

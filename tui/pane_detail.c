@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "day.h"
-#include "text.h"
-#include "store_message.h"
-#include "tui.h"
+#include "base/day.h"
+#include "base/text.h"
+#include "store/store_message.h"
+#include "tui/tui.h"
 
 #define WEEKS 12
 #define TIMELINE_MAX 200

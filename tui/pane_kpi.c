@@ -12,9 +12,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "day.h"
-#include "kpi.h"
-#include "tui.h"
+#include "base/day.h"
+#include "report/kpi.h"
+#include "tui/tui.h"
 
 enum kpi_state { KPI_STALE, KPI_COMPUTING, KPI_READY, KPI_FAILED };
 

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_message.h"
-#include "text.h"
-#include "tui.h"
+#include "store/store_message.h"
+#include "base/text.h"
+#include "tui/tui.h"
 
 #define OUTBOX_PER_STATUS 300
 

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "day.h"
-#include "form.h"
-#include "lineedit.h"
-#include "text.h"
-#include "tui.h"
+#include "base/day.h"
+#include "tui/form.h"
+#include "tui/lineedit.h"
+#include "base/text.h"
+#include "tui/tui.h"
 
 struct ov {
     struct view_filter f;

@@ -1,13 +1,13 @@
 /* rich.c — segment lines for panes (no curses). */
-#include "rich.h"
+#include "tui/rich.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "status.h"
-#include "text.h"
+#include "base/status.h"
+#include "base/text.h"
 
 void rbuf_init(struct rbuf *rb)
 {

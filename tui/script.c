@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
-#include "tui_internal.h"
+#include "base/text.h"
+#include "tui/tui_internal.h"
 
 static void feed(struct tui *t, int key, tui_frame_fn frame, long *keys, int64_t *worst,
                  int64_t *total, tui_clock_fn clock_us)

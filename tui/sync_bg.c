@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_sync.h"
-#include "sync.h"
-#include "tui_internal.h"
+#include "store/store_sync.h"
+#include "sync/sync.h"
+#include "tui/tui_internal.h"
 
 struct tui_sync {
     pthread_t thread;

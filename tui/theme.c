@@ -1,5 +1,5 @@
 /* theme.c — role colours from libconfig theme files; monochrome fallback. */
-#include "theme.h"
+#include "tui/theme.h"
 
 #include <curses.h>
 #include <libconfig.h>

@@ -6,8 +6,8 @@
 
 #include <stdbool.h>
 
-#include "rich.h"
-#include "status.h"
+#include "tui/rich.h"
+#include "base/status.h"
 
 struct theme_role {
     short fg, bg; /* curses colour numbers, -1 = terminal default */

@@ -1,17 +1,17 @@
 /* tui.c — the application state and key dispatch (no curses: tests drive it directly). */
-#include "tui.h"
+#include "tui/tui.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "caldav.h"
-#include "day.h"
-#include "form.h"
-#include "store_message.h"
-#include "text.h"
-#include "tui_internal.h"
+#include "cal/caldav.h"
+#include "base/day.h"
+#include "tui/form.h"
+#include "store/store_message.h"
+#include "base/text.h"
+#include "tui/tui_internal.h"
 
 void tui_msg(struct tui *t, enum role role, const char *fmt, ...)
 {

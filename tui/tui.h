@@ -9,11 +9,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "actions.h"
-#include "cli.h"
-#include "keymap.h"
-#include "rich.h"
-#include "store_view.h"
+#include "tui/actions.h"
+#include "base/app.h"
+#include "tui/keymap.h"
+#include "tui/rich.h"
+#include "store/store_view.h"
 
 struct tui;
 struct pane;

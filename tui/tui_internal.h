@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "tui.h"
+#include "tui/tui.h"
 
 /* The status line: the last message, else key hints for the current pane. */
 void tui_status(struct tui *t, struct rline *l, int cols);

@@ -1,0 +1,47 @@
+/* cli.h — what every subcommand receives: the resolved options, config and clock.
+ * Subcommands live in cli/cmd_*.c, one per file, and are listed in main.c's table. */
+#ifndef LCM_CLI_H
+#define LCM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "base/app.h"
+#include "base/status.h"
+#include "store/store.h"
+
+/* A subcommand: argv[0] is its name; returns the process exit code (0, 1 or 2). */
+typedef int (*cli_cmd_fn)(struct lcm_app *app, int argc, char **argv);
+
+/* Opens app->db_path, printing a one-line error on failure. Returns NULL on failure. */
+struct lcm_store *cli_open_store(struct lcm_app *app);
+
+/* Prints "lcmtui: <msg>" on stderr (one line) and returns 1. */
+int cli_fail(const struct lcm_err *err);
+
+/* Prints "lcmtui CMD: <usage error>" on stderr and returns 2. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* True when s is "-h" or "--help". */
+bool cli_is_help(const char *s);
+
+/* Subcommands (one file each). */
+int cmd_summary(struct lcm_app *app, int argc, char **argv);
+int cmd_demo(struct lcm_app *app, int argc, char **argv);
+int cmd_import(struct lcm_app *app, int argc, char **argv);
+int cmd_sync(struct lcm_app *app, int argc, char **argv);
+int cmd_report(struct lcm_app *app, int argc, char **argv);
+int cmd_agenda(struct lcm_app *app, int argc, char **argv);
+
+/* Fills the demo database at app->db_path (default seed, app->today) for the TUI's first
+ * run, when it holds no data yet; returns 0 or 1 (error printed). */
+int cli_demo_auto(struct lcm_app *app);
+int cmd_risk(struct lcm_app *app, int argc, char **argv);
+int cmd_outbox(struct lcm_app *app, int argc, char **argv);    /* cmd_outbox.c */
+int cmd_sequences(struct lcm_app *app, int argc, char **argv); /* cmd_outbox.c */
+int cmd_post(struct lcm_app *app, int argc, char **argv);      /* cmd_outbox.c */
+/* `risk eval` and `risk fit` (tui/cmd_risk_eval.c), called by cmd_risk with the store open. */
+int cmd_risk_eval(struct lcm_app *app, struct lcm_store *st, const char *sub, int argc,
+                  char **argv);
+
+#endif

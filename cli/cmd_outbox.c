@@ -1,0 +1,384 @@
+/* cmd_outbox.c — `lcmtui outbox`: list, show, approve, skip, retry, send, stats, sequences,
+ * post; and the `sequences` and `post` shortcuts. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "base/day.h"
+#include "msg/mail.h"
+#include "msg/outbox.h"
+#include "msg/sequence.h"
+#include "store/store_message.h"
+#include "msg/template.h"
+#include "msg/webhook.h"
+
+static const char outbox_usage[] =
+    "usage: lcmtui outbox [COMMAND]\n"
+    "\n"
+    "  list [--status S] [--learner ID] [--limit N]   the outbox (default: the last 50)\n"
+    "  show ID                    one message in full\n"
+    "  approve ID | --all         draft -> queued (sent by the next 'outbox send')\n"
+    "  skip ID                    never send this draft, queued or failed message\n"
+    "  retry ID                   requeue a failed message (same Message-ID)\n"
+    "  send [--retry-now] [--max N]   deliver the queued messages by SMTP (for cron)\n"
+    "  stats [--by template|rule] outreach effect: did learners come back within 3 / 7 days?\n"
+    "  sequences [--dry-run]      apply the sequence rules at --today: drafts to approve\n"
+    "  post TEXT                  post TEXT to the group chat through the webhook\n"
+    "\n"
+    "Exit status: 0 ok, 1 failure (a message failed or is kept for retry), 2 usage.\n";
+
+/* "Now" for this run: the real time of day on the pinned --today, so sent_at, quiet periods
+ * and the outreach effect agree with the day the rest of the program sees. */
+static int64_t cli_now(const struct lcm_app *app)
+{
+    int64_t now = (int64_t)time(NULL);
+    if (day_from_time(now) != app->today)
+        now = day_to_time(app->today) + now % 86400;
+    return now;
+}
+
+/* Control characters (escape sequences from the data) never reach the terminal. */
+static void put_clean(const char *s, int width)
+{
+    int n = 0;
+    for (; s && *s && (width < 0 || n < width); s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\n' && width < 0) {
+            putchar('\n');
+            continue;
+        }
+        putchar(c < 0x20 || c == 0x7f ? '?' : c);
+        if ((c & 0xC0) != 0x80)
+            n++;
+    }
+    if (width > 0)
+        for (; n < width; n++)
+            putchar(' ');
+}
+
+static void fmt_time(int64_t t, char *buf, size_t len)
+{
+    if (t <= 0) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+}
+
+static enum lcm_status print_row(void *ctx, const struct store_msg_row *r)
+{
+    (void)ctx;
+    char t[32];
+    fmt_time(r->sent_at ? r->sent_at : r->created_at, t, sizeof t);
+    printf("%6" PRId64 "  %-8s %s  ", r->id, r->status, t);
+    put_clean(r->template_name[0] ? r->template_name : "-", 18);
+    putchar(' ');
+    put_clean(r->to_name, 22);
+    putchar(' ');
+    put_clean(r->subject, 40);
+    putchar('\n');
+    if (r->error[0]) {
+        printf("        error (attempt %d): ", r->attempts);
+        put_clean(r->error, 200);
+        putchar('\n');
+    }
+    return LCM_OK;
+}
+
+static int do_list(struct lcm_store *st, int argc, char **argv)
+{
+    const char *status = NULL;
+    int64_t learner = 0;
+    int limit = 50;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--status") == 0 && i + 1 < argc)
+            status = argv[++i];
+        else if (strcmp(argv[i], "--learner") == 0 && i + 1 < argc)
+            learner = strtoll(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
+            limit = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--all") == 0)
+            limit = 0;
+        else
+            return cli_usage("outbox", "unknown option '%s'", argv[i]);
+    }
+    struct lcm_err err = {0};
+    struct store_msg_counts c;
+    if (store_message_counts(st, &c, &err) != LCM_OK)
+        return cli_fail(&err);
+    printf("%" PRId64 " drafts, %" PRId64 " queued, %" PRId64 " sending, %" PRId64 " sent, %" PRId64
+           " failed, %" PRId64 " skipped\n",
+           c.draft, c.queued, c.sending, c.sent, c.failed, c.skipped);
+    if (store_message_each(st, status, learner, limit, print_row, NULL, &err) != LCM_OK)
+        return cli_fail(&err);
+    return 0;
+}
+
+static int do_show(struct lcm_store *st, int64_t id)
+{
+    struct store_msg_row r;
+    struct lcm_err err = {0};
+    if (store_message_get(st, id, &r, &err) != LCM_OK)
+        return cli_fail(&err);
+    char t[32];
+    printf("message %" PRId64 " (%s", r.id, r.status);
+    if (r.rule[0])
+        printf(", rule %s", r.rule);
+    printf(", template %s, %s)\nTo: ", r.template_name[0] ? r.template_name : "-", r.lang);
+    put_clean(r.to_name, -1);
+    printf(" <");
+    put_clean(r.to_addr, -1);
+    printf(">\nSubject: ");
+    put_clean(r.subject, -1);
+    fmt_time(r.created_at, t, sizeof t);
+    printf("\nCreated: %s", t);
+    fmt_time(r.sent_at, t, sizeof t);
+    printf("  Sent: %s  Attempts: %d\n", t, r.attempts);
+    if (r.msgid[0])
+        printf("Message-ID: %s\n", r.msgid);
+    if (r.att_type[0])
+        printf("Attachment: %s (%s)\n", r.att_name, r.att_type);
+    if (r.error[0]) {
+        printf("Error: ");
+        put_clean(r.error, -1);
+        putchar('\n');
+    }
+    putchar('\n');
+    put_clean(r.body, -1);
+    store_msg_row_clear(&r);
+    return 0;
+}
+
+/* For cron: progress lines only with --verbose; warnings as usual. */
+static void send_report(void *ctx, enum lcm_level level, const char *msg)
+{
+    struct lcm_app *app = ctx;
+    if (level == LCM_LEVEL_PROGRESS && !app->verbose)
+        return;
+    app->rep.fn(app->rep.ctx, level, msg);
+}
+
+static int do_send(struct lcm_app *app, struct lcm_store *st, int argc, char **argv)
+{
+    struct lcm_report rep = {send_report, app};
+    struct outbox_opts o = {.now = cli_now(app), .author = app->cfg.lcm_name};
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--retry-now") == 0)
+            o.ignore_backoff = true;
+        else if (strcmp(argv[i], "--max") == 0 && i + 1 < argc)
+            o.max = atoi(argv[++i]);
+        else
+            return cli_usage("outbox", "unknown option '%s'", argv[i]);
+    }
+    struct lcm_err err = {0};
+    struct mail_server srv;
+    if (mail_server_from_config(&app->cfg, &srv, &app->rep, &err) != LCM_OK)
+        return cli_fail(&err);
+    int lock = -1;
+    int rc = 0;
+    if (outbox_lock(app->db_path, &lock, &err) != LCM_OK) {
+        rc = cli_fail(&err);
+        goto out;
+    }
+    struct outbox_result res;
+    if (outbox_send(st, &srv, &o, &res, &rep, &err) != LCM_OK)
+        rc = cli_fail(&err);
+    printf("sent %d, retry later %d, failed %d, unknown %d, interrupted earlier %d\n", res.sent,
+           res.retry, res.failed, res.unknown, res.recovered);
+    if (res.retry || res.failed || res.unknown || res.recovered)
+        rc = 1;
+out:
+    outbox_unlock(&lock);
+    mail_server_free(&srv);
+    return rc;
+}
+
+static void pct(int64_t n, int64_t d, char *buf, size_t len)
+{
+    if (d == 0)
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%" PRId64 "/%" PRId64 " %3d %%", n, d, (int)((n * 100 + d / 2) / d));
+}
+
+static enum lcm_status print_effect(void *ctx, const struct store_effect *e)
+{
+    (void)ctx;
+    char a[32], b[32];
+    pct(e->back3, e->due3, a, sizeof a);
+    pct(e->back7, e->due7, b, sizeof b);
+    printf("  ");
+    put_clean(e->name, 22);
+    printf(" %6" PRId64 "  %-17s %-17s\n", e->sent, a, b);
+    return LCM_OK;
+}
+
+static int do_stats(struct lcm_app *app, struct lcm_store *st, int argc, char **argv)
+{
+    bool by_rule = argc == 3 && strcmp(argv[1], "--by") == 0 && strcmp(argv[2], "rule") == 0;
+    if (argc > 1 && !by_rule && !(argc == 3 && strcmp(argv[1], "--by") == 0 &&
+                                  strcmp(argv[2], "template") == 0))
+        return cli_usage("outbox", "stats takes --by template|rule");
+    struct lcm_err err = {0};
+    char d[DAY_TEXT_LEN];
+    printf("Outreach effect at %s: learners active again within 3 / 7 days after the sending "
+           "day\n(counted once the window has passed, or as soon as they came back)\n\n",
+           day_format(app->today, d));
+    printf("  %-22s %6s  %-17s %-17s\n", by_rule ? "rule" : "template", "sent", "back in 3 d",
+           "back in 7 d");
+    if ((by_rule ? store_effect_by_rule : store_effect_by_template)(st, app->today, print_effect,
+                                                                    NULL, &err) != LCM_OK)
+        return cli_fail(&err);
+    return 0;
+}
+
+static void print_made(void *ctx, int64_t id, const char *rule, const char *tpl,
+                       const char *learner, const char *email, bool queued)
+{
+    bool dry = *(bool *)ctx;
+    if (dry)
+        printf("  would %s  %-14s %-20s ", queued ? "queue" : "draft", rule, tpl);
+    else
+        printf("  %6" PRId64 " %-7s %-14s %-20s ", id, queued ? "queued" : "draft", rule, tpl);
+    put_clean(learner, 26);
+    putchar(' ');
+    put_clean(email, -1);
+    putchar('\n');
+}
+
+int cmd_sequences(struct lcm_app *app, int argc, char **argv)
+{
+    bool dry = false;
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i])) {
+            printf("usage: lcmtui sequences [run] [--dry-run]\n\nApplies the sequence rules "
+                   "(config group 'sequences') at --today: drafts for the LCM to approve\n"
+                   "('lcmtui outbox approve'), queued messages for rules with auto = true.\n");
+            return 0;
+        } else if (strcmp(argv[i], "--dry-run") == 0 || strcmp(argv[i], "-n") == 0) {
+            dry = true;
+        } else if (strcmp(argv[i], "run") != 0) {
+            return cli_usage("sequences", "unknown argument '%s'", argv[i]);
+        }
+    }
+    struct lcm_err err = {0};
+    struct seq_config sc;
+    if (sequence_config_load(&app->cfg, &sc, &app->rep, &err) != LCM_OK)
+        return cli_fail(&err);
+    struct lcm_store *st = cli_open_store(app);
+    int rc = st ? 0 : 1;
+    char udir[4096];
+    struct seq_run_opts o = {.share_dir = app->share_dir,
+                             .user_dir = template_user_dir(udir, sizeof udir) ? udir : NULL,
+                             .today = app->today, .now = cli_now(app), .dry_run = dry,
+                             .made = print_made, .made_ctx = &dry};
+    struct seq_result res;
+    if (st && sequence_run(st, &sc, &o, &res, &err) != LCM_OK)
+        rc = cli_fail(&err);
+    if (st && rc == 0) {
+        printf("%s%d drafts, %d queued; kept back: %d quiet period, %d without address, %d "
+               "template errors\n",
+               dry ? "dry run: " : "", res.drafts, res.queued, res.quiet, res.no_address,
+               res.failed);
+        if (res.failed) {
+            fprintf(stderr, "lcmtui: %s\n", res.err_first);
+            rc = 1;
+        }
+    }
+    store_close(&st);
+    sequence_config_free(&sc);
+    return rc;
+}
+
+int cmd_post(struct lcm_app *app, int argc, char **argv)
+{
+    if (argc != 2 || cli_is_help(argv[1])) {
+        if (argc == 2)
+            printf("usage: lcmtui post TEXT\n\nPosts TEXT to the group chat through the "
+                   "incoming webhook of the config group 'webhook'.\n");
+        return argc == 2 ? 0 : cli_usage("post", "expected one TEXT argument");
+    }
+    struct lcm_err err = {0};
+    if (webhook_post(&app->cfg, argv[1], &app->rep, &err) != LCM_OK)
+        return cli_fail(&err);
+    printf("posted\n");
+    return 0;
+}
+
+static int parse_id(const char *s, int64_t *id)
+{
+    char *end = NULL;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || !*s || *end || v <= 0)
+        return 0;
+    *id = v;
+    return 1;
+}
+
+/* approve / skip / retry / show: one id (approve also takes --all). */
+static int do_one(struct lcm_app *app, struct lcm_store *st, const char *verb, int argc,
+                  char **argv)
+{
+    int64_t id = 0;
+    bool all = strcmp(verb, "approve") == 0 && argc == 2 && strcmp(argv[1], "--all") == 0;
+    if (argc != 2 || (!all && !parse_id(argv[1], &id)))
+        return cli_usage("outbox", "%s expects a message id%s", verb,
+                         strcmp(verb, "approve") == 0 ? " or --all" : "");
+    if (strcmp(verb, "show") == 0)
+        return do_show(st, id);
+    struct lcm_err err = {0};
+    int64_t now = cli_now(app);
+    int n = 0;
+    enum lcm_status rc = strcmp(verb, "approve") == 0 ? store_message_approve(st, id, now, &n, &err)
+                         : strcmp(verb, "skip") == 0  ? store_message_skip(st, id, now, &err)
+                                                      : store_message_requeue(st, id, now, &err);
+    if (rc != LCM_OK)
+        return cli_fail(&err);
+    if (strcmp(verb, "approve") == 0)
+        printf("%d message%s queued\n", n, n == 1 ? "" : "s");
+    else
+        printf("message %" PRId64 " %s\n", id, strcmp(verb, "skip") == 0 ? "skipped" : "queued");
+    return 0;
+}
+
+int cmd_outbox(struct lcm_app *app, int argc, char **argv)
+{
+    const char *verb = argc > 1 ? argv[1] : "list";
+    if (cli_is_help(verb)) {
+        fputs(outbox_usage, stdout);
+        return 0;
+    }
+    if (strcmp(verb, "sequences") == 0)
+        return cmd_sequences(app, argc - 1, argv + 1);
+    if (strcmp(verb, "post") == 0)
+        return cmd_post(app, argc - 1, argv + 1);
+    static const char *const verbs[] = {"list", "show", "approve", "skip", "retry", "send",
+                                        "stats", NULL};
+    bool known = false;
+    for (int i = 0; verbs[i]; i++)
+        known |= strcmp(verbs[i], verb) == 0;
+    if (!known)
+        return cli_usage("outbox", "unknown command '%s'", verb);
+    struct lcm_store *st = cli_open_store(app);
+    if (!st)
+        return 1;
+    int sub_argc = argc > 1 ? argc - 1 : 1;
+    char **sub_argv = argc > 1 ? argv + 1 : argv;
+    int rc;
+    if (strcmp(verb, "list") == 0)
+        rc = do_list(st, sub_argc, sub_argv);
+    else if (strcmp(verb, "send") == 0)
+        rc = do_send(app, st, sub_argc, sub_argv);
+    else if (strcmp(verb, "stats") == 0)
+        rc = do_stats(app, st, sub_argc, sub_argv);
+    else
+        rc = do_one(app, st, verb, sub_argc, sub_argv);
+    store_close(&st);
+    return rc;
+}

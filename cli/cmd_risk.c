@@ -1,0 +1,303 @@
+/* cmd_risk.c — `lcmtui risk`: update, explain, list, snooze, celebrations, eval, fit. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "base/day.h"
+#include "risk/risk.h"
+#include "risk/risk_eval.h"
+#include "store/store_risk.h"
+#include "base/text.h"
+
+/* Prints s from outside (names, reasons) cleaned of control sequences, fitted to cols columns
+ * (0: as long as it is), padded. */
+static void put_col(FILE *out, const char *s, int cols)
+{
+    if (cols > 0) {
+        char buf[1024];
+        text_fit(buf, sizeof buf, s, cols, true);
+        fputs(buf, out);
+        return;
+    }
+    char *clean = text_clean(s, false);
+    fputs(clean, out);
+    free(clean);
+}
+
+static void risk_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: lcmtui risk COMMAND [ARGS]\n"
+            "\n"
+            "  update                          rescore every active enrollment for today\n"
+            "  explain LEARNER                 every signal's value, weight and contribution\n"
+            "  list [--level watch|risk] [--limit N] [--all]\n"
+            "                                  the triage list (snoozed ones hidden unless --all)\n"
+            "  snooze LEARNER --days N [--reason TEXT]\n"
+            "                                  hide a flag for N days (returns early if the\n"
+            "                                  score rises by risk.snooze_margin)\n"
+            "  feedback LEARNER TEXT           record feedback on a flag (\"not useful\")\n"
+            "  celebrations [--limit N]        milestones reached and not yet acknowledged\n"
+            "  eval --at DAY|DATE [--cohort C] [--json]\n"
+            "                                  score past enrollments with data up to DAY (days\n"
+            "                                  after the cohort start) or DATE, against outcomes\n"
+            "  fit --at DAY|DATE [--cohort C]... [--l2 X] [-o FILE]\n"
+            "                                  fit the weights by logistic regression on outcomes\n"
+            "\n"
+            "LEARNER is a learner ext_id, a learner id, or a part of the name.\n");
+}
+
+struct matches {
+    struct store_risk_item first;
+    int n;
+    int64_t learner;
+    bool several_learners;
+};
+
+static enum lcm_status collect(void *ctx, const struct store_risk_item *it)
+{
+    struct matches *m = ctx;
+    if (m->n == 0) {
+        m->first = *it;
+        m->learner = it->learner_id;
+    } else if (it->learner_id != m->learner) {
+        m->several_learners = true;
+        const struct store_risk_item *show[2] = {&m->first, it};
+        for (int i = m->n == 1 ? 0 : 1; i < 2; i++) {
+            fputs("  ", stderr);
+            put_col(stderr, show[i]->learner, 30);
+            put_col(stderr, show[i]->ext_id, 16);
+            put_col(stderr, show[i]->cohort, 0);
+            fputc('\n', stderr);
+        }
+    }
+    m->n++;
+    return LCM_OK;
+}
+
+/* Resolves LEARNER to one enrollment (active first). Returns 0 or an exit code. */
+static int resolve(struct lcm_store *st, const char *cmd, const char *q,
+                   struct store_risk_item *out)
+{
+    struct matches m = {0};
+    struct lcm_err err = {0};
+    if (!q || !*q)
+        return cli_usage(cmd, "LEARNER is required");
+    if (store_risk_find(st, q, collect, &m, &err) != LCM_OK)
+        return cli_fail(&err);
+    if (m.n == 0) {
+        fprintf(stderr, "lcmtui %s: no learner matches '%s'\n", cmd, q);
+        return 1;
+    }
+    if (m.several_learners) {
+        fprintf(stderr, "lcmtui %s: '%s' matches several learners (above): be more specific\n", cmd,
+                q);
+        return 1;
+    }
+    *out = m.first;
+    return 0;
+}
+
+static int do_update(struct lcm_app *app, struct lcm_store *st)
+{
+    struct lcm_err err = {0};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (risk_update_all(st, &app->cfg, app->today, (int64_t)time(NULL), &app->rep, &err) != LCM_OK)
+        return cli_fail(&err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    int counts[3] = {0};
+    if (store_risk_level_counts(st, counts, &err) != LCM_OK)
+        return cli_fail(&err);
+    printf("risk: %d enrolments scored in %.0f ms: %d at risk, %d watch, %d ok\n",
+           counts[0] + counts[1] + counts[2], ms, counts[2], counts[1], counts[0]);
+    return 0;
+}
+
+static int do_explain(struct lcm_app *app, struct lcm_store *st, int argc, char **argv)
+{
+    if (argc != 2)
+        return cli_usage("risk explain", "expected one LEARNER");
+    struct store_risk_item it;
+    int rc = resolve(st, "risk explain", argv[1], &it);
+    if (rc)
+        return rc;
+    put_col(stdout, it.learner, 0);
+    printf(" (");
+    put_col(stdout, it.ext_id, 0);
+    printf("), ");
+    put_col(stdout, it.cohort, 0);
+    printf("\n");
+    struct lcm_err err = {0};
+    if (risk_explain(st, &app->cfg, it.enrollment_id, app->today, stdout, &err) != LCM_OK)
+        return cli_fail(&err);
+    struct store_risk_item stored;
+    bool snoozed = false;
+    if (store_risk_get(st, it.enrollment_id, &stored, &snoozed, &err) == LCM_OK && snoozed)
+        printf("snoozed: hidden from the triage list\n");
+    return 0;
+}
+
+static enum lcm_status print_item(void *ctx, const struct store_risk_item *it)
+{
+    (void)ctx;
+    char reasons[sizeof it->what];
+    snprintf(reasons, sizeof reasons, "%s", it->what);
+    for (char *p = reasons; *p; p++)
+        if (*p == '\n')
+            *p = ';';
+    printf("%5.1f  %-7s  ", it->score, risk_level_name(it->level));
+    put_col(stdout, it->learner, 28);
+    putchar(' ');
+    put_col(stdout, it->ext_id, 14);
+    putchar(' ');
+    put_col(stdout, reasons, 0);
+    putchar('\n');
+    return LCM_OK;
+}
+
+static int do_list(struct lcm_store *st, int argc, char **argv)
+{
+    int min_level = RISK_WATCH, limit = 50;
+    static const struct option opts[] = {{"level", required_argument, NULL, 'l'},
+                                         {"limit", required_argument, NULL, 'n'},
+                                         {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "l:n:", opts, NULL)) != -1) {
+        if (c == 'l' && strcmp(optarg, "watch") == 0)
+            min_level = RISK_WATCH;
+        else if (c == 'l' && strcmp(optarg, "risk") == 0)
+            min_level = RISK_AT_RISK;
+        else if (c == 'l' && strcmp(optarg, "all") == 0)
+            min_level = RISK_OK;
+        else if (c == 'n' && atoi(optarg) > 0)
+            limit = atoi(optarg);
+        else
+            return cli_usage("risk list", "expected --level watch|risk|all, --limit N");
+    }
+    struct lcm_err err = {0};
+    if (store_risk_triage(st, min_level, limit, print_item, NULL, &err) != LCM_OK)
+        return cli_fail(&err);
+    return 0;
+}
+
+static int do_snooze(struct lcm_app *app, struct lcm_store *st, int argc, char **argv)
+{
+    int days = 0;
+    const char *reason = NULL;
+    static const struct option opts[] = {{"days", required_argument, NULL, 'd'},
+                                         {"reason", required_argument, NULL, 'r'},
+                                         {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "d:r:", opts, NULL)) != -1) {
+        if (c == 'd')
+            days = atoi(optarg);
+        else if (c == 'r')
+            reason = optarg;
+        else
+            return cli_usage("risk snooze", "expected LEARNER --days N [--reason TEXT]");
+    }
+    if (optind != argc - 1 || days < 1 || days > 365)
+        return cli_usage("risk snooze", "expected LEARNER --days N (1-365) [--reason TEXT]");
+    struct store_risk_item it;
+    int rc = resolve(st, "risk snooze", argv[optind], &it);
+    if (rc)
+        return rc;
+    struct lcm_err err = {0};
+    struct store_risk_item stored;
+    double score = 0;
+    if (store_risk_get(st, it.enrollment_id, &stored, NULL, &err) == LCM_OK)
+        score = stored.score;
+    if (store_snooze_add(st, it.enrollment_id, app->today + days, reason, score,
+                         (int64_t)time(NULL), &err) != LCM_OK)
+        return cli_fail(&err);
+    char until[DAY_TEXT_LEN];
+    put_col(stdout, it.learner, 0);
+    printf(" snoozed until %s (score %.1f)\n", day_format(app->today + days, until), score);
+    return 0;
+}
+
+static int do_feedback(struct lcm_store *st, int argc, char **argv)
+{
+    if (argc != 3)
+        return cli_usage("risk feedback", "expected LEARNER TEXT");
+    struct store_risk_item it;
+    int rc = resolve(st, "risk feedback", argv[1], &it);
+    if (rc)
+        return rc;
+    struct lcm_err err = {0};
+    if (store_snooze_feedback(st, it.enrollment_id, argv[2], (int64_t)time(NULL), &err) != LCM_OK)
+        return cli_fail(&err);
+    return 0;
+}
+
+static enum lcm_status print_celebration(void *ctx, const struct store_risk_item *it)
+{
+    (void)ctx;
+    char day[DAY_TEXT_LEN];
+    printf("%s  ", day_format(it->day, day));
+    put_col(stdout, it->learner, 28);
+    putchar(' ');
+    put_col(stdout, it->ext_id, 14);
+    putchar(' ');
+    put_col(stdout, it->what, 0);
+    putchar('\n');
+    return LCM_OK;
+}
+
+static int do_celebrations(struct lcm_store *st, int argc, char **argv)
+{
+    int limit = 50;
+    if (argc == 3 && strcmp(argv[1], "--limit") == 0 && atoi(argv[2]) > 0)
+        limit = atoi(argv[2]);
+    else if (argc != 1)
+        return cli_usage("risk celebrations", "expected [--limit N]");
+    struct lcm_err err = {0};
+    if (store_celebrations(st, limit, print_celebration, NULL, &err) != LCM_OK)
+        return cli_fail(&err);
+    return 0;
+}
+
+int cmd_risk(struct lcm_app *app, int argc, char **argv)
+{
+    if (argc < 2 || cli_is_help(argv[1])) {
+        risk_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *sub = argv[1];
+    static const char *const subs[] = {"update",       "explain", "list", "snooze", "feedback",
+                                       "celebrations", "eval",    "fit",  NULL};
+    bool known = false;
+    for (int i = 0; subs[i]; i++)
+        known = known || strcmp(subs[i], sub) == 0;
+    if (!known)
+        return cli_usage("risk", "unknown command '%s'", sub);
+    struct lcm_store *st = cli_open_store(app);
+    if (!st)
+        return 1;
+    int rc;
+    argc--;
+    argv++;
+    optind = 0;
+    if (strcmp(sub, "update") == 0)
+        rc = argc == 1 ? do_update(app, st) : cli_usage("risk update", "no arguments expected");
+    else if (strcmp(sub, "explain") == 0)
+        rc = do_explain(app, st, argc, argv);
+    else if (strcmp(sub, "list") == 0)
+        rc = do_list(st, argc, argv);
+    else if (strcmp(sub, "snooze") == 0)
+        rc = do_snooze(app, st, argc, argv);
+    else if (strcmp(sub, "feedback") == 0)
+        rc = do_feedback(st, argc, argv);
+    else if (strcmp(sub, "celebrations") == 0)
+        rc = do_celebrations(st, argc, argv);
+    else
+        rc = cmd_risk_eval(app, st, sub, argc, argv);
+    store_close(&st);
+    return rc;
+}

@@ -1,0 +1,208 @@
+/* main.c — the command line: global options, the clock, the config, then a subcommand or
+ * the TUI. Exit codes: 0 ok, 1 failure, 2 usage. */
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "base/day.h"
+#include "tui/tui.h"
+
+struct command {
+    const char *name;
+    cli_cmd_fn fn;
+    const char *help;
+};
+
+static const struct command commands[] = {
+    {"summary", cmd_summary, "print the cohorts and counts of the database"},
+    {"demo", cmd_demo, "create the demo cohort (or benchmark data) in the database"},
+    {"import", cmd_import, "import LMS CSV exports through a mapping file"},
+    {"sync", cmd_sync, "pull the configured LMS sources (Moodle, xAPI, CSV) into the database"},
+    {"report", cmd_report, "KPI report for HR and managers (html, csv, md)"},
+    {"agenda", cmd_agenda, "follow-ups due today, this week, overdue; iCalendar, CalDAV"},
+    {"risk", cmd_risk, "score who needs attention and why; evaluate and fit on outcomes"},
+    {"outbox", cmd_outbox, "messages: list, approve, skip, send (SMTP), stats, sequences, post"},
+    {"sequences", cmd_sequences, "apply the sequence rules at --today: drafts to approve"},
+    {"post", cmd_post, "post a text to the group chat through the webhook"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: lcmtui [OPTIONS] [COMMAND [ARGS...]]\n"
+            "\n"
+            "The Learning Community Manager's morning cockpit. With no command, opens the\n"
+            "terminal interface (on the demo cohort when nothing is configured yet).\n"
+            "\n"
+            "Options:\n"
+            "  -c, --config FILE     configuration file (default $XDG_CONFIG_HOME/lcmtui/config)\n"
+            "  -d, --db FILE         database (default $XDG_DATA_HOME/lcmtui/lcmtui.db)\n"
+            "  -t, --today DATE      pin today to YYYY-MM-DD (also LCMTUI_TODAY)\n"
+            "  -v, --verbose         more detail on stderr\n"
+            "  -h, --help            this help; COMMAND --help for a command's own\n"
+            "  -V, --version         print the version\n"
+            "\n"
+            "Commands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fprintf(out, "\nSee lcmtui(1) and README.md.\n");
+}
+
+static void report_stderr(void *ctx, enum lcm_level level, const char *msg)
+{
+    struct lcm_app *app = ctx;
+    if (level == LCM_LEVEL_INFO && !app->verbose)
+        return;
+    const char *tag = level == LCM_LEVEL_WARN ? "warning: " : level == LCM_LEVEL_ERROR ? "error: " : "";
+    fprintf(stderr, "lcmtui: %s%s\n", tag, msg);
+}
+
+/* --db, then general.database, then the XDG default. With no config file and no database
+ * yet, the TUI runs on the demo database beside it (created on first use). */
+static bool resolve_db(struct lcm_app *app, const char *db_opt, bool tui)
+{
+    if (db_opt) {
+        app->db_explicit = true;
+        return snprintf(app->db_path, sizeof app->db_path, "%s", db_opt) <
+               (int)sizeof app->db_path;
+    }
+    if (app->cfg.database) {
+        app->db_explicit = true;
+        return snprintf(app->db_path, sizeof app->db_path, "%s", app->cfg.database) <
+               (int)sizeof app->db_path;
+    }
+    if (!store_default_path(app->db_path, sizeof app->db_path))
+        return false;
+    if (tui && !app->cfg.path && access(app->db_path, F_OK) != 0) {
+        char *slash = strrchr(app->db_path, '/');
+        size_t room = sizeof app->db_path - (size_t)(slash + 1 - app->db_path);
+        snprintf(slash + 1, room, "demo.db");
+        app->demo_db = true;
+    }
+    return true;
+}
+
+/* Sets share_dir to dir/rel when dir/rel/data/lcmtui.conf.example is readable. */
+static bool share_probe(struct lcm_app *app, const char *dir, const char *rel)
+{
+    char probe[4096 + 64];
+    snprintf(probe, sizeof probe, "%s/%s/data/lcmtui.conf.example", dir, rel);
+    if (access(probe, R_OK) != 0)
+        return false;
+    snprintf(probe, sizeof probe, "%s/%s", dir, rel);
+    return realpath(probe, app->share_dir) != NULL;
+}
+
+/* Where data/ (templates, mappings) and themes/ are: $LCMTUI_SHARE; else the source tree
+ * when the binary runs from BUILD/lcmtui inside it; else PREFIX/share/lcmtui beside the
+ * installed binary (PREFIX/bin), whatever PREFIX the objects were compiled with; else the
+ * compiled-in directory. */
+static void resolve_share(struct lcm_app *app)
+{
+    const char *env = getenv("LCMTUI_SHARE");
+    if (env && *env) {
+        snprintf(app->share_dir, sizeof app->share_dir, "%s", env);
+        return;
+    }
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            if (share_probe(app, exe, "..") || share_probe(app, exe, "../share/lcmtui"))
+                return;
+        }
+    }
+    snprintf(app->share_dir, sizeof app->share_dir, "%s", LCM_DATADIR);
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    struct lcm_app app = {.argv0 = argv[0]};
+    app.rep.fn = report_stderr;
+    app.rep.ctx = &app;
+    resolve_share(&app);
+    const char *db_opt = NULL, *today_opt = NULL;
+
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, 'd'},
+        {"today", required_argument, NULL, 't'},  {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    /* '+': stop at the first non-option, the subcommand, whose options are its own. */
+    while ((c = getopt_long(argc, argv, "+c:d:t:vhV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            app.config_path = optarg;
+            break;
+        case 'd':
+            db_opt = optarg;
+            break;
+        case 't':
+            today_opt = optarg;
+            break;
+        case 'v':
+            app.verbose = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf("lcmtui %s\n", LCM_VERSION);
+            return 0;
+        default:
+            fprintf(stderr, "lcmtui: try 'lcmtui --help'\n");
+            return 2;
+        }
+    }
+    if (today_opt) {
+        if (!day_parse(today_opt, &app.today)) {
+            fprintf(stderr, "lcmtui: --today %s: expected a date as YYYY-MM-DD\n", today_opt);
+            return 2;
+        }
+    } else {
+        const char *bad = NULL;
+        if (!day_today_from_env(&app.today, &bad)) {
+            fprintf(stderr, "lcmtui: LCMTUI_TODAY=%s: expected a date as YYYY-MM-DD\n", bad);
+            return 2;
+        }
+    }
+
+    struct lcm_err err = {0};
+    if (config_load(&app.cfg, app.config_path, app.config_path != NULL, &app.rep, &err) != LCM_OK)
+        return cli_fail(&err);
+
+    const char *name = optind < argc ? argv[optind] : NULL;
+    const struct command *cmd = NULL;
+    for (size_t i = 0; name && i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            cmd = &commands[i];
+    int rc;
+    if (name && !cmd) {
+        fprintf(stderr, "lcmtui: unknown command '%s' (try 'lcmtui --help')\n", name);
+        rc = 2;
+    } else if (!resolve_db(&app, db_opt, cmd == NULL)) {
+        fprintf(stderr, "lcmtui: cannot find a database path: set HOME or use --db\n");
+        rc = 2;
+    } else if (cmd) {
+        int first = optind;
+        optind = 0; /* glibc: 0 re-initialises getopt for the subcommand's own options */
+        rc = cmd->fn(&app, argc - first, argv + first);
+    } else if (app.demo_db && cli_demo_auto(&app) != 0) {
+        rc = 1;
+    } else {
+        rc = tui_run(&app);
+    }
+    config_free(&app.cfg);
+    return rc;
+}

@@ -1,0 +1,26 @@
+/* app.h — the program's resolved settings, shared by the command line (cli/) and the
+ * terminal interface (tui/): options, config, clock, where the data files are. Filled once by
+ * cli/main.c; the TUI and the subcommands only read it. */
+#ifndef LCM_APP_H
+#define LCM_APP_H
+
+#include <stdbool.h>
+
+#include "base/config.h"
+#include "base/status.h"
+
+struct lcm_app {
+    const char *argv0;
+    const char *config_path; /* --config, or NULL */
+    char db_path[4096];      /* resolved: --db, general.database, or the XDG default */
+    bool db_explicit;        /* --db or general.database given */
+    bool demo_db;            /* running on the demo database chosen automatically */
+    int today;               /* --today / LCMTUI_TODAY / the system clock (a day number) */
+    bool verbose;
+    char share_dir[4096];    /* holds data/ and themes/: $LCMTUI_SHARE, the source tree when
+                                run from build/, else the installed $(PREFIX)/share/lcmtui */
+    struct lcm_config cfg;
+    struct lcm_report rep; /* prints "lcmtui: warning: ..." on stderr */
+};
+
+#endif

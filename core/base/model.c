@@ -1,0 +1,63 @@
+/* model.c — names of the enumerations, as stored in the database and shown to users. */
+#include "base/model.h"
+
+#include <string.h>
+
+static int name_index(const char *const *names, int n, const char *s)
+{
+    if (!s)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], s) == 0)
+            return i;
+    return -1;
+}
+
+#define NAMES(arr) (arr), (int)(sizeof(arr) / sizeof(arr)[0])
+
+static const char *const enroll_names[] = {"active", "completed", "withdrawn", "failed"};
+static const char *const milestone_names[] = {"progress", "test", "other"};
+static const char *const channel_names[] = {"call", "email", "chat", "meeting", "note"};
+static const char *const followup_names[] = {"planned", "done", "cancelled"};
+static const char *const message_names[] = {"draft", "queued", "sending", "sent", "failed"};
+
+int enroll_status_parse(const char *s)
+{
+    return name_index(NAMES(enroll_names), s);
+}
+const char *enroll_status_name(enum enroll_status st)
+{
+    return (unsigned)st < 4 ? enroll_names[st] : "active";
+}
+int milestone_kind_parse(const char *s)
+{
+    return name_index(NAMES(milestone_names), s);
+}
+const char *milestone_kind_name(enum milestone_kind k)
+{
+    return (unsigned)k < 3 ? milestone_names[k] : "other";
+}
+int checkin_channel_parse(const char *s)
+{
+    return name_index(NAMES(channel_names), s);
+}
+const char *checkin_channel_name(enum checkin_channel c)
+{
+    return (unsigned)c < CH_COUNT ? channel_names[c] : "note";
+}
+int followup_status_parse(const char *s)
+{
+    return name_index(NAMES(followup_names), s);
+}
+const char *followup_status_name(enum followup_status s)
+{
+    return (unsigned)s < 3 ? followup_names[s] : "planned";
+}
+int message_status_parse(const char *s)
+{
+    return name_index(NAMES(message_names), s);
+}
+const char *message_status_name(enum message_status s)
+{
+    return (unsigned)s < 5 ? message_names[s] : "draft";
+}

@@ -1,0 +1,58 @@
+/* agenda.c — buckets, clashes and free slots for follow-ups (pure). */
+#include "cal/agenda.h"
+
+#include "base/day.h"
+
+const char *agenda_bucket_name(enum agenda_bucket b)
+{
+    static const char *const names[] = {"Overdue", "Today", "This week", "Later"};
+    return (unsigned)b < AGENDA_BUCKETS ? names[b] : "?";
+}
+
+int64_t agenda_week_end(int today)
+{
+    return day_to_time(today + 8);
+}
+
+enum agenda_bucket agenda_bucket_of(int64_t due_at, int today, int64_t now_ts)
+{
+    if (due_at < now_ts)
+        return AGENDA_OVERDUE;
+    if (due_at < day_to_time(today + 1))
+        return AGENDA_TODAY;
+    if (due_at < agenda_week_end(today))
+        return AGENDA_WEEK;
+    return AGENDA_LATER;
+}
+
+long agenda_clash(const struct agenda_slot *busy, size_t n, int64_t start, int duration_min,
+                  int64_t skip_id)
+{
+    int64_t end = start + (int64_t)duration_min * 60;
+    for (size_t i = 0; busy && i < n; i++) {
+        if (skip_id && busy[i].id == skip_id)
+            continue;
+        int64_t bs = busy[i].start, be = bs + (int64_t)busy[i].duration_min * 60;
+        if (bs < end && start < be)
+            return (long)i;
+    }
+    return -1;
+}
+
+size_t agenda_free_slots(const struct agenda_slot *busy, size_t n, int day, int from_min,
+                         int to_min, int duration_min, int step_min, int64_t not_before,
+                         int64_t *out, size_t max)
+{
+    size_t k = 0;
+    if (step_min <= 0 || duration_min <= 0)
+        return 0;
+    int64_t base = day_to_time(day);
+    for (int m = from_min; m + duration_min <= to_min && k < max; m += step_min) {
+        int64_t start = base + (int64_t)m * 60;
+        if (start < not_before)
+            continue;
+        if (agenda_clash(busy, n, start, duration_min, 0) < 0)
+            out[k++] = start;
+    }
+    return k;
+}

@@ -1,0 +1,66 @@
+/* ical.h — iCalendar (RFC 5545) through libical: follow-ups out as VEVENTs (a file, a CalDAV
+ * resource, an invitation), and the LCM's other meetings in as busy intervals.
+ *
+ * Times are UTC Unix seconds; a time zone is an Olson name ("Europe/Paris") or NULL/"" for
+ * UTC. Nothing here reads the clock: DTSTAMP of invitations comes from opts->now_ts. */
+#ifndef LCM_ICAL_H
+#define LCM_ICAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "store/store_calendar.h"
+
+enum ical_method {
+    ICS_RESOURCE, /* a CalDAV resource (RFC 4791 forbids METHOD there) */
+    ICS_PUBLISH,  /* an exported file */
+    ICS_REQUEST,  /* an invitation to the learner (ORGANIZER + ATTENDEE) */
+    ICS_CANCEL    /* its cancellation */
+};
+
+struct ical_opts {
+    enum ical_method method;
+    const char *tzid;  /* DTSTART/DTEND in this zone with its VTIMEZONE; NULL or "": UTC */
+    int alarm_minutes; /* a VALARM this many minutes before each planned call; 0: none */
+    bool with_notes;   /* the private note in DESCRIPTION (never in REQUEST/CANCEL) */
+    const char *lang;  /* "fr" or "en": SUMMARY/DESCRIPTION wording; NULL: "en" */
+    const char *organizer_name, *organizer_email; /* the LCM; required by REQUEST/CANCEL */
+    int64_t now_ts; /* DTSTAMP of REQUEST/CANCEL; other methods use each item's updated_at */
+};
+
+/* True when tzid is NULL, "", "UTC" or a zone libical knows (system tzdata). */
+bool ical_tz_known(const char *tzid);
+
+/* Builds one VCALENDAR holding a VEVENT per item (UID, DTSTAMP, CREATED, LAST-MODIFIED,
+ * SEQUENCE, DTSTART/DTEND, SUMMARY, DESCRIPTION, STATUS, CLASS, VALARM). Cancelled items get
+ * STATUS:CANCELLED. *out is a malloc'ed string with CRLF line ends, free()d by the caller.
+ * Fails with LCM_ERR_INVALID on an unknown zone or, for REQUEST/CANCEL, a missing or unsafe
+ * organizer/attendee address. Text from the base is cleaned (control characters, invalid
+ * UTF-8) before it goes out. */
+enum lcm_status ical_export(const struct cal_item *items, size_t n, const struct ical_opts *opts,
+                            char **out, struct lcm_err *err);
+
+/* Unix time of 00:00 local time in tzid (NULL: UTC) on calendar day `day` (core/day.h). */
+int64_t ical_day_start(int day, const char *tzid);
+
+/* Local wall-clock time of t in tzid (NULL: UTC). */
+struct ical_local {
+    int day; /* day number (core/day.h) of the local date */
+    int hour, minute;
+};
+struct ical_local ical_local_time(int64_t t, const char *tzid);
+
+/* Reads busy intervals from iCalendar text (NUL-terminated): every VEVENT that is not
+ * cancelled nor TRANSP:TRANSPARENT (recurring ones expanded within [from, to)), and every
+ * FREEBUSY period of a VFREEBUSY that is not FBTYPE=FREE. Dates without a time (all-day
+ * events) and floating times are read in tzid. Only intervals overlapping [from, to) are kept.
+ * name names the input in messages. *out is malloc'ed (free with store_busy_free); each
+ * item's source is set to name. Malformed properties are skipped with one warning through
+ * rep; text that is not iCalendar at all fails with LCM_ERR_PARSE. At most 50000 intervals. */
+enum lcm_status ical_busy_parse(const char *text, const char *name, int64_t from, int64_t to,
+                                const char *tzid, struct cal_busy **out, size_t *n,
+                                const struct lcm_report *rep, struct lcm_err *err);
+
+#endif

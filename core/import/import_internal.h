@@ -1,0 +1,67 @@
+/* import_internal.h — shared by core/import*.c only: what the importer stages in memory
+ * between reading the CSV files and writing the store. */
+#ifndef LCM_IMPORT_INTERNAL_H
+#define LCM_IMPORT_INTERNAL_H
+
+#include <stdint.h>
+
+#include "import/import.h"
+#include "import/mapping.h"
+#include "base/strmap.h"
+
+/* One typed value of a staged record. Text is owned. */
+union ival {
+    char *s;
+    int64_t i; /* ints; days (DAY_NONE when unknown) */
+    double d;  /* reals; < 0 when unknown */
+};
+
+/* A staged record of one target. set: fields a row gave (a later row with the same id only
+ * overrides the fields it gives); known: fields whose value was not empty. */
+struct srec {
+    uint32_t set, known;
+    union ival v[MAP_MAX_FIELDS];
+    const char *file; /* base name, for messages */
+    long line;
+};
+
+struct sarr {
+    struct srec *r;
+    int n, cap;
+    struct strmap *idx; /* id -> index; NULL for milestone_done (kept as a list) */
+};
+
+/* One enrollment-day of activity, summed over the rows that name it. */
+struct sact {
+    int enr; /* index in stage.enr_refs */
+    int day;
+    int64_t sessions, minutes, actions;
+    double progress; /* max, < 0 unknown */
+    int has_sessions;
+    const char *file;
+    long line;
+};
+
+struct stage {
+    const struct mapping *map;
+    struct sarr t[MT_COUNT - 1]; /* every target but activity */
+    struct sact *act;
+    int nact, capact;
+    struct strmap *act_idx; /* "enr-index:day" -> index in act */
+    char **enr_refs;        /* enrollment ids named by activity rows */
+    int nenr;
+    struct strmap *enr_idx;
+    struct buf b, b2;
+};
+
+void stage_init(struct stage *sg, const struct mapping *m);
+void stage_free(struct stage *sg);
+
+/* Stages what entry mf makes of one data record (filters already applied). */
+enum lcm_status stage_row(struct stage *sg, const struct map_file *mf, const struct csv_record *rec,
+                          struct lcm_err *err);
+
+/* Writes everything staged into st (inside the caller's transaction). */
+enum lcm_status stage_write(struct stage *sg, struct lcm_store *st, struct lcm_err *err);
+
+#endif

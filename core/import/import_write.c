@@ -1,0 +1,284 @@
+/* import_write.c — writes staged records into the store in dependency order, resolving the
+ * references between them (a cohort's program, an enrollment's learner and cohort, ...) by
+ * source identity: staged records are written first, so one lookup serves both records from
+ * this import and records from an earlier one. Runs inside the importer's transaction. */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "import/import_internal.h"
+#include "store/store_import.h"
+
+static bool known(const struct srec *r, int i)
+{
+    return r->known >> i & 1;
+}
+
+static const char *txt(const struct srec *r, int i)
+{
+    return known(r, i) ? r->v[i].s : NULL;
+}
+
+static int dayv(const struct srec *r, int i)
+{
+    return known(r, i) ? (int)r->v[i].i : DAY_NONE;
+}
+
+/* Prefixes the record's place to a message: "file:line: ...". */
+static enum lcm_status rec_fail(const struct srec *r, struct lcm_err *err, enum lcm_status st,
+                                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static enum lcm_status rec_fail(const struct srec *r, struct lcm_err *err, enum lcm_status st,
+                                const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return lcm_err_set(err, st, "%s:%ld: %s", r->file, r->line, msg);
+}
+
+/* Finds a referenced record; a missing one is an error naming the row that refers to it. */
+static enum lcm_status ref(struct stage *sg, struct lcm_store *st, const struct srec *r,
+                           const char *what, const char *id_text, int64_t *id, struct lcm_err *err)
+{
+    const char *src = sg->map->source;
+    enum lcm_status rc;
+    if (strcmp(what, "program") == 0)
+        rc = store_import_find(st, STORE_REF_PROGRAM, src, id_text, id, err);
+    else if (strcmp(what, "cohort") == 0)
+        rc = store_import_find(st, STORE_REF_COHORT, src, id_text, id, err);
+    else if (strcmp(what, "milestone") == 0)
+        rc = store_import_find(st, STORE_REF_MILESTONE, src, id_text, id, err);
+    else if (strcmp(what, "learner") == 0)
+        rc = store_learner_find(st, src, id_text, id, err);
+    else
+        rc = store_enrollment_find(st, src, id_text, id, err);
+    if (rc == LCM_ERR_NOTFOUND)
+        return rec_fail(r, err, LCM_ERR_NOTFOUND,
+                        "%s \"%.80s\" not found (neither in these files nor in the database)", what,
+                        id_text);
+    return rc;
+}
+
+static enum lcm_status write_programs(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
+{
+    enum lcm_status rc = LCM_OK;
+    for (int i = 0; i < sg->t[MT_PROGRAM].n && rc == LCM_OK; i++) {
+        const struct srec *r = &sg->t[MT_PROGRAM].r[i];
+        struct lcm_program p = {sg->map->source, r->v[PR_ID].s, txt(r, PR_NAME),
+                                known(r, PR_LENGTH) ? (int)r->v[PR_LENGTH].i : 0};
+        rc = store_program_upsert(st, &p, NULL, err);
+    }
+    return rc;
+}
+
+static enum lcm_status write_cohorts(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
+{
+    enum lcm_status rc = LCM_OK;
+    for (int i = 0; i < sg->t[MT_COHORT].n && rc == LCM_OK; i++) {
+        const struct srec *r = &sg->t[MT_COHORT].r[i];
+        struct lcm_cohort c = {
+            0, sg->map->source, r->v[CO_ID].s, txt(r, CO_NAME), dayv(r, CO_START), dayv(r, CO_END)};
+        int64_t old_id, old_prog;
+        int old_start, old_end;
+        /* Fields this import does not give keep their stored values. */
+        if (store_import_find(st, STORE_REF_COHORT, c.source, c.ext_id, &old_id, NULL) == LCM_OK &&
+            store_cohort_days(st, old_id, &old_prog, &old_start, &old_end, err) == LCM_OK) {
+            c.program_id = old_prog;
+            c.start_day = r->set >> CO_START & 1 ? c.start_day : old_start;
+            c.end_day = r->set >> CO_END & 1 ? c.end_day : old_end;
+        }
+        if (known(r, CO_PROGRAM))
+            rc = ref(sg, st, r, "program", r->v[CO_PROGRAM].s, &c.program_id, err);
+        else if (!c.program_id)
+            rc = rec_fail(r, err, LCM_ERR_INVALID,
+                          "cohort \"%.80s\": no program (map cohort.program)", c.ext_id);
+        if (rc == LCM_OK)
+            rc = store_cohort_upsert(st, &c, NULL, err);
+    }
+    return rc;
+}
+
+static enum lcm_status write_learners(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
+{
+    enum lcm_status rc = LCM_OK;
+    for (int i = 0; i < sg->t[MT_LEARNER].n && rc == LCM_OK; i++) {
+        const struct srec *r = &sg->t[MT_LEARNER].r[i];
+        struct lcm_learner l = {
+            sg->map->source,  r->v[LE_ID].s,    txt(r, LE_FIRST),   txt(r, LE_LAST),
+            txt(r, LE_EMAIL), txt(r, LE_PHONE), txt(r, LE_MANAGER), txt(r, LE_MANAGER_EMAIL),
+            txt(r, LE_DEPT),  txt(r, LE_LANG)};
+        rc = store_learner_upsert(st, &l, NULL, err);
+    }
+    return rc;
+}
+
+/* Fills the fields this import does not give from the stored enrollment, if any (*found).
+ * Unset days stay DAY_NONE there: the upsert keeps the stored ones. */
+static enum lcm_status enrollment_defaults(struct stage *sg, struct lcm_store *st,
+                                           const struct srec *r, struct lcm_enrollment *e,
+                                           bool *found, struct lcm_err *err)
+{
+    struct store_enrollment_now now;
+    enum lcm_status rc = store_enrollment_now(st, sg->map->source, e->ext_id, &now, err);
+    *found = rc == LCM_OK;
+    if (rc == LCM_ERR_NOTFOUND)
+        return LCM_OK;
+    if (rc != LCM_OK)
+        return rc;
+    e->learner_id = now.learner_id;
+    e->cohort_id = now.cohort_id;
+    if (!(r->set >> EN_STATUS & 1))
+        e->status = (enum enroll_status)now.status;
+    if (!(r->set >> EN_ENDED & 1))
+        e->ended_day = now.ended_day;
+    return LCM_OK;
+}
+
+static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
+                                        const struct srec *r, struct lcm_err *err)
+{
+    struct lcm_enrollment e = {.source = sg->map->source,
+                               .ext_id = r->v[EN_ID].s,
+                               .status = known(r, EN_STATUS) ? (enum enroll_status)r->v[EN_STATUS].i
+                                                             : ENROLL_ACTIVE,
+                               .start_day = dayv(r, EN_START),
+                               .expected_end_day = dayv(r, EN_EXPECTED_END),
+                               .ended_day = dayv(r, EN_ENDED),
+                               .progress = known(r, EN_PROGRESS) ? r->v[EN_PROGRESS].d : -1,
+                               .last_activity_day = DAY_NONE,
+                               .outcome = txt(r, EN_OUTCOME)};
+    bool found;
+    enum lcm_status rc = enrollment_defaults(sg, st, r, &e, &found, err);
+    if (rc == LCM_OK && known(r, EN_LEARNER))
+        rc = ref(sg, st, r, "learner", r->v[EN_LEARNER].s, &e.learner_id, err);
+    if (rc == LCM_OK && known(r, EN_COHORT))
+        rc = ref(sg, st, r, "cohort", r->v[EN_COHORT].s, &e.cohort_id, err);
+    if (rc == LCM_OK && (!e.learner_id || !e.cohort_id))
+        return rec_fail(r, err, LCM_ERR_INVALID, "enrollment \"%.80s\": no %s (map enrollment.%s)",
+                        e.ext_id, e.learner_id ? "cohort" : "learner",
+                        e.learner_id ? "cohort" : "learner");
+    int64_t prog;
+    int cstart = DAY_NONE, cend = DAY_NONE;
+    if (rc == LCM_OK && !found)
+        rc = store_cohort_days(st, e.cohort_id, &prog, &cstart, &cend, err);
+    /* Without its own dates a new enrollment follows its cohort's. */
+    if (e.start_day == DAY_NONE)
+        e.start_day = cstart;
+    if (e.expected_end_day == DAY_NONE)
+        e.expected_end_day = cend;
+    if (rc == LCM_OK)
+        rc = store_enrollment_upsert(st, &e, NULL, err);
+    return rc;
+}
+
+static enum lcm_status write_milestone(struct stage *sg, struct lcm_store *st, const struct srec *r,
+                                       struct lcm_err *err)
+{
+    struct lcm_milestone m = {
+        .source = sg->map->source,
+        .ext_id = r->v[MI_ID].s,
+        .name = txt(r, MI_NAME),
+        .kind = known(r, MI_KIND) ? (enum milestone_kind)r->v[MI_KIND].i : MILESTONE_OTHER,
+        .threshold = known(r, MI_THRESHOLD) ? r->v[MI_THRESHOLD].d : -1,
+        .due_day = dayv(r, MI_DUE_DAY),
+        .due_offset = known(r, MI_DUE_OFFSET) ? (int)r->v[MI_DUE_OFFSET].i : -1,
+        .weight = known(r, MI_WEIGHT) ? r->v[MI_WEIGHT].d : 0};
+    enum lcm_status rc = LCM_OK;
+    if (known(r, MI_COHORT)) {
+        int s, e;
+        rc = ref(sg, st, r, "cohort", r->v[MI_COHORT].s, &m.cohort_id, err);
+        if (rc == LCM_OK)
+            rc = store_cohort_days(st, m.cohort_id, &m.program_id, &s, &e, err);
+    }
+    if (rc == LCM_OK && known(r, MI_PROGRAM))
+        rc = ref(sg, st, r, "program", r->v[MI_PROGRAM].s, &m.program_id, err);
+    if (rc == LCM_OK && !m.program_id)
+        return rec_fail(r, err, LCM_ERR_INVALID, "milestone \"%.80s\": no program or cohort",
+                        m.ext_id);
+    if (rc == LCM_OK)
+        rc = store_milestone_upsert(st, &m, NULL, err);
+    return rc;
+}
+
+static enum lcm_status write_done(struct stage *sg, struct lcm_store *st, const struct srec *r,
+                                  struct lcm_err *err)
+{
+    int64_t mid, eid, lid, cid;
+    enum lcm_status rc = ref(sg, st, r, "milestone", r->v[DO_MILESTONE].s, &mid, err);
+    if (rc == LCM_OK && known(r, DO_ENROLLMENT))
+        rc = ref(sg, st, r, "enrollment", r->v[DO_ENROLLMENT].s, &eid, err);
+    else if (rc == LCM_OK && known(r, DO_LEARNER)) {
+        /* The learner's enrollment in the milestone's cohort. */
+        rc = ref(sg, st, r, "learner", r->v[DO_LEARNER].s, &lid, err);
+        if (rc == LCM_OK)
+            rc = store_milestone_cohort(st, mid, &cid, err);
+        if (rc == LCM_OK && cid == 0)
+            return rec_fail(r, err, LCM_ERR_INVALID,
+                            "milestone \"%.80s\" has no cohort: map milestone_done.enrollment",
+                            r->v[DO_MILESTONE].s);
+        if (rc == LCM_OK && store_enrollment_of(st, lid, cid, &eid, err) == LCM_ERR_NOTFOUND)
+            return rec_fail(r, err, LCM_ERR_NOTFOUND,
+                            "learner \"%.80s\" is not enrolled in the cohort of milestone "
+                            "\"%.80s\"",
+                            r->v[DO_LEARNER].s, r->v[DO_MILESTONE].s);
+    } else if (rc == LCM_OK) {
+        return rec_fail(r, err, LCM_ERR_INVALID, "milestone_done: empty enrollment and learner");
+    }
+    if (rc == LCM_OK)
+        rc = store_milestone_done(st, eid, mid, (int)r->v[DO_DAY].i,
+                                  known(r, DO_SCORE) ? r->v[DO_SCORE].d : -1, err);
+    return rc;
+}
+
+static int clamp(int64_t v)
+{
+    return v > INT_MAX ? INT_MAX : v < 0 ? 0 : (int)v;
+}
+
+static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
+{
+    int64_t *ids = lcm_xcalloc((size_t)sg->nenr + 1, sizeof *ids);
+    enum lcm_status rc = LCM_OK;
+    for (int i = 0; i < sg->nact && rc == LCM_OK; i++) {
+        const struct sact *a = &sg->act[i];
+        if (!ids[a->enr]) {
+            struct srec where = {.file = a->file, .line = a->line};
+            rc = ref(sg, st, &where, "enrollment", sg->enr_refs[a->enr], &ids[a->enr], err);
+            if (rc != LCM_OK)
+                break;
+        }
+        /* Event rows carry no session count: each active enrollment-day is one session. */
+        struct lcm_activity_day d = {ids[a->enr],
+                                     a->day,
+                                     a->has_sessions ? clamp(a->sessions) : 1,
+                                     clamp(a->minutes),
+                                     clamp(a->actions),
+                                     a->progress};
+        rc = store_activity_put(st, &d, err);
+    }
+    free(ids);
+    return rc;
+}
+
+enum lcm_status stage_write(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
+{
+    enum lcm_status rc = write_programs(sg, st, err);
+    if (rc == LCM_OK)
+        rc = write_cohorts(sg, st, err);
+    if (rc == LCM_OK)
+        rc = write_learners(sg, st, err);
+    for (int i = 0; rc == LCM_OK && i < sg->t[MT_ENROLLMENT].n; i++)
+        rc = write_enrollment(sg, st, &sg->t[MT_ENROLLMENT].r[i], err);
+    for (int i = 0; rc == LCM_OK && i < sg->t[MT_MILESTONE].n; i++)
+        rc = write_milestone(sg, st, &sg->t[MT_MILESTONE].r[i], err);
+    for (int i = 0; rc == LCM_OK && i < sg->t[MT_DONE].n; i++)
+        rc = write_done(sg, st, &sg->t[MT_DONE].r[i], err);
+    if (rc == LCM_OK)
+        rc = write_activity(sg, st, err);
+    return rc;
+}

@@ -1,0 +1,415 @@
+/* mail_mime.c — building the message: header encoding (RFC 2047), quoted-printable, base64,
+ * multipart structure. See mail.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "msg/mail.h"
+
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+static bool is_plain_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+            return false;
+    return true;
+}
+
+/* Length of the UTF-8 sequence starting at p (1 for anything malformed). */
+static size_t utf8_len(const unsigned char *p)
+{
+    if (*p < 0x80)
+        return 1;
+    if ((*p & 0xE0) == 0xC0)
+        return 2;
+    if ((*p & 0xF0) == 0xE0)
+        return 3;
+    if ((*p & 0xF8) == 0xF0)
+        return 4;
+    return 1;
+}
+
+static bool utf8_ok(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t k = utf8_len(p);
+        if (k == 1 && *p >= 0x80)
+            return false;
+        for (size_t i = 1; i < k; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return false;
+        if ((k == 2 && *p < 0xC2) || (k == 3 && *p == 0xE0 && p[1] < 0xA0) ||
+            (k == 3 && *p == 0xED && p[1] >= 0xA0) || (k == 4 && *p == 0xF0 && p[1] < 0x90) ||
+            (k == 4 && *p > 0xF4) || (k == 4 && *p == 0xF4 && p[1] >= 0x90))
+            return false;
+        p += k;
+    }
+    return true;
+}
+
+static const char b64chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void b64_encode(struct buf *b, const unsigned char *in, size_t n)
+{
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)in[i] << 16;
+        if (i + 1 < n)
+            v |= (unsigned)in[i + 1] << 8;
+        if (i + 2 < n)
+            v |= in[i + 2];
+        char q[4] = {b64chars[(v >> 18) & 63], b64chars[(v >> 12) & 63],
+                     i + 1 < n ? b64chars[(v >> 6) & 63] : '=', i + 2 < n ? b64chars[v & 63] : '='};
+        buf_add(b, q, 4);
+    }
+}
+
+/* Base64 body of a part: lines of 76 characters. */
+static void b64_lines(struct buf *b, const char *data, size_t n)
+{
+    for (size_t i = 0; i < n; i += 57) {
+        size_t k = n - i < 57 ? n - i : 57;
+        b64_encode(b, (const unsigned char *)data + i, k);
+        buf_adds(b, "\r\n");
+    }
+}
+
+/* Writes text as B encoded-words, each at most 75 characters and holding whole UTF-8
+ * characters, separated by CRLF SP (whitespace between encoded-words is not displayed). */
+static void encoded_words(struct buf *b, size_t col, const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    bool first = true;
+    while (*p) {
+        /* A word is 12 characters of syntax plus 4 per 3 bytes; the line stays <= 78. */
+        size_t max = (78 - (first ? col : 1) - 12) / 4 * 3, n = 0;
+        if (max > 45)
+            max = 45;
+        while (p[n]) {
+            size_t k = utf8_len(p + n);
+            if (n + k > max)
+                break;
+            n += k;
+        }
+        if (n == 0)
+            n = utf8_len(p);
+        if (!first)
+            buf_adds(b, "\r\n ");
+        buf_adds(b, "=?UTF-8?B?");
+        b64_encode(b, p, n);
+        buf_adds(b, "?=");
+        first = false;
+        p += n;
+    }
+}
+
+/* An unstructured header (Subject). Plain ASCII stays readable, folded at spaces; anything else
+ * (or an ASCII text that looks like an encoded-word, or has an overlong word) is encoded. */
+static void header_text(struct buf *b, const char *name, const char *value)
+{
+    buf_adds(b, name);
+    buf_adds(b, ": ");
+    size_t col = strlen(name) + 2;
+    bool plain = is_plain_ascii(value) && !strstr(value, "=?");
+    for (const char *w = value; plain && *w;) {
+        size_t k = strcspn(w, " ");
+        if (k > 70)
+            plain = false;
+        w += k;
+        while (*w == ' ')
+            w++;
+    }
+    if (!plain) {
+        encoded_words(b, col, value);
+        buf_adds(b, "\r\n");
+        return;
+    }
+    const char *w = value;
+    while (*w) {
+        size_t sp = strspn(w, " ");
+        size_t k = strcspn(w + sp, " ");
+        if (col + sp + k > 76 && sp > 0 && k > 0) {
+            buf_adds(b, "\r\n"); /* the spaces before the word start the continuation line */
+            col = 0;
+        }
+        buf_add(b, w, sp + k);
+        col += sp + k;
+        w += sp + k;
+    }
+    buf_adds(b, "\r\n");
+}
+
+/* "Name <addr>" (name quoted or encoded as needed), or just addr. */
+static void header_address(struct buf *b, const char *name, const char *disp, const char *addr)
+{
+    buf_adds(b, name);
+    buf_adds(b, ": ");
+    if (disp && *disp) {
+        if (is_plain_ascii(disp) && !strstr(disp, "=?")) {
+            buf_adds(b, "\"");
+            for (const char *p = disp; *p; p++) {
+                if (*p == '"' || *p == '\\')
+                    buf_adds(b, "\\");
+                buf_add(b, p, 1);
+            }
+            buf_adds(b, "\"");
+        } else {
+            encoded_words(b, strlen(name) + 2, disp);
+        }
+        const char *line = b->p + b->len;
+        while (line > b->p && line[-1] != '\n')
+            line--;
+        size_t col = (size_t)(b->p + b->len - line);
+        buf_adds(b, col + strlen(addr) + 3 > 78 ? "\r\n <" : " <");
+    } else {
+        buf_adds(b, "<");
+    }
+    buf_adds(b, addr);
+    buf_adds(b, ">\r\n");
+}
+
+bool mail_addr_valid(const char *addr)
+{
+    if (!addr || !*addr || strlen(addr) > 254)
+        return false;
+    const char *at = strchr(addr, '@');
+    if (!at || at == addr || !at[1] || strchr(at + 1, '@') || at - addr > 64)
+        return false;
+    for (const char *p = addr; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c <= 0x20 || c >= 0x7f || strchr("\"(),:;<>[\\]", c))
+            return false;
+    }
+    const char *dom = at + 1;
+    if (*dom == '.' || dom[strlen(dom) - 1] == '.' || strstr(dom, ".."))
+        return false;
+    return true;
+}
+
+/* Quoted-printable (RFC 2045) of a UTF-8 text, with CRLF line ends and lines <= 76. */
+static void qp_body(struct buf *b, const char *text)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const char *p = text;
+    while (*p) {
+        size_t n = strcspn(p, "\n");
+        size_t end = n > 0 && p[n - 1] == '\r' ? n - 1 : n;
+        size_t col = 0;
+        for (size_t i = 0; i < end; i++) {
+            unsigned char c = (unsigned char)p[i];
+            char enc[3];
+            size_t k = 1;
+            bool last = i + 1 == end;
+            bool lit = (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !last);
+            /* "From " at a line start is mangled by mbox writers: encode its F. */
+            if (i == 0 && c == 'F' && strncmp(p, "From ", 5) == 0)
+                lit = false;
+            if (lit) {
+                enc[0] = (char)c;
+            } else {
+                enc[0] = '=', enc[1] = hex[c >> 4], enc[2] = hex[c & 15];
+                k = 3;
+            }
+            if (col + k > (last ? 76u : 75u)) {
+                buf_adds(b, "=\r\n");
+                col = 0;
+            }
+            buf_add(b, enc, k);
+            col += k;
+        }
+        buf_adds(b, "\r\n");
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
+}
+
+static void header_date(struct buf *b, int64_t t)
+{
+    static const char *const wd[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char *const mo[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    buf_addf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", wd[tm.tm_wday], tm.tm_mday,
+             mo[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static void text_part(struct buf *b, const char *body)
+{
+    buf_adds(b, "Content-Type: text/plain; charset=UTF-8\r\n"
+              "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+    qp_body(b, body);
+}
+
+/* A boundary no encoded content can contain: QP writes '=' as =3D and base64 has no '_'. */
+static void boundary(char *buf, size_t len, const char *msgid, int level)
+{
+    unsigned long h = 5381;
+    for (const char *p = msgid; *p; p++)
+        h = h * 33 + (unsigned char)*p;
+    snprintf(buf, len, "=_lcmtui_%08lx_%d", h & 0xffffffffUL, level);
+}
+
+static void attachment_part(struct buf *b, const struct mail_attachment *a, bool calendar_copy)
+{
+    const char *fname = a->filename && *a->filename ? a->filename : "attachment";
+    if (calendar_copy) {
+        buf_adds(b, "Content-Type: application/ics; name=\"");
+    } else {
+        buf_adds(b, "Content-Type: ");
+        buf_adds(b, a->content_type);
+        if (strncmp(a->content_type, "text/", 5) == 0 && !strstr(a->content_type, "charset"))
+            buf_adds(b, "; charset=UTF-8");
+        buf_adds(b, "; name=\"");
+    }
+    buf_adds(b, fname);
+    buf_adds(b, "\"\r\nContent-Disposition: attachment; filename=\"");
+    buf_adds(b, fname);
+    buf_adds(b, "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+    b64_lines(b, a->data, a->len);
+}
+
+static void calendar_alternative(struct buf *b, const struct mail_msg *m, const char *bnd)
+{
+    buf_adds(b, "Content-Type: multipart/alternative; boundary=\"");
+    buf_adds(b, bnd);
+    buf_adds(b, "\"\r\n\r\n--");
+    buf_adds(b, bnd);
+    buf_adds(b, "\r\n");
+    text_part(b, m->body);
+    buf_adds(b, "--");
+    buf_adds(b, bnd);
+    buf_adds(b, "\r\nContent-Type: ");
+    buf_adds(b, m->att->content_type);
+    if (!strstr(m->att->content_type, "charset"))
+        buf_adds(b, "; charset=UTF-8");
+    buf_adds(b, "\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+    b64_lines(b, m->att->data, m->att->len);
+    buf_adds(b, "--");
+    buf_adds(b, bnd);
+    buf_adds(b, "--\r\n");
+}
+
+static void mime_body(struct buf *b, const struct mail_msg *m)
+{
+    if (!m->att) {
+        text_part(b, m->body);
+        return;
+    }
+    char outer[64], inner[64];
+    boundary(outer, sizeof outer, m->message_id, 1);
+    boundary(inner, sizeof inner, m->message_id, 2);
+    bool cal = strncmp(m->att->content_type, "text/calendar", 13) == 0;
+    buf_adds(b, "Content-Type: multipart/mixed; boundary=\"");
+    buf_adds(b, outer);
+    buf_adds(b, "\"\r\n\r\nThis is a multi-part message in MIME format.\r\n\r\n--");
+    buf_adds(b, outer);
+    buf_adds(b, "\r\n");
+    if (cal)
+        calendar_alternative(b, m, inner);
+    else
+        text_part(b, m->body);
+    buf_adds(b, "--");
+    buf_adds(b, outer);
+    buf_adds(b, "\r\n");
+    attachment_part(b, m->att, cal);
+    buf_adds(b, "--");
+    buf_adds(b, outer);
+    buf_adds(b, "--\r\n");
+}
+
+static bool safe_filename(const char *s)
+{
+    if (!s || !*s)
+        return true;
+    if (strlen(s) > 100 || *s == '.')
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '.' || *s == '-' || *s == '_'))
+            return false;
+    return true;
+}
+
+/* Every check of mail_build's inputs, with one message naming the field. */
+static enum lcm_status check_msg(const struct mail_msg *m, struct lcm_err *err)
+{
+    if (!mail_addr_valid(m->from_addr))
+        return lcm_err_set(err, LCM_ERR_INVALID, "mail: From address \"%s\" is not valid",
+                           m->from_addr ? m->from_addr : "");
+    if (!mail_addr_valid(m->to_addr))
+        return lcm_err_set(err, LCM_ERR_INVALID, "mail: To address \"%s\" is not valid",
+                           m->to_addr ? m->to_addr : "");
+    if (m->reply_to && *m->reply_to && !mail_addr_valid(m->reply_to))
+        return lcm_err_set(err, LCM_ERR_INVALID, "mail: Reply-To address \"%s\" is not valid",
+                           m->reply_to);
+    const char *fields[][2] = {{"subject", m->subject},
+                               {"From name", m->from_name},
+                               {"To name", m->to_name},
+                               {"Message-ID", m->message_id}};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const char *v = fields[i][1];
+        if (v && (has_control(v) || !utf8_ok(v)))
+            return lcm_err_set(err, LCM_ERR_INVALID,
+                               "mail: the %s holds a line break, a control character or invalid "
+                               "UTF-8: refused",
+                               fields[i][0]);
+    }
+    if (!m->subject || !*m->subject)
+        return lcm_err_set(err, LCM_ERR_INVALID, "mail: empty subject");
+    if (!m->message_id || m->message_id[0] != '<' || !is_plain_ascii(m->message_id) ||
+        strchr(m->message_id, ' '))
+        return lcm_err_set(err, LCM_ERR_INVALID, "mail: no valid Message-ID");
+    if (!m->body || !utf8_ok(m->body))
+        return lcm_err_set(err, LCM_ERR_INVALID, "mail: the body is not valid UTF-8");
+    if (m->att && (!m->att->content_type || !is_plain_ascii(m->att->content_type) ||
+                   !strchr(m->att->content_type, '/') || !m->att->data ||
+                   !safe_filename(m->att->filename)))
+        return lcm_err_set(err, LCM_ERR_INVALID, "mail: invalid attachment type or file name");
+    return LCM_OK;
+}
+
+enum lcm_status mail_build(const struct mail_msg *m, char **out, size_t *len,
+                           struct lcm_err *err)
+{
+    *out = NULL;
+    if (len)
+        *len = 0;
+    enum lcm_status rc = check_msg(m, err);
+    if (rc != LCM_OK)
+        return rc;
+    struct buf b = {0};
+    header_date(&b, m->date);
+    header_address(&b, "From", m->from_name, m->from_addr);
+    if (m->reply_to && *m->reply_to)
+        header_address(&b, "Reply-To", NULL, m->reply_to);
+    header_address(&b, "To", m->to_name, m->to_addr);
+    header_text(&b, "Subject", m->subject);
+    buf_adds(&b, "Message-ID: ");
+    buf_adds(&b, m->message_id);
+    buf_adds(&b, "\r\nMIME-Version: 1.0\r\nX-Mailer: lcmtui\r\n");
+    mime_body(&b, m);
+    if (len)
+        *len = b.len;
+    *out = buf_take(&b);
+    return LCM_OK;
+}
+
+void mail_message_id(char *buf, size_t len, int64_t id, int64_t created, const char *from_addr)
+{
+    const char *dom = from_addr ? strchr(from_addr, '@') : NULL;
+    dom = dom && dom[1] && mail_addr_valid(from_addr) ? dom + 1 : "lcmtui.invalid";
+    snprintf(buf, len, "<lcmtui.%lld.%lld@%s>", (long long)id, (long long)created, dom);
+}

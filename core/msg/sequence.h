@@ -1,0 +1,85 @@
+/* sequence.h — "séquences d'emailing": config rules that turn learner situations into drafts.
+ *
+ * Rules (config group `sequences`, list `rules`; built-in defaults when absent):
+ *   on = "inactive"    days = N   no activity for N days (last activity <= today - N). The
+ *                                  inactive rules form a ladder: only the highest rung a
+ *                                  learner reached fires (21 days: nudge_21, not nudge_7).
+ *                                  Once per inactivity episode (keyed by the last active day).
+ *   on = "not_started" days = N   enrolled N days ago, no activity at all. Once.
+ *   on = "milestone"   within_days = N   a milestone reached in the last N days (today - N ..
+ *                                  today) and not yet celebrated. Once per milestone. The
+ *                                  template "" picks congrats_25/50/75/100 for progress
+ *                                  milestones at those thresholds, congrats_milestone else.
+ * Each rule makes DRAFTS (status draft, rule set) for the LCM to approve, unless auto = true
+ * (queued). Never for an enrollment that is not active (withdrawn, completed, failed); never
+ * when the learner got a message (draft, queued or sent) within quiet_days; a learner without
+ * an e-mail address is counted and skipped. A rule that fired is recorded whatever becomes of
+ * its draft (skipping a draft does not make it come back); one kept back by the quiet period
+ * or a missing address fires later. */
+#ifndef LCM_SEQUENCE_H
+#define LCM_SEQUENCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/config.h"
+#include "base/status.h"
+#include "store/store.h"
+
+enum seq_on { SEQ_INACTIVE, SEQ_NOT_STARTED, SEQ_MILESTONE };
+
+struct seq_rule {
+    char *name;          /* unique; stored in message.rule */
+    enum seq_on on;
+    int days;            /* inactive / not_started threshold; milestone: within_days */
+    int until_days;      /* inactive: stop after this many days (0: never) */
+    char *template_name; /* "" for milestone: automatic */
+    bool auto_queue;     /* true: queued at once, no approval */
+};
+
+struct seq_config {
+    bool enabled;
+    int quiet_days;
+    struct seq_rule *rules;
+    size_t n;
+    char *lang;                         /* default template language (general.lang) */
+    char *lcm_name, *lcm_email;         /* {lcm_name}, {lcm_email} */
+    char *platform_url;                 /* {platform_url}, may be "" */
+};
+
+/* Reads the `sequences` group (defaults when absent), validating names, `on` values, ranges
+ * and template names; unknown keys are warned about. Free with sequence_config_free(). */
+enum lcm_status sequence_config_load(const struct lcm_config *cfg, struct seq_config *out,
+                                     const struct lcm_report *rep, struct lcm_err *err);
+void sequence_config_free(struct seq_config *sc);
+
+/* Called for each message a run creates. Strings borrowed. */
+typedef void (*seq_made_fn)(void *ctx, int64_t message_id, const char *rule,
+                            const char *template_name, const char *learner, const char *email,
+                            bool queued);
+
+struct seq_result {
+    int drafts, queued;      /* messages created */
+    int quiet;               /* kept back by the quiet period */
+    int no_address;          /* learner without a valid e-mail address */
+    int failed;              /* template could not be rendered (first error in err_first) */
+    char err_first[512];
+};
+
+struct seq_run_opts {
+    const char *share_dir, *user_dir; /* template lookup (see template.h) */
+    int today;
+    int64_t now;  /* Unix time stored as created_at; the quiet period counts back from it */
+    bool dry_run; /* count and report, create nothing */
+    seq_made_fn made;
+    void *made_ctx;
+};
+
+/* Applies every rule, in config order, in one transaction (all or nothing; rolled back when
+ * dry_run). A template that cannot be rendered for a learner is counted in res->failed (the
+ * first message in res->err_first) and the others go on. */
+enum lcm_status sequence_run(struct lcm_store *st, const struct seq_config *sc,
+                             const struct seq_run_opts *o, struct seq_result *res,
+                             struct lcm_err *err);
+
+#endif

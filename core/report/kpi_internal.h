@@ -1,0 +1,73 @@
+/* kpi_internal.h — shared by core/kpi*.c only: the working state of one computation. */
+#ifndef LCM_KPI_INTERNAL_H
+#define LCM_KPI_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report/kpi.h"
+
+/* One enrollment in scope. The scan writes only its own slots, so ranges of this array are
+ * finished by different threads without locks. */
+struct kpi_enr {
+    int64_t id, learner_id, cohort_id, program_id;
+    int start, end; /* end: ended_day when ended on or before the period's end, else DAY_NONE */
+    enum enroll_status status; /* as of the period's end */
+    double progress_db;
+    int cohort_grp, by_grp; /* indexes into the group tables */
+    int flag_day;           /* risk.flagged_since, DAY_NONE */
+    int risk_level;         /* -1 when no risk row */
+    int first_contact;      /* first outbound contact on or after flag_day, DAY_NONE */
+    uint32_t ev_first, ev_count; /* its message events */
+    /* filled by the scan */
+    int last_active;
+    int64_t active_days, sessions, minutes;
+    double progress; /* as of the period's end, < 0 unknown */
+    bool back7, back14;
+};
+
+/* A sent message, checked for a return (an activity day within 7 days after it). */
+struct kpi_msg_ev {
+    uint32_t enr;
+    int day;
+    uint32_t tmpl;
+    bool returned;
+};
+
+struct kpi_state {
+    int from, to;        /* the period */
+    bool past;           /* to is before today: progress is read from the activity history */
+    int first_monday;    /* week 0 */
+    size_t n_weeks;
+    struct kpi_enr *enr; /* sorted by id */
+    size_t n_enr;
+    struct kpi_msg_ev *ev; /* sorted by enr */
+    size_t n_ev;
+};
+
+/* Scans activity for every enrollment of S and fills their scan slots and the weekly figures
+ * (active, sessions, minutes, running, completed, withdrawn, derived risk) into weeks
+ * (S->n_weeks entries, zeroed by the caller). threads 0: automatic. */
+enum lcm_status kpi_scan(struct lcm_store *st, struct kpi_state *S, int threads,
+                         struct kpi_week *weeks, struct lcm_err *err);
+
+/* Index of the week holding day, or -1 when outside the trend. */
+static inline int kpi_week_of(const struct kpi_state *S, int day)
+{
+    if (day < S->first_monday)
+        return -1;
+    size_t w = (size_t)(day - S->first_monday) / 7;
+    return w < S->n_weeks ? (int)w : -1;
+}
+
+/* The enrollment with this id in S (sorted by id), or NULL. */
+struct kpi_enr *kpi_enr_find(struct kpi_state *S, int64_t id);
+
+/* Milestone funnel and median days to each: fills r->milestones. */
+enum lcm_status kpi_milestones(struct lcm_store *st, struct kpi_state *S, struct kpi_result *r,
+                               struct lcm_err *err);
+
+/* Fills r->money from r->total and r->money_conf. */
+void kpi_money_compute(struct kpi_result *r);
+
+#endif

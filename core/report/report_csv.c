@@ -1,0 +1,305 @@
+/* report_csv.c — the CSV report for Excel users: RFC 4180 (CRLF records, fields with the
+ * separator, quotes or line breaks quoted, quotes doubled), ',' or ';' separator, optional
+ * UTF-8 BOM and decimal comma for French Excel. One file, several tables one after the other,
+ * each preceded by its header row and separated by an empty record. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "report/report_internal.h"
+
+struct csv {
+    FILE *f;
+    char sep;
+    bool comma;
+    bool first; /* no separator before the record's first field */
+};
+
+/* A text field. A leading = + - @ gets a "'" so a spreadsheet shows it instead of running it
+ * as a formula. */
+static void csv_text(struct csv *c, const char *s)
+{
+    char *t = rep_clean(s);
+    if (!c->first)
+        fputc(c->sep, c->f);
+    c->first = false;
+    bool guard = strchr("=+-@", t[0]) && t[0];
+    bool quote = guard || strchr(t, c->sep) || strchr(t, '"') || t[0] == ' ' ||
+                 (t[0] && t[strlen(t) - 1] == ' ');
+    if (quote)
+        fputc('"', c->f);
+    if (guard)
+        fputc('\'', c->f);
+    for (const char *p = t; *p; p++) {
+        if (*p == '"')
+            fputc('"', c->f);
+        fputc(*p, c->f);
+    }
+    if (quote)
+        fputc('"', c->f);
+    free(t);
+}
+
+static void csv_int(struct csv *c, int64_t v)
+{
+    if (!c->first)
+        fputc(c->sep, c->f);
+    c->first = false;
+    fprintf(c->f, "%" PRId64, v);
+}
+
+static void csv_real(struct csv *c, double v, int d)
+{
+    char b[64];
+    csv_text(c, rep_real(v, d, c->comma, b, sizeof b));
+}
+
+static void csv_pct(struct csv *c, int64_t num, int64_t den)
+{
+    char b[64];
+    csv_text(c, rep_pct_num(num, den, c->comma, b, sizeof b));
+}
+
+static void csv_end(struct csv *c)
+{
+    fputs("\r\n", c->f);
+    c->first = true;
+}
+
+/* A header record from a '|'-separated list of column names. */
+static void csv_header(struct csv *c, const char *cols)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", cols);
+    for (char *save = NULL, *t = strtok_r(buf, "|", &save); t; t = strtok_r(NULL, "|", &save))
+        csv_text(c, t);
+    csv_end(c);
+}
+
+static void csv_kv(struct csv *c, const char *name, int64_t v, const char *unit, const char *def)
+{
+    csv_text(c, name);
+    csv_int(c, v);
+    csv_text(c, unit);
+    csv_text(c, def);
+    csv_end(c);
+}
+
+static void csv_indicators(struct csv *c, const struct kpi_result *r)
+{
+    const struct kpi_counts *t = &r->total;
+    char buf[768];
+    csv_header(c, "Indicator|Value|Unit|Definition");
+    csv_kv(c, "Enrolled", t->enrolled, "learners", "");
+    csv_kv(c, "In progress", t->running, "learners", "");
+    csv_kv(c, "Active in the last 7 days", t->active7, "learners", "");
+    csv_kv(c, "Active in the last 30 days", t->active30, "learners", "");
+    csv_kv(c, "Completed", t->completed, "learners", "");
+    csv_kv(c, "Withdrawn", t->withdrawn, "learners", "");
+    csv_kv(c, "Failed", t->failed, "learners", "");
+    csv_text(c, "Completion rate");
+    csv_pct(c, t->completed, t->enrolled);
+    csv_text(c, "%");
+    csv_text(c, "completed / enrolled");
+    csv_end(c);
+    csv_text(c, "Drop-out rate");
+    csv_pct(c, t->withdrawn, t->enrolled);
+    csv_text(c, "%");
+    csv_text(c, "withdrawn / enrolled");
+    csv_end(c);
+    csv_kv(c, "Sessions", t->sessions, "connections", "");
+    csv_kv(c, "Training time", t->minutes, "minutes", "");
+    csv_text(c, "Visit frequency");
+    csv_real(c, r->visit_frequency, 2);
+    csv_text(c, "active days per week");
+    csv_text(c, "active days / learner-weeks enrolled in the period");
+    csv_end(c);
+    csv_kv(c, "Check-ins", r->checkins, "check-ins", "");
+    csv_kv(c, "Learners contacted", r->contacted, "learners", "");
+    csv_kv(c, "Flagged learners", r->flagged, "learners", "");
+    csv_kv(c, "Flagged and contacted", r->flagged_contacted, "learners", "");
+    csv_text(c, "Median days from flag to first contact");
+    if (r->median_flag_to_contact >= 0)
+        csv_real(c, r->median_flag_to_contact, 1);
+    else
+        csv_text(c, "");
+    csv_text(c, "days");
+    csv_text(c, "");
+    csv_end(c);
+    csv_kv(c, "Came back within 7 days of the contact", r->back7, "learners", "");
+    csv_kv(c, "Came back within 14 days of the contact", r->back14, "learners", "");
+    csv_kv(c, "Messages sent", r->messages_sent, "messages", "");
+    csv_kv(c, "Messages followed by activity within 7 days", r->messages_returned7, "messages",
+           "");
+    if (r->money.configured) {
+        const char *cur = r->money_conf.currency;
+        csv_text(c, "Cost of drop-outs");
+        csv_real(c, r->money.dropout_cost + r->money.hours_cost, 2);
+        csv_text(c, cur);
+        csv_text(c, report_money_sentence(r, 0, buf, sizeof buf));
+        csv_end(c);
+        csv_kv(c, "Drop-outs avoided", r->money.avoided > 0 ? r->money.avoided : 0, "learners",
+               report_money_sentence(r, 1, buf, sizeof buf));
+        csv_text(c, "Value of drop-outs avoided");
+        csv_real(c, r->money.avoided_value, 2);
+        csv_text(c, cur);
+        csv_text(c, buf);
+        csv_end(c);
+    }
+    csv_end(c);
+}
+
+static void csv_counts(struct csv *c, const char *what, const struct kpi_counts *g, size_t n)
+{
+    char h[512];
+    snprintf(h, sizeof h,
+             "%s|Enrolled|In progress|Active 7 days|Active 30 days|Completed|Withdrawn|Failed|"
+             "Completion rate (%%)|Drop-out rate (%%)|Sessions|Training minutes",
+             what);
+    csv_header(c, h);
+    for (size_t i = 0; i < n; i++) {
+        csv_text(c, g[i].label);
+        int64_t v[] = {g[i].enrolled, g[i].running, g[i].active7, g[i].active30,
+                       g[i].completed, g[i].withdrawn, g[i].failed};
+        for (size_t k = 0; k < sizeof v / sizeof *v; k++)
+            csv_int(c, v[k]);
+        csv_pct(c, g[i].completed, g[i].enrolled);
+        csv_pct(c, g[i].withdrawn, g[i].enrolled);
+        csv_int(c, g[i].sessions);
+        csv_int(c, g[i].minutes);
+        csv_end(c);
+    }
+    csv_end(c);
+}
+
+static void csv_tables(struct csv *c, const struct kpi_result *r)
+{
+    csv_header(c, "Progress|Learners");
+    for (int i = 0; i < KPI_BUCKETS; i++) {
+        csv_text(c, rep_bucket_names[i]);
+        csv_int(c, r->buckets[i]);
+        csv_end(c);
+    }
+    csv_end(c);
+    csv_header(c, "Milestone|Reached|Eligible|Share (%)|Median days from start");
+    for (size_t i = 0; i < r->n_milestones; i++) {
+        const struct kpi_milestone *m = &r->milestones[i];
+        csv_text(c, m->name);
+        csv_int(c, m->reached);
+        csv_int(c, m->eligible);
+        csv_pct(c, m->reached, m->eligible);
+        if (m->median_days >= 0)
+            csv_real(c, m->median_days, 1);
+        else
+            csv_text(c, "");
+        csv_end(c);
+    }
+    csv_end(c);
+    csv_counts(c, "Cohort", r->cohorts, r->n_cohorts);
+    if (r->by != KPI_BY_NONE)
+        csv_counts(c, r->by == KPI_BY_DEPARTMENT ? "Department" : "Manager", r->groups,
+                   r->n_groups);
+    csv_header(c, "Channel|Check-ins");
+    for (int ch = 0; ch < CH_COUNT; ch++) {
+        csv_text(c, rep_channel(ch));
+        csv_int(c, r->checkins_by_channel[ch]);
+        csv_end(c);
+    }
+    csv_end(c);
+    csv_header(c, "Template|Sent|Active within 7 days|Return rate (%)");
+    for (size_t i = 0; i < r->n_templates; i++) {
+        csv_text(c, r->templates[i].name);
+        csv_int(c, r->templates[i].sent);
+        csv_int(c, r->templates[i].returned7);
+        csv_pct(c, r->templates[i].returned7, r->templates[i].sent);
+        csv_end(c);
+    }
+    csv_end(c);
+}
+
+static void csv_weeks(struct csv *c, const struct kpi_result *r)
+{
+    char w[16], d[DAY_TEXT_LEN];
+    csv_header(c, "Week|Monday|In progress|Active|Active share (%)|Sessions|Training minutes|"
+                  "Calls|E-mails|Chats|Meetings|Notes|Messages sent|Completed|Withdrawn|"
+                  "Risk low|Risk medium|Risk high");
+    for (size_t i = 0; i < r->n_weeks; i++) {
+        const struct kpi_week *k = &r->weeks[i];
+        csv_text(c, rep_week(k, w, sizeof w));
+        csv_text(c, day_format(k->monday, d));
+        csv_int(c, k->running);
+        csv_int(c, k->active);
+        csv_pct(c, k->active, k->running);
+        csv_int(c, k->sessions);
+        csv_int(c, k->minutes);
+        for (int ch = 0; ch < CH_COUNT; ch++)
+            csv_int(c, k->checkins[ch]);
+        int64_t v[] = {k->messages, k->completed, k->withdrawn, k->risk[0], k->risk[1],
+                       k->risk[2]};
+        for (size_t j = 0; j < sizeof v / sizeof *v; j++)
+            csv_int(c, v[j]);
+        csv_end(c);
+    }
+    csv_end(c);
+}
+
+static void csv_learners(struct csv *c, const struct kpi_result *r,
+                         const struct report_options *o)
+{
+    char name[128], d[DAY_TEXT_LEN];
+    csv_header(c, o->private_notes
+                      ? "Learner|E-mail|Cohort|Department|Manager|Status|Progress (%)|"
+                        "Last active|Active days|Training minutes|Risk|Latest note (private)"
+                      : "Learner|E-mail|Cohort|Department|Manager|Status|Progress (%)|"
+                        "Last active|Active days|Training minutes|Risk");
+    for (size_t i = 0; i < r->n_learners; i++) {
+        const struct kpi_learner *l = &r->learners[i];
+        csv_text(c, rep_learner_name(o, l, name, sizeof name));
+        csv_text(c, o->anonymous ? "" : l->email);
+        csv_text(c, l->cohort);
+        csv_text(c, l->department);
+        csv_text(c, l->manager);
+        csv_text(c, rep_status(l->status));
+        if (l->progress >= 0)
+            csv_real(c, 100 * l->progress, 0);
+        else
+            csv_text(c, "");
+        csv_text(c, l->last_active == DAY_NONE ? "" : day_format(l->last_active, d));
+        csv_int(c, l->active_days);
+        csv_int(c, l->minutes);
+        csv_text(c, rep_risk(l->risk_level));
+        if (o->private_notes)
+            csv_text(c, l->note ? l->note : "");
+        csv_end(c);
+    }
+    csv_end(c);
+}
+
+enum lcm_status report_write_csv(FILE *f, const struct kpi_result *r,
+                                 const struct report_options *o)
+{
+    struct csv c = {.f = f, .sep = o->sep ? o->sep : ',', .comma = o->decimal_comma,
+                    .first = true};
+    char d[DAY_TEXT_LEN];
+    if (o->bom)
+        fputs("\xef\xbb\xbf", f);
+    csv_text(&c, "Training report");
+    csv_text(&c, o->scope ? o->scope : "");
+    csv_end(&c);
+    csv_text(&c, "Period");
+    csv_text(&c, day_format(r->from_day, d));
+    csv_text(&c, day_format(r->to_day, d));
+    csv_end(&c);
+    csv_text(&c, "Audience");
+    csv_text(&c, o->private_notes ? "PRIVATE: contains the LCM's notes"
+                                  : "manager-facing: no private notes");
+    csv_end(&c);
+    csv_end(&c);
+    csv_indicators(&c, r);
+    csv_tables(&c, r);
+    csv_weeks(&c, r);
+    if (r->n_learners)
+        csv_learners(&c, r, o);
+    return ferror(f) ? LCM_ERR_IO : LCM_OK;
+}

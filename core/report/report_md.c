@@ -1,0 +1,216 @@
+/* report_md.c — the Markdown report, for an e-mail or a wiki page. Data strings are cleaned
+ * and their Markdown and HTML specials escaped, so a name cannot break a table or inject
+ * markup into a wiki that renders HTML. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "report/report_internal.h"
+
+/* HTML specials become entities (a wiki may render HTML); Markdown specials get a backslash. */
+static const char *md_escape(char c)
+{
+    static const char specials[] = "\\`*_[]|#~!";
+    static const char *const escaped[] = {"\\\\", "\\`", "\\*", "\\_", "\\[",
+                                          "\\]",  "\\|", "\\#", "\\~", "\\!"};
+    if (c == '<' || c == '>' || c == '&')
+        return rep_html_entity(c);
+    const char *at = c ? strchr(specials, c) : NULL;
+    return at ? escaped[at - specials] : NULL;
+}
+
+static void md_put(FILE *f, const char *s)
+{
+    rep_put_escaped(f, s, md_escape);
+}
+
+static void md_counts_table(FILE *f, const char *what, const struct kpi_counts *g, size_t n)
+{
+    char a[32], b[32], c[32];
+    fprintf(f, "| %s | Enrolled | In progress | Active 7 d | Completed | Withdrawn | Failed "
+               "| Completion | Drop-out | Hours |\n",
+            what);
+    fputs("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", f);
+    for (size_t i = 0; i < n; i++) {
+        fputs("| ", f);
+        md_put(f, g[i].label);
+        fprintf(f, " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64
+                   " | %" PRId64 " | %s | %s | %s |\n",
+                g[i].enrolled, g[i].running, g[i].active7, g[i].completed, g[i].withdrawn,
+                g[i].failed, rep_pct(g[i].completed, g[i].enrolled, a, sizeof a),
+                rep_pct(g[i].withdrawn, g[i].enrolled, b, sizeof b),
+                rep_int((g[i].minutes + 30) / 60, c, sizeof c));
+    }
+    fputs("\n", f);
+}
+
+static void md_indicators(FILE *f, const struct kpi_result *r)
+{
+    const struct kpi_counts *t = &r->total;
+    char a[32], b[32];
+    fputs("## Indicators\n\n| Indicator | Value |\n|---|---:|\n", f);
+    fprintf(f, "| Enrolled | %s |\n", rep_int(t->enrolled, a, sizeof a));
+    fprintf(f, "| In progress | %s |\n", rep_int(t->running, a, sizeof a));
+    fprintf(f, "| Active in the last 7 days | %s |\n", rep_int(t->active7, a, sizeof a));
+    fprintf(f, "| Active in the last 30 days | %s |\n", rep_int(t->active30, a, sizeof a));
+    fprintf(f, "| Completed | %s |\n", rep_int(t->completed, a, sizeof a));
+    fprintf(f, "| Withdrawn | %s |\n", rep_int(t->withdrawn, a, sizeof a));
+    fprintf(f, "| Failed | %s |\n", rep_int(t->failed, a, sizeof a));
+    fprintf(f, "| Completion rate (completed / enrolled) | %s |\n",
+            rep_pct(t->completed, t->enrolled, a, sizeof a));
+    fprintf(f, "| Drop-out rate (withdrawn / enrolled) | %s |\n",
+            rep_pct(t->withdrawn, t->enrolled, a, sizeof a));
+    fprintf(f, "| Sessions (connections) | %s |\n", rep_int(t->sessions, a, sizeof a));
+    fprintf(f, "| Training time | %s h |\n", rep_int((t->minutes + 30) / 60, a, sizeof a));
+    fprintf(f, "| Training time per enrolled learner | %s min |\n",
+            rep_int((int64_t)(r->avg_minutes + 0.5), a, sizeof a));
+    fprintf(f, "| Visit frequency | %s active days per week |\n",
+            rep_real(r->visit_frequency, 2, false, b, sizeof b));
+    fputs("\n## Progress distribution\n\n| Progress | Learners |\n|---|---:|\n", f);
+    for (int i = 0; i < KPI_BUCKETS; i++)
+        fprintf(f, "| %s | %" PRId64 " |\n", rep_bucket_names[i], r->buckets[i]);
+    if (r->progress_unknown)
+        fprintf(f, "| unknown | %" PRId64 " |\n", r->progress_unknown);
+    fputs("\n", f);
+}
+
+static void md_milestones(FILE *f, const struct kpi_result *r)
+{
+    char a[32], b[32];
+    fputs("## Milestones\n\n| Milestone | Reached | Of | Share | Median days from start |\n"
+          "|---|---:|---:|---:|---:|\n",
+          f);
+    for (size_t i = 0; i < r->n_milestones; i++) {
+        const struct kpi_milestone *m = &r->milestones[i];
+        fputs("| ", f);
+        md_put(f, m->name);
+        if (m->median_days >= 0)
+            rep_real(m->median_days, 1, false, b, sizeof b);
+        else
+            snprintf(b, sizeof b, "\xe2\x80\x93");
+        fprintf(f, " | %" PRId64 " | %" PRId64 " | %s | %s |\n", m->reached, m->eligible,
+                rep_pct(m->reached, m->eligible, a, sizeof a), b);
+    }
+    fputs("\n", f);
+}
+
+static void md_followup(FILE *f, const struct kpi_result *r)
+{
+    char lines[8][256], a[32];
+    size_t n = rep_followup_lines(r, lines, 8);
+    fputs("## The LCM's follow-up\n\n", f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "- %s\n", lines[i]);
+    fputs("\n| Channel | Check-ins |\n|---|---:|\n", f);
+    for (int c = 0; c < CH_COUNT; c++)
+        fprintf(f, "| %s | %" PRId64 " |\n", rep_channel(c), r->checkins_by_channel[c]);
+    if (r->n_templates == 0) {
+        fputs("\nNo message sent in the period.\n\n", f);
+        return;
+    }
+    fputs("\n| Template | Sent | Active within 7 days | Return rate |\n|---|---:|---:|---:|\n", f);
+    for (size_t i = 0; i < r->n_templates; i++) {
+        const struct kpi_template *t = &r->templates[i];
+        fputs("| ", f);
+        md_put(f, t->name);
+        fprintf(f, " | %" PRId64 " | %" PRId64 " | %s |\n", t->sent, t->returned7,
+                rep_pct(t->returned7, t->sent, a, sizeof a));
+    }
+    fputs("\n", f);
+}
+
+static void md_weeks(FILE *f, const struct kpi_result *r)
+{
+    char w[16], a[32];
+    fputs("## Weekly trend\n\n| Week | In progress | Active | Active share | Sessions | Hours "
+          "| Check-ins | Messages | Completed | Withdrawn | Risk low / medium / high |\n"
+          "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+          f);
+    for (size_t i = 0; i < r->n_weeks; i++) {
+        const struct kpi_week *k = &r->weeks[i];
+        int64_t ci = 0;
+        for (int c = 0; c < CH_COUNT; c++)
+            ci += k->checkins[c];
+        fprintf(f, "| %s | %" PRId64 " | %" PRId64 " | %s | %" PRId64 " | %" PRId64 " | %" PRId64
+                   " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64 " / %" PRId64
+                   " / %" PRId64 " |\n",
+                rep_week(k, w, sizeof w), k->running, k->active,
+                rep_pct(k->active, k->running, a, sizeof a), k->sessions, (k->minutes + 30) / 60,
+                ci, k->messages, k->completed, k->withdrawn, k->risk[0], k->risk[1], k->risk[2]);
+    }
+    fputs("\n", f);
+}
+
+static void md_learners(FILE *f, const struct kpi_result *r, const struct report_options *o)
+{
+    char name[128], a[32], d[DAY_TEXT_LEN];
+    fprintf(f, "## Learners\n\n| Learner | Cohort | Department | Status | Progress | Last active "
+               "| Active days | Hours | Risk |%s\n|---|---|---|---|---:|---|---:|---:|---|%s\n",
+            o->private_notes ? " Latest note (private) |" : "", o->private_notes ? "---|" : "");
+    for (size_t i = 0; i < r->n_learners; i++) {
+        const struct kpi_learner *l = &r->learners[i];
+        fputs("| ", f);
+        md_put(f, rep_learner_name(o, l, name, sizeof name));
+        fputs(" | ", f);
+        md_put(f, l->cohort);
+        fputs(" | ", f);
+        md_put(f, l->department);
+        if (l->progress >= 0)
+            snprintf(a, sizeof a, "%.0f %%", 100 * l->progress);
+        else
+            snprintf(a, sizeof a, "\xe2\x80\x93");
+        fprintf(f, " | %s | %s | %s | %" PRId64 " | %" PRId64 " | %s |", rep_status(l->status),
+                a, l->last_active == DAY_NONE ? "never" : day_format(l->last_active, d),
+                l->active_days, (l->minutes + 30) / 60, rep_risk(l->risk_level));
+        if (o->private_notes) {
+            fputs(" ", f);
+            md_put(f, l->note ? l->note : "");
+            fputs(" |", f);
+        }
+        fputs("\n", f);
+    }
+    fputs("\n", f);
+}
+
+enum lcm_status report_write_md(FILE *f, const struct kpi_result *r,
+                                const struct report_options *o)
+{
+    char from[DAY_TEXT_LEN], to[DAY_TEXT_LEN], buf[768];
+    fputs("# Training report", f);
+    if (o->scope && *o->scope) {
+        fputs(": ", f);
+        md_put(f, o->scope);
+    }
+    fprintf(f, "\n\nPeriod %s to %s. %s\n\n", day_format(r->from_day, from),
+            day_format(r->to_day, to),
+            o->private_notes ? "PRIVATE: contains the LCM's notes, do not forward."
+                             : "Manager-facing: no private notes.");
+    struct rep_headline h[4];
+    rep_headlines(r, h);
+    fputs("## Summary\n\n", f);
+    for (int i = 0; i < 4; i++)
+        fprintf(f, "- **%s: %s.** %s\n", h[i].title, h[i].figure, h[i].sentence);
+    fputs("\n", f);
+    md_indicators(f, r);
+    if (r->money.configured) {
+        fprintf(f, "## Money\n\n- %s\n", report_money_sentence(r, 0, buf, sizeof buf));
+        fprintf(f, "- %s\n\n", report_money_sentence(r, 1, buf, sizeof buf));
+    }
+    md_milestones(f, r);
+    fputs("## Completion by cohort\n\n", f);
+    md_counts_table(f, "Cohort", r->cohorts, r->n_cohorts);
+    if (r->by != KPI_BY_NONE) {
+        const char *what = r->by == KPI_BY_DEPARTMENT ? "Department" : "Manager";
+        fprintf(f, "## By %s\n\n", r->by == KPI_BY_DEPARTMENT ? "department" : "manager");
+        md_counts_table(f, what, r->groups, r->n_groups);
+    }
+    md_followup(f, r);
+    md_weeks(f, r);
+    if (r->n_learners)
+        md_learners(f, r, o);
+    fputs("## Definitions\n\n", f);
+    for (size_t i = 0; rep_definitions[i]; i++)
+        fprintf(f, "- %s\n", rep_definitions[i]);
+    return ferror(f) ? LCM_ERR_IO : LCM_OK;
+}

@@ -1,0 +1,289 @@
+/* risk_run.c — scoring one cohort at a day T: its enrollments, one ordered scan of their
+ * activity, milestones reached, contacts, peer percentiles, then every signal. Data after T is
+ * never read, so a past day scores exactly as it would have then. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "base/model.h"
+#include "risk/risk_internal.h"
+
+/* Index of enrollment id in run->enr, or -1. Ordered callers hit the cursor fast path. */
+static long run_find(struct risk_run *run, int64_t id)
+{
+    while (run->cursor < run->n && run->enr[run->cursor].id < id)
+        run->cursor++;
+    if (run->cursor < run->n && run->enr[run->cursor].id == id)
+        return (long)run->cursor;
+    size_t lo = 0, hi = run->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (run->enr[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < run->n && run->enr[lo].id == id) {
+        run->cursor = lo;
+        return (long)lo;
+    }
+    return -1;
+}
+
+static void on_day(void *ctx, int64_t eid, int day, int units, double progress)
+{
+    struct risk_run *run = ctx;
+    long i = run_find(run, eid);
+    if (i < 0 || day == DAY_NONE)
+        return;
+    if (progress >= 0)
+        run->any_progress = true;
+    risk_hist_day(&run->h[i], day, units > 0, 0, units, progress);
+}
+
+/* Due day of milestone m for the enrollment starting on start, or DAY_NONE. */
+static int due_of(const struct store_risk_milestone *m, int start)
+{
+    if (m->due_day != DAY_NONE)
+        return m->due_day;
+    if (m->due_offset >= 0 && start != DAY_NONE)
+        return start + m->due_offset;
+    return DAY_NONE;
+}
+
+static void on_done(void *ctx, int64_t eid, int64_t mid, int day, double score)
+{
+    struct risk_run *run = ctx;
+    long i = run_find(run, eid);
+    if (i < 0)
+        return;
+    struct risk_hist *h = &run->h[i];
+    for (size_t k = 0; k < run->nms; k++) {
+        if (run->ms[k].id != mid)
+            continue;
+        run->done[(size_t)i * run->nms + k] = 1;
+        int due = due_of(&run->ms[k], h->start_day);
+        if (due != DAY_NONE && day != DAY_NONE && run->ms[k].kind != MILESTONE_PROGRESS) {
+            if (h->handed_in == 0 || due - day > h->best_margin)
+                h->best_margin = due - day;
+            h->handed_in++;
+        }
+        if (due != DAY_NONE && day != DAY_NONE && day > due &&
+            run->ms[k].kind != MILESTONE_PROGRESS) {
+            h->late_days += day - due;
+            h->late_count++;
+            if (h->late_name == NULL || day >= h->late_when) {
+                h->late_name = run->ms[k].name;
+                h->late_last = day - due;
+                h->late_when = day;
+            }
+        }
+        if (score >= 0 && run->ms[k].kind != MILESTONE_PROGRESS &&
+            (h->low_score < 0 || score < h->low_score)) {
+            h->low_score = score;
+            h->low_score_day = day;
+            h->low_score_name = run->ms[k].name;
+        }
+    }
+}
+
+static void on_contact(void *ctx, int64_t eid, int64_t at, int channel, bool inbound)
+{
+    struct risk_run *run = ctx;
+    long i = run_find(run, eid);
+    if (i < 0 || channel == CH_NOTE)
+        return;
+    struct risk_hist *h = &run->h[i];
+    h->last_checkin_at = at;
+    if (inbound) {
+        if (h->outreach_at)
+            h->answered = true;
+    } else {
+        h->outreach_at = at;
+        h->outreach_channel = channel;
+        h->answered = false;
+    }
+}
+
+/* Past mode keeps enrollments with a known outcome, started and not yet ended at T. */
+static bool keep_past(const struct store_risk_enr *e, int T)
+{
+    if (e->status == ENROLL_ACTIVE)
+        return false;
+    if (e->start_day != DAY_NONE && e->start_day > T)
+        return false;
+    return e->ended_day == DAY_NONE || e->ended_day > T;
+}
+
+static void run_begin(struct risk_run *run)
+{
+    const struct store_risk_cohort *c = run->cohort;
+    double thresh[RISK_MAX_THRESH] = {0.25, 0.5, 0.75, 1.0};
+    int nt = 4;
+    int k = 0;
+    for (size_t m = 0; m < run->nms && k < RISK_MAX_THRESH; m++)
+        if (run->ms[m].kind == MILESTONE_PROGRESS && run->ms[m].threshold >= 0) {
+            run->thresh_id[k] = run->ms[m].id;
+            thresh[k++] = run->ms[m].threshold;
+        }
+    if (k > 0)
+        nt = k;
+    for (size_t i = 0; i < run->n; i++) {
+        const struct store_risk_enr *e = &run->enr[i];
+        int start = e->start_day;
+        if (start == DAY_NONE || (c->start_day != DAY_NONE && c->start_day > start))
+            start = c->start_day; /* material opens with the cohort */
+        int end = e->expected_end_day != DAY_NONE ? e->expected_end_day : c->end_day;
+        struct risk_hist *h = &run->h[i];
+        h->enrollment_id = e->id;
+        h->learner_id = e->learner_id;
+        risk_hist_begin(h, run->T, start, end, run->p->window_days, run->p->peers_window_days);
+        h->n_thresh = nt;
+        memcpy(h->thresh, thresh, sizeof thresh);
+        h->flagged_since = run->mode == RISK_RUN_TODAY ? e->flagged_since : DAY_NONE;
+        h->no_flag_history = run->mode == RISK_RUN_PAST;
+    }
+}
+
+static void run_milestones(struct risk_run *run)
+{
+    int grace = run->p->missed_grace_days;
+    for (size_t i = 0; i < run->n; i++) {
+        struct risk_hist *h = &run->h[i];
+        for (size_t k = 0; k < run->nms; k++) {
+            const struct store_risk_milestone *m = &run->ms[k];
+            int due = due_of(m, h->start_day);
+            if (due == DAY_NONE)
+                continue;
+            if (m->kind == MILESTONE_PROGRESS) {
+                if (m->threshold >= 0 && due <= run->T && m->threshold > h->expected_progress)
+                    h->expected_progress = m->threshold;
+                continue;
+            }
+            h->has_due_milestones = true;
+            if (due + grace < run->T && !run->done[i * run->nms + k]) {
+                h->missed++;
+                if (h->missed_due == DAY_NONE || due >= h->missed_due) {
+                    h->missed_due = due;
+                    h->missed_name = m->name;
+                }
+            }
+        }
+    }
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Active days in the peers window first, activity units to break ties. */
+static double peer_measure(const struct risk_hist *h)
+{
+    return h->active_peers * 1e7 + (h->volume_peers < 1e7 ? h->volume_peers : 1e7 - 1);
+}
+
+/* Percentile of each started enrollment's recent activity among the cohort's started ones. */
+static void run_peers(struct risk_run *run)
+{
+    double *v = lcm_xmalloc((run->n ? run->n : 1) * sizeof *v);
+    size_t m = 0;
+    for (size_t i = 0; i < run->n; i++)
+        if (run->h[i].start_day == DAY_NONE || run->h[i].start_day <= run->T)
+            v[m++] = peer_measure(&run->h[i]);
+    qsort(v, m, sizeof *v, cmp_double);
+    for (size_t i = 0; i < run->n; i++) {
+        struct risk_hist *h = &run->h[i];
+        h->peers = m > 0 ? (int)m - 1 : 0;
+        if (m < 2)
+            continue;
+        size_t lo = 0, hi = m;
+        while (lo < hi) { /* first >= value */
+            size_t mid = lo + (hi - lo) / 2;
+            if (v[mid] < peer_measure(h))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        size_t eq = lo;
+        while (eq < m && v[eq] == peer_measure(h))
+            eq++;
+        double less = (double)lo, ties = (double)(eq - lo) - 1; /* ties without self */
+        if (ties < 0)
+            ties = 0;
+        h->peer_percentile = 100.0 * (less + ties / 2) / (double)(m - 1);
+    }
+    free(v);
+}
+
+static enum lcm_status run_load(struct lcm_store *st, struct risk_run *run, struct lcm_err *err)
+{
+    bool active_only = run->mode == RISK_RUN_TODAY;
+    enum lcm_status rc =
+        store_risk_enrollments(st, run->cohort->id, active_only, &run->enr, &run->n, err);
+    if (rc != LCM_OK)
+        return rc;
+    if (run->mode == RISK_RUN_PAST) {
+        size_t k = 0;
+        for (size_t i = 0; i < run->n; i++)
+            if (keep_past(&run->enr[i], run->T))
+                run->enr[k++] = run->enr[i];
+        run->n = k;
+    }
+    rc = store_risk_milestones(st, run->cohort->program_id, run->cohort->id, &run->ms, &run->nms,
+                               err);
+    if (rc != LCM_OK)
+        return rc;
+    size_t n = run->n ? run->n : 1;
+    run->h = lcm_xcalloc(n, sizeof *run->h);
+    run->r = lcm_xcalloc(n, sizeof *run->r);
+    run->done = lcm_xcalloc(n * (run->nms ? run->nms : 1), 1);
+    run_begin(run);
+    /* Dense ids (the usual case: an import or a sync writes a cohort at once): one range scan
+     * of the primary key, without the join; otherwise the join through the cohort index. */
+    if (run->n > 0 && run->enr[run->n - 1].id - run->enr[0].id < 2 * (int64_t)run->n + 64)
+        rc = store_risk_activity_range(st, run->enr[0].id, run->enr[run->n - 1].id, run->T, on_day,
+                                       run, err);
+    else if (run->n > 0)
+        rc = store_risk_activity_scan(st, run->cohort->id, active_only, run->T, on_day, run, err);
+    if (rc == LCM_OK)
+        rc = store_risk_done_scan(st, run->cohort->id, active_only, run->T, on_done, run, err);
+    if (rc == LCM_OK)
+        rc = store_risk_contact_scan(st, run->cohort->id, active_only, day_to_time(run->T + 1),
+                                     on_contact, run, err);
+    return rc;
+}
+
+enum lcm_status risk_run_cohort(struct lcm_store *st, const struct risk_params *p,
+                                const struct store_risk_cohort *cohort, int T, enum risk_mode mode,
+                                struct risk_run *run, struct lcm_err *err)
+{
+    memset(run, 0, sizeof *run);
+    run->p = p;
+    run->cohort = cohort;
+    run->T = T;
+    run->mode = mode;
+    enum lcm_status rc = run_load(st, run, err);
+    if (rc != LCM_OK) {
+        risk_run_free(run);
+        return rc;
+    }
+    run_milestones(run);
+    run_peers(run);
+    for (size_t i = 0; i < run->n; i++) {
+        run->h[i].source_progress = run->any_progress;
+        risk_score(p, &run->h[i], &run->r[i]);
+    }
+    return LCM_OK;
+}
+
+void risk_run_free(struct risk_run *run)
+{
+    free(run->enr);
+    free(run->h);
+    free(run->r);
+    free(run->ms);
+    free(run->done);
+    memset(run, 0, sizeof *run);
+}

@@ -1,0 +1,309 @@
+/* risk_signals.c — one pass over an enrollment's history, then each signal's value, severity
+ * and contribution. Pure functions: no store, no clock. */
+#include <math.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "base/model.h"
+#include "risk/risk.h"
+
+void risk_hist_begin(struct risk_hist *h, int T, int start_day, int expected_end_day,
+                     int window_days, int peers_window_days)
+{
+    int64_t eid = h->enrollment_id, lid = h->learner_id;
+    memset(h, 0, sizeof *h);
+    h->enrollment_id = eid;
+    h->learner_id = lid;
+    h->T = T;
+    h->start_day = start_day;
+    h->expected_end_day = expected_end_day;
+    h->window_days = window_days > 0 ? window_days : 14;
+    h->peers_window_days = peers_window_days > 0 ? peers_window_days : 0; /* 0: all so far */
+    h->low_score = -1;
+    h->low_score_day = DAY_NONE;
+    h->first_active = h->last_active = DAY_NONE;
+    h->progress = -1;
+    h->progress_day = DAY_NONE;
+    for (int i = 0; i < RISK_MAX_THRESH; i++)
+        h->thresh_day[i] = DAY_NONE;
+    h->missed_due = DAY_NONE;
+    h->expected_progress = -1;
+    h->flagged_since = DAY_NONE;
+}
+
+void risk_hist_day(struct risk_hist *h, int day, int sessions, int minutes, int actions,
+                   double progress)
+{
+    if (day > h->T)
+        return;
+    bool active = sessions > 0 || minutes > 0 || actions > 0;
+    bool progressed = false;
+    if (progress >= 0) {
+        if (progress > 1)
+            progress = 1;
+        if (h->progress < 0 || progress > h->progress + 1e-9) {
+            progressed = true; /* the first figure, or an increase */
+            h->progress = progress;
+        }
+        for (int i = 0; i < h->n_thresh; i++)
+            if (h->thresh_day[i] == DAY_NONE && progress >= h->thresh[i] - 1e-9)
+                h->thresh_day[i] = day;
+    }
+    if (progressed) {
+        h->progress_day = day;
+        h->active_since_progress = 0;
+    } else if (active) {
+        h->active_since_progress++;
+    }
+    if (!active)
+        return;
+    double vol = actions > 0 ? actions : minutes > 0 ? minutes : sessions;
+    if (h->first_active == DAY_NONE)
+        h->first_active = day;
+    h->last_active = day;
+    h->active_days++;
+    h->volume_total += vol;
+    if (day > h->T - h->window_days)
+        h->volume_recent += vol;
+    else
+        h->volume_before += vol;
+    if (h->peers_window_days <= 0 || day > h->T - h->peers_window_days) {
+        h->active_peers++;
+        h->volume_peers += vol;
+    }
+}
+
+/* 0 up to lo, 1 from hi, linear between. */
+static double ramp(double x, double lo, double hi)
+{
+    if (x <= lo)
+        return 0;
+    if (hi <= lo || x >= hi)
+        return 1;
+    return (x - lo) / (hi - lo);
+}
+
+static void skip(struct risk_sig *s, const char *why)
+{
+    s->skipped = true;
+    s->why = why;
+}
+
+static bool not_started(const struct risk_hist *h)
+{
+    return h->start_day != DAY_NONE && h->T < h->start_day;
+}
+
+static void sig_activity(const struct risk_params *p, const struct risk_hist *h,
+                         struct risk_result *r)
+{
+    struct risk_sig *in = &r->sig[RS_INACTIVE], *ns = &r->sig[RS_NEVER_STARTED];
+    if (not_started(h) || (h->start_day == DAY_NONE && h->last_active == DAY_NONE)) {
+        const char *why = not_started(h) ? "not started yet" : "no start day and no activity";
+        skip(in, why);
+        skip(ns, why);
+        return;
+    }
+    int ref = h->last_active != DAY_NONE ? h->last_active : h->start_day;
+    in->value = h->T - ref;
+    in->severity = ramp(in->value, p->inactive_grace_days, p->inactive_full_days);
+    if (h->first_active != DAY_NONE) {
+        ns->value = 0;
+    } else if (h->start_day == DAY_NONE) {
+        skip(ns, "no start day");
+    } else {
+        ns->value = h->T - h->start_day;
+        ns->severity = ns->value >= p->never_started_days ? 1 : 0;
+    }
+}
+
+static double progress_now(const struct risk_hist *h)
+{
+    return h->progress >= 0 ? h->progress : 0;
+}
+
+static void sig_pace(const struct risk_params *p, const struct risk_hist *h, struct risk_result *r)
+{
+    struct risk_sig *s = &r->sig[RS_PACE];
+    if (!h->source_progress && h->progress < 0) {
+        skip(s, "the source gives no progress figures");
+        return;
+    }
+    double expected;
+    if (h->start_day != DAY_NONE && h->expected_end_day != DAY_NONE &&
+        h->expected_end_day > h->start_day) {
+        expected = (double)(h->T - h->start_day) / (h->expected_end_day - h->start_day);
+        expected = expected < 0 ? 0 : expected > 1 ? 1 : expected;
+    } else if (h->expected_progress >= 0) {
+        expected = h->expected_progress;
+    } else {
+        {
+            skip(s, "no expected end day and no dated progress milestones");
+            return;
+        }
+    }
+    s->value = (expected - progress_now(h)) * 100;
+    s->severity = ramp(s->value, p->pace_grace_points, p->pace_full_points);
+}
+
+static void sig_missed(const struct risk_params *p, const struct risk_hist *h,
+                       struct risk_result *r)
+{
+    struct risk_sig *s = &r->sig[RS_MISSED];
+    if (!h->has_due_milestones) {
+        skip(s, "no milestones with due days");
+        return;
+    }
+    s->value = h->missed;
+    s->severity = h->missed >= p->missed_full ? 1 : (double)h->missed / p->missed_full;
+}
+
+static void sig_late(const struct risk_params *p, const struct risk_hist *h, struct risk_result *r)
+{
+    struct risk_sig *s = &r->sig[RS_LATE];
+    if (!h->has_due_milestones) {
+        skip(s, "no milestones with due days");
+        return;
+    }
+    s->value = h->late_days;
+    s->severity = ramp(h->late_days, 0, p->late_full_days);
+}
+
+static void sig_low_score(const struct risk_params *p, const struct risk_hist *h,
+                          struct risk_result *r)
+{
+    struct risk_sig *s = &r->sig[RS_LOW_SCORE];
+    if (h->low_score < 0) {
+        skip(s, "no scored milestone yet");
+        return;
+    }
+    s->value = h->low_score;
+    /* Linear from ok down to the pass mark, then a step: failing a test is a signal of its
+     * own (in OULAD, a score under 40 doubles the odds of what a 50 gives). */
+    if (h->low_score < p->low_score_bad)
+        s->severity = 1;
+    else
+        s->severity = p->low_score_pass_severity *
+                      ramp(p->low_score_ok - h->low_score, 0, p->low_score_ok - p->low_score_bad);
+}
+
+/* Handing everything in at the last minute (or late): nothing ever done ahead of time. */
+static void sig_last_minute(const struct risk_params *p, const struct risk_hist *h,
+                            struct risk_result *r)
+{
+    struct risk_sig *s = &r->sig[RS_LAST_MINUTE];
+    if (!h->has_due_milestones) {
+        skip(s, "no milestones with due days");
+        return;
+    }
+    if (h->handed_in == 0) {
+        skip(s, "nothing handed in yet");
+        return;
+    }
+    s->value = h->best_margin;
+    s->severity = h->best_margin < p->last_minute_days ? 1 : 0;
+}
+
+static void sig_peers(const struct risk_params *p, const struct risk_hist *h, struct risk_result *r)
+{
+    struct risk_sig *s = &r->sig[RS_PEERS];
+    if (not_started(h)) {
+        skip(s, "not started yet");
+        return;
+    }
+    if (h->peers < p->peers_min) {
+        skip(s, "too few peers in the cohort");
+        return;
+    }
+    s->value = h->peer_percentile;
+    double lack = s->value >= p->peers_percentile
+                      ? 0
+                      : (p->peers_percentile - s->value) / p->peers_percentile;
+    s->severity = p->peers_power == 1 ? lack : pow(lack, p->peers_power);
+}
+
+static void sig_drop(const struct risk_params *p, const struct risk_hist *h, struct risk_result *r)
+{
+    struct risk_sig *s = &r->sig[RS_DROP];
+    int span = h->first_active == DAY_NONE ? 0 : h->T - h->window_days - h->first_active + 1;
+    if (span < p->drop_history_days) {
+        skip(s, "not enough own history before the recent window");
+        return;
+    }
+    if (h->volume_before <= 0) {
+        skip(s, "no earlier activity to compare with");
+        return;
+    }
+    double avg = h->volume_before / span * h->window_days;
+    double drop = 1 - h->volume_recent / avg;
+    s->value = drop < 0 ? 0 : drop;
+    s->severity = ramp(s->value, p->drop_grace, 1.0);
+}
+
+static void sig_stalled(const struct risk_params *p, const struct risk_hist *h,
+                        struct risk_result *r)
+{
+    struct risk_sig *s = &r->sig[RS_STALLED];
+    if (!h->source_progress && h->progress < 0) {
+        skip(s, "the source gives no progress figures");
+        return;
+    }
+    if (progress_now(h) >= 1 - 1e-9 || h->active_since_progress == 0)
+        return; /* finished, or no login since the last progress: not stalled */
+    /* From the last progress to the last login: someone who stopped logging in altogether
+     * is inactive (its own signal), not stalled. */
+    int since = h->progress_day != DAY_NONE ? h->progress_day : h->first_active;
+    s->value = since == DAY_NONE || h->last_active == DAY_NONE ? 0 : h->last_active - since;
+    s->severity = ramp(s->value, p->stalled_days, p->stalled_full_days);
+}
+
+static void sig_contact(const struct risk_params *p, const struct risk_hist *h,
+                        struct risk_result *r)
+{
+    struct risk_sig *o = &r->sig[RS_OUTREACH], *d = &r->sig[RS_DEBT];
+    if (h->outreach_at == 0) {
+        skip(o, "no outreach logged");
+    } else {
+        int oday = day_from_time(h->outreach_at);
+        bool answered = h->answered || (h->last_active != DAY_NONE && h->last_active > oday);
+        o->value = answered ? 0 : h->T - oday;
+        o->severity = ramp(o->value, p->outreach_grace_days, p->outreach_full_days);
+    }
+    if (h->no_flag_history) {
+        skip(d, "no flag history for a past day");
+        return;
+    }
+    if (h->flagged_since == DAY_NONE)
+        return;
+    int since = h->flagged_since;
+    if (h->last_checkin_at > 0 && day_from_time(h->last_checkin_at) > since)
+        since = day_from_time(h->last_checkin_at);
+    d->value = h->T - since;
+    d->severity = ramp(d->value, p->debt_days, p->debt_full_days);
+}
+
+void risk_score(const struct risk_params *p, const struct risk_hist *h, struct risk_result *r)
+{
+    memset(r, 0, sizeof *r);
+    sig_activity(p, h, r);
+    sig_pace(p, h, r);
+    sig_missed(p, h, r);
+    sig_late(p, h, r);
+    sig_last_minute(p, h, r);
+    sig_low_score(p, h, r);
+    sig_peers(p, h, r);
+    sig_drop(p, h, r);
+    sig_stalled(p, h, r);
+    sig_contact(p, h, r);
+    double sum = 0;
+    for (int i = 0; i < RS_COUNT; i++) {
+        struct risk_sig *s = &r->sig[i];
+        s->contrib = s->skipped ? 0 : s->severity * p->weight[i];
+        sum += s->contrib;
+    }
+    r->raw = sum;
+    r->score = sum < 0 ? 0 : sum > 100 ? 100 : sum;
+    r->level = r->score >= p->risk_score    ? RISK_AT_RISK
+               : r->score >= p->watch_score ? RISK_WATCH
+                                            : RISK_OK;
+}

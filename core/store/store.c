@@ -1,0 +1,362 @@
+/* store.c — opening, migrating and closing the database; transactions; the statement cache. */
+#include "store/store_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/day.h"
+
+int store_schema_latest(void)
+{
+    return store_schema_version;
+}
+
+bool store_default_path(char *buf, size_t len)
+{
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    int n;
+    if (xdg && *xdg == '/')
+        n = snprintf(buf, len, "%s/lcmtui/lcmtui.db", xdg);
+    else if (home && *home)
+        n = snprintf(buf, len, "%s/.local/share/lcmtui/lcmtui.db", home);
+    else
+        return false;
+    return n > 0 && (size_t)n < len;
+}
+
+/* mkdir -p for the parent directories of path, mode 0700 for the ones it creates. */
+static enum lcm_status make_parents(const char *path, struct lcm_err *err)
+{
+    char *dir = lcm_xstrdup(path);
+    enum lcm_status rc = LCM_OK;
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+            rc = lcm_err_set(err, LCM_ERR_IO, "%s: cannot create directory: %s", dir,
+                             strerror(errno));
+            break;
+        }
+        *p = '/';
+    }
+    free(dir);
+    return rc;
+}
+
+/* Creates the file with mode 0600 before SQLite opens it, so personal data is never
+ * world-readable, whatever the umask. */
+static enum lcm_status create_private(const char *path, struct lcm_err *err)
+{
+    if (strcmp(path, ":memory:") == 0 || path[0] == '\0')
+        return LCM_OK;
+    enum lcm_status rc = make_parents(path, err);
+    if (rc != LCM_OK)
+        return rc;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return lcm_err_set(err, LCM_ERR_IO, "%s: %s", path, strerror(errno));
+    close(fd);
+    return LCM_OK;
+}
+
+enum lcm_status store_fail(struct lcm_store *st, struct lcm_err *err, const char *what)
+{
+    const char *msg = st && st->db ? sqlite3_errmsg(st->db) : "no database";
+    int code = st && st->db ? sqlite3_extended_errcode(st->db) : 0;
+    enum lcm_status s = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED
+                            ? LCM_ERR_BUSY
+                            : LCM_ERR_DB;
+    return lcm_err_set(err, s, "%s: %s: %s", st && st->path ? st->path : "database", what, msg);
+}
+
+static enum lcm_status exec_sql(struct lcm_store *st, const char *sql, struct lcm_err *err,
+                                const char *what)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        enum lcm_status rc =
+            lcm_err_set(err, LCM_ERR_DB, "%s: %s: %s", st->path, what, msg ? msg : "error");
+        sqlite3_free(msg);
+        return rc;
+    }
+    return LCM_OK;
+}
+
+int store_schema_current(struct lcm_store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* Applies every script above the database's version, each in its own transaction. */
+static enum lcm_status migrate(struct lcm_store *st, struct lcm_err *err)
+{
+    int v = store_schema_current(st);
+    if (v < 0)
+        return store_fail(st, err, "reading schema version");
+    if (v > store_schema_version)
+        return lcm_err_set(err, LCM_ERR_VERSION,
+                           "%s: database schema version %d is newer than this lcmtui knows (%d); "
+                           "upgrade lcmtui",
+                           st->path, v, store_schema_version);
+    for (; v < store_schema_version; v++) {
+        enum lcm_status rc = exec_sql(st, "BEGIN IMMEDIATE", err, "migration");
+        if (rc != LCM_OK)
+            return rc;
+        /* Re-check inside the write lock: another process may have migrated meanwhile. */
+        int now = store_schema_current(st);
+        if (now > v) {
+            exec_sql(st, "COMMIT", NULL, "migration");
+            v = now - 1;
+            continue;
+        }
+        char pragma[48];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        for (const char *const *sql = store_schema_scripts[v]; *sql && rc == LCM_OK; sql++)
+            rc = exec_sql(st, *sql, err, "migration");
+        if (rc != LCM_OK || (rc = exec_sql(st, pragma, err, "migration")) != LCM_OK ||
+            (rc = exec_sql(st, "COMMIT", err, "migration")) != LCM_OK) {
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+    }
+    return LCM_OK;
+}
+
+enum lcm_status store_open(const char *path, struct lcm_store **out, struct lcm_err *err)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return lcm_err_set(err, LCM_ERR_USAGE, "no database path");
+    enum lcm_status rc = create_private(path, err);
+    if (rc != LCM_OK)
+        return rc;
+
+    struct lcm_store *st = lcm_xcalloc(1, sizeof *st);
+    st->path = lcm_xstrdup(path);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+        rc = store_fail(st, err, "open");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    /* Another process (a cron sync) may hold the write lock for a batch: wait, do not fail. */
+    sqlite3_busy_timeout(st->db, 10000);
+    if ((rc = exec_sql(st, "PRAGMA foreign_keys = ON", err, "open")) != LCM_OK)
+        goto fail;
+    if (strcmp(path, ":memory:") != 0 &&
+        (rc = exec_sql(st, "PRAGMA journal_mode = WAL", err, "open")) != LCM_OK)
+        goto fail;
+    if ((rc = exec_sql(st, "PRAGMA synchronous = NORMAL", err, "open")) != LCM_OK)
+        goto fail;
+    if ((rc = migrate(st, err)) != LCM_OK)
+        goto fail;
+    *out = st;
+    return LCM_OK;
+fail:
+    store_close(&st);
+    return rc;
+}
+
+void store_close(struct lcm_store **stp)
+{
+    if (!stp || !*stp)
+        return;
+    struct lcm_store *st = *stp;
+    for (int i = 0; i < STORE_CACHE_SLOTS; i++)
+        if (st->cache[i].stmt)
+            sqlite3_finalize(st->cache[i].stmt);
+    if (st->db) {
+        if (st->in_tx)
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(st->db);
+    }
+    free(st->path);
+    free(st);
+    *stp = NULL;
+}
+
+sqlite3_stmt *store_stmt(struct lcm_store *st, const char *sql, struct lcm_err *err)
+{
+    uintptr_t h = (uintptr_t)sql;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ull;
+    unsigned slot = (unsigned)(h >> 40) % STORE_CACHE_SLOTS;
+    for (unsigned n = 0; n < STORE_CACHE_SLOTS; n++, slot = (slot + 1) % STORE_CACHE_SLOTS) {
+        struct store_cached *c = &st->cache[slot];
+        if (c->sql == sql) {
+            sqlite3_reset(c->stmt);
+            sqlite3_clear_bindings(c->stmt);
+            return c->stmt;
+        }
+        if (c->sql == NULL) {
+            if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->stmt, NULL) !=
+                SQLITE_OK) {
+                store_fail(st, err, "prepare");
+                sqlite3_finalize(c->stmt);
+                c->stmt = NULL;
+                return NULL;
+            }
+            c->sql = sql;
+            return c->stmt;
+        }
+    }
+    lcm_err_set(err, LCM_ERR_DB, "%s: statement cache full", st->path);
+    return NULL;
+}
+
+enum lcm_status store_exec1(struct lcm_store *st, sqlite3_stmt *s, struct lcm_err *err,
+                            const char *what)
+{
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        ;
+    enum lcm_status out = rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, what);
+    sqlite3_reset(s);
+    return out;
+}
+
+void store_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+void store_bind_day(sqlite3_stmt *s, int i, int day)
+{
+    if (day == DAY_NONE) {
+        sqlite3_bind_null(s, i);
+        return;
+    }
+    char buf[DAY_TEXT_LEN];
+    sqlite3_bind_text(s, i, day_format(day, buf), 10, SQLITE_TRANSIENT);
+}
+
+void store_bind_real_opt(sqlite3_stmt *s, int i, double v)
+{
+    if (v < 0)
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_double(s, i, v);
+}
+
+void store_bind_id_opt(sqlite3_stmt *s, int i, int64_t id)
+{
+    if (id <= 0)
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_int64(s, i, id);
+}
+
+int store_col_day(sqlite3_stmt *s, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(s, i);
+    int d;
+    return t && day_parse(t, &d) ? d : DAY_NONE;
+}
+
+const char *store_col_text(sqlite3_stmt *s, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(s, i);
+    return t ? t : "";
+}
+
+enum lcm_status store_begin(struct lcm_store *st, struct lcm_err *err)
+{
+    if (st->in_tx)
+        return lcm_err_set(err, LCM_ERR_DB, "%s: transaction already open", st->path);
+    sqlite3_stmt *s = store_stmt(st, "BEGIN IMMEDIATE", err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
+    enum lcm_status rc = store_exec1(st, s, err, "begin");
+    if (rc == LCM_OK)
+        st->in_tx = true;
+    return rc;
+}
+
+enum lcm_status store_commit(struct lcm_store *st, struct lcm_err *err)
+{
+    sqlite3_stmt *s = store_stmt(st, "COMMIT", err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
+    enum lcm_status rc = store_exec1(st, s, err, "commit");
+    if (rc == LCM_OK)
+        st->in_tx = false;
+    return rc;
+}
+
+void store_rollback(struct lcm_store *st)
+{
+    if (!st->in_tx)
+        return;
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->in_tx = false;
+}
+
+bool store_in_tx(struct lcm_store *st)
+{
+    return st->in_tx;
+}
+
+enum lcm_status store_tx_join(struct lcm_store *st, bool *own, struct lcm_err *err)
+{
+    *own = !st->in_tx;
+    return *own ? store_begin(st, err) : LCM_OK;
+}
+
+enum lcm_status store_tx_finish(struct lcm_store *st, bool own, enum lcm_status rc,
+                                struct lcm_err *err)
+{
+    if (!own)
+        return rc;
+    if (rc == LCM_OK)
+        rc = store_commit(st, err);
+    if (rc != LCM_OK)
+        store_rollback(st);
+    return rc;
+}
+
+enum lcm_status store_kv_set(struct lcm_store *st, const char *key, const char *value,
+                             struct lcm_err *err)
+{
+    sqlite3_stmt *s = store_stmt(st, "INSERT INTO kv(key, value) VALUES (?1, ?2) "
+                                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                 err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
+    store_bind_text(s, 1, key);
+    store_bind_text(s, 2, value);
+    return store_exec1(st, s, err, "kv");
+}
+
+bool store_kv_get(struct lcm_store *st, const char *key, char *buf, size_t len)
+{
+    if (len)
+        buf[0] = '\0';
+    sqlite3_stmt *s = store_stmt(st, "SELECT value FROM kv WHERE key = ?1", NULL);
+    if (!s)
+        return false;
+    store_bind_text(s, 1, key);
+    bool found = false;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        found = true;
+        snprintf(buf, len, "%s", store_col_text(s, 0));
+    }
+    sqlite3_reset(s);
+    return found;
+}

@@ -1,0 +1,58 @@
+/* store_bulk.h — bulk loading (the demo and benchmark generator) and the demo dataset's own
+ * queries: what kind of database this is, clearing previous demo rows, a content digest. */
+#ifndef LCM_STORE_BULK_H
+#define LCM_STORE_BULK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/model.h"
+#include "base/status.h"
+#include "store/store.h"
+
+/* Starts a bulk load: synchronous = OFF, a 64 MiB page cache, then BEGIN IMMEDIATE. With
+ * fresh true (the caller checked the database holds no data), foreign-key checks are off and
+ * the rollback journal is kept in memory instead of the WAL: a failure still rolls back, but
+ * a crash during the load may leave the (new, empty) file unusable. Must not be called inside
+ * a transaction. End it with store_bulk_end(). */
+enum lcm_status store_bulk_begin(struct lcm_store *st, bool fresh, struct lcm_err *err);
+
+/* Commits (ok true) or rolls back (ok false) the bulk transaction, then restores the normal
+ * settings (WAL, foreign keys on, synchronous = NORMAL, default cache). Returns the commit's
+ * status (LCM_OK after a rollback). */
+enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *err);
+
+/* Inserts n activity days (each a new (enrollment, day): an existing one is an error), in
+ * batches of multi-row INSERTs. The fast path of the generator: rows of one enrollment in day
+ * order insert at the end of the b-tree. */
+enum lcm_status store_bulk_activity(struct lcm_store *st, const struct lcm_activity_day *rows,
+                                    size_t n, struct lcm_err *err);
+
+/* Records a reached milestone with its celebration time (celebrated_at 0: not celebrated yet,
+ * NULL in the table); score < 0: none. Replaces an existing row. */
+enum lcm_status store_bulk_milestone_done(struct lcm_store *st, int64_t enrollment_id,
+                                          int64_t milestone_id, int day, double score,
+                                          int64_t celebrated_at, struct lcm_err *err);
+
+/* What the database holds: *has_data when any program, learner or check-in exists;
+ * *is_demo when kv "demo" is "1". Either pointer may be NULL. */
+enum lcm_status store_bulk_kind(struct lcm_store *st, bool *has_data, bool *is_demo,
+                                struct lcm_err *err);
+
+/* Deletes every program and learner of source (with their cohorts, enrollments, activity,
+ * milestones, check-ins, follow-ups, messages, risks). Check-ins go through the erase path.
+ * Run inside a transaction. */
+enum lcm_status store_bulk_clear_source(struct lcm_store *st, const char *source,
+                                        struct lcm_err *err);
+
+/* A digest of the whole content, to compare two databases (determinism tests, benchmarks). */
+struct store_digest {
+    int64_t cohorts, learners, enrollments, activity_days, milestones_done, checkins, followups;
+    int64_t sessions, minutes, actions;
+    uint64_t hash; /* FNV-1a over learner names, emails, enrollment and milestone_done rows */
+};
+enum lcm_status store_bulk_digest(struct lcm_store *st, struct store_digest *out,
+                                  struct lcm_err *err);
+
+#endif

@@ -1,0 +1,306 @@
+/* store_entity.c — programs, cohorts, learners, enrollments, milestones, activity days:
+ * the records that come from LMS sources, all upserted by (source, ext_id). */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "store/store_internal.h"
+
+/* Steps an "... RETURNING id" statement and stores the id. */
+static enum lcm_status step_returning(struct lcm_store *st, sqlite3_stmt *s, int64_t *id,
+                                      struct lcm_err *err, const char *what)
+{
+    enum lcm_status rc = LCM_OK;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        if (id)
+            *id = sqlite3_column_int64(s, 0);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = store_fail(st, err, what);
+    } else {
+        rc = store_fail(st, err, what);
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+static enum lcm_status need_key(const char *source, const char *ext_id, struct lcm_err *err,
+                                const char *what)
+{
+    if (!source || !*source || !ext_id || !*ext_id)
+        return lcm_err_set(err, LCM_ERR_INVALID, "%s: source and id are required", what);
+    return LCM_OK;
+}
+
+enum lcm_status store_program_upsert(struct lcm_store *st, const struct lcm_program *p,
+                                     int64_t *id, struct lcm_err *err)
+{
+    enum lcm_status rc = need_key(p->source, p->ext_id, err, "program");
+    if (rc != LCM_OK)
+        return rc;
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO program(source, ext_id, name, length_days) VALUES (?1,?2,?3,?4) "
+                 "ON CONFLICT(source, ext_id) DO UPDATE SET name = excluded.name, "
+                 "length_days = excluded.length_days RETURNING id",
+                 err);
+    store_bind_text(s, 1, p->source);
+    store_bind_text(s, 2, p->ext_id);
+    store_bind_text(s, 3, p->name ? p->name : p->ext_id);
+    sqlite3_bind_int(s, 4, p->length_days);
+    return step_returning(st, s, id, err, "program");
+}
+
+enum lcm_status store_cohort_upsert(struct lcm_store *st, const struct lcm_cohort *c, int64_t *id,
+                                    struct lcm_err *err)
+{
+    enum lcm_status rc = need_key(c->source, c->ext_id, err, "cohort");
+    if (rc != LCM_OK)
+        return rc;
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO cohort(program_id, source, ext_id, name, start_day, end_day) "
+                 "VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(source, ext_id) DO UPDATE SET "
+                 "program_id = excluded.program_id, name = excluded.name, "
+                 "start_day = excluded.start_day, end_day = excluded.end_day RETURNING id",
+                 err);
+    sqlite3_bind_int64(s, 1, c->program_id);
+    store_bind_text(s, 2, c->source);
+    store_bind_text(s, 3, c->ext_id);
+    store_bind_text(s, 4, c->name ? c->name : c->ext_id);
+    store_bind_day(s, 5, c->start_day);
+    store_bind_day(s, 6, c->end_day);
+    return step_returning(st, s, id, err, "cohort");
+}
+
+enum lcm_status store_learner_upsert(struct lcm_store *st, const struct lcm_learner *l,
+                                     int64_t *id, struct lcm_err *err)
+{
+    enum lcm_status rc = need_key(l->source, l->ext_id, err, "learner");
+    if (rc != LCM_OK)
+        return rc;
+    /* A source that does not know a field (NULL) keeps what another source said. */
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO learner(source, ext_id, first_name, last_name, email, phone, "
+                 "manager, manager_email, department, lang) VALUES (?1, ?2, COALESCE(?3, ''), "
+                 "COALESCE(?4, ''), ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(source, ext_id) DO UPDATE "
+                 "SET first_name = COALESCE(?3, first_name), last_name = COALESCE(?4, last_name), "
+                 "email = COALESCE(?5, email), phone = COALESCE(?6, phone), "
+                 "manager = COALESCE(?7, manager), manager_email = COALESCE(?8, manager_email), "
+                 "department = COALESCE(?9, department), lang = COALESCE(?10, lang) RETURNING id",
+                 err);
+    const char *vals[] = {l->source,  l->ext_id,  l->first_name,    l->last_name,  l->email,
+                          l->phone,   l->manager, l->manager_email, l->department, l->lang};
+    for (int i = 0; i < 10; i++)
+        store_bind_text(s, i + 1, vals[i]);
+    return step_returning(st, s, id, err, "learner");
+}
+
+enum lcm_status store_enrollment_upsert(struct lcm_store *st, const struct lcm_enrollment *e,
+                                        int64_t *id, struct lcm_err *err)
+{
+    enum lcm_status rc = need_key(e->source, e->ext_id, err, "enrollment");
+    if (rc != LCM_OK)
+        return rc;
+    if (e->progress > 1.0)
+        return lcm_err_set(err, LCM_ERR_INVALID, "enrollment %s: progress %.3f above 100 %%",
+                           e->ext_id, e->progress);
+    /* Progress and last activity only move forward from the source's own data, but a NULL
+     * from a source that lacks them keeps what is stored. */
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO enrollment(learner_id, cohort_id, source, ext_id, status, start_day, "
+                 "expected_end_day, ended_day, progress, last_activity_day, outcome) "
+                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(source, ext_id) DO UPDATE "
+                 "SET learner_id = excluded.learner_id, cohort_id = excluded.cohort_id, "
+                 "status = excluded.status, start_day = COALESCE(excluded.start_day, start_day), "
+                 "expected_end_day = COALESCE(excluded.expected_end_day, expected_end_day), "
+                 "ended_day = excluded.ended_day, progress = COALESCE(excluded.progress, progress), "
+                 "last_activity_day = COALESCE(excluded.last_activity_day, last_activity_day), "
+                 "outcome = COALESCE(excluded.outcome, outcome) RETURNING id",
+                 err);
+    sqlite3_bind_int64(s, 1, e->learner_id);
+    sqlite3_bind_int64(s, 2, e->cohort_id);
+    store_bind_text(s, 3, e->source);
+    store_bind_text(s, 4, e->ext_id);
+    store_bind_text(s, 5, enroll_status_name(e->status));
+    store_bind_day(s, 6, e->start_day);
+    store_bind_day(s, 7, e->expected_end_day);
+    store_bind_day(s, 8, e->ended_day);
+    store_bind_real_opt(s, 9, e->progress);
+    store_bind_day(s, 10, e->last_activity_day);
+    store_bind_text(s, 11, e->outcome);
+    return step_returning(st, s, id, err, "enrollment");
+}
+
+enum lcm_status store_milestone_upsert(struct lcm_store *st, const struct lcm_milestone *m,
+                                       int64_t *id, struct lcm_err *err)
+{
+    enum lcm_status rc = need_key(m->source, m->ext_id, err, "milestone");
+    if (rc != LCM_OK)
+        return rc;
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO milestone(program_id, cohort_id, source, ext_id, name, kind, "
+                 "threshold, due_day, due_offset, weight) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
+                 "ON CONFLICT(source, ext_id) DO UPDATE SET program_id = excluded.program_id, "
+                 "cohort_id = excluded.cohort_id, name = excluded.name, kind = excluded.kind, "
+                 "threshold = excluded.threshold, due_day = excluded.due_day, "
+                 "due_offset = excluded.due_offset, weight = excluded.weight RETURNING id",
+                 err);
+    sqlite3_bind_int64(s, 1, m->program_id);
+    store_bind_id_opt(s, 2, m->cohort_id);
+    store_bind_text(s, 3, m->source);
+    store_bind_text(s, 4, m->ext_id);
+    store_bind_text(s, 5, m->name ? m->name : m->ext_id);
+    store_bind_text(s, 6, milestone_kind_name(m->kind));
+    store_bind_real_opt(s, 7, m->threshold);
+    store_bind_day(s, 8, m->due_day);
+    if (m->due_offset < 0)
+        sqlite3_bind_null(s, 9);
+    else
+        sqlite3_bind_int(s, 9, m->due_offset);
+    sqlite3_bind_double(s, 10, m->weight);
+    return step_returning(st, s, id, err, "milestone");
+}
+
+enum lcm_status store_milestone_done(struct lcm_store *st, int64_t enrollment_id,
+                                     int64_t milestone_id, int day, double score,
+                                     struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score) "
+                 "VALUES (?1,?2,?3,?4) ON CONFLICT(enrollment_id, milestone_id) DO UPDATE SET "
+                 "day = excluded.day, score = excluded.score",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    sqlite3_bind_int64(s, 2, milestone_id);
+    store_bind_day(s, 3, day);
+    store_bind_real_opt(s, 4, score);
+    return store_exec1(st, s, err, "milestone done");
+}
+
+/* Binds ?1..?6 = enrollment_id, day, sessions, minutes, actions, progress. */
+static void bind_activity(sqlite3_stmt *s, const struct lcm_activity_day *a)
+{
+    sqlite3_bind_int64(s, 1, a->enrollment_id);
+    store_bind_day(s, 2, a->day);
+    sqlite3_bind_int(s, 3, a->sessions);
+    sqlite3_bind_int(s, 4, a->minutes);
+    sqlite3_bind_int(s, 5, a->actions);
+    store_bind_real_opt(s, 6, a->progress);
+}
+
+enum lcm_status store_activity_put(struct lcm_store *st, const struct lcm_activity_day *a,
+                                   struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "INSERT OR REPLACE INTO activity_day(enrollment_id, day, sessions, minutes, "
+                 "actions, progress) VALUES (?1,?2,?3,?4,?5,?6)",
+                 err);
+    bind_activity(s, a);
+    return store_exec1(st, s, err, "activity");
+}
+
+enum lcm_status store_activity_add(struct lcm_store *st, const struct lcm_activity_day *a,
+                                   struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, "
+                 "progress) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(enrollment_id, day) DO UPDATE "
+                 "SET sessions = sessions + excluded.sessions, minutes = minutes + excluded.minutes, "
+                 "actions = actions + excluded.actions, progress = CASE "
+                 "WHEN excluded.progress IS NULL THEN progress WHEN progress IS NULL THEN "
+                 "excluded.progress ELSE max(progress, excluded.progress) END",
+                 err);
+    bind_activity(s, a);
+    return store_exec1(st, s, err, "activity");
+}
+
+enum lcm_status store_enrollment_refresh(struct lcm_store *st, int64_t enrollment_id,
+                                         struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE enrollment SET "
+                 "last_activity_day = COALESCE((SELECT max(day) FROM activity_day a "
+                 "  WHERE a.enrollment_id = enrollment.id), last_activity_day), "
+                 "progress = COALESCE((SELECT progress FROM activity_day a "
+                 "  WHERE a.enrollment_id = enrollment.id AND progress IS NOT NULL "
+                 "  ORDER BY day DESC LIMIT 1), progress) "
+                 "WHERE ?1 = 0 OR id = ?1",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    return store_exec1(st, s, err, "enrollment refresh");
+}
+
+static enum lcm_status find_id(struct lcm_store *st, const char *sql, const char *source,
+                               const char *ext_id, int64_t *id, struct lcm_err *err,
+                               const char *what)
+{
+    STMT_OR_FAIL(s, st, sql, err);
+    store_bind_text(s, 1, source);
+    store_bind_text(s, 2, ext_id);
+    enum lcm_status rc;
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        rc = LCM_OK;
+    } else if (r == SQLITE_DONE) {
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "%s %s:%s not found", what, source, ext_id);
+    } else {
+        rc = store_fail(st, err, what);
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+enum lcm_status store_learner_find(struct lcm_store *st, const char *source, const char *ext_id,
+                                   int64_t *id, struct lcm_err *err)
+{
+    return find_id(st, "SELECT id FROM learner WHERE source = ?1 AND ext_id = ?2", source, ext_id,
+                   id, err, "learner");
+}
+
+enum lcm_status store_enrollment_find(struct lcm_store *st, const char *source,
+                                      const char *ext_id, int64_t *id, struct lcm_err *err)
+{
+    return find_id(st, "SELECT id FROM enrollment WHERE source = ?1 AND ext_id = ?2", source,
+                   ext_id, id, err, "enrollment");
+}
+
+enum lcm_status store_counts(struct lcm_store *st, struct store_counts *out, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT (SELECT count(*) FROM program), (SELECT count(*) FROM cohort), "
+                 "(SELECT count(*) FROM learner), (SELECT count(*) FROM enrollment), "
+                 "(SELECT count(*) FROM activity_day), (SELECT count(*) FROM milestone), "
+                 "(SELECT count(*) FROM checkin), (SELECT count(*) FROM followup), "
+                 "(SELECT count(*) FROM message)",
+                 err);
+    enum lcm_status rc = LCM_OK;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        int64_t *f[] = {&out->programs,      &out->cohorts,    &out->learners,
+                        &out->enrollments,   &out->activity_days, &out->milestones,
+                        &out->checkins,      &out->followups,  &out->messages};
+        for (int i = 0; i < 9; i++)
+            *f[i] = sqlite3_column_int64(s, i);
+    } else {
+        rc = store_fail(st, err, "counts");
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+enum lcm_status store_cohort_each(struct lcm_store *st, store_cohort_fn fn, void *ctx,
+                                  struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT c.id, p.name, c.name, (SELECT count(*) FROM enrollment e "
+                 "WHERE e.cohort_id = c.id) FROM cohort c JOIN program p ON p.id = c.program_id "
+                 "ORDER BY p.name, c.start_day, c.name",
+                 err);
+    enum lcm_status rc = LCM_OK;
+    int r;
+    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW)
+        rc = fn(ctx, sqlite3_column_int64(s, 0), store_col_text(s, 1), store_col_text(s, 2),
+                sqlite3_column_int64(s, 3));
+    if (rc == LCM_OK && r != SQLITE_DONE)
+        rc = store_fail(st, err, "cohorts");
+    sqlite3_reset(s);
+    return rc;
+}

@@ -1,0 +1,334 @@
+/* store_kpi.c — the read-only queries behind the KPIs and reports.
+ *
+ * The one heavy query is the activity scan (15M rows for 100k enrollments): it streams raw
+ * rows in primary-key order, with no SQL functions per row, and can run on private read-only
+ * connections so core/kpi.c scans ranges of enrollments in parallel threads. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "store/store_internal.h"
+#include "store/store_kpi.h"
+
+/* "YYYY-MM-DD" to a day number without sscanf: this runs 15M times per report. Rows of one
+ * enrollment come in day order, so the month's first day is cached in *ym / *base. */
+static int fast_day(sqlite3_stmt *s, int col, char ym[8], int *base)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    if (!t || sqlite3_column_bytes(s, col) != 10 || t[4] != '-' || t[7] != '-' ||
+        t[8] < '0' || t[8] > '3' || t[9] < '0' || t[9] > '9')
+        return store_col_day(s, col);
+    int d = (t[8] - '0') * 10 + (t[9] - '0');
+    if (d < 1 || d > 31)
+        return DAY_NONE;
+    if (memcmp(t, ym, 7) != 0) {
+        for (int i = 0; i < 7; i++)
+            if (i != 4 && (t[i] < '0' || t[i] > '9'))
+                return store_col_day(s, col);
+        int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+        int m = (t[5] - '0') * 10 + (t[6] - '0');
+        if (m < 1 || m > 12)
+            return DAY_NONE;
+        memcpy(ym, t, 7);
+        *base = day_from_ymd(y, m, 1);
+    }
+    return *base + d - 1;
+}
+
+static double col_real_opt(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? -1.0 : sqlite3_column_double(s, i);
+}
+
+static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
+{
+    store_bind_text(s, i, v && *v ? v : NULL);
+}
+
+enum lcm_status store_kpi_enrollments(struct lcm_store *st, const struct kpi_filter *f,
+                                      store_kpi_enrollment_fn fn, void *ctx, struct lcm_err *err)
+{
+    STMT_OR_FAIL(
+        s, st,
+        "SELECT e.id, e.learner_id, e.cohort_id, c.program_id, l.first_name, l.last_name, "
+        "l.email, l.manager, l.manager_email, l.department, p.name, c.name, e.status, "
+        "COALESCE(e.start_day, c.start_day), e.expected_end_day, e.ended_day, e.progress "
+        "FROM enrollment e JOIN cohort c ON c.id = e.cohort_id "
+        "JOIN program p ON p.id = c.program_id JOIN learner l ON l.id = e.learner_id "
+        "WHERE (?1 IS NULL OR p.name = ?1 OR p.ext_id = ?1) "
+        "AND (?2 IS NULL OR c.name = ?2 OR c.ext_id = ?2) "
+        "AND (?3 IS NULL OR l.manager_email = ?3 COLLATE NOCASE) "
+        "AND (?4 IS NULL OR l.department = ?4) "
+        "AND (?5 IS NULL OR COALESCE(e.start_day, c.start_day) IS NULL "
+        "     OR COALESCE(e.start_day, c.start_day) <= ?5) "
+        "AND (?6 IS NULL OR e.ended_day IS NULL OR e.ended_day >= ?6) "
+        "ORDER BY e.id",
+        err);
+    bind_opt_text(s, 1, f->program);
+    bind_opt_text(s, 2, f->cohort);
+    bind_opt_text(s, 3, f->manager_email);
+    bind_opt_text(s, 4, f->department);
+    store_bind_day(s, 5, f->to_day);
+    store_bind_day(s, 6, f->from_day);
+    enum lcm_status rc = LCM_OK;
+    int r;
+    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW) {
+        int stt = enroll_status_parse(store_col_text(s, 12));
+        struct store_kpi_enrollment e = {
+            .id = sqlite3_column_int64(s, 0),
+            .learner_id = sqlite3_column_int64(s, 1),
+            .cohort_id = sqlite3_column_int64(s, 2),
+            .program_id = sqlite3_column_int64(s, 3),
+            .first_name = store_col_text(s, 4),
+            .last_name = store_col_text(s, 5),
+            .email = store_col_text(s, 6),
+            .manager = store_col_text(s, 7),
+            .manager_email = store_col_text(s, 8),
+            .department = store_col_text(s, 9),
+            .program = store_col_text(s, 10),
+            .cohort = store_col_text(s, 11),
+            .status = stt < 0 ? ENROLL_ACTIVE : (enum enroll_status)stt,
+            .start_day = store_col_day(s, 13),
+            .expected_end_day = store_col_day(s, 14),
+            .ended_day = store_col_day(s, 15),
+            .progress = col_real_opt(s, 16),
+        };
+        rc = fn(ctx, &e);
+    }
+    if (rc == LCM_OK && r != SQLITE_DONE)
+        rc = store_fail(st, err, "kpi: enrollments");
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* The period's end is checked in C: a text comparison per row in SQL costs more than the
+ * parse this scan does anyway. progress is read only when asked (a period in the past). */
+static const char activity_sql[] =
+    "SELECT enrollment_id, day, sessions, minutes, progress FROM activity_day "
+    "WHERE enrollment_id BETWEEN ?1 AND ?2";
+static const char activity_sql_noprogress[] =
+    "SELECT enrollment_id, day, sessions, minutes FROM activity_day "
+    "WHERE enrollment_id BETWEEN ?1 AND ?2";
+
+/* Steps an activity statement to the callback; returns the final sqlite3_step code. */
+static int activity_stream(sqlite3_stmt *s, int to_day, bool with_progress,
+                           store_kpi_activity_fn fn, void *ctx)
+{
+    int r, base = 0;
+    char ym[8] = "";
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_kpi_activity a = {
+            .enrollment_id = sqlite3_column_int64(s, 0),
+            .day = fast_day(s, 1, ym, &base),
+            .sessions = sqlite3_column_int(s, 2),
+            .minutes = sqlite3_column_int(s, 3),
+            .progress = with_progress ? col_real_opt(s, 4) : -1.0,
+        };
+        if (a.day != DAY_NONE && (to_day == DAY_NONE || a.day <= to_day))
+            fn(ctx, &a);
+    }
+    return r;
+}
+
+bool store_kpi_parallel_ok(struct lcm_store *st)
+{
+    return st && st->path && *st->path && strcmp(st->path, ":memory:") != 0 &&
+           strncmp(st->path, "file:", 5) != 0;
+}
+
+enum lcm_status store_kpi_activity_range(struct lcm_store *st, int64_t lo, int64_t hi,
+                                         int to_day, bool with_progress,
+                                         store_kpi_activity_fn fn, void *ctx,
+                                         struct lcm_err *err)
+{
+    const char *sql = with_progress ? activity_sql : activity_sql_noprogress;
+    if (!store_kpi_parallel_ok(st)) {
+        STMT_OR_FAIL(s, st, sql, err);
+        sqlite3_bind_int64(s, 1, lo);
+        sqlite3_bind_int64(s, 2, hi);
+        int r = activity_stream(s, to_day, with_progress, fn, ctx);
+        sqlite3_reset(s);
+        return r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "kpi: activity");
+    }
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    enum lcm_status rc = LCM_OK;
+    if (sqlite3_open_v2(st->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        rc = lcm_err_set(err, LCM_ERR_DB, "%s: %s", st->path, db ? sqlite3_errmsg(db) : "open");
+        goto out;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_exec(db, "PRAGMA cache_size=-16384", NULL, NULL, NULL);
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+        rc = lcm_err_set(err, LCM_ERR_DB, "%s: kpi: activity: %s", st->path, sqlite3_errmsg(db));
+        goto out;
+    }
+    sqlite3_bind_int64(s, 1, lo);
+    sqlite3_bind_int64(s, 2, hi);
+    if (activity_stream(s, to_day, with_progress, fn, ctx) != SQLITE_DONE)
+        rc = lcm_err_set(err, LCM_ERR_DB, "%s: kpi: activity: %s", st->path, sqlite3_errmsg(db));
+out:
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return rc;
+}
+
+enum lcm_status store_kpi_activity_of(struct lcm_store *st, const int64_t *ids, size_t n,
+                                      int to_day, bool with_progress,
+                                      store_kpi_activity_fn fn, void *ctx, struct lcm_err *err)
+{
+    const char *sql = with_progress ? activity_sql : activity_sql_noprogress;
+    for (size_t i = 0; i < n; i++) {
+        STMT_OR_FAIL(s, st, sql, err);
+        sqlite3_bind_int64(s, 1, ids[i]);
+        sqlite3_bind_int64(s, 2, ids[i]);
+        int r = activity_stream(s, to_day, with_progress, fn, ctx);
+        sqlite3_reset(s);
+        if (r != SQLITE_DONE)
+            return store_fail(st, err, "kpi: activity");
+    }
+    return LCM_OK;
+}
+
+/* End of to_day as a Unix time bound (exclusive); no bound for DAY_NONE. */
+static int64_t end_of(int to_day)
+{
+    return to_day == DAY_NONE ? INT64_MAX : day_to_time(to_day + 1);
+}
+
+enum lcm_status store_kpi_checkins(struct lcm_store *st, int to_day, store_kpi_checkin_fn fn,
+                                   void *ctx, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT learner_id, enrollment_id, at, channel, direction FROM checkin "
+                 "WHERE at < ?1 ORDER BY learner_id, at",
+                 err);
+    sqlite3_bind_int64(s, 1, end_of(to_day));
+    enum lcm_status rc = LCM_OK;
+    int r;
+    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW) {
+        int ch = checkin_channel_parse(store_col_text(s, 3));
+        struct store_kpi_checkin c = {
+            .learner_id = sqlite3_column_int64(s, 0),
+            .enrollment_id = sqlite3_column_int64(s, 1),
+            .at = sqlite3_column_int64(s, 2),
+            .channel = ch < 0 ? CH_NOTE : (enum checkin_channel)ch,
+            .outbound = strcmp(store_col_text(s, 4), "in") != 0,
+        };
+        rc = fn(ctx, &c);
+    }
+    if (rc == LCM_OK && r != SQLITE_DONE)
+        rc = store_fail(st, err, "kpi: check-ins");
+    sqlite3_reset(s);
+    return rc;
+}
+
+enum lcm_status store_kpi_messages(struct lcm_store *st, int to_day, store_kpi_message_fn fn,
+                                   void *ctx, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT learner_id, enrollment_id, COALESCE(template, ''), sent_at FROM message "
+                 "WHERE status = 'sent' AND sent_at IS NOT NULL AND sent_at < ?1 "
+                 "AND learner_id IS NOT NULL ORDER BY learner_id, sent_at, id",
+                 err);
+    sqlite3_bind_int64(s, 1, end_of(to_day));
+    enum lcm_status rc = LCM_OK;
+    int r;
+    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_kpi_message m = {
+            .learner_id = sqlite3_column_int64(s, 0),
+            .enrollment_id = sqlite3_column_int64(s, 1),
+            .template_name = store_col_text(s, 2),
+            .sent_at = sqlite3_column_int64(s, 3),
+        };
+        rc = fn(ctx, &m);
+    }
+    if (rc == LCM_OK && r != SQLITE_DONE)
+        rc = store_fail(st, err, "kpi: messages");
+    sqlite3_reset(s);
+    return rc;
+}
+
+enum lcm_status store_kpi_risks(struct lcm_store *st, store_kpi_risk_fn fn, void *ctx,
+                                struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "SELECT enrollment_id, level, score, flagged_since FROM risk", err);
+    enum lcm_status rc = LCM_OK;
+    int r;
+    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW)
+        rc = fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1),
+                sqlite3_column_double(s, 2), store_col_day(s, 3));
+    if (rc == LCM_OK && r != SQLITE_DONE)
+        rc = store_fail(st, err, "kpi: risk");
+    sqlite3_reset(s);
+    return rc;
+}
+
+enum lcm_status store_kpi_milestones(struct lcm_store *st, store_kpi_milestone_fn fn, void *ctx,
+                                     struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT m.id, m.program_id, COALESCE(m.cohort_id, 0), m.name, p.name, "
+                 "m.threshold FROM milestone m JOIN program p ON p.id = m.program_id "
+                 "ORDER BY m.program_id, COALESCE(m.threshold, 2), COALESCE(m.due_offset, 0), "
+                 "m.due_day, m.id",
+                 err);
+    enum lcm_status rc = LCM_OK;
+    int r;
+    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_kpi_milestone m = {
+            .id = sqlite3_column_int64(s, 0),
+            .program_id = sqlite3_column_int64(s, 1),
+            .cohort_id = sqlite3_column_int64(s, 2),
+            .name = store_col_text(s, 3),
+            .program = store_col_text(s, 4),
+            .threshold = col_real_opt(s, 5),
+        };
+        rc = fn(ctx, &m);
+    }
+    if (rc == LCM_OK && r != SQLITE_DONE)
+        rc = store_fail(st, err, "kpi: milestones");
+    sqlite3_reset(s);
+    return rc;
+}
+
+enum lcm_status store_kpi_milestones_done(struct lcm_store *st, int to_day, store_kpi_done_fn fn,
+                                          void *ctx, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT enrollment_id, milestone_id, day FROM milestone_done WHERE day <= ?1",
+                 err);
+    if (to_day == DAY_NONE)
+        sqlite3_bind_text(s, 1, "9999-12-31", 10, SQLITE_STATIC);
+    else
+        store_bind_day(s, 1, to_day);
+    enum lcm_status rc = LCM_OK;
+    int r;
+    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW)
+        rc = fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), store_col_day(s, 2));
+    if (rc == LCM_OK && r != SQLITE_DONE)
+        rc = store_fail(st, err, "kpi: milestones reached");
+    sqlite3_reset(s);
+    return rc;
+}
+
+enum lcm_status store_kpi_last_notes(struct lcm_store *st, int to_day, store_kpi_note_fn fn,
+                                     void *ctx, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT c.learner_id, c.note FROM checkin c WHERE c.id = ("
+                 "  SELECT c2.id FROM checkin c2 WHERE c2.learner_id = c.learner_id "
+                 "  AND c2.note IS NOT NULL AND c2.note <> '' AND c2.at < ?1 "
+                 "  ORDER BY c2.at DESC, c2.id DESC LIMIT 1) ORDER BY c.learner_id",
+                 err);
+    sqlite3_bind_int64(s, 1, end_of(to_day));
+    enum lcm_status rc = LCM_OK;
+    int r;
+    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW)
+        rc = fn(ctx, sqlite3_column_int64(s, 0), store_col_text(s, 1));
+    if (rc == LCM_OK && r != SQLITE_DONE)
+        rc = store_fail(st, err, "kpi: notes");
+    sqlite3_reset(s);
+    return rc;
+}

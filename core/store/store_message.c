@@ -1,0 +1,365 @@
+/* store_message.c — outbox, sequence and outreach-effect SQL. See store_message.h. */
+#include "store/store_message.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "store/store_internal.h"
+
+static char *col_dup(sqlite3_stmt *s, int i)
+{
+    return lcm_xstrdup(store_col_text(s, i));
+}
+
+static int64_t col_i64(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, i);
+}
+
+void store_msg_row_clear(struct store_msg_row *r)
+{
+    if (!r)
+        return;
+    char **f[] = {&r->status, &r->template_name, &r->lang,  &r->rule,     &r->to_addr,
+                  &r->to_name, &r->subject,      &r->body,  &r->error,    &r->msgid,
+                  &r->bcc,     &r->att_type,     &r->att_name, &r->att_data};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        free(*f[i]);
+    memset(r, 0, sizeof *r);
+}
+
+#define MSG_COLS                                                                                   \
+    "SELECT m.id, m.learner_id, m.enrollment_id, m.status, m.template, m.lang, m.rule, "         \
+    "m.to_addr, trim(COALESCE(l.first_name, '') || ' ' || COALESCE(l.last_name, '')), "         \
+    "m.subject, m.body, m.error, m.msgid, m.bcc, m.att_type, m.att_name, m.att_data, "           \
+    "m.attempts, m.next_attempt_at, m.created_at, m.updated_at, m.sent_at "                      \
+    "FROM message m LEFT JOIN learner l ON l.id = m.learner_id "
+
+static void read_row(sqlite3_stmt *s, struct store_msg_row *r)
+{
+    r->id = col_i64(s, 0);
+    r->learner_id = col_i64(s, 1);
+    r->enrollment_id = col_i64(s, 2);
+    char **f[] = {&r->status,  &r->template_name, &r->lang,  &r->rule,  &r->to_addr,
+                  &r->to_name, &r->subject,       &r->body,  &r->error, &r->msgid,
+                  &r->bcc,     &r->att_type,      &r->att_name, &r->att_data};
+    for (int i = 0; i < (int)(sizeof f / sizeof f[0]); i++)
+        *f[i] = col_dup(s, 3 + i);
+    r->attempts = sqlite3_column_int(s, 17);
+    r->next_attempt_at = col_i64(s, 18);
+    r->created_at = col_i64(s, 19);
+    r->updated_at = col_i64(s, 20);
+    r->sent_at = col_i64(s, 21);
+}
+
+enum lcm_status store_message_get(struct lcm_store *st, int64_t id, struct store_msg_row *out,
+                                  struct lcm_err *err)
+{
+    memset(out, 0, sizeof *out);
+    STMT_OR_FAIL(s, st, MSG_COLS "WHERE m.id = ?1", err);
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    enum lcm_status out_rc = LCM_OK;
+    if (rc == SQLITE_ROW)
+        read_row(s, out);
+    else if (rc == SQLITE_DONE)
+        out_rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "message %lld not found", (long long)id);
+    else
+        out_rc = store_fail(st, err, "message");
+    sqlite3_reset(s);
+    return out_rc;
+}
+
+enum lcm_status store_message_each(struct lcm_store *st, const char *status, int64_t learner_id,
+                                   int limit, store_msg_fn fn, void *ctx, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 MSG_COLS "WHERE (?1 IS NULL OR m.status = ?1) AND (?2 IS NULL OR m.learner_id = ?2) "
+                          "ORDER BY m.id DESC LIMIT ?3",
+                 err);
+    store_bind_text(s, 1, status);
+    store_bind_id_opt(s, 2, learner_id);
+    sqlite3_bind_int(s, 3, limit > 0 ? limit : -1);
+    enum lcm_status out = LCM_OK;
+    int rc;
+    while (out == LCM_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_msg_row r;
+        read_row(s, &r);
+        out = fn(ctx, &r);
+        store_msg_row_clear(&r);
+    }
+    if (out == LCM_OK && rc != SQLITE_DONE)
+        out = store_fail(st, err, "messages");
+    sqlite3_reset(s);
+    return out;
+}
+
+enum lcm_status store_message_counts(struct lcm_store *st, struct store_msg_counts *out,
+                                     struct lcm_err *err)
+{
+    memset(out, 0, sizeof *out);
+    STMT_OR_FAIL(s, st, "SELECT status, count(*) FROM message GROUP BY status", err);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *k = store_col_text(s, 0);
+        int64_t n = sqlite3_column_int64(s, 1);
+        int64_t *slot = strcmp(k, "draft") == 0     ? &out->draft
+                        : strcmp(k, "queued") == 0  ? &out->queued
+                        : strcmp(k, "sending") == 0 ? &out->sending
+                        : strcmp(k, "sent") == 0    ? &out->sent
+                        : strcmp(k, "failed") == 0  ? &out->failed
+                                                    : &out->skipped;
+        *slot += n;
+    }
+    enum lcm_status o = rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, "message counts");
+    sqlite3_reset(s);
+    return o;
+}
+
+enum lcm_status store_message_set_extra(struct lcm_store *st, int64_t id, const char *bcc,
+                                        const char *att_type, const char *att_name,
+                                        const char *att_data, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE message SET bcc = ?2, att_type = ?3, att_name = ?4, att_data = ?5 "
+                 "WHERE id = ?1",
+                 err);
+    sqlite3_bind_int64(s, 1, id);
+    store_bind_text(s, 2, bcc && *bcc ? bcc : NULL);
+    store_bind_text(s, 3, att_type);
+    store_bind_text(s, 4, att_type ? att_name : NULL);
+    store_bind_text(s, 5, att_type ? att_data : NULL);
+    enum lcm_status rc = store_exec1(st, s, err, "message");
+    if (rc == LCM_OK && sqlite3_changes(st->db) == 0)
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "message %lld not found", (long long)id);
+    return rc;
+}
+
+/* After an UPDATE ... WHERE id AND status IN (...): explains why nothing changed. */
+static enum lcm_status explain_unchanged(struct lcm_store *st, int64_t id, const char *want,
+                                         struct lcm_err *err)
+{
+    struct store_msg_row r;
+    enum lcm_status rc = store_message_get(st, id, &r, err);
+    if (rc != LCM_OK)
+        return rc;
+    rc = lcm_err_set(err, LCM_ERR_CONFLICT, "message %lld is %s, not %s", (long long)id,
+                     r.status, want);
+    store_msg_row_clear(&r);
+    return rc;
+}
+
+static enum lcm_status exec_changed(struct lcm_store *st, sqlite3_stmt *s, int64_t id,
+                                    const char *want, struct lcm_err *err)
+{
+    enum lcm_status rc = store_exec1(st, s, err, "message");
+    if (rc == LCM_OK && sqlite3_changes(st->db) == 0)
+        rc = explain_unchanged(st, id, want, err);
+    return rc;
+}
+
+enum lcm_status store_message_edit(struct lcm_store *st, int64_t id, const char *subject,
+                                   const char *body, int64_t now_ts, struct lcm_err *err)
+{
+    if (!subject || !*subject || !body)
+        return lcm_err_set(err, LCM_ERR_INVALID, "message %lld: empty subject", (long long)id);
+    STMT_OR_FAIL(s, st,
+                 "UPDATE message SET subject = ?2, body = ?3, updated_at = ?4 "
+                 "WHERE id = ?1 AND status IN ('draft', 'queued')",
+                 err);
+    sqlite3_bind_int64(s, 1, id);
+    store_bind_text(s, 2, subject);
+    store_bind_text(s, 3, body);
+    sqlite3_bind_int64(s, 4, now_ts);
+    return exec_changed(st, s, id, "a draft", err);
+}
+
+enum lcm_status store_message_approve(struct lcm_store *st, int64_t id, int64_t now_ts, int *n,
+                                      struct lcm_err *err)
+{
+    if (n)
+        *n = 0;
+    STMT_OR_FAIL(s, st,
+                 "UPDATE message SET status = 'queued', updated_at = ?2, next_attempt_at = NULL "
+                 "WHERE status = 'draft' AND (?1 IS NULL OR id = ?1)",
+                 err);
+    store_bind_id_opt(s, 1, id);
+    sqlite3_bind_int64(s, 2, now_ts);
+    enum lcm_status rc = id > 0 ? exec_changed(st, s, id, "a draft", err)
+                                : store_exec1(st, s, err, "message");
+    if (rc == LCM_OK && n)
+        *n = sqlite3_changes(st->db);
+    return rc;
+}
+
+enum lcm_status store_message_skip(struct lcm_store *st, int64_t id, int64_t now_ts,
+                                   struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE message SET status = 'skipped', updated_at = ?2 "
+                 "WHERE id = ?1 AND status IN ('draft', 'queued', 'failed')",
+                 err);
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, now_ts);
+    return exec_changed(st, s, id, "a draft, queued or failed", err);
+}
+
+enum lcm_status store_message_requeue(struct lcm_store *st, int64_t id, int64_t now_ts,
+                                      struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE message SET status = 'queued', updated_at = ?2, next_attempt_at = NULL "
+                 "WHERE id = ?1 AND status = 'failed'",
+                 err);
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, now_ts);
+    return exec_changed(st, s, id, "failed", err);
+}
+
+enum lcm_status store_message_due(struct lcm_store *st, int64_t now_ts, bool ignore_backoff,
+                                  int max, int64_t **ids, int *n, struct lcm_err *err)
+{
+    *ids = NULL;
+    *n = 0;
+    STMT_OR_FAIL(s, st,
+                 "SELECT id FROM message WHERE status = 'queued' "
+                 "AND (?2 OR next_attempt_at IS NULL OR next_attempt_at <= ?1) "
+                 "ORDER BY id LIMIT ?3",
+                 err);
+    sqlite3_bind_int64(s, 1, now_ts);
+    sqlite3_bind_int(s, 2, ignore_backoff);
+    sqlite3_bind_int(s, 3, max > 0 ? max : -1);
+    int rc, cap = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            *ids = lcm_xrealloc(*ids, (size_t)cap * sizeof **ids);
+        }
+        (*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+    }
+    enum lcm_status o = rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, "due messages");
+    sqlite3_reset(s);
+    if (o != LCM_OK) {
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+    }
+    return o;
+}
+
+enum lcm_status store_message_claim(struct lcm_store *st, int64_t id, const char *msgid,
+                                    int64_t now_ts, bool *claimed, struct lcm_err *err)
+{
+    *claimed = false;
+    STMT_OR_FAIL(s, st,
+                 "UPDATE message SET status = 'sending', attempts = attempts + 1, "
+                 "msgid = COALESCE(msgid, ?2), updated_at = ?3 WHERE id = ?1 AND status = 'queued'",
+                 err);
+    sqlite3_bind_int64(s, 1, id);
+    store_bind_text(s, 2, msgid);
+    sqlite3_bind_int64(s, 3, now_ts);
+    enum lcm_status rc = store_exec1(st, s, err, "message");
+    if (rc == LCM_OK)
+        *claimed = sqlite3_changes(st->db) == 1;
+    return rc;
+}
+
+/* The check-in that makes a sent message a touchpoint, then the message itself. */
+static enum lcm_status sent_in_tx(struct lcm_store *st, int64_t id, int64_t now_ts,
+                                  const char *author, struct lcm_err *err)
+{
+    struct store_msg_row r;
+    enum lcm_status rc = store_message_get(st, id, &r, err);
+    if (rc != LCM_OK)
+        return rc;
+    int64_t checkin = 0;
+    if (r.learner_id > 0) {
+        struct lcm_checkin c = {.learner_id = r.learner_id, .enrollment_id = r.enrollment_id,
+                                .at = now_ts, .channel = CH_EMAIL, .direction = "out",
+                                .outcome = "sent", .note = r.subject,
+                                .author = author && *author ? author : NULL,
+                                .message_id = id};
+        rc = store_checkin_add(st, &c, &checkin, err);
+    }
+    store_msg_row_clear(&r);
+    if (rc != LCM_OK)
+        return rc;
+    STMT_OR_FAIL(s, st,
+                 "UPDATE message SET status = 'sent', sent_at = ?2, updated_at = ?2, error = NULL, "
+                 "next_attempt_at = NULL, checkin_id = ?3 WHERE id = ?1 AND status = 'sending'",
+                 err);
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, now_ts);
+    store_bind_id_opt(s, 3, checkin);
+    if ((rc = exec_changed(st, s, id, "sending", err)) != LCM_OK)
+        return rc;
+    /* A congratulation sent by a milestone rule celebrates that milestone (the TUI stops
+     * listing it as one to celebrate). */
+    STMT_OR_FAIL(c, st,
+                 "UPDATE milestone_done SET celebrated_at = ?2 WHERE celebrated_at IS NULL "
+                 "AND (enrollment_id, milestone_id) IN (SELECT enrollment_id, "
+                 "CAST(substr(key, 11) AS INTEGER) FROM sequence_fired "
+                 "WHERE message_id = ?1 AND key LIKE 'milestone:%')",
+                 err);
+    sqlite3_bind_int64(c, 1, id);
+    sqlite3_bind_int64(c, 2, now_ts);
+    return store_exec1(st, c, err, "milestone");
+}
+
+enum lcm_status store_message_mark_sent(struct lcm_store *st, int64_t id, int64_t now_ts,
+                                        const char *author, struct lcm_err *err)
+{
+    bool own;
+    enum lcm_status rc = store_tx_join(st, &own, err);
+    if (rc != LCM_OK)
+        return rc;
+    rc = sent_in_tx(st, id, now_ts, author, err);
+    rc = store_tx_finish(st, own, rc, err);
+    return rc;
+}
+
+enum lcm_status store_message_mark_retry(struct lcm_store *st, int64_t id, const char *error,
+                                         int64_t next_at, int64_t now_ts, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE message SET status = 'queued', error = ?2, next_attempt_at = ?3, "
+                 "updated_at = ?4 WHERE id = ?1 AND status = 'sending'",
+                 err);
+    sqlite3_bind_int64(s, 1, id);
+    store_bind_text(s, 2, error);
+    sqlite3_bind_int64(s, 3, next_at);
+    sqlite3_bind_int64(s, 4, now_ts);
+    return exec_changed(st, s, id, "sending", err);
+}
+
+enum lcm_status store_message_mark_failed(struct lcm_store *st, int64_t id, const char *error,
+                                          int64_t now_ts, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE message SET status = 'failed', error = ?2, next_attempt_at = NULL, "
+                 "updated_at = ?3 WHERE id = ?1 AND status IN ('sending', 'queued')",
+                 err);
+    sqlite3_bind_int64(s, 1, id);
+    store_bind_text(s, 2, error);
+    sqlite3_bind_int64(s, 3, now_ts);
+    return exec_changed(st, s, id, "sending", err);
+}
+
+enum lcm_status store_message_recover(struct lcm_store *st, const char *why, int64_t now_ts,
+                                      int *n, struct lcm_err *err)
+{
+    if (n)
+        *n = 0;
+    STMT_OR_FAIL(s, st,
+                 "UPDATE message SET status = 'failed', error = ?1, updated_at = ?2 "
+                 "WHERE status = 'sending'",
+                 err);
+    store_bind_text(s, 1, why);
+    sqlite3_bind_int64(s, 2, now_ts);
+    enum lcm_status rc = store_exec1(st, s, err, "message");
+    if (rc == LCM_OK && n)
+        *n = sqlite3_changes(st->db);
+    return rc;
+}

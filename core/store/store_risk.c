@@ -1,0 +1,526 @@
+/* store_risk.c — every SQL statement of the risk module (see store_risk.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "base/model.h"
+#include "store/store_internal.h"
+#include "store/store_risk.h"
+
+/* "YYYY-MM-DD" -> day without the round-trip check of day_parse: the store wrote it, and this
+ * runs once per activity row (15M rows in the benchmark). Anything else reads as DAY_NONE. */
+/* The month of the last day parsed: consecutive rows are mostly in the same month, so the
+ * calendar arithmetic runs once a month, not once a row (15M rows on the benchmark). */
+struct day_memo {
+    unsigned char ym[7]; /* "YYYY-MM" */
+    int base;            /* day number of day 0 of that month */
+};
+
+/* 'YYYY-MM-DD' from column col, parsed by hand: no strlen/atoi/sscanf per row. */
+static int fast_day(sqlite3_stmt *s, int col, struct day_memo *memo)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    if (!t || sqlite3_column_bytes(s, col) != 10 || t[4] != '-' || t[7] != '-')
+        return DAY_NONE;
+    int d = (t[8] - '0') * 10 + (t[9] - '0');
+    if (d < 1 || d > 31 || t[8] < '0' || t[8] > '9' || t[9] < '0' || t[9] > '9')
+        return DAY_NONE;
+    if (memo && memo->base != DAY_NONE && memcmp(memo->ym, t, 7) == 0)
+        return memo->base + d;
+    for (int i = 0; i < 7; i++)
+        if (i != 4 && (t[i] < '0' || t[i] > '9'))
+            return DAY_NONE;
+    int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+    int m = (t[5] - '0') * 10 + (t[6] - '0');
+    if (m < 1 || m > 12)
+        return DAY_NONE;
+    int base = day_from_ymd(y, m, 1) - 1;
+    if (memo) {
+        memcpy(memo->ym, t, 7);
+        memo->base = base;
+    }
+    return base + d;
+}
+
+static void copy_text(char *dst, size_t len, sqlite3_stmt *s, int col)
+{
+    snprintf(dst, len, "%s", store_col_text(s, col));
+}
+
+/* Steps s to completion; on error fills err. Resets s either way. */
+static enum lcm_status step_done(struct lcm_store *st, sqlite3_stmt *s, int rc, struct lcm_err *err,
+                                 const char *what)
+{
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, what);
+}
+
+enum lcm_status store_risk_cohorts(struct lcm_store *st, struct store_risk_cohort **out, size_t *n,
+                                   struct lcm_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    STMT_OR_FAIL(s, st, "SELECT id, program_id, start_day, end_day, name FROM cohort ORDER BY id",
+                 err);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = lcm_xrealloc(*out, cap * sizeof **out);
+        }
+        struct store_risk_cohort *c = &(*out)[(*n)++];
+        c->id = sqlite3_column_int64(s, 0);
+        c->program_id = sqlite3_column_int64(s, 1);
+        c->start_day = store_col_day(s, 2);
+        c->end_day = store_col_day(s, 3);
+        copy_text(c->name, sizeof c->name, s, 4);
+    }
+    return step_done(st, s, rc, err, "risk: cohorts");
+}
+
+enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, bool active_only,
+                                       struct store_risk_enr **out, size_t *n, struct lcm_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    STMT_OR_FAIL(s, st,
+                 "SELECT e.id, e.learner_id, e.status, e.start_day, e.expected_end_day, "
+                 "e.ended_day, r.score, r.flagged_since, z.until_day, z.score_at "
+                 "FROM enrollment e LEFT JOIN risk r ON r.enrollment_id = e.id "
+                 "LEFT JOIN snooze z ON z.id = (SELECT max(id) FROM snooze "
+                 "  WHERE enrollment_id = e.id AND active = 1) "
+                 "WHERE e.cohort_id = ?1 AND (?2 = 0 OR e.status = 'active') ORDER BY e.id",
+                 err);
+    sqlite3_bind_int64(s, 1, cohort_id);
+    sqlite3_bind_int(s, 2, active_only);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            *out = lcm_xrealloc(*out, cap * sizeof **out);
+        }
+        struct store_risk_enr *e = &(*out)[(*n)++];
+        e->id = sqlite3_column_int64(s, 0);
+        e->learner_id = sqlite3_column_int64(s, 1);
+        int status = enroll_status_parse(store_col_text(s, 2));
+        e->status = status < 0 ? ENROLL_ACTIVE : status;
+        e->start_day = fast_day(s, 3, NULL);
+        e->expected_end_day = fast_day(s, 4, NULL);
+        e->ended_day = fast_day(s, 5, NULL);
+        e->has_risk = sqlite3_column_type(s, 6) != SQLITE_NULL;
+        e->score = sqlite3_column_double(s, 6);
+        e->flagged_since = fast_day(s, 7, NULL);
+        e->snooze_until = fast_day(s, 8, NULL);
+        e->snooze_score_at = sqlite3_column_double(s, 9);
+    }
+    return step_done(st, s, rc, err, "risk: enrollments");
+}
+
+/* Steps s (columns: enrollment id, day, amount, progress or -1) and calls fn for each row. */
+static enum lcm_status feed_activity(struct lcm_store *st, sqlite3_stmt *s, store_risk_day_fn fn,
+                                     void *ctx, struct lcm_err *err)
+{
+    int rc;
+    struct day_memo memo = {.base = DAY_NONE};
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        fn(ctx, sqlite3_column_int64(s, 0), fast_day(s, 1, &memo), sqlite3_column_int(s, 2),
+           sqlite3_column_double(s, 3));
+    return step_done(st, s, rc, err, "risk: activity");
+}
+
+enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id, bool active_only,
+                                         int upto, store_risk_day_fn fn, void *ctx,
+                                         struct lcm_err *err)
+{
+    /* Enrollments in the order of the cohort index (cohort, status, id), then each one's days
+     * by the primary key: the rows come out grouped and ordered without a sort (a range on
+     * status, not "?2 = 0 OR status = ...", keeps the index order usable). */
+    STMT_OR_FAIL(s, st,
+                 "SELECT a.enrollment_id, a.day, CASE WHEN a.actions > 0 THEN a.actions "
+                 "WHEN a.minutes > 0 THEN a.minutes ELSE a.sessions END, "
+                 "COALESCE(a.progress, -1) "
+                 "FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "
+                 "WHERE e.cohort_id = ?1 AND e.status BETWEEN ?2 AND ?3 AND a.day <= ?4 "
+                 "ORDER BY e.status, e.id, a.day",
+                 err);
+    sqlite3_bind_int64(s, 1, cohort_id);
+    store_bind_text(s, 2, active_only ? "active" : "");
+    store_bind_text(s, 3, active_only ? "active" : "~");
+    store_bind_day(s, 4, upto);
+    return feed_activity(st, s, fn, ctx, err);
+}
+
+enum lcm_status store_risk_activity_range(struct lcm_store *st, int64_t lo, int64_t hi, int upto,
+                                          store_risk_day_fn fn, void *ctx, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT enrollment_id, day, CASE WHEN actions > 0 THEN actions "
+                 "WHEN minutes > 0 THEN minutes ELSE sessions END, COALESCE(progress, -1) "
+                 "FROM activity_day WHERE enrollment_id BETWEEN ?1 AND ?2 AND day <= ?3 "
+                 "ORDER BY enrollment_id, day",
+                 err);
+    sqlite3_bind_int64(s, 1, lo);
+    sqlite3_bind_int64(s, 2, hi);
+    store_bind_day(s, 3, upto);
+    return feed_activity(st, s, fn, ctx, err);
+}
+
+static void read_milestone(sqlite3_stmt *s, struct store_risk_milestone *m)
+{
+    m->id = sqlite3_column_int64(s, 0);
+    copy_text(m->name, sizeof m->name, s, 1);
+    int kind = milestone_kind_parse(store_col_text(s, 2));
+    m->kind = kind < 0 ? MILESTONE_OTHER : kind;
+    m->threshold = sqlite3_column_type(s, 3) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 3);
+    m->due_day = store_col_day(s, 4);
+    m->due_offset = sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 5);
+}
+
+static enum lcm_status read_milestones(struct lcm_store *st, sqlite3_stmt *s,
+                                       struct store_risk_milestone **out, size_t *n,
+                                       struct lcm_err *err)
+{
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            *out = lcm_xrealloc(*out, cap * sizeof **out);
+        }
+        read_milestone(s, &(*out)[(*n)++]);
+    }
+    return step_done(st, s, rc, err, "risk: milestones");
+}
+
+enum lcm_status store_risk_milestones(struct lcm_store *st, int64_t program_id, int64_t cohort_id,
+                                      struct store_risk_milestone **out, size_t *n,
+                                      struct lcm_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    STMT_OR_FAIL(s, st,
+                 "SELECT id, name, kind, threshold, due_day, due_offset FROM milestone "
+                 "WHERE program_id = ?1 AND (cohort_id IS NULL OR cohort_id = ?2) ORDER BY id",
+                 err);
+    sqlite3_bind_int64(s, 1, program_id);
+    sqlite3_bind_int64(s, 2, cohort_id);
+    return read_milestones(st, s, out, n, err);
+}
+
+enum lcm_status store_risk_done_scan(struct lcm_store *st, int64_t cohort_id, bool active_only,
+                                     int upto, store_risk_done_fn fn, void *ctx,
+                                     struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT d.enrollment_id, d.milestone_id, d.day, d.score "
+                 "FROM enrollment e JOIN milestone_done d ON d.enrollment_id = e.id "
+                 "WHERE e.cohort_id = ?1 AND (?2 = 0 OR e.status = 'active') AND d.day <= ?3",
+                 err);
+    sqlite3_bind_int64(s, 1, cohort_id);
+    sqlite3_bind_int(s, 2, active_only);
+    store_bind_day(s, 3, upto);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), fast_day(s, 2, NULL),
+           sqlite3_column_type(s, 3) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 3));
+    return step_done(st, s, rc, err, "risk: milestones reached");
+}
+
+enum lcm_status store_risk_contact_scan(struct lcm_store *st, int64_t cohort_id, bool active_only,
+                                        int64_t before_ts, store_risk_contact_fn fn, void *ctx,
+                                        struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT e.id, c.at, c.channel, c.direction FROM enrollment e "
+                 "JOIN checkin c ON c.learner_id = e.learner_id "
+                 "  AND (c.enrollment_id IS NULL OR c.enrollment_id = e.id) "
+                 "WHERE e.cohort_id = ?1 AND (?2 = 0 OR e.status = 'active') AND c.at < ?3 "
+                 "UNION ALL "
+                 "SELECT e.id, m.sent_at, 'email', 'out' FROM enrollment e "
+                 "JOIN message m ON m.learner_id = e.learner_id "
+                 "  AND (m.enrollment_id IS NULL OR m.enrollment_id = e.id) "
+                 "WHERE e.cohort_id = ?1 AND (?2 = 0 OR e.status = 'active') "
+                 "  AND m.status = 'sent' AND m.sent_at < ?3 "
+                 "ORDER BY 2",
+                 err);
+    sqlite3_bind_int64(s, 1, cohort_id);
+    sqlite3_bind_int(s, 2, active_only);
+    sqlite3_bind_int64(s, 3, before_ts);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int ch = checkin_channel_parse(store_col_text(s, 2));
+        fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), ch < 0 ? CH_NOTE : ch,
+           strcmp(store_col_text(s, 3), "in") == 0);
+    }
+    return step_done(st, s, rc, err, "risk: contacts");
+}
+
+enum lcm_status store_risk_open_reader(struct lcm_store *st, struct lcm_store **out,
+                                       struct lcm_err *err)
+{
+    *out = NULL;
+    if (!st->path || strcmp(st->path, ":memory:") == 0 || st->path[0] == '\0')
+        return lcm_err_set(err, LCM_ERR_INVALID, "risk: an in-memory database has one connection");
+    enum lcm_status rc = store_open(st->path, out, err);
+    if (rc == LCM_OK)
+        rc = store_risk_scan_tune(*out, err);
+    if (rc != LCM_OK)
+        store_close(out);
+    return rc;
+}
+
+enum lcm_status store_risk_scan_tune(struct lcm_store *st, struct lcm_err *err)
+{
+    /* No memory map: every page read through one stays in the resident size until the map
+     * goes, and a cohort's enrollments are spread over the whole activity table (each fault
+     * maps its neighbours too), so on 100k enrollments each connection grew to the whole
+     * 700 MB file (1.4 GB peak). read(2) through SQLite's small page cache keeps the peak to
+     * a few tens of MB for about the same CPU (more system time, less user time). */
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, "PRAGMA mmap_size = 0", NULL, NULL, &msg) != SQLITE_OK) {
+        lcm_err_set(err, LCM_ERR_DB, "risk: mmap: %s", msg ? msg : "error");
+        sqlite3_free(msg);
+        return LCM_ERR_DB;
+    }
+    return LCM_OK;
+}
+
+enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row *r,
+                               struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO risk(enrollment_id, day, score, level, reasons, signals, "
+                 "flagged_since, snoozed, raw) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9) "
+                 "ON CONFLICT(enrollment_id) DO UPDATE SET day = excluded.day, "
+                 "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "
+                 "signals = excluded.signals, flagged_since = excluded.flagged_since, "
+                 "snoozed = excluded.snoozed, raw = excluded.raw",
+                 err);
+    sqlite3_bind_int64(s, 1, r->enrollment_id);
+    store_bind_day(s, 2, r->day);
+    sqlite3_bind_double(s, 3, r->score);
+    sqlite3_bind_int(s, 4, r->level);
+    store_bind_text(s, 5, r->reasons ? r->reasons : "");
+    store_bind_text(s, 6, r->signals);
+    store_bind_day(s, 7, r->flagged_since);
+    sqlite3_bind_int(s, 8, r->snoozed);
+    sqlite3_bind_double(s, 9, r->raw);
+    return store_exec1(st, s, err, "risk: write");
+}
+
+enum lcm_status store_risk_prune(struct lcm_store *st, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "DELETE FROM risk WHERE enrollment_id IN "
+                 "(SELECT id FROM enrollment WHERE status != 'active')",
+                 err);
+    return store_exec1(st, s, err, "risk: prune");
+}
+
+enum lcm_status store_risk_snooze_close(struct lcm_store *st, int64_t enrollment_id,
+                                        struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "UPDATE snooze SET active = 0 WHERE enrollment_id = ?1 AND active = 1",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    return store_exec1(st, s, err, "risk: snooze");
+}
+
+enum lcm_status store_risk_progress_milestones(struct lcm_store *st, int64_t program_id,
+                                               bool create, struct store_risk_milestone **out,
+                                               size_t *n, struct lcm_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    STMT_OR_FAIL(s, st,
+                 "SELECT id, name, kind, threshold, due_day, due_offset FROM milestone "
+                 "WHERE program_id = ?1 AND kind = 'progress' AND threshold IS NOT NULL "
+                 "ORDER BY threshold, id",
+                 err);
+    sqlite3_bind_int64(s, 1, program_id);
+    enum lcm_status rc = read_milestones(st, s, out, n, err);
+    if (rc != LCM_OK || *n > 0 || !create)
+        return rc;
+    static const int pct[] = {25, 50, 75, 100};
+    for (size_t i = 0; i < 4; i++) {
+        char ext[64], name[16];
+        snprintf(ext, sizeof ext, "progress-%lld-%d", (long long)program_id, pct[i]);
+        snprintf(name, sizeof name, "%d %%", pct[i]);
+        struct lcm_milestone m = {.program_id = program_id,
+                                  .source = "lcmtui",
+                                  .ext_id = ext,
+                                  .name = name,
+                                  .kind = MILESTONE_PROGRESS,
+                                  .threshold = pct[i] / 100.0,
+                                  .due_day = DAY_NONE,
+                                  .due_offset = -1};
+        if ((rc = store_milestone_upsert(st, &m, NULL, err)) != LCM_OK)
+            return rc;
+    }
+    sqlite3_bind_int64(s, 1, program_id);
+    return read_milestones(st, s, out, n, err);
+}
+
+enum lcm_status store_risk_done_add(struct lcm_store *st, int64_t enrollment_id,
+                                    int64_t milestone_id, int day, int64_t celebrated_at,
+                                    struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "INSERT OR IGNORE INTO milestone_done(enrollment_id, milestone_id, day, "
+                 "celebrated_at) VALUES (?1,?2,?3,?4)",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    sqlite3_bind_int64(s, 2, milestone_id);
+    store_bind_day(s, 3, day);
+    store_bind_id_opt(s, 4, celebrated_at);
+    return store_exec1(st, s, err, "risk: milestone reached");
+}
+
+/* Columns: enrollment, learner id, first, last, ext_id, cohort, score, level, day, what,
+ * milestone id, and optionally the raw score. */
+static enum lcm_status each_item(struct lcm_store *st, sqlite3_stmt *s, store_risk_item_fn fn,
+                                 void *ctx, struct lcm_err *err, const char *what)
+{
+    int rc;
+    enum lcm_status out = LCM_OK;
+    struct store_risk_item *it = lcm_xmalloc(sizeof *it);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        memset(it, 0, sizeof *it);
+        it->enrollment_id = sqlite3_column_int64(s, 0);
+        it->learner_id = sqlite3_column_int64(s, 1);
+        const char *first = store_col_text(s, 2), *last = store_col_text(s, 3);
+        snprintf(it->learner, sizeof it->learner, "%s%s%s", first, *first && *last ? " " : "",
+                 last);
+        copy_text(it->ext_id, sizeof it->ext_id, s, 4);
+        copy_text(it->cohort, sizeof it->cohort, s, 5);
+        it->score = sqlite3_column_double(s, 6);
+        it->level = sqlite3_column_int(s, 7);
+        it->day = store_col_day(s, 8);
+        copy_text(it->what, sizeof it->what, s, 9);
+        it->milestone_id = sqlite3_column_int64(s, 10);
+        if (sqlite3_column_count(s) > 11)
+            it->raw = sqlite3_column_double(s, 11);
+        if ((out = fn(ctx, it)) != LCM_OK)
+            break;
+    }
+    free(it);
+    if (out != LCM_OK) {
+        sqlite3_reset(s);
+        return out;
+    }
+    return step_done(st, s, rc, err, what);
+}
+
+enum lcm_status store_risk_triage(struct lcm_store *st, int min_level, int limit,
+                                  store_risk_item_fn fn, void *ctx, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT r.enrollment_id, l.id, l.first_name, l.last_name, l.ext_id, c.name, "
+                 "r.score, r.level, r.day, r.reasons, 0, r.raw "
+                 "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "
+                 "JOIN learner l ON l.id = e.learner_id JOIN cohort c ON c.id = e.cohort_id "
+                 "WHERE r.snoozed = 0 AND r.level >= ?1 "
+                 "ORDER BY r.level DESC, r.score DESC, r.raw DESC LIMIT ?2",
+                 err);
+    sqlite3_bind_int(s, 1, min_level);
+    sqlite3_bind_int(s, 2, limit);
+    return each_item(st, s, fn, ctx, err, "risk: triage");
+}
+
+enum lcm_status store_celebrations(struct lcm_store *st, int limit, store_risk_item_fn fn,
+                                   void *ctx, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT d.enrollment_id, l.id, l.first_name, l.last_name, l.ext_id, c.name, "
+                 "d.score, 0, d.day, m.name, d.milestone_id "
+                 "FROM milestone_done d JOIN milestone m ON m.id = d.milestone_id "
+                 "JOIN enrollment e ON e.id = d.enrollment_id "
+                 "JOIN learner l ON l.id = e.learner_id JOIN cohort c ON c.id = e.cohort_id "
+                 "WHERE d.celebrated_at IS NULL AND e.status IN ('active','completed') "
+                 "ORDER BY d.day DESC, l.last_name, l.first_name, m.id LIMIT ?1",
+                 err);
+    sqlite3_bind_int(s, 1, limit);
+    return each_item(st, s, fn, ctx, err, "risk: celebrations");
+}
+
+enum lcm_status store_risk_find(struct lcm_store *st, const char *query, store_risk_item_fn fn,
+                                void *ctx, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT e.id, l.id, l.first_name, l.last_name, l.ext_id, c.name, "
+                 "COALESCE(r.score, 0), COALESCE(r.level, 0), r.day, e.status, 0 "
+                 "FROM learner l JOIN enrollment e ON e.learner_id = l.id "
+                 "JOIN cohort c ON c.id = e.cohort_id "
+                 "LEFT JOIN risk r ON r.enrollment_id = e.id "
+                 "WHERE l.ext_id = ?1 OR CAST(l.id AS TEXT) = ?1 OR "
+                 "  (?1 <> '' AND instr(lower(l.first_name || ' ' || l.last_name), "
+                 "  lower(?1)) > 0) "
+                 "ORDER BY e.status != 'active', l.last_name, l.first_name, e.id LIMIT 50",
+                 err);
+    store_bind_text(s, 1, query ? query : "");
+    return each_item(st, s, fn, ctx, err, "risk: find learner");
+}
+
+static enum lcm_status keep_first(void *ctx, const struct store_risk_item *it)
+{
+    memcpy(ctx, it, sizeof *it);
+    return LCM_ERR_EXISTS; /* stop after the first */
+}
+
+enum lcm_status store_risk_get(struct lcm_store *st, int64_t enrollment_id,
+                               struct store_risk_item *out, bool *snoozed, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT r.enrollment_id, l.id, l.first_name, l.last_name, l.ext_id, c.name, "
+                 "r.score, r.level, r.day, r.reasons, r.snoozed "
+                 "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "
+                 "JOIN learner l ON l.id = e.learner_id JOIN cohort c ON c.id = e.cohort_id "
+                 "WHERE r.enrollment_id = ?1",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    out->enrollment_id = 0;
+    enum lcm_status rc = each_item(st, s, keep_first, out, err, "risk: get");
+    if (rc == LCM_ERR_EXISTS) {
+        if (snoozed)
+            *snoozed = out->milestone_id != 0; /* column 10 carries snoozed here */
+        out->milestone_id = 0;
+        return LCM_OK;
+    }
+    if (rc != LCM_OK)
+        return rc;
+    return lcm_err_set(err, LCM_ERR_NOTFOUND, "risk: no score for enrollment %lld yet",
+                       (long long)enrollment_id);
+}
+
+enum lcm_status store_risk_enrollment_cohort(struct lcm_store *st, int64_t enrollment_id,
+                                             int64_t *cohort_id, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "SELECT cohort_id FROM enrollment WHERE id = ?1", err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *cohort_id = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+        return LCM_OK;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return store_fail(st, err, "risk: enrollment");
+    return lcm_err_set(err, LCM_ERR_NOTFOUND, "enrollment %lld not found",
+                       (long long)enrollment_id);
+}
+
+enum lcm_status store_risk_level_counts(struct lcm_store *st, int counts[3], struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "SELECT level, count(*) FROM risk GROUP BY level", err);
+    counts[0] = counts[1] = counts[2] = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int level = sqlite3_column_int(s, 0);
+        counts[level < 0 ? 0 : level > 2 ? 2 : level] += sqlite3_column_int(s, 1);
+    }
+    return step_done(st, s, rc, err, "risk: counts");
+}

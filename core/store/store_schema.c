@@ -1,0 +1,247 @@
+/* store_schema.c — the database schema, one SQL script per version.
+ *
+ * Version N's script (a NULL-terminated list of statements) takes a database at user_version
+ * N-1 to N. Scripts are applied in order inside one transaction each. Never edit a released script: add the next one.
+ * (Version 1 is unreleased while the project bootstraps; it holds the whole data model.) */
+#include "store/store_internal.h"
+
+static const char *const schema_v1[] = {
+    /* A parcours, as the LMS or the import names it. */
+    "CREATE TABLE program ("
+    "  id INTEGER PRIMARY KEY,"
+    "  source TEXT NOT NULL, ext_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  length_days INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE (source, ext_id));",
+
+    "CREATE TABLE cohort ("
+    "  id INTEGER PRIMARY KEY,"
+    "  program_id INTEGER NOT NULL REFERENCES program(id) ON DELETE CASCADE,"
+    "  source TEXT NOT NULL, ext_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  start_day TEXT, end_day TEXT,"
+    "  UNIQUE (source, ext_id));",
+    "CREATE INDEX cohort_program ON cohort(program_id);",
+
+    "CREATE TABLE learner ("
+    "  id INTEGER PRIMARY KEY,"
+    "  source TEXT NOT NULL, ext_id TEXT NOT NULL,"
+    "  first_name TEXT NOT NULL DEFAULT '', last_name TEXT NOT NULL DEFAULT '',"
+    "  email TEXT, phone TEXT, manager TEXT, manager_email TEXT, department TEXT, lang TEXT,"
+    "  UNIQUE (source, ext_id));",
+    "CREATE INDEX learner_name ON learner(last_name COLLATE NOCASE, first_name COLLATE NOCASE);",
+
+    /* Learner x cohort. Rolling enrolment: each has its own start and expected end. */
+    "CREATE TABLE enrollment ("
+    "  id INTEGER PRIMARY KEY,"
+    "  learner_id INTEGER NOT NULL REFERENCES learner(id) ON DELETE CASCADE,"
+    "  cohort_id INTEGER NOT NULL REFERENCES cohort(id) ON DELETE CASCADE,"
+    "  source TEXT NOT NULL, ext_id TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'active'"
+    "    CHECK (status IN ('active','completed','withdrawn','failed')),"
+    "  start_day TEXT, expected_end_day TEXT, ended_day TEXT,"
+    "  progress REAL CHECK (progress IS NULL OR (progress >= 0 AND progress <= 1)),"
+    "  last_activity_day TEXT,"
+    "  outcome TEXT,"
+    "  UNIQUE (source, ext_id),"
+    "  UNIQUE (learner_id, cohort_id));",
+    "CREATE INDEX enrollment_cohort ON enrollment(cohort_id, status);",
+
+    /* A step of the course: a progress threshold (25 %), a named test with a due day. */
+    "CREATE TABLE milestone ("
+    "  id INTEGER PRIMARY KEY,"
+    "  program_id INTEGER NOT NULL REFERENCES program(id) ON DELETE CASCADE,"
+    "  cohort_id INTEGER REFERENCES cohort(id) ON DELETE CASCADE,"
+    "  source TEXT NOT NULL, ext_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  kind TEXT NOT NULL DEFAULT 'other' CHECK (kind IN ('progress','test','other')),"
+    "  threshold REAL,"
+    "  due_day TEXT,"
+    "  due_offset INTEGER,"
+    "  weight REAL NOT NULL DEFAULT 0,"
+    "  UNIQUE (source, ext_id));",
+    "CREATE INDEX milestone_program ON milestone(program_id);",
+
+    /* celebrated_at: when the LCM acknowledged (congratulated) it; NULL = to celebrate. */
+    "CREATE TABLE milestone_done ("
+    "  enrollment_id INTEGER NOT NULL REFERENCES enrollment(id) ON DELETE CASCADE,"
+    "  milestone_id INTEGER NOT NULL REFERENCES milestone(id) ON DELETE CASCADE,"
+    "  day TEXT NOT NULL,"
+    "  score REAL,"
+    "  celebrated_at INTEGER,"
+    "  PRIMARY KEY (enrollment_id, milestone_id)) WITHOUT ROWID;",
+    "CREATE INDEX milestone_done_milestone ON milestone_done(milestone_id);",
+
+    /* The daily aggregate every source is reduced to: up to 15M rows, keyed for range scans
+     * of one enrollment's history and for one day across enrollments. */
+    "CREATE TABLE activity_day ("
+    "  enrollment_id INTEGER NOT NULL REFERENCES enrollment(id) ON DELETE CASCADE,"
+    "  day TEXT NOT NULL,"
+    "  sessions INTEGER NOT NULL DEFAULT 0,"
+    "  minutes INTEGER NOT NULL DEFAULT 0,"
+    "  actions INTEGER NOT NULL DEFAULT 0,"
+    "  progress REAL,"
+    "  PRIMARY KEY (enrollment_id, day)) WITHOUT ROWID;",
+
+    /* Append-only log of every contact. Triggers below refuse UPDATE, and DELETE unless the
+     * learner is being erased (a row in erase_request). */
+    "CREATE TABLE checkin ("
+    "  id INTEGER PRIMARY KEY,"
+    "  learner_id INTEGER NOT NULL REFERENCES learner(id) ON DELETE CASCADE,"
+    "  enrollment_id INTEGER REFERENCES enrollment(id) ON DELETE CASCADE,"
+    "  at INTEGER NOT NULL,"
+    "  channel TEXT NOT NULL CHECK (channel IN ('call','email','chat','meeting','note')),"
+    "  direction TEXT NOT NULL DEFAULT 'out' CHECK (direction IN ('out','in')),"
+    "  outcome TEXT, note TEXT, next_step TEXT, author TEXT,"
+    "  followup_id INTEGER, message_id INTEGER);",
+    "CREATE INDEX checkin_learner ON checkin(learner_id, at);",
+    "CREATE INDEX checkin_enrollment ON checkin(enrollment_id, at);",
+    "CREATE TABLE erase_request (learner_id INTEGER PRIMARY KEY);",
+    "CREATE TRIGGER checkin_no_update BEFORE UPDATE ON checkin"
+    "  BEGIN SELECT RAISE(ABORT, 'check-ins are append-only'); END;",
+    "CREATE TRIGGER checkin_no_delete BEFORE DELETE ON checkin"
+    "  WHEN NOT EXISTS (SELECT 1 FROM erase_request WHERE learner_id = OLD.learner_id)"
+    "  BEGIN SELECT RAISE(ABORT, 'check-ins are append-only'); END;",
+
+    /* One-on-one calls and reminders. uid/sequence/etag/push_state serve iCalendar/CalDAV. */
+    "CREATE TABLE followup ("
+    "  id INTEGER PRIMARY KEY,"
+    "  learner_id INTEGER NOT NULL REFERENCES learner(id) ON DELETE CASCADE,"
+    "  enrollment_id INTEGER REFERENCES enrollment(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL DEFAULT 'call' CHECK (kind IN ('call','reminder')),"
+    "  due_at INTEGER NOT NULL,"
+    "  duration_min INTEGER NOT NULL DEFAULT 30,"
+    "  status TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned','done','cancelled')),"
+    "  title TEXT, note TEXT,"
+    "  checkin_id INTEGER REFERENCES checkin(id),"
+    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+    "  uid TEXT UNIQUE, sequence INTEGER NOT NULL DEFAULT 0,"
+    "  etag TEXT, push_state TEXT NOT NULL DEFAULT 'dirty');",
+    "CREATE INDEX followup_due ON followup(status, due_at);",
+    "CREATE INDEX followup_learner ON followup(learner_id, due_at);",
+
+    "CREATE TABLE message ("
+    "  id INTEGER PRIMARY KEY,"
+    "  learner_id INTEGER REFERENCES learner(id) ON DELETE CASCADE,"
+    "  enrollment_id INTEGER REFERENCES enrollment(id) ON DELETE CASCADE,"
+    "  template TEXT, lang TEXT, rule TEXT,"
+    "  to_addr TEXT, subject TEXT NOT NULL DEFAULT '', body TEXT NOT NULL DEFAULT '',"
+    "  status TEXT NOT NULL DEFAULT 'draft'"
+    "    CHECK (status IN ('draft','queued','sending','sent','failed','skipped')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt_at INTEGER,"
+    "  error TEXT,"
+    "  msgid TEXT,"
+    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, sent_at INTEGER,"
+    "  checkin_id INTEGER REFERENCES checkin(id),"
+    /* bcc: an envelope copy (the LCM); att_*: an optional part such as an invitation. */
+    "  bcc TEXT, att_type TEXT, att_name TEXT, att_data TEXT);",
+    "CREATE INDEX message_status ON message(status, next_attempt_at);",
+    "CREATE INDEX message_learner ON message(learner_id, created_at);",
+    /* Sequence rules that fired: once per rule, enrollment and key (a milestone id, the last
+     * activity day of an inactivity episode), whatever became of the draft. */
+    "CREATE TABLE sequence_fired ("
+    "  rule TEXT NOT NULL,"
+    "  enrollment_id INTEGER NOT NULL REFERENCES enrollment(id) ON DELETE CASCADE,"
+    "  key TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  message_id INTEGER,"
+    "  PRIMARY KEY (rule, enrollment_id, key)) WITHOUT ROWID;",
+
+    /* Latest risk per enrollment. reasons: one reason per line, most important first.
+     * snoozed: 1 while an active snooze hides it from the triage list (set by the snooze
+     * triggers below, cleared by risk_update_all on expiry or early return). */
+    "CREATE TABLE risk ("
+    "  enrollment_id INTEGER PRIMARY KEY REFERENCES enrollment(id) ON DELETE CASCADE,"
+    "  day TEXT NOT NULL,"
+    "  score REAL NOT NULL,"
+    "  level INTEGER NOT NULL,"
+    "  reasons TEXT NOT NULL DEFAULT '',"
+    "  signals TEXT,"
+    "  flagged_since TEXT,"
+    "  snoozed INTEGER NOT NULL DEFAULT 0,"
+    "  raw REAL NOT NULL DEFAULT 0);", /* the sum before the clamp at 100: orders ties */
+    "CREATE INDEX risk_triage ON risk(snoozed, level DESC, score DESC, raw DESC);",
+
+    "CREATE TABLE snooze ("
+    "  id INTEGER PRIMARY KEY,"
+    "  enrollment_id INTEGER NOT NULL REFERENCES enrollment(id) ON DELETE CASCADE,"
+    "  created_at INTEGER NOT NULL,"
+    "  until_day TEXT NOT NULL,"
+    "  reason TEXT,"
+    "  score_at REAL,"
+    "  feedback TEXT,"
+    "  active INTEGER NOT NULL DEFAULT 1);",
+    "CREATE INDEX snooze_enrollment ON snooze(enrollment_id, active);",
+    "CREATE TRIGGER snooze_hides AFTER INSERT ON snooze WHEN NEW.active = 1"
+    "  BEGIN UPDATE risk SET snoozed = 1 WHERE enrollment_id = NEW.enrollment_id; END;",
+    "CREATE TRIGGER snooze_ends AFTER UPDATE OF active ON snooze"
+    "  WHEN OLD.active = 1 AND NEW.active = 0"
+    "  BEGIN UPDATE risk SET snoozed = 0 WHERE enrollment_id = NEW.enrollment_id"
+    "    AND NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = NEW.enrollment_id"
+    "      AND active = 1); END;",
+    /* The "to celebrate" list reads the pending ones only. */
+    "CREATE INDEX milestone_done_pending ON milestone_done(day) WHERE celebrated_at IS NULL;",
+
+    "CREATE TABLE sync_state ("
+    "  source TEXT PRIMARY KEY,"
+    "  cursor TEXT,"
+    "  updated_at INTEGER NOT NULL);",
+
+    "CREATE TABLE sync_run ("
+    "  id INTEGER PRIMARY KEY,"
+    "  source TEXT NOT NULL,"
+    "  started_at INTEGER NOT NULL, finished_at INTEGER,"
+    "  records INTEGER NOT NULL DEFAULT 0,"
+    "  status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running','ok','failed')),"
+    "  error TEXT);",
+    "CREATE INDEX sync_run_source ON sync_run(source, started_at);",
+
+    /* Statements already counted (xAPI ids), so a replay is not counted twice. */
+    "CREATE TABLE sync_seen ("
+    "  source TEXT NOT NULL, item_id TEXT NOT NULL,"
+    "  PRIMARY KEY (source, item_id)) WITHOUT ROWID;",
+
+    /* CalDAV copy of each follow-up (calendar module). No foreign key on purpose: when a
+     * follow-up disappears (a learner erased), the row stays so the push deletes the remote
+     * copy. etag mirrors followup.etag; error is the last push failure, NULL when pushed. */
+    "CREATE TABLE caldav_state ("
+    "  followup_id INTEGER PRIMARY KEY,"
+    "  uid TEXT NOT NULL,"
+    "  href TEXT, etag TEXT,"
+    "  pushed_sequence INTEGER,"
+    "  error TEXT,"
+    "  tried_at INTEGER);",
+
+    /* The LCM's other meetings, imported from .ics files: busy intervals [start_at, end_at)
+     * that count as clashes. A re-import of a source replaces its rows. */
+    "CREATE TABLE busy_time ("
+    "  id INTEGER PRIMARY KEY,"
+    "  source TEXT NOT NULL,"
+    "  uid TEXT,"
+    "  start_at INTEGER NOT NULL, end_at INTEGER NOT NULL,"
+    "  summary TEXT,"
+    "  imported_at INTEGER NOT NULL,"
+    "  CHECK (end_at > start_at));",
+    "CREATE INDEX busy_time_start ON busy_time(start_at);",
+    "CREATE INDEX busy_time_source ON busy_time(source);",
+
+    /* Per-source observations between syncs (Moodle: last lastcourseaccess per enrolment). */
+    "CREATE TABLE sync_value ("
+    "  source TEXT NOT NULL, item_id TEXT NOT NULL, value TEXT,"
+    "  PRIMARY KEY (source, item_id)) WITHOUT ROWID;",
+
+    /* Small settings of this database: "demo" = 1 for the demo dataset, etc. */
+    "CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;",
+
+    /* Covering indexes for the TUI's triage snapshot (core/store_view.c): each scan reads
+     * only the columns it needs, in enrollment order, so the scans merge without lookups. */
+    "CREATE INDEX enrollment_triage ON enrollment(id, learner_id, cohort_id, status, progress,"
+    "  last_activity_day, start_day);",
+    "CREATE INDEX risk_enrollment ON risk(enrollment_id, level, score, raw);",
+    "CREATE INDEX milestone_done_celebrate ON milestone_done(day, enrollment_id, celebrated_at)"
+    "  WHERE celebrated_at IS NULL;",
+    NULL};
+
+const char *const *const store_schema_scripts[] = {schema_v1};
+const int store_schema_version = (int)(sizeof store_schema_scripts / sizeof *store_schema_scripts);

@@ -1,0 +1,266 @@
+/* store_sync.c — SQL of the sync bookkeeping tables (see store_sync.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/day.h"
+
+#include "store/store_internal.h"
+#include "store/store_sync.h"
+
+static void copy_col(sqlite3_stmt *s, int i, char *buf, size_t len)
+{
+    if (len)
+        snprintf(buf, len, "%s", store_col_text(s, i));
+}
+
+enum lcm_status store_sync_cursor_get(struct lcm_store *st, const char *source, char *buf,
+                                      size_t len, bool *found, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "SELECT cursor FROM sync_state WHERE source = ?1", err);
+    store_bind_text(s, 1, source);
+    if (len)
+        buf[0] = '\0';
+    int rc = sqlite3_step(s);
+    *found = rc == SQLITE_ROW;
+    if (rc == SQLITE_ROW)
+        copy_col(s, 0, buf, len);
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(st, err, "sync cursor");
+    return LCM_OK;
+}
+
+enum lcm_status store_sync_cursor_set(struct lcm_store *st, const char *source, const char *cursor,
+                                      int64_t now_ts, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO sync_state(source, cursor, updated_at) VALUES (?1,?2,?3) "
+                 "ON CONFLICT(source) DO UPDATE SET cursor = excluded.cursor, "
+                 "updated_at = excluded.updated_at",
+                 err);
+    store_bind_text(s, 1, source);
+    store_bind_text(s, 2, cursor);
+    sqlite3_bind_int64(s, 3, now_ts);
+    return store_exec1(st, s, err, "sync cursor");
+}
+
+enum lcm_status store_sync_run_begin(struct lcm_store *st, const char *source, int64_t started_at,
+                                     int64_t *run_id, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "INSERT INTO sync_run(source, started_at) VALUES (?1,?2)", err);
+    store_bind_text(s, 1, source);
+    sqlite3_bind_int64(s, 2, started_at);
+    enum lcm_status rc = store_exec1(st, s, err, "sync run");
+    if (rc == LCM_OK && run_id)
+        *run_id = sqlite3_last_insert_rowid(st->db);
+    return rc;
+}
+
+enum lcm_status store_sync_run_abandon(struct lcm_store *st, const char *source,
+                                       int64_t finished_at, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE sync_run SET status = 'failed', finished_at = ?2, "
+                 "error = 'interrupted (the process stopped)' "
+                 "WHERE source = ?1 AND status = 'running'",
+                 err);
+    store_bind_text(s, 1, source);
+    sqlite3_bind_int64(s, 2, finished_at);
+    return store_exec1(st, s, err, "sync run");
+}
+
+enum lcm_status store_sync_run_finish(struct lcm_store *st, int64_t run_id, int64_t finished_at,
+                                      int64_t records, const char *error, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE sync_run SET finished_at = ?2, records = ?3, status = ?4, error = ?5 "
+                 "WHERE id = ?1",
+                 err);
+    sqlite3_bind_int64(s, 1, run_id);
+    sqlite3_bind_int64(s, 2, finished_at);
+    sqlite3_bind_int64(s, 3, records);
+    store_bind_text(s, 4, error ? "failed" : "ok");
+    store_bind_text(s, 5, error);
+    return store_exec1(st, s, err, "sync run");
+}
+
+enum lcm_status store_sync_run_last(struct lcm_store *st, const char *source,
+                                    struct sync_run_info *out, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT id, source, started_at, COALESCE(finished_at, 0), records, status, "
+                 "COALESCE(error, '') FROM sync_run WHERE ?1 IS NULL OR source = ?1 "
+                 "ORDER BY started_at DESC, id DESC LIMIT 1",
+                 err);
+    store_bind_text(s, 1, source);
+    memset(out, 0, sizeof *out);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(s, 0);
+        copy_col(s, 1, out->source, sizeof out->source);
+        out->started_at = sqlite3_column_int64(s, 2);
+        out->finished_at = sqlite3_column_int64(s, 3);
+        out->records = sqlite3_column_int64(s, 4);
+        copy_col(s, 5, out->status, sizeof out->status);
+        copy_col(s, 6, out->error, sizeof out->error);
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return lcm_err_set(err, LCM_ERR_NOTFOUND, "no sync run yet");
+    if (rc != SQLITE_ROW)
+        return store_fail(st, err, "sync run");
+    return LCM_OK;
+}
+
+int64_t store_sync_last_ok(struct lcm_store *st)
+{
+    sqlite3_stmt *s =
+        store_stmt(st, "SELECT COALESCE(max(finished_at), 0) FROM sync_run WHERE status = 'ok'",
+                   NULL);
+    if (!s)
+        return 0;
+    int64_t t = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return t;
+}
+
+enum lcm_status store_sync_seen_add(struct lcm_store *st, const char *source, const char *item_id,
+                                    bool *is_new, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "INSERT OR IGNORE INTO sync_seen(source, item_id) VALUES (?1,?2)", err);
+    store_bind_text(s, 1, source);
+    store_bind_text(s, 2, item_id);
+    enum lcm_status rc = store_exec1(st, s, err, "sync seen");
+    *is_new = rc == LCM_OK && sqlite3_changes(st->db) > 0;
+    return rc;
+}
+
+bool store_sync_value_get(struct lcm_store *st, const char *source, const char *item_id, char *buf,
+                          size_t len)
+{
+    if (len)
+        buf[0] = '\0';
+    sqlite3_stmt *s =
+        store_stmt(st, "SELECT value FROM sync_value WHERE source = ?1 AND item_id = ?2", NULL);
+    if (!s)
+        return false;
+    store_bind_text(s, 1, source);
+    store_bind_text(s, 2, item_id);
+    bool found = sqlite3_step(s) == SQLITE_ROW;
+    if (found)
+        copy_col(s, 0, buf, len);
+    sqlite3_reset(s);
+    return found;
+}
+
+enum lcm_status store_sync_value_set(struct lcm_store *st, const char *source, const char *item_id,
+                                     const char *value, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO sync_value(source, item_id, value) VALUES (?1,?2,?3) "
+                 "ON CONFLICT(source, item_id) DO UPDATE SET value = excluded.value",
+                 err);
+    store_bind_text(s, 1, source);
+    store_bind_text(s, 2, item_id);
+    store_bind_text(s, 3, value);
+    return store_exec1(st, s, err, "sync value");
+}
+
+enum lcm_status store_sync_risk_snapshot(struct lcm_store *st, struct lcm_err *err)
+{
+    STMT_OR_FAIL(c, st,
+                 "CREATE TEMP TABLE IF NOT EXISTS sync_risk_before "
+                 "(enrollment_id INTEGER PRIMARY KEY, level INTEGER)",
+                 err);
+    enum lcm_status rc = store_exec1(st, c, err, "risk snapshot");
+    if (rc != LCM_OK)
+        return rc;
+    STMT_OR_FAIL(d, st, "DELETE FROM temp.sync_risk_before", err);
+    if ((rc = store_exec1(st, d, err, "risk snapshot")) != LCM_OK)
+        return rc;
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO temp.sync_risk_before(enrollment_id, level) "
+                 "SELECT enrollment_id, level FROM risk",
+                 err);
+    return store_exec1(st, s, err, "risk snapshot");
+}
+
+int64_t store_sync_risk_newly(struct lcm_store *st, int level_min)
+{
+    sqlite3_stmt *s = store_stmt(st,
+                                 "SELECT count(*) FROM risk r LEFT JOIN temp.sync_risk_before b "
+                                 "ON b.enrollment_id = r.enrollment_id "
+                                 "WHERE r.level >= ?1 AND COALESCE(b.level, -1) < ?1",
+                                 NULL);
+    if (!s)
+        return 0;
+    sqlite3_bind_int(s, 1, level_min);
+    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return n;
+}
+
+enum lcm_status store_sync_enrollment_touch(struct lcm_store *st, int64_t enrollment_id, int day,
+                                            double progress, struct lcm_err *err)
+{
+    /* SET expressions see the old row: progress compares with the old last day */
+    STMT_OR_FAIL(s, st,
+                 "UPDATE enrollment SET last_activity_day = CASE WHEN last_activity_day IS NULL "
+                 "OR last_activity_day < ?2 THEN ?2 ELSE last_activity_day END, "
+                 "progress = CASE WHEN ?3 IS NOT NULL AND (last_activity_day IS NULL OR "
+                 "?2 >= last_activity_day) THEN ?3 ELSE progress END WHERE id = ?1",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    store_bind_day(s, 2, day);
+    store_bind_real_opt(s, 3, progress);
+    return store_exec1(st, s, err, "enrollment activity");
+}
+
+enum lcm_status store_sync_keep_reset(struct lcm_store *st, struct lcm_err *err)
+{
+    STMT_OR_FAIL(c, st, "CREATE TEMP TABLE IF NOT EXISTS sync_keep (ext_id TEXT PRIMARY KEY)", err);
+    enum lcm_status rc = store_exec1(st, c, err, "sync keep");
+    if (rc != LCM_OK)
+        return rc;
+    STMT_OR_FAIL(d, st, "DELETE FROM temp.sync_keep", err);
+    return store_exec1(st, d, err, "sync keep");
+}
+
+enum lcm_status store_sync_keep_add(struct lcm_store *st, const char *ext_id, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "INSERT OR IGNORE INTO temp.sync_keep(ext_id) VALUES (?1)", err);
+    store_bind_text(s, 1, ext_id);
+    return store_exec1(st, s, err, "sync keep");
+}
+
+enum lcm_status store_sync_withdraw_missing(struct lcm_store *st, const char *source,
+                                           int64_t cohort_id, int day, int64_t *n,
+                                           struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE enrollment SET status = 'withdrawn', ended_day = ?3 "
+                 "WHERE source = ?1 AND cohort_id = ?2 AND status = 'active' "
+                 "AND ext_id NOT IN (SELECT ext_id FROM temp.sync_keep)",
+                 err);
+    store_bind_text(s, 1, source);
+    sqlite3_bind_int64(s, 2, cohort_id);
+    store_bind_day(s, 3, day);
+    enum lcm_status rc = store_exec1(st, s, err, "withdrawn enrolments");
+    *n = rc == LCM_OK ? sqlite3_changes(st->db) : 0;
+    return rc;
+}
+
+bool store_sync_enrollment_withdrawn(struct lcm_store *st, const char *source, const char *ext_id)
+{
+    sqlite3_stmt *s = store_stmt(st,
+                                 "SELECT 1 FROM enrollment WHERE source = ?1 AND ext_id = ?2 "
+                                 "AND status = 'withdrawn'",
+                                 NULL);
+    if (!s)
+        return false;
+    store_bind_text(s, 1, source);
+    store_bind_text(s, 2, ext_id);
+    bool yes = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_reset(s);
+    return yes;
+}

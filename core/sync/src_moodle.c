@@ -1,0 +1,583 @@
+/* src_moodle.c — Moodle web services: courses, enrolled users, progress, completion. */
+#include "sync/src_moodle.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "store/store_sync.h"
+
+#define LABEL "moodle"
+
+struct course {
+    int64_t id, program_id, cohort_id;
+    int start_day, end_day;
+    char *name;
+};
+
+/* A user of the current page whose lastcourseaccess changed: the per-user answers. */
+struct muser {
+    json_t *user;       /* borrowed from the page */
+    int64_t id, lca;    /* Moodle user id, lastcourseaccess (0: never) */
+    json_t *courses;    /* core_enrol_get_users_courses */
+    json_t *completion; /* core_completion_get_activities_completion_status */
+};
+
+struct moodle {
+    struct sync_job *job;
+    char *token;
+    char url[1024];  /* the REST endpoint */
+    struct course *courses;
+    size_t n_courses;
+    char **listed; /* enrolment ext_ids of the learners listed in the current course */
+    size_t n_listed, cap_listed;
+};
+
+enum lcm_status moodle_check_error(const json_t *v, const char *url, struct lcm_err *err)
+{
+    if (!json_is_object(v) || !json_object_get(v, "exception"))
+        return LCM_OK;
+    const char *code = json_string_value(json_object_get(v, "errorcode"));
+    const char *msg = json_string_value(json_object_get(v, "message"));
+    code = code ? code : "exception";
+    enum lcm_status st = LCM_ERR_REMOTE;
+    if (strstr(code, "token") || strcmp(code, "accessexception") == 0 ||
+        strcmp(code, "servicerequireslogin") == 0 || strcmp(code, "requireloginerror") == 0)
+        st = LCM_ERR_AUTH;
+    return lcm_err_set(err, st, LABEL ": %s: %s (%s)", code, msg ? msg : "(no message)", url);
+}
+
+/* Builds the form body of a call: token, function, format, then extra (already encoded). */
+static char *call_body(const struct moodle *m, const char *fn, const char *extra, size_t *len)
+{
+    struct buf b = {0};
+    http_form_append(&b, "wstoken", m->token);
+    http_form_append(&b, "wsfunction", fn);
+    http_form_append(&b, "moodlewsrestformat", "json");
+    if (extra && *extra) {
+        buf_add(&b, "&", 1);
+        buf_adds(&b, extra);
+    }
+    *len = b.len;
+    return buf_take(&b);
+}
+
+static void request_init(const struct moodle *m, struct http_request *req, const char *body,
+                         size_t len)
+{
+    sync_job_http(m->job, req);
+    req->method = "POST";
+    req->url = m->url;
+    req->body = body;
+    req->body_len = len;
+}
+
+/* Parses a call's response: JSON, then Moodle's error object. */
+static enum lcm_status parse_answer(const struct moodle *m, const struct http_response *r,
+                                    json_t **out, struct lcm_err *err)
+{
+    char url[1100];
+    http_redact_url(m->url, url, sizeof url);
+    enum lcm_status rc = sync_json_parse(LABEL, url, r->body, r->len, out, err);
+    if (rc == LCM_OK && (rc = moodle_check_error(*out, url, err)) != LCM_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* One call; *out is the parsed answer (caller decrefs). */
+static enum lcm_status moodle_call(struct moodle *m, const char *fn, const char *extra,
+                                   json_t **out, struct lcm_err *err)
+{
+    size_t len;
+    char *body = call_body(m, fn, extra, &len);
+    struct http_request req;
+    request_init(m, &req, body, len);
+    struct http_response resp;
+    enum lcm_status rc = http_perform(&req, &resp, err);
+    if (rc == LCM_OK)
+        rc = parse_answer(m, &resp, out, err);
+    http_response_free(&resp);
+    memset(body, 0, len); /* it holds the token */
+    free(body);
+    return rc;
+}
+
+static enum lcm_status moodle_open(struct moodle *m, struct sync_job *job, struct lcm_err *err)
+{
+    memset(m, 0, sizeof *m);
+    m->job = job;
+    const char *base = job->src->url;
+    size_t n = strlen(base);
+    while (n && base[n - 1] == '/')
+        n--;
+    snprintf(m->url, sizeof m->url, "%.*s/webservice/rest/server.php", (int)n, base);
+    enum lcm_status rc = config_secret(job->src->setting, "token", &m->token, err);
+    if (rc == LCM_OK && !m->token)
+        rc = lcm_err_set(err, LCM_ERR_CONFIG, "source %s: no token (token, token_cmd or token_env)",
+                         job->src->name);
+    return rc;
+}
+
+static void listed_clear(struct moodle *m)
+{
+    for (size_t i = 0; i < m->n_listed; i++)
+        free(m->listed[i]);
+    m->n_listed = 0;
+}
+
+static void moodle_close(struct moodle *m)
+{
+    listed_clear(m);
+    free(m->listed);
+    config_secret_free(&m->token);
+    for (size_t i = 0; i < m->n_courses; i++)
+        free(m->courses[i].name);
+    free(m->courses);
+    m->courses = NULL;
+}
+
+enum lcm_status moodle_check(struct sync_job *job, struct lcm_err *err)
+{
+    struct moodle m;
+    json_t *info = NULL;
+    enum lcm_status rc = moodle_open(&m, job, err);
+    if (rc == LCM_OK)
+        rc = moodle_call(&m, "core_webservice_get_site_info", NULL, &info, err);
+    if (rc == LCM_OK) {
+        const char *site = json_string_value(json_object_get(info, "sitename"));
+        const char *user = json_string_value(json_object_get(info, "username"));
+        const char *rel = json_string_value(json_object_get(info, "release"));
+        lcm_report(job->opt->rep, LCM_LEVEL_INFO, "%s: connected to \"%s\" as %s (Moodle %s)",
+                   job->src->name, site ? site : "?", user ? user : "?", rel ? rel : "?");
+    }
+    json_decref(info);
+    moodle_close(&m);
+    return rc;
+}
+
+static int64_t jint(const json_t *o, const char *key, int64_t def)
+{
+    const json_t *v = json_object_get(o, key);
+    if (json_is_integer(v))
+        return json_integer_value(v);
+    if (json_is_real(v))
+        return (int64_t)json_real_value(v);
+    return def;
+}
+
+static int day_or_none(int64_t ts)
+{
+    return ts > 0 ? day_from_time(ts) : DAY_NONE;
+}
+
+/* Stores one course as program + cohort (same id), remembering their ids. */
+static enum lcm_status course_store(struct moodle *m, const json_t *c, struct lcm_err *err)
+{
+    struct course co = {.id = jint(c, "id", 0)};
+    const char *name = json_string_value(json_object_get(c, "fullname"));
+    const char *fmt = json_string_value(json_object_get(c, "format"));
+    if (co.id <= 0 || !name)
+        return sync_missing(LABEL, m->url, "course", co.id <= 0 ? "id" : "fullname", err);
+    if (co.id == 1 || (fmt && strcmp(fmt, "site") == 0))
+        return LCM_OK; /* the front page is not a course */
+    char ext[32];
+    snprintf(ext, sizeof ext, "course:%" PRId64, co.id);
+    co.start_day = day_or_none(jint(c, "startdate", 0));
+    co.end_day = day_or_none(jint(c, "enddate", 0));
+    int len = co.start_day != DAY_NONE && co.end_day != DAY_NONE ? co.end_day - co.start_day : 0;
+    struct lcm_program p = {.source = m->job->src->name, .ext_id = ext, .name = name,
+                            .length_days = len > 0 ? len : 0};
+    enum lcm_status rc = store_program_upsert(m->job->st, &p, &co.program_id, err);
+    struct lcm_cohort ch = {.program_id = co.program_id, .source = m->job->src->name,
+                            .ext_id = ext, .name = name, .start_day = co.start_day,
+                            .end_day = co.end_day};
+    if (rc == LCM_OK)
+        rc = store_cohort_upsert(m->job->st, &ch, &co.cohort_id, err);
+    if (rc != LCM_OK)
+        return rc;
+    co.name = lcm_xstrdup(name);
+    m->courses = lcm_xrealloc(m->courses, (m->n_courses + 1) * sizeof *m->courses);
+    m->courses[m->n_courses++] = co;
+    return LCM_OK;
+}
+
+/* First batch: every course, as programs and cohorts, in one transaction. */
+static enum lcm_status courses_sync(struct moodle *m, struct lcm_err *err)
+{
+    json_t *list = NULL;
+    enum lcm_status rc = moodle_call(m, "core_course_get_courses", NULL, &list, err);
+    if (rc != LCM_OK)
+        return rc;
+    if (!json_is_array(list)) {
+        json_decref(list);
+        return sync_missing(LABEL, m->url, "core_course_get_courses", "course list", err);
+    }
+    rc = store_begin(m->job->st, err);
+    size_t i;
+    json_t *c;
+    json_array_foreach(list, i, c)
+    {
+        if (rc == LCM_OK)
+            rc = course_store(m, c, err);
+    }
+    if (rc == LCM_OK)
+        rc = store_commit(m->job->st, err);
+    if (rc != LCM_OK)
+        store_rollback(m->job->st);
+    json_decref(list);
+    return rc;
+}
+
+/* ---- enrolled users, page by page ---- */
+
+/* Only learners: a user with roles but no "student" role (a teacher) is skipped. */
+static bool is_learner(const json_t *u)
+{
+    const json_t *roles = json_object_get(u, "roles");
+    if (!json_is_array(roles) || json_array_size(roles) == 0)
+        return true;
+    size_t i;
+    const json_t *r;
+    json_array_foreach(roles, i, r)
+    {
+        const char *sn = json_string_value(json_object_get(r, "shortname"));
+        if (sn && strcmp(sn, "student") == 0)
+            return true;
+    }
+    return false;
+}
+
+static char *page_params(const struct course *c, int64_t from, int limit)
+{
+    struct buf b = {0};
+    char num[32];
+    snprintf(num, sizeof num, "%" PRId64, c->id);
+    http_form_append(&b, "courseid", num);
+    http_form_append(&b, "options[0][name]", "limitfrom");
+    snprintf(num, sizeof num, "%" PRId64, from);
+    http_form_append(&b, "options[0][value]", num);
+    http_form_append(&b, "options[1][name]", "limitnumber");
+    snprintf(num, sizeof num, "%d", limit);
+    http_form_append(&b, "options[1][value]", num);
+    return buf_take(&b);
+}
+
+static void access_key(char *buf, size_t len, int64_t uid, int64_t cid)
+{
+    snprintf(buf, len, "lca:%" PRId64 "@%" PRId64, uid, cid);
+}
+
+static void enrol_key(char *buf, size_t len, int64_t uid, int64_t cid)
+{
+    snprintf(buf, len, "%" PRId64 "@%" PRId64, uid, cid);
+}
+
+static void listed_add(struct moodle *m, const char *ext)
+{
+    if (m->n_listed == m->cap_listed) {
+        m->cap_listed = m->cap_listed ? m->cap_listed * 2 : 256;
+        m->listed = lcm_xrealloc(m->listed, m->cap_listed * sizeof *m->listed);
+    }
+    m->listed[m->n_listed++] = lcm_xstrdup(ext);
+}
+
+/* Picks the learners of the page whose lastcourseaccess differs from the last sync's. */
+static enum lcm_status page_changed(struct moodle *m, const struct course *c, json_t *users,
+                                    struct muser **out, size_t *n, struct lcm_err *err)
+{
+    *out = lcm_xcalloc(json_array_size(users) + 1, sizeof **out);
+    *n = 0;
+    size_t i;
+    json_t *u;
+    json_array_foreach(users, i, u)
+    {
+        int64_t id = jint(u, "id", 0);
+        if (!json_is_object(u) || id <= 0)
+            return sync_missing(LABEL, m->url, "enrolled user", "id", err);
+        if (!is_learner(u))
+            continue;
+        int64_t lca = jint(u, "lastcourseaccess", jint(u, "lastaccess", 0));
+        char key[64], was[32], now[32], ext[64];
+        access_key(key, sizeof key, id, c->id);
+        enrol_key(ext, sizeof ext, id, c->id);
+        listed_add(m, ext);
+        snprintf(now, sizeof now, "%" PRId64, lca);
+        /* unchanged, unless it was withdrawn and is listed again (re-enrolled) */
+        if (store_sync_value_get(m->job->st, m->job->src->name, key, was, sizeof was) &&
+            strcmp(was, now) == 0 &&
+            !store_sync_enrollment_withdrawn(m->job->st, m->job->src->name, ext))
+            continue;
+        (*out)[(*n)++] = (struct muser){.user = u, .id = id, .lca = lca};
+    }
+    return LCM_OK;
+}
+
+struct details {
+    struct moodle *m;
+    struct muser *mu;
+};
+
+static enum lcm_status details_done(void *ctx, size_t i, struct http_response *resp,
+                                    enum lcm_status status, struct lcm_err *err)
+{
+    struct details *d = ctx;
+    if (status != LCM_OK)
+        return status;
+    json_t *v = NULL;
+    enum lcm_status rc = parse_answer(d->m, resp, &v, err);
+    if (rc != LCM_OK)
+        return rc;
+    if (i % 2 == 0)
+        d->mu[i / 2].courses = v;
+    else
+        d->mu[i / 2].completion = v;
+    return LCM_OK;
+}
+
+/* Fetches the per-user answers of mu[0..n) in parallel (two calls per user). */
+static enum lcm_status page_details(struct moodle *m, const struct course *c, struct muser *mu,
+                                    size_t n, struct lcm_err *err)
+{
+    if (n == 0)
+        return LCM_OK;
+    struct http_request *reqs = lcm_xcalloc(2 * n, sizeof *reqs);
+    char **bodies = lcm_xcalloc(2 * n, sizeof *bodies);
+    for (size_t i = 0; i < n; i++) {
+        char extra[96];
+        size_t len;
+        snprintf(extra, sizeof extra, "userid=%" PRId64 "&returnusercount=0", mu[i].id);
+        bodies[2 * i] = call_body(m, "core_enrol_get_users_courses", extra, &len);
+        request_init(m, &reqs[2 * i], bodies[2 * i], len);
+        snprintf(extra, sizeof extra, "courseid=%" PRId64 "&userid=%" PRId64, c->id, mu[i].id);
+        bodies[2 * i + 1] =
+            call_body(m, "core_completion_get_activities_completion_status", extra, &len);
+        request_init(m, &reqs[2 * i + 1], bodies[2 * i + 1], len);
+    }
+    struct details d = {.m = m, .mu = mu};
+    enum lcm_status rc =
+        http_perform_many(reqs, 2 * n, m->job->src->parallel, details_done, &d, err);
+    for (size_t i = 0; i < 2 * n; i++) {
+        memset(bodies[i], 0, reqs[i].body_len);
+        free(bodies[i]);
+    }
+    free(bodies);
+    free(reqs);
+    return rc;
+}
+
+/* The user's entry for course c in core_enrol_get_users_courses, or NULL. */
+static const json_t *user_course(const json_t *courses, int64_t cid)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(courses, i, e)
+    {
+        if (jint(e, "id", 0) == cid)
+            return e;
+    }
+    return NULL;
+}
+
+/* Completed activities become milestones of the course's program. */
+static enum lcm_status completion_store(struct moodle *m, const struct course *c,
+                                        const json_t *comp, int64_t enrollment_id,
+                                        struct lcm_err *err)
+{
+    const json_t *statuses = json_object_get(comp, "statuses");
+    if (!json_is_array(statuses))
+        return sync_missing(LABEL, m->url, "completion status", "statuses", err);
+    size_t i;
+    const json_t *s;
+    json_array_foreach(statuses, i, s)
+    {
+        int64_t cmid = jint(s, "cmid", 0), state = jint(s, "state", 0);
+        if (cmid <= 0)
+            return sync_missing(LABEL, m->url, "completion status", "cmid", err);
+        if (state != 1 && state != 2) /* 0 incomplete, 3 complete but failed */
+            continue;
+        const char *mod = json_string_value(json_object_get(s, "modname"));
+        char ext[48], name[96];
+        snprintf(ext, sizeof ext, "cm:%" PRId64, cmid);
+        snprintf(name, sizeof name, "%s %" PRId64, mod ? mod : "activity", cmid);
+        bool test = mod && (strcmp(mod, "quiz") == 0 || strcmp(mod, "assign") == 0);
+        struct lcm_milestone ms = {.program_id = c->program_id, .source = m->job->src->name,
+                                   .ext_id = ext, .name = name,
+                                   .kind = test ? MILESTONE_TEST : MILESTONE_OTHER,
+                                   .threshold = -1, .due_day = DAY_NONE, .due_offset = -1};
+        int64_t mid;
+        int64_t when = jint(s, "timecompleted", 0);
+        enum lcm_status rc = store_milestone_upsert(m->job->st, &ms, &mid, err);
+        if (rc == LCM_OK)
+            rc = store_milestone_done(m->job->st, enrollment_id, mid,
+                                      when > 0 ? day_from_time(when) : m->job->opt->today, -1,
+                                      err);
+        if (rc != LCM_OK)
+            return rc;
+        m->job->counts.milestones++;
+    }
+    return LCM_OK;
+}
+
+static enum lcm_status learner_store(struct moodle *m, const struct muser *u, int64_t *id,
+                                     struct lcm_err *err)
+{
+    char ext[32];
+    snprintf(ext, sizeof ext, "%" PRId64, u->id);
+    const json_t *j = u->user;
+    struct lcm_learner l = {
+        .source = m->job->src->name, .ext_id = ext,
+        .first_name = json_string_value(json_object_get(j, "firstname")),
+        .last_name = json_string_value(json_object_get(j, "lastname")),
+        .email = json_string_value(json_object_get(j, "email")),
+        .phone = json_string_value(json_object_get(j, "phone1")),
+        .department = json_string_value(json_object_get(j, "department"))};
+    if (!l.first_name && !l.last_name)
+        l.last_name = json_string_value(json_object_get(j, "fullname"));
+    if (!l.last_name)
+        return sync_missing(LABEL, m->url, "enrolled user", "fullname", err);
+    if (l.department && !*l.department)
+        l.department = NULL;
+    struct lcm_err ignore;
+    if (store_learner_find(m->job->st, m->job->src->name, ext, id, &ignore) == LCM_ERR_NOTFOUND)
+        m->job->counts.new_learners++;
+    return store_learner_upsert(m->job->st, &l, id, err);
+}
+
+/* Writes one changed learner: learner, enrolment, the day of access, completion, marker. */
+static enum lcm_status user_store(struct moodle *m, const struct course *c, const struct muser *u,
+                                  struct lcm_err *err)
+{
+    int64_t lid, eid;
+    enum lcm_status rc = learner_store(m, u, &lid, err);
+    if (rc != LCM_OK)
+        return rc;
+    const json_t *uc = user_course(u->courses, c->id);
+    const json_t *pv = json_object_get(uc, "progress");
+    double progress = json_is_number(pv) ? json_number_value(pv) / 100.0 : -1;
+    if (progress > 1)
+        progress = 1;
+    bool completed = json_is_true(json_object_get(uc, "completed"));
+    char ext[64];
+    enrol_key(ext, sizeof ext, u->id, c->id);
+    int day = day_or_none(u->lca);
+    struct lcm_enrollment e = {.learner_id = lid, .cohort_id = c->cohort_id,
+                               .source = m->job->src->name, .ext_id = ext,
+                               .status = completed ? ENROLL_COMPLETED : ENROLL_ACTIVE,
+                               .start_day = c->start_day, .expected_end_day = c->end_day,
+                               .ended_day = completed ? (day != DAY_NONE ? day : m->job->opt->today)
+                                                      : DAY_NONE,
+                               .progress = progress, .last_activity_day = day};
+    rc = store_enrollment_upsert(m->job->st, &e, &eid, err);
+    if (rc != LCM_OK)
+        return rc;
+    m->job->counts.updated_enrollments++;
+    if (day != DAY_NONE) {
+        struct lcm_activity_day a = {.enrollment_id = eid, .day = day, .sessions = 1,
+                                     .actions = 1, .progress = progress};
+        if ((rc = store_activity_add(m->job->st, &a, err)) != LCM_OK)
+            return rc;
+        m->job->counts.activity_days++;
+    }
+    if (u->completion && (rc = completion_store(m, c, u->completion, eid, err)) != LCM_OK)
+        return rc;
+    char key[64], val[32];
+    access_key(key, sizeof key, u->id, c->id);
+    snprintf(val, sizeof val, "%" PRId64, u->lca);
+    return store_sync_value_set(m->job->st, m->job->src->name, key, val, err);
+}
+
+/* One page of a course's users: fetch, then write in one transaction. *got: users read. */
+static enum lcm_status page_sync(struct moodle *m, const struct course *c, int64_t from,
+                                 size_t *got, struct lcm_err *err)
+{
+    char *extra = page_params(c, from, m->job->src->page_size);
+    json_t *users = NULL;
+    struct muser *mu = NULL;
+    size_t n = 0;
+    enum lcm_status rc = moodle_call(m, "core_enrol_get_enrolled_users", extra, &users, err);
+    free(extra);
+    if (rc == LCM_OK && !json_is_array(users))
+        rc = sync_missing(LABEL, m->url, "core_enrol_get_enrolled_users", "user list", err);
+    if (rc == LCM_OK)
+        rc = page_changed(m, c, users, &mu, &n, err);
+    if (rc == LCM_OK)
+        rc = page_details(m, c, mu, n, err);
+    if (rc == LCM_OK)
+        rc = store_begin(m->job->st, err);
+    for (size_t i = 0; rc == LCM_OK && i < n; i++)
+        rc = user_store(m, c, &mu[i], err);
+    if (rc == LCM_OK)
+        rc = store_commit(m->job->st, err);
+    if (rc != LCM_OK && store_in_tx(m->job->st))
+        store_rollback(m->job->st);
+    *got = rc == LCM_OK ? json_array_size(users) : 0;
+    m->job->counts.records += (int64_t)*got;
+    for (size_t i = 0; mu && i < n; i++) {
+        json_decref(mu[i].courses);
+        json_decref(mu[i].completion);
+    }
+    free(mu);
+    json_decref(users);
+    return rc;
+}
+
+/* After a complete listing of course c: its active enrolments that were not listed left
+ * the course (unenrolled or suspended in Moodle) and become withdrawn. An empty listing
+ * withdraws nothing: more likely lost permissions than a course emptied overnight. */
+static enum lcm_status course_withdraw(struct moodle *m, const struct course *c,
+                                       struct lcm_err *err)
+{
+    struct sync_job *job = m->job;
+    if (m->n_listed == 0) {
+        lcm_report(job->opt->rep, LCM_LEVEL_WARN,
+                   "%s: course %" PRId64 " lists no learner; enrolments left as they are",
+                   job->src->name, c->id);
+        return LCM_OK;
+    }
+    int64_t n = 0;
+    enum lcm_status rc = store_begin(job->st, err);
+    if (rc == LCM_OK)
+        rc = store_sync_keep_reset(job->st, err);
+    for (size_t i = 0; rc == LCM_OK && i < m->n_listed; i++)
+        rc = store_sync_keep_add(job->st, m->listed[i], err);
+    if (rc == LCM_OK)
+        rc = store_sync_withdraw_missing(job->st, job->src->name, c->cohort_id, job->opt->today,
+                                         &n, err);
+    if (rc == LCM_OK)
+        rc = store_commit(job->st, err);
+    if (rc != LCM_OK && store_in_tx(job->st))
+        store_rollback(job->st);
+    job->counts.updated_enrollments += n;
+    return rc;
+}
+
+enum lcm_status moodle_sync(struct sync_job *job, struct lcm_err *err)
+{
+    struct moodle m;
+    enum lcm_status rc = moodle_open(&m, job, err);
+    if (rc == LCM_OK)
+        rc = courses_sync(&m, err);
+    size_t limit = (size_t)job->src->page_size;
+    for (size_t i = 0; rc == LCM_OK && i < m.n_courses; i++) {
+        int64_t from = 0;
+        size_t got = limit;
+        listed_clear(&m);
+        /* a short page ends the course; a page longer than asked means no paging support */
+        while (rc == LCM_OK && got == limit) {
+            if (sync_job_cancelled(job))
+                rc = lcm_err_set(err, LCM_ERR_BUSY, "%s: cancelled", job->src->name);
+            else
+                rc = page_sync(&m, &m.courses[i], from, &got, err);
+            from += (int64_t)got;
+        }
+        if (rc == LCM_OK)
+            rc = course_withdraw(&m, &m.courses[i], err);
+        sync_job_progress(job, (int64_t)i + 1, (int64_t)m.n_courses, "courses");
+    }
+    moodle_close(&m);
+    return rc;
+}

@@ -1,0 +1,537 @@
+/* src_xapi.c — xAPI statements, page by page, into daily activity and milestones.
+ * Statement field reading and ISO 8601 parsing live in src_xapi_parse.c. */
+#include "sync/src_xapi.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "store/store_sync.h"
+
+#define LABEL "xapi"
+
+/* A small string -> int64 hash map (open addressing, owned keys). */
+struct smap {
+    char **keys;
+    int64_t *vals;
+    size_t cap, n;
+};
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static int64_t *smap_slot(struct smap *m, const char *key, bool create)
+{
+    if (create && (m->n + 1) * 2 > m->cap) {
+        struct smap g = {.cap = m->cap ? m->cap * 2 : 256};
+        g.keys = lcm_xcalloc(g.cap, sizeof *g.keys);
+        g.vals = lcm_xcalloc(g.cap, sizeof *g.vals);
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->keys[i]) {
+                size_t j = hash_str(m->keys[i]) & (g.cap - 1);
+                while (g.keys[j])
+                    j = (j + 1) & (g.cap - 1);
+                g.keys[j] = m->keys[i];
+                g.vals[j] = m->vals[i];
+            }
+        g.n = m->n;
+        free(m->keys);
+        free(m->vals);
+        *m = g;
+    }
+    if (!m->cap)
+        return NULL;
+    size_t j = hash_str(key) & (m->cap - 1);
+    while (m->keys[j]) {
+        if (strcmp(m->keys[j], key) == 0)
+            return &m->vals[j];
+        j = (j + 1) & (m->cap - 1);
+    }
+    if (!create)
+        return NULL;
+    m->keys[j] = lcm_xstrdup(key);
+    m->vals[j] = 0;
+    m->n++;
+    return &m->vals[j];
+}
+
+static void smap_free(struct smap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->keys[i]);
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+/* One enrollment-day of the current page. */
+struct agg {
+    int64_t eid;
+    int day, launched, initialized, actions;
+    double seconds, progress;
+};
+
+struct xapi {
+    struct sync_job *job;
+    char *password;
+    char base[1024];   /* the LRS endpoint without trailing slash */
+    char origin[512];  /* scheme://host[:port] of base */
+    int64_t program_id, cohort_id;
+    struct smap enrollments, milestones; /* actor key -> enrollment id; object -> milestone */
+    struct smap day_index;               /* "eid:day" -> index in aggs, per page */
+    struct agg *aggs;
+    size_t n_aggs, cap_aggs;
+    char last_stored[64];
+};
+
+static enum lcm_status xapi_open(struct xapi *x, struct sync_job *job, struct lcm_err *err)
+{
+    memset(x, 0, sizeof *x);
+    x->job = job;
+    size_t n = strlen(job->src->url);
+    while (n && job->src->url[n - 1] == '/')
+        n--;
+    snprintf(x->base, sizeof x->base, "%.*s", (int)n, job->src->url);
+    const char *host = strstr(x->base, "://") + 3;
+    size_t olen = (size_t)(host - x->base) + strcspn(host, "/?#");
+    snprintf(x->origin, sizeof x->origin, "%.*s", (int)olen, x->base);
+    enum lcm_status rc = config_secret(job->src->setting, "password", &x->password, err);
+    if (rc == LCM_OK && !job->src->user)
+        rc = lcm_err_set(err, LCM_ERR_CONFIG, "source %s: no user for the LRS", job->src->name);
+    return rc;
+}
+
+static void xapi_close(struct xapi *x)
+{
+    config_secret_free(&x->password);
+    smap_free(&x->enrollments);
+    smap_free(&x->milestones);
+    smap_free(&x->day_index);
+    free(x->aggs);
+}
+
+static const char *const xapi_headers[] = {"X-Experience-API-Version: 1.0.3",
+                                           "Accept: application/json", NULL};
+
+/* GETs url into resp and scans the StatementResult into page; *ct (when not NULL) gets the
+ * consistent-through header. resp must be freed by the caller, also on failure. */
+static enum lcm_status get_page(struct xapi *x, const char *url, struct http_response *resp,
+                                struct xapi_page *page, char *ct, size_t ctlen,
+                                struct lcm_err *err)
+{
+    struct http_request req;
+    sync_job_http(x->job, &req);
+    req.url = url;
+    req.headers = xapi_headers;
+    req.user = x->job->src->user;
+    req.password = x->password ? x->password : "";
+    enum lcm_status rc = http_perform(&req, resp, err);
+    char u[1100];
+    http_redact_url(url, u, sizeof u);
+    if (rc == LCM_OK)
+        rc = xapi_page_scan(resp->body, resp->len, page, LABEL, u, err);
+    const char *h = http_header_get(resp, "X-Experience-API-Consistent-Through");
+    if (ct && ctlen)
+        snprintf(ct, ctlen, "%s", rc == LCM_OK && h ? h : "");
+    return rc;
+}
+
+enum lcm_status xapi_check(struct sync_job *job, struct lcm_err *err)
+{
+    struct xapi x;
+    struct http_response resp = {0};
+    struct xapi_page page;
+    char url[1200];
+    enum lcm_status rc = xapi_open(&x, job, err);
+    snprintf(url, sizeof url, "%s/statements?limit=1", x.base);
+    if (rc == LCM_OK)
+        rc = get_page(&x, url, &resp, &page, NULL, 0, err);
+    if (rc == LCM_OK)
+        lcm_report(job->opt->rep, LCM_LEVEL_INFO, "%s: LRS answered, credentials accepted",
+                   job->src->name);
+    http_response_free(&resp);
+    xapi_close(&x);
+    return rc;
+}
+
+/* The enrollment of an actor, created (with its learner) on first sight. */
+static enum lcm_status enrollment_of(struct xapi *x, const struct xapi_stmt *s, int64_t *eid,
+                                     struct lcm_err *err)
+{
+    int64_t *slot = smap_slot(&x->enrollments, s->actor_key, false);
+    if (slot) {
+        *eid = *slot;
+        return LCM_OK;
+    }
+    struct lcm_store *st = x->job->st;
+    const char *src = x->job->src->name;
+    struct lcm_err ignore;
+    if (store_enrollment_find(st, src, s->actor_key, eid, &ignore) != LCM_OK) {
+        char first[256] = "", *last = NULL;
+        snprintf(first, sizeof first, "%s", s->actor_name ? s->actor_name : "");
+        char *sp = strrchr(first, ' ');
+        if (sp) {
+            *sp = '\0';
+            last = sp + 1;
+        }
+        struct lcm_learner l = {.source = src, .ext_id = s->actor_key,
+                                .first_name = last ? first : "",
+                                .last_name = last ? last : (first[0] ? first
+                                                            : s->email ? s->email : s->actor_key),
+                                .email = s->email};
+        int64_t lid;
+        if (store_learner_find(st, src, s->actor_key, &lid, &ignore) == LCM_ERR_NOTFOUND)
+            x->job->counts.new_learners++;
+        enum lcm_status rc = store_learner_upsert(st, &l, &lid, err);
+        struct lcm_enrollment e = {.learner_id = lid, .cohort_id = x->cohort_id, .source = src,
+                                   .ext_id = s->actor_key, .status = ENROLL_ACTIVE,
+                                   .start_day = day_from_time(s->time_ms / 1000),
+                                   .expected_end_day = DAY_NONE, .ended_day = DAY_NONE,
+                                   .progress = -1, .last_activity_day = DAY_NONE};
+        if (rc == LCM_OK)
+            rc = store_enrollment_upsert(st, &e, eid, err);
+        if (rc != LCM_OK)
+            return rc;
+    }
+    *smap_slot(&x->enrollments, s->actor_key, true) = *eid;
+    return LCM_OK;
+}
+
+static struct agg *agg_of(struct xapi *x, int64_t eid, int day)
+{
+    char key[48];
+    snprintf(key, sizeof key, "%" PRId64 ":%d", eid, day);
+    int64_t *slot = smap_slot(&x->day_index, key, true);
+    if (*slot > 0)
+        return &x->aggs[*slot - 1];
+    if (x->n_aggs == x->cap_aggs) {
+        x->cap_aggs = x->cap_aggs ? x->cap_aggs * 2 : 256;
+        x->aggs = lcm_xrealloc(x->aggs, x->cap_aggs * sizeof *x->aggs);
+    }
+    struct agg *a = &x->aggs[x->n_aggs++];
+    *a = (struct agg){.eid = eid, .day = day, .progress = -1};
+    *slot = (int64_t)x->n_aggs;
+    return a;
+}
+
+static enum lcm_status milestone_reached(struct xapi *x, const struct xapi_stmt *s, int64_t eid,
+                                         int day, struct lcm_err *err)
+{
+    int64_t *slot = smap_slot(&x->milestones, s->object_id, false), mid;
+    enum lcm_status rc = LCM_OK;
+    if (slot) {
+        mid = *slot;
+    } else {
+        bool test = strcmp(s->verb, "passed") == 0 || s->score >= 0;
+        struct lcm_milestone m = {.program_id = x->program_id, .source = x->job->src->name,
+                                  .ext_id = s->object_id,
+                                  .name = s->object_name ? s->object_name : s->object_id,
+                                  .kind = test ? MILESTONE_TEST : MILESTONE_OTHER,
+                                  .threshold = -1, .due_day = DAY_NONE, .due_offset = -1};
+        if ((rc = store_milestone_upsert(x->job->st, &m, &mid, err)) != LCM_OK)
+            return rc;
+        *smap_slot(&x->milestones, s->object_id, true) = mid;
+    }
+    rc = store_milestone_done(x->job->st, eid, mid, day, s->score, err);
+    if (rc == LCM_OK)
+        x->job->counts.milestones++;
+    return rc;
+}
+
+static bool verb_is(const char *v, const char *name)
+{
+    return strcmp(v, name) == 0;
+}
+
+/* Counts one new statement into its enrollment-day. */
+static enum lcm_status stmt_apply(struct xapi *x, const struct xapi_stmt *s, struct lcm_err *err)
+{
+    int64_t eid;
+    enum lcm_status rc = enrollment_of(x, s, &eid, err);
+    if (rc != LCM_OK)
+        return rc;
+    int day = day_from_time(s->time_ms >= 0 ? s->time_ms / 1000 : (s->time_ms - 999) / 1000);
+    struct agg *a = agg_of(x, eid, day);
+    a->actions++;
+    a->launched += verb_is(s->verb, "launched");
+    a->initialized += verb_is(s->verb, "initialized");
+    bool sub = verb_is(s->verb, "completed") || verb_is(s->verb, "passed") ||
+               verb_is(s->verb, "failed") || verb_is(s->verb, "progressed");
+    if (s->duration_s > 0 && !sub)
+        a->seconds += s->duration_s;
+    if (s->progress >= 0 && s->progress > a->progress)
+        a->progress = s->progress;
+    if (verb_is(s->verb, "completed") || verb_is(s->verb, "passed"))
+        rc = milestone_reached(x, s, eid, day, err);
+    return rc;
+}
+
+/* Writes the page's aggregates and moves their enrollments' last activity and progress. */
+static enum lcm_status aggs_flush(struct xapi *x, struct lcm_err *err)
+{
+    enum lcm_status rc = LCM_OK;
+    for (size_t i = 0; rc == LCM_OK && i < x->n_aggs; i++) {
+        const struct agg *a = &x->aggs[i];
+        struct lcm_activity_day d = {
+            .enrollment_id = a->eid, .day = a->day,
+            .sessions = a->initialized > a->launched ? a->initialized : a->launched,
+            .minutes = (int)lround(a->seconds / 60.0), .actions = a->actions,
+            .progress = a->progress};
+        rc = store_activity_add(x->job->st, &d, err);
+        if (rc == LCM_OK)
+            rc = store_sync_enrollment_touch(x->job->st, a->eid, a->day, a->progress, err);
+        x->job->counts.activity_days++;
+    }
+    /* updated enrolments: the distinct ones of this page */
+    smap_free(&x->day_index);
+    for (size_t i = 0; rc == LCM_OK && i < x->n_aggs; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "%" PRId64, x->aggs[i].eid);
+        int64_t *slot = smap_slot(&x->day_index, key, true);
+        x->job->counts.updated_enrollments += *slot == 0;
+        *slot = 1;
+    }
+    smap_free(&x->day_index);
+    x->n_aggs = 0;
+    return rc;
+}
+
+struct apply_ctx {
+    struct xapi *x;
+    const char *url;
+};
+
+/* One statement of the page, inside the page's transaction; remembers the last `stored`. */
+static enum lcm_status stmt_one(void *ctx, const json_t *j, size_t index, struct lcm_err *err)
+{
+    struct apply_ctx *a = ctx;
+    struct xapi *x = a->x;
+    struct xapi_stmt s;
+    const char *missing = NULL;
+    if (!xapi_stmt_read(j, &s, &missing)) {
+        char what[48];
+        snprintf(what, sizeof what, "statement %zu", index + 1);
+        return sync_missing(LABEL, a->url, what, missing, err);
+    }
+    x->job->counts.records++;
+    if (s.stored)
+        snprintf(x->last_stored, sizeof x->last_stored, "%s", s.stored);
+    bool is_new;
+    enum lcm_status rc = store_sync_seen_add(x->job->st, x->job->src->name, s.id, &is_new, err);
+    if (rc == LCM_OK && is_new)
+        rc = stmt_apply(x, &s, err);
+    return rc;
+}
+
+/* Applies one page inside the current transaction. */
+static enum lcm_status page_apply(struct xapi *x, const struct xapi_page *page, const char *url,
+                                  struct lcm_err *err)
+{
+    char u[1100];
+    struct apply_ctx a = {.x = x, .url = http_redact_url(url, u, sizeof u)};
+    enum lcm_status rc = xapi_page_each(page, stmt_one, &a, LABEL, u, err);
+    if (rc == LCM_OK)
+        rc = aggs_flush(x, err);
+    x->n_aggs = 0;
+    smap_free(&x->day_index);
+    return rc;
+}
+
+/* Resolves a `more` link against the LRS; refuses another origin and links too long. */
+static enum lcm_status more_resolve(const struct xapi *x, const char *more, char *out,
+                                    size_t len, struct lcm_err *err)
+{
+    const char *prefix = "", *sep = "";
+    if (strncmp(more, "http://", 7) == 0 || strncmp(more, "https://", 8) == 0) {
+        size_t o = strlen(x->origin);
+        if (strncmp(more, x->origin, o) != 0 || (more[o] && !strchr("/?", more[o])))
+            return lcm_err_set(err, LCM_ERR_REMOTE,
+                               LABEL ": the LRS's more link points to another host (%s)",
+                               x->origin);
+    } else if (more[0] == '/') {
+        prefix = x->origin;
+    } else {
+        prefix = x->base;
+        sep = "/";
+    }
+    size_t np = strlen(prefix), ns = strlen(sep), nm = strlen(more);
+    if (np + ns + nm >= len)
+        return lcm_err_set(err, LCM_ERR_REMOTE, LABEL ": the LRS's more link is too long (%s)",
+                           x->origin);
+    memcpy(out, prefix, np);
+    memcpy(out + np, sep, ns);
+    memcpy(out + np + ns, more, nm + 1);
+    return LCM_OK;
+}
+
+/* The cursor after a page: its last stored time less 1 ms (statements stored in the same
+ * millisecond on the next page are fetched again and skipped as seen). */
+static void page_cursor(const struct xapi *x, char *buf, size_t len)
+{
+    int64_t ms;
+    buf[0] = '\0';
+    if (x->last_stored[0] && xapi_time_parse(x->last_stored, &ms))
+        xapi_time_format(ms - 1, buf, len);
+}
+
+static enum lcm_status program_ensure(struct xapi *x, struct lcm_err *err)
+{
+    const struct sync_source *src = x->job->src;
+    struct lcm_program p = {.source = src->name, .ext_id = "xapi", .name = src->cohort};
+    enum lcm_status rc = store_program_upsert(x->job->st, &p, &x->program_id, err);
+    struct lcm_cohort c = {.program_id = x->program_id, .source = src->name, .ext_id = "xapi",
+                           .name = src->cohort, .start_day = DAY_NONE, .end_day = DAY_NONE};
+    if (rc == LCM_OK)
+        rc = store_cohort_upsert(x->job->st, &c, &x->cohort_id, err);
+    return rc;
+}
+
+/* A page being fetched, possibly by a helper thread while the previous page is written. */
+struct fetch {
+    struct xapi *x;
+    char url[2048];
+    struct http_response resp;
+    struct xapi_page page;
+    char ct[128];
+    enum lcm_status rc;
+    struct lcm_err err;
+    pthread_t thread;
+    bool running;
+};
+
+static void *fetch_main(void *arg)
+{
+    struct fetch *f = arg;
+    f->rc = get_page(f->x, f->url, &f->resp, &f->page, f->ct, sizeof f->ct, &f->err);
+    return NULL;
+}
+
+/* Starts fetching url in a thread (falls back to fetching now when no thread can start). */
+static void fetch_start(struct fetch *f, struct xapi *x, const char *url)
+{
+    memset(f, 0, sizeof *f);
+    f->x = x;
+    snprintf(f->url, sizeof f->url, "%s", url);
+    f->running = pthread_create(&f->thread, NULL, fetch_main, f) == 0;
+    if (!f->running)
+        fetch_main(f);
+}
+
+static void fetch_wait(struct fetch *f)
+{
+    if (f->running)
+        pthread_join(f->thread, NULL);
+    f->running = false;
+}
+
+/* Writes one fetched page and moves the cursor, in one transaction. next is the resolved
+ * more link ("" at the end); ct the consistent-through watermark of the run. */
+static enum lcm_status page_write(struct xapi *x, const struct fetch *f, const char *next,
+                                  const char *ct, struct lcm_err *err)
+{
+    char cursor[64];
+    enum lcm_status rc = store_begin(x->job->st, err);
+    if (rc == LCM_OK && !x->cohort_id)
+        rc = program_ensure(x, err);
+    if (rc == LCM_OK)
+        rc = page_apply(x, &f->page, f->url, err);
+    page_cursor(x, cursor, sizeof cursor);
+    if (rc == LCM_OK && !next[0] && ct[0])
+        snprintf(cursor, sizeof cursor, "%s", ct);
+    if (rc == LCM_OK && cursor[0])
+        rc = store_sync_cursor_set(x->job->st, x->job->src->name, cursor, x->job->opt->now_ts,
+                                   err);
+    if (rc == LCM_OK)
+        rc = store_commit(x->job->st, err);
+    if (rc != LCM_OK && store_in_tx(x->job->st))
+        store_rollback(x->job->st);
+    return rc;
+}
+
+/* The next page's URL from f's more link, refusing loops and other hosts. */
+static enum lcm_status page_next(struct xapi *x, const struct fetch *f, struct smap *visited,
+                                 char *next, size_t nlen, struct lcm_err *err)
+{
+    const char *more = f->page.more;
+    next[0] = '\0';
+    if (!more || !*more)
+        return LCM_OK;
+    enum lcm_status rc = more_resolve(x, more, next, nlen, err);
+    if (rc == LCM_OK && (strcmp(next, f->url) == 0 || smap_slot(visited, next, false))) {
+        char u[1100];
+        rc = lcm_err_set(err, LCM_ERR_REMOTE, LABEL ": the LRS's more link loops (%s)",
+                         http_redact_url(f->url, u, sizeof u));
+    }
+    if (rc == LCM_OK)
+        smap_slot(visited, next, true);
+    return rc;
+}
+
+static void first_url(const struct xapi *x, const char *since, char *url, size_t len)
+{
+    struct buf q = {0};
+    char lim[16];
+    snprintf(lim, sizeof lim, "%d", x->job->src->page_size);
+    http_form_append(&q, "ascending", "true");
+    http_form_append(&q, "limit", lim);
+    if (since[0])
+        http_form_append(&q, "since", since);
+    snprintf(url, len, "%s/statements?%s", x->base, q.p);
+    buf_free(&q);
+}
+
+/* Pages until more is empty: page k+1 downloads while page k is written. */
+enum lcm_status xapi_sync(struct sync_job *job, struct lcm_err *err)
+{
+    struct xapi x;
+    struct smap visited = {0};
+    struct fetch a, b, *cur = &a, *ahead = &b;
+    char since[128], ct[128] = "", url[2048], next[2048];
+    bool found;
+    enum lcm_status rc = xapi_open(&x, job, err);
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    if (rc == LCM_OK)
+        rc = store_sync_cursor_get(job->st, job->src->name, since, sizeof since, &found, err);
+    if (rc == LCM_OK) {
+        first_url(&x, since, url, sizeof url);
+        fetch_start(cur, &x, url);
+        fetch_wait(cur);
+        if ((rc = cur->rc) != LCM_OK)
+            *err = cur->err;
+        memcpy(ct, cur->ct, sizeof ct);
+    }
+    while (rc == LCM_OK) {
+        rc = page_next(&x, cur, &visited, next, sizeof next, err);
+        if (rc == LCM_OK && next[0])
+            fetch_start(ahead, &x, next);
+        if (rc == LCM_OK)
+            rc = page_write(&x, cur, next, ct, err);
+        fetch_wait(ahead);
+        sync_job_progress(job, job->counts.records, 0, "statements");
+        http_response_free(&cur->resp);
+        if (rc != LCM_OK || !next[0])
+            break;
+        struct fetch *t = cur;
+        cur = ahead;
+        ahead = t;
+        if ((rc = cur->rc) != LCM_OK)
+            *err = cur->err;
+        else if (sync_job_cancelled(job))
+            rc = lcm_err_set(err, LCM_ERR_BUSY, "%s: cancelled", job->src->name);
+    }
+    http_response_free(&a.resp);
+    http_response_free(&b.resp);
+    smap_free(&visited);
+    xapi_close(&x);
+    return rc;
+}

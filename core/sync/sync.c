@@ -1,0 +1,375 @@
+/* sync.c — reads the `sources` list and the `sync` group, runs each source, records runs,
+ * rescores risk. The sources themselves live in src_*.c. */
+#include "sync/sync.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "risk/risk.h"
+#include "sync/src_csv.h"
+#include "sync/src_moodle.h"
+#include "sync/src_xapi.h"
+#include "store/store_sync.h"
+#include "sync/sync_source.h"
+
+
+static const char *const sync_keys[] = {"timeout",        "connect_timeout", "retries",
+                                        "retry_max_wait", "parallel",        "ca_file",
+                                        "auto_hours",     NULL};
+static const char *const source_keys[] = {
+    "name",    "type",        "url",       "enabled",   "token",          "token_cmd",
+    "token_env", "user",      "password",  "password_cmd", "password_env", "cohort",
+    "path",    "mapping",     "page_size", "parallel",  "timeout",        "connect_timeout",
+    "retries", "retry_max_wait", "ca_file", NULL};
+
+/* The `sync` group's values: defaults for every source. */
+struct sync_defaults {
+    double timeout, connect_timeout, max_wait;
+    int retries, parallel;
+    const char *ca_file;
+};
+
+static enum lcm_status defaults_read(const struct lcm_config *cfg, struct sync_defaults *d,
+                                     const struct lcm_report *rep, struct lcm_err *err)
+{
+    const config_setting_t *g = config_section(cfg, "sync");
+    int hours;
+    enum lcm_status rc = config_get_double(g, "timeout", 60, 0.05, 3600, &d->timeout, err);
+    if (rc == LCM_OK)
+        rc = config_get_double(g, "connect_timeout", 10, 0.05, 600, &d->connect_timeout, err);
+    if (rc == LCM_OK)
+        rc = config_get_double(g, "retry_max_wait", 30, 0, 3600, &d->max_wait, err);
+    if (rc == LCM_OK)
+        rc = config_get_int(g, "retries", 3, 0, 20, &d->retries, err);
+    if (rc == LCM_OK)
+        rc = config_get_int(g, "parallel", 8, 1, 64, &d->parallel, err);
+    if (rc == LCM_OK)
+        rc = config_get_string(g, "ca_file", "", &d->ca_file, err);
+    if (rc == LCM_OK)
+        rc = config_get_int(g, "auto_hours", 12, 0, 24 * 365, &hours, err);
+    if (rc == LCM_OK && g)
+        config_check_keys(g, sync_keys, rep);
+    return rc;
+}
+
+static enum lcm_status source_strings(const config_setting_t *s, struct sync_source *o,
+                                      struct lcm_err *err)
+{
+    char where[256];
+    enum lcm_status rc = config_get_string(s, "name", NULL, &o->name, err);
+    if (rc == LCM_OK)
+        rc = config_get_string(s, "type", NULL, &o->type, err);
+    if (rc == LCM_OK && (!o->name || !*o->name || !o->type))
+        return lcm_err_set(err, LCM_ERR_CONFIG, "%s: a source needs a name and a type",
+                           config_where(s, where, sizeof where));
+    if (strcmp(o->type, "moodle") != 0 && strcmp(o->type, "xapi") != 0 &&
+        strcmp(o->type, "csv") != 0)
+        return lcm_err_set(err, LCM_ERR_CONFIG,
+                           "%s: source %s: type must be \"moodle\", \"xapi\" or \"csv\"",
+                           config_where(s, where, sizeof where), o->name);
+    if (rc == LCM_OK)
+        rc = config_get_string(s, "url", NULL, &o->url, err);
+    if (rc == LCM_OK)
+        rc = config_get_string(s, "user", NULL, &o->user, err);
+    if (rc == LCM_OK)
+        rc = config_get_string(s, "cohort", o->name, &o->cohort, err);
+    if (rc == LCM_OK)
+        rc = config_get_string(s, "path", NULL, &o->path, err);
+    if (rc == LCM_OK)
+        rc = config_get_string(s, "mapping", NULL, &o->mapping, err);
+    if (rc != LCM_OK)
+        return rc;
+    bool is_csv = strcmp(o->type, "csv") == 0;
+    if (!is_csv && (!o->url || (strncmp(o->url, "http://", 7) && strncmp(o->url, "https://", 8))))
+        return lcm_err_set(err, LCM_ERR_CONFIG, "%s: source %s: url must be an http(s) URL",
+                           config_where(s, where, sizeof where), o->name);
+    if (is_csv && (!o->path || !o->mapping))
+        return lcm_err_set(err, LCM_ERR_CONFIG, "%s: source %s: csv needs path and mapping",
+                           config_where(s, where, sizeof where), o->name);
+    return LCM_OK;
+}
+
+/* Reads one entry of `sources`, with the `sync` group as defaults. */
+static enum lcm_status source_read(const config_setting_t *s, const struct sync_defaults *d,
+                                   struct sync_source *o, const struct lcm_report *rep,
+                                   struct lcm_err *err)
+{
+    memset(o, 0, sizeof *o);
+    o->setting = s;
+    enum lcm_status rc = source_strings(s, o, err);
+    double t, ct, mw;
+    int def_page = o->type && strcmp(o->type, "xapi") == 0 ? 500 : 200;
+    if (rc == LCM_OK)
+        rc = config_get_bool(s, "enabled", true, &o->enabled, err);
+    if (rc == LCM_OK)
+        rc = config_get_int(s, "page_size", def_page, 1, 10000, &o->page_size, err);
+    if (rc == LCM_OK)
+        rc = config_get_int(s, "parallel", d->parallel, 1, 64, &o->parallel, err);
+    if (rc == LCM_OK)
+        rc = config_get_int(s, "retries", d->retries, 0, 20, &o->retries, err);
+    if (rc == LCM_OK)
+        rc = config_get_double(s, "timeout", d->timeout, 0.05, 3600, &t, err);
+    if (rc == LCM_OK)
+        rc = config_get_double(s, "connect_timeout", d->connect_timeout, 0.05, 600, &ct, err);
+    if (rc == LCM_OK)
+        rc = config_get_double(s, "retry_max_wait", d->max_wait, 0, 3600, &mw, err);
+    if (rc == LCM_OK)
+        rc = config_get_string(s, "ca_file", d->ca_file, &o->ca_file, err);
+    if (rc != LCM_OK)
+        return rc;
+    o->timeout_ms = (long)(t * 1000);
+    o->connect_timeout_ms = (long)(ct * 1000);
+    o->max_wait_ms = (long)(mw * 1000);
+    if (o->ca_file && !*o->ca_file)
+        o->ca_file = NULL;
+    config_check_keys(s, source_keys, rep);
+    return LCM_OK;
+}
+
+/* Reads every source; *out is malloc'ed (free it). Names must be unique. */
+static enum lcm_status sources_read(const struct lcm_config *cfg, struct sync_source **out,
+                                    int *n, const struct lcm_report *rep, struct lcm_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    struct sync_defaults d;
+    enum lcm_status rc = defaults_read(cfg, &d, rep, err);
+    const config_setting_t *list = config_section(cfg, "sources");
+    if (rc != LCM_OK || !list)
+        return rc;
+    char where[256];
+    if (!config_setting_is_list(list) && !config_setting_is_array(list))
+        return lcm_err_set(err, LCM_ERR_CONFIG, "%s: sources must be a list ( {...}, {...} )",
+                           config_where(list, where, sizeof where));
+    int count = config_setting_length(list);
+    *out = lcm_xcalloc((size_t)count + 1, sizeof **out);
+    for (int i = 0; i < count && rc == LCM_OK; i++) {
+        const config_setting_t *s = config_setting_get_elem(list, (unsigned)i);
+        if (!config_setting_is_group(s))
+            rc = lcm_err_set(err, LCM_ERR_CONFIG, "%s: each source must be a group { ... }",
+                             config_where(s, where, sizeof where));
+        else
+            rc = source_read(s, &d, &(*out)[i], rep, err);
+        for (int j = 0; rc == LCM_OK && j < i; j++)
+            if (strcmp((*out)[j].name, (*out)[i].name) == 0)
+                rc = lcm_err_set(err, LCM_ERR_CONFIG, "%s: source name \"%s\" used twice",
+                                 config_where(s, where, sizeof where), (*out)[i].name);
+        if (rc == LCM_OK)
+            (*n)++;
+    }
+    return rc;
+}
+
+static bool selected(const struct sync_source *s, const char *only)
+{
+    return only ? strcmp(s->name, only) == 0 : s->enabled;
+}
+
+enum lcm_status sync_config_check(const struct lcm_config *cfg, const char *only, int *n,
+                                  const struct lcm_report *rep, struct lcm_err *err)
+{
+    struct sync_source *srcs;
+    int count;
+    *n = 0;
+    enum lcm_status rc = sources_read(cfg, &srcs, &count, rep, err);
+    for (int i = 0; rc == LCM_OK && i < count; i++)
+        *n += selected(&srcs[i], only);
+    free(srcs);
+    if (rc == LCM_OK && only && *n == 0)
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "no source named \"%s\" in the configuration",
+                         only);
+    return rc;
+}
+
+/* ---- helpers for the sources ---- */
+
+void sync_job_http(const struct sync_job *job, struct http_request *req)
+{
+    memset(req, 0, sizeof *req);
+    req->label = job->src->type;
+    req->connect_timeout_ms = job->src->connect_timeout_ms;
+    req->timeout_ms = job->src->timeout_ms;
+    req->retry = true;
+    req->max_retries = job->src->retries;
+    req->max_wait_ms = job->src->max_wait_ms > 0 ? job->src->max_wait_ms : 1;
+    req->base_wait_ms = req->max_wait_ms < 500 ? req->max_wait_ms : 500;
+    req->ca_file = job->src->ca_file;
+    req->rep = job->opt->rep;
+}
+
+void sync_job_progress(const struct sync_job *job, int64_t done, int64_t total, const char *what)
+{
+    if (!job->opt->progress)
+        return;
+    struct sync_progress p = {.source = job->src->name, .index = job->index,
+                              .count = job->count, .done = done, .total = total, .what = what};
+    job->opt->progress(job->opt->progress_ctx, &p);
+}
+
+bool sync_job_cancelled(const struct sync_job *job)
+{
+    return job->opt->cancel && atomic_load(job->opt->cancel);
+}
+
+enum lcm_status sync_json_parse(const char *label, const char *url, const char *body, size_t len,
+                                json_t **out, struct lcm_err *err)
+{
+    json_error_t je;
+    *out = json_loadb(body ? body : "", body ? len : 0, 0, &je);
+    if (!*out)
+        return lcm_err_set(err, LCM_ERR_PARSE, "%s: invalid JSON at line %d column %d: %s (%s)",
+                           label, je.line, je.column, je.text, url);
+    return LCM_OK;
+}
+
+enum lcm_status sync_missing(const char *label, const char *url, const char *what,
+                             const char *field, struct lcm_err *err)
+{
+    char u[1100];
+    http_redact_url(url, u, sizeof u);
+    return lcm_err_set(err, LCM_ERR_PARSE, "%s: %s: missing or invalid %s (%s)", label, what,
+                       field, u);
+}
+
+/* ---- the run ---- */
+
+static void counts_add(struct sync_counts *t, const struct sync_counts *c)
+{
+    t->records += c->records;
+    t->new_learners += c->new_learners;
+    t->updated_enrollments += c->updated_enrollments;
+    t->activity_days += c->activity_days;
+    t->milestones += c->milestones;
+    t->newly_at_risk += c->newly_at_risk;
+}
+
+static enum lcm_status source_dispatch(struct sync_job *job, bool check, struct lcm_err *err)
+{
+    const char *t = job->src->type;
+    if (strcmp(t, "moodle") == 0)
+        return check ? moodle_check(job, err) : moodle_sync(job, err);
+    if (strcmp(t, "xapi") == 0)
+        return check ? xapi_check(job, err) : xapi_sync(job, err);
+    return check ? csv_check(job, err) : csv_sync(job, err);
+}
+
+/* Runs one source and records the run (unless checking). */
+static void source_run(struct lcm_store *st, const struct sync_source *src,
+                       const struct sync_options *opt, int index, int count,
+                       struct sync_source_result *res)
+{
+    struct sync_job job = {.st = st, .src = src, .opt = opt, .index = index, .count = count};
+    struct lcm_err err, e2;
+    lcm_err_clear(&err);
+    snprintf(res->name, sizeof res->name, "%s", src->name);
+    snprintf(res->type, sizeof res->type, "%s", src->type);
+    int64_t run_id = 0;
+    enum lcm_status rc = LCM_OK;
+    if (!opt->check_only)
+        rc = store_sync_run_abandon(st, src->name, opt->now_ts, &err);
+    if (rc == LCM_OK && !opt->check_only)
+        rc = store_sync_run_begin(st, src->name, opt->now_ts, &run_id, &err);
+    sync_job_progress(&job, 0, 0, opt->check_only ? "check" : "start");
+    if (rc == LCM_OK)
+        rc = source_dispatch(&job, opt->check_only, &err);
+    if (store_in_tx(st))
+        store_rollback(st);
+    res->status = rc;
+    res->counts = job.counts;
+    res->finished_at = opt->now_ts;
+    if (rc != LCM_OK)
+        snprintf(res->error, sizeof res->error, "%s",
+                 err.msg[0] ? err.msg : lcm_status_str(rc));
+    if (run_id && store_sync_run_finish(st, run_id, opt->now_ts, job.counts.records,
+                                        rc == LCM_OK ? NULL : res->error, &e2) != LCM_OK)
+        lcm_report(opt->rep, LCM_LEVEL_WARN, "%s", e2.msg);
+}
+
+/* After a sync: rescore risk (risk_update_all) and count who became at risk. */
+static void risk_after(struct lcm_store *st, const struct lcm_config *cfg,
+                       const struct sync_options *opt, struct sync_result *res)
+{
+    struct lcm_err err;
+    enum lcm_status rc = store_sync_risk_snapshot(st, &err);
+    if (rc == LCM_OK)
+        rc = risk_update_all(st, cfg, opt->today, opt->now_ts, opt->rep, &err);
+    if (rc != LCM_OK) {
+        lcm_report(opt->rep, LCM_LEVEL_WARN, "risk not updated: %s", err.msg);
+        return;
+    }
+    res->risk_updated = true;
+    res->total.newly_at_risk = store_sync_risk_newly(st, RISK_AT_RISK);
+}
+
+enum lcm_status sync_run_store(struct lcm_store *st, const struct lcm_config *cfg,
+                               const struct sync_options *opt, struct sync_result *result,
+                               struct lcm_err *err)
+{
+    memset(result, 0, sizeof *result);
+    lcm_err_clear(err);
+    struct sync_source *srcs;
+    int count, n = 0;
+    enum lcm_status rc = sources_read(cfg, &srcs, &count, opt->rep, err);
+    for (int i = 0; rc == LCM_OK && i < count; i++)
+        n += selected(&srcs[i], opt->only_source);
+    if (rc == LCM_OK && opt->only_source && n == 0)
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "no source named \"%s\" in the configuration",
+                         opt->only_source);
+    if (rc != LCM_OK) {
+        free(srcs);
+        return rc;
+    }
+    result->sources = lcm_xcalloc((size_t)n + 1, sizeof *result->sources);
+    enum lcm_status first = LCM_OK;
+    for (int i = 0, k = 0; i < count; i++) {
+        if (!selected(&srcs[i], opt->only_source))
+            continue;
+        struct sync_source_result *r = &result->sources[k++];
+        source_run(st, &srcs[i], opt, k, n, r);
+        result->n_sources++;
+        counts_add(&result->total, &r->counts);
+        if (r->status != LCM_OK) {
+            result->n_failed++;
+            if (first == LCM_OK)
+                first = r->status;
+        }
+    }
+    free(srcs);
+    if (!opt->check_only && result->n_failed < result->n_sources)
+        risk_after(st, cfg, opt, result);
+    if (first != LCM_OK)
+        lcm_err_set(err, first, "%d of %d sources failed", result->n_failed, result->n_sources);
+    return first;
+}
+
+enum lcm_status sync_run_all(const char *db_path, const struct lcm_config *cfg,
+                             const struct sync_options *opt, struct sync_result *result,
+                             struct lcm_err *err)
+{
+    memset(result, 0, sizeof *result);
+    struct lcm_store *st = NULL;
+    enum lcm_status rc = store_open(db_path, &st, err);
+    if (rc != LCM_OK)
+        return rc;
+    rc = sync_run_store(st, cfg, opt, result, err);
+    store_close(&st);
+    return rc;
+}
+
+int sync_auto_hours(const struct lcm_config *cfg)
+{
+    int hours = 12;
+    if (config_get_int(config_section(cfg, "sync"), "auto_hours", 12, 0, 24 * 365, &hours, NULL) !=
+        LCM_OK)
+        hours = 12;
+    return hours;
+}
+
+void sync_result_free(struct sync_result *result)
+{
+    if (!result)
+        return;
+    free(result->sources);
+    memset(result, 0, sizeof *result);
+}
