@@ -118,8 +118,8 @@ static int run_demo(struct lcm_app *app, struct lcm_store *st, const struct demo
         printf("demo: %d learners in %d cohorts, %" PRId64 " activity days, %" PRId64
                " milestones reached, %" PRId64 " check-ins, %" PRId64 " follow-ups "
                "in %.2f s (%.0f activity rows/s; %.2f s CPU)\n",
-               s.learners, s.cohorts, s.activity_days, s.milestones_done, s.checkins,
-               s.followups, dt, dt > 0 ? (double)s.activity_days / dt : 0.0, dc);
+               s.learners, s.cohorts, s.activity_days, s.milestones_done, s.checkins, s.followups,
+               dt, dt > 0 ? (double)s.activity_days / dt : 0.0, dc);
     /* Scored as of 07:00 on today, so that the whole database depends on (seed, today). */
     t0 = now_seconds();
     if (risk_update_all(st, &app->cfg, o->today, day_to_time(o->today) + 7 * 3600, rep, &err) !=
@@ -156,8 +156,8 @@ int cli_demo_auto(struct lcm_app *app)
     struct lcm_err err = {0};
     bool has_data = true;
     int rc = store_bulk_kind(st, &has_data, NULL, &err) != LCM_OK ? cli_fail(&err)
-             : has_data                                          ? 0
-                                                                 : run_demo(app, st, &o, true);
+             : has_data                                           ? 0
+                                                                  : run_demo(app, st, &o, true);
     store_close(&st);
     return rc;
 }

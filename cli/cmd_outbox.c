@@ -222,8 +222,8 @@ static enum lcm_status print_effect(void *ctx, const struct store_effect *e)
 static int do_stats(struct lcm_app *app, struct lcm_store *st, int argc, char **argv)
 {
     bool by_rule = argc == 3 && strcmp(argv[1], "--by") == 0 && strcmp(argv[2], "rule") == 0;
-    if (argc > 1 && !by_rule && !(argc == 3 && strcmp(argv[1], "--by") == 0 &&
-                                  strcmp(argv[2], "template") == 0))
+    if (argc > 1 && !by_rule &&
+        !(argc == 3 && strcmp(argv[1], "--by") == 0 && strcmp(argv[2], "template") == 0))
         return cli_usage("outbox", "stats takes --by template|rule");
     struct lcm_err err = {0};
     char d[DAY_TEXT_LEN];
@@ -276,8 +276,11 @@ int cmd_sequences(struct lcm_app *app, int argc, char **argv)
     char udir[4096];
     struct seq_run_opts o = {.share_dir = app->share_dir,
                              .user_dir = template_user_dir(udir, sizeof udir) ? udir : NULL,
-                             .today = app->today, .now = cli_now(app), .dry_run = dry,
-                             .made = print_made, .made_ctx = &dry};
+                             .today = app->today,
+                             .now = cli_now(app),
+                             .dry_run = dry,
+                             .made = print_made,
+                             .made_ctx = &dry};
     struct seq_result res;
     if (st && sequence_run(st, &sc, &o, &res, &err) != LCM_OK)
         rc = cli_fail(&err);
@@ -358,8 +361,8 @@ int cmd_outbox(struct lcm_app *app, int argc, char **argv)
         return cmd_sequences(app, argc - 1, argv + 1);
     if (strcmp(verb, "post") == 0)
         return cmd_post(app, argc - 1, argv + 1);
-    static const char *const verbs[] = {"list", "show", "approve", "skip", "retry", "send",
-                                        "stats", NULL};
+    static const char *const verbs[] = {"list",  "show", "approve", "skip",
+                                        "retry", "send", "stats",   NULL};
     bool known = false;
     for (int i = 0; verbs[i]; i++)
         known |= strcmp(verbs[i], verb) == 0;

@@ -53,8 +53,21 @@ static int parse_day_opt(const char *opt, const char *v, int *out)
     return 0;
 }
 
-enum { O_FROM = 256, O_TO, O_BY, O_MANAGER, O_DEPT, O_ANON, O_BOM, O_SEP, O_PROG, O_COH,
-       O_LEARNERS, O_PRIVATE, O_FORMAT };
+enum {
+    O_FROM = 256,
+    O_TO,
+    O_BY,
+    O_MANAGER,
+    O_DEPT,
+    O_ANON,
+    O_BOM,
+    O_SEP,
+    O_PROG,
+    O_COH,
+    O_LEARNERS,
+    O_PRIVATE,
+    O_FORMAT
+};
 
 /* Applies one option; returns 0, or the usage exit code. */
 static int apply_opt(struct report_args *a, int c, char *arg)
@@ -117,16 +130,22 @@ static int apply_opt(struct report_args *a, int c, char *arg)
 /* Returns 0 to go on, -1 after --help, or the usage exit code. */
 static int parse_args(int argc, char **argv, struct report_args *a)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, O_FORMAT}, {"cohort", required_argument, NULL, O_COH},
-        {"program", required_argument, NULL, O_PROG},  {"from", required_argument, NULL, O_FROM},
-        {"to", required_argument, NULL, O_TO},         {"by", required_argument, NULL, O_BY},
-        {"manager", required_argument, NULL, O_MANAGER},
-        {"department", required_argument, NULL, O_DEPT},
-        {"anonymous", no_argument, NULL, O_ANON},      {"bom", no_argument, NULL, O_BOM},
-        {"sep", required_argument, NULL, O_SEP},       {"learners", no_argument, NULL, O_LEARNERS},
-        {"private", no_argument, NULL, O_PRIVATE},     {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"format", required_argument, NULL, O_FORMAT},
+                                         {"cohort", required_argument, NULL, O_COH},
+                                         {"program", required_argument, NULL, O_PROG},
+                                         {"from", required_argument, NULL, O_FROM},
+                                         {"to", required_argument, NULL, O_TO},
+                                         {"by", required_argument, NULL, O_BY},
+                                         {"manager", required_argument, NULL, O_MANAGER},
+                                         {"department", required_argument, NULL, O_DEPT},
+                                         {"anonymous", no_argument, NULL, O_ANON},
+                                         {"bom", no_argument, NULL, O_BOM},
+                                         {"sep", required_argument, NULL, O_SEP},
+                                         {"learners", no_argument, NULL, O_LEARNERS},
+                                         {"private", no_argument, NULL, O_PRIVATE},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     int c, rc;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         if (c == 'h') {
@@ -169,8 +188,7 @@ static void describe(const struct kpi_filter *f, const char *program, char *buf,
 /* Writes the report to path through a temporary file in the same directory (mode 0600: the
  * report names learners), renamed over path only when complete: a failed run never leaves
  * half a report. Returns 0 or 1 (error printed). */
-static int write_file(const char *path, const struct kpi_result *r,
-                      const struct report_options *o)
+static int write_file(const char *path, const struct kpi_result *r, const struct report_options *o)
 {
     struct lcm_err err = {0};
     struct stat sb;

@@ -40,10 +40,11 @@ static void on_progress(void *ctx, const struct sync_progress *p)
         if (p->total > 0)
             fill = (int)(p->done * w / p->total);
         for (int i = 0; i < w; i++)
-            bar[i] = i < fill ? '#' : (p->total > 0 ? '.' : (i == (int)(p->done / 500 % w) ? '#' : '.'));
+            bar[i] =
+                i < fill ? '#' : (p->total > 0 ? '.' : (i == (int)(p->done / 500 % w) ? '#' : '.'));
         bar[w] = '\0';
-        fprintf(stderr, "\r[%s] %d/%d %s: %" PRId64 " %s\033[K", bar, p->index, p->count,
-                p->source, p->done, p->what);
+        fprintf(stderr, "\r[%s] %d/%d %s: %" PRId64 " %s\033[K", bar, p->index, p->count, p->source,
+                p->done, p->what);
         fflush(stderr);
         return;
     }
@@ -118,8 +119,7 @@ static void print_summary(const struct sync_result *r, bool check)
 
 int cmd_sync(struct lcm_app *app, int argc, char **argv)
 {
-    struct sync_options o = {.today = app->today, .now_ts = (int64_t)time(NULL),
-                             .rep = &app->rep};
+    struct sync_options o = {.today = app->today, .now_ts = (int64_t)time(NULL), .rep = &app->rep};
     int rc = parse_args(app, argc, argv, &o);
     if (rc >= 0)
         return rc;

@@ -59,7 +59,9 @@ static void report_stderr(void *ctx, enum lcm_level level, const char *msg)
     struct lcm_app *app = ctx;
     if (level == LCM_LEVEL_INFO && !app->verbose)
         return;
-    const char *tag = level == LCM_LEVEL_WARN ? "warning: " : level == LCM_LEVEL_ERROR ? "error: " : "";
+    const char *tag = level == LCM_LEVEL_WARN    ? "warning: "
+                      : level == LCM_LEVEL_ERROR ? "error: "
+                                                 : "";
     fprintf(stderr, "lcmtui: %s%s\n", tag, msg);
 }
 
@@ -69,8 +71,7 @@ static bool resolve_db(struct lcm_app *app, const char *db_opt, bool tui)
 {
     if (db_opt) {
         app->db_explicit = true;
-        return snprintf(app->db_path, sizeof app->db_path, "%s", db_opt) <
-               (int)sizeof app->db_path;
+        return snprintf(app->db_path, sizeof app->db_path, "%s", db_opt) < (int)sizeof app->db_path;
     }
     if (app->cfg.database) {
         app->db_explicit = true;
@@ -133,11 +134,13 @@ int main(int argc, char **argv)
     resolve_share(&app);
     const char *db_opt = NULL, *today_opt = NULL;
 
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, 'd'},
-        {"today", required_argument, NULL, 't'},  {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"db", required_argument, NULL, 'd'},
+                                         {"today", required_argument, NULL, 't'},
+                                         {"verbose", no_argument, NULL, 'v'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"version", no_argument, NULL, 'V'},
+                                         {NULL, 0, NULL, 0}};
     int c;
     /* '+': stop at the first non-option, the subcommand, whose options are its own. */
     while ((c = getopt_long(argc, argv, "+c:d:t:vhV", opts, NULL)) != -1) {

@@ -27,7 +27,7 @@ static void test_clash_overlap_and_touching(void **state)
     assert_int_equal(agenda_clash(busy, 2, at(3, 16, 30), 15, 0), 1);  /* inside the second */
     assert_int_equal(agenda_clash(busy, 2, at(3, 14, 30), 30, 0), -1); /* touching ends */
     assert_int_equal(agenda_clash(busy, 2, at(3, 13, 30), 30, 0), -1);
-    assert_int_equal(agenda_clash(busy, 2, at(4, 14, 0), 30, 0), -1);  /* another day */
+    assert_int_equal(agenda_clash(busy, 2, at(4, 14, 0), 30, 0), -1); /* another day */
     /* moving follow-up 1 itself does not clash with its old slot */
     assert_int_equal(agenda_clash(busy, 2, at(3, 14, 10), 30, 1), -1);
 }

@@ -21,9 +21,9 @@ static void test_missing_default_file_gives_defaults(void **state)
     assert_null(cfg.database);
     assert_null(config_section(&cfg, "risk"));
     int v;
-    assert_int_equal(config_get_int(config_section(&cfg, "risk"), "inactive_days", 14, 1, 365, &v,
-                                    &err),
-                     LCM_OK);
+    assert_int_equal(
+        config_get_int(config_section(&cfg, "risk"), "inactive_days", 14, 1, 365, &v, &err),
+        LCM_OK);
     assert_int_equal(v, 14);
     config_free(&cfg);
     /* An explicit --config that does not exist is an error naming it. */
@@ -77,16 +77,17 @@ static void test_bad_value_names_file_and_line(void **state)
     struct lcm_err err = {0};
     assert_int_equal(config_load(&cfg, path, true, NULL, &err), LCM_OK);
     int days;
-    assert_int_equal(config_get_int(config_section(&cfg, "risk"), "inactive_days", 14, 1, 365,
-                                    &days, &err),
-                     LCM_ERR_CONFIG);
+    assert_int_equal(
+        config_get_int(config_section(&cfg, "risk"), "inactive_days", 14, 1, 365, &days, &err),
+        LCM_ERR_CONFIG);
     char want[600];
     snprintf(want, sizeof want, "%s:4: risk.inactive_days must be an integer from 1 to 365", path);
     assert_string_equal(err.msg, want);
     assert_int_equal(days, 14); /* the default stays */
     const char *s;
-    assert_int_equal(config_get_string(config_section(&cfg, "risk"), "inactive_days", "x", &s, &err),
-                     LCM_ERR_CONFIG);
+    assert_int_equal(
+        config_get_string(config_section(&cfg, "risk"), "inactive_days", "x", &s, &err),
+        LCM_ERR_CONFIG);
     config_free(&cfg);
     tu_rmdir(dir);
 }
@@ -116,8 +117,9 @@ static void test_unknown_keys_warn_not_fail(void **state)
     struct lcm_err err = {0};
     struct tu_reports rep = {0};
     struct lcm_report r = {tu_report_fn, &rep};
-    assert_int_equal(config_load_string(&cfg, "config", "general: { lang = \"fr\"; colour = 1; };\n"
-                                                        "riks: { x = 1; };\n",
+    assert_int_equal(config_load_string(&cfg, "config",
+                                        "general: { lang = \"fr\"; colour = 1; };\n"
+                                        "riks: { x = 1; };\n",
                                         &r, &err),
                      LCM_OK);
     assert_int_equal(rep.warnings, 2);

@@ -62,9 +62,9 @@ static enum lcm_status gen(const char *path, uint64_t seed, int learners, int to
 static struct fixture *default_dataset(void **state)
 {
     struct fixture *f = *state;
-    assert_int_equal(gen(f->path, DEMO_SEED_DEFAULT, DEMO_LEARNERS_DEFAULT, f->today, false, NULL,
-                         NULL),
-                     LCM_OK);
+    assert_int_equal(
+        gen(f->path, DEMO_SEED_DEFAULT, DEMO_LEARNERS_DEFAULT, f->today, false, NULL, NULL),
+        LCM_OK);
     assert_int_equal(sqlite3_open_v2(f->path, &f->db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     return f;
 }
@@ -93,8 +93,11 @@ static const char *day_text(int day, char buf[DAY_TEXT_LEN])
 static bool utf8_valid(const unsigned char *s)
 {
     while (*s) {
-        unsigned c = *s, n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
-                                         : (c & 0xF8) == 0xF0 ? 3 : 9;
+        unsigned c = *s, n = c < 0x80             ? 0
+                             : (c & 0xE0) == 0xC0 ? 1
+                             : (c & 0xF0) == 0xE0 ? 2
+                             : (c & 0xF8) == 0xF0 ? 3
+                                                  : 9;
         if (n == 9 || (n == 0 && c < 0x20))
             return false;
         unsigned cp = n == 0 ? c : c & (0x3F >> n);
@@ -156,8 +159,8 @@ static void test_counts_in_expected_ranges(void **state)
     struct fixture *f = *state;
     struct demo_stats s;
     struct store_digest d;
-    assert_int_equal(gen(f->path, DEMO_SEED_DEFAULT, DEMO_LEARNERS_DEFAULT, f->today, false, &s, &d),
-                     LCM_OK);
+    assert_int_equal(
+        gen(f->path, DEMO_SEED_DEFAULT, DEMO_LEARNERS_DEFAULT, f->today, false, &s, &d), LCM_OK);
     assert_int_equal(d.cohorts, 4);
     assert_int_equal(s.cohorts, 4);
     assert_in_range(d.learners, 150, 170);
@@ -201,9 +204,8 @@ static void test_names_valid_utf8_with_accents_and_ascii_emails(void **state)
     assert_int_equal(rows, DEMO_LEARNERS_DEFAULT);
     assert_true(accented > 20);
     assert_int_equal(q_int(f->db, "SELECT count(DISTINCT email) FROM learner", NULL), rows);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM program WHERE name = ?1",
-                           DEMO_PROGRAM_NAME),
-                     1);
+    assert_int_equal(
+        q_int(f->db, "SELECT count(*) FROM program WHERE name = ?1", DEMO_PROGRAM_NAME), 1);
 }
 
 static void test_four_named_learners_gone_three_weeks(void **state)
@@ -220,12 +222,13 @@ static void test_four_named_learners_gone_three_weeks(void **state)
                  "AND (SELECT count(*) FROM activity_day a WHERE a.enrollment_id = e.id) >= 10",
                  names[i]);
         assert_int_equal(q_int(f->db, sql, d21), 1);
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM learner WHERE first_name = '%s'",
-                 names[i]);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM learner WHERE first_name = '%s'", names[i]);
         assert_int_equal(q_int(f->db, sql, NULL), 1);
     }
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM learner WHERE first_name = 'Marty' "
-                                  "AND last_name = 'Lefèvre'", NULL),
+    assert_int_equal(q_int(f->db,
+                           "SELECT count(*) FROM learner WHERE first_name = 'Marty' "
+                           "AND last_name = 'Lefèvre'",
+                           NULL),
                      1);
 }
 
@@ -236,25 +239,30 @@ static void test_never_started_stalled_racing_present(void **state)
     day_text(f->today - 10, d10);
     day_text(f->today - 3, d3);
     /* never started: enrolled 10+ days ago, no activity at all */
-    assert_true(q_int(f->db, "SELECT count(*) FROM enrollment e WHERE e.start_day <= ?1 "
-                             "AND e.last_activity_day IS NULL AND NOT EXISTS (SELECT 1 FROM "
-                             "activity_day a WHERE a.enrollment_id = e.id)",
+    assert_true(q_int(f->db,
+                      "SELECT count(*) FROM enrollment e WHERE e.start_day <= ?1 "
+                      "AND e.last_activity_day IS NULL AND NOT EXISTS (SELECT 1 FROM "
+                      "activity_day a WHERE a.enrollment_id = e.id)",
                       d10) >= 3);
     /* stalled: active in the last 3 days, progress the same as 10 days ago */
-    assert_true(q_int(f->db, "SELECT count(*) FROM enrollment e WHERE e.last_activity_day >= ?1 "
-                             "AND e.progress > 0 AND e.progress = (SELECT a.progress FROM "
-                             "activity_day a WHERE a.enrollment_id = e.id AND a.day <= "
-                             "date(?1, '-7 days') ORDER BY a.day DESC LIMIT 1)",
+    assert_true(q_int(f->db,
+                      "SELECT count(*) FROM enrollment e WHERE e.last_activity_day >= ?1 "
+                      "AND e.progress > 0 AND e.progress = (SELECT a.progress FROM "
+                      "activity_day a WHERE a.enrollment_id = e.id AND a.day <= "
+                      "date(?1, '-7 days') ORDER BY a.day DESC LIMIT 1)",
                       d3) >= 3);
     /* racing: 20 points ahead of the linear schedule */
-    assert_true(q_int(f->db, "SELECT count(*) FROM enrollment e WHERE e.status = 'active' AND "
-                             "e.progress > (julianday(?1) - julianday(e.start_day)) / 150.0 + 0.2",
+    assert_true(q_int(f->db,
+                      "SELECT count(*) FROM enrollment e WHERE e.status = 'active' AND "
+                      "e.progress > (julianday(?1) - julianday(e.start_day)) / 150.0 + 0.2",
                       d3) >= 2);
-    assert_true(q_int(f->db, "SELECT count(*) FROM enrollment WHERE status = 'completed' "
-                             "AND ended_day IS NOT NULL AND progress = 1",
+    assert_true(q_int(f->db,
+                      "SELECT count(*) FROM enrollment WHERE status = 'completed' "
+                      "AND ended_day IS NOT NULL AND progress = 1",
                       NULL) >= 2);
-    assert_true(q_int(f->db, "SELECT count(*) FROM enrollment WHERE status = 'withdrawn' "
-                             "AND ended_day IS NOT NULL",
+    assert_true(q_int(f->db,
+                      "SELECT count(*) FROM enrollment WHERE status = 'withdrawn' "
+                      "AND ended_day IS NOT NULL",
                       NULL) >= 2);
 }
 
@@ -264,39 +272,46 @@ static void test_one_learner_crossed_75_yesterday_to_celebrate(void **state)
     char d1[DAY_TEXT_LEN], d3[DAY_TEXT_LEN];
     day_text(f->today - 1, d1);
     day_text(f->today - 3, d3);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM milestone_done d JOIN milestone m "
-                                  "ON m.id = d.milestone_id WHERE m.kind = 'progress' AND "
-                                  "m.threshold = 0.75 AND d.day = ?1 AND d.celebrated_at IS NULL",
+    assert_int_equal(q_int(f->db,
+                           "SELECT count(*) FROM milestone_done d JOIN milestone m "
+                           "ON m.id = d.milestone_id WHERE m.kind = 'progress' AND "
+                           "m.threshold = 0.75 AND d.day = ?1 AND d.celebrated_at IS NULL",
                            d1),
                      1);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM milestone_done d JOIN milestone m "
-                                  "ON m.id = d.milestone_id JOIN enrollment e ON e.id = "
-                                  "d.enrollment_id JOIN learner l ON l.id = e.learner_id "
-                                  "WHERE m.threshold = 0.75 AND d.day = ?1 "
-                                  "AND l.first_name = 'Camille'",
+    assert_int_equal(q_int(f->db,
+                           "SELECT count(*) FROM milestone_done d JOIN milestone m "
+                           "ON m.id = d.milestone_id JOIN enrollment e ON e.id = "
+                           "d.enrollment_id JOIN learner l ON l.id = e.learner_id "
+                           "WHERE m.threshold = 0.75 AND d.day = ?1 "
+                           "AND l.first_name = 'Camille'",
                            d1),
                      1);
     /* Old ones are celebrated already; tests have scores; some tests were missed. */
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM milestone_done WHERE day < ?1 "
-                                  "AND celebrated_at IS NULL",
+    assert_int_equal(q_int(f->db,
+                           "SELECT count(*) FROM milestone_done WHERE day < ?1 "
+                           "AND celebrated_at IS NULL",
                            d3),
                      0);
-    assert_true(q_int(f->db, "SELECT count(*) FROM milestone_done WHERE day < ?1 "
-                             "AND celebrated_at IS NOT NULL",
+    assert_true(q_int(f->db,
+                      "SELECT count(*) FROM milestone_done WHERE day < ?1 "
+                      "AND celebrated_at IS NOT NULL",
                       d3) > 100);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM milestone_done d JOIN milestone m ON "
-                                  "m.id = d.milestone_id WHERE m.kind = 'test' AND (d.score IS "
-                                  "NULL OR d.score < 0 OR d.score > 100)",
+    assert_int_equal(q_int(f->db,
+                           "SELECT count(*) FROM milestone_done d JOIN milestone m ON "
+                           "m.id = d.milestone_id WHERE m.kind = 'test' AND (d.score IS "
+                           "NULL OR d.score < 0 OR d.score > 100)",
                            NULL),
                      0);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM milestone WHERE kind = 'test' "
-                                  "AND due_offset > 0",
+    assert_int_equal(q_int(f->db,
+                           "SELECT count(*) FROM milestone WHERE kind = 'test' "
+                           "AND due_offset > 0",
                            NULL),
                      5);
-    assert_true(q_int(f->db, "SELECT count(*) FROM enrollment e JOIN milestone m ON m.kind = "
-                             "'test' WHERE date(e.start_day, '+' || (m.due_offset + 3) || "
-                             "' days') < ?1 AND NOT EXISTS (SELECT 1 FROM milestone_done d WHERE "
-                             "d.enrollment_id = e.id AND d.milestone_id = m.id)",
+    assert_true(q_int(f->db,
+                      "SELECT count(*) FROM enrollment e JOIN milestone m ON m.kind = "
+                      "'test' WHERE date(e.start_day, '+' || (m.due_offset + 3) || "
+                      "' days') < ?1 AND NOT EXISTS (SELECT 1 FROM milestone_done d WHERE "
+                      "d.enrollment_id = e.id AND d.milestone_id = m.id)",
                       d1) > 0);
 }
 
@@ -307,23 +322,26 @@ static void test_checkins_and_followups_today_overdue(void **state)
     snprintf(t0, sizeof t0, "%lld", (long long)day_to_time(f->today));
     assert_true(q_int(f->db, "SELECT count(*) FROM checkin WHERE at < ?1", t0) >= 5);
     assert_int_equal(q_int(f->db, "SELECT count(DISTINCT channel) FROM checkin", NULL), 5);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM followup WHERE status = 'planned' "
-                                  "AND due_at < ?1",
+    assert_int_equal(q_int(f->db,
+                           "SELECT count(*) FROM followup WHERE status = 'planned' "
+                           "AND due_at < ?1",
                            t0),
                      1);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM followup WHERE kind = 'call' AND "
-                                  "status = 'planned' AND due_at >= ?1 AND due_at < ?1 + 86400",
+    assert_int_equal(q_int(f->db,
+                           "SELECT count(*) FROM followup WHERE kind = 'call' AND "
+                           "status = 'planned' AND due_at >= ?1 AND due_at < ?1 + 86400",
                            t0),
                      1);
-    assert_in_range(q_int(f->db, "SELECT count(*) FROM followup WHERE kind = 'call' AND "
-                                 "due_at >= ?1",
+    assert_in_range(q_int(f->db,
+                          "SELECT count(*) FROM followup WHERE kind = 'call' AND "
+                          "due_at >= ?1",
                           t0),
                     2, 4);
     char kv[8] = "";
     sqlite3_stmt *s = NULL;
-    assert_int_equal(sqlite3_prepare_v2(f->db, "SELECT value FROM kv WHERE key = 'demo'", -1, &s,
-                                        NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(f->db, "SELECT value FROM kv WHERE key = 'demo'", -1, &s, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(s), SQLITE_ROW);
     snprintf(kv, sizeof kv, "%s", sqlite3_column_text(s, 0));
     sqlite3_finalize(s);
@@ -336,8 +354,8 @@ static void test_refuses_non_demo_database_unless_forced(void **state)
     struct lcm_store *st = NULL;
     struct lcm_err err = {0};
     assert_int_equal(store_open(f->path, &st, &err), LCM_OK);
-    struct lcm_learner l = {.source = "csv", .ext_id = "x1", .first_name = "Réel",
-                            .last_name = "Apprenant"};
+    struct lcm_learner l = {
+        .source = "csv", .ext_id = "x1", .first_name = "Réel", .last_name = "Apprenant"};
     assert_int_equal(store_learner_upsert(st, &l, NULL, &err), LCM_OK);
     struct demo_opts o;
     demo_opts_init(&o, f->today);
@@ -391,21 +409,33 @@ static void test_bulk_activity_days_far_apart_kept_apart(void **state)
     int64_t pid, cid, lid, eid;
     struct lcm_program p = {.source = "t", .ext_id = "p", .name = "P"};
     assert_int_equal(store_program_upsert(st, &p, &pid, &err), LCM_OK);
-    struct lcm_cohort c = {.program_id = pid, .source = "t", .ext_id = "c", .name = "C",
-                           .start_day = DAY_NONE, .end_day = DAY_NONE};
+    struct lcm_cohort c = {.program_id = pid,
+                           .source = "t",
+                           .ext_id = "c",
+                           .name = "C",
+                           .start_day = DAY_NONE,
+                           .end_day = DAY_NONE};
     assert_int_equal(store_cohort_upsert(st, &c, &cid, &err), LCM_OK);
     struct lcm_learner l = {.source = "t", .ext_id = "l", .first_name = "Zoé"};
     assert_int_equal(store_learner_upsert(st, &l, &lid, &err), LCM_OK);
-    struct lcm_enrollment e = {.learner_id = lid, .cohort_id = cid, .source = "t", .ext_id = "e",
-                               .start_day = DAY_NONE, .expected_end_day = DAY_NONE,
-                               .ended_day = DAY_NONE, .progress = -1,
+    struct lcm_enrollment e = {.learner_id = lid,
+                               .cohort_id = cid,
+                               .source = "t",
+                               .ext_id = "e",
+                               .start_day = DAY_NONE,
+                               .expected_end_day = DAY_NONE,
+                               .ended_day = DAY_NONE,
+                               .progress = -1,
                                .last_activity_day = DAY_NONE};
     assert_int_equal(store_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
     /* 300 rows (one multi-row statement and single ones) whose days are 1024 days apart. */
     struct lcm_activity_day rows[300];
     for (int i = 0; i < 300; i++)
-        rows[i] = (struct lcm_activity_day){.enrollment_id = eid, .day = f->today - 1024 * i,
-                                            .sessions = 1, .minutes = i, .actions = 2,
+        rows[i] = (struct lcm_activity_day){.enrollment_id = eid,
+                                            .day = f->today - 1024 * i,
+                                            .sessions = 1,
+                                            .minutes = i,
+                                            .actions = 2,
                                             .progress = i % 2 ? -1 : 0.5};
     assert_int_equal(store_bulk_begin(st, false, &err), LCM_OK);
     assert_int_equal(store_bulk_activity(st, rows, 300, &err), LCM_OK);
@@ -424,8 +454,7 @@ static void test_bulk_activity_days_far_apart_kept_apart(void **state)
     assert_int_equal(q_int(f->db, "SELECT minutes FROM activity_day WHERE day = ?1",
                            day_text(f->today - 1024 * 299, d)),
                      299);
-    assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day WHERE progress IS NULL",
-                           NULL),
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day WHERE progress IS NULL", NULL),
                      150);
 }
 
@@ -436,16 +465,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_same_seed_same_content_other_seed_differs, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_counts_in_expected_ranges, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_names_valid_utf8_with_accents_and_ascii_emails,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_four_named_learners_gone_three_weeks, setup,
+        cmocka_unit_test_setup_teardown(test_names_valid_utf8_with_accents_and_ascii_emails, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_never_started_stalled_racing_present, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_four_named_learners_gone_three_weeks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_never_started_stalled_racing_present, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_learner_crossed_75_yesterday_to_celebrate, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_checkins_and_followups_today_overdue, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_checkins_and_followups_today_overdue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuses_non_demo_database_unless_forced, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rerun_on_demo_database_replaces_it, setup, teardown),

@@ -118,10 +118,16 @@ static void test_connection_refused_retries_with_backoff(void **state)
     char url[128];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/x?token=s3cr3t", closed_port());
     struct sleeps sl = {0};
-    struct http_request req = {.label = "moodle", .url = url, .retry = true, .max_retries = 3,
-                               .base_wait_ms = 100, .max_wait_ms = 250,
-                               .connect_timeout_ms = 1000, .timeout_ms = 1000,
-                               .sleep_fn = fake_sleep, .sleep_ctx = &sl};
+    struct http_request req = {.label = "moodle",
+                               .url = url,
+                               .retry = true,
+                               .max_retries = 3,
+                               .base_wait_ms = 100,
+                               .max_wait_ms = 250,
+                               .connect_timeout_ms = 1000,
+                               .timeout_ms = 1000,
+                               .sleep_fn = fake_sleep,
+                               .sleep_ctx = &sl};
     struct http_response r;
     struct lcm_err err;
     assert_int_equal(http_perform(&req, &r, &err), LCM_ERR_NETWORK);
@@ -142,8 +148,8 @@ static void test_no_retry_when_disabled(void **state)
     char url[128];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", closed_port());
     struct sleeps sl = {0};
-    struct http_request req = {.url = url, .retry = false, .max_retries = 5,
-                               .sleep_fn = fake_sleep, .sleep_ctx = &sl};
+    struct http_request req = {
+        .url = url, .retry = false, .max_retries = 5, .sleep_fn = fake_sleep, .sleep_ctx = &sl};
     struct http_response r;
     assert_int_equal(http_perform(&req, &r, NULL), LCM_ERR_NETWORK);
     assert_int_equal(r.attempts, 1);
@@ -161,7 +167,6 @@ static void test_header_get_null_safe(void **state)
     http_response_free(&r);
     http_response_free(NULL);
 }
-
 
 /* ---- against the fixture server ---- */
 
@@ -193,8 +198,11 @@ static void test_echo_headers_auth_user_agent(void **state)
     char url[256];
     static const char *const hdrs[] = {"X-Experience-API-Version: 1.0.3",
                                        "X-Evil: a\r\nX-Injected: 1", NULL};
-    struct http_request req = {.url = url_for(url, sizeof url, "/_test/echo"), .headers = hdrs,
-                               .user = "bob", .password = "pw", .timeout_ms = 5000};
+    struct http_request req = {.url = url_for(url, sizeof url, "/_test/echo"),
+                               .headers = hdrs,
+                               .user = "bob",
+                               .password = "pw",
+                               .timeout_ms = 5000};
     struct http_response r;
     struct lcm_err err;
     assert_int_equal(http_perform(&req, &r, &err), LCM_OK);
@@ -216,8 +224,10 @@ static void test_put_body_and_method(void **state)
     (void)state;
     char url[256];
     const char *body = "BEGIN:VCALENDAR";
-    struct http_request req = {.url = url_for(url, sizeof url, "/_test/echo"), .method = "PUT",
-                               .body = body, .body_len = strlen(body)};
+    struct http_request req = {.url = url_for(url, sizeof url, "/_test/echo"),
+                               .method = "PUT",
+                               .body = body,
+                               .body_len = strlen(body)};
     struct http_response r;
     assert_int_equal(http_perform(&req, &r, NULL), LCM_OK);
     assert_non_null(strstr(r.body, "\"method\": \"PUT\""));
@@ -232,7 +242,10 @@ static void test_429_retry_after_is_honoured_and_capped(void **state)
     struct sleeps sl = {0};
     struct http_request req = {
         .url = url_for(url, sizeof url, "/_test/status?id=r429&code=429&times=2&retry_after=7"),
-        .retry = true, .max_retries = 3, .max_wait_ms = 5000, .sleep_fn = fake_sleep,
+        .retry = true,
+        .max_retries = 3,
+        .max_wait_ms = 5000,
+        .sleep_fn = fake_sleep,
         .sleep_ctx = &sl};
     struct http_response r;
     assert_int_equal(http_perform(&req, &r, NULL), LCM_OK);
@@ -252,7 +265,10 @@ static void test_5xx_exhausted_is_one_line_with_url(void **state)
     struct http_request req = {
         .label = "moodle",
         .url = url_for(url, sizeof url, "/_test/status?id=r500&code=503&times=99&wstoken=T0K"),
-        .retry = true, .max_retries = 2, .base_wait_ms = 10, .sleep_fn = fake_sleep,
+        .retry = true,
+        .max_retries = 2,
+        .base_wait_ms = 10,
+        .sleep_fn = fake_sleep,
         .sleep_ctx = &sl};
     struct http_response r;
     struct lcm_err err;
@@ -275,7 +291,10 @@ static void test_4xx_not_retried_and_accept_any_status(void **state)
     struct sleeps sl = {0};
     struct http_request req = {
         .url = url_for(url, sizeof url, "/_test/status?id=r412&code=412&times=99"),
-        .retry = true, .max_retries = 3, .sleep_fn = fake_sleep, .sleep_ctx = &sl};
+        .retry = true,
+        .max_retries = 3,
+        .sleep_fn = fake_sleep,
+        .sleep_ctx = &sl};
     struct http_response r;
     struct lcm_err err;
     assert_int_equal(http_perform(&req, &r, &err), LCM_ERR_CONFLICT);
@@ -329,7 +348,9 @@ static void test_streaming_mode_bypasses_the_buffer(void **state)
     char url[256];
     size_t n = 0;
     struct http_request req = {.url = url_for(url, sizeof url, "/_test/big?n=3000000"),
-                               .max_body = 1000, .on_data = count_bytes, .on_data_ctx = &n};
+                               .max_body = 1000,
+                               .on_data = count_bytes,
+                               .on_data_ctx = &n};
     struct http_response r;
     assert_int_equal(http_perform(&req, &r, NULL), LCM_OK);
     assert_int_equal(n, 3000000);
@@ -369,8 +390,11 @@ static void test_parallel_batch_respects_limit_and_retries(void **state)
         else
             snprintf(path, sizeof path, "/_test/concurrency?ms=60&i=%d", i);
         reqs[i] = (struct http_request){.url = url_for(urls[i], sizeof urls[i], path),
-                                        .retry = true, .max_retries = 2, .base_wait_ms = 5,
-                                        .sleep_fn = fake_sleep, .sleep_ctx = &sl};
+                                        .retry = true,
+                                        .max_retries = 2,
+                                        .base_wait_ms = 5,
+                                        .sleep_fn = fake_sleep,
+                                        .sleep_ctx = &sl};
     }
     struct many m = {0};
     struct lcm_err err;

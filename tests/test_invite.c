@@ -60,7 +60,8 @@ static int64_t seed(struct lcm_store *st, const char *email, int64_t *reminder)
                              .due_at = T0 + 86400,
                              .duration_min = 30,
                              .status = FU_PLANNED,
-                             .note = "PRIVATE-NOTE", .title = "INTERNAL-TITLE drop-out risk"};
+                             .note = "PRIVATE-NOTE",
+                             .title = "INTERNAL-TITLE drop-out risk"};
     assert_int_equal(store_followup_add(st, &f, T0, &fid, &err), LCM_OK);
     f.kind = "reminder";
     assert_int_equal(store_followup_add(st, &f, T0, reminder, &err), LCM_OK);

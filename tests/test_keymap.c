@@ -74,7 +74,8 @@ static void test_rebind_from_config(void **state)
 static void test_rebind_errors_name_file_and_line(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"keys: {\n  fly = \"f\";\n};", "keys: {\n  down = \"<Nope>\";\n};",
+    static const char *const bad[] = {"keys: {\n  fly = \"f\";\n};",
+                                      "keys: {\n  down = \"<Nope>\";\n};",
                                       "keys: {\n  down = 3;\n};"};
     for (size_t i = 0; i < 3; i++) {
         struct lcm_config cfg;

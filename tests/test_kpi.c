@@ -27,16 +27,26 @@ static int64_t add_learner(struct fx *x, int i, const char *first, const char *d
     struct lcm_err err = {0};
     char ext[16];
     snprintf(ext, sizeof ext, "l%d", i);
-    struct lcm_learner l = {.source = "t", .ext_id = ext, .first_name = first,
-                            .last_name = "Test", .email = "x@example.org",
-                            .manager = "Marie Chef", .manager_email = mgr_email,
+    struct lcm_learner l = {.source = "t",
+                            .ext_id = ext,
+                            .first_name = first,
+                            .last_name = "Test",
+                            .email = "x@example.org",
+                            .manager = "Marie Chef",
+                            .manager_email = mgr_email,
                             .department = dept};
     assert_int_equal(store_learner_upsert(x->st, &l, &x->lrn[i], &err), LCM_OK);
     snprintf(ext, sizeof ext, "e%d", i);
-    struct lcm_enrollment e = {.learner_id = x->lrn[i], .cohort_id = 1, .source = "t",
-                               .ext_id = ext, .status = status, .start_day = start,
-                               .expected_end_day = DAY_NONE, .ended_day = ended,
-                               .progress = progress, .last_activity_day = DAY_NONE};
+    struct lcm_enrollment e = {.learner_id = x->lrn[i],
+                               .cohort_id = 1,
+                               .source = "t",
+                               .ext_id = ext,
+                               .status = status,
+                               .start_day = start,
+                               .expected_end_day = DAY_NONE,
+                               .ended_day = ended,
+                               .progress = progress,
+                               .last_activity_day = DAY_NONE};
     assert_int_equal(store_enrollment_upsert(x->st, &e, &x->enr[i], &err), LCM_OK);
     return x->enr[i];
 }
@@ -44,8 +54,11 @@ static int64_t add_learner(struct fx *x, int i, const char *first, const char *d
 static void act(struct fx *x, int i, int day, int sessions, int minutes, double progress)
 {
     struct lcm_err err = {0};
-    struct lcm_activity_day a = {.enrollment_id = x->enr[i], .day = day, .sessions = sessions,
-                                 .minutes = minutes, .progress = progress};
+    struct lcm_activity_day a = {.enrollment_id = x->enr[i],
+                                 .day = day,
+                                 .sessions = sessions,
+                                 .minutes = minutes,
+                                 .progress = progress};
     assert_int_equal(store_activity_put(x->st, &a, &err), LCM_OK);
 }
 
@@ -53,17 +66,25 @@ static void checkin(struct fx *x, int i, int day, enum checkin_channel ch, const
                     const char *note)
 {
     struct lcm_err err = {0};
-    struct lcm_checkin c = {.learner_id = x->lrn[i], .enrollment_id = x->enr[i],
-                            .at = day_to_time(day) + 10 * 3600, .channel = ch, .direction = dir,
-                            .note = note, .author = "lcm"};
+    struct lcm_checkin c = {.learner_id = x->lrn[i],
+                            .enrollment_id = x->enr[i],
+                            .at = day_to_time(day) + 10 * 3600,
+                            .channel = ch,
+                            .direction = dir,
+                            .note = note,
+                            .author = "lcm"};
     assert_int_equal(store_checkin_add(x->st, &c, NULL, &err), LCM_OK);
 }
 
 static void flag(struct fx *x, int i, int level, int since)
 {
     struct lcm_err err = {0};
-    struct store_risk_row r = {.enrollment_id = x->enr[i], .day = TODAY, .score = 50.0 * level,
-                               .level = level, .reasons = "", .flagged_since = since};
+    struct store_risk_row r = {.enrollment_id = x->enr[i],
+                               .day = TODAY,
+                               .score = 50.0 * level,
+                               .level = level,
+                               .reasons = "",
+                               .flagged_since = since};
     assert_int_equal(store_risk_put(x->st, &r, &err), LCM_OK);
 }
 
@@ -73,14 +94,16 @@ static void sent_message(struct fx *x, int i, const char *tmpl, int day)
 {
     struct lcm_err err = {0};
     int64_t id, at = day_to_time(day) + 9 * 3600;
-    struct lcm_message m = {.learner_id = x->lrn[i], .enrollment_id = x->enr[i],
-                            .template_name = tmpl, .to_addr = "x@example.org",
-                            .subject = "On ne vous voit plus", .body = "...",
+    struct lcm_message m = {.learner_id = x->lrn[i],
+                            .enrollment_id = x->enr[i],
+                            .template_name = tmpl,
+                            .to_addr = "x@example.org",
+                            .subject = "On ne vous voit plus",
+                            .body = "...",
                             .status = MSG_QUEUED};
     assert_int_equal(store_message_add(x->st, &m, at, &id, &err), LCM_OK);
     bool claimed = false;
-    assert_int_equal(store_message_claim(x->st, id, "<t@example.org>", at, &claimed, &err),
-                     LCM_OK);
+    assert_int_equal(store_message_claim(x->st, id, "<t@example.org>", at, &claimed, &err), LCM_OK);
     assert_true(claimed);
     assert_int_equal(store_message_mark_sent(x->st, id, at, "lcm", &err), LCM_OK);
 }
@@ -103,8 +126,12 @@ static void fixture(struct fx *x)
     int64_t pid, cid, m1, m2;
     struct lcm_program p = {.source = "t", .ext_id = "p", .name = "Anglais B2"};
     assert_int_equal(store_program_upsert(x->st, &p, &pid, &err), LCM_OK);
-    struct lcm_cohort c = {.program_id = pid, .source = "t", .ext_id = "c", .name = "Cohorte A",
-                           .start_day = D(9, 7), .end_day = DAY_NONE};
+    struct lcm_cohort c = {.program_id = pid,
+                           .source = "t",
+                           .ext_id = "c",
+                           .name = "Cohorte A",
+                           .start_day = D(9, 7),
+                           .end_day = DAY_NONE};
     assert_int_equal(store_cohort_upsert(x->st, &c, &cid, &err), LCM_OK);
     assert_int_equal(cid, 1);
     add_learner(x, 1, "Alice", "Sales", "boss@example.org", ENROLL_ACTIVE, D(9, 7), DAY_NONE, 0.3);
@@ -129,12 +156,22 @@ static void fixture(struct fx *x)
     checkin(x, 5, D(9, 23), CH_CALL, "out", NULL);
     checkin(x, 6, D(9, 25), CH_EMAIL, "out", NULL);
     checkin(x, 1, D(9, 30), CH_CHAT, "in", NULL);
-    struct lcm_milestone ms1 = {.program_id = pid, .source = "t", .ext_id = "m50", .name = "50 %",
-                                .kind = MILESTONE_PROGRESS, .threshold = 0.5,
-                                .due_day = DAY_NONE, .due_offset = -1};
-    struct lcm_milestone ms2 = {.program_id = pid, .source = "t", .ext_id = "mt",
-                                .name = "Unit test", .kind = MILESTONE_TEST, .threshold = -1,
-                                .due_day = DAY_NONE, .due_offset = 14};
+    struct lcm_milestone ms1 = {.program_id = pid,
+                                .source = "t",
+                                .ext_id = "m50",
+                                .name = "50 %",
+                                .kind = MILESTONE_PROGRESS,
+                                .threshold = 0.5,
+                                .due_day = DAY_NONE,
+                                .due_offset = -1};
+    struct lcm_milestone ms2 = {.program_id = pid,
+                                .source = "t",
+                                .ext_id = "mt",
+                                .name = "Unit test",
+                                .kind = MILESTONE_TEST,
+                                .threshold = -1,
+                                .due_day = DAY_NONE,
+                                .due_offset = 14};
     assert_int_equal(store_milestone_upsert(x->st, &ms2, &m2, &err), LCM_OK);
     assert_int_equal(store_milestone_upsert(x->st, &ms1, &m1, &err), LCM_OK);
     assert_int_equal(store_milestone_done(x->st, x->enr[2], m1, D(9, 10), -1, &err), LCM_OK);
@@ -195,12 +232,12 @@ static void test_counts_and_rates_by_hand(void **state)
     assert_int_equal(r.from_day, D(9, 7)); /* the first start */
     assert_int_equal(r.to_day, TODAY);
     assert_int_equal(r.total.enrolled, 6);
-    assert_int_equal(r.total.running, 3);   /* Alice, Eve, Frank */
+    assert_int_equal(r.total.running, 3); /* Alice, Eve, Frank */
     assert_int_equal(r.total.completed, 1);
     assert_int_equal(r.total.withdrawn, 1);
     assert_int_equal(r.total.failed, 1);
-    assert_int_equal(r.total.active7, 2);   /* after 09-27: Alice 10-01, Bob 09-29 */
-    assert_int_equal(r.total.active30, 5);  /* after 09-04: all but David */
+    assert_int_equal(r.total.active7, 2);  /* after 09-27: Alice 10-01, Bob 09-29 */
+    assert_int_equal(r.total.active30, 5); /* after 09-04: all but David */
     assert_int_equal(r.total.sessions, 10);
     assert_int_equal(r.total.minutes, 365);
     assert_int_equal(r.total.active_days, 8);
@@ -275,7 +312,7 @@ static void test_lcm_work_by_hand(void **state)
     assert_int_equal(r.flagged, 2);
     assert_int_equal(r.flagged_contacted, 1); /* Frank's e-mail was before his flag */
     assert_true(fabs(r.median_flag_to_contact - 2.0) < 1e-9); /* 09-21 -> call on 09-23 */
-    assert_int_equal(r.back7, 1);                              /* Eve active 09-26 */
+    assert_int_equal(r.back7, 1);                             /* Eve active 09-26 */
     assert_int_equal(r.back14, 1);
     assert_int_equal(r.risk_now[1], 1);
     assert_int_equal(r.risk_now[2], 1);
@@ -300,16 +337,18 @@ static void test_money_formula_by_hand(void **state)
     (void)state;
     struct fx x = {0};
     fixture(&x);
-    struct kpi_options o = {.money = {.cost_per_enrollment = 1000, .cost_per_hour = 60,
-                                      .baseline_dropout = 0.5, .currency = "EUR"}};
+    struct kpi_options o = {.money = {.cost_per_enrollment = 1000,
+                                      .cost_per_hour = 60,
+                                      .baseline_dropout = 0.5,
+                                      .currency = "EUR"}};
     struct kpi_result r;
     struct lcm_err err = {0};
     assert_int_equal(kpi_compute(x.st, &all, TODAY, &o, &r, &err), LCM_OK);
     assert_true(r.money.configured);
-    assert_true(fabs(r.money.dropout_cost - 1000) < 1e-9); /* 1 withdrawn x 1000 */
+    assert_true(fabs(r.money.dropout_cost - 1000) < 1e-9);   /* 1 withdrawn x 1000 */
     assert_true(fabs(r.money.withdrawn_hours - 1.5) < 1e-9); /* Chloe's 90 minutes */
-    assert_true(fabs(r.money.hours_cost - 120) < 1e-9);       /* rounded 2 h x 60 */
-    assert_int_equal(r.money.avoided, 2);                     /* 0.5 x 6 - 1 */
+    assert_true(fabs(r.money.hours_cost - 120) < 1e-9);      /* rounded 2 h x 60 */
+    assert_int_equal(r.money.avoided, 2);                    /* 0.5 x 6 - 1 */
     assert_true(fabs(r.money.avoided_value - 2000) < 1e-9);
     o.money.baseline_dropout = 0.1; /* below the actual 16.7 %: nothing avoided */
     kpi_free(&r);
@@ -444,7 +483,7 @@ static void test_summary_for_tui(void **state)
     assert_int_equal(s.weeks, 4);
     assert_int_equal(s.spark_active[0], 3);
     assert_int_equal(s.spark_checkins[2], 4); /* note, call, two e-mails */
-    assert_int_equal(s.checkins_week, 1); /* Alice's chat on 09-30 */
+    assert_int_equal(s.checkins_week, 1);     /* Alice's chat on 09-30 */
     assert_int_equal(s.spark_monday[3], D(9, 28));
     fixture_free(&x);
 }
@@ -486,9 +525,9 @@ static void test_config_defaults_and_errors(void **state)
     assert_string_equal(m.currency, "CHF");
     assert_int_equal(rep.warnings, 1); /* the unknown key */
     config_free(&cfg);
-    assert_int_equal(config_load_string(&cfg, "t.conf", "kpi: { baseline_dropout_rate = 1.5; };",
-                                        &r, &err),
-                     LCM_OK);
+    assert_int_equal(
+        config_load_string(&cfg, "t.conf", "kpi: { baseline_dropout_rate = 1.5; };", &r, &err),
+        LCM_OK);
     assert_int_equal(kpi_config_read(&cfg, &m, &r, &err), LCM_ERR_CONFIG);
     assert_non_null(strstr(err.msg, "baseline_dropout_rate"));
     config_free(&cfg);

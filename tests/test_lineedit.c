@@ -46,7 +46,8 @@ static void test_controls_refused(void **state)
     assert_false(lineedit_insert(&le, "x\x1b[31m"));
     assert_false(lineedit_insert(&le, "\xff"));
     assert_string_equal(lineedit_text(&le), "ab");
-    lineedit_set(&le, "a\x1b" "b");
+    lineedit_set(&le, "a\x1b"
+                      "b");
     assert_string_equal(lineedit_text(&le), "a^[b"); /* set cleans: visible, never raw */
     lineedit_free(&le);
     lineedit_init(&le, "", true);
@@ -75,9 +76,9 @@ static void test_home_end_words_kills(void **state)
     lineedit_init(&le, "bonjour cher ami\nsecond", true);
     assert_true(lineedit_home(&le));
     assert_int_equal(le.cur, 17);
-    assert_true(lineedit_left(&le));   /* onto the newline */
+    assert_true(lineedit_left(&le)); /* onto the newline */
     assert_true(lineedit_word_left(&le));
-    assert_int_equal(le.cur, 13);      /* start of "ami" */
+    assert_int_equal(le.cur, 13); /* start of "ami" */
     assert_true(lineedit_kill_word(&le));
     assert_string_equal(lineedit_text(&le), "bonjour ami\nsecond");
     assert_true(lineedit_kill_to_end(&le));

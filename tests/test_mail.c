@@ -243,7 +243,9 @@ static void test_calendar_invitation_parts(void **state)
     (void)state;
     const char *ics = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n";
     struct mail_attachment att = {.content_type = "text/calendar; method=REQUEST",
-                                  .filename = "invite.ics", .data = ics, .len = strlen(ics)};
+                                  .filename = "invite.ics",
+                                  .data = ics,
+                                  .len = strlen(ics)};
     struct mail_msg m = base();
     m.att = &att;
     char *out = NULL;
@@ -254,8 +256,7 @@ static void test_calendar_invitation_parts(void **state)
     assert_non_null(strstr(ct, "multipart/mixed; boundary=\"=_lcmtui_"));
     free(ct);
     assert_non_null(strstr(out, "Content-Type: multipart/alternative; boundary="));
-    assert_non_null(
-        strstr(out, "Content-Type: text/calendar; method=REQUEST; charset=UTF-8\r\n"));
+    assert_non_null(strstr(out, "Content-Type: text/calendar; method=REQUEST; charset=UTF-8\r\n"));
     assert_non_null(strstr(out, "Content-Type: application/ics; name=\"invite.ics\"\r\n"));
     /* the base64 of the calendar appears twice: the inline part and the file */
     const char *b64 = "QkVHSU46VkNBTEVOREFSDQpNRVRIT0Q6UkVRVUVTVA0KRU5EOlZDQUxFTkRBUg0K";

@@ -94,18 +94,18 @@ static void test_config_errors_name_the_line(void **state)
     (void)state;
     struct lcm_err err;
     int n;
-    assert_int_equal(check_conf("sources = (\n{ name = \"a\"; type = \"blackboard\"; });", NULL,
-                                &n, &err),
-                     LCM_ERR_CONFIG);
+    assert_int_equal(
+        check_conf("sources = (\n{ name = \"a\"; type = \"blackboard\"; });", NULL, &n, &err),
+        LCM_ERR_CONFIG);
     assert_non_null(strstr(err.msg, ":2: source a: type must be"));
     assert_int_equal(check_conf("sources = ({ name = \"a\"; type = \"moodle\"; url = "
                                 "\"ftp://x\"; });",
                                 NULL, &n, &err),
                      LCM_ERR_CONFIG);
     assert_non_null(strstr(err.msg, "url must be an http(s) URL"));
-    assert_int_equal(check_conf("sources = ({ name = \"a\"; type = \"csv\"; path = \"x\"; });",
-                                NULL, &n, &err),
-                     LCM_ERR_CONFIG);
+    assert_int_equal(
+        check_conf("sources = ({ name = \"a\"; type = \"csv\"; path = \"x\"; });", NULL, &n, &err),
+        LCM_ERR_CONFIG);
     assert_non_null(strstr(err.msg, "csv needs path and mapping"));
     assert_int_equal(check_conf("sources = ({ name = \"a\"; type = \"moodle\"; url = \"http://x\"; "
                                 "}, { name = \"a\"; type = \"moodle\"; url = \"http://x\"; });",
@@ -163,8 +163,8 @@ static void bg_setup(struct bg *b, const char *token)
              fixture.port, token);
     assert_int_equal(config_load_string(&b->cfg, "conf", conf, NULL, &b->err), LCM_OK);
     snprintf(b->db, sizeof b->db, "%s/bg.db", tu_tmpdir(dir));
-    b->opt = (struct sync_options){.today = 20720, .now_ts = 1790000000,
-                                   .progress = bg_progress, .progress_ctx = b};
+    b->opt = (struct sync_options){
+        .today = 20720, .now_ts = 1790000000, .progress = bg_progress, .progress_ctx = b};
 }
 
 static void bg_run(struct bg *b)
@@ -197,10 +197,10 @@ static void test_sync_run_all_in_a_thread(void **state)
     assert_int_equal(b.res.n_sources, 1);
     assert_int_equal(b.res.n_failed, 0);
     assert_string_equal(b.res.sources[0].name, "lms");
-    assert_int_equal(b.res.total.records, 48);     /* 40 learners, 8 of them in two courses */
+    assert_int_equal(b.res.total.records, 48); /* 40 learners, 8 of them in two courses */
     assert_int_equal(b.res.total.new_learners, 40);
     assert_int_equal(b.res.total.updated_enrollments, 48);
-    assert_true(b.calls >= 4);                      /* start, then each of the 3 courses */
+    assert_true(b.calls >= 4); /* start, then each of the 3 courses */
     assert_int_equal(b.last_done, 3);
     assert_int_equal(b.last_total, 3);
     assert_string_equal(b.last_what, "courses");

@@ -29,16 +29,29 @@ static struct lcm_store *seeded(int64_t *lid, int64_t *eid)
     int64_t pid, cid;
     struct lcm_program p = {.source = "t", .ext_id = "p", .name = "Anglais"};
     assert_int_equal(store_program_upsert(st, &p, &pid, &err), LCM_OK);
-    struct lcm_cohort c = {.program_id = pid, .source = "t", .ext_id = "c", .name = "A",
-                           .start_day = today - 60, .end_day = DAY_NONE};
+    struct lcm_cohort c = {.program_id = pid,
+                           .source = "t",
+                           .ext_id = "c",
+                           .name = "A",
+                           .start_day = today - 60,
+                           .end_day = DAY_NONE};
     assert_int_equal(store_cohort_upsert(st, &c, &cid, &err), LCM_OK);
-    struct lcm_learner l = {.source = "t", .ext_id = "l", .first_name = "Hélène",
-                            .last_name = "Dupré", .email = "helene@example.fr"};
+    struct lcm_learner l = {.source = "t",
+                            .ext_id = "l",
+                            .first_name = "Hélène",
+                            .last_name = "Dupré",
+                            .email = "helene@example.fr"};
     assert_int_equal(store_learner_upsert(st, &l, lid, &err), LCM_OK);
-    struct lcm_enrollment e = {.learner_id = *lid, .cohort_id = cid, .source = "t",
-                               .ext_id = "e", .status = ENROLL_ACTIVE, .start_day = today - 60,
-                               .expected_end_day = DAY_NONE, .ended_day = DAY_NONE,
-                               .progress = 0.4, .last_activity_day = today - 30};
+    struct lcm_enrollment e = {.learner_id = *lid,
+                               .cohort_id = cid,
+                               .source = "t",
+                               .ext_id = "e",
+                               .status = ENROLL_ACTIVE,
+                               .start_day = today - 60,
+                               .expected_end_day = DAY_NONE,
+                               .ended_day = DAY_NONE,
+                               .progress = 0.4,
+                               .last_activity_day = today - 30};
     assert_int_equal(store_enrollment_upsert(st, &e, eid, &err), LCM_OK);
     return st;
 }
@@ -46,9 +59,14 @@ static struct lcm_store *seeded(int64_t *lid, int64_t *eid)
 static int64_t add(struct lcm_store *st, int64_t lid, int64_t eid, enum message_status s,
                    const char *tpl)
 {
-    struct lcm_message m = {.learner_id = lid, .enrollment_id = eid, .template_name = tpl,
-                            .lang = "fr", .to_addr = "helene@example.fr",
-                            .subject = "Bonjour Hélène", .body = "Texte\n", .status = s};
+    struct lcm_message m = {.learner_id = lid,
+                            .enrollment_id = eid,
+                            .template_name = tpl,
+                            .lang = "fr",
+                            .to_addr = "helene@example.fr",
+                            .subject = "Bonjour Hélène",
+                            .body = "Texte\n",
+                            .status = s};
     int64_t id = 0;
     struct lcm_err err = {0};
     assert_int_equal(outbox_add(st, &m, NULL, NULL, now, &id, &err), LCM_OK);
@@ -71,8 +89,8 @@ static void test_add_refuses_bad_address_and_subject(void **state)
     int64_t lid, eid;
     struct lcm_store *st = seeded(&lid, &eid);
     struct lcm_err err = {0};
-    struct lcm_message m = {.learner_id = lid, .to_addr = NULL, .subject = "x", .body = "",
-                            .status = MSG_QUEUED};
+    struct lcm_message m = {
+        .learner_id = lid, .to_addr = NULL, .subject = "x", .body = "", .status = MSG_QUEUED};
     assert_int_equal(outbox_add(st, &m, NULL, NULL, now, NULL, &err), LCM_ERR_INVALID);
     m.to_addr = "a@b.fr\r\nBcc: c@d.fr";
     assert_int_equal(outbox_add(st, &m, NULL, NULL, now, NULL, &err), LCM_ERR_INVALID);
@@ -81,7 +99,8 @@ static void test_add_refuses_bad_address_and_subject(void **state)
     assert_int_equal(outbox_add(st, &m, NULL, NULL, now, NULL, &err), LCM_ERR_INVALID);
     m.subject = "Invitation";
     struct outbox_attachment att = {.content_type = "text/calendar; method=REQUEST",
-                                    .filename = "invite.ics", .data = "BEGIN:VCALENDAR\r\n"};
+                                    .filename = "invite.ics",
+                                    .data = "BEGIN:VCALENDAR\r\n"};
     int64_t id = 0;
     assert_int_equal(outbox_add(st, &m, "lcm@x.fr", &att, now, &id, &err), LCM_OK);
     struct store_msg_row r;
@@ -232,8 +251,8 @@ static void test_outreach_effect_windows(void **state)
     assert_int_equal(x.back3, -1);
     assert_int_equal(x.back7, -1);
     /* activity 5 days after: back within 7, not within 3 */
-    struct lcm_activity_day d = {.enrollment_id = eid, .day = today - 5, .sessions = 1,
-                                 .minutes = 20, .progress = -1};
+    struct lcm_activity_day d = {
+        .enrollment_id = eid, .day = today - 5, .sessions = 1, .minutes = 20, .progress = -1};
     assert_int_equal(store_activity_put(st, &d, &err), LCM_OK);
     memset(&x, 0, sizeof x);
     assert_int_equal(store_effect_for_learner(st, lid, today, on_learner, &x, &err), LCM_OK);

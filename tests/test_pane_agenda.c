@@ -54,9 +54,10 @@ static void test_schedule_next_tuesday(void **state)
     fx_keys(&F, "<Enter>");
     assert_null(F.t.form);
     assert_false(tui_caldav_running()); /* no calendar.url: nothing to push */
-    assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup WHERE kind = 'call' AND "
-                                  "status = 'planned' AND due_at = strftime('%s','2026-12-01 13:30') "
-                                  "AND duration_min = 30"),
+    assert_int_equal(fx_count(&F,
+                              "SELECT count(*) FROM followup WHERE kind = 'call' AND "
+                              "status = 'planned' AND due_at = strftime('%s','2026-12-01 13:30') "
+                              "AND duration_min = 30"),
                      1);
     fx_keys(&F, "a");
     struct pane *p = fx_recalc(&F);
@@ -84,7 +85,8 @@ static void test_clash_shown_then_confirmed(void **state)
     fx_keys(&F, "s01/12/2026 15:00<Tab><C-u>45 min<Enter>");
     assert_null(F.t.form);
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup"), before + 1);
-    assert_int_equal(fx_count(&F, "SELECT duration_min FROM followup ORDER BY id DESC LIMIT 1"), 45);
+    assert_int_equal(fx_count(&F, "SELECT duration_min FROM followup ORDER BY id DESC LIMIT 1"),
+                     45);
 }
 
 static void test_bad_date_refused(void **state)
@@ -107,8 +109,7 @@ static void agenda_cursor_on(const char *text)
         struct pane *p = fx_recalc(&F);
         char buf[512];
         for (size_t k = 0; k < p->rb.n; k++)
-            if (p->rb.lines[k].fill == ROLE_CURSOR &&
-                strstr(fx_line(p, k, buf, sizeof buf), text))
+            if (p->rb.lines[k].fill == ROLE_CURSOR && strstr(fx_line(p, k, buf, sizeof buf), text))
                 return;
         fx_keys(&F, "j");
     }

@@ -126,7 +126,7 @@ static void test_several_learners_one_message_each(void **state)
     struct pane *p = fx_recalc(&F);
     assert_true(fx_find(p, "To 3 learners") == 0);
     assert_true(fx_find(p, "{first_name}") > 0); /* the text keeps its placeholders */
-    fx_keys(&F, "p");                             /* preview of the first learner: filled */
+    fx_keys(&F, "p");                            /* preview of the first learner: filled */
     p = fx_recalc(&F);
     assert_true(fx_find(p, "{first_name}") < 0);
     assert_true(fx_find(p, "To: ") > 0);

@@ -118,7 +118,8 @@ static void test_snooze_hides_from_overview(void **state)
     assert_non_null(strstr(F.t.form->msg, "why"));
     fx_keys(&F, "<Tab>En congé<Enter>");
     assert_null(F.t.form);
-    assert_int_equal(fx_count(&F, "SELECT count(*) FROM snooze WHERE active = 1 AND reason = 'En congé'"), 1);
+    assert_int_equal(
+        fx_count(&F, "SELECT count(*) FROM snooze WHERE active = 1 AND reason = 'En congé'"), 1);
     F.t.cur = PANE_OVERVIEW;
     fx_keys(&F, "q/Djilali<Enter>");
     struct pane *p = fx_recalc(&F);

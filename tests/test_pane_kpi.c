@@ -26,7 +26,8 @@ static struct kpi_summary expected(const char *cohort)
 {
     struct kpi_summary k;
     struct lcm_err err = {0};
-    struct kpi_filter f = {.cohort = *cohort ? cohort : NULL, .from_day = DAY_NONE, .to_day = DAY_NONE};
+    struct kpi_filter f = {
+        .cohort = *cohort ? cohort : NULL, .from_day = DAY_NONE, .to_day = DAY_NONE};
     assert_int_equal(kpi_summary(F.st, &f, F.t.today, &k, &err), LCM_OK);
     return k;
 }

@@ -43,9 +43,11 @@ static int64_t add_msg(const char *last, const char *subject, const char *error)
 static int64_t status_of(int64_t id)
 {
     char sql[256];
-    snprintf(sql, sizeof sql, "SELECT CASE status WHEN 'draft' THEN 1 WHEN 'queued' THEN 2 WHEN "
-                              "'skipped' THEN 3 WHEN 'failed' THEN 4 ELSE 0 END FROM message "
-                              "WHERE id = %lld", (long long)id);
+    snprintf(sql, sizeof sql,
+             "SELECT CASE status WHEN 'draft' THEN 1 WHEN 'queued' THEN 2 WHEN "
+             "'skipped' THEN 3 WHEN 'failed' THEN 4 ELSE 0 END FROM message "
+             "WHERE id = %lld",
+             (long long)id);
     return fx_count(&F, sql);
 }
 
@@ -142,8 +144,10 @@ static void test_edit_a_draft_in_the_composer(void **state)
     assert_int_equal(F.t.cur, PANE_OUTBOX);
     assert_int_equal(status_of(id), 1); /* saved, still a draft */
     char sql[160];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM message WHERE id = %lld AND body = "
-                              "'Bonjour et à bientôt' AND subject = 'À relire'", (long long)id);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM message WHERE id = %lld AND body = "
+             "'Bonjour et à bientôt' AND subject = 'À relire'",
+             (long long)id);
     assert_int_equal(fx_count(&F, sql), 1);
     outbox_cursor_on("À relire");
     fx_keys(&F, "ey"); /* y: saved and approved */
@@ -170,8 +174,9 @@ static void test_queue_refused_without_a_valid_address(void **state)
 static void test_several_learners_each_in_their_language(void **state)
 {
     (void)state;
-    fx_sql(&F, "UPDATE learner SET lang = 'en' WHERE id IN (SELECT l.id FROM learner l JOIN "
-               "enrollment e ON e.learner_id = l.id WHERE e.id = (SELECT min(id) FROM enrollment))");
+    fx_sql(&F,
+           "UPDATE learner SET lang = 'en' WHERE id IN (SELECT l.id FROM learner l JOIN "
+           "enrollment e ON e.learner_id = l.id WHERE e.id = (SELECT min(id) FROM enrollment))");
     fx_sql(&F, "UPDATE message SET status = 'skipped'");
     fx_sql(&F, "UPDATE learner SET email = 'bobby@example.org' WHERE first_name = 'Bobby'");
     F.t.cur = PANE_OVERVIEW;
@@ -205,12 +210,14 @@ static void test_detail_shows_outreach_effect(void **state)
     fx_sql(&F, "UPDATE message SET status = 'sent', sent_at = strftime('%s','2026-11-18 10:00') "
                "WHERE id = (SELECT min(m.id) FROM message m JOIN learner l ON l.id = m.learner_id "
                "WHERE l.first_name = 'Marty')");
-    fx_sql(&F, "INSERT INTO message (learner_id, enrollment_id, template, lang, subject, status, "
-               "sent_at, created_at, updated_at) SELECT l.id, e.id, 'nudge_7', 'fr', 'Tout va bien ?', "
-               "'sent', strftime('%s','2026-11-27 10:00'), 1, 1 FROM learner l JOIN enrollment e ON "
-               "e.learner_id = l.id WHERE l.first_name = 'Marty' LIMIT 1");
-    pane_detail_open(&F.t, fx_count(&F, "SELECT e.id FROM enrollment e JOIN learner l ON "
-                                        "l.id = e.learner_id WHERE l.first_name = 'Marty' LIMIT 1"));
+    fx_sql(&F,
+           "INSERT INTO message (learner_id, enrollment_id, template, lang, subject, status, "
+           "sent_at, created_at, updated_at) SELECT l.id, e.id, 'nudge_7', 'fr', 'Tout va bien ?', "
+           "'sent', strftime('%s','2026-11-27 10:00'), 1, 1 FROM learner l JOIN enrollment e ON "
+           "e.learner_id = l.id WHERE l.first_name = 'Marty' LIMIT 1");
+    pane_detail_open(&F.t,
+                     fx_count(&F, "SELECT e.id FROM enrollment e JOIN learner l ON "
+                                  "l.id = e.learner_id WHERE l.first_name = 'Marty' LIMIT 1"));
     struct pane *p = fx_recalc(&F);
     long sec = fx_find(p, "Outreach effect");
     assert_true(sec > 0);

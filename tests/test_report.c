@@ -24,25 +24,39 @@ static void learner(struct fx *x, int i, const char *first, const char *last,
     char ext[16];
     int64_t lid, eid;
     snprintf(ext, sizeof ext, "l%d", i);
-    struct lcm_learner l = {.source = "t", .ext_id = ext, .first_name = first,
-                            .last_name = last, .email = "secret.address@example.org",
-                            .manager = "Marie <b>Chef</b>", .manager_email = "boss@example.org",
+    struct lcm_learner l = {.source = "t",
+                            .ext_id = ext,
+                            .first_name = first,
+                            .last_name = last,
+                            .email = "secret.address@example.org",
+                            .manager = "Marie <b>Chef</b>",
+                            .manager_email = "boss@example.org",
                             .department = "R&D; \"Lab\""};
     assert_int_equal(store_learner_upsert(x->st, &l, &lid, &err), LCM_OK);
     snprintf(ext, sizeof ext, "e%d", i);
     int start = day_from_ymd(2026, 9, 7);
-    struct lcm_enrollment e = {.learner_id = lid, .cohort_id = 1, .source = "t", .ext_id = ext,
-                               .status = status, .start_day = start, .expected_end_day = DAY_NONE,
+    struct lcm_enrollment e = {.learner_id = lid,
+                               .cohort_id = 1,
+                               .source = "t",
+                               .ext_id = ext,
+                               .status = status,
+                               .start_day = start,
+                               .expected_end_day = DAY_NONE,
                                .ended_day = status == ENROLL_ACTIVE ? DAY_NONE : start + 10,
-                               .progress = 0.4, .last_activity_day = DAY_NONE};
+                               .progress = 0.4,
+                               .last_activity_day = DAY_NONE};
     assert_int_equal(store_enrollment_upsert(x->st, &e, &eid, &err), LCM_OK);
-    struct lcm_activity_day a = {.enrollment_id = eid, .day = start + 1, .sessions = 1,
-                                 .minutes = minutes, .progress = 0.4};
+    struct lcm_activity_day a = {
+        .enrollment_id = eid, .day = start + 1, .sessions = 1, .minutes = minutes, .progress = 0.4};
     assert_int_equal(store_activity_put(x->st, &a, &err), LCM_OK);
     if (note) {
-        struct lcm_checkin c = {.learner_id = lid, .enrollment_id = eid,
-                                .at = day_to_time(start + 2), .channel = CH_CALL,
-                                .direction = "out", .note = note, .author = "lcm"};
+        struct lcm_checkin c = {.learner_id = lid,
+                                .enrollment_id = eid,
+                                .at = day_to_time(start + 2),
+                                .channel = CH_CALL,
+                                .direction = "out",
+                                .note = note,
+                                .author = "lcm"};
         assert_int_equal(store_checkin_add(x->st, &c, NULL, &err), LCM_OK);
     }
 }
@@ -57,8 +71,11 @@ static void fixture(struct fx *x)
     int64_t pid, cid;
     struct lcm_program p = {.source = "t", .ext_id = "p", .name = "Anglais B2"};
     assert_int_equal(store_program_upsert(x->st, &p, &pid, &err), LCM_OK);
-    struct lcm_cohort c = {.program_id = pid, .source = "t", .ext_id = "c",
-                           .name = "Cohorte \"A\"; 2026 | <i>", .start_day = day_from_ymd(2026, 9, 7),
+    struct lcm_cohort c = {.program_id = pid,
+                           .source = "t",
+                           .ext_id = "c",
+                           .name = "Cohorte \"A\"; 2026 | <i>",
+                           .start_day = day_from_ymd(2026, 9, 7),
                            .end_day = DAY_NONE};
     assert_int_equal(store_cohort_upsert(x->st, &c, &cid, &err), LCM_OK);
     learner(x, 1, "<script>alert(1)</script>", "Tom & Jerry", ENROLL_ACTIVE, 30,
@@ -79,8 +96,8 @@ static char *render(struct fx *x, const struct kpi_filter *f, struct kpi_options
 {
     struct kpi_result r;
     struct lcm_err err = {0};
-    ko->money = (struct kpi_money_conf){.cost_per_enrollment = 1000, .baseline_dropout = 0.5,
-                                        .currency = "EUR"};
+    ko->money = (struct kpi_money_conf){
+        .cost_per_enrollment = 1000, .baseline_dropout = 0.5, .currency = "EUR"};
     assert_int_equal(kpi_compute(x->st, f, TODAY, ko, &r, &err), LCM_OK);
     char *buf = NULL;
     size_t len = 0;
@@ -143,8 +160,8 @@ static void test_csv_quoting_french_excel(void **state)
     struct fx x;
     fixture(&x);
     struct kpi_options ko = {.learners = true};
-    struct report_options ro = {.format = REPORT_CSV, .today = TODAY, .sep = ';', .bom = true,
-                                .decimal_comma = true};
+    struct report_options ro = {
+        .format = REPORT_CSV, .today = TODAY, .sep = ';', .bom = true, .decimal_comma = true};
     char *out = render(&x, &all, &ko, &ro);
     assert_memory_equal(out, "\xef\xbb\xbf", 3);
     /* the cohort name holds ';' and '"': quoted, quotes doubled */

@@ -258,9 +258,8 @@ static void test_late_hand_ins(void **state)
     h.late_name = "Unit 2 test";
     risk_score(&P, &h, &r);
     assert_true(r.sig[RS_LATE].value == 9);
-    assert_true(fabs(r.sig[RS_LATE].severity - (9.0 >= P.late_full_days
-                                                     ? 1.0
-                                                     : 9.0 / P.late_full_days)) < 1e-9);
+    assert_true(fabs(r.sig[RS_LATE].severity -
+                     (9.0 >= P.late_full_days ? 1.0 : 9.0 / P.late_full_days)) < 1e-9);
     struct risk_params q = P;
     q.late_full_days = 18;
     risk_score(&q, &h, &r);

@@ -89,8 +89,8 @@ static bool has(const struct made *m, const char *line)
 
 static struct seq_run_opts opts(struct made *m, int day, int64_t ts)
 {
-    return (struct seq_run_opts){.share_dir = share, .today = day, .now = ts, .made = on_made,
-                                 .made_ctx = m};
+    return (struct seq_run_opts){
+        .share_dir = share, .today = day, .now = ts, .made = on_made, .made_ctx = m};
 }
 
 static void test_config_defaults_and_errors(void **state)
@@ -190,8 +190,11 @@ static void test_quiet_period_holds_then_releases(void **state)
     load(&cfg, &sc, NULL);
     struct lcm_err err = {0};
     int64_t bobby = find_learner(st, "demo-l000001");
-    struct lcm_message msg = {.learner_id = bobby, .template_name = "call_proposal",
-                              .to_addr = "bobby@example.fr", .subject = "x", .body = "y",
+    struct lcm_message msg = {.learner_id = bobby,
+                              .template_name = "call_proposal",
+                              .to_addr = "bobby@example.fr",
+                              .subject = "x",
+                              .body = "y",
                               .status = MSG_QUEUED};
     assert_int_equal(store_message_add(st, &msg, now - 86400, NULL, &err), LCM_OK);
     static struct made m;

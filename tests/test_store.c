@@ -22,16 +22,29 @@ static int64_t seed(struct lcm_store *st, int64_t *learner_out)
     int64_t pid, cid, lid, eid;
     struct lcm_program p = {.source = "t", .ext_id = "p1", .name = "Anglais professionnel B2"};
     assert_int_equal(store_program_upsert(st, &p, &pid, &err), LCM_OK);
-    struct lcm_cohort c = {.program_id = pid, .source = "t", .ext_id = "c1", .name = "Cohorte A",
-                           .start_day = day_from_ymd(2026, 9, 1), .end_day = DAY_NONE};
+    struct lcm_cohort c = {.program_id = pid,
+                           .source = "t",
+                           .ext_id = "c1",
+                           .name = "Cohorte A",
+                           .start_day = day_from_ymd(2026, 9, 1),
+                           .end_day = DAY_NONE};
     assert_int_equal(store_cohort_upsert(st, &c, &cid, &err), LCM_OK);
-    struct lcm_learner l = {.source = "t", .ext_id = "l1", .first_name = "Hélène",
-                            .last_name = "Dupré", .email = "helene@example.fr"};
+    struct lcm_learner l = {.source = "t",
+                            .ext_id = "l1",
+                            .first_name = "Hélène",
+                            .last_name = "Dupré",
+                            .email = "helene@example.fr"};
     assert_int_equal(store_learner_upsert(st, &l, &lid, &err), LCM_OK);
-    struct lcm_enrollment e = {.learner_id = lid, .cohort_id = cid, .source = "t", .ext_id = "e1",
-                               .status = ENROLL_ACTIVE, .start_day = c.start_day,
-                               .expected_end_day = DAY_NONE, .ended_day = DAY_NONE,
-                               .progress = -1, .last_activity_day = DAY_NONE};
+    struct lcm_enrollment e = {.learner_id = lid,
+                               .cohort_id = cid,
+                               .source = "t",
+                               .ext_id = "e1",
+                               .status = ENROLL_ACTIVE,
+                               .start_day = c.start_day,
+                               .expected_end_day = DAY_NONE,
+                               .ended_day = DAY_NONE,
+                               .progress = -1,
+                               .last_activity_day = DAY_NONE};
     assert_int_equal(store_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
     if (learner_out)
         *learner_out = lid;
@@ -137,7 +150,8 @@ static void test_sql_metacharacters_round_trip(void **state)
     struct lcm_store *st = open_mem();
     struct lcm_err err = {0};
     const char *evil = "Robert'); DROP TABLE learner;--";
-    struct lcm_learner l = {.source = "t", .ext_id = evil, .first_name = evil, .last_name = "O'Brien"};
+    struct lcm_learner l = {
+        .source = "t", .ext_id = evil, .first_name = evil, .last_name = "O'Brien"};
     int64_t id, found;
     assert_int_equal(store_learner_upsert(st, &l, &id, &err), LCM_OK);
     assert_int_equal(store_learner_find(st, "t", evil, &found, &err), LCM_OK);
@@ -154,9 +168,14 @@ static void test_constraints(void **state)
     struct lcm_store *st = open_mem();
     struct lcm_err err = {0};
     /* Foreign keys are on: an enrollment for a missing learner is refused. */
-    struct lcm_enrollment e = {.learner_id = 999, .cohort_id = 999, .source = "t", .ext_id = "x",
-                               .start_day = DAY_NONE, .expected_end_day = DAY_NONE,
-                               .ended_day = DAY_NONE, .progress = -1,
+    struct lcm_enrollment e = {.learner_id = 999,
+                               .cohort_id = 999,
+                               .source = "t",
+                               .ext_id = "x",
+                               .start_day = DAY_NONE,
+                               .expected_end_day = DAY_NONE,
+                               .ended_day = DAY_NONE,
+                               .progress = -1,
                                .last_activity_day = DAY_NONE};
     assert_int_equal(store_enrollment_upsert(st, &e, NULL, &err), LCM_ERR_DB);
     assert_non_null(strstr(err.msg, "FOREIGN KEY"));
@@ -176,8 +195,12 @@ static void test_activity_add_and_refresh(void **state)
     struct lcm_err err = {0};
     int64_t eid = seed(st, NULL);
     int d = day_from_ymd(2026, 10, 5);
-    struct lcm_activity_day a = {.enrollment_id = eid, .day = d, .sessions = 1, .minutes = 20,
-                                 .actions = 5, .progress = 0.30};
+    struct lcm_activity_day a = {.enrollment_id = eid,
+                                 .day = d,
+                                 .sessions = 1,
+                                 .minutes = 20,
+                                 .actions = 5,
+                                 .progress = 0.30};
     assert_int_equal(store_activity_add(st, &a, &err), LCM_OK);
     a.progress = 0.25; /* a lower progress later the same day does not go backwards */
     assert_int_equal(store_activity_add(st, &a, &err), LCM_OK);
@@ -206,8 +229,12 @@ static void test_checkin_append_only_until_erase(void **state)
     assert_int_equal(store_open(path, &st, &err), LCM_OK);
     int64_t lid;
     int64_t eid = seed(st, &lid);
-    struct lcm_checkin c = {.learner_id = lid, .enrollment_id = eid, .at = 1790000000,
-                            .channel = CH_CALL, .outcome = "reached", .note = "Très motivée"};
+    struct lcm_checkin c = {.learner_id = lid,
+                            .enrollment_id = eid,
+                            .at = 1790000000,
+                            .channel = CH_CALL,
+                            .outcome = "reached",
+                            .note = "Très motivée"};
     int64_t cid;
     assert_int_equal(store_checkin_add(st, &c, &cid, &err), LCM_OK);
     assert_true(cid > 0);
@@ -242,8 +269,12 @@ static void test_followup_and_message(void **state)
     struct lcm_err err = {0};
     int64_t lid;
     int64_t eid = seed(st, &lid);
-    struct lcm_followup f = {.learner_id = lid, .enrollment_id = eid, .kind = "call",
-                             .due_at = 1790000000, .duration_min = 30, .status = FU_PLANNED};
+    struct lcm_followup f = {.learner_id = lid,
+                             .enrollment_id = eid,
+                             .kind = "call",
+                             .due_at = 1790000000,
+                             .duration_min = 30,
+                             .status = FU_PLANNED};
     int64_t fid;
     assert_int_equal(store_followup_add(st, &f, 1789000000, &fid, &err), LCM_OK);
     assert_int_equal(store_followup_move(st, fid, 1790003600, 45, 1789000100, &err), LCM_OK);
@@ -253,8 +284,12 @@ static void test_followup_and_message(void **state)
     f.duration_min = 0;
     assert_int_equal(store_followup_add(st, &f, 1789000000, NULL, &err), LCM_ERR_INVALID);
 
-    struct lcm_message m = {.learner_id = lid, .enrollment_id = eid, .template_name = "nudge",
-                            .subject = "Bonjour Hélène", .body = "…", .status = MSG_QUEUED};
+    struct lcm_message m = {.learner_id = lid,
+                            .enrollment_id = eid,
+                            .template_name = "nudge",
+                            .subject = "Bonjour Hélène",
+                            .body = "…",
+                            .status = MSG_QUEUED};
     int64_t mid;
     assert_int_equal(store_message_add(st, &m, 1789000000, &mid, &err), LCM_OK);
     m.status = MSG_SENT;
@@ -331,15 +366,20 @@ static void test_snooze_and_celebrate(void **state)
     struct lcm_store *st = open_mem();
     struct lcm_err err = {0};
     int64_t eid = seed(st, NULL);
-    assert_int_equal(store_snooze_add(st, eid, day_from_ymd(2026, 12, 5), "en congé", 62.0,
-                                      1790000000, &err),
-                     LCM_OK);
-    assert_int_equal(store_snooze_add(st, eid, day_from_ymd(2026, 12, 9), "rappel", 60.0,
-                                      1790000100, &err),
-                     LCM_OK);
+    assert_int_equal(
+        store_snooze_add(st, eid, day_from_ymd(2026, 12, 5), "en congé", 62.0, 1790000000, &err),
+        LCM_OK);
+    assert_int_equal(
+        store_snooze_add(st, eid, day_from_ymd(2026, 12, 9), "rappel", 60.0, 1790000100, &err),
+        LCM_OK);
     assert_int_equal(store_snooze_feedback(st, eid, "not useful", 1790000200, &err), LCM_OK);
-    struct lcm_milestone m = {.program_id = 1, .source = "t", .ext_id = "m75", .name = "75 %",
-                              .kind = MILESTONE_PROGRESS, .threshold = 0.75, .due_day = DAY_NONE,
+    struct lcm_milestone m = {.program_id = 1,
+                              .source = "t",
+                              .ext_id = "m75",
+                              .name = "75 %",
+                              .kind = MILESTONE_PROGRESS,
+                              .threshold = 0.75,
+                              .due_day = DAY_NONE,
                               .due_offset = -1};
     int64_t mid;
     assert_int_equal(store_milestone_upsert(st, &m, &mid, &err), LCM_OK);

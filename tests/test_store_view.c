@@ -42,8 +42,8 @@ static size_t sql_ids(const char *sql, int64_t **out)
 
 static size_t view_ids(enum view_sort sort, int64_t **out)
 {
-    struct view_filter f = {.level = VIEW_LEVEL_ANY, .show_snoozed = true, .sort = sort,
-                            .today = F.app.today};
+    struct view_filter f = {
+        .level = VIEW_LEVEL_ANY, .show_snoozed = true, .sort = sort, .today = F.app.today};
     size_t n = 0;
     struct lcm_err err = {0};
     assert_int_equal(store_view_order(F.st, &f, out, &n, NULL, &err), LCM_OK);

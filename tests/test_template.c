@@ -29,12 +29,18 @@ static int setup(void **state)
     return 0;
 }
 
-static const struct tpl_var full[] = {
-    {"first_name", "Hélène"},  {"last_name", "Dupré"},  {"course", "Anglais B2"},
-    {"progress", "75"},        {"milestone", "Unité 3"}, {"days_inactive", "21"},
-    {"lcm_name", "Claire"},    {"call_slot", "mardi 1er décembre à 10 h"},
-    {"platform_url", "https://lms.example.fr"}, {"login", "hdupre"}, {"cohort", "A"},
-    {"lcm_email", "claire@example.fr"}};
+static const struct tpl_var full[] = {{"first_name", "Hélène"},
+                                      {"last_name", "Dupré"},
+                                      {"course", "Anglais B2"},
+                                      {"progress", "75"},
+                                      {"milestone", "Unité 3"},
+                                      {"days_inactive", "21"},
+                                      {"lcm_name", "Claire"},
+                                      {"call_slot", "mardi 1er décembre à 10 h"},
+                                      {"platform_url", "https://lms.example.fr"},
+                                      {"login", "hdupre"},
+                                      {"cohort", "A"},
+                                      {"lcm_email", "claire@example.fr"}};
 #define NFULL (sizeof full / sizeof full[0])
 
 static void test_render_null_and_bad_names_refused(void **state)
@@ -46,14 +52,14 @@ static void test_render_null_and_bad_names_refused(void **state)
                      LCM_ERR_INVALID);
     assert_null(s);
     assert_null(b);
-    assert_int_equal(template_render(share, NULL, "../../etc/passwd", "fr", full, NFULL, &s, &b,
-                                     &err),
-                     LCM_ERR_INVALID);
+    assert_int_equal(
+        template_render(share, NULL, "../../etc/passwd", "fr", full, NFULL, &s, &b, &err),
+        LCM_ERR_INVALID);
     assert_int_equal(template_render(share, NULL, "nudge_7", "f/r", full, NFULL, &s, &b, &err),
                      LCM_ERR_INVALID);
-    assert_int_equal(template_render(share, NULL, "no_such_template", "fr", full, NFULL, &s, &b,
-                                     &err),
-                     LCM_ERR_NOTFOUND);
+    assert_int_equal(
+        template_render(share, NULL, "no_such_template", "fr", full, NFULL, &s, &b, &err),
+        LCM_ERR_NOTFOUND);
     assert_non_null(strstr(err.msg, "no_such_template.fr.txt"));
 }
 
@@ -136,8 +142,8 @@ static void test_escape_crlf_and_subject_controls(void **state)
     char *s = NULL, *b = NULL;
     struct lcm_err err = {0};
     struct tpl_var v[] = {{"n", "A\r\nBcc: evil@x"}, {"x", "l1\nl2\x1b[2J"}};
-    assert_int_equal(template_render_text("t.txt", "Subject: {{{n}}}\r\n\r\n{{x}} = {x}\r\n", v,
-                                          2, &s, &b, &err),
+    assert_int_equal(template_render_text("t.txt", "Subject: {{{n}}}\r\n\r\n{{x}} = {x}\r\n", v, 2,
+                                          &s, &b, &err),
                      LCM_OK);
     assert_string_equal(s, "{A  Bcc: evil@x}");
     assert_string_equal(b, "{x} = l1\nl2 [2J\n");
@@ -156,12 +162,11 @@ static void test_malformed_templates(void **state)
     assert_non_null(strstr(err.msg, "a.txt:1"));
     assert_int_equal(template_render_text("a.txt", "Subject: x\nbody", NULL, 0, &s, &b, &err),
                      LCM_ERR_PARSE);
-    assert_int_equal(template_render_text("a.txt", "Subject: x\n\nline\n{first name}", NULL, 0,
-                                          &s, &b, &err),
-                     LCM_ERR_PARSE);
+    assert_int_equal(
+        template_render_text("a.txt", "Subject: x\n\nline\n{first name}", NULL, 0, &s, &b, &err),
+        LCM_ERR_PARSE);
     assert_non_null(strstr(err.msg, "a.txt:4"));
-    assert_int_equal(template_render_text("a.txt", "Subject: \xC3\x28\n\nx", NULL, 0, &s, &b,
-                                          &err),
+    assert_int_equal(template_render_text("a.txt", "Subject: \xC3\x28\n\nx", NULL, 0, &s, &b, &err),
                      LCM_ERR_PARSE);
     struct tpl_var bad[] = {{"v", "\xff"}};
     assert_int_equal(template_render_text("a.txt", "Subject: {v}\n\nx", bad, 1, &s, &b, &err),
@@ -205,9 +210,9 @@ static void test_every_shipped_template_renders_in_both_languages(void **state)
         assert_string_equal(fr[n], en[n]);
         for (int l = 0; l < 2; l++) {
             char *s = NULL, *b = NULL;
-            assert_int_equal(template_render(share, NULL, fr[n], l ? "en" : "fr", full, NFULL, &s,
-                                             &b, &err),
-                             LCM_OK);
+            assert_int_equal(
+                template_render(share, NULL, fr[n], l ? "en" : "fr", full, NFULL, &s, &b, &err),
+                LCM_OK);
             assert_true(strlen(s) > 5);
             assert_true(strlen(b) > 100);
             assert_null(strchr(s, '\n'));

@@ -38,7 +38,9 @@ static void test_clean_makes_escape_sequences_visible(void **state)
     assert_string_equal(s, "Bob^[[31mby^[]0;pwned^G");
     free(s);
     /* C1 CSI (U+009B) and raw invalid bytes become \xNN */
-    s = text_clean("a\xc2\x9b" "2Jb\xff", false);
+    s = text_clean("a\xc2\x9b"
+                   "2Jb\xff",
+                   false);
     assert_string_equal(s, "a\\x9B2Jb\\xFF");
     free(s);
     s = text_clean("del\x7f", false);

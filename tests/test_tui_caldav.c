@@ -49,10 +49,11 @@ static void test_two_changes_in_a_row_lose_nothing(void **state)
     tui_caldav_wait(&F.t);
     assert_false(tui_caldav_running());
     assert_non_null(strstr(F.t.status, "not pushed"));
-    assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup WHERE push_state = 'dirty' AND "
-                                  "due_at IN "
-                                  "(strftime('%s','2026-12-01 17:00'), strftime('%s','2026-12-02 17:00'))"),
-                     2);
+    assert_int_equal(
+        fx_count(&F, "SELECT count(*) FROM followup WHERE push_state = 'dirty' AND "
+                     "due_at IN "
+                     "(strftime('%s','2026-12-01 17:00'), strftime('%s','2026-12-02 17:00'))"),
+        2);
 }
 
 int main(void)

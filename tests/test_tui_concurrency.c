@@ -67,8 +67,8 @@ static void test_save_waits_for_another_writer(void **state)
     assert_null(F.t.form);
     assert_null(strstr(F.t.status, "locked"));
     assert_non_null(strstr(F.t.status, "check-in saved"));
-    assert_int_equal(fx_count(&F, "SELECT count(*) FROM checkin WHERE note = 'pendant une synchro'"),
-                     1);
+    assert_int_equal(
+        fx_count(&F, "SELECT count(*) FROM checkin WHERE note = 'pendant une synchro'"), 1);
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM kv WHERE key = 'other'"), 1);
 }
 
@@ -82,12 +82,14 @@ static void test_no_read_transaction_left_open(void **state)
         fx_recalc(&F);
         sqlite3 *db;
         assert_int_equal(sqlite3_open(F.db, &db), SQLITE_OK);
-        sqlite3_exec(db, "INSERT INTO kv(key, value) VALUES ('tick', 'x') "
-                         "ON CONFLICT(key) DO UPDATE SET value = value || 'x'",
+        sqlite3_exec(db,
+                     "INSERT INTO kv(key, value) VALUES ('tick', 'x') "
+                     "ON CONFLICT(key) DO UPDATE SET value = value || 'x'",
                      NULL, NULL, NULL);
         int log = -1, done = -1;
-        assert_int_equal(sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done),
-                         SQLITE_OK);
+        assert_int_equal(
+            sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done),
+            SQLITE_OK);
         assert_int_equal(log, 0); /* truncated: no reader pinned an old snapshot */
         sqlite3_close(db);
     }

@@ -48,8 +48,8 @@ static void test_weekday_next_occurrence(void **state)
 static void test_same_weekday_today_or_next_week(void **state)
 {
     (void)state;
-    assert_int_equal(parse_ok("sam 16h"), at(2026, 11, 28, 16, 0));   /* later today */
-    assert_int_equal(parse_ok("samedi 8h"), at(2026, 12, 5, 8, 0));   /* passed: next week */
+    assert_int_equal(parse_ok("sam 16h"), at(2026, 11, 28, 16, 0)); /* later today */
+    assert_int_equal(parse_ok("samedi 8h"), at(2026, 12, 5, 8, 0)); /* passed: next week */
 }
 
 static void test_relative_words(void **state)
@@ -79,8 +79,9 @@ static void test_absolute_dates(void **state)
 static void test_invalid_refused(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"31/11/2026 9h", "tue 25:00", "tue 14:75", "2026-02-30",
-                                      "tue wed", "+2x",  "soon", "14h30 15h", "13pm"};
+    static const char *const bad[] = {"31/11/2026 9h", "tue 25:00", "tue 14:75",
+                                      "2026-02-30",    "tue wed",   "+2x",
+                                      "soon",          "14h30 15h", "13pm"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         int64_t out;
         struct lcm_err err = {0};
@@ -99,8 +100,8 @@ static void test_durations(void **state)
     static const struct {
         const char *s;
         int min;
-    } ok[] = {{"30", 30}, {"45m", 45}, {"45 min", 45}, {"1h", 60}, {"1h30", 90}, {"1 h 30", 90},
-              {"90min", 90}};
+    } ok[] = {{"30", 30},   {"45m", 45},    {"45 min", 45}, {"1h", 60},
+              {"1h30", 90}, {"1 h 30", 90}, {"90min", 90}};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
         assert_int_equal(when_parse_duration(ok[i].s, &m, &err), LCM_OK);
         assert_int_equal(m, ok[i].min);

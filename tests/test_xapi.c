@@ -31,9 +31,9 @@ static void test_duration_forms(void **state)
     assert_true(s == 0);
     assert_true(xapi_duration_parse("PT1.5M", &s));
     assert_true(fabs(s - 90) < 1e-9);
-    assert_false(xapi_duration_parse("P1Y", &s));  /* ambiguous length */
-    assert_false(xapi_duration_parse("P2M", &s));  /* months, not minutes */
-    assert_false(xapi_duration_parse("PT5", &s));  /* no unit */
+    assert_false(xapi_duration_parse("P1Y", &s)); /* ambiguous length */
+    assert_false(xapi_duration_parse("P2M", &s)); /* months, not minutes */
+    assert_false(xapi_duration_parse("PT5", &s)); /* no unit */
     assert_false(xapi_duration_parse("PT-5S", &s));
     assert_false(xapi_duration_parse("1H", &s));
 }

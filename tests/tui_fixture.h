@@ -68,7 +68,8 @@ static inline void fx_sql(struct fx *f, const char *sql)
 {
     sqlite3 *db;
     char *msg = NULL;
-    if (sqlite3_open(f->db, &db) != SQLITE_OK || sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    if (sqlite3_open(f->db, &db) != SQLITE_OK ||
+        sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
         fail_msg("sql: %s", msg ? msg : "open");
     sqlite3_close(db);
 }

@@ -131,8 +131,9 @@ size_t tui_busy_slots(const struct cal_busy *b, size_t n, bool wall, struct agen
     for (size_t i = 0; i < n; i++) {
         int64_t len = b[i].end_at - b[i].start_at;
         int64_t min = len > 0 ? (len + 59) / 60 : 1;
-        out[i] = (struct agenda_slot){-(int64_t)i - 1, wall ? fmt_to_wall(b[i].start_at) : b[i].start_at,
-                                      min > 100000 ? 100000 : (int)min};
+        out[i] =
+            (struct agenda_slot){-(int64_t)i - 1, wall ? fmt_to_wall(b[i].start_at) : b[i].start_at,
+                                 min > 100000 ? 100000 : (int)min};
     }
     return n;
 }

@@ -60,8 +60,8 @@ void form_open_filter(struct tui *t, int64_t cohort_id, int level,
                       void (*done)(struct tui *t, struct form *f, void *ctx))
 {
     static const char *const all[] = {"all cohorts", NULL};
-    static const char *const levels[] = {"everyone", "at risk", "watch", "ok", "to celebrate",
-                                         NULL};
+    static const char *const levels[] = {"everyone", "at risk",      "watch",
+                                         "ok",       "to celebrate", NULL};
     struct form *f = form_new("Filter the triage list", filter_submit, NULL);
     struct cohort_list cl = {form_add_choice(f, "Cohort", all, 0), cohort_id};
     struct lcm_err err = {0};
@@ -77,9 +77,8 @@ void form_open_filter(struct tui *t, int64_t cohort_id, int level,
 /* ---- check-in -------------------------------------------------------------------------- */
 
 static const char *const channels[] = {"call", "email", "chat", "meeting", "note", NULL};
-static const char *const outcomes[] = {"reached",      "no answer", "left a message",
-                                       "replied",      "will resume", "needs help",
-                                       "other",        NULL};
+static const char *const outcomes[] = {"reached",     "no answer",  "left a message", "replied",
+                                       "will resume", "needs help", "other",          NULL};
 enum { CI_CHANNEL, CI_OUTCOME, CI_NOTE, CI_NEXT, CI_WHEN };
 
 static void checkin_change(struct tui *t, struct form *f)
@@ -87,7 +86,8 @@ static void checkin_change(struct tui *t, struct form *f)
     const char *w = form_text(f, CI_WHEN);
     f->when_ts = 0;
     if (!*w) {
-        form_hint(&f->f[CI_WHEN], "optional: a follow-up reminder (\"tue 14:30\", \"demain 9h\", \"+7d\")");
+        form_hint(&f->f[CI_WHEN],
+                  "optional: a follow-up reminder (\"tue 14:30\", \"demain 9h\", \"+7d\")");
         return;
     }
     struct lcm_err err = {0};
@@ -95,8 +95,7 @@ static void checkin_change(struct tui *t, struct form *f)
     if (parse_when(t, w, &ts, &err) == LCM_OK) {
         char buf[48];
         f->when_ts = ts;
-        form_hint(&f->f[CI_WHEN], "→ %s",
-                 fmt_when(buf, sizeof buf, ts));
+        form_hint(&f->f[CI_WHEN], "→ %s", fmt_when(buf, sizeof buf, ts));
     } else {
         form_hint(&f->f[CI_WHEN], "%s", err.msg);
     }
@@ -202,8 +201,7 @@ enum { SC_WHEN, SC_DURATION, SC_TITLE };
 /* Finds a planned call, or an imported busy time (core/store_calendar.h: the LCM's other
  * meetings), that overlaps [ts, ts+dur) (skipping f->followup_id); writes a readable
  * description into buf. Returns the clashing follow-up's id, -1 for a busy time, 0 for none. */
-static int64_t find_clash(struct tui *t, struct form *f, int64_t ts, int dur, char *buf,
-                          size_t len)
+static int64_t find_clash(struct tui *t, struct form *f, int64_t ts, int dur, char *buf, size_t len)
 {
     struct view_followup *fu = NULL;
     struct cal_busy *busy = NULL;
@@ -257,7 +255,9 @@ static void schedule_change(struct tui *t, struct form *f)
     f->f[SC_DURATION].hint[0] = '\0';
     f->duration = dur;
     if (parse_when(t, form_text(f, SC_WHEN), &ts, &err) != LCM_OK) {
-        form_hint(wf, "%s", *form_text(f, SC_WHEN) ? err.msg : "\"tue 14:30\", \"mardi 14h30\", \"2026-12-01 09:00\"");
+        form_hint(wf, "%s",
+                  *form_text(f, SC_WHEN) ? err.msg
+                                         : "\"tue 14:30\", \"mardi 14h30\", \"2026-12-01 09:00\"");
         return;
     }
     f->when_ts = ts;
@@ -307,15 +307,16 @@ void form_open_schedule(struct tui *t, int64_t enrollment_id, int64_t followup_i
         tui_msg(t, ROLE_ERROR, "no learner here: select one first");
         return;
     }
-    struct form *f = form_new(followup_id ? "Reschedule" : "Schedule a call", schedule_submit,
-                              schedule_change);
+    struct form *f =
+        form_new(followup_id ? "Reschedule" : "Schedule a call", schedule_submit, schedule_change);
     char name[256] = "", title[300];
     if (enrollment_id && !load_learner(t, f, enrollment_id, name, sizeof name)) {
         form_free(&f);
         return;
     }
     f->followup_id = followup_id;
-    snprintf(title, sizeof title, "%s %s", followup_id ? "Reschedule the call with" : "Schedule a call with", name);
+    snprintf(title, sizeof title, "%s %s",
+             followup_id ? "Reschedule the call with" : "Schedule a call with", name);
     form_title(f, "%s", title);
     form_add_text(f, "When", "");
     char dur[16];

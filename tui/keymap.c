@@ -9,10 +9,9 @@
 
 #include "base/text.h"
 
-static const struct action_info actions[ACT_COUNT] = {
-    [ACT_NONE] = {"none", "", "", SCOPE_GLOBAL},
+static const struct action_info actions[ACT_COUNT] = {[ACT_NONE] = {"none", "", "", SCOPE_GLOBAL},
 #define ACT_X_INFO(e, name, scope, keys, help) [e] = {name, keys, help, scope},
-    ACTION_LIST(ACT_X_INFO)
+                                                      ACTION_LIST(ACT_X_INFO)
 #undef ACT_X_INFO
 };
 
@@ -33,14 +32,22 @@ static const struct {
     const char *name;
     int key;
 } named[] = {
-    {"Enter", '\n'},          {"Tab", '\t'},
-    {"S-Tab", KEY_TAG_FN | KEY_BTAB}, {"Space", ' '},
-    {"Esc", 27},              {"BS", 127},
-    {"Del", KEY_TAG_FN | KEY_DC},     {"Up", KEY_TAG_FN | KEY_UP},
-    {"Down", KEY_TAG_FN | KEY_DOWN},  {"Left", KEY_TAG_FN | KEY_LEFT},
-    {"Right", KEY_TAG_FN | KEY_RIGHT}, {"Home", KEY_TAG_FN | KEY_HOME},
-    {"End", KEY_TAG_FN | KEY_END},    {"PgUp", KEY_TAG_FN | KEY_PPAGE},
-    {"PgDn", KEY_TAG_FN | KEY_NPAGE}, {"Resize", KEY_TAG_FN | KEY_RESIZE},
+    {"Enter", '\n'},
+    {"Tab", '\t'},
+    {"S-Tab", KEY_TAG_FN | KEY_BTAB},
+    {"Space", ' '},
+    {"Esc", 27},
+    {"BS", 127},
+    {"Del", KEY_TAG_FN | KEY_DC},
+    {"Up", KEY_TAG_FN | KEY_UP},
+    {"Down", KEY_TAG_FN | KEY_DOWN},
+    {"Left", KEY_TAG_FN | KEY_LEFT},
+    {"Right", KEY_TAG_FN | KEY_RIGHT},
+    {"Home", KEY_TAG_FN | KEY_HOME},
+    {"End", KEY_TAG_FN | KEY_END},
+    {"PgUp", KEY_TAG_FN | KEY_PPAGE},
+    {"PgDn", KEY_TAG_FN | KEY_NPAGE},
+    {"Resize", KEY_TAG_FN | KEY_RESIZE},
 };
 
 int keymap_parse_key(const char *name)
@@ -111,8 +118,8 @@ static void add(struct keymap *km, enum scope sc, int key, enum action act)
     km->b[sc][km->n[sc]++] = (struct binding){key, act};
 }
 
-enum lcm_status keymap_bind(struct keymap *km, enum scope scope, const char *keys,
-                            enum action act, struct lcm_err *err)
+enum lcm_status keymap_bind(struct keymap *km, enum scope scope, const char *keys, enum action act,
+                            struct lcm_err *err)
 {
     char *copy = lcm_xstrdup(keys ? keys : "");
     enum lcm_status rc = LCM_OK;
@@ -210,7 +217,8 @@ char *keymap_keys_of(const struct keymap *km, enum action act, char *buf, size_t
             k == (KEY_TAG_FN | KEY_BACKSPACE))
             continue;
         char name[32];
-        int n = snprintf(buf + o, len - o, "%s%s", o ? " " : "", keymap_key_name(k, name, sizeof name));
+        int n =
+            snprintf(buf + o, len - o, "%s%s", o ? " " : "", keymap_key_name(k, name, sizeof name));
         if (n < 0 || (size_t)n >= len - o)
             break;
         o += (size_t)n;

@@ -12,7 +12,7 @@
 
 /* A key: a Unicode code point, or a curses function key tagged with KEY_TAG_FN. */
 #define KEY_TAG_FN 0x200000
-#define KEY_IS_FN(k) (((k) & KEY_TAG_FN) != 0)
+#define KEY_IS_FN(k) (((k)&KEY_TAG_FN) != 0)
 
 struct binding {
     int key;
@@ -43,8 +43,8 @@ void keymap_free(struct keymap *km);
 
 /* Binds every key of the space-separated list to act in scope, after (so over) the existing
  * bindings. An unknown key name is LCM_ERR_CONFIG naming it. */
-enum lcm_status keymap_bind(struct keymap *km, enum scope scope, const char *keys,
-                            enum action act, struct lcm_err *err);
+enum lcm_status keymap_bind(struct keymap *km, enum scope scope, const char *keys, enum action act,
+                            struct lcm_err *err);
 
 /* Applies the `keys` group: `keys: { down = "j <Down>"; cancel = "x"; };` rebinds each named
  * action in its own scope (its default keys are dropped). Unknown action names and bad key

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 struct lineedit {
-    char *buf;      /* NUL-terminated, owned */
+    char *buf; /* NUL-terminated, owned */
     size_t len, cap;
     size_t cur;     /* byte offset of the cursor, always on a character boundary */
     bool multiline; /* '\n' allowed */
@@ -37,11 +37,11 @@ bool lineedit_backspace(struct lineedit *le);
 bool lineedit_delete(struct lineedit *le);
 bool lineedit_left(struct lineedit *le);
 bool lineedit_right(struct lineedit *le);
-bool lineedit_home(struct lineedit *le);       /* start of the logical line */
-bool lineedit_end(struct lineedit *le);        /* end of the logical line */
-bool lineedit_word_left(struct lineedit *le);  /* start of the previous word */
-bool lineedit_word_right(struct lineedit *le); /* end of the next word */
-bool lineedit_kill_word(struct lineedit *le);  /* deletes the word before the cursor (C-w) */
+bool lineedit_home(struct lineedit *le);          /* start of the logical line */
+bool lineedit_end(struct lineedit *le);           /* end of the logical line */
+bool lineedit_word_left(struct lineedit *le);     /* start of the previous word */
+bool lineedit_word_right(struct lineedit *le);    /* end of the next word */
+bool lineedit_kill_word(struct lineedit *le);     /* deletes the word before the cursor (C-w) */
 bool lineedit_kill_to_end(struct lineedit *le);   /* to the end of the logical line (C-k) */
 bool lineedit_kill_to_start(struct lineedit *le); /* to the start of the logical line (C-u) */
 

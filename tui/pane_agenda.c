@@ -29,8 +29,7 @@ static void load(struct tui *t, struct agenda *s)
     s->stale = false;
     struct lcm_err err = {0};
     if (store_view_followups(t->st, 0, 0, fmt_from_wall(agenda_week_end(t->today)), AGENDA_MAX,
-                             &s->fu, &s->n,
-                             &err) != LCM_OK)
+                             &s->fu, &s->n, &err) != LCM_OK)
         tui_fail(t, &err);
     if (s->cur >= s->n)
         s->cur = s->n ? s->n - 1 : 0;
@@ -77,15 +76,14 @@ static void free_slots(struct rbuf *rb, struct tui *t, const struct agenda *s, i
     }
     struct agenda_slot *busy = lcm_xcalloc(s->n + nb ? s->n + nb : 1, sizeof *busy);
     for (size_t i = 0; i < s->n; i++)
-        busy[i] = (struct agenda_slot){s->fu[i].id, fmt_to_wall(s->fu[i].due_at),
-                                       s->fu[i].duration_min};
+        busy[i] =
+            (struct agenda_slot){s->fu[i].id, fmt_to_wall(s->fu[i].due_at), s->fu[i].duration_min};
     size_t nall = s->n + tui_busy_slots(b, nb, true, busy + s->n);
     for (int d = 0; d < 2; d++) {
         busy_line(rb, t, b, nb, d, cols);
         int64_t out[8];
-        size_t k = agenda_free_slots(busy, nall, t->today + d, t->day_start * 60,
-                                     t->day_end * 60, t->call_minutes, 30,
-                                     fmt_to_wall(t->now_ts), out, 8);
+        size_t k = agenda_free_slots(busy, nall, t->today + d, t->day_start * 60, t->day_end * 60,
+                                     t->call_minutes, 30, fmt_to_wall(t->now_ts), out, 8);
         struct rline *l = rbuf_line(rb, ROLE_NORMAL);
         rline_add(l, ROLE_DIM, d == 0 ? "   free today:    " : "   free tomorrow: ");
         if (k == 0)
@@ -128,7 +126,10 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
             cursor_line = p->rb.n - 1;
         char when[48];
         rline_add(l, base, "   ");
-        rline_data(l, cur ? base : b == AGENDA_OVERDUE ? ROLE_OVERDUE : ROLE_ACCENT,
+        rline_data(l,
+                   cur                   ? base
+                   : b == AGENDA_OVERDUE ? ROLE_OVERDUE
+                                         : ROLE_ACCENT,
                    fmt_when(when, sizeof when, f->due_at), 16, true);
         rline_addf(l, base, " %3d min  ", f->duration_min);
         rline_data(l, base, f->kind, 9, true);
@@ -156,12 +157,26 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     int64_t confirm = s->confirm_cancel;
     s->confirm_cancel = 0;
     switch (a) {
-    case ACT_DOWN: if (s->cur + 1 < s->n) s->cur++; break;
-    case ACT_UP: if (s->cur) s->cur--; break;
-    case ACT_TOP: s->cur = 0; break;
-    case ACT_BOTTOM: s->cur = s->n ? s->n - 1 : 0; break;
-    case ACT_PAGE_DOWN: s->cur = s->cur + 10 < s->n ? s->cur + 10 : (s->n ? s->n - 1 : 0); break;
-    case ACT_PAGE_UP: s->cur = s->cur > 10 ? s->cur - 10 : 0; break;
+    case ACT_DOWN:
+        if (s->cur + 1 < s->n)
+            s->cur++;
+        break;
+    case ACT_UP:
+        if (s->cur)
+            s->cur--;
+        break;
+    case ACT_TOP:
+        s->cur = 0;
+        break;
+    case ACT_BOTTOM:
+        s->cur = s->n ? s->n - 1 : 0;
+        break;
+    case ACT_PAGE_DOWN:
+        s->cur = s->cur + 10 < s->n ? s->cur + 10 : (s->n ? s->n - 1 : 0);
+        break;
+    case ACT_PAGE_UP:
+        s->cur = s->cur > 10 ? s->cur - 10 : 0;
+        break;
     case ACT_OPEN:
         if (f && f->enrollment_id)
             pane_detail_open(t, f->enrollment_id);

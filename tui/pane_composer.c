@@ -32,7 +32,7 @@ struct composer {
     int64_t edit_id;      /* editing this stored message (from the outbox), 0: a new one */
     bool edit_draft;      /* ... which is a draft (y then approves it) */
     bool editing;
-    int preview;          /* -1: the text; else the rendered message for learner i */
+    int preview; /* -1: the text; else the rendered message for learner i */
     char user_dir[4096];
     size_t top;
     int rows, cols;
@@ -58,9 +58,9 @@ static void var(struct vars *vs, const char *name, const char *value)
     vs->n++;
 }
 
-static const char *const var_names[] = {"first_name", "last_name", "course",   "cohort",
+static const char *const var_names[] = {"first_name", "last_name", "course",        "cohort",
                                         "progress",   "milestone", "days_inactive", "lcm_name",
-                                        "lcm_email",  "call_slot", "platform_url", "login"};
+                                        "lcm_email",  "call_slot", "platform_url",  "login"};
 #define N_VARS (sizeof var_names / sizeof *var_names)
 
 static void fill_vars(struct tui *t, const struct view_detail *d, struct vars *vs)
@@ -99,8 +99,10 @@ static const char *default_template(struct tui *t, const struct view_detail *d, 
     if (hint && strcmp(hint, "congrats") == 0) {
         if (d && d->celebrate && p < 0.25)
             return "congrats_milestone";
-        return p >= 1 ? "congrats_100" : p >= 0.75 ? "congrats_75" : p >= 0.5 ? "congrats_50"
-                                                                 : "congrats_25";
+        return p >= 1      ? "congrats_100"
+               : p >= 0.75 ? "congrats_75"
+               : p >= 0.5  ? "congrats_50"
+                           : "congrats_25";
     }
     if (hint)
         return hint;
@@ -151,8 +153,7 @@ static void render_template(struct tui *t, struct composer *c)
         return;
     struct view_detail d;
     struct lcm_err err = {0};
-    bool have = !c->generic &&
-                store_view_detail(t->st, c->ids[0], t->today, &d, &err) == LCM_OK;
+    bool have = !c->generic && store_view_detail(t->st, c->ids[0], t->today, &d, &err) == LCM_OK;
     struct vars vs;
     fill_vars(t, have ? &d : NULL, &vs);
     char *subject = NULL, *body = NULL;
@@ -202,9 +203,10 @@ void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char 
     struct view_detail d;
     struct lcm_err err = {0};
     bool have = store_view_detail(t->st, ids[0], t->today, &d, &err) == LCM_OK;
-    const char *lang = have && (strcmp(d.lang, "en") == 0 || strcmp(d.lang, "fr") == 0) && !c->generic
-                           ? d.lang
-                           : t->app->cfg.lang ? t->app->cfg.lang : "fr";
+    const char *lang =
+        have && (strcmp(d.lang, "en") == 0 || strcmp(d.lang, "fr") == 0) && !c->generic ? d.lang
+        : t->app->cfg.lang ? t->app->cfg.lang
+                           : "fr";
     snprintf(c->lang, sizeof c->lang, "%s", lang);
     if (template_list(t->app->share_dir, c->user_dir, c->lang, &c->tpls, &err) != LCM_OK) {
         tui_fail(t, &err);
@@ -219,7 +221,8 @@ void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char 
         view_detail_clear(&d);
     render_template(t, c);
     tui_show(t, PANE_COMPOSER);
-    tui_msg(t, ROLE_STATUS, "%s for %zu learner%s: i edit · t template · p preview · y queue · d draft",
+    tui_msg(t, ROLE_STATUS,
+            "%s for %zu learner%s: i edit · t template · p preview · y queue · d draft",
             c->ntpl ? c->tpls[c->tpl] : "no template", n, n > 1 ? "s" : "");
 }
 
@@ -251,8 +254,7 @@ static enum lcm_status render_for(struct tui *t, struct composer *c, size_t i, c
     } else if (c->generic) {
         struct vars vs;
         fill_vars(t, d, &vs);
-        rc = template_render_text("draft", lineedit_text(&c->text), vs.v, vs.n, subject, body,
-                                  err);
+        rc = template_render_text("draft", lineedit_text(&c->text), vs.v, vs.n, subject, body, err);
     } else {
         split_message(lineedit_text(&c->text), subject, body);
     }
@@ -302,7 +304,9 @@ static enum hres save_edit(struct tui *t, struct composer *c, bool queue)
     tui_changed(t);
     tui_back(t);
     tui_msg(t, ROLE_OK, "message %lld saved%s", (long long)id,
-            draft ? " (still a draft)" : queue ? " and queued" : "");
+            draft   ? " (still a draft)"
+            : queue ? " and queued"
+                    : "");
     return H_HANDLED;
 }
 
@@ -414,7 +418,9 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     rline_addf(l, ROLE_HEADER, " To %zu learner%s · template ", c->n, c->n > 1 ? "s" : "");
     rline_data(l, ROLE_ACCENT, c->ntpl ? c->tpls[c->tpl] : "(none)", 24, false);
     rline_addf(l, ROLE_HEADER, " · %s · %s", c->lang,
-               c->preview >= 0 ? "preview" : c->editing ? "editing (Esc to stop)" : "text");
+               c->preview >= 0 ? "preview"
+               : c->editing    ? "editing (Esc to stop)"
+                               : "text");
     if (c->generic && c->preview < 0)
         rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
                   " Placeholders like {first_name} are filled for each learner (p previews).");
@@ -589,12 +595,23 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
         c->preview = c->preview + 1 < (int)c->n ? c->preview + 1 : -1;
         c->top = 0;
         break;
-    case ACT_DRAFT: return save(t, c, MSG_DRAFT);
-    case ACT_QUEUE: return save(t, c, MSG_QUEUED);
-    case ACT_DOWN: c->top++; break;
-    case ACT_UP: if (c->top) c->top--; break;
-    case ACT_PAGE_DOWN: c->top += 10; break;
-    case ACT_PAGE_UP: c->top = c->top > 10 ? c->top - 10 : 0; break;
+    case ACT_DRAFT:
+        return save(t, c, MSG_DRAFT);
+    case ACT_QUEUE:
+        return save(t, c, MSG_QUEUED);
+    case ACT_DOWN:
+        c->top++;
+        break;
+    case ACT_UP:
+        if (c->top)
+            c->top--;
+        break;
+    case ACT_PAGE_DOWN:
+        c->top += 10;
+        break;
+    case ACT_PAGE_UP:
+        c->top = c->top > 10 ? c->top - 10 : 0;
+        break;
     default:
         return H_NOT_HANDLED;
     }

@@ -27,7 +27,7 @@ struct detail {
         int64_t sent_at;
         char *tpl, *subject;
         int back3, back7; /* 1 yes, 0 no, -1 too early */
-    } *fx;
+    } * fx;
     size_t nfx;
     size_t top;
     int rows;
@@ -42,8 +42,9 @@ static enum lcm_status add_effect(void *ctx, const struct store_msg_effect *e)
         return LCM_OK;
     if (!s->fx)
         s->fx = lcm_xcalloc(EFFECT_MAX, sizeof *s->fx);
-    s->fx[s->nfx++] = (struct fx_msg){e->sent_at, lcm_xstrdup(e->template_name ? e->template_name : ""),
-                                      lcm_xstrdup(e->subject ? e->subject : ""), e->back3, e->back7};
+    s->fx[s->nfx++] =
+        (struct fx_msg){e->sent_at, lcm_xstrdup(e->template_name ? e->template_name : ""),
+                        lcm_xstrdup(e->subject ? e->subject : ""), e->back3, e->back7};
     return LCM_OK;
 }
 
@@ -112,7 +113,10 @@ static void identity(struct rbuf *rb, struct tui *t, const struct view_detail *d
         static const char *const lv[] = {"ok", "watch", "at risk"};
         snprintf(buf, sizeof buf, "   [%s · score %.0f]", lv[d->level > 2 ? 2 : d->level],
                  d->score);
-        rline_add(l, d->level == 2 ? ROLE_RISK_HIGH : d->level == 1 ? ROLE_RISK_WATCH : ROLE_OK,
+        rline_add(l,
+                  d->level == 2   ? ROLE_RISK_HIGH
+                  : d->level == 1 ? ROLE_RISK_WATCH
+                                  : ROLE_OK,
                   buf);
     }
     if (d->celebrate) {
@@ -124,14 +128,13 @@ static void identity(struct rbuf *rb, struct tui *t, const struct view_detail *d
              *d->phone ? d->phone : "no phone", *d->lang ? d->lang : "lang ?");
     rline_data(l, ROLE_NORMAL, buf, cols, false);
     l = rbuf_line(rb, ROLE_NORMAL);
-    snprintf(buf, sizeof buf, " manager: %s%s%s%s · department: %s",
-             *d->manager ? d->manager : "—", *d->manager_email ? " <" : "", d->manager_email,
-             *d->manager_email ? ">" : "", *d->department ? d->department : "—");
+    snprintf(buf, sizeof buf, " manager: %s%s%s%s · department: %s", *d->manager ? d->manager : "—",
+             *d->manager_email ? " <" : "", d->manager_email, *d->manager_email ? ">" : "",
+             *d->department ? d->department : "—");
     rline_data(l, ROLE_NORMAL, buf, cols, false);
     l = rbuf_line(rb, ROLE_NORMAL);
     snprintf(buf, sizeof buf, " %s · %s (%s → %s) · %s", d->program, d->cohort,
-             fmt_day(a, sizeof a, d->cohort_start), fmt_day(b, sizeof b, d->cohort_end),
-             d->status);
+             fmt_day(a, sizeof a, d->cohort_start), fmt_day(b, sizeof b, d->cohort_end), d->status);
     rline_data(l, ROLE_NORMAL, buf, cols, false);
     l = rbuf_line(rb, ROLE_NORMAL);
     snprintf(buf, sizeof buf, " enrolled %s, expected end %s", fmt_day(a, sizeof a, d->start_day),
@@ -164,8 +167,8 @@ static void progress(struct rbuf *rb, struct tui *t, const struct detail *s, int
     int total = 0;
     for (int i = 0; i < WEEKS; i++)
         total += s->weekly[i];
-    snprintf(buf, sizeof buf, "  weekly minutes, last %d weeks (%d min) · last activity %s",
-             WEEKS, total, fmt_ago(ago, sizeof ago, d->last_activity_day, t->today));
+    snprintf(buf, sizeof buf, "  weekly minutes, last %d weeks (%d min) · last activity %s", WEEKS,
+             total, fmt_ago(ago, sizeof ago, d->last_activity_day, t->today));
     rline_data(l, ROLE_DIM, buf, cols - l->width, false);
 }
 
@@ -277,10 +280,16 @@ static void effects(struct rbuf *rb, const struct detail *s, int cols)
         rline_add(l, ROLE_NORMAL, "   ");
         rline_data(l, ROLE_DIM, fmt_when(when, sizeof when, m->sent_at), 16, true);
         rline_add(l, ROLE_NORMAL, " 3 d: ");
-        rline_data(l, m->back3 > 0 ? ROLE_OK : m->back3 == 0 ? ROLE_RISK_WATCH : ROLE_DIM,
+        rline_data(l,
+                   m->back3 > 0    ? ROLE_OK
+                   : m->back3 == 0 ? ROLE_RISK_WATCH
+                                   : ROLE_DIM,
                    came_back(m->back3), 10, true);
         rline_add(l, ROLE_NORMAL, "7 d: ");
-        rline_data(l, m->back7 > 0 ? ROLE_OK : m->back7 == 0 ? ROLE_RISK_WATCH : ROLE_DIM,
+        rline_data(l,
+                   m->back7 > 0    ? ROLE_OK
+                   : m->back7 == 0 ? ROLE_RISK_WATCH
+                                   : ROLE_DIM,
                    came_back(m->back7), 10, true);
         rline_data(l, ROLE_ACCENT, *m->tpl ? m->tpl : "(written)", 20, true);
         rline_add(l, ROLE_NORMAL, " ");
@@ -319,13 +328,27 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     struct detail *s = p->st;
     size_t page = s->rows > 2 ? (size_t)s->rows - 2 : 1;
     switch (a) {
-    case ACT_DOWN: s->top++; break;
-    case ACT_UP: if (s->top) s->top--; break;
-    case ACT_TOP: s->top = 0; break;
-    case ACT_BOTTOM: s->top = (size_t)-1 / 2; break;
-    case ACT_PAGE_DOWN: s->top += page; break;
-    case ACT_PAGE_UP: s->top = s->top > page ? s->top - page : 0; break;
-    case ACT_OPEN: return H_HANDLED;
+    case ACT_DOWN:
+        s->top++;
+        break;
+    case ACT_UP:
+        if (s->top)
+            s->top--;
+        break;
+    case ACT_TOP:
+        s->top = 0;
+        break;
+    case ACT_BOTTOM:
+        s->top = (size_t)-1 / 2;
+        break;
+    case ACT_PAGE_DOWN:
+        s->top += page;
+        break;
+    case ACT_PAGE_UP:
+        s->top = s->top > page ? s->top - page : 0;
+        break;
+    case ACT_OPEN:
+        return H_HANDLED;
     default:
         (void)t;
         return H_NOT_HANDLED;

@@ -31,9 +31,9 @@ struct kpi_job {
 
 struct kpi_pane {
     enum kpi_state state;
-    bool again;         /* data changed while computing: compute once more */
+    bool again;          /* data changed while computing: compute once more */
     struct kpi_job *job; /* the running computation, or NULL */
-    char cohort[256];   /* what sum describes ("" = every cohort) */
+    char cohort[256];    /* what sum describes ("" = every cohort) */
     struct kpi_summary sum;
     char err[512];
 };
@@ -44,9 +44,8 @@ static void *job_run(void *arg)
     struct lcm_store *st = NULL;
     j->rc = store_open(j->db_path, &st, &j->err);
     if (j->rc == LCM_OK) {
-        struct kpi_filter f = {.cohort = j->cohort[0] ? j->cohort : NULL,
-                               .from_day = DAY_NONE,
-                               .to_day = DAY_NONE};
+        struct kpi_filter f = {
+            .cohort = j->cohort[0] ? j->cohort : NULL, .from_day = DAY_NONE, .to_day = DAY_NONE};
         j->rc = kpi_summary(st, &f, j->today, &j->sum, &j->err);
         store_close(&st);
     }

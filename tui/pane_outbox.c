@@ -109,7 +109,8 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     rbuf_clear(&p->rb);
     const struct store_msg_counts *c = &o->counts;
     struct rline *l = rbuf_line(&p->rb, ROLE_NORMAL);
-    rline_addf(l, ROLE_HEADER, " Outbox · %lld draft%s to approve · %lld queued · %lld failed · %lld sent",
+    rline_addf(l, ROLE_HEADER,
+               " Outbox · %lld draft%s to approve · %lld queued · %lld failed · %lld sent",
                (long long)c->draft, c->draft == 1 ? "" : "s", (long long)(c->queued + c->sending),
                (long long)c->failed, (long long)c->sent);
     rbuf_line(&p->rb, ROLE_NORMAL);
@@ -132,7 +133,8 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
         rline_data(l, base, *r->subject ? r->subject : "(no subject)", cols - l->width, false);
         if (*r->error && strcmp(r->status, "sent") != 0) {
             l = rbuf_line(&p->rb, ROLE_NORMAL);
-            rline_addf(l, ROLE_DIM, "          %d attempt%s: ", r->attempts, r->attempts == 1 ? "" : "s");
+            rline_addf(l, ROLE_DIM, "          %d attempt%s: ", r->attempts,
+                       r->attempts == 1 ? "" : "s");
             rline_data(l, ROLE_ERROR, r->error, cols - l->width, false);
         }
     }
@@ -159,7 +161,8 @@ static enum hres act(struct tui *t, struct outbox *o, enum action a)
         if (store_message_approve(t->st, 0, t->now_ts, &n, &err) != LCM_OK)
             return tui_fail(t, &err);
         tui_changed(t);
-        tui_msg(t, ROLE_OK, "%d draft%s approved: queued for `lcmtui outbox send`", n, n == 1 ? "" : "s");
+        tui_msg(t, ROLE_OK, "%d draft%s approved: queued for `lcmtui outbox send`", n,
+                n == 1 ? "" : "s");
         return H_HANDLED;
     }
     if (o->n == 0)
@@ -197,12 +200,26 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     bool confirm = o->confirm_all;
     o->confirm_all = false;
     switch (a) {
-    case ACT_DOWN: if (o->cur + 1 < o->n) o->cur++; break;
-    case ACT_UP: if (o->cur) o->cur--; break;
-    case ACT_TOP: o->cur = 0; break;
-    case ACT_BOTTOM: o->cur = o->n ? o->n - 1 : 0; break;
-    case ACT_PAGE_DOWN: o->cur = o->cur + 10 < o->n ? o->cur + 10 : (o->n ? o->n - 1 : 0); break;
-    case ACT_PAGE_UP: o->cur = o->cur > 10 ? o->cur - 10 : 0; break;
+    case ACT_DOWN:
+        if (o->cur + 1 < o->n)
+            o->cur++;
+        break;
+    case ACT_UP:
+        if (o->cur)
+            o->cur--;
+        break;
+    case ACT_TOP:
+        o->cur = 0;
+        break;
+    case ACT_BOTTOM:
+        o->cur = o->n ? o->n - 1 : 0;
+        break;
+    case ACT_PAGE_DOWN:
+        o->cur = o->cur + 10 < o->n ? o->cur + 10 : (o->n ? o->n - 1 : 0);
+        break;
+    case ACT_PAGE_UP:
+        o->cur = o->cur > 10 ? o->cur - 10 : 0;
+        break;
     case ACT_APPROVE_ALL:
         o->confirm_all = confirm;
         return act(t, o, a);

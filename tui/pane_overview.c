@@ -22,7 +22,7 @@ struct ov {
     size_t win_first, win_n;
     bool win_valid, order_valid;
     struct view_snapshot *snap; /* sort keys of every enrollment; NULL after a data change */
-    int list_rows; /* rows of the list at the last recalc (page moves) */
+    int list_rows;              /* rows of the list at the last recalc (page moves) */
 };
 
 static void drop_window(struct ov *o)
@@ -240,8 +240,7 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     ensure_window(t, o, (size_t)list);
     for (int i = 0; i < list; i++) {
         size_t idx = o->top + (size_t)i;
-        if (idx >= o->n || !o->win_valid || idx < o->win_first ||
-            idx >= o->win_first + o->win_n) {
+        if (idx >= o->n || !o->win_valid || idx < o->win_first || idx >= o->win_first + o->win_n) {
             if (idx == 0 && o->n == 0)
                 rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
                           o->f.search && *o->f.search ? "   no learner matches the search"
@@ -303,12 +302,26 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     struct ov *o = p->st;
     size_t page = o->list_rows > 1 ? (size_t)o->list_rows - 1 : 1;
     switch (a) {
-    case ACT_DOWN: move(o, 1); break;
-    case ACT_UP: move(o, -1); break;
-    case ACT_TOP: o->cur = 0; break;
-    case ACT_BOTTOM: o->cur = o->n ? o->n - 1 : 0; break;
-    case ACT_PAGE_DOWN: move(o, (long)page); o->top += page; break;
-    case ACT_PAGE_UP: move(o, -(long)page); o->top = o->top > page ? o->top - page : 0; break;
+    case ACT_DOWN:
+        move(o, 1);
+        break;
+    case ACT_UP:
+        move(o, -1);
+        break;
+    case ACT_TOP:
+        o->cur = 0;
+        break;
+    case ACT_BOTTOM:
+        o->cur = o->n ? o->n - 1 : 0;
+        break;
+    case ACT_PAGE_DOWN:
+        move(o, (long)page);
+        o->top += page;
+        break;
+    case ACT_PAGE_UP:
+        move(o, -(long)page);
+        o->top = o->top > page ? o->top - page : 0;
+        break;
     case ACT_OPEN:
         if (!o->n)
             return H_HANDLED;

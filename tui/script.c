@@ -53,8 +53,8 @@ int tui_script_run(struct tui *t, FILE *in, tui_dump_fn dump, tui_frame_fn frame
                             name[len] = '\0';
                             int key = keymap_parse_key(name);
                             if (key < 0) {
-                                fprintf(stderr, "lcmtui: script line %d: unknown key %s\n",
-                                        lineno, name);
+                                fprintf(stderr, "lcmtui: script line %d: unknown key %s\n", lineno,
+                                        name);
                                 return 1;
                             }
                             feed(t, key, frame, keys, worst_us, total_us, clock_us);

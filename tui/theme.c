@@ -73,8 +73,8 @@ int theme_attrs(const char *list)
     static const struct {
         const char *name;
         int attr;
-    } attrs[] = {{"bold", A_BOLD},     {"underline", A_UNDERLINE}, {"reverse", A_REVERSE},
-                 {"dim", A_DIM},       {"standout", A_STANDOUT},   {"italic", A_ITALIC},
+    } attrs[] = {{"bold", A_BOLD},    {"underline", A_UNDERLINE}, {"reverse", A_REVERSE},
+                 {"dim", A_DIM},      {"standout", A_STANDOUT},   {"italic", A_ITALIC},
                  {"normal", A_NORMAL}};
     int out = 0;
     char buf[128];
@@ -125,7 +125,8 @@ enum lcm_status theme_load(struct theme *th, const char *share_dir, const char *
     enum lcm_status rc = LCM_OK;
     if (config_read_file(&cfg, path) != CONFIG_TRUE) {
         if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-            rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "%s: theme not found (using the default)", path);
+            rc =
+                lcm_err_set(err, LCM_ERR_NOTFOUND, "%s: theme not found (using the default)", path);
         else
             rc = lcm_err_set(err, LCM_ERR_CONFIG, "%s:%d: %s", path, config_error_line(&cfg),
                              config_error_text(&cfg));

@@ -56,8 +56,8 @@ void tui_changed(struct tui *t)
 /* The `tui` group: sort, show_snoozed, call_minutes, day_start, day_end. */
 static enum lcm_status load_settings(struct tui *t, struct lcm_err *err)
 {
-    static const char *const known[] = {"sort", "show_snoozed", "call_minutes", "day_start",
-                                        "day_end", NULL};
+    static const char *const known[] = {"sort",      "show_snoozed", "call_minutes",
+                                        "day_start", "day_end",      NULL};
     const config_setting_t *g = config_section(&t->app->cfg, "tui");
     config_check_keys(g, known, &t->app->rep);
     const char *sort = "attention";
@@ -223,7 +223,8 @@ void tui_title(struct tui *t, struct rline *l, int cols)
     if (t->drafts > 0)
         snprintf(drafts, sizeof drafts, " · %lld draft%s", (long long)t->drafts,
                  t->drafts == 1 ? "" : "s");
-    snprintf(counts, sizeof counts, " %lld at risk · %lld to celebrate · %lld call%s%s · %lld overdue%s ",
+    snprintf(counts, sizeof counts,
+             " %lld at risk · %lld to celebrate · %lld call%s%s · %lld overdue%s ",
              (long long)c->at_risk, (long long)c->celebrate, (long long)c->calls_today,
              c->calls_today == 1 ? "" : "s", narrow ? "" : " today", (long long)c->overdue, drafts);
     int cw = text_width(counts);
@@ -346,7 +347,8 @@ void tui_key(struct tui *t, int key)
     enum action a = keymap_lookup(&t->km, p->ops->scope, key);
     if (a == ACT_NONE) {
         char name[32];
-        tui_msg(t, ROLE_DIM, "%s: no action here (? for help)", keymap_key_name(key, name, sizeof name));
+        tui_msg(t, ROLE_DIM, "%s: no action here (? for help)",
+                keymap_key_name(key, name, sizeof name));
         return;
     }
     t->status[0] = '\0';
@@ -389,7 +391,7 @@ void tui_status(struct tui *t, struct rline *l, int cols)
 void tui_help_recalc(struct tui *t, struct rbuf *rb, int cols)
 {
     static const char *const scope_title[SCOPE_COUNT] = {"Everywhere", "Overview", "Detail",
-                                                         "Composer", "Agenda", "Outbox"};
+                                                         "Composer",   "Agenda",   "Outbox"};
     rbuf_clear(rb);
     struct rline *l = rbuf_line(rb, ROLE_TITLE);
     rline_data(l, ROLE_TITLE, " lcmtui keys (rebind any in the config's keys group)", cols, true);
@@ -416,5 +418,6 @@ void tui_help_recalc(struct tui *t, struct rbuf *rb, int cols)
         }
     }
     rbuf_line(rb, ROLE_NORMAL);
-    rline_add(rbuf_line(rb, ROLE_NORMAL), ROLE_DIM, "  j/k scroll this help; any other key closes it");
+    rline_add(rbuf_line(rb, ROLE_NORMAL), ROLE_DIM,
+              "  j/k scroll this help; any other key closes it");
 }

@@ -21,7 +21,15 @@ struct form;
 
 enum hres { H_NOT_HANDLED, H_HANDLED, H_ERROR };
 
-enum pane_id { PANE_OVERVIEW, PANE_DETAIL, PANE_COMPOSER, PANE_AGENDA, PANE_KPI, PANE_OUTBOX, PANE_COUNT };
+enum pane_id {
+    PANE_OVERVIEW,
+    PANE_DETAIL,
+    PANE_COMPOSER,
+    PANE_AGENDA,
+    PANE_KPI,
+    PANE_OUTBOX,
+    PANE_COUNT
+};
 
 struct pane_ops {
     const char *name;
@@ -65,10 +73,10 @@ struct tui {
     char status[512];
     enum role status_role;
     bool title_dirty, all_dirty;
-    bool redraw;             /* Ctrl-L: repaint the whole terminal, not only what changed */
-    char scope_title[256];   /* the cohort the overview is filtered on, "" for all */
+    bool redraw;           /* Ctrl-L: repaint the whole terminal, not only what changed */
+    char scope_title[256]; /* the cohort the overview is filtered on, "" for all */
     struct view_counts counts;
-    int64_t drafts;          /* messages waiting for approval in the outbox (title) */
+    int64_t drafts; /* messages waiting for approval in the outbox (title) */
     struct view_freshness fresh;
     int rows, cols;
     bool quit;
@@ -79,8 +87,8 @@ struct tui {
     bool has_sync;
     char editor_path[4096]; /* set by a pane: the loop runs $EDITOR on it, then tells it */
     /* the `tui` config group */
-    int call_minutes;          /* tui.call_minutes: default length of a new call (30) */
-    int day_start, day_end;    /* tui.day_start / day_end: working hours for free slots */
+    int call_minutes;       /* tui.call_minutes: default length of a new call (30) */
+    int day_start, day_end; /* tui.day_start / day_end: working hours for free slots */
 };
 
 /* Runs the TUI on app (the `lcmtui` default command). Returns the exit code. Headless with

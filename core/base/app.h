@@ -17,8 +17,8 @@ struct lcm_app {
     bool demo_db;            /* running on the demo database chosen automatically */
     int today;               /* --today / LCMTUI_TODAY / the system clock (a day number) */
     bool verbose;
-    char share_dir[4096];    /* holds data/ and themes/: $LCMTUI_SHARE, the source tree when
-                                run from build/, else the installed $(PREFIX)/share/lcmtui */
+    char share_dir[4096]; /* holds data/ and themes/: $LCMTUI_SHARE, the source tree when
+                             run from build/, else the installed $(PREFIX)/share/lcmtui */
     struct lcm_config cfg;
     struct lcm_report rep; /* prints "lcmtui: warning: ..." on stderr */
 };

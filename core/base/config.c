@@ -8,11 +8,11 @@
 #include <sys/stat.h>
 
 /* Top-level sections the program knows; each module checks the keys inside its own. */
-static const char *const known_sections[] = {
-    "general", "risk", "sources", "smtp", "webhook", "sequences", "calendar",
-    "kpi",     "tui",  "keys",    "sync", NULL};
-static const char *const general_keys[] = {"lcm_name", "lcm_email", "lang", "theme", "database",
-                                           NULL};
+static const char *const known_sections[] = {"general", "risk",      "sources",  "smtp",
+                                             "webhook", "sequences", "calendar", "kpi",
+                                             "tui",     "keys",      "sync",     NULL};
+static const char *const general_keys[] = {"lcm_name", "lcm_email", "lang",
+                                           "theme",    "database",  NULL};
 
 bool config_default_path(char *buf, size_t len)
 {
@@ -263,8 +263,9 @@ enum lcm_status config_load_string(struct lcm_config *cfg, const char *name, con
     config_init(&cfg->cfg);
     cfg->path = lcm_xstrdup(name);
     if (config_read_string(&cfg->cfg, text) != CONFIG_TRUE) {
-        enum lcm_status rc = lcm_err_set(err, LCM_ERR_CONFIG, "%s:%d: %s", name,
-                                         config_error_line(&cfg->cfg), config_error_text(&cfg->cfg));
+        enum lcm_status rc =
+            lcm_err_set(err, LCM_ERR_CONFIG, "%s:%d: %s", name, config_error_line(&cfg->cfg),
+                        config_error_text(&cfg->cfg));
         config_free(cfg);
         return rc;
     }

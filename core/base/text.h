@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 /* Decodes one UTF-8 character at s (n bytes available). Returns its length (1-4) and the code
- * point in *cp, or 0 when the bytes are not valid UTF-8 (overlong, surrogate, truncated, > U+10FFFF);
- * then *cp is the first byte. n == 0 returns 0. */
+ * point in *cp, or 0 when the bytes are not valid UTF-8 (overlong, surrogate, truncated, >
+ * U+10FFFF); then *cp is the first byte. n == 0 returns 0. */
 size_t text_decode(const char *s, size_t n, uint32_t *cp);
 
 /* Encodes cp as UTF-8 into out (4 bytes room). Returns the length (0 for an invalid cp). */

@@ -15,20 +15,19 @@ static const struct {
     const char *name;
     int wd; /* 0 = Monday */
 } weekdays[] = {
-    {"mon", 0}, {"monday", 0}, {"lun", 0}, {"lundi", 0},
-    {"tue", 1}, {"tues", 1}, {"tuesday", 1}, {"mar", 1}, {"mardi", 1},
-    {"wed", 2}, {"wednesday", 2}, {"mer", 2}, {"mercredi", 2},
-    {"thu", 3}, {"thur", 3}, {"thurs", 3}, {"thursday", 3}, {"jeu", 3}, {"jeudi", 3},
-    {"fri", 4}, {"friday", 4}, {"ven", 4}, {"vendredi", 4},
-    {"sat", 5}, {"saturday", 5}, {"sam", 5}, {"samedi", 5},
-    {"sun", 6}, {"sunday", 6}, {"dim", 6}, {"dimanche", 6},
+    {"mon", 0},      {"monday", 0}, {"lun", 0},    {"lundi", 0}, {"tue", 1},       {"tues", 1},
+    {"tuesday", 1},  {"mar", 1},    {"mardi", 1},  {"wed", 2},   {"wednesday", 2}, {"mer", 2},
+    {"mercredi", 2}, {"thu", 3},    {"thur", 3},   {"thurs", 3}, {"thursday", 3},  {"jeu", 3},
+    {"jeudi", 3},    {"fri", 4},    {"friday", 4}, {"ven", 4},   {"vendredi", 4},  {"sat", 5},
+    {"saturday", 5}, {"sam", 5},    {"samedi", 5}, {"sun", 6},   {"sunday", 6},    {"dim", 6},
+    {"dimanche", 6},
 };
 
 static const struct {
     const char *name;
     int offset;
 } relative_days[] = {
-    {"today", 0}, {"aujourd'hui", 0}, {"auj", 0}, {"tomorrow", 1}, {"tmrw", 1},
+    {"today", 0},  {"aujourd'hui", 0},  {"auj", 0},          {"tomorrow", 1},    {"tmrw", 1},
     {"demain", 1}, {"après-demain", 2}, {"apres-demain", 2}, {"aprèsdemain", 2},
 };
 
@@ -252,5 +251,6 @@ enum lcm_status when_parse_duration(const char *s, int *minutes, struct lcm_err 
     return LCM_OK;
 bad:
     return lcm_err_set(err, LCM_ERR_PARSE,
-                       "\"%s\": not a duration (try \"30\", \"45 min\", \"1h\", \"1h30\")", s ? s : "");
+                       "\"%s\": not a duration (try \"30\", \"45 min\", \"1h\", \"1h30\")",
+                       s ? s : "");
 }

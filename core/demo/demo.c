@@ -21,8 +21,25 @@ struct scripted {
 };
 
 enum {
-    S_BOBBY, S_SOPHIE, S_DJILALI, S_MARTY, S_CAMILLE, S_JEROME, S_GAELLE, S_NOEL, S_MATHEO,
-    S_HELENE, S_FRANCOISE, S_BENOIT, S_ANAIS, S_LOIC, S_ZOE, S_INES, S_REMI, S_OCEANE, S_COUNT
+    S_BOBBY,
+    S_SOPHIE,
+    S_DJILALI,
+    S_MARTY,
+    S_CAMILLE,
+    S_JEROME,
+    S_GAELLE,
+    S_NOEL,
+    S_MATHEO,
+    S_HELENE,
+    S_FRANCOISE,
+    S_BENOIT,
+    S_ANAIS,
+    S_LOIC,
+    S_ZOE,
+    S_INES,
+    S_REMI,
+    S_OCEANE,
+    S_COUNT
 };
 
 static const struct scripted scripted[S_COUNT] = {
@@ -52,10 +69,8 @@ struct test_def {
     double weight;
 };
 static const struct test_def tests[] = {
-    {"demo-t-unit1", "Unit 1 test", 30, 0.1},
-    {"demo-t-unit2", "Unit 2 test", 55, 0.1},
-    {"demo-t-mid", "Mid-course assessment", 75, 0.2},
-    {"demo-t-unit3", "Unit 3 test", 105, 0.1},
+    {"demo-t-unit1", "Unit 1 test", 30, 0.1},         {"demo-t-unit2", "Unit 2 test", 55, 0.1},
+    {"demo-t-mid", "Mid-course assessment", 75, 0.2}, {"demo-t-unit3", "Unit 3 test", 105, 0.1},
     {"demo-t-final", "Final exam", 145, 0.5},
 };
 #define N_TESTS (sizeof tests / sizeof *tests)
@@ -83,8 +98,10 @@ struct gen {
 
 void demo_opts_init(struct demo_opts *o, int today)
 {
-    *o = (struct demo_opts){.seed = DEMO_SEED_DEFAULT, .learners = DEMO_LEARNERS_DEFAULT,
-                            .today = today, .force = false};
+    *o = (struct demo_opts){.seed = DEMO_SEED_DEFAULT,
+                            .learners = DEMO_LEARNERS_DEFAULT,
+                            .today = today,
+                            .force = false};
 }
 
 /* 4 cohorts for the demo sizes, up to 40 for benchmark data; rolling starts, the newest
@@ -100,24 +117,35 @@ static int cohort_count(int learners)
 
 static enum lcm_status make_program(struct gen *g, struct lcm_err *err)
 {
-    struct lcm_program p = {.source = DEMO_SOURCE, .ext_id = "anglais-b2",
-                            .name = DEMO_PROGRAM_NAME, .length_days = DEMO_COURSE_DAYS};
+    struct lcm_program p = {.source = DEMO_SOURCE,
+                            .ext_id = "anglais-b2",
+                            .name = DEMO_PROGRAM_NAME,
+                            .length_days = DEMO_COURSE_DAYS};
     enum lcm_status rc = store_program_upsert(g->st, &p, &g->program_id, err);
     for (size_t i = 0; rc == LCM_OK && i < N_THRESH; i++) {
         char ext[32], name[16];
         snprintf(ext, sizeof ext, "demo-p%d", (int)(thresholds[i] * 100));
         snprintf(name, sizeof name, "%d %%", (int)(thresholds[i] * 100));
-        struct lcm_milestone m = {.program_id = g->program_id, .source = DEMO_SOURCE,
-                                  .ext_id = ext, .name = name, .kind = MILESTONE_PROGRESS,
-                                  .threshold = thresholds[i], .due_day = DAY_NONE,
+        struct lcm_milestone m = {.program_id = g->program_id,
+                                  .source = DEMO_SOURCE,
+                                  .ext_id = ext,
+                                  .name = name,
+                                  .kind = MILESTONE_PROGRESS,
+                                  .threshold = thresholds[i],
+                                  .due_day = DAY_NONE,
                                   .due_offset = -1};
         rc = store_milestone_upsert(g->st, &m, &g->ms_progress[i], err);
     }
     for (size_t i = 0; rc == LCM_OK && i < N_TESTS; i++) {
-        struct lcm_milestone m = {.program_id = g->program_id, .source = DEMO_SOURCE,
-                                  .ext_id = tests[i].ext_id, .name = tests[i].name,
-                                  .kind = MILESTONE_TEST, .threshold = -1, .due_day = DAY_NONE,
-                                  .due_offset = tests[i].offset, .weight = tests[i].weight};
+        struct lcm_milestone m = {.program_id = g->program_id,
+                                  .source = DEMO_SOURCE,
+                                  .ext_id = tests[i].ext_id,
+                                  .name = tests[i].name,
+                                  .kind = MILESTONE_TEST,
+                                  .threshold = -1,
+                                  .due_day = DAY_NONE,
+                                  .due_offset = tests[i].offset,
+                                  .weight = tests[i].weight};
         rc = store_milestone_upsert(g->st, &m, &g->ms_test[i], err);
     }
     return rc;
@@ -137,8 +165,11 @@ static enum lcm_status make_cohorts(struct gen *g, struct lcm_err *err)
         char ext[32], name[96];
         snprintf(ext, sizeof ext, "demo-c%02d", k + 1);
         snprintf(name, sizeof name, "Cohorte %d – %s %d", k + 1, demo_months[m], y);
-        struct lcm_cohort c = {.program_id = g->program_id, .source = DEMO_SOURCE,
-                               .ext_id = ext, .name = name, .start_day = start,
+        struct lcm_cohort c = {.program_id = g->program_id,
+                               .source = DEMO_SOURCE,
+                               .ext_id = ext,
+                               .name = name,
+                               .start_day = start,
                                .end_day = start + 6 + DEMO_COURSE_DAYS};
         g->cohort_start[k] = start;
         rc = store_cohort_upsert(g->st, &c, &g->cohort_id[k], err);
@@ -212,9 +243,8 @@ static void make_identity(const struct gen *g, int i, struct demo_rng *r, struct
         snprintf(id->email, sizeof id->email, "%s.%s%d@" DOMAIN, fa, la, dup + 1);
     else
         snprintf(id->email, sizeof id->email, "%s.%s@" DOMAIN, fa, la);
-    snprintf(id->phone, sizeof id->phone, "+33 6 %02d %02d %02d %02d",
-             demo_rng_range(r, 0, 99), demo_rng_range(r, 0, 99), demo_rng_range(r, 0, 99),
-             demo_rng_range(r, 0, 99));
+    snprintf(id->phone, sizeof id->phone, "+33 6 %02d %02d %02d %02d", demo_rng_range(r, 0, 99),
+             demo_rng_range(r, 0, 99), demo_rng_range(r, 0, 99), demo_rng_range(r, 0, 99));
     int dep = demo_rng_range(r, 0, (int)demo_department_count - 1);
     int mgr = demo_rng_range(r, 0, 1);
     id->department = demo_departments[dep];
@@ -312,10 +342,16 @@ static enum lcm_status make_learner(struct gen *g, int i, struct lcm_err *err)
     char lext[32], eext[32];
     snprintf(lext, sizeof lext, "demo-l%06d", i + 1);
     snprintf(eext, sizeof eext, "demo-e%06d", i + 1);
-    struct lcm_learner l = {.source = DEMO_SOURCE, .ext_id = lext, .first_name = id.first,
-                            .last_name = id.last, .email = id.email, .phone = id.phone,
-                            .manager = id.manager, .manager_email = id.manager_email,
-                            .department = id.department, .lang = "fr"};
+    struct lcm_learner l = {.source = DEMO_SOURCE,
+                            .ext_id = lext,
+                            .first_name = id.first,
+                            .last_name = id.last,
+                            .email = id.email,
+                            .phone = id.phone,
+                            .manager = id.manager,
+                            .manager_email = id.manager_email,
+                            .department = id.department,
+                            .lang = "fr"};
     int64_t lid, eid;
     enum lcm_status rc = store_learner_upsert(g->st, &l, &lid, err);
     if (rc != LCM_OK)
@@ -329,11 +365,15 @@ static enum lcm_status make_learner(struct gen *g, int i, struct lcm_err *err)
     struct demo_rng sr = demo_rng_for(g->o->seed, 2, (uint64_t)i);
     demo_sim_run(s, &sr);
     const struct lcm_activity_day *last = s->nrows ? &s->rows[s->nrows - 1] : NULL;
-    struct lcm_enrollment e = {.learner_id = lid, .cohort_id = g->cohort_id[k],
-                               .source = DEMO_SOURCE, .ext_id = eext, .status = s->status,
+    struct lcm_enrollment e = {.learner_id = lid,
+                               .cohort_id = g->cohort_id[k],
+                               .source = DEMO_SOURCE,
+                               .ext_id = eext,
+                               .status = s->status,
                                .start_day = s->start,
                                .expected_end_day = s->start + DEMO_COURSE_DAYS,
-                               .ended_day = s->ended_day, .progress = last ? last->progress : 0,
+                               .ended_day = s->ended_day,
+                               .progress = last ? last->progress : 0,
                                .last_activity_day = last ? last->day : DAY_NONE,
                                .outcome = s->outcome};
     if ((rc = store_enrollment_upsert(g->st, &e, &eid, err)) != LCM_OK)
@@ -360,8 +400,8 @@ static const struct checkin_def checkins[] = {
      "Point d'étape : très motivée, vise la certification TOEIC.", NULL},
     {S_INES, 35, 11, CH_CALL, "in", "reached",
      "Inès se retire du parcours : changement de poste, plus de temps libre.", NULL},
-    {S_OCEANE, 20, 9, CH_EMAIL, "out", "no answer",
-     "Relance « on ne vous voit plus » envoyée.", "Appeler la semaine prochaine"},
+    {S_OCEANE, 20, 9, CH_EMAIL, "out", "no answer", "Relance « on ne vous voit plus » envoyée.",
+     "Appeler la semaine prochaine"},
     {S_BOBBY, 14, 9, CH_EMAIL, "out", "no answer",
      "Relance après une semaine sans connexion : pas de réponse.", "Appeler Bobby"},
     {S_SOPHIE, 10, 16, CH_CALL, "out", "voicemail",
@@ -371,8 +411,7 @@ static const struct checkin_def checkins[] = {
     {S_ANAIS, 6, 10, CH_EMAIL, "out", "no answer",
      "Lien de connexion renvoyé, rappel du premier module.", "Vérifier la connexion"},
     {S_JEROME, 5, 14, CH_CALL, "out", "reached",
-     "Bloqué sur le module 4 (conditionnel) ; fiche de grammaire à envoyer.",
-     "Envoyer la fiche"},
+     "Bloqué sur le module 4 (conditionnel) ; fiche de grammaire à envoyer.", "Envoyer la fiche"},
     {S_GAELLE, 3, 12, CH_CHAT, "in", "reached",
      "Gaëlle manque de temps cette semaine, reprend lundi.", NULL},
 };
@@ -403,9 +442,12 @@ static enum lcm_status make_contacts(struct gen *g, struct lcm_err *err)
         struct lcm_checkin c = {.learner_id = g->s_learner[d->who],
                                 .enrollment_id = g->s_enrollment[d->who],
                                 .at = day_to_time(today - d->days_ago) + d->hour * 3600,
-                                .channel = d->channel, .direction = d->direction,
-                                .outcome = d->outcome, .note = d->note,
-                                .next_step = d->next_step, .author = "LCM (démo)"};
+                                .channel = d->channel,
+                                .direction = d->direction,
+                                .outcome = d->outcome,
+                                .note = d->note,
+                                .next_step = d->next_step,
+                                .author = "LCM (démo)"};
         rc = store_checkin_add(g->st, &c, NULL, err);
         g->stats.checkins++;
     }
@@ -414,11 +456,14 @@ static enum lcm_status make_contacts(struct gen *g, struct lcm_err *err)
         if (g->s_learner[d->who] == 0)
             continue;
         struct lcm_followup f = {.learner_id = g->s_learner[d->who],
-                                 .enrollment_id = g->s_enrollment[d->who], .kind = d->kind,
+                                 .enrollment_id = g->s_enrollment[d->who],
+                                 .kind = d->kind,
                                  .due_at = day_to_time(today + d->days_from_today) +
                                            d->minute_of_day * 60,
-                                 .duration_min = d->duration, .status = FU_PLANNED,
-                                 .title = d->title, .note = d->note};
+                                 .duration_min = d->duration,
+                                 .status = FU_PLANNED,
+                                 .title = d->title,
+                                 .note = d->note};
         int64_t created = day_to_time(today - 7) + 9 * 3600;
         rc = store_followup_add(g->st, &f, created, NULL, err);
         g->stats.followups++;
@@ -437,8 +482,7 @@ static enum lcm_status generate_all(struct gen *g, bool had_data, struct lcm_err
     for (int i = 0; rc == LCM_OK && i < g->o->learners; i++) {
         rc = make_learner(g, i, err);
         if ((i + 1) % 10000 == 0)
-            lcm_report(g->rep, LCM_LEVEL_PROGRESS, "demo: %d / %d learners", i + 1,
-                       g->o->learners);
+            lcm_report(g->rep, LCM_LEVEL_PROGRESS, "demo: %d / %d learners", i + 1, g->o->learners);
     }
     if (rc == LCM_OK)
         rc = flush_rows(g, err);

@@ -41,8 +41,8 @@ struct demo_rng demo_rng_for(uint64_t seed, uint64_t stream, uint64_t index)
 
 struct plan {
     double pace, q_week, q_weekend;
-    int stop_day;  /* last possible active day */
-    int stall_day; /* progress flat from this day (INT_MAX: never) */
+    int stop_day;       /* last possible active day */
+    int stall_day;      /* progress flat from this day (INT_MAX: never) */
     int force1, force2; /* days forced active (DAY_NONE: none) */
     bool may_complete;
 };
@@ -55,9 +55,14 @@ static double round3(double v)
 static void plan_for(struct demo_sim *sim, struct demo_rng *rng, struct plan *p)
 {
     int yesterday = sim->today - 1;
-    *p = (struct plan){.pace = 0.72 + 0.36 * demo_rng_unit(rng), .q_week = 0.95, .q_weekend = 0.65,
-                       .stop_day = yesterday, .stall_day = INT_MAX, .force1 = DAY_NONE,
-                       .force2 = DAY_NONE, .may_complete = true};
+    *p = (struct plan){.pace = 0.72 + 0.36 * demo_rng_unit(rng),
+                       .q_week = 0.95,
+                       .q_weekend = 0.65,
+                       .stop_day = yesterday,
+                       .stall_day = INT_MAX,
+                       .force1 = DAY_NONE,
+                       .force2 = DAY_NONE,
+                       .may_complete = true};
     switch (sim->persona) {
     case P_RACING:
     case P_COMPLETE:

@@ -668,8 +668,7 @@ bool mapping_keep(const struct map_file *mf, const struct csv_record *rec)
 }
 
 /* Evaluates a bound template; a single column is returned without copying. */
-const char *mapping_tpl_eval(const struct map_tpl *t, const struct csv_record *rec,
-                             struct buf *b)
+const char *mapping_tpl_eval(const struct map_tpl *t, const struct csv_record *rec, struct buf *b)
 {
     if (t->n == 1 && t->parts[0].col_ref)
         return rec->fields[t->parts[0].col];

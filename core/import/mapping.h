@@ -162,8 +162,7 @@ enum lcm_status mapping_eval(const struct map_file *mf, const struct map_field *
 
 /* Evaluates a bound template (a field's value, default or at_least) on rec, with no missing
  * value or map applied. The result points into rec or b. */
-const char *mapping_tpl_eval(const struct map_tpl *t, const struct csv_record *rec,
-                             struct buf *b);
+const char *mapping_tpl_eval(const struct map_tpl *t, const struct csv_record *rec, struct buf *b);
 
 /* The name to use in messages about f: "column NAME" when its value is one column, else
  * "field KEY". Writes into buf and returns it. */

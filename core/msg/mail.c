@@ -8,9 +8,9 @@
 #include <string.h>
 
 static const char *const smtp_keys[] = {
-    "url",         "username",   "password",        "password_cmd", "password_env",
-    "from",        "from_name",  "reply_to",        "bcc_self",     "bcc",
-    "require_tls", "ca_file",    "connect_timeout", "timeout",      "max_attempts",
+    "url",         "username",  "password",        "password_cmd", "password_env",
+    "from",        "from_name", "reply_to",        "bcc_self",     "bcc",
+    "require_tls", "ca_file",   "connect_timeout", "timeout",      "max_attempts",
     "retry_base",  NULL};
 
 static char *dup_opt(const char *s)
@@ -22,8 +22,8 @@ static char *dup_opt(const char *s)
 static enum lcm_status read_strings(const config_setting_t *g, const struct lcm_config *cfg,
                                     struct mail_server *srv, struct lcm_err *err)
 {
-    const char *url = NULL, *user = NULL, *from = NULL, *name = NULL, *reply = NULL,
-               *bcc = NULL, *ca = NULL;
+    const char *url = NULL, *user = NULL, *from = NULL, *name = NULL, *reply = NULL, *bcc = NULL,
+               *ca = NULL;
     bool bcc_self = false;
     if (config_get_string(g, "url", NULL, &url, err) ||
         config_get_string(g, "username", NULL, &user, err) ||
@@ -164,8 +164,8 @@ static void set_options(CURL *h, const struct mail_server *srv, struct upload *u
 {
     curl_easy_setopt(h, CURLOPT_URL, srv->url);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    curl_easy_setopt(h, CURLOPT_USE_SSL, srv->require_tls ? (long)CURLUSESSL_ALL
-                                                          : (long)CURLUSESSL_TRY);
+    curl_easy_setopt(h, CURLOPT_USE_SSL,
+                     srv->require_tls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (srv->ca_file)
@@ -221,16 +221,16 @@ enum lcm_status mail_send(const struct mail_server *srv, const char *from_addr,
     enum lcm_status rc = LCM_OK;
     if (cc != CURLE_OK) {
         const char *why = u.err_reply[0] && res->code >= 400 ? u.err_reply
-                          : errbuf[0]                         ? errbuf
-                                                              : curl_easy_strerror(cc);
+                          : errbuf[0]                        ? errbuf
+                                                             : curl_easy_strerror(cc);
         snprintf(res->reply, sizeof res->reply, "%s", why);
-        rc = lcm_err_set(err,
-                         res->outcome == MAIL_SETUP && (cc == CURLE_LOGIN_DENIED ||
-                                                        res->code == 535)
-                             ? LCM_ERR_AUTH
-                         : res->outcome == MAIL_TEMPORARY ? LCM_ERR_NETWORK
-                                                          : LCM_ERR_REMOTE,
-                         "smtp %s: %s", srv->url, res->reply);
+        rc =
+            lcm_err_set(err,
+                        res->outcome == MAIL_SETUP && (cc == CURLE_LOGIN_DENIED || res->code == 535)
+                            ? LCM_ERR_AUTH
+                        : res->outcome == MAIL_TEMPORARY ? LCM_ERR_NETWORK
+                                                         : LCM_ERR_REMOTE,
+                        "smtp %s: %s", srv->url, res->reply);
     } else {
         snprintf(res->reply, sizeof res->reply, "%s", u.last_reply);
     }

@@ -25,8 +25,9 @@
  * it: multipart/mixed { multipart/alternative { text/plain, text/calendar }, invite.ics }.
  * Any other type is a plain attachment: multipart/mixed { text/plain, attachment }. */
 struct mail_attachment {
-    const char *content_type; /* "text/calendar; method=REQUEST"; charset=UTF-8 is added for text/ */
-    const char *filename;     /* "invite.ics"; NULL: "attachment" */
+    const char
+        *content_type;    /* "text/calendar; method=REQUEST"; charset=UTF-8 is added for text/ */
+    const char *filename; /* "invite.ics"; NULL: "attachment" */
     const char *data;
     size_t len;
 };
@@ -45,8 +46,7 @@ struct mail_msg {
  * frees. Refuses (LCM_ERR_INVALID, naming the field) a header value with a control character,
  * an invalid address, invalid UTF-8, a missing subject or Message-ID. The Bcc is never written
  * in the headers: it is an envelope recipient only (see mail_send). */
-enum lcm_status mail_build(const struct mail_msg *m, char **out, size_t *len,
-                           struct lcm_err *err);
+enum lcm_status mail_build(const struct mail_msg *m, char **out, size_t *len, struct lcm_err *err);
 
 /* True when addr is a plain addr-spec we are willing to send to: local@domain, printable ASCII,
  * no spaces, quotes, angle brackets or control characters, at most 254 bytes. */
@@ -64,11 +64,11 @@ struct mail_server {
     char *password; /* from config_secret: password, password_cmd or password_env */
     char *ca_file;  /* NULL: the system's CA store */
     char *from_addr, *from_name, *reply_to;
-    char *bcc;      /* NULL: no copy to the LCM */
+    char *bcc;        /* NULL: no copy to the LCM */
     bool require_tls; /* smtp:// must upgrade with STARTTLS (default true) */
     int connect_timeout_s, timeout_s;
-    int max_attempts;    /* temporary failures before a message is failed for good */
-    int retry_base_s;    /* first back-off; doubles each attempt, capped at 6 hours */
+    int max_attempts; /* temporary failures before a message is failed for good */
+    int retry_base_s; /* first back-off; doubles each attempt, capped at 6 hours */
 };
 
 /* Reads the `smtp` group (NULL or absent: LCM_ERR_CONFIG "smtp.url is not set"). from_addr

@@ -57,8 +57,7 @@ static bool utf8_ok(const char *s)
     return true;
 }
 
-static const char b64chars[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static void b64_encode(struct buf *b, const unsigned char *in, size_t n)
 {
@@ -249,7 +248,7 @@ static void header_date(struct buf *b, int64_t t)
 static void text_part(struct buf *b, const char *body)
 {
     buf_adds(b, "Content-Type: text/plain; charset=UTF-8\r\n"
-              "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+                "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
     qp_body(b, body);
 }
 
@@ -374,15 +373,14 @@ static enum lcm_status check_msg(const struct mail_msg *m, struct lcm_err *err)
         return lcm_err_set(err, LCM_ERR_INVALID, "mail: no valid Message-ID");
     if (!m->body || !utf8_ok(m->body))
         return lcm_err_set(err, LCM_ERR_INVALID, "mail: the body is not valid UTF-8");
-    if (m->att && (!m->att->content_type || !is_plain_ascii(m->att->content_type) ||
-                   !strchr(m->att->content_type, '/') || !m->att->data ||
-                   !safe_filename(m->att->filename)))
+    if (m->att &&
+        (!m->att->content_type || !is_plain_ascii(m->att->content_type) ||
+         !strchr(m->att->content_type, '/') || !m->att->data || !safe_filename(m->att->filename)))
         return lcm_err_set(err, LCM_ERR_INVALID, "mail: invalid attachment type or file name");
     return LCM_OK;
 }
 
-enum lcm_status mail_build(const struct mail_msg *m, char **out, size_t *len,
-                           struct lcm_err *err)
+enum lcm_status mail_build(const struct mail_msg *m, char **out, size_t *len, struct lcm_err *err)
 {
     *out = NULL;
     if (len)

@@ -27,8 +27,7 @@ enum lcm_status outbox_add(struct lcm_store *st, const struct lcm_message *m, co
         return lcm_err_set(err, LCM_ERR_INVALID,
                            "message: the subject is empty or holds a line break");
     if (bcc && *bcc && !mail_addr_valid(bcc))
-        return lcm_err_set(err, LCM_ERR_INVALID, "message: Bcc \"%s\" is not a valid address",
-                           bcc);
+        return lcm_err_set(err, LCM_ERR_INVALID, "message: Bcc \"%s\" is not a valid address", bcc);
     if (att && (!att->content_type || !att->data || has_control(att->content_type)))
         return lcm_err_set(err, LCM_ERR_INVALID, "message: attachment without type or data");
     bool own;
@@ -74,13 +73,20 @@ static enum lcm_status build(const struct store_msg_row *r, const struct mail_se
                              struct lcm_err *err)
 {
     struct mail_attachment att = {0};
-    struct mail_msg m = {.from_name = srv->from_name, .from_addr = srv->from_addr,
-                         .reply_to = srv->reply_to, .to_name = r->to_name,
-                         .to_addr = r->to_addr, .subject = r->subject, .body = r->body,
-                         .message_id = msgid, .date = now};
+    struct mail_msg m = {.from_name = srv->from_name,
+                         .from_addr = srv->from_addr,
+                         .reply_to = srv->reply_to,
+                         .to_name = r->to_name,
+                         .to_addr = r->to_addr,
+                         .subject = r->subject,
+                         .body = r->body,
+                         .message_id = msgid,
+                         .date = now};
     if (r->att_type[0]) {
-        att = (struct mail_attachment){.content_type = r->att_type, .filename = r->att_name,
-                                       .data = r->att_data, .len = strlen(r->att_data)};
+        att = (struct mail_attachment){.content_type = r->att_type,
+                                       .filename = r->att_name,
+                                       .data = r->att_data,
+                                       .len = strlen(r->att_data)};
         m.att = &att;
     }
     return mail_build(&m, data, len, err);
@@ -145,9 +151,8 @@ static enum lcm_status record(struct lcm_store *st, const struct mail_server *sr
 
 /* One message: build, claim (committed), send, record. */
 static enum lcm_status send_one(struct lcm_store *st, const struct mail_server *srv,
-                                const struct outbox_opts *o, int64_t id,
-                                struct outbox_result *res, const struct lcm_report *rep,
-                                struct lcm_err *err)
+                                const struct outbox_opts *o, int64_t id, struct outbox_result *res,
+                                const struct lcm_report *rep, struct lcm_err *err)
 {
     struct store_msg_row r;
     enum lcm_status rc = store_message_get(st, id, &r, err);

@@ -13,7 +13,7 @@
 #include "msg/template.h"
 
 static const char *const seq_keys[] = {"enabled", "quiet_days", "platform_url", "rules", NULL};
-static const char *const rule_keys[] = {"name",       "on",   "days", "within_days",
+static const char *const rule_keys[] = {"name",       "on",       "days", "within_days",
                                         "until_days", "template", "auto", NULL};
 
 static const struct seq_rule default_rules[] = {
@@ -67,8 +67,10 @@ static enum lcm_status load_rule(const config_setting_t *r, struct seq_rule *out
         config_get_string(r, "template", NULL, &tpl, err))
         return err ? err->status : LCM_ERR_CONFIG;
     if (!plain_name(name, false))
-        return lcm_err_set(err, LCM_ERR_CONFIG, "%s: sequences rule needs a name of letters, "
-                                                "digits, _ or -", where);
+        return lcm_err_set(err, LCM_ERR_CONFIG,
+                           "%s: sequences rule needs a name of letters, "
+                           "digits, _ or -",
+                           where);
     if (!on || (strcmp(on, "inactive") && strcmp(on, "not_started") && strcmp(on, "milestone")))
         return lcm_err_set(err, LCM_ERR_CONFIG,
                            "%s: sequences rule %s: on must be \"inactive\", \"not_started\" or "
@@ -188,17 +190,16 @@ static enum lcm_status render(struct run *r, const struct store_seq_cand *c, con
     int since = r->rule->on == SEQ_NOT_STARTED ? c->start_day : c->last_activity_day;
     if (since != DAY_NONE)
         snprintf(days, sizeof days, "%d", r->o->today - since);
-    struct tpl_var v[] = {{"first_name", c->first_name}, {"last_name", c->last_name},
-                          {"course", c->course},         {"cohort", c->cohort},
-                          {"progress", progress},        {"days_inactive", days},
-                          {"milestone", c->milestone},   {"lcm_name", r->sc->lcm_name},
-                          {"lcm_email", r->sc->lcm_email},
-                          {"platform_url", r->sc->platform_url}};
+    struct tpl_var v[] = {{"first_name", c->first_name},   {"last_name", c->last_name},
+                          {"course", c->course},           {"cohort", c->cohort},
+                          {"progress", progress},          {"days_inactive", days},
+                          {"milestone", c->milestone},     {"lcm_name", r->sc->lcm_name},
+                          {"lcm_email", r->sc->lcm_email}, {"platform_url", r->sc->platform_url}};
     size_t nv = sizeof v / sizeof v[0];
     *lang = c->lang && (strcmp(c->lang, "fr") == 0 || strcmp(c->lang, "en") == 0) ? c->lang
-                                                                                   : r->sc->lang;
-    enum lcm_status rc = template_render(r->o->share_dir, r->o->user_dir, tpl, *lang, v, nv,
-                                         subj, body, e);
+                                                                                  : r->sc->lang;
+    enum lcm_status rc =
+        template_render(r->o->share_dir, r->o->user_dir, tpl, *lang, v, nv, subj, body, e);
     if (rc == LCM_ERR_NOTFOUND && strcmp(*lang, r->sc->lang) != 0) {
         *lang = r->sc->lang;
         rc = template_render(r->o->share_dir, r->o->user_dir, tpl, *lang, v, nv, subj, body, e);
@@ -211,8 +212,7 @@ static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const
                             const char *tpl)
 {
     bool yes = false;
-    enum lcm_status rc = store_seq_fired(r->st, r->rule->name, c->enrollment_id, key, &yes,
-                                         r->err);
+    enum lcm_status rc = store_seq_fired(r->st, r->rule->name, c->enrollment_id, key, &yes, r->err);
     if (rc != LCM_OK || yes)
         return rc;
     if (!mail_addr_valid(c->email)) {
@@ -234,22 +234,25 @@ static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const
             snprintf(r->res->err_first, sizeof r->res->err_first, "%s", e.msg);
         return LCM_OK;
     }
-    struct lcm_message m = {.learner_id = c->learner_id, .enrollment_id = c->enrollment_id,
-                            .template_name = tpl, .lang = lang, .rule = r->rule->name,
-                            .to_addr = c->email, .subject = subj, .body = body,
+    struct lcm_message m = {.learner_id = c->learner_id,
+                            .enrollment_id = c->enrollment_id,
+                            .template_name = tpl,
+                            .lang = lang,
+                            .rule = r->rule->name,
+                            .to_addr = c->email,
+                            .subject = subj,
+                            .body = body,
                             .status = r->rule->auto_queue ? MSG_QUEUED : MSG_DRAFT};
     int64_t id = 0;
     rc = store_message_add(r->st, &m, r->o->now, &id, r->err);
     if (rc == LCM_OK)
-        rc = store_seq_fire(r->st, r->rule->name, c->enrollment_id, key, r->o->today, id,
-                            r->err);
+        rc = store_seq_fire(r->st, r->rule->name, c->enrollment_id, key, r->o->today, id, r->err);
     if (rc == LCM_OK) {
         *(r->rule->auto_queue ? &r->res->queued : &r->res->drafts) += 1;
         if (r->o->made) {
             char who[256];
             snprintf(who, sizeof who, "%s %s", c->first_name, c->last_name);
-            r->o->made(r->o->made_ctx, id, r->rule->name, tpl, who, c->email,
-                       r->rule->auto_queue);
+            r->o->made(r->o->made_ctx, id, r->rule->name, tpl, who, c->email, r->rule->auto_queue);
         }
     }
     free(subj);
@@ -279,8 +282,8 @@ static enum lcm_status on_milestone(void *ctx, const struct store_seq_cand *c)
     struct run *r = ctx;
     char key[32], buf[32];
     snprintf(key, sizeof key, "milestone:%lld", (long long)c->milestone_id);
-    const char *tpl = r->rule->template_name[0] ? r->rule->template_name
-                                                : milestone_template(c, buf, sizeof buf);
+    const char *tpl =
+        r->rule->template_name[0] ? r->rule->template_name : milestone_template(c, buf, sizeof buf);
     return make(r, c, key, tpl);
 }
 

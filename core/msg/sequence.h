@@ -29,7 +29,7 @@
 enum seq_on { SEQ_INACTIVE, SEQ_NOT_STARTED, SEQ_MILESTONE };
 
 struct seq_rule {
-    char *name;          /* unique; stored in message.rule */
+    char *name; /* unique; stored in message.rule */
     enum seq_on on;
     int days;            /* inactive / not_started threshold; milestone: within_days */
     int until_days;      /* inactive: stop after this many days (0: never) */
@@ -42,9 +42,9 @@ struct seq_config {
     int quiet_days;
     struct seq_rule *rules;
     size_t n;
-    char *lang;                         /* default template language (general.lang) */
-    char *lcm_name, *lcm_email;         /* {lcm_name}, {lcm_email} */
-    char *platform_url;                 /* {platform_url}, may be "" */
+    char *lang;                 /* default template language (general.lang) */
+    char *lcm_name, *lcm_email; /* {lcm_name}, {lcm_email} */
+    char *platform_url;         /* {platform_url}, may be "" */
 };
 
 /* Reads the `sequences` group (defaults when absent), validating names, `on` values, ranges
@@ -59,10 +59,10 @@ typedef void (*seq_made_fn)(void *ctx, int64_t message_id, const char *rule,
                             bool queued);
 
 struct seq_result {
-    int drafts, queued;      /* messages created */
-    int quiet;               /* kept back by the quiet period */
-    int no_address;          /* learner without a valid e-mail address */
-    int failed;              /* template could not be rendered (first error in err_first) */
+    int drafts, queued; /* messages created */
+    int quiet;          /* kept back by the quiet period */
+    int no_address;     /* learner without a valid e-mail address */
+    int failed;         /* template could not be rendered (first error in err_first) */
     char err_first[512];
 };
 

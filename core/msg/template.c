@@ -241,9 +241,9 @@ static enum lcm_status read_small(const char *path, char **out, struct lcm_err *
 }
 
 /* Finds and reads NAME.LANG.txt: user_dir first, then share_dir/data/templates. */
-static enum lcm_status template_load(const char *share_dir, const char *user_dir,
-                                     const char *name, const char *lang, char path[4096],
-                                     char **text, struct lcm_err *err)
+static enum lcm_status template_load(const char *share_dir, const char *user_dir, const char *name,
+                                     const char *lang, char path[4096], char **text,
+                                     struct lcm_err *err)
 {
     *text = NULL;
     if (!safe_name(name))
@@ -264,9 +264,9 @@ static enum lcm_status template_load(const char *share_dir, const char *user_dir
         if (rc != LCM_ERR_NOTFOUND)
             return rc;
     }
-    return lcm_err_set(err, LCM_ERR_NOTFOUND, "template %s.%s.txt not found in %s%s%s/data/templates",
-                       name, lang, user_dir ? user_dir : "", user_dir ? " nor " : "",
-                       share_dir ? share_dir : "");
+    return lcm_err_set(
+        err, LCM_ERR_NOTFOUND, "template %s.%s.txt not found in %s%s%s/data/templates", name, lang,
+        user_dir ? user_dir : "", user_dir ? " nor " : "", share_dir ? share_dir : "");
 }
 
 enum lcm_status template_render(const char *share_dir, const char *user_dir, const char *name,

@@ -3,9 +3,10 @@
  *
  * A template is the file NAME.LANG.txt (UTF-8): a first line "Subject: ...", a blank line,
  * then the body. Placeholders are {name} with name made of a-z, 0-9 and '_'; "{{" writes a
- * literal '{' and "}}" a literal '}' (a lone '}' is also literal). A template is looked up in the user's directory first (which overrides the
- * shipped one), then in SHARE/data/templates. A placeholder without a value is an error
- * naming the placeholder and the file: a message never goes out with an empty hole.
+ * literal '{' and "}}" a literal '}' (a lone '}' is also literal). A template is looked up in the
+ * user's directory first (which overrides the shipped one), then in SHARE/data/templates. A
+ * placeholder without a value is an error naming the placeholder and the file: a message never goes
+ * out with an empty hole.
  *
  * Shipped names: nudge_7, nudge_14, nudge_21, not_started, congrats_25, congrats_50,
  * congrats_75, congrats_100, congrats_milestone, call_proposal, welcome, reply_access,

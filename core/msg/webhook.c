@@ -8,7 +8,7 @@
 
 #include "sync/http.h"
 
-static const char *const webhook_keys[] = {"url",     "url_cmd", "url_env", "username", "channel",
+static const char *const webhook_keys[] = {"url",      "url_cmd", "url_env", "username", "channel",
                                            "icon_url", "timeout", "ca_file", NULL};
 
 char *webhook_payload(const char *text, const char *username, const char *channel,
@@ -88,20 +88,26 @@ enum lcm_status webhook_post(const struct lcm_config *cfg, const char *text,
         return err ? err->status : LCM_ERR_INVALID;
     }
     const char *headers[] = {"Content-Type: application/json", NULL};
-    struct http_request req = {.label = "webhook", .method = "POST", .url = url,
-                               .headers = headers, .body = body, .body_len = strlen(body),
-                               .timeout_ms = timeout * 1000L, .retry = true, .max_retries = 2,
-                               .ca_file = ca, .accept_any_status = true};
+    struct http_request req = {.label = "webhook",
+                               .method = "POST",
+                               .url = url,
+                               .headers = headers,
+                               .body = body,
+                               .body_len = strlen(body),
+                               .timeout_ms = timeout * 1000L,
+                               .retry = true,
+                               .max_retries = 2,
+                               .ca_file = ca,
+                               .accept_any_status = true};
     struct http_response resp = {0};
     struct lcm_err herr = {0};
     rc = http_perform(&req, &resp, &herr);
     if (rc != LCM_OK)
         rc = lcm_err_set(err, rc, "webhook %s: %s", host, lcm_status_str(rc));
     else if (resp.status < 200 || resp.status > 299)
-        rc = lcm_err_set(err, resp.status == 401 || resp.status == 403 ? LCM_ERR_AUTH
-                                                                       : LCM_ERR_REMOTE,
-                         "webhook %s: HTTP %ld %.120s", host, resp.status,
-                         resp.body ? resp.body : "");
+        rc = lcm_err_set(
+            err, resp.status == 401 || resp.status == 403 ? LCM_ERR_AUTH : LCM_ERR_REMOTE,
+            "webhook %s: HTTP %ld %.120s", host, resp.status, resp.body ? resp.body : "");
     else
         lcm_report(rep, LCM_LEVEL_INFO, "webhook %s: posted (%zu bytes)", host, strlen(body));
     http_response_free(&resp);

@@ -43,7 +43,10 @@ struct load {
     int64_t first_program;
     struct kpi_result *r;
     /* learner id -> first enrollment index, sorted by learner */
-    struct lmap { int64_t learner; uint32_t enr; } *lm;
+    struct lmap {
+        int64_t learner;
+        uint32_t enr;
+    } * lm;
     size_t n_lm;
     bool *contacted; /* per lm entry */
     size_t n_ev, cap_ev;
@@ -58,9 +61,10 @@ static void by_label(const struct store_kpi_enrollment *e, enum kpi_by by, char 
     else if (*e->manager && *e->manager_email)
         snprintf(buf, n, "%s <%s>", e->manager, e->manager_email);
     else
-        snprintf(buf, n, "%s", *e->manager ? e->manager
-                               : *e->manager_email ? e->manager_email
-                                                   : "(no manager)");
+        snprintf(buf, n, "%s",
+                 *e->manager         ? e->manager
+                 : *e->manager_email ? e->manager_email
+                                     : "(no manager)");
 }
 
 static enum lcm_status on_enrollment(void *ctx, const struct store_kpi_enrollment *e)
@@ -73,12 +77,18 @@ static enum lcm_status on_enrollment(void *ctx, const struct store_kpi_enrollmen
     }
     struct kpi_enr *x = &S->enr[S->n_enr];
     bool ended = e->status != ENROLL_ACTIVE && (e->ended_day == DAY_NONE || e->ended_day <= S->to);
-    *x = (struct kpi_enr){.id = e->id, .learner_id = e->learner_id, .cohort_id = e->cohort_id,
-                          .program_id = e->program_id, .start = e->start_day,
+    *x = (struct kpi_enr){.id = e->id,
+                          .learner_id = e->learner_id,
+                          .cohort_id = e->cohort_id,
+                          .program_id = e->program_id,
+                          .start = e->start_day,
                           .end = ended ? e->ended_day : DAY_NONE,
                           .status = ended ? e->status : ENROLL_ACTIVE,
-                          .progress_db = e->progress, .flag_day = DAY_NONE, .risk_level = -1,
-                          .first_contact = DAY_NONE, .by_grp = -1};
+                          .progress_db = e->progress,
+                          .flag_day = DAY_NONE,
+                          .risk_level = -1,
+                          .first_contact = DAY_NONE,
+                          .by_grp = -1};
     if (S->n_enr == 0) {
         L->first_program = e->program_id;
         L->r->program = lcm_xstrdup(e->program);
@@ -99,7 +109,8 @@ static enum lcm_status on_enrollment(void *ctx, const struct store_kpi_enrollmen
         struct kpi_learner *kl = &L->r->learners[S->n_enr];
         char mgr[512];
         by_label(e, KPI_BY_MANAGER, mgr, sizeof mgr);
-        *kl = (struct kpi_learner){.learner_id = e->learner_id, .enrollment_id = e->id,
+        *kl = (struct kpi_learner){.learner_id = e->learner_id,
+                                   .enrollment_id = e->id,
                                    .first_name = lcm_xstrdup(e->first_name),
                                    .last_name = lcm_xstrdup(e->last_name),
                                    .email = lcm_xstrdup(e->email),
@@ -220,8 +231,8 @@ static enum lcm_status on_message(void *ctx, const struct store_kpi_message *m)
         L->cap_ev = L->cap_ev ? L->cap_ev * 2 : 256;
         S->ev = lcm_xrealloc(S->ev, L->cap_ev * sizeof *S->ev);
     }
-    S->ev[S->n_ev++] = (struct kpi_msg_ev){.enr = (uint32_t)(e - S->enr), .day = day,
-                                           .tmpl = template_index(L, m->template_name)};
+    S->ev[S->n_ev++] = (struct kpi_msg_ev){
+        .enr = (uint32_t)(e - S->enr), .day = day, .tmpl = template_index(L, m->template_name)};
     int w = kpi_week_of(S, day);
     if (w >= 0)
         L->r->weeks[w].messages++;
@@ -248,7 +259,6 @@ static void link_events(struct kpi_state *S)
         e->ev_count++;
     }
 }
-
 
 static void add_counts(struct kpi_counts *g, const struct kpi_enr *e, const struct kpi_state *S)
 {

@@ -61,10 +61,10 @@ struct kpi_counts {
 };
 
 struct kpi_week {
-    int monday;        /* first day of the ISO week */
+    int monday; /* first day of the ISO week */
     int iso_year, iso_week;
-    int64_t running;   /* enrollments running on the week's last day */
-    int64_t active;    /* enrollments with an activity day in the week */
+    int64_t running; /* enrollments running on the week's last day */
+    int64_t active;  /* enrollments with an activity day in the week */
     int64_t sessions, minutes, completed, withdrawn; /* completed/withdrawn: ended that week */
     int64_t risk[3];                                 /* derived levels, see above */
     int64_t checkins[CH_COUNT];
@@ -72,9 +72,9 @@ struct kpi_week {
 };
 
 struct kpi_milestone {
-    char *name;               /* owned; "Programme — name" when several programmes */
+    char *name; /* owned; "Programme — name" when several programmes */
     int64_t eligible, reached;
-    double median_days;       /* from the enrollment's start; < 0 when none reached */
+    double median_days; /* from the enrollment's start; < 0 when none reached */
 };
 
 struct kpi_template {
@@ -96,12 +96,12 @@ struct kpi_learner {
 
 struct kpi_money {
     bool configured;
-    double dropout_cost;       /* withdrawn x cost per enrolment */
-    double withdrawn_hours;    /* hours trained by withdrawn learners */
-    double hours_cost;         /* withdrawn_hours x cost per hour */
-    double baseline_dropouts;  /* baseline x enrolled */
-    int64_t avoided;           /* round((baseline - actual) x enrolled), may be <= 0 */
-    double avoided_value;      /* avoided x cost per enrolment, 0 when avoided <= 0 */
+    double dropout_cost;      /* withdrawn x cost per enrolment */
+    double withdrawn_hours;   /* hours trained by withdrawn learners */
+    double hours_cost;        /* withdrawn_hours x cost per hour */
+    double baseline_dropouts; /* baseline x enrolled */
+    int64_t avoided;          /* round((baseline - actual) x enrolled), may be <= 0 */
+    double avoided_value;     /* avoided x cost per enrolment, 0 when avoided <= 0 */
 };
 
 struct kpi_options {
@@ -109,7 +109,7 @@ struct kpi_options {
     bool learners;      /* fill kpi_result.learners */
     bool private_notes; /* also fill each learner's latest note (LCM only; never manager) */
     struct kpi_money_conf money;
-    int threads;        /* activity scan threads; 0: automatic */
+    int threads; /* activity scan threads; 0: automatic */
 };
 
 struct kpi_result {
@@ -134,8 +134,8 @@ struct kpi_result {
     /* The LCM's own work in the period. */
     int64_t checkins, checkins_by_channel[CH_COUNT], contacted;
     int64_t flagged, flagged_contacted, back7, back14;
-    double median_flag_to_contact; /* days; < 0 when no flagged learner was contacted */
-    int64_t risk_now[3];           /* the risk module's latest levels in scope */
+    double median_flag_to_contact;  /* days; < 0 when no flagged learner was contacted */
+    int64_t risk_now[3];            /* the risk module's latest levels in scope */
     struct kpi_template *templates; /* sorted by name */
     size_t n_templates;
     int64_t messages_sent, messages_returned7;
@@ -163,9 +163,9 @@ struct kpi_summary {
     int64_t enrolled, running, completed, withdrawn, failed, flagged;
     int64_t active7; /* in progress and active in the last 7 days */
     double completion_rate, dropout_rate, active7_rate; /* 0..1 */
-    int64_t checkins_week; /* check-ins of the current ISO week (Monday to today) */
-    int weeks;                                           /* series length (<= KPI_SPARK) */
-    int spark_monday[KPI_SPARK];                         /* first day of each week */
+    int64_t checkins_week;       /* check-ins of the current ISO week (Monday to today) */
+    int weeks;                   /* series length (<= KPI_SPARK) */
+    int spark_monday[KPI_SPARK]; /* first day of each week */
     int64_t spark_active[KPI_SPARK], spark_checkins[KPI_SPARK], spark_minutes[KPI_SPARK];
     int64_t spark_risk_high[KPI_SPARK];
 };

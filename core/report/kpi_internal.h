@@ -14,10 +14,10 @@ struct kpi_enr {
     int start, end; /* end: ended_day when ended on or before the period's end, else DAY_NONE */
     enum enroll_status status; /* as of the period's end */
     double progress_db;
-    int cohort_grp, by_grp; /* indexes into the group tables */
-    int flag_day;           /* risk.flagged_since, DAY_NONE */
-    int risk_level;         /* -1 when no risk row */
-    int first_contact;      /* first outbound contact on or after flag_day, DAY_NONE */
+    int cohort_grp, by_grp;      /* indexes into the group tables */
+    int flag_day;                /* risk.flagged_since, DAY_NONE */
+    int risk_level;              /* -1 when no risk row */
+    int first_contact;           /* first outbound contact on or after flag_day, DAY_NONE */
     uint32_t ev_first, ev_count; /* its message events */
     /* filled by the scan */
     int last_active;
@@ -35,9 +35,9 @@ struct kpi_msg_ev {
 };
 
 struct kpi_state {
-    int from, to;        /* the period */
-    bool past;           /* to is before today: progress is read from the activity history */
-    int first_monday;    /* week 0 */
+    int from, to;     /* the period */
+    bool past;        /* to is before today: progress is read from the activity history */
+    int first_monday; /* week 0 */
     size_t n_weeks;
     struct kpi_enr *enr; /* sorted by id */
     size_t n_enr;

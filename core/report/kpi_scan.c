@@ -14,10 +14,10 @@
 struct scan_ctx {
     struct lcm_store *st;
     struct kpi_state *S;
-    size_t lo, hi;   /* enrollment indexes [lo, hi) of this range */
-    size_t next;     /* next index not yet finished */
-    size_t cur;      /* index whose rows are arriving, or SIZE_MAX */
-    int *days;       /* active days of cur, ascending */
+    size_t lo, hi; /* enrollment indexes [lo, hi) of this range */
+    size_t next;   /* next index not yet finished */
+    size_t cur;    /* index whose rows are arriving, or SIZE_MAX */
+    int *days;     /* active days of cur, ascending */
     size_t n_days, cap;
     struct kpi_week *weeks; /* this thread's weekly sums */
     struct lcm_err err;
@@ -148,8 +148,8 @@ static void *scan_thread(void *arg)
 {
     struct scan_ctx *c = arg;
     struct kpi_state *S = c->S;
-    c->rc = store_kpi_activity_range(c->st, S->enr[c->lo].id, S->enr[c->hi - 1].id, S->to,
-                                     S->past, on_row, c, &c->err);
+    c->rc = store_kpi_activity_range(c->st, S->enr[c->lo].id, S->enr[c->hi - 1].id, S->to, S->past,
+                                     on_row, c, &c->err);
     finish_until(c, c->hi);
     return NULL;
 }
@@ -174,16 +174,15 @@ static void merge_weeks(struct kpi_week *into, const struct kpi_week *w, size_t 
     }
 }
 
-static enum lcm_status scan_small(struct lcm_store *st, struct kpi_state *S,
-                                  struct kpi_week *weeks, struct lcm_err *err)
+static enum lcm_status scan_small(struct lcm_store *st, struct kpi_state *S, struct kpi_week *weeks,
+                                  struct lcm_err *err)
 {
-    struct scan_ctx c = {.st = st, .S = S, .lo = 0, .hi = S->n_enr, .cur = SIZE_MAX,
-                         .weeks = weeks};
+    struct scan_ctx c = {
+        .st = st, .S = S, .lo = 0, .hi = S->n_enr, .cur = SIZE_MAX, .weeks = weeks};
     int64_t *ids = lcm_xmalloc((S->n_enr ? S->n_enr : 1) * sizeof *ids);
     for (size_t i = 0; i < S->n_enr; i++)
         ids[i] = S->enr[i].id;
-    enum lcm_status rc = store_kpi_activity_of(st, ids, S->n_enr, S->to, S->past, on_row, &c,
-                                               err);
+    enum lcm_status rc = store_kpi_activity_of(st, ids, S->n_enr, S->to, S->past, on_row, &c, err);
     finish_until(&c, S->n_enr);
     free(ids);
     free(c.days);

@@ -39,7 +39,7 @@ struct ms_load {
         char *name;
         int *days;
         size_t n_days, reached, eligible;
-    } *v;
+    } * v;
     size_t n;
     size_t hint;
 };
@@ -64,8 +64,8 @@ static enum lcm_status on_milestone(void *ctx, const struct store_kpi_milestone 
         snprintf(name, len, "%s \xe2\x80\x94 %s", m->program, m->name);
     else
         snprintf(name, len, "%s", m->name);
-    M->v[M->n++] = (struct ms){.id = m->id, .program_id = m->program_id,
-                               .cohort_id = m->cohort_id, .name = name};
+    M->v[M->n++] = (struct ms){
+        .id = m->id, .program_id = m->program_id, .cohort_id = m->cohort_id, .name = name};
     return LCM_OK;
 }
 
@@ -121,9 +121,11 @@ enum lcm_status kpi_milestones(struct lcm_store *st, struct kpi_state *S, struct
         for (size_t i = 0; i < S->n_enr; i++)
             m->eligible += eligible(m, &S->enr[i]);
         if (rc == LCM_OK) {
-            r->milestones[k] = (struct kpi_milestone){
-                .name = m->name, .eligible = (int64_t)m->eligible, .reached = (int64_t)m->reached,
-                .median_days = kpi_median(m->days, m->n_days)};
+            r->milestones[k] =
+                (struct kpi_milestone){.name = m->name,
+                                       .eligible = (int64_t)m->eligible,
+                                       .reached = (int64_t)m->reached,
+                                       .median_days = kpi_median(m->days, m->n_days)};
             m->name = NULL;
         }
         free(m->name);

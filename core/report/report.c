@@ -191,8 +191,8 @@ void rep_put_escaped(FILE *f, const char *s, const char *(*escape)(char c))
     free(c);
 }
 
-const char *rep_learner_name(const struct report_options *o, const struct kpi_learner *l,
-                             char *buf, size_t len)
+const char *rep_learner_name(const struct report_options *o, const struct kpi_learner *l, char *buf,
+                             size_t len)
 {
     if (o->anonymous)
         snprintf(buf, len, "Learner %03" PRId64, l->learner_id);
@@ -249,8 +249,7 @@ char *report_money_sentence(const struct kpi_result *r, int which, char *buf, si
                          rep_money(c->cost_per_enrollment, c->currency, b, sizeof b),
                          rep_money(m->dropout_cost, c->currency, d, sizeof d));
         if (c->cost_per_hour > 0 && n > 0 && (size_t)n < len)
-            snprintf(buf + n, len - (size_t)n,
-                     ", plus %s hours trained \xc3\x97 %s = %s; total %s",
+            snprintf(buf + n, len - (size_t)n, ", plus %s hours trained \xc3\x97 %s = %s; total %s",
                      rep_int((int64_t)llround(m->withdrawn_hours), a, sizeof a),
                      rep_money(c->cost_per_hour, c->currency, b, sizeof b),
                      rep_money(m->hours_cost, c->currency, e, sizeof e),
@@ -300,7 +299,8 @@ void rep_headlines(const struct kpi_result *r, struct rep_headline out[4])
              day_format(r->to_day, to));
     if (r->money.configured) {
         bool avoided = r->money.avoided > 0;
-        snprintf(out[3].title, sizeof out[3].title, avoided ? "Drop-outs avoided" : "Cost of drop-outs");
+        snprintf(out[3].title, sizeof out[3].title,
+                 avoided ? "Drop-outs avoided" : "Cost of drop-outs");
         rep_money(avoided ? r->money.avoided_value : r->money.dropout_cost + r->money.hours_cost,
                   r->money_conf.currency, out[3].figure, sizeof out[3].figure);
         char full[512];
@@ -311,7 +311,8 @@ void rep_headlines(const struct kpi_result *r, struct rep_headline out[4])
         return;
     }
     snprintf(out[3].title, sizeof out[3].title, "Follow-up");
-    snprintf(out[3].figure, sizeof out[3].figure, "%s check-ins", rep_int(r->checkins, a, sizeof a));
+    snprintf(out[3].figure, sizeof out[3].figure, "%s check-ins",
+             rep_int(r->checkins, a, sizeof a));
     if (r->flagged == 0)
         snprintf(out[3].sentence, sizeof out[3].sentence,
                  "%s learners contacted in the period; no learner is flagged at risk today.",
@@ -339,8 +340,7 @@ size_t rep_followup_lines(const struct kpi_result *r, char lines[][256], size_t 
                      rep_int(r->flagged, a, sizeof a), rep_int(r->flagged_contacted, b, sizeof b),
                      r->median_flag_to_contact);
         else
-            snprintf(lines[n++], 256,
-                     "Flagged learners: %s; none contacted after the flag yet.",
+            snprintf(lines[n++], 256, "Flagged learners: %s; none contacted after the flag yet.",
                      rep_int(r->flagged, a, sizeof a));
     }
     if (n < max)
@@ -349,8 +349,7 @@ size_t rep_followup_lines(const struct kpi_result *r, char lines[][256], size_t 
                  rep_int(r->back7, a, sizeof a), rep_int(r->back14, b, sizeof b),
                  rep_int(r->flagged_contacted, c, sizeof c));
     if (n < max)
-        snprintf(lines[n++], 256,
-                 "Messages sent: %s; followed by activity within 7 days: %s (%s).",
+        snprintf(lines[n++], 256, "Messages sent: %s; followed by activity within 7 days: %s (%s).",
                  rep_int(r->messages_sent, a, sizeof a),
                  rep_int(r->messages_returned7, b, sizeof b),
                  rep_pct(r->messages_returned7, r->messages_sent, c, sizeof c));

@@ -22,13 +22,13 @@ int report_format_parse(const char *s);
 
 struct report_options {
     enum report_format format;
-    const char *scope;   /* what the report covers, e.g. "Anglais B2 · cohort A"; NULL: all */
-    int today;           /* the day the report is generated for */
-    bool anonymous;      /* pseudonyms instead of names, no e-mail addresses */
-    bool private_notes;  /* the LCM's own report: learner notes shown (never for managers) */
-    char sep;            /* CSV separator: ',' (default when 0) or ';' */
-    bool bom;            /* CSV: start with a UTF-8 byte order mark */
-    bool decimal_comma;  /* CSV: "12,5" instead of "12.5" (French Excel) */
+    const char *scope;  /* what the report covers, e.g. "Anglais B2 · cohort A"; NULL: all */
+    int today;          /* the day the report is generated for */
+    bool anonymous;     /* pseudonyms instead of names, no e-mail addresses */
+    bool private_notes; /* the LCM's own report: learner notes shown (never for managers) */
+    char sep;           /* CSV separator: ',' (default when 0) or ';' */
+    bool bom;           /* CSV: start with a UTF-8 byte order mark */
+    bool decimal_comma; /* CSV: "12,5" instead of "12.5" (French Excel) */
 };
 
 /* Writes the report of r to f in o->format. Returns LCM_ERR_IO (err names "report") when the

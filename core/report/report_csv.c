@@ -130,8 +130,7 @@ static void csv_indicators(struct csv *c, const struct kpi_result *r)
     csv_kv(c, "Came back within 7 days of the contact", r->back7, "learners", "");
     csv_kv(c, "Came back within 14 days of the contact", r->back14, "learners", "");
     csv_kv(c, "Messages sent", r->messages_sent, "messages", "");
-    csv_kv(c, "Messages followed by activity within 7 days", r->messages_returned7, "messages",
-           "");
+    csv_kv(c, "Messages followed by activity within 7 days", r->messages_returned7, "messages", "");
     if (r->money.configured) {
         const char *cur = r->money_conf.currency;
         csv_text(c, "Cost of drop-outs");
@@ -160,7 +159,7 @@ static void csv_counts(struct csv *c, const char *what, const struct kpi_counts 
     csv_header(c, h);
     for (size_t i = 0; i < n; i++) {
         csv_text(c, g[i].label);
-        int64_t v[] = {g[i].enrolled, g[i].running, g[i].active7, g[i].active30,
+        int64_t v[] = {g[i].enrolled,  g[i].running,   g[i].active7, g[i].active30,
                        g[i].completed, g[i].withdrawn, g[i].failed};
         for (size_t k = 0; k < sizeof v / sizeof *v; k++)
             csv_int(c, v[k]);
@@ -235,8 +234,7 @@ static void csv_weeks(struct csv *c, const struct kpi_result *r)
         csv_int(c, k->minutes);
         for (int ch = 0; ch < CH_COUNT; ch++)
             csv_int(c, k->checkins[ch]);
-        int64_t v[] = {k->messages, k->completed, k->withdrawn, k->risk[0], k->risk[1],
-                       k->risk[2]};
+        int64_t v[] = {k->messages, k->completed, k->withdrawn, k->risk[0], k->risk[1], k->risk[2]};
         for (size_t j = 0; j < sizeof v / sizeof *v; j++)
             csv_int(c, v[j]);
         csv_end(c);
@@ -244,8 +242,7 @@ static void csv_weeks(struct csv *c, const struct kpi_result *r)
     csv_end(c);
 }
 
-static void csv_learners(struct csv *c, const struct kpi_result *r,
-                         const struct report_options *o)
+static void csv_learners(struct csv *c, const struct kpi_result *r, const struct report_options *o)
 {
     char name[128], d[DAY_TEXT_LEN];
     csv_header(c, o->private_notes
@@ -279,8 +276,7 @@ static void csv_learners(struct csv *c, const struct kpi_result *r,
 enum lcm_status report_write_csv(FILE *f, const struct kpi_result *r,
                                  const struct report_options *o)
 {
-    struct csv c = {.f = f, .sep = o->sep ? o->sep : ',', .comma = o->decimal_comma,
-                    .first = true};
+    struct csv c = {.f = f, .sep = o->sep ? o->sep : ',', .comma = o->decimal_comma, .first = true};
     char d[DAY_TEXT_LEN];
     if (o->bom)
         fputs("\xef\xbb\xbf", f);

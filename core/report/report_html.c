@@ -89,15 +89,16 @@ static void counts_table(FILE *f, const char *id, const char *what, const struct
                          size_t n)
 {
     char cols[256], a[32];
-    snprintf(cols, sizeof cols, "%s|#Enrolled|#In progress|#Active 7 d|#Completed|#Withdrawn|"
-                                "#Failed|#Completion|#Drop-out|#Hours",
+    snprintf(cols, sizeof cols,
+             "%s|#Enrolled|#In progress|#Active 7 d|#Completed|#Withdrawn|"
+             "#Failed|#Completion|#Drop-out|#Hours",
              what);
     thead(f, id, what[0] == 'C' ? "Completion by cohort" : "Breakdown", cols);
     for (size_t i = 0; i < n; i++) {
         fputs("<tr>", f);
         td(f, g[i].label);
-        int64_t v[] = {g[i].enrolled, g[i].running,   g[i].active7, g[i].completed,
-                       g[i].withdrawn, g[i].failed};
+        int64_t v[] = {g[i].enrolled,  g[i].running,   g[i].active7,
+                       g[i].completed, g[i].withdrawn, g[i].failed};
         for (size_t k = 0; k < sizeof v / sizeof *v; k++)
             tdi(f, v[k]);
         tdn(f, rep_pct(g[i].completed, g[i].enrolled, a, sizeof a));
@@ -116,11 +117,14 @@ static void indicators_table(FILE *f, const struct kpi_result *r)
     struct {
         const char *name;
         int64_t v;
-    } rows[] = {{"Enrolled", t->enrolled},          {"In progress", t->running},
+    } rows[] = {{"Enrolled", t->enrolled},
+                {"In progress", t->running},
                 {"Active in the last 7 days", t->active7},
                 {"Active in the last 30 days", t->active30},
-                {"Completed", t->completed},        {"Withdrawn", t->withdrawn},
-                {"Failed", t->failed},              {"Sessions (connections)", t->sessions},
+                {"Completed", t->completed},
+                {"Withdrawn", t->withdrawn},
+                {"Failed", t->failed},
+                {"Sessions (connections)", t->sessions},
                 {"Training time (hours)", (t->minutes + 30) / 60}};
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         fputs("<tr>", f);
@@ -157,8 +161,8 @@ static void milestone_table(FILE *f, const struct kpi_result *r)
         tdi(f, m->reached);
         tdi(f, m->eligible);
         tdn(f, rep_pct(m->reached, m->eligible, a, sizeof a));
-        tdn(f, m->median_days >= 0 ? rep_real(m->median_days, 1, false, a, sizeof a)
-                                   : "\xe2\x80\x93");
+        tdn(f,
+            m->median_days >= 0 ? rep_real(m->median_days, 1, false, a, sizeof a) : "\xe2\x80\x93");
         fputs("</tr>\n", f);
     }
     tend(f, r->n_milestones, 5, "No milestone defined for these programmes.");
@@ -214,8 +218,9 @@ static void weeks_table(FILE *f, const struct kpi_result *r)
         tdi(f, k->running);
         tdi(f, k->active);
         tdn(f, rep_pct(k->active, k->running, a, sizeof a));
-        int64_t v[] = {k->sessions, (k->minutes + 30) / 60, ci, k->messages, k->completed,
-                       k->withdrawn, k->risk[0], k->risk[1], k->risk[2]};
+        int64_t v[] = {k->sessions,  (k->minutes + 30) / 60, ci,         k->messages,
+                       k->completed, k->withdrawn,           k->risk[0], k->risk[1],
+                       k->risk[2]};
         for (size_t j = 0; j < sizeof v / sizeof *v; j++)
             tdi(f, v[j]);
         fputs("</tr>\n", f);

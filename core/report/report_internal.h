@@ -31,8 +31,8 @@ const char *rep_html_entity(char c);
 void rep_put_escaped(FILE *f, const char *s, const char *(*escape)(char c));
 
 /* The name shown for a learner: "Last, First" or the pseudonym "Learner 017". buf >= 64. */
-const char *rep_learner_name(const struct report_options *o, const struct kpi_learner *l,
-                             char *buf, size_t len);
+const char *rep_learner_name(const struct report_options *o, const struct kpi_learner *l, char *buf,
+                             size_t len);
 
 /* The four headline figures for a busy manager: a title, the figure and one sentence. */
 struct rep_headline {
@@ -45,7 +45,7 @@ size_t rep_followup_lines(const struct kpi_result *r, char lines[][256], size_t 
 
 /* "2026-W23". */
 char *rep_week(const struct kpi_week *w, char *buf, size_t len);
-const char *rep_channel(int ch);  /* "Calls", "E-mails", ... */
+const char *rep_channel(int ch); /* "Calls", "E-mails", ... */
 const char *rep_status(enum enroll_status s);
 const char *rep_risk(int level); /* "low", "medium", "high", "" */
 extern const char *const rep_bucket_names[KPI_BUCKETS];

@@ -28,15 +28,17 @@ static void md_put(FILE *f, const char *s)
 static void md_counts_table(FILE *f, const char *what, const struct kpi_counts *g, size_t n)
 {
     char a[32], b[32], c[32];
-    fprintf(f, "| %s | Enrolled | In progress | Active 7 d | Completed | Withdrawn | Failed "
-               "| Completion | Drop-out | Hours |\n",
+    fprintf(f,
+            "| %s | Enrolled | In progress | Active 7 d | Completed | Withdrawn | Failed "
+            "| Completion | Drop-out | Hours |\n",
             what);
     fputs("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", f);
     for (size_t i = 0; i < n; i++) {
         fputs("| ", f);
         md_put(f, g[i].label);
-        fprintf(f, " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64
-                   " | %" PRId64 " | %s | %s | %s |\n",
+        fprintf(f,
+                " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64
+                " | %s | %s | %s |\n",
                 g[i].enrolled, g[i].running, g[i].active7, g[i].completed, g[i].withdrawn,
                 g[i].failed, rep_pct(g[i].completed, g[i].enrolled, a, sizeof a),
                 rep_pct(g[i].withdrawn, g[i].enrolled, b, sizeof b),
@@ -132,9 +134,10 @@ static void md_weeks(FILE *f, const struct kpi_result *r)
         int64_t ci = 0;
         for (int c = 0; c < CH_COUNT; c++)
             ci += k->checkins[c];
-        fprintf(f, "| %s | %" PRId64 " | %" PRId64 " | %s | %" PRId64 " | %" PRId64 " | %" PRId64
-                   " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64 " / %" PRId64
-                   " / %" PRId64 " |\n",
+        fprintf(f,
+                "| %s | %" PRId64 " | %" PRId64 " | %s | %" PRId64 " | %" PRId64 " | %" PRId64
+                " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64 " / %" PRId64 " / %" PRId64
+                " |\n",
                 rep_week(k, w, sizeof w), k->running, k->active,
                 rep_pct(k->active, k->running, a, sizeof a), k->sessions, (k->minutes + 30) / 60,
                 ci, k->messages, k->completed, k->withdrawn, k->risk[0], k->risk[1], k->risk[2]);
@@ -145,8 +148,9 @@ static void md_weeks(FILE *f, const struct kpi_result *r)
 static void md_learners(FILE *f, const struct kpi_result *r, const struct report_options *o)
 {
     char name[128], a[32], d[DAY_TEXT_LEN];
-    fprintf(f, "## Learners\n\n| Learner | Cohort | Department | Status | Progress | Last active "
-               "| Active days | Hours | Risk |%s\n|---|---|---|---|---:|---|---:|---:|---|%s\n",
+    fprintf(f,
+            "## Learners\n\n| Learner | Cohort | Department | Status | Progress | Last active "
+            "| Active days | Hours | Risk |%s\n|---|---|---|---|---:|---|---:|---:|---|%s\n",
             o->private_notes ? " Latest note (private) |" : "", o->private_notes ? "---|" : "");
     for (size_t i = 0; i < r->n_learners; i++) {
         const struct kpi_learner *l = &r->learners[i];
@@ -160,8 +164,8 @@ static void md_learners(FILE *f, const struct kpi_result *r, const struct report
             snprintf(a, sizeof a, "%.0f %%", 100 * l->progress);
         else
             snprintf(a, sizeof a, "\xe2\x80\x93");
-        fprintf(f, " | %s | %s | %s | %" PRId64 " | %" PRId64 " | %s |", rep_status(l->status),
-                a, l->last_active == DAY_NONE ? "never" : day_format(l->last_active, d),
+        fprintf(f, " | %s | %s | %s | %" PRId64 " | %" PRId64 " | %s |", rep_status(l->status), a,
+                l->last_active == DAY_NONE ? "never" : day_format(l->last_active, d),
                 l->active_days, (l->minutes + 30) / 60, rep_risk(l->risk_level));
         if (o->private_notes) {
             fputs(" ", f);
@@ -173,8 +177,7 @@ static void md_learners(FILE *f, const struct kpi_result *r, const struct report
     fputs("\n", f);
 }
 
-enum lcm_status report_write_md(FILE *f, const struct kpi_result *r,
-                                const struct report_options *o)
+enum lcm_status report_write_md(FILE *f, const struct kpi_result *r, const struct report_options *o)
 {
     char from[DAY_TEXT_LEN], to[DAY_TEXT_LEN], buf[768];
     fputs("# Training report", f);

@@ -16,20 +16,21 @@
 
 struct vbars {
     const char *id, *title, *desc;
-    size_t n;                  /* x positions */
-    char (*xlab)[16];          /* n labels */
-    size_t ns;                 /* stacked series */
-    const char *const *sname;  /* ns names */
-    const char *const *color;  /* ns colours */
-    const int64_t *v;          /* ns rows of n values */
-    const int64_t *line;       /* optional n values drawn as a line */
+    size_t n;                 /* x positions */
+    char (*xlab)[16];         /* n labels */
+    size_t ns;                /* stacked series */
+    const char *const *sname; /* ns names */
+    const char *const *color; /* ns colours */
+    const int64_t *v;         /* ns rows of n values */
+    const int64_t *line;      /* optional n values drawn as a line */
     const char *line_name;
 };
 
 static void svg_open(FILE *f, const char *id, const char *title, const char *desc, int h)
 {
-    fprintf(f, "<figure class=\"chart\">\n<svg id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" "
-               "viewBox=\"0 0 %d %d\" width=\"100%%\" role=\"img\" aria-label=\"",
+    fprintf(f,
+            "<figure class=\"chart\">\n<svg id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" "
+            "viewBox=\"0 0 %d %d\" width=\"100%%\" role=\"img\" aria-label=\"",
             id, W, h);
     html_put(f, title);
     fputs("\">\n<title>", f);
@@ -51,16 +52,19 @@ static void legend(FILE *f, size_t ns, const char *const *names, const char *con
 {
     int x = ML;
     for (size_t s = 0; s < ns; s++) {
-        fprintf(f, "<rect x=\"%d\" y=\"8\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                   "<text x=\"%d\" y=\"18\" class=\"lg\">",
+        fprintf(f,
+                "<rect x=\"%d\" y=\"8\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                "<text x=\"%d\" y=\"18\" class=\"lg\">",
                 x, colors[s], x + 16);
         html_put(f, names[s]);
         fputs("</text>\n", f);
         x += 28 + 7 * (int)strlen(names[s]);
     }
     if (line_name) {
-        fprintf(f, "<line x1=\"%d\" y1=\"14\" x2=\"%d\" y2=\"14\" fill=\"none\" stroke=\"#212121\" stroke-width=\"2\"/>"
-                   "<text x=\"%d\" y=\"18\" class=\"lg\">",
+        fprintf(f,
+                "<line x1=\"%d\" y1=\"14\" x2=\"%d\" y2=\"14\" fill=\"none\" stroke=\"#212121\" "
+                "stroke-width=\"2\"/>"
+                "<text x=\"%d\" y=\"18\" class=\"lg\">",
                 x, x + 14, x + 18);
         html_put(f, line_name);
         fputs("</text>\n", f);
@@ -98,8 +102,9 @@ static void svg_vbars(FILE *f, const struct vbars *b)
     const double ph = H - MT - MB, pw = W - ML - MR;
     for (int t = 0; t <= 2; t++) {
         double y = MT + ph - ph * t / 2.0;
-        fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>"
-                   "<text x=\"%d\" y=\"%.1f\" class=\"ax\" text-anchor=\"end\">%" PRId64 "</text>\n",
+        fprintf(f,
+                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>"
+                "<text x=\"%d\" y=\"%.1f\" class=\"ax\" text-anchor=\"end\">%" PRId64 "</text>\n",
                 ML, y, W - MR, y, ML - 4, y + 4, max * t / 2);
     }
     double bw = b->n ? pw / (double)b->n : pw;
@@ -112,8 +117,9 @@ static void svg_vbars(FILE *f, const struct vbars *b)
             if (v <= 0)
                 continue;
             y -= h;
-            fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-                       "<title>",
+            fprintf(f,
+                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+                    "<title>",
                     x + bw * 0.1, y, bw * 0.8, h, b->color[s]);
             html_put(f, b->xlab[i]);
             fprintf(f, " ");
@@ -121,8 +127,8 @@ static void svg_vbars(FILE *f, const struct vbars *b)
             fprintf(f, ": %" PRId64 "</title></rect>\n", v);
         }
         if (i % every == 0) {
-            fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"ax\" text-anchor=\"middle\">",
-                    x + bw / 2, H - MB + 14);
+            fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"ax\" text-anchor=\"middle\">", x + bw / 2,
+                    H - MB + 14);
             html_put(f, b->xlab[i]);
             fputs("</text>\n", f);
         }
@@ -174,15 +180,18 @@ static void svg_hbars(FILE *f, const struct hbars *b)
             double w = b->total[i] > 0 ? pw * (double)v / (double)b->total[i] : 0;
             if (v <= 0)
                 continue;
-            fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\">"
-                       "<title>",
+            fprintf(f,
+                    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\">"
+                    "<title>",
                     x, y + 3, w, b->color[s]);
             html_put(f, b->sname[s]);
             fprintf(f, ": %" PRId64 " of %" PRId64 "</title></rect>\n", v, b->total[i]);
             x += w;
         }
-        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"none\" stroke=\"#bbbbbb\"/>", lw,
-                y + 3, pw);
+        fprintf(f,
+                "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"none\" "
+                "stroke=\"#bbbbbb\"/>",
+                lw, y + 3, pw);
         char pct[32];
         fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"ax\">%s (%" PRId64 "/%" PRId64 ")</text>\n",
                 lw + pw + 6, y + 16, rep_pct(b->v[i], b->total[i], pct, sizeof pct), b->v[i],
@@ -193,7 +202,7 @@ static void svg_hbars(FILE *f, const struct hbars *b)
 
 static char (*week_labels(const struct kpi_result *r))[16]
 {
-    char (*lab)[16] = lcm_xcalloc(r->n_weeks ? r->n_weeks : 1, sizeof *lab);
+    char(*lab)[16] = lcm_xcalloc(r->n_weeks ? r->n_weeks : 1, sizeof *lab);
     for (size_t i = 0; i < r->n_weeks; i++)
         snprintf(lab[i], sizeof lab[i], "W%02d", r->weeks[i].iso_week);
     return lab;
@@ -209,12 +218,19 @@ void svg_weekly_active(FILE *f, const struct kpi_result *r)
         v[i] = r->weeks[i].active;
         line[i] = r->weeks[i].running;
     }
-    char (*lab)[16] = week_labels(r);
-    struct vbars b = {.id = "chart-weekly-active", .title = "Weekly active learners",
+    char(*lab)[16] = week_labels(r);
+    struct vbars b = {.id = "chart-weekly-active",
+                      .title = "Weekly active learners",
                       .desc = "Learners with at least one active day each ISO week; the line "
                               "is the number of learners in progress.",
-                      .n = n, .xlab = lab, .ns = 1, .sname = names, .color = colors, .v = v,
-                      .line = line, .line_name = "In progress"};
+                      .n = n,
+                      .xlab = lab,
+                      .ns = 1,
+                      .sname = names,
+                      .color = colors,
+                      .v = v,
+                      .line = line,
+                      .line_name = "In progress"};
     svg_vbars(f, &b);
     free(v);
     free(line);
@@ -230,11 +246,17 @@ void svg_risk_weeks(FILE *f, const struct kpi_result *r)
     for (size_t i = 0; i < n; i++)
         for (size_t s = 0; s < 3; s++)
             v[s * n + i] = r->weeks[i].risk[s];
-    char (*lab)[16] = week_labels(r);
-    struct vbars b = {.id = "chart-risk-levels", .title = "Risk levels over time",
+    char(*lab)[16] = week_labels(r);
+    struct vbars b = {.id = "chart-risk-levels",
+                      .title = "Risk levels over time",
                       .desc = "Learners in progress at the end of each week by risk level, "
                               "derived from days without activity.",
-                      .n = n, .xlab = lab, .ns = 3, .sname = names, .color = colors, .v = v};
+                      .n = n,
+                      .xlab = lab,
+                      .ns = 3,
+                      .sname = names,
+                      .color = colors,
+                      .v = v};
     svg_vbars(f, &b);
     free(v);
     free(lab);
@@ -252,10 +274,16 @@ void svg_checkin_weeks(FILE *f, const struct kpi_result *r)
     for (size_t i = 0; i < n; i++)
         for (size_t s = 0; s < CH_COUNT; s++)
             v[s * n + i] = r->weeks[i].checkins[s];
-    char (*lab)[16] = week_labels(r);
-    struct vbars b = {.id = "chart-checkins", .title = "Check-ins per week",
-                      .desc = "The LCM's logged contacts each ISO week, by channel.", .n = n,
-                      .xlab = lab, .ns = CH_COUNT, .sname = names, .color = colors, .v = v};
+    char(*lab)[16] = week_labels(r);
+    struct vbars b = {.id = "chart-checkins",
+                      .title = "Check-ins per week",
+                      .desc = "The LCM's logged contacts each ISO week, by channel.",
+                      .n = n,
+                      .xlab = lab,
+                      .ns = CH_COUNT,
+                      .sname = names,
+                      .color = colors,
+                      .v = v};
     svg_vbars(f, &b);
     free(v);
     free(lab);
@@ -273,9 +301,15 @@ void svg_funnel(FILE *f, const struct kpi_result *r)
         v[i] = r->milestones[i].reached;
         tot[i] = r->milestones[i].eligible;
     }
-    struct hbars b = {.id = "chart-funnel", .title = "Progress funnel by milestone",
+    struct hbars b = {.id = "chart-funnel",
+                      .title = "Progress funnel by milestone",
                       .desc = "Share of the enrolled learners who reached each milestone.",
-                      .n = n, .label = lab, .ns = 1, .sname = names, .color = colors, .v = v,
+                      .n = n,
+                      .label = lab,
+                      .ns = 1,
+                      .sname = names,
+                      .color = colors,
+                      .v = v,
                       .total = tot};
     svg_hbars(f, &b);
     free(lab);
@@ -299,10 +333,16 @@ void svg_cohorts(FILE *f, const struct kpi_result *r)
         v[3 * n + i] = c->failed;
         tot[i] = c->enrolled;
     }
-    struct hbars b = {.id = "chart-cohorts", .title = "Completion by cohort",
+    struct hbars b = {.id = "chart-cohorts",
+                      .title = "Completion by cohort",
                       .desc = "Each cohort's enrolled learners by status; the figure on the "
                               "right is the completion rate.",
-                      .n = n, .label = lab, .ns = 4, .sname = names, .color = colors, .v = v,
+                      .n = n,
+                      .label = lab,
+                      .ns = 4,
+                      .sname = names,
+                      .color = colors,
+                      .v = v,
                       .total = tot};
     svg_hbars(f, &b);
     free(lab);

@@ -53,38 +53,38 @@ const char *risk_level_name(int level);
 
 /* Weights and thresholds (config group `risk`). Days are whole days, points are 0-100. */
 struct risk_params {
-    double weight[RS_COUNT];    /* risk.<signal>_weight: points at full severity */
-    double watch_score;         /* risk.watch_score: level watch from this score */
-    double risk_score;          /* risk.risk_score: level at risk from this score */
-    double reason_min_points;   /* a signal gives a reason from this many points ... */
-    double reason_min_severity; /* ... and this severity (0-1) */
-    int inactive_grace_days;    /* severity 0 up to this many days without activity */
-    int inactive_full_days;     /* severity 1 from this many */
-    int never_started_days;     /* enrolled this long with no activity at all: severity 1 */
-    double pace_grace_points;   /* progress behind schedule: 0 up to this many points */
-    double pace_full_points;    /* 1 from this many points behind */
-    int missed_full;            /* missed milestones: severity count / missed_full, max 1 */
-    int missed_grace_days;      /* a milestone counts as missed this many days after due */
-    int late_full_days;         /* milestones done late: severity 1 from this many days */
-    double low_score_ok;        /* lowest test score: severity 0 from this score (0-100) */
-    double low_score_bad;       /* below this score (a fail): severity 1 */
+    double weight[RS_COUNT];        /* risk.<signal>_weight: points at full severity */
+    double watch_score;             /* risk.watch_score: level watch from this score */
+    double risk_score;              /* risk.risk_score: level at risk from this score */
+    double reason_min_points;       /* a signal gives a reason from this many points ... */
+    double reason_min_severity;     /* ... and this severity (0-1) */
+    int inactive_grace_days;        /* severity 0 up to this many days without activity */
+    int inactive_full_days;         /* severity 1 from this many */
+    int never_started_days;         /* enrolled this long with no activity at all: severity 1 */
+    double pace_grace_points;       /* progress behind schedule: 0 up to this many points */
+    double pace_full_points;        /* 1 from this many points behind */
+    int missed_full;                /* missed milestones: severity count / missed_full, max 1 */
+    int missed_grace_days;          /* a milestone counts as missed this many days after due */
+    int late_full_days;             /* milestones done late: severity 1 from this many days */
+    double low_score_ok;            /* lowest test score: severity 0 from this score (0-100) */
+    double low_score_bad;           /* below this score (a fail): severity 1 */
     double low_score_pass_severity; /* severity just above low_score_bad (linear from ok) */
-    int last_minute_days;       /* every hand-in fewer days than this before due: severity 1 */
-    int window_days;            /* "recent" activity window for drop */
-    int peers_window_days;      /* active days over this window (0: since the first day) */
-    double peers_power;         /* severity ((peers_percentile - p) / peers_percentile)^power */
-    double peers_percentile;    /* severity 1 at percentile 0, 0 at or above this */
-    int peers_min;              /* fewer peers with a start than this: peers skipped */
-    double drop_grace;          /* drop on own average: 0 up to this fraction (0.5 = 50 %) */
-    int drop_history_days;      /* own history needed before the window: else skipped */
-    int stalled_days;           /* active but progress unchanged: 0 up to this many days */
-    int stalled_full_days;      /* 1 from this many */
-    int outreach_grace_days;    /* no answer to outreach: 0 up to this many days */
-    int outreach_full_days;     /* 1 from this many */
-    int debt_days;              /* flagged with no check-in: 0 up to this many days */
-    int debt_full_days;         /* 1 from this many */
-    double snooze_margin;       /* a snoozed flag returns early when score >= score_at + this */
-    int celebrate_days;         /* derived progress milestones older than this: not listed */
+    int last_minute_days;           /* every hand-in fewer days than this before due: severity 1 */
+    int window_days;                /* "recent" activity window for drop */
+    int peers_window_days;          /* active days over this window (0: since the first day) */
+    double peers_power;             /* severity ((peers_percentile - p) / peers_percentile)^power */
+    double peers_percentile;        /* severity 1 at percentile 0, 0 at or above this */
+    int peers_min;                  /* fewer peers with a start than this: peers skipped */
+    double drop_grace;              /* drop on own average: 0 up to this fraction (0.5 = 50 %) */
+    int drop_history_days;          /* own history needed before the window: else skipped */
+    int stalled_days;               /* active but progress unchanged: 0 up to this many days */
+    int stalled_full_days;          /* 1 from this many */
+    int outreach_grace_days;        /* no answer to outreach: 0 up to this many days */
+    int outreach_full_days;         /* 1 from this many */
+    int debt_days;                  /* flagged with no check-in: 0 up to this many days */
+    int debt_full_days;             /* 1 from this many */
+    double snooze_margin;           /* a snoozed flag returns early when score >= score_at + this */
+    int celebrate_days;             /* derived progress milestones older than this: not listed */
 };
 
 /* Fills p with the documented defaults. */

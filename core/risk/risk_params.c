@@ -27,10 +27,9 @@ const char *risk_level_name(int level)
 void risk_params_default(struct risk_params *p)
 {
     static const double w[RS_COUNT] = {
-        [RS_INACTIVE] = 35, [RS_NEVER_STARTED] = 20, [RS_PACE] = 25,    [RS_MISSED] = 60,
+        [RS_INACTIVE] = 35, [RS_NEVER_STARTED] = 20, [RS_PACE] = 25,      [RS_MISSED] = 60,
         [RS_LATE] = 20,     [RS_LAST_MINUTE] = 10,   [RS_LOW_SCORE] = 70, [RS_PEERS] = 20,
-        [RS_DROP] = 5,
-        [RS_STALLED] = 15,  [RS_OUTREACH] = 15,      [RS_DEBT] = 10,
+        [RS_DROP] = 5,      [RS_STALLED] = 15,       [RS_OUTREACH] = 15,  [RS_DEBT] = 10,
     };
     memset(p, 0, sizeof *p);
     memcpy(p->weight, w, sizeof w);
@@ -93,13 +92,13 @@ static const struct int_key int_keys[] = {
     IK(late_full_days, 1, 365),      IK(peers_min, 2, 100000),       IK(peers_window_days, 0, 365),
     IK(drop_history_days, 1, 365),   IK(stalled_days, 0, 365),       IK(stalled_full_days, 1, 730),
     IK(outreach_grace_days, 0, 365), IK(outreach_full_days, 1, 730), IK(debt_days, 0, 365),
-    IK(debt_full_days, 1, 730),      IK(celebrate_days, 0, 3650),      IK(last_minute_days, 0, 60),
+    IK(debt_full_days, 1, 730),      IK(celebrate_days, 0, 3650),    IK(last_minute_days, 0, 60),
 };
 static const struct dbl_key dbl_keys[] = {
     DK(watch_score, 0, 100),      DK(risk_score, 0, 100),        DK(pace_grace_points, 0, 100),
     DK(pace_full_points, 1, 100), DK(peers_percentile, 1, 100),  DK(drop_grace, 0, 0.99),
     DK(snooze_margin, 0, 100),    DK(reason_min_points, 0, 100), DK(reason_min_severity, 0, 1),
-    DK(low_score_ok, 0, 100),     DK(low_score_bad, 0, 100),      DK(low_score_pass_severity, 0, 1),
+    DK(low_score_ok, 0, 100),     DK(low_score_bad, 0, 100),     DK(low_score_pass_severity, 0, 1),
     DK(peers_power, 0.25, 4),
 };
 #define N_INT (sizeof int_keys / sizeof *int_keys)

@@ -71,9 +71,8 @@ enum lcm_status store_fail(struct lcm_store *st, struct lcm_err *err, const char
 {
     const char *msg = st && st->db ? sqlite3_errmsg(st->db) : "no database";
     int code = st && st->db ? sqlite3_extended_errcode(st->db) : 0;
-    enum lcm_status s = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED
-                            ? LCM_ERR_BUSY
-                            : LCM_ERR_DB;
+    enum lcm_status s =
+        (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED ? LCM_ERR_BUSY : LCM_ERR_DB;
     return lcm_err_set(err, s, "%s: %s: %s", st && st->path ? st->path : "database", what, msg);
 }
 
@@ -334,8 +333,9 @@ enum lcm_status store_tx_finish(struct lcm_store *st, bool own, enum lcm_status 
 enum lcm_status store_kv_set(struct lcm_store *st, const char *key, const char *value,
                              struct lcm_err *err)
 {
-    sqlite3_stmt *s = store_stmt(st, "INSERT INTO kv(key, value) VALUES (?1, ?2) "
-                                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    sqlite3_stmt *s = store_stmt(st,
+                                 "INSERT INTO kv(key, value) VALUES (?1, ?2) "
+                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                                  err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;

@@ -57,12 +57,12 @@ bool store_kv_get(struct lcm_store *st, const char *key, char *buf, size_t len);
 
 /* Upserts by (source, ext_id): a second call with the same keys updates the row and returns
  * the same id in *id (id may be NULL). */
-enum lcm_status store_program_upsert(struct lcm_store *st, const struct lcm_program *p,
-                                     int64_t *id, struct lcm_err *err);
-enum lcm_status store_cohort_upsert(struct lcm_store *st, const struct lcm_cohort *c,
-                                    int64_t *id, struct lcm_err *err);
-enum lcm_status store_learner_upsert(struct lcm_store *st, const struct lcm_learner *l,
-                                     int64_t *id, struct lcm_err *err);
+enum lcm_status store_program_upsert(struct lcm_store *st, const struct lcm_program *p, int64_t *id,
+                                     struct lcm_err *err);
+enum lcm_status store_cohort_upsert(struct lcm_store *st, const struct lcm_cohort *c, int64_t *id,
+                                    struct lcm_err *err);
+enum lcm_status store_learner_upsert(struct lcm_store *st, const struct lcm_learner *l, int64_t *id,
+                                     struct lcm_err *err);
 enum lcm_status store_enrollment_upsert(struct lcm_store *st, const struct lcm_enrollment *e,
                                         int64_t *id, struct lcm_err *err);
 enum lcm_status store_milestone_upsert(struct lcm_store *st, const struct lcm_milestone *m,
@@ -88,8 +88,8 @@ enum lcm_status store_enrollment_refresh(struct lcm_store *st, int64_t enrollmen
 /* Lookups by source identity; return LCM_ERR_NOTFOUND when absent. */
 enum lcm_status store_learner_find(struct lcm_store *st, const char *source, const char *ext_id,
                                    int64_t *id, struct lcm_err *err);
-enum lcm_status store_enrollment_find(struct lcm_store *st, const char *source,
-                                      const char *ext_id, int64_t *id, struct lcm_err *err);
+enum lcm_status store_enrollment_find(struct lcm_store *st, const char *source, const char *ext_id,
+                                      int64_t *id, struct lcm_err *err);
 
 /* Check-ins: append only (the schema refuses UPDATE and DELETE). The new id is returned in
  * *id (may be NULL). c->at must be set by the caller: core never reads the clock. */
@@ -108,8 +108,8 @@ enum lcm_status store_followup_set_status(struct lcm_store *st, int64_t id,
                                           int64_t now_ts, struct lcm_err *err);
 
 /* Messages: creates one in m->status (draft or queued) and returns its id. */
-enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message *m,
-                                  int64_t now_ts, int64_t *id, struct lcm_err *err);
+enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message *m, int64_t now_ts,
+                                  int64_t *id, struct lcm_err *err);
 
 /* Snoozes enrollment's flag until until_day (exclusive: it returns that day) with a reason;
  * score_at is the score when snoozed (an early return compares with it). Any earlier active
@@ -126,8 +126,7 @@ enum lcm_status store_celebrate_ack(struct lcm_store *st, int64_t enrollment_id,
                                     int64_t milestone_id, int64_t now_ts, struct lcm_err *err);
 
 /* Erases a learner and everything about them, check-ins included (the one path that may). */
-enum lcm_status store_learner_erase(struct lcm_store *st, int64_t learner_id,
-                                    struct lcm_err *err);
+enum lcm_status store_learner_erase(struct lcm_store *st, int64_t learner_id, struct lcm_err *err);
 
 /* Counts for the summary line and tests. */
 struct store_counts {

@@ -14,8 +14,8 @@ static enum lcm_status pragma(struct lcm_store *st, const char *sql, struct lcm_
 {
     char *msg = NULL;
     if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        enum lcm_status rc = lcm_err_set(err, LCM_ERR_DB, "%s: %s: %s", st->path, sql,
-                                         msg ? msg : "error");
+        enum lcm_status rc =
+            lcm_err_set(err, LCM_ERR_DB, "%s: %s: %s", st->path, sql, msg ? msg : "error");
         sqlite3_free(msg);
         return rc;
     }
@@ -68,9 +68,9 @@ enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *er
 /* 256 rows (1536 parameters) per statement: the statement overhead vanishes, the text stays
  * far below SQLite's limits (and each literal below 4095 characters). */
 static const char activity_many_sql[] =
-    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) VALUES "
-    ROWS64 ROWS64 ROWS64 ROWS16 ROWS16 ROWS16 ROWS4 ROWS4 ROWS4 ROW_PARAMS ROW_PARAMS
-    ROW_PARAMS "(?,?,?,?,?,?)";
+    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) "
+    "VALUES " ROWS64 ROWS64 ROWS64 ROWS16 ROWS16 ROWS16 ROWS4 ROWS4 ROWS4 ROW_PARAMS ROW_PARAMS
+        ROW_PARAMS "(?,?,?,?,?,?)";
 static const char activity_one_sql[] =
     "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) VALUES "
     "(?,?,?,?,?,?)";
@@ -254,8 +254,8 @@ enum lcm_status store_bulk_digest(struct lcm_store *st, struct store_digest *out
         sqlite3_reset(s);
         return store_fail(st, err, "digest");
     }
-    int64_t *f[] = {&out->cohorts,   &out->learners,  &out->enrollments, &out->milestones_done,
-                    &out->checkins,  &out->followups, &out->activity_days};
+    int64_t *f[] = {&out->cohorts,  &out->learners,  &out->enrollments,  &out->milestones_done,
+                    &out->checkins, &out->followups, &out->activity_days};
     for (int i = 0; i < 7; i++)
         *f[i] = sqlite3_column_int64(s, i);
     out->sessions = sqlite3_column_int64(s, 7);

@@ -121,8 +121,8 @@ enum lcm_status store_followup_set_status(struct lcm_store *st, int64_t id,
     return rc == LCM_OK ? expect_changed(st, id, err, "follow-up") : rc;
 }
 
-enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message *m,
-                                  int64_t now_ts, int64_t *id, struct lcm_err *err)
+enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message *m, int64_t now_ts,
+                                  int64_t *id, struct lcm_err *err)
 {
     if (m->status != MSG_DRAFT && m->status != MSG_QUEUED)
         return lcm_err_set(err, LCM_ERR_INVALID, "message: new messages are drafts or queued");
@@ -145,8 +145,8 @@ enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message
 }
 
 /* Runs sql (static text) with ?1 bound to id; a statement that returns no rows. */
-static enum lcm_status exec_id(struct lcm_store *st, const char *sql, int64_t id,
-                               const char *what, struct lcm_err *err)
+static enum lcm_status exec_id(struct lcm_store *st, const char *sql, int64_t id, const char *what,
+                               struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st, sql, err);
     sqlite3_bind_int64(s, 1, id);
@@ -216,8 +216,8 @@ enum lcm_status store_snooze_feedback(struct lcm_store *st, int64_t enrollment_i
     enum lcm_status rc = store_exec1(st, s, err, "snooze feedback");
     if (rc != LCM_OK || sqlite3_changes(st->db) > 0)
         return rc;
-    STMT_OR_FAIL(u, st,
-                 "UPDATE snooze SET feedback = ?2 WHERE enrollment_id = ?1 AND active = 1", err);
+    STMT_OR_FAIL(u, st, "UPDATE snooze SET feedback = ?2 WHERE enrollment_id = ?1 AND active = 1",
+                 err);
     sqlite3_bind_int64(u, 1, enrollment_id);
     store_bind_text(u, 2, feedback);
     return store_exec1(st, u, err, "snooze feedback");

@@ -31,8 +31,8 @@ static enum lcm_status need_key(const char *source, const char *ext_id, struct l
     return LCM_OK;
 }
 
-enum lcm_status store_program_upsert(struct lcm_store *st, const struct lcm_program *p,
-                                     int64_t *id, struct lcm_err *err)
+enum lcm_status store_program_upsert(struct lcm_store *st, const struct lcm_program *p, int64_t *id,
+                                     struct lcm_err *err)
 {
     enum lcm_status rc = need_key(p->source, p->ext_id, err, "program");
     if (rc != LCM_OK)
@@ -70,8 +70,8 @@ enum lcm_status store_cohort_upsert(struct lcm_store *st, const struct lcm_cohor
     return step_returning(st, s, id, err, "cohort");
 }
 
-enum lcm_status store_learner_upsert(struct lcm_store *st, const struct lcm_learner *l,
-                                     int64_t *id, struct lcm_err *err)
+enum lcm_status store_learner_upsert(struct lcm_store *st, const struct lcm_learner *l, int64_t *id,
+                                     struct lcm_err *err)
 {
     enum lcm_status rc = need_key(l->source, l->ext_id, err, "learner");
     if (rc != LCM_OK)
@@ -86,8 +86,8 @@ enum lcm_status store_learner_upsert(struct lcm_store *st, const struct lcm_lear
                  "manager = COALESCE(?7, manager), manager_email = COALESCE(?8, manager_email), "
                  "department = COALESCE(?9, department), lang = COALESCE(?10, lang) RETURNING id",
                  err);
-    const char *vals[] = {l->source,  l->ext_id,  l->first_name,    l->last_name,  l->email,
-                          l->phone,   l->manager, l->manager_email, l->department, l->lang};
+    const char *vals[] = {l->source, l->ext_id,  l->first_name,    l->last_name,  l->email,
+                          l->phone,  l->manager, l->manager_email, l->department, l->lang};
     for (int i = 0; i < 10; i++)
         store_bind_text(s, i + 1, vals[i]);
     return step_returning(st, s, id, err, "learner");
@@ -104,17 +104,18 @@ enum lcm_status store_enrollment_upsert(struct lcm_store *st, const struct lcm_e
                            e->ext_id, e->progress);
     /* Progress and last activity only move forward from the source's own data, but a NULL
      * from a source that lacks them keeps what is stored. */
-    STMT_OR_FAIL(s, st,
-                 "INSERT INTO enrollment(learner_id, cohort_id, source, ext_id, status, start_day, "
-                 "expected_end_day, ended_day, progress, last_activity_day, outcome) "
-                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(source, ext_id) DO UPDATE "
-                 "SET learner_id = excluded.learner_id, cohort_id = excluded.cohort_id, "
-                 "status = excluded.status, start_day = COALESCE(excluded.start_day, start_day), "
-                 "expected_end_day = COALESCE(excluded.expected_end_day, expected_end_day), "
-                 "ended_day = excluded.ended_day, progress = COALESCE(excluded.progress, progress), "
-                 "last_activity_day = COALESCE(excluded.last_activity_day, last_activity_day), "
-                 "outcome = COALESCE(excluded.outcome, outcome) RETURNING id",
-                 err);
+    STMT_OR_FAIL(
+        s, st,
+        "INSERT INTO enrollment(learner_id, cohort_id, source, ext_id, status, start_day, "
+        "expected_end_day, ended_day, progress, last_activity_day, outcome) "
+        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(source, ext_id) DO UPDATE "
+        "SET learner_id = excluded.learner_id, cohort_id = excluded.cohort_id, "
+        "status = excluded.status, start_day = COALESCE(excluded.start_day, start_day), "
+        "expected_end_day = COALESCE(excluded.expected_end_day, expected_end_day), "
+        "ended_day = excluded.ended_day, progress = COALESCE(excluded.progress, progress), "
+        "last_activity_day = COALESCE(excluded.last_activity_day, last_activity_day), "
+        "outcome = COALESCE(excluded.outcome, outcome) RETURNING id",
+        err);
     sqlite3_bind_int64(s, 1, e->learner_id);
     sqlite3_bind_int64(s, 2, e->cohort_id);
     store_bind_text(s, 3, e->source);
@@ -200,14 +201,15 @@ enum lcm_status store_activity_put(struct lcm_store *st, const struct lcm_activi
 enum lcm_status store_activity_add(struct lcm_store *st, const struct lcm_activity_day *a,
                                    struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, "
-                 "progress) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(enrollment_id, day) DO UPDATE "
-                 "SET sessions = sessions + excluded.sessions, minutes = minutes + excluded.minutes, "
-                 "actions = actions + excluded.actions, progress = CASE "
-                 "WHEN excluded.progress IS NULL THEN progress WHEN progress IS NULL THEN "
-                 "excluded.progress ELSE max(progress, excluded.progress) END",
-                 err);
+    STMT_OR_FAIL(
+        s, st,
+        "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, "
+        "progress) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(enrollment_id, day) DO UPDATE "
+        "SET sessions = sessions + excluded.sessions, minutes = minutes + excluded.minutes, "
+        "actions = actions + excluded.actions, progress = CASE "
+        "WHEN excluded.progress IS NULL THEN progress WHEN progress IS NULL THEN "
+        "excluded.progress ELSE max(progress, excluded.progress) END",
+        err);
     bind_activity(s, a);
     return store_exec1(st, s, err, "activity");
 }
@@ -256,8 +258,8 @@ enum lcm_status store_learner_find(struct lcm_store *st, const char *source, con
                    id, err, "learner");
 }
 
-enum lcm_status store_enrollment_find(struct lcm_store *st, const char *source,
-                                      const char *ext_id, int64_t *id, struct lcm_err *err)
+enum lcm_status store_enrollment_find(struct lcm_store *st, const char *source, const char *ext_id,
+                                      int64_t *id, struct lcm_err *err)
 {
     return find_id(st, "SELECT id FROM enrollment WHERE source = ?1 AND ext_id = ?2", source,
                    ext_id, id, err, "enrollment");
@@ -274,9 +276,9 @@ enum lcm_status store_counts(struct lcm_store *st, struct store_counts *out, str
                  err);
     enum lcm_status rc = LCM_OK;
     if (sqlite3_step(s) == SQLITE_ROW) {
-        int64_t *f[] = {&out->programs,      &out->cohorts,    &out->learners,
-                        &out->enrollments,   &out->activity_days, &out->milestones,
-                        &out->checkins,      &out->followups,  &out->messages};
+        int64_t *f[] = {&out->programs,    &out->cohorts,       &out->learners,
+                        &out->enrollments, &out->activity_days, &out->milestones,
+                        &out->checkins,    &out->followups,     &out->messages};
         for (int i = 0; i < 9; i++)
             *f[i] = sqlite3_column_int64(s, i);
     } else {

@@ -15,8 +15,8 @@
 static int fast_day(sqlite3_stmt *s, int col, char ym[8], int *base)
 {
     const unsigned char *t = sqlite3_column_text(s, col);
-    if (!t || sqlite3_column_bytes(s, col) != 10 || t[4] != '-' || t[7] != '-' ||
-        t[8] < '0' || t[8] > '3' || t[9] < '0' || t[9] > '9')
+    if (!t || sqlite3_column_bytes(s, col) != 10 || t[4] != '-' || t[7] != '-' || t[8] < '0' ||
+        t[8] > '3' || t[9] < '0' || t[9] > '9')
         return store_col_day(s, col);
     int d = (t[8] - '0') * 10 + (t[9] - '0');
     if (d < 1 || d > 31)
@@ -48,22 +48,21 @@ static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
 enum lcm_status store_kpi_enrollments(struct lcm_store *st, const struct kpi_filter *f,
                                       store_kpi_enrollment_fn fn, void *ctx, struct lcm_err *err)
 {
-    STMT_OR_FAIL(
-        s, st,
-        "SELECT e.id, e.learner_id, e.cohort_id, c.program_id, l.first_name, l.last_name, "
-        "l.email, l.manager, l.manager_email, l.department, p.name, c.name, e.status, "
-        "COALESCE(e.start_day, c.start_day), e.expected_end_day, e.ended_day, e.progress "
-        "FROM enrollment e JOIN cohort c ON c.id = e.cohort_id "
-        "JOIN program p ON p.id = c.program_id JOIN learner l ON l.id = e.learner_id "
-        "WHERE (?1 IS NULL OR p.name = ?1 OR p.ext_id = ?1) "
-        "AND (?2 IS NULL OR c.name = ?2 OR c.ext_id = ?2) "
-        "AND (?3 IS NULL OR l.manager_email = ?3 COLLATE NOCASE) "
-        "AND (?4 IS NULL OR l.department = ?4) "
-        "AND (?5 IS NULL OR COALESCE(e.start_day, c.start_day) IS NULL "
-        "     OR COALESCE(e.start_day, c.start_day) <= ?5) "
-        "AND (?6 IS NULL OR e.ended_day IS NULL OR e.ended_day >= ?6) "
-        "ORDER BY e.id",
-        err);
+    STMT_OR_FAIL(s, st,
+                 "SELECT e.id, e.learner_id, e.cohort_id, c.program_id, l.first_name, l.last_name, "
+                 "l.email, l.manager, l.manager_email, l.department, p.name, c.name, e.status, "
+                 "COALESCE(e.start_day, c.start_day), e.expected_end_day, e.ended_day, e.progress "
+                 "FROM enrollment e JOIN cohort c ON c.id = e.cohort_id "
+                 "JOIN program p ON p.id = c.program_id JOIN learner l ON l.id = e.learner_id "
+                 "WHERE (?1 IS NULL OR p.name = ?1 OR p.ext_id = ?1) "
+                 "AND (?2 IS NULL OR c.name = ?2 OR c.ext_id = ?2) "
+                 "AND (?3 IS NULL OR l.manager_email = ?3 COLLATE NOCASE) "
+                 "AND (?4 IS NULL OR l.department = ?4) "
+                 "AND (?5 IS NULL OR COALESCE(e.start_day, c.start_day) IS NULL "
+                 "     OR COALESCE(e.start_day, c.start_day) <= ?5) "
+                 "AND (?6 IS NULL OR e.ended_day IS NULL OR e.ended_day >= ?6) "
+                 "ORDER BY e.id",
+                 err);
     bind_opt_text(s, 1, f->program);
     bind_opt_text(s, 2, f->cohort);
     bind_opt_text(s, 3, f->manager_email);
@@ -136,9 +135,8 @@ bool store_kpi_parallel_ok(struct lcm_store *st)
            strncmp(st->path, "file:", 5) != 0;
 }
 
-enum lcm_status store_kpi_activity_range(struct lcm_store *st, int64_t lo, int64_t hi,
-                                         int to_day, bool with_progress,
-                                         store_kpi_activity_fn fn, void *ctx,
+enum lcm_status store_kpi_activity_range(struct lcm_store *st, int64_t lo, int64_t hi, int to_day,
+                                         bool with_progress, store_kpi_activity_fn fn, void *ctx,
                                          struct lcm_err *err)
 {
     const char *sql = with_progress ? activity_sql : activity_sql_noprogress;
@@ -175,8 +173,8 @@ out:
 }
 
 enum lcm_status store_kpi_activity_of(struct lcm_store *st, const int64_t *ids, size_t n,
-                                      int to_day, bool with_progress,
-                                      store_kpi_activity_fn fn, void *ctx, struct lcm_err *err)
+                                      int to_day, bool with_progress, store_kpi_activity_fn fn,
+                                      void *ctx, struct lcm_err *err)
 {
     const char *sql = with_progress ? activity_sql : activity_sql_noprogress;
     for (size_t i = 0; i < n; i++) {
@@ -296,9 +294,8 @@ enum lcm_status store_kpi_milestones(struct lcm_store *st, store_kpi_milestone_f
 enum lcm_status store_kpi_milestones_done(struct lcm_store *st, int to_day, store_kpi_done_fn fn,
                                           void *ctx, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "SELECT enrollment_id, milestone_id, day FROM milestone_done WHERE day <= ?1",
-                 err);
+    STMT_OR_FAIL(
+        s, st, "SELECT enrollment_id, milestone_id, day FROM milestone_done WHERE day <= ?1", err);
     if (to_day == DAY_NONE)
         sqlite3_bind_text(s, 1, "9999-12-31", 10, SQLITE_STATIC);
     else

@@ -28,8 +28,7 @@ struct store_kpi_enrollment {
     int start_day, expected_end_day, ended_day; /* start falls back to the cohort's start */
     double progress;                            /* < 0 when unknown */
 };
-typedef enum lcm_status (*store_kpi_enrollment_fn)(void *ctx,
-                                                    const struct store_kpi_enrollment *e);
+typedef enum lcm_status (*store_kpi_enrollment_fn)(void *ctx, const struct store_kpi_enrollment *e);
 
 /* Enrollments of f's scope that started on or before f->to_day and had not ended before
  * f->from_day, in increasing id order. */
@@ -45,20 +44,20 @@ struct store_kpi_activity {
 typedef void (*store_kpi_activity_fn)(void *ctx, const struct store_kpi_activity *a);
 
 /* Streams activity_day rows with lo <= enrollment_id <= hi and day <= to_day, ordered by
- * (enrollment_id, day); progress is read only with with_progress (else -1). When the database is a file, the scan runs on its own read-only
- * connection, so several ranges may be scanned at once from different threads (each with
- * its own ctx); on ":memory:" it uses st's connection and must not run concurrently. A
- * private connection does not see st's uncommitted writes: call it outside a transaction. */
-enum lcm_status store_kpi_activity_range(struct lcm_store *st, int64_t lo, int64_t hi,
-                                         int to_day, bool with_progress,
-                                         store_kpi_activity_fn fn, void *ctx,
+ * (enrollment_id, day); progress is read only with with_progress (else -1). When the database is a
+ * file, the scan runs on its own read-only connection, so several ranges may be scanned at once
+ * from different threads (each with its own ctx); on ":memory:" it uses st's connection and must
+ * not run concurrently. A private connection does not see st's uncommitted writes: call it outside
+ * a transaction. */
+enum lcm_status store_kpi_activity_range(struct lcm_store *st, int64_t lo, int64_t hi, int to_day,
+                                         bool with_progress, store_kpi_activity_fn fn, void *ctx,
                                          struct lcm_err *err);
 
 /* The same rows for the n enrollments in ids (increasing), one indexed lookup each: the fast
  * path for a small scope (one manager's team) in a big database. Uses st's connection. */
 enum lcm_status store_kpi_activity_of(struct lcm_store *st, const int64_t *ids, size_t n,
-                                      int to_day, bool with_progress,
-                                      store_kpi_activity_fn fn, void *ctx, struct lcm_err *err);
+                                      int to_day, bool with_progress, store_kpi_activity_fn fn,
+                                      void *ctx, struct lcm_err *err);
 
 /* True when scans may run in parallel (the database is a file, not ":memory:"). */
 bool store_kpi_parallel_ok(struct lcm_store *st);
@@ -102,8 +101,8 @@ enum lcm_status store_kpi_milestones(struct lcm_store *st, store_kpi_milestone_f
                                      struct lcm_err *err);
 
 /* Milestones reached up to to_day: (enrollment, milestone, day). */
-typedef enum lcm_status (*store_kpi_done_fn)(void *ctx, int64_t enrollment_id,
-                                             int64_t milestone_id, int day);
+typedef enum lcm_status (*store_kpi_done_fn)(void *ctx, int64_t enrollment_id, int64_t milestone_id,
+                                             int day);
 enum lcm_status store_kpi_milestones_done(struct lcm_store *st, int to_day, store_kpi_done_fn fn,
                                           void *ctx, struct lcm_err *err);
 

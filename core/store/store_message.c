@@ -22,19 +22,19 @@ void store_msg_row_clear(struct store_msg_row *r)
 {
     if (!r)
         return;
-    char **f[] = {&r->status, &r->template_name, &r->lang,  &r->rule,     &r->to_addr,
-                  &r->to_name, &r->subject,      &r->body,  &r->error,    &r->msgid,
-                  &r->bcc,     &r->att_type,     &r->att_name, &r->att_data};
+    char **f[] = {&r->status,  &r->template_name, &r->lang,     &r->rule,    &r->to_addr,
+                  &r->to_name, &r->subject,       &r->body,     &r->error,   &r->msgid,
+                  &r->bcc,     &r->att_type,      &r->att_name, &r->att_data};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         free(*f[i]);
     memset(r, 0, sizeof *r);
 }
 
 #define MSG_COLS                                                                                   \
-    "SELECT m.id, m.learner_id, m.enrollment_id, m.status, m.template, m.lang, m.rule, "         \
-    "m.to_addr, trim(COALESCE(l.first_name, '') || ' ' || COALESCE(l.last_name, '')), "         \
-    "m.subject, m.body, m.error, m.msgid, m.bcc, m.att_type, m.att_name, m.att_data, "           \
-    "m.attempts, m.next_attempt_at, m.created_at, m.updated_at, m.sent_at "                      \
+    "SELECT m.id, m.learner_id, m.enrollment_id, m.status, m.template, m.lang, m.rule, "           \
+    "m.to_addr, trim(COALESCE(l.first_name, '') || ' ' || COALESCE(l.last_name, '')), "            \
+    "m.subject, m.body, m.error, m.msgid, m.bcc, m.att_type, m.att_name, m.att_data, "             \
+    "m.attempts, m.next_attempt_at, m.created_at, m.updated_at, m.sent_at "                        \
     "FROM message m LEFT JOIN learner l ON l.id = m.learner_id "
 
 static void read_row(sqlite3_stmt *s, struct store_msg_row *r)
@@ -42,8 +42,8 @@ static void read_row(sqlite3_stmt *s, struct store_msg_row *r)
     r->id = col_i64(s, 0);
     r->learner_id = col_i64(s, 1);
     r->enrollment_id = col_i64(s, 2);
-    char **f[] = {&r->status,  &r->template_name, &r->lang,  &r->rule,  &r->to_addr,
-                  &r->to_name, &r->subject,       &r->body,  &r->error, &r->msgid,
+    char **f[] = {&r->status,  &r->template_name, &r->lang,     &r->rule,    &r->to_addr,
+                  &r->to_name, &r->subject,       &r->body,     &r->error,   &r->msgid,
                   &r->bcc,     &r->att_type,      &r->att_name, &r->att_data};
     for (int i = 0; i < (int)(sizeof f / sizeof f[0]); i++)
         *f[i] = col_dup(s, 3 + i);
@@ -76,8 +76,9 @@ enum lcm_status store_message_each(struct lcm_store *st, const char *status, int
                                    int limit, store_msg_fn fn, void *ctx, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 MSG_COLS "WHERE (?1 IS NULL OR m.status = ?1) AND (?2 IS NULL OR m.learner_id = ?2) "
-                          "ORDER BY m.id DESC LIMIT ?3",
+                 MSG_COLS
+                 "WHERE (?1 IS NULL OR m.status = ?1) AND (?2 IS NULL OR m.learner_id = ?2) "
+                 "ORDER BY m.id DESC LIMIT ?3",
                  err);
     store_bind_text(s, 1, status);
     store_bind_id_opt(s, 2, learner_id);
@@ -145,8 +146,8 @@ static enum lcm_status explain_unchanged(struct lcm_store *st, int64_t id, const
     enum lcm_status rc = store_message_get(st, id, &r, err);
     if (rc != LCM_OK)
         return rc;
-    rc = lcm_err_set(err, LCM_ERR_CONFLICT, "message %lld is %s, not %s", (long long)id,
-                     r.status, want);
+    rc = lcm_err_set(err, LCM_ERR_CONFLICT, "message %lld is %s, not %s", (long long)id, r.status,
+                     want);
     store_msg_row_clear(&r);
     return rc;
 }
@@ -187,8 +188,8 @@ enum lcm_status store_message_approve(struct lcm_store *st, int64_t id, int64_t 
                  err);
     store_bind_id_opt(s, 1, id);
     sqlite3_bind_int64(s, 2, now_ts);
-    enum lcm_status rc = id > 0 ? exec_changed(st, s, id, "a draft", err)
-                                : store_exec1(st, s, err, "message");
+    enum lcm_status rc =
+        id > 0 ? exec_changed(st, s, id, "a draft", err) : store_exec1(st, s, err, "message");
     if (rc == LCM_OK && n)
         *n = sqlite3_changes(st->db);
     return rc;
@@ -276,9 +277,13 @@ static enum lcm_status sent_in_tx(struct lcm_store *st, int64_t id, int64_t now_
         return rc;
     int64_t checkin = 0;
     if (r.learner_id > 0) {
-        struct lcm_checkin c = {.learner_id = r.learner_id, .enrollment_id = r.enrollment_id,
-                                .at = now_ts, .channel = CH_EMAIL, .direction = "out",
-                                .outcome = "sent", .note = r.subject,
+        struct lcm_checkin c = {.learner_id = r.learner_id,
+                                .enrollment_id = r.enrollment_id,
+                                .at = now_ts,
+                                .channel = CH_EMAIL,
+                                .direction = "out",
+                                .outcome = "sent",
+                                .note = r.subject,
                                 .author = author && *author ? author : NULL,
                                 .message_id = id};
         rc = store_checkin_add(st, &c, &checkin, err);
@@ -347,8 +352,8 @@ enum lcm_status store_message_mark_failed(struct lcm_store *st, int64_t id, cons
     return exec_changed(st, s, id, "sending", err);
 }
 
-enum lcm_status store_message_recover(struct lcm_store *st, const char *why, int64_t now_ts,
-                                      int *n, struct lcm_err *err)
+enum lcm_status store_message_recover(struct lcm_store *st, const char *why, int64_t now_ts, int *n,
+                                      struct lcm_err *err)
 {
     if (n)
         *n = 0;

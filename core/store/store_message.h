@@ -88,8 +88,8 @@ enum lcm_status store_message_mark_failed(struct lcm_store *st, int64_t id, cons
 /* Every message left in `sending` (a run that died during the SMTP call) becomes failed with
  * error `why`: it may or may not have been delivered, so it is never resent blindly. *n
  * counts them (may be NULL). Call only while holding the outbox lock. */
-enum lcm_status store_message_recover(struct lcm_store *st, const char *why, int64_t now_ts,
-                                      int *n, struct lcm_err *err);
+enum lcm_status store_message_recover(struct lcm_store *st, const char *why, int64_t now_ts, int *n,
+                                      struct lcm_err *err);
 
 /* --- sequences ------------------------------------------------------------------------ */
 
@@ -111,8 +111,8 @@ struct store_seq_cand {
 typedef enum lcm_status (*store_seq_fn)(void *ctx, const struct store_seq_cand *c);
 
 /* Active enrollments whose last activity is on or before last_day (inactive since). */
-enum lcm_status store_seq_inactive(struct lcm_store *st, int last_day, store_seq_fn fn,
-                                   void *ctx, struct lcm_err *err);
+enum lcm_status store_seq_inactive(struct lcm_store *st, int last_day, store_seq_fn fn, void *ctx,
+                                   struct lcm_err *err);
 /* Active enrollments with no activity at all that started on or before start_day. */
 enum lcm_status store_seq_not_started(struct lcm_store *st, int start_day, store_seq_fn fn,
                                       void *ctx, struct lcm_err *err);
@@ -123,14 +123,13 @@ enum lcm_status store_seq_milestones(struct lcm_store *st, int since_day, int un
 
 /* Whether learner got a message (draft, queued, sending or sent) created or sent at or after
  * since_ts: the quiet period. */
-enum lcm_status store_seq_recent_contact(struct lcm_store *st, int64_t learner_id,
-                                         int64_t since_ts, bool *yes, struct lcm_err *err);
+enum lcm_status store_seq_recent_contact(struct lcm_store *st, int64_t learner_id, int64_t since_ts,
+                                         bool *yes, struct lcm_err *err);
 /* Whether (rule, enrollment, key) already fired; and recording that it did. */
 enum lcm_status store_seq_fired(struct lcm_store *st, const char *rule, int64_t enrollment_id,
                                 const char *key, bool *yes, struct lcm_err *err);
 enum lcm_status store_seq_fire(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                               const char *key, int day, int64_t message_id,
-                               struct lcm_err *err);
+                               const char *key, int day, int64_t message_id, struct lcm_err *err);
 
 /* --- outreach effect ------------------------------------------------------------------- */
 
@@ -147,8 +146,8 @@ typedef enum lcm_status (*store_effect_fn)(void *ctx, const struct store_effect 
 enum lcm_status store_effect_by_template(struct lcm_store *st, int today, store_effect_fn fn,
                                          void *ctx, struct lcm_err *err);
 /* The same per sequence rule (name is the rule; "manual" for the composer's messages). */
-enum lcm_status store_effect_by_rule(struct lcm_store *st, int today, store_effect_fn fn,
-                                     void *ctx, struct lcm_err *err);
+enum lcm_status store_effect_by_rule(struct lcm_store *st, int today, store_effect_fn fn, void *ctx,
+                                     struct lcm_err *err);
 
 /* One sent message of a learner and whether they came back after it (for the learner detail).
  * back3/back7: 1 yes, 0 no, -1 too early to say. Strings borrowed. */
@@ -161,7 +160,6 @@ struct store_msg_effect {
 typedef enum lcm_status (*store_msg_effect_fn)(void *ctx, const struct store_msg_effect *e);
 /* The learner's sent messages, newest first. */
 enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_id, int today,
-                                         store_msg_effect_fn fn, void *ctx,
-                                         struct lcm_err *err);
+                                         store_msg_effect_fn fn, void *ctx, struct lcm_err *err);
 
 #endif

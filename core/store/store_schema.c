@@ -1,8 +1,9 @@
 /* store_schema.c — the database schema, one SQL script per version.
  *
  * Version N's script (a NULL-terminated list of statements) takes a database at user_version
- * N-1 to N. Scripts are applied in order inside one transaction each. Never edit a released script: add the next one.
- * (Version 1 is unreleased while the project bootstraps; it holds the whole data model.) */
+ * N-1 to N. Scripts are applied in order inside one transaction each. Never edit a released script:
+ * add the next one. (Version 1 is unreleased while the project bootstraps; it holds the whole data
+ * model.) */
 #include "store/store_internal.h"
 
 static const char *const schema_v1[] = {

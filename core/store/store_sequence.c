@@ -7,11 +7,11 @@
 #include "store/store_message.h"
 
 #define CAND_COLS                                                                                  \
-    "SELECT l.id, e.id, l.first_name, l.last_name, l.email, l.lang, p.name, c.name, e.progress, " \
+    "SELECT l.id, e.id, l.first_name, l.last_name, l.email, l.lang, p.name, c.name, e.progress, "  \
     "e.last_activity_day, e.start_day "
 
 #define CAND_FROM                                                                                  \
-    "FROM enrollment e JOIN learner l ON l.id = e.learner_id "                                    \
+    "FROM enrollment e JOIN learner l ON l.id = e.learner_id "                                     \
     "JOIN cohort c ON c.id = e.cohort_id JOIN program p ON p.id = c.program_id "
 
 static void read_cand(sqlite3_stmt *s, struct store_seq_cand *c)
@@ -57,12 +57,13 @@ static enum lcm_status each_cand(struct lcm_store *st, sqlite3_stmt *s, bool wit
     return out;
 }
 
-enum lcm_status store_seq_inactive(struct lcm_store *st, int last_day, store_seq_fn fn,
-                                   void *ctx, struct lcm_err *err)
+enum lcm_status store_seq_inactive(struct lcm_store *st, int last_day, store_seq_fn fn, void *ctx,
+                                   struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 CAND_COLS CAND_FROM "WHERE e.status = 'active' AND e.last_activity_day IS NOT NULL "
-                                     "AND e.last_activity_day <= ?1 ORDER BY e.id",
+                 CAND_COLS CAND_FROM
+                 "WHERE e.status = 'active' AND e.last_activity_day IS NOT NULL "
+                 "AND e.last_activity_day <= ?1 ORDER BY e.id",
                  err);
     store_bind_day(s, 1, last_day);
     return each_cand(st, s, false, fn, ctx, err);
@@ -86,18 +87,18 @@ enum lcm_status store_seq_milestones(struct lcm_store *st, int since_day, int un
 {
     STMT_OR_FAIL(s, st,
                  CAND_COLS ", m.id, m.name, m.kind, m.threshold, md.day " CAND_FROM
-                 "JOIN milestone_done md ON md.enrollment_id = e.id "
-                 "JOIN milestone m ON m.id = md.milestone_id "
-                 "WHERE e.status = 'active' AND md.celebrated_at IS NULL "
-                 "AND md.day >= ?1 AND md.day <= ?2 ORDER BY e.id, md.day, m.id",
+                           "JOIN milestone_done md ON md.enrollment_id = e.id "
+                           "JOIN milestone m ON m.id = md.milestone_id "
+                           "WHERE e.status = 'active' AND md.celebrated_at IS NULL "
+                           "AND md.day >= ?1 AND md.day <= ?2 ORDER BY e.id, md.day, m.id",
                  err);
     store_bind_day(s, 1, since_day);
     store_bind_day(s, 2, until_day);
     return each_cand(st, s, true, fn, ctx, err);
 }
 
-enum lcm_status store_seq_recent_contact(struct lcm_store *st, int64_t learner_id,
-                                         int64_t since_ts, bool *yes, struct lcm_err *err)
+enum lcm_status store_seq_recent_contact(struct lcm_store *st, int64_t learner_id, int64_t since_ts,
+                                         bool *yes, struct lcm_err *err)
 {
     *yes = false;
     STMT_OR_FAIL(s, st,
@@ -139,8 +140,7 @@ enum lcm_status store_seq_fired(struct lcm_store *st, const char *rule, int64_t 
 }
 
 enum lcm_status store_seq_fire(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                               const char *key, int day, int64_t message_id,
-                               struct lcm_err *err)
+                               const char *key, int day, int64_t message_id, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "INSERT OR IGNORE INTO sequence_fired(rule, enrollment_id, key, day, message_id) "
@@ -157,16 +157,16 @@ enum lcm_status store_seq_fire(struct lcm_store *st, const char *rule, int64_t e
 /* For each sent message: its template, learner, sending day, and whether the learner had any
  * activity on one of the 3 (7) days after that day. ?1 = today. */
 #define EFFECT_CTE_BY(KEY)                                                                         \
-    "WITH s AS (SELECT m.id, " KEY " AS t, m.learner_id AS l, "                                     \
-    "  m.subject AS subj, m.sent_at AS at, date(m.sent_at, 'unixepoch') AS d FROM message m "     \
+    "WITH s AS (SELECT m.id, " KEY " AS t, m.learner_id AS l, "                                    \
+    "  m.subject AS subj, m.sent_at AS at, date(m.sent_at, 'unixepoch') AS d FROM message m "      \
     "  WHERE m.status = 'sent' AND m.sent_at IS NOT NULL AND (?2 IS NULL OR m.learner_id = ?2)), " \
     "f AS (SELECT s.*, "                                                                           \
-    "  EXISTS (SELECT 1 FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "         \
-    "    WHERE e.learner_id = s.l AND a.day > s.d AND a.day <= date(s.d, '+3 days') "             \
-    "    AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) AS b3, "                         \
-    "  EXISTS (SELECT 1 FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "         \
-    "    WHERE e.learner_id = s.l AND a.day > s.d AND a.day <= date(s.d, '+7 days') "             \
-    "    AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) AS b7, "                         \
+    "  EXISTS (SELECT 1 FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "          \
+    "    WHERE e.learner_id = s.l AND a.day > s.d AND a.day <= date(s.d, '+3 days') "              \
+    "    AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) AS b3, "                          \
+    "  EXISTS (SELECT 1 FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "          \
+    "    WHERE e.learner_id = s.l AND a.day > s.d AND a.day <= date(s.d, '+7 days') "              \
+    "    AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) AS b7, "                          \
     "  date(s.d, '+3 days') < ?1 AS c3, date(s.d, '+7 days') < ?1 AS c7 FROM s) "
 #define EFFECT_CTE EFFECT_CTE_BY("COALESCE(NULLIF(m.template, ''), '(none)')")
 #define EFFECT_SUMS "SELECT t, count(*), sum(b3 OR c3), sum(b3), sum(b7 OR c7), sum(b7) FROM f "
@@ -181,12 +181,12 @@ enum lcm_status store_effect_by_template(struct lcm_store *st, int today, store_
     return effect_rows(st, s, today, fn, ctx, err);
 }
 
-enum lcm_status store_effect_by_rule(struct lcm_store *st, int today, store_effect_fn fn,
-                                     void *ctx, struct lcm_err *err)
+enum lcm_status store_effect_by_rule(struct lcm_store *st, int today, store_effect_fn fn, void *ctx,
+                                     struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 EFFECT_CTE_BY("COALESCE(NULLIF(m.rule, ''), 'manual')")
-                     EFFECT_SUMS "GROUP BY t ORDER BY count(*) DESC, t",
+                 EFFECT_CTE_BY("COALESCE(NULLIF(m.rule, ''), 'manual')") EFFECT_SUMS
+                 "GROUP BY t ORDER BY count(*) DESC, t",
                  err);
     return effect_rows(st, s, today, fn, ctx, err);
 }
@@ -214,12 +214,11 @@ static enum lcm_status effect_rows(struct lcm_store *st, sqlite3_stmt *s, int to
 }
 
 enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_id, int today,
-                                         store_msg_effect_fn fn, void *ctx,
-                                         struct lcm_err *err)
+                                         store_msg_effect_fn fn, void *ctx, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 EFFECT_CTE "SELECT id, t, subj, at, b3, c3, b7, c7 FROM f ORDER BY at DESC, id DESC",
-                 err);
+    STMT_OR_FAIL(
+        s, st, EFFECT_CTE "SELECT id, t, subj, at, b3, c3, b7, c7 FROM f ORDER BY at DESC, id DESC",
+        err);
     store_bind_day(s, 1, today);
     sqlite3_bind_int64(s, 2, learner_id);
     enum lcm_status out = LCM_OK;
@@ -231,8 +230,12 @@ enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_i
                                      .template_name = store_col_text(s, 1),
                                      .subject = store_col_text(s, 2),
                                      .sent_at = sqlite3_column_int64(s, 3),
-                                     .back3 = b3 ? 1 : c3 ? 0 : -1,
-                                     .back7 = b7 ? 1 : c7 ? 0 : -1};
+                                     .back3 = b3   ? 1
+                                              : c3 ? 0
+                                                   : -1,
+                                     .back7 = b7   ? 1
+                                              : c7 ? 0
+                                                   : -1};
         out = fn(ctx, &e);
     }
     if (out == LCM_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)

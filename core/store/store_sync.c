@@ -114,9 +114,8 @@ enum lcm_status store_sync_run_last(struct lcm_store *st, const char *source,
 
 int64_t store_sync_last_ok(struct lcm_store *st)
 {
-    sqlite3_stmt *s =
-        store_stmt(st, "SELECT COALESCE(max(finished_at), 0) FROM sync_run WHERE status = 'ok'",
-                   NULL);
+    sqlite3_stmt *s = store_stmt(
+        st, "SELECT COALESCE(max(finished_at), 0) FROM sync_run WHERE status = 'ok'", NULL);
     if (!s)
         return 0;
     int64_t t = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
@@ -234,8 +233,8 @@ enum lcm_status store_sync_keep_add(struct lcm_store *st, const char *ext_id, st
 }
 
 enum lcm_status store_sync_withdraw_missing(struct lcm_store *st, const char *source,
-                                           int64_t cohort_id, int day, int64_t *n,
-                                           struct lcm_err *err)
+                                            int64_t cohort_id, int day, int64_t *n,
+                                            struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "UPDATE enrollment SET status = 'withdrawn', ended_day = ?3 "

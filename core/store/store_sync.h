@@ -49,8 +49,6 @@ bool store_sync_value_get(struct lcm_store *st, const char *source, const char *
 enum lcm_status store_sync_value_set(struct lcm_store *st, const char *source, const char *item_id,
                                      const char *value, struct lcm_err *err);
 
-
-
 /* Moves enrollment_id's last_activity_day forward to day (never back) and, when progress >= 0
  * and day is not before the stored last activity, sets its progress. One indexed UPDATE (the
  * per-page alternative to store_enrollment_refresh, which scans). */
@@ -64,8 +62,8 @@ enum lcm_status store_sync_enrollment_touch(struct lcm_store *st, int64_t enroll
 enum lcm_status store_sync_keep_reset(struct lcm_store *st, struct lcm_err *err);
 enum lcm_status store_sync_keep_add(struct lcm_store *st, const char *ext_id, struct lcm_err *err);
 enum lcm_status store_sync_withdraw_missing(struct lcm_store *st, const char *source,
-                                           int64_t cohort_id, int day, int64_t *n,
-                                           struct lcm_err *err);
+                                            int64_t cohort_id, int day, int64_t *n,
+                                            struct lcm_err *err);
 /* True when source's enrolment ext_id exists and is withdrawn. */
 bool store_sync_enrollment_withdrawn(struct lcm_store *st, const char *source, const char *ext_id);
 

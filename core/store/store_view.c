@@ -163,7 +163,8 @@ static int ranks_of(const struct ranks *r, int64_t id)
     if (r->by_id)
         return id >= 0 && id < r->span && r->by_id[id] ? r->by_id[id] - 1 : (int)r->n;
     struct rank key = {id, 0};
-    const struct rank *f = r->n ? bsearch(&key, r->pairs, r->n, sizeof *r->pairs, cmp_rank_id) : NULL;
+    const struct rank *f =
+        r->n ? bsearch(&key, r->pairs, r->n, sizeof *r->pairs, cmp_rank_id) : NULL;
     return f ? f->rank : (int)r->n;
 }
 
@@ -172,7 +173,6 @@ static void ranks_free(struct ranks *r)
     free(r->pairs);
     free(r->by_id);
 }
-
 
 /* Days as stored ("YYYY-MM-DD"): a few hundred distinct values over 100k rows, so a small
  * direct-mapped memo of parsed strings saves most of the parsing. */
@@ -243,8 +243,8 @@ static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct 
 {
     /* In enrollment order (the covering index risk_enrollment), merged with the items, which
      * are in the same order: one sequential pass over both. */
-    STMT_OR_FAIL(s, st,
-                 "SELECT enrollment_id, level, score, raw FROM risk ORDER BY enrollment_id", err);
+    STMT_OR_FAIL(s, st, "SELECT enrollment_id, level, score, raw FROM risk ORDER BY enrollment_id",
+                 err);
     int r;
     size_t j = 0;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
@@ -277,8 +277,8 @@ static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct 
     sqlite3_reset(c);
     if (r != SQLITE_DONE)
         return store_fail(st, err, "triage celebrations");
-    STMT_OR_FAIL(z, st,
-                 "SELECT enrollment_id FROM snooze WHERE active = 1 AND until_day > ?1", err);
+    STMT_OR_FAIL(z, st, "SELECT enrollment_id FROM snooze WHERE active = 1 AND until_day > ?1",
+                 err);
     bind_day_text(z, 1, today);
     while ((r = sqlite3_step(z)) == SQLITE_ROW) {
         struct titem *t = find_item(ti, sqlite3_column_int64(z, 0));
@@ -465,8 +465,8 @@ enum lcm_status store_view_snapshot(struct lcm_store *st, int today, struct view
                         "first_name COLLATE NOCASE, id",
                         &lr.pairs, &lr.n, err);
     if (rc == LCM_OK)
-        rc = load_ranks(st, "SELECT id FROM cohort ORDER BY start_day, name, id", &cr.pairs,
-                        &cr.n, err);
+        rc = load_ranks(st, "SELECT id FROM cohort ORDER BY start_day, name, id", &cr.pairs, &cr.n,
+                        err);
     ranks_index(&lr);
     ranks_index(&cr);
     for (size_t i = 0; rc == LCM_OK && i < s->ti.n; i++) {
@@ -587,9 +587,8 @@ static void fill_row(sqlite3_stmt *s, int today, struct view_row *r)
     r->level = sqlite3_column_type(s, 11) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 11);
     r->score = sqlite3_column_double(s, 12);
     r->top_reason = first_line(store_col_text(s, 13));
-    r->celebrate = sqlite3_column_type(s, 14) == SQLITE_NULL
-                       ? NULL
-                       : lcm_xstrdup(store_col_text(s, 14));
+    r->celebrate =
+        sqlite3_column_type(s, 14) == SQLITE_NULL ? NULL : lcm_xstrdup(store_col_text(s, 14));
     r->snoozed = sqlite3_column_int(s, 15) != 0;
     r->next_followup_at = sqlite3_column_int64(s, 16);
     int st = enroll_status_parse(store_col_text(s, 17));
@@ -656,8 +655,8 @@ enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *
     return rc;
 }
 
-enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t day_start, int64_t now_ts,
-                                  struct view_counts *out, struct lcm_err *err)
+enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t day_start,
+                                  int64_t now_ts, struct view_counts *out, struct lcm_err *err)
 {
     memset(out, 0, sizeof *out);
     struct view_filter all = {.level = VIEW_LEVEL_ANY, .show_snoozed = true, .today = today};
@@ -670,9 +669,8 @@ enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t day_s
     return store_view_followup_counts(st, day_start, now_ts, out, err);
 }
 
-enum lcm_status store_view_followup_counts(struct lcm_store *st, int64_t day_start,
-                                           int64_t now_ts, struct view_counts *out,
-                                           struct lcm_err *err)
+enum lcm_status store_view_followup_counts(struct lcm_store *st, int64_t day_start, int64_t now_ts,
+                                           struct view_counts *out, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "SELECT (SELECT count(*) FROM followup WHERE status = 'planned' AND kind = 'call' "

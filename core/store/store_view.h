@@ -19,8 +19,8 @@
 enum view_sort {
     VIEW_SORT_ATTENTION, /* at risk by score, to celebrate, watch by score, the rest by name */
     VIEW_SORT_NAME,
-    VIEW_SORT_PROGRESS,  /* lowest progress first */
-    VIEW_SORT_INACTIVE,  /* longest inactive first */
+    VIEW_SORT_PROGRESS, /* lowest progress first */
+    VIEW_SORT_INACTIVE, /* longest inactive first */
     VIEW_SORT_COHORT,
     VIEW_SORT_COUNT
 };
@@ -75,7 +75,7 @@ enum lcm_status store_view_snapshot_order(struct lcm_store *st, struct view_snap
 struct view_row {
     int64_t enrollment_id, learner_id, cohort_id;
     char *first_name, *last_name, *cohort, *email; /* owned */
-    double progress;       /* 0..1, < 0 unknown */
+    double progress;                               /* 0..1, < 0 unknown */
     double expected;       /* where the schedule says they should be today, < 0 unknown */
     int last_activity_day; /* DAY_NONE: never */
     int level;             /* 0 ok, 1 watch, 2 at risk; -1 not scored */
@@ -103,12 +103,11 @@ double view_expected_progress(int start_day, int end_day, int today);
 struct view_counts {
     int64_t enrollments, at_risk, watch, celebrate, snoozed, calls_today, overdue;
 };
-enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t day_start, int64_t now_ts,
-                                  struct view_counts *out, struct lcm_err *err);
+enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t day_start,
+                                  int64_t now_ts, struct view_counts *out, struct lcm_err *err);
 /* Only calls_today and overdue (the cheap part, after a store_view_order with counts). */
-enum lcm_status store_view_followup_counts(struct lcm_store *st, int64_t day_start,
-                                           int64_t now_ts, struct view_counts *out,
-                                           struct lcm_err *err);
+enum lcm_status store_view_followup_counts(struct lcm_store *st, int64_t day_start, int64_t now_ts,
+                                           struct view_counts *out, struct lcm_err *err);
 
 /* Data freshness: demo is kv demo=1; *last_sync the finish time of the last successful sync
  * run (0: never); *syncing true while a run is in progress. program: the program name when the
@@ -143,30 +142,29 @@ void view_detail_clear(struct view_detail *d);
 
 /* Minutes of activity per week for the weeks weeks ending on today (oldest first): out[weeks-1]
  * is the 7 days up to and including today. */
-enum lcm_status store_view_weekly(struct lcm_store *st, int64_t enrollment_id, int today,
-                                  int weeks, int *out, struct lcm_err *err);
+enum lcm_status store_view_weekly(struct lcm_store *st, int64_t enrollment_id, int today, int weeks,
+                                  int *out, struct lcm_err *err);
 
 struct view_milestone {
-    char *name;        /* owned */
-    double threshold;  /* < 0: none */
-    int due_day;       /* DAY_NONE: none (due_offset already applied) */
-    int done_day;      /* DAY_NONE: not reached */
-    bool missed;       /* not reached and its due day is past */
+    char *name;       /* owned */
+    double threshold; /* < 0: none */
+    int due_day;      /* DAY_NONE: none (due_offset already applied) */
+    int done_day;     /* DAY_NONE: not reached */
+    bool missed;      /* not reached and its due day is past */
 };
 /* The milestones of the enrollment's program and cohort, in course order. *out is malloc'ed;
  * free with view_milestones_free(). */
 enum lcm_status store_view_milestones(struct lcm_store *st, int64_t enrollment_id, int today,
-                                      struct view_milestone **out, size_t *n,
-                                      struct lcm_err *err);
+                                      struct view_milestone **out, size_t *n, struct lcm_err *err);
 void view_milestones_free(struct view_milestone **m, size_t n);
 
 enum view_event_kind { VIEW_EV_CHECKIN, VIEW_EV_MESSAGE, VIEW_EV_FOLLOWUP };
 struct view_event {
     enum view_event_kind kind;
     int64_t id, at;
-    char *what;   /* "call · reached", "message · queued", "call planned 30 min"; owned */
-    char *text;   /* note / subject / title, may hold newlines; owned */
-    char *extra;  /* next step / body preview; owned, may be "" */
+    char *what;  /* "call · reached", "message · queued", "call planned 30 min"; owned */
+    char *text;  /* note / subject / title, may hold newlines; owned */
+    char *extra; /* next step / body preview; owned, may be "" */
 };
 /* The learner's check-ins, messages and follow-ups, newest first, at most max. Free with
  * view_events_free(). */

@@ -23,9 +23,9 @@ void view_detail_clear(struct view_detail *d)
 {
     if (!d)
         return;
-    char **f[] = {&d->first_name, &d->last_name, &d->email,   &d->phone,  &d->manager,
-                  &d->manager_email, &d->department, &d->lang, &d->program, &d->cohort,
-                  &d->status, &d->outcome, &d->reasons, &d->snooze_reason, &d->celebrate};
+    char **f[] = {&d->first_name,    &d->last_name,  &d->email,   &d->phone,         &d->manager,
+                  &d->manager_email, &d->department, &d->lang,    &d->program,       &d->cohort,
+                  &d->status,        &d->outcome,    &d->reasons, &d->snooze_reason, &d->celebrate};
     for (size_t i = 0; i < sizeof f / sizeof *f; i++)
         free(*f[i]);
     memset(d, 0, sizeof *d);
@@ -37,9 +37,9 @@ static void fill_detail(sqlite3_stmt *s, int today, struct view_detail *d)
     d->learner_id = sqlite3_column_int64(s, 1);
     d->cohort_id = sqlite3_column_int64(s, 2);
     d->program_id = sqlite3_column_int64(s, 3);
-    char **txt[] = {&d->first_name, &d->last_name, &d->email,   &d->phone,  &d->manager,
-                    &d->manager_email, &d->department, &d->lang, &d->program, &d->cohort,
-                    &d->status, &d->outcome};
+    char **txt[] = {&d->first_name, &d->last_name,     &d->email,      &d->phone,
+                    &d->manager,    &d->manager_email, &d->department, &d->lang,
+                    &d->program,    &d->cohort,        &d->status,     &d->outcome};
     for (int i = 0; i < 12; i++)
         *txt[i] = dup_col(s, 4 + i);
     d->cohort_start = store_col_day(s, 16);
@@ -100,8 +100,8 @@ enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, i
     return rc;
 }
 
-enum lcm_status store_view_weekly(struct lcm_store *st, int64_t enrollment_id, int today,
-                                  int weeks, int *out, struct lcm_err *err)
+enum lcm_status store_view_weekly(struct lcm_store *st, int64_t enrollment_id, int today, int weeks,
+                                  int *out, struct lcm_err *err)
 {
     if (weeks <= 0)
         return LCM_OK;
@@ -138,8 +138,7 @@ void view_milestones_free(struct view_milestone **m, size_t n)
 }
 
 enum lcm_status store_view_milestones(struct lcm_store *st, int64_t enrollment_id, int today,
-                                      struct view_milestone **out, size_t *n,
-                                      struct lcm_err *err)
+                                      struct view_milestone **out, size_t *n, struct lcm_err *err)
 {
     *out = NULL;
     *n = 0;

@@ -34,11 +34,11 @@ typedef bool (*http_data_fn)(void *ctx, const char *data, size_t len);
 typedef void (*http_sleep_fn)(void *ctx, long ms);
 
 struct http_request {
-    const char *label;           /* error prefix ("moodle", "xapi", "caldav"); NULL: "http" */
-    const char *method;          /* "GET" (NULL), "POST", "PUT", "DELETE", "REPORT", ... */
-    const char *url;             /* http:// or https:// */
-    const char *const *headers;  /* NULL-terminated "Name: value" lines, or NULL */
-    const char *body;            /* request body (POST/PUT/REPORT), or NULL */
+    const char *label;          /* error prefix ("moodle", "xapi", "caldav"); NULL: "http" */
+    const char *method;         /* "GET" (NULL), "POST", "PUT", "DELETE", "REPORT", ... */
+    const char *url;            /* http:// or https:// */
+    const char *const *headers; /* NULL-terminated "Name: value" lines, or NULL */
+    const char *body;           /* request body (POST/PUT/REPORT), or NULL */
     size_t body_len;
     const char *user, *password; /* Basic auth when user is not NULL */
     long connect_timeout_ms;     /* 0: 10 s */
@@ -52,9 +52,10 @@ struct http_request {
     bool accept_any_status;      /* false: a non-2xx final status is an error */
     http_data_fn on_data;        /* streaming mode: 2xx bodies go here, not to resp->body */
     void *on_data_ctx;
-    http_sleep_fn sleep_fn;      /* NULL: nanosleep */
+    http_sleep_fn sleep_fn; /* NULL: nanosleep */
     void *sleep_ctx;
-    const struct lcm_report *rep; /* INFO lines "GET <redacted url> -> 200 (N bytes)"; may be NULL */
+    const struct lcm_report
+        *rep; /* INFO lines "GET <redacted url> -> 200 (N bytes)"; may be NULL */
 };
 
 struct http_header {
@@ -62,12 +63,12 @@ struct http_header {
 };
 
 struct http_response {
-    long status;   /* final HTTP status; 0 when no response arrived */
-    char *body;    /* NUL-terminated (also when empty); NULL in streaming mode for a 2xx */
+    long status; /* final HTTP status; 0 when no response arrived */
+    char *body;  /* NUL-terminated (also when empty); NULL in streaming mode for a 2xx */
     size_t len;
     struct http_header *headers; /* of the final response, in order */
     size_t n_headers;
-    int attempts;  /* how many attempts were made */
+    int attempts; /* how many attempts were made */
 };
 
 /* Initialises libcurl once per process (thread-safe; http_perform calls it too). Returns

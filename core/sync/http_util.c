@@ -9,8 +9,8 @@
 #include "sync/http.h"
 
 static const char *const secret_params[] = {
-    "token", "wstoken", "password", "passwd", "pass", "key", "apikey", "api_key",
-    "secret", "access_token", "auth", "sig", "signature", NULL};
+    "token",   "wstoken", "password",     "passwd", "pass", "key",       "apikey",
+    "api_key", "secret",  "access_token", "auth",   "sig",  "signature", NULL};
 
 static bool is_secret_param(const char *name, size_t n)
 {

@@ -28,7 +28,7 @@ struct muser {
 struct moodle {
     struct sync_job *job;
     char *token;
-    char url[1024];  /* the REST endpoint */
+    char url[1024]; /* the REST endpoint */
     struct course *courses;
     size_t n_courses;
     char **listed; /* enrolment ext_ids of the learners listed in the current course */
@@ -189,11 +189,14 @@ static enum lcm_status course_store(struct moodle *m, const json_t *c, struct lc
     co.start_day = day_or_none(jint(c, "startdate", 0));
     co.end_day = day_or_none(jint(c, "enddate", 0));
     int len = co.start_day != DAY_NONE && co.end_day != DAY_NONE ? co.end_day - co.start_day : 0;
-    struct lcm_program p = {.source = m->job->src->name, .ext_id = ext, .name = name,
-                            .length_days = len > 0 ? len : 0};
+    struct lcm_program p = {
+        .source = m->job->src->name, .ext_id = ext, .name = name, .length_days = len > 0 ? len : 0};
     enum lcm_status rc = store_program_upsert(m->job->st, &p, &co.program_id, err);
-    struct lcm_cohort ch = {.program_id = co.program_id, .source = m->job->src->name,
-                            .ext_id = ext, .name = name, .start_day = co.start_day,
+    struct lcm_cohort ch = {.program_id = co.program_id,
+                            .source = m->job->src->name,
+                            .ext_id = ext,
+                            .name = name,
+                            .start_day = co.start_day,
                             .end_day = co.end_day};
     if (rc == LCM_OK)
         rc = store_cohort_upsert(m->job->st, &ch, &co.cohort_id, err);
@@ -404,17 +407,20 @@ static enum lcm_status completion_store(struct moodle *m, const struct course *c
         snprintf(ext, sizeof ext, "cm:%" PRId64, cmid);
         snprintf(name, sizeof name, "%s %" PRId64, mod ? mod : "activity", cmid);
         bool test = mod && (strcmp(mod, "quiz") == 0 || strcmp(mod, "assign") == 0);
-        struct lcm_milestone ms = {.program_id = c->program_id, .source = m->job->src->name,
-                                   .ext_id = ext, .name = name,
+        struct lcm_milestone ms = {.program_id = c->program_id,
+                                   .source = m->job->src->name,
+                                   .ext_id = ext,
+                                   .name = name,
                                    .kind = test ? MILESTONE_TEST : MILESTONE_OTHER,
-                                   .threshold = -1, .due_day = DAY_NONE, .due_offset = -1};
+                                   .threshold = -1,
+                                   .due_day = DAY_NONE,
+                                   .due_offset = -1};
         int64_t mid;
         int64_t when = jint(s, "timecompleted", 0);
         enum lcm_status rc = store_milestone_upsert(m->job->st, &ms, &mid, err);
         if (rc == LCM_OK)
             rc = store_milestone_done(m->job->st, enrollment_id, mid,
-                                      when > 0 ? day_from_time(when) : m->job->opt->today, -1,
-                                      err);
+                                      when > 0 ? day_from_time(when) : m->job->opt->today, -1, err);
         if (rc != LCM_OK)
             return rc;
         m->job->counts.milestones++;
@@ -428,13 +434,13 @@ static enum lcm_status learner_store(struct moodle *m, const struct muser *u, in
     char ext[32];
     snprintf(ext, sizeof ext, "%" PRId64, u->id);
     const json_t *j = u->user;
-    struct lcm_learner l = {
-        .source = m->job->src->name, .ext_id = ext,
-        .first_name = json_string_value(json_object_get(j, "firstname")),
-        .last_name = json_string_value(json_object_get(j, "lastname")),
-        .email = json_string_value(json_object_get(j, "email")),
-        .phone = json_string_value(json_object_get(j, "phone1")),
-        .department = json_string_value(json_object_get(j, "department"))};
+    struct lcm_learner l = {.source = m->job->src->name,
+                            .ext_id = ext,
+                            .first_name = json_string_value(json_object_get(j, "firstname")),
+                            .last_name = json_string_value(json_object_get(j, "lastname")),
+                            .email = json_string_value(json_object_get(j, "email")),
+                            .phone = json_string_value(json_object_get(j, "phone1")),
+                            .department = json_string_value(json_object_get(j, "department"))};
     if (!l.first_name && !l.last_name)
         l.last_name = json_string_value(json_object_get(j, "fullname"));
     if (!l.last_name)
@@ -464,20 +470,24 @@ static enum lcm_status user_store(struct moodle *m, const struct course *c, cons
     char ext[64];
     enrol_key(ext, sizeof ext, u->id, c->id);
     int day = day_or_none(u->lca);
-    struct lcm_enrollment e = {.learner_id = lid, .cohort_id = c->cohort_id,
-                               .source = m->job->src->name, .ext_id = ext,
+    struct lcm_enrollment e = {.learner_id = lid,
+                               .cohort_id = c->cohort_id,
+                               .source = m->job->src->name,
+                               .ext_id = ext,
                                .status = completed ? ENROLL_COMPLETED : ENROLL_ACTIVE,
-                               .start_day = c->start_day, .expected_end_day = c->end_day,
+                               .start_day = c->start_day,
+                               .expected_end_day = c->end_day,
                                .ended_day = completed ? (day != DAY_NONE ? day : m->job->opt->today)
                                                       : DAY_NONE,
-                               .progress = progress, .last_activity_day = day};
+                               .progress = progress,
+                               .last_activity_day = day};
     rc = store_enrollment_upsert(m->job->st, &e, &eid, err);
     if (rc != LCM_OK)
         return rc;
     m->job->counts.updated_enrollments++;
     if (day != DAY_NONE) {
-        struct lcm_activity_day a = {.enrollment_id = eid, .day = day, .sessions = 1,
-                                     .actions = 1, .progress = progress};
+        struct lcm_activity_day a = {
+            .enrollment_id = eid, .day = day, .sessions = 1, .actions = 1, .progress = progress};
         if ((rc = store_activity_add(m->job->st, &a, err)) != LCM_OK)
             return rc;
         m->job->counts.activity_days++;
@@ -545,8 +555,8 @@ static enum lcm_status course_withdraw(struct moodle *m, const struct course *c,
     for (size_t i = 0; rc == LCM_OK && i < m->n_listed; i++)
         rc = store_sync_keep_add(job->st, m->listed[i], err);
     if (rc == LCM_OK)
-        rc = store_sync_withdraw_missing(job->st, job->src->name, c->cohort_id, job->opt->today,
-                                         &n, err);
+        rc = store_sync_withdraw_missing(job->st, job->src->name, c->cohort_id, job->opt->today, &n,
+                                         err);
     if (rc == LCM_OK)
         rc = store_commit(job->st, err);
     if (rc != LCM_OK && store_in_tx(job->st))

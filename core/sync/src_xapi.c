@@ -83,8 +83,8 @@ struct agg {
 struct xapi {
     struct sync_job *job;
     char *password;
-    char base[1024];   /* the LRS endpoint without trailing slash */
-    char origin[512];  /* scheme://host[:port] of base */
+    char base[1024];  /* the LRS endpoint without trailing slash */
+    char origin[512]; /* scheme://host[:port] of base */
     int64_t program_id, cohort_id;
     struct smap enrollments, milestones; /* actor key -> enrollment id; object -> milestone */
     struct smap day_index;               /* "eid:day" -> index in aggs, per page */
@@ -125,8 +125,7 @@ static const char *const xapi_headers[] = {"X-Experience-API-Version: 1.0.3",
 /* GETs url into resp and scans the StatementResult into page; *ct (when not NULL) gets the
  * consistent-through header. resp must be freed by the caller, also on failure. */
 static enum lcm_status get_page(struct xapi *x, const char *url, struct http_response *resp,
-                                struct xapi_page *page, char *ct, size_t ctlen,
-                                struct lcm_err *err)
+                                struct xapi_page *page, char *ct, size_t ctlen, struct lcm_err *err)
 {
     struct http_request req;
     sync_job_http(x->job, &req);
@@ -183,20 +182,28 @@ static enum lcm_status enrollment_of(struct xapi *x, const struct xapi_stmt *s, 
             *sp = '\0';
             last = sp + 1;
         }
-        struct lcm_learner l = {.source = src, .ext_id = s->actor_key,
+        struct lcm_learner l = {.source = src,
+                                .ext_id = s->actor_key,
                                 .first_name = last ? first : "",
-                                .last_name = last ? last : (first[0] ? first
-                                                            : s->email ? s->email : s->actor_key),
+                                .last_name = last ? last
+                                                  : (first[0]   ? first
+                                                     : s->email ? s->email
+                                                                : s->actor_key),
                                 .email = s->email};
         int64_t lid;
         if (store_learner_find(st, src, s->actor_key, &lid, &ignore) == LCM_ERR_NOTFOUND)
             x->job->counts.new_learners++;
         enum lcm_status rc = store_learner_upsert(st, &l, &lid, err);
-        struct lcm_enrollment e = {.learner_id = lid, .cohort_id = x->cohort_id, .source = src,
-                                   .ext_id = s->actor_key, .status = ENROLL_ACTIVE,
+        struct lcm_enrollment e = {.learner_id = lid,
+                                   .cohort_id = x->cohort_id,
+                                   .source = src,
+                                   .ext_id = s->actor_key,
+                                   .status = ENROLL_ACTIVE,
                                    .start_day = day_from_time(s->time_ms / 1000),
-                                   .expected_end_day = DAY_NONE, .ended_day = DAY_NONE,
-                                   .progress = -1, .last_activity_day = DAY_NONE};
+                                   .expected_end_day = DAY_NONE,
+                                   .ended_day = DAY_NONE,
+                                   .progress = -1,
+                                   .last_activity_day = DAY_NONE};
         if (rc == LCM_OK)
             rc = store_enrollment_upsert(st, &e, eid, err);
         if (rc != LCM_OK)
@@ -232,11 +239,14 @@ static enum lcm_status milestone_reached(struct xapi *x, const struct xapi_stmt 
         mid = *slot;
     } else {
         bool test = strcmp(s->verb, "passed") == 0 || s->score >= 0;
-        struct lcm_milestone m = {.program_id = x->program_id, .source = x->job->src->name,
+        struct lcm_milestone m = {.program_id = x->program_id,
+                                  .source = x->job->src->name,
                                   .ext_id = s->object_id,
                                   .name = s->object_name ? s->object_name : s->object_id,
                                   .kind = test ? MILESTONE_TEST : MILESTONE_OTHER,
-                                  .threshold = -1, .due_day = DAY_NONE, .due_offset = -1};
+                                  .threshold = -1,
+                                  .due_day = DAY_NONE,
+                                  .due_offset = -1};
         if ((rc = store_milestone_upsert(x->job->st, &m, &mid, err)) != LCM_OK)
             return rc;
         *smap_slot(&x->milestones, s->object_id, true) = mid;
@@ -281,11 +291,13 @@ static enum lcm_status aggs_flush(struct xapi *x, struct lcm_err *err)
     enum lcm_status rc = LCM_OK;
     for (size_t i = 0; rc == LCM_OK && i < x->n_aggs; i++) {
         const struct agg *a = &x->aggs[i];
-        struct lcm_activity_day d = {
-            .enrollment_id = a->eid, .day = a->day,
-            .sessions = a->initialized > a->launched ? a->initialized : a->launched,
-            .minutes = (int)lround(a->seconds / 60.0), .actions = a->actions,
-            .progress = a->progress};
+        struct lcm_activity_day d = {.enrollment_id = a->eid,
+                                     .day = a->day,
+                                     .sessions = a->initialized > a->launched ? a->initialized
+                                                                              : a->launched,
+                                     .minutes = (int)lround(a->seconds / 60.0),
+                                     .actions = a->actions,
+                                     .progress = a->progress};
         rc = store_activity_add(x->job->st, &d, err);
         if (rc == LCM_OK)
             rc = store_sync_enrollment_touch(x->job->st, a->eid, a->day, a->progress, err);
@@ -347,8 +359,8 @@ static enum lcm_status page_apply(struct xapi *x, const struct xapi_page *page, 
 }
 
 /* Resolves a `more` link against the LRS; refuses another origin and links too long. */
-static enum lcm_status more_resolve(const struct xapi *x, const char *more, char *out,
-                                    size_t len, struct lcm_err *err)
+static enum lcm_status more_resolve(const struct xapi *x, const char *more, char *out, size_t len,
+                                    struct lcm_err *err)
 {
     const char *prefix = "", *sep = "";
     if (strncmp(more, "http://", 7) == 0 || strncmp(more, "https://", 8) == 0) {
@@ -388,8 +400,12 @@ static enum lcm_status program_ensure(struct xapi *x, struct lcm_err *err)
     const struct sync_source *src = x->job->src;
     struct lcm_program p = {.source = src->name, .ext_id = "xapi", .name = src->cohort};
     enum lcm_status rc = store_program_upsert(x->job->st, &p, &x->program_id, err);
-    struct lcm_cohort c = {.program_id = x->program_id, .source = src->name, .ext_id = "xapi",
-                           .name = src->cohort, .start_day = DAY_NONE, .end_day = DAY_NONE};
+    struct lcm_cohort c = {.program_id = x->program_id,
+                           .source = src->name,
+                           .ext_id = "xapi",
+                           .name = src->cohort,
+                           .start_day = DAY_NONE,
+                           .end_day = DAY_NONE};
     if (rc == LCM_OK)
         rc = store_cohort_upsert(x->job->st, &c, &x->cohort_id, err);
     return rc;
@@ -448,8 +464,7 @@ static enum lcm_status page_write(struct xapi *x, const struct fetch *f, const c
     if (rc == LCM_OK && !next[0] && ct[0])
         snprintf(cursor, sizeof cursor, "%s", ct);
     if (rc == LCM_OK && cursor[0])
-        rc = store_sync_cursor_set(x->job->st, x->job->src->name, cursor, x->job->opt->now_ts,
-                                   err);
+        rc = store_sync_cursor_set(x->job->st, x->job->src->name, cursor, x->job->opt->now_ts, err);
     if (rc == LCM_OK)
         rc = store_commit(x->job->st, err);
     if (rc != LCM_OK && store_in_tx(x->job->st))

@@ -38,7 +38,7 @@ char *xapi_time_format(int64_t ms, char *buf, size_t len);
 /* What sync takes from one statement. Strings point into the JSON (or into actor_key). */
 struct xapi_stmt {
     const char *id;
-    char actor_key[512];   /* "account:HOMEPAGE|NAME", "mbox:mailto:..", ... */
+    char actor_key[512];    /* "account:HOMEPAGE|NAME", "mbox:mailto:..", ... */
     const char *actor_name; /* may be NULL */
     const char *email;      /* from mbox, without "mailto:"; NULL otherwise */
     const char *verb;       /* last segment of verb.id, e.g. "completed" */

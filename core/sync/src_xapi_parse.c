@@ -240,8 +240,8 @@ static enum lcm_status json_error_at(const char *buf, size_t at, const char *wha
             col++;
         }
     }
-    return lcm_err_set(err, LCM_ERR_PARSE, "%s: invalid JSON at line %d column %d: %s (%s)",
-                       label, line, col, what, url);
+    return lcm_err_set(err, LCM_ERR_PARSE, "%s: invalid JSON at line %d column %d: %s (%s)", label,
+                       line, col, what, url);
 }
 
 /* One JSON value at buf[*i]; *i moves past it. NULL with err filled when invalid. */

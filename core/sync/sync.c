@@ -13,15 +13,20 @@
 #include "store/store_sync.h"
 #include "sync/sync_source.h"
 
-
-static const char *const sync_keys[] = {"timeout",        "connect_timeout", "retries",
-                                        "retry_max_wait", "parallel",        "ca_file",
-                                        "auto_hours",     NULL};
-static const char *const source_keys[] = {
-    "name",    "type",        "url",       "enabled",   "token",          "token_cmd",
-    "token_env", "user",      "password",  "password_cmd", "password_env", "cohort",
-    "path",    "mapping",     "page_size", "parallel",  "timeout",        "connect_timeout",
-    "retries", "retry_max_wait", "ca_file", NULL};
+static const char *const sync_keys[] = {
+    "timeout",  "connect_timeout", "retries",    "retry_max_wait",
+    "parallel", "ca_file",         "auto_hours", NULL};
+static const char *const source_keys[] = {"name",         "type",
+                                          "url",          "enabled",
+                                          "token",        "token_cmd",
+                                          "token_env",    "user",
+                                          "password",     "password_cmd",
+                                          "password_env", "cohort",
+                                          "path",         "mapping",
+                                          "page_size",    "parallel",
+                                          "timeout",      "connect_timeout",
+                                          "retries",      "retry_max_wait",
+                                          "ca_file",      NULL};
 
 /* The `sync` group's values: defaults for every source. */
 struct sync_defaults {
@@ -128,8 +133,8 @@ static enum lcm_status source_read(const config_setting_t *s, const struct sync_
 }
 
 /* Reads every source; *out is malloc'ed (free it). Names must be unique. */
-static enum lcm_status sources_read(const struct lcm_config *cfg, struct sync_source **out,
-                                    int *n, const struct lcm_report *rep, struct lcm_err *err)
+static enum lcm_status sources_read(const struct lcm_config *cfg, struct sync_source **out, int *n,
+                                    const struct lcm_report *rep, struct lcm_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -177,8 +182,8 @@ enum lcm_status sync_config_check(const struct lcm_config *cfg, const char *only
         *n += selected(&srcs[i], only);
     free(srcs);
     if (rc == LCM_OK && only && *n == 0)
-        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "no source named \"%s\" in the configuration",
-                         only);
+        rc =
+            lcm_err_set(err, LCM_ERR_NOTFOUND, "no source named \"%s\" in the configuration", only);
     return rc;
 }
 
@@ -202,8 +207,12 @@ void sync_job_progress(const struct sync_job *job, int64_t done, int64_t total, 
 {
     if (!job->opt->progress)
         return;
-    struct sync_progress p = {.source = job->src->name, .index = job->index,
-                              .count = job->count, .done = done, .total = total, .what = what};
+    struct sync_progress p = {.source = job->src->name,
+                              .index = job->index,
+                              .count = job->count,
+                              .done = done,
+                              .total = total,
+                              .what = what};
     job->opt->progress(job->opt->progress_ctx, &p);
 }
 
@@ -228,8 +237,8 @@ enum lcm_status sync_missing(const char *label, const char *url, const char *wha
 {
     char u[1100];
     http_redact_url(url, u, sizeof u);
-    return lcm_err_set(err, LCM_ERR_PARSE, "%s: %s: missing or invalid %s (%s)", label, what,
-                       field, u);
+    return lcm_err_set(err, LCM_ERR_PARSE, "%s: %s: missing or invalid %s (%s)", label, what, field,
+                       u);
 }
 
 /* ---- the run ---- */
@@ -279,8 +288,7 @@ static void source_run(struct lcm_store *st, const struct sync_source *src,
     res->counts = job.counts;
     res->finished_at = opt->now_ts;
     if (rc != LCM_OK)
-        snprintf(res->error, sizeof res->error, "%s",
-                 err.msg[0] ? err.msg : lcm_status_str(rc));
+        snprintf(res->error, sizeof res->error, "%s", err.msg[0] ? err.msg : lcm_status_str(rc));
     if (run_id && store_sync_run_finish(st, run_id, opt->now_ts, job.counts.records,
                                         rc == LCM_OK ? NULL : res->error, &e2) != LCM_OK)
         lcm_report(opt->rep, LCM_LEVEL_WARN, "%s", e2.msg);

@@ -40,19 +40,19 @@ struct sync_progress {
     const char *source; /* the source's name */
     int index, count;   /* 1-based index of the source among those run, and how many */
     int64_t done, total;
-    const char *what;   /* "courses", "users", "statements", "rows", "check" */
+    const char *what; /* "courses", "users", "statements", "rows", "check" */
 };
 typedef void (*sync_progress_fn)(void *ctx, const struct sync_progress *p);
 
 struct sync_options {
-    const char *only_source;    /* run only the source with this name; NULL: all enabled */
-    bool check_only;            /* only test connection and credentials; writes nothing */
-    int today;                  /* day number: "today" for milestones and risk */
-    int64_t now_ts;             /* Unix time of this run (sync_run.started_at) */
-    sync_progress_fn progress;  /* may be NULL; called from the syncing thread */
+    const char *only_source;   /* run only the source with this name; NULL: all enabled */
+    bool check_only;           /* only test connection and credentials; writes nothing */
+    int today;                 /* day number: "today" for milestones and risk */
+    int64_t now_ts;            /* Unix time of this run (sync_run.started_at) */
+    sync_progress_fn progress; /* may be NULL; called from the syncing thread */
     void *progress_ctx;
     const struct lcm_report *rep; /* warnings, and INFO lines per request (no secrets) */
-    atomic_bool *cancel;        /* may be NULL; true stops at the next batch boundary */
+    atomic_bool *cancel;          /* may be NULL; true stops at the next batch boundary */
 };
 
 /* The outcome of one source. */
