@@ -9,6 +9,7 @@
 #include "import/import.h"
 #include "import/mapping.h"
 #include "store/store.h"
+#include "base/text.h"
 
 struct fx {
     char dir[256];
@@ -425,13 +426,13 @@ static void test_unmatched_file_warned_and_skipped(void **state)
 static void test_utf8_validation(void **state)
 {
     (void)state;
-    assert_true(csvread_utf8_valid("", 0));
-    assert_true(csvread_utf8_valid("Hélène ✓ 😀", strlen("Hélène ✓ 😀")));
-    assert_false(csvread_utf8_valid("\xC3\x28", 2));         /* bad continuation */
-    assert_false(csvread_utf8_valid("\xC0\xAF", 2));         /* overlong */
-    assert_false(csvread_utf8_valid("\xED\xA0\x80", 3));     /* surrogate */
-    assert_false(csvread_utf8_valid("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
-    assert_false(csvread_utf8_valid("ab\xE2\x82", 4));       /* truncated at the end */
+    assert_true(text_valid("", 0));
+    assert_true(text_valid("Hélène ✓ 😀", strlen("Hélène ✓ 😀")));
+    assert_false(text_valid("\xC3\x28", 2));         /* bad continuation */
+    assert_false(text_valid("\xC0\xAF", 2));         /* overlong */
+    assert_false(text_valid("\xED\xA0\x80", 3));     /* surrogate */
+    assert_false(text_valid("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
+    assert_false(text_valid("ab\xE2\x82", 4));       /* truncated at the end */
 }
 
 static void test_separator_detection(void **state)

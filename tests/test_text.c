@@ -1,4 +1,4 @@
-/* test_text.c — UTF-8 decoding, display widths, sanitising and truncation (core/text.c). */
+/* test_text.c — UTF-8 decoding, display widths, sanitising and truncation (core/base/text.c). */
 #include "testutil.h"
 
 #include <locale.h>
@@ -111,6 +111,47 @@ static void test_col_offset(void **state)
     assert_int_equal(text_col_offset("日本", 2), 3);
 }
 
+static void test_valid_and_char_len(void **state)
+{
+    (void)state;
+    assert_true(text_valid(NULL, 0));
+    assert_true(text_valid("", 0));
+    assert_true(text_valid("Hélène ✓ 😀", strlen("Hélène ✓ 😀")));
+    assert_false(text_valid("\xC3\x28", 2));         /* bad continuation */
+    assert_false(text_valid("\xC0\xAF", 2));         /* overlong */
+    assert_false(text_valid("\xED\xA0\x80", 3));     /* surrogate */
+    assert_false(text_valid("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
+    assert_false(text_valid("ab\xE2\x82", 4));       /* truncated at the end */
+    assert_int_equal(text_char_len(""), 0);
+    assert_int_equal(text_char_len("a"), 1);
+    assert_int_equal(text_char_len("é"), 2);
+    assert_int_equal(text_char_len("😀x"), 4);
+    assert_int_equal(text_char_len("\xE2\x82"), 1); /* truncated: one byte at a time */
+    assert_int_equal(text_char_len("\xFF"), 1);
+}
+
+static void test_clean_plain_for_files(void **state)
+{
+    (void)state;
+    char *c = text_clean_plain(NULL, false, 10);
+    assert_string_equal(c, "");
+    free(c);
+    /* ESC, tab, DEL and a C1 control become spaces; invalid bytes '?'; accents kept. */
+    c = text_clean_plain("\x1b[31mÉa\tb\x7f\xc2\x9b\xff\n", false, 100);
+    assert_string_equal(c, " [31mÉa b  ? ");
+    free(c);
+    c = text_clean_plain("a\nb", true, 100);
+    assert_string_equal(c, "a\nb");
+    free(c);
+    /* Cut at max bytes, never inside a character: "é" (2 bytes) does not fit in 1. */
+    c = text_clean_plain("aéb", false, 2);
+    assert_string_equal(c, "a");
+    free(c);
+    c = text_clean_plain("aéb", false, 3);
+    assert_string_equal(c, "aé");
+    free(c);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -124,6 +165,8 @@ int main(void)
         cmocka_unit_test(test_fit_never_splits_a_wide_character),
         cmocka_unit_test(test_fit_cleans_hostile_text),
         cmocka_unit_test(test_col_offset),
+        cmocka_unit_test(test_valid_and_char_len),
+        cmocka_unit_test(test_clean_plain_for_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

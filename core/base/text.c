@@ -43,6 +43,54 @@ size_t text_decode(const char *s, size_t n, uint32_t *cp)
     return len;
 }
 
+bool text_valid(const char *s, size_t n)
+{
+    uint32_t cp;
+    for (size_t i = 0; i < n;) {
+        size_t len = text_decode(s + i, n - i, &cp);
+        if (len == 0)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+size_t text_char_len(const char *s)
+{
+    if (!*s)
+        return 0;
+    uint32_t cp;
+    size_t len = text_decode(s, strnlen(s, 4), &cp);
+    return len ? len : 1;
+}
+
+char *text_clean_plain(const char *s, bool keep_newlines, size_t max)
+{
+    if (!s)
+        s = "";
+    size_t n = strlen(s), cap = n < max ? n : max;
+    char *out = lcm_xmalloc(cap + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t len = text_decode(s + i, n - i, &cp);
+        if (o + (len ? len : 1) > cap)
+            break;
+        if (len == 0) {
+            out[o++] = '?';
+            i++;
+            continue;
+        }
+        if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+            out[o++] = keep_newlines && cp == '\n' ? '\n' : ' ';
+        else
+            memcpy(out + o, s + i, len), o += len;
+        i += len;
+    }
+    out[o] = '\0';
+    return out;
+}
+
 size_t text_encode(uint32_t cp, char out[4])
 {
     if (cp < 0x80) {

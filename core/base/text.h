@@ -18,6 +18,20 @@
  * U+10FFFF); then *cp is the first byte. n == 0 returns 0. */
 size_t text_decode(const char *s, size_t n, uint32_t *cp);
 
+/* True when s[0..n) is strict UTF-8 (what text_decode accepts, every byte of it). n == 0 is
+ * valid; s may then be NULL. */
+bool text_valid(const char *s, size_t n);
+
+/* Length of the character at s (NUL-terminated): its UTF-8 length when valid, else 1, so a
+ * loop over any bytes advances; 0 at the terminating NUL. */
+size_t text_char_len(const char *s);
+
+/* A malloc'ed copy of s for a file, not a terminal (iCalendar, reports): invalid UTF-8 bytes
+ * become '?', control characters (C0, DEL, C1) a space, '\n' is kept when keep_newlines,
+ * and the copy is cut at most max bytes, on a character boundary. NULL gives "". The caller
+ * frees. */
+char *text_clean_plain(const char *s, bool keep_newlines, size_t max);
+
 /* Encodes cp as UTF-8 into out (4 bytes room). Returns the length (0 for an invalid cp). */
 size_t text_encode(uint32_t cp, char out[4]);
 

@@ -9,58 +9,10 @@
 #include "base/day.h"
 #include "cal/ical.h"
 #include "cal/ical_internal.h"
+#include "base/text.h"
 
 #define PRODID "-//lcmtui//lcmtui " LCM_VERSION "//EN"
 #define TEXT_MAX 2000 /* bytes kept of one SUMMARY/DESCRIPTION piece from the base */
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-    if (n == 0 || s[0] > 0xf4)
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    if (n == 3 && s[0] == 0xe0 && s[1] < 0xa0)
-        return 0; /* overlong */
-    if (n == 3 && s[0] == 0xed && s[1] >= 0xa0)
-        return 0; /* surrogate */
-    if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90)))
-        return 0;
-    return n;
-}
-
-char *ical_clean_text(const char *s, bool keep_newlines, size_t max)
-{
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    size_t cap = strlen((const char *)p);
-    if (cap > max)
-        cap = max;
-    char *out = lcm_xmalloc(cap + 1);
-    size_t o = 0;
-    while (*p) {
-        size_t n = utf8_len(p);
-        bool c1 = n == 2 && p[0] == 0xc2 && p[1] < 0xa0; /* U+0080..U+009F controls */
-        if (o + (n ? n : 1) > cap)
-            break;
-        if (n == 0 || c1) {
-            out[o++] = '?';
-            p += n ? n : 1;
-        } else if (n == 1 && (*p < 0x20 || *p == 0x7f)) {
-            out[o++] = keep_newlines && *p == '\n' ? '\n' : ' ';
-            p++;
-        } else {
-            memcpy(out + o, p, n);
-            o += n;
-            p += n;
-        }
-    }
-    out[o] = '\0';
-    return out;
-}
 
 icaltimezone *ical_zone(const char *tzid)
 {
@@ -144,7 +96,7 @@ static char *summary_of(const struct cal_item *it, const struct ical_opts *o)
                  reminder ? (is_fr(o) ? "Rappel : " : "Reminder: ")
                           : (is_fr(o) ? "Appel : " : "Call: "),
                  it->learner_name ? it->learner_name : "");
-    return ical_clean_text(buf, false, TEXT_MAX);
+    return text_clean_plain(buf, false, TEXT_MAX);
 }
 
 /* DESCRIPTION: who, and the private note only when asked (never in an invitation). */
@@ -168,7 +120,7 @@ static char *description_of(const struct cal_item *it, const struct ical_opts *o
     size_t len = strlen(buf);
     if (!invite(o) && o->with_notes && it->note && *it->note)
         snprintf(buf + len, sizeof buf - len, "%.*s", TEXT_MAX, it->note);
-    return ical_clean_text(buf, true, sizeof buf);
+    return text_clean_plain(buf, true, sizeof buf);
 }
 
 static icalproperty *utc_prop(icalproperty *(*mk)(struct icaltimetype), int64_t t)
@@ -200,7 +152,7 @@ static icalcomponent *alarm_of(const struct ical_opts *o, const char *summary)
 /* A CN parameter value: clean text without double quotes (they cannot be escaped there). */
 static char *cn_of(const char *name)
 {
-    char *cn = ical_clean_text(name, false, 200);
+    char *cn = text_clean_plain(name, false, 200);
     for (char *q = cn; *q; q++)
         if (*q == '"')
             *q = '\'';

@@ -6,6 +6,7 @@
 
 #include "cal/ical.h"
 #include "cal/ical_internal.h"
+#include "base/text.h"
 
 #define BUSY_MAX 50000
 #define SUMMARY_MAX 200
@@ -35,7 +36,7 @@ static void acc_add(struct busy_acc *a, int64_t start, int64_t end, const char *
     struct cal_busy *b = &a->v[a->n++];
     b->start_at = start;
     b->end_at = end;
-    b->summary = ical_clean_text(summary, false, SUMMARY_MAX);
+    b->summary = text_clean_plain(summary, false, SUMMARY_MAX);
     b->source = lcm_xstrdup(a->name);
 }
 

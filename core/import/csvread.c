@@ -1,6 +1,7 @@
 /* csvread.c — the CSV reader: libcsv does the tokenizing; this file feeds it one physical line
  * at a time so that every record knows the line it starts on, and checks each record. */
 #include "import/csvread.h"
+#include "base/text.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -28,41 +29,6 @@ struct reader {
     struct lcm_err *err;
     enum lcm_status rc;
 };
-
-int csvread_utf8_valid(const char *str, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        int n;
-        unsigned min, cp;
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 1, min = 0x80, cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2, min = 0x800, cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3, min = 0x10000, cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if (i + (size_t)n >= len)
-            return 0;
-        for (int k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += (size_t)n + 1;
-    }
-    return 1;
-}
 
 char csvread_detect_sep(const char *buf, size_t len)
 {
@@ -132,7 +98,7 @@ static enum lcm_status deliver(struct reader *r)
         return lcm_err_set(r->err, LCM_ERR_PARSE, "%s:%ld: %d fields, expected %d as in the header",
                            r->name, r->row_line, r->nf, r->header_n);
     for (int i = 0; i < r->nf; i++)
-        if (!csvread_utf8_valid(r->ptrs[i], r->lens[i]))
+        if (!text_valid(r->ptrs[i], r->lens[i]))
             return lcm_err_set(r->err, LCM_ERR_PARSE, "%s:%ld: column %s: invalid UTF-8", r->name,
                                r->row_line, col_name(r, i, nb));
     if (header) {

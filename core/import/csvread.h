@@ -36,9 +36,6 @@ enum lcm_status csvread_file(const char *path, char sep, csvread_fn fn, void *ct
 enum lcm_status csvread_buffer(const char *name, const char *buf, size_t len, char sep,
                                csvread_fn fn, void *ctx, struct lcm_err *err);
 
-/* True when s[0..len) is valid UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */
-int csvread_utf8_valid(const char *s, size_t len);
-
 /* The separator detected in the first line of buf (',' when none of , ; tab occurs). */
 char csvread_detect_sep(const char *buf, size_t len);
 

@@ -7,6 +7,7 @@
 
 #include "base/buf.h"
 #include "msg/mail.h"
+#include "base/text.h"
 
 static bool has_control(const char *s)
 {
@@ -21,39 +22,6 @@ static bool is_plain_ascii(const char *s)
     for (; *s; s++)
         if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
             return false;
-    return true;
-}
-
-/* Length of the UTF-8 sequence starting at p (1 for anything malformed). */
-static size_t utf8_len(const unsigned char *p)
-{
-    if (*p < 0x80)
-        return 1;
-    if ((*p & 0xE0) == 0xC0)
-        return 2;
-    if ((*p & 0xF0) == 0xE0)
-        return 3;
-    if ((*p & 0xF8) == 0xF0)
-        return 4;
-    return 1;
-}
-
-static bool utf8_ok(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        size_t k = utf8_len(p);
-        if (k == 1 && *p >= 0x80)
-            return false;
-        for (size_t i = 1; i < k; i++)
-            if ((p[i] & 0xC0) != 0x80)
-                return false;
-        if ((k == 2 && *p < 0xC2) || (k == 3 && *p == 0xE0 && p[1] < 0xA0) ||
-            (k == 3 && *p == 0xED && p[1] >= 0xA0) || (k == 4 && *p == 0xF0 && p[1] < 0x90) ||
-            (k == 4 && *p > 0xF4) || (k == 4 && *p == 0xF4 && p[1] >= 0x90))
-            return false;
-        p += k;
-    }
     return true;
 }
 
@@ -95,13 +63,13 @@ static void encoded_words(struct buf *b, size_t col, const char *text)
         if (max > 45)
             max = 45;
         while (p[n]) {
-            size_t k = utf8_len(p + n);
+            size_t k = text_char_len((const char *)p + n);
             if (n + k > max)
                 break;
             n += k;
         }
         if (n == 0)
-            n = utf8_len(p);
+            n = text_char_len((const char *)p);
         if (!first)
             buf_adds(b, "\r\n ");
         buf_adds(b, "=?UTF-8?B?");
@@ -360,7 +328,7 @@ static enum lcm_status check_msg(const struct mail_msg *m, struct lcm_err *err)
                                {"Message-ID", m->message_id}};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         const char *v = fields[i][1];
-        if (v && (has_control(v) || !utf8_ok(v)))
+        if (v && (has_control(v) || !text_valid(v, strlen(v))))
             return lcm_err_set(err, LCM_ERR_INVALID,
                                "mail: the %s holds a line break, a control character or invalid "
                                "UTF-8: refused",
@@ -371,7 +339,7 @@ static enum lcm_status check_msg(const struct mail_msg *m, struct lcm_err *err)
     if (!m->message_id || m->message_id[0] != '<' || !is_plain_ascii(m->message_id) ||
         strchr(m->message_id, ' '))
         return lcm_err_set(err, LCM_ERR_INVALID, "mail: no valid Message-ID");
-    if (!m->body || !utf8_ok(m->body))
+    if (!m->body || !text_valid(m->body, strlen(m->body)))
         return lcm_err_set(err, LCM_ERR_INVALID, "mail: the body is not valid UTF-8");
     if (m->att &&
         (!m->att->content_type || !is_plain_ascii(m->att->content_type) ||

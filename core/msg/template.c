@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "base/buf.h"
+#include "base/text.h"
 
 static bool is_ident_char(char c)
 {
@@ -25,40 +26,6 @@ static bool safe_name(const char *s)
     for (; *s; s++)
         if (!is_ident_char(*s) && *s != '-')
             return false;
-    return true;
-}
-
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static bool utf8_valid(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    while (p < end) {
-        unsigned c = *p;
-        size_t k;
-        unsigned min;
-        if (c < 0x80) {
-            p++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            k = 1, min = 0x80, c &= 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            k = 2, min = 0x800, c &= 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            k = 3, min = 0x10000, c &= 0x07;
-        } else {
-            return false;
-        }
-        if ((size_t)(end - p) <= k)
-            return false;
-        for (size_t i = 1; i <= k; i++) {
-            if ((p[i] & 0xC0) != 0x80)
-                return false;
-            c = (c << 6) | (p[i] & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return false;
-        p += k + 1;
-    }
     return true;
 }
 
@@ -121,7 +88,7 @@ static enum lcm_status expand(const char *where, int line, const char *src, size
         if (!v || !*v)
             return lcm_err_set(err, LCM_ERR_INVALID, "%s:%d: no value for {%.*s}", where, line,
                                (int)len, name);
-        if (!utf8_valid(v, strlen(v)))
+        if (!text_valid(v, strlen(v)))
             return lcm_err_set(err, LCM_ERR_INVALID, "%s:%d: value of {%.*s} is not valid UTF-8",
                                where, line, (int)len, name);
         add_value(out, v, subject);
@@ -181,7 +148,7 @@ enum lcm_status template_render_text(const char *where, const char *text,
         where = "template";
     if (!text)
         return lcm_err_set(err, LCM_ERR_INVALID, "%s: no text", where);
-    if (!utf8_valid(text, strlen(text)))
+    if (!text_valid(text, strlen(text)))
         return lcm_err_set(err, LCM_ERR_PARSE, "%s: not valid UTF-8", where);
     char *copy = has_cr(text) ? strip_cr(text) : NULL;
     const char *t = copy ? copy : text;

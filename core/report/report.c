@@ -9,6 +9,7 @@
 
 #include "base/day.h"
 #include "report/report_internal.h"
+#include "base/text.h"
 
 const char *const rep_bucket_names[KPI_BUCKETS] = {"0-24 %", "25-49 %", "50-74 %", "75-99 %",
                                                    "100 %"};
@@ -108,58 +109,6 @@ char *rep_pct_num(int64_t num, int64_t den, bool comma, char *buf, size_t len)
     return rep_real(100.0 * (double)num / (double)den, 1, comma, buf, len);
 }
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    size_t n = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-    if (n == 0 || (s[0] & 0xF8) == 0xF8)
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    if (n == 3 && s[0] == 0xE0 && s[1] < 0xA0)
-        return 0; /* overlong */
-    if (n == 3 && s[0] == 0xED && s[1] >= 0xA0)
-        return 0; /* surrogate */
-    if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
-        return 0;
-    return n;
-}
-
-char *rep_clean(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    char *out = lcm_xmalloc(REP_TEXT_MAX + 1);
-    size_t o = 0;
-    while (*p) {
-        size_t n = utf8_len(p);
-        if (n == 0) {
-            n = 1;
-            if (o + 1 > REP_TEXT_MAX)
-                break;
-            out[o++] = '?';
-        } else if (n == 1 && (*p < 0x20 || *p == 0x7F)) {
-            if (o + 1 > REP_TEXT_MAX)
-                break;
-            out[o++] = ' ';
-        } else if (n == 2 && p[0] == 0xC2 && p[1] < 0xA0) {
-            if (o + 1 > REP_TEXT_MAX) /* C1 controls */
-                break;
-            out[o++] = ' ';
-        } else {
-            if (o + n > REP_TEXT_MAX)
-                break;
-            memcpy(out + o, p, n);
-            o += n;
-        }
-        p += n;
-    }
-    out[o] = '\0';
-    return out;
-}
-
 const char *rep_html_entity(char c)
 {
     switch (c) {
@@ -180,7 +129,7 @@ const char *rep_html_entity(char c)
 
 void rep_put_escaped(FILE *f, const char *s, const char *(*escape)(char c))
 {
-    char *c = rep_clean(s);
+    char *c = text_clean_plain(s, false, REP_TEXT_MAX);
     for (const char *p = c; *p; p++) {
         const char *e = escape(*p);
         if (e)

@@ -8,6 +8,7 @@
 
 #include "base/day.h"
 #include "report/report_internal.h"
+#include "base/text.h"
 
 struct csv {
     FILE *f;
@@ -20,7 +21,7 @@ struct csv {
  * as a formula. */
 static void csv_text(struct csv *c, const char *s)
 {
-    char *t = rep_clean(s);
+    char *t = text_clean_plain(s, false, REP_TEXT_MAX);
     if (!c->first)
         fputc(c->sep, c->f);
     c->first = false;

@@ -20,14 +20,11 @@ char *rep_pct_num(int64_t num, int64_t den, bool comma, char *buf, size_t len);
 /* A real with d decimals, "." or "," as the decimal mark. */
 char *rep_real(double v, int d, bool comma, char *buf, size_t len);
 
-/* A clean copy of data text: valid UTF-8 (bad bytes become '?'), control characters become
- * spaces, at most REP_TEXT_MAX bytes. Never NULL; free() it. */
-char *rep_clean(const char *s);
-
 /* The HTML entity for & < > " ' ("&amp;" ...), NULL for any other byte. */
 const char *rep_html_entity(char c);
 
-/* Writes rep_clean(s) onto f, each byte replaced by escape(byte) when that is not NULL. */
+/* Writes text_clean_plain(s, false, REP_TEXT_MAX) onto f, each byte replaced by escape(byte) when
+ * that is not NULL. */
 void rep_put_escaped(FILE *f, const char *s, const char *(*escape)(char c));
 
 /* The name shown for a learner: "Last, First" or the pseudonym "Learner 017". buf >= 64. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report/report_internal.h"
+#include "base/text.h"
 
 #define W 720
 #define H 260
@@ -163,7 +164,7 @@ static void svg_hbars(FILE *f, const struct hbars *b)
     const double pw = W - lw - MR - 110;
     for (size_t i = 0; i < b->n; i++) {
         int y = MT + row * (int)i;
-        char *lab = rep_clean(b->label[i]);
+        char *lab = text_clean_plain(b->label[i], false, REP_TEXT_MAX);
         if (strlen(lab) > 34) /* keep whole UTF-8 sequences */
             for (size_t k = 34; k > 0; k--)
                 if (((unsigned char)lab[k] & 0xC0) != 0x80) {
