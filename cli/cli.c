@@ -2,9 +2,14 @@
  * store. Lives below main.c and the cmd_*.c files, which all call it. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
+
+#include "base/day.h"
+#include "base/text.h"
 
 int cli_fail(const struct lcm_err *err)
 {
@@ -37,4 +42,25 @@ struct lcm_store *cli_open_store(struct lcm_app *app)
         return NULL;
     }
     return st;
+}
+
+int64_t cli_now(const struct lcm_app *app)
+{
+    int64_t now = (int64_t)time(NULL);
+    if (day_from_time(now) != app->today)
+        now = day_to_time(app->today) + now % 86400;
+    return now;
+}
+
+void cli_put_clean(FILE *out, const char *s, int cols)
+{
+    if (cols > 0) {
+        char buf[4096];
+        text_fit(buf, sizeof buf, s, cols, true);
+        fputs(buf, out);
+        return;
+    }
+    char *clean = text_clean(s, cols < 0);
+    fputs(clean, out);
+    free(clean);
 }

@@ -4,6 +4,7 @@
 #define LCM_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "base/app.h"
@@ -25,6 +26,15 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 /* True when s is "-h" or "--help". */
 bool cli_is_help(const char *s);
 
+/* "Now" for this run: the real time of day on the pinned --today, so sent_at, quiet periods
+ * and the outreach effect agree with the day the rest of the program sees. */
+int64_t cli_now(const struct lcm_app *app);
+
+/* Writes s (from outside: names, notes, LMS text) on out with every control and escape
+ * sequence made visible (base/text.h): cols > 0 fits and pads it to cols columns; 0 writes it
+ * whole on one line; < 0 writes it whole and keeps its newlines. NULL writes nothing. */
+void cli_put_clean(FILE *out, const char *s, int cols);
+
 /* Subcommands (one file each). */
 int cmd_summary(struct lcm_app *app, int argc, char **argv);
 int cmd_demo(struct lcm_app *app, int argc, char **argv);
@@ -35,12 +45,12 @@ int cmd_agenda(struct lcm_app *app, int argc, char **argv);
 
 /* Fills the demo database at app->db_path (default seed, app->today) for the TUI's first
  * run, when it holds no data yet; returns 0 or 1 (error printed). */
-int cli_demo_auto(struct lcm_app *app);
+int cmd_demo_auto(struct lcm_app *app);
 int cmd_risk(struct lcm_app *app, int argc, char **argv);
-int cmd_outbox(struct lcm_app *app, int argc, char **argv);    /* cmd_outbox.c */
-int cmd_sequences(struct lcm_app *app, int argc, char **argv); /* cmd_outbox.c */
-int cmd_post(struct lcm_app *app, int argc, char **argv);      /* cmd_outbox.c */
-/* `risk eval` and `risk fit` (tui/cmd_risk_eval.c), called by cmd_risk with the store open. */
+int cmd_outbox(struct lcm_app *app, int argc, char **argv);
+int cmd_sequences(struct lcm_app *app, int argc, char **argv);
+int cmd_post(struct lcm_app *app, int argc, char **argv);
+/* `risk eval` and `risk fit` (cli/cmd_risk_eval.c), called by cmd_risk with the store open. */
 int cmd_risk_eval(struct lcm_app *app, struct lcm_store *st, const char *sub, int argc,
                   char **argv);
 

@@ -145,7 +145,7 @@ int cmd_demo(struct lcm_app *app, int argc, char **argv)
     return rc;
 }
 
-int cli_demo_auto(struct lcm_app *app)
+int cmd_demo_auto(struct lcm_app *app)
 {
     struct demo_opts o;
     demo_opts_init(&o, app->today);

@@ -1,5 +1,5 @@
-/* cmd_outbox.c — `lcmtui outbox`: list, show, approve, skip, retry, send, stats, sequences,
- * post; and the `sequences` and `post` shortcuts. */
+/* cmd_outbox.c — `lcmtui outbox`: list, show, approve, skip, retry, send, stats; its
+ * `sequences` and `post` verbs are the subcommands of cmd_sequences.c and cmd_post.c. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,35 +30,6 @@ static const char outbox_usage[] =
     "\n"
     "Exit status: 0 ok, 1 failure (a message failed or is kept for retry), 2 usage.\n";
 
-/* "Now" for this run: the real time of day on the pinned --today, so sent_at, quiet periods
- * and the outreach effect agree with the day the rest of the program sees. */
-static int64_t cli_now(const struct lcm_app *app)
-{
-    int64_t now = (int64_t)time(NULL);
-    if (day_from_time(now) != app->today)
-        now = day_to_time(app->today) + now % 86400;
-    return now;
-}
-
-/* Control characters (escape sequences from the data) never reach the terminal. */
-static void put_clean(const char *s, int width)
-{
-    int n = 0;
-    for (; s && *s && (width < 0 || n < width); s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '\n' && width < 0) {
-            putchar('\n');
-            continue;
-        }
-        putchar(c < 0x20 || c == 0x7f ? '?' : c);
-        if ((c & 0xC0) != 0x80)
-            n++;
-    }
-    if (width > 0)
-        for (; n < width; n++)
-            putchar(' ');
-}
-
 static void fmt_time(int64_t t, char *buf, size_t len)
 {
     if (t <= 0) {
@@ -77,15 +48,15 @@ static enum lcm_status print_row(void *ctx, const struct store_msg_row *r)
     char t[32];
     fmt_time(r->sent_at ? r->sent_at : r->created_at, t, sizeof t);
     printf("%6" PRId64 "  %-8s %s  ", r->id, r->status, t);
-    put_clean(r->template_name[0] ? r->template_name : "-", 18);
+    cli_put_clean(stdout, r->template_name[0] ? r->template_name : "-", 18);
     putchar(' ');
-    put_clean(r->to_name, 22);
+    cli_put_clean(stdout, r->to_name, 22);
     putchar(' ');
-    put_clean(r->subject, 40);
+    cli_put_clean(stdout, r->subject, 40);
     putchar('\n');
     if (r->error[0]) {
         printf("        error (attempt %d): ", r->attempts);
-        put_clean(r->error, 200);
+        cli_put_clean(stdout, r->error, 200);
         putchar('\n');
     }
     return LCM_OK;
@@ -131,11 +102,11 @@ static int do_show(struct lcm_store *st, int64_t id)
     if (r.rule[0])
         printf(", rule %s", r.rule);
     printf(", template %s, %s)\nTo: ", r.template_name[0] ? r.template_name : "-", r.lang);
-    put_clean(r.to_name, -1);
+    cli_put_clean(stdout, r.to_name, -1);
     printf(" <");
-    put_clean(r.to_addr, -1);
+    cli_put_clean(stdout, r.to_addr, -1);
     printf(">\nSubject: ");
-    put_clean(r.subject, -1);
+    cli_put_clean(stdout, r.subject, -1);
     fmt_time(r.created_at, t, sizeof t);
     printf("\nCreated: %s", t);
     fmt_time(r.sent_at, t, sizeof t);
@@ -146,11 +117,11 @@ static int do_show(struct lcm_store *st, int64_t id)
         printf("Attachment: %s (%s)\n", r.att_name, r.att_type);
     if (r.error[0]) {
         printf("Error: ");
-        put_clean(r.error, -1);
+        cli_put_clean(stdout, r.error, -1);
         putchar('\n');
     }
     putchar('\n');
-    put_clean(r.body, -1);
+    cli_put_clean(stdout, r.body, -1);
     store_msg_row_clear(&r);
     return 0;
 }
@@ -214,7 +185,7 @@ static enum lcm_status print_effect(void *ctx, const struct store_effect *e)
     pct(e->back3, e->due3, a, sizeof a);
     pct(e->back7, e->due7, b, sizeof b);
     printf("  ");
-    put_clean(e->name, 22);
+    cli_put_clean(stdout, e->name, 22);
     printf(" %6" PRId64 "  %-17s %-17s\n", e->sent, a, b);
     return LCM_OK;
 }
@@ -235,82 +206,6 @@ static int do_stats(struct lcm_app *app, struct lcm_store *st, int argc, char **
     if ((by_rule ? store_effect_by_rule : store_effect_by_template)(st, app->today, print_effect,
                                                                     NULL, &err) != LCM_OK)
         return cli_fail(&err);
-    return 0;
-}
-
-static void print_made(void *ctx, int64_t id, const char *rule, const char *tpl,
-                       const char *learner, const char *email, bool queued)
-{
-    bool dry = *(bool *)ctx;
-    if (dry)
-        printf("  would %s  %-14s %-20s ", queued ? "queue" : "draft", rule, tpl);
-    else
-        printf("  %6" PRId64 " %-7s %-14s %-20s ", id, queued ? "queued" : "draft", rule, tpl);
-    put_clean(learner, 26);
-    putchar(' ');
-    put_clean(email, -1);
-    putchar('\n');
-}
-
-int cmd_sequences(struct lcm_app *app, int argc, char **argv)
-{
-    bool dry = false;
-    for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            printf("usage: lcmtui sequences [run] [--dry-run]\n\nApplies the sequence rules "
-                   "(config group 'sequences') at --today: drafts for the LCM to approve\n"
-                   "('lcmtui outbox approve'), queued messages for rules with auto = true.\n");
-            return 0;
-        } else if (strcmp(argv[i], "--dry-run") == 0 || strcmp(argv[i], "-n") == 0) {
-            dry = true;
-        } else if (strcmp(argv[i], "run") != 0) {
-            return cli_usage("sequences", "unknown argument '%s'", argv[i]);
-        }
-    }
-    struct lcm_err err = {0};
-    struct seq_config sc;
-    if (sequence_config_load(&app->cfg, &sc, &app->rep, &err) != LCM_OK)
-        return cli_fail(&err);
-    struct lcm_store *st = cli_open_store(app);
-    int rc = st ? 0 : 1;
-    char udir[4096];
-    struct seq_run_opts o = {.share_dir = app->share_dir,
-                             .user_dir = template_user_dir(udir, sizeof udir) ? udir : NULL,
-                             .today = app->today,
-                             .now = cli_now(app),
-                             .dry_run = dry,
-                             .made = print_made,
-                             .made_ctx = &dry};
-    struct seq_result res;
-    if (st && sequence_run(st, &sc, &o, &res, &err) != LCM_OK)
-        rc = cli_fail(&err);
-    if (st && rc == 0) {
-        printf("%s%d drafts, %d queued; kept back: %d quiet period, %d without address, %d "
-               "template errors\n",
-               dry ? "dry run: " : "", res.drafts, res.queued, res.quiet, res.no_address,
-               res.failed);
-        if (res.failed) {
-            fprintf(stderr, "lcmtui: %s\n", res.err_first);
-            rc = 1;
-        }
-    }
-    store_close(&st);
-    sequence_config_free(&sc);
-    return rc;
-}
-
-int cmd_post(struct lcm_app *app, int argc, char **argv)
-{
-    if (argc != 2 || cli_is_help(argv[1])) {
-        if (argc == 2)
-            printf("usage: lcmtui post TEXT\n\nPosts TEXT to the group chat through the "
-                   "incoming webhook of the config group 'webhook'.\n");
-        return argc == 2 ? 0 : cli_usage("post", "expected one TEXT argument");
-    }
-    struct lcm_err err = {0};
-    if (webhook_post(&app->cfg, argv[1], &app->rep, &err) != LCM_OK)
-        return cli_fail(&err);
-    printf("posted\n");
     return 0;
 }
 

@@ -13,21 +13,6 @@
 #include "store/store_risk.h"
 #include "base/text.h"
 
-/* Prints s from outside (names, reasons) cleaned of control sequences, fitted to cols columns
- * (0: as long as it is), padded. */
-static void put_col(FILE *out, const char *s, int cols)
-{
-    if (cols > 0) {
-        char buf[1024];
-        text_fit(buf, sizeof buf, s, cols, true);
-        fputs(buf, out);
-        return;
-    }
-    char *clean = text_clean(s, false);
-    fputs(clean, out);
-    free(clean);
-}
-
 static void risk_usage(FILE *out)
 {
     fprintf(out,
@@ -69,9 +54,9 @@ static enum lcm_status collect(void *ctx, const struct store_risk_item *it)
         const struct store_risk_item *show[2] = {&m->first, it};
         for (int i = m->n == 1 ? 0 : 1; i < 2; i++) {
             fputs("  ", stderr);
-            put_col(stderr, show[i]->learner, 30);
-            put_col(stderr, show[i]->ext_id, 16);
-            put_col(stderr, show[i]->cohort, 0);
+            cli_put_clean(stderr, show[i]->learner, 30);
+            cli_put_clean(stderr, show[i]->ext_id, 16);
+            cli_put_clean(stderr, show[i]->cohort, 0);
             fputc('\n', stderr);
         }
     }
@@ -127,11 +112,11 @@ static int do_explain(struct lcm_app *app, struct lcm_store *st, int argc, char 
     int rc = resolve(st, "risk explain", argv[1], &it);
     if (rc)
         return rc;
-    put_col(stdout, it.learner, 0);
+    cli_put_clean(stdout, it.learner, 0);
     printf(" (");
-    put_col(stdout, it.ext_id, 0);
+    cli_put_clean(stdout, it.ext_id, 0);
     printf("), ");
-    put_col(stdout, it.cohort, 0);
+    cli_put_clean(stdout, it.cohort, 0);
     printf("\n");
     struct lcm_err err = {0};
     if (risk_explain(st, &app->cfg, it.enrollment_id, app->today, stdout, &err) != LCM_OK)
@@ -152,11 +137,11 @@ static enum lcm_status print_item(void *ctx, const struct store_risk_item *it)
         if (*p == '\n')
             *p = ';';
     printf("%5.1f  %-7s  ", it->score, risk_level_name(it->level));
-    put_col(stdout, it->learner, 28);
+    cli_put_clean(stdout, it->learner, 28);
     putchar(' ');
-    put_col(stdout, it->ext_id, 14);
+    cli_put_clean(stdout, it->ext_id, 14);
     putchar(' ');
-    put_col(stdout, reasons, 0);
+    cli_put_clean(stdout, reasons, 0);
     putchar('\n');
     return LCM_OK;
 }
@@ -217,7 +202,7 @@ static int do_snooze(struct lcm_app *app, struct lcm_store *st, int argc, char *
                          (int64_t)time(NULL), &err) != LCM_OK)
         return cli_fail(&err);
     char until[DAY_TEXT_LEN];
-    put_col(stdout, it.learner, 0);
+    cli_put_clean(stdout, it.learner, 0);
     printf(" snoozed until %s (score %.1f)\n", day_format(app->today + days, until), score);
     return 0;
 }
@@ -241,11 +226,11 @@ static enum lcm_status print_celebration(void *ctx, const struct store_risk_item
     (void)ctx;
     char day[DAY_TEXT_LEN];
     printf("%s  ", day_format(it->day, day));
-    put_col(stdout, it->learner, 28);
+    cli_put_clean(stdout, it->learner, 28);
     putchar(' ');
-    put_col(stdout, it->ext_id, 14);
+    cli_put_clean(stdout, it->ext_id, 14);
     putchar(' ');
-    put_col(stdout, it->what, 0);
+    cli_put_clean(stdout, it->what, 0);
     putchar('\n');
     return LCM_OK;
 }

@@ -201,7 +201,7 @@ int main(int argc, char **argv)
         int first = optind;
         optind = 0; /* glibc: 0 re-initialises getopt for the subcommand's own options */
         rc = cmd->fn(&app, argc - first, argv + first);
-    } else if (app.demo_db && cli_demo_auto(&app) != 0) {
+    } else if (app.demo_db && cmd_demo_auto(&app) != 0) {
         rc = 1;
     } else {
         rc = tui_run(&app);

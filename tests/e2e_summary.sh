@@ -1,6 +1,6 @@
 #!/bin/sh
-# lcmtui summary: counts of a demo database, and no escape sequence from the data reaches
-# the terminal (a cohort name holding an OSC title sequence is shown made visible).
+# lcmtui summary and risk list: counts of a demo database, and no escape sequence from the
+# data reaches the terminal (an OSC title sequence or a C1 CSI is shown made visible).
 set -u
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-summary-XXXXXX")
@@ -17,5 +17,13 @@ if tr -d '\n' < "$tmp/out" | LC_ALL=C grep -q "$(printf '[\033\007]')"; then
     fail "a control character from the data reached the output"
 fi
 grep -q 'pwned' "$tmp/out" || fail "the hostile name should still be shown, made visible"
+# The same for a learner's name in `risk list` (cli_put_clean): ESC, BEL and the one-byte
+# C1 CSI (U+009B, which some terminals obey) all made visible.
+sqlite3 "$db" "UPDATE learner SET last_name = char(155) || 'J' || char(27) || ']0;x' || char(7)"
+"$LCMTUI" --today 2026-11-28 --db "$db" risk list > "$tmp/risk" || fail "risk list failed"
+if LC_ALL=C grep -q "$(printf '[\033\007]\|\302\233')" "$tmp/risk"; then
+    fail "a control character from a learner's name reached risk list"
+fi
+grep -q '\\x9BJ^\[\]0;x^G' "$tmp/risk" || fail "the hostile name should be shown made visible"
 "$LCMTUI" summary --help | grep -q "usage: lcmtui summary" || fail "--help"
 echo "e2e_summary: ok"
