@@ -7,7 +7,7 @@ BUILD      ?= build
 PKGS       := ncursesw sqlite3 libcurl libconfig jansson libical
 DEBS       := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev \
               libconfig-dev libjansson-dev libical-dev libcsv-dev libcmocka-dev tmux \
-              python3 python3-aiosmtpd radicale apache2-utils tidy
+              python3 python3-aiosmtpd radicale apache2-utils tidy faketime
 WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Werror
 OPT        ?= -O2 -g
 CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) \
@@ -29,7 +29,7 @@ LIBTUI     := $(BUILD)/libtui.a
 BIN        := $(BUILD)/lcmtui
 FORMAT_SRC := $(sort $(wildcard core/*/*.[ch] tui/*.[ch] cli/*.[ch] tests/*.[ch]))
 
-.PHONY: all deps run check test asan bench install uninstall clean format
+.PHONY: all deps run check test asan bench screens install uninstall clean format
 
 all: $(BIN)
 
@@ -90,6 +90,11 @@ asan: deps
 
 bench: all
 	@./bench/run.sh $(BIN)
+
+# Rewrites tests/screens/*.screen from the current binary (tests/e2e_screens.sh compares them);
+# review the change with `git diff tests/screens`.
+screens: all
+	@LCMTUI=$(CURDIR)/$(BIN) SCREENS_UPDATE=1 ./tests/e2e_screens.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/lcmtui

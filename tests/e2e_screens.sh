@@ -1,0 +1,99 @@
+#!/bin/sh
+# e2e_screens.sh — whole screens compared with golden files (tig's `assert_equals
+# 'main-default.screen'`). Each tests/screens/NAME.keys is a key script for the real binary in
+# headless mode (LCMTUI_SCRIPT) on a fresh copy of the demo database; its whole dump must equal
+# tests/screens/NAME.screen, else a unified diff is printed and the test fails.
+#
+# In NAME.keys, "# size: COLSxROWS" sets the screen (default 120x40); the TUI skips "#" lines.
+# An optional NAME.setup is a shell fragment run before the TUI, with two helpers on the
+# scenario's database: `lcm ARGS` (the binary, pinned like the TUI) and `sql SQL` (sqlite3).
+#
+# With SCREENS_UPDATE=1 (`make screens`) the dumps are written to the .screen files instead,
+# to review with `git diff tests/screens`.
+#
+# Stability: nothing is filtered. Every input that varies between runs is pinned:
+# - the day by --today, and the time of day by faketime: the TUI's "now" is the --today date
+#   plus the wall clock's time of day (tui/draw.c current_now), which decides what is overdue,
+#   the free slots of the agenda and the counts in the title. libfaketime sets the wall clock
+#   only (FAKETIME_DONT_FAKE_MONOTONIC: timeouts and napms stay real); "@" starts it at 09:00:00
+#   and lets it run, so a run would need a minute to change a shown time;
+# - the environment by env -i: C.UTF-8 locale, TZ=UTC, NO_COLOR, a HOME with no configuration,
+#   no LCMTUI_TODAY, TERMINFO or XDG variable from the caller; the sanitizer options pass;
+# - the configuration by -c tests/screens/lcmtui.conf, the data/ and themes/ by LCMTUI_SHARE;
+# - the data by the demo's fixed seed and day, built in a fresh directory under the same pins.
+# The database path is never shown on these screens, so the temporary directory does not matter.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+LCMTUI=${LCMTUI:-$top/build/lcmtui}
+dir=$top/tests/screens
+TODAY=2026-12-01
+NOW="$TODAY 09:00:00"
+fail() {
+    echo "e2e_screens: FAIL: $*" >&2
+    exit 1
+}
+[ -x "$LCMTUI" ] || fail "$LCMTUI is not an executable (make all)"
+command -v faketime >/dev/null || fail "faketime is missing (make deps): it pins the time of day"
+command -v sqlite3 >/dev/null || fail "sqlite3 is missing (make deps)"
+T=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-screens-XXXXXX")
+trap 'rm -rf "$T"' EXIT INT TERM
+mkdir "$T/home"
+
+# Runs the binary with the pinned environment: pinned ARGS... With $keys set, the TUI runs
+# headless on that key script at $size; without, ARGS is a command.
+keys=""
+size=""
+pinned() {
+    env -i PATH="$PATH" HOME="$T/home" TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR=1 \
+        LCMTUI_SHARE="$top" ${ASAN_OPTIONS+ASAN_OPTIONS="$ASAN_OPTIONS"} \
+        ${UBSAN_OPTIONS+UBSAN_OPTIONS="$UBSAN_OPTIONS"} ${keys:+LCMTUI_SCRIPT="$keys"} \
+        ${keys:+LCMTUI_SIZE="${size:-120x40}"} FAKETIME_DONT_FAKE_MONOTONIC=1 \
+        faketime -f "@$NOW" "$LCMTUI" -c "$dir/lcmtui.conf" --today "$TODAY" "$@"
+}
+# The setup helpers, on the scenario's database $db (called from the NAME.setup files).
+# shellcheck disable=SC2317
+lcm() { pinned --db "$db" "$@"; }
+# shellcheck disable=SC2317
+sql() { sqlite3 "$db" "$1"; }
+
+pinned --db "$T/demo.db" demo >"$T/demo.out" 2>&1 || fail "demo: $(cat "$T/demo.out")"
+
+n=0
+bad=""
+for k in "$dir"/*.keys; do
+    name=$(basename "$k" .keys)
+    db="$T/$name.db"
+    cp "$T/demo.db" "$db"
+    keys=""
+    if [ -f "$dir/$name.setup" ]; then
+        # shellcheck disable=SC1090
+        (. "$dir/$name.setup") >"$T/$name.err" 2>&1 || fail "$name.setup: $(cat "$T/$name.err")"
+    fi
+    size=$(sed -n 's/^# size: *\([0-9]*x[0-9]*\) *$/\1/p' "$k" | tail -1)
+    keys=$k
+    pinned --db "$db" >"$T/$name.screen" 2>"$T/$name.err" </dev/null
+    rc=$?
+    [ $rc = 0 ] || fail "$name: exit $rc: $(cat "$T/$name.err")"
+    [ -s "$T/$name.err" ] && fail "$name: wrote on stderr: $(cat "$T/$name.err")"
+    n=$((n + 1))
+    if [ "${SCREENS_UPDATE:-}" = 1 ]; then
+        if ! cmp -s "$T/$name.screen" "$dir/$name.screen"; then
+            cp "$T/$name.screen" "$dir/$name.screen"
+            echo "e2e_screens: wrote tests/screens/$name.screen"
+        fi
+    elif [ ! -f "$dir/$name.screen" ]; then
+        echo "e2e_screens: $name: no tests/screens/$name.screen (make screens)" >&2
+        bad="$bad $name"
+    elif ! diff -u --label "tests/screens/$name.screen" --label "$name (this binary)" \
+        "$dir/$name.screen" "$T/$name.screen"; then
+        bad="$bad $name"
+    fi
+done
+[ "$n" -gt 0 ] || fail "no scenario in tests/screens"
+for s in "$dir"/*.screen; do
+    [ ! -f "$s" ] || [ -f "${s%.screen}.keys" ] && continue
+    echo "e2e_screens: $(basename "$s") has no .keys (remove it)" >&2
+    bad="$bad $(basename "$s")"
+done
+[ -z "$bad" ] || fail "screens differ from the golden files:$bad (if intended: make screens, git diff tests/screens)"
+exit 0
