@@ -243,8 +243,12 @@ static void make_identity(const struct gen *g, int i, struct demo_rng *r, struct
         snprintf(id->email, sizeof id->email, "%s.%s%d@" DOMAIN, fa, la, dup + 1);
     else
         snprintf(id->email, sizeof id->email, "%s.%s@" DOMAIN, fa, la);
-    snprintf(id->phone, sizeof id->phone, "+33 6 %02d %02d %02d %02d", demo_rng_range(r, 0, 99),
-             demo_rng_range(r, 0, 99), demo_rng_range(r, 0, 99), demo_rng_range(r, 0, 99));
+    /* Drawn one by one: the order of a call's arguments is unspecified in C (gcc and clang
+     * differ), and the demo must be the same whatever the compiler. */
+    int ph[4];
+    for (int k = 0; k < 4; k++)
+        ph[k] = demo_rng_range(r, 0, 99);
+    snprintf(id->phone, sizeof id->phone, "+33 6 %02d %02d %02d %02d", ph[0], ph[1], ph[2], ph[3]);
     int dep = demo_rng_range(r, 0, (int)demo_department_count - 1);
     int mgr = demo_rng_range(r, 0, 1);
     id->department = demo_departments[dep];
