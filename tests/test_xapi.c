@@ -6,7 +6,7 @@
 
 #include "sync/src_xapi.h"
 #include "store/store_sync.h"
-#include "sync/sync_source.h"
+#include "sync/sync_job.h"
 
 static void test_duration_null_and_empty(void **state)
 {
@@ -149,12 +149,12 @@ static void test_invalid_json_names_line_and_column(void **state)
     json_t *v = (json_t *)1;
     struct lcm_err err;
     const char *body = "{\"statements\": [\n  {\"id\": \"a\"},\n  ,,}";
-    assert_int_equal(sync_json_parse("xapi", "http://lrs/x", body, strlen(body), &v, &err),
+    assert_int_equal(sync_job_json_parse("xapi", "http://lrs/x", body, strlen(body), &v, &err),
                      LCM_ERR_PARSE);
     assert_null(v);
     assert_non_null(strstr(err.msg, "xapi: invalid JSON at line 3 column 3"));
     assert_non_null(strstr(err.msg, "(http://lrs/x)"));
-    assert_int_equal(sync_json_parse("xapi", "u", NULL, 0, &v, &err), LCM_ERR_PARSE);
+    assert_int_equal(sync_job_json_parse("xapi", "u", NULL, 0, &v, &err), LCM_ERR_PARSE);
 }
 
 struct ids {

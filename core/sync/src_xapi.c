@@ -11,6 +11,7 @@
 
 #include "base/day.h"
 #include "store/store_sync.h"
+#include "sync/sync_job.h"
 
 #define LABEL "xapi"
 
@@ -144,7 +145,7 @@ static enum lcm_status get_page(struct xapi *x, const char *url, struct http_res
     return rc;
 }
 
-enum lcm_status xapi_check(struct sync_job *job, struct lcm_err *err)
+static enum lcm_status xapi_check(struct sync_job *job, struct lcm_err *err)
 {
     struct xapi x;
     struct http_response resp = {0};
@@ -332,7 +333,7 @@ static enum lcm_status stmt_one(void *ctx, const json_t *j, size_t index, struct
     if (!xapi_stmt_read(j, &s, &missing)) {
         char what[48];
         snprintf(what, sizeof what, "statement %zu", index + 1);
-        return sync_missing(LABEL, a->url, what, missing, err);
+        return sync_job_missing(LABEL, a->url, what, missing, err);
     }
     x->job->counts.records++;
     if (s.stored)
@@ -505,7 +506,7 @@ static void first_url(const struct xapi *x, const char *since, char *url, size_t
 }
 
 /* Pages until more is empty: page k+1 downloads while page k is written. */
-enum lcm_status xapi_sync(struct sync_job *job, struct lcm_err *err)
+static enum lcm_status xapi_sync(struct sync_job *job, struct lcm_err *err)
 {
     struct xapi x;
     struct smap visited = {0};
@@ -550,3 +551,6 @@ enum lcm_status xapi_sync(struct sync_job *job, struct lcm_err *err)
     xapi_close(&x);
     return rc;
 }
+
+const struct sync_source_ops src_xapi_ops = {
+    .name = "xapi", .check = xapi_check, .sync = xapi_sync};

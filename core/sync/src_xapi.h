@@ -22,8 +22,7 @@
 
 #include "sync/sync_source.h"
 
-enum lcm_status xapi_check(struct sync_job *job, struct lcm_err *err);
-enum lcm_status xapi_sync(struct sync_job *job, struct lcm_err *err);
+extern const struct sync_source_ops src_xapi_ops;
 
 /* ISO 8601 duration ("PT1H2M3.5S", "P1DT2H", "PT0S") to seconds. Years and months are
  * refused (their length is ambiguous). Returns false when malformed. */
