@@ -11,6 +11,7 @@
 
 #include "base/day.h"
 #include "store/store_sync.h"
+#include "sync/src_xapi_parse.h"
 #include "sync/sync_job.h"
 
 #define LABEL "xapi"
@@ -138,7 +139,7 @@ static enum lcm_status get_page(struct xapi *x, const char *url, struct http_res
     char u[1100];
     http_redact_url(url, u, sizeof u);
     if (rc == LCM_OK)
-        rc = xapi_page_scan(resp->body, resp->len, page, LABEL, u, err);
+        rc = src_xapi_parse_page_scan(resp->body, resp->len, page, LABEL, u, err);
     const char *h = http_header_get(resp, "X-Experience-API-Consistent-Through");
     if (ct && ctlen)
         snprintf(ct, ctlen, "%s", rc == LCM_OK && h ? h : "");
@@ -330,7 +331,7 @@ static enum lcm_status stmt_one(void *ctx, const json_t *j, size_t index, struct
     struct xapi *x = a->x;
     struct xapi_stmt s;
     const char *missing = NULL;
-    if (!xapi_stmt_read(j, &s, &missing)) {
+    if (!src_xapi_parse_stmt(j, &s, &missing)) {
         char what[48];
         snprintf(what, sizeof what, "statement %zu", index + 1);
         return sync_job_missing(LABEL, a->url, what, missing, err);
@@ -351,7 +352,7 @@ static enum lcm_status page_apply(struct xapi *x, const struct xapi_page *page, 
 {
     char u[1100];
     struct apply_ctx a = {.x = x, .url = http_redact_url(url, u, sizeof u)};
-    enum lcm_status rc = xapi_page_each(page, stmt_one, &a, LABEL, u, err);
+    enum lcm_status rc = src_xapi_parse_page_each(page, stmt_one, &a, LABEL, u, err);
     if (rc == LCM_OK)
         rc = aggs_flush(x, err);
     x->n_aggs = 0;
@@ -392,8 +393,8 @@ static void page_cursor(const struct xapi *x, char *buf, size_t len)
 {
     int64_t ms;
     buf[0] = '\0';
-    if (x->last_stored[0] && xapi_time_parse(x->last_stored, &ms))
-        xapi_time_format(ms - 1, buf, len);
+    if (x->last_stored[0] && src_xapi_parse_time(x->last_stored, &ms))
+        src_xapi_parse_time_format(ms - 1, buf, len);
 }
 
 static enum lcm_status program_ensure(struct xapi *x, struct lcm_err *err)
