@@ -4,7 +4,9 @@
 
 #include "report/report.h"
 #include "report/report_common.h"
-#include "report/report_internal.h"
+#include "report/report_csv.h"
+#include "report/report_html.h"
+#include "report/report_md.h"
 
 int report_format_parse(const char *s)
 {

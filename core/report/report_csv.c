@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "base/day.h"
-#include "report/report_common.h"
-#include "report/report_internal.h"
 #include "base/text.h"
+#include "report/report_common.h"
+#include "report/report_csv.h"
 
 struct csv {
     FILE *f;

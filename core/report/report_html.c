@@ -7,7 +7,7 @@
 
 #include "base/day.h"
 #include "report/report_common.h"
-#include "report/report_internal.h"
+#include "report/report_html.h"
 #include "report/report_svg.h"
 
 static const char css[] =

@@ -7,7 +7,7 @@
 
 #include "base/day.h"
 #include "report/report_common.h"
-#include "report/report_internal.h"
+#include "report/report_md.h"
 
 /* HTML specials become entities (a wiki may render HTML); Markdown specials get a backslash. */
 static const char *md_escape(char c)
