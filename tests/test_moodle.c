@@ -14,12 +14,12 @@ static void test_error_null_and_plain_values(void **state)
     (void)state;
     struct lcm_err err;
     lcm_err_clear(&err);
-    assert_int_equal(moodle_check_error(NULL, "u", &err), LCM_OK);
+    assert_int_equal(src_moodle_check_error(NULL, "u", &err), LCM_OK);
     json_t *arr = json_loads("[{\"id\":1}]", 0, NULL);
-    assert_int_equal(moodle_check_error(arr, "u", &err), LCM_OK);
+    assert_int_equal(src_moodle_check_error(arr, "u", &err), LCM_OK);
     json_decref(arr);
     json_t *obj = json_loads("{\"sitename\":\"x\"}", 0, NULL);
-    assert_int_equal(moodle_check_error(obj, "u", &err), LCM_OK);
+    assert_int_equal(src_moodle_check_error(obj, "u", &err), LCM_OK);
     json_decref(obj);
     assert_string_equal(err.msg, "");
 }
@@ -31,8 +31,9 @@ static void test_error_invalidtoken_is_auth(void **state)
     json_t *v = json_loads("{\"exception\":\"moodle_exception\",\"errorcode\":\"invalidtoken\","
                            "\"message\":\"Invalid token - token not found\"}",
                            0, NULL);
-    assert_int_equal(moodle_check_error(v, "http://127.0.0.1:8/webservice/rest/server.php", &err),
-                     LCM_ERR_AUTH);
+    assert_int_equal(
+        src_moodle_check_error(v, "http://127.0.0.1:8/webservice/rest/server.php", &err),
+        LCM_ERR_AUTH);
     assert_string_equal(err.msg, "moodle: invalidtoken: Invalid token - token not found "
                                  "(http://127.0.0.1:8/webservice/rest/server.php)");
     json_decref(v);
@@ -46,7 +47,7 @@ static void test_error_other_is_remote_and_scrubbed(void **state)
                            "\"errorcode\":\"invalidparameter\","
                            "\"message\":\"Invalid\\u001b[2J parameter\\n\"}",
                            0, NULL);
-    assert_int_equal(moodle_check_error(v, "u", &err), LCM_ERR_REMOTE);
+    assert_int_equal(src_moodle_check_error(v, "u", &err), LCM_ERR_REMOTE);
     assert_null(strchr(err.msg, '\033'));
     assert_null(strchr(err.msg, '\n'));
     assert_non_null(strstr(err.msg, "moodle: invalidparameter: Invalid"));
@@ -98,6 +99,10 @@ static void test_config_errors_name_the_line(void **state)
         check_conf("sources = (\n{ name = \"a\"; type = \"blackboard\"; });", NULL, &n, &err),
         LCM_ERR_CONFIG);
     assert_non_null(strstr(err.msg, ":2: source a: type must be"));
+    /* a type that is not a string is a config error (it used to crash the type lookup) */
+    assert_int_equal(check_conf("sources = ({ name = \"a\"; type = 5; });", NULL, &n, &err),
+                     LCM_ERR_CONFIG);
+    assert_non_null(strstr(err.msg, "type must be a string"));
     assert_int_equal(check_conf("sources = ({ name = \"a\"; type = \"moodle\"; url = "
                                 "\"ftp://x\"; });",
                                 NULL, &n, &err),

@@ -6,7 +6,7 @@
 #include "base/day.h"
 #include "report/kpi.h"
 #include "report/report.h"
-#include "report/report_internal.h"
+#include "report/report_common.h"
 #include "store/store.h"
 
 #define TODAY day_from_ymd(2026, 10, 4)
@@ -279,16 +279,16 @@ static void test_html_put_escapes_every_special(void **state)
     (void)state;
     FILE *f = tmpfile();
     assert_non_null(f);
-    html_put(f, NULL);
-    html_put(f, "a&b<c>d\"e'f\x01g|*");
+    report_common_html_put(f, NULL);
+    report_common_html_put(f, "a&b<c>d\"e'f\x01g|*");
     rewind(f);
     char out[128] = "";
     size_t n = fread(out, 1, sizeof out - 1, f);
     out[n] = '\0';
     assert_string_equal(out, "a&amp;b&lt;c&gt;d&quot;e&#39;f g|*");
     fclose(f);
-    assert_null(rep_html_entity('a'));
-    assert_null(rep_html_entity('\0'));
+    assert_null(report_common_html_entity('a'));
+    assert_null(report_common_html_entity('\0'));
 }
 
 int main(void)

@@ -5,17 +5,18 @@
 #include <math.h>
 
 #include "sync/src_xapi.h"
+#include "sync/src_xapi_parse.h"
 #include "store/store_sync.h"
-#include "sync/sync_source.h"
+#include "sync/sync_job.h"
 
 static void test_duration_null_and_empty(void **state)
 {
     (void)state;
     double s = -1;
-    assert_false(xapi_duration_parse(NULL, &s));
-    assert_false(xapi_duration_parse("", &s));
-    assert_false(xapi_duration_parse("P", &s));
-    assert_false(xapi_duration_parse("PT", &s));
+    assert_false(src_xapi_parse_duration(NULL, &s));
+    assert_false(src_xapi_parse_duration("", &s));
+    assert_false(src_xapi_parse_duration("P", &s));
+    assert_false(src_xapi_parse_duration("PT", &s));
     assert_true(s == -1);
 }
 
@@ -23,19 +24,19 @@ static void test_duration_forms(void **state)
 {
     (void)state;
     double s;
-    assert_true(xapi_duration_parse("PT1H2M3.5S", &s));
+    assert_true(src_xapi_parse_duration("PT1H2M3.5S", &s));
     assert_true(fabs(s - 3723.5) < 1e-9);
-    assert_true(xapi_duration_parse("P1DT2H", &s));
+    assert_true(src_xapi_parse_duration("P1DT2H", &s));
     assert_true(fabs(s - 93600) < 1e-9);
-    assert_true(xapi_duration_parse("PT0S", &s));
+    assert_true(src_xapi_parse_duration("PT0S", &s));
     assert_true(s == 0);
-    assert_true(xapi_duration_parse("PT1.5M", &s));
+    assert_true(src_xapi_parse_duration("PT1.5M", &s));
     assert_true(fabs(s - 90) < 1e-9);
-    assert_false(xapi_duration_parse("P1Y", &s)); /* ambiguous length */
-    assert_false(xapi_duration_parse("P2M", &s)); /* months, not minutes */
-    assert_false(xapi_duration_parse("PT5", &s)); /* no unit */
-    assert_false(xapi_duration_parse("PT-5S", &s));
-    assert_false(xapi_duration_parse("1H", &s));
+    assert_false(src_xapi_parse_duration("P1Y", &s)); /* ambiguous length */
+    assert_false(src_xapi_parse_duration("P2M", &s)); /* months, not minutes */
+    assert_false(src_xapi_parse_duration("PT5", &s)); /* no unit */
+    assert_false(src_xapi_parse_duration("PT-5S", &s));
+    assert_false(src_xapi_parse_duration("1H", &s));
 }
 
 static void test_time_parse_and_format(void **state)
@@ -43,18 +44,19 @@ static void test_time_parse_and_format(void **state)
     (void)state;
     int64_t ms;
     char buf[32];
-    assert_false(xapi_time_parse(NULL, &ms));
-    assert_false(xapi_time_parse("", &ms));
-    assert_false(xapi_time_parse("2026-13-01T00:00:00Z", &ms));
-    assert_false(xapi_time_parse("2026-09-01T14:13:20Zjunk", &ms));
-    assert_true(xapi_time_parse("2026-09-01T14:13:20.000Z", &ms));
+    assert_false(src_xapi_parse_time(NULL, &ms));
+    assert_false(src_xapi_parse_time("", &ms));
+    assert_false(src_xapi_parse_time("2026-13-01T00:00:00Z", &ms));
+    assert_false(src_xapi_parse_time("2026-09-01T14:13:20Zjunk", &ms));
+    assert_true(src_xapi_parse_time("2026-09-01T14:13:20.000Z", &ms));
     assert_int_equal(ms, INT64_C(1788272000000));
-    assert_string_equal(xapi_time_format(ms, buf, sizeof buf), "2026-09-01T14:13:20.000Z");
-    assert_true(xapi_time_parse("2026-09-01T16:13:20.5+02:00", &ms));
+    assert_string_equal(src_xapi_parse_time_format(ms, buf, sizeof buf),
+                        "2026-09-01T14:13:20.000Z");
+    assert_true(src_xapi_parse_time("2026-09-01T16:13:20.5+02:00", &ms));
     assert_int_equal(ms, INT64_C(1788272000500));
-    assert_true(xapi_time_parse("2026-09-01T14:13:20.123456Z", &ms)); /* microseconds cut */
+    assert_true(src_xapi_parse_time("2026-09-01T14:13:20.123456Z", &ms)); /* microseconds cut */
     assert_int_equal(ms % 1000, 123);
-    assert_string_equal(xapi_time_format(INT64_C(1788272000000) - 1, buf, sizeof buf),
+    assert_string_equal(src_xapi_parse_time_format(INT64_C(1788272000000) - 1, buf, sizeof buf),
                         "2026-09-01T14:13:19.999Z");
 }
 
@@ -82,7 +84,7 @@ static void test_stmt_account_and_cmi5_progress(void **state)
         "\"timestamp\":\"2026-09-01T10:00:00Z\",\"stored\":\"2026-09-01T10:00:01.250Z\"}");
     struct xapi_stmt s;
     const char *missing = "x";
-    assert_true(xapi_stmt_read(v, &s, &missing));
+    assert_true(src_xapi_parse_stmt(v, &s, &missing));
     assert_null(missing);
     assert_string_equal(s.actor_key, "account:https://lms.example|ana");
     assert_string_equal(s.actor_name, "Ana de la Cruz");
@@ -106,7 +108,7 @@ static void test_stmt_mbox_https_progress_and_score(void **state)
                      "\"https://w3id.org/xapi/cmi5/result/extensions/progress\":250}}}");
     struct xapi_stmt s;
     const char *missing;
-    assert_true(xapi_stmt_read(v, &s, &missing));
+    assert_true(src_xapi_parse_stmt(v, &s, &missing));
     assert_string_equal(s.actor_key, "mbox:mailto:bo@example.org");
     assert_string_equal(s.email, "bo@example.org");
     assert_true(fabs(s.score - 0.8) < 1e-9);
@@ -136,7 +138,7 @@ static void test_stmt_missing_fields_named(void **state)
         json_t *v = load(cases[i].json);
         struct xapi_stmt s;
         const char *missing = NULL;
-        assert_false(xapi_stmt_read(v, &s, &missing));
+        assert_false(src_xapi_parse_stmt(v, &s, &missing));
         assert_non_null(missing);
         assert_string_equal(missing, cases[i].missing);
         json_decref(v);
@@ -149,12 +151,12 @@ static void test_invalid_json_names_line_and_column(void **state)
     json_t *v = (json_t *)1;
     struct lcm_err err;
     const char *body = "{\"statements\": [\n  {\"id\": \"a\"},\n  ,,}";
-    assert_int_equal(sync_json_parse("xapi", "http://lrs/x", body, strlen(body), &v, &err),
+    assert_int_equal(sync_job_json_parse("xapi", "http://lrs/x", body, strlen(body), &v, &err),
                      LCM_ERR_PARSE);
     assert_null(v);
     assert_non_null(strstr(err.msg, "xapi: invalid JSON at line 3 column 3"));
     assert_non_null(strstr(err.msg, "(http://lrs/x)"));
-    assert_int_equal(sync_json_parse("xapi", "u", NULL, 0, &v, &err), LCM_ERR_PARSE);
+    assert_int_equal(sync_job_json_parse("xapi", "u", NULL, 0, &v, &err), LCM_ERR_PARSE);
 }
 
 struct ids {
@@ -177,9 +179,10 @@ static enum lcm_status scan_all(const char *body, struct xapi_page *p, struct id
                                 struct lcm_err *err)
 {
     memset(ids, 0, sizeof *ids);
-    enum lcm_status rc = xapi_page_scan(body, body ? strlen(body) : 0, p, "xapi", "U", err);
+    enum lcm_status rc =
+        src_xapi_parse_page_scan(body, body ? strlen(body) : 0, p, "xapi", "U", err);
     if (rc == LCM_OK)
-        rc = xapi_page_each(p, collect_id, ids, "xapi", "U", err);
+        rc = src_xapi_parse_page_each(p, collect_id, ids, "xapi", "U", err);
     return rc;
 }
 

@@ -1,13 +1,18 @@
-/* kpi.c — computes the indicators: loads the scope, the LCM's contacts and messages, runs the
- * activity scan (kpi_scan.c), then sums everything per cohort, department or manager. */
+/* kpi.c — the entry of the indicators: kpi_compute() loads the scope, the LCM's contacts and
+ * messages into the state (kpi_internal.h, kpi_state.c), runs the activity scan (kpi_scan.c)
+ * and the milestone and money sums (kpi_sum.c), then sums everything per cohort, department
+ * or manager; kpi_summary(), kpi_spark() and kpi_config_read() serve the TUI and the CLI.
+ * Nothing below calls back into this file. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base/day.h"
-#include "report/kpi_internal.h"
 #include "base/strmap.h"
+#include "report/kpi_internal.h"
+#include "report/kpi_scan.h"
+#include "report/kpi_sum.h"
 
 /* A growable table of groups found by label (cohorts, departments, managers: there may be
  * thousands of managers, hence the hash map). */
@@ -123,19 +128,6 @@ static enum lcm_status on_enrollment(void *ctx, const struct store_kpi_enrollmen
     return LCM_OK;
 }
 
-static int cmp_enr_id(const void *key, const void *elem)
-{
-    int64_t k = *(const int64_t *)key, v = ((const struct kpi_enr *)elem)->id;
-    return k < v ? -1 : k > v;
-}
-
-struct kpi_enr *kpi_enr_find(struct kpi_state *S, int64_t id)
-{
-    if (id <= 0 || S->n_enr == 0)
-        return NULL;
-    return bsearch(&id, S->enr, S->n_enr, sizeof *S->enr, cmp_enr_id);
-}
-
 static int cmp_lmap(const void *a, const void *b)
 {
     const struct lmap *x = a, *y = b;
@@ -162,7 +154,7 @@ static enum lcm_status on_risk(void *ctx, int64_t eid, int level, double score, 
 {
     (void)score;
     struct load *L = ctx;
-    struct kpi_enr *e = kpi_enr_find(&L->S, eid);
+    struct kpi_enr *e = kpi_state_enr_find(&L->S, eid);
     if (!e)
         return LCM_OK;
     e->risk_level = level < 0 ? 0 : level > 2 ? 2 : level;
@@ -196,7 +188,7 @@ static enum lcm_status on_checkin(void *ctx, const struct store_kpi_checkin *c)
         L->contacted[k] = true;
         L->r->contacted++;
     }
-    int w = kpi_week_of(S, day);
+    int w = kpi_state_week_of(S, day);
     if (w >= 0)
         L->r->weeks[w].checkins[c->channel]++;
     return LCM_OK;
@@ -220,7 +212,7 @@ static enum lcm_status on_message(void *ctx, const struct store_kpi_message *m)
     int day = day_from_time(m->sent_at);
     if (day < S->from)
         return LCM_OK;
-    struct kpi_enr *e = kpi_enr_find(S, m->enrollment_id);
+    struct kpi_enr *e = kpi_state_enr_find(S, m->enrollment_id);
     if (!e) {
         long k = lm_find(L, m->learner_id);
         if (k < 0)
@@ -233,7 +225,7 @@ static enum lcm_status on_message(void *ctx, const struct store_kpi_message *m)
     }
     S->ev[S->n_ev++] = (struct kpi_msg_ev){
         .enr = (uint32_t)(e - S->enr), .day = day, .tmpl = template_index(L, m->template_name)};
-    int w = kpi_week_of(S, day);
+    int w = kpi_state_week_of(S, day);
     if (w >= 0)
         L->r->weeks[w].messages++;
     return LCM_OK;
@@ -327,7 +319,7 @@ static void sum_lcm_work(struct load *L)
         r->back14 += e->back14;
     }
     r->flagged_contacted = (int64_t)n;
-    r->median_flag_to_contact = kpi_median(d, n);
+    r->median_flag_to_contact = kpi_state_median(d, n);
     free(d);
     r->templates = lcm_xcalloc(L->n_tmpl ? L->n_tmpl : 1, sizeof *r->templates);
     r->n_templates = L->n_tmpl;
@@ -429,6 +421,15 @@ static enum lcm_status finish_learners(struct lcm_store *st, struct load *L, str
     return LCM_OK;
 }
 
+void kpi_iso_week(int day, int *year, int *week)
+{
+    int thursday = day - day_weekday(day) + 3;
+    int y, m, d;
+    day_to_ymd(thursday, &y, &m, &d);
+    *year = y;
+    *week = (thursday - day_from_ymd(y, 1, 1)) / 7 + 1;
+}
+
 /* Sets the weeks of the trend: from the Monday of the period's first week to its last. */
 static void set_weeks(struct load *L)
 {
@@ -515,7 +516,7 @@ enum lcm_status kpi_compute(struct lcm_store *st, const struct kpi_filter *f, in
         goto fail;
     link_events(&L.S);
     struct kpi_week *scan_weeks = lcm_xcalloc(L.S.n_weeks, sizeof *scan_weeks);
-    rc = kpi_scan(st, &L.S, opt->threads, scan_weeks, err);
+    rc = kpi_scan_run(st, &L.S, opt->threads, scan_weeks, err);
     for (size_t w = 0; rc == LCM_OK && w < L.S.n_weeks; w++) {
         struct kpi_week *a = &out->weeks[w], *b = &scan_weeks[w];
         a->running = b->running;
@@ -527,12 +528,12 @@ enum lcm_status kpi_compute(struct lcm_store *st, const struct kpi_filter *f, in
         memcpy(a->risk, b->risk, sizeof a->risk);
     }
     free(scan_weeks);
-    if (rc != LCM_OK || (rc = kpi_milestones(st, &L.S, out, err)) != LCM_OK)
+    if (rc != LCM_OK || (rc = kpi_sum_milestones(st, &L.S, out, err)) != LCM_OK)
         goto fail;
     sum_all(&L);
     if ((rc = finish_learners(st, &L, err)) != LCM_OK)
         goto fail;
-    kpi_money_compute(out);
+    kpi_sum_money(out);
     load_free(&L);
     return LCM_OK;
 fail:
@@ -573,4 +574,99 @@ void kpi_free(struct kpi_result *r)
     }
     free(r->learners);
     memset(r, 0, sizeof *r);
+}
+
+enum lcm_status kpi_config_read(const struct lcm_config *cfg, struct kpi_money_conf *out,
+                                const struct lcm_report *rep, struct lcm_err *err)
+{
+    static const char *const known[] = {"cost_per_enrollment", "cost_per_hour",
+                                        "baseline_dropout_rate", "currency", NULL};
+    *out = (struct kpi_money_conf){.baseline_dropout = 0.5};
+    snprintf(out->currency, sizeof out->currency, "EUR");
+    const config_setting_t *g = cfg ? config_section(cfg, "kpi") : NULL;
+    if (!g)
+        return LCM_OK;
+    config_check_keys(g, known, rep);
+    const char *cur = NULL;
+    enum lcm_status rc;
+    if ((rc = config_get_double(g, "cost_per_enrollment", 0, 0, 1e9, &out->cost_per_enrollment,
+                                err)) != LCM_OK ||
+        (rc = config_get_double(g, "cost_per_hour", 0, 0, 1e7, &out->cost_per_hour, err)) !=
+            LCM_OK ||
+        (rc = config_get_double(g, "baseline_dropout_rate", 0.5, 0, 1, &out->baseline_dropout,
+                                err)) != LCM_OK ||
+        (rc = config_get_string(g, "currency", "EUR", &cur, err)) != LCM_OK)
+        return rc;
+    if (!*cur || strlen(cur) >= sizeof out->currency || strpbrk(cur, "<>&\"';\r\n\t"))
+        return lcm_err_set(err, LCM_ERR_CONFIG,
+                           "kpi.currency must be a short code such as \"EUR\"");
+    snprintf(out->currency, sizeof out->currency, "%s", cur);
+    return LCM_OK;
+}
+
+enum lcm_status kpi_summary(struct lcm_store *st, const struct kpi_filter *f, int today,
+                            struct kpi_summary *out, struct lcm_err *err)
+{
+    if (!out)
+        return lcm_err_set(err, LCM_ERR_USAGE, "kpi: missing argument");
+    memset(out, 0, sizeof *out);
+    struct kpi_filter q = f ? *f : (struct kpi_filter){.from_day = DAY_NONE, .to_day = DAY_NONE};
+    /* The sparkline needs only its last weeks of activity, but the counts need the whole
+     * scope: leave from open and read the tail of the weekly series. */
+    struct kpi_options opt = {.by = KPI_BY_NONE};
+    struct kpi_result r;
+    enum lcm_status rc = kpi_compute(st, &q, today, &opt, &r, err);
+    if (rc != LCM_OK)
+        return rc;
+    out->enrolled = r.total.enrolled;
+    out->running = r.total.running;
+    out->active7 = r.total.running_active7;
+    out->completed = r.total.completed;
+    out->withdrawn = r.total.withdrawn;
+    out->failed = r.total.failed;
+    out->flagged = r.flagged;
+    out->completion_rate = r.completion_rate;
+    out->dropout_rate = r.dropout_rate;
+    out->active7_rate = r.active7_rate;
+    size_t n = r.n_weeks < KPI_SPARK ? r.n_weeks : KPI_SPARK;
+    out->weeks = (int)n;
+    for (size_t i = 0; i < n; i++) {
+        const struct kpi_week *w = &r.weeks[r.n_weeks - n + i];
+        out->spark_monday[i] = w->monday;
+        out->spark_active[i] = w->active;
+        out->spark_minutes[i] = w->minutes;
+        out->spark_risk_high[i] = w->risk[2];
+        for (int c = 0; c < CH_COUNT; c++)
+            out->spark_checkins[i] += w->checkins[c];
+    }
+    /* Check-ins of the current week (Monday to today): the last week of the series. */
+    if (n)
+        out->checkins_week = out->spark_checkins[n - 1];
+    kpi_free(&r);
+    return LCM_OK;
+}
+
+char *kpi_spark(const int64_t *v, int n, bool ascii, char *buf, size_t len)
+{
+    static const char ramp[] = " .:-=+*#";
+    if (!buf || len == 0)
+        return buf;
+    buf[0] = '\0';
+    int64_t max = 0;
+    for (int i = 0; v && i < n; i++)
+        if (v[i] > max)
+            max = v[i];
+    size_t o = 0, step = ascii ? 1 : 3;
+    for (int i = 0; v && i < n && o + step < len; i++) {
+        int k = max > 0 && v[i] > 0 ? (int)((v[i] * 7 + max - 1) / max) : 0; /* 0..7 */
+        if (ascii) {
+            buf[o++] = ramp[k];
+        } else { /* U+2581 + k: E2 96 81..88 */
+            buf[o++] = '\xe2';
+            buf[o++] = '\x96';
+            buf[o++] = (char)(0x81 + k);
+        }
+    }
+    buf[o] = '\0';
+    return buf;
 }

@@ -181,7 +181,4 @@ char *kpi_spark(const int64_t *v, int n, bool ascii, char *buf, size_t len);
 /* The ISO 8601 week of day: year and week number (1-53). */
 void kpi_iso_week(int day, int *year, int *week);
 
-/* Median of n ints (sorts v in place); -1 when n is 0. */
-double kpi_median(int *v, size_t n);
-
 #endif

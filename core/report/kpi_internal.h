@@ -1,4 +1,6 @@
-/* kpi_internal.h — shared by core/kpi*.c only: the working state of one computation. */
+/* kpi_internal.h — private to core/report: the working state of one KPI computation and its
+ * small helpers (kpi_state.c). The bottom layer of the KPI files: kpi.c fills the state,
+ * kpi_scan.c and kpi_sum.c read and complete it; nothing here calls any of them. */
 #ifndef LCM_KPI_INTERNAL_H
 #define LCM_KPI_INTERNAL_H
 
@@ -45,14 +47,8 @@ struct kpi_state {
     size_t n_ev;
 };
 
-/* Scans activity for every enrollment of S and fills their scan slots and the weekly figures
- * (active, sessions, minutes, running, completed, withdrawn, derived risk) into weeks
- * (S->n_weeks entries, zeroed by the caller). threads 0: automatic. */
-enum lcm_status kpi_scan(struct lcm_store *st, struct kpi_state *S, int threads,
-                         struct kpi_week *weeks, struct lcm_err *err);
-
 /* Index of the week holding day, or -1 when outside the trend. */
-static inline int kpi_week_of(const struct kpi_state *S, int day)
+static inline int kpi_state_week_of(const struct kpi_state *S, int day)
 {
     if (day < S->first_monday)
         return -1;
@@ -61,13 +57,9 @@ static inline int kpi_week_of(const struct kpi_state *S, int day)
 }
 
 /* The enrollment with this id in S (sorted by id), or NULL. */
-struct kpi_enr *kpi_enr_find(struct kpi_state *S, int64_t id);
+struct kpi_enr *kpi_state_enr_find(struct kpi_state *S, int64_t id);
 
-/* Milestone funnel and median days to each: fills r->milestones. */
-enum lcm_status kpi_milestones(struct lcm_store *st, struct kpi_state *S, struct kpi_result *r,
-                               struct lcm_err *err);
-
-/* Fills r->money from r->total and r->money_conf. */
-void kpi_money_compute(struct kpi_result *r);
+/* Median of n ints (sorts v in place); -1 when n is 0 or v is NULL. */
+double kpi_state_median(int *v, size_t n);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "base/day.h"
 #include "report/kpi_internal.h"
+#include "report/kpi_scan.h"
 
 #define SMALL_SCOPE 5000 /* up to this many enrollments: one indexed lookup each */
 
@@ -69,7 +70,7 @@ static void finish(struct scan_ctx *c, size_t i)
     struct kpi_enr *e = &S->enr[i];
     int prev_w = -1;
     for (size_t k = 0; k < c->n_days; k++) {
-        int w = kpi_week_of(S, c->days[k]);
+        int w = kpi_state_week_of(S, c->days[k]);
         if (w >= 0 && w != prev_w && c->days[k] >= S->from)
             c->weeks[w].active++;
         prev_w = w;
@@ -79,7 +80,7 @@ static void finish(struct scan_ctx *c, size_t i)
         e->progress = e->progress_db;
     weekly_risk(c, e);
     if (e->end != DAY_NONE) {
-        int w = kpi_week_of(S, e->end);
+        int w = kpi_state_week_of(S, e->end);
         if (w >= 0 && e->status == ENROLL_COMPLETED)
             c->weeks[w].completed++;
         if (w >= 0 && e->status == ENROLL_WITHDRAWN)
@@ -137,7 +138,7 @@ static void on_row(void *vctx, const struct store_kpi_activity *a)
     e->active_days++;
     e->sessions += a->sessions;
     e->minutes += a->minutes;
-    int w = kpi_week_of(S, a->day);
+    int w = kpi_state_week_of(S, a->day);
     if (w >= 0) {
         c->weeks[w].sessions += a->sessions;
         c->weeks[w].minutes += a->minutes;
@@ -189,8 +190,8 @@ static enum lcm_status scan_small(struct lcm_store *st, struct kpi_state *S, str
     return rc;
 }
 
-enum lcm_status kpi_scan(struct lcm_store *st, struct kpi_state *S, int threads,
-                         struct kpi_week *weeks, struct lcm_err *err)
+enum lcm_status kpi_scan_run(struct lcm_store *st, struct kpi_state *S, int threads,
+                             struct kpi_week *weeks, struct lcm_err *err)
 {
     for (size_t i = 0; i < S->n_enr; i++)
         S->enr[i].progress = -1;

@@ -1,34 +1,12 @@
-/* kpi_sum.c — milestones, money, configuration, the TUI summary and small helpers of the
- * KPI computation. */
+/* kpi_sum.c — the milestone funnel and the money of a KPI computation, from the state
+ * kpi.c loaded (kpi_internal.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/day.h"
 #include "report/kpi_internal.h"
-
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
-double kpi_median(int *v, size_t n)
-{
-    if (!v || n == 0)
-        return -1;
-    qsort(v, n, sizeof *v, cmp_int);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
-
-void kpi_iso_week(int day, int *year, int *week)
-{
-    int thursday = day - day_weekday(day) + 3;
-    int y, m, d;
-    day_to_ymd(thursday, &y, &m, &d);
-    *year = y;
-    *week = (thursday - day_from_ymd(y, 1, 1)) / 7 + 1;
-}
+#include "report/kpi_sum.h"
 
 struct ms_load {
     struct kpi_state *S;
@@ -88,7 +66,7 @@ static enum lcm_status on_done(void *ctx, int64_t eid, int64_t mid, int day)
         M->hint = k;
     }
     struct ms *m = &M->v[k];
-    const struct kpi_enr *e = kpi_enr_find(M->S, eid);
+    const struct kpi_enr *e = kpi_state_enr_find(M->S, eid);
     if (!e || !eligible(m, e))
         return LCM_OK;
     m->reached++;
@@ -100,8 +78,8 @@ static enum lcm_status on_done(void *ctx, int64_t eid, int64_t mid, int day)
     return LCM_OK;
 }
 
-enum lcm_status kpi_milestones(struct lcm_store *st, struct kpi_state *S, struct kpi_result *r,
-                               struct lcm_err *err)
+enum lcm_status kpi_sum_milestones(struct lcm_store *st, struct kpi_state *S, struct kpi_result *r,
+                                   struct lcm_err *err)
 {
     struct ms_load M = {.S = S};
     for (size_t i = 0; i < S->n_enr; i++)
@@ -125,7 +103,7 @@ enum lcm_status kpi_milestones(struct lcm_store *st, struct kpi_state *S, struct
                 (struct kpi_milestone){.name = m->name,
                                        .eligible = (int64_t)m->eligible,
                                        .reached = (int64_t)m->reached,
-                                       .median_days = kpi_median(m->days, m->n_days)};
+                                       .median_days = kpi_state_median(m->days, m->n_days)};
             m->name = NULL;
         }
         free(m->name);
@@ -136,7 +114,7 @@ enum lcm_status kpi_milestones(struct lcm_store *st, struct kpi_state *S, struct
     return rc;
 }
 
-void kpi_money_compute(struct kpi_result *r)
+void kpi_sum_money(struct kpi_result *r)
 {
     const struct kpi_money_conf *c = &r->money_conf;
     struct kpi_money *m = &r->money;
@@ -149,99 +127,4 @@ void kpi_money_compute(struct kpi_result *r)
     /* (baseline - actual) x enrolled = baseline x enrolled - withdrawn, exactly. */
     m->avoided = (int64_t)llround(m->baseline_dropouts - (double)r->total.withdrawn);
     m->avoided_value = m->avoided > 0 ? (double)m->avoided * c->cost_per_enrollment : 0;
-}
-
-enum lcm_status kpi_config_read(const struct lcm_config *cfg, struct kpi_money_conf *out,
-                                const struct lcm_report *rep, struct lcm_err *err)
-{
-    static const char *const known[] = {"cost_per_enrollment", "cost_per_hour",
-                                        "baseline_dropout_rate", "currency", NULL};
-    *out = (struct kpi_money_conf){.baseline_dropout = 0.5};
-    snprintf(out->currency, sizeof out->currency, "EUR");
-    const config_setting_t *g = cfg ? config_section(cfg, "kpi") : NULL;
-    if (!g)
-        return LCM_OK;
-    config_check_keys(g, known, rep);
-    const char *cur = NULL;
-    enum lcm_status rc;
-    if ((rc = config_get_double(g, "cost_per_enrollment", 0, 0, 1e9, &out->cost_per_enrollment,
-                                err)) != LCM_OK ||
-        (rc = config_get_double(g, "cost_per_hour", 0, 0, 1e7, &out->cost_per_hour, err)) !=
-            LCM_OK ||
-        (rc = config_get_double(g, "baseline_dropout_rate", 0.5, 0, 1, &out->baseline_dropout,
-                                err)) != LCM_OK ||
-        (rc = config_get_string(g, "currency", "EUR", &cur, err)) != LCM_OK)
-        return rc;
-    if (!*cur || strlen(cur) >= sizeof out->currency || strpbrk(cur, "<>&\"';\r\n\t"))
-        return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "kpi.currency must be a short code such as \"EUR\"");
-    snprintf(out->currency, sizeof out->currency, "%s", cur);
-    return LCM_OK;
-}
-
-enum lcm_status kpi_summary(struct lcm_store *st, const struct kpi_filter *f, int today,
-                            struct kpi_summary *out, struct lcm_err *err)
-{
-    if (!out)
-        return lcm_err_set(err, LCM_ERR_USAGE, "kpi: missing argument");
-    memset(out, 0, sizeof *out);
-    struct kpi_filter q = f ? *f : (struct kpi_filter){.from_day = DAY_NONE, .to_day = DAY_NONE};
-    /* The sparkline needs only its last weeks of activity, but the counts need the whole
-     * scope: leave from open and read the tail of the weekly series. */
-    struct kpi_options opt = {.by = KPI_BY_NONE};
-    struct kpi_result r;
-    enum lcm_status rc = kpi_compute(st, &q, today, &opt, &r, err);
-    if (rc != LCM_OK)
-        return rc;
-    out->enrolled = r.total.enrolled;
-    out->running = r.total.running;
-    out->active7 = r.total.running_active7;
-    out->completed = r.total.completed;
-    out->withdrawn = r.total.withdrawn;
-    out->failed = r.total.failed;
-    out->flagged = r.flagged;
-    out->completion_rate = r.completion_rate;
-    out->dropout_rate = r.dropout_rate;
-    out->active7_rate = r.active7_rate;
-    size_t n = r.n_weeks < KPI_SPARK ? r.n_weeks : KPI_SPARK;
-    out->weeks = (int)n;
-    for (size_t i = 0; i < n; i++) {
-        const struct kpi_week *w = &r.weeks[r.n_weeks - n + i];
-        out->spark_monday[i] = w->monday;
-        out->spark_active[i] = w->active;
-        out->spark_minutes[i] = w->minutes;
-        out->spark_risk_high[i] = w->risk[2];
-        for (int c = 0; c < CH_COUNT; c++)
-            out->spark_checkins[i] += w->checkins[c];
-    }
-    /* Check-ins of the current week (Monday to today): the last week of the series. */
-    if (n)
-        out->checkins_week = out->spark_checkins[n - 1];
-    kpi_free(&r);
-    return LCM_OK;
-}
-
-char *kpi_spark(const int64_t *v, int n, bool ascii, char *buf, size_t len)
-{
-    static const char ramp[] = " .:-=+*#";
-    if (!buf || len == 0)
-        return buf;
-    buf[0] = '\0';
-    int64_t max = 0;
-    for (int i = 0; v && i < n; i++)
-        if (v[i] > max)
-            max = v[i];
-    size_t o = 0, step = ascii ? 1 : 3;
-    for (int i = 0; v && i < n && o + step < len; i++) {
-        int k = max > 0 && v[i] > 0 ? (int)((v[i] * 7 + max - 1) / max) : 0; /* 0..7 */
-        if (ascii) {
-            buf[o++] = ramp[k];
-        } else { /* U+2581 + k: E2 96 81..88 */
-            buf[o++] = '\xe2';
-            buf[o++] = '\x96';
-            buf[o++] = (char)(0x81 + k);
-        }
-    }
-    buf[o] = '\0';
-    return buf;
 }

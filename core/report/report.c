@@ -1,40 +1,12 @@
-/* report.c — what every report format shares: numbers, money formulas, the manager summary,
- * labels and the cleaning of data strings; report_write() dispatches to the format. */
-#include <ctype.h>
-#include <inttypes.h>
-#include <math.h>
-#include <stdlib.h>
+/* report.c — the entry of the reports: report_write() dispatches to the format's writer
+ * (report_csv.c, report_html.c, report_md.c), which build on report_common.c. */
 #include <string.h>
-#include <strings.h>
 
-#include "base/day.h"
-#include "report/report_internal.h"
-#include "base/text.h"
-
-const char *const rep_bucket_names[KPI_BUCKETS] = {"0-24 %", "25-49 %", "50-74 %", "75-99 %",
-                                                   "100 %"};
-
-const char *const rep_definitions[] = {
-    "Enrolled: enrollments of the scope that started on or before the period's last day and "
-    "had not ended before its first day; status is read as of the period's last day.",
-    "Completion rate = completed / enrolled.",
-    "Drop-out rate = withdrawn / enrolled, the same for every cohort (failed learners "
-    "finished the course and are not drop-outs).",
-    "Active in the last 7 / 30 days: at least one day with a session or training time in the "
-    "7 / 30 days ending on the period's last day.",
-    "Visit frequency = active days / learner-weeks enrolled within the period.",
-    "Progress: the current progress, or for a period that ended before today the highest "
-    "progress recorded in the activity history up to its end.",
-    "Risk over time is derived from the activity history (the risk module keeps only today's "
-    "score): on each week's last day a learner in progress is high when idle 14 days or more, "
-    "medium when idle 7 to 13 days, low otherwise.",
-    "Flag to first contact: days from risk.flagged_since to the first outbound call, e-mail, "
-    "chat or meeting on or after it; came back: an active day within 7 / 14 days after it.",
-    "Message return rate: sent messages followed by an active day within 7 days.",
-    "Drop-out cost = withdrawn x cost per enrolment (+ hours trained by them x cost per hour). "
-    "Drop-outs avoided = (baseline drop-out rate - actual rate) x enrolled, rounded, valued at "
-    "the cost per enrolment.",
-    NULL};
+#include "report/report.h"
+#include "report/report_common.h"
+#include "report/report_csv.h"
+#include "report/report_html.h"
+#include "report/report_md.h"
 
 int report_format_parse(const char *s)
 {
@@ -49,260 +21,9 @@ int report_format_parse(const char *s)
     return -1;
 }
 
-char *rep_int(int64_t n, char *buf, size_t len)
-{
-    char digits[32];
-    snprintf(digits, sizeof digits, "%" PRId64, n < 0 ? -n : n);
-    size_t nd = strlen(digits), o = 0;
-    char tmp[48];
-    if (n < 0)
-        tmp[o++] = '-';
-    for (size_t i = 0; i < nd; i++) {
-        if (i > 0 && (nd - i) % 3 == 0)
-            tmp[o++] = ',';
-        tmp[o++] = digits[i];
-    }
-    tmp[o] = '\0';
-    snprintf(buf, len, "%s", tmp);
-    return buf;
-}
-
-char *rep_money(double v, const char *currency, char *buf, size_t len)
-{
-    char n[48];
-    double whole = floor(fabs(v) + 1e-9);
-    double cents = round((fabs(v) - whole) * 100);
-    rep_int((int64_t)(v < 0 ? -whole : whole), n, sizeof n);
-    if (cents >= 1 && cents < 100)
-        snprintf(buf, len, "%s.%02d %s", n, (int)cents, currency);
-    else
-        snprintf(buf, len, "%s %s", n, currency);
-    return buf;
-}
-
-char *rep_pct(int64_t num, int64_t den, char *buf, size_t len)
-{
-    if (den <= 0)
-        snprintf(buf, len, "\xe2\x80\x93");
-    else
-        snprintf(buf, len, "%.1f %%", 100.0 * (double)num / (double)den);
-    return buf;
-}
-
-char *rep_real(double v, int d, bool comma, char *buf, size_t len)
-{
-    snprintf(buf, len, "%.*f", d, v);
-    if (comma) {
-        char *dot = strchr(buf, '.');
-        if (dot)
-            *dot = ',';
-    }
-    return buf;
-}
-
-char *rep_pct_num(int64_t num, int64_t den, bool comma, char *buf, size_t len)
-{
-    if (den <= 0) {
-        snprintf(buf, len, "%s", "");
-        return buf;
-    }
-    return rep_real(100.0 * (double)num / (double)den, 1, comma, buf, len);
-}
-
-const char *rep_html_entity(char c)
-{
-    switch (c) {
-    case '&':
-        return "&amp;";
-    case '<':
-        return "&lt;";
-    case '>':
-        return "&gt;";
-    case '"':
-        return "&quot;";
-    case '\'':
-        return "&#39;";
-    default:
-        return NULL;
-    }
-}
-
-void rep_put_escaped(FILE *f, const char *s, const char *(*escape)(char c))
-{
-    char *c = text_clean_plain(s, false, REP_TEXT_MAX);
-    for (const char *p = c; *p; p++) {
-        const char *e = escape(*p);
-        if (e)
-            fputs(e, f);
-        else
-            fputc(*p, f);
-    }
-    free(c);
-}
-
-const char *rep_learner_name(const struct report_options *o, const struct kpi_learner *l, char *buf,
-                             size_t len)
-{
-    if (o->anonymous)
-        snprintf(buf, len, "Learner %03" PRId64, l->learner_id);
-    else if (*l->last_name && *l->first_name)
-        snprintf(buf, len, "%s, %s", l->last_name, l->first_name);
-    else
-        snprintf(buf, len, "%s%s", l->last_name, l->first_name);
-    return buf;
-}
-
-char *rep_week(const struct kpi_week *w, char *buf, size_t len)
-{
-    snprintf(buf, len, "%04d-W%02d", w->iso_year, w->iso_week);
-    return buf;
-}
-
-const char *rep_channel(int ch)
-{
-    static const char *const names[CH_COUNT] = {"Calls", "E-mails", "Chats", "Meetings", "Notes"};
-    return ch >= 0 && ch < CH_COUNT ? names[ch] : "";
-}
-
-const char *rep_status(enum enroll_status s)
-{
-    switch (s) {
-    case ENROLL_ACTIVE:
-        return "in progress";
-    case ENROLL_COMPLETED:
-        return "completed";
-    case ENROLL_WITHDRAWN:
-        return "withdrawn";
-    case ENROLL_FAILED:
-        return "failed";
-    }
-    return "";
-}
-
-const char *rep_risk(int level)
-{
-    return level == 0 ? "low" : level == 1 ? "medium" : level == 2 ? "high" : "";
-}
-
 char *report_money_sentence(const struct kpi_result *r, int which, char *buf, size_t len)
 {
-    const struct kpi_money_conf *c = &r->money_conf;
-    const struct kpi_money *m = &r->money;
-    char a[64], b[64], d[64], e[64], g[64];
-    buf[0] = '\0';
-    if (!m->configured)
-        return buf;
-    if (which == 0) {
-        int n = snprintf(buf, len, "Cost of drop-outs: %s withdrawn \xc3\x97 %s = %s",
-                         rep_int(r->total.withdrawn, a, sizeof a),
-                         rep_money(c->cost_per_enrollment, c->currency, b, sizeof b),
-                         rep_money(m->dropout_cost, c->currency, d, sizeof d));
-        if (c->cost_per_hour > 0 && n > 0 && (size_t)n < len)
-            snprintf(buf + n, len - (size_t)n, ", plus %s hours trained \xc3\x97 %s = %s; total %s",
-                     rep_int((int64_t)llround(m->withdrawn_hours), a, sizeof a),
-                     rep_money(c->cost_per_hour, c->currency, b, sizeof b),
-                     rep_money(m->hours_cost, c->currency, e, sizeof e),
-                     rep_money(m->dropout_cost + m->hours_cost, c->currency, g, sizeof g));
-        return buf;
-    }
-    char base[32], act[32];
-    snprintf(base, sizeof base, "%.1f %%", 100.0 * c->baseline_dropout);
-    rep_pct(r->total.withdrawn, r->total.enrolled, act, sizeof act);
-    rep_int(r->total.enrolled, a, sizeof a);
-    if (m->avoided > 0)
-        snprintf(buf, len,
-                 "Drop-outs avoided: (%s baseline \xe2\x88\x92 %s actual) \xc3\x97 %s enrolled = "
-                 "%s learners \xc3\x97 %s = %s",
-                 base, act, a, rep_int(m->avoided, b, sizeof b),
-                 rep_money(c->cost_per_enrollment, c->currency, d, sizeof d),
-                 rep_money(m->avoided_value, c->currency, e, sizeof e));
-    else
-        snprintf(buf, len,
-                 "Drop-outs avoided: none, the actual drop-out rate %s is not below the %s "
-                 "baseline ((%s \xe2\x88\x92 %s) \xc3\x97 %s enrolled = %s learners)",
-                 act, base, base, act, a, rep_int(m->avoided, b, sizeof b));
-    return buf;
-}
-
-void rep_headlines(const struct kpi_result *r, struct rep_headline out[4])
-{
-    const struct kpi_counts *t = &r->total;
-    char a[32], b[32], c[32], to[DAY_TEXT_LEN];
-    memset(out, 0, 4 * sizeof *out);
-    snprintf(out[0].title, sizeof out[0].title, "Completion");
-    rep_pct(t->completed, t->enrolled, out[0].figure, sizeof out[0].figure);
-    snprintf(out[0].sentence, sizeof out[0].sentence,
-             "%s of the %s enrolled learners completed the course; %s are still in progress.",
-             rep_int(t->completed, a, sizeof a), rep_int(t->enrolled, b, sizeof b),
-             rep_int(t->running, c, sizeof c));
-    snprintf(out[1].title, sizeof out[1].title, "Drop-out");
-    rep_pct(t->withdrawn, t->enrolled, out[1].figure, sizeof out[1].figure);
-    snprintf(out[1].sentence, sizeof out[1].sentence,
-             "%s of the %s enrolled learners withdrew (drop-out = withdrawn / enrolled).",
-             rep_int(t->withdrawn, a, sizeof a), rep_int(t->enrolled, b, sizeof b));
-    snprintf(out[2].title, sizeof out[2].title, "Active this week");
-    rep_pct(t->running_active7, t->running, out[2].figure, sizeof out[2].figure);
-    snprintf(out[2].sentence, sizeof out[2].sentence,
-             "%s of the %s learners in progress trained in the 7 days to %s.",
-             rep_int(t->running_active7, a, sizeof a), rep_int(t->running, b, sizeof b),
-             day_format(r->to_day, to));
-    if (r->money.configured) {
-        bool avoided = r->money.avoided > 0;
-        snprintf(out[3].title, sizeof out[3].title,
-                 avoided ? "Drop-outs avoided" : "Cost of drop-outs");
-        rep_money(avoided ? r->money.avoided_value : r->money.dropout_cost + r->money.hours_cost,
-                  r->money_conf.currency, out[3].figure, sizeof out[3].figure);
-        char full[512];
-        report_money_sentence(r, avoided ? 1 : 0, full, sizeof full);
-        const char *colon = strstr(full, ": "); /* the title already names the figure */
-        snprintf(out[3].sentence, sizeof out[3].sentence, "%s.", colon ? colon + 2 : full);
-        out[3].sentence[0] = (char)toupper((unsigned char)out[3].sentence[0]);
-        return;
-    }
-    snprintf(out[3].title, sizeof out[3].title, "Follow-up");
-    snprintf(out[3].figure, sizeof out[3].figure, "%s check-ins",
-             rep_int(r->checkins, a, sizeof a));
-    if (r->flagged == 0)
-        snprintf(out[3].sentence, sizeof out[3].sentence,
-                 "%s learners contacted in the period; no learner is flagged at risk today.",
-                 rep_int(r->contacted, a, sizeof a));
-    else
-        snprintf(out[3].sentence, sizeof out[3].sentence,
-                 "%s learners contacted in the period; %s of the %s learners flagged at risk "
-                 "were contacted after the flag, and %s trained again within 14 days.",
-                 rep_int(r->contacted, a, sizeof a), rep_int(r->flagged_contacted, b, sizeof b),
-                 rep_int(r->flagged, c, sizeof c), rep_int(r->back14, to, sizeof to));
-}
-
-size_t rep_followup_lines(const struct kpi_result *r, char lines[][256], size_t max)
-{
-    char a[32], b[32], c[32];
-    size_t n = 0;
-    if (n < max)
-        snprintf(lines[n++], 256, "Check-ins in the period: %s (learners contacted: %s).",
-                 rep_int(r->checkins, a, sizeof a), rep_int(r->contacted, b, sizeof b));
-    if (n < max) {
-        if (r->median_flag_to_contact >= 0)
-            snprintf(lines[n++], 256,
-                     "Flagged learners: %s; contacted after the flag: %s, a median %.1f days "
-                     "after it.",
-                     rep_int(r->flagged, a, sizeof a), rep_int(r->flagged_contacted, b, sizeof b),
-                     r->median_flag_to_contact);
-        else
-            snprintf(lines[n++], 256, "Flagged learners: %s; none contacted after the flag yet.",
-                     rep_int(r->flagged, a, sizeof a));
-    }
-    if (n < max)
-        snprintf(lines[n++], 256,
-                 "Came back after the contact: %s within 7 days, %s within 14 days (of %s).",
-                 rep_int(r->back7, a, sizeof a), rep_int(r->back14, b, sizeof b),
-                 rep_int(r->flagged_contacted, c, sizeof c));
-    if (n < max)
-        snprintf(lines[n++], 256, "Messages sent: %s; followed by activity within 7 days: %s (%s).",
-                 rep_int(r->messages_sent, a, sizeof a),
-                 rep_int(r->messages_returned7, b, sizeof b),
-                 rep_pct(r->messages_returned7, r->messages_sent, c, sizeof c));
-    return n;
+    return report_common_money_sentence(r, which, buf, len);
 }
 
 enum lcm_status report_write(FILE *f, const struct kpi_result *r, const struct report_options *o,
@@ -313,13 +34,13 @@ enum lcm_status report_write(FILE *f, const struct kpi_result *r, const struct r
     enum lcm_status rc;
     switch (o->format) {
     case REPORT_HTML:
-        rc = report_write_html(f, r, o);
+        rc = report_html_write(f, r, o);
         break;
     case REPORT_CSV:
-        rc = report_write_csv(f, r, o);
+        rc = report_csv_write(f, r, o);
         break;
     case REPORT_MD:
-        rc = report_write_md(f, r, o);
+        rc = report_md_write(f, r, o);
         break;
     default:
         return lcm_err_set(err, LCM_ERR_USAGE, "report: unknown format");

@@ -7,8 +7,9 @@
 #include <string.h>
 
 #include "base/day.h"
-#include "report/report_internal.h"
 #include "base/text.h"
+#include "report/report_common.h"
+#include "report/report_csv.h"
 
 struct csv {
     FILE *f;
@@ -21,7 +22,7 @@ struct csv {
  * as a formula. */
 static void csv_text(struct csv *c, const char *s)
 {
-    char *t = text_clean_plain(s, false, REP_TEXT_MAX);
+    char *t = text_clean_plain(s, false, REPORT_COMMON_TEXT_MAX);
     if (!c->first)
         fputc(c->sep, c->f);
     c->first = false;
@@ -53,13 +54,13 @@ static void csv_int(struct csv *c, int64_t v)
 static void csv_real(struct csv *c, double v, int d)
 {
     char b[64];
-    csv_text(c, rep_real(v, d, c->comma, b, sizeof b));
+    csv_text(c, report_common_real(v, d, c->comma, b, sizeof b));
 }
 
 static void csv_pct(struct csv *c, int64_t num, int64_t den)
 {
     char b[64];
-    csv_text(c, rep_pct_num(num, den, c->comma, b, sizeof b));
+    csv_text(c, report_common_pct_num(num, den, c->comma, b, sizeof b));
 }
 
 static void csv_end(struct csv *c)
@@ -137,10 +138,10 @@ static void csv_indicators(struct csv *c, const struct kpi_result *r)
         csv_text(c, "Cost of drop-outs");
         csv_real(c, r->money.dropout_cost + r->money.hours_cost, 2);
         csv_text(c, cur);
-        csv_text(c, report_money_sentence(r, 0, buf, sizeof buf));
+        csv_text(c, report_common_money_sentence(r, 0, buf, sizeof buf));
         csv_end(c);
         csv_kv(c, "Drop-outs avoided", r->money.avoided > 0 ? r->money.avoided : 0, "learners",
-               report_money_sentence(r, 1, buf, sizeof buf));
+               report_common_money_sentence(r, 1, buf, sizeof buf));
         csv_text(c, "Value of drop-outs avoided");
         csv_real(c, r->money.avoided_value, 2);
         csv_text(c, cur);
@@ -177,7 +178,7 @@ static void csv_tables(struct csv *c, const struct kpi_result *r)
 {
     csv_header(c, "Progress|Learners");
     for (int i = 0; i < KPI_BUCKETS; i++) {
-        csv_text(c, rep_bucket_names[i]);
+        csv_text(c, report_common_bucket_names[i]);
         csv_int(c, r->buckets[i]);
         csv_end(c);
     }
@@ -202,7 +203,7 @@ static void csv_tables(struct csv *c, const struct kpi_result *r)
                    r->n_groups);
     csv_header(c, "Channel|Check-ins");
     for (int ch = 0; ch < CH_COUNT; ch++) {
-        csv_text(c, rep_channel(ch));
+        csv_text(c, report_common_channel(ch));
         csv_int(c, r->checkins_by_channel[ch]);
         csv_end(c);
     }
@@ -226,7 +227,7 @@ static void csv_weeks(struct csv *c, const struct kpi_result *r)
                   "Risk low|Risk medium|Risk high");
     for (size_t i = 0; i < r->n_weeks; i++) {
         const struct kpi_week *k = &r->weeks[i];
-        csv_text(c, rep_week(k, w, sizeof w));
+        csv_text(c, report_common_week(k, w, sizeof w));
         csv_text(c, day_format(k->monday, d));
         csv_int(c, k->running);
         csv_int(c, k->active);
@@ -253,12 +254,12 @@ static void csv_learners(struct csv *c, const struct kpi_result *r, const struct
                         "Last active|Active days|Training minutes|Risk");
     for (size_t i = 0; i < r->n_learners; i++) {
         const struct kpi_learner *l = &r->learners[i];
-        csv_text(c, rep_learner_name(o, l, name, sizeof name));
+        csv_text(c, report_common_learner_name(o, l, name, sizeof name));
         csv_text(c, o->anonymous ? "" : l->email);
         csv_text(c, l->cohort);
         csv_text(c, l->department);
         csv_text(c, l->manager);
-        csv_text(c, rep_status(l->status));
+        csv_text(c, report_common_status(l->status));
         if (l->progress >= 0)
             csv_real(c, 100 * l->progress, 0);
         else
@@ -266,7 +267,7 @@ static void csv_learners(struct csv *c, const struct kpi_result *r, const struct
         csv_text(c, l->last_active == DAY_NONE ? "" : day_format(l->last_active, d));
         csv_int(c, l->active_days);
         csv_int(c, l->minutes);
-        csv_text(c, rep_risk(l->risk_level));
+        csv_text(c, report_common_risk(l->risk_level));
         if (o->private_notes)
             csv_text(c, l->note ? l->note : "");
         csv_end(c);
@@ -274,7 +275,7 @@ static void csv_learners(struct csv *c, const struct kpi_result *r, const struct
     csv_end(c);
 }
 
-enum lcm_status report_write_csv(FILE *f, const struct kpi_result *r,
+enum lcm_status report_csv_write(FILE *f, const struct kpi_result *r,
                                  const struct report_options *o)
 {
     struct csv c = {.f = f, .sep = o->sep ? o->sep : ',', .comma = o->decimal_comma, .first = true};

@@ -1,12 +1,14 @@
 /* report_html.c — the HTML report: one self-contained file (inline CSS and SVG, no script),
  * readable on screen and printed on A4. A busy manager reads the four figures first; charts
- * and tables follow. Every data string goes through html_put(). */
+ * and tables follow. Every data string goes through report_common_html_put(). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/day.h"
-#include "report/report_internal.h"
+#include "report/report_common.h"
+#include "report/report_html.h"
+#include "report/report_svg.h"
 
 static const char css[] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#212121;"
@@ -32,23 +34,18 @@ static const char css[] =
     "#charts,#tables{break-before:page;page-break-before:always}"
     ".cards{grid-template-columns:repeat(2,1fr)}a{color:inherit;text-decoration:none}}\n";
 
-void html_put(FILE *f, const char *s)
-{
-    rep_put_escaped(f, s, rep_html_entity);
-}
-
 /* <th> cells from a '|'-separated list; a leading '#' marks a numeric column. */
 static void thead(FILE *f, const char *id, const char *caption, const char *cols)
 {
     fprintf(f, "<table id=\"%s\" class=\"small\"><caption>", id);
-    html_put(f, caption);
+    report_common_html_put(f, caption);
     fputs("</caption>\n<thead><tr>", f);
     char buf[512];
     snprintf(buf, sizeof buf, "%s", cols);
     for (char *save = NULL, *t = strtok_r(buf, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
         bool num = *t == '#';
         fprintf(f, "<th%s>", num ? " class=\"n\"" : "");
-        html_put(f, num ? t + 1 : t);
+        report_common_html_put(f, num ? t + 1 : t);
         fputs("</th>", f);
     }
     fputs("</tr></thead>\n<tbody>\n", f);
@@ -59,7 +56,7 @@ static void tend(FILE *f, size_t rows, int cols, const char *empty)
 {
     if (rows == 0) {
         fprintf(f, "<tr><td colspan=\"%d\">", cols);
-        html_put(f, empty);
+        report_common_html_put(f, empty);
         fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
@@ -68,21 +65,21 @@ static void tend(FILE *f, size_t rows, int cols, const char *empty)
 static void td(FILE *f, const char *s)
 {
     fputs("<td>", f);
-    html_put(f, s);
+    report_common_html_put(f, s);
     fputs("</td>", f);
 }
 
 static void tdn(FILE *f, const char *s)
 {
     fputs("<td class=\"n\">", f);
-    html_put(f, s);
+    report_common_html_put(f, s);
     fputs("</td>", f);
 }
 
 static void tdi(FILE *f, int64_t v)
 {
     char b[32];
-    tdn(f, rep_int(v, b, sizeof b));
+    tdn(f, report_common_int(v, b, sizeof b));
 }
 
 static void counts_table(FILE *f, const char *id, const char *what, const struct kpi_counts *g,
@@ -101,8 +98,8 @@ static void counts_table(FILE *f, const char *id, const char *what, const struct
                        g[i].completed, g[i].withdrawn, g[i].failed};
         for (size_t k = 0; k < sizeof v / sizeof *v; k++)
             tdi(f, v[k]);
-        tdn(f, rep_pct(g[i].completed, g[i].enrolled, a, sizeof a));
-        tdn(f, rep_pct(g[i].withdrawn, g[i].enrolled, a, sizeof a));
+        tdn(f, report_common_pct(g[i].completed, g[i].enrolled, a, sizeof a));
+        tdn(f, report_common_pct(g[i].withdrawn, g[i].enrolled, a, sizeof a));
         tdi(f, (g[i].minutes + 30) / 60);
         fputs("</tr>\n", f);
     }
@@ -133,16 +130,16 @@ static void indicators_table(FILE *f, const struct kpi_result *r)
         fputs("</tr>\n", f);
     }
     fputs("<tr><td>Completion rate (completed / enrolled)</td>", f);
-    tdn(f, rep_pct(t->completed, t->enrolled, a, sizeof a));
+    tdn(f, report_common_pct(t->completed, t->enrolled, a, sizeof a));
     fputs("</tr>\n<tr><td>Drop-out rate (withdrawn / enrolled)</td>", f);
-    tdn(f, rep_pct(t->withdrawn, t->enrolled, a, sizeof a));
+    tdn(f, report_common_pct(t->withdrawn, t->enrolled, a, sizeof a));
     fputs("</tr>\n<tr><td>Visit frequency (active days per week)</td>", f);
-    tdn(f, rep_real(r->visit_frequency, 2, false, a, sizeof a));
+    tdn(f, report_common_real(r->visit_frequency, 2, false, a, sizeof a));
     fputs("</tr>\n</tbody></table>\n", f);
     thead(f, "table-progress", "Progress distribution", "Progress|#Learners");
     for (int i = 0; i < KPI_BUCKETS; i++) {
         fputs("<tr>", f);
-        td(f, rep_bucket_names[i]);
+        td(f, report_common_bucket_names[i]);
         tdi(f, r->buckets[i]);
         fputs("</tr>\n", f);
     }
@@ -160,9 +157,9 @@ static void milestone_table(FILE *f, const struct kpi_result *r)
         td(f, m->name);
         tdi(f, m->reached);
         tdi(f, m->eligible);
-        tdn(f, rep_pct(m->reached, m->eligible, a, sizeof a));
-        tdn(f,
-            m->median_days >= 0 ? rep_real(m->median_days, 1, false, a, sizeof a) : "\xe2\x80\x93");
+        tdn(f, report_common_pct(m->reached, m->eligible, a, sizeof a));
+        tdn(f, m->median_days >= 0 ? report_common_real(m->median_days, 1, false, a, sizeof a)
+                                   : "\xe2\x80\x93");
         fputs("</tr>\n", f);
     }
     tend(f, r->n_milestones, 5, "No milestone defined for these programmes.");
@@ -171,18 +168,18 @@ static void milestone_table(FILE *f, const struct kpi_result *r)
 static void followup_tables(FILE *f, const struct kpi_result *r)
 {
     char lines[8][256], a[32];
-    size_t n = rep_followup_lines(r, lines, 8);
+    size_t n = report_common_followup_lines(r, lines, 8);
     fputs("<h3>The LCM's follow-up</h3>\n<ul>\n", f);
     for (size_t i = 0; i < n; i++) {
         fputs("<li>", f);
-        html_put(f, lines[i]);
+        report_common_html_put(f, lines[i]);
         fputs("</li>\n", f);
     }
     fputs("</ul>\n", f);
     thead(f, "table-channels", "Check-ins by channel", "Channel|#Check-ins");
     for (int c = 0; c < CH_COUNT; c++) {
         fputs("<tr>", f);
-        td(f, rep_channel(c));
+        td(f, report_common_channel(c));
         tdi(f, r->checkins_by_channel[c]);
         fputs("</tr>\n", f);
     }
@@ -195,7 +192,7 @@ static void followup_tables(FILE *f, const struct kpi_result *r)
         td(f, t->name);
         tdi(f, t->sent);
         tdi(f, t->returned7);
-        tdn(f, rep_pct(t->returned7, t->sent, a, sizeof a));
+        tdn(f, report_common_pct(t->returned7, t->sent, a, sizeof a));
         fputs("</tr>\n", f);
     }
     tend(f, r->n_templates, 4, "No message sent in the period.");
@@ -214,10 +211,10 @@ static void weeks_table(FILE *f, const struct kpi_result *r)
         for (int c = 0; c < CH_COUNT; c++)
             ci += k->checkins[c];
         fputs("<tr>", f);
-        td(f, rep_week(k, w, sizeof w));
+        td(f, report_common_week(k, w, sizeof w));
         tdi(f, k->running);
         tdi(f, k->active);
-        tdn(f, rep_pct(k->active, k->running, a, sizeof a));
+        tdn(f, report_common_pct(k->active, k->running, a, sizeof a));
         int64_t v[] = {k->sessions,  (k->minutes + 30) / 60, ci,         k->messages,
                        k->completed, k->withdrawn,           k->risk[0], k->risk[1],
                        k->risk[2]};
@@ -240,10 +237,10 @@ static void learners_table(FILE *f, const struct kpi_result *r, const struct rep
     for (size_t i = 0; i < r->n_learners; i++) {
         const struct kpi_learner *l = &r->learners[i];
         fputs("<tr>", f);
-        td(f, rep_learner_name(o, l, name, sizeof name));
+        td(f, report_common_learner_name(o, l, name, sizeof name));
         td(f, l->cohort);
         td(f, l->department);
-        td(f, rep_status(l->status));
+        td(f, report_common_status(l->status));
         if (l->progress >= 0)
             snprintf(a, sizeof a, "%.0f %%", 100 * l->progress);
         else
@@ -252,7 +249,7 @@ static void learners_table(FILE *f, const struct kpi_result *r, const struct rep
         td(f, l->last_active == DAY_NONE ? "never" : day_format(l->last_active, d));
         tdi(f, l->active_days);
         tdi(f, (l->minutes + 30) / 60);
-        td(f, rep_risk(l->risk_level));
+        td(f, report_common_risk(l->risk_level));
         if (o->private_notes)
             td(f, l->note ? l->note : "");
         fputs("</tr>\n", f);
@@ -269,13 +266,13 @@ static void head(FILE *f, const struct kpi_result *r, const struct report_option
           f);
     if (o->scope && *o->scope) {
         fputs(": ", f);
-        html_put(f, o->scope);
+        report_common_html_put(f, o->scope);
     }
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>Training report",
             css);
     if (o->scope && *o->scope) {
         fputs(": ", f);
-        html_put(f, o->scope);
+        report_common_html_put(f, o->scope);
     }
     fprintf(f, "</h1>\n<p class=\"meta\">Period %s to %s, generated for %s. %s</p>\n</header>\n",
             day_format(r->from_day, from), day_format(r->to_day, to), day_format(o->today, gen),
@@ -284,21 +281,21 @@ static void head(FILE *f, const struct kpi_result *r, const struct report_option
                              : "Manager-facing: no private notes.");
 }
 
-enum lcm_status report_write_html(FILE *f, const struct kpi_result *r,
+enum lcm_status report_html_write(FILE *f, const struct kpi_result *r,
                                   const struct report_options *o)
 {
     char buf[768];
     head(f, r, o);
-    struct rep_headline h[4];
-    rep_headlines(r, h);
+    struct report_common_headline h[4];
+    report_common_headlines(r, h);
     fputs("<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"cards\">\n", f);
     for (int i = 0; i < 4; i++) {
         fputs("<div class=\"card\"><h3>", f);
-        html_put(f, h[i].title);
+        report_common_html_put(f, h[i].title);
         fputs("</h3><p class=\"fig\">", f);
-        html_put(f, h[i].figure);
+        report_common_html_put(f, h[i].figure);
         fputs("</p><p>", f);
-        html_put(f, h[i].sentence);
+        report_common_html_put(f, h[i].sentence);
         fputs("</p></div>\n", f);
     }
     fputs("</div>\n", f);
@@ -306,17 +303,17 @@ enum lcm_status report_write_html(FILE *f, const struct kpi_result *r,
         fputs("<h3>Money</h3>\n<ul id=\"money\">\n", f);
         for (int i = 0; i < 2; i++) {
             fputs("<li class=\"formula\">", f);
-            html_put(f, report_money_sentence(r, i, buf, sizeof buf));
+            report_common_html_put(f, report_common_money_sentence(r, i, buf, sizeof buf));
             fputs("</li>\n", f);
         }
         fputs("</ul>\n", f);
     }
     fputs("</section>\n<section id=\"charts\">\n<h2>Charts</h2>\n", f);
-    svg_weekly_active(f, r);
-    svg_funnel(f, r);
-    svg_risk_weeks(f, r);
-    svg_checkin_weeks(f, r);
-    svg_cohorts(f, r);
+    report_svg_weekly_active(f, r);
+    report_svg_funnel(f, r);
+    report_svg_risk_weeks(f, r);
+    report_svg_checkin_weeks(f, r);
+    report_svg_cohorts(f, r);
     fputs("</section>\n<section id=\"tables\">\n<h2>Tables</h2>\n", f);
     indicators_table(f, r);
     milestone_table(f, r);
@@ -329,9 +326,9 @@ enum lcm_status report_write_html(FILE *f, const struct kpi_result *r,
     if (r->n_learners)
         learners_table(f, r, o);
     fputs("</section>\n<section id=\"definitions\">\n<h2>Definitions</h2>\n<ul>\n", f);
-    for (size_t i = 0; rep_definitions[i]; i++) {
+    for (size_t i = 0; report_common_definitions[i]; i++) {
         fputs("<li>", f);
-        html_put(f, rep_definitions[i]);
+        report_common_html_put(f, report_common_definitions[i]);
         fputs("</li>\n", f);
     }
     fputs("</ul>\n</section>\n</body>\n</html>\n", f);

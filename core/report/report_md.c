@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "base/day.h"
-#include "report/report_internal.h"
+#include "report/report_common.h"
+#include "report/report_md.h"
 
 /* HTML specials become entities (a wiki may render HTML); Markdown specials get a backslash. */
 static const char *md_escape(char c)
@@ -15,14 +16,14 @@ static const char *md_escape(char c)
     static const char *const escaped[] = {"\\\\", "\\`", "\\*", "\\_", "\\[",
                                           "\\]",  "\\|", "\\#", "\\~", "\\!"};
     if (c == '<' || c == '>' || c == '&')
-        return rep_html_entity(c);
+        return report_common_html_entity(c);
     const char *at = c ? strchr(specials, c) : NULL;
     return at ? escaped[at - specials] : NULL;
 }
 
 static void md_put(FILE *f, const char *s)
 {
-    rep_put_escaped(f, s, md_escape);
+    report_common_put_escaped(f, s, md_escape);
 }
 
 static void md_counts_table(FILE *f, const char *what, const struct kpi_counts *g, size_t n)
@@ -40,9 +41,9 @@ static void md_counts_table(FILE *f, const char *what, const struct kpi_counts *
                 " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64
                 " | %s | %s | %s |\n",
                 g[i].enrolled, g[i].running, g[i].active7, g[i].completed, g[i].withdrawn,
-                g[i].failed, rep_pct(g[i].completed, g[i].enrolled, a, sizeof a),
-                rep_pct(g[i].withdrawn, g[i].enrolled, b, sizeof b),
-                rep_int((g[i].minutes + 30) / 60, c, sizeof c));
+                g[i].failed, report_common_pct(g[i].completed, g[i].enrolled, a, sizeof a),
+                report_common_pct(g[i].withdrawn, g[i].enrolled, b, sizeof b),
+                report_common_int((g[i].minutes + 30) / 60, c, sizeof c));
     }
     fputs("\n", f);
 }
@@ -52,26 +53,28 @@ static void md_indicators(FILE *f, const struct kpi_result *r)
     const struct kpi_counts *t = &r->total;
     char a[32], b[32];
     fputs("## Indicators\n\n| Indicator | Value |\n|---|---:|\n", f);
-    fprintf(f, "| Enrolled | %s |\n", rep_int(t->enrolled, a, sizeof a));
-    fprintf(f, "| In progress | %s |\n", rep_int(t->running, a, sizeof a));
-    fprintf(f, "| Active in the last 7 days | %s |\n", rep_int(t->active7, a, sizeof a));
-    fprintf(f, "| Active in the last 30 days | %s |\n", rep_int(t->active30, a, sizeof a));
-    fprintf(f, "| Completed | %s |\n", rep_int(t->completed, a, sizeof a));
-    fprintf(f, "| Withdrawn | %s |\n", rep_int(t->withdrawn, a, sizeof a));
-    fprintf(f, "| Failed | %s |\n", rep_int(t->failed, a, sizeof a));
+    fprintf(f, "| Enrolled | %s |\n", report_common_int(t->enrolled, a, sizeof a));
+    fprintf(f, "| In progress | %s |\n", report_common_int(t->running, a, sizeof a));
+    fprintf(f, "| Active in the last 7 days | %s |\n", report_common_int(t->active7, a, sizeof a));
+    fprintf(f, "| Active in the last 30 days | %s |\n",
+            report_common_int(t->active30, a, sizeof a));
+    fprintf(f, "| Completed | %s |\n", report_common_int(t->completed, a, sizeof a));
+    fprintf(f, "| Withdrawn | %s |\n", report_common_int(t->withdrawn, a, sizeof a));
+    fprintf(f, "| Failed | %s |\n", report_common_int(t->failed, a, sizeof a));
     fprintf(f, "| Completion rate (completed / enrolled) | %s |\n",
-            rep_pct(t->completed, t->enrolled, a, sizeof a));
+            report_common_pct(t->completed, t->enrolled, a, sizeof a));
     fprintf(f, "| Drop-out rate (withdrawn / enrolled) | %s |\n",
-            rep_pct(t->withdrawn, t->enrolled, a, sizeof a));
-    fprintf(f, "| Sessions (connections) | %s |\n", rep_int(t->sessions, a, sizeof a));
-    fprintf(f, "| Training time | %s h |\n", rep_int((t->minutes + 30) / 60, a, sizeof a));
+            report_common_pct(t->withdrawn, t->enrolled, a, sizeof a));
+    fprintf(f, "| Sessions (connections) | %s |\n", report_common_int(t->sessions, a, sizeof a));
+    fprintf(f, "| Training time | %s h |\n",
+            report_common_int((t->minutes + 30) / 60, a, sizeof a));
     fprintf(f, "| Training time per enrolled learner | %s min |\n",
-            rep_int((int64_t)(r->avg_minutes + 0.5), a, sizeof a));
+            report_common_int((int64_t)(r->avg_minutes + 0.5), a, sizeof a));
     fprintf(f, "| Visit frequency | %s active days per week |\n",
-            rep_real(r->visit_frequency, 2, false, b, sizeof b));
+            report_common_real(r->visit_frequency, 2, false, b, sizeof b));
     fputs("\n## Progress distribution\n\n| Progress | Learners |\n|---|---:|\n", f);
     for (int i = 0; i < KPI_BUCKETS; i++)
-        fprintf(f, "| %s | %" PRId64 " |\n", rep_bucket_names[i], r->buckets[i]);
+        fprintf(f, "| %s | %" PRId64 " |\n", report_common_bucket_names[i], r->buckets[i]);
     if (r->progress_unknown)
         fprintf(f, "| unknown | %" PRId64 " |\n", r->progress_unknown);
     fputs("\n", f);
@@ -88,11 +91,11 @@ static void md_milestones(FILE *f, const struct kpi_result *r)
         fputs("| ", f);
         md_put(f, m->name);
         if (m->median_days >= 0)
-            rep_real(m->median_days, 1, false, b, sizeof b);
+            report_common_real(m->median_days, 1, false, b, sizeof b);
         else
             snprintf(b, sizeof b, "\xe2\x80\x93");
         fprintf(f, " | %" PRId64 " | %" PRId64 " | %s | %s |\n", m->reached, m->eligible,
-                rep_pct(m->reached, m->eligible, a, sizeof a), b);
+                report_common_pct(m->reached, m->eligible, a, sizeof a), b);
     }
     fputs("\n", f);
 }
@@ -100,13 +103,13 @@ static void md_milestones(FILE *f, const struct kpi_result *r)
 static void md_followup(FILE *f, const struct kpi_result *r)
 {
     char lines[8][256], a[32];
-    size_t n = rep_followup_lines(r, lines, 8);
+    size_t n = report_common_followup_lines(r, lines, 8);
     fputs("## The LCM's follow-up\n\n", f);
     for (size_t i = 0; i < n; i++)
         fprintf(f, "- %s\n", lines[i]);
     fputs("\n| Channel | Check-ins |\n|---|---:|\n", f);
     for (int c = 0; c < CH_COUNT; c++)
-        fprintf(f, "| %s | %" PRId64 " |\n", rep_channel(c), r->checkins_by_channel[c]);
+        fprintf(f, "| %s | %" PRId64 " |\n", report_common_channel(c), r->checkins_by_channel[c]);
     if (r->n_templates == 0) {
         fputs("\nNo message sent in the period.\n\n", f);
         return;
@@ -117,7 +120,7 @@ static void md_followup(FILE *f, const struct kpi_result *r)
         fputs("| ", f);
         md_put(f, t->name);
         fprintf(f, " | %" PRId64 " | %" PRId64 " | %s |\n", t->sent, t->returned7,
-                rep_pct(t->returned7, t->sent, a, sizeof a));
+                report_common_pct(t->returned7, t->sent, a, sizeof a));
     }
     fputs("\n", f);
 }
@@ -138,9 +141,10 @@ static void md_weeks(FILE *f, const struct kpi_result *r)
                 "| %s | %" PRId64 " | %" PRId64 " | %s | %" PRId64 " | %" PRId64 " | %" PRId64
                 " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64 " / %" PRId64 " / %" PRId64
                 " |\n",
-                rep_week(k, w, sizeof w), k->running, k->active,
-                rep_pct(k->active, k->running, a, sizeof a), k->sessions, (k->minutes + 30) / 60,
-                ci, k->messages, k->completed, k->withdrawn, k->risk[0], k->risk[1], k->risk[2]);
+                report_common_week(k, w, sizeof w), k->running, k->active,
+                report_common_pct(k->active, k->running, a, sizeof a), k->sessions,
+                (k->minutes + 30) / 60, ci, k->messages, k->completed, k->withdrawn, k->risk[0],
+                k->risk[1], k->risk[2]);
     }
     fputs("\n", f);
 }
@@ -155,7 +159,7 @@ static void md_learners(FILE *f, const struct kpi_result *r, const struct report
     for (size_t i = 0; i < r->n_learners; i++) {
         const struct kpi_learner *l = &r->learners[i];
         fputs("| ", f);
-        md_put(f, rep_learner_name(o, l, name, sizeof name));
+        md_put(f, report_common_learner_name(o, l, name, sizeof name));
         fputs(" | ", f);
         md_put(f, l->cohort);
         fputs(" | ", f);
@@ -164,9 +168,10 @@ static void md_learners(FILE *f, const struct kpi_result *r, const struct report
             snprintf(a, sizeof a, "%.0f %%", 100 * l->progress);
         else
             snprintf(a, sizeof a, "\xe2\x80\x93");
-        fprintf(f, " | %s | %s | %s | %" PRId64 " | %" PRId64 " | %s |", rep_status(l->status), a,
+        fprintf(f, " | %s | %s | %s | %" PRId64 " | %" PRId64 " | %s |",
+                report_common_status(l->status), a,
                 l->last_active == DAY_NONE ? "never" : day_format(l->last_active, d),
-                l->active_days, (l->minutes + 30) / 60, rep_risk(l->risk_level));
+                l->active_days, (l->minutes + 30) / 60, report_common_risk(l->risk_level));
         if (o->private_notes) {
             fputs(" ", f);
             md_put(f, l->note ? l->note : "");
@@ -177,7 +182,7 @@ static void md_learners(FILE *f, const struct kpi_result *r, const struct report
     fputs("\n", f);
 }
 
-enum lcm_status report_write_md(FILE *f, const struct kpi_result *r, const struct report_options *o)
+enum lcm_status report_md_write(FILE *f, const struct kpi_result *r, const struct report_options *o)
 {
     char from[DAY_TEXT_LEN], to[DAY_TEXT_LEN], buf[768];
     fputs("# Training report", f);
@@ -189,16 +194,16 @@ enum lcm_status report_write_md(FILE *f, const struct kpi_result *r, const struc
             day_format(r->to_day, to),
             o->private_notes ? "PRIVATE: contains the LCM's notes, do not forward."
                              : "Manager-facing: no private notes.");
-    struct rep_headline h[4];
-    rep_headlines(r, h);
+    struct report_common_headline h[4];
+    report_common_headlines(r, h);
     fputs("## Summary\n\n", f);
     for (int i = 0; i < 4; i++)
         fprintf(f, "- **%s: %s.** %s\n", h[i].title, h[i].figure, h[i].sentence);
     fputs("\n", f);
     md_indicators(f, r);
     if (r->money.configured) {
-        fprintf(f, "## Money\n\n- %s\n", report_money_sentence(r, 0, buf, sizeof buf));
-        fprintf(f, "- %s\n\n", report_money_sentence(r, 1, buf, sizeof buf));
+        fprintf(f, "## Money\n\n- %s\n", report_common_money_sentence(r, 0, buf, sizeof buf));
+        fprintf(f, "- %s\n\n", report_common_money_sentence(r, 1, buf, sizeof buf));
     }
     md_milestones(f, r);
     fputs("## Completion by cohort\n\n", f);
@@ -213,7 +218,7 @@ enum lcm_status report_write_md(FILE *f, const struct kpi_result *r, const struc
     if (r->n_learners)
         md_learners(f, r, o);
     fputs("## Definitions\n\n", f);
-    for (size_t i = 0; rep_definitions[i]; i++)
-        fprintf(f, "- %s\n", rep_definitions[i]);
+    for (size_t i = 0; report_common_definitions[i]; i++)
+        fprintf(f, "- %s\n", report_common_definitions[i]);
     return ferror(f) ? LCM_ERR_IO : LCM_OK;
 }

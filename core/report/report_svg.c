@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report_internal.h"
 #include "base/text.h"
+#include "report/report_common.h"
+#include "report/report_svg.h"
 
 #define W 720
 #define H 260
@@ -33,18 +34,18 @@ static void svg_open(FILE *f, const char *id, const char *title, const char *des
             "<figure class=\"chart\">\n<svg id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" "
             "viewBox=\"0 0 %d %d\" width=\"100%%\" role=\"img\" aria-label=\"",
             id, W, h);
-    html_put(f, title);
+    report_common_html_put(f, title);
     fputs("\">\n<title>", f);
-    html_put(f, title);
+    report_common_html_put(f, title);
     fputs("</title>\n<desc>", f);
-    html_put(f, desc);
+    report_common_html_put(f, desc);
     fputs("</desc>\n", f);
 }
 
 static void svg_close(FILE *f, const char *title)
 {
     fputs("</svg>\n<figcaption>", f);
-    html_put(f, title);
+    report_common_html_put(f, title);
     fputs("</figcaption>\n</figure>\n", f);
 }
 
@@ -57,7 +58,7 @@ static void legend(FILE *f, size_t ns, const char *const *names, const char *con
                 "<rect x=\"%d\" y=\"8\" width=\"12\" height=\"12\" fill=\"%s\"/>"
                 "<text x=\"%d\" y=\"18\" class=\"lg\">",
                 x, colors[s], x + 16);
-        html_put(f, names[s]);
+        report_common_html_put(f, names[s]);
         fputs("</text>\n", f);
         x += 28 + 7 * (int)strlen(names[s]);
     }
@@ -67,7 +68,7 @@ static void legend(FILE *f, size_t ns, const char *const *names, const char *con
                 "stroke-width=\"2\"/>"
                 "<text x=\"%d\" y=\"18\" class=\"lg\">",
                 x, x + 14, x + 18);
-        html_put(f, line_name);
+        report_common_html_put(f, line_name);
         fputs("</text>\n", f);
     }
 }
@@ -122,15 +123,15 @@ static void svg_vbars(FILE *f, const struct vbars *b)
                     "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
                     "<title>",
                     x + bw * 0.1, y, bw * 0.8, h, b->color[s]);
-            html_put(f, b->xlab[i]);
+            report_common_html_put(f, b->xlab[i]);
             fprintf(f, " ");
-            html_put(f, b->sname[s]);
+            report_common_html_put(f, b->sname[s]);
             fprintf(f, ": %" PRId64 "</title></rect>\n", v);
         }
         if (i % every == 0) {
             fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"ax\" text-anchor=\"middle\">", x + bw / 2,
                     H - MB + 14);
-            html_put(f, b->xlab[i]);
+            report_common_html_put(f, b->xlab[i]);
             fputs("</text>\n", f);
         }
     }
@@ -164,7 +165,7 @@ static void svg_hbars(FILE *f, const struct hbars *b)
     const double pw = W - lw - MR - 110;
     for (size_t i = 0; i < b->n; i++) {
         int y = MT + row * (int)i;
-        char *lab = text_clean_plain(b->label[i], false, REP_TEXT_MAX);
+        char *lab = text_clean_plain(b->label[i], false, REPORT_COMMON_TEXT_MAX);
         if (strlen(lab) > 34) /* keep whole UTF-8 sequences */
             for (size_t k = 34; k > 0; k--)
                 if (((unsigned char)lab[k] & 0xC0) != 0x80) {
@@ -172,7 +173,7 @@ static void svg_hbars(FILE *f, const struct hbars *b)
                     break;
                 }
         fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"ax\" text-anchor=\"end\">", lw - 6, y + 16);
-        html_put(f, lab);
+        report_common_html_put(f, lab);
         free(lab);
         fputs("</text>\n", f);
         double x = lw;
@@ -185,7 +186,7 @@ static void svg_hbars(FILE *f, const struct hbars *b)
                     "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\">"
                     "<title>",
                     x, y + 3, w, b->color[s]);
-            html_put(f, b->sname[s]);
+            report_common_html_put(f, b->sname[s]);
             fprintf(f, ": %" PRId64 " of %" PRId64 "</title></rect>\n", v, b->total[i]);
             x += w;
         }
@@ -195,8 +196,8 @@ static void svg_hbars(FILE *f, const struct hbars *b)
                 lw, y + 3, pw);
         char pct[32];
         fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"ax\">%s (%" PRId64 "/%" PRId64 ")</text>\n",
-                lw + pw + 6, y + 16, rep_pct(b->v[i], b->total[i], pct, sizeof pct), b->v[i],
-                b->total[i]);
+                lw + pw + 6, y + 16, report_common_pct(b->v[i], b->total[i], pct, sizeof pct),
+                b->v[i], b->total[i]);
     }
     svg_close(f, b->title);
 }
@@ -209,7 +210,7 @@ static char (*week_labels(const struct kpi_result *r))[16]
     return lab;
 }
 
-void svg_weekly_active(FILE *f, const struct kpi_result *r)
+void report_svg_weekly_active(FILE *f, const struct kpi_result *r)
 {
     static const char *const names[] = {"Active learners"};
     static const char *const colors[] = {"#1565c0"};
@@ -238,7 +239,7 @@ void svg_weekly_active(FILE *f, const struct kpi_result *r)
     free(lab);
 }
 
-void svg_risk_weeks(FILE *f, const struct kpi_result *r)
+void report_svg_risk_weeks(FILE *f, const struct kpi_result *r)
 {
     static const char *const names[] = {"Low", "Medium (idle 7-13 d)", "High (idle 14+ d)"};
     static const char *const colors[] = {"#81c784", "#ffb74d", "#e57373"};
@@ -263,13 +264,13 @@ void svg_risk_weeks(FILE *f, const struct kpi_result *r)
     free(lab);
 }
 
-void svg_checkin_weeks(FILE *f, const struct kpi_result *r)
+void report_svg_checkin_weeks(FILE *f, const struct kpi_result *r)
 {
     static const char *const colors[CH_COUNT] = {"#6a1b9a", "#1565c0", "#00838f", "#2e7d32",
                                                  "#9e9e9e"};
     const char *names[CH_COUNT];
     for (int c = 0; c < CH_COUNT; c++)
-        names[c] = rep_channel(c);
+        names[c] = report_common_channel(c);
     size_t n = r->n_weeks;
     int64_t *v = lcm_xcalloc(CH_COUNT * (n ? n : 1), sizeof *v);
     for (size_t i = 0; i < n; i++)
@@ -290,7 +291,7 @@ void svg_checkin_weeks(FILE *f, const struct kpi_result *r)
     free(lab);
 }
 
-void svg_funnel(FILE *f, const struct kpi_result *r)
+void report_svg_funnel(FILE *f, const struct kpi_result *r)
 {
     static const char *const names[] = {"Reached"};
     static const char *const colors[] = {"#2e7d32"};
@@ -318,7 +319,7 @@ void svg_funnel(FILE *f, const struct kpi_result *r)
     free(tot);
 }
 
-void svg_cohorts(FILE *f, const struct kpi_result *r)
+void report_svg_cohorts(FILE *f, const struct kpi_result *r)
 {
     static const char *const names[] = {"Completed", "In progress", "Withdrawn", "Failed"};
     static const char *const colors[] = {"#2e7d32", "#90caf9", "#c62828", "#ef6c00"};

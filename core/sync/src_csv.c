@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "import/import.h"
+#include "sync/sync_job.h"
 
 static enum lcm_status csv_glob(struct sync_job *job, glob_t *g, struct lcm_err *err)
 {
@@ -17,7 +18,8 @@ static enum lcm_status csv_glob(struct sync_job *job, glob_t *g, struct lcm_err 
     return LCM_OK;
 }
 
-enum lcm_status csv_check(struct sync_job *job, struct lcm_err *err)
+/* Checks that the mapping exists and that the glob matches at least one readable file. */
+static enum lcm_status csv_check(struct sync_job *job, struct lcm_err *err)
 {
     if (access(job->src->mapping, R_OK) != 0)
         return lcm_err_set(err, LCM_ERR_NOTFOUND, "csv: %s: cannot read the mapping",
@@ -33,7 +35,8 @@ enum lcm_status csv_check(struct sync_job *job, struct lcm_err *err)
     return rc;
 }
 
-enum lcm_status csv_sync(struct sync_job *job, struct lcm_err *err)
+/* Imports the matching files (none matching: a warning, not an error). */
+static enum lcm_status csv_sync(struct sync_job *job, struct lcm_err *err)
 {
     glob_t g;
     enum lcm_status rc = csv_glob(job, &g, err);
@@ -62,3 +65,5 @@ enum lcm_status csv_sync(struct sync_job *job, struct lcm_err *err)
     globfree(&g);
     return rc;
 }
+
+const struct sync_source_ops src_csv_ops = {.name = "csv", .check = csv_check, .sync = csv_sync};

@@ -5,9 +5,6 @@
 
 #include "sync/sync_source.h"
 
-/* Checks that the mapping exists and that the glob matches at least one readable file. */
-enum lcm_status csv_check(struct sync_job *job, struct lcm_err *err);
-/* Imports the matching files (none matching: a warning, not an error). */
-enum lcm_status csv_sync(struct sync_job *job, struct lcm_err *err);
+extern const struct sync_source_ops src_csv_ops;
 
 #endif

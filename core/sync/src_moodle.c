@@ -8,6 +8,7 @@
 
 #include "base/day.h"
 #include "store/store_sync.h"
+#include "sync/sync_job.h"
 
 #define LABEL "moodle"
 
@@ -35,7 +36,7 @@ struct moodle {
     size_t n_listed, cap_listed;
 };
 
-enum lcm_status moodle_check_error(const json_t *v, const char *url, struct lcm_err *err)
+enum lcm_status src_moodle_check_error(const json_t *v, const char *url, struct lcm_err *err)
 {
     if (!json_is_object(v) || !json_object_get(v, "exception"))
         return LCM_OK;
@@ -80,8 +81,8 @@ static enum lcm_status parse_answer(const struct moodle *m, const struct http_re
 {
     char url[1100];
     http_redact_url(m->url, url, sizeof url);
-    enum lcm_status rc = sync_json_parse(LABEL, url, r->body, r->len, out, err);
-    if (rc == LCM_OK && (rc = moodle_check_error(*out, url, err)) != LCM_OK) {
+    enum lcm_status rc = sync_job_json_parse(LABEL, url, r->body, r->len, out, err);
+    if (rc == LCM_OK && (rc = src_moodle_check_error(*out, url, err)) != LCM_OK) {
         json_decref(*out);
         *out = NULL;
     }
@@ -140,7 +141,7 @@ static void moodle_close(struct moodle *m)
     m->courses = NULL;
 }
 
-enum lcm_status moodle_check(struct sync_job *job, struct lcm_err *err)
+static enum lcm_status moodle_check(struct sync_job *job, struct lcm_err *err)
 {
     struct moodle m;
     json_t *info = NULL;
@@ -181,7 +182,7 @@ static enum lcm_status course_store(struct moodle *m, const json_t *c, struct lc
     const char *name = json_string_value(json_object_get(c, "fullname"));
     const char *fmt = json_string_value(json_object_get(c, "format"));
     if (co.id <= 0 || !name)
-        return sync_missing(LABEL, m->url, "course", co.id <= 0 ? "id" : "fullname", err);
+        return sync_job_missing(LABEL, m->url, "course", co.id <= 0 ? "id" : "fullname", err);
     if (co.id == 1 || (fmt && strcmp(fmt, "site") == 0))
         return LCM_OK; /* the front page is not a course */
     char ext[32];
@@ -217,7 +218,7 @@ static enum lcm_status courses_sync(struct moodle *m, struct lcm_err *err)
         return rc;
     if (!json_is_array(list)) {
         json_decref(list);
-        return sync_missing(LABEL, m->url, "core_course_get_courses", "course list", err);
+        return sync_job_missing(LABEL, m->url, "core_course_get_courses", "course list", err);
     }
     rc = store_begin(m->job->st, err);
     size_t i;
@@ -300,7 +301,7 @@ static enum lcm_status page_changed(struct moodle *m, const struct course *c, js
     {
         int64_t id = jint(u, "id", 0);
         if (!json_is_object(u) || id <= 0)
-            return sync_missing(LABEL, m->url, "enrolled user", "id", err);
+            return sync_job_missing(LABEL, m->url, "enrolled user", "id", err);
         if (!is_learner(u))
             continue;
         int64_t lca = jint(u, "lastcourseaccess", jint(u, "lastaccess", 0));
@@ -392,14 +393,14 @@ static enum lcm_status completion_store(struct moodle *m, const struct course *c
 {
     const json_t *statuses = json_object_get(comp, "statuses");
     if (!json_is_array(statuses))
-        return sync_missing(LABEL, m->url, "completion status", "statuses", err);
+        return sync_job_missing(LABEL, m->url, "completion status", "statuses", err);
     size_t i;
     const json_t *s;
     json_array_foreach(statuses, i, s)
     {
         int64_t cmid = jint(s, "cmid", 0), state = jint(s, "state", 0);
         if (cmid <= 0)
-            return sync_missing(LABEL, m->url, "completion status", "cmid", err);
+            return sync_job_missing(LABEL, m->url, "completion status", "cmid", err);
         if (state != 1 && state != 2) /* 0 incomplete, 3 complete but failed */
             continue;
         const char *mod = json_string_value(json_object_get(s, "modname"));
@@ -444,7 +445,7 @@ static enum lcm_status learner_store(struct moodle *m, const struct muser *u, in
     if (!l.first_name && !l.last_name)
         l.last_name = json_string_value(json_object_get(j, "fullname"));
     if (!l.last_name)
-        return sync_missing(LABEL, m->url, "enrolled user", "fullname", err);
+        return sync_job_missing(LABEL, m->url, "enrolled user", "fullname", err);
     if (l.department && !*l.department)
         l.department = NULL;
     struct lcm_err ignore;
@@ -511,7 +512,7 @@ static enum lcm_status page_sync(struct moodle *m, const struct course *c, int64
     enum lcm_status rc = moodle_call(m, "core_enrol_get_enrolled_users", extra, &users, err);
     free(extra);
     if (rc == LCM_OK && !json_is_array(users))
-        rc = sync_missing(LABEL, m->url, "core_enrol_get_enrolled_users", "user list", err);
+        rc = sync_job_missing(LABEL, m->url, "core_enrol_get_enrolled_users", "user list", err);
     if (rc == LCM_OK)
         rc = page_changed(m, c, users, &mu, &n, err);
     if (rc == LCM_OK)
@@ -565,7 +566,7 @@ static enum lcm_status course_withdraw(struct moodle *m, const struct course *c,
     return rc;
 }
 
-enum lcm_status moodle_sync(struct sync_job *job, struct lcm_err *err)
+static enum lcm_status moodle_sync(struct sync_job *job, struct lcm_err *err)
 {
     struct moodle m;
     enum lcm_status rc = moodle_open(&m, job, err);
@@ -591,3 +592,6 @@ enum lcm_status moodle_sync(struct sync_job *job, struct lcm_err *err)
     moodle_close(&m);
     return rc;
 }
+
+const struct sync_source_ops src_moodle_ops = {
+    .name = "moodle", .check = moodle_check, .sync = moodle_sync};

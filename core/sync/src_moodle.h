@@ -16,15 +16,13 @@
 
 #include "sync/sync_source.h"
 
-/* Tests the connection and the token (core_webservice_get_site_info); reports the site. */
-enum lcm_status moodle_check(struct sync_job *job, struct lcm_err *err);
-
-/* Syncs courses, learners, enrolments, progress, completion and the day of last access. */
-enum lcm_status moodle_sync(struct sync_job *job, struct lcm_err *err);
+/* check: tests the connection and the token (core_webservice_get_site_info), reports the
+ * site; sync: courses, learners, enrolments, progress, completion and the day of last access. */
+extern const struct sync_source_ops src_moodle_ops;
 
 /* Turns a Moodle error object ({exception, errorcode, message}, sent with HTTP 200) into
  * "moodle: ERRORCODE: MESSAGE (URL)": LCM_ERR_AUTH for token and access errors, else
  * LCM_ERR_REMOTE. Returns LCM_OK when v is not such an object. */
-enum lcm_status moodle_check_error(const json_t *v, const char *url, struct lcm_err *err);
+enum lcm_status src_moodle_check_error(const json_t *v, const char *url, struct lcm_err *err);
 
 #endif

@@ -11,6 +11,8 @@
 
 #include "base/day.h"
 #include "store/store_sync.h"
+#include "sync/src_xapi_parse.h"
+#include "sync/sync_job.h"
 
 #define LABEL "xapi"
 
@@ -137,14 +139,14 @@ static enum lcm_status get_page(struct xapi *x, const char *url, struct http_res
     char u[1100];
     http_redact_url(url, u, sizeof u);
     if (rc == LCM_OK)
-        rc = xapi_page_scan(resp->body, resp->len, page, LABEL, u, err);
+        rc = src_xapi_parse_page_scan(resp->body, resp->len, page, LABEL, u, err);
     const char *h = http_header_get(resp, "X-Experience-API-Consistent-Through");
     if (ct && ctlen)
         snprintf(ct, ctlen, "%s", rc == LCM_OK && h ? h : "");
     return rc;
 }
 
-enum lcm_status xapi_check(struct sync_job *job, struct lcm_err *err)
+static enum lcm_status xapi_check(struct sync_job *job, struct lcm_err *err)
 {
     struct xapi x;
     struct http_response resp = {0};
@@ -329,10 +331,10 @@ static enum lcm_status stmt_one(void *ctx, const json_t *j, size_t index, struct
     struct xapi *x = a->x;
     struct xapi_stmt s;
     const char *missing = NULL;
-    if (!xapi_stmt_read(j, &s, &missing)) {
+    if (!src_xapi_parse_stmt(j, &s, &missing)) {
         char what[48];
         snprintf(what, sizeof what, "statement %zu", index + 1);
-        return sync_missing(LABEL, a->url, what, missing, err);
+        return sync_job_missing(LABEL, a->url, what, missing, err);
     }
     x->job->counts.records++;
     if (s.stored)
@@ -350,7 +352,7 @@ static enum lcm_status page_apply(struct xapi *x, const struct xapi_page *page, 
 {
     char u[1100];
     struct apply_ctx a = {.x = x, .url = http_redact_url(url, u, sizeof u)};
-    enum lcm_status rc = xapi_page_each(page, stmt_one, &a, LABEL, u, err);
+    enum lcm_status rc = src_xapi_parse_page_each(page, stmt_one, &a, LABEL, u, err);
     if (rc == LCM_OK)
         rc = aggs_flush(x, err);
     x->n_aggs = 0;
@@ -391,8 +393,8 @@ static void page_cursor(const struct xapi *x, char *buf, size_t len)
 {
     int64_t ms;
     buf[0] = '\0';
-    if (x->last_stored[0] && xapi_time_parse(x->last_stored, &ms))
-        xapi_time_format(ms - 1, buf, len);
+    if (x->last_stored[0] && src_xapi_parse_time(x->last_stored, &ms))
+        src_xapi_parse_time_format(ms - 1, buf, len);
 }
 
 static enum lcm_status program_ensure(struct xapi *x, struct lcm_err *err)
@@ -505,7 +507,7 @@ static void first_url(const struct xapi *x, const char *since, char *url, size_t
 }
 
 /* Pages until more is empty: page k+1 downloads while page k is written. */
-enum lcm_status xapi_sync(struct sync_job *job, struct lcm_err *err)
+static enum lcm_status xapi_sync(struct sync_job *job, struct lcm_err *err)
 {
     struct xapi x;
     struct smap visited = {0};
@@ -550,3 +552,6 @@ enum lcm_status xapi_sync(struct sync_job *job, struct lcm_err *err)
     xapi_close(&x);
     return rc;
 }
+
+const struct sync_source_ops src_xapi_ops = {
+    .name = "xapi", .check = xapi_check, .sync = xapi_sync};

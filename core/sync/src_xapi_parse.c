@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "base/day.h"
-#include "sync/src_xapi.h"
+#include "sync/src_xapi_parse.h"
 
-bool xapi_duration_parse(const char *s, double *seconds)
+bool src_xapi_parse_duration(const char *s, double *seconds)
 {
     if (!s || *s != 'P')
         return false;
@@ -63,7 +63,7 @@ static bool digits(const char *s, int n, int *out)
     return true;
 }
 
-bool xapi_time_parse(const char *s, int64_t *ms)
+bool src_xapi_parse_time(const char *s, int64_t *ms)
 {
     int y, mo, d, h, mi, se;
     if (!s || strlen(s) < 19 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
@@ -106,7 +106,7 @@ bool xapi_time_parse(const char *s, int64_t *ms)
     return true;
 }
 
-char *xapi_time_format(int64_t ms, char *buf, size_t len)
+char *src_xapi_parse_time_format(int64_t ms, char *buf, size_t len)
 {
     int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
     int rem = (int)(ms - secs * 1000);
@@ -169,7 +169,7 @@ static void result_read(const json_t *r, struct xapi_stmt *out)
     if (!json_is_object(r))
         return;
     double secs;
-    if (xapi_duration_parse(str_at(r, "duration"), &secs))
+    if (src_xapi_parse_duration(str_at(r, "duration"), &secs))
         out->duration_s = secs;
     const json_t *sc = json_object_get(json_object_get(r, "score"), "scaled");
     if (json_is_number(sc))
@@ -184,7 +184,7 @@ static void result_read(const json_t *r, struct xapi_stmt *out)
     }
 }
 
-bool xapi_stmt_read(const json_t *s, struct xapi_stmt *out, const char **missing)
+bool src_xapi_parse_stmt(const json_t *s, struct xapi_stmt *out, const char **missing)
 {
     memset(out, 0, sizeof *out);
     *missing = NULL;
@@ -206,9 +206,9 @@ bool xapi_stmt_read(const json_t *s, struct xapi_stmt *out, const char **missing
     out->object_name = lang_map(json_object_get(json_object_get(obj, "definition"), "name"));
     if (!verb || !*out->verb)
         *missing = "verb.id";
-    else if (!xapi_time_parse(ts ? ts : out->stored, &out->time_ms))
+    else if (!src_xapi_parse_time(ts ? ts : out->stored, &out->time_ms))
         *missing = "timestamp";
-    else if (out->stored && !xapi_time_parse(out->stored, &(int64_t){0}))
+    else if (out->stored && !src_xapi_parse_time(out->stored, &(int64_t){0}))
         *missing = "stored";
     else if (!out->object_id)
         *missing = "object.id";
@@ -311,8 +311,8 @@ static enum lcm_status scan_member(const char *buf, size_t len, size_t *i, struc
     return LCM_OK;
 }
 
-enum lcm_status xapi_page_scan(const char *buf, size_t len, struct xapi_page *out,
-                               const char *label, const char *url, struct lcm_err *err)
+enum lcm_status src_xapi_parse_page_scan(const char *buf, size_t len, struct xapi_page *out,
+                                         const char *label, const char *url, struct lcm_err *err)
 {
     memset(out, 0, sizeof *out);
     out->buf = buf;
@@ -344,8 +344,8 @@ enum lcm_status xapi_page_scan(const char *buf, size_t len, struct xapi_page *ou
     return LCM_OK;
 }
 
-enum lcm_status xapi_page_each(const struct xapi_page *p, xapi_stmt_fn fn, void *ctx,
-                               const char *label, const char *url, struct lcm_err *err)
+enum lcm_status src_xapi_parse_page_each(const struct xapi_page *p, xapi_stmt_fn fn, void *ctx,
+                                         const char *label, const char *url, struct lcm_err *err)
 {
     const char *b = p->buf;
     size_t end = p->stmts_end - 1; /* the closing ']' */

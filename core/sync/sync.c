@@ -1,5 +1,6 @@
-/* sync.c — reads the `sources` list and the `sync` group, runs each source, records runs,
- * rescores risk. The sources themselves live in src_*.c. */
+/* sync.c — the entry of a sync: reads the `sources` list and the `sync` group, runs each
+ * source through its ops (src_*.c, found by type in source_types), records runs, rescores
+ * risk. The sources build on sync_job.c and http.c and never call back into this file. */
 #include "sync/sync.h"
 
 #include <stdio.h>
@@ -7,10 +8,11 @@
 #include <string.h>
 
 #include "risk/risk.h"
+#include "store/store_sync.h"
 #include "sync/src_csv.h"
 #include "sync/src_moodle.h"
 #include "sync/src_xapi.h"
-#include "store/store_sync.h"
+#include "sync/sync_job.h"
 #include "sync/sync_source.h"
 
 static const char *const sync_keys[] = {
@@ -27,6 +29,18 @@ static const char *const source_keys[] = {"name",         "type",
                                           "timeout",      "connect_timeout",
                                           "retries",      "retry_max_wait",
                                           "ca_file",      NULL};
+
+/* The kinds of source, found by their config type. */
+static const struct sync_source_ops *const source_types[] = {&src_moodle_ops, &src_xapi_ops,
+                                                             &src_csv_ops};
+
+static const struct sync_source_ops *source_type_find(const char *type)
+{
+    for (size_t i = 0; i < sizeof source_types / sizeof *source_types; i++)
+        if (strcmp(source_types[i]->name, type) == 0)
+            return source_types[i];
+    return NULL;
+}
 
 /* The `sync` group's values: defaults for every source. */
 struct sync_defaults {
@@ -68,8 +82,7 @@ static enum lcm_status source_strings(const config_setting_t *s, struct sync_sou
     if (rc == LCM_OK && (!o->name || !*o->name || !o->type))
         return lcm_err_set(err, LCM_ERR_CONFIG, "%s: a source needs a name and a type",
                            config_where(s, where, sizeof where));
-    if (strcmp(o->type, "moodle") != 0 && strcmp(o->type, "xapi") != 0 &&
-        strcmp(o->type, "csv") != 0)
+    if (rc == LCM_OK && !(o->ops = source_type_find(o->type)))
         return lcm_err_set(err, LCM_ERR_CONFIG,
                            "%s: source %s: type must be \"moodle\", \"xapi\" or \"csv\"",
                            config_where(s, where, sizeof where), o->name);
@@ -85,7 +98,7 @@ static enum lcm_status source_strings(const config_setting_t *s, struct sync_sou
         rc = config_get_string(s, "mapping", NULL, &o->mapping, err);
     if (rc != LCM_OK)
         return rc;
-    bool is_csv = strcmp(o->type, "csv") == 0;
+    bool is_csv = o->ops == &src_csv_ops;
     if (!is_csv && (!o->url || (strncmp(o->url, "http://", 7) && strncmp(o->url, "https://", 8))))
         return lcm_err_set(err, LCM_ERR_CONFIG, "%s: source %s: url must be an http(s) URL",
                            config_where(s, where, sizeof where), o->name);
@@ -104,7 +117,7 @@ static enum lcm_status source_read(const config_setting_t *s, const struct sync_
     o->setting = s;
     enum lcm_status rc = source_strings(s, o, err);
     double t, ct, mw;
-    int def_page = o->type && strcmp(o->type, "xapi") == 0 ? 500 : 200;
+    int def_page = o->ops == &src_xapi_ops ? 500 : 200;
     if (rc == LCM_OK)
         rc = config_get_bool(s, "enabled", true, &o->enabled, err);
     if (rc == LCM_OK)
@@ -187,60 +200,6 @@ enum lcm_status sync_config_check(const struct lcm_config *cfg, const char *only
     return rc;
 }
 
-/* ---- helpers for the sources ---- */
-
-void sync_job_http(const struct sync_job *job, struct http_request *req)
-{
-    memset(req, 0, sizeof *req);
-    req->label = job->src->type;
-    req->connect_timeout_ms = job->src->connect_timeout_ms;
-    req->timeout_ms = job->src->timeout_ms;
-    req->retry = true;
-    req->max_retries = job->src->retries;
-    req->max_wait_ms = job->src->max_wait_ms > 0 ? job->src->max_wait_ms : 1;
-    req->base_wait_ms = req->max_wait_ms < 500 ? req->max_wait_ms : 500;
-    req->ca_file = job->src->ca_file;
-    req->rep = job->opt->rep;
-}
-
-void sync_job_progress(const struct sync_job *job, int64_t done, int64_t total, const char *what)
-{
-    if (!job->opt->progress)
-        return;
-    struct sync_progress p = {.source = job->src->name,
-                              .index = job->index,
-                              .count = job->count,
-                              .done = done,
-                              .total = total,
-                              .what = what};
-    job->opt->progress(job->opt->progress_ctx, &p);
-}
-
-bool sync_job_cancelled(const struct sync_job *job)
-{
-    return job->opt->cancel && atomic_load(job->opt->cancel);
-}
-
-enum lcm_status sync_json_parse(const char *label, const char *url, const char *body, size_t len,
-                                json_t **out, struct lcm_err *err)
-{
-    json_error_t je;
-    *out = json_loadb(body ? body : "", body ? len : 0, 0, &je);
-    if (!*out)
-        return lcm_err_set(err, LCM_ERR_PARSE, "%s: invalid JSON at line %d column %d: %s (%s)",
-                           label, je.line, je.column, je.text, url);
-    return LCM_OK;
-}
-
-enum lcm_status sync_missing(const char *label, const char *url, const char *what,
-                             const char *field, struct lcm_err *err)
-{
-    char u[1100];
-    http_redact_url(url, u, sizeof u);
-    return lcm_err_set(err, LCM_ERR_PARSE, "%s: %s: missing or invalid %s (%s)", label, what, field,
-                       u);
-}
-
 /* ---- the run ---- */
 
 static void counts_add(struct sync_counts *t, const struct sync_counts *c)
@@ -251,16 +210,6 @@ static void counts_add(struct sync_counts *t, const struct sync_counts *c)
     t->activity_days += c->activity_days;
     t->milestones += c->milestones;
     t->newly_at_risk += c->newly_at_risk;
-}
-
-static enum lcm_status source_dispatch(struct sync_job *job, bool check, struct lcm_err *err)
-{
-    const char *t = job->src->type;
-    if (strcmp(t, "moodle") == 0)
-        return check ? moodle_check(job, err) : moodle_sync(job, err);
-    if (strcmp(t, "xapi") == 0)
-        return check ? xapi_check(job, err) : xapi_sync(job, err);
-    return check ? csv_check(job, err) : csv_sync(job, err);
 }
 
 /* Runs one source and records the run (unless checking). */
@@ -281,7 +230,7 @@ static void source_run(struct lcm_store *st, const struct sync_source *src,
         rc = store_sync_run_begin(st, src->name, opt->now_ts, &run_id, &err);
     sync_job_progress(&job, 0, 0, opt->check_only ? "check" : "start");
     if (rc == LCM_OK)
-        rc = source_dispatch(&job, opt->check_only, &err);
+        rc = opt->check_only ? src->ops->check(&job, &err) : src->ops->sync(&job, &err);
     if (store_in_tx(st))
         store_rollback(st);
     res->status = rc;

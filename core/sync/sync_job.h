@@ -1,0 +1,28 @@
+/* sync_job.h — what a source (src_*.c) may call while it runs a job: the common HTTP request
+ * fields, progress, cancellation, and the error lines for invalid JSON and missing fields.
+ * sync_job.c calls neither sync.c nor any source. Internal to core's sync. */
+#ifndef LCM_SYNC_JOB_H
+#define LCM_SYNC_JOB_H
+
+#include <jansson.h>
+
+#include "sync/http.h"
+#include "sync/sync_source.h"
+
+/* Fills the common request fields (label, timeouts, retries, CA file, report). */
+void sync_job_http(const struct sync_job *job, struct http_request *req);
+/* Reports progress (callback and, every so often, an INFO line). */
+void sync_job_progress(const struct sync_job *job, int64_t done, int64_t total, const char *what);
+/* True when the run was asked to stop. */
+bool sync_job_cancelled(const struct sync_job *job);
+
+/* Parses body as JSON; on failure fills err with "LABEL: invalid JSON at line L column C:
+ * TEXT (URL)". The caller owns *out (json_decref). */
+enum lcm_status sync_job_json_parse(const char *label, const char *url, const char *body,
+                                    size_t len, json_t **out, struct lcm_err *err);
+
+/* A required field is missing or of the wrong type: "LABEL: WHAT: missing FIELD (URL)". */
+enum lcm_status sync_job_missing(const char *label, const char *url, const char *what,
+                                 const char *field, struct lcm_err *err);
+
+#endif
