@@ -44,7 +44,6 @@ char *fmt_ago(char *buf, size_t len, int day, int today)
 
 char *fmt_when(char *buf, size_t len, int64_t ts)
 {
-    static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     if (ts <= 0) {
         snprintf(buf, len, "%s", "");
         return buf;
@@ -53,14 +52,13 @@ char *fmt_when(char *buf, size_t len, int64_t ts)
     int day = day_from_time(ts), y, m, d;
     day_to_ymd(day, &y, &m, &d);
     int sec = (int)(ts - day_to_time(day));
-    snprintf(buf, len, "%s %02d/%02d %02d:%02d", wd[day_weekday(day)], d, m, sec / 3600,
+    snprintf(buf, len, "%s %02d/%02d %02d:%02d", day_weekday_abbr(day), d, m, sec / 3600,
              sec / 60 % 60);
     return buf;
 }
 
 char *fmt_when_short(char *buf, size_t len, int64_t ts, int today)
 {
-    static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     if (ts <= 0) {
         snprintf(buf, len, "%s", "");
         return buf;
@@ -72,7 +70,7 @@ char *fmt_when_short(char *buf, size_t len, int64_t ts, int today)
     if (day == today)
         snprintf(buf, len, "%02d:%02d", sec / 3600, sec / 60 % 60);
     else if (day > today && day < today + 7)
-        snprintf(buf, len, "%s %02d:%02d", wd[day_weekday(day)], sec / 3600, sec / 60 % 60);
+        snprintf(buf, len, "%s %02d:%02d", day_weekday_abbr(day), sec / 3600, sec / 60 % 60);
     else
         snprintf(buf, len, "%02d/%02d %02d:%02d", d, m, sec / 3600, sec / 60 % 60);
     return buf;

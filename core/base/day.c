@@ -86,6 +86,12 @@ int day_weekday(int day)
     return w < 0 ? w + 7 : w;
 }
 
+const char *day_weekday_abbr(int day)
+{
+    static const char *const abbr[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    return day == DAY_NONE ? "" : abbr[day_weekday(day)];
+}
+
 int day_from_time(int64_t t)
 {
     int64_t q = t / 86400;
