@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cal/agenda.h"
 #include "cal/caldav.h"
 #include "cli/cli.h"
 #include "base/day.h"
@@ -21,8 +21,6 @@
 #include "msg/template.h"
 
 #define IMPORT_MAX_BYTES (16L * 1024 * 1024)
-
-static const char *const wdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
 struct agenda_opts {
     int days; /* the "week" window, from today */
@@ -89,17 +87,8 @@ static void print_when(int64_t t, int minutes, const char *tz, bool with_day)
     struct ical_local a = ical_local_time(t, tz), b = ical_local_time(t + 60 * minutes, tz);
     char d[DAY_TEXT_LEN];
     if (with_day)
-        printf("%s %s ", wdays[day_weekday(a.day)], day_format(a.day, d));
+        printf("%s %s ", day_weekday_abbr(a.day), day_format(a.day, d));
     printf("%02d:%02d-%02d:%02d", a.hour, a.minute, b.hour, b.minute);
-}
-
-/* The first busy interval overlapping [s, e), or NULL. */
-static const struct cal_busy *clash(const struct cal_busy *b, size_t n, int64_t s, int64_t e)
-{
-    for (size_t i = 0; i < n; i++)
-        if (b[i].start_at < e && b[i].end_at > s)
-            return &b[i];
-    return NULL;
 }
 
 static void print_items(const char *head, const struct cal_list *l, const char *tz, bool with_day,
@@ -117,10 +106,9 @@ static void print_items(const char *head, const struct cal_list *l, const char *
                (long long)it->id);
         if (it->status != FU_PLANNED)
             printf("  [%s]", followup_status_name(it->status));
-        const struct cal_busy *c =
-            clash(busy, nb, it->due_at, it->due_at + 60 * (int64_t)it->duration_min);
-        if (c && it->status == FU_PLANNED)
-            printf("  CLASH: %s", safe(c->summary, title, sizeof title));
+        long c = agenda_busy_clash(busy, nb, it->due_at, it->duration_min);
+        if (c >= 0 && it->status == FU_PLANNED)
+            printf("  CLASH: %s", safe(busy[c].summary, title, sizeof title));
         if (*it->push_error)
             printf("  (not pushed)");
         printf("\n");
@@ -146,7 +134,7 @@ static int print_agenda(struct lcm_app *app, struct lcm_store *st, const struct 
         goto out;
     }
     char d[DAY_TEXT_LEN], head[128];
-    printf("Agenda for %s %s%s%s\n\n", wdays[day_weekday(app->today)], day_format(app->today, d),
+    printf("Agenda for %s %s%s%s\n\n", day_weekday_abbr(app->today), day_format(app->today, d),
            *tz ? ", times in " : " (times in UTC)", tz);
     print_items("Overdue", &over, tz, true, busy, nb);
     print_items("Today", &today, tz, false, busy, nb);
