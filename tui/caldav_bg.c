@@ -3,20 +3,17 @@
  * `calendar.url` is configured. The UI never waits for it: the loop polls tui_caldav_poll(),
  * which puts the result (and the "N not pushed" count) on the status line. A change made while
  * a push runs starts another one when it ends, so the last change always reaches the server. */
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cal/caldav.h"
 #include "store/store_calendar.h"
 #include "tui/tui_internal.h"
+#include "tui/worker.h"
 
 struct tui_caldav {
-    pthread_t thread;
-    atomic_bool done;
+    struct worker *w;
     const struct lcm_config *cfg;
     char db_path[4096];
     int64_t now_ts;
@@ -29,14 +26,16 @@ struct tui_caldav {
 static struct tui_caldav *running; /* at most one push at a time from this process */
 static bool again;                 /* a change arrived while it ran: push once more */
 
-static void *run(void *arg)
+/* The job (worker thread): load the calendar config with its secret, push on its own
+ * connection. */
+static void run(void *arg)
 {
     struct tui_caldav *c = arg;
     struct caldav_config cc;
     struct lcm_store *st = NULL;
     c->rc = caldav_config_load(c->cfg, true, &cc, NULL, &c->err);
     if (c->rc != LCM_OK)
-        goto done;
+        return;
     if (!cc.url || !*cc.url) {
         c->no_url = true;
     } else if ((c->rc = store_open(c->db_path, &st, &c->err)) == LCM_OK) {
@@ -44,9 +43,6 @@ static void *run(void *arg)
         store_close(&st);
     }
     caldav_config_free(&cc);
-done:
-    atomic_store(&c->done, true);
-    return NULL;
 }
 
 /* True when the config names a CalDAV collection (no secret is read for this). */
@@ -79,7 +75,7 @@ void tui_caldav_push(struct tui *t)
     snprintf(c->db_path, sizeof c->db_path, "%s", t->app->db_path);
     c->now_ts = t->now_ts;
     again = false;
-    if (pthread_create(&c->thread, NULL, run, c) != 0) {
+    if (!(c->w = worker_start(run, c))) {
         free(c);
         tui_msg(t, ROLE_ERROR, "cannot start the calendar push");
         return;
@@ -101,9 +97,9 @@ static void pending_note(struct tui *t)
 bool tui_caldav_poll(struct tui *t)
 {
     struct tui_caldav *c = running;
-    if (!c || !atomic_load(&c->done))
+    if (!c || !worker_poll(c->w))
         return false;
-    pthread_join(c->thread, NULL);
+    worker_free(&c->w);
     running = NULL;
     const struct caldav_result *r = &c->res;
     if (c->no_url)
@@ -126,8 +122,7 @@ bool tui_caldav_poll(struct tui *t)
 void tui_caldav_wait(struct tui *t)
 {
     while (running) {
-        while (!atomic_load(&running->done))
-            nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+        worker_wait(running->w);
         tui_caldav_poll(t);
     }
 }

@@ -5,22 +5,19 @@
  * computed in a background thread on its own store connection when the pane is shown and its
  * figures are stale (first open, a data change, another cohort), "computing…" meanwhile. The
  * loop polls pane_kpi_poll(); recalc only formats the last result. */
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/day.h"
 #include "report/kpi.h"
 #include "tui/tui.h"
+#include "tui/worker.h"
 
 enum kpi_state { KPI_STALE, KPI_COMPUTING, KPI_READY, KPI_FAILED };
 
 struct kpi_job {
-    pthread_t thread;
-    atomic_bool done;
+    struct worker *w;
     char db_path[4096];
     char cohort[256];
     int today;
@@ -38,7 +35,8 @@ struct kpi_pane {
     char err[512];
 };
 
-static void *job_run(void *arg)
+/* The job (worker thread): kpi_summary on its own store connection. */
+static void job_run(void *arg)
 {
     struct kpi_job *j = arg;
     struct lcm_store *st = NULL;
@@ -49,8 +47,6 @@ static void *job_run(void *arg)
         j->rc = kpi_summary(st, &f, j->today, &j->sum, &j->err);
         store_close(&st);
     }
-    atomic_store(&j->done, true);
-    return NULL;
 }
 
 static void start(struct tui *t, struct kpi_pane *s)
@@ -59,7 +55,7 @@ static void start(struct tui *t, struct kpi_pane *s)
     snprintf(j->db_path, sizeof j->db_path, "%s", t->app->db_path);
     snprintf(j->cohort, sizeof j->cohort, "%s", t->scope_title);
     j->today = t->today;
-    if (pthread_create(&j->thread, NULL, job_run, j) != 0) {
+    if (!(j->w = worker_start(job_run, j))) {
         free(j);
         s->state = KPI_FAILED;
         snprintf(s->err, sizeof s->err, "cannot start the KPI thread");
@@ -70,11 +66,11 @@ static void start(struct tui *t, struct kpi_pane *s)
     s->state = KPI_COMPUTING;
 }
 
-/* Joins the finished job and keeps its result. */
+/* Frees the finished job and keeps its result. */
 static void collect(struct kpi_pane *s)
 {
     struct kpi_job *j = s->job;
-    pthread_join(j->thread, NULL);
+    worker_free(&j->w);
     s->job = NULL;
     if (j->rc == LCM_OK) {
         s->sum = j->sum;
@@ -90,7 +86,7 @@ static void collect(struct kpi_pane *s)
 bool pane_kpi_poll(struct tui *t)
 {
     struct kpi_pane *s = t->panes[PANE_KPI].st;
-    if (!s || !s->job || !atomic_load(&s->job->done))
+    if (!s || !s->job || !worker_poll(s->job->w))
         return false;
     collect(s);
     if (s->again || strcmp(s->cohort, t->scope_title) != 0)
@@ -104,8 +100,7 @@ bool pane_kpi_wait(struct tui *t)
     struct kpi_pane *s = t->panes[PANE_KPI].st;
     if (!s || !s->job)
         return false;
-    while (!atomic_load(&s->job->done))
-        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    worker_wait(s->job->w);
     return pane_kpi_poll(t);
 }
 
@@ -206,7 +201,7 @@ static void free_pane(struct pane *p)
     if (!s)
         return;
     if (s->job) {
-        pthread_join(s->job->thread, NULL);
+        worker_free(&s->job->w);
         free(s->job);
     }
     free(s);

@@ -10,11 +10,12 @@
 #include "store/store_sync.h"
 #include "sync/sync.h"
 #include "tui/tui_internal.h"
+#include "tui/worker.h"
 
 struct tui_sync {
-    pthread_t thread;
+    struct worker *w;
     pthread_mutex_t mu;
-    atomic_bool cancel, done;
+    atomic_bool cancel;
     char progress[256];
     bool progress_new;
     struct sync_options opt;
@@ -40,12 +41,11 @@ static void on_progress(void *ctx, const struct sync_progress *p)
     pthread_mutex_unlock(&s->mu);
 }
 
-static void *run(void *arg)
+/* The job (worker thread): the whole sync on its own connection. */
+static void run(void *arg)
 {
     struct tui_sync *s = arg;
     s->rc = sync_run_all(s->app->db_path, &s->app->cfg, &s->opt, &s->res, &s->err);
-    atomic_store(&s->done, true);
-    return NULL;
 }
 
 bool tui_sync_running(void)
@@ -77,7 +77,7 @@ void tui_sync_start(struct tui *t)
     s->opt.progress = on_progress;
     s->opt.progress_ctx = s;
     s->opt.cancel = &s->cancel;
-    if (pthread_create(&s->thread, NULL, run, s) != 0) {
+    if (!(s->w = worker_start(run, s))) {
         pthread_mutex_destroy(&s->mu);
         free(s);
         tui_msg(t, ROLE_ERROR, "cannot start the sync thread");
@@ -88,10 +88,10 @@ void tui_sync_start(struct tui *t)
     t->title_dirty = true;
 }
 
-/* Joins a finished (or cancelled) sync and frees it. */
+/* Waits for a finished (or cancelled) sync and frees it. */
 static void finish(struct tui_sync *s)
 {
-    pthread_join(s->thread, NULL);
+    worker_free(&s->w);
     sync_result_free(&s->res);
     pthread_mutex_destroy(&s->mu);
     free(s);
@@ -102,7 +102,7 @@ bool tui_sync_poll(struct tui *t)
     struct tui_sync *s = running;
     if (!s)
         return false;
-    if (!atomic_load(&s->done)) {
+    if (!worker_poll(s->w)) {
         pthread_mutex_lock(&s->mu);
         bool fresh = s->progress_new;
         if (fresh)
