@@ -1,18 +1,20 @@
 /* caldav_bg.c — the CalDAV push of follow-ups (core/caldav.h) in a background thread with its
  * own database connection, started after the TUI schedules, moves, cancels or closes one, when
- * `calendar.url` is configured. The UI never waits for it: the loop polls tui_caldav_poll(),
+ * `calendar.url` is configured. The UI never waits for it: the loop polls caldav_bg_poll(),
  * which puts the result (and the "N not pushed" count) on the status line. A change made while
  * a push runs starts another one when it ends, so the last change always reaches the server. */
+#include "tui/caldav_bg.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cal/caldav.h"
 #include "store/store_calendar.h"
-#include "tui/tui_internal.h"
+#include "tui/tui_state.h"
 #include "tui/worker.h"
 
-struct tui_caldav {
+struct push_job {
     struct worker *w;
     const struct lcm_config *cfg;
     char db_path[4096];
@@ -23,14 +25,14 @@ struct tui_caldav {
     bool no_url; /* calendar.url unset after all (nothing was pushed) */
 };
 
-static struct tui_caldav *running; /* at most one push at a time from this process */
-static bool again;                 /* a change arrived while it ran: push once more */
+static struct push_job *running; /* at most one push at a time from this process */
+static bool again;               /* a change arrived while it ran: push once more */
 
 /* The job (worker thread): load the calendar config with its secret, push on its own
  * connection. */
 static void run(void *arg)
 {
-    struct tui_caldav *c = arg;
+    struct push_job *c = arg;
     struct caldav_config cc;
     struct lcm_store *st = NULL;
     c->rc = caldav_config_load(c->cfg, true, &cc, NULL, &c->err);
@@ -57,12 +59,12 @@ static bool configured(struct tui *t)
     return yes;
 }
 
-bool tui_caldav_running(void)
+bool caldav_bg_running(void)
 {
     return running != NULL;
 }
 
-void tui_caldav_push(struct tui *t)
+void caldav_bg_push(struct tui *t)
 {
     if (running) {
         again = true;
@@ -70,14 +72,14 @@ void tui_caldav_push(struct tui *t)
     }
     if (!configured(t))
         return;
-    struct tui_caldav *c = lcm_xcalloc(1, sizeof *c);
+    struct push_job *c = lcm_xcalloc(1, sizeof *c);
     c->cfg = &t->app->cfg;
     snprintf(c->db_path, sizeof c->db_path, "%s", t->app->db_path);
     c->now_ts = t->now_ts;
     again = false;
     if (!(c->w = worker_start(run, c))) {
         free(c);
-        tui_msg(t, ROLE_ERROR, "cannot start the calendar push");
+        tui_state_msg(t, ROLE_ERROR, "cannot start the calendar push");
         return;
     }
     running = c;
@@ -94,9 +96,9 @@ static void pending_note(struct tui *t)
     snprintf(t->status + len, sizeof t->status - len, "; %lld not pushed", (long long)dirty);
 }
 
-bool tui_caldav_poll(struct tui *t)
+bool caldav_bg_poll(struct tui *t)
 {
-    struct tui_caldav *c = running;
+    struct push_job *c = running;
     if (!c || !worker_poll(c->w))
         return false;
     worker_free(&c->w);
@@ -105,24 +107,24 @@ bool tui_caldav_poll(struct tui *t)
     if (c->no_url)
         ;
     else if (c->rc == LCM_OK)
-        tui_msg(t, ROLE_OK, "calendar pushed: %d created, %d updated, %d deleted", r->created,
-                r->updated, r->deleted);
+        tui_state_msg(t, ROLE_OK, "calendar pushed: %d created, %d updated, %d deleted", r->created,
+                      r->updated, r->deleted);
     else if (c->rc == LCM_ERR_BUSY)
-        tui_msg(t, ROLE_STATUS, "calendar: another push is running (lcmtui agenda --push)");
+        tui_state_msg(t, ROLE_STATUS, "calendar: another push is running (lcmtui agenda --push)");
     else
-        tui_msg(t, ROLE_ERROR, "calendar: %s", c->err.msg[0] ? c->err.msg : "push failed");
+        tui_state_msg(t, ROLE_ERROR, "calendar: %s", c->err.msg[0] ? c->err.msg : "push failed");
     if (!c->no_url)
         pending_note(t);
     free(c);
     if (again)
-        tui_caldav_push(t);
+        caldav_bg_push(t);
     return true;
 }
 
-void tui_caldav_wait(struct tui *t)
+void caldav_bg_wait(struct tui *t)
 {
     while (running) {
         worker_wait(running->w);
-        tui_caldav_poll(t);
+        caldav_bg_poll(t);
     }
 }

@@ -1,4 +1,6 @@
 /* fmt.c — small formatting helpers shared by the panes (no curses). */
+#include "tui/fmt.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -6,7 +8,6 @@
 #include "cal/agenda.h"
 #include "cal/ical.h"
 #include "store/store_calendar.h"
-#include "tui/tui.h"
 
 static char fmt_tz[64]; /* calendar.timezone; "" = UTC */
 
@@ -124,7 +125,7 @@ char *fmt_spark(char *buf, size_t len, const int *v, int n)
     return buf;
 }
 
-size_t tui_busy_slots(const struct cal_busy *b, size_t n, bool wall, struct agenda_slot *out)
+size_t fmt_busy_slots(const struct cal_busy *b, size_t n, bool wall, struct agenda_slot *out)
 {
     for (size_t i = 0; i < n; i++) {
         int64_t len = b[i].end_at - b[i].start_at;

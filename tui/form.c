@@ -8,7 +8,6 @@
 
 #include "tui/keymap.h"
 #include "base/text.h"
-#include "tui/tui.h"
 
 struct form *form_new(const char *title, form_submit_fn submit, form_change_fn change)
 {

@@ -1,17 +1,21 @@
 /* forms.c — the forms: filter, check-in, schedule/reschedule a call, snooze. Each saves at
- * once through the store (one transaction when it writes more than one row). */
+ * once through the store (one transaction when it writes more than one row). A form never
+ * calls the pane that opened it: a save invalidates every pane through tui_state_changed, and
+ * the filter hands its choices to the callback its opener gave. */
+#include "tui/forms.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cal/agenda.h"
 #include "base/day.h"
-#include "tui/form.h"
 #include "base/model.h"
-#include "store/store_calendar.h"
-#include "tui/tui.h"
-#include "tui/tui_internal.h"
+#include "cal/agenda.h"
 #include "cal/when.h"
+#include "store/store_calendar.h"
+#include "tui/caldav_bg.h"
+#include "tui/fmt.h"
+#include "tui/tui_state.h"
 
 /* Parses a typed date in the local wall clock; *ts is the real Unix time. */
 static enum lcm_status parse_when(struct tui *t, const char *s, int64_t *ts, struct lcm_err *err)
@@ -46,18 +50,16 @@ static enum lcm_status add_cohort(void *ctx, int64_t id, const char *program, co
     return LCM_OK;
 }
 
-static void (*filter_done_cb)(struct tui *t, struct form *f, void *ctx);
-
+/* Saving the filter: the opener applies the choices (its done callback). */
 static enum lcm_status filter_submit(struct tui *t, struct form *f, struct lcm_err *err)
 {
     (void)err;
-    if (filter_done_cb)
-        filter_done_cb(t, f, NULL);
+    if (f->done)
+        f->done(t, f, f->done_ctx);
     return LCM_OK;
 }
 
-void form_open_filter(struct tui *t, int64_t cohort_id, int level,
-                      void (*done)(struct tui *t, struct form *f, void *ctx))
+void forms_open_filter(struct tui *t, int64_t cohort_id, int level, form_done_fn done, void *ctx)
 {
     static const char *const all[] = {"all cohorts", NULL};
     static const char *const levels[] = {"everyone", "at risk",      "watch",
@@ -66,10 +68,11 @@ void form_open_filter(struct tui *t, int64_t cohort_id, int level,
     struct cohort_list cl = {form_add_choice(f, "Cohort", all, 0), cohort_id};
     struct lcm_err err = {0};
     if (store_cohort_each(t->st, add_cohort, &cl, &err) != LCM_OK)
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
     int lv = level == VIEW_LEVEL_ANY ? 0 : level == 2 ? 1 : level == 1 ? 2 : level == 0 ? 3 : 4;
     form_add_choice(f, "Level", levels, lv);
-    filter_done_cb = done;
+    f->done = done;
+    f->done_ctx = ctx;
     form_free(&t->form);
     t->form = f;
 }
@@ -142,11 +145,11 @@ static enum lcm_status checkin_submit(struct tui *t, struct form *f, struct lcm_
     else
         store_rollback(t->st);
     if (rc == LCM_OK) {
-        tui_msg(t, ROLE_OK, "check-in saved (%s, %s)%s", channels[c.channel], c.outcome,
-                due ? "; reminder planned" : "");
-        tui_changed(t);
+        tui_state_msg(t, ROLE_OK, "check-in saved (%s, %s)%s", channels[c.channel], c.outcome,
+                      due ? "; reminder planned" : "");
+        tui_state_changed(t);
         if (due || f->followup_id)
-            tui_caldav_push(t);
+            caldav_bg_push(t);
     }
     return rc;
 }
@@ -158,7 +161,7 @@ static bool load_learner(struct tui *t, struct form *f, int64_t enrollment_id, c
     struct view_detail d;
     struct lcm_err err = {0};
     if (store_view_detail(t->st, enrollment_id, t->today, &d, &err) != LCM_OK) {
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
         return false;
     }
     f->enrollment_id = enrollment_id;
@@ -168,10 +171,10 @@ static bool load_learner(struct tui *t, struct form *f, int64_t enrollment_id, c
     return true;
 }
 
-void form_open_checkin(struct tui *t, int64_t enrollment_id, int64_t followup_id)
+void forms_open_checkin(struct tui *t, int64_t enrollment_id, int64_t followup_id)
 {
     if (!enrollment_id) {
-        tui_msg(t, ROLE_ERROR, "no learner here: select one first");
+        tui_state_msg(t, ROLE_ERROR, "no learner here: select one first");
         return;
     }
     struct form *f = form_new("Check-in", checkin_submit, checkin_change);
@@ -216,7 +219,7 @@ static int64_t find_clash(struct tui *t, struct form *f, int64_t ts, int dur, ch
     for (size_t i = 0; i < n; i++)
         if (strcmp(fu[i].kind, "call") == 0 && fu[i].due_at > ts - 86400)
             slots[k++] = (struct agenda_slot){fu[i].id, fu[i].due_at, fu[i].duration_min};
-    k += tui_busy_slots(busy, nb, false, slots + k);
+    k += fmt_busy_slots(busy, nb, false, slots + k);
     long c = agenda_clash(slots, k, ts, dur, f->followup_id);
     int64_t id = 0;
     char when[48];
@@ -293,18 +296,18 @@ static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm
         rc = store_followup_add(t->st, &fu, t->now_ts, NULL, err);
     }
     if (rc == LCM_OK) {
-        tui_msg(t, ROLE_OK, "call %s for %s (%d min)", f->followup_id ? "moved" : "planned",
-                fmt_when(when, sizeof when, f->when_ts), f->duration);
-        tui_changed(t);
-        tui_caldav_push(t);
+        tui_state_msg(t, ROLE_OK, "call %s for %s (%d min)", f->followup_id ? "moved" : "planned",
+                      fmt_when(when, sizeof when, f->when_ts), f->duration);
+        tui_state_changed(t);
+        caldav_bg_push(t);
     }
     return rc;
 }
 
-void form_open_schedule(struct tui *t, int64_t enrollment_id, int64_t followup_id)
+void forms_open_schedule(struct tui *t, int64_t enrollment_id, int64_t followup_id)
 {
     if (!enrollment_id && !followup_id) {
-        tui_msg(t, ROLE_ERROR, "no learner here: select one first");
+        tui_state_msg(t, ROLE_ERROR, "no learner here: select one first");
         return;
     }
     struct form *f =
@@ -349,17 +352,16 @@ static enum lcm_status snooze_submit(struct tui *t, struct form *f, struct lcm_e
     enum lcm_status rc =
         store_snooze_add(t->st, f->enrollment_id, t->today + days, reason, score, t->now_ts, err);
     if (rc == LCM_OK) {
-        tui_msg(t, ROLE_OK, "snoozed for %d days (x shows snoozed learners)", days);
-        pane_overview_reload(t);
-        tui_changed(t);
+        tui_state_msg(t, ROLE_OK, "snoozed for %d days (x shows snoozed learners)", days);
+        tui_state_changed(t);
     }
     return rc;
 }
 
-void form_open_snooze(struct tui *t, int64_t enrollment_id)
+void forms_open_snooze(struct tui *t, int64_t enrollment_id)
 {
     if (!enrollment_id) {
-        tui_msg(t, ROLE_ERROR, "no learner here: select one first");
+        tui_state_msg(t, ROLE_ERROR, "no learner here: select one first");
         return;
     }
     struct form *f = form_new("Snooze", snooze_submit, NULL);

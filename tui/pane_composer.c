@@ -2,6 +2,8 @@
  * place (lineedit: cursor moves, UTF-8, word wrap) or in $EDITOR, previewed, then saved as a
  * draft or queued in the outbox. For several selected learners the text keeps its
  * placeholders ({first_name}...) and each learner gets a personalised copy. */
+#include "tui/pane_composer.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,14 +12,14 @@
 #include <unistd.h>
 
 #include "base/day.h"
+#include "base/text.h"
+#include "msg/outbox.h"
+#include "msg/template.h"
+#include "store/store_message.h"
+#include "tui/fmt.h"
 #include "tui/keymap.h"
 #include "tui/lineedit.h"
-#include "msg/outbox.h"
-#include "store/store_message.h"
-#include "msg/template.h"
-#include "base/text.h"
-#include "tui/tui.h"
-#include "tui/tui_internal.h"
+#include "tui/tui_state.h"
 
 struct composer {
     int64_t *ids;
@@ -167,7 +169,7 @@ static void render_template(struct tui *t, struct composer *c)
         if (!c->generic)
             free(msg);
     } else {
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
     }
     free(subject);
     free(body);
@@ -209,7 +211,7 @@ void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char 
                            : "fr";
     snprintf(c->lang, sizeof c->lang, "%s", lang);
     if (template_list(t->app->share_dir, c->user_dir, c->lang, &c->tpls, &err) != LCM_OK) {
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
     }
     while (c->tpls && c->tpls[c->ntpl])
         c->ntpl++;
@@ -220,10 +222,10 @@ void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char 
     if (have)
         view_detail_clear(&d);
     render_template(t, c);
-    tui_show(t, PANE_COMPOSER);
-    tui_msg(t, ROLE_STATUS,
-            "%s for %zu learner%s: i edit · t template · p preview · y queue · d draft",
-            c->ntpl ? c->tpls[c->tpl] : "no template", n, n > 1 ? "s" : "");
+    tui_state_show(t, PANE_COMPOSER);
+    tui_state_msg(t, ROLE_STATUS,
+                  "%s for %zu learner%s: i edit · t template · p preview · y queue · d draft",
+                  c->ntpl ? c->tpls[c->tpl] : "no template", n, n > 1 ? "s" : "");
 }
 
 /* Renders the text for learner i: subject and body malloc'ed, or an error. */
@@ -298,15 +300,15 @@ static enum hres save_edit(struct tui *t, struct composer *c, bool queue)
     free(subject);
     free(body);
     if (rc != LCM_OK)
-        return tui_fail(t, &err);
+        return tui_state_fail(t, &err);
     bool draft = c->edit_draft && !queue;
     reset(c);
-    tui_changed(t);
-    tui_back(t);
-    tui_msg(t, ROLE_OK, "message %lld saved%s", (long long)id,
-            draft   ? " (still a draft)"
-            : queue ? " and queued"
-                    : "");
+    tui_state_changed(t);
+    tui_state_back(t);
+    tui_state_msg(t, ROLE_OK, "message %lld saved%s", (long long)id,
+                  draft   ? " (still a draft)"
+                  : queue ? " and queued"
+                          : "");
     return H_HANDLED;
 }
 
@@ -316,12 +318,13 @@ void pane_composer_edit(struct tui *t, int64_t message_id)
     struct store_msg_row r;
     struct lcm_err err = {0};
     if (store_message_get(t->st, message_id, &r, &err) != LCM_OK) {
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
         return;
     }
     if (strcmp(r.status, "draft") != 0 && strcmp(r.status, "queued") != 0) {
-        tui_msg(t, ROLE_ERROR, "message %lld is %s: only drafts and queued messages can be edited",
-                (long long)message_id, r.status);
+        tui_state_msg(t, ROLE_ERROR,
+                      "message %lld is %s: only drafts and queued messages can be edited",
+                      (long long)message_id, r.status);
         store_msg_row_clear(&r);
         return;
     }
@@ -337,10 +340,10 @@ void pane_composer_edit(struct tui *t, int64_t message_id)
     c->text.cur = 0;
     free(msg);
     c->top = 0;
-    tui_show(t, PANE_COMPOSER);
-    tui_msg(t, ROLE_STATUS, "editing message %lld to %s: i edit · E $EDITOR · d save%s",
-            (long long)message_id, *r.to_addr ? r.to_addr : "(no address)",
-            c->edit_draft ? " · y save and approve" : "");
+    tui_state_show(t, PANE_COMPOSER);
+    tui_state_msg(t, ROLE_STATUS, "editing message %lld to %s: i edit · E $EDITOR · d save%s",
+                  (long long)message_id, *r.to_addr ? r.to_addr : "(no address)",
+                  c->edit_draft ? " · y save and approve" : "");
     store_msg_row_clear(&r);
 }
 
@@ -352,7 +355,7 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
         return save_edit(t, c, status == MSG_QUEUED);
     struct lcm_err err = {0};
     if (store_begin(t->st, &err) != LCM_OK)
-        return tui_fail(t, &err);
+        return tui_state_fail(t, &err);
     enum lcm_status rc = LCM_OK;
     for (size_t i = 0; i < c->n && rc == LCM_OK; i++) {
         char *subject, *body;
@@ -392,14 +395,14 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
     else
         store_rollback(t->st);
     if (rc != LCM_OK)
-        return tui_fail(t, &err);
+        return tui_state_fail(t, &err);
     size_t n = c->n;
     reset(c);
-    tui_clear_selection(t);
-    tui_changed(t);
-    tui_back(t);
-    tui_msg(t, ROLE_OK, "%zu message%s %s", n, n > 1 ? "s" : "",
-            status == MSG_QUEUED ? "queued in the outbox" : "saved as draft");
+    tui_state_clear_selection(t);
+    tui_state_changed(t);
+    tui_state_back(t);
+    tui_state_msg(t, ROLE_OK, "%zu message%s %s", n, n > 1 ? "s" : "",
+                  status == MSG_QUEUED ? "queued in the outbox" : "saved as draft");
     return H_HANDLED;
 }
 
@@ -534,7 +537,7 @@ static void start_editor(struct tui *t, struct composer *c)
              tmp && *tmp ? tmp : "/tmp");
     int fd = mkstemps(t->editor_path, 4);
     if (fd < 0) {
-        tui_msg(t, ROLE_ERROR, "cannot create a temporary file: %s", strerror(errno));
+        tui_state_msg(t, ROLE_ERROR, "cannot create a temporary file: %s", strerror(errno));
         t->editor_path[0] = '\0';
         return;
     }
@@ -544,15 +547,17 @@ static void start_editor(struct tui *t, struct composer *c)
     bool ok = write(fd, txt, n) == (ssize_t)n && write(fd, "\n", 1) == 1;
     close(fd);
     if (!ok) {
-        tui_msg(t, ROLE_ERROR, "cannot write %s", t->editor_path);
+        tui_state_msg(t, ROLE_ERROR, "cannot write %s", t->editor_path);
         unlink(t->editor_path);
         t->editor_path[0] = '\0';
     }
 }
 
-void tui_editor_done(struct tui *t)
+/* The edited op: the loop ran $EDITOR on t->editor_path (start_editor's file); its text
+ * replaces the message, and the file is removed. */
+static void edited(struct pane *p, struct tui *t)
 {
-    struct composer *c = t->panes[PANE_COMPOSER].st;
+    struct composer *c = p->st;
     FILE *f = fopen(t->editor_path, "r");
     if (f) {
         char *buf = lcm_xmalloc(256 * 1024);
@@ -566,7 +571,7 @@ void tui_editor_done(struct tui *t)
     }
     unlink(t->editor_path);
     t->editor_path[0] = '\0';
-    t->panes[PANE_COMPOSER].dirty = true;
+    p->dirty = true;
 }
 
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
@@ -588,7 +593,7 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
         if (c->ntpl) {
             c->tpl = (c->tpl + 1) % c->ntpl;
             render_template(t, c);
-            tui_msg(t, ROLE_STATUS, "template %s", c->tpls[c->tpl]);
+            tui_state_msg(t, ROLE_STATUS, "template %s", c->tpls[c->tpl]);
         }
         break;
     case ACT_PREVIEW:
@@ -633,11 +638,12 @@ static void free_pane(struct pane *p)
 static const struct pane_ops ops = {
     .name = "composer",
     .scope = SCOPE_COMPOSER,
+    .hints = " i edit  E $EDITOR  t template  p preview  d draft  y queue  ? help  q back",
     .recalc = recalc,
-    .draw = pane_draw_rich,
     .handle = handle,
     .raw_key = raw_key,
     .free = free_pane,
+    .edited = edited,
 };
 
 void pane_composer_init(struct pane *p, struct tui *t)

@@ -1,6 +1,8 @@
 /* pane_detail.c — one learner: identity, manager, cohort and dates, progress against the
  * schedule, weekly activity sparkline, milestones done and missed, every risk reason, and the
  * timeline of check-ins, messages and follow-ups. */
+#include "tui/pane_detail.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +10,8 @@
 #include "base/day.h"
 #include "base/text.h"
 #include "store/store_message.h"
-#include "tui/tui.h"
+#include "tui/fmt.h"
+#include "tui/tui_state.h"
 
 #define WEEKS 12
 #define TIMELINE_MAX 200
@@ -72,7 +75,7 @@ static void load(struct tui *t, struct detail *s)
         return;
     struct lcm_err err = {0};
     if (store_view_detail(t->st, s->eid, t->today, &s->d, &err) != LCM_OK) {
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
         return;
     }
     s->have = true;
@@ -81,7 +84,7 @@ static void load(struct tui *t, struct detail *s)
         store_view_timeline(t->st, s->d.learner_id, TIMELINE_MAX, &s->ev, &s->nev, &err) !=
             LCM_OK ||
         store_effect_for_learner(t->st, s->d.learner_id, t->today, add_effect, s, &err) != LCM_OK)
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
 }
 
 void pane_detail_open(struct tui *t, int64_t enrollment_id)
@@ -91,7 +94,7 @@ void pane_detail_open(struct tui *t, int64_t enrollment_id)
     s->eid = enrollment_id;
     s->stale = true;
     s->top = 0;
-    tui_show(t, PANE_DETAIL);
+    tui_state_show(t, PANE_DETAIL);
 }
 
 static void section(struct rbuf *rb, const char *title)
@@ -367,15 +370,24 @@ static void free_pane(struct pane *p)
     p->st = NULL;
 }
 
-/* Marks the open learner for reload (after a save anywhere). */
+/* The invalidate op: marks the open learner for reload (after a save anywhere). */
+static void invalidate(struct pane *p, struct tui *t)
+{
+    (void)t;
+    ((struct detail *)p->st)->stale = true;
+    p->dirty = true;
+}
+
 static const struct pane_ops ops = {
     .name = "detail",
     .scope = SCOPE_DETAIL,
+    .hints = " j/k scroll  c check-in  m message  C celebrate  s call  z snooze  Tab next  ? help  "
+             "q back",
     .recalc = recalc,
-    .draw = pane_draw_rich,
     .handle = handle,
     .raw_key = NULL,
     .free = free_pane,
+    .invalidate = invalidate,
 };
 
 void pane_detail_init(struct pane *p, struct tui *t)
@@ -385,10 +397,4 @@ void pane_detail_init(struct pane *p, struct tui *t)
     p->st = lcm_xcalloc(1, sizeof(struct detail));
     p->dirty = true;
     rbuf_init(&p->rb);
-}
-
-void pane_detail_invalidate(struct tui *t)
-{
-    ((struct detail *)t->panes[PANE_DETAIL].st)->stale = true;
-    t->panes[PANE_DETAIL].dirty = true;
 }

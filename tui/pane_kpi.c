@@ -4,14 +4,16 @@
  * kpi_summary() takes about a second on 100k enrollments, so it never runs in a redraw: it is
  * computed in a background thread on its own store connection when the pane is shown and its
  * figures are stale (first open, a data change, another cohort), "computing…" meanwhile. The
- * loop polls pane_kpi_poll(); recalc only formats the last result. */
+ * loop polls the pane's poll op; recalc only formats the last result. */
+#include "tui/pane_kpi.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/day.h"
 #include "report/kpi.h"
-#include "tui/tui.h"
+#include "tui/tui_state.h"
 #include "tui/worker.h"
 
 enum kpi_state { KPI_STALE, KPI_COMPUTING, KPI_READY, KPI_FAILED };
@@ -83,35 +85,40 @@ static void collect(struct kpi_pane *s)
     free(j);
 }
 
-bool pane_kpi_poll(struct tui *t)
+/* The poll op: collects a finished computation (true: the pane changed); a stale one (data
+ * changed meanwhile, another cohort) is started again by the next recalc. */
+static bool poll_job(struct pane *p, struct tui *t)
 {
-    struct kpi_pane *s = t->panes[PANE_KPI].st;
+    struct kpi_pane *s = p->st;
     if (!s || !s->job || !worker_poll(s->job->w))
         return false;
     collect(s);
     if (s->again || strcmp(s->cohort, t->scope_title) != 0)
         s->state = KPI_STALE; /* the next recalc starts again */
-    t->panes[PANE_KPI].dirty = true;
+    p->dirty = true;
     return true;
 }
 
-bool pane_kpi_wait(struct tui *t)
+/* The wait op: blocks until the running computation ends, then polls it. */
+static bool wait_job(struct pane *p, struct tui *t)
 {
-    struct kpi_pane *s = t->panes[PANE_KPI].st;
+    struct kpi_pane *s = p->st;
     if (!s || !s->job)
         return false;
     worker_wait(s->job->w);
-    return pane_kpi_poll(t);
+    return poll_job(p, t);
 }
 
-void pane_kpi_invalidate(struct tui *t)
+/* The invalidate op: the figures are stale; a running computation is redone when it ends. */
+static void invalidate(struct pane *p, struct tui *t)
 {
-    struct kpi_pane *s = t->panes[PANE_KPI].st;
+    (void)t;
+    struct kpi_pane *s = p->st;
     if (s->job)
         s->again = true;
     else if (s->state != KPI_COMPUTING)
         s->state = KPI_STALE;
-    t->panes[PANE_KPI].dirty = true;
+    p->dirty = true;
 }
 
 static double pct(double r)
@@ -211,11 +218,14 @@ static void free_pane(struct pane *p)
 static const struct pane_ops ops = {
     .name = "kpi",
     .scope = SCOPE_GLOBAL,
+    .hints = " f filter the cohort in the overview  Ctrl-L recompute  ? help  q back",
     .recalc = recalc,
-    .draw = pane_draw_rich,
     .handle = handle,
     .raw_key = NULL,
     .free = free_pane,
+    .invalidate = invalidate,
+    .poll = poll_job,
+    .wait = wait_job,
 };
 
 void pane_kpi_init(struct pane *p, struct tui *t)

@@ -2,13 +2,18 @@
  * composer), queued, failed with the server's reply, and sent messages. Approve one (y) or
  * every draft (A, asked twice), edit a draft in the composer (e), skip one (x), queue a failed
  * one again (R). Delivery itself is `lcmtui outbox send` (cron); this pane never sends. */
+#include "tui/pane_outbox.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store_message.h"
 #include "base/text.h"
-#include "tui/tui.h"
+#include "store/store_message.h"
+#include "tui/fmt.h"
+#include "tui/pane_composer.h"
+#include "tui/pane_detail.h"
+#include "tui/tui_state.h"
 
 #define OUTBOX_PER_STATUS 300
 
@@ -72,11 +77,11 @@ static void load(struct tui *t, struct outbox *o)
     struct lcm_err err = {0};
     for (size_t s = 0; s < sizeof order / sizeof *order; s++)
         if (store_message_each(t->st, order[s], 0, OUTBOX_PER_STATUS, add_row, o, &err) != LCM_OK) {
-            tui_fail(t, &err);
+            tui_state_fail(t, &err);
             break;
         }
     if (store_message_counts(t->st, &o->counts, &err) != LCM_OK)
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
     for (size_t i = 0; keep && i < o->n; i++)
         if (o->v[i].id == keep)
             o->cur = i;
@@ -84,10 +89,12 @@ static void load(struct tui *t, struct outbox *o)
         o->cur = o->n ? o->n - 1 : 0;
 }
 
-void pane_outbox_invalidate(struct tui *t)
+/* The invalidate op: the messages are reloaded at the next recalc. */
+static void invalidate(struct pane *p, struct tui *t)
 {
-    ((struct outbox *)t->panes[PANE_OUTBOX].st)->stale = true;
-    t->panes[PANE_OUTBOX].dirty = true;
+    (void)t;
+    ((struct outbox *)p->st)->stale = true;
+    p->dirty = true;
 }
 
 static enum role status_role(const char *s)
@@ -153,16 +160,16 @@ static enum hres act(struct tui *t, struct outbox *o, enum action a)
     if (a == ACT_APPROVE_ALL) {
         if (!o->confirm_all) {
             o->confirm_all = true;
-            tui_msg(t, ROLE_RISK_WATCH, "approve all %lld drafts? A again to queue them",
-                    (long long)o->counts.draft);
+            tui_state_msg(t, ROLE_RISK_WATCH, "approve all %lld drafts? A again to queue them",
+                          (long long)o->counts.draft);
             return H_HANDLED;
         }
         int n = 0;
         if (store_message_approve(t->st, 0, t->now_ts, &n, &err) != LCM_OK)
-            return tui_fail(t, &err);
-        tui_changed(t);
-        tui_msg(t, ROLE_OK, "%d draft%s approved: queued for `lcmtui outbox send`", n,
-                n == 1 ? "" : "s");
+            return tui_state_fail(t, &err);
+        tui_state_changed(t);
+        tui_state_msg(t, ROLE_OK, "%d draft%s approved: queued for `lcmtui outbox send`", n,
+                      n == 1 ? "" : "s");
         return H_HANDLED;
     }
     if (o->n == 0)
@@ -187,9 +194,9 @@ static enum hres act(struct tui *t, struct outbox *o, enum action a)
         return H_NOT_HANDLED;
     }
     if (rc != LCM_OK)
-        return tui_fail(t, &err);
-    tui_changed(t);
-    tui_msg(t, ROLE_OK, "message %lld %s", (long long)id, done);
+        return tui_state_fail(t, &err);
+    tui_state_changed(t);
+    tui_state_msg(t, ROLE_OK, "message %lld %s", (long long)id, done);
     return H_HANDLED;
 }
 
@@ -256,11 +263,13 @@ static void free_pane(struct pane *p)
 static const struct pane_ops ops = {
     .name = "outbox",
     .scope = SCOPE_OUTBOX,
+    .hints =
+        " y approve  A approve all  e edit  x skip  R retry failed  Enter detail  ? help  q back",
     .recalc = recalc,
-    .draw = pane_draw_rich,
     .handle = handle,
     .raw_key = NULL,
     .free = free_pane,
+    .invalidate = invalidate,
 };
 
 void pane_outbox_init(struct pane *p, struct tui *t)
