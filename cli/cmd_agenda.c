@@ -33,6 +33,7 @@ struct agenda_opts {
     long long invite_id, cancel_id;
 };
 
+/* Prints the usage of `lcmtui agenda` on stdout. */
 static void help(void)
 {
     printf("usage: lcmtui agenda [--days N]\n"
@@ -82,6 +83,8 @@ static void print_padded(const char *s, int width)
     printf("%s%*s", buf, chars < width ? width - chars : 0, "");
 }
 
+/* Prints "HH:MM-HH:MM" of [t, t + minutes) in the wall clock of tz, after "Mon YYYY-MM-DD "
+ * when with_day. */
 static void print_when(int64_t t, int minutes, const char *tz, bool with_day)
 {
     struct ical_local a = ical_local_time(t, tz), b = ical_local_time(t + 60 * minutes, tz);
@@ -91,6 +94,8 @@ static void print_when(int64_t t, int minutes, const char *tz, bool with_day)
     printf("%02d:%02d-%02d:%02d", a.hour, a.minute, b.hour, b.minute);
 }
 
+/* Prints a section: its head and count, then one line a follow-up, with "CLASH: ..." when a
+ * planned one overlaps an imported busy time and "(not pushed)" when CalDAV refused it. */
 static void print_items(const char *head, const struct cal_list *l, const char *tz, bool with_day,
                         const struct cal_busy *busy, size_t nb)
 {
@@ -115,6 +120,8 @@ static void print_items(const char *head, const struct cal_list *l, const char *
     }
 }
 
+/* The default mode: overdue, today, the next days, the imported busy times, and how many
+ * follow-ups wait for a CalDAV push. Returns the exit code. */
 static int print_agenda(struct lcm_app *app, struct lcm_store *st, const struct agenda_opts *o,
                         const struct caldav_config *cc)
 {
@@ -193,6 +200,8 @@ static int write_file(const char *path, const char *text)
     return 0;
 }
 
+/* --ics: the follow-ups from --from to --to as iCalendar, on stdout or in -o FILE (mode 0600,
+ * atomically). Returns the exit code. */
 static int export_ics(struct lcm_app *app, struct lcm_store *st, const struct agenda_opts *o,
                       const struct caldav_config *cc)
 {
@@ -223,6 +232,8 @@ static int export_ics(struct lcm_app *app, struct lcm_store *st, const struct ag
     return rc;
 }
 
+/* --push: publishes the changed follow-ups to calendar.url. Returns 0, or 1 when some could
+ * not be pushed or the run failed. */
 static int push(struct lcm_app *app, struct lcm_store *st, const struct agenda_opts *o)
 {
     struct lcm_err err = {0};
@@ -278,6 +289,8 @@ static char *read_all(const char *path, struct lcm_err *err)
     return buf;
 }
 
+/* --import: replaces the busy times of source --name by those of the .ics file over the next
+ * --horizon days. Returns the exit code. */
 static int import_ics(struct lcm_app *app, struct lcm_store *st, const struct agenda_opts *o,
                       const struct caldav_config *cc)
 {
@@ -342,6 +355,7 @@ static int send_invite(struct lcm_app *app, struct lcm_store *st, const struct a
     return 0;
 }
 
+/* Parses a whole decimal number in [min, max] into *out; -1 when s is not one. */
 static int parse_int(const char *s, long min, long max, long long *out)
 {
     char *end;
@@ -353,6 +367,23 @@ static int parse_int(const char *s, long min, long max, long long *out)
     return 0;
 }
 
+/* The options that go together: -1 when they do, else the usage error (2, on stderr). */
+static int check_opts(const struct agenda_opts *o)
+{
+    int modes = o->ics + o->push + (o->import != NULL) + (o->invite_id > 0) + (o->cancel_id > 0);
+    if (modes > 1)
+        return cli_usage("agenda", "--ics, --push, --import, --invite and --cancel are exclusive");
+    if ((o->out || o->with_notes || o->from_day != DAY_NONE || o->to_day != DAY_NONE) && !o->ics)
+        return cli_usage("agenda", "-o, --with-notes, --from and --to go with --ics");
+    if (o->draft && !o->invite_id && !o->cancel_id)
+        return cli_usage("agenda", "--draft goes with --invite or --cancel");
+    if (o->force && !o->push)
+        return cli_usage("agenda", "--force goes with --push");
+    return -1;
+}
+
+/* Parses the options into *o. Returns -1 to go on, else the exit code (0 after --help, 2 for
+ * a usage error, reported on stderr). */
 static int parse_opts(int argc, char **argv, struct agenda_opts *o)
 {
     static const struct option lo[] = {{"days", required_argument, NULL, OPT_DAYS},
@@ -429,16 +460,7 @@ static int parse_opts(int argc, char **argv, struct agenda_opts *o)
     }
     if (optind < argc)
         return cli_usage("agenda", "unexpected argument '%s'", argv[optind]);
-    int modes = o->ics + o->push + (o->import != NULL) + (o->invite_id > 0) + (o->cancel_id > 0);
-    if (modes > 1)
-        return cli_usage("agenda", "--ics, --push, --import, --invite and --cancel are exclusive");
-    if ((o->out || o->with_notes || o->from_day != DAY_NONE || o->to_day != DAY_NONE) && !o->ics)
-        return cli_usage("agenda", "-o, --with-notes, --from and --to go with --ics");
-    if (o->draft && !o->invite_id && !o->cancel_id)
-        return cli_usage("agenda", "--draft goes with --invite or --cancel");
-    if (o->force && !o->push)
-        return cli_usage("agenda", "--force goes with --push");
-    return -1;
+    return check_opts(o);
 }
 
 int cmd_agenda(struct lcm_app *app, int argc, char **argv)

@@ -102,6 +102,7 @@ static int put_text(const char *s, int cols, int attr)
     return w;
 }
 
+/* Paints rich line l (NULL: blank) at (y, x), cut or padded to exactly cols columns. */
 static void paint_line(int y, int x, int cols, const struct rline *l)
 {
     move(y, x);
@@ -113,6 +114,7 @@ static void paint_line(int y, int x, int cols, const struct rline *l)
         addch(' ');
 }
 
+/* Paints rows lines of rb from line skip at (y0, x0), cols wide; blank rows past its end. */
 static void paint_rbuf(int y0, int x0, int rows, int cols, const struct rbuf *rb, size_t skip)
 {
     for (int r = 0; r < rows; r++) {
@@ -127,6 +129,7 @@ static void draw_rich(const struct pane *p, int y, int rows, int cols)
     paint_rbuf(y, 0, rows, cols, &p->rb, p->rb.top);
 }
 
+/* Paints a h x w box at (y, x) with rb's lines from skip inside its border (the overlays). */
 static void paint_box(int y, int x, int h, int w, const struct rbuf *rb, size_t skip)
 {
     attrset(theme_attr(&theme, ROLE_ACCENT));
@@ -141,6 +144,7 @@ static void paint_box(int y, int x, int h, int w, const struct rbuf *rb, size_t 
     paint_rbuf(y + 1, x + 1, h - 2, w - 2, rb, skip);
 }
 
+/* The whole screen says the terminal is smaller than TUI_MIN_COLS x TUI_MIN_ROWS. */
 static void paint_too_small(int rows, int cols)
 {
     erase();

@@ -101,6 +101,7 @@ const char *form_text(const struct form *f, int field)
     return field < f->n && f->f[field].kind == FIELD_TEXT ? lineedit_text(&f->f[field].le) : "";
 }
 
+/* A key in a text field: cursor moves, deletions, kills, text. Returns whether it changed. */
 static bool edit_text(struct lineedit *le, int key)
 {
     if (key_is_backspace(key))

@@ -34,6 +34,8 @@ struct cohort_list {
     int64_t selected;
 };
 
+/* store_cohort_each callback: appends the cohort as a choice of the filter form's cohort field
+ * (at most FORM_MAX_CHOICES), preselecting the one the list is filtered on. */
 static enum lcm_status add_cohort(void *ctx, int64_t id, const char *program, const char *cohort,
                                   int64_t enrollments)
 {
@@ -84,6 +86,7 @@ static const char *const outcomes[] = {"reached",     "no answer",  "left a mess
                                        "will resume", "needs help", "other",          NULL};
 enum { CI_CHANNEL, CI_OUTCOME, CI_NOTE, CI_NEXT, CI_WHEN };
 
+/* Live hint under the check-in's follow-up field: the parsed date, or why it does not parse. */
 static void checkin_change(struct tui *t, struct form *f)
 {
     const char *w = form_text(f, CI_WHEN);
@@ -104,6 +107,9 @@ static void checkin_change(struct tui *t, struct form *f)
     }
 }
 
+/* Saves the check-in, closes its follow-up and plans the reminder, in one transaction. LCM_OK
+ * closes the form (status line, panes invalidated, a CalDAV push when a follow-up changed);
+ * an error keeps it open with err. */
 static enum lcm_status checkin_submit(struct tui *t, struct form *f, struct lcm_err *err)
 {
     int64_t due = 0;
@@ -243,6 +249,8 @@ static int64_t find_clash(struct tui *t, struct form *f, int64_t ts, int dur, ch
     return id;
 }
 
+/* Live hints of the schedule form: the parsed duration and date, and a clash with a planned
+ * call or a busy time (f->when_ts, f->duration, f->clash_id follow them). */
 static void schedule_change(struct tui *t, struct form *f)
 {
     struct lcm_err err = {0};
@@ -273,6 +281,8 @@ static void schedule_change(struct tui *t, struct form *f)
         form_hint(wf, "→ %s, free%s", when, ts < t->now_ts ? " (in the past!)" : "");
 }
 
+/* Saves the new or moved call. A clash refuses once (LCM_ERR_CONFLICT, the form stays open)
+ * and saves at the next Enter; LCM_OK closes the form and starts a CalDAV push. */
 static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm_err *err)
 {
     schedule_change(t, f);
@@ -337,6 +347,8 @@ void forms_open_schedule(struct tui *t, int64_t enrollment_id, int64_t followup_
 static const char *const snooze_for[] = {"7 days", "14 days", "30 days", "3 days", NULL};
 static const int snooze_days[] = {7, 14, 30, 3};
 
+/* Snoozes the flag for the chosen days with the typed reason (required: LCM_ERR_INVALID
+ * without); LCM_OK closes the form and invalidates the panes. */
 static enum lcm_status snooze_submit(struct tui *t, struct form *f, struct lcm_err *err)
 {
     const char *reason = form_text(f, 1);

@@ -26,6 +26,8 @@ struct agenda {
     int64_t confirm_cancel; /* X pressed once on this follow-up: the second X cancels it */
 };
 
+/* Reloads the planned follow-ups up to the end of the week (at most AGENDA_MAX), keeping
+ * the cursor in range; a store error goes to the status line. */
 static void load(struct tui *t, struct agenda *s)
 {
     view_followups_free(&s->fu, s->n);
@@ -70,6 +72,8 @@ static void busy_line(struct rbuf *rb, struct tui *t, const struct cal_busy *b, 
     }
 }
 
+/* The imported busy times and the free call slots of today and tomorrow (tui.call_minutes
+ * long, every 30 minutes within tui.day_start..day_end, none in the past), appended to rb. */
 static void free_slots(struct rbuf *rb, struct tui *t, const struct agenda *s, int cols)
 {
     struct cal_busy *b = NULL;
@@ -104,6 +108,8 @@ static void free_slots(struct rbuf *rb, struct tui *t, const struct agenda *s, i
     store_busy_free(&b, nb);
 }
 
+/* The recalc op: follow-ups grouped by bucket (overdue, today, this week), the cursor kept in
+ * view, then the free slots; the focused learner is the cursor's. */
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 {
     struct agenda *s = p->st;
@@ -154,6 +160,8 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     t->focus_enrollment = s->n ? s->fu[s->cur].enrollment_id : 0;
 }
 
+/* The handle op: moves, Enter (detail), d (check-in closing the follow-up), r (reschedule),
+ * X twice (cancel, then a CalDAV push); other actions are not handled here. */
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 {
     (void)key;
@@ -218,6 +226,7 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     return H_HANDLED;
 }
 
+/* The free op. */
 static void free_pane(struct pane *p)
 {
     struct agenda *s = p->st;

@@ -48,6 +48,8 @@ struct vars {
     char buf[16][256];
 };
 
+/* Appends placeholder name with value to vs (at most 16); an unknown (empty) value stays
+ * "{name}" in the text, so the LCM sees the hole. */
 static void var(struct vars *vs, const char *name, const char *value)
 {
     if (vs->n >= 16)
@@ -65,6 +67,7 @@ static const char *const var_names[] = {"first_name", "last_name", "course",    
                                         "lcm_email",  "call_slot", "platform_url",  "login"};
 #define N_VARS (sizeof var_names / sizeof *var_names)
 
+/* The placeholders of learner d into vs; d NULL (several learners): every one stays as is. */
 static void fill_vars(struct tui *t, const struct view_detail *d, struct vars *vs)
 {
     char prog[16] = "", days[16] = "", slot[64] = "";
@@ -94,6 +97,8 @@ static void fill_vars(struct tui *t, const struct view_detail *d, struct vars *v
     var(vs, "login", d->email);
 }
 
+/* The template for learner d: hint ("congrats": the one for their progress), else a
+ * nudge by days inactive, a congratulation for a pending milestone, or a call proposal. */
 static const char *default_template(struct tui *t, const struct view_detail *d, const char *hint)
 {
     int days = d && d->last_activity_day != DAY_NONE ? t->today - d->last_activity_day : 0;
@@ -119,6 +124,7 @@ static const char *default_template(struct tui *t, const struct view_detail *d, 
     return "call_proposal";
 }
 
+/* The editor's text "Subject: ...\n\nbody", malloc'ed (the caller frees it). */
 static char *join_message(const char *subject, const char *body)
 {
     size_t n = strlen(subject) + strlen(body) + 16;
@@ -178,6 +184,7 @@ static void render_template(struct tui *t, struct composer *c)
     c->top = 0;
 }
 
+/* Forgets the message in progress: learners, templates, text, edit target. */
 static void reset(struct composer *c)
 {
     free(c->ids);
@@ -240,6 +247,11 @@ static const char *learner_lang(const struct composer *c, const struct view_deta
     return c->lang;
 }
 
+/* The text for learner i: the edited text; for several learners, its placeholders filled
+ * for i (or the template rendered in i's own language when the text was left untouched).
+ * A placeholder left without a value is LCM_ERR_INVALID naming the learner. On LCM_OK,
+ * *subject and *body are malloc'ed and *d filled (the caller frees all three); nothing is
+ * left to free on error. */
 static enum lcm_status render_for(struct tui *t, struct composer *c, size_t i, char **subject,
                                   char **body, struct view_detail *d, struct lcm_err *err)
 {
@@ -347,6 +359,9 @@ void pane_composer_edit(struct tui *t, int64_t message_id)
     store_msg_row_clear(&r);
 }
 
+/* Saves the message for every learner as status (a draft, or queued after outbox_add checked
+ * the address), in one transaction; a congratulation acknowledges the pending milestones.
+ * Then returns to the previous pane. An error names the learner and rolls everything back. */
 static enum hres save(struct tui *t, struct composer *c, enum message_status status)
 {
     if (c->n == 0)
@@ -406,6 +421,8 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
     return H_HANDLED;
 }
 
+/* The recalc op: the header (learners, template, language, mode), then the text being edited
+ * with the terminal cursor in it, or the rendered preview for one learner. */
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 {
     struct composer *c = p->st;
@@ -483,6 +500,8 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     p->rb.top = c->top;
 }
 
+/* A key while editing the text in place: cursor moves, deletions, Emacs-style kills, text.
+ * Returns whether the text or the cursor changed. */
 static bool edit_key(struct composer *c, int key)
 {
     int w = c->cols - 4 > 1 ? c->cols - 4 : 1;
@@ -515,6 +534,7 @@ static bool edit_key(struct composer *c, int key)
     return false;
 }
 
+/* The raw_key op: while editing, every key goes to the text (Esc stops editing). */
 static enum hres raw_key(struct pane *p, struct tui *t, int key)
 {
     struct composer *c = p->st;
@@ -574,6 +594,7 @@ static void edited(struct pane *p, struct tui *t)
     p->dirty = true;
 }
 
+/* The handle op: i edit, E $EDITOR, t next template, p preview, d draft, y queue, scrolling. */
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 {
     (void)key;
@@ -624,6 +645,7 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     return H_HANDLED;
 }
 
+/* The free op. */
 static void free_pane(struct pane *p)
 {
     struct composer *c = p->st;

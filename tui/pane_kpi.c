@@ -51,6 +51,8 @@ static void job_run(void *arg)
     }
 }
 
+/* Starts computing the figures of the cohort in view in the background (state COMPUTING),
+ * or records why it could not (state FAILED). */
 static void start(struct tui *t, struct kpi_pane *s)
 {
     struct kpi_job *j = lcm_xcalloc(1, sizeof *j);
@@ -121,6 +123,7 @@ static void invalidate(struct pane *p, struct tui *t)
     p->dirty = true;
 }
 
+/* A rate 0..1 as a percentage. */
 static double pct(double r)
 {
     return r * 100.0;
@@ -139,6 +142,7 @@ static void spark_line(struct rbuf *rb, const char *label, const int64_t *v, int
     (void)cols;
 }
 
+/* The figures of k: enrolled, completed, dropped out, active, check-ins, then the trends. */
 static void figures(struct rbuf *rb, const struct kpi_summary *k, int cols)
 {
     /* short lines: everything fits in 80 columns */
@@ -168,6 +172,8 @@ static void figures(struct rbuf *rb, const struct kpi_summary *k, int cols)
     spark_line(rb, "Idle 14+ days (at risk)", k->spark_risk_high, k->weeks, "", 1, cols);
 }
 
+/* The recalc op: starts a computation when the figures are stale or for another cohort, and
+ * shows the last result, "computing…" or the error. */
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 {
     (void)rows;
@@ -193,6 +199,7 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     t->focus_enrollment = 0;
 }
 
+/* The handle op: nothing of its own (every action is a global one). */
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 {
     (void)p;
@@ -202,6 +209,7 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     return H_NOT_HANDLED;
 }
 
+/* The free op: waits for a running computation first. */
 static void free_pane(struct pane *p)
 {
     struct kpi_pane *s = p->st;

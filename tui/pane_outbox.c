@@ -33,6 +33,7 @@ struct outbox {
     bool confirm_all; /* A pressed once: the second A approves every draft */
 };
 
+/* Frees the rows' strings (the array stays, empty). */
 static void rows_free(struct outbox *o)
 {
     for (size_t i = 0; i < o->n; i++) {
@@ -44,6 +45,7 @@ static void rows_free(struct outbox *o)
     o->n = 0;
 }
 
+/* store_message_each callback: appends a copy of message r to the list. */
 static enum lcm_status add_row(void *ctx, const struct store_msg_row *r)
 {
     struct outbox *o = ctx;
@@ -68,6 +70,8 @@ static enum lcm_status add_row(void *ctx, const struct store_msg_row *r)
     return LCM_OK;
 }
 
+/* Reloads the messages (drafts first, then failed, queued, sending, sent; at most
+ * OUTBOX_PER_STATUS each) and the counts, keeping the cursor on the same message. */
 static void load(struct tui *t, struct outbox *o)
 {
     static const char *const order[] = {"draft", "failed", "queued", "sending", "sent"};
@@ -97,6 +101,7 @@ static void invalidate(struct pane *p, struct tui *t)
     p->dirty = true;
 }
 
+/* The colour role of a message status. */
 static enum role status_role(const char *s)
 {
     if (strcmp(s, "draft") == 0)
@@ -108,6 +113,8 @@ static enum role status_role(const char *s)
     return ROLE_ACCENT;
 }
 
+/* The recalc op: the counts, then one line a message (status, when, to, subject, error), the
+ * cursor kept in view; the focused learner is the cursor's. */
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 {
     struct outbox *o = p->st;
@@ -200,6 +207,8 @@ static enum hres act(struct tui *t, struct outbox *o, enum action a)
     return H_HANDLED;
 }
 
+/* The handle op: moves, y approve, A twice approve all, x skip, R retry, e edit in the
+ * composer, Enter the learner's detail. */
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 {
     (void)key;
@@ -249,6 +258,7 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     return H_HANDLED;
 }
 
+/* The free op. */
 static void free_pane(struct pane *p)
 {
     struct outbox *o = p->st;

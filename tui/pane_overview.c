@@ -29,6 +29,7 @@ struct ov {
     int list_rows;              /* rows of the list at the last recalc (page moves) */
 };
 
+/* Frees the loaded rows; the window is reloaded when next needed. */
 static void drop_window(struct ov *o)
 {
     for (size_t i = 0; i < o->win_n; i++)
@@ -37,6 +38,9 @@ static void drop_window(struct ov *o)
     o->win_valid = false;
 }
 
+/* Re-runs the order (filter, search, sort) over the snapshot of sort keys, rebuilding the
+ * snapshot (and t->counts) after a data change; the cursor stays on the same learner when it
+ * is still listed. A store error goes to the status line. */
 static void reload_order(struct tui *t, struct ov *o)
 {
     int64_t keep = o->n ? o->ids[o->cur] : 0;
@@ -133,6 +137,7 @@ struct cols {
     int name, cohort, bar, exp, last, next, reason;
 };
 
+/* Column widths for a screen width (the reason column takes what is left). */
 static struct cols layout(int width)
 {
     struct cols c = {.name = 20, .cohort = 12, .bar = 10, .exp = 4, .last = 6, .next = 0};
@@ -149,6 +154,7 @@ static struct cols layout(int width)
     return c;
 }
 
+/* The column headers, with the sort in use. */
 static void header_line(struct rbuf *rb, const struct ov *o, struct cols c)
 {
     struct rline *l = rbuf_line(rb, ROLE_HEADER);
@@ -165,6 +171,8 @@ static void header_line(struct rbuf *rb, const struct ov *o, struct cols c)
     rline_data(l, ROLE_HEADER, why, c.reason, true);
 }
 
+/* One learner's line: marker (selected, flag, snooze, closed), name, cohort, progress against
+ * expected, last activity, next call, top reason. */
 static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, bool cursor,
                      struct cols c)
 {
@@ -227,6 +235,8 @@ static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, b
     rline_data(l, r->level == 2 && !cursor ? ROLE_RISK_HIGH : base, why, c.reason, true);
 }
 
+/* The recalc op: headers, the visible window of the list around the cursor, the search line
+ * (with the terminal cursor while typing); the focused learner is the cursor's. */
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 {
     struct ov *o = p->st;
@@ -279,6 +289,7 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     t->focus_enrollment = o->n ? o->ids[o->cur] : 0;
 }
 
+/* Moves the cursor by delta rows, within the list. */
 static void move(struct ov *o, long delta)
 {
     if (o->n == 0)
@@ -305,6 +316,8 @@ static void filter_done(struct tui *t, struct form *f, void *ctx)
     p->dirty = true;
 }
 
+/* The handle op: moves, Enter (detail), / search, o sort, x snoozed, Space select, f filter,
+ * q (clears the search first, then quits). */
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 {
     (void)key;
@@ -408,6 +421,7 @@ static enum hres raw_key(struct pane *p, struct tui *t, int key)
     return H_HANDLED;
 }
 
+/* The free op. */
 static void free_pane(struct pane *p)
 {
     struct ov *o = p->st;

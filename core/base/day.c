@@ -30,6 +30,7 @@ void day_to_ymd(int day, int *y, int *m, int *d)
     *d = dd;
 }
 
+/* True when the n first characters of s are ASCII digits. */
 static bool all_digits(const char *s, int n)
 {
     for (int i = 0; i < n; i++)
