@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cal/agenda.h"
 #include "cal/caldav.h"
 #include "cli/cli.h"
 #include "base/day.h"
@@ -21,8 +21,6 @@
 #include "msg/template.h"
 
 #define IMPORT_MAX_BYTES (16L * 1024 * 1024)
-
-static const char *const wdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
 struct agenda_opts {
     int days; /* the "week" window, from today */
@@ -35,6 +33,7 @@ struct agenda_opts {
     long long invite_id, cancel_id;
 };
 
+/* Prints the usage of `lcmtui agenda` on stdout. */
 static void help(void)
 {
     printf("usage: lcmtui agenda [--days N]\n"
@@ -84,24 +83,19 @@ static void print_padded(const char *s, int width)
     printf("%s%*s", buf, chars < width ? width - chars : 0, "");
 }
 
+/* Prints "HH:MM-HH:MM" of [t, t + minutes) in the wall clock of tz, after "Mon YYYY-MM-DD "
+ * when with_day. */
 static void print_when(int64_t t, int minutes, const char *tz, bool with_day)
 {
     struct ical_local a = ical_local_time(t, tz), b = ical_local_time(t + 60 * minutes, tz);
     char d[DAY_TEXT_LEN];
     if (with_day)
-        printf("%s %s ", wdays[day_weekday(a.day)], day_format(a.day, d));
+        printf("%s %s ", day_weekday_abbr(a.day), day_format(a.day, d));
     printf("%02d:%02d-%02d:%02d", a.hour, a.minute, b.hour, b.minute);
 }
 
-/* The first busy interval overlapping [s, e), or NULL. */
-static const struct cal_busy *clash(const struct cal_busy *b, size_t n, int64_t s, int64_t e)
-{
-    for (size_t i = 0; i < n; i++)
-        if (b[i].start_at < e && b[i].end_at > s)
-            return &b[i];
-    return NULL;
-}
-
+/* Prints a section: its head and count, then one line a follow-up, with "CLASH: ..." when a
+ * planned one overlaps an imported busy time and "(not pushed)" when CalDAV refused it. */
 static void print_items(const char *head, const struct cal_list *l, const char *tz, bool with_day,
                         const struct cal_busy *busy, size_t nb)
 {
@@ -117,16 +111,17 @@ static void print_items(const char *head, const struct cal_list *l, const char *
                (long long)it->id);
         if (it->status != FU_PLANNED)
             printf("  [%s]", followup_status_name(it->status));
-        const struct cal_busy *c =
-            clash(busy, nb, it->due_at, it->due_at + 60 * (int64_t)it->duration_min);
-        if (c && it->status == FU_PLANNED)
-            printf("  CLASH: %s", safe(c->summary, title, sizeof title));
+        long c = agenda_busy_clash(busy, nb, it->due_at, it->duration_min);
+        if (c >= 0 && it->status == FU_PLANNED)
+            printf("  CLASH: %s", safe(busy[c].summary, title, sizeof title));
         if (*it->push_error)
             printf("  (not pushed)");
         printf("\n");
     }
 }
 
+/* The default mode: overdue, today, the next days, the imported busy times, and how many
+ * follow-ups wait for a CalDAV push. Returns the exit code. */
 static int print_agenda(struct lcm_app *app, struct lcm_store *st, const struct agenda_opts *o,
                         const struct caldav_config *cc)
 {
@@ -146,7 +141,7 @@ static int print_agenda(struct lcm_app *app, struct lcm_store *st, const struct 
         goto out;
     }
     char d[DAY_TEXT_LEN], head[128];
-    printf("Agenda for %s %s%s%s\n\n", wdays[day_weekday(app->today)], day_format(app->today, d),
+    printf("Agenda for %s %s%s%s\n\n", day_weekday_abbr(app->today), day_format(app->today, d),
            *tz ? ", times in " : " (times in UTC)", tz);
     print_items("Overdue", &over, tz, true, busy, nb);
     print_items("Today", &today, tz, false, busy, nb);
@@ -205,6 +200,8 @@ static int write_file(const char *path, const char *text)
     return 0;
 }
 
+/* --ics: the follow-ups from --from to --to as iCalendar, on stdout or in -o FILE (mode 0600,
+ * atomically). Returns the exit code. */
 static int export_ics(struct lcm_app *app, struct lcm_store *st, const struct agenda_opts *o,
                       const struct caldav_config *cc)
 {
@@ -235,6 +232,8 @@ static int export_ics(struct lcm_app *app, struct lcm_store *st, const struct ag
     return rc;
 }
 
+/* --push: publishes the changed follow-ups to calendar.url. Returns 0, or 1 when some could
+ * not be pushed or the run failed. */
 static int push(struct lcm_app *app, struct lcm_store *st, const struct agenda_opts *o)
 {
     struct lcm_err err = {0};
@@ -290,6 +289,8 @@ static char *read_all(const char *path, struct lcm_err *err)
     return buf;
 }
 
+/* --import: replaces the busy times of source --name by those of the .ics file over the next
+ * --horizon days. Returns the exit code. */
 static int import_ics(struct lcm_app *app, struct lcm_store *st, const struct agenda_opts *o,
                       const struct caldav_config *cc)
 {
@@ -354,6 +355,7 @@ static int send_invite(struct lcm_app *app, struct lcm_store *st, const struct a
     return 0;
 }
 
+/* Parses a whole decimal number in [min, max] into *out; -1 when s is not one. */
 static int parse_int(const char *s, long min, long max, long long *out)
 {
     char *end;
@@ -365,6 +367,23 @@ static int parse_int(const char *s, long min, long max, long long *out)
     return 0;
 }
 
+/* The options that go together: -1 when they do, else the usage error (2, on stderr). */
+static int check_opts(const struct agenda_opts *o)
+{
+    int modes = o->ics + o->push + (o->import != NULL) + (o->invite_id > 0) + (o->cancel_id > 0);
+    if (modes > 1)
+        return cli_usage("agenda", "--ics, --push, --import, --invite and --cancel are exclusive");
+    if ((o->out || o->with_notes || o->from_day != DAY_NONE || o->to_day != DAY_NONE) && !o->ics)
+        return cli_usage("agenda", "-o, --with-notes, --from and --to go with --ics");
+    if (o->draft && !o->invite_id && !o->cancel_id)
+        return cli_usage("agenda", "--draft goes with --invite or --cancel");
+    if (o->force && !o->push)
+        return cli_usage("agenda", "--force goes with --push");
+    return -1;
+}
+
+/* Parses the options into *o. Returns -1 to go on, else the exit code (0 after --help, 2 for
+ * a usage error, reported on stderr). */
 static int parse_opts(int argc, char **argv, struct agenda_opts *o)
 {
     static const struct option lo[] = {{"days", required_argument, NULL, OPT_DAYS},
@@ -441,16 +460,7 @@ static int parse_opts(int argc, char **argv, struct agenda_opts *o)
     }
     if (optind < argc)
         return cli_usage("agenda", "unexpected argument '%s'", argv[optind]);
-    int modes = o->ics + o->push + (o->import != NULL) + (o->invite_id > 0) + (o->cancel_id > 0);
-    if (modes > 1)
-        return cli_usage("agenda", "--ics, --push, --import, --invite and --cancel are exclusive");
-    if ((o->out || o->with_notes || o->from_day != DAY_NONE || o->to_day != DAY_NONE) && !o->ics)
-        return cli_usage("agenda", "-o, --with-notes, --from and --to go with --ics");
-    if (o->draft && !o->invite_id && !o->cancel_id)
-        return cli_usage("agenda", "--draft goes with --invite or --cancel");
-    if (o->force && !o->push)
-        return cli_usage("agenda", "--force goes with --push");
-    return -1;
+    return check_opts(o);
 }
 
 int cmd_agenda(struct lcm_app *app, int argc, char **argv)

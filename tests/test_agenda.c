@@ -3,6 +3,7 @@
 
 #include "cal/agenda.h"
 #include "base/day.h"
+#include "store/store_calendar.h"
 
 static int today;
 
@@ -30,6 +31,31 @@ static void test_clash_overlap_and_touching(void **state)
     assert_int_equal(agenda_clash(busy, 2, at(4, 14, 0), 30, 0), -1); /* another day */
     /* moving follow-up 1 itself does not clash with its old slot */
     assert_int_equal(agenda_clash(busy, 2, at(3, 14, 10), 30, 1), -1);
+}
+
+static void test_busy_clash_empty_list(void **state)
+{
+    (void)state;
+    assert_int_equal(agenda_busy_clash(NULL, 0, at(0, 10, 0), 30), -1);
+    struct cal_busy one[] = {{at(0, 10, 0), at(0, 11, 0), "", "work.ics"}};
+    assert_int_equal(agenda_busy_clash(one, 0, at(0, 10, 0), 30), -1); /* n 0: none */
+}
+
+static void test_busy_clash_overlap_touching_and_seconds(void **state)
+{
+    (void)state;
+    struct cal_busy busy[] = {{at(3, 14, 0), at(3, 14, 30), "Team", "work.ics"},
+                              {at(3, 16, 0), at(3, 17, 0) + 30, "Board", "work.ics"}};
+    assert_int_equal(agenda_busy_clash(busy, 2, at(3, 14, 15), 30), 0);  /* starts inside */
+    assert_int_equal(agenda_busy_clash(busy, 2, at(3, 13, 45), 30), 0);  /* ends inside */
+    assert_int_equal(agenda_busy_clash(busy, 2, at(3, 13, 0), 240), 0);  /* covers both: first */
+    assert_int_equal(agenda_busy_clash(busy, 2, at(3, 16, 30), 15), 1);  /* inside the second */
+    assert_int_equal(agenda_busy_clash(busy, 2, at(3, 14, 30), 30), -1); /* touching ends */
+    assert_int_equal(agenda_busy_clash(busy, 2, at(3, 13, 30), 30), -1);
+    assert_int_equal(agenda_busy_clash(busy, 2, at(4, 14, 0), 30), -1); /* another day */
+    /* to the second: the board meeting runs 30 s past 17:00, so a 17:00 call clashes */
+    assert_int_equal(agenda_busy_clash(busy, 2, at(3, 17, 0), 30), 1);
+    assert_int_equal(agenda_busy_clash(busy, 2, at(3, 17, 1), 30), -1);
 }
 
 static void test_buckets(void **state)
@@ -66,6 +92,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clash_empty_list),
         cmocka_unit_test(test_clash_overlap_and_touching),
+        cmocka_unit_test(test_busy_clash_empty_list),
+        cmocka_unit_test(test_busy_clash_overlap_touching_and_seconds),
         cmocka_unit_test(test_buckets),
         cmocka_unit_test(test_free_slots_skip_busy_and_past),
     };

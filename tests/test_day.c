@@ -39,6 +39,20 @@ static void test_round_trip_and_known_values(void **state)
     assert_int_equal(day_to_time(1), 86400);
 }
 
+static void test_weekday_abbr(void **state)
+{
+    (void)state;
+    assert_string_equal(day_weekday_abbr(DAY_NONE), "");
+    assert_string_equal(day_weekday_abbr(0), "Thu");  /* 1970-01-01 */
+    assert_string_equal(day_weekday_abbr(-1), "Wed"); /* before the epoch */
+    assert_string_equal(day_weekday_abbr(day_from_ymd(2026, 11, 30)), "Mon");
+    assert_string_equal(day_weekday_abbr(day_from_ymd(2026, 12, 1)), "Tue");
+    assert_string_equal(day_weekday_abbr(day_from_ymd(2026, 11, 28)), "Sat");
+    assert_string_equal(day_weekday_abbr(day_from_ymd(2026, 11, 29)), "Sun");
+    for (int d = -20; d < 20; d++) /* a full week apart: the same name */
+        assert_string_equal(day_weekday_abbr(d), day_weekday_abbr(d + 7));
+}
+
 static void test_today_from_env(void **state)
 {
     (void)state;
@@ -60,6 +74,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_rejects_bad_dates),
         cmocka_unit_test(test_round_trip_and_known_values),
+        cmocka_unit_test(test_weekday_abbr),
         cmocka_unit_test(test_today_from_env),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,7 +53,7 @@ static void test_schedule_next_tuesday(void **state)
     assert_non_null(strstr(F.t.form->f[0].hint, "free"));
     fx_keys(&F, "<Enter>");
     assert_null(F.t.form);
-    assert_false(tui_caldav_running()); /* no calendar.url: nothing to push */
+    assert_false(caldav_bg_running()); /* no calendar.url: nothing to push */
     assert_int_equal(fx_count(&F,
                               "SELECT count(*) FROM followup WHERE kind = 'call' AND "
                               "status = 'planned' AND due_at = strftime('%s','2026-12-01 13:30') "
@@ -171,7 +171,7 @@ static void test_imported_busy_time_clashes_and_is_not_free(void **state)
     };
     assert_int_equal(store_busy_replace(F.st, "work.ics", b, 2, F.t.now_ts, &err), LCM_OK);
     fx_keys(&F, "a");
-    pane_agenda_invalidate(&F.t);
+    fx_invalidate(&F, PANE_AGENDA);
     struct pane *p = fx_recalc(&F);
     char buf[512];
     long row = fx_find(p, "busy today:");

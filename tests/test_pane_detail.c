@@ -140,7 +140,7 @@ static void test_help_lists_every_action(void **state)
     (void)state;
     struct rbuf rb;
     rbuf_init(&rb);
-    tui_help_recalc(&F.t, &rb, 90);
+    help_recalc(&F.t.km, &rb, 90);
     char buf[1024];
     for (int a = ACT_NONE + 1; a < ACT_COUNT; a++) {
         const struct action_info *ai = action_info((enum action)a);

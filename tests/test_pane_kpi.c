@@ -40,7 +40,7 @@ static void test_kpi_pane_computes_in_background_then_shows_figures(void **state
     struct pane *p = fx_recalc(&F);
     /* the first frame does not wait for the computation */
     assert_true(fx_find(p, "computing…") >= 0 || fx_find(p, "Enrolled") >= 0);
-    pane_kpi_wait(&F.t);
+    fx_wait(&F, PANE_KPI);
     p = fx_recalc(&F);
     assert_true(fx_find(p, "computing…") < 0);
     assert_true(fx_find(p, "all cohorts") == 0);
@@ -69,7 +69,7 @@ static void test_kpi_follows_the_cohort_filter(void **state)
     char cohort[256];
     snprintf(cohort, sizeof cohort, "%s", F.t.scope_title);
     fx_keys(&F, "K");
-    pane_kpi_wait(&F.t);
+    fx_wait(&F, PANE_KPI);
     struct pane *p = fx_recalc(&F);
     assert_true(fx_find(p, cohort) == 0);
     struct kpi_summary k = expected(cohort), all = expected("");
@@ -85,7 +85,7 @@ static void test_kpi_recomputed_after_a_change(void **state)
 {
     (void)state;
     fx_keys(&F, "K");
-    pane_kpi_wait(&F.t);
+    fx_wait(&F, PANE_KPI);
     fx_recalc(&F);
     int64_t before = expected("").checkins_week;
     /* a check-in today counts in "check-ins this week" once recomputed */
@@ -93,7 +93,7 @@ static void test_kpi_recomputed_after_a_change(void **state)
     assert_null(F.t.form);
     assert_int_equal(expected("").checkins_week, before + 1);
     fx_keys(&F, "K");
-    pane_kpi_wait(&F.t);
+    fx_wait(&F, PANE_KPI);
     struct pane *p = fx_recalc(&F);
     char want[64];
     snprintf(want, sizeof want, "check-ins this week %lld", (long long)(before + 1));

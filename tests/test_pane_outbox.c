@@ -85,7 +85,7 @@ static void test_approve_skip_retry(void **state)
     int64_t a = add_msg("Lefèvre", "Premier brouillon", NULL);
     int64_t b = add_msg("Lefèvre", "Second brouillon", NULL);
     int64_t c = add_msg("Lefèvre", "Envoi raté", "550 5.1.1 no such user");
-    pane_outbox_invalidate(&F.t);
+    fx_invalidate(&F, PANE_OUTBOX);
     outbox_cursor_on("Premier brouillon");
     struct pane *p = fx_recalc(&F);
     assert_true(fx_find(p, "2 drafts to approve") == 0);
@@ -108,12 +108,12 @@ static void test_approve_all_asks_first(void **state)
     (void)state;
     add_msg("Lefèvre", "Brouillon un", NULL);
     add_msg("Lefèvre", "Brouillon deux", NULL);
-    tui_changed(&F.t);
+    tui_state_changed(&F.t);
     /* the title says drafts are waiting */
     struct rbuf rb;
     rbuf_init(&rb);
     char title[1024];
-    tui_title(&F.t, rbuf_line(&rb, ROLE_TITLE), 120);
+    tui_state_title(&F.t, rbuf_line(&rb, ROLE_TITLE), 120);
     assert_non_null(strstr(rline_text(&rb.lines[0], title, sizeof title), " · 2 drafts "));
     rbuf_clear(&rb);
     fx_keys(&F, "O");
@@ -125,7 +125,7 @@ static void test_approve_all_asks_first(void **state)
     fx_keys(&F, "A");
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM message WHERE status = 'draft'"), 0);
     assert_non_null(strstr(F.t.status, "2 drafts approved"));
-    tui_title(&F.t, rbuf_line(&rb, ROLE_TITLE), 120);
+    tui_state_title(&F.t, rbuf_line(&rb, ROLE_TITLE), 120);
     assert_null(strstr(rline_text(&rb.lines[0], title, sizeof title), "draft"));
     rbuf_clear(&rb);
 }
@@ -134,7 +134,7 @@ static void test_edit_a_draft_in_the_composer(void **state)
 {
     (void)state;
     int64_t id = add_msg("Lefèvre", "À relire", NULL);
-    pane_outbox_invalidate(&F.t);
+    fx_invalidate(&F, PANE_OUTBOX);
     outbox_cursor_on("À relire");
     fx_keys(&F, "e");
     assert_int_equal(F.t.cur, PANE_COMPOSER);
@@ -184,9 +184,9 @@ static void test_several_learners_each_in_their_language(void **state)
     int64_t en = fx_count(&F, "SELECT min(id) FROM enrollment");
     int64_t fr = fx_count(&F, "SELECT e.id FROM enrollment e JOIN learner l ON l.id = "
                               "e.learner_id WHERE l.lang = 'fr' AND l.email LIKE '%@%' LIMIT 1");
-    tui_clear_selection(&F.t);
-    tui_toggle_selected(&F.t, en);
-    tui_toggle_selected(&F.t, fr);
+    tui_state_clear_selection(&F.t);
+    tui_state_toggle_selected(&F.t, en);
+    tui_state_toggle_selected(&F.t, fr);
     fx_keys(&F, "m");
     assert_int_equal(F.t.cur, PANE_COMPOSER);
     fx_keys(&F, "y");

@@ -111,7 +111,7 @@ static void test_escape_sequence_in_name_made_visible(void **state)
     (void)state;
     fx_sql(&F, "UPDATE learner SET first_name = 'Evil' || char(27) || '[2J' || char(7) "
                "WHERE first_name = 'Marty'");
-    tui_changed(&F.t);
+    tui_state_changed(&F.t);
     reset_view();
     fx_keys(&F, "/Evil<Enter>");
     struct pane *p = fx_recalc(&F);
@@ -122,7 +122,7 @@ static void test_escape_sequence_in_name_made_visible(void **state)
         assert_null(strchr(fx_line(p, i, buf, sizeof buf), 0x1b));
     fx_sql(&F, "UPDATE learner SET first_name = 'Marty' WHERE first_name LIKE 'Evil%'");
     fx_keys(&F, "q");
-    tui_changed(&F.t);
+    tui_state_changed(&F.t);
 }
 
 static void test_select_marks_and_moves(void **state)
@@ -131,7 +131,7 @@ static void test_select_marks_and_moves(void **state)
     reset_view();
     int64_t first = pane_overview_cursor(&F.t);
     fx_keys(&F, "<Space>");
-    assert_true(tui_is_selected(&F.t, first));
+    assert_true(tui_state_is_selected(&F.t, first));
     assert_int_equal((long)F.t.nsel, 1);
     assert_true(pane_overview_cursor(&F.t) != first);
     struct pane *p = fx_recalc(&F);
@@ -199,7 +199,7 @@ static void test_title_counts(void **state)
     struct rbuf rb;
     rbuf_init(&rb);
     F.t.title_dirty = true;
-    tui_title(&F.t, rbuf_line(&rb, ROLE_TITLE), 120);
+    tui_state_title(&F.t, rbuf_line(&rb, ROLE_TITLE), 120);
     char buf[1024];
     rline_text(&rb.lines[0], buf, sizeof buf);
     assert_non_null(strstr(buf, "Anglais professionnel B2"));

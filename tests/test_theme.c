@@ -10,7 +10,7 @@
 
 #include "base/day.h"
 #include "tui/theme.h"
-#include "tui/tui.h"
+#include "tui/fmt.h"
 
 static char share[PATH_MAX];
 

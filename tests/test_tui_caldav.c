@@ -17,7 +17,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    tui_caldav_wait(&F.t);
+    caldav_bg_wait(&F.t);
     fx_close(&F);
     return 0;
 }
@@ -29,8 +29,8 @@ static void test_schedule_starts_a_push_that_reports_not_pushed(void **state)
     fx_keys(&F, "/Marty<Enter>s01/12/2026 16:00<Enter>");
     assert_null(F.t.form);
     assert_non_null(strstr(F.t.status, "call planned"));
-    tui_caldav_wait(&F.t);
-    assert_false(tui_caldav_running());
+    caldav_bg_wait(&F.t);
+    assert_false(caldav_bg_running());
     assert_non_null(strstr(F.t.status, "calendar: "));
     char want[64];
     snprintf(want, sizeof want, "; %lld not pushed", (long long)(dirty0 + 1));
@@ -46,8 +46,8 @@ static void test_two_changes_in_a_row_lose_nothing(void **state)
     (void)state;
     fx_keys(&F, "q/Bobby<Enter>s01/12/2026 17:00<Enter>");
     fx_keys(&F, "q/Sophie<Enter>s02/12/2026 17:00<Enter>"); /* while the first may still run */
-    tui_caldav_wait(&F.t);
-    assert_false(tui_caldav_running());
+    caldav_bg_wait(&F.t);
+    assert_false(caldav_bg_running());
     assert_non_null(strstr(F.t.status, "not pushed"));
     assert_int_equal(
         fx_count(&F, "SELECT count(*) FROM followup WHERE push_state = 'dirty' AND "

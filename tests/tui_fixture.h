@@ -14,9 +14,12 @@
 #include "risk/risk.h"
 #include "store/store.h"
 #include "base/text.h"
-#include "tui/tui.h"
-#include "tui/tui_internal.h"
 #include "tui/form.h"
+#include "tui/help.h"
+#include "tui/caldav_bg.h"
+#include "tui/pane_overview.h"
+#include "tui/pane_detail.h"
+#include "tui/tui.h"
 
 struct fx {
     char dir[256];
@@ -49,7 +52,7 @@ static inline void fx_open(struct fx *f, const char *config_text)
     int64_t now = day_to_time(f->app.today) + 9 * 3600;
     if (risk_update_all(f->st, &f->app.cfg, f->app.today, now, NULL, &err) != LCM_OK)
         fail_msg("risk: %s", err.msg);
-    tui_state_init(&f->t, &f->app, f->st);
+    tui_init(&f->t, &f->app, f->st);
     f->t.now_ts = now;
     f->t.rows = 40;
     f->t.cols = 120;
@@ -57,7 +60,7 @@ static inline void fx_open(struct fx *f, const char *config_text)
 
 static inline void fx_close(struct fx *f)
 {
-    tui_state_free(&f->t);
+    tui_free(&f->t);
     store_close(&f->st);
     config_free(&f->app.cfg);
     tu_rmdir(f->dir);
@@ -93,8 +96,22 @@ static inline int64_t fx_count(struct fx *f, const char *sql)
 static inline struct pane *fx_recalc(struct fx *f)
 {
     f->t.panes[f->t.cur].dirty = true;
-    tui_recalc(&f->t);
+    tui_state_recalc(&f->t);
     return &f->t.panes[f->t.cur];
+}
+
+/* Marks pane id's data stale, as a save elsewhere would (its invalidate op). */
+static inline void fx_invalidate(struct fx *f, enum pane_id id)
+{
+    struct pane *p = &f->t.panes[id];
+    p->ops->invalidate(p, &f->t);
+}
+
+/* Waits for pane id's background work and collects it (its wait op); true when it changed. */
+static inline bool fx_wait(struct fx *f, enum pane_id id)
+{
+    struct pane *p = &f->t.panes[id];
+    return p->ops->wait(p, &f->t);
 }
 
 /* Feeds keys: a key name in <...> or plain characters (UTF-8). */

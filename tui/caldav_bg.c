@@ -1,22 +1,21 @@
 /* caldav_bg.c — the CalDAV push of follow-ups (core/caldav.h) in a background thread with its
  * own database connection, started after the TUI schedules, moves, cancels or closes one, when
- * `calendar.url` is configured. The UI never waits for it: the loop polls tui_caldav_poll(),
+ * `calendar.url` is configured. The UI never waits for it: the loop polls caldav_bg_poll(),
  * which puts the result (and the "N not pushed" count) on the status line. A change made while
  * a push runs starts another one when it ends, so the last change always reaches the server. */
-#include <pthread.h>
-#include <stdatomic.h>
+#include "tui/caldav_bg.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cal/caldav.h"
 #include "store/store_calendar.h"
-#include "tui/tui_internal.h"
+#include "tui/tui_state.h"
+#include "tui/worker.h"
 
-struct tui_caldav {
-    pthread_t thread;
-    atomic_bool done;
+struct push_job {
+    struct worker *w;
     const struct lcm_config *cfg;
     char db_path[4096];
     int64_t now_ts;
@@ -26,17 +25,19 @@ struct tui_caldav {
     bool no_url; /* calendar.url unset after all (nothing was pushed) */
 };
 
-static struct tui_caldav *running; /* at most one push at a time from this process */
-static bool again;                 /* a change arrived while it ran: push once more */
+static struct push_job *running; /* at most one push at a time from this process */
+static bool again;               /* a change arrived while it ran: push once more */
 
-static void *run(void *arg)
+/* The job (worker thread): load the calendar config with its secret, push on its own
+ * connection. */
+static void run(void *arg)
 {
-    struct tui_caldav *c = arg;
+    struct push_job *c = arg;
     struct caldav_config cc;
     struct lcm_store *st = NULL;
     c->rc = caldav_config_load(c->cfg, true, &cc, NULL, &c->err);
     if (c->rc != LCM_OK)
-        goto done;
+        return;
     if (!cc.url || !*cc.url) {
         c->no_url = true;
     } else if ((c->rc = store_open(c->db_path, &st, &c->err)) == LCM_OK) {
@@ -44,9 +45,6 @@ static void *run(void *arg)
         store_close(&st);
     }
     caldav_config_free(&cc);
-done:
-    atomic_store(&c->done, true);
-    return NULL;
 }
 
 /* True when the config names a CalDAV collection (no secret is read for this). */
@@ -61,12 +59,12 @@ static bool configured(struct tui *t)
     return yes;
 }
 
-bool tui_caldav_running(void)
+bool caldav_bg_running(void)
 {
     return running != NULL;
 }
 
-void tui_caldav_push(struct tui *t)
+void caldav_bg_push(struct tui *t)
 {
     if (running) {
         again = true;
@@ -74,14 +72,14 @@ void tui_caldav_push(struct tui *t)
     }
     if (!configured(t))
         return;
-    struct tui_caldav *c = lcm_xcalloc(1, sizeof *c);
+    struct push_job *c = lcm_xcalloc(1, sizeof *c);
     c->cfg = &t->app->cfg;
     snprintf(c->db_path, sizeof c->db_path, "%s", t->app->db_path);
     c->now_ts = t->now_ts;
     again = false;
-    if (pthread_create(&c->thread, NULL, run, c) != 0) {
+    if (!(c->w = worker_start(run, c))) {
         free(c);
-        tui_msg(t, ROLE_ERROR, "cannot start the calendar push");
+        tui_state_msg(t, ROLE_ERROR, "cannot start the calendar push");
         return;
     }
     running = c;
@@ -98,36 +96,35 @@ static void pending_note(struct tui *t)
     snprintf(t->status + len, sizeof t->status - len, "; %lld not pushed", (long long)dirty);
 }
 
-bool tui_caldav_poll(struct tui *t)
+bool caldav_bg_poll(struct tui *t)
 {
-    struct tui_caldav *c = running;
-    if (!c || !atomic_load(&c->done))
+    struct push_job *c = running;
+    if (!c || !worker_poll(c->w))
         return false;
-    pthread_join(c->thread, NULL);
+    worker_free(&c->w);
     running = NULL;
     const struct caldav_result *r = &c->res;
     if (c->no_url)
         ;
     else if (c->rc == LCM_OK)
-        tui_msg(t, ROLE_OK, "calendar pushed: %d created, %d updated, %d deleted", r->created,
-                r->updated, r->deleted);
+        tui_state_msg(t, ROLE_OK, "calendar pushed: %d created, %d updated, %d deleted", r->created,
+                      r->updated, r->deleted);
     else if (c->rc == LCM_ERR_BUSY)
-        tui_msg(t, ROLE_STATUS, "calendar: another push is running (lcmtui agenda --push)");
+        tui_state_msg(t, ROLE_STATUS, "calendar: another push is running (lcmtui agenda --push)");
     else
-        tui_msg(t, ROLE_ERROR, "calendar: %s", c->err.msg[0] ? c->err.msg : "push failed");
+        tui_state_msg(t, ROLE_ERROR, "calendar: %s", c->err.msg[0] ? c->err.msg : "push failed");
     if (!c->no_url)
         pending_note(t);
     free(c);
     if (again)
-        tui_caldav_push(t);
+        caldav_bg_push(t);
     return true;
 }
 
-void tui_caldav_wait(struct tui *t)
+void caldav_bg_wait(struct tui *t)
 {
     while (running) {
-        while (!atomic_load(&running->done))
-            nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
-        tui_caldav_poll(t);
+        worker_wait(running->w);
+        caldav_bg_poll(t);
     }
 }

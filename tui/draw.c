@@ -1,34 +1,45 @@
 /* draw.c — everything that talks to curses: terminal set-up and restore (every exit path,
- * fatal signals included), painting rich lines, overlays, the main loop, the headless mode,
- * and running $EDITOR. */
+ * fatal signals included), painting rich lines and overlays into one frame, reading keys, the
+ * virtual screen of the headless mode, and running $EDITOR. The loop itself is tui.c's. */
 #define _XOPEN_SOURCE_EXTENDED 1
+#include "tui/draw.h"
+
 #include <curses.h>
 #include <errno.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
-#include "base/day.h"
-#include "tui/form.h"
 #include "base/text.h"
+#include "tui/form.h"
+#include "tui/help.h"
 #include "tui/theme.h"
-#include "tui/tui.h"
-#include "tui/tui_internal.h"
+#include "tui/tui_state.h"
 
 static volatile sig_atomic_t got_stop_signal;
 static volatile sig_atomic_t curses_active;
 static struct theme theme;
+/* the headless mode's virtual terminal and the files it reads and writes (NULL: none) */
+static SCREEN *virtual_screen;
+static FILE *null_out, *null_in;
 
+/* SIGINT, SIGTERM, SIGHUP: the loop stops at its next wake-up. */
 static void on_stop_signal(int sig)
 {
     got_stop_signal = sig;
+}
+
+/* Leaves curses mode when it is on (exit, the end of the run). */
+static void restore_terminal(void)
+{
+    if (curses_active) {
+        curses_active = 0;
+        endwin();
+    }
 }
 
 /* A crash must not leave the terminal in raw mode: restore it, then die the same way. */
@@ -40,7 +51,7 @@ static void on_fatal_signal(int sig)
     raise(sig);
 }
 
-static void install_signals(void)
+void draw_install_signals(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -56,29 +67,12 @@ static void install_signals(void)
     sigaction(SIGBUS, &sa, NULL);
     sigaction(SIGFPE, &sa, NULL);
     sigaction(SIGILL, &sa, NULL);
+    atexit(restore_terminal);
 }
 
-static void restore_terminal(void)
+int draw_stop_signal(void)
 {
-    if (curses_active) {
-        curses_active = 0;
-        endwin();
-    }
-}
-
-static int64_t now_ms_monotonic_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* "Now" for records: today's date (pinned or real) with the wall clock's time of day, so a
- * check-in logged under --today sorts after that day's earlier events. */
-static int64_t current_now(int today)
-{
-    time_t wall = time(NULL);
-    return day_to_time(today) + (int64_t)(wall % 86400);
+    return (int)got_stop_signal;
 }
 
 /* Paints clean UTF-8 text at the cursor, at most cols columns. Returns the columns used. */
@@ -108,6 +102,7 @@ static int put_text(const char *s, int cols, int attr)
     return w;
 }
 
+/* Paints rich line l (NULL: blank) at (y, x), cut or padded to exactly cols columns. */
 static void paint_line(int y, int x, int cols, const struct rline *l)
 {
     move(y, x);
@@ -119,6 +114,7 @@ static void paint_line(int y, int x, int cols, const struct rline *l)
         addch(' ');
 }
 
+/* Paints rows lines of rb from line skip at (y0, x0), cols wide; blank rows past its end. */
 static void paint_rbuf(int y0, int x0, int rows, int cols, const struct rbuf *rb, size_t skip)
 {
     for (int r = 0; r < rows; r++) {
@@ -127,11 +123,13 @@ static void paint_rbuf(int y0, int x0, int rows, int cols, const struct rbuf *rb
     }
 }
 
-void pane_draw_rich(const struct pane *p, int y, int rows, int cols)
+/* The common draw of a pane: its rich lines from p->rb.top. */
+static void draw_rich(const struct pane *p, int y, int rows, int cols)
 {
     paint_rbuf(y, 0, rows, cols, &p->rb, p->rb.top);
 }
 
+/* Paints a h x w box at (y, x) with rb's lines from skip inside its border (the overlays). */
 static void paint_box(int y, int x, int h, int w, const struct rbuf *rb, size_t skip)
 {
     attrset(theme_attr(&theme, ROLE_ACCENT));
@@ -146,6 +144,7 @@ static void paint_box(int y, int x, int h, int w, const struct rbuf *rb, size_t 
     paint_rbuf(y + 1, x + 1, h - 2, w - 2, rb, skip);
 }
 
+/* The whole screen says the terminal is smaller than TUI_MIN_COLS x TUI_MIN_ROWS. */
 static void paint_too_small(int rows, int cols)
 {
     erase();
@@ -158,8 +157,7 @@ static void paint_too_small(int rows, int cols)
     mvaddnstr(rows / 2 + 1, 0, "enlarge the window, or press q to quit", cols);
 }
 
-/* One frame: recalc what is dirty, paint everything, write it to the terminal once. */
-static void frame(struct tui *t)
+void draw_frame(struct tui *t)
 {
     int rows, cols;
     getmaxyx(stdscr, rows, cols);
@@ -179,17 +177,17 @@ static void frame(struct tui *t)
         doupdate();
         return;
     }
-    tui_recalc(t);
+    tui_state_recalc(t);
     struct rbuf title;
     rbuf_init(&title);
-    tui_title(t, rbuf_line(&title, ROLE_TITLE), cols);
+    tui_state_title(t, rbuf_line(&title, ROLE_TITLE), cols);
     paint_line(0, 0, cols, &title.lines[0]);
     rbuf_clear(&title);
     struct pane *p = &t->panes[t->cur];
-    p->ops->draw(p, 1, rows - 2, cols);
+    (p->ops->draw ? p->ops->draw : draw_rich)(p, 1, rows - 2, cols);
     struct rbuf st;
     rbuf_init(&st);
-    tui_status(t, rbuf_line(&st, ROLE_STATUS), cols);
+    tui_state_status(t, rbuf_line(&st, ROLE_STATUS), cols);
     paint_line(rows - 1, 0, cols, &st.lines[0]);
     rbuf_clear(&st);
     int cy = p->rb.cursor_y >= 0 ? 1 + p->rb.cursor_y - (int)p->rb.top : -1, cx = p->rb.cursor_x;
@@ -198,7 +196,7 @@ static void frame(struct tui *t)
         rbuf_init(&ov);
         int w = cols - 8 < 96 ? cols - 8 : 96;
         if (t->help)
-            tui_help_recalc(t, &ov, w - 2);
+            help_recalc(&t->km, &ov, w - 2);
         else
             form_recalc(t->form, &ov, w - 2);
         int h = (int)ov.n + 2;
@@ -227,9 +225,9 @@ static void frame(struct tui *t)
     doupdate();
 }
 
-static void setup_curses(struct tui *t, bool headless)
+/* Puts curses in the mode the TUI works in (both terminals) and applies the theme. */
+static void setup_curses(bool headless)
 {
-    (void)t;
     cbreak();
     noecho();
     nonl();
@@ -241,19 +239,22 @@ static void setup_curses(struct tui *t, bool headless)
     curses_active = 1;
 }
 
-/* Reads one key: a character (code point) or KEY_TAG_FN | curses code; -1 on timeout. */
-static int read_key(void)
+int draw_read_key(struct tui *t)
 {
     wint_t wc;
     int r = wget_wch(stdscr, &wc);
     if (r == ERR)
         return -1;
+    if (r == KEY_CODE_YES && wc == KEY_RESIZE) {
+        t->all_dirty = true;
+        return -1;
+    }
     if (r == KEY_CODE_YES)
         return KEY_TAG_FN | (int)wc;
     return (int)wc;
 }
 
-int tui_editor(struct tui *t, const char *path)
+int draw_editor(struct tui *t, const char *path)
 {
     const char *ed = getenv("VISUAL");
     if (!ed || !*ed)
@@ -280,106 +281,79 @@ int tui_editor(struct tui *t, const char *path)
     return pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* Makes sure the C library decodes UTF-8 (wide characters in names, wcwidth). */
-static void ensure_utf8_locale(void)
-{
-    const char *cs = nl_langinfo(CODESET);
-    if (cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0))
-        return;
-    if (!setlocale(LC_CTYPE, "C.UTF-8"))
-        setlocale(LC_CTYPE, "en_US.UTF-8");
-}
-
-static void load_theme(struct tui *t)
+void draw_load_theme(struct tui *t)
 {
     struct lcm_err err = {0};
     const char *no_color = getenv("NO_COLOR");
     if (theme_load(&theme, t->app->share_dir, t->app->cfg.theme, &err) != LCM_OK)
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
     if (no_color && *no_color)
         theme_mono(&theme);
 }
 
-static void apply_keys(struct tui *t)
-{
-    struct lcm_err err = {0};
-    if (keymap_load(&t->km, config_section(&t->app->cfg, "keys"), &err) != LCM_OK)
-        tui_fail(t, &err);
-}
-
-static int run_interactive(struct tui *t)
+bool draw_open_terminal(void)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "lcmtui: the interface needs a terminal (try `lcmtui summary`)\n");
-        return 1;
+        return false;
     }
     if (!initscr()) {
         fprintf(stderr, "lcmtui: cannot initialise the terminal (TERM=%s)\n",
                 getenv("TERM") ? getenv("TERM") : "");
-        return 1;
+        return false;
     }
-    setup_curses(t, false);
-    frame(t);
-    tui_sync_auto(t);
-    while (!t->quit && !got_stop_signal) {
-        t->now_ts = current_now(t->today);
-        tui_sync_poll(t);
-        tui_caldav_poll(t);
-        pane_kpi_poll(t);
-        frame(t);
-        int key = read_key();
-        if (key < 0)
-            continue;
-        if (key == (KEY_TAG_FN | KEY_RESIZE)) {
-            t->all_dirty = true;
-            continue;
-        }
-        tui_key(t, key);
-        if (t->editor_path[0]) {
-            tui_editor(t, t->editor_path);
-            tui_editor_done(t);
-        }
-    }
-    if (tui_sync_running())
-        tui_msg(t, ROLE_STATUS, "stopping the sync at the next batch…"), frame(t);
-    tui_sync_stop();
-    if (tui_caldav_running())
-        tui_msg(t, ROLE_STATUS, "finishing the calendar push…"), frame(t);
-    tui_caldav_wait(t);
-    restore_terminal();
-    return got_stop_signal == SIGINT ? 130 : got_stop_signal ? 128 + got_stop_signal : 0;
+    setup_curses(false);
+    return true;
 }
 
-int tui_run(struct lcm_app *app)
+/* Closes the files behind the virtual terminal. */
+static void close_null_files(void)
 {
-    ensure_utf8_locale();
-    struct lcm_store *st = NULL;
-    struct lcm_err oerr = {0};
-    if (store_open(app->db_path, &st, &oerr) != LCM_OK) {
-        fprintf(stderr, "lcmtui: %s\n", oerr.msg);
-        return 1;
-    }
-    struct tui *t = lcm_xcalloc(1, sizeof *t);
-    store_view_tune(st);
-    tui_state_init(t, app, st);
-    t->now_ts = current_now(t->today);
-    load_theme(t);
-    apply_keys(t);
-    install_signals();
-    atexit(restore_terminal);
-    const char *script = getenv("LCMTUI_SCRIPT");
-    int rc = script && *script ? tui_headless(t, script) : run_interactive(t);
-    restore_terminal();
-    tui_state_free(t);
-    free(t);
-    store_close(&st);
-    return rc;
+    if (null_out)
+        fclose(null_out);
+    if (null_in)
+        fclose(null_in);
+    null_out = null_in = NULL;
 }
 
-/* ---- headless ------------------------------------------------------------------------- */
+bool draw_open_virtual(int rows, int cols)
+{
+    char num[16];
+    snprintf(num, sizeof num, "%d", rows);
+    setenv("LINES", num, 1);
+    snprintf(num, sizeof num, "%d", cols);
+    setenv("COLUMNS", num, 1);
+    use_env(TRUE);
+    null_out = fopen("/dev/null", "w");
+    null_in = fopen("/dev/null", "r");
+    SCREEN *scr = null_out && null_in ? newterm("xterm-256color", null_out, null_in) : NULL;
+    if (!scr)
+        scr = null_out && null_in ? newterm("xterm", null_out, null_in) : NULL;
+    if (!scr) {
+        fprintf(stderr, "lcmtui: headless: cannot create a virtual terminal\n");
+        close_null_files();
+        return false;
+    }
+    set_term(scr);
+    virtual_screen = scr;
+    setup_curses(true);
+    return true;
+}
 
-/* Writes the virtual screen as text (trailing spaces trimmed) to out. */
-static void dump_screen(FILE *out)
+void draw_close(void)
+{
+    if (!virtual_screen) {
+        restore_terminal();
+        return;
+    }
+    curses_active = 0;
+    endwin();
+    delscreen(virtual_screen);
+    virtual_screen = NULL;
+    close_null_files();
+}
+
+void draw_dump(FILE *out)
 {
     int rows, cols;
     getmaxyx(stdscr, rows, cols);
@@ -414,76 +388,7 @@ static void dump_screen(FILE *out)
     fflush(out);
 }
 
-int tui_headless(struct tui *t, const char *script)
-{
-    FILE *in = fopen(script, "r");
-    if (!in) {
-        fprintf(stderr, "lcmtui: %s: cannot read the key script\n", script);
-        return 1;
-    }
-    int cols = 120, rows = 40;
-    const char *size = getenv("LCMTUI_SIZE");
-    if (size && sscanf(size, "%dx%d", &cols, &rows) != 2)
-        cols = 120, rows = 40;
-    char num[16];
-    snprintf(num, sizeof num, "%d", rows);
-    setenv("LINES", num, 1);
-    snprintf(num, sizeof num, "%d", cols);
-    setenv("COLUMNS", num, 1);
-    use_env(TRUE);
-    FILE *null_out = fopen("/dev/null", "w"), *null_in = fopen("/dev/null", "r");
-    SCREEN *scr = null_out && null_in ? newterm("xterm-256color", null_out, null_in) : NULL;
-    if (!scr)
-        scr = null_out && null_in ? newterm("xterm", null_out, null_in) : NULL;
-    int rc = 0;
-    if (!scr) {
-        fprintf(stderr, "lcmtui: headless: cannot create a virtual terminal\n");
-        rc = 1;
-        goto out;
-    }
-    set_term(scr);
-    setup_curses(t, true);
-    bool bench = getenv("LCMTUI_BENCH") != NULL;
-    int64_t t0 = now_ms_monotonic_us();
-    clock_t c0 = clock();
-    frame(t);
-    int64_t first = now_ms_monotonic_us() - t0, worst = 0, total = 0;
-    double first_cpu = (double)(clock() - c0) * 1000.0 / CLOCKS_PER_SEC;
-    long keys = 0;
-    rc = tui_script_run(t, in, dump_screen, frame, &keys, &worst, &total, now_ms_monotonic_us);
-    while (tui_sync_running()) { /* a sync started by the script: let it finish */
-        tui_sync_poll(t);
-        if (tui_sync_running())
-            napms(20);
-        else
-            frame(t);
-    }
-    if (tui_caldav_running()) { /* a push started by the script: its result on the screen */
-        tui_caldav_wait(t);
-        frame(t);
-    }
-    if (pane_kpi_wait(t)) /* the KPI pane's figures, not "computing…" */
-        frame(t);
-    if (bench)
-        fprintf(stderr,
-                "first_frame_ms=%.2f first_frame_cpu_ms=%.2f keys=%ld avg_key_ms=%.3f "
-                "max_key_ms=%.3f\n",
-                (double)first / 1000.0, first_cpu, keys,
-                keys ? (double)total / (double)keys / 1000.0 : 0.0, (double)worst / 1000.0);
-    dump_screen(stdout);
-    curses_active = 0;
-    endwin();
-    delscreen(scr);
-out:
-    if (null_out)
-        fclose(null_out);
-    if (null_in)
-        fclose(null_in);
-    fclose(in);
-    return rc;
-}
-
-int tui_resize(int rows, int cols)
+int draw_resize(int rows, int cols)
 {
     return resizeterm(rows, cols);
 }

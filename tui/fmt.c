@@ -1,4 +1,6 @@
 /* fmt.c — small formatting helpers shared by the panes (no curses). */
+#include "tui/fmt.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -6,7 +8,6 @@
 #include "cal/agenda.h"
 #include "cal/ical.h"
 #include "store/store_calendar.h"
-#include "tui/tui.h"
 
 static char fmt_tz[64]; /* calendar.timezone; "" = UTC */
 
@@ -44,7 +45,6 @@ char *fmt_ago(char *buf, size_t len, int day, int today)
 
 char *fmt_when(char *buf, size_t len, int64_t ts)
 {
-    static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     if (ts <= 0) {
         snprintf(buf, len, "%s", "");
         return buf;
@@ -53,14 +53,13 @@ char *fmt_when(char *buf, size_t len, int64_t ts)
     int day = day_from_time(ts), y, m, d;
     day_to_ymd(day, &y, &m, &d);
     int sec = (int)(ts - day_to_time(day));
-    snprintf(buf, len, "%s %02d/%02d %02d:%02d", wd[day_weekday(day)], d, m, sec / 3600,
+    snprintf(buf, len, "%s %02d/%02d %02d:%02d", day_weekday_abbr(day), d, m, sec / 3600,
              sec / 60 % 60);
     return buf;
 }
 
 char *fmt_when_short(char *buf, size_t len, int64_t ts, int today)
 {
-    static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     if (ts <= 0) {
         snprintf(buf, len, "%s", "");
         return buf;
@@ -72,7 +71,7 @@ char *fmt_when_short(char *buf, size_t len, int64_t ts, int today)
     if (day == today)
         snprintf(buf, len, "%02d:%02d", sec / 3600, sec / 60 % 60);
     else if (day > today && day < today + 7)
-        snprintf(buf, len, "%s %02d:%02d", wd[day_weekday(day)], sec / 3600, sec / 60 % 60);
+        snprintf(buf, len, "%s %02d:%02d", day_weekday_abbr(day), sec / 3600, sec / 60 % 60);
     else
         snprintf(buf, len, "%02d/%02d %02d:%02d", d, m, sec / 3600, sec / 60 % 60);
     return buf;
@@ -126,7 +125,7 @@ char *fmt_spark(char *buf, size_t len, const int *v, int n)
     return buf;
 }
 
-size_t tui_busy_slots(const struct cal_busy *b, size_t n, bool wall, struct agenda_slot *out)
+size_t fmt_busy_slots(const struct cal_busy *b, size_t n, bool wall, struct agenda_slot *out)
 {
     for (size_t i = 0; i < n; i++) {
         int64_t len = b[i].end_at - b[i].start_at;

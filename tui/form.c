@@ -8,7 +8,6 @@
 
 #include "tui/keymap.h"
 #include "base/text.h"
-#include "tui/tui.h"
 
 struct form *form_new(const char *title, form_submit_fn submit, form_change_fn change)
 {
@@ -102,6 +101,7 @@ const char *form_text(const struct form *f, int field)
     return field < f->n && f->f[field].kind == FIELD_TEXT ? lineedit_text(&f->f[field].le) : "";
 }
 
+/* A key in a text field: cursor moves, deletions, kills, text. Returns whether it changed. */
 static bool edit_text(struct lineedit *le, int key)
 {
     if (key_is_backspace(key))

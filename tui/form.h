@@ -1,6 +1,7 @@
 /* form.h — modal forms over the panes: a few fields (choices and one-line text editors), a
  * message line, Enter to save, Esc to cancel. The forms themselves (check-in, schedule,
- * snooze, filter) are in forms.c; this is the machinery, pure except form_draw in draw.c. */
+ * snooze, filter) are in forms.c; this is the machinery, pure (draw.c paints form_recalc's
+ * lines). */
 #ifndef LCM_FORM_H
 #define LCM_FORM_H
 
@@ -33,6 +34,9 @@ struct form_field {
 typedef enum lcm_status (*form_submit_fn)(struct tui *t, struct form *f, struct lcm_err *err);
 /* Called after every edit (live hints: the parsed date, a clash). May be NULL. */
 typedef void (*form_change_fn)(struct tui *t, struct form *f);
+/* Called by a form's submit once it saved, for whoever opened the form (with the context it
+ * gave), so a form never names the pane that opened it. */
+typedef void (*form_done_fn)(struct tui *t, struct form *f, void *ctx);
 
 struct form {
     char title[256];
@@ -42,6 +46,8 @@ struct form {
     enum role msg_role;
     form_submit_fn submit;
     form_change_fn change;
+    form_done_fn done; /* NULL: nobody to tell */
+    void *done_ctx;
     bool confirm; /* a warning was shown: the next Enter saves anyway */
     int64_t enrollment_id, learner_id, followup_id;
     int64_t when_ts; /* parsed by change callbacks */
@@ -73,12 +79,5 @@ const char *form_text(const struct form *f, int field);
 bool form_key(struct form *f, struct tui *t, int key, bool *saved);
 /* Lays the form out into rb for a box cols wide (pure); rb->cursor_* on the text field. */
 void form_recalc(const struct form *f, struct rbuf *rb, int cols);
-
-/* The forms (forms.c). Each opens over the current pane. */
-void form_open_filter(struct tui *t, int64_t cohort_id, int level,
-                      void (*done)(struct tui *t, struct form *f, void *ctx));
-void form_open_checkin(struct tui *t, int64_t enrollment_id, int64_t followup_id);
-void form_open_schedule(struct tui *t, int64_t enrollment_id, int64_t followup_id);
-void form_open_snooze(struct tui *t, int64_t enrollment_id);
 
 #endif

@@ -1,17 +1,21 @@
 /* forms.c — the forms: filter, check-in, schedule/reschedule a call, snooze. Each saves at
- * once through the store (one transaction when it writes more than one row). */
+ * once through the store (one transaction when it writes more than one row). A form never
+ * calls the pane that opened it: a save invalidates every pane through tui_state_changed, and
+ * the filter hands its choices to the callback its opener gave. */
+#include "tui/forms.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cal/agenda.h"
 #include "base/day.h"
-#include "tui/form.h"
 #include "base/model.h"
-#include "store/store_calendar.h"
-#include "tui/tui.h"
-#include "tui/tui_internal.h"
+#include "cal/agenda.h"
 #include "cal/when.h"
+#include "store/store_calendar.h"
+#include "tui/caldav_bg.h"
+#include "tui/fmt.h"
+#include "tui/tui_state.h"
 
 /* Parses a typed date in the local wall clock; *ts is the real Unix time. */
 static enum lcm_status parse_when(struct tui *t, const char *s, int64_t *ts, struct lcm_err *err)
@@ -30,6 +34,8 @@ struct cohort_list {
     int64_t selected;
 };
 
+/* store_cohort_each callback: appends the cohort as a choice of the filter form's cohort field
+ * (at most FORM_MAX_CHOICES), preselecting the one the list is filtered on. */
 static enum lcm_status add_cohort(void *ctx, int64_t id, const char *program, const char *cohort,
                                   int64_t enrollments)
 {
@@ -46,18 +52,16 @@ static enum lcm_status add_cohort(void *ctx, int64_t id, const char *program, co
     return LCM_OK;
 }
 
-static void (*filter_done_cb)(struct tui *t, struct form *f, void *ctx);
-
+/* Saving the filter: the opener applies the choices (its done callback). */
 static enum lcm_status filter_submit(struct tui *t, struct form *f, struct lcm_err *err)
 {
     (void)err;
-    if (filter_done_cb)
-        filter_done_cb(t, f, NULL);
+    if (f->done)
+        f->done(t, f, f->done_ctx);
     return LCM_OK;
 }
 
-void form_open_filter(struct tui *t, int64_t cohort_id, int level,
-                      void (*done)(struct tui *t, struct form *f, void *ctx))
+void forms_open_filter(struct tui *t, int64_t cohort_id, int level, form_done_fn done, void *ctx)
 {
     static const char *const all[] = {"all cohorts", NULL};
     static const char *const levels[] = {"everyone", "at risk",      "watch",
@@ -66,10 +70,11 @@ void form_open_filter(struct tui *t, int64_t cohort_id, int level,
     struct cohort_list cl = {form_add_choice(f, "Cohort", all, 0), cohort_id};
     struct lcm_err err = {0};
     if (store_cohort_each(t->st, add_cohort, &cl, &err) != LCM_OK)
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
     int lv = level == VIEW_LEVEL_ANY ? 0 : level == 2 ? 1 : level == 1 ? 2 : level == 0 ? 3 : 4;
     form_add_choice(f, "Level", levels, lv);
-    filter_done_cb = done;
+    f->done = done;
+    f->done_ctx = ctx;
     form_free(&t->form);
     t->form = f;
 }
@@ -81,6 +86,7 @@ static const char *const outcomes[] = {"reached",     "no answer",  "left a mess
                                        "will resume", "needs help", "other",          NULL};
 enum { CI_CHANNEL, CI_OUTCOME, CI_NOTE, CI_NEXT, CI_WHEN };
 
+/* Live hint under the check-in's follow-up field: the parsed date, or why it does not parse. */
 static void checkin_change(struct tui *t, struct form *f)
 {
     const char *w = form_text(f, CI_WHEN);
@@ -101,6 +107,9 @@ static void checkin_change(struct tui *t, struct form *f)
     }
 }
 
+/* Saves the check-in, closes its follow-up and plans the reminder, in one transaction. LCM_OK
+ * closes the form (status line, panes invalidated, a CalDAV push when a follow-up changed);
+ * an error keeps it open with err. */
 static enum lcm_status checkin_submit(struct tui *t, struct form *f, struct lcm_err *err)
 {
     int64_t due = 0;
@@ -142,11 +151,11 @@ static enum lcm_status checkin_submit(struct tui *t, struct form *f, struct lcm_
     else
         store_rollback(t->st);
     if (rc == LCM_OK) {
-        tui_msg(t, ROLE_OK, "check-in saved (%s, %s)%s", channels[c.channel], c.outcome,
-                due ? "; reminder planned" : "");
-        tui_changed(t);
+        tui_state_msg(t, ROLE_OK, "check-in saved (%s, %s)%s", channels[c.channel], c.outcome,
+                      due ? "; reminder planned" : "");
+        tui_state_changed(t);
         if (due || f->followup_id)
-            tui_caldav_push(t);
+            caldav_bg_push(t);
     }
     return rc;
 }
@@ -158,7 +167,7 @@ static bool load_learner(struct tui *t, struct form *f, int64_t enrollment_id, c
     struct view_detail d;
     struct lcm_err err = {0};
     if (store_view_detail(t->st, enrollment_id, t->today, &d, &err) != LCM_OK) {
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
         return false;
     }
     f->enrollment_id = enrollment_id;
@@ -168,10 +177,10 @@ static bool load_learner(struct tui *t, struct form *f, int64_t enrollment_id, c
     return true;
 }
 
-void form_open_checkin(struct tui *t, int64_t enrollment_id, int64_t followup_id)
+void forms_open_checkin(struct tui *t, int64_t enrollment_id, int64_t followup_id)
 {
     if (!enrollment_id) {
-        tui_msg(t, ROLE_ERROR, "no learner here: select one first");
+        tui_state_msg(t, ROLE_ERROR, "no learner here: select one first");
         return;
     }
     struct form *f = form_new("Check-in", checkin_submit, checkin_change);
@@ -216,7 +225,7 @@ static int64_t find_clash(struct tui *t, struct form *f, int64_t ts, int dur, ch
     for (size_t i = 0; i < n; i++)
         if (strcmp(fu[i].kind, "call") == 0 && fu[i].due_at > ts - 86400)
             slots[k++] = (struct agenda_slot){fu[i].id, fu[i].due_at, fu[i].duration_min};
-    k += tui_busy_slots(busy, nb, false, slots + k);
+    k += fmt_busy_slots(busy, nb, false, slots + k);
     long c = agenda_clash(slots, k, ts, dur, f->followup_id);
     int64_t id = 0;
     char when[48];
@@ -240,6 +249,8 @@ static int64_t find_clash(struct tui *t, struct form *f, int64_t ts, int dur, ch
     return id;
 }
 
+/* Live hints of the schedule form: the parsed duration and date, and a clash with a planned
+ * call or a busy time (f->when_ts, f->duration, f->clash_id follow them). */
 static void schedule_change(struct tui *t, struct form *f)
 {
     struct lcm_err err = {0};
@@ -270,6 +281,8 @@ static void schedule_change(struct tui *t, struct form *f)
         form_hint(wf, "→ %s, free%s", when, ts < t->now_ts ? " (in the past!)" : "");
 }
 
+/* Saves the new or moved call. A clash refuses once (LCM_ERR_CONFLICT, the form stays open)
+ * and saves at the next Enter; LCM_OK closes the form and starts a CalDAV push. */
 static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm_err *err)
 {
     schedule_change(t, f);
@@ -293,18 +306,18 @@ static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm
         rc = store_followup_add(t->st, &fu, t->now_ts, NULL, err);
     }
     if (rc == LCM_OK) {
-        tui_msg(t, ROLE_OK, "call %s for %s (%d min)", f->followup_id ? "moved" : "planned",
-                fmt_when(when, sizeof when, f->when_ts), f->duration);
-        tui_changed(t);
-        tui_caldav_push(t);
+        tui_state_msg(t, ROLE_OK, "call %s for %s (%d min)", f->followup_id ? "moved" : "planned",
+                      fmt_when(when, sizeof when, f->when_ts), f->duration);
+        tui_state_changed(t);
+        caldav_bg_push(t);
     }
     return rc;
 }
 
-void form_open_schedule(struct tui *t, int64_t enrollment_id, int64_t followup_id)
+void forms_open_schedule(struct tui *t, int64_t enrollment_id, int64_t followup_id)
 {
     if (!enrollment_id && !followup_id) {
-        tui_msg(t, ROLE_ERROR, "no learner here: select one first");
+        tui_state_msg(t, ROLE_ERROR, "no learner here: select one first");
         return;
     }
     struct form *f =
@@ -334,6 +347,8 @@ void form_open_schedule(struct tui *t, int64_t enrollment_id, int64_t followup_i
 static const char *const snooze_for[] = {"7 days", "14 days", "30 days", "3 days", NULL};
 static const int snooze_days[] = {7, 14, 30, 3};
 
+/* Snoozes the flag for the chosen days with the typed reason (required: LCM_ERR_INVALID
+ * without); LCM_OK closes the form and invalidates the panes. */
 static enum lcm_status snooze_submit(struct tui *t, struct form *f, struct lcm_err *err)
 {
     const char *reason = form_text(f, 1);
@@ -349,17 +364,16 @@ static enum lcm_status snooze_submit(struct tui *t, struct form *f, struct lcm_e
     enum lcm_status rc =
         store_snooze_add(t->st, f->enrollment_id, t->today + days, reason, score, t->now_ts, err);
     if (rc == LCM_OK) {
-        tui_msg(t, ROLE_OK, "snoozed for %d days (x shows snoozed learners)", days);
-        pane_overview_reload(t);
-        tui_changed(t);
+        tui_state_msg(t, ROLE_OK, "snoozed for %d days (x shows snoozed learners)", days);
+        tui_state_changed(t);
     }
     return rc;
 }
 
-void form_open_snooze(struct tui *t, int64_t enrollment_id)
+void forms_open_snooze(struct tui *t, int64_t enrollment_id)
 {
     if (!enrollment_id) {
-        tui_msg(t, ROLE_ERROR, "no learner here: select one first");
+        tui_state_msg(t, ROLE_ERROR, "no learner here: select one first");
         return;
     }
     struct form *f = form_new("Snooze", snooze_submit, NULL);

@@ -1,16 +1,20 @@
 /* pane_agenda.c — the follow-up agenda: overdue, today, this week; mark done (the check-in
  * form opens prefilled), reschedule, cancel. Free call slots of today and tomorrow are shown
  * at the bottom. */
+#include "tui/pane_agenda.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cal/agenda.h"
 #include "base/day.h"
-#include "tui/form.h"
+#include "cal/agenda.h"
 #include "store/store_calendar.h"
-#include "tui/tui.h"
-#include "tui/tui_internal.h"
+#include "tui/caldav_bg.h"
+#include "tui/fmt.h"
+#include "tui/forms.h"
+#include "tui/pane_detail.h"
+#include "tui/tui_state.h"
 
 #define AGENDA_MAX 500
 
@@ -22,6 +26,8 @@ struct agenda {
     int64_t confirm_cancel; /* X pressed once on this follow-up: the second X cancels it */
 };
 
+/* Reloads the planned follow-ups up to the end of the week (at most AGENDA_MAX), keeping
+ * the cursor in range; a store error goes to the status line. */
 static void load(struct tui *t, struct agenda *s)
 {
     view_followups_free(&s->fu, s->n);
@@ -30,15 +36,17 @@ static void load(struct tui *t, struct agenda *s)
     struct lcm_err err = {0};
     if (store_view_followups(t->st, 0, 0, fmt_from_wall(agenda_week_end(t->today)), AGENDA_MAX,
                              &s->fu, &s->n, &err) != LCM_OK)
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
     if (s->cur >= s->n)
         s->cur = s->n ? s->n - 1 : 0;
 }
 
-void pane_agenda_invalidate(struct tui *t)
+/* The invalidate op: the follow-ups are reloaded at the next recalc. */
+static void invalidate(struct pane *p, struct tui *t)
 {
-    ((struct agenda *)t->panes[PANE_AGENDA].st)->stale = true;
-    t->panes[PANE_AGENDA].dirty = true;
+    (void)t;
+    ((struct agenda *)p->st)->stale = true;
+    p->dirty = true;
 }
 
 /* One line per day: the imported busy times (the LCM's other meetings) of that day. */
@@ -64,6 +72,8 @@ static void busy_line(struct rbuf *rb, struct tui *t, const struct cal_busy *b, 
     }
 }
 
+/* The imported busy times and the free call slots of today and tomorrow (tui.call_minutes
+ * long, every 30 minutes within tui.day_start..day_end, none in the past), appended to rb. */
 static void free_slots(struct rbuf *rb, struct tui *t, const struct agenda *s, int cols)
 {
     struct cal_busy *b = NULL;
@@ -71,14 +81,14 @@ static void free_slots(struct rbuf *rb, struct tui *t, const struct agenda *s, i
     struct lcm_err err = {0};
     if (store_busy_range(t->st, fmt_from_wall(day_to_time(t->today)),
                          fmt_from_wall(day_to_time(t->today + 2)), &b, &nb, &err) != LCM_OK) {
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
         nb = 0;
     }
     struct agenda_slot *busy = lcm_xcalloc(s->n + nb ? s->n + nb : 1, sizeof *busy);
     for (size_t i = 0; i < s->n; i++)
         busy[i] =
             (struct agenda_slot){s->fu[i].id, fmt_to_wall(s->fu[i].due_at), s->fu[i].duration_min};
-    size_t nall = s->n + tui_busy_slots(b, nb, true, busy + s->n);
+    size_t nall = s->n + fmt_busy_slots(b, nb, true, busy + s->n);
     for (int d = 0; d < 2; d++) {
         busy_line(rb, t, b, nb, d, cols);
         int64_t out[8];
@@ -98,6 +108,8 @@ static void free_slots(struct rbuf *rb, struct tui *t, const struct agenda *s, i
     store_busy_free(&b, nb);
 }
 
+/* The recalc op: follow-ups grouped by bucket (overdue, today, this week), the cursor kept in
+ * view, then the free slots; the focused learner is the cursor's. */
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 {
     struct agenda *s = p->st;
@@ -148,6 +160,8 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     t->focus_enrollment = s->n ? s->fu[s->cur].enrollment_id : 0;
 }
 
+/* The handle op: moves, Enter (detail), d (check-in closing the follow-up), r (reschedule),
+ * X twice (cancel, then a CalDAV push); other actions are not handled here. */
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 {
     (void)key;
@@ -183,11 +197,11 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
         return H_HANDLED;
     case ACT_DONE:
         if (f)
-            form_open_checkin(t, f->enrollment_id, f->id);
+            forms_open_checkin(t, f->enrollment_id, f->id);
         return H_HANDLED;
     case ACT_RESCHEDULE:
         if (f)
-            form_open_schedule(t, f->enrollment_id, f->id);
+            forms_open_schedule(t, f->enrollment_id, f->id);
         return H_HANDLED;
     case ACT_CANCEL:
         if (!f)
@@ -195,15 +209,15 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
         if (confirm != f->id) {
             char when[48];
             s->confirm_cancel = f->id;
-            tui_msg(t, ROLE_RISK_WATCH, "cancel the %s with %s on %s? X again to confirm", f->kind,
-                    f->name, fmt_when(when, sizeof when, f->due_at));
+            tui_state_msg(t, ROLE_RISK_WATCH, "cancel the %s with %s on %s? X again to confirm",
+                          f->kind, f->name, fmt_when(when, sizeof when, f->due_at));
             return H_HANDLED;
         }
         if (store_followup_set_status(t->st, f->id, FU_CANCELLED, 0, t->now_ts, &err) != LCM_OK)
-            return tui_fail(t, &err);
-        tui_msg(t, ROLE_OK, "follow-up with %s cancelled", f->name);
-        tui_changed(t);
-        tui_caldav_push(t);
+            return tui_state_fail(t, &err);
+        tui_state_msg(t, ROLE_OK, "follow-up with %s cancelled", f->name);
+        tui_state_changed(t);
+        caldav_bg_push(t);
         return H_HANDLED;
     default:
         return H_NOT_HANDLED;
@@ -212,6 +226,7 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     return H_HANDLED;
 }
 
+/* The free op. */
 static void free_pane(struct pane *p)
 {
     struct agenda *s = p->st;
@@ -225,11 +240,13 @@ static void free_pane(struct pane *p)
 static const struct pane_ops ops = {
     .name = "agenda",
     .scope = SCOPE_AGENDA,
+    .hints =
+        " Enter detail  d done  r reschedule  X cancel  s new call  c check-in  ? help  q back",
     .recalc = recalc,
-    .draw = pane_draw_rich,
     .handle = handle,
     .raw_key = NULL,
     .free = free_pane,
+    .invalidate = invalidate,
 };
 
 void pane_agenda_init(struct pane *p, struct tui *t)

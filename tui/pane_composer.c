@@ -2,6 +2,8 @@
  * place (lineedit: cursor moves, UTF-8, word wrap) or in $EDITOR, previewed, then saved as a
  * draft or queued in the outbox. For several selected learners the text keeps its
  * placeholders ({first_name}...) and each learner gets a personalised copy. */
+#include "tui/pane_composer.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,14 +12,14 @@
 #include <unistd.h>
 
 #include "base/day.h"
+#include "base/text.h"
+#include "msg/outbox.h"
+#include "msg/template.h"
+#include "store/store_message.h"
+#include "tui/fmt.h"
 #include "tui/keymap.h"
 #include "tui/lineedit.h"
-#include "msg/outbox.h"
-#include "store/store_message.h"
-#include "msg/template.h"
-#include "base/text.h"
-#include "tui/tui.h"
-#include "tui/tui_internal.h"
+#include "tui/tui_state.h"
 
 struct composer {
     int64_t *ids;
@@ -46,6 +48,8 @@ struct vars {
     char buf[16][256];
 };
 
+/* Appends placeholder name with value to vs (at most 16); an unknown (empty) value stays
+ * "{name}" in the text, so the LCM sees the hole. */
 static void var(struct vars *vs, const char *name, const char *value)
 {
     if (vs->n >= 16)
@@ -63,6 +67,7 @@ static const char *const var_names[] = {"first_name", "last_name", "course",    
                                         "lcm_email",  "call_slot", "platform_url",  "login"};
 #define N_VARS (sizeof var_names / sizeof *var_names)
 
+/* The placeholders of learner d into vs; d NULL (several learners): every one stays as is. */
 static void fill_vars(struct tui *t, const struct view_detail *d, struct vars *vs)
 {
     char prog[16] = "", days[16] = "", slot[64] = "";
@@ -92,6 +97,8 @@ static void fill_vars(struct tui *t, const struct view_detail *d, struct vars *v
     var(vs, "login", d->email);
 }
 
+/* The template for learner d: hint ("congrats": the one for their progress), else a
+ * nudge by days inactive, a congratulation for a pending milestone, or a call proposal. */
 static const char *default_template(struct tui *t, const struct view_detail *d, const char *hint)
 {
     int days = d && d->last_activity_day != DAY_NONE ? t->today - d->last_activity_day : 0;
@@ -117,6 +124,7 @@ static const char *default_template(struct tui *t, const struct view_detail *d, 
     return "call_proposal";
 }
 
+/* The editor's text "Subject: ...\n\nbody", malloc'ed (the caller frees it). */
 static char *join_message(const char *subject, const char *body)
 {
     size_t n = strlen(subject) + strlen(body) + 16;
@@ -167,7 +175,7 @@ static void render_template(struct tui *t, struct composer *c)
         if (!c->generic)
             free(msg);
     } else {
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
     }
     free(subject);
     free(body);
@@ -176,6 +184,7 @@ static void render_template(struct tui *t, struct composer *c)
     c->top = 0;
 }
 
+/* Forgets the message in progress: learners, templates, text, edit target. */
 static void reset(struct composer *c)
 {
     free(c->ids);
@@ -209,7 +218,7 @@ void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char 
                            : "fr";
     snprintf(c->lang, sizeof c->lang, "%s", lang);
     if (template_list(t->app->share_dir, c->user_dir, c->lang, &c->tpls, &err) != LCM_OK) {
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
     }
     while (c->tpls && c->tpls[c->ntpl])
         c->ntpl++;
@@ -220,10 +229,10 @@ void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char 
     if (have)
         view_detail_clear(&d);
     render_template(t, c);
-    tui_show(t, PANE_COMPOSER);
-    tui_msg(t, ROLE_STATUS,
-            "%s for %zu learner%s: i edit · t template · p preview · y queue · d draft",
-            c->ntpl ? c->tpls[c->tpl] : "no template", n, n > 1 ? "s" : "");
+    tui_state_show(t, PANE_COMPOSER);
+    tui_state_msg(t, ROLE_STATUS,
+                  "%s for %zu learner%s: i edit · t template · p preview · y queue · d draft",
+                  c->ntpl ? c->tpls[c->tpl] : "no template", n, n > 1 ? "s" : "");
 }
 
 /* Renders the text for learner i: subject and body malloc'ed, or an error. */
@@ -238,6 +247,11 @@ static const char *learner_lang(const struct composer *c, const struct view_deta
     return c->lang;
 }
 
+/* The text for learner i: the edited text; for several learners, its placeholders filled
+ * for i (or the template rendered in i's own language when the text was left untouched).
+ * A placeholder left without a value is LCM_ERR_INVALID naming the learner. On LCM_OK,
+ * *subject and *body are malloc'ed and *d filled (the caller frees all three); nothing is
+ * left to free on error. */
 static enum lcm_status render_for(struct tui *t, struct composer *c, size_t i, char **subject,
                                   char **body, struct view_detail *d, struct lcm_err *err)
 {
@@ -298,15 +312,15 @@ static enum hres save_edit(struct tui *t, struct composer *c, bool queue)
     free(subject);
     free(body);
     if (rc != LCM_OK)
-        return tui_fail(t, &err);
+        return tui_state_fail(t, &err);
     bool draft = c->edit_draft && !queue;
     reset(c);
-    tui_changed(t);
-    tui_back(t);
-    tui_msg(t, ROLE_OK, "message %lld saved%s", (long long)id,
-            draft   ? " (still a draft)"
-            : queue ? " and queued"
-                    : "");
+    tui_state_changed(t);
+    tui_state_back(t);
+    tui_state_msg(t, ROLE_OK, "message %lld saved%s", (long long)id,
+                  draft   ? " (still a draft)"
+                  : queue ? " and queued"
+                          : "");
     return H_HANDLED;
 }
 
@@ -316,12 +330,13 @@ void pane_composer_edit(struct tui *t, int64_t message_id)
     struct store_msg_row r;
     struct lcm_err err = {0};
     if (store_message_get(t->st, message_id, &r, &err) != LCM_OK) {
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
         return;
     }
     if (strcmp(r.status, "draft") != 0 && strcmp(r.status, "queued") != 0) {
-        tui_msg(t, ROLE_ERROR, "message %lld is %s: only drafts and queued messages can be edited",
-                (long long)message_id, r.status);
+        tui_state_msg(t, ROLE_ERROR,
+                      "message %lld is %s: only drafts and queued messages can be edited",
+                      (long long)message_id, r.status);
         store_msg_row_clear(&r);
         return;
     }
@@ -337,13 +352,16 @@ void pane_composer_edit(struct tui *t, int64_t message_id)
     c->text.cur = 0;
     free(msg);
     c->top = 0;
-    tui_show(t, PANE_COMPOSER);
-    tui_msg(t, ROLE_STATUS, "editing message %lld to %s: i edit · E $EDITOR · d save%s",
-            (long long)message_id, *r.to_addr ? r.to_addr : "(no address)",
-            c->edit_draft ? " · y save and approve" : "");
+    tui_state_show(t, PANE_COMPOSER);
+    tui_state_msg(t, ROLE_STATUS, "editing message %lld to %s: i edit · E $EDITOR · d save%s",
+                  (long long)message_id, *r.to_addr ? r.to_addr : "(no address)",
+                  c->edit_draft ? " · y save and approve" : "");
     store_msg_row_clear(&r);
 }
 
+/* Saves the message for every learner as status (a draft, or queued after outbox_add checked
+ * the address), in one transaction; a congratulation acknowledges the pending milestones.
+ * Then returns to the previous pane. An error names the learner and rolls everything back. */
 static enum hres save(struct tui *t, struct composer *c, enum message_status status)
 {
     if (c->n == 0)
@@ -352,7 +370,7 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
         return save_edit(t, c, status == MSG_QUEUED);
     struct lcm_err err = {0};
     if (store_begin(t->st, &err) != LCM_OK)
-        return tui_fail(t, &err);
+        return tui_state_fail(t, &err);
     enum lcm_status rc = LCM_OK;
     for (size_t i = 0; i < c->n && rc == LCM_OK; i++) {
         char *subject, *body;
@@ -392,17 +410,19 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
     else
         store_rollback(t->st);
     if (rc != LCM_OK)
-        return tui_fail(t, &err);
+        return tui_state_fail(t, &err);
     size_t n = c->n;
     reset(c);
-    tui_clear_selection(t);
-    tui_changed(t);
-    tui_back(t);
-    tui_msg(t, ROLE_OK, "%zu message%s %s", n, n > 1 ? "s" : "",
-            status == MSG_QUEUED ? "queued in the outbox" : "saved as draft");
+    tui_state_clear_selection(t);
+    tui_state_changed(t);
+    tui_state_back(t);
+    tui_state_msg(t, ROLE_OK, "%zu message%s %s", n, n > 1 ? "s" : "",
+                  status == MSG_QUEUED ? "queued in the outbox" : "saved as draft");
     return H_HANDLED;
 }
 
+/* The recalc op: the header (learners, template, language, mode), then the text being edited
+ * with the terminal cursor in it, or the rendered preview for one learner. */
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 {
     struct composer *c = p->st;
@@ -480,6 +500,8 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     p->rb.top = c->top;
 }
 
+/* A key while editing the text in place: cursor moves, deletions, Emacs-style kills, text.
+ * Returns whether the text or the cursor changed. */
 static bool edit_key(struct composer *c, int key)
 {
     int w = c->cols - 4 > 1 ? c->cols - 4 : 1;
@@ -512,6 +534,7 @@ static bool edit_key(struct composer *c, int key)
     return false;
 }
 
+/* The raw_key op: while editing, every key goes to the text (Esc stops editing). */
 static enum hres raw_key(struct pane *p, struct tui *t, int key)
 {
     struct composer *c = p->st;
@@ -534,7 +557,7 @@ static void start_editor(struct tui *t, struct composer *c)
              tmp && *tmp ? tmp : "/tmp");
     int fd = mkstemps(t->editor_path, 4);
     if (fd < 0) {
-        tui_msg(t, ROLE_ERROR, "cannot create a temporary file: %s", strerror(errno));
+        tui_state_msg(t, ROLE_ERROR, "cannot create a temporary file: %s", strerror(errno));
         t->editor_path[0] = '\0';
         return;
     }
@@ -544,15 +567,17 @@ static void start_editor(struct tui *t, struct composer *c)
     bool ok = write(fd, txt, n) == (ssize_t)n && write(fd, "\n", 1) == 1;
     close(fd);
     if (!ok) {
-        tui_msg(t, ROLE_ERROR, "cannot write %s", t->editor_path);
+        tui_state_msg(t, ROLE_ERROR, "cannot write %s", t->editor_path);
         unlink(t->editor_path);
         t->editor_path[0] = '\0';
     }
 }
 
-void tui_editor_done(struct tui *t)
+/* The edited op: the loop ran $EDITOR on t->editor_path (start_editor's file); its text
+ * replaces the message, and the file is removed. */
+static void edited(struct pane *p, struct tui *t)
 {
-    struct composer *c = t->panes[PANE_COMPOSER].st;
+    struct composer *c = p->st;
     FILE *f = fopen(t->editor_path, "r");
     if (f) {
         char *buf = lcm_xmalloc(256 * 1024);
@@ -566,9 +591,10 @@ void tui_editor_done(struct tui *t)
     }
     unlink(t->editor_path);
     t->editor_path[0] = '\0';
-    t->panes[PANE_COMPOSER].dirty = true;
+    p->dirty = true;
 }
 
+/* The handle op: i edit, E $EDITOR, t next template, p preview, d draft, y queue, scrolling. */
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 {
     (void)key;
@@ -588,7 +614,7 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
         if (c->ntpl) {
             c->tpl = (c->tpl + 1) % c->ntpl;
             render_template(t, c);
-            tui_msg(t, ROLE_STATUS, "template %s", c->tpls[c->tpl]);
+            tui_state_msg(t, ROLE_STATUS, "template %s", c->tpls[c->tpl]);
         }
         break;
     case ACT_PREVIEW:
@@ -619,6 +645,7 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     return H_HANDLED;
 }
 
+/* The free op. */
 static void free_pane(struct pane *p)
 {
     struct composer *c = p->st;
@@ -633,11 +660,12 @@ static void free_pane(struct pane *p)
 static const struct pane_ops ops = {
     .name = "composer",
     .scope = SCOPE_COMPOSER,
+    .hints = " i edit  E $EDITOR  t template  p preview  d draft  y queue  ? help  q back",
     .recalc = recalc,
-    .draw = pane_draw_rich,
     .handle = handle,
     .raw_key = raw_key,
     .free = free_pane,
+    .edited = edited,
 };
 
 void pane_composer_init(struct pane *p, struct tui *t)

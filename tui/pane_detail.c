@@ -1,6 +1,8 @@
 /* pane_detail.c — one learner: identity, manager, cohort and dates, progress against the
  * schedule, weekly activity sparkline, milestones done and missed, every risk reason, and the
  * timeline of check-ins, messages and follow-ups. */
+#include "tui/pane_detail.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +10,8 @@
 #include "base/day.h"
 #include "base/text.h"
 #include "store/store_message.h"
-#include "tui/tui.h"
+#include "tui/fmt.h"
+#include "tui/tui_state.h"
 
 #define WEEKS 12
 #define TIMELINE_MAX 200
@@ -35,6 +38,8 @@ struct detail {
 
 #define EFFECT_MAX 20
 
+/* store_effect_for_learner callback: keeps a sent message and whether the learner came back
+ * (at most EFFECT_MAX). */
 static enum lcm_status add_effect(void *ctx, const struct store_msg_effect *e)
 {
     struct detail *s = ctx;
@@ -48,6 +53,7 @@ static enum lcm_status add_effect(void *ctx, const struct store_msg_effect *e)
     return LCM_OK;
 }
 
+/* Frees everything loaded for the open learner. */
 static void unload(struct detail *s)
 {
     if (s->have)
@@ -64,6 +70,8 @@ static void unload(struct detail *s)
     s->have = false;
 }
 
+/* Loads the open learner (s->eid): detail, weekly minutes, milestones, timeline, outreach
+ * effects; a store error goes to the status line. */
 static void load(struct tui *t, struct detail *s)
 {
     unload(s);
@@ -72,7 +80,7 @@ static void load(struct tui *t, struct detail *s)
         return;
     struct lcm_err err = {0};
     if (store_view_detail(t->st, s->eid, t->today, &s->d, &err) != LCM_OK) {
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
         return;
     }
     s->have = true;
@@ -81,7 +89,7 @@ static void load(struct tui *t, struct detail *s)
         store_view_timeline(t->st, s->d.learner_id, TIMELINE_MAX, &s->ev, &s->nev, &err) !=
             LCM_OK ||
         store_effect_for_learner(t->st, s->d.learner_id, t->today, add_effect, s, &err) != LCM_OK)
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
 }
 
 void pane_detail_open(struct tui *t, int64_t enrollment_id)
@@ -91,9 +99,10 @@ void pane_detail_open(struct tui *t, int64_t enrollment_id)
     s->eid = enrollment_id;
     s->stale = true;
     s->top = 0;
-    tui_show(t, PANE_DETAIL);
+    tui_state_show(t, PANE_DETAIL);
 }
 
+/* A blank line, then a section header. */
 static void section(struct rbuf *rb, const char *title)
 {
     rbuf_line(rb, ROLE_NORMAL);
@@ -102,6 +111,8 @@ static void section(struct rbuf *rb, const char *title)
     rline_add(l, ROLE_HEADER, title);
 }
 
+/* Name, risk level and score, milestone reached, contact and language, manager and
+ * department, cohort and dates. */
 static void identity(struct rbuf *rb, struct tui *t, const struct view_detail *d, int cols)
 {
     char buf[1024], a[32], b[32];
@@ -143,6 +154,7 @@ static void identity(struct rbuf *rb, struct tui *t, const struct view_detail *d
     (void)t;
 }
 
+/* Progress bar against the expected progress, and the weekly minutes sparkline. */
 static void progress(struct rbuf *rb, struct tui *t, const struct detail *s, int cols)
 {
     const struct view_detail *d = &s->d;
@@ -172,6 +184,7 @@ static void progress(struct rbuf *rb, struct tui *t, const struct detail *s, int
     rline_data(l, ROLE_DIM, buf, cols - l->width, false);
 }
 
+/* Why the learner is flagged, one reason a line, and the snooze when there is one. */
 static void reasons(struct rbuf *rb, const struct view_detail *d, int cols)
 {
     char buf[128], day[32];
@@ -204,6 +217,7 @@ static void reasons(struct rbuf *rb, const struct view_detail *d, int cols)
     }
 }
 
+/* Each milestone: reached (when), missed, or due. */
 static void milestones(struct rbuf *rb, const struct detail *s, int cols)
 {
     section(rb, "Milestones");
@@ -231,6 +245,7 @@ static void milestones(struct rbuf *rb, const struct detail *s, int cols)
     }
 }
 
+/* The newest check-ins, messages and follow-ups, one a line, with their next step. */
 static void timeline(struct rbuf *rb, const struct detail *s, int cols)
 {
     section(rb, "Timeline (check-ins, messages, follow-ups; newest first)");
@@ -262,6 +277,7 @@ static void timeline(struct rbuf *rb, const struct detail *s, int cols)
     }
 }
 
+/* "yes", "no" or "too early" for a came-back flag (1, 0, -1). */
 static const char *came_back(int v)
 {
     return v > 0 ? "yes" : v == 0 ? "no" : "too early";
@@ -297,6 +313,8 @@ static void effects(struct rbuf *rb, const struct detail *s, int cols)
     }
 }
 
+/* The recalc op: every section of the open learner, scrolled to s->top (clamped); the
+ * focused learner is this one. */
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 {
     struct detail *s = p->st;
@@ -322,6 +340,7 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     t->focus_enrollment = s->eid;
 }
 
+/* The handle op: scrolling (Enter does nothing here); the rest falls to the global actions. */
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 {
     (void)key;
@@ -357,6 +376,7 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     return H_HANDLED;
 }
 
+/* The free op. */
 static void free_pane(struct pane *p)
 {
     struct detail *s = p->st;
@@ -367,15 +387,24 @@ static void free_pane(struct pane *p)
     p->st = NULL;
 }
 
-/* Marks the open learner for reload (after a save anywhere). */
+/* The invalidate op: marks the open learner for reload (after a save anywhere). */
+static void invalidate(struct pane *p, struct tui *t)
+{
+    (void)t;
+    ((struct detail *)p->st)->stale = true;
+    p->dirty = true;
+}
+
 static const struct pane_ops ops = {
     .name = "detail",
     .scope = SCOPE_DETAIL,
+    .hints = " j/k scroll  c check-in  m message  C celebrate  s call  z snooze  Tab next  ? help  "
+             "q back",
     .recalc = recalc,
-    .draw = pane_draw_rich,
     .handle = handle,
     .raw_key = NULL,
     .free = free_pane,
+    .invalidate = invalidate,
 };
 
 void pane_detail_init(struct pane *p, struct tui *t)
@@ -385,10 +414,4 @@ void pane_detail_init(struct pane *p, struct tui *t)
     p->st = lcm_xcalloc(1, sizeof(struct detail));
     p->dirty = true;
     rbuf_init(&p->rb);
-}
-
-void pane_detail_invalidate(struct tui *t)
-{
-    ((struct detail *)t->panes[PANE_DETAIL].st)->stale = true;
-    t->panes[PANE_DETAIL].dirty = true;
 }

@@ -4,23 +4,22 @@
  * kpi_summary() takes about a second on 100k enrollments, so it never runs in a redraw: it is
  * computed in a background thread on its own store connection when the pane is shown and its
  * figures are stale (first open, a data change, another cohort), "computing…" meanwhile. The
- * loop polls pane_kpi_poll(); recalc only formats the last result. */
-#include <pthread.h>
-#include <stdatomic.h>
+ * loop polls the pane's poll op; recalc only formats the last result. */
+#include "tui/pane_kpi.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/day.h"
 #include "report/kpi.h"
-#include "tui/tui.h"
+#include "tui/tui_state.h"
+#include "tui/worker.h"
 
 enum kpi_state { KPI_STALE, KPI_COMPUTING, KPI_READY, KPI_FAILED };
 
 struct kpi_job {
-    pthread_t thread;
-    atomic_bool done;
+    struct worker *w;
     char db_path[4096];
     char cohort[256];
     int today;
@@ -38,7 +37,8 @@ struct kpi_pane {
     char err[512];
 };
 
-static void *job_run(void *arg)
+/* The job (worker thread): kpi_summary on its own store connection. */
+static void job_run(void *arg)
 {
     struct kpi_job *j = arg;
     struct lcm_store *st = NULL;
@@ -49,17 +49,17 @@ static void *job_run(void *arg)
         j->rc = kpi_summary(st, &f, j->today, &j->sum, &j->err);
         store_close(&st);
     }
-    atomic_store(&j->done, true);
-    return NULL;
 }
 
+/* Starts computing the figures of the cohort in view in the background (state COMPUTING),
+ * or records why it could not (state FAILED). */
 static void start(struct tui *t, struct kpi_pane *s)
 {
     struct kpi_job *j = lcm_xcalloc(1, sizeof *j);
     snprintf(j->db_path, sizeof j->db_path, "%s", t->app->db_path);
     snprintf(j->cohort, sizeof j->cohort, "%s", t->scope_title);
     j->today = t->today;
-    if (pthread_create(&j->thread, NULL, job_run, j) != 0) {
+    if (!(j->w = worker_start(job_run, j))) {
         free(j);
         s->state = KPI_FAILED;
         snprintf(s->err, sizeof s->err, "cannot start the KPI thread");
@@ -70,11 +70,11 @@ static void start(struct tui *t, struct kpi_pane *s)
     s->state = KPI_COMPUTING;
 }
 
-/* Joins the finished job and keeps its result. */
+/* Frees the finished job and keeps its result. */
 static void collect(struct kpi_pane *s)
 {
     struct kpi_job *j = s->job;
-    pthread_join(j->thread, NULL);
+    worker_free(&j->w);
     s->job = NULL;
     if (j->rc == LCM_OK) {
         s->sum = j->sum;
@@ -87,38 +87,43 @@ static void collect(struct kpi_pane *s)
     free(j);
 }
 
-bool pane_kpi_poll(struct tui *t)
+/* The poll op: collects a finished computation (true: the pane changed); a stale one (data
+ * changed meanwhile, another cohort) is started again by the next recalc. */
+static bool poll_job(struct pane *p, struct tui *t)
 {
-    struct kpi_pane *s = t->panes[PANE_KPI].st;
-    if (!s || !s->job || !atomic_load(&s->job->done))
+    struct kpi_pane *s = p->st;
+    if (!s || !s->job || !worker_poll(s->job->w))
         return false;
     collect(s);
     if (s->again || strcmp(s->cohort, t->scope_title) != 0)
         s->state = KPI_STALE; /* the next recalc starts again */
-    t->panes[PANE_KPI].dirty = true;
+    p->dirty = true;
     return true;
 }
 
-bool pane_kpi_wait(struct tui *t)
+/* The wait op: blocks until the running computation ends, then polls it. */
+static bool wait_job(struct pane *p, struct tui *t)
 {
-    struct kpi_pane *s = t->panes[PANE_KPI].st;
+    struct kpi_pane *s = p->st;
     if (!s || !s->job)
         return false;
-    while (!atomic_load(&s->job->done))
-        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
-    return pane_kpi_poll(t);
+    worker_wait(s->job->w);
+    return poll_job(p, t);
 }
 
-void pane_kpi_invalidate(struct tui *t)
+/* The invalidate op: the figures are stale; a running computation is redone when it ends. */
+static void invalidate(struct pane *p, struct tui *t)
 {
-    struct kpi_pane *s = t->panes[PANE_KPI].st;
+    (void)t;
+    struct kpi_pane *s = p->st;
     if (s->job)
         s->again = true;
     else if (s->state != KPI_COMPUTING)
         s->state = KPI_STALE;
-    t->panes[PANE_KPI].dirty = true;
+    p->dirty = true;
 }
 
+/* A rate 0..1 as a percentage. */
 static double pct(double r)
 {
     return r * 100.0;
@@ -137,6 +142,7 @@ static void spark_line(struct rbuf *rb, const char *label, const int64_t *v, int
     (void)cols;
 }
 
+/* The figures of k: enrolled, completed, dropped out, active, check-ins, then the trends. */
 static void figures(struct rbuf *rb, const struct kpi_summary *k, int cols)
 {
     /* short lines: everything fits in 80 columns */
@@ -166,6 +172,8 @@ static void figures(struct rbuf *rb, const struct kpi_summary *k, int cols)
     spark_line(rb, "Idle 14+ days (at risk)", k->spark_risk_high, k->weeks, "", 1, cols);
 }
 
+/* The recalc op: starts a computation when the figures are stale or for another cohort, and
+ * shows the last result, "computing…" or the error. */
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 {
     (void)rows;
@@ -191,6 +199,7 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     t->focus_enrollment = 0;
 }
 
+/* The handle op: nothing of its own (every action is a global one). */
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 {
     (void)p;
@@ -200,13 +209,14 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     return H_NOT_HANDLED;
 }
 
+/* The free op: waits for a running computation first. */
 static void free_pane(struct pane *p)
 {
     struct kpi_pane *s = p->st;
     if (!s)
         return;
     if (s->job) {
-        pthread_join(s->job->thread, NULL);
+        worker_free(&s->job->w);
         free(s->job);
     }
     free(s);
@@ -216,11 +226,14 @@ static void free_pane(struct pane *p)
 static const struct pane_ops ops = {
     .name = "kpi",
     .scope = SCOPE_GLOBAL,
+    .hints = " f filter the cohort in the overview  Ctrl-L recompute  ? help  q back",
     .recalc = recalc,
-    .draw = pane_draw_rich,
     .handle = handle,
     .raw_key = NULL,
     .free = free_pane,
+    .invalidate = invalidate,
+    .poll = poll_job,
+    .wait = wait_job,
 };
 
 void pane_kpi_init(struct pane *p, struct tui *t)

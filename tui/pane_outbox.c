@@ -2,13 +2,18 @@
  * composer), queued, failed with the server's reply, and sent messages. Approve one (y) or
  * every draft (A, asked twice), edit a draft in the composer (e), skip one (x), queue a failed
  * one again (R). Delivery itself is `lcmtui outbox send` (cron); this pane never sends. */
+#include "tui/pane_outbox.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store_message.h"
 #include "base/text.h"
-#include "tui/tui.h"
+#include "store/store_message.h"
+#include "tui/fmt.h"
+#include "tui/pane_composer.h"
+#include "tui/pane_detail.h"
+#include "tui/tui_state.h"
 
 #define OUTBOX_PER_STATUS 300
 
@@ -28,6 +33,7 @@ struct outbox {
     bool confirm_all; /* A pressed once: the second A approves every draft */
 };
 
+/* Frees the rows' strings (the array stays, empty). */
 static void rows_free(struct outbox *o)
 {
     for (size_t i = 0; i < o->n; i++) {
@@ -39,6 +45,7 @@ static void rows_free(struct outbox *o)
     o->n = 0;
 }
 
+/* store_message_each callback: appends a copy of message r to the list. */
 static enum lcm_status add_row(void *ctx, const struct store_msg_row *r)
 {
     struct outbox *o = ctx;
@@ -63,6 +70,8 @@ static enum lcm_status add_row(void *ctx, const struct store_msg_row *r)
     return LCM_OK;
 }
 
+/* Reloads the messages (drafts first, then failed, queued, sending, sent; at most
+ * OUTBOX_PER_STATUS each) and the counts, keeping the cursor on the same message. */
 static void load(struct tui *t, struct outbox *o)
 {
     static const char *const order[] = {"draft", "failed", "queued", "sending", "sent"};
@@ -72,11 +81,11 @@ static void load(struct tui *t, struct outbox *o)
     struct lcm_err err = {0};
     for (size_t s = 0; s < sizeof order / sizeof *order; s++)
         if (store_message_each(t->st, order[s], 0, OUTBOX_PER_STATUS, add_row, o, &err) != LCM_OK) {
-            tui_fail(t, &err);
+            tui_state_fail(t, &err);
             break;
         }
     if (store_message_counts(t->st, &o->counts, &err) != LCM_OK)
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
     for (size_t i = 0; keep && i < o->n; i++)
         if (o->v[i].id == keep)
             o->cur = i;
@@ -84,12 +93,15 @@ static void load(struct tui *t, struct outbox *o)
         o->cur = o->n ? o->n - 1 : 0;
 }
 
-void pane_outbox_invalidate(struct tui *t)
+/* The invalidate op: the messages are reloaded at the next recalc. */
+static void invalidate(struct pane *p, struct tui *t)
 {
-    ((struct outbox *)t->panes[PANE_OUTBOX].st)->stale = true;
-    t->panes[PANE_OUTBOX].dirty = true;
+    (void)t;
+    ((struct outbox *)p->st)->stale = true;
+    p->dirty = true;
 }
 
+/* The colour role of a message status. */
 static enum role status_role(const char *s)
 {
     if (strcmp(s, "draft") == 0)
@@ -101,6 +113,8 @@ static enum role status_role(const char *s)
     return ROLE_ACCENT;
 }
 
+/* The recalc op: the counts, then one line a message (status, when, to, subject, error), the
+ * cursor kept in view; the focused learner is the cursor's. */
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 {
     struct outbox *o = p->st;
@@ -153,16 +167,16 @@ static enum hres act(struct tui *t, struct outbox *o, enum action a)
     if (a == ACT_APPROVE_ALL) {
         if (!o->confirm_all) {
             o->confirm_all = true;
-            tui_msg(t, ROLE_RISK_WATCH, "approve all %lld drafts? A again to queue them",
-                    (long long)o->counts.draft);
+            tui_state_msg(t, ROLE_RISK_WATCH, "approve all %lld drafts? A again to queue them",
+                          (long long)o->counts.draft);
             return H_HANDLED;
         }
         int n = 0;
         if (store_message_approve(t->st, 0, t->now_ts, &n, &err) != LCM_OK)
-            return tui_fail(t, &err);
-        tui_changed(t);
-        tui_msg(t, ROLE_OK, "%d draft%s approved: queued for `lcmtui outbox send`", n,
-                n == 1 ? "" : "s");
+            return tui_state_fail(t, &err);
+        tui_state_changed(t);
+        tui_state_msg(t, ROLE_OK, "%d draft%s approved: queued for `lcmtui outbox send`", n,
+                      n == 1 ? "" : "s");
         return H_HANDLED;
     }
     if (o->n == 0)
@@ -187,12 +201,14 @@ static enum hres act(struct tui *t, struct outbox *o, enum action a)
         return H_NOT_HANDLED;
     }
     if (rc != LCM_OK)
-        return tui_fail(t, &err);
-    tui_changed(t);
-    tui_msg(t, ROLE_OK, "message %lld %s", (long long)id, done);
+        return tui_state_fail(t, &err);
+    tui_state_changed(t);
+    tui_state_msg(t, ROLE_OK, "message %lld %s", (long long)id, done);
     return H_HANDLED;
 }
 
+/* The handle op: moves, y approve, A twice approve all, x skip, R retry, e edit in the
+ * composer, Enter the learner's detail. */
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 {
     (void)key;
@@ -242,6 +258,7 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     return H_HANDLED;
 }
 
+/* The free op. */
 static void free_pane(struct pane *p)
 {
     struct outbox *o = p->st;
@@ -256,11 +273,13 @@ static void free_pane(struct pane *p)
 static const struct pane_ops ops = {
     .name = "outbox",
     .scope = SCOPE_OUTBOX,
+    .hints =
+        " y approve  A approve all  e edit  x skip  R retry failed  Enter detail  ? help  q back",
     .recalc = recalc,
-    .draw = pane_draw_rich,
     .handle = handle,
     .raw_key = NULL,
     .free = free_pane,
+    .invalidate = invalidate,
 };
 
 void pane_outbox_init(struct pane *p, struct tui *t)

@@ -3,14 +3,18 @@
  * Only the ordered ids of the whole list are held (8 bytes a learner); the rows themselves
  * are loaded one window (VIEW_PAGE_MAX) at a time around what is visible, so 100k learners
  * scroll as smoothly as 100. Incremental search (/) and filters re-run the order query. */
+#include "tui/pane_overview.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/day.h"
-#include "tui/form.h"
-#include "tui/lineedit.h"
 #include "base/text.h"
-#include "tui/tui.h"
+#include "tui/fmt.h"
+#include "tui/forms.h"
+#include "tui/lineedit.h"
+#include "tui/pane_detail.h"
+#include "tui/tui_state.h"
 
 struct ov {
     struct view_filter f;
@@ -25,6 +29,7 @@ struct ov {
     int list_rows;              /* rows of the list at the last recalc (page moves) */
 };
 
+/* Frees the loaded rows; the window is reloaded when next needed. */
 static void drop_window(struct ov *o)
 {
     for (size_t i = 0; i < o->win_n; i++)
@@ -33,6 +38,9 @@ static void drop_window(struct ov *o)
     o->win_valid = false;
 }
 
+/* Re-runs the order (filter, search, sort) over the snapshot of sort keys, rebuilding the
+ * snapshot (and t->counts) after a data change; the cursor stays on the same learner when it
+ * is still listed. A store error goes to the status line. */
 static void reload_order(struct tui *t, struct ov *o)
 {
     int64_t keep = o->n ? o->ids[o->cur] : 0;
@@ -45,14 +53,14 @@ static void reload_order(struct tui *t, struct ov *o)
     struct lcm_err err = {0};
     if (!o->snap) {
         if (store_view_snapshot(t->st, t->today, &o->snap, &err) != LCM_OK) {
-            tui_fail(t, &err);
+            tui_state_fail(t, &err);
             o->order_valid = true;
             return;
         }
         view_snapshot_counts(o->snap, &t->counts);
     }
     if (store_view_snapshot_order(t->st, o->snap, &o->f, &o->ids, &o->n, &err) != LCM_OK)
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
     o->order_valid = true;
     o->cur = 0;
     for (size_t i = 0; keep && i < o->n; i++)
@@ -64,9 +72,10 @@ static void reload_order(struct tui *t, struct ov *o)
         o->top = o->cur;
 }
 
-void pane_overview_reload(struct tui *t)
+/* The invalidate op: the data changed, so the sort keys and the order are rebuilt. */
+static void invalidate(struct pane *p, struct tui *t)
 {
-    struct pane *p = &t->panes[PANE_OVERVIEW];
+    (void)t;
     struct ov *o = p->st;
     view_snapshot_free(&o->snap); /* the data changed: new sort keys */
     o->order_valid = false;
@@ -75,18 +84,21 @@ void pane_overview_reload(struct tui *t)
 
 void pane_overview_configure(struct tui *t, enum view_sort sort, bool show_snoozed)
 {
-    struct ov *o = t->panes[PANE_OVERVIEW].st;
+    struct pane *p = &t->panes[PANE_OVERVIEW];
+    struct ov *o = p->st;
     o->f.sort = sort;
     o->f.show_snoozed = show_snoozed;
-    pane_overview_reload(t);
+    invalidate(p, t);
 }
 
-void pane_overview_refresh(struct tui *t)
+/* The refresh op (before the title): reloads a stale order now, which also refreshes the
+ * enrollment counts in t->counts. */
+static void refresh(struct pane *p, struct tui *t)
 {
-    struct ov *o = t->panes[PANE_OVERVIEW].st;
+    struct ov *o = p->st;
     if (!o->order_valid) {
         reload_order(t, o);
-        t->panes[PANE_OVERVIEW].dirty = true;
+        p->dirty = true;
     }
 }
 
@@ -112,7 +124,7 @@ static void ensure_window(struct tui *t, struct ov *o, size_t rows)
     size_t cnt = o->n - first < VIEW_PAGE_MAX ? o->n - first : VIEW_PAGE_MAX;
     struct lcm_err err = {0};
     if (store_view_rows(t->st, t->today, o->ids + first, cnt, o->win, &err) != LCM_OK) {
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
         return;
     }
     o->win_first = first;
@@ -125,6 +137,7 @@ struct cols {
     int name, cohort, bar, exp, last, next, reason;
 };
 
+/* Column widths for a screen width (the reason column takes what is left). */
 static struct cols layout(int width)
 {
     struct cols c = {.name = 20, .cohort = 12, .bar = 10, .exp = 4, .last = 6, .next = 0};
@@ -141,6 +154,7 @@ static struct cols layout(int width)
     return c;
 }
 
+/* The column headers, with the sort in use. */
 static void header_line(struct rbuf *rb, const struct ov *o, struct cols c)
 {
     struct rline *l = rbuf_line(rb, ROLE_HEADER);
@@ -157,10 +171,12 @@ static void header_line(struct rbuf *rb, const struct ov *o, struct cols c)
     rline_data(l, ROLE_HEADER, why, c.reason, true);
 }
 
+/* One learner's line: marker (selected, flag, snooze, closed), name, cohort, progress against
+ * expected, last activity, next call, top reason. */
 static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, bool cursor,
                      struct cols c)
 {
-    bool sel = tui_is_selected(t, r->enrollment_id);
+    bool sel = tui_state_is_selected(t, r->enrollment_id);
     struct rline *l = rbuf_line(rb, cursor ? ROLE_CURSOR : sel ? ROLE_MARKED : ROLE_NORMAL);
     enum role base = cursor ? ROLE_CURSOR : sel ? ROLE_MARKED : ROLE_NORMAL;
     enum role mrole = base;
@@ -219,6 +235,8 @@ static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, b
     rline_data(l, r->level == 2 && !cursor ? ROLE_RISK_HIGH : base, why, c.reason, true);
 }
 
+/* The recalc op: headers, the visible window of the list around the cursor, the search line
+ * (with the terminal cursor while typing); the focused learner is the cursor's. */
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 {
     struct ov *o = p->st;
@@ -271,6 +289,7 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     t->focus_enrollment = o->n ? o->ids[o->cur] : 0;
 }
 
+/* Moves the cursor by delta rows, within the list. */
 static void move(struct ov *o, long delta)
 {
     if (o->n == 0)
@@ -283,19 +302,22 @@ static void move(struct ov *o, long delta)
     o->cur = (size_t)c;
 }
 
+/* The filter form saved (ctx: this pane): applies its cohort and level. */
 static void filter_done(struct tui *t, struct form *f, void *ctx)
 {
-    (void)ctx;
-    struct ov *o = t->panes[PANE_OVERVIEW].st;
+    struct pane *p = ctx;
+    struct ov *o = p->st;
     int c = form_choice(f, 0);
     o->f.cohort_id = c > 0 ? form_choice_id(f, 0) : 0;
     snprintf(t->scope_title, sizeof t->scope_title, "%s", c > 0 ? f->f[0].choices[c] : "");
     static const int levels[] = {VIEW_LEVEL_ANY, 2, 1, 0, VIEW_LEVEL_CELEBRATE};
     o->f.level = levels[form_choice(f, 1)];
     o->order_valid = false; /* same data, another order: the snapshot stays */
-    t->panes[PANE_OVERVIEW].dirty = true;
+    p->dirty = true;
 }
 
+/* The handle op: moves, Enter (detail), / search, o sort, x snoozed, Space select, f filter,
+ * q (clears the search first, then quits). */
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 {
     (void)key;
@@ -333,22 +355,23 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     case ACT_SORT:
         o->f.sort = (enum view_sort)((o->f.sort + 1) % VIEW_SORT_COUNT);
         o->order_valid = false;
-        tui_msg(t, ROLE_STATUS, "sorted by %s", view_sort_name(o->f.sort));
+        tui_state_msg(t, ROLE_STATUS, "sorted by %s", view_sort_name(o->f.sort));
         break;
     case ACT_SHOW_SNOOZED:
         o->f.show_snoozed = !o->f.show_snoozed;
         o->order_valid = false;
-        tui_msg(t, ROLE_STATUS, "%s snoozed learners", o->f.show_snoozed ? "showing" : "hiding");
+        tui_state_msg(t, ROLE_STATUS, "%s snoozed learners",
+                      o->f.show_snoozed ? "showing" : "hiding");
         break;
     case ACT_SELECT:
         if (!o->n)
             return H_HANDLED;
-        tui_toggle_selected(t, o->ids[o->cur]);
-        tui_msg(t, ROLE_STATUS, "%zu selected (m writes to each)", t->nsel);
+        tui_state_toggle_selected(t, o->ids[o->cur]);
+        tui_state_msg(t, ROLE_STATUS, "%zu selected (m writes to each)", t->nsel);
         move(o, 1);
         break;
     case ACT_FILTER:
-        form_open_filter(t, o->f.cohort_id, o->f.level, filter_done);
+        forms_open_filter(t, o->f.cohort_id, o->f.level, filter_done, p);
         break;
     case ACT_BACK:
         if (o->search.len) {
@@ -398,6 +421,7 @@ static enum hres raw_key(struct pane *p, struct tui *t, int key)
     return H_HANDLED;
 }
 
+/* The free op. */
 static void free_pane(struct pane *p)
 {
     struct ov *o = p->st;
@@ -414,11 +438,15 @@ static void free_pane(struct pane *p)
 static const struct pane_ops ops = {
     .name = "overview",
     .scope = SCOPE_OVERVIEW,
+    .hints =
+        " Enter open  / search  f filter  o sort  Space select  c check-in  m message  s call  "
+        "a agenda  ? help  q quit",
     .recalc = recalc,
-    .draw = pane_draw_rich,
     .handle = handle,
     .raw_key = raw_key,
     .free = free_pane,
+    .invalidate = invalidate,
+    .refresh = refresh,
 };
 
 void pane_overview_init(struct pane *p, struct tui *t)

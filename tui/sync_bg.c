@@ -1,6 +1,8 @@
 /* sync_bg.c — key S: `lcmtui sync` in a background thread on its own database connection
  * (core/sync.h), progress on the status line, the panes reloaded when it finishes. The loop
- * polls tui_sync_poll() every time it wakes (at most every 250 ms). */
+ * polls sync_bg_poll() every time it wakes (at most every 250 ms). */
+#include "tui/sync_bg.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -9,12 +11,13 @@
 
 #include "store/store_sync.h"
 #include "sync/sync.h"
-#include "tui/tui_internal.h"
+#include "tui/tui_state.h"
+#include "tui/worker.h"
 
-struct tui_sync {
-    pthread_t thread;
+struct sync_job {
+    struct worker *w;
     pthread_mutex_t mu;
-    atomic_bool cancel, done;
+    atomic_bool cancel;
     char progress[256];
     bool progress_new;
     struct sync_options opt;
@@ -24,11 +27,11 @@ struct tui_sync {
     struct lcm_app *app;
 };
 
-static struct tui_sync *running; /* at most one sync at a time */
+static struct sync_job *running; /* at most one sync at a time */
 
 static void on_progress(void *ctx, const struct sync_progress *p)
 {
-    struct tui_sync *s = ctx;
+    struct sync_job *s = ctx;
     pthread_mutex_lock(&s->mu);
     if (p->total > 0)
         snprintf(s->progress, sizeof s->progress, "sync %s (%d/%d): %lld/%lld %s", p->source,
@@ -40,36 +43,35 @@ static void on_progress(void *ctx, const struct sync_progress *p)
     pthread_mutex_unlock(&s->mu);
 }
 
-static void *run(void *arg)
+/* The job (worker thread): the whole sync on its own connection. */
+static void run(void *arg)
 {
-    struct tui_sync *s = arg;
+    struct sync_job *s = arg;
     s->rc = sync_run_all(s->app->db_path, &s->app->cfg, &s->opt, &s->res, &s->err);
-    atomic_store(&s->done, true);
-    return NULL;
 }
 
-bool tui_sync_running(void)
+bool sync_bg_running(void)
 {
     return running != NULL;
 }
 
-void tui_sync_start(struct tui *t)
+void sync_bg_start(struct tui *t)
 {
     if (running) {
-        tui_msg(t, ROLE_STATUS, "a sync is already running");
+        tui_state_msg(t, ROLE_STATUS, "a sync is already running");
         return;
     }
     struct lcm_err err = {0};
     int n = 0;
     if (sync_config_check(&t->app->cfg, NULL, &n, NULL, &err) != LCM_OK) {
-        tui_fail(t, &err);
+        tui_state_fail(t, &err);
         return;
     }
     if (n == 0) {
-        tui_msg(t, ROLE_STATUS, "no LMS source configured (see `sources` in the config)");
+        tui_state_msg(t, ROLE_STATUS, "no LMS source configured (see `sources` in the config)");
         return;
     }
-    struct tui_sync *s = lcm_xcalloc(1, sizeof *s);
+    struct sync_job *s = lcm_xcalloc(1, sizeof *s);
     pthread_mutex_init(&s->mu, NULL);
     s->app = t->app;
     s->opt.today = t->today;
@@ -77,55 +79,55 @@ void tui_sync_start(struct tui *t)
     s->opt.progress = on_progress;
     s->opt.progress_ctx = s;
     s->opt.cancel = &s->cancel;
-    if (pthread_create(&s->thread, NULL, run, s) != 0) {
+    if (!(s->w = worker_start(run, s))) {
         pthread_mutex_destroy(&s->mu);
         free(s);
-        tui_msg(t, ROLE_ERROR, "cannot start the sync thread");
+        tui_state_msg(t, ROLE_ERROR, "cannot start the sync thread");
         return;
     }
     running = s;
-    tui_msg(t, ROLE_STATUS, "sync started (%d source%s)…", n, n > 1 ? "s" : "");
+    tui_state_msg(t, ROLE_STATUS, "sync started (%d source%s)…", n, n > 1 ? "s" : "");
     t->title_dirty = true;
 }
 
-/* Joins a finished (or cancelled) sync and frees it. */
-static void finish(struct tui_sync *s)
+/* Waits for a finished (or cancelled) sync and frees it. */
+static void finish(struct sync_job *s)
 {
-    pthread_join(s->thread, NULL);
+    worker_free(&s->w);
     sync_result_free(&s->res);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
 
-bool tui_sync_poll(struct tui *t)
+bool sync_bg_poll(struct tui *t)
 {
-    struct tui_sync *s = running;
+    struct sync_job *s = running;
     if (!s)
         return false;
-    if (!atomic_load(&s->done)) {
+    if (!worker_poll(s->w)) {
         pthread_mutex_lock(&s->mu);
         bool fresh = s->progress_new;
         if (fresh)
-            tui_msg(t, ROLE_STATUS, "%s", s->progress);
+            tui_state_msg(t, ROLE_STATUS, "%s", s->progress);
         s->progress_new = false;
         pthread_mutex_unlock(&s->mu);
         return fresh;
     }
     if (s->rc == LCM_OK)
-        tui_msg(t, ROLE_OK, "sync done: %lld records, %lld new learners, %lld activity days",
-                (long long)s->res.total.records, (long long)s->res.total.new_learners,
-                (long long)s->res.total.activity_days);
+        tui_state_msg(t, ROLE_OK, "sync done: %lld records, %lld new learners, %lld activity days",
+                      (long long)s->res.total.records, (long long)s->res.total.new_learners,
+                      (long long)s->res.total.activity_days);
     else
-        tui_fail(t, &s->err);
+        tui_state_fail(t, &s->err);
     running = NULL;
     finish(s);
-    tui_changed(t);
+    tui_state_changed(t);
     return true;
 }
 
-void tui_sync_stop(void)
+void sync_bg_stop(void)
 {
-    struct tui_sync *s = running;
+    struct sync_job *s = running;
     if (!s)
         return;
     atomic_store(&s->cancel, true);
@@ -133,12 +135,12 @@ void tui_sync_stop(void)
     finish(s);
 }
 
-void tui_sync_auto(struct tui *t)
+void sync_bg_auto(struct tui *t)
 {
     int hours = sync_auto_hours(&t->app->cfg);
     if (hours <= 0 || t->fresh.demo)
         return;
     int64_t last = store_sync_last_ok(t->st);
     if (last == 0 || t->now_ts - last > (int64_t)hours * 3600)
-        tui_sync_start(t);
+        sync_bg_start(t);
 }

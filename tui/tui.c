@@ -1,57 +1,36 @@
-/* tui.c — the application state and key dispatch (no curses: tests drive it directly). */
+/* tui.c — the top of the curses application: the choice between a real terminal and the
+ * headless script, the loop (keys in, background work polled, frames out), the key
+ * dispatcher, and the construction of the state and its panes. Everything it calls is below
+ * it: the panes, forms and background jobs call tui_state.c, never this file. No curses here
+ * (draw.c has it all): tests drive the dispatcher directly. */
 #include "tui/tui.h"
 
-#include <stdarg.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "cal/caldav.h"
 #include "base/day.h"
+#include "cal/caldav.h"
+#include "store/store.h"
+#include "tui/caldav_bg.h"
+#include "tui/draw.h"
+#include "tui/fmt.h"
 #include "tui/form.h"
-#include "store/store_message.h"
-#include "base/text.h"
-#include "tui/tui_internal.h"
+#include "tui/forms.h"
+#include "tui/pane_agenda.h"
+#include "tui/pane_composer.h"
+#include "tui/pane_detail.h"
+#include "tui/pane_kpi.h"
+#include "tui/pane_outbox.h"
+#include "tui/pane_overview.h"
+#include "tui/script.h"
+#include "tui/sync_bg.h"
 
-void tui_msg(struct tui *t, enum role role, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(t->status, sizeof t->status, fmt, ap);
-    va_end(ap);
-    t->status_role = role;
-}
-
-enum hres tui_fail(struct tui *t, const struct lcm_err *err)
-{
-    tui_msg(t, ROLE_ERROR, "%s", err && err->msg[0] ? err->msg : "failed");
-    return H_ERROR;
-}
-
-static void load_title(struct tui *t)
-{
-    struct lcm_err err = {0};
-    pane_overview_refresh(t); /* the enrollment counts come with the triage order */
-    if (store_view_followup_counts(t->st, fmt_from_wall(day_to_time(t->today)), t->now_ts,
-                                   &t->counts, &err) != LCM_OK ||
-        store_view_freshness(t->st, &t->fresh, &err) != LCM_OK)
-        tui_fail(t, &err);
-    struct store_msg_counts mc;
-    t->drafts = store_message_counts(t->st, &mc, &err) == LCM_OK ? mc.draft : 0;
-    t->title_dirty = false;
-}
-
-void tui_changed(struct tui *t)
-{
-    for (int i = 0; i < PANE_COUNT; i++)
-        t->panes[i].dirty = true;
-    pane_overview_reload(t);
-    pane_detail_invalidate(t);
-    pane_agenda_invalidate(t);
-    pane_kpi_invalidate(t);
-    pane_outbox_invalidate(t);
-    t->title_dirty = true;
-}
+/* ---- state and panes ------------------------------------------------------------------ */
 
 /* The `tui` group: sort, show_snoozed, call_minutes, day_start, day_end. */
 static enum lcm_status load_settings(struct tui *t, struct lcm_err *err)
@@ -84,7 +63,22 @@ static enum lcm_status load_settings(struct tui *t, struct lcm_err *err)
     return LCM_OK;
 }
 
-void tui_state_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
+/* The display time zone: calendar.timezone (UTC when unset; a bad calendar group is shown on
+ * the status line). */
+static void load_timezone(struct tui *t)
+{
+    struct caldav_config cc;
+    struct lcm_err err = {0};
+    if (caldav_config_load(&t->app->cfg, false, &cc, NULL, &err) == LCM_OK) {
+        fmt_set_timezone(cc.timezone);
+        caldav_config_free(&cc);
+    } else {
+        fmt_set_timezone(NULL);
+        tui_state_fail(t, &err);
+    }
+}
+
+void tui_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
 {
     memset(t, 0, sizeof *t);
     t->app = app;
@@ -95,15 +89,7 @@ void tui_state_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
     t->rows = 40;
     t->cols = 120;
     keymap_init(&t->km);
-    struct caldav_config cc;
-    struct lcm_err err = {0};
-    if (caldav_config_load(&app->cfg, false, &cc, NULL, &err) == LCM_OK) {
-        fmt_set_timezone(cc.timezone);
-        caldav_config_free(&cc);
-    } else {
-        fmt_set_timezone(NULL);
-        tui_fail(t, &err);
-    }
+    load_timezone(t);
     pane_overview_init(&t->panes[PANE_OVERVIEW], t);
     pane_detail_init(&t->panes[PANE_DETAIL], t);
     pane_composer_init(&t->panes[PANE_COMPOSER], t);
@@ -118,10 +104,10 @@ void tui_state_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
     t->day_end = 18;
     struct lcm_err e2 = {0};
     if (load_settings(t, &e2) != LCM_OK)
-        tui_fail(t, &e2);
+        tui_state_fail(t, &e2);
 }
 
-void tui_state_free(struct tui *t)
+void tui_free(struct tui *t)
 {
     for (int i = 0; i < PANE_COUNT; i++) {
         if (t->panes[i].ops && t->panes[i].ops->free)
@@ -134,113 +120,7 @@ void tui_state_free(struct tui *t)
     t->sel = NULL;
 }
 
-bool tui_is_selected(const struct tui *t, int64_t id)
-{
-    for (size_t i = 0; i < t->nsel; i++)
-        if (t->sel[i] == id)
-            return true;
-    return false;
-}
-
-void tui_toggle_selected(struct tui *t, int64_t id)
-{
-    for (size_t i = 0; i < t->nsel; i++)
-        if (t->sel[i] == id) {
-            t->sel[i] = t->sel[--t->nsel];
-            return;
-        }
-    if (t->nsel == t->capsel) {
-        t->capsel = t->capsel ? t->capsel * 2 : 16;
-        t->sel = lcm_xrealloc(t->sel, t->capsel * sizeof *t->sel);
-    }
-    t->sel[t->nsel++] = id;
-}
-
-void tui_clear_selection(struct tui *t)
-{
-    t->nsel = 0;
-    t->panes[PANE_OVERVIEW].dirty = true;
-}
-
-static void switch_to(struct tui *t, enum pane_id id)
-{
-    t->cur = id;
-    t->panes[id].dirty = true;
-    t->all_dirty = true;
-}
-
-void tui_show(struct tui *t, enum pane_id id)
-{
-    if (id == t->cur)
-        return;
-    if (t->nback == (int)(sizeof t->back / sizeof *t->back)) {
-        memmove(t->back, t->back + 1, sizeof t->back - sizeof *t->back);
-        t->nback--;
-    }
-    t->back[t->nback++] = t->cur;
-    switch_to(t, id);
-}
-
-bool tui_back(struct tui *t)
-{
-    while (t->nback > 0) {
-        enum pane_id id = t->back[--t->nback];
-        if (id != t->cur) {
-            switch_to(t, id);
-            return true;
-        }
-    }
-    if (t->cur == PANE_OVERVIEW)
-        return false;
-    switch_to(t, PANE_OVERVIEW);
-    return true;
-}
-
-void tui_title(struct tui *t, struct rline *l, int cols)
-{
-    if (t->title_dirty)
-        load_title(t);
-    char buf[1024], when[32];
-    char scope[600];
-    snprintf(scope, sizeof scope, "%s%s%s", t->fresh.program[0] ? t->fresh.program : "lcmtui",
-             t->scope_title[0] ? " › " : "", t->scope_title);
-    const char *prog = scope;
-    if (t->fresh.demo)
-        snprintf(when, sizeof when, "demo data");
-    else if (t->fresh.syncing)
-        snprintf(when, sizeof when, "syncing…");
-    else if (t->fresh.last_sync) {
-        int64_t w = fmt_to_wall(t->fresh.last_sync);
-        int64_t s = w - day_to_time(day_from_time(w));
-        snprintf(when, sizeof when, "synced %02d:%02d", (int)(s / 3600), (int)(s / 60 % 60));
-    } else
-        snprintf(when, sizeof when, "never synced");
-    /* the counts matter most: they keep their room; the left part is cut first */
-    const struct view_counts *c = &t->counts;
-    char counts[256];
-    bool narrow = cols < 110;
-    char drafts[48] = "";
-    if (t->drafts > 0)
-        snprintf(drafts, sizeof drafts, " · %lld draft%s", (long long)t->drafts,
-                 t->drafts == 1 ? "" : "s");
-    snprintf(counts, sizeof counts,
-             " %lld at risk · %lld to celebrate · %lld call%s%s · %lld overdue%s ",
-             (long long)c->at_risk, (long long)c->celebrate, (long long)c->calls_today,
-             c->calls_today == 1 ? "" : "s", narrow ? "" : " today", (long long)c->overdue, drafts);
-    int cw = text_width(counts);
-    char day[DAY_TEXT_LEN];
-    if (narrow) /* freshness first, so a cut shortens the programme's name */
-        snprintf(buf, sizeof buf, " %s · %s", when, prog);
-    else
-        snprintf(buf, sizeof buf, " %s · %s · %s", prog, day_format(t->today, day), when);
-    int left = cols - cw > 10 ? cols - cw : cols;
-    rline_data(l, ROLE_TITLE, buf, left, false);
-    if (left < cols) {
-        rline_pad_to(l, ROLE_TITLE, cols - cw);
-        rline_data(l, ROLE_TITLE, counts, cols - l->width, false);
-    }
-    rline_pad_to(l, ROLE_TITLE, cols);
-}
+/* ---- keys ------------------------------------------------------------------------------ */
 
 /* Actions every pane shares; run when the pane did not handle the action itself. */
 static void global_action(struct tui *t, enum action a)
@@ -248,10 +128,10 @@ static void global_action(struct tui *t, enum action a)
     int64_t e = t->focus_enrollment;
     switch (a) {
     case ACT_NEXT_PANE:
-        switch_to(t, (enum pane_id)((t->cur + 1) % PANE_COUNT));
+        tui_state_switch(t, (enum pane_id)((t->cur + 1) % PANE_COUNT));
         break;
     case ACT_PREV_PANE:
-        switch_to(t, (enum pane_id)((t->cur + PANE_COUNT - 1) % PANE_COUNT));
+        tui_state_switch(t, (enum pane_id)((t->cur + PANE_COUNT - 1) % PANE_COUNT));
         break;
     case ACT_HELP:
         t->help = true;
@@ -260,32 +140,32 @@ static void global_action(struct tui *t, enum action a)
     case ACT_REDRAW:
         t->all_dirty = true;
         t->redraw = true;
-        tui_changed(t);
+        tui_state_changed(t);
         break;
     case ACT_QUIT:
         t->quit = true;
         break;
     case ACT_BACK:
-        if (!tui_back(t))
+        if (!tui_state_back(t))
             t->quit = true;
         break;
     case ACT_AGENDA:
-        tui_show(t, PANE_AGENDA);
+        tui_state_show(t, PANE_AGENDA);
         break;
     case ACT_KPI:
-        tui_show(t, PANE_KPI);
+        tui_state_show(t, PANE_KPI);
         break;
     case ACT_OUTBOX:
-        tui_show(t, PANE_OUTBOX);
+        tui_state_show(t, PANE_OUTBOX);
         break;
     case ACT_CHECKIN:
-        form_open_checkin(t, e, 0);
+        forms_open_checkin(t, e, 0);
         break;
     case ACT_SCHEDULE:
-        form_open_schedule(t, e, 0);
+        forms_open_schedule(t, e, 0);
         break;
     case ACT_SNOOZE:
-        form_open_snooze(t, e);
+        forms_open_snooze(t, e);
         break;
     case ACT_MESSAGE:
         if (t->nsel > 0)
@@ -293,14 +173,14 @@ static void global_action(struct tui *t, enum action a)
         else if (e)
             pane_composer_open(t, &e, 1, NULL);
         else
-            tui_msg(t, ROLE_ERROR, "no learner here: select one first");
+            tui_state_msg(t, ROLE_ERROR, "no learner here: select one first");
         break;
     case ACT_CELEBRATE:
         if (e)
             pane_composer_open(t, &e, 1, "congrats");
         break;
     case ACT_SYNC:
-        tui_sync_start(t);
+        sync_bg_start(t);
         break;
     case ACT_OPEN:
         if (e)
@@ -311,6 +191,7 @@ static void global_action(struct tui *t, enum action a)
     }
 }
 
+/* Keys while the help is open: j/k and page down scroll it, any other key closes it. */
 static void help_key(struct tui *t, int key)
 {
     enum action a = keymap_lookup(&t->km, SCOPE_GLOBAL, key);
@@ -332,7 +213,7 @@ void tui_key(struct tui *t, int key)
         if (form_key(t->form, t, key, &saved)) {
             form_free(&t->form);
             if (!saved)
-                tui_msg(t, ROLE_STATUS, "cancelled");
+                tui_state_msg(t, ROLE_STATUS, "cancelled");
             t->all_dirty = true;
         }
         return;
@@ -347,8 +228,8 @@ void tui_key(struct tui *t, int key)
     enum action a = keymap_lookup(&t->km, p->ops->scope, key);
     if (a == ACT_NONE) {
         char name[32];
-        tui_msg(t, ROLE_DIM, "%s: no action here (? for help)",
-                keymap_key_name(key, name, sizeof name));
+        tui_state_msg(t, ROLE_DIM, "%s: no action here (? for help)",
+                      keymap_key_name(key, name, sizeof name));
         return;
     }
     t->status[0] = '\0';
@@ -356,68 +237,205 @@ void tui_key(struct tui *t, int key)
         global_action(t, a);
 }
 
-void tui_recalc(struct tui *t)
+/* ---- the loop -------------------------------------------------------------------------- */
+
+/* "Now" for records: today's date (pinned or real) with the wall clock's time of day, so a
+ * check-in logged under --today sorts after that day's earlier events. */
+static int64_t current_now(int today)
 {
-    int body = t->rows - 2;
+    time_t wall = time(NULL);
+    return day_to_time(today) + (int64_t)(wall % 86400);
+}
+
+/* A monotonic clock in microseconds (the headless timings). */
+static int64_t clock_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* After a key: the current pane asked for $EDITOR on t->editor_path and the editor ran (or,
+ * headless, did not): the pane reads the file back (its edited op). */
+static void editor_done(struct tui *t)
+{
+    struct pane *p = &t->panes[t->cur];
+    if (p->ops->edited)
+        p->ops->edited(p, t);
+    else
+        t->editor_path[0] = '\0'; /* nobody to read it: forget it */
+}
+
+/* Collects the panes' finished background work (their poll ops); true when one changed. */
+static bool poll_panes(struct tui *t)
+{
+    bool changed = false;
     for (int i = 0; i < PANE_COUNT; i++) {
         struct pane *p = &t->panes[i];
-        if (i == (int)t->cur && p->dirty) {
-            p->ops->recalc(p, t, body, t->cols);
-            p->dirty = false;
-        }
+        if (p->ops->poll && p->ops->poll(p, t))
+            changed = true;
     }
+    return changed;
 }
 
-void tui_status(struct tui *t, struct rline *l, int cols)
+/* Waits for the panes' running background work (their wait ops); true when one changed. */
+static bool wait_panes(struct tui *t)
 {
-    if (t->status[0]) {
-        rline_add(l, t->status_role, " ");
-        rline_data(l, t->status_role, t->status, cols - 1, false);
+    bool changed = false;
+    for (int i = 0; i < PANE_COUNT; i++) {
+        struct pane *p = &t->panes[i];
+        if (p->ops->wait && p->ops->wait(p, t))
+            changed = true;
+    }
+    return changed;
+}
+
+/* The real terminal: keys until q or a stop signal, background work polled at every wake-up
+ * (at least every 250 ms); at the end a sync is cancelled and a calendar push finished.
+ * Returns the exit code (128 + the signal after one, 130 for SIGINT). */
+static int run_interactive(struct tui *t)
+{
+    if (!draw_open_terminal())
+        return 1;
+    draw_frame(t);
+    sync_bg_auto(t);
+    while (!t->quit && !draw_stop_signal()) {
+        t->now_ts = current_now(t->today);
+        sync_bg_poll(t);
+        caldav_bg_poll(t);
+        poll_panes(t);
+        draw_frame(t);
+        int key = draw_read_key(t);
+        if (key < 0)
+            continue;
+        tui_key(t, key);
+        if (t->editor_path[0]) {
+            draw_editor(t, t->editor_path);
+            editor_done(t);
+        }
+    }
+    if (sync_bg_running())
+        tui_state_msg(t, ROLE_STATUS, "stopping the sync at the next batch…"), draw_frame(t);
+    sync_bg_stop();
+    if (caldav_bg_running())
+        tui_state_msg(t, ROLE_STATUS, "finishing the calendar push…"), draw_frame(t);
+    caldav_bg_wait(t);
+    draw_close();
+    int sig = draw_stop_signal();
+    return sig == SIGINT ? 130 : sig ? 128 + sig : 0;
+}
+
+/* A scripted key: dispatched as a typed one; no editor runs headless, the text stays. */
+static void script_key(struct tui *t, int key)
+{
+    tui_key(t, key);
+    if (t->editor_path[0])
+        editor_done(t);
+}
+
+/* After the script: background work it started ends, its result painted (a sync's end, a
+ * push's result, the KPI figures rather than "computing…"). */
+static void finish_background(struct tui *t)
+{
+    while (sync_bg_running()) { /* a sync started by the script: let it finish */
+        sync_bg_poll(t);
+        if (sync_bg_running())
+            nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+        else
+            draw_frame(t);
+    }
+    if (caldav_bg_running()) {
+        caldav_bg_wait(t);
+        draw_frame(t);
+    }
+    if (wait_panes(t))
+        draw_frame(t);
+}
+
+/* Headless: keys from the script file on a virtual LCMTUI_SIZE screen, the screen dumped on
+ * stdout at the end; with LCMTUI_BENCH, the first frame's and the keys' timings on stderr.
+ * Returns the exit code. */
+static int run_headless(struct tui *t, const char *script)
+{
+    FILE *in = fopen(script, "r");
+    if (!in) {
+        fprintf(stderr, "lcmtui: %s: cannot read the key script\n", script);
+        return 1;
+    }
+    int cols = 120, rows = 40;
+    const char *size = getenv("LCMTUI_SIZE");
+    if (size && sscanf(size, "%dx%d", &cols, &rows) != 2)
+        cols = 120, rows = 40;
+    if (!draw_open_virtual(rows, cols)) {
+        fclose(in);
+        return 1;
+    }
+    bool bench = getenv("LCMTUI_BENCH") != NULL;
+    int64_t t0 = clock_us();
+    clock_t c0 = clock();
+    draw_frame(t);
+    int64_t first = clock_us() - t0;
+    double first_cpu = (double)(clock() - c0) * 1000.0 / CLOCKS_PER_SEC;
+    const struct script_io io = {.key = script_key,
+                                 .frame = draw_frame,
+                                 .dump = draw_dump,
+                                 .resize = draw_resize,
+                                 .clock_us = clock_us};
+    struct script_stats ss = {0};
+    int rc = script_run(t, in, &io, &ss);
+    finish_background(t);
+    if (bench)
+        fprintf(stderr,
+                "first_frame_ms=%.2f first_frame_cpu_ms=%.2f keys=%ld avg_key_ms=%.3f "
+                "max_key_ms=%.3f\n",
+                (double)first / 1000.0, first_cpu, ss.keys,
+                ss.keys ? (double)ss.total_us / (double)ss.keys / 1000.0 : 0.0,
+                (double)ss.worst_us / 1000.0);
+    draw_dump(stdout);
+    draw_close();
+    fclose(in);
+    return rc;
+}
+
+/* Makes sure the C library decodes UTF-8 (wide characters in names, wcwidth). */
+static void ensure_utf8_locale(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    if (cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0))
         return;
-    }
-    static const char *const hints[PANE_COUNT] = {
-        " Enter open  / search  f filter  o sort  Space select  c check-in  m message  s call  "
-        "a agenda  ? help  q quit",
-        " j/k scroll  c check-in  m message  C celebrate  s call  z snooze  Tab next  ? help  "
-        "q back",
-        " i edit  E $EDITOR  t template  p preview  d draft  y queue  ? help  q back",
-        " Enter detail  d done  r reschedule  X cancel  s new call  c check-in  ? help  q back",
-        " f filter the cohort in the overview  Ctrl-L recompute  ? help  q back",
-        " y approve  A approve all  e edit  x skip  R retry failed  Enter detail  ? help  q back",
-    };
-    rline_data(l, ROLE_DIM, hints[t->cur], cols, false);
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        setlocale(LC_CTYPE, "en_US.UTF-8");
 }
 
-void tui_help_recalc(struct tui *t, struct rbuf *rb, int cols)
+/* The config's keys group over the default keymap; a problem is shown on the status line. */
+static void apply_keys(struct tui *t)
 {
-    static const char *const scope_title[SCOPE_COUNT] = {"Everywhere", "Overview", "Detail",
-                                                         "Composer",   "Agenda",   "Outbox"};
-    rbuf_clear(rb);
-    struct rline *l = rbuf_line(rb, ROLE_TITLE);
-    rline_data(l, ROLE_TITLE, " lcmtui keys (rebind any in the config's keys group)", cols, true);
-    for (int sc = 0; sc < SCOPE_COUNT; sc++) {
-        bool any = false;
-        for (int a = ACT_NONE + 1; a < ACT_COUNT; a++) {
-            const struct action_info *ai = action_info((enum action)a);
-            if (ai->scope != (enum scope)sc)
-                continue;
-            if (!any) {
-                rbuf_line(rb, ROLE_NORMAL);
-                rline_add(rbuf_line(rb, ROLE_NORMAL), ROLE_HEADER, scope_title[sc]);
-                any = true;
-            }
-            char keys[128];
-            keymap_keys_of(&t->km, (enum action)a, keys, sizeof keys);
-            l = rbuf_line(rb, ROLE_NORMAL);
-            rline_add(l, ROLE_NORMAL, "  ");
-            rline_data(l, ROLE_ACCENT, keys, 16, true);
-            rline_add(l, ROLE_NORMAL, " ");
-            rline_data(l, ROLE_DIM, ai->name, 14, true);
-            rline_add(l, ROLE_NORMAL, " ");
-            rline_data(l, ROLE_NORMAL, ai->help, cols - l->width, false);
-        }
+    struct lcm_err err = {0};
+    if (keymap_load(&t->km, config_section(&t->app->cfg, "keys"), &err) != LCM_OK)
+        tui_state_fail(t, &err);
+}
+
+int tui_run(struct lcm_app *app)
+{
+    ensure_utf8_locale();
+    struct lcm_store *st = NULL;
+    struct lcm_err oerr = {0};
+    if (store_open(app->db_path, &st, &oerr) != LCM_OK) {
+        fprintf(stderr, "lcmtui: %s\n", oerr.msg);
+        return 1;
     }
-    rbuf_line(rb, ROLE_NORMAL);
-    rline_add(rbuf_line(rb, ROLE_NORMAL), ROLE_DIM,
-              "  j/k scroll this help; any other key closes it");
+    struct tui *t = lcm_xcalloc(1, sizeof *t);
+    store_view_tune(st);
+    tui_init(t, app, st);
+    t->now_ts = current_now(t->today);
+    draw_load_theme(t);
+    apply_keys(t);
+    draw_install_signals();
+    const char *script = getenv("LCMTUI_SCRIPT");
+    int rc = script && *script ? run_headless(t, script) : run_interactive(t);
+    draw_close();
+    tui_free(t);
+    free(t);
+    store_close(&st);
+    return rc;
 }

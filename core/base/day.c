@@ -30,6 +30,7 @@ void day_to_ymd(int day, int *y, int *m, int *d)
     *d = dd;
 }
 
+/* True when the n first characters of s are ASCII digits. */
 static bool all_digits(const char *s, int n)
 {
     for (int i = 0; i < n; i++)
@@ -84,6 +85,12 @@ int day_weekday(int day)
     /* 1970-01-01 was a Thursday (3 when Monday is 0). */
     int w = (day + 3) % 7;
     return w < 0 ? w + 7 : w;
+}
+
+const char *day_weekday_abbr(int day)
+{
+    static const char *const abbr[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    return day == DAY_NONE ? "" : abbr[day_weekday(day)];
 }
 
 int day_from_time(int64_t t)

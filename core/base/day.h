@@ -27,6 +27,10 @@ char *day_format(int day, char buf[DAY_TEXT_LEN]);
 /* Day of week, 0 = Monday ... 6 = Sunday. */
 int day_weekday(int day);
 
+/* The English abbreviation of day's weekday: "Mon" ... "Sun" (a static string); "" for
+ * DAY_NONE. The one list of weekday names, for the TUI and the command line alike. */
+const char *day_weekday_abbr(int day);
+
 /* The day that contains Unix time t (UTC). */
 int day_from_time(int64_t t);
 

@@ -1,7 +1,10 @@
 /* agenda.c — buckets, clashes and free slots for follow-ups (pure). */
 #include "cal/agenda.h"
 
+#include <stdbool.h>
+
 #include "base/day.h"
+#include "store/store_calendar.h"
 
 const char *agenda_bucket_name(enum agenda_bucket b)
 {
@@ -25,6 +28,13 @@ enum agenda_bucket agenda_bucket_of(int64_t due_at, int today, int64_t now_ts)
     return AGENDA_LATER;
 }
 
+/* True when the half-open intervals [s1, e1) and [s2, e2) share a second (touching ends do
+ * not). The one overlap rule of every clash check. */
+static bool overlaps(int64_t s1, int64_t e1, int64_t s2, int64_t e2)
+{
+    return s1 < e2 && s2 < e1;
+}
+
 long agenda_clash(const struct agenda_slot *busy, size_t n, int64_t start, int duration_min,
                   int64_t skip_id)
 {
@@ -33,9 +43,18 @@ long agenda_clash(const struct agenda_slot *busy, size_t n, int64_t start, int d
         if (skip_id && busy[i].id == skip_id)
             continue;
         int64_t bs = busy[i].start, be = bs + (int64_t)busy[i].duration_min * 60;
-        if (bs < end && start < be)
+        if (overlaps(bs, be, start, end))
             return (long)i;
     }
+    return -1;
+}
+
+long agenda_busy_clash(const struct cal_busy *busy, size_t n, int64_t start, int duration_min)
+{
+    int64_t end = start + (int64_t)duration_min * 60;
+    for (size_t i = 0; busy && i < n; i++)
+        if (overlaps(busy[i].start_at, busy[i].end_at, start, end))
+            return (long)i;
     return -1;
 }
 

@@ -1,6 +1,7 @@
 /* agenda.h — follow-up lists and scheduling arithmetic, pure (the store_view queries feed it):
  * which bucket a follow-up falls in (overdue, today, this week, later), clashes between a
- * proposed call and the planned ones, and free slots in a working day. */
+ * proposed call and the planned ones or the imported busy times, and free slots in a working
+ * day. */
 #ifndef LCM_AGENDA_H
 #define LCM_AGENDA_H
 
@@ -30,6 +31,12 @@ struct agenda_slot {
  * 14:30, the other starts at 14:30) do not clash. */
 long agenda_clash(const struct agenda_slot *busy, size_t n, int64_t start, int duration_min,
                   int64_t skip_id);
+
+/* The same test against imported busy times (core/store/store_calendar.h), to the second:
+ * index of the first of busy[0..n) that overlaps [start, start + duration_min), or -1 when
+ * none (busy NULL or n 0 included). Touching ends do not clash. */
+struct cal_busy;
+long agenda_busy_clash(const struct cal_busy *busy, size_t n, int64_t start, int duration_min);
 
 /* Free starts on day between from_min and to_min (minutes after midnight; the call must end by
  * to_min), every step_min, that do not clash with busy and are not before not_before. Writes at

@@ -1,0 +1,21 @@
+/* pane_composer.h — the message composer: a template filled from the learner, edited in place
+ * or in $EDITOR, previewed, saved as a draft or queued. */
+#ifndef LCM_PANE_COMPOSER_H
+#define LCM_PANE_COMPOSER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pane;
+struct tui;
+
+/* Makes p the composer pane (its state is freed by its free op). */
+void pane_composer_init(struct pane *p, struct tui *t);
+/* Opens the composer for ids (n enrollments) on template tpl (NULL: the default for the first
+ * learner: a nudge when inactive, a congratulation when a milestone is pending). */
+void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char *tpl);
+/* Opens the composer on stored message id (a draft or queued one): d saves the edited text
+ * (store_message_edit), y saves it and approves it. */
+void pane_composer_edit(struct tui *t, int64_t message_id);
+
+#endif

@@ -1,0 +1,189 @@
+/* tui_state.c — the helpers every pane, form and background job shares (no curses). Panes are
+ * reached only through their ops, so nothing here names a pane. */
+#include "tui/tui_state.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "base/text.h"
+#include "store/store_message.h"
+#include "tui/fmt.h"
+
+void tui_state_msg(struct tui *t, enum role role, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->status, sizeof t->status, fmt, ap);
+    va_end(ap);
+    t->status_role = role;
+}
+
+enum hres tui_state_fail(struct tui *t, const struct lcm_err *err)
+{
+    tui_state_msg(t, ROLE_ERROR, "%s", err && err->msg[0] ? err->msg : "failed");
+    return H_ERROR;
+}
+
+/* Reloads what the title shows: the panes' share of the counts (the overview's triage
+ * order), then the follow-up counts, the freshness and the drafts from the store. */
+static void load_title(struct tui *t)
+{
+    struct lcm_err err = {0};
+    for (int i = 0; i < PANE_COUNT; i++) {
+        struct pane *p = &t->panes[i];
+        if (p->ops && p->ops->refresh)
+            p->ops->refresh(p, t);
+    }
+    if (store_view_followup_counts(t->st, fmt_from_wall(day_to_time(t->today)), t->now_ts,
+                                   &t->counts, &err) != LCM_OK ||
+        store_view_freshness(t->st, &t->fresh, &err) != LCM_OK)
+        tui_state_fail(t, &err);
+    struct store_msg_counts mc;
+    t->drafts = store_message_counts(t->st, &mc, &err) == LCM_OK ? mc.draft : 0;
+    t->title_dirty = false;
+}
+
+void tui_state_changed(struct tui *t)
+{
+    for (int i = 0; i < PANE_COUNT; i++) {
+        struct pane *p = &t->panes[i];
+        p->dirty = true;
+        if (p->ops && p->ops->invalidate)
+            p->ops->invalidate(p, t);
+    }
+    t->title_dirty = true;
+}
+
+bool tui_state_is_selected(const struct tui *t, int64_t id)
+{
+    for (size_t i = 0; i < t->nsel; i++)
+        if (t->sel[i] == id)
+            return true;
+    return false;
+}
+
+void tui_state_toggle_selected(struct tui *t, int64_t id)
+{
+    for (size_t i = 0; i < t->nsel; i++)
+        if (t->sel[i] == id) {
+            t->sel[i] = t->sel[--t->nsel];
+            return;
+        }
+    if (t->nsel == t->capsel) {
+        t->capsel = t->capsel ? t->capsel * 2 : 16;
+        t->sel = lcm_xrealloc(t->sel, t->capsel * sizeof *t->sel);
+    }
+    t->sel[t->nsel++] = id;
+}
+
+void tui_state_clear_selection(struct tui *t)
+{
+    t->nsel = 0;
+    t->panes[PANE_OVERVIEW].dirty = true;
+}
+
+void tui_state_switch(struct tui *t, enum pane_id id)
+{
+    t->cur = id;
+    t->panes[id].dirty = true;
+    t->all_dirty = true;
+}
+
+void tui_state_show(struct tui *t, enum pane_id id)
+{
+    if (id == t->cur)
+        return;
+    if (t->nback == (int)(sizeof t->back / sizeof *t->back)) {
+        memmove(t->back, t->back + 1, sizeof t->back - sizeof *t->back);
+        t->nback--;
+    }
+    t->back[t->nback++] = t->cur;
+    tui_state_switch(t, id);
+}
+
+bool tui_state_back(struct tui *t)
+{
+    while (t->nback > 0) {
+        enum pane_id id = t->back[--t->nback];
+        if (id != t->cur) {
+            tui_state_switch(t, id);
+            return true;
+        }
+    }
+    if (t->cur == PANE_OVERVIEW)
+        return false;
+    tui_state_switch(t, PANE_OVERVIEW);
+    return true;
+}
+
+void tui_state_recalc(struct tui *t)
+{
+    int body = t->rows - 2;
+    for (int i = 0; i < PANE_COUNT; i++) {
+        struct pane *p = &t->panes[i];
+        if (i == (int)t->cur && p->dirty) {
+            p->ops->recalc(p, t, body, t->cols);
+            p->dirty = false;
+        }
+    }
+}
+
+void tui_state_title(struct tui *t, struct rline *l, int cols)
+{
+    if (t->title_dirty)
+        load_title(t);
+    char buf[1024], when[32];
+    char scope[600];
+    snprintf(scope, sizeof scope, "%s%s%s", t->fresh.program[0] ? t->fresh.program : "lcmtui",
+             t->scope_title[0] ? " › " : "", t->scope_title);
+    const char *prog = scope;
+    if (t->fresh.demo)
+        snprintf(when, sizeof when, "demo data");
+    else if (t->fresh.syncing)
+        snprintf(when, sizeof when, "syncing…");
+    else if (t->fresh.last_sync) {
+        int64_t w = fmt_to_wall(t->fresh.last_sync);
+        int64_t s = w - day_to_time(day_from_time(w));
+        snprintf(when, sizeof when, "synced %02d:%02d", (int)(s / 3600), (int)(s / 60 % 60));
+    } else
+        snprintf(when, sizeof when, "never synced");
+    /* the counts matter most: they keep their room; the left part is cut first */
+    const struct view_counts *c = &t->counts;
+    char counts[256];
+    bool narrow = cols < 110;
+    char drafts[48] = "";
+    if (t->drafts > 0)
+        snprintf(drafts, sizeof drafts, " · %lld draft%s", (long long)t->drafts,
+                 t->drafts == 1 ? "" : "s");
+    snprintf(counts, sizeof counts,
+             " %lld at risk · %lld to celebrate · %lld call%s%s · %lld overdue%s ",
+             (long long)c->at_risk, (long long)c->celebrate, (long long)c->calls_today,
+             c->calls_today == 1 ? "" : "s", narrow ? "" : " today", (long long)c->overdue, drafts);
+    int cw = text_width(counts);
+    char day[DAY_TEXT_LEN];
+    if (narrow) /* freshness first, so a cut shortens the programme's name */
+        snprintf(buf, sizeof buf, " %s · %s", when, prog);
+    else
+        snprintf(buf, sizeof buf, " %s · %s · %s", prog, day_format(t->today, day), when);
+    int left = cols - cw > 10 ? cols - cw : cols;
+    rline_data(l, ROLE_TITLE, buf, left, false);
+    if (left < cols) {
+        rline_pad_to(l, ROLE_TITLE, cols - cw);
+        rline_data(l, ROLE_TITLE, counts, cols - l->width, false);
+    }
+    rline_pad_to(l, ROLE_TITLE, cols);
+}
+
+void tui_state_status(struct tui *t, struct rline *l, int cols)
+{
+    if (t->status[0]) {
+        rline_add(l, t->status_role, " ");
+        rline_data(l, t->status_role, t->status, cols - 1, false);
+        return;
+    }
+    const struct pane_ops *ops = t->panes[t->cur].ops;
+    rline_data(l, ROLE_DIM, ops && ops->hints ? ops->hints : "", cols, false);
+}
