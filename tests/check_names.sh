@@ -13,6 +13,7 @@ for o in "$BUILD"/core/*/*.o "$BUILD"/tui/*.o "$BUILD"/cli/*.o; do
     stem=$(basename "$o" .o)
     src=${o#"$BUILD"/}
     src=${src%.o}.c
+    [ -f "$src" ] || continue # a stale object of a file that is gone
     for sym in $(nm -g --defined-only "$o" | awk '$2 == "T" { print $3 }'); do
         case "$sym" in
         main) [ "$stem" = main ] && continue ;;

@@ -93,19 +93,19 @@ static void test_rebind_errors_name_file_and_line(void **state)
 static void test_every_action_has_a_name_help_and_default_key(void **state)
 {
     (void)state;
-    assert_null(action_info(ACT_NONE));
+    assert_null(keymap_action_info(ACT_NONE));
     for (int a = ACT_NONE + 1; a < ACT_COUNT; a++) {
-        const struct action_info *ai = action_info((enum action)a);
+        const struct keymap_action_info *ai = keymap_action_info((enum action)a);
         assert_non_null(ai);
         assert_true(strlen(ai->help) > 3);
-        assert_int_equal(action_by_name(ai->name), a);
+        assert_int_equal(keymap_action_by_name(ai->name), a);
         char keys[64];
         snprintf(keys, sizeof keys, "%s", ai->keys);
         char *save = NULL;
         for (char *k = strtok_r(keys, " ", &save); k; k = strtok_r(NULL, " ", &save))
             assert_true(keymap_parse_key(k) >= 0);
     }
-    assert_int_equal(action_by_name("no-such"), ACT_NONE);
+    assert_int_equal(keymap_action_by_name("no-such"), ACT_NONE);
 }
 
 int main(void)

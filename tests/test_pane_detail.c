@@ -139,18 +139,18 @@ static void test_help_lists_every_action(void **state)
 {
     (void)state;
     struct rbuf rb;
-    rbuf_init(&rb);
+    rich_buf_init(&rb);
     help_recalc(&F.t.km, &rb, 90);
     char buf[1024];
     for (int a = ACT_NONE + 1; a < ACT_COUNT; a++) {
-        const struct action_info *ai = action_info((enum action)a);
+        const struct keymap_action_info *ai = keymap_action_info((enum action)a);
         bool found = false;
         for (size_t i = 0; i < rb.n && !found; i++)
-            found = strstr(rline_text(&rb.lines[i], buf, sizeof buf), ai->help) != NULL;
+            found = strstr(rich_line_text(&rb.lines[i], buf, sizeof buf), ai->help) != NULL;
         if (!found)
             fail_msg("help misses %s", ai->name);
     }
-    rbuf_clear(&rb);
+    rich_buf_clear(&rb);
 }
 
 int main(void)

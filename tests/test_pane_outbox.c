@@ -111,11 +111,11 @@ static void test_approve_all_asks_first(void **state)
     tui_state_changed(&F.t);
     /* the title says drafts are waiting */
     struct rbuf rb;
-    rbuf_init(&rb);
+    rich_buf_init(&rb);
     char title[1024];
-    tui_state_title(&F.t, rbuf_line(&rb, ROLE_TITLE), 120);
-    assert_non_null(strstr(rline_text(&rb.lines[0], title, sizeof title), " · 2 drafts "));
-    rbuf_clear(&rb);
+    tui_state_title(&F.t, rich_buf_line(&rb, ROLE_TITLE), 120);
+    assert_non_null(strstr(rich_line_text(&rb.lines[0], title, sizeof title), " · 2 drafts "));
+    rich_buf_clear(&rb);
     fx_keys(&F, "O");
     fx_keys(&F, "A");
     assert_non_null(strstr(F.t.status, "A again"));
@@ -125,9 +125,9 @@ static void test_approve_all_asks_first(void **state)
     fx_keys(&F, "A");
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM message WHERE status = 'draft'"), 0);
     assert_non_null(strstr(F.t.status, "2 drafts approved"));
-    tui_state_title(&F.t, rbuf_line(&rb, ROLE_TITLE), 120);
-    assert_null(strstr(rline_text(&rb.lines[0], title, sizeof title), "draft"));
-    rbuf_clear(&rb);
+    tui_state_title(&F.t, rich_buf_line(&rb, ROLE_TITLE), 120);
+    assert_null(strstr(rich_line_text(&rb.lines[0], title, sizeof title), "draft"));
+    rich_buf_clear(&rb);
 }
 
 static void test_edit_a_draft_in_the_composer(void **state)

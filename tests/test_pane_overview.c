@@ -197,18 +197,18 @@ static void test_title_counts(void **state)
 {
     (void)state;
     struct rbuf rb;
-    rbuf_init(&rb);
+    rich_buf_init(&rb);
     F.t.title_dirty = true;
-    tui_state_title(&F.t, rbuf_line(&rb, ROLE_TITLE), 120);
+    tui_state_title(&F.t, rich_buf_line(&rb, ROLE_TITLE), 120);
     char buf[1024];
-    rline_text(&rb.lines[0], buf, sizeof buf);
+    rich_line_text(&rb.lines[0], buf, sizeof buf);
     assert_non_null(strstr(buf, "Anglais professionnel B2"));
     assert_non_null(strstr(buf, "demo data"));
     assert_non_null(strstr(buf, " at risk"));
     assert_true(strstr(buf, "1 call today") || strstr(buf, "calls today"));
     assert_true(F.t.counts.at_risk >= 4);
     assert_true(F.t.counts.celebrate >= 1);
-    rbuf_clear(&rb);
+    rich_buf_clear(&rb);
 }
 
 int main(void)

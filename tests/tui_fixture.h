@@ -145,7 +145,7 @@ static inline char *fx_line(const struct pane *p, size_t i, char *buf, size_t le
         buf[0] = '\0';
         return buf;
     }
-    return rline_text(&p->rb.lines[i], buf, len);
+    return rich_line_text(&p->rb.lines[i], buf, len);
 }
 
 /* The index of the first line containing needle, or -1. */

@@ -69,13 +69,13 @@ enum action {
         ACT_COUNT
 };
 
-struct action_info {
+struct keymap_action_info {
     const char *name, *keys, *help;
     enum scope scope;
 };
 /* The row of the list for a, or NULL for ACT_NONE / out of range. */
-const struct action_info *action_info(enum action a);
+const struct keymap_action_info *keymap_action_info(enum action a);
 /* The action named name ("page-down"), or ACT_NONE. */
-enum action action_by_name(const char *name);
+enum action keymap_action_by_name(const char *name);
 
 #endif

@@ -179,21 +179,21 @@ void draw_frame(struct tui *t)
     }
     tui_state_recalc(t);
     struct rbuf title;
-    rbuf_init(&title);
-    tui_state_title(t, rbuf_line(&title, ROLE_TITLE), cols);
+    rich_buf_init(&title);
+    tui_state_title(t, rich_buf_line(&title, ROLE_TITLE), cols);
     paint_line(0, 0, cols, &title.lines[0]);
-    rbuf_clear(&title);
+    rich_buf_clear(&title);
     struct pane *p = &t->panes[t->cur];
     (p->ops->draw ? p->ops->draw : draw_rich)(p, 1, rows - 2, cols);
     struct rbuf st;
-    rbuf_init(&st);
-    tui_state_status(t, rbuf_line(&st, ROLE_STATUS), cols);
+    rich_buf_init(&st);
+    tui_state_status(t, rich_buf_line(&st, ROLE_STATUS), cols);
     paint_line(rows - 1, 0, cols, &st.lines[0]);
-    rbuf_clear(&st);
+    rich_buf_clear(&st);
     int cy = p->rb.cursor_y >= 0 ? 1 + p->rb.cursor_y - (int)p->rb.top : -1, cx = p->rb.cursor_x;
     if (t->help || t->form) {
         struct rbuf ov;
-        rbuf_init(&ov);
+        rich_buf_init(&ov);
         int w = cols - 8 < 96 ? cols - 8 : 96;
         if (t->help)
             help_recalc(&t->km, &ov, w - 2);
@@ -213,7 +213,7 @@ void draw_frame(struct tui *t)
         paint_box(y, x, h, w, &ov, skip);
         cy = ov.cursor_y >= 0 ? y + 1 + ov.cursor_y : -1;
         cx = x + 1 + ov.cursor_x;
-        rbuf_clear(&ov);
+        rich_buf_clear(&ov);
     }
     if (cy >= 0 && cy < rows && cx >= 0 && cx < cols) {
         curs_set(1);

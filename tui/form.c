@@ -104,17 +104,17 @@ const char *form_text(const struct form *f, int field)
 /* A key in a text field: cursor moves, deletions, kills, text. Returns whether it changed. */
 static bool edit_text(struct lineedit *le, int key)
 {
-    if (key_is_backspace(key))
+    if (keymap_is_backspace(key))
         return lineedit_backspace(le);
-    if (key_is_delete(key) || key == 4)
+    if (keymap_is_delete(key) || key == 4)
         return lineedit_delete(le);
-    if (key == key_named("Left") || key == 2)
+    if (key == keymap_named_key("Left") || key == 2)
         return lineedit_left(le), false;
-    if (key == key_named("Right") || key == 6)
+    if (key == keymap_named_key("Right") || key == 6)
         return lineedit_right(le), false;
-    if (key == key_named("Home") || key == 1)
+    if (key == keymap_named_key("Home") || key == 1)
         return lineedit_home(le), false;
-    if (key == key_named("End") || key == 5)
+    if (key == keymap_named_key("End") || key == 5)
         return lineedit_end(le), false;
     if (key == 23)
         return lineedit_kill_word(le);
@@ -136,7 +136,7 @@ bool form_key(struct form *f, struct tui *t, int key, bool *saved)
     bool changed = false;
     if (key == 27)
         return true;
-    if (key_is_enter(key)) {
+    if (keymap_is_enter(key)) {
         struct lcm_err err = {0};
         if (f->change)
             f->change(t, f);
@@ -150,14 +150,14 @@ bool form_key(struct form *f, struct tui *t, int key, bool *saved)
         f->confirm = rc == LCM_ERR_CONFLICT;
         return false;
     }
-    if (key == '\t' || key == key_named("Down")) {
+    if (key == '\t' || key == keymap_named_key("Down")) {
         f->cur = (f->cur + 1) % f->n;
-    } else if (key == key_named("S-Tab") || key == key_named("Up")) {
+    } else if (key == keymap_named_key("S-Tab") || key == keymap_named_key("Up")) {
         f->cur = (f->cur + f->n - 1) % f->n;
     } else if (fl->kind == FIELD_CHOICE) {
-        if (key == key_named("Right") || key == ' ' || key == 'l')
+        if (key == keymap_named_key("Right") || key == ' ' || key == 'l')
             fl->choice = (fl->choice + 1) % fl->nchoices, changed = true;
-        else if (key == key_named("Left") || key == 'h')
+        else if (key == keymap_named_key("Left") || key == 'h')
             fl->choice = (fl->choice + fl->nchoices - 1) % fl->nchoices, changed = true;
         else if (!KEY_IS_FN(key) && key > ' ') {
             /* a letter jumps to the next choice starting with it */
@@ -183,23 +183,23 @@ bool form_key(struct form *f, struct tui *t, int key, bool *saved)
 
 void form_recalc(const struct form *f, struct rbuf *rb, int cols)
 {
-    rbuf_clear(rb);
-    struct rline *l = rbuf_line(rb, ROLE_TITLE);
-    rline_add(l, ROLE_TITLE, " ");
-    rline_data(l, ROLE_TITLE, f->title, cols - 1, true);
-    rbuf_line(rb, ROLE_NORMAL);
+    rich_buf_clear(rb);
+    struct rline *l = rich_buf_line(rb, ROLE_TITLE);
+    rich_line_add(l, ROLE_TITLE, " ");
+    rich_line_data(l, ROLE_TITLE, f->title, cols - 1, true);
+    rich_buf_line(rb, ROLE_NORMAL);
     int labw = 12;
     for (int i = 0; i < f->n; i++) {
         const struct form_field *fl = &f->f[i];
         bool cur = i == f->cur;
-        l = rbuf_line(rb, ROLE_NORMAL);
-        rline_add(l, cur ? ROLE_ACCENT : ROLE_NORMAL, cur ? "> " : "  ");
-        rline_data(l, cur ? ROLE_ACCENT : ROLE_NORMAL, fl->label, labw, true);
+        l = rich_buf_line(rb, ROLE_NORMAL);
+        rich_line_add(l, cur ? ROLE_ACCENT : ROLE_NORMAL, cur ? "> " : "  ");
+        rich_line_data(l, cur ? ROLE_ACCENT : ROLE_NORMAL, fl->label, labw, true);
         int room = cols - 2 - labw - 1;
         if (fl->kind == FIELD_CHOICE) {
             char buf[256];
             snprintf(buf, sizeof buf, "< %s >", fl->nchoices ? fl->choices[fl->choice] : "");
-            rline_data(l, cur ? ROLE_INPUT : ROLE_NORMAL, buf, room, false);
+            rich_line_data(l, cur ? ROLE_INPUT : ROLE_NORMAL, buf, room, false);
         } else {
             const char *txt = lineedit_text(&fl->le);
             /* scroll so the cursor stays visible */
@@ -211,20 +211,20 @@ void form_recalc(const struct form *f, struct rbuf *rb, int cols)
             free(before);
             int skip = cw >= room ? cw - room + 1 : 0;
             const char *vis = txt + text_col_offset(txt, skip);
-            rline_data(l, cur ? ROLE_INPUT : ROLE_NORMAL, vis, room, cur);
+            rich_line_data(l, cur ? ROLE_INPUT : ROLE_NORMAL, vis, room, cur);
             if (cur) {
                 rb->cursor_y = (int)rb->n - 1;
                 rb->cursor_x = 2 + labw + cw - skip;
             }
         }
         if (fl->hint[0]) {
-            l = rbuf_line(rb, ROLE_NORMAL);
-            rline_pad_to(l, ROLE_NORMAL, 2 + labw);
-            rline_data(l, ROLE_DIM, fl->hint, cols - 2 - labw, false);
+            l = rich_buf_line(rb, ROLE_NORMAL);
+            rich_line_pad_to(l, ROLE_NORMAL, 2 + labw);
+            rich_line_data(l, ROLE_DIM, fl->hint, cols - 2 - labw, false);
         }
     }
-    rbuf_line(rb, ROLE_NORMAL);
-    l = rbuf_line(rb, ROLE_NORMAL);
-    rline_add(l, ROLE_NORMAL, " ");
-    rline_data(l, f->msg_role, f->msg, cols - 2, false);
+    rich_buf_line(rb, ROLE_NORMAL);
+    l = rich_buf_line(rb, ROLE_NORMAL);
+    rich_line_add(l, ROLE_NORMAL, " ");
+    rich_line_data(l, f->msg_role, f->msg, cols - 2, false);
 }

@@ -7,32 +7,33 @@ void help_recalc(const struct keymap *km, struct rbuf *rb, int cols)
 {
     static const char *const scope_title[SCOPE_COUNT] = {"Everywhere", "Overview", "Detail",
                                                          "Composer",   "Agenda",   "Outbox"};
-    rbuf_clear(rb);
-    struct rline *l = rbuf_line(rb, ROLE_TITLE);
-    rline_data(l, ROLE_TITLE, " lcmtui keys (rebind any in the config's keys group)", cols, true);
+    rich_buf_clear(rb);
+    struct rline *l = rich_buf_line(rb, ROLE_TITLE);
+    rich_line_data(l, ROLE_TITLE, " lcmtui keys (rebind any in the config's keys group)", cols,
+                   true);
     for (int sc = 0; sc < SCOPE_COUNT; sc++) {
         bool any = false;
         for (int a = ACT_NONE + 1; a < ACT_COUNT; a++) {
-            const struct action_info *ai = action_info((enum action)a);
+            const struct keymap_action_info *ai = keymap_action_info((enum action)a);
             if (ai->scope != (enum scope)sc)
                 continue;
             if (!any) {
-                rbuf_line(rb, ROLE_NORMAL);
-                rline_add(rbuf_line(rb, ROLE_NORMAL), ROLE_HEADER, scope_title[sc]);
+                rich_buf_line(rb, ROLE_NORMAL);
+                rich_line_add(rich_buf_line(rb, ROLE_NORMAL), ROLE_HEADER, scope_title[sc]);
                 any = true;
             }
             char keys[128];
             keymap_keys_of(km, (enum action)a, keys, sizeof keys);
-            l = rbuf_line(rb, ROLE_NORMAL);
-            rline_add(l, ROLE_NORMAL, "  ");
-            rline_data(l, ROLE_ACCENT, keys, 16, true);
-            rline_add(l, ROLE_NORMAL, " ");
-            rline_data(l, ROLE_DIM, ai->name, 14, true);
-            rline_add(l, ROLE_NORMAL, " ");
-            rline_data(l, ROLE_NORMAL, ai->help, cols - l->width, false);
+            l = rich_buf_line(rb, ROLE_NORMAL);
+            rich_line_add(l, ROLE_NORMAL, "  ");
+            rich_line_data(l, ROLE_ACCENT, keys, 16, true);
+            rich_line_add(l, ROLE_NORMAL, " ");
+            rich_line_data(l, ROLE_DIM, ai->name, 14, true);
+            rich_line_add(l, ROLE_NORMAL, " ");
+            rich_line_data(l, ROLE_NORMAL, ai->help, cols - l->width, false);
         }
     }
-    rbuf_line(rb, ROLE_NORMAL);
-    rline_add(rbuf_line(rb, ROLE_NORMAL), ROLE_DIM,
-              "  j/k scroll this help; any other key closes it");
+    rich_buf_line(rb, ROLE_NORMAL);
+    rich_line_add(rich_buf_line(rb, ROLE_NORMAL), ROLE_DIM,
+                  "  j/k scroll this help; any other key closes it");
 }

@@ -9,18 +9,19 @@
 
 #include "base/text.h"
 
-static const struct action_info actions[ACT_COUNT] = {[ACT_NONE] = {"none", "", "", SCOPE_GLOBAL},
+static const struct keymap_action_info actions[ACT_COUNT] = {
+    [ACT_NONE] = {"none", "", "", SCOPE_GLOBAL},
 #define ACT_X_INFO(e, name, scope, keys, help) [e] = {name, keys, help, scope},
-                                                      ACTION_LIST(ACT_X_INFO)
+    ACTION_LIST(ACT_X_INFO)
 #undef ACT_X_INFO
 };
 
-const struct action_info *action_info(enum action a)
+const struct keymap_action_info *keymap_action_info(enum action a)
 {
     return a > ACT_NONE && a < ACT_COUNT ? &actions[a] : NULL;
 }
 
-enum action action_by_name(const char *name)
+enum action keymap_action_by_name(const char *name)
 {
     for (int a = ACT_NONE + 1; a < ACT_COUNT; a++)
         if (strcmp(actions[a].name, name) == 0)
@@ -174,7 +175,7 @@ enum lcm_status keymap_load(struct keymap *km, const config_setting_t *grp, stru
     for (int i = 0; i < config_setting_length(grp); i++) {
         config_setting_t *s = config_setting_get_elem(grp, (unsigned)i);
         const char *name = config_setting_name(s);
-        enum action act = name ? action_by_name(name) : ACT_NONE;
+        enum action act = name ? keymap_action_by_name(name) : ACT_NONE;
         if (act == ACT_NONE)
             return lcm_err_set(err, LCM_ERR_CONFIG, "%s: keys.%s: no such action (see ? in lcmtui)",
                                config_where(s, where, sizeof where), name ? name : "?");
@@ -226,22 +227,22 @@ char *keymap_keys_of(const struct keymap *km, enum action act, char *buf, size_t
     return buf;
 }
 
-bool key_is_enter(int key)
+bool keymap_is_enter(int key)
 {
     return key == '\n' || key == '\r' || key == (KEY_TAG_FN | KEY_ENTER);
 }
 
-bool key_is_backspace(int key)
+bool keymap_is_backspace(int key)
 {
     return key == 127 || key == 8 || key == (KEY_TAG_FN | KEY_BACKSPACE);
 }
 
-bool key_is_delete(int key)
+bool keymap_is_delete(int key)
 {
     return key == (KEY_TAG_FN | KEY_DC);
 }
 
-int key_named(const char *name)
+int keymap_named_key(const char *name)
 {
     for (size_t i = 0; i < sizeof named / sizeof *named; i++)
         if (strcmp(named[i].name, name) == 0)

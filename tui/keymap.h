@@ -25,12 +25,12 @@ struct keymap {
 };
 
 /* Key classes that text entry needs, whatever the terminal sends for them. */
-bool key_is_enter(int key);
-bool key_is_backspace(int key);
-bool key_is_delete(int key);
+bool keymap_is_enter(int key);
+bool keymap_is_backspace(int key);
+bool keymap_is_delete(int key);
 /* KEY_TAG_FN | the curses code of a named key ("Left", "Right", "Home", "End", "Up", "Down"),
  * for panes that edit text without including curses. -1 when unknown. */
-int key_named(const char *name);
+int keymap_named_key(const char *name);
 
 /* Parses one key name ("j", "<C-l>", "<PgDn>", "é"). Returns the key or -1 when unknown. */
 int keymap_parse_key(const char *name);

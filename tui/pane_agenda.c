@@ -60,15 +60,16 @@ static void busy_line(struct rbuf *rb, struct tui *t, const struct cal_busy *b, 
         if (e <= from || s >= to)
             continue;
         if (!l) {
-            l = rbuf_line(rb, ROLE_NORMAL);
-            rline_add(l, ROLE_DIM, d == 0 ? "   busy today:    " : "   busy tomorrow: ");
+            l = rich_buf_line(rb, ROLE_NORMAL);
+            rich_line_add(l, ROLE_DIM, d == 0 ? "   busy today:    " : "   busy tomorrow: ");
         }
         if (l->width + 20 >= cols)
             break;
         int sm = s < from ? 0 : (int)((s - from) / 60), em = e > to ? 1440 : (int)((e - from) / 60);
-        rline_addf(l, ROLE_RISK_WATCH, "%02d:%02d-%02d:%02d ", sm / 60, sm % 60, em / 60, em % 60);
-        rline_data(l, ROLE_DIM, *b[i].summary ? b[i].summary : "busy", 24, false);
-        rline_add(l, ROLE_DIM, "  ");
+        rich_line_addf(l, ROLE_RISK_WATCH, "%02d:%02d-%02d:%02d ", sm / 60, sm % 60, em / 60,
+                       em % 60);
+        rich_line_data(l, ROLE_DIM, *b[i].summary ? b[i].summary : "busy", 24, false);
+        rich_line_add(l, ROLE_DIM, "  ");
     }
 }
 
@@ -94,14 +95,14 @@ static void free_slots(struct rbuf *rb, struct tui *t, const struct agenda *s, i
         int64_t out[8];
         size_t k = agenda_free_slots(busy, nall, t->today + d, t->day_start * 60, t->day_end * 60,
                                      t->call_minutes, 30, fmt_to_wall(t->now_ts), out, 8);
-        struct rline *l = rbuf_line(rb, ROLE_NORMAL);
-        rline_add(l, ROLE_DIM, d == 0 ? "   free today:    " : "   free tomorrow: ");
+        struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
+        rich_line_add(l, ROLE_DIM, d == 0 ? "   free today:    " : "   free tomorrow: ");
         if (k == 0)
-            rline_addf(l, ROLE_DIM, "no %d-minute slot between %02d:00 and %02d:00",
-                       t->call_minutes, t->day_start, t->day_end);
+            rich_line_addf(l, ROLE_DIM, "no %d-minute slot between %02d:00 and %02d:00",
+                           t->call_minutes, t->day_start, t->day_end);
         for (size_t i = 0; i < k && l->width + 7 < cols; i++) {
             int m = (int)((out[i] - day_to_time(t->today + d)) / 60);
-            rline_addf(l, ROLE_OK, "%02d:%02d  ", m / 60, m % 60);
+            rich_line_addf(l, ROLE_OK, "%02d:%02d  ", m / 60, m % 60);
         }
     }
     free(busy);
@@ -115,7 +116,7 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     struct agenda *s = p->st;
     if (s->stale)
         load(t, s);
-    rbuf_clear(&p->rb);
+    rich_buf_clear(&p->rb);
     s->rows = rows;
     int last = -1;
     size_t cursor_line = 0;
@@ -124,36 +125,36 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
         int b = (int)agenda_bucket_of(fmt_to_wall(f->due_at), t->today, fmt_to_wall(t->now_ts));
         if (b != last) {
             if (last != -1)
-                rbuf_line(&p->rb, ROLE_NORMAL);
-            struct rline *h = rbuf_line(&p->rb, ROLE_NORMAL);
-            rline_add(h, b == AGENDA_OVERDUE ? ROLE_OVERDUE : ROLE_HEADER, " ");
-            rline_add(h, b == AGENDA_OVERDUE ? ROLE_OVERDUE : ROLE_HEADER,
-                      agenda_bucket_name((enum agenda_bucket)b));
+                rich_buf_line(&p->rb, ROLE_NORMAL);
+            struct rline *h = rich_buf_line(&p->rb, ROLE_NORMAL);
+            rich_line_add(h, b == AGENDA_OVERDUE ? ROLE_OVERDUE : ROLE_HEADER, " ");
+            rich_line_add(h, b == AGENDA_OVERDUE ? ROLE_OVERDUE : ROLE_HEADER,
+                          agenda_bucket_name((enum agenda_bucket)b));
             last = b;
         }
         bool cur = i == s->cur;
         enum role base = cur ? ROLE_CURSOR : ROLE_NORMAL;
-        struct rline *l = rbuf_line(&p->rb, base);
+        struct rline *l = rich_buf_line(&p->rb, base);
         if (cur)
             cursor_line = p->rb.n - 1;
         char when[48];
-        rline_add(l, base, "   ");
-        rline_data(l,
-                   cur                   ? base
-                   : b == AGENDA_OVERDUE ? ROLE_OVERDUE
-                                         : ROLE_ACCENT,
-                   fmt_when(when, sizeof when, f->due_at), 16, true);
-        rline_addf(l, base, " %3d min  ", f->duration_min);
-        rline_data(l, base, f->kind, 9, true);
-        rline_data(l, base, f->name, 26, true);
-        rline_add(l, base, " ");
-        rline_data(l, cur ? base : ROLE_DIM, f->title, cols - l->width, false);
+        rich_line_add(l, base, "   ");
+        rich_line_data(l,
+                       cur                   ? base
+                       : b == AGENDA_OVERDUE ? ROLE_OVERDUE
+                                             : ROLE_ACCENT,
+                       fmt_when(when, sizeof when, f->due_at), 16, true);
+        rich_line_addf(l, base, " %3d min  ", f->duration_min);
+        rich_line_data(l, base, f->kind, 9, true);
+        rich_line_data(l, base, f->name, 26, true);
+        rich_line_add(l, base, " ");
+        rich_line_data(l, cur ? base : ROLE_DIM, f->title, cols - l->width, false);
     }
     if (s->n == 0) {
-        rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
-                  " Nothing planned this week. s on a learner schedules a call.");
+        rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+                      " Nothing planned this week. s on a learner schedules a call.");
     }
-    rbuf_line(&p->rb, ROLE_NORMAL);
+    rich_buf_line(&p->rb, ROLE_NORMAL);
     free_slots(&p->rb, t, s, cols);
     size_t top = cursor_line >= (size_t)rows - 1 ? cursor_line - (size_t)rows + 2 : 0;
     p->rb.top = top;
@@ -257,5 +258,5 @@ void pane_agenda_init(struct pane *p, struct tui *t)
     p->ops = &ops;
     p->st = s;
     p->dirty = true;
-    rbuf_init(&p->rb);
+    rich_buf_init(&p->rb);
 }

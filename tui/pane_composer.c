@@ -426,25 +426,26 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 {
     struct composer *c = p->st;
-    rbuf_clear(&p->rb);
+    rich_buf_clear(&p->rb);
     c->rows = rows;
     c->cols = cols;
     if (c->n == 0) {
-        rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
-                  " No message in progress: m on a learner (or on several selected with Space).");
+        rich_line_add(
+            rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+            " No message in progress: m on a learner (or on several selected with Space).");
         return;
     }
-    struct rline *l = rbuf_line(&p->rb, ROLE_NORMAL);
-    rline_addf(l, ROLE_HEADER, " To %zu learner%s · template ", c->n, c->n > 1 ? "s" : "");
-    rline_data(l, ROLE_ACCENT, c->ntpl ? c->tpls[c->tpl] : "(none)", 24, false);
-    rline_addf(l, ROLE_HEADER, " · %s · %s", c->lang,
-               c->preview >= 0 ? "preview"
-               : c->editing    ? "editing (Esc to stop)"
-                               : "text");
+    struct rline *l = rich_buf_line(&p->rb, ROLE_NORMAL);
+    rich_line_addf(l, ROLE_HEADER, " To %zu learner%s · template ", c->n, c->n > 1 ? "s" : "");
+    rich_line_data(l, ROLE_ACCENT, c->ntpl ? c->tpls[c->tpl] : "(none)", 24, false);
+    rich_line_addf(l, ROLE_HEADER, " · %s · %s", c->lang,
+                   c->preview >= 0 ? "preview"
+                   : c->editing    ? "editing (Esc to stop)"
+                                   : "text");
     if (c->generic && c->preview < 0)
-        rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
-                  " Placeholders like {first_name} are filled for each learner (p previews).");
-    rbuf_line(&p->rb, ROLE_NORMAL);
+        rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+                      " Placeholders like {first_name} are filled for each learner (p previews).");
+    rich_buf_line(&p->rb, ROLE_NORMAL);
     size_t head = p->rb.n;
     int width = cols - 4;
     if (c->preview >= 0) {
@@ -452,32 +453,33 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
         struct view_detail d;
         struct lcm_err err = {0};
         if (render_for(t, c, (size_t)c->preview, &subject, &body, &d, &err) == LCM_OK) {
-            l = rbuf_line(&p->rb, ROLE_NORMAL);
-            rline_add(l, ROLE_DIM, "  To: ");
-            rline_data(l, ROLE_NORMAL, *d.email ? d.email : "(no e-mail address)", width, false);
+            l = rich_buf_line(&p->rb, ROLE_NORMAL);
+            rich_line_add(l, ROLE_DIM, "  To: ");
+            rich_line_data(l, ROLE_NORMAL, *d.email ? d.email : "(no e-mail address)", width,
+                           false);
             char *msg = join_message(subject, body);
             char *clean = text_clean(msg, true);
-            rbuf_wrap(&p->rb, ROLE_NORMAL, clean, width + 2, 2);
+            rich_buf_wrap(&p->rb, ROLE_NORMAL, clean, width + 2, 2);
             free(clean);
             free(msg);
             free(subject);
             free(body);
             view_detail_clear(&d);
         } else {
-            rline_data(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_ERROR, err.msg, cols, false);
+            rich_line_data(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_ERROR, err.msg, cols, false);
         }
     } else {
         struct le_vline *vl;
         size_t n = lineedit_wrap(&c->text, width, &vl);
         const char *txt = lineedit_text(&c->text);
         for (size_t i = 0; i < n; i++) {
-            l = rbuf_line(&p->rb, ROLE_NORMAL);
-            rline_add(l, ROLE_NORMAL, "  ");
+            l = rich_buf_line(&p->rb, ROLE_NORMAL);
+            rich_line_add(l, ROLE_NORMAL, "  ");
             size_t len = vl[i].end - vl[i].start;
             char *seg = lcm_xmalloc(len + 1);
             memcpy(seg, txt + vl[i].start, len);
             seg[len] = '\0';
-            rline_data(l, c->editing ? ROLE_INPUT : ROLE_NORMAL, seg, width, c->editing);
+            rich_line_data(l, c->editing ? ROLE_INPUT : ROLE_NORMAL, seg, width, c->editing);
             free(seg);
         }
         free(vl);
@@ -505,23 +507,23 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 static bool edit_key(struct composer *c, int key)
 {
     int w = c->cols - 4 > 1 ? c->cols - 4 : 1;
-    if (key_is_enter(key))
+    if (keymap_is_enter(key))
         return lineedit_insert_cp(&c->text, '\n');
-    if (key_is_backspace(key))
+    if (keymap_is_backspace(key))
         return lineedit_backspace(&c->text);
-    if (key_is_delete(key) || key == 4)
+    if (keymap_is_delete(key) || key == 4)
         return lineedit_delete(&c->text);
-    if (key == key_named("Left"))
+    if (key == keymap_named_key("Left"))
         return lineedit_left(&c->text);
-    if (key == key_named("Right"))
+    if (key == keymap_named_key("Right"))
         return lineedit_right(&c->text);
-    if (key == key_named("Up"))
+    if (key == keymap_named_key("Up"))
         return lineedit_up(&c->text, w);
-    if (key == key_named("Down"))
+    if (key == keymap_named_key("Down"))
         return lineedit_down(&c->text, w);
-    if (key == key_named("Home") || key == 1)
+    if (key == keymap_named_key("Home") || key == 1)
         return lineedit_home(&c->text);
-    if (key == key_named("End") || key == 5)
+    if (key == keymap_named_key("End") || key == 5)
         return lineedit_end(&c->text);
     if (key == 23)
         return lineedit_kill_word(&c->text);
@@ -680,5 +682,5 @@ void pane_composer_init(struct pane *p, struct tui *t)
     p->ops = &ops;
     p->st = c;
     p->dirty = true;
-    rbuf_init(&p->rb);
+    rich_buf_init(&p->rb);
 }

@@ -105,10 +105,10 @@ void pane_detail_open(struct tui *t, int64_t enrollment_id)
 /* A blank line, then a section header. */
 static void section(struct rbuf *rb, const char *title)
 {
-    rbuf_line(rb, ROLE_NORMAL);
-    struct rline *l = rbuf_line(rb, ROLE_NORMAL);
-    rline_add(l, ROLE_HEADER, " ");
-    rline_add(l, ROLE_HEADER, title);
+    rich_buf_line(rb, ROLE_NORMAL);
+    struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
+    rich_line_add(l, ROLE_HEADER, " ");
+    rich_line_add(l, ROLE_HEADER, title);
 }
 
 /* Name, risk level and score, milestone reached, contact and language, manager and
@@ -116,41 +116,41 @@ static void section(struct rbuf *rb, const char *title)
 static void identity(struct rbuf *rb, struct tui *t, const struct view_detail *d, int cols)
 {
     char buf[1024], a[32], b[32];
-    struct rline *l = rbuf_line(rb, ROLE_NORMAL);
+    struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
     snprintf(buf, sizeof buf, "%s %s", d->first_name, d->last_name);
-    rline_add(l, ROLE_NORMAL, " ");
-    rline_data(l, ROLE_ACCENT, buf, cols / 2, false);
+    rich_line_add(l, ROLE_NORMAL, " ");
+    rich_line_data(l, ROLE_ACCENT, buf, cols / 2, false);
     if (d->level >= 0) {
         static const char *const lv[] = {"ok", "watch", "at risk"};
         snprintf(buf, sizeof buf, "   [%s · score %.0f]", lv[d->level > 2 ? 2 : d->level],
                  d->score);
-        rline_add(l,
-                  d->level == 2   ? ROLE_RISK_HIGH
-                  : d->level == 1 ? ROLE_RISK_WATCH
-                                  : ROLE_OK,
-                  buf);
+        rich_line_add(l,
+                      d->level == 2   ? ROLE_RISK_HIGH
+                      : d->level == 1 ? ROLE_RISK_WATCH
+                                      : ROLE_OK,
+                      buf);
     }
     if (d->celebrate) {
-        rline_add(l, ROLE_CELEBRATE, "   reached ");
-        rline_data(l, ROLE_CELEBRATE, d->celebrate, 30, false);
+        rich_line_add(l, ROLE_CELEBRATE, "   reached ");
+        rich_line_data(l, ROLE_CELEBRATE, d->celebrate, 30, false);
     }
-    l = rbuf_line(rb, ROLE_NORMAL);
+    l = rich_buf_line(rb, ROLE_NORMAL);
     snprintf(buf, sizeof buf, " %s · %s · %s", *d->email ? d->email : "no e-mail",
              *d->phone ? d->phone : "no phone", *d->lang ? d->lang : "lang ?");
-    rline_data(l, ROLE_NORMAL, buf, cols, false);
-    l = rbuf_line(rb, ROLE_NORMAL);
+    rich_line_data(l, ROLE_NORMAL, buf, cols, false);
+    l = rich_buf_line(rb, ROLE_NORMAL);
     snprintf(buf, sizeof buf, " manager: %s%s%s%s · department: %s", *d->manager ? d->manager : "—",
              *d->manager_email ? " <" : "", d->manager_email, *d->manager_email ? ">" : "",
              *d->department ? d->department : "—");
-    rline_data(l, ROLE_NORMAL, buf, cols, false);
-    l = rbuf_line(rb, ROLE_NORMAL);
+    rich_line_data(l, ROLE_NORMAL, buf, cols, false);
+    l = rich_buf_line(rb, ROLE_NORMAL);
     snprintf(buf, sizeof buf, " %s · %s (%s → %s) · %s", d->program, d->cohort,
              fmt_day(a, sizeof a, d->cohort_start), fmt_day(b, sizeof b, d->cohort_end), d->status);
-    rline_data(l, ROLE_NORMAL, buf, cols, false);
-    l = rbuf_line(rb, ROLE_NORMAL);
+    rich_line_data(l, ROLE_NORMAL, buf, cols, false);
+    l = rich_buf_line(rb, ROLE_NORMAL);
     snprintf(buf, sizeof buf, " enrolled %s, expected end %s", fmt_day(a, sizeof a, d->start_day),
              fmt_day(b, sizeof b, d->expected_end_day));
-    rline_data(l, ROLE_DIM, buf, cols, false);
+    rich_line_data(l, ROLE_DIM, buf, cols, false);
     (void)t;
 }
 
@@ -159,29 +159,29 @@ static void progress(struct rbuf *rb, struct tui *t, const struct detail *s, int
 {
     const struct view_detail *d = &s->d;
     char buf[512], bar[128], ago[32];
-    rbuf_line(rb, ROLE_NORMAL);
-    struct rline *l = rbuf_line(rb, ROLE_NORMAL);
-    rline_add(l, ROLE_NORMAL, " Progress  ");
-    rline_add(l, ROLE_BAR, fmt_bar(bar, sizeof bar, d->progress, 20));
+    rich_buf_line(rb, ROLE_NORMAL);
+    struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
+    rich_line_add(l, ROLE_NORMAL, " Progress  ");
+    rich_line_add(l, ROLE_BAR, fmt_bar(bar, sizeof bar, d->progress, 20));
     if (d->progress >= 0)
-        rline_addf(l, ROLE_NORMAL, " %3d %%", (int)(d->progress * 100 + 0.5));
+        rich_line_addf(l, ROLE_NORMAL, " %3d %%", (int)(d->progress * 100 + 0.5));
     if (d->expected >= 0) {
         int gap = (int)((d->expected - (d->progress < 0 ? 0 : d->progress)) * 100 + 0.5);
-        rline_addf(l, ROLE_NORMAL, "   expected %d %%", (int)(d->expected * 100 + 0.5));
+        rich_line_addf(l, ROLE_NORMAL, "   expected %d %%", (int)(d->expected * 100 + 0.5));
         if (gap > 0)
-            rline_addf(l, gap >= 15 ? ROLE_RISK_WATCH : ROLE_DIM, "  (%d points behind)", gap);
+            rich_line_addf(l, gap >= 15 ? ROLE_RISK_WATCH : ROLE_DIM, "  (%d points behind)", gap);
         else
-            rline_add(l, ROLE_OK, "  (on schedule)");
+            rich_line_add(l, ROLE_OK, "  (on schedule)");
     }
-    l = rbuf_line(rb, ROLE_NORMAL);
-    rline_add(l, ROLE_NORMAL, " Activity  ");
-    rline_add(l, ROLE_BAR, fmt_spark(bar, sizeof bar, s->weekly, WEEKS));
+    l = rich_buf_line(rb, ROLE_NORMAL);
+    rich_line_add(l, ROLE_NORMAL, " Activity  ");
+    rich_line_add(l, ROLE_BAR, fmt_spark(bar, sizeof bar, s->weekly, WEEKS));
     int total = 0;
     for (int i = 0; i < WEEKS; i++)
         total += s->weekly[i];
     snprintf(buf, sizeof buf, "  weekly minutes, last %d weeks (%d min) · last activity %s", WEEKS,
              total, fmt_ago(ago, sizeof ago, d->last_activity_day, t->today));
-    rline_data(l, ROLE_DIM, buf, cols - l->width, false);
+    rich_line_data(l, ROLE_DIM, buf, cols - l->width, false);
 }
 
 /* Why the learner is flagged, one reason a line, and the snooze when there is one. */
@@ -202,18 +202,19 @@ static void reasons(struct rbuf *rb, const struct view_detail *d, int cols)
         char *one = lcm_xmalloc(n + 1);
         memcpy(one, p, n);
         one[n] = '\0';
-        struct rline *l = rbuf_line(rb, ROLE_NORMAL);
-        rline_add(l, ROLE_NORMAL, "   • ");
-        rline_data(l, d->level == 2 ? ROLE_RISK_HIGH : ROLE_NORMAL, one, cols - 5, false);
+        struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
+        rich_line_add(l, ROLE_NORMAL, "   • ");
+        rich_line_data(l, d->level == 2 ? ROLE_RISK_HIGH : ROLE_NORMAL, one, cols - 5, false);
         free(one);
         p += n;
         if (*p)
             p++;
     }
     if (d->snooze_until != DAY_NONE) {
-        struct rline *l = rbuf_line(rb, ROLE_NORMAL);
-        rline_addf(l, ROLE_DIM, "   snoozed until %s: ", fmt_day(day, sizeof day, d->snooze_until));
-        rline_data(l, ROLE_DIM, d->snooze_reason, cols - l->width, false);
+        struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
+        rich_line_addf(l, ROLE_DIM,
+                       "   snoozed until %s: ", fmt_day(day, sizeof day, d->snooze_until));
+        rich_line_data(l, ROLE_DIM, d->snooze_reason, cols - l->width, false);
     }
 }
 
@@ -222,26 +223,27 @@ static void milestones(struct rbuf *rb, const struct detail *s, int cols)
 {
     section(rb, "Milestones");
     if (s->nms == 0)
-        rline_add(rbuf_line(rb, ROLE_NORMAL), ROLE_DIM, "   none defined for this programme");
+        rich_line_add(rich_buf_line(rb, ROLE_NORMAL), ROLE_DIM,
+                      "   none defined for this programme");
     for (size_t i = 0; i < s->nms; i++) {
         const struct view_milestone *m = &s->ms[i];
         char day[32], buf[256];
-        struct rline *l = rbuf_line(rb, ROLE_NORMAL);
+        struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
         if (m->done_day != DAY_NONE) {
-            rline_add(l, ROLE_OK, "   ✓ ");
+            rich_line_add(l, ROLE_OK, "   ✓ ");
             snprintf(buf, sizeof buf, "reached %s", fmt_day(day, sizeof day, m->done_day));
         } else if (m->missed) {
-            rline_add(l, ROLE_RISK_HIGH, "   ✗ ");
+            rich_line_add(l, ROLE_RISK_HIGH, "   ✗ ");
             snprintf(buf, sizeof buf, "missed, was due %s", fmt_day(day, sizeof day, m->due_day));
         } else {
-            rline_add(l, ROLE_DIM, "   · ");
+            rich_line_add(l, ROLE_DIM, "   · ");
             if (m->due_day != DAY_NONE)
                 snprintf(buf, sizeof buf, "due %s", fmt_day(day, sizeof day, m->due_day));
             else
                 buf[0] = '\0';
         }
-        rline_data(l, ROLE_NORMAL, m->name, 30, true);
-        rline_data(l, m->missed ? ROLE_RISK_HIGH : ROLE_DIM, buf, cols - l->width, false);
+        rich_line_data(l, ROLE_NORMAL, m->name, 30, true);
+        rich_line_data(l, m->missed ? ROLE_RISK_HIGH : ROLE_DIM, buf, cols - l->width, false);
     }
 }
 
@@ -250,29 +252,30 @@ static void timeline(struct rbuf *rb, const struct detail *s, int cols)
 {
     section(rb, "Timeline (check-ins, messages, follow-ups; newest first)");
     if (s->nev == 0)
-        rline_add(rbuf_line(rb, ROLE_NORMAL), ROLE_DIM, "   nothing yet: c logs a check-in");
+        rich_line_add(rich_buf_line(rb, ROLE_NORMAL), ROLE_DIM,
+                      "   nothing yet: c logs a check-in");
     for (size_t i = 0; i < s->nev; i++) {
         const struct view_event *e = &s->ev[i];
         char when[48];
-        struct rline *l = rbuf_line(rb, ROLE_NORMAL);
-        rline_add(l, ROLE_NORMAL, "   ");
-        rline_data(l, ROLE_DIM, fmt_when(when, sizeof when, e->at), 16, true);
-        rline_add(l, ROLE_NORMAL, " ");
+        struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
+        rich_line_add(l, ROLE_NORMAL, "   ");
+        rich_line_data(l, ROLE_DIM, fmt_when(when, sizeof when, e->at), 16, true);
+        rich_line_add(l, ROLE_NORMAL, " ");
         enum role r = e->kind == VIEW_EV_CHECKIN   ? ROLE_ACCENT
                       : e->kind == VIEW_EV_MESSAGE ? ROLE_CELEBRATE
                                                    : ROLE_RISK_WATCH;
-        rline_data(l, r, e->what, 28, true);
-        rline_add(l, ROLE_NORMAL, " ");
+        rich_line_data(l, r, e->what, 28, true);
+        rich_line_add(l, ROLE_NORMAL, " ");
         char *clean = text_clean(e->text, true);
         size_t first = strcspn(clean, "\n");
         clean[first] = '\0';
-        rline_data(l, ROLE_NORMAL, clean, cols - l->width, false);
+        rich_line_data(l, ROLE_NORMAL, clean, cols - l->width, false);
         free(clean);
         if (e->kind == VIEW_EV_CHECKIN && *e->extra) {
-            l = rbuf_line(rb, ROLE_NORMAL);
-            rline_pad_to(l, ROLE_NORMAL, 20);
-            rline_add(l, ROLE_DIM, "next: ");
-            rline_data(l, ROLE_NORMAL, e->extra, cols - l->width, false);
+            l = rich_buf_line(rb, ROLE_NORMAL);
+            rich_line_pad_to(l, ROLE_NORMAL, 20);
+            rich_line_add(l, ROLE_DIM, "next: ");
+            rich_line_data(l, ROLE_NORMAL, e->extra, cols - l->width, false);
         }
     }
 }
@@ -292,24 +295,24 @@ static void effects(struct rbuf *rb, const struct detail *s, int cols)
     for (size_t i = 0; i < s->nfx; i++) {
         const struct fx_msg *m = &s->fx[i];
         char when[48];
-        struct rline *l = rbuf_line(rb, ROLE_NORMAL);
-        rline_add(l, ROLE_NORMAL, "   ");
-        rline_data(l, ROLE_DIM, fmt_when(when, sizeof when, m->sent_at), 16, true);
-        rline_add(l, ROLE_NORMAL, " 3 d: ");
-        rline_data(l,
-                   m->back3 > 0    ? ROLE_OK
-                   : m->back3 == 0 ? ROLE_RISK_WATCH
-                                   : ROLE_DIM,
-                   came_back(m->back3), 10, true);
-        rline_add(l, ROLE_NORMAL, "7 d: ");
-        rline_data(l,
-                   m->back7 > 0    ? ROLE_OK
-                   : m->back7 == 0 ? ROLE_RISK_WATCH
-                                   : ROLE_DIM,
-                   came_back(m->back7), 10, true);
-        rline_data(l, ROLE_ACCENT, *m->tpl ? m->tpl : "(written)", 20, true);
-        rline_add(l, ROLE_NORMAL, " ");
-        rline_data(l, ROLE_NORMAL, m->subject, cols - l->width, false);
+        struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
+        rich_line_add(l, ROLE_NORMAL, "   ");
+        rich_line_data(l, ROLE_DIM, fmt_when(when, sizeof when, m->sent_at), 16, true);
+        rich_line_add(l, ROLE_NORMAL, " 3 d: ");
+        rich_line_data(l,
+                       m->back3 > 0    ? ROLE_OK
+                       : m->back3 == 0 ? ROLE_RISK_WATCH
+                                       : ROLE_DIM,
+                       came_back(m->back3), 10, true);
+        rich_line_add(l, ROLE_NORMAL, "7 d: ");
+        rich_line_data(l,
+                       m->back7 > 0    ? ROLE_OK
+                       : m->back7 == 0 ? ROLE_RISK_WATCH
+                                       : ROLE_DIM,
+                       came_back(m->back7), 10, true);
+        rich_line_data(l, ROLE_ACCENT, *m->tpl ? m->tpl : "(written)", 20, true);
+        rich_line_add(l, ROLE_NORMAL, " ");
+        rich_line_data(l, ROLE_NORMAL, m->subject, cols - l->width, false);
     }
 }
 
@@ -320,11 +323,11 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     struct detail *s = p->st;
     if (s->stale)
         load(t, s);
-    rbuf_clear(&p->rb);
+    rich_buf_clear(&p->rb);
     s->rows = rows;
     if (!s->have) {
-        rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
-                  " No learner open: Enter on a line of the overview opens one.");
+        rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+                      " No learner open: Enter on a line of the overview opens one.");
         return;
     }
     identity(&p->rb, t, &s->d, cols);
@@ -413,5 +416,5 @@ void pane_detail_init(struct pane *p, struct tui *t)
     p->ops = &ops;
     p->st = lcm_xcalloc(1, sizeof(struct detail));
     p->dirty = true;
-    rbuf_init(&p->rb);
+    rich_buf_init(&p->rb);
 }

@@ -134,11 +134,11 @@ static void spark_line(struct rbuf *rb, const char *label, const int64_t *v, int
                        const char *unit, int64_t div, int cols)
 {
     char spark[KPI_SPARK * 3 + 1];
-    struct rline *l = rbuf_line(rb, ROLE_NORMAL);
-    rline_add(l, ROLE_NORMAL, "   ");
-    rline_data(l, ROLE_NORMAL, label, 24, true);
-    rline_add(l, ROLE_ACCENT, kpi_spark(v, n, false, spark, sizeof spark));
-    rline_addf(l, ROLE_DIM, "  this week: %lld%s", (long long)(n ? v[n - 1] / div : 0), unit);
+    struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
+    rich_line_add(l, ROLE_NORMAL, "   ");
+    rich_line_data(l, ROLE_NORMAL, label, 24, true);
+    rich_line_add(l, ROLE_ACCENT, kpi_spark(v, n, false, spark, sizeof spark));
+    rich_line_addf(l, ROLE_DIM, "  this week: %lld%s", (long long)(n ? v[n - 1] / div : 0), unit);
     (void)cols;
 }
 
@@ -146,26 +146,27 @@ static void spark_line(struct rbuf *rb, const char *label, const int64_t *v, int
 static void figures(struct rbuf *rb, const struct kpi_summary *k, int cols)
 {
     /* short lines: everything fits in 80 columns */
-    struct rline *l = rbuf_line(rb, ROLE_NORMAL);
-    rline_addf(l, ROLE_NORMAL, "   Enrolled %lld   in progress %lld   ", (long long)k->enrolled,
-               (long long)k->running);
-    rline_addf(l, ROLE_OK, "completed %lld (%.1f %%)", (long long)k->completed,
-               pct(k->completion_rate));
-    l = rbuf_line(rb, ROLE_NORMAL);
-    rline_addf(l, ROLE_RISK_HIGH, "   Dropped out %lld (%.1f %%)", (long long)k->withdrawn,
-               pct(k->dropout_rate));
-    rline_addf(l, ROLE_NORMAL, "   failed %lld   ", (long long)k->failed);
-    rline_addf(l, ROLE_RISK_WATCH, "flagged %lld", (long long)k->flagged);
-    l = rbuf_line(rb, ROLE_NORMAL);
-    rline_addf(l, ROLE_NORMAL, "   Active in the last 7 days: %lld of %lld in progress (%.0f %%)",
-               (long long)k->active7, (long long)k->running, pct(k->active7_rate));
-    l = rbuf_line(rb, ROLE_NORMAL);
-    rline_addf(l, ROLE_NORMAL, "   LCM check-ins this week %lld", (long long)k->checkins_week);
-    rbuf_line(rb, ROLE_NORMAL);
+    struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
+    rich_line_addf(l, ROLE_NORMAL, "   Enrolled %lld   in progress %lld   ", (long long)k->enrolled,
+                   (long long)k->running);
+    rich_line_addf(l, ROLE_OK, "completed %lld (%.1f %%)", (long long)k->completed,
+                   pct(k->completion_rate));
+    l = rich_buf_line(rb, ROLE_NORMAL);
+    rich_line_addf(l, ROLE_RISK_HIGH, "   Dropped out %lld (%.1f %%)", (long long)k->withdrawn,
+                   pct(k->dropout_rate));
+    rich_line_addf(l, ROLE_NORMAL, "   failed %lld   ", (long long)k->failed);
+    rich_line_addf(l, ROLE_RISK_WATCH, "flagged %lld", (long long)k->flagged);
+    l = rich_buf_line(rb, ROLE_NORMAL);
+    rich_line_addf(l, ROLE_NORMAL,
+                   "   Active in the last 7 days: %lld of %lld in progress (%.0f %%)",
+                   (long long)k->active7, (long long)k->running, pct(k->active7_rate));
+    l = rich_buf_line(rb, ROLE_NORMAL);
+    rich_line_addf(l, ROLE_NORMAL, "   LCM check-ins this week %lld", (long long)k->checkins_week);
+    rich_buf_line(rb, ROLE_NORMAL);
     char from[DAY_TEXT_LEN];
-    l = rbuf_line(rb, ROLE_NORMAL);
-    rline_addf(l, ROLE_HEADER, " Trends, %d weeks from %s (oldest to newest)", k->weeks,
-               k->weeks ? day_format(k->spark_monday[0], from) : "—");
+    l = rich_buf_line(rb, ROLE_NORMAL);
+    rich_line_addf(l, ROLE_HEADER, " Trends, %d weeks from %s (oldest to newest)", k->weeks,
+                   k->weeks ? day_format(k->spark_monday[0], from) : "—");
     spark_line(rb, "Active learners", k->spark_active, k->weeks, "", 1, cols);
     spark_line(rb, "Check-ins", k->spark_checkins, k->weeks, "", 1, cols);
     spark_line(rb, "Training hours", k->spark_minutes, k->weeks, " h", 60, cols);
@@ -180,21 +181,21 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     struct kpi_pane *s = p->st;
     if (s->state == KPI_STALE || (s->state == KPI_READY && strcmp(s->cohort, t->scope_title)))
         start(t, s);
-    rbuf_clear(&p->rb);
-    struct rline *l = rbuf_line(&p->rb, ROLE_NORMAL);
+    rich_buf_clear(&p->rb);
+    struct rline *l = rich_buf_line(&p->rb, ROLE_NORMAL);
     const char *cohort = s->state == KPI_READY ? s->cohort : t->scope_title;
-    rline_add(l, ROLE_HEADER, " Key figures · ");
-    rline_data(l, ROLE_HEADER, *cohort ? cohort : "all cohorts", cols / 2, false);
-    rbuf_line(&p->rb, ROLE_NORMAL);
+    rich_line_add(l, ROLE_HEADER, " Key figures · ");
+    rich_line_data(l, ROLE_HEADER, *cohort ? cohort : "all cohorts", cols / 2, false);
+    rich_buf_line(&p->rb, ROLE_NORMAL);
     if (s->state == KPI_COMPUTING)
-        rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM, "   computing…");
+        rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM, "   computing…");
     else if (s->state == KPI_FAILED)
-        rline_data(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_ERROR, s->err, cols, false);
+        rich_line_data(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_ERROR, s->err, cols, false);
     else if (s->state == KPI_READY)
         figures(&p->rb, &s->sum, cols);
-    rbuf_line(&p->rb, ROLE_NORMAL);
-    rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
-              " The overview's cohort filter (f) applies; full report: lcmtui report");
+    rich_buf_line(&p->rb, ROLE_NORMAL);
+    rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+                  " The overview's cohort filter (f) applies; full report: lcmtui report");
     p->rb.top = 0;
     t->focus_enrollment = 0;
 }
@@ -244,5 +245,5 @@ void pane_kpi_init(struct pane *p, struct tui *t)
     p->ops = &ops;
     p->st = s;
     p->dirty = true;
-    rbuf_init(&p->rb);
+    rich_buf_init(&p->rb);
 }

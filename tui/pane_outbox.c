@@ -120,41 +120,41 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     struct outbox *o = p->st;
     if (o->stale)
         load(t, o);
-    rbuf_clear(&p->rb);
+    rich_buf_clear(&p->rb);
     const struct store_msg_counts *c = &o->counts;
-    struct rline *l = rbuf_line(&p->rb, ROLE_NORMAL);
-    rline_addf(l, ROLE_HEADER,
-               " Outbox · %lld draft%s to approve · %lld queued · %lld failed · %lld sent",
-               (long long)c->draft, c->draft == 1 ? "" : "s", (long long)(c->queued + c->sending),
-               (long long)c->failed, (long long)c->sent);
-    rbuf_line(&p->rb, ROLE_NORMAL);
+    struct rline *l = rich_buf_line(&p->rb, ROLE_NORMAL);
+    rich_line_addf(l, ROLE_HEADER,
+                   " Outbox · %lld draft%s to approve · %lld queued · %lld failed · %lld sent",
+                   (long long)c->draft, c->draft == 1 ? "" : "s",
+                   (long long)(c->queued + c->sending), (long long)c->failed, (long long)c->sent);
+    rich_buf_line(&p->rb, ROLE_NORMAL);
     size_t cursor_line = 0;
     for (size_t i = 0; i < o->n; i++) {
         const struct ob_row *r = &o->v[i];
         bool cur = i == o->cur;
         enum role base = cur ? ROLE_CURSOR : ROLE_NORMAL;
-        l = rbuf_line(&p->rb, base);
+        l = rich_buf_line(&p->rb, base);
         if (cur)
             cursor_line = p->rb.n - 1;
         char when[48];
-        rline_add(l, base, " ");
-        rline_data(l, cur ? base : status_role(r->status), r->status, 8, true);
-        rline_data(l, cur ? base : ROLE_DIM, fmt_when_short(when, sizeof when, r->at, t->today), 12,
-                   true);
-        rline_add(l, base, " ");
-        rline_data(l, base, r->who, 40, true);
-        rline_add(l, base, " ");
-        rline_data(l, base, *r->subject ? r->subject : "(no subject)", cols - l->width, false);
+        rich_line_add(l, base, " ");
+        rich_line_data(l, cur ? base : status_role(r->status), r->status, 8, true);
+        rich_line_data(l, cur ? base : ROLE_DIM, fmt_when_short(when, sizeof when, r->at, t->today),
+                       12, true);
+        rich_line_add(l, base, " ");
+        rich_line_data(l, base, r->who, 40, true);
+        rich_line_add(l, base, " ");
+        rich_line_data(l, base, *r->subject ? r->subject : "(no subject)", cols - l->width, false);
         if (*r->error && strcmp(r->status, "sent") != 0) {
-            l = rbuf_line(&p->rb, ROLE_NORMAL);
-            rline_addf(l, ROLE_DIM, "          %d attempt%s: ", r->attempts,
-                       r->attempts == 1 ? "" : "s");
-            rline_data(l, ROLE_ERROR, r->error, cols - l->width, false);
+            l = rich_buf_line(&p->rb, ROLE_NORMAL);
+            rich_line_addf(l, ROLE_DIM, "          %d attempt%s: ", r->attempts,
+                           r->attempts == 1 ? "" : "s");
+            rich_line_data(l, ROLE_ERROR, r->error, cols - l->width, false);
         }
     }
     if (o->n == 0)
-        rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
-                  " The outbox is empty: m on a learner writes a message.");
+        rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+                      " The outbox is empty: m on a learner writes a message.");
     p->rb.top = cursor_line >= (size_t)rows - 1 ? cursor_line - (size_t)rows + 2 : 0;
     t->focus_enrollment = o->n ? o->v[o->cur].enrollment_id : 0;
 }
@@ -290,5 +290,5 @@ void pane_outbox_init(struct pane *p, struct tui *t)
     p->ops = &ops;
     p->st = o;
     p->dirty = true;
-    rbuf_init(&p->rb);
+    rich_buf_init(&p->rb);
 }

@@ -157,18 +157,18 @@ static struct cols layout(int width)
 /* The column headers, with the sort in use. */
 static void header_line(struct rbuf *rb, const struct ov *o, struct cols c)
 {
-    struct rline *l = rbuf_line(rb, ROLE_HEADER);
-    rline_add(l, ROLE_HEADER, "   ");
-    rline_data(l, ROLE_HEADER, "Learner", c.name + 1, true);
-    rline_data(l, ROLE_HEADER, "Cohort", c.cohort + 1, true);
-    rline_data(l, ROLE_HEADER, "Progress", c.bar + 6, true);
-    rline_data(l, ROLE_HEADER, "Exp", c.exp + 1, true);
-    rline_data(l, ROLE_HEADER, "Last", c.last + 1, true);
+    struct rline *l = rich_buf_line(rb, ROLE_HEADER);
+    rich_line_add(l, ROLE_HEADER, "   ");
+    rich_line_data(l, ROLE_HEADER, "Learner", c.name + 1, true);
+    rich_line_data(l, ROLE_HEADER, "Cohort", c.cohort + 1, true);
+    rich_line_data(l, ROLE_HEADER, "Progress", c.bar + 6, true);
+    rich_line_data(l, ROLE_HEADER, "Exp", c.exp + 1, true);
+    rich_line_data(l, ROLE_HEADER, "Last", c.last + 1, true);
     if (c.next)
-        rline_data(l, ROLE_HEADER, "Next call", c.next + 1, true);
+        rich_line_data(l, ROLE_HEADER, "Next call", c.next + 1, true);
     char why[64];
     snprintf(why, sizeof why, "Why  [%s]", view_sort_name(o->f.sort));
-    rline_data(l, ROLE_HEADER, why, c.reason, true);
+    rich_line_data(l, ROLE_HEADER, why, c.reason, true);
 }
 
 /* One learner's line: marker (selected, flag, snooze, closed), name, cohort, progress against
@@ -177,7 +177,7 @@ static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, b
                      struct cols c)
 {
     bool sel = tui_state_is_selected(t, r->enrollment_id);
-    struct rline *l = rbuf_line(rb, cursor ? ROLE_CURSOR : sel ? ROLE_MARKED : ROLE_NORMAL);
+    struct rline *l = rich_buf_line(rb, cursor ? ROLE_CURSOR : sel ? ROLE_MARKED : ROLE_NORMAL);
     enum role base = cursor ? ROLE_CURSOR : sel ? ROLE_MARKED : ROLE_NORMAL;
     enum role mrole = base;
     const char *mark = "   ";
@@ -193,37 +193,37 @@ static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, b
     else if (r->level == 1)
         mark = " ! ", mrole = cursor ? base : ROLE_RISK_WATCH;
     char buf[256];
-    rline_add(l, mrole, sel ? "+" : mark[0] == ' ' ? " " : "!");
-    rline_add(l, mrole, mark + 1);
+    rich_line_add(l, mrole, sel ? "+" : mark[0] == ' ' ? " " : "!");
+    rich_line_add(l, mrole, mark + 1);
     snprintf(buf, sizeof buf, "%s %s", r->first_name, r->last_name);
-    rline_data(l, base, buf, c.name, true);
-    rline_add(l, base, " ");
-    rline_data(l, base, r->cohort, c.cohort, true);
-    rline_add(l, base, " ");
+    rich_line_data(l, base, buf, c.name, true);
+    rich_line_add(l, base, " ");
+    rich_line_data(l, base, r->cohort, c.cohort, true);
+    rich_line_add(l, base, " ");
     char bar[64];
-    rline_add(l, cursor ? base : ROLE_BAR, fmt_bar(bar, sizeof bar, r->progress, c.bar));
+    rich_line_add(l, cursor ? base : ROLE_BAR, fmt_bar(bar, sizeof bar, r->progress, c.bar));
     if (r->progress >= 0)
         snprintf(buf, sizeof buf, " %3d%% ", (int)(r->progress * 100 + 0.5));
     else
         snprintf(buf, sizeof buf, "   —  ");
-    rline_add(l, base, buf);
+    rich_line_add(l, base, buf);
     if (r->expected >= 0)
         snprintf(buf, sizeof buf, "%3d%%", (int)(r->expected * 100 + 0.5));
     else
         snprintf(buf, sizeof buf, "  — ");
     bool behind = r->expected >= 0 && r->progress >= 0 && r->expected - r->progress > 0.15;
-    rline_data(l, behind && !cursor ? ROLE_RISK_WATCH : base, buf, c.exp, true);
-    rline_add(l, base, " ");
+    rich_line_data(l, behind && !cursor ? ROLE_RISK_WATCH : base, buf, c.exp, true);
+    rich_line_add(l, base, " ");
     char ago[32];
-    rline_data(l, base, fmt_ago(ago, sizeof ago, r->last_activity_day, t->today), c.last, true);
-    rline_add(l, base, " ");
+    rich_line_data(l, base, fmt_ago(ago, sizeof ago, r->last_activity_day, t->today), c.last, true);
+    rich_line_add(l, base, " ");
     if (c.next) {
         char when[48] = "";
         if (r->next_followup_at)
             fmt_when_short(when, sizeof when, r->next_followup_at, t->today);
         bool late = r->next_followup_at && r->next_followup_at < t->now_ts;
-        rline_data(l, late && !cursor ? ROLE_OVERDUE : base, when, c.next, true);
-        rline_add(l, base, " ");
+        rich_line_data(l, late && !cursor ? ROLE_OVERDUE : base, when, c.next, true);
+        rich_line_add(l, base, " ");
     }
     const char *why = r->top_reason;
     if (closed) {
@@ -232,7 +232,7 @@ static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, b
         snprintf(buf, sizeof buf, "reached %s", r->celebrate);
         why = buf;
     }
-    rline_data(l, r->level == 2 && !cursor ? ROLE_RISK_HIGH : base, why, c.reason, true);
+    rich_line_data(l, r->level == 2 && !cursor ? ROLE_RISK_HIGH : base, why, c.reason, true);
 }
 
 /* The recalc op: headers, the visible window of the list around the cursor, the search line
@@ -240,7 +240,7 @@ static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, b
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 {
     struct ov *o = p->st;
-    rbuf_clear(&p->rb);
+    rich_buf_clear(&p->rb);
     if (!o->order_valid)
         reload_order(t, o);
     struct cols c = layout(cols);
@@ -260,25 +260,26 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
         size_t idx = o->top + (size_t)i;
         if (idx >= o->n || !o->win_valid || idx < o->win_first || idx >= o->win_first + o->win_n) {
             if (idx == 0 && o->n == 0)
-                rline_add(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
-                          o->f.search && *o->f.search ? "   no learner matches the search"
-                                                      : "   no learner to show (lcmtui demo fills "
-                                                        "a demo cohort)");
+                rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+                              o->f.search && *o->f.search
+                                  ? "   no learner matches the search"
+                                  : "   no learner to show (lcmtui demo fills "
+                                    "a demo cohort)");
             else
-                rbuf_line(&p->rb, ROLE_NORMAL);
+                rich_buf_line(&p->rb, ROLE_NORMAL);
             continue;
         }
         const struct view_row *r = &o->win[idx - o->win_first];
         if (r->enrollment_id == 0) {
-            rbuf_line(&p->rb, ROLE_NORMAL);
+            rich_buf_line(&p->rb, ROLE_NORMAL);
             continue;
         }
         row_line(&p->rb, t, r, idx == o->cur, c);
     }
     if (o->searching || o->search.len) {
-        struct rline *l = rbuf_line(&p->rb, ROLE_INPUT);
-        rline_add(l, ROLE_INPUT, "/");
-        rline_data(l, ROLE_INPUT, lineedit_text(&o->search), cols - 2, false);
+        struct rline *l = rich_buf_line(&p->rb, ROLE_INPUT);
+        rich_line_add(l, ROLE_INPUT, "/");
+        rich_line_data(l, ROLE_INPUT, lineedit_text(&o->search), cols - 2, false);
         if (o->searching) {
             p->rb.cursor_y = (int)p->rb.n - 1;
             p->rb.cursor_x = 1 + text_width(lineedit_text(&o->search));
@@ -395,13 +396,13 @@ static enum hres raw_key(struct pane *p, struct tui *t, int key)
     if (!o->searching)
         return H_NOT_HANDLED;
     bool changed = false;
-    if (key_is_enter(key)) {
+    if (keymap_is_enter(key)) {
         o->searching = false;
     } else if (key == 27) {
         o->searching = false;
         changed = o->search.len > 0;
         lineedit_set(&o->search, "");
-    } else if (key_is_backspace(key)) {
+    } else if (keymap_is_backspace(key)) {
         changed = lineedit_backspace(&o->search);
     } else if (key == 21) { /* C-u */
         changed = lineedit_kill_to_start(&o->search);
@@ -459,5 +460,5 @@ void pane_overview_init(struct pane *p, struct tui *t)
     p->ops = &ops;
     p->st = o;
     p->dirty = true;
-    rbuf_init(&p->rb);
+    rich_buf_init(&p->rb);
 }

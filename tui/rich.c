@@ -9,13 +9,13 @@
 #include "base/status.h"
 #include "base/text.h"
 
-void rbuf_init(struct rbuf *rb)
+void rich_buf_init(struct rbuf *rb)
 {
     memset(rb, 0, sizeof *rb);
     rb->cursor_y = rb->cursor_x = -1;
 }
 
-void rbuf_clear(struct rbuf *rb)
+void rich_buf_clear(struct rbuf *rb)
 {
     for (size_t i = 0; i < rb->n; i++) {
         for (size_t j = 0; j < rb->lines[i].nseg; j++)
@@ -23,10 +23,10 @@ void rbuf_clear(struct rbuf *rb)
         free(rb->lines[i].seg);
     }
     free(rb->lines);
-    rbuf_init(rb);
+    rich_buf_init(rb);
 }
 
-struct rline *rbuf_line(struct rbuf *rb, enum role fill)
+struct rline *rich_buf_line(struct rbuf *rb, enum role fill)
 {
     if (rb->n == rb->cap) {
         rb->cap = rb->cap ? rb->cap * 2 : 64;
@@ -48,26 +48,26 @@ static void push(struct rline *l, enum role role, char *owned, int width)
     l->width += width;
 }
 
-void rline_add(struct rline *l, enum role role, const char *text)
+void rich_line_add(struct rline *l, enum role role, const char *text)
 {
     char *c = text_clean(text, false);
     push(l, role, c, text_width(c));
 }
 
-void rline_addf(struct rline *l, enum role role, const char *fmt, ...)
+void rich_line_addf(struct rline *l, enum role role, const char *fmt, ...)
 {
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    rline_add(l, role, buf);
+    rich_line_add(l, role, buf);
 }
 
-void rline_data(struct rline *l, enum role role, const char *data, int cols, bool pad)
+void rich_line_data(struct rline *l, enum role role, const char *data, int cols, bool pad)
 {
     if (cols < 0) {
-        rline_add(l, role, data ? data : "");
+        rich_line_add(l, role, data ? data : "");
         return;
     }
     size_t len = (size_t)cols * 4 + 8;
@@ -76,7 +76,7 @@ void rline_data(struct rline *l, enum role role, const char *data, int cols, boo
     push(l, role, buf, w);
 }
 
-void rline_pad_to(struct rline *l, enum role role, int col)
+void rich_line_pad_to(struct rline *l, enum role role, int col)
 {
     if (l->width >= col)
         return;
@@ -87,7 +87,7 @@ void rline_pad_to(struct rline *l, enum role role, int col)
     push(l, role, sp, n);
 }
 
-char *rline_text(const struct rline *l, char *buf, size_t len)
+char *rich_line_text(const struct rline *l, char *buf, size_t len)
 {
     size_t o = 0;
     if (len)
@@ -104,16 +104,16 @@ char *rline_text(const struct rline *l, char *buf, size_t len)
 /* Emits one wrapped line: indent + bytes [s, s+n). */
 static void emit(struct rbuf *rb, enum role role, const char *s, size_t n, int indent)
 {
-    struct rline *l = rbuf_line(rb, ROLE_NORMAL);
+    struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
     if (indent > 0)
-        rline_pad_to(l, role, indent);
+        rich_line_pad_to(l, role, indent);
     char *t = lcm_xmalloc(n + 1);
     memcpy(t, s, n);
     t[n] = '\0';
     push(l, role, t, text_width(t));
 }
 
-int rbuf_wrap(struct rbuf *rb, enum role role, const char *clean, int cols, int indent)
+int rich_buf_wrap(struct rbuf *rb, enum role role, const char *clean, int cols, int indent)
 {
     int added = 0, room = cols - indent;
     if (room < 1)

@@ -1,6 +1,6 @@
 /* rich.h — lines of text segments tagged with a colour role, what a pane's recalc produces and
  * its draw paints (htop's RichString, simplified). No curses here: tests read the text back.
- * Every segment text is already safe to draw (callers add data through rline_data(), which
+ * Every segment text is already safe to draw (callers add data through rich_line_data(), which
  * cleans and fits it). */
 #ifndef LCM_RICH_H
 #define LCM_RICH_H
@@ -54,27 +54,27 @@ struct rbuf {
     size_t top;             /* first line shown (a scrolled pane) */
 };
 
-void rbuf_init(struct rbuf *rb);
+void rich_buf_init(struct rbuf *rb);
 /* Frees every line; rb stays usable (empty). */
-void rbuf_clear(struct rbuf *rb);
-/* Appends an empty line with fill role; returns it (valid until the next rbuf_line). */
-struct rline *rbuf_line(struct rbuf *rb, enum role fill);
+void rich_buf_clear(struct rbuf *rb);
+/* Appends an empty line with fill role; returns it (valid until the next rich_buf_line). */
+struct rline *rich_buf_line(struct rbuf *rb, enum role fill);
 
 /* Appends trusted text (program strings; literal, already clean). */
-void rline_add(struct rline *l, enum role role, const char *text);
-void rline_addf(struct rline *l, enum role role, const char *fmt, ...)
+void rich_line_add(struct rline *l, enum role role, const char *text);
+void rich_line_addf(struct rline *l, enum role role, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Appends data from outside: cleaned, cut to cols columns ("…" when cut), padded to exactly
  * cols when pad. cols < 0: no limit, no padding. */
-void rline_data(struct rline *l, enum role role, const char *data, int cols, bool pad);
+void rich_line_data(struct rline *l, enum role role, const char *data, int cols, bool pad);
 /* Pads with spaces up to column col (no-op when already there). */
-void rline_pad_to(struct rline *l, enum role role, int col);
+void rich_line_pad_to(struct rline *l, enum role role, int col);
 
 /* The line's text (segments concatenated) into buf; returns buf. For tests and dumps. */
-char *rline_text(const struct rline *l, char *buf, size_t len);
+char *rich_line_text(const struct rline *l, char *buf, size_t len);
 
 /* Word-wraps clean text s into lines of at most cols columns, appending each to rb with role,
  * indented by indent spaces. Hard newlines are kept. Returns the lines added. */
-int rbuf_wrap(struct rbuf *rb, enum role role, const char *clean, int cols, int indent);
+int rich_buf_wrap(struct rbuf *rb, enum role role, const char *clean, int cols, int indent);
 
 #endif

@@ -112,7 +112,7 @@ void tui_free(struct tui *t)
     for (int i = 0; i < PANE_COUNT; i++) {
         if (t->panes[i].ops && t->panes[i].ops->free)
             t->panes[i].ops->free(&t->panes[i]);
-        rbuf_clear(&t->panes[i].rb);
+        rich_buf_clear(&t->panes[i].rb);
     }
     form_free(&t->form);
     keymap_free(&t->km);

@@ -169,21 +169,21 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
     else
         snprintf(buf, sizeof buf, " %s · %s · %s", prog, day_format(t->today, day), when);
     int left = cols - cw > 10 ? cols - cw : cols;
-    rline_data(l, ROLE_TITLE, buf, left, false);
+    rich_line_data(l, ROLE_TITLE, buf, left, false);
     if (left < cols) {
-        rline_pad_to(l, ROLE_TITLE, cols - cw);
-        rline_data(l, ROLE_TITLE, counts, cols - l->width, false);
+        rich_line_pad_to(l, ROLE_TITLE, cols - cw);
+        rich_line_data(l, ROLE_TITLE, counts, cols - l->width, false);
     }
-    rline_pad_to(l, ROLE_TITLE, cols);
+    rich_line_pad_to(l, ROLE_TITLE, cols);
 }
 
 void tui_state_status(struct tui *t, struct rline *l, int cols)
 {
     if (t->status[0]) {
-        rline_add(l, t->status_role, " ");
-        rline_data(l, t->status_role, t->status, cols - 1, false);
+        rich_line_add(l, t->status_role, " ");
+        rich_line_data(l, t->status_role, t->status, cols - 1, false);
         return;
     }
     const struct pane_ops *ops = t->panes[t->cur].ops;
-    rline_data(l, ROLE_DIM, ops && ops->hints ? ops->hints : "", cols, false);
+    rich_line_data(l, ROLE_DIM, ops && ops->hints ? ops->hints : "", cols, false);
 }
