@@ -7,7 +7,7 @@ BUILD      ?= build
 PKGS       := ncursesw sqlite3 libcurl libconfig jansson libical
 DEBS       := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev \
               libconfig-dev libjansson-dev libical-dev libcsv-dev libcmocka-dev tmux \
-              python3 python3-aiosmtpd radicale apache2-utils tidy faketime
+              python3 python3-aiosmtpd radicale apache2-utils tidy
 WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Werror
 OPT        ?= -O2 -g
 CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) \

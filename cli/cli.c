@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
 
@@ -42,14 +41,6 @@ struct lcm_store *cli_open_store(struct lcm_app *app)
         return NULL;
     }
     return st;
-}
-
-int64_t cli_now(const struct lcm_app *app)
-{
-    int64_t now = (int64_t)time(NULL);
-    if (day_from_time(now) != app->today)
-        now = day_to_time(app->today) + now % 86400;
-    return now;
 }
 
 void cli_put_clean(FILE *out, const char *s, int cols)

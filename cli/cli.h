@@ -26,10 +26,6 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 /* True when s is "-h" or "--help". */
 bool cli_is_help(const char *s);
 
-/* "Now" for this run: the real time of day on the pinned --today, so sent_at, quiet periods
- * and the outreach effect agree with the day the rest of the program sees. */
-int64_t cli_now(const struct lcm_app *app);
-
 /* Writes s (from outside: names, notes, LMS text) on out with every control and escape
  * sequence made visible (base/text.h): cols > 0 fits and pads it to cols columns; 0 writes it
  * whole on one line; < 0 writes it whole and keeps its newlines. NULL writes nothing. */

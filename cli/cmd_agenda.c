@@ -241,7 +241,7 @@ static int push(struct lcm_app *app, struct lcm_store *st, const struct agenda_o
     if (caldav_config_load(&app->cfg, true, &cc, &app->rep, &err) != LCM_OK)
         return cli_fail(&err);
     struct caldav_result r;
-    enum lcm_status s = caldav_push(st, &cc, o->force, (int64_t)time(NULL), &r, &app->rep, &err);
+    enum lcm_status s = caldav_push(st, &cc, o->force, app_now(app), &r, &app->rep, &err);
     caldav_config_free(&cc);
     if (s == LCM_ERR_CONFIG)
         return cli_fail(&err);
@@ -305,7 +305,7 @@ static int import_ics(struct lcm_app *app, struct lcm_store *st, const struct ag
     int rc = 0;
     if (!text ||
         ical_busy_parse(text, name, from, to, cc->timezone, &v, &n, &app->rep, &err) != LCM_OK ||
-        store_busy_replace(st, name, v, n, (int64_t)time(NULL), &err) != LCM_OK)
+        store_busy_replace(st, name, v, n, app_now(app), &err) != LCM_OK)
         rc = cli_fail(&err);
     else
         printf("%zu busy time(s) imported from %s\n", n, name);
@@ -345,8 +345,8 @@ static int send_invite(struct lcm_app *app, struct lcm_store *st, const struct a
                              .draft = o->draft};
     struct lcm_err err = {0};
     int64_t mid = 0, id = o->invite_id ? o->invite_id : o->cancel_id;
-    enum lcm_status s = o->invite_id ? invite_request(st, id, &io, (int64_t)time(NULL), &mid, &err)
-                                     : invite_cancel(st, id, &io, (int64_t)time(NULL), &mid, &err);
+    enum lcm_status s = o->invite_id ? invite_request(st, id, &io, app_now(app), &mid, &err)
+                                     : invite_cancel(st, id, &io, app_now(app), &mid, &err);
     if (s != LCM_OK)
         return cli_fail(&err);
     printf("message #%lld %s: %s for follow-up %lld%s\n", (long long)mid,

@@ -118,8 +118,8 @@ int cmd_import(struct lcm_app *app, int argc, char **argv)
         print_stats(&o, &s);
         rc = 0;
         /* New activity changes who needs attention: rescore now, not at the next sync. */
-        if (!o.dry_run && risk_update_all(st, &app->cfg, app->today, (int64_t)time(NULL), &app->rep,
-                                          &err) != LCM_OK) {
+        if (!o.dry_run &&
+            risk_update_all(st, &app->cfg, app->today, app_now(app), &app->rep, &err) != LCM_OK) {
             fprintf(stderr, "lcmtui: imported, but rescoring failed: %s\n", err.msg);
             rc = 1;
         }

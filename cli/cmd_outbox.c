@@ -138,7 +138,7 @@ static void send_report(void *ctx, enum lcm_level level, const char *msg)
 static int do_send(struct lcm_app *app, struct lcm_store *st, int argc, char **argv)
 {
     struct lcm_report rep = {send_report, app};
-    struct outbox_opts o = {.now = cli_now(app), .author = app->cfg.lcm_name};
+    struct outbox_opts o = {.now = app_now(app), .author = app->cfg.lcm_name};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--retry-now") == 0)
             o.ignore_backoff = true;
@@ -231,7 +231,7 @@ static int do_one(struct lcm_app *app, struct lcm_store *st, const char *verb, i
     if (strcmp(verb, "show") == 0)
         return do_show(st, id);
     struct lcm_err err = {0};
-    int64_t now = cli_now(app);
+    int64_t now = app_now(app);
     int n = 0;
     enum lcm_status rc = strcmp(verb, "approve") == 0 ? store_message_approve(st, id, now, &n, &err)
                          : strcmp(verb, "skip") == 0  ? store_message_skip(st, id, now, &err)

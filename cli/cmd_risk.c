@@ -92,7 +92,7 @@ static int do_update(struct lcm_app *app, struct lcm_store *st)
     struct lcm_err err = {0};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (risk_update_all(st, &app->cfg, app->today, (int64_t)time(NULL), &app->rep, &err) != LCM_OK)
+    if (risk_update_all(st, &app->cfg, app->today, app_now(app), &app->rep, &err) != LCM_OK)
         return cli_fail(&err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
@@ -198,8 +198,8 @@ static int do_snooze(struct lcm_app *app, struct lcm_store *st, int argc, char *
     double score = 0;
     if (store_risk_get(st, it.enrollment_id, &stored, NULL, &err) == LCM_OK)
         score = stored.score;
-    if (store_snooze_add(st, it.enrollment_id, app->today + days, reason, score,
-                         (int64_t)time(NULL), &err) != LCM_OK)
+    if (store_snooze_add(st, it.enrollment_id, app->today + days, reason, score, app_now(app),
+                         &err) != LCM_OK)
         return cli_fail(&err);
     char until[DAY_TEXT_LEN];
     cli_put_clean(stdout, it.learner, 0);
@@ -207,7 +207,7 @@ static int do_snooze(struct lcm_app *app, struct lcm_store *st, int argc, char *
     return 0;
 }
 
-static int do_feedback(struct lcm_store *st, int argc, char **argv)
+static int do_feedback(struct lcm_app *app, struct lcm_store *st, int argc, char **argv)
 {
     if (argc != 3)
         return cli_usage("risk feedback", "expected LEARNER TEXT");
@@ -216,7 +216,7 @@ static int do_feedback(struct lcm_store *st, int argc, char **argv)
     if (rc)
         return rc;
     struct lcm_err err = {0};
-    if (store_snooze_feedback(st, it.enrollment_id, argv[2], (int64_t)time(NULL), &err) != LCM_OK)
+    if (store_snooze_feedback(st, it.enrollment_id, argv[2], app_now(app), &err) != LCM_OK)
         return cli_fail(&err);
     return 0;
 }
@@ -278,7 +278,7 @@ int cmd_risk(struct lcm_app *app, int argc, char **argv)
     else if (strcmp(sub, "snooze") == 0)
         rc = do_snooze(app, st, argc, argv);
     else if (strcmp(sub, "feedback") == 0)
-        rc = do_feedback(st, argc, argv);
+        rc = do_feedback(app, st, argc, argv);
     else if (strcmp(sub, "celebrations") == 0)
         rc = do_celebrations(st, argc, argv);
     else

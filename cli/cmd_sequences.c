@@ -47,7 +47,7 @@ int cmd_sequences(struct lcm_app *app, int argc, char **argv)
     struct seq_run_opts o = {.share_dir = app->share_dir,
                              .user_dir = template_user_dir(udir, sizeof udir) ? udir : NULL,
                              .today = app->today,
-                             .now = cli_now(app),
+                             .now = app_now(app),
                              .dry_run = dry,
                              .made = print_made,
                              .made_ctx = &dry};

@@ -119,7 +119,7 @@ static void print_summary(const struct sync_result *r, bool check)
 
 int cmd_sync(struct lcm_app *app, int argc, char **argv)
 {
-    struct sync_options o = {.today = app->today, .now_ts = (int64_t)time(NULL), .rep = &app->rep};
+    struct sync_options o = {.today = app->today, .now_ts = app_now(app), .rep = &app->rep};
     int rc = parse_args(app, argc, argv, &o);
     if (rc >= 0)
         return rc;

@@ -34,21 +34,23 @@ static const struct command commands[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: lcmtui [OPTIONS] [COMMAND [ARGS...]]\n"
-            "\n"
-            "The Learning Community Manager's morning cockpit. With no command, opens the\n"
-            "terminal interface (on the demo cohort when nothing is configured yet).\n"
-            "\n"
-            "Options:\n"
-            "  -c, --config FILE     configuration file (default $XDG_CONFIG_HOME/lcmtui/config)\n"
-            "  -d, --db FILE         database (default $XDG_DATA_HOME/lcmtui/lcmtui.db)\n"
-            "  -t, --today DATE      pin today to YYYY-MM-DD (also LCMTUI_TODAY)\n"
-            "  -v, --verbose         more detail on stderr\n"
-            "  -h, --help            this help; COMMAND --help for a command's own\n"
-            "  -V, --version         print the version\n"
-            "\n"
-            "Commands:\n");
+    fprintf(
+        out,
+        "usage: lcmtui [OPTIONS] [COMMAND [ARGS...]]\n"
+        "\n"
+        "The Learning Community Manager's morning cockpit. With no command, opens the\n"
+        "terminal interface (on the demo cohort when nothing is configured yet).\n"
+        "\n"
+        "Options:\n"
+        "  -c, --config FILE     configuration file (default $XDG_CONFIG_HOME/lcmtui/config)\n"
+        "  -d, --db FILE         database (default $XDG_DATA_HOME/lcmtui/lcmtui.db)\n"
+        "  -t, --today DATE      pin today to YYYY-MM-DD, or the clock to \"YYYY-MM-DD HH:MM\"\n"
+        "                        (also LCMTUI_TODAY)\n"
+        "  -v, --verbose         more detail on stderr\n"
+        "  -h, --help            this help; COMMAND --help for a command's own\n"
+        "  -V, --version         print the version\n"
+        "\n"
+        "Commands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
     fprintf(out, "\nSee lcmtui(1) and README.md.\n");
@@ -169,17 +171,25 @@ int main(int argc, char **argv)
         }
     }
     if (today_opt) {
-        if (!day_parse(today_opt, &app.today)) {
-            fprintf(stderr, "lcmtui: --today %s: expected a date as YYYY-MM-DD\n", today_opt);
+        if (!day_moment_parse(today_opt, &app.today, &app.clock_secs)) {
+            fprintf(stderr,
+                    "lcmtui: --today %s: expected a date as YYYY-MM-DD or a moment as "
+                    "\"YYYY-MM-DD HH:MM\"\n",
+                    today_opt);
             return 2;
         }
     } else {
         const char *bad = NULL;
-        if (!day_today_from_env(&app.today, &bad)) {
-            fprintf(stderr, "lcmtui: LCMTUI_TODAY=%s: expected a date as YYYY-MM-DD\n", bad);
+        if (!day_today_from_env(&app.today, &app.clock_secs, &bad)) {
+            fprintf(
+                stderr,
+                "lcmtui: LCMTUI_TODAY=%s: expected a date as YYYY-MM-DD or \"YYYY-MM-DD HH:MM\"\n",
+                bad);
             return 2;
         }
     }
+
+    app.clock_pinned = app.clock_secs >= 0;
 
     struct lcm_err err = {0};
     if (config_load(&app.cfg, app.config_path, app.config_path != NULL, &app.rep, &err) != LCM_OK)

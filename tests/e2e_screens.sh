@@ -12,11 +12,9 @@
 # to review with `git diff tests/screens`.
 #
 # Stability: nothing is filtered. Every input that varies between runs is pinned:
-# - the day by --today, and the time of day by faketime: the TUI's "now" is the --today date
-#   plus the wall clock's time of day (tui/draw.c current_now), which decides what is overdue,
-#   the free slots of the agenda and the counts in the title. libfaketime sets the wall clock
-#   only (FAKETIME_DONT_FAKE_MONOTONIC: timeouts and napms stay real); "@" starts it at 09:00:00
-#   and lets it run, so a run would need a minute to change a shown time;
+# - the day and the time of day by --today "YYYY-MM-DD HH:MM" (the program's clock then stands
+#   still at that moment: base/app.c app_now), which decides what is overdue, the free slots of
+#   the agenda and the counts in the title;
 # - the environment by env -i: C.UTF-8 locale, TZ=UTC, NO_COLOR, a HOME with no configuration,
 #   no LCMTUI_TODAY, TERMINFO or XDG variable from the caller; the sanitizer options pass;
 # - the configuration by -c tests/screens/lcmtui.conf, the data/ and themes/ by LCMTUI_SHARE;
@@ -27,13 +25,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 LCMTUI=${LCMTUI:-$top/build/lcmtui}
 dir=$top/tests/screens
 TODAY=2026-12-01
-NOW="$TODAY 09:00:00"
+NOW="$TODAY 09:00"
 fail() {
     echo "e2e_screens: FAIL: $*" >&2
     exit 1
 }
 [ -x "$LCMTUI" ] || fail "$LCMTUI is not an executable (make all)"
-command -v faketime >/dev/null || fail "faketime is missing (make deps): it pins the time of day"
 command -v sqlite3 >/dev/null || fail "sqlite3 is missing (make deps)"
 T=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-screens-XXXXXX")
 trap 'rm -rf "$T"' EXIT INT TERM
@@ -47,8 +44,8 @@ pinned() {
     env -i PATH="$PATH" HOME="$T/home" TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR=1 \
         LCMTUI_SHARE="$top" ${ASAN_OPTIONS+ASAN_OPTIONS="$ASAN_OPTIONS"} \
         ${UBSAN_OPTIONS+UBSAN_OPTIONS="$UBSAN_OPTIONS"} ${keys:+LCMTUI_SCRIPT="$keys"} \
-        ${keys:+LCMTUI_SIZE="${size:-120x40}"} FAKETIME_DONT_FAKE_MONOTONIC=1 \
-        faketime -f "@$NOW" "$LCMTUI" -c "$dir/lcmtui.conf" --today "$TODAY" "$@"
+        ${keys:+LCMTUI_SIZE="${size:-120x40}"} \
+        "$LCMTUI" -c "$dir/lcmtui.conf" --today "$NOW" "$@"
 }
 # The setup helpers, on the scenario's database $db (called from the NAME.setup files).
 # shellcheck disable=SC2317

@@ -56,22 +56,50 @@ static void test_weekday_abbr(void **state)
 static void test_today_from_env(void **state)
 {
     (void)state;
-    int d;
+    int d, secs = 7;
     const char *bad;
     setenv("LCMTUI_TODAY", "2026-11-28", 1);
-    assert_true(day_today_from_env(&d, &bad));
+    assert_true(day_today_from_env(&d, &secs, &bad));
     assert_int_equal(d, 20785);
+    assert_int_equal(secs, -1);
+    setenv("LCMTUI_TODAY", "2026-11-28T09:30", 1);
+    assert_true(day_today_from_env(&d, &secs, &bad));
+    assert_int_equal(d, 20785);
+    assert_int_equal(secs, 9 * 3600 + 30 * 60);
     setenv("LCMTUI_TODAY", "28/11/2026", 1);
-    assert_false(day_today_from_env(&d, &bad));
+    assert_false(day_today_from_env(&d, &secs, &bad));
     assert_string_equal(bad, "28/11/2026");
     unsetenv("LCMTUI_TODAY");
-    assert_true(day_today_from_env(&d, &bad));
+    assert_true(day_today_from_env(&d, &secs, &bad));
     assert_true(d > 20000);
+    assert_int_equal(secs, -1);
+}
+
+static void test_moment_parse(void **state)
+{
+    (void)state;
+    int d = 0, secs = 0;
+    assert_false(day_moment_parse(NULL, &d, &secs));
+    assert_false(day_moment_parse("", &d, &secs));
+    assert_true(day_moment_parse("2026-12-01", &d, &secs));
+    assert_int_equal(secs, -1);
+    assert_true(day_moment_parse("2026-12-01 09:05", &d, &secs));
+    assert_int_equal(d, 20788);
+    assert_int_equal(secs, 9 * 3600 + 5 * 60);
+    assert_true(day_moment_parse("2026-12-01T23:59:59", &d, &secs));
+    assert_int_equal(secs, 86399);
+    assert_false(day_moment_parse("2026-12-01 24:00", &d, &secs));
+    assert_false(day_moment_parse("2026-12-01 09:60", &d, &secs));
+    assert_false(day_moment_parse("2026-12-01 9:05", &d, &secs));
+    assert_false(day_moment_parse("2026-12-01x09:05", &d, &secs));
+    assert_false(day_moment_parse("2026-12-01 09:05:", &d, &secs));
+    assert_false(day_moment_parse("2026-02-30 09:05", &d, &secs));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_moment_parse),
         cmocka_unit_test(test_parse_rejects_bad_dates),
         cmocka_unit_test(test_round_trip_and_known_values),
         cmocka_unit_test(test_weekday_abbr),

@@ -239,14 +239,6 @@ void tui_key(struct tui *t, int key)
 
 /* ---- the loop -------------------------------------------------------------------------- */
 
-/* "Now" for records: today's date (pinned or real) with the wall clock's time of day, so a
- * check-in logged under --today sorts after that day's earlier events. */
-static int64_t current_now(int today)
-{
-    time_t wall = time(NULL);
-    return day_to_time(today) + (int64_t)(wall % 86400);
-}
-
 /* A monotonic clock in microseconds (the headless timings). */
 static int64_t clock_us(void)
 {
@@ -300,7 +292,7 @@ static int run_interactive(struct tui *t)
     draw_frame(t);
     sync_bg_auto(t);
     while (!t->quit && !draw_stop_signal()) {
-        t->now_ts = current_now(t->today);
+        t->now_ts = app_now(t->app);
         sync_bg_poll(t);
         caldav_bg_poll(t);
         poll_panes(t);
@@ -427,7 +419,7 @@ int tui_run(struct lcm_app *app)
     struct tui *t = lcm_xcalloc(1, sizeof *t);
     store_view_tune(st);
     tui_init(t, app, st);
-    t->now_ts = current_now(t->today);
+    t->now_ts = app_now(t->app);
     draw_load_theme(t);
     apply_keys(t);
     draw_install_signals();

@@ -5,6 +5,7 @@
 #define LCM_APP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "base/config.h"
 #include "base/status.h"
@@ -16,11 +17,19 @@ struct lcm_app {
     bool db_explicit;        /* --db or general.database given */
     bool demo_db;            /* running on the demo database chosen automatically */
     int today;               /* --today / LCMTUI_TODAY / the system clock (a day number) */
+    bool clock_pinned;       /* --today gave a time of day too: the clock stands still there */
+    int clock_secs;          /* that time of day, in seconds (when clock_pinned) */
     bool verbose;
     char share_dir[4096]; /* holds data/ and themes/: $LCMTUI_SHARE, the source tree when
                              run from build/, else the installed $(PREFIX)/share/lcmtui */
     struct lcm_config cfg;
     struct lcm_report rep; /* prints "lcmtui: warning: ..." on stderr */
 };
+
+/* "Now" for records (check-ins, messages, risk): today's date, pinned or real, with the time
+ * of day --today pinned, else the wall clock's, so a check-in logged under --today sorts
+ * after that day's earlier events. Reads the clock; core modules take "now" as a parameter
+ * and never call this. */
+int64_t app_now(const struct lcm_app *app);
 
 #endif

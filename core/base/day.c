@@ -106,13 +106,46 @@ int64_t day_to_time(int day)
     return (int64_t)day * 86400;
 }
 
-bool day_today_from_env(int *out, const char **bad_value)
+/* Two digits at s, at most max; -1 when they are not. */
+static int two_digits(const char *s, int max)
+{
+    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+        return -1;
+    int v = (s[0] - '0') * 10 + (s[1] - '0');
+    return v <= max ? v : -1;
+}
+
+bool day_moment_parse(const char *s, int *day, int *secs)
+{
+    if (!s)
+        return false;
+    size_t n = strlen(s);
+    if (n == 10) {
+        *secs = -1;
+        return day_parse(s, day);
+    }
+    if ((n != 16 && n != 19) || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' ||
+        (n == 19 && s[16] != ':'))
+        return false;
+    char d[11];
+    memcpy(d, s, 10);
+    d[10] = '\0';
+    int h = two_digits(s + 11, 23), m = two_digits(s + 14, 59),
+        sec = n == 19 ? two_digits(s + 17, 59) : 0;
+    if (!day_parse(d, day) || h < 0 || m < 0 || sec < 0)
+        return false;
+    *secs = h * 3600 + m * 60 + sec;
+    return true;
+}
+
+bool day_today_from_env(int *out, int *secs, const char **bad_value)
 {
     const char *env = getenv("LCMTUI_TODAY");
     if (bad_value)
         *bad_value = NULL;
+    *secs = -1;
     if (env && *env) {
-        if (day_parse(env, out))
+        if (day_moment_parse(env, out, secs))
             return true;
         if (bad_value)
             *bad_value = env;

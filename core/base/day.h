@@ -37,8 +37,15 @@ int day_from_time(int64_t t);
 /* Unix time of 00:00 UTC on day. */
 int64_t day_to_time(int day);
 
-/* "Today" for this process: $LCMTUI_TODAY if set and valid, else the system clock (UTC).
- * The CLI calls this once and passes the result down; core functions never call it. */
-bool day_today_from_env(int *out, const char **bad_value);
+/* Parses "YYYY-MM-DD", or a moment "YYYY-MM-DD HH:MM[:SS]" (also with a 'T' between), UTC.
+ * *secs is the time of day in seconds, or -1 when s gives no time. False for anything else
+ * (the outputs are then unspecified). */
+bool day_moment_parse(const char *s, int *day, int *secs);
+
+/* "Today" for this process: $LCMTUI_TODAY if set and valid (a day or a moment, as
+ * day_moment_parse; *secs gets its time of day or -1), else the system clock (UTC, *secs -1).
+ * On an invalid value returns false with *bad_value pointing at it. The CLI calls this once
+ * and passes the result down; core functions never call it. */
+bool day_today_from_env(int *out, int *secs, const char **bad_value);
 
 #endif
