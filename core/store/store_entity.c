@@ -1,5 +1,6 @@
-/* store_entity.c — programs, cohorts, learners, enrollments, milestones, activity days:
- * the records that come from LMS sources, all upserted by (source, ext_id). */
+/* store_entity.c — programs, cohorts, learners, enrollments, milestones, activity days: the
+ * records that come from LMS sources, all upserted by (source, ext_id); their lookups, and the
+ * erase of a learner with everything about them. */
 #include <stdio.h>
 #include <string.h>
 
@@ -160,22 +161,6 @@ enum lcm_status store_milestone_upsert(struct lcm_store *st, const struct lcm_mi
     return step_returning(st, s, id, err, "milestone");
 }
 
-enum lcm_status store_milestone_done(struct lcm_store *st, int64_t enrollment_id,
-                                     int64_t milestone_id, int day, double score,
-                                     struct lcm_err *err)
-{
-    STMT_OR_FAIL(s, st,
-                 "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score) "
-                 "VALUES (?1,?2,?3,?4) ON CONFLICT(enrollment_id, milestone_id) DO UPDATE SET "
-                 "day = excluded.day, score = excluded.score",
-                 err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
-    sqlite3_bind_int64(s, 2, milestone_id);
-    store_bind_day(s, 3, day);
-    store_bind_real_opt(s, 4, score);
-    return store_exec1(st, s, err, "milestone done");
-}
-
 /* Binds ?1..?6 = enrollment_id, day, sessions, minutes, actions, progress. */
 static void bind_activity(sqlite3_stmt *s, const struct lcm_activity_day *a)
 {
@@ -265,29 +250,6 @@ enum lcm_status store_enrollment_find(struct lcm_store *st, const char *source, 
                    ext_id, id, err, "enrollment");
 }
 
-enum lcm_status store_counts(struct lcm_store *st, struct store_counts *out, struct lcm_err *err)
-{
-    STMT_OR_FAIL(s, st,
-                 "SELECT (SELECT count(*) FROM program), (SELECT count(*) FROM cohort), "
-                 "(SELECT count(*) FROM learner), (SELECT count(*) FROM enrollment), "
-                 "(SELECT count(*) FROM activity_day), (SELECT count(*) FROM milestone), "
-                 "(SELECT count(*) FROM checkin), (SELECT count(*) FROM followup), "
-                 "(SELECT count(*) FROM message)",
-                 err);
-    enum lcm_status rc = LCM_OK;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        int64_t *f[] = {&out->programs,    &out->cohorts,       &out->learners,
-                        &out->enrollments, &out->activity_days, &out->milestones,
-                        &out->checkins,    &out->followups,     &out->messages};
-        for (int i = 0; i < 9; i++)
-            *f[i] = sqlite3_column_int64(s, i);
-    } else {
-        rc = store_fail(st, err, "counts");
-    }
-    sqlite3_reset(s);
-    return rc;
-}
-
 enum lcm_status store_cohort_each(struct lcm_store *st, store_cohort_fn fn, void *ctx,
                                   struct lcm_err *err)
 {
@@ -305,4 +267,20 @@ enum lcm_status store_cohort_each(struct lcm_store *st, store_cohort_fn fn, void
         rc = store_fail(st, err, "cohorts");
     sqlite3_reset(s);
     return rc;
+}
+
+enum lcm_status store_learner_erase(struct lcm_store *st, int64_t learner_id, struct lcm_err *err)
+{
+    bool own_tx;
+    enum lcm_status rc = store_tx_join(st, &own_tx, err);
+    if (rc != LCM_OK)
+        return rc;
+    rc = store_exec_id(st, "INSERT OR IGNORE INTO erase_request VALUES (?1)", learner_id, "erase",
+                       err);
+    if (rc == LCM_OK)
+        rc = store_exec_id(st, "DELETE FROM learner WHERE id = ?1", learner_id, "erase", err);
+    if (rc == LCM_OK)
+        rc = store_exec_id(st, "DELETE FROM erase_request WHERE learner_id = ?1", learner_id,
+                           "erase", err);
+    return store_tx_finish(st, own_tx, rc, err);
 }

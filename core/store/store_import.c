@@ -85,14 +85,6 @@ enum lcm_status store_enrollment_of(struct lcm_store *st, int64_t learner_id, in
     return one_id(st, s, id, err, "enrollment", "of the learner in the cohort");
 }
 
-enum lcm_status store_milestone_done_count(struct lcm_store *st, int64_t *n, struct lcm_err *err)
-{
-    sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM milestone_done", err);
-    if (!s)
-        return err ? err->status : LCM_ERR_DB;
-    return one_id(st, s, n, err, "milestone_done", "count");
-}
-
 enum lcm_status store_enrollment_now(struct lcm_store *st, const char *source, const char *ext_id,
                                      struct store_enrollment_now *out, struct lcm_err *err)
 {

@@ -8,11 +8,6 @@
 #include "base/day.h"
 #include "store/store_internal.h"
 
-static char *col_dup(sqlite3_stmt *s, int i)
-{
-    return lcm_xstrdup(store_col_text(s, i));
-}
-
 static int64_t col_i64(sqlite3_stmt *s, int i)
 {
     return sqlite3_column_type(s, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, i);
@@ -46,7 +41,7 @@ static void read_row(sqlite3_stmt *s, struct store_msg_row *r)
                   &r->to_name, &r->subject,       &r->body,     &r->error,   &r->msgid,
                   &r->bcc,     &r->att_type,      &r->att_name, &r->att_data};
     for (int i = 0; i < (int)(sizeof f / sizeof f[0]); i++)
-        *f[i] = col_dup(s, 3 + i);
+        *f[i] = store_col_dup(s, 3 + i);
     r->attempts = sqlite3_column_int(s, 17);
     r->next_attempt_at = col_i64(s, 18);
     r->created_at = col_i64(s, 19);
@@ -117,6 +112,29 @@ enum lcm_status store_message_counts(struct lcm_store *st, struct store_msg_coun
     enum lcm_status o = rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, "message counts");
     sqlite3_reset(s);
     return o;
+}
+
+enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message *m, int64_t now_ts,
+                                  int64_t *id, struct lcm_err *err)
+{
+    if (m->status != MSG_DRAFT && m->status != MSG_QUEUED)
+        return lcm_err_set(err, LCM_ERR_INVALID, "message: new messages are drafts or queued");
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO message(learner_id, enrollment_id, template, lang, rule, to_addr, "
+                 "subject, body, status, created_at, updated_at) "
+                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)",
+                 err);
+    store_bind_id_opt(s, 1, m->learner_id);
+    store_bind_id_opt(s, 2, m->enrollment_id);
+    store_bind_text(s, 3, m->template_name);
+    store_bind_text(s, 4, m->lang);
+    store_bind_text(s, 5, m->rule);
+    store_bind_text(s, 6, m->to_addr);
+    store_bind_text(s, 7, m->subject ? m->subject : "");
+    store_bind_text(s, 8, m->body ? m->body : "");
+    store_bind_text(s, 9, message_status_name(m->status));
+    sqlite3_bind_int64(s, 10, now_ts);
+    return store_exec_insert(st, s, id, err, "message");
 }
 
 enum lcm_status store_message_set_extra(struct lcm_store *st, int64_t id, const char *bcc,

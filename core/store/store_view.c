@@ -8,11 +8,6 @@
 #include "base/day.h"
 #include "store/store_internal.h"
 
-#define STMT_OR_FAIL(s, st, sql, err)                                                              \
-    sqlite3_stmt *s = store_stmt((st), (sql), (err));                                              \
-    if (!s)                                                                                        \
-    return (err) ? (err)->status : LCM_ERR_DB
-
 static const char *const sort_names[VIEW_SORT_COUNT] = {"attention", "name", "progress",
                                                         "inactivity", "cohort"};
 

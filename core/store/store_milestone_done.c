@@ -1,0 +1,45 @@
+/* store_milestone_done.c — reached milestones (enrollment x milestone: day, score) and their
+ * celebration, the LCM's acknowledgement. Imports, syncs, the risk run and the demo record
+ * them; the composer and the sequences mark them celebrated. */
+#include "store/store_internal.h"
+
+enum lcm_status store_milestone_done(struct lcm_store *st, int64_t enrollment_id,
+                                     int64_t milestone_id, int day, double score,
+                                     struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score) "
+                 "VALUES (?1,?2,?3,?4) ON CONFLICT(enrollment_id, milestone_id) DO UPDATE SET "
+                 "day = excluded.day, score = excluded.score",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    sqlite3_bind_int64(s, 2, milestone_id);
+    store_bind_day(s, 3, day);
+    store_bind_real_opt(s, 4, score);
+    return store_exec1(st, s, err, "milestone done");
+}
+
+enum lcm_status store_celebrate_ack(struct lcm_store *st, int64_t enrollment_id,
+                                    int64_t milestone_id, int64_t now_ts, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE milestone_done SET celebrated_at = ?3 WHERE enrollment_id = ?1 "
+                 "AND (?2 = 0 OR milestone_id = ?2) AND celebrated_at IS NULL",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    sqlite3_bind_int64(s, 2, milestone_id);
+    sqlite3_bind_int64(s, 3, now_ts);
+    return store_exec1(st, s, err, "celebrate");
+}
+
+enum lcm_status store_milestone_done_count(struct lcm_store *st, int64_t *n, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "SELECT count(*) FROM milestone_done", err);
+    enum lcm_status rc = LCM_OK;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *n = sqlite3_column_int64(s, 0);
+    else
+        rc = store_fail(st, err, "milestone_done");
+    sqlite3_reset(s);
+    return rc;
+}
