@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/store.h"
 
 int cli_fail(const struct lcm_err *err)
 {

@@ -17,6 +17,8 @@
 #include "base/day.h"
 #include "cal/ical.h"
 #include "cal/invite.h"
+#include "store/store.h"
+#include "store/store_busy.h"
 #include "store/store_calendar.h"
 #include "msg/template.h"
 

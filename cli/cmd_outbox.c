@@ -11,6 +11,8 @@
 #include "msg/mail.h"
 #include "msg/outbox.h"
 #include "msg/sequence.h"
+#include "store/store.h"
+#include "store/store_effect.h"
 #include "store/store_message.h"
 #include "msg/template.h"
 #include "msg/webhook.h"

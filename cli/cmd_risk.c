@@ -10,7 +10,9 @@
 #include "base/day.h"
 #include "risk/risk.h"
 #include "risk/risk_eval.h"
+#include "store/store.h"
 #include "store/store_risk.h"
+#include "store/store_snooze.h"
 #include "base/text.h"
 
 /* Prints s from outside (names, reasons) cleaned of control sequences, fitted to cols columns

@@ -9,6 +9,7 @@
 #include "base/day.h"
 #include "risk/risk.h"
 #include "risk/risk_eval.h"
+#include "store/store.h"
 
 #define MAX_COHORTS 64
 

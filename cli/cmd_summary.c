@@ -4,6 +4,8 @@
 
 #include "cli/cli.h"
 #include "base/text.h"
+#include "store/store.h"
+#include "store/store_entity.h"
 
 static enum lcm_status print_cohort(void *ctx, int64_t id, const char *program, const char *cohort,
                                     int64_t enrollments)

@@ -7,6 +7,7 @@
 #include "demo/demo.h"
 #include "store/store.h"
 #include "store/store_bulk.h"
+#include "store/store_entity.h"
 
 #define TODAY_Y 2026
 #define TODAY_M 11

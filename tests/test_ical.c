@@ -7,7 +7,10 @@
 #include "base/day.h"
 #include "cal/ical.h"
 #include "store/store.h"
+#include "store/store_busy.h"
 #include "store/store_calendar.h"
+#include "store/store_entity.h"
+#include "store/store_followup.h"
 
 #define T0 1795251600 /* 2026-11-21 09:00:00 UTC */
 

@@ -8,6 +8,8 @@
 #include "cal/invite.h"
 #include "store/store.h"
 #include "store/store_calendar.h"
+#include "store/store_entity.h"
+#include "store/store_followup.h"
 #include "store/store_message.h"
 
 #define T0 1795251600 /* 2026-11-21 09:00:00 UTC */

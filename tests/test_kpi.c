@@ -8,7 +8,11 @@
 #include "base/day.h"
 #include "report/kpi.h"
 #include "store/store.h"
+#include "store/store_checkin.h"
+#include "store/store_entity.h"
+#include "store/store_kpi.h"
 #include "store/store_message.h"
+#include "store/store_milestone_done.h"
 #include "store/store_risk.h"
 
 #define D(m, d) day_from_ymd(2026, (m), (d))

@@ -7,6 +7,8 @@
 #include "msg/mail.h"
 #include "msg/outbox.h"
 #include "store/store.h"
+#include "store/store_effect.h"
+#include "store/store_entity.h"
 #include "store/store_message.h"
 
 static int today;

@@ -8,6 +8,9 @@
 #include "report/report.h"
 #include "report/report_internal.h"
 #include "store/store.h"
+#include "store/store_checkin.h"
+#include "store/store_entity.h"
+#include "store/store_kpi.h"
 
 #define TODAY day_from_ymd(2026, 10, 4)
 #define MARKER "PRIVATE-NOTE-7f3a9c"

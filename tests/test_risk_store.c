@@ -11,7 +11,10 @@
 #include "risk/risk.h"
 #include "risk/risk_eval.h"
 #include "store/store.h"
+#include "store/store_entity.h"
+#include "store/store_milestone_done.h"
 #include "store/store_risk.h"
+#include "store/store_snooze.h"
 
 #define TODAY day_from_ymd(2026, 11, 28)
 #define NOW ((int64_t)day_to_time(TODAY) + 8 * 3600)

@@ -7,7 +7,9 @@
 #include "demo/demo.h"
 #include "msg/sequence.h"
 #include "store/store.h"
+#include "store/store_entity.h"
 #include "store/store_message.h"
+#include "store/store_sequence.h"
 
 static char share[4096];
 static int today;

@@ -6,6 +6,12 @@
 
 #include "base/day.h"
 #include "store/store.h"
+#include "store/store_checkin.h"
+#include "store/store_entity.h"
+#include "store/store_followup.h"
+#include "store/store_message.h"
+#include "store/store_milestone_done.h"
+#include "store/store_snooze.h"
 
 static struct lcm_store *open_mem(void)
 {

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "sync/src_xapi.h"
+#include "store/store.h"
 #include "store/store_sync.h"
 #include "sync/sync_source.h"
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cal/caldav.h"
+#include "store/store.h"
 #include "store/store_calendar.h"
 #include "tui/tui_internal.h"
 

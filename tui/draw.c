@@ -16,6 +16,8 @@
 #include <wchar.h>
 
 #include "base/day.h"
+#include "store/store.h"
+#include "store/store_view.h"
 #include "tui/form.h"
 #include "base/text.h"
 #include "tui/theme.h"

@@ -5,7 +5,7 @@
 #include "base/day.h"
 #include "cal/agenda.h"
 #include "cal/ical.h"
-#include "store/store_calendar.h"
+#include "store/store_busy.h"
 #include "tui/tui.h"
 
 static char fmt_tz[64]; /* calendar.timezone; "" = UTC */

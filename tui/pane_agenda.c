@@ -8,7 +8,9 @@
 #include "cal/agenda.h"
 #include "base/day.h"
 #include "tui/form.h"
-#include "store/store_calendar.h"
+#include "store/store_busy.h"
+#include "store/store_followup.h"
+#include "store/store_view_detail.h"
 #include "tui/tui.h"
 #include "tui/tui_internal.h"
 

@@ -7,7 +7,8 @@
 
 #include "base/day.h"
 #include "base/text.h"
-#include "store/store_message.h"
+#include "store/store_effect.h"
+#include "store/store_view_detail.h"
 #include "tui/tui.h"
 
 #define WEEKS 12

@@ -14,6 +14,8 @@
 
 #include "base/day.h"
 #include "report/kpi.h"
+#include "store/store.h"
+#include "store/store_kpi.h"
 #include "tui/tui.h"
 
 enum kpi_state { KPI_STALE, KPI_COMPUTING, KPI_READY, KPI_FAILED };

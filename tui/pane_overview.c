@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/model.h"
+#include "store/store_view.h"
 #include "tui/form.h"
 #include "tui/lineedit.h"
 #include "base/text.h"

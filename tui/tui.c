@@ -10,6 +10,7 @@
 #include "base/day.h"
 #include "tui/form.h"
 #include "store/store_message.h"
+#include "store/store_view.h"
 #include "base/text.h"
 #include "tui/tui_internal.h"
 

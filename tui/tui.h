@@ -13,6 +13,7 @@
 #include "base/app.h"
 #include "tui/keymap.h"
 #include "tui/rich.h"
+#include "store/store_busy.h"
 #include "store/store_view.h"
 
 struct tui;

@@ -7,7 +7,9 @@
 #include "cal/ical.h"
 #include "cal/invite.h"
 #include "msg/outbox.h"
+#include "store/store.h"
 #include "store/store_calendar.h"
+#include "store/store_followup.h"
 #include "msg/template.h"
 
 static const char *const days_fr[] = {"lundi",    "mardi",  "mercredi", "jeudi",

@@ -10,7 +10,11 @@
 #include "demo/demo_names.h"
 #include "demo/demo_sim.h"
 #include "base/model.h"
+#include "store/store.h"
 #include "store/store_bulk.h"
+#include "store/store_checkin.h"
+#include "store/store_entity.h"
+#include "store/store_followup.h"
 
 /* The learners the story needs, written first (learner 1, 2, ...). cohort_age: days since
  * their cohort started in the default 4-cohort layout (150/110/70/30). */

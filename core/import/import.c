@@ -8,7 +8,9 @@
 
 #include "import/csvread.h"
 #include "import/import_internal.h"
-#include "store/store_import.h"
+#include "store/store.h"
+#include "store/store_entity.h"
+#include "store/store_milestone_done.h"
 
 struct file_ctx {
     struct stage *sg;

@@ -8,6 +8,7 @@
 #include "import/import.h"
 #include "import/mapping.h"
 #include "base/strmap.h"
+#include "store/store.h"
 
 /* One typed value of a staged record. Text is owned. */
 union ival {

@@ -10,7 +10,9 @@
 
 #include "base/day.h"
 #include "import/import_internal.h"
+#include "store/store_entity.h"
 #include "store/store_import.h"
+#include "store/store_milestone_done.h"
 
 static bool known(const struct srec *r, int i)
 {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/lockfile.h"
+#include "store/store.h"
 #include "store/store_message.h"
 
 static bool has_control(const char *s)

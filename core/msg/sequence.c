@@ -9,7 +9,9 @@
 #include "base/day.h"
 #include "msg/mail.h"
 #include "base/model.h"
+#include "store/store.h"
 #include "store/store_message.h"
+#include "store/store_sequence.h"
 #include "msg/template.h"
 
 static const char *const seq_keys[] = {"enabled", "quiet_days", "platform_url", "rules", NULL};

@@ -8,6 +8,7 @@
 #include "base/day.h"
 #include "report/kpi_internal.h"
 #include "base/strmap.h"
+#include "store/store_kpi.h"
 
 /* A growable table of groups found by label (cohorts, departments, managers: there may be
  * thousands of managers, hence the hash map). */

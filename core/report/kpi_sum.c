@@ -6,6 +6,7 @@
 
 #include "base/day.h"
 #include "report/kpi_internal.h"
+#include "store/store_kpi.h"
 
 static int cmp_int(const void *a, const void *b)
 {

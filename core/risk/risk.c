@@ -6,6 +6,7 @@
 #include "base/day.h"
 #include "risk/risk_internal.h"
 #include "base/text.h"
+#include "store/store_risk.h"
 
 #define REASONS_MAX 2048
 

@@ -5,8 +5,10 @@
 #include <jansson.h>
 
 #include "base/day.h"
+#include "base/model.h"
 #include "risk/risk_eval.h"
 #include "risk/risk_internal.h"
+#include "store/store_risk.h"
 
 bool risk_at_parse(const char *s, struct risk_at *out)
 {

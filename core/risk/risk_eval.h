@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "risk/risk.h"
+#include "store/store.h"
 
 struct risk_sample {
     int64_t enrollment_id, cohort_id;

@@ -10,6 +10,8 @@
 
 #include "base/day.h"
 #include "risk/risk_internal.h"
+#include "store/store.h"
+#include "store/store_risk.h"
 
 #define REASONS_MAX 2048
 #define SIGNALS_MAX 2048

@@ -1,4 +1,5 @@
 /* store.c — opening, migrating and closing the database; transactions; the statement cache. */
+#include "store/store.h"
 #include "store/store_internal.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
  * agenda checks a follow-up against for clashes. */
 #include <stdlib.h>
 
-#include "store/store_calendar.h"
+#include "store/store_busy.h"
 #include "store/store_internal.h"
 
 static enum lcm_status busy_insert_all(struct lcm_store *st, const char *source,

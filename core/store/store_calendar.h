@@ -1,5 +1,5 @@
 /* store_calendar.h — the SQL of the calendar module: follow-ups as calendar items, their
- * CalDAV push state, and busy times imported from .ics files (the LCM's other meetings).
+ * CalDAV push state (see store_busy.h for the busy times imported from .ics files).
  *
  * Times are UTC Unix seconds. Lists are filled by value; free them with the *_free functions. */
 #ifndef LCM_STORE_CALENDAR_H
@@ -100,26 +100,5 @@ void cal_invitee_clear(struct cal_invitee *c);
 /* The database file's path (":memory:" for an in-memory one): the CalDAV push locks a file
  * beside it. Valid while st is open. */
 const char *store_calendar_db_path(struct lcm_store *st);
-
-/* Busy intervals [start_at, end_at) imported from calendars. summary and source owned. */
-struct cal_busy {
-    int64_t start_at, end_at;
-    char *summary; /* "" when none */
-    char *source;  /* the import's name (the file's base name) */
-};
-
-/* Replaces every busy time of source by the n given ones, in one transaction (so a failed
- * import leaves the previous ones). Intervals with end <= start are refused (LCM_ERR_INVALID). */
-enum lcm_status store_busy_replace(struct lcm_store *st, const char *source,
-                                   const struct cal_busy *v, size_t n, int64_t now_ts,
-                                   struct lcm_err *err);
-
-/* The busy intervals that overlap [from, to) (start_at < to and end_at > from), ordered by
- * start. *out is malloc'ed (NULL when *n is 0): free with store_busy_free(out, n). This is
- * what clash detection calls: a follow-up [due, due + duration) clashes with an interval
- * when they overlap. */
-enum lcm_status store_busy_range(struct lcm_store *st, int64_t from, int64_t to,
-                                 struct cal_busy **out, size_t *n, struct lcm_err *err);
-void store_busy_free(struct cal_busy **v, size_t n);
 
 #endif

@@ -2,6 +2,7 @@
  * schema refuses UPDATE and DELETE; only the erase of a learner removes them). */
 #include <string.h>
 
+#include "store/store_checkin.h"
 #include "store/store_internal.h"
 
 enum lcm_status store_checkin_add(struct lcm_store *st, const struct lcm_checkin *c, int64_t *id,

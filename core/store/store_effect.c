@@ -1,7 +1,7 @@
 /* store_effect.c — the outreach effect: of the learners who got a message, how many came
  * back (had activity) within 3 and 7 days of it, per template, per rule and per learner. */
+#include "store/store_effect.h"
 #include "store/store_internal.h"
-#include "store/store_message.h"
 
 /* For each sent message: its template, learner, sending day, and whether the learner had any
  * activity on one of the 3 (7) days after that day. ?1 = today. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "store/store_entity.h"
 #include "store/store_internal.h"
 
 /* Steps an "... RETURNING id" statement and stores the id. */

@@ -2,6 +2,7 @@
  * the iCalendar sequence and marks the item for the next CalDAV push. */
 #include <string.h>
 
+#include "store/store_followup.h"
 #include "store/store_internal.h"
 
 enum lcm_status store_followup_add(struct lcm_store *st, const struct lcm_followup *f,

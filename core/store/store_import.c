@@ -2,6 +2,7 @@
 #include "store/store_import.h"
 
 #include "base/day.h"
+#include "base/model.h"
 #include "store/store_internal.h"
 
 /* Steps a one-row query and reads column 0 as an id; NOTFOUND when there is no row. */

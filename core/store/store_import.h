@@ -1,5 +1,5 @@
 /* store_import.h — the lookups the CSV importer needs beyond store.h: find records by their
- * source identity, a cohort's days, a learner's enrollment in a cohort, completion counts. */
+ * source identity, a cohort's days, a learner's enrollment in a cohort. */
 #ifndef LCM_STORE_IMPORT_H
 #define LCM_STORE_IMPORT_H
 
@@ -35,8 +35,5 @@ struct store_enrollment_now {
 /* Reads the enrollment (source, ext_id). LCM_ERR_NOTFOUND when absent. */
 enum lcm_status store_enrollment_now(struct lcm_store *st, const char *source, const char *ext_id,
                                      struct store_enrollment_now *out, struct lcm_err *err);
-
-/* Number of milestone_done rows (for import statistics). */
-enum lcm_status store_milestone_done_count(struct lcm_store *st, int64_t *n, struct lcm_err *err);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "store/store_checkin.h"
 #include "store/store_internal.h"
 
 static int64_t col_i64(sqlite3_stmt *s, int i)

@@ -2,6 +2,7 @@
  * celebration, the LCM's acknowledgement. Imports, syncs, the risk run and the demo record
  * them; the composer and the sequences mark them celebrated. */
 #include "store/store_internal.h"
+#include "store/store_milestone_done.h"
 
 enum lcm_status store_milestone_done(struct lcm_store *st, int64_t enrollment_id,
                                      int64_t milestone_id, int day, double score,

@@ -5,6 +5,7 @@
 
 #include "base/day.h"
 #include "base/model.h"
+#include "store/store_entity.h"
 #include "store/store_internal.h"
 #include "store/store_risk.h"
 

@@ -5,7 +5,7 @@
 
 #include "base/day.h"
 #include "store/store_internal.h"
-#include "store/store_message.h"
+#include "store/store_sequence.h"
 
 #define CAND_COLS                                                                                  \
     "SELECT l.id, e.id, l.first_name, l.last_name, l.email, l.lang, p.name, c.name, e.progress, "  \

@@ -1,6 +1,7 @@
 /* store_snooze.c — snoozes: the LCM's acknowledgement of a risk flag, until a day and with a
  * reason, and the feedback on a flag ("not useful"). */
 #include "store/store_internal.h"
+#include "store/store_snooze.h"
 
 /* The snooze row itself, after the previous one was closed. */
 static enum lcm_status snooze_insert(struct lcm_store *st, int64_t enrollment_id, int until_day,

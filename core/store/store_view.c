@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/model.h"
 #include "store/store_internal.h"
 
 static const char *const sort_names[VIEW_SORT_COUNT] = {"attention", "name", "progress",

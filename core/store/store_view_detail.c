@@ -8,6 +8,7 @@
 #include "base/model.h"
 #include "store/store_internal.h"
 #include "store/store_view.h"
+#include "store/store_view_detail.h"
 
 void view_detail_clear(struct view_detail *d)
 {

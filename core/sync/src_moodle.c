@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "store/store.h"
+#include "store/store_entity.h"
+#include "store/store_milestone_done.h"
 #include "store/store_sync.h"
 
 #define LABEL "moodle"

@@ -10,6 +10,7 @@
 #include "sync/src_csv.h"
 #include "sync/src_moodle.h"
 #include "sync/src_xapi.h"
+#include "store/store.h"
 #include "store/store_sync.h"
 #include "sync/sync_source.h"
 

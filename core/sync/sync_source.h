@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "base/config.h"
+#include "store/store.h"
 #include "sync/http.h"
 #include "sync/sync.h"
 
