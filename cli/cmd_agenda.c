@@ -170,9 +170,9 @@ static int print_agenda(struct lcm_app *app, struct lcm_store *st, const struct 
         printf("\n%lld follow-up(s) not yet in the CalDAV calendar%s (lcmtui agenda --push)\n",
                (long long)dirty, failed ? ", some failed" : "");
 out:
-    cal_list_free(&over);
-    cal_list_free(&today);
-    cal_list_free(&week);
+    store_calendar_list_free(&over);
+    store_calendar_list_free(&today);
+    store_calendar_list_free(&week);
     store_busy_free(&busy, nb);
     return rc;
 }
@@ -233,7 +233,7 @@ static int export_ics(struct lcm_app *app, struct lcm_store *st, const struct ag
             fprintf(stderr, "lcmtui: %zu follow-ups written to %s\n", l.n, o->out);
     }
     free(text);
-    cal_list_free(&l);
+    store_calendar_list_free(&l);
     return rc;
 }
 

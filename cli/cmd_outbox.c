@@ -153,7 +153,7 @@ static int do_show(struct lcm_store *st, int64_t id)
     }
     putchar('\n');
     put_clean(r.body, -1);
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
     return 0;
 }
 

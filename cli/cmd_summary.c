@@ -43,7 +43,7 @@ int cmd_summary(struct lcm_app *app, int argc, char **argv)
            n.programs, n.cohorts, n.learners, n.enrollments, n.activity_days);
     printf("%" PRId64 " check-ins, %" PRId64 " follow-ups, %" PRId64 " messages\n", n.checkins,
            n.followups, n.messages);
-    if (store_cohort_each(st, print_cohort, NULL, &err) != LCM_OK)
+    if (store_entity_cohort_each(st, print_cohort, NULL, &err) != LCM_OK)
         rc = cli_fail(&err);
 out:
     store_close(&st);

@@ -27,20 +27,20 @@ static int64_t seed(struct lcm_store *st, int64_t *learner_out)
     struct lcm_err err = {0};
     int64_t pid, cid, lid, eid;
     struct lcm_program p = {.source = "t", .ext_id = "p1", .name = "Anglais professionnel B2"};
-    assert_int_equal(store_program_upsert(st, &p, &pid, &err), LCM_OK);
+    assert_int_equal(store_entity_program_upsert(st, &p, &pid, &err), LCM_OK);
     struct lcm_cohort c = {.program_id = pid,
                            .source = "t",
                            .ext_id = "c1",
                            .name = "Cohorte A",
                            .start_day = day_from_ymd(2026, 9, 1),
                            .end_day = DAY_NONE};
-    assert_int_equal(store_cohort_upsert(st, &c, &cid, &err), LCM_OK);
+    assert_int_equal(store_entity_cohort_upsert(st, &c, &cid, &err), LCM_OK);
     struct lcm_learner l = {.source = "t",
                             .ext_id = "l1",
                             .first_name = "Hélène",
                             .last_name = "Dupré",
                             .email = "helene@example.fr"};
-    assert_int_equal(store_learner_upsert(st, &l, &lid, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_upsert(st, &l, &lid, &err), LCM_OK);
     struct lcm_enrollment e = {.learner_id = lid,
                                .cohort_id = cid,
                                .source = "t",
@@ -51,7 +51,7 @@ static int64_t seed(struct lcm_store *st, int64_t *learner_out)
                                .ended_day = DAY_NONE,
                                .progress = -1,
                                .last_activity_day = DAY_NONE};
-    assert_int_equal(store_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
+    assert_int_equal(store_entity_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
     if (learner_out)
         *learner_out = lid;
     return eid;
@@ -100,7 +100,7 @@ static void test_file_created_private_and_reopened(void **state)
     /* Reopening keeps the data and does not migrate twice. */
     assert_int_equal(store_open(path, &st, &err), LCM_OK);
     int64_t again;
-    assert_int_equal(store_enrollment_find(st, "t", "e1", &again, &err), LCM_OK);
+    assert_int_equal(store_entity_enrollment_find(st, "t", "e1", &again, &err), LCM_OK);
     assert_int_equal(again, eid);
     store_close(&st);
     tu_rmdir(dir);
@@ -137,7 +137,7 @@ static void test_upsert_updates_not_duplicates(void **state)
     /* Same source identity, new email: same id, updated row; NULL fields keep old values. */
     struct lcm_learner l = {.source = "t", .ext_id = "l1", .email = "h.dupre@example.fr"};
     int64_t lid2;
-    assert_int_equal(store_learner_upsert(st, &l, &lid2, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_upsert(st, &l, &lid2, &err), LCM_OK);
     assert_int_equal(lid, lid2);
     struct store_counts n;
     assert_int_equal(store_counts(st, &n, &err), LCM_OK);
@@ -159,8 +159,8 @@ static void test_sql_metacharacters_round_trip(void **state)
     struct lcm_learner l = {
         .source = "t", .ext_id = evil, .first_name = evil, .last_name = "O'Brien"};
     int64_t id, found;
-    assert_int_equal(store_learner_upsert(st, &l, &id, &err), LCM_OK);
-    assert_int_equal(store_learner_find(st, "t", evil, &found, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_upsert(st, &l, &id, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_find(st, "t", evil, &found, &err), LCM_OK);
     assert_int_equal(id, found);
     struct store_counts n;
     assert_int_equal(store_counts(st, &n, &err), LCM_OK);
@@ -183,14 +183,14 @@ static void test_constraints(void **state)
                                .ended_day = DAY_NONE,
                                .progress = -1,
                                .last_activity_day = DAY_NONE};
-    assert_int_equal(store_enrollment_upsert(st, &e, NULL, &err), LCM_ERR_DB);
+    assert_int_equal(store_entity_enrollment_upsert(st, &e, NULL, &err), LCM_ERR_DB);
     assert_non_null(strstr(err.msg, "FOREIGN KEY"));
     /* Progress above 1 is refused before SQL. */
     e.progress = 1.5;
-    assert_int_equal(store_enrollment_upsert(st, &e, NULL, &err), LCM_ERR_INVALID);
+    assert_int_equal(store_entity_enrollment_upsert(st, &e, NULL, &err), LCM_ERR_INVALID);
     /* Keys are required. */
     struct lcm_program p = {.source = "t", .ext_id = ""};
-    assert_int_equal(store_program_upsert(st, &p, NULL, &err), LCM_ERR_INVALID);
+    assert_int_equal(store_entity_program_upsert(st, &p, NULL, &err), LCM_ERR_INVALID);
     store_close(&st);
 }
 
@@ -207,18 +207,18 @@ static void test_activity_add_and_refresh(void **state)
                                  .minutes = 20,
                                  .actions = 5,
                                  .progress = 0.30};
-    assert_int_equal(store_activity_add(st, &a, &err), LCM_OK);
+    assert_int_equal(store_entity_activity_add(st, &a, &err), LCM_OK);
     a.progress = 0.25; /* a lower progress later the same day does not go backwards */
-    assert_int_equal(store_activity_add(st, &a, &err), LCM_OK);
+    assert_int_equal(store_entity_activity_add(st, &a, &err), LCM_OK);
     a.day = d - 3;
     a.progress = 0.10;
-    assert_int_equal(store_activity_put(st, &a, &err), LCM_OK);
-    assert_int_equal(store_enrollment_refresh(st, 0, &err), LCM_OK);
+    assert_int_equal(store_entity_activity_put(st, &a, &err), LCM_OK);
+    assert_int_equal(store_entity_enrollment_refresh(st, 0, &err), LCM_OK);
     struct store_counts n;
     assert_int_equal(store_counts(st, &n, &err), LCM_OK);
     assert_int_equal(n.activity_days, 2);
     /* Re-put replaces rather than adds. */
-    assert_int_equal(store_activity_put(st, &a, &err), LCM_OK);
+    assert_int_equal(store_entity_activity_put(st, &a, &err), LCM_OK);
     assert_int_equal(store_counts(st, &n, &err), LCM_OK);
     assert_int_equal(n.activity_days, 2);
     store_close(&st);
@@ -258,7 +258,7 @@ static void test_checkin_append_only_until_erase(void **state)
 
     /* An explicit erase of the learner removes everything about them. */
     assert_int_equal(store_open(path, &st, &err), LCM_OK);
-    assert_int_equal(store_learner_erase(st, lid, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_erase(st, lid, &err), LCM_OK);
     struct store_counts n;
     assert_int_equal(store_counts(st, &n, &err), LCM_OK);
     assert_int_equal(n.checkins, 0);
@@ -388,10 +388,10 @@ static void test_snooze_and_celebrate(void **state)
                               .due_day = DAY_NONE,
                               .due_offset = -1};
     int64_t mid;
-    assert_int_equal(store_milestone_upsert(st, &m, &mid, &err), LCM_OK);
+    assert_int_equal(store_entity_milestone_upsert(st, &m, &mid, &err), LCM_OK);
     assert_int_equal(store_milestone_done(st, eid, mid, day_from_ymd(2026, 11, 27), -1, &err),
                      LCM_OK);
-    assert_int_equal(store_celebrate_ack(st, eid, 0, 1790000300, &err), LCM_OK);
+    assert_int_equal(store_milestone_done_celebrate(st, eid, 0, 1790000300, &err), LCM_OK);
     store_close(&st);
 }
 

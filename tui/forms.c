@@ -72,7 +72,7 @@ void form_open_filter(struct tui *t, int64_t cohort_id, int level,
     struct form *f = form_new("Filter the triage list", filter_submit, NULL);
     struct cohort_list cl = {form_add_choice(f, "Cohort", all, 0), cohort_id};
     struct lcm_err err = {0};
-    if (store_cohort_each(t->st, add_cohort, &cl, &err) != LCM_OK)
+    if (store_entity_cohort_each(t->st, add_cohort, &cl, &err) != LCM_OK)
         tui_fail(t, &err);
     int lv = level == VIEW_LEVEL_ANY ? 0 : level == 2 ? 1 : level == 1 ? 2 : level == 0 ? 3 : 4;
     form_add_choice(f, "Level", levels, lv);
@@ -171,7 +171,7 @@ static bool load_learner(struct tui *t, struct form *f, int64_t enrollment_id, c
     f->enrollment_id = enrollment_id;
     f->learner_id = d.learner_id;
     snprintf(name, len, "%s %s", d.first_name, d.last_name);
-    view_detail_clear(&d);
+    store_view_detail_clear(&d);
     return true;
 }
 
@@ -214,7 +214,8 @@ static int64_t find_clash(struct tui *t, struct form *f, int64_t ts, int dur, ch
     struct cal_busy *busy = NULL;
     size_t n = 0, nb = 0;
     struct lcm_err err = {0};
-    if (store_view_followups(t->st, 0, ts - 86400, ts + 86400, 2000, &fu, &n, &err) != LCM_OK)
+    if (store_view_detail_followups(t->st, 0, ts - 86400, ts + 86400, 2000, &fu, &n, &err) !=
+        LCM_OK)
         return 0;
     if (store_busy_range(t->st, ts - 86400, ts + 86400, &busy, &nb, &err) != LCM_OK)
         nb = 0;
@@ -243,7 +244,7 @@ static int64_t find_clash(struct tui *t, struct form *f, int64_t ts, int dur, ch
     }
     free(slots);
     store_busy_free(&busy, nb);
-    view_followups_free(&fu, n);
+    store_view_detail_followups_free(&fu, n);
     return id;
 }
 
@@ -350,7 +351,7 @@ static enum lcm_status snooze_submit(struct tui *t, struct form *f, struct lcm_e
     double score = 0;
     if (store_view_detail(t->st, f->enrollment_id, t->today, &d, err) == LCM_OK) {
         score = d.score;
-        view_detail_clear(&d);
+        store_view_detail_clear(&d);
     }
     int days = snooze_days[form_choice(f, 0)];
     enum lcm_status rc =

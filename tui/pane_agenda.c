@@ -26,12 +26,12 @@ struct agenda {
 
 static void load(struct tui *t, struct agenda *s)
 {
-    view_followups_free(&s->fu, s->n);
+    store_view_detail_followups_free(&s->fu, s->n);
     s->n = 0;
     s->stale = false;
     struct lcm_err err = {0};
-    if (store_view_followups(t->st, 0, 0, fmt_from_wall(agenda_week_end(t->today)), AGENDA_MAX,
-                             &s->fu, &s->n, &err) != LCM_OK)
+    if (store_view_detail_followups(t->st, 0, 0, fmt_from_wall(agenda_week_end(t->today)),
+                                    AGENDA_MAX, &s->fu, &s->n, &err) != LCM_OK)
         tui_fail(t, &err);
     if (s->cur >= s->n)
         s->cur = s->n ? s->n - 1 : 0;
@@ -219,7 +219,7 @@ static void free_pane(struct pane *p)
     struct agenda *s = p->st;
     if (!s)
         return;
-    view_followups_free(&s->fu, s->n);
+    store_view_detail_followups_free(&s->fu, s->n);
     free(s);
     p->st = NULL;
 }

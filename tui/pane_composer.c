@@ -175,7 +175,7 @@ static void render_template(struct tui *t, struct composer *c)
     free(subject);
     free(body);
     if (have)
-        view_detail_clear(&d);
+        store_view_detail_clear(&d);
     c->top = 0;
 }
 
@@ -221,7 +221,7 @@ void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char 
         if (strcmp(c->tpls[i], want) == 0)
             c->tpl = i;
     if (have)
-        view_detail_clear(&d);
+        store_view_detail_clear(&d);
     render_template(t, c);
     tui_show(t, PANE_COMPOSER);
     tui_msg(t, ROLE_STATUS,
@@ -277,7 +277,7 @@ static enum lcm_status render_for(struct tui *t, struct composer *c, size_t i, c
         free(*subject);
         free(*body);
         *subject = *body = NULL;
-        view_detail_clear(d);
+        store_view_detail_clear(d);
     }
     return rc;
 }
@@ -325,7 +325,7 @@ void pane_composer_edit(struct tui *t, int64_t message_id)
     if (strcmp(r.status, "draft") != 0 && strcmp(r.status, "queued") != 0) {
         tui_msg(t, ROLE_ERROR, "message %lld is %s: only drafts and queued messages can be edited",
                 (long long)message_id, r.status);
-        store_msg_row_clear(&r);
+        store_message_row_clear(&r);
         return;
     }
     reset(c);
@@ -344,7 +344,7 @@ void pane_composer_edit(struct tui *t, int64_t message_id)
     tui_msg(t, ROLE_STATUS, "editing message %lld to %s: i edit · E $EDITOR · d save%s",
             (long long)message_id, *r.to_addr ? r.to_addr : "(no address)",
             c->edit_draft ? " · y save and approve" : "");
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
 }
 
 static enum hres save(struct tui *t, struct composer *c, enum message_status status)
@@ -385,10 +385,10 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
         }
         /* a congratulation acknowledges the milestones waiting to be celebrated */
         if (rc == LCM_OK && m.template_name && strncmp(m.template_name, "congrats", 8) == 0)
-            rc = store_celebrate_ack(t->st, d.enrollment_id, 0, t->now_ts, &err);
+            rc = store_milestone_done_celebrate(t->st, d.enrollment_id, 0, t->now_ts, &err);
         free(subject);
         free(body);
-        view_detail_clear(&d);
+        store_view_detail_clear(&d);
     }
     if (rc == LCM_OK)
         rc = store_commit(t->st, &err);
@@ -445,7 +445,7 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
             free(msg);
             free(subject);
             free(body);
-            view_detail_clear(&d);
+            store_view_detail_clear(&d);
         } else {
             rline_data(rbuf_line(&p->rb, ROLE_NORMAL), ROLE_ERROR, err.msg, cols, false);
         }

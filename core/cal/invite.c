@@ -45,8 +45,8 @@ struct invite_ctx {
 
 static void ctx_free(struct invite_ctx *c)
 {
-    cal_list_free(&c->items);
-    cal_invitee_clear(&c->who);
+    store_calendar_list_free(&c->items);
+    store_calendar_invitee_clear(&c->who);
     free(c->ics);
     free(c->subject);
     free(c->body);
@@ -147,7 +147,7 @@ enum lcm_status invite_cancel(struct lcm_store *st, int64_t followup_id,
     if (rc == LCM_OK && c.items.v[0].status != FU_CANCELLED) {
         /* Cancel first, so the CANCEL carries the bumped SEQUENCE. */
         rc = store_followup_set_status(st, followup_id, FU_CANCELLED, 0, now_ts, err);
-        cal_list_free(&c.items);
+        store_calendar_list_free(&c.items);
         if (rc == LCM_OK)
             rc = store_calendar_get(st, followup_id, &c.items, err);
     }

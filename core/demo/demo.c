@@ -125,7 +125,7 @@ static enum lcm_status make_program(struct gen *g, struct lcm_err *err)
                             .ext_id = "anglais-b2",
                             .name = DEMO_PROGRAM_NAME,
                             .length_days = DEMO_COURSE_DAYS};
-    enum lcm_status rc = store_program_upsert(g->st, &p, &g->program_id, err);
+    enum lcm_status rc = store_entity_program_upsert(g->st, &p, &g->program_id, err);
     for (size_t i = 0; rc == LCM_OK && i < N_THRESH; i++) {
         char ext[32], name[16];
         snprintf(ext, sizeof ext, "demo-p%d", (int)(thresholds[i] * 100));
@@ -138,7 +138,7 @@ static enum lcm_status make_program(struct gen *g, struct lcm_err *err)
                                   .threshold = thresholds[i],
                                   .due_day = DAY_NONE,
                                   .due_offset = -1};
-        rc = store_milestone_upsert(g->st, &m, &g->ms_progress[i], err);
+        rc = store_entity_milestone_upsert(g->st, &m, &g->ms_progress[i], err);
     }
     for (size_t i = 0; rc == LCM_OK && i < N_TESTS; i++) {
         struct lcm_milestone m = {.program_id = g->program_id,
@@ -150,7 +150,7 @@ static enum lcm_status make_program(struct gen *g, struct lcm_err *err)
                                   .due_day = DAY_NONE,
                                   .due_offset = tests[i].offset,
                                   .weight = tests[i].weight};
-        rc = store_milestone_upsert(g->st, &m, &g->ms_test[i], err);
+        rc = store_entity_milestone_upsert(g->st, &m, &g->ms_test[i], err);
     }
     return rc;
 }
@@ -176,7 +176,7 @@ static enum lcm_status make_cohorts(struct gen *g, struct lcm_err *err)
                                .start_day = start,
                                .end_day = start + 6 + DEMO_COURSE_DAYS};
         g->cohort_start[k] = start;
-        rc = store_cohort_upsert(g->st, &c, &g->cohort_id[k], err);
+        rc = store_entity_cohort_upsert(g->st, &c, &g->cohort_id[k], err);
     }
     return rc;
 }
@@ -357,7 +357,7 @@ static enum lcm_status make_learner(struct gen *g, int i, struct lcm_err *err)
                             .department = id.department,
                             .lang = "fr"};
     int64_t lid, eid;
-    enum lcm_status rc = store_learner_upsert(g->st, &l, &lid, err);
+    enum lcm_status rc = store_entity_learner_upsert(g->st, &l, &lid, err);
     if (rc != LCM_OK)
         return rc;
     int k = i < S_COUNT ? cohort_by_age(g, scripted[i].cohort_age)
@@ -380,7 +380,7 @@ static enum lcm_status make_learner(struct gen *g, int i, struct lcm_err *err)
                                .progress = last ? last->progress : 0,
                                .last_activity_day = last ? last->day : DAY_NONE,
                                .outcome = s->outcome};
-    if ((rc = store_enrollment_upsert(g->st, &e, &eid, err)) != LCM_OK)
+    if ((rc = store_entity_enrollment_upsert(g->st, &e, &eid, err)) != LCM_OK)
         return rc;
     if (i < S_COUNT) {
         g->s_learner[i] = lid;
@@ -493,7 +493,7 @@ static enum lcm_status generate_all(struct gen *g, bool had_data, struct lcm_err
     if (rc == LCM_OK)
         rc = make_contacts(g, err);
     if (rc == LCM_OK)
-        rc = store_enrollment_refresh(g->st, 0, err);
+        rc = store_entity_enrollment_refresh(g->st, 0, err);
     char today[DAY_TEXT_LEN];
     if (rc == LCM_OK)
         rc = store_kv_set(g->st, "demo", "1", err);

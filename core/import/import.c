@@ -129,7 +129,7 @@ enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,
         if (rc == LCM_OK)
             rc = stage_write(&sg, st, err);
         if (rc == LCM_OK)
-            rc = store_enrollment_refresh(st, 0, err);
+            rc = store_entity_enrollment_refresh(st, 0, err);
         if (rc == LCM_OK)
             rc = totals(st, &after, err);
         if (rc == LCM_OK)

@@ -186,7 +186,7 @@ static enum lcm_status send_one(struct lcm_store *st, const struct mail_server *
     rc = record(st, srv, o, &r, &mr, &serr, res, rep, err);
 out:
     free(data);
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
     return rc;
 }
 

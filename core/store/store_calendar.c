@@ -51,7 +51,7 @@ static void item_free(struct cal_item *it)
     memset(it, 0, sizeof *it);
 }
 
-void cal_list_free(struct cal_list *l)
+void store_calendar_list_free(struct cal_list *l)
 {
     if (!l)
         return;
@@ -228,7 +228,7 @@ enum lcm_status store_calendar_orphans(struct lcm_store *st, struct cal_orphan *
     return res;
 }
 
-void cal_orphans_free(struct cal_orphan **v, size_t n)
+void store_calendar_orphans_free(struct cal_orphan **v, size_t n)
 {
     if (!v || !*v)
         return;
@@ -290,7 +290,7 @@ enum lcm_status store_calendar_invitee(struct lcm_store *st, int64_t id, struct 
     return res;
 }
 
-void cal_invitee_clear(struct cal_invitee *c)
+void store_calendar_invitee_clear(struct cal_invitee *c)
 {
     if (!c)
         return;

@@ -37,7 +37,7 @@ struct cal_list {
 };
 
 /* Frees every item and the array; the list is empty and reusable after. Safe on NULL. */
-void cal_list_free(struct cal_list *l);
+void store_calendar_list_free(struct cal_list *l);
 
 /* Appends the follow-ups due in [from, to) (to <= 0: no upper bound), ordered by due_at then
  * id. Cancelled ones only when with_cancelled. */
@@ -81,7 +81,7 @@ struct cal_orphan {
 };
 enum lcm_status store_calendar_orphans(struct lcm_store *st, struct cal_orphan **out, size_t *n,
                                        struct lcm_err *err);
-void cal_orphans_free(struct cal_orphan **v, size_t n);
+void store_calendar_orphans_free(struct cal_orphan **v, size_t n);
 
 /* Counts follow-ups waiting to be pushed and, among them, those whose last push failed. */
 enum lcm_status store_calendar_pending(struct lcm_store *st, int64_t *dirty, int64_t *failed,
@@ -89,13 +89,13 @@ enum lcm_status store_calendar_pending(struct lcm_store *st, int64_t *dirty, int
 
 /* What an invitation for follow-up id needs about its learner: names, address, language (""
  * when unknown) and course (the follow-up's enrollment's programme, else the learner's latest
- * one; "" when none). Owned strings; free with cal_invitee_clear(). */
+ * one; "" when none). Owned strings; free with store_calendar_invitee_clear(). */
 struct cal_invitee {
     char *first_name, *last_name, *email, *lang, *course;
 };
 enum lcm_status store_calendar_invitee(struct lcm_store *st, int64_t id, struct cal_invitee *out,
                                        struct lcm_err *err);
-void cal_invitee_clear(struct cal_invitee *c);
+void store_calendar_invitee_clear(struct cal_invitee *c);
 
 /* The database file's path (":memory:" for an in-memory one): the CalDAV push locks a file
  * beside it. Valid while st is open. */

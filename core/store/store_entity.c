@@ -33,8 +33,8 @@ static enum lcm_status need_key(const char *source, const char *ext_id, struct l
     return LCM_OK;
 }
 
-enum lcm_status store_program_upsert(struct lcm_store *st, const struct lcm_program *p, int64_t *id,
-                                     struct lcm_err *err)
+enum lcm_status store_entity_program_upsert(struct lcm_store *st, const struct lcm_program *p,
+                                            int64_t *id, struct lcm_err *err)
 {
     enum lcm_status rc = need_key(p->source, p->ext_id, err, "program");
     if (rc != LCM_OK)
@@ -51,8 +51,8 @@ enum lcm_status store_program_upsert(struct lcm_store *st, const struct lcm_prog
     return step_returning(st, s, id, err, "program");
 }
 
-enum lcm_status store_cohort_upsert(struct lcm_store *st, const struct lcm_cohort *c, int64_t *id,
-                                    struct lcm_err *err)
+enum lcm_status store_entity_cohort_upsert(struct lcm_store *st, const struct lcm_cohort *c,
+                                           int64_t *id, struct lcm_err *err)
 {
     enum lcm_status rc = need_key(c->source, c->ext_id, err, "cohort");
     if (rc != LCM_OK)
@@ -72,8 +72,8 @@ enum lcm_status store_cohort_upsert(struct lcm_store *st, const struct lcm_cohor
     return step_returning(st, s, id, err, "cohort");
 }
 
-enum lcm_status store_learner_upsert(struct lcm_store *st, const struct lcm_learner *l, int64_t *id,
-                                     struct lcm_err *err)
+enum lcm_status store_entity_learner_upsert(struct lcm_store *st, const struct lcm_learner *l,
+                                            int64_t *id, struct lcm_err *err)
 {
     enum lcm_status rc = need_key(l->source, l->ext_id, err, "learner");
     if (rc != LCM_OK)
@@ -95,8 +95,8 @@ enum lcm_status store_learner_upsert(struct lcm_store *st, const struct lcm_lear
     return step_returning(st, s, id, err, "learner");
 }
 
-enum lcm_status store_enrollment_upsert(struct lcm_store *st, const struct lcm_enrollment *e,
-                                        int64_t *id, struct lcm_err *err)
+enum lcm_status store_entity_enrollment_upsert(struct lcm_store *st, const struct lcm_enrollment *e,
+                                               int64_t *id, struct lcm_err *err)
 {
     enum lcm_status rc = need_key(e->source, e->ext_id, err, "enrollment");
     if (rc != LCM_OK)
@@ -132,8 +132,8 @@ enum lcm_status store_enrollment_upsert(struct lcm_store *st, const struct lcm_e
     return step_returning(st, s, id, err, "enrollment");
 }
 
-enum lcm_status store_milestone_upsert(struct lcm_store *st, const struct lcm_milestone *m,
-                                       int64_t *id, struct lcm_err *err)
+enum lcm_status store_entity_milestone_upsert(struct lcm_store *st, const struct lcm_milestone *m,
+                                              int64_t *id, struct lcm_err *err)
 {
     enum lcm_status rc = need_key(m->source, m->ext_id, err, "milestone");
     if (rc != LCM_OK)
@@ -173,8 +173,8 @@ static void bind_activity(sqlite3_stmt *s, const struct lcm_activity_day *a)
     store_bind_real_opt(s, 6, a->progress);
 }
 
-enum lcm_status store_activity_put(struct lcm_store *st, const struct lcm_activity_day *a,
-                                   struct lcm_err *err)
+enum lcm_status store_entity_activity_put(struct lcm_store *st, const struct lcm_activity_day *a,
+                                          struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "INSERT OR REPLACE INTO activity_day(enrollment_id, day, sessions, minutes, "
@@ -184,8 +184,8 @@ enum lcm_status store_activity_put(struct lcm_store *st, const struct lcm_activi
     return store_exec1(st, s, err, "activity");
 }
 
-enum lcm_status store_activity_add(struct lcm_store *st, const struct lcm_activity_day *a,
-                                   struct lcm_err *err)
+enum lcm_status store_entity_activity_add(struct lcm_store *st, const struct lcm_activity_day *a,
+                                          struct lcm_err *err)
 {
     STMT_OR_FAIL(
         s, st,
@@ -200,8 +200,8 @@ enum lcm_status store_activity_add(struct lcm_store *st, const struct lcm_activi
     return store_exec1(st, s, err, "activity");
 }
 
-enum lcm_status store_enrollment_refresh(struct lcm_store *st, int64_t enrollment_id,
-                                         struct lcm_err *err)
+enum lcm_status store_entity_enrollment_refresh(struct lcm_store *st, int64_t enrollment_id,
+                                                struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "UPDATE enrollment SET "
@@ -237,22 +237,22 @@ static enum lcm_status find_id(struct lcm_store *st, const char *sql, const char
     return rc;
 }
 
-enum lcm_status store_learner_find(struct lcm_store *st, const char *source, const char *ext_id,
-                                   int64_t *id, struct lcm_err *err)
+enum lcm_status store_entity_learner_find(struct lcm_store *st, const char *source,
+                                          const char *ext_id, int64_t *id, struct lcm_err *err)
 {
     return find_id(st, "SELECT id FROM learner WHERE source = ?1 AND ext_id = ?2", source, ext_id,
                    id, err, "learner");
 }
 
-enum lcm_status store_enrollment_find(struct lcm_store *st, const char *source, const char *ext_id,
-                                      int64_t *id, struct lcm_err *err)
+enum lcm_status store_entity_enrollment_find(struct lcm_store *st, const char *source,
+                                             const char *ext_id, int64_t *id, struct lcm_err *err)
 {
     return find_id(st, "SELECT id FROM enrollment WHERE source = ?1 AND ext_id = ?2", source,
                    ext_id, id, err, "enrollment");
 }
 
-enum lcm_status store_cohort_each(struct lcm_store *st, store_cohort_fn fn, void *ctx,
-                                  struct lcm_err *err)
+enum lcm_status store_entity_cohort_each(struct lcm_store *st, store_cohort_fn fn, void *ctx,
+                                         struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "SELECT c.id, p.name, c.name, (SELECT count(*) FROM enrollment e "
@@ -270,7 +270,8 @@ enum lcm_status store_cohort_each(struct lcm_store *st, store_cohort_fn fn, void
     return rc;
 }
 
-enum lcm_status store_learner_erase(struct lcm_store *st, int64_t learner_id, struct lcm_err *err)
+enum lcm_status store_entity_learner_erase(struct lcm_store *st, int64_t learner_id,
+                                           struct lcm_err *err)
 {
     bool own_tx;
     enum lcm_status rc = store_tx_join(st, &own_tx, err);

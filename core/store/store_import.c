@@ -40,8 +40,9 @@ enum lcm_status store_import_find(struct lcm_store *st, enum store_ref what, con
     return one_id(st, s, id, err, names[what], ext_id);
 }
 
-enum lcm_status store_cohort_days(struct lcm_store *st, int64_t cohort_id, int64_t *program_id,
-                                  int *start_day, int *end_day, struct lcm_err *err)
+enum lcm_status store_import_cohort_days(struct lcm_store *st, int64_t cohort_id,
+                                         int64_t *program_id, int *start_day, int *end_day,
+                                         struct lcm_err *err)
 {
     sqlite3_stmt *s =
         store_stmt(st, "SELECT program_id, start_day, end_day FROM cohort WHERE id = ?1", err);
@@ -63,8 +64,8 @@ enum lcm_status store_cohort_days(struct lcm_store *st, int64_t cohort_id, int64
     return rc;
 }
 
-enum lcm_status store_milestone_cohort(struct lcm_store *st, int64_t milestone_id,
-                                       int64_t *cohort_id, struct lcm_err *err)
+enum lcm_status store_import_milestone_cohort(struct lcm_store *st, int64_t milestone_id,
+                                              int64_t *cohort_id, struct lcm_err *err)
 {
     sqlite3_stmt *s =
         store_stmt(st, "SELECT COALESCE(cohort_id, 0) FROM milestone WHERE id = ?1", err);
@@ -74,8 +75,8 @@ enum lcm_status store_milestone_cohort(struct lcm_store *st, int64_t milestone_i
     return one_id(st, s, cohort_id, err, "milestone", "(by id)");
 }
 
-enum lcm_status store_enrollment_of(struct lcm_store *st, int64_t learner_id, int64_t cohort_id,
-                                    int64_t *id, struct lcm_err *err)
+enum lcm_status store_import_enrollment_of(struct lcm_store *st, int64_t learner_id,
+                                           int64_t cohort_id, int64_t *id, struct lcm_err *err)
 {
     sqlite3_stmt *s =
         store_stmt(st, "SELECT id FROM enrollment WHERE learner_id = ?1 AND cohort_id = ?2", err);
@@ -86,8 +87,10 @@ enum lcm_status store_enrollment_of(struct lcm_store *st, int64_t learner_id, in
     return one_id(st, s, id, err, "enrollment", "of the learner in the cohort");
 }
 
-enum lcm_status store_enrollment_now(struct lcm_store *st, const char *source, const char *ext_id,
-                                     struct store_enrollment_now *out, struct lcm_err *err)
+enum lcm_status store_import_enrollment_now(struct lcm_store *st, const char *source,
+                                            const char *ext_id,
+                                            struct store_import_enrollment_now *out,
+                                            struct lcm_err *err)
 {
     sqlite3_stmt *s = store_stmt(st,
                                  "SELECT id, learner_id, cohort_id, status, ended_day FROM "

@@ -14,7 +14,7 @@ static int64_t col_i64(sqlite3_stmt *s, int i)
     return sqlite3_column_type(s, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, i);
 }
 
-void store_msg_row_clear(struct store_msg_row *r)
+void store_message_row_clear(struct store_msg_row *r)
 {
     if (!r)
         return;
@@ -85,7 +85,7 @@ enum lcm_status store_message_each(struct lcm_store *st, const char *status, int
         struct store_msg_row r;
         read_row(s, &r);
         out = fn(ctx, &r);
-        store_msg_row_clear(&r);
+        store_message_row_clear(&r);
     }
     if (out == LCM_OK && rc != SQLITE_DONE)
         out = store_fail(st, err, "messages");
@@ -167,7 +167,7 @@ static enum lcm_status explain_unchanged(struct lcm_store *st, int64_t id, const
         return rc;
     rc = lcm_err_set(err, LCM_ERR_CONFLICT, "message %lld is %s, not %s", (long long)id, r.status,
                      want);
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
     return rc;
 }
 
@@ -307,7 +307,7 @@ static enum lcm_status sent_in_tx(struct lcm_store *st, int64_t id, int64_t now_
                                 .message_id = id};
         rc = store_checkin_add(st, &c, &checkin, err);
     }
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
     if (rc != LCM_OK)
         return rc;
     STMT_OR_FAIL(s, st,

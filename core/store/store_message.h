@@ -15,7 +15,7 @@
 #include "store/store.h"
 
 /* One message as stored, with its learner's name. Strings are owned (free with
- * store_msg_row_clear); absent ones are "". */
+ * store_message_row_clear); absent ones are "". */
 struct store_msg_row {
     int64_t id, learner_id, enrollment_id;
     char *status; /* draft, queued, sending, sent, failed, skipped */
@@ -24,7 +24,7 @@ struct store_msg_row {
     int attempts;
     int64_t next_attempt_at, created_at, updated_at, sent_at; /* 0 when unset */
 };
-void store_msg_row_clear(struct store_msg_row *r);
+void store_message_row_clear(struct store_msg_row *r);
 
 /* Messages: creates one in m->status (draft or queued) and returns its id. */
 enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message *m, int64_t now_ts,

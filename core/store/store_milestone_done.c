@@ -20,8 +20,9 @@ enum lcm_status store_milestone_done(struct lcm_store *st, int64_t enrollment_id
     return store_exec1(st, s, err, "milestone done");
 }
 
-enum lcm_status store_celebrate_ack(struct lcm_store *st, int64_t enrollment_id,
-                                    int64_t milestone_id, int64_t now_ts, struct lcm_err *err)
+enum lcm_status store_milestone_done_celebrate(struct lcm_store *st, int64_t enrollment_id,
+                                               int64_t milestone_id, int64_t now_ts,
+                                               struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "UPDATE milestone_done SET celebrated_at = ?3 WHERE enrollment_id = ?1 "

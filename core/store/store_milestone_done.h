@@ -16,8 +16,9 @@ enum lcm_status store_milestone_done(struct lcm_store *st, int64_t enrollment_id
 
 /* Marks a reached milestone as celebrated (acknowledged by the LCM); milestone_id 0: all of
  * the enrollment's pending ones. */
-enum lcm_status store_celebrate_ack(struct lcm_store *st, int64_t enrollment_id,
-                                    int64_t milestone_id, int64_t now_ts, struct lcm_err *err);
+enum lcm_status store_milestone_done_celebrate(struct lcm_store *st, int64_t enrollment_id,
+                                               int64_t milestone_id, int64_t now_ts,
+                                               struct lcm_err *err);
 
 /* Number of milestone_done rows (for import statistics). */
 enum lcm_status store_milestone_done_count(struct lcm_store *st, int64_t *n, struct lcm_err *err);

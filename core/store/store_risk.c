@@ -358,7 +358,7 @@ enum lcm_status store_risk_progress_milestones(struct lcm_store *st, int64_t pro
                                   .threshold = pct[i] / 100.0,
                                   .due_day = DAY_NONE,
                                   .due_offset = -1};
-        if ((rc = store_milestone_upsert(st, &m, NULL, err)) != LCM_OK)
+        if ((rc = store_entity_milestone_upsert(st, &m, NULL, err)) != LCM_OK)
             return rc;
     }
     sqlite3_bind_int64(s, 1, program_id);
@@ -431,8 +431,8 @@ enum lcm_status store_risk_triage(struct lcm_store *st, int min_level, int limit
     return each_item(st, s, fn, ctx, err, "risk: triage");
 }
 
-enum lcm_status store_celebrations(struct lcm_store *st, int limit, store_risk_item_fn fn,
-                                   void *ctx, struct lcm_err *err)
+enum lcm_status store_risk_celebrations(struct lcm_store *st, int limit, store_risk_item_fn fn,
+                                        void *ctx, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "SELECT d.enrollment_id, l.id, l.first_name, l.last_name, l.ext_id, c.name, "

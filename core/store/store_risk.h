@@ -147,8 +147,8 @@ enum lcm_status store_risk_triage(struct lcm_store *st, int min_level, int limit
 
 /* The "to celebrate" list: milestones reached and not yet acknowledged (celebrated_at NULL)
  * by enrollments still active or completed, most recent first. */
-enum lcm_status store_celebrations(struct lcm_store *st, int limit, store_risk_item_fn fn,
-                                   void *ctx, struct lcm_err *err);
+enum lcm_status store_risk_celebrations(struct lcm_store *st, int limit, store_risk_item_fn fn,
+                                        void *ctx, struct lcm_err *err);
 
 /* Finds enrollments by learner ext_id, learner id, or a name substring (case-insensitive),
  * active ones first; calls fn with enrollment_id, learner, cohort (what = status). */

@@ -58,8 +58,8 @@ static enum lcm_status each_cand(struct lcm_store *st, sqlite3_stmt *s, bool wit
     return out;
 }
 
-enum lcm_status store_seq_inactive(struct lcm_store *st, int last_day, store_seq_fn fn, void *ctx,
-                                   struct lcm_err *err)
+enum lcm_status store_sequence_inactive(struct lcm_store *st, int last_day, store_seq_fn fn,
+                                        void *ctx, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  CAND_COLS CAND_FROM
@@ -70,8 +70,8 @@ enum lcm_status store_seq_inactive(struct lcm_store *st, int last_day, store_seq
     return each_cand(st, s, false, fn, ctx, err);
 }
 
-enum lcm_status store_seq_not_started(struct lcm_store *st, int start_day, store_seq_fn fn,
-                                      void *ctx, struct lcm_err *err)
+enum lcm_status store_sequence_not_started(struct lcm_store *st, int start_day, store_seq_fn fn,
+                                           void *ctx, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  CAND_COLS CAND_FROM
@@ -83,8 +83,8 @@ enum lcm_status store_seq_not_started(struct lcm_store *st, int start_day, store
     return each_cand(st, s, false, fn, ctx, err);
 }
 
-enum lcm_status store_seq_milestones(struct lcm_store *st, int since_day, int until_day,
-                                     store_seq_fn fn, void *ctx, struct lcm_err *err)
+enum lcm_status store_sequence_milestones(struct lcm_store *st, int since_day, int until_day,
+                                          store_seq_fn fn, void *ctx, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  CAND_COLS ", m.id, m.name, m.kind, m.threshold, md.day " CAND_FROM
@@ -98,8 +98,8 @@ enum lcm_status store_seq_milestones(struct lcm_store *st, int since_day, int un
     return each_cand(st, s, true, fn, ctx, err);
 }
 
-enum lcm_status store_seq_recent_contact(struct lcm_store *st, int64_t learner_id, int64_t since_ts,
-                                         bool *yes, struct lcm_err *err)
+enum lcm_status store_sequence_recent_contact(struct lcm_store *st, int64_t learner_id,
+                                              int64_t since_ts, bool *yes, struct lcm_err *err)
 {
     *yes = false;
     STMT_OR_FAIL(s, st,
@@ -119,8 +119,8 @@ enum lcm_status store_seq_recent_contact(struct lcm_store *st, int64_t learner_i
     return o;
 }
 
-enum lcm_status store_seq_fired(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                const char *key, bool *yes, struct lcm_err *err)
+enum lcm_status store_sequence_fired(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                     const char *key, bool *yes, struct lcm_err *err)
 {
     *yes = false;
     STMT_OR_FAIL(s, st,
@@ -140,8 +140,9 @@ enum lcm_status store_seq_fired(struct lcm_store *st, const char *rule, int64_t 
     return o;
 }
 
-enum lcm_status store_seq_fire(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                               const char *key, int day, int64_t message_id, struct lcm_err *err)
+enum lcm_status store_sequence_fire(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                    const char *key, int day, int64_t message_id,
+                                    struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "INSERT OR IGNORE INTO sequence_fired(rule, enrollment_id, key, day, message_id) "

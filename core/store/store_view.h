@@ -25,7 +25,7 @@ enum view_sort {
     VIEW_SORT_COUNT
 };
 /* "attention", "name", "progress", "inactivity", "cohort". */
-const char *view_sort_name(enum view_sort s);
+const char *store_view_sort_name(enum view_sort s);
 
 #define VIEW_LEVEL_ANY (-1)
 #define VIEW_LEVEL_CELEBRATE 3 /* filter value: only the ones with a milestone to celebrate */
@@ -60,13 +60,13 @@ enum lcm_status store_view_order(struct lcm_store *st, const struct view_filter 
 
 /* The sort keys of every active enrollment (risk, celebrations, snoozes, name and cohort
  * ranks), loaded once by store_view_snapshot() and reordered in memory for each filter, sort
- * or search: only a data change needs a new snapshot. Free with view_snapshot_free(). */
+ * or search: only a data change needs a new snapshot. Free with store_view_snapshot_free(). */
 struct view_snapshot;
 enum lcm_status store_view_snapshot(struct lcm_store *st, int today, struct view_snapshot **out,
                                     struct lcm_err *err);
-void view_snapshot_free(struct view_snapshot **s);
+void store_view_snapshot_free(struct view_snapshot **s);
 /* The enrollment counts of the snapshot (follow-up counts untouched). */
-void view_snapshot_counts(const struct view_snapshot *s, struct view_counts *c);
+void store_view_snapshot_counts(const struct view_snapshot *s, struct view_counts *c);
 /* The ordered ids for f (f->today is the snapshot's); a search runs one name query. */
 enum lcm_status store_view_snapshot_order(struct lcm_store *st, struct view_snapshot *s,
                                           const struct view_filter *f, int64_t **ids, size_t *n,
@@ -88,15 +88,15 @@ struct view_row {
 };
 
 /* Fills rows[i] for ids[i], i < n (n <= VIEW_PAGE_MAX), in the order of ids; an id that no
- * longer exists gives a row with enrollment_id 0. Clear each row with view_row_clear(). */
+ * longer exists gives a row with enrollment_id 0. Clear each row with store_view_row_clear(). */
 #define VIEW_PAGE_MAX 256
 enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *ids, size_t n,
                                 struct view_row *rows, struct lcm_err *err);
-void view_row_clear(struct view_row *r);
+void store_view_row_clear(struct view_row *r);
 
 /* Where the schedule expects an enrollment to be on today: the share of its start..expected end
  * span elapsed, 0..1; < 0 when either end is unknown. */
-double view_expected_progress(int start_day, int end_day, int today);
+double store_view_expected_progress(int start_day, int end_day, int today);
 
 /* The title line's counts (active enrollments, not snoozed). calls_today: planned calls due in
  * [day_start, day_start + 24 h) (the local day); overdue: planned follow-ups due before now_ts. */

@@ -10,7 +10,7 @@
 #include "store/store_view.h"
 #include "store/store_view_detail.h"
 
-void view_detail_clear(struct view_detail *d)
+void store_view_detail_clear(struct view_detail *d)
 {
     if (!d)
         return;
@@ -42,7 +42,7 @@ static void fill_detail(sqlite3_stmt *s, int today, struct view_detail *d)
     d->progress = sqlite3_column_type(s, 22) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 22);
     int start = d->start_day != DAY_NONE ? d->start_day : d->cohort_start;
     int end = d->expected_end_day != DAY_NONE ? d->expected_end_day : d->cohort_end;
-    d->expected = view_expected_progress(start, end, today);
+    d->expected = store_view_expected_progress(start, end, today);
     d->level = sqlite3_column_type(s, 23) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 23);
     d->score = sqlite3_column_double(s, 24);
     d->reasons = store_col_dup(s, 25);
@@ -91,8 +91,8 @@ enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, i
     return rc;
 }
 
-enum lcm_status store_view_weekly(struct lcm_store *st, int64_t enrollment_id, int today, int weeks,
-                                  int *out, struct lcm_err *err)
+enum lcm_status store_view_detail_weekly(struct lcm_store *st, int64_t enrollment_id, int today,
+                                         int weeks, int *out, struct lcm_err *err)
 {
     if (weeks <= 0)
         return LCM_OK;
@@ -118,7 +118,7 @@ enum lcm_status store_view_weekly(struct lcm_store *st, int64_t enrollment_id, i
     return rc;
 }
 
-void view_milestones_free(struct view_milestone **m, size_t n)
+void store_view_detail_milestones_free(struct view_milestone **m, size_t n)
 {
     if (!m || !*m)
         return;
@@ -128,8 +128,9 @@ void view_milestones_free(struct view_milestone **m, size_t n)
     *m = NULL;
 }
 
-enum lcm_status store_view_milestones(struct lcm_store *st, int64_t enrollment_id, int today,
-                                      struct view_milestone **out, size_t *n, struct lcm_err *err)
+enum lcm_status store_view_detail_milestones(struct lcm_store *st, int64_t enrollment_id, int today,
+                                             struct view_milestone **out, size_t *n,
+                                             struct lcm_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -165,11 +166,11 @@ enum lcm_status store_view_milestones(struct lcm_store *st, int64_t enrollment_i
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "milestones");
     sqlite3_reset(s);
     if (rc != LCM_OK)
-        view_milestones_free(out, *n), *n = 0;
+        store_view_detail_milestones_free(out, *n), *n = 0;
     return rc;
 }
 
-void view_events_free(struct view_event **ev, size_t n)
+void store_view_detail_events_free(struct view_event **ev, size_t n)
 {
     if (!ev || !*ev)
         return;
@@ -182,8 +183,8 @@ void view_events_free(struct view_event **ev, size_t n)
     *ev = NULL;
 }
 
-enum lcm_status store_view_timeline(struct lcm_store *st, int64_t learner_id, size_t max,
-                                    struct view_event **out, size_t *n, struct lcm_err *err)
+enum lcm_status store_view_detail_timeline(struct lcm_store *st, int64_t learner_id, size_t max,
+                                           struct view_event **out, size_t *n, struct lcm_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -218,11 +219,11 @@ enum lcm_status store_view_timeline(struct lcm_store *st, int64_t learner_id, si
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "timeline");
     sqlite3_reset(s);
     if (rc != LCM_OK)
-        view_events_free(out, *n), *n = 0;
+        store_view_detail_events_free(out, *n), *n = 0;
     return rc;
 }
 
-void view_followups_free(struct view_followup **f, size_t n)
+void store_view_detail_followups_free(struct view_followup **f, size_t n)
 {
     if (!f || !*f)
         return;
@@ -235,9 +236,10 @@ void view_followups_free(struct view_followup **f, size_t n)
     *f = NULL;
 }
 
-enum lcm_status store_view_followups(struct lcm_store *st, int64_t learner_id, int64_t from_ts,
-                                     int64_t to_ts, size_t max, struct view_followup **out,
-                                     size_t *n, struct lcm_err *err)
+enum lcm_status store_view_detail_followups(struct lcm_store *st, int64_t learner_id,
+                                            int64_t from_ts, int64_t to_ts, size_t max,
+                                            struct view_followup **out, size_t *n,
+                                            struct lcm_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -273,6 +275,6 @@ enum lcm_status store_view_followups(struct lcm_store *st, int64_t learner_id, i
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "follow-ups");
     sqlite3_reset(s);
     if (rc != LCM_OK)
-        view_followups_free(out, *n), *n = 0;
+        store_view_detail_followups_free(out, *n), *n = 0;
     return rc;
 }

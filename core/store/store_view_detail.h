@@ -29,12 +29,12 @@ struct view_detail {
 };
 enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, int today,
                                   struct view_detail *out, struct lcm_err *err);
-void view_detail_clear(struct view_detail *d);
+void store_view_detail_clear(struct view_detail *d);
 
 /* Minutes of activity per week for the weeks weeks ending on today (oldest first): out[weeks-1]
  * is the 7 days up to and including today. */
-enum lcm_status store_view_weekly(struct lcm_store *st, int64_t enrollment_id, int today, int weeks,
-                                  int *out, struct lcm_err *err);
+enum lcm_status store_view_detail_weekly(struct lcm_store *st, int64_t enrollment_id, int today,
+                                         int weeks, int *out, struct lcm_err *err);
 
 struct view_milestone {
     char *name;       /* owned */
@@ -44,10 +44,11 @@ struct view_milestone {
     bool missed;      /* not reached and its due day is past */
 };
 /* The milestones of the enrollment's program and cohort, in course order. *out is malloc'ed;
- * free with view_milestones_free(). */
-enum lcm_status store_view_milestones(struct lcm_store *st, int64_t enrollment_id, int today,
-                                      struct view_milestone **out, size_t *n, struct lcm_err *err);
-void view_milestones_free(struct view_milestone **m, size_t n);
+ * free with store_view_detail_milestones_free(). */
+enum lcm_status store_view_detail_milestones(struct lcm_store *st, int64_t enrollment_id, int today,
+                                             struct view_milestone **out, size_t *n,
+                                             struct lcm_err *err);
+void store_view_detail_milestones_free(struct view_milestone **m, size_t n);
 
 enum view_event_kind { VIEW_EV_CHECKIN, VIEW_EV_MESSAGE, VIEW_EV_FOLLOWUP };
 struct view_event {
@@ -58,10 +59,10 @@ struct view_event {
     char *extra; /* next step / body preview; owned, may be "" */
 };
 /* The learner's check-ins, messages and follow-ups, newest first, at most max. Free with
- * view_events_free(). */
-enum lcm_status store_view_timeline(struct lcm_store *st, int64_t learner_id, size_t max,
-                                    struct view_event **out, size_t *n, struct lcm_err *err);
-void view_events_free(struct view_event **ev, size_t n);
+ * store_view_detail_events_free(). */
+enum lcm_status store_view_detail_timeline(struct lcm_store *st, int64_t learner_id, size_t max,
+                                           struct view_event **out, size_t *n, struct lcm_err *err);
+void store_view_detail_events_free(struct view_event **ev, size_t n);
 
 /* A follow-up with the learner's name, for the agenda. */
 struct view_followup {
@@ -72,10 +73,11 @@ struct view_followup {
     int status; /* enum followup_status */
 };
 /* Planned follow-ups due before to_ts (every overdue one included), oldest first, at most max.
- * learner_id 0: everyone's. Free with view_followups_free(). */
-enum lcm_status store_view_followups(struct lcm_store *st, int64_t learner_id, int64_t from_ts,
-                                     int64_t to_ts, size_t max, struct view_followup **out,
-                                     size_t *n, struct lcm_err *err);
-void view_followups_free(struct view_followup **f, size_t n);
+ * learner_id 0: everyone's. Free with store_view_detail_followups_free(). */
+enum lcm_status store_view_detail_followups(struct lcm_store *st, int64_t learner_id,
+                                            int64_t from_ts, int64_t to_ts, size_t max,
+                                            struct view_followup **out, size_t *n,
+                                            struct lcm_err *err);
+void store_view_detail_followups_free(struct view_followup **f, size_t n);
 
 #endif
