@@ -178,9 +178,14 @@ static void fixture(struct fx *x)
                                 .due_offset = 14};
     assert_int_equal(store_entity_milestone_upsert(x->st, &ms2, &m2, &err), LCM_OK);
     assert_int_equal(store_entity_milestone_upsert(x->st, &ms1, &m1, &err), LCM_OK);
-    assert_int_equal(store_milestone_done(x->st, x->enr[2], m1, D(9, 10), -1, &err), LCM_OK);
-    assert_int_equal(store_milestone_done(x->st, x->enr[2], m2, D(9, 15), 80, &err), LCM_OK);
-    assert_int_equal(store_milestone_done(x->st, x->enr[1], m2, D(9, 19), 70, &err), LCM_OK);
+    const struct lcm_milestone_done done[] = {
+        {.enrollment_id = x->enr[2], .milestone_id = m1, .day = D(9, 10), .score = -1},
+        {.enrollment_id = x->enr[2], .milestone_id = m2, .day = D(9, 15), .score = 80},
+        {.enrollment_id = x->enr[1], .milestone_id = m2, .day = D(9, 19), .score = 70},
+    };
+    for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
+        assert_int_equal(store_milestone_done_add(x->st, &done[i], STORE_DONE_UPDATE, &err),
+                         LCM_OK);
     sent_message(x, 5, "nudge", D(9, 24)); /* Eve active 09-26: returned */
     sent_message(x, 1, "nudge", D(9, 9));  /* Alice next active 10-01: not within 7 days */
 }

@@ -9,6 +9,7 @@
 #include "store/store_checkin.h"
 #include "store/store_entity.h"
 #include "store/store_followup.h"
+#include "store/store_internal.h"
 #include "store/store_message.h"
 #include "store/store_milestone_done.h"
 #include "store/store_snooze.h"
@@ -389,9 +390,118 @@ static void test_snooze_and_celebrate(void **state)
                               .due_offset = -1};
     int64_t mid;
     assert_int_equal(store_entity_milestone_upsert(st, &m, &mid, &err), LCM_OK);
-    assert_int_equal(store_milestone_done(st, eid, mid, day_from_ymd(2026, 11, 27), -1, &err),
-                     LCM_OK);
+    struct lcm_milestone_done d = {
+        .enrollment_id = eid, .milestone_id = mid, .day = day_from_ymd(2026, 11, 27), .score = -1};
+    assert_int_equal(store_milestone_done_add(st, &d, STORE_DONE_UPDATE, &err), LCM_OK);
     assert_int_equal(store_milestone_done_celebrate(st, eid, 0, 1790000300, &err), LCM_OK);
+    store_close(&st);
+}
+
+/* The milestone_done row of (eid, mid) as stored: day, score (-1 NULL), celebrated_at (0 NULL);
+ * returns the number of rows of the pair (0 or 1). */
+static int done_row(struct lcm_store *st, int64_t eid, int64_t mid, int *day, double *score,
+                    int64_t *celebrated_at)
+{
+    sqlite3_stmt *s = NULL;
+    assert_int_equal(sqlite3_prepare_v2(st->db,
+                                        "SELECT day, COALESCE(score, -1), "
+                                        "COALESCE(celebrated_at, 0) FROM milestone_done "
+                                        "WHERE enrollment_id = ?1 AND milestone_id = ?2",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(s, 1, eid);
+    sqlite3_bind_int64(s, 2, mid);
+    int n = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        assert_true(day_parse((const char *)sqlite3_column_text(s, 0), day));
+        *score = sqlite3_column_double(s, 1);
+        *celebrated_at = sqlite3_column_int64(s, 2);
+        n++;
+    }
+    sqlite3_finalize(s);
+    return n;
+}
+
+/* store_milestone_done_add is the one writer: a first write stores what it is given (score and
+ * celebration optional), a repeat keeps the row (STORE_DONE_KEEP) or takes the new day and
+ * score (STORE_DONE_UPDATE), and no repeat touches the celebration. */
+static void test_milestone_done_first_keep_update(void **state)
+{
+    (void)state;
+    struct lcm_store *st = open_mem();
+    struct lcm_err err = {0};
+    int64_t eid = seed(st, NULL);
+    struct lcm_milestone m = {.program_id = 1,
+                              .source = "t",
+                              .ext_id = "u1",
+                              .name = "Unit 1 test",
+                              .kind = MILESTONE_TEST,
+                              .threshold = -1,
+                              .due_day = DAY_NONE,
+                              .due_offset = -1};
+    int64_t mid, mid2;
+    assert_int_equal(store_entity_milestone_upsert(st, &m, &mid, &err), LCM_OK);
+    m.ext_id = "u2";
+    assert_int_equal(store_entity_milestone_upsert(st, &m, &mid2, &err), LCM_OK);
+    int day;
+    double score;
+    int64_t ack;
+    assert_int_equal(done_row(st, eid, mid, &day, &score, &ack), 0);
+
+    /* first write, no score, not celebrated: NULLs */
+    int d1 = day_from_ymd(2026, 10, 1);
+    struct lcm_milestone_done d = {
+        .enrollment_id = eid, .milestone_id = mid, .day = d1, .score = -1, .celebrated_at = 0};
+    assert_int_equal(store_milestone_done_add(st, &d, STORE_DONE_KEEP, &err), LCM_OK);
+    assert_int_equal(done_row(st, eid, mid, &day, &score, &ack), 1);
+    assert_int_equal(day, d1);
+    assert_true(score < 0);
+    assert_int_equal(ack, 0);
+
+    /* repeat with keep: nothing changes, not even the celebration */
+    struct lcm_milestone_done again = {.enrollment_id = eid,
+                                       .milestone_id = mid,
+                                       .day = d1 + 5,
+                                       .score = 90,
+                                       .celebrated_at = 1790000000};
+    assert_int_equal(store_milestone_done_add(st, &again, STORE_DONE_KEEP, &err), LCM_OK);
+    assert_int_equal(done_row(st, eid, mid, &day, &score, &ack), 1);
+    assert_int_equal(day, d1);
+    assert_true(score < 0);
+    assert_int_equal(ack, 0);
+
+    /* repeat with update: day and score follow, the celebration stays as it was */
+    assert_int_equal(store_milestone_done_celebrate(st, eid, mid, 1790000100, &err), LCM_OK);
+    assert_int_equal(store_milestone_done_add(st, &again, STORE_DONE_UPDATE, &err), LCM_OK);
+    assert_int_equal(done_row(st, eid, mid, &day, &score, &ack), 1);
+    assert_int_equal(day, d1 + 5);
+    assert_true(score == 90);
+    assert_int_equal(ack, 1790000100);
+    again.score = -1;
+    again.celebrated_at = 0;
+    assert_int_equal(store_milestone_done_add(st, &again, STORE_DONE_UPDATE, &err), LCM_OK);
+    assert_int_equal(done_row(st, eid, mid, &day, &score, &ack), 1);
+    assert_true(score < 0);
+    assert_int_equal(ack, 1790000100);
+
+    /* a first write may come already celebrated (the demo, the risk run's old thresholds) */
+    struct lcm_milestone_done old = {.enrollment_id = eid,
+                                     .milestone_id = mid2,
+                                     .day = d1,
+                                     .score = 70,
+                                     .celebrated_at = 1780000000};
+    assert_int_equal(store_milestone_done_add(st, &old, STORE_DONE_UPDATE, &err), LCM_OK);
+    assert_int_equal(done_row(st, eid, mid2, &day, &score, &ack), 1);
+    assert_true(score == 70);
+    assert_int_equal(ack, 1780000000);
+
+    /* an unknown enrollment is refused by the foreign key, whatever the flavour */
+    d.enrollment_id = eid + 100;
+    assert_int_not_equal(store_milestone_done_add(st, &d, STORE_DONE_KEEP, &err), LCM_OK);
+    assert_int_not_equal(store_milestone_done_add(st, &d, STORE_DONE_UPDATE, &err), LCM_OK);
+    int64_t n = -1;
+    assert_int_equal(store_milestone_done_count(st, &n, &err), LCM_OK);
+    assert_int_equal(n, 2);
     store_close(&st);
 }
 
@@ -411,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_transaction_rollback_leaves_nothing),
         cmocka_unit_test(test_tx_join_owns_only_outside_a_transaction),
         cmocka_unit_test(test_snooze_and_celebrate),
+        cmocka_unit_test(test_milestone_done_first_keep_update),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,6 +54,14 @@ struct lcm_milestone {
     double weight;    /* share of the course (assessments), 0 when unknown */
 };
 
+/* A reached milestone (table milestone_done). */
+struct lcm_milestone_done {
+    int64_t enrollment_id, milestone_id;
+    int day;               /* when it was reached */
+    double score;          /* tests: the score, < 0 when none */
+    int64_t celebrated_at; /* when the LCM acknowledged it (Unix seconds), 0: to celebrate */
+};
+
 struct lcm_activity_day {
     int64_t enrollment_id;
     int day;

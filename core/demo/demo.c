@@ -15,6 +15,7 @@
 #include "store/store_checkin.h"
 #include "store/store_entity.h"
 #include "store/store_followup.h"
+#include "store/store_milestone_done.h"
 
 /* The learners the story needs, written first (learner 1, 2, ...). cohort_age: days since
  * their cohort started in the default 4-cohort layout (150/110/70/30). */
@@ -320,8 +321,12 @@ static enum lcm_status record_milestones(struct gen *g, int64_t eid, struct demo
         if (k < 0)
             break;
         int day = s->rows[k].day;
-        rc = store_bulk_milestone_done(g->st, eid, g->ms_progress[i], day, -1,
-                                       celebrated_at(g, day, r), err);
+        struct lcm_milestone_done d = {.enrollment_id = eid,
+                                       .milestone_id = g->ms_progress[i],
+                                       .day = day,
+                                       .score = -1,
+                                       .celebrated_at = celebrated_at(g, day, r)};
+        rc = store_milestone_done_add(g->st, &d, STORE_DONE_UPDATE, err);
         g->stats.milestones_done++;
     }
     for (size_t i = 0; rc == LCM_OK && i < N_TESTS; i++) {
@@ -331,8 +336,12 @@ static enum lcm_status record_milestones(struct gen *g, int64_t eid, struct demo
         int day = s->rows[k].day;
         double expected = (double)(day - s->start) / DEMO_COURSE_DAYS;
         double score = test_score(s->persona, s->rows[k].progress - expected, r);
-        rc = store_bulk_milestone_done(g->st, eid, g->ms_test[i], day, score,
-                                       celebrated_at(g, day, r), err);
+        struct lcm_milestone_done d = {.enrollment_id = eid,
+                                       .milestone_id = g->ms_test[i],
+                                       .day = day,
+                                       .score = score,
+                                       .celebrated_at = celebrated_at(g, day, r)};
+        rc = store_milestone_done_add(g->st, &d, STORE_DONE_UPDATE, err);
         g->stats.milestones_done++;
     }
     return rc;

@@ -232,8 +232,13 @@ static enum lcm_status write_done(struct stage *sg, struct lcm_store *st, const 
         return rec_fail(r, err, LCM_ERR_INVALID, "milestone_done: empty enrollment and learner");
     }
     if (rc == LCM_OK)
-        rc = store_milestone_done(st, eid, mid, (int)r->v[DO_DAY].i,
-                                  known(r, DO_SCORE) ? r->v[DO_SCORE].d : -1, err);
+        rc = store_milestone_done_add(
+            st,
+            &(struct lcm_milestone_done){.enrollment_id = eid,
+                                         .milestone_id = mid,
+                                         .day = (int)r->v[DO_DAY].i,
+                                         .score = known(r, DO_SCORE) ? r->v[DO_SCORE].d : -1},
+            STORE_DONE_UPDATE, err);
     return rc;
 }
 

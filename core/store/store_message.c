@@ -8,6 +8,7 @@
 #include "base/day.h"
 #include "store/store_checkin.h"
 #include "store/store_internal.h"
+#include "store/store_milestone_done.h"
 
 static int64_t col_i64(sqlite3_stmt *s, int i)
 {
@@ -321,15 +322,7 @@ static enum lcm_status sent_in_tx(struct lcm_store *st, int64_t id, int64_t now_
         return rc;
     /* A congratulation sent by a milestone rule celebrates that milestone (the TUI stops
      * listing it as one to celebrate). */
-    STMT_OR_FAIL(c, st,
-                 "UPDATE milestone_done SET celebrated_at = ?2 WHERE celebrated_at IS NULL "
-                 "AND (enrollment_id, milestone_id) IN (SELECT enrollment_id, "
-                 "CAST(substr(key, 11) AS INTEGER) FROM sequence_fired "
-                 "WHERE message_id = ?1 AND key LIKE 'milestone:%')",
-                 err);
-    sqlite3_bind_int64(c, 1, id);
-    sqlite3_bind_int64(c, 2, now_ts);
-    return store_exec1(st, c, err, "milestone");
+    return store_milestone_done_celebrate_sent(st, id, now_ts, err);
 }
 
 enum lcm_status store_message_mark_sent(struct lcm_store *st, int64_t id, int64_t now_ts,

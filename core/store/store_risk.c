@@ -365,21 +365,6 @@ enum lcm_status store_risk_progress_milestones(struct lcm_store *st, int64_t pro
     return read_milestones(st, s, out, n, err);
 }
 
-enum lcm_status store_risk_done_add(struct lcm_store *st, int64_t enrollment_id,
-                                    int64_t milestone_id, int day, int64_t celebrated_at,
-                                    struct lcm_err *err)
-{
-    STMT_OR_FAIL(s, st,
-                 "INSERT OR IGNORE INTO milestone_done(enrollment_id, milestone_id, day, "
-                 "celebrated_at) VALUES (?1,?2,?3,?4)",
-                 err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
-    sqlite3_bind_int64(s, 2, milestone_id);
-    store_bind_day(s, 3, day);
-    store_bind_id_opt(s, 4, celebrated_at);
-    return store_exec1(st, s, err, "risk: milestone reached");
-}
-
 /* Columns: enrollment, learner id, first, last, ext_id, cohort, score, level, day, what,
  * milestone id, and optionally the raw score. */
 static enum lcm_status each_item(struct lcm_store *st, sqlite3_stmt *s, store_risk_item_fn fn,

@@ -121,11 +121,6 @@ enum lcm_status store_risk_progress_milestones(struct lcm_store *st, int64_t pro
                                                bool create, struct store_risk_milestone **out,
                                                size_t *n, struct lcm_err *err);
 
-/* Records a reached milestone when it is not recorded yet; celebrated_at 0: to celebrate. */
-enum lcm_status store_risk_done_add(struct lcm_store *st, int64_t enrollment_id,
-                                    int64_t milestone_id, int day, int64_t celebrated_at,
-                                    struct lcm_err *err);
-
 /* One row of the triage list or of the celebrations list. Strings are copies (NUL-ended). */
 struct store_risk_item {
     int64_t enrollment_id, learner_id, milestone_id;

@@ -422,8 +422,14 @@ static enum lcm_status completion_store(struct moodle *m, const struct course *c
         int64_t when = jint(s, "timecompleted", 0);
         enum lcm_status rc = store_entity_milestone_upsert(m->job->st, &ms, &mid, err);
         if (rc == LCM_OK)
-            rc = store_milestone_done(m->job->st, enrollment_id, mid,
-                                      when > 0 ? day_from_time(when) : m->job->opt->today, -1, err);
+            rc = store_milestone_done_add(
+                m->job->st,
+                &(struct lcm_milestone_done){.enrollment_id = enrollment_id,
+                                             .milestone_id = mid,
+                                             .day = when > 0 ? day_from_time(when)
+                                                             : m->job->opt->today,
+                                             .score = -1},
+                STORE_DONE_UPDATE, err);
         if (rc != LCM_OK)
             return rc;
         m->job->counts.milestones++;

@@ -254,7 +254,11 @@ static enum lcm_status milestone_reached(struct xapi *x, const struct xapi_stmt 
             return rc;
         *smap_slot(&x->milestones, s->object_id, true) = mid;
     }
-    rc = store_milestone_done(x->job->st, eid, mid, day, s->score, err);
+    rc = store_milestone_done_add(
+        x->job->st,
+        &(struct lcm_milestone_done){
+            .enrollment_id = eid, .milestone_id = mid, .day = day, .score = s->score},
+        STORE_DONE_UPDATE, err);
     if (rc == LCM_OK)
         x->job->counts.milestones++;
     return rc;
