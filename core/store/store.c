@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/day.h"
+#include "base/xdg.h"
 
 int store_schema_latest(void)
 {
@@ -20,16 +21,7 @@ int store_schema_latest(void)
 
 bool store_default_path(char *buf, size_t len)
 {
-    const char *xdg = getenv("XDG_DATA_HOME");
-    const char *home = getenv("HOME");
-    int n;
-    if (xdg && *xdg == '/')
-        n = snprintf(buf, len, "%s/lcmtui/lcmtui.db", xdg);
-    else if (home && *home)
-        n = snprintf(buf, len, "%s/.local/share/lcmtui/lcmtui.db", home);
-    else
-        return false;
-    return n > 0 && (size_t)n < len;
+    return xdg_data_path("lcmtui.db", buf, len);
 }
 
 /* mkdir -p for the parent directories of path, mode 0700 for the ones it creates. */

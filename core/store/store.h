@@ -30,8 +30,9 @@ int store_schema_latest(void);
 /* The schema version of the open database. */
 int store_schema_current(struct lcm_store *st);
 
-/* Default database path: $XDG_DATA_HOME/lcmtui/lcmtui.db or ~/.local/share/lcmtui/lcmtui.db.
- * Writes into buf; returns false when it does not fit or HOME is unset. */
+/* Default database path: $XDG_DATA_HOME/lcmtui/lcmtui.db or ~/.local/share/lcmtui/lcmtui.db
+ * (xdg_data_path()). Writes into buf; returns false when it does not fit or HOME is needed and
+ * unset. */
 bool store_default_path(char *buf, size_t len);
 
 /* Transactions. begin is BEGIN IMMEDIATE; rollback never fails visibly. Nesting is not
