@@ -344,7 +344,7 @@ static void test_past_day_never_reads_later_data(void **state)
     size_t n = 0;
     /* day 5 after the start: no activity yet (it starts on day 10) */
     struct risk_at at = {.at_day = DAY_NONE, .at_offset = 5};
-    assert_int_equal(risk_collect(f->st, &p, NULL, 0, at, &s, &n, &err), LCM_OK);
+    assert_int_equal(risk_eval_collect(f->st, &p, NULL, 0, at, &s, &n, &err), LCM_OK);
     assert_int_equal(n, 2);
     for (size_t i = 0; i < n; i++) {
         assert_true(s[i].total_activity == 0);
@@ -354,12 +354,12 @@ static void test_past_day_never_reads_later_data(void **state)
     free(s);
     /* on the day it ended, the withdrawn enrollment is no longer counted */
     at.at_offset = 100;
-    assert_int_equal(risk_collect(f->st, &p, NULL, 0, at, &s, &n, &err), LCM_OK);
+    assert_int_equal(risk_eval_collect(f->st, &p, NULL, 0, at, &s, &n, &err), LCM_OK);
     assert_int_equal(n, 1);
     assert_int_equal(s[0].enrollment_id, old);
     free(s);
     const char *bad[] = {"no such cohort"};
-    assert_int_equal(risk_collect(f->st, &p, bad, 1, at, &s, &n, &err), LCM_ERR_NOTFOUND);
+    assert_int_equal(risk_eval_collect(f->st, &p, bad, 1, at, &s, &n, &err), LCM_ERR_NOTFOUND);
     assert_null(s);
 }
 

@@ -93,8 +93,8 @@ static enum lcm_status write_one(struct lcm_store *st, struct risk_run *run, siz
         }
         snoozed = !back;
     }
-    risk_reasons(run->p, &run->h[i], r, lang, reasons, REASONS_MAX);
-    risk_signals_json(run->p, r, signals, SIGNALS_MAX);
+    risk_text_reasons(run->p, &run->h[i], r, lang, reasons, REASONS_MAX);
+    risk_text_signals_json(run->p, r, signals, SIGNALS_MAX);
     struct store_risk_row row = {.enrollment_id = e->id,
                                  .day = today,
                                  .score = r->score,
