@@ -8,6 +8,7 @@
 
 #include "base/day.h"
 #include "demo/demo_names.h"
+#include "demo/demo_rng.h"
 #include "demo/demo_sim.h"
 #include "base/model.h"
 #include "store/store.h"
@@ -169,7 +170,7 @@ static enum lcm_status make_cohorts(struct gen *g, struct lcm_err *err)
         day_to_ymd(start, &y, &m, &d);
         char ext[32], name[96];
         snprintf(ext, sizeof ext, "demo-c%02d", k + 1);
-        snprintf(name, sizeof name, "Cohorte %d – %s %d", k + 1, demo_months[m], y);
+        snprintf(name, sizeof name, "Cohorte %d – %s %d", k + 1, demo_names_months[m], y);
         struct lcm_cohort c = {.program_id = g->program_id,
                                .source = DEMO_SOURCE,
                                .ext_id = ext,
@@ -231,13 +232,13 @@ static void make_identity(const struct gen *g, int i, struct demo_rng *r, struct
         id->last = scripted[i].last;
         la = scripted[i].last_ascii;
     } else {
-        size_t j = (size_t)(i - S_COUNT), nf = demo_first_count, nl = demo_last_count;
+        size_t j = (size_t)(i - S_COUNT), nf = demo_names_first_count, nl = demo_names_last_count;
         size_t off = (size_t)(g->o->seed % (nf * nl));
         size_t fi = (j + off) % nf, li = ((j + off) / nf + j + off) % nl;
-        id->first = demo_first_names[fi].utf8;
-        fa = demo_first_names[fi].ascii;
-        id->last = demo_last_names[li].utf8;
-        la = demo_last_names[li].ascii;
+        id->first = demo_names_first[fi].utf8;
+        fa = demo_names_first[fi].ascii;
+        id->last = demo_names_last[li].utf8;
+        la = demo_names_last[li].ascii;
         dup = (int)(j / (nf * nl));
         for (int s = 0; s < S_COUNT && !dup; s++)
             if (strcmp(scripted[s].first, id->first) == 0 &&
@@ -250,11 +251,11 @@ static void make_identity(const struct gen *g, int i, struct demo_rng *r, struct
         snprintf(id->email, sizeof id->email, "%s.%s@" DOMAIN, fa, la);
     snprintf(id->phone, sizeof id->phone, "+33 6 %02d %02d %02d %02d", demo_rng_range(r, 0, 99),
              demo_rng_range(r, 0, 99), demo_rng_range(r, 0, 99), demo_rng_range(r, 0, 99));
-    int dep = demo_rng_range(r, 0, (int)demo_department_count - 1);
+    int dep = demo_rng_range(r, 0, (int)demo_names_department_count - 1);
     int mgr = demo_rng_range(r, 0, 1);
-    id->department = demo_departments[dep];
-    id->manager = demo_managers[dep][mgr][0];
-    id->manager_email = demo_managers[dep][mgr][1];
+    id->department = demo_names_departments[dep];
+    id->manager = demo_names_managers[dep][mgr][0];
+    id->manager_email = demo_names_managers[dep][mgr][1];
 }
 
 static enum lcm_status flush_rows(struct gen *g, struct lcm_err *err)
