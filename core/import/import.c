@@ -29,7 +29,7 @@ static enum lcm_status on_record(void *ctx, const struct csv_record *rec, int he
     if (!mapping_keep(fc->mf, rec))
         return LCM_OK;
     fc->kept++;
-    return stage_row(fc->sg, fc->mf, rec, err);
+    return import_stage_row(fc->sg, fc->mf, rec, err);
 }
 
 /* True when files[i] is the same file (device and inode) as an earlier argument. */
@@ -117,7 +117,7 @@ enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,
     if (rc != LCM_OK)
         return rc;
     struct stage sg;
-    stage_init(&sg, m);
+    import_stage_init(&sg, m);
     rc = read_all(&sg, m, o, s, rep, err);
     if (rc == LCM_OK && s->files_read == 0)
         rc = lcm_err_set(err, LCM_ERR_USAGE, "import: no file matches an entry of %s", m->name);
@@ -127,7 +127,7 @@ enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,
     if (rc == LCM_OK) {
         rc = totals(st, &before, err);
         if (rc == LCM_OK)
-            rc = stage_write(&sg, st, err);
+            rc = import_write_stage(&sg, st, err);
         if (rc == LCM_OK)
             rc = store_entity_enrollment_refresh(st, 0, err);
         if (rc == LCM_OK)
@@ -139,7 +139,7 @@ enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,
         if (rc != LCM_OK || o->dry_run)
             store_rollback(st);
     }
-    stage_free(&sg);
+    import_stage_free(&sg);
     mapping_free(&m);
     return rc;
 }

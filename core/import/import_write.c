@@ -272,7 +272,7 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
     return rc;
 }
 
-enum lcm_status stage_write(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
+enum lcm_status import_write_stage(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
 {
     enum lcm_status rc = write_programs(sg, st, err);
     if (rc == LCM_OK)
