@@ -218,7 +218,7 @@ static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const
         store_sequence_fired(r->st, r->rule->name, c->enrollment_id, key, &yes, r->err);
     if (rc != LCM_OK || yes)
         return rc;
-    if (!mail_addr_valid(c->email)) {
+    if (!mail_mime_addr_valid(c->email)) {
         r->res->no_address++;
         return LCM_OK;
     }
