@@ -118,7 +118,7 @@ static void print_items(const char *head, const struct cal_list *l, const char *
         printf(" %s%s#%lld", safe(it->title, title, sizeof title), *it->title ? "  " : "",
                (long long)it->id);
         if (it->status != FU_PLANNED)
-            printf("  [%s]", followup_status_name(it->status));
+            printf("  [%s]", model_followup_status_name(it->status));
         const struct cal_busy *c =
             clash(busy, nb, it->due_at, it->due_at + 60 * (int64_t)it->duration_min);
         if (c && it->status == FU_PLANNED)

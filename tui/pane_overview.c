@@ -213,7 +213,7 @@ static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, b
     }
     const char *why = r->top_reason;
     if (closed) {
-        why = enroll_status_name((enum enroll_status)r->status);
+        why = model_enroll_status_name((enum enroll_status)r->status);
     } else if ((!why || !*why) && r->celebrate) {
         snprintf(buf, sizeof buf, "reached %s", r->celebrate);
         why = buf;

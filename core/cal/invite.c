@@ -67,7 +67,7 @@ static enum lcm_status load(struct lcm_store *st, int64_t id, const struct invit
                            (long long)id, it->kind);
     if (!cancel && it->status != FU_PLANNED)
         return lcm_err_set(err, LCM_ERR_INVALID, "follow-up %lld is %s, not planned", (long long)id,
-                           followup_status_name(it->status));
+                           model_followup_status_name(it->status));
     if (!*c->who.email)
         return lcm_err_set(err, LCM_ERR_INVALID,
                            "follow-up %lld: the learner has no e-mail address", (long long)id);

@@ -125,12 +125,12 @@ static enum lcm_status convert(const struct stage *sg, const struct map_field_de
         out->i = x;
         return LCM_OK;
     case MF_STATUS:
-        if ((x = enroll_status_parse(v)) < 0)
+        if ((x = model_enroll_status_parse(v)) < 0)
             break;
         out->i = x;
         return LCM_OK;
     case MF_KIND:
-        if ((x = milestone_kind_parse(v)) < 0)
+        if ((x = model_milestone_kind_parse(v)) < 0)
             break;
         out->i = x;
         return LCM_OK;

@@ -21,7 +21,7 @@ static void read_item(sqlite3_stmt *s, struct cal_item *it)
     it->kind = store_col_dup(s, 3);
     it->due_at = sqlite3_column_int64(s, 4);
     it->duration_min = sqlite3_column_int(s, 5);
-    int status = followup_status_parse(store_col_text(s, 6));
+    int status = model_followup_status_parse(store_col_text(s, 6));
     it->status = status < 0 ? FU_PLANNED : (enum followup_status)status;
     it->title = store_col_dup(s, 7);
     it->note = store_col_dup(s, 8);

@@ -20,7 +20,7 @@ enum lcm_status store_checkin_add(struct lcm_store *st, const struct lcm_checkin
     sqlite3_bind_int64(s, 1, c->learner_id);
     store_bind_id_opt(s, 2, c->enrollment_id);
     sqlite3_bind_int64(s, 3, c->at);
-    store_bind_text(s, 4, checkin_channel_name(c->channel));
+    store_bind_text(s, 4, model_checkin_channel_name(c->channel));
     store_bind_text(s, 5, c->direction && strcmp(c->direction, "in") == 0 ? "in" : "out");
     store_bind_text(s, 6, c->outcome);
     store_bind_text(s, 7, c->note);

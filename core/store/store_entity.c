@@ -122,7 +122,7 @@ enum lcm_status store_entity_enrollment_upsert(struct lcm_store *st, const struc
     sqlite3_bind_int64(s, 2, e->cohort_id);
     store_bind_text(s, 3, e->source);
     store_bind_text(s, 4, e->ext_id);
-    store_bind_text(s, 5, enroll_status_name(e->status));
+    store_bind_text(s, 5, model_enroll_status_name(e->status));
     store_bind_day(s, 6, e->start_day);
     store_bind_day(s, 7, e->expected_end_day);
     store_bind_day(s, 8, e->ended_day);
@@ -151,7 +151,7 @@ enum lcm_status store_entity_milestone_upsert(struct lcm_store *st, const struct
     store_bind_text(s, 3, m->source);
     store_bind_text(s, 4, m->ext_id);
     store_bind_text(s, 5, m->name ? m->name : m->ext_id);
-    store_bind_text(s, 6, milestone_kind_name(m->kind));
+    store_bind_text(s, 6, model_milestone_kind_name(m->kind));
     store_bind_real_opt(s, 7, m->threshold);
     store_bind_day(s, 8, m->due_day);
     if (m->due_offset < 0)

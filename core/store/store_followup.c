@@ -24,7 +24,7 @@ enum lcm_status store_followup_add(struct lcm_store *st, const struct lcm_follow
     store_bind_text(s, 3, f->kind && strcmp(f->kind, "reminder") == 0 ? "reminder" : "call");
     sqlite3_bind_int64(s, 4, f->due_at);
     sqlite3_bind_int(s, 5, f->duration_min);
-    store_bind_text(s, 6, followup_status_name(f->status));
+    store_bind_text(s, 6, model_followup_status_name(f->status));
     store_bind_text(s, 7, f->title);
     store_bind_text(s, 8, f->note);
     store_bind_id_opt(s, 9, f->checkin_id);
@@ -78,7 +78,7 @@ enum lcm_status store_followup_set_status(struct lcm_store *st, int64_t id,
                  "updated_at = ?4, sequence = sequence + 1, push_state = 'dirty' WHERE id = ?1",
                  err);
     sqlite3_bind_int64(s, 1, id);
-    store_bind_text(s, 2, followup_status_name(status));
+    store_bind_text(s, 2, model_followup_status_name(status));
     store_bind_id_opt(s, 3, checkin_id);
     sqlite3_bind_int64(s, 4, now_ts);
     enum lcm_status rc = store_exec1(st, s, err, "follow-up");

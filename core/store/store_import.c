@@ -106,7 +106,7 @@ enum lcm_status store_import_enrollment_now(struct lcm_store *st, const char *so
         out->id = sqlite3_column_int64(s, 0);
         out->learner_id = sqlite3_column_int64(s, 1);
         out->cohort_id = sqlite3_column_int64(s, 2);
-        int status = enroll_status_parse(store_col_text(s, 3));
+        int status = model_enroll_status_parse(store_col_text(s, 3));
         out->status = status < 0 ? ENROLL_ACTIVE : status;
         out->ended_day = store_col_day(s, 4);
     } else if (r == SQLITE_DONE) {

@@ -134,7 +134,7 @@ enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message
     store_bind_text(s, 6, m->to_addr);
     store_bind_text(s, 7, m->subject ? m->subject : "");
     store_bind_text(s, 8, m->body ? m->body : "");
-    store_bind_text(s, 9, message_status_name(m->status));
+    store_bind_text(s, 9, model_message_status_name(m->status));
     sqlite3_bind_int64(s, 10, now_ts);
     return store_exec_insert(st, s, id, err, "message");
 }

@@ -106,7 +106,7 @@ enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, 
         struct store_risk_enr *e = &(*out)[(*n)++];
         e->id = sqlite3_column_int64(s, 0);
         e->learner_id = sqlite3_column_int64(s, 1);
-        int status = enroll_status_parse(store_col_text(s, 2));
+        int status = model_enroll_status_parse(store_col_text(s, 2));
         e->status = status < 0 ? ENROLL_ACTIVE : status;
         e->start_day = fast_day(s, 3, NULL);
         e->expected_end_day = fast_day(s, 4, NULL);
@@ -173,7 +173,7 @@ static void read_milestone(sqlite3_stmt *s, struct store_risk_milestone *m)
 {
     m->id = sqlite3_column_int64(s, 0);
     copy_text(m->name, sizeof m->name, s, 1);
-    int kind = milestone_kind_parse(store_col_text(s, 2));
+    int kind = model_milestone_kind_parse(store_col_text(s, 2));
     m->kind = kind < 0 ? MILESTONE_OTHER : kind;
     m->threshold = sqlite3_column_type(s, 3) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 3);
     m->due_day = store_col_day(s, 4);
@@ -252,7 +252,7 @@ enum lcm_status store_risk_contact_scan(struct lcm_store *st, int64_t cohort_id,
     sqlite3_bind_int64(s, 3, before_ts);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int ch = checkin_channel_parse(store_col_text(s, 2));
+        int ch = model_checkin_channel_parse(store_col_text(s, 2));
         fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), ch < 0 ? CH_NOTE : ch,
            strcmp(store_col_text(s, 3), "in") == 0);
     }

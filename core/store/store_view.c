@@ -587,7 +587,7 @@ static void fill_row(sqlite3_stmt *s, int today, struct view_row *r)
         sqlite3_column_type(s, 14) == SQLITE_NULL ? NULL : lcm_xstrdup(store_col_text(s, 14));
     r->snoozed = sqlite3_column_int(s, 15) != 0;
     r->next_followup_at = sqlite3_column_int64(s, 16);
-    int st = enroll_status_parse(store_col_text(s, 17));
+    int st = model_enroll_status_parse(store_col_text(s, 17));
     r->status = st < 0 ? ENROLL_ACTIVE : st;
 }
 

@@ -270,7 +270,7 @@ enum lcm_status store_view_detail_followups(struct lcm_store *st, int64_t learne
         f->title = store_col_dup(s, 5);
         f->due_at = sqlite3_column_int64(s, 6);
         f->duration_min = sqlite3_column_int(s, 7);
-        f->status = followup_status_parse(store_col_text(s, 8));
+        f->status = model_followup_status_parse(store_col_text(s, 8));
     }
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "follow-ups");
     sqlite3_reset(s);
