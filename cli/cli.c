@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/store.h"
 
 #include "base/day.h"
 #include "base/text.h"

@@ -17,6 +17,8 @@
 #include "base/day.h"
 #include "cal/ical.h"
 #include "cal/invite.h"
+#include "store/store.h"
+#include "store/store_busy.h"
 #include "store/store_calendar.h"
 #include "msg/template.h"
 
@@ -110,7 +112,7 @@ static void print_items(const char *head, const struct cal_list *l, const char *
         printf(" %s%s#%lld", safe(it->title, title, sizeof title), *it->title ? "  " : "",
                (long long)it->id);
         if (it->status != FU_PLANNED)
-            printf("  [%s]", followup_status_name(it->status));
+            printf("  [%s]", model_followup_status_name(it->status));
         long c = agenda_busy_clash(busy, nb, it->due_at, it->duration_min);
         if (c >= 0 && it->status == FU_PLANNED)
             printf("  CLASH: %s", safe(busy[c].summary, title, sizeof title));
@@ -163,9 +165,9 @@ static int print_agenda(struct lcm_app *app, struct lcm_store *st, const struct 
         printf("\n%lld follow-up(s) not yet in the CalDAV calendar%s (lcmtui agenda --push)\n",
                (long long)dirty, failed ? ", some failed" : "");
 out:
-    cal_list_free(&over);
-    cal_list_free(&today);
-    cal_list_free(&week);
+    store_calendar_list_free(&over);
+    store_calendar_list_free(&today);
+    store_calendar_list_free(&week);
     store_busy_free(&busy, nb);
     return rc;
 }
@@ -228,7 +230,7 @@ static int export_ics(struct lcm_app *app, struct lcm_store *st, const struct ag
             fprintf(stderr, "lcmtui: %zu follow-ups written to %s\n", l.n, o->out);
     }
     free(text);
-    cal_list_free(&l);
+    store_calendar_list_free(&l);
     return rc;
 }
 

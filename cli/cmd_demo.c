@@ -12,6 +12,7 @@
 #include "base/day.h"
 #include "demo/demo.h"
 #include "risk/risk.h"
+#include "store/store.h"
 #include "store/store_bulk.h"
 
 static void demo_usage(FILE *out)

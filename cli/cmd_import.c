@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "import/import.h"
 #include "risk/risk.h"
+#include "store/store.h"
 
 static void usage(FILE *out)
 {

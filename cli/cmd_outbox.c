@@ -11,6 +11,8 @@
 #include "msg/mail.h"
 #include "msg/outbox.h"
 #include "msg/sequence.h"
+#include "store/store.h"
+#include "store/store_effect.h"
 #include "store/store_message.h"
 #include "msg/template.h"
 #include "msg/webhook.h"
@@ -122,7 +124,7 @@ static int do_show(struct lcm_store *st, int64_t id)
     }
     putchar('\n');
     cli_put_clean(stdout, r.body, -1);
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
     return 0;
 }
 

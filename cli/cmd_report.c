@@ -12,6 +12,8 @@
 #include "base/day.h"
 #include "report/kpi.h"
 #include "report/report.h"
+#include "store/store.h"
+#include "store/store_kpi.h"
 
 static void help(void)
 {

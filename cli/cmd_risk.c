@@ -10,7 +10,9 @@
 #include "base/day.h"
 #include "risk/risk.h"
 #include "risk/risk_eval.h"
+#include "store/store.h"
 #include "store/store_risk.h"
+#include "store/store_snooze.h"
 #include "base/text.h"
 
 static void risk_usage(FILE *out)
@@ -243,7 +245,7 @@ static int do_celebrations(struct lcm_store *st, int argc, char **argv)
     else if (argc != 1)
         return cli_usage("risk celebrations", "expected [--limit N]");
     struct lcm_err err = {0};
-    if (store_celebrations(st, limit, print_celebration, NULL, &err) != LCM_OK)
+    if (store_risk_celebrations(st, limit, print_celebration, NULL, &err) != LCM_OK)
         return cli_fail(&err);
     return 0;
 }

@@ -9,6 +9,7 @@
 #include "base/day.h"
 #include "risk/risk.h"
 #include "risk/risk_eval.h"
+#include "store/store.h"
 
 #define MAX_COHORTS 64
 
@@ -33,7 +34,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct eval_opts *
     while ((c = getopt_long(argc, argv, "a:c:jo:l:", opts, NULL)) != -1) {
         switch (c) {
         case 'a':
-            if (!risk_at_parse(optarg, &o->at))
+            if (!risk_eval_at_parse(optarg, &o->at))
                 return cli_usage(cmd, "--at %s: expected a number of days or YYYY-MM-DD", optarg);
             o->at_text = optarg;
             break;
@@ -124,7 +125,7 @@ int cmd_risk_eval(struct lcm_app *app, struct lcm_store *st, const char *sub, in
         return cli_fail(&err);
     struct risk_sample *s = NULL;
     size_t n = 0;
-    if (risk_collect(st, &p, o.cohorts, o.n_cohorts, o.at, &s, &n, &err) != LCM_OK)
+    if (risk_eval_collect(st, &p, o.cohorts, o.n_cohorts, o.at, &s, &n, &err) != LCM_OK)
         return cli_fail(&err);
     if (n == 0) {
         fprintf(stderr, "lcmtui %s: no enrolment with a known outcome is registered then\n", cmd);

@@ -4,6 +4,8 @@
 
 #include "cli/cli.h"
 #include "base/text.h"
+#include "store/store.h"
+#include "store/store_entity.h"
 
 static enum lcm_status print_cohort(void *ctx, int64_t id, const char *program, const char *cohort,
                                     int64_t enrollments)
@@ -41,7 +43,7 @@ int cmd_summary(struct lcm_app *app, int argc, char **argv)
            n.programs, n.cohorts, n.learners, n.enrollments, n.activity_days);
     printf("%" PRId64 " check-ins, %" PRId64 " follow-ups, %" PRId64 " messages\n", n.checkins,
            n.followups, n.messages);
-    if (store_cohort_each(st, print_cohort, NULL, &err) != LCM_OK)
+    if (store_entity_cohort_each(st, print_cohort, NULL, &err) != LCM_OK)
         rc = cli_fail(&err);
 out:
     store_close(&st);

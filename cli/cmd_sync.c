@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "store/store.h"
 #include "sync/sync.h"
 
 static void sync_usage(FILE *out)

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "base/day.h"
+#include "store/store.h"
 #include "tui/tui.h"
 
 struct command {

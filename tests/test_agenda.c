@@ -3,7 +3,7 @@
 
 #include "cal/agenda.h"
 #include "base/day.h"
-#include "store/store_calendar.h"
+#include "store/store_busy.h"
 
 static int today;
 

@@ -7,6 +7,7 @@
 #include "demo/demo.h"
 #include "store/store.h"
 #include "store/store_bulk.h"
+#include "store/store_entity.h"
 
 #define TODAY_Y 2026
 #define TODAY_M 11
@@ -356,7 +357,7 @@ static void test_refuses_non_demo_database_unless_forced(void **state)
     assert_int_equal(store_open(f->path, &st, &err), LCM_OK);
     struct lcm_learner l = {
         .source = "csv", .ext_id = "x1", .first_name = "Réel", .last_name = "Apprenant"};
-    assert_int_equal(store_learner_upsert(st, &l, NULL, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_upsert(st, &l, NULL, &err), LCM_OK);
     struct demo_opts o;
     demo_opts_init(&o, f->today);
     assert_int_equal(demo_generate(st, &o, NULL, NULL, &err), LCM_ERR_EXISTS);
@@ -408,16 +409,16 @@ static void test_bulk_activity_days_far_apart_kept_apart(void **state)
     assert_int_equal(store_bulk_activity(st, NULL, 0, &err), LCM_OK);
     int64_t pid, cid, lid, eid;
     struct lcm_program p = {.source = "t", .ext_id = "p", .name = "P"};
-    assert_int_equal(store_program_upsert(st, &p, &pid, &err), LCM_OK);
+    assert_int_equal(store_entity_program_upsert(st, &p, &pid, &err), LCM_OK);
     struct lcm_cohort c = {.program_id = pid,
                            .source = "t",
                            .ext_id = "c",
                            .name = "C",
                            .start_day = DAY_NONE,
                            .end_day = DAY_NONE};
-    assert_int_equal(store_cohort_upsert(st, &c, &cid, &err), LCM_OK);
+    assert_int_equal(store_entity_cohort_upsert(st, &c, &cid, &err), LCM_OK);
     struct lcm_learner l = {.source = "t", .ext_id = "l", .first_name = "Zoé"};
-    assert_int_equal(store_learner_upsert(st, &l, &lid, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_upsert(st, &l, &lid, &err), LCM_OK);
     struct lcm_enrollment e = {.learner_id = lid,
                                .cohort_id = cid,
                                .source = "t",
@@ -427,7 +428,7 @@ static void test_bulk_activity_days_far_apart_kept_apart(void **state)
                                .ended_day = DAY_NONE,
                                .progress = -1,
                                .last_activity_day = DAY_NONE};
-    assert_int_equal(store_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
+    assert_int_equal(store_entity_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
     /* 300 rows (one multi-row statement and single ones) whose days are 1024 days apart. */
     struct lcm_activity_day rows[300];
     for (int i = 0; i < 300; i++)

@@ -7,7 +7,10 @@
 #include "base/day.h"
 #include "cal/ical.h"
 #include "store/store.h"
+#include "store/store_busy.h"
 #include "store/store_calendar.h"
+#include "store/store_entity.h"
+#include "store/store_followup.h"
 
 #define T0 1795251600 /* 2026-11-21 09:00:00 UTC */
 
@@ -325,7 +328,7 @@ static int64_t seed(struct lcm_store *st, int64_t *fid, int nf)
                             .first_name = "Hélène",
                             .last_name = "Dupré",
                             .email = "helene@example.fr"};
-    assert_int_equal(store_learner_upsert(st, &l, &lid, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_upsert(st, &l, &lid, &err), LCM_OK);
     for (int i = 0; i < nf; i++) {
         struct lcm_followup f = {.learner_id = lid,
                                  .kind = "call",
@@ -353,7 +356,7 @@ static void test_store_push_state(void **state)
     assert_true(l.v[0].dirty);
     assert_string_equal(l.v[0].etag, "");
     int seq = l.v[0].sequence;
-    cal_list_free(&l);
+    store_calendar_list_free(&l);
     assert_int_equal(
         store_calendar_pushed(st, fid[0], "u0", seq, "\"e1\"", "http://x/u0.ics", T0, &err),
         LCM_OK);
@@ -361,7 +364,7 @@ static void test_store_push_state(void **state)
     assert_false(l.v[0].dirty);
     assert_string_equal(l.v[0].etag, "\"e1\"");
     assert_string_equal(l.v[0].href, "http://x/u0.ics");
-    cal_list_free(&l);
+    store_calendar_list_free(&l);
     /* A push that raced with a change (stale sequence) leaves it dirty. */
     assert_int_equal(store_followup_move(st, fid[1], T0 + 7200, 45, T0, &err), LCM_OK);
     assert_int_equal(store_calendar_pushed(st, fid[1], "u1", 0, "\"e2\"", "h", T0, &err), LCM_OK);
@@ -372,7 +375,7 @@ static void test_store_push_state(void **state)
     assert_int_equal(l.v[0].id, fid[1]);
     assert_int_equal(l.v[0].sequence, 1);
     assert_string_equal(l.v[1].push_error, "HTTP 412");
-    cal_list_free(&l);
+    store_calendar_list_free(&l);
     int64_t dirty = 0, failed = 0;
     assert_int_equal(store_calendar_pending(st, &dirty, &failed, &err), LCM_OK);
     assert_int_equal(dirty, 2);
@@ -382,18 +385,18 @@ static void test_store_push_state(void **state)
     assert_int_equal(store_followup_set_status(st, fid[2], FU_CANCELLED, 0, T0, &err), LCM_OK);
     assert_int_equal(store_calendar_range(st, T0, 0, false, &l, &err), LCM_OK);
     assert_int_equal(l.n, 2);
-    cal_list_free(&l);
+    store_calendar_list_free(&l);
     assert_int_equal(store_calendar_range(st, T0, 0, true, &l, &err), LCM_OK);
     assert_int_equal(l.n, 3);
     assert_int_equal(l.v[2].status, FU_CANCELLED);
-    cal_list_free(&l);
+    store_calendar_list_free(&l);
     assert_int_equal(store_calendar_overdue(st, T0 + 3600, &l, &err), LCM_OK);
     assert_int_equal(l.n, 1); /* fid[0] at T0 */
-    cal_list_free(&l);
+    store_calendar_list_free(&l);
     assert_int_equal(store_calendar_overdue(st, T0 + 3 * 86400, &l, &err), LCM_OK);
     assert_int_equal(l.n, 2); /* and fid[1], moved to T0 + 2 h; not the cancelled fid[2] */
     assert_int_equal(l.v[1].id, fid[1]);
-    cal_list_free(&l);
+    store_calendar_list_free(&l);
     store_close(&st);
 }
 
@@ -411,11 +414,11 @@ static void test_store_orphans_after_erase(void **state)
     assert_int_equal(n, 0);
     assert_int_equal(
         store_calendar_pushed(st, fid[0], "u0", 0, "\"e\"", "http://x/u0.ics", T0, &err), LCM_OK);
-    assert_int_equal(store_learner_erase(st, lid, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_erase(st, lid, &err), LCM_OK);
     assert_int_equal(store_calendar_orphans(st, &o, &n, &err), LCM_OK);
     assert_int_equal(n, 1);
     assert_string_equal(o[0].href, "http://x/u0.ics");
-    cal_orphans_free(&o, n);
+    store_calendar_orphans_free(&o, n);
     assert_int_equal(store_calendar_removed(st, fid[0], 0, T0, &err), LCM_OK);
     assert_int_equal(store_calendar_orphans(st, &o, &n, &err), LCM_OK);
     assert_int_equal(n, 0);

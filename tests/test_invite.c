@@ -8,6 +8,8 @@
 #include "cal/invite.h"
 #include "store/store.h"
 #include "store/store_calendar.h"
+#include "store/store_entity.h"
+#include "store/store_followup.h"
 #include "store/store_message.h"
 
 #define T0 1795251600 /* 2026-11-21 09:00:00 UTC */
@@ -29,20 +31,20 @@ static int64_t seed(struct lcm_store *st, const char *email, int64_t *reminder)
     struct lcm_err err = {0};
     int64_t pid, cid, lid, eid, fid;
     struct lcm_program p = {.source = "t", .ext_id = "p1", .name = "Anglais professionnel B2"};
-    assert_int_equal(store_program_upsert(st, &p, &pid, &err), LCM_OK);
+    assert_int_equal(store_entity_program_upsert(st, &p, &pid, &err), LCM_OK);
     struct lcm_cohort c = {.program_id = pid,
                            .source = "t",
                            .ext_id = "c1",
                            .name = "A",
                            .start_day = DAY_NONE,
                            .end_day = DAY_NONE};
-    assert_int_equal(store_cohort_upsert(st, &c, &cid, &err), LCM_OK);
+    assert_int_equal(store_entity_cohort_upsert(st, &c, &cid, &err), LCM_OK);
     struct lcm_learner l = {.source = "t",
                             .ext_id = "l1",
                             .first_name = "Hélène",
                             .last_name = "Dupré",
                             .email = email};
-    assert_int_equal(store_learner_upsert(st, &l, &lid, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_upsert(st, &l, &lid, &err), LCM_OK);
     struct lcm_enrollment e = {.learner_id = lid,
                                .cohort_id = cid,
                                .source = "t",
@@ -53,7 +55,7 @@ static int64_t seed(struct lcm_store *st, const char *email, int64_t *reminder)
                                .ended_day = DAY_NONE,
                                .progress = -1,
                                .last_activity_day = DAY_NONE};
-    assert_int_equal(store_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
+    assert_int_equal(store_entity_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
     struct lcm_followup f = {.learner_id = lid,
                              .enrollment_id = eid,
                              .kind = "call",
@@ -127,7 +129,7 @@ static void test_invite_request_queues_mail_with_ics(void **state)
     assert_int_equal(icalcomponent_get_sequence(ev), 0);
     assert_non_null(strstr(icalcomponent_get_uid(ev), "lcmtui-followup-"));
     icalcomponent_free(cal);
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
     store_close(&st);
 }
 
@@ -148,14 +150,14 @@ static void test_invite_cancel_cancels_and_queues_cancel(void **state)
     assert_int_equal(store_calendar_get(st, fid, &l, &err), LCM_OK);
     assert_int_equal(l.v[0].status, FU_PLANNED);
     assert_int_equal(l.v[0].sequence, 0);
-    cal_list_free(&l);
+    store_calendar_list_free(&l);
     en.lcm_email = "camille@example.fr";
     assert_int_equal(invite_cancel(st, fid, &en, T0 + 20, &mid, &err), LCM_OK);
     assert_int_equal(store_calendar_get(st, fid, &l, &err), LCM_OK);
     assert_int_equal(l.v[0].status, FU_CANCELLED);
     assert_int_equal(l.v[0].sequence, 1);
     assert_true(l.v[0].dirty); /* the CalDAV push will DELETE it */
-    cal_list_free(&l);
+    store_calendar_list_free(&l);
     struct store_msg_row r = {0};
     assert_int_equal(store_message_get(st, mid, &r, &err), LCM_OK);
     assert_string_equal(r.status, "draft");
@@ -168,12 +170,12 @@ static void test_invite_cancel_cancels_and_queues_cancel(void **state)
     assert_int_equal(icalcomponent_get_sequence(ev), 1);
     assert_int_equal(icalcomponent_get_status(ev), ICAL_STATUS_CANCELLED);
     icalcomponent_free(cal);
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
     /* Cancelling again sends the same CANCEL (same SEQUENCE), no second bump. */
     assert_int_equal(invite_cancel(st, fid, &en, T0 + 30, &mid, &err), LCM_OK);
     assert_int_equal(store_calendar_get(st, fid, &l, &err), LCM_OK);
     assert_int_equal(l.v[0].sequence, 1);
-    cal_list_free(&l);
+    store_calendar_list_free(&l);
     /* A cancelled call cannot be invited to. */
     assert_int_equal(invite_request(st, fid, &opts, T0, NULL, &err), LCM_ERR_INVALID);
     store_close(&st);

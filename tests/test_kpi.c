@@ -9,7 +9,11 @@
 #include "report/kpi.h"
 #include "report/kpi_internal.h"
 #include "store/store.h"
+#include "store/store_checkin.h"
+#include "store/store_entity.h"
+#include "store/store_kpi.h"
 #include "store/store_message.h"
+#include "store/store_milestone_done.h"
 #include "store/store_risk.h"
 
 #define D(m, d) day_from_ymd(2026, (m), (d))
@@ -36,7 +40,7 @@ static int64_t add_learner(struct fx *x, int i, const char *first, const char *d
                             .manager = "Marie Chef",
                             .manager_email = mgr_email,
                             .department = dept};
-    assert_int_equal(store_learner_upsert(x->st, &l, &x->lrn[i], &err), LCM_OK);
+    assert_int_equal(store_entity_learner_upsert(x->st, &l, &x->lrn[i], &err), LCM_OK);
     snprintf(ext, sizeof ext, "e%d", i);
     struct lcm_enrollment e = {.learner_id = x->lrn[i],
                                .cohort_id = 1,
@@ -48,7 +52,7 @@ static int64_t add_learner(struct fx *x, int i, const char *first, const char *d
                                .ended_day = ended,
                                .progress = progress,
                                .last_activity_day = DAY_NONE};
-    assert_int_equal(store_enrollment_upsert(x->st, &e, &x->enr[i], &err), LCM_OK);
+    assert_int_equal(store_entity_enrollment_upsert(x->st, &e, &x->enr[i], &err), LCM_OK);
     return x->enr[i];
 }
 
@@ -60,7 +64,7 @@ static void act(struct fx *x, int i, int day, int sessions, int minutes, double 
                                  .sessions = sessions,
                                  .minutes = minutes,
                                  .progress = progress};
-    assert_int_equal(store_activity_put(x->st, &a, &err), LCM_OK);
+    assert_int_equal(store_entity_activity_put(x->st, &a, &err), LCM_OK);
 }
 
 static void checkin(struct fx *x, int i, int day, enum checkin_channel ch, const char *dir,
@@ -126,14 +130,14 @@ static void fixture(struct fx *x)
     assert_int_equal(store_open(x->path, &x->st, &err), LCM_OK);
     int64_t pid, cid, m1, m2;
     struct lcm_program p = {.source = "t", .ext_id = "p", .name = "Anglais B2"};
-    assert_int_equal(store_program_upsert(x->st, &p, &pid, &err), LCM_OK);
+    assert_int_equal(store_entity_program_upsert(x->st, &p, &pid, &err), LCM_OK);
     struct lcm_cohort c = {.program_id = pid,
                            .source = "t",
                            .ext_id = "c",
                            .name = "Cohorte A",
                            .start_day = D(9, 7),
                            .end_day = DAY_NONE};
-    assert_int_equal(store_cohort_upsert(x->st, &c, &cid, &err), LCM_OK);
+    assert_int_equal(store_entity_cohort_upsert(x->st, &c, &cid, &err), LCM_OK);
     assert_int_equal(cid, 1);
     add_learner(x, 1, "Alice", "Sales", "boss@example.org", ENROLL_ACTIVE, D(9, 7), DAY_NONE, 0.3);
     add_learner(x, 2, "Bob", "Sales", "boss@example.org", ENROLL_COMPLETED, D(9, 7), D(9, 30), 1);
@@ -173,11 +177,16 @@ static void fixture(struct fx *x)
                                 .threshold = -1,
                                 .due_day = DAY_NONE,
                                 .due_offset = 14};
-    assert_int_equal(store_milestone_upsert(x->st, &ms2, &m2, &err), LCM_OK);
-    assert_int_equal(store_milestone_upsert(x->st, &ms1, &m1, &err), LCM_OK);
-    assert_int_equal(store_milestone_done(x->st, x->enr[2], m1, D(9, 10), -1, &err), LCM_OK);
-    assert_int_equal(store_milestone_done(x->st, x->enr[2], m2, D(9, 15), 80, &err), LCM_OK);
-    assert_int_equal(store_milestone_done(x->st, x->enr[1], m2, D(9, 19), 70, &err), LCM_OK);
+    assert_int_equal(store_entity_milestone_upsert(x->st, &ms2, &m2, &err), LCM_OK);
+    assert_int_equal(store_entity_milestone_upsert(x->st, &ms1, &m1, &err), LCM_OK);
+    const struct lcm_milestone_done done[] = {
+        {.enrollment_id = x->enr[2], .milestone_id = m1, .day = D(9, 10), .score = -1},
+        {.enrollment_id = x->enr[2], .milestone_id = m2, .day = D(9, 15), .score = 80},
+        {.enrollment_id = x->enr[1], .milestone_id = m2, .day = D(9, 19), .score = 70},
+    };
+    for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
+        assert_int_equal(store_milestone_done_add(x->st, &done[i], STORE_DONE_UPDATE, &err),
+                         LCM_OK);
     sent_message(x, 5, "nudge", D(9, 24)); /* Eve active 09-26: returned */
     sent_message(x, 1, "nudge", D(9, 9));  /* Alice next active 10-01: not within 7 days */
 }

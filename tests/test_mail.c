@@ -90,15 +90,15 @@ static void assert_lines_short(const char *msg)
 static void test_addr_valid_null_and_hostile(void **state)
 {
     (void)state;
-    assert_false(mail_addr_valid(NULL));
-    assert_false(mail_addr_valid(""));
-    assert_false(mail_addr_valid("nobody"));
-    assert_false(mail_addr_valid("a@b\r\nBcc: x@y"));
-    assert_false(mail_addr_valid("a b@c.fr"));
-    assert_false(mail_addr_valid("<a@c.fr>"));
-    assert_false(mail_addr_valid("a@@c.fr"));
-    assert_false(mail_addr_valid("a@c..fr"));
-    assert_true(mail_addr_valid("prenom.nom+lcm@example.co.uk"));
+    assert_false(mail_mime_addr_valid(NULL));
+    assert_false(mail_mime_addr_valid(""));
+    assert_false(mail_mime_addr_valid("nobody"));
+    assert_false(mail_mime_addr_valid("a@b\r\nBcc: x@y"));
+    assert_false(mail_mime_addr_valid("a b@c.fr"));
+    assert_false(mail_mime_addr_valid("<a@c.fr>"));
+    assert_false(mail_mime_addr_valid("a@@c.fr"));
+    assert_false(mail_mime_addr_valid("a@c..fr"));
+    assert_true(mail_mime_addr_valid("prenom.nom+lcm@example.co.uk"));
 }
 
 static void test_subject_encoded_words_round_trip(void **state)
@@ -110,7 +110,7 @@ static void test_subject_encoded_words_round_trip(void **state)
     char *out = NULL;
     size_t len = 0;
     struct lcm_err err = {0};
-    assert_int_equal(mail_build(&m, &out, &len, &err), LCM_OK);
+    assert_int_equal(mail_mime_build(&m, &out, &len, &err), LCM_OK);
     assert_int_equal(len, strlen(out));
     assert_lines_short(out);
     char *subj = header(out, "Subject");
@@ -140,7 +140,7 @@ static void test_ascii_subject_stays_readable_and_folds(void **state)
                 "beyond the seventy-eight columns of a header line";
     char *out = NULL;
     struct lcm_err err = {0};
-    assert_int_equal(mail_build(&m, &out, NULL, &err), LCM_OK);
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_OK);
     assert_lines_short(out);
     char *subj = header(out, "Subject");
     assert_string_equal(subj, m.subject); /* unfolding gives the text back */
@@ -155,28 +155,28 @@ static void test_header_injection_refused(void **state)
     char *out = (char *)1;
     struct mail_msg m = base();
     m.subject = "Hello\r\nBcc: victim@example.com";
-    assert_int_equal(mail_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
     assert_null(out);
     assert_non_null(strstr(err.msg, "subject"));
     m = base();
     m.to_name = "Eve\nX-Evil: 1";
-    assert_int_equal(mail_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
     m = base();
     m.to_addr = "eve@example.com>\r\nBcc: <victim@example.com";
-    assert_int_equal(mail_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
     m = base();
     m.subject = "";
-    assert_int_equal(mail_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
     m = base();
     m.subject = "bad \xC3";
-    assert_int_equal(mail_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
     m = base();
     m.message_id = NULL;
-    assert_int_equal(mail_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
     /* quotes in an ASCII display name are escaped, not closing the quoted string */
     m = base();
     m.to_name = "Eve\" <eve@evil.example>";
-    assert_int_equal(mail_build(&m, &out, NULL, &err), LCM_OK);
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_OK);
     char *to = header(out, "To");
     assert_string_equal(to, "\"Eve\\\" <eve@evil.example>\" <helene@example.fr>");
     free(to);
@@ -195,7 +195,7 @@ static void test_body_quoted_printable(void **state)
              "trailing tab\t";
     char *out = NULL;
     struct lcm_err err = {0};
-    assert_int_equal(mail_build(&m, &out, NULL, &err), LCM_OK);
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_OK);
     assert_lines_short(out);
     assert_non_null(strstr(out, "Content-Type: text/plain; charset=UTF-8\r\n"));
     assert_non_null(strstr(out, "Content-Transfer-Encoding: quoted-printable\r\n"));
@@ -214,7 +214,7 @@ static void test_date_message_id_and_no_bcc_header(void **state)
     struct mail_msg m = base();
     char *out = NULL;
     struct lcm_err err = {0};
-    assert_int_equal(mail_build(&m, &out, NULL, &err), LCM_OK);
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_OK);
     char *d = header(out, "Date");
     assert_string_equal(d, "Sat, 28 Nov 2026 10:00:05 +0000");
     free(d);
@@ -230,11 +230,11 @@ static void test_date_message_id_and_no_bcc_header(void **state)
     free(mv);
     free(out);
     char a[128], b[128];
-    mail_message_id(a, sizeof a, 42, 1700000000, "claire@lcm.example");
-    mail_message_id(b, sizeof b, 42, 1700000000, "claire@lcm.example");
+    mail_mime_message_id(a, sizeof a, 42, 1700000000, "claire@lcm.example");
+    mail_mime_message_id(b, sizeof b, 42, 1700000000, "claire@lcm.example");
     assert_string_equal(a, b);
     assert_string_equal(a, "<lcmtui.42.1700000000@lcm.example>");
-    mail_message_id(a, sizeof a, 1, 2, NULL);
+    mail_mime_message_id(a, sizeof a, 1, 2, NULL);
     assert_string_equal(a, "<lcmtui.1.2@lcmtui.invalid>");
 }
 
@@ -250,7 +250,7 @@ static void test_calendar_invitation_parts(void **state)
     m.att = &att;
     char *out = NULL;
     struct lcm_err err = {0};
-    assert_int_equal(mail_build(&m, &out, NULL, &err), LCM_OK);
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_OK);
     assert_lines_short(out);
     char *ct = header(out, "Content-Type");
     assert_non_null(strstr(ct, "multipart/mixed; boundary=\"=_lcmtui_"));
@@ -265,10 +265,10 @@ static void test_calendar_invitation_parts(void **state)
     assert_non_null(strstr(first + 1, b64));
     free(out);
     att.filename = "../../etc/passwd";
-    assert_int_equal(mail_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
     att.filename = "report.txt";
     att.content_type = "text/plain\r\nX-Evil: 1";
-    assert_int_equal(mail_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
 }
 
 int main(void)

@@ -6,6 +6,7 @@
 #include "base/config.h"
 #include "lms_fixture.h"
 #include "sync/src_moodle.h"
+#include "store/store.h"
 #include "store/store_sync.h"
 #include "sync/sync.h"
 

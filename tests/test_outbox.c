@@ -7,6 +7,8 @@
 #include "msg/mail.h"
 #include "msg/outbox.h"
 #include "store/store.h"
+#include "store/store_effect.h"
+#include "store/store_entity.h"
 #include "store/store_message.h"
 
 static int today;
@@ -28,20 +30,20 @@ static struct lcm_store *seeded(int64_t *lid, int64_t *eid)
     assert_int_equal(store_open(":memory:", &st, &err), LCM_OK);
     int64_t pid, cid;
     struct lcm_program p = {.source = "t", .ext_id = "p", .name = "Anglais"};
-    assert_int_equal(store_program_upsert(st, &p, &pid, &err), LCM_OK);
+    assert_int_equal(store_entity_program_upsert(st, &p, &pid, &err), LCM_OK);
     struct lcm_cohort c = {.program_id = pid,
                            .source = "t",
                            .ext_id = "c",
                            .name = "A",
                            .start_day = today - 60,
                            .end_day = DAY_NONE};
-    assert_int_equal(store_cohort_upsert(st, &c, &cid, &err), LCM_OK);
+    assert_int_equal(store_entity_cohort_upsert(st, &c, &cid, &err), LCM_OK);
     struct lcm_learner l = {.source = "t",
                             .ext_id = "l",
                             .first_name = "Hélène",
                             .last_name = "Dupré",
                             .email = "helene@example.fr"};
-    assert_int_equal(store_learner_upsert(st, &l, lid, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_upsert(st, &l, lid, &err), LCM_OK);
     struct lcm_enrollment e = {.learner_id = *lid,
                                .cohort_id = cid,
                                .source = "t",
@@ -52,7 +54,7 @@ static struct lcm_store *seeded(int64_t *lid, int64_t *eid)
                                .ended_day = DAY_NONE,
                                .progress = 0.4,
                                .last_activity_day = today - 30};
-    assert_int_equal(store_enrollment_upsert(st, &e, eid, &err), LCM_OK);
+    assert_int_equal(store_entity_enrollment_upsert(st, &e, eid, &err), LCM_OK);
     return st;
 }
 
@@ -79,7 +81,7 @@ static const char *status_of(struct lcm_store *st, int64_t id, char buf[32])
     struct lcm_err err = {0};
     assert_int_equal(store_message_get(st, id, &r, &err), LCM_OK);
     snprintf(buf, 32, "%s", r.status);
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
     return buf;
 }
 
@@ -109,7 +111,7 @@ static void test_add_refuses_bad_address_and_subject(void **state)
     assert_string_equal(r.att_name, "invite.ics");
     assert_string_equal(r.bcc, "lcm@x.fr");
     assert_string_equal(r.status, "queued");
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
     store_close(&st);
 }
 
@@ -171,11 +173,11 @@ static void test_claim_once_recover_and_sent_checkin(void **state)
     assert_int_equal(store_message_get(st, c, &r, &err), LCM_OK);
     assert_string_equal(r.msgid, "<m2@x>");
     assert_int_equal(r.attempts, 2);
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
     /* the sent one is a check-in linked both ways */
     assert_int_equal(store_message_get(st, a, &r, &err), LCM_OK);
     assert_true(r.sent_at == now);
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
     struct store_counts cnt;
     assert_int_equal(store_counts(st, &cnt, &err), LCM_OK);
     assert_int_equal(cnt.checkins, 1);
@@ -253,7 +255,7 @@ static void test_outreach_effect_windows(void **state)
     /* activity 5 days after: back within 7, not within 3 */
     struct lcm_activity_day d = {
         .enrollment_id = eid, .day = today - 5, .sessions = 1, .minutes = 20, .progress = -1};
-    assert_int_equal(store_activity_put(st, &d, &err), LCM_OK);
+    assert_int_equal(store_entity_activity_put(st, &d, &err), LCM_OK);
     memset(&x, 0, sizeof x);
     assert_int_equal(store_effect_for_learner(st, lid, today, on_learner, &x, &err), LCM_OK);
     assert_int_equal(x.rows, 1);

@@ -2,7 +2,7 @@
  * agenda's buckets, done (check-in prefilled), reschedule and cancel. */
 #include "tui_fixture.h"
 
-#include "store/store_calendar.h"
+#include "store/store_busy.h"
 
 static struct fx F;
 

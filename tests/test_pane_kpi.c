@@ -4,6 +4,7 @@
 #include "tui_fixture.h"
 
 #include "report/kpi.h"
+#include "store/store_kpi.h"
 
 static struct fx F;
 

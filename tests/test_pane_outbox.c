@@ -5,8 +5,6 @@
  * came back after each sent message. */
 #include "tui_fixture.h"
 
-#include "store/store_message.h"
-
 static struct fx F;
 
 static int setup(void **state)

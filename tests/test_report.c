@@ -8,6 +8,9 @@
 #include "report/report.h"
 #include "report/report_common.h"
 #include "store/store.h"
+#include "store/store_checkin.h"
+#include "store/store_entity.h"
+#include "store/store_kpi.h"
 
 #define TODAY day_from_ymd(2026, 10, 4)
 #define MARKER "PRIVATE-NOTE-7f3a9c"
@@ -32,7 +35,7 @@ static void learner(struct fx *x, int i, const char *first, const char *last,
                             .manager = "Marie <b>Chef</b>",
                             .manager_email = "boss@example.org",
                             .department = "R&D; \"Lab\""};
-    assert_int_equal(store_learner_upsert(x->st, &l, &lid, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_upsert(x->st, &l, &lid, &err), LCM_OK);
     snprintf(ext, sizeof ext, "e%d", i);
     int start = day_from_ymd(2026, 9, 7);
     struct lcm_enrollment e = {.learner_id = lid,
@@ -45,10 +48,10 @@ static void learner(struct fx *x, int i, const char *first, const char *last,
                                .ended_day = status == ENROLL_ACTIVE ? DAY_NONE : start + 10,
                                .progress = 0.4,
                                .last_activity_day = DAY_NONE};
-    assert_int_equal(store_enrollment_upsert(x->st, &e, &eid, &err), LCM_OK);
+    assert_int_equal(store_entity_enrollment_upsert(x->st, &e, &eid, &err), LCM_OK);
     struct lcm_activity_day a = {
         .enrollment_id = eid, .day = start + 1, .sessions = 1, .minutes = minutes, .progress = 0.4};
-    assert_int_equal(store_activity_put(x->st, &a, &err), LCM_OK);
+    assert_int_equal(store_entity_activity_put(x->st, &a, &err), LCM_OK);
     if (note) {
         struct lcm_checkin c = {.learner_id = lid,
                                 .enrollment_id = eid,
@@ -70,14 +73,14 @@ static void fixture(struct fx *x)
     assert_int_equal(store_open(x->path, &x->st, &err), LCM_OK);
     int64_t pid, cid;
     struct lcm_program p = {.source = "t", .ext_id = "p", .name = "Anglais B2"};
-    assert_int_equal(store_program_upsert(x->st, &p, &pid, &err), LCM_OK);
+    assert_int_equal(store_entity_program_upsert(x->st, &p, &pid, &err), LCM_OK);
     struct lcm_cohort c = {.program_id = pid,
                            .source = "t",
                            .ext_id = "c",
                            .name = "Cohorte \"A\"; 2026 | <i>",
                            .start_day = day_from_ymd(2026, 9, 7),
                            .end_day = DAY_NONE};
-    assert_int_equal(store_cohort_upsert(x->st, &c, &cid, &err), LCM_OK);
+    assert_int_equal(store_entity_cohort_upsert(x->st, &c, &cid, &err), LCM_OK);
     learner(x, 1, "<script>alert(1)</script>", "Tom & Jerry", ENROLL_ACTIVE, 30,
             "calls back " MARKER " <script>");
     learner(x, 2, "Eve\x1b[31m", "=HYPERLINK(\"http://evil\")", ENROLL_WITHDRAWN, 90, NULL);

@@ -66,7 +66,7 @@ static void test_empty_history_skips_what_it_cannot_know(void **state)
     assert_true(r.score == 0);
     assert_int_equal(r.level, RISK_OK);
     char buf[256];
-    assert_int_equal(risk_reasons(&P, &h, &r, "en", buf, sizeof buf), 0);
+    assert_int_equal(risk_text_reasons(&P, &h, &r, "en", buf, sizeof buf), 0);
     assert_string_equal(buf, "");
 }
 
@@ -84,8 +84,8 @@ static void test_inactive_21_days_is_at_risk_with_the_reason(void **state)
     assert_true(r.sig[RS_INACTIVE].contrib == P.weight[RS_INACTIVE]);
     assert_true(r.sig[RS_NEVER_STARTED].value == 0);
     char en[512], fr[512];
-    risk_reasons(&P, &h, &r, "en", en, sizeof en);
-    risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
+    risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_text_reasons(&P, &h, &r, "fr", fr, sizeof fr);
     assert_true(has_line(en, "No activity for 21 days"));
     assert_true(has_line(fr, "Aucune activité depuis 21 jours"));
     /* most important first: inactivity carries the most points here */
@@ -115,7 +115,7 @@ static void test_never_started(void **state)
     assert_true(r.sig[RS_NEVER_STARTED].severity == 1);
     assert_true(r.sig[RS_INACTIVE].value == 10); /* counted from the start */
     char en[512];
-    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
     /* first, and the same days not said twice as inactivity */
     assert_true(strncmp(en, "Never started: enrolled 10 days ago", 35) == 0);
     assert_null(strstr(en, "No activity"));
@@ -126,7 +126,7 @@ static void test_never_started(void **state)
     risk_score(&P, &h, &r);
     assert_true(r.sig[RS_MISSED].contrib > r.sig[RS_NEVER_STARTED].contrib);
     char fr[512];
-    risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
+    risk_text_reasons(&P, &h, &r, "fr", fr, sizeof fr);
     assert_true(strncmp(fr, "Jamais commencé : inscrit depuis 10 jours\n", 43) == 0);
     assert_null(strstr(fr, "Aucune activité"));
     assert_non_null(strstr(fr, "« Unit 1 test » manqué"));
@@ -156,8 +156,8 @@ static void test_pace_behind_schedule(void **state)
     double sev = (24.0 - P.pace_grace_points) / (P.pace_full_points - P.pace_grace_points);
     assert_true(r.sig[RS_PACE].contrib > sev * P.weight[RS_PACE] - 1e-6);
     char en[512], fr[512];
-    risk_reasons(&P, &h, &r, "en", en, sizeof en);
-    risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
+    risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_text_reasons(&P, &h, &r, "fr", fr, sizeof fr);
     assert_true(has_line(en, "24 points behind schedule"));
     assert_true(has_line(fr, "24 points de retard sur le planning"));
 }
@@ -214,12 +214,12 @@ static void test_missed_milestone_with_name_and_date(void **state)
     risk_score(&P, &h, &r);
     assert_true(r.sig[RS_MISSED].contrib == P.weight[RS_MISSED]);
     char en[512], fr[512];
-    risk_reasons(&P, &h, &r, "en", en, sizeof en);
-    risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
+    risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_text_reasons(&P, &h, &r, "fr", fr, sizeof fr);
     assert_true(has_line(en, "Missed 'Unit 3 test' due 12 Nov"));
     assert_true(has_line(fr, "« Unit 3 test » manqué (échéance 12 nov.)"));
     h.missed = 3;
-    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
     assert_true(has_line(en, "Missed 'Unit 3 test' due 12 Nov and 2 more"));
 }
 
@@ -236,7 +236,7 @@ static void test_hostile_milestone_name_stays_on_one_line(void **state)
     h.missed_name = "Unit\n3\x1b[31m test";
     risk_score(&P, &h, &r);
     char en[512];
-    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
     assert_null(strchr(en, '\n'));
     assert_null(strchr(en, '\x1b'));
 }
@@ -266,8 +266,8 @@ static void test_late_hand_ins(void **state)
     assert_true(fabs(r.sig[RS_LATE].severity - 0.5) < 1e-9);
     risk_score(&P, &h, &r);
     char en[512], fr[512];
-    risk_reasons(&P, &h, &r, "en", en, sizeof en);
-    risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
+    risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_text_reasons(&P, &h, &r, "fr", fr, sizeof fr);
     assert_true(has_line(en, "Handed in 'Unit 2 test' 6 days late (2 late, 9 days in all)"));
     assert_true(
         has_line(fr, "« Unit 2 test » rendu avec 6 jours de retard (2 retards, 9 jours en tout)"));
@@ -285,7 +285,7 @@ static void test_low_score(void **state)
     risk_score(&P, &h, &r);
     assert_true(r.sig[RS_LOW_SCORE].severity == 1);
     char en[512];
-    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
     assert_true(has_line(en, "Scored 30 on 'Unit 1 test'"));
     h.low_score = 95;
     risk_score(&P, &h, &r);
@@ -346,13 +346,13 @@ static void test_last_minute_hand_ins(void **state)
     assert_true(r.sig[RS_LAST_MINUTE].severity == 1);
     assert_true(r.sig[RS_LAST_MINUTE].contrib == P.weight[RS_LAST_MINUTE]);
     char en[512], fr[512];
-    risk_reasons(&P, &h, &r, "en", en, sizeof en);
-    risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
+    risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_text_reasons(&P, &h, &r, "fr", fr, sizeof fr);
     assert_true(has_line(en, "Hands in at the last minute (1 day ahead at most)"));
     assert_true(has_line(fr, "Rend au dernier moment (1 jour d'avance au plus)"));
     h.best_margin = -3;
     risk_score(&P, &h, &r);
-    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
     assert_true(has_line(en, "Hands in late every time"));
     h.best_margin = P.last_minute_days;
     risk_score(&P, &h, &r);
@@ -374,8 +374,8 @@ static void test_drop_on_own_average(void **state)
     struct risk_params q = P;
     q.weight[RS_DROP] = 30; /* above risk.reason_min_points */
     risk_score(&q, &h, &r);
-    risk_reasons(&q, &h, &r, "en", en, sizeof en);
-    risk_reasons(&q, &h, &r, "fr", fr, sizeof fr);
+    risk_text_reasons(&q, &h, &r, "en", en, sizeof en);
+    risk_text_reasons(&q, &h, &r, "fr", fr, sizeof fr);
     assert_true(has_line(en, "Activity down 80 % on own average"));
     assert_true(has_line(fr, "Activité en baisse de 80 % sur sa propre moyenne"));
     /* too little own history before the window: skipped */
@@ -399,7 +399,7 @@ static void test_stalled_logins_without_progress(void **state)
     assert_true(r.sig[RS_STALLED].value == 20);
     assert_true(r.sig[RS_STALLED].severity > 0);
     char en[512];
-    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
     assert_true(has_line(en, "Logs in without progress for 20 days"));
     /* logins stopped ten days ago: stalled for the ten days it kept logging in, no more */
     hist(&h, 60, 90);
@@ -429,8 +429,8 @@ static void test_unanswered_outreach(void **state)
     assert_true(r.sig[RS_OUTREACH].value == 25);
     assert_true(r.sig[RS_OUTREACH].severity == 1);
     char en[512], fr[512];
-    risk_reasons(&P, &h, &r, "en", en, sizeof en);
-    risk_reasons(&P, &h, &r, "fr", fr, sizeof fr);
+    risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_text_reasons(&P, &h, &r, "fr", fr, sizeof fr);
     assert_true(has_line(en, "No answer since the 3 Nov email"));
     assert_true(has_line(fr, "Pas de réponse depuis l'e-mail du 3 nov."));
     /* activity after the email answers it */
@@ -477,7 +477,7 @@ static void test_peers_percentile(void **state)
     assert_true(r.sig[RS_PEERS].value == 10);
     assert_true(fabs(r.sig[RS_PEERS].severity - pow(0.9, P.peers_power)) < 1e-9);
     char en[512];
-    risk_reasons(&P, &h, &r, "en", en, sizeof en);
+    risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
     assert_true(has_line(en, "Less active than 90 % of the cohort so far"));
     struct risk_params q = P;
     q.peers_power = 1;
@@ -491,7 +491,7 @@ static void test_peers_percentile(void **state)
     h2.peer_percentile = 10;
     risk_score(&q, &h2, &r);
     assert_true(r.sig[RS_PEERS].severity > 0.89 && r.sig[RS_PEERS].severity < 0.91);
-    risk_reasons(&q, &h2, &r, "en", en, sizeof en);
+    risk_text_reasons(&q, &h2, &r, "en", en, sizeof en);
     assert_true(has_line(en, "Less active than 90 % of the cohort over 42 days"));
     assert_int_equal(h.active_peers, 61); /* window 0: every day so far */
 }
@@ -534,7 +534,7 @@ static void test_signals_json_parses_and_names_skips(void **state)
     active(&h, 60, 21, 10, -1);
     risk_score(&P, &h, &r);
     char buf[2048];
-    size_t n = risk_signals_json(&P, &r, buf, sizeof buf);
+    size_t n = risk_text_signals_json(&P, &r, buf, sizeof buf);
     assert_true(n > 0 && n < sizeof buf - 1);
     json_error_t e;
     json_t *o = json_loads(buf, 0, &e);

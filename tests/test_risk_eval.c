@@ -10,11 +10,11 @@
 static void test_auc_empty_or_one_class(void **state)
 {
     (void)state;
-    assert_true(risk_auc(NULL, NULL, 0) == -1);
+    assert_true(risk_eval_auc(NULL, NULL, 0) == -1);
     double s[] = {1, 2, 3};
     bool all[] = {true, true, true}, none[] = {false, false, false};
-    assert_true(risk_auc(s, all, 3) == -1);
-    assert_true(risk_auc(s, none, 3) == -1);
+    assert_true(risk_eval_auc(s, all, 3) == -1);
+    assert_true(risk_eval_auc(s, none, 3) == -1);
 }
 
 static void test_auc_by_hand(void **state)
@@ -24,12 +24,12 @@ static void test_auc_by_hand(void **state)
      * pairs won by the positive: 0.9 > all 3; 0.7 > 0.6, 0.5; 0.4 > none -> 5 of 9. */
     double s[] = {0.9, 0.8, 0.7, 0.6, 0.5, 0.4};
     bool y[] = {true, false, true, false, false, true};
-    assert_true(fabs(risk_auc(s, y, 6) - 5.0 / 9.0) < 1e-12);
+    assert_true(fabs(risk_eval_auc(s, y, 6) - 5.0 / 9.0) < 1e-12);
     /* a perfect and a reversed ranking */
     bool perfect[] = {true, true, true, false, false, false};
-    assert_true(risk_auc(s, perfect, 6) == 1.0);
+    assert_true(risk_eval_auc(s, perfect, 6) == 1.0);
     bool reversed[] = {false, false, false, true, true, true};
-    assert_true(risk_auc(s, reversed, 6) == 0.0);
+    assert_true(risk_eval_auc(s, reversed, 6) == 0.0);
 }
 
 static void test_auc_ties_count_half(void **state)
@@ -38,10 +38,10 @@ static void test_auc_ties_count_half(void **state)
     /* positive 1 vs negatives 1 (tie: 1/2) and 0 (win: 1) -> 1.5 / 2 */
     double s[] = {1, 1, 0};
     bool y[] = {true, false, false};
-    assert_true(fabs(risk_auc(s, y, 3) - 0.75) < 1e-12);
+    assert_true(fabs(risk_eval_auc(s, y, 3) - 0.75) < 1e-12);
     double flat[] = {5, 5, 5, 5};
     bool y2[] = {true, false, true, false};
-    assert_true(fabs(risk_auc(flat, y2, 4) - 0.5) < 1e-12);
+    assert_true(fabs(risk_eval_auc(flat, y2, 4) - 0.5) < 1e-12);
 }
 
 static void test_precision_at_k_by_hand(void **state)
@@ -49,16 +49,16 @@ static void test_precision_at_k_by_hand(void **state)
     (void)state;
     double s[] = {0.9, 0.8, 0.7, 0.6, 0.5, 0.4};
     bool y[] = {true, false, true, false, false, true};
-    assert_true(risk_precision_at(s, y, 6, 1) == 1.0);
-    assert_true(risk_precision_at(s, y, 6, 2) == 0.5);
-    assert_true(fabs(risk_precision_at(s, y, 6, 3) - 2.0 / 3.0) < 1e-12);
-    assert_true(risk_precision_at(s, y, 6, 6) == 0.5);
-    assert_true(risk_precision_at(s, y, 6, 7) == -1);
-    assert_true(risk_precision_at(s, y, 6, 0) == -1);
+    assert_true(risk_eval_precision_at(s, y, 6, 1) == 1.0);
+    assert_true(risk_eval_precision_at(s, y, 6, 2) == 0.5);
+    assert_true(fabs(risk_eval_precision_at(s, y, 6, 3) - 2.0 / 3.0) < 1e-12);
+    assert_true(risk_eval_precision_at(s, y, 6, 6) == 0.5);
+    assert_true(risk_eval_precision_at(s, y, 6, 7) == -1);
+    assert_true(risk_eval_precision_at(s, y, 6, 0) == -1);
     /* input order does not matter */
     double s2[] = {0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
     bool y2[] = {true, false, false, true, false, true};
-    assert_true(fabs(risk_precision_at(s2, y2, 6, 3) - 2.0 / 3.0) < 1e-12);
+    assert_true(fabs(risk_eval_precision_at(s2, y2, 6, 3) - 2.0 / 3.0) < 1e-12);
 }
 
 static void test_metrics_decile_and_recall(void **state)
@@ -74,7 +74,7 @@ static void test_metrics_decile_and_recall(void **state)
     }
     y[0] = y[1] = y[3] = y[11] = y[24] = true;
     struct risk_metrics m;
-    risk_metrics_compute(s, y, level, 25, &m);
+    risk_eval_metrics_compute(s, y, level, 25, &m);
     assert_int_equal(m.n, 25);
     assert_int_equal(m.positives, 5);
     assert_true(fabs(m.p10 - 0.3) < 1e-12);         /* 3 of the top 10 */
@@ -83,9 +83,9 @@ static void test_metrics_decile_and_recall(void **state)
     assert_true(fabs(m.recall_risk - 0.6) < 1e-12); /* 3 of 5 at risk */
     /* AUC: negatives below each positive: 20, 20, 19, 12, 0 of 20 -> 71 / 100 */
     assert_true(fabs(m.auc - 0.71) < 1e-12);
-    risk_metrics_compute(s, y, NULL, 25, &m);
+    risk_eval_metrics_compute(s, y, NULL, 25, &m);
     assert_true(m.recall_risk == -1);
-    risk_metrics_compute(s, y, level, 8, &m);
+    risk_eval_metrics_compute(s, y, level, 8, &m);
     assert_true(m.p10 == -1);
 }
 
@@ -93,14 +93,14 @@ static void test_at_parse(void **state)
 {
     (void)state;
     struct risk_at at;
-    assert_false(risk_at_parse(NULL, &at));
-    assert_false(risk_at_parse("", &at));
-    assert_false(risk_at_parse("28x", &at));
-    assert_false(risk_at_parse("2013-02-30", &at));
-    assert_true(risk_at_parse("28", &at));
+    assert_false(risk_eval_at_parse(NULL, &at));
+    assert_false(risk_eval_at_parse("", &at));
+    assert_false(risk_eval_at_parse("28x", &at));
+    assert_false(risk_eval_at_parse("2013-02-30", &at));
+    assert_true(risk_eval_at_parse("28", &at));
     assert_int_equal(at.at_day, DAY_NONE);
     assert_int_equal(at.at_offset, 28);
-    assert_true(risk_at_parse("2013-11-02", &at));
+    assert_true(risk_eval_at_parse("2013-11-02", &at));
     assert_int_equal(at.at_day, day_from_ymd(2013, 11, 2));
 }
 
@@ -122,8 +122,8 @@ static void test_fit_refuses_single_class(void **state)
     double beta[2];
     bool used[1];
     struct lcm_err err = {0};
-    assert_int_equal(risk_logit_fit(X, y, 4, 1, 1, beta, used, &err), LCM_ERR_INVALID);
-    assert_int_equal(risk_logit_fit(X, y, 0, 1, 1, beta, used, &err), LCM_ERR_INVALID);
+    assert_int_equal(risk_fit_logit(X, y, 4, 1, 1, beta, used, &err), LCM_ERR_INVALID);
+    assert_int_equal(risk_fit_logit(X, y, 0, 1, 1, beta, used, &err), LCM_ERR_INVALID);
 }
 
 static void test_fit_recovers_known_weights(void **state)
@@ -144,7 +144,7 @@ static void test_fit_recovers_known_weights(void **state)
     double beta[K + 1];
     bool used[K];
     struct lcm_err err = {0};
-    assert_int_equal(risk_logit_fit(X, y, N, K, 0.01, beta, used, &err), LCM_OK);
+    assert_int_equal(risk_fit_logit(X, y, N, K, 0.01, beta, used, &err), LCM_OK);
     assert_true(used[0] && used[1] && used[2]);
     assert_false(used[3]);
     assert_true(beta[3] == 0);
@@ -153,7 +153,7 @@ static void test_fit_recovers_known_weights(void **state)
     assert_true(fabs(beta[K] - b0) < 0.2);
     /* a strong penalty shrinks the weights towards 0 */
     double shrunk[K + 1];
-    assert_int_equal(risk_logit_fit(X, y, N, K, 1e5, shrunk, used, &err), LCM_OK);
+    assert_int_equal(risk_fit_logit(X, y, N, K, 1e5, shrunk, used, &err), LCM_OK);
     assert_true(fabs(shrunk[0]) < fabs(beta[0]) / 2);
     free(X);
     free(y);

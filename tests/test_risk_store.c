@@ -11,7 +11,10 @@
 #include "risk/risk.h"
 #include "risk/risk_eval.h"
 #include "store/store.h"
+#include "store/store_entity.h"
+#include "store/store_milestone_done.h"
 #include "store/store_risk.h"
+#include "store/store_snooze.h"
 
 #define TODAY day_from_ymd(2026, 11, 28)
 #define NOW ((int64_t)day_to_time(TODAY) + 8 * 3600)
@@ -227,18 +230,18 @@ static int64_t progress_fixture(struct fx *f, int64_t *old_learner)
     struct lcm_err err = {0};
     int64_t pid, cid, l1, l2, e1, e2;
     struct lcm_program p = {.source = "t", .ext_id = "p", .name = "Prog"};
-    assert_int_equal(store_program_upsert(f->st, &p, &pid, &err), LCM_OK);
+    assert_int_equal(store_entity_program_upsert(f->st, &p, &pid, &err), LCM_OK);
     struct lcm_cohort c = {.program_id = pid,
                            .source = "t",
                            .ext_id = "c",
                            .name = "C",
                            .start_day = TODAY - 100,
                            .end_day = TODAY + 50};
-    assert_int_equal(store_cohort_upsert(f->st, &c, &cid, &err), LCM_OK);
+    assert_int_equal(store_entity_cohort_upsert(f->st, &c, &cid, &err), LCM_OK);
     struct lcm_learner a = {.source = "t", .ext_id = "a", .first_name = "Ada", .last_name = "L"};
     struct lcm_learner b = {.source = "t", .ext_id = "b", .first_name = "Bea", .last_name = "M"};
-    assert_int_equal(store_learner_upsert(f->st, &a, &l1, &err), LCM_OK);
-    assert_int_equal(store_learner_upsert(f->st, &b, &l2, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_upsert(f->st, &a, &l1, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_upsert(f->st, &b, &l2, &err), LCM_OK);
     struct lcm_enrollment e = {.learner_id = l1,
                                .cohort_id = cid,
                                .source = "t",
@@ -249,20 +252,20 @@ static int64_t progress_fixture(struct fx *f, int64_t *old_learner)
                                .ended_day = DAY_NONE,
                                .progress = -1,
                                .last_activity_day = DAY_NONE};
-    assert_int_equal(store_enrollment_upsert(f->st, &e, &e1, &err), LCM_OK);
+    assert_int_equal(store_entity_enrollment_upsert(f->st, &e, &e1, &err), LCM_OK);
     e.learner_id = l2;
     e.ext_id = "e2";
-    assert_int_equal(store_enrollment_upsert(f->st, &e, &e2, &err), LCM_OK);
+    assert_int_equal(store_entity_enrollment_upsert(f->st, &e, &e2, &err), LCM_OK);
     for (int d = 1; d <= 90; d++) {
         struct lcm_activity_day ad = {.enrollment_id = e1,
                                       .day = TODAY - 91 + d,
                                       .sessions = 1,
                                       .minutes = 20,
                                       .progress = d < 90 ? 0.4 : 0.55};
-        assert_int_equal(store_activity_put(f->st, &ad, &err), LCM_OK);
+        assert_int_equal(store_entity_activity_put(f->st, &ad, &err), LCM_OK);
         ad.enrollment_id = e2;
         ad.progress = d * 0.3 / 90 + (d > 10 ? 0.25 : 0); /* crossed 25 % eighty days ago */
-        assert_int_equal(store_activity_put(f->st, &ad, &err), LCM_OK);
+        assert_int_equal(store_entity_activity_put(f->st, &ad, &err), LCM_OK);
     }
     *old_learner = e2;
     return e1;
@@ -291,10 +294,10 @@ static void test_celebrations_derived_from_progress(void **state)
     int64_t old = 0, e1 = progress_fixture(f, &old);
     struct cel c = {0};
     struct lcm_err err = {0};
-    assert_int_equal(store_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
+    assert_int_equal(store_risk_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
     assert_int_equal(c.n, 0);
     update(f, TODAY);
-    assert_int_equal(store_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
+    assert_int_equal(store_risk_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
     /* Ada crossed 25 % long ago (recorded as acknowledged) and 50 % yesterday (to celebrate);
      * Bea's crossing is eighty days old: recorded, not listed. */
     assert_int_equal(c.n, 1);
@@ -304,11 +307,11 @@ static void test_celebrations_derived_from_progress(void **state)
     /* a second update does not duplicate it */
     update(f, TODAY);
     memset(&c, 0, sizeof c);
-    assert_int_equal(store_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
+    assert_int_equal(store_risk_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
     assert_int_equal(c.n, 1);
-    assert_int_equal(store_celebrate_ack(f->st, e1, 0, NOW, &err), LCM_OK);
+    assert_int_equal(store_milestone_done_celebrate(f->st, e1, 0, NOW, &err), LCM_OK);
     memset(&c, 0, sizeof c);
-    assert_int_equal(store_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
+    assert_int_equal(store_risk_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
     assert_int_equal(c.n, 0);
     (void)old;
 }
@@ -329,19 +332,19 @@ static void test_past_day_never_reads_later_data(void **state)
                                .ended_day = TODAY,
                                .progress = -1,
                                .last_activity_day = DAY_NONE};
-    assert_int_equal(store_enrollment_upsert(f->st, &e, NULL, &err), LCM_OK);
+    assert_int_equal(store_entity_enrollment_upsert(f->st, &e, NULL, &err), LCM_OK);
     e.learner_id = 2;
     e.ext_id = "e2";
     e.status = ENROLL_COMPLETED;
     e.ended_day = DAY_NONE;
-    assert_int_equal(store_enrollment_upsert(f->st, &e, NULL, &err), LCM_OK);
+    assert_int_equal(store_entity_enrollment_upsert(f->st, &e, NULL, &err), LCM_OK);
     struct risk_params p;
     risk_params_default(&p);
     struct risk_sample *s = NULL;
     size_t n = 0;
     /* day 5 after the start: no activity yet (it starts on day 10) */
     struct risk_at at = {.at_day = DAY_NONE, .at_offset = 5};
-    assert_int_equal(risk_collect(f->st, &p, NULL, 0, at, &s, &n, &err), LCM_OK);
+    assert_int_equal(risk_eval_collect(f->st, &p, NULL, 0, at, &s, &n, &err), LCM_OK);
     assert_int_equal(n, 2);
     for (size_t i = 0; i < n; i++) {
         assert_true(s[i].total_activity == 0);
@@ -351,12 +354,12 @@ static void test_past_day_never_reads_later_data(void **state)
     free(s);
     /* on the day it ended, the withdrawn enrollment is no longer counted */
     at.at_offset = 100;
-    assert_int_equal(risk_collect(f->st, &p, NULL, 0, at, &s, &n, &err), LCM_OK);
+    assert_int_equal(risk_eval_collect(f->st, &p, NULL, 0, at, &s, &n, &err), LCM_OK);
     assert_int_equal(n, 1);
     assert_int_equal(s[0].enrollment_id, old);
     free(s);
     const char *bad[] = {"no such cohort"};
-    assert_int_equal(risk_collect(f->st, &p, bad, 1, at, &s, &n, &err), LCM_ERR_NOTFOUND);
+    assert_int_equal(risk_eval_collect(f->st, &p, bad, 1, at, &s, &n, &err), LCM_ERR_NOTFOUND);
     assert_null(s);
 }
 

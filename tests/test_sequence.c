@@ -7,7 +7,9 @@
 #include "demo/demo.h"
 #include "msg/sequence.h"
 #include "store/store.h"
+#include "store/store_entity.h"
 #include "store/store_message.h"
+#include "store/store_sequence.h"
 
 static char share[4096];
 static int today;
@@ -177,7 +179,7 @@ static int64_t find_learner(struct lcm_store *st, const char *ext)
 {
     int64_t id = 0;
     struct lcm_err err = {0};
-    assert_int_equal(store_learner_find(st, "demo", ext, &id, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_find(st, "demo", ext, &id, &err), LCM_OK);
     return id;
 }
 
@@ -304,7 +306,7 @@ static void test_sent_congratulation_celebrates_the_milestone(void **state)
     struct lcm_err err = {0};
     assert_int_equal(sequence_run(st, &sc, &o, &res, &err), LCM_OK);
     struct find f = {.first = "Camille"};
-    assert_int_equal(store_seq_milestones(st, today - 3, today, find_cand, &f, &err), LCM_OK);
+    assert_int_equal(store_sequence_milestones(st, today - 3, today, find_cand, &f, &err), LCM_OK);
     assert_int_equal(f.hits, 1); /* to celebrate */
     assert_int_equal(store_message_each(st, "draft", 0, 0, find_msg, &f, &err), LCM_OK);
     assert_true(f.message_id > 0);
@@ -314,7 +316,7 @@ static void test_sent_congratulation_celebrates_the_milestone(void **state)
     assert_true(claimed);
     assert_int_equal(store_message_mark_sent(st, f.message_id, now, "Claire", &err), LCM_OK);
     f.hits = 0;
-    assert_int_equal(store_seq_milestones(st, today - 3, today, find_cand, &f, &err), LCM_OK);
+    assert_int_equal(store_sequence_milestones(st, today - 3, today, find_cand, &f, &err), LCM_OK);
     assert_int_equal(f.hits, 0); /* celebrated by the message */
     sequence_config_free(&sc);
     config_free(&cfg);

@@ -6,6 +6,13 @@
 
 #include "base/day.h"
 #include "store/store.h"
+#include "store/store_checkin.h"
+#include "store/store_entity.h"
+#include "store/store_followup.h"
+#include "store/store_internal.h"
+#include "store/store_message.h"
+#include "store/store_milestone_done.h"
+#include "store/store_snooze.h"
 
 static struct lcm_store *open_mem(void)
 {
@@ -21,20 +28,20 @@ static int64_t seed(struct lcm_store *st, int64_t *learner_out)
     struct lcm_err err = {0};
     int64_t pid, cid, lid, eid;
     struct lcm_program p = {.source = "t", .ext_id = "p1", .name = "Anglais professionnel B2"};
-    assert_int_equal(store_program_upsert(st, &p, &pid, &err), LCM_OK);
+    assert_int_equal(store_entity_program_upsert(st, &p, &pid, &err), LCM_OK);
     struct lcm_cohort c = {.program_id = pid,
                            .source = "t",
                            .ext_id = "c1",
                            .name = "Cohorte A",
                            .start_day = day_from_ymd(2026, 9, 1),
                            .end_day = DAY_NONE};
-    assert_int_equal(store_cohort_upsert(st, &c, &cid, &err), LCM_OK);
+    assert_int_equal(store_entity_cohort_upsert(st, &c, &cid, &err), LCM_OK);
     struct lcm_learner l = {.source = "t",
                             .ext_id = "l1",
                             .first_name = "Hélène",
                             .last_name = "Dupré",
                             .email = "helene@example.fr"};
-    assert_int_equal(store_learner_upsert(st, &l, &lid, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_upsert(st, &l, &lid, &err), LCM_OK);
     struct lcm_enrollment e = {.learner_id = lid,
                                .cohort_id = cid,
                                .source = "t",
@@ -45,7 +52,7 @@ static int64_t seed(struct lcm_store *st, int64_t *learner_out)
                                .ended_day = DAY_NONE,
                                .progress = -1,
                                .last_activity_day = DAY_NONE};
-    assert_int_equal(store_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
+    assert_int_equal(store_entity_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
     if (learner_out)
         *learner_out = lid;
     return eid;
@@ -94,7 +101,7 @@ static void test_file_created_private_and_reopened(void **state)
     /* Reopening keeps the data and does not migrate twice. */
     assert_int_equal(store_open(path, &st, &err), LCM_OK);
     int64_t again;
-    assert_int_equal(store_enrollment_find(st, "t", "e1", &again, &err), LCM_OK);
+    assert_int_equal(store_entity_enrollment_find(st, "t", "e1", &again, &err), LCM_OK);
     assert_int_equal(again, eid);
     store_close(&st);
     tu_rmdir(dir);
@@ -131,7 +138,7 @@ static void test_upsert_updates_not_duplicates(void **state)
     /* Same source identity, new email: same id, updated row; NULL fields keep old values. */
     struct lcm_learner l = {.source = "t", .ext_id = "l1", .email = "h.dupre@example.fr"};
     int64_t lid2;
-    assert_int_equal(store_learner_upsert(st, &l, &lid2, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_upsert(st, &l, &lid2, &err), LCM_OK);
     assert_int_equal(lid, lid2);
     struct store_counts n;
     assert_int_equal(store_counts(st, &n, &err), LCM_OK);
@@ -153,8 +160,8 @@ static void test_sql_metacharacters_round_trip(void **state)
     struct lcm_learner l = {
         .source = "t", .ext_id = evil, .first_name = evil, .last_name = "O'Brien"};
     int64_t id, found;
-    assert_int_equal(store_learner_upsert(st, &l, &id, &err), LCM_OK);
-    assert_int_equal(store_learner_find(st, "t", evil, &found, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_upsert(st, &l, &id, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_find(st, "t", evil, &found, &err), LCM_OK);
     assert_int_equal(id, found);
     struct store_counts n;
     assert_int_equal(store_counts(st, &n, &err), LCM_OK);
@@ -177,14 +184,14 @@ static void test_constraints(void **state)
                                .ended_day = DAY_NONE,
                                .progress = -1,
                                .last_activity_day = DAY_NONE};
-    assert_int_equal(store_enrollment_upsert(st, &e, NULL, &err), LCM_ERR_DB);
+    assert_int_equal(store_entity_enrollment_upsert(st, &e, NULL, &err), LCM_ERR_DB);
     assert_non_null(strstr(err.msg, "FOREIGN KEY"));
     /* Progress above 1 is refused before SQL. */
     e.progress = 1.5;
-    assert_int_equal(store_enrollment_upsert(st, &e, NULL, &err), LCM_ERR_INVALID);
+    assert_int_equal(store_entity_enrollment_upsert(st, &e, NULL, &err), LCM_ERR_INVALID);
     /* Keys are required. */
     struct lcm_program p = {.source = "t", .ext_id = ""};
-    assert_int_equal(store_program_upsert(st, &p, NULL, &err), LCM_ERR_INVALID);
+    assert_int_equal(store_entity_program_upsert(st, &p, NULL, &err), LCM_ERR_INVALID);
     store_close(&st);
 }
 
@@ -201,18 +208,18 @@ static void test_activity_add_and_refresh(void **state)
                                  .minutes = 20,
                                  .actions = 5,
                                  .progress = 0.30};
-    assert_int_equal(store_activity_add(st, &a, &err), LCM_OK);
+    assert_int_equal(store_entity_activity_add(st, &a, &err), LCM_OK);
     a.progress = 0.25; /* a lower progress later the same day does not go backwards */
-    assert_int_equal(store_activity_add(st, &a, &err), LCM_OK);
+    assert_int_equal(store_entity_activity_add(st, &a, &err), LCM_OK);
     a.day = d - 3;
     a.progress = 0.10;
-    assert_int_equal(store_activity_put(st, &a, &err), LCM_OK);
-    assert_int_equal(store_enrollment_refresh(st, 0, &err), LCM_OK);
+    assert_int_equal(store_entity_activity_put(st, &a, &err), LCM_OK);
+    assert_int_equal(store_entity_enrollment_refresh(st, 0, &err), LCM_OK);
     struct store_counts n;
     assert_int_equal(store_counts(st, &n, &err), LCM_OK);
     assert_int_equal(n.activity_days, 2);
     /* Re-put replaces rather than adds. */
-    assert_int_equal(store_activity_put(st, &a, &err), LCM_OK);
+    assert_int_equal(store_entity_activity_put(st, &a, &err), LCM_OK);
     assert_int_equal(store_counts(st, &n, &err), LCM_OK);
     assert_int_equal(n.activity_days, 2);
     store_close(&st);
@@ -252,7 +259,7 @@ static void test_checkin_append_only_until_erase(void **state)
 
     /* An explicit erase of the learner removes everything about them. */
     assert_int_equal(store_open(path, &st, &err), LCM_OK);
-    assert_int_equal(store_learner_erase(st, lid, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_erase(st, lid, &err), LCM_OK);
     struct store_counts n;
     assert_int_equal(store_counts(st, &n, &err), LCM_OK);
     assert_int_equal(n.checkins, 0);
@@ -382,10 +389,119 @@ static void test_snooze_and_celebrate(void **state)
                               .due_day = DAY_NONE,
                               .due_offset = -1};
     int64_t mid;
-    assert_int_equal(store_milestone_upsert(st, &m, &mid, &err), LCM_OK);
-    assert_int_equal(store_milestone_done(st, eid, mid, day_from_ymd(2026, 11, 27), -1, &err),
-                     LCM_OK);
-    assert_int_equal(store_celebrate_ack(st, eid, 0, 1790000300, &err), LCM_OK);
+    assert_int_equal(store_entity_milestone_upsert(st, &m, &mid, &err), LCM_OK);
+    struct lcm_milestone_done d = {
+        .enrollment_id = eid, .milestone_id = mid, .day = day_from_ymd(2026, 11, 27), .score = -1};
+    assert_int_equal(store_milestone_done_add(st, &d, STORE_DONE_UPDATE, &err), LCM_OK);
+    assert_int_equal(store_milestone_done_celebrate(st, eid, 0, 1790000300, &err), LCM_OK);
+    store_close(&st);
+}
+
+/* The milestone_done row of (eid, mid) as stored: day, score (-1 NULL), celebrated_at (0 NULL);
+ * returns the number of rows of the pair (0 or 1). */
+static int done_row(struct lcm_store *st, int64_t eid, int64_t mid, int *day, double *score,
+                    int64_t *celebrated_at)
+{
+    sqlite3_stmt *s = NULL;
+    assert_int_equal(sqlite3_prepare_v2(st->db,
+                                        "SELECT day, COALESCE(score, -1), "
+                                        "COALESCE(celebrated_at, 0) FROM milestone_done "
+                                        "WHERE enrollment_id = ?1 AND milestone_id = ?2",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(s, 1, eid);
+    sqlite3_bind_int64(s, 2, mid);
+    int n = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        assert_true(day_parse((const char *)sqlite3_column_text(s, 0), day));
+        *score = sqlite3_column_double(s, 1);
+        *celebrated_at = sqlite3_column_int64(s, 2);
+        n++;
+    }
+    sqlite3_finalize(s);
+    return n;
+}
+
+/* store_milestone_done_add is the one writer: a first write stores what it is given (score and
+ * celebration optional), a repeat keeps the row (STORE_DONE_KEEP) or takes the new day and
+ * score (STORE_DONE_UPDATE), and no repeat touches the celebration. */
+static void test_milestone_done_first_keep_update(void **state)
+{
+    (void)state;
+    struct lcm_store *st = open_mem();
+    struct lcm_err err = {0};
+    int64_t eid = seed(st, NULL);
+    struct lcm_milestone m = {.program_id = 1,
+                              .source = "t",
+                              .ext_id = "u1",
+                              .name = "Unit 1 test",
+                              .kind = MILESTONE_TEST,
+                              .threshold = -1,
+                              .due_day = DAY_NONE,
+                              .due_offset = -1};
+    int64_t mid, mid2;
+    assert_int_equal(store_entity_milestone_upsert(st, &m, &mid, &err), LCM_OK);
+    m.ext_id = "u2";
+    assert_int_equal(store_entity_milestone_upsert(st, &m, &mid2, &err), LCM_OK);
+    int day;
+    double score;
+    int64_t ack;
+    assert_int_equal(done_row(st, eid, mid, &day, &score, &ack), 0);
+
+    /* first write, no score, not celebrated: NULLs */
+    int d1 = day_from_ymd(2026, 10, 1);
+    struct lcm_milestone_done d = {
+        .enrollment_id = eid, .milestone_id = mid, .day = d1, .score = -1, .celebrated_at = 0};
+    assert_int_equal(store_milestone_done_add(st, &d, STORE_DONE_KEEP, &err), LCM_OK);
+    assert_int_equal(done_row(st, eid, mid, &day, &score, &ack), 1);
+    assert_int_equal(day, d1);
+    assert_true(score < 0);
+    assert_int_equal(ack, 0);
+
+    /* repeat with keep: nothing changes, not even the celebration */
+    struct lcm_milestone_done again = {.enrollment_id = eid,
+                                       .milestone_id = mid,
+                                       .day = d1 + 5,
+                                       .score = 90,
+                                       .celebrated_at = 1790000000};
+    assert_int_equal(store_milestone_done_add(st, &again, STORE_DONE_KEEP, &err), LCM_OK);
+    assert_int_equal(done_row(st, eid, mid, &day, &score, &ack), 1);
+    assert_int_equal(day, d1);
+    assert_true(score < 0);
+    assert_int_equal(ack, 0);
+
+    /* repeat with update: day and score follow, the celebration stays as it was */
+    assert_int_equal(store_milestone_done_celebrate(st, eid, mid, 1790000100, &err), LCM_OK);
+    assert_int_equal(store_milestone_done_add(st, &again, STORE_DONE_UPDATE, &err), LCM_OK);
+    assert_int_equal(done_row(st, eid, mid, &day, &score, &ack), 1);
+    assert_int_equal(day, d1 + 5);
+    assert_true(score == 90);
+    assert_int_equal(ack, 1790000100);
+    again.score = -1;
+    again.celebrated_at = 0;
+    assert_int_equal(store_milestone_done_add(st, &again, STORE_DONE_UPDATE, &err), LCM_OK);
+    assert_int_equal(done_row(st, eid, mid, &day, &score, &ack), 1);
+    assert_true(score < 0);
+    assert_int_equal(ack, 1790000100);
+
+    /* a first write may come already celebrated (the demo, the risk run's old thresholds) */
+    struct lcm_milestone_done old = {.enrollment_id = eid,
+                                     .milestone_id = mid2,
+                                     .day = d1,
+                                     .score = 70,
+                                     .celebrated_at = 1780000000};
+    assert_int_equal(store_milestone_done_add(st, &old, STORE_DONE_UPDATE, &err), LCM_OK);
+    assert_int_equal(done_row(st, eid, mid2, &day, &score, &ack), 1);
+    assert_true(score == 70);
+    assert_int_equal(ack, 1780000000);
+
+    /* an unknown enrollment is refused by the foreign key, whatever the flavour */
+    d.enrollment_id = eid + 100;
+    assert_int_not_equal(store_milestone_done_add(st, &d, STORE_DONE_KEEP, &err), LCM_OK);
+    assert_int_not_equal(store_milestone_done_add(st, &d, STORE_DONE_UPDATE, &err), LCM_OK);
+    int64_t n = -1;
+    assert_int_equal(store_milestone_done_count(st, &n, &err), LCM_OK);
+    assert_int_equal(n, 2);
     store_close(&st);
 }
 
@@ -405,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_transaction_rollback_leaves_nothing),
         cmocka_unit_test(test_tx_join_owns_only_outside_a_transaction),
         cmocka_unit_test(test_snooze_and_celebrate),
+        cmocka_unit_test(test_milestone_done_first_keep_update),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,7 +58,7 @@ static void assert_same_order(enum view_sort sort, const char *sql)
     assert_int_equal(ng, nw);
     for (size_t i = 0; i < nw; i++)
         if (got[i] != want[i])
-            fail_msg("%s order differs at %zu: %lld, want %lld", view_sort_name(sort), i,
+            fail_msg("%s order differs at %zu: %lld, want %lld", store_view_sort_name(sort), i,
                      (long long)got[i], (long long)want[i]);
     free(want);
     free(got);

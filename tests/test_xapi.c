@@ -6,6 +6,7 @@
 
 #include "sync/src_xapi.h"
 #include "sync/src_xapi_parse.h"
+#include "store/store.h"
 #include "store/store_sync.h"
 #include "sync/sync_job.h"
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cal/caldav.h"
+#include "store/store.h"
 #include "store/store_calendar.h"
 #include "tui/tui_state.h"
 #include "tui/worker.h"

@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "store/store.h"
+#include "store/store_view.h"
 #include "base/text.h"
 #include "tui/form.h"
 #include "tui/help.h"

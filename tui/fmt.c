@@ -8,6 +8,7 @@
 #include "cal/agenda.h"
 #include "cal/ical.h"
 #include "store/store_calendar.h"
+#include "store/store_busy.h"
 
 static char fmt_tz[64]; /* calendar.timezone; "" = UTC */
 

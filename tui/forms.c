@@ -11,6 +11,14 @@
 #include "base/day.h"
 #include "base/model.h"
 #include "cal/agenda.h"
+#include "store/store.h"
+#include "store/store_busy.h"
+#include "store/store_checkin.h"
+#include "store/store_entity.h"
+#include "store/store_followup.h"
+#include "store/store_snooze.h"
+#include "store/store_view.h"
+#include "store/store_view_detail.h"
 #include "cal/when.h"
 #include "store/store_calendar.h"
 #include "tui/caldav_bg.h"
@@ -34,7 +42,7 @@ struct cohort_list {
     int64_t selected;
 };
 
-/* store_cohort_each callback: appends the cohort as a choice of the filter form's cohort field
+/* store_entity_cohort_each callback: appends the cohort as a choice of the filter form's cohort field
  * (at most FORM_MAX_CHOICES), preselecting the one the list is filtered on. */
 static enum lcm_status add_cohort(void *ctx, int64_t id, const char *program, const char *cohort,
                                   int64_t enrollments)
@@ -69,7 +77,7 @@ void forms_open_filter(struct tui *t, int64_t cohort_id, int level, form_done_fn
     struct form *f = form_new("Filter the triage list", filter_submit, NULL);
     struct cohort_list cl = {form_add_choice(f, "Cohort", all, 0), cohort_id};
     struct lcm_err err = {0};
-    if (store_cohort_each(t->st, add_cohort, &cl, &err) != LCM_OK)
+    if (store_entity_cohort_each(t->st, add_cohort, &cl, &err) != LCM_OK)
         tui_state_fail(t, &err);
     int lv = level == VIEW_LEVEL_ANY ? 0 : level == 2 ? 1 : level == 1 ? 2 : level == 0 ? 3 : 4;
     form_add_choice(f, "Level", levels, lv);
@@ -173,7 +181,7 @@ static bool load_learner(struct tui *t, struct form *f, int64_t enrollment_id, c
     f->enrollment_id = enrollment_id;
     f->learner_id = d.learner_id;
     snprintf(name, len, "%s %s", d.first_name, d.last_name);
-    view_detail_clear(&d);
+    store_view_detail_clear(&d);
     return true;
 }
 
@@ -216,7 +224,8 @@ static int64_t find_clash(struct tui *t, struct form *f, int64_t ts, int dur, ch
     struct cal_busy *busy = NULL;
     size_t n = 0, nb = 0;
     struct lcm_err err = {0};
-    if (store_view_followups(t->st, 0, ts - 86400, ts + 86400, 2000, &fu, &n, &err) != LCM_OK)
+    if (store_view_detail_followups(t->st, 0, ts - 86400, ts + 86400, 2000, &fu, &n, &err) !=
+        LCM_OK)
         return 0;
     if (store_busy_range(t->st, ts - 86400, ts + 86400, &busy, &nb, &err) != LCM_OK)
         nb = 0;
@@ -245,7 +254,7 @@ static int64_t find_clash(struct tui *t, struct form *f, int64_t ts, int dur, ch
     }
     free(slots);
     store_busy_free(&busy, nb);
-    view_followups_free(&fu, n);
+    store_view_detail_followups_free(&fu, n);
     return id;
 }
 
@@ -358,7 +367,7 @@ static enum lcm_status snooze_submit(struct tui *t, struct form *f, struct lcm_e
     double score = 0;
     if (store_view_detail(t->st, f->enrollment_id, t->today, &d, err) == LCM_OK) {
         score = d.score;
-        view_detail_clear(&d);
+        store_view_detail_clear(&d);
     }
     int days = snooze_days[form_choice(f, 0)];
     enum lcm_status rc =

@@ -15,6 +15,9 @@
 #include "tui/forms.h"
 #include "tui/pane_detail.h"
 #include "tui/tui_state.h"
+#include "store/store_busy.h"
+#include "store/store_followup.h"
+#include "store/store_view_detail.h"
 
 #define AGENDA_MAX 500
 
@@ -30,11 +33,11 @@ struct agenda {
  * the cursor in range; a store error goes to the status line. */
 static void load(struct tui *t, struct agenda *s)
 {
-    view_followups_free(&s->fu, s->n);
+    store_view_detail_followups_free(&s->fu, s->n);
     s->n = 0;
     s->stale = false;
     struct lcm_err err = {0};
-    if (store_view_followups(t->st, 0, 0, fmt_from_wall(agenda_week_end(t->today)), AGENDA_MAX,
+    if (store_view_detail_followups(t->st, 0, 0, fmt_from_wall(agenda_week_end(t->today)), AGENDA_MAX,
                              &s->fu, &s->n, &err) != LCM_OK)
         tui_state_fail(t, &err);
     if (s->cur >= s->n)
@@ -233,7 +236,7 @@ static void free_pane(struct pane *p)
     struct agenda *s = p->st;
     if (!s)
         return;
-    view_followups_free(&s->fu, s->n);
+    store_view_detail_followups_free(&s->fu, s->n);
     free(s);
     p->st = NULL;
 }

@@ -14,6 +14,9 @@
 #include "base/day.h"
 #include "base/text.h"
 #include "msg/outbox.h"
+#include "store/store.h"
+#include "store/store_milestone_done.h"
+#include "store/store_view_detail.h"
 #include "msg/template.h"
 #include "store/store_message.h"
 #include "tui/fmt.h"
@@ -180,7 +183,7 @@ static void render_template(struct tui *t, struct composer *c)
     free(subject);
     free(body);
     if (have)
-        view_detail_clear(&d);
+        store_view_detail_clear(&d);
     c->top = 0;
 }
 
@@ -227,7 +230,7 @@ void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char 
         if (strcmp(c->tpls[i], want) == 0)
             c->tpl = i;
     if (have)
-        view_detail_clear(&d);
+        store_view_detail_clear(&d);
     render_template(t, c);
     tui_state_show(t, PANE_COMPOSER);
     tui_state_msg(t, ROLE_STATUS,
@@ -288,7 +291,7 @@ static enum lcm_status render_for(struct tui *t, struct composer *c, size_t i, c
         free(*subject);
         free(*body);
         *subject = *body = NULL;
-        view_detail_clear(d);
+        store_view_detail_clear(d);
     }
     return rc;
 }
@@ -337,7 +340,7 @@ void pane_composer_edit(struct tui *t, int64_t message_id)
         tui_state_msg(t, ROLE_ERROR,
                       "message %lld is %s: only drafts and queued messages can be edited",
                       (long long)message_id, r.status);
-        store_msg_row_clear(&r);
+        store_message_row_clear(&r);
         return;
     }
     reset(c);
@@ -356,7 +359,7 @@ void pane_composer_edit(struct tui *t, int64_t message_id)
     tui_state_msg(t, ROLE_STATUS, "editing message %lld to %s: i edit · E $EDITOR · d save%s",
                   (long long)message_id, *r.to_addr ? r.to_addr : "(no address)",
                   c->edit_draft ? " · y save and approve" : "");
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
 }
 
 /* Saves the message for every learner as status (a draft, or queued after outbox_add checked
@@ -400,10 +403,10 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
         }
         /* a congratulation acknowledges the milestones waiting to be celebrated */
         if (rc == LCM_OK && m.template_name && strncmp(m.template_name, "congrats", 8) == 0)
-            rc = store_celebrate_ack(t->st, d.enrollment_id, 0, t->now_ts, &err);
+            rc = store_milestone_done_celebrate(t->st, d.enrollment_id, 0, t->now_ts, &err);
         free(subject);
         free(body);
-        view_detail_clear(&d);
+        store_view_detail_clear(&d);
     }
     if (rc == LCM_OK)
         rc = store_commit(t->st, &err);
@@ -464,7 +467,7 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
             free(msg);
             free(subject);
             free(body);
-            view_detail_clear(&d);
+            store_view_detail_clear(&d);
         } else {
             rich_line_data(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_ERROR, err.msg, cols, false);
         }

@@ -12,6 +12,8 @@
 #include "store/store_message.h"
 #include "tui/fmt.h"
 #include "tui/tui_state.h"
+#include "store/store_effect.h"
+#include "store/store_view_detail.h"
 
 #define WEEKS 12
 #define TIMELINE_MAX 200
@@ -57,9 +59,9 @@ static enum lcm_status add_effect(void *ctx, const struct store_msg_effect *e)
 static void unload(struct detail *s)
 {
     if (s->have)
-        view_detail_clear(&s->d);
-    view_milestones_free(&s->ms, s->nms);
-    view_events_free(&s->ev, s->nev);
+        store_view_detail_clear(&s->d);
+    store_view_detail_milestones_free(&s->ms, s->nms);
+    store_view_detail_events_free(&s->ev, s->nev);
     for (size_t i = 0; i < s->nfx; i++) {
         free(s->fx[i].tpl);
         free(s->fx[i].subject);
@@ -84,9 +86,9 @@ static void load(struct tui *t, struct detail *s)
         return;
     }
     s->have = true;
-    if (store_view_weekly(t->st, s->eid, t->today, WEEKS, s->weekly, &err) != LCM_OK ||
-        store_view_milestones(t->st, s->eid, t->today, &s->ms, &s->nms, &err) != LCM_OK ||
-        store_view_timeline(t->st, s->d.learner_id, TIMELINE_MAX, &s->ev, &s->nev, &err) !=
+    if (store_view_detail_weekly(t->st, s->eid, t->today, WEEKS, s->weekly, &err) != LCM_OK ||
+        store_view_detail_milestones(t->st, s->eid, t->today, &s->ms, &s->nms, &err) != LCM_OK ||
+        store_view_detail_timeline(t->st, s->d.learner_id, TIMELINE_MAX, &s->ev, &s->nev, &err) !=
             LCM_OK ||
         store_effect_for_learner(t->st, s->d.learner_id, t->today, add_effect, s, &err) != LCM_OK)
         tui_state_fail(t, &err);

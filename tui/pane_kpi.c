@@ -15,6 +15,8 @@
 #include "report/kpi.h"
 #include "tui/tui_state.h"
 #include "tui/worker.h"
+#include "store/store.h"
+#include "store/store_kpi.h"
 
 enum kpi_state { KPI_STALE, KPI_COMPUTING, KPI_READY, KPI_FAILED };
 

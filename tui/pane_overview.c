@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/model.h"
+#include "store/store_view.h"
 #include "base/text.h"
 #include "tui/fmt.h"
 #include "tui/forms.h"
@@ -33,7 +35,7 @@ struct ov {
 static void drop_window(struct ov *o)
 {
     for (size_t i = 0; i < o->win_n; i++)
-        view_row_clear(&o->win[i]);
+        store_view_row_clear(&o->win[i]);
     o->win_n = 0;
     o->win_valid = false;
 }
@@ -57,7 +59,7 @@ static void reload_order(struct tui *t, struct ov *o)
             o->order_valid = true;
             return;
         }
-        view_snapshot_counts(o->snap, &t->counts);
+        store_view_snapshot_counts(o->snap, &t->counts);
     }
     if (store_view_snapshot_order(t->st, o->snap, &o->f, &o->ids, &o->n, &err) != LCM_OK)
         tui_state_fail(t, &err);
@@ -77,7 +79,7 @@ static void invalidate(struct pane *p, struct tui *t)
 {
     (void)t;
     struct ov *o = p->st;
-    view_snapshot_free(&o->snap); /* the data changed: new sort keys */
+    store_view_snapshot_free(&o->snap); /* the data changed: new sort keys */
     o->order_valid = false;
     p->dirty = true;
 }
@@ -167,7 +169,7 @@ static void header_line(struct rbuf *rb, const struct ov *o, struct cols c)
     if (c.next)
         rich_line_data(l, ROLE_HEADER, "Next call", c.next + 1, true);
     char why[64];
-    snprintf(why, sizeof why, "Why  [%s]", view_sort_name(o->f.sort));
+    snprintf(why, sizeof why, "Why  [%s]", store_view_sort_name(o->f.sort));
     rich_line_data(l, ROLE_HEADER, why, c.reason, true);
 }
 
@@ -227,7 +229,7 @@ static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, b
     }
     const char *why = r->top_reason;
     if (closed) {
-        why = enroll_status_name((enum enroll_status)r->status);
+        why = model_enroll_status_name((enum enroll_status)r->status);
     } else if ((!why || !*why) && r->celebrate) {
         snprintf(buf, sizeof buf, "reached %s", r->celebrate);
         why = buf;
@@ -356,7 +358,7 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     case ACT_SORT:
         o->f.sort = (enum view_sort)((o->f.sort + 1) % VIEW_SORT_COUNT);
         o->order_valid = false;
-        tui_state_msg(t, ROLE_STATUS, "sorted by %s", view_sort_name(o->f.sort));
+        tui_state_msg(t, ROLE_STATUS, "sorted by %s", store_view_sort_name(o->f.sort));
         break;
     case ACT_SHOW_SNOOZED:
         o->f.show_snoozed = !o->f.show_snoozed;
@@ -430,7 +432,7 @@ static void free_pane(struct pane *p)
         return;
     drop_window(o);
     free(o->ids);
-    view_snapshot_free(&o->snap);
+    store_view_snapshot_free(&o->snap);
     lineedit_free(&o->search);
     free(o);
     p->st = NULL;

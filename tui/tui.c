@@ -29,6 +29,7 @@
 #include "tui/pane_overview.h"
 #include "tui/script.h"
 #include "tui/sync_bg.h"
+#include "store/store_view.h"
 
 /* ---- state and panes ------------------------------------------------------------------ */
 
@@ -49,7 +50,7 @@ static enum lcm_status load_settings(struct tui *t, struct lcm_err *err)
         (rc = config_get_int(g, "day_end", 18, 1, 24, &t->day_end, err)) != LCM_OK)
         return rc;
     int s = 0;
-    while (s < VIEW_SORT_COUNT && strcmp(view_sort_name((enum view_sort)s), sort) != 0)
+    while (s < VIEW_SORT_COUNT && strcmp(store_view_sort_name((enum view_sort)s), sort) != 0)
         s++;
     if (s == VIEW_SORT_COUNT) {
         char where[256];

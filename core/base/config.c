@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/xdg.h"
+
 /* Top-level sections the program knows; each module checks the keys inside its own. */
 static const char *const known_sections[] = {"general", "risk",      "sources",  "smtp",
                                              "webhook", "sequences", "calendar", "kpi",
@@ -16,16 +18,7 @@ static const char *const general_keys[] = {"lcm_name", "lcm_email", "lang",
 
 bool config_default_path(char *buf, size_t len)
 {
-    const char *xdg = getenv("XDG_CONFIG_HOME");
-    const char *home = getenv("HOME");
-    int n;
-    if (xdg && *xdg == '/')
-        n = snprintf(buf, len, "%s/lcmtui/config", xdg);
-    else if (home && *home)
-        n = snprintf(buf, len, "%s/.config/lcmtui/config", home);
-    else
-        return false;
-    return n > 0 && (size_t)n < len;
+    return xdg_config_path("config", buf, len);
 }
 
 const char *config_where(const config_setting_t *s, char *buf, size_t len)

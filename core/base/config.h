@@ -23,7 +23,8 @@ struct lcm_config {
     char *database;  /* general.database; NULL: the XDG default */
 };
 
-/* Default path: $XDG_CONFIG_HOME/lcmtui/config or ~/.config/lcmtui/config. */
+/* Default path: $XDG_CONFIG_HOME/lcmtui/config or ~/.config/lcmtui/config (xdg_config_path()).
+ * Returns false when it does not fit or HOME is needed and unset. */
 bool config_default_path(char *buf, size_t len);
 
 /* Loads path (NULL: the default path). A missing file is fine (defaults) unless required is

@@ -21,43 +21,43 @@ static const char *const channel_names[] = {"call", "email", "chat", "meeting", 
 static const char *const followup_names[] = {"planned", "done", "cancelled"};
 static const char *const message_names[] = {"draft", "queued", "sending", "sent", "failed"};
 
-int enroll_status_parse(const char *s)
+int model_enroll_status_parse(const char *s)
 {
     return name_index(NAMES(enroll_names), s);
 }
-const char *enroll_status_name(enum enroll_status st)
+const char *model_enroll_status_name(enum enroll_status st)
 {
     return (unsigned)st < 4 ? enroll_names[st] : "active";
 }
-int milestone_kind_parse(const char *s)
+int model_milestone_kind_parse(const char *s)
 {
     return name_index(NAMES(milestone_names), s);
 }
-const char *milestone_kind_name(enum milestone_kind k)
+const char *model_milestone_kind_name(enum milestone_kind k)
 {
     return (unsigned)k < 3 ? milestone_names[k] : "other";
 }
-int checkin_channel_parse(const char *s)
+int model_checkin_channel_parse(const char *s)
 {
     return name_index(NAMES(channel_names), s);
 }
-const char *checkin_channel_name(enum checkin_channel c)
+const char *model_checkin_channel_name(enum checkin_channel c)
 {
     return (unsigned)c < CH_COUNT ? channel_names[c] : "note";
 }
-int followup_status_parse(const char *s)
+int model_followup_status_parse(const char *s)
 {
     return name_index(NAMES(followup_names), s);
 }
-const char *followup_status_name(enum followup_status s)
+const char *model_followup_status_name(enum followup_status s)
 {
     return (unsigned)s < 3 ? followup_names[s] : "planned";
 }
-int message_status_parse(const char *s)
+int model_message_status_parse(const char *s)
 {
     return name_index(NAMES(message_names), s);
 }
-const char *message_status_name(enum message_status s)
+const char *model_message_status_name(enum message_status s)
 {
     return (unsigned)s < 5 ? message_names[s] : "draft";
 }

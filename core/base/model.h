@@ -9,8 +9,8 @@
 enum enroll_status { ENROLL_ACTIVE, ENROLL_COMPLETED, ENROLL_WITHDRAWN, ENROLL_FAILED };
 
 /* "active", "completed", "withdrawn", "failed"; returns -1 for anything else. */
-int enroll_status_parse(const char *s);
-const char *enroll_status_name(enum enroll_status st);
+int model_enroll_status_parse(const char *s);
+const char *model_enroll_status_name(enum enroll_status st);
 
 struct lcm_program {
     const char *source, *ext_id, *name;
@@ -40,8 +40,8 @@ struct lcm_enrollment {
 };
 
 enum milestone_kind { MILESTONE_PROGRESS, MILESTONE_TEST, MILESTONE_OTHER };
-int milestone_kind_parse(const char *s);
-const char *milestone_kind_name(enum milestone_kind k);
+int model_milestone_kind_parse(const char *s);
+const char *model_milestone_kind_name(enum milestone_kind k);
 
 struct lcm_milestone {
     int64_t program_id;
@@ -54,6 +54,14 @@ struct lcm_milestone {
     double weight;    /* share of the course (assessments), 0 when unknown */
 };
 
+/* A reached milestone (table milestone_done). */
+struct lcm_milestone_done {
+    int64_t enrollment_id, milestone_id;
+    int day;               /* when it was reached */
+    double score;          /* tests: the score, < 0 when none */
+    int64_t celebrated_at; /* when the LCM acknowledged it (Unix seconds), 0: to celebrate */
+};
+
 struct lcm_activity_day {
     int64_t enrollment_id;
     int day;
@@ -62,8 +70,8 @@ struct lcm_activity_day {
 };
 
 enum checkin_channel { CH_CALL, CH_EMAIL, CH_CHAT, CH_MEETING, CH_NOTE, CH_COUNT };
-int checkin_channel_parse(const char *s);
-const char *checkin_channel_name(enum checkin_channel c);
+int model_checkin_channel_parse(const char *s);
+const char *model_checkin_channel_name(enum checkin_channel c);
 
 struct lcm_checkin {
     int64_t id;
@@ -76,8 +84,8 @@ struct lcm_checkin {
 };
 
 enum followup_status { FU_PLANNED, FU_DONE, FU_CANCELLED };
-int followup_status_parse(const char *s);
-const char *followup_status_name(enum followup_status s);
+int model_followup_status_parse(const char *s);
+const char *model_followup_status_name(enum followup_status s);
 
 struct lcm_followup {
     int64_t id;
@@ -91,8 +99,8 @@ struct lcm_followup {
 };
 
 enum message_status { MSG_DRAFT, MSG_QUEUED, MSG_SENDING, MSG_SENT, MSG_FAILED };
-int message_status_parse(const char *s);
-const char *message_status_name(enum message_status s);
+int model_message_status_parse(const char *s);
+const char *model_message_status_name(enum message_status s);
 
 struct lcm_message {
     int64_t id;

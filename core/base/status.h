@@ -3,7 +3,12 @@
  * Core code never prints. It returns an enum lcm_status and, when it fails, fills a
  * struct lcm_err with one line naming the thing and the place ("mapping.conf:12: ...").
  * Progress and warnings go through an lcm_report callback chosen by the caller: stderr in
- * the CLI, the status line in the TUI, a buffer in tests. */
+ * the CLI, the status line in the TUI, a buffer in tests.
+ *
+ * Naming: unlike every other module, this file's functions keep the project-wide lcm_ prefix
+ * (lcm_err_set, lcm_err_clear, lcm_status_str, lcm_report, lcm_xmalloc and the other lcm_x*
+ * allocators) rather than status_: they are the error model and the out-of-memory policy that
+ * every module shares, like the enum lcm_status and struct lcm_err they go with. */
 #ifndef LCM_STATUS_H
 #define LCM_STATUS_H
 

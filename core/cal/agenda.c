@@ -4,7 +4,7 @@
 #include <stdbool.h>
 
 #include "base/day.h"
-#include "store/store_calendar.h"
+#include "store/store_busy.h"
 
 const char *agenda_bucket_name(enum agenda_bucket b)
 {

@@ -364,7 +364,7 @@ static enum lcm_status push_orphans(struct push *p, struct lcm_err *err)
         push_delete(p, o[i].followup_id, NULL, href, o[i].etag, 0);
         free(href);
     }
-    cal_orphans_free(&o, n);
+    store_calendar_orphans_free(&o, n);
     return rc;
 }
 
@@ -398,7 +398,7 @@ enum lcm_status caldav_push(struct lcm_store *st, const struct caldav_config *cc
     rc = store_calendar_dirty(st, &items, err);
     for (size_t i = 0; rc == LCM_OK && i < items.n; i++)
         push_one(&p, &items.v[i]);
-    cal_list_free(&items);
+    store_calendar_list_free(&items);
     if (rc == LCM_OK)
         rc = push_orphans(&p, err);
     lockfile_release(&lock);

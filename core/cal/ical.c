@@ -10,6 +10,7 @@
 #include "cal/ical.h"
 #include "cal/ical_internal.h"
 #include "base/text.h"
+#include "store/store_calendar.h"
 
 #define PRODID "-//lcmtui//lcmtui " LCM_VERSION "//EN"
 #define TEXT_MAX 2000 /* bytes kept of one SUMMARY/DESCRIPTION piece from the base */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "base/status.h"
+#include "store/store_busy.h"
 #include "store/store_calendar.h"
 
 enum ical_method {

@@ -7,6 +7,7 @@
 #include "cal/ical.h"
 #include "cal/ical_internal.h"
 #include "base/text.h"
+#include "store/store_busy.h"
 
 #define BUSY_MAX 50000
 #define SUMMARY_MAX 200

@@ -7,7 +7,9 @@
 #include "cal/ical.h"
 #include "cal/invite.h"
 #include "msg/outbox.h"
+#include "store/store.h"
 #include "store/store_calendar.h"
+#include "store/store_followup.h"
 #include "msg/template.h"
 
 static const char *const days_fr[] = {"lundi",    "mardi",  "mercredi", "jeudi",
@@ -43,8 +45,8 @@ struct invite_ctx {
 
 static void ctx_free(struct invite_ctx *c)
 {
-    cal_list_free(&c->items);
-    cal_invitee_clear(&c->who);
+    store_calendar_list_free(&c->items);
+    store_calendar_invitee_clear(&c->who);
     free(c->ics);
     free(c->subject);
     free(c->body);
@@ -65,7 +67,7 @@ static enum lcm_status load(struct lcm_store *st, int64_t id, const struct invit
                            (long long)id, it->kind);
     if (!cancel && it->status != FU_PLANNED)
         return lcm_err_set(err, LCM_ERR_INVALID, "follow-up %lld is %s, not planned", (long long)id,
-                           followup_status_name(it->status));
+                           model_followup_status_name(it->status));
     if (!*c->who.email)
         return lcm_err_set(err, LCM_ERR_INVALID,
                            "follow-up %lld: the learner has no e-mail address", (long long)id);
@@ -145,7 +147,7 @@ enum lcm_status invite_cancel(struct lcm_store *st, int64_t followup_id,
     if (rc == LCM_OK && c.items.v[0].status != FU_CANCELLED) {
         /* Cancel first, so the CANCEL carries the bumped SEQUENCE. */
         rc = store_followup_set_status(st, followup_id, FU_CANCELLED, 0, now_ts, err);
-        cal_list_free(&c.items);
+        store_calendar_list_free(&c.items);
         if (rc == LCM_OK)
             rc = store_calendar_get(st, followup_id, &c.items, err);
     }

@@ -8,9 +8,15 @@
 
 #include "base/day.h"
 #include "demo/demo_names.h"
+#include "demo/demo_rng.h"
 #include "demo/demo_sim.h"
 #include "base/model.h"
+#include "store/store.h"
 #include "store/store_bulk.h"
+#include "store/store_checkin.h"
+#include "store/store_entity.h"
+#include "store/store_followup.h"
+#include "store/store_milestone_done.h"
 
 /* The learners the story needs, written first (learner 1, 2, ...). cohort_age: days since
  * their cohort started in the default 4-cohort layout (150/110/70/30). */
@@ -121,7 +127,7 @@ static enum lcm_status make_program(struct gen *g, struct lcm_err *err)
                             .ext_id = "anglais-b2",
                             .name = DEMO_PROGRAM_NAME,
                             .length_days = DEMO_COURSE_DAYS};
-    enum lcm_status rc = store_program_upsert(g->st, &p, &g->program_id, err);
+    enum lcm_status rc = store_entity_program_upsert(g->st, &p, &g->program_id, err);
     for (size_t i = 0; rc == LCM_OK && i < N_THRESH; i++) {
         char ext[32], name[16];
         snprintf(ext, sizeof ext, "demo-p%d", (int)(thresholds[i] * 100));
@@ -134,7 +140,7 @@ static enum lcm_status make_program(struct gen *g, struct lcm_err *err)
                                   .threshold = thresholds[i],
                                   .due_day = DAY_NONE,
                                   .due_offset = -1};
-        rc = store_milestone_upsert(g->st, &m, &g->ms_progress[i], err);
+        rc = store_entity_milestone_upsert(g->st, &m, &g->ms_progress[i], err);
     }
     for (size_t i = 0; rc == LCM_OK && i < N_TESTS; i++) {
         struct lcm_milestone m = {.program_id = g->program_id,
@@ -146,7 +152,7 @@ static enum lcm_status make_program(struct gen *g, struct lcm_err *err)
                                   .due_day = DAY_NONE,
                                   .due_offset = tests[i].offset,
                                   .weight = tests[i].weight};
-        rc = store_milestone_upsert(g->st, &m, &g->ms_test[i], err);
+        rc = store_entity_milestone_upsert(g->st, &m, &g->ms_test[i], err);
     }
     return rc;
 }
@@ -164,7 +170,7 @@ static enum lcm_status make_cohorts(struct gen *g, struct lcm_err *err)
         day_to_ymd(start, &y, &m, &d);
         char ext[32], name[96];
         snprintf(ext, sizeof ext, "demo-c%02d", k + 1);
-        snprintf(name, sizeof name, "Cohorte %d – %s %d", k + 1, demo_months[m], y);
+        snprintf(name, sizeof name, "Cohorte %d – %s %d", k + 1, demo_names_months[m], y);
         struct lcm_cohort c = {.program_id = g->program_id,
                                .source = DEMO_SOURCE,
                                .ext_id = ext,
@@ -172,7 +178,7 @@ static enum lcm_status make_cohorts(struct gen *g, struct lcm_err *err)
                                .start_day = start,
                                .end_day = start + 6 + DEMO_COURSE_DAYS};
         g->cohort_start[k] = start;
-        rc = store_cohort_upsert(g->st, &c, &g->cohort_id[k], err);
+        rc = store_entity_cohort_upsert(g->st, &c, &g->cohort_id[k], err);
     }
     return rc;
 }
@@ -226,13 +232,13 @@ static void make_identity(const struct gen *g, int i, struct demo_rng *r, struct
         id->last = scripted[i].last;
         la = scripted[i].last_ascii;
     } else {
-        size_t j = (size_t)(i - S_COUNT), nf = demo_first_count, nl = demo_last_count;
+        size_t j = (size_t)(i - S_COUNT), nf = demo_names_first_count, nl = demo_names_last_count;
         size_t off = (size_t)(g->o->seed % (nf * nl));
         size_t fi = (j + off) % nf, li = ((j + off) / nf + j + off) % nl;
-        id->first = demo_first_names[fi].utf8;
-        fa = demo_first_names[fi].ascii;
-        id->last = demo_last_names[li].utf8;
-        la = demo_last_names[li].ascii;
+        id->first = demo_names_first[fi].utf8;
+        fa = demo_names_first[fi].ascii;
+        id->last = demo_names_last[li].utf8;
+        la = demo_names_last[li].ascii;
         dup = (int)(j / (nf * nl));
         for (int s = 0; s < S_COUNT && !dup; s++)
             if (strcmp(scripted[s].first, id->first) == 0 &&
@@ -249,11 +255,11 @@ static void make_identity(const struct gen *g, int i, struct demo_rng *r, struct
     for (int k = 0; k < 4; k++)
         ph[k] = demo_rng_range(r, 0, 99);
     snprintf(id->phone, sizeof id->phone, "+33 6 %02d %02d %02d %02d", ph[0], ph[1], ph[2], ph[3]);
-    int dep = demo_rng_range(r, 0, (int)demo_department_count - 1);
+    int dep = demo_rng_range(r, 0, (int)demo_names_department_count - 1);
     int mgr = demo_rng_range(r, 0, 1);
-    id->department = demo_departments[dep];
-    id->manager = demo_managers[dep][mgr][0];
-    id->manager_email = demo_managers[dep][mgr][1];
+    id->department = demo_names_departments[dep];
+    id->manager = demo_names_managers[dep][mgr][0];
+    id->manager_email = demo_names_managers[dep][mgr][1];
 }
 
 static enum lcm_status flush_rows(struct gen *g, struct lcm_err *err)
@@ -320,8 +326,12 @@ static enum lcm_status record_milestones(struct gen *g, int64_t eid, struct demo
         if (k < 0)
             break;
         int day = s->rows[k].day;
-        rc = store_bulk_milestone_done(g->st, eid, g->ms_progress[i], day, -1,
-                                       celebrated_at(g, day, r), err);
+        struct lcm_milestone_done d = {.enrollment_id = eid,
+                                       .milestone_id = g->ms_progress[i],
+                                       .day = day,
+                                       .score = -1,
+                                       .celebrated_at = celebrated_at(g, day, r)};
+        rc = store_milestone_done_add(g->st, &d, STORE_DONE_UPDATE, err);
         g->stats.milestones_done++;
     }
     for (size_t i = 0; rc == LCM_OK && i < N_TESTS; i++) {
@@ -331,8 +341,12 @@ static enum lcm_status record_milestones(struct gen *g, int64_t eid, struct demo
         int day = s->rows[k].day;
         double expected = (double)(day - s->start) / DEMO_COURSE_DAYS;
         double score = test_score(s->persona, s->rows[k].progress - expected, r);
-        rc = store_bulk_milestone_done(g->st, eid, g->ms_test[i], day, score,
-                                       celebrated_at(g, day, r), err);
+        struct lcm_milestone_done d = {.enrollment_id = eid,
+                                       .milestone_id = g->ms_test[i],
+                                       .day = day,
+                                       .score = score,
+                                       .celebrated_at = celebrated_at(g, day, r)};
+        rc = store_milestone_done_add(g->st, &d, STORE_DONE_UPDATE, err);
         g->stats.milestones_done++;
     }
     return rc;
@@ -357,7 +371,7 @@ static enum lcm_status make_learner(struct gen *g, int i, struct lcm_err *err)
                             .department = id.department,
                             .lang = "fr"};
     int64_t lid, eid;
-    enum lcm_status rc = store_learner_upsert(g->st, &l, &lid, err);
+    enum lcm_status rc = store_entity_learner_upsert(g->st, &l, &lid, err);
     if (rc != LCM_OK)
         return rc;
     int k = i < S_COUNT ? cohort_by_age(g, scripted[i].cohort_age)
@@ -380,7 +394,7 @@ static enum lcm_status make_learner(struct gen *g, int i, struct lcm_err *err)
                                .progress = last ? last->progress : 0,
                                .last_activity_day = last ? last->day : DAY_NONE,
                                .outcome = s->outcome};
-    if ((rc = store_enrollment_upsert(g->st, &e, &eid, err)) != LCM_OK)
+    if ((rc = store_entity_enrollment_upsert(g->st, &e, &eid, err)) != LCM_OK)
         return rc;
     if (i < S_COUNT) {
         g->s_learner[i] = lid;
@@ -493,7 +507,7 @@ static enum lcm_status generate_all(struct gen *g, bool had_data, struct lcm_err
     if (rc == LCM_OK)
         rc = make_contacts(g, err);
     if (rc == LCM_OK)
-        rc = store_enrollment_refresh(g->st, 0, err);
+        rc = store_entity_enrollment_refresh(g->st, 0, err);
     char today[DAY_TEXT_LEN];
     if (rc == LCM_OK)
         rc = store_kv_set(g->st, "demo", "1", err);

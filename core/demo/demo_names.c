@@ -3,7 +3,7 @@
  * must stay unique (Bobby, Sophie, Djilali, Marty, Camille) are deliberately absent. */
 #include "demo/demo_names.h"
 
-const struct demo_name demo_first_names[] = {
+const struct demo_name demo_names_first[] = {
     {"Hélène", "helene"},
     {"Françoise", "francoise"},
     {"Jérôme", "jerome"},
@@ -69,9 +69,9 @@ const struct demo_name demo_first_names[] = {
     {"Ludovic", "ludovic"},
     {"Sarah", "sarah"},
 };
-const size_t demo_first_count = sizeof demo_first_names / sizeof *demo_first_names;
+const size_t demo_names_first_count = sizeof demo_names_first / sizeof *demo_names_first;
 
-const struct demo_name demo_last_names[] = {
+const struct demo_name demo_names_last[] = {
     {"Lefèvre", "lefevre"},   {"Dupré", "dupre"},         {"Bérénger", "berenger"},
     {"Nguyễn", "nguyen"},     {"Martin", "martin"},       {"Bernard", "bernard"},
     {"Dubois", "dubois"},     {"Thomas", "thomas"},       {"Robert", "robert"},
@@ -96,12 +96,14 @@ const struct demo_name demo_last_names[] = {
     {"Morel", "morel"},       {"Barbier", "barbier"},     {"Perrin", "perrin"},
     {"Garnier", "garnier"},
 };
-const size_t demo_last_count = sizeof demo_last_names / sizeof *demo_last_names;
+const size_t demo_names_last_count = sizeof demo_names_last / sizeof *demo_names_last;
 
-const char *const demo_departments[] = {"Ventes", "RH", "Finance", "IT", "Logistique", "Marketing"};
-const size_t demo_department_count = sizeof demo_departments / sizeof *demo_departments;
+const char *const demo_names_departments[] = {"Ventes", "RH",         "Finance",
+                                              "IT",     "Logistique", "Marketing"};
+const size_t demo_names_department_count =
+    sizeof demo_names_departments / sizeof *demo_names_departments;
 
-const char *const demo_managers[][2][2] = {
+const char *const demo_names_managers[][2][2] = {
     {{"Véronique Castel", "veronique.castel@acme-industrie.example"},
      {"Philippe Aubert", "philippe.aubert@acme-industrie.example"}},
     {{"Sylvie Marchand", "sylvie.marchand@acme-industrie.example"},
@@ -116,6 +118,6 @@ const char *const demo_managers[][2][2] = {
      {"Olivier Besson", "olivier.besson@acme-industrie.example"}},
 };
 
-const char *const demo_months[13] = {"",        "janvier",  "février", "mars", "avril",
-                                     "mai",     "juin",     "juillet", "août", "septembre",
-                                     "octobre", "novembre", "décembre"};
+const char *const demo_names_months[13] = {"",        "janvier",  "février", "mars", "avril",
+                                           "mai",     "juin",     "juillet", "août", "septembre",
+                                           "octobre", "novembre", "décembre"};

@@ -9,17 +9,17 @@ struct demo_name {
     const char *utf8, *ascii;
 };
 
-extern const struct demo_name demo_first_names[];
-extern const size_t demo_first_count;
-extern const struct demo_name demo_last_names[];
-extern const size_t demo_last_count;
+extern const struct demo_name demo_names_first[];
+extern const size_t demo_names_first_count;
+extern const struct demo_name demo_names_last[];
+extern const size_t demo_names_last_count;
 
 /* Departments and their two managers each (name, e-mail). */
-extern const char *const demo_departments[];
-extern const size_t demo_department_count;
-extern const char *const demo_managers[][2][2];
+extern const char *const demo_names_departments[];
+extern const size_t demo_names_department_count;
+extern const char *const demo_names_managers[][2][2];
 
 /* French month names, 1-based ("janvier" is [1]). */
-extern const char *const demo_months[13];
+extern const char *const demo_names_months[13];
 
 #endif

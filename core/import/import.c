@@ -8,7 +8,9 @@
 
 #include "import/csvread.h"
 #include "import/import_internal.h"
-#include "store/store_import.h"
+#include "store/store.h"
+#include "store/store_entity.h"
+#include "store/store_milestone_done.h"
 
 struct file_ctx {
     struct stage *sg;
@@ -27,7 +29,7 @@ static enum lcm_status on_record(void *ctx, const struct csv_record *rec, int he
     if (!mapping_keep(fc->mf, rec))
         return LCM_OK;
     fc->kept++;
-    return stage_row(fc->sg, fc->mf, rec, err);
+    return import_stage_row(fc->sg, fc->mf, rec, err);
 }
 
 /* True when files[i] is the same file (device and inode) as an earlier argument. */
@@ -115,7 +117,7 @@ enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,
     if (rc != LCM_OK)
         return rc;
     struct stage sg;
-    stage_init(&sg, m);
+    import_stage_init(&sg, m);
     rc = read_all(&sg, m, o, s, rep, err);
     if (rc == LCM_OK && s->files_read == 0)
         rc = lcm_err_set(err, LCM_ERR_USAGE, "import: no file matches an entry of %s", m->name);
@@ -125,9 +127,9 @@ enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,
     if (rc == LCM_OK) {
         rc = totals(st, &before, err);
         if (rc == LCM_OK)
-            rc = stage_write(&sg, st, err);
+            rc = import_write_stage(&sg, st, err);
         if (rc == LCM_OK)
-            rc = store_enrollment_refresh(st, 0, err);
+            rc = store_entity_enrollment_refresh(st, 0, err);
         if (rc == LCM_OK)
             rc = totals(st, &after, err);
         if (rc == LCM_OK)
@@ -137,7 +139,7 @@ enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,
         if (rc != LCM_OK || o->dry_run)
             store_rollback(st);
     }
-    stage_free(&sg);
+    import_stage_free(&sg);
     mapping_free(&m);
     return rc;
 }

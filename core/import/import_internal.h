@@ -8,6 +8,7 @@
 #include "import/import.h"
 #include "import/mapping.h"
 #include "base/strmap.h"
+#include "store/store.h"
 
 /* One typed value of a staged record. Text is owned. */
 union ival {
@@ -54,14 +55,14 @@ struct stage {
     struct buf b, b2;
 };
 
-void stage_init(struct stage *sg, const struct mapping *m);
-void stage_free(struct stage *sg);
+void import_stage_init(struct stage *sg, const struct mapping *m);
+void import_stage_free(struct stage *sg);
 
 /* Stages what entry mf makes of one data record (filters already applied). */
-enum lcm_status stage_row(struct stage *sg, const struct map_file *mf, const struct csv_record *rec,
-                          struct lcm_err *err);
+enum lcm_status import_stage_row(struct stage *sg, const struct map_file *mf,
+                                 const struct csv_record *rec, struct lcm_err *err);
 
 /* Writes everything staged into st (inside the caller's transaction). */
-enum lcm_status stage_write(struct stage *sg, struct lcm_store *st, struct lcm_err *err);
+enum lcm_status import_write_stage(struct stage *sg, struct lcm_store *st, struct lcm_err *err);
 
 #endif

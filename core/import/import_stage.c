@@ -9,7 +9,7 @@
 #include "import/import_internal.h"
 #include "base/model.h"
 
-void stage_init(struct stage *sg, const struct mapping *m)
+void import_stage_init(struct stage *sg, const struct mapping *m)
 {
     memset(sg, 0, sizeof *sg);
     sg->map = m;
@@ -23,14 +23,14 @@ void stage_init(struct stage *sg, const struct mapping *m)
 static void srec_clear(struct srec *r, enum map_target t)
 {
     int n;
-    const struct map_field_def *defs = map_fields(t, &n);
+    const struct map_field_def *defs = mapping_fields(t, &n);
     for (int i = 0; i < n; i++)
         if (defs[i].type == MF_TEXT && (r->set >> i & 1))
             free(r->v[i].s);
     r->set = r->known = 0;
 }
 
-void stage_free(struct stage *sg)
+void import_stage_free(struct stage *sg)
 {
     for (int t = 0; t < MT_COUNT - 1; t++) {
         for (int i = 0; i < sg->t[t].n; i++)
@@ -125,12 +125,12 @@ static enum lcm_status convert(const struct stage *sg, const struct map_field_de
         out->i = x;
         return LCM_OK;
     case MF_STATUS:
-        if ((x = enroll_status_parse(v)) < 0)
+        if ((x = model_enroll_status_parse(v)) < 0)
             break;
         out->i = x;
         return LCM_OK;
     case MF_KIND:
-        if ((x = milestone_kind_parse(v)) < 0)
+        if ((x = model_milestone_kind_parse(v)) < 0)
             break;
         out->i = x;
         return LCM_OK;
@@ -211,7 +211,7 @@ static enum lcm_status eval_target(struct stage *sg, const struct map_file *mf, 
                                    struct lcm_err *err)
 {
     int n;
-    const struct map_field_def *defs = map_fields(t, &n);
+    const struct map_field_def *defs = mapping_fields(t, &n);
     const struct map_target_spec *ts = &mf->t[t];
     memset(r, 0, sizeof *r);
     r->file = rec->file;
@@ -241,12 +241,12 @@ static enum lcm_status need(const struct map_file *mf, enum map_target t, int i,
 {
     char label[160];
     int n;
-    const struct map_field_def *defs = map_fields(t, &n);
+    const struct map_field_def *defs = mapping_fields(t, &n);
     if (r->known >> i & 1)
         return LCM_OK;
     return lcm_err_set(err, LCM_ERR_PARSE, "%s:%ld: %s: empty %s.%s", rec->file, rec->line,
                        mapping_field_label(&mf->t[t].f[i], defs[i].key, label, sizeof label),
-                       map_target_name(t), defs[i].key);
+                       mapping_target_name(t), defs[i].key);
 }
 
 /* Adds r to the list of t, or merges it into the record with the same id. Takes r's text. */
@@ -257,7 +257,7 @@ static void stage_put(struct stage *sg, enum map_target t, struct srec *r)
     if (at >= 0) {
         struct srec *old = &a->r[at];
         int n;
-        const struct map_field_def *defs = map_fields(t, &n);
+        const struct map_field_def *defs = mapping_fields(t, &n);
         for (int i = 1; i < n; i++) {
             if (!(r->set >> i & 1))
                 continue;
@@ -329,8 +329,8 @@ static enum lcm_status stage_activity(struct stage *sg, const struct map_file *m
     return LCM_OK;
 }
 
-enum lcm_status stage_row(struct stage *sg, const struct map_file *mf, const struct csv_record *rec,
-                          struct lcm_err *err)
+enum lcm_status import_stage_row(struct stage *sg, const struct map_file *mf,
+                                 const struct csv_record *rec, struct lcm_err *err)
 {
     for (int t = 0; t < MT_COUNT; t++) {
         if (!mf->t[t].present)

@@ -10,7 +10,9 @@
 
 #include "base/day.h"
 #include "import/import_internal.h"
+#include "store/store_entity.h"
 #include "store/store_import.h"
+#include "store/store_milestone_done.h"
 
 static bool known(const struct srec *r, int i)
 {
@@ -54,9 +56,9 @@ static enum lcm_status ref(struct stage *sg, struct lcm_store *st, const struct 
     else if (strcmp(what, "milestone") == 0)
         rc = store_import_find(st, STORE_REF_MILESTONE, src, id_text, id, err);
     else if (strcmp(what, "learner") == 0)
-        rc = store_learner_find(st, src, id_text, id, err);
+        rc = store_entity_learner_find(st, src, id_text, id, err);
     else
-        rc = store_enrollment_find(st, src, id_text, id, err);
+        rc = store_entity_enrollment_find(st, src, id_text, id, err);
     if (rc == LCM_ERR_NOTFOUND)
         return rec_fail(r, err, LCM_ERR_NOTFOUND,
                         "%s \"%.80s\" not found (neither in these files nor in the database)", what,
@@ -71,7 +73,7 @@ static enum lcm_status write_programs(struct stage *sg, struct lcm_store *st, st
         const struct srec *r = &sg->t[MT_PROGRAM].r[i];
         struct lcm_program p = {sg->map->source, r->v[PR_ID].s, txt(r, PR_NAME),
                                 known(r, PR_LENGTH) ? (int)r->v[PR_LENGTH].i : 0};
-        rc = store_program_upsert(st, &p, NULL, err);
+        rc = store_entity_program_upsert(st, &p, NULL, err);
     }
     return rc;
 }
@@ -87,7 +89,7 @@ static enum lcm_status write_cohorts(struct stage *sg, struct lcm_store *st, str
         int old_start, old_end;
         /* Fields this import does not give keep their stored values. */
         if (store_import_find(st, STORE_REF_COHORT, c.source, c.ext_id, &old_id, NULL) == LCM_OK &&
-            store_cohort_days(st, old_id, &old_prog, &old_start, &old_end, err) == LCM_OK) {
+            store_import_cohort_days(st, old_id, &old_prog, &old_start, &old_end, err) == LCM_OK) {
             c.program_id = old_prog;
             c.start_day = r->set >> CO_START & 1 ? c.start_day : old_start;
             c.end_day = r->set >> CO_END & 1 ? c.end_day : old_end;
@@ -98,7 +100,7 @@ static enum lcm_status write_cohorts(struct stage *sg, struct lcm_store *st, str
             rc = rec_fail(r, err, LCM_ERR_INVALID,
                           "cohort \"%.80s\": no program (map cohort.program)", c.ext_id);
         if (rc == LCM_OK)
-            rc = store_cohort_upsert(st, &c, NULL, err);
+            rc = store_entity_cohort_upsert(st, &c, NULL, err);
     }
     return rc;
 }
@@ -112,7 +114,7 @@ static enum lcm_status write_learners(struct stage *sg, struct lcm_store *st, st
             sg->map->source,  r->v[LE_ID].s,    txt(r, LE_FIRST),   txt(r, LE_LAST),
             txt(r, LE_EMAIL), txt(r, LE_PHONE), txt(r, LE_MANAGER), txt(r, LE_MANAGER_EMAIL),
             txt(r, LE_DEPT),  txt(r, LE_LANG)};
-        rc = store_learner_upsert(st, &l, NULL, err);
+        rc = store_entity_learner_upsert(st, &l, NULL, err);
     }
     return rc;
 }
@@ -123,8 +125,8 @@ static enum lcm_status enrollment_defaults(struct stage *sg, struct lcm_store *s
                                            const struct srec *r, struct lcm_enrollment *e,
                                            bool *found, struct lcm_err *err)
 {
-    struct store_enrollment_now now;
-    enum lcm_status rc = store_enrollment_now(st, sg->map->source, e->ext_id, &now, err);
+    struct store_import_enrollment_now now;
+    enum lcm_status rc = store_import_enrollment_now(st, sg->map->source, e->ext_id, &now, err);
     *found = rc == LCM_OK;
     if (rc == LCM_ERR_NOTFOUND)
         return LCM_OK;
@@ -165,14 +167,14 @@ static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
     int64_t prog;
     int cstart = DAY_NONE, cend = DAY_NONE;
     if (rc == LCM_OK && !found)
-        rc = store_cohort_days(st, e.cohort_id, &prog, &cstart, &cend, err);
+        rc = store_import_cohort_days(st, e.cohort_id, &prog, &cstart, &cend, err);
     /* Without its own dates a new enrollment follows its cohort's. */
     if (e.start_day == DAY_NONE)
         e.start_day = cstart;
     if (e.expected_end_day == DAY_NONE)
         e.expected_end_day = cend;
     if (rc == LCM_OK)
-        rc = store_enrollment_upsert(st, &e, NULL, err);
+        rc = store_entity_enrollment_upsert(st, &e, NULL, err);
     return rc;
 }
 
@@ -193,7 +195,7 @@ static enum lcm_status write_milestone(struct stage *sg, struct lcm_store *st, c
         int s, e;
         rc = ref(sg, st, r, "cohort", r->v[MI_COHORT].s, &m.cohort_id, err);
         if (rc == LCM_OK)
-            rc = store_cohort_days(st, m.cohort_id, &m.program_id, &s, &e, err);
+            rc = store_import_cohort_days(st, m.cohort_id, &m.program_id, &s, &e, err);
     }
     if (rc == LCM_OK && known(r, MI_PROGRAM))
         rc = ref(sg, st, r, "program", r->v[MI_PROGRAM].s, &m.program_id, err);
@@ -201,7 +203,7 @@ static enum lcm_status write_milestone(struct stage *sg, struct lcm_store *st, c
         return rec_fail(r, err, LCM_ERR_INVALID, "milestone \"%.80s\": no program or cohort",
                         m.ext_id);
     if (rc == LCM_OK)
-        rc = store_milestone_upsert(st, &m, NULL, err);
+        rc = store_entity_milestone_upsert(st, &m, NULL, err);
     return rc;
 }
 
@@ -216,12 +218,12 @@ static enum lcm_status write_done(struct stage *sg, struct lcm_store *st, const 
         /* The learner's enrollment in the milestone's cohort. */
         rc = ref(sg, st, r, "learner", r->v[DO_LEARNER].s, &lid, err);
         if (rc == LCM_OK)
-            rc = store_milestone_cohort(st, mid, &cid, err);
+            rc = store_import_milestone_cohort(st, mid, &cid, err);
         if (rc == LCM_OK && cid == 0)
             return rec_fail(r, err, LCM_ERR_INVALID,
                             "milestone \"%.80s\" has no cohort: map milestone_done.enrollment",
                             r->v[DO_MILESTONE].s);
-        if (rc == LCM_OK && store_enrollment_of(st, lid, cid, &eid, err) == LCM_ERR_NOTFOUND)
+        if (rc == LCM_OK && store_import_enrollment_of(st, lid, cid, &eid, err) == LCM_ERR_NOTFOUND)
             return rec_fail(r, err, LCM_ERR_NOTFOUND,
                             "learner \"%.80s\" is not enrolled in the cohort of milestone "
                             "\"%.80s\"",
@@ -230,8 +232,13 @@ static enum lcm_status write_done(struct stage *sg, struct lcm_store *st, const 
         return rec_fail(r, err, LCM_ERR_INVALID, "milestone_done: empty enrollment and learner");
     }
     if (rc == LCM_OK)
-        rc = store_milestone_done(st, eid, mid, (int)r->v[DO_DAY].i,
-                                  known(r, DO_SCORE) ? r->v[DO_SCORE].d : -1, err);
+        rc = store_milestone_done_add(
+            st,
+            &(struct lcm_milestone_done){.enrollment_id = eid,
+                                         .milestone_id = mid,
+                                         .day = (int)r->v[DO_DAY].i,
+                                         .score = known(r, DO_SCORE) ? r->v[DO_SCORE].d : -1},
+            STORE_DONE_UPDATE, err);
     return rc;
 }
 
@@ -259,13 +266,13 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
                                      clamp(a->minutes),
                                      clamp(a->actions),
                                      a->progress};
-        rc = store_activity_put(st, &d, err);
+        rc = store_entity_activity_put(st, &d, err);
     }
     free(ids);
     return rc;
 }
 
-enum lcm_status stage_write(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
+enum lcm_status import_write_stage(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
 {
     enum lcm_status rc = write_programs(sg, st, err);
     if (rc == LCM_OK)

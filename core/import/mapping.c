@@ -55,13 +55,13 @@ static const struct {
     {"activity", f_activity, N(f_activity)},
 };
 
-const struct map_field_def *map_fields(enum map_target t, int *n)
+const struct map_field_def *mapping_fields(enum map_target t, int *n)
 {
     *n = targets[t].n;
     return targets[t].f;
 }
 
-const char *map_target_name(enum map_target t)
+const char *mapping_target_name(enum map_target t)
 {
     return targets[t].name;
 }
@@ -343,9 +343,9 @@ static enum lcm_status parse_target(struct loader *ld, const config_setting_t *g
     ts->present = true;
     ts->line = line_of(g);
     if (!config_setting_is_group(g))
-        return fail_at(ld, g, map_target_name(t), "must be a group { ... }");
+        return fail_at(ld, g, mapping_target_name(t), "must be a group { ... }");
     int n;
-    const struct map_field_def *defs = map_fields(t, &n);
+    const struct map_field_def *defs = mapping_fields(t, &n);
     for (int i = 0; i < config_setting_length(g); i++) {
         const config_setting_t *e = config_setting_get_elem(g, (unsigned)i);
         const char *k = config_setting_name(e);
@@ -362,7 +362,7 @@ static enum lcm_status parse_target(struct loader *ld, const config_setting_t *g
         }
         if (fi < 0) {
             char msg[200];
-            snprintf(msg, sizeof msg, "unknown key \"%s\" in %s", k, map_target_name(t));
+            snprintf(msg, sizeof msg, "unknown key \"%s\" in %s", k, mapping_target_name(t));
             return fail_at(ld, e, msg, NULL);
         }
         enum lcm_status rc = parse_field(ld, e, &ts->f[fi]);
@@ -372,7 +372,7 @@ static enum lcm_status parse_target(struct loader *ld, const config_setting_t *g
     const char *miss = target_missing(t, ts);
     if (miss) {
         char msg[200];
-        snprintf(msg, sizeof msg, "%s needs %s", map_target_name(t), miss);
+        snprintf(msg, sizeof msg, "%s needs %s", mapping_target_name(t), miss);
         return fail_at(ld, g, msg, NULL);
     }
     return LCM_OK;
@@ -455,7 +455,7 @@ static enum lcm_status parse_file(struct loader *ld, const config_setting_t *g, 
     }
     bool any = false;
     for (int t = 0; rc == LCM_OK && t < MT_COUNT; t++)
-        if ((s = config_setting_get_member(g, map_target_name((enum map_target)t)))) {
+        if ((s = config_setting_get_member(g, mapping_target_name((enum map_target)t)))) {
             any = true;
             rc = parse_target(ld, s, (enum map_target)t, &mf->t[t]);
         }

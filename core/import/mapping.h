@@ -32,15 +32,15 @@ enum map_ftype { MF_TEXT, MF_DAY, MF_INT, MF_REAL, MF_STATUS, MF_KIND };
 #define MAP_MAX_FIELDS 12
 
 /* The fields of each target (keys of its group in the mapping), in a fixed order: index i of
- * map_fields(t)[i] is the index used by struct map_target_spec and the importer. */
+ * mapping_fields(t)[i] is the index used by struct map_target_spec and the importer. */
 struct map_field_def {
     const char *key;
     enum map_ftype type;
 };
-const struct map_field_def *map_fields(enum map_target t, int *n);
-const char *map_target_name(enum map_target t);
+const struct map_field_def *mapping_fields(enum map_target t, int *n);
+const char *mapping_target_name(enum map_target t);
 
-/* Field index constants (positions in map_fields()). */
+/* Field index constants (positions in mapping_fields()). */
 enum { MF_ID = 0 };
 enum { PR_ID, PR_NAME, PR_LENGTH };
 enum { CO_ID, CO_PROGRAM, CO_NAME, CO_START, CO_END };

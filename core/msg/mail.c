@@ -41,11 +41,12 @@ static enum lcm_status read_strings(const config_setting_t *g, const struct lcm_
     if (strncmp(url, "smtp://", 7) != 0 && strncmp(url, "smtps://", 8) != 0)
         return lcm_err_set(err, LCM_ERR_CONFIG, "%s: smtp.url must start with smtp:// or smtps://",
                            config_where(config_setting_get_member(g, "url"), where, sizeof where));
-    if (!mail_addr_valid(from))
+    if (!mail_mime_addr_valid(from))
         return lcm_err_set(err, LCM_ERR_CONFIG,
                            "%s: smtp.from (or general.lcm_email) must be an e-mail address",
                            cfg->path ? cfg->path : "config");
-    if ((reply && *reply && !mail_addr_valid(reply)) || (bcc && *bcc && !mail_addr_valid(bcc)))
+    if ((reply && *reply && !mail_mime_addr_valid(reply)) ||
+        (bcc && *bcc && !mail_mime_addr_valid(bcc)))
         return lcm_err_set(err, LCM_ERR_CONFIG,
                            "%s: smtp.reply_to and smtp.bcc must be e-mail addresses",
                            cfg->path ? cfg->path : "config");
@@ -194,10 +195,10 @@ enum lcm_status mail_send(const struct mail_server *srv, const char *from_addr,
 {
     memset(res, 0, sizeof *res);
     res->outcome = MAIL_SETUP;
-    if (!srv || !srv->url || !mail_addr_valid(from_addr) || nrcpt == 0)
+    if (!srv || !srv->url || !mail_mime_addr_valid(from_addr) || nrcpt == 0)
         return lcm_err_set(err, LCM_ERR_INVALID, "smtp: no server, sender or recipient");
     for (size_t i = 0; i < nrcpt; i++)
-        if (!mail_addr_valid(rcpt[i]))
+        if (!mail_mime_addr_valid(rcpt[i]))
             return lcm_err_set(err, LCM_ERR_INVALID, "smtp: recipient \"%s\" is not valid",
                                rcpt[i] ? rcpt[i] : "");
     CURL *h = curl_easy_init();

@@ -1,6 +1,6 @@
 /* mail.h — building an Internet message (MIME) and handing it to an SMTP server (libcurl).
  *
- * mail_build() writes a complete RFC 5322 message with CRLF line ends: the subject and display
+ * mail_mime_build() writes a complete RFC 5322 message with CRLF line ends: the subject and display
  * names as RFC 2047 encoded-words when they are not plain ASCII (folded, every line <= 78
  * columns), the UTF-8 body as quoted-printable, Date, Message-ID, MIME-Version. Nothing from
  * the data can add a header: a CR, LF or other control character in a header value is refused
@@ -46,16 +46,18 @@ struct mail_msg {
  * frees. Refuses (LCM_ERR_INVALID, naming the field) a header value with a control character,
  * an invalid address, invalid UTF-8, a missing subject or Message-ID. The Bcc is never written
  * in the headers: it is an envelope recipient only (see mail_send). */
-enum lcm_status mail_build(const struct mail_msg *m, char **out, size_t *len, struct lcm_err *err);
+enum lcm_status mail_mime_build(const struct mail_msg *m, char **out, size_t *len,
+                                struct lcm_err *err);
 
 /* True when addr is a plain addr-spec we are willing to send to: local@domain, printable ASCII,
  * no spaces, quotes, angle brackets or control characters, at most 254 bytes. */
-bool mail_addr_valid(const char *addr);
+bool mail_mime_addr_valid(const char *addr);
 
 /* Writes a Message-ID "<lcmtui.ID.CREATED@DOMAIN>" for message id created at created (Unix
  * time); DOMAIN is from_addr's domain ("lcmtui.invalid" when none). Stable: the same inputs
  * always give the same id, so a message keeps its Message-ID across attempts. */
-void mail_message_id(char *buf, size_t len, int64_t id, int64_t created, const char *from_addr);
+void mail_mime_message_id(char *buf, size_t len, int64_t id, int64_t created,
+                          const char *from_addr);
 
 /* The SMTP server, from the config's `smtp` group. */
 struct mail_server {
@@ -97,7 +99,7 @@ struct mail_result {
     char reply[256]; /* the server's last reply line, or libcurl's error text */
 };
 
-/* Sends data (a message from mail_build) from from_addr to the recipients rcpt[0..nrcpt).
+/* Sends data (a message from mail_mime_build) from from_addr to the recipients rcpt[0..nrcpt).
  * Returns LCM_OK when the server accepted it; otherwise res->outcome says what to do and err
  * holds one line naming the server URL and its reply. Never prints; never logs the password. */
 enum lcm_status mail_send(const struct mail_server *srv, const char *from_addr,

@@ -145,7 +145,7 @@ static void header_address(struct buf *b, const char *name, const char *disp, co
     buf_adds(b, ">\r\n");
 }
 
-bool mail_addr_valid(const char *addr)
+bool mail_mime_addr_valid(const char *addr)
 {
     if (!addr || !*addr || strlen(addr) > 254)
         return false;
@@ -310,16 +310,16 @@ static bool safe_filename(const char *s)
     return true;
 }
 
-/* Every check of mail_build's inputs, with one message naming the field. */
+/* Every check of mail_mime_build's inputs, with one message naming the field. */
 static enum lcm_status check_msg(const struct mail_msg *m, struct lcm_err *err)
 {
-    if (!mail_addr_valid(m->from_addr))
+    if (!mail_mime_addr_valid(m->from_addr))
         return lcm_err_set(err, LCM_ERR_INVALID, "mail: From address \"%s\" is not valid",
                            m->from_addr ? m->from_addr : "");
-    if (!mail_addr_valid(m->to_addr))
+    if (!mail_mime_addr_valid(m->to_addr))
         return lcm_err_set(err, LCM_ERR_INVALID, "mail: To address \"%s\" is not valid",
                            m->to_addr ? m->to_addr : "");
-    if (m->reply_to && *m->reply_to && !mail_addr_valid(m->reply_to))
+    if (m->reply_to && *m->reply_to && !mail_mime_addr_valid(m->reply_to))
         return lcm_err_set(err, LCM_ERR_INVALID, "mail: Reply-To address \"%s\" is not valid",
                            m->reply_to);
     const char *fields[][2] = {{"subject", m->subject},
@@ -348,7 +348,8 @@ static enum lcm_status check_msg(const struct mail_msg *m, struct lcm_err *err)
     return LCM_OK;
 }
 
-enum lcm_status mail_build(const struct mail_msg *m, char **out, size_t *len, struct lcm_err *err)
+enum lcm_status mail_mime_build(const struct mail_msg *m, char **out, size_t *len,
+                                struct lcm_err *err)
 {
     *out = NULL;
     if (len)
@@ -373,9 +374,9 @@ enum lcm_status mail_build(const struct mail_msg *m, char **out, size_t *len, st
     return LCM_OK;
 }
 
-void mail_message_id(char *buf, size_t len, int64_t id, int64_t created, const char *from_addr)
+void mail_mime_message_id(char *buf, size_t len, int64_t id, int64_t created, const char *from_addr)
 {
     const char *dom = from_addr ? strchr(from_addr, '@') : NULL;
-    dom = dom && dom[1] && mail_addr_valid(from_addr) ? dom + 1 : "lcmtui.invalid";
+    dom = dom && dom[1] && mail_mime_addr_valid(from_addr) ? dom + 1 : "lcmtui.invalid";
     snprintf(buf, len, "<lcmtui.%lld.%lld@%s>", (long long)id, (long long)created, dom);
 }

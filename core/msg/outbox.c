@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/lockfile.h"
+#include "store/store.h"
 #include "store/store_message.h"
 
 static bool has_control(const char *s)
@@ -20,13 +21,13 @@ enum lcm_status outbox_add(struct lcm_store *st, const struct lcm_message *m, co
                            const struct outbox_attachment *att, int64_t now_ts, int64_t *id,
                            struct lcm_err *err)
 {
-    if (!mail_addr_valid(m->to_addr))
+    if (!mail_mime_addr_valid(m->to_addr))
         return lcm_err_set(err, LCM_ERR_INVALID, "message: \"%s\" is not a valid address",
                            m->to_addr ? m->to_addr : "");
     if (!m->subject || !*m->subject || has_control(m->subject))
         return lcm_err_set(err, LCM_ERR_INVALID,
                            "message: the subject is empty or holds a line break");
-    if (bcc && *bcc && !mail_addr_valid(bcc))
+    if (bcc && *bcc && !mail_mime_addr_valid(bcc))
         return lcm_err_set(err, LCM_ERR_INVALID, "message: Bcc \"%s\" is not a valid address", bcc);
     if (att && (!att->content_type || !att->data || has_control(att->content_type)))
         return lcm_err_set(err, LCM_ERR_INVALID, "message: attachment without type or data");
@@ -89,7 +90,7 @@ static enum lcm_status build(const struct store_msg_row *r, const struct mail_se
                                        .len = strlen(r->att_data)};
         m.att = &att;
     }
-    return mail_build(&m, data, len, err);
+    return mail_mime_build(&m, data, len, err);
 }
 
 /* What happened to one message, stored. Returns the SMTP setup error to stop the run. */
@@ -162,7 +163,7 @@ static enum lcm_status send_one(struct lcm_store *st, const struct mail_server *
     if (r.msgid[0])
         snprintf(msgid, sizeof msgid, "%s", r.msgid);
     else
-        mail_message_id(msgid, sizeof msgid, r.id, r.created_at, srv->from_addr);
+        mail_mime_message_id(msgid, sizeof msgid, r.id, r.created_at, srv->from_addr);
     char *data = NULL;
     size_t len = 0;
     struct lcm_err berr = {0};
@@ -185,7 +186,7 @@ static enum lcm_status send_one(struct lcm_store *st, const struct mail_server *
     rc = record(st, srv, o, &r, &mr, &serr, res, rep, err);
 out:
     free(data);
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
     return rc;
 }
 

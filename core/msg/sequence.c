@@ -9,7 +9,9 @@
 #include "base/day.h"
 #include "msg/mail.h"
 #include "base/model.h"
+#include "store/store.h"
 #include "store/store_message.h"
+#include "store/store_sequence.h"
 #include "msg/template.h"
 
 static const char *const seq_keys[] = {"enabled", "quiet_days", "platform_url", "rules", NULL};
@@ -212,15 +214,16 @@ static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const
                             const char *tpl)
 {
     bool yes = false;
-    enum lcm_status rc = store_seq_fired(r->st, r->rule->name, c->enrollment_id, key, &yes, r->err);
+    enum lcm_status rc =
+        store_sequence_fired(r->st, r->rule->name, c->enrollment_id, key, &yes, r->err);
     if (rc != LCM_OK || yes)
         return rc;
-    if (!mail_addr_valid(c->email)) {
+    if (!mail_mime_addr_valid(c->email)) {
         r->res->no_address++;
         return LCM_OK;
     }
     int64_t since = r->o->now - (int64_t)r->sc->quiet_days * 86400;
-    if ((rc = store_seq_recent_contact(r->st, c->learner_id, since, &yes, r->err)) != LCM_OK)
+    if ((rc = store_sequence_recent_contact(r->st, c->learner_id, since, &yes, r->err)) != LCM_OK)
         return rc;
     if (yes) {
         r->res->quiet++;
@@ -246,7 +249,8 @@ static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const
     int64_t id = 0;
     rc = store_message_add(r->st, &m, r->o->now, &id, r->err);
     if (rc == LCM_OK)
-        rc = store_seq_fire(r->st, r->rule->name, c->enrollment_id, key, r->o->today, id, r->err);
+        rc = store_sequence_fire(r->st, r->rule->name, c->enrollment_id, key, r->o->today, id,
+                                 r->err);
     if (rc == LCM_OK) {
         *(r->rule->auto_queue ? &r->res->queued : &r->res->drafts) += 1;
         if (r->o->made) {
@@ -305,12 +309,12 @@ static enum lcm_status run_rule(struct run *r)
     switch (rule->on) {
     case SEQ_INACTIVE:
         r->next_rung = next_rung(r->sc, rule);
-        return store_seq_inactive(r->st, today - rule->days, on_inactive, r, r->err);
+        return store_sequence_inactive(r->st, today - rule->days, on_inactive, r, r->err);
     case SEQ_NOT_STARTED:
-        return store_seq_not_started(r->st, today - rule->days, on_not_started, r, r->err);
+        return store_sequence_not_started(r->st, today - rule->days, on_not_started, r, r->err);
     case SEQ_MILESTONE:
     default:
-        return store_seq_milestones(r->st, today - rule->days, today, on_milestone, r, r->err);
+        return store_sequence_milestones(r->st, today - rule->days, today, on_milestone, r, r->err);
     }
 }
 

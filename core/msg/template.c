@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "base/text.h"
+#include "base/xdg.h"
 
 static bool is_ident_char(char c)
 {
@@ -408,14 +409,5 @@ enum lcm_status template_list(const char *share_dir, const char *user_dir, const
 
 bool template_user_dir(char *buf, size_t len)
 {
-    const char *xdg = getenv("XDG_CONFIG_HOME");
-    const char *home = getenv("HOME");
-    int n;
-    if (xdg && *xdg == '/')
-        n = snprintf(buf, len, "%s/lcmtui/templates", xdg);
-    else if (home && *home)
-        n = snprintf(buf, len, "%s/.config/lcmtui/templates", home);
-    else
-        return false;
-    return n > 0 && (size_t)n < len;
+    return xdg_config_path("templates", buf, len);
 }

@@ -65,7 +65,8 @@ enum lcm_status template_list(const char *share_dir, const char *user_dir, const
 void template_list_free(char ***names);
 
 /* The user's template directory: $XDG_CONFIG_HOME/lcmtui/templates or
- * ~/.config/lcmtui/templates. Returns false when it does not fit or HOME is unset. */
+ * ~/.config/lcmtui/templates (xdg_config_path()). Returns false when it does not fit or HOME is
+ * needed and unset. */
 bool template_user_dir(char *buf, size_t len);
 
 #endif

@@ -13,6 +13,7 @@
 #include "report/kpi_internal.h"
 #include "report/kpi_scan.h"
 #include "report/kpi_sum.h"
+#include "store/store_kpi.h"
 
 /* A growable table of groups found by label (cohorts, departments, managers: there may be
  * thousands of managers, hence the hash map). */

@@ -28,7 +28,6 @@
 #include "base/config.h"
 #include "base/model.h"
 #include "base/status.h"
-#include "store/store.h"
 #include "store/store_kpi.h"
 
 #define KPI_BUCKETS 5     /* progress 0-24 %, 25-49 %, 50-74 %, 75-99 %, 100 % */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "report/kpi.h"
+#include "store/store.h"
 
 /* One enrollment in scope. The scan writes only its own slots, so ranges of this array are
  * finished by different threads without locks. */

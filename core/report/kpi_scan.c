@@ -9,6 +9,8 @@
 #include "base/day.h"
 #include "report/kpi_internal.h"
 #include "report/kpi_scan.h"
+#include "store/store.h"
+#include "store/store_kpi.h"
 
 #define SMALL_SCOPE 5000 /* up to this many enrollments: one indexed lookup each */
 

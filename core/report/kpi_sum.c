@@ -7,6 +7,7 @@
 #include "base/day.h"
 #include "report/kpi_internal.h"
 #include "report/kpi_sum.h"
+#include "store/store_kpi.h"
 
 struct ms_load {
     struct kpi_state *S;

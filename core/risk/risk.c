@@ -1,4 +1,5 @@
-/* risk.c — explaining one enrollment's score (risk_explain). */
+/* risk.c — the names of the signals and levels, and explaining one enrollment's score
+ * (risk_explain). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,8 +7,25 @@
 #include "base/day.h"
 #include "risk/risk_internal.h"
 #include "base/text.h"
+#include "store/store_risk.h"
 
 #define REASONS_MAX 2048
+
+static const char *const signal_names[RS_COUNT] = {
+#define RISK_X_NAME(e, name) name,
+    RISK_SIGNAL_LIST(RISK_X_NAME)
+#undef RISK_X_NAME
+};
+
+const char *risk_signal_name(enum risk_signal s)
+{
+    return (unsigned)s < RS_COUNT ? signal_names[s] : "?";
+}
+
+const char *risk_level_name(int level)
+{
+    return level >= RISK_AT_RISK ? "at risk" : level == RISK_WATCH ? "watch" : "ok";
+}
 
 static void explain_print(const struct risk_params *p, const struct risk_run *run, size_t i,
                           const char *lang, FILE *out)
@@ -30,7 +48,7 @@ static void explain_print(const struct risk_params *p, const struct risk_run *ru
                     g->value, g->severity, p->weight[s], g->contrib);
     }
     char reasons[REASONS_MAX];
-    risk_reasons(p, &run->h[i], r, lang, reasons, sizeof reasons);
+    risk_text_reasons(p, &run->h[i], r, lang, reasons, sizeof reasons);
     fprintf(out, "reasons:\n");
     if (!reasons[0])
         fprintf(out, "  (none)\n");

@@ -176,13 +176,13 @@ void risk_score(const struct risk_params *p, const struct risk_hist *h, struct r
 /* The reasons, one sentence per line (no trailing newline), most important first, only for
  * signals that contribute; "Never started" first when it contributes, without the inactivity
  * line it repeats; lang "fr" or "en". Returns the length written (truncated to fit). */
-size_t risk_reasons(const struct risk_params *p, const struct risk_hist *h,
-                    const struct risk_result *r, const char *lang, char *buf, size_t len);
+size_t risk_text_reasons(const struct risk_params *p, const struct risk_hist *h,
+                         const struct risk_result *r, const char *lang, char *buf, size_t len);
 
 /* The signals as JSON: {"inactive":{"value":21,"weight":40,"contribution":30.1,
  * "skipped":false}, ...,"score":..,"level":..}. Returns the length (truncated to fit). */
-size_t risk_signals_json(const struct risk_params *p, const struct risk_result *r, char *buf,
-                         size_t len);
+size_t risk_text_signals_json(const struct risk_params *p, const struct risk_result *r, char *buf,
+                              size_t len);
 
 /* Rescores every active enrollment for day today and writes the risk table in one
  * transaction: score, level, reasons in cfg->lang, signals JSON, flagged_since, snoozed.

@@ -5,10 +5,12 @@
 #include <jansson.h>
 
 #include "base/day.h"
+#include "base/model.h"
 #include "risk/risk_eval.h"
 #include "risk/risk_internal.h"
+#include "store/store_risk.h"
 
-bool risk_at_parse(const char *s, struct risk_at *out)
+bool risk_eval_at_parse(const char *s, struct risk_at *out)
 {
     if (!s || !*s)
         return false;
@@ -71,9 +73,9 @@ static void add_samples(const struct risk_run *run, struct risk_sample **out, si
     }
 }
 
-enum lcm_status risk_collect(struct lcm_store *st, const struct risk_params *p,
-                             const char *const *names, size_t n_names, struct risk_at at,
-                             struct risk_sample **out, size_t *n, struct lcm_err *err)
+enum lcm_status risk_eval_collect(struct lcm_store *st, const struct risk_params *p,
+                                  const char *const *names, size_t n_names, struct risk_at at,
+                                  struct risk_sample **out, size_t *n, struct lcm_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -141,7 +143,7 @@ static struct ranked *rank(const double *score, size_t n, int (*cmp)(const void 
     return r;
 }
 
-double risk_auc(const double *score, const bool *positive, size_t n)
+double risk_eval_auc(const double *score, const bool *positive, size_t n)
 {
     size_t pos = 0;
     for (size_t i = 0; i < n; i++)
@@ -165,7 +167,7 @@ double risk_auc(const double *score, const bool *positive, size_t n)
     return (rank_sum - P * (P + 1) / 2) / (P * N);
 }
 
-double risk_precision_at(const double *score, const bool *positive, size_t n, size_t k)
+double risk_eval_precision_at(const double *score, const bool *positive, size_t n, size_t k)
 {
     if (k == 0 || k > n)
         return -1;
@@ -177,8 +179,8 @@ double risk_precision_at(const double *score, const bool *positive, size_t n, si
     return (double)hits / (double)k;
 }
 
-void risk_metrics_compute(const double *score, const bool *positive, const int *level, size_t n,
-                          struct risk_metrics *m)
+void risk_eval_metrics_compute(const double *score, const bool *positive, const int *level,
+                               size_t n, struct risk_metrics *m)
 {
     memset(m, 0, sizeof *m);
     m->n = n;
@@ -187,10 +189,10 @@ void risk_metrics_compute(const double *score, const bool *positive, const int *
         m->positives += positive[i];
         flagged += level && positive[i] && level[i] >= RISK_AT_RISK;
     }
-    m->auc = risk_auc(score, positive, n);
-    m->p10 = risk_precision_at(score, positive, n, 10);
-    m->p20 = risk_precision_at(score, positive, n, 20);
-    m->pdec = risk_precision_at(score, positive, n, (n + 9) / 10);
+    m->auc = risk_eval_auc(score, positive, n);
+    m->p10 = risk_eval_precision_at(score, positive, n, 10);
+    m->p20 = risk_eval_precision_at(score, positive, n, 20);
+    m->pdec = risk_eval_precision_at(score, positive, n, (n + 9) / 10);
     m->recall_risk = level && m->positives ? (double)flagged / (double)m->positives : -1;
 }
 
@@ -208,9 +210,9 @@ void risk_eval_samples(const struct risk_sample *s, size_t n, struct risk_eval_r
         pos[i] = s[i].positive;
         level[i] = s[i].level;
     }
-    risk_metrics_compute(model, pos, level, n, &out->model);
-    risk_metrics_compute(inact, pos, NULL, n, &out->inactive);
-    risk_metrics_compute(act, pos, NULL, n, &out->activity);
+    risk_eval_metrics_compute(model, pos, level, n, &out->model);
+    risk_eval_metrics_compute(inact, pos, NULL, n, &out->inactive);
+    risk_eval_metrics_compute(act, pos, NULL, n, &out->activity);
     free(model);
     free(inact);
     free(act);

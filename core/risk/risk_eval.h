@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "risk/risk.h"
+#include "store/store.h"
 
 struct risk_sample {
     int64_t enrollment_id, cohort_id;
@@ -32,14 +33,14 @@ struct risk_at {
 };
 
 /* Parses "28" (days after the start) or "2013-11-27". Returns false when neither. */
-bool risk_at_parse(const char *s, struct risk_at *out);
+bool risk_eval_at_parse(const char *s, struct risk_at *out);
 
 /* Collects the samples of the cohorts named (ids or names; names == NULL or n_names == 0:
  * every cohort). *out is malloc'ed (free it). A name that matches no cohort fails with
  * LCM_ERR_NOTFOUND. */
-enum lcm_status risk_collect(struct lcm_store *st, const struct risk_params *p,
-                             const char *const *names, size_t n_names, struct risk_at at,
-                             struct risk_sample **out, size_t *n, struct lcm_err *err);
+enum lcm_status risk_eval_collect(struct lcm_store *st, const struct risk_params *p,
+                                  const char *const *names, size_t n_names, struct risk_at at,
+                                  struct risk_sample **out, size_t *n, struct lcm_err *err);
 
 struct risk_metrics {
     size_t n, positives;
@@ -49,14 +50,14 @@ struct risk_metrics {
 };
 
 /* ROC AUC of score against positive (Mann-Whitney with mid-ranks). -1 when a class is empty. */
-double risk_auc(const double *score, const bool *positive, size_t n);
+double risk_eval_auc(const double *score, const bool *positive, size_t n);
 
 /* Share of positives among the k highest scores (ties by input order). -1 when k > n or 0. */
-double risk_precision_at(const double *score, const bool *positive, size_t n, size_t k);
+double risk_eval_precision_at(const double *score, const bool *positive, size_t n, size_t k);
 
 /* All metrics; level may be NULL (recall_risk = -1). */
-void risk_metrics_compute(const double *score, const bool *positive, const int *level, size_t n,
-                          struct risk_metrics *m);
+void risk_eval_metrics_compute(const double *score, const bool *positive, const int *level,
+                               size_t n, struct risk_metrics *m);
 
 /* The model and the two baselines on the same samples. */
 struct risk_eval_result {
@@ -72,7 +73,7 @@ void risk_eval_print(const struct risk_eval_result *r, const char *what, bool js
  * intercept). beta receives k weights and then the intercept, on the ORIGINAL feature scale.
  * A constant feature gets weight 0 and used[j] = false. Fails (LCM_ERR_INVALID) on n < 2 or a
  * single class. */
-enum lcm_status risk_logit_fit(const double *X, const bool *y, size_t n, size_t k, double l2,
+enum lcm_status risk_fit_logit(const double *X, const bool *y, size_t n, size_t k, double l2,
                                double *beta, bool *used, struct lcm_err *err);
 
 /* Fits signal weights on the samples and writes the new parameters into p (thresholds kept;

@@ -81,7 +81,7 @@ static double newton_step(const double *Z, const bool *y, size_t n, size_t k, do
     return size;
 }
 
-enum lcm_status risk_logit_fit(const double *X, const bool *y, size_t n, size_t k, double l2,
+enum lcm_status risk_fit_logit(const double *X, const bool *y, size_t n, size_t k, double l2,
                                double *beta, bool *used, struct lcm_err *err)
 {
     if (k > FIT_MAX_K)
@@ -144,7 +144,7 @@ enum lcm_status risk_fit_samples(const struct risk_sample *s, size_t n, double l
         y[i] = s[i].positive;
     }
     double beta[RS_COUNT + 1];
-    enum lcm_status rc = risk_logit_fit(X, y, n, RS_COUNT, l2, beta, used, err);
+    enum lcm_status rc = risk_fit_logit(X, y, n, RS_COUNT, l2, beta, used, err);
     free(X);
     free(y);
     if (rc != LCM_OK)

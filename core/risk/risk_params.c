@@ -5,22 +5,6 @@
 
 #include "risk/risk.h"
 
-static const char *const signal_names[RS_COUNT] = {
-#define RISK_X_NAME(e, name) name,
-    RISK_SIGNAL_LIST(RISK_X_NAME)
-#undef RISK_X_NAME
-};
-
-const char *risk_signal_name(enum risk_signal s)
-{
-    return (unsigned)s < RS_COUNT ? signal_names[s] : "?";
-}
-
-const char *risk_level_name(int level)
-{
-    return level >= RISK_AT_RISK ? "at risk" : level == RISK_WATCH ? "watch" : "ok";
-}
-
 /* Defaults chosen to work on two OULAD presentations (AAA and BBB 2013J) without being fitted
  * to either alone: see README "Risk". Missed milestones and inactivity dominate, as they do
  * in real data; pace and stalled matter where the source gives progress. */

@@ -7,6 +7,7 @@
 #include "base/day.h"
 #include "base/model.h"
 #include "risk/risk_internal.h"
+#include "store/store_risk.h"
 
 /* Index of enrollment id in run->enr, or -1. Ordered callers hit the cursor fast path. */
 static long run_find(struct risk_run *run, int64_t id)

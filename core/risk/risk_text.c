@@ -212,8 +212,8 @@ static void reason(struct sbuf *b, enum risk_signal s, const struct risk_hist *h
     }
 }
 
-size_t risk_reasons(const struct risk_params *p, const struct risk_hist *h,
-                    const struct risk_result *r, const char *lang, char *buf, size_t len)
+size_t risk_text_reasons(const struct risk_params *p, const struct risk_hist *h,
+                         const struct risk_result *r, const char *lang, char *buf, size_t len)
 {
     struct sbuf b = {buf, 0, len};
     if (len)
@@ -248,8 +248,8 @@ size_t risk_reasons(const struct risk_params *p, const struct risk_hist *h,
     return b.len;
 }
 
-size_t risk_signals_json(const struct risk_params *p, const struct risk_result *r, char *buf,
-                         size_t len)
+size_t risk_text_signals_json(const struct risk_params *p, const struct risk_result *r, char *buf,
+                              size_t len)
 {
     struct sbuf b = {buf, 0, len};
     if (len)

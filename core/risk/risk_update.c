@@ -10,6 +10,9 @@
 
 #include "base/day.h"
 #include "risk/risk_internal.h"
+#include "store/store.h"
+#include "store/store_milestone_done.h"
+#include "store/store_risk.h"
 
 #define REASONS_MAX 2048
 #define SIGNALS_MAX 2048
@@ -41,8 +44,12 @@ static enum lcm_status celebrate(struct lcm_store *st, struct risk_run *run, siz
         if (known)
             continue;
         int64_t ack = h->thresh_day[t] >= today - run->p->celebrate_days ? 0 : now_ts;
-        enum lcm_status rc = store_risk_done_add(st, h->enrollment_id, run->thresh_id[t],
-                                                 h->thresh_day[t], ack, err);
+        struct lcm_milestone_done d = {.enrollment_id = h->enrollment_id,
+                                       .milestone_id = run->thresh_id[t],
+                                       .day = h->thresh_day[t],
+                                       .score = -1,
+                                       .celebrated_at = ack};
+        enum lcm_status rc = store_milestone_done_add(st, &d, STORE_DONE_KEEP, err);
         if (rc != LCM_OK)
             return rc;
     }
@@ -86,8 +93,8 @@ static enum lcm_status write_one(struct lcm_store *st, struct risk_run *run, siz
         }
         snoozed = !back;
     }
-    risk_reasons(run->p, &run->h[i], r, lang, reasons, REASONS_MAX);
-    risk_signals_json(run->p, r, signals, SIGNALS_MAX);
+    risk_text_reasons(run->p, &run->h[i], r, lang, reasons, REASONS_MAX);
+    risk_text_signals_json(run->p, r, signals, SIGNALS_MAX);
     struct store_risk_row row = {.enrollment_id = e->id,
                                  .day = today,
                                  .score = r->score,

@@ -1,4 +1,5 @@
 /* store.c — opening, migrating and closing the database; transactions; the statement cache. */
+#include "store/store.h"
 #include "store/store_internal.h"
 
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/day.h"
+#include "base/xdg.h"
 
 int store_schema_latest(void)
 {
@@ -19,16 +21,7 @@ int store_schema_latest(void)
 
 bool store_default_path(char *buf, size_t len)
 {
-    const char *xdg = getenv("XDG_DATA_HOME");
-    const char *home = getenv("HOME");
-    int n;
-    if (xdg && *xdg == '/')
-        n = snprintf(buf, len, "%s/lcmtui/lcmtui.db", xdg);
-    else if (home && *home)
-        n = snprintf(buf, len, "%s/.local/share/lcmtui/lcmtui.db", home);
-    else
-        return false;
-    return n > 0 && (size_t)n < len;
+    return xdg_data_path("lcmtui.db", buf, len);
 }
 
 /* mkdir -p for the parent directories of path, mode 0700 for the ones it creates. */
@@ -228,6 +221,23 @@ enum lcm_status store_exec1(struct lcm_store *st, sqlite3_stmt *s, struct lcm_er
     return out;
 }
 
+enum lcm_status store_exec_insert(struct lcm_store *st, sqlite3_stmt *s, int64_t *id,
+                                  struct lcm_err *err, const char *what)
+{
+    enum lcm_status rc = store_exec1(st, s, err, what);
+    if (rc == LCM_OK && id)
+        *id = sqlite3_last_insert_rowid(st->db);
+    return rc;
+}
+
+enum lcm_status store_exec_id(struct lcm_store *st, const char *sql, int64_t id, const char *what,
+                              struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, sql, err);
+    sqlite3_bind_int64(s, 1, id);
+    return store_exec1(st, s, err, what);
+}
+
 void store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
     if (v)
@@ -273,6 +283,11 @@ const char *store_col_text(sqlite3_stmt *s, int i)
 {
     const char *t = (const char *)sqlite3_column_text(s, i);
     return t ? t : "";
+}
+
+char *store_col_dup(sqlite3_stmt *s, int i)
+{
+    return lcm_xstrdup(store_col_text(s, i));
 }
 
 enum lcm_status store_begin(struct lcm_store *st, struct lcm_err *err)
@@ -359,4 +374,27 @@ bool store_kv_get(struct lcm_store *st, const char *key, char *buf, size_t len)
     }
     sqlite3_reset(s);
     return found;
+}
+
+enum lcm_status store_counts(struct lcm_store *st, struct store_counts *out, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT (SELECT count(*) FROM program), (SELECT count(*) FROM cohort), "
+                 "(SELECT count(*) FROM learner), (SELECT count(*) FROM enrollment), "
+                 "(SELECT count(*) FROM activity_day), (SELECT count(*) FROM milestone), "
+                 "(SELECT count(*) FROM checkin), (SELECT count(*) FROM followup), "
+                 "(SELECT count(*) FROM message)",
+                 err);
+    enum lcm_status rc = LCM_OK;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        int64_t *f[] = {&out->programs,    &out->cohorts,       &out->learners,
+                        &out->enrollments, &out->activity_days, &out->milestones,
+                        &out->checkins,    &out->followups,     &out->messages};
+        for (int i = 0; i < 9; i++)
+            *f[i] = sqlite3_column_int64(s, i);
+    } else {
+        rc = store_fail(st, err, "counts");
+    }
+    sqlite3_reset(s);
+    return rc;
 }

@@ -141,25 +141,6 @@ enum lcm_status store_bulk_activity(struct lcm_store *st, const struct lcm_activ
     return rc;
 }
 
-enum lcm_status store_bulk_milestone_done(struct lcm_store *st, int64_t enrollment_id,
-                                          int64_t milestone_id, int day, double score,
-                                          int64_t celebrated_at, struct lcm_err *err)
-{
-    STMT_OR_FAIL(s, st,
-                 "INSERT OR REPLACE INTO milestone_done(enrollment_id, milestone_id, day, score, "
-                 "celebrated_at) VALUES (?1,?2,?3,?4,?5)",
-                 err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
-    sqlite3_bind_int64(s, 2, milestone_id);
-    store_bind_day(s, 3, day);
-    store_bind_real_opt(s, 4, score);
-    if (celebrated_at > 0)
-        sqlite3_bind_int64(s, 5, celebrated_at);
-    else
-        sqlite3_bind_null(s, 5);
-    return store_exec1(st, s, err, "milestone done");
-}
-
 enum lcm_status store_bulk_kind(struct lcm_store *st, bool *has_data, bool *is_demo,
                                 struct lcm_err *err)
 {

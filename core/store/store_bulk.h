@@ -29,12 +29,6 @@ enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *er
 enum lcm_status store_bulk_activity(struct lcm_store *st, const struct lcm_activity_day *rows,
                                     size_t n, struct lcm_err *err);
 
-/* Records a reached milestone with its celebration time (celebrated_at 0: not celebrated yet,
- * NULL in the table); score < 0: none. Replaces an existing row. */
-enum lcm_status store_bulk_milestone_done(struct lcm_store *st, int64_t enrollment_id,
-                                          int64_t milestone_id, int day, double score,
-                                          int64_t celebrated_at, struct lcm_err *err);
-
 /* What the database holds: *has_data when any program, learner or check-in exists;
  * *is_demo when kv "demo" is "1". Either pointer may be NULL. */
 enum lcm_status store_bulk_kind(struct lcm_store *st, bool *has_data, bool *is_demo,

@@ -13,33 +13,28 @@
     "FROM followup f JOIN learner l ON l.id = f.learner_id "                                       \
     "LEFT JOIN caldav_state c ON c.followup_id = f.id "
 
-static char *dup_col(sqlite3_stmt *s, int i)
-{
-    return lcm_xstrdup(store_col_text(s, i));
-}
-
 static void read_item(sqlite3_stmt *s, struct cal_item *it)
 {
     it->id = sqlite3_column_int64(s, 0);
     it->learner_id = sqlite3_column_int64(s, 1);
     it->enrollment_id = sqlite3_column_int64(s, 2);
-    it->kind = dup_col(s, 3);
+    it->kind = store_col_dup(s, 3);
     it->due_at = sqlite3_column_int64(s, 4);
     it->duration_min = sqlite3_column_int(s, 5);
-    int status = followup_status_parse(store_col_text(s, 6));
+    int status = model_followup_status_parse(store_col_text(s, 6));
     it->status = status < 0 ? FU_PLANNED : (enum followup_status)status;
-    it->title = dup_col(s, 7);
-    it->note = dup_col(s, 8);
+    it->title = store_col_dup(s, 7);
+    it->note = store_col_dup(s, 8);
     it->created_at = sqlite3_column_int64(s, 9);
     it->updated_at = sqlite3_column_int64(s, 10);
-    it->uid = dup_col(s, 11);
+    it->uid = store_col_dup(s, 11);
     it->sequence = sqlite3_column_int(s, 12);
-    it->etag = dup_col(s, 13);
+    it->etag = store_col_dup(s, 13);
     it->dirty = strcmp(store_col_text(s, 14), "dirty") == 0;
-    it->learner_name = dup_col(s, 15);
-    it->learner_email = dup_col(s, 16);
-    it->href = dup_col(s, 17);
-    it->push_error = dup_col(s, 18);
+    it->learner_name = store_col_dup(s, 15);
+    it->learner_email = store_col_dup(s, 16);
+    it->href = store_col_dup(s, 17);
+    it->push_error = store_col_dup(s, 18);
 }
 
 static void item_free(struct cal_item *it)
@@ -56,7 +51,7 @@ static void item_free(struct cal_item *it)
     memset(it, 0, sizeof *it);
 }
 
-void cal_list_free(struct cal_list *l)
+void store_calendar_list_free(struct cal_list *l)
 {
     if (!l)
         return;
@@ -224,16 +219,16 @@ enum lcm_status store_calendar_orphans(struct lcm_store *st, struct cal_orphan *
         }
         struct cal_orphan *o = &(*out)[(*n)++];
         o->followup_id = sqlite3_column_int64(s, 0);
-        o->uid = dup_col(s, 1);
-        o->href = dup_col(s, 2);
-        o->etag = dup_col(s, 3);
+        o->uid = store_col_dup(s, 1);
+        o->href = store_col_dup(s, 2);
+        o->etag = store_col_dup(s, 3);
     }
     enum lcm_status res = rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, "calendar orphans");
     sqlite3_reset(s);
     return res;
 }
 
-void cal_orphans_free(struct cal_orphan **v, size_t n)
+void store_calendar_orphans_free(struct cal_orphan **v, size_t n)
 {
     if (!v || !*v)
         return;
@@ -263,89 +258,6 @@ enum lcm_status store_calendar_pending(struct lcm_store *st, int64_t *dirty, int
     return res;
 }
 
-static enum lcm_status busy_insert_all(struct lcm_store *st, const char *source,
-                                       const struct cal_busy *v, size_t n, int64_t now_ts,
-                                       struct lcm_err *err)
-{
-    STMT_OR_FAIL(d, st, "DELETE FROM busy_time WHERE source = ?1", err);
-    store_bind_text(d, 1, source);
-    enum lcm_status rc = store_exec1(st, d, err, "busy times");
-    for (size_t i = 0; rc == LCM_OK && i < n; i++) {
-        if (v[i].end_at <= v[i].start_at)
-            return lcm_err_set(err, LCM_ERR_INVALID, "%s: busy time %zu ends before it starts",
-                               source, i + 1);
-        STMT_OR_FAIL(s, st,
-                     "INSERT INTO busy_time(source, start_at, end_at, summary, imported_at) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5)",
-                     err);
-        store_bind_text(s, 1, source);
-        sqlite3_bind_int64(s, 2, v[i].start_at);
-        sqlite3_bind_int64(s, 3, v[i].end_at);
-        store_bind_text(s, 4, v[i].summary && *v[i].summary ? v[i].summary : NULL);
-        sqlite3_bind_int64(s, 5, now_ts);
-        rc = store_exec1(st, s, err, "busy times");
-    }
-    return rc;
-}
-
-enum lcm_status store_busy_replace(struct lcm_store *st, const char *source,
-                                   const struct cal_busy *v, size_t n, int64_t now_ts,
-                                   struct lcm_err *err)
-{
-    if (!source || !*source)
-        return lcm_err_set(err, LCM_ERR_INVALID, "busy times: no source name");
-    bool own_tx;
-    enum lcm_status rc = store_tx_join(st, &own_tx, err);
-    if (rc != LCM_OK)
-        return rc;
-    rc = busy_insert_all(st, source, v, n, now_ts, err);
-    rc = store_tx_finish(st, own_tx, rc, err);
-    return rc;
-}
-
-enum lcm_status store_busy_range(struct lcm_store *st, int64_t from, int64_t to,
-                                 struct cal_busy **out, size_t *n, struct lcm_err *err)
-{
-    *out = NULL;
-    *n = 0;
-    STMT_OR_FAIL(s, st,
-                 "SELECT start_at, end_at, summary, source FROM busy_time "
-                 "WHERE start_at < ?2 AND end_at > ?1 ORDER BY start_at, end_at, id",
-                 err);
-    sqlite3_bind_int64(s, 1, from);
-    sqlite3_bind_int64(s, 2, to);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *out = lcm_xrealloc(*out, cap * sizeof **out);
-        }
-        struct cal_busy *b = &(*out)[(*n)++];
-        b->start_at = sqlite3_column_int64(s, 0);
-        b->end_at = sqlite3_column_int64(s, 1);
-        b->summary = dup_col(s, 2);
-        b->source = dup_col(s, 3);
-    }
-    enum lcm_status res = rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, "busy times");
-    sqlite3_reset(s);
-    if (res != LCM_OK)
-        store_busy_free(out, *n), *n = 0;
-    return res;
-}
-
-void store_busy_free(struct cal_busy **v, size_t n)
-{
-    if (!v || !*v)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        free((*v)[i].summary);
-        free((*v)[i].source);
-    }
-    free(*v);
-    *v = NULL;
-}
-
 enum lcm_status store_calendar_invitee(struct lcm_store *st, int64_t id, struct cal_invitee *out,
                                        struct lcm_err *err)
 {
@@ -363,11 +275,11 @@ enum lcm_status store_calendar_invitee(struct lcm_store *st, int64_t id, struct 
     sqlite3_bind_int64(s, 1, id);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
-        out->first_name = dup_col(s, 0);
-        out->last_name = dup_col(s, 1);
-        out->email = dup_col(s, 2);
-        out->lang = dup_col(s, 3);
-        out->course = dup_col(s, 4);
+        out->first_name = store_col_dup(s, 0);
+        out->last_name = store_col_dup(s, 1);
+        out->email = store_col_dup(s, 2);
+        out->lang = store_col_dup(s, 3);
+        out->course = store_col_dup(s, 4);
     }
     enum lcm_status res =
         rc == SQLITE_ROW ? LCM_OK
@@ -378,7 +290,7 @@ enum lcm_status store_calendar_invitee(struct lcm_store *st, int64_t id, struct 
     return res;
 }
 
-void cal_invitee_clear(struct cal_invitee *c)
+void store_calendar_invitee_clear(struct cal_invitee *c)
 {
     if (!c)
         return;

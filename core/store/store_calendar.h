@@ -1,5 +1,5 @@
 /* store_calendar.h — the SQL of the calendar module: follow-ups as calendar items, their
- * CalDAV push state, and busy times imported from .ics files (the LCM's other meetings).
+ * CalDAV push state (see store_busy.h for the busy times imported from .ics files).
  *
  * Times are UTC Unix seconds. Lists are filled by value; free them with the *_free functions. */
 #ifndef LCM_STORE_CALENDAR_H
@@ -37,7 +37,7 @@ struct cal_list {
 };
 
 /* Frees every item and the array; the list is empty and reusable after. Safe on NULL. */
-void cal_list_free(struct cal_list *l);
+void store_calendar_list_free(struct cal_list *l);
 
 /* Appends the follow-ups due in [from, to) (to <= 0: no upper bound), ordered by due_at then
  * id. Cancelled ones only when with_cancelled. */
@@ -81,7 +81,7 @@ struct cal_orphan {
 };
 enum lcm_status store_calendar_orphans(struct lcm_store *st, struct cal_orphan **out, size_t *n,
                                        struct lcm_err *err);
-void cal_orphans_free(struct cal_orphan **v, size_t n);
+void store_calendar_orphans_free(struct cal_orphan **v, size_t n);
 
 /* Counts follow-ups waiting to be pushed and, among them, those whose last push failed. */
 enum lcm_status store_calendar_pending(struct lcm_store *st, int64_t *dirty, int64_t *failed,
@@ -89,37 +89,16 @@ enum lcm_status store_calendar_pending(struct lcm_store *st, int64_t *dirty, int
 
 /* What an invitation for follow-up id needs about its learner: names, address, language (""
  * when unknown) and course (the follow-up's enrollment's programme, else the learner's latest
- * one; "" when none). Owned strings; free with cal_invitee_clear(). */
+ * one; "" when none). Owned strings; free with store_calendar_invitee_clear(). */
 struct cal_invitee {
     char *first_name, *last_name, *email, *lang, *course;
 };
 enum lcm_status store_calendar_invitee(struct lcm_store *st, int64_t id, struct cal_invitee *out,
                                        struct lcm_err *err);
-void cal_invitee_clear(struct cal_invitee *c);
+void store_calendar_invitee_clear(struct cal_invitee *c);
 
 /* The database file's path (":memory:" for an in-memory one): the CalDAV push locks a file
  * beside it. Valid while st is open. */
 const char *store_calendar_db_path(struct lcm_store *st);
-
-/* Busy intervals [start_at, end_at) imported from calendars. summary and source owned. */
-struct cal_busy {
-    int64_t start_at, end_at;
-    char *summary; /* "" when none */
-    char *source;  /* the import's name (the file's base name) */
-};
-
-/* Replaces every busy time of source by the n given ones, in one transaction (so a failed
- * import leaves the previous ones). Intervals with end <= start are refused (LCM_ERR_INVALID). */
-enum lcm_status store_busy_replace(struct lcm_store *st, const char *source,
-                                   const struct cal_busy *v, size_t n, int64_t now_ts,
-                                   struct lcm_err *err);
-
-/* The busy intervals that overlap [from, to) (start_at < to and end_at > from), ordered by
- * start. *out is malloc'ed (NULL when *n is 0): free with store_busy_free(out, n). This is
- * what clash detection calls: a follow-up [due, due + duration) clashes with an interval
- * when they overlap. */
-enum lcm_status store_busy_range(struct lcm_store *st, int64_t from, int64_t to,
-                                 struct cal_busy **out, size_t *n, struct lcm_err *err);
-void store_busy_free(struct cal_busy **v, size_t n);
 
 #endif

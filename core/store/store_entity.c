@@ -1,9 +1,11 @@
-/* store_entity.c — programs, cohorts, learners, enrollments, milestones, activity days:
- * the records that come from LMS sources, all upserted by (source, ext_id). */
+/* store_entity.c — programs, cohorts, learners, enrollments, milestones, activity days: the
+ * records that come from LMS sources, all upserted by (source, ext_id); their lookups, and the
+ * erase of a learner with everything about them. */
 #include <stdio.h>
 #include <string.h>
 
 #include "base/day.h"
+#include "store/store_entity.h"
 #include "store/store_internal.h"
 
 /* Steps an "... RETURNING id" statement and stores the id. */
@@ -31,8 +33,8 @@ static enum lcm_status need_key(const char *source, const char *ext_id, struct l
     return LCM_OK;
 }
 
-enum lcm_status store_program_upsert(struct lcm_store *st, const struct lcm_program *p, int64_t *id,
-                                     struct lcm_err *err)
+enum lcm_status store_entity_program_upsert(struct lcm_store *st, const struct lcm_program *p,
+                                            int64_t *id, struct lcm_err *err)
 {
     enum lcm_status rc = need_key(p->source, p->ext_id, err, "program");
     if (rc != LCM_OK)
@@ -49,8 +51,8 @@ enum lcm_status store_program_upsert(struct lcm_store *st, const struct lcm_prog
     return step_returning(st, s, id, err, "program");
 }
 
-enum lcm_status store_cohort_upsert(struct lcm_store *st, const struct lcm_cohort *c, int64_t *id,
-                                    struct lcm_err *err)
+enum lcm_status store_entity_cohort_upsert(struct lcm_store *st, const struct lcm_cohort *c,
+                                           int64_t *id, struct lcm_err *err)
 {
     enum lcm_status rc = need_key(c->source, c->ext_id, err, "cohort");
     if (rc != LCM_OK)
@@ -70,8 +72,8 @@ enum lcm_status store_cohort_upsert(struct lcm_store *st, const struct lcm_cohor
     return step_returning(st, s, id, err, "cohort");
 }
 
-enum lcm_status store_learner_upsert(struct lcm_store *st, const struct lcm_learner *l, int64_t *id,
-                                     struct lcm_err *err)
+enum lcm_status store_entity_learner_upsert(struct lcm_store *st, const struct lcm_learner *l,
+                                            int64_t *id, struct lcm_err *err)
 {
     enum lcm_status rc = need_key(l->source, l->ext_id, err, "learner");
     if (rc != LCM_OK)
@@ -93,8 +95,8 @@ enum lcm_status store_learner_upsert(struct lcm_store *st, const struct lcm_lear
     return step_returning(st, s, id, err, "learner");
 }
 
-enum lcm_status store_enrollment_upsert(struct lcm_store *st, const struct lcm_enrollment *e,
-                                        int64_t *id, struct lcm_err *err)
+enum lcm_status store_entity_enrollment_upsert(struct lcm_store *st, const struct lcm_enrollment *e,
+                                               int64_t *id, struct lcm_err *err)
 {
     enum lcm_status rc = need_key(e->source, e->ext_id, err, "enrollment");
     if (rc != LCM_OK)
@@ -120,7 +122,7 @@ enum lcm_status store_enrollment_upsert(struct lcm_store *st, const struct lcm_e
     sqlite3_bind_int64(s, 2, e->cohort_id);
     store_bind_text(s, 3, e->source);
     store_bind_text(s, 4, e->ext_id);
-    store_bind_text(s, 5, enroll_status_name(e->status));
+    store_bind_text(s, 5, model_enroll_status_name(e->status));
     store_bind_day(s, 6, e->start_day);
     store_bind_day(s, 7, e->expected_end_day);
     store_bind_day(s, 8, e->ended_day);
@@ -130,8 +132,8 @@ enum lcm_status store_enrollment_upsert(struct lcm_store *st, const struct lcm_e
     return step_returning(st, s, id, err, "enrollment");
 }
 
-enum lcm_status store_milestone_upsert(struct lcm_store *st, const struct lcm_milestone *m,
-                                       int64_t *id, struct lcm_err *err)
+enum lcm_status store_entity_milestone_upsert(struct lcm_store *st, const struct lcm_milestone *m,
+                                              int64_t *id, struct lcm_err *err)
 {
     enum lcm_status rc = need_key(m->source, m->ext_id, err, "milestone");
     if (rc != LCM_OK)
@@ -149,7 +151,7 @@ enum lcm_status store_milestone_upsert(struct lcm_store *st, const struct lcm_mi
     store_bind_text(s, 3, m->source);
     store_bind_text(s, 4, m->ext_id);
     store_bind_text(s, 5, m->name ? m->name : m->ext_id);
-    store_bind_text(s, 6, milestone_kind_name(m->kind));
+    store_bind_text(s, 6, model_milestone_kind_name(m->kind));
     store_bind_real_opt(s, 7, m->threshold);
     store_bind_day(s, 8, m->due_day);
     if (m->due_offset < 0)
@@ -158,22 +160,6 @@ enum lcm_status store_milestone_upsert(struct lcm_store *st, const struct lcm_mi
         sqlite3_bind_int(s, 9, m->due_offset);
     sqlite3_bind_double(s, 10, m->weight);
     return step_returning(st, s, id, err, "milestone");
-}
-
-enum lcm_status store_milestone_done(struct lcm_store *st, int64_t enrollment_id,
-                                     int64_t milestone_id, int day, double score,
-                                     struct lcm_err *err)
-{
-    STMT_OR_FAIL(s, st,
-                 "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score) "
-                 "VALUES (?1,?2,?3,?4) ON CONFLICT(enrollment_id, milestone_id) DO UPDATE SET "
-                 "day = excluded.day, score = excluded.score",
-                 err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
-    sqlite3_bind_int64(s, 2, milestone_id);
-    store_bind_day(s, 3, day);
-    store_bind_real_opt(s, 4, score);
-    return store_exec1(st, s, err, "milestone done");
 }
 
 /* Binds ?1..?6 = enrollment_id, day, sessions, minutes, actions, progress. */
@@ -187,8 +173,8 @@ static void bind_activity(sqlite3_stmt *s, const struct lcm_activity_day *a)
     store_bind_real_opt(s, 6, a->progress);
 }
 
-enum lcm_status store_activity_put(struct lcm_store *st, const struct lcm_activity_day *a,
-                                   struct lcm_err *err)
+enum lcm_status store_entity_activity_put(struct lcm_store *st, const struct lcm_activity_day *a,
+                                          struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "INSERT OR REPLACE INTO activity_day(enrollment_id, day, sessions, minutes, "
@@ -198,8 +184,8 @@ enum lcm_status store_activity_put(struct lcm_store *st, const struct lcm_activi
     return store_exec1(st, s, err, "activity");
 }
 
-enum lcm_status store_activity_add(struct lcm_store *st, const struct lcm_activity_day *a,
-                                   struct lcm_err *err)
+enum lcm_status store_entity_activity_add(struct lcm_store *st, const struct lcm_activity_day *a,
+                                          struct lcm_err *err)
 {
     STMT_OR_FAIL(
         s, st,
@@ -214,8 +200,8 @@ enum lcm_status store_activity_add(struct lcm_store *st, const struct lcm_activi
     return store_exec1(st, s, err, "activity");
 }
 
-enum lcm_status store_enrollment_refresh(struct lcm_store *st, int64_t enrollment_id,
-                                         struct lcm_err *err)
+enum lcm_status store_entity_enrollment_refresh(struct lcm_store *st, int64_t enrollment_id,
+                                                struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "UPDATE enrollment SET "
@@ -251,45 +237,22 @@ static enum lcm_status find_id(struct lcm_store *st, const char *sql, const char
     return rc;
 }
 
-enum lcm_status store_learner_find(struct lcm_store *st, const char *source, const char *ext_id,
-                                   int64_t *id, struct lcm_err *err)
+enum lcm_status store_entity_learner_find(struct lcm_store *st, const char *source,
+                                          const char *ext_id, int64_t *id, struct lcm_err *err)
 {
     return find_id(st, "SELECT id FROM learner WHERE source = ?1 AND ext_id = ?2", source, ext_id,
                    id, err, "learner");
 }
 
-enum lcm_status store_enrollment_find(struct lcm_store *st, const char *source, const char *ext_id,
-                                      int64_t *id, struct lcm_err *err)
+enum lcm_status store_entity_enrollment_find(struct lcm_store *st, const char *source,
+                                             const char *ext_id, int64_t *id, struct lcm_err *err)
 {
     return find_id(st, "SELECT id FROM enrollment WHERE source = ?1 AND ext_id = ?2", source,
                    ext_id, id, err, "enrollment");
 }
 
-enum lcm_status store_counts(struct lcm_store *st, struct store_counts *out, struct lcm_err *err)
-{
-    STMT_OR_FAIL(s, st,
-                 "SELECT (SELECT count(*) FROM program), (SELECT count(*) FROM cohort), "
-                 "(SELECT count(*) FROM learner), (SELECT count(*) FROM enrollment), "
-                 "(SELECT count(*) FROM activity_day), (SELECT count(*) FROM milestone), "
-                 "(SELECT count(*) FROM checkin), (SELECT count(*) FROM followup), "
-                 "(SELECT count(*) FROM message)",
-                 err);
-    enum lcm_status rc = LCM_OK;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        int64_t *f[] = {&out->programs,    &out->cohorts,       &out->learners,
-                        &out->enrollments, &out->activity_days, &out->milestones,
-                        &out->checkins,    &out->followups,     &out->messages};
-        for (int i = 0; i < 9; i++)
-            *f[i] = sqlite3_column_int64(s, i);
-    } else {
-        rc = store_fail(st, err, "counts");
-    }
-    sqlite3_reset(s);
-    return rc;
-}
-
-enum lcm_status store_cohort_each(struct lcm_store *st, store_cohort_fn fn, void *ctx,
-                                  struct lcm_err *err)
+enum lcm_status store_entity_cohort_each(struct lcm_store *st, store_cohort_fn fn, void *ctx,
+                                         struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "SELECT c.id, p.name, c.name, (SELECT count(*) FROM enrollment e "
@@ -305,4 +268,21 @@ enum lcm_status store_cohort_each(struct lcm_store *st, store_cohort_fn fn, void
         rc = store_fail(st, err, "cohorts");
     sqlite3_reset(s);
     return rc;
+}
+
+enum lcm_status store_entity_learner_erase(struct lcm_store *st, int64_t learner_id,
+                                           struct lcm_err *err)
+{
+    bool own_tx;
+    enum lcm_status rc = store_tx_join(st, &own_tx, err);
+    if (rc != LCM_OK)
+        return rc;
+    rc = store_exec_id(st, "INSERT OR IGNORE INTO erase_request VALUES (?1)", learner_id, "erase",
+                       err);
+    if (rc == LCM_OK)
+        rc = store_exec_id(st, "DELETE FROM learner WHERE id = ?1", learner_id, "erase", err);
+    if (rc == LCM_OK)
+        rc = store_exec_id(st, "DELETE FROM erase_request WHERE learner_id = ?1", learner_id,
+                           "erase", err);
+    return store_tx_finish(st, own_tx, rc, err);
 }

@@ -2,6 +2,7 @@
 #include "store/store_import.h"
 
 #include "base/day.h"
+#include "base/model.h"
 #include "store/store_internal.h"
 
 /* Steps a one-row query and reads column 0 as an id; NOTFOUND when there is no row. */
@@ -39,8 +40,9 @@ enum lcm_status store_import_find(struct lcm_store *st, enum store_ref what, con
     return one_id(st, s, id, err, names[what], ext_id);
 }
 
-enum lcm_status store_cohort_days(struct lcm_store *st, int64_t cohort_id, int64_t *program_id,
-                                  int *start_day, int *end_day, struct lcm_err *err)
+enum lcm_status store_import_cohort_days(struct lcm_store *st, int64_t cohort_id,
+                                         int64_t *program_id, int *start_day, int *end_day,
+                                         struct lcm_err *err)
 {
     sqlite3_stmt *s =
         store_stmt(st, "SELECT program_id, start_day, end_day FROM cohort WHERE id = ?1", err);
@@ -62,8 +64,8 @@ enum lcm_status store_cohort_days(struct lcm_store *st, int64_t cohort_id, int64
     return rc;
 }
 
-enum lcm_status store_milestone_cohort(struct lcm_store *st, int64_t milestone_id,
-                                       int64_t *cohort_id, struct lcm_err *err)
+enum lcm_status store_import_milestone_cohort(struct lcm_store *st, int64_t milestone_id,
+                                              int64_t *cohort_id, struct lcm_err *err)
 {
     sqlite3_stmt *s =
         store_stmt(st, "SELECT COALESCE(cohort_id, 0) FROM milestone WHERE id = ?1", err);
@@ -73,8 +75,8 @@ enum lcm_status store_milestone_cohort(struct lcm_store *st, int64_t milestone_i
     return one_id(st, s, cohort_id, err, "milestone", "(by id)");
 }
 
-enum lcm_status store_enrollment_of(struct lcm_store *st, int64_t learner_id, int64_t cohort_id,
-                                    int64_t *id, struct lcm_err *err)
+enum lcm_status store_import_enrollment_of(struct lcm_store *st, int64_t learner_id,
+                                           int64_t cohort_id, int64_t *id, struct lcm_err *err)
 {
     sqlite3_stmt *s =
         store_stmt(st, "SELECT id FROM enrollment WHERE learner_id = ?1 AND cohort_id = ?2", err);
@@ -85,16 +87,10 @@ enum lcm_status store_enrollment_of(struct lcm_store *st, int64_t learner_id, in
     return one_id(st, s, id, err, "enrollment", "of the learner in the cohort");
 }
 
-enum lcm_status store_milestone_done_count(struct lcm_store *st, int64_t *n, struct lcm_err *err)
-{
-    sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM milestone_done", err);
-    if (!s)
-        return err ? err->status : LCM_ERR_DB;
-    return one_id(st, s, n, err, "milestone_done", "count");
-}
-
-enum lcm_status store_enrollment_now(struct lcm_store *st, const char *source, const char *ext_id,
-                                     struct store_enrollment_now *out, struct lcm_err *err)
+enum lcm_status store_import_enrollment_now(struct lcm_store *st, const char *source,
+                                            const char *ext_id,
+                                            struct store_import_enrollment_now *out,
+                                            struct lcm_err *err)
 {
     sqlite3_stmt *s = store_stmt(st,
                                  "SELECT id, learner_id, cohort_id, status, ended_day FROM "
@@ -110,7 +106,7 @@ enum lcm_status store_enrollment_now(struct lcm_store *st, const char *source, c
         out->id = sqlite3_column_int64(s, 0);
         out->learner_id = sqlite3_column_int64(s, 1);
         out->cohort_id = sqlite3_column_int64(s, 2);
-        int status = enroll_status_parse(store_col_text(s, 3));
+        int status = model_enroll_status_parse(store_col_text(s, 3));
         out->status = status < 0 ? ENROLL_ACTIVE : status;
         out->ended_day = store_col_day(s, 4);
     } else if (r == SQLITE_DONE) {

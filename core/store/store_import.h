@@ -1,5 +1,5 @@
-/* store_import.h — the lookups the CSV importer needs beyond store.h: find records by their
- * source identity, a cohort's days, a learner's enrollment in a cohort, completion counts. */
+/* store_import.h — the lookups the CSV importer needs beyond store_entity.h: find records by their
+ * source identity, a cohort's days, a learner's enrollment in a cohort. */
 #ifndef LCM_STORE_IMPORT_H
 #define LCM_STORE_IMPORT_H
 
@@ -15,28 +15,28 @@ enum lcm_status store_import_find(struct lcm_store *st, enum store_ref what, con
                                   const char *ext_id, int64_t *id, struct lcm_err *err);
 
 /* A cohort's program and days (DAY_NONE when unknown). */
-enum lcm_status store_cohort_days(struct lcm_store *st, int64_t cohort_id, int64_t *program_id,
-                                  int *start_day, int *end_day, struct lcm_err *err);
+enum lcm_status store_import_cohort_days(struct lcm_store *st, int64_t cohort_id,
+                                         int64_t *program_id, int *start_day, int *end_day,
+                                         struct lcm_err *err);
 
 /* The cohort a milestone is tied to (0 when it applies to the whole program). */
-enum lcm_status store_milestone_cohort(struct lcm_store *st, int64_t milestone_id,
-                                       int64_t *cohort_id, struct lcm_err *err);
+enum lcm_status store_import_milestone_cohort(struct lcm_store *st, int64_t milestone_id,
+                                              int64_t *cohort_id, struct lcm_err *err);
 
 /* The enrollment of learner in cohort. LCM_ERR_NOTFOUND when absent. */
-enum lcm_status store_enrollment_of(struct lcm_store *st, int64_t learner_id, int64_t cohort_id,
-                                    int64_t *id, struct lcm_err *err);
+enum lcm_status store_import_enrollment_of(struct lcm_store *st, int64_t learner_id,
+                                           int64_t cohort_id, int64_t *id, struct lcm_err *err);
 
 /* What an existing enrollment holds, so that an import which does not give a field keeps it. */
-struct store_enrollment_now {
+struct store_import_enrollment_now {
     int64_t id, learner_id, cohort_id;
     int status; /* enum enroll_status */
     int ended_day;
 };
 /* Reads the enrollment (source, ext_id). LCM_ERR_NOTFOUND when absent. */
-enum lcm_status store_enrollment_now(struct lcm_store *st, const char *source, const char *ext_id,
-                                     struct store_enrollment_now *out, struct lcm_err *err);
-
-/* Number of milestone_done rows (for import statistics). */
-enum lcm_status store_milestone_done_count(struct lcm_store *st, int64_t *n, struct lcm_err *err);
+enum lcm_status store_import_enrollment_now(struct lcm_store *st, const char *source,
+                                            const char *ext_id,
+                                            struct store_import_enrollment_now *out,
+                                            struct lcm_err *err);
 
 #endif

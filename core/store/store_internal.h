@@ -29,8 +29,7 @@ extern const int store_schema_version;
  * sqlite3_reset() when done stepping so no read transaction stays open. */
 sqlite3_stmt *store_stmt(struct lcm_store *st, const char *sql, struct lcm_err *err);
 
-/* Declares s as the statement for sql, or returns the error status from the calling function.
- * (store_view*.c still carry an identical copy, which C allows.) */
+/* Declares s as the statement for sql, or returns the error status from the calling function. */
 #define STMT_OR_FAIL(s, st, sql, err)                                                              \
     sqlite3_stmt *s = store_stmt((st), (sql), (err));                                              \
     if (!s)                                                                                        \
@@ -48,9 +47,19 @@ void store_bind_id_opt(sqlite3_stmt *s, int i, int64_t id);
 /* Column helpers: a NULL day column reads as DAY_NONE; a NULL text as "". */
 int store_col_day(sqlite3_stmt *s, int i);
 const char *store_col_text(sqlite3_stmt *s, int i);
+/* A malloc'ed copy of store_col_text() (caller frees; never NULL: aborts when out of memory). */
+char *store_col_dup(sqlite3_stmt *s, int i);
 
 /* Runs one statement that returns no rows (or ignores them). */
 enum lcm_status store_exec1(struct lcm_store *st, sqlite3_stmt *s, struct lcm_err *err,
                             const char *what);
+
+/* Runs s (an INSERT) and returns the new rowid in *id (id may be NULL). */
+enum lcm_status store_exec_insert(struct lcm_store *st, sqlite3_stmt *s, int64_t *id,
+                                  struct lcm_err *err, const char *what);
+
+/* Runs sql (static text) with ?1 bound to id: a statement that returns no rows. */
+enum lcm_status store_exec_id(struct lcm_store *st, const char *sql, int64_t id, const char *what,
+                              struct lcm_err *err);
 
 #endif

@@ -72,7 +72,7 @@ enum lcm_status store_kpi_enrollments(struct lcm_store *st, const struct kpi_fil
     enum lcm_status rc = LCM_OK;
     int r;
     while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW) {
-        int stt = enroll_status_parse(store_col_text(s, 12));
+        int stt = model_enroll_status_parse(store_col_text(s, 12));
         struct store_kpi_enrollment e = {
             .id = sqlite3_column_int64(s, 0),
             .learner_id = sqlite3_column_int64(s, 1),
@@ -206,7 +206,7 @@ enum lcm_status store_kpi_checkins(struct lcm_store *st, int to_day, store_kpi_c
     enum lcm_status rc = LCM_OK;
     int r;
     while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW) {
-        int ch = checkin_channel_parse(store_col_text(s, 3));
+        int ch = model_checkin_channel_parse(store_col_text(s, 3));
         struct store_kpi_checkin c = {
             .learner_id = sqlite3_column_int64(s, 0),
             .enrollment_id = sqlite3_column_int64(s, 1),

@@ -6,19 +6,16 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "store/store_checkin.h"
 #include "store/store_internal.h"
-
-static char *col_dup(sqlite3_stmt *s, int i)
-{
-    return lcm_xstrdup(store_col_text(s, i));
-}
+#include "store/store_milestone_done.h"
 
 static int64_t col_i64(sqlite3_stmt *s, int i)
 {
     return sqlite3_column_type(s, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, i);
 }
 
-void store_msg_row_clear(struct store_msg_row *r)
+void store_message_row_clear(struct store_msg_row *r)
 {
     if (!r)
         return;
@@ -46,7 +43,7 @@ static void read_row(sqlite3_stmt *s, struct store_msg_row *r)
                   &r->to_name, &r->subject,       &r->body,     &r->error,   &r->msgid,
                   &r->bcc,     &r->att_type,      &r->att_name, &r->att_data};
     for (int i = 0; i < (int)(sizeof f / sizeof f[0]); i++)
-        *f[i] = col_dup(s, 3 + i);
+        *f[i] = store_col_dup(s, 3 + i);
     r->attempts = sqlite3_column_int(s, 17);
     r->next_attempt_at = col_i64(s, 18);
     r->created_at = col_i64(s, 19);
@@ -89,7 +86,7 @@ enum lcm_status store_message_each(struct lcm_store *st, const char *status, int
         struct store_msg_row r;
         read_row(s, &r);
         out = fn(ctx, &r);
-        store_msg_row_clear(&r);
+        store_message_row_clear(&r);
     }
     if (out == LCM_OK && rc != SQLITE_DONE)
         out = store_fail(st, err, "messages");
@@ -117,6 +114,29 @@ enum lcm_status store_message_counts(struct lcm_store *st, struct store_msg_coun
     enum lcm_status o = rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, "message counts");
     sqlite3_reset(s);
     return o;
+}
+
+enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message *m, int64_t now_ts,
+                                  int64_t *id, struct lcm_err *err)
+{
+    if (m->status != MSG_DRAFT && m->status != MSG_QUEUED)
+        return lcm_err_set(err, LCM_ERR_INVALID, "message: new messages are drafts or queued");
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO message(learner_id, enrollment_id, template, lang, rule, to_addr, "
+                 "subject, body, status, created_at, updated_at) "
+                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)",
+                 err);
+    store_bind_id_opt(s, 1, m->learner_id);
+    store_bind_id_opt(s, 2, m->enrollment_id);
+    store_bind_text(s, 3, m->template_name);
+    store_bind_text(s, 4, m->lang);
+    store_bind_text(s, 5, m->rule);
+    store_bind_text(s, 6, m->to_addr);
+    store_bind_text(s, 7, m->subject ? m->subject : "");
+    store_bind_text(s, 8, m->body ? m->body : "");
+    store_bind_text(s, 9, model_message_status_name(m->status));
+    sqlite3_bind_int64(s, 10, now_ts);
+    return store_exec_insert(st, s, id, err, "message");
 }
 
 enum lcm_status store_message_set_extra(struct lcm_store *st, int64_t id, const char *bcc,
@@ -148,7 +168,7 @@ static enum lcm_status explain_unchanged(struct lcm_store *st, int64_t id, const
         return rc;
     rc = lcm_err_set(err, LCM_ERR_CONFLICT, "message %lld is %s, not %s", (long long)id, r.status,
                      want);
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
     return rc;
 }
 
@@ -288,7 +308,7 @@ static enum lcm_status sent_in_tx(struct lcm_store *st, int64_t id, int64_t now_
                                 .message_id = id};
         rc = store_checkin_add(st, &c, &checkin, err);
     }
-    store_msg_row_clear(&r);
+    store_message_row_clear(&r);
     if (rc != LCM_OK)
         return rc;
     STMT_OR_FAIL(s, st,
@@ -302,15 +322,7 @@ static enum lcm_status sent_in_tx(struct lcm_store *st, int64_t id, int64_t now_
         return rc;
     /* A congratulation sent by a milestone rule celebrates that milestone (the TUI stops
      * listing it as one to celebrate). */
-    STMT_OR_FAIL(c, st,
-                 "UPDATE milestone_done SET celebrated_at = ?2 WHERE celebrated_at IS NULL "
-                 "AND (enrollment_id, milestone_id) IN (SELECT enrollment_id, "
-                 "CAST(substr(key, 11) AS INTEGER) FROM sequence_fired "
-                 "WHERE message_id = ?1 AND key LIKE 'milestone:%')",
-                 err);
-    sqlite3_bind_int64(c, 1, id);
-    sqlite3_bind_int64(c, 2, now_ts);
-    return store_exec1(st, c, err, "milestone");
+    return store_milestone_done_celebrate_sent(st, id, now_ts, err);
 }
 
 enum lcm_status store_message_mark_sent(struct lcm_store *st, int64_t id, int64_t now_ts,

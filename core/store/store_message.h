@@ -1,5 +1,5 @@
-/* store_message.h — the outbox, sequence and outreach-effect SQL (see core/outbox.h and
- * core/sequence.h for the behaviour built on it).
+/* store_message.h — the messages of the outbox (see msg/outbox.h for the behaviour built on
+ * it).
  *
  * Message life: draft -> (approve) queued -> (claim) sending -> sent | failed; a draft or
  * queued message can be skipped. A message is claimed ("sending") in its own committed
@@ -15,7 +15,7 @@
 #include "store/store.h"
 
 /* One message as stored, with its learner's name. Strings are owned (free with
- * store_msg_row_clear); absent ones are "". */
+ * store_message_row_clear); absent ones are "". */
 struct store_msg_row {
     int64_t id, learner_id, enrollment_id;
     char *status; /* draft, queued, sending, sent, failed, skipped */
@@ -24,7 +24,11 @@ struct store_msg_row {
     int attempts;
     int64_t next_attempt_at, created_at, updated_at, sent_at; /* 0 when unset */
 };
-void store_msg_row_clear(struct store_msg_row *r);
+void store_message_row_clear(struct store_msg_row *r);
+
+/* Messages: creates one in m->status (draft or queued) and returns its id. */
+enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message *m, int64_t now_ts,
+                                  int64_t *id, struct lcm_err *err);
 
 /* Reads message id into *out (LCM_ERR_NOTFOUND when absent). */
 enum lcm_status store_message_get(struct lcm_store *st, int64_t id, struct store_msg_row *out,
@@ -90,76 +94,5 @@ enum lcm_status store_message_mark_failed(struct lcm_store *st, int64_t id, cons
  * counts them (may be NULL). Call only while holding the outbox lock. */
 enum lcm_status store_message_recover(struct lcm_store *st, const char *why, int64_t now_ts, int *n,
                                       struct lcm_err *err);
-
-/* --- sequences ------------------------------------------------------------------------ */
-
-/* One enrollment a sequence rule may consider (only status active, learner with an address).
- * Strings are borrowed: valid during the callback only. */
-struct store_seq_cand {
-    int64_t learner_id, enrollment_id;
-    const char *first_name, *last_name, *email, *lang, *course, *cohort;
-    double progress;       /* 0..1, < 0 unknown */
-    int last_activity_day; /* DAY_NONE: never */
-    int start_day;         /* DAY_NONE: unknown */
-    /* milestone candidates only */
-    int64_t milestone_id;
-    const char *milestone;
-    const char *milestone_kind;
-    double threshold; /* < 0 when none */
-    int milestone_day;
-};
-typedef enum lcm_status (*store_seq_fn)(void *ctx, const struct store_seq_cand *c);
-
-/* Active enrollments whose last activity is on or before last_day (inactive since). */
-enum lcm_status store_seq_inactive(struct lcm_store *st, int last_day, store_seq_fn fn, void *ctx,
-                                   struct lcm_err *err);
-/* Active enrollments with no activity at all that started on or before start_day. */
-enum lcm_status store_seq_not_started(struct lcm_store *st, int start_day, store_seq_fn fn,
-                                      void *ctx, struct lcm_err *err);
-/* Milestones reached from since_day to until_day (inclusive) by active enrollments, not yet
- * celebrated (acknowledged) by the LCM. */
-enum lcm_status store_seq_milestones(struct lcm_store *st, int since_day, int until_day,
-                                     store_seq_fn fn, void *ctx, struct lcm_err *err);
-
-/* Whether learner got a message (draft, queued, sending or sent) created or sent at or after
- * since_ts: the quiet period. */
-enum lcm_status store_seq_recent_contact(struct lcm_store *st, int64_t learner_id, int64_t since_ts,
-                                         bool *yes, struct lcm_err *err);
-/* Whether (rule, enrollment, key) already fired; and recording that it did. */
-enum lcm_status store_seq_fired(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                const char *key, bool *yes, struct lcm_err *err);
-enum lcm_status store_seq_fire(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                               const char *key, int day, int64_t message_id, struct lcm_err *err);
-
-/* --- outreach effect ------------------------------------------------------------------- */
-
-/* For one template (or rule): messages sent, and of those whose 3- (7-) day window has closed
- * by today, how many learners had activity on one of the 3 (7) days after the sending day. */
-struct store_effect {
-    const char *name; /* template name ("(none)" for hand-written messages); borrowed */
-    int64_t sent;
-    int64_t due3, back3; /* due: window closed; back: came back within it */
-    int64_t due7, back7;
-};
-typedef enum lcm_status (*store_effect_fn)(void *ctx, const struct store_effect *e);
-/* One row per template, most sent first. */
-enum lcm_status store_effect_by_template(struct lcm_store *st, int today, store_effect_fn fn,
-                                         void *ctx, struct lcm_err *err);
-/* The same per sequence rule (name is the rule; "manual" for the composer's messages). */
-enum lcm_status store_effect_by_rule(struct lcm_store *st, int today, store_effect_fn fn, void *ctx,
-                                     struct lcm_err *err);
-
-/* One sent message of a learner and whether they came back after it (for the learner detail).
- * back3/back7: 1 yes, 0 no, -1 too early to say. Strings borrowed. */
-struct store_msg_effect {
-    int64_t message_id;
-    const char *template_name, *subject;
-    int64_t sent_at;
-    int back3, back7;
-};
-typedef enum lcm_status (*store_msg_effect_fn)(void *ctx, const struct store_msg_effect *e);
-/* The learner's sent messages, newest first. */
-enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_id, int today,
-                                         store_msg_effect_fn fn, void *ctx, struct lcm_err *err);
 
 #endif

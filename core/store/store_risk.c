@@ -5,6 +5,7 @@
 
 #include "base/day.h"
 #include "base/model.h"
+#include "store/store_entity.h"
 #include "store/store_internal.h"
 #include "store/store_risk.h"
 
@@ -105,7 +106,7 @@ enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, 
         struct store_risk_enr *e = &(*out)[(*n)++];
         e->id = sqlite3_column_int64(s, 0);
         e->learner_id = sqlite3_column_int64(s, 1);
-        int status = enroll_status_parse(store_col_text(s, 2));
+        int status = model_enroll_status_parse(store_col_text(s, 2));
         e->status = status < 0 ? ENROLL_ACTIVE : status;
         e->start_day = fast_day(s, 3, NULL);
         e->expected_end_day = fast_day(s, 4, NULL);
@@ -172,7 +173,7 @@ static void read_milestone(sqlite3_stmt *s, struct store_risk_milestone *m)
 {
     m->id = sqlite3_column_int64(s, 0);
     copy_text(m->name, sizeof m->name, s, 1);
-    int kind = milestone_kind_parse(store_col_text(s, 2));
+    int kind = model_milestone_kind_parse(store_col_text(s, 2));
     m->kind = kind < 0 ? MILESTONE_OTHER : kind;
     m->threshold = sqlite3_column_type(s, 3) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 3);
     m->due_day = store_col_day(s, 4);
@@ -251,7 +252,7 @@ enum lcm_status store_risk_contact_scan(struct lcm_store *st, int64_t cohort_id,
     sqlite3_bind_int64(s, 3, before_ts);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int ch = checkin_channel_parse(store_col_text(s, 2));
+        int ch = model_checkin_channel_parse(store_col_text(s, 2));
         fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), ch < 0 ? CH_NOTE : ch,
            strcmp(store_col_text(s, 3), "in") == 0);
     }
@@ -357,26 +358,11 @@ enum lcm_status store_risk_progress_milestones(struct lcm_store *st, int64_t pro
                                   .threshold = pct[i] / 100.0,
                                   .due_day = DAY_NONE,
                                   .due_offset = -1};
-        if ((rc = store_milestone_upsert(st, &m, NULL, err)) != LCM_OK)
+        if ((rc = store_entity_milestone_upsert(st, &m, NULL, err)) != LCM_OK)
             return rc;
     }
     sqlite3_bind_int64(s, 1, program_id);
     return read_milestones(st, s, out, n, err);
-}
-
-enum lcm_status store_risk_done_add(struct lcm_store *st, int64_t enrollment_id,
-                                    int64_t milestone_id, int day, int64_t celebrated_at,
-                                    struct lcm_err *err)
-{
-    STMT_OR_FAIL(s, st,
-                 "INSERT OR IGNORE INTO milestone_done(enrollment_id, milestone_id, day, "
-                 "celebrated_at) VALUES (?1,?2,?3,?4)",
-                 err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
-    sqlite3_bind_int64(s, 2, milestone_id);
-    store_bind_day(s, 3, day);
-    store_bind_id_opt(s, 4, celebrated_at);
-    return store_exec1(st, s, err, "risk: milestone reached");
 }
 
 /* Columns: enrollment, learner id, first, last, ext_id, cohort, score, level, day, what,
@@ -430,8 +416,8 @@ enum lcm_status store_risk_triage(struct lcm_store *st, int min_level, int limit
     return each_item(st, s, fn, ctx, err, "risk: triage");
 }
 
-enum lcm_status store_celebrations(struct lcm_store *st, int limit, store_risk_item_fn fn,
-                                   void *ctx, struct lcm_err *err)
+enum lcm_status store_risk_celebrations(struct lcm_store *st, int limit, store_risk_item_fn fn,
+                                        void *ctx, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "SELECT d.enrollment_id, l.id, l.first_name, l.last_name, l.ext_id, c.name, "

@@ -121,11 +121,6 @@ enum lcm_status store_risk_progress_milestones(struct lcm_store *st, int64_t pro
                                                bool create, struct store_risk_milestone **out,
                                                size_t *n, struct lcm_err *err);
 
-/* Records a reached milestone when it is not recorded yet; celebrated_at 0: to celebrate. */
-enum lcm_status store_risk_done_add(struct lcm_store *st, int64_t enrollment_id,
-                                    int64_t milestone_id, int day, int64_t celebrated_at,
-                                    struct lcm_err *err);
-
 /* One row of the triage list or of the celebrations list. Strings are copies (NUL-ended). */
 struct store_risk_item {
     int64_t enrollment_id, learner_id, milestone_id;
@@ -147,8 +142,8 @@ enum lcm_status store_risk_triage(struct lcm_store *st, int min_level, int limit
 
 /* The "to celebrate" list: milestones reached and not yet acknowledged (celebrated_at NULL)
  * by enrollments still active or completed, most recent first. */
-enum lcm_status store_celebrations(struct lcm_store *st, int limit, store_risk_item_fn fn,
-                                   void *ctx, struct lcm_err *err);
+enum lcm_status store_risk_celebrations(struct lcm_store *st, int limit, store_risk_item_fn fn,
+                                        void *ctx, struct lcm_err *err);
 
 /* Finds enrollments by learner ext_id, learner id, or a name substring (case-insensitive),
  * active ones first; calls fn with enrollment_id, learner, cohort (what = status). */

@@ -1,10 +1,11 @@
-/* store_sequence.c — the sequence-rule and outreach-effect SQL declared in store_message.h. */
+/* store_sequence.c — the SQL of the sequence rules: candidate enrollments, the quiet period,
+ * and which (rule, enrollment, key) already fired. */
 #include <stdio.h>
 #include <string.h>
 
 #include "base/day.h"
 #include "store/store_internal.h"
-#include "store/store_message.h"
+#include "store/store_sequence.h"
 
 #define CAND_COLS                                                                                  \
     "SELECT l.id, e.id, l.first_name, l.last_name, l.email, l.lang, p.name, c.name, e.progress, "  \
@@ -57,8 +58,8 @@ static enum lcm_status each_cand(struct lcm_store *st, sqlite3_stmt *s, bool wit
     return out;
 }
 
-enum lcm_status store_seq_inactive(struct lcm_store *st, int last_day, store_seq_fn fn, void *ctx,
-                                   struct lcm_err *err)
+enum lcm_status store_sequence_inactive(struct lcm_store *st, int last_day, store_seq_fn fn,
+                                        void *ctx, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  CAND_COLS CAND_FROM
@@ -69,8 +70,8 @@ enum lcm_status store_seq_inactive(struct lcm_store *st, int last_day, store_seq
     return each_cand(st, s, false, fn, ctx, err);
 }
 
-enum lcm_status store_seq_not_started(struct lcm_store *st, int start_day, store_seq_fn fn,
-                                      void *ctx, struct lcm_err *err)
+enum lcm_status store_sequence_not_started(struct lcm_store *st, int start_day, store_seq_fn fn,
+                                           void *ctx, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  CAND_COLS CAND_FROM
@@ -82,8 +83,8 @@ enum lcm_status store_seq_not_started(struct lcm_store *st, int start_day, store
     return each_cand(st, s, false, fn, ctx, err);
 }
 
-enum lcm_status store_seq_milestones(struct lcm_store *st, int since_day, int until_day,
-                                     store_seq_fn fn, void *ctx, struct lcm_err *err)
+enum lcm_status store_sequence_milestones(struct lcm_store *st, int since_day, int until_day,
+                                          store_seq_fn fn, void *ctx, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  CAND_COLS ", m.id, m.name, m.kind, m.threshold, md.day " CAND_FROM
@@ -97,8 +98,8 @@ enum lcm_status store_seq_milestones(struct lcm_store *st, int since_day, int un
     return each_cand(st, s, true, fn, ctx, err);
 }
 
-enum lcm_status store_seq_recent_contact(struct lcm_store *st, int64_t learner_id, int64_t since_ts,
-                                         bool *yes, struct lcm_err *err)
+enum lcm_status store_sequence_recent_contact(struct lcm_store *st, int64_t learner_id,
+                                              int64_t since_ts, bool *yes, struct lcm_err *err)
 {
     *yes = false;
     STMT_OR_FAIL(s, st,
@@ -118,8 +119,8 @@ enum lcm_status store_seq_recent_contact(struct lcm_store *st, int64_t learner_i
     return o;
 }
 
-enum lcm_status store_seq_fired(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                const char *key, bool *yes, struct lcm_err *err)
+enum lcm_status store_sequence_fired(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                     const char *key, bool *yes, struct lcm_err *err)
 {
     *yes = false;
     STMT_OR_FAIL(s, st,
@@ -139,8 +140,9 @@ enum lcm_status store_seq_fired(struct lcm_store *st, const char *rule, int64_t 
     return o;
 }
 
-enum lcm_status store_seq_fire(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                               const char *key, int day, int64_t message_id, struct lcm_err *err)
+enum lcm_status store_sequence_fire(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                    const char *key, int day, int64_t message_id,
+                                    struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "INSERT OR IGNORE INTO sequence_fired(rule, enrollment_id, key, day, message_id) "
@@ -152,94 +154,4 @@ enum lcm_status store_seq_fire(struct lcm_store *st, const char *rule, int64_t e
     store_bind_day(s, 4, day);
     store_bind_id_opt(s, 5, message_id);
     return store_exec1(st, s, err, "sequence");
-}
-
-/* For each sent message: its template, learner, sending day, and whether the learner had any
- * activity on one of the 3 (7) days after that day. ?1 = today. */
-#define EFFECT_CTE_BY(KEY)                                                                         \
-    "WITH s AS (SELECT m.id, " KEY " AS t, m.learner_id AS l, "                                    \
-    "  m.subject AS subj, m.sent_at AS at, date(m.sent_at, 'unixepoch') AS d FROM message m "      \
-    "  WHERE m.status = 'sent' AND m.sent_at IS NOT NULL AND (?2 IS NULL OR m.learner_id = ?2)), " \
-    "f AS (SELECT s.*, "                                                                           \
-    "  EXISTS (SELECT 1 FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "          \
-    "    WHERE e.learner_id = s.l AND a.day > s.d AND a.day <= date(s.d, '+3 days') "              \
-    "    AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) AS b3, "                          \
-    "  EXISTS (SELECT 1 FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "          \
-    "    WHERE e.learner_id = s.l AND a.day > s.d AND a.day <= date(s.d, '+7 days') "              \
-    "    AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) AS b7, "                          \
-    "  date(s.d, '+3 days') < ?1 AS c3, date(s.d, '+7 days') < ?1 AS c7 FROM s) "
-#define EFFECT_CTE EFFECT_CTE_BY("COALESCE(NULLIF(m.template, ''), '(none)')")
-#define EFFECT_SUMS "SELECT t, count(*), sum(b3 OR c3), sum(b3), sum(b7 OR c7), sum(b7) FROM f "
-
-static enum lcm_status effect_rows(struct lcm_store *st, sqlite3_stmt *s, int today,
-                                   store_effect_fn fn, void *ctx, struct lcm_err *err);
-
-enum lcm_status store_effect_by_template(struct lcm_store *st, int today, store_effect_fn fn,
-                                         void *ctx, struct lcm_err *err)
-{
-    STMT_OR_FAIL(s, st, EFFECT_CTE EFFECT_SUMS "GROUP BY t ORDER BY count(*) DESC, t", err);
-    return effect_rows(st, s, today, fn, ctx, err);
-}
-
-enum lcm_status store_effect_by_rule(struct lcm_store *st, int today, store_effect_fn fn, void *ctx,
-                                     struct lcm_err *err)
-{
-    STMT_OR_FAIL(s, st,
-                 EFFECT_CTE_BY("COALESCE(NULLIF(m.rule, ''), 'manual')") EFFECT_SUMS
-                 "GROUP BY t ORDER BY count(*) DESC, t",
-                 err);
-    return effect_rows(st, s, today, fn, ctx, err);
-}
-
-static enum lcm_status effect_rows(struct lcm_store *st, sqlite3_stmt *s, int today,
-                                   store_effect_fn fn, void *ctx, struct lcm_err *err)
-{
-    store_bind_day(s, 1, today);
-    sqlite3_bind_null(s, 2);
-    enum lcm_status out = LCM_OK;
-    int rc = SQLITE_DONE;
-    while (out == LCM_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct store_effect e = {.name = store_col_text(s, 0),
-                                 .sent = sqlite3_column_int64(s, 1),
-                                 .due3 = sqlite3_column_int64(s, 2),
-                                 .back3 = sqlite3_column_int64(s, 3),
-                                 .due7 = sqlite3_column_int64(s, 4),
-                                 .back7 = sqlite3_column_int64(s, 5)};
-        out = fn(ctx, &e);
-    }
-    if (out == LCM_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-        out = store_fail(st, err, "outreach effect");
-    sqlite3_reset(s);
-    return out;
-}
-
-enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_id, int today,
-                                         store_msg_effect_fn fn, void *ctx, struct lcm_err *err)
-{
-    STMT_OR_FAIL(
-        s, st, EFFECT_CTE "SELECT id, t, subj, at, b3, c3, b7, c7 FROM f ORDER BY at DESC, id DESC",
-        err);
-    store_bind_day(s, 1, today);
-    sqlite3_bind_int64(s, 2, learner_id);
-    enum lcm_status out = LCM_OK;
-    int rc = SQLITE_DONE;
-    while (out == LCM_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int b3 = sqlite3_column_int(s, 4), c3 = sqlite3_column_int(s, 5);
-        int b7 = sqlite3_column_int(s, 6), c7 = sqlite3_column_int(s, 7);
-        struct store_msg_effect e = {.message_id = sqlite3_column_int64(s, 0),
-                                     .template_name = store_col_text(s, 1),
-                                     .subject = store_col_text(s, 2),
-                                     .sent_at = sqlite3_column_int64(s, 3),
-                                     .back3 = b3   ? 1
-                                              : c3 ? 0
-                                                   : -1,
-                                     .back7 = b7   ? 1
-                                              : c7 ? 0
-                                                   : -1};
-        out = fn(ctx, &e);
-    }
-    if (out == LCM_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-        out = store_fail(st, err, "outreach effect");
-    sqlite3_reset(s);
-    return out;
 }

@@ -6,17 +6,13 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/model.h"
 #include "store/store_internal.h"
-
-#define STMT_OR_FAIL(s, st, sql, err)                                                              \
-    sqlite3_stmt *s = store_stmt((st), (sql), (err));                                              \
-    if (!s)                                                                                        \
-    return (err) ? (err)->status : LCM_ERR_DB
 
 static const char *const sort_names[VIEW_SORT_COUNT] = {"attention", "name", "progress",
                                                         "inactivity", "cohort"};
 
-const char *view_sort_name(enum view_sort s)
+const char *store_view_sort_name(enum view_sort s)
 {
     return (unsigned)s < VIEW_SORT_COUNT ? sort_names[s] : "?";
 }
@@ -439,7 +435,7 @@ struct view_snapshot {
     int today;
 };
 
-void view_snapshot_free(struct view_snapshot **sp)
+void store_view_snapshot_free(struct view_snapshot **sp)
 {
     if (!sp || !*sp)
         return;
@@ -476,12 +472,12 @@ enum lcm_status store_view_snapshot(struct lcm_store *st, int today, struct view
     ranks_free(&lr);
     ranks_free(&cr);
     if (rc != LCM_OK)
-        view_snapshot_free(&s);
+        store_view_snapshot_free(&s);
     *out = s;
     return rc;
 }
 
-void view_snapshot_counts(const struct view_snapshot *s, struct view_counts *c)
+void store_view_snapshot_counts(const struct view_snapshot *s, struct view_counts *c)
 {
     count_items(s->ti.it, s->ti.n, c);
 }
@@ -527,9 +523,9 @@ enum lcm_status store_view_order(struct lcm_store *st, const struct view_filter 
     if (rc != LCM_OK)
         return rc;
     if (counts)
-        view_snapshot_counts(s, counts);
+        store_view_snapshot_counts(s, counts);
     rc = store_view_snapshot_order(st, s, f, ids, n, err);
-    view_snapshot_free(&s);
+    store_view_snapshot_free(&s);
     return rc;
 }
 
@@ -542,7 +538,7 @@ void store_view_tune(struct lcm_store *st)
         store_exec1(st, s, NULL, "tune");
 }
 
-double view_expected_progress(int start_day, int end_day, int today)
+double store_view_expected_progress(int start_day, int end_day, int today)
 {
     if (start_day == DAY_NONE || end_day == DAY_NONE || end_day <= start_day)
         return -1;
@@ -550,7 +546,7 @@ double view_expected_progress(int start_day, int end_day, int today)
     return x < 0 ? 0 : x > 1 ? 1 : x;
 }
 
-void view_row_clear(struct view_row *r)
+void store_view_row_clear(struct view_row *r)
 {
     if (!r)
         return;
@@ -582,7 +578,7 @@ static void fill_row(sqlite3_stmt *s, int today, struct view_row *r)
     r->cohort = lcm_xstrdup(store_col_text(s, 5));
     r->email = lcm_xstrdup(store_col_text(s, 6));
     r->progress = sqlite3_column_type(s, 7) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 7);
-    r->expected = view_expected_progress(store_col_day(s, 8), store_col_day(s, 9), today);
+    r->expected = store_view_expected_progress(store_col_day(s, 8), store_col_day(s, 9), today);
     r->last_activity_day = store_col_day(s, 10);
     r->level = sqlite3_column_type(s, 11) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 11);
     r->score = sqlite3_column_double(s, 12);
@@ -591,7 +587,7 @@ static void fill_row(sqlite3_stmt *s, int today, struct view_row *r)
         sqlite3_column_type(s, 14) == SQLITE_NULL ? NULL : lcm_xstrdup(store_col_text(s, 14));
     r->snoozed = sqlite3_column_int(s, 15) != 0;
     r->next_followup_at = sqlite3_column_int64(s, 16);
-    int st = enroll_status_parse(store_col_text(s, 17));
+    int st = model_enroll_status_parse(store_col_text(s, 17));
     r->status = st < 0 ? ENROLL_ACTIVE : st;
 }
 
@@ -645,13 +641,13 @@ enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *
                 break;
             }
         if (!placed)
-            view_row_clear(&tmp);
+            store_view_row_clear(&tmp);
     }
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "triage rows");
     sqlite3_reset(s);
     if (rc != LCM_OK)
         for (size_t i = 0; i < n; i++)
-            view_row_clear(&rows[i]);
+            store_view_row_clear(&rows[i]);
     return rc;
 }
 

@@ -1,6 +1,6 @@
 /* store_view.h — the read-only queries the TUI panes need: the triage list (ordered ids, then
- * one page of rows at a time), the title counts, a learner's detail, timeline, weekly activity
- * and milestones, and the follow-up lists of the agenda.
+ * one page of rows at a time), the title counts and the data freshness (see store_view_detail.h
+ * for one learner's detail and the agenda's follow-up lists).
  *
  * Every statement is stepped to the end (or reset) before the function returns, so no read
  * transaction stays open between keystrokes: a concurrent `lcmtui sync` is never blocked by
@@ -25,7 +25,7 @@ enum view_sort {
     VIEW_SORT_COUNT
 };
 /* "attention", "name", "progress", "inactivity", "cohort". */
-const char *view_sort_name(enum view_sort s);
+const char *store_view_sort_name(enum view_sort s);
 
 #define VIEW_LEVEL_ANY (-1)
 #define VIEW_LEVEL_CELEBRATE 3 /* filter value: only the ones with a milestone to celebrate */
@@ -60,13 +60,13 @@ enum lcm_status store_view_order(struct lcm_store *st, const struct view_filter 
 
 /* The sort keys of every active enrollment (risk, celebrations, snoozes, name and cohort
  * ranks), loaded once by store_view_snapshot() and reordered in memory for each filter, sort
- * or search: only a data change needs a new snapshot. Free with view_snapshot_free(). */
+ * or search: only a data change needs a new snapshot. Free with store_view_snapshot_free(). */
 struct view_snapshot;
 enum lcm_status store_view_snapshot(struct lcm_store *st, int today, struct view_snapshot **out,
                                     struct lcm_err *err);
-void view_snapshot_free(struct view_snapshot **s);
+void store_view_snapshot_free(struct view_snapshot **s);
 /* The enrollment counts of the snapshot (follow-up counts untouched). */
-void view_snapshot_counts(const struct view_snapshot *s, struct view_counts *c);
+void store_view_snapshot_counts(const struct view_snapshot *s, struct view_counts *c);
 /* The ordered ids for f (f->today is the snapshot's); a search runs one name query. */
 enum lcm_status store_view_snapshot_order(struct lcm_store *st, struct view_snapshot *s,
                                           const struct view_filter *f, int64_t **ids, size_t *n,
@@ -88,15 +88,15 @@ struct view_row {
 };
 
 /* Fills rows[i] for ids[i], i < n (n <= VIEW_PAGE_MAX), in the order of ids; an id that no
- * longer exists gives a row with enrollment_id 0. Clear each row with view_row_clear(). */
+ * longer exists gives a row with enrollment_id 0. Clear each row with store_view_row_clear(). */
 #define VIEW_PAGE_MAX 256
 enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *ids, size_t n,
                                 struct view_row *rows, struct lcm_err *err);
-void view_row_clear(struct view_row *r);
+void store_view_row_clear(struct view_row *r);
 
 /* Where the schedule expects an enrollment to be on today: the share of its start..expected end
  * span elapsed, 0..1; < 0 when either end is unknown. */
-double view_expected_progress(int start_day, int end_day, int today);
+double store_view_expected_progress(int start_day, int end_day, int today);
 
 /* The title line's counts (active enrollments, not snoozed). calls_today: planned calls due in
  * [day_start, day_start + 24 h) (the local day); overdue: planned follow-ups due before now_ts. */
@@ -119,72 +119,5 @@ struct view_freshness {
 };
 enum lcm_status store_view_freshness(struct lcm_store *st, struct view_freshness *out,
                                      struct lcm_err *err);
-
-/* One learner's enrollment, everything the detail pane shows at the top. */
-struct view_detail {
-    int64_t enrollment_id, learner_id, cohort_id, program_id;
-    char *first_name, *last_name, *email, *phone, *manager, *manager_email, *department, *lang;
-    char *program, *cohort, *status, *outcome;
-    int cohort_start, cohort_end, start_day, expected_end_day, ended_day, last_activity_day;
-    double progress, expected;
-    int level; /* -1 not scored */
-    double score;
-    char *reasons; /* every reason, one per line, most important first; "" none */
-    int flagged_since;
-    int snooze_until; /* DAY_NONE: not snoozed */
-    char *snooze_reason;
-    char *celebrate; /* pending milestone name or NULL */
-    int64_t next_followup_at;
-};
-enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, int today,
-                                  struct view_detail *out, struct lcm_err *err);
-void view_detail_clear(struct view_detail *d);
-
-/* Minutes of activity per week for the weeks weeks ending on today (oldest first): out[weeks-1]
- * is the 7 days up to and including today. */
-enum lcm_status store_view_weekly(struct lcm_store *st, int64_t enrollment_id, int today, int weeks,
-                                  int *out, struct lcm_err *err);
-
-struct view_milestone {
-    char *name;       /* owned */
-    double threshold; /* < 0: none */
-    int due_day;      /* DAY_NONE: none (due_offset already applied) */
-    int done_day;     /* DAY_NONE: not reached */
-    bool missed;      /* not reached and its due day is past */
-};
-/* The milestones of the enrollment's program and cohort, in course order. *out is malloc'ed;
- * free with view_milestones_free(). */
-enum lcm_status store_view_milestones(struct lcm_store *st, int64_t enrollment_id, int today,
-                                      struct view_milestone **out, size_t *n, struct lcm_err *err);
-void view_milestones_free(struct view_milestone **m, size_t n);
-
-enum view_event_kind { VIEW_EV_CHECKIN, VIEW_EV_MESSAGE, VIEW_EV_FOLLOWUP };
-struct view_event {
-    enum view_event_kind kind;
-    int64_t id, at;
-    char *what;  /* "call · reached", "message · queued", "call planned 30 min"; owned */
-    char *text;  /* note / subject / title, may hold newlines; owned */
-    char *extra; /* next step / body preview; owned, may be "" */
-};
-/* The learner's check-ins, messages and follow-ups, newest first, at most max. Free with
- * view_events_free(). */
-enum lcm_status store_view_timeline(struct lcm_store *st, int64_t learner_id, size_t max,
-                                    struct view_event **out, size_t *n, struct lcm_err *err);
-void view_events_free(struct view_event **ev, size_t n);
-
-/* A follow-up with the learner's name, for the agenda. */
-struct view_followup {
-    int64_t id, learner_id, enrollment_id;
-    char *name, *kind, *title; /* owned */
-    int64_t due_at;
-    int duration_min;
-    int status; /* enum followup_status */
-};
-/* Planned follow-ups due before to_ts (every overdue one included), oldest first, at most max.
- * learner_id 0: everyone's. Free with view_followups_free(). */
-enum lcm_status store_view_followups(struct lcm_store *st, int64_t learner_id, int64_t from_ts,
-                                     int64_t to_ts, size_t max, struct view_followup **out,
-                                     size_t *n, struct lcm_err *err);
-void view_followups_free(struct view_followup **f, size_t n);
 
 #endif

@@ -8,18 +8,9 @@
 #include "base/model.h"
 #include "store/store_internal.h"
 #include "store/store_view.h"
+#include "store/store_view_detail.h"
 
-#define STMT_OR_FAIL(s, st, sql, err)                                                              \
-    sqlite3_stmt *s = store_stmt((st), (sql), (err));                                              \
-    if (!s)                                                                                        \
-    return (err) ? (err)->status : LCM_ERR_DB
-
-static char *dup_col(sqlite3_stmt *s, int i)
-{
-    return lcm_xstrdup(store_col_text(s, i));
-}
-
-void view_detail_clear(struct view_detail *d)
+void store_view_detail_clear(struct view_detail *d)
 {
     if (!d)
         return;
@@ -41,7 +32,7 @@ static void fill_detail(sqlite3_stmt *s, int today, struct view_detail *d)
                     &d->manager,    &d->manager_email, &d->department, &d->lang,
                     &d->program,    &d->cohort,        &d->status,     &d->outcome};
     for (int i = 0; i < 12; i++)
-        *txt[i] = dup_col(s, 4 + i);
+        *txt[i] = store_col_dup(s, 4 + i);
     d->cohort_start = store_col_day(s, 16);
     d->cohort_end = store_col_day(s, 17);
     d->start_day = store_col_day(s, 18);
@@ -51,14 +42,14 @@ static void fill_detail(sqlite3_stmt *s, int today, struct view_detail *d)
     d->progress = sqlite3_column_type(s, 22) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 22);
     int start = d->start_day != DAY_NONE ? d->start_day : d->cohort_start;
     int end = d->expected_end_day != DAY_NONE ? d->expected_end_day : d->cohort_end;
-    d->expected = view_expected_progress(start, end, today);
+    d->expected = store_view_expected_progress(start, end, today);
     d->level = sqlite3_column_type(s, 23) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 23);
     d->score = sqlite3_column_double(s, 24);
-    d->reasons = dup_col(s, 25);
+    d->reasons = store_col_dup(s, 25);
     d->flagged_since = store_col_day(s, 26);
     d->snooze_until = store_col_day(s, 27);
-    d->snooze_reason = dup_col(s, 28);
-    d->celebrate = sqlite3_column_type(s, 29) == SQLITE_NULL ? NULL : dup_col(s, 29);
+    d->snooze_reason = store_col_dup(s, 28);
+    d->celebrate = sqlite3_column_type(s, 29) == SQLITE_NULL ? NULL : store_col_dup(s, 29);
     d->next_followup_at = sqlite3_column_int64(s, 30);
 }
 
@@ -100,8 +91,8 @@ enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, i
     return rc;
 }
 
-enum lcm_status store_view_weekly(struct lcm_store *st, int64_t enrollment_id, int today, int weeks,
-                                  int *out, struct lcm_err *err)
+enum lcm_status store_view_detail_weekly(struct lcm_store *st, int64_t enrollment_id, int today,
+                                         int weeks, int *out, struct lcm_err *err)
 {
     if (weeks <= 0)
         return LCM_OK;
@@ -127,7 +118,7 @@ enum lcm_status store_view_weekly(struct lcm_store *st, int64_t enrollment_id, i
     return rc;
 }
 
-void view_milestones_free(struct view_milestone **m, size_t n)
+void store_view_detail_milestones_free(struct view_milestone **m, size_t n)
 {
     if (!m || !*m)
         return;
@@ -137,8 +128,9 @@ void view_milestones_free(struct view_milestone **m, size_t n)
     *m = NULL;
 }
 
-enum lcm_status store_view_milestones(struct lcm_store *st, int64_t enrollment_id, int today,
-                                      struct view_milestone **out, size_t *n, struct lcm_err *err)
+enum lcm_status store_view_detail_milestones(struct lcm_store *st, int64_t enrollment_id, int today,
+                                             struct view_milestone **out, size_t *n,
+                                             struct lcm_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -161,7 +153,7 @@ enum lcm_status store_view_milestones(struct lcm_store *st, int64_t enrollment_i
             *out = lcm_xrealloc(*out, cap * sizeof **out);
         }
         struct view_milestone *m = &(*out)[(*n)++];
-        m->name = dup_col(s, 0);
+        m->name = store_col_dup(s, 0);
         m->threshold = sqlite3_column_type(s, 1) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 1);
         m->due_day = store_col_day(s, 2);
         int start = store_col_day(s, 4);
@@ -174,11 +166,11 @@ enum lcm_status store_view_milestones(struct lcm_store *st, int64_t enrollment_i
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "milestones");
     sqlite3_reset(s);
     if (rc != LCM_OK)
-        view_milestones_free(out, *n), *n = 0;
+        store_view_detail_milestones_free(out, *n), *n = 0;
     return rc;
 }
 
-void view_events_free(struct view_event **ev, size_t n)
+void store_view_detail_events_free(struct view_event **ev, size_t n)
 {
     if (!ev || !*ev)
         return;
@@ -191,8 +183,8 @@ void view_events_free(struct view_event **ev, size_t n)
     *ev = NULL;
 }
 
-enum lcm_status store_view_timeline(struct lcm_store *st, int64_t learner_id, size_t max,
-                                    struct view_event **out, size_t *n, struct lcm_err *err)
+enum lcm_status store_view_detail_timeline(struct lcm_store *st, int64_t learner_id, size_t max,
+                                           struct view_event **out, size_t *n, struct lcm_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -220,18 +212,18 @@ enum lcm_status store_view_timeline(struct lcm_store *st, int64_t learner_id, si
         e->kind = (enum view_event_kind)sqlite3_column_int(s, 0);
         e->id = sqlite3_column_int64(s, 1);
         e->at = sqlite3_column_int64(s, 2);
-        e->what = dup_col(s, 3);
-        e->text = dup_col(s, 4);
-        e->extra = dup_col(s, 5);
+        e->what = store_col_dup(s, 3);
+        e->text = store_col_dup(s, 4);
+        e->extra = store_col_dup(s, 5);
     }
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "timeline");
     sqlite3_reset(s);
     if (rc != LCM_OK)
-        view_events_free(out, *n), *n = 0;
+        store_view_detail_events_free(out, *n), *n = 0;
     return rc;
 }
 
-void view_followups_free(struct view_followup **f, size_t n)
+void store_view_detail_followups_free(struct view_followup **f, size_t n)
 {
     if (!f || !*f)
         return;
@@ -244,9 +236,10 @@ void view_followups_free(struct view_followup **f, size_t n)
     *f = NULL;
 }
 
-enum lcm_status store_view_followups(struct lcm_store *st, int64_t learner_id, int64_t from_ts,
-                                     int64_t to_ts, size_t max, struct view_followup **out,
-                                     size_t *n, struct lcm_err *err)
+enum lcm_status store_view_detail_followups(struct lcm_store *st, int64_t learner_id,
+                                            int64_t from_ts, int64_t to_ts, size_t max,
+                                            struct view_followup **out, size_t *n,
+                                            struct lcm_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -272,16 +265,16 @@ enum lcm_status store_view_followups(struct lcm_store *st, int64_t learner_id, i
         f->id = sqlite3_column_int64(s, 0);
         f->learner_id = sqlite3_column_int64(s, 1);
         f->enrollment_id = sqlite3_column_int64(s, 2);
-        f->name = dup_col(s, 3);
-        f->kind = dup_col(s, 4);
-        f->title = dup_col(s, 5);
+        f->name = store_col_dup(s, 3);
+        f->kind = store_col_dup(s, 4);
+        f->title = store_col_dup(s, 5);
         f->due_at = sqlite3_column_int64(s, 6);
         f->duration_min = sqlite3_column_int(s, 7);
-        f->status = followup_status_parse(store_col_text(s, 8));
+        f->status = model_followup_status_parse(store_col_text(s, 8));
     }
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "follow-ups");
     sqlite3_reset(s);
     if (rc != LCM_OK)
-        view_followups_free(out, *n), *n = 0;
+        store_view_detail_followups_free(out, *n), *n = 0;
     return rc;
 }

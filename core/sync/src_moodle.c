@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "store/store.h"
+#include "store/store_entity.h"
+#include "store/store_milestone_done.h"
 #include "store/store_sync.h"
 #include "sync/sync_job.h"
 
@@ -192,7 +195,7 @@ static enum lcm_status course_store(struct moodle *m, const json_t *c, struct lc
     int len = co.start_day != DAY_NONE && co.end_day != DAY_NONE ? co.end_day - co.start_day : 0;
     struct lcm_program p = {
         .source = m->job->src->name, .ext_id = ext, .name = name, .length_days = len > 0 ? len : 0};
-    enum lcm_status rc = store_program_upsert(m->job->st, &p, &co.program_id, err);
+    enum lcm_status rc = store_entity_program_upsert(m->job->st, &p, &co.program_id, err);
     struct lcm_cohort ch = {.program_id = co.program_id,
                             .source = m->job->src->name,
                             .ext_id = ext,
@@ -200,7 +203,7 @@ static enum lcm_status course_store(struct moodle *m, const json_t *c, struct lc
                             .start_day = co.start_day,
                             .end_day = co.end_day};
     if (rc == LCM_OK)
-        rc = store_cohort_upsert(m->job->st, &ch, &co.cohort_id, err);
+        rc = store_entity_cohort_upsert(m->job->st, &ch, &co.cohort_id, err);
     if (rc != LCM_OK)
         return rc;
     co.name = lcm_xstrdup(name);
@@ -418,10 +421,16 @@ static enum lcm_status completion_store(struct moodle *m, const struct course *c
                                    .due_offset = -1};
         int64_t mid;
         int64_t when = jint(s, "timecompleted", 0);
-        enum lcm_status rc = store_milestone_upsert(m->job->st, &ms, &mid, err);
+        enum lcm_status rc = store_entity_milestone_upsert(m->job->st, &ms, &mid, err);
         if (rc == LCM_OK)
-            rc = store_milestone_done(m->job->st, enrollment_id, mid,
-                                      when > 0 ? day_from_time(when) : m->job->opt->today, -1, err);
+            rc = store_milestone_done_add(
+                m->job->st,
+                &(struct lcm_milestone_done){.enrollment_id = enrollment_id,
+                                             .milestone_id = mid,
+                                             .day = when > 0 ? day_from_time(when)
+                                                             : m->job->opt->today,
+                                             .score = -1},
+                STORE_DONE_UPDATE, err);
         if (rc != LCM_OK)
             return rc;
         m->job->counts.milestones++;
@@ -449,9 +458,10 @@ static enum lcm_status learner_store(struct moodle *m, const struct muser *u, in
     if (l.department && !*l.department)
         l.department = NULL;
     struct lcm_err ignore;
-    if (store_learner_find(m->job->st, m->job->src->name, ext, id, &ignore) == LCM_ERR_NOTFOUND)
+    if (store_entity_learner_find(m->job->st, m->job->src->name, ext, id, &ignore) ==
+        LCM_ERR_NOTFOUND)
         m->job->counts.new_learners++;
-    return store_learner_upsert(m->job->st, &l, id, err);
+    return store_entity_learner_upsert(m->job->st, &l, id, err);
 }
 
 /* Writes one changed learner: learner, enrolment, the day of access, completion, marker. */
@@ -482,14 +492,14 @@ static enum lcm_status user_store(struct moodle *m, const struct course *c, cons
                                                       : DAY_NONE,
                                .progress = progress,
                                .last_activity_day = day};
-    rc = store_enrollment_upsert(m->job->st, &e, &eid, err);
+    rc = store_entity_enrollment_upsert(m->job->st, &e, &eid, err);
     if (rc != LCM_OK)
         return rc;
     m->job->counts.updated_enrollments++;
     if (day != DAY_NONE) {
         struct lcm_activity_day a = {
             .enrollment_id = eid, .day = day, .sessions = 1, .actions = 1, .progress = progress};
-        if ((rc = store_activity_add(m->job->st, &a, err)) != LCM_OK)
+        if ((rc = store_entity_activity_add(m->job->st, &a, err)) != LCM_OK)
             return rc;
         m->job->counts.activity_days++;
     }

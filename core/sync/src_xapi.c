@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "store/store.h"
+#include "store/store_entity.h"
+#include "store/store_milestone_done.h"
 #include "store/store_sync.h"
 #include "sync/src_xapi_parse.h"
 #include "sync/sync_job.h"
@@ -176,7 +179,7 @@ static enum lcm_status enrollment_of(struct xapi *x, const struct xapi_stmt *s, 
     struct lcm_store *st = x->job->st;
     const char *src = x->job->src->name;
     struct lcm_err ignore;
-    if (store_enrollment_find(st, src, s->actor_key, eid, &ignore) != LCM_OK) {
+    if (store_entity_enrollment_find(st, src, s->actor_key, eid, &ignore) != LCM_OK) {
         char first[256] = "", *last = NULL;
         snprintf(first, sizeof first, "%s", s->actor_name ? s->actor_name : "");
         char *sp = strrchr(first, ' ');
@@ -193,9 +196,9 @@ static enum lcm_status enrollment_of(struct xapi *x, const struct xapi_stmt *s, 
                                                                 : s->actor_key),
                                 .email = s->email};
         int64_t lid;
-        if (store_learner_find(st, src, s->actor_key, &lid, &ignore) == LCM_ERR_NOTFOUND)
+        if (store_entity_learner_find(st, src, s->actor_key, &lid, &ignore) == LCM_ERR_NOTFOUND)
             x->job->counts.new_learners++;
-        enum lcm_status rc = store_learner_upsert(st, &l, &lid, err);
+        enum lcm_status rc = store_entity_learner_upsert(st, &l, &lid, err);
         struct lcm_enrollment e = {.learner_id = lid,
                                    .cohort_id = x->cohort_id,
                                    .source = src,
@@ -207,7 +210,7 @@ static enum lcm_status enrollment_of(struct xapi *x, const struct xapi_stmt *s, 
                                    .progress = -1,
                                    .last_activity_day = DAY_NONE};
         if (rc == LCM_OK)
-            rc = store_enrollment_upsert(st, &e, eid, err);
+            rc = store_entity_enrollment_upsert(st, &e, eid, err);
         if (rc != LCM_OK)
             return rc;
     }
@@ -249,11 +252,15 @@ static enum lcm_status milestone_reached(struct xapi *x, const struct xapi_stmt 
                                   .threshold = -1,
                                   .due_day = DAY_NONE,
                                   .due_offset = -1};
-        if ((rc = store_milestone_upsert(x->job->st, &m, &mid, err)) != LCM_OK)
+        if ((rc = store_entity_milestone_upsert(x->job->st, &m, &mid, err)) != LCM_OK)
             return rc;
         *smap_slot(&x->milestones, s->object_id, true) = mid;
     }
-    rc = store_milestone_done(x->job->st, eid, mid, day, s->score, err);
+    rc = store_milestone_done_add(
+        x->job->st,
+        &(struct lcm_milestone_done){
+            .enrollment_id = eid, .milestone_id = mid, .day = day, .score = s->score},
+        STORE_DONE_UPDATE, err);
     if (rc == LCM_OK)
         x->job->counts.milestones++;
     return rc;
@@ -300,7 +307,7 @@ static enum lcm_status aggs_flush(struct xapi *x, struct lcm_err *err)
                                      .minutes = (int)lround(a->seconds / 60.0),
                                      .actions = a->actions,
                                      .progress = a->progress};
-        rc = store_activity_add(x->job->st, &d, err);
+        rc = store_entity_activity_add(x->job->st, &d, err);
         if (rc == LCM_OK)
             rc = store_sync_enrollment_touch(x->job->st, a->eid, a->day, a->progress, err);
         x->job->counts.activity_days++;
@@ -401,7 +408,7 @@ static enum lcm_status program_ensure(struct xapi *x, struct lcm_err *err)
 {
     const struct sync_source *src = x->job->src;
     struct lcm_program p = {.source = src->name, .ext_id = "xapi", .name = src->cohort};
-    enum lcm_status rc = store_program_upsert(x->job->st, &p, &x->program_id, err);
+    enum lcm_status rc = store_entity_program_upsert(x->job->st, &p, &x->program_id, err);
     struct lcm_cohort c = {.program_id = x->program_id,
                            .source = src->name,
                            .ext_id = "xapi",
@@ -409,7 +416,7 @@ static enum lcm_status program_ensure(struct xapi *x, struct lcm_err *err)
                            .start_day = DAY_NONE,
                            .end_day = DAY_NONE};
     if (rc == LCM_OK)
-        rc = store_cohort_upsert(x->job->st, &c, &x->cohort_id, err);
+        rc = store_entity_cohort_upsert(x->job->st, &c, &x->cohort_id, err);
     return rc;
 }
 

@@ -13,6 +13,7 @@
 #include "sync/src_moodle.h"
 #include "sync/src_xapi.h"
 #include "sync/sync_job.h"
+#include "store/store.h"
 #include "sync/sync_source.h"
 
 static const char *const sync_keys[] = {

@@ -6,6 +6,7 @@
 #define LCM_SYNC_SOURCE_H
 
 #include "base/config.h"
+#include "store/store.h"
 #include "sync/sync.h"
 
 struct sync_source_ops;

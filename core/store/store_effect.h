@@ -1,0 +1,40 @@
+/* store_effect.h — the outreach effect: whether learners came back (had activity) within 3 and
+ * 7 days of a sent message, per template, per sequence rule and per learner. */
+#ifndef LCM_STORE_EFFECT_H
+#define LCM_STORE_EFFECT_H
+
+#include <stdint.h>
+
+#include "base/status.h"
+#include "store/store.h"
+
+/* For one template (or rule): messages sent, and of those whose 3- (7-) day window has closed
+ * by today, how many learners had activity on one of the 3 (7) days after the sending day. */
+struct store_effect {
+    const char *name; /* template name ("(none)" for hand-written messages); borrowed */
+    int64_t sent;
+    int64_t due3, back3; /* due: window closed; back: came back within it */
+    int64_t due7, back7;
+};
+typedef enum lcm_status (*store_effect_fn)(void *ctx, const struct store_effect *e);
+/* One row per template, most sent first. */
+enum lcm_status store_effect_by_template(struct lcm_store *st, int today, store_effect_fn fn,
+                                         void *ctx, struct lcm_err *err);
+/* The same per sequence rule (name is the rule; "manual" for the composer's messages). */
+enum lcm_status store_effect_by_rule(struct lcm_store *st, int today, store_effect_fn fn, void *ctx,
+                                     struct lcm_err *err);
+
+/* One sent message of a learner and whether they came back after it (for the learner detail).
+ * back3/back7: 1 yes, 0 no, -1 too early to say. Strings borrowed. */
+struct store_msg_effect {
+    int64_t message_id;
+    const char *template_name, *subject;
+    int64_t sent_at;
+    int back3, back7;
+};
+typedef enum lcm_status (*store_msg_effect_fn)(void *ctx, const struct store_msg_effect *e);
+/* The learner's sent messages, newest first. */
+enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_id, int today,
+                                         store_msg_effect_fn fn, void *ctx, struct lcm_err *err);
+
+#endif

@@ -1,0 +1,54 @@
+/* store_entity.h — the records that come from LMS sources (programs, cohorts, learners,
+ * enrollments, milestones, activity days), upserted by (source, ext_id); their lookups; and the
+ * erase of a learner. */
+#ifndef LCM_STORE_ENTITY_H
+#define LCM_STORE_ENTITY_H
+
+#include <stdint.h>
+
+#include "base/model.h"
+#include "base/status.h"
+#include "store/store.h"
+
+/* Upserts by (source, ext_id): a second call with the same keys updates the row and returns
+ * the same id in *id (id may be NULL). */
+enum lcm_status store_entity_program_upsert(struct lcm_store *st, const struct lcm_program *p,
+                                            int64_t *id, struct lcm_err *err);
+enum lcm_status store_entity_cohort_upsert(struct lcm_store *st, const struct lcm_cohort *c,
+                                           int64_t *id, struct lcm_err *err);
+enum lcm_status store_entity_learner_upsert(struct lcm_store *st, const struct lcm_learner *l,
+                                            int64_t *id, struct lcm_err *err);
+enum lcm_status store_entity_enrollment_upsert(struct lcm_store *st, const struct lcm_enrollment *e,
+                                               int64_t *id, struct lcm_err *err);
+enum lcm_status store_entity_milestone_upsert(struct lcm_store *st, const struct lcm_milestone *m,
+                                              int64_t *id, struct lcm_err *err);
+/* Replaces the aggregate of one enrollment-day (the values are totals, not increments). */
+enum lcm_status store_entity_activity_put(struct lcm_store *st, const struct lcm_activity_day *a,
+                                          struct lcm_err *err);
+/* Adds to the aggregate of one enrollment-day (sessions, minutes, actions are increments;
+ * progress, when >= 0, becomes the max of the stored and given values). */
+enum lcm_status store_entity_activity_add(struct lcm_store *st, const struct lcm_activity_day *a,
+                                          struct lcm_err *err);
+/* Sets enrollment.last_activity_day and progress from activity_day for every enrollment
+ * (enrollment_id 0) or one. Run after bulk imports. */
+enum lcm_status store_entity_enrollment_refresh(struct lcm_store *st, int64_t enrollment_id,
+                                                struct lcm_err *err);
+
+/* Lookups by source identity; return LCM_ERR_NOTFOUND when absent. */
+enum lcm_status store_entity_learner_find(struct lcm_store *st, const char *source,
+                                          const char *ext_id, int64_t *id, struct lcm_err *err);
+enum lcm_status store_entity_enrollment_find(struct lcm_store *st, const char *source,
+                                             const char *ext_id, int64_t *id, struct lcm_err *err);
+
+/* Erases a learner and everything about them, check-ins included (the one path that may). */
+enum lcm_status store_entity_learner_erase(struct lcm_store *st, int64_t learner_id,
+                                           struct lcm_err *err);
+
+/* Calls fn for each cohort (id, program name, cohort name, enrollments). Stops early and
+ * returns the first non-OK status fn returns. */
+typedef enum lcm_status (*store_cohort_fn)(void *ctx, int64_t id, const char *program,
+                                           const char *cohort, int64_t enrollments);
+enum lcm_status store_entity_cohort_each(struct lcm_store *st, store_cohort_fn fn, void *ctx,
+                                         struct lcm_err *err);
+
+#endif

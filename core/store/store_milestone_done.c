@@ -1,0 +1,65 @@
+/* store_milestone_done.c — reached milestones (enrollment x milestone: day, score) and their
+ * celebration, the LCM's acknowledgement. Imports, syncs, the risk run and the demo record
+ * them; the composer and the sequences mark them celebrated. */
+#include "store/store_internal.h"
+#include "store/store_milestone_done.h"
+
+/* One statement text per repeat flavour (the statement cache keys on the text's address). */
+#define DONE_INSERT                                                                                \
+    "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at) "          \
+    "VALUES (?1,?2,?3,?4,?5) ON CONFLICT(enrollment_id, milestone_id) DO "
+static const char done_keep[] = DONE_INSERT "NOTHING";
+static const char done_update[] = DONE_INSERT "UPDATE SET day = excluded.day, "
+                                              "score = excluded.score";
+
+enum lcm_status store_milestone_done_add(struct lcm_store *st, const struct lcm_milestone_done *d,
+                                         enum store_done_repeat repeat, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, repeat == STORE_DONE_KEEP ? done_keep : done_update, err);
+    sqlite3_bind_int64(s, 1, d->enrollment_id);
+    sqlite3_bind_int64(s, 2, d->milestone_id);
+    store_bind_day(s, 3, d->day);
+    store_bind_real_opt(s, 4, d->score);
+    store_bind_id_opt(s, 5, d->celebrated_at);
+    return store_exec1(st, s, err, "milestone done");
+}
+
+enum lcm_status store_milestone_done_celebrate(struct lcm_store *st, int64_t enrollment_id,
+                                               int64_t milestone_id, int64_t now_ts,
+                                               struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE milestone_done SET celebrated_at = ?3 WHERE enrollment_id = ?1 "
+                 "AND (?2 = 0 OR milestone_id = ?2) AND celebrated_at IS NULL",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    sqlite3_bind_int64(s, 2, milestone_id);
+    sqlite3_bind_int64(s, 3, now_ts);
+    return store_exec1(st, s, err, "celebrate");
+}
+
+enum lcm_status store_milestone_done_celebrate_sent(struct lcm_store *st, int64_t message_id,
+                                                    int64_t now_ts, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE milestone_done SET celebrated_at = ?2 WHERE celebrated_at IS NULL "
+                 "AND (enrollment_id, milestone_id) IN (SELECT enrollment_id, "
+                 "CAST(substr(key, 11) AS INTEGER) FROM sequence_fired "
+                 "WHERE message_id = ?1 AND key LIKE 'milestone:%')",
+                 err);
+    sqlite3_bind_int64(s, 1, message_id);
+    sqlite3_bind_int64(s, 2, now_ts);
+    return store_exec1(st, s, err, "milestone");
+}
+
+enum lcm_status store_milestone_done_count(struct lcm_store *st, int64_t *n, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "SELECT count(*) FROM milestone_done", err);
+    enum lcm_status rc = LCM_OK;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *n = sqlite3_column_int64(s, 0);
+    else
+        rc = store_fail(st, err, "milestone_done");
+    sqlite3_reset(s);
+    return rc;
+}

@@ -1,0 +1,51 @@
+/* store_sequence.h — the SQL of the sequence rules (see msg/sequence.h for the behaviour built
+ * on it): candidate enrollments, the quiet period, and which rules already fired. */
+#ifndef LCM_STORE_SEQUENCE_H
+#define LCM_STORE_SEQUENCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "store/store.h"
+
+/* One enrollment a sequence rule may consider (only status active, learner with an address).
+ * Strings are borrowed: valid during the callback only. */
+struct store_seq_cand {
+    int64_t learner_id, enrollment_id;
+    const char *first_name, *last_name, *email, *lang, *course, *cohort;
+    double progress;       /* 0..1, < 0 unknown */
+    int last_activity_day; /* DAY_NONE: never */
+    int start_day;         /* DAY_NONE: unknown */
+    /* milestone candidates only */
+    int64_t milestone_id;
+    const char *milestone;
+    const char *milestone_kind;
+    double threshold; /* < 0 when none */
+    int milestone_day;
+};
+typedef enum lcm_status (*store_seq_fn)(void *ctx, const struct store_seq_cand *c);
+
+/* Active enrollments whose last activity is on or before last_day (inactive since). */
+enum lcm_status store_sequence_inactive(struct lcm_store *st, int last_day, store_seq_fn fn,
+                                        void *ctx, struct lcm_err *err);
+/* Active enrollments with no activity at all that started on or before start_day. */
+enum lcm_status store_sequence_not_started(struct lcm_store *st, int start_day, store_seq_fn fn,
+                                           void *ctx, struct lcm_err *err);
+/* Milestones reached from since_day to until_day (inclusive) by active enrollments, not yet
+ * celebrated (acknowledged) by the LCM. */
+enum lcm_status store_sequence_milestones(struct lcm_store *st, int since_day, int until_day,
+                                          store_seq_fn fn, void *ctx, struct lcm_err *err);
+
+/* Whether learner got a message (draft, queued, sending or sent) created or sent at or after
+ * since_ts: the quiet period. */
+enum lcm_status store_sequence_recent_contact(struct lcm_store *st, int64_t learner_id,
+                                              int64_t since_ts, bool *yes, struct lcm_err *err);
+/* Whether (rule, enrollment, key) already fired; and recording that it did. */
+enum lcm_status store_sequence_fired(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                     const char *key, bool *yes, struct lcm_err *err);
+enum lcm_status store_sequence_fire(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                    const char *key, int day, int64_t message_id,
+                                    struct lcm_err *err);
+
+#endif

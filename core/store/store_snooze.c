@@ -1,0 +1,59 @@
+/* store_snooze.c — snoozes: the LCM's acknowledgement of a risk flag, until a day and with a
+ * reason, and the feedback on a flag ("not useful"). */
+#include "store/store_internal.h"
+#include "store/store_snooze.h"
+
+/* The snooze row itself, after the previous one was closed. */
+static enum lcm_status snooze_insert(struct lcm_store *st, int64_t enrollment_id, int until_day,
+                                     const char *reason, double score_at, int64_t now_ts,
+                                     struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at) "
+                 "VALUES (?1,?2,?3,?4,?5)",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    sqlite3_bind_int64(s, 2, now_ts);
+    store_bind_day(s, 3, until_day);
+    store_bind_text(s, 4, reason);
+    sqlite3_bind_double(s, 5, score_at);
+    return store_exec1(st, s, err, "snooze");
+}
+
+enum lcm_status store_snooze_add(struct lcm_store *st, int64_t enrollment_id, int until_day,
+                                 const char *reason, double score_at, int64_t now_ts,
+                                 struct lcm_err *err)
+{
+    bool own_tx;
+    enum lcm_status rc = store_tx_join(st, &own_tx, err);
+    if (rc != LCM_OK)
+        return rc;
+    rc = store_exec_id(st, "UPDATE snooze SET active = 0 WHERE enrollment_id = ?1 AND active = 1",
+                       enrollment_id, "snooze", err);
+    if (rc == LCM_OK)
+        rc = snooze_insert(st, enrollment_id, until_day, reason, score_at, now_ts, err);
+    return store_tx_finish(st, own_tx, rc, err);
+}
+
+enum lcm_status store_snooze_feedback(struct lcm_store *st, int64_t enrollment_id,
+                                      const char *feedback, int64_t now_ts, struct lcm_err *err)
+{
+    /* Feedback without a snooze creates a closed snooze row that only carries it. */
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at, "
+                 "feedback, active) SELECT ?1, ?2, date(?2, 'unixepoch'), NULL, "
+                 "(SELECT score FROM risk WHERE enrollment_id = ?1), ?3, 0 "
+                 "WHERE NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = ?1 AND active = 1)",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    sqlite3_bind_int64(s, 2, now_ts);
+    store_bind_text(s, 3, feedback);
+    enum lcm_status rc = store_exec1(st, s, err, "snooze feedback");
+    if (rc != LCM_OK || sqlite3_changes(st->db) > 0)
+        return rc;
+    STMT_OR_FAIL(u, st, "UPDATE snooze SET feedback = ?2 WHERE enrollment_id = ?1 AND active = 1",
+                 err);
+    sqlite3_bind_int64(u, 1, enrollment_id);
+    store_bind_text(u, 2, feedback);
+    return store_exec1(st, u, err, "snooze feedback");
+}
