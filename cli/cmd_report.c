@@ -273,7 +273,7 @@ int cmd_report(struct lcm_app *app, int argc, char **argv)
         lcm_err_set(&err, LCM_ERR_IO, "stdout: cannot write the report");
         rc = cli_fail(&err);
     }
-    kpi_free(&r);
+    kpi_result_free(&r);
 done:
     store_close(&st);
     return rc;

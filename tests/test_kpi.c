@@ -7,7 +7,7 @@
 
 #include "base/day.h"
 #include "report/kpi.h"
-#include "report/kpi_internal.h"
+#include "report/kpi_state.h"
 #include "store/store.h"
 #include "store/store_checkin.h"
 #include "store/store_entity.h"
@@ -206,9 +206,9 @@ static void test_compute_null_args_refused(void **state)
     struct kpi_options o = {0};
     struct lcm_err err = {0};
     assert_int_equal(kpi_compute(NULL, &all, TODAY, &o, &r, &err), LCM_ERR_USAGE);
-    kpi_free(NULL);
+    kpi_result_free(NULL);
     struct kpi_result z = {0};
-    kpi_free(&z); /* safe on a zeroed result */
+    kpi_result_free(&z); /* safe on a zeroed result */
 }
 
 static void test_empty_database_all_zero(void **state)
@@ -226,7 +226,7 @@ static void test_empty_database_all_zero(void **state)
     assert_true(r.completion_rate == 0 && r.dropout_rate == 0);
     assert_int_equal(r.n_weeks, 1); /* the week of today */
     assert_true(r.median_flag_to_contact < 0);
-    kpi_free(&r);
+    kpi_result_free(&r);
     store_close(&st);
 }
 
@@ -264,7 +264,7 @@ static void test_counts_and_rates_by_hand(void **state)
     assert_int_equal(r.buckets[3], 0);
     assert_int_equal(r.buckets[4], 1);
     assert_int_equal(r.progress_unknown, 1);
-    kpi_free(&r);
+    kpi_result_free(&r);
     fixture_free(&x);
 }
 
@@ -302,7 +302,7 @@ static void test_weekly_trend_and_derived_risk_by_hand(void **state)
     assert_int_equal(r.weeks[2].checkins[CH_NOTE], 1);
     assert_int_equal(r.weeks[3].checkins[CH_CHAT], 1);
     assert_int_equal(r.weeks[1].messages + r.weeks[0].messages + r.weeks[2].messages, 2);
-    kpi_free(&r);
+    kpi_result_free(&r);
     fixture_free(&x);
 }
 
@@ -338,7 +338,7 @@ static void test_lcm_work_by_hand(void **state)
     assert_true(fabs(r.milestones[0].median_days - 3) < 1e-9);
     assert_int_equal(r.milestones[1].reached, 2);
     assert_true(fabs(r.milestones[1].median_days - 10) < 1e-9);
-    kpi_free(&r);
+    kpi_result_free(&r);
     fixture_free(&x);
 }
 
@@ -361,11 +361,11 @@ static void test_money_formula_by_hand(void **state)
     assert_int_equal(r.money.avoided, 2);                    /* 0.5 x 6 - 1 */
     assert_true(fabs(r.money.avoided_value - 2000) < 1e-9);
     o.money.baseline_dropout = 0.1; /* below the actual 16.7 %: nothing avoided */
-    kpi_free(&r);
+    kpi_result_free(&r);
     assert_int_equal(kpi_compute(x.st, &all, TODAY, &o, &r, &err), LCM_OK);
     assert_true(r.money.avoided <= 0);
     assert_true(r.money.avoided_value == 0);
-    kpi_free(&r);
+    kpi_result_free(&r);
     fixture_free(&x);
 }
 
@@ -388,7 +388,7 @@ static void test_filters_period_and_groups(void **state)
     assert_string_equal(r.groups[1].label, "Sales");
     assert_int_equal(r.groups[1].enrolled, 2);
     assert_null(r.learners[0].note); /* notes are only read for the private report */
-    kpi_free(&r);
+    kpi_result_free(&r);
     /* period ending 09-25: Bob and David had not ended yet (in progress then); Frank enrolled */
     f = all;
     f.to_day = D(9, 25);
@@ -405,7 +405,7 @@ static void test_filters_period_and_groups(void **state)
     assert_int_equal(r.buckets[2], 1);
     assert_int_equal(r.buckets[4], 0);
     assert_int_equal(r.progress_unknown, 1);
-    kpi_free(&r);
+    kpi_result_free(&r);
     /* period from 09-21: Chloe (ended 09-20) is out of scope */
     f = all;
     f.from_day = D(9, 21);
@@ -413,7 +413,7 @@ static void test_filters_period_and_groups(void **state)
     assert_int_equal(r.total.enrolled, 5);
     assert_int_equal(r.total.sessions, 5); /* 09-21, 09-26, 09-29 (2), 10-01 */
     assert_int_equal(r.n_weeks, 2);
-    kpi_free(&r);
+    kpi_result_free(&r);
     f = all;
     f.from_day = D(10, 1);
     f.to_day = D(9, 1);
@@ -422,7 +422,7 @@ static void test_filters_period_and_groups(void **state)
     f.cohort = "no such cohort";
     assert_int_equal(kpi_compute(x.st, &f, TODAY, &o, &r, &err), LCM_OK);
     assert_int_equal(r.total.enrolled, 0);
-    kpi_free(&r);
+    kpi_result_free(&r);
     fixture_free(&x);
 }
 
@@ -443,8 +443,8 @@ static void test_parallel_scan_matches_single(void **state)
     assert_int_equal(a.n_weeks, b.n_weeks);
     for (size_t w = 0; w < a.n_weeks; w++)
         assert_memory_equal(&a.weeks[w], &b.weeks[w], sizeof a.weeks[w]);
-    kpi_free(&a);
-    kpi_free(&b);
+    kpi_result_free(&a);
+    kpi_result_free(&b);
     /* a scope that skips rows inside the scanned ranges: the same as the indexed path */
     struct kpi_filter team = all;
     team.manager_email = "other@example.org";
@@ -457,8 +457,8 @@ static void test_parallel_scan_matches_single(void **state)
     assert_int_equal(b.total.minutes, a.total.minutes);
     for (size_t w = 0; w < a.n_weeks; w++)
         assert_memory_equal(&a.weeks[w], &b.weeks[w], sizeof a.weeks[w]);
-    kpi_free(&a);
-    kpi_free(&b);
+    kpi_result_free(&a);
+    kpi_result_free(&b);
     fixture_free(&x);
 }
 
@@ -474,7 +474,7 @@ static void test_inside_a_transaction_sees_its_writes(void **state)
     struct kpi_result r;
     assert_int_equal(kpi_compute(x.st, &all, TODAY, &o, &r, &err), LCM_OK);
     assert_int_equal(r.total.sessions, 15);
-    kpi_free(&r);
+    kpi_result_free(&r);
     store_rollback(x.st);
     fixture_free(&x);
 }

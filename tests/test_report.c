@@ -108,7 +108,7 @@ static char *render(struct fx *x, const struct kpi_filter *f, struct kpi_options
     assert_non_null(m);
     assert_int_equal(report_write(m, &r, ro, &err), LCM_OK);
     fclose(m);
-    kpi_free(&r);
+    kpi_result_free(&r);
     return buf;
 }
 

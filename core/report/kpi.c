@@ -10,7 +10,8 @@
 
 #include "base/day.h"
 #include "base/strmap.h"
-#include "report/kpi_internal.h"
+#include "report/kpi.h"
+#include "report/kpi_state.h"
 #include "report/kpi_scan.h"
 #include "report/kpi_sum.h"
 #include "store/store_kpi.h"
@@ -539,42 +540,8 @@ enum lcm_status kpi_compute(struct lcm_store *st, const struct kpi_filter *f, in
     return LCM_OK;
 fail:
     load_free(&L);
-    kpi_free(out);
+    kpi_result_free(out);
     return rc;
-}
-
-void kpi_free(struct kpi_result *r)
-{
-    if (!r)
-        return;
-    free(r->total.label);
-    free(r->program);
-    free(r->weeks);
-    for (size_t i = 0; i < r->n_milestones; i++)
-        free(r->milestones[i].name);
-    free(r->milestones);
-    struct kpi_counts *gs[] = {r->cohorts, r->groups};
-    size_t ns[] = {r->n_cohorts, r->n_groups};
-    for (size_t k = 0; k < 2; k++) {
-        for (size_t i = 0; i < ns[k]; i++)
-            free(gs[k][i].label);
-        free(gs[k]);
-    }
-    for (size_t i = 0; i < r->n_templates; i++)
-        free(r->templates[i].name);
-    free(r->templates);
-    for (size_t i = 0; i < r->n_learners; i++) {
-        struct kpi_learner *l = &r->learners[i];
-        free(l->first_name);
-        free(l->last_name);
-        free(l->email);
-        free(l->cohort);
-        free(l->department);
-        free(l->manager);
-        free(l->note);
-    }
-    free(r->learners);
-    memset(r, 0, sizeof *r);
 }
 
 enum lcm_status kpi_config_read(const struct lcm_config *cfg, struct kpi_money_conf *out,
@@ -643,7 +610,7 @@ enum lcm_status kpi_summary(struct lcm_store *st, const struct kpi_filter *f, in
     /* Check-ins of the current week (Monday to today): the last week of the series. */
     if (n)
         out->checkins_week = out->spark_checkins[n - 1];
-    kpi_free(&r);
+    kpi_result_free(&r);
     return LCM_OK;
 }
 

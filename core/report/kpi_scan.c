@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "base/day.h"
-#include "report/kpi_internal.h"
+#include "report/kpi_state.h"
 #include "report/kpi_scan.h"
 #include "store/store.h"
 #include "store/store_kpi.h"

@@ -3,7 +3,7 @@
 #ifndef LCM_KPI_SCAN_H
 #define LCM_KPI_SCAN_H
 
-#include "report/kpi_internal.h"
+#include "report/kpi_state.h"
 
 /* Scans activity for every enrollment of S and fills their scan slots and the weekly figures
  * (active, sessions, minutes, running, completed, withdrawn, derived risk) into weeks

@@ -2,7 +2,7 @@
  * (kpi_internal.h), shared by kpi.c, kpi_scan.c and kpi_sum.c. Calls none of them. */
 #include <stdlib.h>
 
-#include "report/kpi_internal.h"
+#include "report/kpi_state.h"
 
 static int cmp_enr_id(const void *key, const void *elem)
 {

@@ -1,11 +1,12 @@
 /* kpi_sum.c — the milestone funnel and the money of a KPI computation, from the state
  * kpi.c loaded (kpi_internal.h). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/day.h"
-#include "report/kpi_internal.h"
+#include "report/kpi_state.h"
 #include "report/kpi_sum.h"
 #include "store/store_kpi.h"
 

@@ -3,7 +3,7 @@
 #ifndef LCM_KPI_SUM_H
 #define LCM_KPI_SUM_H
 
-#include "report/kpi_internal.h"
+#include "report/kpi_state.h"
 
 /* Milestone funnel and median days to each: fills r->milestones. */
 enum lcm_status kpi_sum_milestones(struct lcm_store *st, struct kpi_state *S, struct kpi_result *r,

@@ -1,13 +1,13 @@
-/* kpi_internal.h — private to core/report: the working state of one KPI computation and its
+/* kpi_state.h — private to core/report: the working state of one KPI computation and its
  * small helpers (kpi_state.c). The bottom layer of the KPI files: kpi.c fills the state,
  * kpi_scan.c and kpi_sum.c read and complete it; nothing here calls any of them. */
-#ifndef LCM_KPI_INTERNAL_H
-#define LCM_KPI_INTERNAL_H
+#ifndef LCM_KPI_STATE_H
+#define LCM_KPI_STATE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "report/kpi.h"
+#include "report/kpi_result.h"
 #include "store/store.h"
 
 /* One enrollment in scope. The scan writes only its own slots, so ranges of this array are
