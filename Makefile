@@ -29,7 +29,7 @@ LIBTUI     := $(BUILD)/libtui.a
 BIN        := $(BUILD)/lcmtui
 FORMAT_SRC := $(sort $(wildcard core/*/*.[ch] tui/*.[ch] cli/*.[ch] tests/*.[ch]))
 
-.PHONY: all deps run check test asan bench install uninstall clean format
+.PHONY: all deps run check test asan lint bench install uninstall clean format
 
 all: $(BIN)
 
@@ -88,6 +88,19 @@ asan: deps
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/lcmtui $(TEST_SRC:tests/%.c=build-asan/tests/%)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./tests/run_all.sh build-asan
 
+# Static checks: the layer rules (tests/check_layers.sh), the committed format (clang-format),
+# and clang's static analyser over the program (core, tui, cli: the tests are left out, as
+# cmocka's assertions do not tell the analyser they stop the test) built from scratch in
+# build-scan/ with clang. Any finding fails the target; the HTML reports stay in
+# build-scan/report/.
+lint: deps
+	@tests/check_layers.sh
+	@clang-format --dry-run --Werror $(FORMAT_SRC) && echo "clang-format: ok ($(words $(FORMAT_SRC)) files)"
+	@rm -rf build-scan
+	@scan-build --use-cc=clang --status-bugs -o build-scan/report \
+	  $(MAKE) --no-print-directory BUILD=build-scan all
+	@echo "scan-build: no finding"
+
 bench: all
 	@./bench/run.sh $(BIN)
 
@@ -103,6 +116,10 @@ uninstall:
 
 format:
 	clang-format -i $(FORMAT_SRC)
+
+# `make -s print-DEBS` prints a variable's value (tests/e2e_deps.sh reads DEBS and CC so).
+print-%:
+	@echo $($*)
 
 clean:
 	rm -rf build build-*

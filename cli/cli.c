@@ -6,13 +6,14 @@
 
 #include "cli/cli.h"
 
-int cli_fail(const struct lcm_err *err)
+/* (Names in parentheses: cli.h defines macros of those names for the analyser.) */
+int(cli_fail)(const struct lcm_err *err)
 {
     fprintf(stderr, "lcmtui: %s\n", err && err->msg[0] ? err->msg : "failed");
     return 1;
 }
 
-int cli_usage(const char *cmd, const char *fmt, ...)
+int(cli_usage)(const char *cmd, const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
