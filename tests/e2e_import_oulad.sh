@@ -27,7 +27,7 @@ expect() { [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"; }
     >"$tmp/dry.out" 2>"$tmp/dry.err" || fail "dry run failed: $(cat "$tmp/dry.err")"
 grep -q 'dry run' "$tmp/dry.out" || fail "dry run output: $(cat "$tmp/dry.out")"
 grep -Eq 'learners +383 +\(383 new' "$tmp/dry.out" || fail "dry run counts: $(cat "$tmp/dry.out")"
-expect "rows after dry run" "$(q 'SELECT (SELECT count(*) FROM learner) + (SELECT count(*) FROM activity_day)')" 0
+[ ! -e "$db" ] || fail "the dry run created the database"
 
 "$LCMTUI" --db "$db" import --mapping "$top/data/mappings/oulad.conf" "$aaa"/*.csv \
     >"$tmp/out" 2>"$tmp/err" || fail "import failed: $(cat "$tmp/err")"
