@@ -5,9 +5,14 @@ DESTDIR    ?=
 CC         ?= cc
 BUILD      ?= build
 PKGS       := ncursesw sqlite3 libcurl libconfig jansson libical
-DEBS       := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev \
-              libconfig-dev libjansson-dev libical-dev libcsv-dev libcmocka-dev tmux \
-              python3 python3-aiosmtpd radicale apache2-utils tidy
+# Every Debian package the build, the tests, the benchmarks and CI use (beyond the ones Debian
+# installs everywhere); tests/e2e_deps.sh fails when a script uses a command that none of
+# them brings.
+DEBS       := build-essential pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl-dev \
+              libconfig-dev libjansson-dev libical-dev libcsv-dev libcmocka-dev \
+              clang clang-tools clang-format \
+              sqlite3 tmux python3 python3-aiosmtpd radicale tidy curl openssl procps time \
+              groff-base git bc
 WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Werror
 OPT        ?= -O2 -g
 CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) \
