@@ -293,14 +293,14 @@ class Collector:
         at_cmd, state = True, None
         cmd = None              # the command of the current simple command
         args = []
-        wrap = None             # [wrapper name, positional arguments left]
+        wrap = None             # the wrapper being read: name, positionals left, state
         skip_next = False       # the word after a redirection, or an option's argument
         i = 0
 
         def end_command():
             nonlocal cmd, args, wrap
             if cmd:
-                self.command_args(cmd, args, fname)
+                self.command_args(cmd, args)
             cmd, args, wrap = None, [], None
 
         while i < len(toks):
@@ -417,7 +417,7 @@ class Collector:
             return              # the project's own scripts and programs
         self.add(self.commands, name, where)
 
-    def command_args(self, cmd, args, fname):
+    def command_args(self, cmd, args):
         name, where = cmd
         if name in ("make", "scan-build"):
             for a in args:
@@ -560,10 +560,8 @@ def scan_only(files):
     return 0
 
 
-def main():
-    if sys.argv[1] == "--scan":
-        return scan_only(sys.argv[2:])
-    top, debs, cc = sys.argv[1], sys.argv[2].split(), sys.argv[3]
+def collect(top, cc):
+    """Parses the scripts, the Makefile and the fixtures of the tree at top."""
     col = Collector()
     files = sorted(f for d in ("tests", "bench") for f in
                    (os.path.join(d, x) for x in os.listdir(os.path.join(top, d)))
@@ -571,9 +569,8 @@ def main():
     files.append(".ci/run")
     for f in files:
         col.script(open(os.path.join(top, f), encoding="utf-8").read(), f)
-    make_vars = {"CC": cc, "MAKE": "make"}
     mk = open(os.path.join(top, "Makefile"), encoding="utf-8").read()
-    col.makefile(mk, "Makefile", make_vars)
+    col.makefile(mk, "Makefile", {"CC": cc, "MAKE": "make"})
     fx = os.path.join(top, "tests", "fixtures")
     for f in sorted(os.listdir(fx)):
         if f.endswith(".py"):
@@ -581,11 +578,11 @@ def main():
                             "tests/fixtures/" + f)
     for c in col.functions:
         col.commands.pop(c, None)
+    return col, mk
 
-    items = []                  # (kind, name, path or None, where)
-    for name in sorted(col.commands):
-        items.append(("command", name, which(name), col.commands[name]))
-    mods = sorted(col.modules)
+
+def module_files(mods):
+    """{module: the file /usr/bin/python3 imports it from, or None when it has none}."""
     code = ("import importlib.util, sys\n"
             "for m in sys.argv[1:]:\n"
             "    try:\n"
@@ -595,11 +592,18 @@ def main():
             "    print(m, s.origin if s and s.origin else ('-' if s else '?'))\n")
     r = run(["/usr/bin/python3", "-c", code] + mods)
     origin = dict(ln.split(" ", 1) for ln in r.stdout.splitlines())
+    out = {}
     for m in mods:
         o = origin.get(m, "?")
-        if o in ("-", "built-in", "frozen"):
-            o = "/usr/bin/python3"  # in the interpreter itself
-        items.append(("python module", m, None if o == "?" else o, col.modules[m]))
+        out[m] = None if o == "?" else "/usr/bin/python3" if o in ("-", "built-in", "frozen") else o
+    return out
+
+
+def items_of(col, mk, cc):
+    """[(kind, name, the file it is, or None when not found, [where used])]."""
+    items = [("command", n, which(n), col.commands[n]) for n in sorted(col.commands)]
+    files = module_files(sorted(col.modules))
+    items += [("python module", m, files[m], col.modules[m]) for m in sorted(col.modules)]
     # Libraries of the build: pkg-config modules and -l flags of the Makefile.
     pkgs = re.search(r"^PKGS\s*:=\s*(.*)$", mk, re.M).group(1).split() + ["cmocka"]
     for p in pkgs:
@@ -613,7 +617,11 @@ def main():
                 p = os.path.normpath(r.stdout.strip())
                 break
         items.append(("library", "-l" + lib, p, ["Makefile"]))
+    return items
 
+
+def check(items, debs):
+    """Prints each item with its package; returns 1 when one is not brought by DEBS."""
     pk = installed_packages()
     via = closure(debs, pk)
     own = owners([it[2] for it in items if it[2]])
@@ -646,6 +654,14 @@ def main():
         print("\nmissing from `make deps`:\n  " + "\n  ".join(bad), file=sys.stderr)
         return 1
     return 0
+
+
+def main():
+    if sys.argv[1] == "--scan":
+        return scan_only(sys.argv[2:])
+    top, debs, cc = sys.argv[1], sys.argv[2].split(), sys.argv[3]
+    col, mk = collect(top, cc)
+    return check(items_of(col, mk, cc), debs)
 
 
 if __name__ == "__main__":
