@@ -5,9 +5,14 @@ DESTDIR    ?=
 CC         ?= cc
 BUILD      ?= build
 PKGS       := ncursesw sqlite3 libcurl libconfig jansson libical
-DEBS       := build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev \
-              libconfig-dev libjansson-dev libical-dev libcsv-dev libcmocka-dev tmux \
-              python3 python3-aiosmtpd radicale apache2-utils tidy
+# Every Debian package the build, the tests, the benchmarks and CI use (beyond the ones Debian
+# installs everywhere); tests/e2e_deps.sh fails when a script uses a command that none of
+# them brings.
+DEBS       := build-essential pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl-dev \
+              libconfig-dev libjansson-dev libical-dev libcsv-dev libcmocka-dev \
+              clang clang-tools clang-format \
+              sqlite3 tmux python3 python3-aiosmtpd radicale tidy curl openssl procps time \
+              groff-base git bc
 WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Werror
 OPT        ?= -O2 -g
 CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) \
@@ -29,7 +34,7 @@ LIBTUI     := $(BUILD)/libtui.a
 BIN        := $(BUILD)/lcmtui
 FORMAT_SRC := $(sort $(wildcard core/*/*.[ch] tui/*.[ch] cli/*.[ch] tests/*.[ch]))
 
-.PHONY: all deps run check test asan bench screens install uninstall clean format
+.PHONY: all deps run check test asan lint bench screens install uninstall clean format
 
 all: $(BIN)
 
@@ -88,6 +93,19 @@ asan: deps
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/lcmtui $(TEST_SRC:tests/%.c=build-asan/tests/%)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./tests/run_all.sh build-asan
 
+# Static checks: the layer rules (tests/check_layers.sh), the committed format (clang-format),
+# and clang's static analyser over the program (core, tui, cli: the tests are left out, as
+# cmocka's assertions do not tell the analyser they stop the test) built from scratch in
+# build-scan/ with clang. Any finding fails the target; the HTML reports stay in
+# build-scan/report/.
+lint: deps
+	@tests/check_layers.sh
+	@clang-format --dry-run --Werror $(FORMAT_SRC) && echo "clang-format: ok ($(words $(FORMAT_SRC)) files)"
+	@rm -rf build-scan
+	@scan-build --use-cc=clang --status-bugs -o build-scan/report \
+	  $(MAKE) --no-print-directory BUILD=build-scan all
+	@echo "scan-build: no finding"
+
 bench: all
 	@./bench/run.sh $(BIN)
 
@@ -108,6 +126,10 @@ uninstall:
 
 format:
 	clang-format -i $(FORMAT_SRC)
+
+# `make -s print-DEBS` prints a variable's value (tests/e2e_deps.sh reads DEBS and CC so).
+print-%:
+	@echo $($*)
 
 clean:
 	rm -rf build build-*

@@ -11,13 +11,14 @@
 #include "base/day.h"
 #include "base/text.h"
 
-int cli_fail(const struct lcm_err *err)
+/* (Names in parentheses: cli.h defines macros of those names for the analyser.) */
+int(cli_fail)(const struct lcm_err *err)
 {
     fprintf(stderr, "lcmtui: %s\n", err && err->msg[0] ? err->msg : "failed");
     return 1;
 }
 
-int cli_usage(const char *cmd, const char *fmt, ...)
+int(cli_usage)(const char *cmd, const char *fmt, ...)
 {
     char buf[512];
     va_list ap;

@@ -66,12 +66,10 @@ out=$(run agenda --push 2>&1) || fail "idle push failed: $out"
 echo "$out" | grep -q "0 created, 0 updated, 0 deleted, 0 failed" || fail "idle push: $out"
 
 # 1b. One push at a time: while another holds the lock (cron and the TUI), a push waits for
-#     the next run instead of racing it.
-if command -v flock >/dev/null; then
-    out=$(flock "$db.caldav.lock" "$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-11-28 \
-        agenda --push 2>&1) && fail "a push while another runs must exit 1"
-    echo "$out" | grep -q "another push is running" || fail "concurrent push: $out"
-fi
+#     the next run instead of racing it. (flock: util-linux, an essential package.)
+out=$(flock "$db.caldav.lock" "$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-11-28 \
+    agenda --push 2>&1) && fail "a push while another runs must exit 1"
+echo "$out" | grep -q "another push is running" || fail "concurrent push: $out"
 
 # 2. Reschedule follow-up 3 by one hour: PUT with If-Match, SEQUENCE 1, new DTSTART.
 old_start=$(sed -n 's/^DTSTART;TZID=Europe\/Paris://p' "$tmp/ev3")

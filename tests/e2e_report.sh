@@ -1,7 +1,7 @@
 #!/bin/sh
 # e2e_report.sh — `lcmtui report` on the demo cohort at a fixed --today: CSV and Markdown equal
 # to tests/expected/report_demo.{csv,md}; HTML well-formed (Python's html.parser, and Debian's
-# tidy when installed) with each chart; the LCM's notes never in a manager-facing report;
+# tidy) with each chart; the LCM's notes never in a manager-facing report;
 # --manager restricts, --anonymous hides names, -o writes 0600, usage errors exit 2.
 # After a deliberate change, regenerate the expected files with UPDATE_EXPECTED=1 and check
 # their figures before committing.
@@ -119,9 +119,8 @@ for e in c.errors[:5]:
 sys.exit(1 if c.errors else 0)
 PYEOF
 grep -q '@media print' "$tmp/report.html" || fail "no print rules"
-if command -v tidy >/dev/null 2>&1; then
-    tidy -e -q "$tmp/report.html" >&2 || fail "tidy reports problems in the HTML"
-fi
+command -v tidy >/dev/null || fail "tidy is required (make deps)"
+tidy -e -q "$tmp/report.html" >&2 || fail "tidy reports problems in the HTML"
 
 # 3. Private notes never in manager-facing reports; the private report has them.
 mgr=jean-francois.bailly@acme-industrie.example

@@ -1,12 +1,26 @@
 #!/bin/sh
 # Runs every unit test binary in BUILD/tests and every end-to-end script tests/e2e_*.sh.
-# Prints each cmocka summary and a last line "N passed, N failed"; exits 1 when any failed.
+# Prints each cmocka summary and a last line "N passed, N failed, N skipped"; exits 1 when
+# any failed.
+#
+# Skips follow automake's convention: a script that cannot run here (data absent, a check
+# that cannot work under ASan) prints one line with its reason and exits 77; it is counted
+# as skipped, never as passed, and listed as "NAME: skipped (reason)". A cmocka binary counts
+# as one pass, and each test it skipped (cmocka's skip(), "[  SKIPPED ] name") as one skip.
 BUILD=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 passed=0
 failed=0
+skipped=0
 failures=""
+
+# The reason a script gave: its last line, without a leading "NAME: " or "skipped: ".
+reason_of() { # name output
+    printf '%s\n' "$2" | sed '/^[[:space:]]*$/d' | tail -1 |
+        sed -e "s/^$1: *//" -e 's/^[Ss]kip\(ped\)\{0,1\}[:,]* *//'
+}
+
 for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] || continue
     name=$(basename "$t")
@@ -19,20 +33,31 @@ for t in "$BUILD"/tests/test_*; do
         printf '%s\n' "$out" | sed "s/^/$name: /" | tail -40
     fi
     printf '%s\n' "$out" | grep -E '^\[  (PASSED|FAILED)  \]' | sed "s/^/$name: /"
+    # cmocka prints "[  SKIPPED ] test" when the test skips and again in its closing list,
+    # after "[  SKIPPED ] N test(s), listed below:".
+    for s in $(printf '%s\n' "$out" | sed -n 's/^\[  SKIPPED \] \([A-Za-z0-9_]*\)$/\1/p' | sort -u); do
+        skipped=$((skipped + 1))
+        printf '%s: skipped (%s: skip() in the test)\n' "$name" "$s"
+    done
 done
 for s in "$here"/e2e_*.sh; do
     [ -x "$s" ] || continue
     name=$(basename "$s" .sh)
-    if out=$(LCMTUI="$top/$BUILD/lcmtui" BUILD="$BUILD" timeout -k 10 600 "$s" 2>&1); then
+    out=$(LCMTUI="$top/$BUILD/lcmtui" BUILD="$BUILD" timeout -k 10 600 "$s" 2>&1)
+    rc=$?
+    if [ "$rc" -eq 0 ]; then
         passed=$((passed + 1))
         printf '%s: ok\n' "$name"
+    elif [ "$rc" -eq 77 ]; then
+        skipped=$((skipped + 1))
+        printf '%s: skipped (%s)\n' "$name" "$(reason_of "$name" "$out")"
     else
         failed=$((failed + 1))
         failures="$failures $name"
         printf '%s\n' "$out" | sed "s/^/$name: /" | tail -40
-        printf '%s: FAILED\n' "$name"
+        printf '%s: FAILED (exit %d)\n' "$name" "$rc"
     fi
 done
 [ -n "$failures" ] && echo "failed:$failures"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -220,22 +220,29 @@ void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char 
         : t->app->cfg.lang ? t->app->cfg.lang
                            : "fr";
     snprintf(c->lang, sizeof c->lang, "%s", lang);
-    if (template_list(t->app->share_dir, c->user_dir, c->lang, &c->tpls, &err) != LCM_OK) {
+    /* The list in locals until it is complete (the static analyser cannot follow c through
+     * the calls in between). */
+    char **tpls = NULL;
+    int ntpl = 0, pick = 0;
+    if (template_list(t->app->share_dir, c->user_dir, c->lang, &tpls, &err) != LCM_OK)
         tui_state_fail(t, &err);
-    }
-    while (c->tpls && c->tpls[c->ntpl])
-        c->ntpl++;
+    while (tpls && tpls[ntpl])
+        ntpl++;
     const char *want = default_template(t, have ? &d : NULL, tpl);
-    for (int i = 0; i < c->ntpl; i++)
-        if (strcmp(c->tpls[i], want) == 0)
-            c->tpl = i;
+    for (int i = 0; i < ntpl; i++)
+        if (strcmp(tpls[i], want) == 0)
+            pick = i;
+    c->tpls = tpls;
+    c->ntpl = ntpl;
+    c->tpl = pick;
+    const char *name = ntpl ? tpls[pick] : "no template";
     if (have)
         store_view_detail_clear(&d);
     render_template(t, c);
     tui_state_show(t, PANE_COMPOSER);
     tui_state_msg(t, ROLE_STATUS,
-                  "%s for %zu learner%s: i edit · t template · p preview · y queue · d draft",
-                  c->ntpl ? c->tpls[c->tpl] : "no template", n, n > 1 ? "s" : "");
+                  "%s for %zu learner%s: i edit · t template · p preview · y queue · d draft", name,
+                  n, n > 1 ? "s" : "");
 }
 
 /* Renders the text for learner i: subject and body malloc'ed, or an error. */

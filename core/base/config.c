@@ -130,7 +130,8 @@ enum lcm_status config_get_string(const config_setting_t *grp, const char *key, 
         return LCM_OK;
     if (config_setting_type(s) != CONFIG_TYPE_STRING)
         return bad(s, err, "must be a string in double quotes");
-    *out = config_setting_get_string(s);
+    const char *v = config_setting_get_string(s);
+    *out = v ? v : def;
     return LCM_OK;
 }
 

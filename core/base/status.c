@@ -27,7 +27,8 @@ static void scrub_controls(char *s)
             *s = '?';
 }
 
-enum lcm_status lcm_err_set(struct lcm_err *err, enum lcm_status st, const char *fmt, ...)
+/* (The name in parentheses: status.h defines a macro of that name for the analyser.) */
+enum lcm_status(lcm_err_set)(struct lcm_err *err, enum lcm_status st, const char *fmt, ...)
 {
     if (!err)
         return st;

@@ -54,6 +54,11 @@ const char *lcm_status_str(enum lcm_status st);
  * Returns st, so callers can write `return lcm_err_set(err, LCM_ERR_IO, "...")`. */
 enum lcm_status lcm_err_set(struct lcm_err *err, enum lcm_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+#ifdef __clang_analyzer__
+/* The static analyser (make lint) reads one file at a time: without this it follows every
+ * `return lcm_err_set(...)` as if it could return LCM_OK. */
+#define lcm_err_set(err, st, ...) (lcm_err_set((err), (st), __VA_ARGS__), (st))
+#endif
 
 /* Clears err to LCM_OK with an empty message. */
 void lcm_err_clear(struct lcm_err *err);

@@ -382,7 +382,9 @@ static enum lcm_status make_learner(struct gen *g, int i, struct lcm_err *err)
     s->persona = i < S_COUNT ? scripted[i].persona : random_persona(&r, g->o->today - s->start);
     struct demo_rng sr = demo_rng_for(g->o->seed, 2, (uint64_t)i);
     demo_sim_run(s, &sr);
-    const struct lcm_activity_day *last = s->nrows ? &s->rows[s->nrows - 1] : NULL;
+    /* The last active day, by value (none: progress 0, no day). */
+    const struct lcm_activity_day last =
+        s->nrows ? s->rows[s->nrows - 1] : (struct lcm_activity_day){.day = DAY_NONE};
     struct lcm_enrollment e = {.learner_id = lid,
                                .cohort_id = g->cohort_id[k],
                                .source = DEMO_SOURCE,
@@ -391,8 +393,8 @@ static enum lcm_status make_learner(struct gen *g, int i, struct lcm_err *err)
                                .start_day = s->start,
                                .expected_end_day = s->start + DEMO_COURSE_DAYS,
                                .ended_day = s->ended_day,
-                               .progress = last ? last->progress : 0,
-                               .last_activity_day = last ? last->day : DAY_NONE,
+                               .progress = last.progress,
+                               .last_activity_day = last.day,
                                .outcome = s->outcome};
     if ((rc = store_entity_enrollment_upsert(g->st, &e, &eid, err)) != LCM_OK)
         return rc;

@@ -218,12 +218,12 @@ static enum lcm_status tpl_parse(struct loader *ld, const config_setting_t *s, c
 static enum lcm_status parse_pairs(struct loader *ld, const config_setting_t *s, char ***a,
                                    char ***b, int *n, bool subst_b)
 {
+    *n = 0;
     if (!config_setting_is_aggregate(s))
         return fail_at(ld, s, config_setting_name(s), "must be a list of (\"a\", \"b\") pairs");
     int len = config_setting_length(s);
     *a = lcm_xcalloc((size_t)len + 1, sizeof **a);
     *b = lcm_xcalloc((size_t)len + 1, sizeof **b);
-    *n = 0;
     for (int i = 0; i < len; i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         const char *x = e && config_setting_is_aggregate(e) && config_setting_length(e) == 2
