@@ -105,6 +105,7 @@ lint: deps
 	@scan-build --use-cc=clang --status-bugs -o build-scan/report \
 	  $(MAKE) --no-print-directory BUILD=build-scan all
 	@echo "scan-build: no finding"
+	@tests/check_names.sh build-scan
 
 bench: all
 	@./bench/run.sh $(BIN)

@@ -42,8 +42,8 @@ struct cohort_list {
     int64_t selected;
 };
 
-/* store_entity_cohort_each callback: appends the cohort as a choice of the filter form's cohort field
- * (at most FORM_MAX_CHOICES), preselecting the one the list is filtered on. */
+/* store_entity_cohort_each callback: appends the cohort as a choice of the filter form's cohort
+ * field (at most FORM_MAX_CHOICES), preselecting the one the list is filtered on. */
 static enum lcm_status add_cohort(void *ctx, int64_t id, const char *program, const char *cohort,
                                   int64_t enrollments)
 {

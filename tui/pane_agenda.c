@@ -37,8 +37,8 @@ static void load(struct tui *t, struct agenda *s)
     s->n = 0;
     s->stale = false;
     struct lcm_err err = {0};
-    if (store_view_detail_followups(t->st, 0, 0, fmt_from_wall(agenda_week_end(t->today)), AGENDA_MAX,
-                             &s->fu, &s->n, &err) != LCM_OK)
+    if (store_view_detail_followups(t->st, 0, 0, fmt_from_wall(agenda_week_end(t->today)),
+                                    AGENDA_MAX, &s->fu, &s->n, &err) != LCM_OK)
         tui_state_fail(t, &err);
     if (s->cur >= s->n)
         s->cur = s->n ? s->n - 1 : 0;
