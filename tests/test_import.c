@@ -9,7 +9,6 @@
 #include "import/import.h"
 #include "import/mapping.h"
 #include "store/store.h"
-#include "base/text.h"
 
 struct fx {
     char dir[256];
@@ -423,18 +422,6 @@ static void test_unmatched_file_warned_and_skipped(void **state)
     assert_non_null(strstr(fx->rep.text, "other.csv: no entry of t.conf matches"));
 }
 
-static void test_utf8_validation(void **state)
-{
-    (void)state;
-    assert_true(text_valid("", 0));
-    assert_true(text_valid("Hélène ✓ 😀", strlen("Hélène ✓ 😀")));
-    assert_false(text_valid("\xC3\x28", 2));         /* bad continuation */
-    assert_false(text_valid("\xC0\xAF", 2));         /* overlong */
-    assert_false(text_valid("\xED\xA0\x80", 3));     /* surrogate */
-    assert_false(text_valid("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
-    assert_false(text_valid("ab\xE2\x82", 4));       /* truncated at the end */
-}
-
 static void test_separator_detection(void **state)
 {
     (void)state;
@@ -533,7 +520,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(test_no_files_or_mapping_refused),
-        T(test_utf8_validation),
         T(test_separator_detection),
         T(test_mapping_errors_name_line),
         T(test_mapping_set_overrides_params),
