@@ -1,4 +1,4 @@
-/* ical_internal.h — shared by core/ical*.c only. */
+/* ical_internal.h — private to core/cal. */
 #ifndef LCM_ICAL_INTERNAL_H
 #define LCM_ICAL_INTERNAL_H
 

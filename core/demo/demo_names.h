@@ -1,4 +1,4 @@
-/* demo_names.h — name tables of the demo generator (core/demo*.c only). */
+/* demo_names.h — name tables of the demo generator (private to core/demo). */
 #ifndef LCM_DEMO_NAMES_H
 #define LCM_DEMO_NAMES_H
 

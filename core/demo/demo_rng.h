@@ -1,4 +1,4 @@
-/* demo_rng.h — deterministic random numbers of the demo generator (core/demo*.c only): the same
+/* demo_rng.h — deterministic random numbers of the demo generator (private to core/demo): the same
  * seed gives the same dataset on every platform. */
 #ifndef LCM_DEMO_RNG_H
 #define LCM_DEMO_RNG_H

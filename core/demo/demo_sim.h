@@ -1,4 +1,4 @@
-/* demo_sim.h — the per-enrollment simulation of the demo generator (core/demo*.c only). */
+/* demo_sim.h — the per-enrollment simulation of the demo generator (private to core/demo). */
 #ifndef LCM_DEMO_SIM_H
 #define LCM_DEMO_SIM_H
 

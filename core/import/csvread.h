@@ -1,4 +1,5 @@
-/* csvread.h — streams a CSV file through Debian's libcsv, one record at a time.
+/* csvread.h — private to core/import: streams a CSV file through Debian's libcsv, one record at a
+ * time.
  *
  * Real exports: UTF-8 with or without BOM, CRLF or LF, ',' ';' or tab separators (detected
  * from the header line unless given), quoted fields with embedded separators and newlines.

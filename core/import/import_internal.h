@@ -1,4 +1,4 @@
-/* import_internal.h — shared by core/import*.c only: what the importer stages in memory
+/* import_internal.h — private to core/import: what the importer stages in memory
  * between reading the CSV files and writing the store. */
 #ifndef LCM_IMPORT_INTERNAL_H
 #define LCM_IMPORT_INTERNAL_H

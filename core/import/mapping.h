@@ -1,5 +1,5 @@
-/* mapping.h — import mapping files (libconfig): which CSV file holds what, which columns mean
- * what, value maps, filters and day offsets. The format is documented in
+/* mapping.h — private to core/import: import mapping files (libconfig): which CSV file holds what,
+ * which columns mean what, value maps, filters and day offsets. The format is documented in
  * data/mappings/oulad.conf and in README.md ("Importing CSV exports").
  *
  * A mapping is loaded once, with its parameters (`params` group, overridden by --set

@@ -1,4 +1,4 @@
-/* risk_internal.h — shared by core/risk*.c only: scoring one cohort at a day T. */
+/* risk_internal.h — private to core/risk: scoring one cohort at a day T. */
 #ifndef LCM_RISK_INTERNAL_H
 #define LCM_RISK_INTERNAL_H
 

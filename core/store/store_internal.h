@@ -1,4 +1,4 @@
-/* store_internal.h — shared by core/store*.c only: the store struct and statement helpers.
+/* store_internal.h — private to core/store: the store struct and statement helpers.
  * Modules outside the store never include this: they call the functions in store*.h. */
 #ifndef LCM_STORE_INTERNAL_H
 #define LCM_STORE_INTERNAL_H

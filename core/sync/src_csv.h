@@ -1,5 +1,5 @@
-/* src_csv.h — a CSV export source: every file matching `path` (a glob) is imported through
- * the mapping file `mapping` with core/import.h, in one transaction per sync. */
+/* src_csv.h — private to core/sync: a CSV export source: every file matching `path` (a glob) is
+ * imported through the mapping file `mapping` with core/import.h, in one transaction per sync. */
 #ifndef LCM_SRC_CSV_H
 #define LCM_SRC_CSV_H
 

@@ -1,4 +1,4 @@
-/* src_moodle.h — the Moodle web services source (REST protocol, JSON format).
+/* src_moodle.h — private to core/sync: the Moodle web services source (REST protocol, JSON format).
  *
  * Calls POST {url}/webservice/rest/server.php with wstoken, wsfunction and
  * moodlewsrestformat=json: core_webservice_get_site_info (check), core_course_get_courses,

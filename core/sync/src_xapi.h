@@ -1,4 +1,4 @@
-/* src_xapi.h — the xAPI learning record store source (xAPI 1.0.3).
+/* src_xapi.h — private to core/sync: the xAPI learning record store source (xAPI 1.0.3).
  *
  * GET {url}/statements?ascending=true&limit=N[&since=CURSOR] with Basic auth and
  * X-Experience-API-Version: 1.0.3, then the `more` links until one is empty. Each page is one

@@ -1,7 +1,7 @@
-/* src_xapi_parse.h — reading xAPI statements and StatementResult pages (src_xapi_parse.c):
- * ISO 8601 durations and times, actor keys, verbs, results. Pure functions over buffers and
- * jansson values, called by src_xapi.c (and fed files by the tests); they call nothing else in
- * core/sync. Internal to core's sync. */
+/* src_xapi_parse.h — private to core/sync: reading xAPI statements and StatementResult pages
+ * (src_xapi_parse.c): ISO 8601 durations and times, actor keys, verbs, results. Pure functions over
+ * buffers and jansson values, called by src_xapi.c (and fed files by the tests); they call nothing
+ * else in core/sync. Internal to core's sync. */
 #ifndef LCM_SRC_XAPI_PARSE_H
 #define LCM_SRC_XAPI_PARSE_H
 

@@ -1,6 +1,6 @@
-/* sync_job.h — what a source (src_*.c) may call while it runs a job: the common HTTP request
- * fields, progress, cancellation, and the error lines for invalid JSON and missing fields.
- * sync_job.c calls neither sync.c nor any source. Internal to core's sync. */
+/* sync_job.h — private to core/sync: what a source (src_*.c) may call while it runs a job: the
+ * common HTTP request fields, progress, cancellation, and the error lines for invalid JSON and
+ * missing fields. sync_job.c calls neither sync.c nor any source. Internal to core's sync. */
 #ifndef LCM_SYNC_JOB_H
 #define LCM_SYNC_JOB_H
 

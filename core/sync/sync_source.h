@@ -1,7 +1,7 @@
-/* sync_source.h — the interface between sync.c and each source module (src_moodle, src_xapi,
- * src_csv): the validated config entry, the running job, and the ops a source exports. What a
- * source may call while it runs is in sync_job.h. Internal to core's sync: the TUI and the CLI
- * use sync.h only. */
+/* sync_source.h — private to core/sync: the interface between sync.c and each source module
+ * (src_moodle, src_xapi, src_csv): the validated config entry, the running job, and the ops a
+ * source exports. What a source may call while it runs is in sync_job.h. Internal to core's sync:
+ * the TUI and the CLI use sync.h only. */
 #ifndef LCM_SYNC_SOURCE_H
 #define LCM_SYNC_SOURCE_H
 
