@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "store/store.h"
@@ -42,6 +43,17 @@ struct lcm_store *cli_open_store(struct lcm_app *app)
         cli_fail(&err);
         return NULL;
     }
+    return st;
+}
+
+struct lcm_store *cli_open_store_no_create(struct lcm_app *app)
+{
+    if (access(app->db_path, F_OK) == 0)
+        return cli_open_store(app);
+    struct lcm_store *st = NULL;
+    struct lcm_err err = {0};
+    if (store_open(":memory:", &st, &err) != LCM_OK)
+        cli_fail(&err);
     return st;
 }
 

@@ -17,6 +17,11 @@ typedef int (*cli_cmd_fn)(struct lcm_app *app, int argc, char **argv);
 /* Opens app->db_path, printing a one-line error on failure. Returns NULL on failure. */
 struct lcm_store *cli_open_store(struct lcm_app *app);
 
+/* For modes that must write nothing (import --dry-run, sync --check), not even a new file:
+ * opens app->db_path when it exists, else an empty database in memory. NULL on failure (error
+ * printed). */
+struct lcm_store *cli_open_store_no_create(struct lcm_app *app);
+
 /* Prints "lcmtui: <msg>" on stderr (one line) and returns 1. */
 int cli_fail(const struct lcm_err *err);
 

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "import/import.h"
@@ -97,19 +96,6 @@ static void print_stats(const struct import_opts *o, const struct import_stats *
     line("activity days", &s->activity_days);
 }
 
-/* The store to import into. A dry run writes nothing, not even a new database file: when
- * there is none yet, it runs against an empty database in memory (every row counts as new). */
-static struct lcm_store *open_target(struct lcm_app *app, bool dry_run)
-{
-    if (!dry_run || access(app->db_path, F_OK) == 0)
-        return cli_open_store(app);
-    struct lcm_store *st = NULL;
-    struct lcm_err err = {0};
-    if (store_open(":memory:", &st, &err) != LCM_OK)
-        cli_fail(&err);
-    return st;
-}
-
 int cmd_import(struct lcm_app *app, int argc, char **argv)
 {
     struct import_opts o = {0};
@@ -120,7 +106,7 @@ int cmd_import(struct lcm_app *app, int argc, char **argv)
     if (rc >= 0)
         goto out;
     o.mapping = resolve_mapping(app, o.mapping, mbuf, sizeof mbuf);
-    struct lcm_store *st = open_target(app, o.dry_run);
+    struct lcm_store *st = o.dry_run ? cli_open_store_no_create(app) : cli_open_store(app);
     if (!st) {
         rc = 1;
         goto out;

@@ -136,15 +136,10 @@ int cmd_sync(struct lcm_app *app, int argc, char **argv)
     struct progress_state ps = {.tty = isatty(STDERR_FILENO) && !app->verbose};
     o.progress = on_progress;
     o.progress_ctx = &ps;
-    /* --check writes nothing, not even a new database file: with none yet, the check runs
-     * against an empty database in memory (it reads no data from the store anyway). */
-    struct lcm_store *st = NULL;
-    if (o.check_only && access(app->db_path, F_OK) != 0) {
-        if (store_open(":memory:", &st, &err) != LCM_OK)
-            return cli_fail(&err);
-    } else if (!(st = cli_open_store(app))) {
+    /* --check writes nothing, not even a new database file (it reads no data anyway). */
+    struct lcm_store *st = o.check_only ? cli_open_store_no_create(app) : cli_open_store(app);
+    if (!st)
         return 1;
-    }
     struct sync_result res;
     enum lcm_status s = sync_run_store(st, &app->cfg, &o, &res, &err);
     if (ps.tty)

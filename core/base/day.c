@@ -106,12 +106,10 @@ int64_t day_to_time(int day)
     return (int64_t)day * 86400;
 }
 
-/* Two digits at s, at most max; -1 when they are not. */
+/* The two digits at s as a number of at most max; -1 when they are not that. */
 static int two_digits(const char *s, int max)
 {
-    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-        return -1;
-    int v = (s[0] - '0') * 10 + (s[1] - '0');
+    int v = all_digits(s, 2) ? (s[0] - '0') * 10 + (s[1] - '0') : -1;
     return v <= max ? v : -1;
 }
 
