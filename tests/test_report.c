@@ -216,7 +216,8 @@ static void test_money_always_with_formula(void **state)
     free(out);
     struct kpi_result r = {0};
     char buf[256];
-    assert_string_equal(report_money_sentence(&r, 1, buf, sizeof buf), ""); /* not configured */
+    assert_string_equal(report_common_money_sentence(&r, 1, buf, sizeof buf),
+                        ""); /* not configured */
     fixture_free(&x);
 }
 

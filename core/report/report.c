@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "report/report.h"
-#include "report/report_common.h"
 #include "report/report_csv.h"
 #include "report/report_html.h"
 #include "report/report_md.h"
@@ -19,11 +18,6 @@ int report_format_parse(const char *s)
     if (strcmp(s, "md") == 0 || strcmp(s, "markdown") == 0)
         return REPORT_MD;
     return -1;
-}
-
-char *report_money_sentence(const struct kpi_result *r, int which, char *buf, size_t len)
-{
-    return report_common_money_sentence(r, which, buf, len);
 }
 
 enum lcm_status report_write(FILE *f, const struct kpi_result *r, const struct report_options *o,

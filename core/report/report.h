@@ -38,10 +38,4 @@ struct report_options {
 enum lcm_status report_write(FILE *f, const struct kpi_result *r, const struct report_options *o,
                              struct lcm_err *err);
 
-/* The money formulas in words and numbers, one sentence each, e.g.
- * "Drop-outs avoided: (50.0 % baseline − 11.3 % actual) × 160 enrolled = 62 learners ×
- * 1,300 EUR = 80,600 EUR". which: 0 drop-out cost, 1 drop-outs avoided. Writes "" when the
- * money is not configured. Returns buf. */
-char *report_money_sentence(const struct kpi_result *r, int which, char *buf, size_t len);
-
 #endif

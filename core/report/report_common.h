@@ -37,8 +37,10 @@ void report_common_html_put(FILE *f, const char *s);
 const char *report_common_learner_name(const struct report_options *o, const struct kpi_learner *l,
                                        char *buf, size_t len);
 
-/* The money formulas in words and numbers: report_money_sentence() in report.h is this
- * function for callers outside core/report (same arguments and contract). Returns buf. */
+/* The money formulas in words and numbers, one sentence each, e.g.
+ * "Drop-outs avoided: (50.0 % baseline − 11.3 % actual) × 160 enrolled = 62 learners ×
+ * 1,300 EUR = 80,600 EUR". which: 0 drop-out cost, 1 drop-outs avoided. Writes "" when the
+ * money is not configured. Returns buf. */
 char *report_common_money_sentence(const struct kpi_result *r, int which, char *buf, size_t len);
 
 /* The four headline figures for a busy manager: a title, the figure and one sentence. */
