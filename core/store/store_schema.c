@@ -244,5 +244,41 @@ static const char *const schema_v1[] = {
     "  WHERE celebrated_at IS NULL;",
     NULL};
 
-const char *const *const store_schema_scripts[] = {schema_v1};
+/* Version 2: one person, one learner across sources.
+ * learner_key: the ways sources name a learner (kind "account": HOMEPAGE|NAME of an LMS account,
+ * "email": the lower-cased address, "sha1": the SHA-1 of "mailto:" + that address, "key": a
+ * configured CSV key). A source matching an actor looks these up before making a learner.
+ * learner_merge: the log of every merge (the merged record's source and id, who, when).
+ * merge_request: while a merge moves check-ins to the kept learner, the one update of a
+ * check-in the append-only trigger lets through (learner_id and enrollment_id only).
+ * milestone_done.failed: a failed attempt of a test (kept, never celebrated). */
+static const char *const schema_v2[] = {
+    "CREATE TABLE learner_key ("
+    "  kind TEXT NOT NULL, value TEXT NOT NULL,"
+    "  learner_id INTEGER NOT NULL REFERENCES learner(id) ON DELETE CASCADE,"
+    "  source TEXT NOT NULL,"
+    "  PRIMARY KEY (kind, value, learner_id)) WITHOUT ROWID;",
+    "CREATE INDEX learner_key_learner ON learner_key(learner_id);",
+    "CREATE TABLE learner_merge ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  kept_id INTEGER NOT NULL,"
+    "  merged_id INTEGER NOT NULL,"
+    "  merged_source TEXT NOT NULL, merged_ext_id TEXT NOT NULL,"
+    "  merged_name TEXT NOT NULL DEFAULT '',"
+    "  author TEXT);",
+    "CREATE TABLE merge_request (learner_id INTEGER PRIMARY KEY);",
+    "DROP TRIGGER checkin_no_update;",
+    "CREATE TRIGGER checkin_no_update BEFORE UPDATE ON checkin"
+    "  WHEN NOT EXISTS (SELECT 1 FROM merge_request WHERE learner_id = OLD.learner_id)"
+    "    OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.channel IS NOT OLD.channel"
+    "    OR NEW.direction IS NOT OLD.direction OR NEW.outcome IS NOT OLD.outcome"
+    "    OR NEW.note IS NOT OLD.note OR NEW.next_step IS NOT OLD.next_step"
+    "    OR NEW.author IS NOT OLD.author OR NEW.followup_id IS NOT OLD.followup_id"
+    "    OR NEW.message_id IS NOT OLD.message_id"
+    "  BEGIN SELECT RAISE(ABORT, 'check-ins are append-only'); END;",
+    "ALTER TABLE milestone_done ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;",
+    NULL};
+
+const char *const *const store_schema_scripts[] = {schema_v1, schema_v2};
 const int store_schema_version = (int)(sizeof store_schema_scripts / sizeof *store_schema_scripts);
