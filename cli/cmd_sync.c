@@ -109,13 +109,26 @@ static void print_summary(const struct sync_result *r, bool check)
     if (check)
         return;
     const struct sync_counts *t = &r->total;
-    printf("sync: %" PRId64 " new learners, %" PRId64 " updated enrolments, %" PRId64
-           " activity days, %" PRId64 " milestones, ",
-           t->new_learners, t->updated_enrollments, t->activity_days, t->milestones);
+    const struct {
+        const char *what;
+        const struct sync_tally *n;
+    } kinds[] = {{"learners", &t->learners},
+                 {"enrolments", &t->enrollments},
+                 {"activity days", &t->days},
+                 {"milestones", &t->milestones}};
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        printf("sync: %-14s %6" PRId64 " new, %6" PRId64 " updated, %6" PRId64 " unchanged\n",
+               kinds[i].what, kinds[i].n->added, kinds[i].n->updated, kinds[i].n->same);
+    if (t->withdrawn)
+        printf("sync: %" PRId64 " enrolments withdrawn (unenrolled or suspended in the LMS)\n",
+               t->withdrawn);
+    if (t->unmatched)
+        printf("sync: %" PRId64 " LRS actors matched no learner (lcmtui learners unmatched)\n",
+               t->unmatched);
     if (r->risk_updated)
-        printf("%" PRId64 " newly at risk\n", t->newly_at_risk);
+        printf("sync: %" PRId64 " newly at risk\n", t->newly_at_risk);
     else
-        printf("risk not rescored\n");
+        printf("sync: risk not rescored\n");
 }
 
 int cmd_sync(struct lcm_app *app, int argc, char **argv)

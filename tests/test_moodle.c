@@ -204,8 +204,12 @@ static void test_sync_run_all_in_a_thread(void **state)
     assert_int_equal(b.res.n_failed, 0);
     assert_string_equal(b.res.sources[0].name, "lms");
     assert_int_equal(b.res.total.records, 48); /* 40 learners, 8 of them in two courses */
-    assert_int_equal(b.res.total.new_learners, 40);
-    assert_int_equal(b.res.total.updated_enrollments, 48);
+    assert_int_equal(b.res.total.learners.added, 40);
+    assert_int_equal(b.res.total.learners.added + b.res.total.learners.updated +
+                         b.res.total.learners.same,
+                     48); /* the 8 in two courses are written twice */
+    assert_int_equal(b.res.total.enrollments.added, 48);
+    assert_int_equal(b.res.total.enrollments.updated, 0);
     assert_true(b.calls >= 4); /* start, then each of the 3 courses */
     assert_int_equal(b.last_done, 3);
     assert_int_equal(b.last_total, 3);
@@ -219,8 +223,10 @@ static void test_sync_run_all_in_a_thread(void **state)
     bg_run(&b);
     assert_int_equal(b.rc, LCM_OK);
     assert_int_equal(b.res.total.records, 48);
-    assert_int_equal(b.res.total.updated_enrollments, 0);
-    assert_int_equal(b.res.total.activity_days, 0);
+    assert_int_equal(b.res.total.enrollments.added + b.res.total.enrollments.updated, 0);
+    assert_int_equal(b.res.total.enrollments.same, 48);
+    assert_int_equal(b.res.total.days.added + b.res.total.days.updated, 0);
+    assert_int_equal(b.res.total.milestones.added + b.res.total.milestones.updated, 0);
     bg_teardown(&b);
 }
 

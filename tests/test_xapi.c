@@ -8,7 +8,9 @@
 #include "sync/src_xapi_parse.h"
 #include "store/store.h"
 #include "store/store_sync.h"
+#include "sync/identity.h"
 #include "sync/sync_job.h"
+#include "base/sha1.h"
 
 static void test_duration_null_and_empty(void **state)
 {
@@ -112,8 +114,9 @@ static void test_stmt_mbox_https_progress_and_score(void **state)
     assert_true(src_xapi_parse_stmt(v, &s, &missing));
     assert_string_equal(s.actor_key, "mbox:mailto:bo@example.org");
     assert_string_equal(s.email, "bo@example.org");
-    assert_true(fabs(s.score - 0.8) < 1e-9);
-    assert_true(s.progress == 1.0); /* clamped */
+    assert_true(fabs(s.score - 80) < 1e-9); /* scaled 0.8 is 80 on the store's 0-100 scale */
+    assert_true(s.progress == 1.0);         /* clamped */
+    assert_int_equal(s.success, -1);
     assert_true(s.duration_s < 0);
     json_decref(v);
 }
@@ -281,6 +284,130 @@ static void test_store_seen_cursor_runs(void **state)
     store_close(&st);
 }
 
+/* One statement with the given result and context members (JSON text, may be empty). */
+static json_t *stmt_with(const char *result, const char *context)
+{
+    char buf[2048];
+    snprintf(buf, sizeof buf,
+             "{\"id\":\"a\",\"actor\":{\"account\":{\"homePage\":\"HTTPS://Campus.Example.fr/\","
+             "\"name\":\"lea\"},\"mbox_sha1sum\":\"ABCDEF\"},"
+             "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/failed\"},"
+             "\"object\":{\"id\":\"urn:test:1\"},\"stored\":\"2026-09-01T10:00:00Z\"%s%s%s%s}",
+             *result ? ",\"result\":" : "", result, *context ? ",\"context\":" : "", context);
+    return load(buf);
+}
+
+static void test_stmt_scores_on_the_0_100_scale(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *result;
+        double score;
+        int success;
+    } cases[] = {
+        {"{\"score\":{\"scaled\":0.35},\"success\":false}", 35, 0},
+        {"{\"score\":{\"scaled\":-0.2},\"success\":false}", 0, 0}, /* legal, no better than 0 */
+        {"{\"score\":{\"scaled\":1},\"success\":true}", 100, 1},
+        {"{\"score\":{\"raw\":17,\"min\":0,\"max\":20}}", 85, -1},
+        {"{\"score\":{\"raw\":7,\"min\":5,\"max\":9}}", 50, -1},
+        {"{\"score\":{\"raw\":17}}", -1, -1},                    /* no range: not comparable */
+        {"{\"score\":{\"raw\":3,\"min\":5,\"max\":5}}", -1, -1}, /* empty range */
+        {"{\"score\":{\"raw\":30,\"min\":0,\"max\":20}}", 100, -1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        json_t *v = stmt_with(cases[i].result, "");
+        struct xapi_stmt s;
+        const char *missing;
+        assert_true(src_xapi_parse_stmt(v, &s, &missing));
+        if (cases[i].score < 0)
+            assert_true(s.score < 0);
+        else
+            assert_true(fabs(s.score - cases[i].score) < 1e-9);
+        assert_int_equal(s.success, cases[i].success);
+        json_decref(v);
+    }
+}
+
+static void test_stmt_context_and_actor_names(void **state)
+{
+    (void)state;
+    json_t *v =
+        stmt_with("{\"completion\":true}", "{\"contextActivities\":{\"parent\":[{\"id\":\"P1\"}],"
+                                           "\"grouping\":[{\"id\":\"G1\"},{\"id\":\"G2\"}],"
+                                           "\"category\":[{\"id\":\"C\"}]}}");
+    struct xapi_stmt s;
+    const char *missing;
+    assert_true(src_xapi_parse_stmt(v, &s, &missing));
+    assert_int_equal(s.n_ctx, 3); /* grouping first (the course), then parent; not category */
+    assert_string_equal(s.ctx[0], "G1");
+    assert_string_equal(s.ctx[1], "G2");
+    assert_string_equal(s.ctx[2], "P1");
+    assert_true(s.completion);
+    assert_string_equal(s.home_page, "HTTPS://Campus.Example.fr/");
+    assert_string_equal(s.account_name, "lea");
+    assert_string_equal(s.sha1, "ABCDEF");
+    char key[256];
+    identity_account(s.home_page, s.account_name, key, sizeof key);
+    assert_string_equal(key, "https://campus.example.fr|lea");
+    json_decref(v);
+    /* a single parent object (pre-1.0 emitters) is read too */
+    v = stmt_with("", "{\"contextActivities\":{\"parent\":{\"id\":\"P\"}}}");
+    assert_true(src_xapi_parse_stmt(v, &s, &missing));
+    assert_int_equal(s.n_ctx, 1);
+    json_decref(v);
+}
+
+static void test_identity_keys(void **state)
+{
+    (void)state;
+    char k[256], sha[41];
+    assert_true(identity_email("mailto:Lea.Martin@Campus.Example.FR ", k, sizeof k));
+    assert_string_equal(k, "lea.martin@campus.example.fr");
+    assert_false(identity_email("mailto:nobody", k, sizeof k));
+    assert_false(identity_email(NULL, k, sizeof k));
+    /* FIPS 180 test vector, and xAPI's mbox_sha1sum of mailto:xapi@adlnet.gov */
+    sha1_hex("abc", 3, sha);
+    assert_string_equal(sha, "a9993e364706816aba3e25717850c26c9cd0d89d");
+    sha1_hex("", 0, sha);
+    assert_string_equal(sha, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    const char *l56 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    sha1_hex(l56, strlen(l56), sha);
+    assert_string_equal(sha, "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+    identity_email_sha1("xapi@adlnet.gov", sha);
+    sha1_hex("mailto:xapi@adlnet.gov", 22, k);
+    assert_string_equal(sha, k);
+    identity_iri("HTTPS://LMS.Example/Mod/Quiz/view.php?id=3", k, sizeof k);
+    assert_string_equal(k, "https://lms.example/Mod/Quiz/view.php?id=3"); /* path kept */
+    identity_iri("https://lms.example/", k, sizeof k);
+    assert_string_equal(k, "https://lms.example");
+    identity_iri("https://lms.example/moodle/", k, sizeof k);
+    assert_string_equal(k, "https://lms.example/moodle");
+}
+
+static void test_identity_rules_config(void **state)
+{
+    (void)state;
+    struct lcm_config cfg;
+    struct lcm_err err;
+    struct identity_rules r;
+    assert_int_equal(config_load_string(&cfg, "t.conf",
+                                        "s: { identity = [\"mbox\", \"account\"]; };", NULL, &err),
+                     LCM_OK);
+    assert_int_equal(identity_rules_read(config_section(&cfg, "s"), &r, &err), LCM_OK);
+    assert_int_equal(r.n, 2);
+    assert_int_equal(r.rule[0], IDENTITY_MBOX);
+    assert_int_equal(r.rule[1], IDENTITY_ACCOUNT);
+    config_free(&cfg);
+    assert_int_equal(
+        config_load_string(&cfg, "t.conf", "s: {\n identity = [\"name\"]; };", NULL, &err), LCM_OK);
+    assert_int_equal(identity_rules_read(config_section(&cfg, "s"), &r, &err), LCM_ERR_CONFIG);
+    assert_non_null(strstr(err.msg, ":2: identity"));
+    assert_non_null(strstr(err.msg, "\"name\""));
+    config_free(&cfg);
+    assert_int_equal(identity_rules_read(NULL, &r, &err), LCM_OK);
+    assert_int_equal(r.n, 3); /* the default: account, mbox, mbox_sha1sum */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +416,10 @@ int main(void)
         cmocka_unit_test(test_time_parse_and_format),
         cmocka_unit_test(test_stmt_account_and_cmi5_progress),
         cmocka_unit_test(test_stmt_mbox_https_progress_and_score),
+        cmocka_unit_test(test_stmt_scores_on_the_0_100_scale),
+        cmocka_unit_test(test_stmt_context_and_actor_names),
+        cmocka_unit_test(test_identity_keys),
+        cmocka_unit_test(test_identity_rules_config),
         cmocka_unit_test(test_stmt_missing_fields_named),
         cmocka_unit_test(test_invalid_json_names_line_and_column),
         cmocka_unit_test(test_page_scan_null_empty_and_shapes),

@@ -114,9 +114,10 @@ bool sync_bg_poll(struct tui *t)
         return fresh;
     }
     if (s->rc == LCM_OK)
-        tui_state_msg(t, ROLE_OK, "sync done: %lld records, %lld new learners, %lld activity days",
-                      (long long)s->res.total.records, (long long)s->res.total.new_learners,
-                      (long long)s->res.total.activity_days);
+        tui_state_msg(t, ROLE_OK,
+                      "sync done: %lld records, %lld new learners, %lld new activity days",
+                      (long long)s->res.total.records, (long long)s->res.total.learners.added,
+                      (long long)s->res.total.days.added);
     else
         tui_state_fail(t, &s->err);
     running = NULL;

@@ -4,6 +4,7 @@
 #ifndef LCM_MODEL_H
 #define LCM_MODEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum enroll_status { ENROLL_ACTIVE, ENROLL_COMPLETED, ENROLL_WITHDRAWN, ENROLL_FAILED };
@@ -60,6 +61,7 @@ struct lcm_milestone_done {
     int day;               /* when it was reached */
     double score;          /* tests: the score, < 0 when none */
     int64_t celebrated_at; /* when the LCM acknowledged it (Unix seconds), 0: to celebrate */
+    bool failed;           /* a failed attempt of a test (recorded, never celebrated) */
 };
 
 struct lcm_activity_day {

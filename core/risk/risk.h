@@ -139,6 +139,7 @@ struct risk_hist {
     double low_score;      /* lowest score of a milestone reached by T; < 0: none */
     int low_score_day;
     const char *low_score_name; /* borrowed */
+    bool low_score_failed;      /* that test was failed (its score may be unknown: then 0) */
     double expected_progress;   /* from progress milestones' due days; < 0: none */
     int64_t outreach_at;        /* last outreach (message sent, check-in out) <= T; 0: none */
     int outreach_channel;       /* enum checkin_channel of it */

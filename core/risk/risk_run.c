@@ -52,8 +52,10 @@ static int due_of(const struct store_risk_milestone *m, int start)
     return DAY_NONE;
 }
 
-static void on_done(void *ctx, int64_t eid, int64_t mid, int day, double score)
+static void on_done(void *ctx, int64_t eid, int64_t mid, int day, double score, bool failed)
 {
+    if (failed && score < 0)
+        score = 0; /* a fail without its score: the lowest a test can say */
     struct risk_run *run = ctx;
     long i = run_find(run, eid);
     if (i < 0)
@@ -84,6 +86,7 @@ static void on_done(void *ctx, int64_t eid, int64_t mid, int day, double score)
             h->low_score = score;
             h->low_score_day = day;
             h->low_score_name = run->ms[k].name;
+            h->low_score_failed = failed;
         }
     }
 }

@@ -16,6 +16,10 @@
 
 struct lcm_store;
 
+/* What a sync's write (a *_put function) did: the row was made, changed, or already held
+ * these values. */
+enum store_put { STORE_PUT_SAME, STORE_PUT_NEW, STORE_PUT_UPDATED };
+
 /* Opens (creating when missing, mode 0600, parent directories 0700) and migrates the database
  * at path (":memory:" works). Foreign keys on, WAL, busy timeout. A database whose
  * user_version is newer than this program knows is refused with LCM_ERR_VERSION.

@@ -6,6 +6,7 @@
 
 #include "base/day.h"
 #include "store/store_entity.h"
+#include "store/store_identity.h"
 #include "store/store_internal.h"
 
 /* Steps an "... RETURNING id" statement and stores the id. */
@@ -214,6 +215,150 @@ enum lcm_status store_entity_enrollment_refresh(struct lcm_store *st, int64_t en
                  err);
     sqlite3_bind_int64(s, 1, enrollment_id);
     return store_exec1(st, s, err, "enrollment refresh");
+}
+
+/* The learner a source's record points to: its "id" key, else the row itself. */
+static enum lcm_status learner_record(struct lcm_store *st, const struct lcm_learner *l,
+                                      int64_t *id, struct lcm_err *err)
+{
+    char key[1024];
+    snprintf(key, sizeof key, "%s|%s", l->source, l->ext_id);
+    *id = 0;
+    STMT_OR_FAIL(s, st,
+                 "SELECT learner_id FROM learner_key WHERE kind = 'id' AND value = ?1 UNION ALL "
+                 "SELECT id FROM learner WHERE source = ?2 AND ext_id = ?3 LIMIT 1",
+                 err);
+    store_bind_text(s, 1, key);
+    store_bind_text(s, 2, l->source);
+    store_bind_text(s, 3, l->ext_id);
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "learner");
+}
+
+enum lcm_status store_entity_learner_put(struct lcm_store *st, const struct lcm_learner *l,
+                                         int64_t match_id, int64_t *id, enum store_put *put,
+                                         struct lcm_err *err)
+{
+    enum lcm_status rc = need_key(l->source, l->ext_id, err, "learner");
+    int64_t found = 0;
+    if (rc == LCM_OK)
+        rc = learner_record(st, l, &found, err);
+    if (rc != LCM_OK)
+        return rc;
+    if (!found)
+        found = match_id;
+    if (!found) {
+        rc = store_entity_learner_upsert(st, l, id, err);
+        char key[1024];
+        snprintf(key, sizeof key, "%s|%s", l->source, l->ext_id);
+        if (rc == LCM_OK)
+            rc = store_identity_add(st, *id, "id", key, l->source, err);
+        *put = STORE_PUT_NEW;
+        return rc;
+    }
+    STMT_OR_FAIL(s, st,
+                 "UPDATE learner SET first_name = COALESCE(?1, first_name), "
+                 "last_name = COALESCE(?2, last_name), email = COALESCE(?3, email), "
+                 "phone = COALESCE(?4, phone), manager = COALESCE(?5, manager), "
+                 "manager_email = COALESCE(?6, manager_email), "
+                 "department = COALESCE(?7, department), lang = COALESCE(?8, lang) "
+                 "WHERE id = ?9 AND (first_name, last_name, email, phone, manager, manager_email, "
+                 "department, lang) IS NOT (COALESCE(?1, first_name), COALESCE(?2, last_name), "
+                 "COALESCE(?3, email), COALESCE(?4, phone), COALESCE(?5, manager), "
+                 "COALESCE(?6, manager_email), COALESCE(?7, department), COALESCE(?8, lang))",
+                 err);
+    const char *vals[] = {l->first_name, l->last_name,     l->email,      l->phone,
+                          l->manager,    l->manager_email, l->department, l->lang};
+    for (int i = 0; i < 8; i++)
+        store_bind_text(s, i + 1, vals[i]);
+    sqlite3_bind_int64(s, 9, found);
+    rc = store_exec1(st, s, err, "learner");
+    *put = sqlite3_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
+    *id = found;
+    return rc;
+}
+
+enum lcm_status store_entity_enrollment_of(struct lcm_store *st, int64_t learner_id,
+                                           int64_t cohort_id, int64_t *id, struct lcm_err *err)
+{
+    *id = 0;
+    STMT_OR_FAIL(s, st, "SELECT id FROM enrollment WHERE learner_id = ?1 AND cohort_id = ?2", err);
+    sqlite3_bind_int64(s, 1, learner_id);
+    sqlite3_bind_int64(s, 2, cohort_id);
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "enrollment");
+}
+
+enum lcm_status store_entity_enrollment_put(struct lcm_store *st, const struct lcm_enrollment *e,
+                                            int64_t *id, enum store_put *put, struct lcm_err *err)
+{
+    enum lcm_status rc = need_key(e->source, e->ext_id, err, "enrollment");
+    if (rc == LCM_OK && e->progress > 1.0)
+        rc = lcm_err_set(err, LCM_ERR_INVALID, "enrollment %s: progress %.3f above 100 %%",
+                         e->ext_id, e->progress);
+    int64_t found = 0;
+    struct lcm_err ignore;
+    if (rc == LCM_OK &&
+        store_entity_enrollment_find(st, e->source, e->ext_id, &found, &ignore) != LCM_OK)
+        rc = store_entity_enrollment_of(st, e->learner_id, e->cohort_id, &found, err);
+    if (rc != LCM_OK)
+        return rc;
+    if (!found) {
+        *put = STORE_PUT_NEW;
+        return store_entity_enrollment_upsert(st, e, id, err);
+    }
+    STMT_OR_FAIL(
+        s, st,
+        "UPDATE enrollment SET learner_id = ?1, cohort_id = ?2, status = ?3, "
+        "start_day = COALESCE(?4, start_day), expected_end_day = COALESCE(?5, expected_end_day), "
+        "ended_day = ?6, progress = COALESCE(?7, progress), "
+        "last_activity_day = max(COALESCE(?8, last_activity_day), COALESCE(last_activity_day, "
+        "?8)), "
+        "outcome = COALESCE(?9, outcome) WHERE id = ?10 AND (learner_id, cohort_id, status, "
+        "start_day, expected_end_day, ended_day, progress, last_activity_day, outcome) IS NOT "
+        "(?1, ?2, ?3, COALESCE(?4, start_day), COALESCE(?5, expected_end_day), ?6, "
+        "COALESCE(?7, progress), max(COALESCE(?8, last_activity_day), "
+        "COALESCE(last_activity_day, ?8)), COALESCE(?9, outcome))",
+        err);
+    sqlite3_bind_int64(s, 1, e->learner_id);
+    sqlite3_bind_int64(s, 2, e->cohort_id);
+    store_bind_text(s, 3, model_enroll_status_name(e->status));
+    store_bind_day(s, 4, e->start_day);
+    store_bind_day(s, 5, e->expected_end_day);
+    store_bind_day(s, 6, e->ended_day);
+    store_bind_real_opt(s, 7, e->progress);
+    store_bind_day(s, 8, e->last_activity_day);
+    store_bind_text(s, 9, e->outcome);
+    sqlite3_bind_int64(s, 10, found);
+    rc = store_exec1(st, s, err, "enrollment");
+    *put = sqlite3_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
+    *id = found;
+    return rc;
+}
+
+enum lcm_status store_entity_activity_sum(struct lcm_store *st, const struct lcm_activity_day *a,
+                                          enum store_put *put, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, "
+                 "progress) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(enrollment_id, day) DO NOTHING",
+                 err);
+    bind_activity(s, a);
+    enum lcm_status rc = store_exec1(st, s, err, "activity");
+    if (rc != LCM_OK)
+        return rc;
+    if (sqlite3_changes(st->db) > 0) {
+        *put = STORE_PUT_NEW;
+        return LCM_OK;
+    }
+    *put = STORE_PUT_UPDATED;
+    return store_entity_activity_add(st, a, err);
 }
 
 static enum lcm_status find_id(struct lcm_store *st, const char *sql, const char *source,

@@ -29,6 +29,25 @@ enum lcm_status store_entity_activity_put(struct lcm_store *st, const struct lcm
  * progress, when >= 0, becomes the max of the stored and given values). */
 enum lcm_status store_entity_activity_add(struct lcm_store *st, const struct lcm_activity_day *a,
                                           struct lcm_err *err);
+/* The sync's learner write. The record is found by its key ("id", SOURCE|EXT_ID in
+ * learner_key: a merge moves it), else by (source, ext_id), else match_id (a learner another
+ * source made, matched by the caller; 0: none) is updated; else a learner is made and its "id"
+ * key recorded. Fields the source leaves NULL keep their value. *id gets the learner. */
+enum lcm_status store_entity_learner_put(struct lcm_store *st, const struct lcm_learner *l,
+                                         int64_t match_id, int64_t *id, enum store_put *put,
+                                         struct lcm_err *err);
+/* The sync's enrollment write: found by (source, ext_id), else by (learner, cohort) (the
+ * learner was merged, or another source made it), else made. Progress, start and end keep their
+ * value when the source gives none; last activity only moves forward. */
+enum lcm_status store_entity_enrollment_put(struct lcm_store *st, const struct lcm_enrollment *e,
+                                            int64_t *id, enum store_put *put, struct lcm_err *err);
+/* store_entity_activity_add, telling whether the day was new. */
+enum lcm_status store_entity_activity_sum(struct lcm_store *st, const struct lcm_activity_day *a,
+                                          enum store_put *put, struct lcm_err *err);
+/* The enrollment of learner_id in cohort_id; *id = 0 when none. */
+enum lcm_status store_entity_enrollment_of(struct lcm_store *st, int64_t learner_id,
+                                           int64_t cohort_id, int64_t *id, struct lcm_err *err);
+
 /* Sets enrollment.last_activity_day and progress from activity_day for every enrollment
  * (enrollment_id 0) or one. Run after bulk imports. */
 enum lcm_status store_entity_enrollment_refresh(struct lcm_store *st, int64_t enrollment_id,

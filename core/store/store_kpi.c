@@ -294,8 +294,10 @@ enum lcm_status store_kpi_milestones(struct lcm_store *st, store_kpi_milestone_f
 enum lcm_status store_kpi_milestones_done(struct lcm_store *st, int to_day, store_kpi_done_fn fn,
                                           void *ctx, struct lcm_err *err)
 {
-    STMT_OR_FAIL(
-        s, st, "SELECT enrollment_id, milestone_id, day FROM milestone_done WHERE day <= ?1", err);
+    STMT_OR_FAIL(s, st,
+                 "SELECT enrollment_id, milestone_id, day FROM milestone_done WHERE day <= ?1 AND "
+                 "failed = 0",
+                 err);
     if (to_day == DAY_NONE)
         sqlite3_bind_text(s, 1, "9999-12-31", 10, SQLITE_STATIC);
     else

@@ -6,22 +6,50 @@
 
 /* One statement text per repeat flavour (the statement cache keys on the text's address). */
 #define DONE_INSERT                                                                                \
-    "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at) "          \
-    "VALUES (?1,?2,?3,?4,?5) ON CONFLICT(enrollment_id, milestone_id) DO "
+    "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed) "  \
+    "VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(enrollment_id, milestone_id) DO "
 static const char done_keep[] = DONE_INSERT "NOTHING";
 static const char done_update[] = DONE_INSERT "UPDATE SET day = excluded.day, "
-                                              "score = excluded.score";
+                                              "score = excluded.score, failed = excluded.failed";
 
-enum lcm_status store_milestone_done_add(struct lcm_store *st, const struct lcm_milestone_done *d,
-                                         enum store_done_repeat repeat, struct lcm_err *err)
+static void bind_done(sqlite3_stmt *s, const struct lcm_milestone_done *d)
 {
-    STMT_OR_FAIL(s, st, repeat == STORE_DONE_KEEP ? done_keep : done_update, err);
     sqlite3_bind_int64(s, 1, d->enrollment_id);
     sqlite3_bind_int64(s, 2, d->milestone_id);
     store_bind_day(s, 3, d->day);
     store_bind_real_opt(s, 4, d->score);
     store_bind_id_opt(s, 5, d->celebrated_at);
+    sqlite3_bind_int(s, 6, d->failed);
+}
+
+enum lcm_status store_milestone_done_add(struct lcm_store *st, const struct lcm_milestone_done *d,
+                                         enum store_done_repeat repeat, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, repeat == STORE_DONE_KEEP ? done_keep : done_update, err);
+    bind_done(s, d);
     return store_exec1(st, s, err, "milestone done");
+}
+
+enum lcm_status store_milestone_done_put(struct lcm_store *st, const struct lcm_milestone_done *d,
+                                         enum store_put *put, struct lcm_err *err)
+{
+    enum lcm_status rc = store_milestone_done_add(st, d, STORE_DONE_KEEP, err);
+    if (rc != LCM_OK)
+        return rc;
+    if (sqlite3_changes(st->db) > 0) {
+        *put = STORE_PUT_NEW;
+        return LCM_OK;
+    }
+    STMT_OR_FAIL(s, st,
+                 "UPDATE milestone_done SET day = ?3, score = ?4, failed = ?6, "
+                 "celebrated_at = CASE WHEN failed = 1 AND ?6 = 0 THEN ?5 ELSE celebrated_at END "
+                 "WHERE enrollment_id = ?1 AND milestone_id = ?2 AND NOT (failed = 0 AND ?6 = 1) "
+                 "AND (day, score, failed) IS NOT (?3, ?4, ?6)",
+                 err);
+    bind_done(s, d);
+    rc = store_exec1(st, s, err, "milestone done");
+    *put = sqlite3_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
+    return rc;
 }
 
 enum lcm_status store_milestone_done_celebrate(struct lcm_store *st, int64_t enrollment_id,

@@ -24,6 +24,12 @@ enum store_done_repeat {
 enum lcm_status store_milestone_done_add(struct lcm_store *st, const struct lcm_milestone_done *d,
                                          enum store_done_repeat repeat, struct lcm_err *err);
 
+/* The sync's writer, telling what it did. A pass is never replaced by a later failed attempt; a
+ * pass replacing a failed attempt takes d->celebrated_at (a fail is recorded acknowledged, the pass
+ * may be celebrated). Otherwise the day, score and failed flag become the given ones. */
+enum lcm_status store_milestone_done_put(struct lcm_store *st, const struct lcm_milestone_done *d,
+                                         enum store_put *put, struct lcm_err *err);
+
 /* Marks a reached milestone as celebrated (acknowledged by the LCM); milestone_id 0: all of
  * the enrollment's pending ones. */
 enum lcm_status store_milestone_done_celebrate(struct lcm_store *st, int64_t enrollment_id,

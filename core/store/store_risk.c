@@ -216,7 +216,7 @@ enum lcm_status store_risk_done_scan(struct lcm_store *st, int64_t cohort_id, bo
                                      struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 "SELECT d.enrollment_id, d.milestone_id, d.day, d.score "
+                 "SELECT d.enrollment_id, d.milestone_id, d.day, d.score, d.failed "
                  "FROM enrollment e JOIN milestone_done d ON d.enrollment_id = e.id "
                  "WHERE e.cohort_id = ?1 AND (?2 = 0 OR e.status = 'active') AND d.day <= ?3",
                  err);
@@ -226,7 +226,8 @@ enum lcm_status store_risk_done_scan(struct lcm_store *st, int64_t cohort_id, bo
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
         fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), fast_day(s, 2, NULL),
-           sqlite3_column_type(s, 3) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 3));
+           sqlite3_column_type(s, 3) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 3),
+           sqlite3_column_int(s, 4) != 0);
     return step_done(st, s, rc, err, "risk: milestones reached");
 }
 

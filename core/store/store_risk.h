@@ -71,9 +71,10 @@ enum lcm_status store_risk_milestones(struct lcm_store *st, int64_t program_id, 
                                       struct store_risk_milestone **out, size_t *n,
                                       struct lcm_err *err);
 
-/* Calls fn for every milestone reached on a day <= upto by the cohort's enrollments. */
+/* Calls fn for every milestone reached (or test failed: failed true) on a day <= upto by the
+ * cohort's enrollments. */
 typedef void (*store_risk_done_fn)(void *ctx, int64_t enrollment_id, int64_t milestone_id, int day,
-                                   double score); /* score < 0: none */
+                                   double score, bool failed); /* score < 0: none */
 enum lcm_status store_risk_done_scan(struct lcm_store *st, int64_t cohort_id, bool active_only,
                                      int upto, store_risk_done_fn fn, void *ctx,
                                      struct lcm_err *err);

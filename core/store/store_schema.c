@@ -278,7 +278,8 @@ static const char *const schema_v2[] = {
     "    OR NEW.message_id IS NOT OLD.message_id"
     "  BEGIN SELECT RAISE(ABORT, 'check-ins are append-only'); END;",
     "ALTER TABLE milestone_done ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;",
-    NULL};
+    /* an LRS looks up the course of an IRI whichever source recorded it */
+    "CREATE INDEX sync_value_item ON sync_value(item_id);", NULL};
 
 const char *const *const store_schema_scripts[] = {schema_v1, schema_v2};
 const int store_schema_version = (int)(sizeof store_schema_scripts / sizeof *store_schema_scripts);

@@ -200,19 +200,90 @@ int64_t store_sync_risk_newly(struct lcm_store *st, int level_min)
 }
 
 enum lcm_status store_sync_enrollment_touch(struct lcm_store *st, int64_t enrollment_id, int day,
-                                            double progress, struct lcm_err *err)
+                                            double progress, bool *changed, struct lcm_err *err)
 {
     /* SET expressions see the old row: progress compares with the old last day */
     STMT_OR_FAIL(s, st,
                  "UPDATE enrollment SET last_activity_day = CASE WHEN last_activity_day IS NULL "
                  "OR last_activity_day < ?2 THEN ?2 ELSE last_activity_day END, "
                  "progress = CASE WHEN ?3 IS NOT NULL AND (last_activity_day IS NULL OR "
-                 "?2 >= last_activity_day) THEN ?3 ELSE progress END WHERE id = ?1",
+                 "?2 >= last_activity_day) THEN ?3 ELSE progress END WHERE id = ?1 "
+                 "AND (last_activity_day IS NULL OR last_activity_day < ?2 OR (?3 IS NOT NULL "
+                 "AND ?2 >= last_activity_day AND progress IS NOT ?3))",
                  err);
     sqlite3_bind_int64(s, 1, enrollment_id);
     store_bind_day(s, 2, day);
     store_bind_real_opt(s, 3, progress);
-    return store_exec1(st, s, err, "enrollment activity");
+    enum lcm_status rc = store_exec1(st, s, err, "enrollment activity");
+    if (changed)
+        *changed = rc == LCM_OK && sqlite3_changes(st->db) > 0;
+    return rc;
+}
+
+bool store_sync_value_find(struct lcm_store *st, const char *item_id, char *buf, size_t len)
+{
+    struct lcm_err err;
+    sqlite3_stmt *s =
+        store_stmt(st, "SELECT value FROM sync_value WHERE item_id = ?1 LIMIT 1", &err);
+    if (!s)
+        return false;
+    store_bind_text(s, 1, item_id);
+    bool found = sqlite3_step(s) == SQLITE_ROW;
+    if (found)
+        snprintf(buf, len, "%s", store_col_text(s, 0));
+    sqlite3_reset(s);
+    return found;
+}
+
+/* One id from a query binding ?1 (text) and ?2 (integer); 0 when no row. */
+static enum lcm_status one_id(struct lcm_store *st, sqlite3_stmt *s, int64_t *id,
+                              struct lcm_err *err, const char *what)
+{
+    *id = 0;
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, what);
+}
+
+enum lcm_status store_sync_cohort_find(struct lcm_store *st, const char *ext_id, const char *name,
+                                       int64_t *id, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT id FROM cohort WHERE (?1 IS NOT NULL AND ext_id = ?1) OR "
+                 "(?2 IS NOT NULL AND name = ?2) ORDER BY id LIMIT 1",
+                 err);
+    store_bind_text(s, 1, ext_id);
+    store_bind_text(s, 2, name);
+    return one_id(st, s, id, err, "cohort");
+}
+
+enum lcm_status store_sync_enrollment_cohort(struct lcm_store *st, int64_t enrollment_id,
+                                             int64_t *id, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "SELECT cohort_id FROM enrollment WHERE id = ?1", err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    return one_id(st, s, id, err, "enrollment");
+}
+
+enum lcm_status store_sync_cohort_program(struct lcm_store *st, int64_t cohort_id, int64_t *id,
+                                          struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "SELECT program_id FROM cohort WHERE id = ?1", err);
+    sqlite3_bind_int64(s, 1, cohort_id);
+    return one_id(st, s, id, err, "cohort");
+}
+
+enum lcm_status store_sync_enrollment_pick(struct lcm_store *st, int64_t learner_id, int64_t *id,
+                                           struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT id FROM enrollment WHERE learner_id = ?1 ORDER BY status = 'active' DESC, "
+                 "last_activity_day DESC NULLS LAST, start_day DESC NULLS LAST, id DESC LIMIT 1",
+                 err);
+    sqlite3_bind_int64(s, 1, learner_id);
+    return one_id(st, s, id, err, "enrollment");
 }
 
 enum lcm_status store_sync_keep_reset(struct lcm_store *st, struct lcm_err *err)

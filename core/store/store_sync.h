@@ -53,7 +53,24 @@ enum lcm_status store_sync_value_set(struct lcm_store *st, const char *source, c
  * and day is not before the stored last activity, sets its progress. One indexed UPDATE (the
  * per-page alternative to store_entity_enrollment_refresh, which scans). */
 enum lcm_status store_sync_enrollment_touch(struct lcm_store *st, int64_t enrollment_id, int day,
-                                            double progress, struct lcm_err *err);
+                                            double progress, bool *changed, struct lcm_err *err);
+
+/* The value of item_id recorded by any source (an IRI's course: "iri:IRI"); false when none. */
+bool store_sync_value_find(struct lcm_store *st, const char *item_id, char *buf, size_t len);
+/* The first cohort with this ext_id (e.g. "course:2"), or else this name (NULL: not asked);
+ * *id = 0 when none. */
+enum lcm_status store_sync_cohort_find(struct lcm_store *st, const char *ext_id, const char *name,
+                                       int64_t *id, struct lcm_err *err);
+/* The cohort of an enrolment. */
+enum lcm_status store_sync_enrollment_cohort(struct lcm_store *st, int64_t enrollment_id,
+                                             int64_t *id, struct lcm_err *err);
+/* The program of a cohort. */
+enum lcm_status store_sync_cohort_program(struct lcm_store *st, int64_t cohort_id, int64_t *id,
+                                          struct lcm_err *err);
+/* The enrolment an activity of a learner goes to when its course is not known: the active one
+ * last active (then the latest started); *id = 0 when the learner has none. */
+enum lcm_status store_sync_enrollment_pick(struct lcm_store *st, int64_t learner_id, int64_t *id,
+                                           struct lcm_err *err);
 
 /* Unenrolments seen by a full listing of a cohort: keep_reset empties this connection's
  * list of enrolments still present, keep_add adds one (by ext_id), withdraw_missing marks

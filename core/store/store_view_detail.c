@@ -141,6 +141,7 @@ enum lcm_status store_view_detail_milestones(struct lcm_store *st, int64_t enrol
                  "JOIN milestone m ON m.program_id = c.program_id "
                  " AND (m.cohort_id IS NULL OR m.cohort_id = e.cohort_id) "
                  "LEFT JOIN milestone_done d ON d.enrollment_id = e.id AND d.milestone_id = m.id "
+                 " AND d.failed = 0 "
                  "WHERE e.id = ?1 "
                  "ORDER BY COALESCE(m.threshold, 2), m.due_day, m.due_offset, m.id",
                  err);

@@ -56,10 +56,15 @@ static enum lcm_status csv_sync(struct sync_job *job, struct lcm_err *err)
     rc = import_run(job->st, &o, &stats, job->opt->rep, err);
     if (rc == LCM_OK) {
         job->counts.records += stats.rows;
-        job->counts.new_learners += stats.learners.added;
-        job->counts.updated_enrollments += stats.enrollments.written;
-        job->counts.activity_days += stats.activity_days.written;
-        job->counts.milestones += stats.done.written;
+        /* the import tells rows made from rows written (changed or not) */
+        const struct import_count *c[] = {&stats.learners, &stats.enrollments, &stats.activity_days,
+                                          &stats.done};
+        struct sync_tally *t[] = {&job->counts.learners, &job->counts.enrollments,
+                                  &job->counts.days, &job->counts.milestones};
+        for (int i = 0; i < 4; i++) {
+            t[i]->added += c[i]->added;
+            t[i]->updated += c[i]->written - c[i]->added;
+        }
         sync_job_progress(job, (int64_t)g.gl_pathc, (int64_t)g.gl_pathc, "files");
     }
     globfree(&g);

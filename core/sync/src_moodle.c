@@ -1,4 +1,7 @@
-/* src_moodle.c — Moodle web services: courses, enrolled users, progress, completion. */
+/* src_moodle.c — Moodle web services: site info, courses and their contents, enrolled users
+ * (active enrolments only), progress, completion. Each learner is recorded with the keys other
+ * sources name them by (the site's account, the e-mail), each course and module with its IRI, so
+ * an LRS's statements land on the same learner and enrolment. */
 #include "sync/src_moodle.h"
 
 #include <inttypes.h>
@@ -9,16 +12,26 @@
 #include "base/day.h"
 #include "store/store.h"
 #include "store/store_entity.h"
+#include "store/store_identity.h"
 #include "store/store_milestone_done.h"
 #include "store/store_sync.h"
+#include "sync/identity.h"
 #include "sync/sync_job.h"
 
 #define LABEL "moodle"
+
+/* A module of a course (core_course_get_contents): its real name for milestones. */
+struct module {
+    int64_t cmid;
+    char *name;
+};
 
 struct course {
     int64_t id, program_id, cohort_id;
     int start_day, end_day;
     char *name;
+    struct module *mods;
+    size_t n_mods;
 };
 
 /* A user of the current page whose lastcourseaccess changed: the per-user answers. */
@@ -32,7 +45,8 @@ struct muser {
 struct moodle {
     struct sync_job *job;
     char *token;
-    char url[1024]; /* the REST endpoint */
+    char url[1024];  /* the REST endpoint */
+    char site[1024]; /* siteurl from core_webservice_get_site_info, normalised */
     struct course *courses;
     size_t n_courses;
     char **listed; /* enrolment ext_ids of the learners listed in the current course */
@@ -138,8 +152,12 @@ static void moodle_close(struct moodle *m)
     listed_clear(m);
     free(m->listed);
     config_secret_free(&m->token);
-    for (size_t i = 0; i < m->n_courses; i++)
+    for (size_t i = 0; i < m->n_courses; i++) {
         free(m->courses[i].name);
+        for (size_t k = 0; k < m->courses[i].n_mods; k++)
+            free(m->courses[i].mods[k].name);
+        free(m->courses[i].mods);
+    }
     free(m->courses);
     m->courses = NULL;
 }
@@ -161,6 +179,20 @@ static enum lcm_status moodle_check(struct sync_job *job, struct lcm_err *err)
     json_decref(info);
     moodle_close(&m);
     return rc;
+}
+
+/* The site's own URL (siteurl): the home page of its users' accounts and the base of its
+ * course and module IRIs. The configured URL when the site does not say. */
+static enum lcm_status site_info(struct moodle *m, struct lcm_err *err)
+{
+    json_t *info = NULL;
+    enum lcm_status rc = moodle_call(m, "core_webservice_get_site_info", NULL, &info, err);
+    if (rc != LCM_OK)
+        return rc;
+    const char *site = json_string_value(json_object_get(info, "siteurl"));
+    identity_iri(site && *site ? site : m->job->src->url, m->site, sizeof m->site);
+    json_decref(info);
+    return LCM_OK;
 }
 
 static int64_t jint(const json_t *o, const char *key, int64_t def)
@@ -206,6 +238,11 @@ static enum lcm_status course_store(struct moodle *m, const json_t *c, struct lc
         rc = store_entity_cohort_upsert(m->job->st, &ch, &co.cohort_id, err);
     if (rc != LCM_OK)
         return rc;
+    char iri[1200], val[32];
+    snprintf(iri, sizeof iri, "iri:%s/course/view.php?id=%" PRId64, m->site, co.id);
+    snprintf(val, sizeof val, "%" PRId64 " course", co.cohort_id);
+    if ((rc = store_sync_value_set(m->job->st, m->job->src->name, iri, val, err)) != LCM_OK)
+        return rc;
     co.name = lcm_xstrdup(name);
     m->courses = lcm_xrealloc(m->courses, (m->n_courses + 1) * sizeof *m->courses);
     m->courses[m->n_courses++] = co;
@@ -239,11 +276,84 @@ static enum lcm_status courses_sync(struct moodle *m, struct lcm_err *err)
     return rc;
 }
 
+/* ---- course contents: module names and IRIs ---- */
+
+static enum lcm_status module_store(struct moodle *m, struct course *c, const json_t *mod,
+                                    struct lcm_err *err)
+{
+    int64_t cmid = jint(mod, "id", 0);
+    const char *name = json_string_value(json_object_get(mod, "name"));
+    const char *url = json_string_value(json_object_get(mod, "url"));
+    const char *modname = json_string_value(json_object_get(mod, "modname"));
+    if (cmid <= 0)
+        return LCM_OK;
+    c->mods = lcm_xrealloc(c->mods, (c->n_mods + 1) * sizeof *c->mods);
+    c->mods[c->n_mods++] = (struct module){.cmid = cmid, .name = lcm_xstrdup(name ? name : "")};
+    char iri[1200], norm[1100], val[32];
+    if (url && *url)
+        identity_iri(url, norm, sizeof norm);
+    else
+        snprintf(norm, sizeof norm, "%s/mod/%s/view.php?id=%" PRId64, m->site,
+                 modname ? modname : "x", cmid);
+    snprintf(iri, sizeof iri, "iri:%s", norm);
+    snprintf(val, sizeof val, "%" PRId64, c->cohort_id);
+    return store_sync_value_set(m->job->st, m->job->src->name, iri, val, err);
+}
+
+/* core_course_get_contents of c: remembers each module's name, records its IRI. A site that
+ * refuses the function (not in the service) costs only the names: a warning, not a failure. */
+static enum lcm_status contents_sync(struct moodle *m, struct course *c, struct lcm_err *err)
+{
+    char extra[48];
+    snprintf(extra, sizeof extra, "courseid=%" PRId64, c->id);
+    json_t *secs = NULL;
+    struct lcm_err e2;
+    enum lcm_status rc = moodle_call(m, "core_course_get_contents", extra, &secs, &e2);
+    if (rc == LCM_ERR_REMOTE || rc == LCM_ERR_AUTH) {
+        lcm_report(m->job->opt->rep, LCM_LEVEL_WARN,
+                   "%s: course %" PRId64 ": no contents (%s); milestones named by module type",
+                   m->job->src->name, c->id, e2.msg);
+        return LCM_OK;
+    }
+    if (rc != LCM_OK) {
+        *err = e2;
+        return rc;
+    }
+    rc = store_begin(m->job->st, err);
+    size_t i, k;
+    json_t *sec, *mod;
+    json_array_foreach(secs, i, sec)
+    {
+        json_array_foreach(json_object_get(sec, "modules"), k, mod)
+        {
+            if (rc == LCM_OK)
+                rc = module_store(m, c, mod, err);
+        }
+    }
+    if (rc == LCM_OK)
+        rc = store_commit(m->job->st, err);
+    if (rc != LCM_OK && store_in_tx(m->job->st))
+        store_rollback(m->job->st);
+    json_decref(secs);
+    return rc;
+}
+
+static const char *module_name(const struct course *c, int64_t cmid)
+{
+    for (size_t i = 0; i < c->n_mods; i++)
+        if (c->mods[i].cmid == cmid && c->mods[i].name[0])
+            return c->mods[i].name;
+    return NULL;
+}
+
 /* ---- enrolled users, page by page ---- */
 
-/* Only learners: a user with roles but no "student" role (a teacher) is skipped. */
+/* Only learners: a user with roles but no "student" role (a teacher) is skipped, and so is a
+ * suspended user or enrolment (a site that lists them despite onlyactive). */
 static bool is_learner(const json_t *u)
 {
+    if (json_is_true(json_object_get(u, "suspended")) || jint(u, "status", 0) == 1)
+        return false;
     const json_t *roles = json_object_get(u, "roles");
     if (!json_is_array(roles) || json_array_size(roles) == 0)
         return true;
@@ -270,6 +380,10 @@ static char *page_params(const struct course *c, int64_t from, int limit)
     http_form_append(&b, "options[1][name]", "limitnumber");
     snprintf(num, sizeof num, "%d", limit);
     http_form_append(&b, "options[1][value]", num);
+    /* suspended enrolments (and those out of their dates) are not listed: they become
+     * withdrawn after the listing, and active again when listed again */
+    http_form_append(&b, "options[2][name]", "onlyactive");
+    http_form_append(&b, "options[2][value]", "1");
     return buf_take(&b);
 }
 
@@ -316,8 +430,11 @@ static enum lcm_status page_changed(struct moodle *m, const struct course *c, js
         /* unchanged, unless it was withdrawn and is listed again (re-enrolled) */
         if (store_sync_value_get(m->job->st, m->job->src->name, key, was, sizeof was) &&
             strcmp(was, now) == 0 &&
-            !store_sync_enrollment_withdrawn(m->job->st, m->job->src->name, ext))
+            !store_sync_enrollment_withdrawn(m->job->st, m->job->src->name, ext)) {
+            m->job->counts.learners.same++;
+            m->job->counts.enrollments.same++;
             continue;
+        }
         (*out)[(*n)++] = (struct muser){.user = u, .id = id, .lca = lca};
     }
     return LCM_OK;
@@ -389,7 +506,8 @@ static const json_t *user_course(const json_t *courses, int64_t cid)
     return NULL;
 }
 
-/* Completed activities become milestones of the course's program. */
+/* Completed activities become milestones of the course's program, named as the course's
+ * contents name them; a "complete, failed" state is a failed attempt (recorded, acknowledged). */
 static enum lcm_status completion_store(struct moodle *m, const struct course *c,
                                         const json_t *comp, int64_t enrollment_id,
                                         struct lcm_err *err)
@@ -404,13 +522,18 @@ static enum lcm_status completion_store(struct moodle *m, const struct course *c
         int64_t cmid = jint(s, "cmid", 0), state = jint(s, "state", 0);
         if (cmid <= 0)
             return sync_job_missing(LABEL, m->url, "completion status", "cmid", err);
-        if (state != 1 && state != 2) /* 0 incomplete, 3 complete but failed */
+        /* 0 incomplete, 1 complete, 2 complete and passed, 3 complete and failed */
+        if (state < 1 || state > 3)
             continue;
         const char *mod = json_string_value(json_object_get(s, "modname"));
-        char ext[48], name[96];
+        const char *real = module_name(c, cmid);
+        char ext[48], name[512];
         snprintf(ext, sizeof ext, "cm:%" PRId64, cmid);
-        snprintf(name, sizeof name, "%s %" PRId64, mod ? mod : "activity", cmid);
-        bool test = mod && (strcmp(mod, "quiz") == 0 || strcmp(mod, "assign") == 0);
+        if (real)
+            snprintf(name, sizeof name, "%s", real);
+        else
+            snprintf(name, sizeof name, "%s %" PRId64, mod ? mod : "activity", cmid);
+        bool test = state >= 2 || (mod && (strcmp(mod, "quiz") == 0 || strcmp(mod, "assign") == 0));
         struct lcm_milestone ms = {.program_id = c->program_id,
                                    .source = m->job->src->name,
                                    .ext_id = ext,
@@ -421,21 +544,52 @@ static enum lcm_status completion_store(struct moodle *m, const struct course *c
                                    .due_offset = -1};
         int64_t mid;
         int64_t when = jint(s, "timecompleted", 0);
+        int day = when > 0 ? day_from_time(when) : m->job->opt->today;
+        bool failed = state == 3;
+        enum store_put put;
         enum lcm_status rc = store_entity_milestone_upsert(m->job->st, &ms, &mid, err);
         if (rc == LCM_OK)
-            rc = store_milestone_done_add(
+            rc = store_milestone_done_put(
                 m->job->st,
                 &(struct lcm_milestone_done){.enrollment_id = enrollment_id,
                                              .milestone_id = mid,
-                                             .day = when > 0 ? day_from_time(when)
-                                                             : m->job->opt->today,
-                                             .score = -1},
-                STORE_DONE_UPDATE, err);
+                                             .day = day,
+                                             .score = -1,
+                                             .failed = failed,
+                                             .celebrated_at = failed ? m->job->opt->now_ts
+                                                                     : sync_job_ack(m->job, day)},
+                &put, err);
         if (rc != LCM_OK)
             return rc;
-        m->job->counts.milestones++;
+        sync_job_tally(&m->job->counts.milestones, put);
     }
     return LCM_OK;
+}
+
+/* The keys an LRS or an export may name this user by. */
+static enum lcm_status learner_keys(struct moodle *m, const struct muser *u, int64_t lid,
+                                    struct lcm_err *err)
+{
+    const char *src = m->job->src->name;
+    const char *username = json_string_value(json_object_get(u->user, "username"));
+    const char *email = json_string_value(json_object_get(u->user, "email"));
+    char key[1400], num[32], sha[41];
+    enum lcm_status rc = LCM_OK;
+    if (username && *username) {
+        identity_account(m->site, username, key, sizeof key);
+        rc = store_identity_add(m->job->st, lid, "account", key, src, err);
+    }
+    snprintf(num, sizeof num, "%" PRId64, u->id);
+    identity_account(m->site, num, key, sizeof key);
+    if (rc == LCM_OK)
+        rc = store_identity_add(m->job->st, lid, "account", key, src, err);
+    if (rc == LCM_OK && identity_email(email, key, sizeof key)) {
+        rc = store_identity_add(m->job->st, lid, "email", key, src, err);
+        identity_email_sha1(key, sha);
+        if (rc == LCM_OK)
+            rc = store_identity_add(m->job->st, lid, "sha1", sha, src, err);
+    }
+    return rc;
 }
 
 static enum lcm_status learner_store(struct moodle *m, const struct muser *u, int64_t *id,
@@ -457,11 +611,12 @@ static enum lcm_status learner_store(struct moodle *m, const struct muser *u, in
         return sync_job_missing(LABEL, m->url, "enrolled user", "fullname", err);
     if (l.department && !*l.department)
         l.department = NULL;
-    struct lcm_err ignore;
-    if (store_entity_learner_find(m->job->st, m->job->src->name, ext, id, &ignore) ==
-        LCM_ERR_NOTFOUND)
-        m->job->counts.new_learners++;
-    return store_entity_learner_upsert(m->job->st, &l, id, err);
+    enum store_put put;
+    enum lcm_status rc = store_entity_learner_put(m->job->st, &l, 0, id, &put, err);
+    if (rc == LCM_OK)
+        rc = learner_keys(m, u, *id, err);
+    sync_job_tally(&m->job->counts.learners, put);
+    return rc;
 }
 
 /* Writes one changed learner: learner, enrolment, the day of access, completion, marker. */
@@ -492,16 +647,17 @@ static enum lcm_status user_store(struct moodle *m, const struct course *c, cons
                                                       : DAY_NONE,
                                .progress = progress,
                                .last_activity_day = day};
-    rc = store_entity_enrollment_upsert(m->job->st, &e, &eid, err);
+    enum store_put put;
+    rc = store_entity_enrollment_put(m->job->st, &e, &eid, &put, err);
     if (rc != LCM_OK)
         return rc;
-    m->job->counts.updated_enrollments++;
+    sync_job_tally(&m->job->counts.enrollments, put);
     if (day != DAY_NONE) {
         struct lcm_activity_day a = {
             .enrollment_id = eid, .day = day, .sessions = 1, .actions = 1, .progress = progress};
-        if ((rc = store_entity_activity_add(m->job->st, &a, err)) != LCM_OK)
+        if ((rc = store_entity_activity_sum(m->job->st, &a, &put, err)) != LCM_OK)
             return rc;
-        m->job->counts.activity_days++;
+        sync_job_tally(&m->job->counts.days, put);
     }
     if (u->completion && (rc = completion_store(m, c, u->completion, eid, err)) != LCM_OK)
         return rc;
@@ -572,7 +728,7 @@ static enum lcm_status course_withdraw(struct moodle *m, const struct course *c,
         rc = store_commit(job->st, err);
     if (rc != LCM_OK && store_in_tx(job->st))
         store_rollback(job->st);
-    job->counts.updated_enrollments += n;
+    job->counts.withdrawn += n;
     return rc;
 }
 
@@ -581,7 +737,11 @@ static enum lcm_status moodle_sync(struct sync_job *job, struct lcm_err *err)
     struct moodle m;
     enum lcm_status rc = moodle_open(&m, job, err);
     if (rc == LCM_OK)
+        rc = site_info(&m, err);
+    if (rc == LCM_OK)
         rc = courses_sync(&m, err);
+    for (size_t i = 0; rc == LCM_OK && i < m.n_courses; i++)
+        rc = contents_sync(&m, &m.courses[i], err);
     size_t limit = (size_t)job->src->page_size;
     for (size_t i = 0; rc == LCM_OK && i < m.n_courses; i++) {
         int64_t from = 0;

@@ -1,5 +1,10 @@
 /* src_xapi.c — xAPI statements, page by page, into daily activity and milestones.
- * Statement field reading and ISO 8601 parsing live in src_xapi_parse.c. */
+ * Statement field reading and ISO 8601 parsing live in src_xapi_parse.c.
+ *
+ * Each actor is matched to a learner another source made (the source's `identity` rules:
+ * account, mbox, mbox_sha1sum), and each statement to the enrolment of its course (the
+ * contextActivities or the object IRI a Moodle source recorded, or the `courses` list); only an
+ * actor nobody knows becomes a learner of the LRS's own cohort, counted as unmatched. */
 #include "sync/src_xapi.h"
 
 #include <inttypes.h>
@@ -12,8 +17,10 @@
 #include "base/day.h"
 #include "store/store.h"
 #include "store/store_entity.h"
+#include "store/store_identity.h"
 #include "store/store_milestone_done.h"
 #include "store/store_sync.h"
+#include "sync/identity.h"
 #include "sync/src_xapi_parse.h"
 #include "sync/sync_job.h"
 
@@ -78,7 +85,8 @@ static void smap_free(struct smap *m)
     memset(m, 0, sizeof *m);
 }
 
-/* One enrollment-day of the current page. */
+/* One enrollment-day of the current page. progress: the course's, from course-level
+ * statements only (< 0: unknown). */
 struct agg {
     int64_t eid;
     int day, launched, initialized, actions;
@@ -91,8 +99,12 @@ struct xapi {
     char base[1024];  /* the LRS endpoint without trailing slash */
     char origin[512]; /* scheme://host[:port] of base */
     int64_t program_id, cohort_id;
-    struct smap enrollments, milestones; /* actor key -> enrollment id; object -> milestone */
-    struct smap day_index;               /* "eid:day" -> index in aggs, per page */
+    struct smap learners;    /* actor key -> learner id (negative: made here, unmatched) */
+    struct smap enrollments; /* "LEARNER:COHORT" -> enrollment id (cohort 0: course unknown) */
+    struct smap milestones;  /* "PROGRAM|OBJECT" -> milestone id */
+    struct smap iris;        /* IRI -> 2 * cohort + (1 when the IRI is the course's), -1: none */
+    struct smap programs;    /* cohort id -> program id */
+    struct smap day_index;   /* "eid:day" -> index in aggs, per page */
     struct agg *aggs;
     size_t n_aggs, cap_aggs;
     char last_stored[64];
@@ -118,8 +130,11 @@ static enum lcm_status xapi_open(struct xapi *x, struct sync_job *job, struct lc
 static void xapi_close(struct xapi *x)
 {
     config_secret_free(&x->password);
+    smap_free(&x->learners);
     smap_free(&x->enrollments);
     smap_free(&x->milestones);
+    smap_free(&x->iris);
+    smap_free(&x->programs);
     smap_free(&x->day_index);
     free(x->aggs);
 }
@@ -167,55 +182,229 @@ static enum lcm_status xapi_check(struct sync_job *job, struct lcm_err *err)
     return rc;
 }
 
-/* The enrollment of an actor, created (with its learner) on first sight. */
-static enum lcm_status enrollment_of(struct xapi *x, const struct xapi_stmt *s, int64_t *eid,
-                                     struct lcm_err *err)
+/* The LRS's own program and cohort (the source's `cohort` name), made when first needed: for
+ * actors nobody knows, a standalone source, or a learner with no enrolment at all. */
+static enum lcm_status program_ensure(struct xapi *x, struct lcm_err *err)
 {
-    int64_t *slot = smap_slot(&x->enrollments, s->actor_key, false);
-    if (slot) {
-        *eid = *slot;
+    if (x->cohort_id)
         return LCM_OK;
+    const struct sync_source *src = x->job->src;
+    struct lcm_program p = {.source = src->name, .ext_id = "xapi", .name = src->cohort};
+    enum lcm_status rc = store_entity_program_upsert(x->job->st, &p, &x->program_id, err);
+    struct lcm_cohort c = {.program_id = x->program_id,
+                           .source = src->name,
+                           .ext_id = "xapi",
+                           .name = src->cohort,
+                           .start_day = DAY_NONE,
+                           .end_day = DAY_NONE};
+    if (rc == LCM_OK)
+        rc = store_entity_cohort_upsert(x->job->st, &c, &x->cohort_id, err);
+    return rc;
+}
+
+/* The learner another source knows under one of the actor's names, by the source's rules. */
+static enum lcm_status actor_match(struct xapi *x, const struct xapi_stmt *s, int64_t *lid,
+                                   struct lcm_err *err)
+{
+    const struct identity_rules *r = &x->job->src->identity;
+    enum lcm_status rc = LCM_OK;
+    *lid = 0;
+    for (int i = 0; rc == LCM_OK && !*lid && i < r->n; i++) {
+        char key[1400];
+        const char *kind = NULL;
+        if (r->rule[i] == IDENTITY_ACCOUNT && s->home_page) {
+            identity_account(s->home_page, s->account_name, key, sizeof key);
+            kind = "account";
+        } else if (r->rule[i] == IDENTITY_MBOX && identity_email(s->email, key, sizeof key)) {
+            kind = "email";
+        } else if (r->rule[i] == IDENTITY_SHA1 && s->sha1 && strlen(s->sha1) < sizeof key) {
+            size_t n = 0;
+            for (; s->sha1[n]; n++)
+                key[n] =
+                    (char)(s->sha1[n] >= 'A' && s->sha1[n] <= 'Z' ? s->sha1[n] + 32 : s->sha1[n]);
+            key[n] = '\0';
+            kind = "sha1";
+        }
+        if (kind)
+            rc = store_identity_find(x->job->st, kind, key, lid, NULL, err);
     }
+    return rc;
+}
+
+/* An actor nobody knows: a learner of this source (made once, counted as unmatched), with the
+ * actor's names recorded so the next statements find it. */
+static enum lcm_status actor_guest(struct xapi *x, const struct xapi_stmt *s, int64_t *lid,
+                                   struct lcm_err *err)
+{
     struct lcm_store *st = x->job->st;
     const char *src = x->job->src->name;
-    struct lcm_err ignore;
-    if (store_entity_enrollment_find(st, src, s->actor_key, eid, &ignore) != LCM_OK) {
-        char first[256] = "", *last = NULL;
-        snprintf(first, sizeof first, "%s", s->actor_name ? s->actor_name : "");
-        char *sp = strrchr(first, ' ');
-        if (sp) {
-            *sp = '\0';
-            last = sp + 1;
+    char first[256] = "", *last = NULL;
+    snprintf(first, sizeof first, "%s", s->actor_name ? s->actor_name : "");
+    char *sp = strrchr(first, ' ');
+    if (sp) {
+        *sp = '\0';
+        last = sp + 1;
+    }
+    struct lcm_learner l = {.source = src,
+                            .ext_id = s->actor_key,
+                            .first_name = last ? first : "",
+                            .last_name = last       ? last
+                                         : first[0] ? first
+                                         : s->email ? s->email
+                                                    : s->actor_key,
+                            .email = s->email};
+    enum store_put put;
+    enum lcm_status rc = store_entity_learner_put(st, &l, 0, lid, &put, err);
+    sync_job_tally(&x->job->counts.learners, put);
+    if (rc != LCM_OK || put != STORE_PUT_NEW)
+        return rc;
+    x->job->counts.unmatched++;
+    char key[1400];
+    rc = store_identity_add(st, *lid, "unmatched", src, src, err);
+    if (rc == LCM_OK && s->home_page) {
+        identity_account(s->home_page, s->account_name, key, sizeof key);
+        rc = store_identity_add(st, *lid, "account", key, src, err);
+    }
+    if (rc == LCM_OK && identity_email(s->email, key, sizeof key))
+        rc = store_identity_add(st, *lid, "email", key, src, err);
+    return rc;
+}
+
+/* The actor's learner: *lid > 0, and *guest when this source made it (nobody else knows it). */
+static enum lcm_status actor_learner(struct xapi *x, const struct xapi_stmt *s, int64_t *lid,
+                                     bool *guest, struct lcm_err *err)
+{
+    int64_t *slot = smap_slot(&x->learners, s->actor_key, false);
+    if (slot) {
+        *guest = *slot < 0;
+        *lid = *guest ? -*slot : *slot;
+        return LCM_OK;
+    }
+    enum lcm_status rc = actor_match(x, s, lid, err);
+    *guest = false;
+    if (rc == LCM_OK && !*lid) {
+        *guest = true;
+        rc = actor_guest(x, s, lid, err);
+    }
+    if (rc == LCM_OK)
+        *smap_slot(&x->learners, s->actor_key, true) = *guest ? -*lid : *lid;
+    return rc;
+}
+
+/* The course of one IRI: the `courses` list (prefix), else what a Moodle source recorded
+ * ("iri:IRI" -> "COHORT[ course]"). *cohort = 0 when none; *is_course when the IRI is the
+ * course itself (a course-level statement). */
+static enum lcm_status iri_course(struct xapi *x, const char *iri, int64_t *cohort, bool *is_course,
+                                  struct lcm_err *err)
+{
+    char norm[1100];
+    identity_iri(iri, norm, sizeof norm);
+    int64_t *slot = smap_slot(&x->iris, norm, false);
+    *cohort = 0;
+    *is_course = false;
+    if (slot) {
+        if (*slot > 0) {
+            *cohort = *slot / 2;
+            *is_course = *slot % 2;
         }
-        struct lcm_learner l = {.source = src,
-                                .ext_id = s->actor_key,
-                                .first_name = last ? first : "",
-                                .last_name = last ? last
-                                                  : (first[0]   ? first
-                                                     : s->email ? s->email
-                                                                : s->actor_key),
-                                .email = s->email};
-        int64_t lid;
-        if (store_entity_learner_find(st, src, s->actor_key, &lid, &ignore) == LCM_ERR_NOTFOUND)
-            x->job->counts.new_learners++;
-        enum lcm_status rc = store_entity_learner_upsert(st, &l, &lid, err);
+        return LCM_OK;
+    }
+    enum lcm_status rc = LCM_OK;
+    const config_setting_t *list = x->job->src->courses;
+    for (int i = 0; list && !*cohort && rc == LCM_OK && i < config_setting_length(list); i++) {
+        const config_setting_t *c = config_setting_get_elem(list, (unsigned)i);
+        const char *pre = NULL, *name = NULL;
+        int course = 0;
+        config_setting_lookup_string(c, "iri", &pre);
+        char npre[1100];
+        identity_iri(pre, npre, sizeof npre);
+        if (!npre[0] || strncmp(norm, npre, strlen(npre)) != 0)
+            continue;
+        char ext[48];
+        bool by_id = config_setting_lookup_int(c, "course", &course);
+        snprintf(ext, sizeof ext, "course:%d", course);
+        if (!by_id)
+            config_setting_lookup_string(c, "cohort", &name);
+        rc = store_sync_cohort_find(x->job->st, by_id ? ext : NULL, name, cohort, err);
+        *is_course = strcmp(norm, npre) == 0;
+    }
+    char key[1200], val[64];
+    snprintf(key, sizeof key, "iri:%s", norm);
+    if (rc == LCM_OK && !*cohort && store_sync_value_find(x->job->st, key, val, sizeof val)) {
+        *cohort = strtoll(val, NULL, 10);
+        *is_course = strstr(val, " course") != NULL;
+    }
+    if (rc == LCM_OK)
+        *smap_slot(&x->iris, norm, true) = *cohort > 0 ? *cohort * 2 + *is_course : -1;
+    return rc;
+}
+
+/* The course a statement belongs to: its grouping and parent activities, then its object. */
+static enum lcm_status stmt_course(struct xapi *x, const struct xapi_stmt *s, int64_t *cohort,
+                                   bool *course_level, struct lcm_err *err)
+{
+    bool is_course = false;
+    enum lcm_status rc = iri_course(x, s->object_id, cohort, &is_course, err);
+    *course_level = *cohort && is_course;
+    for (int i = 0; rc == LCM_OK && !*cohort && i < s->n_ctx; i++)
+        rc = iri_course(x, s->ctx[i], cohort, &is_course, err);
+    return rc;
+}
+
+/* The enrolment a statement counts for: the learner's in the statement's course (made when the
+ * LRS shows them in a course they had no enrolment in), else their current one; the LRS's own
+ * cohort for a standalone source, an unmatched actor, or a learner with no enrolment. */
+static enum lcm_status enrollment_of(struct xapi *x, const struct xapi_stmt *s, int64_t *eid,
+                                     bool *course_level, struct lcm_err *err)
+{
+    int64_t lid, cohort = 0;
+    bool guest;
+    *course_level = false;
+    enum lcm_status rc = actor_learner(x, s, &lid, &guest, err);
+    bool own = guest || x->job->src->standalone;
+    if (rc == LCM_OK && !own)
+        rc = stmt_course(x, s, &cohort, course_level, err);
+    char key[64];
+    snprintf(key, sizeof key, "%" PRId64 ":%" PRId64, lid, own ? -1 : cohort);
+    int64_t *slot = smap_slot(&x->enrollments, key, false);
+    if (rc != LCM_OK || slot) {
+        *eid = slot ? *slot : 0;
+        return rc;
+    }
+    *eid = 0;
+    if (!own && cohort)
+        rc = store_entity_enrollment_of(x->job->st, lid, cohort, eid, err);
+    else if (!own)
+        rc = store_sync_enrollment_pick(x->job->st, lid, eid, err);
+    if (rc == LCM_OK && !*eid && !cohort) {
+        rc = program_ensure(x, err);
+        cohort = x->cohort_id;
+        if (rc == LCM_OK)
+            rc = store_entity_enrollment_of(x->job->st, lid, cohort, eid, err);
+    }
+    if (rc == LCM_OK && !*eid) {
+        char ext[600];
+        if (cohort == x->cohort_id)
+            snprintf(ext, sizeof ext, "%s", s->actor_key);
+        else
+            snprintf(ext, sizeof ext, "%s@%" PRId64, s->actor_key, cohort);
         struct lcm_enrollment e = {.learner_id = lid,
-                                   .cohort_id = x->cohort_id,
-                                   .source = src,
-                                   .ext_id = s->actor_key,
+                                   .cohort_id = cohort,
+                                   .source = x->job->src->name,
+                                   .ext_id = ext,
                                    .status = ENROLL_ACTIVE,
                                    .start_day = day_from_time(s->time_ms / 1000),
                                    .expected_end_day = DAY_NONE,
                                    .ended_day = DAY_NONE,
                                    .progress = -1,
                                    .last_activity_day = DAY_NONE};
-        if (rc == LCM_OK)
-            rc = store_entity_enrollment_upsert(st, &e, eid, err);
-        if (rc != LCM_OK)
-            return rc;
+        enum store_put put;
+        rc = store_entity_enrollment_put(x->job->st, &e, &eid[0], &put, err);
+        sync_job_tally(&x->job->counts.enrollments, put);
     }
-    *smap_slot(&x->enrollments, s->actor_key, true) = *eid;
-    return LCM_OK;
+    if (rc == LCM_OK)
+        *smap_slot(&x->enrollments, key, true) = *eid;
+    return rc;
 }
 
 static struct agg *agg_of(struct xapi *x, int64_t eid, int day)
@@ -235,18 +424,49 @@ static struct agg *agg_of(struct xapi *x, int64_t eid, int day)
     return a;
 }
 
-static enum lcm_status milestone_reached(struct xapi *x, const struct xapi_stmt *s, int64_t eid,
-                                         int day, struct lcm_err *err)
+/* The program of the enrolment's cohort (milestones belong to programs). */
+static enum lcm_status enrollment_program(struct xapi *x, int64_t eid, int64_t *pid,
+                                          struct lcm_err *err)
 {
-    int64_t *slot = smap_slot(&x->milestones, s->object_id, false), mid;
-    enum lcm_status rc = LCM_OK;
+    char key[32];
+    snprintf(key, sizeof key, "%" PRId64, eid);
+    int64_t *slot = smap_slot(&x->programs, key, false);
+    if (slot) {
+        *pid = *slot;
+        return LCM_OK;
+    }
+    int64_t cohort = 0;
+    enum lcm_status rc = store_sync_enrollment_cohort(x->job->st, eid, &cohort, err);
+    if (rc == LCM_OK)
+        rc = store_sync_cohort_program(x->job->st, cohort, pid, err);
+    if (rc == LCM_OK)
+        *smap_slot(&x->programs, key, true) = *pid;
+    return rc;
+}
+
+/* A completed or passed activity (reached), or a failed attempt (recorded, acknowledged: there
+ * is nothing to congratulate, but a fail is a signal). */
+static enum lcm_status milestone_reached(struct xapi *x, const struct xapi_stmt *s, int64_t eid,
+                                         int day, bool failed, struct lcm_err *err)
+{
+    int64_t pid = 0, mid;
+    enum lcm_status rc = enrollment_program(x, eid, &pid, err);
+    if (rc != LCM_OK)
+        return rc;
+    /* the LRS's own program keeps the object IRI as the id (as before cross-source matching) */
+    char ext[1200];
+    if (pid == x->program_id)
+        snprintf(ext, sizeof ext, "%s", s->object_id);
+    else
+        snprintf(ext, sizeof ext, "%" PRId64 "|%s", pid, s->object_id);
+    int64_t *slot = smap_slot(&x->milestones, ext, false);
     if (slot) {
         mid = *slot;
     } else {
-        bool test = strcmp(s->verb, "passed") == 0 || s->score >= 0;
-        struct lcm_milestone m = {.program_id = x->program_id,
+        bool test = strcmp(s->verb, "passed") == 0 || failed || s->score >= 0;
+        struct lcm_milestone m = {.program_id = pid,
                                   .source = x->job->src->name,
-                                  .ext_id = s->object_id,
+                                  .ext_id = ext,
                                   .name = s->object_name ? s->object_name : s->object_id,
                                   .kind = test ? MILESTONE_TEST : MILESTONE_OTHER,
                                   .threshold = -1,
@@ -254,15 +474,21 @@ static enum lcm_status milestone_reached(struct xapi *x, const struct xapi_stmt 
                                   .due_offset = -1};
         if ((rc = store_entity_milestone_upsert(x->job->st, &m, &mid, err)) != LCM_OK)
             return rc;
-        *smap_slot(&x->milestones, s->object_id, true) = mid;
+        *smap_slot(&x->milestones, ext, true) = mid;
     }
-    rc = store_milestone_done_add(
+    enum store_put put;
+    rc = store_milestone_done_put(
         x->job->st,
-        &(struct lcm_milestone_done){
-            .enrollment_id = eid, .milestone_id = mid, .day = day, .score = s->score},
-        STORE_DONE_UPDATE, err);
+        &(struct lcm_milestone_done){.enrollment_id = eid,
+                                     .milestone_id = mid,
+                                     .day = day,
+                                     .score = s->score,
+                                     .failed = failed,
+                                     .celebrated_at =
+                                         failed ? x->job->opt->now_ts : sync_job_ack(x->job, day)},
+        &put, err);
     if (rc == LCM_OK)
-        x->job->counts.milestones++;
+        sync_job_tally(&x->job->counts.milestones, put);
     return rc;
 }
 
@@ -271,11 +497,14 @@ static bool verb_is(const char *v, const char *name)
     return strcmp(v, name) == 0;
 }
 
-/* Counts one new statement into its enrollment-day. */
+/* Counts one new statement into its enrollment-day. The cmi5 progress extension is the
+ * object's (an assignable unit's): it moves the course's progress only on a course-level
+ * statement, as does a course-level completed/passed/satisfied (100 %). */
 static enum lcm_status stmt_apply(struct xapi *x, const struct xapi_stmt *s, struct lcm_err *err)
 {
     int64_t eid;
-    enum lcm_status rc = enrollment_of(x, s, &eid, err);
+    bool course_level;
+    enum lcm_status rc = enrollment_of(x, s, &eid, &course_level, err);
     if (rc != LCM_OK)
         return rc;
     int day = day_from_time(s->time_ms >= 0 ? s->time_ms / 1000 : (s->time_ms - 999) / 1000);
@@ -283,14 +512,21 @@ static enum lcm_status stmt_apply(struct xapi *x, const struct xapi_stmt *s, str
     a->actions++;
     a->launched += verb_is(s->verb, "launched");
     a->initialized += verb_is(s->verb, "initialized");
-    bool sub = verb_is(s->verb, "completed") || verb_is(s->verb, "passed") ||
-               verb_is(s->verb, "failed") || verb_is(s->verb, "progressed");
+    bool done = verb_is(s->verb, "completed") || verb_is(s->verb, "passed");
+    bool failed = verb_is(s->verb, "failed") || s->success == 0;
+    bool sub = done || verb_is(s->verb, "failed") || verb_is(s->verb, "progressed") ||
+               verb_is(s->verb, "satisfied");
     if (s->duration_s > 0 && !sub)
         a->seconds += s->duration_s;
-    if (s->progress >= 0 && s->progress > a->progress)
-        a->progress = s->progress;
-    if (verb_is(s->verb, "completed") || verb_is(s->verb, "passed"))
-        rc = milestone_reached(x, s, eid, day, err);
+    if (course_level) {
+        double p =
+            !failed && (done || verb_is(s->verb, "satisfied") || s->completion) ? 1.0 : s->progress;
+        if (p >= 0 && p > a->progress)
+            a->progress = p;
+        return LCM_OK;
+    }
+    if (failed || done)
+        rc = milestone_reached(x, s, eid, day, failed, err);
     return rc;
 }
 
@@ -298,6 +534,7 @@ static enum lcm_status stmt_apply(struct xapi *x, const struct xapi_stmt *s, str
 static enum lcm_status aggs_flush(struct xapi *x, struct lcm_err *err)
 {
     enum lcm_status rc = LCM_OK;
+    struct smap touched = {0}; /* enrolments of the page whose activity or progress moved */
     for (size_t i = 0; rc == LCM_OK && i < x->n_aggs; i++) {
         const struct agg *a = &x->aggs[i];
         struct lcm_activity_day d = {.enrollment_id = a->eid,
@@ -307,20 +544,21 @@ static enum lcm_status aggs_flush(struct xapi *x, struct lcm_err *err)
                                      .minutes = (int)lround(a->seconds / 60.0),
                                      .actions = a->actions,
                                      .progress = a->progress};
-        rc = store_entity_activity_add(x->job->st, &d, err);
+        enum store_put put;
+        bool changed = false;
+        rc = store_entity_activity_sum(x->job->st, &d, &put, err);
         if (rc == LCM_OK)
-            rc = store_sync_enrollment_touch(x->job->st, a->eid, a->day, a->progress, err);
-        x->job->counts.activity_days++;
-    }
-    /* updated enrolments: the distinct ones of this page */
-    smap_free(&x->day_index);
-    for (size_t i = 0; rc == LCM_OK && i < x->n_aggs; i++) {
+            rc =
+                store_sync_enrollment_touch(x->job->st, a->eid, a->day, a->progress, &changed, err);
+        sync_job_tally(&x->job->counts.days, put);
         char key[32];
-        snprintf(key, sizeof key, "%" PRId64, x->aggs[i].eid);
-        int64_t *slot = smap_slot(&x->day_index, key, true);
-        x->job->counts.updated_enrollments += *slot == 0;
-        *slot = 1;
+        snprintf(key, sizeof key, "%" PRId64, a->eid);
+        int64_t *slot = smap_slot(&touched, key, true);
+        if (changed && *slot == 0)
+            x->job->counts.enrollments.updated++;
+        *slot |= changed;
     }
+    smap_free(&touched);
     smap_free(&x->day_index);
     x->n_aggs = 0;
     return rc;
@@ -404,22 +642,6 @@ static void page_cursor(const struct xapi *x, char *buf, size_t len)
         src_xapi_parse_time_format(ms - 1, buf, len);
 }
 
-static enum lcm_status program_ensure(struct xapi *x, struct lcm_err *err)
-{
-    const struct sync_source *src = x->job->src;
-    struct lcm_program p = {.source = src->name, .ext_id = "xapi", .name = src->cohort};
-    enum lcm_status rc = store_entity_program_upsert(x->job->st, &p, &x->program_id, err);
-    struct lcm_cohort c = {.program_id = x->program_id,
-                           .source = src->name,
-                           .ext_id = "xapi",
-                           .name = src->cohort,
-                           .start_day = DAY_NONE,
-                           .end_day = DAY_NONE};
-    if (rc == LCM_OK)
-        rc = store_entity_cohort_upsert(x->job->st, &c, &x->cohort_id, err);
-    return rc;
-}
-
 /* A page being fetched, possibly by a helper thread while the previous page is written. */
 struct fetch {
     struct xapi *x;
@@ -465,8 +687,6 @@ static enum lcm_status page_write(struct xapi *x, const struct fetch *f, const c
 {
     char cursor[64];
     enum lcm_status rc = store_begin(x->job->st, err);
-    if (rc == LCM_OK && !x->cohort_id)
-        rc = program_ensure(x, err);
     if (rc == LCM_OK)
         rc = page_apply(x, &f->page, f->url, err);
     page_cursor(x, cursor, sizeof cursor);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/day.h"
 #include "sync/src_xapi_parse.h"
@@ -131,12 +132,18 @@ static bool actor_read(const json_t *a, struct xapi_stmt *out)
     const char *v;
     out->actor_name = str_at(a, "name");
     out->email = NULL;
+    if ((v = str_at(a, "mbox")))
+        out->email = strncasecmp(v, "mailto:", 7) == 0 ? v + 7 : v;
+    out->sha1 = str_at(a, "mbox_sha1sum");
     if (json_is_object(acc) && str_at(acc, "homePage") && str_at(acc, "name")) {
-        snprintf(out->actor_key, sizeof out->actor_key, "account:%s|%s", str_at(acc, "homePage"),
-                 str_at(acc, "name"));
+        out->home_page = str_at(acc, "homePage");
+        out->account_name = str_at(acc, "name");
+    }
+    if (out->home_page) {
+        snprintf(out->actor_key, sizeof out->actor_key, "account:%s|%s", out->home_page,
+                 out->account_name);
     } else if ((v = str_at(a, "mbox"))) {
         snprintf(out->actor_key, sizeof out->actor_key, "mbox:%s", v);
-        out->email = strncmp(v, "mailto:", 7) == 0 ? v + 7 : v;
     } else if ((v = str_at(a, "mbox_sha1sum"))) {
         snprintf(out->actor_key, sizeof out->actor_key, "sha1:%s", v);
     } else if ((v = str_at(a, "openid"))) {
@@ -163,17 +170,40 @@ static const char *lang_map(const json_t *m)
     return NULL;
 }
 
+/* result.score on the store's 0-100 scale: scaled (-1..1; below 0 is no better than 0), else
+ * raw within min..max; a raw score without its range means nothing comparable. */
+static double score_read(const json_t *sc)
+{
+    const json_t *scaled = json_object_get(sc, "scaled");
+    if (json_is_number(scaled)) {
+        double v = json_number_value(scaled);
+        return v < 0 ? 0 : v > 1 ? 100 : v * 100;
+    }
+    const json_t *raw = json_object_get(sc, "raw"), *min = json_object_get(sc, "min"),
+                 *max = json_object_get(sc, "max");
+    if (!json_is_number(raw) || !json_is_number(max))
+        return -1;
+    double lo = json_is_number(min) ? json_number_value(min) : 0, hi = json_number_value(max);
+    if (hi <= lo)
+        return -1;
+    double v = (json_number_value(raw) - lo) / (hi - lo) * 100;
+    return v < 0 ? 0 : v > 100 ? 100 : v;
+}
+
 static void result_read(const json_t *r, struct xapi_stmt *out)
 {
     out->duration_s = out->progress = out->score = -1;
+    out->success = -1;
     if (!json_is_object(r))
         return;
     double secs;
     if (src_xapi_parse_duration(str_at(r, "duration"), &secs))
         out->duration_s = secs;
-    const json_t *sc = json_object_get(json_object_get(r, "score"), "scaled");
-    if (json_is_number(sc))
-        out->score = json_number_value(sc) < 0 ? 0 : json_number_value(sc);
+    out->score = score_read(json_object_get(r, "score"));
+    const json_t *ok = json_object_get(r, "success");
+    if (json_is_boolean(ok))
+        out->success = json_is_true(ok);
+    out->completion = json_is_true(json_object_get(r, "completion"));
     const json_t *ext = json_object_get(r, "extensions");
     const json_t *p = json_object_get(ext, "https://w3id.org/xapi/cmi5/result/extensions/progress");
     if (!p)
@@ -181,6 +211,31 @@ static void result_read(const json_t *r, struct xapi_stmt *out)
     if (json_is_number(p)) {
         double v = json_number_value(p) / 100.0;
         out->progress = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+}
+
+/* context.contextActivities grouping then parent: the course and the module around the object.
+ * Each is an array of activities (or, from 0.95-era emitters, a single one). */
+static void context_read(const json_t *ctx, struct xapi_stmt *out)
+{
+    const json_t *ca = json_object_get(ctx, "contextActivities");
+    static const char *const kinds[] = {"grouping", "parent"};
+    for (int k = 0; k < 2; k++) {
+        const json_t *list = json_object_get(ca, kinds[k]);
+        if (json_is_object(list)) {
+            const char *id = str_at(list, "id");
+            if (id && out->n_ctx < XAPI_CTX_MAX)
+                out->ctx[out->n_ctx++] = id;
+            continue;
+        }
+        size_t i;
+        const json_t *a;
+        json_array_foreach(list, i, a)
+        {
+            const char *id = str_at(a, "id");
+            if (id && out->n_ctx < XAPI_CTX_MAX)
+                out->ctx[out->n_ctx++] = id;
+        }
     }
 }
 
@@ -215,6 +270,7 @@ bool src_xapi_parse_stmt(const json_t *s, struct xapi_stmt *out, const char **mi
     if (*missing)
         return false;
     result_read(json_object_get(s, "result"), out);
+    context_read(json_object_get(s, "context"), out);
     return true;
 }
 

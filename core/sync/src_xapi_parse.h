@@ -23,18 +23,26 @@ bool src_xapi_parse_time(const char *s, int64_t *ms);
 char *src_xapi_parse_time_format(int64_t ms, char *buf, size_t len);
 
 /* What sync takes from one statement. Strings point into the JSON (or into actor_key). */
+#define XAPI_CTX_MAX 8
 struct xapi_stmt {
     const char *id;
-    char actor_key[512];    /* "account:HOMEPAGE|NAME", "mbox:mailto:..", ... */
-    const char *actor_name; /* may be NULL */
-    const char *email;      /* from mbox, without "mailto:"; NULL otherwise */
-    const char *verb;       /* last segment of verb.id, e.g. "completed" */
-    int64_t time_ms;        /* timestamp (else stored) */
-    const char *stored;     /* may be NULL */
-    double duration_s;      /* < 0: none */
-    double progress;        /* 0..1, < 0: none */
-    double score;           /* result.score.scaled, < 0: none */
+    char actor_key[512];                  /* "account:HOMEPAGE|NAME", "mbox:mailto:..", ... */
+    const char *actor_name;               /* may be NULL */
+    const char *email;                    /* from mbox, without "mailto:"; NULL otherwise */
+    const char *home_page, *account_name; /* actor.account; NULL when none */
+    const char *sha1;                     /* actor.mbox_sha1sum; NULL when none */
+    const char *verb;                     /* last segment of verb.id, e.g. "completed" */
+    int64_t time_ms;                      /* timestamp (else stored) */
+    const char *stored;                   /* may be NULL */
+    double duration_s;                    /* < 0: none */
+    double progress; /* cmi5 progress extension, 0..1 (of the object: an AU), < 0: none */
+    double score;    /* 0..100: result.score.scaled (-1..1, below 0 read as 0) x 100, or
+                      * raw within min..max; < 0: none (a raw score without its range) */
+    int success;     /* result.success: 1 true, 0 false, -1 absent */
+    bool completion; /* result.completion is true */
     const char *object_id, *object_name;
+    const char *ctx[XAPI_CTX_MAX]; /* context.contextActivities: grouping ids, then parent ids */
+    int n_ctx;
 };
 
 /* Reads statement s. On a missing or malformed required field (id, actor, verb.id,

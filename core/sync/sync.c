@@ -19,17 +19,12 @@
 static const char *const sync_keys[] = {
     "timeout",  "connect_timeout", "retries",    "retry_max_wait",
     "parallel", "ca_file",         "auto_hours", NULL};
-static const char *const source_keys[] = {"name",         "type",
-                                          "url",          "enabled",
-                                          "token",        "token_cmd",
-                                          "token_env",    "user",
-                                          "password",     "password_cmd",
-                                          "password_env", "cohort",
-                                          "path",         "mapping",
-                                          "page_size",    "parallel",
-                                          "timeout",      "connect_timeout",
-                                          "retries",      "retry_max_wait",
-                                          "ca_file",      NULL};
+static const char *const source_keys[] = {
+    "name",      "type",           "url",       "enabled",      "token",        "token_cmd",
+    "token_env", "user",           "password",  "password_cmd", "password_env", "cohort",
+    "path",      "mapping",        "page_size", "parallel",     "timeout",      "connect_timeout",
+    "retries",   "retry_max_wait", "ca_file",   "identity",     "standalone",   "courses",
+    NULL};
 
 /* The kinds of source, found by their config type. */
 static const struct sync_source_ops *const source_types[] = {&src_moodle_ops, &src_xapi_ops,
@@ -109,6 +104,34 @@ static enum lcm_status source_strings(const config_setting_t *s, struct sync_sou
     return LCM_OK;
 }
 
+/* `courses = ( { iri = "PREFIX"; course = MOODLE_ID; } or { iri; cohort = "NAME"; } ... )`:
+ * statements whose context or object IRI starts with PREFIX belong to that course. */
+static enum lcm_status courses_check(const config_setting_t *s, struct sync_source *o,
+                                     struct lcm_err *err)
+{
+    char where[256];
+    o->courses = config_setting_get_member(s, "courses");
+    if (!o->courses)
+        return LCM_OK;
+    if (!config_setting_is_list(o->courses))
+        return lcm_err_set(err, LCM_ERR_CONFIG,
+                           "%s: courses must be a list ( { iri = \"...\"; course = N; } )",
+                           config_where(o->courses, where, sizeof where));
+    for (int i = 0; i < config_setting_length(o->courses); i++) {
+        const config_setting_t *c = config_setting_get_elem(o->courses, (unsigned)i);
+        const char *iri = NULL, *cohort = NULL;
+        int course = 0;
+        if (!config_setting_is_group(c) || !config_setting_lookup_string(c, "iri", &iri) || !*iri ||
+            (!config_setting_lookup_int(c, "course", &course) &&
+             !config_setting_lookup_string(c, "cohort", &cohort)))
+            return lcm_err_set(err, LCM_ERR_CONFIG,
+                               "%s: each course needs iri and course (a Moodle course id) or "
+                               "cohort (a cohort name)",
+                               config_where(c, where, sizeof where));
+    }
+    return LCM_OK;
+}
+
 /* Reads one entry of `sources`, with the `sync` group as defaults. */
 static enum lcm_status source_read(const config_setting_t *s, const struct sync_defaults *d,
                                    struct sync_source *o, const struct lcm_report *rep,
@@ -135,6 +158,12 @@ static enum lcm_status source_read(const config_setting_t *s, const struct sync_
         rc = config_get_double(s, "retry_max_wait", d->max_wait, 0, 3600, &mw, err);
     if (rc == LCM_OK)
         rc = config_get_string(s, "ca_file", d->ca_file, &o->ca_file, err);
+    if (rc == LCM_OK)
+        rc = identity_rules_read(s, &o->identity, err);
+    if (rc == LCM_OK)
+        rc = config_get_bool(s, "standalone", false, &o->standalone, err);
+    if (rc == LCM_OK)
+        rc = courses_check(s, o, err);
     if (rc != LCM_OK)
         return rc;
     o->timeout_ms = (long)(t * 1000);
@@ -203,22 +232,36 @@ enum lcm_status sync_config_check(const struct lcm_config *cfg, const char *only
 
 /* ---- the run ---- */
 
+static void tally_add(struct sync_tally *t, const struct sync_tally *c)
+{
+    t->added += c->added;
+    t->updated += c->updated;
+    t->same += c->same;
+}
+
 static void counts_add(struct sync_counts *t, const struct sync_counts *c)
 {
     t->records += c->records;
-    t->new_learners += c->new_learners;
-    t->updated_enrollments += c->updated_enrollments;
-    t->activity_days += c->activity_days;
-    t->milestones += c->milestones;
+    tally_add(&t->learners, &c->learners);
+    tally_add(&t->enrollments, &c->enrollments);
+    tally_add(&t->days, &c->days);
+    tally_add(&t->milestones, &c->milestones);
+    t->withdrawn += c->withdrawn;
+    t->unmatched += c->unmatched;
     t->newly_at_risk += c->newly_at_risk;
 }
 
 /* Runs one source and records the run (unless checking). */
 static void source_run(struct lcm_store *st, const struct sync_source *src,
-                       const struct sync_options *opt, int index, int count,
+                       const struct sync_options *opt, int index, int count, int celebrate_days,
                        struct sync_source_result *res)
 {
-    struct sync_job job = {.st = st, .src = src, .opt = opt, .index = index, .count = count};
+    struct sync_job job = {.st = st,
+                           .src = src,
+                           .opt = opt,
+                           .index = index,
+                           .count = count,
+                           .celebrate_days = celebrate_days};
     struct lcm_err err, e2;
     lcm_err_clear(&err);
     snprintf(res->name, sizeof res->name, "%s", src->name);
@@ -278,13 +321,18 @@ enum lcm_status sync_run_store(struct lcm_store *st, const struct lcm_config *cf
         free(srcs);
         return rc;
     }
+    struct risk_params rp;
+    if (risk_params_load(cfg, &rp, NULL, err) != LCM_OK) {
+        free(srcs);
+        return err->status;
+    }
     result->sources = lcm_xcalloc((size_t)n + 1, sizeof *result->sources);
     enum lcm_status first = LCM_OK;
     for (int i = 0, k = 0; i < count; i++) {
         if (!selected(&srcs[i], opt->only_source))
             continue;
         struct sync_source_result *r = &result->sources[k++];
-        source_run(st, &srcs[i], opt, k, n, r);
+        source_run(st, &srcs[i], opt, k, n, rp.celebrate_days, r);
         result->n_sources++;
         counts_add(&result->total, &r->counts);
         if (r->status != LCM_OK) {

@@ -25,14 +25,22 @@
 #include "base/status.h"
 #include "store/store.h"
 
-/* What one source (or the whole run) changed. */
+/* One kind of record a sync wrote: made, changed, or read and found as stored. */
+struct sync_tally {
+    int64_t added, updated, same;
+};
+
+/* What one source (or the whole run) changed. The tallies count rows of the store (a learner
+ * met on two pages is counted once per page it was written from). */
 struct sync_counts {
-    int64_t records;             /* items read from the source (users, statements, rows) */
-    int64_t new_learners;        /* learners created */
-    int64_t updated_enrollments; /* enrolments created or updated */
-    int64_t activity_days;       /* activity_day rows added to or created */
-    int64_t milestones;          /* milestones reached (milestone_done written) */
-    int64_t newly_at_risk;       /* enrolments that reached "at risk" with this sync */
+    int64_t records;               /* items read from the source (users, statements, rows) */
+    struct sync_tally learners;    /* learner records */
+    struct sync_tally enrollments; /* enrolments */
+    struct sync_tally days;        /* activity_day rows (updated: added to) */
+    struct sync_tally milestones;  /* milestone_done rows (reached, or a failed attempt) */
+    int64_t withdrawn;             /* enrolments that left (unenrolled or suspended) */
+    int64_t unmatched;             /* actors that matched no learner (a learner was made) */
+    int64_t newly_at_risk;         /* enrolments that reached "at risk" with this sync */
 };
 
 /* Progress of the source being synced. total is 0 when unknown. */

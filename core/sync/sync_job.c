@@ -33,6 +33,21 @@ void sync_job_progress(const struct sync_job *job, int64_t done, int64_t total, 
     job->opt->progress(job->opt->progress_ctx, &p);
 }
 
+void sync_job_tally(struct sync_tally *t, enum store_put put)
+{
+    if (put == STORE_PUT_NEW)
+        t->added++;
+    else if (put == STORE_PUT_UPDATED)
+        t->updated++;
+    else
+        t->same++;
+}
+
+int64_t sync_job_ack(const struct sync_job *job, int day)
+{
+    return day >= job->opt->today - job->celebrate_days ? 0 : job->opt->now_ts;
+}
+
 bool sync_job_cancelled(const struct sync_job *job)
 {
     return job->opt->cancel && atomic_load(job->opt->cancel);

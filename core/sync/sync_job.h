@@ -16,6 +16,12 @@ void sync_job_progress(const struct sync_job *job, int64_t done, int64_t total, 
 /* True when the run was asked to stop. */
 bool sync_job_cancelled(const struct sync_job *job);
 
+/* Counts one write into t (what a *_put function reported). */
+void sync_job_tally(struct sync_tally *t, enum store_put put);
+/* The celebrated_at to record a milestone reached on day with: 0 (to celebrate) when within
+ * celebrate_days of today, else now (a first sync of old data is not a flood). */
+int64_t sync_job_ack(const struct sync_job *job, int day);
+
 /* Parses body as JSON; on failure fills err with "LABEL: invalid JSON at line L column C:
  * TEXT (URL)". The caller owns *out (json_decref). */
 enum lcm_status sync_job_json_parse(const char *label, const char *url, const char *body,

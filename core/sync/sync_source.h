@@ -7,6 +7,7 @@
 
 #include "base/config.h"
 #include "store/store.h"
+#include "sync/identity.h"
 #include "sync/sync.h"
 
 struct sync_source_ops;
@@ -21,6 +22,9 @@ struct sync_source {
     const char *cohort;                /* xapi: program and cohort name (default: the name) */
     const char *path, *mapping;        /* csv: file or glob, mapping file */
     const char *ca_file;
+    struct identity_rules identity;  /* xapi: how an actor is matched to a learner */
+    bool standalone;                 /* xapi: activity stays in the source's own cohort */
+    const config_setting_t *courses; /* xapi: `courses` list (IRI prefix -> course), or NULL */
     int page_size, parallel, retries;
     long timeout_ms, connect_timeout_ms, max_wait_ms;
     bool enabled;
@@ -32,7 +36,8 @@ struct sync_job {
     const struct sync_source *src;
     const struct sync_options *opt;
     struct sync_counts counts;
-    int index, count; /* for progress */
+    int index, count;   /* for progress */
+    int celebrate_days; /* risk.celebrate_days: older crossings are recorded acknowledged */
 };
 
 /* One kind of source (the `type` of a `sources` entry), exported by its file as

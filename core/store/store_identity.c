@@ -1,0 +1,46 @@
+/* store_identity.c — learner_key: the names sources give a learner, and their lookup. */
+#include "store/store_identity.h"
+#include "store/store_internal.h"
+
+enum lcm_status store_identity_add(struct lcm_store *st, int64_t learner_id, const char *kind,
+                                   const char *value, const char *source, struct lcm_err *err)
+{
+    if (!kind || !*kind || !value || !*value)
+        return LCM_OK;
+    STMT_OR_FAIL(s, st,
+                 "INSERT OR IGNORE INTO learner_key(kind, value, learner_id, source) "
+                 "VALUES (?1, ?2, ?3, ?4)",
+                 err);
+    store_bind_text(s, 1, kind);
+    store_bind_text(s, 2, value);
+    sqlite3_bind_int64(s, 3, learner_id);
+    store_bind_text(s, 4, source ? source : "");
+    return store_exec1(st, s, err, "learner key");
+}
+
+enum lcm_status store_identity_find(struct lcm_store *st, const char *kind, const char *value,
+                                    int64_t *id, bool *several, struct lcm_err *err)
+{
+    *id = 0;
+    if (several)
+        *several = false;
+    if (!kind || !value || !*value)
+        return LCM_OK;
+    STMT_OR_FAIL(s, st, "SELECT learner_id FROM learner_key WHERE kind = ?1 AND value = ?2 LIMIT 2",
+                 err);
+    store_bind_text(s, 1, kind);
+    store_bind_text(s, 2, value);
+    int r, n = 0;
+    int64_t first = 0;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW)
+        if (n++ == 0)
+            first = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (r != SQLITE_DONE)
+        return store_fail(st, err, "learner key");
+    if (n == 1)
+        *id = first;
+    else if (n > 1 && several)
+        *several = true;
+    return LCM_OK;
+}

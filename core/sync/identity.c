@@ -1,0 +1,100 @@
+/* identity.c — normalised learner keys, and the `identity` rules of a source. */
+#include "sync/identity.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/sha1.h"
+
+bool identity_email(const char *in, char *out, size_t len)
+{
+    out[0] = '\0';
+    if (!in || len == 0)
+        return false;
+    if (strncasecmp(in, "mailto:", 7) == 0)
+        in += 7;
+    while (*in == ' ' || *in == '\t')
+        in++;
+    size_t n = strlen(in);
+    while (n && (in[n - 1] == ' ' || in[n - 1] == '\t'))
+        n--;
+    if (n == 0 || n >= len || !memchr(in, '@', n))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)tolower((unsigned char)in[i]);
+    out[n] = '\0';
+    return true;
+}
+
+void identity_email_sha1(const char *email_key, char out[41])
+{
+    char buf[600];
+    int n = snprintf(buf, sizeof buf, "mailto:%s", email_key);
+    sha1_hex(buf, n > 0 && (size_t)n < sizeof buf ? (size_t)n : 0, out);
+}
+
+void identity_iri(const char *in, char *out, size_t len)
+{
+    if (len == 0)
+        return;
+    snprintf(out, len, "%s", in ? in : "");
+    char *p = strstr(out, "://");
+    char *host_end = p ? p + 3 + strcspn(p + 3, "/?#") : out;
+    for (char *c = out; c < host_end; c++)
+        *c = (char)tolower((unsigned char)*c);
+    size_t n = strlen(out);
+    while (n > (size_t)(host_end - out) && out[n - 1] == '/' && !strpbrk(host_end, "?#"))
+        out[--n] = '\0';
+    if (p && (size_t)(host_end - out) == n) /* "https://host/" and "https://host" are one */
+        out[n] = '\0';
+}
+
+void identity_account(const char *home_page, const char *name, char *out, size_t len)
+{
+    char hp[512];
+    identity_iri(home_page, hp, sizeof hp);
+    snprintf(out, len, "%s|%s", hp, name ? name : "");
+}
+
+static const struct {
+    const char *name;
+    enum identity_rule rule;
+} rule_names[] = {
+    {"account", IDENTITY_ACCOUNT}, {"mbox", IDENTITY_MBOX}, {"mbox_sha1sum", IDENTITY_SHA1}};
+
+enum lcm_status identity_rules_read(const config_setting_t *s, struct identity_rules *out,
+                                    struct lcm_err *err)
+{
+    out->n = 0;
+    const config_setting_t *list = s ? config_setting_get_member(s, "identity") : NULL;
+    if (!list) {
+        for (int i = 0; i < IDENTITY_MAX; i++)
+            out->rule[out->n++] = rule_names[i].rule;
+        return LCM_OK;
+    }
+    char where[256];
+    if (!config_setting_is_array(list) && !config_setting_is_list(list))
+        return lcm_err_set(err, LCM_ERR_CONFIG,
+                           "%s: identity must be a list of \"account\", \"mbox\", "
+                           "\"mbox_sha1sum\"",
+                           config_where(list, where, sizeof where));
+    for (int i = 0; i < config_setting_length(list); i++) {
+        const char *v = config_setting_get_string_elem(list, i);
+        size_t k = 0;
+        while (v && k < sizeof rule_names / sizeof *rule_names && strcmp(rule_names[k].name, v))
+            k++;
+        if (!v || k == sizeof rule_names / sizeof *rule_names)
+            return lcm_err_set(err, LCM_ERR_CONFIG,
+                               "%s: identity: \"%s\" is not one of \"account\", \"mbox\", "
+                               "\"mbox_sha1sum\"",
+                               config_where(list, where, sizeof where), v ? v : "?");
+        bool dup = false;
+        for (int j = 0; j < out->n; j++)
+            dup |= out->rule[j] == rule_names[k].rule;
+        if (!dup)
+            out->rule[out->n++] = rule_names[k].rule;
+    }
+    return LCM_OK;
+}
