@@ -5,6 +5,9 @@
 #ifndef LCM_SYNC_SOURCE_H
 #define LCM_SYNC_SOURCE_H
 
+#include <stdatomic.h>
+#include <stdint.h>
+
 #include "base/config.h"
 #include "store/store.h"
 #include "sync/sync.h"
@@ -23,6 +26,7 @@ struct sync_source {
     const char *ca_file;
     int page_size, parallel, retries;
     long timeout_ms, connect_timeout_ms, max_wait_ms;
+    long deadline_ms; /* the whole run of the source, all its requests and waits; 0: none */
     bool enabled;
 };
 
@@ -32,7 +36,9 @@ struct sync_job {
     const struct sync_source *src;
     const struct sync_options *opt;
     struct sync_counts counts;
-    int index, count; /* for progress */
+    int index, count;   /* for progress */
+    int64_t started_ms; /* http_now_ms() when the source's run began: src->deadline_ms from it */
+    atomic_bool *deadline_hit; /* may be NULL; http.c sets it when the deadline stopped a request */
 };
 
 /* One kind of source (the `type` of a `sources` entry), exported by its file as
