@@ -434,6 +434,31 @@ static void test_parallel_batch_stops_on_callback_error(void **state)
     assert_string_equal(err.msg, "moodle: invalid JSON at line 1 column 2 (u)");
 }
 
+/* A reader that takes 50 ms per response, as parsing a large page does. */
+static enum lcm_status slow_reader(void *ctx, size_t i, struct http_response *resp,
+                                   enum lcm_status status, struct lcm_err *err)
+{
+    (void)ctx, (void)i, (void)resp, (void)err;
+    struct timespec ts = {0, 50000000};
+    nanosleep(&ts, NULL);
+    return status;
+}
+
+/* The last transfer of a batch ends while the reader works on another: it used to wait out
+ * curl_multi_poll()'s 1 s timeout (no socket left to wake it) before being handed over. */
+static void test_parallel_batch_last_transfer_not_delayed(void **state)
+{
+    (void)state;
+    char u0[256], u1[256];
+    struct http_request reqs[2] = {{.url = url_for(u0, sizeof u0, "/_test/echo")},
+                                   {.url = url_for(u1, sizeof u1, "/_test/slow?ms=20")}};
+    struct lcm_err err;
+    int64_t t0 = http_now_ms();
+    assert_int_equal(http_perform_many(reqs, 2, 2, slow_reader, NULL, &err), LCM_OK);
+    int64_t took = http_now_ms() - t0;
+    assert_true(took < 700); /* about 100 ms; 1100 ms with the bug */
+}
+
 /* ---- the deadline (http_request.deadline_ms): counts of attempts and waits, no timing ---- */
 
 /* How many requests the fixture has seen for /_test/status?id=ID: one more request, which
@@ -612,6 +637,7 @@ int main(void)
         cmocka_unit_test(test_streaming_mode_bypasses_the_buffer),
         cmocka_unit_test(test_parallel_batch_respects_limit_and_retries),
         cmocka_unit_test(test_parallel_batch_stops_on_callback_error),
+        cmocka_unit_test(test_parallel_batch_last_transfer_not_delayed),
         cmocka_unit_test(test_deadline_refuses_a_wait_past_it),
         cmocka_unit_test(test_deadline_allows_waits_that_end_before_it),
         cmocka_unit_test(test_deadline_passed_starts_no_attempt),

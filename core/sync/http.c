@@ -592,7 +592,11 @@ static enum lcm_status many_turn(CURLM *m, struct slot *slots, int parallel,
     if (active > 0) {
         int still = 0;
         curl_multi_perform(m, &still);
-        curl_multi_poll(m, NULL, 0, waiting ? (int)min_wait : 1000, NULL);
+        /* wait for activity only when no transfer finished: curl_multi_poll() waits its whole
+         * timeout when no socket is left to watch, so a batch whose last transfers ended in
+         * this perform would sleep a second before handing them over */
+        if (still == active)
+            curl_multi_poll(m, NULL, 0, waiting ? (int)min_wait : 1000, NULL);
         curl_multi_perform(m, &still);
         spent = elapsed_ms(clock);
     } else {
