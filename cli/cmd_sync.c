@@ -99,7 +99,12 @@ static void print_summary(const struct sync_result *r, bool check)
 {
     for (int i = 0; i < r->n_sources; i++) {
         const struct sync_source_result *s = &r->sources[i];
-        if (s->status != LCM_OK)
+        size_t n = strlen(s->name);
+        /* the line names the source once: some errors already begin with it ("lrs: cancelled") */
+        bool named = strncmp(s->error, s->name, n) == 0 && s->error[n] == ':';
+        if (s->status != LCM_OK && named)
+            fprintf(stderr, "lcmtui: %s\n", s->error);
+        else if (s->status != LCM_OK)
             fprintf(stderr, "lcmtui: %s: %s\n", s->name, s->error);
         else if (check)
             printf("%s (%s): ok\n", s->name, s->type);

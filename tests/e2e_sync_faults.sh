@@ -1,7 +1,8 @@
 #!/bin/sh
 # e2e_sync_faults.sh — `lcmtui sync` against the fixture LMS (tests/fixtures/lms_server.py):
-# a full sync, an incremental one that asks only for what is new, every injected fault
-# leaving the database unchanged with a clear one-line error, then resuming.
+# a full sync, an incremental one that asks only for what is new, every injected fault (from
+# the source's first request) leaving the database unchanged with a clear one-line error, then
+# resuming. Faults in the middle of a sync: e2e_sync_resume.sh.
 set -u
 LCMTUI=${LCMTUI:-build/lcmtui}
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,4 +1,5 @@
-/* test_http.c — the libcurl wrapper: redaction, encoding, Retry-After, retries and errors.
+/* test_http.c — the libcurl wrapper: redaction, encoding, Retry-After, retries, the deadline
+ * and errors.
  * Transfers run against the fixture server tests/fixtures/lms_server.py when it can start,
  * and against a closed local port for connection errors. */
 #include "testutil.h"
@@ -433,6 +434,186 @@ static void test_parallel_batch_stops_on_callback_error(void **state)
     assert_string_equal(err.msg, "moodle: invalid JSON at line 1 column 2 (u)");
 }
 
+/* A reader that takes 50 ms per response, as parsing a large page does. */
+static enum lcm_status slow_reader(void *ctx, size_t i, struct http_response *resp,
+                                   enum lcm_status status, struct lcm_err *err)
+{
+    (void)ctx, (void)i, (void)resp, (void)err;
+    struct timespec ts = {0, 50000000};
+    nanosleep(&ts, NULL);
+    return status;
+}
+
+/* The last transfer of a batch ends while the reader works on another: it used to wait out
+ * curl_multi_poll()'s 1 s timeout (no socket left to wake it) before being handed over. */
+static void test_parallel_batch_last_transfer_not_delayed(void **state)
+{
+    (void)state;
+    char u0[256], u1[256];
+    struct http_request reqs[2] = {{.url = url_for(u0, sizeof u0, "/_test/echo")},
+                                   {.url = url_for(u1, sizeof u1, "/_test/slow?ms=20")}};
+    struct lcm_err err;
+    int64_t t0 = http_now_ms();
+    assert_int_equal(http_perform_many(reqs, 2, 2, slow_reader, NULL, &err), LCM_OK);
+    int64_t took = http_now_ms() - t0;
+    assert_true(took < 700); /* about 100 ms; 1100 ms with the bug */
+}
+
+/* ---- the deadline (http_request.deadline_ms): counts of attempts and waits, no timing ---- */
+
+/* How many requests the fixture has seen for /_test/status?id=ID: one more request, which
+ * answers 200 with "tries": N + 1 (times=0), N being the requests seen before it. */
+static int status_tries(const char *id)
+{
+    char url[256], path[128];
+    snprintf(path, sizeof path, "/_test/status?id=%s&times=0", id);
+    struct http_request req = {.url = url_for(url, sizeof url, path)};
+    struct http_response r;
+    assert_int_equal(http_perform(&req, &r, NULL), LCM_OK);
+    int tries = -1;
+    assert_int_equal(sscanf(r.body, "{\"ok\": true, \"tries\": %d}", &tries), 1);
+    http_response_free(&r);
+    return tries - 1;
+}
+
+static void test_deadline_refuses_a_wait_past_it(void **state)
+{
+    (void)state;
+    char url[256];
+    struct sleeps sl = {0};
+    atomic_bool hit = false;
+    /* Retry-After 60 s, within retry_max_wait, but the deadline is 5 s away: no wait at all */
+    struct http_request req = {
+        .label = "xapi",
+        .url = url_for(url, sizeof url, "/_test/status?id=dl1&code=429&times=99&retry_after=60"),
+        .retry = true,
+        .max_retries = 3,
+        .max_wait_ms = 120000,
+        .deadline_ms = http_now_ms() + 5000,
+        .deadline_hit = &hit,
+        .sleep_fn = fake_sleep,
+        .sleep_ctx = &sl};
+    struct http_response r;
+    struct lcm_err err;
+    assert_int_equal(http_perform(&req, &r, &err), LCM_ERR_REMOTE);
+    assert_int_equal(r.attempts, 1);
+    assert_int_equal(sl.calls, 0);
+    assert_true(atomic_load(&hit));
+    assert_non_null(strstr(err.msg, "xapi: HTTP 429"));
+    http_response_free(&r);
+    assert_int_equal(status_tries("dl1"), 1);
+}
+
+static void test_deadline_allows_waits_that_end_before_it(void **state)
+{
+    (void)state;
+    char url[256];
+    struct sleeps sl = {0};
+    atomic_bool hit = false;
+    struct http_request req = {
+        .url = url_for(url, sizeof url, "/_test/status?id=dl2&code=503&times=2&retry_after=1"),
+        .retry = true,
+        .max_retries = 3,
+        .deadline_ms = http_now_ms() + 60000,
+        .deadline_hit = &hit,
+        .sleep_fn = fake_sleep,
+        .sleep_ctx = &sl};
+    struct http_response r;
+    assert_int_equal(http_perform(&req, &r, NULL), LCM_OK);
+    assert_int_equal(r.attempts, 3);
+    assert_int_equal(sl.calls, 2);
+    assert_int_equal(sl.total_ms, 2000);
+    assert_false(atomic_load(&hit));
+    http_response_free(&r);
+}
+
+static void test_deadline_passed_starts_no_attempt(void **state)
+{
+    (void)state;
+    char url[256];
+    struct sleeps sl = {0};
+    atomic_bool hit = false;
+    struct http_request req = {.label = "moodle",
+                               .url = url_for(url, sizeof url, "/_test/status?id=dl3&times=0"),
+                               .retry = true,
+                               .max_retries = 3,
+                               .deadline_ms = http_now_ms() - 1,
+                               .deadline_hit = &hit,
+                               .sleep_fn = fake_sleep,
+                               .sleep_ctx = &sl};
+    struct http_response r;
+    struct lcm_err err;
+    assert_int_equal(http_perform(&req, &r, &err), LCM_ERR_NETWORK);
+    assert_int_equal(r.attempts, 0);
+    assert_int_equal(sl.calls, 0);
+    assert_true(atomic_load(&hit));
+    char want[256];
+    snprintf(want, sizeof want,
+             "moodle: no time left before the deadline (http://127.0.0.1:%d"
+             "/_test/status?id=dl3&times=0)",
+             server_port);
+    assert_string_equal(err.msg, want);
+    http_response_free(&r);
+    assert_int_equal(status_tries("dl3"), 0);
+}
+
+static void test_deadline_cuts_the_attempt_and_its_retries(void **state)
+{
+    (void)state;
+    char url[256];
+    struct sleeps sl = {0};
+    atomic_bool hit = false;
+    /* a 60 s timeout and 3 retries, but the deadline is 300 ms away: one attempt, cut */
+    struct http_request req = {.url = url_for(url, sizeof url, "/_test/slow?ms=3000"),
+                               .timeout_ms = 60000,
+                               .retry = true,
+                               .max_retries = 3,
+                               .base_wait_ms = 1,
+                               .deadline_ms = http_now_ms() + 300,
+                               .deadline_hit = &hit,
+                               .sleep_fn = fake_sleep,
+                               .sleep_ctx = &sl};
+    struct http_response r;
+    struct lcm_err err;
+    assert_int_equal(http_perform(&req, &r, &err), LCM_ERR_NETWORK);
+    assert_int_equal(r.attempts, 1);
+    assert_int_equal(sl.calls, 0);
+    assert_true(atomic_load(&hit));
+    assert_non_null(strstr(err.msg, "timed out"));
+    http_response_free(&r);
+}
+
+static void test_deadline_in_a_parallel_batch(void **state)
+{
+    (void)state;
+    char urls[4][256];
+    struct http_request reqs[4];
+    struct sleeps sl = {0};
+    atomic_bool hit = false;
+    int64_t soon = http_now_ms() + 5000;
+    for (int i = 0; i < 4; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/_test/status?id=dlp%d&code=500&times=99&retry_after=60", i);
+        reqs[i] = (struct http_request){.url = url_for(urls[i], sizeof urls[i], path),
+                                        .retry = true,
+                                        .max_retries = 3,
+                                        .max_wait_ms = 120000,
+                                        .deadline_ms = i == 3 ? http_now_ms() - 1 : soon,
+                                        .deadline_hit = &hit,
+                                        .sleep_fn = fake_sleep,
+                                        .sleep_ctx = &sl};
+    }
+    struct many m = {0};
+    struct lcm_err err;
+    assert_int_equal(http_perform_many(reqs, 4, 2, many_done, &m, &err), LCM_OK);
+    assert_int_equal(m.failed, 4);
+    assert_int_equal(sl.calls, 0);
+    assert_true(atomic_load(&hit));
+    assert_int_equal(status_tries("dlp0"), 1);
+    assert_int_equal(status_tries("dlp2"), 1);
+    assert_int_equal(status_tries("dlp3"), 0); /* its deadline had passed: never sent */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -456,6 +637,12 @@ int main(void)
         cmocka_unit_test(test_streaming_mode_bypasses_the_buffer),
         cmocka_unit_test(test_parallel_batch_respects_limit_and_retries),
         cmocka_unit_test(test_parallel_batch_stops_on_callback_error),
+        cmocka_unit_test(test_parallel_batch_last_transfer_not_delayed),
+        cmocka_unit_test(test_deadline_refuses_a_wait_past_it),
+        cmocka_unit_test(test_deadline_allows_waits_that_end_before_it),
+        cmocka_unit_test(test_deadline_passed_starts_no_attempt),
+        cmocka_unit_test(test_deadline_cuts_the_attempt_and_its_retries),
+        cmocka_unit_test(test_deadline_in_a_parallel_batch),
     };
     return cmocka_run_group_tests(tests, server_start, server_stop);
 }

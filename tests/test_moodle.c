@@ -122,6 +122,27 @@ static void test_config_errors_name_the_line(void **state)
     assert_non_null(strstr(err.msg, "parallel"));
 }
 
+static void test_config_deadline_range(void **state)
+{
+    (void)state;
+    struct lcm_err err;
+    int n;
+    assert_int_equal(check_conf("sync: { deadline = 1; };\nsources = ({ name = \"a\"; type = "
+                                "\"moodle\"; url = \"http://x\"; deadline = 86400; });",
+                                NULL, &n, &err),
+                     LCM_OK);
+    assert_int_equal(check_conf("sync: {\n deadline = 0.5; };", NULL, &n, &err), LCM_ERR_CONFIG);
+    assert_non_null(strstr(err.msg, ":2: sync.deadline must be a number from 1 to 86400"));
+    assert_int_equal(check_conf("sources = ({ name = \"a\"; type = \"moodle\"; url = "
+                                "\"http://x\";\n deadline = 86401; });",
+                                NULL, &n, &err),
+                     LCM_ERR_CONFIG);
+    assert_non_null(strstr(err.msg, ":2: sources.[].deadline must be"));
+    assert_non_null(strstr(err.msg, "deadline must be a number from 1 to 86400"));
+    assert_int_equal(check_conf("sync: { deadline = \"1h\"; };", NULL, &n, &err), LCM_ERR_CONFIG);
+    assert_non_null(strstr(err.msg, "deadline must be a number"));
+}
+
 /* ---- sync_run_all in a background thread, as the TUI runs it ---- */
 
 static struct lms_fixture fixture;
@@ -284,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_error_other_is_remote_and_scrubbed),
         cmocka_unit_test(test_config_sources),
         cmocka_unit_test(test_config_errors_name_the_line),
+        cmocka_unit_test(test_config_deadline_range),
         cmocka_unit_test(test_sync_run_all_in_a_thread),
         cmocka_unit_test(test_sync_cancelled_and_bad_token),
     };

@@ -202,14 +202,18 @@ int64_t store_sync_risk_newly(struct lcm_store *st, int level_min)
 enum lcm_status store_sync_enrollment_touch(struct lcm_store *st, int64_t enrollment_id, int day,
                                             double progress, bool *changed, struct lcm_err *err)
 {
-    /* SET expressions see the old row: progress compares with the old last day */
+    /* SET expressions see the old row: progress compares with the old last day. The progress
+     * is the day's as activity_day holds it (the maximum of every batch that brought that day),
+     * not this batch's: a day split over two pages must end as if it came in one */
     STMT_OR_FAIL(s, st,
                  "UPDATE enrollment SET last_activity_day = CASE WHEN last_activity_day IS NULL "
                  "OR last_activity_day < ?2 THEN ?2 ELSE last_activity_day END, "
                  "progress = CASE WHEN ?3 IS NOT NULL AND (last_activity_day IS NULL OR "
-                 "?2 >= last_activity_day) THEN ?3 ELSE progress END WHERE id = ?1 "
+                 "?2 >= last_activity_day) THEN COALESCE((SELECT a.progress FROM activity_day a "
+                 "WHERE a.enrollment_id = ?1 AND a.day = ?2), ?3) ELSE progress END WHERE id = ?1 "
                  "AND (last_activity_day IS NULL OR last_activity_day < ?2 OR (?3 IS NOT NULL "
-                 "AND ?2 >= last_activity_day AND progress IS NOT ?3))",
+                 "AND ?2 >= last_activity_day AND progress IS NOT COALESCE((SELECT a.progress "
+                 "FROM activity_day a WHERE a.enrollment_id = ?1 AND a.day = ?2), ?3)))",
                  err);
     sqlite3_bind_int64(s, 1, enrollment_id);
     store_bind_day(s, 2, day);

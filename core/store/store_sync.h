@@ -50,8 +50,10 @@ enum lcm_status store_sync_value_set(struct lcm_store *st, const char *source, c
                                      const char *value, struct lcm_err *err);
 
 /* Moves enrollment_id's last_activity_day forward to day (never back) and, when progress >= 0
- * and day is not before the stored last activity, sets its progress. One indexed UPDATE (the
- * per-page alternative to store_entity_enrollment_refresh, which scans). */
+ * and day is not before the stored last activity, sets its progress to the day's: the
+ * activity_day row's (call after store_entity_activity_add, which keeps the day's maximum),
+ * else progress. So the result does not depend on how the days were cut into pages. One
+ * indexed UPDATE (the per-page alternative to store_entity_enrollment_refresh, which scans). */
 enum lcm_status store_sync_enrollment_touch(struct lcm_store *st, int64_t enrollment_id, int day,
                                             double progress, bool *changed, struct lcm_err *err);
 

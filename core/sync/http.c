@@ -25,6 +25,7 @@ struct xfer {
     bool too_big;      /* body went over max_body */
     bool sink_stopped; /* on_data returned false */
     bool delivered;    /* bytes reached on_data: no retry possible */
+    bool cut;          /* the attempt's timeout was cut to end at the request's deadline */
     char reason[64];   /* reason phrase of the final status line */
     char errbuf[CURL_ERROR_SIZE];
 };
@@ -32,6 +33,13 @@ struct xfer {
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static CURLcode init_rc = CURLE_OK;
 static atomic_ulong jitter_seq = 0x9e3779b9UL;
+
+int64_t http_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void init_curl(void)
 {
@@ -164,6 +172,23 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+/* The total timeout of an attempt starting now: the request's, cut to end at its deadline
+ * (x->cut says whether it was). */
+static long attempt_timeout_ms(struct xfer *x)
+{
+    const struct http_request *req = x->req;
+    long t = req->timeout_ms > 0 ? req->timeout_ms : 60000L;
+    x->cut = false;
+    if (req->deadline_ms > 0) {
+        int64_t left = req->deadline_ms - http_now_ms();
+        if (left < t) {
+            t = left > 1 ? (long)left : 1;
+            x->cut = true;
+        }
+    }
+    return t;
+}
+
 /* Creates the easy handle for one attempt. */
 static enum lcm_status xfer_start(struct xfer *x, struct lcm_err *err)
 {
@@ -182,7 +207,7 @@ static enum lcm_status xfer_start(struct xfer *x, struct lcm_err *err)
     curl_easy_setopt(h, CURLOPT_USERAGENT, "lcmtui/" LCM_VERSION);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                      req->connect_timeout_ms > 0 ? req->connect_timeout_ms : 10000L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, req->timeout_ms > 0 ? req->timeout_ms : 60000L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, attempt_timeout_ms(x));
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (req->ca_file)
@@ -311,6 +336,54 @@ static enum outcome xfer_classify(struct xfer *x, CURLcode rc, int attempt, stru
     return OUT_FAIL;
 }
 
+/* ---- the deadline (http_request.deadline_ms) ---- */
+
+static void deadline_mark(const struct http_request *req)
+{
+    if (req->deadline_hit)
+        atomic_store(req->deadline_hit, true);
+}
+
+/* True (and marked) when req has a deadline and it has come: no attempt may start. */
+static bool deadline_passed(const struct http_request *req)
+{
+    if (req->deadline_ms <= 0 || http_now_ms() < req->deadline_ms)
+        return false;
+    deadline_mark(req);
+    return true;
+}
+
+/* After an attempt of x (curl code cc, outcome o, wait ms before its retry): true (and marked)
+ * when the deadline ends the request here, because the attempt timed out at the deadline or
+ * its retry could not start before it. The caller then fails with the attempt's error. */
+static bool deadline_stops(const struct xfer *x, CURLcode cc, enum outcome o, long wait)
+{
+    const struct http_request *req = x->req;
+    if (req->deadline_ms <= 0 || o == OUT_DONE)
+        return false;
+    bool cut = cc == CURLE_OPERATION_TIMEDOUT && x->cut;
+    if (!cut && !(o == OUT_RETRY && http_now_ms() + wait >= req->deadline_ms))
+        return false;
+    deadline_mark(req);
+    return true;
+}
+
+/* The error of a request whose deadline came before its first attempt. */
+static enum lcm_status deadline_error(const struct http_request *req, struct lcm_err *err)
+{
+    char url[600];
+    http_redact_url(req->url, url, sizeof url);
+    return lcm_err_set(err, LCM_ERR_NETWORK, "%s: no time left before the deadline (%s)",
+                       label_of(req), url);
+}
+
+/* The outcome of an attempt the deadline stopped: its error, or with accept_any_status (no
+ * error) its response. */
+static enum outcome deadline_outcome(const struct lcm_err *e)
+{
+    return e->status == LCM_OK ? OUT_DONE : OUT_FAIL;
+}
+
 static void default_sleep(void *ctx, long ms)
 {
     (void)ctx;
@@ -360,6 +433,10 @@ enum lcm_status http_perform(const struct http_request *req, struct http_respons
     enum lcm_status rc = check_request(req, &e);
     struct xfer x = {.req = req, .resp = resp};
     for (int attempt = 1; rc == LCM_OK; attempt++) {
+        if (deadline_passed(req)) { /* too late a request, or a wait that overslept */
+            rc = attempt == 1 ? deadline_error(req, &e) : e.status;
+            break;
+        }
         rc = xfer_start(&x, &e);
         if (rc != LCM_OK)
             break;
@@ -367,6 +444,8 @@ enum lcm_status http_perform(const struct http_request *req, struct http_respons
         lcm_err_clear(&e);
         enum outcome o = xfer_classify(&x, cc, attempt, &e);
         long wait = o == OUT_RETRY ? backoff_ms(req, resp, attempt) : 0;
+        if (deadline_stops(&x, cc, o, wait))
+            o = deadline_outcome(&e);
         xfer_end(&x);
         report_done(req, resp);
         if (o == OUT_DONE)
@@ -388,7 +467,8 @@ struct slot {
     struct http_response resp;
     size_t idx;
     int attempt;
-    long wait_left; /* > 0: waiting to retry; the easy handle is not in the multi */
+    long wait_left;      /* > 0: waiting to retry; the easy handle is not in the multi */
+    struct lcm_err last; /* the error of the attempt being retried */
     bool busy;
 };
 
@@ -414,6 +494,23 @@ static enum lcm_status slot_launch(CURLM *m, struct slot *s, struct lcm_err *err
     return LCM_OK;
 }
 
+/* Hands slot s's final result to done_fn (e: its error; status LCM_OK when it succeeded) and
+ * frees the slot. */
+static enum lcm_status slot_deliver(struct slot *s, struct lcm_err *e, http_done_fn done_fn,
+                                    void *ctx, struct lcm_err *err)
+{
+    enum lcm_status rc = done_fn(ctx, s->idx, &s->resp, e->status, e);
+    http_response_free(&s->resp);
+    s->busy = false;
+    if (rc != LCM_OK && err && err->status == LCM_OK) {
+        *err = *e;
+        if (!err->msg[0])
+            lcm_err_set(err, rc, "%s: %s", label_of(s->x.req), lcm_status_str(rc));
+        err->status = rc;
+    }
+    return rc;
+}
+
 /* Handles a finished transfer: retry later, or hand the result to done_fn and free the slot. */
 static enum lcm_status slot_finish(CURLM *m, struct slot *s, CURLcode cc, http_done_fn done_fn,
                                    void *ctx, struct lcm_err *err)
@@ -422,25 +519,43 @@ static enum lcm_status slot_finish(CURLM *m, struct slot *s, CURLcode cc, http_d
     lcm_err_clear(&e);
     enum outcome o = xfer_classify(&s->x, cc, s->attempt, &e);
     long wait = o == OUT_RETRY ? backoff_ms(s->x.req, &s->resp, s->attempt) : 0;
+    if (deadline_stops(&s->x, cc, o, wait))
+        o = deadline_outcome(&e);
     curl_multi_remove_handle(m, s->x.h);
     xfer_end(&s->x);
     report_done(s->x.req, &s->resp);
     if (o == OUT_RETRY) {
         s->wait_left = wait > 0 ? wait : 1;
+        s->last = e;
         return LCM_OK;
     }
     if (o == OUT_DONE)
         lcm_err_clear(&e);
-    enum lcm_status rc = done_fn(ctx, s->idx, &s->resp, e.status, &e);
-    http_response_free(&s->resp);
-    s->busy = false;
-    if (rc != LCM_OK && err && err->status == LCM_OK) {
-        *err = e;
-        if (!err->msg[0])
-            lcm_err_set(err, rc, "%s: %s", label_of(s->x.req), lcm_status_str(rc));
-        err->status = rc;
-    }
-    return rc;
+    return slot_deliver(s, &e, done_fn, ctx, err);
+}
+
+/* Starts the first attempt of slot s, or fails it at once when its deadline has come. */
+static enum lcm_status slot_begin(CURLM *m, struct slot *s, size_t *done, http_done_fn done_fn,
+                                  void *ctx, struct lcm_err *err)
+{
+    enum lcm_status rc = check_request(s->x.req, err);
+    if (rc != LCM_OK || !deadline_passed(s->x.req))
+        return rc == LCM_OK ? slot_launch(m, s, err) : rc;
+    deadline_error(s->x.req, &s->last);
+    (*done)++;
+    return slot_deliver(s, &s->last, done_fn, ctx, err);
+}
+
+/* Starts the retry of slot s after its wait, or fails it with its last error when its
+ * deadline has come meanwhile (the wait overslept). */
+static enum lcm_status slot_retry(CURLM *m, struct slot *s, size_t *done, http_done_fn done_fn,
+                                  void *ctx, struct lcm_err *err)
+{
+    s->wait_left = 0;
+    if (!deadline_passed(s->x.req))
+        return slot_launch(m, s, err);
+    (*done)++;
+    return slot_deliver(s, &s->last, done_fn, ctx, err);
 }
 
 /* One turn: fills free slots, advances waits, runs transfers, collects finished ones. */
@@ -461,9 +576,7 @@ static enum lcm_status many_turn(CURLM *m, struct slot *slots, int parallel,
             s->attempt = 0;
             s->wait_left = 0;
             s->busy = true;
-            rc = check_request(s->x.req, err);
-            if (rc == LCM_OK)
-                rc = slot_launch(m, s, err);
+            rc = slot_begin(m, s, done, done_fn, ctx, err);
         } else if (s->busy && s->wait_left > 0) {
             waiting++;
             if (s->wait_left < min_wait)
@@ -473,13 +586,17 @@ static enum lcm_status many_turn(CURLM *m, struct slot *slots, int parallel,
         if (s->busy)
             active++;
     }
-    if (rc != LCM_OK)
+    if (rc != LCM_OK || (active == 0 && waiting == 0)) /* all failed at their deadline */
         return rc;
     long spent;
     if (active > 0) {
         int still = 0;
         curl_multi_perform(m, &still);
-        curl_multi_poll(m, NULL, 0, waiting ? (int)min_wait : 1000, NULL);
+        /* wait for activity only when no transfer finished: curl_multi_poll() waits its whole
+         * timeout when no socket is left to watch, so a batch whose last transfers ended in
+         * this perform would sleep a second before handing them over */
+        if (still == active)
+            curl_multi_poll(m, NULL, 0, waiting ? (int)min_wait : 1000, NULL);
         curl_multi_perform(m, &still);
         spent = elapsed_ms(clock);
     } else {
@@ -490,10 +607,8 @@ static enum lcm_status many_turn(CURLM *m, struct slot *slots, int parallel,
     }
     for (int i = 0; i < parallel && rc == LCM_OK; i++) {
         struct slot *s = &slots[i];
-        if (s->busy && s->wait_left > 0 && (s->wait_left -= spent) <= 0) {
-            s->wait_left = 0;
-            rc = slot_launch(m, s, err);
-        }
+        if (s->busy && s->wait_left > 0 && (s->wait_left -= spent) <= 0)
+            rc = slot_retry(m, s, done, done_fn, ctx, err);
     }
     CURLMsg *msg;
     int left;

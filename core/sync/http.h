@@ -1,7 +1,8 @@
 /* http.h — the one libcurl wrapper: every HTTP request of lcmtui goes through here.
  *
  * What every request gets: connect and total timeouts, retries with exponential back-off and
- * jitter on connection errors, 429 and 5xx (honouring Retry-After, capped), TLS verification
+ * jitter on connection errors, 429 and 5xx (honouring Retry-After, capped), an optional
+ * absolute deadline that bounds the attempts and the waits between them, TLS verification
  * always on (a CA file may be given), proxies from the environment (libcurl's default), a
  * "lcmtui/VERSION" User-Agent, http/https only, no redirects followed (credentials stay with
  * the host they were meant for), a response size limit.
@@ -16,6 +17,7 @@
 #ifndef LCM_HTTP_H
 #define LCM_HTTP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,6 +56,12 @@ struct http_request {
     void *on_data_ctx;
     http_sleep_fn sleep_fn; /* NULL: nanosleep */
     void *sleep_ctx;
+    /* Absolute deadline in http_now_ms() time; 0: none. Each attempt's total timeout is cut to
+     * end at it, no attempt starts at or after it, and a back-off wait (Retry-After included)
+     * that would end at or after it is not made: the request fails at once with the error of
+     * its last attempt ("LABEL: no time left before the deadline (URL)" when none started). */
+    int64_t deadline_ms;
+    atomic_bool *deadline_hit; /* may be NULL; set to true when the deadline stopped the request */
     const struct lcm_report
         *rep; /* INFO lines "GET <redacted url> -> 200 (N bytes)"; may be NULL */
 };
@@ -70,6 +78,9 @@ struct http_response {
     size_t n_headers;
     int attempts; /* how many attempts were made */
 };
+
+/* Milliseconds of CLOCK_MONOTONIC: the clock of http_request.deadline_ms. */
+int64_t http_now_ms(void);
 
 /* Initialises libcurl once per process (thread-safe; http_perform calls it too). Returns
  * LCM_ERR_NETWORK when libcurl cannot initialise. */

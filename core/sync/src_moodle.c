@@ -749,8 +749,8 @@ static enum lcm_status moodle_sync(struct sync_job *job, struct lcm_err *err)
         listed_clear(&m);
         /* a short page ends the course; a page longer than asked means no paging support */
         while (rc == LCM_OK && got == limit) {
-            if (sync_job_cancelled(job))
-                rc = lcm_err_set(err, LCM_ERR_BUSY, "%s: cancelled", job->src->name);
+            if (sync_job_check_stop(job, err) != LCM_OK)
+                rc = err->status;
             else
                 rc = page_sync(&m, &m.courses[i], from, &got, err);
             from += (int64_t)got;

@@ -770,8 +770,8 @@ static enum lcm_status xapi_sync(struct sync_job *job, struct lcm_err *err)
         ahead = t;
         if ((rc = cur->rc) != LCM_OK)
             *err = cur->err;
-        else if (sync_job_cancelled(job))
-            rc = lcm_err_set(err, LCM_ERR_BUSY, "%s: cancelled", job->src->name);
+        else
+            rc = sync_job_check_stop(job, err);
     }
     http_response_free(&a.resp);
     http_response_free(&b.resp);

@@ -16,15 +16,22 @@
 #include "store/store.h"
 #include "sync/sync_source.h"
 
-static const char *const sync_keys[] = {
-    "timeout",  "connect_timeout", "retries",    "retry_max_wait",
-    "parallel", "ca_file",         "auto_hours", NULL};
-static const char *const source_keys[] = {
-    "name",      "type",           "url",       "enabled",      "token",        "token_cmd",
-    "token_env", "user",           "password",  "password_cmd", "password_env", "cohort",
-    "path",      "mapping",        "page_size", "parallel",     "timeout",      "connect_timeout",
-    "retries",   "retry_max_wait", "ca_file",   "identity",     "standalone",   "courses",
-    NULL};
+static const char *const sync_keys[] = {"timeout",        "connect_timeout", "retries",
+                                        "retry_max_wait", "deadline",        "parallel",
+                                        "ca_file",        "auto_hours",      NULL};
+static const char *const source_keys[] = {"name",         "type",
+                                          "url",          "enabled",
+                                          "token",        "token_cmd",
+                                          "token_env",    "user",
+                                          "password",     "password_cmd",
+                                          "password_env", "cohort",
+                                          "path",         "mapping",
+                                          "page_size",    "parallel",
+                                          "timeout",      "connect_timeout",
+                                          "retries",      "retry_max_wait",
+                                          "deadline",     "ca_file",
+                                          "identity",     "standalone",
+                                          "courses",      NULL};
 
 /* The kinds of source, found by their config type. */
 static const struct sync_source_ops *const source_types[] = {&src_moodle_ops, &src_xapi_ops,
@@ -40,7 +47,7 @@ static const struct sync_source_ops *source_type_find(const char *type)
 
 /* The `sync` group's values: defaults for every source. */
 struct sync_defaults {
-    double timeout, connect_timeout, max_wait;
+    double timeout, connect_timeout, max_wait, deadline;
     int retries, parallel;
     const char *ca_file;
 };
@@ -55,6 +62,8 @@ static enum lcm_status defaults_read(const struct lcm_config *cfg, struct sync_d
         rc = config_get_double(g, "connect_timeout", 10, 0.05, 600, &d->connect_timeout, err);
     if (rc == LCM_OK)
         rc = config_get_double(g, "retry_max_wait", 30, 0, 3600, &d->max_wait, err);
+    if (rc == LCM_OK)
+        rc = config_get_double(g, "deadline", 300, 1, 86400, &d->deadline, err);
     if (rc == LCM_OK)
         rc = config_get_int(g, "retries", 3, 0, 20, &d->retries, err);
     if (rc == LCM_OK)
@@ -140,7 +149,7 @@ static enum lcm_status source_read(const config_setting_t *s, const struct sync_
     memset(o, 0, sizeof *o);
     o->setting = s;
     enum lcm_status rc = source_strings(s, o, err);
-    double t, ct, mw;
+    double t, ct, mw, dl;
     int def_page = o->ops == &src_xapi_ops ? 500 : 200;
     if (rc == LCM_OK)
         rc = config_get_bool(s, "enabled", true, &o->enabled, err);
@@ -157,6 +166,8 @@ static enum lcm_status source_read(const config_setting_t *s, const struct sync_
     if (rc == LCM_OK)
         rc = config_get_double(s, "retry_max_wait", d->max_wait, 0, 3600, &mw, err);
     if (rc == LCM_OK)
+        rc = config_get_double(s, "deadline", d->deadline, 1, 86400, &dl, err);
+    if (rc == LCM_OK)
         rc = config_get_string(s, "ca_file", d->ca_file, &o->ca_file, err);
     if (rc == LCM_OK)
         rc = identity_rules_read(s, &o->identity, err);
@@ -169,6 +180,7 @@ static enum lcm_status source_read(const config_setting_t *s, const struct sync_
     o->timeout_ms = (long)(t * 1000);
     o->connect_timeout_ms = (long)(ct * 1000);
     o->max_wait_ms = (long)(mw * 1000);
+    o->deadline_ms = (long)(dl * 1000);
     if (o->ca_file && !*o->ca_file)
         o->ca_file = NULL;
     config_check_keys(s, source_keys, rep);
@@ -251,17 +263,22 @@ static void counts_add(struct sync_counts *t, const struct sync_counts *c)
     t->newly_at_risk += c->newly_at_risk;
 }
 
-/* Runs one source and records the run (unless checking). */
+/* Runs one source and records the run (unless checking). A failure caused by the source's
+ * deadline (a request cut or a retry refused by it: http.c raised deadline_hit) is reported
+ * as the deadline, not as the timeout or HTTP error it left behind. */
 static void source_run(struct lcm_store *st, const struct sync_source *src,
                        const struct sync_options *opt, int index, int count, int celebrate_days,
                        struct sync_source_result *res)
 {
+    atomic_bool deadline_hit = false;
     struct sync_job job = {.st = st,
                            .src = src,
                            .opt = opt,
                            .index = index,
                            .count = count,
-                           .celebrate_days = celebrate_days};
+                           .celebrate_days = celebrate_days,
+                           .started_ms = http_now_ms(),
+                           .deadline_hit = &deadline_hit};
     struct lcm_err err, e2;
     lcm_err_clear(&err);
     snprintf(res->name, sizeof res->name, "%s", src->name);
@@ -275,6 +292,8 @@ static void source_run(struct lcm_store *st, const struct sync_source *src,
     sync_job_progress(&job, 0, 0, opt->check_only ? "check" : "start");
     if (rc == LCM_OK)
         rc = opt->check_only ? src->ops->check(&job, &err) : src->ops->sync(&job, &err);
+    if (rc != LCM_OK && atomic_load(&deadline_hit))
+        rc = sync_job_check_stop(&job, &err);
     if (store_in_tx(st))
         store_rollback(st);
     res->status = rc;

@@ -4,8 +4,11 @@
  * group `sync`. Each source syncs batch by batch (a page of users or statements): one
  * transaction per batch, and the source's cursor is written in that same transaction, so a
  * network cut, an HTTP error, invalid JSON, a missing field or a killed process leaves the
- * database as it was before the failing batch and the next run resumes from there. Every run
- * of a source is recorded in sync_run. One failing source does not stop the others.
+ * database as it was before the failing batch and the next run resumes from there. A source's
+ * run is bounded by its `deadline` (seconds, in the group `sync` or the source): requests are
+ * cut and retries refused at it, and the source then fails with "NAME: stopped after N s
+ * (...)". Every run of a source is recorded in sync_run. One failing source does not stop the
+ * others.
  *
  * For the TUI (key S): run sync_run_all() in a background thread. It opens its own store
  * connection on db_path (SQLite WAL: the TUI keeps reading its own connection meanwhile),

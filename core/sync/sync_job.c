@@ -1,23 +1,40 @@
 /* sync_job.c — what a source may use while it runs: the common HTTP request fields, progress,
- * cancellation, and the JSON and missing-field errors in the one format every source reports.
- * Below sync.c and the sources; calls neither. */
+ * cancellation and the deadline, and the JSON and missing-field errors in the one format every
+ * source reports. Below sync.c and the sources; calls neither. */
 #include "sync/sync_job.h"
 
 #include <stdatomic.h>
 #include <string.h>
+
+/* The absolute deadline of the job in http_now_ms() time; 0: none. */
+static int64_t job_deadline(const struct sync_job *job)
+{
+    return job->src->deadline_ms > 0 && job->started_ms > 0
+               ? job->started_ms + job->src->deadline_ms
+               : 0;
+}
 
 void sync_job_http(const struct sync_job *job, struct http_request *req)
 {
     memset(req, 0, sizeof *req);
     req->label = job->src->type;
     req->connect_timeout_ms = job->src->connect_timeout_ms;
-    req->timeout_ms = job->src->timeout_ms;
+    req->timeout_ms = job->src->timeout_ms > 0 ? job->src->timeout_ms : 60000;
     req->retry = true;
     req->max_retries = job->src->retries;
     req->max_wait_ms = job->src->max_wait_ms > 0 ? job->src->max_wait_ms : 1;
     req->base_wait_ms = req->max_wait_ms < 500 ? req->max_wait_ms : 500;
     req->ca_file = job->src->ca_file;
     req->rep = job->opt->rep;
+    req->deadline_ms = job_deadline(job);
+    req->deadline_hit = job->deadline_hit;
+    if (req->deadline_ms > 0) {
+        /* http.c cuts each attempt again when it starts (a batch queues requests); this keeps
+         * the request's own timeout honest for whoever reads it before. */
+        int64_t left = req->deadline_ms - http_now_ms();
+        if (left < req->timeout_ms)
+            req->timeout_ms = left > 1 ? (long)left : 1;
+    }
 }
 
 void sync_job_progress(const struct sync_job *job, int64_t done, int64_t total, const char *what)
@@ -51,6 +68,21 @@ int64_t sync_job_ack(const struct sync_job *job, int day)
 bool sync_job_cancelled(const struct sync_job *job)
 {
     return job->opt->cancel && atomic_load(job->opt->cancel);
+}
+
+enum lcm_status sync_job_check_stop(const struct sync_job *job, struct lcm_err *err)
+{
+    if (sync_job_cancelled(job))
+        return lcm_err_set(err, LCM_ERR_BUSY, "%s: cancelled", job->src->name);
+    int64_t deadline = job_deadline(job);
+    if (deadline == 0)
+        return LCM_OK;
+    if (http_now_ms() < deadline && !(job->deadline_hit && atomic_load(job->deadline_hit)))
+        return LCM_OK;
+    return lcm_err_set(err, LCM_ERR_NETWORK,
+                       "%s: stopped after %g s (the source's deadline; set `deadline` in sync or "
+                       "the source)",
+                       job->src->name, (double)job->src->deadline_ms / 1000.0);
 }
 
 enum lcm_status sync_job_json_parse(const char *label, const char *url, const char *body,

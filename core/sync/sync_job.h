@@ -1,6 +1,7 @@
 /* sync_job.h — private to core/sync: what a source (src_*.c) may call while it runs a job: the
- * common HTTP request fields, progress, cancellation, and the error lines for invalid JSON and
- * missing fields. sync_job.c calls neither sync.c nor any source. Internal to core's sync. */
+ * common HTTP request fields, progress, cancellation and the deadline, and the error lines for
+ * invalid JSON and missing fields. sync_job.c calls neither sync.c nor any source. Internal to
+ * core's sync. */
 #ifndef LCM_SYNC_JOB_H
 #define LCM_SYNC_JOB_H
 
@@ -9,12 +10,18 @@
 #include "sync/http.h"
 #include "sync/sync_source.h"
 
-/* Fills the common request fields (label, timeouts, retries, CA file, report). */
+/* Fills the common request fields (label, timeouts, retries, CA file, report) and the
+ * source's deadline: the total timeout is cut to the time left before it, and http.c neither
+ * waits past it nor retries after it (http_request.deadline_ms). */
 void sync_job_http(const struct sync_job *job, struct http_request *req);
 /* Reports progress (callback and, every so often, an INFO line). */
 void sync_job_progress(const struct sync_job *job, int64_t done, int64_t total, const char *what);
 /* True when the run was asked to stop. */
 bool sync_job_cancelled(const struct sync_job *job);
+/* Between batches: LCM_OK to go on; LCM_ERR_BUSY "SOURCE: cancelled" when the run was asked to
+ * stop; LCM_ERR_NETWORK when the source's deadline has come (or stopped a request):
+ * "SOURCE: stopped after N s (the source's deadline; set `deadline` in sync or the source)". */
+enum lcm_status sync_job_check_stop(const struct sync_job *job, struct lcm_err *err);
 
 /* Counts one write into t (what a *_put function reported). */
 void sync_job_tally(struct sync_tally *t, enum store_put put);

@@ -5,6 +5,9 @@
 #ifndef LCM_SYNC_SOURCE_H
 #define LCM_SYNC_SOURCE_H
 
+#include <stdatomic.h>
+#include <stdint.h>
+
 #include "base/config.h"
 #include "store/store.h"
 #include "sync/identity.h"
@@ -27,6 +30,7 @@ struct sync_source {
     const config_setting_t *courses; /* xapi: `courses` list (IRI prefix -> course), or NULL */
     int page_size, parallel, retries;
     long timeout_ms, connect_timeout_ms, max_wait_ms;
+    long deadline_ms; /* the whole run of the source, all its requests and waits; 0: none */
     bool enabled;
 };
 
@@ -38,6 +42,8 @@ struct sync_job {
     struct sync_counts counts;
     int index, count;   /* for progress */
     int celebrate_days; /* risk.celebrate_days: older crossings are recorded acknowledged */
+    int64_t started_ms; /* http_now_ms() when the source's run began: src->deadline_ms from it */
+    atomic_bool *deadline_hit; /* may be NULL; http.c sets it when the deadline stopped a request */
 };
 
 /* One kind of source (the `type` of a `sources` entry), exported by its file as
