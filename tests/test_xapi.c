@@ -410,100 +410,102 @@ static void test_identity_rules_config(void **state)
     config_free(&cfg);
     assert_int_equal(identity_rules_read(NULL, &r, &err), LCM_OK);
     assert_int_equal(r.n, 3); /* the default: account, mbox, mbox_sha1sum */
-    /* enrollment.progress of id in the database at path, read on a connection of its own. */
-    static double progress_of(const char *path, int64_t id)
-    {
-        sqlite3 *db;
-        sqlite3_stmt *s;
-        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-        assert_int_equal(
-            sqlite3_prepare_v2(db, "SELECT progress FROM enrollment WHERE id = ?1", -1, &s, NULL),
-            SQLITE_OK);
-        sqlite3_bind_int64(s, 1, id);
-        assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-        double v = sqlite3_column_type(s, 0) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 0);
-        sqlite3_finalize(s);
-        sqlite3_close(db);
-        return v;
-    }
+}
 
-    /* One page's aggregate of an enrollment-day, written as src_xapi writes it. */
-    static void page_day(struct lcm_store * st, int64_t eid, int day, double progress)
-    {
-        struct lcm_err err;
-        struct lcm_activity_day a = {
-            .enrollment_id = eid, .day = day, .sessions = 1, .actions = 1, .progress = progress};
-        assert_int_equal(store_entity_activity_add(st, &a, &err), LCM_OK);
-        assert_int_equal(store_sync_enrollment_touch(st, eid, day, progress, &err), LCM_OK);
-    }
+/* enrollment.progress of id in the database at path, read on a connection of its own. */
+static double progress_of(const char *path, int64_t id)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "SELECT progress FROM enrollment WHERE id = ?1", -1, &s, NULL),
+        SQLITE_OK);
+    sqlite3_bind_int64(s, 1, id);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    double v = sqlite3_column_type(s, 0) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
 
-    /* A day split over two pages ends as if it came in one: the enrolment's progress is the
-     * day's maximum, as activity_day keeps it, not the last page's (it was, and a sync resumed
-     * after a fault, whose pages are cut elsewhere, ended with another progress). */
-    static void test_store_touch_progress_is_the_days(void **state)
-    {
-        (void)state;
-        char dir[256], path[512];
-        tu_tmpdir(dir);
-        snprintf(path, sizeof path, "%s/db", dir);
-        struct lcm_store *st = NULL;
-        struct lcm_err err;
-        assert_int_equal(store_open(path, &st, &err), LCM_OK);
-        int64_t pid, cid, lid, eid;
-        struct lcm_program p = {.source = "lrs", .ext_id = "xapi", .name = "P"};
-        assert_int_equal(store_entity_program_upsert(st, &p, &pid, &err), LCM_OK);
-        struct lcm_cohort c = {.program_id = pid,
+/* One page's aggregate of an enrollment-day, written as src_xapi writes it. */
+static void page_day(struct lcm_store *st, int64_t eid, int day, double progress)
+{
+    struct lcm_err err;
+    struct lcm_activity_day a = {
+        .enrollment_id = eid, .day = day, .sessions = 1, .actions = 1, .progress = progress};
+    assert_int_equal(store_entity_activity_add(st, &a, &err), LCM_OK);
+    assert_int_equal(store_sync_enrollment_touch(st, eid, day, progress, NULL, &err), LCM_OK);
+}
+
+/* A day split over two pages ends as if it came in one: the enrolment's progress is the
+ * day's maximum, as activity_day keeps it, not the last page's (it was, and a sync resumed
+ * after a fault, whose pages are cut elsewhere, ended with another progress). */
+static void test_store_touch_progress_is_the_days(void **state)
+{
+    (void)state;
+    char dir[256], path[512];
+    tu_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/db", dir);
+    struct lcm_store *st = NULL;
+    struct lcm_err err;
+    assert_int_equal(store_open(path, &st, &err), LCM_OK);
+    int64_t pid, cid, lid, eid;
+    struct lcm_program p = {.source = "lrs", .ext_id = "xapi", .name = "P"};
+    assert_int_equal(store_entity_program_upsert(st, &p, &pid, &err), LCM_OK);
+    struct lcm_cohort c = {.program_id = pid,
+                           .source = "lrs",
+                           .ext_id = "xapi",
+                           .name = "C",
+                           .start_day = DAY_NONE,
+                           .end_day = DAY_NONE};
+    assert_int_equal(store_entity_cohort_upsert(st, &c, &cid, &err), LCM_OK);
+    struct lcm_learner l = {.source = "lrs", .ext_id = "a", .last_name = "A"};
+    assert_int_equal(store_entity_learner_upsert(st, &l, &lid, &err), LCM_OK);
+    struct lcm_enrollment e = {.learner_id = lid,
+                               .cohort_id = cid,
                                .source = "lrs",
-                               .ext_id = "xapi",
-                               .name = "C",
-                               .start_day = DAY_NONE,
-                               .end_day = DAY_NONE};
-        assert_int_equal(store_entity_cohort_upsert(st, &c, &cid, &err), LCM_OK);
-        struct lcm_learner l = {.source = "lrs", .ext_id = "a", .last_name = "A"};
-        assert_int_equal(store_entity_learner_upsert(st, &l, &lid, &err), LCM_OK);
-        struct lcm_enrollment e = {.learner_id = lid,
-                                   .cohort_id = cid,
-                                   .source = "lrs",
-                                   .ext_id = "a",
-                                   .status = ENROLL_ACTIVE,
-                                   .start_day = 100,
-                                   .expected_end_day = DAY_NONE,
-                                   .ended_day = DAY_NONE,
-                                   .progress = -1,
-                                   .last_activity_day = DAY_NONE};
-        assert_int_equal(store_entity_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
-        page_day(st, eid, 100, -1); /* no progress: none yet */
-        assert_true(progress_of(path, eid) < 0);
-        page_day(st, eid, 100, 0.9);
-        page_day(st, eid, 100, 0.2); /* the same day on the next page */
-        assert_true(fabs(progress_of(path, eid) - 0.9) < 1e-9);
-        page_day(st, eid, 101, 0.3); /* a later day: its own progress */
-        assert_true(fabs(progress_of(path, eid) - 0.3) < 1e-9);
-        page_day(st, eid, 99, 1.0); /* an earlier day: not the enrolment's progress */
-        assert_true(fabs(progress_of(path, eid) - 0.3) < 1e-9);
-        store_close(&st);
-        tu_rmdir(dir);
-    }
+                               .ext_id = "a",
+                               .status = ENROLL_ACTIVE,
+                               .start_day = 100,
+                               .expected_end_day = DAY_NONE,
+                               .ended_day = DAY_NONE,
+                               .progress = -1,
+                               .last_activity_day = DAY_NONE};
+    assert_int_equal(store_entity_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
+    page_day(st, eid, 100, -1); /* no progress: none yet */
+    assert_true(progress_of(path, eid) < 0);
+    page_day(st, eid, 100, 0.9);
+    page_day(st, eid, 100, 0.2); /* the same day on the next page */
+    assert_true(fabs(progress_of(path, eid) - 0.9) < 1e-9);
+    page_day(st, eid, 101, 0.3); /* a later day: its own progress */
+    assert_true(fabs(progress_of(path, eid) - 0.3) < 1e-9);
+    page_day(st, eid, 99, 1.0); /* an earlier day: not the enrolment's progress */
+    assert_true(fabs(progress_of(path, eid) - 0.3) < 1e-9);
+    store_close(&st);
+    tu_rmdir(dir);
+}
 
-    int main(void)
-    {
-        const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_duration_null_and_empty),
-            cmocka_unit_test(test_duration_forms),
-            cmocka_unit_test(test_time_parse_and_format),
-            cmocka_unit_test(test_stmt_account_and_cmi5_progress),
-            cmocka_unit_test(test_stmt_mbox_https_progress_and_score),
-            cmocka_unit_test(test_stmt_scores_on_the_0_100_scale),
-            cmocka_unit_test(test_stmt_context_and_actor_names),
-            cmocka_unit_test(test_identity_keys),
-            cmocka_unit_test(test_identity_rules_config),
-            cmocka_unit_test(test_stmt_missing_fields_named),
-            cmocka_unit_test(test_invalid_json_names_line_and_column),
-            cmocka_unit_test(test_page_scan_null_empty_and_shapes),
-            cmocka_unit_test(test_page_scan_more_first_and_brackets_in_strings),
-            cmocka_unit_test(test_page_each_reports_position_in_whole_body),
-            cmocka_unit_test(test_store_seen_cursor_runs),
-            cmocka_unit_test(test_store_touch_progress_is_the_days),
-        };
-        return cmocka_run_group_tests(tests, NULL, NULL);
-    }
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_duration_null_and_empty),
+        cmocka_unit_test(test_duration_forms),
+        cmocka_unit_test(test_time_parse_and_format),
+        cmocka_unit_test(test_stmt_account_and_cmi5_progress),
+        cmocka_unit_test(test_stmt_mbox_https_progress_and_score),
+        cmocka_unit_test(test_stmt_scores_on_the_0_100_scale),
+        cmocka_unit_test(test_stmt_context_and_actor_names),
+        cmocka_unit_test(test_identity_keys),
+        cmocka_unit_test(test_identity_rules_config),
+        cmocka_unit_test(test_stmt_missing_fields_named),
+        cmocka_unit_test(test_invalid_json_names_line_and_column),
+        cmocka_unit_test(test_page_scan_null_empty_and_shapes),
+        cmocka_unit_test(test_page_scan_more_first_and_brackets_in_strings),
+        cmocka_unit_test(test_page_each_reports_position_in_whole_body),
+        cmocka_unit_test(test_store_seen_cursor_runs),
+        cmocka_unit_test(test_store_touch_progress_is_the_days),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

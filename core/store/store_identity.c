@@ -44,3 +44,17 @@ enum lcm_status store_identity_find(struct lcm_store *st, const char *kind, cons
         *several = true;
     return LCM_OK;
 }
+
+enum lcm_status store_identity_has(struct lcm_store *st, int64_t learner_id, const char *kind,
+                                   const char *value, bool *has, struct lcm_err *err)
+{
+    STMT_OR_FAIL(
+        s, st, "SELECT 1 FROM learner_key WHERE kind = ?1 AND value = ?2 AND learner_id = ?3", err);
+    store_bind_text(s, 1, kind);
+    store_bind_text(s, 2, value);
+    sqlite3_bind_int64(s, 3, learner_id);
+    int r = sqlite3_step(s);
+    *has = r == SQLITE_ROW;
+    sqlite3_reset(s);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "learner key");
+}

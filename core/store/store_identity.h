@@ -25,4 +25,8 @@ enum lcm_status store_identity_add(struct lcm_store *st, int64_t learner_id, con
 enum lcm_status store_identity_find(struct lcm_store *st, const char *kind, const char *value,
                                     int64_t *id, bool *several, struct lcm_err *err);
 
+/* Whether learner_id holds the key (kind, value). */
+enum lcm_status store_identity_has(struct lcm_store *st, int64_t learner_id, const char *kind,
+                                   const char *value, bool *has, struct lcm_err *err);
+
 #endif

@@ -282,6 +282,9 @@ static enum lcm_status actor_learner(struct xapi *x, const struct xapi_stmt *s, 
     }
     enum lcm_status rc = actor_match(x, s, lid, err);
     *guest = false;
+    /* an actor this source made a learner of on an earlier run stays in its own cohort */
+    if (rc == LCM_OK && *lid)
+        rc = store_identity_has(x->job->st, *lid, "unmatched", x->job->src->name, guest, err);
     if (rc == LCM_OK && !*lid) {
         *guest = true;
         rc = actor_guest(x, s, lid, err);
