@@ -13,17 +13,12 @@ cleanup() { [ -n "$SP" ] && kill "$SP" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT INT TERM
 fail() { echo "e2e_sync_deadline: $*" >&2; exit 1; }
 
-/usr/bin/python3 "$here/fixtures/lms_server.py" --port-file "$T/port" --log "$T/srv.log" \
-    --learners 40 --courses 3 --statements 200 --page-max 50 >/dev/null 2>"$T/srv.err" &
-SP=$!
-i=0
-while [ ! -s "$T/port" ]; do
-    i=$((i + 1)); [ $i -gt 100 ] && fail "fixture server did not start: $(cat "$T/srv.err")"
-    sleep 0.05
-done
-P=$(cat "$T/port")
-ctl() { /usr/bin/python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()' \
-    "http://127.0.0.1:$P/_control/$1" || fail "control $1"; }
+. "$here/lms_fixture.sh"
+lms_start "$T/port" "$T/srv.err" --log "$T/srv.log" \
+    --learners 40 --courses 3 --statements 200 --page-max 50
+SP=$LMS_PID
+P=$LMS_PORT
+ctl() { lms_ctl "$P" "$1"; }
 
 # deadline = 2 on each source; the `sync` group's deadline (the default) is larger on purpose.
 # parallel = 4: the fixture listens with Python's default backlog of 5, and more connections

@@ -15,17 +15,12 @@ cleanup() {
 trap cleanup EXIT INT TERM
 fail() { echo "e2e_sync_kill: $*" >&2; exit 1; }
 
-LMS_SLOW_SECONDS=20 /usr/bin/python3 "$here/fixtures/lms_server.py" --port-file "$T/port" \
-    --learners 10 --statements 200 --page-max 50 >/dev/null 2>"$T/srv.err" &
-SP=$!
-i=0
-while [ ! -s "$T/port" ]; do
-    i=$((i + 1)); [ $i -gt 100 ] && fail "fixture server did not start: $(cat "$T/srv.err")"
-    sleep 0.05
-done
-P=$(cat "$T/port")
-ctl() { /usr/bin/python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()' \
-    "http://127.0.0.1:$P/_control/$1" || fail "control $1"; }
+. "$here/lms_fixture.sh"
+export LMS_SLOW_SECONDS=20
+lms_start "$T/port" "$T/srv.err" --learners 10 --statements 200 --page-max 50
+SP=$LMS_PID
+P=$LMS_PORT
+ctl() { lms_ctl "$P" "$1"; }
 cat >"$T/conf" <<CONF
 sources = ({ name = "lrs"; type = "xapi"; url = "http://127.0.0.1:$P/xapi"; user = "lrs-key";
              password = "lrs-secret-456"; page_size = 50; timeout = 30.0; });

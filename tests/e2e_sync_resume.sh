@@ -15,17 +15,12 @@ fail() { echo "e2e_sync_resume: $*" >&2; exit 1; }
 
 # 24 learners in 3 courses (Moodle pages of 5: 2 full pages and an empty one per course),
 # 160 statements (xAPI pages of 20: 8 pages)
-/usr/bin/python3 "$here/fixtures/lms_server.py" --port-file "$T/port" --log "$T/srv.log" \
-    --learners 24 --courses 3 --statements 160 --page-max 20 >/dev/null 2>"$T/srv.err" &
-SP=$!
-i=0
-while [ ! -s "$T/port" ]; do
-    i=$((i + 1)); [ $i -gt 100 ] && fail "fixture server did not start: $(cat "$T/srv.err")"
-    sleep 0.05
-done
-P=$(cat "$T/port")
-ctl() { /usr/bin/python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()' \
-    "http://127.0.0.1:$P/_control/$1" || fail "control $1"; }
+. "$here/lms_fixture.sh"
+lms_start "$T/port" "$T/srv.err" --log "$T/srv.log" \
+    --learners 24 --courses 3 --statements 160 --page-max 20
+SP=$LMS_PID
+P=$LMS_PORT
+ctl() { lms_ctl "$P" "$1"; }
 
 # parallel = 4: the fixture listens with Python's default backlog of 5 (more connections at
 # once have their SYN dropped and retried a second later)
@@ -146,19 +141,12 @@ converge loop lrs 3 "lrs: xapi: the LRS's more link loops"
 # counts and seconds across pages.
 XAPI_DAY_SPLIT_BUG=1
 S2=""
-/usr/bin/python3 "$here/fixtures/lms_server.py" --port-file "$T/port2" \
-    --learners 5 --statements 160 --page-max 20 >/dev/null 2>"$T/srv2.err" &
-S2=$!
-cleanup2() { kill "$S2" 2>/dev/null; cleanup; }
+cleanup2() { [ -n "$S2" ] && kill "$S2" 2>/dev/null; cleanup; }
 trap cleanup2 EXIT INT TERM
-i=0
-while [ ! -s "$T/port2" ]; do
-    i=$((i + 1)); [ $i -gt 100 ] && fail "second fixture server did not start: $(cat "$T/srv2.err")"
-    sleep 0.05
-done
-P2=$(cat "$T/port2")
-ctl2() { /usr/bin/python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()' \
-    "http://127.0.0.1:$P2/_control/$1" || fail "control $1"; }
+lms_start "$T/port2" "$T/srv2.err" --learners 5 --statements 160 --page-max 20
+S2=$LMS_PID
+P2=$LMS_PORT
+ctl2() { lms_ctl "$P2" "$1"; }
 conf2() { # page-size
     cat >"$T/conf2" <<CONF
 sync: { timeout = 0.5; retries = 0; };

@@ -73,6 +73,16 @@ enum lcm_status store_entity_cohort_upsert(struct lcm_store *st, const struct lc
     return step_returning(st, s, id, err, "cohort");
 }
 
+/* Binds ?1..?10 = source, ext_id, first and last name, email, phone, manager, manager_email,
+ * department, lang. */
+static void bind_learner(sqlite3_stmt *s, const struct lcm_learner *l)
+{
+    const char *vals[] = {l->source, l->ext_id,  l->first_name,    l->last_name,  l->email,
+                          l->phone,  l->manager, l->manager_email, l->department, l->lang};
+    for (int i = 0; i < 10; i++)
+        store_bind_text(s, i + 1, vals[i]);
+}
+
 enum lcm_status store_entity_learner_upsert(struct lcm_store *st, const struct lcm_learner *l,
                                             int64_t *id, struct lcm_err *err)
 {
@@ -89,11 +99,25 @@ enum lcm_status store_entity_learner_upsert(struct lcm_store *st, const struct l
                  "manager = COALESCE(?7, manager), manager_email = COALESCE(?8, manager_email), "
                  "department = COALESCE(?9, department), lang = COALESCE(?10, lang) RETURNING id",
                  err);
-    const char *vals[] = {l->source, l->ext_id,  l->first_name,    l->last_name,  l->email,
-                          l->phone,  l->manager, l->manager_email, l->department, l->lang};
-    for (int i = 0; i < 10; i++)
-        store_bind_text(s, i + 1, vals[i]);
+    bind_learner(s, l);
     return step_returning(st, s, id, err, "learner");
+}
+
+/* Binds ?1..?11 = learner, cohort, source, ext_id, status, start, expected end, ended,
+ * progress, last activity, outcome. */
+static void bind_enrollment(sqlite3_stmt *s, const struct lcm_enrollment *e)
+{
+    sqlite3_bind_int64(s, 1, e->learner_id);
+    sqlite3_bind_int64(s, 2, e->cohort_id);
+    store_bind_text(s, 3, e->source);
+    store_bind_text(s, 4, e->ext_id);
+    store_bind_text(s, 5, model_enroll_status_name(e->status));
+    store_bind_day(s, 6, e->start_day);
+    store_bind_day(s, 7, e->expected_end_day);
+    store_bind_day(s, 8, e->ended_day);
+    store_bind_real_opt(s, 9, e->progress);
+    store_bind_day(s, 10, e->last_activity_day);
+    store_bind_text(s, 11, e->outcome);
 }
 
 enum lcm_status store_entity_enrollment_upsert(struct lcm_store *st, const struct lcm_enrollment *e,
@@ -119,17 +143,7 @@ enum lcm_status store_entity_enrollment_upsert(struct lcm_store *st, const struc
         "last_activity_day = COALESCE(excluded.last_activity_day, last_activity_day), "
         "outcome = COALESCE(excluded.outcome, outcome) RETURNING id",
         err);
-    sqlite3_bind_int64(s, 1, e->learner_id);
-    sqlite3_bind_int64(s, 2, e->cohort_id);
-    store_bind_text(s, 3, e->source);
-    store_bind_text(s, 4, e->ext_id);
-    store_bind_text(s, 5, model_enroll_status_name(e->status));
-    store_bind_day(s, 6, e->start_day);
-    store_bind_day(s, 7, e->expected_end_day);
-    store_bind_day(s, 8, e->ended_day);
-    store_bind_real_opt(s, 9, e->progress);
-    store_bind_day(s, 10, e->last_activity_day);
-    store_bind_text(s, 11, e->outcome);
+    bind_enrollment(s, e);
     return step_returning(st, s, id, err, "enrollment");
 }
 
@@ -260,21 +274,19 @@ enum lcm_status store_entity_learner_put(struct lcm_store *st, const struct lcm_
         return rc;
     }
     STMT_OR_FAIL(s, st,
-                 "UPDATE learner SET first_name = COALESCE(?1, first_name), "
-                 "last_name = COALESCE(?2, last_name), email = COALESCE(?3, email), "
-                 "phone = COALESCE(?4, phone), manager = COALESCE(?5, manager), "
-                 "manager_email = COALESCE(?6, manager_email), "
-                 "department = COALESCE(?7, department), lang = COALESCE(?8, lang) "
-                 "WHERE id = ?9 AND (first_name, last_name, email, phone, manager, manager_email, "
-                 "department, lang) IS NOT (COALESCE(?1, first_name), COALESCE(?2, last_name), "
-                 "COALESCE(?3, email), COALESCE(?4, phone), COALESCE(?5, manager), "
-                 "COALESCE(?6, manager_email), COALESCE(?7, department), COALESCE(?8, lang))",
+                 "UPDATE learner SET first_name = COALESCE(?3, first_name), "
+                 "last_name = COALESCE(?4, last_name), email = COALESCE(?5, email), "
+                 "phone = COALESCE(?6, phone), manager = COALESCE(?7, manager), "
+                 "manager_email = COALESCE(?8, manager_email), "
+                 "department = COALESCE(?9, department), lang = COALESCE(?10, lang) "
+                 "WHERE id = ?11 AND (first_name, "
+                 "last_name, email, phone, manager, manager_email, department, lang) IS NOT "
+                 "(COALESCE(?3, first_name), COALESCE(?4, last_name), COALESCE(?5, email), "
+                 "COALESCE(?6, phone), COALESCE(?7, manager), COALESCE(?8, manager_email), "
+                 "COALESCE(?9, department), COALESCE(?10, lang))",
                  err);
-    const char *vals[] = {l->first_name, l->last_name,     l->email,      l->phone,
-                          l->manager,    l->manager_email, l->department, l->lang};
-    for (int i = 0; i < 8; i++)
-        store_bind_text(s, i + 1, vals[i]);
-    sqlite3_bind_int64(s, 9, found);
+    bind_learner(s, l);
+    sqlite3_bind_int64(s, 11, found);
     rc = store_exec1(st, s, err, "learner");
     *put = sqlite3_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
     *id = found;
@@ -315,27 +327,19 @@ enum lcm_status store_entity_enrollment_put(struct lcm_store *st, const struct l
     }
     STMT_OR_FAIL(
         s, st,
-        "UPDATE enrollment SET learner_id = ?1, cohort_id = ?2, status = ?3, "
-        "start_day = COALESCE(?4, start_day), expected_end_day = COALESCE(?5, expected_end_day), "
-        "ended_day = ?6, progress = COALESCE(?7, progress), "
-        "last_activity_day = max(COALESCE(?8, last_activity_day), COALESCE(last_activity_day, "
-        "?8)), "
-        "outcome = COALESCE(?9, outcome) WHERE id = ?10 AND (learner_id, cohort_id, status, "
-        "start_day, expected_end_day, ended_day, progress, last_activity_day, outcome) IS NOT "
-        "(?1, ?2, ?3, COALESCE(?4, start_day), COALESCE(?5, expected_end_day), ?6, "
-        "COALESCE(?7, progress), max(COALESCE(?8, last_activity_day), "
-        "COALESCE(last_activity_day, ?8)), COALESCE(?9, outcome))",
+        "UPDATE enrollment SET learner_id = ?1, cohort_id = ?2, status = ?5, "
+        "start_day = COALESCE(?6, start_day), expected_end_day = COALESCE(?7, expected_end_day), "
+        "ended_day = ?8, progress = COALESCE(?9, progress), "
+        "last_activity_day = max(COALESCE(?10, last_activity_day), "
+        "COALESCE(last_activity_day, ?10)), outcome = COALESCE(?11, outcome) "
+        "WHERE id = ?12 AND (learner_id, cohort_id, "
+        "status, start_day, expected_end_day, ended_day, progress, last_activity_day, outcome) "
+        "IS NOT (?1, ?2, ?5, COALESCE(?6, start_day), COALESCE(?7, expected_end_day), ?8, "
+        "COALESCE(?9, progress), max(COALESCE(?10, last_activity_day), "
+        "COALESCE(last_activity_day, ?10)), COALESCE(?11, outcome))",
         err);
-    sqlite3_bind_int64(s, 1, e->learner_id);
-    sqlite3_bind_int64(s, 2, e->cohort_id);
-    store_bind_text(s, 3, model_enroll_status_name(e->status));
-    store_bind_day(s, 4, e->start_day);
-    store_bind_day(s, 5, e->expected_end_day);
-    store_bind_day(s, 6, e->ended_day);
-    store_bind_real_opt(s, 7, e->progress);
-    store_bind_day(s, 8, e->last_activity_day);
-    store_bind_text(s, 9, e->outcome);
-    sqlite3_bind_int64(s, 10, found);
+    bind_enrollment(s, e);
+    sqlite3_bind_int64(s, 12, found);
     rc = store_exec1(st, s, err, "enrollment");
     *put = sqlite3_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
     *id = found;

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "base/sha1.h"
+#include "store/store_identity.h"
 
 bool identity_email(const char *in, char *out, size_t len)
 {
@@ -56,6 +57,25 @@ void identity_account(const char *home_page, const char *name, char *out, size_t
     char hp[512];
     identity_iri(home_page, hp, sizeof hp);
     snprintf(out, len, "%s|%s", hp, name ? name : "");
+}
+
+enum lcm_status identity_keys_add(struct lcm_store *st, int64_t learner_id, const char *source,
+                                  const char *home_page, const char *name, const char *email,
+                                  struct lcm_err *err)
+{
+    char key[1400], sha[41];
+    enum lcm_status rc = LCM_OK;
+    if (home_page && name && *name) {
+        identity_account(home_page, name, key, sizeof key);
+        rc = store_identity_add(st, learner_id, "account", key, source, err);
+    }
+    if (rc == LCM_OK && identity_email(email, key, sizeof key)) {
+        rc = store_identity_add(st, learner_id, "email", key, source, err);
+        identity_email_sha1(key, sha);
+        if (rc == LCM_OK)
+            rc = store_identity_add(st, learner_id, "sha1", sha, source, err);
+    }
+    return rc;
 }
 
 static const struct {

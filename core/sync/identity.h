@@ -11,6 +11,7 @@
 
 #include "base/config.h"
 #include "base/status.h"
+#include "store/store.h"
 
 /* An address ("mailto:" optional) as an "email" key; false when it holds no '@'. */
 bool identity_email(const char *in, char *out, size_t len);
@@ -20,6 +21,12 @@ void identity_email_sha1(const char *email_key, char out[41]);
 void identity_iri(const char *in, char *out, size_t len);
 /* An "account" key: HOMEPAGE|NAME (the home page normalised as identity_iri). */
 void identity_account(const char *home_page, const char *name, char *out, size_t len);
+
+/* Records the keys a learner is known by: the account HOME_PAGE|NAME (when name is set) and
+ * the e-mail with its SHA-1 (when email holds an address). */
+enum lcm_status identity_keys_add(struct lcm_store *st, int64_t learner_id, const char *source,
+                                  const char *home_page, const char *name, const char *email,
+                                  struct lcm_err *err);
 
 /* What an xAPI actor is matched by, in the order given by the source's `identity` list. */
 enum identity_rule { IDENTITY_ACCOUNT, IDENTITY_MBOX, IDENTITY_SHA1 };

@@ -12,7 +12,6 @@
 #include "base/day.h"
 #include "store/store.h"
 #include "store/store_entity.h"
-#include "store/store_identity.h"
 #include "store/store_milestone_done.h"
 #include "store/store_sync.h"
 #include "sync/identity.h"
@@ -566,29 +565,19 @@ static enum lcm_status completion_store(struct moodle *m, const struct course *c
     return LCM_OK;
 }
 
-/* The keys an LRS or an export may name this user by. */
+/* The keys an LRS or an export may name this user by: the site's account by username (as
+ * logstore_xapi sends it) and by id (as Moodle's own core_xapi does), and the e-mail. */
 static enum lcm_status learner_keys(struct moodle *m, const struct muser *u, int64_t lid,
                                     struct lcm_err *err)
 {
-    const char *src = m->job->src->name;
     const char *username = json_string_value(json_object_get(u->user, "username"));
     const char *email = json_string_value(json_object_get(u->user, "email"));
-    char key[1400], num[32], sha[41];
-    enum lcm_status rc = LCM_OK;
-    if (username && *username) {
-        identity_account(m->site, username, key, sizeof key);
-        rc = store_identity_add(m->job->st, lid, "account", key, src, err);
-    }
+    char num[32];
     snprintf(num, sizeof num, "%" PRId64, u->id);
-    identity_account(m->site, num, key, sizeof key);
+    enum lcm_status rc =
+        identity_keys_add(m->job->st, lid, m->job->src->name, m->site, username, email, err);
     if (rc == LCM_OK)
-        rc = store_identity_add(m->job->st, lid, "account", key, src, err);
-    if (rc == LCM_OK && identity_email(email, key, sizeof key)) {
-        rc = store_identity_add(m->job->st, lid, "email", key, src, err);
-        identity_email_sha1(key, sha);
-        if (rc == LCM_OK)
-            rc = store_identity_add(m->job->st, lid, "sha1", sha, src, err);
-    }
+        rc = identity_keys_add(m->job->st, lid, m->job->src->name, m->site, num, NULL, err);
     return rc;
 }
 

@@ -259,14 +259,9 @@ static enum lcm_status actor_guest(struct xapi *x, const struct xapi_stmt *s, in
     if (rc != LCM_OK || put != STORE_PUT_NEW)
         return rc;
     x->job->counts.unmatched++;
-    char key[1400];
     rc = store_identity_add(st, *lid, "unmatched", src, src, err);
-    if (rc == LCM_OK && s->home_page) {
-        identity_account(s->home_page, s->account_name, key, sizeof key);
-        rc = store_identity_add(st, *lid, "account", key, src, err);
-    }
-    if (rc == LCM_OK && identity_email(s->email, key, sizeof key))
-        rc = store_identity_add(st, *lid, "email", key, src, err);
+    if (rc == LCM_OK)
+        rc = identity_keys_add(st, *lid, src, s->home_page, s->account_name, s->email, err);
     return rc;
 }
 
@@ -402,7 +397,7 @@ static enum lcm_status enrollment_of(struct xapi *x, const struct xapi_stmt *s, 
                                    .progress = -1,
                                    .last_activity_day = DAY_NONE};
         enum store_put put;
-        rc = store_entity_enrollment_put(x->job->st, &e, &eid[0], &put, err);
+        rc = store_entity_enrollment_put(x->job->st, &e, eid, &put, err);
         sync_job_tally(&x->job->counts.enrollments, put);
     }
     if (rc == LCM_OK)
