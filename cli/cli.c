@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "store/store.h"
+#include "store/store_learner.h"
 
 #include "base/day.h"
 #include "base/text.h"
@@ -68,4 +69,46 @@ void cli_put_clean(FILE *out, const char *s, int cols)
     char *clean = text_clean(s, cols < 0);
     fputs(clean, out);
     free(clean);
+}
+
+void cli_learner_line(FILE *out, const struct store_learner_row *r)
+{
+    char id[24];
+    snprintf(id, sizeof id, "#%lld", (long long)r->id);
+    fprintf(out, "  %-7s ", id);
+    cli_put_clean(out, r->name, 28);
+    fputc(' ', out);
+    cli_put_clean(out, r->email, 30);
+    fputc(' ', out);
+    cli_put_clean(out, r->cohorts[0] ? r->cohorts : "(no enrolment)", 0);
+    fputc('\n', out);
+}
+
+int cli_learner(struct lcm_store *st, const char *cmd, const char *ref, int64_t *id)
+{
+    struct store_learner_row rows[20];
+    int n = 0;
+    struct lcm_err err = {0};
+    if (!ref || !*ref)
+        return cli_usage(cmd, "LEARNER is required (#ID, SOURCE:EXT_ID, e-mail or name)");
+    if (store_learner_find(st, ref, rows, 20, &n, &err) != LCM_OK)
+        return cli_fail(&err);
+    if (n == 1) {
+        *id = rows[0].id;
+        return 0;
+    }
+    if (n == 0) {
+        fprintf(stderr, "lcmtui %s: no learner matches '", cmd);
+        cli_put_clean(stderr, ref, 0);
+        fprintf(stderr, "' (#ID, SOURCE:EXT_ID, e-mail or name)\n");
+        return 1;
+    }
+    fprintf(stderr, "lcmtui %s: '", cmd);
+    cli_put_clean(stderr, ref, 0);
+    fprintf(stderr, "' names %d learners; name one by #ID:\n", n);
+    for (int i = 0; i < n && i < 20; i++)
+        cli_learner_line(stderr, &rows[i]);
+    if (n > 20)
+        fprintf(stderr, "  ... and %d more\n", n - 20);
+    return 2;
 }

@@ -42,6 +42,16 @@ bool cli_is_help(const char *s);
  * whole on one line; < 0 writes it whole and keeps its newlines. NULL writes nothing. */
 void cli_put_clean(FILE *out, const char *s, int cols);
 
+struct store_learner_row;
+
+/* Resolves a learner reference (store/store_learner.h: #ID, SOURCE:EXT_ID, e-mail, name) to
+ * one learner id. Returns 0; 1 when nothing matches; 2 when several do, after printing each
+ * candidate (id, name, e-mail, cohorts) on stderr; errors printed as "lcmtui CMD: ...". */
+int cli_learner(struct lcm_store *st, const char *cmd, const char *ref, int64_t *id);
+
+/* One learner as a line: "  #ID  name  e-mail  cohorts". */
+void cli_learner_line(FILE *out, const struct store_learner_row *r);
+
 /* Subcommands (one file each). */
 int cmd_summary(struct lcm_app *app, int argc, char **argv);
 int cmd_demo(struct lcm_app *app, int argc, char **argv);
@@ -57,6 +67,7 @@ int cmd_risk(struct lcm_app *app, int argc, char **argv);
 int cmd_outbox(struct lcm_app *app, int argc, char **argv);
 int cmd_sequences(struct lcm_app *app, int argc, char **argv);
 int cmd_post(struct lcm_app *app, int argc, char **argv);
+int cmd_learners(struct lcm_app *app, int argc, char **argv);
 /* `risk eval` and `risk fit` (cli/cmd_risk_eval.c), called by cmd_risk with the store open. */
 int cmd_risk_eval(struct lcm_app *app, struct lcm_store *st, const char *sub, int argc,
                   char **argv);

@@ -20,7 +20,9 @@
 static const char outbox_usage[] =
     "usage: lcmtui outbox [COMMAND]\n"
     "\n"
-    "  list [--status S] [--learner ID] [--limit N]   the outbox (default: the last 50)\n"
+    "  list [--status S] [--learner LEARNER] [--limit N]\n"
+    "                             the outbox (default: the last 50); LEARNER: #ID,\n"
+    "                             SOURCE:EXT_ID, e-mail or name\n"
     "  show ID                    one message in full\n"
     "  approve ID | --all         draft -> queued (sent by the next 'outbox send')\n"
     "  skip ID                    never send this draft, queued or failed message\n"
@@ -72,9 +74,11 @@ static int do_list(struct lcm_store *st, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--status") == 0 && i + 1 < argc)
             status = argv[++i];
-        else if (strcmp(argv[i], "--learner") == 0 && i + 1 < argc)
-            learner = strtoll(argv[++i], NULL, 10);
-        else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
+        else if (strcmp(argv[i], "--learner") == 0 && i + 1 < argc) {
+            int rc = cli_learner(st, "outbox list", argv[++i], &learner);
+            if (rc)
+                return rc;
+        } else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
             limit = atoi(argv[++i]);
         else if (strcmp(argv[i], "--all") == 0)
             limit = 0;

@@ -35,57 +35,36 @@ static void risk_usage(FILE *out)
             "  fit --at DAY|DATE [--cohort C]... [--l2 X] [-o FILE]\n"
             "                                  fit the weights by logistic regression on outcomes\n"
             "\n"
-            "LEARNER is a learner ext_id, a learner id, or a part of the name.\n");
+            "LEARNER is #ID (the local id; a bare number too), SOURCE:EXT_ID, an e-mail or a\n"
+            "name (without case or accents); a name several learners share lists them (exit 2).\n"
+            "A learner enrolled in several cohorts: the active enrolment first.\n");
 }
 
-struct matches {
-    struct store_risk_item first;
-    int n;
-    int64_t learner;
-    bool several_learners;
-};
-
-static enum lcm_status collect(void *ctx, const struct store_risk_item *it)
+static enum lcm_status first_enrolment(void *ctx, const struct store_risk_item *it)
 {
-    struct matches *m = ctx;
-    if (m->n == 0) {
-        m->first = *it;
-        m->learner = it->learner_id;
-    } else if (it->learner_id != m->learner) {
-        m->several_learners = true;
-        const struct store_risk_item *show[2] = {&m->first, it};
-        for (int i = m->n == 1 ? 0 : 1; i < 2; i++) {
-            fputs("  ", stderr);
-            cli_put_clean(stderr, show[i]->learner, 30);
-            cli_put_clean(stderr, show[i]->ext_id, 16);
-            cli_put_clean(stderr, show[i]->cohort, 0);
-            fputc('\n', stderr);
-        }
-    }
-    m->n++;
+    struct store_risk_item *out = ctx;
+    if (out->enrollment_id == 0)
+        *out = *it;
     return LCM_OK;
 }
 
-/* Resolves LEARNER to one enrollment (active first). Returns 0 or an exit code. */
+/* Resolves LEARNER (cli_learner) to one enrolment, the active one first. Returns 0 or an exit
+ * code. */
 static int resolve(struct lcm_store *st, const char *cmd, const char *q,
                    struct store_risk_item *out)
 {
-    struct matches m = {0};
+    int64_t id = 0;
+    int rc = cli_learner(st, cmd, q, &id);
+    if (rc)
+        return rc;
     struct lcm_err err = {0};
-    if (!q || !*q)
-        return cli_usage(cmd, "LEARNER is required");
-    if (store_risk_find(st, q, collect, &m, &err) != LCM_OK)
+    memset(out, 0, sizeof *out);
+    if (store_risk_learner(st, id, first_enrolment, out, &err) != LCM_OK)
         return cli_fail(&err);
-    if (m.n == 0) {
-        fprintf(stderr, "lcmtui %s: no learner matches '%s'\n", cmd, q);
+    if (out->enrollment_id == 0) {
+        fprintf(stderr, "lcmtui %s: learner #%lld has no enrolment\n", cmd, (long long)id);
         return 1;
     }
-    if (m.several_learners) {
-        fprintf(stderr, "lcmtui %s: '%s' matches several learners (above): be more specific\n", cmd,
-                q);
-        return 1;
-    }
-    *out = m.first;
     return 0;
 }
 

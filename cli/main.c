@@ -30,6 +30,7 @@ static const struct command commands[] = {
     {"outbox", cmd_outbox, "messages: list, approve, skip, send (SMTP), stats, sequences, post"},
     {"sequences", cmd_sequences, "apply the sequence rules at --today: drafts to approve"},
     {"post", cmd_post, "post a text to the group chat through the webhook"},
+    {"learners", cmd_learners, "find, show and merge learners; the LRS actors no rule matched"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

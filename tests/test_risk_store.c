@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "store/store_entity.h"
 #include "store/store_milestone_done.h"
+#include "store/store_learner.h"
 #include "store/store_risk.h"
 #include "store/store_snooze.h"
 
@@ -62,7 +63,11 @@ static int64_t find(struct fx *f, const char *name)
 {
     struct store_risk_item it = {0};
     struct lcm_err err = {0};
-    assert_int_equal(store_risk_find(f->st, name, keep, &it, &err), LCM_OK);
+    struct store_learner_row row;
+    int n = 0;
+    assert_int_equal(store_learner_find(f->st, name, &row, 1, &n, &err), LCM_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_risk_learner(f->st, row.id, keep, &it, &err), LCM_OK);
     assert_true(it.enrollment_id > 0);
     return it.enrollment_id;
 }

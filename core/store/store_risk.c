@@ -433,8 +433,8 @@ enum lcm_status store_risk_celebrations(struct lcm_store *st, int limit, store_r
     return each_item(st, s, fn, ctx, err, "risk: celebrations");
 }
 
-enum lcm_status store_risk_find(struct lcm_store *st, const char *query, store_risk_item_fn fn,
-                                void *ctx, struct lcm_err *err)
+enum lcm_status store_risk_learner(struct lcm_store *st, int64_t learner_id, store_risk_item_fn fn,
+                                   void *ctx, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "SELECT e.id, l.id, l.first_name, l.last_name, l.ext_id, c.name, "
@@ -442,13 +442,10 @@ enum lcm_status store_risk_find(struct lcm_store *st, const char *query, store_r
                  "FROM learner l JOIN enrollment e ON e.learner_id = l.id "
                  "JOIN cohort c ON c.id = e.cohort_id "
                  "LEFT JOIN risk r ON r.enrollment_id = e.id "
-                 "WHERE l.ext_id = ?1 OR CAST(l.id AS TEXT) = ?1 OR "
-                 "  (?1 <> '' AND instr(lower(l.first_name || ' ' || l.last_name), "
-                 "  lower(?1)) > 0) "
-                 "ORDER BY e.status != 'active', l.last_name, l.first_name, e.id LIMIT 50",
+                 "WHERE l.id = ?1 ORDER BY e.status != 'active', e.id",
                  err);
-    store_bind_text(s, 1, query ? query : "");
-    return each_item(st, s, fn, ctx, err, "risk: find learner");
+    sqlite3_bind_int64(s, 1, learner_id);
+    return each_item(st, s, fn, ctx, err, "risk: enrolments of a learner");
 }
 
 static enum lcm_status keep_first(void *ctx, const struct store_risk_item *it)

@@ -146,10 +146,10 @@ enum lcm_status store_risk_triage(struct lcm_store *st, int min_level, int limit
 enum lcm_status store_risk_celebrations(struct lcm_store *st, int limit, store_risk_item_fn fn,
                                         void *ctx, struct lcm_err *err);
 
-/* Finds enrollments by learner ext_id, learner id, or a name substring (case-insensitive),
- * active ones first; calls fn with enrollment_id, learner, cohort (what = status). */
-enum lcm_status store_risk_find(struct lcm_store *st, const char *query, store_risk_item_fn fn,
-                                void *ctx, struct lcm_err *err);
+/* The enrolments of one learner (store_learner_find names it), active ones first, then by id;
+ * calls fn with enrollment_id, learner, cohort, stored score and level (what = status). */
+enum lcm_status store_risk_learner(struct lcm_store *st, int64_t learner_id, store_risk_item_fn fn,
+                                   void *ctx, struct lcm_err *err);
 
 /* The stored risk row of an enrollment (what = reasons); LCM_ERR_NOTFOUND when none. */
 enum lcm_status store_risk_get(struct lcm_store *st, int64_t enrollment_id,

@@ -1,0 +1,244 @@
+/* store_learner_merge.c — `lcmtui learners merge`: see store_learner_merge.h for the rules. */
+#include "store/store_learner_merge.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+/* Runs sql with ?1 and ?2 bound; adds the rows it changed to *count (count may be NULL). */
+static enum lcm_status run2(struct lcm_store *st, const char *sql, int64_t a, int64_t b, int *count,
+                            struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, sql, err);
+    sqlite3_bind_int64(s, 1, a);
+    sqlite3_bind_int64(s, 2, b);
+    enum lcm_status rc = store_exec1(st, s, err, "merge");
+    if (rc == LCM_OK && count)
+        *count += sqlite3_changes(st->db);
+    return rc;
+}
+
+/* One enrolment of `from` folded into `into`'s enrolment t (?1 = e, ?2 = t). */
+static const char *const fold_sql[] = {
+    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) "
+    "SELECT ?2, day, sessions, minutes, actions, progress FROM activity_day "
+    "WHERE enrollment_id = ?1 AND true ON CONFLICT(enrollment_id, day) DO UPDATE SET "
+    "sessions = max(sessions, excluded.sessions), minutes = max(minutes, excluded.minutes), "
+    "actions = max(actions, excluded.actions), "
+    "progress = max(coalesce(progress, excluded.progress), coalesce(excluded.progress, progress))",
+
+    "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed) "
+    "SELECT ?2, milestone_id, day, score, celebrated_at, failed FROM milestone_done "
+    "WHERE enrollment_id = ?1 AND true ON CONFLICT(enrollment_id, milestone_id) DO UPDATE SET "
+    "day = excluded.day, score = excluded.score, failed = 0, "
+    "celebrated_at = coalesce(excluded.celebrated_at, celebrated_at) "
+    "WHERE milestone_done.failed = 1 AND excluded.failed = 0",
+
+    "INSERT OR IGNORE INTO sequence_fired(rule, enrollment_id, key, day, message_id) "
+    "SELECT rule, ?2, key, day, message_id FROM sequence_fired WHERE enrollment_id = ?1",
+
+    "UPDATE snooze SET enrollment_id = ?2 WHERE enrollment_id = ?1",
+    "UPDATE risk SET snoozed = 1 WHERE enrollment_id = ?2 AND EXISTS "
+    "(SELECT 1 FROM snooze WHERE enrollment_id = ?2 AND active = 1)",
+
+    "UPDATE enrollment SET "
+    "start_day = coalesce(min(start_day, (SELECT start_day FROM enrollment WHERE id = ?1)), "
+    "  start_day, (SELECT start_day FROM enrollment WHERE id = ?1)), "
+    "expected_end_day = coalesce(expected_end_day, "
+    "  (SELECT expected_end_day FROM enrollment WHERE id = ?1)), "
+    "last_activity_day = coalesce(max(last_activity_day, "
+    "  (SELECT last_activity_day FROM enrollment WHERE id = ?1)), last_activity_day, "
+    "  (SELECT last_activity_day FROM enrollment WHERE id = ?1)), "
+    "progress = coalesce(max(progress, (SELECT progress FROM enrollment WHERE id = ?1)), "
+    "  progress, (SELECT progress FROM enrollment WHERE id = ?1)) "
+    "WHERE id = ?2",
+    NULL};
+
+/* Rows that follow an enrolment: moved to t before e is deleted (?1 = e, ?2 = t). */
+static const char *const follow_sql[] = {
+    "UPDATE checkin SET enrollment_id = ?2 WHERE enrollment_id = ?1",
+    "UPDATE followup SET enrollment_id = ?2 WHERE enrollment_id = ?1",
+    "UPDATE message SET enrollment_id = ?2 WHERE enrollment_id = ?1", NULL};
+
+static enum lcm_status fold(struct lcm_store *st, int64_t e, int64_t t,
+                            struct store_merge_counts *c, struct lcm_err *err)
+{
+    enum lcm_status rc = LCM_OK;
+    int *counts[] = {&c->days, &c->milestones, NULL, NULL, NULL, NULL};
+    for (int i = 0; rc == LCM_OK && fold_sql[i]; i++)
+        rc = run2(st, fold_sql[i], e, t, counts[i], err);
+    for (int i = 0; rc == LCM_OK && follow_sql[i]; i++)
+        rc = run2(st, follow_sql[i], e, t, NULL, err);
+    if (rc == LCM_OK)
+        rc = store_exec_id(st, "DELETE FROM enrollment WHERE id = ?1", e, "merge", err);
+    c->enrollments_folded++;
+    return rc;
+}
+
+struct enrol {
+    int64_t id, cohort;
+};
+
+/* The enrolments of a learner (active ones counted in *active). */
+static enum lcm_status enrolments(struct lcm_store *st, int64_t learner, struct enrol **out, int *n,
+                                  int *active, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT id, cohort_id, status = 'active' FROM enrollment WHERE learner_id = ?1 "
+                 "ORDER BY id",
+                 err);
+    sqlite3_bind_int64(s, 1, learner);
+    *out = NULL;
+    *n = 0;
+    if (active)
+        *active = 0;
+    int r;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        *out = lcm_xrealloc(*out, (size_t)(*n + 1) * sizeof **out);
+        (*out)[*n].id = sqlite3_column_int64(s, 0);
+        (*out)[*n].cohort = sqlite3_column_int64(s, 1);
+        if (active && sqlite3_column_int(s, 2))
+            (*active)++;
+        (*n)++;
+    }
+    sqlite3_reset(s);
+    return r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "merge: enrolments");
+}
+
+static enum lcm_status exists(struct lcm_store *st, int64_t id, bool *guest, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT EXISTS (SELECT 1 FROM learner_key WHERE learner_id = ?1 "
+                 "AND kind = 'unmatched') FROM learner WHERE id = ?1",
+                 err);
+    sqlite3_bind_int64(s, 1, id);
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW && guest)
+        *guest = sqlite3_column_int(s, 0) != 0;
+    sqlite3_reset(s);
+    if (r == SQLITE_DONE)
+        return lcm_err_set(err, LCM_ERR_NOTFOUND, "no learner #%lld", (long long)id);
+    return r == SQLITE_ROW ? LCM_OK : store_fail(st, err, "merge");
+}
+
+static enum lcm_status only_active(struct lcm_store *st, int64_t learner, int64_t *id,
+                                   struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "SELECT id FROM enrollment WHERE learner_id = ?1 AND status = 'active'",
+                 err);
+    sqlite3_bind_int64(s, 1, learner);
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "merge");
+}
+
+/* Everything at the learner's level, once the enrolments are done (?1 = from, ?2 = into). */
+static const char *const learner_sql[] = {
+    "UPDATE checkin SET learner_id = ?2 WHERE learner_id = ?1",
+    "UPDATE followup SET learner_id = ?2 WHERE learner_id = ?1",
+    "UPDATE message SET learner_id = ?2 WHERE learner_id = ?1",
+    "UPDATE OR IGNORE learner_key SET learner_id = ?2 WHERE learner_id = ?1 "
+    "AND kind != 'unmatched'",
+    "INSERT OR IGNORE INTO learner_key(kind, value, learner_id, source) "
+    "SELECT 'id', source || '|' || ext_id, ?2, source FROM learner WHERE id = ?1",
+    "UPDATE learner SET "
+    "first_name = CASE WHEN first_name = '' AND last_name = '' THEN "
+    "  (SELECT first_name FROM learner WHERE id = ?1) ELSE first_name END, "
+    "last_name = CASE WHEN first_name = '' AND last_name = '' THEN "
+    "  (SELECT last_name FROM learner WHERE id = ?1) ELSE last_name END, "
+    "email = coalesce(email, (SELECT email FROM learner WHERE id = ?1)), "
+    "phone = coalesce(phone, (SELECT phone FROM learner WHERE id = ?1)), "
+    "manager = coalesce(manager, (SELECT manager FROM learner WHERE id = ?1)), "
+    "manager_email = coalesce(manager_email, (SELECT manager_email FROM learner WHERE id = ?1)), "
+    "department = coalesce(department, (SELECT department FROM learner WHERE id = ?1)), "
+    "lang = coalesce(lang, (SELECT lang FROM learner WHERE id = ?1)) "
+    "WHERE id = ?2",
+    NULL};
+
+static enum lcm_status log_merge(struct lcm_store *st, int64_t from, int64_t into,
+                                 const char *author, int64_t now, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO learner_merge(at, kept_id, merged_id, merged_source, merged_ext_id, "
+                 "merged_name, author) SELECT ?1, ?2, id, source, ext_id, "
+                 "trim(first_name || ' ' || last_name), ?4 FROM learner WHERE id = ?3",
+                 err);
+    sqlite3_bind_int64(s, 1, now);
+    sqlite3_bind_int64(s, 2, into);
+    sqlite3_bind_int64(s, 3, from);
+    store_bind_text(s, 4, author);
+    return store_exec1(st, s, err, "merge log");
+}
+
+static enum lcm_status merge(struct lcm_store *st, int64_t from, int64_t into, const char *author,
+                             int64_t now, struct store_merge_counts *c, struct lcm_err *err)
+{
+    bool guest = false;
+    enum lcm_status rc = exists(st, from, &guest, err);
+    if (rc == LCM_OK)
+        rc = exists(st, into, NULL, err);
+    if (rc != LCM_OK)
+        return rc;
+    rc = store_exec_id(st, "INSERT INTO merge_request(learner_id) VALUES (?1)", from, "merge", err);
+    struct enrol *fe = NULL, *te = NULL;
+    int nf = 0, nt = 0, active = 0;
+    if (rc == LCM_OK)
+        rc = enrolments(st, from, &fe, &nf, NULL, err);
+    if (rc == LCM_OK)
+        rc = enrolments(st, into, &te, &nt, &active, err);
+    int64_t only = 0;
+    if (rc == LCM_OK && guest && active == 1)
+        rc = only_active(st, into, &only, err);
+    for (int i = 0; rc == LCM_OK && i < nf; i++) {
+        int64_t target = 0;
+        for (int j = 0; j < nt; j++)
+            if (te[j].cohort == fe[i].cohort)
+                target = te[j].id;
+        if (!target)
+            target = only;
+        if (target) {
+            rc = fold(st, fe[i].id, target, c, err);
+        } else {
+            rc = run2(st, "UPDATE enrollment SET learner_id = ?2 WHERE id = ?1", fe[i].id, into,
+                      NULL, err);
+            c->enrollments_moved++;
+        }
+    }
+    free(fe);
+    free(te);
+    int *counts[] = {&c->checkins, &c->followups, &c->messages, &c->keys, NULL, NULL};
+    for (int i = 0; rc == LCM_OK && learner_sql[i]; i++)
+        rc = run2(st, learner_sql[i], from, into, counts[i], err);
+    if (rc == LCM_OK)
+        rc = log_merge(st, from, into, author, now, err);
+    /* the check-ins are all moved: a cascade reaching one would hit the append-only trigger */
+    if (rc == LCM_OK)
+        rc = store_exec_id(st, "DELETE FROM merge_request WHERE learner_id = ?1", from, "merge",
+                           err);
+    if (rc == LCM_OK)
+        rc = store_exec_id(st, "DELETE FROM learner WHERE id = ?1", from, "merge", err);
+    return rc;
+}
+
+enum lcm_status store_learner_merge(struct lcm_store *st, int64_t from, int64_t into,
+                                    const char *author, int64_t now, bool dry_run,
+                                    struct store_merge_counts *c, struct lcm_err *err)
+{
+    memset(c, 0, sizeof *c);
+    if (from == into)
+        return lcm_err_set(err, LCM_ERR_INVALID, "cannot merge learner #%lld into itself",
+                           (long long)from);
+    enum lcm_status rc = store_begin(st, err);
+    if (rc != LCM_OK)
+        return rc;
+    rc = merge(st, from, into, author, now, c, err);
+    if (rc != LCM_OK || dry_run) {
+        store_rollback(st);
+        return rc;
+    }
+    return store_commit(st, err);
+}
