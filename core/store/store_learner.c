@@ -165,7 +165,8 @@ static enum lcm_status by_name(struct lcm_store *st, const char *ref, struct idl
     }
     sqlite3_reset(s);
     struct namelist *keep = exact.n ? &exact : &part;
-    qsort(keep->v, (size_t)keep->n, sizeof *keep->v, by_key);
+    if (keep->n > 1)
+        qsort(keep->v, (size_t)keep->n, sizeof *keep->v, by_key);
     for (int i = 0; i < keep->n; i++)
         idlist_add(out, keep->v[i].id);
     namelist_free(&exact);
