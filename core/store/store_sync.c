@@ -324,6 +324,18 @@ enum lcm_status store_sync_withdraw_missing(struct lcm_store *st, const char *so
     return rc;
 }
 
+enum lcm_status store_sync_enrollment_known(struct lcm_store *st, const char *source,
+                                            const char *ext_id, bool *known, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "SELECT 1 FROM enrollment WHERE source = ?1 AND ext_id = ?2", err);
+    store_bind_text(s, 1, source);
+    store_bind_text(s, 2, ext_id);
+    int r = sqlite3_step(s);
+    *known = r == SQLITE_ROW;
+    sqlite3_reset(s);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "enrollment");
+}
+
 bool store_sync_enrollment_withdrawn(struct lcm_store *st, const char *source, const char *ext_id)
 {
     sqlite3_stmt *s = store_stmt(st,

@@ -74,6 +74,10 @@ enum lcm_status store_sync_cohort_program(struct lcm_store *st, int64_t cohort_i
 enum lcm_status store_sync_enrollment_pick(struct lcm_store *st, int64_t learner_id, int64_t *id,
                                            struct lcm_err *err);
 
+/* Whether the source's enrolment ext_id is in the store (any status). */
+enum lcm_status store_sync_enrollment_known(struct lcm_store *st, const char *source,
+                                            const char *ext_id, bool *known, struct lcm_err *err);
+
 /* Unenrolments seen by a full listing of a cohort: keep_reset empties this connection's
  * list of enrolments still present, keep_add adds one (by ext_id), withdraw_missing marks
  * the active enrolments of source in cohort_id that are not in the list as withdrawn on day;

@@ -347,12 +347,9 @@ static const char *module_name(const struct course *c, int64_t cmid)
 
 /* ---- enrolled users, page by page ---- */
 
-/* Only learners: a user with roles but no "student" role (a teacher) is skipped, and so is a
- * suspended user or enrolment (a site that lists them despite onlyactive). */
-static bool is_learner(const json_t *u)
+/* A user with roles but no "student" role (a teacher) is not a learner. */
+static bool has_student_role(const json_t *u)
 {
-    if (json_is_true(json_object_get(u, "suspended")) || jint(u, "status", 0) == 1)
-        return false;
     const json_t *roles = json_object_get(u, "roles");
     if (!json_is_array(roles) || json_array_size(roles) == 0)
         return true;
@@ -367,7 +364,17 @@ static bool is_learner(const json_t *u)
     return false;
 }
 
-static char *page_params(const struct course *c, int64_t from, int limit)
+/* Only learners, and only active ones: a suspended user or enrolment (a site that lists them
+ * despite onlyactive) is left to the listing of suspended enrolments. */
+static bool is_learner(const json_t *u)
+{
+    if (json_is_true(json_object_get(u, "suspended")) || jint(u, "status", 0) == 1)
+        return false;
+    return has_student_role(u);
+}
+
+/* A page of the active enrolments, or (suspended) of the suspended ones. */
+static char *page_params(const struct course *c, int64_t from, int limit, bool suspended)
 {
     struct buf b = {0};
     char num[32];
@@ -380,8 +387,9 @@ static char *page_params(const struct course *c, int64_t from, int limit)
     snprintf(num, sizeof num, "%d", limit);
     http_form_append(&b, "options[1][value]", num);
     /* suspended enrolments (and those out of their dates) are not listed: they become
-     * withdrawn after the listing, and active again when listed again */
-    http_form_append(&b, "options[2][name]", "onlyactive");
+     * withdrawn after the listing, and active again when listed again; the second listing
+     * (onlysuspended) makes those never seen active known, as withdrawn */
+    http_form_append(&b, "options[2][name]", suspended ? "onlysuspended" : "onlyactive");
     http_form_append(&b, "options[2][value]", "1");
     return buf_take(&b);
 }
@@ -660,7 +668,7 @@ static enum lcm_status user_store(struct moodle *m, const struct course *c, cons
 static enum lcm_status page_sync(struct moodle *m, const struct course *c, int64_t from,
                                  size_t *got, struct lcm_err *err)
 {
-    char *extra = page_params(c, from, m->job->src->page_size);
+    char *extra = page_params(c, from, m->job->src->page_size, false);
     json_t *users = NULL;
     struct muser *mu = NULL;
     size_t n = 0;
@@ -687,6 +695,112 @@ static enum lcm_status page_sync(struct moodle *m, const struct course *c, int64
         json_decref(mu[i].completion);
     }
     free(mu);
+    json_decref(users);
+    return rc;
+}
+
+/* Whether one user of the page was in the active listing of the course. */
+static bool listed_any(const struct moodle *m, const struct course *c, const json_t *users)
+{
+    size_t i;
+    const json_t *u;
+    json_array_foreach(users, i, u)
+    {
+        char ext[64];
+        enrol_key(ext, sizeof ext, jint(u, "id", 0), c->id);
+        for (size_t k = 0; k < m->n_listed; k++)
+            if (strcmp(m->listed[k], ext) == 0)
+                return true;
+    }
+    return false;
+}
+
+/* One page of a course's suspended enrolments: each student is written (learner, keys) with
+ * a withdrawn enrolment, so an LRS names them and the triage leaves them out. *got: users
+ * read. A site that does not know onlysuspended answers with an exception: *unsupported. */
+static enum lcm_status suspended_page(struct moodle *m, const struct course *c, int64_t from,
+                                      size_t *got, bool *unsupported, struct lcm_err *err)
+{
+    char *extra = page_params(c, from, m->job->src->page_size, true);
+    json_t *users = NULL;
+    struct lcm_err e2;
+    lcm_err_clear(&e2);
+    enum lcm_status rc = moodle_call(m, "core_enrol_get_enrolled_users", extra, &users, &e2);
+    free(extra);
+    *got = 0;
+    if (rc == LCM_ERR_REMOTE && from == 0) {
+        lcm_report(m->job->opt->rep, LCM_LEVEL_WARN,
+                   "%s: suspended enrolments not listed (%s): those never seen active stay "
+                   "unknown",
+                   m->job->src->name, e2.msg);
+        *unsupported = true;
+        return LCM_OK;
+    }
+    if (rc != LCM_OK) {
+        *err = e2;
+        return rc;
+    }
+    if (!json_is_array(users))
+        rc = sync_job_missing(LABEL, m->url, "core_enrol_get_enrolled_users", "user list", err);
+    if (rc == LCM_OK && from == 0 && listed_any(m, c, users)) {
+        /* a site older than onlysuspended ignores it and lists the active ones again */
+        lcm_report(m->job->opt->rep, LCM_LEVEL_WARN,
+                   "%s: the site ignores onlysuspended (it lists active enrolments): suspended "
+                   "ones never seen active stay unknown",
+                   m->job->src->name);
+        *unsupported = true;
+        json_decref(users);
+        return LCM_OK;
+    }
+    if (rc == LCM_OK)
+        rc = store_begin(m->job->st, err);
+    size_t i;
+    json_t *u;
+    json_array_foreach(users, i, u)
+    {
+        if (rc != LCM_OK)
+            break;
+        struct muser mu = {.user = u, .id = jint(u, "id", 0)};
+        if (!json_is_object(u) || mu.id <= 0) {
+            rc = sync_job_missing(LABEL, m->url, "enrolled user", "id", err);
+            break;
+        }
+        if (!has_student_role(u))
+            continue;
+        int64_t lid, eid;
+        rc = learner_store(m, &mu, &lid, err);
+        char ext[64];
+        enrol_key(ext, sizeof ext, mu.id, c->id);
+        struct lcm_enrollment e = {.learner_id = lid,
+                                   .cohort_id = c->cohort_id,
+                                   .source = m->job->src->name,
+                                   .ext_id = ext,
+                                   .status = ENROLL_WITHDRAWN,
+                                   .start_day = c->start_day,
+                                   .expected_end_day = c->end_day,
+                                   .ended_day = m->job->opt->today,
+                                   .progress = -1,
+                                   .last_activity_day = DAY_NONE};
+        enum store_put put = STORE_PUT_SAME;
+        bool known = false;
+        if (rc == LCM_OK)
+            rc = store_sync_enrollment_known(m->job->st, m->job->src->name, ext, &known, err);
+        /* one already known (active, or withdrawn by the listing above) is left as it is */
+        if (rc == LCM_OK && !known) {
+            rc = store_entity_enrollment_put(m->job->st, &e, &eid, &put, err);
+            if (rc == LCM_OK)
+                m->job->counts.withdrawn++;
+        }
+        sync_job_tally(&m->job->counts.enrollments, put);
+    }
+    if (rc == LCM_OK)
+        rc = store_commit(m->job->st, err);
+    if (rc != LCM_OK && store_in_tx(m->job->st))
+        store_rollback(m->job->st);
+    if (rc == LCM_OK) {
+        *got = json_array_size(users);
+        m->job->counts.records += (int64_t)*got;
+    }
     json_decref(users);
     return rc;
 }
@@ -732,6 +846,7 @@ static enum lcm_status moodle_sync(struct sync_job *job, struct lcm_err *err)
     for (size_t i = 0; rc == LCM_OK && i < m.n_courses; i++)
         rc = contents_sync(&m, &m.courses[i], err);
     size_t limit = (size_t)job->src->page_size;
+    bool no_suspended = false;
     for (size_t i = 0; rc == LCM_OK && i < m.n_courses; i++) {
         int64_t from = 0;
         size_t got = limit;
@@ -746,6 +861,15 @@ static enum lcm_status moodle_sync(struct sync_job *job, struct lcm_err *err)
         }
         if (rc == LCM_OK)
             rc = course_withdraw(&m, &m.courses[i], err);
+        from = 0;
+        got = limit;
+        while (rc == LCM_OK && got == limit && !no_suspended) {
+            if (sync_job_check_stop(job, err) != LCM_OK)
+                rc = err->status;
+            else
+                rc = suspended_page(&m, &m.courses[i], from, &got, &no_suspended, err);
+            from += (int64_t)got;
+        }
         sync_job_progress(job, (int64_t)i + 1, (int64_t)m.n_courses, "courses");
     }
     moodle_close(&m);

@@ -268,7 +268,7 @@ static void counts_add(struct sync_counts *t, const struct sync_counts *c)
  * as the deadline, not as the timeout or HTTP error it left behind. */
 static void source_run(struct lcm_store *st, const struct sync_source *src,
                        const struct sync_options *opt, int index, int count, int celebrate_days,
-                       struct sync_source_result *res)
+                       const char *held_by, struct sync_source_result *res)
 {
     atomic_bool deadline_hit = false;
     struct sync_job job = {.st = st,
@@ -290,7 +290,12 @@ static void source_run(struct lcm_store *st, const struct sync_source *src,
     if (rc == LCM_OK && !opt->check_only)
         rc = store_sync_run_begin(st, src->name, opt->now_ts, &run_id, &err);
     sync_job_progress(&job, 0, 0, opt->check_only ? "check" : "start");
-    if (rc == LCM_OK)
+    if (rc == LCM_OK && held_by)
+        rc = lcm_err_set(&err, LCM_ERR_REMOTE,
+                         "not run: source \"%s\" failed, and this one's actors are matched "
+                         "against its learners (nothing written; the next sync resumes)",
+                         held_by);
+    else if (rc == LCM_OK)
         rc = opt->check_only ? src->ops->check(&job, &err) : src->ops->sync(&job, &err);
     if (rc != LCM_OK && atomic_load(&deadline_hit))
         rc = sync_job_check_stop(&job, &err);
@@ -347,19 +352,29 @@ enum lcm_status sync_run_store(struct lcm_store *st, const struct lcm_config *cf
     }
     result->sources = lcm_xcalloc((size_t)n + 1, sizeof *result->sources);
     enum lcm_status first = LCM_OK;
-    for (int i = 0, k = 0; i < count; i++) {
-        if (!selected(&srcs[i], opt->only_source))
-            continue;
-        struct sync_source_result *r = &result->sources[k++];
-        source_run(st, &srcs[i], opt, k, n, rp.celebrate_days, r);
-        result->n_sources++;
-        counts_add(&result->total, &r->counts);
-        if (r->status != LCM_OK) {
-            result->n_failed++;
-            if (first == LCM_OK)
-                first = r->status;
+    /* The rosters (Moodle, CSV) run first, whatever their order in the list: an LRS matches
+     * its actors against their learners. When a roster failed in this run, an LRS that does
+     * not stand alone is held (not run): it would make guests of the learners the roster has
+     * not written yet, and one person would be two learners for good. */
+    const char *failed_roster = NULL;
+    for (int pass = 0, k = 0; pass < 2; pass++)
+        for (int i = 0; i < count; i++) {
+            bool lrs = srcs[i].ops == &src_xapi_ops;
+            if (!selected(&srcs[i], opt->only_source) || lrs != (pass == 1))
+                continue;
+            struct sync_source_result *r = &result->sources[k++];
+            source_run(st, &srcs[i], opt, k, n, rp.celebrate_days,
+                       lrs && !srcs[i].standalone && !opt->check_only ? failed_roster : NULL, r);
+            if (!lrs && r->status != LCM_OK && !failed_roster)
+                failed_roster = srcs[i].name;
+            result->n_sources++;
+            counts_add(&result->total, &r->counts);
+            if (r->status != LCM_OK) {
+                result->n_failed++;
+                if (first == LCM_OK)
+                    first = r->status;
+            }
         }
-    }
     free(srcs);
     if (!opt->check_only && result->n_failed < result->n_sources)
         risk_after(st, cfg, opt, result);
