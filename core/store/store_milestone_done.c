@@ -41,10 +41,14 @@ enum lcm_status store_milestone_done_put(struct lcm_store *st, const struct lcm_
         return LCM_OK;
     }
     STMT_OR_FAIL(s, st,
-                 "UPDATE milestone_done SET day = ?3, score = ?4, failed = ?6, "
+                 "UPDATE milestone_done SET "
+                 "day = CASE WHEN ?4 IS NULL AND failed = ?6 THEN day ELSE ?3 END, "
+                 "score = COALESCE(?4, score), failed = ?6, "
                  "celebrated_at = CASE WHEN failed = 1 AND ?6 = 0 THEN ?5 ELSE celebrated_at END "
                  "WHERE enrollment_id = ?1 AND milestone_id = ?2 AND NOT (failed = 0 AND ?6 = 1) "
-                 "AND (day, score, failed) IS NOT (?3, ?4, ?6)",
+                 "AND (day, score, failed) IS NOT "
+                 "(CASE WHEN ?4 IS NULL AND failed = ?6 THEN day ELSE ?3 END, "
+                 "COALESCE(?4, score), ?6)",
                  err);
     bind_done(s, d);
     rc = store_exec1(st, s, err, "milestone done");

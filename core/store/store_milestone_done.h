@@ -26,7 +26,10 @@ enum lcm_status store_milestone_done_add(struct lcm_store *st, const struct lcm_
 
 /* The sync's writer, telling what it did. A pass is never replaced by a later failed attempt; a
  * pass replacing a failed attempt takes d->celebrated_at (a fail is recorded acknowledged, the pass
- * may be celebrated). Otherwise the day, score and failed flag become the given ones. */
+ * may be celebrated). Otherwise the day, score and failed flag become the given ones, except that
+ * a report without a score (d->score < 0) of the state already recorded changes nothing: two
+ * sources telling of one attempt (Moodle's completion has no score, the LRS's statement has
+ * one) keep the score and the day the scoring one gave. */
 enum lcm_status store_milestone_done_put(struct lcm_store *st, const struct lcm_milestone_done *d,
                                          enum store_put *put, struct lcm_err *err);
 

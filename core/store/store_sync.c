@@ -324,6 +324,20 @@ enum lcm_status store_sync_withdraw_missing(struct lcm_store *st, const char *so
     return rc;
 }
 
+enum lcm_status store_sync_milestone_find(struct lcm_store *st, const char *source,
+                                          const char *ext_id, int64_t *id, struct lcm_err *err)
+{
+    *id = 0;
+    STMT_OR_FAIL(s, st, "SELECT id FROM milestone WHERE source = ?1 AND ext_id = ?2", err);
+    store_bind_text(s, 1, source);
+    store_bind_text(s, 2, ext_id);
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "milestone");
+}
+
 enum lcm_status store_sync_enrollment_known(struct lcm_store *st, const char *source,
                                             const char *ext_id, bool *known, struct lcm_err *err)
 {

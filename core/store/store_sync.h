@@ -74,6 +74,10 @@ enum lcm_status store_sync_cohort_program(struct lcm_store *st, int64_t cohort_i
 enum lcm_status store_sync_enrollment_pick(struct lcm_store *st, int64_t learner_id, int64_t *id,
                                            struct lcm_err *err);
 
+/* The milestone (source, ext_id): *id = 0 when none. */
+enum lcm_status store_sync_milestone_find(struct lcm_store *st, const char *source,
+                                          const char *ext_id, int64_t *id, struct lcm_err *err);
+
 /* Whether the source's enrolment ext_id is in the store (any status). */
 enum lcm_status store_sync_enrollment_known(struct lcm_store *st, const char *source,
                                             const char *ext_id, bool *known, struct lcm_err *err);

@@ -296,7 +296,14 @@ static enum lcm_status module_store(struct moodle *m, struct course *c, const js
                  modname ? modname : "x", cmid);
     snprintf(iri, sizeof iri, "iri:%s", norm);
     snprintf(val, sizeof val, "%" PRId64, c->cohort_id);
-    return store_sync_value_set(m->job->st, m->job->src->name, iri, val, err);
+    enum lcm_status rc = store_sync_value_set(m->job->st, m->job->src->name, iri, val, err);
+    /* the milestone its completion makes: an LRS telling of the same module uses it */
+    char ms[1200], ext[300];
+    snprintf(ms, sizeof ms, "ms:%s", norm);
+    snprintf(ext, sizeof ext, "%s|cm:%" PRId64, m->job->src->name, cmid);
+    if (rc == LCM_OK)
+        rc = store_sync_value_set(m->job->st, m->job->src->name, ms, ext, err);
+    return rc;
 }
 
 /* core_course_get_contents of c: remembers each module's name, records its IRI. A site that

@@ -461,16 +461,29 @@ static enum lcm_status milestone_reached(struct xapi *x, const struct xapi_stmt 
     if (slot) {
         mid = *slot;
     } else {
+        /* a Moodle module (core_course_get_contents recorded "ms:IRI" = "SOURCE|cm:ID"): the
+         * milestone Moodle's completion makes, so one attempt is one milestone, not two */
+        char key[1200], norm[1100], moodle[300] = "";
+        identity_iri(s->object_id, norm, sizeof norm);
+        snprintf(key, sizeof key, "ms:%s", norm);
+        char *bar = NULL;
+        if (pid != x->program_id && store_sync_value_find(x->job->st, key, moodle, sizeof moodle))
+            bar = strchr(moodle, '|');
+        if (bar)
+            *bar++ = '\0';
+        mid = 0;
+        if (bar && (rc = store_sync_milestone_find(x->job->st, moodle, bar, &mid, err)) != LCM_OK)
+            return rc;
         bool test = strcmp(s->verb, "passed") == 0 || failed || s->score >= 0;
         struct lcm_milestone m = {.program_id = pid,
-                                  .source = x->job->src->name,
-                                  .ext_id = ext,
+                                  .source = bar ? moodle : x->job->src->name,
+                                  .ext_id = bar ? bar : ext,
                                   .name = s->object_name ? s->object_name : s->object_id,
                                   .kind = test ? MILESTONE_TEST : MILESTONE_OTHER,
                                   .threshold = -1,
                                   .due_day = DAY_NONE,
                                   .due_offset = -1};
-        if ((rc = store_entity_milestone_upsert(x->job->st, &m, &mid, err)) != LCM_OK)
+        if (!mid && (rc = store_entity_milestone_upsert(x->job->st, &m, &mid, err)) != LCM_OK)
             return rc;
         *smap_slot(&x->milestones, ext, true) = mid;
     }
