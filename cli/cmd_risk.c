@@ -21,7 +21,11 @@ static void risk_usage(FILE *out)
             "usage: lcmtui risk COMMAND [ARGS]\n"
             "\n"
             "  update                          rescore every active enrollment for today\n"
-            "  explain LEARNER                 every signal's value, weight and contribution\n"
+            "  explain LEARNER [--at DAY|DATE]\n"
+            "                                  every signal's value, weight and contribution;\n"
+            "                                  --at: from data up to DAY (days after the cohort\n"
+            "                                  start) or DATE, an ended enrolment too, scored as\n"
+            "                                  eval does (the risk table is not written)\n"
             "  list [--level watch|risk] [--limit N] [--all]\n"
             "                                  the triage list (snoozed ones hidden unless --all)\n"
             "  snooze LEARNER --days N [--reason TEXT]\n"
@@ -29,9 +33,12 @@ static void risk_usage(FILE *out)
             "                                  score rises by risk.snooze_margin)\n"
             "  feedback LEARNER TEXT           record feedback on a flag (\"not useful\")\n"
             "  celebrations [--limit N]        milestones reached and not yet acknowledged\n"
-            "  eval --at DAY|DATE [--cohort C] [--json]\n"
+            "  eval --at DAY|DATE [--cohort C]... [--json]\n"
             "                                  score past enrollments with data up to DAY (days\n"
             "                                  after the cohort start) or DATE, against outcomes\n"
+            "  eval --curve FROM..TO[/STEP] [--cohort C]... [--json]\n"
+            "                                  the same at every STEP (7) days after the cohort\n"
+            "                                  start, one row per cut, beside each baseline\n"
             "  fit --at DAY|DATE [--cohort C]... [--l2 X] [-o FILE]\n"
             "                                  fit the weights by logistic regression on outcomes\n"
             "\n"
@@ -87,10 +94,23 @@ static int do_update(struct lcm_app *app, struct lcm_store *st)
 
 static int do_explain(struct lcm_app *app, struct lcm_store *st, int argc, char **argv)
 {
-    if (argc != 2)
-        return cli_usage("risk explain", "expected one LEARNER");
+    static const struct option opts[] = {{"at", required_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+    struct risk_at at = {.at_day = DAY_NONE};
+    const char *at_text = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "a:", opts, NULL)) != -1) {
+        if (c == 'a' && risk_eval_at_parse(optarg, &at))
+            at_text = optarg;
+        else if (c == 'a')
+            return cli_usage("risk explain", "--at %s: expected a number of days or YYYY-MM-DD",
+                             optarg);
+        else
+            return cli_usage("risk explain", "expected LEARNER [--at DAY|DATE]");
+    }
+    if (optind != argc - 1)
+        return cli_usage("risk explain", "expected one LEARNER [--at DAY|DATE]");
     struct store_risk_item it;
-    int rc = resolve(st, "risk explain", argv[1], &it);
+    int rc = resolve(st, "risk explain", argv[optind], &it);
     if (rc)
         return rc;
     cli_put_clean(stdout, it.learner, 0);
@@ -100,6 +120,10 @@ static int do_explain(struct lcm_app *app, struct lcm_store *st, int argc, char 
     cli_put_clean(stdout, it.cohort, 0);
     printf("\n");
     struct lcm_err err = {0};
+    if (at_text) /* a past day: nothing about today's flag is shown */
+        return risk_explain_at(st, &app->cfg, it.enrollment_id, at, stdout, &err) == LCM_OK
+                   ? 0
+                   : cli_fail(&err);
     if (risk_explain(st, &app->cfg, it.enrollment_id, app->today, stdout, &err) != LCM_OK)
         return cli_fail(&err);
     struct store_risk_item stored;
@@ -243,6 +267,10 @@ int cmd_risk(struct lcm_app *app, int argc, char **argv)
         known = known || strcmp(subs[i], sub) == 0;
     if (!known)
         return cli_usage("risk", "unknown command '%s'", sub);
+    if (argc >= 3 && cli_is_help(argv[2])) { /* `risk eval --help`: the same page */
+        risk_usage(stdout);
+        return 0;
+    }
     struct lcm_store *st = cli_open_store(app);
     if (!st)
         return 1;

@@ -16,6 +16,8 @@
 struct eval_opts {
     struct risk_at at;
     const char *at_text;
+    struct risk_eval_range curve;
+    const char *curve_text;
     const char *cohorts[MAX_COHORTS];
     size_t n_cohorts;
     bool json;
@@ -25,18 +27,32 @@ struct eval_opts {
 
 static int parse_opts(const char *cmd, int argc, char **argv, struct eval_opts *o)
 {
-    static const struct option opts[] = {
-        {"at", required_argument, NULL, 'a'}, {"cohort", required_argument, NULL, 'c'},
-        {"json", no_argument, NULL, 'j'},     {"output", required_argument, NULL, 'o'},
-        {"l2", required_argument, NULL, 'l'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"at", required_argument, NULL, 'a'},
+                                         {"cohort", required_argument, NULL, 'c'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"l2", required_argument, NULL, 'l'},
+                                         {"curve", required_argument, NULL, 'C'},
+                                         {NULL, 0, NULL, 0}};
     int c;
     o->l2 = 1.0;
+    bool fit = strcmp(cmd, "risk fit") == 0;
     while ((c = getopt_long(argc, argv, "a:c:jo:l:", opts, NULL)) != -1) {
         switch (c) {
         case 'a':
             if (!risk_eval_at_parse(optarg, &o->at))
                 return cli_usage(cmd, "--at %s: expected a number of days or YYYY-MM-DD", optarg);
             o->at_text = optarg;
+            break;
+        case 'C':
+            if (fit)
+                return cli_usage(cmd, "--curve is for risk eval");
+            if (!risk_eval_curve_parse(optarg, &o->curve))
+                return cli_usage(cmd,
+                                 "--curve %s: expected FROM..TO[/STEP], days after the "
+                                 "cohort start (FROM <= TO, STEP >= 1)",
+                                 optarg);
+            o->curve_text = optarg;
             break;
         case 'c':
             if (o->n_cohorts == MAX_COHORTS)
@@ -58,8 +74,11 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct eval_opts *
             return cli_usage(cmd, "unknown option");
         }
     }
-    if (!o->at_text)
-        return cli_usage(cmd, "--at DAY|DATE is required");
+    if (o->at_text && o->curve_text)
+        return cli_usage(cmd, "--at and --curve exclude each other");
+    if (!o->at_text && !o->curve_text)
+        return cli_usage(cmd, fit ? "--at DAY|DATE is required"
+                                  : "--at DAY|DATE or --curve FROM..TO/STEP is required");
     if (optind != argc)
         return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
     return 0;
@@ -79,6 +98,29 @@ static int do_eval(struct lcm_app *app, struct lcm_store *st, const struct eval_
     else
         snprintf(what, sizeof what, "%s", o->at_text);
     risk_eval_print(&r, what, o->json, stdout);
+    return 0;
+}
+
+static int do_curve(struct lcm_store *st, const struct eval_opts *o, const struct risk_params *p)
+{
+    struct lcm_err err = {0};
+    struct risk_eval_cut *c = NULL;
+    size_t n = 0;
+    if (risk_eval_curve(st, p, o->cohorts, o->n_cohorts, o->curve, &c, &n, &err) != LCM_OK)
+        return cli_fail(&err);
+    size_t any = 0;
+    for (size_t i = 0; i < n; i++)
+        any += c[i].r.model.n;
+    if (any == 0) {
+        fprintf(stderr,
+                "lcmtui risk eval: no enrolment with a known outcome is registered at "
+                "any cut of %s\n",
+                o->curve_text);
+        free(c);
+        return 1;
+    }
+    risk_eval_curve_print(c, n, o->json, stdout);
+    free(c);
     return 0;
 }
 
@@ -123,6 +165,8 @@ int cmd_risk_eval(struct lcm_app *app, struct lcm_store *st, const char *sub, in
     struct lcm_err err = {0};
     if (risk_params_load(&app->cfg, &p, &app->rep, &err) != LCM_OK)
         return cli_fail(&err);
+    if (o.curve_text)
+        return do_curve(st, &o, &p);
     struct risk_sample *s = NULL;
     size_t n = 0;
     if (risk_eval_collect(st, &p, o.cohorts, o.n_cohorts, o.at, &s, &n, &err) != LCM_OK)

@@ -1,8 +1,11 @@
 #!/bin/sh
 # e2e_risk_oulad.sh — `lcmtui risk eval` / `risk fit` on the real OULAD AAA presentation: the
 # model beats the inactivity baseline (AUC >= 0.78 at day 56), --json parses, and the fitted
-# fragment loads back as a config without warnings. Skips (exit 77) when the data is not
-# there: ../shared/data beside the source tree, or $LCMTUI_DATA.
+# fragment loads back as a config without warnings; `risk eval --curve 14..112/7`: 15 rows of
+# the documented shape, its day 56 row the same as `--at 56`, --json an array of 15 cuts with
+# loose sanity bounds (AUC above 0.55 at every cut, 0.5 or more for every baseline's best). Skips
+# (exit 77) when the data is not there: ../shared/data beside the source tree, or
+# $LCMTUI_DATA.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 LCMTUI=${LCMTUI:-$top/build/lcmtui}
@@ -32,4 +35,32 @@ awk -v m="$model" -v b="$base" 'BEGIN { exit !(m >= 0.78 && m > b) }' ||
 [ -s "$tmp/ev2.err" ] && fail "fitted config warns: $(cat "$tmp/ev2.err")"
 fitted=$(awk '/^risk score/ { print $3 }' "$tmp/ev2")
 awk -v m="$fitted" 'BEGIN { exit !(m >= 0.78) }' || fail "fitted AUC $fitted below 0.78"
-echo "e2e_risk_oulad: ok (AUC day 56: default $model, fitted in sample $fitted)"
+
+"$LCMTUI" --db "$db" risk eval --curve 14..112/7 >"$tmp/curve" || fail "eval --curve failed"
+head -1 "$tmp/curve" | grep -q '^  day      n   pos    AUC   P@20 at-risk recall days_inactive total_activity .* best baseline  *margin$' ||
+    fail "curve header: $(head -1 "$tmp/curve")"
+[ "$(wc -l <"$tmp/curve")" -eq 16 ] || fail "curve: not 15 cuts: $(cat "$tmp/curve")"
+awk 'NR > 1 && $1 != 14 + 7 * (NR - 2) { bad = 1 } END { exit bad }' "$tmp/curve" ||
+    fail "curve days: $(cat "$tmp/curve")"
+row56=$(awk '$1 == 56 { print $2, $3, $4 }' "$tmp/curve")
+[ "$row56" = "365 87 $model" ] || fail "curve day 56 '$row56' is not --at 56 (365 87 $model)"
+"$LCMTUI" --db "$db" risk eval --curve 14..112/7 --json >"$tmp/curve.json" ||
+    fail "eval --curve --json failed"
+/usr/bin/python3 - "$tmp/curve.json" <<'PY' || fail "curve --json: $(head -c 2000 "$tmp/curve.json")"
+import json, sys
+cuts = json.load(open(sys.argv[1]))
+assert isinstance(cuts, list) and len(cuts) == 15, len(cuts)
+for i, c in enumerate(cuts):
+    assert c["day"] == 14 + 7 * i, c
+    assert 300 < c["enrollments"] < 400 and 0 < c["positives"] < c["enrollments"], c
+    assert 0.55 < c["auc"] <= 1, c
+    for k in ("precision_at_20", "at_risk_share", "recall_at_risk"):
+        assert 0 <= c[k] <= 1, (k, c)
+    b = c["baselines"]
+    assert {"days_inactive", "total_activity", "inactive", "peers"} <= set(b), b
+    assert b["pace"] is None, b  # OULAD gives no progress figures
+    best = c["best_baseline"]
+    assert best["auc"] == max(v for v in b.values() if v is not None), c
+    assert 0.5 <= best["auc"] < 1, c
+PY
+echo "e2e_risk_oulad: ok (AUC day 56: default $model, fitted in sample $fitted; curve of 15 cuts)"

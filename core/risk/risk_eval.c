@@ -184,16 +184,50 @@ void risk_eval_metrics_compute(const double *score, const bool *positive, const 
 {
     memset(m, 0, sizeof *m);
     m->n = n;
-    size_t flagged = 0;
+    size_t flagged = 0, at_risk = 0;
     for (size_t i = 0; i < n; i++) {
         m->positives += positive[i];
         flagged += level && positive[i] && level[i] >= RISK_AT_RISK;
+        at_risk += level && level[i] >= RISK_AT_RISK;
     }
     m->auc = risk_eval_auc(score, positive, n);
     m->p10 = risk_eval_precision_at(score, positive, n, 10);
     m->p20 = risk_eval_precision_at(score, positive, n, 20);
     m->pdec = risk_eval_precision_at(score, positive, n, (n + 9) / 10);
     m->recall_risk = level && m->positives ? (double)flagged / (double)m->positives : -1;
+    m->risk_share = level && n ? (double)at_risk / (double)n : -1;
+}
+
+const char *risk_eval_baseline_name(int b)
+{
+    if (b == 0)
+        return "days_inactive";
+    if (b == 1)
+        return "total_activity";
+    if (b >= 2 && b < RISK_EVAL_BASELINES)
+        return risk_signal_name((enum risk_signal)(b - 2));
+    return NULL;
+}
+
+/* Each signal's severity alone: -1 when the signal was skipped for every sample. */
+static void signal_baselines(const struct risk_sample *s, size_t n, const bool *pos, double *v,
+                             struct risk_eval_result *out)
+{
+    for (int k = 0; k < RS_COUNT; k++) {
+        bool seen = false;
+        for (size_t i = 0; i < n; i++) {
+            v[i] = s[i].sev[k];
+            seen = seen || !s[i].skipped[k];
+        }
+        out->baseline_auc[2 + k] = seen ? risk_eval_auc(v, pos, n) : -1;
+    }
+    out->baseline_auc[0] = out->inactive.auc;
+    out->baseline_auc[1] = out->activity.auc;
+    out->best = -1;
+    for (int b = 0; b < RISK_EVAL_BASELINES; b++)
+        if (out->baseline_auc[b] >= 0 &&
+            (out->best < 0 || out->baseline_auc[b] > out->baseline_auc[out->best]))
+            out->best = b;
 }
 
 void risk_eval_samples(const struct risk_sample *s, size_t n, struct risk_eval_result *out)
@@ -213,6 +247,7 @@ void risk_eval_samples(const struct risk_sample *s, size_t n, struct risk_eval_r
     risk_eval_metrics_compute(model, pos, level, n, &out->model);
     risk_eval_metrics_compute(inact, pos, NULL, n, &out->inactive);
     risk_eval_metrics_compute(act, pos, NULL, n, &out->activity);
+    signal_baselines(s, n, pos, model, out); /* model[] is free again: scratch */
     free(model);
     free(inact);
     free(act);
@@ -231,10 +266,14 @@ static void fmt_metric(double v, char *buf, size_t len)
 static json_t *metrics_json(const struct risk_metrics *m)
 {
     json_t *o = json_object();
-    const char *keys[] = {"auc", "precision_at_10", "precision_at_20", "precision_top_decile",
-                          "recall_at_risk"};
-    double vals[] = {m->auc, m->p10, m->p20, m->pdec, m->recall_risk};
-    for (size_t i = 0; i < 5; i++)
+    const char *keys[] = {"auc",
+                          "precision_at_10",
+                          "precision_at_20",
+                          "precision_top_decile",
+                          "recall_at_risk",
+                          "at_risk_share"};
+    double vals[] = {m->auc, m->p10, m->p20, m->pdec, m->recall_risk, m->risk_share};
+    for (size_t i = 0; i < 6; i++)
         json_object_set_new(o, keys[i], vals[i] < 0 ? json_null() : json_real(vals[i]));
     return o;
 }

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/model.h"
 #include "base/text.h"
+#include "risk/risk_eval.h"
 #include "risk/risk_internal.h"
 #include "store/store_risk.h"
 
@@ -45,6 +47,121 @@ static void explain_print(const struct risk_params *p, const struct risk_run *ru
     }
 }
 
+/* The enrolment's own row among its cohort's (any status), into *e. */
+static enum lcm_status find_enr(struct lcm_store *st, int64_t cohort_id, int64_t enrollment_id,
+                                struct store_risk_enr *e, struct lcm_err *err)
+{
+    struct store_risk_enr *all = NULL;
+    size_t n = 0;
+    enum lcm_status rc = store_risk_enrollments(st, cohort_id, false, &all, &n, err);
+    if (rc != LCM_OK)
+        return rc;
+    bool found = false;
+    for (size_t i = 0; i < n && !found; i++)
+        if (all[i].id == enrollment_id) {
+            *e = all[i];
+            found = true;
+        }
+    free(all);
+    return found
+               ? LCM_OK
+               : lcm_err_set(err, LCM_ERR_NOTFOUND, "no enrollment %lld", (long long)enrollment_id);
+}
+
+/* Scores c at T in mode and explains enrollment_id; LCM_ERR_NOTFOUND with why when it is not
+ * among the enrolments scored. */
+static enum lcm_status explain_run(struct lcm_store *st, const struct lcm_config *cfg,
+                                   const struct risk_params *p, const struct store_risk_cohort *c,
+                                   const struct store_risk_enr *e, int T, enum risk_mode mode,
+                                   FILE *out, struct lcm_err *err)
+{
+    struct risk_run run = {0};
+    enum lcm_status rc = risk_run_cohort(st, p, c, T, mode, &run, err);
+    if (rc != LCM_OK)
+        return rc;
+    size_t i = 0;
+    while (i < run.n && run.enr[i].id != e->id)
+        i++;
+    char day[DAY_TEXT_LEN], ended[DAY_TEXT_LEN];
+    if (i < run.n) {
+        explain_print(p, &run, i, cfg && cfg->lang ? cfg->lang : "fr", out);
+        if (mode == RISK_RUN_PAST)
+            fprintf(out, "outcome: %s%s%s (scored as risk eval does, with data up to %s)\n",
+                    model_enroll_status_name((enum enroll_status)e->status),
+                    e->ended_day != DAY_NONE ? ", ended " : "",
+                    e->ended_day != DAY_NONE ? day_format(e->ended_day, ended) : "",
+                    day_format(T, day));
+    } else if (mode == RISK_RUN_TODAY) {
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND,
+                         "enrollment %lld is not active: nothing to score today (--at a past day "
+                         "explains an ended one)",
+                         (long long)e->id);
+    } else if (e->start_day != DAY_NONE && e->start_day > T) {
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "enrollment %lld had not started on %s (start %s)",
+                         (long long)e->id, day_format(T, day), day_format(e->start_day, ended));
+    } else {
+        rc =
+            lcm_err_set(err, LCM_ERR_NOTFOUND,
+                        "enrollment %lld was no longer registered on %s (%s %s)", (long long)e->id,
+                        day_format(T, day), model_enroll_status_name((enum enroll_status)e->status),
+                        e->ended_day != DAY_NONE ? day_format(e->ended_day, ended) : "");
+    }
+    risk_run_free(&run);
+    return rc;
+}
+
+/* The cohort of enrollment_id into *c. */
+static enum lcm_status cohort_of(struct lcm_store *st, int64_t enrollment_id,
+                                 struct store_risk_cohort *c, struct lcm_err *err)
+{
+    int64_t cohort_id = 0;
+    enum lcm_status rc = store_risk_enrollment_cohort(st, enrollment_id, &cohort_id, err);
+    if (rc != LCM_OK)
+        return rc;
+    struct store_risk_cohort *cohorts = NULL;
+    size_t nc = 0;
+    if ((rc = store_risk_cohorts(st, &cohorts, &nc, err)) != LCM_OK)
+        return rc;
+    bool found = false;
+    for (size_t i = 0; i < nc && !found; i++)
+        if (cohorts[i].id == cohort_id) {
+            *c = cohorts[i];
+            found = true;
+        }
+    free(cohorts);
+    return found ? LCM_OK
+                 : lcm_err_set(err, LCM_ERR_NOTFOUND, "no cohort %lld", (long long)cohort_id);
+}
+
+enum lcm_status risk_explain_at(struct lcm_store *st, const struct lcm_config *cfg,
+                                int64_t enrollment_id, struct risk_at at, FILE *out,
+                                struct lcm_err *err)
+{
+    struct risk_params p;
+    enum lcm_status rc = risk_params_load(cfg, &p, NULL, err);
+    struct store_risk_cohort c = {0};
+    struct store_risk_enr e = {0};
+    if (rc == LCM_OK)
+        rc = cohort_of(st, enrollment_id, &c, err);
+    if (rc == LCM_OK)
+        rc = find_enr(st, c.id, enrollment_id, &e, err);
+    if (rc != LCM_OK)
+        return rc;
+    int T = at.at_day;
+    if (T == DAY_NONE) {
+        if (c.start_day == DAY_NONE) {
+            char *name = text_clean(c.name, false);
+            rc = lcm_err_set(err, LCM_ERR_INVALID,
+                             "cohort %s has no start day: give the day as YYYY-MM-DD", name);
+            free(name);
+            return rc;
+        }
+        T = c.start_day + at.at_offset;
+    }
+    enum risk_mode mode = e.status == ENROLL_ACTIVE ? RISK_RUN_TODAY : RISK_RUN_PAST;
+    return explain_run(st, cfg, &p, &c, &e, T, mode, out, err);
+}
+
 enum lcm_status risk_explain(struct lcm_store *st, const struct lcm_config *cfg,
                              int64_t enrollment_id, int today, FILE *out, struct lcm_err *err)
 {
@@ -72,7 +189,8 @@ enum lcm_status risk_explain(struct lcm_store *st, const struct lcm_config *cfg,
             explain_print(&p, &run, i, cfg && cfg->lang ? cfg->lang : "fr", out);
         else
             rc = lcm_err_set(err, LCM_ERR_NOTFOUND,
-                             "enrollment %lld is not active: nothing to score",
+                             "enrollment %lld is not active: nothing to score today (--at a past "
+                             "day explains an ended one)",
                              (long long)enrollment_id);
         risk_run_free(&run);
     }
