@@ -11,6 +11,7 @@
 #include "base/day.h"
 #include "lms_fixture.h"
 #include "store/store_entity.h"
+#include "store/store_identity.h"
 #include "sync/src_xapi.h"
 #include "sync/src_xapi_parse.h"
 #include "store/store.h"
@@ -369,10 +370,10 @@ static void test_identity_keys(void **state)
 {
     (void)state;
     char k[256], sha[41];
-    assert_true(identity_email("mailto:Lea.Martin@Campus.Example.FR ", k, sizeof k));
+    assert_true(store_identity_email("mailto:Lea.Martin@Campus.Example.FR ", k, sizeof k));
     assert_string_equal(k, "lea.martin@campus.example.fr");
-    assert_false(identity_email("mailto:nobody", k, sizeof k));
-    assert_false(identity_email(NULL, k, sizeof k));
+    assert_false(store_identity_email("mailto:nobody", k, sizeof k));
+    assert_false(store_identity_email(NULL, k, sizeof k));
     /* FIPS 180 test vector, and xAPI's mbox_sha1sum of mailto:xapi@adlnet.gov */
     sha1_hex("abc", 3, sha);
     assert_string_equal(sha, "a9993e364706816aba3e25717850c26c9cd0d89d");
@@ -381,7 +382,7 @@ static void test_identity_keys(void **state)
     const char *l56 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
     sha1_hex(l56, strlen(l56), sha);
     assert_string_equal(sha, "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
-    identity_email_sha1("xapi@adlnet.gov", sha);
+    store_identity_email_sha1("xapi@adlnet.gov", sha);
     sha1_hex("mailto:xapi@adlnet.gov", 22, k);
     assert_string_equal(sha, k);
     identity_iri("HTTPS://LMS.Example/Mod/Quiz/view.php?id=3", k, sizeof k);

@@ -225,7 +225,7 @@ static enum lcm_status actor_match(struct xapi *x, const struct xapi_stmt *s, in
         if (r->rule[i] == IDENTITY_ACCOUNT && s->home_page) {
             identity_account(s->home_page, s->account_name, key, sizeof key);
             kind = "account";
-        } else if (r->rule[i] == IDENTITY_MBOX && identity_email(s->email, key, sizeof key)) {
+        } else if (r->rule[i] == IDENTITY_MBOX && store_identity_email(s->email, key, sizeof key)) {
             kind = "email";
         } else if (r->rule[i] == IDENTITY_SHA1 && s->sha1 && strlen(s->sha1) < sizeof key) {
             size_t n = 0;
