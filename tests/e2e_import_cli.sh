@@ -1,7 +1,8 @@
 #!/bin/sh
 # e2e_import_cli.sh — `lcmtui import` through the real binary on the fixture export in
 # tests/data/import/lms/ (BOM, ';', CRLF, quoted separators and newlines, timestamps, decimal
-# commas) with data/mappings/example-lms.conf: values, re-import, dry run, error exit codes.
+# commas) with data/mappings/example-lms.conf: values, re-import, dry run, error exit codes;
+# and a second export's learners matched by e-mail.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 LCMTUI=${LCMTUI:-$top/build/lcmtui}
@@ -54,4 +55,16 @@ expect "exit on bad value" "$rc" 1
 expect "error line" "$(cat "$tmp/err")" \
     'lcmtui: enrolments.csv:3: column status: unknown value "Abandonné" (expected En cours, Terminé, Abandon, Échec)'
 expect "state after failed import" "$(state)" "$good"
+
+# Another export (source "hr") naming the same people: a learner known by this e-mail, in
+# other case, is updated and not made twice; a homonym with another e-mail is a new learner.
+sed 's/^source = "lms";/source = "hr";/' "$map" >"$tmp/hr.conf"
+mkdir "$tmp/hr"
+printf 'user_id;Prénom;Nom;E-mail;Service;Manager\nH1;Hélène;Dupré; HELENE.DUPRE@Example.FR ;Achats Nord;\nH2;Hélène;Dupré;helene.dupre@autre.example;Ventes;\n' >"$tmp/hr/users-hr.csv"
+n0=$(q "SELECT count(*) FROM learner")
+"$LCMTUI" --db "$db" import --mapping "$tmp/hr.conf" "$tmp/hr/users-hr.csv" >/dev/null 2>"$tmp/err" ||
+    fail "hr import: $(cat "$tmp/err")"
+expect "learners after the hr export" "$(q "SELECT count(*) FROM learner")" "$((n0 + 1))"
+expect "matched by e-mail" "$(q "SELECT l.ext_id || ' ' || l.department FROM learner_key k JOIN learner l ON l.id = k.learner_id WHERE k.kind = 'id' AND k.value = 'hr|H1'")" "101 Achats Nord"
+expect "homonym" "$(q "SELECT source || ' ' || ext_id FROM learner WHERE email = 'helene.dupre@autre.example'")" "hr H2"
 echo ok

@@ -9,6 +9,9 @@
 #include "import/import.h"
 #include "import/mapping.h"
 #include "store/store.h"
+#include "store/store_entity.h"
+#include "store/store_identity.h"
+#include "sync/identity.h"
 
 struct fx {
     char dir[256];
@@ -515,6 +518,153 @@ static void test_day_offset_without_base_date(void **state)
     assert_int_equal(fingerprint(fx), 0);
 }
 
+/* ---- one person, one learner: rows matched by e-mail or a configured key ---- */
+
+/* A learner as the Moodle source leaves it (source "lms", its account and e-mail keys). */
+static int64_t moodle_learner(struct fx *fx, const char *ext, const char *first, const char *last,
+                              const char *email)
+{
+    struct lcm_err err = {0};
+    struct lcm_learner l = {
+        .source = "lms", .ext_id = ext, .first_name = first, .last_name = last, .email = email};
+    int64_t id;
+    enum store_put put;
+    assert_int_equal(store_entity_learner_put(fx->st, &l, 0, &id, &put, &err), LCM_OK);
+    assert_int_equal(identity_keys_add(fx->st, id, "lms", "https://lms.example", ext, email, &err),
+                     LCM_OK);
+    return id;
+}
+
+static void test_match_email_of_another_source(void **state)
+{
+    struct fx *fx = *state;
+    int64_t moodle = moodle_learner(fx, "7", "Helene", "Dupre", "Helene.Dupre@Example.fr");
+    /* row 1: the Moodle learner's e-mail in other case; row 2: a homonym with her own e-mail;
+     * row 3 shares row 2's mailbox: two rows of one export are two people */
+    const char *csv = "id,first,last,email,status,start,ended,progress,keep\n"
+                      "1,Hélène,Dupré, HELENE.DUPRE@example.FR ,Active,,,0.5,y\n"
+                      "2,Hélène,Dupré,h.dupre@other.example,Active,,,,y\n"
+                      "3,Marc,Dupré,h.dupre@other.example,Active,,,,y\n";
+    const char *files[] = {put(fx, 0, "cohorts.csv", COHORTS), put(fx, 1, "learners.csv", csv),
+                           put(fx, 2, "events.csv", "id,day,minutes,clicks\n1,2,10,3\n"),
+                           put(fx, 3, "tests.csv", "test,due,weight\nT1,10,1\n"),
+                           put(fx, 4, "results.csv", "test,id,day,score\nT1,1,5,80\n")};
+    struct import_stats s;
+    struct lcm_err err = {0};
+    assert_int_equal(run(fx, files, 5, false, &s, &err), LCM_OK);
+    assert_int_equal(s.learners.written, 3);
+    assert_int_equal(s.learners.added, 2);
+    assert_int_equal(q(fx, "SELECT count(*) FROM learner"), 3);
+    char t[256], sql[256];
+    /* the Moodle learner, updated by the row as any source updates it; still Moodle's record */
+    snprintf(sql, sizeof sql,
+             "SELECT source || ' ' || first_name || ' ' || last_name FROM learner WHERE id = %lld",
+             (long long)moodle);
+    qtext(fx, sql, t, sizeof t);
+    assert_string_equal(t, "lms Hélène Dupré");
+    /* its enrolment, activity and result are hers */
+    assert_int_equal(q(fx, "SELECT learner_id FROM enrollment WHERE ext_id = 'e-1'"), moodle);
+    assert_int_equal(q(fx, "SELECT e.learner_id FROM activity_day a JOIN enrollment e "
+                           "ON e.id = a.enrollment_id"),
+                     moodle);
+    assert_int_equal(q(fx, "SELECT e.learner_id FROM milestone_done d JOIN enrollment e "
+                           "ON e.id = d.enrollment_id"),
+                     moodle);
+    /* the homonym and the mailbox sharer are learners of their own, with their keys */
+    assert_int_equal(q(fx, "SELECT count(DISTINCT learner_id) FROM enrollment"), 3);
+    assert_int_equal(q(fx, "SELECT count(*) FROM learner WHERE source = 't'"), 2);
+    int64_t id = 0;
+    bool several = false;
+    assert_int_equal(
+        store_identity_find(fx->st, "email", "h.dupre@other.example", &id, &several, &err), LCM_OK);
+    assert_true(several); /* a shared mailbox names nobody */
+    /* the keys a later LRS sync matches its actors by */
+    assert_int_equal(
+        store_identity_find(fx->st, "email", "helene.dupre@example.fr", &id, NULL, &err), LCM_OK);
+    assert_int_equal(id, moodle);
+    char sha[41];
+    store_identity_email_sha1("helene.dupre@example.fr", sha);
+    assert_int_equal(store_identity_find(fx->st, "sha1", sha, &id, NULL, &err), LCM_OK);
+    assert_int_equal(id, moodle);
+    /* a re-import finds each row's learner again: nothing new */
+    assert_int_equal(run(fx, files, 5, false, &s, &err), LCM_OK);
+    assert_int_equal(s.learners.added, 0);
+    assert_int_equal(q(fx, "SELECT count(*) FROM learner"), 3);
+    assert_int_equal(q(fx, "SELECT learner_id FROM enrollment WHERE ext_id = 'e-1'"), moodle);
+}
+
+/* A mapping of learners with a key column, matched by `match` (NULL: the default). */
+static const char *key_mapping(struct fx *fx, const char *match, char path[512])
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "source = \"hr\";\n%s%s%s"
+             "files = ({ file = \"staff.csv\";\n"
+             "  learner = { id = \"{id}\"; last_name = \"{name}\"; email = \"{mail}\";"
+             " key = \"{emp}\"; }; });\n",
+             match ? "match = " : "", match ? match : "", match ? ";\n" : "");
+    return tu_write(fx->dir, "hr.conf", text, path);
+}
+
+static enum lcm_status run_hr(struct fx *fx, const char *mapping, const char *csv,
+                              struct import_stats *s, struct lcm_err *err)
+{
+    char path[512];
+    const char *files[] = {tu_write(fx->dir, "staff.csv", csv, path)};
+    struct import_opts o = {mapping, NULL, 0, files, 1, false};
+    return import_run(fx->st, &o, s, &fx->report, err);
+}
+
+static void test_match_configured_key(void **state)
+{
+    struct fx *fx = *state;
+    struct lcm_err err = {0};
+    struct import_stats s;
+    char map[512];
+    int64_t a = moodle_learner(fx, "7", "Ana", "Roy", "ana.roy@example.fr");
+    int64_t b = moodle_learner(fx, "8", "Bo", "Lind", "bo.lind@example.fr");
+    assert_int_equal(store_identity_add(fx->st, a, "key", "E042", "lms", &err), LCM_OK);
+    /* by key only: E042 is Ana whatever her e-mail here; Bo's e-mail alone does not match */
+    key_mapping(fx, "[\"key\"]", map);
+    assert_int_equal(run_hr(fx, map,
+                            "id,name,mail,emp\n"
+                            "1,Roy,ana@home.example,E042\n"
+                            "2,Lind,BO.LIND@example.fr,E777\n",
+                            &s, &err),
+                     LCM_OK);
+    assert_int_equal(s.learners.added, 1);
+    assert_int_equal(q(fx, "SELECT count(*) FROM learner"), 3);
+    int64_t id = 0;
+    assert_int_equal(store_identity_find(fx->st, "id", "hr|1", &id, NULL, &err), LCM_OK);
+    assert_int_equal(id, a);
+    assert_int_equal(store_identity_find(fx->st, "key", "E777", &id, NULL, &err), LCM_OK);
+    assert_true(id != b && id != 0); /* the new learner is known by its key */
+    /* the default (key, then e-mail): a row finds Cy by e-mail; Bo's address is now shared
+     * by Bo and row 2's learner, and a shared address names nobody: a new learner */
+    int64_t c = moodle_learner(fx, "9", "Cy", "Kim", "cy.kim@example.fr");
+    key_mapping(fx, NULL, map);
+    assert_int_equal(run_hr(fx, map,
+                            "id,name,mail,emp\n"
+                            "3,Kim,CY.KIM@example.fr,\n"
+                            "4,Lind,bo.lind@example.fr,\n",
+                            &s, &err),
+                     LCM_OK);
+    assert_int_equal(s.learners.added, 1);
+    assert_int_equal(store_identity_find(fx->st, "id", "hr|3", &id, NULL, &err), LCM_OK);
+    assert_int_equal(id, c);
+    assert_int_equal(q(fx, "SELECT count(*) FROM learner"), 5);
+    /* match = []: no matching at all */
+    key_mapping(fx, "[]", map);
+    assert_int_equal(
+        run_hr(fx, map, "id,name,mail,emp\n10,Roy,ana.roy@example.fr,E042\n", &s, &err), LCM_OK);
+    assert_int_equal(s.learners.added, 1);
+    assert_int_equal(q(fx, "SELECT count(*) FROM learner"), 6);
+    /* a bad rule names the mapping's line */
+    key_mapping(fx, "[\"name\"]", map);
+    assert_int_equal(run_hr(fx, map, "id,name,mail,emp\n1,a,b,c\n", &s, &err), LCM_ERR_CONFIG);
+    assert_string_equal(err.msg, "hr.conf:2: match: \"name\" is not \"key\" or \"email\"");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -546,6 +696,8 @@ int main(void)
         T(test_rows_per_day_refuses_duplicates),
         T(test_same_file_twice_read_once),
         T(test_unmatched_file_warned_and_skipped),
+        T(test_match_email_of_another_source),
+        T(test_match_configured_key),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include "base/day.h"
 #include "import/import_internal.h"
 #include "store/store_entity.h"
+#include "store/store_identity.h"
 #include "store/store_import.h"
 #include "store/store_milestone_done.h"
 
@@ -43,6 +44,19 @@ static enum lcm_status rec_fail(const struct srec *r, struct lcm_err *err, enum 
     return lcm_err_set(err, st, "%s:%ld: %s", r->file, r->line, msg);
 }
 
+/* The learner a learner row of source names: the one its "id" key points to (a row matched to
+ * a learner another source made, or a merged one), else the row itself. */
+static enum lcm_status learner_of(struct lcm_store *st, const char *source, const char *ext_id,
+                                  int64_t *id, struct lcm_err *err)
+{
+    char key[1024];
+    snprintf(key, sizeof key, "%s|%s", source, ext_id);
+    enum lcm_status rc = store_identity_find(st, "id", key, id, NULL, err);
+    if (rc == LCM_OK && !*id)
+        rc = store_entity_learner_find(st, source, ext_id, id, err);
+    return rc;
+}
+
 /* Finds a referenced record; a missing one is an error naming the row that refers to it. */
 static enum lcm_status ref(struct stage *sg, struct lcm_store *st, const struct srec *r,
                            const char *what, const char *id_text, int64_t *id, struct lcm_err *err)
@@ -56,7 +70,7 @@ static enum lcm_status ref(struct stage *sg, struct lcm_store *st, const struct 
     else if (strcmp(what, "milestone") == 0)
         rc = store_import_find(st, STORE_REF_MILESTONE, src, id_text, id, err);
     else if (strcmp(what, "learner") == 0)
-        rc = store_entity_learner_find(st, src, id_text, id, err);
+        rc = learner_of(st, src, id_text, id, err);
     else
         rc = store_entity_enrollment_find(st, src, id_text, id, err);
     if (rc == LCM_ERR_NOTFOUND)
@@ -105,17 +119,75 @@ static enum lcm_status write_cohorts(struct stage *sg, struct lcm_store *st, str
     return rc;
 }
 
+/* The learner another source made that this row names by its key or e-mail (case-insensitive),
+ * by the mapping's `match` rules in order; *id = 0 when none, when several learners share the
+ * key (a shared mailbox names nobody), or when a record of this source already names it: two
+ * rows of one export are two people, whatever they share. */
+static enum lcm_status learner_match(struct stage *sg, struct lcm_store *st,
+                                     const struct lcm_learner *l, const char *key, int64_t *id,
+                                     struct lcm_err *err)
+{
+    enum lcm_status rc = LCM_OK;
+    *id = 0;
+    for (int i = 0; rc == LCM_OK && !*id && i < sg->map->nmatch; i++) {
+        char email[512];
+        const char *kind = NULL, *value = NULL;
+        if (sg->map->match[i] == MAP_MATCH_KEY && key && *key) {
+            kind = "key";
+            value = key;
+        } else if (sg->map->match[i] == MAP_MATCH_EMAIL &&
+                   store_identity_email(l->email, email, sizeof email)) {
+            kind = "email";
+            value = email;
+        }
+        if (!kind)
+            continue;
+        bool own = false;
+        rc = store_identity_find(st, kind, value, id, NULL, err);
+        if (rc == LCM_OK && *id)
+            rc = store_identity_source_has(st, *id, l->source, &own, err);
+        if (own)
+            *id = 0;
+    }
+    return rc;
+}
+
+/* Writes one learner row: its own record (its "id" key, or the row), else the learner matched,
+ * else a new one; then records the keys it is known by, so that the next files, imports and
+ * other sources (Moodle, an LRS) find it: its "id" key, e-mail (and SHA-1) and key. */
+static enum lcm_status write_learner(struct stage *sg, struct lcm_store *st, const struct srec *r,
+                                     struct lcm_err *err)
+{
+    struct lcm_learner l = {
+        sg->map->source,  r->v[LE_ID].s,    txt(r, LE_FIRST),   txt(r, LE_LAST),
+        txt(r, LE_EMAIL), txt(r, LE_PHONE), txt(r, LE_MANAGER), txt(r, LE_MANAGER_EMAIL),
+        txt(r, LE_DEPT),  txt(r, LE_LANG)};
+    const char *key = txt(r, LE_KEY);
+    int64_t match = 0, id = 0;
+    enum store_put put;
+    char idkey[1024];
+    snprintf(idkey, sizeof idkey, "%s|%s", l.source, l.ext_id);
+    /* a row already written (its "id" key) needs no match; store_entity_learner_put finds
+     * it, or the row of an import made before learner keys, before it looks at match */
+    enum lcm_status rc = store_identity_find(st, "id", idkey, &id, NULL, err);
+    if (rc == LCM_OK && !id)
+        rc = learner_match(sg, st, &l, key, &match, err);
+    if (rc == LCM_OK)
+        rc = store_entity_learner_put(st, &l, match, &id, &put, err);
+    if (rc == LCM_OK)
+        rc = store_identity_add(st, id, "id", idkey, l.source, err);
+    if (rc == LCM_OK)
+        rc = store_identity_email_add(st, id, l.email, l.source, err);
+    if (rc == LCM_OK && key && *key)
+        rc = store_identity_add(st, id, "key", key, l.source, err);
+    return rc;
+}
+
 static enum lcm_status write_learners(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
 {
     enum lcm_status rc = LCM_OK;
-    for (int i = 0; i < sg->t[MT_LEARNER].n && rc == LCM_OK; i++) {
-        const struct srec *r = &sg->t[MT_LEARNER].r[i];
-        struct lcm_learner l = {
-            sg->map->source,  r->v[LE_ID].s,    txt(r, LE_FIRST),   txt(r, LE_LAST),
-            txt(r, LE_EMAIL), txt(r, LE_PHONE), txt(r, LE_MANAGER), txt(r, LE_MANAGER_EMAIL),
-            txt(r, LE_DEPT),  txt(r, LE_LANG)};
-        rc = store_entity_learner_upsert(st, &l, NULL, err);
-    }
+    for (int i = 0; i < sg->t[MT_LEARNER].n && rc == LCM_OK; i++)
+        rc = write_learner(sg, st, &sg->t[MT_LEARNER].r[i], err);
     return rc;
 }
 

@@ -24,7 +24,8 @@ static const struct map_field_def f_learner[] = {{"id", MF_TEXT},
                                                  {"manager", MF_TEXT},
                                                  {"manager_email", MF_TEXT},
                                                  {"department", MF_TEXT},
-                                                 {"lang", MF_TEXT}};
+                                                 {"lang", MF_TEXT},
+                                                 {"key", MF_TEXT}};
 static const struct map_field_def f_enrollment[] = {
     {"id", MF_TEXT},       {"learner", MF_TEXT},  {"cohort", MF_TEXT},
     {"status", MF_STATUS}, {"start_day", MF_DAY}, {"expected_end_day", MF_DAY},
@@ -527,7 +528,42 @@ static enum lcm_status load_params(struct loader *ld, const config_t *cfg, const
     return LCM_OK;
 }
 
-static const char *const top_keys[] = {"source", "params", "separator", "missing", "files", NULL};
+static const char *const top_keys[] = {"source", "params", "separator", "missing",
+                                       "files",  "match",  NULL};
+
+/* `match = ["key", "email"]`: how a learner row finds a learner another source made (default:
+ * both, key first; a rule whose field the entry does not map is skipped; [] matches nothing). */
+static enum lcm_status parse_match(struct loader *ld, const config_t *cfg, struct mapping *m)
+{
+    static const char *const names[] = {"key", "email"};
+    static const enum map_match rules[] = {MAP_MATCH_KEY, MAP_MATCH_EMAIL};
+    const config_setting_t *s = config_lookup(cfg, "match");
+    m->nmatch = 0;
+    if (!s) {
+        m->match[m->nmatch++] = MAP_MATCH_KEY;
+        m->match[m->nmatch++] = MAP_MATCH_EMAIL;
+        return LCM_OK;
+    }
+    if (!config_setting_is_array(s) && !config_setting_is_list(s))
+        return fail_at(ld, s, "match", "must be a list of \"key\", \"email\"");
+    for (int i = 0; i < config_setting_length(s); i++) {
+        const char *v = config_setting_get_string_elem(s, i);
+        int k = 0;
+        while (v && k < 2 && strcmp(v, names[k]) != 0)
+            k++;
+        if (!v || k == 2) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "\"%.80s\" is not \"key\" or \"email\"", v ? v : "?");
+            return fail_at(ld, s, "match:", msg);
+        }
+        bool dup = false;
+        for (int j = 0; j < m->nmatch; j++)
+            dup |= m->match[j] == rules[k];
+        if (!dup)
+            m->match[m->nmatch++] = rules[k];
+    }
+    return LCM_OK;
+}
 
 static enum lcm_status load_body(struct loader *ld, const config_t *cfg, struct mapping *m)
 {
@@ -545,6 +581,8 @@ static enum lcm_status load_body(struct loader *ld, const config_t *cfg, struct 
         return fail_at(ld, s, "source", "must be set: a short name like \"oulad\"");
     if (!(m->source = subst(ld, s, v)))
         return LCM_ERR_CONFIG;
+    if ((rc = parse_match(ld, cfg, m)) != LCM_OK)
+        return rc;
     char sep = 0;
     char **missing = NULL;
     int nmissing = 0;

@@ -53,7 +53,8 @@ enum {
     LE_MANAGER,
     LE_MANAGER_EMAIL,
     LE_DEPT,
-    LE_LANG
+    LE_LANG,
+    LE_KEY /* a configured key (an employee number...): learner_key kind "key" */
 };
 enum {
     EN_ID,
@@ -127,12 +128,18 @@ struct map_file {
     struct map_target_spec t[MT_COUNT];
 };
 
+/* What a learner row is matched by, before a learner is made (the mapping's `match`). */
+enum map_match { MAP_MATCH_KEY, MAP_MATCH_EMAIL };
+#define MAP_MATCH_MAX 2
+
 struct mapping {
     char *path, *name; /* name: base name, for messages */
     char *source;      /* stored as the source of every record */
     int base_day;      /* params.base_date, DAY_NONE when unset */
     struct map_file *files;
     int nfiles;
+    enum map_match match[MAP_MATCH_MAX]; /* in order; default key, then email */
+    int nmatch;                          /* 0: every new learner row is a new learner */
 };
 
 /* Loads path. sets are "key=value" strings overriding or adding params. Errors name the

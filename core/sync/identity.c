@@ -4,37 +4,8 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
-#include "base/sha1.h"
 #include "store/store_identity.h"
-
-bool identity_email(const char *in, char *out, size_t len)
-{
-    out[0] = '\0';
-    if (!in || len == 0)
-        return false;
-    if (strncasecmp(in, "mailto:", 7) == 0)
-        in += 7;
-    while (*in == ' ' || *in == '\t')
-        in++;
-    size_t n = strlen(in);
-    while (n && (in[n - 1] == ' ' || in[n - 1] == '\t'))
-        n--;
-    if (n == 0 || n >= len || !memchr(in, '@', n))
-        return false;
-    for (size_t i = 0; i < n; i++)
-        out[i] = (char)tolower((unsigned char)in[i]);
-    out[n] = '\0';
-    return true;
-}
-
-void identity_email_sha1(const char *email_key, char out[41])
-{
-    char buf[600];
-    int n = snprintf(buf, sizeof buf, "mailto:%s", email_key);
-    sha1_hex(buf, n > 0 && (size_t)n < sizeof buf ? (size_t)n : 0, out);
-}
 
 void identity_iri(const char *in, char *out, size_t len)
 {
@@ -63,18 +34,14 @@ enum lcm_status identity_keys_add(struct lcm_store *st, int64_t learner_id, cons
                                   const char *home_page, const char *name, const char *email,
                                   struct lcm_err *err)
 {
-    char key[1400], sha[41];
+    char key[1400];
     enum lcm_status rc = LCM_OK;
     if (home_page && name && *name) {
         identity_account(home_page, name, key, sizeof key);
         rc = store_identity_add(st, learner_id, "account", key, source, err);
     }
-    if (rc == LCM_OK && identity_email(email, key, sizeof key)) {
-        rc = store_identity_add(st, learner_id, "email", key, source, err);
-        identity_email_sha1(key, sha);
-        if (rc == LCM_OK)
-            rc = store_identity_add(st, learner_id, "sha1", sha, source, err);
-    }
+    if (rc == LCM_OK)
+        rc = store_identity_email_add(st, learner_id, email, source, err);
     return rc;
 }
 

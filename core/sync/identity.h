@@ -1,7 +1,7 @@
 /* identity.h — private to core/sync: the keys a source gives a learner (store_identity.h),
  * normalised so two sources that name one person write the same key: e-mail addresses
- * lower-cased without "mailto:", IRIs and account home pages with the scheme and host
- * lower-cased and no trailing '/', mbox_sha1sum in lower-case hex. And the per-source
+ * lower-cased without "mailto:" (store_identity_email), IRIs and account home pages with the scheme
+ * and host lower-cased and no trailing '/', mbox_sha1sum in lower-case hex. And the per-source
  * `identity` rules (which actor fields are matched, in order). Internal to core's sync. */
 #ifndef LCM_SYNC_IDENTITY_H
 #define LCM_SYNC_IDENTITY_H
@@ -13,10 +13,7 @@
 #include "base/status.h"
 #include "store/store.h"
 
-/* An address ("mailto:" optional) as an "email" key; false when it holds no '@'. */
-bool identity_email(const char *in, char *out, size_t len);
-/* The "sha1" key of an e-mail address: SHA-1 of "mailto:" + the lower-cased address. */
-void identity_email_sha1(const char *email_key, char out[41]);
+/* (E-mail keys and their SHA-1: store_identity_email, shared with the CSV import.) */
 /* An IRI or home page with a lower-case scheme and host and no trailing '/'. */
 void identity_iri(const char *in, char *out, size_t len);
 /* An "account" key: HOMEPAGE|NAME (the home page normalised as identity_iri). */

@@ -8,6 +8,7 @@
 #include "sync/src_xapi.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -86,11 +87,20 @@ static void smap_free(struct smap *m)
 }
 
 /* One enrollment-day of the current page. progress: the course's, from course-level
- * statements only (< 0: unknown). */
+ * statements only (< 0: unknown); ms: the durations of its sessions, in milliseconds. */
 struct agg {
     int64_t eid;
     int day, launched, initialized, actions;
-    double seconds, progress;
+    int64_t ms;
+    double progress;
+};
+
+/* The raw counts of one enrollment-day, summed over every page and run of this source (kept in
+ * sync_value as "day:EID:DAY" = "INITIALIZED LAUNCHED MS"): activity_day's sessions (the max of
+ * the two counts) and minutes (rounded) are functions of these totals, which add up page by
+ * page where those two do not. */
+struct day_raw {
+    int64_t initialized, launched, ms;
 };
 
 struct xapi {
@@ -215,7 +225,7 @@ static enum lcm_status actor_match(struct xapi *x, const struct xapi_stmt *s, in
         if (r->rule[i] == IDENTITY_ACCOUNT && s->home_page) {
             identity_account(s->home_page, s->account_name, key, sizeof key);
             kind = "account";
-        } else if (r->rule[i] == IDENTITY_MBOX && identity_email(s->email, key, sizeof key)) {
+        } else if (r->rule[i] == IDENTITY_MBOX && store_identity_email(s->email, key, sizeof key)) {
             kind = "email";
         } else if (r->rule[i] == IDENTITY_SHA1 && s->sha1 && strlen(s->sha1) < sizeof key) {
             size_t n = 0;
@@ -528,7 +538,7 @@ static enum lcm_status stmt_apply(struct xapi *x, const struct xapi_stmt *s, str
     bool sub = done || verb_is(s->verb, "failed") || verb_is(s->verb, "progressed") ||
                verb_is(s->verb, "satisfied");
     if (s->duration_s > 0 && !sub)
-        a->seconds += s->duration_s;
+        a->ms += llround(s->duration_s * 1000.0);
     if (course_level) {
         double p =
             !failed && (done || verb_is(s->verb, "satisfied") || s->completion) ? 1.0 : s->progress;
@@ -541,6 +551,56 @@ static enum lcm_status stmt_apply(struct xapi *x, const struct xapi_stmt *s, str
     return rc;
 }
 
+static int raw_sessions(const struct day_raw *r)
+{
+    int64_t n = r->initialized > r->launched ? r->initialized : r->launched;
+    return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+static int raw_minutes(const struct day_raw *r)
+{
+    int64_t n = (r->ms + 30000) / 60000; /* lround(seconds / 60) on integers (ms >= 0) */
+    return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+/* Adds one page's part of a day to activity_day: sessions and minutes move by what the day's
+ * new raw totals give less what the old ones gave (so other sources' parts of the row stay),
+ * and the totals are kept for the next page, in the page's transaction. */
+static enum lcm_status day_write(struct xapi *x, const struct agg *a, enum store_put *put,
+                                 struct lcm_err *err)
+{
+    struct lcm_store *st = x->job->st;
+    const char *src = x->job->src->name;
+    char key[64], val[96];
+    struct day_raw old = {0, 0, 0}, page = {a->initialized, a->launched, a->ms};
+    snprintf(key, sizeof key, "day:%" PRId64 ":%d", a->eid, a->day);
+    if (store_sync_value_get(st, src, key, val, sizeof val) &&
+        sscanf(val, "%" SCNd64 " %" SCNd64 " %" SCNd64, &old.initialized, &old.launched, &old.ms) !=
+            3)
+        old = (struct day_raw){0, 0, 0};
+    struct day_raw now = {old.initialized + page.initialized, old.launched + page.launched,
+                          old.ms + page.ms};
+    struct lcm_activity_day d = {.enrollment_id = a->eid,
+                                 .day = a->day,
+                                 .sessions = raw_sessions(&now) - raw_sessions(&old),
+                                 .minutes = raw_minutes(&now) - raw_minutes(&old),
+                                 .actions = a->actions,
+                                 .progress = a->progress};
+    enum lcm_status rc = store_entity_activity_sum(st, &d, put, err);
+    if (rc == LCM_OK && *put == STORE_PUT_NEW && (old.initialized || old.launched || old.ms)) {
+        /* the day's row is gone (its enrolment erased, the id given again): stale totals */
+        now = page;
+        d.sessions = raw_sessions(&now);
+        d.minutes = raw_minutes(&now);
+        rc = store_entity_activity_put(st, &d, err);
+    }
+    snprintf(val, sizeof val, "%" PRId64 " %" PRId64 " %" PRId64, now.initialized, now.launched,
+             now.ms);
+    if (rc == LCM_OK)
+        rc = store_sync_value_set(st, src, key, val, err);
+    return rc;
+}
+
 /* Writes the page's aggregates and moves their enrollments' last activity and progress. */
 static enum lcm_status aggs_flush(struct xapi *x, struct lcm_err *err)
 {
@@ -548,16 +608,9 @@ static enum lcm_status aggs_flush(struct xapi *x, struct lcm_err *err)
     struct smap touched = {0}; /* enrolments of the page whose activity or progress moved */
     for (size_t i = 0; rc == LCM_OK && i < x->n_aggs; i++) {
         const struct agg *a = &x->aggs[i];
-        struct lcm_activity_day d = {.enrollment_id = a->eid,
-                                     .day = a->day,
-                                     .sessions = a->initialized > a->launched ? a->initialized
-                                                                              : a->launched,
-                                     .minutes = (int)lround(a->seconds / 60.0),
-                                     .actions = a->actions,
-                                     .progress = a->progress};
-        enum store_put put;
+        enum store_put put = STORE_PUT_SAME;
         bool changed = false;
-        rc = store_entity_activity_sum(x->job->st, &d, &put, err);
+        rc = day_write(x, a, &put, err);
         if (rc == LCM_OK)
             rc =
                 store_sync_enrollment_touch(x->job->st, a->eid, a->day, a->progress, &changed, err);
