@@ -66,7 +66,7 @@ MOODLE_FAULT_GUESTS_BUG=0
 # cli/cmd_risk.c resolve exits 1 (not 2) on a name matching several learners.
 LEARNER_NAMES_BUG=0
 # As in e2e_sync_resume.sh: a day split over two pages gets sessions and minutes per page.
-XAPI_DAY_SPLIT_BUG=1
+XAPI_DAY_SPLIT_BUG=0
 
 TODAY=2026-11-16
 NOW="$TODAY 10:00"

@@ -262,8 +262,17 @@ enum lcm_status store_entity_learner_put(struct lcm_store *st, const struct lcm_
         rc = learner_record(st, l, &found, err);
     if (rc != LCM_OK)
         return rc;
+    bool matched = !found && match_id;
     if (!found)
         found = match_id;
+    /* matched onto a learner another source made: this record names it from now on */
+    if (matched) {
+        char key[1024];
+        snprintf(key, sizeof key, "%s|%s", l->source, l->ext_id);
+        rc = store_identity_add(st, found, "id", key, l->source, err);
+        if (rc != LCM_OK)
+            return rc;
+    }
     if (!found) {
         rc = store_entity_learner_upsert(st, l, id, err);
         char key[1024];

@@ -122,3 +122,16 @@ enum lcm_status store_identity_source_has(struct lcm_store *st, int64_t learner_
     sqlite3_reset(s);
     return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "learner key");
 }
+
+enum lcm_status store_identity_kind_has(struct lcm_store *st, int64_t learner_id,
+                                        const char *kind, bool *has, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "SELECT 1 FROM learner_key WHERE learner_id = ?1 AND kind = ?2 LIMIT 1",
+                 err);
+    sqlite3_bind_int64(s, 1, learner_id);
+    store_bind_text(s, 2, kind);
+    int r = sqlite3_step(s);
+    *has = r == SQLITE_ROW;
+    sqlite3_reset(s);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "learner key");
+}

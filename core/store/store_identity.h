@@ -1,11 +1,14 @@
 /* store_identity.h — how sources name a learner (table learner_key): the keys a sync matches an
- * actor or a row against before it makes a new learner. Kinds and their values (the caller
- * normalises them: e-mail keys with store_identity_email below, the others in
- * core/sync/identity.h): "id"        SOURCE|EXT_ID, the record a source made (kept on the learner a
- * merge keeps) "account"   HOMEPAGE|NAME, an LMS account (Moodle: the site URL and the username or
- * id) "email"     the lower-cased e-mail address "sha1"      SHA-1 of "mailto:" + that address
- * (xAPI mbox_sha1sum), lower-case hex "key"       SOURCE-defined key (a CSV column) "unmatched" the
- * source name: this learner was made by that source because nothing matched */
+ * actor or a row against before it makes a new learner. Kinds and their values (e-mail keys are
+ * normalised by store_identity_email below, the others by core/sync/identity.h):
+ *
+ *   "id"        SOURCE|EXT_ID, the record a source made (kept on the learner a merge keeps)
+ *   "account"   HOMEPAGE|NAME, an LMS account (Moodle: the site URL and the username or id)
+ *   "email"     the lower-cased e-mail address
+ *   "sha1"      SHA-1 of "mailto:" + that address (xAPI mbox_sha1sum), lower-case hex
+ *   "key"       SOURCE-defined key (a CSV column)
+ *   "unmatched" the source name: this learner was made by that source because nothing matched
+ */
 #ifndef LCM_STORE_IDENTITY_H
 #define LCM_STORE_IDENTITY_H
 
@@ -45,5 +48,9 @@ enum lcm_status store_identity_email_add(struct lcm_store *st, int64_t learner_i
  * second record of it is not matched onto the first by a shared key.) */
 enum lcm_status store_identity_source_has(struct lcm_store *st, int64_t learner_id,
                                           const char *source, bool *has, struct lcm_err *err);
+
+/* Whether learner_id holds any key of kind ("unmatched": an LRS guest). */
+enum lcm_status store_identity_kind_has(struct lcm_store *st, int64_t learner_id,
+                                        const char *kind, bool *has, struct lcm_err *err);
 
 #endif

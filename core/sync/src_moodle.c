@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "store/store_entity.h"
 #include "store/store_milestone_done.h"
+#include "store/store_identity.h"
 #include "store/store_sync.h"
 #include "sync/identity.h"
 #include "sync/sync_job.h"
@@ -615,8 +616,26 @@ static enum lcm_status learner_store(struct moodle *m, const struct muser *u, in
         return sync_job_missing(LABEL, m->url, "enrolled user", "fullname", err);
     if (l.department && !*l.department)
         l.department = NULL;
-    enum store_put put;
-    enum lcm_status rc = store_entity_learner_put(m->job->st, &l, 0, id, &put, err);
+    /* a learner another source made (a CSV import, an LRS guest's keys) with this e-mail is
+     * this user, unless a record of this site already names it (two users, one mailbox) */
+    int64_t match = 0;
+    char key[512];
+    enum lcm_status rc = LCM_OK;
+    if (store_identity_email(l.email, key, sizeof key)) {
+        bool several = false, own = false;
+        rc = store_identity_find(m->job->st, "email", key, &match, &several, err);
+        bool guest = false;
+        if (rc == LCM_OK && match)
+            rc = store_identity_source_has(m->job->st, match, m->job->src->name, &own, err);
+        /* an LRS guest stays one: `learners unmatched` lists it for a merge */
+        if (rc == LCM_OK && match)
+            rc = store_identity_kind_has(m->job->st, match, "unmatched", &guest, err);
+        if (own || guest)
+            match = 0;
+    }
+    enum store_put put = STORE_PUT_SAME;
+    if (rc == LCM_OK)
+        rc = store_entity_learner_put(m->job->st, &l, match, id, &put, err);
     if (rc == LCM_OK)
         rc = learner_keys(m, u, *id, err);
     sync_job_tally(&m->job->counts.learners, put);

@@ -287,6 +287,12 @@ static enum lcm_status actor_learner(struct xapi *x, const struct xapi_stmt *s, 
     }
     enum lcm_status rc = actor_match(x, s, lid, err);
     *guest = false;
+    /* the record this source made of the actor, wherever a merge (learners merge) put it */
+    if (rc == LCM_OK && !*lid) {
+        char key[1200];
+        snprintf(key, sizeof key, "%s|%s", x->job->src->name, s->actor_key);
+        rc = store_identity_find(x->job->st, "id", key, lid, NULL, err);
+    }
     /* an actor this source made a learner of on an earlier run stays in its own cohort */
     if (rc == LCM_OK && *lid)
         rc = store_identity_has(x->job->st, *lid, "unmatched", x->job->src->name, guest, err);
