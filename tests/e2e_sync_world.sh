@@ -56,7 +56,7 @@ MILESTONE_TWICE_BUG=0
 # included (here 13 "updated" for the 5 enrolments the LRS makes, Moodle's 118 untouched);
 # activity days Moodle wrote minutes before, or split over two pages, are counted new then
 # updated (store_entity_activity_sum); a pass replacing a fail of the same run is "updated".
-SYNC_UPDATED_COUNT_BUG=1
+SYNC_UPDATED_COUNT_BUG=0
 # When the Moodle source fails mid-way, sync.c still runs the xAPI source, whose actor_guest
 # (src_xapi.c) makes a learner of every actor Moodle has not written yet; the next clean sync
 # makes the Moodle learners beside them: one person, two learners, for good.

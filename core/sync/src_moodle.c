@@ -421,6 +421,30 @@ static void listed_add(struct moodle *m, const char *ext)
     m->listed[m->n_listed++] = lcm_xstrdup(ext);
 }
 
+/* Counts the enrolment ext (and, unchanged_learner, the learner uid) of this source as
+ * unchanged in this run's ledger. */
+static enum lcm_status unchanged(struct moodle *m, const char *ext, struct lcm_err *err)
+{
+    int64_t eid = 0;
+    enum lcm_status rc = store_entity_enrollment_find(m->job->st, m->job->src->name, ext, &eid, err);
+    if (rc == LCM_OK && eid)
+        sync_job_count(m->job, &m->job->counts.enrollments, STORE_PUT_SAME, 'e', eid, 0);
+    return rc == LCM_ERR_NOTFOUND ? LCM_OK : rc;
+}
+
+static enum lcm_status unchanged_learner(struct moodle *m, const char *uid, struct lcm_err *err)
+{
+    char key[300];
+    snprintf(key, sizeof key, "%s|%s", m->job->src->name, uid);
+    int64_t lid = 0;
+    enum lcm_status rc = store_identity_find(m->job->st, "id", key, &lid, NULL, err);
+    if (rc == LCM_OK && !lid)
+        rc = store_entity_learner_find(m->job->st, m->job->src->name, uid, &lid, err);
+    if (rc == LCM_OK && lid)
+        sync_job_count(m->job, &m->job->counts.learners, STORE_PUT_SAME, 'l', lid, 0);
+    return rc == LCM_ERR_NOTFOUND ? LCM_OK : rc;
+}
+
 /* Picks the learners of the page whose lastcourseaccess differs from the last sync's. */
 static enum lcm_status page_changed(struct moodle *m, const struct course *c, json_t *users,
                                     struct muser **out, size_t *n, struct lcm_err *err)
@@ -446,8 +470,13 @@ static enum lcm_status page_changed(struct moodle *m, const struct course *c, js
         if (store_sync_value_get(m->job->st, m->job->src->name, key, was, sizeof was) &&
             strcmp(was, now) == 0 &&
             !store_sync_enrollment_withdrawn(m->job->st, m->job->src->name, ext)) {
-            m->job->counts.learners.same++;
-            m->job->counts.enrollments.same++;
+            char uid[32];
+            snprintf(uid, sizeof uid, "%" PRId64, id);
+            enum lcm_status rc = unchanged_learner(m, uid, err);
+            if (rc == LCM_OK)
+                rc = unchanged(m, ext, err);
+            if (rc != LCM_OK)
+                return rc;
             continue;
         }
         (*out)[(*n)++] = (struct muser){.user = u, .id = id, .lca = lca};
@@ -576,7 +605,7 @@ static enum lcm_status completion_store(struct moodle *m, const struct course *c
                 &put, err);
         if (rc != LCM_OK)
             return rc;
-        sync_job_tally(&m->job->counts.milestones, put);
+        sync_job_count(m->job, &m->job->counts.milestones, put, 'm', enrollment_id, mid);
     }
     return LCM_OK;
 }
@@ -638,7 +667,8 @@ static enum lcm_status learner_store(struct moodle *m, const struct muser *u, in
         rc = store_entity_learner_put(m->job->st, &l, match, id, &put, err);
     if (rc == LCM_OK)
         rc = learner_keys(m, u, *id, err);
-    sync_job_tally(&m->job->counts.learners, put);
+    if (rc == LCM_OK)
+        sync_job_count(m->job, &m->job->counts.learners, put, 'l', *id, 0);
     return rc;
 }
 
@@ -674,13 +704,13 @@ static enum lcm_status user_store(struct moodle *m, const struct course *c, cons
     rc = store_entity_enrollment_put(m->job->st, &e, &eid, &put, err);
     if (rc != LCM_OK)
         return rc;
-    sync_job_tally(&m->job->counts.enrollments, put);
+    sync_job_count(m->job, &m->job->counts.enrollments, put, 'e', eid, 0);
     if (day != DAY_NONE) {
         struct lcm_activity_day a = {
             .enrollment_id = eid, .day = day, .sessions = 1, .actions = 1, .progress = progress};
         if ((rc = store_entity_activity_sum(m->job->st, &a, &put, err)) != LCM_OK)
             return rc;
-        sync_job_tally(&m->job->counts.days, put);
+        sync_job_count(m->job, &m->job->counts.days, put, 'd', eid, day);
     }
     if (u->completion && (rc = completion_store(m, c, u->completion, eid, err)) != LCM_OK)
         return rc;
@@ -817,7 +847,10 @@ static enum lcm_status suspended_page(struct moodle *m, const struct course *c, 
             if (rc == LCM_OK)
                 m->job->counts.withdrawn++;
         }
-        sync_job_tally(&m->job->counts.enrollments, put);
+        if (rc == LCM_OK && !known)
+            sync_job_count(m->job, &m->job->counts.enrollments, put, 'e', eid, 0);
+        else if (rc == LCM_OK)
+            rc = unchanged(m, ext, err);
     }
     if (rc == LCM_OK)
         rc = store_commit(m->job->st, err);

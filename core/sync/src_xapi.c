@@ -265,7 +265,8 @@ static enum lcm_status actor_guest(struct xapi *x, const struct xapi_stmt *s, in
                             .email = s->email};
     enum store_put put;
     enum lcm_status rc = store_entity_learner_put(st, &l, 0, lid, &put, err);
-    sync_job_tally(&x->job->counts.learners, put);
+    if (rc == LCM_OK)
+        sync_job_count(x->job, &x->job->counts.learners, put, 'l', *lid, 0);
     if (rc != LCM_OK || put != STORE_PUT_NEW)
         return rc;
     x->job->counts.unmatched++;
@@ -414,7 +415,8 @@ static enum lcm_status enrollment_of(struct xapi *x, const struct xapi_stmt *s, 
                                    .last_activity_day = DAY_NONE};
         enum store_put put;
         rc = store_entity_enrollment_put(x->job->st, &e, eid, &put, err);
-        sync_job_tally(&x->job->counts.enrollments, put);
+        if (rc == LCM_OK)
+            sync_job_count(x->job, &x->job->counts.enrollments, put, 'e', *eid, 0);
     }
     if (rc == LCM_OK)
         *smap_slot(&x->enrollments, key, true) = *eid;
@@ -515,7 +517,7 @@ static enum lcm_status milestone_reached(struct xapi *x, const struct xapi_stmt 
                                          failed ? x->job->opt->now_ts : sync_job_ack(x->job, day)},
         &put, err);
     if (rc == LCM_OK)
-        sync_job_tally(&x->job->counts.milestones, put);
+        sync_job_count(x->job, &x->job->counts.milestones, put, 'm', eid, mid);
     return rc;
 }
 
@@ -611,7 +613,6 @@ static enum lcm_status day_write(struct xapi *x, const struct agg *a, enum store
 static enum lcm_status aggs_flush(struct xapi *x, struct lcm_err *err)
 {
     enum lcm_status rc = LCM_OK;
-    struct smap touched = {0}; /* enrolments of the page whose activity or progress moved */
     for (size_t i = 0; rc == LCM_OK && i < x->n_aggs; i++) {
         const struct agg *a = &x->aggs[i];
         enum store_put put = STORE_PUT_SAME;
@@ -620,15 +621,13 @@ static enum lcm_status aggs_flush(struct xapi *x, struct lcm_err *err)
         if (rc == LCM_OK)
             rc =
                 store_sync_enrollment_touch(x->job->st, a->eid, a->day, a->progress, &changed, err);
-        sync_job_tally(&x->job->counts.days, put);
-        char key[32];
-        snprintf(key, sizeof key, "%" PRId64, a->eid);
-        int64_t *slot = smap_slot(&touched, key, true);
-        if (changed && *slot == 0)
-            x->job->counts.enrollments.updated++;
-        *slot |= changed;
+        if (rc != LCM_OK)
+            break;
+        sync_job_count(x->job, &x->job->counts.days, put, 'd', a->eid, a->day);
+        /* activity that moved the enrolment (last activity, progress) updates it, once a run */
+        if (changed)
+            sync_job_count(x->job, &x->job->counts.enrollments, STORE_PUT_UPDATED, 'e', a->eid, 0);
     }
-    smap_free(&touched);
     smap_free(&x->day_index);
     x->n_aggs = 0;
     return rc;

@@ -268,10 +268,12 @@ static void counts_add(struct sync_counts *t, const struct sync_counts *c)
  * as the deadline, not as the timeout or HTTP error it left behind. */
 static void source_run(struct lcm_store *st, const struct sync_source *src,
                        const struct sync_options *opt, int index, int count, int celebrate_days,
-                       const char *held_by, struct sync_source_result *res)
+                       const char *held_by, struct sync_ledger *ledger,
+                       struct sync_source_result *res)
 {
     atomic_bool deadline_hit = false;
     struct sync_job job = {.st = st,
+                           .ledger = ledger,
                            .src = src,
                            .opt = opt,
                            .index = index,
@@ -357,6 +359,7 @@ enum lcm_status sync_run_store(struct lcm_store *st, const struct lcm_config *cf
      * not stand alone is held (not run): it would make guests of the learners the roster has
      * not written yet, and one person would be two learners for good. */
     const char *failed_roster = NULL;
+    struct sync_ledger ledger = {0};
     for (int pass = 0, k = 0; pass < 2; pass++)
         for (int i = 0; i < count; i++) {
             bool lrs = srcs[i].ops == &src_xapi_ops;
@@ -364,7 +367,8 @@ enum lcm_status sync_run_store(struct lcm_store *st, const struct lcm_config *cf
                 continue;
             struct sync_source_result *r = &result->sources[k++];
             source_run(st, &srcs[i], opt, k, n, rp.celebrate_days,
-                       lrs && !srcs[i].standalone && !opt->check_only ? failed_roster : NULL, r);
+                       lrs && !srcs[i].standalone && !opt->check_only ? failed_roster : NULL,
+                       &ledger, r);
             if (!lrs && r->status != LCM_OK && !failed_roster)
                 failed_roster = srcs[i].name;
             result->n_sources++;
@@ -375,6 +379,7 @@ enum lcm_status sync_run_store(struct lcm_store *st, const struct lcm_config *cf
                     first = r->status;
             }
         }
+    sync_job_ledger_free(&ledger);
     free(srcs);
     if (!opt->check_only && result->n_failed < result->n_sources)
         risk_after(st, cfg, opt, result);

@@ -4,7 +4,10 @@
 #include "sync/sync_job.h"
 
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "base/status.h"
 
 /* The absolute deadline of the job in http_now_ms() time; 0: none. */
 static int64_t job_deadline(const struct sync_job *job)
@@ -58,6 +61,71 @@ void sync_job_tally(struct sync_tally *t, enum store_put put)
         t->updated++;
     else
         t->same++;
+}
+
+static uint64_t row_key(char kind, int64_t a, int64_t b)
+{
+    /* splitmix64 over the three parts; 0 is kept for empty slots */
+    uint64_t x = (uint64_t)(unsigned char)kind * 0x9e3779b97f4a7c15u;
+    uint64_t parts[2] = {(uint64_t)a, (uint64_t)b};
+    for (int i = 0; i < 2; i++) {
+        x ^= parts[i] + 0x9e3779b97f4a7c15u + (x << 6) + (x >> 2);
+        x ^= x >> 30;
+        x *= 0xbf58476d1ce4e5b9u;
+        x ^= x >> 27;
+        x *= 0x94d049bb133111ebu;
+        x ^= x >> 31;
+    }
+    return x ? x : 1;
+}
+
+static struct sync_ledger_slot *ledger_slot(struct sync_ledger *l, uint64_t key)
+{
+    if (2 * (l->n + 1) > l->cap) {
+        struct sync_ledger g = {.cap = l->cap ? 2 * l->cap : 1024};
+        g.slot = lcm_xcalloc(g.cap, sizeof *g.slot);
+        for (size_t i = 0; i < l->cap; i++)
+            if (l->slot[i].key) {
+                size_t j = l->slot[i].key & (g.cap - 1);
+                while (g.slot[j].key)
+                    j = (j + 1) & (g.cap - 1);
+                g.slot[j] = l->slot[i];
+                g.n++;
+            }
+        free(l->slot);
+        *l = g;
+    }
+    size_t j = key & (l->cap - 1);
+    while (l->slot[j].key && l->slot[j].key != key)
+        j = (j + 1) & (l->cap - 1);
+    return &l->slot[j];
+}
+
+void sync_job_count(struct sync_job *job, struct sync_tally *t, enum store_put put, char kind,
+                    int64_t a, int64_t b)
+{
+    if (!job->ledger) {
+        sync_job_tally(t, put);
+        return;
+    }
+    uint64_t key = row_key(kind, a, b);
+    struct sync_ledger_slot *sl = ledger_slot(job->ledger, key);
+    if (!sl->key) {
+        sl->key = key;
+        sl->put = (unsigned char)put;
+        job->ledger->n++;
+        sync_job_tally(t, put);
+    } else if (sl->put == STORE_PUT_SAME && put == STORE_PUT_UPDATED) {
+        sl->put = STORE_PUT_UPDATED;
+        t->same--;
+        t->updated++;
+    }
+}
+
+void sync_job_ledger_free(struct sync_ledger *l)
+{
+    free(l->slot);
+    memset(l, 0, sizeof *l);
 }
 
 int64_t sync_job_ack(const struct sync_job *job, int day)

@@ -25,6 +25,14 @@ enum lcm_status sync_job_check_stop(const struct sync_job *job, struct lcm_err *
 
 /* Counts one write into t (what a *_put function reported). */
 void sync_job_tally(struct sync_tally *t, enum store_put put);
+/* Counts the write of one row into t, once per run: kind names the table ('l' learner, 'e'
+ * enrolment, 'd' activity day, 'm' milestone reached, 'u' a source's own user id) and a, b
+ * the row. The first write counts as put; a later one only turns "unchanged" into "updated"
+ * (a row made or updated earlier in the run stays counted as that). */
+void sync_job_count(struct sync_job *job, struct sync_tally *t, enum store_put put, char kind,
+                    int64_t a, int64_t b);
+/* Frees a ledger's memory. */
+void sync_job_ledger_free(struct sync_ledger *l);
 /* The celebrated_at to record a milestone reached on day with: 0 (to celebrate) when within
  * celebrate_days of today, else now (a first sync of old data is not a flood). */
 int64_t sync_job_ack(const struct sync_job *job, int day);

@@ -35,6 +35,16 @@ struct sync_source {
 };
 
 /* A running sync of one source. */
+/* The rows a sync run has counted, across its sources (sync_job_count): a row is counted
+ * once, as it was before the run (new, updated or unchanged), however often it is written. */
+struct sync_ledger {
+    struct sync_ledger_slot {
+        uint64_t key; /* 0: empty */
+        unsigned char put;
+    } *slot;
+    size_t cap, n;
+};
+
 struct sync_job {
     struct lcm_store *st;
     const struct sync_source *src;
@@ -44,6 +54,7 @@ struct sync_job {
     int celebrate_days; /* risk.celebrate_days: older crossings are recorded acknowledged */
     int64_t started_ms; /* http_now_ms() when the source's run began: src->deadline_ms from it */
     atomic_bool *deadline_hit; /* may be NULL; http.c sets it when the deadline stopped a request */
+    struct sync_ledger *ledger; /* the run's; NULL: every write counted as it comes */
 };
 
 /* One kind of source (the `type` of a `sources` entry), exported by its file as
