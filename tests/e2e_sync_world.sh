@@ -43,7 +43,7 @@ SUSPENDED_UNSEEN_BUG=0
 # enrolment of the run has a progress figure, so an enrolment whose progress is unknown (Moodle
 # answers progress null) is scored as 0 % done: "N points behind schedule", "Logs in without
 # progress for N days" (risk_score.c, sig_pace / sig_stalled, progress_now()).
-RISK_UNKNOWN_PROGRESS_BUG=1
+RISK_UNKNOWN_PROGRESS_BUG=0
 # A quiz's xAPI object id is its Moodle module URL (core_course_get_contents' url, recorded by
 # src_moodle.c module_store as "iri:URL" -> cohort): src_xapi.c milestone_reached still makes a
 # milestone of its own ("PROGRAM|IRI") beside Moodle's "cm:ID", so one pass is two milestones

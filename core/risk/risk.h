@@ -140,6 +140,7 @@ struct risk_hist {
     int low_score_day;
     const char *low_score_name; /* borrowed */
     bool low_score_failed;      /* that test was failed (its score may be unknown: then 0) */
+    bool low_score_unscored;    /* ... and the source gave no score (the reason says none) */
     double expected_progress;   /* from progress milestones' due days; < 0: none */
     int64_t outreach_at;        /* last outreach (message sent, check-in out) <= T; 0: none */
     int outreach_channel;       /* enum checkin_channel of it */

@@ -54,8 +54,9 @@ static int due_of(const struct store_risk_milestone *m, int start)
 
 static void on_done(void *ctx, int64_t eid, int64_t mid, int day, double score, bool failed)
 {
-    if (failed && score < 0)
-        score = 0; /* a fail without its score: the lowest a test can say */
+    bool unscored = failed && score < 0;
+    if (unscored)
+        score = 0; /* a fail without its score: the lowest a test can say, but not said */
     struct risk_run *run = ctx;
     long i = run_find(run, eid);
     if (i < 0)
@@ -87,6 +88,7 @@ static void on_done(void *ctx, int64_t eid, int64_t mid, int day, double score, 
             h->low_score_day = day;
             h->low_score_name = run->ms[k].name;
             h->low_score_failed = failed;
+            h->low_score_unscored = unscored;
         }
     }
 }
@@ -276,7 +278,10 @@ enum lcm_status risk_run_cohort(struct lcm_store *st, const struct risk_params *
     run_milestones(run);
     run_peers(run);
     for (size_t i = 0; i < run->n; i++) {
-        run->h[i].source_progress = run->any_progress;
+        /* progress is known per enrolment: one the source gives no figure for (Moodle's
+         * progress null: completion not tracked for it) is unknown, not 0 % */
+        run->h[i].source_progress =
+            run->any_progress && (run->h[i].progress >= 0 || run->enr[i].progress_known);
         risk_score(p, &run->h[i], &run->r[i]);
     }
     return LCM_OK;

@@ -166,7 +166,9 @@ static void reason(struct sbuf *b, enum risk_signal s, const struct risk_hist *h
         break;
     case RS_LOW_SCORE:
         clean_name(h->low_score_name ? h->low_score_name : "?", name, sizeof name);
-        if (h->low_score_failed)
+        if (h->low_score_failed && h->low_score_unscored)
+            sb_printf(b, fr ? "Échec à « %s »" : "Failed '%s'", name);
+        else if (h->low_score_failed)
             sb_printf(b, fr ? "Échec à « %s » (note %d)" : "Failed '%s' (scored %d)", name, v);
         else
             sb_printf(b, fr ? "Note de %d sur « %s »" : "Scored %d on '%s'", v, name);

@@ -88,7 +88,8 @@ enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, 
     *n = 0;
     STMT_OR_FAIL(s, st,
                  "SELECT e.id, e.learner_id, e.status, e.start_day, e.expected_end_day, "
-                 "e.ended_day, r.score, r.flagged_since, z.until_day, z.score_at "
+                 "e.ended_day, r.score, r.flagged_since, z.until_day, z.score_at, "
+                 "e.progress IS NOT NULL "
                  "FROM enrollment e LEFT JOIN risk r ON r.enrollment_id = e.id "
                  "LEFT JOIN snooze z ON z.id = (SELECT max(id) FROM snooze "
                  "  WHERE enrollment_id = e.id AND active = 1) "
@@ -116,6 +117,7 @@ enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, 
         e->flagged_since = fast_day(s, 7, NULL);
         e->snooze_until = fast_day(s, 8, NULL);
         e->snooze_score_at = sqlite3_column_double(s, 9);
+        e->progress_known = sqlite3_column_int(s, 10) != 0;
     }
     return step_done(st, s, rc, err, "risk: enrollments");
 }

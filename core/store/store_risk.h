@@ -34,6 +34,7 @@ struct store_risk_enr {
     int flagged_since;                          /*   its flagged_since, or DAY_NONE */
     int snooze_until;                           /* active snooze: until_day, else DAY_NONE */
     double snooze_score_at;
+    bool progress_known; /* the source gives this enrolment a progress figure (0 included) */
 };
 
 /* The cohort's enrollments by increasing id (active_only: status 'active'), with their
