@@ -32,7 +32,8 @@ enum lcm_status store_entity_activity_add(struct lcm_store *st, const struct lcm
 /* The sync's learner write. The record is found by its key ("id", SOURCE|EXT_ID in
  * learner_key: a merge moves it), else by (source, ext_id), else match_id (a learner another
  * source made, matched by the caller; 0: none) is updated and gets the record's "id" key, so
- * the next put finds it directly; else a learner is made and its "id" key recorded. Fields the source leaves NULL keep their value. *id gets the learner. */
+ * the next put finds it directly; else a learner is made and its "id" key recorded. Fields
+ * the source leaves NULL keep their value. *id gets the learner. */
 enum lcm_status store_entity_learner_put(struct lcm_store *st, const struct lcm_learner *l,
                                          int64_t match_id, int64_t *id, enum store_put *put,
                                          struct lcm_err *err);

@@ -123,8 +123,8 @@ enum lcm_status store_identity_source_has(struct lcm_store *st, int64_t learner_
     return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "learner key");
 }
 
-enum lcm_status store_identity_kind_has(struct lcm_store *st, int64_t learner_id,
-                                        const char *kind, bool *has, struct lcm_err *err)
+enum lcm_status store_identity_kind_has(struct lcm_store *st, int64_t learner_id, const char *kind,
+                                        bool *has, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st, "SELECT 1 FROM learner_key WHERE learner_id = ?1 AND kind = ?2 LIMIT 1",
                  err);

@@ -50,7 +50,7 @@ enum lcm_status store_identity_source_has(struct lcm_store *st, int64_t learner_
                                           const char *source, bool *has, struct lcm_err *err);
 
 /* Whether learner_id holds any key of kind ("unmatched": an LRS guest). */
-enum lcm_status store_identity_kind_has(struct lcm_store *st, int64_t learner_id,
-                                        const char *kind, bool *has, struct lcm_err *err);
+enum lcm_status store_identity_kind_has(struct lcm_store *st, int64_t learner_id, const char *kind,
+                                        bool *has, struct lcm_err *err);
 
 #endif

@@ -73,8 +73,7 @@ static enum lcm_status fold(struct lcm_store *st, int64_t e, int64_t t,
         rc = run2(st, follow_sql[i], e, t, NULL, err);
     /* an LRS's raw totals of e's days (sync_value "day:E:DAY") go with e: t's own stay */
     if (rc == LCM_OK)
-        rc = store_exec_id(st,
-                           "DELETE FROM sync_value WHERE item_id LIKE 'day:' || ?1 || ':%'", e,
+        rc = store_exec_id(st, "DELETE FROM sync_value WHERE item_id LIKE 'day:' || ?1 || ':%'", e,
                            "merge", err);
     if (rc == LCM_OK)
         rc = store_exec_id(st, "DELETE FROM enrollment WHERE id = ?1", e, "merge", err);

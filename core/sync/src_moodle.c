@@ -426,7 +426,8 @@ static void listed_add(struct moodle *m, const char *ext)
 static enum lcm_status unchanged(struct moodle *m, const char *ext, struct lcm_err *err)
 {
     int64_t eid = 0;
-    enum lcm_status rc = store_entity_enrollment_find(m->job->st, m->job->src->name, ext, &eid, err);
+    enum lcm_status rc =
+        store_entity_enrollment_find(m->job->st, m->job->src->name, ext, &eid, err);
     if (rc == LCM_OK && eid)
         sync_job_count(m->job, &m->job->counts.enrollments, STORE_PUT_SAME, 'e', eid, 0);
     return rc == LCM_ERR_NOTFOUND ? LCM_OK : rc;

@@ -41,7 +41,7 @@ struct sync_ledger {
     struct sync_ledger_slot {
         uint64_t key; /* 0: empty */
         unsigned char put;
-    } *slot;
+    } * slot;
     size_t cap, n;
 };
 
