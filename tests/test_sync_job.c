@@ -100,6 +100,41 @@ static void test_http_fields_cut_to_the_deadline(void **state)
     assert_true(req.deadline_ms == 0);
 }
 
+/* Rows are counted once per run, as they were before it, whichever source or page wrote them. */
+static void test_count_rows_once(void **state)
+{
+    (void)state;
+    struct sync_ledger ledger = {0};
+    struct sync_job a = {.ledger = &ledger}, b = {.ledger = &ledger};
+    struct sync_tally t = {0};
+    sync_job_count(&a, &t, STORE_PUT_NEW, 'e', 7, 0);     /* made by the roster */
+    sync_job_count(&b, &t, STORE_PUT_UPDATED, 'e', 7, 0); /* then moved by the LRS */
+    sync_job_count(&a, &t, STORE_PUT_SAME, 'e', 8, 0);
+    sync_job_count(&b, &t, STORE_PUT_UPDATED, 'e', 8, 0); /* unchanged, then updated */
+    sync_job_count(&b, &t, STORE_PUT_UPDATED, 'e', 8, 0); /* updated twice: once */
+    sync_job_count(&a, &t, STORE_PUT_SAME, 'd', 8, 0);    /* another table, same ids */
+    sync_job_count(&a, &t, STORE_PUT_SAME, 'd', 8, 0);
+    assert_int_equal(t.added, 1);
+    assert_int_equal(t.updated, 1);
+    assert_int_equal(t.same, 1);
+    /* many rows (the table grows): each counted once */
+    struct sync_tally u = {0};
+    for (int round = 0; round < 2; round++)
+        for (int64_t i = 0; i < 5000; i++)
+            sync_job_count(&a, &u, round ? STORE_PUT_SAME : STORE_PUT_NEW, 'm', i, i * 31);
+    assert_int_equal(u.added, 5000);
+    assert_int_equal(u.same, 0);
+    assert_int_equal(ledger.n, 5003);
+    sync_job_ledger_free(&ledger);
+    /* without a ledger each write counts */
+    struct sync_job c = {0};
+    struct sync_tally v = {0};
+    sync_job_count(&c, &v, STORE_PUT_NEW, 'e', 1, 0);
+    sync_job_count(&c, &v, STORE_PUT_UPDATED, 'e', 1, 0);
+    assert_int_equal(v.added, 1);
+    assert_int_equal(v.updated, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -108,6 +143,7 @@ int main(void)
         cmocka_unit_test(test_check_stop_at_the_deadline),
         cmocka_unit_test(test_check_stop_when_a_request_hit_the_deadline),
         cmocka_unit_test(test_http_fields_cut_to_the_deadline),
+        cmocka_unit_test(test_count_rows_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,7 +65,7 @@ void sync_job_tally(struct sync_tally *t, enum store_put put)
 
 static uint64_t row_key(char kind, int64_t a, int64_t b)
 {
-    /* splitmix64 over the three parts; 0 is kept for empty slots */
+    /* splitmix64 over the three parts; the low 2 bits hold the put, 0 marks an empty slot */
     uint64_t x = (uint64_t)(unsigned char)kind * 0x9e3779b97f4a7c15u;
     uint64_t parts[2] = {(uint64_t)a, (uint64_t)b};
     for (int i = 0; i < 2; i++) {
@@ -76,18 +76,21 @@ static uint64_t row_key(char kind, int64_t a, int64_t b)
         x *= 0x94d049bb133111ebu;
         x ^= x >> 31;
     }
-    return x ? x : 1;
+    x &= ~(uint64_t)3;
+    return x ? x : 4;
 }
 
-static struct sync_ledger_slot *ledger_slot(struct sync_ledger *l, uint64_t key)
+#define LEDGER_PUT(v) ((enum store_put)((v)&3))
+
+static uint64_t *ledger_slot(struct sync_ledger *l, uint64_t key)
 {
     if (2 * (l->n + 1) > l->cap) {
         struct sync_ledger g = {.cap = l->cap ? 2 * l->cap : 1024};
         g.slot = lcm_xcalloc(g.cap, sizeof *g.slot);
         for (size_t i = 0; i < l->cap; i++)
-            if (l->slot[i].key) {
-                size_t j = l->slot[i].key & (g.cap - 1);
-                while (g.slot[j].key)
+            if (l->slot[i]) {
+                size_t j = (l->slot[i] >> 2) & (g.cap - 1);
+                while (g.slot[j])
                     j = (j + 1) & (g.cap - 1);
                 g.slot[j] = l->slot[i];
                 g.n++;
@@ -95,8 +98,8 @@ static struct sync_ledger_slot *ledger_slot(struct sync_ledger *l, uint64_t key)
         free(l->slot);
         *l = g;
     }
-    size_t j = key & (l->cap - 1);
-    while (l->slot[j].key && l->slot[j].key != key)
+    size_t j = (key >> 2) & (l->cap - 1);
+    while (l->slot[j] && (l->slot[j] & ~(uint64_t)3) != key)
         j = (j + 1) & (l->cap - 1);
     return &l->slot[j];
 }
@@ -109,14 +112,13 @@ void sync_job_count(struct sync_job *job, struct sync_tally *t, enum store_put p
         return;
     }
     uint64_t key = row_key(kind, a, b);
-    struct sync_ledger_slot *sl = ledger_slot(job->ledger, key);
-    if (!sl->key) {
-        sl->key = key;
-        sl->put = (unsigned char)put;
+    uint64_t *sl = ledger_slot(job->ledger, key);
+    if (!*sl) {
+        *sl = key | (uint64_t)put;
         job->ledger->n++;
         sync_job_tally(t, put);
-    } else if (sl->put == STORE_PUT_SAME && put == STORE_PUT_UPDATED) {
-        sl->put = STORE_PUT_UPDATED;
+    } else if (LEDGER_PUT(*sl) == STORE_PUT_SAME && put == STORE_PUT_UPDATED) {
+        *sl = key | (uint64_t)STORE_PUT_UPDATED;
         t->same--;
         t->updated++;
     }

@@ -38,10 +38,7 @@ struct sync_source {
 /* The rows a sync run has counted, across its sources (sync_job_count): a row is counted
  * once, as it was before the run (new, updated or unchanged), however often it is written. */
 struct sync_ledger {
-    struct sync_ledger_slot {
-        uint64_t key; /* 0: empty */
-        unsigned char put;
-    } * slot;
+    uint64_t *slot; /* a row's hash with its first put in the low 2 bits; 0: empty */
     size_t cap, n;
 };
 
