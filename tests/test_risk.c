@@ -520,9 +520,14 @@ static void test_score_sums_clamps_and_levels(void **state)
     for (int i = 0; i < RS_COUNT; i++)
         q.weight[i] = 0;
     q.weight[RS_MISSED] = 40;
+    q.inactive_days = 0; /* no inactivity rule: the level is the score's */
     risk_score(&q, &h, &r);
     assert_true(r.score == 40);
     assert_int_equal(r.level, RISK_WATCH);
+    q.inactive_days = 21; /* 200 days without activity: at risk whatever the score */
+    risk_score(&q, &h, &r);
+    assert_true(r.inactive_rule && r.score == q.risk_score);
+    assert_int_equal(r.level, RISK_AT_RISK);
 }
 
 static void test_signals_json_parses_and_names_skips(void **state)
