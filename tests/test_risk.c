@@ -80,8 +80,9 @@ static void test_inactive_21_days_is_at_risk_with_the_reason(void **state)
     risk_score(&P, &h, &r);
     assert_false(r.sig[RS_INACTIVE].skipped);
     assert_true(r.sig[RS_INACTIVE].value == 21);
-    assert_true(r.sig[RS_INACTIVE].severity == 1);
-    assert_true(r.sig[RS_INACTIVE].contrib == P.weight[RS_INACTIVE]);
+    double sev = (21.0 - P.inactive_grace_days) / (P.inactive_full_days - P.inactive_grace_days);
+    assert_true(fabs(r.sig[RS_INACTIVE].severity - (sev < 1 ? sev : 1)) < 1e-9);
+    assert_true(r.sig[RS_INACTIVE].contrib == r.sig[RS_INACTIVE].points); /* the strongest */
     assert_true(r.sig[RS_NEVER_STARTED].value == 0);
     /* nothing else is wrong (no peers, no milestones, no progress figures): at risk anyway */
     assert_true(r.inactive_rule);
@@ -635,7 +636,11 @@ static void test_signals_json_parses_and_names_skips(void **state)
     json_t *in = json_object_get(o, "inactive");
     assert_true(json_is_false(json_object_get(in, "skipped")));
     assert_true(json_number_value(json_object_get(in, "value")) == 21);
-    assert_true(json_number_value(json_object_get(in, "contribution")) == P.weight[RS_INACTIVE]);
+    assert_true(fabs(json_number_value(json_object_get(in, "contribution")) -
+                     r.sig[RS_INACTIVE].contrib) < 1e-3);
+    json_t *groups = json_object_get(o, "groups");
+    assert_true(fabs(json_number_value(json_object_get(groups, "engagement")) -
+                     r.group[RG_ENGAGEMENT]) < 1e-3);
     json_t *pace = json_object_get(o, "pace");
     assert_true(json_is_true(json_object_get(pace, "skipped")));
     assert_string_equal(json_string_value(json_object_get(pace, "why")),

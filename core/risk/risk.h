@@ -107,6 +107,7 @@ struct risk_params {
     double peers_power;             /* severity ((peers_percentile - p) / peers_percentile)^power */
     double peers_percentile;        /* severity 1 at percentile 0, 0 at or above this */
     int peers_min;                  /* fewer peers with a start than this: peers skipped */
+    double peers_volume_share;      /* percentile of active days, mixed this much with volume */
     double drop_grace;              /* drop on own average: 0 up to this fraction (0.5 = 50 %) */
     int drop_history_days;          /* own history needed before the window: else skipped */
     int stalled_days;               /* active but progress unchanged: 0 up to this many days */

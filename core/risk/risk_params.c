@@ -21,11 +21,11 @@ void risk_params_default(struct risk_params *p)
     p->risk_score = 50;
     p->reason_min_points = 5;
     p->reason_min_severity = 0.25;
-    p->group_others = 0.25;
+    p->group_others = 0.5;
     p->inactive_days = 21;
     p->inactive_after_days = 14;
-    p->inactive_grace_days = 0;
-    p->inactive_full_days = 21;
+    p->inactive_grace_days = 5;
+    p->inactive_full_days = 28;
     p->never_started_days = 7;
     p->pace_grace_points = 10;
     p->pace_full_points = 40;
@@ -41,8 +41,9 @@ void risk_params_default(struct risk_params *p)
     p->window_days = 14;
     p->peers_window_days = 0;
     p->peers_percentile = 100;
-    p->peers_power = 2;
+    p->peers_power = 3;
     p->peers_min = 5;
+    p->peers_volume_share = 0.5;
     p->drop_grace = 0.5;
     p->drop_history_days = 14;
     p->stalled_days = 7;
@@ -96,6 +97,7 @@ static const struct dbl_key dbl_keys[] = {
     DK(low_score_bad, 0, 100),     DK(low_score_pass_severity, 0, 1),
     DK(peers_power, 0.25, 4),      DK(group_others, 0, 1),
     DK(missed_cohort_share, 0, 1), DK(low_score_gap_full, 1, 100),
+    DK(peers_volume_share, 0, 1),
 };
 #define N_INT (sizeof int_keys / sizeof *int_keys)
 #define N_DBL (sizeof dbl_keys / sizeof *dbl_keys)

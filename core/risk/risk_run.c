@@ -142,42 +142,65 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Active days in the peers window first, activity units to break ties. */
-static double peer_measure(const struct risk_hist *h)
+static double peer_days(const struct risk_hist *h)
 {
     return h->active_peers * 1e7 + (h->volume_peers < 1e7 ? h->volume_peers : 1e7 - 1);
 }
 
-/* Percentile of each started enrollment's recent activity among the cohort's started ones. */
+static double peer_volume(const struct risk_hist *h)
+{
+    return h->volume_peers;
+}
+
+/* Percentile (0-100) of x among the m sorted values v, x itself among them once: the share
+ * below, ties counting one half. */
+static double percentile_of(const double *v, size_t m, double x)
+{
+    size_t lo = 0, hi = m;
+    while (lo < hi) { /* first >= x */
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t eq = lo;
+    while (eq < m && v[eq] == x)
+        eq++;
+    double less = (double)lo, ties = (double)(eq - lo) - 1; /* ties without self */
+    if (ties < 0)
+        ties = 0;
+    return 100.0 * (less + ties / 2) / (double)(m - 1);
+}
+
+/* Percentile of each started enrollment's activity among the cohort's started ones: of its
+ * active days, mixed with that of its activity volume by risk.peers_volume_share. */
 static void run_peers(struct risk_run *run)
 {
-    double *v = lcm_xmalloc((run->n ? run->n : 1) * sizeof *v);
+    size_t cap = run->n ? run->n : 1;
+    double *v = lcm_xmalloc(cap * sizeof *v), *w = lcm_xmalloc(cap * sizeof *w);
+    double share = run->p->peers_volume_share;
     size_t m = 0;
     for (size_t i = 0; i < run->n; i++)
-        if (run->h[i].start_day == DAY_NONE || run->h[i].start_day <= run->T)
-            v[m++] = peer_measure(&run->h[i]);
+        if (run->h[i].start_day == DAY_NONE || run->h[i].start_day <= run->T) {
+            v[m] = peer_days(&run->h[i]);
+            w[m++] = peer_volume(&run->h[i]);
+        }
     qsort(v, m, sizeof *v, cmp_double);
+    if (share > 0)
+        qsort(w, m, sizeof *w, cmp_double);
     for (size_t i = 0; i < run->n; i++) {
         struct risk_hist *h = &run->h[i];
         h->peers = m > 0 ? (int)m - 1 : 0;
         if (m < 2)
             continue;
-        size_t lo = 0, hi = m;
-        while (lo < hi) { /* first >= value */
-            size_t mid = lo + (hi - lo) / 2;
-            if (v[mid] < peer_measure(h))
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        size_t eq = lo;
-        while (eq < m && v[eq] == peer_measure(h))
-            eq++;
-        double less = (double)lo, ties = (double)(eq - lo) - 1; /* ties without self */
-        if (ties < 0)
-            ties = 0;
-        h->peer_percentile = 100.0 * (less + ties / 2) / (double)(m - 1);
+        double pc = percentile_of(v, m, peer_days(h));
+        if (share > 0)
+            pc = (1 - share) * pc + share * percentile_of(w, m, peer_volume(h));
+        h->peer_percentile = pc;
     }
     free(v);
+    free(w);
 }
 
 /* What the cohort's completions of one milestone say at T (data up to T only). */
