@@ -1,7 +1,9 @@
 #!/bin/sh
 # e2e_risk_oulad.sh — `lcmtui risk eval` / `risk fit` on the real OULAD AAA presentation: the
 # model beats the inactivity baseline (AUC >= 0.78 at day 56), --json parses, and the fitted
-# fragment loads back as a config without warnings. Skips (exit 77) when the data is not
+# fragment loads back as a config without warnings. On BBB, day 55 falls between a
+# computer-marked test's due day (54) and its batch recording (56): it must not flag everybody
+# as missed (before effective due points: AUC 0.746, "at risk" recall 1.00; now 0.813, 0.54). Skips (exit 77) when the data is not
 # there: ../shared/data beside the source tree, or $LCMTUI_DATA.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,4 +34,12 @@ awk -v m="$model" -v b="$base" 'BEGIN { exit !(m >= 0.78 && m > b) }' ||
 [ -s "$tmp/ev2.err" ] && fail "fitted config warns: $(cat "$tmp/ev2.err")"
 fitted=$(awk '/^risk score/ { print $3 }' "$tmp/ev2")
 awk -v m="$fitted" 'BEGIN { exit !(m >= 0.78) }' || fail "fitted AUC $fitted below 0.78"
+bbb=$(dirname "$aaa")/oulad-BBB-2013J
+if [ -f "$bbb/studentInfo.csv" ]; then
+    "$LCMTUI" --db "$tmp/bbb.db" import --mapping "$top/data/mappings/oulad.conf" "$bbb"/*.csv \
+        >/dev/null 2>&1 || fail "OULAD BBB import failed"
+    "$LCMTUI" --db "$tmp/bbb.db" risk eval --at 55 >"$tmp/ev3" || fail "BBB eval failed"
+    awk '/^risk score/ { exit !($3 >= 0.79 && $7 < 0.9) }' "$tmp/ev3" ||
+        fail "BBB day 55 (before the batch): $(cat "$tmp/ev3")"
+fi
 echo "e2e_risk_oulad: ok (AUC day 56: default $model, fitted in sample $fitted)"
