@@ -80,9 +80,14 @@ static void test_inactive_21_days_is_at_risk_with_the_reason(void **state)
     risk_score(&P, &h, &r);
     assert_false(r.sig[RS_INACTIVE].skipped);
     assert_true(r.sig[RS_INACTIVE].value == 21);
-    assert_true(r.sig[RS_INACTIVE].severity == 1);
-    assert_true(r.sig[RS_INACTIVE].contrib == P.weight[RS_INACTIVE]);
+    double sev = (21.0 - P.inactive_grace_days) / (P.inactive_full_days - P.inactive_grace_days);
+    assert_true(fabs(r.sig[RS_INACTIVE].severity - (sev < 1 ? sev : 1)) < 1e-9);
+    assert_true(r.sig[RS_INACTIVE].contrib == r.sig[RS_INACTIVE].points); /* the strongest */
     assert_true(r.sig[RS_NEVER_STARTED].value == 0);
+    /* nothing else is wrong (no peers, no milestones, no progress figures): at risk anyway */
+    assert_true(r.inactive_rule);
+    assert_int_equal(r.level, RISK_AT_RISK);
+    assert_true(r.score >= P.risk_score);
     char en[512], fr[512];
     risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
     risk_text_reasons(&P, &h, &r, "fr", fr, sizeof fr);
@@ -90,6 +95,88 @@ static void test_inactive_21_days_is_at_risk_with_the_reason(void **state)
     assert_true(has_line(fr, "Aucune activité depuis 21 jours"));
     /* most important first: inactivity carries the most points here */
     assert_true(strncmp(en, "No activity for 21 days", 23) == 0);
+}
+
+/* 20 days is not yet the rule; nor is silence that began before the start, in the first
+ * inactive_after_days of the enrolment; the rule is configurable and can be turned off. */
+static void test_inactivity_rule_bounds(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    active(&h, 60, 20, 10, -1);
+    risk_score(&P, &h, &r);
+    assert_false(r.inactive_rule);
+    assert_true(r.level < RISK_AT_RISK);
+    hist(&h, 10, 90); /* started 10 days ago, last seen 25 days ago (before the start) */
+    active(&h, 30, 25, 10, -1);
+    risk_score(&P, &h, &r);
+    assert_true(r.sig[RS_INACTIVE].value == 25);
+    assert_false(r.inactive_rule);
+    hist(&h, 60, 90);
+    active(&h, 60, 21, 10, -1);
+    struct risk_params q = P;
+    q.inactive_days = 28;
+    risk_score(&q, &h, &r);
+    assert_false(r.inactive_rule);
+    q.inactive_days = 0;
+    risk_score(&q, &h, &r);
+    assert_false(r.inactive_rule);
+}
+
+/* In a group the strongest counts fully, the others by group_others, and the group never
+ * gives more than its largest weight; the contributions add up to the score. */
+static void test_groups_never_stack_past_their_weight(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 60, 90);
+    h.has_due_milestones = true;
+    h.late_days = 10; /* late in full ... */
+    h.late_count = 2;
+    h.late_name = "x";
+    h.handed_in = 2;
+    h.best_margin = -3; /* ... and so last minute in full: one fact seen twice */
+    active(&h, 60, 0, 10, -1);
+    struct risk_params q = P;
+    q.weight[RS_LATE] = 20;
+    q.weight[RS_LAST_MINUTE] = 10;
+    q.weight[RS_MISSED] = 60;
+    q.group_others = 0.25;
+    risk_score(&q, &h, &r);
+    assert_true(r.sig[RS_LATE].points == 20 && r.sig[RS_LAST_MINUTE].points == 10);
+    assert_true(r.sig[RS_LATE].contrib == 20);
+    assert_true(fabs(r.sig[RS_LAST_MINUTE].contrib - 2.5) < 1e-9);
+    assert_true(fabs(r.group[RG_SUBMISSION] - 22.5) < 1e-9);
+    assert_int_equal(r.group_top[RG_SUBMISSION], RS_LATE);
+    /* missed in full as well: the group is capped at its largest weight (60) */
+    h.missed = 1;
+    h.missed_due = T0 - 3;
+    h.missed_name = "y";
+    q.group_others = 1;
+    risk_score(&q, &h, &r);
+    assert_true(r.sig[RS_MISSED].contrib == 60);
+    assert_true(fabs(r.group[RG_SUBMISSION] - 60) < 1e-9);
+    double sum = 0;
+    for (int i = 0; i < RS_COUNT; i++)
+        if (risk_signal_group((enum risk_signal)i) == RG_SUBMISSION)
+            sum += r.sig[i].contrib;
+    assert_true(fabs(sum - 60) < 1e-9);
+    /* every signal is in one group, and every group has a name */
+    for (int g = 0; g < RG_COUNT; g++)
+        assert_string_not_equal(risk_group_name((enum risk_group)g), "?");
+    assert_int_equal(risk_signal_group(RS_PEERS), RG_ENGAGEMENT);
+    assert_int_equal(risk_signal_group(RS_DEBT), RG_CONTACT);
+    /* the reason of a partly counted signal under the reason threshold is left out */
+    char en[512];
+    q.group_others = 0.25;
+    h.missed = 0;
+    risk_score(&q, &h, &r);
+    risk_text_reasons(&q, &h, &r, "en", en, sizeof en);
+    assert_non_null(strstr(en, "Handed in 'x'"));
+    assert_null(strstr(en, "Hands in late every time"));
 }
 
 static void test_recent_activity_is_not_inactive(void **state)
@@ -520,9 +607,14 @@ static void test_score_sums_clamps_and_levels(void **state)
     for (int i = 0; i < RS_COUNT; i++)
         q.weight[i] = 0;
     q.weight[RS_MISSED] = 40;
+    q.inactive_days = 0; /* no inactivity rule: the level is the score's */
     risk_score(&q, &h, &r);
     assert_true(r.score == 40);
     assert_int_equal(r.level, RISK_WATCH);
+    q.inactive_days = 21; /* 200 days without activity: at risk whatever the score */
+    risk_score(&q, &h, &r);
+    assert_true(r.inactive_rule && r.score == q.risk_score);
+    assert_int_equal(r.level, RISK_AT_RISK);
 }
 
 static void test_signals_json_parses_and_names_skips(void **state)
@@ -544,7 +636,11 @@ static void test_signals_json_parses_and_names_skips(void **state)
     json_t *in = json_object_get(o, "inactive");
     assert_true(json_is_false(json_object_get(in, "skipped")));
     assert_true(json_number_value(json_object_get(in, "value")) == 21);
-    assert_true(json_number_value(json_object_get(in, "contribution")) == P.weight[RS_INACTIVE]);
+    assert_true(fabs(json_number_value(json_object_get(in, "contribution")) -
+                     r.sig[RS_INACTIVE].contrib) < 1e-3);
+    json_t *groups = json_object_get(o, "groups");
+    assert_true(fabs(json_number_value(json_object_get(groups, "engagement")) -
+                     r.group[RG_ENGAGEMENT]) < 1e-3);
     json_t *pace = json_object_get(o, "pace");
     assert_true(json_is_true(json_object_get(pace, "skipped")));
     assert_string_equal(json_string_value(json_object_get(pace, "why")),
@@ -634,6 +730,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_history_skips_what_it_cannot_know),
         cmocka_unit_test(test_inactive_21_days_is_at_risk_with_the_reason),
+        cmocka_unit_test(test_inactivity_rule_bounds),
+        cmocka_unit_test(test_groups_never_stack_past_their_weight),
         cmocka_unit_test(test_recent_activity_is_not_inactive),
         cmocka_unit_test(test_never_started),
         cmocka_unit_test(test_pace_behind_schedule),

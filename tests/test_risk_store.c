@@ -10,6 +10,7 @@
 #include "demo/demo.h"
 #include "risk/risk.h"
 #include "risk/risk_eval.h"
+#include "risk/risk_internal.h"
 #include "store/store.h"
 #include "store/store_entity.h"
 #include "store/store_milestone_done.h"
@@ -463,6 +464,124 @@ static void test_threaded_update_matches_serial(void **state)
     tu_rmdir(dir);
 }
 
+/* A cohort of eight, active every day; "Quiz" is due on day Q and the source records it in one
+ * batch two days later for seven of them (as OULAD records its computer-marked tests); the
+ * eighth never does it. "Essay" (due Q - 20) is handed in on time by all but the last, who
+ * hands it in 5 days late. Returns the cohort id; *q the quiz's due day. */
+static int64_t batch_fixture(struct fx *f, int *q, int64_t *eid)
+{
+    struct lcm_err err = {0};
+    int64_t pid, cid, quiz, essay;
+    *q = TODAY - 10;
+    struct lcm_program p = {.source = "t", .ext_id = "p", .name = "Prog"};
+    assert_int_equal(store_entity_program_upsert(f->st, &p, &pid, &err), LCM_OK);
+    struct lcm_cohort c = {.program_id = pid,
+                           .source = "t",
+                           .ext_id = "c",
+                           .name = "C",
+                           .start_day = TODAY - 60,
+                           .end_day = TODAY + 60};
+    assert_int_equal(store_entity_cohort_upsert(f->st, &c, &cid, &err), LCM_OK);
+    struct lcm_milestone m = {.program_id = pid,
+                              .source = "t",
+                              .ext_id = "quiz",
+                              .name = "Quiz",
+                              .kind = MILESTONE_TEST,
+                              .threshold = -1,
+                              .due_day = *q,
+                              .due_offset = -1};
+    assert_int_equal(store_entity_milestone_upsert(f->st, &m, &quiz, &err), LCM_OK);
+    m.ext_id = m.name = "Essay";
+    m.due_day = *q - 20;
+    assert_int_equal(store_entity_milestone_upsert(f->st, &m, &essay, &err), LCM_OK);
+    for (int i = 0; i < 8; i++) {
+        char ext[8];
+        snprintf(ext, sizeof ext, "l%d", i);
+        struct lcm_learner l = {.source = "t", .ext_id = ext, .first_name = ext, .last_name = "B"};
+        int64_t lid;
+        assert_int_equal(store_entity_learner_upsert(f->st, &l, &lid, &err), LCM_OK);
+        struct lcm_enrollment e = {.learner_id = lid,
+                                   .cohort_id = cid,
+                                   .source = "t",
+                                   .ext_id = ext,
+                                   .status = ENROLL_ACTIVE,
+                                   .start_day = TODAY - 60,
+                                   .expected_end_day = TODAY + 60,
+                                   .ended_day = DAY_NONE,
+                                   .progress = -1,
+                                   .last_activity_day = DAY_NONE};
+        assert_int_equal(store_entity_enrollment_upsert(f->st, &e, &eid[i], &err), LCM_OK);
+        for (int d = TODAY - 60; d <= TODAY; d++) {
+            struct lcm_activity_day ad = {
+                .enrollment_id = eid[i], .day = d, .sessions = 1, .minutes = 30, .progress = -1};
+            assert_int_equal(store_entity_activity_put(f->st, &ad, &err), LCM_OK);
+        }
+        struct lcm_milestone_done dn = {.enrollment_id = eid[i],
+                                        .milestone_id = essay,
+                                        .day = i < 7 ? *q - 21 : *q - 15,
+                                        .score = 70 + i};
+        assert_int_equal(store_milestone_done_add(f->st, &dn, STORE_DONE_KEEP, &err), LCM_OK);
+        if (i < 7) {
+            dn.milestone_id = quiz;
+            dn.day = *q + 2;
+            dn.score = i == 6 ? 55 : 80 + i;
+            assert_int_equal(store_milestone_done_add(f->st, &dn, STORE_DONE_KEEP, &err), LCM_OK);
+        }
+    }
+    return cid;
+}
+
+static void run_at(struct fx *f, int64_t cid, int T, struct risk_run *run)
+{
+    struct risk_params p;
+    risk_params_default(&p);
+    static struct risk_params keep_p;
+    keep_p = p;
+    static struct store_risk_cohort c;
+    struct store_risk_cohort *all = NULL;
+    size_t n = 0;
+    struct lcm_err err = {0};
+    assert_int_equal(store_risk_cohorts(f->st, &all, &n, &err), LCM_OK);
+    for (size_t i = 0; i < n; i++)
+        if (all[i].id == cid)
+            c = all[i];
+    free(all);
+    assert_int_equal(risk_run_cohort(f->st, &keep_p, &c, T, RISK_RUN_TODAY, run, &err), LCM_OK);
+    assert_int_equal(run->n, 8);
+}
+
+/* Between the due day and the batch recording nobody has missed the quiz; after it, only the
+ * one who has no record; the batch's two days are the cohort's, not lateness; the essay's
+ * five days are. The low score is read against the cohort's median on the quiz. */
+static void test_batch_recorded_milestone_not_missed_before_its_recording(void **state)
+{
+    struct fx *f = *state;
+    int q;
+    int64_t eid[8];
+    int64_t cid = batch_fixture(f, &q, eid);
+    struct risk_run run;
+    run_at(f, cid, q + 1, &run);
+    for (size_t i = 0; i < run.n; i++) {
+        assert_int_equal(run.h[i].missed, 0);
+        assert_true(run.r[i].sig[RS_MISSED].severity == 0);
+    }
+    risk_run_free(&run);
+    run_at(f, cid, q + 3, &run);
+    for (size_t i = 0; i < run.n; i++) {
+        assert_int_equal(run.h[i].enrollment_id, eid[i]);
+        assert_int_equal(run.h[i].missed, i == 7 ? 1 : 0);
+        assert_int_equal(run.h[i].late_days, i == 7 ? 5 : 0); /* the essay, on its nominal due */
+        if (i < 7)
+            assert_int_equal(run.h[i].handed_in, 1); /* the quiz says nothing of hand-in days */
+    }
+    assert_string_equal(run.h[7].missed_name, "Quiz");
+    assert_true(run.h[6].low_score == 55 && run.h[6].low_score_cohort);
+    assert_true(run.h[6].low_score_ref == 82); /* median of 80..85 and 55 */
+    assert_true(run.r[6].sig[RS_LOW_SCORE].severity > 0);
+    assert_true(run.r[5].sig[RS_LOW_SCORE].severity == 0); /* at the median or above */
+    risk_run_free(&run);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -479,6 +598,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_past_day_never_reads_later_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_explain_prints_every_signal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threaded_update_matches_serial, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_batch_recorded_milestone_not_missed_before_its_recording, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

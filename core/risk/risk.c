@@ -18,3 +18,28 @@ const char *risk_level_name(int level)
 {
     return level >= RISK_AT_RISK ? "at risk" : level == RISK_WATCH ? "watch" : "ok";
 }
+
+static const char *const group_names[RG_COUNT] = {
+#define RISK_X_GNAME(e, name, mask) name,
+    RISK_GROUP_LIST(RISK_X_GNAME)
+#undef RISK_X_GNAME
+};
+
+static const unsigned group_masks[RG_COUNT] = {
+#define RISK_X_GMASK(e, name, mask) mask,
+    RISK_GROUP_LIST(RISK_X_GMASK)
+#undef RISK_X_GMASK
+};
+
+enum risk_group risk_signal_group(enum risk_signal s)
+{
+    for (int g = 0; g < RG_COUNT; g++)
+        if ((unsigned)s < RS_COUNT && (group_masks[g] & 1u << s))
+            return (enum risk_group)g;
+    return RG_ENGAGEMENT; /* not reached: every signal is in a group (tests check it) */
+}
+
+const char *risk_group_name(enum risk_group g)
+{
+    return (unsigned)g < RG_COUNT ? group_names[g] : "?";
+}

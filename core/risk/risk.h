@@ -6,10 +6,15 @@
  * and says why: it contributes nothing and is shown as skipped, never as a zero value.
  *
  * Score: each signal maps its value to a severity in [0, 1] (0 below its grace threshold,
- * 1 at its "full" threshold, linear between); its contribution is severity x weight (points);
- * the score is the sum clamped to 0-100, like taskwarrior's urgency. Levels: ok below
- * risk.watch_score, watch, at risk from risk.risk_score. Weights and thresholds are the
- * config `risk` group (data/lcmtui.conf.example lists each with its default). */
+ * 1 at its "full" threshold, linear between); severity x weight gives its points. Signals come
+ * in groups that look at one fact from several sides (RISK_GROUP_LIST): in each group the
+ * strongest signal counts fully, the others by risk.group_others (a fraction), and a group
+ * never gives more than its largest weight; what a signal counts is its contribution. The
+ * score is the sum clamped to 0-100. Levels: ok below risk.watch_score, watch, at risk from
+ * risk.risk_score; and at risk whatever the score after risk.inactive_days without activity
+ * once past the first risk.inactive_after_days of the enrolment (the inactivity rule).
+ * Weights and thresholds are the config `risk` group (data/lcmtui.conf.example lists each
+ * with its default). */
 #ifndef LCM_RISK_H
 #define LCM_RISK_H
 
@@ -46,6 +51,28 @@ enum risk_signal {
 /* "inactive", "pace" ... (the config key prefix and the JSON key). Never NULL. */
 const char *risk_signal_name(enum risk_signal s);
 
+/* The groups of signals that see one fact: X(enum, name, its signals as a bit mask). */
+#define RISK_GROUP_LIST(X)                                                                         \
+    X(RG_ENGAGEMENT, "engagement",                                                                 \
+      1u << RS_INACTIVE | 1u << RS_NEVER_STARTED | 1u << RS_PEERS | 1u << RS_DROP)                 \
+    X(RG_PROGRESS, "progress", 1u << RS_PACE | 1u << RS_STALLED)                                   \
+    X(RG_SUBMISSION, "submission", 1u << RS_MISSED | 1u << RS_LATE | 1u << RS_LAST_MINUTE)         \
+    X(RG_PERFORMANCE, "performance", 1u << RS_LOW_SCORE)                                           \
+    X(RG_CONTACT, "contact", 1u << RS_OUTREACH | 1u << RS_DEBT)
+
+enum risk_group {
+#define RISK_X_GROUP(e, name, mask) e,
+    RISK_GROUP_LIST(RISK_X_GROUP)
+#undef RISK_X_GROUP
+        RG_COUNT
+};
+
+/* The group of a signal (every signal is in exactly one). */
+enum risk_group risk_signal_group(enum risk_signal s);
+
+/* "engagement", "submission" ... Never NULL. */
+const char *risk_group_name(enum risk_group g);
+
 enum risk_level { RISK_OK = 0, RISK_WATCH = 1, RISK_AT_RISK = 2 };
 
 /* "ok", "watch", "at risk" */
@@ -58,6 +85,9 @@ struct risk_params {
     double risk_score;              /* risk.risk_score: level at risk from this score */
     double reason_min_points;       /* a signal gives a reason from this many points ... */
     double reason_min_severity;     /* ... and this severity (0-1) */
+    double group_others;            /* in a group, the non-strongest signals count this much */
+    int inactive_days;              /* the inactivity rule: this many days without activity ... */
+    int inactive_after_days;        /* ... once this many days past the start: at risk */
     int inactive_grace_days;        /* severity 0 up to this many days without activity */
     int inactive_full_days;         /* severity 1 from this many */
     int never_started_days;         /* enrolled this long with no activity at all: severity 1 */
@@ -65,8 +95,10 @@ struct risk_params {
     double pace_full_points;        /* 1 from this many points behind */
     int missed_full;                /* missed milestones: severity count / missed_full, max 1 */
     int missed_grace_days;          /* a milestone counts as missed this many days after due */
+    double missed_cohort_share;     /* ... once this share of the cohort has it recorded */
     int late_full_days;             /* milestones done late: severity 1 from this many days */
-    double low_score_ok;            /* lowest test score: severity 0 from this score (0-100) */
+    double low_score_ok;            /* the reference score when the cohort has too few scores */
+    double low_score_gap_full;      /* pass severity in full this many points under the median */
     double low_score_bad;           /* below this score (a fail): severity 1 */
     double low_score_pass_severity; /* severity just above low_score_bad (linear from ok) */
     int last_minute_days;           /* every hand-in fewer days than this before due: severity 1 */
@@ -75,6 +107,7 @@ struct risk_params {
     double peers_power;             /* severity ((peers_percentile - p) / peers_percentile)^power */
     double peers_percentile;        /* severity 1 at percentile 0, 0 at or above this */
     int peers_min;                  /* fewer peers with a start than this: peers skipped */
+    double peers_volume_share;      /* percentile of active days, mixed this much with volume */
     double drop_grace;              /* drop on own average: 0 up to this fraction (0.5 = 50 %) */
     int drop_history_days;          /* own history needed before the window: else skipped */
     int stalled_days;               /* active but progress unchanged: 0 up to this many days */
@@ -136,7 +169,9 @@ struct risk_hist {
     int late_when;         /* the day it was done */
     int handed_in;         /* milestones with a due day reached by T (not progress ones) */
     int best_margin;       /* most days before its due day among them (< 0: all late) */
-    double low_score;      /* lowest score of a milestone reached by T; < 0: none */
+    double low_score;      /* score of the worst test (most under its reference); < 0: none */
+    double low_score_ref;  /* its reference: the cohort's median score on it, or low_score_ok */
+    bool low_score_cohort; /* that reference is the cohort's median */
     int low_score_day;
     const char *low_score_name; /* borrowed */
     bool low_score_failed;      /* that test was failed (its score may be unknown: then 0) */
@@ -160,29 +195,40 @@ void risk_hist_day(struct risk_hist *h, int day, int sessions, int minutes, int 
 struct risk_sig {
     double value;    /* days, points, count, percentile, fraction ... (see risk_explain) */
     double severity; /* 0..1 */
-    double contrib;  /* severity x weight */
+    double points;   /* severity x weight */
+    double contrib;  /* what it counts in its group (strongest fully, others partly) */
     bool skipped;
     const char *why; /* when skipped: a short English phrase (static) */
 };
 
 struct risk_result {
     struct risk_sig sig[RS_COUNT];
-    double raw;   /* the sum of contributions before the clamp: ranks beyond 100 */
-    double score; /* 0-100 */
-    int level;    /* enum risk_level */
+    double group[RG_COUNT];  /* each group's total: its contributions, at most its max weight */
+    int group_top[RG_COUNT]; /* its strongest signal (enum risk_signal), -1 when none counts */
+    double raw;              /* the sum of contributions before the clamp: ranks beyond 100 */
+    double score;            /* 0-100 */
+    int level;               /* enum risk_level */
+    bool inactive_rule;      /* at risk by the inactivity rule (its reason comes first) */
 };
+
+/* Severity of a test score against its reference (the cohort's median on the test): 1 when
+ * failed or under risk.low_score_bad, else low_score_pass_severity x the distance under ref,
+ * in full from low_score_gap_full points. */
+double risk_score_low_severity(const struct risk_params *p, double score, double ref, bool failed);
 
 /* Computes every signal, the score and the level. Pure. */
 void risk_score(const struct risk_params *p, const struct risk_hist *h, struct risk_result *r);
 
 /* The reasons, one sentence per line (no trailing newline), most important first, only for
  * signals that contribute; "Never started" first when it contributes, without the inactivity
- * line it repeats; lang "fr" or "en". Returns the length written (truncated to fit). */
+ * line it repeats, then the inactivity line when the inactivity rule holds; lang "fr" or
+ * "en". Returns the length written (truncated to fit). */
 size_t risk_text_reasons(const struct risk_params *p, const struct risk_hist *h,
                          const struct risk_result *r, const char *lang, char *buf, size_t len);
 
 /* The signals as JSON: {"inactive":{"value":21,"weight":40,"contribution":30.1,
- * "skipped":false}, ...,"score":..,"level":..}. Returns the length (truncated to fit). */
+ * "skipped":false}, ...,"groups":{"engagement":30.1,...},"score":..,"level":..}. Returns the
+ * length (truncated to fit). */
 size_t risk_text_signals_json(const struct risk_params *p, const struct risk_result *r, char *buf,
                               size_t len);
 

@@ -10,6 +10,10 @@ enum risk_mode {
     RISK_RUN_PAST   /* enrollments with a known outcome still registered at T: eval and fit */
 };
 
+#define RISK_DONE 1u   /* reached (or attempted) by T */
+#define RISK_FAILED 2u /* a failed attempt */
+#define RISK_UNSCORED 4u /* ... whose source gave no score (read as 0, said as none) */
+
 /* One cohort scored at day T. Arrays are parallel, by increasing enrollment id. */
 struct risk_run {
     const struct risk_params *p;
@@ -22,7 +26,9 @@ struct risk_run {
     struct risk_result *r;
     struct store_risk_milestone *ms; /* the program's milestones for this cohort */
     size_t nms;
-    unsigned char *done;                /* n x nms: reached by T */
+    unsigned char *done;                /* n x nms: reached by T (RISK_DONE_*) */
+    int *done_day;                      /* n x nms: the day reached, DAY_NONE unknown */
+    float *done_score;                  /* n x nms: its score, < 0 none */
     int64_t thresh_id[RISK_MAX_THRESH]; /* progress milestone of h->thresh[i], 0: none yet */
     bool any_progress;                  /* some enrollment has progress figures */
     size_t cursor;                      /* merge position of the ordered activity scan */

@@ -21,23 +21,29 @@ void risk_params_default(struct risk_params *p)
     p->risk_score = 50;
     p->reason_min_points = 5;
     p->reason_min_severity = 0.25;
-    p->inactive_grace_days = 0;
-    p->inactive_full_days = 21;
+    p->group_others = 0.5;
+    p->inactive_days = 21;
+    p->inactive_after_days = 14;
+    p->inactive_grace_days = 5;
+    p->inactive_full_days = 28;
     p->never_started_days = 7;
     p->pace_grace_points = 10;
     p->pace_full_points = 40;
     p->missed_full = 1;
     p->missed_grace_days = 0;
+    p->missed_cohort_share = 0.5;
     p->late_full_days = 3;
     p->last_minute_days = 2;
     p->low_score_ok = 90;
     p->low_score_bad = 40;
+    p->low_score_gap_full = 50;
     p->low_score_pass_severity = 0.7;
     p->window_days = 14;
     p->peers_window_days = 0;
     p->peers_percentile = 100;
-    p->peers_power = 2;
+    p->peers_power = 3;
     p->peers_min = 5;
+    p->peers_volume_share = 0.5;
     p->drop_grace = 0.5;
     p->drop_history_days = 14;
     p->stalled_days = 7;
@@ -71,19 +77,27 @@ struct dbl_key {
     }
 
 static const struct int_key int_keys[] = {
-    IK(inactive_grace_days, 0, 365), IK(inactive_full_days, 1, 730), IK(never_started_days, 0, 365),
-    IK(missed_full, 1, 50),          IK(missed_grace_days, 0, 60),   IK(window_days, 1, 120),
-    IK(late_full_days, 1, 365),      IK(peers_min, 2, 100000),       IK(peers_window_days, 0, 365),
-    IK(drop_history_days, 1, 365),   IK(stalled_days, 0, 365),       IK(stalled_full_days, 1, 730),
-    IK(outreach_grace_days, 0, 365), IK(outreach_full_days, 1, 730), IK(debt_days, 0, 365),
-    IK(debt_full_days, 1, 730),      IK(celebrate_days, 0, 3650),    IK(last_minute_days, 0, 60),
+    IK(inactive_grace_days, 0, 365), IK(inactive_full_days, 1, 730),
+    IK(never_started_days, 0, 365),  IK(missed_full, 1, 50),
+    IK(missed_grace_days, 0, 60),    IK(window_days, 1, 120),
+    IK(late_full_days, 1, 365),      IK(peers_min, 2, 100000),
+    IK(peers_window_days, 0, 365),   IK(drop_history_days, 1, 365),
+    IK(stalled_days, 0, 365),        IK(stalled_full_days, 1, 730),
+    IK(outreach_grace_days, 0, 365), IK(outreach_full_days, 1, 730),
+    IK(debt_days, 0, 365),           IK(debt_full_days, 1, 730),
+    IK(celebrate_days, 0, 3650),     IK(last_minute_days, 0, 60),
+    IK(inactive_days, 0, 730),       IK(inactive_after_days, 0, 365),
 };
 static const struct dbl_key dbl_keys[] = {
-    DK(watch_score, 0, 100),      DK(risk_score, 0, 100),        DK(pace_grace_points, 0, 100),
-    DK(pace_full_points, 1, 100), DK(peers_percentile, 1, 100),  DK(drop_grace, 0, 0.99),
-    DK(snooze_margin, 0, 100),    DK(reason_min_points, 0, 100), DK(reason_min_severity, 0, 1),
-    DK(low_score_ok, 0, 100),     DK(low_score_bad, 0, 100),     DK(low_score_pass_severity, 0, 1),
-    DK(peers_power, 0.25, 4),
+    DK(watch_score, 0, 100),       DK(risk_score, 0, 100),
+    DK(pace_grace_points, 0, 100), DK(pace_full_points, 1, 100),
+    DK(peers_percentile, 1, 100),  DK(drop_grace, 0, 0.99),
+    DK(snooze_margin, 0, 100),     DK(reason_min_points, 0, 100),
+    DK(reason_min_severity, 0, 1), DK(low_score_ok, 0, 100),
+    DK(low_score_bad, 0, 100),     DK(low_score_pass_severity, 0, 1),
+    DK(peers_power, 0.25, 4),      DK(group_others, 0, 1),
+    DK(missed_cohort_share, 0, 1), DK(low_score_gap_full, 1, 100),
+    DK(peers_volume_share, 0, 1),
 };
 #define N_INT (sizeof int_keys / sizeof *int_keys)
 #define N_DBL (sizeof dbl_keys / sizeof *dbl_keys)

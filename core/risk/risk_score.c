@@ -17,6 +17,15 @@ static double ramp(double x, double lo, double hi)
     return (x - lo) / (hi - lo);
 }
 
+double risk_score_low_severity(const struct risk_params *p, double score, double ref, bool failed)
+{
+    /* Failing is a signal of its own (in OULAD, a score under 40 doubles the odds of what a
+     * 50 gives); above the pass mark, what counts is the distance under the cohort. */
+    if (failed || score < p->low_score_bad)
+        return 1;
+    return p->low_score_pass_severity * ramp(ref - score, 0, p->low_score_gap_full);
+}
+
 static void skip(struct risk_sig *s, const char *why)
 {
     s->skipped = true;
@@ -103,6 +112,8 @@ static void sig_late(const struct risk_params *p, const struct risk_hist *h, str
     s->severity = ramp(h->late_days, 0, p->late_full_days);
 }
 
+/* The worst test is chosen by risk_run.c (the most points under its reference: the cohort's
+ * median on that test, or low_score_ok with too few scores to say); failing is severity 1. */
 static void sig_low_score(const struct risk_params *p, const struct risk_hist *h,
                           struct risk_result *r)
 {
@@ -112,13 +123,8 @@ static void sig_low_score(const struct risk_params *p, const struct risk_hist *h
         return;
     }
     s->value = h->low_score;
-    /* Linear from ok down to the pass mark, then a step: failing a test is a signal of its
-     * own (in OULAD, a score under 40 doubles the odds of what a 50 gives). */
-    if (h->low_score < p->low_score_bad)
-        s->severity = 1;
-    else
-        s->severity = p->low_score_pass_severity *
-                      ramp(p->low_score_ok - h->low_score, 0, p->low_score_ok - p->low_score_bad);
+    double ref = h->low_score_cohort ? h->low_score_ref : p->low_score_ok;
+    s->severity = risk_score_low_severity(p, h->low_score, ref, h->low_score_failed);
 }
 
 /* Handing everything in at the last minute (or late): nothing ever done ahead of time. */
@@ -216,6 +222,48 @@ static void sig_contact(const struct risk_params *p, const struct risk_hist *h,
     d->severity = ramp(d->value, p->debt_days, p->debt_full_days);
 }
 
+/* In each group the strongest signal counts fully and the others by group_others, cut down
+ * in proportion so that the group never gives more than its largest weight. */
+static void group_points(const struct risk_params *p, struct risk_result *r)
+{
+    for (int g = 0; g < RG_COUNT; g++) {
+        int top = -1;
+        double cap = 0, others = 0;
+        for (int i = 0; i < RS_COUNT; i++) {
+            if (risk_signal_group((enum risk_signal)i) != (enum risk_group)g)
+                continue;
+            if (p->weight[i] > cap)
+                cap = p->weight[i];
+            if (r->sig[i].points > 0 && (top < 0 || r->sig[i].points > r->sig[top].points))
+                top = i;
+        }
+        r->group_top[g] = top;
+        if (top < 0)
+            continue;
+        for (int i = 0; i < RS_COUNT; i++)
+            if (i != top && risk_signal_group((enum risk_signal)i) == (enum risk_group)g)
+                others += r->sig[i].points;
+        double room = cap - r->sig[top].points, part = p->group_others * others;
+        double scale = part > room && part > 0 ? (room > 0 ? room : 0) / part : 1;
+        for (int i = 0; i < RS_COUNT; i++)
+            if (risk_signal_group((enum risk_signal)i) == (enum risk_group)g)
+                r->sig[i].contrib =
+                    i == top ? r->sig[i].points : r->sig[i].points * p->group_others * scale;
+        r->group[g] = r->sig[top].points + part * scale;
+    }
+}
+
+/* No activity for inactive_days, once past the first inactive_after_days of the enrolment
+ * (pre-start silence is not a lapse): at risk whatever else is known. */
+static bool inactive_rule(const struct risk_params *p, const struct risk_hist *h,
+                          const struct risk_result *r)
+{
+    const struct risk_sig *in = &r->sig[RS_INACTIVE];
+    int start = h->start_day != DAY_NONE ? h->start_day : h->first_active;
+    return p->inactive_days > 0 && !in->skipped && in->value >= p->inactive_days &&
+           start != DAY_NONE && h->T - start >= p->inactive_after_days;
+}
+
 void risk_score(const struct risk_params *p, const struct risk_hist *h, struct risk_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -229,12 +277,17 @@ void risk_score(const struct risk_params *p, const struct risk_hist *h, struct r
     sig_drop(p, h, r);
     sig_stalled(p, h, r);
     sig_contact(p, h, r);
-    double sum = 0;
     for (int i = 0; i < RS_COUNT; i++) {
         struct risk_sig *s = &r->sig[i];
-        s->contrib = s->skipped ? 0 : s->severity * p->weight[i];
-        sum += s->contrib;
+        s->points = s->skipped ? 0 : s->severity * p->weight[i];
     }
+    group_points(p, r);
+    double sum = 0;
+    for (int g = 0; g < RG_COUNT; g++)
+        sum += r->group[g];
+    r->inactive_rule = inactive_rule(p, h, r);
+    if (r->inactive_rule && sum < p->risk_score)
+        sum = p->risk_score;
     r->raw = sum;
     r->score = sum < 0 ? 0 : sum > 100 ? 100 : sum;
     r->level = r->score >= p->risk_score    ? RISK_AT_RISK

@@ -172,6 +172,9 @@ static void reason(struct sbuf *b, enum risk_signal s, const struct risk_hist *h
             sb_printf(b, fr ? "Échec à « %s » (note %d)" : "Failed '%s' (scored %d)", name, v);
         else
             sb_printf(b, fr ? "Note de %d sur « %s »" : "Scored %d on '%s'", v, name);
+        if (!h->low_score_failed && h->low_score_cohort)
+            sb_printf(b, fr ? " (médiane de la cohorte %d)" : " (cohort median %d)",
+                      (int)(h->low_score_ref + 0.5));
         break;
     case RS_PEERS:
         if (h->peers_window_days <= 0) {
@@ -227,10 +230,17 @@ size_t risk_text_reasons(const struct risk_params *p, const struct risk_hist *h,
     bool used[RS_COUNT] = {0};
     /* Never started says it all: first, and "No activity for N days" (the same N) left out */
     const struct risk_sig *ns = &r->sig[RS_NEVER_STARTED];
-    if (!ns->skipped && ns->contrib > 0 && ns->contrib >= p->reason_min_points &&
+    if (!ns->skipped && ns->points > 0 && ns->points >= p->reason_min_points &&
         ns->severity >= p->reason_min_severity) {
         used[RS_NEVER_STARTED] = used[RS_INACTIVE] = used[RS_DROP] = true;
         reason(&b, RS_NEVER_STARTED, h, ns, fr);
+    }
+    /* The inactivity rule made the level: its reason comes first */
+    if (r->inactive_rule && !used[RS_INACTIVE]) {
+        used[RS_INACTIVE] = true;
+        if (b.len)
+            sb_printf(&b, "\n");
+        reason(&b, RS_INACTIVE, h, &r->sig[RS_INACTIVE], fr);
     }
     /* "down 100 %" says nothing "No activity for N days" has not said */
     if (!r->sig[RS_INACTIVE].skipped && r->sig[RS_INACTIVE].value >= h->window_days &&
@@ -282,7 +292,14 @@ size_t risk_text_signals_json(const struct risk_params *p, const struct risk_res
         }
         sb_put(&b, "},");
     }
-    sb_put(&b, "\"score\":");
+    sb_put(&b, "\"groups\":{");
+    for (int g = 0; g < RG_COUNT; g++) {
+        sb_put(&b, g ? ",\"" : "\"");
+        sb_put(&b, risk_group_name((enum risk_group)g));
+        sb_put(&b, "\":");
+        sb_num(&b, r->group[g]);
+    }
+    sb_put(&b, "},\"score\":");
     sb_num(&b, r->score);
     sb_put(&b, ",\"level\":");
     sb_num(&b, r->level);
