@@ -30,6 +30,11 @@ run risk explain Bobby >"$tmp/ex" || fail "explain failed"
 for s in inactive never_started pace missed late low_score peers drop stalled outreach debt; do
     grep -q "^$s " "$tmp/ex" || fail "explain lacks signal $s"
 done
+# the groups: each signal's, and each group's total (never past its largest weight)
+grep -Eq '^inactive +engagement ' "$tmp/ex" || fail "explain: inactive not in engagement"
+grep -Eq '^missed +submission ' "$tmp/ex" || fail "explain: missed not in submission"
+grep -Eq '^groups: engagement [0-9.]+ progress [0-9.]+ submission [0-9.]+ performance [0-9.]+ contact [0-9.]+$' "$tmp/ex" ||
+    fail "explain: no groups line: $(grep '^groups' "$tmp/ex")"
 sed -n '/^reasons:/{n;p;}' "$tmp/ex" | grep -q '^  No activity for 21 days$' ||
     fail "explain reasons: $(cat "$tmp/ex")"
 "$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 risk explain Bobby | grep -q 'Aucune activité depuis 21 jours' ||

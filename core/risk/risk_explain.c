@@ -22,17 +22,26 @@ static void explain_print(const struct risk_params *p, const struct risk_run *ru
     fprintf(out, "score %.1f (%s) on %s, cohort %s\n", r->score, risk_level_name(r->level),
             day_format(run->T, day), cohort);
     free(cohort);
-    fprintf(out, "%-14s %10s %8s %8s %12s\n", "signal", "value", "severity", "weight",
-            "contribution");
+    /* points = severity x weight; counted = what it adds in its group (the strongest fully,
+     * the others by risk.group_others, the group never past its largest weight) */
+    fprintf(out, "%-14s %-11s %10s %8s %8s %8s %12s\n", "signal", "group", "value", "severity",
+            "weight", "points", "contribution");
     for (int s = 0; s < RS_COUNT; s++) {
         const struct risk_sig *g = &r->sig[s];
+        const char *group = risk_group_name(risk_signal_group((enum risk_signal)s));
         if (g->skipped)
-            fprintf(out, "%-14s %10s %8s %8.1f %12s  skipped: %s\n",
-                    risk_signal_name((enum risk_signal)s), "-", "-", p->weight[s], "-", g->why);
+            fprintf(out, "%-14s %-11s %10s %8s %8.1f %8s %12s  skipped: %s\n",
+                    risk_signal_name((enum risk_signal)s), group, "-", "-", p->weight[s], "-", "-",
+                    g->why);
         else
-            fprintf(out, "%-14s %10.1f %8.2f %8.1f %12.1f\n", risk_signal_name((enum risk_signal)s),
-                    g->value, g->severity, p->weight[s], g->contrib);
+            fprintf(out, "%-14s %-11s %10.1f %8.2f %8.1f %8.1f %12.1f\n",
+                    risk_signal_name((enum risk_signal)s), group, g->value, g->severity,
+                    p->weight[s], g->points, g->contrib);
     }
+    fprintf(out, "groups:");
+    for (int gi = 0; gi < RG_COUNT; gi++)
+        fprintf(out, " %s %.1f", risk_group_name((enum risk_group)gi), r->group[gi]);
+    fputc('\n', out);
     char reasons[REASONS_MAX];
     risk_text_reasons(p, &run->h[i], r, lang, reasons, sizeof reasons);
     fprintf(out, "reasons:\n");

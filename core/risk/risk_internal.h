@@ -10,8 +10,8 @@ enum risk_mode {
     RISK_RUN_PAST   /* enrollments with a known outcome still registered at T: eval and fit */
 };
 
-#define RISK_DONE 1u   /* reached (or attempted) by T */
-#define RISK_FAILED 2u /* a failed attempt */
+#define RISK_DONE 1u     /* reached (or attempted) by T */
+#define RISK_FAILED 2u   /* a failed attempt */
 #define RISK_UNSCORED 4u /* ... whose source gave no score (read as 0, said as none) */
 
 /* One cohort scored at day T. Arrays are parallel, by increasing enrollment id. */
