@@ -107,17 +107,41 @@ static enum lcm_status write_one(struct lcm_store *st, struct risk_run *run, siz
     return store_risk_put(st, &row, err);
 }
 
-/* Writes one scored cohort: risk rows, snooze returns, progress milestones reached. */
+/* Rows written per transaction when risk_update_all owns its transactions: the write lock
+ * is held for a few milliseconds at a time, so a check-in saved meanwhile waits that long at
+ * most (scoring, the long part, reads outside any write transaction). */
+#define WRITE_CHUNK 500
+
+/* Ends the chunk's transaction and begins the next (nothing when the caller owns the
+ * transaction: short is false). */
+static enum lcm_status chunk_turn(struct lcm_store *st, bool short_tx, struct lcm_err *err)
+{
+    if (!short_tx)
+        return LCM_OK;
+    enum lcm_status rc = store_commit(st, err);
+    return rc == LCM_OK ? store_begin(st, err) : rc;
+}
+
+/* Writes one scored cohort: risk rows, snooze returns, progress milestones reached; in
+ * transactions of WRITE_CHUNK enrolments when short_tx. */
 static enum lcm_status write_cohort(struct lcm_store *st, struct risk_run *run, const char *lang,
-                                    int today, int64_t now_ts, struct lcm_err *err)
+                                    int today, int64_t now_ts, bool short_tx,
+                                    struct lcm_err *err)
 {
     char *reasons = lcm_xmalloc(REASONS_MAX), *signals = lcm_xmalloc(SIGNALS_MAX);
-    enum lcm_status rc = progress_milestones(st, run, err);
+    enum lcm_status rc = short_tx ? store_begin(st, err) : LCM_OK;
+    if (rc == LCM_OK)
+        rc = progress_milestones(st, run, err);
     for (size_t i = 0; rc == LCM_OK && i < run->n; i++) {
-        rc = write_one(st, run, i, lang, today, reasons, signals, err);
+        if (i > 0 && i % WRITE_CHUNK == 0)
+            rc = chunk_turn(st, short_tx, err);
+        if (rc == LCM_OK)
+            rc = write_one(st, run, i, lang, today, reasons, signals, err);
         if (rc == LCM_OK)
             rc = celebrate(st, run, i, today, now_ts, err);
     }
+    if (short_tx)
+        rc = store_tx_finish(st, true, rc, err);
     free(reasons);
     free(signals);
     return rc;
@@ -263,7 +287,7 @@ static enum lcm_status score_all(struct lcm_store *st, const struct risk_params 
         struct risk_run run;
         if ((rc = pool_take(&w, st, i, &run, err)) != LCM_OK)
             break;
-        rc = write_cohort(st, &run, lang, today, now_ts, err);
+        rc = write_cohort(st, &run, lang, today, now_ts, may_thread, err);
         *count += run.n;
         risk_run_free(&run);
         lcm_report(rep, LCM_LEVEL_INFO, "risk: cohort %zu/%zu scored", i + 1, nc);
@@ -299,17 +323,16 @@ enum lcm_status risk_update_all(struct lcm_store *st, const struct lcm_config *c
     if ((rc = store_risk_scan_tune(st, err)) != LCM_OK ||
         (rc = store_risk_cohorts(st, &cohorts, &nc, err)) != LCM_OK)
         return rc;
-    bool own_tx;
-    if ((rc = store_tx_join(st, &own_tx, err)) != LCM_OK) {
-        free(cohorts);
-        return rc;
-    }
-    /* Inside the caller's transaction, a second connection would not see its uncommitted
-     * writes: score on this connection only. */
+    /* Inside the caller's transaction everything is written in it, and a second connection
+     * would not see its uncommitted writes: score on this connection only. Otherwise scoring
+     * reads outside any write transaction and each cohort is written in short ones. */
+    bool own_tx = !store_in_tx(st);
     rc = score_all(st, &p, cohorts, nc, lang, today, now_ts, rep, own_tx, &count, err);
-    if (rc == LCM_OK)
+    bool own_prune = false;
+    if (rc == LCM_OK && (rc = store_tx_join(st, &own_prune, err)) == LCM_OK) {
         rc = store_risk_prune(st, err);
-    rc = store_tx_finish(st, own_tx, rc, err);
+        rc = store_tx_finish(st, own_prune, rc, err);
+    }
     free(cohorts);
     if (rc == LCM_OK)
         lcm_report(rep, LCM_LEVEL_INFO, "risk: %zu enrollments scored in %zu cohorts", count, nc);

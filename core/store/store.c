@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include "base/day.h"
 #include "base/xdg.h"
 
@@ -128,6 +130,22 @@ static enum lcm_status migrate(struct lcm_store *st, struct lcm_err *err)
     return LCM_OK;
 }
 
+/* How long a write waits for another connection's lock before it fails. */
+#define BUSY_WAIT_MS 30000
+
+/* The busy handler: retry every millisecond (SQLite's own timeout sleeps up to 100 ms between
+ * tries, and a background job writing in short transactions would keep taking the lock back
+ * before a sleeping check-in tried again), for BUSY_WAIT_MS in all. */
+static int busy_wait(void *ctx, int tries)
+{
+    (void)ctx;
+    if ((int64_t)tries >= BUSY_WAIT_MS)
+        return 0;
+    struct timespec ms = {0, 1000000};
+    nanosleep(&ms, NULL);
+    return 1;
+}
+
 enum lcm_status store_open(const char *path, struct lcm_store **out, struct lcm_err *err)
 {
     *out = NULL;
@@ -146,7 +164,7 @@ enum lcm_status store_open(const char *path, struct lcm_store **out, struct lcm_
     }
     sqlite3_extended_result_codes(st->db, 1);
     /* Another process (a cron sync) may hold the write lock for a batch: wait, do not fail. */
-    sqlite3_busy_timeout(st->db, 10000);
+    sqlite3_busy_handler(st->db, busy_wait, NULL);
     if ((rc = exec_sql(st, "PRAGMA foreign_keys = ON", err, "open")) != LCM_OK)
         goto fail;
     if (strcmp(path, ":memory:") != 0 &&
