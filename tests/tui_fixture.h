@@ -82,7 +82,7 @@ static inline int64_t fx_count(struct fx *f, const char *sql)
     sqlite3 *db;
     sqlite3_stmt *s;
     int64_t n = -1;
-    if (sqlite3_open(f->db, &db) == SQLITE_OK &&
+    if (sqlite3_open(f->db, &db) == SQLITE_OK && sqlite3_busy_timeout(db, 10000) == SQLITE_OK &&
         sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
         if (sqlite3_step(s) == SQLITE_ROW)
             n = sqlite3_column_int64(s, 0);

@@ -125,8 +125,7 @@ static enum lcm_status chunk_turn(struct lcm_store *st, bool short_tx, struct lc
 /* Writes one scored cohort: risk rows, snooze returns, progress milestones reached; in
  * transactions of WRITE_CHUNK enrolments when short_tx. */
 static enum lcm_status write_cohort(struct lcm_store *st, struct risk_run *run, const char *lang,
-                                    int today, int64_t now_ts, bool short_tx,
-                                    struct lcm_err *err)
+                                    int today, int64_t now_ts, bool short_tx, struct lcm_err *err)
 {
     char *reasons = lcm_xmalloc(REASONS_MAX), *signals = lcm_xmalloc(SIGNALS_MAX);
     enum lcm_status rc = short_tx ? store_begin(st, err) : LCM_OK;

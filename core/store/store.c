@@ -55,7 +55,16 @@ static enum lcm_status create_private(const char *path, struct lcm_err *err)
     enum lcm_status rc = make_parents(path, err);
     if (rc != LCM_OK)
         return rc;
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    /* Never open and close a file that exists: this process may already have it open
+     * through SQLite (the TUI's connection beside a worker's), and closing any descriptor of
+     * a file drops every POSIX lock the process holds on it: other processes would then see
+     * the database unused, and reset its WAL under the open connection (disk I/O errors). */
+    struct stat sb;
+    if (stat(path, &sb) == 0)
+        return LCM_OK;
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EEXIST)
+        return LCM_OK; /* made meanwhile by another process */
     if (fd < 0)
         return lcm_err_set(err, LCM_ERR_IO, "%s: %s", path, strerror(errno));
     close(fd);
