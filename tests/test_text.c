@@ -152,6 +152,38 @@ static void test_clean_plain_for_files(void **state)
     free(c);
 }
 
+/* Bidi embeddings, overrides and isolates never reorder a line: visible on a terminal, dropped
+ * from files; other right-to-left text (a name in Arabic) and LRM/RLM marks are kept. */
+static void test_bidi_controls(void **state)
+{
+    (void)state;
+    const char *evil = "Bob \xe2\x80\xae"
+                       "exe.txt\xe2\x81\xa6"
+                       "x\xe2\x81\xa9"; /* U+202E, U+2066, U+2069 */
+    char *c = text_clean(evil, false);
+    assert_string_equal(c, "Bob \\u202Eexe.txt\\u2066x\\u2069");
+    free(c);
+    char *p = text_clean_plain(evil, false, 100);
+    assert_string_equal(p, "Bob exe.txtx");
+    free(p);
+    for (uint32_t cp = 0x202a; cp <= 0x2069; cp++) {
+        if (cp == 0x202f)
+            cp = 0x2066;
+        char in[8] = {0};
+        text_encode(cp, in);
+        char *v = text_clean(in, false);
+        assert_int_equal(v[0], '\\');
+        free(v);
+        char out[16];
+        text_fit(out, sizeof out, in, 10, false);
+        assert_null(strstr(out, in));
+    }
+    const char *arabic = "\xd9\x84\xd9\x8a\xd9\x84\xd9\x89 \xe2\x80\x8f"; /* ليلى + RLM */
+    char *a = text_clean(arabic, false);
+    assert_string_equal(a, arabic);
+    free(a);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -167,6 +199,7 @@ int main(void)
         cmocka_unit_test(test_col_offset),
         cmocka_unit_test(test_valid_and_char_len),
         cmocka_unit_test(test_clean_plain_for_files),
+        cmocka_unit_test(test_bidi_controls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

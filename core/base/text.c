@@ -64,6 +64,13 @@ size_t text_char_len(const char *s)
     return len ? len : 1;
 }
 
+/* The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): in a
+ * name they reorder what follows on the line ("Trojan Source"), and no name needs them. */
+static bool is_bidi_control(uint32_t cp)
+{
+    return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 char *text_clean_plain(const char *s, bool keep_newlines, size_t max)
 {
     if (!s)
@@ -83,6 +90,8 @@ char *text_clean_plain(const char *s, bool keep_newlines, size_t max)
         }
         if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
             out[o++] = keep_newlines && cp == '\n' ? '\n' : ' ';
+        else if (is_bidi_control(cp))
+            ; /* dropped */
         else
             memcpy(out + o, s + i, len), o += len;
         i += len;
@@ -185,6 +194,8 @@ char *text_clean(const char *s, bool keep_newlines)
                 out[o++] = ' ';
             else
                 o += visible_form(cp, false, out + o);
+        } else if (is_bidi_control(cp)) {
+            o += (size_t)snprintf(out + o, 8, "\\u%04X", (unsigned)cp); /* 3 bytes -> 6 */
         } else {
             memcpy(out + o, s + i, len);
             o += len;

@@ -2,7 +2,8 @@
  * truncation to columns.
  *
  * Every string from outside (names, notes, LMS text) goes through text_clean() or text_fit()
- * before it is drawn: C0 controls and DEL become caret notation ("^[" for ESC), C1 controls
+ * before it is drawn: C0 controls and DEL become caret notation ("^[" for ESC), the bidi
+ * embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) "\u202E", C1 controls
  * and invalid UTF-8 bytes become "\xNN", so no data byte can reach the terminal raw. Widths
  * follow wcwidth() when the locale knows the character, with a built-in fallback for East
  * Asian wide and combining characters otherwise. */
@@ -27,9 +28,9 @@ bool text_valid(const char *s, size_t n);
 size_t text_char_len(const char *s);
 
 /* A malloc'ed copy of s for a file, not a terminal (iCalendar, reports): invalid UTF-8 bytes
- * become '?', control characters (C0, DEL, C1) a space, '\n' is kept when keep_newlines,
- * and the copy is cut at most max bytes, on a character boundary. NULL gives "". The caller
- * frees. */
+ * become '?', control characters (C0, DEL, C1) a space, the bidi controls are dropped, '\n' is
+ * kept when keep_newlines, and the copy is cut at most max bytes, on a character boundary.
+ * NULL gives "". The caller frees. */
 char *text_clean_plain(const char *s, bool keep_newlines, size_t max);
 
 /* Encodes cp as UTF-8 into out (4 bytes room). Returns the length (0 for an invalid cp). */
