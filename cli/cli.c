@@ -14,9 +14,13 @@
 #include "base/text.h"
 
 /* (Names in parentheses: cli.h defines macros of those names for the analyser.) */
+/* Every error line quotes outside text (a CSV value, a Moodle message, a server's reply):
+ * it is written through text_clean, as everything that reaches a terminal. */
 int(cli_fail)(const struct lcm_err *err)
 {
-    fprintf(stderr, "lcmtui: %s\n", err && err->msg[0] ? err->msg : "failed");
+    fputs("lcmtui: ", stderr);
+    cli_put_clean(stderr, err && err->msg[0] ? err->msg : "failed", 0);
+    fputc('\n', stderr);
     return 1;
 }
 
@@ -27,7 +31,9 @@ int(cli_usage)(const char *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "lcmtui %s: %s (try 'lcmtui %s --help')\n", cmd, buf, cmd);
+    fprintf(stderr, "lcmtui %s: ", cmd);
+    cli_put_clean(stderr, buf, 0);
+    fprintf(stderr, " (try 'lcmtui %s --help')\n", cmd);
     return 2;
 }
 

@@ -66,7 +66,9 @@ static void report_stderr(void *ctx, enum lcm_level level, const char *msg)
     const char *tag = level == LCM_LEVEL_WARN    ? "warning: "
                       : level == LCM_LEVEL_ERROR ? "error: "
                                                  : "";
-    fprintf(stderr, "lcmtui: %s%s\n", tag, msg);
+    fprintf(stderr, "lcmtui: %s", tag);
+    cli_put_clean(stderr, msg, -1); /* a warning may quote outside text */
+    fputc('\n', stderr);
 }
 
 /* --db, then general.database, then the XDG default. With no config file and no database

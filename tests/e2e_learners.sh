@@ -64,6 +64,15 @@ esc=$(printf '\033')
 grep -q "$esc" "$tmp/out" && fail "raw escape sequence in the output"
 grep -q '\^\[\[31mRouge Evil' "$tmp/out" || fail "escape not made visible: $(cat "$tmp/out")"
 
+# Error lines quote what was typed or read: sanitised too (ESC, C1 CSI, bidi override).
+csi=$(printf '\302\233')
+rlo=$(printf '\342\200\256')
+run outbox list "--x${esc}[2J${csi}31m${rlo}" >/dev/null 2>"$tmp/err" && fail "bogus option accepted"
+grep -q "$esc" "$tmp/err" && fail "raw ESC in a usage error"
+grep -q "$csi" "$tmp/err" && fail "raw C1 CSI in a usage error"
+grep -q "$rlo" "$tmp/err" && fail "raw bidi override in a usage error"
+grep -q '\^\[\[2J\\x9B31m\\u202E' "$tmp/err" || fail "usage error not made visible: $(cat "$tmp/err")"
+
 # Merge: a dry run changes nothing.
 before=$(q "SELECT count(*) FROM learner"); checkins=$(q "SELECT count(*) FROM checkin")
 run learners merge "#$homonym" "#$bobby" --dry-run >"$tmp/out" || fail "dry run: $(cat "$tmp/out")"
