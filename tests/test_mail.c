@@ -283,6 +283,17 @@ static void test_long_address_alone_on_its_line(void **state)
     snprintf(line, sizeof line, "\r\n <%s>\r\n", addr);
     assert_non_null(strstr(out, line));
     free(out);
+    /* Without a display name too (found by fuzz_mime: "Reply-To: <70 characters>" was 82). */
+    m = base();
+    char reply[80];
+    memset(reply, 'r', 60);
+    strcpy(reply + 60, "@example.fr");
+    m.reply_to = reply;
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_OK);
+    assert_true(mail_mime_longest_header(out) <= 78);
+    snprintf(line, sizeof line, "\r\nReply-To:\r\n <%s>\r\n", reply);
+    assert_non_null(strstr(out, line));
+    free(out);
     /* A Message-ID longer than 300 is refused, not written. */
     char id[400];
     memset(id, 'i', sizeof id - 1);

@@ -144,6 +144,12 @@ static void header_text(struct buf *b, const char *name, const char *value)
 static void header_address(struct buf *b, const char *name, const char *disp, const char *addr)
 {
     buf_adds(b, name);
+    if (!(disp && *disp) && strlen(name) + strlen(addr) + 4 > 78) {
+        buf_adds(b, ":\r\n <"); /* a long address alone: its own line */
+        buf_adds(b, addr);
+        buf_adds(b, ">\r\n");
+        return;
+    }
     buf_adds(b, ": ");
     if (disp && *disp) {
         size_t quoted = 2;
