@@ -6,11 +6,12 @@ CC         ?= cc
 BUILD      ?= build
 PKGS       := ncursesw sqlite3 libcurl libconfig jansson libical
 # Every Debian package the build, the tests, the benchmarks and CI use (beyond the ones Debian
-# installs everywhere); tests/e2e_deps.sh fails when a script uses a command that none of
+# installs everywhere; libclang-rt-dev is clang's sanitizer and libFuzzer runtimes, only
+# recommended by clang); tests/e2e_deps.sh fails when a script uses a command that none of
 # them brings.
 DEBS       := build-essential pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl-dev \
               libconfig-dev libjansson-dev libical-dev libcsv-dev libcmocka-dev \
-              clang clang-tools clang-format \
+              clang clang-tools clang-format libclang-rt-dev \
               sqlite3 tmux python3 python3-aiosmtpd radicale tidy curl openssl procps time \
               groff-base git bc
 WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Werror
@@ -39,6 +40,7 @@ FORMAT_SRC := $(sort $(wildcard core/*/*.[ch] tui/*.[ch] cli/*.[ch] tests/*.[ch]
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS ?= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 FUZZ_SECONDS ?= 10
+FUZZ_JOBS  ?= 1
 FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all deps run check test asan lint bench screens install uninstall clean format fuzz \
@@ -114,7 +116,7 @@ fuzz: deps
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
 	  OPT="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link" LDFLAGS="$(FUZZ_SAN)" \
 	  FUZZ_TARGETS="$(FUZZ_TARGETS)" fuzz-bins
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh build-fuzz $(FUZZ_TARGETS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh build-fuzz $(FUZZ_TARGETS)
 
 # Static checks: the layer rules (tests/check_layers.sh), the committed format (clang-format),
 # and clang's static analyser over the program (core, tui, cli: the tests are left out, as
