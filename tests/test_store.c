@@ -150,8 +150,9 @@ static void test_open_tightens_readable_database(void **state)
     assert_int_equal(store_open(path, &st, &err), LCM_OK);
     const char *n = store_notice(st);
     assert_non_null(n);
-    assert_non_null(strstr(n, "lcmtui.db: was readable by others (mode 644); tightened to 0600"));
-    assert_non_null(strstr(n, "lcmtui.db-wal: was readable by others (mode 640)"));
+    assert_non_null(
+        strstr(n, "lcmtui.db: others could read or write it (mode 644); tightened to 0600"));
+    assert_non_null(strstr(n, "lcmtui.db-wal: others could read or write it (mode 640)"));
     struct stat sb;
     assert_int_equal(stat(path, &sb), 0);
     assert_int_equal(sb.st_mode & 0777, 0600);

@@ -54,7 +54,7 @@ static void tighten(int fd, const char *name, char **notice)
         return;
     bool fixed = sb.st_uid == geteuid() && fchmod(fd, 0600) == 0;
     char line[1200];
-    snprintf(line, sizeof line, "%s: was readable by others (mode %03o)%s", name,
+    snprintf(line, sizeof line, "%s: others could read or write it (mode %03o)%s", name,
              (unsigned)(sb.st_mode & 0777),
              fixed ? "; tightened to 0600" : "; could not change it: run chmod 600 on it");
     size_t old = *notice ? strlen(*notice) : 0;
