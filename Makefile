@@ -6,11 +6,12 @@ CC         ?= cc
 BUILD      ?= build
 PKGS       := ncursesw sqlite3 libcurl libconfig jansson libical
 # Every Debian package the build, the tests, the benchmarks and CI use (beyond the ones Debian
-# installs everywhere); tests/e2e_deps.sh fails when a script uses a command that none of
+# installs everywhere; libclang-rt-dev is clang's sanitizer and libFuzzer runtimes, only
+# recommended by clang); tests/e2e_deps.sh fails when a script uses a command that none of
 # them brings.
 DEBS       := build-essential pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl-dev \
               libconfig-dev libjansson-dev libical-dev libcsv-dev libcmocka-dev \
-              clang clang-tools clang-format \
+              clang clang-tools clang-format libclang-rt-dev \
               sqlite3 tmux python3 python3-aiosmtpd radicale tidy curl openssl procps time \
               groff-base git bc
 WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Werror
@@ -32,9 +33,18 @@ TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIBCORE    := $(BUILD)/libcore.a
 LIBTUI     := $(BUILD)/libtui.a
 BIN        := $(BUILD)/lcmtui
-FORMAT_SRC := $(sort $(wildcard core/*/*.[ch] tui/*.[ch] cli/*.[ch] tests/*.[ch]))
+FORMAT_SRC := $(sort $(wildcard core/*/*.[ch] tui/*.[ch] cli/*.[ch] tests/*.[ch] tests/fuzz/*.[ch]))
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c): `make fuzz` builds them with clang in build-fuzz/
+# (the library with -fsanitize=fuzzer-no-link so coverage reaches it) and runs each for
+# FUZZ_SECONDS; FUZZ_TARGETS="when csv" picks some.
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_SECONDS ?= 10
+FUZZ_JOBS  ?= 1
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps run check test asan lint bench screens install uninstall clean format
+.PHONY: all deps run check test asan lint bench screens install uninstall clean format fuzz \
+        fuzz-bins
 
 all: $(BIN)
 
@@ -59,6 +69,14 @@ $(BUILD)/tests/%: tests/%.c $(LIBTUI) $(LIBCORE) tests/testutil.h
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIBTUI) $(LIBCORE) $(LIBS) $(TEST_LIBS) $(LDFLAGS)
+
+# A fuzz target: the harness with libFuzzer's main, over the instrumented archives.
+$(BUILD)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIBTUI) $(LIBCORE)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@$(CC) $(CFLAGS_ALL) -Itests -fsanitize=fuzzer -o $@ $< $(LIBTUI) $(LIBCORE) $(LIBS) $(LDFLAGS)
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%)
 
 # Installs the Debian packages that are missing (as root), or says exactly what to run.
 deps:
@@ -92,6 +110,13 @@ asan: deps
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/lcmtui $(TEST_SRC:tests/%.c=build-asan/tests/%)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./tests/run_all.sh build-asan
+
+# Each libFuzzer target for FUZZ_SECONDS (ASan+UBSan); see README "Fuzzing" for long runs.
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	  OPT="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link" LDFLAGS="$(FUZZ_SAN)" \
+	  FUZZ_TARGETS="$(FUZZ_TARGETS)" fuzz-bins
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh build-fuzz $(FUZZ_TARGETS)
 
 # Static checks: the layer rules (tests/check_layers.sh), the committed format (clang-format),
 # and clang's static analyser over the program (core, tui, cli: the tests are left out, as

@@ -50,6 +50,12 @@ struct lcm_store *cli_open_store(struct lcm_app *app)
         cli_fail(&err);
         return NULL;
     }
+    const char *notice = store_notice(st);
+    while (notice && *notice) {
+        size_t n = strcspn(notice, "\n");
+        lcm_report(&app->rep, LCM_LEVEL_WARN, "%.*s", (int)n, notice);
+        notice += n + (notice[n] == '\n');
+    }
     return st;
 }
 

@@ -14,6 +14,7 @@
 #include "cal/agenda.h"
 #include "cal/caldav.h"
 #include "cli/cli.h"
+#include "cli/cli_out.h"
 #include "base/day.h"
 #include "cal/ical.h"
 #include "cal/invite.h"
@@ -172,33 +173,17 @@ out:
     return rc;
 }
 
-/* Writes text to path atomically (a temporary file renamed over it), mode 0600. */
+/* Writes text to path whole or not at all, mode 0600, through a temporary file made with
+ * mkstemp() (cli_out.h). Returns 0 or 1 (error printed). */
 static int write_file(const char *path, const char *text)
 {
-    char tmp[4200];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
-        fprintf(stderr, "lcmtui: %s: path too long\n", path);
-        return 1;
-    }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        fprintf(stderr, "lcmtui: %s: %s\n", tmp, strerror(errno));
-        return 1;
-    }
-    size_t len = strlen(text), done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, text + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        done += (size_t)w;
-    }
-    if (close(fd) != 0 || done < len || rename(tmp, path) != 0) {
-        fprintf(stderr, "lcmtui: %s: %s\n", path, strerror(errno));
-        unlink(tmp);
-        return 1;
-    }
+    struct lcm_err err = {0};
+    struct cli_out out;
+    if (cli_out_open(&out, path, &err) != LCM_OK)
+        return cli_fail(&err);
+    bool ok = fputs(text, out.f) >= 0;
+    if (cli_out_close(&out, ok, &err) != LCM_OK)
+        return cli_fail(&err);
     return 0;
 }
 

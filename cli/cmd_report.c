@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_out.h"
 #include "base/day.h"
 #include "report/kpi.h"
 #include "report/report.h"
@@ -187,51 +188,18 @@ static void describe(const struct kpi_filter *f, const char *program, char *buf,
         snprintf(buf, len, "all programmes");
 }
 
-/* Writes the report to path through a temporary file in the same directory (mode 0600: the
- * report names learners), renamed over path only when complete: a failed run never leaves
- * half a report. Returns 0 or 1 (error printed). */
+/* Writes the report to path, whole or not at all, mode 0600 (cli_out.h: the report names
+ * learners). Returns 0 or 1 (error printed). */
 static int write_file(const char *path, const struct kpi_result *r, const struct report_options *o)
 {
     struct lcm_err err = {0};
-    struct stat sb;
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-        /* a device or a pipe (/dev/stdout, a FIFO): write into it, never replace it */
-        FILE *f = fopen(path, "w");
-        bool ok = f && report_write(f, r, o, &err) == LCM_OK;
-        if ((f && fclose(f) != 0) || !ok) {
+    struct cli_out out;
+    if (cli_out_open(&out, path, &err) != LCM_OK)
+        return cli_fail(&err);
+    bool ok = report_write(out.f, r, o, &err) == LCM_OK;
+    if (cli_out_close(&out, ok, ok ? &err : NULL) != LCM_OK || !ok) {
+        if (!ok && err.status == LCM_OK)
             lcm_err_set(&err, LCM_ERR_IO, "%s: cannot write the report", path);
-            return cli_fail(&err);
-        }
-        return 0;
-    }
-    char tmp[4200];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp) {
-        lcm_err_set(&err, LCM_ERR_USAGE, "%s: path too long", path);
-        return cli_fail(&err);
-    }
-    int fd = mkstemp(tmp); /* 0600 */
-    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-    if (!f) {
-        lcm_err_set(&err, LCM_ERR_IO, "%s: %s", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        return cli_fail(&err);
-    }
-    bool ok = report_write(f, r, o, &err) == LCM_OK;
-    int saved = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = false;
-        saved = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
-        saved = errno;
-    }
-    if (!ok) {
-        unlink(tmp);
-        lcm_err_set(&err, LCM_ERR_IO, "%s: cannot write the report: %s", path, strerror(saved));
         return cli_fail(&err);
     }
     return 0;

@@ -26,6 +26,14 @@ printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\033')" && fail "escape sequenc
 umask 022
 run agenda --ics -o "$tmp/a.ics" || fail "export failed"
 [ "$(stat -c %a "$tmp/a.ics")" = 600 ] || fail "export mode $(stat -c %a "$tmp/a.ics")"
+ls "$tmp" | grep -q 'a\.ics\.tmp' && fail "a temporary file was left behind"
+# A symlink at the output path is replaced, never written through (the temporary file is made
+# with mkstemp, like report -o's).
+echo keep >"$tmp/victim"
+ln -s "$tmp/victim" "$tmp/c.ics"
+run agenda --ics -o "$tmp/c.ics" || fail "export over a symlink failed"
+[ "$(cat "$tmp/victim")" = keep ] || fail "the export wrote through a symlink"
+[ -L "$tmp/c.ics" ] && fail "the symlink is still there"
 n=$(sqlite3 "$db" "SELECT count(*) FROM followup")
 [ "$(grep -c '^BEGIN:VEVENT' "$tmp/a.ics")" = "$n" ] || fail "expected $n VEVENTs"
 grep -q '^BEGIN:VTIMEZONE' "$tmp/a.ics" || fail "no VTIMEZONE"

@@ -178,6 +178,65 @@ static void test_secrets_and_permission_warning(void **state)
     tu_rmdir(dir);
 }
 
+/* A webhook URL and credentials inside any URL are secrets too. */
+static void test_secret_urls_warn(void **state)
+{
+    (void)state;
+    const char *secret[] = {
+        "webhook: { url = \"https://hooks.example/services/T0/B0/xyz\"; };\n",
+        "sources: ( { name = \"lrs\"; url = \"https://bob:pw@lrs.example/xapi\"; } );\n",
+        "calendar: { url = \"https://u:p@dav.example/cal/\"; };\n"};
+    const char *plain[] = {"sources: ( { name = \"m\"; url = \"https://lms.example/\"; } );\n",
+                           "calendar: { url = \"https://dav.example/u/@me/\"; };\n"};
+    for (int k = 0; k < 5; k++) {
+        char dir[256], path[512];
+        tu_tmpdir(dir);
+        tu_write(dir, "config", k < 3 ? secret[k] : plain[k - 3], path);
+        chmod(path, 0640);
+        struct lcm_config cfg;
+        struct lcm_err err = {0};
+        struct tu_reports rep = {0};
+        struct lcm_report r = {tu_report_fn, &rep};
+        assert_int_equal(config_load(&cfg, path, true, &r, &err), LCM_OK);
+        assert_int_equal(rep.warnings, k < 3 ? 1 : 0);
+        if (k < 3) {
+            assert_non_null(strstr(rep.text, "readable by others; run chmod 600"));
+            assert_null(strstr(rep.text, "pw@"));
+        }
+        config_free(&cfg);
+        tu_rmdir(dir);
+    }
+}
+
+/* A *_cmd key runs through the shell: a file others can write is refused, naming the key. */
+static void test_cmd_in_writable_config_refused(void **state)
+{
+    (void)state;
+    char dir[256], path[512];
+    tu_tmpdir(dir);
+    tu_write(dir, "config", "general: { lang = \"en\"; };\nsmtp: { password_cmd = \"pass x\"; };\n",
+             path);
+    struct lcm_config cfg;
+    struct lcm_err err = {0};
+    int modes[] = {0666, 0620, 0602};
+    for (int i = 0; i < 3; i++) {
+        chmod(path, (mode_t)modes[i]);
+        assert_int_equal(config_load(&cfg, path, true, NULL, &err), LCM_ERR_CONFIG);
+        assert_non_null(strstr(err.msg, "config:2: password_cmd runs a command"));
+        assert_non_null(strstr(err.msg, "chmod go-w"));
+    }
+    /* Readable but not writable by others: loads (the command is not a secret itself). */
+    chmod(path, 0644);
+    assert_int_equal(config_load(&cfg, path, true, NULL, &err), LCM_OK);
+    config_free(&cfg);
+    /* Writable by others without any *_cmd: loads. */
+    tu_write(dir, "config", "general: { lang = \"en\"; };\n", path);
+    chmod(path, 0666);
+    assert_int_equal(config_load(&cfg, path, true, NULL, &err), LCM_OK);
+    config_free(&cfg);
+    tu_rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +246,8 @@ int main(void)
         cmocka_unit_test(test_syntax_error_and_bad_lang),
         cmocka_unit_test(test_unknown_keys_warn_not_fail),
         cmocka_unit_test(test_secrets_and_permission_warning),
+        cmocka_unit_test(test_secret_urls_warn),
+        cmocka_unit_test(test_cmd_in_writable_config_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

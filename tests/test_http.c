@@ -50,6 +50,22 @@ static void test_redact_userinfo(void **state)
     http_redact_url("http://bob:hunter2@lrs.example:8080/xapi/statements?since=2026", buf,
                     sizeof buf);
     assert_string_equal(buf, "http://REDACTED@lrs.example:8080/xapi/statements?since=2026");
+    /* a password holding '@' is hidden whole: everything before the last '@' of the authority */
+    http_redact_url("https://bob:p@ss@w0rd@lrs.example/x?a=1", buf, sizeof buf);
+    assert_string_equal(buf, "https://REDACTED@lrs.example/x?a=1");
+    /* an '@' in the path is not userinfo */
+    http_redact_url("https://lrs.example/users/@me", buf, sizeof buf);
+    assert_string_equal(buf, "https://lrs.example/users/@me");
+}
+
+static void test_redact_drops_fragment(void **state)
+{
+    (void)state;
+    char buf[256];
+    http_redact_url("https://lms.example/cb#access_token=s3cr3t&x=1", buf, sizeof buf);
+    assert_string_equal(buf, "https://lms.example/cb");
+    http_redact_url("https://u:pw@lms.example/cb?page=2&token=t#frag@x", buf, sizeof buf);
+    assert_string_equal(buf, "https://REDACTED@lms.example/cb?page=2&token=REDACTED");
 }
 
 static void test_redact_truncates(void **state)
@@ -620,6 +636,7 @@ int main(void)
         cmocka_unit_test(test_redact_null_and_empty),
         cmocka_unit_test(test_redact_secret_params),
         cmocka_unit_test(test_redact_userinfo),
+        cmocka_unit_test(test_redact_drops_fragment),
         cmocka_unit_test(test_redact_truncates),
         cmocka_unit_test(test_form_encodes_php_arrays),
         cmocka_unit_test(test_retry_after_forms),

@@ -317,6 +317,80 @@ static void test_busy_parse_events_recurrences_freebusy(void **state)
     assert_null(b);
 }
 
+/* The 561-byte VEVENT of issue 14: 3,600 instances an hour from January. Without the bound,
+ * libical walked 15.5M instances (17 s) before the import failed. */
+static char *hostile_ics(const char *rule)
+{
+    char *t = malloc(4096);
+    snprintf(t, 4096,
+             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\n"
+             "BEGIN:VEVENT\r\nUID:bomb@hostile.example\r\nDTSTAMP:20260101T000000Z\r\n"
+             "DTSTART:20260101T000000Z\r\nDURATION:PT30M\r\nSUMMARY:bomb\r\nRRULE:%s\r\n"
+             "END:VEVENT\r\n"
+             "BEGIN:VEVENT\r\nUID:ok@x\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Daily\r\n"
+             "DTSTART:20260101T090000Z\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY\r\n"
+             "END:VEVENT\r\nEND:VCALENDAR\r\n",
+             rule);
+    return t;
+}
+
+static void test_busy_parse_bounds_recurrence_walk(void **state)
+{
+    (void)state;
+    char rule[1024] = "FREQ=HOURLY;BYMINUTE=0";
+    for (int i = 1; i < 60; i++)
+        snprintf(rule + strlen(rule), sizeof rule - strlen(rule), ",%d", i);
+    strcat(rule, ";BYSECOND=0");
+    for (int i = 1; i < 60; i++)
+        snprintf(rule + strlen(rule), sizeof rule - strlen(rule), ",%d", i);
+    char *text = hostile_ics(rule);
+    struct tu_reports reps = {0};
+    struct lcm_report rep = {tu_report_fn, &reps};
+    struct cal_busy *b = NULL;
+    size_t n = 0;
+    int64_t walked = -1;
+    struct lcm_err err = {0};
+    int64_t from = day_to_time(day_from_ymd(2026, 11, 30)),
+            to = day_to_time(day_from_ymd(2026, 12, 7));
+    assert_int_equal(
+        ical_busy_parse_counted(text, "work.ics", from, to, NULL, &b, &n, &walked, &rep, &err),
+        LCM_OK);
+    /* The bomb is skipped after 100,000 steps, named by file and UID; the daily event stays. */
+    assert_true(walked > 100000 && walked < 100000 + 400);
+    assert_int_equal(reps.warnings, 1);
+    assert_non_null(strstr(reps.text, "work.ics: event UID bomb@hostile.example skipped: its "
+                                      "recurrence walks more than 100000 instances"));
+    assert_int_equal(n, 7);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(b[i].summary, "Daily");
+    store_busy_free(&b, n);
+    free(text);
+
+    /* An hourly rule with an impossible day is never walked (libical would search to 2582). */
+    text = hostile_ics("FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30");
+    memset(&reps, 0, sizeof reps);
+    assert_int_equal(
+        ical_busy_parse_counted(text, "work.ics", from, to, NULL, &b, &n, &walked, &rep, &err),
+        LCM_OK);
+    assert_int_equal(n, 7);
+    assert_true(walked < 400); /* the daily event's days only */
+    assert_int_equal(reps.warnings, 0);
+    store_busy_free(&b, n);
+    free(text);
+
+    /* A plain hourly meeting (weekdays at 9) still expands. */
+    text = hostile_ics("FREQ=HOURLY;BYDAY=MO,TU;BYHOUR=9");
+    assert_int_equal(
+        ical_busy_parse_counted(text, "work.ics", from, to, NULL, &b, &n, &walked, &rep, &err),
+        LCM_OK);
+    int bombs = 0;
+    for (size_t i = 0; i < n; i++)
+        bombs += strcmp(b[i].summary, "bomb") == 0;
+    assert_int_equal(bombs, 2); /* Mon Nov 30, Tue Dec 1 */
+    store_busy_free(&b, n);
+    free(text);
+}
+
 /* ---- the store side ---- */
 
 static int64_t seed(struct lcm_store *st, int64_t *fid, int nf)
@@ -470,6 +544,7 @@ int main(void)
         cmocka_unit_test(test_invitation_request_and_cancel),
         cmocka_unit_test(test_export_cleans_hostile_text),
         cmocka_unit_test(test_busy_parse_events_recurrences_freebusy),
+        cmocka_unit_test(test_busy_parse_bounds_recurrence_walk),
         cmocka_unit_test(test_store_push_state),
         cmocka_unit_test(test_store_orphans_after_erase),
         cmocka_unit_test(test_store_busy_replace_and_range),

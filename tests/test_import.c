@@ -293,6 +293,16 @@ static void test_error_unparsable_number_and_day(void **state)
                 "events2.csv:2: column day: not a day offset or YYYY-MM-DD date: \"2026-02-30\"");
 }
 
+static void test_error_ended_before_start(void **state)
+{
+    check_error(*state, "learners2.csv",
+                "id,first,last,email,status,start,ended,progress,keep\n"
+                "4,A,B,a@b,Withdrawn,10,10,,y\n"
+                "5,A,B,a@b,Withdrawn,10,5,,y\n",
+                "learners2.csv:3: enrollment \"e-5\": ended_day 2026-09-06 is before start_day "
+                "2026-09-11");
+}
+
 static void test_error_invalid_utf8(void **state)
 {
     check_error(*state, "learners2.csv",
@@ -686,6 +696,7 @@ int main(void)
         T(test_error_line_after_embedded_newlines),
         T(test_error_unknown_value),
         T(test_error_unparsable_number_and_day),
+        T(test_error_ended_before_start),
         T(test_error_invalid_utf8),
         T(test_error_unknown_reference_rolls_back),
         T(test_error_unterminated_quote),

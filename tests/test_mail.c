@@ -27,7 +27,7 @@ static char *header(const char *msg, const char *name)
     size_t nl = strlen(name);
     for (const char *p = msg; p && p < end; p = strstr(p, "\r\n"), p = p ? p + 2 : NULL) {
         if (strncmp(p, name, nl) == 0 && p[nl] == ':') {
-            char *out = calloc(1, 4096);
+            char *out = calloc(1, strlen(msg) + 1);
             const char *v = p + nl + 2;
             size_t n = 0;
             while (v < end + 2) {
@@ -183,6 +183,127 @@ static void test_header_injection_refused(void **state)
     free(out);
 }
 
+/* Every header line of a message built with hostile names: <= 78 columns, never a bare CR or
+ * LF, and unfolding gives the name back. */
+static void assert_headers_short(const char *msg)
+{
+    assert_true(mail_mime_longest_header(msg) <= 78);
+    const char *end = strstr(msg, "\r\n\r\n");
+    assert_non_null(end);
+    for (const char *p = msg; p < end; p++) {
+        if (*p == '\r')
+            assert_true(p[1] == '\n');
+        if (*p == '\n')
+            assert_true(p > msg && p[-1] == '\r');
+    }
+}
+
+static void test_long_display_names_fold(void **state)
+{
+    (void)state;
+    assert_int_equal(mail_mime_longest_header(NULL), 0);
+    char *names[6];
+    names[0] = malloc(1001); /* 1,000 ASCII characters, no space: cannot fold at a space */
+    memset(names[0], 'a', 1000);
+    names[0][1000] = '\0';
+    names[1] = malloc(1001); /* 1,000 characters with quotes and backslashes */
+    for (int i = 0; i < 1000; i++)
+        names[1][i] = "\"\\ x"[i % 4];
+    names[1][1000] = '\0';
+    names[2] = malloc(3001); /* 1,000 three-byte characters */
+    for (int i = 0; i < 1000; i++)
+        memcpy(names[2] + 3 * i, "\xe2\x82\xac", 3);
+    names[2][3000] = '\0';
+    names[3] = strdup("=?UTF-8?B?QQ==?= looks encoded");
+    names[4] = malloc(1001); /* 70 characters then spaces: quoted, it would pass 78 */
+    memset(names[4], ' ', 1000);
+    memset(names[4], 'b', 70);
+    names[4][1000] = '\0';
+    names[5] = strdup("Ann");
+    for (int i = 0; i < 6; i++) {
+        struct mail_msg m = base();
+        m.to_name = names[i];
+        m.from_name = names[(i + 1) % 6];
+        m.subject = names[(i + 2) % 6];
+        char *out = NULL;
+        struct lcm_err err = {0};
+        assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_OK);
+        assert_headers_short(out);
+        assert_lines_short(out);
+        char *to = header(out, "To");
+        assert_non_null(strstr(to, "<helene@example.fr>"));
+        if (strncmp(to, "=?UTF-8?B?", 10) == 0) {
+            char dec[4096];
+            decode_words(to, dec);
+            assert_string_equal(dec, names[i]);
+        } else {
+            assert_int_equal(i, 5);
+            assert_string_equal(to, "\"Ann\" <helene@example.fr>");
+        }
+        free(to);
+        free(out);
+    }
+    /* A 300-character word and a long run of spaces in a subject: encoded, not one long line. */
+    struct mail_msg m = base();
+    char subj[400];
+    memset(subj, 'z', 300);
+    strcpy(subj + 300, "                                                                  end");
+    m.subject = subj;
+    char *out = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_OK);
+    assert_headers_short(out);
+    char *s = header(out, "Subject"), dec[4096];
+    decode_words(s, dec);
+    assert_string_equal(dec, subj);
+    free(s);
+    free(out);
+    for (int i = 0; i < 6; i++)
+        free(names[i]);
+}
+
+/* A long address cannot fold: it stands alone on its line, still far below 998 octets. */
+static void test_long_address_alone_on_its_line(void **state)
+{
+    (void)state;
+    char addr[300];
+    memset(addr, 'x', 64);
+    addr[64] = '@';
+    for (int i = 65; i < 250; i++)
+        addr[i] = i % 10 == 0 ? '.' : 'd';
+    strcpy(addr + 250, "a.fr");
+    assert_true(mail_mime_addr_valid(addr));
+    struct mail_msg m = base();
+    m.to_addr = addr;
+    char *out = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_OK);
+    assert_true(mail_mime_longest_header(out) <= strlen(addr) + 3);
+    char line[400];
+    snprintf(line, sizeof line, "\r\n <%s>\r\n", addr);
+    assert_non_null(strstr(out, line));
+    free(out);
+    /* Without a display name too (found by fuzz_mime: "Reply-To: <70 characters>" was 82). */
+    m = base();
+    char reply[80];
+    memset(reply, 'r', 60);
+    strcpy(reply + 60, "@example.fr");
+    m.reply_to = reply;
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_OK);
+    assert_true(mail_mime_longest_header(out) <= 78);
+    snprintf(line, sizeof line, "\r\nReply-To:\r\n <%s>\r\n", reply);
+    assert_non_null(strstr(out, line));
+    free(out);
+    /* A Message-ID longer than 300 is refused, not written. */
+    char id[400];
+    memset(id, 'i', sizeof id - 1);
+    id[0] = '<';
+    id[sizeof id - 1] = '\0';
+    m = base();
+    m.message_id = id;
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
+}
+
 static void test_body_quoted_printable(void **state)
 {
     (void)state;
@@ -278,6 +399,8 @@ int main(void)
         cmocka_unit_test(test_subject_encoded_words_round_trip),
         cmocka_unit_test(test_ascii_subject_stays_readable_and_folds),
         cmocka_unit_test(test_header_injection_refused),
+        cmocka_unit_test(test_long_display_names_fold),
+        cmocka_unit_test(test_long_address_alone_on_its_line),
         cmocka_unit_test(test_body_quoted_printable),
         cmocka_unit_test(test_date_message_id_and_no_bcc_header),
         cmocka_unit_test(test_calendar_invitation_parts),

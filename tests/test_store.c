@@ -6,6 +6,7 @@
 
 #include "base/day.h"
 #include "store/store.h"
+#include "store/store_bulk.h"
 #include "store/store_checkin.h"
 #include "store/store_entity.h"
 #include "store/store_followup.h"
@@ -104,6 +105,60 @@ static void test_file_created_private_and_reopened(void **state)
     assert_int_equal(store_entity_enrollment_find(st, "t", "e1", &again, &err), LCM_OK);
     assert_int_equal(again, eid);
     store_close(&st);
+    tu_rmdir(dir);
+}
+
+/* Every connection store_open() makes (the TUI's, the CLI's, cron's) commits durably. */
+static void test_open_runs_synchronous_full(void **state)
+{
+    (void)state;
+    char dir[256], path[512];
+    tu_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/lcmtui.db", dir);
+    struct lcm_store *st = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(path, &st, &err), LCM_OK);
+    assert_int_equal(store_synchronous(st), 2);
+    assert_null(store_notice(st));
+    /* A bulk load turns it off and gives it back. */
+    assert_int_equal(store_bulk_begin(st, false, &err), LCM_OK);
+    assert_int_equal(store_synchronous(st), 0);
+    assert_int_equal(store_bulk_end(st, true, &err), LCM_OK);
+    assert_int_equal(store_synchronous(st), 2);
+    store_close(&st);
+    tu_rmdir(dir);
+}
+
+/* A database (and its -wal) others could read is tightened to 0600, and store_notice says so. */
+static void test_open_tightens_readable_database(void **state)
+{
+    (void)state;
+    char dir[256], path[512], wal[600];
+    tu_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/lcmtui.db", dir);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    struct lcm_store *st = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(path, &st, &err), LCM_OK);
+    seed(st, NULL);
+    store_close(&st);
+    assert_int_equal(chmod(path, 0644), 0);
+    FILE *f = fopen(wal, "a");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(chmod(wal, 0640), 0);
+    assert_int_equal(store_open(path, &st, &err), LCM_OK);
+    const char *n = store_notice(st);
+    assert_non_null(n);
+    assert_non_null(
+        strstr(n, "lcmtui.db: others could read or write it (mode 644); tightened to 0600"));
+    assert_non_null(strstr(n, "lcmtui.db-wal: others could read or write it (mode 640)"));
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    store_close(&st);
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 077, 0);
     tu_rmdir(dir);
 }
 
@@ -511,6 +566,8 @@ int main(void)
         cmocka_unit_test(test_open_null_path_refused),
         cmocka_unit_test(test_migrates_to_latest),
         cmocka_unit_test(test_file_created_private_and_reopened),
+        cmocka_unit_test(test_open_runs_synchronous_full),
+        cmocka_unit_test(test_open_tightens_readable_database),
         cmocka_unit_test(test_newer_version_refused),
         cmocka_unit_test(test_upsert_updates_not_duplicates),
         cmocka_unit_test(test_sql_metacharacters_round_trip),

@@ -149,6 +149,13 @@ static void test_escape_crlf_and_subject_controls(void **state)
     assert_string_equal(b, "{x} = l1\nl2 [2J\n");
     free(s);
     free(b);
+    /* The template's own subject text (found by fuzz_template): a lone CR, a tab, ESC. */
+    assert_int_equal(
+        template_render_text("t.txt", "Subject: Hi\r\rBcc: x\t\x1b!\n\nbody\n", v, 2, &s, &b, &err),
+        LCM_OK);
+    assert_string_equal(s, "Hi  Bcc: x  !");
+    free(s);
+    free(b);
 }
 
 static void test_malformed_templates(void **state)

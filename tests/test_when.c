@@ -90,6 +90,23 @@ static void test_invalid_refused(void **state)
     }
 }
 
+/* A year before 1900 is refused with its own message, not passed on as a time <= 0. */
+static void test_years_before_1900_refused(void **state)
+{
+    (void)state;
+    int64_t t = 0;
+    struct lcm_err err = {0};
+    const char *old[] = {"0001-01-01", "1899-12-31 10:00", "01/01/1000 9h", "31.12.1899"};
+    for (size_t i = 0; i < sizeof old / sizeof *old; i++) {
+        assert_int_equal(when_parse(old[i], today, now9, &t, &err), LCM_ERR_PARSE);
+        assert_non_null(strstr(err.msg, "is before 1900"));
+        assert_non_null(strstr(err.msg, old[i]));
+    }
+    assert_int_equal(when_parse("1969-12-31 23:00", today, now9, &t, &err), LCM_ERR_PARSE);
+    assert_non_null(strstr(err.msg, "before 1970"));
+    assert_int_equal(when_parse("1970-01-02 09:00", today, now9, &t, &err), LCM_OK);
+}
+
 static void test_durations(void **state)
 {
     (void)state;
@@ -117,6 +134,7 @@ int main(void)
     now9 = day_to_time(today) + 9 * 3600;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_null_and_empty_refused),
+        cmocka_unit_test(test_years_before_1900_refused),
         cmocka_unit_test(test_weekday_next_occurrence),
         cmocka_unit_test(test_same_weekday_today_or_next_week),
         cmocka_unit_test(test_relative_words),

@@ -157,14 +157,33 @@ void config_check_keys(const config_setting_t *grp, const char *const known[],
     }
 }
 
-/* True when any setting below s is named like a secret (password, token) with a value. */
+/* True when the string v is a URL with credentials in it: userinfo before an '@' of the
+ * authority ("https://user:pw@host/"). */
+static bool url_has_userinfo(const char *v)
+{
+    const char *sch = strstr(v, "://");
+    if (!sch)
+        return false;
+    size_t alen = strcspn(sch + 3, "/?#");
+    return memchr(sch + 3, '@', alen) != NULL;
+}
+
+/* True when any setting below s holds a secret: a key named password, token or secret, the
+ * webhook's url (the URL is the credential of a Slack/Mattermost hook), or any URL with
+ * credentials in it. */
 static bool holds_secret(const config_setting_t *s)
 {
     const char *name = config_setting_name(s);
-    if (name && config_setting_type(s) == CONFIG_TYPE_STRING &&
-        (strcmp(name, "password") == 0 || strcmp(name, "token") == 0 ||
-         strcmp(name, "secret") == 0))
-        return true;
+    if (name && config_setting_type(s) == CONFIG_TYPE_STRING) {
+        const config_setting_t *up = config_setting_parent(s);
+        const char *group = up ? config_setting_name(up) : NULL;
+        const char *v = config_setting_get_string(s);
+        if (strcmp(name, "password") == 0 || strcmp(name, "token") == 0 ||
+            strcmp(name, "secret") == 0 ||
+            (strcmp(name, "url") == 0 && group && strcmp(group, "webhook") == 0) ||
+            (v && url_has_userinfo(v)))
+            return true;
+    }
     if (config_setting_is_aggregate(s)) {
         int n = config_setting_length(s);
         for (int i = 0; i < n; i++)
@@ -172,6 +191,49 @@ static bool holds_secret(const config_setting_t *s)
                 return true;
     }
     return false;
+}
+
+/* The first setting below s whose name ends in "_cmd" (a command run through the shell), or
+ * NULL. */
+static const config_setting_t *find_cmd(const config_setting_t *s)
+{
+    const char *name = config_setting_name(s);
+    size_t n = name ? strlen(name) : 0;
+    if (n > 4 && strcmp(name + n - 4, "_cmd") == 0)
+        return s;
+    if (config_setting_is_aggregate(s)) {
+        int k = config_setting_length(s);
+        for (int i = 0; i < k; i++) {
+            const config_setting_t *c = find_cmd(config_setting_get_elem(s, (unsigned)i));
+            if (c)
+                return c;
+        }
+    }
+    return NULL;
+}
+
+/* Refuses a config file that others can write and that holds a *_cmd key: whoever can edit
+ * it runs commands as this user. Warns when one that holds a secret is readable by others. */
+static enum lcm_status check_file_mode(struct lcm_config *cfg, const char *path,
+                                       const struct stat *sb, const struct lcm_report *rep,
+                                       struct lcm_err *err)
+{
+    const config_setting_t *root = config_root_setting(&cfg->cfg);
+    const config_setting_t *cmd = (sb->st_mode & 022) ? find_cmd(root) : NULL;
+    if (cmd) {
+        char where[300];
+        config_where(cmd, where, sizeof where);
+        return lcm_err_set(err, LCM_ERR_CONFIG,
+                           "%s: %s runs a command, and the file can be written by others (mode "
+                           "%03o): refused; run chmod go-w %s",
+                           where, config_setting_name(cmd), (unsigned)(sb->st_mode & 0777), path);
+    }
+    if ((sb->st_mode & 077) && holds_secret(root))
+        lcm_report(rep, LCM_LEVEL_WARN,
+                   "%s: holds a password, token or secret URL and is readable by others; run "
+                   "chmod 600 %s",
+                   path, path);
+    return LCM_OK;
 }
 
 static void dup_general(struct lcm_config *cfg, const char *key, const char *def, char **dst,
@@ -240,11 +302,9 @@ enum lcm_status config_load(struct lcm_config *cfg, const char *path, bool requi
         return rc;
     }
     cfg->loaded = true;
-    if ((sb.st_mode & 077) && holds_secret(config_root_setting(&cfg->cfg)))
-        lcm_report(rep, LCM_LEVEL_WARN,
-                   "%s: holds a password or token and is readable by others; run chmod 600 %s",
-                   path, path);
-    enum lcm_status rc = load_general(cfg, rep, err);
+    enum lcm_status rc = check_file_mode(cfg, path, &sb, rep, err);
+    if (rc == LCM_OK)
+        rc = load_general(cfg, rep, err);
     if (rc != LCM_OK)
         config_free(cfg);
     return rc;

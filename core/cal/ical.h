@@ -59,9 +59,18 @@ struct ical_local ical_local_time(int64_t t, const char *tzid);
  * events) and floating times are read in tzid. Only intervals overlapping [from, to) are kept.
  * name names the input in messages. *out is malloc'ed (free with store_busy_free); each
  * item's source is set to name. Malformed properties are skipped with one warning through
- * rep; text that is not iCalendar at all fails with LCM_ERR_PARSE. At most 50000 intervals. */
+ * rep; text that is not iCalendar at all fails with LCM_ERR_PARSE. At most 50000 intervals.
+ * The work is bounded too: an event whose recurrence walks more than 100,000 instances (from
+ * its DTSTART to the end of the range), or more than the file's budget of 1,000,000, is skipped
+ * with a warning naming the file and its UID. */
 enum lcm_status ical_busy_parse(const char *text, const char *name, int64_t from, int64_t to,
                                 const char *tzid, struct cal_busy **out, size_t *n,
                                 const struct lcm_report *rep, struct lcm_err *err);
+
+/* ical_busy_parse(), and *walked (may be NULL) set to the recurrence instances it walked. */
+enum lcm_status ical_busy_parse_counted(const char *text, const char *name, int64_t from,
+                                        int64_t to, const char *tzid, struct cal_busy **out,
+                                        size_t *n, int64_t *walked, const struct lcm_report *rep,
+                                        struct lcm_err *err);
 
 #endif

@@ -11,6 +11,13 @@
 
 #define BUSY_MAX 50000
 #define SUMMARY_MAX 200
+/* Recurrence instances one event may make libical walk (from DTSTART, not only the ones kept
+ * in the range): an hourly meeting started ten years ago is 88k. A file may walk ten times
+ * that in all. Beyond, the event is skipped with a warning naming it: 100k steps of the
+ * iterator take a few milliseconds, where a hostile rule (FREQ=HOURLY;BYMINUTE=0..59;
+ * BYSECOND=0..59: 3,600 instances an hour) would walk millions. */
+#define WALK_EVENT_MAX 100000
+#define WALK_FILE_MAX 1000000
 
 struct busy_acc {
     struct cal_busy *v;
@@ -19,7 +26,10 @@ struct busy_acc {
     int64_t from, to;
     const char *summary; /* of the event being expanded */
     bool overflow;
-    int skipped; /* events recurring every second or minute */
+    int skipped;    /* events recurring every second or minute */
+    int64_t walked; /* recurrence instances walked, all events (ical_busy_walked) */
+    int too_long;   /* events skipped for walking more than WALK_EVENT_MAX */
+    const struct lcm_report *rep;
 };
 
 static void acc_add(struct busy_acc *a, int64_t start, int64_t end, const char *summary)
@@ -60,6 +70,82 @@ static void on_instance(icalcomponent *comp, struct icaltime_span *span, void *d
     acc_add(a, (int64_t)span->start, (int64_t)span->end, a->summary);
 }
 
+/* libical searches for the next instance inside one icalrecur_iterator_next() call up to the
+ * year 2582, whatever UNTIL says: an hourly rule with an impossible day (BYMONTH=2;
+ * BYMONTHDAY=30) is 5M hours of search, seconds of CPU, before it gives up. The day filters
+ * of an hourly rule are tried first as a daily (or yearly) rule: 200k days at most, well
+ * under a second,
+ * and a rule with no day before the end of the range is not expanded at all. */
+static bool hourly_has_day(struct icalrecurrencetype r, struct icaltimetype start, int64_t to,
+                           icaltimezone *dz)
+{
+    if (r.freq != ICAL_HOURLY_RECURRENCE ||
+        (r.by_month[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+         r.by_month_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+         r.by_year_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+         r.by_week_no[0] == ICAL_RECURRENCE_ARRAY_MAX && r.by_day[0] == ICAL_RECURRENCE_ARRAY_MAX))
+        return true;
+    /* A daily rule ignores BYYEARDAY and BYWEEKNO: a yearly one expands them (and the search
+     * for an impossible one is 556 steps). */
+    bool yearly = r.by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+                  r.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX;
+    r.freq = yearly ? ICAL_YEARLY_RECURRENCE : ICAL_DAILY_RECURRENCE;
+    r.interval = 1;
+    r.count = 0;
+    r.until = icaltime_null_time();
+    r.by_hour[0] = r.by_minute[0] = r.by_second[0] = r.by_set_pos[0] = ICAL_RECURRENCE_ARRAY_MAX;
+    struct icaltimetype day = start;
+    day.hour = day.minute = day.second = 0;
+    icalrecur_iterator *it = icalrecur_iterator_new(r, day);
+    if (!it)
+        return true;
+    struct icaltimetype t = icalrecur_iterator_next(it);
+    icalrecur_iterator_free(it);
+    return !icaltime_is_null_time(t) && to_unix(t, dz) < to;
+}
+
+/* Walks every RRULE of ev from DTSTART as icalcomponent_foreach_recurrence() will, counting
+ * the instances up to the end of the range. Returns false (the event is to be skipped, with a
+ * warning naming the file and the UID) when that passes WALK_EVENT_MAX or the file's budget. */
+static bool walk_bounded(struct busy_acc *a, icalcomponent *ev, struct icaltimetype start,
+                         icaltimezone *dz)
+{
+    int64_t budget = WALK_FILE_MAX - a->walked, n = 0;
+    if (budget > WALK_EVENT_MAX)
+        budget = WALK_EVENT_MAX;
+    bool within = true;
+    for (icalproperty *rr = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY); rr && within;
+         rr = icalcomponent_get_next_property(ev, ICAL_RRULE_PROPERTY)) {
+        struct icalrecurrencetype r = icalproperty_get_rrule(rr);
+        if (!hourly_has_day(r, start, a->to, dz))
+            continue;
+        icalrecur_iterator *it = icalrecur_iterator_new(r, start);
+        if (!it)
+            continue;
+        for (struct icaltimetype t = icalrecur_iterator_next(it); !icaltime_is_null_time(t);
+             t = icalrecur_iterator_next(it)) {
+            if (++n > budget) {
+                within = false;
+                break;
+            }
+            if (to_unix(t, dz) >= a->to)
+                break;
+        }
+        icalrecur_iterator_free(it);
+    }
+    a->walked += n;
+    if (within) /* no rule can have an instance in range, and no RDATE: nothing to expand */
+        return n > 0 || icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY);
+    const char *uid = icalcomponent_get_uid(ev);
+    char *clean = text_clean_plain(uid ? uid : "(none)", false, 100);
+    lcm_report(a->rep, LCM_LEVEL_WARN,
+               "%s: event UID %s skipped: its recurrence walks more than %lld instances", a->name,
+               clean, (long long)budget);
+    free(clean);
+    a->too_long++;
+    return false;
+}
+
 /* One VEVENT: its end from DTEND, DURATION, or one day for a date (RFC 5545 3.6.1). */
 static void add_event(struct busy_acc *a, icalcomponent *ev, icaltimezone *dz)
 {
@@ -81,6 +167,8 @@ static void add_event(struct busy_acc *a, icalcomponent *ev, icaltimezone *dz)
             return;
         }
     }
+    if (rr && !walk_bounded(a, ev, start, dz))
+        return;
     if (rr || icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY)) {
         icaltimezone *utc = icaltimezone_get_utc_timezone();
         icalcomponent_foreach_recurrence(ev, icaltime_from_timet_with_zone((time_t)a->from, 0, utc),
@@ -121,10 +209,13 @@ static int count_errors(icalcomponent *c)
     return icalcomponent_count_errors(c);
 }
 
-enum lcm_status ical_busy_parse(const char *text, const char *name, int64_t from, int64_t to,
-                                const char *tzid, struct cal_busy **out, size_t *n,
-                                const struct lcm_report *rep, struct lcm_err *err)
+enum lcm_status ical_busy_parse_counted(const char *text, const char *name, int64_t from,
+                                        int64_t to, const char *tzid, struct cal_busy **out,
+                                        size_t *n, int64_t *walked, const struct lcm_report *rep,
+                                        struct lcm_err *err)
 {
+    if (walked)
+        *walked = 0;
     *out = NULL;
     *n = 0;
     if (!name)
@@ -142,7 +233,7 @@ enum lcm_status ical_busy_parse(const char *text, const char *name, int64_t from
             icalcomponent_free(cal);
         return lcm_err_set(err, LCM_ERR_PARSE, "%s: not a readable iCalendar VCALENDAR", name);
     }
-    struct busy_acc a = {.name = name, .from = from, .to = to};
+    struct busy_acc a = {.name = name, .from = from, .to = to, .rep = rep};
     for (icalcomponent *c = icalcomponent_get_first_component(cal, ICAL_ANY_COMPONENT); c;
          c = icalcomponent_get_next_component(cal, ICAL_ANY_COMPONENT)) {
         if (a.overflow)
@@ -154,6 +245,8 @@ enum lcm_status ical_busy_parse(const char *text, const char *name, int64_t from
     }
     int bad = count_errors(cal);
     icalcomponent_free(cal);
+    if (walked)
+        *walked = a.walked;
     if (bad > 0)
         lcm_report(rep, LCM_LEVEL_WARN, "%s: %d malformed iCalendar propert%s skipped", name, bad,
                    bad == 1 ? "y" : "ies");
@@ -168,4 +261,11 @@ enum lcm_status ical_busy_parse(const char *text, const char *name, int64_t from
     *out = a.v;
     *n = a.n;
     return LCM_OK;
+}
+
+enum lcm_status ical_busy_parse(const char *text, const char *name, int64_t from, int64_t to,
+                                const char *tzid, struct cal_busy **out, size_t *n,
+                                const struct lcm_report *rep, struct lcm_err *err)
+{
+    return ical_busy_parse_counted(text, name, from, to, tzid, out, n, NULL, rep, err);
 }

@@ -14,9 +14,11 @@
 #include "base/status.h"
 
 #define WHEN_DEFAULT_HOUR 9
+#define WHEN_YEAR_MIN 1900
 
 /* Parses s. On success *out is the Unix time. Errors are LCM_ERR_PARSE with a message
- * quoting the text and giving an example. */
+ * quoting the text and giving an example; a date before WHEN_YEAR_MIN has its own ("the year
+ * 1 is before 1900"). */
 enum lcm_status when_parse(const char *s, int today, int64_t now_ts, int64_t *out,
                            struct lcm_err *err);
 

@@ -210,6 +210,8 @@ static enum lcm_status enrollment_defaults(struct stage *sg, struct lcm_store *s
         e->status = (enum enroll_status)now.status;
     if (!(r->set >> EN_ENDED & 1))
         e->ended_day = now.ended_day;
+    if (e->start_day == DAY_NONE) /* the stored one: the upsert keeps it */
+        e->start_day = now.start_day;
     return LCM_OK;
 }
 
@@ -245,6 +247,15 @@ static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
         e.start_day = cstart;
     if (e.expected_end_day == DAY_NONE)
         e.expected_end_day = cend;
+    if (rc == LCM_OK && e.ended_day != DAY_NONE && e.start_day != DAY_NONE &&
+        e.ended_day < e.start_day) {
+        char ended[DAY_TEXT_LEN], started[DAY_TEXT_LEN];
+        day_format(e.ended_day, ended);
+        day_format(e.start_day, started);
+        return rec_fail(r, err, LCM_ERR_INVALID,
+                        "enrollment \"%.80s\": ended_day %s is before start_day %s", e.ext_id,
+                        ended, started);
+    }
     if (rc == LCM_OK)
         rc = store_entity_enrollment_upsert(st, &e, NULL, err);
     return rc;

@@ -49,6 +49,11 @@ struct mail_msg {
 enum lcm_status mail_mime_build(const struct mail_msg *m, char **out, size_t *len,
                                 struct lcm_err *err);
 
+/* The length in octets (CRLF excluded) of the longest line of msg's header block (up to its
+ * first empty line); 0 for NULL. mail_mime_build() keeps it <= 78 unless one address alone is
+ * longer, and always below 998 (RFC 5322's limit). For tests and the fuzz target. */
+size_t mail_mime_longest_header(const char *msg);
+
 /* True when addr is a plain addr-spec we are willing to send to: local@domain, printable ASCII,
  * no spaces, quotes, angle brackets or control characters, at most 254 bytes. */
 bool mail_mime_addr_valid(const char *addr);

@@ -9,6 +9,9 @@
 #include "msg/mail.h"
 #include "base/text.h"
 
+/* A Message-ID longer than this is refused: "Message-ID: " and it stay far below 998 octets. */
+#define MAIL_ID_MAX 300
+
 static bool has_control(const char *s)
 {
     for (; *s; s++)
@@ -80,49 +83,79 @@ static void encoded_words(struct buf *b, size_t col, const char *text)
     }
 }
 
-/* An unstructured header (Subject). Plain ASCII stays readable, folded at spaces; anything else
- * (or an ASCII text that looks like an encoded-word, or has an overlong word) is encoded. */
-static void header_text(struct buf *b, const char *name, const char *value)
+/* The length of the longest line in b from offset from on (CRLF not counted). */
+static size_t longest_line(const struct buf *b, size_t from)
 {
-    buf_adds(b, name);
-    buf_adds(b, ": ");
-    size_t col = strlen(name) + 2;
-    bool plain = is_plain_ascii(value) && !strstr(value, "=?");
-    for (const char *w = value; plain && *w;) {
-        size_t k = strcspn(w, " ");
-        if (k > 70)
-            plain = false;
-        w += k;
-        while (*w == ' ')
-            w++;
+    size_t best = 0, col = 0;
+    for (size_t i = from; i < b->len; i++) {
+        if (b->p[i] == '\r' || b->p[i] == '\n') {
+            col = 0;
+            continue;
+        }
+        if (++col > best)
+            best = col;
     }
-    if (!plain) {
-        encoded_words(b, col, value);
-        buf_adds(b, "\r\n");
-        return;
-    }
+    return best;
+}
+
+/* Plain ASCII folded at spaces: the spaces before a word start the continuation line. */
+static void fold_plain(struct buf *b, size_t col, const char *value)
+{
     const char *w = value;
     while (*w) {
         size_t sp = strspn(w, " ");
         size_t k = strcspn(w + sp, " ");
         if (col + sp + k > 76 && sp > 0 && k > 0) {
-            buf_adds(b, "\r\n"); /* the spaces before the word start the continuation line */
+            buf_adds(b, "\r\n");
             col = 0;
         }
         buf_add(b, w, sp + k);
         col += sp + k;
         w += sp + k;
     }
+}
+
+/* An unstructured header (Subject). Plain ASCII stays readable, folded at spaces; anything else
+ * (an ASCII text that looks like an encoded-word, or one that cannot fold within 78 columns:
+ * an overlong word, a long run of spaces) is encoded, which always fits. */
+static void header_text(struct buf *b, const char *name, const char *value)
+{
+    size_t start = b->len;
+    buf_adds(b, name);
+    buf_adds(b, ": ");
+    size_t col = strlen(name) + 2, body = b->len;
+    if (is_plain_ascii(value) && !strstr(value, "=?")) {
+        fold_plain(b, col, value);
+        if (longest_line(b, start) <= 78) {
+            buf_adds(b, "\r\n");
+            return;
+        }
+        b->len = body; /* did not fit: encode instead */
+        b->p[b->len] = '\0';
+    }
+    encoded_words(b, col, value);
     buf_adds(b, "\r\n");
 }
 
-/* "Name <addr>" (name quoted or encoded as needed), or just addr. */
+/* "Name <addr>" (name quoted or encoded as needed), or just addr. A plain ASCII name is one
+ * quoted string when that fits on the first line; a longer one (a 1,000-character learner
+ * name) is encoded-words, which fold, so no line of the header passes 78 columns except one
+ * holding a long address alone. */
 static void header_address(struct buf *b, const char *name, const char *disp, const char *addr)
 {
     buf_adds(b, name);
+    if (!(disp && *disp) && strlen(name) + strlen(addr) + 4 > 78) {
+        buf_adds(b, ":\r\n <"); /* a long address alone: its own line */
+        buf_adds(b, addr);
+        buf_adds(b, ">\r\n");
+        return;
+    }
     buf_adds(b, ": ");
     if (disp && *disp) {
-        if (is_plain_ascii(disp) && !strstr(disp, "=?")) {
+        size_t quoted = 2;
+        for (const char *p = disp; *p; p++)
+            quoted += 1 + (*p == '"' || *p == '\\');
+        if (is_plain_ascii(disp) && !strstr(disp, "=?") && strlen(name) + 2 + quoted <= 78) {
             buf_adds(b, "\"");
             for (const char *p = disp; *p; p++) {
                 if (*p == '"' || *p == '\\')
@@ -143,6 +176,26 @@ static void header_address(struct buf *b, const char *name, const char *disp, co
     }
     buf_adds(b, addr);
     buf_adds(b, ">\r\n");
+}
+
+size_t mail_mime_longest_header(const char *msg)
+{
+    if (!msg)
+        return 0;
+    size_t best = 0;
+    for (const char *p = msg; *p;) {
+        size_t n = strcspn(p, "\r\n");
+        if (n == 0 && p[0] == '\r' && p[1] == '\n')
+            break; /* the blank line: the body follows */
+        if (n > best)
+            best = n;
+        p += n;
+        if (*p == '\r')
+            p++;
+        if (*p == '\n')
+            p++;
+    }
+    return best;
 }
 
 bool mail_mime_addr_valid(const char *addr)
@@ -229,22 +282,33 @@ static void boundary(char *buf, size_t len, const char *msgid, int level)
     snprintf(buf, len, "=_lcmtui_%08lx_%d", h & 0xffffffffUL, level);
 }
 
+/* Appends `; key="value"` to the header line being written, on a continuation line when it
+ * would pass 78 columns (value is a safe_filename(): no quoting needed, at most 60 bytes). */
+static void header_param(struct buf *b, const char *key, const char *value)
+{
+    const char *line = b->p + b->len;
+    while (line > b->p && line[-1] != '\n')
+        line--;
+    size_t col = (size_t)(b->p + b->len - line);
+    buf_adds(b, col + 2 + strlen(key) + 3 + strlen(value) > 78 ? ";\r\n " : "; ");
+    buf_addf(b, "%s=\"%s\"", key, value);
+}
+
 static void attachment_part(struct buf *b, const struct mail_attachment *a, bool calendar_copy)
 {
     const char *fname = a->filename && *a->filename ? a->filename : "attachment";
     if (calendar_copy) {
-        buf_adds(b, "Content-Type: application/ics; name=\"");
+        buf_adds(b, "Content-Type: application/ics");
     } else {
         buf_adds(b, "Content-Type: ");
         buf_adds(b, a->content_type);
         if (strncmp(a->content_type, "text/", 5) == 0 && !strstr(a->content_type, "charset"))
             buf_adds(b, "; charset=UTF-8");
-        buf_adds(b, "; name=\"");
     }
-    buf_adds(b, fname);
-    buf_adds(b, "\"\r\nContent-Disposition: attachment; filename=\"");
-    buf_adds(b, fname);
-    buf_adds(b, "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+    header_param(b, "name", fname);
+    buf_adds(b, "\r\nContent-Disposition: attachment");
+    header_param(b, "filename", fname);
+    buf_adds(b, "\r\nContent-Transfer-Encoding: base64\r\n\r\n");
     b64_lines(b, a->data, a->len);
 }
 
@@ -301,7 +365,7 @@ static bool safe_filename(const char *s)
 {
     if (!s || !*s)
         return true;
-    if (strlen(s) > 100 || *s == '.')
+    if (strlen(s) > 60 || *s == '.')
         return false;
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
@@ -337,13 +401,13 @@ static enum lcm_status check_msg(const struct mail_msg *m, struct lcm_err *err)
     if (!m->subject || !*m->subject)
         return lcm_err_set(err, LCM_ERR_INVALID, "mail: empty subject");
     if (!m->message_id || m->message_id[0] != '<' || !is_plain_ascii(m->message_id) ||
-        strchr(m->message_id, ' '))
+        strchr(m->message_id, ' ') || strlen(m->message_id) > MAIL_ID_MAX)
         return lcm_err_set(err, LCM_ERR_INVALID, "mail: no valid Message-ID");
     if (!m->body || !text_valid(m->body, strlen(m->body)))
         return lcm_err_set(err, LCM_ERR_INVALID, "mail: the body is not valid UTF-8");
-    if (m->att &&
-        (!m->att->content_type || !is_plain_ascii(m->att->content_type) ||
-         !strchr(m->att->content_type, '/') || !m->att->data || !safe_filename(m->att->filename)))
+    if (m->att && (!m->att->content_type || !is_plain_ascii(m->att->content_type) ||
+                   strlen(m->att->content_type) > 200 || !strchr(m->att->content_type, '/') ||
+                   !m->att->data || !safe_filename(m->att->filename)))
         return lcm_err_set(err, LCM_ERR_INVALID, "mail: invalid attachment type or file name");
     return LCM_OK;
 }

@@ -68,7 +68,11 @@ static enum lcm_status expand(const char *where, int line, const char *src, size
             continue;
         }
         if (c != '{') {
-            buf_add(out, &src[i++], 1);
+            /* The subject is one header line: a control character of the template's own text
+             * (a lone CR, a tab) becomes a space, as in a value. */
+            bool ctl = (unsigned char)c < 0x20 || c == 0x7f;
+            buf_add(out, subject && ctl ? " " : &src[i], 1);
+            i++;
             continue;
         }
         if (i + 1 < n && src[i + 1] == '{') {

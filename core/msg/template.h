@@ -33,7 +33,8 @@ struct tpl_var {
  * placeholder and the template file. A name or lang with anything but [A-Za-z0-9_-] is
  * LCM_ERR_INVALID; a template found nowhere is LCM_ERR_NOTFOUND; a malformed file (no
  * "Subject:" line, invalid UTF-8, unclosed brace) is LCM_ERR_PARSE naming file:line.
- * Control characters (CR, LF, tabs...) in a value used by the subject become spaces.
+ * Control characters (CR, LF, tabs...) in the subject, the template's own or a value's,
+ * become spaces.
  * *subject and *body are malloc'ed, caller frees; both are NULL on failure. */
 enum lcm_status template_render(const char *share_dir, const char *user_dir, const char *name,
                                 const char *lang, const struct tpl_var *vars, size_t nvars,

@@ -46,9 +46,30 @@ static enum lcm_status make_parents(const char *path, struct lcm_err *err)
     return rc;
 }
 
+/* Tightens fd (the file at name) to 0600 when group or others may read or write it, and
+ * appends a warning naming it to *notice (malloc'ed, may be NULL before). Only a file this
+ * user owns can be changed; another's is left as it is, with its own warning. */
+static void tighten(int fd, const char *name, char **notice)
+{
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !(sb.st_mode & 077))
+        return;
+    bool fixed = sb.st_uid == geteuid() && fchmod(fd, 0600) == 0;
+    char line[1200];
+    snprintf(line, sizeof line, "%s: others could read or write it (mode %03o)%s", name,
+             (unsigned)(sb.st_mode & 0777),
+             fixed ? "; tightened to 0600" : "; could not change it: run chmod 600 on it");
+    size_t old = *notice ? strlen(*notice) : 0;
+    *notice = lcm_xrealloc(*notice, old + strlen(line) + 2);
+    if (old)
+        (*notice)[old++] = '\n';
+    strcpy(*notice + old, line);
+}
+
 /* Creates the file with mode 0600 before SQLite opens it, so personal data is never
- * world-readable, whatever the umask. */
-static enum lcm_status create_private(const char *path, struct lcm_err *err)
+ * world-readable, whatever the umask. An existing database (and its -wal and -shm files)
+ * that others can read is tightened to 0600, with a warning in *notice. */
+static enum lcm_status create_private(const char *path, char **notice, struct lcm_err *err)
 {
     if (strcmp(path, ":memory:") == 0 || path[0] == '\0')
         return LCM_OK;
@@ -67,7 +88,19 @@ static enum lcm_status create_private(const char *path, struct lcm_err *err)
         return LCM_OK; /* made meanwhile by another process */
     if (fd < 0)
         return lcm_err_set(err, LCM_ERR_IO, "%s: %s", path, strerror(errno));
+    tighten(fd, path, notice);
     close(fd);
+    static const char *const sides[] = {"-wal", "-shm"};
+    for (size_t i = 0; i < sizeof sides / sizeof *sides; i++) {
+        char side[4096];
+        if (snprintf(side, sizeof side, "%s%s", path, sides[i]) >= (int)sizeof side)
+            continue;
+        int sfd = open(side, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (sfd >= 0) {
+            tighten(sfd, side, notice);
+            close(sfd);
+        }
+    }
     return LCM_OK;
 }
 
@@ -160,12 +193,14 @@ enum lcm_status store_open(const char *path, struct lcm_store **out, struct lcm_
     *out = NULL;
     if (!path || !*path)
         return lcm_err_set(err, LCM_ERR_USAGE, "no database path");
-    enum lcm_status rc = create_private(path, err);
+    char *notice = NULL;
+    enum lcm_status rc = create_private(path, &notice, err);
     if (rc != LCM_OK)
         return rc;
 
     struct lcm_store *st = lcm_xcalloc(1, sizeof *st);
     st->path = lcm_xstrdup(path);
+    st->notice = notice;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
         rc = store_fail(st, err, "open");
@@ -179,7 +214,11 @@ enum lcm_status store_open(const char *path, struct lcm_store **out, struct lcm_
     if (strcmp(path, ":memory:") != 0 &&
         (rc = exec_sql(st, "PRAGMA journal_mode = WAL", err, "open")) != LCM_OK)
         goto fail;
-    if ((rc = exec_sql(st, "PRAGMA synchronous = NORMAL", err, "open")) != LCM_OK)
+    /* FULL, not NORMAL: in WAL mode NORMAL syncs only at checkpoints, so a power cut or an OS
+     * crash could lose a check-in the LCM saw saved, or let an outbox message marked
+     * "sending" be sent twice. FULL syncs the WAL at every commit (store_bulk_begin() turns it
+     * off for the demo load, which is redone from scratch when interrupted). */
+    if ((rc = exec_sql(st, "PRAGMA synchronous = FULL", err, "open")) != LCM_OK)
         goto fail;
     if ((rc = migrate(st, err)) != LCM_OK)
         goto fail;
@@ -204,8 +243,25 @@ void store_close(struct lcm_store **stp)
         sqlite3_close(st->db);
     }
     free(st->path);
+    free(st->notice);
     free(st);
     *stp = NULL;
+}
+
+const char *store_notice(const struct lcm_store *st)
+{
+    return st ? st->notice : NULL;
+}
+
+int store_synchronous(struct lcm_store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA synchronous", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return v;
 }
 
 sqlite3_stmt *store_stmt(struct lcm_store *st, const char *sql, struct lcm_err *err)

@@ -21,13 +21,22 @@ struct lcm_store;
 enum store_put { STORE_PUT_SAME, STORE_PUT_NEW, STORE_PUT_UPDATED };
 
 /* Opens (creating when missing, mode 0600, parent directories 0700) and migrates the database
- * at path (":memory:" works). Foreign keys on, WAL, busy timeout. A database whose
+ * at path (":memory:" works). Foreign keys on, WAL, synchronous = FULL (a commit is on disk
+ * when it returns), busy timeout. An existing database, -wal or -shm file that group or others
+ * can read is tightened to 0600 (store_notice() says so). A database whose
  * user_version is newer than this program knows is refused with LCM_ERR_VERSION.
  * On success *out owns the store; free it with store_close(). */
 enum lcm_status store_open(const char *path, struct lcm_store **out, struct lcm_err *err);
 
 /* Closes the database and sets *st to NULL. Safe on NULL and on *st == NULL. */
 void store_close(struct lcm_store **st);
+
+/* What store_open() changed or warns about (lines without a final newline: a database file
+ * others could read, tightened to 0600), or NULL. Owned by st. */
+const char *store_notice(const struct lcm_store *st);
+
+/* The connection's PRAGMA synchronous (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA), -1 on error. */
+int store_synchronous(struct lcm_store *st);
 
 /* The schema version this program writes. */
 int store_schema_latest(void);

@@ -56,7 +56,7 @@ enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *er
     if (strcmp(st->path, ":memory:") != 0)
         pragma(st, "PRAGMA journal_mode = WAL", NULL);
     pragma(st, "PRAGMA foreign_keys = ON", NULL);
-    pragma(st, "PRAGMA synchronous = NORMAL", NULL);
+    pragma(st, "PRAGMA synchronous = FULL", NULL);
     return rc;
 }
 

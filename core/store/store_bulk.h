@@ -19,7 +19,7 @@
 enum lcm_status store_bulk_begin(struct lcm_store *st, bool fresh, struct lcm_err *err);
 
 /* Commits (ok true) or rolls back (ok false) the bulk transaction, then restores the normal
- * settings (WAL, foreign keys on, synchronous = NORMAL, default cache). Returns the commit's
+ * settings (WAL, foreign keys on, synchronous = FULL, default cache). Returns the commit's
  * status (LCM_OK after a rollback). */
 enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *err);
 

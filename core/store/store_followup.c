@@ -8,8 +8,10 @@
 enum lcm_status store_followup_add(struct lcm_store *st, const struct lcm_followup *f,
                                    int64_t now_ts, int64_t *id, struct lcm_err *err)
 {
-    if (f->learner_id <= 0 || f->due_at <= 0)
-        return lcm_err_set(err, LCM_ERR_INVALID, "follow-up: learner and time are required");
+    if (f->learner_id <= 0)
+        return lcm_err_set(err, LCM_ERR_INVALID, "follow-up: a learner is required");
+    if (f->due_at <= 0)
+        return lcm_err_set(err, LCM_ERR_INVALID, "follow-up: the time must be after 1970");
     if (f->duration_min <= 0 || f->duration_min > 24 * 60)
         return lcm_err_set(err, LCM_ERR_INVALID, "follow-up: duration %d min out of range",
                            f->duration_min);

@@ -92,10 +92,11 @@ enum lcm_status store_import_enrollment_now(struct lcm_store *st, const char *so
                                             struct store_import_enrollment_now *out,
                                             struct lcm_err *err)
 {
-    sqlite3_stmt *s = store_stmt(st,
-                                 "SELECT id, learner_id, cohort_id, status, ended_day FROM "
-                                 "enrollment WHERE source = ?1 AND ext_id = ?2",
-                                 err);
+    sqlite3_stmt *s =
+        store_stmt(st,
+                   "SELECT id, learner_id, cohort_id, status, ended_day, start_day FROM "
+                   "enrollment WHERE source = ?1 AND ext_id = ?2",
+                   err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;
     store_bind_text(s, 1, source);
@@ -109,6 +110,7 @@ enum lcm_status store_import_enrollment_now(struct lcm_store *st, const char *so
         int status = model_enroll_status_parse(store_col_text(s, 3));
         out->status = status < 0 ? ENROLL_ACTIVE : status;
         out->ended_day = store_col_day(s, 4);
+        out->start_day = store_col_day(s, 5);
     } else if (r == SQLITE_DONE) {
         rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "enrollment %s not found", ext_id);
     } else {

@@ -31,7 +31,7 @@ enum lcm_status store_import_enrollment_of(struct lcm_store *st, int64_t learner
 struct store_import_enrollment_now {
     int64_t id, learner_id, cohort_id;
     int status; /* enum enroll_status */
-    int ended_day;
+    int ended_day, start_day;
 };
 /* Reads the enrollment (source, ext_id). LCM_ERR_NOTFOUND when absent. */
 enum lcm_status store_import_enrollment_now(struct lcm_store *st, const char *source,

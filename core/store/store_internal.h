@@ -17,6 +17,7 @@ struct store_cached {
 struct lcm_store {
     sqlite3 *db;
     char *path;
+    char *notice; /* store_notice() */
     bool in_tx;
     struct store_cached cache[STORE_CACHE_SLOTS];
 };

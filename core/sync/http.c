@@ -696,7 +696,10 @@ char *http_redact_url(const char *url, char *buf, size_t len)
     if (scheme) {
         const char *auth = scheme + 3;
         size_t alen = strcspn(auth, "/?#");
-        const char *atsign = memchr(auth, '@', alen);
+        const char *atsign = NULL; /* the last '@': a password may hold another one */
+        for (const char *q = auth; q < auth + alen; q++)
+            if (*q == '@')
+                atsign = q;
         put(buf, len, &at, p, (size_t)(auth - p));
         if (atsign) {
             put(buf, len, &at, "REDACTED@", 9);
@@ -721,7 +724,7 @@ char *http_redact_url(const char *url, char *buf, size_t len)
         }
         p += plen;
     }
-    put(buf, len, &at, p, strlen(p)); /* a #fragment, kept as is */
+    /* What is left is a #fragment: dropped, it may hold a token (OAuth implicit flow). */
     return buf;
 }
 

@@ -119,8 +119,8 @@ enum lcm_status http_perform_many(const struct http_request *reqs, size_t n, int
 
 /* Copies url into buf with secrets replaced by REDACTED: the value of query parameters named
  * token, wstoken, password, passwd, pass, key, apikey, api_key, secret, access_token,
- * auth, sig, signature (case-insensitive), and any user:password@ userinfo. Truncates
- * to len. Returns buf. */
+ * auth, sig, signature (case-insensitive), and any userinfo (everything before the last '@'
+ * of the authority); a #fragment is dropped. Truncates to len. Returns buf. */
 char *http_redact_url(const char *url, char *buf, size_t len);
 
 /* Appends "key=value" to b for an application/x-www-form-urlencoded body or a query string,
