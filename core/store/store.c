@@ -49,12 +49,16 @@ static enum lcm_status make_parents(const char *path, struct lcm_err *err)
 /* Tightens fd (the file at name) to 0600 when group or others may read or write it, and
  * appends a warning naming it to *notice (malloc'ed, may be NULL before). Only a file this
  * user owns can be changed; another's is left as it is, with its own warning. */
-static void tighten(int fd, const char *name, char **notice)
+/* A file of the database that others can read or write is set to 0600, said in *notice.
+ * By path (lstat, chmod), never by opening it: this process may have it open through SQLite,
+ * and closing any descriptor of a file drops every POSIX lock the process holds on it (other
+ * processes would then see the database unused and reset its WAL under the open connection). */
+static void tighten(const char *name, char **notice)
 {
     struct stat sb;
-    if (fstat(fd, &sb) != 0 || !(sb.st_mode & 077))
+    if (lstat(name, &sb) != 0 || !S_ISREG(sb.st_mode) || !(sb.st_mode & 077))
         return;
-    bool fixed = sb.st_uid == geteuid() && fchmod(fd, 0600) == 0;
+    bool fixed = sb.st_uid == geteuid() && chmod(name, 0600) == 0;
     char line[1200];
     snprintf(line, sizeof line, "%s: others could read or write it (mode %03o)%s", name,
              (unsigned)(sb.st_mode & 0777),
@@ -76,30 +80,20 @@ static enum lcm_status create_private(const char *path, char **notice, struct lc
     enum lcm_status rc = make_parents(path, err);
     if (rc != LCM_OK)
         return rc;
-    /* Never open and close a file that exists: this process may already have it open
-     * through SQLite (the TUI's connection beside a worker's), and closing any descriptor of
-     * a file drops every POSIX lock the process holds on it: other processes would then see
-     * the database unused, and reset its WAL under the open connection (disk I/O errors). */
     struct stat sb;
-    if (stat(path, &sb) == 0)
-        return LCM_OK;
-    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0 && errno == EEXIST)
-        return LCM_OK; /* made meanwhile by another process */
-    if (fd < 0)
-        return lcm_err_set(err, LCM_ERR_IO, "%s: %s", path, strerror(errno));
-    tighten(fd, path, notice);
-    close(fd);
+    if (stat(path, &sb) != 0) {
+        int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST) /* EEXIST: made meanwhile by another process */
+            return lcm_err_set(err, LCM_ERR_IO, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd); /* a new file: no connection of this process has it open */
+    }
+    tighten(path, notice);
     static const char *const sides[] = {"-wal", "-shm"};
     for (size_t i = 0; i < sizeof sides / sizeof *sides; i++) {
         char side[4096];
-        if (snprintf(side, sizeof side, "%s%s", path, sides[i]) >= (int)sizeof side)
-            continue;
-        int sfd = open(side, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (sfd >= 0) {
-            tighten(sfd, side, notice);
-            close(sfd);
-        }
+        if (snprintf(side, sizeof side, "%s%s", path, sides[i]) < (int)sizeof side)
+            tighten(side, notice);
     }
     return LCM_OK;
 }
