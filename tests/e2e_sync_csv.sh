@@ -26,6 +26,12 @@ grep -q 'warning: none: no file matches' "$T/err" || fail "no warning for an emp
 [ "$(fig "$T/sync.db")" = "$(fig "$T/import.db")" ] || fail "sync and import differ"
 "$LCMTUI" -c "$T/conf" -d "$T/sync.db" sync >/dev/null 2>&1 || fail "second sync"
 [ "$(fig "$T/sync.db")" = "$(fig "$T/import.db")" ] || fail "a second sync changed the figures"
+# a database others can read is tightened by the sync too, and said
+chmod 644 "$T/sync.db"
+"$LCMTUI" -c "$T/conf" -d "$T/sync.db" sync >/dev/null 2>"$T/err" || fail "sync on a 0644 database"
+grep -q "sync.db: others could read or write it (mode 644); tightened to 0600" "$T/err" ||
+    fail "no notice for a 0644 database: $(cat "$T/err")"
+[ "$(stat -c %a "$T/sync.db")" = 600 ] || fail "database not tightened to 0600"
 sed 's/example-lms.conf/missing.conf/' "$T/conf" >"$T/conf2"
 if "$LCMTUI" -c "$T/conf2" -d "$T/sync.db" sync --check --source exports >"$T/out" 2>"$T/err"; then
     fail "check passed without a mapping"

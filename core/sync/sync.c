@@ -397,6 +397,8 @@ enum lcm_status sync_run_all(const char *db_path, const struct lcm_config *cfg,
     enum lcm_status rc = store_open(db_path, &st, err);
     if (rc != LCM_OK)
         return rc;
+    if (store_notice(st))
+        lcm_report(opt->rep, LCM_LEVEL_WARN, "%s", store_notice(st));
     rc = sync_run_store(st, cfg, opt, result, err);
     store_close(&st);
     return rc;
