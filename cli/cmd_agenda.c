@@ -14,6 +14,7 @@
 #include "cal/agenda.h"
 #include "cal/caldav.h"
 #include "cli/cli.h"
+#include "base/text.h"
 #include "cli/cli_out.h"
 #include "base/day.h"
 #include "cal/ical.h"
@@ -66,24 +67,20 @@ static void help(void)
 }
 
 /* Copies s into buf for the terminal: control characters become '?'. */
+/* s through the terminal sanitiser (base/text.h: C0, C1, bidi controls and invalid bytes made
+ * visible), cut to len bytes on a character boundary. */
 static const char *safe(const char *s, char *buf, size_t len)
 {
-    size_t o = 0;
-    for (; s && *s && o + 1 < len; s++)
-        buf[o++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
-    buf[o] = '\0';
+    text_fit(buf, len, s, (int)(len / 4), false);
     return buf;
 }
 
-/* Prints s (made safe) padded with spaces to width characters (UTF-8 aware). */
+/* Prints s (made safe) padded with spaces to width columns. */
 static void print_padded(const char *s, int width)
 {
-    char buf[256];
-    safe(s, buf, sizeof buf);
-    int chars = 0;
-    for (const char *p = buf; *p; p++)
-        chars += ((unsigned char)*p & 0xc0) != 0x80;
-    printf("%s%*s", buf, chars < width ? width - chars : 0, "");
+    char buf[1024];
+    text_fit(buf, sizeof buf, s, width, true);
+    fputs(buf, stdout);
 }
 
 /* Prints "HH:MM-HH:MM" of [t, t + minutes) in the wall clock of tz, after "Mon YYYY-MM-DD "

@@ -21,6 +21,15 @@ echo "$out" | grep -q "^Overdue ([1-9]" || fail "no overdue follow-up: $out"
 echo "$out" | grep -q "^Today ([1-9]" || fail "no follow-up today: $out"
 echo "$out" | grep -q "^Next 6 days, to 2026-12-04 ([1-9]" || fail "no follow-up this week: $out"
 printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\033')" && fail "escape sequence in the output"
+# a hostile learner (C1 CSI, bidi override, ESC in the name): made visible, never raw
+sqlite3 "$db" "UPDATE learner SET first_name = 'X' || char(155) || '31m' || char(8238) || 'Y' ||
+  char(27) || '[2J' WHERE id = (SELECT learner_id FROM followup WHERE status = 'planned'
+  ORDER BY due_at LIMIT 1)"
+out=$(run agenda) || fail "agenda with a hostile name failed"
+for b in '\302\233' '\342\200\256' '\033'; do
+    printf '%s' "$out" | LC_ALL=C grep -q "$(printf "$b")" && fail "raw $b in the agenda"
+done
+printf '%s' "$out" | grep -q 'X\\x9B31m\\u202EY^\[\[2J' || fail "hostile name not made visible: $out"
 
 # Export: a 0600 file, one VEVENT per follow-up, byte-stable between runs, no private notes.
 umask 022
