@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "base/day.h"
+#include "base/i18n.h"
 #include "store/store.h"
 #include "tui/tui.h"
 
@@ -104,6 +105,33 @@ static bool share_probe(struct lcm_app *app, const char *dir, const char *rel)
     return realpath(probe, app->share_dir) != NULL;
 }
 
+/* The interface's language: general.lang when the config sets it, else the locale's; the
+ * catalog from LCMTUI_LOCALEDIR, the build tree (BUILD/locale beside BUILD/lcmtui), the
+ * installed PREFIX/share/locale beside PREFIX/bin, or the compiled-in LCM_LOCALEDIR. A locale
+ * the machine lacks, or a missing catalog, leaves a one-line note in app->lang_note. */
+static void resolve_lang(struct lcm_app *app, bool locale_ok)
+{
+    const config_setting_t *g = config_section(&app->cfg, "general");
+    bool set = g && config_setting_get_member(g, "lang") != NULL;
+    enum i18n_lang want = i18n_choose(set ? app->cfg.lang : NULL, NULL);
+    char exe[4096], build[4200] = "", inst[4200] = "";
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+    if (slash) {
+        *slash = '\0';
+        snprintf(build, sizeof build, "%s/locale", exe);
+        snprintf(inst, sizeof inst, "%s/../share/locale", exe);
+    }
+    const char *dirs[] = {getenv("LCMTUI_LOCALEDIR"), build, inst, LCM_LOCALEDIR};
+    char note[300];
+    i18n_init(want, dirs, sizeof dirs / sizeof dirs[0], note, sizeof note);
+    if (note[0])
+        snprintf(app->lang_note, sizeof app->lang_note, "%s", note);
+    else if (!locale_ok)
+        snprintf(app->lang_note, sizeof app->lang_note, "%s",
+                 _("the locale of LANG/LC_ALL is not installed here: using C.UTF-8"));
+}
+
 /* Where data/ (templates, mappings) and themes/ are: $LCMTUI_SHARE; else the source tree
  * when the binary runs from BUILD/lcmtui inside it; else PREFIX/share/lcmtui beside the
  * installed binary (PREFIX/bin), whatever PREFIX the objects were compiled with; else the
@@ -131,7 +159,9 @@ static void resolve_share(struct lcm_app *app)
 
 int main(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
+    bool locale_ok = setlocale(LC_ALL, "") != NULL;
+    if (!locale_ok)
+        setlocale(LC_CTYPE, "C.UTF-8");
     struct lcm_app app = {.argv0 = argv[0]};
     app.rep.fn = report_stderr;
     app.rep.ctx = &app;
@@ -196,6 +226,9 @@ int main(int argc, char **argv)
     struct lcm_err err = {0};
     if (config_load(&app.cfg, app.config_path, app.config_path != NULL, &app.rep, &err) != LCM_OK)
         return cli_fail(&err);
+    resolve_lang(&app, locale_ok);
+    if (app.lang_note[0] && optind < argc) /* the TUI shows it on its status line */
+        fprintf(stderr, "lcmtui: %s\n", app.lang_note);
 
     const char *name = optind < argc ? argv[optind] : NULL;
     const struct command *cmd = NULL;

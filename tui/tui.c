@@ -423,6 +423,8 @@ int tui_run(struct lcm_app *app)
     t->now_ts = app_now(t->app);
     draw_load_theme(t);
     apply_keys(t);
+    if (app->lang_note[0])
+        tui_state_msg(t, ROLE_ERROR, "%s", app->lang_note);
     draw_install_signals();
     const char *script = getenv("LCMTUI_SCRIPT");
     int rc = script && *script ? run_headless(t, script) : run_interactive(t);

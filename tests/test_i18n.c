@@ -1,0 +1,129 @@
+/* test_i18n.c — the interface's language: general.lang over the environment, the order of
+ * LANGUAGE, LC_ALL, LC_MESSAGES, LANG, French for fr_*; the catalog found in the build tree,
+ * a missing one falling back to English with a note; LC_NUMERIC stays "C" whatever happens. */
+#include "testutil.h"
+
+#include <locale.h>
+#include <unistd.h>
+
+#include "base/i18n.h"
+
+/* A fake environment: NAME=VALUE entries of fake_env, NULL-terminated. */
+static const char *const *fake_env;
+static const char *fake_get(const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *const *e = fake_env; e && *e; e++)
+        if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+            return *e + n + 1;
+    return NULL;
+}
+static enum i18n_lang choose(const char *setting, const char *const *env)
+{
+    fake_env = env;
+    return i18n_choose(setting, fake_get);
+}
+
+static void test_nothing_set_is_english(void **state)
+{
+    (void)state;
+    const char *const none[] = {NULL};
+    assert_int_equal(choose(NULL, none), I18N_EN);
+    assert_int_equal(choose("", none), I18N_EN);
+    const char *const empty[] = {"LANGUAGE=", "LC_ALL=", "LANG=", NULL};
+    assert_int_equal(choose(NULL, empty), I18N_EN);
+    const char *const c[] = {"LANG=C.UTF-8", NULL};
+    assert_int_equal(choose(NULL, c), I18N_EN);
+}
+
+static void test_setting_wins_over_the_locale(void **state)
+{
+    (void)state;
+    const char *const fr[] = {"LANGUAGE=fr", "LC_ALL=fr_FR.UTF-8", NULL};
+    assert_int_equal(choose("en", fr), I18N_EN);
+    const char *const en[] = {"LANG=en_GB.UTF-8", NULL};
+    assert_int_equal(choose("fr", en), I18N_FR);
+}
+
+static void test_environment_order_and_french_forms(void **state)
+{
+    (void)state;
+    const char *const language_first[] = {"LANG=en_US.UTF-8", "LANGUAGE=fr:en", NULL};
+    assert_int_equal(choose(NULL, language_first), I18N_FR);
+    const char *const lc_all[] = {"LC_ALL=en_US.UTF-8", "LANG=fr_FR.UTF-8", NULL};
+    assert_int_equal(choose(NULL, lc_all), I18N_EN);
+    const char *const messages[] = {"LC_MESSAGES=fr_CA.UTF-8", "LANG=en_US.UTF-8", NULL};
+    assert_int_equal(choose(NULL, messages), I18N_FR);
+    const char *const forms[][2] = {{"LANG=fr", NULL},        {"LANG=fr_BE", NULL},
+                                    {"LANG=fr.UTF-8", NULL},  {"LANG=fr@euro", NULL},
+                                    {"LANGUAGE=fr-CH", NULL}, {"LANGUAGE=fr_FR:de", NULL}};
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+        assert_int_equal(choose(NULL, forms[i]), I18N_FR);
+    const char *const fry[] = {"LANG=fy_NL.UTF-8", NULL}, *const frx[] = {"LANG=frr_DE", NULL};
+    assert_int_equal(choose(NULL, fry), I18N_EN);
+    assert_int_equal(choose(NULL, frx), I18N_EN);
+}
+
+/* BUILD/locale, beside BUILD/tests/test_i18n. */
+static void build_locale(char *out, size_t len)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    assert_true(n > 0);
+    exe[n] = '\0';
+    *strrchr(exe, '/') = '\0';
+    snprintf(out, len, "%s/../locale", exe);
+}
+
+static const char *const probe = "the locale of LANG/LC_ALL is not installed here: using C.UTF-8";
+
+static void test_catalog_found_or_english_with_a_note(void **state)
+{
+    (void)state;
+    char dir[4200], note[300] = "junk";
+    build_locale(dir, sizeof dir);
+    const char *const missing[] = {"/nonexistent/locale", NULL};
+    assert_int_equal(i18n_init(I18N_FR, missing, 2, note, sizeof note), I18N_EN);
+    assert_non_null(strstr(note, "/nonexistent/locale/fr/LC_MESSAGES/lcmtui.mo"));
+    assert_int_equal(i18n_current(), I18N_EN);
+    assert_string_equal(i18n_code(), "en");
+    assert_string_equal(_(probe), probe);
+
+    const char *const dirs[] = {NULL, "/nonexistent/locale", dir};
+    assert_int_equal(i18n_init(I18N_FR, dirs, 3, note, sizeof note), I18N_FR);
+    assert_string_equal(note, "");
+    assert_string_equal(i18n_code(), "fr");
+    assert_non_null(strstr(_(probe), "n’est pas installée"));
+    assert_string_equal(ngettext("%d day", "%d days", 2), "%d days"); /* not in the catalog */
+
+    /* English asked with the catalog there: the msgids. */
+    assert_int_equal(i18n_init(I18N_EN, dirs, 3, note, sizeof note), I18N_EN);
+    assert_string_equal(_(probe), probe);
+}
+
+static void test_numbers_stay_c(void **state)
+{
+    (void)state;
+    char dir[4200], note[300], buf[32];
+    build_locale(dir, sizeof dir);
+    const char *const dirs[] = {dir};
+    setlocale(LC_ALL, "");
+    i18n_init(I18N_FR, dirs, 1, note, sizeof note);
+    assert_string_equal(setlocale(LC_NUMERIC, NULL), "C");
+    assert_string_equal(setlocale(LC_TIME, NULL), "C");
+    snprintf(buf, sizeof buf, "%.2f", 0.5);
+    assert_string_equal(buf, "0.50");
+    assert_true(strtod("0.75", NULL) == 0.75);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nothing_set_is_english),
+        cmocka_unit_test(test_setting_wins_over_the_locale),
+        cmocka_unit_test(test_environment_order_and_french_forms),
+        cmocka_unit_test(test_catalog_found_or_english_with_a_note),
+        cmocka_unit_test(test_numbers_stay_c),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
