@@ -114,6 +114,11 @@ static void test_numbers_stay_c(void **state)
     snprintf(buf, sizeof buf, "%.2f", 0.5);
     assert_string_equal(buf, "0.50");
     assert_true(strtod("0.75", NULL) == 0.75);
+    /* what a person reads: the decimal comma in French, the point in English */
+    assert_string_equal(i18n_decimal(buf, sizeof buf, 3.75, 1), "3,8");
+    assert_string_equal(i18n_decimal(buf, sizeof buf, 12.0, 0), "12");
+    i18n_init(I18N_EN, dirs, 1, note, sizeof note);
+    assert_string_equal(i18n_decimal(buf, sizeof buf, 3.75, 1), "3.8");
 }
 
 int main(void)

@@ -3,6 +3,7 @@
  * dispatcher, and the construction of the state and its panes. Everything it calls is below
  * it: the panes, forms and background jobs call tui_state.c, never this file. No curses here
  * (draw.c has it all): tests drive the dispatcher directly. */
+#include "base/i18n.h"
 #include "tui/tui.h"
 
 #include <langinfo.h>
@@ -174,7 +175,7 @@ static void global_action(struct tui *t, enum action a)
         else if (e)
             pane_composer_open(t, &e, 1, NULL);
         else
-            tui_state_msg(t, ROLE_ERROR, "no learner here: select one first");
+            tui_state_msg(t, ROLE_ERROR, "%s", _("no learner here: select one first"));
         break;
     case ACT_CELEBRATE:
         if (e)
@@ -214,7 +215,7 @@ void tui_key(struct tui *t, int key)
         if (form_key(t->form, t, key, &saved)) {
             form_free(&t->form);
             if (!saved)
-                tui_state_msg(t, ROLE_STATUS, "cancelled");
+                tui_state_msg(t, ROLE_STATUS, "%s", _("cancelled"));
             t->all_dirty = true;
         }
         return;
@@ -229,7 +230,7 @@ void tui_key(struct tui *t, int key)
     enum action a = keymap_lookup(&t->km, p->ops->scope, key);
     if (a == ACT_NONE) {
         char name[32];
-        tui_state_msg(t, ROLE_DIM, "%s: no action here (? for help)",
+        tui_state_msg(t, ROLE_DIM, _("%s: no action here (? for help)"),
                       keymap_key_name(key, name, sizeof name));
         return;
     }
@@ -308,10 +309,11 @@ static int run_interactive(struct tui *t)
         }
     }
     if (sync_bg_running())
-        tui_state_msg(t, ROLE_STATUS, "stopping the sync at the next batch…"), draw_frame(t);
+        tui_state_msg(t, ROLE_STATUS, "%s", _("stopping the sync at the next batch…")),
+            draw_frame(t);
     sync_bg_stop();
     if (caldav_bg_running())
-        tui_state_msg(t, ROLE_STATUS, "finishing the calendar push…"), draw_frame(t);
+        tui_state_msg(t, ROLE_STATUS, "%s", _("finishing the calendar push…")), draw_frame(t);
     caldav_bg_wait(t);
     draw_close();
     int sig = draw_stop_signal();
@@ -352,7 +354,7 @@ static int run_headless(struct tui *t, const char *script)
 {
     FILE *in = fopen(script, "r");
     if (!in) {
-        fprintf(stderr, "lcmtui: %s: cannot read the key script\n", script);
+        fprintf(stderr, _("lcmtui: %s: cannot read the key script\n"), script);
         return 1;
     }
     int cols = 120, rows = 40;

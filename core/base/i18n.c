@@ -89,3 +89,12 @@ const char *i18n_code(void)
 {
     return current == I18N_FR ? "fr" : "en";
 }
+
+char *i18n_decimal(char *buf, size_t len, double v, int prec)
+{
+    snprintf(buf, len, "%.*f", prec, v);
+    char *dot = current == I18N_FR ? strchr(buf, '.') : NULL;
+    if (dot)
+        *dot = ',';
+    return buf;
+}

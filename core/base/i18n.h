@@ -35,6 +35,10 @@ enum i18n_lang i18n_init(enum i18n_lang want, const char *const dirs[], size_t n
 /* The language in effect since the last i18n_init (English before any). */
 enum i18n_lang i18n_current(void);
 
+/* v with prec decimals for a person: "12.5" in English, "12,5" in French (the decimal
+ * separator of the language in effect; LC_NUMERIC stays "C"). Writes into buf, returns it. */
+char *i18n_decimal(char *buf, size_t len, double v, int prec);
+
 /* "fr" or "en": the language in effect, for HTML lang attributes and the like. */
 const char *i18n_code(void);
 
