@@ -38,7 +38,7 @@ BIN        := $(BUILD)/lcmtui
 LINGUAS    := fr
 I18N_SRC   := $(sort $(wildcard core/*/*.[ch] tui/*.[ch] cli/*.[ch]))
 MO         := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/lcmtui.mo)
-XGETTEXT   := xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kngettext:1,2 \
+XGETTEXT   := xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kLCM_N_ -kngettext:1,2 \
               --flag=_:1:pass-c-format --flag=tui_state_msg:3:c-format --flag=lcm_err_set:3:c-format --flag=form_hint:2:c-format --flag=form_title:2:c-format --flag=rich_line_addf:3:c-format \
               --sort-output --add-location=file --package-name=lcmtui \
               --package-version=$(VERSION) --msgid-bugs-address=lcmtui@example.org

@@ -21,17 +21,18 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"summary", cmd_summary, "print the cohorts and counts of the database"},
-    {"demo", cmd_demo, "create the demo cohort (or benchmark data) in the database"},
-    {"import", cmd_import, "import LMS CSV exports through a mapping file"},
-    {"sync", cmd_sync, "pull the configured LMS sources (Moodle, xAPI, CSV) into the database"},
-    {"report", cmd_report, "KPI report for HR and managers (html, csv, md)"},
-    {"agenda", cmd_agenda, "follow-ups due today, this week, overdue; iCalendar, CalDAV"},
-    {"risk", cmd_risk, "score who needs attention and why; evaluate and fit on outcomes"},
-    {"outbox", cmd_outbox, "messages: list, approve, skip, send (SMTP), stats, sequences, post"},
-    {"sequences", cmd_sequences, "apply the sequence rules at --today: drafts to approve"},
-    {"post", cmd_post, "post a text to the group chat through the webhook"},
-    {"learners", cmd_learners, "find, show and merge learners; the LRS actors no rule matched"},
+    {"summary", cmd_summary, N_("print the cohorts and counts of the database")},
+    {"demo", cmd_demo, N_("create the demo cohort (or benchmark data) in the database")},
+    {"import", cmd_import, N_("import LMS CSV exports through a mapping file")},
+    {"sync", cmd_sync, N_("pull the configured LMS sources (Moodle, xAPI, CSV) into the database")},
+    {"report", cmd_report, N_("KPI report for HR and managers (html, csv, md)")},
+    {"agenda", cmd_agenda, N_("follow-ups due today, this week, overdue; iCalendar, CalDAV")},
+    {"risk", cmd_risk, N_("score who needs attention and why; evaluate and fit on outcomes")},
+    {"outbox", cmd_outbox,
+     N_("messages: list, approve, skip, send (SMTP), stats, sequences, post")},
+    {"sequences", cmd_sequences, N_("apply the sequence rules at --today: drafts to approve")},
+    {"post", cmd_post, N_("post a text to the group chat through the webhook")},
+    {"learners", cmd_learners, N_("find, show and merge learners; the LRS actors no rule matched")},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -55,8 +56,8 @@ static void usage(FILE *out)
         "\n"
         "Commands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
-    fprintf(out, "\nSee lcmtui(1) and README.md.\n");
+        fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].help));
+    fprintf(out, _("\nSee lcmtui(1) and README.md.\n"));
 }
 
 static void report_stderr(void *ctx, enum lcm_level level, const char *msg)
@@ -198,25 +199,25 @@ int main(int argc, char **argv)
             printf("lcmtui %s\n", LCM_VERSION);
             return 0;
         default:
-            fprintf(stderr, "lcmtui: try 'lcmtui --help'\n");
+            fprintf(stderr, _("lcmtui: try 'lcmtui --help'\n"));
             return 2;
         }
     }
     if (today_opt) {
         if (!day_moment_parse(today_opt, &app.today, &app.clock_secs)) {
             fprintf(stderr,
-                    "lcmtui: --today %s: expected a date as YYYY-MM-DD or a moment as "
-                    "\"YYYY-MM-DD HH:MM\"\n",
+                    _("lcmtui: --today %s: expected a date as YYYY-MM-DD or a moment as "
+                      "\"YYYY-MM-DD HH:MM\"\n"),
                     today_opt);
             return 2;
         }
     } else {
         const char *bad = NULL;
         if (!day_today_from_env(&app.today, &app.clock_secs, &bad)) {
-            fprintf(
-                stderr,
-                "lcmtui: LCMTUI_TODAY=%s: expected a date as YYYY-MM-DD or \"YYYY-MM-DD HH:MM\"\n",
-                bad);
+            fprintf(stderr,
+                    _("lcmtui: LCMTUI_TODAY=%s: expected a date as YYYY-MM-DD or \"YYYY-MM-DD "
+                      "HH:MM\"\n"),
+                    bad);
             return 2;
         }
     }
@@ -237,10 +238,10 @@ int main(int argc, char **argv)
             cmd = &commands[i];
     int rc;
     if (name && !cmd) {
-        fprintf(stderr, "lcmtui: unknown command '%s' (try 'lcmtui --help')\n", name);
+        fprintf(stderr, _("lcmtui: unknown command '%s' (try 'lcmtui --help')\n"), name);
         rc = 2;
     } else if (!resolve_db(&app, db_opt, cmd == NULL)) {
-        fprintf(stderr, "lcmtui: cannot find a database path: set HOME or use --db\n");
+        fprintf(stderr, _("lcmtui: cannot find a database path: set HOME or use --db\n"));
         rc = 2;
     } else if (cmd) {
         int first = optind;
