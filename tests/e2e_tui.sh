@@ -120,9 +120,9 @@ wait_for "Appel e2e : reprend lundi"
 keys s
 wait_for "Planifier un appel avec Marty"
 text "mardi 14h30"
-wait_for "mar 01/12 14:30, libre"
+wait_for "mardi 1 décembre, 14 h 30, libre"
 keys Enter
-wait_for "appel prévu le mar 01/12 14:30"
+wait_for "appel prévu le mardi 1 décembre, 14 h 30"
 
 # The agenda shows it.
 keys a

@@ -6,6 +6,8 @@
 #include <locale.h>
 #include <unistd.h>
 
+#include "base/config.h"
+#include "base/day.h"
 #include "base/i18n.h"
 
 /* A fake environment: NAME=VALUE entries of fake_env, NULL-terminated. */
@@ -121,6 +123,65 @@ static void test_numbers_stay_c(void **state)
     assert_string_equal(i18n_decimal(buf, sizeof buf, 3.75, 1), "3.8");
 }
 
+static void test_dates_for_a_person(void **state)
+{
+    (void)state;
+    char dir[4200], note[300], buf[64];
+    build_locale(dir, sizeof dir);
+    const char *const dirs[] = {dir};
+    int tue = day_from_ymd(2026, 12, 1);
+    i18n_init(I18N_FR, dirs, 1, note, sizeof note);
+    assert_string_equal(i18n_moment(buf, sizeof buf, tue, 14 * 3600 + 30 * 60),
+                        "mardi 1 décembre, 14 h 30");
+    assert_string_equal(i18n_moment(buf, sizeof buf, tue + 1, 9 * 3600),
+                        "mercredi 2 décembre, 9 h");
+    assert_string_equal(i18n_date(buf, sizeof buf, day_from_ymd(2027, 2, 14)), "14 févr. 2027");
+    assert_string_equal(_("Tue"), "mar");
+    i18n_init(I18N_EN, dirs, 1, note, sizeof note);
+    assert_string_equal(i18n_moment(buf, sizeof buf, tue, 14 * 3600 + 30 * 60),
+                        "Tuesday 1 December, 14:30");
+    assert_string_equal(i18n_date(buf, sizeof buf, tue), "2026-12-01");
+}
+
+/* Under a real French locale (tests/e2e_locale_fr.sh runs this binary under fr_FR.UTF-8 with
+ * LCMTUI_FR_LOCALE=1; elsewhere the case skips): the C library formats with a comma until
+ * i18n_init, then parsing and machine formats are C again, and French forms come from i18n. */
+static void test_under_the_french_locale(void **state)
+{
+    (void)state;
+    if (!setlocale(LC_ALL, "fr_FR.UTF-8")) {
+        if (getenv("LCMTUI_FR_LOCALE"))
+            fail_msg("fr_FR.UTF-8 is not available (LOCPATH=%s)", getenv("LOCPATH"));
+        skip();
+    }
+    char buf[64], dir[4200], note[300];
+    snprintf(buf, sizeof buf, "%.2f", 0.5);
+    assert_string_equal(buf, "0,50"); /* the locale is really French */
+    build_locale(dir, sizeof dir);
+    const char *const dirs[] = {dir};
+    assert_int_equal(i18n_init(I18N_FR, dirs, 1, note, sizeof note), I18N_FR);
+    snprintf(buf, sizeof buf, "%.2f", 0.5);
+    assert_string_equal(buf, "0.50");
+    assert_true(strtod("0.75", NULL) == 0.75);
+    assert_true(atof("2.5") == 2.5);
+    struct lcm_config cfg;
+    struct lcm_err err = {0};
+    assert_int_equal(config_load_string(&cfg, "t.conf", "risk: { weight = 0.75; };\n", NULL, &err),
+                     LCM_OK);
+    double w = 0;
+    assert_int_equal(config_get_double(config_section(&cfg, "risk"), "weight", 0, 0, 1, &w, &err),
+                     LCM_OK);
+    assert_true(w == 0.75);
+    config_free(&cfg);
+    int day = 0, secs = 0;
+    assert_true(day_moment_parse("2026-12-01 14:30", &day, &secs));
+    assert_int_equal(day, day_from_ymd(2026, 12, 1));
+    assert_int_equal(secs, 14 * 3600 + 30 * 60);
+    assert_string_equal(i18n_moment(buf, sizeof buf, day, secs), "mardi 1 décembre, 14 h 30");
+    assert_string_equal(i18n_decimal(buf, sizeof buf, 0.5, 2), "0,50");
+    setlocale(LC_ALL, "C.UTF-8");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +190,8 @@ int main(void)
         cmocka_unit_test(test_environment_order_and_french_forms),
         cmocka_unit_test(test_catalog_found_or_english_with_a_note),
         cmocka_unit_test(test_numbers_stay_c),
+        cmocka_unit_test(test_dates_for_a_person),
+        cmocka_unit_test(test_under_the_french_locale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

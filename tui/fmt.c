@@ -85,9 +85,18 @@ char *fmt_day(char *buf, size_t len, int day)
         snprintf(buf, len, "—");
         return buf;
     }
-    char t[DAY_TEXT_LEN];
-    snprintf(buf, len, "%s", day_format(day, t));
-    return buf;
+    return i18n_date(buf, len, day);
+}
+
+char *fmt_when_long(char *buf, size_t len, int64_t ts)
+{
+    if (ts <= 0) {
+        snprintf(buf, len, "%s", "");
+        return buf;
+    }
+    ts = fmt_to_wall(ts);
+    int day = day_from_time(ts);
+    return i18n_moment(buf, len, day, (int)(ts - day_to_time(day)));
 }
 
 char *fmt_bar(char *buf, size_t len, double frac, int cells)

@@ -122,9 +122,9 @@ static void checkin_change(struct tui *t, struct form *f)
     struct lcm_err err = {0};
     int64_t ts;
     if (parse_when(t, w, &ts, &err) == LCM_OK) {
-        char buf[48];
+        char buf[80];
         f->when_ts = ts;
-        form_hint(&f->f[CI_WHEN], "→ %s", fmt_when(buf, sizeof buf, ts));
+        form_hint(&f->f[CI_WHEN], "→ %s", fmt_when_long(buf, sizeof buf, ts));
     } else {
         form_hint(&f->f[CI_WHEN], "%s", err.msg);
     }
@@ -298,8 +298,8 @@ static void schedule_change(struct tui *t, struct form *f)
         return;
     }
     f->when_ts = ts;
-    char when[48], clash[200] = "";
-    fmt_when(when, sizeof when, ts);
+    char when[80], clash[200] = "";
+    fmt_when_long(when, sizeof when, ts);
     f->clash_id = find_clash(t, f, ts, dur, clash, sizeof clash);
     if (f->clash_id)
         form_hint(wf, "→ %s — %s", when, clash);
@@ -318,7 +318,7 @@ static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm
         return lcm_err_set(err, LCM_ERR_CONFLICT, _("%s; Enter again to save anyway"),
                            f->f[SC_WHEN].hint);
     enum lcm_status rc;
-    char when[48];
+    char when[80];
     if (f->followup_id) {
         rc = store_followup_move(t->st, f->followup_id, f->when_ts, f->duration, t->now_ts, err);
     } else {
@@ -335,7 +335,7 @@ static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm
         tui_state_msg(t, ROLE_OK,
                       f->followup_id ? _("call moved to %s (%d min)")
                                      : _("call planned for %s (%d min)"),
-                      fmt_when(when, sizeof when, f->when_ts), f->duration);
+                      fmt_when_long(when, sizeof when, f->when_ts), f->duration);
         tui_state_changed(t);
         caldav_bg_push(t);
     }

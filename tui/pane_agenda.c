@@ -212,10 +212,10 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
         if (!f)
             return H_HANDLED;
         if (confirm != f->id) {
-            char when[48];
+            char when[80];
             s->confirm_cancel = f->id;
             tui_state_msg(t, ROLE_RISK_WATCH, _("cancel the %s with %s on %s? X again to confirm"),
-                          _(f->kind), f->name, fmt_when(when, sizeof when, f->due_at));
+                          _(f->kind), f->name, fmt_when_long(when, sizeof when, f->due_at));
             return H_HANDLED;
         }
         if (store_followup_set_status(t->st, f->id, FU_CANCELLED, 0, t->now_ts, &err) != LCM_OK)

@@ -55,12 +55,13 @@ static enum lcm_status load_settings(struct tui *t, struct lcm_err *err)
         s++;
     if (s == VIEW_SORT_COUNT) {
         char where[256];
-        return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "%s: tui.sort must be attention, name, progress, inactivity or cohort",
-                           config_where(config_setting_get_member(g, "sort"), where, sizeof where));
+        return lcm_err_set(
+            err, LCM_ERR_CONFIG,
+            _("%s: tui.sort must be attention, name, progress, inactivity or cohort"),
+            config_where(config_setting_get_member(g, "sort"), where, sizeof where));
     }
     if (t->day_end <= t->day_start)
-        return lcm_err_set(err, LCM_ERR_CONFIG, "tui.day_end must be after tui.day_start");
+        return lcm_err_set(err, LCM_ERR_CONFIG, "%s", _("tui.day_end must be after tui.day_start"));
     pane_overview_configure(t, (enum view_sort)s, snoozed);
     return LCM_OK;
 }

@@ -172,10 +172,10 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
     snprintf(late, sizeof late, ngettext("%lld overdue", "%lld overdue", (unsigned long)no), no);
     snprintf(counts, sizeof counts, " %s · %s · %s · %s%s ", risk, cele, calls, late, drafts);
     int cw = text_width(counts);
-    char day[DAY_TEXT_LEN];
+    char day[32];
     int left = cols - cw > 10 ? cols - cw : cols;
     if (!narrow)
-        snprintf(buf, sizeof buf, " %s · %s · %s", prog, day_format(t->today, day), when);
+        snprintf(buf, sizeof buf, " %s · %s · %s", prog, fmt_day(day, sizeof day, t->today), when);
     if (narrow || text_width(buf) > left) /* freshness first: a cut shortens the programme */
         snprintf(buf, sizeof buf, " %s · %s", when, prog);
     rich_line_data(l, ROLE_TITLE, buf, left, false);

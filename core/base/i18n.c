@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/day.h"
+
 #define I18N_DOMAIN "lcmtui"
 
 static enum i18n_lang current = I18N_EN;
@@ -96,5 +98,45 @@ char *i18n_decimal(char *buf, size_t len, double v, int prec)
     char *dot = current == I18N_FR ? strchr(buf, '.') : NULL;
     if (dot)
         *dot = ',';
+    return buf;
+}
+
+/* Names by language, not through the catalog: a date must read the same in every build. */
+static const char *const fr_wday[] = {"lundi",    "mardi",  "mercredi", "jeudi",
+                                      "vendredi", "samedi", "dimanche"};
+static const char *const en_wday[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                      "Friday", "Saturday", "Sunday"};
+static const char *const fr_month[] = {"janvier",   "février", "mars",     "avril",
+                                       "mai",       "juin",    "juillet",  "août",
+                                       "septembre", "octobre", "novembre", "décembre"};
+static const char *const fr_mon[] = {"janv.", "févr.", "mars",  "avr.", "mai",  "juin",
+                                     "juil.", "août",  "sept.", "oct.", "nov.", "déc."};
+static const char *const en_month[] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
+
+char *i18n_date(char *buf, size_t len, int day)
+{
+    int y, m, d;
+    day_to_ymd(day, &y, &m, &d);
+    if (current == I18N_FR)
+        snprintf(buf, len, "%d %s %d", d, fr_mon[(m - 1) % 12], y);
+    else
+        snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
+    return buf;
+}
+
+char *i18n_moment(char *buf, size_t len, int day, int secs)
+{
+    int y, m, d, h = secs / 3600, mi = secs / 60 % 60, wd = day_weekday(day);
+    day_to_ymd(day, &y, &m, &d);
+    if (current == I18N_FR && mi == 0)
+        snprintf(buf, len, "%s %d %s, %d h", fr_wday[wd % 7], d, fr_month[(m - 1) % 12], h);
+    else if (current == I18N_FR)
+        snprintf(buf, len, "%s %d %s, %d h %02d", fr_wday[wd % 7], d, fr_month[(m - 1) % 12], h,
+                 mi);
+    else
+        snprintf(buf, len, "%s %d %s, %02d:%02d", en_wday[wd % 7], d, en_month[(m - 1) % 12], h,
+                 mi);
     return buf;
 }

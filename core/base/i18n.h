@@ -39,6 +39,14 @@ enum i18n_lang i18n_current(void);
  * separator of the language in effect; LC_NUMERIC stays "C"). Writes into buf, returns it. */
 char *i18n_decimal(char *buf, size_t len, double v, int prec);
 
+/* day (a day number) for a person: "1 déc. 2026" in French, "2026-12-01" in English (the ISO
+ * form the English screens always showed). Writes into buf, returns it. */
+char *i18n_date(char *buf, size_t len, int day);
+
+/* A moment for a person, secs seconds into day: "mardi 1 décembre, 14 h 30" ("9 h" on the
+ * hour) in French, "Tuesday 1 December, 14:30" in English. Writes into buf, returns it. */
+char *i18n_moment(char *buf, size_t len, int day, int secs);
+
 /* "fr" or "en": the language in effect, for HTML lang attributes and the like. */
 const char *i18n_code(void);
 
