@@ -39,22 +39,22 @@ static const struct command commands[] = {
 static void usage(FILE *out)
 {
     fprintf(
-        out,
-        "usage: lcmtui [OPTIONS] [COMMAND [ARGS...]]\n"
-        "\n"
-        "The Learning Community Manager's morning cockpit. With no command, opens the\n"
-        "terminal interface (on the demo cohort when nothing is configured yet).\n"
-        "\n"
-        "Options:\n"
-        "  -c, --config FILE     configuration file (default $XDG_CONFIG_HOME/lcmtui/config)\n"
-        "  -d, --db FILE         database (default $XDG_DATA_HOME/lcmtui/lcmtui.db)\n"
-        "  -t, --today DATE      pin today to YYYY-MM-DD, or the clock to \"YYYY-MM-DD HH:MM\"\n"
-        "                        (also LCMTUI_TODAY)\n"
-        "  -v, --verbose         more detail on stderr\n"
-        "  -h, --help            this help; COMMAND --help for a command's own\n"
-        "  -V, --version         print the version\n"
-        "\n"
-        "Commands:\n");
+        out, "%s",
+        _("usage: lcmtui [OPTIONS] [COMMAND [ARGS...]]\n"
+          "\n"
+          "The Learning Community Manager's morning cockpit. With no command, opens the\n"
+          "terminal interface (on the demo cohort when nothing is configured yet).\n"
+          "\n"
+          "Options:\n"
+          "  -c, --config FILE     configuration file (default $XDG_CONFIG_HOME/lcmtui/config)\n"
+          "  -d, --db FILE         database (default $XDG_DATA_HOME/lcmtui/lcmtui.db)\n"
+          "  -t, --today DATE      pin today to YYYY-MM-DD, or the clock to \"YYYY-MM-DD HH:MM\"\n"
+          "                        (also LCMTUI_TODAY)\n"
+          "  -v, --verbose         more detail on stderr\n"
+          "  -h, --help            this help; COMMAND --help for a command's own\n"
+          "  -V, --version         print the version\n"
+          "\n"
+          "Commands:\n"));
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].help));
     fprintf(out, _("\nSee lcmtui(1) and README.md.\n"));
@@ -167,6 +167,8 @@ int main(int argc, char **argv)
     app.rep.fn = report_stderr;
     app.rep.ctx = &app;
     resolve_share(&app);
+    resolve_lang(&app, true); /* the locale's, for --help; the config's once it is read */
+    app.lang_note[0] = '\0';
     const char *db_opt = NULL, *today_opt = NULL;
 
     static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
