@@ -13,11 +13,12 @@ DEBS       := build-essential pkg-config libncurses-dev libsqlite3-dev libcurl4-
               libconfig-dev libjansson-dev libical-dev libcsv-dev libcmocka-dev \
               clang clang-tools clang-format libclang-rt-dev \
               sqlite3 tmux python3 python3-aiosmtpd radicale tidy curl openssl procps time \
-              groff-base git bc
+              groff-base git bc gettext locales
 WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Werror
 OPT        ?= -O2 -g
 CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) \
               -DLCM_VERSION='"$(VERSION)"' -DLCM_DATADIR='"$(PREFIX)/share/lcmtui"' \
+              -DLCM_LOCALEDIR='"$(PREFIX)/share/locale"' \
               -Icore -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LIBS       := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -33,6 +34,15 @@ TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIBCORE    := $(BUILD)/libcore.a
 LIBTUI     := $(BUILD)/libtui.a
 BIN        := $(BUILD)/lcmtui
+# The catalogs: po/lcmtui.pot from the sources (make pot), po/LANG.po translated, compiled to
+# BUILD/locale/LANG/LC_MESSAGES/lcmtui.mo (found there by BUILD/lcmtui: make run).
+LINGUAS    := fr
+I18N_SRC   := $(sort $(wildcard core/*/*.[ch] tui/*.[ch] cli/*.[ch]))
+MO         := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/lcmtui.mo)
+XGETTEXT   := xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kLCM_N_ -kngettext:1,2 \
+              --flag=_:1:pass-c-format --flag=tui_state_msg:3:c-format --flag=lcm_err_set:3:c-format --flag=form_hint:2:c-format --flag=form_title:2:c-format --flag=rich_line_addf:3:c-format \
+              --sort-output --add-location=file --package-name=lcmtui \
+              --package-version=$(VERSION) --msgid-bugs-address=lcmtui@example.org
 FORMAT_SRC := $(sort $(wildcard core/*/*.[ch] tui/*.[ch] cli/*.[ch] tests/*.[ch] tests/fuzz/*.[ch]))
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c): `make fuzz` builds them with clang in build-fuzz/
 # (the library with -fsanitize=fuzzer-no-link so coverage reaches it) and runs each for
@@ -44,7 +54,7 @@ FUZZ_JOBS  ?= 1
 FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all deps run check test asan lint bench screens install uninstall clean format fuzz \
-        fuzz-bins
+        fuzz-bins pot
 
 all: $(BIN)
 
@@ -61,7 +71,7 @@ $(LIBTUI): $(TUI_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(LIBTUI) $(LIBCORE)
+$(BIN): $(CLI_OBJ) $(LIBTUI) $(LIBCORE) | $(MO)
 	@echo "  LINK    $@"
 	@$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS) $(LDFLAGS)
 
@@ -77,6 +87,18 @@ $(BUILD)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIBTUI) $(LIBCORE)
 	@$(CC) $(CFLAGS_ALL) -Itests -fsanitize=fuzzer -o $@ $< $(LIBTUI) $(LIBCORE) $(LIBS) $(LDFLAGS)
 
 fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%)
+
+$(BUILD)/locale/%/LC_MESSAGES/lcmtui.mo: po/%.po
+	@mkdir -p $(dir $@)
+	@echo "  MSGFMT  $<"
+	@msgfmt -c --statistics -o $@ $<
+
+# Regenerates po/lcmtui.pot from the sources and merges it into each po/LANG.po (then
+# translate what is new: tests/e2e_po.sh fails on any msgid missing, untranslated or fuzzy).
+pot:
+	@echo "  XGETTEXT po/lcmtui.pot"
+	@$(XGETTEXT) -o po/lcmtui.pot $(I18N_SRC)
+	@for l in $(LINGUAS); do msgmerge -q --update --backup=none --no-wrap po/$$l.po po/lcmtui.pot; done
 
 # Installs the Debian packages that are missing (as root), or says exactly what to run.
 deps:
@@ -145,10 +167,15 @@ install: all
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/lcmtui
 	install -m 644 doc/lcmtui.1 $(DESTDIR)$(PREFIX)/share/man/man1/lcmtui.1
 	cp -R themes data $(DESTDIR)$(PREFIX)/share/lcmtui/
+	@for l in $(LINGUAS); do \
+	  install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES && \
+	  install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/lcmtui.mo $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/lcmtui.mo; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/lcmtui $(DESTDIR)$(PREFIX)/share/man/man1/lcmtui.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/lcmtui
+	rm -f $(LINGUAS:%=$(DESTDIR)$(PREFIX)/share/locale/%/LC_MESSAGES/lcmtui.mo)
 
 format:
 	clang-format -i $(FORMAT_SRC)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "base/i18n.h"
 #include "store/store.h"
 #include "store/store_learner.h"
 
@@ -19,7 +20,7 @@
 int(cli_fail)(const struct lcm_err *err)
 {
     fputs("lcmtui: ", stderr);
-    cli_put_clean(stderr, err && err->msg[0] ? err->msg : "failed", 0);
+    cli_put_clean(stderr, err && err->msg[0] ? err->msg : _("failed"), 0);
     fputc('\n', stderr);
     return 1;
 }
@@ -33,7 +34,7 @@ int(cli_usage)(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "lcmtui %s: ", cmd);
     cli_put_clean(stderr, buf, 0);
-    fprintf(stderr, " (try 'lcmtui %s --help')\n", cmd);
+    fprintf(stderr, _(" (try 'lcmtui %s --help')\n"), cmd);
     return 2;
 }
 
@@ -102,7 +103,7 @@ int cli_learner(struct lcm_store *st, const char *cmd, const char *ref, int64_t 
     int n = 0;
     struct lcm_err err = {0};
     if (!ref || !*ref)
-        return cli_usage(cmd, "LEARNER is required (#ID, SOURCE:EXT_ID, e-mail or name)");
+        return cli_usage(cmd, _("LEARNER is required (#ID, SOURCE:EXT_ID, e-mail or name)"));
     if (store_learner_find(st, ref, rows, 20, &n, &err) != LCM_OK)
         return cli_fail(&err);
     if (n == 1) {
@@ -110,17 +111,17 @@ int cli_learner(struct lcm_store *st, const char *cmd, const char *ref, int64_t 
         return 0;
     }
     if (n == 0) {
-        fprintf(stderr, "lcmtui %s: no learner matches '", cmd);
+        fprintf(stderr, _("lcmtui %s: no learner matches '"), cmd);
         cli_put_clean(stderr, ref, 0);
-        fprintf(stderr, "' (#ID, SOURCE:EXT_ID, e-mail or name)\n");
+        fprintf(stderr, _("' (#ID, SOURCE:EXT_ID, e-mail or name)\n"));
         return 1;
     }
-    fprintf(stderr, "lcmtui %s: '", cmd);
+    fprintf(stderr, _("lcmtui %s: '"), cmd);
     cli_put_clean(stderr, ref, 0);
-    fprintf(stderr, "' names %d learners; name one by #ID:\n", n);
+    fprintf(stderr, _("' names %d learners; name one by #ID:\n"), n);
     for (int i = 0; i < n && i < 20; i++)
         cli_learner_line(stderr, &rows[i]);
     if (n > 20)
-        fprintf(stderr, "  ... and %d more\n", n - 20);
+        fprintf(stderr, _("  ... and %d more\n"), n - 20);
     return 2;
 }

@@ -14,6 +14,7 @@
 #include "cal/agenda.h"
 #include "cal/caldav.h"
 #include "cli/cli.h"
+#include "base/i18n.h"
 #include "base/text.h"
 #include "cli/cli_out.h"
 #include "base/day.h"
@@ -90,7 +91,7 @@ static void print_when(int64_t t, int minutes, const char *tz, bool with_day)
     struct ical_local a = ical_local_time(t, tz), b = ical_local_time(t + 60 * minutes, tz);
     char d[DAY_TEXT_LEN];
     if (with_day)
-        printf("%s %s ", day_weekday_abbr(a.day), day_format(a.day, d));
+        printf("%s %s ", _(day_weekday_abbr(a.day)), day_format(a.day, d));
     printf("%02d:%02d-%02d:%02d", a.hour, a.minute, b.hour, b.minute);
 }
 
@@ -105,17 +106,17 @@ static void print_items(const char *head, const struct cal_list *l, const char *
         char title[256];
         printf("  ");
         print_when(it->due_at, it->duration_min, tz, with_day);
-        printf("  %-8s ", it->kind);
+        printf("  %-8s ", _(it->kind));
         print_padded(it->learner_name, 24);
         printf(" %s%s#%lld", safe(it->title, title, sizeof title), *it->title ? "  " : "",
                (long long)it->id);
         if (it->status != FU_PLANNED)
-            printf("  [%s]", model_followup_status_name(it->status));
+            printf("  [%s]", _(model_followup_status_name(it->status)));
         long c = agenda_busy_clash(busy, nb, it->due_at, it->duration_min);
         if (c >= 0 && it->status == FU_PLANNED)
-            printf("  CLASH: %s", safe(busy[c].summary, title, sizeof title));
+            printf(_("  CLASH: %s"), safe(busy[c].summary, title, sizeof title));
         if (*it->push_error)
-            printf("  (not pushed)");
+            printf(_("  (not pushed)"));
         printf("\n");
     }
 }
@@ -141,16 +142,16 @@ static int print_agenda(struct lcm_app *app, struct lcm_store *st, const struct 
         goto out;
     }
     char d[DAY_TEXT_LEN], head[128];
-    printf("Agenda for %s %s%s%s\n\n", day_weekday_abbr(app->today), day_format(app->today, d),
-           *tz ? ", times in " : " (times in UTC)", tz);
-    print_items("Overdue", &over, tz, true, busy, nb);
-    print_items("Today", &today, tz, false, busy, nb);
+    printf(_("Agenda for %s %s%s%s\n\n"), _(day_weekday_abbr(app->today)),
+           day_format(app->today, d), *tz ? _(", times in ") : _(" (times in UTC)"), tz);
+    print_items(_("Overdue"), &over, tz, true, busy, nb);
+    print_items(_("Today"), &today, tz, false, busy, nb);
     if (o->days > 1) {
-        snprintf(head, sizeof head, "Next %d day%s, to %s", o->days - 1, o->days > 2 ? "s" : "",
+        snprintf(head, sizeof head, _("Next %d day%s, to %s"), o->days - 1, o->days > 2 ? "s" : "",
                  day_format(app->today + o->days - 1, d));
         print_items(head, &week, tz, true, busy, nb);
     }
-    printf("Busy (imported) (%zu)\n", nb);
+    printf(_("Busy (imported) (%zu)\n"), nb);
     for (size_t i = 0; i < nb; i++) {
         char s1[256], s2[256];
         printf("  ");
@@ -160,7 +161,7 @@ static int print_agenda(struct lcm_app *app, struct lcm_store *st, const struct 
     }
     int64_t dirty = 0, failed = 0;
     if (store_calendar_pending(st, &dirty, &failed, &err) == LCM_OK && cc->url && dirty > 0)
-        printf("\n%lld follow-up(s) not yet in the CalDAV calendar%s (lcmtui agenda --push)\n",
+        printf(_("\n%lld follow-up(s) not yet in the CalDAV calendar%s (lcmtui agenda --push)\n"),
                (long long)dirty, failed ? ", some failed" : "");
 out:
     store_calendar_list_free(&over);
@@ -209,7 +210,7 @@ static int export_ics(struct lcm_app *app, struct lcm_store *st, const struct ag
     } else {
         rc = write_file(o->out, text);
         if (rc == 0 && app->verbose)
-            fprintf(stderr, "lcmtui: %zu follow-ups written to %s\n", l.n, o->out);
+            fprintf(stderr, _("lcmtui: %zu follow-ups written to %s\n"), l.n, o->out);
     }
     free(text);
     store_calendar_list_free(&l);
@@ -229,8 +230,9 @@ static int push(struct lcm_app *app, struct lcm_store *st, const struct agenda_o
     caldav_config_free(&cc);
     if (s == LCM_ERR_CONFIG)
         return cli_fail(&err);
-    printf("caldav: %d created, %d updated, %d deleted, %d failed (%d conflicts), %d not tried\n",
-           r.created, r.updated, r.deleted, r.failed, r.conflicts, r.skipped);
+    printf(
+        _("caldav: %d created, %d updated, %d deleted, %d failed (%d conflicts), %d not tried\n"),
+        r.created, r.updated, r.deleted, r.failed, r.conflicts, r.skipped);
     if (s == LCM_OK)
         return 0;
     /* Each failure was reported as a warning already; repeat only an error of the run. */
@@ -252,7 +254,7 @@ static char *read_all(const char *path, struct lcm_err *err)
         len += r;
         if (len == cap) {
             if (cap >= (size_t)IMPORT_MAX_BYTES) {
-                lcm_err_set(err, LCM_ERR_INVALID, "%s: larger than %ld MB", path,
+                lcm_err_set(err, LCM_ERR_INVALID, _("%s: larger than %ld MB"), path,
                             IMPORT_MAX_BYTES >> 20);
                 free(buf);
                 fclose(f);
@@ -265,7 +267,7 @@ static char *read_all(const char *path, struct lcm_err *err)
     bool bad = ferror(f);
     fclose(f);
     if (bad) {
-        lcm_err_set(err, LCM_ERR_IO, "%s: read error", path);
+        lcm_err_set(err, LCM_ERR_IO, _("%s: read error"), path);
         free(buf);
         return NULL;
     }
@@ -292,7 +294,7 @@ static int import_ics(struct lcm_app *app, struct lcm_store *st, const struct ag
         store_busy_replace(st, name, v, n, app_now(app), &err) != LCM_OK)
         rc = cli_fail(&err);
     else
-        printf("%zu busy time(s) imported from %s\n", n, name);
+        printf(_("%zu busy time(s) imported from %s\n"), n, name);
     free(text);
     store_busy_free(&v, n);
     return rc;
@@ -333,7 +335,7 @@ static int send_invite(struct lcm_app *app, struct lcm_store *st, const struct a
                                      : invite_cancel(st, id, &io, app_now(app), &mid, &err);
     if (s != LCM_OK)
         return cli_fail(&err);
-    printf("message #%lld %s: %s for follow-up %lld%s\n", (long long)mid,
+    printf(_("message #%lld %s: %s for follow-up %lld%s\n"), (long long)mid,
            o->draft ? "drafted" : "queued", o->invite_id ? "invitation" : "cancellation",
            (long long)id, o->draft ? "" : " (lcmtui outbox send delivers it)");
     return 0;
@@ -356,13 +358,14 @@ static int check_opts(const struct agenda_opts *o)
 {
     int modes = o->ics + o->push + (o->import != NULL) + (o->invite_id > 0) + (o->cancel_id > 0);
     if (modes > 1)
-        return cli_usage("agenda", "--ics, --push, --import, --invite and --cancel are exclusive");
+        return cli_usage("agenda",
+                         _("--ics, --push, --import, --invite and --cancel are exclusive"));
     if ((o->out || o->with_notes || o->from_day != DAY_NONE || o->to_day != DAY_NONE) && !o->ics)
-        return cli_usage("agenda", "-o, --with-notes, --from and --to go with --ics");
+        return cli_usage("agenda", _("-o, --with-notes, --from and --to go with --ics"));
     if (o->draft && !o->invite_id && !o->cancel_id)
-        return cli_usage("agenda", "--draft goes with --invite or --cancel");
+        return cli_usage("agenda", _("--draft goes with --invite or --cancel"));
     if (o->force && !o->push)
-        return cli_usage("agenda", "--force goes with --push");
+        return cli_usage("agenda", _("--force goes with --push"));
     return -1;
 }
 
@@ -395,24 +398,24 @@ static int parse_opts(int argc, char **argv, struct agenda_opts *o)
             return 0;
         case OPT_DAYS:
             if (parse_int(optarg, 1, 366, &v))
-                return cli_usage("agenda", "--days %s: expected 1 to 366", optarg);
+                return cli_usage("agenda", _("--days %s: expected 1 to 366"), optarg);
             o->days = (int)v;
             break;
         case OPT_HORIZON:
             if (parse_int(optarg, 1, 3660, &v))
-                return cli_usage("agenda", "--horizon %s: expected 1 to 3660", optarg);
+                return cli_usage("agenda", _("--horizon %s: expected 1 to 3660"), optarg);
             o->horizon = (int)v;
             break;
         case OPT_INVITE:
         case OPT_CANCEL:
             if (parse_int(optarg, 1, INT32_MAX, &v))
-                return cli_usage("agenda", "%s: expected a follow-up id", optarg);
+                return cli_usage("agenda", _("%s: expected a follow-up id"), optarg);
             *(c == OPT_INVITE ? &o->invite_id : &o->cancel_id) = v;
             break;
         case OPT_FROM:
         case OPT_TO:
             if (!day_parse(optarg, c == OPT_FROM ? &o->from_day : &o->to_day))
-                return cli_usage("agenda", "%s: expected a date as YYYY-MM-DD", optarg);
+                return cli_usage("agenda", _("%s: expected a date as YYYY-MM-DD"), optarg);
             break;
         case OPT_ICS:
             o->ics = true;
@@ -439,11 +442,11 @@ static int parse_opts(int argc, char **argv, struct agenda_opts *o)
             o->name = optarg;
             break;
         default:
-            return cli_usage("agenda", "unknown option");
+            return cli_usage("agenda", _("unknown option"));
         }
     }
     if (optind < argc)
-        return cli_usage("agenda", "unexpected argument '%s'", argv[optind]);
+        return cli_usage("agenda", _("unexpected argument '%s'"), argv[optind]);
     return check_opts(o);
 }
 

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "base/i18n.h"
 #include "base/day.h"
 #include "demo/demo.h"
 #include "risk/risk.h"
@@ -63,12 +64,12 @@ static int parse_args(int argc, char **argv, struct demo_opts *o)
         switch (c) {
         case 's':
             if (!parse_num(optarg, 0, UINT64_MAX, &v))
-                return cli_usage("demo", "--seed %s: expected a non-negative integer", optarg);
+                return cli_usage("demo", _("--seed %s: expected a non-negative integer"), optarg);
             o->seed = v;
             break;
         case 'n':
             if (!parse_num(optarg, 1, DEMO_LEARNERS_MAX, &v))
-                return cli_usage("demo", "--learners %s: expected 1 to %d", optarg,
+                return cli_usage("demo", _("--learners %s: expected 1 to %d"), optarg,
                                  DEMO_LEARNERS_MAX);
             o->learners = (int)v;
             break;
@@ -79,13 +80,13 @@ static int parse_args(int argc, char **argv, struct demo_opts *o)
             demo_usage(stdout);
             return -1;
         case ':':
-            return cli_usage("demo", "option '%s' needs a value", argv[optind - 1]);
+            return cli_usage("demo", _("option '%s' needs a value"), argv[optind - 1]);
         default:
-            return cli_usage("demo", "unknown option '%s'", argv[optind - 1]);
+            return cli_usage("demo", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
     if (optind < argc)
-        return cli_usage("demo", "unexpected argument '%s'", argv[optind]);
+        return cli_usage("demo", _("unexpected argument '%s'"), argv[optind]);
     return 0;
 }
 
@@ -127,7 +128,7 @@ static int run_demo(struct lcm_app *app, struct lcm_store *st, const struct demo
         LCM_OK)
         return cli_fail(&err);
     if (!quiet)
-        printf("demo: risk scored in %.2f s\n", now_seconds() - t0);
+        printf(_("demo: risk scored in %.2f s\n"), now_seconds() - t0);
     return 0;
 }
 

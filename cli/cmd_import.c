@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "base/i18n.h"
 #include "import/import.h"
 #include "risk/risk.h"
 #include "store/store.h"
@@ -57,7 +58,7 @@ static int parse_args(int argc, char **argv, struct import_opts *o, const char *
             o->dry_run = true;
         } else if (is_mapping || is_set) {
             if (i + 1 >= argc)
-                return cli_usage("import", "%s needs a value", a);
+                return cli_usage("import", _("%s needs a value"), a);
             if (is_mapping)
                 o->mapping = argv[++i];
             else
@@ -67,15 +68,15 @@ static int parse_args(int argc, char **argv, struct import_opts *o, const char *
         } else if (strncmp(a, "--set=", 6) == 0) {
             sets[o->nsets++] = a + 6;
         } else if (a[0] == '-' && a[1]) {
-            return cli_usage("import", "unknown option %s", a);
+            return cli_usage("import", _("unknown option %s"), a);
         } else {
             files[o->nfiles++] = a;
         }
     }
     if (!o->mapping)
-        return cli_usage("import", "--mapping FILE is required");
+        return cli_usage("import", _("--mapping FILE is required"));
     if (o->nfiles == 0)
-        return cli_usage("import", "no CSV file given");
+        return cli_usage("import", _("no CSV file given"));
     o->sets = sets;
     o->files = files;
     return -1;
@@ -121,7 +122,7 @@ int cmd_import(struct lcm_app *app, int argc, char **argv)
         /* New activity changes who needs attention: rescore now, not at the next sync. */
         if (!o.dry_run &&
             risk_update_all(st, &app->cfg, app->today, app_now(app), &app->rep, &err) != LCM_OK) {
-            fprintf(stderr, "lcmtui: imported, but rescoring failed: %s\n", err.msg);
+            fprintf(stderr, _("lcmtui: imported, but rescoring failed: %s\n"), err.msg);
             rc = 1;
         }
     }

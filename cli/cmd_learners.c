@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "base/i18n.h"
 #include "base/day.h"
 #include "risk/risk.h"
 #include "store/store.h"
@@ -36,7 +37,7 @@ static enum lcm_status print_learner(void *ctx, const struct store_learner_row *
 static int do_find(struct lcm_store *st, int argc, char **argv)
 {
     if (argc != 2)
-        return cli_usage("learners find", "expected one LEARNER");
+        return cli_usage("learners find", _("expected one LEARNER"));
     struct store_learner_row rows[100];
     int n = 0;
     struct lcm_err err = {0};
@@ -45,9 +46,9 @@ static int do_find(struct lcm_store *st, int argc, char **argv)
     for (int i = 0; i < n && i < 100; i++)
         cli_learner_line(stdout, &rows[i]);
     if (n > 100)
-        printf("  ... and %d more\n", n - 100);
+        printf(_("  ... and %d more\n"), n - 100);
     if (n == 0) {
-        fprintf(stderr, "lcmtui learners find: no learner matches '");
+        fprintf(stderr, _("lcmtui learners find: no learner matches '"));
         cli_put_clean(stderr, argv[1], 0);
         fprintf(stderr, "'\n");
         return 1;
@@ -76,8 +77,8 @@ static enum lcm_status print_enrol(void *ctx, const struct store_learner_enrol *
         snprintf(prog, sizeof prog, "%.0f %%", e->progress * 100);
     printf("  #%-6lld ", (long long)e->id);
     cli_put_clean(stdout, e->cohort, 24);
-    printf(" %-9s %6s  started %-10s  last active %-10s  %d days, %d check-ins  (", e->status, prog,
-           e->start_day == DAY_NONE ? "-" : day_format(e->start_day, start),
+    printf(_(" %-9s %6s  started %-10s  last active %-10s  %d days, %d check-ins  ("), e->status,
+           prog, e->start_day == DAY_NONE ? "-" : day_format(e->start_day, start),
            e->last_activity == DAY_NONE ? "never" : day_format(e->last_activity, last),
            e->days_active, e->checkins);
     cli_put_clean(stdout, e->source, 0);
@@ -88,7 +89,7 @@ static enum lcm_status print_enrol(void *ctx, const struct store_learner_enrol *
 static int do_show(struct lcm_store *st, int argc, char **argv)
 {
     if (argc != 2)
-        return cli_usage("learners show", "expected one LEARNER");
+        return cli_usage("learners show", _("expected one LEARNER"));
     int64_t id = 0;
     int rc = cli_learner(st, "learners show", argv[1], &id);
     if (rc)
@@ -104,14 +105,14 @@ static int do_show(struct lcm_store *st, int argc, char **argv)
         cli_put_clean(stdout, r.email, 0);
         putchar('>');
     }
-    printf("\nrecord: ");
+    printf(_("\nrecord: "));
     cli_put_clean(stdout, r.source, 0);
     putchar(':');
     cli_put_clean(stdout, r.ext_id, 0);
-    printf("\nkeys (how sources name this learner):\n");
+    printf(_("\nkeys (how sources name this learner):\n"));
     if (store_learner_keys(st, id, print_key, NULL, &err) != LCM_OK)
         return cli_fail(&err);
-    printf("enrolments:\n");
+    printf(_("enrolments:\n"));
     if (store_learner_enrollments(st, id, print_enrol, NULL, &err) != LCM_OK)
         return cli_fail(&err);
     return 0;
@@ -124,14 +125,14 @@ static int do_unmatched(struct lcm_store *st, int argc, char **argv)
         if (strcmp(argv[i], "--source") == 0 && i + 1 < argc)
             source = argv[++i];
         else
-            return cli_usage("learners unmatched", "unknown argument '%s'", argv[i]);
+            return cli_usage("learners unmatched", _("unknown argument '%s'"), argv[i]);
     }
     int n = 0;
     struct lcm_err err = {0};
     if (store_learner_unmatched(st, source, print_learner, &n, &err) != LCM_OK)
         return cli_fail(&err);
     if (n == 0)
-        printf("no unmatched learner: every actor matched an identity rule\n");
+        printf(_("no unmatched learner: every actor matched an identity rule\n"));
     else
         printf(
             "%d unmatched; to make one with a known learner: lcmtui learners merge #FROM #INTO\n",
@@ -150,10 +151,10 @@ static int do_merge(struct lcm_app *app, struct lcm_store *st, int argc, char **
         else if (nref < 2 && argv[i][0] != '-')
             ref[nref++] = argv[i];
         else
-            return cli_usage("learners merge", "expected FROM INTO [--dry-run]");
+            return cli_usage("learners merge", _("expected FROM INTO [--dry-run]"));
     }
     if (nref != 2)
-        return cli_usage("learners merge", "expected FROM INTO [--dry-run]");
+        return cli_usage("learners merge", _("expected FROM INTO [--dry-run]"));
     int64_t from = 0, into = 0;
     int rc = cli_learner(st, "learners merge", ref[0], &from);
     if (rc == 0)
@@ -171,10 +172,10 @@ static int do_merge(struct lcm_app *app, struct lcm_store *st, int argc, char **
         return cli_fail(&err);
     printf("%s #%lld ", dry ? "would merge" : "merged", (long long)from);
     cli_put_clean(stdout, a.name, 0);
-    printf(" into #%lld ", (long long)into);
+    printf(_(" into #%lld "), (long long)into);
     cli_put_clean(stdout, b.name, 0);
-    printf(": %d enrolments folded, %d moved; %d days, %d milestones, %d check-ins, "
-           "%d follow-ups, %d messages, %d keys\n",
+    printf(_(": %d enrolments folded, %d moved; %d days, %d milestones, %d check-ins, "
+             "%d follow-ups, %d messages, %d keys\n"),
            c.enrollments_folded, c.enrollments_moved, c.days, c.milestones, c.checkins, c.followups,
            c.messages, c.keys);
     if (dry)
@@ -193,7 +194,7 @@ int cmd_learners(struct lcm_app *app, int argc, char **argv)
     const char *sub = argv[1];
     if (strcmp(sub, "find") && strcmp(sub, "show") && strcmp(sub, "unmatched") &&
         strcmp(sub, "merge"))
-        return cli_usage("learners", "unknown command '%s' (find, show, unmatched, merge)", sub);
+        return cli_usage("learners", _("unknown command '%s' (find, show, unmatched, merge)"), sub);
     struct lcm_store *st = cli_open_store(app);
     if (!st)
         return 1;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "base/i18n.h"
 #include "base/day.h"
 #include "msg/mail.h"
 #include "msg/outbox.h"
@@ -59,7 +60,7 @@ static enum lcm_status print_row(void *ctx, const struct store_msg_row *r)
     cli_put_clean(stdout, r->subject, 40);
     putchar('\n');
     if (r->error[0]) {
-        printf("        error (attempt %d): ", r->attempts);
+        printf(_("        error (attempt %d): "), r->attempts);
         cli_put_clean(stdout, r->error, 200);
         putchar('\n');
     }
@@ -83,7 +84,7 @@ static int do_list(struct lcm_store *st, int argc, char **argv)
         else if (strcmp(argv[i], "--all") == 0)
             limit = 0;
         else
-            return cli_usage("outbox", "unknown option '%s'", argv[i]);
+            return cli_usage("outbox", _("unknown option '%s'"), argv[i]);
     }
     struct lcm_err err = {0};
     struct store_msg_counts c;
@@ -106,23 +107,23 @@ static int do_show(struct lcm_store *st, int64_t id)
     char t[32];
     printf("message %" PRId64 " (%s", r.id, r.status);
     if (r.rule[0])
-        printf(", rule %s", r.rule);
-    printf(", template %s, %s)\nTo: ", r.template_name[0] ? r.template_name : "-", r.lang);
+        printf(_(", rule %s"), r.rule);
+    printf(_(", template %s, %s)\nTo: "), r.template_name[0] ? r.template_name : "-", r.lang);
     cli_put_clean(stdout, r.to_name, -1);
     printf(" <");
     cli_put_clean(stdout, r.to_addr, -1);
-    printf(">\nSubject: ");
+    printf(_(">\nSubject: "));
     cli_put_clean(stdout, r.subject, -1);
     fmt_time(r.created_at, t, sizeof t);
-    printf("\nCreated: %s", t);
+    printf(_("\nCreated: %s"), t);
     fmt_time(r.sent_at, t, sizeof t);
-    printf("  Sent: %s  Attempts: %d\n", t, r.attempts);
+    printf(_("  Sent: %s  Attempts: %d\n"), t, r.attempts);
     if (r.msgid[0])
         printf("Message-ID: %s\n", r.msgid);
     if (r.att_type[0])
-        printf("Attachment: %s (%s)\n", r.att_name, r.att_type);
+        printf(_("Attachment: %s (%s)\n"), r.att_name, r.att_type);
     if (r.error[0]) {
-        printf("Error: ");
+        printf(_("Error: "));
         cli_put_clean(stdout, r.error, -1);
         putchar('\n');
     }
@@ -151,7 +152,7 @@ static int do_send(struct lcm_app *app, struct lcm_store *st, int argc, char **a
         else if (strcmp(argv[i], "--max") == 0 && i + 1 < argc)
             o.max = atoi(argv[++i]);
         else
-            return cli_usage("outbox", "unknown option '%s'", argv[i]);
+            return cli_usage("outbox", _("unknown option '%s'"), argv[i]);
     }
     struct lcm_err err = {0};
     struct mail_server srv;
@@ -166,7 +167,7 @@ static int do_send(struct lcm_app *app, struct lcm_store *st, int argc, char **a
     struct outbox_result res;
     if (outbox_send(st, &srv, &o, &res, &rep, &err) != LCM_OK)
         rc = cli_fail(&err);
-    printf("sent %d, retry later %d, failed %d, unknown %d, interrupted earlier %d\n", res.sent,
+    printf(_("sent %d, retry later %d, failed %d, unknown %d, interrupted earlier %d\n"), res.sent,
            res.retry, res.failed, res.unknown, res.recovered);
     if (res.retry || res.failed || res.unknown || res.recovered)
         rc = 1;
@@ -201,11 +202,11 @@ static int do_stats(struct lcm_app *app, struct lcm_store *st, int argc, char **
     bool by_rule = argc == 3 && strcmp(argv[1], "--by") == 0 && strcmp(argv[2], "rule") == 0;
     if (argc > 1 && !by_rule &&
         !(argc == 3 && strcmp(argv[1], "--by") == 0 && strcmp(argv[2], "template") == 0))
-        return cli_usage("outbox", "stats takes --by template|rule");
+        return cli_usage("outbox", _("stats takes --by template|rule"));
     struct lcm_err err = {0};
     char d[DAY_TEXT_LEN];
-    printf("Outreach effect at %s: learners active again within 3 / 7 days after the sending "
-           "day\n(counted once the window has passed, or as soon as they came back)\n\n",
+    printf(_("Outreach effect at %s: learners active again within 3 / 7 days after the sending "
+             "day\n(counted once the window has passed, or as soon as they came back)\n\n"),
            day_format(app->today, d));
     printf("  %-22s %6s  %-17s %-17s\n", by_rule ? "rule" : "template", "sent", "back in 3 d",
            "back in 7 d");
@@ -232,7 +233,7 @@ static int do_one(struct lcm_app *app, struct lcm_store *st, const char *verb, i
     int64_t id = 0;
     bool all = strcmp(verb, "approve") == 0 && argc == 2 && strcmp(argv[1], "--all") == 0;
     if (argc != 2 || (!all && !parse_id(argv[1], &id)))
-        return cli_usage("outbox", "%s expects a message id%s", verb,
+        return cli_usage("outbox", _("%s expects a message id%s"), verb,
                          strcmp(verb, "approve") == 0 ? " or --all" : "");
     if (strcmp(verb, "show") == 0)
         return do_show(st, id);
@@ -245,7 +246,7 @@ static int do_one(struct lcm_app *app, struct lcm_store *st, const char *verb, i
     if (rc != LCM_OK)
         return cli_fail(&err);
     if (strcmp(verb, "approve") == 0)
-        printf("%d message%s queued\n", n, n == 1 ? "" : "s");
+        printf(ngettext("%d message queued\n", "%d messages queued\n", (unsigned long)n), n);
     else
         printf("message %" PRId64 " %s\n", id, strcmp(verb, "skip") == 0 ? "skipped" : "queued");
     return 0;
@@ -268,7 +269,7 @@ int cmd_outbox(struct lcm_app *app, int argc, char **argv)
     for (int i = 0; verbs[i]; i++)
         known |= strcmp(verbs[i], verb) == 0;
     if (!known)
-        return cli_usage("outbox", "unknown command '%s'", verb);
+        return cli_usage("outbox", _("unknown command '%s'"), verb);
     struct lcm_store *st = cli_open_store(app);
     if (!st)
         return 1;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "base/i18n.h"
 #include "msg/webhook.h"
 
 int cmd_post(struct lcm_app *app, int argc, char **argv)
@@ -11,11 +12,11 @@ int cmd_post(struct lcm_app *app, int argc, char **argv)
         if (argc == 2)
             printf("usage: lcmtui post TEXT\n\nPosts TEXT to the group chat through the "
                    "incoming webhook of the config group 'webhook'.\n");
-        return argc == 2 ? 0 : cli_usage("post", "expected one TEXT argument");
+        return argc == 2 ? 0 : cli_usage("post", _("expected one TEXT argument"));
     }
     struct lcm_err err = {0};
     if (webhook_post(&app->cfg, argv[1], &app->rep, &err) != LCM_OK)
         return cli_fail(&err);
-    printf("posted\n");
+    printf(_("posted\n"));
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "base/i18n.h"
 #include "cli/cli_out.h"
 #include "base/day.h"
 #include "report/kpi.h"
@@ -52,7 +53,7 @@ struct report_args {
 static int parse_day_opt(const char *opt, const char *v, int *out)
 {
     if (!day_parse(v, out))
-        return cli_usage("report", "%s %s: expected a date as YYYY-MM-DD", opt, v);
+        return cli_usage("report", _("%s %s: expected a date as YYYY-MM-DD"), opt, v);
     return 0;
 }
 
@@ -79,7 +80,7 @@ static int apply_opt(struct report_args *a, int c, char *arg)
     switch (c) {
     case O_FORMAT:
         if ((rc = report_format_parse(arg)) < 0)
-            return cli_usage("report", "--format %s: expected html, csv or md", arg);
+            return cli_usage("report", _("--format %s: expected html, csv or md"), arg);
         a->ropt.format = (enum report_format)rc;
         return 0;
     case O_COH:
@@ -94,7 +95,7 @@ static int apply_opt(struct report_args *a, int c, char *arg)
         return parse_day_opt("--to", arg, &a->filter.to_day);
     case O_BY:
         if (strcmp(arg, "department") != 0 && strcmp(arg, "manager") != 0)
-            return cli_usage("report", "--by %s: expected department or manager", arg);
+            return cli_usage("report", _("--by %s: expected department or manager"), arg);
         a->kopt.by = arg[0] == 'd' ? KPI_BY_DEPARTMENT : KPI_BY_MANAGER;
         return 0;
     case O_MANAGER:
@@ -112,7 +113,7 @@ static int apply_opt(struct report_args *a, int c, char *arg)
         return 0;
     case O_SEP:
         if (strcmp(arg, ",") != 0 && strcmp(arg, ";") != 0)
-            return cli_usage("report", "--sep %s: expected ',' or ';'", arg);
+            return cli_usage("report", _("--sep %s: expected ',' or ';'"), arg);
         a->ropt.sep = arg[0];
         a->ropt.decimal_comma = arg[0] == ';'; /* French Excel reads "12,5" */
         return 0;
@@ -126,7 +127,7 @@ static int apply_opt(struct report_args *a, int c, char *arg)
         a->out = arg;
         return 0;
     default:
-        return cli_usage("report", "unknown option");
+        return cli_usage("report", _("unknown option"));
     }
 }
 
@@ -159,13 +160,13 @@ static int parse_args(int argc, char **argv, struct report_args *a)
             return rc;
     }
     if (optind < argc)
-        return cli_usage("report", "unexpected argument '%s'", argv[optind]);
+        return cli_usage("report", _("unexpected argument '%s'"), argv[optind]);
     if (a->ropt.private_notes && a->filter.manager_email)
-        return cli_usage("report", "--private cannot be used with --manager: a manager's "
-                                   "report never shows the LCM's notes");
+        return cli_usage("report", _("--private cannot be used with --manager: a manager's "
+                                     "report never shows the LCM's notes"));
     if (a->filter.from_day != DAY_NONE && a->filter.to_day != DAY_NONE &&
         a->filter.from_day > a->filter.to_day)
-        return cli_usage("report", "--from is after --to");
+        return cli_usage("report", _("--from is after --to"));
     return 0;
 }
 
@@ -185,7 +186,7 @@ static void describe(const struct kpi_filter *f, const char *program, char *buf,
         o += n > 0 ? (size_t)n : 0;
     }
     if (!buf[0])
-        snprintf(buf, len, "all programmes");
+        snprintf(buf, len, _("all programmes"));
 }
 
 /* Writes the report to path, whole or not at all, mode 0600 (cli_out.h: the report names
@@ -199,7 +200,7 @@ static int write_file(const char *path, const struct kpi_result *r, const struct
     bool ok = report_write(out.f, r, o, &err) == LCM_OK;
     if (cli_out_close(&out, ok, ok ? &err : NULL) != LCM_OK || !ok) {
         if (!ok && err.status == LCM_OK)
-            lcm_err_set(&err, LCM_ERR_IO, "%s: cannot write the report", path);
+            lcm_err_set(&err, LCM_ERR_IO, _("%s: cannot write the report"), path);
         return cli_fail(&err);
     }
     return 0;
@@ -216,7 +217,7 @@ int cmd_report(struct lcm_app *app, int argc, char **argv)
         return prc < 0 ? 0 : prc;
     int to = a.filter.to_day != DAY_NONE ? a.filter.to_day : app->today;
     if (a.filter.from_day != DAY_NONE && a.filter.from_day > to)
-        return cli_usage("report", "--from is after the period's end (--to, or today)");
+        return cli_usage("report", _("--from is after the period's end (--to, or today)"));
     struct lcm_err err = {0};
     if (kpi_config_read(&app->cfg, &a.kopt.money, &app->rep, &err) != LCM_OK)
         return cli_fail(&err);
@@ -238,7 +239,7 @@ int cmd_report(struct lcm_app *app, int argc, char **argv)
     if (a.out) {
         rc = write_file(a.out, &r, &a.ropt);
     } else if (report_write(stdout, &r, &a.ropt, &err) != LCM_OK) {
-        lcm_err_set(&err, LCM_ERR_IO, "stdout: cannot write the report");
+        lcm_err_set(&err, LCM_ERR_IO, _("stdout: cannot write the report"));
         rc = cli_fail(&err);
     }
     kpi_result_free(&r);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "base/i18n.h"
 #include "base/day.h"
 #include "risk/risk.h"
 #include "risk/risk_eval.h"
@@ -69,7 +70,7 @@ static int resolve(struct lcm_store *st, const char *cmd, const char *q,
     if (store_risk_learner(st, id, first_enrolment, out, &err) != LCM_OK)
         return cli_fail(&err);
     if (out->enrollment_id == 0) {
-        fprintf(stderr, "lcmtui %s: learner #%lld has no enrolment\n", cmd, (long long)id);
+        fprintf(stderr, _("lcmtui %s: learner #%lld has no enrolment\n"), cmd, (long long)id);
         return 1;
     }
     return 0;
@@ -87,7 +88,7 @@ static int do_update(struct lcm_app *app, struct lcm_store *st)
     int counts[3] = {0};
     if (store_risk_level_counts(st, counts, &err) != LCM_OK)
         return cli_fail(&err);
-    printf("risk: %d enrolments scored in %.0f ms: %d at risk, %d watch, %d ok\n",
+    printf(_("risk: %d enrolments scored in %.0f ms: %d at risk, %d watch, %d ok\n"),
            counts[0] + counts[1] + counts[2], ms, counts[2], counts[1], counts[0]);
     return 0;
 }
@@ -102,13 +103,13 @@ static int do_explain(struct lcm_app *app, struct lcm_store *st, int argc, char 
         if (c == 'a' && risk_eval_at_parse(optarg, &at))
             at_text = optarg;
         else if (c == 'a')
-            return cli_usage("risk explain", "--at %s: expected a number of days or YYYY-MM-DD",
+            return cli_usage("risk explain", _("--at %s: expected a number of days or YYYY-MM-DD"),
                              optarg);
         else
-            return cli_usage("risk explain", "expected LEARNER [--at DAY|DATE]");
+            return cli_usage("risk explain", _("expected LEARNER [--at DAY|DATE]"));
     }
     if (optind != argc - 1)
-        return cli_usage("risk explain", "expected one LEARNER [--at DAY|DATE]");
+        return cli_usage("risk explain", _("expected one LEARNER [--at DAY|DATE]"));
     struct store_risk_item it;
     int rc = resolve(st, "risk explain", argv[optind], &it);
     if (rc)
@@ -129,7 +130,7 @@ static int do_explain(struct lcm_app *app, struct lcm_store *st, int argc, char 
     struct store_risk_item stored;
     bool snoozed = false;
     if (store_risk_get(st, it.enrollment_id, &stored, &snoozed, &err) == LCM_OK && snoozed)
-        printf("snoozed: hidden from the triage list\n");
+        printf(_("snoozed: hidden from the triage list\n"));
     return 0;
 }
 
@@ -168,7 +169,7 @@ static int do_list(struct lcm_store *st, int argc, char **argv)
         else if (c == 'n' && atoi(optarg) > 0)
             limit = atoi(optarg);
         else
-            return cli_usage("risk list", "expected --level watch|risk|all, --limit N");
+            return cli_usage("risk list", _("expected --level watch|risk|all, --limit N"));
     }
     struct lcm_err err = {0};
     if (store_risk_triage(st, min_level, limit, print_item, NULL, &err) != LCM_OK)
@@ -190,10 +191,10 @@ static int do_snooze(struct lcm_app *app, struct lcm_store *st, int argc, char *
         else if (c == 'r')
             reason = optarg;
         else
-            return cli_usage("risk snooze", "expected LEARNER --days N [--reason TEXT]");
+            return cli_usage("risk snooze", _("expected LEARNER --days N [--reason TEXT]"));
     }
     if (optind != argc - 1 || days < 1 || days > 365)
-        return cli_usage("risk snooze", "expected LEARNER --days N (1-365) [--reason TEXT]");
+        return cli_usage("risk snooze", _("expected LEARNER --days N (1-365) [--reason TEXT]"));
     struct store_risk_item it;
     int rc = resolve(st, "risk snooze", argv[optind], &it);
     if (rc)
@@ -208,14 +209,14 @@ static int do_snooze(struct lcm_app *app, struct lcm_store *st, int argc, char *
         return cli_fail(&err);
     char until[DAY_TEXT_LEN];
     cli_put_clean(stdout, it.learner, 0);
-    printf(" snoozed until %s (score %.1f)\n", day_format(app->today + days, until), score);
+    printf(_(" snoozed until %s (score %.1f)\n"), day_format(app->today + days, until), score);
     return 0;
 }
 
 static int do_feedback(struct lcm_app *app, struct lcm_store *st, int argc, char **argv)
 {
     if (argc != 3)
-        return cli_usage("risk feedback", "expected LEARNER TEXT");
+        return cli_usage("risk feedback", _("expected LEARNER TEXT"));
     struct store_risk_item it;
     int rc = resolve(st, "risk feedback", argv[1], &it);
     if (rc)
@@ -246,7 +247,7 @@ static int do_celebrations(struct lcm_store *st, int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "--limit") == 0 && atoi(argv[2]) > 0)
         limit = atoi(argv[2]);
     else if (argc != 1)
-        return cli_usage("risk celebrations", "expected [--limit N]");
+        return cli_usage("risk celebrations", _("expected [--limit N]"));
     struct lcm_err err = {0};
     if (store_risk_celebrations(st, limit, print_celebration, NULL, &err) != LCM_OK)
         return cli_fail(&err);
@@ -266,7 +267,7 @@ int cmd_risk(struct lcm_app *app, int argc, char **argv)
     for (int i = 0; subs[i]; i++)
         known = known || strcmp(subs[i], sub) == 0;
     if (!known)
-        return cli_usage("risk", "unknown command '%s'", sub);
+        return cli_usage("risk", _("unknown command '%s'"), sub);
     if (argc >= 3 && cli_is_help(argv[2])) { /* `risk eval --help`: the same page */
         risk_usage(stdout);
         return 0;
@@ -279,7 +280,7 @@ int cmd_risk(struct lcm_app *app, int argc, char **argv)
     argv++;
     optind = 0;
     if (strcmp(sub, "update") == 0)
-        rc = argc == 1 ? do_update(app, st) : cli_usage("risk update", "no arguments expected");
+        rc = argc == 1 ? do_update(app, st) : cli_usage("risk update", _("no arguments expected"));
     else if (strcmp(sub, "explain") == 0)
         rc = do_explain(app, st, argc, argv);
     else if (strcmp(sub, "list") == 0)

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "base/i18n.h"
 #include "base/day.h"
 #include "risk/risk.h"
 #include "risk/risk_eval.h"
@@ -41,22 +42,23 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct eval_opts *
         switch (c) {
         case 'a':
             if (!risk_eval_at_parse(optarg, &o->at))
-                return cli_usage(cmd, "--at %s: expected a number of days or YYYY-MM-DD", optarg);
+                return cli_usage(cmd, _("--at %s: expected a number of days or YYYY-MM-DD"),
+                                 optarg);
             o->at_text = optarg;
             break;
         case 'C':
             if (fit)
-                return cli_usage(cmd, "--curve is for risk eval");
+                return cli_usage(cmd, _("--curve is for risk eval"));
             if (!risk_eval_curve_parse(optarg, &o->curve))
                 return cli_usage(cmd,
-                                 "--curve %s: expected FROM..TO[/STEP], days after the "
-                                 "cohort start (FROM <= TO, STEP >= 1)",
+                                 _("--curve %s: expected FROM..TO[/STEP], days after the "
+                                   "cohort start (FROM <= TO, STEP >= 1)"),
                                  optarg);
             o->curve_text = optarg;
             break;
         case 'c':
             if (o->n_cohorts == MAX_COHORTS)
-                return cli_usage(cmd, "at most %d --cohort", MAX_COHORTS);
+                return cli_usage(cmd, _("at most %d --cohort"), MAX_COHORTS);
             o->cohorts[o->n_cohorts++] = optarg;
             break;
         case 'j':
@@ -68,19 +70,19 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct eval_opts *
         case 'l':
             o->l2 = atof(optarg);
             if (o->l2 < 0 || o->l2 > 1e6)
-                return cli_usage(cmd, "--l2 must be from 0 to 1e6");
+                return cli_usage(cmd, _("--l2 must be from 0 to 1e6"));
             break;
         default:
-            return cli_usage(cmd, "unknown option");
+            return cli_usage(cmd, _("unknown option"));
         }
     }
     if (o->at_text && o->curve_text)
-        return cli_usage(cmd, "--at and --curve exclude each other");
+        return cli_usage(cmd, _("--at and --curve exclude each other"));
     if (!o->at_text && !o->curve_text)
         return cli_usage(cmd, fit ? "--at DAY|DATE is required"
                                   : "--at DAY|DATE or --curve FROM..TO/STEP is required");
     if (optind != argc)
-        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+        return cli_usage(cmd, _("unexpected argument '%s'"), argv[optind]);
     return 0;
 }
 
@@ -94,7 +96,7 @@ static int do_eval(struct lcm_app *app, struct lcm_store *st, const struct eval_
     risk_eval_samples(s, n, &r);
     char what[128];
     if (o->at.at_day == DAY_NONE)
-        snprintf(what, sizeof what, "day %d after the cohort start", o->at.at_offset);
+        snprintf(what, sizeof what, _("day %d after the cohort start"), o->at.at_offset);
     else
         snprintf(what, sizeof what, "%s", o->at_text);
     risk_eval_print(&r, what, o->json, stdout);
@@ -113,8 +115,8 @@ static int do_curve(struct lcm_store *st, const struct eval_opts *o, const struc
         any += c[i].r.model.n;
     if (any == 0) {
         fprintf(stderr,
-                "lcmtui risk eval: no enrolment with a known outcome is registered at "
-                "any cut of %s\n",
+                _("lcmtui risk eval: no enrolment with a known outcome is registered at "
+                  "any cut of %s\n"),
                 o->curve_text);
         free(c);
         return 1;
@@ -141,13 +143,13 @@ static int do_fit(const struct eval_opts *o, struct risk_params *p, struct risk_
     if (o->output) {
         out = fopen(o->output, "w");
         if (!out) {
-            fprintf(stderr, "lcmtui risk fit: cannot write %s\n", o->output);
+            fprintf(stderr, _("lcmtui risk fit: cannot write %s\n"), o->output);
             return 1;
         }
     }
     risk_params_write(p, header, out);
     if (out != stdout && fclose(out) != 0) {
-        fprintf(stderr, "lcmtui risk fit: cannot write %s\n", o->output);
+        fprintf(stderr, _("lcmtui risk fit: cannot write %s\n"), o->output);
         return 1;
     }
     return 0;
@@ -172,7 +174,8 @@ int cmd_risk_eval(struct lcm_app *app, struct lcm_store *st, const char *sub, in
     if (risk_eval_collect(st, &p, o.cohorts, o.n_cohorts, o.at, &s, &n, &err) != LCM_OK)
         return cli_fail(&err);
     if (n == 0) {
-        fprintf(stderr, "lcmtui %s: no enrolment with a known outcome is registered then\n", cmd);
+        fprintf(stderr, _("lcmtui %s: no enrolment with a known outcome is registered then\n"),
+                cmd);
         free(s);
         return 1;
     }

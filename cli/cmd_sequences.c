@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "base/i18n.h"
 #include "msg/sequence.h"
 #include "msg/template.h"
 
@@ -13,7 +14,7 @@ static void print_made(void *ctx, int64_t id, const char *rule, const char *tpl,
 {
     bool dry = *(bool *)ctx;
     if (dry)
-        printf("  would %s  %-14s %-20s ", queued ? "queue" : "draft", rule, tpl);
+        printf(_("  would %s  %-14s %-20s "), queued ? "queue" : "draft", rule, tpl);
     else
         printf("  %6" PRId64 " %-7s %-14s %-20s ", id, queued ? "queued" : "draft", rule, tpl);
     cli_put_clean(stdout, learner, 26);
@@ -34,7 +35,7 @@ int cmd_sequences(struct lcm_app *app, int argc, char **argv)
         } else if (strcmp(argv[i], "--dry-run") == 0 || strcmp(argv[i], "-n") == 0) {
             dry = true;
         } else if (strcmp(argv[i], "run") != 0) {
-            return cli_usage("sequences", "unknown argument '%s'", argv[i]);
+            return cli_usage("sequences", _("unknown argument '%s'"), argv[i]);
         }
     }
     struct lcm_err err = {0};
@@ -55,8 +56,8 @@ int cmd_sequences(struct lcm_app *app, int argc, char **argv)
     if (st && sequence_run(st, &sc, &o, &res, &err) != LCM_OK)
         rc = cli_fail(&err);
     if (st && rc == 0) {
-        printf("%s%d drafts, %d queued; kept back: %d quiet period, %d without address, %d "
-               "template errors\n",
+        printf(_("%s%d drafts, %d queued; kept back: %d quiet period, %d without address, %d "
+                 "template errors\n"),
                dry ? "dry run: " : "", res.drafts, res.queued, res.quiet, res.no_address,
                res.failed);
         if (res.failed) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "base/i18n.h"
 #include "base/text.h"
 #include "store/store.h"
 #include "store/store_entity.h"
@@ -37,7 +38,7 @@ int cmd_summary(struct lcm_app *app, int argc, char **argv)
         rc = cli_fail(&err);
         goto out;
     }
-    printf("database %s%s\n", app->db_path, app->demo_db ? " (demo)" : "");
+    printf(_("database %s%s\n"), app->db_path, app->demo_db ? " (demo)" : "");
     printf("%" PRId64 " programmes, %" PRId64 " cohorts, %" PRId64 " learners, %" PRId64
            " enrolments, %" PRId64 " activity days\n",
            n.programs, n.cohorts, n.learners, n.enrollments, n.activity_days);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "base/i18n.h"
 #include "store/store.h"
 #include "sync/sync.h"
 
@@ -54,7 +55,7 @@ static void on_progress(void *ctx, const struct sync_progress *p)
         return; /* plain lines: at most one a second */
     ps->last_line = now;
     if (strcmp(p->what, "start") == 0 || strcmp(p->what, "check") == 0)
-        fprintf(stderr, "lcmtui: sync %s: %s\n", p->source,
+        fprintf(stderr, _("lcmtui: sync %s: %s\n"), p->source,
                 p->what[0] == 's' ? "starting" : "checking");
     else if (p->total > 0)
         fprintf(stderr, "lcmtui: sync %s: %" PRId64 "/%" PRId64 " %s\n", p->source, p->done,
@@ -87,11 +88,11 @@ static int parse_args(struct lcm_app *app, int argc, char **argv, struct sync_op
             sync_usage(stdout);
             return 0;
         default:
-            return cli_usage("sync", "unknown option '%s'", argv[optind - 1]);
+            return cli_usage("sync", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
     if (optind < argc)
-        return cli_usage("sync", "unexpected argument '%s'", argv[optind]);
+        return cli_usage("sync", _("unexpected argument '%s'"), argv[optind]);
     return -1;
 }
 
@@ -133,7 +134,7 @@ static void print_summary(const struct sync_result *r, bool check)
     if (r->risk_updated)
         printf("sync: %" PRId64 " newly at risk\n", t->newly_at_risk);
     else
-        printf("sync: risk not rescored\n");
+        printf(_("sync: risk not rescored\n"));
 }
 
 int cmd_sync(struct lcm_app *app, int argc, char **argv)
@@ -147,7 +148,7 @@ int cmd_sync(struct lcm_app *app, int argc, char **argv)
     if (sync_config_check(&app->cfg, o.only_source, &n, &app->rep, &err) != LCM_OK)
         return cli_fail(&err);
     if (n == 0) {
-        lcm_err_set(&err, LCM_ERR_CONFIG, "no source to sync: add a `sources` list to %s",
+        lcm_err_set(&err, LCM_ERR_CONFIG, _("no source to sync: add a `sources` list to %s"),
                     app->cfg.path ? app->cfg.path : "the configuration");
         return cli_fail(&err);
     }

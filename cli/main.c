@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "base/day.h"
+#include "base/i18n.h"
 #include "store/store.h"
 #include "tui/tui.h"
 
@@ -20,42 +21,43 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"summary", cmd_summary, "print the cohorts and counts of the database"},
-    {"demo", cmd_demo, "create the demo cohort (or benchmark data) in the database"},
-    {"import", cmd_import, "import LMS CSV exports through a mapping file"},
-    {"sync", cmd_sync, "pull the configured LMS sources (Moodle, xAPI, CSV) into the database"},
-    {"report", cmd_report, "KPI report for HR and managers (html, csv, md)"},
-    {"agenda", cmd_agenda, "follow-ups due today, this week, overdue; iCalendar, CalDAV"},
-    {"risk", cmd_risk, "score who needs attention and why; evaluate and fit on outcomes"},
-    {"outbox", cmd_outbox, "messages: list, approve, skip, send (SMTP), stats, sequences, post"},
-    {"sequences", cmd_sequences, "apply the sequence rules at --today: drafts to approve"},
-    {"post", cmd_post, "post a text to the group chat through the webhook"},
-    {"learners", cmd_learners, "find, show and merge learners; the LRS actors no rule matched"},
+    {"summary", cmd_summary, N_("print the cohorts and counts of the database")},
+    {"demo", cmd_demo, N_("create the demo cohort (or benchmark data) in the database")},
+    {"import", cmd_import, N_("import LMS CSV exports through a mapping file")},
+    {"sync", cmd_sync, N_("pull the configured LMS sources (Moodle, xAPI, CSV) into the database")},
+    {"report", cmd_report, N_("KPI report for HR and managers (html, csv, md)")},
+    {"agenda", cmd_agenda, N_("follow-ups due today, this week, overdue; iCalendar, CalDAV")},
+    {"risk", cmd_risk, N_("score who needs attention and why; evaluate and fit on outcomes")},
+    {"outbox", cmd_outbox,
+     N_("messages: list, approve, skip, send (SMTP), stats, sequences, post")},
+    {"sequences", cmd_sequences, N_("apply the sequence rules at --today: drafts to approve")},
+    {"post", cmd_post, N_("post a text to the group chat through the webhook")},
+    {"learners", cmd_learners, N_("find, show and merge learners; the LRS actors no rule matched")},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *out)
 {
     fprintf(
-        out,
-        "usage: lcmtui [OPTIONS] [COMMAND [ARGS...]]\n"
-        "\n"
-        "The Learning Community Manager's morning cockpit. With no command, opens the\n"
-        "terminal interface (on the demo cohort when nothing is configured yet).\n"
-        "\n"
-        "Options:\n"
-        "  -c, --config FILE     configuration file (default $XDG_CONFIG_HOME/lcmtui/config)\n"
-        "  -d, --db FILE         database (default $XDG_DATA_HOME/lcmtui/lcmtui.db)\n"
-        "  -t, --today DATE      pin today to YYYY-MM-DD, or the clock to \"YYYY-MM-DD HH:MM\"\n"
-        "                        (also LCMTUI_TODAY)\n"
-        "  -v, --verbose         more detail on stderr\n"
-        "  -h, --help            this help; COMMAND --help for a command's own\n"
-        "  -V, --version         print the version\n"
-        "\n"
-        "Commands:\n");
+        out, "%s",
+        _("usage: lcmtui [OPTIONS] [COMMAND [ARGS...]]\n"
+          "\n"
+          "The Learning Community Manager's morning cockpit. With no command, opens the\n"
+          "terminal interface (on the demo cohort when nothing is configured yet).\n"
+          "\n"
+          "Options:\n"
+          "  -c, --config FILE     configuration file (default $XDG_CONFIG_HOME/lcmtui/config)\n"
+          "  -d, --db FILE         database (default $XDG_DATA_HOME/lcmtui/lcmtui.db)\n"
+          "  -t, --today DATE      pin today to YYYY-MM-DD, or the clock to \"YYYY-MM-DD HH:MM\"\n"
+          "                        (also LCMTUI_TODAY)\n"
+          "  -v, --verbose         more detail on stderr\n"
+          "  -h, --help            this help; COMMAND --help for a command's own\n"
+          "  -V, --version         print the version\n"
+          "\n"
+          "Commands:\n"));
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
-    fprintf(out, "\nSee lcmtui(1) and README.md.\n");
+        fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].help));
+    fprintf(out, _("\nSee lcmtui(1) and README.md.\n"));
 }
 
 static void report_stderr(void *ctx, enum lcm_level level, const char *msg)
@@ -106,6 +108,33 @@ static bool share_probe(struct lcm_app *app, const char *dir, const char *rel)
     return realpath(probe, app->share_dir) != NULL;
 }
 
+/* The interface's language: general.lang when the config sets it, else the locale's; the
+ * catalog from LCMTUI_LOCALEDIR, the build tree (BUILD/locale beside BUILD/lcmtui), the
+ * installed PREFIX/share/locale beside PREFIX/bin, or the compiled-in LCM_LOCALEDIR. A locale
+ * the machine lacks, or a missing catalog, leaves a one-line note in app->lang_note. */
+static void resolve_lang(struct lcm_app *app, bool locale_ok)
+{
+    const config_setting_t *g = config_section(&app->cfg, "general");
+    bool set = g && config_setting_get_member(g, "lang") != NULL;
+    enum i18n_lang want = i18n_choose(set ? app->cfg.lang : NULL, NULL);
+    char exe[4096], build[4200] = "", inst[4200] = "";
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+    if (slash) {
+        *slash = '\0';
+        snprintf(build, sizeof build, "%s/locale", exe);
+        snprintf(inst, sizeof inst, "%s/../share/locale", exe);
+    }
+    const char *dirs[] = {getenv("LCMTUI_LOCALEDIR"), build, inst, LCM_LOCALEDIR};
+    char note[300];
+    i18n_init(want, dirs, sizeof dirs / sizeof dirs[0], note, sizeof note);
+    if (note[0])
+        snprintf(app->lang_note, sizeof app->lang_note, "%s", note);
+    else if (!locale_ok)
+        snprintf(app->lang_note, sizeof app->lang_note, "%s",
+                 _("the locale of LANG/LC_ALL is not installed here: using C.UTF-8"));
+}
+
 /* Where data/ (templates, mappings) and themes/ are: $LCMTUI_SHARE; else the source tree
  * when the binary runs from BUILD/lcmtui inside it; else PREFIX/share/lcmtui beside the
  * installed binary (PREFIX/bin), whatever PREFIX the objects were compiled with; else the
@@ -133,11 +162,15 @@ static void resolve_share(struct lcm_app *app)
 
 int main(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
+    bool locale_ok = setlocale(LC_ALL, "") != NULL;
+    if (!locale_ok)
+        setlocale(LC_CTYPE, "C.UTF-8");
     struct lcm_app app = {.argv0 = argv[0]};
     app.rep.fn = report_stderr;
     app.rep.ctx = &app;
     resolve_share(&app);
+    resolve_lang(&app, true); /* the locale's, for --help; the config's once it is read */
+    app.lang_note[0] = '\0';
     const char *db_opt = NULL, *today_opt = NULL;
 
     static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
@@ -170,25 +203,25 @@ int main(int argc, char **argv)
             printf("lcmtui %s\n", LCM_VERSION);
             return 0;
         default:
-            fprintf(stderr, "lcmtui: try 'lcmtui --help'\n");
+            fprintf(stderr, _("lcmtui: try 'lcmtui --help'\n"));
             return 2;
         }
     }
     if (today_opt) {
         if (!day_moment_parse(today_opt, &app.today, &app.clock_secs)) {
             fprintf(stderr,
-                    "lcmtui: --today %s: expected a date as YYYY-MM-DD or a moment as "
-                    "\"YYYY-MM-DD HH:MM\"\n",
+                    _("lcmtui: --today %s: expected a date as YYYY-MM-DD or a moment as "
+                      "\"YYYY-MM-DD HH:MM\"\n"),
                     today_opt);
             return 2;
         }
     } else {
         const char *bad = NULL;
         if (!day_today_from_env(&app.today, &app.clock_secs, &bad)) {
-            fprintf(
-                stderr,
-                "lcmtui: LCMTUI_TODAY=%s: expected a date as YYYY-MM-DD or \"YYYY-MM-DD HH:MM\"\n",
-                bad);
+            fprintf(stderr,
+                    _("lcmtui: LCMTUI_TODAY=%s: expected a date as YYYY-MM-DD or \"YYYY-MM-DD "
+                      "HH:MM\"\n"),
+                    bad);
             return 2;
         }
     }
@@ -198,6 +231,9 @@ int main(int argc, char **argv)
     struct lcm_err err = {0};
     if (config_load(&app.cfg, app.config_path, app.config_path != NULL, &app.rep, &err) != LCM_OK)
         return cli_fail(&err);
+    resolve_lang(&app, locale_ok);
+    if (app.lang_note[0] && optind < argc) /* the TUI shows it on its status line */
+        fprintf(stderr, "lcmtui: %s\n", app.lang_note);
 
     const char *name = optind < argc ? argv[optind] : NULL;
     const struct command *cmd = NULL;
@@ -206,10 +242,10 @@ int main(int argc, char **argv)
             cmd = &commands[i];
     int rc;
     if (name && !cmd) {
-        fprintf(stderr, "lcmtui: unknown command '%s' (try 'lcmtui --help')\n", name);
+        fprintf(stderr, _("lcmtui: unknown command '%s' (try 'lcmtui --help')\n"), name);
         rc = 2;
     } else if (!resolve_db(&app, db_opt, cmd == NULL)) {
-        fprintf(stderr, "lcmtui: cannot find a database path: set HOME or use --db\n");
+        fprintf(stderr, _("lcmtui: cannot find a database path: set HOME or use --db\n"));
         rc = 2;
     } else if (cmd) {
         int first = optind;

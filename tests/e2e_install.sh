@@ -15,6 +15,7 @@ bin="$tmp/root/opt/lcm/bin/lcmtui"
 [ -f "$tmp/root/opt/lcm/share/man/man1/lcmtui.1" ] || fail "no man page"
 [ -f "$tmp/root/opt/lcm/share/lcmtui/themes/dark.conf" ] || fail "no themes"
 [ -f "$tmp/root/opt/lcm/share/lcmtui/data/templates/nudge_7.fr.txt" ] || fail "no templates"
+[ -f "$tmp/root/opt/lcm/share/locale/fr/LC_MESSAGES/lcmtui.mo" ] || fail "no French catalog"
 # Run it away from the source tree, so only the installed data can be found.
 cd "$tmp" || fail "cd"
 "$bin" --version | grep -q '^lcmtui ' || fail "--version"
@@ -22,6 +23,10 @@ printf 'code_module,code_presentation,module_presentation_length\nAAA,2013J,268\
 out=$("$bin" --db "$tmp/i.db" import --mapping oulad --dry-run courses.csv 2>&1) ||
     fail "the installed binary cannot use its installed mapping: $out"
 echo "$out" | grep -q "programs *1" || fail "dry run output: $out"
+# The installed catalog: French from PREFIX/share/locale (a locale no machine has, so the
+# note about it shows, in French).
+out=$(LANGUAGE=fr LC_ALL=xx_XX.UTF-8 "$bin" --db "$tmp/i.db" summary 2>&1 >/dev/null)
+echo "$out" | grep -q "n’est pas installée" || fail "the installed binary is not in French: $out"
 cd "$top" || fail "cd"
 make -s uninstall BUILD="$BUILD" DESTDIR="$tmp/root" PREFIX=/opt/lcm >/dev/null || fail "make uninstall"
 left=$(find "$tmp/root" -type f | wc -l)

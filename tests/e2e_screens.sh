@@ -4,7 +4,9 @@
 # headless mode (LCMTUI_SCRIPT) on a fresh copy of the demo database; its whole dump must equal
 # tests/screens/NAME.screen, else a unified diff is printed and the test fails.
 #
-# In NAME.keys, "# size: COLSxROWS" sets the screen (default 120x40); the TUI skips "#" lines.
+# In NAME.keys, "# size: COLSxROWS" sets the screen (default 120x40) and "# config: FILE" the
+# configuration in tests/screens (default lcmtui.conf, in French; lcmtui-en.conf is the same in
+# English: the interface's language follows general.lang); the TUI skips "#" lines.
 # An optional NAME.setup is a shell fragment run before the TUI, with two helpers on the
 # scenario's database: `lcm ARGS` (the binary, pinned like the TUI) and `sql SQL` (sqlite3).
 #
@@ -17,7 +19,7 @@
 #   the agenda and the counts in the title;
 # - the environment by env -i: C.UTF-8 locale, TZ=UTC, NO_COLOR, a HOME with no configuration,
 #   no LCMTUI_TODAY, TERMINFO or XDG variable from the caller; the sanitizer options pass;
-# - the configuration by -c tests/screens/lcmtui.conf, the data/ and themes/ by LCMTUI_SHARE;
+# - the configuration by -c tests/screens/lcmtui.conf (or the scenario's "# config:"), the data/ and themes/ by LCMTUI_SHARE;
 # - the data by the demo's fixed seed and day, built in a fresh directory under the same pins.
 # The database path is never shown on these screens, so the temporary directory does not matter.
 set -u
@@ -40,12 +42,13 @@ mkdir "$T/home"
 # headless on that key script at $size; without, ARGS is a command.
 keys=""
 size=""
+conf=""
 pinned() {
     env -i PATH="$PATH" HOME="$T/home" TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR=1 \
         LCMTUI_SHARE="$top" ${ASAN_OPTIONS+ASAN_OPTIONS="$ASAN_OPTIONS"} \
         ${UBSAN_OPTIONS+UBSAN_OPTIONS="$UBSAN_OPTIONS"} ${keys:+LCMTUI_SCRIPT="$keys"} \
         ${keys:+LCMTUI_SIZE="${size:-120x40}"} \
-        "$LCMTUI" -c "$dir/lcmtui.conf" --today "$NOW" "$@"
+        "$LCMTUI" -c "$dir/${conf:-lcmtui.conf}" --today "$NOW" "$@"
 }
 # The setup helpers, on the scenario's database $db (called from the NAME.setup files).
 # shellcheck disable=SC2317
@@ -62,6 +65,7 @@ for k in "$dir"/*.keys; do
     db="$T/$name.db"
     cp "$T/demo.db" "$db"
     keys=""
+    conf=$(sed -n 's/^# config: *\([A-Za-z0-9._-]*\) *$/\1/p' "$k" | tail -1)
     if [ -f "$dir/$name.setup" ]; then
         # shellcheck disable=SC1090
         (. "$dir/$name.setup") >"$T/$name.err" 2>&1 || fail "$name.setup: $(cat "$T/$name.err")"

@@ -59,7 +59,7 @@ wait_port "$P1"
 db="$tmp/lcmtui.db"
 conf="$tmp/config"
 cat >"$conf" <<EOF
-general: { lcm_name = "Claire Martin"; lcm_email = "claire@lcm.example"; lang = "fr"; };
+general: { lcm_name = "Claire Martin"; lcm_email = "claire@lcm.example"; lang = "fr"; }; # French: the messages and the command line's output
 smtp: {
   url = "smtp://127.0.0.1:$P1";
   username = "lcm";
@@ -84,7 +84,7 @@ drafts=$(q "SELECT count(*) FROM message WHERE status = 'draft'")
 [ "$drafts" -ge 20 ] || fail "expected the demo drafts, got $drafts"
 [ "$(q "SELECT count(DISTINCT learner_id) FROM message")" = "$drafts" ] ||
     fail "a learner got two drafts"
-run outbox approve --all | grep -q "$drafts messages queued" || fail "approve --all"
+run outbox approve --all | grep -q "$drafts messages mis en file" || fail "approve --all"
 
 # 1. Delivery through STARTTLS + AUTH.
 out=$(run outbox send 2>&1)
@@ -149,7 +149,7 @@ st=$(q "SELECT status || '|' || attempts || '|' || error FROM message
         WHERE to_addr = 'zoe.faure@acme-industrie.example'")
 case "$st" in failed\|0\|*line\ break*) ;; *) fail "injection not refused: $st" ;; esac
 out=$(run outbox send --retry-now) || fail "an empty run must succeed: $out"
-echo "$out" | grep -q "sent 0, retry later 0, failed 0" || fail "something was retried: $out"
+echo "$out" | grep -q "envoyés 0, à réessayer 0, en échec 0" || fail "something was retried: $out"
 [ "$(q "SELECT attempts FROM message WHERE to_addr = 'sophie.carpentier@acme-industrie.example'")" = 1 ] ||
     fail "the 550 was retried"
 
@@ -195,7 +195,7 @@ wait "$lp" 2>/dev/null
 rm -f "$tmp/hold"
 msgid=$(q "SELECT msgid FROM message WHERE id = $id")
 out=$(run outbox send --retry-now 2>&1)
-echo "$out" | grep -q "interrupted earlier 1" || fail "the interrupted message was not found: $out"
+echo "$out" | grep -q "interrompus avant 1" || fail "the interrupted message was not found: $out"
 st=$(q "SELECT status || '|' || error FROM message WHERE id = $id")
 case "$st" in failed\|unknown:*) ;; *) fail "interrupted message not held for the LCM: $st" ;; esac
 sleep 0.3 # the server may still be writing the held message
@@ -262,9 +262,9 @@ grep -qi "ssl\|tls" "$tmp/err" || fail "unclear TLS error: $(cat "$tmp/err")"
 [ "$(q "SELECT status FROM message WHERE id = $id")" = queued ] || fail "not kept queued (TLS)"
 [ "$(ls "$tmp/maildir/new" | wc -l)" = 0 ] || fail "sent in clear text"
 out=$(run2 outbox send 2>&1) || fail "a run before the back-off must succeed: $out"
-echo "$out" | grep -q "sent 0" || fail "sent before the back-off: $out"
+echo "$out" | grep -q "envoyés 0" || fail "sent before the back-off: $out"
 out=$(run2 outbox send --retry-now 2>&1) || fail "send after the server came back: $out"
-echo "$out" | grep -q "sent 1," || fail "not delivered on the next run: $out"
+echo "$out" | grep -q "envoyés 1," || fail "not delivered on the next run: $out"
 [ "$(ls "$tmp/maildir/new" | wc -l)" = 1 ] || fail "the Mailbox server did not get it"
 grep -q "^Subject: =?UTF-8?B?" "$tmp/maildir/new"/* || fail "subject not encoded"
 

@@ -69,9 +69,9 @@ start() {
 }
 
 start
-wait_for "demo data"
-wait_for "at risk"
-screen | grep -q "^   Learner" || fail "no column header"
+wait_for "données de démo"
+wait_for "à risque"
+screen | grep -q "^   Apprenant" || fail "no column header"
 
 # The four learners inactive for 21 days are at risk, with the inactivity reason.
 for name in Marty Bobby Sophie Djilali; do
@@ -84,7 +84,7 @@ for name in Marty Bobby Sophie Djilali; do
     '!! '*) ;;
     *) fail "$name is not at risk: $line" ;;
     esac
-    echo "$line" | grep -q "21 d" || fail "$name: no 21 d inactivity: $line"
+    echo "$line" | grep -q "21 j" || fail "$name: no 21 j inactivity: $line"
     echo "$line" | grep -Eq "21 jours|21 days|manqué|missed" || fail "$name: no reason: $line"
     keys q # clears the search
     wait_gone "/$name"
@@ -95,7 +95,7 @@ keys /
 text "Zoé"
 keys Enter
 wait_for "Faure^[[2J^G"
-wait_for "demo data" # the screen was not cleared by the name
+wait_for "données de démo" # the screen was not cleared by the name
 keys q
 wait_gone "/Zoé"
 
@@ -103,55 +103,55 @@ wait_gone "/Zoé"
 keys /
 text Marty
 keys Enter Enter
-wait_for "Why flagged"
+wait_for "Pourquoi l’alerte"
 wait_for "Marty"
-wait_for "Timeline"
+wait_for "Historique"
 
 # Log a call: channel call, outcome reached, a note.
 keys c
-wait_for "Check-in with Marty"
+wait_for "Suivi avec Marty"
 keys Tab Tab
 text "Appel e2e : reprend lundi"
 keys Enter
-wait_for "check-in saved"
+wait_for "suivi enregistré"
 wait_for "Appel e2e : reprend lundi"
 
 # Schedule a call next Tuesday 14:30 (today is Saturday 2026-11-28).
 keys s
-wait_for "Schedule a call with Marty"
-text "tue 14:30"
-wait_for "Tue 01/12 14:30, free"
+wait_for "Planifier un appel avec Marty"
+text "mardi 14h30"
+wait_for "mardi 1 décembre, 14 h 30, libre"
 keys Enter
-wait_for "call planned for Tue 01/12 14:30"
+wait_for "appel prévu le mardi 1 décembre, 14 h 30"
 
 # The agenda shows it.
 keys a
-wait_for "This week"
-screen | grep -F "Tue 01/12 14:30" | grep -q "Marty" || fail "agenda misses Marty's call"
+wait_for "Cette semaine"
+screen | grep -F "mar 01/12 14:30" | grep -q "Marty" || fail "agenda misses Marty's call"
 
 # Compose a nudge and queue it.
 keys q
-wait_for "Why flagged"
+wait_for "Pourquoi l’alerte"
 keys m
-wait_for "template nudge_21"
+wait_for "modèle nudge_21"
 wait_for "Bonjour Marty"
 keys E # $EDITOR, then back in the composer with its text
 wait_for "Hello Marty"
 keys y
-wait_for "1 message queued in the outbox"
+wait_for "1 message mis en file d’envoi"
 
 # Resize to 80x24: the panes reflow; below it, a clear message; back again.
 tmux -L "$sock" resize-window -t "$session" -x 80 -y 24
-wait_for "Progress"
+wait_for "Progrès"
 # (characters, not bytes: every character on these screens is one column wide)
 screen | /usr/bin/python3 -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 80 for l in sys.stdin))' ||
     fail "a line wider than 80 columns"
 [ "$(screen | wc -l)" -le 24 ] || fail "more than 24 lines"
 tmux -L "$sock" resize-window -t "$session" -x 60 -y 20
-wait_for "terminal too small"
+wait_for "terminal trop petit"
 tmux -L "$sock" resize-window -t "$session" -x 80 -y 24
-wait_gone "terminal too small"
-wait_for "demo data"
+wait_gone "terminal trop petit"
+wait_for "données de démo"
 
 # Quit: q goes back from the detail to the overview, q clears the search, q quits; the shell
 # then prints the exit status on a restored terminal.
@@ -161,7 +161,7 @@ keys q
 wait_gone "/Marty"
 keys q
 wait_for "EXIT=0"
-screen | grep -q "Why flagged" && fail "the TUI screen was not cleared on exit"
+screen | grep -q "Pourquoi l’alerte" && fail "the TUI screen was not cleared on exit"
 
 # The database holds the check-in, the follow-up and the queued message.
 marty="(SELECT id FROM learner WHERE first_name = 'Marty')"
@@ -175,17 +175,17 @@ marty="(SELECT id FROM learner WHERE first_name = 'Marty')"
 # Ctrl-C restores the terminal too (exit 130). (A second session, so the server stays up.)
 session=ctrlc
 start
-wait_for "demo data"
+wait_for "données de démo"
 keys C-c
 wait_for "EXIT=130"
 
 # A fatal signal (SIGSEGV) restores the terminal before the process dies with it (139).
 session=segv
 start
-wait_for "demo data"
+wait_for "données de démo"
 shell=$(tmux -L "$sock" list-panes -t "$session" -F '#{pane_pid}')
 pid=$(pgrep -P "$shell" -x lcmtui) || fail "no lcmtui process under the pane's shell"
 kill -SEGV "$pid"
 wait_for "EXIT=139"
-screen | grep -q "Learner" && fail "the TUI screen was left after SIGSEGV"
+screen | grep -q "Apprenant" && fail "the TUI screen was left after SIGSEGV"
 exit 0

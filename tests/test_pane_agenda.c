@@ -49,7 +49,7 @@ static void test_schedule_next_tuesday(void **state)
     fx_keys(&F, "s");
     assert_non_null(F.t.form);
     fx_keys(&F, "tue 14:30");
-    assert_non_null(strstr(F.t.form->f[0].hint, "Tue 01/12 14:30"));
+    assert_non_null(strstr(F.t.form->f[0].hint, "Tuesday 1 December, 14:30"));
     assert_non_null(strstr(F.t.form->f[0].hint, "free"));
     fx_keys(&F, "<Enter>");
     assert_null(F.t.form);

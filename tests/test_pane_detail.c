@@ -70,7 +70,7 @@ static void test_checkin_form_saves_and_shows_in_timeline(void **state)
     assert_non_null(F.t.form);
     /* channel call, outcome: next one (no answer), a note with accents, next step, follow-up */
     fx_keys(&F, "<Tab><Right><Tab>Messagerie, rappelé à 10h<Tab>Rappeler lundi<Tab>lundi 10h");
-    assert_non_null(strstr(F.t.form->f[4].hint, "30/11 10:00"));
+    assert_non_null(strstr(F.t.form->f[4].hint, "Monday 30 November, 10:00"));
     fx_keys(&F, "<Enter>");
     assert_null(F.t.form);
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM checkin"), before + 1);

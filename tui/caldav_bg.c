@@ -3,6 +3,7 @@
  * `calendar.url` is configured. The UI never waits for it: the loop polls caldav_bg_poll(),
  * which puts the result (and the "N not pushed" count) on the status line. A change made while
  * a push runs starts another one when it ends, so the last change always reaches the server. */
+#include "base/i18n.h"
 #include "tui/caldav_bg.h"
 
 #include <stdio.h>
@@ -80,7 +81,7 @@ void caldav_bg_push(struct tui *t)
     again = false;
     if (!(c->w = worker_start(run, c))) {
         free(c);
-        tui_state_msg(t, ROLE_ERROR, "cannot start the calendar push");
+        tui_state_msg(t, ROLE_ERROR, "%s", _("cannot start the calendar push"));
         return;
     }
     running = c;
@@ -94,7 +95,7 @@ static void pending_note(struct tui *t)
     if (store_calendar_pending(t->st, &dirty, &failed, &err) != LCM_OK || dirty == 0)
         return;
     size_t len = strlen(t->status);
-    snprintf(t->status + len, sizeof t->status - len, "; %lld not pushed", (long long)dirty);
+    snprintf(t->status + len, sizeof t->status - len, _("; %lld not pushed"), (long long)dirty);
 }
 
 bool caldav_bg_poll(struct tui *t)
@@ -108,12 +109,14 @@ bool caldav_bg_poll(struct tui *t)
     if (c->no_url)
         ;
     else if (c->rc == LCM_OK)
-        tui_state_msg(t, ROLE_OK, "calendar pushed: %d created, %d updated, %d deleted", r->created,
-                      r->updated, r->deleted);
+        tui_state_msg(t, ROLE_OK, _("calendar pushed: %d created, %d updated, %d deleted"),
+                      r->created, r->updated, r->deleted);
     else if (c->rc == LCM_ERR_BUSY)
-        tui_state_msg(t, ROLE_STATUS, "calendar: another push is running (lcmtui agenda --push)");
+        tui_state_msg(t, ROLE_STATUS, "%s",
+                      _("calendar: another push is running (lcmtui agenda --push)"));
     else
-        tui_state_msg(t, ROLE_ERROR, "calendar: %s", c->err.msg[0] ? c->err.msg : "push failed");
+        tui_state_msg(t, ROLE_ERROR, _("calendar: %s"),
+                      c->err.msg[0] ? c->err.msg : _("push failed"));
     if (!c->no_url)
         pending_note(t);
     free(c);

@@ -17,6 +17,7 @@
 #include "store/store.h"
 #include "store/store_view.h"
 #include "base/text.h"
+#include "base/i18n.h"
 #include "tui/form.h"
 #include "tui/help.h"
 #include "tui/theme.h"
@@ -152,11 +153,11 @@ static void paint_too_small(int rows, int cols)
     erase();
     attrset(theme_attr(&theme, ROLE_ERROR));
     char msg[128];
-    snprintf(msg, sizeof msg, "terminal too small: %dx%d, lcmtui needs %dx%d", cols, rows,
+    snprintf(msg, sizeof msg, _("terminal too small: %dx%d, lcmtui needs %dx%d"), cols, rows,
              TUI_MIN_COLS, TUI_MIN_ROWS);
     mvaddnstr(rows / 2, 0, msg, cols);
     attrset(A_NORMAL);
-    mvaddnstr(rows / 2 + 1, 0, "enlarge the window, or press q to quit", cols);
+    mvaddnstr(rows / 2 + 1, 0, _("enlarge the window, or press q to quit"), cols);
 }
 
 void draw_frame(struct tui *t)
@@ -296,11 +297,11 @@ void draw_load_theme(struct tui *t)
 bool draw_open_terminal(void)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "lcmtui: the interface needs a terminal (try `lcmtui summary`)\n");
+        fprintf(stderr, "lcmtui: %s\n", _("the interface needs a terminal (try `lcmtui summary`)"));
         return false;
     }
     if (!initscr()) {
-        fprintf(stderr, "lcmtui: cannot initialise the terminal (TERM=%s)\n",
+        fprintf(stderr, _("lcmtui: cannot initialise the terminal (TERM=%s)\n"),
                 getenv("TERM") ? getenv("TERM") : "");
         return false;
     }
@@ -332,7 +333,7 @@ bool draw_open_virtual(int rows, int cols)
     if (!scr)
         scr = null_out && null_in ? newterm("xterm", null_out, null_in) : NULL;
     if (!scr) {
-        fprintf(stderr, "lcmtui: headless: cannot create a virtual terminal\n");
+        fprintf(stderr, "lcmtui: %s\n", _("headless: cannot create a virtual terminal"));
         close_null_files();
         return false;
     }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/i18n.h"
 #include "cal/agenda.h"
 #include "cal/ical.h"
 #include "store/store_calendar.h"
@@ -36,11 +37,11 @@ int64_t fmt_from_wall(int64_t wall)
 char *fmt_ago(char *buf, size_t len, int day, int today)
 {
     if (day == DAY_NONE)
-        snprintf(buf, len, "never");
+        snprintf(buf, len, "%s", _("never"));
     else if (day >= today)
-        snprintf(buf, len, "today");
+        snprintf(buf, len, "%s", _("today"));
     else
-        snprintf(buf, len, "%d d", today - day);
+        snprintf(buf, len, _("%d d"), today - day);
     return buf;
 }
 
@@ -54,7 +55,7 @@ char *fmt_when(char *buf, size_t len, int64_t ts)
     int day = day_from_time(ts), y, m, d;
     day_to_ymd(day, &y, &m, &d);
     int sec = (int)(ts - day_to_time(day));
-    snprintf(buf, len, "%s %02d/%02d %02d:%02d", day_weekday_abbr(day), d, m, sec / 3600,
+    snprintf(buf, len, "%s %02d/%02d %02d:%02d", _(day_weekday_abbr(day)), d, m, sec / 3600,
              sec / 60 % 60);
     return buf;
 }
@@ -72,7 +73,7 @@ char *fmt_when_short(char *buf, size_t len, int64_t ts, int today)
     if (day == today)
         snprintf(buf, len, "%02d:%02d", sec / 3600, sec / 60 % 60);
     else if (day > today && day < today + 7)
-        snprintf(buf, len, "%s %02d:%02d", day_weekday_abbr(day), sec / 3600, sec / 60 % 60);
+        snprintf(buf, len, "%s %02d:%02d", _(day_weekday_abbr(day)), sec / 3600, sec / 60 % 60);
     else
         snprintf(buf, len, "%02d/%02d %02d:%02d", d, m, sec / 3600, sec / 60 % 60);
     return buf;
@@ -84,9 +85,18 @@ char *fmt_day(char *buf, size_t len, int day)
         snprintf(buf, len, "—");
         return buf;
     }
-    char t[DAY_TEXT_LEN];
-    snprintf(buf, len, "%s", day_format(day, t));
-    return buf;
+    return i18n_date(buf, len, day);
+}
+
+char *fmt_when_long(char *buf, size_t len, int64_t ts)
+{
+    if (ts <= 0) {
+        snprintf(buf, len, "%s", "");
+        return buf;
+    }
+    ts = fmt_to_wall(ts);
+    int day = day_from_time(ts);
+    return i18n_moment(buf, len, day, (int)(ts - day_to_time(day)));
 }
 
 char *fmt_bar(char *buf, size_t len, double frac, int cells)

@@ -23,8 +23,11 @@ char *fmt_when(char *buf, size_t len, int64_t ts);
 /* "14:30" today, "Tue 14:30" within the week, else "01/12 14:30" (at most 11 columns); "" for
  * 0; returns buf. */
 char *fmt_when_short(char *buf, size_t len, int64_t ts, int today);
-/* "2026-12-01" or "—"; returns buf. */
+/* "2026-12-01" (English) or "1 déc. 2026" (French), "—" for DAY_NONE; returns buf. */
 char *fmt_day(char *buf, size_t len, int day);
+/* A moment for a sentence, in calendar.timezone: "mardi 1 décembre, 14 h 30" or "Tuesday
+ * 1 December, 14:30" (base/i18n.h i18n_moment); "" for 0; returns buf. */
+char *fmt_when_long(char *buf, size_t len, int64_t ts);
 /* A progress bar of cells cells "███████░░░" for 0..1 (< 0: blank); returns buf. */
 char *fmt_bar(char *buf, size_t len, double frac, int cells);
 /* A sparkline of n values with ▁▂▃▄▅▆▇█ (0 is a space-like ▁ base); returns buf. */

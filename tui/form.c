@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "tui/keymap.h"
 #include "base/text.h"
 
@@ -16,7 +17,8 @@ struct form *form_new(const char *title, form_submit_fn submit, form_change_fn c
     f->submit = submit;
     f->change = change;
     f->msg_role = ROLE_DIM;
-    snprintf(f->msg, sizeof f->msg, "Enter save · Tab next field · ←/→ change · Esc cancel");
+    snprintf(f->msg, sizeof f->msg, "%s",
+             _("Enter save · Tab next field · ←/→ change · Esc cancel"));
     return f;
 }
 

@@ -2,6 +2,7 @@
  * once through the store (one transaction when it writes more than one row). A form never
  * calls the pane that opened it: a save invalidates every pane through tui_state_changed, and
  * the filter hands its choices to the callback its opener gave. */
+#include "base/i18n.h"
 #include "tui/forms.h"
 
 #include <stdio.h>
@@ -60,6 +61,17 @@ static enum lcm_status add_cohort(void *ctx, int64_t id, const char *program, co
     return LCM_OK;
 }
 
+/* The N_-marked list src (NULL-terminated) translated into out (max entries with the NULL),
+ * for form_add_choice, which copies the strings. Returns out. */
+static const char *const *tr(const char *const *src, const char **out, size_t max)
+{
+    size_t i = 0;
+    for (; src[i] && i + 1 < max; i++)
+        out[i] = _(src[i]);
+    out[i] = NULL;
+    return out;
+}
+
 /* Saving the filter: the opener applies the choices (its done callback). */
 static enum lcm_status filter_submit(struct tui *t, struct form *f, struct lcm_err *err)
 {
@@ -71,16 +83,16 @@ static enum lcm_status filter_submit(struct tui *t, struct form *f, struct lcm_e
 
 void forms_open_filter(struct tui *t, int64_t cohort_id, int level, form_done_fn done, void *ctx)
 {
-    static const char *const all[] = {"all cohorts", NULL};
-    static const char *const levels[] = {"everyone", "at risk",      "watch",
-                                         "ok",       "to celebrate", NULL};
-    struct form *f = form_new("Filter the triage list", filter_submit, NULL);
-    struct cohort_list cl = {form_add_choice(f, "Cohort", all, 0), cohort_id};
+    static const char *const levels[] = {N_("everyone"), N_("at risk"),      N_("watch"),
+                                         N_("ok"),       N_("to celebrate"), NULL};
+    const char *all[] = {_("all cohorts"), NULL}, *tl[8];
+    struct form *f = form_new(_("Filter the triage list"), filter_submit, NULL);
+    struct cohort_list cl = {form_add_choice(f, _("Cohort"), all, 0), cohort_id};
     struct lcm_err err = {0};
     if (store_entity_cohort_each(t->st, add_cohort, &cl, &err) != LCM_OK)
         tui_state_fail(t, &err);
     int lv = level == VIEW_LEVEL_ANY ? 0 : level == 2 ? 1 : level == 1 ? 2 : level == 0 ? 3 : 4;
-    form_add_choice(f, "Level", levels, lv);
+    form_add_choice(f, _("Level"), tr(levels, tl, 8), lv);
     f->done = done;
     f->done_ctx = ctx;
     form_free(&t->form);
@@ -89,9 +101,12 @@ void forms_open_filter(struct tui *t, int64_t cohort_id, int level, form_done_fn
 
 /* ---- check-in -------------------------------------------------------------------------- */
 
-static const char *const channels[] = {"call", "email", "chat", "meeting", "note", NULL};
-static const char *const outcomes[] = {"reached",     "no answer",  "left a message", "replied",
-                                       "will resume", "needs help", "other",          NULL};
+/* The stored words (English, machine values); the form shows them translated. */
+static const char *const channels[] = {N_("call"),    N_("email"), N_("chat"),
+                                       N_("meeting"), N_("note"),  NULL};
+static const char *const outcomes[] = {
+    N_("reached"),     N_("no answer"),  N_("left a message"), N_("replied"),
+    N_("will resume"), N_("needs help"), N_("other"),          NULL};
 enum { CI_CHANNEL, CI_OUTCOME, CI_NOTE, CI_NEXT, CI_WHEN };
 
 /* Live hint under the check-in's follow-up field: the parsed date, or why it does not parse. */
@@ -100,16 +115,16 @@ static void checkin_change(struct tui *t, struct form *f)
     const char *w = form_text(f, CI_WHEN);
     f->when_ts = 0;
     if (!*w) {
-        form_hint(&f->f[CI_WHEN],
-                  "optional: a follow-up reminder (\"tue 14:30\", \"demain 9h\", \"+7d\")");
+        form_hint(&f->f[CI_WHEN], "%s",
+                  _("optional: a follow-up reminder (\"tue 14:30\", \"demain 9h\", \"+7d\")"));
         return;
     }
     struct lcm_err err = {0};
     int64_t ts;
     if (parse_when(t, w, &ts, &err) == LCM_OK) {
-        char buf[48];
+        char buf[80];
         f->when_ts = ts;
-        form_hint(&f->f[CI_WHEN], "→ %s", fmt_when(buf, sizeof buf, ts));
+        form_hint(&f->f[CI_WHEN], "→ %s", fmt_when_long(buf, sizeof buf, ts));
     } else {
         form_hint(&f->f[CI_WHEN], "%s", err.msg);
     }
@@ -150,7 +165,7 @@ static enum lcm_status checkin_submit(struct tui *t, struct form *f, struct lcm_
                                   .due_at = due,
                                   .duration_min = 15,
                                   .status = FU_PLANNED,
-                                  .title = *c.next_step ? c.next_step : "follow up",
+                                  .title = *c.next_step ? c.next_step : _("follow up"),
                                   .checkin_id = cid};
         rc = store_followup_add(t->st, &fu, t->now_ts, NULL, err);
     }
@@ -159,8 +174,8 @@ static enum lcm_status checkin_submit(struct tui *t, struct form *f, struct lcm_
     else
         store_rollback(t->st);
     if (rc == LCM_OK) {
-        tui_state_msg(t, ROLE_OK, "check-in saved (%s, %s)%s", channels[c.channel], c.outcome,
-                      due ? "; reminder planned" : "");
+        tui_state_msg(t, ROLE_OK, "%s (%s, %s)%s", _("check-in saved"), _(channels[c.channel]),
+                      _(c.outcome), due ? _("; reminder planned") : "");
         tui_state_changed(t);
         if (due || f->followup_id)
             caldav_bg_push(t);
@@ -188,24 +203,25 @@ static bool load_learner(struct tui *t, struct form *f, int64_t enrollment_id, c
 void forms_open_checkin(struct tui *t, int64_t enrollment_id, int64_t followup_id)
 {
     if (!enrollment_id) {
-        tui_state_msg(t, ROLE_ERROR, "no learner here: select one first");
+        tui_state_msg(t, ROLE_ERROR, "%s", _("no learner here: select one first"));
         return;
     }
-    struct form *f = form_new("Check-in", checkin_submit, checkin_change);
+    struct form *f = form_new(_("Check-in"), checkin_submit, checkin_change);
     char name[256], title[300];
     if (!load_learner(t, f, enrollment_id, name, sizeof name)) {
         form_free(&f);
         return;
     }
-    snprintf(title, sizeof title, "Check-in with %s%s", name,
-             followup_id ? " (follow-up done)" : "");
+    snprintf(title, sizeof title, _("Check-in with %s%s"), name,
+             followup_id ? _(" (follow-up done)") : "");
     form_title(f, "%s", title);
     f->followup_id = followup_id;
-    form_add_choice(f, "Channel", channels, 0);
-    form_add_choice(f, "Outcome", outcomes, 0);
-    form_add_text(f, "Note", "");
-    form_add_text(f, "Next step", "");
-    form_add_text(f, "Follow-up", "");
+    const char *tl[8];
+    form_add_choice(f, _("Channel"), tr(channels, tl, 8), 0);
+    form_add_choice(f, _("Outcome"), tr(outcomes, tl, 8), 0);
+    form_add_text(f, _("Note"), "");
+    form_add_text(f, _("Next step"), "");
+    form_add_text(f, _("Follow-up"), "");
     checkin_change(t, f);
     form_free(&t->form);
     t->form = f;
@@ -240,14 +256,14 @@ static int64_t find_clash(struct tui *t, struct form *f, int64_t ts, int dur, ch
     char when[48];
     if (c >= 0 && slots[c].id < 0) {
         const struct cal_busy *b = &busy[-slots[c].id - 1];
-        snprintf(buf, len, "clashes with \"%s\" at %s (%d min, %s)",
-                 *b->summary ? b->summary : "busy", fmt_when(when, sizeof when, b->start_at),
+        snprintf(buf, len, _("clashes with \"%s\" at %s (%d min, %s)"),
+                 *b->summary ? b->summary : _("busy"), fmt_when(when, sizeof when, b->start_at),
                  slots[c].duration_min, b->source);
         id = -1;
     } else if (c >= 0) {
         for (size_t i = 0; i < n; i++)
             if (fu[i].id == slots[c].id) {
-                snprintf(buf, len, "clashes with the call with %s at %s (%d min)", fu[i].name,
+                snprintf(buf, len, _("clashes with the call with %s at %s (%d min)"), fu[i].name,
                          fmt_when(when, sizeof when, fu[i].due_at), fu[i].duration_min);
                 id = fu[i].id;
             }
@@ -276,18 +292,19 @@ static void schedule_change(struct tui *t, struct form *f)
     f->duration = dur;
     if (parse_when(t, form_text(f, SC_WHEN), &ts, &err) != LCM_OK) {
         form_hint(wf, "%s",
-                  *form_text(f, SC_WHEN) ? err.msg
-                                         : "\"tue 14:30\", \"mardi 14h30\", \"2026-12-01 09:00\"");
+                  *form_text(f, SC_WHEN)
+                      ? err.msg
+                      : _("\"tue 14:30\", \"mardi 14h30\", \"2026-12-01 09:00\""));
         return;
     }
     f->when_ts = ts;
-    char when[48], clash[200] = "";
-    fmt_when(when, sizeof when, ts);
+    char when[80], clash[200] = "";
+    fmt_when_long(when, sizeof when, ts);
     f->clash_id = find_clash(t, f, ts, dur, clash, sizeof clash);
     if (f->clash_id)
         form_hint(wf, "→ %s — %s", when, clash);
     else
-        form_hint(wf, "→ %s, free%s", when, ts < t->now_ts ? " (in the past!)" : "");
+        form_hint(wf, _("→ %s, free%s"), when, ts < t->now_ts ? _(" (in the past!)") : "");
 }
 
 /* Saves the new or moved call. A clash refuses once (LCM_ERR_CONFLICT, the form stays open)
@@ -298,10 +315,10 @@ static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm
     if (!f->when_ts)
         return parse_when(t, form_text(f, SC_WHEN), &f->when_ts, err);
     if (f->clash_id && !f->confirm)
-        return lcm_err_set(err, LCM_ERR_CONFLICT, "%s; Enter again to save anyway",
+        return lcm_err_set(err, LCM_ERR_CONFLICT, _("%s; Enter again to save anyway"),
                            f->f[SC_WHEN].hint);
     enum lcm_status rc;
-    char when[48];
+    char when[80];
     if (f->followup_id) {
         rc = store_followup_move(t->st, f->followup_id, f->when_ts, f->duration, t->now_ts, err);
     } else {
@@ -315,8 +332,10 @@ static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm
         rc = store_followup_add(t->st, &fu, t->now_ts, NULL, err);
     }
     if (rc == LCM_OK) {
-        tui_state_msg(t, ROLE_OK, "call %s for %s (%d min)", f->followup_id ? "moved" : "planned",
-                      fmt_when(when, sizeof when, f->when_ts), f->duration);
+        tui_state_msg(t, ROLE_OK,
+                      f->followup_id ? _("call moved to %s (%d min)")
+                                     : _("call planned for %s (%d min)"),
+                      fmt_when_long(when, sizeof when, f->when_ts), f->duration);
         tui_state_changed(t);
         caldav_bg_push(t);
     }
@@ -326,26 +345,26 @@ static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm
 void forms_open_schedule(struct tui *t, int64_t enrollment_id, int64_t followup_id)
 {
     if (!enrollment_id && !followup_id) {
-        tui_state_msg(t, ROLE_ERROR, "no learner here: select one first");
+        tui_state_msg(t, ROLE_ERROR, "%s", _("no learner here: select one first"));
         return;
     }
-    struct form *f =
-        form_new(followup_id ? "Reschedule" : "Schedule a call", schedule_submit, schedule_change);
+    struct form *f = form_new(followup_id ? _("Reschedule") : _("Schedule a call"), schedule_submit,
+                              schedule_change);
     char name[256] = "", title[300];
     if (enrollment_id && !load_learner(t, f, enrollment_id, name, sizeof name)) {
         form_free(&f);
         return;
     }
     f->followup_id = followup_id;
-    snprintf(title, sizeof title, "%s %s",
-             followup_id ? "Reschedule the call with" : "Schedule a call with", name);
+    snprintf(title, sizeof title,
+             followup_id ? _("Reschedule the call with %s") : _("Schedule a call with %s"), name);
     form_title(f, "%s", title);
-    form_add_text(f, "When", "");
+    form_add_text(f, _("When"), "");
     char dur[16];
     snprintf(dur, sizeof dur, "%d", t->call_minutes);
-    form_add_text(f, "Duration", dur);
-    snprintf(title, sizeof title, "Call with %s", name);
-    form_add_text(f, "Title", title);
+    form_add_text(f, _("Duration"), dur);
+    snprintf(title, sizeof title, _("Call with %s"), name);
+    form_add_text(f, _("Title"), title);
     schedule_change(t, f);
     form_free(&t->form);
     t->form = f;
@@ -353,7 +372,8 @@ void forms_open_schedule(struct tui *t, int64_t enrollment_id, int64_t followup_
 
 /* ---- snooze ---------------------------------------------------------------------------- */
 
-static const char *const snooze_for[] = {"7 days", "14 days", "30 days", "3 days", NULL};
+static const char *const snooze_for[] = {N_("7 days"), N_("14 days"), N_("30 days"), N_("3 days"),
+                                         NULL};
 static const int snooze_days[] = {7, 14, 30, 3};
 
 /* Snoozes the flag for the chosen days with the typed reason (required: LCM_ERR_INVALID
@@ -362,7 +382,8 @@ static enum lcm_status snooze_submit(struct tui *t, struct form *f, struct lcm_e
 {
     const char *reason = form_text(f, 1);
     if (!*reason)
-        return lcm_err_set(err, LCM_ERR_INVALID, "say why (\"on holiday until the 15th\")");
+        return lcm_err_set(err, LCM_ERR_INVALID, "%s",
+                           _("say why (\"on holiday until the 15th\")"));
     struct view_detail d;
     double score = 0;
     if (store_view_detail(t->st, f->enrollment_id, t->today, &d, err) == LCM_OK) {
@@ -373,7 +394,7 @@ static enum lcm_status snooze_submit(struct tui *t, struct form *f, struct lcm_e
     enum lcm_status rc =
         store_snooze_add(t->st, f->enrollment_id, t->today + days, reason, score, t->now_ts, err);
     if (rc == LCM_OK) {
-        tui_state_msg(t, ROLE_OK, "snoozed for %d days (x shows snoozed learners)", days);
+        tui_state_msg(t, ROLE_OK, _("snoozed for %d days (x shows snoozed learners)"), days);
         tui_state_changed(t);
     }
     return rc;
@@ -382,19 +403,20 @@ static enum lcm_status snooze_submit(struct tui *t, struct form *f, struct lcm_e
 void forms_open_snooze(struct tui *t, int64_t enrollment_id)
 {
     if (!enrollment_id) {
-        tui_state_msg(t, ROLE_ERROR, "no learner here: select one first");
+        tui_state_msg(t, ROLE_ERROR, "%s", _("no learner here: select one first"));
         return;
     }
-    struct form *f = form_new("Snooze", snooze_submit, NULL);
+    struct form *f = form_new(_("Snooze"), snooze_submit, NULL);
     char name[256], title[300];
     if (!load_learner(t, f, enrollment_id, name, sizeof name)) {
         form_free(&f);
         return;
     }
-    snprintf(title, sizeof title, "Snooze the flag of %s", name);
+    snprintf(title, sizeof title, _("Snooze the flag of %s"), name);
     form_title(f, "%s", title);
-    form_add_choice(f, "For", snooze_for, 0);
-    form_add_text(f, "Reason", "");
+    const char *tl[8];
+    form_add_choice(f, _("For"), tr(snooze_for, tl, 8), 0);
+    form_add_text(f, _("Reason"), "");
     form_free(&t->form);
     t->form = f;
 }

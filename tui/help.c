@@ -2,14 +2,15 @@
 #include "tui/help.h"
 
 #include "tui/actions.h"
+#include "base/i18n.h"
 
 void help_recalc(const struct keymap *km, struct rbuf *rb, int cols)
 {
-    static const char *const scope_title[SCOPE_COUNT] = {"Everywhere", "Overview", "Detail",
-                                                         "Composer",   "Agenda",   "Outbox"};
+    static const char *const scope_title[SCOPE_COUNT] = {
+        N_("Everywhere"), N_("Overview"), N_("Detail"), N_("Composer"), N_("Agenda"), N_("Outbox")};
     rich_buf_clear(rb);
     struct rline *l = rich_buf_line(rb, ROLE_TITLE);
-    rich_line_data(l, ROLE_TITLE, " lcmtui keys (rebind any in the config's keys group)", cols,
+    rich_line_data(l, ROLE_TITLE, _(" lcmtui keys (rebind any in the config's keys group)"), cols,
                    true);
     for (int sc = 0; sc < SCOPE_COUNT; sc++) {
         bool any = false;
@@ -19,7 +20,7 @@ void help_recalc(const struct keymap *km, struct rbuf *rb, int cols)
                 continue;
             if (!any) {
                 rich_buf_line(rb, ROLE_NORMAL);
-                rich_line_add(rich_buf_line(rb, ROLE_NORMAL), ROLE_HEADER, scope_title[sc]);
+                rich_line_add(rich_buf_line(rb, ROLE_NORMAL), ROLE_HEADER, _(scope_title[sc]));
                 any = true;
             }
             char keys[128];
@@ -30,10 +31,10 @@ void help_recalc(const struct keymap *km, struct rbuf *rb, int cols)
             rich_line_add(l, ROLE_NORMAL, " ");
             rich_line_data(l, ROLE_DIM, ai->name, 14, true);
             rich_line_add(l, ROLE_NORMAL, " ");
-            rich_line_data(l, ROLE_NORMAL, ai->help, cols - l->width, false);
+            rich_line_data(l, ROLE_NORMAL, _(ai->help), cols - l->width, false);
         }
     }
     rich_buf_line(rb, ROLE_NORMAL);
     rich_line_add(rich_buf_line(rb, ROLE_NORMAL), ROLE_DIM,
-                  "  j/k scroll this help; any other key closes it");
+                  _("  j/k scroll this help; any other key closes it"));
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/i18n.h"
 #include "base/text.h"
 
 static const struct keymap_action_info actions[ACT_COUNT] = {
@@ -128,7 +129,7 @@ enum lcm_status keymap_bind(struct keymap *km, enum scope scope, const char *key
     for (char *tok = strtok_r(copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
         int key = keymap_parse_key(tok);
         if (key < 0) {
-            rc = lcm_err_set(err, LCM_ERR_CONFIG, "unknown key \"%s\"", tok);
+            rc = lcm_err_set(err, LCM_ERR_CONFIG, _("unknown key \"%s\""), tok);
             break;
         }
         add(km, scope, key, act);
@@ -177,11 +178,12 @@ enum lcm_status keymap_load(struct keymap *km, const config_setting_t *grp, stru
         const char *name = config_setting_name(s);
         enum action act = name ? keymap_action_by_name(name) : ACT_NONE;
         if (act == ACT_NONE)
-            return lcm_err_set(err, LCM_ERR_CONFIG, "%s: keys.%s: no such action (see ? in lcmtui)",
+            return lcm_err_set(err, LCM_ERR_CONFIG,
+                               _("%s: keys.%s: no such action (see ? in lcmtui)"),
                                config_where(s, where, sizeof where), name ? name : "?");
         const char *keys = config_setting_get_string(s);
         if (!keys)
-            return lcm_err_set(err, LCM_ERR_CONFIG, "%s: keys.%s must be a string of key names",
+            return lcm_err_set(err, LCM_ERR_CONFIG, _("%s: keys.%s must be a string of key names"),
                                config_where(s, where, sizeof where), name);
         unbind(km, act);
         struct lcm_err e2 = {0};

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/day.h"
 #include "cal/agenda.h"
 #include "store/store_calendar.h"
@@ -64,14 +65,14 @@ static void busy_line(struct rbuf *rb, struct tui *t, const struct cal_busy *b, 
             continue;
         if (!l) {
             l = rich_buf_line(rb, ROLE_NORMAL);
-            rich_line_add(l, ROLE_DIM, d == 0 ? "   busy today:    " : "   busy tomorrow: ");
+            rich_line_add(l, ROLE_DIM, d == 0 ? _("   busy today:    ") : _("   busy tomorrow: "));
         }
         if (l->width + 20 >= cols)
             break;
         int sm = s < from ? 0 : (int)((s - from) / 60), em = e > to ? 1440 : (int)((e - from) / 60);
         rich_line_addf(l, ROLE_RISK_WATCH, "%02d:%02d-%02d:%02d ", sm / 60, sm % 60, em / 60,
                        em % 60);
-        rich_line_data(l, ROLE_DIM, *b[i].summary ? b[i].summary : "busy", 24, false);
+        rich_line_data(l, ROLE_DIM, *b[i].summary ? b[i].summary : _("busy"), 24, false);
         rich_line_add(l, ROLE_DIM, "  ");
     }
 }
@@ -99,9 +100,9 @@ static void free_slots(struct rbuf *rb, struct tui *t, const struct agenda *s, i
         size_t k = agenda_free_slots(busy, nall, t->today + d, t->day_start * 60, t->day_end * 60,
                                      t->call_minutes, 30, fmt_to_wall(t->now_ts), out, 8);
         struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
-        rich_line_add(l, ROLE_DIM, d == 0 ? "   free today:    " : "   free tomorrow: ");
+        rich_line_add(l, ROLE_DIM, d == 0 ? _("   free today:    ") : _("   free tomorrow: "));
         if (k == 0)
-            rich_line_addf(l, ROLE_DIM, "no %d-minute slot between %02d:00 and %02d:00",
+            rich_line_addf(l, ROLE_DIM, _("no %d-minute slot between %02d:00 and %02d:00"),
                            t->call_minutes, t->day_start, t->day_end);
         for (size_t i = 0; i < k && l->width + 7 < cols; i++) {
             int m = (int)((out[i] - day_to_time(t->today + d)) / 60);
@@ -132,7 +133,7 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
             struct rline *h = rich_buf_line(&p->rb, ROLE_NORMAL);
             rich_line_add(h, b == AGENDA_OVERDUE ? ROLE_OVERDUE : ROLE_HEADER, " ");
             rich_line_add(h, b == AGENDA_OVERDUE ? ROLE_OVERDUE : ROLE_HEADER,
-                          agenda_bucket_name((enum agenda_bucket)b));
+                          _(agenda_bucket_name((enum agenda_bucket)b)));
             last = b;
         }
         bool cur = i == s->cur;
@@ -148,14 +149,14 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
                                              : ROLE_ACCENT,
                        fmt_when(when, sizeof when, f->due_at), 16, true);
         rich_line_addf(l, base, " %3d min  ", f->duration_min);
-        rich_line_data(l, base, f->kind, 9, true);
+        rich_line_data(l, base, _(f->kind), 9, true);
         rich_line_data(l, base, f->name, 26, true);
         rich_line_add(l, base, " ");
         rich_line_data(l, cur ? base : ROLE_DIM, f->title, cols - l->width, false);
     }
     if (s->n == 0) {
         rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
-                      " Nothing planned this week. s on a learner schedules a call.");
+                      _(" Nothing planned this week. s on a learner schedules a call."));
     }
     rich_buf_line(&p->rb, ROLE_NORMAL);
     free_slots(&p->rb, t, s, cols);
@@ -211,15 +212,15 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
         if (!f)
             return H_HANDLED;
         if (confirm != f->id) {
-            char when[48];
+            char when[80];
             s->confirm_cancel = f->id;
-            tui_state_msg(t, ROLE_RISK_WATCH, "cancel the %s with %s on %s? X again to confirm",
-                          f->kind, f->name, fmt_when(when, sizeof when, f->due_at));
+            tui_state_msg(t, ROLE_RISK_WATCH, _("cancel the %s with %s on %s? X again to confirm"),
+                          _(f->kind), f->name, fmt_when_long(when, sizeof when, f->due_at));
             return H_HANDLED;
         }
         if (store_followup_set_status(t->st, f->id, FU_CANCELLED, 0, t->now_ts, &err) != LCM_OK)
             return tui_state_fail(t, &err);
-        tui_state_msg(t, ROLE_OK, "follow-up with %s cancelled", f->name);
+        tui_state_msg(t, ROLE_OK, _("follow-up with %s cancelled"), f->name);
         tui_state_changed(t);
         caldav_bg_push(t);
         return H_HANDLED;
@@ -245,7 +246,7 @@ static const struct pane_ops ops = {
     .name = "agenda",
     .scope = SCOPE_AGENDA,
     .hints =
-        " Enter detail  d done  r reschedule  X cancel  s new call  c check-in  ? help  q back",
+        N_(" Enter detail  d done  r reschedule  X cancel  s new call  c check-in  ? help  q back"),
     .recalc = recalc,
     .handle = handle,
     .raw_key = NULL,

@@ -2,6 +2,7 @@
  * place (lineedit: cursor moves, UTF-8, word wrap) or in $EDITOR, previewed, then saved as a
  * draft or queued in the outbox. For several selected learners the text keeps its
  * placeholders ({first_name}...) and each learner gets a personalised copy. */
+#include "base/i18n.h"
 #include "tui/pane_composer.h"
 
 #include <errno.h>
@@ -235,14 +236,17 @@ void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char 
     c->tpls = tpls;
     c->ntpl = ntpl;
     c->tpl = pick;
-    const char *name = ntpl ? tpls[pick] : "no template";
+    const char *name = ntpl ? tpls[pick] : _("no template");
     if (have)
         store_view_detail_clear(&d);
     render_template(t, c);
     tui_state_show(t, PANE_COMPOSER);
-    tui_state_msg(t, ROLE_STATUS,
-                  "%s for %zu learner%s: i edit · t template · p preview · y queue · d draft", name,
-                  n, n > 1 ? "s" : "");
+    tui_state_msg(
+        t, ROLE_STATUS,
+        ngettext("%s for %zu learner: i edit · t template · p preview · y queue · d draft",
+                 "%s for %zu learners: i edit · t template · p preview · y queue · d draft",
+                 (unsigned long)n),
+        name, n);
 }
 
 /* Renders the text for learner i: subject and body malloc'ed, or an error. */
@@ -287,7 +291,7 @@ static enum lcm_status render_for(struct tui *t, struct composer *c, size_t i, c
         char *all = join_message(*subject, *body);
         if (template_placeholders(all, &holes, err) == LCM_OK && holes && holes[0])
             rc = lcm_err_set(err, LCM_ERR_INVALID,
-                             "%s %s: {%s} still has no value: edit the text (i) first",
+                             _("%s %s: {%s} still has no value: edit the text (i) first"),
                              d->first_name, d->last_name, holes[0]);
         else if (rc == LCM_OK && err->status != LCM_OK)
             rc = LCM_OK; /* placeholder scan refused odd braces: the text is plain text */
@@ -327,10 +331,11 @@ static enum hres save_edit(struct tui *t, struct composer *c, bool queue)
     reset(c);
     tui_state_changed(t);
     tui_state_back(t);
-    tui_state_msg(t, ROLE_OK, "message %lld saved%s", (long long)id,
-                  draft   ? " (still a draft)"
-                  : queue ? " and queued"
-                          : "");
+    tui_state_msg(t, ROLE_OK,
+                  draft   ? _("message %lld saved (still a draft)")
+                  : queue ? _("message %lld saved and queued")
+                          : _("message %lld saved"),
+                  (long long)id);
     return H_HANDLED;
 }
 
@@ -345,8 +350,8 @@ void pane_composer_edit(struct tui *t, int64_t message_id)
     }
     if (strcmp(r.status, "draft") != 0 && strcmp(r.status, "queued") != 0) {
         tui_state_msg(t, ROLE_ERROR,
-                      "message %lld is %s: only drafts and queued messages can be edited",
-                      (long long)message_id, r.status);
+                      _("message %lld is %s: only drafts and queued messages can be edited"),
+                      (long long)message_id, _(r.status));
         store_message_row_clear(&r);
         return;
     }
@@ -363,9 +368,9 @@ void pane_composer_edit(struct tui *t, int64_t message_id)
     free(msg);
     c->top = 0;
     tui_state_show(t, PANE_COMPOSER);
-    tui_state_msg(t, ROLE_STATUS, "editing message %lld to %s: i edit · E $EDITOR · d save%s",
-                  (long long)message_id, *r.to_addr ? r.to_addr : "(no address)",
-                  c->edit_draft ? " · y save and approve" : "");
+    tui_state_msg(t, ROLE_STATUS, _("editing message %lld to %s: i edit · E $EDITOR · d save%s"),
+                  (long long)message_id, *r.to_addr ? r.to_addr : _("(no address)"),
+                  c->edit_draft ? _(" · y save and approve") : "");
     store_message_row_clear(&r);
 }
 
@@ -426,8 +431,16 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
     tui_state_clear_selection(t);
     tui_state_changed(t);
     tui_state_back(t);
-    tui_state_msg(t, ROLE_OK, "%zu message%s %s", n, n > 1 ? "s" : "",
-                  status == MSG_QUEUED ? "queued in the outbox" : "saved as draft");
+    if (status == MSG_QUEUED)
+        tui_state_msg(t, ROLE_OK,
+                      ngettext("%zu message queued in the outbox",
+                               "%zu messages queued in the outbox", (unsigned long)n),
+                      n);
+    else
+        tui_state_msg(t, ROLE_OK,
+                      ngettext("%zu message saved as draft", "%zu messages saved as drafts",
+                               (unsigned long)n),
+                      n);
     return H_HANDLED;
 }
 
@@ -442,19 +455,23 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     if (c->n == 0) {
         rich_line_add(
             rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
-            " No message in progress: m on a learner (or on several selected with Space).");
+            _(" No message in progress: m on a learner (or on several selected with Space)."));
         return;
     }
     struct rline *l = rich_buf_line(&p->rb, ROLE_NORMAL);
-    rich_line_addf(l, ROLE_HEADER, " To %zu learner%s · template ", c->n, c->n > 1 ? "s" : "");
-    rich_line_data(l, ROLE_ACCENT, c->ntpl ? c->tpls[c->tpl] : "(none)", 24, false);
+    rich_line_addf(l, ROLE_HEADER,
+                   ngettext(" To %zu learner · template ", " To %zu learners · template ",
+                            (unsigned long)c->n),
+                   c->n);
+    rich_line_data(l, ROLE_ACCENT, c->ntpl ? c->tpls[c->tpl] : _("(none)"), 24, false);
     rich_line_addf(l, ROLE_HEADER, " · %s · %s", c->lang,
-                   c->preview >= 0 ? "preview"
-                   : c->editing    ? "editing (Esc to stop)"
-                                   : "text");
+                   c->preview >= 0 ? _("preview")
+                   : c->editing    ? _("editing (Esc to stop)")
+                                   : _("text"));
     if (c->generic && c->preview < 0)
-        rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
-                      " Placeholders like {first_name} are filled for each learner (p previews).");
+        rich_line_add(
+            rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+            _(" Placeholders like {first_name} are filled for each learner (p previews)."));
     rich_buf_line(&p->rb, ROLE_NORMAL);
     size_t head = p->rb.n;
     int width = cols - 4;
@@ -464,8 +481,8 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
         struct lcm_err err = {0};
         if (render_for(t, c, (size_t)c->preview, &subject, &body, &d, &err) == LCM_OK) {
             l = rich_buf_line(&p->rb, ROLE_NORMAL);
-            rich_line_add(l, ROLE_DIM, "  To: ");
-            rich_line_data(l, ROLE_NORMAL, *d.email ? d.email : "(no e-mail address)", width,
+            rich_line_add(l, ROLE_DIM, _("  To: "));
+            rich_line_data(l, ROLE_NORMAL, *d.email ? d.email : _("(no e-mail address)"), width,
                            false);
             char *msg = join_message(subject, body);
             char *clean = text_clean(msg, true);
@@ -569,7 +586,7 @@ static void start_editor(struct tui *t, struct composer *c)
              tmp && *tmp ? tmp : "/tmp");
     int fd = mkstemps(t->editor_path, 4);
     if (fd < 0) {
-        tui_state_msg(t, ROLE_ERROR, "cannot create a temporary file: %s", strerror(errno));
+        tui_state_msg(t, ROLE_ERROR, _("cannot create a temporary file: %s"), strerror(errno));
         t->editor_path[0] = '\0';
         return;
     }
@@ -579,7 +596,7 @@ static void start_editor(struct tui *t, struct composer *c)
     bool ok = write(fd, txt, n) == (ssize_t)n && write(fd, "\n", 1) == 1;
     close(fd);
     if (!ok) {
-        tui_state_msg(t, ROLE_ERROR, "cannot write %s", t->editor_path);
+        tui_state_msg(t, ROLE_ERROR, _("cannot write %s"), t->editor_path);
         unlink(t->editor_path);
         t->editor_path[0] = '\0';
     }
@@ -626,7 +643,7 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
         if (c->ntpl) {
             c->tpl = (c->tpl + 1) % c->ntpl;
             render_template(t, c);
-            tui_state_msg(t, ROLE_STATUS, "template %s", c->tpls[c->tpl]);
+            tui_state_msg(t, ROLE_STATUS, _("template %s"), c->tpls[c->tpl]);
         }
         break;
     case ACT_PREVIEW:
@@ -672,7 +689,7 @@ static void free_pane(struct pane *p)
 static const struct pane_ops ops = {
     .name = "composer",
     .scope = SCOPE_COMPOSER,
-    .hints = " i edit  E $EDITOR  t template  p preview  d draft  y queue  ? help  q back",
+    .hints = N_(" i edit  E $EDITOR  t template  p preview  d draft  y queue  ? help  q back"),
     .recalc = recalc,
     .handle = handle,
     .raw_key = raw_key,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/day.h"
 #include "base/text.h"
 #include "store/store_message.h"
@@ -123,8 +124,8 @@ static void identity(struct rbuf *rb, struct tui *t, const struct view_detail *d
     rich_line_add(l, ROLE_NORMAL, " ");
     rich_line_data(l, ROLE_ACCENT, buf, cols / 2, false);
     if (d->level >= 0) {
-        static const char *const lv[] = {"ok", "watch", "at risk"};
-        snprintf(buf, sizeof buf, "   [%s · score %.0f]", lv[d->level > 2 ? 2 : d->level],
+        static const char *const lv[] = {N_("ok"), N_("watch"), N_("at risk")};
+        snprintf(buf, sizeof buf, _("   [%s · score %.0f]"), _(lv[d->level > 2 ? 2 : d->level]),
                  d->score);
         rich_line_add(l,
                       d->level == 2   ? ROLE_RISK_HIGH
@@ -133,25 +134,26 @@ static void identity(struct rbuf *rb, struct tui *t, const struct view_detail *d
                       buf);
     }
     if (d->celebrate) {
-        rich_line_add(l, ROLE_CELEBRATE, "   reached ");
+        rich_line_add(l, ROLE_CELEBRATE, _("   reached "));
         rich_line_data(l, ROLE_CELEBRATE, d->celebrate, 30, false);
     }
     l = rich_buf_line(rb, ROLE_NORMAL);
-    snprintf(buf, sizeof buf, " %s · %s · %s", *d->email ? d->email : "no e-mail",
-             *d->phone ? d->phone : "no phone", *d->lang ? d->lang : "lang ?");
+    snprintf(buf, sizeof buf, " %s · %s · %s", *d->email ? d->email : _("no e-mail"),
+             *d->phone ? d->phone : _("no phone"), *d->lang ? d->lang : _("lang ?"));
     rich_line_data(l, ROLE_NORMAL, buf, cols, false);
     l = rich_buf_line(rb, ROLE_NORMAL);
-    snprintf(buf, sizeof buf, " manager: %s%s%s%s · department: %s", *d->manager ? d->manager : "—",
-             *d->manager_email ? " <" : "", d->manager_email, *d->manager_email ? ">" : "",
-             *d->department ? d->department : "—");
+    snprintf(buf, sizeof buf, _(" manager: %s%s%s%s · department: %s"),
+             *d->manager ? d->manager : "—", *d->manager_email ? " <" : "", d->manager_email,
+             *d->manager_email ? ">" : "", *d->department ? d->department : "—");
     rich_line_data(l, ROLE_NORMAL, buf, cols, false);
     l = rich_buf_line(rb, ROLE_NORMAL);
     snprintf(buf, sizeof buf, " %s · %s (%s → %s) · %s", d->program, d->cohort,
-             fmt_day(a, sizeof a, d->cohort_start), fmt_day(b, sizeof b, d->cohort_end), d->status);
+             fmt_day(a, sizeof a, d->cohort_start), fmt_day(b, sizeof b, d->cohort_end),
+             _(d->status));
     rich_line_data(l, ROLE_NORMAL, buf, cols, false);
     l = rich_buf_line(rb, ROLE_NORMAL);
-    snprintf(buf, sizeof buf, " enrolled %s, expected end %s", fmt_day(a, sizeof a, d->start_day),
-             fmt_day(b, sizeof b, d->expected_end_day));
+    snprintf(buf, sizeof buf, _(" enrolled %s, expected end %s"),
+             fmt_day(a, sizeof a, d->start_day), fmt_day(b, sizeof b, d->expected_end_day));
     rich_line_data(l, ROLE_DIM, buf, cols, false);
     (void)t;
 }
@@ -163,26 +165,28 @@ static void progress(struct rbuf *rb, struct tui *t, const struct detail *s, int
     char buf[512], bar[128], ago[32];
     rich_buf_line(rb, ROLE_NORMAL);
     struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
-    rich_line_add(l, ROLE_NORMAL, " Progress  ");
+    rich_line_add(l, ROLE_NORMAL, _(" Progress  "));
     rich_line_add(l, ROLE_BAR, fmt_bar(bar, sizeof bar, d->progress, 20));
     if (d->progress >= 0)
         rich_line_addf(l, ROLE_NORMAL, " %3d %%", (int)(d->progress * 100 + 0.5));
     if (d->expected >= 0) {
         int gap = (int)((d->expected - (d->progress < 0 ? 0 : d->progress)) * 100 + 0.5);
-        rich_line_addf(l, ROLE_NORMAL, "   expected %d %%", (int)(d->expected * 100 + 0.5));
+        rich_line_addf(l, ROLE_NORMAL, _("   expected %d %%"), (int)(d->expected * 100 + 0.5));
         if (gap > 0)
-            rich_line_addf(l, gap >= 15 ? ROLE_RISK_WATCH : ROLE_DIM, "  (%d points behind)", gap);
+            rich_line_addf(
+                l, gap >= 15 ? ROLE_RISK_WATCH : ROLE_DIM,
+                ngettext("  (%d point behind)", "  (%d points behind)", (unsigned long)gap), gap);
         else
-            rich_line_add(l, ROLE_OK, "  (on schedule)");
+            rich_line_add(l, ROLE_OK, _("  (on schedule)"));
     }
     l = rich_buf_line(rb, ROLE_NORMAL);
-    rich_line_add(l, ROLE_NORMAL, " Activity  ");
+    rich_line_add(l, ROLE_NORMAL, _(" Activity  "));
     rich_line_add(l, ROLE_BAR, fmt_spark(bar, sizeof bar, s->weekly, WEEKS));
     int total = 0;
     for (int i = 0; i < WEEKS; i++)
         total += s->weekly[i];
-    snprintf(buf, sizeof buf, "  weekly minutes, last %d weeks (%d min) · last activity %s", WEEKS,
-             total, fmt_ago(ago, sizeof ago, d->last_activity_day, t->today));
+    snprintf(buf, sizeof buf, _("  weekly minutes, last %d weeks (%d min) · last activity %s"),
+             WEEKS, total, fmt_ago(ago, sizeof ago, d->last_activity_day, t->today));
     rich_line_data(l, ROLE_DIM, buf, cols - l->width, false);
 }
 
@@ -191,13 +195,13 @@ static void reasons(struct rbuf *rb, const struct view_detail *d, int cols)
 {
     char buf[128], day[32];
     if (d->level < 0) {
-        section(rb, "Risk: not scored yet (lcmtui risk update)");
+        section(rb, _("Risk: not scored yet (lcmtui risk update)"));
         return;
     }
-    snprintf(buf, sizeof buf, "Why flagged (score %.0f%s%s)", d->score,
-             d->flagged_since != DAY_NONE ? ", since " : "",
+    snprintf(buf, sizeof buf, _("Why flagged (score %.0f%s%s)"), d->score,
+             d->flagged_since != DAY_NONE ? _(", since ") : "",
              d->flagged_since != DAY_NONE ? fmt_day(day, sizeof day, d->flagged_since) : "");
-    section(rb, d->level > 0 ? buf : "Risk: no flag");
+    section(rb, d->level > 0 ? buf : _("Risk: no flag"));
     const char *p = d->reasons;
     while (*p) {
         size_t n = strcspn(p, "\n");
@@ -214,8 +218,8 @@ static void reasons(struct rbuf *rb, const struct view_detail *d, int cols)
     }
     if (d->snooze_until != DAY_NONE) {
         struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
-        rich_line_addf(l, ROLE_DIM,
-                       "   snoozed until %s: ", fmt_day(day, sizeof day, d->snooze_until));
+        rich_line_addf(l, ROLE_DIM, _("   snoozed until %s: "),
+                       fmt_day(day, sizeof day, d->snooze_until));
         rich_line_data(l, ROLE_DIM, d->snooze_reason, cols - l->width, false);
     }
 }
@@ -223,24 +227,25 @@ static void reasons(struct rbuf *rb, const struct view_detail *d, int cols)
 /* Each milestone: reached (when), missed, or due. */
 static void milestones(struct rbuf *rb, const struct detail *s, int cols)
 {
-    section(rb, "Milestones");
+    section(rb, _("Milestones"));
     if (s->nms == 0)
         rich_line_add(rich_buf_line(rb, ROLE_NORMAL), ROLE_DIM,
-                      "   none defined for this programme");
+                      _("   none defined for this programme"));
     for (size_t i = 0; i < s->nms; i++) {
         const struct view_milestone *m = &s->ms[i];
         char day[32], buf[256];
         struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
         if (m->done_day != DAY_NONE) {
             rich_line_add(l, ROLE_OK, "   ✓ ");
-            snprintf(buf, sizeof buf, "reached %s", fmt_day(day, sizeof day, m->done_day));
+            snprintf(buf, sizeof buf, _("reached %s"), fmt_day(day, sizeof day, m->done_day));
         } else if (m->missed) {
             rich_line_add(l, ROLE_RISK_HIGH, "   ✗ ");
-            snprintf(buf, sizeof buf, "missed, was due %s", fmt_day(day, sizeof day, m->due_day));
+            snprintf(buf, sizeof buf, _("missed, was due %s"),
+                     fmt_day(day, sizeof day, m->due_day));
         } else {
             rich_line_add(l, ROLE_DIM, "   · ");
             if (m->due_day != DAY_NONE)
-                snprintf(buf, sizeof buf, "due %s", fmt_day(day, sizeof day, m->due_day));
+                snprintf(buf, sizeof buf, _("due %s"), fmt_day(day, sizeof day, m->due_day));
             else
                 buf[0] = '\0';
         }
@@ -249,13 +254,49 @@ static void milestones(struct rbuf *rb, const struct detail *s, int cols)
     }
 }
 
+/* The words the store joins for a timeline event ("email (in) · no answer", "message · sent",
+ * "call planned · 30 min") in the interface's language: each " · " part whole when the
+ * catalog has it, else word by word on its last space ("call" "planned"). Returns out. */
+static const char *what_tr(const char *what, char *out, size_t len)
+{
+    static const char *const words[] = {N_("message"), N_("reminder"), N_("(in)")};
+    (void)words; /* for xgettext: the kinds and the direction the store writes */
+    size_t o = 0;
+    out[0] = '\0';
+    for (const char *p = what; *p && o < len;) {
+        size_t n = strcspn(p, "·");
+        char part[128];
+        snprintf(part, sizeof part, "%.*s", (int)n, p);
+        size_t pl = strlen(part);
+        bool lead = pl && part[0] == ' ', trail = pl && part[pl - 1] == ' ';
+        char *w = part + lead;
+        if (trail)
+            part[pl - 1] = '\0';
+        const char *tr = *w ? _(w) : w;
+        char *sp = strrchr(w, ' ');
+        char two[160];
+        if (tr == w && sp) {
+            *sp = '\0';
+            snprintf(two, sizeof two, "%s %s", _(w), *(sp + 1) ? _(sp + 1) : "");
+            tr = two;
+        }
+        o += (size_t)snprintf(out + o, len - o, "%s%s%s", lead ? " " : "", tr, trail ? " " : "");
+        p += n;
+        if (*p && o < len) {
+            o += (size_t)snprintf(out + o, len - o, "·");
+            p += strlen("·");
+        }
+    }
+    return out;
+}
+
 /* The newest check-ins, messages and follow-ups, one a line, with their next step. */
 static void timeline(struct rbuf *rb, const struct detail *s, int cols)
 {
-    section(rb, "Timeline (check-ins, messages, follow-ups; newest first)");
+    section(rb, _("Timeline (check-ins, messages, follow-ups; newest first)"));
     if (s->nev == 0)
         rich_line_add(rich_buf_line(rb, ROLE_NORMAL), ROLE_DIM,
-                      "   nothing yet: c logs a check-in");
+                      _("   nothing yet: c logs a check-in"));
     for (size_t i = 0; i < s->nev; i++) {
         const struct view_event *e = &s->ev[i];
         char when[48];
@@ -266,7 +307,8 @@ static void timeline(struct rbuf *rb, const struct detail *s, int cols)
         enum role r = e->kind == VIEW_EV_CHECKIN   ? ROLE_ACCENT
                       : e->kind == VIEW_EV_MESSAGE ? ROLE_CELEBRATE
                                                    : ROLE_RISK_WATCH;
-        rich_line_data(l, r, e->what, 28, true);
+        char what[128];
+        rich_line_data(l, r, what_tr(e->what, what, sizeof what), 28, true);
         rich_line_add(l, ROLE_NORMAL, " ");
         char *clean = text_clean(e->text, true);
         size_t first = strcspn(clean, "\n");
@@ -276,7 +318,7 @@ static void timeline(struct rbuf *rb, const struct detail *s, int cols)
         if (e->kind == VIEW_EV_CHECKIN && *e->extra) {
             l = rich_buf_line(rb, ROLE_NORMAL);
             rich_line_pad_to(l, ROLE_NORMAL, 20);
-            rich_line_add(l, ROLE_DIM, "next: ");
+            rich_line_add(l, ROLE_DIM, _("next: "));
             rich_line_data(l, ROLE_NORMAL, e->extra, cols - l->width, false);
         }
     }
@@ -285,7 +327,7 @@ static void timeline(struct rbuf *rb, const struct detail *s, int cols)
 /* "yes", "no" or "too early" for a came-back flag (1, 0, -1). */
 static const char *came_back(int v)
 {
-    return v > 0 ? "yes" : v == 0 ? "no" : "too early";
+    return v > 0 ? _("yes") : v == 0 ? _("no") : _("too early");
 }
 
 /* Outreach effect: for each sent message, activity within 3 / 7 days after it. */
@@ -293,26 +335,26 @@ static void effects(struct rbuf *rb, const struct detail *s, int cols)
 {
     if (s->nfx == 0)
         return;
-    section(rb, "Outreach effect (back on the platform within 3 / 7 days of each message)");
+    section(rb, _("Outreach effect (back on the platform within 3 / 7 days of each message)"));
     for (size_t i = 0; i < s->nfx; i++) {
         const struct fx_msg *m = &s->fx[i];
         char when[48];
         struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
         rich_line_add(l, ROLE_NORMAL, "   ");
         rich_line_data(l, ROLE_DIM, fmt_when(when, sizeof when, m->sent_at), 16, true);
-        rich_line_add(l, ROLE_NORMAL, " 3 d: ");
+        rich_line_add(l, ROLE_NORMAL, _(" 3 d: "));
         rich_line_data(l,
                        m->back3 > 0    ? ROLE_OK
                        : m->back3 == 0 ? ROLE_RISK_WATCH
                                        : ROLE_DIM,
                        came_back(m->back3), 10, true);
-        rich_line_add(l, ROLE_NORMAL, "7 d: ");
+        rich_line_add(l, ROLE_NORMAL, _("7 d: "));
         rich_line_data(l,
                        m->back7 > 0    ? ROLE_OK
                        : m->back7 == 0 ? ROLE_RISK_WATCH
                                        : ROLE_DIM,
                        came_back(m->back7), 10, true);
-        rich_line_data(l, ROLE_ACCENT, *m->tpl ? m->tpl : "(written)", 20, true);
+        rich_line_data(l, ROLE_ACCENT, *m->tpl ? m->tpl : _("(written)"), 20, true);
         rich_line_add(l, ROLE_NORMAL, " ");
         rich_line_data(l, ROLE_NORMAL, m->subject, cols - l->width, false);
     }
@@ -329,7 +371,7 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     s->rows = rows;
     if (!s->have) {
         rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
-                      " No learner open: Enter on a line of the overview opens one.");
+                      _(" No learner open: Enter on a line of the overview opens one."));
         return;
     }
     identity(&p->rb, t, &s->d, cols);
@@ -403,8 +445,9 @@ static void invalidate(struct pane *p, struct tui *t)
 static const struct pane_ops ops = {
     .name = "detail",
     .scope = SCOPE_DETAIL,
-    .hints = " j/k scroll  c check-in  m message  C celebrate  s call  z snooze  Tab next  ? help  "
-             "q back",
+    .hints =
+        N_(" j/k scroll  c check-in  m message  C celebrate  s call  z snooze  Tab next  ? help  "
+           "q back"),
     .recalc = recalc,
     .handle = handle,
     .raw_key = NULL,

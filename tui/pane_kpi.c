@@ -5,6 +5,7 @@
  * computed in a background thread on its own store connection when the pane is shown and its
  * figures are stale (first open, a data change, another cohort), "computing…" meanwhile. The
  * loop polls the pane's poll op; recalc only formats the last result. */
+#include "base/i18n.h"
 #include "tui/pane_kpi.h"
 
 #include <stdio.h>
@@ -64,7 +65,7 @@ static void start(struct tui *t, struct kpi_pane *s)
     if (!(j->w = worker_start(job_run, j))) {
         free(j);
         s->state = KPI_FAILED;
-        snprintf(s->err, sizeof s->err, "cannot start the KPI thread");
+        snprintf(s->err, sizeof s->err, "%s", _("cannot start the KPI thread"));
         return;
     }
     s->job = j;
@@ -83,7 +84,7 @@ static void collect(struct kpi_pane *s)
         snprintf(s->cohort, sizeof s->cohort, "%s", j->cohort);
         s->state = KPI_READY;
     } else {
-        snprintf(s->err, sizeof s->err, "%s", j->err.msg[0] ? j->err.msg : "KPI failed");
+        snprintf(s->err, sizeof s->err, "%s", j->err.msg[0] ? j->err.msg : _("KPI failed"));
         s->state = KPI_FAILED;
     }
     free(j);
@@ -138,9 +139,10 @@ static void spark_line(struct rbuf *rb, const char *label, const int64_t *v, int
     char spark[KPI_SPARK * 3 + 1];
     struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
     rich_line_add(l, ROLE_NORMAL, "   ");
-    rich_line_data(l, ROLE_NORMAL, label, 24, true);
+    rich_line_data(l, ROLE_NORMAL, _(label), 24, true);
     rich_line_add(l, ROLE_ACCENT, kpi_spark(v, n, false, spark, sizeof spark));
-    rich_line_addf(l, ROLE_DIM, "  this week: %lld%s", (long long)(n ? v[n - 1] / div : 0), unit);
+    rich_line_addf(l, ROLE_DIM, _("  this week: %lld%s"), (long long)(n ? v[n - 1] / div : 0),
+                   unit);
     (void)cols;
 }
 
@@ -149,30 +151,32 @@ static void figures(struct rbuf *rb, const struct kpi_summary *k, int cols)
 {
     /* short lines: everything fits in 80 columns */
     struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
-    rich_line_addf(l, ROLE_NORMAL, "   Enrolled %lld   in progress %lld   ", (long long)k->enrolled,
-                   (long long)k->running);
-    rich_line_addf(l, ROLE_OK, "completed %lld (%.1f %%)", (long long)k->completed,
-                   pct(k->completion_rate));
+    char a[32], b[32];
+    rich_line_addf(l, ROLE_NORMAL, _("   Enrolled %lld   in progress %lld   "),
+                   (long long)k->enrolled, (long long)k->running);
+    rich_line_addf(l, ROLE_OK, _("completed %lld (%s %%)"), (long long)k->completed,
+                   i18n_decimal(a, sizeof a, pct(k->completion_rate), 1));
     l = rich_buf_line(rb, ROLE_NORMAL);
-    rich_line_addf(l, ROLE_RISK_HIGH, "   Dropped out %lld (%.1f %%)", (long long)k->withdrawn,
-                   pct(k->dropout_rate));
-    rich_line_addf(l, ROLE_NORMAL, "   failed %lld   ", (long long)k->failed);
-    rich_line_addf(l, ROLE_RISK_WATCH, "flagged %lld", (long long)k->flagged);
+    rich_line_addf(l, ROLE_RISK_HIGH, _("   Dropped out %lld (%s %%)"), (long long)k->withdrawn,
+                   i18n_decimal(b, sizeof b, pct(k->dropout_rate), 1));
+    rich_line_addf(l, ROLE_NORMAL, _("   failed %lld   "), (long long)k->failed);
+    rich_line_addf(l, ROLE_RISK_WATCH, _("flagged %lld"), (long long)k->flagged);
     l = rich_buf_line(rb, ROLE_NORMAL);
     rich_line_addf(l, ROLE_NORMAL,
-                   "   Active in the last 7 days: %lld of %lld in progress (%.0f %%)",
+                   _("   Active in the last 7 days: %lld of %lld in progress (%.0f %%)"),
                    (long long)k->active7, (long long)k->running, pct(k->active7_rate));
     l = rich_buf_line(rb, ROLE_NORMAL);
-    rich_line_addf(l, ROLE_NORMAL, "   LCM check-ins this week %lld", (long long)k->checkins_week);
+    rich_line_addf(l, ROLE_NORMAL, _("   LCM check-ins this week %lld"),
+                   (long long)k->checkins_week);
     rich_buf_line(rb, ROLE_NORMAL);
     char from[DAY_TEXT_LEN];
     l = rich_buf_line(rb, ROLE_NORMAL);
-    rich_line_addf(l, ROLE_HEADER, " Trends, %d weeks from %s (oldest to newest)", k->weeks,
+    rich_line_addf(l, ROLE_HEADER, _(" Trends, %d weeks from %s (oldest to newest)"), k->weeks,
                    k->weeks ? day_format(k->spark_monday[0], from) : "—");
-    spark_line(rb, "Active learners", k->spark_active, k->weeks, "", 1, cols);
-    spark_line(rb, "Check-ins", k->spark_checkins, k->weeks, "", 1, cols);
-    spark_line(rb, "Training hours", k->spark_minutes, k->weeks, " h", 60, cols);
-    spark_line(rb, "Idle 14+ days (at risk)", k->spark_risk_high, k->weeks, "", 1, cols);
+    spark_line(rb, N_("Active learners"), k->spark_active, k->weeks, "", 1, cols);
+    spark_line(rb, N_("Check-ins"), k->spark_checkins, k->weeks, "", 1, cols);
+    spark_line(rb, N_("Training hours"), k->spark_minutes, k->weeks, " h", 60, cols);
+    spark_line(rb, N_("Idle 14+ days (at risk)"), k->spark_risk_high, k->weeks, "", 1, cols);
 }
 
 /* The recalc op: starts a computation when the figures are stale or for another cohort, and
@@ -186,18 +190,18 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     rich_buf_clear(&p->rb);
     struct rline *l = rich_buf_line(&p->rb, ROLE_NORMAL);
     const char *cohort = s->state == KPI_READY ? s->cohort : t->scope_title;
-    rich_line_add(l, ROLE_HEADER, " Key figures · ");
-    rich_line_data(l, ROLE_HEADER, *cohort ? cohort : "all cohorts", cols / 2, false);
+    rich_line_add(l, ROLE_HEADER, _(" Key figures · "));
+    rich_line_data(l, ROLE_HEADER, *cohort ? cohort : _("all cohorts"), cols / 2, false);
     rich_buf_line(&p->rb, ROLE_NORMAL);
     if (s->state == KPI_COMPUTING)
-        rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM, "   computing…");
+        rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM, _("   computing…"));
     else if (s->state == KPI_FAILED)
         rich_line_data(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_ERROR, s->err, cols, false);
     else if (s->state == KPI_READY)
         figures(&p->rb, &s->sum, cols);
     rich_buf_line(&p->rb, ROLE_NORMAL);
     rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
-                  " The overview's cohort filter (f) applies; full report: lcmtui report");
+                  _(" The overview's cohort filter (f) applies; full report: lcmtui report"));
     p->rb.top = 0;
     t->focus_enrollment = 0;
 }
@@ -229,7 +233,7 @@ static void free_pane(struct pane *p)
 static const struct pane_ops ops = {
     .name = "kpi",
     .scope = SCOPE_GLOBAL,
-    .hints = " f filter the cohort in the overview  Ctrl-L recompute  ? help  q back",
+    .hints = N_(" f filter the cohort in the overview  Ctrl-L recompute  ? help  q back"),
     .recalc = recalc,
     .handle = handle,
     .raw_key = NULL,

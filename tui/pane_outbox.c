@@ -2,6 +2,7 @@
  * composer), queued, failed with the server's reply, and sent messages. Approve one (y) or
  * every draft (A, asked twice), edit a draft in the composer (e), skip one (x), queue a failed
  * one again (R). Delivery itself is `lcmtui outbox send` (cron); this pane never sends. */
+#include "base/i18n.h"
 #include "tui/pane_outbox.h"
 
 #include <stdio.h>
@@ -61,7 +62,7 @@ static enum lcm_status add_row(void *ctx, const struct store_msg_row *r)
     size_t len = strlen(r->to_name) + strlen(r->to_addr) + 4;
     w->who = lcm_xmalloc(len);
     snprintf(w->who, len, "%s%s%s%s", r->to_name, *r->to_name ? " <" : "",
-             *r->to_addr ? r->to_addr : "no address", *r->to_name ? ">" : "");
+             *r->to_addr ? r->to_addr : _("no address"), *r->to_name ? ">" : "");
     w->subject = lcm_xstrdup(r->subject);
     w->error = lcm_xstrdup(r->error);
     w->tpl = lcm_xstrdup(r->template_name);
@@ -123,10 +124,13 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     rich_buf_clear(&p->rb);
     const struct store_msg_counts *c = &o->counts;
     struct rline *l = rich_buf_line(&p->rb, ROLE_NORMAL);
-    rich_line_addf(l, ROLE_HEADER,
-                   " Outbox · %lld draft%s to approve · %lld queued · %lld failed · %lld sent",
-                   (long long)c->draft, c->draft == 1 ? "" : "s",
-                   (long long)(c->queued + c->sending), (long long)c->failed, (long long)c->sent);
+    rich_line_addf(
+        l, ROLE_HEADER,
+        ngettext(" Outbox · %lld draft to approve · %lld queued · %lld failed · %lld sent",
+                 " Outbox · %lld drafts to approve · %lld queued · %lld failed · %lld sent",
+                 (unsigned long)c->draft),
+        (long long)c->draft, (long long)(c->queued + c->sending), (long long)c->failed,
+        (long long)c->sent);
     rich_buf_line(&p->rb, ROLE_NORMAL);
     size_t cursor_line = 0;
     for (size_t i = 0; i < o->n; i++) {
@@ -138,23 +142,26 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
             cursor_line = p->rb.n - 1;
         char when[48];
         rich_line_add(l, base, " ");
-        rich_line_data(l, cur ? base : status_role(r->status), r->status, 8, true);
+        rich_line_data(l, cur ? base : status_role(r->status), _(r->status), 10, true);
         rich_line_data(l, cur ? base : ROLE_DIM, fmt_when_short(when, sizeof when, r->at, t->today),
                        12, true);
         rich_line_add(l, base, " ");
         rich_line_data(l, base, r->who, 40, true);
         rich_line_add(l, base, " ");
-        rich_line_data(l, base, *r->subject ? r->subject : "(no subject)", cols - l->width, false);
+        rich_line_data(l, base, *r->subject ? r->subject : _("(no subject)"), cols - l->width,
+                       false);
         if (*r->error && strcmp(r->status, "sent") != 0) {
             l = rich_buf_line(&p->rb, ROLE_NORMAL);
-            rich_line_addf(l, ROLE_DIM, "          %d attempt%s: ", r->attempts,
-                           r->attempts == 1 ? "" : "s");
+            rich_line_addf(l, ROLE_DIM,
+                           ngettext("          %d attempt: ", "          %d attempts: ",
+                                    (unsigned long)r->attempts),
+                           r->attempts);
             rich_line_data(l, ROLE_ERROR, r->error, cols - l->width, false);
         }
     }
     if (o->n == 0)
         rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
-                      " The outbox is empty: m on a learner writes a message.");
+                      _(" The outbox is empty: m on a learner writes a message."));
     p->rb.top = cursor_line >= (size_t)rows - 1 ? cursor_line - (size_t)rows + 2 : 0;
     t->focus_enrollment = o->n ? o->v[o->cur].enrollment_id : 0;
 }
@@ -167,7 +174,7 @@ static enum hres act(struct tui *t, struct outbox *o, enum action a)
     if (a == ACT_APPROVE_ALL) {
         if (!o->confirm_all) {
             o->confirm_all = true;
-            tui_state_msg(t, ROLE_RISK_WATCH, "approve all %lld drafts? A again to queue them",
+            tui_state_msg(t, ROLE_RISK_WATCH, _("approve all %lld drafts? A again to queue them"),
                           (long long)o->counts.draft);
             return H_HANDLED;
         }
@@ -175,8 +182,11 @@ static enum hres act(struct tui *t, struct outbox *o, enum action a)
         if (store_message_approve(t->st, 0, t->now_ts, &n, &err) != LCM_OK)
             return tui_state_fail(t, &err);
         tui_state_changed(t);
-        tui_state_msg(t, ROLE_OK, "%d draft%s approved: queued for `lcmtui outbox send`", n,
-                      n == 1 ? "" : "s");
+        tui_state_msg(t, ROLE_OK,
+                      ngettext("%d draft approved: queued for `lcmtui outbox send`",
+                               "%d drafts approved: queued for `lcmtui outbox send`",
+                               (unsigned long)n),
+                      n);
         return H_HANDLED;
     }
     if (o->n == 0)
@@ -187,15 +197,15 @@ static enum hres act(struct tui *t, struct outbox *o, enum action a)
     switch (a) {
     case ACT_APPROVE:
         rc = store_message_approve(t->st, id, t->now_ts, NULL, &err);
-        done = "approved: queued";
+        done = _("approved: queued");
         break;
     case ACT_SKIP:
         rc = store_message_skip(t->st, id, t->now_ts, &err);
-        done = "skipped: it will not be sent";
+        done = _("skipped: it will not be sent");
         break;
     case ACT_RETRY:
         rc = store_message_requeue(t->st, id, t->now_ts, &err);
-        done = "queued again";
+        done = _("queued again");
         break;
     default:
         return H_NOT_HANDLED;
@@ -203,7 +213,7 @@ static enum hres act(struct tui *t, struct outbox *o, enum action a)
     if (rc != LCM_OK)
         return tui_state_fail(t, &err);
     tui_state_changed(t);
-    tui_state_msg(t, ROLE_OK, "message %lld %s", (long long)id, done);
+    tui_state_msg(t, ROLE_OK, _("message %lld %s"), (long long)id, done);
     return H_HANDLED;
 }
 
@@ -273,8 +283,8 @@ static void free_pane(struct pane *p)
 static const struct pane_ops ops = {
     .name = "outbox",
     .scope = SCOPE_OUTBOX,
-    .hints =
-        " y approve  A approve all  e edit  x skip  R retry failed  Enter detail  ? help  q back",
+    .hints = N_(
+        " y approve  A approve all  e edit  x skip  R retry failed  Enter detail  ? help  q back"),
     .recalc = recalc,
     .handle = handle,
     .raw_key = NULL,

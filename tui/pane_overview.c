@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/i18n.h"
 #include "base/model.h"
 #include "store/store_view.h"
 #include "base/text.h"
@@ -161,15 +162,15 @@ static void header_line(struct rbuf *rb, const struct ov *o, struct cols c)
 {
     struct rline *l = rich_buf_line(rb, ROLE_HEADER);
     rich_line_add(l, ROLE_HEADER, "   ");
-    rich_line_data(l, ROLE_HEADER, "Learner", c.name + 1, true);
-    rich_line_data(l, ROLE_HEADER, "Cohort", c.cohort + 1, true);
-    rich_line_data(l, ROLE_HEADER, "Progress", c.bar + 6, true);
-    rich_line_data(l, ROLE_HEADER, "Exp", c.exp + 1, true);
-    rich_line_data(l, ROLE_HEADER, "Last", c.last + 1, true);
+    rich_line_data(l, ROLE_HEADER, _("Learner"), c.name + 1, true);
+    rich_line_data(l, ROLE_HEADER, _("Cohort"), c.cohort + 1, true);
+    rich_line_data(l, ROLE_HEADER, _("Progress"), c.bar + 6, true);
+    rich_line_data(l, ROLE_HEADER, _("Exp"), c.exp + 1, true);
+    rich_line_data(l, ROLE_HEADER, _("Last"), c.last + 1, true);
     if (c.next)
-        rich_line_data(l, ROLE_HEADER, "Next call", c.next + 1, true);
+        rich_line_data(l, ROLE_HEADER, _("Next call"), c.next + 1, true);
     char why[64];
-    snprintf(why, sizeof why, "Why  [%s]", store_view_sort_name(o->f.sort));
+    snprintf(why, sizeof why, _("Why  [%s]"), _(store_view_sort_name(o->f.sort)));
     rich_line_data(l, ROLE_HEADER, why, c.reason, true);
 }
 
@@ -229,9 +230,9 @@ static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, b
     }
     const char *why = r->top_reason;
     if (closed) {
-        why = model_enroll_status_name((enum enroll_status)r->status);
+        why = _(model_enroll_status_name((enum enroll_status)r->status));
     } else if ((!why || !*why) && r->celebrate) {
-        snprintf(buf, sizeof buf, "reached %s", r->celebrate);
+        snprintf(buf, sizeof buf, _("reached %s"), r->celebrate);
         why = buf;
     }
     rich_line_data(l, r->level == 2 && !cursor ? ROLE_RISK_HIGH : base, why, c.reason, true);
@@ -264,9 +265,9 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
             if (idx == 0 && o->n == 0)
                 rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
                               o->f.search && *o->f.search
-                                  ? "   no learner matches the search"
-                                  : "   no learner to show (lcmtui demo fills "
-                                    "a demo cohort)");
+                                  ? _("   no learner matches the search")
+                                  : _("   no learner to show (lcmtui demo fills "
+                                      "a demo cohort)"));
             else
                 rich_buf_line(&p->rb, ROLE_NORMAL);
             continue;
@@ -358,19 +359,23 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     case ACT_SORT:
         o->f.sort = (enum view_sort)((o->f.sort + 1) % VIEW_SORT_COUNT);
         o->order_valid = false;
-        tui_state_msg(t, ROLE_STATUS, "sorted by %s", store_view_sort_name(o->f.sort));
+        tui_state_msg(t, ROLE_STATUS, _("sorted by %s"), _(store_view_sort_name(o->f.sort)));
         break;
     case ACT_SHOW_SNOOZED:
         o->f.show_snoozed = !o->f.show_snoozed;
         o->order_valid = false;
-        tui_state_msg(t, ROLE_STATUS, "%s snoozed learners",
-                      o->f.show_snoozed ? "showing" : "hiding");
+        tui_state_msg(t, ROLE_STATUS, "%s",
+                      o->f.show_snoozed ? _("showing snoozed learners")
+                                        : _("hiding snoozed learners"));
         break;
     case ACT_SELECT:
         if (!o->n)
             return H_HANDLED;
         tui_state_toggle_selected(t, o->ids[o->cur]);
-        tui_state_msg(t, ROLE_STATUS, "%zu selected (m writes to each)", t->nsel);
+        tui_state_msg(
+            t, ROLE_STATUS,
+            ngettext("%zu selected (m writes to each)", "%zu selected (m writes to each)", t->nsel),
+            t->nsel);
         move(o, 1);
         break;
     case ACT_FILTER:
@@ -442,8 +447,8 @@ static const struct pane_ops ops = {
     .name = "overview",
     .scope = SCOPE_OVERVIEW,
     .hints =
-        " Enter open  / search  f filter  o sort  Space select  c check-in  m message  s call  "
-        "a agenda  ? help  q quit",
+        N_(" Enter open  / search  f filter  o sort  Space select  c check-in  m message  s call  "
+           "a agenda  ? help  q quit"),
     .recalc = recalc,
     .handle = handle,
     .raw_key = raw_key,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "store/store_sync.h"
 #include "sync/sync.h"
 #include "tui/tui_state.h"
@@ -34,11 +35,11 @@ static void on_progress(void *ctx, const struct sync_progress *p)
     struct sync_job *s = ctx;
     pthread_mutex_lock(&s->mu);
     if (p->total > 0)
-        snprintf(s->progress, sizeof s->progress, "sync %s (%d/%d): %lld/%lld %s", p->source,
+        snprintf(s->progress, sizeof s->progress, _("sync %s (%d/%d): %lld/%lld %s"), p->source,
                  p->index, p->count, (long long)p->done, (long long)p->total, p->what);
     else
-        snprintf(s->progress, sizeof s->progress, "sync %s (%d/%d): %lld %s", p->source, p->index,
-                 p->count, (long long)p->done, p->what);
+        snprintf(s->progress, sizeof s->progress, _("sync %s (%d/%d): %lld %s"), p->source,
+                 p->index, p->count, (long long)p->done, p->what);
     s->progress_new = true;
     pthread_mutex_unlock(&s->mu);
 }
@@ -58,7 +59,7 @@ bool sync_bg_running(void)
 void sync_bg_start(struct tui *t)
 {
     if (running) {
-        tui_state_msg(t, ROLE_STATUS, "a sync is already running");
+        tui_state_msg(t, ROLE_STATUS, "%s", _("a sync is already running"));
         return;
     }
     struct lcm_err err = {0};
@@ -68,7 +69,8 @@ void sync_bg_start(struct tui *t)
         return;
     }
     if (n == 0) {
-        tui_state_msg(t, ROLE_STATUS, "no LMS source configured (see `sources` in the config)");
+        tui_state_msg(t, ROLE_STATUS, "%s",
+                      _("no LMS source configured (see `sources` in the config)"));
         return;
     }
     struct sync_job *s = lcm_xcalloc(1, sizeof *s);
@@ -82,11 +84,13 @@ void sync_bg_start(struct tui *t)
     if (!(s->w = worker_start(run, s))) {
         pthread_mutex_destroy(&s->mu);
         free(s);
-        tui_state_msg(t, ROLE_ERROR, "cannot start the sync thread");
+        tui_state_msg(t, ROLE_ERROR, "%s", _("cannot start the sync thread"));
         return;
     }
     running = s;
-    tui_state_msg(t, ROLE_STATUS, "sync started (%d source%s)…", n, n > 1 ? "s" : "");
+    tui_state_msg(
+        t, ROLE_STATUS,
+        ngettext("sync started (%d source)…", "sync started (%d sources)…", (unsigned long)n), n);
     t->title_dirty = true;
 }
 
@@ -115,7 +119,7 @@ bool sync_bg_poll(struct tui *t)
     }
     if (s->rc == LCM_OK)
         tui_state_msg(t, ROLE_OK,
-                      "sync done: %lld records, %lld new learners, %lld new activity days",
+                      _("sync done: %lld records, %lld new learners, %lld new activity days"),
                       (long long)s->res.total.records, (long long)s->res.total.learners.added,
                       (long long)s->res.total.days.added);
     else

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/i18n.h"
+
 static const char *const role_names[ROLE_COUNT] = {
 #define ROLE_X_NAME(e, name) name,
     ROLE_LIST(ROLE_X_NAME)
@@ -101,7 +103,7 @@ static enum lcm_status read_role(config_setting_t *g, const char *path, struct t
     short f = fg ? theme_color(fg) : -1, b = bg ? theme_color(bg) : -1;
     int a = at ? theme_attrs(at) : 0;
     if (f == -2 || b == -2 || a < 0)
-        return lcm_err_set(err, LCM_ERR_CONFIG, "%s:%d: %s: unknown colour or attribute", path,
+        return lcm_err_set(err, LCM_ERR_CONFIG, _("%s:%d: %s: unknown colour or attribute"), path,
                            config_setting_source_line(g), config_setting_name(g));
     *r = (struct theme_role){f, b, a};
     return LCM_OK;
@@ -116,7 +118,7 @@ enum lcm_status theme_load(struct theme *th, const char *share_dir, const char *
         return LCM_OK;
     }
     if (!name || strpbrk(name, "/.") || !*name)
-        return lcm_err_set(err, LCM_ERR_CONFIG, "theme \"%s\": a name from themes/ is expected",
+        return lcm_err_set(err, LCM_ERR_CONFIG, _("theme \"%s\": a name from themes/ is expected"),
                            name ? name : "");
     char path[4200];
     snprintf(path, sizeof path, "%s/themes/%s.conf", share_dir, name);
@@ -125,8 +127,8 @@ enum lcm_status theme_load(struct theme *th, const char *share_dir, const char *
     enum lcm_status rc = LCM_OK;
     if (config_read_file(&cfg, path) != CONFIG_TRUE) {
         if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-            rc =
-                lcm_err_set(err, LCM_ERR_NOTFOUND, "%s: theme not found (using the default)", path);
+            rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("%s: theme not found (using the default)"),
+                             path);
         else
             rc = lcm_err_set(err, LCM_ERR_CONFIG, "%s:%d: %s", path, config_error_line(&cfg),
                              config_error_text(&cfg));

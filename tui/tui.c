@@ -3,6 +3,7 @@
  * dispatcher, and the construction of the state and its panes. Everything it calls is below
  * it: the panes, forms and background jobs call tui_state.c, never this file. No curses here
  * (draw.c has it all): tests drive the dispatcher directly. */
+#include "base/i18n.h"
 #include "tui/tui.h"
 
 #include <langinfo.h>
@@ -54,12 +55,13 @@ static enum lcm_status load_settings(struct tui *t, struct lcm_err *err)
         s++;
     if (s == VIEW_SORT_COUNT) {
         char where[256];
-        return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "%s: tui.sort must be attention, name, progress, inactivity or cohort",
-                           config_where(config_setting_get_member(g, "sort"), where, sizeof where));
+        return lcm_err_set(
+            err, LCM_ERR_CONFIG,
+            _("%s: tui.sort must be attention, name, progress, inactivity or cohort"),
+            config_where(config_setting_get_member(g, "sort"), where, sizeof where));
     }
     if (t->day_end <= t->day_start)
-        return lcm_err_set(err, LCM_ERR_CONFIG, "tui.day_end must be after tui.day_start");
+        return lcm_err_set(err, LCM_ERR_CONFIG, "%s", _("tui.day_end must be after tui.day_start"));
     pane_overview_configure(t, (enum view_sort)s, snoozed);
     return LCM_OK;
 }
@@ -174,7 +176,7 @@ static void global_action(struct tui *t, enum action a)
         else if (e)
             pane_composer_open(t, &e, 1, NULL);
         else
-            tui_state_msg(t, ROLE_ERROR, "no learner here: select one first");
+            tui_state_msg(t, ROLE_ERROR, "%s", _("no learner here: select one first"));
         break;
     case ACT_CELEBRATE:
         if (e)
@@ -214,7 +216,7 @@ void tui_key(struct tui *t, int key)
         if (form_key(t->form, t, key, &saved)) {
             form_free(&t->form);
             if (!saved)
-                tui_state_msg(t, ROLE_STATUS, "cancelled");
+                tui_state_msg(t, ROLE_STATUS, "%s", _("cancelled"));
             t->all_dirty = true;
         }
         return;
@@ -229,7 +231,7 @@ void tui_key(struct tui *t, int key)
     enum action a = keymap_lookup(&t->km, p->ops->scope, key);
     if (a == ACT_NONE) {
         char name[32];
-        tui_state_msg(t, ROLE_DIM, "%s: no action here (? for help)",
+        tui_state_msg(t, ROLE_DIM, _("%s: no action here (? for help)"),
                       keymap_key_name(key, name, sizeof name));
         return;
     }
@@ -308,10 +310,11 @@ static int run_interactive(struct tui *t)
         }
     }
     if (sync_bg_running())
-        tui_state_msg(t, ROLE_STATUS, "stopping the sync at the next batch…"), draw_frame(t);
+        tui_state_msg(t, ROLE_STATUS, "%s", _("stopping the sync at the next batch…")),
+            draw_frame(t);
     sync_bg_stop();
     if (caldav_bg_running())
-        tui_state_msg(t, ROLE_STATUS, "finishing the calendar push…"), draw_frame(t);
+        tui_state_msg(t, ROLE_STATUS, "%s", _("finishing the calendar push…")), draw_frame(t);
     caldav_bg_wait(t);
     draw_close();
     int sig = draw_stop_signal();
@@ -352,7 +355,7 @@ static int run_headless(struct tui *t, const char *script)
 {
     FILE *in = fopen(script, "r");
     if (!in) {
-        fprintf(stderr, "lcmtui: %s: cannot read the key script\n", script);
+        fprintf(stderr, _("lcmtui: %s: cannot read the key script\n"), script);
         return 1;
     }
     int cols = 120, rows = 40;
@@ -423,6 +426,8 @@ int tui_run(struct lcm_app *app)
     t->now_ts = app_now(t->app);
     draw_load_theme(t);
     apply_keys(t);
+    if (app->lang_note[0])
+        tui_state_msg(t, ROLE_ERROR, "%s", app->lang_note);
     draw_install_signals();
     const char *script = getenv("LCMTUI_SCRIPT");
     int rc = script && *script ? run_headless(t, script) : run_interactive(t);

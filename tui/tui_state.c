@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/i18n.h"
 #include "base/text.h"
 #include "store/store_message.h"
 #include "tui/fmt.h"
@@ -23,7 +24,7 @@ void tui_state_msg(struct tui *t, enum role role, const char *fmt, ...)
 
 enum hres tui_state_fail(struct tui *t, const struct lcm_err *err)
 {
-    tui_state_msg(t, ROLE_ERROR, "%s", err && err->msg[0] ? err->msg : "failed");
+    tui_state_msg(t, ROLE_ERROR, "%s", err && err->msg[0] ? err->msg : _("failed"));
     return H_ERROR;
 }
 
@@ -135,40 +136,48 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
 {
     if (t->title_dirty)
         load_title(t);
-    char buf[1024], when[32];
+    char buf[1024], when[64];
     char scope[600];
     snprintf(scope, sizeof scope, "%s%s%s", t->fresh.program[0] ? t->fresh.program : "lcmtui",
              t->scope_title[0] ? " › " : "", t->scope_title);
     const char *prog = scope;
     if (t->fresh.demo)
-        snprintf(when, sizeof when, "demo data");
+        snprintf(when, sizeof when, "%s", _("demo data"));
     else if (t->fresh.syncing)
-        snprintf(when, sizeof when, "syncing…");
+        snprintf(when, sizeof when, "%s", _("syncing…"));
     else if (t->fresh.last_sync) {
         int64_t w = fmt_to_wall(t->fresh.last_sync);
         int64_t s = w - day_to_time(day_from_time(w));
-        snprintf(when, sizeof when, "synced %02d:%02d", (int)(s / 3600), (int)(s / 60 % 60));
+        snprintf(when, sizeof when, _("synced %02d:%02d"), (int)(s / 3600), (int)(s / 60 % 60));
     } else
-        snprintf(when, sizeof when, "never synced");
+        snprintf(when, sizeof when, "%s", _("never synced"));
     /* the counts matter most: they keep their room; the left part is cut first */
     const struct view_counts *c = &t->counts;
-    char counts[256];
+    char counts[400];
     bool narrow = cols < 110;
-    char drafts[48] = "";
-    if (t->drafts > 0)
-        snprintf(drafts, sizeof drafts, " · %lld draft%s", (long long)t->drafts,
-                 t->drafts == 1 ? "" : "s");
-    snprintf(counts, sizeof counts,
-             " %lld at risk · %lld to celebrate · %lld call%s%s · %lld overdue%s ",
-             (long long)c->at_risk, (long long)c->celebrate, (long long)c->calls_today,
-             c->calls_today == 1 ? "" : "s", narrow ? "" : " today", (long long)c->overdue, drafts);
-    int cw = text_width(counts);
-    char day[DAY_TEXT_LEN];
-    if (narrow) /* freshness first, so a cut shortens the programme's name */
-        snprintf(buf, sizeof buf, " %s · %s", when, prog);
+    char drafts[64] = "", risk[64], cele[64], calls[64], late[64];
+    long long nd = t->drafts, nr = c->at_risk, nc = c->celebrate, nt = c->calls_today,
+              no = c->overdue;
+    if (nd > 0)
+        snprintf(drafts, sizeof drafts,
+                 ngettext(" · %lld draft", " · %lld drafts", (unsigned long)nd), nd);
+    snprintf(risk, sizeof risk, ngettext("%lld at risk", "%lld at risk", (unsigned long)nr), nr);
+    snprintf(cele, sizeof cele,
+             ngettext("%lld to celebrate", "%lld to celebrate", (unsigned long)nc), nc);
+    if (narrow)
+        snprintf(calls, sizeof calls, ngettext("%lld call", "%lld calls", (unsigned long)nt), nt);
     else
-        snprintf(buf, sizeof buf, " %s · %s · %s", prog, day_format(t->today, day), when);
+        snprintf(calls, sizeof calls,
+                 ngettext("%lld call today", "%lld calls today", (unsigned long)nt), nt);
+    snprintf(late, sizeof late, ngettext("%lld overdue", "%lld overdue", (unsigned long)no), no);
+    snprintf(counts, sizeof counts, " %s · %s · %s · %s%s ", risk, cele, calls, late, drafts);
+    int cw = text_width(counts);
+    char day[32];
     int left = cols - cw > 10 ? cols - cw : cols;
+    if (!narrow)
+        snprintf(buf, sizeof buf, " %s · %s · %s", prog, fmt_day(day, sizeof day, t->today), when);
+    if (narrow || text_width(buf) > left) /* freshness first: a cut shortens the programme */
+        snprintf(buf, sizeof buf, " %s · %s", when, prog);
     rich_line_data(l, ROLE_TITLE, buf, left, false);
     if (left < cols) {
         rich_line_pad_to(l, ROLE_TITLE, cols - cw);
@@ -185,5 +194,5 @@ void tui_state_status(struct tui *t, struct rline *l, int cols)
         return;
     }
     const struct pane_ops *ops = t->panes[t->cur].ops;
-    rich_line_data(l, ROLE_DIM, ops && ops->hints ? ops->hints : "", cols, false);
+    rich_line_data(l, ROLE_DIM, ops && ops->hints ? _(ops->hints) : "", cols, false);
 }

@@ -23,6 +23,7 @@ struct lcm_app {
     char share_dir[4096]; /* holds data/ and themes/: $LCMTUI_SHARE, the source tree when
                              run from build/, else the installed $(PREFIX)/share/lcmtui */
     struct lcm_config cfg;
+    char lang_note[320];   /* "" or why the interface is not in the language asked (once) */
     struct lcm_report rep; /* prints "lcmtui: warning: ..." on stderr */
 };
 

@@ -1,5 +1,6 @@
 /* day.c — civil-date arithmetic (Howard Hinnant's days_from_civil algorithm). */
 #include "base/day.h"
+#include "base/i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +90,8 @@ int day_weekday(int day)
 
 const char *day_weekday_abbr(int day)
 {
-    static const char *const abbr[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static const char *const abbr[] = {N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"),
+                                       N_("Fri"), N_("Sat"), N_("Sun")};
     return day == DAY_NONE ? "" : abbr[day_weekday(day)];
 }
 

@@ -1,7 +1,10 @@
-/* model.c — names of the enumerations, as stored in the database and shown to users. */
+/* model.c — names of the enumerations, as stored in the database and shown to users (marked
+ * N_: the interface translates them with _() where a person reads them). */
 #include "base/model.h"
 
 #include <string.h>
+
+#include "base/i18n.h"
 
 static int name_index(const char *const *names, int n, const char *s)
 {
@@ -15,11 +18,14 @@ static int name_index(const char *const *names, int n, const char *s)
 
 #define NAMES(arr) (arr), (int)(sizeof(arr) / sizeof(arr)[0])
 
-static const char *const enroll_names[] = {"active", "completed", "withdrawn", "failed"};
-static const char *const milestone_names[] = {"progress", "test", "other"};
-static const char *const channel_names[] = {"call", "email", "chat", "meeting", "note"};
-static const char *const followup_names[] = {"planned", "done", "cancelled"};
-static const char *const message_names[] = {"draft", "queued", "sending", "sent", "failed"};
+static const char *const enroll_names[] = {N_("active"), N_("completed"), N_("withdrawn"),
+                                           N_("failed")};
+static const char *const milestone_names[] = {N_("progress"), N_("test"), N_("other")};
+static const char *const channel_names[] = {N_("call"), N_("email"), N_("chat"), N_("meeting"),
+                                            N_("note")};
+static const char *const followup_names[] = {N_("planned"), N_("done"), N_("cancelled")};
+static const char *const message_names[] = {N_("draft"), N_("queued"), N_("sending"), N_("sent"),
+                                            N_("failed")};
 
 int model_enroll_status_parse(const char *s)
 {

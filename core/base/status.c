@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
+
 static const char *const status_text[] = {
 #define LCM_X_TEXT(name, msg) msg,
     LCM_STATUS_LIST(LCM_X_TEXT)
@@ -15,8 +17,8 @@ static const char *const status_text[] = {
 const char *lcm_status_str(enum lcm_status st)
 {
     if ((unsigned)st >= LCM_STATUS_COUNT)
-        return "unknown status";
-    return status_text[st];
+        return _("unknown status");
+    return _(status_text[st]);
 }
 
 /* Control bytes (C0, DEL) become '?' so a message quoting hostile data stays one line. */

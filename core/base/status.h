@@ -15,23 +15,26 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* LCM_N_ marks the messages for xgettext (like N_ in base/i18n.h, which this header does not
+ * include): lcm_status_str() returns them translated. */
+#define LCM_N_(s) s
 #define LCM_STATUS_LIST(X)                                                                         \
-    X(LCM_OK, "ok")                                                                                \
-    X(LCM_ERR_NOMEM, "out of memory")                                                              \
-    X(LCM_ERR_IO, "input/output error")                                                            \
-    X(LCM_ERR_DB, "database error")                                                                \
-    X(LCM_ERR_VERSION, "database is newer than this program")                                      \
-    X(LCM_ERR_PARSE, "malformed input")                                                            \
-    X(LCM_ERR_CONFIG, "invalid configuration")                                                     \
-    X(LCM_ERR_USAGE, "invalid usage")                                                              \
-    X(LCM_ERR_NOTFOUND, "not found")                                                               \
-    X(LCM_ERR_EXISTS, "already exists")                                                            \
-    X(LCM_ERR_NETWORK, "network error")                                                            \
-    X(LCM_ERR_REMOTE, "remote service error")                                                      \
-    X(LCM_ERR_AUTH, "authentication failed")                                                       \
-    X(LCM_ERR_CONFLICT, "conflict")                                                                \
-    X(LCM_ERR_BUSY, "busy")                                                                        \
-    X(LCM_ERR_INVALID, "invalid value")
+    X(LCM_OK, LCM_N_("ok"))                                                                        \
+    X(LCM_ERR_NOMEM, LCM_N_("out of memory"))                                                      \
+    X(LCM_ERR_IO, LCM_N_("input/output error"))                                                    \
+    X(LCM_ERR_DB, LCM_N_("database error"))                                                        \
+    X(LCM_ERR_VERSION, LCM_N_("database is newer than this program"))                              \
+    X(LCM_ERR_PARSE, LCM_N_("malformed input"))                                                    \
+    X(LCM_ERR_CONFIG, LCM_N_("invalid configuration"))                                             \
+    X(LCM_ERR_USAGE, LCM_N_("invalid usage"))                                                      \
+    X(LCM_ERR_NOTFOUND, LCM_N_("not found"))                                                       \
+    X(LCM_ERR_EXISTS, LCM_N_("already exists"))                                                    \
+    X(LCM_ERR_NETWORK, LCM_N_("network error"))                                                    \
+    X(LCM_ERR_REMOTE, LCM_N_("remote service error"))                                              \
+    X(LCM_ERR_AUTH, LCM_N_("authentication failed"))                                               \
+    X(LCM_ERR_CONFLICT, LCM_N_("conflict"))                                                        \
+    X(LCM_ERR_BUSY, LCM_N_("busy"))                                                                \
+    X(LCM_ERR_INVALID, LCM_N_("invalid value"))
 
 enum lcm_status {
 #define LCM_X_ENUM(name, msg) name,

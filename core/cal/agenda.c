@@ -4,11 +4,12 @@
 #include <stdbool.h>
 
 #include "base/day.h"
+#include "base/i18n.h"
 #include "store/store_busy.h"
 
 const char *agenda_bucket_name(enum agenda_bucket b)
 {
-    static const char *const names[] = {"Overdue", "Today", "This week", "Later"};
+    static const char *const names[] = {N_("Overdue"), N_("Today"), N_("This week"), N_("Later")};
     return (unsigned)b < AGENDA_BUCKETS ? names[b] : "?";
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/day.h"
 
 #define MAX_TOKENS 6
@@ -133,8 +134,8 @@ static bool parse_relative(const char *t, int *days, int64_t *secs)
 static enum lcm_status fail(struct lcm_err *err, const char *s)
 {
     return lcm_err_set(err, LCM_ERR_PARSE,
-                       "\"%s\": not a date and time (try \"tue 14:30\", \"demain 9h\", "
-                       "\"2026-12-01 09:00\", \"+2d\")",
+                       _("\"%s\": not a date and time (try \"tue 14:30\", \"demain 9h\", "
+                         "\"2026-12-01 09:00\", \"+2d\")"),
                        s);
 }
 
@@ -259,6 +260,6 @@ enum lcm_status when_parse_duration(const char *s, int *minutes, struct lcm_err 
     return LCM_OK;
 bad:
     return lcm_err_set(err, LCM_ERR_PARSE,
-                       "\"%s\": not a duration (try \"30\", \"45 min\", \"1h\", \"1h30\")",
+                       _("\"%s\": not a duration (try \"30\", \"45 min\", \"1h\", \"1h30\")"),
                        s ? s : "");
 }

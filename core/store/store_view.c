@@ -6,11 +6,12 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/i18n.h"
 #include "base/model.h"
 #include "store/store_internal.h"
 
-static const char *const sort_names[VIEW_SORT_COUNT] = {"attention", "name", "progress",
-                                                        "inactivity", "cohort"};
+static const char *const sort_names[VIEW_SORT_COUNT] = {N_("attention"), N_("name"), N_("progress"),
+                                                        N_("inactivity"), N_("cohort")};
 
 const char *store_view_sort_name(enum view_sort s)
 {
