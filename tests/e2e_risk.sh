@@ -37,8 +37,11 @@ grep -Eq '^groups: engagement [0-9.]+ progress [0-9.]+ submission [0-9.]+ perfor
     fail "explain: no groups line: $(grep '^groups' "$tmp/ex")"
 sed -n '/^reasons:/{n;p;}' "$tmp/ex" | grep -q '^  No activity for 21 days$' ||
     fail "explain reasons: $(cat "$tmp/ex")"
-"$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 risk explain Bobby | grep -q 'Aucune activité depuis 21 jours' ||
-    fail "no French reason by default"
+# no general.lang: the reasons speak the locale's language, as the screen does
+LANGUAGE=fr "$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 risk explain Bobby |
+    grep -q 'Aucune activité depuis 21 jours' || fail "no French reason under a French locale"
+LANGUAGE=en LC_ALL=C.UTF-8 "$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 risk explain Bobby |
+    grep -q '^  No activity for 21 days$' || fail "no English reason under an English locale"
 
 # Snooze: gone from the list at once, back on its day.
 run risk snooze Bobby --days 3 --reason "on holiday" >"$tmp/sn" || fail "snooze failed"

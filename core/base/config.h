@@ -18,7 +18,7 @@ struct lcm_config {
     /* general settings, always set (defaults when absent) */
     char *lcm_name;  /* general.lcm_name: signs messages; default "" */
     char *lcm_email; /* general.lcm_email; default "" */
-    char *lang;      /* general.lang: "fr" or "en"; default "fr" */
+    char *lang;      /* general.lang: "fr" or "en"; unset: "fr" here, the locale's in main.c */
     char *theme;     /* general.theme; default "dark" */
     char *database;  /* general.database; NULL: the XDG default */
 };
