@@ -117,7 +117,8 @@ static void resolve_lang(struct lcm_app *app, bool locale_ok)
     const config_setting_t *g = config_section(&app->cfg, "general");
     bool set = g && config_setting_get_member(g, "lang") != NULL;
     enum i18n_lang want = i18n_choose(set ? app->cfg.lang : NULL, NULL);
-    if (!set) { /* the reasons, templates and reports speak the screen's language too */
+    if (!set && app->cfg.lang) { /* the config is read: its reasons, templates and reports
+                                  * speak the screen's language too */
         free(app->cfg.lang);
         app->cfg.lang = lcm_xstrdup(want == I18N_FR ? "fr" : "en");
     }
