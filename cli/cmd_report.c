@@ -174,7 +174,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
  * filter; "all programmes" when neither says more. */
 static void describe(const struct kpi_filter *f, const char *program, char *buf, size_t len)
 {
-    const char *names[] = {"", "cohort ", "manager ", "department "};
+    const char *names[] = {"", _("cohort "), _("manager "), _("department ")};
     const char *vals[] = {program ? program : f->program, f->cohort, f->manager_email,
                           f->department};
     size_t o = 0;
@@ -235,7 +235,7 @@ int cmd_report(struct lcm_app *app, int argc, char **argv)
     describe(&a.filter, r.program, scope, sizeof scope);
     a.ropt.scope = scope;
     if (r.total.enrolled == 0)
-        lcm_report(&app->rep, LCM_LEVEL_WARN, "report: no enrollment matches %s", scope);
+        lcm_report(&app->rep, LCM_LEVEL_WARN, _("report: no enrollment matches %s"), scope);
     if (a.out) {
         rc = write_file(a.out, &r, &a.ropt);
     } else if (report_write(stdout, &r, &a.ropt, &err) != LCM_OK) {

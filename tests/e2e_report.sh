@@ -2,7 +2,9 @@
 # e2e_report.sh — `lcmtui report` on the demo cohort at a fixed --today: CSV and Markdown equal
 # to tests/expected/report_demo.{csv,md}; HTML well-formed (Python's html.parser, and Debian's
 # tidy) with each chart; the LCM's notes never in a manager-facing report;
-# --manager restricts, --anonymous hides names, -o writes 0600, usage errors exit 2.
+# --manager restricts, --anonymous hides names, -o writes 0600, usage errors exit 2; in French
+# (LANGUAGE=fr) equal to tests/expected/report_demo_fr.md, no English heading or label left,
+# HTML lang="fr", French numbers and dates, French CSV headers; general.lang = "en" wins.
 # After a deliberate change, regenerate the expected files with UPDATE_EXPECTED=1 and check
 # their figures before committing.
 set -eu
@@ -12,6 +14,7 @@ PY=/usr/bin/python3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 fail() { echo "e2e_report: $*" >&2; exit 1; }
+nbsp=$(printf '\302\240')
 
 cat >"$tmp/config" <<'CONF'
 kpi: {
@@ -22,7 +25,9 @@ kpi: {
 };
 CONF
 chmod 600 "$tmp/config"
-run() { "$LCMTUI" --config "$tmp/config" --db "$tmp/demo.db" --today 2026-11-28 "$@"; }
+# English unless a step says otherwise (no general.lang: the locale's language).
+run() { LANGUAGE=en "$LCMTUI" --config "$tmp/config" --db "$tmp/demo.db" --today 2026-11-28 "$@"; }
+runfr() { LANGUAGE=fr "$LCMTUI" --config "$tmp/config" --db "$tmp/demo.db" --today 2026-11-28 "$@"; }
 run demo >/dev/null 2>&1 || fail "lcmtui demo failed"
 # The expected files pin this module's figures on the demo's data, not the risk module's
 # tuning (its scores change with its defaults): drop the risk rows the demo computed. Flag
@@ -167,6 +172,61 @@ echo old >"$tmp/old.md"
 chmod 644 "$tmp/old.md"
 run report -o "$tmp/old.md" || fail "cannot replace an existing report"
 [ "$(stat -c %a "$tmp/old.md")" = 600 ] || fail "a replaced report is not 0600"
+
+# 6. In French: the Markdown equals its expected file; none of the English report's headings,
+# table headers or labels is left; HTML lang="fr" with French charts; French CSV headers with
+# the same figures; general.lang = "en" keeps English under a French locale.
+runfr report --by department --learners --format md -o "$tmp/fr.md" || fail "French md failed"
+if [ "${UPDATE_EXPECTED:-0}" = 1 ]; then
+    cp "$tmp/fr.md" "$here/expected/report_demo_fr.md"
+fi
+diff -u "$here/expected/report_demo_fr.md" "$tmp/fr.md" >&2 ||
+    fail "report_demo_fr.md differs from the expected file"
+run report --by department --learners --format md -o "$tmp/en.md" || fail "English md failed"
+# every heading, table header cell, indicator name and summary title of the English report
+{ grep '^#' "$tmp/en.md" | sed 's/^#* //; s/:.*//'
+  awk '/^\| / && prev !~ /^\|/ { print } { prev = $0 }' "$tmp/en.md" | tr '|' '\n'
+  sed -n '/^## Indicators/,/^## Progress/p' "$tmp/en.md" | cut -d'|' -f2
+  sed -n 's/^- \*\*\([^:]*\):.*/\1/p' "$tmp/en.md"; } |
+    sed 's/^ *//; s/ *$//' | grep -E '[A-Za-z]{3}' | sort -u >"$tmp/en.words"
+[ "$(wc -l <"$tmp/en.words")" -gt 40 ] || fail "too few English headings to look for"
+while IFS= read -r w; do
+    case $w in Sessions | Messages | Manager | Notes | E-mails | Chats) continue ;; esac
+    ! grep -qwF -- "$w" "$tmp/fr.md" || fail "French report still says '$w'"
+done <"$tmp/en.words"
+for w in "Training report" "Summary" "Definitions" "Period" "Drop-out" "enrolled" "learners" \
+    "never" "in progress" "baseline"; do
+    ! grep -qiF -- "$w" "$tmp/fr.md" || fail "French report still says '$w'"
+done
+grep -q '^# Rapport de formation' "$tmp/fr.md" || fail "French report: no French title"
+grep -q 'Période du 1 juil\. 2026 au 28 nov\. 2026\.' "$tmp/fr.md" || fail "French report: dates"
+grep -q "| Taux d’abandon (abandons / inscrits) | 2,5${nbsp}% |" "$tmp/fr.md" ||
+    fail "French report: no decimal comma and no-break space before %"
+grep -q "1${nbsp}300 EUR" "$tmp/fr.md" || fail "French report: no French thousands"
+runfr report --format html -o "$tmp/fr.html" || fail "French html failed"
+grep -q '<html lang="fr">' "$tmp/fr.html" || fail "French HTML: lang is not fr"
+grep -q '<title>Rapport de formation' "$tmp/fr.html" || fail "French HTML: title"
+grep -q '>S4[0-9]</text>' "$tmp/fr.html" || fail "French HTML: week labels of the charts"
+for w in "Weekly active learners" "Risk levels over time" "Summary" "Definitions" "Charts" \
+    "Completion" "Drop-out"; do
+    ! grep -qF -- "$w" "$tmp/fr.html" || fail "French HTML still says '$w'"
+done
+tidy -e -q "$tmp/fr.html" >&2 || fail "tidy reports problems in the French HTML"
+grep -q '<html lang="en">' "$tmp/report.html" || fail "English HTML: lang is not en"
+runfr report --format csv --sep ';' -o "$tmp/fr2.csv" || fail "French csv failed"
+grep -q '^Indicateur;Valeur;Unité;Définition' "$tmp/fr2.csv" || fail "French CSV: no French header"
+grep -q '^Période;2026-07-01;2026-11-28' "$tmp/fr2.csv" || fail "French CSV: dates not ISO"
+en=$(awk -F, '$1 == "Enrolled" { print $2 }' "$tmp/report.csv")
+fr=$(awk -F';' '$1 == "Inscrits" { print $2 }' "$tmp/fr2.csv")
+[ -n "$en" ] && [ "$en" = "$fr" ] || fail "French CSV: Inscrits '$fr', English Enrolled '$en'"
+grep -q '^Taux d’abandon;2,5;%;' "$tmp/fr2.csv" || fail "French CSV: no decimal comma with ';'"
+runfr report --format csv -o "$tmp/fr3.csv" || fail "French csv with ',' failed"
+grep -q '^Taux d’abandon,2.5,%,' "$tmp/fr3.csv" || fail "French CSV with ',': decimals not '.'"
+printf 'general: { lang = "en"; };\n' >>"$tmp/config"
+runfr report --by department --format md -o "$tmp/en2.md" || fail "general.lang en failed"
+diff -u "$here/expected/report_demo.md" "$tmp/en2.md" >&2 ||
+    fail "general.lang = \"en\" under LANGUAGE=fr: not the English report"
+
 set +e
 run report -o /dev/full 2>/dev/null; [ $? -eq 1 ] || fail "a full device: exit code not 1"
 [ -c /dev/full ] || fail "the report replaced /dev/full"

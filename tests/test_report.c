@@ -3,7 +3,10 @@
  * the LCM's private notes never in a manager-facing report. */
 #include "testutil.h"
 
+#include <unistd.h>
+
 #include "base/day.h"
+#include "base/i18n.h"
 #include "report/kpi.h"
 #include "report/report.h"
 #include "report/report_common.h"
@@ -221,6 +224,51 @@ static void test_money_always_with_formula(void **state)
     fixture_free(&x);
 }
 
+/* French numbers, money and the ROI formula in French through the build's catalog
+ * (BUILD/locale, beside BUILD/tests); English again after. */
+static void test_french_numbers_and_formula(void **state)
+{
+    (void)state;
+    char exe[4096], dir[4200], note[512], buf[256];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    assert_true(n > 0);
+    exe[n] = '\0';
+    *strrchr(exe, '/') = '\0';
+    snprintf(dir, sizeof dir, "%s/../locale", exe);
+    const char *const dirs[] = {dir};
+    assert_int_equal(i18n_init(I18N_FR, dirs, 1, note, sizeof note), I18N_FR);
+    assert_string_equal(report_common_int(-1234567, buf, sizeof buf), "-1\xc2\xa0"
+                                                                      "234\xc2\xa0"
+                                                                      "567");
+    assert_string_equal(report_common_pct(1, 8, buf, sizeof buf), "12,5\xc2\xa0%");
+    assert_string_equal(report_common_money(1300.5, "EUR", buf, sizeof buf), "1\xc2\xa0"
+                                                                             "300,50 EUR");
+    assert_string_equal(report_common_risk(2), "élevé");
+    struct fx x;
+    fixture(&x);
+    struct kpi_options ko = {0};
+    struct report_options ro = {.format = REPORT_MD, .today = TODAY};
+    char *out = render(&x, &all, &ko, &ro);
+    assert_non_null(strstr(out, "# Rapport de formation"));
+    /* no-break spaces (U+00A0) before ":" and "%" */
+    assert_non_null(strstr(out, "Abandons évités\u00a0: (50,0\u00a0% de référence − 33,3\u00a0% "
+                                "constatés) × 3 inscrits = 1 apprenants"));
+    assert_null(strstr(out, "baseline"));
+    assert_null(strstr(out, "Summary"));
+    free(out);
+    ro.format = REPORT_HTML;
+    out = render(&x, &all, &ko, &ro);
+    assert_non_null(strstr(out, "<html lang=\"fr\">"));
+    free(out);
+    assert_int_equal(i18n_init(I18N_EN, dirs, 1, note, sizeof note), I18N_EN);
+    assert_string_equal(report_common_pct(1, 8, buf, sizeof buf), "12.5 %");
+    assert_string_equal(report_common_int(80600, buf, sizeof buf), "80,600");
+    out = render(&x, &all, &ko, &ro);
+    assert_non_null(strstr(out, "<html lang=\"en\">"));
+    free(out);
+    fixture_free(&x);
+}
+
 static void test_private_notes_never_in_manager_reports(void **state)
 {
     (void)state;
@@ -304,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_csv_quoting_french_excel),
         cmocka_unit_test(test_markdown_escapes_table_breakers),
         cmocka_unit_test(test_money_always_with_formula),
+        cmocka_unit_test(test_french_numbers_and_formula),
         cmocka_unit_test(test_private_notes_never_in_manager_reports),
         cmocka_unit_test(test_anonymous_uses_stable_pseudonyms),
     };

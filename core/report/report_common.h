@@ -5,6 +5,7 @@
 #ifndef LCM_REPORT_COMMON_H
 #define LCM_REPORT_COMMON_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "report/report.h"
@@ -12,12 +13,21 @@
 #define REPORT_COMMON_TEXT_MAX                                                                     \
     400 /* longest data string written (bytes, cut on a UTF-8 boundary) */
 
-/* "80,600" (English thousands separator). Returns buf. */
+/* True when the report is written in French (the language in effect, i18n.h): decimal comma,
+ * no-break space as thousands separator and before "%". */
+bool report_common_french(void);
+/* "," in English, a no-break space (U+00A0) in French. */
+const char *report_common_thousands(void);
+/* " %" in English, no-break space and "%" in French. */
+const char *report_common_pct_sign(void);
+/* "80,600" in English, "80 600" (no-break space) in French. Returns buf. */
 char *report_common_int(int64_t n, char *buf, size_t len);
 /* "80,600 EUR"; cents shown only when the amount has them. */
 char *report_common_money(double v, const char *currency, char *buf, size_t len);
-/* "11.3 %" from a rate 0..1; "–" when den is 0. */
+/* "11.3 %" ("11,3 %" in French) from num / den; "–" when den is 0. */
 char *report_common_pct(int64_t num, int64_t den, char *buf, size_t len);
+/* pct (already in percent) with d decimals and the language's "%": "50.0 %", "50,0 %". */
+char *report_common_pct_of(double pct, int d, char *buf, size_t len);
 /* A rate as a plain number of percent with one decimal ("11.3"), "" when den is 0. */
 char *report_common_pct_num(int64_t num, int64_t den, bool comma, char *buf, size_t len);
 /* A real with d decimals, "." or "," as the decimal mark. */
@@ -54,12 +64,15 @@ size_t report_common_followup_lines(const struct kpi_result *r, char lines[][256
 
 /* "2026-W23". */
 char *report_common_week(const struct kpi_week *w, char *buf, size_t len);
+/* Labels in the language in effect. */
 const char *report_common_channel(int ch); /* "Calls", "E-mails", ... */
 const char *report_common_status(enum enroll_status s);
 const char *report_common_risk(int level); /* "low", "medium", "high", "" */
+/* Untranslated (N_): print them through _(). */
 extern const char *const report_common_bucket_names[KPI_BUCKETS];
 
-/* The definitions printed at the end of every report (drop-out, completion, ...). */
+/* The definitions printed at the end of every report (drop-out, completion, ...); N_: print
+ * them through _(). */
 extern const char *const report_common_definitions[];
 
 #endif

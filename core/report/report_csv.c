@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/i18n.h"
 #include "base/text.h"
 #include "report/report_common.h"
 #include "report/report_csv.h"
@@ -92,57 +93,59 @@ static void csv_indicators(struct csv *c, const struct kpi_result *r)
 {
     const struct kpi_counts *t = &r->total;
     char buf[768];
-    csv_header(c, "Indicator|Value|Unit|Definition");
-    csv_kv(c, "Enrolled", t->enrolled, "learners", "");
-    csv_kv(c, "In progress", t->running, "learners", "");
-    csv_kv(c, "Active in the last 7 days", t->active7, "learners", "");
-    csv_kv(c, "Active in the last 30 days", t->active30, "learners", "");
-    csv_kv(c, "Completed", t->completed, "learners", "");
-    csv_kv(c, "Withdrawn", t->withdrawn, "learners", "");
-    csv_kv(c, "Failed", t->failed, "learners", "");
-    csv_text(c, "Completion rate");
+    /* TRANSLATORS: CSV column names separated by '|'. */
+    csv_header(c, _("Indicator|Value|Unit|Definition"));
+    csv_kv(c, _("Enrolled"), t->enrolled, _("learners"), "");
+    csv_kv(c, _("In progress"), t->running, _("learners"), "");
+    csv_kv(c, _("Active in the last 7 days"), t->active7, _("learners"), "");
+    csv_kv(c, _("Active in the last 30 days"), t->active30, _("learners"), "");
+    csv_kv(c, _("Completed"), t->completed, _("learners"), "");
+    csv_kv(c, _("Withdrawn"), t->withdrawn, _("learners"), "");
+    csv_kv(c, _("Failed"), t->failed, _("learners"), "");
+    csv_text(c, _("Completion rate"));
     csv_pct(c, t->completed, t->enrolled);
     csv_text(c, "%");
-    csv_text(c, "completed / enrolled");
+    csv_text(c, _("completed / enrolled"));
     csv_end(c);
-    csv_text(c, "Drop-out rate");
+    csv_text(c, _("Drop-out rate"));
     csv_pct(c, t->withdrawn, t->enrolled);
     csv_text(c, "%");
-    csv_text(c, "withdrawn / enrolled");
+    csv_text(c, _("withdrawn / enrolled"));
     csv_end(c);
-    csv_kv(c, "Sessions", t->sessions, "connections", "");
-    csv_kv(c, "Training time", t->minutes, "minutes", "");
-    csv_text(c, "Visit frequency");
+    csv_kv(c, _("Sessions"), t->sessions, _("connections"), "");
+    csv_kv(c, _("Training time"), t->minutes, _("minutes"), "");
+    csv_text(c, _("Visit frequency"));
     csv_real(c, r->visit_frequency, 2);
-    csv_text(c, "active days per week");
-    csv_text(c, "active days / learner-weeks enrolled in the period");
+    csv_text(c, _("active days per week"));
+    csv_text(c, _("active days / learner-weeks enrolled in the period"));
     csv_end(c);
-    csv_kv(c, "Check-ins", r->checkins, "check-ins", "");
-    csv_kv(c, "Learners contacted", r->contacted, "learners", "");
-    csv_kv(c, "Flagged learners", r->flagged, "learners", "");
-    csv_kv(c, "Flagged and contacted", r->flagged_contacted, "learners", "");
-    csv_text(c, "Median days from flag to first contact");
+    csv_kv(c, _("Check-ins"), r->checkins, _("check-ins"), "");
+    csv_kv(c, _("Learners contacted"), r->contacted, _("learners"), "");
+    csv_kv(c, _("Flagged learners"), r->flagged, _("learners"), "");
+    csv_kv(c, _("Flagged and contacted"), r->flagged_contacted, _("learners"), "");
+    csv_text(c, _("Median days from flag to first contact"));
     if (r->median_flag_to_contact >= 0)
         csv_real(c, r->median_flag_to_contact, 1);
     else
         csv_text(c, "");
-    csv_text(c, "days");
+    csv_text(c, _("days"));
     csv_text(c, "");
     csv_end(c);
-    csv_kv(c, "Came back within 7 days of the contact", r->back7, "learners", "");
-    csv_kv(c, "Came back within 14 days of the contact", r->back14, "learners", "");
-    csv_kv(c, "Messages sent", r->messages_sent, "messages", "");
-    csv_kv(c, "Messages followed by activity within 7 days", r->messages_returned7, "messages", "");
+    csv_kv(c, _("Came back within 7 days of the contact"), r->back7, _("learners"), "");
+    csv_kv(c, _("Came back within 14 days of the contact"), r->back14, _("learners"), "");
+    csv_kv(c, _("Messages sent"), r->messages_sent, _("messages"), "");
+    csv_kv(c, _("Messages followed by activity within 7 days"), r->messages_returned7,
+           _("messages"), "");
     if (r->money.configured) {
         const char *cur = r->money_conf.currency;
-        csv_text(c, "Cost of drop-outs");
+        csv_text(c, _("Cost of drop-outs"));
         csv_real(c, r->money.dropout_cost + r->money.hours_cost, 2);
         csv_text(c, cur);
         csv_text(c, report_common_money_sentence(r, 0, buf, sizeof buf));
         csv_end(c);
-        csv_kv(c, "Drop-outs avoided", r->money.avoided > 0 ? r->money.avoided : 0, "learners",
-               report_common_money_sentence(r, 1, buf, sizeof buf));
-        csv_text(c, "Value of drop-outs avoided");
+        csv_kv(c, _("Drop-outs avoided"), r->money.avoided > 0 ? r->money.avoided : 0,
+               _("learners"), report_common_money_sentence(r, 1, buf, sizeof buf));
+        csv_text(c, _("Value of drop-outs avoided"));
         csv_real(c, r->money.avoided_value, 2);
         csv_text(c, cur);
         csv_text(c, buf);
@@ -155,8 +158,8 @@ static void csv_counts(struct csv *c, const char *what, const struct kpi_counts 
 {
     char h[512];
     snprintf(h, sizeof h,
-             "%s|Enrolled|In progress|Active 7 days|Active 30 days|Completed|Withdrawn|Failed|"
-             "Completion rate (%%)|Drop-out rate (%%)|Sessions|Training minutes",
+             _("%s|Enrolled|In progress|Active 7 days|Active 30 days|Completed|Withdrawn|Failed|"
+               "Completion rate (%%)|Drop-out rate (%%)|Sessions|Training minutes"),
              what);
     csv_header(c, h);
     for (size_t i = 0; i < n; i++) {
@@ -176,14 +179,14 @@ static void csv_counts(struct csv *c, const char *what, const struct kpi_counts 
 
 static void csv_tables(struct csv *c, const struct kpi_result *r)
 {
-    csv_header(c, "Progress|Learners");
+    csv_header(c, _("Progress|Learners"));
     for (int i = 0; i < KPI_BUCKETS; i++) {
-        csv_text(c, report_common_bucket_names[i]);
+        csv_text(c, _(report_common_bucket_names[i]));
         csv_int(c, r->buckets[i]);
         csv_end(c);
     }
     csv_end(c);
-    csv_header(c, "Milestone|Reached|Eligible|Share (%)|Median days from start");
+    csv_header(c, _("Milestone|Reached|Eligible|Share (%)|Median days from start"));
     for (size_t i = 0; i < r->n_milestones; i++) {
         const struct kpi_milestone *m = &r->milestones[i];
         csv_text(c, m->name);
@@ -197,18 +200,18 @@ static void csv_tables(struct csv *c, const struct kpi_result *r)
         csv_end(c);
     }
     csv_end(c);
-    csv_counts(c, "Cohort", r->cohorts, r->n_cohorts);
+    csv_counts(c, _("Cohort"), r->cohorts, r->n_cohorts);
     if (r->by != KPI_BY_NONE)
-        csv_counts(c, r->by == KPI_BY_DEPARTMENT ? "Department" : "Manager", r->groups,
+        csv_counts(c, r->by == KPI_BY_DEPARTMENT ? _("Department") : _("Manager"), r->groups,
                    r->n_groups);
-    csv_header(c, "Channel|Check-ins");
+    csv_header(c, _("Channel|Check-ins"));
     for (int ch = 0; ch < CH_COUNT; ch++) {
         csv_text(c, report_common_channel(ch));
         csv_int(c, r->checkins_by_channel[ch]);
         csv_end(c);
     }
     csv_end(c);
-    csv_header(c, "Template|Sent|Active within 7 days|Return rate (%)");
+    csv_header(c, _("Template|Sent|Active within 7 days|Return rate (%)"));
     for (size_t i = 0; i < r->n_templates; i++) {
         csv_text(c, r->templates[i].name);
         csv_int(c, r->templates[i].sent);
@@ -222,9 +225,9 @@ static void csv_tables(struct csv *c, const struct kpi_result *r)
 static void csv_weeks(struct csv *c, const struct kpi_result *r)
 {
     char w[16], d[DAY_TEXT_LEN];
-    csv_header(c, "Week|Monday|In progress|Active|Active share (%)|Sessions|Training minutes|"
-                  "Calls|E-mails|Chats|Meetings|Notes|Messages sent|Completed|Withdrawn|"
-                  "Risk low|Risk medium|Risk high");
+    csv_header(c, _("Week|Monday|In progress|Active|Active share (%)|Sessions|Training minutes|"
+                    "Calls|E-mails|Chats|Meetings|Notes|Messages sent|Completed|Withdrawn|"
+                    "Risk low|Risk medium|Risk high"));
     for (size_t i = 0; i < r->n_weeks; i++) {
         const struct kpi_week *k = &r->weeks[i];
         csv_text(c, report_common_week(k, w, sizeof w));
@@ -248,10 +251,10 @@ static void csv_learners(struct csv *c, const struct kpi_result *r, const struct
 {
     char name[128], d[DAY_TEXT_LEN];
     csv_header(c, o->private_notes
-                      ? "Learner|E-mail|Cohort|Department|Manager|Status|Progress (%)|"
-                        "Last active|Active days|Training minutes|Risk|Latest note (private)"
-                      : "Learner|E-mail|Cohort|Department|Manager|Status|Progress (%)|"
-                        "Last active|Active days|Training minutes|Risk");
+                      ? _("Learner|E-mail|Cohort|Department|Manager|Status|Progress (%)|"
+                          "Last active|Active days|Training minutes|Risk|Latest note (private)")
+                      : _("Learner|E-mail|Cohort|Department|Manager|Status|Progress (%)|"
+                          "Last active|Active days|Training minutes|Risk"));
     for (size_t i = 0; i < r->n_learners; i++) {
         const struct kpi_learner *l = &r->learners[i];
         csv_text(c, report_common_learner_name(o, l, name, sizeof name));
@@ -282,16 +285,16 @@ enum lcm_status report_csv_write(FILE *f, const struct kpi_result *r,
     char d[DAY_TEXT_LEN];
     if (o->bom)
         fputs("\xef\xbb\xbf", f);
-    csv_text(&c, "Training report");
+    csv_text(&c, _("Training report"));
     csv_text(&c, o->scope ? o->scope : "");
     csv_end(&c);
-    csv_text(&c, "Period");
+    csv_text(&c, _("Period"));
     csv_text(&c, day_format(r->from_day, d));
     csv_text(&c, day_format(r->to_day, d));
     csv_end(&c);
-    csv_text(&c, "Audience");
-    csv_text(&c, o->private_notes ? "PRIVATE: contains the LCM's notes"
-                                  : "manager-facing: no private notes");
+    csv_text(&c, _("Audience"));
+    csv_text(&c, o->private_notes ? _("PRIVATE: contains the LCM's notes")
+                                  : _("manager-facing: no private notes"));
     csv_end(&c);
     csv_end(&c);
     csv_indicators(&c, r);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/i18n.h"
 #include "report/report_common.h"
 #include "report/report_html.h"
 #include "report/report_svg.h"
@@ -82,15 +83,16 @@ static void tdi(FILE *f, int64_t v)
     tdn(f, report_common_int(v, b, sizeof b));
 }
 
-static void counts_table(FILE *f, const char *id, const char *what, const struct kpi_counts *g,
-                         size_t n)
+static void counts_table(FILE *f, const char *id, const char *caption, const char *what,
+                         const struct kpi_counts *g, size_t n)
 {
-    char cols[256], a[32];
+    char cols[512], a[32];
+    /* TRANSLATORS: column names separated by '|'; a leading '#' marks a numeric column. */
     snprintf(cols, sizeof cols,
-             "%s|#Enrolled|#In progress|#Active 7 d|#Completed|#Withdrawn|"
-             "#Failed|#Completion|#Drop-out|#Hours",
+             _("%s|#Enrolled|#In progress|#Active 7 d|#Completed|#Withdrawn|"
+               "#Failed|#Completion|#Drop-out|#Hours"),
              what);
-    thead(f, id, what[0] == 'C' ? "Completion by cohort" : "Breakdown", cols);
+    thead(f, id, caption, cols);
     for (size_t i = 0; i < n; i++) {
         fputs("<tr>", f);
         td(f, g[i].label);
@@ -103,43 +105,46 @@ static void counts_table(FILE *f, const char *id, const char *what, const struct
         tdi(f, (g[i].minutes + 30) / 60);
         fputs("</tr>\n", f);
     }
-    tend(f, n, 10, "No enrollment in this scope.");
+    tend(f, n, 10, _("No enrollment in this scope."));
 }
 
 static void indicators_table(FILE *f, const struct kpi_result *r)
 {
     const struct kpi_counts *t = &r->total;
     char a[64];
-    thead(f, "table-indicators", "Indicators", "Indicator|#Value");
+    thead(f, "table-indicators", _("Indicators"), _("Indicator|#Value"));
     struct {
         const char *name;
         int64_t v;
-    } rows[] = {{"Enrolled", t->enrolled},
-                {"In progress", t->running},
-                {"Active in the last 7 days", t->active7},
-                {"Active in the last 30 days", t->active30},
-                {"Completed", t->completed},
-                {"Withdrawn", t->withdrawn},
-                {"Failed", t->failed},
-                {"Sessions (connections)", t->sessions},
-                {"Training time (hours)", (t->minutes + 30) / 60}};
+    } rows[] = {{N_("Enrolled"), t->enrolled},
+                {N_("In progress"), t->running},
+                {N_("Active in the last 7 days"), t->active7},
+                {N_("Active in the last 30 days"), t->active30},
+                {N_("Completed"), t->completed},
+                {N_("Withdrawn"), t->withdrawn},
+                {N_("Failed"), t->failed},
+                {N_("Sessions (connections)"), t->sessions},
+                {N_("Training time (hours)"), (t->minutes + 30) / 60}};
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         fputs("<tr>", f);
-        td(f, rows[i].name);
+        td(f, _(rows[i].name));
         tdi(f, rows[i].v);
         fputs("</tr>\n", f);
     }
-    fputs("<tr><td>Completion rate (completed / enrolled)</td>", f);
+    fputs("<tr>", f);
+    td(f, _("Completion rate (completed / enrolled)"));
     tdn(f, report_common_pct(t->completed, t->enrolled, a, sizeof a));
-    fputs("</tr>\n<tr><td>Drop-out rate (withdrawn / enrolled)</td>", f);
+    fputs("</tr>\n<tr>", f);
+    td(f, _("Drop-out rate (withdrawn / enrolled)"));
     tdn(f, report_common_pct(t->withdrawn, t->enrolled, a, sizeof a));
-    fputs("</tr>\n<tr><td>Visit frequency (active days per week)</td>", f);
-    tdn(f, report_common_real(r->visit_frequency, 2, false, a, sizeof a));
+    fputs("</tr>\n<tr>", f);
+    td(f, _("Visit frequency (active days per week)"));
+    tdn(f, report_common_real(r->visit_frequency, 2, report_common_french(), a, sizeof a));
     fputs("</tr>\n</tbody></table>\n", f);
-    thead(f, "table-progress", "Progress distribution", "Progress|#Learners");
+    thead(f, "table-progress", _("Progress distribution"), _("Progress|#Learners"));
     for (int i = 0; i < KPI_BUCKETS; i++) {
         fputs("<tr>", f);
-        td(f, report_common_bucket_names[i]);
+        td(f, _(report_common_bucket_names[i]));
         tdi(f, r->buckets[i]);
         fputs("</tr>\n", f);
     }
@@ -149,8 +154,8 @@ static void indicators_table(FILE *f, const struct kpi_result *r)
 static void milestone_table(FILE *f, const struct kpi_result *r)
 {
     char a[32];
-    thead(f, "table-milestones", "Milestones",
-          "Milestone|#Reached|#Of|#Share|#Median days from start");
+    thead(f, "table-milestones", _("Milestones"),
+          _("Milestone|#Reached|#Of|#Share|#Median days from start"));
     for (size_t i = 0; i < r->n_milestones; i++) {
         const struct kpi_milestone *m = &r->milestones[i];
         fputs("<tr>", f);
@@ -158,25 +163,28 @@ static void milestone_table(FILE *f, const struct kpi_result *r)
         tdi(f, m->reached);
         tdi(f, m->eligible);
         tdn(f, report_common_pct(m->reached, m->eligible, a, sizeof a));
-        tdn(f, m->median_days >= 0 ? report_common_real(m->median_days, 1, false, a, sizeof a)
-                                   : "\xe2\x80\x93");
+        tdn(f, m->median_days >= 0
+                   ? report_common_real(m->median_days, 1, report_common_french(), a, sizeof a)
+                   : "\xe2\x80\x93");
         fputs("</tr>\n", f);
     }
-    tend(f, r->n_milestones, 5, "No milestone defined for these programmes.");
+    tend(f, r->n_milestones, 5, _("No milestone defined for these programmes."));
 }
 
 static void followup_tables(FILE *f, const struct kpi_result *r)
 {
     char lines[8][256], a[32];
     size_t n = report_common_followup_lines(r, lines, 8);
-    fputs("<h3>The LCM's follow-up</h3>\n<ul>\n", f);
+    fputs("<h3>", f);
+    report_common_html_put(f, _("The LCM's follow-up"));
+    fputs("</h3>\n<ul>\n", f);
     for (size_t i = 0; i < n; i++) {
         fputs("<li>", f);
         report_common_html_put(f, lines[i]);
         fputs("</li>\n", f);
     }
     fputs("</ul>\n", f);
-    thead(f, "table-channels", "Check-ins by channel", "Channel|#Check-ins");
+    thead(f, "table-channels", _("Check-ins by channel"), _("Channel|#Check-ins"));
     for (int c = 0; c < CH_COUNT; c++) {
         fputs("<tr>", f);
         td(f, report_common_channel(c));
@@ -184,8 +192,8 @@ static void followup_tables(FILE *f, const struct kpi_result *r)
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
-    thead(f, "table-templates", "Messages by template",
-          "Template|#Sent|#Active within 7 days|#Return rate");
+    thead(f, "table-templates", _("Messages by template"),
+          _("Template|#Sent|#Active within 7 days|#Return rate"));
     for (size_t i = 0; i < r->n_templates; i++) {
         const struct kpi_template *t = &r->templates[i];
         fputs("<tr>", f);
@@ -195,16 +203,18 @@ static void followup_tables(FILE *f, const struct kpi_result *r)
         tdn(f, report_common_pct(t->returned7, t->sent, a, sizeof a));
         fputs("</tr>\n", f);
     }
-    tend(f, r->n_templates, 4, "No message sent in the period.");
+    tend(f, r->n_templates, 4, _("No message sent in the period."));
 }
 
 static void weeks_table(FILE *f, const struct kpi_result *r)
 {
     char w[16], a[32];
-    fputs("<h3>Weekly trend</h3>\n", f);
-    thead(f, "table-weeks", "Each indicator per ISO week",
-          "Week|#In progress|#Active|#Active share|#Sessions|#Hours|#Check-ins|#Messages|"
-          "#Completed|#Withdrawn|#Risk low|#Risk medium|#Risk high");
+    fputs("<h3>", f);
+    report_common_html_put(f, _("Weekly trend"));
+    fputs("</h3>\n", f);
+    thead(f, "table-weeks", _("Each indicator per ISO week"),
+          _("Week|#In progress|#Active|#Active share|#Sessions|#Hours|#Check-ins|#Messages|"
+            "#Completed|#Withdrawn|#Risk low|#Risk medium|#Risk high"));
     for (size_t i = 0; i < r->n_weeks; i++) {
         const struct kpi_week *k = &r->weeks[i];
         int64_t ci = 0;
@@ -222,18 +232,20 @@ static void weeks_table(FILE *f, const struct kpi_result *r)
             tdi(f, v[j]);
         fputs("</tr>\n", f);
     }
-    tend(f, r->n_weeks, 13, "No week in the period.");
+    tend(f, r->n_weeks, 13, _("No week in the period."));
 }
 
 static void learners_table(FILE *f, const struct kpi_result *r, const struct report_options *o)
 {
-    char name[128], a[32], d[DAY_TEXT_LEN];
-    fputs("<h3>Learners</h3>\n", f);
-    thead(f, "table-learners", o->anonymous ? "Learners (pseudonyms)" : "Learners",
-          o->private_notes ? "Learner|Cohort|Department|Status|#Progress|Last active|"
-                             "#Active days|#Hours|Risk|Latest note (private)"
-                           : "Learner|Cohort|Department|Status|#Progress|Last active|"
-                             "#Active days|#Hours|Risk");
+    char name[128], a[32], d[32];
+    fputs("<h3>", f);
+    report_common_html_put(f, _("Learners"));
+    fputs("</h3>\n", f);
+    thead(f, "table-learners", o->anonymous ? _("Learners (pseudonyms)") : _("Learners"),
+          o->private_notes ? _("Learner|Cohort|Department|Status|#Progress|Last active|"
+                               "#Active days|#Hours|Risk|Latest note (private)")
+                           : _("Learner|Cohort|Department|Status|#Progress|Last active|"
+                               "#Active days|#Hours|Risk"));
     for (size_t i = 0; i < r->n_learners; i++) {
         const struct kpi_learner *l = &r->learners[i];
         fputs("<tr>", f);
@@ -242,11 +254,11 @@ static void learners_table(FILE *f, const struct kpi_result *r, const struct rep
         td(f, l->department);
         td(f, report_common_status(l->status));
         if (l->progress >= 0)
-            snprintf(a, sizeof a, "%.0f %%", 100 * l->progress);
+            report_common_pct_of(100 * l->progress, 0, a, sizeof a);
         else
             snprintf(a, sizeof a, "\xe2\x80\x93");
         tdn(f, a);
-        td(f, l->last_active == DAY_NONE ? "never" : day_format(l->last_active, d));
+        td(f, l->last_active == DAY_NONE ? _("never") : i18n_date(d, sizeof d, l->last_active));
         tdi(f, l->active_days);
         tdi(f, (l->minutes + 30) / 60);
         td(f, report_common_risk(l->risk_level));
@@ -257,28 +269,37 @@ static void learners_table(FILE *f, const struct kpi_result *r, const struct rep
     fputs("</tbody></table>\n", f);
 }
 
+/* "Training report: SCOPE" (the title and the heading). */
+static void title(FILE *f, const struct report_options *o)
+{
+    report_common_html_put(f, _("Training report"));
+    if (o->scope && *o->scope) {
+        report_common_html_put(f, _(": "));
+        report_common_html_put(f, o->scope);
+    }
+}
+
 static void head(FILE *f, const struct kpi_result *r, const struct report_options *o)
 {
-    char from[DAY_TEXT_LEN], to[DAY_TEXT_LEN], gen[DAY_TEXT_LEN];
-    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-          "<title>Training report",
-          f);
-    if (o->scope && *o->scope) {
-        fputs(": ", f);
-        report_common_html_put(f, o->scope);
-    }
-    fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>Training report",
-            css);
-    if (o->scope && *o->scope) {
-        fputs(": ", f);
-        report_common_html_put(f, o->scope);
-    }
-    fprintf(f, "</h1>\n<p class=\"meta\">Period %s to %s, generated for %s. %s</p>\n</header>\n",
-            day_format(r->from_day, from), day_format(r->to_day, to), day_format(o->today, gen),
-            o->private_notes ? "<span class=\"private\">PRIVATE: contains the LCM's notes, "
-                               "do not forward.</span>"
-                             : "Manager-facing: no private notes.");
+    char from[32], to[32], gen[32], line[256];
+    fprintf(f,
+            "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<title>",
+            i18n_code());
+    title(f, o);
+    fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", css);
+    title(f, o);
+    fputs("</h1>\n<p class=\"meta\">", f);
+    snprintf(line, sizeof line, _("Period %s to %s, generated for %s."),
+             i18n_date(from, sizeof from, r->from_day), i18n_date(to, sizeof to, r->to_day),
+             i18n_date(gen, sizeof gen, o->today));
+    report_common_html_put(f, line);
+    fputs(o->private_notes ? " <span class=\"private\">" : " ", f);
+    report_common_html_put(f, o->private_notes
+                                  ? _("PRIVATE: contains the LCM's notes, do not forward.")
+                                  : _("Manager-facing: no private notes."));
+    fputs(o->private_notes ? "</span></p>\n</header>\n" : "</p>\n</header>\n", f);
 }
 
 enum lcm_status report_html_write(FILE *f, const struct kpi_result *r,
@@ -288,7 +309,9 @@ enum lcm_status report_html_write(FILE *f, const struct kpi_result *r,
     head(f, r, o);
     struct report_common_headline h[4];
     report_common_headlines(r, h);
-    fputs("<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"cards\">\n", f);
+    fputs("<section id=\"summary\">\n<h2>", f);
+    report_common_html_put(f, _("Summary"));
+    fputs("</h2>\n<div class=\"cards\">\n", f);
     for (int i = 0; i < 4; i++) {
         fputs("<div class=\"card\"><h3>", f);
         report_common_html_put(f, h[i].title);
@@ -300,7 +323,9 @@ enum lcm_status report_html_write(FILE *f, const struct kpi_result *r,
     }
     fputs("</div>\n", f);
     if (r->money.configured) {
-        fputs("<h3>Money</h3>\n<ul id=\"money\">\n", f);
+        fputs("<h3>", f);
+        report_common_html_put(f, _("Money"));
+        fputs("</h3>\n<ul id=\"money\">\n", f);
         for (int i = 0; i < 2; i++) {
             fputs("<li class=\"formula\">", f);
             report_common_html_put(f, report_common_money_sentence(r, i, buf, sizeof buf));
@@ -308,27 +333,35 @@ enum lcm_status report_html_write(FILE *f, const struct kpi_result *r,
         }
         fputs("</ul>\n", f);
     }
-    fputs("</section>\n<section id=\"charts\">\n<h2>Charts</h2>\n", f);
+    fputs("</section>\n<section id=\"charts\">\n<h2>", f);
+    report_common_html_put(f, _("Charts"));
+    fputs("</h2>\n", f);
     report_svg_weekly_active(f, r);
     report_svg_funnel(f, r);
     report_svg_risk_weeks(f, r);
     report_svg_checkin_weeks(f, r);
     report_svg_cohorts(f, r);
-    fputs("</section>\n<section id=\"tables\">\n<h2>Tables</h2>\n", f);
+    fputs("</section>\n<section id=\"tables\">\n<h2>", f);
+    report_common_html_put(f, _("Tables"));
+    fputs("</h2>\n", f);
     indicators_table(f, r);
     milestone_table(f, r);
-    counts_table(f, "table-cohorts", "Cohort", r->cohorts, r->n_cohorts);
+    counts_table(f, "table-cohorts", _("Completion by cohort"), _("Cohort"), r->cohorts,
+                 r->n_cohorts);
     if (r->by != KPI_BY_NONE)
-        counts_table(f, "table-groups", r->by == KPI_BY_DEPARTMENT ? "Department" : "Manager",
-                     r->groups, r->n_groups);
+        counts_table(f, "table-groups", _("Breakdown"),
+                     r->by == KPI_BY_DEPARTMENT ? _("Department") : _("Manager"), r->groups,
+                     r->n_groups);
     followup_tables(f, r);
     weeks_table(f, r);
     if (r->n_learners)
         learners_table(f, r, o);
-    fputs("</section>\n<section id=\"definitions\">\n<h2>Definitions</h2>\n<ul>\n", f);
+    fputs("</section>\n<section id=\"definitions\">\n<h2>", f);
+    report_common_html_put(f, _("Definitions"));
+    fputs("</h2>\n<ul>\n", f);
     for (size_t i = 0; report_common_definitions[i]; i++) {
         fputs("<li>", f);
-        report_common_html_put(f, report_common_definitions[i]);
+        report_common_html_put(f, _(report_common_definitions[i]));
         fputs("</li>\n", f);
     }
     fputs("</ul>\n</section>\n</body>\n</html>\n", f);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/i18n.h"
 #include "report/report_common.h"
 #include "report/report_md.h"
 
@@ -30,8 +31,8 @@ static void md_counts_table(FILE *f, const char *what, const struct kpi_counts *
 {
     char a[32], b[32], c[32];
     fprintf(f,
-            "| %s | Enrolled | In progress | Active 7 d | Completed | Withdrawn | Failed "
-            "| Completion | Drop-out | Hours |\n",
+            _("| %s | Enrolled | In progress | Active 7 d | Completed | Withdrawn | Failed "
+              "| Completion | Drop-out | Hours |\n"),
             what);
     fputs("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", f);
     for (size_t i = 0; i < n; i++) {
@@ -52,46 +53,48 @@ static void md_indicators(FILE *f, const struct kpi_result *r)
 {
     const struct kpi_counts *t = &r->total;
     char a[32], b[32];
-    fputs("## Indicators\n\n| Indicator | Value |\n|---|---:|\n", f);
-    fprintf(f, "| Enrolled | %s |\n", report_common_int(t->enrolled, a, sizeof a));
-    fprintf(f, "| In progress | %s |\n", report_common_int(t->running, a, sizeof a));
-    fprintf(f, "| Active in the last 7 days | %s |\n", report_common_int(t->active7, a, sizeof a));
-    fprintf(f, "| Active in the last 30 days | %s |\n",
+    fputs(_("## Indicators\n\n| Indicator | Value |\n"), f);
+    fputs("|---|---:|\n", f);
+    fprintf(f, _("| Enrolled | %s |\n"), report_common_int(t->enrolled, a, sizeof a));
+    fprintf(f, _("| In progress | %s |\n"), report_common_int(t->running, a, sizeof a));
+    fprintf(f, _("| Active in the last 7 days | %s |\n"),
+            report_common_int(t->active7, a, sizeof a));
+    fprintf(f, _("| Active in the last 30 days | %s |\n"),
             report_common_int(t->active30, a, sizeof a));
-    fprintf(f, "| Completed | %s |\n", report_common_int(t->completed, a, sizeof a));
-    fprintf(f, "| Withdrawn | %s |\n", report_common_int(t->withdrawn, a, sizeof a));
-    fprintf(f, "| Failed | %s |\n", report_common_int(t->failed, a, sizeof a));
-    fprintf(f, "| Completion rate (completed / enrolled) | %s |\n",
+    fprintf(f, _("| Completed | %s |\n"), report_common_int(t->completed, a, sizeof a));
+    fprintf(f, _("| Withdrawn | %s |\n"), report_common_int(t->withdrawn, a, sizeof a));
+    fprintf(f, _("| Failed | %s |\n"), report_common_int(t->failed, a, sizeof a));
+    fprintf(f, _("| Completion rate (completed / enrolled) | %s |\n"),
             report_common_pct(t->completed, t->enrolled, a, sizeof a));
-    fprintf(f, "| Drop-out rate (withdrawn / enrolled) | %s |\n",
+    fprintf(f, _("| Drop-out rate (withdrawn / enrolled) | %s |\n"),
             report_common_pct(t->withdrawn, t->enrolled, a, sizeof a));
-    fprintf(f, "| Sessions (connections) | %s |\n", report_common_int(t->sessions, a, sizeof a));
-    fprintf(f, "| Training time | %s h |\n",
+    fprintf(f, _("| Sessions (connections) | %s |\n"), report_common_int(t->sessions, a, sizeof a));
+    fprintf(f, _("| Training time | %s h |\n"),
             report_common_int((t->minutes + 30) / 60, a, sizeof a));
-    fprintf(f, "| Training time per enrolled learner | %s min |\n",
+    fprintf(f, _("| Training time per enrolled learner | %s min |\n"),
             report_common_int((int64_t)(r->avg_minutes + 0.5), a, sizeof a));
-    fprintf(f, "| Visit frequency | %s active days per week |\n",
-            report_common_real(r->visit_frequency, 2, false, b, sizeof b));
-    fputs("\n## Progress distribution\n\n| Progress | Learners |\n|---|---:|\n", f);
+    fprintf(f, _("| Visit frequency | %s active days per week |\n"),
+            report_common_real(r->visit_frequency, 2, report_common_french(), b, sizeof b));
+    fputs(_("\n## Progress distribution\n\n| Progress | Learners |\n"), f);
+    fputs("|---|---:|\n", f);
     for (int i = 0; i < KPI_BUCKETS; i++)
-        fprintf(f, "| %s | %" PRId64 " |\n", report_common_bucket_names[i], r->buckets[i]);
+        fprintf(f, "| %s | %" PRId64 " |\n", _(report_common_bucket_names[i]), r->buckets[i]);
     if (r->progress_unknown)
-        fprintf(f, "| unknown | %" PRId64 " |\n", r->progress_unknown);
+        fprintf(f, "| %s | %" PRId64 " |\n", _("unknown"), r->progress_unknown);
     fputs("\n", f);
 }
 
 static void md_milestones(FILE *f, const struct kpi_result *r)
 {
     char a[32], b[32];
-    fputs("## Milestones\n\n| Milestone | Reached | Of | Share | Median days from start |\n"
-          "|---|---:|---:|---:|---:|\n",
-          f);
+    fputs(_("## Milestones\n\n| Milestone | Reached | Of | Share | Median days from start |\n"), f);
+    fputs("|---|---:|---:|---:|---:|\n", f);
     for (size_t i = 0; i < r->n_milestones; i++) {
         const struct kpi_milestone *m = &r->milestones[i];
         fputs("| ", f);
         md_put(f, m->name);
         if (m->median_days >= 0)
-            report_common_real(m->median_days, 1, false, b, sizeof b);
+            report_common_real(m->median_days, 1, report_common_french(), b, sizeof b);
         else
             snprintf(b, sizeof b, "\xe2\x80\x93");
         fprintf(f, " | %" PRId64 " | %" PRId64 " | %s | %s |\n", m->reached, m->eligible,
@@ -104,17 +107,19 @@ static void md_followup(FILE *f, const struct kpi_result *r)
 {
     char lines[8][256], a[32];
     size_t n = report_common_followup_lines(r, lines, 8);
-    fputs("## The LCM's follow-up\n\n", f);
+    fputs(_("## The LCM's follow-up\n\n"), f);
     for (size_t i = 0; i < n; i++)
         fprintf(f, "- %s\n", lines[i]);
-    fputs("\n| Channel | Check-ins |\n|---|---:|\n", f);
+    fputs(_("\n| Channel | Check-ins |\n"), f);
+    fputs("|---|---:|\n", f);
     for (int c = 0; c < CH_COUNT; c++)
         fprintf(f, "| %s | %" PRId64 " |\n", report_common_channel(c), r->checkins_by_channel[c]);
     if (r->n_templates == 0) {
-        fputs("\nNo message sent in the period.\n\n", f);
+        fputs(_("\nNo message sent in the period.\n\n"), f);
         return;
     }
-    fputs("\n| Template | Sent | Active within 7 days | Return rate |\n|---|---:|---:|---:|\n", f);
+    fputs(_("\n| Template | Sent | Active within 7 days | Return rate |\n"), f);
+    fputs("|---|---:|---:|---:|\n", f);
     for (size_t i = 0; i < r->n_templates; i++) {
         const struct kpi_template *t = &r->templates[i];
         fputs("| ", f);
@@ -128,10 +133,10 @@ static void md_followup(FILE *f, const struct kpi_result *r)
 static void md_weeks(FILE *f, const struct kpi_result *r)
 {
     char w[16], a[32];
-    fputs("## Weekly trend\n\n| Week | In progress | Active | Active share | Sessions | Hours "
-          "| Check-ins | Messages | Completed | Withdrawn | Risk low / medium / high |\n"
-          "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    fputs(_("## Weekly trend\n\n| Week | In progress | Active | Active share | Sessions | Hours "
+            "| Check-ins | Messages | Completed | Withdrawn | Risk low / medium / high |\n"),
           f);
+    fputs("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", f);
     for (size_t i = 0; i < r->n_weeks; i++) {
         const struct kpi_week *k = &r->weeks[i];
         int64_t ci = 0;
@@ -151,11 +156,12 @@ static void md_weeks(FILE *f, const struct kpi_result *r)
 
 static void md_learners(FILE *f, const struct kpi_result *r, const struct report_options *o)
 {
-    char name[128], a[32], d[DAY_TEXT_LEN];
+    char name[128], a[32], d[32];
     fprintf(f,
-            "## Learners\n\n| Learner | Cohort | Department | Status | Progress | Last active "
-            "| Active days | Hours | Risk |%s\n|---|---|---|---|---:|---|---:|---:|---|%s\n",
-            o->private_notes ? " Latest note (private) |" : "", o->private_notes ? "---|" : "");
+            _("## Learners\n\n| Learner | Cohort | Department | Status | Progress | Last active "
+              "| Active days | Hours | Risk |%s\n"),
+            o->private_notes ? _(" Latest note (private) |") : "");
+    fprintf(f, "|---|---|---|---|---:|---|---:|---:|---|%s\n", o->private_notes ? "---|" : "");
     for (size_t i = 0; i < r->n_learners; i++) {
         const struct kpi_learner *l = &r->learners[i];
         fputs("| ", f);
@@ -165,12 +171,12 @@ static void md_learners(FILE *f, const struct kpi_result *r, const struct report
         fputs(" | ", f);
         md_put(f, l->department);
         if (l->progress >= 0)
-            snprintf(a, sizeof a, "%.0f %%", 100 * l->progress);
+            report_common_pct_of(100 * l->progress, 0, a, sizeof a);
         else
             snprintf(a, sizeof a, "\xe2\x80\x93");
         fprintf(f, " | %s | %s | %s | %" PRId64 " | %" PRId64 " | %s |",
                 report_common_status(l->status), a,
-                l->last_active == DAY_NONE ? "never" : day_format(l->last_active, d),
+                l->last_active == DAY_NONE ? _("never") : i18n_date(d, sizeof d, l->last_active),
                 l->active_days, (l->minutes + 30) / 60, report_common_risk(l->risk_level));
         if (o->private_notes) {
             fputs(" ", f);
@@ -184,41 +190,43 @@ static void md_learners(FILE *f, const struct kpi_result *r, const struct report
 
 enum lcm_status report_md_write(FILE *f, const struct kpi_result *r, const struct report_options *o)
 {
-    char from[DAY_TEXT_LEN], to[DAY_TEXT_LEN], buf[768];
-    fputs("# Training report", f);
+    char from[32], to[32], buf[768];
+    fputs(_("# Training report"), f);
     if (o->scope && *o->scope) {
-        fputs(": ", f);
+        fputs(_(": "), f);
         md_put(f, o->scope);
     }
-    fprintf(f, "\n\nPeriod %s to %s. %s\n\n", day_format(r->from_day, from),
-            day_format(r->to_day, to),
-            o->private_notes ? "PRIVATE: contains the LCM's notes, do not forward."
-                             : "Manager-facing: no private notes.");
+    fputs("\n\n", f);
+    fprintf(f, _("Period %s to %s."), i18n_date(from, sizeof from, r->from_day),
+            i18n_date(to, sizeof to, r->to_day));
+    fprintf(f, " %s\n\n",
+            o->private_notes ? _("PRIVATE: contains the LCM's notes, do not forward.")
+                             : _("Manager-facing: no private notes."));
     struct report_common_headline h[4];
     report_common_headlines(r, h);
-    fputs("## Summary\n\n", f);
+    fputs(_("## Summary\n\n"), f);
     for (int i = 0; i < 4; i++)
-        fprintf(f, "- **%s: %s.** %s\n", h[i].title, h[i].figure, h[i].sentence);
+        fprintf(f, _("- **%s: %s.** %s\n"), h[i].title, h[i].figure, h[i].sentence);
     fputs("\n", f);
     md_indicators(f, r);
     if (r->money.configured) {
-        fprintf(f, "## Money\n\n- %s\n", report_common_money_sentence(r, 0, buf, sizeof buf));
+        fprintf(f, _("## Money\n\n- %s\n"), report_common_money_sentence(r, 0, buf, sizeof buf));
         fprintf(f, "- %s\n\n", report_common_money_sentence(r, 1, buf, sizeof buf));
     }
     md_milestones(f, r);
-    fputs("## Completion by cohort\n\n", f);
-    md_counts_table(f, "Cohort", r->cohorts, r->n_cohorts);
+    fputs(_("## Completion by cohort\n\n"), f);
+    md_counts_table(f, _("Cohort"), r->cohorts, r->n_cohorts);
     if (r->by != KPI_BY_NONE) {
-        const char *what = r->by == KPI_BY_DEPARTMENT ? "Department" : "Manager";
-        fprintf(f, "## By %s\n\n", r->by == KPI_BY_DEPARTMENT ? "department" : "manager");
+        const char *what = r->by == KPI_BY_DEPARTMENT ? _("Department") : _("Manager");
+        fputs(r->by == KPI_BY_DEPARTMENT ? _("## By department\n\n") : _("## By manager\n\n"), f);
         md_counts_table(f, what, r->groups, r->n_groups);
     }
     md_followup(f, r);
     md_weeks(f, r);
     if (r->n_learners)
         md_learners(f, r, o);
-    fputs("## Definitions\n\n", f);
+    fputs(_("## Definitions\n\n"), f);
     for (size_t i = 0; report_common_definitions[i]; i++)
-        fprintf(f, "- %s\n", report_common_definitions[i]);
+        fprintf(f, "- %s\n", _(report_common_definitions[i]));
     return ferror(f) ? LCM_ERR_IO : LCM_OK;
 }

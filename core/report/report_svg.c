@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/text.h"
 #include "report/report_common.h"
 #include "report/report_svg.h"
@@ -126,7 +127,8 @@ static void svg_vbars(FILE *f, const struct vbars *b)
             report_common_html_put(f, b->xlab[i]);
             fprintf(f, " ");
             report_common_html_put(f, b->sname[s]);
-            fprintf(f, ": %" PRId64 "</title></rect>\n", v);
+            report_common_html_put(f, _(": "));
+            fprintf(f, "%" PRId64 "</title></rect>\n", v);
         }
         if (i % every == 0) {
             fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"ax\" text-anchor=\"middle\">", x + bw / 2,
@@ -187,7 +189,8 @@ static void svg_hbars(FILE *f, const struct hbars *b)
                     "<title>",
                     x, y + 3, w, b->color[s]);
             report_common_html_put(f, b->sname[s]);
-            fprintf(f, ": %" PRId64 " of %" PRId64 "</title></rect>\n", v, b->total[i]);
+            fprintf(f, _(": %lld of %lld"), (long long)v, (long long)b->total[i]);
+            fputs("</title></rect>\n", f);
             x += w;
         }
         fprintf(f,
@@ -206,13 +209,14 @@ static char (*week_labels(const struct kpi_result *r))[16]
 {
     char(*lab)[16] = lcm_xcalloc(r->n_weeks ? r->n_weeks : 1, sizeof *lab);
     for (size_t i = 0; i < r->n_weeks; i++)
-        snprintf(lab[i], sizeof lab[i], "W%02d", r->weeks[i].iso_week);
+        /* TRANSLATORS: an ISO week number on a chart's axis ("S48" in French). */
+        snprintf(lab[i], sizeof lab[i], _("W%02d"), r->weeks[i].iso_week);
     return lab;
 }
 
 void report_svg_weekly_active(FILE *f, const struct kpi_result *r)
 {
-    static const char *const names[] = {"Active learners"};
+    const char *const names[] = {_("Active learners")};
     static const char *const colors[] = {"#1565c0"};
     size_t n = r->n_weeks;
     int64_t *v = lcm_xcalloc(n ? n : 1, sizeof *v), *line = lcm_xcalloc(n ? n : 1, sizeof *v);
@@ -222,9 +226,9 @@ void report_svg_weekly_active(FILE *f, const struct kpi_result *r)
     }
     char(*lab)[16] = week_labels(r);
     struct vbars b = {.id = "chart-weekly-active",
-                      .title = "Weekly active learners",
-                      .desc = "Learners with at least one active day each ISO week; the line "
-                              "is the number of learners in progress.",
+                      .title = _("Weekly active learners"),
+                      .desc = _("Learners with at least one active day each ISO week; the line "
+                                "is the number of learners in progress."),
                       .n = n,
                       .xlab = lab,
                       .ns = 1,
@@ -232,7 +236,7 @@ void report_svg_weekly_active(FILE *f, const struct kpi_result *r)
                       .color = colors,
                       .v = v,
                       .line = line,
-                      .line_name = "In progress"};
+                      .line_name = _("In progress")};
     svg_vbars(f, &b);
     free(v);
     free(line);
@@ -241,7 +245,7 @@ void report_svg_weekly_active(FILE *f, const struct kpi_result *r)
 
 void report_svg_risk_weeks(FILE *f, const struct kpi_result *r)
 {
-    static const char *const names[] = {"Low", "Medium (idle 7-13 d)", "High (idle 14+ d)"};
+    const char *const names[] = {_("Low"), _("Medium (idle 7-13 d)"), _("High (idle 14+ d)")};
     static const char *const colors[] = {"#81c784", "#ffb74d", "#e57373"};
     size_t n = r->n_weeks;
     int64_t *v = lcm_xcalloc(3 * (n ? n : 1), sizeof *v);
@@ -250,9 +254,9 @@ void report_svg_risk_weeks(FILE *f, const struct kpi_result *r)
             v[s * n + i] = r->weeks[i].risk[s];
     char(*lab)[16] = week_labels(r);
     struct vbars b = {.id = "chart-risk-levels",
-                      .title = "Risk levels over time",
-                      .desc = "Learners in progress at the end of each week by risk level, "
-                              "derived from days without activity.",
+                      .title = _("Risk levels over time"),
+                      .desc = _("Learners in progress at the end of each week by risk level, "
+                                "derived from days without activity."),
                       .n = n,
                       .xlab = lab,
                       .ns = 3,
@@ -278,8 +282,8 @@ void report_svg_checkin_weeks(FILE *f, const struct kpi_result *r)
             v[s * n + i] = r->weeks[i].checkins[s];
     char(*lab)[16] = week_labels(r);
     struct vbars b = {.id = "chart-checkins",
-                      .title = "Check-ins per week",
-                      .desc = "The LCM's logged contacts each ISO week, by channel.",
+                      .title = _("Check-ins per week"),
+                      .desc = _("The LCM's logged contacts each ISO week, by channel."),
                       .n = n,
                       .xlab = lab,
                       .ns = CH_COUNT,
@@ -293,7 +297,7 @@ void report_svg_checkin_weeks(FILE *f, const struct kpi_result *r)
 
 void report_svg_funnel(FILE *f, const struct kpi_result *r)
 {
-    static const char *const names[] = {"Reached"};
+    const char *const names[] = {_("Reached")};
     static const char *const colors[] = {"#2e7d32"};
     size_t n = r->n_milestones;
     const char **lab = lcm_xcalloc(n ? n : 1, sizeof *lab);
@@ -304,8 +308,8 @@ void report_svg_funnel(FILE *f, const struct kpi_result *r)
         tot[i] = r->milestones[i].eligible;
     }
     struct hbars b = {.id = "chart-funnel",
-                      .title = "Progress funnel by milestone",
-                      .desc = "Share of the enrolled learners who reached each milestone.",
+                      .title = _("Progress funnel by milestone"),
+                      .desc = _("Share of the enrolled learners who reached each milestone."),
                       .n = n,
                       .label = lab,
                       .ns = 1,
@@ -321,7 +325,7 @@ void report_svg_funnel(FILE *f, const struct kpi_result *r)
 
 void report_svg_cohorts(FILE *f, const struct kpi_result *r)
 {
-    static const char *const names[] = {"Completed", "In progress", "Withdrawn", "Failed"};
+    const char *const names[] = {_("Completed"), _("In progress"), _("Withdrawn"), _("Failed")};
     static const char *const colors[] = {"#2e7d32", "#90caf9", "#c62828", "#ef6c00"};
     size_t n = r->n_cohorts;
     const char **lab = lcm_xcalloc(n ? n : 1, sizeof *lab);
@@ -336,9 +340,9 @@ void report_svg_cohorts(FILE *f, const struct kpi_result *r)
         tot[i] = c->enrolled;
     }
     struct hbars b = {.id = "chart-cohorts",
-                      .title = "Completion by cohort",
-                      .desc = "Each cohort's enrolled learners by status; the figure on the "
-                              "right is the completion rate.",
+                      .title = _("Completion by cohort"),
+                      .desc = _("Each cohort's enrolled learners by status; the figure on the "
+                                "right is the completion rate."),
                       .n = n,
                       .label = lab,
                       .ns = 4,
