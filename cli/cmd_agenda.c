@@ -335,9 +335,19 @@ static int send_invite(struct lcm_app *app, struct lcm_store *st, const struct a
                                      : invite_cancel(st, id, &io, app_now(app), &mid, &err);
     if (s != LCM_OK)
         return cli_fail(&err);
-    printf(_("message #%lld %s: %s for follow-up %lld%s\n"), (long long)mid,
-           o->draft ? "drafted" : "queued", o->invite_id ? "invitation" : "cancellation",
-           (long long)id, o->draft ? "" : " (lcmtui outbox send delivers it)");
+    long long m = (long long)mid, f = (long long)id;
+    if (o->invite_id && o->draft)
+        printf(_("message #%lld drafted: invitation for follow-up %lld\n"), m, f);
+    else if (o->invite_id)
+        printf(_("message #%lld queued: invitation for follow-up %lld (lcmtui outbox send "
+                 "delivers it)\n"),
+               m, f);
+    else if (o->draft)
+        printf(_("message #%lld drafted: cancellation for follow-up %lld\n"), m, f);
+    else
+        printf(_("message #%lld queued: cancellation for follow-up %lld (lcmtui outbox send "
+                 "delivers it)\n"),
+               m, f);
     return 0;
 }
 

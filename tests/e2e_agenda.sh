@@ -11,6 +11,7 @@ fail() {
     exit 1
 }
 db="$tmp/lcmtui.db"
+nbsp=$(printf '\302\240')
 printf 'calendar: { timezone = "Europe/Paris"; alarm_minutes = 5; };\n' >"$tmp/config"
 run() { "$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-11-28 "$@"; }
 
@@ -114,6 +115,23 @@ out=$(inv --cancel "$callid" --draft) || fail "--cancel failed: $out"
 [ "$(last_msg "template || '|' || status || '|' || att_type")" = "call_cancel|draft|text/calendar; method=CANCEL" ] ||
     fail "cancellation message: $(last_msg "template || '|' || status || '|' || att_type")"
 last_msg att_data | tr -d '\r' | grep -qx "SEQUENCE:1" || fail "the CANCEL has not SEQUENCE:1"
+# In French (LANGUAGE=fr, a French learner): the CLI's line, the e-mail's slot with French
+# day, month and "14 h 30" times, the invitation's SUMMARY and DESCRIPTION; nothing English.
+frid=$(sqlite3 "$db" "SELECT f.id FROM followup f JOIN learner l ON l.id = f.learner_id
+    WHERE f.kind = 'call' AND f.status = 'planned' AND l.email <> '' AND l.lang IN ('fr', '')
+    ORDER BY f.due_at DESC LIMIT 1")
+[ -n "$frid" ] || fail "no planned call of a French learner to invite to"
+out=$(LANGUAGE=fr inv --invite "$frid") || fail "French --invite failed: $out"
+echo "$out" | grep -q "en file d’envoi${nbsp}: invitation pour le rappel $frid" || fail "French --invite: $out"
+echo "$out" | grep -qi "queued\|invitation for" && fail "English in the French --invite line: $out"
+last_msg body | grep -Eq "(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) [0-9]+ (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) 20[0-9][0-9], de [0-9]+ h( [0-9][0-9])? à [0-9]+ h( [0-9][0-9])? \(Europe/Paris\)" ||
+    fail "French slot: $(last_msg body | grep -i créneau)"
+last_msg body | grep -q "[0-9]:[0-9][0-9]" && fail "an English time in the French e-mail"
+last_msg att_data | tr -d '\r' | grep -qx "SUMMARY:Entretien individuel - Camille Martin" ||
+    fail "French SUMMARY: $(last_msg att_data | grep SUMMARY)"
+last_msg att_data | tr -d '\r' | grep -q "^DESCRIPTION:Entretien individuel de suivi" ||
+    fail "French DESCRIPTION: $(last_msg att_data | grep DESCRIPTION)"
+last_msg att_data | grep -qi "one-on-one" && fail "English in the French invitation"
 remid=$(sqlite3 "$db" "SELECT id FROM followup WHERE kind = 'reminder' LIMIT 1")
 if [ -n "$remid" ]; then
     inv --invite "$remid" >/dev/null 2>&1 && fail "a reminder cannot be sent as an invitation"

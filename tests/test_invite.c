@@ -118,7 +118,8 @@ static void test_invite_request_queues_mail_with_ics(void **state)
     assert_string_equal(r.template_name, "call_proposal");
     assert_string_equal(r.att_type, "text/calendar; method=REQUEST");
     /* {call_slot}: the local time in Paris (10:00Z is 11:00 in winter). */
-    assert_non_null(strstr(r.body, "dimanche 22 novembre 2026, 10:00-10:30 (Europe/Paris)"));
+    assert_non_null(
+        strstr(r.body, "dimanche 22 novembre 2026, de 10 h \xc3\xa0 10 h 30 (Europe/Paris)"));
     assert_non_null(strstr(r.body, "Anglais professionnel B2"));
     assert_null(strstr(r.att_data, "PRIVATE-NOTE"));
     assert_null(strstr(r.att_data, "INTERNAL-TITLE")); /* the LCM's own title stays private */
@@ -126,6 +127,8 @@ static void test_invite_request_queues_mail_with_ics(void **state)
     assert_int_equal(icalcomponent_get_method(cal), ICAL_METHOD_REQUEST);
     icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
     assert_non_null(ev);
+    assert_string_equal(icalcomponent_get_summary(ev), "Entretien individuel - Camille Martin");
+    assert_non_null(strstr(icalcomponent_get_description(ev), "Entretien individuel de suivi"));
     assert_int_equal(icalcomponent_get_sequence(ev), 0);
     assert_non_null(strstr(icalcomponent_get_uid(ev), "lcmtui-followup-"));
     icalcomponent_free(cal);
@@ -164,9 +167,12 @@ static void test_invite_cancel_cancels_and_queues_cancel(void **state)
     assert_string_equal(r.template_name, "call_cancel");
     assert_string_equal(r.att_type, "text/calendar; method=CANCEL");
     assert_non_null(strstr(r.subject, "Hélène"));
+    /* the learner has no language: general.lang ("en"), English slot and SUMMARY */
+    assert_non_null(strstr(r.body, "Sunday 22 November 2026, 10:00-10:30 (Europe/Paris)"));
     icalcomponent *cal = parse_clean(r.att_data);
     assert_int_equal(icalcomponent_get_method(cal), ICAL_METHOD_CANCEL);
     icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+    assert_string_equal(icalcomponent_get_summary(ev), "One-on-one call - Camille Martin");
     assert_int_equal(icalcomponent_get_sequence(ev), 1);
     assert_int_equal(icalcomponent_get_status(ev), ICAL_STATUS_CANCELLED);
     icalcomponent_free(cal);

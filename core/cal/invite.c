@@ -23,7 +23,17 @@ static const char *const months_en[] = {"January",   "February", "March",    "Ap
                                         "May",       "June",     "July",     "August",
                                         "September", "October",  "November", "December"};
 
-/* "lundi 30 novembre 2026, 17:30-18:00 (Europe/Paris)" in lang. */
+/* "17 h 30", "18 h": the French way of writing a time of day. */
+static void fr_time(int hour, int minute, char *buf, size_t len)
+{
+    if (minute)
+        snprintf(buf, len, "%d h %02d", hour, minute);
+    else
+        snprintf(buf, len, "%d h", hour);
+}
+
+/* "lundi 30 novembre 2026, de 17 h 30 à 18 h (Europe/Paris)" in French, "Monday 30 November
+ * 2026, 17:30-18:00 (Europe/Paris)" in English: the learner's language, not the LCM's. */
 static void format_slot(const struct cal_item *it, const char *tzid, bool fr, char *buf, size_t len)
 {
     struct ical_local a = ical_local_time(it->due_at, tzid);
@@ -31,9 +41,17 @@ static void format_slot(const struct cal_item *it, const char *tzid, bool fr, ch
     int y, m, d;
     day_to_ymd(a.day, &y, &m, &d);
     int wd = day_weekday(a.day);
-    snprintf(buf, len, "%s %d %s %d, %02d:%02d-%02d:%02d (%s)", fr ? days_fr[wd] : days_en[wd], d,
-             fr ? months_fr[m - 1] : months_en[m - 1], y, a.hour, a.minute, b.hour, b.minute,
-             tzid && *tzid ? tzid : "UTC");
+    const char *zone = tzid && *tzid ? tzid : "UTC";
+    if (fr) {
+        char from[16], to[16];
+        fr_time(a.hour, a.minute, from, sizeof from);
+        fr_time(b.hour, b.minute, to, sizeof to);
+        snprintf(buf, len, "%s %d %s %d, de %s \xc3\xa0 %s (%s)", days_fr[wd], d, months_fr[m - 1],
+                 y, from, to, zone);
+    } else {
+        snprintf(buf, len, "%s %d %s %d, %02d:%02d-%02d:%02d (%s)", days_en[wd], d,
+                 months_en[m - 1], y, a.hour, a.minute, b.hour, b.minute, zone);
+    }
 }
 
 struct invite_ctx {
