@@ -142,7 +142,13 @@ static enum lcm_status print_item(void *ctx, const struct store_risk_item *it)
     for (char *p = reasons; *p; p++)
         if (*p == '\n')
             *p = ';';
-    printf("%5.1f  %-7s  ", it->score, risk_level_name(it->level));
+    int w = 0; /* the level column: as wide as the longest label in this language */
+    for (int l = RISK_OK; l <= RISK_AT_RISK; l++)
+        if (text_width(risk_level_label(l)) > w)
+            w = text_width(risk_level_label(l));
+    printf("%5.1f  ", it->score);
+    cli_put_clean(stdout, risk_level_label(it->level), w);
+    printf("  ");
     cli_put_clean(stdout, it->learner, 28);
     putchar(' ');
     cli_put_clean(stdout, it->ext_id, 14);

@@ -25,6 +25,14 @@ for who in "Bobby Lemaire" "Sophie Carpentier" "Djilali Benali" "Marty Lef"; do
 done
 # Highest level and score first.
 awk '{ print $1 }' "$tmp/list" | sort -rn -c 2>/dev/null || fail "list not ordered by score"
+# The level in the screen's language: "à risque" in French (no general.lang, LANGUAGE=fr),
+# the column as wide as the longest French label.
+LANGUAGE=fr "$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 risk list --level all --limit 1000 \
+    >"$tmp/list.fr" || fail "French list failed"
+grep -q '^100\.0  à risque      ' "$tmp/list.fr" || fail "French list: $(head -2 "$tmp/list.fr")"
+grep -q '  à surveiller  ' "$tmp/list.fr" || fail "French list: no 'à surveiller'"
+grep -Eq '  (at risk|watch)  ' "$tmp/list.fr" && fail "French list: English level names"
+[ "$(wc -l <"$tmp/list.fr")" -gt "$(wc -l <"$tmp/list")" ] || fail "French list lost rows"
 
 run risk explain Bobby >"$tmp/ex" || fail "explain failed"
 for s in inactive never_started pace missed late low_score peers drop stalled outreach debt; do

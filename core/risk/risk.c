@@ -3,6 +3,8 @@
 
 #include "risk/risk.h"
 
+#include "base/i18n.h"
+
 static const char *const signal_names[RS_COUNT] = {
 #define RISK_X_NAME(e, name) name,
     RISK_SIGNAL_LIST(RISK_X_NAME)
@@ -17,6 +19,12 @@ const char *risk_signal_name(enum risk_signal s)
 const char *risk_level_name(int level)
 {
     return level >= RISK_AT_RISK ? "at risk" : level == RISK_WATCH ? "watch" : "ok";
+}
+
+const char *risk_level_label(int level)
+{
+    static const char *const labels[] = {N_("ok"), N_("watch"), N_("at risk")};
+    return _(labels[level >= RISK_AT_RISK ? 2 : level == RISK_WATCH ? 1 : 0]);
 }
 
 static const char *const group_names[RG_COUNT] = {

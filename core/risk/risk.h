@@ -75,8 +75,11 @@ const char *risk_group_name(enum risk_group g);
 
 enum risk_level { RISK_OK = 0, RISK_WATCH = 1, RISK_AT_RISK = 2 };
 
-/* "ok", "watch", "at risk" */
+/* "ok", "watch", "at risk": the level's name in files and options, never translated. */
 const char *risk_level_name(int level);
+/* The level for a person, in the language in effect: "ok", "watch" ("à surveiller"),
+ * "at risk" ("à risque"). */
+const char *risk_level_label(int level);
 
 /* Weights and thresholds (config group `risk`). Days are whole days, points are 0-100. */
 struct risk_params {

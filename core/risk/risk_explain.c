@@ -19,7 +19,7 @@ static void explain_print(const struct risk_params *p, const struct risk_run *ru
     const struct risk_result *r = &run->r[i];
     char day[DAY_TEXT_LEN];
     char *cohort = text_clean(run->cohort->name, false); /* a name from the LMS */
-    fprintf(out, "score %.1f (%s) on %s, cohort %s\n", r->score, risk_level_name(r->level),
+    fprintf(out, "score %.1f (%s) on %s, cohort %s\n", r->score, risk_level_label(r->level),
             day_format(run->T, day), cohort);
     free(cohort);
     /* points = severity x weight; counted = what it adds in its group (the strongest fully,
