@@ -19,18 +19,18 @@
 static void demo_usage(FILE *out)
 {
     fprintf(out,
-            "usage: lcmtui [--db FILE] [--today DATE] demo [--seed N] [--learners N] [--force]\n"
-            "\n"
-            "Writes the demo cohort into the database: the 5-month course \"%s\",\n"
-            "4 cohorts, %d learners with their daily activity, milestones, tests, check-ins\n"
-            "and calls, all relative to today. The same seed and today give the same data.\n"
-            "With --learners 100000 it writes benchmark data (40 cohorts, ~15M activity days).\n"
-            "\n"
-            "  --seed N       random seed (default %u)\n"
-            "  --learners N   number of learners, 1 to %d (default %d)\n"
-            "  --force        write even into a database that holds non-demo data\n"
-            "\n"
-            "Earlier demo data in the database is replaced. Exit 0 ok, 1 failure, 2 usage.\n",
+            _("usage: lcmtui [--db FILE] [--today DATE] demo [--seed N] [--learners N] [--force]\n"
+              "\n"
+              "Writes the demo cohort into the database: the 5-month course \"%s\",\n"
+              "4 cohorts, %d learners with their daily activity, milestones, tests, check-ins\n"
+              "and calls, all relative to today. The same seed and today give the same data.\n"
+              "With --learners 100000 it writes benchmark data (40 cohorts, ~15M activity days).\n"
+              "\n"
+              "  --seed N       random seed (default %u)\n"
+              "  --learners N   number of learners, 1 to %d (default %d)\n"
+              "  --force        write even into a database that holds non-demo data\n"
+              "\n"
+              "Earlier demo data in the database is replaced. Exit 0 ok, 1 failure, 2 usage.\n"),
             DEMO_PROGRAM_NAME, DEMO_LEARNERS_DEFAULT, DEMO_SEED_DEFAULT, DEMO_LEARNERS_MAX,
             DEMO_LEARNERS_DEFAULT);
 }

@@ -13,18 +13,19 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: lcmtui import --mapping FILE [--dry-run] [--set key=value ...] CSV...\n"
-                 "\n"
-                 "Imports LMS CSV exports. The mapping file (libconfig, see data/mappings/) says\n"
-                 "which file holds what; files are matched to its entries by name, so a whole\n"
-                 "export directory can be given (FILE may also be a name in data/mappings/, e.g.\n"
-                 "'oulad'). Everything is written in one transaction: on any error the database\n"
-                 "is unchanged.\n"
-                 "\n"
-                 "  -m, --mapping FILE   the mapping file\n"
-                 "  -n, --dry-run        read and check everything, report, write nothing\n"
-                 "  -s, --set KEY=VALUE  set a mapping parameter (e.g. base_date=2013-10-01)\n"
-                 "  -h, --help           this help\n");
+    fprintf(out,
+            _("usage: lcmtui import --mapping FILE [--dry-run] [--set key=value ...] CSV...\n"
+              "\n"
+              "Imports LMS CSV exports. The mapping file (libconfig, see data/mappings/) says\n"
+              "which file holds what; files are matched to its entries by name, so a whole\n"
+              "export directory can be given (FILE may also be a name in data/mappings/, e.g.\n"
+              "'oulad'). Everything is written in one transaction: on any error the database\n"
+              "is unchanged.\n"
+              "\n"
+              "  -m, --mapping FILE   the mapping file\n"
+              "  -n, --dry-run        read and check everything, report, write nothing\n"
+              "  -s, --set KEY=VALUE  set a mapping parameter (e.g. base_date=2013-10-01)\n"
+              "  -h, --help           this help\n"));
 }
 
 static void line(const char *what, const struct import_count *c)

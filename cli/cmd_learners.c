@@ -13,18 +13,18 @@
 #include "store/store_learner_merge.h"
 
 static const char learners_usage[] =
-    "usage: lcmtui learners COMMAND [ARGS]\n"
-    "\n"
-    "  find LEARNER               every learner LEARNER names (id, name, e-mail, cohorts)\n"
-    "  show LEARNER               one learner: keys, enrolments, activity, check-ins\n"
-    "  unmatched [--source S]     the learners a sync made because no identity rule matched\n"
-    "                             them (LRS actors that are no LMS user)\n"
-    "  merge FROM INTO [--dry-run]\n"
-    "                             FROM's whole history moves to INTO, in one transaction;\n"
-    "                             FROM is removed, the merge logged; --dry-run counts only\n"
-    "\n"
-    "LEARNER is #ID (the local id; a bare number too), SOURCE:EXT_ID, an e-mail or a name\n"
-    "(without case or accents). A name several learners share lists them and exits 2.\n";
+    N_("usage: lcmtui learners COMMAND [ARGS]\n"
+       "\n"
+       "  find LEARNER               every learner LEARNER names (id, name, e-mail, cohorts)\n"
+       "  show LEARNER               one learner: keys, enrolments, activity, check-ins\n"
+       "  unmatched [--source S]     the learners a sync made because no identity rule matched\n"
+       "                             them (LRS actors that are no LMS user)\n"
+       "  merge FROM INTO [--dry-run]\n"
+       "                             FROM's whole history moves to INTO, in one transaction;\n"
+       "                             FROM is removed, the merge logged; --dry-run counts only\n"
+       "\n"
+       "LEARNER is #ID (the local id; a bare number too), SOURCE:EXT_ID, an e-mail or a name\n"
+       "(without case or accents). A name several learners share lists them and exits 2.\n");
 
 static enum lcm_status print_learner(void *ctx, const struct store_learner_row *r)
 {
@@ -188,7 +188,7 @@ static int do_merge(struct lcm_app *app, struct lcm_store *st, int argc, char **
 int cmd_learners(struct lcm_app *app, int argc, char **argv)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        fputs(learners_usage, argc < 2 ? stderr : stdout);
+        fputs(_(learners_usage), argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
     const char *sub = argv[1];

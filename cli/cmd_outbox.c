@@ -19,21 +19,21 @@
 #include "msg/webhook.h"
 
 static const char outbox_usage[] =
-    "usage: lcmtui outbox [COMMAND]\n"
-    "\n"
-    "  list [--status S] [--learner LEARNER] [--limit N]\n"
-    "                             the outbox (default: the last 50); LEARNER: #ID,\n"
-    "                             SOURCE:EXT_ID, e-mail or name\n"
-    "  show ID                    one message in full\n"
-    "  approve ID | --all         draft -> queued (sent by the next 'outbox send')\n"
-    "  skip ID                    never send this draft, queued or failed message\n"
-    "  retry ID                   requeue a failed message (same Message-ID)\n"
-    "  send [--retry-now] [--max N]   deliver the queued messages by SMTP (for cron)\n"
-    "  stats [--by template|rule] outreach effect: did learners come back within 3 / 7 days?\n"
-    "  sequences [--dry-run]      apply the sequence rules at --today: drafts to approve\n"
-    "  post TEXT                  post TEXT to the group chat through the webhook\n"
-    "\n"
-    "Exit status: 0 ok, 1 failure (a message failed or is kept for retry), 2 usage.\n";
+    N_("usage: lcmtui outbox [COMMAND]\n"
+       "\n"
+       "  list [--status S] [--learner LEARNER] [--limit N]\n"
+       "                             the outbox (default: the last 50); LEARNER: #ID,\n"
+       "                             SOURCE:EXT_ID, e-mail or name\n"
+       "  show ID                    one message in full\n"
+       "  approve ID | --all         draft -> queued (sent by the next 'outbox send')\n"
+       "  skip ID                    never send this draft, queued or failed message\n"
+       "  retry ID                   requeue a failed message (same Message-ID)\n"
+       "  send [--retry-now] [--max N]   deliver the queued messages by SMTP (for cron)\n"
+       "  stats [--by template|rule] outreach effect: did learners come back within 3 / 7 days?\n"
+       "  sequences [--dry-run]      apply the sequence rules at --today: drafts to approve\n"
+       "  post TEXT                  post TEXT to the group chat through the webhook\n"
+       "\n"
+       "Exit status: 0 ok, 1 failure (a message failed or is kept for retry), 2 usage.\n");
 
 static void fmt_time(int64_t t, char *buf, size_t len)
 {
@@ -256,7 +256,7 @@ int cmd_outbox(struct lcm_app *app, int argc, char **argv)
 {
     const char *verb = argc > 1 ? argv[1] : "list";
     if (cli_is_help(verb)) {
-        fputs(outbox_usage, stdout);
+        fputs(_(outbox_usage), stdout);
         return 0;
     }
     if (strcmp(verb, "sequences") == 0)

@@ -10,8 +10,8 @@ int cmd_post(struct lcm_app *app, int argc, char **argv)
 {
     if (argc != 2 || cli_is_help(argv[1])) {
         if (argc == 2)
-            printf("usage: lcmtui post TEXT\n\nPosts TEXT to the group chat through the "
-                   "incoming webhook of the config group 'webhook'.\n");
+            printf(_("usage: lcmtui post TEXT\n\nPosts TEXT to the group chat through the "
+                     "incoming webhook of the config group 'webhook'.\n"));
         return argc == 2 ? 0 : cli_usage("post", _("expected one TEXT argument"));
     }
     struct lcm_err err = {0};

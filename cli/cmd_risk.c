@@ -18,34 +18,35 @@
 
 static void risk_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: lcmtui risk COMMAND [ARGS]\n"
-            "\n"
-            "  update                          rescore every active enrollment for today\n"
-            "  explain LEARNER [--at DAY|DATE]\n"
-            "                                  every signal's value, weight and contribution;\n"
-            "                                  --at: from data up to DAY (days after the cohort\n"
-            "                                  start) or DATE, an ended enrolment too, scored as\n"
-            "                                  eval does (the risk table is not written)\n"
-            "  list [--level watch|risk] [--limit N] [--all]\n"
-            "                                  the triage list (snoozed ones hidden unless --all)\n"
-            "  snooze LEARNER --days N [--reason TEXT]\n"
-            "                                  hide a flag for N days (returns early if the\n"
-            "                                  score rises by risk.snooze_margin)\n"
-            "  feedback LEARNER TEXT           record feedback on a flag (\"not useful\")\n"
-            "  celebrations [--limit N]        milestones reached and not yet acknowledged\n"
-            "  eval --at DAY|DATE [--cohort C]... [--json]\n"
-            "                                  score past enrollments with data up to DAY (days\n"
-            "                                  after the cohort start) or DATE, against outcomes\n"
-            "  eval --curve FROM..TO[/STEP] [--cohort C]... [--json]\n"
-            "                                  the same at every STEP (7) days after the cohort\n"
-            "                                  start, one row per cut, beside each baseline\n"
-            "  fit --at DAY|DATE [--cohort C]... [--l2 X] [-o FILE]\n"
-            "                                  fit the weights by logistic regression on outcomes\n"
-            "\n"
-            "LEARNER is #ID (the local id; a bare number too), SOURCE:EXT_ID, an e-mail or a\n"
-            "name (without case or accents); a name several learners share lists them (exit 2).\n"
-            "A learner enrolled in several cohorts: the active enrolment first.\n");
+    fprintf(
+        out,
+        _("usage: lcmtui risk COMMAND [ARGS]\n"
+          "\n"
+          "  update                          rescore every active enrollment for today\n"
+          "  explain LEARNER [--at DAY|DATE]\n"
+          "                                  every signal's value, weight and contribution;\n"
+          "                                  --at: from data up to DAY (days after the cohort\n"
+          "                                  start) or DATE, an ended enrolment too, scored as\n"
+          "                                  eval does (the risk table is not written)\n"
+          "  list [--level watch|risk] [--limit N] [--all]\n"
+          "                                  the triage list (snoozed ones hidden unless --all)\n"
+          "  snooze LEARNER --days N [--reason TEXT]\n"
+          "                                  hide a flag for N days (returns early if the\n"
+          "                                  score rises by risk.snooze_margin)\n"
+          "  feedback LEARNER TEXT           record feedback on a flag (\"not useful\")\n"
+          "  celebrations [--limit N]        milestones reached and not yet acknowledged\n"
+          "  eval --at DAY|DATE [--cohort C]... [--json]\n"
+          "                                  score past enrollments with data up to DAY (days\n"
+          "                                  after the cohort start) or DATE, against outcomes\n"
+          "  eval --curve FROM..TO[/STEP] [--cohort C]... [--json]\n"
+          "                                  the same at every STEP (7) days after the cohort\n"
+          "                                  start, one row per cut, beside each baseline\n"
+          "  fit --at DAY|DATE [--cohort C]... [--l2 X] [-o FILE]\n"
+          "                                  fit the weights by logistic regression on outcomes\n"
+          "\n"
+          "LEARNER is #ID (the local id; a bare number too), SOURCE:EXT_ID, an e-mail or a\n"
+          "name (without case or accents); a name several learners share lists them (exit 2).\n"
+          "A learner enrolled in several cohorts: the active enrolment first.\n"));
 }
 
 static enum lcm_status first_enrolment(void *ctx, const struct store_risk_item *it)

@@ -79,8 +79,8 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct eval_opts *
     if (o->at_text && o->curve_text)
         return cli_usage(cmd, _("--at and --curve exclude each other"));
     if (!o->at_text && !o->curve_text)
-        return cli_usage(cmd, fit ? "--at DAY|DATE is required"
-                                  : "--at DAY|DATE or --curve FROM..TO/STEP is required");
+        return cli_usage(cmd, fit ? _("--at DAY|DATE is required")
+                                  : _("--at DAY|DATE or --curve FROM..TO/STEP is required"));
     if (optind != argc)
         return cli_usage(cmd, _("unexpected argument '%s'"), argv[optind]);
     return 0;

@@ -28,9 +28,9 @@ int cmd_sequences(struct lcm_app *app, int argc, char **argv)
     bool dry = false;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            printf("usage: lcmtui sequences [run] [--dry-run]\n\nApplies the sequence rules "
-                   "(config group 'sequences') at --today: drafts for the LCM to approve\n"
-                   "('lcmtui outbox approve'), queued messages for rules with auto = true.\n");
+            printf(_("usage: lcmtui sequences [run] [--dry-run]\n\nApplies the sequence rules "
+                     "(config group 'sequences') at --today: drafts for the LCM to approve\n"
+                     "('lcmtui outbox approve'), queued messages for rules with auto = true.\n"));
             return 0;
         } else if (strcmp(argv[i], "--dry-run") == 0 || strcmp(argv[i], "-n") == 0) {
             dry = true;

@@ -25,7 +25,7 @@ static enum lcm_status print_cohort(void *ctx, int64_t id, const char *program, 
 int cmd_summary(struct lcm_app *app, int argc, char **argv)
 {
     if (argc > 1 && cli_is_help(argv[1])) {
-        printf("usage: lcmtui summary\n\nPrints the database path, its cohorts and counts.\n");
+        printf(_("usage: lcmtui summary\n\nPrints the database path, its cohorts and counts.\n"));
         return 0;
     }
     struct lcm_store *st = cli_open_store(app);

@@ -13,18 +13,19 @@
 
 static void sync_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: lcmtui [--config FILE] [--db FILE] sync [--source NAME] [--check] [--verbose]\n"
-            "\n"
-            "Pulls learners, enrolments, progress and activity from the sources of the\n"
-            "configuration (Moodle web services, xAPI LRS, CSV exports), then rescores risk.\n"
-            "Incremental: each source resumes from its cursor; a failed batch changes nothing.\n"
-            "\n"
-            "  --source NAME  sync only this source (also when it is disabled)\n"
-            "  --check        only test each connection and its credentials\n"
-            "  -v, --verbose  one line per request (secrets are never shown)\n"
-            "\n"
-            "Exit 0 when every source synced, 1 when one failed (one line each), 2 usage.\n");
+    fprintf(
+        out,
+        _("usage: lcmtui [--config FILE] [--db FILE] sync [--source NAME] [--check] [--verbose]\n"
+          "\n"
+          "Pulls learners, enrolments, progress and activity from the sources of the\n"
+          "configuration (Moodle web services, xAPI LRS, CSV exports), then rescores risk.\n"
+          "Incremental: each source resumes from its cursor; a failed batch changes nothing.\n"
+          "\n"
+          "  --source NAME  sync only this source (also when it is disabled)\n"
+          "  --check        only test each connection and its credentials\n"
+          "  -v, --verbose  one line per request (secrets are never shown)\n"
+          "\n"
+          "Exit 0 when every source synced, 1 when one failed (one line each), 2 usage.\n"));
 }
 
 struct progress_state {
