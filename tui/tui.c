@@ -146,9 +146,13 @@ static void global_action(struct tui *t, enum action a)
         tui_state_changed(t);
         break;
     case ACT_QUIT:
-        t->quit = true;
+        if (!pane_composer_keep(t, COMPOSER_DISCARD_QUIT))
+            t->quit = true;
         break;
     case ACT_BACK:
+        if (t->cur == PANE_OVERVIEW && t->nback == 0 &&
+            pane_composer_keep(t, COMPOSER_DISCARD_QUIT))
+            break;
         if (!tui_state_back(t))
             t->quit = true;
         break;
@@ -211,6 +215,7 @@ static void help_key(struct tui *t, int key)
 void tui_key(struct tui *t, int key)
 {
     struct pane *p = &t->panes[t->cur];
+    t->keyno++;
     if (t->form) {
         bool saved;
         if (form_key(t->form, t, key, &saved)) {

@@ -104,6 +104,7 @@ struct tui {
     int rows, cols;
     bool quit;
     int64_t focus_enrollment; /* the learner the actions apply to (0: none) */
+    unsigned long keyno;      /* keys dispatched so far: "the key just before" for confirmations */
     /* Learners selected with Space (enrollment ids); the composer writes to each. */
     int64_t *sel;
     size_t nsel, capsel;
