@@ -108,10 +108,53 @@ static void test_every_action_has_a_name_help_and_default_key(void **state)
     assert_int_equal(keymap_action_by_name("no-such"), ACT_NONE);
 }
 
+/* Runs keymap_escape over seq byte by byte: KEYSEQ_MORE until the last byte, then the key. */
+static int escape_key(const char *seq)
+{
+    size_t n = strlen(seq);
+    int key = -1;
+    for (size_t i = 1; i < n; i++)
+        assert_int_equal(keymap_escape(seq, i, &key), KEYSEQ_MORE);
+    assert_int_equal(keymap_escape(seq, n, &key), KEYSEQ_KEY);
+    return key;
+}
+
+/* issue 16: sequences a terminfo does not know are read whole: mapped, or dropped (0). */
+static void test_escape_sequences_read_whole(void **state)
+{
+    (void)state;
+    int key;
+    assert_int_equal(keymap_escape("", 0, &key), KEYSEQ_MORE);
+    assert_int_equal(keymap_escape("j", 1, &key), KEYSEQ_NONE); /* Esc, then j */
+    assert_int_equal(keymap_escape("C", 1, &key), KEYSEQ_NONE);
+    int home = keymap_named_key("Home"), end = keymap_named_key("End");
+    assert_int_equal(escape_key("[1~"), home);
+    assert_int_equal(escape_key("[7~"), home);
+    assert_int_equal(escape_key("OH"), home);
+    assert_int_equal(escape_key("[H"), home);
+    assert_int_equal(escape_key("[1;5H"), home);
+    assert_int_equal(escape_key("[4~"), end);
+    assert_int_equal(escape_key("[8~"), end);
+    assert_int_equal(escape_key("OF"), end);
+    assert_int_equal(escape_key("[1;2F"), end);
+    assert_int_equal(escape_key("[3~"), keymap_named_key("Del"));
+    assert_int_equal(escape_key("[5;5~"), keymap_named_key("PgUp"));
+    assert_int_equal(escape_key("[1;3A"), keymap_named_key("Up"));
+    assert_int_equal(escape_key("OB"), keymap_named_key("Down"));
+    assert_int_equal(escape_key("[15~"), KEY_TAG_FN | KEY_F(5));
+    assert_int_equal(escape_key("[Z"), keymap_named_key("S-Tab"));
+    assert_int_equal(escape_key("[200~"), 0); /* paste markers: dropped */
+    assert_int_equal(escape_key("[201~"), 0);
+    assert_int_equal(escape_key("[2~"), 0);    /* Insert */
+    assert_int_equal(escape_key("[?1;2c"), 0); /* a device report */
+    assert_int_equal(escape_key("Oz"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_key_names),
+        cmocka_unit_test(test_escape_sequences_read_whole),
         cmocka_unit_test(test_defaults_and_fallback),
         cmocka_unit_test(test_rebind_from_config),
         cmocka_unit_test(test_rebind_errors_name_file_and_line),

@@ -92,6 +92,9 @@ static void test_checkin_form_cancel_writes_nothing(void **state)
     open_learner("Sophie");
     int64_t before = fx_count(&F, "SELECT count(*) FROM checkin");
     fx_keys(&F, "c<Tab><Tab>brouillon<Esc>");
+    assert_non_null(F.t.form); /* typed text: Esc asks first */
+    assert_non_null(strstr(F.t.form->msg, "Esc again"));
+    fx_keys(&F, "<Esc>");
     assert_null(F.t.form);
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM checkin"), before);
 }
@@ -105,7 +108,8 @@ static void test_checkin_bad_followup_date_keeps_form(void **state)
     assert_non_null(F.t.form);
     assert_non_null(strstr(F.t.form->msg, "not a date"));
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM checkin"), before);
-    fx_keys(&F, "<Esc>");
+    fx_keys(&F, "<Esc><Esc>"); /* a typed date: the second Esc discards it */
+    assert_null(F.t.form);
 }
 
 static void test_snooze_hides_from_overview(void **state)

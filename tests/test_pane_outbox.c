@@ -101,6 +101,55 @@ static void test_approve_skip_retry(void **state)
     assert_true(fx_find(p, "0 drafts to approve") == 0);
 }
 
+/* issue 16: after y the cursor stays on its line (the next draft), so the next x skips that
+ * draft, never the message just queued; u undoes; a queued message is skipped only when x is
+ * pressed twice; skipped messages show with v and come back with u. */
+static void test_one_key_never_loses_a_message(void **state)
+{
+    (void)state;
+    fx_sql(&F, "UPDATE message SET status = 'sent' WHERE status IN ('draft', 'queued', 'failed')");
+    int64_t a = add_msg("Lefèvre", "Brouillon A", NULL);
+    int64_t b = add_msg("Lefèvre", "Brouillon B", NULL);
+    fx_invalidate(&F, PANE_OUTBOX);
+    outbox_cursor_on("Brouillon B"); /* newest first: B, then A */
+    fx_keys(&F, "y");
+    assert_int_equal(status_of(b), 2);
+    fx_keys(&F, "x"); /* the line now holds A (a draft): skipped at once, B stays queued */
+    assert_int_equal(status_of(b), 2);
+    assert_int_equal(status_of(a), 3);
+    assert_non_null(strstr(F.t.status, "u restores"));
+    fx_keys(&F, "u"); /* undo the skip */
+    assert_int_equal(status_of(a), 1);
+    assert_int_equal(status_of(b), 2);
+    outbox_cursor_on("Brouillon B"); /* queued: x asks first */
+    fx_keys(&F, "x");
+    assert_int_equal(status_of(b), 2);
+    assert_non_null(strstr(F.t.status, "x again"));
+    fx_keys(&F, "jx"); /* another key in between: asks again, skips nothing */
+    assert_int_equal(status_of(b), 2);
+    assert_int_equal(status_of(a), 1);
+    outbox_cursor_on("Brouillon B");
+    fx_keys(&F, "xx");
+    assert_int_equal(status_of(b), 3);
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "Brouillon B") < 0); /* hidden... */
+    assert_true(fx_find(p, "skipped (v shows them)") == 0);
+    fx_keys(&F, "v");
+    p = fx_recalc(&F);
+    assert_true(fx_find(p, "Brouillon B") > 0); /* ...shown on demand */
+    outbox_cursor_on("Brouillon B");
+    fx_keys(&F, "u"); /* restored as a draft */
+    assert_int_equal(status_of(b), 1);
+    fx_keys(&F, "v"); /* skipped hidden again */
+    outbox_cursor_on("Brouillon B");
+    fx_keys(&F, "y");
+    assert_int_equal(status_of(b), 2);
+    outbox_cursor_on("Brouillon B");
+    fx_keys(&F, "u"); /* a queued message taken back to draft */
+    assert_int_equal(status_of(b), 1);
+    fx_sql(&F, "UPDATE message SET status = 'sent' WHERE status = 'draft'");
+}
+
 static void test_approve_all_asks_first(void **state)
 {
     (void)state;
@@ -232,6 +281,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_outbox_explains),
         cmocka_unit_test(test_approve_skip_retry),
+        cmocka_unit_test(test_one_key_never_loses_a_message),
         cmocka_unit_test(test_approve_all_asks_first),
         cmocka_unit_test(test_edit_a_draft_in_the_composer),
         cmocka_unit_test(test_queue_refused_without_a_valid_address),

@@ -108,6 +108,31 @@ static void test_file_created_private_and_reopened(void **state)
     tu_rmdir(dir);
 }
 
+/* store_data_version changes after another connection's commit, never after this
+ * connection's own (the TUI reloads on the first kind only). */
+static void test_data_version_sees_other_connections(void **state)
+{
+    (void)state;
+    char dir[256], path[512];
+    tu_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/lcmtui.db", dir);
+    struct lcm_store *a = NULL, *b = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(path, &a, &err), LCM_OK);
+    assert_int_equal(store_open(path, &b, &err), LCM_OK);
+    int64_t v0, v1, v2;
+    assert_int_equal(store_data_version(a, &v0, &err), LCM_OK);
+    assert_int_equal(store_kv_set(a, "k", "own", &err), LCM_OK);
+    assert_int_equal(store_data_version(a, &v1, &err), LCM_OK);
+    assert_true(v1 == v0);
+    assert_int_equal(store_kv_set(b, "k", "other", &err), LCM_OK);
+    assert_int_equal(store_data_version(a, &v2, &err), LCM_OK);
+    assert_true(v2 != v1);
+    store_close(&a);
+    store_close(&b);
+    tu_rmdir(dir);
+}
+
 /* Every connection store_open() makes (the TUI's, the CLI's, cron's) commits durably. */
 static void test_open_runs_synchronous_full(void **state)
 {
@@ -567,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_migrates_to_latest),
         cmocka_unit_test(test_file_created_private_and_reopened),
         cmocka_unit_test(test_open_runs_synchronous_full),
+        cmocka_unit_test(test_data_version_sees_other_connections),
         cmocka_unit_test(test_open_tightens_readable_database),
         cmocka_unit_test(test_newer_version_refused),
         cmocka_unit_test(test_upsert_updates_not_duplicates),

@@ -66,7 +66,10 @@ enum scope {
     X(ACT_APPROVE_ALL, "approve-all", SCOPE_OUTBOX, "A", N_("approve every draft"))                \
     X(ACT_EDIT_MESSAGE, "edit-message", SCOPE_OUTBOX, "e", N_("edit the draft's text"))            \
     X(ACT_SKIP, "skip", SCOPE_OUTBOX, "x", N_("skip the draft (never sent)"))                      \
-    X(ACT_RETRY, "retry", SCOPE_OUTBOX, "R", N_("queue a failed message again"))
+    X(ACT_RETRY, "retry", SCOPE_OUTBOX, "R", N_("queue a failed message again"))                   \
+    X(ACT_TO_DRAFT, "to-draft", SCOPE_OUTBOX, "u",                                                 \
+      N_("back to draft (undo y or x; a queued or skipped one)"))                                  \
+    X(ACT_SHOW_SKIPPED, "show-skipped", SCOPE_OUTBOX, "v", N_("show or hide skipped messages"))
 
 enum action {
     ACT_NONE,

@@ -242,12 +242,55 @@ static void setup_curses(bool headless)
     curses_active = 1;
 }
 
+/* After an ESC that curses did not turn into a key: reads the rest of an escape sequence
+ * its terminfo does not know (Home/End of another terminal, a modified key, the paste
+ * markers) so that it never arrives as Esc and then letters that run as commands. Only bytes
+ * already pending count as its start (a lone Esc has none); the rest of it gets 30 ms.
+ * Returns the key it means, 0 to drop it, 27 for a lone Esc (the byte after it put back). */
+static int read_escape(void)
+{
+    char seq[32];
+    size_t n = 0;
+    int key = 27;
+    wtimeout(stdscr, 0);
+    for (;;) {
+        wint_t wc;
+        int r = wget_wch(stdscr, &wc);
+        if (r == ERR || r == KEY_CODE_YES || wc > 0x7E) {
+            if (r != ERR)
+                r == KEY_CODE_YES ? ungetch((int)wc) : unget_wch((wchar_t)wc);
+            key = n ? 0 : 27; /* cut short: what came is dropped */
+            break;
+        }
+        seq[n++] = (char)wc;
+        enum keyseq ks = keymap_escape(seq, n, &key);
+        if (ks == KEYSEQ_NONE) {
+            unget_wch((wchar_t)wc);
+            key = 27;
+            break;
+        }
+        if (ks == KEYSEQ_KEY)
+            break;
+        if (n == sizeof seq) {
+            key = 0;
+            break;
+        }
+        wtimeout(stdscr, 30);
+    }
+    wtimeout(stdscr, 250);
+    return key;
+}
+
 int draw_read_key(struct tui *t)
 {
     wint_t wc;
     int r = wget_wch(stdscr, &wc);
     if (r == ERR)
         return -1;
+    if (r == OK && wc == 27) {
+        int key = read_escape();
+        return key ? key : -1;
+    }
     if (r == KEY_CODE_YES && wc == KEY_RESIZE) {
         t->all_dirty = true;
         return -1;

@@ -9,6 +9,7 @@
 #include "base/i18n.h"
 #include "tui/keymap.h"
 #include "base/text.h"
+#include "tui/tui_state.h"
 
 struct form *form_new(const char *title, form_submit_fn submit, form_change_fn change)
 {
@@ -136,8 +137,13 @@ bool form_key(struct form *f, struct tui *t, int key, bool *saved)
         return true;
     struct form_field *fl = &f->f[f->cur];
     bool changed = false;
-    if (key == 27)
-        return true;
+    if (key == 27) {
+        if (!f->touched || (f->esc_key && f->esc_key + 1 == t->keyno))
+            return true;
+        f->esc_key = t->keyno;
+        form_msg(f, ROLE_RISK_WATCH, "%s", _("what you typed will be lost: Esc again cancels"));
+        return false;
+    }
     if (keymap_is_enter(key)) {
         struct lcm_err err = {0};
         if (f->change)
@@ -177,6 +183,7 @@ bool form_key(struct form *f, struct tui *t, int key, bool *saved)
     }
     if (changed) {
         f->confirm = false;
+        f->touched = true;
         if (f->change)
             f->change(t, f);
     }

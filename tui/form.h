@@ -48,7 +48,9 @@ struct form {
     form_change_fn change;
     form_done_fn done; /* NULL: nobody to tell */
     void *done_ctx;
-    bool confirm; /* a warning was shown: the next Enter saves anyway */
+    bool confirm;          /* a warning was shown: the next Enter saves anyway */
+    bool touched;          /* the user changed a field: Esc asks before discarding it */
+    unsigned long esc_key; /* Esc asked at this key (struct tui's keyno): Esc again cancels */
     int64_t enrollment_id, learner_id, followup_id;
     int64_t when_ts; /* parsed by change callbacks */
     int duration;
@@ -75,7 +77,7 @@ const char *form_text(const struct form *f, int field);
 
 /* Feeds a key: returns true when the form is finished (saved or cancelled); *saved tells
  * which. Keys: Tab/Down/Up move, Left/Right/Space change a choice, text keys edit, Enter
- * saves, Esc cancels. */
+ * saves, Esc cancels (asked first once a field was changed: Esc again cancels). */
 bool form_key(struct form *f, struct tui *t, int key, bool *saved);
 /* Lays the form out into rb for a box cols wide (pure); rb->cursor_* on the text field. */
 void form_recalc(const struct form *f, struct rbuf *rb, int cols);

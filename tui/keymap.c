@@ -52,6 +52,91 @@ static const struct {
     {"Resize", KEY_TAG_FN | KEY_RESIZE},
 };
 
+/* The key of a CSI sequence's final byte (A-D arrows, H Home, F End, Z S-Tab, P-S F1-F4); 0. */
+static int csi_letter(char c)
+{
+    switch (c) {
+    case 'A':
+        return KEY_TAG_FN | KEY_UP;
+    case 'B':
+        return KEY_TAG_FN | KEY_DOWN;
+    case 'C':
+        return KEY_TAG_FN | KEY_RIGHT;
+    case 'D':
+        return KEY_TAG_FN | KEY_LEFT;
+    case 'H':
+        return KEY_TAG_FN | KEY_HOME;
+    case 'F':
+        return KEY_TAG_FN | KEY_END;
+    case 'Z':
+        return KEY_TAG_FN | KEY_BTAB;
+    case 'P':
+    case 'Q':
+    case 'R':
+    case 'S':
+        return KEY_TAG_FN | KEY_F(1 + (c - 'P'));
+    default:
+        return 0;
+    }
+}
+
+/* The key of "CSI n ~" (vt220 style: 1/7 Home, 4/8 End, 3 Del, 5/6 PgUp/PgDn, 11.. F-keys);
+ * 0 for the others (2 Insert, 200/201 the paste markers). */
+static int csi_tilde(int n)
+{
+    static const int fkeys[][2] = {{11, 1}, {12, 2}, {13, 3}, {14, 4},  {15, 5},  {17, 6},
+                                   {18, 7}, {19, 8}, {20, 9}, {21, 10}, {23, 11}, {24, 12}};
+    switch (n) {
+    case 1:
+    case 7:
+        return KEY_TAG_FN | KEY_HOME;
+    case 4:
+    case 8:
+        return KEY_TAG_FN | KEY_END;
+    case 3:
+        return KEY_TAG_FN | KEY_DC;
+    case 5:
+        return KEY_TAG_FN | KEY_PPAGE;
+    case 6:
+        return KEY_TAG_FN | KEY_NPAGE;
+    default:
+        break;
+    }
+    for (size_t i = 0; i < sizeof fkeys / sizeof *fkeys; i++)
+        if (fkeys[i][0] == n)
+            return KEY_TAG_FN | KEY_F(fkeys[i][1]);
+    return 0;
+}
+
+enum keyseq keymap_escape(const char *seq, size_t n, int *key)
+{
+    *key = 0;
+    if (n == 0)
+        return KEYSEQ_MORE;
+    if (seq[0] == 'O') { /* SS3: one final byte */
+        if (n < 2)
+            return KEYSEQ_MORE;
+        *key = seq[1] == 'M' ? '\r' : csi_letter(seq[1]);
+        return KEYSEQ_KEY;
+    }
+    if (seq[0] != '[')
+        return KEYSEQ_NONE;
+    /* CSI: parameter bytes 0x30-0x3F, intermediates 0x20-0x2F, one final byte 0x40-0x7E */
+    size_t i = 1;
+    while (i < n && (unsigned char)seq[i] >= 0x20 && (unsigned char)seq[i] <= 0x3F)
+        i++;
+    if (i == n)
+        return KEYSEQ_MORE;
+    unsigned char fin = (unsigned char)seq[i];
+    if (fin < 0x40 || fin > 0x7E) /* not a sequence after all: dropped up to here */
+        return KEYSEQ_KEY;
+    if (fin == '~')
+        *key = csi_tilde(atoi(seq + 1));
+    else if (i == 1 || (seq[1] >= '0' && seq[1] <= '9'))
+        *key = csi_letter((char)fin);
+    return KEYSEQ_KEY;
+}
+
 int keymap_parse_key(const char *name)
 {
     if (!name || !*name)

@@ -32,6 +32,15 @@ bool keymap_is_delete(int key);
  * for panes that edit text without including curses. -1 when unknown. */
 int keymap_named_key(const char *name);
 
+/* An escape sequence the terminal sent, read after its ESC: seq holds the n bytes after it
+ * ("[1~", "OH", "[1;5H", "[200~"). KEYSEQ_NONE: not a sequence (seq[0] is neither '[' nor
+ * 'O': a lone Esc, then another key); KEYSEQ_MORE: incomplete, read on; KEYSEQ_KEY: complete,
+ * *key is the key it means (Home, End, arrows, Del, PgUp/PgDn, F1-F12, S-Tab, whatever the
+ * modifiers) or 0 when it means nothing here and is dropped whole (bracketed paste markers,
+ * Insert, anything unknown). Pure: the terminal reader (draw.c) calls it, tests too. */
+enum keyseq { KEYSEQ_NONE, KEYSEQ_MORE, KEYSEQ_KEY };
+enum keyseq keymap_escape(const char *seq, size_t n, int *key);
+
 /* Parses one key name ("j", "<C-l>", "<PgDn>", "é"). Returns the key or -1 when unknown. */
 int keymap_parse_key(const char *name);
 /* Writes a readable name of key into buf ("j", "<Enter>", "<C-l>"); returns buf. */

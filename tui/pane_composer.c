@@ -38,6 +38,9 @@ struct composer {
     int64_t edit_id;      /* editing this stored message (from the outbox), 0: a new one */
     bool edit_draft;      /* ... which is a draft (y then approves it) */
     bool editing;
+    char *pristine; /* the text as the template or the stored message gave it (NULL: none) */
+    int armed_what; /* a discard asked (enum discard) at key armed_key: the same again does it */
+    unsigned long armed_key;
     int preview; /* -1: the text; else the rendered message for learner i */
     char user_dir[4096];
     size_t top;
@@ -174,6 +177,8 @@ static void render_template(struct tui *t, struct composer *c)
         char *msg = join_message(subject, body);
         lineedit_set(&c->text, msg);
         c->text.cur = 0;
+        free(c->pristine);
+        c->pristine = lcm_xstrdup(msg);
         free(c->generic_text);
         c->generic_text = c->generic ? msg : NULL;
         if (!c->generic)
@@ -203,11 +208,47 @@ static void reset(struct composer *c)
     c->generic_text = NULL;
     c->edit_id = 0;
     c->edit_draft = false;
+    free(c->pristine);
+    c->pristine = NULL;
+    c->armed_what = 0;
+}
+
+/* True when the text holds edits that no save has kept. */
+static bool unsaved(const struct composer *c)
+{
+    return c->n && c->pristine && strcmp(c->pristine, lineedit_text(&c->text)) != 0;
+}
+
+/* Before an action that replaces the text: false when nothing would be lost, or when the key
+ * just before asked for this very action (the second press confirms); else asks on the status
+ * line and returns true (the caller does nothing). */
+static bool ask_discard(struct tui *t, struct composer *c, enum composer_discard what)
+{
+    if (!unsaved(c))
+        return false;
+    if (c->armed_what == (int)what && c->armed_key + 1 == t->keyno) {
+        c->armed_what = 0;
+        return false;
+    }
+    c->armed_what = (int)what;
+    c->armed_key = t->keyno;
+    tui_state_msg(t, ROLE_RISK_WATCH, "%s",
+                  _("the message you edited is not saved: the same key again discards it "
+                    "(d keeps it as a draft)"));
+    return true;
+}
+
+bool pane_composer_keep(struct tui *t, enum composer_discard what)
+{
+    struct composer *c = t->panes[PANE_COMPOSER].st;
+    return ask_discard(t, c, what);
 }
 
 void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char *tpl)
 {
     struct composer *c = t->panes[PANE_COMPOSER].st;
+    if (ask_discard(t, c, COMPOSER_DISCARD_OPEN))
+        return;
     reset(c);
     c->ids = lcm_xmalloc(n * sizeof *ids);
     memcpy(c->ids, ids, n * sizeof *ids);
@@ -355,6 +396,10 @@ void pane_composer_edit(struct tui *t, int64_t message_id)
         store_message_row_clear(&r);
         return;
     }
+    if (ask_discard(t, c, COMPOSER_DISCARD_OPEN)) {
+        store_message_row_clear(&r);
+        return;
+    }
     reset(c);
     c->ids = lcm_xmalloc(sizeof *c->ids);
     c->ids[0] = r.enrollment_id;
@@ -365,7 +410,7 @@ void pane_composer_edit(struct tui *t, int64_t message_id)
     char *msg = join_message(r.subject, r.body);
     lineedit_set(&c->text, msg);
     c->text.cur = 0;
-    free(msg);
+    c->pristine = msg;
     c->top = 0;
     tui_state_show(t, PANE_COMPOSER);
     tui_state_msg(t, ROLE_STATUS, _("editing message %lld to %s: i edit · E $EDITOR · d save%s"),
@@ -640,7 +685,7 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
         start_editor(t, c);
         break;
     case ACT_TEMPLATE:
-        if (c->ntpl) {
+        if (c->ntpl && !ask_discard(t, c, COMPOSER_DISCARD_TEMPLATE)) {
             c->tpl = (c->tpl + 1) % c->ntpl;
             render_template(t, c);
             tui_state_msg(t, ROLE_STATUS, _("template %s"), c->tpls[c->tpl]);

@@ -3,6 +3,7 @@
 #ifndef LCM_PANE_COMPOSER_H
 #define LCM_PANE_COMPOSER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,5 +18,16 @@ void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char 
 /* Opens the composer on stored message id (a draft or queued one): d saves the edited text
  * (store_message_edit), y saves it and approves it. */
 void pane_composer_edit(struct tui *t, int64_t message_id);
+
+/* What would replace the composer's text. */
+enum composer_discard {
+    COMPOSER_DISCARD_OPEN = 1, /* a new message (m, C, e in the outbox) */
+    COMPOSER_DISCARD_TEMPLATE, /* another template (t) */
+    COMPOSER_DISCARD_QUIT      /* leaving lcmtui */
+};
+/* Before discarding the composer's edited, unsaved text: true (keep it, do nothing) after
+ * asking on the status line; false when nothing is lost or the key just before asked for the
+ * same (the second press confirms). */
+bool pane_composer_keep(struct tui *t, enum composer_discard what);
 
 #endif

@@ -1,7 +1,11 @@
 /* pane_outbox.c — the outbox (key O): drafts waiting for approval (from the sequences or the
  * composer), queued, failed with the server's reply, and sent messages. Approve one (y) or
- * every draft (A, asked twice), edit a draft in the composer (e), skip one (x), queue a failed
- * one again (R). Delivery itself is `lcmtui outbox send` (cron); this pane never sends. */
+ * every draft (A, asked twice), edit a draft in the composer (e), skip one (x: a draft at
+ * once, a queued or failed message asked twice), queue a failed one again (R), take one back
+ * to draft (u: the one just approved or skipped, else the queued or skipped one under the
+ * cursor), show the skipped ones (v). After y or x the cursor stays on the same line (the
+ * next message comes under it), never follows the changed message elsewhere in the list.
+ * Delivery itself is `lcmtui outbox send` (cron); this pane never sends. */
 #include "base/i18n.h"
 #include "tui/pane_outbox.h"
 
@@ -31,7 +35,13 @@ struct outbox {
     struct ob_row *v;
     size_t n, cap, cur;
     struct store_msg_counts counts;
-    bool confirm_all; /* A pressed once: the second A approves every draft */
+    bool confirm_all;   /* A pressed once: the second A approves every draft */
+    bool show_skipped;  /* v: the skipped messages are listed too (last) */
+    bool keep_index;    /* the next load keeps the cursor's line, not its message */
+    int64_t armed_skip; /* x pressed once on this queued/failed message (at key armed_key) */
+    unsigned long armed_key;
+    int64_t last_id; /* the message the last y or x changed (at key last_key): u undoes it */
+    unsigned long last_key;
 };
 
 /* Frees the rows' strings (the array stays, empty). */
@@ -75,12 +85,16 @@ static enum lcm_status add_row(void *ctx, const struct store_msg_row *r)
  * OUTBOX_PER_STATUS each) and the counts, keeping the cursor on the same message. */
 static void load(struct tui *t, struct outbox *o)
 {
-    static const char *const order[] = {"draft", "failed", "queued", "sending", "sent"};
-    int64_t keep = o->n && o->cur < o->n ? o->v[o->cur].id : 0;
+    /* N_: the status word is shown translated (the others are in base/model.c) */
+    static const char *const order[] = {"draft",   "failed", "queued",
+                                        "sending", "sent",   N_("skipped")};
+    size_t norder = sizeof order / sizeof *order - (o->show_skipped ? 0 : 1);
+    int64_t keep = o->n && o->cur < o->n && !o->keep_index ? o->v[o->cur].id : 0;
+    o->keep_index = false;
     rows_free(o);
     o->stale = false;
     struct lcm_err err = {0};
-    for (size_t s = 0; s < sizeof order / sizeof *order; s++)
+    for (size_t s = 0; s < norder; s++)
         if (store_message_each(t->st, order[s], 0, OUTBOX_PER_STATUS, add_row, o, &err) != LCM_OK) {
             tui_state_fail(t, &err);
             break;
@@ -131,6 +145,11 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
                  (unsigned long)c->draft),
         (long long)c->draft, (long long)(c->queued + c->sending), (long long)c->failed,
         (long long)c->sent);
+    if (c->skipped)
+        rich_line_addf(l, ROLE_DIM,
+                       o->show_skipped ? _(" · %lld skipped (v hides them)")
+                                       : _(" · %lld skipped (v shows them)"),
+                       (long long)c->skipped);
     rich_buf_line(&p->rb, ROLE_NORMAL);
     size_t cursor_line = 0;
     for (size_t i = 0; i < o->n; i++) {
@@ -189,36 +208,57 @@ static enum hres act(struct tui *t, struct outbox *o, enum action a)
                       n);
         return H_HANDLED;
     }
-    if (o->n == 0)
+    bool undo = a == ACT_TO_DRAFT && o->last_id && o->last_key + 1 == t->keyno;
+    if (o->n == 0 && !undo)
         return H_HANDLED;
-    const struct ob_row *r = &o->v[o->cur];
-    int64_t id = r->id;
+    const struct ob_row *r = o->n ? &o->v[o->cur] : NULL;
+    int64_t id = undo ? o->last_id : r->id;
     const char *done = "";
     switch (a) {
     case ACT_APPROVE:
         rc = store_message_approve(t->st, id, t->now_ts, NULL, &err);
-        done = _("approved: queued");
+        done = _("approved: queued (u takes it back)");
         break;
     case ACT_SKIP:
+        if (strcmp(r->status, "draft") != 0 &&
+            (o->armed_skip != id || o->armed_key + 1 != t->keyno)) {
+            o->armed_skip = id;
+            o->armed_key = t->keyno;
+            tui_state_msg(t, ROLE_RISK_WATCH, _("message %lld is %s, to %s: x again skips it"),
+                          (long long)id, _(r->status), r->who);
+            return H_HANDLED;
+        }
         rc = store_message_skip(t->st, id, t->now_ts, &err);
-        done = _("skipped: it will not be sent");
+        done = _("skipped: it will not be sent (u restores it, v shows the skipped)");
         break;
     case ACT_RETRY:
         rc = store_message_requeue(t->st, id, t->now_ts, &err);
         done = _("queued again");
         break;
+    case ACT_TO_DRAFT:
+        rc = store_message_to_draft(t->st, id, t->now_ts, &err);
+        done = _("back to draft: it waits for approval");
+        break;
     default:
         return H_NOT_HANDLED;
     }
+    o->armed_skip = 0;
     if (rc != LCM_OK)
         return tui_state_fail(t, &err);
+    if (a == ACT_APPROVE || a == ACT_SKIP) {
+        o->last_id = id;
+        o->last_key = t->keyno;
+        o->keep_index = true;
+    } else {
+        o->last_id = 0;
+    }
     tui_state_changed(t);
     tui_state_msg(t, ROLE_OK, _("message %lld %s"), (long long)id, done);
     return H_HANDLED;
 }
 
-/* The handle op: moves, y approve, A twice approve all, x skip, R retry, e edit in the
- * composer, Enter the learner's detail. */
+/* The handle op: moves, y approve, A twice approve all, x skip, R retry, u back to draft, v
+ * skipped shown, e edit in the composer, Enter the learner's detail. */
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 {
     (void)key;
@@ -252,7 +292,15 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     case ACT_APPROVE:
     case ACT_SKIP:
     case ACT_RETRY:
+    case ACT_TO_DRAFT:
         return act(t, o, a);
+    case ACT_SHOW_SKIPPED:
+        o->show_skipped = !o->show_skipped;
+        o->stale = true;
+        tui_state_msg(t, ROLE_STATUS, "%s",
+                      o->show_skipped ? _("skipped messages shown (u restores one)")
+                                      : _("skipped messages hidden"));
+        break;
     case ACT_EDIT_MESSAGE:
         if (o->n)
             pane_composer_edit(t, o->v[o->cur].id);
@@ -284,7 +332,7 @@ static const struct pane_ops ops = {
     .name = "outbox",
     .scope = SCOPE_OUTBOX,
     .hints = N_(
-        " y approve  A approve all  e edit  x skip  R retry failed  Enter detail  ? help  q back"),
+        " y approve  A all  e edit  x skip  u to draft  v skipped  R retry  Enter detail  ? help"),
     .recalc = recalc,
     .handle = handle,
     .raw_key = NULL,

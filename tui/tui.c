@@ -146,9 +146,13 @@ static void global_action(struct tui *t, enum action a)
         tui_state_changed(t);
         break;
     case ACT_QUIT:
-        t->quit = true;
+        if (!pane_composer_keep(t, COMPOSER_DISCARD_QUIT))
+            t->quit = true;
         break;
     case ACT_BACK:
+        if (t->cur == PANE_OVERVIEW && t->nback == 0 &&
+            pane_composer_keep(t, COMPOSER_DISCARD_QUIT))
+            break;
         if (!tui_state_back(t))
             t->quit = true;
         break;
@@ -211,6 +215,7 @@ static void help_key(struct tui *t, int key)
 void tui_key(struct tui *t, int key)
 {
     struct pane *p = &t->panes[t->cur];
+    t->keyno++;
     if (t->form) {
         bool saved;
         if (form_key(t->form, t, key, &saved)) {
@@ -285,6 +290,35 @@ static bool wait_panes(struct tui *t)
     return changed;
 }
 
+/* Writes by other processes (a cron's `lcmtui sequences`, a CLI check-in, another LCM's TUI):
+ * at most once a second the store's data version is compared with the last one; a change
+ * reloads every pane (the overview's cursor stays on its learner, the outbox's on its
+ * message, a form and the composer's text stay as they are) and the status line says so,
+ * after whatever it said. The first call only records the version. */
+static void poll_outside(struct tui *t, int64_t now_us)
+{
+    if (t->data_checked_us && now_us - t->data_checked_us < 1000000)
+        return;
+    bool first = t->data_checked_us == 0;
+    t->data_checked_us = now_us;
+    int64_t v;
+    struct lcm_err err = {0};
+    if (store_data_version(t->st, &v, &err) != LCM_OK || v == t->data_version)
+        return;
+    t->data_version = v;
+    if (first)
+        return;
+    tui_state_changed(t);
+    const char *said = _("data updated");
+    if (!t->status[0] || t->status_role == ROLE_DIM) {
+        tui_state_msg(t, ROLE_STATUS, "%s", said);
+    } else if (!strstr(t->status, said)) {
+        char was[sizeof t->status];
+        snprintf(was, sizeof was, "%s", t->status);
+        tui_state_msg(t, t->status_role, "%.400s · %s", was, said);
+    }
+}
+
 /* The real terminal: keys until q or a stop signal, background work polled at every wake-up
  * (at least every 250 ms); at the end a sync is cancelled and a calendar push finished.
  * Returns the exit code (128 + the signal after one, 130 for SIGINT). */
@@ -299,6 +333,7 @@ static int run_interactive(struct tui *t)
         sync_bg_poll(t);
         caldav_bg_poll(t);
         poll_panes(t);
+        poll_outside(t, clock_us());
         draw_frame(t);
         int key = draw_read_key(t);
         if (key < 0)

@@ -104,6 +104,8 @@ struct tui {
     int rows, cols;
     bool quit;
     int64_t focus_enrollment; /* the learner the actions apply to (0: none) */
+    unsigned long keyno;      /* keys dispatched so far: "the key just before" for confirmations */
+    int64_t data_version, data_checked_us; /* the store's data version, when last polled */
     /* Learners selected with Space (enrollment ids); the composer writes to each. */
     int64_t *sel;
     size_t nsel, capsel;

@@ -453,6 +453,19 @@ bool store_kv_get(struct lcm_store *st, const char *key, char *buf, size_t len)
     return found;
 }
 
+enum lcm_status store_data_version(struct lcm_store *st, int64_t *out, struct lcm_err *err)
+{
+    *out = 0;
+    STMT_OR_FAIL(s, st, "PRAGMA data_version", err);
+    enum lcm_status rc = LCM_OK;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    else
+        rc = lcm_err_set(err, LCM_ERR_DB, "data_version: %s", sqlite3_errmsg(st->db));
+    sqlite3_reset(s);
+    return rc;
+}
+
 enum lcm_status store_counts(struct lcm_store *st, struct store_counts *out, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,

@@ -71,6 +71,11 @@ enum lcm_status store_kv_set(struct lcm_store *st, const char *key, const char *
                              struct lcm_err *err);
 bool store_kv_get(struct lcm_store *st, const char *key, char *buf, size_t len);
 
+/* SQLite's data_version of this connection: it changes when another connection (another
+ * process, a background job's connection) committed since the last call, never for this
+ * connection's own writes. A cheap poll: no table is read. */
+enum lcm_status store_data_version(struct lcm_store *st, int64_t *out, struct lcm_err *err);
+
 /* Counts for the summary line and tests. */
 struct store_counts {
     int64_t programs, cohorts, learners, enrollments, activity_days, milestones, checkins,

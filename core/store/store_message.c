@@ -239,6 +239,18 @@ enum lcm_status store_message_requeue(struct lcm_store *st, int64_t id, int64_t 
     return exec_changed(st, s, id, "failed", err);
 }
 
+enum lcm_status store_message_to_draft(struct lcm_store *st, int64_t id, int64_t now_ts,
+                                       struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE message SET status = 'draft', updated_at = ?2, next_attempt_at = NULL "
+                 "WHERE id = ?1 AND status IN ('queued', 'skipped')",
+                 err);
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, now_ts);
+    return exec_changed(st, s, id, "queued or skipped", err);
+}
+
 enum lcm_status store_message_due(struct lcm_store *st, int64_t now_ts, bool ignore_backoff,
                                   int max, int64_t **ids, int *n, struct lcm_err *err)
 {

@@ -67,6 +67,11 @@ enum lcm_status store_message_skip(struct lcm_store *st, int64_t id, int64_t now
 enum lcm_status store_message_requeue(struct lcm_store *st, int64_t id, int64_t now_ts,
                                       struct lcm_err *err);
 
+/* queued/skipped -> draft: a queued message taken back for another look, a skipped one
+ * restored (it waits for approval again, never sent without it). */
+enum lcm_status store_message_to_draft(struct lcm_store *st, int64_t id, int64_t now_ts,
+                                       struct lcm_err *err);
+
 /* Ids of queued messages due at now_ts (next_attempt_at NULL or <= now_ts; all of them when
  * ignore_backoff), oldest first, at most max. *ids is malloc'ed (caller frees), *n its size. */
 enum lcm_status store_message_due(struct lcm_store *st, int64_t now_ts, bool ignore_backoff,
