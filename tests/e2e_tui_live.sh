@@ -76,6 +76,9 @@ while screen | grep -qF "appel en cours" && [ $i -lt 100 ]; do sleep 0.05; i=$((
 keys c
 wait_for "Suivi avec $who"
 keys Escape
+# ESC then O sent at once would read as one SS3 sequence: the form closes first.
+i=0
+while screen | grep -qF "Suivi avec" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 
 # The outbox, opened now, lists them.
 keys O
