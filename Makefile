@@ -4,7 +4,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 CC         ?= cc
 BUILD      ?= build
-PKGS       := ncursesw sqlite3 libcurl libconfig jansson libical
+PKGS       := ncursesw sqlite3 libcurl libconfig jansson libical libpq
 # Every Debian package the build, the tests, the benchmarks and CI use (beyond the ones Debian
 # installs everywhere; libclang-rt-dev is clang's sanitizer and libFuzzer runtimes, only
 # recommended by clang); tests/e2e_deps.sh fails when a script uses a command that none of
@@ -13,7 +13,7 @@ DEBS       := build-essential pkg-config libncurses-dev libsqlite3-dev libcurl4-
               libconfig-dev libjansson-dev libical-dev libcsv-dev libcmocka-dev \
               clang clang-tools clang-format libclang-rt-dev \
               sqlite3 tmux python3 python3-aiosmtpd radicale tidy curl openssl procps time \
-              groff-base git bc gettext locales
+              groff-base git bc gettext locales libpq-dev postgresql
 WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Werror
 OPT        ?= -O2 -g
 CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) \

@@ -1,0 +1,611 @@
+/* db_pg.c — the PostgreSQL driver of db.h, over libpq.
+ *
+ * Each cached statement is prepared on the server (PQprepare, named "lcm_N") on its first
+ * db_step(), with the parameter types of the values bound then: int64 as int8, double as
+ * float8, text and NULL left for the server to infer from the query (as SQLite takes any
+ * value anywhere); when the server cannot infer one (42P18: "?1 IS NULL" alone), the
+ * statement is prepared again with those as text. Values travel as text; results come back
+ * whole (PQexecPrepared) and db_step() walks them row by row, so another statement can run on
+ * the connection while one is being read, as the store does with SQLite. */
+#include "store/db.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Type OIDs from the server's catalog (pg_type.h is not part of libpq's headers). */
+enum {
+    OID_BOOL = 16,
+    OID_BYTEA = 17,
+    OID_INT8 = 20,
+    OID_INT2 = 21,
+    OID_INT4 = 23,
+    OID_TEXT = 25,
+    OID_OID = 26,
+    OID_FLOAT4 = 700,
+    OID_FLOAT8 = 701,
+    OID_NUMERIC = 1700,
+};
+
+#define MAX_PARAMS 32767
+
+struct pg_conn {
+    PGconn *h;
+    unsigned next_name;
+    int64_t changes;
+};
+
+struct pg_stmt {
+    struct db_stmt base;
+    char name[24];
+    char *text; /* the translated SQL */
+    int nparams;
+    char **vals;   /* the bound values as text (NULL: SQL NULL), owned */
+    Oid *types;    /* the types of the bound values (0: let the server infer) */
+    Oid *prepared; /* the types the server statement was prepared with */
+    bool is_prepared;
+    PGresult *res; /* the result being walked, or NULL before the first db_step() */
+    int row, nrows;
+};
+
+static PGconn *handle(struct db *db)
+{
+    return ((struct pg_conn *)db->impl)->h;
+}
+
+static struct pg_stmt *pgs(struct db_stmt *s)
+{
+    return (struct pg_stmt *)s;
+}
+
+/* ---- ?N to $N ---------------------------------------------------------------------------- */
+
+static bool ident_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+/* The length of a dollar-quote tag at p ("$$" or "$name$"), or 0 when p starts none. */
+static size_t dollar_tag(const char *p)
+{
+    size_t n = 1;
+    if (isalpha((unsigned char)p[n]) || p[n] == '_' || (unsigned char)p[n] >= 0x80)
+        while (isalnum((unsigned char)p[n]) || p[n] == '_' || (unsigned char)p[n] >= 0x80)
+            n++;
+    return p[n] == '$' ? n + 1 : 0;
+}
+
+/* Skips the quoted or commented text starting at p; returns the first byte after it, p when
+ * none starts there, or NULL when it does not end (with the reason in why). */
+static const char *skip_opaque(const char *start, const char *p, char *why, size_t whylen)
+{
+    if (*p == '\'' || *p == '"') {
+        char q = *p;
+        /* E'...': backslash escapes (E or e not ending an identifier). */
+        bool esc = q == '\'' && p > start && (p[-1] == 'E' || p[-1] == 'e') &&
+                   (p - 1 == start || !ident_char(p[-2]));
+        for (p++; *p; p++) {
+            if (esc && *p == '\\' && p[1]) {
+                p++;
+                continue;
+            }
+            if (*p == q) /* a doubled quote closes and reopens: the same walk */
+                return p + 1;
+        }
+        snprintf(why, whylen, "unterminated %s", q == '\'' ? "string literal" : "quoted name");
+        return NULL;
+    }
+    if (p[0] == '-' && p[1] == '-') {
+        p += strcspn(p, "\n");
+        return p;
+    }
+    if (p[0] == '/' && p[1] == '*') { /* PostgreSQL nests block comments */
+        int depth = 1;
+        for (p += 2; *p && depth; p++) {
+            if (p[0] == '/' && p[1] == '*')
+                depth++, p++;
+            else if (p[0] == '*' && p[1] == '/')
+                depth--, p++;
+        }
+        if (depth) {
+            snprintf(why, whylen, "unterminated comment");
+            return NULL;
+        }
+        return p;
+    }
+    if (*p == '$' && (p == start || !ident_char(p[-1]))) {
+        size_t n = dollar_tag(p);
+        if (!n)
+            return p;
+        const char *end = p + n;
+        for (; *end; end++)
+            if (*end == '$' && strncmp(end, p, n) == 0)
+                return end + n;
+        snprintf(why, whylen, "unterminated dollar-quoted text");
+        return NULL;
+    }
+    return p;
+}
+
+char *db_pg_translate(const char *sql, int *nparams, char *why, size_t whylen)
+{
+    size_t marks = 0;
+    for (const char *p = sql; *p; p++)
+        marks += *p == '?';
+    char *out = lcm_xmalloc(strlen(sql) + 5 * marks + 1);
+    char *o = out;
+    int max = 0;
+    const char *p = sql;
+    while (*p) {
+        const char *q = skip_opaque(sql, p, why, whylen);
+        if (!q) {
+            free(out);
+            return NULL;
+        }
+        if (q != p) {
+            memcpy(o, p, (size_t)(q - p));
+            o += q - p;
+            p = q;
+            continue;
+        }
+        if (*p != '?') {
+            *o++ = *p++;
+            continue;
+        }
+        long n;
+        if (isdigit((unsigned char)p[1])) {
+            char *end;
+            n = strtol(p + 1, &end, 10);
+            if (n < 1 || n > MAX_PARAMS) {
+                snprintf(why, whylen, "parameter ?%ld out of range 1..%d", n, MAX_PARAMS);
+                free(out);
+                return NULL;
+            }
+            p = end;
+        } else { /* a bare ?: one more than the largest so far, as SQLite numbers it */
+            n = max + 1;
+            if (n > MAX_PARAMS) {
+                snprintf(why, whylen, "more than %d parameters", MAX_PARAMS);
+                free(out);
+                return NULL;
+            }
+            p++;
+        }
+        if (n > max)
+            max = (int)n;
+        o += sprintf(o, "$%ld", n);
+    }
+    *o = '\0';
+    *nparams = max;
+    return out;
+}
+
+/* ---- errors ------------------------------------------------------------------------------ */
+
+static enum db_error classify(const char *state)
+{
+    if (!state)
+        return DB_ERR_OTHER;
+    if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03"))
+        return DB_ERR_RETRY;
+    if (!strcmp(state, "23505"))
+        return DB_ERR_UNIQUE;
+    if (!strncmp(state, "23", 2) || !strcmp(state, "P0001")) /* P0001: a trigger's RAISE */
+        return DB_ERR_CONSTRAINT;
+    return DB_ERR_OTHER;
+}
+
+/* Records the failure of res (NULL: the connection's) on db. */
+static void pg_error(struct db *db, const PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    char buf[512];
+    if (msg && state)
+        snprintf(buf, sizeof buf, "%s (SQLSTATE %s)", msg, state);
+    else
+        snprintf(buf, sizeof buf, "%s", PQerrorMessage(handle(db)));
+    db_set_error(db, classify(state), buf);
+}
+
+/* Replaces each occurrence of secret (its first n bytes) in msg by "***" (by as many '*' when
+ * shorter, so msg never grows). */
+static void scrub(char *msg, const char *secret, size_t n)
+{
+    if (!n)
+        return;
+    char *needle = lcm_xmalloc(n + 1);
+    memcpy(needle, secret, n);
+    needle[n] = '\0';
+    for (char *p = strstr(msg, needle); p; p = strstr(p, needle)) {
+        if (n >= 3) {
+            memcpy(p, "***", 3);
+            memmove(p + 3, p + n, strlen(p + n) + 1);
+            p += 3;
+        } else {
+            memset(p, '*', n);
+            p += n;
+        }
+    }
+    free(needle);
+}
+
+/* Hides from db's last message every password the target holds (in its user information or a
+ * password= parameter), in case libpq quotes part of the URI back. */
+static void scrub_target(struct db *db, const char *target)
+{
+    const char *auth = strstr(target, "://") + 3;
+    size_t alen = strcspn(auth, "/?#");
+    const char *last_at = NULL;
+    for (const char *p = auth; p < auth + alen; p++)
+        if (*p == '@')
+            last_at = p;
+    if (last_at) {
+        const char *colon = memchr(auth, ':', (size_t)(last_at - auth));
+        if (colon)
+            scrub(db->errmsg, colon + 1, (size_t)(last_at - colon - 1));
+    }
+    for (const char *p = strstr(target, "password="); p; p = strstr(p + 1, "password="))
+        scrub(db->errmsg, p + 9, strcspn(p + 9, "&#"));
+}
+
+/* ---- the driver -------------------------------------------------------------------------- */
+
+/* Server notices (a ROLLBACK outside a transaction...) would go to stderr: core never prints. */
+static void no_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+static enum lcm_status pg_open(struct db *db, const char *target, struct lcm_err *err)
+{
+    struct pg_conn *c = lcm_xcalloc(1, sizeof *c);
+    db->impl = c;
+    /* Before the URI: defaults it may override; after it: what this program needs. */
+    const char *const keys[] = {"connect_timeout", "fallback_application_name", "dbname",
+                                "client_encoding", NULL};
+    const char *const vals[] = {"10", "lcmtui", target, "UTF8", NULL};
+    c->h = PQconnectdbParams(keys, vals, 1);
+    if (!c->h) {
+        db_set_error(db, DB_ERR_OTHER, "out of memory");
+        return db_fail(db, err, "connect");
+    }
+    PQsetNoticeProcessor(c->h, no_notice, NULL);
+    if (PQstatus(c->h) != CONNECTION_OK) {
+        db_set_error(db, DB_ERR_OTHER, PQerrorMessage(c->h));
+        scrub_target(db, target);
+        return db_fail(db, err, "connect");
+    }
+    return LCM_OK;
+}
+
+static void pg_close(struct db *db)
+{
+    struct pg_conn *c = db->impl;
+    PQfinish(c->h);
+    free(c);
+    db->impl = NULL;
+}
+
+static struct db_stmt *pg_prepare(struct db *db, const char *sql)
+{
+    char why[160];
+    int n = 0;
+    char *text = db_pg_translate(sql, &n, why, sizeof why);
+    if (!text) {
+        db_set_error(db, DB_ERR_OTHER, why);
+        return NULL;
+    }
+    struct pg_conn *c = db->impl;
+    struct pg_stmt *s = lcm_xcalloc(1, sizeof *s);
+    snprintf(s->name, sizeof s->name, "lcm_%u", c->next_name++);
+    s->text = text;
+    s->nparams = n;
+    s->vals = lcm_xcalloc((size_t)n + 1, sizeof *s->vals);
+    s->types = lcm_xcalloc((size_t)n + 1, sizeof *s->types);
+    s->prepared = lcm_xcalloc((size_t)n + 1, sizeof *s->prepared);
+    s->row = -1;
+    return &s->base;
+}
+
+static void pg_reset(struct db_stmt *st)
+{
+    struct pg_stmt *s = pgs(st);
+    PQclear(s->res);
+    s->res = NULL;
+    s->row = -1;
+    s->nrows = 0;
+}
+
+static void pg_clear_bindings(struct db_stmt *st)
+{
+    struct pg_stmt *s = pgs(st);
+    for (int i = 0; i < s->nparams; i++) {
+        free(s->vals[i]);
+        s->vals[i] = NULL;
+        s->types[i] = 0;
+    }
+}
+
+static void pg_finalize(struct db_stmt *st)
+{
+    struct pg_stmt *s = pgs(st);
+    pg_reset(st);
+    pg_clear_bindings(st);
+    free(s->vals);
+    free(s->types);
+    free(s->prepared);
+    free(s->text);
+    free(s);
+}
+
+/* Sets parameter i (1-based) to v (owned), of type oid. Out of range: dropped, as SQLite's
+ * SQLITE_RANGE that the store never checks. */
+static void set_param(struct db_stmt *st, int i, char *v, Oid oid)
+{
+    struct pg_stmt *s = pgs(st);
+    if (i < 1 || i > s->nparams) {
+        free(v);
+        return;
+    }
+    free(s->vals[i - 1]);
+    s->vals[i - 1] = v;
+    s->types[i - 1] = oid;
+}
+
+static void pg_bind_int64(struct db_stmt *s, int i, int64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%" PRId64, v);
+    set_param(s, i, lcm_xstrdup(buf), OID_INT8);
+}
+
+static void pg_bind_double(struct db_stmt *s, int i, double v)
+{
+    char buf[32];
+    if (isnan(v))
+        snprintf(buf, sizeof buf, "NaN");
+    else if (isinf(v))
+        snprintf(buf, sizeof buf, "%sInfinity", v < 0 ? "-" : "");
+    else
+        snprintf(buf, sizeof buf, "%.17g", v);
+    set_param(s, i, lcm_xstrdup(buf), OID_FLOAT8);
+}
+
+static void pg_bind_text(struct db_stmt *s, int i, const char *v)
+{
+    set_param(s, i, lcm_xstrdup(v), 0);
+}
+
+static void pg_bind_null(struct db_stmt *s, int i)
+{
+    set_param(s, i, NULL, 0);
+}
+
+/* True when the server statement must be prepared (again) for the types bound now: never
+ * prepared, or a parameter declared of one type now holds a value of another. */
+static bool needs_prepare(const struct pg_stmt *s)
+{
+    if (!s->is_prepared)
+        return true;
+    for (int i = 0; i < s->nparams; i++)
+        if (s->types[i] && s->prepared[i] && s->types[i] != s->prepared[i])
+            return true;
+    return false;
+}
+
+/* Prepares s on the server with the bound types (unknown ones as text when the server asks
+ * for it). Returns false with the error recorded. */
+static bool server_prepare(struct pg_stmt *s)
+{
+    struct db *db = s->base.db;
+    PGconn *h = handle(db);
+    if (s->is_prepared) {
+        char sql[48];
+        snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
+        PQclear(PQexec(h, sql));
+        s->is_prepared = false;
+    }
+    for (int i = 0; i < s->nparams; i++)
+        s->prepared[i] = s->types[i];
+    for (int attempt = 0; attempt < 2; attempt++) {
+        PGresult *r = PQprepare(h, s->name, s->text, s->nparams, s->prepared);
+        if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+            PQclear(r);
+            s->is_prepared = true;
+            return true;
+        }
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        bool indeterminate = state && !strcmp(state, "42P18");
+        if (!indeterminate || attempt) {
+            pg_error(db, r);
+            PQclear(r);
+            return false;
+        }
+        PQclear(r);
+        for (int i = 0; i < s->nparams; i++)
+            if (!s->prepared[i])
+                s->prepared[i] = OID_TEXT;
+    }
+    return false;
+}
+
+/* Rows changed, from the command tag, for the commands SQLite counts in sqlite3_changes(). */
+static void note_changes(struct db *db, PGresult *r)
+{
+    const char *tag = PQcmdStatus(r);
+    if (strncmp(tag, "INSERT", 6) && strncmp(tag, "UPDATE", 6) && strncmp(tag, "DELETE", 6) &&
+        strncmp(tag, "MERGE", 5))
+        return;
+    ((struct pg_conn *)db->impl)->changes = strtoll(PQcmdTuples(r), NULL, 10);
+}
+
+static enum db_step_rc pg_step(struct db_stmt *st)
+{
+    struct pg_stmt *s = pgs(st);
+    struct db *db = st->db;
+    if (!s->res) {
+        if (needs_prepare(s) && !server_prepare(s))
+            return DB_ERROR;
+        PGresult *r = PQexecPrepared(handle(db), s->name, s->nparams, (const char *const *)s->vals,
+                                     NULL, NULL, 0);
+        ExecStatusType rs = PQresultStatus(r);
+        if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK) {
+            pg_error(db, r);
+            PQclear(r);
+            return DB_ERROR;
+        }
+        note_changes(db, r);
+        s->res = r;
+        s->nrows = rs == PGRES_TUPLES_OK ? PQntuples(r) : 0;
+        s->row = -1;
+    }
+    if (s->row + 1 < s->nrows) {
+        s->row++;
+        return DB_ROW;
+    }
+    s->row = s->nrows; /* past the end: columns read NULL */
+    return DB_DONE;
+}
+
+static bool has_value(struct pg_stmt *s, int i)
+{
+    return s->res && s->row >= 0 && s->row < s->nrows && i >= 0 && i < PQnfields(s->res) &&
+           !PQgetisnull(s->res, s->row, i);
+}
+
+static int pg_column_count(struct db_stmt *st)
+{
+    struct pg_stmt *s = pgs(st);
+    return s->res ? PQnfields(s->res) : 0;
+}
+
+static enum db_type pg_column_type(struct db_stmt *st, int i)
+{
+    struct pg_stmt *s = pgs(st);
+    if (!has_value(s, i))
+        return DB_NULL;
+    switch (PQftype(s->res, i)) {
+    case OID_BOOL:
+    case OID_INT2:
+    case OID_INT4:
+    case OID_INT8:
+    case OID_OID:
+        return DB_INTEGER;
+    case OID_FLOAT4:
+    case OID_FLOAT8:
+    case OID_NUMERIC:
+        return DB_FLOAT;
+    case OID_BYTEA:
+        return DB_BLOB;
+    default:
+        return DB_TEXT;
+    }
+}
+
+static int64_t pg_column_int64(struct db_stmt *st, int i)
+{
+    struct pg_stmt *s = pgs(st);
+    if (!has_value(s, i))
+        return 0;
+    const char *v = PQgetvalue(s->res, s->row, i);
+    switch (PQftype(s->res, i)) {
+    case OID_BOOL:
+        return v[0] == 't';
+    case OID_FLOAT4:
+    case OID_FLOAT8:
+    case OID_NUMERIC: {
+        double d = strtod(v, NULL);
+        return isnan(d)                      ? 0
+               : d >= 9.2233720368547758e18  ? INT64_MAX
+               : d <= -9.2233720368547758e18 ? INT64_MIN
+                                             : (int64_t)d;
+    }
+    default:
+        return strtoll(v, NULL, 10);
+    }
+}
+
+static double pg_column_double(struct db_stmt *st, int i)
+{
+    struct pg_stmt *s = pgs(st);
+    if (!has_value(s, i))
+        return 0.0;
+    const char *v = PQgetvalue(s->res, s->row, i);
+    if (PQftype(s->res, i) == OID_BOOL)
+        return v[0] == 't' ? 1.0 : 0.0;
+    return strtod(v, NULL);
+}
+
+static const char *pg_column_text(struct db_stmt *st, int i)
+{
+    struct pg_stmt *s = pgs(st);
+    return has_value(s, i) ? PQgetvalue(s->res, s->row, i) : NULL;
+}
+
+static int64_t pg_changes(struct db *db)
+{
+    return ((struct pg_conn *)db->impl)->changes;
+}
+
+static bool pg_last_insert_id(struct db *db, int64_t *id)
+{
+    PGresult *r = PQexec(handle(db), "SELECT lastval()");
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    if (ok)
+        *id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    else
+        pg_error(db, r);
+    PQclear(r);
+    return ok;
+}
+
+static bool pg_exec(struct db *db, const char *sql)
+{
+    PGresult *r = PQexec(handle(db), sql);
+    ExecStatusType rs = PQresultStatus(r);
+    bool ok = rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK;
+    if (ok)
+        note_changes(db, r);
+    else
+        pg_error(db, r);
+    PQclear(r);
+    return ok;
+}
+
+static void pg_set_busy_timeout(struct db *db, int ms)
+{
+    char sql[48];
+    snprintf(sql, sizeof sql, "SET lock_timeout = %d", ms);
+    PQclear(PQexec(handle(db), sql));
+}
+
+const struct db_driver db_pg_driver = {
+    .name = "postgresql",
+    .kind = DB_PG,
+    .open = pg_open,
+    .close = pg_close,
+    .prepare = pg_prepare,
+    .finalize = pg_finalize,
+    .bind_int64 = pg_bind_int64,
+    .bind_double = pg_bind_double,
+    .bind_text = pg_bind_text,
+    .bind_null = pg_bind_null,
+    .step = pg_step,
+    .reset = pg_reset,
+    .clear_bindings = pg_clear_bindings,
+    .column_count = pg_column_count,
+    .column_type = pg_column_type,
+    .column_int64 = pg_column_int64,
+    .column_double = pg_column_double,
+    .column_text = pg_column_text,
+    .changes = pg_changes,
+    .last_insert_id = pg_last_insert_id,
+    .exec = pg_exec,
+    .set_busy_timeout = pg_set_busy_timeout,
+};
