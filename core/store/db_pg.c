@@ -3,7 +3,7 @@
  * Each cached statement is prepared on the server (PQprepare, named "lcm_N") on its first
  * db_step(), with the parameter types of the values bound then: int64 as int8, double as
  * float8, text and NULL left for the server to infer from the query (as SQLite takes any
- * value anywhere); when the server cannot infer one (42P18: "?1 IS NULL" alone), the
+ * value anywhere); when the server cannot infer one (42P08/42P18: "?1 IS NULL" alone), the
  * statement is prepared again with those as text. Values travel as text; results come back
  * whole (PQexecPrepared) and db_step() walks them row by row, so another statement can run on
  * the connection while one is being read, as the store does with SQLite. */
@@ -421,7 +421,8 @@ static bool server_prepare(struct pg_stmt *s)
             return true;
         }
         const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        bool indeterminate = state && !strcmp(state, "42P18");
+        /* "could not determine data type of parameter": 42P18 or, for PQprepare, 42P08 */
+        bool indeterminate = state && (!strcmp(state, "42P18") || !strcmp(state, "42P08"));
         if (!indeterminate || attempt) {
             pg_error(db, r);
             PQclear(r);

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 struct sq_stmt {
@@ -70,9 +71,18 @@ static enum lcm_status sq_open(struct db *db, const char *target, struct lcm_err
     }
     sqlite3_extended_result_codes(c->h, 1);
     sqlite3_busy_handler(c->h, busy_wait, c);
-    if (sqlite3_exec(c->h, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
-        sq_error(db);
-        return db_fail(db, err, "open");
+    /* As store_open(): foreign keys on, a file in WAL mode (readers never block the writer),
+     * every commit synced (see store.c for why FULL). */
+    static const char *const setup[] = {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL",
+                                        "PRAGMA synchronous = FULL"};
+    bool memory = strcmp(target, ":memory:") == 0 || !*target;
+    for (size_t i = 0; i < sizeof setup / sizeof *setup; i++) {
+        if (memory && i == 1)
+            continue;
+        if (sqlite3_exec(c->h, setup[i], NULL, NULL, NULL) != SQLITE_OK) {
+            sq_error(db);
+            return db_fail(db, err, "open");
+        }
     }
     return LCM_OK;
 }
