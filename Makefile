@@ -119,20 +119,21 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@$(BIN) $(ARGS)
 
-# The whole suite: unit tests (cmocka) then the end-to-end scripts in tests/*.sh.
+# The whole suite: unit tests (cmocka) then the end-to-end scripts in tests/*.sh, with a
+# throwaway PostgreSQL server for the run (tests/pg_cluster.sh; test_db's PostgreSQL half).
 check: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN)
-	@./tests/run_all.sh $(BUILD)
+	@./tests/pg_cluster.sh run ./tests/run_all.sh $(BUILD)
 
 test: all $(TEST_BIN)
-	@./tests/run_all.sh $(BUILD)
+	@./tests/pg_cluster.sh run ./tests/run_all.sh $(BUILD)
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang \
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/lcmtui $(TEST_SRC:tests/%.c=build-asan/tests/%)
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
-	  UBSAN_OPTIONS=print_stacktrace=1 ./tests/run_all.sh build-asan
+	  UBSAN_OPTIONS=print_stacktrace=1 ./tests/pg_cluster.sh run ./tests/run_all.sh build-asan
 
 # Each libFuzzer target for FUZZ_SECONDS (ASan+UBSan); see README "Fuzzing" for long runs.
 fuzz: deps
