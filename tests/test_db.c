@@ -287,6 +287,12 @@ static void test_constraint_errors(void **state)
     db_bind_double(s, 3, 2.0);
     db_bind_int64(s, 4, 0);
     assert_int_equal(db_step(s), DB_ERROR);
+    assert_int_equal(db_error_kind(f->db), DB_ERR_UNIQUE);
+    assert_int_equal(db_step(s), DB_DONE); /* not run again until a reset */
+    assert_int_equal(db_error_kind(f->db), DB_ERR_NONE);
+    assert_int_equal(db_step(s), DB_DONE);
+    db_reset(s);
+    assert_int_equal(db_step(s), DB_ERROR); /* run again: the same violation */
     db_reset(s);
     assert_int_equal(db_error_kind(f->db), DB_ERR_UNIQUE);
     assert_false(db_retryable(f->db));
@@ -452,6 +458,76 @@ static void test_interleaved_statements(void **state)
     db_reset(s);
 }
 
+/* A stream: every row, one at a time; on PostgreSQL the connection is held meanwhile (another
+ * statement fails, saying so) and free again after the end or a reset halfway. */
+static void test_stream(void **state)
+{
+    struct fx *f = fixture(state);
+    struct lcm_err err = {0};
+    assert_int_equal(db_exec(f->db,
+                             "CREATE TABLE big (n BIGINT NOT NULL); INSERT INTO big "
+                             "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c "
+                             "WHERE n < 3000) SELECT n FROM c",
+                             &err),
+                     LCM_OK);
+    static const char *const ALL = "SELECT n, n * 0.5 FROM big WHERE n >= ?1 ORDER BY n";
+    static const char *const ONE = "SELECT 1";
+    struct db_stmt *s = db_prepare(f->db, ALL, &err);
+    db_stream(s, true);
+    db_bind_int64(s, 1, 1);
+    int64_t rows = 0, sum = 0;
+    double half = 0;
+    while (db_step(s) == DB_ROW) {
+        rows++;
+        sum += db_column_int64(s, 0);
+        half += db_column_double(s, 1);
+        if (rows == 10) {
+            struct db_stmt *o = db_prepare(f->db, ONE, &err);
+            if (f->kind == DB_PG) {
+                assert_int_equal(db_step(o), DB_ERROR);
+                assert_non_null(strstr(db_errmsg(f->db), "streamed statement"));
+                assert_int_equal(db_exec(f->db, "SELECT 1", &err), LCM_ERR_DB);
+            } else {
+                step_row(o);
+            }
+            db_reset(o);
+        }
+    }
+    assert_int_equal(db_errmsg(f->db)[0], '\0');
+    assert_int_equal(db_step(s), DB_DONE); /* stays done until a reset */
+    db_reset(s);
+    assert_int_equal(rows, 3000);
+    assert_int_equal(sum, 3000 * 3001 / 2);
+    assert_true(half == 3000 * 3001 / 4.0);
+
+    /* Halfway, then a reset: the connection is free, and the stream runs again from the top. */
+    s = db_prepare(f->db, ALL, &err);
+    db_bind_int64(s, 1, 2990);
+    step_row(s);
+    assert_int_equal(db_column_int64(s, 0), 2990);
+    db_reset(s);
+    step_row(db_prepare(f->db, ONE, &err));
+    db_reset(db_prepare(f->db, ONE, &err));
+    for (rows = 0; db_step(s) == DB_ROW; rows++)
+        ;
+    db_reset(s);
+    assert_int_equal(rows, 11);
+    /* An error in a stream ends it too. */
+    static const char *const BAD = "SELECT 1 / (n - 5) FROM big ORDER BY n";
+    s = db_prepare(f->db, BAD, &err);
+    db_stream(s, true);
+    enum db_step_rc rc;
+    for (rows = 0; (rc = db_step(s)) == DB_ROW; rows++)
+        ;
+    db_reset(s);
+    if (f->kind == DB_PG) { /* SQLite gives NULL for a division by zero */
+        assert_int_equal(rc, DB_ERROR);
+        assert_non_null(strstr(db_errmsg(f->db), "division by zero"));
+    }
+    step_row(db_prepare(f->db, ONE, &err));
+    db_reset(db_prepare(f->db, ONE, &err));
+}
+
 /* Where the dialects differ, the query names both texts. */
 static void test_dialect_variant(void **state)
 {
@@ -612,7 +688,7 @@ static void test_connect_failure_hides_password(void **state)
 #define DRIVER_TESTS                                                                               \
     BOTH(test_values_round_trip), BOTH(test_statement_cache_and_rebinding),                        \
         BOTH(test_upsert_on_conflict), BOTH(test_constraint_errors), BOTH(test_transactions),      \
-        BOTH(test_conflict_is_retryable), BOTH(test_interleaved_statements),                       \
+        BOTH(test_conflict_is_retryable), BOTH(test_interleaved_statements), BOTH(test_stream),    \
         BOTH(test_dialect_variant), BOTH(test_exec_scripts)
 
 int main(void)

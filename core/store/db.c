@@ -186,6 +186,11 @@ enum db_step_rc db_step(struct db_stmt *s)
     return s->db->drv->step(s);
 }
 
+void db_stream(struct db_stmt *s, bool on)
+{
+    s->db->drv->stream(s, on);
+}
+
 void db_reset(struct db_stmt *s)
 {
     s->db->drv->reset(s);

@@ -80,6 +80,7 @@ struct db_driver {
     bool (*last_insert_id)(struct db *db, int64_t *id);
     bool (*exec)(struct db *db, const char *sql);
     void (*set_busy_timeout)(struct db *db, int ms);
+    void (*stream)(struct db_stmt *s, bool on);
 };
 
 extern const struct db_driver db_sqlite_driver;
@@ -146,8 +147,17 @@ void db_bind_text(struct db_stmt *s, int i, const char *v);
 void db_bind_null(struct db_stmt *s, int i);
 
 /* Runs the statement on its first call after a reset and returns DB_ROW for each row, then
- * DB_DONE; DB_ERROR on failure (db_errmsg(), db_error_kind() say why). */
+ * DB_DONE; DB_ERROR on failure (db_errmsg(), db_error_kind() say why). After DB_DONE or
+ * DB_ERROR it returns DB_DONE until db_reset() (SQLite alone would run it again). */
 enum db_step_rc db_step(struct db_stmt *s);
+
+/* Marks s (on) to be read as a stream: on PostgreSQL its rows then come one at a time from the
+ * server (libpq's single-row mode) instead of as one result held in memory, for the scans
+ * over millions of rows (activity_day). While a stream is being read, nothing else can run
+ * on its connection (db_step() and db_exec() of anything else fail, saying so): read it to
+ * its end, or db_reset() it, which reads and drops the rest. On SQLite every statement is a
+ * stream already: no change. db_prepare() keeps the mark. */
+void db_stream(struct db_stmt *s, bool on);
 
 /* Ends the stepping (frees the result, releases SQLite's read lock); keeps the bindings. */
 void db_reset(struct db_stmt *s);

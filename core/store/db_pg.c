@@ -6,7 +6,9 @@
  * value anywhere); when the server cannot infer one (42P08/42P18: "?1 IS NULL" alone), the
  * statement is prepared again with those as text. Values travel as text; results come back
  * whole (PQexecPrepared) and db_step() walks them row by row, so another statement can run on
- * the connection while one is being read, as the store does with SQLite. */
+ * the connection while one is being read, as the store does with SQLite; a statement marked
+ * with db_stream() comes row by row from the server instead (single-row mode), for scans too
+ * large to hold, and holds the connection until read. */
 #include "store/db.h"
 
 #include <ctype.h>
@@ -37,6 +39,7 @@ struct pg_conn {
     PGconn *h;
     unsigned next_name;
     int64_t changes;
+    struct pg_stmt *streaming; /* the stream being read (db_stream()), or NULL */
 };
 
 struct pg_stmt {
@@ -50,6 +53,9 @@ struct pg_stmt {
     bool is_prepared;
     PGresult *res; /* the result being walked, or NULL before the first db_step() */
     int row, nrows;
+    bool stream; /* db_stream(): rows in single-row mode */
+    bool active; /* a stream sent and not read to its end */
+    bool done;   /* a stream read to its end (or failed) since the last reset */
 };
 
 static PGconn *handle(struct db *db)
@@ -313,6 +319,19 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql)
     return &s->base;
 }
 
+/* Reads and drops what is left of s's stream, so the connection is free again. */
+static void end_stream(struct pg_stmt *s)
+{
+    if (!s->active)
+        return;
+    struct db *db = s->base.db;
+    PGresult *r;
+    while ((r = PQgetResult(handle(db))) != NULL)
+        PQclear(r);
+    s->active = false;
+    ((struct pg_conn *)db->impl)->streaming = NULL;
+}
+
 static void pg_reset(struct db_stmt *st)
 {
     struct pg_stmt *s = pgs(st);
@@ -320,6 +339,26 @@ static void pg_reset(struct db_stmt *st)
     s->res = NULL;
     s->row = -1;
     s->nrows = 0;
+    end_stream(s);
+    s->done = false;
+}
+
+static void pg_stream(struct db_stmt *st, bool on)
+{
+    pg_reset(st);
+    pgs(st)->stream = on;
+}
+
+/* False (with the reason recorded) while another statement's stream holds the connection. */
+static bool conn_free(struct db *db, const struct pg_stmt *self)
+{
+    const struct pg_stmt *busy = ((struct pg_conn *)db->impl)->streaming;
+    if (!busy || busy == self)
+        return true;
+    db_set_error(db, DB_ERR_OTHER,
+                 "connection busy: a streamed statement is being read (read it to its end or "
+                 "reset it first)");
+    return false;
 }
 
 static void pg_clear_bindings(struct db_stmt *st)
@@ -446,11 +485,54 @@ static void note_changes(struct db *db, PGresult *r)
     ((struct pg_conn *)db->impl)->changes = strtoll(PQcmdTuples(r), NULL, 10);
 }
 
-static enum db_step_rc pg_step(struct db_stmt *st)
+/* db_step() of a stream: sends it on the first call, then takes one row per call. */
+static enum db_step_rc stream_step(struct pg_stmt *s)
 {
-    struct pg_stmt *s = pgs(st);
-    struct db *db = st->db;
+    struct db *db = s->base.db;
+    PGconn *h = handle(db);
+    if (!s->active) {
+        if (!conn_free(db, s) || (needs_prepare(s) && !server_prepare(s)))
+            return DB_ERROR;
+        if (!PQsendQueryPrepared(h, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL,
+                                 0)) {
+            pg_error(db, NULL);
+            return DB_ERROR;
+        }
+        PQsetSingleRowMode(h);
+        s->active = true;
+        ((struct pg_conn *)db->impl)->streaming = s;
+    }
+    PQclear(s->res);
+    s->res = NULL;
+    s->nrows = 0;
+    s->row = -1;
+    PGresult *r = PQgetResult(h);
+    ExecStatusType rs = PQresultStatus(r);
+    if (rs == PGRES_SINGLE_TUPLE) {
+        s->res = r;
+        s->nrows = 1;
+        s->row = 0;
+        return DB_ROW;
+    }
+    enum db_step_rc out = DB_DONE;
+    if (rs == PGRES_TUPLES_OK || rs == PGRES_COMMAND_OK) {
+        note_changes(db, r);
+    } else {
+        pg_error(db, r);
+        out = DB_ERROR;
+    }
+    PQclear(r);
+    end_stream(s);
+    return out;
+}
+
+/* db_step() of a statement read whole: runs it on the first call, then walks its rows. */
+static enum db_step_rc whole_step(struct pg_stmt *s)
+{
+    struct db *db = s->base.db;
     if (!s->res) {
+        if (!conn_free(db, s))
+            return DB_ERROR;
         if (needs_prepare(s) && !server_prepare(s))
             return DB_ERROR;
         PGresult *r = PQexecPrepared(handle(db), s->name, s->nparams, (const char *const *)s->vals,
@@ -472,6 +554,17 @@ static enum db_step_rc pg_step(struct db_stmt *st)
     }
     s->row = s->nrows; /* past the end: columns read NULL */
     return DB_DONE;
+}
+
+static enum db_step_rc pg_step(struct db_stmt *st)
+{
+    struct pg_stmt *s = pgs(st);
+    if (s->done)
+        return DB_DONE;
+    enum db_step_rc rc = s->stream ? stream_step(s) : whole_step(s);
+    if (rc != DB_ROW)
+        s->done = true;
+    return rc;
 }
 
 static bool has_value(struct pg_stmt *s, int i)
@@ -556,6 +649,8 @@ static int64_t pg_changes(struct db *db)
 
 static bool pg_last_insert_id(struct db *db, int64_t *id)
 {
+    if (!conn_free(db, NULL))
+        return false;
     PGresult *r = PQexec(handle(db), "SELECT lastval()");
     bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
     if (ok)
@@ -568,6 +663,8 @@ static bool pg_last_insert_id(struct db *db, int64_t *id)
 
 static bool pg_exec(struct db *db, const char *sql)
 {
+    if (!conn_free(db, NULL))
+        return false;
     PGresult *r = PQexec(handle(db), sql);
     ExecStatusType rs = PQresultStatus(r);
     bool ok = rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK;
@@ -581,6 +678,8 @@ static bool pg_exec(struct db *db, const char *sql)
 
 static void pg_set_busy_timeout(struct db *db, int ms)
 {
+    if (!conn_free(db, NULL))
+        return;
     char sql[48];
     snprintf(sql, sizeof sql, "SET lock_timeout = %d", ms);
     PQclear(PQexec(handle(db), sql));
@@ -609,4 +708,5 @@ const struct db_driver db_pg_driver = {
     .last_insert_id = pg_last_insert_id,
     .exec = pg_exec,
     .set_busy_timeout = pg_set_busy_timeout,
+    .stream = pg_stream,
 };

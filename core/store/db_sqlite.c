@@ -9,6 +9,7 @@
 struct sq_stmt {
     struct db_stmt base;
     sqlite3_stmt *st;
+    bool done; /* stepped to its end: stays done until a reset (SQLite would run it again) */
 };
 
 struct sq_conn {
@@ -137,9 +138,12 @@ static void sq_bind_null(struct db_stmt *s, int i)
 
 static enum db_step_rc sq_step(struct db_stmt *s)
 {
+    if (sq(s)->done)
+        return DB_DONE;
     int rc = sqlite3_step(sq(s)->st);
     if (rc == SQLITE_ROW)
         return DB_ROW;
+    sq(s)->done = true;
     if (rc == SQLITE_DONE)
         return DB_DONE;
     sq_error(s->db);
@@ -148,6 +152,7 @@ static enum db_step_rc sq_step(struct db_stmt *s)
 
 static void sq_reset(struct db_stmt *s)
 {
+    sq(s)->done = false;
     sqlite3_reset(sq(s)->st);
 }
 
@@ -224,6 +229,12 @@ static void sq_set_busy_timeout(struct db *db, int ms)
     ((struct sq_conn *)db->impl)->busy_ms = ms;
 }
 
+static void sq_stream(struct db_stmt *s, bool on)
+{
+    (void)s; /* sqlite3_step() reads one row at a time already */
+    (void)on;
+}
+
 const struct db_driver db_sqlite_driver = {
     .name = "sqlite",
     .kind = DB_SQLITE,
@@ -247,4 +258,5 @@ const struct db_driver db_sqlite_driver = {
     .last_insert_id = sq_last_insert_id,
     .exec = sq_exec,
     .set_busy_timeout = sq_set_busy_timeout,
+    .stream = sq_stream,
 };
