@@ -528,6 +528,83 @@ static void test_stream(void **state)
     db_reset(db_prepare(f->db, ONE, &err));
 }
 
+/* Bulk copy: thousands of rows with the characters COPY's text format escapes, NULLs, then
+ * a copy that breaks a unique key, rolled back whole. */
+static void test_copy(void **state)
+{
+    struct fx *f = fixture(state);
+    struct lcm_err err = {0};
+    assert_int_equal(db_exec(f->db,
+                             "CREATE TABLE act (k BIGINT PRIMARY KEY, day TEXT, mins DOUBLE "
+                             "PRECISION, note TEXT)",
+                             &err),
+                     LCM_OK);
+    static const char *const cols[] = {"k", "day", "mins", "note"};
+    static const char *const odd[] = {"tab\there", "line\nbreak\r\n", "back\\slash \\N",
+                                      "\\.",       "é « » 🎓",         ""};
+    const int n = 5000;
+    assert_int_equal(db_begin(f->db, DB_TX_WRITE, &err), LCM_OK);
+    assert_int_equal(db_copy_begin(f->db, "act", cols, 4, &err), LCM_OK);
+    assert_int_equal(db_copy_begin(f->db, "act", cols, 4, &err), LCM_ERR_USAGE); /* one */
+    if (f->kind == DB_PG) { /* the connection is the copy's until its end */
+        assert_int_equal(db_exec(f->db, "SELECT 1", &err), LCM_ERR_DB);
+        assert_non_null(strstr(err.msg, "copy is under way"));
+    }
+    for (int i = 1; i <= n; i++) {
+        char k[24], mins[32];
+        snprintf(k, sizeof k, "%d", i);
+        snprintf(mins, sizeof mins, "%.17g", i / 4.0);
+        const char *note = i <= 6 ? odd[i - 1] : i % 2 ? NULL : "plain";
+        const char *row[] = {k, i % 3 ? "2026-12-01" : NULL, mins, note};
+        assert_int_equal(db_copy_row(f->db, row, &err), LCM_OK);
+    }
+    int64_t rows = -1;
+    assert_int_equal(db_copy_end(f->db, &rows, &err), LCM_OK);
+    assert_int_equal(rows, n);
+    assert_int_equal(db_commit(f->db, &err), LCM_OK);
+
+    struct db_stmt *s = db_prepare(f->db,
+                                   "SELECT count(*), sum(k), sum(mins), count(day), count(note) "
+                                   "FROM act",
+                                   &err);
+    step_row(s);
+    assert_int_equal(db_column_int64(s, 0), n);
+    assert_int_equal(db_column_int64(s, 1), (int64_t)n * (n + 1) / 2);
+    assert_true(db_column_double(s, 2) == n * (n + 1) / 8.0);
+    assert_int_equal(db_column_int64(s, 3), n - n / 3);
+    assert_int_equal(db_column_int64(s, 4), 6 + (n - 6) / 2);
+    db_reset(s);
+    s = db_prepare(f->db, "SELECT note FROM act WHERE k = ?1", &err);
+    for (int i = 1; i <= 6; i++) {
+        db_reset(s);
+        db_bind_int64(s, 1, i);
+        step_row(s);
+        assert_string_equal(db_column_text(s, 0), odd[i - 1]);
+    }
+    db_reset(s);
+
+    /* A duplicate key: SQLite says so at the row, PostgreSQL at the end; nothing is kept. */
+    assert_int_equal(db_begin(f->db, DB_TX_WRITE, &err), LCM_OK);
+    assert_int_equal(db_copy_begin(f->db, "act", cols, 4, &err), LCM_OK);
+    const char *fresh[] = {"6001", NULL, NULL, NULL}, *dup[] = {"7", NULL, NULL, NULL};
+    assert_int_equal(db_copy_row(f->db, fresh, &err), LCM_OK);
+    enum lcm_status at_row = db_copy_row(f->db, dup, &err);
+    assert_int_equal(at_row, f->kind == DB_PG ? LCM_OK : LCM_ERR_EXISTS);
+    assert_int_equal(db_copy_end(f->db, &rows, &err), LCM_ERR_EXISTS);
+    assert_int_equal(db_error_kind(f->db), DB_ERR_UNIQUE);
+    assert_int_equal(rows, 0);
+    db_rollback(f->db);
+    s = db_prepare(f->db, "SELECT count(*) FROM act", &err);
+    step_row(s);
+    assert_int_equal(db_column_int64(s, 0), n);
+    db_reset(s);
+
+    static const char *const bad[] = {"k; DROP TABLE act"};
+    assert_int_equal(db_copy_begin(f->db, "act", bad, 1, &err), LCM_ERR_USAGE);
+    assert_int_equal(db_copy_row(f->db, fresh, &err), LCM_ERR_USAGE);
+    assert_int_equal(db_copy_end(f->db, NULL, &err), LCM_ERR_USAGE);
+}
+
 /* Where the dialects differ, the query names both texts. */
 static void test_dialect_variant(void **state)
 {
@@ -689,7 +766,7 @@ static void test_connect_failure_hides_password(void **state)
     BOTH(test_values_round_trip), BOTH(test_statement_cache_and_rebinding),                        \
         BOTH(test_upsert_on_conflict), BOTH(test_constraint_errors), BOTH(test_transactions),      \
         BOTH(test_conflict_is_retryable), BOTH(test_interleaved_statements), BOTH(test_stream),    \
-        BOTH(test_dialect_variant), BOTH(test_exec_scripts)
+        BOTH(test_copy), BOTH(test_dialect_variant), BOTH(test_exec_scripts)
 
 int main(void)
 {

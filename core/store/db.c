@@ -243,6 +243,56 @@ enum lcm_status db_exec(struct db *db, const char *sql, struct lcm_err *err)
     return db->drv->exec(db, sql) ? LCM_OK : db_fail(db, err, "exec");
 }
 
+/* True when name is a plain SQL name: letters, digits, '_', '.' (a schema prefix). */
+static bool plain_name(const char *name)
+{
+    if (!name || !*name)
+        return false;
+    for (const char *p = name; *p; p++)
+        if (!(*p == '_' || *p == '.' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9')))
+            return false;
+    return true;
+}
+
+enum lcm_status db_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols,
+                              struct lcm_err *err)
+{
+    if (db->copy_cols)
+        return lcm_err_set(err, LCM_ERR_USAGE, "%s: a copy is under way already", db->shown);
+    bool ok = plain_name(table) && ncols > 0 && ncols <= 1000;
+    for (int i = 0; ok && i < ncols; i++)
+        ok = plain_name(cols[i]);
+    if (!ok)
+        return lcm_err_set(err, LCM_ERR_USAGE, "%s: copy: invalid table or column names",
+                           db->shown);
+    db->errkind = DB_ERR_NONE;
+    db->errmsg[0] = '\0';
+    if (!db->drv->copy_begin(db, table, cols, ncols))
+        return db_fail(db, err, "copy");
+    db->copy_cols = ncols;
+    return LCM_OK;
+}
+
+enum lcm_status db_copy_row(struct db *db, const char *const *values, struct lcm_err *err)
+{
+    if (!db->copy_cols)
+        return lcm_err_set(err, LCM_ERR_USAGE, "%s: no copy under way", db->shown);
+    return db->drv->copy_row(db, values) ? LCM_OK : db_fail(db, err, "copy");
+}
+
+enum lcm_status db_copy_end(struct db *db, int64_t *rows, struct lcm_err *err)
+{
+    int64_t n = 0;
+    if (!db->copy_cols)
+        return lcm_err_set(err, LCM_ERR_USAGE, "%s: no copy under way", db->shown);
+    bool ok = db->drv->copy_end(db, &n);
+    db->copy_cols = 0;
+    if (rows)
+        *rows = ok ? n : 0;
+    return ok ? LCM_OK : db_fail(db, err, "copy");
+}
+
 enum lcm_status db_begin(struct db *db, enum db_tx mode, struct lcm_err *err)
 {
     if (db->in_tx)

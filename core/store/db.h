@@ -81,6 +81,9 @@ struct db_driver {
     bool (*exec)(struct db *db, const char *sql);
     void (*set_busy_timeout)(struct db *db, int ms);
     void (*stream)(struct db_stmt *s, bool on);
+    bool (*copy_begin)(struct db *db, const char *table, const char *const *cols, int ncols);
+    bool (*copy_row)(struct db *db, const char *const *values);
+    bool (*copy_end)(struct db *db, int64_t *rows);
 };
 
 extern const struct db_driver db_sqlite_driver;
@@ -101,6 +104,7 @@ struct db {
     char errmsg[512];
     enum db_error errkind;
     bool in_tx;
+    int copy_cols; /* columns of the bulk copy under way (db_copy_begin), 0 when none */
     struct db_cached cache[DB_CACHE_SLOTS];
 };
 
@@ -182,6 +186,19 @@ bool db_last_insert_id(struct db *db, int64_t *id);
 
 /* Runs sql (one or more statements separated by ';', no parameters): migrations, settings. */
 enum lcm_status db_exec(struct db *db, const char *sql, struct lcm_err *err);
+
+/* Bulk insert of many rows into table (cols: ncols column names; names of letters, digits,
+ * '_' and '.' only): on PostgreSQL through COPY FROM STDIN (rows sent in COPY's text format,
+ * buffered), on SQLite through one prepared INSERT. values[i] is column i's text as its type
+ * reads it ("42", "0.5", "2026-12-01"), NULL for SQL NULL. Run it inside a transaction: a
+ * failure shows in db_copy_row() on SQLite and in db_copy_end() on PostgreSQL (which checks
+ * the rows at the end), and either way the caller rolls the transaction back. Until
+ * db_copy_end(), which must be called once db_copy_begin() succeeded, nothing else runs on the
+ * connection. *rows (may be NULL): the rows inserted. */
+enum lcm_status db_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols,
+                              struct lcm_err *err);
+enum lcm_status db_copy_row(struct db *db, const char *const *values, struct lcm_err *err);
+enum lcm_status db_copy_end(struct db *db, int64_t *rows, struct lcm_err *err);
 
 /* Transactions (one at a time per connection). */
 enum lcm_status db_begin(struct db *db, enum db_tx mode, struct lcm_err *err);

@@ -40,6 +40,11 @@ struct pg_conn {
     unsigned next_name;
     int64_t changes;
     struct pg_stmt *streaming; /* the stream being read (db_stream()), or NULL */
+    bool copying;              /* between db_copy_begin() and db_copy_end() */
+    bool copy_failed;
+    int copy_cols;
+    char *copy_buf; /* rows not sent yet, in COPY's text format */
+    size_t copy_len, copy_cap;
 };
 
 struct pg_stmt {
@@ -293,6 +298,7 @@ static enum lcm_status pg_open(struct db *db, const char *target, struct lcm_err
 static void pg_close(struct db *db)
 {
     struct pg_conn *c = db->impl;
+    free(c->copy_buf);
     PQfinish(c->h);
     free(c);
     db->impl = NULL;
@@ -352,7 +358,12 @@ static void pg_stream(struct db_stmt *st, bool on)
 /* False (with the reason recorded) while another statement's stream holds the connection. */
 static bool conn_free(struct db *db, const struct pg_stmt *self)
 {
-    const struct pg_stmt *busy = ((struct pg_conn *)db->impl)->streaming;
+    const struct pg_conn *c = db->impl;
+    if (c->copying) {
+        db_set_error(db, DB_ERR_OTHER, "connection busy: a copy is under way (end it first)");
+        return false;
+    }
+    const struct pg_stmt *busy = c->streaming;
     if (!busy || busy == self)
         return true;
     db_set_error(db, DB_ERR_OTHER,
@@ -685,6 +696,115 @@ static void pg_set_busy_timeout(struct db *db, int ms)
     PQclear(PQexec(handle(db), sql));
 }
 
+/* ---- COPY ---------------------------------------------------------------------------------- */
+
+#define COPY_CHUNK 65536
+
+static bool pg_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols)
+{
+    struct pg_conn *c = db->impl;
+    if (!conn_free(db, NULL))
+        return false;
+    size_t len = strlen(table) + 40;
+    for (int i = 0; i < ncols; i++)
+        len += strlen(cols[i]) + 2;
+    char *sql = lcm_xmalloc(len), *o = sql;
+    o += sprintf(o, "COPY %s (", table);
+    for (int i = 0; i < ncols; i++)
+        o += sprintf(o, "%s%s", i ? ", " : "", cols[i]);
+    strcpy(o, ") FROM STDIN");
+    PGresult *r = PQexec(c->h, sql);
+    free(sql);
+    bool ok = PQresultStatus(r) == PGRES_COPY_IN;
+    if (!ok)
+        pg_error(db, r);
+    PQclear(r);
+    if (!ok)
+        return false;
+    c->copying = true;
+    c->copy_failed = false;
+    c->copy_cols = ncols;
+    c->copy_len = 0;
+    return true;
+}
+
+static void copy_put(struct pg_conn *c, const char *p, size_t n)
+{
+    if (c->copy_len + n > c->copy_cap) {
+        c->copy_cap = c->copy_len + n + COPY_CHUNK;
+        c->copy_buf = lcm_xrealloc(c->copy_buf, c->copy_cap);
+    }
+    memcpy(c->copy_buf + c->copy_len, p, n);
+    c->copy_len += n;
+}
+
+/* Sends the buffered rows. False (recorded) when the connection fails. */
+static bool copy_flush(struct db *db)
+{
+    struct pg_conn *c = db->impl;
+    if (c->copy_len && PQputCopyData(c->h, c->copy_buf, (int)c->copy_len) != 1) {
+        pg_error(db, NULL);
+        c->copy_failed = true;
+    }
+    c->copy_len = 0;
+    return !c->copy_failed;
+}
+
+static bool pg_copy_row(struct db *db, const char *const *values)
+{
+    struct pg_conn *c = db->impl;
+    if (c->copy_failed)
+        return false;
+    for (int i = 0; i < c->copy_cols; i++) {
+        if (i)
+            copy_put(c, "\t", 1);
+        if (!values[i]) {
+            copy_put(c, "\\N", 2);
+            continue;
+        }
+        /* COPY's text format: backslash escapes for the separators and the escape itself. */
+        for (const char *p = values[i]; *p; p++) {
+            const char *esc = *p == '\\'   ? "\\\\"
+                              : *p == '\t' ? "\\t"
+                              : *p == '\n' ? "\\n"
+                              : *p == '\r' ? "\\r"
+                                           : NULL;
+            if (esc)
+                copy_put(c, esc, 2);
+            else
+                copy_put(c, p, 1);
+        }
+    }
+    copy_put(c, "\n", 1);
+    return c->copy_len < COPY_CHUNK || copy_flush(db);
+}
+
+static bool pg_copy_end(struct db *db, int64_t *rows)
+{
+    struct pg_conn *c = db->impl;
+    bool sent = copy_flush(db);
+    c->copying = false;
+    if (PQputCopyEnd(c->h, sent ? NULL : "lcmtui: copy abandoned") != 1) {
+        pg_error(db, NULL);
+        sent = false;
+    }
+    bool ok = false;
+    PGresult *r;
+    while ((r = PQgetResult(c->h)) != NULL) {
+        if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+            ok = sent;
+            *rows = strtoll(PQcmdTuples(r), NULL, 10);
+        } else if (!c->copy_failed) {
+            pg_error(db, r);
+        }
+        PQclear(r);
+    }
+    free(c->copy_buf);
+    c->copy_buf = NULL;
+    c->copy_cap = c->copy_len = 0;
+    return ok;
+}
+
 const struct db_driver db_pg_driver = {
     .name = "postgresql",
     .kind = DB_PG,
@@ -709,4 +829,7 @@ const struct db_driver db_pg_driver = {
     .exec = pg_exec,
     .set_busy_timeout = pg_set_busy_timeout,
     .stream = pg_stream,
+    .copy_begin = pg_copy_begin,
+    .copy_row = pg_copy_row,
+    .copy_end = pg_copy_end,
 };

@@ -2,6 +2,7 @@
 #include "store/db.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,6 +16,10 @@ struct sq_stmt {
 struct sq_conn {
     sqlite3 *h;
     int busy_ms;
+    sqlite3_stmt *copy; /* db_copy_begin()'s INSERT */
+    int copy_cols;
+    int64_t copy_rows;
+    bool copy_failed;
 };
 
 static sqlite3 *handle(struct db *db)
@@ -91,6 +96,7 @@ static enum lcm_status sq_open(struct db *db, const char *target, struct lcm_err
 static void sq_close(struct db *db)
 {
     struct sq_conn *c = db->impl;
+    sqlite3_finalize(c->copy); /* a copy never ended */
     sqlite3_close(c->h);
     free(c);
     db->impl = NULL;
@@ -235,6 +241,64 @@ static void sq_stream(struct db_stmt *s, bool on)
     (void)on;
 }
 
+static bool sq_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols)
+{
+    struct sq_conn *c = db->impl;
+    size_t len = strlen(table) + 40;
+    for (int i = 0; i < ncols; i++)
+        len += strlen(cols[i]) + 10;
+    char *sql = lcm_xmalloc(len), *o = sql;
+    o += sprintf(o, "INSERT INTO %s (", table);
+    for (int i = 0; i < ncols; i++)
+        o += sprintf(o, "%s%s", i ? ", " : "", cols[i]);
+    o += sprintf(o, ") VALUES (");
+    for (int i = 0; i < ncols; i++)
+        o += sprintf(o, "%s?%d", i ? ", " : "", i + 1);
+    strcpy(o, ")");
+    int rc = sqlite3_prepare_v2(c->h, sql, -1, &c->copy, NULL);
+    free(sql);
+    if (rc != SQLITE_OK) {
+        sq_error(db);
+        sqlite3_finalize(c->copy);
+        c->copy = NULL;
+        return false;
+    }
+    c->copy_cols = ncols;
+    c->copy_rows = 0;
+    c->copy_failed = false;
+    return true;
+}
+
+static bool sq_copy_row(struct db *db, const char *const *values)
+{
+    struct sq_conn *c = db->impl;
+    if (c->copy_failed)
+        return false;
+    for (int i = 0; i < c->copy_cols; i++)
+        if (values[i])
+            sqlite3_bind_text(c->copy, i + 1, values[i], -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(c->copy, i + 1);
+    int rc = sqlite3_step(c->copy);
+    if (rc != SQLITE_DONE) {
+        sq_error(db);
+        c->copy_failed = true;
+    } else {
+        c->copy_rows++;
+    }
+    sqlite3_reset(c->copy);
+    return !c->copy_failed;
+}
+
+static bool sq_copy_end(struct db *db, int64_t *rows)
+{
+    struct sq_conn *c = db->impl;
+    sqlite3_finalize(c->copy);
+    c->copy = NULL;
+    *rows = c->copy_rows;
+    return !c->copy_failed;
+}
+
 const struct db_driver db_sqlite_driver = {
     .name = "sqlite",
     .kind = DB_SQLITE,
@@ -259,4 +323,7 @@ const struct db_driver db_sqlite_driver = {
     .exec = sq_exec,
     .set_busy_timeout = sq_set_busy_timeout,
     .stream = sq_stream,
+    .copy_begin = sq_copy_begin,
+    .copy_row = sq_copy_row,
+    .copy_end = sq_copy_end,
 };
