@@ -428,6 +428,86 @@ static void test_conflict_is_retryable(void **state)
     assert_int_equal(count_items(a), f->kind == DB_PG ? 2 : 1);
 }
 
+/* db_tx's function: reads group 1, then (first run only, PostgreSQL) lets the other connection
+ * read group 2 and write group 1 and commit, then writes group 2: a write skew the first time. */
+struct skew {
+    struct db *other;
+    int runs;
+};
+
+static enum lcm_status skew_fn(struct db *db, void *ctx, struct lcm_err *err)
+{
+    struct skew *k = ctx;
+    k->runs++;
+    struct db_stmt *s = db_prepare(db, "SELECT count(*) FROM item WHERE grp = 1", err);
+    step_row(s);
+    db_reset(s);
+    if (k->other && k->runs == 1) {
+        assert_int_equal(db_begin(k->other, DB_TX_WRITE, err), LCM_OK);
+        struct db_stmt *o = db_prepare(k->other, "SELECT count(*) FROM item WHERE grp = 2", err);
+        step_row(o);
+        db_reset(o);
+        insert_item(k->other, "other", 0, 0, 1);
+        assert_int_equal(db_commit(k->other, err), LCM_OK);
+    }
+    s = db_prepare(db, INSERT_ITEM, err);
+    db_bind_text(s, 1, "mine");
+    db_bind_int64(s, 2, 0);
+    db_bind_double(s, 3, 0);
+    db_bind_int64(s, 4, 2);
+    enum db_step_rc r = db_step(s);
+    db_reset(s);
+    return r == DB_ROW ? LCM_OK : db_fail(db, err, "insert");
+}
+
+static enum lcm_status dup_fn(struct db *db, void *ctx, struct lcm_err *err)
+{
+    (void)ctx;
+    insert_item(db, "first", 1, 1, 0);
+    struct db_stmt *s = db_prepare(db, INSERT_ITEM, err);
+    db_bind_text(s, 1, "first");
+    db_bind_int64(s, 4, 0);
+    enum db_step_rc r = db_step(s);
+    db_reset(s);
+    return r == DB_ROW ? LCM_OK : db_fail(db, err, "insert");
+}
+
+/* db_tx: a conflict is retried until it passes (PostgreSQL: the write skew above; SQLite: the
+ * other connection holds the write lock, so every try is busy and it gives up after them);
+ * another failure is returned at once, rolled back. */
+static void test_tx_retries(void **state)
+{
+    struct fx *f = fixture(state);
+    make_table(f);
+    struct lcm_err err = {0};
+    struct db *other = open_again(f);
+    int attempts = 0;
+    if (f->kind == DB_PG) {
+        struct skew k = {other, 0};
+        assert_int_equal(db_tx(f->db, DB_TX_WRITE, 5, skew_fn, &k, &attempts, &err), LCM_OK);
+        assert_int_equal(attempts, 2);
+        assert_int_equal(k.runs, 2);
+        assert_int_equal(count_items(f->db), 2);
+    } else {
+        db_set_busy_timeout(f->db, 0);
+        assert_int_equal(db_begin(other, DB_TX_WRITE, &err), LCM_OK);
+        struct skew k = {NULL, 0};
+        assert_int_equal(db_tx(f->db, DB_TX_WRITE, 3, skew_fn, &k, &attempts, &err), LCM_ERR_BUSY);
+        assert_int_equal(attempts, 3);
+        assert_int_equal(k.runs, 0); /* never began */
+        db_rollback(other);
+        assert_int_equal(db_tx(f->db, DB_TX_WRITE, 3, skew_fn, &k, &attempts, &err), LCM_OK);
+        assert_int_equal(attempts, 1);
+        assert_int_equal(count_items(f->db), 1);
+    }
+    db_close(&other);
+    int64_t before = count_items(f->db);
+    assert_int_equal(db_tx(f->db, DB_TX_WRITE, 5, dup_fn, NULL, &attempts, &err), LCM_ERR_EXISTS);
+    assert_int_equal(attempts, 1);
+    assert_false(db_in_tx(f->db));
+    assert_int_equal(count_items(f->db), before);
+}
+
 /* Reading one statement's rows while another statement writes, on one connection. */
 static void test_interleaved_statements(void **state)
 {
@@ -765,8 +845,9 @@ static void test_connect_failure_hides_password(void **state)
 #define DRIVER_TESTS                                                                               \
     BOTH(test_values_round_trip), BOTH(test_statement_cache_and_rebinding),                        \
         BOTH(test_upsert_on_conflict), BOTH(test_constraint_errors), BOTH(test_transactions),      \
-        BOTH(test_conflict_is_retryable), BOTH(test_interleaved_statements), BOTH(test_stream),    \
-        BOTH(test_copy), BOTH(test_dialect_variant), BOTH(test_exec_scripts)
+        BOTH(test_conflict_is_retryable), BOTH(test_tx_retries),                                   \
+        BOTH(test_interleaved_statements), BOTH(test_stream), BOTH(test_copy),                     \
+        BOTH(test_dialect_variant), BOTH(test_exec_scripts)
 
 int main(void)
 {

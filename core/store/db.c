@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DEFAULT_BUSY_MS 30000
 
@@ -334,6 +335,46 @@ void db_rollback(struct db *db)
     db->in_tx = false;
     db->errkind = kind;
     memcpy(db->errmsg, msg, sizeof msg);
+}
+
+/* A pause before retry number attempt (1, 2, ...): about 2^attempt ms, at most 64, jittered so
+ * that two processes retrying the same conflict drift apart. */
+static void retry_pause(int attempt, unsigned *seed)
+{
+    long ms = 1L << (attempt < 6 ? attempt : 6);
+    long ns = (ms * 1000000L / 2) + (long)(rand_r(seed) % (ms * 1000000L / 2 + 1));
+    struct timespec t = {ns / 1000000000L, ns % 1000000000L};
+    nanosleep(&t, NULL);
+}
+
+enum lcm_status db_tx(struct db *db, enum db_tx mode, int tries, db_tx_fn fn, void *ctx,
+                      int *attempts, struct lcm_err *err)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    unsigned seed = (unsigned)now.tv_nsec ^ (unsigned)(uintptr_t)db;
+    enum lcm_status rc = LCM_OK;
+    int n = 0;
+    if (tries < 1)
+        tries = 1;
+    while (n < tries) {
+        if (n)
+            retry_pause(n, &seed);
+        n++;
+        rc = db_begin(db, mode, err);
+        if (rc == LCM_OK) {
+            rc = fn(db, ctx, err);
+            if (rc == LCM_OK)
+                rc = db_commit(db, err);
+            if (rc != LCM_OK)
+                db_rollback(db);
+        }
+        if (rc != LCM_ERR_BUSY || !db_retryable(db))
+            break;
+    }
+    if (attempts)
+        *attempts = n;
+    return rc;
 }
 
 bool db_in_tx(const struct db *db)

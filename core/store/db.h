@@ -206,6 +206,17 @@ enum lcm_status db_commit(struct db *db, struct lcm_err *err);
 void db_rollback(struct db *db);
 bool db_in_tx(const struct db *db);
 
+/* Runs fn(db, ctx, err) in a transaction of the given mode and commits when it returns LCM_OK.
+ * When the begin, fn or the commit fails retryable (db_retryable(): SQLITE_BUSY, 40001,
+ * 40P01), rolls back and runs it again, tries times in all (at least 1), pausing a few
+ * milliseconds (growing, jittered) between: so a serialization failure or a deadlock is
+ * never the caller's to show. fn must have no effect outside the database, since it may run
+ * more than once. Any other failure rolls back and is returned at once. *attempts (may be
+ * NULL): how many times it began. */
+typedef enum lcm_status (*db_tx_fn)(struct db *db, void *ctx, struct lcm_err *err);
+enum lcm_status db_tx(struct db *db, enum db_tx mode, int tries, db_tx_fn fn, void *ctx,
+                      int *attempts, struct lcm_err *err);
+
 /* How long a statement waits for another connection's lock before it fails retryable
  * (SQLite's busy handler; PostgreSQL's lock_timeout). 0: fail at once. Default 30 s. */
 void db_set_busy_timeout(struct db *db, int ms);
