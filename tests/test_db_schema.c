@@ -285,12 +285,55 @@ static void test_same_behaviour(void **state)
                      4102444800LL);
 }
 
+/* db_migrate: version by version from nothing, again (nothing to do), and a newer database
+ * refused, with nothing changed and the lock given back. */
+static void test_migrate(void **state)
+{
+    struct db_fx *f = db_fx(state);
+    bool pg = f->kind == DB_PG;
+    const char *const *const *scripts = pg ? store_schema_pg_scripts : store_schema_scripts;
+    int latest = pg ? store_schema_pg_version : store_schema_version;
+    struct lcm_err err = {0};
+    assert_int_equal(db_schema_version(f->db), 0);
+    assert_int_equal(db_migrate(f->db, scripts, 1, &err), LCM_OK);
+    assert_int_equal(db_schema_version(f->db), 1);
+    assert_int_equal(db_migrate(f->db, scripts, latest, &err), LCM_OK);
+    assert_int_equal(db_schema_version(f->db), latest);
+    assert_int_equal(db_migrate(f->db, scripts, latest, &err), LCM_OK);
+    assert_int_equal(db_schema_version(f->db), latest);
+    /* the last version's work is there: v2 added milestone_done.failed */
+    struct db_stmt *s = db_prepare(f->db, "SELECT count(failed) FROM milestone_done", &err);
+    step_row(s);
+    db_reset(s);
+
+    assert_int_equal(
+        db_exec(f->db, pg ? "UPDATE lcm_schema_version SET v = v + 1" : "PRAGMA user_version = 99",
+                &err),
+        LCM_OK);
+    int newer = db_schema_version(f->db);
+    assert_true(newer > latest);
+    assert_int_equal(db_migrate(f->db, scripts, latest, &err), LCM_ERR_VERSION);
+    assert_non_null(strstr(err.msg, "is newer than this lcmtui knows"));
+    assert_non_null(strstr(err.msg, db_target(f->db)));
+    assert_int_equal(db_schema_version(f->db), newer);
+    assert_false(db_in_tx(f->db));
+    if (pg) { /* the advisory lock is free again */
+        struct db *other = db_fx_open_again(f);
+        s = db_prepare(other, "SELECT pg_try_advisory_lock(116261), pg_advisory_unlock(116261)",
+                       &err);
+        step_row(s);
+        assert_int_equal(db_column_int64(s, 0), 1);
+        db_reset(s);
+        db_close(&other);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        DB_FX_PG(test_same_catalog),
-        DB_FX_SQLITE(test_same_behaviour),
-        DB_FX_PG(test_same_behaviour),
+        DB_FX_PG(test_same_catalog),   DB_FX_SQLITE(test_same_behaviour),
+        DB_FX_PG(test_same_behaviour), DB_FX_SQLITE(test_migrate),
+        DB_FX_PG(test_migrate),
     };
     return cmocka_run_group_tests_name("the store's schema on both engines", tests, NULL, NULL);
 }

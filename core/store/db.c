@@ -377,6 +377,105 @@ enum lcm_status db_tx(struct db *db, enum db_tx mode, int tries, db_tx_fn fn, vo
     return rc;
 }
 
+/* The key of the advisory lock that serialises migrations on PostgreSQL. */
+#define MIGRATION_LOCK_KEY "116261"
+
+/* The integer in the first column of sql's one row (static text), or -1 (recorded). */
+static int64_t scalar(struct db *db, const char *sql)
+{
+    struct db_stmt *s = db_prepare(db, sql, NULL);
+    if (!s)
+        return -1;
+    int64_t v = db_step(s) == DB_ROW ? db_column_int64(s, 0) : -1;
+    db_reset(s);
+    return v;
+}
+
+int db_schema_version(struct db *db)
+{
+    if (db->drv->kind != DB_PG)
+        return (int)scalar(db, "PRAGMA user_version");
+    int64_t has = scalar(db, "SELECT to_regclass('lcm_schema_version') IS NOT NULL");
+    if (has <= 0)
+        return (int)has;
+    return (int)scalar(db, "SELECT coalesce(max(v), 0) FROM lcm_schema_version");
+}
+
+/* Writes version v into db's database, inside the migration's transaction. */
+static bool set_version(struct db *db, int v)
+{
+    char sql[160];
+    if (db->drv->kind == DB_PG)
+        snprintf(sql, sizeof sql,
+                 "CREATE TABLE IF NOT EXISTS lcm_schema_version (v INTEGER NOT NULL); "
+                 "DELETE FROM lcm_schema_version; INSERT INTO lcm_schema_version VALUES (%d)",
+                 v);
+    else
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+    return db->drv->exec(db, sql);
+}
+
+/* One version: v to v + 1 unless another process did it meanwhile. *now: the version after. */
+static enum lcm_status migrate_one(struct db *db, const char *const *script, int v, int *now,
+                                   struct lcm_err *err)
+{
+    enum lcm_status rc = db_begin(db, DB_TX_WRITE, err);
+    if (rc != LCM_OK)
+        return rc;
+    *now = db_schema_version(db);
+    if (*now < 0) {
+        rc = db_fail(db, err, "reading schema version");
+    } else if (*now == v) {
+        for (const char *const *sql = script; *sql && rc == LCM_OK; sql++)
+            if (!db->drv->exec(db, *sql))
+                rc = db_fail(db, err, "migration");
+        if (rc == LCM_OK && !set_version(db, v + 1))
+            rc = db_fail(db, err, "migration");
+        *now = v + 1;
+    }
+    if (rc == LCM_OK)
+        rc = db_commit(db, err);
+    if (rc != LCM_OK)
+        db_rollback(db);
+    return rc;
+}
+
+enum lcm_status db_migrate(struct db *db, const char *const *const *scripts, int latest,
+                           struct lcm_err *err)
+{
+    bool pg = db->drv->kind == DB_PG;
+    if (pg && !db->drv->exec(db, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY ")"))
+        return db_fail(db, err, "migration lock");
+    enum lcm_status rc = LCM_OK;
+    int v = db_schema_version(db);
+    if (v < 0)
+        rc = db_fail(db, err, "reading schema version");
+    else if (v > latest)
+        rc = lcm_err_set(err, LCM_ERR_VERSION,
+                         "%s: database schema version %d is newer than this lcmtui knows (%d); "
+                         "upgrade lcmtui",
+                         db->shown, v, latest);
+    while (rc == LCM_OK && v < latest) {
+        int now = v;
+        rc = migrate_one(db, scripts[v], v, &now, err);
+        if (rc == LCM_OK && now > latest)
+            rc = lcm_err_set(err, LCM_ERR_VERSION,
+                             "%s: database schema version %d is newer than this lcmtui knows "
+                             "(%d); upgrade lcmtui",
+                             db->shown, now, latest);
+        v = now;
+    }
+    if (pg) {
+        char msg[sizeof db->errmsg];
+        enum db_error kind = db->errkind;
+        memcpy(msg, db->errmsg, sizeof msg);
+        db->drv->exec(db, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")");
+        db->errkind = kind;
+        memcpy(db->errmsg, msg, sizeof msg);
+    }
+    return rc;
+}
+
 bool db_in_tx(const struct db *db)
 {
     return db->in_tx;

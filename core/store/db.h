@@ -217,6 +217,18 @@ typedef enum lcm_status (*db_tx_fn)(struct db *db, void *ctx, struct lcm_err *er
 enum lcm_status db_tx(struct db *db, enum db_tx mode, int tries, db_tx_fn fn, void *ctx,
                       int *attempts, struct lcm_err *err);
 
+/* The schema version of db's database: SQLite's PRAGMA user_version; on PostgreSQL the one row
+ * of the table lcm_schema_version (0 when there is none yet). -1 on failure (recorded). */
+int db_schema_version(struct db *db);
+
+/* Brings db's schema to version latest: scripts[v] (a NULL-terminated list of statements)
+ * takes version v to v + 1. Each version runs in its own transaction, holding the write lock
+ * (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock taken before the transaction, so that
+ * its snapshot sees what another process migrated meanwhile), and re-reads the version inside
+ * it. A database newer than latest is refused: LCM_ERR_VERSION, nothing changed. */
+enum lcm_status db_migrate(struct db *db, const char *const *const *scripts, int latest,
+                           struct lcm_err *err);
+
 /* How long a statement waits for another connection's lock before it fails retryable
  * (SQLite's busy handler; PostgreSQL's lock_timeout). 0: fail at once. Default 30 s. */
 void db_set_busy_timeout(struct db *db, int ms);
