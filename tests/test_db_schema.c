@@ -6,6 +6,8 @@
  * check-ins, the merge and erase exceptions, the snooze triggers, the cascades. */
 #include "testutil.h"
 
+#include <sys/wait.h>
+
 #include "db_fixture.h"
 #include "store/store_internal.h"
 #include "store/store_schema_pg.h"
@@ -328,12 +330,58 @@ static void test_migrate(void **state)
     }
 }
 
+/* Two processes migrate the same new database at once: both succeed, the scripts ran once. */
+static void test_migrate_concurrently(void **state)
+{
+    struct db_fx *f = db_fx(state);
+    bool pg = f->kind == DB_PG;
+    const char *const *const *scripts = pg ? store_schema_pg_scripts : store_schema_scripts;
+    int latest = pg ? store_schema_pg_version : store_schema_version;
+    int go[2];
+    assert_int_equal(pipe(go), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) { /* the other process: its own connection; no cmocka here */
+        struct db *db = NULL;
+        struct lcm_err err = {0};
+        char sql[128], c;
+        snprintf(sql, sizeof sql, "SET search_path TO %s", f->schema);
+        if (db_open(f->target, &db, &err) != LCM_OK || (pg && db_exec(db, sql, &err) != LCM_OK))
+            _exit(2);
+        close(go[1]);
+        if (read(go[0], &c, 1) != 1)
+            _exit(3);
+        _exit(db_migrate(db, scripts, latest, &err) == LCM_OK && db_schema_version(db) == latest
+                  ? 0
+                  : 1);
+    }
+    close(go[0]);
+    assert_int_equal(write(go[1], "x", 1), 1); /* both start now */
+    close(go[1]);
+    struct lcm_err err = {0};
+    enum lcm_status rc = db_migrate(f->db, scripts, latest, &err);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (rc != LCM_OK)
+        fail_msg("%s", err.msg);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(db_schema_version(f->db), latest);
+    struct db_stmt *s = db_prepare(f->db, "SELECT count(*) FROM milestone_done", &err);
+    step_row(s);
+    db_reset(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        DB_FX_PG(test_same_catalog),   DB_FX_SQLITE(test_same_behaviour),
-        DB_FX_PG(test_same_behaviour), DB_FX_SQLITE(test_migrate),
+        DB_FX_PG(test_same_catalog),
+        DB_FX_SQLITE(test_same_behaviour),
+        DB_FX_PG(test_same_behaviour),
+        DB_FX_SQLITE(test_migrate),
         DB_FX_PG(test_migrate),
+        DB_FX_SQLITE(test_migrate_concurrently),
+        DB_FX_PG(test_migrate_concurrently),
     };
     return cmocka_run_group_tests_name("the store's schema on both engines", tests, NULL, NULL);
 }
