@@ -6,6 +6,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <sys/stat.h>
 
 #include "db_fixture.h"
 
@@ -604,6 +605,11 @@ static void test_exec_scripts(void **state)
 {
     struct db_fx *f = db_fx(state);
     struct lcm_err err = {0};
+    if (f->kind == DB_SQLITE) { /* a new file: 0600 whatever the umask */
+        struct stat sb;
+        assert_int_equal(stat(f->target, &sb), 0);
+        assert_int_equal(sb.st_mode & 0777, 0600);
+    }
     assert_int_equal(db_exec(f->db,
                              "CREATE TABLE a (x INTEGER); INSERT INTO a VALUES (1);"
                              " INSERT INTO a VALUES (2)",

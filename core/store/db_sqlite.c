@@ -1,11 +1,14 @@
 /* db_sqlite.c — the SQLite driver of db.h: a thin layer over sqlite3_*; ?N is SQLite's own. */
 #include "store/db.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct sq_stmt {
     struct db_stmt base;
@@ -70,6 +73,18 @@ static enum lcm_status sq_open(struct db *db, const char *target, struct lcm_err
 {
     struct sq_conn *c = lcm_xcalloc(1, sizeof *c);
     db->impl = c;
+    /* A new file is made 0600 before SQLite opens it, whatever the umask: personal data (its
+     * -wal and -shm files take the same mode). An existing one is left as it is (store.c
+     * tightens it and says so). */
+    if (*target && strcmp(target, ":memory:") != 0) {
+        int fd = open(target, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            close(fd);
+        else if (errno != EEXIST) {
+            db_set_error(db, DB_ERR_OTHER, strerror(errno));
+            return db_fail(db, err, "open");
+        }
+    }
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(target, &c->h, flags, NULL) != SQLITE_OK) {
         db_set_error(db, DB_ERR_OTHER, c->h ? sqlite3_errmsg(c->h) : "out of memory");
