@@ -4,7 +4,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 CC         ?= cc
 BUILD      ?= build
-PKGS       := ncursesw sqlite3 libcurl libconfig jansson libical
+PKGS       := ncursesw sqlite3 libcurl libconfig jansson libical libpq
 # Every Debian package the build, the tests, the benchmarks and CI use (beyond the ones Debian
 # installs everywhere; libclang-rt-dev is clang's sanitizer and libFuzzer runtimes, only
 # recommended by clang); tests/e2e_deps.sh fails when a script uses a command that none of
@@ -13,7 +13,7 @@ DEBS       := build-essential pkg-config libncurses-dev libsqlite3-dev libcurl4-
               libconfig-dev libjansson-dev libical-dev libcsv-dev libcmocka-dev \
               clang clang-tools clang-format libclang-rt-dev \
               sqlite3 tmux python3 python3-aiosmtpd radicale tidy curl openssl procps time \
-              groff-base git bc gettext locales
+              groff-base git bc gettext locales libpq-dev postgresql
 WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Werror
 OPT        ?= -O2 -g
 CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) \
@@ -75,7 +75,7 @@ $(BIN): $(CLI_OBJ) $(LIBTUI) $(LIBCORE) | $(MO)
 	@echo "  LINK    $@"
 	@$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS) $(LDFLAGS)
 
-$(BUILD)/tests/%: tests/%.c $(LIBTUI) $(LIBCORE) tests/testutil.h
+$(BUILD)/tests/%: tests/%.c $(LIBTUI) $(LIBCORE) tests/testutil.h tests/db_fixture.h
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIBTUI) $(LIBCORE) $(LIBS) $(TEST_LIBS) $(LDFLAGS)
@@ -119,20 +119,21 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@$(BIN) $(ARGS)
 
-# The whole suite: unit tests (cmocka) then the end-to-end scripts in tests/*.sh.
+# The whole suite: unit tests (cmocka) then the end-to-end scripts in tests/*.sh, with a
+# throwaway PostgreSQL server for the run (tests/pg_cluster.sh; test_db's PostgreSQL half).
 check: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN)
-	@./tests/run_all.sh $(BUILD)
+	@./tests/pg_cluster.sh run ./tests/run_all.sh $(BUILD)
 
 test: all $(TEST_BIN)
-	@./tests/run_all.sh $(BUILD)
+	@./tests/pg_cluster.sh run ./tests/run_all.sh $(BUILD)
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang \
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/lcmtui $(TEST_SRC:tests/%.c=build-asan/tests/%)
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
-	  UBSAN_OPTIONS=print_stacktrace=1 ./tests/run_all.sh build-asan
+	  UBSAN_OPTIONS=print_stacktrace=1 ./tests/pg_cluster.sh run ./tests/run_all.sh build-asan
 
 # Each libFuzzer target for FUZZ_SECONDS (ASan+UBSan); see README "Fuzzing" for long runs.
 fuzz: deps

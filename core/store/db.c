@@ -1,0 +1,511 @@
+/* db.c — the driver-neutral half of db.h: choosing a driver, the statement cache, errors,
+ * transactions and the redaction of connection URIs. */
+#include "store/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEFAULT_BUSY_MS 30000
+
+bool db_is_pg_uri(const char *target)
+{
+    return target &&
+           (strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0);
+}
+
+/* Appends n bytes of s to buf (len bytes, *at used), always NUL-terminated, cut when full. */
+static void put(char *buf, size_t len, size_t *at, const char *s, size_t n)
+{
+    while (n-- && *at + 1 < len)
+        buf[(*at)++] = *s++;
+    buf[*at] = '\0';
+}
+
+char *db_redact(const char *target, char *buf, size_t len)
+{
+    if (!len)
+        return buf;
+    buf[0] = '\0';
+    if (!target)
+        return buf;
+    size_t at = 0;
+    if (!db_is_pg_uri(target)) {
+        put(buf, len, &at, target, strlen(target));
+        return buf;
+    }
+    const char *auth = strstr(target, "://") + 3;
+    size_t alen = strcspn(auth, "/?#");
+    const char *last_at = NULL;
+    for (const char *p = auth; p < auth + alen; p++)
+        if (*p == '@')
+            last_at = p;
+    put(buf, len, &at, target, (size_t)(auth - target));
+    if (last_at) {
+        put(buf, len, &at, "***", 3);
+        put(buf, len, &at, last_at, (size_t)(auth + alen - last_at));
+    } else {
+        put(buf, len, &at, auth, alen);
+    }
+    /* The path, then the query with every password=VALUE hidden. */
+    const char *p = auth + alen;
+    size_t plen = strcspn(p, "?");
+    put(buf, len, &at, p, plen);
+    p += plen;
+    while (*p) {
+        size_t seg = strcspn(p + 1, "&") + 1; /* "?k=v" or "&k=v" */
+        if (seg > 10 && strncmp(p + 1, "password=", 9) == 0)
+            put(buf, len, &at, p, 10), put(buf, len, &at, "***", 3);
+        else
+            put(buf, len, &at, p, seg);
+        p += seg;
+    }
+    return buf;
+}
+
+void db_set_error(struct db *db, enum db_error kind, const char *msg)
+{
+    db->errkind = kind;
+    snprintf(db->errmsg, sizeof db->errmsg, "%s", msg ? msg : "");
+    /* libpq ends its messages with a newline; a message here is one line. */
+    for (char *p = db->errmsg; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = p[1] ? ' ' : '\0';
+}
+
+enum lcm_status db_open(const char *target, struct db **out, struct lcm_err *err)
+{
+    *out = NULL;
+    if (!target || !*target)
+        return lcm_err_set(err, LCM_ERR_USAGE, "no database given");
+    struct db *db = lcm_xcalloc(1, sizeof *db);
+    db->drv = db_is_pg_uri(target) ? &db_pg_driver : &db_sqlite_driver;
+    char shown[1024];
+    db->shown = lcm_xstrdup(db_redact(target, shown, sizeof shown));
+    enum lcm_status rc = db->drv->open(db, target, err);
+    if (rc != LCM_OK) {
+        db_close(&db);
+        return rc;
+    }
+    db->drv->set_busy_timeout(db, DEFAULT_BUSY_MS);
+    *out = db;
+    return LCM_OK;
+}
+
+void db_close(struct db **dbp)
+{
+    if (!dbp || !*dbp)
+        return;
+    struct db *db = *dbp;
+    for (int i = 0; i < DB_CACHE_SLOTS; i++)
+        if (db->cache[i].stmt)
+            db->drv->finalize(db->cache[i].stmt);
+    if (db->impl) {
+        if (db->in_tx)
+            db->drv->exec(db, "ROLLBACK");
+        db->drv->close(db);
+    }
+    free(db->shown);
+    free(db);
+    *dbp = NULL;
+}
+
+enum db_kind db_kind(const struct db *db)
+{
+    return db->drv->kind;
+}
+
+const char *db_target(const struct db *db)
+{
+    return db->shown;
+}
+
+struct db_stmt *db_prepare(struct db *db, const char *sql, struct lcm_err *err)
+{
+    uintptr_t h = (uintptr_t)sql;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ull;
+    unsigned slot = (unsigned)(h >> 40) % DB_CACHE_SLOTS;
+    for (unsigned n = 0; n < DB_CACHE_SLOTS; n++, slot = (slot + 1) % DB_CACHE_SLOTS) {
+        struct db_cached *c = &db->cache[slot];
+        if (c->sql == sql) {
+            db->drv->reset(c->stmt);
+            db->drv->clear_bindings(c->stmt);
+            return c->stmt;
+        }
+        if (c->sql == NULL) {
+            struct db_stmt *s = db->drv->prepare(db, sql);
+            if (!s) {
+                db_fail(db, err, "prepare");
+                return NULL;
+            }
+            s->db = db;
+            s->sql = sql;
+            c->sql = sql;
+            c->stmt = s;
+            return s;
+        }
+    }
+    lcm_err_set(err, LCM_ERR_DB, "%s: statement cache full", db->shown);
+    return NULL;
+}
+
+struct db_stmt *db_prepare_each(struct db *db, const char *sqlite_sql, const char *pg_sql,
+                                struct lcm_err *err)
+{
+    return db_prepare(db, db->drv->kind == DB_PG ? pg_sql : sqlite_sql, err);
+}
+
+void db_bind_int64(struct db_stmt *s, int i, int64_t v)
+{
+    s->db->drv->bind_int64(s, i, v);
+}
+
+void db_bind_double(struct db_stmt *s, int i, double v)
+{
+    s->db->drv->bind_double(s, i, v);
+}
+
+void db_bind_text(struct db_stmt *s, int i, const char *v)
+{
+    if (v)
+        s->db->drv->bind_text(s, i, v);
+    else
+        s->db->drv->bind_null(s, i);
+}
+
+void db_bind_null(struct db_stmt *s, int i)
+{
+    s->db->drv->bind_null(s, i);
+}
+
+enum db_step_rc db_step(struct db_stmt *s)
+{
+    s->db->errkind = DB_ERR_NONE;
+    s->db->errmsg[0] = '\0';
+    return s->db->drv->step(s);
+}
+
+void db_stream(struct db_stmt *s, bool on)
+{
+    s->db->drv->stream(s, on);
+}
+
+void db_reset(struct db_stmt *s)
+{
+    s->db->drv->reset(s);
+}
+
+void db_clear_bindings(struct db_stmt *s)
+{
+    s->db->drv->clear_bindings(s);
+}
+
+int db_column_count(struct db_stmt *s)
+{
+    return s->db->drv->column_count(s);
+}
+
+enum db_type db_column_type(struct db_stmt *s, int i)
+{
+    return s->db->drv->column_type(s, i);
+}
+
+int64_t db_column_int64(struct db_stmt *s, int i)
+{
+    return s->db->drv->column_int64(s, i);
+}
+
+double db_column_double(struct db_stmt *s, int i)
+{
+    return s->db->drv->column_double(s, i);
+}
+
+const char *db_column_text(struct db_stmt *s, int i)
+{
+    return s->db->drv->column_text(s, i);
+}
+
+int64_t db_changes(struct db *db)
+{
+    return db->drv->changes(db);
+}
+
+bool db_last_insert_id(struct db *db, int64_t *id)
+{
+    return db->drv->last_insert_id(db, id);
+}
+
+enum lcm_status db_exec(struct db *db, const char *sql, struct lcm_err *err)
+{
+    db->errkind = DB_ERR_NONE;
+    db->errmsg[0] = '\0';
+    return db->drv->exec(db, sql) ? LCM_OK : db_fail(db, err, "exec");
+}
+
+/* True when name is a plain SQL name: letters, digits, '_', '.' (a schema prefix). */
+static bool plain_name(const char *name)
+{
+    if (!name || !*name)
+        return false;
+    for (const char *p = name; *p; p++)
+        if (!(*p == '_' || *p == '.' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9')))
+            return false;
+    return true;
+}
+
+enum lcm_status db_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols,
+                              struct lcm_err *err)
+{
+    if (db->copy_cols)
+        return lcm_err_set(err, LCM_ERR_USAGE, "%s: a copy is under way already", db->shown);
+    bool ok = plain_name(table) && ncols > 0 && ncols <= 1000;
+    for (int i = 0; ok && i < ncols; i++)
+        ok = plain_name(cols[i]);
+    if (!ok)
+        return lcm_err_set(err, LCM_ERR_USAGE, "%s: copy: invalid table or column names",
+                           db->shown);
+    db->errkind = DB_ERR_NONE;
+    db->errmsg[0] = '\0';
+    if (!db->drv->copy_begin(db, table, cols, ncols))
+        return db_fail(db, err, "copy");
+    db->copy_cols = ncols;
+    return LCM_OK;
+}
+
+enum lcm_status db_copy_row(struct db *db, const char *const *values, struct lcm_err *err)
+{
+    if (!db->copy_cols)
+        return lcm_err_set(err, LCM_ERR_USAGE, "%s: no copy under way", db->shown);
+    return db->drv->copy_row(db, values) ? LCM_OK : db_fail(db, err, "copy");
+}
+
+enum lcm_status db_copy_end(struct db *db, int64_t *rows, struct lcm_err *err)
+{
+    int64_t n = 0;
+    if (!db->copy_cols)
+        return lcm_err_set(err, LCM_ERR_USAGE, "%s: no copy under way", db->shown);
+    bool ok = db->drv->copy_end(db, &n);
+    db->copy_cols = 0;
+    if (rows)
+        *rows = ok ? n : 0;
+    return ok ? LCM_OK : db_fail(db, err, "copy");
+}
+
+enum lcm_status db_begin(struct db *db, enum db_tx mode, struct lcm_err *err)
+{
+    if (db->in_tx)
+        return lcm_err_set(err, LCM_ERR_DB, "%s: transaction already open", db->shown);
+    const char *sql;
+    if (db->drv->kind == DB_PG)
+        sql = mode == DB_TX_WRITE ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+                                  : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    else
+        sql = mode == DB_TX_WRITE ? "BEGIN IMMEDIATE" : "BEGIN";
+    if (!db->drv->exec(db, sql))
+        return db_fail(db, err, "begin");
+    db->in_tx = true;
+    return LCM_OK;
+}
+
+enum lcm_status db_commit(struct db *db, struct lcm_err *err)
+{
+    if (!db->in_tx)
+        return lcm_err_set(err, LCM_ERR_DB, "%s: no transaction to commit", db->shown);
+    if (!db->drv->exec(db, "COMMIT")) {
+        /* SQLite keeps the transaction open after a busy COMMIT; PostgreSQL has ended it. Either
+         * way the caller rolls back and may retry the whole transaction. */
+        return db_fail(db, err, "commit");
+    }
+    db->in_tx = false;
+    return LCM_OK;
+}
+
+void db_rollback(struct db *db)
+{
+    if (!db->in_tx)
+        return;
+    /* The failure that led here stays the one reported. */
+    char msg[sizeof db->errmsg];
+    enum db_error kind = db->errkind;
+    memcpy(msg, db->errmsg, sizeof msg);
+    db->drv->exec(db, "ROLLBACK");
+    db->in_tx = false;
+    db->errkind = kind;
+    memcpy(db->errmsg, msg, sizeof msg);
+}
+
+/* A pause before retry number attempt (1, 2, ...): about 2^attempt ms, at most 64, jittered so
+ * that two processes retrying the same conflict drift apart. */
+static void retry_pause(int attempt, unsigned *seed)
+{
+    long ms = 1L << (attempt < 6 ? attempt : 6);
+    long ns = (ms * 1000000L / 2) + (long)(rand_r(seed) % (ms * 1000000L / 2 + 1));
+    struct timespec t = {ns / 1000000000L, ns % 1000000000L};
+    nanosleep(&t, NULL);
+}
+
+enum lcm_status db_tx(struct db *db, enum db_tx mode, int tries, db_tx_fn fn, void *ctx,
+                      int *attempts, struct lcm_err *err)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    unsigned seed = (unsigned)now.tv_nsec ^ (unsigned)(uintptr_t)db;
+    enum lcm_status rc = LCM_OK;
+    int n = 0;
+    if (tries < 1)
+        tries = 1;
+    while (n < tries) {
+        if (n)
+            retry_pause(n, &seed);
+        n++;
+        rc = db_begin(db, mode, err);
+        if (rc == LCM_OK) {
+            rc = fn(db, ctx, err);
+            if (rc == LCM_OK)
+                rc = db_commit(db, err);
+            if (rc != LCM_OK)
+                db_rollback(db);
+        }
+        if (rc != LCM_ERR_BUSY || !db_retryable(db))
+            break;
+    }
+    if (attempts)
+        *attempts = n;
+    return rc;
+}
+
+/* The key of the advisory lock that serialises migrations on PostgreSQL. */
+#define MIGRATION_LOCK_KEY "116261"
+
+/* The integer in the first column of sql's one row (static text), or -1 (recorded). */
+static int64_t scalar(struct db *db, const char *sql)
+{
+    struct db_stmt *s = db_prepare(db, sql, NULL);
+    if (!s)
+        return -1;
+    int64_t v = db_step(s) == DB_ROW ? db_column_int64(s, 0) : -1;
+    db_reset(s);
+    return v;
+}
+
+int db_schema_version(struct db *db)
+{
+    if (db->drv->kind != DB_PG)
+        return (int)scalar(db, "PRAGMA user_version");
+    int64_t has = scalar(db, "SELECT to_regclass('lcm_schema_version') IS NOT NULL");
+    if (has <= 0)
+        return (int)has;
+    return (int)scalar(db, "SELECT coalesce(max(v), 0) FROM lcm_schema_version");
+}
+
+/* Writes version v into db's database, inside the migration's transaction. */
+static bool set_version(struct db *db, int v)
+{
+    char sql[160];
+    if (db->drv->kind == DB_PG)
+        snprintf(sql, sizeof sql,
+                 "CREATE TABLE IF NOT EXISTS lcm_schema_version (v INTEGER NOT NULL); "
+                 "DELETE FROM lcm_schema_version; INSERT INTO lcm_schema_version VALUES (%d)",
+                 v);
+    else
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+    return db->drv->exec(db, sql);
+}
+
+/* One version: v to v + 1 unless another process did it meanwhile. *now: the version after. */
+static enum lcm_status migrate_one(struct db *db, const char *const *script, int v, int *now,
+                                   struct lcm_err *err)
+{
+    enum lcm_status rc = db_begin(db, DB_TX_WRITE, err);
+    if (rc != LCM_OK)
+        return rc;
+    *now = db_schema_version(db);
+    if (*now < 0) {
+        rc = db_fail(db, err, "reading schema version");
+    } else if (*now == v) {
+        for (const char *const *sql = script; *sql && rc == LCM_OK; sql++)
+            if (!db->drv->exec(db, *sql))
+                rc = db_fail(db, err, "migration");
+        if (rc == LCM_OK && !set_version(db, v + 1))
+            rc = db_fail(db, err, "migration");
+        *now = v + 1;
+    }
+    if (rc == LCM_OK)
+        rc = db_commit(db, err);
+    if (rc != LCM_OK)
+        db_rollback(db);
+    return rc;
+}
+
+enum lcm_status db_migrate(struct db *db, const char *const *const *scripts, int latest,
+                           struct lcm_err *err)
+{
+    bool pg = db->drv->kind == DB_PG;
+    if (pg && !db->drv->exec(db, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY ")"))
+        return db_fail(db, err, "migration lock");
+    enum lcm_status rc = LCM_OK;
+    int v = db_schema_version(db);
+    if (v < 0)
+        rc = db_fail(db, err, "reading schema version");
+    else if (v > latest)
+        rc = lcm_err_set(err, LCM_ERR_VERSION,
+                         "%s: database schema version %d is newer than this lcmtui knows (%d); "
+                         "upgrade lcmtui",
+                         db->shown, v, latest);
+    while (rc == LCM_OK && v < latest) {
+        int now = v;
+        rc = migrate_one(db, scripts[v], v, &now, err);
+        if (rc == LCM_OK && now > latest)
+            rc = lcm_err_set(err, LCM_ERR_VERSION,
+                             "%s: database schema version %d is newer than this lcmtui knows "
+                             "(%d); upgrade lcmtui",
+                             db->shown, now, latest);
+        v = now;
+    }
+    if (pg) {
+        char msg[sizeof db->errmsg];
+        enum db_error kind = db->errkind;
+        memcpy(msg, db->errmsg, sizeof msg);
+        db->drv->exec(db, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")");
+        db->errkind = kind;
+        memcpy(db->errmsg, msg, sizeof msg);
+    }
+    return rc;
+}
+
+bool db_in_tx(const struct db *db)
+{
+    return db->in_tx;
+}
+
+void db_set_busy_timeout(struct db *db, int ms)
+{
+    db->drv->set_busy_timeout(db, ms < 0 ? 0 : ms);
+}
+
+const char *db_errmsg(const struct db *db)
+{
+    return db->errmsg;
+}
+
+enum db_error db_error_kind(const struct db *db)
+{
+    return db->errkind;
+}
+
+bool db_retryable(const struct db *db)
+{
+    return db->errkind == DB_ERR_RETRY;
+}
+
+enum lcm_status db_fail(struct db *db, struct lcm_err *err, const char *what)
+{
+    enum lcm_status st = db->errkind == DB_ERR_RETRY    ? LCM_ERR_BUSY
+                         : db->errkind == DB_ERR_UNIQUE ? LCM_ERR_EXISTS
+                                                        : LCM_ERR_DB;
+    return lcm_err_set(err, st, "%s: %s: %s", db->shown, what,
+                       db->errmsg[0] ? db->errmsg : "unknown error");
+}

@@ -1,0 +1,253 @@
+/* db.h — private to core/store: one connection and statement API over SQLite and PostgreSQL.
+ *
+ * The base for the PostgreSQL store (issue 17; not yet used by the store files, which still
+ * call sqlite3_* through store_internal.h). See doc/postgresql.md for the design and the plan
+ * that converts each store file to it.
+ *
+ * The shape follows SQLite's so that converting a store file is mechanical: a statement is
+ * prepared once per connection and cached by the address of its static SQL text, bound by
+ * position (1-based), stepped row by row, read by column (0-based) and reset.
+ *
+ * One SQL text per query, written in SQLite's dialect with numbered parameters ?1..?N. The
+ * PostgreSQL driver rewrites ?N to $N once, when it first prepares the statement (never inside
+ * string literals, quoted identifiers, comments or dollar-quoted text). Where the dialects
+ * really differ, the query names both texts side by side, in the one place it is used:
+ *
+ *     struct db_stmt *s = db_prepare_each(db, "... max(a, b) ...", "... GREATEST(a, b) ...", err);
+ *
+ * Drivers are a table of functions (struct db_driver, as Dovecot's lib-sql has one per
+ * backend); db.c picks one from the target and forwards every call to it. */
+#ifndef LCM_STORE_DB_H
+#define LCM_STORE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+
+enum db_kind { DB_SQLITE, DB_PG };
+
+/* What db_step() returns. */
+enum db_step_rc { DB_ERROR = -1, DB_DONE = 0, DB_ROW = 1 };
+
+/* The type of a column's value in the current row (as SQLite's fundamental types). */
+enum db_type { DB_NULL, DB_INTEGER, DB_FLOAT, DB_TEXT, DB_BLOB };
+
+/* How the last failure classifies, whatever the backend said. */
+enum db_error {
+    DB_ERR_NONE,       /* the last call succeeded */
+    DB_ERR_OTHER,      /* any other failure (syntax, connection lost, I/O...) */
+    DB_ERR_RETRY,      /* retry the transaction: SQLITE_BUSY/LOCKED, 40001, 40P01, 55P03 */
+    DB_ERR_UNIQUE,     /* a UNIQUE or PRIMARY KEY constraint (SQLITE_CONSTRAINT_UNIQUE, 23505) */
+    DB_ERR_CONSTRAINT, /* another constraint: CHECK, NOT NULL, FOREIGN KEY, a trigger's abort */
+};
+
+/* Transaction modes. WRITE: SQLite "BEGIN IMMEDIATE" (the write lock now), PostgreSQL
+ * SERIALIZABLE (conflicts end in a retryable failure, never in a lost update). READ: a
+ * consistent snapshot (SQLite "BEGIN", PostgreSQL REPEATABLE READ READ ONLY). */
+enum db_tx { DB_TX_WRITE, DB_TX_READ };
+
+struct db;
+
+/* A statement. Drivers put this first in their own struct and cast back. */
+struct db_stmt {
+    struct db *db;
+    const char *sql; /* the static text it was prepared from (the cache key) */
+};
+
+/* The table each driver fills (db_sqlite.c, db_pg.c). Private to db*.c. */
+struct db_driver {
+    const char *name;
+    enum db_kind kind;
+    enum lcm_status (*open)(struct db *db, const char *target, struct lcm_err *err);
+    void (*close)(struct db *db);
+    struct db_stmt *(*prepare)(struct db *db, const char *sql);
+    void (*finalize)(struct db_stmt *s);
+    void (*bind_int64)(struct db_stmt *s, int i, int64_t v);
+    void (*bind_double)(struct db_stmt *s, int i, double v);
+    void (*bind_text)(struct db_stmt *s, int i, const char *v);
+    void (*bind_null)(struct db_stmt *s, int i);
+    enum db_step_rc (*step)(struct db_stmt *s);
+    void (*reset)(struct db_stmt *s);
+    void (*clear_bindings)(struct db_stmt *s);
+    int (*column_count)(struct db_stmt *s);
+    enum db_type (*column_type)(struct db_stmt *s, int i);
+    int64_t (*column_int64)(struct db_stmt *s, int i);
+    double (*column_double)(struct db_stmt *s, int i);
+    const char *(*column_text)(struct db_stmt *s, int i);
+    int64_t (*changes)(struct db *db);
+    bool (*last_insert_id)(struct db *db, int64_t *id);
+    bool (*exec)(struct db *db, const char *sql);
+    void (*set_busy_timeout)(struct db *db, int ms);
+    void (*stream)(struct db_stmt *s, bool on);
+    bool (*copy_begin)(struct db *db, const char *table, const char *const *cols, int ncols);
+    bool (*copy_row)(struct db *db, const char *const *values);
+    bool (*copy_end)(struct db *db, int64_t *rows);
+};
+
+extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_pg_driver;
+
+#define DB_CACHE_SLOTS 256
+
+struct db_cached {
+    const char *sql; /* the identity of a statement: the address of its static SQL text */
+    struct db_stmt *stmt;
+};
+
+/* A connection. The drivers keep their handle in impl; the rest is shared by db.c. */
+struct db {
+    const struct db_driver *drv;
+    void *impl;
+    char *shown; /* the target as it may be printed: a path, or the URI without secrets */
+    char errmsg[512];
+    enum db_error errkind;
+    bool in_tx;
+    int copy_cols; /* columns of the bulk copy under way (db_copy_begin), 0 when none */
+    struct db_cached cache[DB_CACHE_SLOTS];
+};
+
+/* Records the last failure on db (drivers call it; msg is copied, cut at 511 bytes). */
+void db_set_error(struct db *db, enum db_error kind, const char *msg);
+
+/* True when target names a PostgreSQL database ("postgresql://..." or "postgres://..."). */
+bool db_is_pg_uri(const char *target);
+
+/* Writes target to buf (len bytes) as it may appear in a message: a URI loses what stands
+ * before the last '@' of its authority (user and password) and the value of any password=
+ * parameter; a path is kept. Returns buf. */
+char *db_redact(const char *target, char *buf, size_t len);
+
+/* Opens target: a postgresql:// or postgres:// URI (libpq fills what it leaves out from
+ * PGHOST, PGUSER, PGPASSFILE, ~/.pgpass...), else a SQLite file path (created when missing)
+ * or ":memory:". On success *out is a connection for db_close(). On failure *out is NULL and
+ * err names the redacted target and libpq's or SQLite's reason (never a password). */
+enum lcm_status db_open(const char *target, struct db **out, struct lcm_err *err);
+
+/* Closes the connection (rolling back an open transaction), frees every cached statement and
+ * sets *dbp to NULL. NULL or *dbp NULL: nothing. */
+void db_close(struct db **dbp);
+
+enum db_kind db_kind(const struct db *db);
+
+/* The target as db_redact() writes it (owned by db). */
+const char *db_target(const struct db *db);
+
+/* Returns the cached statement for sql (static text: a string literal), reset and with its
+ * bindings cleared, preparing it on first use; NULL with err filled when it does not
+ * prepare. The connection owns it: never finalize it. Call db_reset() when done stepping. */
+struct db_stmt *db_prepare(struct db *db, const char *sql, struct lcm_err *err);
+
+/* db_prepare() with the text of the connection's dialect: sqlite_sql on SQLite, pg_sql on
+ * PostgreSQL (both static text, with the same parameters and result columns). */
+struct db_stmt *db_prepare_each(struct db *db, const char *sqlite_sql, const char *pg_sql,
+                                struct lcm_err *err);
+
+/* Binding by position, 1-based, as SQLite's ?N. Text is copied; NULL text binds NULL. */
+void db_bind_int64(struct db_stmt *s, int i, int64_t v);
+void db_bind_double(struct db_stmt *s, int i, double v);
+void db_bind_text(struct db_stmt *s, int i, const char *v);
+void db_bind_null(struct db_stmt *s, int i);
+
+/* Runs the statement on its first call after a reset and returns DB_ROW for each row, then
+ * DB_DONE; DB_ERROR on failure (db_errmsg(), db_error_kind() say why). After DB_DONE or
+ * DB_ERROR it returns DB_DONE until db_reset() (SQLite alone would run it again). */
+enum db_step_rc db_step(struct db_stmt *s);
+
+/* Marks s (on) to be read as a stream: on PostgreSQL its rows then come one at a time from the
+ * server (libpq's single-row mode) instead of as one result held in memory, for the scans
+ * over millions of rows (activity_day). While a stream is being read, nothing else can run
+ * on its connection (db_step() and db_exec() of anything else fail, saying so): read it to
+ * its end, or db_reset() it, which reads and drops the rest. On SQLite every statement is a
+ * stream already: no change. db_prepare() keeps the mark. */
+void db_stream(struct db_stmt *s, bool on);
+
+/* Ends the stepping (frees the result, releases SQLite's read lock); keeps the bindings. */
+void db_reset(struct db_stmt *s);
+void db_clear_bindings(struct db_stmt *s);
+
+/* Columns of the current row, 0-based. A NULL reads as 0, 0.0 and NULL text. The text stays
+ * valid until the next db_step() or db_reset() of s. */
+int db_column_count(struct db_stmt *s);
+enum db_type db_column_type(struct db_stmt *s, int i);
+int64_t db_column_int64(struct db_stmt *s, int i);
+double db_column_double(struct db_stmt *s, int i);
+const char *db_column_text(struct db_stmt *s, int i);
+
+/* Rows changed by the last INSERT, UPDATE or DELETE that ran to its end on db. */
+int64_t db_changes(struct db *db);
+
+/* The id given by the last INSERT on db: SQLite's last rowid; on PostgreSQL lastval() (the
+ * last value of a sequence this session drew: an identity column's). Prefer "INSERT ...
+ * RETURNING id" read with db_column_int64(): one text on both engines, no extra round trip.
+ * Returns false with the error recorded when there is none. */
+bool db_last_insert_id(struct db *db, int64_t *id);
+
+/* Runs sql (one or more statements separated by ';', no parameters): migrations, settings. */
+enum lcm_status db_exec(struct db *db, const char *sql, struct lcm_err *err);
+
+/* Bulk insert of many rows into table (cols: ncols column names; names of letters, digits,
+ * '_' and '.' only): on PostgreSQL through COPY FROM STDIN (rows sent in COPY's text format,
+ * buffered), on SQLite through one prepared INSERT. values[i] is column i's text as its type
+ * reads it ("42", "0.5", "2026-12-01"), NULL for SQL NULL. Run it inside a transaction: a
+ * failure shows in db_copy_row() on SQLite and in db_copy_end() on PostgreSQL (which checks
+ * the rows at the end), and either way the caller rolls the transaction back. Until
+ * db_copy_end(), which must be called once db_copy_begin() succeeded, nothing else runs on the
+ * connection. *rows (may be NULL): the rows inserted. */
+enum lcm_status db_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols,
+                              struct lcm_err *err);
+enum lcm_status db_copy_row(struct db *db, const char *const *values, struct lcm_err *err);
+enum lcm_status db_copy_end(struct db *db, int64_t *rows, struct lcm_err *err);
+
+/* Transactions (one at a time per connection). */
+enum lcm_status db_begin(struct db *db, enum db_tx mode, struct lcm_err *err);
+enum lcm_status db_commit(struct db *db, struct lcm_err *err);
+void db_rollback(struct db *db);
+bool db_in_tx(const struct db *db);
+
+/* Runs fn(db, ctx, err) in a transaction of the given mode and commits when it returns LCM_OK.
+ * When the begin, fn or the commit fails retryable (db_retryable(): SQLITE_BUSY, 40001,
+ * 40P01), rolls back and runs it again, tries times in all (at least 1), pausing a few
+ * milliseconds (growing, jittered) between: so a serialization failure or a deadlock is
+ * never the caller's to show. fn must have no effect outside the database, since it may run
+ * more than once. Any other failure rolls back and is returned at once. *attempts (may be
+ * NULL): how many times it began. */
+typedef enum lcm_status (*db_tx_fn)(struct db *db, void *ctx, struct lcm_err *err);
+enum lcm_status db_tx(struct db *db, enum db_tx mode, int tries, db_tx_fn fn, void *ctx,
+                      int *attempts, struct lcm_err *err);
+
+/* The schema version of db's database: SQLite's PRAGMA user_version; on PostgreSQL the one row
+ * of the table lcm_schema_version (0 when there is none yet). -1 on failure (recorded). */
+int db_schema_version(struct db *db);
+
+/* Brings db's schema to version latest: scripts[v] (a NULL-terminated list of statements)
+ * takes version v to v + 1. Each version runs in its own transaction, holding the write lock
+ * (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock taken before the transaction, so that
+ * its snapshot sees what another process migrated meanwhile), and re-reads the version inside
+ * it. A database newer than latest is refused: LCM_ERR_VERSION, nothing changed. */
+enum lcm_status db_migrate(struct db *db, const char *const *const *scripts, int latest,
+                           struct lcm_err *err);
+
+/* How long a statement waits for another connection's lock before it fails retryable
+ * (SQLite's busy handler; PostgreSQL's lock_timeout). 0: fail at once. Default 30 s. */
+void db_set_busy_timeout(struct db *db, int ms);
+
+/* The last failure on db: its message (empty when none), its class, and whether retrying
+ * the whole transaction may succeed. */
+const char *db_errmsg(const struct db *db);
+enum db_error db_error_kind(const struct db *db);
+bool db_retryable(const struct db *db);
+
+/* Fills err with "TARGET: what: message" for the last failure: LCM_ERR_BUSY when retryable,
+ * LCM_ERR_EXISTS for a unique violation, else LCM_ERR_DB. Returns that status. */
+enum lcm_status db_fail(struct db *db, struct lcm_err *err, const char *what);
+
+/* The PostgreSQL text of a SQLite-dialect query: ?N becomes $N and a bare ? the next number
+ * (as SQLite counts it), outside '...' and E'...' literals, "..." identifiers, -- and / *
+ * comments and $tag$...$tag$ text. Returns a malloc'ed string (caller frees) and the highest
+ * parameter number in *nparams, or NULL with a reason in why (?0, a number over 32767, an
+ * unterminated literal or comment). */
+char *db_pg_translate(const char *sql, int *nparams, char *why, size_t whylen);
+
+#endif
