@@ -130,9 +130,10 @@ INSERT INTO followup (learner_id, enrollment_id, kind, due_at, title, note, crea
   VALUES ($evil, $enr, 'call', strftime('%s', '2026-11-28 15:00'), '=Call ' || @h || ';,\\' || char(10) || 'x',
           'Private ' || @h, 1, 1, 'hostile-1@lcm.example');
 INSERT INTO message (learner_id, enrollment_id, template, lang, rule, to_addr, subject, body, status,
-                     error, created_at, updated_at)
-  VALUES ($evil, $enr, 'nudge_7', 'en', 'nudge_7', 'evil@example.org', 'Subject ' || @h,
-          'Body ' || @h || char(10) || '<script>x</script>', 'failed', '550 ' || @h || ' refused', 1, 1);
+                     error, msgid, att_type, att_name, att_data, created_at, updated_at)
+  VALUES ($evil, $enr, 'nudge_7' || @h, 'en' || @h, 'rule' || @h, 'evil@example.org', 'Subject ' || @h,
+          'Body ' || @h || char(10) || '<script>x</script>', 'failed', '550 ' || @h || ' refused',
+          '<id' || @h || '@x>', 'text/plain' || @h, 'a' || @h || '.txt', 'x', 1, 1);
 EOF
 hmsg=$(q "SELECT id FROM message WHERE error LIKE '550 %'")
 ok risk_update risk update
@@ -156,6 +157,12 @@ cmd learners_nomatch learners show "nobody $H"
 [ "$rc" = 1 ] || fail "learners show of nobody exited $rc"
 cmd usage learners "find$H"
 [ "$rc" = 2 ] || fail "an unknown learners command exited $rc"
+cmd usage_cmd "no$H"
+[ "$rc" = 2 ] || fail "an unknown command exited $rc"
+"$LCMTUI" --db "$db" --today "2026$H" summary >"$out/usage_today.term" 2>"$out/usage_today.err.term"
+[ $? = 2 ] || fail "a bad --today must be a usage error"
+LCMTUI_TODAY="2026$H" "$LCMTUI" --db "$db" summary >"$out/usage_env.term" 2>"$out/usage_env.err.term"
+[ $? = 2 ] || fail "a bad LCMTUI_TODAY must be a usage error"
 # The learner with invalid UTF-8 in her name gets no message: a template error, exit 1.
 cmd sequences_dry sequences --dry-run
 [ "$rc" = 1 ] || fail "sequences --dry-run exited $rc"
