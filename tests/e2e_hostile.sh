@@ -274,16 +274,19 @@ ok outbox_list_sent outbox list --limit 1000
 # ---- the TUI ----------------------------------------------------------------------------
 # Headless: the overview on the hostile learner, her detail, the composer, the agenda, the
 # outbox and the KPI panes (each screen dumped), at 80x24 and 160x50.
-printf '/ Evil <Enter> <Dump> <Enter> <Dump> m <Dump> <Esc> q a <Dump> q O <Dump> q K <Dump> Q\n' >"$tmp/keys"
+printf '/ Evil <Enter> <Dump> <Enter> <Dump> c <Dump> <Esc> s <Dump> <Esc> z <Dump> <Esc> m <Dump> <Esc> q a <Dump> q O <Dump> q K <Dump> Q\n' >"$tmp/keys"
 printf '/ Inv <Enter> <Dump> <Enter> <Dump> q / Huge <Enter> <Enter> <Dump> Q\n' >"$tmp/keys2"
+printf 'x / hyperlink <Enter> <Enter> <Dump> c <Dump> <Esc> m <Dump> <Esc> Q\n' >"$tmp/keys3"
 for size in 80x24 160x50; do
-    for k in keys keys2; do
+    for k in keys keys2 keys3; do
         LCMTUI_SIZE=$size LCMTUI_SCRIPT="$tmp/$k" "$LCMTUI" --config "$tmp/config" --db "$db" \
             --today 2026-11-28 >"$out/tui_${k}_$size.term" 2>"$out/tui_${k}_$size.err.term" ||
             fail "TUI script $k at $size: $(cat "$out/tui_${k}_$size.err.term")"
     done
 done
-grep -q "Evil" "$out/tui_keys_160x50.term" || fail "the TUI did not show the hostile learner"
+grep -q "Inject" "$out/tui_keys_160x50.term" || fail "the TUI did not show the CR LF learner"
+grep -q "Note" "$out/tui_keys3_160x50.term" || fail "the TUI did not show the hostile check-in note"
+grep -q "Huge" "$out/tui_keys2_160x50.term" || fail "the TUI did not show the 100 kB name"
 
 # A real terminal: tmux records every byte the TUI writes (pipe-pane); none of the data's
 # sequences may be among them (the TUI's own escape sequences are, of course).
