@@ -135,6 +135,10 @@ INSERT INTO message (learner_id, enrollment_id, template, lang, rule, to_addr, s
           'Body ' || @h || char(10) || '<script>x</script>', 'failed', '550 ' || @h || ' refused',
           '<id' || @h || '@x>', 'text/plain' || @h, 'a' || @h || '.txt', 'x', 1, 1);
 EOF
+# The hostile learner as an LRS actor no identity rule matched (the source's name too).
+sqlite3 "$db" "INSERT INTO learner_key (kind, value, learner_id, source)
+  VALUES ('unmatched', 'lrs' || char(27) || ']0;pwned' || char(7) || char(8238), $evil, 'lrs')" ||
+    fail "sqlite3 unmatched"
 hmsg=$(q "SELECT id FROM message WHERE error LIKE '550 %'")
 ok risk_update risk update
 
@@ -326,7 +330,7 @@ fi
 
 # ---- the bytes ----------------------------------------------------------------------------
 # Each command printed the hostile learner (else the check below proves nothing).
-for n in risk_list risk_explain learners_find learners_show outbox_list "outbox_show_$hmsg" agenda; do
+for n in learners_unmatched risk_list risk_explain learners_find learners_show outbox_list "outbox_show_$hmsg" agenda; do
     grep -q -e Evil -e HYPERLINK -e Call -e Subject "$out/$n.term" || fail "$n did not show the hostile learner: $(head -c 400 "$out/$n.term")"
 done
 grep -q "Meeting" "$out/agenda_busy.term" || fail "the hostile busy time is not in the agenda"
