@@ -294,8 +294,11 @@ static int import_ics(struct lcm_app *app, struct lcm_store *st, const struct ag
         ical_busy_parse(text, name, from, to, cc->timezone, &v, &n, &app->rep, &err) != LCM_OK ||
         store_busy_replace(st, name, v, n, app_now(app), &err) != LCM_OK)
         rc = cli_fail(&err);
-    else
-        printf(_("%zu busy time(s) imported from %s\n"), n, name);
+    else {
+        char *clean = text_clean(name, false); /* --name or the file's: any bytes */
+        printf(_("%zu busy time(s) imported from %s\n"), n, clean);
+        free(clean);
+    }
     free(text);
     store_busy_free(&v, n);
     return rc;

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "base/i18n.h"
+#include "base/text.h"
 #include "import/import.h"
 #include "risk/risk.h"
 #include "store/store.h"
@@ -123,7 +124,9 @@ int cmd_import(struct lcm_app *app, int argc, char **argv)
         /* New activity changes who needs attention: rescore now, not at the next sync. */
         if (!o.dry_run &&
             risk_update_all(st, &app->cfg, app->today, app_now(app), &app->rep, &err) != LCM_OK) {
-            fprintf(stderr, _("lcmtui: imported, but rescoring failed: %s\n"), err.msg);
+            char *msg = text_clean(err.msg, false);
+            fprintf(stderr, _("lcmtui: imported, but rescoring failed: %s\n"), msg);
+            free(msg);
             rc = 1;
         }
     }

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "base/i18n.h"
+#include "base/text.h"
 #include "base/day.h"
 #include "msg/mail.h"
 #include "msg/outbox.h"
@@ -105,10 +106,14 @@ static int do_show(struct lcm_store *st, int64_t id)
     if (store_message_get(st, id, &r, &err) != LCM_OK)
         return cli_fail(&err);
     char t[32];
+    /* Every field from the base may hold any bytes (a shared base, an older tool): cleaned. */
+    char *rule = text_clean(r.rule, false), *tpl = text_clean(r.template_name, false),
+         *lang = text_clean(r.lang, false), *msgid = text_clean(r.msgid, false),
+         *att_name = text_clean(r.att_name, false), *att_type = text_clean(r.att_type, false);
     printf("message %" PRId64 " (%s", r.id, r.status);
     if (r.rule[0])
-        printf(_(", rule %s"), r.rule);
-    printf(_(", template %s, %s)\nTo: "), r.template_name[0] ? r.template_name : "-", r.lang);
+        printf(_(", rule %s"), rule);
+    printf(_(", template %s, %s)\nTo: "), r.template_name[0] ? tpl : "-", lang);
     cli_put_clean(stdout, r.to_name, -1);
     printf(" <");
     cli_put_clean(stdout, r.to_addr, -1);
@@ -119,9 +124,15 @@ static int do_show(struct lcm_store *st, int64_t id)
     fmt_time(r.sent_at, t, sizeof t);
     printf(_("  Sent: %s  Attempts: %d\n"), t, r.attempts);
     if (r.msgid[0])
-        printf("Message-ID: %s\n", r.msgid);
+        printf("Message-ID: %s\n", msgid);
     if (r.att_type[0])
-        printf(_("Attachment: %s (%s)\n"), r.att_name, r.att_type);
+        printf(_("Attachment: %s (%s)\n"), att_name, att_type);
+    free(rule);
+    free(tpl);
+    free(lang);
+    free(msgid);
+    free(att_name);
+    free(att_type);
     if (r.error[0]) {
         printf(_("Error: "));
         cli_put_clean(stdout, r.error, -1);

@@ -61,7 +61,9 @@ int cmd_sequences(struct lcm_app *app, int argc, char **argv)
                dry ? "dry run: " : "", res.drafts, res.queued, res.quiet, res.no_address,
                res.failed);
         if (res.failed) {
-            fprintf(stderr, "lcmtui: %s\n", res.err_first);
+            fputs("lcmtui: ", stderr); /* it may quote a learner's value */
+            cli_put_clean(stderr, res.err_first, 0);
+            fputc('\n', stderr);
             rc = 1;
         }
     }

@@ -104,11 +104,11 @@ static void print_summary(const struct sync_result *r, bool check)
         size_t n = strlen(s->name);
         /* the line names the source once: some errors already begin with it ("lrs: cancelled") */
         bool named = strncmp(s->error, s->name, n) == 0 && s->error[n] == ':';
-        if (s->status != LCM_OK && named)
-            fprintf(stderr, "lcmtui: %s\n", s->error);
-        else if (s->status != LCM_OK)
-            fprintf(stderr, "lcmtui: %s: %s\n", s->name, s->error);
-        else if (check)
+        if (s->status != LCM_OK) { /* it quotes the server's reply */
+            fprintf(stderr, "lcmtui: %s%s", named ? "" : s->name, named ? "" : ": ");
+            cli_put_clean(stderr, s->error, 0);
+            fputc('\n', stderr);
+        } else if (check)
             printf("%s (%s): ok\n", s->name, s->type);
         else
             printf("%s (%s): ok, %" PRId64 " records\n", s->name, s->type, s->counts.records);

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "base/day.h"
 #include "base/i18n.h"
+#include "base/text.h"
 #include "store/store.h"
 #include "tui/tui.h"
 
@@ -214,19 +215,23 @@ int main(int argc, char **argv)
     }
     if (today_opt) {
         if (!day_moment_parse(today_opt, &app.today, &app.clock_secs)) {
+            char *typed = text_clean(today_opt, false);
             fprintf(stderr,
                     _("lcmtui: --today %s: expected a date as YYYY-MM-DD or a moment as "
                       "\"YYYY-MM-DD HH:MM\"\n"),
-                    today_opt);
+                    typed);
+            free(typed);
             return 2;
         }
     } else {
         const char *bad = NULL;
         if (!day_today_from_env(&app.today, &app.clock_secs, &bad)) {
+            char *typed = text_clean(bad, false);
             fprintf(stderr,
                     _("lcmtui: LCMTUI_TODAY=%s: expected a date as YYYY-MM-DD or \"YYYY-MM-DD "
                       "HH:MM\"\n"),
-                    bad);
+                    typed);
+            free(typed);
             return 2;
         }
     }
@@ -247,7 +252,9 @@ int main(int argc, char **argv)
             cmd = &commands[i];
     int rc;
     if (name && !cmd) {
-        fprintf(stderr, _("lcmtui: unknown command '%s' (try 'lcmtui --help')\n"), name);
+        char *typed = text_clean(name, false);
+        fprintf(stderr, _("lcmtui: unknown command '%s' (try 'lcmtui --help')\n"), typed);
+        free(typed);
         rc = 2;
     } else if (!resolve_db(&app, db_opt, cmd == NULL)) {
         fprintf(stderr, _("lcmtui: cannot find a database path: set HOME or use --db\n"));

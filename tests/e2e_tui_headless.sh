@@ -97,4 +97,16 @@ LCMTUI_BENCH=1 LCMTUI_SCRIPT="$T/small.keys" "$LCMTUI" -d "$db" --today 2026-11-
     fail "small run"
 grep -q "terminal too small: 70x20" "$T/small" || fail "no 'terminal too small' message"
 grep -q "^first_frame_ms=[0-9.]* first_frame_cpu_ms=[0-9.]* keys=1 " "$T/bench" || fail "bench: $(cat "$T/bench")"
+# 7. A database others could read: tightened to 0600 at start, and the status line says so
+#    (the CLI prints store_notice() on stderr; the TUI has no stderr to show).
+chmod 644 "$db"
+printf '<Dump> Q\n' >"$T/notice.keys"
+LCMTUI_SIZE=100x24 LCMTUI_SCRIPT="$T/notice.keys" "$LCMTUI" -d "$db" --today 2026-11-28 >"$T/notice" 2>"$T/err" ||
+    fail "notice run: $(cat "$T/err")"
+[ "$(stat -c %a "$db")" = 600 ] || fail "the database was not tightened: $(stat -c %a "$db")"
+sed -n '24p' "$T/notice" | grep -q "^ demo.db: others could read or write it (mode 644); tightened to 0600" ||
+    fail "no notice on the status line: $(sed -n '24p' "$T/notice")"
+printf '<Dump> Q\n' >"$T/notice.keys"
+LCMTUI_SIZE=100x24 LCMTUI_SCRIPT="$T/notice.keys" "$LCMTUI" -d "$db" --today 2026-11-28 >"$T/notice" 2>"$T/err"
+sed -n '24p' "$T/notice" | grep -q "others could read" && fail "the notice again on a 0600 database"
 exit 0

@@ -392,6 +392,34 @@ static void test_calendar_invitation_parts(void **state)
     assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
 }
 
+/* Bidi overrides in a learner's name reorder what a mail reader shows ("Trojan Source"); C1
+ * controls are escape sequences to a terminal mail reader: both leave the names, the subject
+ * and the body (e2e_hostile.sh found them in a sent message). */
+static void test_bidi_and_c1_controls_dropped(void **state)
+{
+    (void)state;
+    struct mail_msg m = base();
+    m.to_name = "Eve \xe2\x80\xae"
+                "evil\xe2\x81\xa6"; /* U+202E, U+2066 */
+    m.subject = "Hello \xe2\x80\xae\xc2\x9b"
+                "2J Eve"; /* U+202E, U+009B */
+    m.body = "Hello \xe2\x80\xae"
+             "Eve\xc2\x9d,\r\n\tbye\n"; /* U+202E, U+009D */
+    char *out = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_OK);
+    assert_lines_short(out);
+    char *to = header(out, "To"), *subject = header(out, "Subject");
+    assert_string_equal(to, "\"Eve evil\" <helene@example.fr>");
+    assert_string_equal(subject, "Hello  2J Eve");
+    const char *body = strstr(out, "\r\n\r\n") + 4;
+    assert_non_null(strstr(body, "Hello Eve ,\r\n\tbye\r\n"));
+    assert_null(strstr(out, "E2=80=AE"));
+    free(to);
+    free(subject);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_long_display_names_fold),
         cmocka_unit_test(test_long_address_alone_on_its_line),
         cmocka_unit_test(test_body_quoted_printable),
+        cmocka_unit_test(test_bidi_and_c1_controls_dropped),
         cmocka_unit_test(test_date_message_id_and_no_bcc_header),
         cmocka_unit_test(test_calendar_invitation_parts),
     };

@@ -140,8 +140,8 @@ static void test_clean_plain_for_files(void **state)
     c = text_clean_plain("\x1b[31mÉa\tb\x7f\xc2\x9b\xff\n", false, 100);
     assert_string_equal(c, " [31mÉa b  ? ");
     free(c);
-    c = text_clean_plain("a\nb", true, 100);
-    assert_string_equal(c, "a\nb");
+    c = text_clean_plain("a\nb\tc\rd\x1b", true, 100); /* a body: newlines and tabs kept */
+    assert_string_equal(c, "a\nb\tc d ");
     free(c);
     /* Cut at max bytes, never inside a character: "é" (2 bytes) does not fit in 1. */
     c = text_clean_plain("aéb", false, 2);

@@ -14,7 +14,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/buf.h"
 #include "base/day.h"
+#include "base/text.h"
 #include "cal/caldav.h"
 #include "store/store.h"
 #include "tui/caldav_bg.h"
@@ -446,13 +448,42 @@ static void apply_keys(struct tui *t)
         tui_state_fail(t, &err);
 }
 
+/* The store's notice (a database file others could read, tightened to 0600) on the status
+ * line at start, its lines joined: the directory of the database is left out of each, so the
+ * news fits the line. The status line is cleaned when drawn. */
+static void show_store_notice(struct tui *t, const char *notice)
+{
+    if (!notice || !*notice)
+        return;
+    const char *path = t->app->db_path, *slash = strrchr(path, '/');
+    size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+    struct buf msg = {0};
+    if (t->status[0])
+        buf_addf(&msg, "%s \xc2\xb7 ", t->status);
+    while (*notice) {
+        size_t n = strcspn(notice, "\n");
+        const char *line = notice;
+        if (dir && n > dir && strncmp(line, path, dir) == 0)
+            line += dir;
+        buf_add(&msg, line, (size_t)(notice + n - line));
+        notice += n + (notice[n] == '\n');
+        if (*notice)
+            buf_adds(&msg, " \xc2\xb7 ");
+    }
+    char *text = buf_take(&msg);
+    tui_state_msg(t, ROLE_ERROR, "%s", text); /* cut to the status line's size */
+    free(text);
+}
+
 int tui_run(struct lcm_app *app)
 {
     ensure_utf8_locale();
     struct lcm_store *st = NULL;
     struct lcm_err oerr = {0};
     if (store_open(app->db_path, &st, &oerr) != LCM_OK) {
-        fprintf(stderr, "lcmtui: %s\n", oerr.msg);
+        char *clean = text_clean(oerr.msg, false); /* it quotes the path */
+        fprintf(stderr, "lcmtui: %s\n", clean);
+        free(clean);
         return 1;
     }
     struct tui *t = lcm_xcalloc(1, sizeof *t);
@@ -463,6 +494,7 @@ int tui_run(struct lcm_app *app)
     apply_keys(t);
     if (app->lang_note[0])
         tui_state_msg(t, ROLE_ERROR, "%s", app->lang_note);
+    show_store_notice(t, store_notice(st));
     draw_install_signals();
     const char *script = getenv("LCMTUI_SCRIPT");
     int rc = script && *script ? run_headless(t, script) : run_interactive(t);

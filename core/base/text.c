@@ -89,7 +89,7 @@ char *text_clean_plain(const char *s, bool keep_newlines, size_t max)
             continue;
         }
         if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
-            out[o++] = keep_newlines && cp == '\n' ? '\n' : ' ';
+            out[o++] = keep_newlines && (cp == '\n' || cp == '\t') ? (char)cp : ' ';
         else if (is_bidi_control(cp))
             ; /* dropped */
         else

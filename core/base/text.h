@@ -28,9 +28,9 @@ bool text_valid(const char *s, size_t n);
 size_t text_char_len(const char *s);
 
 /* A malloc'ed copy of s for a file, not a terminal (iCalendar, reports): invalid UTF-8 bytes
- * become '?', control characters (C0, DEL, C1) a space, the bidi controls are dropped, '\n' is
- * kept when keep_newlines, and the copy is cut at most max bytes, on a character boundary.
- * NULL gives "". The caller frees. */
+ * become '?', control characters (C0, DEL, C1) a space, the bidi controls are dropped, '\n' and
+ * '\t' are kept when keep_newlines (a mail body, an iCalendar DESCRIPTION), and the copy is cut at
+ * most max bytes, on a character boundary. NULL gives "". The caller frees. */
 char *text_clean_plain(const char *s, bool keep_newlines, size_t max);
 
 /* Encodes cp as UTF-8 into out (4 bytes room). Returns the length (0 for an invalid cp). */

@@ -412,6 +412,20 @@ static enum lcm_status check_msg(const struct mail_msg *m, struct lcm_err *err)
     return LCM_OK;
 }
 
+/* The body as text_clean_plain() keeps it, its CRLF line ends read as LF first (a lone CR
+ * becomes a space). malloc'ed. */
+static char *body_clean(const char *body)
+{
+    char *lf = lcm_xstrdup(body), *o = lf;
+    for (const char *p = body; *p; p++)
+        if (!(p[0] == '\r' && p[1] == '\n'))
+            *o++ = *p;
+    *o = '\0';
+    char *clean = text_clean_plain(lf, true, SIZE_MAX);
+    free(lf);
+    return clean;
+}
+
 enum lcm_status mail_mime_build(const struct mail_msg *m, char **out, size_t *len,
                                 struct lcm_err *err)
 {
@@ -421,17 +435,29 @@ enum lcm_status mail_mime_build(const struct mail_msg *m, char **out, size_t *le
     enum lcm_status rc = check_msg(m, err);
     if (rc != LCM_OK)
         return rc;
+    /* What reaches the recipient's mail reader goes through the one cleaner of text for files
+     * (base/text.h): the names, subject and body lose the bidi controls (a reordered name or
+     * subject) and C1 controls become spaces; C0 controls in a header were refused above. */
+    struct mail_msg c = *m;
+    char *from_name = text_clean_plain(m->from_name, false, SIZE_MAX),
+         *to_name = text_clean_plain(m->to_name, false, SIZE_MAX),
+         *subject = text_clean_plain(m->subject, false, SIZE_MAX), *body = body_clean(m->body);
+    c.from_name = from_name, c.to_name = to_name, c.subject = subject, c.body = body;
     struct buf b = {0};
-    header_date(&b, m->date);
-    header_address(&b, "From", m->from_name, m->from_addr);
-    if (m->reply_to && *m->reply_to)
-        header_address(&b, "Reply-To", NULL, m->reply_to);
-    header_address(&b, "To", m->to_name, m->to_addr);
-    header_text(&b, "Subject", m->subject);
+    header_date(&b, c.date);
+    header_address(&b, "From", c.from_name, c.from_addr);
+    if (c.reply_to && *c.reply_to)
+        header_address(&b, "Reply-To", NULL, c.reply_to);
+    header_address(&b, "To", c.to_name, c.to_addr);
+    header_text(&b, "Subject", *c.subject ? c.subject : "-");
     buf_adds(&b, "Message-ID: ");
-    buf_adds(&b, m->message_id);
+    buf_adds(&b, c.message_id);
     buf_adds(&b, "\r\nMIME-Version: 1.0\r\nX-Mailer: lcmtui\r\n");
-    mime_body(&b, m);
+    mime_body(&b, &c);
+    free(from_name);
+    free(to_name);
+    free(subject);
+    free(body);
     if (len)
         *len = b.len;
     *out = buf_take(&b);

@@ -47,9 +47,13 @@ static void explain_print(const struct risk_params *p, const struct risk_run *ru
     fprintf(out, "reasons:\n");
     if (!reasons[0])
         fprintf(out, "  (none)\n");
-    for (char *line = reasons; *line;) {
+    for (char *line = reasons; *line;) { /* they quote milestone names: for a terminal */
         char *nl = strchr(line, '\n');
-        fprintf(out, "  %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+        if (nl)
+            *nl = '\0';
+        char *clean = text_clean(line, false);
+        fprintf(out, "  %s\n", clean);
+        free(clean);
         if (!nl)
             break;
         line = nl + 1;

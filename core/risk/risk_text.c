@@ -5,10 +5,12 @@
  * budget. Readers (explain, the TUI, tests) parse it with jansson. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/day.h"
 #include "base/model.h"
+#include "base/text.h"
 #include "risk/risk.h"
 
 struct sbuf {
@@ -95,16 +97,14 @@ static void short_date(int day, bool fr, char *buf, size_t len)
     snprintf(buf, len, "%d %s", d, (fr ? months_fr : months_en)[m - 1]);
 }
 
-/* Copies a name from outside: control characters become spaces (a reason is one line), at
- * most 60 bytes, cut on a UTF-8 character boundary. */
+/* Copies a name from outside through the one cleaner of stored text (base/text.h): control
+ * characters (C0, DEL, C1) become spaces (a reason is one line), bidi controls are dropped,
+ * invalid bytes become '?'; at most 60 bytes, cut on a UTF-8 character boundary. */
 static void clean_name(const char *in, char *out, size_t len)
 {
-    size_t max = len - 1 < 60 ? len - 1 : 60, n = 0;
-    for (; in && in[n] && n < max; n++)
-        out[n] = ((unsigned char)in[n] < 0x20 || in[n] == 0x7f) ? ' ' : in[n];
-    while (n > 0 && in[n] && ((unsigned char)in[n] & 0xC0) == 0x80)
-        n--; /* do not end inside a multi-byte character */
-    out[n] = '\0';
+    char *c = text_clean_plain(in, false, len - 1 < 60 ? len - 1 : 60);
+    snprintf(out, len, "%s", c);
+    free(c);
 }
 
 static const char *channel_word(int ch, bool fr)
