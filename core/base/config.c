@@ -224,8 +224,8 @@ static enum lcm_status check_file_mode(struct lcm_config *cfg, const char *path,
         char where[300];
         config_where(cmd, where, sizeof where);
         return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "%s: %s runs a command, and the file can be written by others (mode "
-                           "%03o): refused; run chmod go-w %s",
+                           _("%s: %s runs a command, and the file can be written by others (mode "
+                             "%03o): refused; run chmod go-w %s"),
                            where, config_setting_name(cmd), (unsigned)(sb->st_mode & 0777), path);
     }
     if ((sb->st_mode & 077) && holds_secret(root))

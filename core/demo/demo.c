@@ -525,9 +525,9 @@ enum lcm_status demo_generate(struct lcm_store *st, const struct demo_opts *o,
                               struct lcm_err *err)
 {
     if (!st || !o)
-        return lcm_err_set(err, LCM_ERR_USAGE, "demo: no database or options");
+        return lcm_err_set(err, LCM_ERR_USAGE, _("demo: no database or options"));
     if (o->learners < 1 || o->learners > DEMO_LEARNERS_MAX)
-        return lcm_err_set(err, LCM_ERR_INVALID, "demo: learners must be 1 to %d, not %d",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("demo: learners must be 1 to %d, not %d"),
                            DEMO_LEARNERS_MAX, o->learners);
     bool has_data = false, is_demo = false;
     enum lcm_status rc = store_bulk_kind(st, &has_data, &is_demo, err);
@@ -535,8 +535,8 @@ enum lcm_status demo_generate(struct lcm_store *st, const struct demo_opts *o,
         return rc;
     if (has_data && !is_demo && !o->force)
         return lcm_err_set(err, LCM_ERR_EXISTS,
-                           "demo: the database already holds data that is not demo data; "
-                           "use --force to add the demo to it, or another --db");
+                           _("demo: the database already holds data that is not demo data; "
+                             "use --force to add the demo to it, or another --db"));
     struct gen g = {.st = st, .o = o, .rep = rep};
     g.pending = lcm_xmalloc(FLUSH_ROWS * sizeof *g.pending);
     if ((rc = store_bulk_begin(st, !has_data, err)) == LCM_OK) {

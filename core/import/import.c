@@ -109,9 +109,9 @@ enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,
     struct import_stats *s = stats ? stats : &local;
     memset(s, 0, sizeof *s);
     if (!st || !o || o->nfiles <= 0)
-        return lcm_err_set(err, LCM_ERR_USAGE, "import: no CSV file given");
+        return lcm_err_set(err, LCM_ERR_USAGE, _("import: no CSV file given"));
     if (store_in_tx(st))
-        return lcm_err_set(err, LCM_ERR_USAGE, "import: already inside a transaction");
+        return lcm_err_set(err, LCM_ERR_USAGE, _("import: already inside a transaction"));
     struct mapping *m = NULL;
     enum lcm_status rc = mapping_load(o->mapping, o->sets, o->nsets, &m, err);
     if (rc != LCM_OK)
@@ -120,7 +120,7 @@ enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,
     import_stage_init(&sg, m);
     rc = read_all(&sg, m, o, s, rep, err);
     if (rc == LCM_OK && s->files_read == 0)
-        rc = lcm_err_set(err, LCM_ERR_USAGE, "import: no file matches an entry of %s", m->name);
+        rc = lcm_err_set(err, LCM_ERR_USAGE, _("import: no file matches an entry of %s"), m->name);
     struct totals before = {0}, after = {0};
     if (rc == LCM_OK)
         rc = store_begin(st, err);

@@ -22,15 +22,16 @@ enum lcm_status outbox_add(struct lcm_store *st, const struct lcm_message *m, co
                            struct lcm_err *err)
 {
     if (!mail_mime_addr_valid(m->to_addr))
-        return lcm_err_set(err, LCM_ERR_INVALID, "message: \"%s\" is not a valid address",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("message: \"%s\" is not a valid address"),
                            m->to_addr ? m->to_addr : "");
     if (!m->subject || !*m->subject || has_control(m->subject))
         return lcm_err_set(err, LCM_ERR_INVALID,
-                           "message: the subject is empty or holds a line break");
+                           _("message: the subject is empty or holds a line break"));
     if (bcc && *bcc && !mail_mime_addr_valid(bcc))
-        return lcm_err_set(err, LCM_ERR_INVALID, "message: Bcc \"%s\" is not a valid address", bcc);
+        return lcm_err_set(err, LCM_ERR_INVALID, _("message: Bcc \"%s\" is not a valid address"),
+                           bcc);
     if (att && (!att->content_type || !att->data || has_control(att->content_type)))
-        return lcm_err_set(err, LCM_ERR_INVALID, "message: attachment without type or data");
+        return lcm_err_set(err, LCM_ERR_INVALID, _("message: attachment without type or data"));
     bool own;
     enum lcm_status rc = store_tx_join(st, &own, err);
     if (rc != LCM_OK)
@@ -50,7 +51,7 @@ enum lcm_status outbox_lock(const char *db_path, int *fd, struct lcm_err *err)
 {
     enum lcm_status rc = lockfile_acquire(db_path, ".outbox.lock", fd, err);
     if (rc == LCM_ERR_BUSY)
-        return lcm_err_set(err, LCM_ERR_BUSY, "%s.outbox.lock: another outbox run is delivering",
+        return lcm_err_set(err, LCM_ERR_BUSY, _("%s.outbox.lock: another outbox run is delivering"),
                            db_path);
     return rc;
 }

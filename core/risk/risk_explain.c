@@ -72,9 +72,9 @@ static enum lcm_status find_enr(struct lcm_store *st, int64_t cohort_id, int64_t
             found = true;
         }
     free(all);
-    return found
-               ? LCM_OK
-               : lcm_err_set(err, LCM_ERR_NOTFOUND, "no enrollment %lld", (long long)enrollment_id);
+    return found ? LCM_OK
+                 : lcm_err_set(err, LCM_ERR_NOTFOUND, _("no enrollment %lld"),
+                               (long long)enrollment_id);
 }
 
 /* Scores c at T in mode and explains enrollment_id; LCM_ERR_NOTFOUND with why when it is not
@@ -102,18 +102,19 @@ static enum lcm_status explain_run(struct lcm_store *st, const struct lcm_config
                     day_format(T, day));
     } else if (mode == RISK_RUN_TODAY) {
         rc = lcm_err_set(err, LCM_ERR_NOTFOUND,
-                         "enrollment %lld is not active: nothing to score today (--at a past day "
-                         "explains an ended one)",
+                         _("enrollment %lld is not active: nothing to score today (--at a past day "
+                           "explains an ended one)"),
                          (long long)e->id);
     } else if (e->start_day != DAY_NONE && e->start_day > T) {
-        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "enrollment %lld had not started on %s (start %s)",
-                         (long long)e->id, day_format(T, day), day_format(e->start_day, ended));
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND,
+                         _("enrollment %lld had not started on %s (start %s)"), (long long)e->id,
+                         day_format(T, day), day_format(e->start_day, ended));
     } else {
-        rc =
-            lcm_err_set(err, LCM_ERR_NOTFOUND,
-                        "enrollment %lld was no longer registered on %s (%s %s)", (long long)e->id,
-                        day_format(T, day), model_enroll_status_name((enum enroll_status)e->status),
-                        e->ended_day != DAY_NONE ? day_format(e->ended_day, ended) : "");
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND,
+                         _("enrollment %lld was no longer registered on %s (%s %s)"),
+                         (long long)e->id, day_format(T, day),
+                         model_enroll_status_name((enum enroll_status)e->status),
+                         e->ended_day != DAY_NONE ? day_format(e->ended_day, ended) : "");
     }
     risk_run_free(&run);
     return rc;
@@ -139,7 +140,7 @@ static enum lcm_status cohort_of(struct lcm_store *st, int64_t enrollment_id,
         }
     free(cohorts);
     return found ? LCM_OK
-                 : lcm_err_set(err, LCM_ERR_NOTFOUND, "no cohort %lld", (long long)cohort_id);
+                 : lcm_err_set(err, LCM_ERR_NOTFOUND, _("no cohort %lld"), (long long)cohort_id);
 }
 
 enum lcm_status risk_explain_at(struct lcm_store *st, const struct lcm_config *cfg,
@@ -161,7 +162,7 @@ enum lcm_status risk_explain_at(struct lcm_store *st, const struct lcm_config *c
         if (c.start_day == DAY_NONE) {
             char *name = text_clean(c.name, false);
             rc = lcm_err_set(err, LCM_ERR_INVALID,
-                             "cohort %s has no start day: give the day as YYYY-MM-DD", name);
+                             _("cohort %s has no start day: give the day as YYYY-MM-DD"), name);
             free(name);
             return rc;
         }
@@ -198,8 +199,8 @@ enum lcm_status risk_explain(struct lcm_store *st, const struct lcm_config *cfg,
             explain_print(&p, &run, i, cfg && cfg->lang ? cfg->lang : "fr", out);
         else
             rc = lcm_err_set(err, LCM_ERR_NOTFOUND,
-                             "enrollment %lld is not active: nothing to score today (--at a past "
-                             "day explains an ended one)",
+                             _("enrollment %lld is not active: nothing to score today (--at a past "
+                               "day explains an ended one)"),
                              (long long)enrollment_id);
         risk_run_free(&run);
     }

@@ -64,7 +64,7 @@ enum lcm_status src_moodle_check_error(const json_t *v, const char *url, struct 
     if (strstr(code, "token") || strcmp(code, "accessexception") == 0 ||
         strcmp(code, "servicerequireslogin") == 0 || strcmp(code, "requireloginerror") == 0)
         st = LCM_ERR_AUTH;
-    return lcm_err_set(err, st, LABEL ": %s: %s (%s)", code, msg ? msg : "(no message)", url);
+    return lcm_err_set(err, st, LABEL ": %s: %s (%s)", code, msg ? msg : _("(no message)"), url);
 }
 
 /* Builds the form body of a call: token, function, format, then extra (already encoded). */
@@ -135,8 +135,8 @@ static enum lcm_status moodle_open(struct moodle *m, struct sync_job *job, struc
     snprintf(m->url, sizeof m->url, "%.*s/webservice/rest/server.php", (int)n, base);
     enum lcm_status rc = config_secret(job->src->setting, "token", &m->token, err);
     if (rc == LCM_OK && !m->token)
-        rc = lcm_err_set(err, LCM_ERR_CONFIG, "source %s: no token (token, token_cmd or token_env)",
-                         job->src->name);
+        rc = lcm_err_set(err, LCM_ERR_CONFIG,
+                         _("source %s: no token (token, token_cmd or token_env)"), job->src->name);
     return rc;
 }
 
