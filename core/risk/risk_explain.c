@@ -14,7 +14,7 @@
 #define REASONS_MAX 2048
 
 static void explain_print(const struct risk_params *p, const struct risk_run *run, size_t i,
-                          const char *lang, FILE *out)
+                          FILE *out)
 {
     const struct risk_result *r = &run->r[i];
     char day[DAY_TEXT_LEN];
@@ -42,8 +42,9 @@ static void explain_print(const struct risk_params *p, const struct risk_run *ru
     for (int gi = 0; gi < RG_COUNT; gi++)
         fprintf(out, " %s %.1f", risk_group_name((enum risk_group)gi), r->group[gi]);
     fputc('\n', out);
-    char reasons[REASONS_MAX];
-    risk_text_reasons(p, &run->h[i], r, lang, reasons, sizeof reasons);
+    char codes[REASONS_MAX], reasons[REASONS_MAX];
+    risk_text_codes(p, &run->h[i], r, codes, sizeof codes);
+    risk_text_render(codes, reasons, sizeof reasons); /* as the screen shows them */
     fprintf(out, "reasons:\n");
     if (!reasons[0])
         fprintf(out, "  (none)\n");
@@ -79,8 +80,8 @@ static enum lcm_status find_enr(struct lcm_store *st, int64_t cohort_id, int64_t
 
 /* Scores c at T in mode and explains enrollment_id; LCM_ERR_NOTFOUND with why when it is not
  * among the enrolments scored. */
-static enum lcm_status explain_run(struct lcm_store *st, const struct lcm_config *cfg,
-                                   const struct risk_params *p, const struct store_risk_cohort *c,
+static enum lcm_status explain_run(struct lcm_store *st, const struct risk_params *p,
+                                   const struct store_risk_cohort *c,
                                    const struct store_risk_enr *e, int T, enum risk_mode mode,
                                    FILE *out, struct lcm_err *err)
 {
@@ -93,7 +94,7 @@ static enum lcm_status explain_run(struct lcm_store *st, const struct lcm_config
         i++;
     char day[DAY_TEXT_LEN], ended[DAY_TEXT_LEN];
     if (i < run.n) {
-        explain_print(p, &run, i, cfg && cfg->lang ? cfg->lang : "fr", out);
+        explain_print(p, &run, i, out);
         if (mode == RISK_RUN_PAST)
             fprintf(out, "outcome: %s%s%s (scored as risk eval does, with data up to %s)\n",
                     model_enroll_status_name((enum enroll_status)e->status),
@@ -169,7 +170,7 @@ enum lcm_status risk_explain_at(struct lcm_store *st, const struct lcm_config *c
         T = c.start_day + at.at_offset;
     }
     enum risk_mode mode = e.status == ENROLL_ACTIVE ? RISK_RUN_TODAY : RISK_RUN_PAST;
-    return explain_run(st, cfg, &p, &c, &e, T, mode, out, err);
+    return explain_run(st, &p, &c, &e, T, mode, out, err);
 }
 
 enum lcm_status risk_explain(struct lcm_store *st, const struct lcm_config *cfg,
@@ -196,7 +197,7 @@ enum lcm_status risk_explain(struct lcm_store *st, const struct lcm_config *cfg,
         while (i < run.n && run.enr[i].id != enrollment_id)
             i++;
         if (i < run.n)
-            explain_print(&p, &run, i, cfg && cfg->lang ? cfg->lang : "fr", out);
+            explain_print(&p, &run, i, out);
         else
             rc = lcm_err_set(err, LCM_ERR_NOTFOUND,
                              _("enrollment %lld is not active: nothing to score today (--at a past "
