@@ -46,8 +46,12 @@ grep -Eq '^groups: engagement [0-9.]+ progress [0-9.]+ submission [0-9.]+ perfor
 sed -n '/^reasons:/{n;p;}' "$tmp/ex" | grep -q '^  No activity for 21 days$' ||
     fail "explain reasons: $(cat "$tmp/ex")"
 # no general.lang: the reasons speak the locale's language, as the screen does
-LANGUAGE=fr "$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 risk explain Bobby |
-    grep -q 'Aucune activité depuis 21 jours' || fail "no French reason under a French locale"
+LANGUAGE=fr "$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 risk explain Bobby >"$tmp/ex.fr"
+grep -q 'Aucune activité depuis 21 jours' "$tmp/ex.fr" || fail "no French reason under a French locale"
+grep -q '^score [0-9.]* (à risque) le 2026-11-28, cohorte ' "$tmp/ex.fr" ||
+    fail "French explain heading: $(head -1 "$tmp/ex.fr")"
+grep -q "^motifs$(printf '\302\240'):$" "$tmp/ex.fr" || fail "French explain: no 'motifs :' line"
+grep -Eq '^(reasons:|score .* on )' "$tmp/ex.fr" && fail "English left in the French explain"
 LANGUAGE=en LC_ALL=C.UTF-8 "$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 risk explain Bobby |
     grep -q '^  No activity for 21 days$' || fail "no English reason under an English locale"
 

@@ -152,7 +152,7 @@ void config_check_keys(const config_setting_t *grp, const char *const known[],
             char where[300], full[200];
             config_where(s, where, sizeof where);
             full_name(s, full, sizeof full);
-            lcm_report(rep, LCM_LEVEL_WARN, "%s: unknown key %s (ignored)", where, full);
+            lcm_report(rep, LCM_LEVEL_WARN, _("%s: unknown key %s (ignored)"), where, full);
         }
     }
 }
@@ -230,8 +230,8 @@ static enum lcm_status check_file_mode(struct lcm_config *cfg, const char *path,
     }
     if ((sb->st_mode & 077) && holds_secret(root))
         lcm_report(rep, LCM_LEVEL_WARN,
-                   "%s: holds a password, token or secret URL and is readable by others; run "
-                   "chmod 600 %s",
+                   _("%s: holds a password, token or secret URL and is readable by others; run "
+                     "chmod 600 %s"),
                    path, path);
     return LCM_OK;
 }

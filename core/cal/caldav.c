@@ -202,7 +202,7 @@ static void item_failed(struct push *p, const struct cal_item *it, enum lcm_stat
         p->first = st;
         lcm_err_set(&p->first_err, st, _("caldav: follow-up %lld: %s"), (long long)it->id, msg);
     }
-    lcm_report(p->rep, LCM_LEVEL_WARN, "caldav: follow-up %lld (%s): %s", (long long)it->id,
+    lcm_report(p->rep, LCM_LEVEL_WARN, _("caldav: follow-up %lld (%s): %s"), (long long)it->id,
                it->uid, msg);
     if (store_calendar_failed(p->st, it->id, it->uid, msg, p->now_ts, &e2) != LCM_OK)
         lcm_report(p->rep, LCM_LEVEL_ERROR, "%s", e2.msg);
@@ -332,7 +332,7 @@ static void push_delete(struct push *p, int64_t id, const struct cal_item *it, c
     if (rc != LCM_OK && it)
         item_failed(p, it, rc, err.msg);
     else if (rc != LCM_OK)
-        lcm_report(p->rep, LCM_LEVEL_WARN, "caldav: erased follow-up %lld: %s", (long long)id,
+        lcm_report(p->rep, LCM_LEVEL_WARN, _("caldav: erased follow-up %lld: %s"), (long long)id,
                    err.msg);
 }
 

@@ -139,8 +139,8 @@ static bool walk_bounded(struct busy_acc *a, icalcomponent *ev, struct icaltimet
     const char *uid = icalcomponent_get_uid(ev);
     char *clean = text_clean_plain(uid ? uid : "(none)", false, 100);
     lcm_report(a->rep, LCM_LEVEL_WARN,
-               "%s: event UID %s skipped: its recurrence walks more than %lld instances", a->name,
-               clean, (long long)budget);
+               _("%s: event UID %s skipped: its recurrence walks more than %lld instances"),
+               a->name, clean, (long long)budget);
     free(clean);
     a->too_long++;
     return false;
@@ -248,11 +248,16 @@ enum lcm_status ical_busy_parse_counted(const char *text, const char *name, int6
     if (walked)
         *walked = a.walked;
     if (bad > 0)
-        lcm_report(rep, LCM_LEVEL_WARN, "%s: %d malformed iCalendar propert%s skipped", name, bad,
-                   bad == 1 ? "y" : "ies");
+        lcm_report(rep, LCM_LEVEL_WARN,
+                   ngettext("%s: %d malformed iCalendar property skipped",
+                            "%s: %d malformed iCalendar properties skipped", (unsigned long)bad),
+                   name, bad);
     if (a.skipped > 0)
-        lcm_report(rep, LCM_LEVEL_WARN, "%s: %d event%s recurring every second or minute skipped",
-                   name, a.skipped, a.skipped == 1 ? "" : "s");
+        lcm_report(rep, LCM_LEVEL_WARN,
+                   ngettext("%s: %d event recurring every second or minute skipped",
+                            "%s: %d events recurring every second or minute skipped",
+                            (unsigned long)a.skipped),
+                   name, a.skipped);
     if (a.overflow) {
         store_busy_free(&a.v, a.n);
         return lcm_err_set(err, LCM_ERR_INVALID, _("%s: more than %d busy times in the range"),

@@ -502,7 +502,8 @@ static enum lcm_status generate_all(struct gen *g, bool had_data, struct lcm_err
     for (int i = 0; rc == LCM_OK && i < g->o->learners; i++) {
         rc = make_learner(g, i, err);
         if ((i + 1) % 10000 == 0)
-            lcm_report(g->rep, LCM_LEVEL_PROGRESS, "demo: %d / %d learners", i + 1, g->o->learners);
+            lcm_report(g->rep, LCM_LEVEL_PROGRESS, _("demo: %d / %d learners"), i + 1,
+                       g->o->learners);
     }
     if (rc == LCM_OK)
         rc = flush_rows(g, err);

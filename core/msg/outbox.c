@@ -109,13 +109,13 @@ static enum lcm_status record(struct lcm_store *st, const struct mail_server *sr
         rc = store_message_mark_sent(st, r->id, o->now, o->author, err);
         if (rc == LCM_OK) {
             res->sent++;
-            lcm_report(rep, LCM_LEVEL_INFO, "sent #%lld to %s", (long long)r->id, r->to_addr);
+            lcm_report(rep, LCM_LEVEL_INFO, _("sent #%lld to %s"), (long long)r->id, r->to_addr);
         }
         return rc;
     case MAIL_PERMANENT:
         snprintf(why, sizeof why, "%s", mr->reply);
         res->failed++;
-        lcm_report(rep, LCM_LEVEL_WARN, "#%lld to %s failed: %s", (long long)r->id, r->to_addr,
+        lcm_report(rep, LCM_LEVEL_WARN, _("#%lld to %s failed: %s"), (long long)r->id, r->to_addr,
                    why);
         return store_message_mark_failed(st, r->id, why, o->now, err);
     case MAIL_UNKNOWN:
@@ -124,7 +124,7 @@ static enum lcm_status record(struct lcm_store *st, const struct mail_server *sr
                  "retrying",
                  mr->reply);
         res->unknown++;
-        lcm_report(rep, LCM_LEVEL_WARN, "#%lld to %s: %s", (long long)r->id, r->to_addr, why);
+        lcm_report(rep, LCM_LEVEL_WARN, _("#%lld to %s: %s"), (long long)r->id, r->to_addr, why);
         return store_message_mark_failed(st, r->id, why, o->now, err);
     case MAIL_TEMPORARY:
     case MAIL_SETUP:
@@ -134,7 +134,7 @@ static enum lcm_status record(struct lcm_store *st, const struct mail_server *sr
     if (mr->outcome == MAIL_TEMPORARY && attempts >= srv->max_attempts) {
         snprintf(why, sizeof why, "gave up after %d attempts: %s", attempts, mr->reply);
         res->failed++;
-        lcm_report(rep, LCM_LEVEL_WARN, "#%lld to %s failed: %s", (long long)r->id, r->to_addr,
+        lcm_report(rep, LCM_LEVEL_WARN, _("#%lld to %s failed: %s"), (long long)r->id, r->to_addr,
                    why);
         return store_message_mark_failed(st, r->id, why, o->now, err);
     }
@@ -142,7 +142,7 @@ static enum lcm_status record(struct lcm_store *st, const struct mail_server *sr
     res->retry++;
     rc = store_message_mark_retry(st, r->id, why, o->now + outbox_backoff(srv, attempts), o->now,
                                   err);
-    lcm_report(rep, LCM_LEVEL_WARN, "#%lld to %s: will retry: %s", (long long)r->id, r->to_addr,
+    lcm_report(rep, LCM_LEVEL_WARN, _("#%lld to %s: will retry: %s"), (long long)r->id, r->to_addr,
                why);
     if (rc == LCM_OK && mr->outcome == MAIL_SETUP) {
         *err = *serr;
@@ -205,15 +205,15 @@ enum lcm_status outbox_send(struct lcm_store *st, const struct mail_server *srv,
         return rc;
     if (res->recovered)
         lcm_report(rep, LCM_LEVEL_WARN,
-                   "%d message(s) were interrupted while sending: marked failed \"unknown\", "
-                   "not resent",
+                   _("%d message(s) were interrupted while sending: marked failed \"unknown\", "
+                     "not resent"),
                    res->recovered);
     int64_t *ids = NULL;
     int n = 0;
     rc = store_message_due(st, o->now, o->ignore_backoff, o->max, &ids, &n, err);
     for (int i = 0; rc == LCM_OK && i < n; i++) {
         if (n > 1) /* the TUI's status line; the CLI prints the summary instead */
-            lcm_report(rep, LCM_LEVEL_PROGRESS, "sending %d/%d", i + 1, n);
+            lcm_report(rep, LCM_LEVEL_PROGRESS, _("sending %d/%d"), i + 1, n);
         rc = send_one(st, srv, o, ids[i], res, rep, err);
     }
     free(ids);

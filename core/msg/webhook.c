@@ -109,7 +109,7 @@ enum lcm_status webhook_post(const struct lcm_config *cfg, const char *text,
             err, resp.status == 401 || resp.status == 403 ? LCM_ERR_AUTH : LCM_ERR_REMOTE,
             _("webhook %s: HTTP %ld %.120s"), host, resp.status, resp.body ? resp.body : "");
     else
-        lcm_report(rep, LCM_LEVEL_INFO, "webhook %s: posted (%zu bytes)", host, strlen(body));
+        lcm_report(rep, LCM_LEVEL_INFO, _("webhook %s: posted (%zu bytes)"), host, strlen(body));
     http_response_free(&resp);
     free(body);
     config_secret_free(&url);

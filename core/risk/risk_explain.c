@@ -19,7 +19,7 @@ static void explain_print(const struct risk_params *p, const struct risk_run *ru
     const struct risk_result *r = &run->r[i];
     char day[DAY_TEXT_LEN];
     char *cohort = text_clean(run->cohort->name, false); /* a name from the LMS */
-    fprintf(out, "score %.1f (%s) on %s, cohort %s\n", r->score, risk_level_label(r->level),
+    fprintf(out, _("score %.1f (%s) on %s, cohort %s\n"), r->score, risk_level_label(r->level),
             day_format(run->T, day), cohort);
     free(cohort);
     /* points = severity x weight; counted = what it adds in its group (the strongest fully,
@@ -45,9 +45,9 @@ static void explain_print(const struct risk_params *p, const struct risk_run *ru
     char codes[REASONS_MAX], reasons[REASONS_MAX];
     risk_text_codes(p, &run->h[i], r, codes, sizeof codes);
     risk_text_render(codes, reasons, sizeof reasons); /* as the screen shows them */
-    fprintf(out, "reasons:\n");
+    fprintf(out, "%s\n", _("reasons:"));
     if (!reasons[0])
-        fprintf(out, "  (none)\n");
+        fprintf(out, "  %s\n", _("(none)"));
     for (char *line = reasons; *line;) {
         char *nl = strchr(line, '\n');
         fprintf(out, "  %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
@@ -96,11 +96,14 @@ static enum lcm_status explain_run(struct lcm_store *st, const struct risk_param
     if (i < run.n) {
         explain_print(p, &run, i, out);
         if (mode == RISK_RUN_PAST)
-            fprintf(out, "outcome: %s%s%s (scored as risk eval does, with data up to %s)\n",
-                    model_enroll_status_name((enum enroll_status)e->status),
-                    e->ended_day != DAY_NONE ? ", ended " : "",
-                    e->ended_day != DAY_NONE ? day_format(e->ended_day, ended) : "",
-                    day_format(T, day));
+            fprintf(
+                out,
+                e->ended_day != DAY_NONE
+                    ? _("outcome: %s, ended %s (scored as risk eval does, with data up to %s)\n")
+                    : _("outcome: %s%s (scored as risk eval does, with data up to %s)\n"),
+                _(model_enroll_status_name((enum enroll_status)e->status)),
+                e->ended_day != DAY_NONE ? day_format(e->ended_day, ended) : "",
+                day_format(T, day));
     } else if (mode == RISK_RUN_TODAY) {
         rc = lcm_err_set(err, LCM_ERR_NOTFOUND,
                          _("enrollment %lld is not active: nothing to score today (--at a past day "

@@ -287,7 +287,7 @@ static enum lcm_status score_all(struct lcm_store *st, const struct risk_params 
         rc = write_cohort(st, &run, today, now_ts, may_thread, err);
         *count += run.n;
         risk_run_free(&run);
-        lcm_report(rep, LCM_LEVEL_INFO, "risk: cohort %zu/%zu scored", i + 1, nc);
+        lcm_report(rep, LCM_LEVEL_INFO, _("risk: cohort %zu/%zu scored"), i + 1, nc);
     }
     pthread_mutex_lock(&w.mu);
     w.stop = true;
@@ -331,6 +331,7 @@ enum lcm_status risk_update_all(struct lcm_store *st, const struct lcm_config *c
     }
     free(cohorts);
     if (rc == LCM_OK)
-        lcm_report(rep, LCM_LEVEL_INFO, "risk: %zu enrollments scored in %zu cohorts", count, nc);
+        lcm_report(rep, LCM_LEVEL_INFO, _("risk: %zu enrollments scored in %zu cohorts"), count,
+                   nc);
     return rc;
 }

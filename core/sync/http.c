@@ -410,8 +410,9 @@ static void report_done(const struct http_request *req, const struct http_respon
         return;
     char url[600];
     http_redact_url(req->url, url, sizeof url);
-    lcm_report(req->rep, LCM_LEVEL_INFO, "%s: %s %s -> %ld (%zu bytes, attempt %d)", label_of(req),
-               req->method ? req->method : "GET", url, r->status, r->len, r->attempts);
+    lcm_report(req->rep, LCM_LEVEL_INFO, _("%s: %s %s -> %ld (%zu bytes, attempt %d)"),
+               label_of(req), req->method ? req->method : "GET", url, r->status, r->len,
+               r->attempts);
 }
 
 static enum lcm_status check_request(const struct http_request *req, struct lcm_err *err)

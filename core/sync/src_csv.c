@@ -43,7 +43,7 @@ static enum lcm_status csv_sync(struct sync_job *job, struct lcm_err *err)
     if (rc != LCM_OK)
         return rc;
     if (g.gl_pathc == 0) {
-        lcm_report(job->opt->rep, LCM_LEVEL_WARN, "%s: no file matches %s", job->src->name,
+        lcm_report(job->opt->rep, LCM_LEVEL_WARN, _("%s: no file matches %s"), job->src->name,
                    job->src->path);
         globfree(&g);
         return LCM_OK;

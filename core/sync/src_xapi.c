@@ -185,7 +185,7 @@ static enum lcm_status xapi_check(struct sync_job *job, struct lcm_err *err)
     if (rc == LCM_OK)
         rc = get_page(&x, url, &resp, &page, NULL, 0, err);
     if (rc == LCM_OK)
-        lcm_report(job->opt->rep, LCM_LEVEL_INFO, "%s: LRS answered, credentials accepted",
+        lcm_report(job->opt->rep, LCM_LEVEL_INFO, _("%s: LRS answered, credentials accepted"),
                    job->src->name);
     http_response_free(&resp);
     xapi_close(&x);

@@ -322,7 +322,7 @@ static void risk_after(struct lcm_store *st, const struct lcm_config *cfg,
     if (rc == LCM_OK)
         rc = risk_update_all(st, cfg, opt->today, opt->now_ts, opt->rep, &err);
     if (rc != LCM_OK) {
-        lcm_report(opt->rep, LCM_LEVEL_WARN, "risk not updated: %s", err.msg);
+        lcm_report(opt->rep, LCM_LEVEL_WARN, _("risk not updated: %s"), err.msg);
         return;
     }
     res->risk_updated = true;
