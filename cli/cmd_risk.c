@@ -138,8 +138,8 @@ static int do_explain(struct lcm_app *app, struct lcm_store *st, int argc, char 
 static enum lcm_status print_item(void *ctx, const struct store_risk_item *it)
 {
     (void)ctx;
-    char reasons[sizeof it->what];
-    snprintf(reasons, sizeof reasons, "%s", it->what);
+    char reasons[2 * sizeof it->what]; /* stored language-neutral: rendered for the reader */
+    risk_text_render(it->what, reasons, sizeof reasons);
     for (char *p = reasons; *p; p++)
         if (*p == '\n')
             *p = ';';

@@ -135,6 +135,10 @@ last_msg att_data | grep -qi "one-on-one" && fail "English in the French invitat
 remid=$(sqlite3 "$db" "SELECT id FROM followup WHERE kind = 'reminder' LIMIT 1")
 if [ -n "$remid" ]; then
     inv --invite "$remid" >/dev/null 2>&1 && fail "a reminder cannot be sent as an invitation"
+    # core's error in the screen's language
+    LANGUAGE=fr inv --invite "$remid" >/dev/null 2>"$tmp/err" && fail "a reminder invited (fr)"
+    grep -q "le rappel $remid est un reminder, pas un appel" "$tmp/err" || fail "French error: $(cat "$tmp/err")"
+    inv --invite "$remid" 2>&1 >/dev/null | grep -q "is a reminder, not a call" || fail "English error"
 fi
 
 # Usage errors exit 2; --push without calendar.url fails with 1.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # e2e_risk.sh — `lcmtui risk` through the real binary: update, list, explain (English and
-# French), snooze (hidden, then back on its day), celebrations, usage errors (exit 2).
+# French; reasons in the reader's language, not the update's), snooze (hidden, then back on its day), celebrations, usage errors (exit 2).
 # The memory bound is in e2e_risk_memory.sh, eval / fit on real outcomes in e2e_risk_oulad.sh.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,10 +46,27 @@ grep -Eq '^groups: engagement [0-9.]+ progress [0-9.]+ submission [0-9.]+ perfor
 sed -n '/^reasons:/{n;p;}' "$tmp/ex" | grep -q '^  No activity for 21 days$' ||
     fail "explain reasons: $(cat "$tmp/ex")"
 # no general.lang: the reasons speak the locale's language, as the screen does
-LANGUAGE=fr "$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 risk explain Bobby |
-    grep -q 'Aucune activité depuis 21 jours' || fail "no French reason under a French locale"
+LANGUAGE=fr "$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 risk explain Bobby >"$tmp/ex.fr"
+grep -q 'Aucune activité depuis 21 jours' "$tmp/ex.fr" || fail "no French reason under a French locale"
+grep -q '^score [0-9.]* (à risque) le 2026-11-28, cohorte ' "$tmp/ex.fr" ||
+    fail "French explain heading: $(head -1 "$tmp/ex.fr")"
+grep -q "^motifs$(printf '\302\240'):$" "$tmp/ex.fr" || fail "French explain: no 'motifs :' line"
+grep -Eq '^(reasons:|score .* on )' "$tmp/ex.fr" && fail "English left in the French explain"
 LANGUAGE=en LC_ALL=C.UTF-8 "$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 risk explain Bobby |
     grep -q '^  No activity for 21 days$' || fail "no English reason under an English locale"
+
+# Reasons are rendered when shown, in the reader's language, whatever the language of the
+# update that stored them: scored under French, read in English and in French.
+LANGUAGE=fr "$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 risk update >/dev/null 2>&1 ||
+    fail "French update failed"
+[ "$(sqlite3 "$tmp/demo.db" "SELECT count(*) FROM risk WHERE reasons LIKE '%activit%'")" = 0 ] ||
+    fail "the risk table stores sentences, not signals"
+LANGUAGE=en "$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 risk list --level risk --limit 1000 |
+    grep 'Bobby Lemaire' | grep -q 'No activity for 21 days' || fail "English list after a French update"
+LANGUAGE=fr "$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 risk list --level risk --limit 1000 |
+    grep 'Bobby Lemaire' | grep -q 'Aucune activité depuis 21 jours' || fail "French list"
+LANGUAGE=fr "$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 risk list --level all --limit 1000 |
+    grep -Eq 'No activity|Missed|behind schedule|No answer' && fail "English reasons in the French list"
 
 # Snooze: gone from the list at once, back on its day.
 run risk snooze Bobby --days 3 --reason "on holiday" >"$tmp/sn" || fail "snooze failed"

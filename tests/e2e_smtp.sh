@@ -147,7 +147,7 @@ case "$st" in failed\|1\|550*Recipient\ address\ rejected*) ;; *) fail "550 not 
 # Header injection: the hostile name was refused before anything was sent.
 st=$(q "SELECT status || '|' || attempts || '|' || error FROM message
         WHERE to_addr = 'zoe.faure@acme-industrie.example'")
-case "$st" in failed\|0\|*line\ break*) ;; *) fail "injection not refused: $st" ;; esac
+case "$st" in failed\|0\|*saut\ de\ ligne*) ;; *) fail "injection not refused (the config is French): $st" ;; esac
 out=$(run outbox send --retry-now) || fail "an empty run must succeed: $out"
 echo "$out" | grep -q "envoyés 0, à réessayer 0, en échec 0" || fail "something was retried: $out"
 [ "$(q "SELECT attempts FROM message WHERE to_addr = 'sophie.carpentier@acme-industrie.example'")" = 1 ] ||

@@ -4,7 +4,10 @@
 
 #include <libical/ical.h>
 
+#include <unistd.h>
+
 #include "base/day.h"
+#include "base/i18n.h"
 #include "cal/invite.h"
 #include "store/store.h"
 #include "store/store_calendar.h"
@@ -100,6 +103,25 @@ static void test_invite_refuses_reminder_missing_and_no_address(void **state)
     assert_int_equal(invite_request(st, fid, &opts, T0, NULL, &err), LCM_ERR_INVALID);
     assert_non_null(strstr(err.msg, "e-mail"));
     assert_int_equal(invite_cancel(st, fid, &opts, T0, NULL, &err), LCM_ERR_INVALID);
+    /* core's errors in the language in effect: French through the build's catalog
+     * (BUILD/locale beside BUILD/tests), the same conversions filled in */
+    char exe[4096], dir[4200], note[512];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    assert_true(n > 0);
+    exe[n] = '\0';
+    *strrchr(exe, '/') = '\0';
+    snprintf(dir, sizeof dir, "%s/../locale", exe);
+    const char *const dirs[] = {dir};
+    assert_int_equal(i18n_init(I18N_FR, dirs, 1, note, sizeof note), I18N_FR);
+    assert_int_equal(invite_request(st, rem, &opts, T0, NULL, &err), LCM_ERR_INVALID);
+    char want[128];
+    snprintf(want, sizeof want, "le rappel %lld est un reminder, pas un appel", (long long)rem);
+    assert_string_equal(err.msg, want);
+    assert_int_equal(invite_request(st, fid, &opts, T0, NULL, &err), LCM_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "l’apprenant n’a pas d’adresse e-mail"));
+    assert_int_equal(i18n_init(I18N_EN, dirs, 1, note, sizeof note), I18N_EN);
+    assert_int_equal(invite_request(st, rem, &opts, T0, NULL, &err), LCM_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "is a reminder, not a call"));
     store_close(&st);
 }
 

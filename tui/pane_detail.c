@@ -10,6 +10,7 @@
 #include "base/i18n.h"
 #include "base/day.h"
 #include "base/text.h"
+#include "risk/risk.h"
 #include "store/store_message.h"
 #include "tui/fmt.h"
 #include "tui/tui_state.h"
@@ -202,7 +203,9 @@ static void reasons(struct rbuf *rb, const struct view_detail *d, int cols)
              d->flagged_since != DAY_NONE ? _(", since ") : "",
              d->flagged_since != DAY_NONE ? fmt_day(day, sizeof day, d->flagged_since) : "");
     section(rb, d->level > 0 ? buf : _("Risk: no flag"));
-    const char *p = d->reasons;
+    char text[4096]; /* stored language-neutral, shown in the screen's language */
+    risk_text_render(d->reasons, text, sizeof text);
+    const char *p = text;
     while (*p) {
         size_t n = strcspn(p, "\n");
         char *one = lcm_xmalloc(n + 1);

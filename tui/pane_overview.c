@@ -11,6 +11,7 @@
 #include "base/day.h"
 #include "base/i18n.h"
 #include "base/model.h"
+#include "risk/risk.h"
 #include "store/store_view.h"
 #include "base/text.h"
 #include "tui/fmt.h"
@@ -228,7 +229,9 @@ static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, b
         rich_line_data(l, late && !cursor ? ROLE_OVERDUE : base, when, c.next, true);
         rich_line_add(l, base, " ");
     }
-    const char *why = r->top_reason;
+    char top[512]; /* the top reason, stored language-neutral, in the screen's language */
+    risk_text_render(r->top_reason, top, sizeof top);
+    const char *why = top;
     if (closed) {
         why = _(model_enroll_status_name((enum enroll_status)r->status));
     } else if ((!why || !*why) && r->celebrate) {

@@ -152,7 +152,7 @@ void config_check_keys(const config_setting_t *grp, const char *const known[],
             char where[300], full[200];
             config_where(s, where, sizeof where);
             full_name(s, full, sizeof full);
-            lcm_report(rep, LCM_LEVEL_WARN, "%s: unknown key %s (ignored)", where, full);
+            lcm_report(rep, LCM_LEVEL_WARN, _("%s: unknown key %s (ignored)"), where, full);
         }
     }
 }
@@ -224,14 +224,14 @@ static enum lcm_status check_file_mode(struct lcm_config *cfg, const char *path,
         char where[300];
         config_where(cmd, where, sizeof where);
         return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "%s: %s runs a command, and the file can be written by others (mode "
-                           "%03o): refused; run chmod go-w %s",
+                           _("%s: %s runs a command, and the file can be written by others (mode "
+                             "%03o): refused; run chmod go-w %s"),
                            where, config_setting_name(cmd), (unsigned)(sb->st_mode & 0777), path);
     }
     if ((sb->st_mode & 077) && holds_secret(root))
         lcm_report(rep, LCM_LEVEL_WARN,
-                   "%s: holds a password, token or secret URL and is readable by others; run "
-                   "chmod 600 %s",
+                   _("%s: holds a password, token or secret URL and is readable by others; run "
+                     "chmod 600 %s"),
                    path, path);
     return LCM_OK;
 }

@@ -23,7 +23,7 @@ enum lcm_status lockfile_acquire(const char *db_path, const char *suffix, int *f
         int e = errno;
         close(f);
         if (e == EWOULDBLOCK)
-            return lcm_err_set(err, LCM_ERR_BUSY, "%s: held by another process", path);
+            return lcm_err_set(err, LCM_ERR_BUSY, _("%s: held by another process"), path);
         return lcm_err_set(err, LCM_ERR_IO, "%s: %s", path, strerror(e));
     }
     *fd = f;

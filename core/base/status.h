@@ -15,6 +15,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "base/i18n.h" /* lcm_err_set's messages are for a person: _("...") */
+
 /* LCM_N_ marks the messages for xgettext (like N_ in base/i18n.h, which this header does not
  * include): lcm_status_str() returns them translated. */
 #define LCM_N_(s) s

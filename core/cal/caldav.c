@@ -32,7 +32,7 @@ static enum lcm_status bad_key(const config_setting_t *grp, const char *key, con
 {
     char where[300];
     config_where(config_setting_get_member(grp, key), where, sizeof where);
-    return lcm_err_set(err, LCM_ERR_CONFIG, "%s: calendar.%s %s", where, key, what);
+    return lcm_err_set(err, LCM_ERR_CONFIG, _("%s: calendar.%s %s"), where, key, what);
 }
 
 /* url, user, timezone: checked and copied into out. */
@@ -184,7 +184,7 @@ static enum lcm_status fetch_remote(struct push *p, const char *href, char **eta
         *seq = remote_sequence(resp.body);
     } else if (rc == LCM_OK) {
         rc = lcm_err_set(err, resp.status == 404 ? LCM_ERR_NOTFOUND : LCM_ERR_REMOTE,
-                         "caldav: HTTP %ld on GET %s", resp.status, href);
+                         _("caldav: HTTP %ld on GET %s"), resp.status, href);
     }
     http_response_free(&resp);
     return rc;
@@ -200,9 +200,9 @@ static void item_failed(struct push *p, const struct cal_item *it, enum lcm_stat
         p->res->conflicts++;
     if (p->first == LCM_OK) {
         p->first = st;
-        lcm_err_set(&p->first_err, st, "caldav: follow-up %lld: %s", (long long)it->id, msg);
+        lcm_err_set(&p->first_err, st, _("caldav: follow-up %lld: %s"), (long long)it->id, msg);
     }
-    lcm_report(p->rep, LCM_LEVEL_WARN, "caldav: follow-up %lld (%s): %s", (long long)it->id,
+    lcm_report(p->rep, LCM_LEVEL_WARN, _("caldav: follow-up %lld (%s): %s"), (long long)it->id,
                it->uid, msg);
     if (store_calendar_failed(p->st, it->id, it->uid, msg, p->now_ts, &e2) != LCM_OK)
         lcm_report(p->rep, LCM_LEVEL_ERROR, "%s", e2.msg);
@@ -332,7 +332,7 @@ static void push_delete(struct push *p, int64_t id, const struct cal_item *it, c
     if (rc != LCM_OK && it)
         item_failed(p, it, rc, err.msg);
     else if (rc != LCM_OK)
-        lcm_report(p->rep, LCM_LEVEL_WARN, "caldav: erased follow-up %lld: %s", (long long)id,
+        lcm_report(p->rep, LCM_LEVEL_WARN, _("caldav: erased follow-up %lld: %s"), (long long)id,
                    err.msg);
 }
 
@@ -376,7 +376,7 @@ static enum lcm_status push_lock(struct lcm_store *st, int *fd, struct lcm_err *
     const char *db = store_calendar_db_path(st);
     enum lcm_status rc = lockfile_acquire(db, ".caldav.lock", fd, err);
     if (rc == LCM_ERR_BUSY)
-        return lcm_err_set(err, LCM_ERR_BUSY, "caldav: another push is running (%s.caldav.lock)",
+        return lcm_err_set(err, LCM_ERR_BUSY, _("caldav: another push is running (%s.caldav.lock)"),
                            db);
     return rc;
 }
@@ -388,7 +388,7 @@ enum lcm_status caldav_push(struct lcm_store *st, const struct caldav_config *cc
     memset(res, 0, sizeof *res);
     if (!cc || !cc->url)
         return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "calendar.url is not set: no CalDAV calendar to push to");
+                           _("calendar.url is not set: no CalDAV calendar to push to"));
     struct push p = {.st = st, .cc = cc, .force = force, .now_ts = now_ts, .res = res, .rep = rep};
     struct cal_list items = {0};
     int lock = -1;

@@ -240,22 +240,23 @@ static enum lcm_status check_opts(const struct cal_item *items, size_t n, const 
                                   struct lcm_err *err)
 {
     if (!ical_tz_known(o->tzid))
-        return lcm_err_set(err, LCM_ERR_INVALID, "calendar: unknown time zone \"%s\"", o->tzid);
+        return lcm_err_set(err, LCM_ERR_INVALID, _("calendar: unknown time zone \"%s\""), o->tzid);
     if (o->alarm_minutes < 0 || o->alarm_minutes > 7 * 24 * 60)
-        return lcm_err_set(err, LCM_ERR_INVALID, "calendar: alarm of %d minutes out of range",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("calendar: alarm of %d minutes out of range"),
                            o->alarm_minutes);
     for (size_t i = 0; i < n; i++) {
         if (!items[i].uid || !*items[i].uid)
-            return lcm_err_set(err, LCM_ERR_INVALID, "follow-up %lld has no uid",
+            return lcm_err_set(err, LCM_ERR_INVALID, _("follow-up %lld has no uid"),
                                (long long)items[i].id);
         if (invite(o) && !address_ok(items[i].learner_email))
             return lcm_err_set(err, LCM_ERR_INVALID,
-                               "follow-up %lld: the learner has no usable e-mail address",
+                               _("follow-up %lld: the learner has no usable e-mail address"),
                                (long long)items[i].id);
     }
     if (invite(o) && !address_ok(o->organizer_email))
-        return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "general.lcm_email must be set to a plain address to send invitations");
+        return lcm_err_set(
+            err, LCM_ERR_CONFIG,
+            _("general.lcm_email must be set to a plain address to send invitations"));
     return LCM_OK;
 }
 
@@ -294,7 +295,7 @@ enum lcm_status ical_export(const struct cal_item *items, size_t n, const struct
     char *head = icalcomponent_as_ical_string_r(cal);
     icalcomponent_free(cal);
     if (!head)
-        return lcm_err_set(err, LCM_ERR_NOMEM, "calendar: cannot serialise");
+        return lcm_err_set(err, LCM_ERR_NOMEM, _("calendar: cannot serialise"));
     static const char tail[] = "END:VCALENDAR\r\n";
     size_t len = strlen(head);
     if (len >= sizeof tail - 1 && strcmp(head + len - (sizeof tail - 1), tail) == 0)

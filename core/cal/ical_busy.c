@@ -139,8 +139,8 @@ static bool walk_bounded(struct busy_acc *a, icalcomponent *ev, struct icaltimet
     const char *uid = icalcomponent_get_uid(ev);
     char *clean = text_clean_plain(uid ? uid : "(none)", false, 100);
     lcm_report(a->rep, LCM_LEVEL_WARN,
-               "%s: event UID %s skipped: its recurrence walks more than %lld instances", a->name,
-               clean, (long long)budget);
+               _("%s: event UID %s skipped: its recurrence walks more than %lld instances"),
+               a->name, clean, (long long)budget);
     free(clean);
     a->too_long++;
     return false;
@@ -222,16 +222,16 @@ enum lcm_status ical_busy_parse_counted(const char *text, const char *name, int6
         name = "calendar";
     icaltimezone *dz = ical_zone(tzid);
     if (!dz)
-        return lcm_err_set(err, LCM_ERR_INVALID, "calendar: unknown time zone \"%s\"", tzid);
+        return lcm_err_set(err, LCM_ERR_INVALID, _("calendar: unknown time zone \"%s\""), tzid);
     if (!text || !strstr(text, "BEGIN:VCALENDAR"))
-        return lcm_err_set(err, LCM_ERR_PARSE, "%s: not an iCalendar file (no BEGIN:VCALENDAR)",
+        return lcm_err_set(err, LCM_ERR_PARSE, _("%s: not an iCalendar file (no BEGIN:VCALENDAR)"),
                            name);
     icalerror_set_errors_are_fatal(0);
     icalcomponent *cal = icalcomponent_new_from_string(text);
     if (!cal || icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT) {
         if (cal)
             icalcomponent_free(cal);
-        return lcm_err_set(err, LCM_ERR_PARSE, "%s: not a readable iCalendar VCALENDAR", name);
+        return lcm_err_set(err, LCM_ERR_PARSE, _("%s: not a readable iCalendar VCALENDAR"), name);
     }
     struct busy_acc a = {.name = name, .from = from, .to = to, .rep = rep};
     for (icalcomponent *c = icalcomponent_get_first_component(cal, ICAL_ANY_COMPONENT); c;
@@ -248,15 +248,20 @@ enum lcm_status ical_busy_parse_counted(const char *text, const char *name, int6
     if (walked)
         *walked = a.walked;
     if (bad > 0)
-        lcm_report(rep, LCM_LEVEL_WARN, "%s: %d malformed iCalendar propert%s skipped", name, bad,
-                   bad == 1 ? "y" : "ies");
+        lcm_report(rep, LCM_LEVEL_WARN,
+                   ngettext("%s: %d malformed iCalendar property skipped",
+                            "%s: %d malformed iCalendar properties skipped", (unsigned long)bad),
+                   name, bad);
     if (a.skipped > 0)
-        lcm_report(rep, LCM_LEVEL_WARN, "%s: %d event%s recurring every second or minute skipped",
-                   name, a.skipped, a.skipped == 1 ? "" : "s");
+        lcm_report(rep, LCM_LEVEL_WARN,
+                   ngettext("%s: %d event recurring every second or minute skipped",
+                            "%s: %d events recurring every second or minute skipped",
+                            (unsigned long)a.skipped),
+                   name, a.skipped);
     if (a.overflow) {
         store_busy_free(&a.v, a.n);
-        return lcm_err_set(err, LCM_ERR_INVALID, "%s: more than %d busy times in the range", name,
-                           BUSY_MAX);
+        return lcm_err_set(err, LCM_ERR_INVALID, _("%s: more than %d busy times in the range"),
+                           name, BUSY_MAX);
     }
     *out = a.v;
     *n = a.n;

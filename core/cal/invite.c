@@ -81,14 +81,14 @@ static enum lcm_status load(struct lcm_store *st, int64_t id, const struct invit
         return rc;
     const struct cal_item *it = &c->items.v[0];
     if (strcmp(it->kind, "call") != 0)
-        return lcm_err_set(err, LCM_ERR_INVALID, "follow-up %lld is a %s, not a call",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("follow-up %lld is a %s, not a call"),
                            (long long)id, it->kind);
     if (!cancel && it->status != FU_PLANNED)
-        return lcm_err_set(err, LCM_ERR_INVALID, "follow-up %lld is %s, not planned", (long long)id,
-                           model_followup_status_name(it->status));
+        return lcm_err_set(err, LCM_ERR_INVALID, _("follow-up %lld is %s, not planned"),
+                           (long long)id, model_followup_status_name(it->status));
     if (!*c->who.email)
         return lcm_err_set(err, LCM_ERR_INVALID,
-                           "follow-up %lld: the learner has no e-mail address", (long long)id);
+                           _("follow-up %lld: the learner has no e-mail address"), (long long)id);
     c->lang = strcmp(c->who.lang, "fr") == 0 || strcmp(c->who.lang, "en") == 0 ? c->who.lang
               : o->lang && *o->lang                                            ? o->lang
                                                                                : "fr";

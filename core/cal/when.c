@@ -206,12 +206,12 @@ enum lcm_status when_parse(const char *s, int today, int64_t now_ts, int64_t *ou
     int y, m, d;
     day_to_ymd(day, &y, &m, &d);
     if (y < WHEN_YEAR_MIN) /* "0001-01-01" parses, but no call is made before 1900 */
-        return lcm_err_set(err, LCM_ERR_PARSE, "\"%s\": the year %d is before %d", s, y,
+        return lcm_err_set(err, LCM_ERR_PARSE, _("\"%s\": the year %d is before %d"), s, y,
                            WHEN_YEAR_MIN);
     *out = day_to_time(day) + (int64_t)minutes * 60;
     if (*out <= 0) /* the store keeps times after the Unix epoch */
         return lcm_err_set(err, LCM_ERR_PARSE,
-                           "\"%s\": before 1970, the earliest time lcmtui keeps", s);
+                           _("\"%s\": before 1970, the earliest time lcmtui keeps"), s);
     return LCM_OK;
 }
 

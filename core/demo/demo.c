@@ -502,7 +502,8 @@ static enum lcm_status generate_all(struct gen *g, bool had_data, struct lcm_err
     for (int i = 0; rc == LCM_OK && i < g->o->learners; i++) {
         rc = make_learner(g, i, err);
         if ((i + 1) % 10000 == 0)
-            lcm_report(g->rep, LCM_LEVEL_PROGRESS, "demo: %d / %d learners", i + 1, g->o->learners);
+            lcm_report(g->rep, LCM_LEVEL_PROGRESS, _("demo: %d / %d learners"), i + 1,
+                       g->o->learners);
     }
     if (rc == LCM_OK)
         rc = flush_rows(g, err);
@@ -525,9 +526,9 @@ enum lcm_status demo_generate(struct lcm_store *st, const struct demo_opts *o,
                               struct lcm_err *err)
 {
     if (!st || !o)
-        return lcm_err_set(err, LCM_ERR_USAGE, "demo: no database or options");
+        return lcm_err_set(err, LCM_ERR_USAGE, _("demo: no database or options"));
     if (o->learners < 1 || o->learners > DEMO_LEARNERS_MAX)
-        return lcm_err_set(err, LCM_ERR_INVALID, "demo: learners must be 1 to %d, not %d",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("demo: learners must be 1 to %d, not %d"),
                            DEMO_LEARNERS_MAX, o->learners);
     bool has_data = false, is_demo = false;
     enum lcm_status rc = store_bulk_kind(st, &has_data, &is_demo, err);
@@ -535,8 +536,8 @@ enum lcm_status demo_generate(struct lcm_store *st, const struct demo_opts *o,
         return rc;
     if (has_data && !is_demo && !o->force)
         return lcm_err_set(err, LCM_ERR_EXISTS,
-                           "demo: the database already holds data that is not demo data; "
-                           "use --force to add the demo to it, or another --db");
+                           _("demo: the database already holds data that is not demo data; "
+                             "use --force to add the demo to it, or another --db"));
     struct gen g = {.st = st, .o = o, .rep = rep};
     g.pending = lcm_xmalloc(FLUSH_ROWS * sizeof *g.pending);
     if ((rc = store_bulk_begin(st, !has_data, err)) == LCM_OK) {

@@ -95,12 +95,13 @@ static enum lcm_status deliver(struct reader *r)
         r->ptrs[i] = r->arena + r->offs[i];
     int header = r->header_n == 0;
     if (!header && r->nf != r->header_n)
-        return lcm_err_set(r->err, LCM_ERR_PARSE, "%s:%ld: %d fields, expected %d as in the header",
-                           r->name, r->row_line, r->nf, r->header_n);
+        return lcm_err_set(r->err, LCM_ERR_PARSE,
+                           _("%s:%ld: %d fields, expected %d as in the header"), r->name,
+                           r->row_line, r->nf, r->header_n);
     for (int i = 0; i < r->nf; i++)
         if (!text_valid(r->ptrs[i], r->lens[i]))
-            return lcm_err_set(r->err, LCM_ERR_PARSE, "%s:%ld: column %s: invalid UTF-8", r->name,
-                               r->row_line, col_name(r, i, nb));
+            return lcm_err_set(r->err, LCM_ERR_PARSE, _("%s:%ld: column %s: invalid UTF-8"),
+                               r->name, r->row_line, col_name(r, i, nb));
     if (header) {
         r->header_n = r->nf;
         r->names = lcm_xcalloc((size_t)r->nf, sizeof *r->names);
@@ -143,7 +144,7 @@ static void feed(struct reader *r, const char *buf, size_t len)
         }
         if (csv_parse(&r->p, buf + pos, end - pos, on_field, on_record, r) != end - pos &&
             r->rc == LCM_OK)
-            r->rc = lcm_err_set(r->err, LCM_ERR_PARSE, "%s:%ld: malformed quoted field (%s)",
+            r->rc = lcm_err_set(r->err, LCM_ERR_PARSE, _("%s:%ld: malformed quoted field (%s)"),
                                 r->name, r->line, csv_strerror(csv_error(&r->p)));
         if (nl)
             r->line++;
@@ -179,7 +180,7 @@ static enum lcm_status reader_init(struct reader *r, const char *name, csvread_f
     r->ctx = ctx;
     r->err = err;
     if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-        return lcm_err_set(err, LCM_ERR_NOMEM, "%s: cannot start the CSV parser", name);
+        return lcm_err_set(err, LCM_ERR_NOMEM, _("%s: cannot start the CSV parser"), name);
     return LCM_OK;
 }
 
@@ -194,10 +195,10 @@ static size_t start(struct reader *r, const char *buf, size_t len, char sep)
 static enum lcm_status finish(struct reader *r)
 {
     if (r->rc == LCM_OK && csv_fini(&r->p, on_field, on_record, r) != 0 && r->rc == LCM_OK)
-        r->rc = lcm_err_set(r->err, LCM_ERR_PARSE, "%s:%ld: unterminated quoted field", r->name,
+        r->rc = lcm_err_set(r->err, LCM_ERR_PARSE, _("%s:%ld: unterminated quoted field"), r->name,
                             r->row_line);
     if (r->rc == LCM_OK && r->header_n == 0)
-        r->rc = lcm_err_set(r->err, LCM_ERR_PARSE, "%s:1: empty file: no header line", r->name);
+        r->rc = lcm_err_set(r->err, LCM_ERR_PARSE, _("%s:1: empty file: no header line"), r->name);
     enum lcm_status rc = r->rc;
     reader_free(r);
     return rc;
@@ -237,7 +238,7 @@ enum lcm_status csvread_file(const char *path, char sep, csvread_fn fn, void *ct
         feed(&r, buf + skip, n - skip);
     }
     if (r.rc == LCM_OK && ferror(f))
-        r.rc = lcm_err_set(err, LCM_ERR_IO, "%s: read error", path);
+        r.rc = lcm_err_set(err, LCM_ERR_IO, _("%s: read error"), path);
     if (first && r.rc == LCM_OK)
         csv_set_delim(&r.p, (unsigned char)(sep ? sep : ','));
     free(buf);

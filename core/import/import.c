@@ -51,12 +51,12 @@ static enum lcm_status read_all(struct stage *sg, struct mapping *m, const struc
 {
     for (int i = 0; i < o->nfiles; i++) {
         if (same_file_earlier(o, i)) { /* events read twice would count twice */
-            lcm_report(rep, LCM_LEVEL_WARN, "%s: given twice; read once", o->files[i]);
+            lcm_report(rep, LCM_LEVEL_WARN, _("%s: given twice; read once"), o->files[i]);
             continue;
         }
         struct map_file *mf = mapping_match(m, o->files[i]);
         if (!mf) {
-            lcm_report(rep, LCM_LEVEL_WARN, "%s: no entry of %s matches this file; skipped",
+            lcm_report(rep, LCM_LEVEL_WARN, _("%s: no entry of %s matches this file; skipped"),
                        o->files[i], m->name);
             s->files_skipped++;
             continue;
@@ -65,10 +65,10 @@ static enum lcm_status read_all(struct stage *sg, struct mapping *m, const struc
         enum lcm_status rc = csvread_file(o->files[i], mf->sep, on_record, &fc, err);
         if (rc != LCM_OK)
             return rc;
-        lcm_report(rep, LCM_LEVEL_INFO, "%s: %lld rows, %lld kept", o->files[i], (long long)fc.rows,
-                   (long long)fc.kept);
+        lcm_report(rep, LCM_LEVEL_INFO, _("%s: %lld rows, %lld kept"), o->files[i],
+                   (long long)fc.rows, (long long)fc.kept);
         if (fc.rows > 0 && fc.kept == 0)
-            lcm_report(rep, LCM_LEVEL_WARN, "%s: the filters of %s:%d kept no row", o->files[i],
+            lcm_report(rep, LCM_LEVEL_WARN, _("%s: the filters of %s:%d kept no row"), o->files[i],
                        m->name, mf->line);
         s->files_read++;
         s->rows += fc.rows;
@@ -109,9 +109,9 @@ enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,
     struct import_stats *s = stats ? stats : &local;
     memset(s, 0, sizeof *s);
     if (!st || !o || o->nfiles <= 0)
-        return lcm_err_set(err, LCM_ERR_USAGE, "import: no CSV file given");
+        return lcm_err_set(err, LCM_ERR_USAGE, _("import: no CSV file given"));
     if (store_in_tx(st))
-        return lcm_err_set(err, LCM_ERR_USAGE, "import: already inside a transaction");
+        return lcm_err_set(err, LCM_ERR_USAGE, _("import: already inside a transaction"));
     struct mapping *m = NULL;
     enum lcm_status rc = mapping_load(o->mapping, o->sets, o->nsets, &m, err);
     if (rc != LCM_OK)
@@ -120,7 +120,7 @@ enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,
     import_stage_init(&sg, m);
     rc = read_all(&sg, m, o, s, rep, err);
     if (rc == LCM_OK && s->files_read == 0)
-        rc = lcm_err_set(err, LCM_ERR_USAGE, "import: no file matches an entry of %s", m->name);
+        rc = lcm_err_set(err, LCM_ERR_USAGE, _("import: no file matches an entry of %s"), m->name);
     struct totals before = {0}, after = {0};
     if (rc == LCM_OK)
         rc = store_begin(st, err);

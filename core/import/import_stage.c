@@ -85,11 +85,11 @@ static enum lcm_status parse_dayval(const struct stage *sg, const char *v, const
     if (parse_number(v, &d, &integral) && integral) {
         if (sg->map->base_day == DAY_NONE)
             return lcm_err_set(err, LCM_ERR_PARSE,
-                               "%s:%ld: %s: day offset %s needs a base date "
-                               "(--set base_date=YYYY-MM-DD)",
+                               _("%s:%ld: %s: day offset %s needs a base date "
+                                 "(--set base_date=YYYY-MM-DD)"),
                                rec->file, rec->line, label, v);
         if (d < -100000 || d > 100000)
-            return lcm_err_set(err, LCM_ERR_PARSE, "%s:%ld: %s: day offset out of range: \"%s\"",
+            return lcm_err_set(err, LCM_ERR_PARSE, _("%s:%ld: %s: day offset out of range: \"%s\""),
                                rec->file, rec->line, label, v);
         *out = sg->map->base_day + (int)d;
         return LCM_OK;
@@ -103,7 +103,7 @@ static enum lcm_status parse_dayval(const struct stage *sg, const char *v, const
             return LCM_OK;
     }
     return lcm_err_set(err, LCM_ERR_PARSE,
-                       "%s:%ld: %s: not a day offset or YYYY-MM-DD date: \"%.40s\"", rec->file,
+                       _("%s:%ld: %s: not a day offset or YYYY-MM-DD date: \"%.40s\""), rec->file,
                        rec->line, label, v);
 }
 
@@ -141,8 +141,8 @@ static enum lcm_status convert(const struct stage *sg, const struct map_field_de
         char tmp[64];
         snprintf(tmp, sizeof tmp, "%.*s", (int)(pct ? len - 1 : len), v);
         if (len >= sizeof tmp || !parse_number(tmp, &d, &integral))
-            return lcm_err_set(err, LCM_ERR_PARSE, "%s:%ld: %s: not a number: \"%.40s\"", rec->file,
-                               rec->line, label, v);
+            return lcm_err_set(err, LCM_ERR_PARSE, _("%s:%ld: %s: not a number: \"%.40s\""),
+                               rec->file, rec->line, label, v);
         if (def->type == MF_INT)
             out->i = (int64_t)(d < 0 ? d - 0.5 : d + 0.5);
         else
@@ -150,7 +150,7 @@ static enum lcm_status convert(const struct stage *sg, const struct map_field_de
         return LCM_OK;
     }
     }
-    return lcm_err_set(err, LCM_ERR_PARSE, "%s:%ld: %s: \"%.40s\" is not a valid %s (map it)",
+    return lcm_err_set(err, LCM_ERR_PARSE, _("%s:%ld: %s: \"%.40s\" is not a valid %s (map it)"),
                        rec->file, rec->line, label, v,
                        def->type == MF_STATUS ? "status (active, completed, withdrawn, failed)"
                                               : "kind (progress, test, other)");
@@ -199,8 +199,8 @@ static enum lcm_status check_progress(const struct map_field *f, const struct cs
     if (d >= 0 && d <= 1)
         return LCM_OK;
     return lcm_err_set(err, LCM_ERR_PARSE,
-                       "%s:%ld: %s: progress %g is outside 0..1 (write 42%%"
-                       " for percentages)",
+                       _("%s:%ld: %s: progress %g is outside 0..1 (write 42%%"
+                         " for percentages)"),
                        rec->file, rec->line,
                        mapping_field_label(f, "progress", label, sizeof label), d);
 }
@@ -244,7 +244,7 @@ static enum lcm_status need(const struct map_file *mf, enum map_target t, int i,
     const struct map_field_def *defs = mapping_fields(t, &n);
     if (r->known >> i & 1)
         return LCM_OK;
-    return lcm_err_set(err, LCM_ERR_PARSE, "%s:%ld: %s: empty %s.%s", rec->file, rec->line,
+    return lcm_err_set(err, LCM_ERR_PARSE, _("%s:%ld: %s: empty %s.%s"), rec->file, rec->line,
                        mapping_field_label(&mf->t[t].f[i], defs[i].key, label, sizeof label),
                        mapping_target_name(t), defs[i].key);
 }
@@ -306,8 +306,8 @@ static enum lcm_status stage_activity(struct stage *sg, const struct map_file *m
     int at = strmap_get(sg->act_idx, key, (size_t)klen);
     if (at >= 0 && mf->t[MT_ACTIVITY].rows_per_day)
         return lcm_err_set(err, LCM_ERR_PARSE,
-                           "%s:%ld: enrollment \"%s\" has a second row for the same day "
-                           "(first at %s:%ld; activity rows = \"day\")",
+                           _("%s:%ld: enrollment \"%s\" has a second row for the same day "
+                             "(first at %s:%ld; activity rows = \"day\")"),
                            rec->file, rec->line, sg->enr_refs[enr], sg->act[at].file,
                            sg->act[at].line);
     if (at < 0) {

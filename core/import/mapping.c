@@ -511,7 +511,7 @@ static enum lcm_status load_params(struct loader *ld, const config_t *cfg, const
     for (int i = 0; i < nsets; i++) {
         const char *eq = strchr(sets[i], '=');
         if (!eq || eq == sets[i])
-            return lcm_err_set(ld->err, LCM_ERR_USAGE, "--set %s: expected key=value", sets[i]);
+            return lcm_err_set(ld->err, LCM_ERR_USAGE, _("--set %s: expected key=value"), sets[i]);
         /* A misspelt --set must not pass silently (and import everything unfiltered). */
         if (!params_get(&ld->p, sets[i], (size_t)(eq - sets[i]))) {
             char known[256] = "";
@@ -520,7 +520,7 @@ static enum lcm_status load_params(struct loader *ld, const config_t *cfg, const
                 len += (size_t)snprintf(known + len, sizeof known - len, "%s%s", k ? ", " : "",
                                         ld->p.key[k]);
             return lcm_err_set(ld->err, LCM_ERR_USAGE,
-                               "--set %.*s: %s has no such parameter (it has: %s)",
+                               _("--set %.*s: %s has no such parameter (it has: %s)"),
                                (int)(eq - sets[i]), sets[i], ld->name, declared ? known : "none");
         }
         params_set(&ld->p, sets[i], (size_t)(eq - sets[i]), eq + 1);
@@ -573,8 +573,8 @@ static enum lcm_status load_body(struct loader *ld, const config_t *cfg, struct 
         return rc;
     const char *base = params_get(&ld->p, "base_date", 9);
     if (base && *base && !day_parse(base, &m->base_day))
-        return lcm_err_set(ld->err, LCM_ERR_CONFIG, "%s: base_date \"%s\" is not a YYYY-MM-DD date",
-                           ld->name, base);
+        return lcm_err_set(ld->err, LCM_ERR_CONFIG,
+                           _("%s: base_date \"%s\" is not a YYYY-MM-DD date"), ld->name, base);
     const config_setting_t *s = config_lookup(cfg, "source");
     const char *v = s ? config_setting_get_string(s) : NULL;
     if (!v || !*v)
@@ -609,7 +609,7 @@ enum lcm_status mapping_load(const char *path, const char *const *sets, int nset
 {
     *out = NULL;
     if (!path || !*path)
-        return lcm_err_set(err, LCM_ERR_USAGE, "no mapping file given");
+        return lcm_err_set(err, LCM_ERR_USAGE, _("no mapping file given"));
     const char *slash = strrchr(path, '/');
     struct loader ld = {slash ? slash + 1 : path, {0}, err};
     config_t cfg;
@@ -617,7 +617,7 @@ enum lcm_status mapping_load(const char *path, const char *const *sets, int nset
     enum lcm_status rc = LCM_OK;
     if (!config_read_file(&cfg, path)) {
         if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-            rc = lcm_err_set(err, LCM_ERR_IO, "%s: cannot read the mapping file", path);
+            rc = lcm_err_set(err, LCM_ERR_IO, _("%s: cannot read the mapping file"), path);
         else
             rc = lcm_err_set(err, LCM_ERR_CONFIG, "%s:%d: %s", ld.name, config_error_line(&cfg),
                              config_error_text(&cfg));
@@ -667,8 +667,8 @@ static enum lcm_status bind_tpl(const struct mapping *m, struct map_tpl *t, int 
             continue;
         t->parts[i].col = find_col(h, t->parts[i].text);
         if (t->parts[i].col < 0)
-            return lcm_err_set(err, LCM_ERR_PARSE, "%s:1: missing column \"%s\" (%s:%d)", h->file,
-                               t->parts[i].text, m->name, line);
+            return lcm_err_set(err, LCM_ERR_PARSE, _("%s:1: missing column \"%s\" (%s:%d)"),
+                               h->file, t->parts[i].text, m->name, line);
     }
     return LCM_OK;
 }
@@ -679,7 +679,7 @@ enum lcm_status mapping_bind(const struct mapping *m, struct map_file *mf,
     for (int i = 0; i < mf->nfilters; i++) {
         mf->filters[i].col = find_col(header, mf->filters[i].column);
         if (mf->filters[i].col < 0)
-            return lcm_err_set(err, LCM_ERR_PARSE, "%s:1: missing column \"%s\" (%s:%d)",
+            return lcm_err_set(err, LCM_ERR_PARSE, _("%s:1: missing column \"%s\" (%s:%d)"),
                                header->file, mf->filters[i].column, m->name, mf->line);
     }
     enum lcm_status rc = LCM_OK;
@@ -749,7 +749,7 @@ static enum lcm_status unknown_value(const struct map_field *f, const struct csv
             len += (size_t)snprintf(expected + len, sizeof expected - len, "%s%s", len ? ", " : "",
                                     f->from[i]);
     }
-    return lcm_err_set(err, LCM_ERR_PARSE, "%s:%ld: %s: unknown value \"%.80s\" (expected %s)",
+    return lcm_err_set(err, LCM_ERR_PARSE, _("%s:%ld: %s: unknown value \"%.80s\" (expected %s)"),
                        rec->file, rec->line, mapping_field_label(f, "value", label, sizeof label),
                        v, expected);
 }

@@ -36,19 +36,20 @@ static enum lcm_status read_strings(const config_setting_t *g, const struct lcm_
         return err ? err->status : LCM_ERR_CONFIG;
     char where[300];
     if (!url || !*url)
-        return lcm_err_set(err, LCM_ERR_CONFIG, "%s: smtp.url is not set",
+        return lcm_err_set(err, LCM_ERR_CONFIG, _("%s: smtp.url is not set"),
                            cfg->path ? cfg->path : "config");
     if (strncmp(url, "smtp://", 7) != 0 && strncmp(url, "smtps://", 8) != 0)
-        return lcm_err_set(err, LCM_ERR_CONFIG, "%s: smtp.url must start with smtp:// or smtps://",
+        return lcm_err_set(err, LCM_ERR_CONFIG,
+                           _("%s: smtp.url must start with smtp:// or smtps://"),
                            config_where(config_setting_get_member(g, "url"), where, sizeof where));
     if (!mail_mime_addr_valid(from))
         return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "%s: smtp.from (or general.lcm_email) must be an e-mail address",
+                           _("%s: smtp.from (or general.lcm_email) must be an e-mail address"),
                            cfg->path ? cfg->path : "config");
     if ((reply && *reply && !mail_mime_addr_valid(reply)) ||
         (bcc && *bcc && !mail_mime_addr_valid(bcc)))
         return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "%s: smtp.reply_to and smtp.bcc must be e-mail addresses",
+                           _("%s: smtp.reply_to and smtp.bcc must be e-mail addresses"),
                            cfg->path ? cfg->path : "config");
     srv->url = lcm_xstrdup(url);
     srv->username = dup_opt(user);
@@ -196,14 +197,14 @@ enum lcm_status mail_send(const struct mail_server *srv, const char *from_addr,
     memset(res, 0, sizeof *res);
     res->outcome = MAIL_SETUP;
     if (!srv || !srv->url || !mail_mime_addr_valid(from_addr) || nrcpt == 0)
-        return lcm_err_set(err, LCM_ERR_INVALID, "smtp: no server, sender or recipient");
+        return lcm_err_set(err, LCM_ERR_INVALID, _("smtp: no server, sender or recipient"));
     for (size_t i = 0; i < nrcpt; i++)
         if (!mail_mime_addr_valid(rcpt[i]))
-            return lcm_err_set(err, LCM_ERR_INVALID, "smtp: recipient \"%s\" is not valid",
+            return lcm_err_set(err, LCM_ERR_INVALID, _("smtp: recipient \"%s\" is not valid"),
                                rcpt[i] ? rcpt[i] : "");
     CURL *h = curl_easy_init();
     if (!h)
-        return lcm_err_set(err, LCM_ERR_NOMEM, "smtp: cannot start libcurl");
+        return lcm_err_set(err, LCM_ERR_NOMEM, _("smtp: cannot start libcurl"));
     struct upload u = {.data = data, .len = len};
     char errbuf[CURL_ERROR_SIZE] = "", addr[300];
     struct curl_slist *list = NULL;
@@ -231,7 +232,7 @@ enum lcm_status mail_send(const struct mail_server *srv, const char *from_addr,
                             ? LCM_ERR_AUTH
                         : res->outcome == MAIL_TEMPORARY ? LCM_ERR_NETWORK
                                                          : LCM_ERR_REMOTE,
-                        "smtp %s: %s", srv->url, res->reply);
+                        _("smtp %s: %s"), srv->url, res->reply);
     } else {
         snprintf(res->reply, sizeof res->reply, "%s", u.last_reply);
     }

@@ -378,13 +378,13 @@ static bool safe_filename(const char *s)
 static enum lcm_status check_msg(const struct mail_msg *m, struct lcm_err *err)
 {
     if (!mail_mime_addr_valid(m->from_addr))
-        return lcm_err_set(err, LCM_ERR_INVALID, "mail: From address \"%s\" is not valid",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("mail: From address \"%s\" is not valid"),
                            m->from_addr ? m->from_addr : "");
     if (!mail_mime_addr_valid(m->to_addr))
-        return lcm_err_set(err, LCM_ERR_INVALID, "mail: To address \"%s\" is not valid",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("mail: To address \"%s\" is not valid"),
                            m->to_addr ? m->to_addr : "");
     if (m->reply_to && *m->reply_to && !mail_mime_addr_valid(m->reply_to))
-        return lcm_err_set(err, LCM_ERR_INVALID, "mail: Reply-To address \"%s\" is not valid",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("mail: Reply-To address \"%s\" is not valid"),
                            m->reply_to);
     const char *fields[][2] = {{"subject", m->subject},
                                {"From name", m->from_name},
@@ -394,21 +394,21 @@ static enum lcm_status check_msg(const struct mail_msg *m, struct lcm_err *err)
         const char *v = fields[i][1];
         if (v && (has_control(v) || !text_valid(v, strlen(v))))
             return lcm_err_set(err, LCM_ERR_INVALID,
-                               "mail: the %s holds a line break, a control character or invalid "
-                               "UTF-8: refused",
+                               _("mail: the %s holds a line break, a control character or invalid "
+                                 "UTF-8: refused"),
                                fields[i][0]);
     }
     if (!m->subject || !*m->subject)
-        return lcm_err_set(err, LCM_ERR_INVALID, "mail: empty subject");
+        return lcm_err_set(err, LCM_ERR_INVALID, _("mail: empty subject"));
     if (!m->message_id || m->message_id[0] != '<' || !is_plain_ascii(m->message_id) ||
         strchr(m->message_id, ' ') || strlen(m->message_id) > MAIL_ID_MAX)
-        return lcm_err_set(err, LCM_ERR_INVALID, "mail: no valid Message-ID");
+        return lcm_err_set(err, LCM_ERR_INVALID, _("mail: no valid Message-ID"));
     if (!m->body || !text_valid(m->body, strlen(m->body)))
-        return lcm_err_set(err, LCM_ERR_INVALID, "mail: the body is not valid UTF-8");
+        return lcm_err_set(err, LCM_ERR_INVALID, _("mail: the body is not valid UTF-8"));
     if (m->att && (!m->att->content_type || !is_plain_ascii(m->att->content_type) ||
                    strlen(m->att->content_type) > 200 || !strchr(m->att->content_type, '/') ||
                    !m->att->data || !safe_filename(m->att->filename)))
-        return lcm_err_set(err, LCM_ERR_INVALID, "mail: invalid attachment type or file name");
+        return lcm_err_set(err, LCM_ERR_INVALID, _("mail: invalid attachment type or file name"));
     return LCM_OK;
 }
 

@@ -22,15 +22,16 @@ enum lcm_status outbox_add(struct lcm_store *st, const struct lcm_message *m, co
                            struct lcm_err *err)
 {
     if (!mail_mime_addr_valid(m->to_addr))
-        return lcm_err_set(err, LCM_ERR_INVALID, "message: \"%s\" is not a valid address",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("message: \"%s\" is not a valid address"),
                            m->to_addr ? m->to_addr : "");
     if (!m->subject || !*m->subject || has_control(m->subject))
         return lcm_err_set(err, LCM_ERR_INVALID,
-                           "message: the subject is empty or holds a line break");
+                           _("message: the subject is empty or holds a line break"));
     if (bcc && *bcc && !mail_mime_addr_valid(bcc))
-        return lcm_err_set(err, LCM_ERR_INVALID, "message: Bcc \"%s\" is not a valid address", bcc);
+        return lcm_err_set(err, LCM_ERR_INVALID, _("message: Bcc \"%s\" is not a valid address"),
+                           bcc);
     if (att && (!att->content_type || !att->data || has_control(att->content_type)))
-        return lcm_err_set(err, LCM_ERR_INVALID, "message: attachment without type or data");
+        return lcm_err_set(err, LCM_ERR_INVALID, _("message: attachment without type or data"));
     bool own;
     enum lcm_status rc = store_tx_join(st, &own, err);
     if (rc != LCM_OK)
@@ -50,7 +51,7 @@ enum lcm_status outbox_lock(const char *db_path, int *fd, struct lcm_err *err)
 {
     enum lcm_status rc = lockfile_acquire(db_path, ".outbox.lock", fd, err);
     if (rc == LCM_ERR_BUSY)
-        return lcm_err_set(err, LCM_ERR_BUSY, "%s.outbox.lock: another outbox run is delivering",
+        return lcm_err_set(err, LCM_ERR_BUSY, _("%s.outbox.lock: another outbox run is delivering"),
                            db_path);
     return rc;
 }
@@ -108,13 +109,13 @@ static enum lcm_status record(struct lcm_store *st, const struct mail_server *sr
         rc = store_message_mark_sent(st, r->id, o->now, o->author, err);
         if (rc == LCM_OK) {
             res->sent++;
-            lcm_report(rep, LCM_LEVEL_INFO, "sent #%lld to %s", (long long)r->id, r->to_addr);
+            lcm_report(rep, LCM_LEVEL_INFO, _("sent #%lld to %s"), (long long)r->id, r->to_addr);
         }
         return rc;
     case MAIL_PERMANENT:
         snprintf(why, sizeof why, "%s", mr->reply);
         res->failed++;
-        lcm_report(rep, LCM_LEVEL_WARN, "#%lld to %s failed: %s", (long long)r->id, r->to_addr,
+        lcm_report(rep, LCM_LEVEL_WARN, _("#%lld to %s failed: %s"), (long long)r->id, r->to_addr,
                    why);
         return store_message_mark_failed(st, r->id, why, o->now, err);
     case MAIL_UNKNOWN:
@@ -123,7 +124,7 @@ static enum lcm_status record(struct lcm_store *st, const struct mail_server *sr
                  "retrying",
                  mr->reply);
         res->unknown++;
-        lcm_report(rep, LCM_LEVEL_WARN, "#%lld to %s: %s", (long long)r->id, r->to_addr, why);
+        lcm_report(rep, LCM_LEVEL_WARN, _("#%lld to %s: %s"), (long long)r->id, r->to_addr, why);
         return store_message_mark_failed(st, r->id, why, o->now, err);
     case MAIL_TEMPORARY:
     case MAIL_SETUP:
@@ -133,7 +134,7 @@ static enum lcm_status record(struct lcm_store *st, const struct mail_server *sr
     if (mr->outcome == MAIL_TEMPORARY && attempts >= srv->max_attempts) {
         snprintf(why, sizeof why, "gave up after %d attempts: %s", attempts, mr->reply);
         res->failed++;
-        lcm_report(rep, LCM_LEVEL_WARN, "#%lld to %s failed: %s", (long long)r->id, r->to_addr,
+        lcm_report(rep, LCM_LEVEL_WARN, _("#%lld to %s failed: %s"), (long long)r->id, r->to_addr,
                    why);
         return store_message_mark_failed(st, r->id, why, o->now, err);
     }
@@ -141,7 +142,7 @@ static enum lcm_status record(struct lcm_store *st, const struct mail_server *sr
     res->retry++;
     rc = store_message_mark_retry(st, r->id, why, o->now + outbox_backoff(srv, attempts), o->now,
                                   err);
-    lcm_report(rep, LCM_LEVEL_WARN, "#%lld to %s: will retry: %s", (long long)r->id, r->to_addr,
+    lcm_report(rep, LCM_LEVEL_WARN, _("#%lld to %s: will retry: %s"), (long long)r->id, r->to_addr,
                why);
     if (rc == LCM_OK && mr->outcome == MAIL_SETUP) {
         *err = *serr;
@@ -204,15 +205,15 @@ enum lcm_status outbox_send(struct lcm_store *st, const struct mail_server *srv,
         return rc;
     if (res->recovered)
         lcm_report(rep, LCM_LEVEL_WARN,
-                   "%d message(s) were interrupted while sending: marked failed \"unknown\", "
-                   "not resent",
+                   _("%d message(s) were interrupted while sending: marked failed \"unknown\", "
+                     "not resent"),
                    res->recovered);
     int64_t *ids = NULL;
     int n = 0;
     rc = store_message_due(st, o->now, o->ignore_backoff, o->max, &ids, &n, err);
     for (int i = 0; rc == LCM_OK && i < n; i++) {
         if (n > 1) /* the TUI's status line; the CLI prints the summary instead */
-            lcm_report(rep, LCM_LEVEL_PROGRESS, "sending %d/%d", i + 1, n);
+            lcm_report(rep, LCM_LEVEL_PROGRESS, _("sending %d/%d"), i + 1, n);
         rc = send_one(st, srv, o, ids[i], res, rep, err);
     }
     free(ids);

@@ -60,7 +60,7 @@ static enum lcm_status load_rule(const config_setting_t *r, struct seq_rule *out
     char where[300];
     config_where(r, where, sizeof where);
     if (!config_setting_is_group(r))
-        return lcm_err_set(err, LCM_ERR_CONFIG, "%s: each sequences.rules entry is a { group }",
+        return lcm_err_set(err, LCM_ERR_CONFIG, _("%s: each sequences.rules entry is a { group }"),
                            where);
     config_check_keys(r, rule_keys, rep);
     const char *name = NULL, *on = NULL, *tpl = NULL;
@@ -70,13 +70,13 @@ static enum lcm_status load_rule(const config_setting_t *r, struct seq_rule *out
         return err ? err->status : LCM_ERR_CONFIG;
     if (!plain_name(name, false))
         return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "%s: sequences rule needs a name of letters, "
-                           "digits, _ or -",
+                           _("%s: sequences rule needs a name of letters, "
+                             "digits, _ or -"),
                            where);
     if (!on || (strcmp(on, "inactive") && strcmp(on, "not_started") && strcmp(on, "milestone")))
         return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "%s: sequences rule %s: on must be \"inactive\", \"not_started\" or "
-                           "\"milestone\"",
+                           _("%s: sequences rule %s: on must be \"inactive\", \"not_started\" or "
+                             "\"milestone\""),
                            where, name);
     out->on = strcmp(on, "inactive") == 0      ? SEQ_INACTIVE
               : strcmp(on, "not_started") == 0 ? SEQ_NOT_STARTED
@@ -84,7 +84,7 @@ static enum lcm_status load_rule(const config_setting_t *r, struct seq_rule *out
     if (!tpl)
         tpl = out->on == SEQ_MILESTONE ? "" : NULL;
     if (!plain_name(tpl, out->on == SEQ_MILESTONE))
-        return lcm_err_set(err, LCM_ERR_CONFIG, "%s: sequences rule %s needs a template name",
+        return lcm_err_set(err, LCM_ERR_CONFIG, _("%s: sequences rule %s needs a template name"),
                            where, name);
     if (out->on == SEQ_MILESTONE) {
         if (config_get_int(r, "within_days", 3, 0, 365, &out->days, err))
@@ -117,7 +117,7 @@ static enum lcm_status load_rules(const config_setting_t *g, struct seq_config *
     }
     char where[300];
     if (!config_setting_is_list(list) && !config_setting_is_array(list))
-        return lcm_err_set(err, LCM_ERR_CONFIG, "%s: sequences.rules must be a list ( ... )",
+        return lcm_err_set(err, LCM_ERR_CONFIG, _("%s: sequences.rules must be a list ( ... )"),
                            config_where(list, where, sizeof where));
     int n = config_setting_length(list);
     sc->rules = lcm_xcalloc((size_t)n + 1, sizeof *sc->rules);
@@ -129,7 +129,7 @@ static enum lcm_status load_rules(const config_setting_t *g, struct seq_config *
         sc->n++;
         for (size_t j = 0; j + 1 < sc->n; j++)
             if (strcmp(sc->rules[j].name, sc->rules[sc->n - 1].name) == 0)
-                return lcm_err_set(err, LCM_ERR_CONFIG, "%s: sequences rule %s defined twice",
+                return lcm_err_set(err, LCM_ERR_CONFIG, _("%s: sequences rule %s defined twice"),
                                    config_where(r, where, sizeof where), sc->rules[j].name);
     }
     return LCM_OK;

@@ -85,16 +85,16 @@ static enum lcm_status expand(const char *where, int line, const char *src, size
             j++;
         if (j == i + 1 || j >= n || src[j] != '}')
             return lcm_err_set(err, LCM_ERR_PARSE,
-                               "%s:%d: '{' starts no placeholder (write {{ for a brace)", where,
+                               _("%s:%d: '{' starts no placeholder (write {{ for a brace)"), where,
                                line);
         const char *name = src + i + 1;
         size_t len = j - i - 1;
         const char *v = var_value(vars, nvars, name, len);
         if (!v || !*v)
-            return lcm_err_set(err, LCM_ERR_INVALID, "%s:%d: no value for {%.*s}", where, line,
+            return lcm_err_set(err, LCM_ERR_INVALID, _("%s:%d: no value for {%.*s}"), where, line,
                                (int)len, name);
         if (!text_valid(v, strlen(v)))
-            return lcm_err_set(err, LCM_ERR_INVALID, "%s:%d: value of {%.*s} is not valid UTF-8",
+            return lcm_err_set(err, LCM_ERR_INVALID, _("%s:%d: value of {%.*s} is not valid UTF-8"),
                                where, line, (int)len, name);
         add_value(out, v, subject);
         i = j + 1;
@@ -107,14 +107,14 @@ static enum lcm_status split(const char *where, const char *text, const char **s
                              size_t *subj_len, const char **body, struct lcm_err *err)
 {
     if (strncmp(text, "Subject:", 8) != 0)
-        return lcm_err_set(err, LCM_ERR_PARSE, "%s:1: the first line must be \"Subject: ...\"",
+        return lcm_err_set(err, LCM_ERR_PARSE, _("%s:1: the first line must be \"Subject: ...\""),
                            where);
     const char *s = text + 8;
     while (*s == ' ' || *s == '\t')
         s++;
     const char *eol = strchr(s, '\n');
     if (!eol)
-        return lcm_err_set(err, LCM_ERR_PARSE, "%s:1: no body after the subject", where);
+        return lcm_err_set(err, LCM_ERR_PARSE, _("%s:1: no body after the subject"), where);
     size_t n = (size_t)(eol - s);
     while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
@@ -122,7 +122,8 @@ static enum lcm_status split(const char *where, const char *text, const char **s
     if (*b == '\r')
         b++;
     if (*b != '\n')
-        return lcm_err_set(err, LCM_ERR_PARSE, "%s:2: a blank line must follow the subject", where);
+        return lcm_err_set(err, LCM_ERR_PARSE, _("%s:2: a blank line must follow the subject"),
+                           where);
     *subj = s;
     *subj_len = n;
     *body = b + 1;
@@ -152,9 +153,9 @@ enum lcm_status template_render_text(const char *where, const char *text,
     if (!where)
         where = "template";
     if (!text)
-        return lcm_err_set(err, LCM_ERR_INVALID, "%s: no text", where);
+        return lcm_err_set(err, LCM_ERR_INVALID, _("%s: no text"), where);
     if (!text_valid(text, strlen(text)))
-        return lcm_err_set(err, LCM_ERR_PARSE, "%s: not valid UTF-8", where);
+        return lcm_err_set(err, LCM_ERR_PARSE, _("%s: not valid UTF-8"), where);
     char *copy = has_cr(text) ? strip_cr(text) : NULL;
     const char *t = copy ? copy : text;
     const char *subj = NULL, *bd = NULL;
@@ -166,7 +167,7 @@ enum lcm_status template_render_text(const char *where, const char *text,
     if (rc == LCM_OK)
         rc = expand(where, 3, bd, strlen(bd), vars, nvars, false, &b, err);
     if (rc == LCM_OK && s.len == 0)
-        rc = lcm_err_set(err, LCM_ERR_PARSE, "%s:1: empty subject", where);
+        rc = lcm_err_set(err, LCM_ERR_PARSE, _("%s:1: empty subject"), where);
     if (rc == LCM_OK) {
         *subject = buf_take(&s);
         *body = buf_take(&b);
@@ -191,18 +192,18 @@ static enum lcm_status read_small(const char *path, char **out, struct lcm_err *
     enum lcm_status rc = LCM_OK;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
         if (b.len + n > TEMPLATE_MAX_BYTES) {
-            rc = lcm_err_set(err, LCM_ERR_INVALID, "%s: larger than %d bytes", path,
+            rc = lcm_err_set(err, LCM_ERR_INVALID, _("%s: larger than %d bytes"), path,
                              TEMPLATE_MAX_BYTES);
             break;
         }
         if (memchr(chunk, '\0', n)) {
-            rc = lcm_err_set(err, LCM_ERR_PARSE, "%s: contains a NUL byte", path);
+            rc = lcm_err_set(err, LCM_ERR_PARSE, _("%s: contains a NUL byte"), path);
             break;
         }
         buf_add(&b, chunk, n);
     }
     if (rc == LCM_OK && ferror(f))
-        rc = lcm_err_set(err, LCM_ERR_IO, "%s: read error", path);
+        rc = lcm_err_set(err, LCM_ERR_IO, _("%s: read error"), path);
     fclose(f);
     if (rc != LCM_OK) {
         buf_free(&b);
@@ -219,10 +220,10 @@ static enum lcm_status template_load(const char *share_dir, const char *user_dir
 {
     *text = NULL;
     if (!safe_name(name))
-        return lcm_err_set(err, LCM_ERR_INVALID, "template name \"%s\" is not a plain name",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("template name \"%s\" is not a plain name"),
                            name ? name : "");
     if (!safe_name(lang))
-        return lcm_err_set(err, LCM_ERR_INVALID, "template language \"%s\" is not a plain name",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("template language \"%s\" is not a plain name"),
                            lang ? lang : "");
     const char *dirs[2] = {user_dir, share_dir};
     for (int i = 0; i < 2; i++) {
@@ -231,14 +232,14 @@ static enum lcm_status template_load(const char *share_dir, const char *user_dir
         int n = snprintf(path, 4096, "%s%s/%s.%s.txt", dirs[i], i == 0 ? "" : "/data/templates",
                          name, lang);
         if (n < 0 || n >= 4096)
-            return lcm_err_set(err, LCM_ERR_INVALID, "template path too long");
+            return lcm_err_set(err, LCM_ERR_INVALID, _("template path too long"));
         enum lcm_status rc = read_small(path, text, err);
         if (rc != LCM_ERR_NOTFOUND)
             return rc;
     }
     return lcm_err_set(
-        err, LCM_ERR_NOTFOUND, "template %s.%s.txt not found in %s%s%s/data/templates", name, lang,
-        user_dir ? user_dir : "", user_dir ? " nor " : "", share_dir ? share_dir : "");
+        err, LCM_ERR_NOTFOUND, _("template %s.%s.txt not found in %s%s%s/data/templates"), name,
+        lang, user_dir ? user_dir : "", user_dir ? " nor " : "", share_dir ? share_dir : "");
 }
 
 enum lcm_status template_render(const char *share_dir, const char *user_dir, const char *name,
@@ -387,7 +388,7 @@ enum lcm_status template_list(const char *share_dir, const char *user_dir, const
 {
     *names = NULL;
     if (!safe_name(lang))
-        return lcm_err_set(err, LCM_ERR_INVALID, "template language \"%s\" is not a plain name",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("template language \"%s\" is not a plain name"),
                            lang ? lang : "");
     struct strlist l = {0};
     enum lcm_status rc = LCM_OK;

@@ -15,10 +15,10 @@ char *webhook_payload(const char *text, const char *username, const char *channe
                       const char *icon_url, struct lcm_err *err)
 {
     if (!text || !*text)
-        return lcm_err_set(err, LCM_ERR_INVALID, "webhook: empty text"), NULL;
+        return lcm_err_set(err, LCM_ERR_INVALID, _("webhook: empty text")), NULL;
     size_t n = strlen(text);
     if (n > WEBHOOK_MAX_TEXT)
-        return lcm_err_set(err, LCM_ERR_INVALID, "webhook: text longer than %d bytes",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("webhook: text longer than %d bytes"),
                            WEBHOOK_MAX_TEXT),
                NULL;
     char *clean = lcm_xmalloc(n + 1), *q = clean;
@@ -32,7 +32,7 @@ char *webhook_payload(const char *text, const char *username, const char *channe
     free(clean);
     if (!t) {
         json_decref(o);
-        return lcm_err_set(err, LCM_ERR_INVALID, "webhook: text is not valid UTF-8"), NULL;
+        return lcm_err_set(err, LCM_ERR_INVALID, _("webhook: text is not valid UTF-8")), NULL;
     }
     json_object_set_new(o, "text", t);
     const char *opt[][2] = {{"username", username}, {"channel", channel}, {"icon_url", icon_url}};
@@ -44,7 +44,7 @@ char *webhook_payload(const char *text, const char *username, const char *channe
     char *out = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     if (!out)
-        lcm_err_set(err, LCM_ERR_NOMEM, "webhook: cannot encode JSON");
+        lcm_err_set(err, LCM_ERR_NOMEM, _("webhook: cannot encode JSON"));
     return out;
 }
 
@@ -78,7 +78,7 @@ enum lcm_status webhook_post(const struct lcm_config *cfg, const char *text,
     if (rc != LCM_OK)
         return rc;
     if (!url)
-        return lcm_err_set(err, LCM_ERR_CONFIG, "%s: webhook.url is not set",
+        return lcm_err_set(err, LCM_ERR_CONFIG, _("%s: webhook.url is not set"),
                            cfg->path ? cfg->path : "config");
     char host[200];
     host_of(url, host, sizeof host);
@@ -103,13 +103,13 @@ enum lcm_status webhook_post(const struct lcm_config *cfg, const char *text,
     struct lcm_err herr = {0};
     rc = http_perform(&req, &resp, &herr);
     if (rc != LCM_OK)
-        rc = lcm_err_set(err, rc, "webhook %s: %s", host, lcm_status_str(rc));
+        rc = lcm_err_set(err, rc, _("webhook %s: %s"), host, lcm_status_str(rc));
     else if (resp.status < 200 || resp.status > 299)
         rc = lcm_err_set(
             err, resp.status == 401 || resp.status == 403 ? LCM_ERR_AUTH : LCM_ERR_REMOTE,
-            "webhook %s: HTTP %ld %.120s", host, resp.status, resp.body ? resp.body : "");
+            _("webhook %s: HTTP %ld %.120s"), host, resp.status, resp.body ? resp.body : "");
     else
-        lcm_report(rep, LCM_LEVEL_INFO, "webhook %s: posted (%zu bytes)", host, strlen(body));
+        lcm_report(rep, LCM_LEVEL_INFO, _("webhook %s: posted (%zu bytes)"), host, strlen(body));
     http_response_free(&resp);
     free(body);
     config_secret_free(&url);

@@ -495,14 +495,14 @@ enum lcm_status kpi_compute(struct lcm_store *st, const struct kpi_filter *f, in
                             struct lcm_err *err)
 {
     if (!st || !f || !opt || !out)
-        return lcm_err_set(err, LCM_ERR_USAGE, "kpi: missing argument");
+        return lcm_err_set(err, LCM_ERR_USAGE, _("kpi: missing argument"));
     memset(out, 0, sizeof *out);
     struct load L = {.opt = opt, .r = out};
     L.S.to = f->to_day != DAY_NONE ? f->to_day : today;
     L.S.past = L.S.to < today;
     L.S.from = f->from_day;
     if (L.S.from != DAY_NONE && L.S.from > L.S.to)
-        return lcm_err_set(err, LCM_ERR_USAGE, "kpi: the period starts after it ends");
+        return lcm_err_set(err, LCM_ERR_USAGE, _("kpi: the period starts after it ends"));
     out->by = opt->by;
     out->money_conf = opt->money;
     struct kpi_filter q = *f;
@@ -567,7 +567,7 @@ enum lcm_status kpi_config_read(const struct lcm_config *cfg, struct kpi_money_c
         return rc;
     if (!*cur || strlen(cur) >= sizeof out->currency || strpbrk(cur, "<>&\"';\r\n\t"))
         return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "kpi.currency must be a short code such as \"EUR\"");
+                           _("kpi.currency must be a short code such as \"EUR\""));
     snprintf(out->currency, sizeof out->currency, "%s", cur);
     return LCM_OK;
 }
@@ -576,7 +576,7 @@ enum lcm_status kpi_summary(struct lcm_store *st, const struct kpi_filter *f, in
                             struct kpi_summary *out, struct lcm_err *err)
 {
     if (!out)
-        return lcm_err_set(err, LCM_ERR_USAGE, "kpi: missing argument");
+        return lcm_err_set(err, LCM_ERR_USAGE, _("kpi: missing argument"));
     memset(out, 0, sizeof *out);
     struct kpi_filter q = f ? *f : (struct kpi_filter){.from_day = DAY_NONE, .to_day = DAY_NONE};
     /* The sparkline needs only its last weeks of activity, but the counts need the whole

@@ -24,7 +24,7 @@ enum lcm_status report_write(FILE *f, const struct kpi_result *r, const struct r
                              struct lcm_err *err)
 {
     if (!f || !r || !o)
-        return lcm_err_set(err, LCM_ERR_USAGE, "report: missing argument");
+        return lcm_err_set(err, LCM_ERR_USAGE, _("report: missing argument"));
     enum lcm_status rc;
     switch (o->format) {
     case REPORT_HTML:
@@ -37,11 +37,11 @@ enum lcm_status report_write(FILE *f, const struct kpi_result *r, const struct r
         rc = report_md_write(f, r, o);
         break;
     default:
-        return lcm_err_set(err, LCM_ERR_USAGE, "report: unknown format");
+        return lcm_err_set(err, LCM_ERR_USAGE, _("report: unknown format"));
     }
     if (rc == LCM_OK && (fflush(f) != 0 || ferror(f)))
         rc = LCM_ERR_IO;
     if (rc != LCM_OK)
-        return lcm_err_set(err, rc, "report: cannot write the report");
+        return lcm_err_set(err, rc, _("report: cannot write the report"));
     return LCM_OK;
 }

@@ -229,6 +229,22 @@ void risk_score(const struct risk_params *p, const struct risk_hist *h, struct r
 size_t risk_text_reasons(const struct risk_params *p, const struct risk_hist *h,
                          const struct risk_result *r, const char *lang, char *buf, size_t len);
 
+/* Stored reasons: the same reasons, in the same order, language-neutral: one line per reason,
+ * RISK_TEXT_CODE, the signal's name (risk_signal_name), then RISK_TEXT_INTS numbers and the
+ * name of the test or milestone involved (cleaned: no control characters), tab-separated,
+ * e.g. "@missed\t20780\t3\t0\t0\t0\tUnit 3 test". What risk_update_all writes into the risk
+ * table. Returns the length written (truncated to fit). */
+#define RISK_TEXT_CODE "@"
+#define RISK_TEXT_INTS 5
+size_t risk_text_codes(const struct risk_params *p, const struct risk_hist *h,
+                       const struct risk_result *r, char *buf, size_t len);
+
+/* Renders stored reasons (risk_text_codes' lines; a line without RISK_TEXT_CODE, written by an
+ * older version, is kept as it is) in the language in effect (i18n_current), one sentence per
+ * line: what the TUI and the CLI show. A coded line this version cannot read is left out.
+ * stored NULL: "". Returns the length written (truncated to fit). */
+size_t risk_text_render(const char *stored, char *buf, size_t len);
+
 /* The signals as JSON: {"inactive":{"value":21,"weight":40,"contribution":30.1,
  * "skipped":false}, ...,"groups":{"engagement":30.1,...},"score":..,"level":..}. Returns the
  * length (truncated to fit). */
@@ -236,10 +252,10 @@ size_t risk_text_signals_json(const struct risk_params *p, const struct risk_res
                               size_t len);
 
 /* Rescores every active enrollment for day today and writes the risk table in one
- * transaction: score, level, reasons in cfg->lang, signals JSON, flagged_since, snoozed.
- * Closes snoozes that expired or whose score rose by risk.snooze_margin; records progress
- * milestones (25/50/75/100 %) crossed and not yet recorded (to celebrate). Removes risk rows
- * of enrollments no longer active. Progress and the count through rep. Called with a
+ * transaction: score, level, reasons (risk_text_codes: rendered when read), signals JSON,
+ * flagged_since, snoozed. Closes snoozes that expired or whose score rose by risk.snooze_margin;
+ * records progress milestones (25/50/75/100 %) crossed and not yet recorded (to celebrate). Removes
+ * risk rows of enrollments no longer active. Progress and the count through rep. Called with a
  * transaction open (store_in_tx), it writes inside it; otherwise it opens and commits its own,
  * and scores cohorts on two threads (a second read connection: database files only). */
 enum lcm_status risk_update_all(struct lcm_store *st, const struct lcm_config *cfg, int today,

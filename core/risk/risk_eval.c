@@ -101,7 +101,7 @@ enum lcm_status risk_eval_collect(struct lcm_store *st, const struct risk_params
     }
     for (size_t i = 0; rc == LCM_OK && i < n_names; i++)
         if (!hit[i])
-            rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "no cohort named '%s'", names[i]);
+            rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("no cohort named '%s'"), names[i]);
     free(hit);
     free(cohorts);
     if (rc != LCM_OK) {

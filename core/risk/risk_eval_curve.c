@@ -58,7 +58,7 @@ enum lcm_status risk_eval_curve(struct lcm_store *st, const struct risk_params *
     *out = NULL;
     *n = 0;
     if (range.step < 1 || range.from > range.to)
-        return lcm_err_set(err, LCM_ERR_INVALID, "curve %d..%d/%d: an empty range", range.from,
+        return lcm_err_set(err, LCM_ERR_INVALID, _("curve %d..%d/%d: an empty range"), range.from,
                            range.to, range.step);
     size_t cuts = (size_t)((range.to - range.from) / range.step) + 1;
     struct risk_eval_cut *c = lcm_xcalloc(cuts, sizeof *c);

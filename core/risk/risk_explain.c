@@ -14,12 +14,12 @@
 #define REASONS_MAX 2048
 
 static void explain_print(const struct risk_params *p, const struct risk_run *run, size_t i,
-                          const char *lang, FILE *out)
+                          FILE *out)
 {
     const struct risk_result *r = &run->r[i];
     char day[DAY_TEXT_LEN];
     char *cohort = text_clean(run->cohort->name, false); /* a name from the LMS */
-    fprintf(out, "score %.1f (%s) on %s, cohort %s\n", r->score, risk_level_label(r->level),
+    fprintf(out, _("score %.1f (%s) on %s, cohort %s\n"), r->score, risk_level_label(r->level),
             day_format(run->T, day), cohort);
     free(cohort);
     /* points = severity x weight; counted = what it adds in its group (the strongest fully,
@@ -42,11 +42,12 @@ static void explain_print(const struct risk_params *p, const struct risk_run *ru
     for (int gi = 0; gi < RG_COUNT; gi++)
         fprintf(out, " %s %.1f", risk_group_name((enum risk_group)gi), r->group[gi]);
     fputc('\n', out);
-    char reasons[REASONS_MAX];
-    risk_text_reasons(p, &run->h[i], r, lang, reasons, sizeof reasons);
-    fprintf(out, "reasons:\n");
+    char codes[REASONS_MAX], reasons[REASONS_MAX];
+    risk_text_codes(p, &run->h[i], r, codes, sizeof codes);
+    risk_text_render(codes, reasons, sizeof reasons); /* as the screen shows them */
+    fprintf(out, "%s\n", _("reasons:"));
     if (!reasons[0])
-        fprintf(out, "  (none)\n");
+        fprintf(out, "  %s\n", _("(none)"));
     for (char *line = reasons; *line;) { /* they quote milestone names: for a terminal */
         char *nl = strchr(line, '\n');
         if (nl)
@@ -76,15 +77,15 @@ static enum lcm_status find_enr(struct lcm_store *st, int64_t cohort_id, int64_t
             found = true;
         }
     free(all);
-    return found
-               ? LCM_OK
-               : lcm_err_set(err, LCM_ERR_NOTFOUND, "no enrollment %lld", (long long)enrollment_id);
+    return found ? LCM_OK
+                 : lcm_err_set(err, LCM_ERR_NOTFOUND, _("no enrollment %lld"),
+                               (long long)enrollment_id);
 }
 
 /* Scores c at T in mode and explains enrollment_id; LCM_ERR_NOTFOUND with why when it is not
  * among the enrolments scored. */
-static enum lcm_status explain_run(struct lcm_store *st, const struct lcm_config *cfg,
-                                   const struct risk_params *p, const struct store_risk_cohort *c,
+static enum lcm_status explain_run(struct lcm_store *st, const struct risk_params *p,
+                                   const struct store_risk_cohort *c,
                                    const struct store_risk_enr *e, int T, enum risk_mode mode,
                                    FILE *out, struct lcm_err *err)
 {
@@ -97,27 +98,31 @@ static enum lcm_status explain_run(struct lcm_store *st, const struct lcm_config
         i++;
     char day[DAY_TEXT_LEN], ended[DAY_TEXT_LEN];
     if (i < run.n) {
-        explain_print(p, &run, i, cfg && cfg->lang ? cfg->lang : "fr", out);
+        explain_print(p, &run, i, out);
         if (mode == RISK_RUN_PAST)
-            fprintf(out, "outcome: %s%s%s (scored as risk eval does, with data up to %s)\n",
-                    model_enroll_status_name((enum enroll_status)e->status),
-                    e->ended_day != DAY_NONE ? ", ended " : "",
-                    e->ended_day != DAY_NONE ? day_format(e->ended_day, ended) : "",
-                    day_format(T, day));
+            fprintf(
+                out,
+                e->ended_day != DAY_NONE
+                    ? _("outcome: %s, ended %s (scored as risk eval does, with data up to %s)\n")
+                    : _("outcome: %s%s (scored as risk eval does, with data up to %s)\n"),
+                _(model_enroll_status_name((enum enroll_status)e->status)),
+                e->ended_day != DAY_NONE ? day_format(e->ended_day, ended) : "",
+                day_format(T, day));
     } else if (mode == RISK_RUN_TODAY) {
         rc = lcm_err_set(err, LCM_ERR_NOTFOUND,
-                         "enrollment %lld is not active: nothing to score today (--at a past day "
-                         "explains an ended one)",
+                         _("enrollment %lld is not active: nothing to score today (--at a past day "
+                           "explains an ended one)"),
                          (long long)e->id);
     } else if (e->start_day != DAY_NONE && e->start_day > T) {
-        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "enrollment %lld had not started on %s (start %s)",
-                         (long long)e->id, day_format(T, day), day_format(e->start_day, ended));
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND,
+                         _("enrollment %lld had not started on %s (start %s)"), (long long)e->id,
+                         day_format(T, day), day_format(e->start_day, ended));
     } else {
-        rc =
-            lcm_err_set(err, LCM_ERR_NOTFOUND,
-                        "enrollment %lld was no longer registered on %s (%s %s)", (long long)e->id,
-                        day_format(T, day), model_enroll_status_name((enum enroll_status)e->status),
-                        e->ended_day != DAY_NONE ? day_format(e->ended_day, ended) : "");
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND,
+                         _("enrollment %lld was no longer registered on %s (%s %s)"),
+                         (long long)e->id, day_format(T, day),
+                         model_enroll_status_name((enum enroll_status)e->status),
+                         e->ended_day != DAY_NONE ? day_format(e->ended_day, ended) : "");
     }
     risk_run_free(&run);
     return rc;
@@ -143,7 +148,7 @@ static enum lcm_status cohort_of(struct lcm_store *st, int64_t enrollment_id,
         }
     free(cohorts);
     return found ? LCM_OK
-                 : lcm_err_set(err, LCM_ERR_NOTFOUND, "no cohort %lld", (long long)cohort_id);
+                 : lcm_err_set(err, LCM_ERR_NOTFOUND, _("no cohort %lld"), (long long)cohort_id);
 }
 
 enum lcm_status risk_explain_at(struct lcm_store *st, const struct lcm_config *cfg,
@@ -165,14 +170,14 @@ enum lcm_status risk_explain_at(struct lcm_store *st, const struct lcm_config *c
         if (c.start_day == DAY_NONE) {
             char *name = text_clean(c.name, false);
             rc = lcm_err_set(err, LCM_ERR_INVALID,
-                             "cohort %s has no start day: give the day as YYYY-MM-DD", name);
+                             _("cohort %s has no start day: give the day as YYYY-MM-DD"), name);
             free(name);
             return rc;
         }
         T = c.start_day + at.at_offset;
     }
     enum risk_mode mode = e.status == ENROLL_ACTIVE ? RISK_RUN_TODAY : RISK_RUN_PAST;
-    return explain_run(st, cfg, &p, &c, &e, T, mode, out, err);
+    return explain_run(st, &p, &c, &e, T, mode, out, err);
 }
 
 enum lcm_status risk_explain(struct lcm_store *st, const struct lcm_config *cfg,
@@ -199,11 +204,11 @@ enum lcm_status risk_explain(struct lcm_store *st, const struct lcm_config *cfg,
         while (i < run.n && run.enr[i].id != enrollment_id)
             i++;
         if (i < run.n)
-            explain_print(&p, &run, i, cfg && cfg->lang ? cfg->lang : "fr", out);
+            explain_print(&p, &run, i, out);
         else
             rc = lcm_err_set(err, LCM_ERR_NOTFOUND,
-                             "enrollment %lld is not active: nothing to score today (--at a past "
-                             "day explains an ended one)",
+                             _("enrollment %lld is not active: nothing to score today (--at a past "
+                               "day explains an ended one)"),
                              (long long)enrollment_id);
         risk_run_free(&run);
     }

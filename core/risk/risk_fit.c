@@ -85,14 +85,14 @@ enum lcm_status risk_fit_logit(const double *X, const bool *y, size_t n, size_t 
                                double *beta, bool *used, struct lcm_err *err)
 {
     if (k > FIT_MAX_K)
-        return lcm_err_set(err, LCM_ERR_INVALID, "fit: at most %d features", FIT_MAX_K);
+        return lcm_err_set(err, LCM_ERR_INVALID, _("fit: at most %d features"), FIT_MAX_K);
     size_t pos = 0;
     for (size_t i = 0; i < n; i++)
         pos += y[i];
     if (n < 2 || pos == 0 || pos == n)
         return lcm_err_set(err, LCM_ERR_INVALID,
-                           "fit: need both outcomes among the samples (%zu of %zu positive)", pos,
-                           n);
+                           _("fit: need both outcomes among the samples (%zu of %zu positive)"),
+                           pos, n);
     double mean[FIT_MAX_K] = {0}, sd[FIT_MAX_K] = {0};
     for (size_t j = 0; j < k; j++) {
         for (size_t i = 0; i < n; i++)
@@ -114,7 +114,7 @@ enum lcm_status risk_fit_logit(const double *X, const bool *y, size_t n, size_t 
     for (int it = 0; it < 50; it++) {
         double step = newton_step(Z, y, n, k, l2 > 1e-6 ? l2 : 1e-6, w, H, g);
         if (step < 0) {
-            rc = lcm_err_set(err, LCM_ERR_INVALID, "fit: singular system");
+            rc = lcm_err_set(err, LCM_ERR_INVALID, _("fit: singular system"));
             break;
         }
         if (step < 1e-8)

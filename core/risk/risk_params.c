@@ -140,12 +140,13 @@ enum lcm_status risk_params_load(const struct lcm_config *cfg, struct risk_param
     known[nk] = NULL;
     config_check_keys(g, known, rep);
     if (p->low_score_bad >= p->low_score_ok)
-        return lcm_err_set(
-            err, LCM_ERR_CONFIG, "%s: risk.low_score_bad (%g) must be below risk.low_score_ok (%g)",
-            cfg && cfg->path ? cfg->path : "config", p->low_score_bad, p->low_score_ok);
+        return lcm_err_set(err, LCM_ERR_CONFIG,
+                           _("%s: risk.low_score_bad (%g) must be below risk.low_score_ok (%g)"),
+                           cfg && cfg->path ? cfg->path : "config", p->low_score_bad,
+                           p->low_score_ok);
     if (p->watch_score > p->risk_score)
         return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "%s: risk.watch_score (%g) must not exceed risk.risk_score (%g)",
+                           _("%s: risk.watch_score (%g) must not exceed risk.risk_score (%g)"),
                            cfg && cfg->path ? cfg->path : "config", p->watch_score, p->risk_score);
     return LCM_OK;
 }

@@ -76,9 +76,8 @@ static enum lcm_status progress_milestones(struct lcm_store *st, struct risk_run
     return rc;
 }
 
-static enum lcm_status write_one(struct lcm_store *st, struct risk_run *run, size_t i,
-                                 const char *lang, int today, char *reasons, char *signals,
-                                 struct lcm_err *err)
+static enum lcm_status write_one(struct lcm_store *st, struct risk_run *run, size_t i, int today,
+                                 char *reasons, char *signals, struct lcm_err *err)
 {
     const struct store_risk_enr *e = &run->enr[i];
     const struct risk_result *r = &run->r[i];
@@ -93,7 +92,7 @@ static enum lcm_status write_one(struct lcm_store *st, struct risk_run *run, siz
         }
         snoozed = !back;
     }
-    risk_text_reasons(run->p, &run->h[i], r, lang, reasons, REASONS_MAX);
+    risk_text_codes(run->p, &run->h[i], r, reasons, REASONS_MAX);
     risk_text_signals_json(run->p, r, signals, SIGNALS_MAX);
     struct store_risk_row row = {.enrollment_id = e->id,
                                  .day = today,
@@ -124,8 +123,8 @@ static enum lcm_status chunk_turn(struct lcm_store *st, bool short_tx, struct lc
 
 /* Writes one scored cohort: risk rows, snooze returns, progress milestones reached; in
  * transactions of WRITE_CHUNK enrolments when short_tx. */
-static enum lcm_status write_cohort(struct lcm_store *st, struct risk_run *run, const char *lang,
-                                    int today, int64_t now_ts, bool short_tx, struct lcm_err *err)
+static enum lcm_status write_cohort(struct lcm_store *st, struct risk_run *run, int today,
+                                    int64_t now_ts, bool short_tx, struct lcm_err *err)
 {
     char *reasons = lcm_xmalloc(REASONS_MAX), *signals = lcm_xmalloc(SIGNALS_MAX);
     enum lcm_status rc = short_tx ? store_begin(st, err) : LCM_OK;
@@ -135,7 +134,7 @@ static enum lcm_status write_cohort(struct lcm_store *st, struct risk_run *run, 
         if (i > 0 && i % WRITE_CHUNK == 0)
             rc = chunk_turn(st, short_tx, err);
         if (rc == LCM_OK)
-            rc = write_one(st, run, i, lang, today, reasons, signals, err);
+            rc = write_one(st, run, i, today, reasons, signals, err);
         if (rc == LCM_OK)
             rc = celebrate(st, run, i, today, now_ts, err);
     }
@@ -268,10 +267,9 @@ static bool pool_start_worker(struct lcm_store *st, struct pool *w, pthread_t *t
 }
 
 static enum lcm_status score_all(struct lcm_store *st, const struct risk_params *p,
-                                 const struct store_risk_cohort *cohorts, size_t nc,
-                                 const char *lang, int today, int64_t now_ts,
-                                 const struct lcm_report *rep, bool may_thread, size_t *count,
-                                 struct lcm_err *err)
+                                 const struct store_risk_cohort *cohorts, size_t nc, int today,
+                                 int64_t now_ts, const struct lcm_report *rep, bool may_thread,
+                                 size_t *count, struct lcm_err *err)
 {
     struct pool w = {.p = p, .cohorts = cohorts, .nc = nc, .today = today};
     w.runs = lcm_xcalloc(nc + 1, sizeof *w.runs);
@@ -286,10 +284,10 @@ static enum lcm_status score_all(struct lcm_store *st, const struct risk_params 
         struct risk_run run;
         if ((rc = pool_take(&w, st, i, &run, err)) != LCM_OK)
             break;
-        rc = write_cohort(st, &run, lang, today, now_ts, may_thread, err);
+        rc = write_cohort(st, &run, today, now_ts, may_thread, err);
         *count += run.n;
         risk_run_free(&run);
-        lcm_report(rep, LCM_LEVEL_INFO, "risk: cohort %zu/%zu scored", i + 1, nc);
+        lcm_report(rep, LCM_LEVEL_INFO, _("risk: cohort %zu/%zu scored"), i + 1, nc);
     }
     pthread_mutex_lock(&w.mu);
     w.stop = true;
@@ -316,7 +314,6 @@ enum lcm_status risk_update_all(struct lcm_store *st, const struct lcm_config *c
     enum lcm_status rc = risk_params_load(cfg, &p, rep, err);
     if (rc != LCM_OK)
         return rc;
-    const char *lang = cfg && cfg->lang ? cfg->lang : "fr";
     struct store_risk_cohort *cohorts = NULL;
     size_t nc = 0, count = 0;
     if ((rc = store_risk_scan_tune(st, err)) != LCM_OK ||
@@ -326,7 +323,7 @@ enum lcm_status risk_update_all(struct lcm_store *st, const struct lcm_config *c
      * would not see its uncommitted writes: score on this connection only. Otherwise scoring
      * reads outside any write transaction and each cohort is written in short ones. */
     bool own_tx = !store_in_tx(st);
-    rc = score_all(st, &p, cohorts, nc, lang, today, now_ts, rep, own_tx, &count, err);
+    rc = score_all(st, &p, cohorts, nc, today, now_ts, rep, own_tx, &count, err);
     bool own_prune = false;
     if (rc == LCM_OK && (rc = store_tx_join(st, &own_prune, err)) == LCM_OK) {
         rc = store_risk_prune(st, err);
@@ -334,6 +331,7 @@ enum lcm_status risk_update_all(struct lcm_store *st, const struct lcm_config *c
     }
     free(cohorts);
     if (rc == LCM_OK)
-        lcm_report(rep, LCM_LEVEL_INFO, "risk: %zu enrollments scored in %zu cohorts", count, nc);
+        lcm_report(rep, LCM_LEVEL_INFO, _("risk: %zu enrollments scored in %zu cohorts"), count,
+                   nc);
     return rc;
 }

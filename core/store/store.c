@@ -36,7 +36,7 @@ static enum lcm_status make_parents(const char *path, struct lcm_err *err)
             continue;
         *p = '\0';
         if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            rc = lcm_err_set(err, LCM_ERR_IO, "%s: cannot create directory: %s", dir,
+            rc = lcm_err_set(err, LCM_ERR_IO, _("%s: cannot create directory: %s"), dir,
                              strerror(errno));
             break;
         }
@@ -139,8 +139,8 @@ static enum lcm_status migrate(struct lcm_store *st, struct lcm_err *err)
         return store_fail(st, err, "reading schema version");
     if (v > store_schema_version)
         return lcm_err_set(err, LCM_ERR_VERSION,
-                           "%s: database schema version %d is newer than this lcmtui knows (%d); "
-                           "upgrade lcmtui",
+                           _("%s: database schema version %d is newer than this lcmtui knows (%d); "
+                             "upgrade lcmtui"),
                            st->path, v, store_schema_version);
     for (; v < store_schema_version; v++) {
         enum lcm_status rc = exec_sql(st, "BEGIN IMMEDIATE", err, "migration");
@@ -186,7 +186,7 @@ enum lcm_status store_open(const char *path, struct lcm_store **out, struct lcm_
 {
     *out = NULL;
     if (!path || !*path)
-        return lcm_err_set(err, LCM_ERR_USAGE, "no database path");
+        return lcm_err_set(err, LCM_ERR_USAGE, _("no database path"));
     char *notice = NULL;
     enum lcm_status rc = create_private(path, &notice, err);
     if (rc != LCM_OK)
@@ -283,7 +283,7 @@ sqlite3_stmt *store_stmt(struct lcm_store *st, const char *sql, struct lcm_err *
             return c->stmt;
         }
     }
-    lcm_err_set(err, LCM_ERR_DB, "%s: statement cache full", st->path);
+    lcm_err_set(err, LCM_ERR_DB, _("%s: statement cache full"), st->path);
     return NULL;
 }
 
@@ -370,7 +370,7 @@ char *store_col_dup(sqlite3_stmt *s, int i)
 enum lcm_status store_begin(struct lcm_store *st, struct lcm_err *err)
 {
     if (st->in_tx)
-        return lcm_err_set(err, LCM_ERR_DB, "%s: transaction already open", st->path);
+        return lcm_err_set(err, LCM_ERR_DB, _("%s: transaction already open"), st->path);
     sqlite3_stmt *s = store_stmt(st, "BEGIN IMMEDIATE", err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;

@@ -25,7 +25,7 @@ static enum lcm_status pragma(struct lcm_store *st, const char *sql, struct lcm_
 enum lcm_status store_bulk_begin(struct lcm_store *st, bool fresh, struct lcm_err *err)
 {
     if (st->in_tx)
-        return lcm_err_set(err, LCM_ERR_DB, "%s: bulk load inside a transaction", st->path);
+        return lcm_err_set(err, LCM_ERR_DB, _("%s: bulk load inside a transaction"), st->path);
     /* Durability is not wanted for a load that is redone from scratch when interrupted. On
      * a fresh file, writing every page once (memory journal) instead of twice (WAL, then the
      * checkpoint), and skipping the per-row foreign-key probe of rows the generator made

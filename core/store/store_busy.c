@@ -14,7 +14,7 @@ static enum lcm_status busy_insert_all(struct lcm_store *st, const char *source,
     enum lcm_status rc = store_exec1(st, d, err, "busy times");
     for (size_t i = 0; rc == LCM_OK && i < n; i++) {
         if (v[i].end_at <= v[i].start_at)
-            return lcm_err_set(err, LCM_ERR_INVALID, "%s: busy time %zu ends before it starts",
+            return lcm_err_set(err, LCM_ERR_INVALID, _("%s: busy time %zu ends before it starts"),
                                source, i + 1);
         STMT_OR_FAIL(s, st,
                      "INSERT INTO busy_time(source, start_at, end_at, summary, imported_at) "
@@ -35,7 +35,7 @@ enum lcm_status store_busy_replace(struct lcm_store *st, const char *source,
                                    struct lcm_err *err)
 {
     if (!source || !*source)
-        return lcm_err_set(err, LCM_ERR_INVALID, "busy times: no source name");
+        return lcm_err_set(err, LCM_ERR_INVALID, _("busy times: no source name"));
     bool own_tx;
     enum lcm_status rc = store_tx_join(st, &own_tx, err);
     if (rc != LCM_OK)

@@ -111,7 +111,7 @@ enum lcm_status store_calendar_get(struct lcm_store *st, int64_t id, struct cal_
     size_t before = out->n;
     enum lcm_status rc = collect(st, s, out, err);
     if (rc == LCM_OK && out->n == before)
-        return lcm_err_set(err, LCM_ERR_NOTFOUND, "follow-up %lld not found", (long long)id);
+        return lcm_err_set(err, LCM_ERR_NOTFOUND, _("follow-up %lld not found"), (long long)id);
     return rc;
 }
 
@@ -284,7 +284,7 @@ enum lcm_status store_calendar_invitee(struct lcm_store *st, int64_t id, struct 
     enum lcm_status res =
         rc == SQLITE_ROW ? LCM_OK
         : rc == SQLITE_DONE
-            ? lcm_err_set(err, LCM_ERR_NOTFOUND, "follow-up %lld not found", (long long)id)
+            ? lcm_err_set(err, LCM_ERR_NOTFOUND, _("follow-up %lld not found"), (long long)id)
             : store_fail(st, err, "invitation");
     sqlite3_reset(s);
     return res;

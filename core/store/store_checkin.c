@@ -9,9 +9,9 @@ enum lcm_status store_checkin_add(struct lcm_store *st, const struct lcm_checkin
                                   struct lcm_err *err)
 {
     if (c->learner_id <= 0)
-        return lcm_err_set(err, LCM_ERR_INVALID, "check-in: no learner");
+        return lcm_err_set(err, LCM_ERR_INVALID, _("check-in: no learner"));
     if (c->at <= 0)
-        return lcm_err_set(err, LCM_ERR_INVALID, "check-in: no time");
+        return lcm_err_set(err, LCM_ERR_INVALID, _("check-in: no time"));
     STMT_OR_FAIL(s, st,
                  "INSERT INTO checkin(learner_id, enrollment_id, at, channel, direction, outcome, "
                  "note, next_step, author, followup_id, message_id) "

@@ -30,7 +30,7 @@ static enum lcm_status need_key(const char *source, const char *ext_id, struct l
                                 const char *what)
 {
     if (!source || !*source || !ext_id || !*ext_id)
-        return lcm_err_set(err, LCM_ERR_INVALID, "%s: source and id are required", what);
+        return lcm_err_set(err, LCM_ERR_INVALID, _("%s: source and id are required"), what);
     return LCM_OK;
 }
 
@@ -127,7 +127,7 @@ enum lcm_status store_entity_enrollment_upsert(struct lcm_store *st, const struc
     if (rc != LCM_OK)
         return rc;
     if (e->progress > 1.0)
-        return lcm_err_set(err, LCM_ERR_INVALID, "enrollment %s: progress %.3f above 100 %%",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("enrollment %s: progress %.3f above 100 %%"),
                            e->ext_id, e->progress);
     /* Progress and last activity only move forward from the source's own data, but a NULL
      * from a source that lacks them keeps what is stored. */
@@ -321,7 +321,7 @@ enum lcm_status store_entity_enrollment_put(struct lcm_store *st, const struct l
 {
     enum lcm_status rc = need_key(e->source, e->ext_id, err, "enrollment");
     if (rc == LCM_OK && e->progress > 1.0)
-        rc = lcm_err_set(err, LCM_ERR_INVALID, "enrollment %s: progress %.3f above 100 %%",
+        rc = lcm_err_set(err, LCM_ERR_INVALID, _("enrollment %s: progress %.3f above 100 %%"),
                          e->ext_id, e->progress);
     int64_t found = 0;
     struct lcm_err ignore;
@@ -387,7 +387,7 @@ static enum lcm_status find_id(struct lcm_store *st, const char *sql, const char
         *id = sqlite3_column_int64(s, 0);
         rc = LCM_OK;
     } else if (r == SQLITE_DONE) {
-        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "%s %s:%s not found", what, source, ext_id);
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("%s %s:%s not found"), what, source, ext_id);
     } else {
         rc = store_fail(st, err, what);
     }

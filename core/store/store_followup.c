@@ -9,11 +9,11 @@ enum lcm_status store_followup_add(struct lcm_store *st, const struct lcm_follow
                                    int64_t now_ts, int64_t *id, struct lcm_err *err)
 {
     if (f->learner_id <= 0)
-        return lcm_err_set(err, LCM_ERR_INVALID, "follow-up: a learner is required");
+        return lcm_err_set(err, LCM_ERR_INVALID, _("follow-up: a learner is required"));
     if (f->due_at <= 0)
-        return lcm_err_set(err, LCM_ERR_INVALID, "follow-up: the time must be after 1970");
+        return lcm_err_set(err, LCM_ERR_INVALID, _("follow-up: the time must be after 1970"));
     if (f->duration_min <= 0 || f->duration_min > 24 * 60)
-        return lcm_err_set(err, LCM_ERR_INVALID, "follow-up: duration %d min out of range",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("follow-up: duration %d min out of range"),
                            f->duration_min);
     /* The uid is derived from the row id after insert, so it is stable and unique. */
     STMT_OR_FAIL(s, st,
@@ -50,7 +50,7 @@ static enum lcm_status expect_changed(struct lcm_store *st, int64_t id, struct l
                                       const char *what)
 {
     if (sqlite3_changes(st->db) == 0)
-        return lcm_err_set(err, LCM_ERR_NOTFOUND, "%s %lld not found", what, (long long)id);
+        return lcm_err_set(err, LCM_ERR_NOTFOUND, _("%s %lld not found"), what, (long long)id);
     return LCM_OK;
 }
 
@@ -58,7 +58,7 @@ enum lcm_status store_followup_move(struct lcm_store *st, int64_t id, int64_t du
                                     int duration_min, int64_t now_ts, struct lcm_err *err)
 {
     if (due_at <= 0 || duration_min <= 0 || duration_min > 24 * 60)
-        return lcm_err_set(err, LCM_ERR_INVALID, "follow-up: invalid time or duration");
+        return lcm_err_set(err, LCM_ERR_INVALID, _("follow-up: invalid time or duration"));
     STMT_OR_FAIL(s, st,
                  "UPDATE followup SET due_at = ?2, duration_min = ?3, updated_at = ?4, "
                  "sequence = sequence + 1, push_state = 'dirty' WHERE id = ?1",

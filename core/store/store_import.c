@@ -15,7 +15,7 @@ static enum lcm_status one_id(struct lcm_store *st, sqlite3_stmt *s, int64_t *id
         *id = sqlite3_column_int64(s, 0);
         rc = LCM_OK;
     } else if (r == SQLITE_DONE) {
-        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "%s %s not found", what, key);
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("%s %s not found"), what, key);
     } else {
         rc = store_fail(st, err, what);
     }
@@ -56,7 +56,7 @@ enum lcm_status store_import_cohort_days(struct lcm_store *st, int64_t cohort_id
         *start_day = store_col_day(s, 1);
         *end_day = store_col_day(s, 2);
     } else if (r == SQLITE_DONE) {
-        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "cohort %lld not found", (long long)cohort_id);
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("cohort %lld not found"), (long long)cohort_id);
     } else {
         rc = store_fail(st, err, "cohort");
     }
@@ -112,7 +112,7 @@ enum lcm_status store_import_enrollment_now(struct lcm_store *st, const char *so
         out->ended_day = store_col_day(s, 4);
         out->start_day = store_col_day(s, 5);
     } else if (r == SQLITE_DONE) {
-        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "enrollment %s not found", ext_id);
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("enrollment %s not found"), ext_id);
     } else {
         rc = store_fail(st, err, "enrollment");
     }

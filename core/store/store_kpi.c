@@ -159,13 +159,13 @@ enum lcm_status store_kpi_activity_range(struct lcm_store *st, int64_t lo, int64
     sqlite3_busy_timeout(db, 5000);
     sqlite3_exec(db, "PRAGMA cache_size=-16384", NULL, NULL, NULL);
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-        rc = lcm_err_set(err, LCM_ERR_DB, "%s: kpi: activity: %s", st->path, sqlite3_errmsg(db));
+        rc = lcm_err_set(err, LCM_ERR_DB, _("%s: kpi: activity: %s"), st->path, sqlite3_errmsg(db));
         goto out;
     }
     sqlite3_bind_int64(s, 1, lo);
     sqlite3_bind_int64(s, 2, hi);
     if (activity_stream(s, to_day, with_progress, fn, ctx) != SQLITE_DONE)
-        rc = lcm_err_set(err, LCM_ERR_DB, "%s: kpi: activity: %s", st->path, sqlite3_errmsg(db));
+        rc = lcm_err_set(err, LCM_ERR_DB, _("%s: kpi: activity: %s"), st->path, sqlite3_errmsg(db));
 out:
     sqlite3_finalize(s);
     sqlite3_close(db);

@@ -44,7 +44,7 @@ enum lcm_status store_learner_get(struct lcm_store *st, int64_t id, struct store
     }
     sqlite3_reset(s);
     if (r == SQLITE_DONE)
-        return lcm_err_set(err, LCM_ERR_NOTFOUND, "no learner #%lld", (long long)id);
+        return lcm_err_set(err, LCM_ERR_NOTFOUND, _("no learner #%lld"), (long long)id);
     return r == SQLITE_ROW ? LCM_OK : store_fail(st, err, "learner");
 }
 

@@ -123,7 +123,7 @@ static enum lcm_status exists(struct lcm_store *st, int64_t id, bool *guest, str
         *guest = sqlite3_column_int(s, 0) != 0;
     sqlite3_reset(s);
     if (r == SQLITE_DONE)
-        return lcm_err_set(err, LCM_ERR_NOTFOUND, "no learner #%lld", (long long)id);
+        return lcm_err_set(err, LCM_ERR_NOTFOUND, _("no learner #%lld"), (long long)id);
     return r == SQLITE_ROW ? LCM_OK : store_fail(st, err, "merge");
 }
 
@@ -234,7 +234,7 @@ enum lcm_status store_learner_merge(struct lcm_store *st, int64_t from, int64_t 
 {
     memset(c, 0, sizeof *c);
     if (from == into)
-        return lcm_err_set(err, LCM_ERR_INVALID, "cannot merge learner #%lld into itself",
+        return lcm_err_set(err, LCM_ERR_INVALID, _("cannot merge learner #%lld into itself"),
                            (long long)from);
     enum lcm_status rc = store_begin(st, err);
     if (rc != LCM_OK)

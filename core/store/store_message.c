@@ -62,7 +62,7 @@ enum lcm_status store_message_get(struct lcm_store *st, int64_t id, struct store
     if (rc == SQLITE_ROW)
         read_row(s, out);
     else if (rc == SQLITE_DONE)
-        out_rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "message %lld not found", (long long)id);
+        out_rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("message %lld not found"), (long long)id);
     else
         out_rc = store_fail(st, err, "message");
     sqlite3_reset(s);
@@ -120,7 +120,7 @@ enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message
                                   int64_t *id, struct lcm_err *err)
 {
     if (m->status != MSG_DRAFT && m->status != MSG_QUEUED)
-        return lcm_err_set(err, LCM_ERR_INVALID, "message: new messages are drafts or queued");
+        return lcm_err_set(err, LCM_ERR_INVALID, _("message: new messages are drafts or queued"));
     STMT_OR_FAIL(s, st,
                  "INSERT INTO message(learner_id, enrollment_id, template, lang, rule, to_addr, "
                  "subject, body, status, created_at, updated_at) "
@@ -154,7 +154,7 @@ enum lcm_status store_message_set_extra(struct lcm_store *st, int64_t id, const 
     store_bind_text(s, 5, att_type ? att_data : NULL);
     enum lcm_status rc = store_exec1(st, s, err, "message");
     if (rc == LCM_OK && sqlite3_changes(st->db) == 0)
-        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "message %lld not found", (long long)id);
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("message %lld not found"), (long long)id);
     return rc;
 }
 
@@ -166,8 +166,8 @@ static enum lcm_status explain_unchanged(struct lcm_store *st, int64_t id, const
     enum lcm_status rc = store_message_get(st, id, &r, err);
     if (rc != LCM_OK)
         return rc;
-    rc = lcm_err_set(err, LCM_ERR_CONFLICT, "message %lld is %s, not %s", (long long)id, r.status,
-                     want);
+    rc = lcm_err_set(err, LCM_ERR_CONFLICT, _("message %lld is %s, not %s"), (long long)id,
+                     r.status, want);
     store_message_row_clear(&r);
     return rc;
 }
@@ -185,7 +185,7 @@ enum lcm_status store_message_edit(struct lcm_store *st, int64_t id, const char 
                                    const char *body, int64_t now_ts, struct lcm_err *err)
 {
     if (!subject || !*subject || !body)
-        return lcm_err_set(err, LCM_ERR_INVALID, "message %lld: empty subject", (long long)id);
+        return lcm_err_set(err, LCM_ERR_INVALID, _("message %lld: empty subject"), (long long)id);
     STMT_OR_FAIL(s, st,
                  "UPDATE message SET subject = ?2, body = ?3, updated_at = ?4 "
                  "WHERE id = ?1 AND status IN ('draft', 'queued')",

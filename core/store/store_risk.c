@@ -267,7 +267,8 @@ enum lcm_status store_risk_open_reader(struct lcm_store *st, struct lcm_store **
 {
     *out = NULL;
     if (!st->path || strcmp(st->path, ":memory:") == 0 || st->path[0] == '\0')
-        return lcm_err_set(err, LCM_ERR_INVALID, "risk: an in-memory database has one connection");
+        return lcm_err_set(err, LCM_ERR_INVALID,
+                           _("risk: an in-memory database has one connection"));
     enum lcm_status rc = store_open(st->path, out, err);
     if (rc == LCM_OK)
         rc = store_risk_scan_tune(*out, err);
@@ -285,7 +286,7 @@ enum lcm_status store_risk_scan_tune(struct lcm_store *st, struct lcm_err *err)
      * a few tens of MB for about the same CPU (more system time, less user time). */
     char *msg = NULL;
     if (sqlite3_exec(st->db, "PRAGMA mmap_size = 0", NULL, NULL, &msg) != SQLITE_OK) {
-        lcm_err_set(err, LCM_ERR_DB, "risk: mmap: %s", msg ? msg : "error");
+        lcm_err_set(err, LCM_ERR_DB, _("risk: mmap: %s"), msg ? msg : "error");
         sqlite3_free(msg);
         return LCM_ERR_DB;
     }
@@ -477,7 +478,7 @@ enum lcm_status store_risk_get(struct lcm_store *st, int64_t enrollment_id,
     }
     if (rc != LCM_OK)
         return rc;
-    return lcm_err_set(err, LCM_ERR_NOTFOUND, "risk: no score for enrollment %lld yet",
+    return lcm_err_set(err, LCM_ERR_NOTFOUND, _("risk: no score for enrollment %lld yet"),
                        (long long)enrollment_id);
 }
 
@@ -495,7 +496,7 @@ enum lcm_status store_risk_enrollment_cohort(struct lcm_store *st, int64_t enrol
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
         return store_fail(st, err, "risk: enrollment");
-    return lcm_err_set(err, LCM_ERR_NOTFOUND, "enrollment %lld not found",
+    return lcm_err_set(err, LCM_ERR_NOTFOUND, _("enrollment %lld not found"),
                        (long long)enrollment_id);
 }
 

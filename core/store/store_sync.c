@@ -106,7 +106,7 @@ enum lcm_status store_sync_run_last(struct lcm_store *st, const char *source,
     }
     sqlite3_reset(s);
     if (rc == SQLITE_DONE)
-        return lcm_err_set(err, LCM_ERR_NOTFOUND, "no sync run yet");
+        return lcm_err_set(err, LCM_ERR_NOTFOUND, _("no sync run yet"));
     if (rc != SQLITE_ROW)
         return store_fail(st, err, "sync run");
     return LCM_OK;

@@ -596,7 +596,7 @@ enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *
                                 struct view_row *rows, struct lcm_err *err)
 {
     if (n > VIEW_PAGE_MAX)
-        return lcm_err_set(err, LCM_ERR_INVALID, "triage page of %zu rows (max %d)", n,
+        return lcm_err_set(err, LCM_ERR_INVALID, _("triage page of %zu rows (max %d)"), n,
                            VIEW_PAGE_MAX);
     memset(rows, 0, n * sizeof *rows);
     if (n == 0)

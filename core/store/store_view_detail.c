@@ -83,7 +83,7 @@ enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, i
     if (r == SQLITE_ROW)
         fill_detail(s, today, out);
     else if (r == SQLITE_DONE)
-        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "enrollment %lld not found",
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("enrollment %lld not found"),
                          (long long)enrollment_id);
     else
         rc = store_fail(st, err, "learner detail");

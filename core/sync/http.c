@@ -50,7 +50,7 @@ enum lcm_status http_global_init(struct lcm_err *err)
 {
     pthread_once(&init_once, init_curl);
     if (init_rc != CURLE_OK)
-        return lcm_err_set(err, LCM_ERR_NETWORK, "http: cannot initialise libcurl: %s",
+        return lcm_err_set(err, LCM_ERR_NETWORK, _("http: cannot initialise libcurl: %s"),
                            curl_easy_strerror(init_rc));
     return LCM_OK;
 }
@@ -199,7 +199,8 @@ static enum lcm_status xfer_start(struct xfer *x, struct lcm_err *err)
     x->reason[0] = x->errbuf[0] = '\0';
     x->h = curl_easy_init();
     if (!x->h)
-        return lcm_err_set(err, LCM_ERR_NETWORK, "%s: cannot create a curl handle", label_of(req));
+        return lcm_err_set(err, LCM_ERR_NETWORK, _("%s: cannot create a curl handle"),
+                           label_of(req));
     CURL *h = x->h;
     curl_easy_setopt(h, CURLOPT_URL, req->url);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -308,12 +309,13 @@ static enum outcome xfer_classify(struct xfer *x, CURLcode rc, int attempt, stru
     if (attempt > 1)
         snprintf(tries, sizeof tries, " after %d attempts", attempt);
     if (x->too_big) {
-        lcm_err_set(err, LCM_ERR_INVALID, "%s: response larger than %zu bytes (%s)", label_of(req),
-                    req->max_body ? req->max_body : (size_t)HTTP_DEFAULT_MAX_BODY, url);
+        lcm_err_set(err, LCM_ERR_INVALID, _("%s: response larger than %zu bytes (%s)"),
+                    label_of(req), req->max_body ? req->max_body : (size_t)HTTP_DEFAULT_MAX_BODY,
+                    url);
         return OUT_FAIL;
     }
     if (x->sink_stopped) {
-        lcm_err_set(err, LCM_ERR_PARSE, "%s: response refused by its reader (%s)", label_of(req),
+        lcm_err_set(err, LCM_ERR_PARSE, _("%s: response refused by its reader (%s)"), label_of(req),
                     url);
         return OUT_FAIL;
     }
@@ -329,8 +331,8 @@ static enum outcome xfer_classify(struct xfer *x, CURLcode rc, int attempt, stru
             return OUT_RETRY;
         return OUT_DONE;
     }
-    lcm_err_set(err, status_error(r->status), "%s: HTTP %ld%s%s%s (%s)", label_of(req), r->status,
-                x->reason[0] ? " " : "", x->reason, tries, url);
+    lcm_err_set(err, status_error(r->status), _("%s: HTTP %ld%s%s%s (%s)"), label_of(req),
+                r->status, x->reason[0] ? " " : "", x->reason, tries, url);
     if ((r->status == 429 || r->status >= 500) && can_retry)
         return OUT_RETRY;
     return OUT_FAIL;
@@ -373,7 +375,7 @@ static enum lcm_status deadline_error(const struct http_request *req, struct lcm
 {
     char url[600];
     http_redact_url(req->url, url, sizeof url);
-    return lcm_err_set(err, LCM_ERR_NETWORK, "%s: no time left before the deadline (%s)",
+    return lcm_err_set(err, LCM_ERR_NETWORK, _("%s: no time left before the deadline (%s)"),
                        label_of(req), url);
 }
 
@@ -408,18 +410,20 @@ static void report_done(const struct http_request *req, const struct http_respon
         return;
     char url[600];
     http_redact_url(req->url, url, sizeof url);
-    lcm_report(req->rep, LCM_LEVEL_INFO, "%s: %s %s -> %ld (%zu bytes, attempt %d)", label_of(req),
-               req->method ? req->method : "GET", url, r->status, r->len, r->attempts);
+    lcm_report(req->rep, LCM_LEVEL_INFO, _("%s: %s %s -> %ld (%zu bytes, attempt %d)"),
+               label_of(req), req->method ? req->method : "GET", url, r->status, r->len,
+               r->attempts);
 }
 
 static enum lcm_status check_request(const struct http_request *req, struct lcm_err *err)
 {
     if (!req || !req->url || !*req->url)
-        return lcm_err_set(err, LCM_ERR_INVALID, "%s: no URL", req ? label_of(req) : "http");
+        return lcm_err_set(err, LCM_ERR_INVALID, _("%s: no URL"), req ? label_of(req) : "http");
     if (strncasecmp(req->url, "http://", 7) != 0 && strncasecmp(req->url, "https://", 8) != 0) {
         char url[600];
         http_redact_url(req->url, url, sizeof url);
-        return lcm_err_set(err, LCM_ERR_INVALID, "%s: not an http(s) URL (%s)", label_of(req), url);
+        return lcm_err_set(err, LCM_ERR_INVALID, _("%s: not an http(s) URL (%s)"), label_of(req),
+                           url);
     }
     return http_global_init(err);
 }
@@ -490,7 +494,8 @@ static enum lcm_status slot_launch(CURLM *m, struct slot *s, struct lcm_err *err
         return rc;
     curl_easy_setopt(s->x.h, CURLOPT_PRIVATE, s);
     if (curl_multi_add_handle(m, s->x.h) != CURLM_OK)
-        return lcm_err_set(err, LCM_ERR_NETWORK, "%s: cannot add a transfer", label_of(s->x.req));
+        return lcm_err_set(err, LCM_ERR_NETWORK, _("%s: cannot add a transfer"),
+                           label_of(s->x.req));
     return LCM_OK;
 }
 
@@ -641,7 +646,7 @@ enum lcm_status http_perform_many(const struct http_request *reqs, size_t n, int
         parallel = 64;
     CURLM *m = curl_multi_init();
     if (!m)
-        return lcm_err_set(err, LCM_ERR_NETWORK, "http: cannot create a curl multi handle");
+        return lcm_err_set(err, LCM_ERR_NETWORK, _("http: cannot create a curl multi handle"));
     curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)parallel);
     struct slot *slots = lcm_xcalloc((size_t)parallel, sizeof *slots);
     size_t next = 0, done = 0;

@@ -64,8 +64,8 @@ enum lcm_status identity_rules_read(const config_setting_t *s, struct identity_r
     char where[256];
     if (!config_setting_is_array(list) && !config_setting_is_list(list))
         return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "%s: identity must be a list of \"account\", \"mbox\", "
-                           "\"mbox_sha1sum\"",
+                           _("%s: identity must be a list of \"account\", \"mbox\", "
+                             "\"mbox_sha1sum\""),
                            config_where(list, where, sizeof where));
     for (int i = 0; i < config_setting_length(list); i++) {
         const char *v = config_setting_get_string_elem(list, i);
@@ -74,8 +74,8 @@ enum lcm_status identity_rules_read(const config_setting_t *s, struct identity_r
             k++;
         if (!v || k == sizeof rule_names / sizeof *rule_names)
             return lcm_err_set(err, LCM_ERR_CONFIG,
-                               "%s: identity: \"%s\" is not one of \"account\", \"mbox\", "
-                               "\"mbox_sha1sum\"",
+                               _("%s: identity: \"%s\" is not one of \"account\", \"mbox\", "
+                                 "\"mbox_sha1sum\""),
                                config_where(list, where, sizeof where), v ? v : "?");
         bool dup = false;
         for (int j = 0; j < out->n; j++)

@@ -14,7 +14,7 @@ static enum lcm_status csv_glob(struct sync_job *job, glob_t *g, struct lcm_err 
     memset(g, 0, sizeof *g);
     int rc = glob(job->src->path, 0, NULL, g);
     if (rc != 0 && rc != GLOB_NOMATCH)
-        return lcm_err_set(err, LCM_ERR_IO, "csv: %s: cannot list files", job->src->path);
+        return lcm_err_set(err, LCM_ERR_IO, _("csv: %s: cannot list files"), job->src->path);
     return LCM_OK;
 }
 
@@ -22,15 +22,15 @@ static enum lcm_status csv_glob(struct sync_job *job, glob_t *g, struct lcm_err 
 static enum lcm_status csv_check(struct sync_job *job, struct lcm_err *err)
 {
     if (access(job->src->mapping, R_OK) != 0)
-        return lcm_err_set(err, LCM_ERR_NOTFOUND, "csv: %s: cannot read the mapping",
+        return lcm_err_set(err, LCM_ERR_NOTFOUND, _("csv: %s: cannot read the mapping"),
                            job->src->mapping);
     glob_t g;
     enum lcm_status rc = csv_glob(job, &g, err);
     if (rc == LCM_OK && g.gl_pathc == 0)
-        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "csv: %s: no file matches", job->src->path);
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("csv: %s: no file matches"), job->src->path);
     for (size_t i = 0; rc == LCM_OK && i < g.gl_pathc; i++)
         if (access(g.gl_pathv[i], R_OK) != 0)
-            rc = lcm_err_set(err, LCM_ERR_IO, "csv: %s: cannot read", g.gl_pathv[i]);
+            rc = lcm_err_set(err, LCM_ERR_IO, _("csv: %s: cannot read"), g.gl_pathv[i]);
     globfree(&g);
     return rc;
 }
@@ -43,7 +43,7 @@ static enum lcm_status csv_sync(struct sync_job *job, struct lcm_err *err)
     if (rc != LCM_OK)
         return rc;
     if (g.gl_pathc == 0) {
-        lcm_report(job->opt->rep, LCM_LEVEL_WARN, "%s: no file matches %s", job->src->name,
+        lcm_report(job->opt->rep, LCM_LEVEL_WARN, _("%s: no file matches %s"), job->src->name,
                    job->src->path);
         globfree(&g);
         return LCM_OK;

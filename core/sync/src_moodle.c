@@ -64,7 +64,7 @@ enum lcm_status src_moodle_check_error(const json_t *v, const char *url, struct 
     if (strstr(code, "token") || strcmp(code, "accessexception") == 0 ||
         strcmp(code, "servicerequireslogin") == 0 || strcmp(code, "requireloginerror") == 0)
         st = LCM_ERR_AUTH;
-    return lcm_err_set(err, st, LABEL ": %s: %s (%s)", code, msg ? msg : "(no message)", url);
+    return lcm_err_set(err, st, LABEL ": %s: %s (%s)", code, msg ? msg : _("(no message)"), url);
 }
 
 /* Builds the form body of a call: token, function, format, then extra (already encoded). */
@@ -135,8 +135,8 @@ static enum lcm_status moodle_open(struct moodle *m, struct sync_job *job, struc
     snprintf(m->url, sizeof m->url, "%.*s/webservice/rest/server.php", (int)n, base);
     enum lcm_status rc = config_secret(job->src->setting, "token", &m->token, err);
     if (rc == LCM_OK && !m->token)
-        rc = lcm_err_set(err, LCM_ERR_CONFIG, "source %s: no token (token, token_cmd or token_env)",
-                         job->src->name);
+        rc = lcm_err_set(err, LCM_ERR_CONFIG,
+                         _("source %s: no token (token, token_cmd or token_env)"), job->src->name);
     return rc;
 }
 
@@ -173,7 +173,7 @@ static enum lcm_status moodle_check(struct sync_job *job, struct lcm_err *err)
         const char *site = json_string_value(json_object_get(info, "sitename"));
         const char *user = json_string_value(json_object_get(info, "username"));
         const char *rel = json_string_value(json_object_get(info, "release"));
-        lcm_report(job->opt->rep, LCM_LEVEL_INFO, "%s: connected to \"%s\" as %s (Moodle %s)",
+        lcm_report(job->opt->rep, LCM_LEVEL_INFO, _("%s: connected to \"%s\" as %s (Moodle %s)"),
                    job->src->name, site ? site : "?", user ? user : "?", rel ? rel : "?");
     }
     json_decref(info);
@@ -318,8 +318,8 @@ static enum lcm_status contents_sync(struct moodle *m, struct course *c, struct 
     enum lcm_status rc = moodle_call(m, "core_course_get_contents", extra, &secs, &e2);
     if (rc == LCM_ERR_REMOTE || rc == LCM_ERR_AUTH) {
         lcm_report(m->job->opt->rep, LCM_LEVEL_WARN,
-                   "%s: course %" PRId64 ": no contents (%s); milestones named by module type",
-                   m->job->src->name, c->id, e2.msg);
+                   _("%s: course %lld: no contents (%s); milestones named by module type"),
+                   m->job->src->name, (long long)c->id, e2.msg);
         return LCM_OK;
     }
     if (rc != LCM_OK) {
@@ -787,8 +787,8 @@ static enum lcm_status suspended_page(struct moodle *m, const struct course *c, 
     *got = 0;
     if (rc == LCM_ERR_REMOTE && from == 0) {
         lcm_report(m->job->opt->rep, LCM_LEVEL_WARN,
-                   "%s: suspended enrolments not listed (%s): those never seen active stay "
-                   "unknown",
+                   _("%s: suspended enrolments not listed (%s): those never seen active stay "
+                     "unknown"),
                    m->job->src->name, e2.msg);
         *unsupported = true;
         return LCM_OK;
@@ -802,8 +802,8 @@ static enum lcm_status suspended_page(struct moodle *m, const struct course *c, 
     if (rc == LCM_OK && from == 0 && listed_any(m, c, users)) {
         /* a site older than onlysuspended ignores it and lists the active ones again */
         lcm_report(m->job->opt->rep, LCM_LEVEL_WARN,
-                   "%s: the site ignores onlysuspended (it lists active enrolments): suspended "
-                   "ones never seen active stay unknown",
+                   _("%s: the site ignores onlysuspended (it lists active enrolments): suspended "
+                     "ones never seen active stay unknown"),
                    m->job->src->name);
         *unsupported = true;
         json_decref(users);
@@ -874,8 +874,8 @@ static enum lcm_status course_withdraw(struct moodle *m, const struct course *c,
     struct sync_job *job = m->job;
     if (m->n_listed == 0) {
         lcm_report(job->opt->rep, LCM_LEVEL_WARN,
-                   "%s: course %" PRId64 " lists no learner; enrolments left as they are",
-                   job->src->name, c->id);
+                   _("%s: course %lld lists no learner; enrolments left as they are"),
+                   job->src->name, (long long)c->id);
         return LCM_OK;
     }
     int64_t n = 0;

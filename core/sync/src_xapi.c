@@ -133,7 +133,7 @@ static enum lcm_status xapi_open(struct xapi *x, struct sync_job *job, struct lc
     snprintf(x->origin, sizeof x->origin, "%.*s", (int)olen, x->base);
     enum lcm_status rc = config_secret(job->src->setting, "password", &x->password, err);
     if (rc == LCM_OK && !job->src->user)
-        rc = lcm_err_set(err, LCM_ERR_CONFIG, "source %s: no user for the LRS", job->src->name);
+        rc = lcm_err_set(err, LCM_ERR_CONFIG, _("source %s: no user for the LRS"), job->src->name);
     return rc;
 }
 
@@ -185,7 +185,7 @@ static enum lcm_status xapi_check(struct sync_job *job, struct lcm_err *err)
     if (rc == LCM_OK)
         rc = get_page(&x, url, &resp, &page, NULL, 0, err);
     if (rc == LCM_OK)
-        lcm_report(job->opt->rep, LCM_LEVEL_INFO, "%s: LRS answered, credentials accepted",
+        lcm_report(job->opt->rep, LCM_LEVEL_INFO, _("%s: LRS answered, credentials accepted"),
                    job->src->name);
     http_response_free(&resp);
     xapi_close(&x);
@@ -683,7 +683,7 @@ static enum lcm_status more_resolve(const struct xapi *x, const char *more, char
         size_t o = strlen(x->origin);
         if (strncmp(more, x->origin, o) != 0 || (more[o] && !strchr("/?", more[o])))
             return lcm_err_set(err, LCM_ERR_REMOTE,
-                               LABEL ": the LRS's more link points to another host (%s)",
+                               _("xapi: the LRS's more link points to another host (%s)"),
                                x->origin);
     } else if (more[0] == '/') {
         prefix = x->origin;
@@ -693,7 +693,7 @@ static enum lcm_status more_resolve(const struct xapi *x, const char *more, char
     }
     size_t np = strlen(prefix), ns = strlen(sep), nm = strlen(more);
     if (np + ns + nm >= len)
-        return lcm_err_set(err, LCM_ERR_REMOTE, LABEL ": the LRS's more link is too long (%s)",
+        return lcm_err_set(err, LCM_ERR_REMOTE, _("xapi: the LRS's more link is too long (%s)"),
                            x->origin);
     memcpy(out, prefix, np);
     memcpy(out + np, sep, ns);
@@ -781,7 +781,7 @@ static enum lcm_status page_next(struct xapi *x, const struct fetch *f, struct s
     enum lcm_status rc = more_resolve(x, more, next, nlen, err);
     if (rc == LCM_OK && (strcmp(next, f->url) == 0 || smap_slot(visited, next, false))) {
         char u[1100];
-        rc = lcm_err_set(err, LCM_ERR_REMOTE, LABEL ": the LRS's more link loops (%s)",
+        rc = lcm_err_set(err, LCM_ERR_REMOTE, _("xapi: the LRS's more link loops (%s)"),
                          http_redact_url(f->url, u, sizeof u));
     }
     if (rc == LCM_OK)

@@ -296,8 +296,8 @@ static enum lcm_status json_error_at(const char *buf, size_t at, const char *wha
             col++;
         }
     }
-    return lcm_err_set(err, LCM_ERR_PARSE, "%s: invalid JSON at line %d column %d: %s (%s)", label,
-                       line, col, what, url);
+    return lcm_err_set(err, LCM_ERR_PARSE, _("%s: invalid JSON at line %d column %d: %s (%s)"),
+                       label, line, col, what, url);
 }
 
 /* One JSON value at buf[*i]; *i moves past it. NULL with err filled when invalid. */
@@ -395,7 +395,7 @@ enum lcm_status src_xapi_parse_page_scan(const char *buf, size_t len, struct xap
         return json_error_at(buf, skip_ws(buf, len, i + 1), "end of data expected", label, url,
                              err);
     if (!out->stmts_end)
-        return lcm_err_set(err, LCM_ERR_PARSE, "%s: StatementResult: missing statements (%s)",
+        return lcm_err_set(err, LCM_ERR_PARSE, _("%s: StatementResult: missing statements (%s)"),
                            label, url);
     return LCM_OK;
 }

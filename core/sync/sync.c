@@ -85,11 +85,11 @@ static enum lcm_status source_strings(const config_setting_t *s, struct sync_sou
     if (rc == LCM_OK)
         rc = config_get_string(s, "type", NULL, &o->type, err);
     if (rc == LCM_OK && (!o->name || !*o->name || !o->type))
-        return lcm_err_set(err, LCM_ERR_CONFIG, "%s: a source needs a name and a type",
+        return lcm_err_set(err, LCM_ERR_CONFIG, _("%s: a source needs a name and a type"),
                            config_where(s, where, sizeof where));
     if (rc == LCM_OK && !(o->ops = source_type_find(o->type)))
         return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "%s: source %s: type must be \"moodle\", \"xapi\" or \"csv\"",
+                           _("%s: source %s: type must be \"moodle\", \"xapi\" or \"csv\""),
                            config_where(s, where, sizeof where), o->name);
     if (rc == LCM_OK)
         rc = config_get_string(s, "url", NULL, &o->url, err);
@@ -105,10 +105,10 @@ static enum lcm_status source_strings(const config_setting_t *s, struct sync_sou
         return rc;
     bool is_csv = o->ops == &src_csv_ops;
     if (!is_csv && (!o->url || (strncmp(o->url, "http://", 7) && strncmp(o->url, "https://", 8))))
-        return lcm_err_set(err, LCM_ERR_CONFIG, "%s: source %s: url must be an http(s) URL",
+        return lcm_err_set(err, LCM_ERR_CONFIG, _("%s: source %s: url must be an http(s) URL"),
                            config_where(s, where, sizeof where), o->name);
     if (is_csv && (!o->path || !o->mapping))
-        return lcm_err_set(err, LCM_ERR_CONFIG, "%s: source %s: csv needs path and mapping",
+        return lcm_err_set(err, LCM_ERR_CONFIG, _("%s: source %s: csv needs path and mapping"),
                            config_where(s, where, sizeof where), o->name);
     return LCM_OK;
 }
@@ -124,7 +124,7 @@ static enum lcm_status courses_check(const config_setting_t *s, struct sync_sour
         return LCM_OK;
     if (!config_setting_is_list(o->courses))
         return lcm_err_set(err, LCM_ERR_CONFIG,
-                           "%s: courses must be a list ( { iri = \"...\"; course = N; } )",
+                           _("%s: courses must be a list ( { iri = \"...\"; course = N; } )"),
                            config_where(o->courses, where, sizeof where));
     for (int i = 0; i < config_setting_length(o->courses); i++) {
         const config_setting_t *c = config_setting_get_elem(o->courses, (unsigned)i);
@@ -134,8 +134,8 @@ static enum lcm_status courses_check(const config_setting_t *s, struct sync_sour
             (!config_setting_lookup_int(c, "course", &course) &&
              !config_setting_lookup_string(c, "cohort", &cohort)))
             return lcm_err_set(err, LCM_ERR_CONFIG,
-                               "%s: each course needs iri and course (a Moodle course id) or "
-                               "cohort (a cohort name)",
+                               _("%s: each course needs iri and course (a Moodle course id) or "
+                                 "cohort (a cohort name)"),
                                config_where(c, where, sizeof where));
     }
     return LCM_OK;
@@ -200,20 +200,20 @@ static enum lcm_status sources_read(const struct lcm_config *cfg, struct sync_so
         return rc;
     char where[256];
     if (!config_setting_is_list(list) && !config_setting_is_array(list))
-        return lcm_err_set(err, LCM_ERR_CONFIG, "%s: sources must be a list ( {...}, {...} )",
+        return lcm_err_set(err, LCM_ERR_CONFIG, _("%s: sources must be a list ( {...}, {...} )"),
                            config_where(list, where, sizeof where));
     int count = config_setting_length(list);
     *out = lcm_xcalloc((size_t)count + 1, sizeof **out);
     for (int i = 0; i < count && rc == LCM_OK; i++) {
         const config_setting_t *s = config_setting_get_elem(list, (unsigned)i);
         if (!config_setting_is_group(s))
-            rc = lcm_err_set(err, LCM_ERR_CONFIG, "%s: each source must be a group { ... }",
+            rc = lcm_err_set(err, LCM_ERR_CONFIG, _("%s: each source must be a group { ... }"),
                              config_where(s, where, sizeof where));
         else
             rc = source_read(s, &d, &(*out)[i], rep, err);
         for (int j = 0; rc == LCM_OK && j < i; j++)
             if (strcmp((*out)[j].name, (*out)[i].name) == 0)
-                rc = lcm_err_set(err, LCM_ERR_CONFIG, "%s: source name \"%s\" used twice",
+                rc = lcm_err_set(err, LCM_ERR_CONFIG, _("%s: source name \"%s\" used twice"),
                                  config_where(s, where, sizeof where), (*out)[i].name);
         if (rc == LCM_OK)
             (*n)++;
@@ -237,8 +237,8 @@ enum lcm_status sync_config_check(const struct lcm_config *cfg, const char *only
         *n += selected(&srcs[i], only);
     free(srcs);
     if (rc == LCM_OK && only && *n == 0)
-        rc =
-            lcm_err_set(err, LCM_ERR_NOTFOUND, "no source named \"%s\" in the configuration", only);
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("no source named \"%s\" in the configuration"),
+                         only);
     return rc;
 }
 
@@ -294,8 +294,8 @@ static void source_run(struct lcm_store *st, const struct sync_source *src,
     sync_job_progress(&job, 0, 0, opt->check_only ? "check" : "start");
     if (rc == LCM_OK && held_by)
         rc = lcm_err_set(&err, LCM_ERR_REMOTE,
-                         "not run: source \"%s\" failed, and this one's actors are matched "
-                         "against its learners (nothing written; the next sync resumes)",
+                         _("not run: source \"%s\" failed, and this one's actors are matched "
+                           "against its learners (nothing written; the next sync resumes)"),
                          held_by);
     else if (rc == LCM_OK)
         rc = opt->check_only ? src->ops->check(&job, &err) : src->ops->sync(&job, &err);
@@ -322,7 +322,7 @@ static void risk_after(struct lcm_store *st, const struct lcm_config *cfg,
     if (rc == LCM_OK)
         rc = risk_update_all(st, cfg, opt->today, opt->now_ts, opt->rep, &err);
     if (rc != LCM_OK) {
-        lcm_report(opt->rep, LCM_LEVEL_WARN, "risk not updated: %s", err.msg);
+        lcm_report(opt->rep, LCM_LEVEL_WARN, _("risk not updated: %s"), err.msg);
         return;
     }
     res->risk_updated = true;
@@ -341,7 +341,7 @@ enum lcm_status sync_run_store(struct lcm_store *st, const struct lcm_config *cf
     for (int i = 0; rc == LCM_OK && i < count; i++)
         n += selected(&srcs[i], opt->only_source);
     if (rc == LCM_OK && opt->only_source && n == 0)
-        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, "no source named \"%s\" in the configuration",
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("no source named \"%s\" in the configuration"),
                          opt->only_source);
     if (rc != LCM_OK) {
         free(srcs);
@@ -384,7 +384,7 @@ enum lcm_status sync_run_store(struct lcm_store *st, const struct lcm_config *cf
     if (!opt->check_only && result->n_failed < result->n_sources)
         risk_after(st, cfg, opt, result);
     if (first != LCM_OK)
-        lcm_err_set(err, first, "%d of %d sources failed", result->n_failed, result->n_sources);
+        lcm_err_set(err, first, _("%d of %d sources failed"), result->n_failed, result->n_sources);
     return first;
 }
 

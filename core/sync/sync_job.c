@@ -143,15 +143,15 @@ bool sync_job_cancelled(const struct sync_job *job)
 enum lcm_status sync_job_check_stop(const struct sync_job *job, struct lcm_err *err)
 {
     if (sync_job_cancelled(job))
-        return lcm_err_set(err, LCM_ERR_BUSY, "%s: cancelled", job->src->name);
+        return lcm_err_set(err, LCM_ERR_BUSY, _("%s: cancelled"), job->src->name);
     int64_t deadline = job_deadline(job);
     if (deadline == 0)
         return LCM_OK;
     if (http_now_ms() < deadline && !(job->deadline_hit && atomic_load(job->deadline_hit)))
         return LCM_OK;
     return lcm_err_set(err, LCM_ERR_NETWORK,
-                       "%s: stopped after %g s (the source's deadline; set `deadline` in sync or "
-                       "the source)",
+                       _("%s: stopped after %g s (the source's deadline; set `deadline` in sync or "
+                         "the source)"),
                        job->src->name, (double)job->src->deadline_ms / 1000.0);
 }
 
@@ -161,7 +161,7 @@ enum lcm_status sync_job_json_parse(const char *label, const char *url, const ch
     json_error_t je;
     *out = json_loadb(body ? body : "", body ? len : 0, 0, &je);
     if (!*out)
-        return lcm_err_set(err, LCM_ERR_PARSE, "%s: invalid JSON at line %d column %d: %s (%s)",
+        return lcm_err_set(err, LCM_ERR_PARSE, _("%s: invalid JSON at line %d column %d: %s (%s)"),
                            label, je.line, je.column, je.text, url);
     return LCM_OK;
 }
@@ -171,6 +171,6 @@ enum lcm_status sync_job_missing(const char *label, const char *url, const char 
 {
     char u[1100];
     http_redact_url(url, u, sizeof u);
-    return lcm_err_set(err, LCM_ERR_PARSE, "%s: %s: missing or invalid %s (%s)", label, what, field,
-                       u);
+    return lcm_err_set(err, LCM_ERR_PARSE, _("%s: %s: missing or invalid %s (%s)"), label, what,
+                       field, u);
 }
