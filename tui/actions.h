@@ -31,7 +31,7 @@ enum scope {
     X(ACT_NEXT_PANE, "next-pane", SCOPE_GLOBAL, "<Tab>", N_("next pane"))                          \
     X(ACT_PREV_PANE, "prev-pane", SCOPE_GLOBAL, "<S-Tab>", N_("previous pane"))                    \
     X(ACT_OPEN, "open", SCOPE_GLOBAL, "<Enter>", N_("open the learner's detail"))                  \
-    X(ACT_SEARCH, "search", SCOPE_GLOBAL, "/", N_("search learners by name (incremental)"))        \
+    X(ACT_SEARCH, "search", SCOPE_GLOBAL, "/", N_("search by name or e-mail (a new search)"))      \
     X(ACT_FILTER, "filter", SCOPE_GLOBAL, "f", N_("filter by cohort and level"))                   \
     X(ACT_SORT, "sort", SCOPE_GLOBAL, "o", N_("change the sort order"))                            \
     X(ACT_SHOW_SNOOZED, "show-snoozed", SCOPE_GLOBAL, "x", N_("show or hide snoozed learners"))    \

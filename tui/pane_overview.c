@@ -353,8 +353,12 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
             return H_HANDLED;
         pane_detail_open(t, o->ids[o->cur]);
         return H_HANDLED;
-    case ACT_SEARCH:
+    case ACT_SEARCH: /* a new search: the last one's text goes */
         o->searching = true;
+        if (o->search.len) {
+            lineedit_set(&o->search, "");
+            o->order_valid = false;
+        }
         break;
     case ACT_SORT:
         o->f.sort = (enum view_sort)((o->f.sort + 1) % VIEW_SORT_COUNT);
@@ -400,6 +404,12 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 static enum hres raw_key(struct pane *p, struct tui *t, int key)
 {
     struct ov *o = p->st;
+    if (!o->searching && key == 27 && o->search.len) { /* Esc clears a search left on */
+        lineedit_set(&o->search, "");
+        o->order_valid = false;
+        p->dirty = true;
+        return H_HANDLED;
+    }
     if (!o->searching)
         return H_NOT_HANDLED;
     bool changed = false;

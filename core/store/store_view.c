@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/fold.h"
 #include "base/i18n.h"
 #include "base/model.h"
 #include "store/store_internal.h"
@@ -16,24 +17,6 @@ static const char *const sort_names[VIEW_SORT_COUNT] = {N_("attention"), N_("nam
 const char *store_view_sort_name(enum view_sort s)
 {
     return (unsigned)s < VIEW_SORT_COUNT ? sort_names[s] : "?";
-}
-
-/* "%term%" with LIKE's wildcards escaped, or NULL for no search. Caller frees. */
-static char *like_pattern(const char *search)
-{
-    if (!search || !*search)
-        return NULL;
-    size_t n = strlen(search);
-    char *p = lcm_xmalloc(n * 2 + 3), *o = p;
-    *o++ = '%';
-    for (const char *s = search; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '\\')
-            *o++ = '\\';
-        *o++ = *s;
-    }
-    *o++ = '%';
-    *o = '\0';
-    return p;
 }
 
 static void bind_day_text(sqlite3_stmt *s, int i, int day)
@@ -286,27 +269,41 @@ static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct 
     return r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "triage snoozes");
 }
 
-/* Marks the items whose learner matches the search (a LIKE on the names). */
+/* True when the learner's folded "first last", "last first" or e-mail holds the folded
+ * search q (base/fold.h: case, accents, hyphens and apostrophes do not count). */
+static bool learner_matches(sqlite3_stmt *s, const char *q)
+{
+    const char *first = store_col_text(s, 1), *last = store_col_text(s, 2);
+    char raw[512], key[512];
+    snprintf(raw, sizeof raw, "%s %s", first, last);
+    fold_key(raw, key, sizeof key);
+    if (strstr(key, q))
+        return true;
+    snprintf(raw, sizeof raw, "%s %s", last, first);
+    fold_key(raw, key, sizeof key);
+    if (strstr(key, q))
+        return true;
+    fold_key(store_col_text(s, 3), key, sizeof key);
+    return strstr(key, q) != NULL;
+}
+
+/* Marks the items whose learner matches the search: names and e-mail folded in C (one scan
+ * of the learners; SQL's LIKE folds ASCII only, so "lefevre" would miss "Lefèvre"). */
 static enum lcm_status scan_search(struct lcm_store *st, const char *search, struct titem *it,
                                    size_t n, struct lcm_err *err)
 {
-    char *like = like_pattern(search);
-    if (!like)
+    char q[512];
+    if (!search || fold_key(search, q, sizeof q) == 0)
         return LCM_OK;
     struct rank *hits = NULL;
     size_t nh = 0, cap = 0;
-    sqlite3_stmt *s = store_stmt(st,
-                                 "SELECT id FROM learner WHERE first_name || ' ' || last_name "
-                                 "LIKE ?1 ESCAPE '\\' OR last_name || ' ' || first_name LIKE ?1 "
-                                 "ESCAPE '\\'",
-                                 err);
-    if (!s) {
-        free(like);
+    sqlite3_stmt *s = store_stmt(st, "SELECT id, first_name, last_name, email FROM learner", err);
+    if (!s)
         return err ? err->status : LCM_ERR_DB;
-    }
-    store_bind_text(s, 1, like);
     int r;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        if (!learner_matches(s, q))
+            continue;
         if (nh == cap) {
             cap = cap ? cap * 2 : 256;
             hits = lcm_xrealloc(hits, cap * sizeof *hits);
@@ -315,7 +312,6 @@ static enum lcm_status scan_search(struct lcm_store *st, const char *search, str
     }
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "search");
     sqlite3_reset(s);
-    free(like);
     if (nh)
         qsort(hits, nh, sizeof *hits, cmp_rank_id);
     for (size_t i = 0; i < n; i++) {

@@ -31,10 +31,12 @@ const char *store_view_sort_name(enum view_sort s);
 #define VIEW_LEVEL_CELEBRATE 3 /* filter value: only the ones with a milestone to celebrate */
 
 struct view_filter {
-    int64_t cohort_id;  /* 0: every cohort */
-    int level;          /* VIEW_LEVEL_ANY, 0 ok, 1 watch, 2 at risk, VIEW_LEVEL_CELEBRATE */
-    const char *search; /* substring of "first last" or "last first", case-insensitive; NULL/"" */
-    bool show_snoozed;  /* false: enrollments under an active snooze are left out */
+    int64_t cohort_id; /* 0: every cohort */
+    int level;         /* VIEW_LEVEL_ANY, 0 ok, 1 watch, 2 at risk, VIEW_LEVEL_CELEBRATE */
+    /* in "first last", "last first" or the e-mail, ignoring case, accents, hyphens and
+     * apostrophes (base/fold.h); NULL/"" for none */
+    const char *search;
+    bool show_snoozed; /* false: enrollments under an active snooze are left out */
     enum view_sort sort;
     int today; /* snoozes end and celebrations age against it */
 };
