@@ -138,7 +138,7 @@ static void global_action(struct tui *t, enum action a)
         break;
     case ACT_HELP:
         t->help = true;
-        t->help_top = 0;
+        t->help_top = -1; /* the page of the current pane's keys */
         break;
     case ACT_REDRAW:
         t->all_dirty = true;
@@ -198,16 +198,21 @@ static void global_action(struct tui *t, enum action a)
     }
 }
 
-/* Keys while the help is open: j/k and page down scroll it, any other key closes it. */
+/* Keys while the help is open: Space, PgDn, j, Down, Right the next page; PgUp, k, Up,
+ * Left, Backspace the previous one; g and G the first and last (the drawing clamps the page);
+ * any other key (Esc, q, ?) closes it. */
 static void help_key(struct tui *t, int key)
 {
     enum action a = keymap_lookup(&t->km, SCOPE_GLOBAL, key);
-    if (a == ACT_DOWN)
+    if (a == ACT_DOWN || a == ACT_PAGE_DOWN || key == ' ' || key == keymap_named_key("Right"))
         t->help_top++;
-    else if (a == ACT_UP && t->help_top > 0)
-        t->help_top--;
-    else if (a == ACT_PAGE_DOWN)
-        t->help_top += 10;
+    else if (a == ACT_UP || a == ACT_PAGE_UP || keymap_is_backspace(key) ||
+             key == keymap_named_key("Left"))
+        t->help_top = t->help_top > 0 ? t->help_top - 1 : 0;
+    else if (a == ACT_TOP)
+        t->help_top = 0;
+    else if (a == ACT_BOTTOM)
+        t->help_top = 1 << 20;
     else
         t->help = false;
 }
