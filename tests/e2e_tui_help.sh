@@ -2,8 +2,8 @@
 # e2e_tui_help.sh — issue 16, the help (?) on the real binary in headless mode at 80x24, in
 # French and in English: pages by section (Space next, PgUp back), the first line of every
 # page says how to close it and which page it is, every line fits inside the box (no text
-# cut with "…"), every action of tui/actions.h is on some page, opened from the outbox it
-# shows the outbox's keys, and Esc closes it.
+# cut with "…"), every action of tui/actions.h is on some page, opened from a pane (the
+# overview, the outbox) it shows that pane's keys, g goes to the first page, Esc closes it.
 set -u
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,7 +26,7 @@ for lang in fr en; do
             --today "2026-12-01 09:00" >"$T/out" 2>"$T/err" || fail "$lang: run $1: $(cat "$T/err")"
     }
     # ? then Space until the last page (10 dumps: more than there are pages)
-    run "? <Dump> $(printf '<Space> <Dump> %.0s' 1 2 3 4 5 6 7 8 9) <Esc> <Dump> Q"
+    run "? g <Dump> $(printf '<Space> <Dump> %.0s' 1 2 3 4 5 6 7 8 9) <Esc> <Dump> Q"
     n=$(sed -n "s/.*$close · .* \([0-9]*\)\/\([0-9]*\) *|.*/\2/p" "$T/out" | head -1)
     [ -n "$n" ] && [ "$n" -ge 4 ] || fail "$lang: no help pages (first line: $(sed -n 3p "$T/out"))"
     pages="$pages $lang:$n"
@@ -51,8 +51,11 @@ assert not any(l[4:5] == "|" for l in dumps[-1]), "Esc did not close the help"
 PY
     cat "$T/out" >>"$T/all"
     # PgUp goes back a page
-    run "? <Space> <Space> <PgUp> <Dump> Q"
+    run "? g <Space> <Space> <PgUp> <Dump> Q"
     grep -q "$close · .* 2/$n" "$T/out" || fail "$lang: PgUp does not go back a page"
+    # opened from the overview: the overview's own keys (I, the idle filter)
+    run "? <Dump> Q"
+    grep -q " idle " "$T/out" || fail "$lang: the help opened from the overview misses its keys"
     # opened from the outbox: the outbox's keys
     run "O ? <Dump> Q"
     grep -q "approve-all" "$T/out" || fail "$lang: the help opened from the outbox misses its keys"

@@ -35,6 +35,8 @@ enum scope {
     X(ACT_FILTER, "filter", SCOPE_GLOBAL, "f", N_("filter by cohort and level"))                   \
     X(ACT_SORT, "sort", SCOPE_GLOBAL, "o", N_("change the sort order"))                            \
     X(ACT_SHOW_SNOOZED, "show-snoozed", SCOPE_GLOBAL, "x", N_("show or hide snoozed learners"))    \
+    X(ACT_IDLE, "idle", SCOPE_OVERVIEW, "I",                                                       \
+      N_("only the learners idle for tui.idle_days (21) days or more; again: all"))                \
     X(ACT_SELECT, "select", SCOPE_GLOBAL, "<Space>",                                               \
       N_("select a learner (messages for several)"))                                               \
     X(ACT_CHECKIN, "checkin", SCOPE_GLOBAL, "c", N_("log a check-in (call, email, note...)"))      \

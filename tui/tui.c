@@ -34,11 +34,11 @@
 
 /* ---- state and panes ------------------------------------------------------------------ */
 
-/* The `tui` group: sort, show_snoozed, call_minutes, day_start, day_end. */
+/* The `tui` group: sort, show_snoozed, call_minutes, day_start, day_end, idle_days. */
 static enum lcm_status load_settings(struct tui *t, struct lcm_err *err)
 {
-    static const char *const known[] = {"sort",      "show_snoozed", "call_minutes",
-                                        "day_start", "day_end",      NULL};
+    static const char *const known[] = {
+        "sort", "show_snoozed", "call_minutes", "day_start", "day_end", "idle_days", NULL};
     const config_setting_t *g = config_section(&t->app->cfg, "tui");
     config_check_keys(g, known, &t->app->rep);
     const char *sort = "attention";
@@ -48,7 +48,8 @@ static enum lcm_status load_settings(struct tui *t, struct lcm_err *err)
         (rc = config_get_bool(g, "show_snoozed", false, &snoozed, err)) != LCM_OK ||
         (rc = config_get_int(g, "call_minutes", 30, 5, 480, &t->call_minutes, err)) != LCM_OK ||
         (rc = config_get_int(g, "day_start", 9, 0, 23, &t->day_start, err)) != LCM_OK ||
-        (rc = config_get_int(g, "day_end", 18, 1, 24, &t->day_end, err)) != LCM_OK)
+        (rc = config_get_int(g, "day_end", 18, 1, 24, &t->day_end, err)) != LCM_OK ||
+        (rc = config_get_int(g, "idle_days", 21, 1, 365, &t->idle_days, err)) != LCM_OK)
         return rc;
     int s = 0;
     while (s < VIEW_SORT_COUNT && strcmp(store_view_sort_name((enum view_sort)s), sort) != 0)
@@ -105,6 +106,7 @@ void tui_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
     t->call_minutes = 30;
     t->day_start = 9;
     t->day_end = 18;
+    t->idle_days = 21;
     struct lcm_err e2 = {0};
     if (load_settings(t, &e2) != LCM_OK)
         tui_state_fail(t, &e2);

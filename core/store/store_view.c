@@ -392,11 +392,21 @@ static uint64_t sort_key(const struct titem *t, enum view_sort sort)
     }
 }
 
+/* Inside f's scope: its cohort, and idle for f->idle_days or more when set. */
+static bool in_scope(const struct titem *t, const struct view_filter *f)
+{
+    if (f->cohort_id && t->cid != f->cohort_id)
+        return false;
+    if (f->idle_days > 0)
+        return !t->closed && (t->last_day == DAY_NONE || f->today - t->last_day >= f->idle_days);
+    return true;
+}
+
 static bool keep(const struct titem *t, const struct view_filter *f)
 {
     if (!t->match || (t->snoozed && !f->show_snoozed))
         return false;
-    if (f->cohort_id && t->cid != f->cohort_id)
+    if (!in_scope(t, f))
         return false;
     if (t->closed) /* finished enrolments only show when no level is asked for */
         return f->level == VIEW_LEVEL_ANY;
@@ -407,14 +417,16 @@ static bool keep(const struct titem *t, const struct view_filter *f)
     return true;
 }
 
-static void count_items(const struct titem *it, size_t n, struct view_counts *c)
+/* The counts of the items in f's scope (f NULL: every item); follow-up counts kept. */
+static void count_items(const struct titem *it, size_t n, const struct view_filter *f,
+                        struct view_counts *c)
 {
     int64_t calls = c->calls_today, overdue = c->overdue;
     memset(c, 0, sizeof *c);
     c->calls_today = calls;
     c->overdue = overdue;
     for (size_t i = 0; i < n; i++) {
-        if (it[i].closed)
+        if (it[i].closed || (f && !in_scope(&it[i], f)))
             continue;
         c->enrollments++;
         if (it[i].snoozed) {
@@ -476,7 +488,13 @@ enum lcm_status store_view_snapshot(struct lcm_store *st, int today, struct view
 
 void store_view_snapshot_counts(const struct view_snapshot *s, struct view_counts *c)
 {
-    count_items(s->ti.it, s->ti.n, c);
+    count_items(s->ti.it, s->ti.n, NULL, c);
+}
+
+void store_view_snapshot_counts_in(const struct view_snapshot *s, const struct view_filter *f,
+                                   struct view_counts *c)
+{
+    count_items(s->ti.it, s->ti.n, f, c);
 }
 
 enum lcm_status store_view_snapshot_order(struct lcm_store *st, struct view_snapshot *s,
@@ -665,14 +683,25 @@ enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t day_s
 enum lcm_status store_view_followup_counts(struct lcm_store *st, int64_t day_start, int64_t now_ts,
                                            struct view_counts *out, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "SELECT (SELECT count(*) FROM followup WHERE status = 'planned' AND kind = 'call' "
-                 " AND due_at >= ?1 AND due_at < ?2), "
-                 "(SELECT count(*) FROM followup WHERE status = 'planned' AND due_at < ?3)",
-                 err);
+    return store_view_followup_counts_in(st, 0, day_start, now_ts, out, err);
+}
+
+enum lcm_status store_view_followup_counts_in(struct lcm_store *st, int64_t cohort_id,
+                                              int64_t day_start, int64_t now_ts,
+                                              struct view_counts *out, struct lcm_err *err)
+{
+    STMT_OR_FAIL(
+        s, st,
+        "SELECT (SELECT count(*) FROM followup WHERE status = 'planned' AND kind = 'call' "
+        " AND due_at >= ?1 AND due_at < ?2 AND (?4 = 0 OR enrollment_id IN "
+        "  (SELECT id FROM enrollment WHERE cohort_id = ?4))), "
+        "(SELECT count(*) FROM followup WHERE status = 'planned' AND due_at < ?3 "
+        " AND (?4 = 0 OR enrollment_id IN (SELECT id FROM enrollment WHERE cohort_id = ?4)))",
+        err);
     sqlite3_bind_int64(s, 1, day_start);
     sqlite3_bind_int64(s, 2, day_start + 86400);
     sqlite3_bind_int64(s, 3, now_ts);
+    sqlite3_bind_int64(s, 4, cohort_id);
     enum lcm_status rc = LCM_OK;
     if (sqlite3_step(s) == SQLITE_ROW) {
         out->calls_today = sqlite3_column_int64(s, 0);
