@@ -270,21 +270,30 @@ static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct 
 }
 
 /* True when the learner's folded "first last", "last first" or e-mail holds the folded
- * search q (base/fold.h: case, accents, hyphens and apostrophes do not count). */
+ * search q (base/fold.h: case, accents, hyphens and apostrophes do not count). Each part is
+ * folded once; the two orders are joined from the folded parts. */
 static bool learner_matches(sqlite3_stmt *s, const char *q)
 {
-    const char *first = store_col_text(s, 1), *last = store_col_text(s, 2);
-    char raw[512], key[512];
-    snprintf(raw, sizeof raw, "%s %s", first, last);
-    fold_key(raw, key, sizeof key);
-    if (strstr(key, q))
+    char first[256], last[256], both[520];
+    size_t nf = fold_key(store_col_text(s, 1), first, sizeof first);
+    size_t nl = fold_key(store_col_text(s, 2), last, sizeof last);
+    if (strstr(first, q) || strstr(last, q))
         return true;
-    snprintf(raw, sizeof raw, "%s %s", last, first);
-    fold_key(raw, key, sizeof key);
-    if (strstr(key, q))
-        return true;
-    fold_key(store_col_text(s, 3), key, sizeof key);
-    return strstr(key, q) != NULL;
+    if (nf && nl && strchr(q, ' ')) { /* across the two names: in either order */
+        memcpy(both, first, nf);
+        both[nf] = ' ';
+        memcpy(both + nf + 1, last, nl + 1);
+        if (strstr(both, q))
+            return true;
+        memcpy(both, last, nl);
+        both[nl] = ' ';
+        memcpy(both + nl + 1, first, nf + 1);
+        if (strstr(both, q))
+            return true;
+    }
+    char mail[256];
+    fold_key(store_col_text(s, 3), mail, sizeof mail);
+    return strstr(mail, q) != NULL;
 }
 
 /* Marks the items whose learner matches the search: names and e-mail folded in C (one scan
