@@ -151,7 +151,7 @@ tmux -L "$sock" resize-window -t "$session" -x 60 -y 20
 wait_for "terminal trop petit"
 tmux -L "$sock" resize-window -t "$session" -x 80 -y 24
 wait_gone "terminal trop petit"
-wait_for "données de démo"
+wait_for "28/11 démo" # at 80 columns: the date and the short freshness
 
 # Quit: q goes back from the detail to the overview, q clears the search, q quits; the shell
 # then prints the exit status on a restored terminal.

@@ -139,21 +139,46 @@ static void test_snooze_hides_from_overview(void **state)
     fx_keys(&F, "xq");
 }
 
+/* Every action is on some page of the help; every page says how to close it on its first
+ * line and fits 20 lines of 70 columns (an 80x24 terminal's box) without a cut text. */
 static void test_help_lists_every_action(void **state)
 {
     (void)state;
     struct rbuf rb;
     rich_buf_init(&rb);
-    help_recalc(&F.t.km, &rb, 90);
     char buf[1024];
-    for (int a = ACT_NONE + 1; a < ACT_COUNT; a++) {
-        const struct keymap_action_info *ai = keymap_action_info((enum action)a);
-        bool found = false;
-        for (size_t i = 0; i < rb.n && !found; i++)
-            found = strstr(rich_line_text(&rb.lines[i], buf, sizeof buf), ai->help) != NULL;
-        if (!found)
-            fail_msg("help misses %s", ai->name);
+    bool found[ACT_COUNT] = {false};
+    int page = 0, npages = help_recalc(&F.t.km, &rb, 70, 20, SCOPE_GLOBAL, &page);
+    assert_true(npages >= SCOPE_COUNT - 2); /* overview and detail have no keys of their own */
+    for (page = 0; page < npages; page++) {
+        int p = page;
+        assert_int_equal(help_recalc(&F.t.km, &rb, 70, 20, SCOPE_GLOBAL, &p), npages);
+        assert_int_equal(p, page);
+        assert_true(rb.n <= 20);
+        assert_non_null(strstr(rich_line_text(&rb.lines[0], buf, sizeof buf), "closes"));
+        for (size_t i = 0; i < rb.n; i++) {
+            assert_true(rb.lines[i].width <= 70);
+            assert_null(strstr(rich_line_text(&rb.lines[i], buf, sizeof buf), "…"));
+            for (int a = ACT_NONE + 1; a < ACT_COUNT; a++) {
+                const struct keymap_action_info *ai = keymap_action_info((enum action)a);
+                char name[40];
+                snprintf(name, sizeof name, " %s ", ai->name);
+                if (strstr(buf, name))
+                    found[a] = true;
+            }
+        }
     }
+    for (int a = ACT_NONE + 1; a < ACT_COUNT; a++)
+        if (!found[a])
+            fail_msg("help misses %s", keymap_action_info((enum action)a)->name);
+    /* opened from the outbox: its own page */
+    page = -1;
+    help_recalc(&F.t.km, &rb, 70, 20, SCOPE_OUTBOX, &page);
+    assert_true(page > 0);
+    bool outbox = false;
+    for (size_t i = 0; i < rb.n; i++)
+        outbox |= strstr(rich_line_text(&rb.lines[i], buf, sizeof buf), "approve-all") != NULL;
+    assert_true(outbox);
     rich_buf_clear(&rb);
 }
 

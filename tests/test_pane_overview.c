@@ -74,6 +74,43 @@ static void test_search_no_match_says_so(void **state)
     assert_true(fx_find(p, "no learner matches") < 0);
 }
 
+/* issue 16: a search ignores case and accents and looks at the e-mail too; / starts a new
+ * search, Esc clears one left on. */
+static void test_search_folds_accents_case_and_email(void **state)
+{
+    (void)state;
+    static const char *const marty[] = {"lefevre", "LEFÈVRE", "Lefèvre", "marty lefevre",
+                                        "Lefèvre Marty"};
+    for (size_t i = 0; i < sizeof marty / sizeof *marty; i++) {
+        reset_view();
+        fx_keys(&F, "/");
+        fx_keys(&F, marty[i]);
+        fx_keys(&F, "<Enter>");
+        struct pane *p = fx_recalc(&F);
+        if (fx_find(p, "Marty Lefèvre") != 1)
+            fail_msg("search \"%s\" does not find Marty Lefèvre first", marty[i]);
+        fx_keys(&F, "<Esc>"); /* clears it */
+        p = fx_recalc(&F);
+        assert_true(fx_find(p, "no learner matches") < 0);
+        assert_true(fx_find(p, "/ ") < 0);
+    }
+    reset_view();
+    fx_keys(&F, "/helene<Enter>");
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "Hélène") == 1);
+    fx_keys(&F, "/");
+    assert_true(fx_find(fx_recalc(&F), "Hélène") != 1); /* / starts afresh */
+    fx_keys(&F, "<Esc>");
+    /* by e-mail, whatever its case */
+    fx_sql(&F, "UPDATE learner SET email = 'm.lefevre@example.org' WHERE first_name = 'Marty' "
+               "AND last_name = 'Lefèvre'");
+    tui_state_changed(&F.t);
+    fx_keys(&F, "/M.LEFEVRE@<Enter>");
+    p = fx_recalc(&F);
+    assert_true(fx_find(p, "Marty Lefèvre") == 1);
+    fx_keys(&F, "q");
+}
+
 static void test_filter_to_celebrate(void **state)
 {
     (void)state;
@@ -217,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_header_then_at_risk_first),
         cmocka_unit_test(test_the_four_inactive_learners_are_at_risk_with_reason),
         cmocka_unit_test(test_search_no_match_says_so),
+        cmocka_unit_test(test_search_folds_accents_case_and_email),
         cmocka_unit_test(test_filter_to_celebrate),
         cmocka_unit_test(test_width_80_fits),
         cmocka_unit_test(test_escape_sequence_in_name_made_visible),

@@ -31,10 +31,12 @@ enum scope {
     X(ACT_NEXT_PANE, "next-pane", SCOPE_GLOBAL, "<Tab>", N_("next pane"))                          \
     X(ACT_PREV_PANE, "prev-pane", SCOPE_GLOBAL, "<S-Tab>", N_("previous pane"))                    \
     X(ACT_OPEN, "open", SCOPE_GLOBAL, "<Enter>", N_("open the learner's detail"))                  \
-    X(ACT_SEARCH, "search", SCOPE_GLOBAL, "/", N_("search learners by name (incremental)"))        \
+    X(ACT_SEARCH, "search", SCOPE_GLOBAL, "/", N_("search by name or e-mail (a new search)"))      \
     X(ACT_FILTER, "filter", SCOPE_GLOBAL, "f", N_("filter by cohort and level"))                   \
     X(ACT_SORT, "sort", SCOPE_GLOBAL, "o", N_("change the sort order"))                            \
     X(ACT_SHOW_SNOOZED, "show-snoozed", SCOPE_GLOBAL, "x", N_("show or hide snoozed learners"))    \
+    X(ACT_IDLE, "idle", SCOPE_OVERVIEW, "I",                                                       \
+      N_("only the learners idle for tui.idle_days (21) days or more; again: all"))                \
     X(ACT_SELECT, "select", SCOPE_GLOBAL, "<Space>",                                               \
       N_("select a learner (messages for several)"))                                               \
     X(ACT_CHECKIN, "checkin", SCOPE_GLOBAL, "c", N_("log a check-in (call, email, note...)"))      \

@@ -199,21 +199,14 @@ void draw_frame(struct tui *t)
         rich_buf_init(&ov);
         int w = cols - 8 < 96 ? cols - 8 : 96;
         if (t->help)
-            help_recalc(&t->km, &ov, w - 2);
+            help_recalc(&t->km, &ov, w - 2, rows - 4, t->panes[t->cur].ops->scope, &t->help_top);
         else
             form_recalc(t->form, &ov, w - 2);
         int h = (int)ov.n + 2;
         if (h > rows - 2)
             h = rows - 2;
         int y = (rows - h) / 2, x = (cols - w) / 2;
-        size_t skip = 0;
-        if (t->help) {
-            size_t maxskip = ov.n > (size_t)(h - 2) ? ov.n - (size_t)(h - 2) : 0;
-            if ((size_t)t->help_top > maxskip)
-                t->help_top = (int)maxskip;
-            skip = (size_t)t->help_top;
-        }
-        paint_box(y, x, h, w, &ov, skip);
+        paint_box(y, x, h, w, &ov, 0);
         cy = ov.cursor_y >= 0 ? y + 1 + ov.cursor_y : -1;
         cx = x + 1 + ov.cursor_x;
         rich_buf_clear(&ov);

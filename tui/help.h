@@ -6,8 +6,13 @@
 #include "tui/keymap.h"
 #include "tui/rich.h"
 
-/* Lays the help out into rb (cleared first) for a box cols wide: one section per scope, each
- * action with its keys, config name and help text (pure). */
-void help_recalc(const struct keymap *km, struct rbuf *rb, int cols);
+/* Lays page *page of the help out into rb (cleared first) for a box cols wide and lines
+ * high (pure): its first line says how to close it and which page this is, then one section
+ * (scope) with each action's keys, config name and help text (wrapped, never cut). A section
+ * too long for one page goes on over the next. *page < 0 asks for the first page of scope
+ * first (the pane the help was opened from); *page is clamped to the pages there are.
+ * Returns the number of pages. */
+int help_recalc(const struct keymap *km, struct rbuf *rb, int cols, int lines, enum scope first,
+                int *page);
 
 #endif

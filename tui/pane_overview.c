@@ -61,8 +61,8 @@ static void reload_order(struct tui *t, struct ov *o)
             o->order_valid = true;
             return;
         }
-        store_view_snapshot_counts(o->snap, &t->counts);
     }
+    store_view_snapshot_counts_in(o->snap, &o->f, &t->counts); /* the filter's scope */
     if (store_view_snapshot_order(t->st, o->snap, &o->f, &o->ids, &o->n, &err) != LCM_OK)
         tui_state_fail(t, &err);
     o->order_valid = true;
@@ -136,21 +136,26 @@ static void ensure_window(struct tui *t, struct ov *o, size_t rows)
     o->win_valid = true;
 }
 
-/* Column widths for a screen width. */
+/* Column widths for a screen width; short_cohort: the cohort's short name. */
 struct cols {
     int name, cohort, bar, exp, last, next, reason;
+    bool short_cohort;
 };
 
-/* Column widths for a screen width (the reason column takes what is left). */
+/* Column widths for a screen width (the reason column takes what is left). The columns give
+ * way by priority as the screen narrows: the next call, then the cohort's full name (its
+ * short name stays) and the progress bar (its % stays), so the reason keeps its room. */
 static struct cols layout(int width)
 {
-    struct cols c = {.name = 20, .cohort = 12, .bar = 10, .exp = 4, .last = 6, .next = 0};
+    struct cols c = {.name = 20, .cohort = 12, .bar = 10, .exp = 4, .last = 6, .next = 12};
     if (width >= 110)
-        c.name = 24, c.cohort = 16, c.next = 12;
+        c.name = 24, c.cohort = 16;
     else if (width >= 96)
-        c.next = 12;
-    /* marker 3, bar + " 100%" = bar + 5, gaps: 1 after each column */
-    int used = 3 + c.name + 1 + c.cohort + 1 + c.bar + 5 + 1 + c.exp + 1 + c.last + 1 +
+        c.short_cohort = true;
+    else
+        c.name = 18, c.cohort = 9, c.bar = 0, c.next = 0, c.short_cohort = true;
+    /* marker 3, bar + " 100% " = bar + 6 (no bar: "100% "), gaps: 1 after each column */
+    int used = 3 + c.name + 1 + c.cohort + 1 + (c.bar ? c.bar + 6 : 5) + c.exp + 1 + c.last + 1 +
                (c.next ? c.next + 1 : 0);
     c.reason = width - used;
     if (c.reason < 0)
@@ -165,7 +170,7 @@ static void header_line(struct rbuf *rb, const struct ov *o, struct cols c)
     rich_line_add(l, ROLE_HEADER, "   ");
     rich_line_data(l, ROLE_HEADER, _("Learner"), c.name + 1, true);
     rich_line_data(l, ROLE_HEADER, _("Cohort"), c.cohort + 1, true);
-    rich_line_data(l, ROLE_HEADER, _("Progress"), c.bar + 6, true);
+    rich_line_data(l, ROLE_HEADER, c.bar ? _("Progress") : _("Prog"), c.bar ? c.bar + 6 : 5, true);
     rich_line_data(l, ROLE_HEADER, _("Exp"), c.exp + 1, true);
     rich_line_data(l, ROLE_HEADER, _("Last"), c.last + 1, true);
     if (c.next)
@@ -173,6 +178,21 @@ static void header_line(struct rbuf *rb, const struct ov *o, struct cols c)
     char why[64];
     snprintf(why, sizeof why, _("Why  [%s]"), _(store_view_sort_name(o->f.sort)));
     rich_line_data(l, ROLE_HEADER, why, c.reason, true);
+}
+
+/* A cohort's short name: its name up to " – ", " - ", " (" or ", " ("Cohorte 2 – août 2026"
+ * gives "Cohorte 2"); the whole name when none of them is there. Returns buf. */
+static const char *short_cohort(char *buf, size_t len, const char *name)
+{
+    static const char *const cuts[] = {" – ", " — ", " - ", " (", ", "};
+    size_t n = strlen(name ? name : "");
+    for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+        const char *c = name ? strstr(name, cuts[i]) : NULL;
+        if (c && c > name && (size_t)(c - name) < n)
+            n = (size_t)(c - name);
+    }
+    snprintf(buf, len, "%.*s", (int)n, name ? name : "");
+    return buf;
 }
 
 /* One learner's line: marker (selected, flag, snooze, closed), name, cohort, progress against
@@ -202,14 +222,16 @@ static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, b
     snprintf(buf, sizeof buf, "%s %s", r->first_name, r->last_name);
     rich_line_data(l, base, buf, c.name, true);
     rich_line_add(l, base, " ");
-    rich_line_data(l, base, r->cohort, c.cohort, true);
+    rich_line_data(l, base, c.short_cohort ? short_cohort(buf, sizeof buf, r->cohort) : r->cohort,
+                   c.cohort, true);
     rich_line_add(l, base, " ");
     char bar[64];
-    rich_line_add(l, cursor ? base : ROLE_BAR, fmt_bar(bar, sizeof bar, r->progress, c.bar));
+    if (c.bar)
+        rich_line_add(l, cursor ? base : ROLE_BAR, fmt_bar(bar, sizeof bar, r->progress, c.bar));
     if (r->progress >= 0)
-        snprintf(buf, sizeof buf, " %3d%% ", (int)(r->progress * 100 + 0.5));
+        snprintf(buf, sizeof buf, "%s%3d%% ", c.bar ? " " : "", (int)(r->progress * 100 + 0.5));
     else
-        snprintf(buf, sizeof buf, "   —  ");
+        snprintf(buf, sizeof buf, "%s  —  ", c.bar ? " " : "");
     rich_line_add(l, base, buf);
     if (r->expected >= 0)
         snprintf(buf, sizeof buf, "%3d%%", (int)(r->expected * 100 + 0.5));
@@ -316,7 +338,10 @@ static void filter_done(struct tui *t, struct form *f, void *ctx)
     struct ov *o = p->st;
     int c = form_choice(f, 0);
     o->f.cohort_id = c > 0 ? form_choice_id(f, 0) : 0;
+    t->scope_cohort = o->f.cohort_id;
+    t->title_dirty = true; /* its counts are the cohort's */
     snprintf(t->scope_title, sizeof t->scope_title, "%s", c > 0 ? f->f[0].choices[c] : "");
+    short_cohort(t->scope_short, sizeof t->scope_short, t->scope_title);
     static const int levels[] = {VIEW_LEVEL_ANY, 2, 1, 0, VIEW_LEVEL_CELEBRATE};
     o->f.level = levels[form_choice(f, 1)];
     o->order_valid = false; /* same data, another order: the snapshot stays */
@@ -356,8 +381,12 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
             return H_HANDLED;
         pane_detail_open(t, o->ids[o->cur]);
         return H_HANDLED;
-    case ACT_SEARCH:
+    case ACT_SEARCH: /* a new search: the last one's text goes */
         o->searching = true;
+        if (o->search.len) {
+            lineedit_set(&o->search, "");
+            o->order_valid = false;
+        }
         break;
     case ACT_SORT:
         o->f.sort = (enum view_sort)((o->f.sort + 1) % VIEW_SORT_COUNT);
@@ -384,6 +413,21 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     case ACT_FILTER:
         forms_open_filter(t, o->f.cohort_id, o->f.level, filter_done, p);
         break;
+    case ACT_IDLE: /* the seed's case in one key: nobody idle for three weeks goes unseen */
+        o->f.idle_days = o->f.idle_days ? 0 : t->idle_days;
+        t->scope_idle = o->f.idle_days;
+        o->order_valid = false;
+        t->title_dirty = true;
+        reload_order(t, o);
+        if (o->f.idle_days)
+            tui_state_msg(t, ROLE_STATUS,
+                          ngettext("%zu learner idle for %d days or more (I again: everyone)",
+                                   "%zu learners idle for %d days or more (I again: everyone)",
+                                   (unsigned long)o->n),
+                          o->n, o->f.idle_days);
+        else
+            tui_state_msg(t, ROLE_STATUS, "%s", _("every learner again"));
+        break;
     case ACT_BACK:
         if (o->search.len) {
             lineedit_set(&o->search, "");
@@ -403,6 +447,12 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 static enum hres raw_key(struct pane *p, struct tui *t, int key)
 {
     struct ov *o = p->st;
+    if (!o->searching && key == 27 && o->search.len) { /* Esc clears a search left on */
+        lineedit_set(&o->search, "");
+        o->order_valid = false;
+        p->dirty = true;
+        return H_HANDLED;
+    }
     if (!o->searching)
         return H_NOT_HANDLED;
     bool changed = false;

@@ -36,11 +36,11 @@
 
 /* ---- state and panes ------------------------------------------------------------------ */
 
-/* The `tui` group: sort, show_snoozed, call_minutes, day_start, day_end. */
+/* The `tui` group: sort, show_snoozed, call_minutes, day_start, day_end, idle_days. */
 static enum lcm_status load_settings(struct tui *t, struct lcm_err *err)
 {
-    static const char *const known[] = {"sort",      "show_snoozed", "call_minutes",
-                                        "day_start", "day_end",      NULL};
+    static const char *const known[] = {
+        "sort", "show_snoozed", "call_minutes", "day_start", "day_end", "idle_days", NULL};
     const config_setting_t *g = config_section(&t->app->cfg, "tui");
     config_check_keys(g, known, &t->app->rep);
     const char *sort = "attention";
@@ -50,7 +50,8 @@ static enum lcm_status load_settings(struct tui *t, struct lcm_err *err)
         (rc = config_get_bool(g, "show_snoozed", false, &snoozed, err)) != LCM_OK ||
         (rc = config_get_int(g, "call_minutes", 30, 5, 480, &t->call_minutes, err)) != LCM_OK ||
         (rc = config_get_int(g, "day_start", 9, 0, 23, &t->day_start, err)) != LCM_OK ||
-        (rc = config_get_int(g, "day_end", 18, 1, 24, &t->day_end, err)) != LCM_OK)
+        (rc = config_get_int(g, "day_end", 18, 1, 24, &t->day_end, err)) != LCM_OK ||
+        (rc = config_get_int(g, "idle_days", 21, 1, 365, &t->idle_days, err)) != LCM_OK)
         return rc;
     int s = 0;
     while (s < VIEW_SORT_COUNT && strcmp(store_view_sort_name((enum view_sort)s), sort) != 0)
@@ -107,6 +108,7 @@ void tui_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
     t->call_minutes = 30;
     t->day_start = 9;
     t->day_end = 18;
+    t->idle_days = 21;
     struct lcm_err e2 = {0};
     if (load_settings(t, &e2) != LCM_OK)
         tui_state_fail(t, &e2);
@@ -140,7 +142,7 @@ static void global_action(struct tui *t, enum action a)
         break;
     case ACT_HELP:
         t->help = true;
-        t->help_top = 0;
+        t->help_top = -1; /* the page of the current pane's keys */
         break;
     case ACT_REDRAW:
         t->all_dirty = true;
@@ -200,16 +202,21 @@ static void global_action(struct tui *t, enum action a)
     }
 }
 
-/* Keys while the help is open: j/k and page down scroll it, any other key closes it. */
+/* Keys while the help is open: Space, PgDn, j, Down, Right the next page; PgUp, k, Up,
+ * Left, Backspace the previous one; g and G the first and last (the drawing clamps the page);
+ * any other key (Esc, q, ?) closes it. */
 static void help_key(struct tui *t, int key)
 {
     enum action a = keymap_lookup(&t->km, SCOPE_GLOBAL, key);
-    if (a == ACT_DOWN)
+    if (a == ACT_DOWN || a == ACT_PAGE_DOWN || key == ' ' || key == keymap_named_key("Right"))
         t->help_top++;
-    else if (a == ACT_UP && t->help_top > 0)
-        t->help_top--;
-    else if (a == ACT_PAGE_DOWN)
-        t->help_top += 10;
+    else if (a == ACT_UP || a == ACT_PAGE_UP || keymap_is_backspace(key) ||
+             key == keymap_named_key("Left"))
+        t->help_top = t->help_top > 0 ? t->help_top - 1 : 0;
+    else if (a == ACT_TOP)
+        t->help_top = 0;
+    else if (a == ACT_BOTTOM)
+        t->help_top = 1 << 20;
     else
         t->help = false;
 }

@@ -38,8 +38,8 @@ static void load_title(struct tui *t)
         if (p->ops && p->ops->refresh)
             p->ops->refresh(p, t);
     }
-    if (store_view_followup_counts(t->st, fmt_from_wall(day_to_time(t->today)), t->now_ts,
-                                   &t->counts, &err) != LCM_OK ||
+    if (store_view_followup_counts_in(t->st, t->scope_cohort, fmt_from_wall(day_to_time(t->today)),
+                                      t->now_ts, &t->counts, &err) != LCM_OK ||
         store_view_freshness(t->st, &t->fresh, &err) != LCM_OK)
         tui_state_fail(t, &err);
     struct store_msg_counts mc;
@@ -137,12 +137,22 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
     if (t->title_dirty)
         load_title(t);
     char buf[1024], when[64];
-    char scope[600];
-    snprintf(scope, sizeof scope, "%s%s%s", t->fresh.program[0] ? t->fresh.program : "lcmtui",
-             t->scope_title[0] ? " › " : "", t->scope_title);
+    char scope[600], idle[64] = "";
+    bool narrow = cols < 110;
+    if (t->scope_idle > 0)
+        snprintf(idle, sizeof idle, _("idle %d d+"), t->scope_idle);
+    /* the filter in force before the programme (a cut shortens the programme first; at
+     * narrow widths the programme gives way to the filter) */
+    const char *program = t->fresh.program[0] ? t->fresh.program : "lcmtui";
+    const char *cohort = narrow ? t->scope_short : t->scope_title;
+    if (cohort[0] || idle[0]) /* narrow: the filter without the programme */
+        snprintf(scope, sizeof scope, "%s%s%s%s%s", cohort, cohort[0] && idle[0] ? " · " : "", idle,
+                 narrow ? "" : " · ", narrow ? "" : program);
+    else
+        snprintf(scope, sizeof scope, "%s", program);
     const char *prog = scope;
-    if (t->fresh.demo)
-        snprintf(when, sizeof when, "%s", _("demo data"));
+    if (t->fresh.demo) /* narrow: "demo", so that the filter still shows at 80 columns */
+        snprintf(when, sizeof when, "%s", narrow ? _("demo") : _("demo data"));
     else if (t->fresh.syncing)
         snprintf(when, sizeof when, "%s", _("syncing…"));
     else if (t->fresh.last_sync) {
@@ -154,7 +164,6 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
     /* the counts matter most: they keep their room; the left part is cut first */
     const struct view_counts *c = &t->counts;
     char counts[400];
-    bool narrow = cols < 110;
     char drafts[64] = "", risk[64], cele[64], calls[64], late[64];
     long long nd = t->drafts, nr = c->at_risk, nc = c->celebrate, nt = c->calls_today,
               no = c->overdue;
@@ -174,10 +183,15 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
     int cw = text_width(counts);
     char day[32];
     int left = cols - cw > 10 ? cols - cw : cols;
-    if (!narrow)
-        snprintf(buf, sizeof buf, " %s · %s · %s", prog, fmt_day(day, sizeof day, t->today), when);
-    if (narrow || text_width(buf) > left) /* freshness first: a cut shortens the programme */
-        snprintf(buf, sizeof buf, " %s · %s", when, prog);
+    /* the date and the freshness always; a cut shortens the programme and the filter */
+    if (narrow) {
+        int y, m, d;
+        day_to_ymd(t->today, &y, &m, &d);
+        snprintf(day, sizeof day, "%02d/%02d", d, m);
+    } else {
+        fmt_day(day, sizeof day, t->today);
+    }
+    snprintf(buf, sizeof buf, narrow ? " %s %s · %s" : " %s · %s · %s", day, when, prog);
     rich_line_data(l, ROLE_TITLE, buf, left, false);
     if (left < cols) {
         rich_line_pad_to(l, ROLE_TITLE, cols - cw);

@@ -98,6 +98,9 @@ struct tui {
     bool title_dirty, all_dirty;
     bool redraw;           /* Ctrl-L: repaint the whole terminal, not only what changed */
     char scope_title[256]; /* the cohort the overview is filtered on, "" for all */
+    char scope_short[64];  /* its short name ("Cohorte 2"), for narrow titles */
+    int64_t scope_cohort;  /* its id (0: all): the title's counts are the cohort's */
+    int scope_idle;        /* the overview shows learners idle this many days or more (0: all) */
     struct view_counts counts;
     int64_t drafts; /* messages waiting for approval in the outbox (title) */
     struct view_freshness fresh;
@@ -113,6 +116,7 @@ struct tui {
     /* the `tui` config group */
     int call_minutes;       /* tui.call_minutes: default length of a new call (30) */
     int day_start, day_end; /* tui.day_start / day_end: working hours for free slots */
+    int idle_days;          /* tui.idle_days: the idle filter's threshold (I), 21 */
 };
 
 /* Sets the status line (printf format). */

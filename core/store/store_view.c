@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/fold.h"
 #include "base/i18n.h"
 #include "base/model.h"
 #include "store/store_internal.h"
@@ -16,24 +17,6 @@ static const char *const sort_names[VIEW_SORT_COUNT] = {N_("attention"), N_("nam
 const char *store_view_sort_name(enum view_sort s)
 {
     return (unsigned)s < VIEW_SORT_COUNT ? sort_names[s] : "?";
-}
-
-/* "%term%" with LIKE's wildcards escaped, or NULL for no search. Caller frees. */
-static char *like_pattern(const char *search)
-{
-    if (!search || !*search)
-        return NULL;
-    size_t n = strlen(search);
-    char *p = lcm_xmalloc(n * 2 + 3), *o = p;
-    *o++ = '%';
-    for (const char *s = search; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '\\')
-            *o++ = '\\';
-        *o++ = *s;
-    }
-    *o++ = '%';
-    *o = '\0';
-    return p;
 }
 
 static void bind_day_text(sqlite3_stmt *s, int i, int day)
@@ -286,27 +269,50 @@ static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct 
     return r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "triage snoozes");
 }
 
-/* Marks the items whose learner matches the search (a LIKE on the names). */
+/* True when the learner's folded "first last", "last first" or e-mail holds the folded
+ * search q (base/fold.h: case, accents, hyphens and apostrophes do not count). Each part is
+ * folded once; the two orders are joined from the folded parts. */
+static bool learner_matches(sqlite3_stmt *s, const char *q)
+{
+    char first[256], last[256], both[520];
+    size_t nf = fold_key(store_col_text(s, 1), first, sizeof first);
+    size_t nl = fold_key(store_col_text(s, 2), last, sizeof last);
+    if (strstr(first, q) || strstr(last, q))
+        return true;
+    if (nf && nl && strchr(q, ' ')) { /* across the two names: in either order */
+        memcpy(both, first, nf);
+        both[nf] = ' ';
+        memcpy(both + nf + 1, last, nl + 1);
+        if (strstr(both, q))
+            return true;
+        memcpy(both, last, nl);
+        both[nl] = ' ';
+        memcpy(both + nl + 1, first, nf + 1);
+        if (strstr(both, q))
+            return true;
+    }
+    char mail[256];
+    fold_key(store_col_text(s, 3), mail, sizeof mail);
+    return strstr(mail, q) != NULL;
+}
+
+/* Marks the items whose learner matches the search: names and e-mail folded in C (one scan
+ * of the learners; SQL's LIKE folds ASCII only, so "lefevre" would miss "Lefèvre"). */
 static enum lcm_status scan_search(struct lcm_store *st, const char *search, struct titem *it,
                                    size_t n, struct lcm_err *err)
 {
-    char *like = like_pattern(search);
-    if (!like)
+    char q[512];
+    if (!search || fold_key(search, q, sizeof q) == 0)
         return LCM_OK;
     struct rank *hits = NULL;
     size_t nh = 0, cap = 0;
-    sqlite3_stmt *s = store_stmt(st,
-                                 "SELECT id FROM learner WHERE first_name || ' ' || last_name "
-                                 "LIKE ?1 ESCAPE '\\' OR last_name || ' ' || first_name LIKE ?1 "
-                                 "ESCAPE '\\'",
-                                 err);
-    if (!s) {
-        free(like);
+    sqlite3_stmt *s = store_stmt(st, "SELECT id, first_name, last_name, email FROM learner", err);
+    if (!s)
         return err ? err->status : LCM_ERR_DB;
-    }
-    store_bind_text(s, 1, like);
     int r;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        if (!learner_matches(s, q))
+            continue;
         if (nh == cap) {
             cap = cap ? cap * 2 : 256;
             hits = lcm_xrealloc(hits, cap * sizeof *hits);
@@ -315,7 +321,6 @@ static enum lcm_status scan_search(struct lcm_store *st, const char *search, str
     }
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "search");
     sqlite3_reset(s);
-    free(like);
     if (nh)
         qsort(hits, nh, sizeof *hits, cmp_rank_id);
     for (size_t i = 0; i < n; i++) {
@@ -396,11 +401,21 @@ static uint64_t sort_key(const struct titem *t, enum view_sort sort)
     }
 }
 
+/* Inside f's scope: its cohort, and idle for f->idle_days or more when set. */
+static bool in_scope(const struct titem *t, const struct view_filter *f)
+{
+    if (f->cohort_id && t->cid != f->cohort_id)
+        return false;
+    if (f->idle_days > 0)
+        return !t->closed && (t->last_day == DAY_NONE || f->today - t->last_day >= f->idle_days);
+    return true;
+}
+
 static bool keep(const struct titem *t, const struct view_filter *f)
 {
     if (!t->match || (t->snoozed && !f->show_snoozed))
         return false;
-    if (f->cohort_id && t->cid != f->cohort_id)
+    if (!in_scope(t, f))
         return false;
     if (t->closed) /* finished enrolments only show when no level is asked for */
         return f->level == VIEW_LEVEL_ANY;
@@ -411,14 +426,16 @@ static bool keep(const struct titem *t, const struct view_filter *f)
     return true;
 }
 
-static void count_items(const struct titem *it, size_t n, struct view_counts *c)
+/* The counts of the items in f's scope (f NULL: every item); follow-up counts kept. */
+static void count_items(const struct titem *it, size_t n, const struct view_filter *f,
+                        struct view_counts *c)
 {
     int64_t calls = c->calls_today, overdue = c->overdue;
     memset(c, 0, sizeof *c);
     c->calls_today = calls;
     c->overdue = overdue;
     for (size_t i = 0; i < n; i++) {
-        if (it[i].closed)
+        if (it[i].closed || (f && !in_scope(&it[i], f)))
             continue;
         c->enrollments++;
         if (it[i].snoozed) {
@@ -480,7 +497,13 @@ enum lcm_status store_view_snapshot(struct lcm_store *st, int today, struct view
 
 void store_view_snapshot_counts(const struct view_snapshot *s, struct view_counts *c)
 {
-    count_items(s->ti.it, s->ti.n, c);
+    count_items(s->ti.it, s->ti.n, NULL, c);
+}
+
+void store_view_snapshot_counts_in(const struct view_snapshot *s, const struct view_filter *f,
+                                   struct view_counts *c)
+{
+    count_items(s->ti.it, s->ti.n, f, c);
 }
 
 enum lcm_status store_view_snapshot_order(struct lcm_store *st, struct view_snapshot *s,
@@ -669,14 +692,25 @@ enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t day_s
 enum lcm_status store_view_followup_counts(struct lcm_store *st, int64_t day_start, int64_t now_ts,
                                            struct view_counts *out, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "SELECT (SELECT count(*) FROM followup WHERE status = 'planned' AND kind = 'call' "
-                 " AND due_at >= ?1 AND due_at < ?2), "
-                 "(SELECT count(*) FROM followup WHERE status = 'planned' AND due_at < ?3)",
-                 err);
+    return store_view_followup_counts_in(st, 0, day_start, now_ts, out, err);
+}
+
+enum lcm_status store_view_followup_counts_in(struct lcm_store *st, int64_t cohort_id,
+                                              int64_t day_start, int64_t now_ts,
+                                              struct view_counts *out, struct lcm_err *err)
+{
+    STMT_OR_FAIL(
+        s, st,
+        "SELECT (SELECT count(*) FROM followup WHERE status = 'planned' AND kind = 'call' "
+        " AND due_at >= ?1 AND due_at < ?2 AND (?4 = 0 OR enrollment_id IN "
+        "  (SELECT id FROM enrollment WHERE cohort_id = ?4))), "
+        "(SELECT count(*) FROM followup WHERE status = 'planned' AND due_at < ?3 "
+        " AND (?4 = 0 OR enrollment_id IN (SELECT id FROM enrollment WHERE cohort_id = ?4)))",
+        err);
     sqlite3_bind_int64(s, 1, day_start);
     sqlite3_bind_int64(s, 2, day_start + 86400);
     sqlite3_bind_int64(s, 3, now_ts);
+    sqlite3_bind_int64(s, 4, cohort_id);
     enum lcm_status rc = LCM_OK;
     if (sqlite3_step(s) == SQLITE_ROW) {
         out->calls_today = sqlite3_column_int64(s, 0);

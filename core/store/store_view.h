@@ -31,10 +31,15 @@ const char *store_view_sort_name(enum view_sort s);
 #define VIEW_LEVEL_CELEBRATE 3 /* filter value: only the ones with a milestone to celebrate */
 
 struct view_filter {
-    int64_t cohort_id;  /* 0: every cohort */
-    int level;          /* VIEW_LEVEL_ANY, 0 ok, 1 watch, 2 at risk, VIEW_LEVEL_CELEBRATE */
-    const char *search; /* substring of "first last" or "last first", case-insensitive; NULL/"" */
-    bool show_snoozed;  /* false: enrollments under an active snooze are left out */
+    int64_t cohort_id; /* 0: every cohort */
+    int level;         /* VIEW_LEVEL_ANY, 0 ok, 1 watch, 2 at risk, VIEW_LEVEL_CELEBRATE */
+    /* in "first last", "last first" or the e-mail, ignoring case, accents, hyphens and
+     * apostrophes (base/fold.h); NULL/"" for none */
+    const char *search;
+    bool show_snoozed; /* false: enrollments under an active snooze are left out */
+    /* > 0: only active enrollments idle for at least this many days on today (no activity
+     * ever: counted from their start) */
+    int idle_days;
     enum view_sort sort;
     int today; /* snoozes end and celebrations age against it */
 };
@@ -67,6 +72,10 @@ enum lcm_status store_view_snapshot(struct lcm_store *st, int today, struct view
 void store_view_snapshot_free(struct view_snapshot **s);
 /* The enrollment counts of the snapshot (follow-up counts untouched). */
 void store_view_snapshot_counts(const struct view_snapshot *s, struct view_counts *c);
+/* The same within f's scope: its cohort and idle days (its level, search and snooze choice
+ * pick rows inside that scope and do not change these counts). */
+void store_view_snapshot_counts_in(const struct view_snapshot *s, const struct view_filter *f,
+                                   struct view_counts *c);
 /* The ordered ids for f (f->today is the snapshot's); a search runs one name query. */
 enum lcm_status store_view_snapshot_order(struct lcm_store *st, struct view_snapshot *s,
                                           const struct view_filter *f, int64_t **ids, size_t *n,
@@ -108,6 +117,10 @@ enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t day_s
 /* Only calls_today and overdue (the cheap part, after a store_view_order with counts). */
 enum lcm_status store_view_followup_counts(struct lcm_store *st, int64_t day_start, int64_t now_ts,
                                            struct view_counts *out, struct lcm_err *err);
+/* The same for the follow-ups of cohort_id's enrollments (0: every follow-up). */
+enum lcm_status store_view_followup_counts_in(struct lcm_store *st, int64_t cohort_id,
+                                              int64_t day_start, int64_t now_ts,
+                                              struct view_counts *out, struct lcm_err *err);
 
 /* Data freshness: demo is kv demo=1; *last_sync the finish time of the last successful sync
  * run (0: never); *syncing true while a run is in progress. program: the program name when the
