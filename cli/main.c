@@ -32,6 +32,8 @@ static const struct command commands[] = {
      N_("messages: list, approve, skip, send (SMTP), stats, sequences, post")},
     {"sequences", cmd_sequences, N_("apply the sequence rules at --today: drafts to approve")},
     {"post", cmd_post, N_("post a text to the group chat through the webhook")},
+    {"checkin", cmd_checkin,
+     N_("log a check-in with a learner (channel, direction, outcome, note)")},
     {"learners", cmd_learners, N_("find, show and merge learners; the LRS actors no rule matched")},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

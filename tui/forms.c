@@ -101,13 +101,15 @@ void forms_open_filter(struct tui *t, int64_t cohort_id, int level, form_done_fn
 
 /* ---- check-in -------------------------------------------------------------------------- */
 
-/* The stored words (English, machine values); the form shows them translated. */
-static const char *const channels[] = {N_("call"),    N_("email"), N_("chat"),
-                                       N_("meeting"), N_("note"),  NULL};
-static const char *const outcomes[] = {
-    N_("reached"),     N_("no answer"),  N_("left a message"), N_("replied"),
-    N_("will resume"), N_("needs help"), N_("other"),          NULL};
-enum { CI_CHANNEL, CI_OUTCOME, CI_NOTE, CI_NEXT, CI_WHEN };
+/* The stored words (English, machine values: base/model.h); the form shows them translated.
+ * The channels in the order of enum checkin_channel. */
+static const char *const channels[] = {N_("call"),  N_("email"),   N_("sms"),  N_("chat"),
+                                       N_("video"), N_("meeting"), N_("note"), NULL};
+static const enum checkin_channel channel_ids[] = {CH_CALL,  CH_EMAIL,   CH_SMS, CH_CHAT,
+                                                   CH_VIDEO, CH_MEETING, CH_NOTE};
+static const char *const directions[] = {N_("outgoing (I reached out)"),
+                                         N_("incoming (the learner did)"), NULL};
+enum { CI_CHANNEL, CI_DIRECTION, CI_OUTCOME, CI_NOTE, CI_NEXT, CI_WHEN };
 
 /* Live hint under the check-in's follow-up field: the parsed date, or why it does not parse. */
 static void checkin_change(struct tui *t, struct form *f)
@@ -143,9 +145,9 @@ static enum lcm_status checkin_submit(struct tui *t, struct form *f, struct lcm_
         .learner_id = f->learner_id,
         .enrollment_id = f->enrollment_id,
         .at = t->now_ts,
-        .channel = (enum checkin_channel)form_choice(f, CI_CHANNEL),
-        .direction = "out",
-        .outcome = outcomes[form_choice(f, CI_OUTCOME)],
+        .channel = channel_ids[form_choice(f, CI_CHANNEL)],
+        .direction = model_checkin_directions[form_choice(f, CI_DIRECTION)],
+        .outcome = model_checkin_outcomes[form_choice(f, CI_OUTCOME)],
         .note = form_text(f, CI_NOTE),
         .next_step = form_text(f, CI_NEXT),
         .author = t->app->cfg.lcm_name && *t->app->cfg.lcm_name ? t->app->cfg.lcm_name : NULL,
@@ -174,8 +176,9 @@ static enum lcm_status checkin_submit(struct tui *t, struct form *f, struct lcm_
     else
         store_rollback(t->st);
     if (rc == LCM_OK) {
-        tui_state_msg(t, ROLE_OK, "%s (%s, %s)%s", _("check-in saved"), _(channels[c.channel]),
-                      _(c.outcome), due ? _("; reminder planned") : "");
+        tui_state_msg(t, ROLE_OK, "%s (%s, %s)%s", _("check-in saved"),
+                      _(model_checkin_channel_name(c.channel)), _(c.outcome),
+                      due ? _("; reminder planned") : "");
         tui_state_changed(t);
         if (due || f->followup_id)
             caldav_bg_push(t);
@@ -216,9 +219,10 @@ void forms_open_checkin(struct tui *t, int64_t enrollment_id, int64_t followup_i
              followup_id ? _(" (follow-up done)") : "");
     form_title(f, "%s", title);
     f->followup_id = followup_id;
-    const char *tl[8];
-    form_add_choice(f, _("Channel"), tr(channels, tl, 8), 0);
-    form_add_choice(f, _("Outcome"), tr(outcomes, tl, 8), 0);
+    const char *tl[16];
+    form_add_choice(f, _("Channel"), tr(channels, tl, 16), 0);
+    form_add_choice(f, _("Direction"), tr(directions, tl, 16), 0);
+    form_add_choice(f, _("Outcome"), tr(model_checkin_outcomes, tl, 16), 0);
     form_add_text(f, _("Note"), "");
     form_add_text(f, _("Next step"), "");
     form_add_text(f, _("Follow-up"), "");

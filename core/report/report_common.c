@@ -152,7 +152,8 @@ char *report_common_week(const struct kpi_week *w, char *buf, size_t len)
 
 const char *report_common_channel(int ch)
 {
-    static const char *const names[CH_COUNT] = {"Calls", "E-mails", "Chats", "Meetings", "Notes"};
+    static const char *const names[CH_COUNT] = {"Calls", "E-mails", "Chats",      "Meetings",
+                                                "Notes", "SMS",     "Video calls"};
     return ch >= 0 && ch < CH_COUNT ? names[ch] : "";
 }
 

@@ -179,6 +179,7 @@ void store_view_detail_events_free(struct view_event **ev, size_t n)
         free((*ev)[i].what);
         free((*ev)[i].text);
         free((*ev)[i].extra);
+        free((*ev)[i].author);
     }
     free(*ev);
     *ev = NULL;
@@ -189,17 +190,18 @@ enum lcm_status store_view_detail_timeline(struct lcm_store *st, int64_t learner
 {
     *out = NULL;
     *n = 0;
-    STMT_OR_FAIL(s, st,
-                 "SELECT 0, id, at, channel || CASE WHEN direction = 'in' THEN ' (in)' ELSE '' END"
-                 " || COALESCE(' · ' || NULLIF(outcome, ''), ''), COALESCE(note, ''), "
-                 " COALESCE(next_step, '') FROM checkin WHERE learner_id = ?1 "
-                 "UNION ALL SELECT 1, id, created_at, 'message · ' || status, subject, "
-                 " COALESCE(template, '') FROM message WHERE learner_id = ?1 "
-                 "UNION ALL SELECT 2, id, due_at, kind || ' ' || status || ' · ' || duration_min "
-                 " || ' min', COALESCE(title, ''), COALESCE(note, '') FROM followup "
-                 " WHERE learner_id = ?1 "
-                 "ORDER BY 3 DESC, 1, 2 DESC LIMIT ?2",
-                 err);
+    STMT_OR_FAIL(
+        s, st,
+        "SELECT 0, id, at, channel || CASE WHEN direction = 'in' THEN ' (in)' ELSE '' END"
+        " || COALESCE(' · ' || NULLIF(outcome, ''), ''), COALESCE(note, ''), "
+        " COALESCE(next_step, ''), COALESCE(author, '') FROM checkin WHERE learner_id = ?1 "
+        "UNION ALL SELECT 1, id, created_at, 'message · ' || status, subject, "
+        " COALESCE(template, ''), '' FROM message WHERE learner_id = ?1 "
+        "UNION ALL SELECT 2, id, due_at, kind || ' ' || status || ' · ' || duration_min "
+        " || ' min', COALESCE(title, ''), COALESCE(note, ''), '' FROM followup "
+        " WHERE learner_id = ?1 "
+        "ORDER BY 3 DESC, 1, 2 DESC LIMIT ?2",
+        err);
     sqlite3_bind_int64(s, 1, learner_id);
     sqlite3_bind_int64(s, 2, (int64_t)max);
     size_t cap = 0;
@@ -216,6 +218,7 @@ enum lcm_status store_view_detail_timeline(struct lcm_store *st, int64_t learner
         e->what = store_col_dup(s, 3);
         e->text = store_col_dup(s, 4);
         e->extra = store_col_dup(s, 5);
+        e->author = store_col_dup(s, 6);
     }
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "timeline");
     sqlite3_reset(s);

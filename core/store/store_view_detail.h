@@ -54,9 +54,10 @@ enum view_event_kind { VIEW_EV_CHECKIN, VIEW_EV_MESSAGE, VIEW_EV_FOLLOWUP };
 struct view_event {
     enum view_event_kind kind;
     int64_t id, at;
-    char *what;  /* "call · reached", "message · queued", "call planned 30 min"; owned */
-    char *text;  /* note / subject / title, may hold newlines; owned */
-    char *extra; /* next step / body preview; owned, may be "" */
+    char *what;   /* "call · reached", "message · queued", "call planned 30 min"; owned */
+    char *text;   /* note / subject / title, may hold newlines; owned */
+    char *extra;  /* next step / body preview; owned, may be "" */
+    char *author; /* who logged a check-in (general.lcm_name then); owned, "" when unknown */
 };
 /* The learner's check-ins, messages and follow-ups, newest first, at most max. Free with
  * store_view_detail_events_free(). */
