@@ -66,14 +66,19 @@ static enum lcm_status load_settings(struct tui *t, struct lcm_err *err)
     return LCM_OK;
 }
 
-/* The display time zone: calendar.timezone (UTC when unset; a bad calendar group is shown on
- * the status line). */
+/* The display time zone (calendar.timezone; the system's when unset) and the working days and
+ * hours (calendar.work_days, work_hours); a bad calendar group is shown on the status line. */
 static void load_timezone(struct tui *t)
 {
     struct caldav_config cc;
     struct lcm_err err = {0};
+    t->work_days = 0x1f; /* mon-fri */
+    t->work_from = t->work_to = -1;
     if (caldav_config_load(&t->app->cfg, false, &cc, NULL, &err) == LCM_OK) {
         fmt_set_timezone(cc.timezone);
+        t->work_days = cc.work_days;
+        t->work_from = cc.work_from;
+        t->work_to = cc.work_to;
         caldav_config_free(&cc);
     } else {
         fmt_set_timezone(NULL);

@@ -111,6 +111,8 @@ struct tui {
     /* the `tui` config group */
     int call_minutes;       /* tui.call_minutes: default length of a new call (30) */
     int day_start, day_end; /* tui.day_start / day_end: working hours for free slots */
+    int work_days;          /* calendar.work_days: 1 << day_weekday() per working day */
+    int work_from, work_to; /* calendar.work_hours (minutes), -1: tui.day_start / day_end */
 };
 
 /* Sets the status line (printf format). */
