@@ -101,19 +101,20 @@ static void fill_vars(struct tui *t, const struct view_detail *d, struct vars *v
     var(vs, "login", d->email);
 }
 
-/* The template for learner d: hint ("congrats": the one for their progress), else a
+/* The template for learner d: hint ("congrats": the one for the milestone to celebrate), else a
  * nudge by days inactive, a congratulation for a pending milestone, or a call proposal. */
 static const char *default_template(struct tui *t, const struct view_detail *d, const char *hint)
 {
     int days = d && d->last_activity_day != DAY_NONE ? t->today - d->last_activity_day : 0;
-    double p = d ? d->progress : 0;
     if (hint && strcmp(hint, "congrats") == 0) {
-        if (d && d->celebrate && p < 0.25)
-            return "congrats_milestone";
-        return p >= 1      ? "congrats_100"
-               : p >= 0.75 ? "congrats_75"
-               : p >= 0.5  ? "congrats_50"
-                           : "congrats_25";
+        /* the milestone still to celebrate, never one already celebrated (the progress alone
+         * would offer congrats_75 again to who is at 80 % and was congratulated at 75 %) */
+        int pct = d && d->celebrate_threshold >= 0 ? (int)(d->celebrate_threshold * 100 + 0.5) : -1;
+        return pct == 100  ? "congrats_100"
+               : pct == 75 ? "congrats_75"
+               : pct == 50 ? "congrats_50"
+               : pct == 25 ? "congrats_25"
+                           : "congrats_milestone";
     }
     if (hint)
         return hint;
@@ -205,9 +206,29 @@ static void reset(struct composer *c)
     c->edit_draft = false;
 }
 
+/* True when learner eid has a milestone to celebrate; else says so on the status line. */
+static bool has_celebration(struct tui *t, int64_t eid)
+{
+    struct view_detail d;
+    struct lcm_err err = {0};
+    if (store_view_detail(t->st, eid, t->today, &d, &err) != LCM_OK) {
+        tui_state_fail(t, &err);
+        return false;
+    }
+    bool yes = d.celebrate != NULL;
+    if (!yes)
+        tui_state_msg(t, ROLE_STATUS,
+                      _("nothing to celebrate for %s %s: every milestone reached is celebrated"),
+                      d.first_name, d.last_name);
+    store_view_detail_clear(&d);
+    return yes;
+}
+
 void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char *tpl)
 {
     struct composer *c = t->panes[PANE_COMPOSER].st;
+    if (tpl && strcmp(tpl, "congrats") == 0 && n == 1 && !has_celebration(t, ids[0]))
+        return;
     reset(c);
     c->ids = lcm_xmalloc(n * sizeof *ids);
     memcpy(c->ids, ids, n * sizeof *ids);

@@ -51,6 +51,8 @@ static void fill_detail(sqlite3_stmt *s, int today, struct view_detail *d)
     d->snooze_reason = store_col_dup(s, 28);
     d->celebrate = sqlite3_column_type(s, 29) == SQLITE_NULL ? NULL : store_col_dup(s, 29);
     d->next_followup_at = sqlite3_column_int64(s, 30);
+    d->celebrate_threshold =
+        sqlite3_column_type(s, 31) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 31);
 }
 
 enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, int today,
@@ -67,7 +69,11 @@ enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, i
                  " WHERE d.enrollment_id = e.id AND d.celebrated_at IS NULL AND d.day >= ?3 "
                  " ORDER BY d.day DESC, m.threshold DESC LIMIT 1), "
                  "(SELECT min(f.due_at) FROM followup f WHERE f.learner_id = e.learner_id "
-                 " AND f.status = 'planned') "
+                 " AND f.status = 'planned'), "
+                 "(SELECT CASE WHEN m.kind = 'progress' THEN m.threshold END FROM milestone_done d"
+                 " JOIN milestone m ON m.id = d.milestone_id"
+                 " WHERE d.enrollment_id = e.id AND d.celebrated_at IS NULL AND d.day >= ?3 "
+                 " ORDER BY d.day DESC, m.threshold DESC LIMIT 1) "
                  "FROM enrollment e JOIN learner l ON l.id = e.learner_id "
                  "JOIN cohort c ON c.id = e.cohort_id JOIN program p ON p.id = c.program_id "
                  "LEFT JOIN risk r ON r.enrollment_id = e.id "

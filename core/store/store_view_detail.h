@@ -24,7 +24,9 @@ struct view_detail {
     int flagged_since;
     int snooze_until; /* DAY_NONE: not snoozed */
     char *snooze_reason;
-    char *celebrate; /* pending milestone name or NULL */
+    char *celebrate;            /* pending milestone name or NULL */
+    double celebrate_threshold; /* that milestone's progress threshold (0..1); < 0: a test or
+                                   another kind, or none pending */
     int64_t next_followup_at;
 };
 enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, int today,
