@@ -234,6 +234,7 @@ int main(int argc, char **argv)
     }
 
     app.clock_pinned = app.clock_secs >= 0;
+    app.today_pinned = today_opt || (getenv("LCMTUI_TODAY") && *getenv("LCMTUI_TODAY"));
 
     struct lcm_err err = {0};
     if (config_load(&app.cfg, app.config_path, app.config_path != NULL, &app.rep, &err) != LCM_OK)

@@ -310,7 +310,13 @@ static enum lcm_status render_for(struct tui *t, struct composer *c, size_t i, c
     if (rc == LCM_OK) {
         char **holes = NULL;
         char *all = join_message(*subject, *body);
-        if (template_placeholders(all, &holes, err) == LCM_OK && holes && holes[0])
+        const char *key = NULL;
+        if (template_placeholders(all, &holes, err) == LCM_OK && holes && holes[0] &&
+            (key = template_config_key(holes[0], strlen(holes[0]))))
+            rc = lcm_err_set(err, LCM_ERR_INVALID,
+                             _("{%s} has no value: set %s in %s (or type it: i)"), holes[0], key,
+                             t->app->cfg.path ? t->app->cfg.path : _("the configuration"));
+        else if (holes && holes[0])
             rc = lcm_err_set(err, LCM_ERR_INVALID,
                              _("%s %s: {%s} still has no value: edit the text (i) first"),
                              d->first_name, d->last_name, holes[0]);

@@ -22,6 +22,7 @@
 #include "tui/fmt.h"
 #include "tui/form.h"
 #include "tui/forms.h"
+#include "tui/forms_setup.h"
 #include "tui/pane_agenda.h"
 #include "tui/pane_composer.h"
 #include "tui/pane_detail.h"
@@ -433,6 +434,7 @@ int tui_run(struct lcm_app *app)
     apply_keys(t);
     if (app->lang_note[0])
         tui_state_msg(t, ROLE_ERROR, "%s", app->lang_note);
+    forms_setup_maybe_open(t);
     draw_install_signals();
     const char *script = getenv("LCMTUI_SCRIPT");
     int rc = script && *script ? run_headless(t, script) : run_interactive(t);
