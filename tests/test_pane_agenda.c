@@ -77,7 +77,7 @@ static void test_schedule_next_tuesday(void **state)
 static void test_clash_shown_then_confirmed(void **state)
 {
     (void)state;
-    on_learner("Bobby");
+    on_learner("Sophie"); /* no overdue call: no offer to replace one */
     int64_t before = fx_count(&F, "SELECT count(*) FROM followup");
     fx_keys(&F, "s01/12/2026 14:45");
     assert_non_null(strstr(F.t.form->f[0].hint, "clashes"));
@@ -230,6 +230,88 @@ static void test_imported_busy_time_clashes_and_is_not_free(void **state)
     fx_keys(&F, "<Esc>");
 }
 
+/* i on a call, twice (the first asks): the invitation e-mail of `agenda --invite` (the
+ * call_proposal template, an .ics METHOD:REQUEST part) is queued in the outbox. */
+static void test_invite_from_the_agenda(void **state)
+{
+    (void)state;
+    free(F.app.cfg.lcm_name);
+    free(F.app.cfg.lcm_email);
+    F.app.cfg.lcm_name = lcm_xstrdup("Claire Martin");
+    F.app.cfg.lcm_email = lcm_xstrdup("claire@example.org");
+    const char *q = "SELECT count(*) FROM message WHERE template = 'call_proposal' AND "
+                    "status = 'queued' AND att_type = 'text/calendar; method=REQUEST' AND "
+                    "att_data LIKE '%ATTENDEE%'";
+    int64_t before = fx_count(&F, q);
+    agenda_cursor_on("Djilali");
+    fx_keys(&F, "i");
+    assert_non_null(strstr(F.t.status, "i again"));
+    assert_int_equal(fx_count(&F, q), before);
+    fx_keys(&F, "i");
+    assert_non_null(strstr(F.t.status, "invitation to Djilali Benali queued"));
+    assert_int_equal(fx_count(&F, q), before + 1);
+    /* another key between the two presses asks again */
+    fx_keys(&F, "ij");
+    fx_keys(&F, "k");
+    assert_int_equal(fx_count(&F, q), before + 1);
+    fx_keys(&F, "q");
+}
+
+/* A new call for a learner whose call is overdue offers to replace it (the default: the
+ * overdue one is cancelled in the same save), or to keep it. */
+static void test_new_call_offers_to_replace_the_overdue_one(void **state)
+{
+    (void)state;
+    const char *overdue = "SELECT count(*) FROM followup f JOIN learner l ON l.id = f.learner_id "
+                          "WHERE l.first_name = 'Bobby' AND f.status = 'planned' AND "
+                          "f.due_at < strftime('%s', '2026-11-28 09:00')";
+    assert_int_equal(fx_count(&F, overdue), 1);
+    on_learner("Bobby");
+    fx_keys(&F, "s");
+    assert_non_null(F.t.form);
+    assert_int_equal(F.t.form->n, 4);
+    assert_string_equal(F.t.form->f[3].label, "Overdue call");
+    assert_non_null(strstr(F.t.form->f[3].choices[0], "Thu 26/11"));
+    fx_keys(&F, "<Esc>");
+    assert_int_equal(fx_count(&F, overdue), 1); /* Esc: nothing */
+    on_learner("Bobby");
+    fx_keys(&F, "sjeudi 16h<Enter>");
+    assert_null(F.t.form);
+    assert_non_null(strstr(F.t.status, "the overdue one cancelled"));
+    assert_int_equal(fx_count(&F, overdue), 0);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup f JOIN learner l ON "
+                                  "l.id = f.learner_id WHERE l.first_name = 'Bobby' AND "
+                                  "f.status = 'cancelled'"),
+                     1);
+    /* no overdue call any more: no offer */
+    on_learner("Bobby");
+    fx_keys(&F, "s");
+    assert_int_equal(F.t.form->n, 3);
+    fx_keys(&F, "<Esc>");
+}
+
+/* A call closed with the outcome "no answer" shows so in the timeline, not as "done". */
+static void test_call_closed_no_answer_shows_as_such(void **state)
+{
+    (void)state;
+    agenda_cursor_on("Jérôme");
+    fx_keys(&F, "d");
+    assert_non_null(F.t.form);
+    fx_keys(&F, "<Tab><Tab><Right><Enter>"); /* outcome: no answer */
+    assert_null(F.t.form);
+    on_learner("Jérôme Dupré");
+    fx_keys(&F, "<Enter>");
+    assert_int_equal(F.t.cur, PANE_DETAIL);
+    struct pane *p = fx_recalc(&F);
+    long l = fx_find(p, "Point grammaire");
+    assert_true(l > fx_find(p, "Timeline"));
+    char buf[512];
+    fx_line(p, (size_t)l, buf, sizeof buf);
+    assert_non_null(strstr(buf, "call · no answer · 20 min"));
+    assert_null(strstr(buf, "call done"));
+    F.t.cur = PANE_OVERVIEW;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +323,9 @@ int main(void)
         cmocka_unit_test(test_done_opens_prefilled_checkin),
         cmocka_unit_test(test_reschedule_and_cancel),
         cmocka_unit_test(test_imported_busy_time_clashes_and_is_not_free),
+        cmocka_unit_test(test_invite_from_the_agenda),
+        cmocka_unit_test(test_new_call_offers_to_replace_the_overdue_one),
+        cmocka_unit_test(test_call_closed_no_answer_shows_as_such),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

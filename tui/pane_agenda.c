@@ -10,6 +10,9 @@
 #include "base/i18n.h"
 #include "base/day.h"
 #include "cal/agenda.h"
+#include "cal/caldav.h"
+#include "cal/invite.h"
+#include "msg/template.h"
 #include "store/store_calendar.h"
 #include "tui/caldav_bg.h"
 #include "tui/fmt.h"
@@ -28,6 +31,7 @@ struct agenda {
     size_t n, cur;
     int rows;
     int64_t confirm_cancel; /* X pressed once on this follow-up: the second X cancels it */
+    int64_t confirm_invite; /* i pressed once on this call: the second i queues the e-mail */
 };
 
 /* Reloads the planned follow-ups up to the end of the week (at most AGENDA_MAX), keeping
@@ -208,6 +212,48 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     t->focus_enrollment = s->n ? s->fu[s->cur].enrollment_id : 0;
 }
 
+/* i on a call: the first press says what will be sent, the second queues the invitation
+ * e-mail (the call_proposal template with an invite.ics METHOD:REQUEST part, as `lcmtui agenda
+ * --invite`) in the outbox; `lcmtui outbox send` delivers it. */
+static void invite(struct tui *t, struct agenda *s, const struct view_followup *f, bool confirmed)
+{
+    char when[80];
+    if (strcmp(f->kind, "call") != 0) {
+        tui_state_msg(t, ROLE_ERROR, "%s", _("a reminder is not sent as an invitation"));
+        return;
+    }
+    if (!confirmed) {
+        s->confirm_invite = f->id;
+        tui_state_msg(t, ROLE_RISK_WATCH, _("e-mail %s an invitation to the call on %s? i again"),
+                      f->name, fmt_when_long(when, sizeof when, f->due_at));
+        return;
+    }
+    struct caldav_config cc;
+    struct lcm_err err = {0};
+    if (caldav_config_load(&t->app->cfg, false, &cc, NULL, &err) != LCM_OK) {
+        tui_state_fail(t, &err);
+        return;
+    }
+    char user_dir[4096];
+    struct invite_opts io = {.share_dir = t->app->share_dir,
+                             .user_dir =
+                                 template_user_dir(user_dir, sizeof user_dir) ? user_dir : NULL,
+                             .lcm_name = t->app->cfg.lcm_name,
+                             .lcm_email = t->app->cfg.lcm_email,
+                             .lang = t->app->cfg.lang,
+                             .tzid = cc.timezone};
+    int64_t mid = 0;
+    if (invite_request(t->st, f->id, &io, t->now_ts, &mid, &err) != LCM_OK)
+        tui_state_fail(t, &err);
+    else {
+        tui_state_msg(t, ROLE_OK,
+                      _("invitation to %s queued (message #%lld): lcmtui outbox send delivers it"),
+                      f->name, (long long)mid);
+        tui_state_changed(t);
+    }
+    caldav_config_free(&cc);
+}
+
 /* The handle op: moves, Enter (detail), d (check-in closing the follow-up), r (reschedule),
  * X twice (cancel, then a CalDAV push); other actions are not handled here. */
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
@@ -216,8 +262,8 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     struct agenda *s = p->st;
     const struct view_followup *f = s->n ? &s->fu[s->cur] : NULL;
     struct lcm_err err = {0};
-    int64_t confirm = s->confirm_cancel;
-    s->confirm_cancel = 0;
+    int64_t confirm = s->confirm_cancel, confirm_inv = s->confirm_invite;
+    s->confirm_cancel = s->confirm_invite = 0;
     switch (a) {
     case ACT_DOWN:
         if (s->cur + 1 < s->n)
@@ -267,6 +313,10 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
         tui_state_changed(t);
         caldav_bg_push(t);
         return H_HANDLED;
+    case ACT_INVITE:
+        if (f)
+            invite(t, s, f, confirm_inv == f->id);
+        return H_HANDLED;
     default:
         return H_NOT_HANDLED;
     }
@@ -288,8 +338,8 @@ static void free_pane(struct pane *p)
 static const struct pane_ops ops = {
     .name = "agenda",
     .scope = SCOPE_AGENDA,
-    .hints =
-        N_(" Enter detail  d done  r reschedule  X cancel  s new call  c check-in  ? help  q back"),
+    .hints = N_(" Enter detail  d done  r reschedule  i invite  X cancel  s new call  c check-in  "
+                "? help  q back"),
     .recalc = recalc,
     .handle = handle,
     .raw_key = NULL,

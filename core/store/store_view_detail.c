@@ -203,9 +203,11 @@ enum lcm_status store_view_detail_timeline(struct lcm_store *st, int64_t learner
         " COALESCE(next_step, ''), COALESCE(author, '') FROM checkin WHERE learner_id = ?1 "
         "UNION ALL SELECT 1, id, created_at, 'message · ' || status, subject, "
         " COALESCE(template, ''), '' FROM message WHERE learner_id = ?1 "
-        "UNION ALL SELECT 2, id, due_at, kind || ' ' || status || ' · ' || duration_min "
-        " || ' min', COALESCE(title, ''), COALESCE(note, ''), '' FROM followup "
-        " WHERE learner_id = ?1 "
+        /* a call closed by a check-in saying "no answer" reads so, not "done" */
+        "UNION ALL SELECT 2, f.id, f.due_at, f.kind || CASE WHEN f.status = 'done' AND "
+        " k.outcome = 'no answer' THEN ' · no answer' ELSE ' ' || f.status END || ' · ' "
+        " || f.duration_min || ' min', COALESCE(f.title, ''), COALESCE(f.note, ''), '' "
+        " FROM followup f LEFT JOIN checkin k ON k.id = f.checkin_id WHERE f.learner_id = ?1 "
         "ORDER BY 3 DESC, 1, 2 DESC LIMIT ?2",
         err);
     sqlite3_bind_int64(s, 1, learner_id);
