@@ -37,6 +37,7 @@ struct composer {
                              gets the template in their own language */
     int64_t edit_id;      /* editing this stored message (from the outbox), 0: a new one */
     bool edit_draft;      /* ... which is a draft (y then approves it) */
+    bool confirm_dup;     /* y warned that the same message is already queued: y again queues */
     bool editing;
     int preview; /* -1: the text; else the rendered message for learner i */
     char user_dir[4096];
@@ -204,6 +205,7 @@ static void reset(struct composer *c)
     c->generic_text = NULL;
     c->edit_id = 0;
     c->edit_draft = false;
+    c->confirm_dup = false;
 }
 
 /* True when learner eid has a milestone to celebrate; else says so on the status line. */
@@ -651,12 +653,39 @@ static void edited(struct pane *p, struct tui *t)
 }
 
 /* The handle op: i edit, E $EDITOR, t next template, p preview, d draft, y queue, scrolling. */
+/* True (and a warning on the status line, c->confirm_dup set) when one of the learners
+ * already has the same template's message queued: a second identical nudge asks first. */
+static bool already_queued(struct tui *t, struct composer *c)
+{
+    const char *tpl = c->ntpl ? c->tpls[c->tpl] : NULL;
+    for (size_t i = 0; tpl && i < c->n; i++) {
+        int64_t id = 0;
+        struct lcm_err err = {0};
+        if (store_message_pending_like(t->st, c->ids[i], tpl, &id, &err) != LCM_OK || !id)
+            continue;
+        struct view_detail d;
+        bool have = store_view_detail(t->st, c->ids[i], t->today, &d, &err) == LCM_OK;
+        tui_state_msg(t, ROLE_RISK_WATCH,
+                      _("%s %s already has %s queued (message %lld): y again to queue another"),
+                      have ? d.first_name : "", have ? d.last_name : "", tpl, (long long)id);
+        if (have)
+            store_view_detail_clear(&d);
+        c->confirm_dup = true;
+        return true;
+    }
+    return false;
+}
+
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 {
     (void)key;
     struct composer *c = p->st;
     if (c->n == 0 && a != ACT_BACK)
         return H_NOT_HANDLED;
+    bool confirmed = c->confirm_dup;
+    c->confirm_dup = false; /* any other key: the next y asks again */
+    if (a == ACT_QUEUE)
+        c->confirm_dup = confirmed;
     switch (a) {
     case ACT_EDIT:
         c->editing = true;
@@ -680,6 +709,8 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     case ACT_DRAFT:
         return save(t, c, MSG_DRAFT);
     case ACT_QUEUE:
+        if (!c->edit_id && !c->confirm_dup && already_queued(t, c))
+            return H_HANDLED;
         return save(t, c, MSG_QUEUED);
     case ACT_DOWN:
         c->top++;

@@ -416,6 +416,11 @@ static bool keep(const struct titem *t, const struct view_filter *f)
     return true;
 }
 
+bool store_view_at_risk(int level, bool active, bool snoozed)
+{
+    return active && !snoozed && level == 2;
+}
+
 static void count_items(const struct titem *it, size_t n, struct view_counts *c)
 {
     int64_t calls = c->calls_today, overdue = c->overdue;
@@ -432,7 +437,7 @@ static void count_items(const struct titem *it, size_t n, struct view_counts *c)
             c->snoozed++;
             continue;
         }
-        c->at_risk += it[i].level == 2;
+        c->at_risk += store_view_at_risk(it[i].level, true, false);
         c->watch += it[i].level == 1;
         c->celebrate += it[i].celebrate;
     }
