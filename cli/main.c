@@ -33,6 +33,8 @@ static const struct command commands[] = {
      N_("messages: list, approve, skip, send (SMTP), stats, sequences, post")},
     {"sequences", cmd_sequences, N_("apply the sequence rules at --today: drafts to approve")},
     {"post", cmd_post, N_("post a text to the group chat through the webhook")},
+    {"checkin", cmd_checkin,
+     N_("log a check-in with a learner (channel, direction, outcome, note)")},
     {"learners", cmd_learners, N_("find, show and merge learners; the LRS actors no rule matched")},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -237,6 +239,7 @@ int main(int argc, char **argv)
     }
 
     app.clock_pinned = app.clock_secs >= 0;
+    app.today_pinned = today_opt || (getenv("LCMTUI_TODAY") && *getenv("LCMTUI_TODAY"));
 
     struct lcm_err err = {0};
     if (config_load(&app.cfg, app.config_path, app.config_path != NULL, &app.rep, &err) != LCM_OK)

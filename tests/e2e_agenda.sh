@@ -1,6 +1,6 @@
 #!/bin/sh
 # e2e_agenda.sh — the real binary: `lcmtui agenda` on the demo cohort (overdue, today, week),
-# the iCalendar export (file mode, stable bytes, time zone), the .ics import of busy times
+# the system's time zone when calendar.timezone is unset, the iCalendar export (file mode, stable bytes, time zone), the .ics import of busy times
 # and the clash it makes, usage errors.
 set -u
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
@@ -19,8 +19,16 @@ run demo >/dev/null || fail "lcmtui demo failed"
 out=$(run agenda) || fail "agenda failed"
 echo "$out" | grep -q "^Agenda for Sat 2026-11-28, times in Europe/Paris" || fail "header: $out"
 echo "$out" | grep -q "^Overdue ([1-9]" || fail "no overdue follow-up: $out"
-echo "$out" | grep -q "^Today ([1-9]" || fail "no follow-up today: $out"
+# the demo books its calls on working days: none on this Saturday, none on a weekend
+echo "$out" | grep -q "^Today (0)" || fail "a follow-up on a Saturday: $out"
 echo "$out" | grep -q "^Next 6 days, to 2026-12-04 ([1-9]" || fail "no follow-up this week: $out"
+echo "$out" | grep -Eq "^  (Sat|Sun) " && fail "a follow-up on a weekend: $out"
+# calendar.timezone unset: the system's zone (TZ here)
+printf 'general: { lang = "en"; };\n' >"$tmp/notz"
+out2=$(TZ=America/New_York "$LCMTUI" --config "$tmp/notz" --db "$db" --today 2026-11-28 agenda) ||
+    fail "agenda without calendar.timezone failed"
+echo "$out2" | grep -q "times in America/New_York" || fail "not the system's zone: $out2"
+echo "$out2" | grep -q "Thu 2026-11-26 06:00-06:30" || fail "not New York times: $out2"
 printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\033')" && fail "escape sequence in the output"
 # a hostile learner (C1 CSI, bidi override, ESC in the name): made visible, never raw
 sqlite3 "$db" "UPDATE learner SET first_name = 'X' || char(155) || '31m' || char(8238) || 'Y' ||
@@ -56,11 +64,12 @@ if [ "$notes" -gt 0 ]; then
     grep -qF "$note" "$tmp/a.ics" && fail "a private note was exported"
 fi
 
-# Import: a meeting over today's call makes a clash; re-import replaces.
+# Import: a meeting over the week's first call (Monday: the demo books none on a weekend)
+# makes a clash; re-import replaces.
 first=$(sqlite3 "$db" "SELECT strftime('%Y%m%dT%H%M%SZ', due_at, 'unixepoch') FROM followup \
-    WHERE due_at >= strftime('%s', '2026-11-28') AND due_at < strftime('%s', '2026-11-29') \
+    WHERE due_at >= strftime('%s', '2026-11-28') AND due_at < strftime('%s', '2026-12-05') \
     AND status = 'planned' ORDER BY due_at LIMIT 1")
-[ -n "$first" ] || fail "no planned call today in the demo"
+[ -n "$first" ] || fail "no planned call this week in the demo"
 cat >"$tmp/work.ics" <<EOF
 BEGIN:VCALENDAR
 VERSION:2.0

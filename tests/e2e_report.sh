@@ -57,7 +57,10 @@ check "Training time" "$(q "SELECT sum(minutes) FROM activity_day WHERE day <= '
 check Check-ins "$(q "SELECT count(*) FROM checkin WHERE at < strftime('%s', '2026-11-29')")"
 check "Learners contacted" "$(q "SELECT count(DISTINCT learner_id) FROM checkin
     WHERE direction = 'out' AND channel <> 'note' AND at < strftime('%s', '2026-11-29')")"
-check "Flagged learners" "$(q "SELECT count(*) FROM risk WHERE flagged_since IS NOT NULL")"
+# flagged = at risk, as the TUI's title counts it: in progress, high, not snoozed
+check "Flagged learners" "$(q "SELECT count(*) FROM risk r JOIN enrollment e ON e.id = r.enrollment_id
+    WHERE r.level = 2 AND e.status = 'active' AND NOT EXISTS (SELECT 1 FROM snooze z
+    WHERE z.enrollment_id = r.enrollment_id AND z.active = 1 AND z.until_day > '2026-11-28')")"
 
 # 1b'. One cohort (by its id), and a past period: enrolled and sessions against SQL.
 run report --cohort demo-c02 --format csv -o "$tmp/c02.csv" || fail "cohort report failed"

@@ -107,10 +107,10 @@ wait_for "Pourquoi l’alerte"
 wait_for "Marty"
 wait_for "Historique"
 
-# Log a call: channel call, outcome reached, a note.
+# Log a call: channel call, outgoing, outcome reached, a note.
 keys c
 wait_for "Suivi avec Marty"
-keys Tab Tab
+keys Tab Tab Tab
 text "Appel e2e : reprend lundi"
 keys Enter
 wait_for "suivi enregistré"

@@ -8,6 +8,10 @@
 # as skipped, never as passed, and listed as "NAME: skipped (reason)". A cmocka binary counts
 # as one pass, and each test it skipped (cmocka's skip(), "[  SKIPPED ] name") as one skip.
 BUILD=${1:-build}
+# calendar.timezone unset means the system's zone: the same one for every test, on any machine
+# (the tests of that default set TZ themselves).
+TZ=UTC
+export TZ
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 passed=0

@@ -86,6 +86,34 @@ static void test_free_slots_skip_busy_and_past(void **state)
     assert_int_equal(agenda_free_slots(NULL, 0, today, 9 * 60, 9 * 60 + 20, 30, 30, 0, out, 8), 0);
 }
 
+static void test_work_days_and_hours_parse(void **state)
+{
+    (void)state;
+    assert_int_equal(agenda_work_days_parse(NULL), 0);
+    assert_int_equal(agenda_work_days_parse(""), 0);
+    assert_int_equal(agenda_work_days_parse("mon-fri"), 0x1f);
+    assert_int_equal(agenda_work_days_parse("Mon,Tue, thu-sat"), 0x3b);
+    assert_int_equal(agenda_work_days_parse("sat-mon"), 0x61); /* over the week's end */
+    assert_int_equal(agenda_work_days_parse("lun-ven"), 0x1f);
+    assert_int_equal(agenda_work_days_parse("monday"), 0);
+    assert_int_equal(agenda_work_days_parse("mon-"), 0);
+    int sat = day_from_ymd(2026, 11, 28), mon = sat + 2;
+    assert_false(agenda_work_day(0x1f, sat));
+    assert_true(agenda_work_day(0x1f, mon));
+    int a = -1, b = -1;
+    assert_true(agenda_work_hours_parse("09:00-18:00", &a, &b));
+    assert_int_equal(a, 540);
+    assert_int_equal(b, 1080);
+    assert_true(agenda_work_hours_parse(" 8h30 - 17h ", &a, &b));
+    assert_int_equal(a, 510);
+    assert_int_equal(b, 1020);
+    assert_false(agenda_work_hours_parse(NULL, &a, &b));
+    assert_false(agenda_work_hours_parse("18:00-09:00", &a, &b));
+    assert_false(agenda_work_hours_parse("09:00", &a, &b));
+    assert_false(agenda_work_hours_parse("9:7-10", &a, &b));
+    assert_false(agenda_work_hours_parse("25:00-26:00", &a, &b));
+}
+
 int main(void)
 {
     today = day_from_ymd(2026, 11, 28);
@@ -96,6 +124,7 @@ int main(void)
         cmocka_unit_test(test_busy_clash_overlap_touching_and_seconds),
         cmocka_unit_test(test_buckets),
         cmocka_unit_test(test_free_slots_skip_busy_and_past),
+        cmocka_unit_test(test_work_days_and_hours_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "base/config.h"
+#include "base/config_write.h"
 
 static void test_missing_default_file_gives_defaults(void **state)
 {
@@ -237,9 +238,80 @@ static void test_cmd_in_writable_config_refused(void **state)
     tu_rmdir(dir);
 }
 
+/* The first-run form's writer: a key replaced in place, added to its group, or its group
+ * appended; comments, strings holding braces and other keys kept; NULL on a broken file. */
+static void test_write_keys_keeps_the_rest(void **state)
+{
+    (void)state;
+    struct lcm_err err = {0};
+    struct config_kv kv[] = {{"general", "lcm_name", "Claire \"Clo\" Martin"},
+                             {"general", "lcm_email", "claire@example.org"},
+                             {"calendar", "timezone", "Europe/Paris"}};
+    char *t = config_write_text(NULL, kv, 3, &err);
+    assert_non_null(t);
+    struct lcm_config cfg;
+    assert_int_equal(config_load_string(&cfg, "t", t, NULL, &err), LCM_OK);
+    assert_string_equal(cfg.lcm_name, "Claire \"Clo\" Martin");
+    assert_string_equal(cfg.lcm_email, "claire@example.org");
+    config_free(&cfg);
+    free(t);
+
+    const char *old = "# my settings { not a group }\n"
+                      "general: {\n  lang = \"fr\"; # keep me\n  lcm_name = \"\";\n"
+                      "  theme = \"dark\";\n};\n"
+                      "sources = ({ name = \"lms\"; lcm_name = \"x{\"; });\n"
+                      "calendar = { alarm_minutes = 5; };\n";
+    t = config_write_text(old, kv, 3, &err);
+    assert_non_null(t);
+    assert_non_null(strstr(t, "# my settings { not a group }\n"));
+    assert_non_null(strstr(t, "lang = \"fr\"; # keep me"));
+    assert_non_null(strstr(t, "lcm_name = \"Claire \\\"Clo\\\" Martin\";"));
+    assert_non_null(strstr(t, "lcm_name = \"x{\"")); /* a nested key of the same name is left */
+    assert_non_null(strstr(t, "alarm_minutes = 5;"));
+    assert_int_equal(config_load_string(&cfg, "t", t, NULL, &err), LCM_OK);
+    assert_string_equal(cfg.lcm_name, "Claire \"Clo\" Martin");
+    assert_string_equal(cfg.lang, "fr");
+    const char *tz = NULL;
+    assert_int_equal(
+        config_get_string(config_section(&cfg, "calendar"), "timezone", NULL, &tz, &err), LCM_OK);
+    assert_string_equal(tz, "Europe/Paris");
+    config_free(&cfg);
+    /* written twice: the same text (replaced, not added again) */
+    char *t2 = config_write_text(t, kv, 3, &err);
+    assert_string_equal(t2, t);
+    free(t2);
+    free(t);
+    assert_null(config_write_text("general: { lcm_name = \"open", kv, 1, &err));
+    assert_null(config_write_text("general: { /* never closed", kv, 1, &err));
+
+    /* the file: 0600, created with its directory, the rest kept */
+    char dir[256], path[512];
+    tu_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/lcmtui/config", dir);
+    assert_int_equal(config_write_keys(path, kv, 2, &err), LCM_OK);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(config_load(&cfg, path, true, NULL, &err), LCM_OK);
+    assert_string_equal(cfg.lcm_email, "claire@example.org");
+    config_free(&cfg);
+    /* a value libconfig refuses leaves the file as it was */
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("general: { lang = \"fr\"; };\n", f);
+    fclose(f);
+    struct config_kv bad = {"general", "lang", "klingon"};
+    assert_int_not_equal(config_write_keys(path, &bad, 1, &err), LCM_OK);
+    assert_int_equal(config_load(&cfg, path, true, NULL, &err), LCM_OK);
+    assert_string_equal(cfg.lang, "fr");
+    config_free(&cfg);
+    tu_rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_write_keys_keeps_the_rest),
         cmocka_unit_test(test_missing_default_file_gives_defaults),
         cmocka_unit_test(test_good_file),
         cmocka_unit_test(test_bad_value_names_file_and_line),

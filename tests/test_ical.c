@@ -5,7 +5,9 @@
 #include <libical/ical.h>
 
 #include "base/day.h"
+#include "cal/caldav.h"
 #include "cal/ical.h"
+#include "base/config.h"
 #include "store/store.h"
 #include "store/store_busy.h"
 #include "store/store_calendar.h"
@@ -535,9 +537,69 @@ static void test_store_busy_replace_and_range(void **state)
     store_close(&st);
 }
 
+/* The system's zone for calendar.timezone unset: TZ first, then the localtime link, then
+ * /etc/timezone; the UTC aliases are ""; an unknown name falls through. Then the config. */
+static void test_system_time_zone(void **state)
+{
+    (void)state;
+    char out[128], dir[256], path[512];
+    tu_tmpdir(dir);
+    assert_string_equal(ical_tz_system(NULL, dir, out, sizeof out), "");
+    assert_string_equal(ical_tz_system("Europe/Paris", dir, out, sizeof out), "Europe/Paris");
+    assert_string_equal(ical_tz_system(":Europe/Paris", dir, out, sizeof out), "Europe/Paris");
+    assert_string_equal(
+        ical_tz_system("/usr/share/zoneinfo/America/New_York", dir, out, sizeof out),
+        "America/New_York");
+    assert_string_equal(ical_tz_system("Etc/UTC", dir, out, sizeof out), "");
+    snprintf(path, sizeof path, "%s/timezone", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("Asia/Tokyo\n", f);
+    fclose(f);
+    assert_string_equal(ical_tz_system(NULL, dir, out, sizeof out), "Asia/Tokyo");
+    snprintf(path, sizeof path, "%s/localtime", dir);
+    assert_int_equal(symlink("/usr/share/zoneinfo/Europe/Berlin", path), 0);
+    assert_string_equal(ical_tz_system("", dir, out, sizeof out), "Europe/Berlin");
+    assert_string_equal(ical_tz_system("Nowhere/Atall", dir, out, sizeof out), "Europe/Berlin");
+    tu_rmdir(dir);
+
+    /* calendar.timezone unset: TZ's zone; set to "" or "UTC": UTC */
+    struct lcm_config cfg;
+    struct lcm_err err = {0};
+    struct caldav_config cc;
+    setenv("TZ", "Europe/Paris", 1);
+    assert_int_equal(config_load_string(&cfg, "t.conf", "", NULL, &err), LCM_OK);
+    assert_int_equal(caldav_config_load(&cfg, false, &cc, NULL, &err), LCM_OK);
+    assert_string_equal(cc.timezone, "Europe/Paris");
+    assert_int_equal(cc.work_days, 0x1f); /* Monday to Friday */
+    assert_int_equal(cc.work_from, -1);
+    caldav_config_free(&cc);
+    config_free(&cfg);
+    assert_int_equal(config_load_string(&cfg, "t.conf",
+                                        "calendar: { timezone = \"\"; work_days = \"lun-sam\";"
+                                        " work_hours = \"8h30-17h\"; };",
+                                        NULL, &err),
+                     LCM_OK);
+    assert_int_equal(caldav_config_load(&cfg, false, &cc, NULL, &err), LCM_OK);
+    assert_string_equal(cc.timezone, "");
+    assert_int_equal(cc.work_days, 0x3f);
+    assert_int_equal(cc.work_from, 8 * 60 + 30);
+    assert_int_equal(cc.work_to, 17 * 60);
+    caldav_config_free(&cc);
+    config_free(&cfg);
+    assert_int_equal(
+        config_load_string(&cfg, "t.conf", "calendar: { work_days = \"weekdays\"; };", NULL, &err),
+        LCM_OK);
+    assert_int_equal(caldav_config_load(&cfg, false, &cc, NULL, &err), LCM_ERR_CONFIG);
+    assert_non_null(strstr(err.msg, "calendar.work_days"));
+    config_free(&cfg);
+    setenv("TZ", "UTC", 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_system_time_zone),
         cmocka_unit_test(test_export_empty_is_valid_calendar),
         cmocka_unit_test(test_export_utc_events_round_trip),
         cmocka_unit_test(test_export_time_zone_keeps_instant),

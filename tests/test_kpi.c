@@ -319,8 +319,8 @@ static void test_lcm_work_by_hand(void **state)
     assert_int_equal(r.checkins_by_channel[CH_EMAIL], 3); /* Frank, and the two messages */
     assert_int_equal(r.contacted, 3); /* Eve, Frank, Alice (her message); a note and an
                                          inbound chat are not contacts */
-    assert_int_equal(r.flagged, 2);
-    assert_int_equal(r.flagged_contacted, 1); /* Frank's e-mail was before his flag */
+    assert_int_equal(r.flagged, 1);   /* at risk: Eve (high); Frank is only watched (level 1) */
+    assert_int_equal(r.flagged_contacted, 1); /* Eve, called 2 days after her flag */
     assert_true(fabs(r.median_flag_to_contact - 2.0) < 1e-9); /* 09-21 -> call on 09-23 */
     assert_int_equal(r.back7, 1);                             /* Eve active 09-26 */
     assert_int_equal(r.back14, 1);
@@ -489,7 +489,7 @@ static void test_summary_for_tui(void **state)
     assert_int_equal(kpi_summary(x.st, NULL, TODAY, &s, &err), LCM_OK);
     assert_int_equal(s.enrolled, 6);
     assert_int_equal(s.active7, 1); /* Alice; Bob (09-29) has completed */
-    assert_int_equal(s.flagged, 2);
+    assert_int_equal(s.flagged, 1); /* at risk as the title counts it: Eve */
     assert_int_equal(s.weeks, 4);
     assert_int_equal(s.spark_active[0], 3);
     assert_int_equal(s.spark_checkins[2], 4); /* note, call, two e-mails */

@@ -69,6 +69,32 @@ static void test_edit_in_place_then_queue(void **state)
     assert_non_null(strstr(F.t.status, "queued"));
 }
 
+/* Marty has nudge_21 queued (the test above): a second identical nudge warns first, another
+ * key forgets the warning, and y twice queues it. */
+static void test_second_identical_nudge_warns_first(void **state)
+{
+    (void)state;
+    const char *q = "SELECT count(*) FROM message m JOIN learner l ON l.id = m.learner_id "
+                    "WHERE l.first_name = 'Marty' AND m.template = 'nudge_21' AND "
+                    "m.status = 'queued'";
+    int64_t before = fx_count(&F, q);
+    assert_true(before >= 1);
+    on_learner("Marty");
+    fx_keys(&F, "m");
+    assert_int_equal(F.t.cur, PANE_COMPOSER);
+    fx_keys(&F, "y");
+    assert_int_equal(F.t.cur, PANE_COMPOSER);
+    assert_non_null(strstr(F.t.status, "already has nudge_21 queued"));
+    assert_int_equal(fx_count(&F, q), before);
+    fx_keys(&F, "p"); /* another key: the next y asks again */
+    fx_keys(&F, "p");
+    fx_keys(&F, "y");
+    assert_int_equal(fx_count(&F, q), before);
+    fx_keys(&F, "y");
+    assert_int_equal(fx_count(&F, q), before + 1);
+    assert_int_equal(F.t.cur, PANE_OVERVIEW);
+}
+
 static void test_hole_refused_until_filled(void **state)
 {
     (void)state;
@@ -116,6 +142,34 @@ static void test_celebrate_opens_congratulation(void **state)
     fx_keys(&F, "f<Down><Right><Enter>");
 }
 
+/* C offers the milestone still to celebrate, never one celebrated: Camille (76 %) has 75 %
+ * pending: congrats_75; once it is celebrated, C says there is nothing to celebrate. */
+static void test_celebrate_never_offers_a_celebrated_milestone(void **state)
+{
+    (void)state;
+    F.t.cur = PANE_OVERVIEW;
+    fx_keys(&F, "q/Camille Rousseau<Enter>");
+    int64_t e = pane_overview_cursor(&F.t);
+    assert_true(e > 0);
+    fx_keys(&F, "C");
+    assert_int_equal(F.t.cur, PANE_COMPOSER);
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "congrats_75") == 0);
+    fx_keys(&F, "d"); /* the draft celebrates it */
+    /* a later 80 % must not bring 75 % back */
+    char sql[256];
+    snprintf(sql, sizeof sql, "UPDATE enrollment SET progress = 0.8 WHERE id = %lld", (long long)e);
+    fx_sql(&F, sql);
+    F.t.cur = PANE_OVERVIEW;
+    fx_invalidate(&F, PANE_OVERVIEW);
+    fx_keys(&F, "q/Camille Rousseau<Enter>");
+    assert_int_equal(pane_overview_cursor(&F.t), e);
+    fx_keys(&F, "C");
+    assert_int_equal(F.t.cur, PANE_OVERVIEW);
+    assert_non_null(strstr(F.t.status, "nothing to celebrate for Camille Rousseau"));
+    fx_keys(&F, "q");
+}
+
 static void test_several_learners_one_message_each(void **state)
 {
     (void)state;
@@ -149,8 +203,10 @@ int main(void)
         cmocka_unit_test(test_empty_composer_explains),
         cmocka_unit_test(test_nudge_for_inactive_learner_filled),
         cmocka_unit_test(test_edit_in_place_then_queue),
+        cmocka_unit_test(test_second_identical_nudge_warns_first),
         cmocka_unit_test(test_hole_refused_until_filled),
         cmocka_unit_test(test_celebrate_opens_congratulation),
+        cmocka_unit_test(test_celebrate_never_offers_a_celebrated_milestone),
         cmocka_unit_test(test_several_learners_one_message_each),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -68,14 +68,16 @@ static void test_checkin_form_saves_and_shows_in_timeline(void **state)
     int64_t before = fx_count(&F, "SELECT count(*) FROM checkin");
     fx_keys(&F, "c");
     assert_non_null(F.t.form);
-    /* channel call, outcome: next one (no answer), a note with accents, next step, follow-up */
-    fx_keys(&F, "<Tab><Right><Tab>Messagerie, rappelé à 10h<Tab>Rappeler lundi<Tab>lundi 10h");
-    assert_non_null(strstr(F.t.form->f[4].hint, "Monday 30 November, 10:00"));
+    /* channel call, outgoing, outcome: next one (no answer), a note with accents, next step,
+     * follow-up */
+    fx_keys(&F, "<Tab><Tab><Right><Tab>Messagerie, rappelé à 10h<Tab>Rappeler lundi<Tab>lundi 10h");
+    assert_non_null(strstr(F.t.form->f[5].hint, "Monday 30 November, 10:00"));
     fx_keys(&F, "<Enter>");
     assert_null(F.t.form);
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM checkin"), before + 1);
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM checkin WHERE outcome = 'no answer' "
-                                  "AND note = 'Messagerie, rappelé à 10h' AND channel = 'call'"),
+                                  "AND note = 'Messagerie, rappelé à 10h' AND channel = 'call' "
+                                  "AND direction = 'out'"),
                      1);
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM followup WHERE kind = 'reminder' AND "
                                   "title = 'Rappeler lundi' AND status = 'planned'"),
@@ -86,12 +88,51 @@ static void test_checkin_form_saves_and_shows_in_timeline(void **state)
     assert_non_null(strstr(F.t.status, "check-in saved"));
 }
 
+/* A learner's question by SMS, logged as incoming, with the new outcomes: stored as such and
+ * shown in the timeline with who logged it (general.lcm_name). */
+static void test_checkin_incoming_sms_shows_author(void **state)
+{
+    (void)state;
+    free(F.app.cfg.lcm_name);
+    F.app.cfg.lcm_name = lcm_xstrdup("Claire Martin");
+    open_learner("Bobby");
+    fx_keys(&F, "c");
+    assert_non_null(F.t.form);
+    /* channels: call, email, sms; directions: outgoing, incoming; outcome 5th: question */
+    fx_keys(&F, "<Right><Right><Tab><Right><Tab><Right><Right><Right><Right>");
+    fx_keys(&F, "<Tab>Où trouver le module 4 ?<Enter>");
+    assert_null(F.t.form);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM checkin WHERE channel = 'sms' AND "
+                                  "direction = 'in' AND outcome = 'question' AND "
+                                  "author = 'Claire Martin'"),
+                     1);
+    struct pane *p = fx_recalc(&F);
+    long l = fx_find(p, "Où trouver le module 4 ?");
+    assert_true(l > fx_find(p, "Timeline"));
+    char buf[1024];
+    fx_line(p, (size_t)l, buf, sizeof buf);
+    assert_non_null(strstr(buf, "Claire Martin"));
+    assert_non_null(strstr(buf, "sms (in)"));
+    /* "wants to stop" and "rescheduled" are outcomes the form offers */
+    fx_keys(&F, "c<Tab><Tab>");
+    const struct form_field *o = &F.t.form->f[2];
+    bool stop = false, resched = false;
+    for (int i = 0; i < o->nchoices; i++) {
+        stop |= strcmp(o->choices[i], "wants to stop") == 0;
+        resched |= strcmp(o->choices[i], "rescheduled") == 0;
+    }
+    assert_true(stop && resched);
+    fx_keys(&F, "<Esc>");
+    free(F.app.cfg.lcm_name);
+    F.app.cfg.lcm_name = lcm_xstrdup("");
+}
+
 static void test_checkin_form_cancel_writes_nothing(void **state)
 {
     (void)state;
     open_learner("Sophie");
     int64_t before = fx_count(&F, "SELECT count(*) FROM checkin");
-    fx_keys(&F, "c<Tab><Tab>brouillon<Esc>");
+    fx_keys(&F, "c<Tab><Tab><Tab>brouillon<Esc>");
     assert_non_null(F.t.form); /* typed text: Esc asks first */
     assert_non_null(strstr(F.t.form->msg, "Esc again"));
     fx_keys(&F, "<Esc>");
@@ -104,7 +145,7 @@ static void test_checkin_bad_followup_date_keeps_form(void **state)
     (void)state;
     open_learner("Sophie");
     int64_t before = fx_count(&F, "SELECT count(*) FROM checkin");
-    fx_keys(&F, "c<Tab><Tab><Tab><Tab>31/02<Enter>");
+    fx_keys(&F, "c<Tab><Tab><Tab><Tab><Tab>31/02<Enter>");
     assert_non_null(F.t.form);
     assert_non_null(strstr(F.t.form->msg, "not a date"));
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM checkin"), before);
@@ -188,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_empty_detail_explains),
         cmocka_unit_test(test_detail_sections),
         cmocka_unit_test(test_checkin_form_saves_and_shows_in_timeline),
+        cmocka_unit_test(test_checkin_incoming_sms_shows_author),
         cmocka_unit_test(test_checkin_form_cancel_writes_nothing),
         cmocka_unit_test(test_checkin_bad_followup_date_keeps_form),
         cmocka_unit_test(test_snooze_hides_from_overview),

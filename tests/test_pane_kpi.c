@@ -5,6 +5,7 @@
 
 #include "report/kpi.h"
 #include "store/store_kpi.h"
+#include "store/store_view.h"
 
 static struct fx F;
 
@@ -101,12 +102,75 @@ static void test_kpi_recomputed_after_a_change(void **state)
     assert_true(fx_find(p, want) >= 0);
 }
 
+/* One definition per figure: "at risk" is the same number in the title, the KPI pane and the
+ * report (a snoozed learner leaves all three), "active in the last 7 days" the same in the
+ * pane and the report, and the pane shows the money once kpi.cost_per_enrollment is set,
+ * saying that a running cohort is not compared like with like. */
+static void test_one_definition_per_figure(void **state)
+{
+    (void)state;
+    struct lcm_err err = {0};
+    struct kpi_filter all = {.from_day = DAY_NONE, .to_day = DAY_NONE};
+    struct kpi_options o = {.by = KPI_BY_NONE};
+    for (int round = 0; round < 2; round++) {
+        struct view_counts c;
+        assert_int_equal(store_view_counts(F.st, F.t.today, 0, 0, &c, &err), LCM_OK);
+        struct kpi_summary k = expected("");
+        struct kpi_result r;
+        assert_int_equal(kpi_compute(F.st, &all, F.t.today, &o, &r, &err), LCM_OK);
+        assert_true(c.at_risk > 0);
+        assert_int_equal(k.flagged, c.at_risk);
+        assert_int_equal(r.flagged, c.at_risk);
+        assert_int_equal(k.active7, r.total.running_active7);
+        kpi_result_free(&r);
+        F.t.cur = PANE_KPI;
+        fx_invalidate(&F, PANE_KPI);
+        struct pane *p = fx_recalc(&F);
+        fx_wait(&F, PANE_KPI);
+        p = fx_recalc(&F);
+        char want[64];
+        snprintf(want, sizeof want, "at risk %lld", (long long)c.at_risk);
+        assert_true(fx_find(p, want) >= 0);
+        assert_true(fx_find(p, "flagged") < 0);
+        if (round == 0) /* snooze one learner at risk */
+            fx_sql(&F, "INSERT INTO snooze(enrollment_id, until_day, reason, score_at, created_at, "
+                       "active) SELECT enrollment_id, '2026-12-31', 'congé', 90, 1, 1 FROM risk "
+                       "WHERE level = 2 LIMIT 1");
+    }
+    F.t.cur = PANE_OVERVIEW;
+}
+
+static void test_kpi_pane_shows_money_when_configured(void **state)
+{
+    (void)state;
+    static struct fx G;
+    fx_open(&G, "kpi: { cost_per_enrollment = 1200.0; baseline_dropout_rate = 0.4; };");
+    fx_keys(&G, "K");
+    fx_wait(&G, PANE_KPI);
+    struct pane *p = fx_recalc(&G);
+    assert_true(fx_find(p, "Cost of drop-outs") > 0);
+    assert_true(fx_find(p, "Drop-outs avoided") > 0);
+    assert_true(fx_find(p, "40.0 % baseline") > 0);
+    assert_true(fx_find(p, "not like with like yet") > 0);
+    fx_close(&G);
+    /* no cost: no money line */
+    F.t.cur = PANE_KPI;
+    fx_invalidate(&F, PANE_KPI);
+    fx_recalc(&F);
+    fx_wait(&F, PANE_KPI);
+    p = fx_recalc(&F);
+    assert_true(fx_find(p, "Cost of drop-outs") < 0);
+    F.t.cur = PANE_OVERVIEW;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kpi_pane_computes_in_background_then_shows_figures),
         cmocka_unit_test(test_kpi_follows_the_cohort_filter),
         cmocka_unit_test(test_kpi_recomputed_after_a_change),
+        cmocka_unit_test(test_one_definition_per_figure),
+        cmocka_unit_test(test_kpi_pane_shows_money_when_configured),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -125,8 +125,9 @@ static void test_filter_to_celebrate(void **state)
     assert_true(strlen(buf) > 0);
     for (size_t i = 1; i < p->rb.n; i++) {
         fx_line(p, i, buf, sizeof buf);
-        if (buf[0] && strstr(buf, "%"))
-            assert_true(buf[1] == '*' || buf[1] == '!'); /* celebrate (or also flagged) */
+        if (buf[0] && strstr(buf, "%")) /* celebrate (or also flagged, or completed) */
+            assert_true(buf[1] == '*' || buf[1] == '!' ||
+                        (strncmp(buf + 1, "✓", strlen("✓")) == 0 && strstr(buf, "reached")));
     }
     fx_keys(&F, "f<Down><Right><Enter>"); /* back to everyone */
 }
@@ -230,6 +231,50 @@ static void test_sort_cycles_and_shows_in_header(void **state)
     assert_true(fx_find(p, "[attention]") == 0);
 }
 
+/* "To celebrate" is one set: the title's count, the filter's list (who completed with a
+ * milestone pending included) and, on each of its lines, the milestone in the reason column
+ * rather than a risk reason. */
+static void test_celebrations_one_count_milestone_shown(void **state)
+{
+    (void)state;
+    reset_view();
+    struct lcm_err err = {0};
+    struct view_counts c;
+    assert_int_equal(store_view_counts(F.st, F.t.today, 0, 0, &c, &err), LCM_OK);
+    struct view_filter f = {.level = VIEW_LEVEL_CELEBRATE, .today = F.t.today};
+    int64_t *ids = NULL;
+    size_t n = 0;
+    struct view_counts c2;
+    assert_int_equal(store_view_order(F.st, &f, &ids, &n, &c2, &err), LCM_OK);
+    free(ids);
+    assert_true(c.celebrate > 0);
+    assert_int_equal((int64_t)n, c.celebrate);
+    /* one who completed, with 100 % still to celebrate, is in it */
+    int64_t done = fx_count(&F, "SELECT e.id FROM enrollment e JOIN milestone_done d ON "
+                                "d.enrollment_id = e.id JOIN milestone m ON m.id = d.milestone_id "
+                                "WHERE e.status = 'completed' AND d.celebrated_at IS NULL AND "
+                                "m.threshold = 1 LIMIT 1");
+    assert_true(done > 0);
+    fx_keys(&F, "f<Down><Left><Enter>"); /* only the ones to celebrate */
+    struct pane *p = fx_recalc(&F);
+    char buf[1024];
+    int marked = 0;
+    bool hundred = false;
+    for (size_t i = 1; i < p->rb.n; i++) {
+        fx_line(p, i, buf, sizeof buf);
+        if (strncmp(buf, " * ", 3) == 0) {
+            marked++;
+            assert_non_null(strstr(buf, " reached"));
+            assert_null(strstr(buf, "behind schedule"));
+            assert_null(strstr(buf, "without progress"));
+        }
+        hundred |= strncmp(buf, " ✓ ", strlen(" ✓ ")) == 0 && strstr(buf, "100 % reached");
+    }
+    assert_true(marked > 0);
+    assert_true(hundred);
+    fx_keys(&F, "f<Down><Right><Enter>"); /* back to everyone */
+}
+
 static void test_title_counts(void **state)
 {
     (void)state;
@@ -256,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_search_no_match_says_so),
         cmocka_unit_test(test_search_folds_accents_case_and_email),
         cmocka_unit_test(test_filter_to_celebrate),
+        cmocka_unit_test(test_celebrations_one_count_milestone_shown),
         cmocka_unit_test(test_width_80_fits),
         cmocka_unit_test(test_escape_sequence_in_name_made_visible),
         cmocka_unit_test(test_select_marks_and_moves),

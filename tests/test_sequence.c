@@ -148,7 +148,9 @@ static void test_demo_drafts_at_fixed_today(void **state)
     assert_true(has(&m, "congrats congrats_75 Camille Rousseau"));
     assert_true(has(&m, "not_started not_started Anaïs Morel"));
     assert_true(has(&m, "not_started not_started Zoé Faure"));
-    /* withdrawn and completed learners get nothing */
+    /* who completed recently is congratulated for 100 % (the milestone is still to celebrate) */
+    assert_true(has(&m, "congrats congrats_100 Agnès Bonnet"));
+    /* withdrawn learners, and those who completed long ago, get nothing */
     assert_int_equal(count_for(&m, "Inès Garnier"), 0);
     assert_int_equal(count_for(&m, "Rémi Perrin"), 0);
     assert_int_equal(count_for(&m, "Françoise Lambert"), 0);

@@ -349,6 +349,72 @@ static void test_checkin_append_only_until_erase(void **state)
     tu_rmdir(dir);
 }
 
+/* A database at schema 2 (a check-in, a follow-up pointing at it) migrates to the latest:
+ * the check-in keeps its id, the reference still holds, SMS and video check-ins are accepted,
+ * the log stays append-only and foreign keys are enforced again afterwards. */
+static void test_migration_v3_keeps_checkins_append_only(void **state)
+{
+    (void)state;
+    char dir[256], path[512];
+    tu_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/v2.db", dir);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    for (int v = 0; v < 2; v++)
+        for (const char *const *sql = store_schema_scripts[v]; *sql; sql++)
+            assert_int_equal(sqlite3_exec(db, *sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "PRAGMA user_version = 2;"
+                     "INSERT INTO learner(id, source, ext_id) VALUES (7, 't', 'l7');"
+                     "INSERT INTO checkin(id, learner_id, at, channel, outcome, author)"
+                     "  VALUES (41, 7, 1790000000, 'call', 'reached', 'Claire');"
+                     "INSERT INTO followup(learner_id, kind, due_at, duration_min, status,"
+                     "  checkin_id, created_at, updated_at)"
+                     "  VALUES (7, 'call', 1790003600, 30, 'planned', 41, 1, 1);",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db,
+                                      "INSERT INTO checkin(learner_id, at, channel)"
+                                      " VALUES (7, 1790000001, 'sms')",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK); /* schema 2 refuses the new channels */
+    sqlite3_close(db);
+
+    struct lcm_store *st = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(path, &st, &err), LCM_OK);
+    assert_int_equal(store_schema_current(st), store_schema_latest());
+    struct lcm_checkin c = {.learner_id = 7,
+                            .at = 1790000100,
+                            .channel = CH_SMS,
+                            .direction = "in",
+                            .outcome = "question"};
+    assert_int_equal(store_checkin_add(st, &c, NULL, &err), LCM_OK);
+    c.channel = CH_VIDEO;
+    assert_int_equal(store_checkin_add(st, &c, NULL, &err), LCM_OK);
+    c.learner_id = 999; /* no such learner: foreign keys are on again */
+    assert_int_not_equal(store_checkin_add(st, &c, NULL, &err), LCM_OK);
+    store_close(&st);
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT count(*) FROM checkin k JOIN followup f"
+                                        " ON f.checkin_id = k.id WHERE k.id = 41"
+                                        " AND k.author = 'Claire'",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 1);
+    sqlite3_finalize(q);
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE checkin SET note = 'x'", NULL, NULL, NULL),
+                         SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM checkin", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    tu_rmdir(dir);
+}
+
 static void test_followup_and_message(void **state)
 {
     (void)state;
@@ -600,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_constraints),
         cmocka_unit_test(test_activity_add_and_refresh),
         cmocka_unit_test(test_checkin_append_only_until_erase),
+        cmocka_unit_test(test_migration_v3_keeps_checkins_append_only),
         cmocka_unit_test(test_followup_and_message),
         cmocka_unit_test(test_transaction_rollback_leaves_nothing),
         cmocka_unit_test(test_tx_join_owns_only_outside_a_transaction),

@@ -60,7 +60,7 @@ static void test_save_waits_for_another_writer(void **state)
     pthread_cond_init(&h.cv, NULL);
     assert_int_equal(sqlite3_open(F.db, &h.db), SQLITE_OK);
     F.t.cur = PANE_OVERVIEW;
-    fx_keys(&F, "/Marty<Enter><Enter>c<Tab><Tab>pendant une synchro");
+    fx_keys(&F, "/Marty<Enter><Enter>c<Tab><Tab><Tab>pendant une synchro");
     assert_non_null(F.t.form);
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, hold_lock, &h), 0);
@@ -179,7 +179,7 @@ static void test_checkins_during_background_jobs(void **state)
             F.t.cur = PANE_OVERVIEW;
             fx_keys(&F, "<Esc><Esc>g<Enter>");
         }
-        snprintf(keys, sizeof keys, "c<Tab><Tab>pendant les taches %d", i);
+        snprintf(keys, sizeof keys, "c<Tab><Tab><Tab>pendant les taches %d", i);
         fx_keys(&F, keys);
         if (!F.t.form)
             fail_msg("check-in %d: no form (pane %d, status '%s')", i, (int)F.t.cur, F.t.status);

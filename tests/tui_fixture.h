@@ -33,6 +33,8 @@ static inline void fx_open(struct fx *f, const char *config_text)
 {
     memset(f, 0, sizeof *f);
     setlocale(LC_ALL, "C.UTF-8");
+    /* calendar.timezone unset means the system's zone: the same one on every machine */
+    setenv("TZ", "UTC", 1);
     tu_tmpdir(f->dir);
     snprintf(f->db, sizeof f->db, "%s/t.db", f->dir);
     struct lcm_err err = {0};

@@ -58,6 +58,8 @@ enum scope {
       N_("mark the follow-up done (opens the check-in form)"))                                     \
     X(ACT_RESCHEDULE, "reschedule", SCOPE_AGENDA, "r", N_("reschedule the follow-up"))             \
     X(ACT_CANCEL, "cancel", SCOPE_AGENDA, "X", N_("cancel the follow-up"))                         \
+    X(ACT_INVITE, "invite", SCOPE_AGENDA, "i",                                                     \
+      N_("e-mail the learner the call's invitation (outbox)"))                                     \
     X(ACT_EDIT, "edit", SCOPE_COMPOSER, "i e", N_("edit the message in place (Esc to stop)"))      \
     X(ACT_EDITOR, "editor", SCOPE_COMPOSER, "E", N_("edit the message in $EDITOR"))                \
     X(ACT_TEMPLATE, "template", SCOPE_COMPOSER, "t", N_("choose another template"))                \

@@ -101,13 +101,15 @@ void forms_open_filter(struct tui *t, int64_t cohort_id, int level, form_done_fn
 
 /* ---- check-in -------------------------------------------------------------------------- */
 
-/* The stored words (English, machine values); the form shows them translated. */
-static const char *const channels[] = {N_("call"),    N_("email"), N_("chat"),
-                                       N_("meeting"), N_("note"),  NULL};
-static const char *const outcomes[] = {
-    N_("reached"),     N_("no answer"),  N_("left a message"), N_("replied"),
-    N_("will resume"), N_("needs help"), N_("other"),          NULL};
-enum { CI_CHANNEL, CI_OUTCOME, CI_NOTE, CI_NEXT, CI_WHEN };
+/* The stored words (English, machine values: base/model.h); the form shows them translated.
+ * The channels in the order of enum checkin_channel. */
+static const char *const channels[] = {N_("call"),  N_("email"),   N_("sms"),  N_("chat"),
+                                       N_("video"), N_("meeting"), N_("note"), NULL};
+static const enum checkin_channel channel_ids[] = {CH_CALL,  CH_EMAIL,   CH_SMS, CH_CHAT,
+                                                   CH_VIDEO, CH_MEETING, CH_NOTE};
+static const char *const directions[] = {N_("outgoing (I reached out)"),
+                                         N_("incoming (the learner did)"), NULL};
+enum { CI_CHANNEL, CI_DIRECTION, CI_OUTCOME, CI_NOTE, CI_NEXT, CI_WHEN };
 
 /* Live hint under the check-in's follow-up field: the parsed date, or why it does not parse. */
 static void checkin_change(struct tui *t, struct form *f)
@@ -143,9 +145,9 @@ static enum lcm_status checkin_submit(struct tui *t, struct form *f, struct lcm_
         .learner_id = f->learner_id,
         .enrollment_id = f->enrollment_id,
         .at = t->now_ts,
-        .channel = (enum checkin_channel)form_choice(f, CI_CHANNEL),
-        .direction = "out",
-        .outcome = outcomes[form_choice(f, CI_OUTCOME)],
+        .channel = channel_ids[form_choice(f, CI_CHANNEL)],
+        .direction = model_checkin_directions[form_choice(f, CI_DIRECTION)],
+        .outcome = model_checkin_outcomes[form_choice(f, CI_OUTCOME)],
         .note = form_text(f, CI_NOTE),
         .next_step = form_text(f, CI_NEXT),
         .author = t->app->cfg.lcm_name && *t->app->cfg.lcm_name ? t->app->cfg.lcm_name : NULL,
@@ -174,8 +176,9 @@ static enum lcm_status checkin_submit(struct tui *t, struct form *f, struct lcm_
     else
         store_rollback(t->st);
     if (rc == LCM_OK) {
-        tui_state_msg(t, ROLE_OK, "%s (%s, %s)%s", _("check-in saved"), _(channels[c.channel]),
-                      _(c.outcome), due ? _("; reminder planned") : "");
+        tui_state_msg(t, ROLE_OK, "%s (%s, %s)%s", _("check-in saved"),
+                      _(model_checkin_channel_name(c.channel)), _(c.outcome),
+                      due ? _("; reminder planned") : "");
         tui_state_changed(t);
         if (due || f->followup_id)
             caldav_bg_push(t);
@@ -216,9 +219,10 @@ void forms_open_checkin(struct tui *t, int64_t enrollment_id, int64_t followup_i
              followup_id ? _(" (follow-up done)") : "");
     form_title(f, "%s", title);
     f->followup_id = followup_id;
-    const char *tl[8];
-    form_add_choice(f, _("Channel"), tr(channels, tl, 8), 0);
-    form_add_choice(f, _("Outcome"), tr(outcomes, tl, 8), 0);
+    const char *tl[16];
+    form_add_choice(f, _("Channel"), tr(channels, tl, 16), 0);
+    form_add_choice(f, _("Direction"), tr(directions, tl, 16), 0);
+    form_add_choice(f, _("Outcome"), tr(model_checkin_outcomes, tl, 16), 0);
     form_add_text(f, _("Note"), "");
     form_add_text(f, _("Next step"), "");
     form_add_text(f, _("Follow-up"), "");
@@ -229,7 +233,7 @@ void forms_open_checkin(struct tui *t, int64_t enrollment_id, int64_t followup_i
 
 /* ---- schedule / reschedule ------------------------------------------------------------- */
 
-enum { SC_WHEN, SC_DURATION, SC_TITLE };
+enum { SC_WHEN, SC_DURATION, SC_TITLE, SC_REPLACE };
 
 /* Finds a planned call, or an imported busy time (core/store_calendar.h: the LCM's other
  * meetings), that overlaps [ts, ts+dur) (skipping f->followup_id); writes a readable
@@ -319,9 +323,12 @@ static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm
                            f->f[SC_WHEN].hint);
     enum lcm_status rc;
     char when[80];
+    /* the learner's overdue call the form offered to replace, when the LCM kept "replace" */
+    int64_t replace =
+        f->n > SC_REPLACE && form_choice(f, SC_REPLACE) == 0 ? f->f[SC_REPLACE].choice_ids[0] : 0;
     if (f->followup_id) {
         rc = store_followup_move(t->st, f->followup_id, f->when_ts, f->duration, t->now_ts, err);
-    } else {
+    } else if ((rc = store_begin(t->st, err)) == LCM_OK) {
         struct lcm_followup fu = {.learner_id = f->learner_id,
                                   .enrollment_id = f->enrollment_id,
                                   .kind = "call",
@@ -330,16 +337,48 @@ static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm
                                   .status = FU_PLANNED,
                                   .title = form_text(f, SC_TITLE)};
         rc = store_followup_add(t->st, &fu, t->now_ts, NULL, err);
+        if (rc == LCM_OK && replace)
+            rc = store_followup_set_status(t->st, replace, FU_CANCELLED, 0, t->now_ts, err);
+        if (rc == LCM_OK)
+            rc = store_commit(t->st, err);
+        else
+            store_rollback(t->st);
     }
     if (rc == LCM_OK) {
         tui_state_msg(t, ROLE_OK,
                       f->followup_id ? _("call moved to %s (%d min)")
+                      : replace      ? _("call planned for %s (%d min); the overdue one cancelled")
                                      : _("call planned for %s (%d min)"),
                       fmt_when_long(when, sizeof when, f->when_ts), f->duration);
         tui_state_changed(t);
         caldav_bg_push(t);
     }
     return rc;
+}
+
+/* A new call for a learner whose earlier call is overdue (planned, its time past): a last
+ * field offers to replace it (cancelled when the new one is saved), the default, or to keep
+ * it. The overdue call's id rides in the field's first choice id. */
+static void offer_replace(struct tui *t, struct form *f)
+{
+    struct view_followup *fu = NULL;
+    size_t n = 0;
+    struct lcm_err err = {0};
+    if (store_view_detail_followups(t->st, f->learner_id, 0, t->now_ts, 20, &fu, &n, &err) !=
+        LCM_OK)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(fu[i].kind, "call") != 0 || fu[i].due_at >= t->now_ts)
+            continue;
+        char when[48], replace[128];
+        snprintf(replace, sizeof replace, _("replace the one of %s (cancelled)"),
+                 fmt_when(when, sizeof when, fu[i].due_at));
+        const char *choices[] = {replace, _("keep it too"), NULL};
+        struct form_field *fl = form_add_choice(f, _("Overdue call"), choices, 0);
+        fl->choice_ids[0] = fu[i].id;
+        break; /* the oldest first: one offer */
+    }
+    store_view_detail_followups_free(&fu, n);
 }
 
 void forms_open_schedule(struct tui *t, int64_t enrollment_id, int64_t followup_id)
@@ -365,6 +404,8 @@ void forms_open_schedule(struct tui *t, int64_t enrollment_id, int64_t followup_
     form_add_text(f, _("Duration"), dur);
     snprintf(title, sizeof title, _("Call with %s"), name);
     form_add_text(f, _("Title"), title);
+    if (!followup_id)
+        offer_replace(t, f);
     schedule_change(t, f);
     form_free(&t->form);
     t->form = f;

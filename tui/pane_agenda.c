@@ -10,6 +10,9 @@
 #include "base/i18n.h"
 #include "base/day.h"
 #include "cal/agenda.h"
+#include "cal/caldav.h"
+#include "cal/invite.h"
+#include "msg/template.h"
 #include "store/store_calendar.h"
 #include "tui/caldav_bg.h"
 #include "tui/fmt.h"
@@ -28,6 +31,7 @@ struct agenda {
     size_t n, cur;
     int rows;
     int64_t confirm_cancel; /* X pressed once on this follow-up: the second X cancels it */
+    int64_t confirm_invite; /* i pressed once on this call: the second i queues the e-mail */
 };
 
 /* Reloads the planned follow-ups up to the end of the week (at most AGENDA_MAX), keeping
@@ -53,19 +57,39 @@ static void invalidate(struct pane *p, struct tui *t)
     p->dirty = true;
 }
 
-/* One line per day: the imported busy times (the LCM's other meetings) of that day. */
-static void busy_line(struct rbuf *rb, struct tui *t, const struct cal_busy *b, size_t nb, int d,
+/* The label of a day's line ("   free today:    ", "   busy Mon 30/11: "), padded like the
+ * today/tomorrow ones; slots selects the free words, else the busy ones. Returns buf. */
+static const char *day_label(char *buf, size_t len, const struct tui *t, int day, bool slots)
+{
+    if (day == t->today)
+        snprintf(buf, len, "%s", slots ? _("   free today:    ") : _("   busy today:    "));
+    else if (day == t->today + 1)
+        snprintf(buf, len, "%s", slots ? _("   free tomorrow: ") : _("   busy tomorrow: "));
+    else {
+        int y, m, d;
+        day_to_ymd(day, &y, &m, &d);
+        char when[32];
+        snprintf(when, sizeof when, "%s %02d/%02d", _(day_weekday_abbr(day)), d, m);
+        /* TRANSLATORS: "   free Mon 30/11: ", the free call slots of a later working day */
+        snprintf(buf, len, slots ? _("   free %s: ") : _("   busy %s: "), when);
+    }
+    return buf;
+}
+
+/* One line for a day: the imported busy times (the LCM's other meetings) of that day. */
+static void busy_line(struct rbuf *rb, struct tui *t, const struct cal_busy *b, size_t nb, int day,
                       int cols)
 {
-    int64_t from = day_to_time(t->today + d), to = from + 86400;
+    int64_t from = day_to_time(day), to = from + 86400;
     struct rline *l = NULL;
     for (size_t i = 0; i < nb; i++) {
         int64_t s = fmt_to_wall(b[i].start_at), e = fmt_to_wall(b[i].end_at);
         if (e <= from || s >= to)
             continue;
         if (!l) {
+            char label[64];
             l = rich_buf_line(rb, ROLE_NORMAL);
-            rich_line_add(l, ROLE_DIM, d == 0 ? _("   busy today:    ") : _("   busy tomorrow: "));
+            rich_line_add(l, ROLE_DIM, day_label(label, sizeof label, t, day, false));
         }
         if (l->width + 20 >= cols)
             break;
@@ -77,40 +101,63 @@ static void busy_line(struct rbuf *rb, struct tui *t, const struct cal_busy *b, 
     }
 }
 
-/* The imported busy times and the free call slots of today and tomorrow (tui.call_minutes
- * long, every 30 minutes within tui.day_start..day_end, none in the past), appended to rb. */
-static void free_slots(struct rbuf *rb, struct tui *t, const struct agenda *s, int cols)
+/* The next two working days from today (calendar.work_days; today included when it is one),
+ * within a fortnight; returns how many were found (0 when no day of the week works). */
+static int working_days(const struct tui *t, int out[2])
 {
+    int k = 0;
+    for (int d = t->today; d < t->today + 14 && k < 2; d++)
+        if (agenda_work_day(t->work_days, d))
+            out[k++] = d;
+    return k;
+}
+
+/* The imported busy times and the free call slots of the next two working days
+ * (tui.call_minutes long, every 30 minutes within the working hours: calendar.work_hours, else
+ * tui.day_start..day_end; none in the past), appended to rb. */
+static void free_slots(struct rbuf *rb, struct tui *t, int cols)
+{
+    int days[2];
+    int nd = working_days(t, days);
+    if (nd == 0)
+        return;
+    int64_t from = fmt_from_wall(day_to_time(t->today));
+    int64_t to = fmt_from_wall(day_to_time(days[nd - 1] + 1));
     struct cal_busy *b = NULL;
-    size_t nb = 0;
+    struct view_followup *fu = NULL;
+    size_t nb = 0, nf = 0;
     struct lcm_err err = {0};
-    if (store_busy_range(t->st, fmt_from_wall(day_to_time(t->today)),
-                         fmt_from_wall(day_to_time(t->today + 2)), &b, &nb, &err) != LCM_OK) {
+    if (store_busy_range(t->st, from, to, &b, &nb, &err) != LCM_OK ||
+        store_view_detail_followups(t->st, 0, 0, to, AGENDA_MAX, &fu, &nf, &err) != LCM_OK) {
         tui_state_fail(t, &err);
+        store_busy_free(&b, nb);
         nb = 0;
     }
-    struct agenda_slot *busy = lcm_xcalloc(s->n + nb ? s->n + nb : 1, sizeof *busy);
-    for (size_t i = 0; i < s->n; i++)
-        busy[i] =
-            (struct agenda_slot){s->fu[i].id, fmt_to_wall(s->fu[i].due_at), s->fu[i].duration_min};
-    size_t nall = s->n + fmt_busy_slots(b, nb, true, busy + s->n);
-    for (int d = 0; d < 2; d++) {
-        busy_line(rb, t, b, nb, d, cols);
+    struct agenda_slot *busy = lcm_xcalloc(nf + nb ? nf + nb : 1, sizeof *busy);
+    for (size_t i = 0; i < nf; i++)
+        busy[i] = (struct agenda_slot){fu[i].id, fmt_to_wall(fu[i].due_at), fu[i].duration_min};
+    size_t nall = nf + fmt_busy_slots(b, nb, true, busy + nf);
+    int wf = t->work_from >= 0 ? t->work_from : t->day_start * 60;
+    int wt = t->work_from >= 0 ? t->work_to : t->day_end * 60;
+    for (int d = 0; d < nd; d++) {
+        busy_line(rb, t, b, nb, days[d], cols);
         int64_t out[8];
-        size_t k = agenda_free_slots(busy, nall, t->today + d, t->day_start * 60, t->day_end * 60,
-                                     t->call_minutes, 30, fmt_to_wall(t->now_ts), out, 8);
+        size_t k = agenda_free_slots(busy, nall, days[d], wf, wt, t->call_minutes, 30,
+                                     fmt_to_wall(t->now_ts), out, 8);
         struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
-        rich_line_add(l, ROLE_DIM, d == 0 ? _("   free today:    ") : _("   free tomorrow: "));
+        char label[64];
+        rich_line_add(l, ROLE_DIM, day_label(label, sizeof label, t, days[d], true));
         if (k == 0)
-            rich_line_addf(l, ROLE_DIM, _("no %d-minute slot between %02d:00 and %02d:00"),
-                           t->call_minutes, t->day_start, t->day_end);
+            rich_line_addf(l, ROLE_DIM, _("no %d-minute slot between %02d:%02d and %02d:%02d"),
+                           t->call_minutes, wf / 60, wf % 60, wt / 60, wt % 60);
         for (size_t i = 0; i < k && l->width + 7 < cols; i++) {
-            int m = (int)((out[i] - day_to_time(t->today + d)) / 60);
+            int m = (int)((out[i] - day_to_time(days[d])) / 60);
             rich_line_addf(l, ROLE_OK, "%02d:%02d  ", m / 60, m % 60);
         }
     }
     free(busy);
     store_busy_free(&b, nb);
+    store_view_detail_followups_free(&fu, nf);
 }
 
 /* The recalc op: follow-ups grouped by bucket (overdue, today, this week), the cursor kept in
@@ -159,10 +206,52 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
                       _(" Nothing planned this week. s on a learner schedules a call."));
     }
     rich_buf_line(&p->rb, ROLE_NORMAL);
-    free_slots(&p->rb, t, s, cols);
+    free_slots(&p->rb, t, cols);
     size_t top = cursor_line >= (size_t)rows - 1 ? cursor_line - (size_t)rows + 2 : 0;
     p->rb.top = top;
     t->focus_enrollment = s->n ? s->fu[s->cur].enrollment_id : 0;
+}
+
+/* i on a call: the first press says what will be sent, the second queues the invitation
+ * e-mail (the call_proposal template with an invite.ics METHOD:REQUEST part, as `lcmtui agenda
+ * --invite`) in the outbox; `lcmtui outbox send` delivers it. */
+static void invite(struct tui *t, struct agenda *s, const struct view_followup *f, bool confirmed)
+{
+    char when[80];
+    if (strcmp(f->kind, "call") != 0) {
+        tui_state_msg(t, ROLE_ERROR, "%s", _("a reminder is not sent as an invitation"));
+        return;
+    }
+    if (!confirmed) {
+        s->confirm_invite = f->id;
+        tui_state_msg(t, ROLE_RISK_WATCH, _("e-mail %s an invitation to the call on %s? i again"),
+                      f->name, fmt_when_long(when, sizeof when, f->due_at));
+        return;
+    }
+    struct caldav_config cc;
+    struct lcm_err err = {0};
+    if (caldav_config_load(&t->app->cfg, false, &cc, NULL, &err) != LCM_OK) {
+        tui_state_fail(t, &err);
+        return;
+    }
+    char user_dir[4096];
+    struct invite_opts io = {.share_dir = t->app->share_dir,
+                             .user_dir =
+                                 template_user_dir(user_dir, sizeof user_dir) ? user_dir : NULL,
+                             .lcm_name = t->app->cfg.lcm_name,
+                             .lcm_email = t->app->cfg.lcm_email,
+                             .lang = t->app->cfg.lang,
+                             .tzid = cc.timezone};
+    int64_t mid = 0;
+    if (invite_request(t->st, f->id, &io, t->now_ts, &mid, &err) != LCM_OK)
+        tui_state_fail(t, &err);
+    else {
+        tui_state_msg(t, ROLE_OK,
+                      _("invitation to %s queued (message #%lld): lcmtui outbox send delivers it"),
+                      f->name, (long long)mid);
+        tui_state_changed(t);
+    }
+    caldav_config_free(&cc);
 }
 
 /* The handle op: moves, Enter (detail), d (check-in closing the follow-up), r (reschedule),
@@ -173,8 +262,8 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     struct agenda *s = p->st;
     const struct view_followup *f = s->n ? &s->fu[s->cur] : NULL;
     struct lcm_err err = {0};
-    int64_t confirm = s->confirm_cancel;
-    s->confirm_cancel = 0;
+    int64_t confirm = s->confirm_cancel, confirm_inv = s->confirm_invite;
+    s->confirm_cancel = s->confirm_invite = 0;
     switch (a) {
     case ACT_DOWN:
         if (s->cur + 1 < s->n)
@@ -224,6 +313,10 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
         tui_state_changed(t);
         caldav_bg_push(t);
         return H_HANDLED;
+    case ACT_INVITE:
+        if (f)
+            invite(t, s, f, confirm_inv == f->id);
+        return H_HANDLED;
     default:
         return H_NOT_HANDLED;
     }
@@ -245,8 +338,8 @@ static void free_pane(struct pane *p)
 static const struct pane_ops ops = {
     .name = "agenda",
     .scope = SCOPE_AGENDA,
-    .hints =
-        N_(" Enter detail  d done  r reschedule  X cancel  s new call  c check-in  ? help  q back"),
+    .hints = N_(" Enter detail  d done  r reschedule  i invite  X cancel  s new call  c check-in  "
+                "? help  q back"),
     .recalc = recalc,
     .handle = handle,
     .raw_key = NULL,

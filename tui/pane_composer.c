@@ -37,6 +37,7 @@ struct composer {
                              gets the template in their own language */
     int64_t edit_id;      /* editing this stored message (from the outbox), 0: a new one */
     bool edit_draft;      /* ... which is a draft (y then approves it) */
+    bool confirm_dup;     /* y warned that the same message is already queued: y again queues */
     bool editing;
     char *pristine; /* the text as the template or the stored message gave it (NULL: none) */
     int armed_what; /* a discard asked (enum discard) at key armed_key: the same again does it */
@@ -104,19 +105,20 @@ static void fill_vars(struct tui *t, const struct view_detail *d, struct vars *v
     var(vs, "login", d->email);
 }
 
-/* The template for learner d: hint ("congrats": the one for their progress), else a
+/* The template for learner d: hint ("congrats": the one for the milestone to celebrate), else a
  * nudge by days inactive, a congratulation for a pending milestone, or a call proposal. */
 static const char *default_template(struct tui *t, const struct view_detail *d, const char *hint)
 {
     int days = d && d->last_activity_day != DAY_NONE ? t->today - d->last_activity_day : 0;
-    double p = d ? d->progress : 0;
     if (hint && strcmp(hint, "congrats") == 0) {
-        if (d && d->celebrate && p < 0.25)
-            return "congrats_milestone";
-        return p >= 1      ? "congrats_100"
-               : p >= 0.75 ? "congrats_75"
-               : p >= 0.5  ? "congrats_50"
-                           : "congrats_25";
+        /* the milestone still to celebrate, never one already celebrated (the progress alone
+         * would offer congrats_75 again to who is at 80 % and was congratulated at 75 %) */
+        int pct = d && d->celebrate_threshold >= 0 ? (int)(d->celebrate_threshold * 100 + 0.5) : -1;
+        return pct == 100  ? "congrats_100"
+               : pct == 75 ? "congrats_75"
+               : pct == 50 ? "congrats_50"
+               : pct == 25 ? "congrats_25"
+                           : "congrats_milestone";
     }
     if (hint)
         return hint;
@@ -211,6 +213,7 @@ static void reset(struct composer *c)
     free(c->pristine);
     c->pristine = NULL;
     c->armed_what = 0;
+    c->confirm_dup = false;
 }
 
 /* True when the text holds edits that no save has kept. */
@@ -244,9 +247,29 @@ bool pane_composer_keep(struct tui *t, enum composer_discard what)
     return ask_discard(t, c, what);
 }
 
+/* True when learner eid has a milestone to celebrate; else says so on the status line. */
+static bool has_celebration(struct tui *t, int64_t eid)
+{
+    struct view_detail d;
+    struct lcm_err err = {0};
+    if (store_view_detail(t->st, eid, t->today, &d, &err) != LCM_OK) {
+        tui_state_fail(t, &err);
+        return false;
+    }
+    bool yes = d.celebrate != NULL;
+    if (!yes)
+        tui_state_msg(t, ROLE_STATUS,
+                      _("nothing to celebrate for %s %s: every milestone reached is celebrated"),
+                      d.first_name, d.last_name);
+    store_view_detail_clear(&d);
+    return yes;
+}
+
 void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char *tpl)
 {
     struct composer *c = t->panes[PANE_COMPOSER].st;
+    if (tpl && strcmp(tpl, "congrats") == 0 && n == 1 && !has_celebration(t, ids[0]))
+        return;
     if (ask_discard(t, c, COMPOSER_DISCARD_OPEN))
         return;
     reset(c);
@@ -330,7 +353,13 @@ static enum lcm_status render_for(struct tui *t, struct composer *c, size_t i, c
     if (rc == LCM_OK) {
         char **holes = NULL;
         char *all = join_message(*subject, *body);
-        if (template_placeholders(all, &holes, err) == LCM_OK && holes && holes[0])
+        const char *key = NULL;
+        if (template_placeholders(all, &holes, err) == LCM_OK && holes && holes[0] &&
+            (key = template_config_key(holes[0], strlen(holes[0]))))
+            rc = lcm_err_set(err, LCM_ERR_INVALID,
+                             _("{%s} has no value: set %s in %s (or type it: i)"), holes[0], key,
+                             t->app->cfg.path ? t->app->cfg.path : _("the configuration"));
+        else if (holes && holes[0])
             rc = lcm_err_set(err, LCM_ERR_INVALID,
                              _("%s %s: {%s} still has no value: edit the text (i) first"),
                              d->first_name, d->last_name, holes[0]);
@@ -669,12 +698,39 @@ static void edited(struct pane *p, struct tui *t)
 }
 
 /* The handle op: i edit, E $EDITOR, t next template, p preview, d draft, y queue, scrolling. */
+/* True (and a warning on the status line, c->confirm_dup set) when one of the learners
+ * already has the same template's message queued: a second identical nudge asks first. */
+static bool already_queued(struct tui *t, struct composer *c)
+{
+    const char *tpl = c->ntpl ? c->tpls[c->tpl] : NULL;
+    for (size_t i = 0; tpl && i < c->n; i++) {
+        int64_t id = 0;
+        struct lcm_err err = {0};
+        if (store_message_pending_like(t->st, c->ids[i], tpl, &id, &err) != LCM_OK || !id)
+            continue;
+        struct view_detail d;
+        bool have = store_view_detail(t->st, c->ids[i], t->today, &d, &err) == LCM_OK;
+        tui_state_msg(t, ROLE_RISK_WATCH,
+                      _("%s %s already has %s queued (message %lld): y again to queue another"),
+                      have ? d.first_name : "", have ? d.last_name : "", tpl, (long long)id);
+        if (have)
+            store_view_detail_clear(&d);
+        c->confirm_dup = true;
+        return true;
+    }
+    return false;
+}
+
 static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 {
     (void)key;
     struct composer *c = p->st;
     if (c->n == 0 && a != ACT_BACK)
         return H_NOT_HANDLED;
+    bool confirmed = c->confirm_dup;
+    c->confirm_dup = false; /* any other key: the next y asks again */
+    if (a == ACT_QUEUE)
+        c->confirm_dup = confirmed;
     switch (a) {
     case ACT_EDIT:
         c->editing = true;
@@ -698,6 +754,8 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     case ACT_DRAFT:
         return save(t, c, MSG_DRAFT);
     case ACT_QUEUE:
+        if (!c->edit_id && !c->confirm_dup && already_queued(t, c))
+            return H_HANDLED;
         return save(t, c, MSG_QUEUED);
     case ACT_DOWN:
         c->top++;

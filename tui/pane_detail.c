@@ -313,6 +313,11 @@ static void timeline(struct rbuf *rb, const struct detail *s, int cols)
         char what[128];
         rich_line_data(l, r, what_tr(e->what, what, sizeof what), 28, true);
         rich_line_add(l, ROLE_NORMAL, " ");
+        if (e->author && *e->author) { /* who logged it: a team shares one base */
+            char by[128];
+            snprintf(by, sizeof by, _("%s: "), e->author); /* "Claire Martin : " in French */
+            rich_line_data(l, ROLE_DIM, by, 22, false);
+        }
         char *clean = text_clean(e->text, true);
         size_t first = strcspn(clean, "\n");
         clean[first] = '\0';

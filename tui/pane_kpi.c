@@ -26,6 +26,7 @@ struct kpi_job {
     char db_path[4096];
     char cohort[256];
     int today;
+    struct kpi_money_conf money; /* kpi.cost_per_enrollment...: 0, no money shown */
     struct kpi_summary sum;
     struct lcm_err err;
     enum lcm_status rc;
@@ -49,7 +50,7 @@ static void job_run(void *arg)
     if (j->rc == LCM_OK) {
         struct kpi_filter f = {
             .cohort = j->cohort[0] ? j->cohort : NULL, .from_day = DAY_NONE, .to_day = DAY_NONE};
-        j->rc = kpi_summary(st, &f, j->today, &j->sum, &j->err);
+        j->rc = kpi_summary_money(st, &f, j->today, &j->money, &j->sum, &j->err);
         store_close(&st);
     }
 }
@@ -62,6 +63,9 @@ static void start(struct tui *t, struct kpi_pane *s)
     snprintf(j->db_path, sizeof j->db_path, "%s", t->app->db_path);
     snprintf(j->cohort, sizeof j->cohort, "%s", t->scope_title);
     j->today = t->today;
+    struct lcm_err err = {0};
+    if (kpi_config_read(&t->app->cfg, &j->money, NULL, &err) != LCM_OK)
+        memset(&j->money, 0, sizeof j->money); /* a bad kpi group: figures without money */
     if (!(j->w = worker_start(job_run, j))) {
         free(j);
         s->state = KPI_FAILED;
@@ -132,7 +136,7 @@ static double pct(double r)
     return r * 100.0;
 }
 
-/* "  label  ▁▂▃▅▇  last: N unit" */
+/* "  label  ▁▂▃▅▇  this week: N unit" (the ISO week so far). */
 static void spark_line(struct rbuf *rb, const char *label, const int64_t *v, int n,
                        const char *unit, int64_t div, int cols)
 {
@@ -141,9 +145,39 @@ static void spark_line(struct rbuf *rb, const char *label, const int64_t *v, int
     rich_line_add(l, ROLE_NORMAL, "   ");
     rich_line_data(l, ROLE_NORMAL, _(label), 24, true);
     rich_line_add(l, ROLE_ACCENT, kpi_spark(v, n, false, spark, sizeof spark));
-    rich_line_addf(l, ROLE_DIM, _("  this week: %lld%s"), (long long)(n ? v[n - 1] / div : 0),
-                   unit);
+    if (unit)
+        rich_line_addf(l, ROLE_DIM, _("  this week: %lld%s"), (long long)(n ? v[n - 1] / div : 0),
+                       unit);
     (void)cols;
+}
+
+/* What the figures are worth (kpi.cost_per_enrollment set): the drop-outs' cost and the
+ * drop-outs avoided against the baseline, saying when a running cohort's rate is compared with
+ * an end-of-course baseline. */
+static void money_lines(struct rbuf *rb, const struct kpi_summary *k)
+{
+    const struct kpi_money_conf *c = &k->money_conf;
+    char a[48], b[48], base[32], act[32];
+    struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
+    rich_line_addf(l, ROLE_NORMAL, _("   Cost of drop-outs %s (%lld × %s)"),
+                   i18n_decimal(a, sizeof a, k->dropout_cost, 0), (long long)k->withdrawn,
+                   i18n_decimal(b, sizeof b, c->cost_per_enrollment, 0));
+    rich_line_addf(l, ROLE_DIM, " %s", c->currency);
+    l = rich_buf_line(rb, ROLE_NORMAL);
+    i18n_decimal(base, sizeof base, pct(c->baseline_dropout), 1);
+    i18n_decimal(act, sizeof act, pct(k->dropout_rate), 1);
+    if (k->avoided > 0)
+        rich_line_addf(l, ROLE_OK,
+                       _("   Drop-outs avoided %lld, worth %s %s (%s %% baseline, %s %% now)"),
+                       (long long)k->avoided, i18n_decimal(a, sizeof a, k->avoided_value, 0),
+                       c->currency, base, act);
+    else
+        rich_line_addf(l, ROLE_DIM, _("   Drop-outs avoided: none yet (%s %% baseline, %s %% now)"),
+                       base, act);
+    if (k->running > 0)
+        rich_line_add(rich_buf_line(rb, ROLE_NORMAL), ROLE_DIM,
+                      _("   (a rate with learners still in progress against an end-of-course "
+                        "baseline: not like with like yet)"));
 }
 
 /* The figures of k: enrolled, completed, dropped out, active, check-ins, then the trends. */
@@ -160,7 +194,7 @@ static void figures(struct rbuf *rb, const struct kpi_summary *k, int cols)
     rich_line_addf(l, ROLE_RISK_HIGH, _("   Dropped out %lld (%s %%)"), (long long)k->withdrawn,
                    i18n_decimal(b, sizeof b, pct(k->dropout_rate), 1));
     rich_line_addf(l, ROLE_NORMAL, _("   failed %lld   "), (long long)k->failed);
-    rich_line_addf(l, ROLE_RISK_WATCH, _("flagged %lld"), (long long)k->flagged);
+    rich_line_addf(l, ROLE_RISK_WATCH, _("at risk %lld"), (long long)k->flagged);
     l = rich_buf_line(rb, ROLE_NORMAL);
     rich_line_addf(l, ROLE_NORMAL,
                    _("   Active in the last 7 days: %lld of %lld in progress (%.0f %%)"),
@@ -168,12 +202,15 @@ static void figures(struct rbuf *rb, const struct kpi_summary *k, int cols)
     l = rich_buf_line(rb, ROLE_NORMAL);
     rich_line_addf(l, ROLE_NORMAL, _("   LCM check-ins this week %lld"),
                    (long long)k->checkins_week);
+    if (k->money)
+        money_lines(rb, k);
     rich_buf_line(rb, ROLE_NORMAL);
     char from[DAY_TEXT_LEN];
     l = rich_buf_line(rb, ROLE_NORMAL);
     rich_line_addf(l, ROLE_HEADER, _(" Trends, %d weeks from %s (oldest to newest)"), k->weeks,
                    k->weeks ? day_format(k->spark_monday[0], from) : "—");
-    spark_line(rb, N_("Active learners"), k->spark_active, k->weeks, "", 1, cols);
+    /* active: one figure, the last 7 days' above (a week so far would be another number) */
+    spark_line(rb, N_("Active learners"), k->spark_active, k->weeks, NULL, 1, cols);
     spark_line(rb, N_("Check-ins"), k->spark_checkins, k->weeks, "", 1, cols);
     spark_line(rb, N_("Training hours"), k->spark_minutes, k->weeks, " h", 60, cols);
     spark_line(rb, N_("Idle 14+ days (at risk)"), k->spark_risk_high, k->weeks, "", 1, cols);

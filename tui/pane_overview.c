@@ -251,16 +251,22 @@ static void row_line(struct rbuf *rb, struct tui *t, const struct view_row *r, b
         rich_line_data(l, late && !cursor ? ROLE_OVERDUE : base, when, c.next, true);
         rich_line_add(l, base, " ");
     }
+    /* A learner to celebrate (the * marker, or one who completed with a milestone pending)
+     * shows the milestone, not a risk reason: that is why they are listed there. */
     char top[512]; /* the top reason, stored language-neutral, in the screen's language */
     risk_text_render(r->top_reason, top, sizeof top);
     const char *why = top;
-    if (closed) {
-        why = _(model_enroll_status_name((enum enroll_status)r->status));
-    } else if ((!why || !*why) && r->celebrate) {
-        snprintf(buf, sizeof buf, _("reached %s"), r->celebrate);
+    enum role wrole = r->level == 2 && !cursor ? ROLE_RISK_HIGH : base;
+    bool party = r->celebrate && !r->snoozed &&
+                 (closed ? r->status == ENROLL_COMPLETED : r->level != 2 || !why || !*why);
+    if (party) {
+        snprintf(buf, sizeof buf, _("%s reached"), r->celebrate); /* "75 % atteint" */
         why = buf;
+        wrole = cursor ? base : ROLE_CELEBRATE;
+    } else if (closed) {
+        why = _(model_enroll_status_name((enum enroll_status)r->status));
     }
-    rich_line_data(l, r->level == 2 && !cursor ? ROLE_RISK_HIGH : base, why, c.reason, true);
+    rich_line_data(l, wrole, why, c.reason, true);
 }
 
 /* The recalc op: headers, the visible window of the list around the cursor, the search line

@@ -24,6 +24,7 @@
 #include "tui/fmt.h"
 #include "tui/form.h"
 #include "tui/forms.h"
+#include "tui/forms_setup.h"
 #include "tui/pane_agenda.h"
 #include "tui/pane_composer.h"
 #include "tui/pane_detail.h"
@@ -69,14 +70,19 @@ static enum lcm_status load_settings(struct tui *t, struct lcm_err *err)
     return LCM_OK;
 }
 
-/* The display time zone: calendar.timezone (UTC when unset; a bad calendar group is shown on
- * the status line). */
+/* The display time zone (calendar.timezone; the system's when unset) and the working days and
+ * hours (calendar.work_days, work_hours); a bad calendar group is shown on the status line. */
 static void load_timezone(struct tui *t)
 {
     struct caldav_config cc;
     struct lcm_err err = {0};
+    t->work_days = 0x1f; /* mon-fri */
+    t->work_from = t->work_to = -1;
     if (caldav_config_load(&t->app->cfg, false, &cc, NULL, &err) == LCM_OK) {
         fmt_set_timezone(cc.timezone);
+        t->work_days = cc.work_days;
+        t->work_from = cc.work_from;
+        t->work_to = cc.work_to;
         caldav_config_free(&cc);
     } else {
         fmt_set_timezone(NULL);
@@ -502,6 +508,7 @@ int tui_run(struct lcm_app *app)
     if (app->lang_note[0])
         tui_state_msg(t, ROLE_ERROR, "%s", app->lang_note);
     show_store_notice(t, store_notice(st));
+    forms_setup_maybe_open(t);
     draw_install_signals();
     const char *script = getenv("LCMTUI_SCRIPT");
     int rc = script && *script ? run_headless(t, script) : run_interactive(t);

@@ -117,6 +117,8 @@ struct tui {
     int call_minutes;       /* tui.call_minutes: default length of a new call (30) */
     int day_start, day_end; /* tui.day_start / day_end: working hours for free slots */
     int idle_days;          /* tui.idle_days: the idle filter's threshold (I), 21 */
+    int work_days;          /* calendar.work_days: 1 << day_weekday() per working day */
+    int work_from, work_to; /* calendar.work_hours (minutes), -1: tui.day_start / day_end */
 };
 
 /* Sets the status line (printf format). */

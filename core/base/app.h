@@ -17,6 +17,7 @@ struct lcm_app {
     bool db_explicit;        /* --db or general.database given */
     bool demo_db;            /* running on the demo database chosen automatically */
     int today;               /* --today / LCMTUI_TODAY / the system clock (a day number) */
+    bool today_pinned;       /* today came from --today or LCMTUI_TODAY, not the clock */
     bool clock_pinned;       /* --today gave a time of day too: the clock stands still there */
     int clock_secs;          /* that time of day, in seconds (when clock_pinned) */
     bool verbose;

@@ -22,7 +22,19 @@ static const char *const enroll_names[] = {N_("active"), N_("completed"), N_("wi
                                            N_("failed")};
 static const char *const milestone_names[] = {N_("progress"), N_("test"), N_("other")};
 static const char *const channel_names[] = {N_("call"), N_("email"), N_("chat"), N_("meeting"),
-                                            N_("note")};
+                                            N_("note"), N_("sms"),   N_("video")};
+const char *const model_checkin_outcomes[] = {N_("reached"),
+                                              N_("no answer"),
+                                              N_("left a message"),
+                                              N_("replied"),
+                                              N_("question"),
+                                              N_("will resume"),
+                                              N_("needs help"),
+                                              N_("wants to stop"),
+                                              N_("rescheduled"),
+                                              N_("other"),
+                                              NULL};
+const char *const model_checkin_directions[] = {"out", "in", NULL};
 static const char *const followup_names[] = {N_("planned"), N_("done"), N_("cancelled")};
 static const char *const message_names[] = {N_("draft"), N_("queued"), N_("sending"), N_("sent"),
                                             N_("failed")};
@@ -50,6 +62,17 @@ int model_checkin_channel_parse(const char *s)
 const char *model_checkin_channel_name(enum checkin_channel c)
 {
     return (unsigned)c < CH_COUNT ? channel_names[c] : "note";
+}
+int model_checkin_outcome_parse(const char *s)
+{
+    int n = 0;
+    while (model_checkin_outcomes[n])
+        n++;
+    return name_index(model_checkin_outcomes, n, s);
+}
+int model_checkin_direction_parse(const char *s)
+{
+    return name_index(model_checkin_directions, 2, s);
 }
 int model_followup_status_parse(const char *s)
 {

@@ -71,9 +71,26 @@ struct lcm_activity_day {
     double progress; /* progress at end of day, < 0 when unknown */
 };
 
-enum checkin_channel { CH_CALL, CH_EMAIL, CH_CHAT, CH_MEETING, CH_NOTE, CH_COUNT };
+enum checkin_channel {
+    CH_CALL,
+    CH_EMAIL,
+    CH_CHAT,
+    CH_MEETING,
+    CH_NOTE,
+    CH_SMS,
+    CH_VIDEO,
+    CH_COUNT
+};
 int model_checkin_channel_parse(const char *s);
 const char *model_checkin_channel_name(enum checkin_channel c);
+
+/* The outcomes a check-in records (English, as stored; N_-marked: translate with _() where a
+ * person reads them), NULL-terminated, and the index of s in that list (-1: not one). */
+extern const char *const model_checkin_outcomes[];
+int model_checkin_outcome_parse(const char *s);
+/* The two directions, as stored: "out" (the LCM reached out), "in" (the learner did). */
+extern const char *const model_checkin_directions[];
+int model_checkin_direction_parse(const char *s);
 
 struct lcm_checkin {
     int64_t id;

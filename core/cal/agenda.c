@@ -2,6 +2,7 @@
 #include "cal/agenda.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "base/day.h"
 #include "base/i18n.h"
@@ -75,4 +76,104 @@ size_t agenda_free_slots(const struct agenda_slot *busy, size_t n, int day, int 
             out[k++] = start;
     }
     return k;
+}
+
+/* The weekday (0 = Monday) a three-letter name at s names, English or French, any case;
+ * -1 when none. */
+static int weekday_of(const char *s)
+{
+    static const char *const en[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    static const char *const fr[] = {"lun", "mar", "mer", "jeu", "ven", "sam", "dim"};
+    char w[4] = {0};
+    for (int i = 0; i < 3; i++) {
+        if (!s[i])
+            return -1;
+        w[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+    }
+    for (int d = 0; d < 7; d++)
+        if (strcmp(w, en[d]) == 0 || strcmp(w, fr[d]) == 0)
+            return d;
+    return -1;
+}
+
+int agenda_work_days_parse(const char *s)
+{
+    int mask = 0;
+    if (!s)
+        return 0;
+    while (*s) {
+        while (*s == ' ' || *s == ',')
+            s++;
+        if (!*s)
+            break;
+        int a = weekday_of(s), b = a;
+        if (a < 0)
+            return 0;
+        s += 3;
+        if (*s == '-') {
+            if ((b = weekday_of(++s)) < 0)
+                return 0;
+            s += 3;
+        }
+        for (int d = a;; d = (d + 1) % 7) { /* "sat-mon" wraps over the week's end */
+            mask |= 1 << d;
+            if (d == b)
+                break;
+        }
+        if (*s && *s != ',' && *s != ' ')
+            return 0;
+    }
+    return mask;
+}
+
+bool agenda_work_day(int mask, int day)
+{
+    return (mask >> day_weekday(day)) & 1;
+}
+
+/* "9", "09:30", "9h", "17h30" at *s: minutes after midnight, *s moved past it; -1 when none. */
+static int clock_of(const char **s)
+{
+    const char *p = *s;
+    int h = 0, m = 0, n = 0;
+    while (*p >= '0' && *p <= '9' && n < 2)
+        h = h * 10 + (*p++ - '0'), n++;
+    if (n == 0)
+        return -1;
+    if (*p == ':' || *p == 'h' || *p == 'H') {
+        p++;
+        if (*p >= '0' && *p <= '9') {
+            if (p[1] < '0' || p[1] > '9')
+                return -1;
+            m = (p[0] - '0') * 10 + (p[1] - '0');
+            p += 2;
+        }
+    }
+    if (m > 59 || h * 60 + m > 24 * 60)
+        return -1;
+    *s = p;
+    return h * 60 + m;
+}
+
+bool agenda_work_hours_parse(const char *s, int *from, int *to)
+{
+    if (!s)
+        return false;
+    while (*s == ' ')
+        s++;
+    int a = clock_of(&s);
+    while (*s == ' ')
+        s++;
+    if (a < 0 || *s++ != '-')
+        return false;
+    while (*s == ' ')
+        s++;
+    int b = clock_of(&s);
+    while (*s == ' ')
+        s++;
+    if (b < 0 || *s || b <= a)
+        return false;
+    *from = a;
+    *to = b;
+    return true;
 }

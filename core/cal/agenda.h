@@ -5,6 +5,7 @@
 #ifndef LCM_AGENDA_H
 #define LCM_AGENDA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,5 +45,14 @@ long agenda_busy_clash(const struct cal_busy *busy, size_t n, int64_t start, int
 size_t agenda_free_slots(const struct agenda_slot *busy, size_t n, int day, int from_min,
                          int to_min, int duration_min, int step_min, int64_t not_before,
                          int64_t *out, size_t max);
+
+/* Working days: "mon-fri", "mon,tue,thu-sat" (English or French three-letter names, any case;
+ * "lun-ven"), as a mask of 1 << day_weekday(); 0 when s is not such a list. */
+int agenda_work_days_parse(const char *s);
+/* True when day is one of the working days in mask. */
+bool agenda_work_day(int mask, int day);
+/* "09:00-18:00", "9h-17h30": *from and *to in minutes after midnight (from < to <= 24:00);
+ * false when s is not such a range. */
+bool agenda_work_hours_parse(const char *s, int *from, int *to);
 
 #endif

@@ -5,15 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cal/agenda.h"
 #include "cal/caldav.h"
 #include "sync/http.h"
 #include "cal/ical.h"
 #include "base/lockfile.h"
 #include "store/store_calendar.h"
 
-static const char *const calendar_keys[] = {"url",           "user",         "password",
-                                            "password_cmd",  "password_env", "timezone",
-                                            "alarm_minutes", "timeout",      NULL};
+static const char *const calendar_keys[] = {
+    "url",      "user",          "password", "password_cmd", "password_env",
+    "timezone", "alarm_minutes", "timeout",  "work_days",    "work_hours",
+    NULL};
 
 void caldav_config_free(struct caldav_config *c)
 {
@@ -43,8 +45,11 @@ static enum lcm_status load_strings(const config_setting_t *grp, struct caldav_c
     enum lcm_status rc;
     if ((rc = config_get_string(grp, "url", NULL, &url, err)) != LCM_OK ||
         (rc = config_get_string(grp, "user", NULL, &user, err)) != LCM_OK ||
-        (rc = config_get_string(grp, "timezone", "", &tz, err)) != LCM_OK)
+        (rc = config_get_string(grp, "timezone", NULL, &tz, err)) != LCM_OK)
         return rc;
+    char sys[128];
+    if (!tz) /* unset: the system's zone (TZ, /etc/localtime), as the LCM's own clock shows */
+        tz = ical_tz_system(getenv("TZ"), "/etc", sys, sizeof sys);
     if (url && *url) {
         if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
             return bad_key(grp, "url", "must be an http:// or https:// URL", err);
@@ -57,6 +62,24 @@ static enum lcm_status load_strings(const config_setting_t *grp, struct caldav_c
     if (!ical_tz_known(tz))
         return bad_key(grp, "timezone", "must be a time zone name such as \"Europe/Paris\"", err);
     out->timezone = lcm_xstrdup(strcmp(tz, "UTC") == 0 ? "" : tz);
+    return LCM_OK;
+}
+
+/* work_days ("mon-fri", "mon,tue,thu-sat") and work_hours ("09:00-18:00"), checked. */
+static enum lcm_status load_work(const config_setting_t *grp, struct caldav_config *out,
+                                 struct lcm_err *err)
+{
+    const char *days = NULL, *hours = NULL;
+    enum lcm_status rc;
+    if ((rc = config_get_string(grp, "work_days", "mon-fri", &days, err)) != LCM_OK ||
+        (rc = config_get_string(grp, "work_hours", NULL, &hours, err)) != LCM_OK)
+        return rc;
+    if ((out->work_days = agenda_work_days_parse(days)) <= 0)
+        return bad_key(grp, "work_days", "must name days such as \"mon-fri\" or \"mon,tue,thu\"",
+                       err);
+    out->work_from = out->work_to = -1;
+    if (hours && !agenda_work_hours_parse(hours, &out->work_from, &out->work_to))
+        return bad_key(grp, "work_hours", "must be a range such as \"09:00-18:00\"", err);
     return LCM_OK;
 }
 
@@ -73,6 +96,8 @@ enum lcm_status caldav_config_load(const struct lcm_config *cfg, bool with_secre
         rc = config_get_int(grp, "alarm_minutes", 15, 0, 7 * 24 * 60, &out->alarm_minutes, err);
     if (rc == LCM_OK)
         rc = config_get_int(grp, "timeout", 20, 1, 300, &out->timeout_s, err);
+    if (rc == LCM_OK)
+        rc = load_work(grp, out, err);
     if (rc == LCM_OK && with_secret && out->url)
         rc = config_secret(grp, "password", &out->password, err);
     if (rc != LCM_OK)

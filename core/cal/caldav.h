@@ -19,10 +19,12 @@ struct caldav_config {
     char *url;         /* calendar.url: the collection, ending in '/'; NULL: no CalDAV */
     char *user;        /* calendar.user; NULL: no authentication */
     char *password;    /* calendar.password / password_cmd / password_env (secret) */
-    char *timezone;    /* calendar.timezone: Olson name; "" = UTC (default) */
+    char *timezone;    /* calendar.timezone: Olson name; "" = UTC; unset: the system's zone */
     int alarm_minutes; /* calendar.alarm_minutes: 0..10080, default 15 (0: no alarm) */
     int timeout_s;     /* calendar.timeout: seconds per request, 1..300, default 20 */
     char *lang;        /* general.lang */
+    int work_days;     /* calendar.work_days: bit 1 << day_weekday() per working day (mon-fri) */
+    int work_from, work_to; /* calendar.work_hours in minutes after midnight; -1 when unset */
 };
 
 /* Reads the `calendar` group of cfg (warning about unknown keys through rep). The password

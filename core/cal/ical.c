@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/day.h"
@@ -25,6 +26,56 @@ icaltimezone *ical_zone(const char *tzid)
 bool ical_tz_known(const char *tzid)
 {
     return ical_zone(tzid) != NULL;
+}
+
+/* Copies the zone name in s (a name, or a path holding "zoneinfo/NAME") into out when libical
+ * knows it, the UTC aliases as ""; false when s names no known zone. */
+static bool tz_take(const char *s, char *out, size_t len)
+{
+    if (!s)
+        return false;
+    s += *s == ':';
+    const char *zi = strstr(s, "zoneinfo/");
+    if (zi)
+        s = zi + strlen("zoneinfo/");
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(s, " \t\r\n"), s);
+    static const char *const utc[] = {"UTC",           "Etc/UTC",   "Etc/GMT",  "GMT",
+                                      "Etc/Universal", "Universal", "Etc/Zulu", "Zulu",
+                                      "UCT",           "Etc/UCT",   NULL};
+    for (size_t i = 0; utc[i]; i++)
+        if (strcmp(name, utc[i]) == 0) {
+            snprintf(out, len, "%s", "");
+            return true;
+        }
+    if (!*name || !icaltimezone_get_builtin_timezone(name))
+        return false;
+    snprintf(out, len, "%s", name);
+    return true;
+}
+
+const char *ical_tz_system(const char *tz_env, const char *etc_dir, char *out, size_t len)
+{
+    snprintf(out, len, "%s", "");
+    if (tz_env && *tz_env && tz_take(tz_env, out, len))
+        return out;
+    char path[512], link[512];
+    snprintf(path, sizeof path, "%s/localtime", etc_dir ? etc_dir : "/etc");
+    ssize_t n = readlink(path, link, sizeof link - 1);
+    if (n > 0) {
+        link[n] = '\0';
+        if (tz_take(link, out, len))
+            return out;
+    }
+    snprintf(path, sizeof path, "%s/timezone", etc_dir ? etc_dir : "/etc");
+    FILE *f = fopen(path, "r");
+    if (f) {
+        char line[128];
+        if (fgets(line, sizeof line, f))
+            tz_take(line, out, len);
+        fclose(f);
+    }
+    return out;
 }
 
 /* t as a date-time in zone z (UTC when z is the UTC zone). */

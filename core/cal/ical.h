@@ -34,6 +34,13 @@ struct ical_opts {
 /* True when tzid is NULL, "", "UTC" or a zone libical knows (system tzdata). */
 bool ical_tz_known(const char *tzid);
 
+/* The system's time zone, for calendar.timezone unset: tz_env (the TZ variable: "Europe/Paris",
+ * ":Europe/Paris" or a path under a zoneinfo directory) when it names a zone libical knows,
+ * else the zone etc_dir/localtime links to (".../zoneinfo/Europe/Paris"), else the name in
+ * etc_dir/timezone (Debian). Writes the Olson name into out ("" for UTC, or when nothing
+ * names a known zone) and returns out. */
+const char *ical_tz_system(const char *tz_env, const char *etc_dir, char *out, size_t len);
+
 /* Builds one VCALENDAR holding a VEVENT per item (UID, DTSTAMP, CREATED, LAST-MODIFIED,
  * SEQUENCE, DTSTART/DTEND, SUMMARY, DESCRIPTION, STATUS, CLASS, VALARM). Cancelled items get
  * STATUS:CANCELLED. *out is a malloc'ed string with CRLF line ends, free()d by the caller.

@@ -436,6 +436,8 @@ static const struct checkin_def checkins[] = {
      "Gaëlle manque de temps cette semaine, reprend lundi.", NULL},
 };
 
+/* days_from_today counts working days (Monday to Friday, the default calendar.work_days): an
+ * LCM books no call on a weekend, so with today a Saturday, 0 is Monday and -1 Friday. */
 struct followup_def {
     int who, days_from_today, minute_of_day, duration;
     const char *kind, *title, *note;
@@ -450,6 +452,24 @@ static const struct followup_def followups[] = {
      "Suite de l'appel du module 4."},
     {S_MARTY, 3, 9 * 60, 15, "reminder", "Relancer Marty si toujours pas de connexion", NULL},
 };
+
+/* The n-th working day (Monday to Friday) after today (before it when n < 0); n == 0: today,
+ * or the next Monday when today falls on a weekend. */
+static int working_day(int today, int n)
+{
+    int d = today;
+    while (n == 0 && day_weekday(d) >= 5)
+        d++;
+    for (; n > 0; n--)
+        do
+            d++;
+        while (day_weekday(d) >= 5);
+    for (; n < 0; n++)
+        do
+            d--;
+        while (day_weekday(d) >= 5);
+    return d;
+}
 
 static enum lcm_status make_contacts(struct gen *g, struct lcm_err *err)
 {
@@ -478,7 +498,7 @@ static enum lcm_status make_contacts(struct gen *g, struct lcm_err *err)
         struct lcm_followup f = {.learner_id = g->s_learner[d->who],
                                  .enrollment_id = g->s_enrollment[d->who],
                                  .kind = d->kind,
-                                 .due_at = day_to_time(today + d->days_from_today) +
+                                 .due_at = day_to_time(working_day(today, d->days_from_today)) +
                                            d->minute_of_day * 60,
                                  .duration_min = d->duration,
                                  .status = FU_PLANNED,

@@ -90,6 +90,11 @@ static enum lcm_status expand(const char *where, int line, const char *src, size
         const char *name = src + i + 1;
         size_t len = j - i - 1;
         const char *v = var_value(vars, nvars, name, len);
+        const char *key = template_config_key(name, len);
+        if ((!v || !*v) && key)
+            return lcm_err_set(err, LCM_ERR_INVALID,
+                               "%s:%d: no value for {%.*s}: set %s in the configuration", where,
+                               line, (int)len, name, key);
         if (!v || !*v)
             return lcm_err_set(err, LCM_ERR_INVALID, _("%s:%d: no value for {%.*s}"), where, line,
                                (int)len, name);
@@ -415,4 +420,15 @@ enum lcm_status template_list(const char *share_dir, const char *user_dir, const
 bool template_user_dir(char *buf, size_t len)
 {
     return xdg_config_path("templates", buf, len);
+}
+
+const char *template_config_key(const char *name, size_t len)
+{
+    static const char *const map[][2] = {{"lcm_name", "general.lcm_name"},
+                                         {"lcm_email", "general.lcm_email"},
+                                         {"platform_url", "sequences.platform_url"}};
+    for (size_t i = 0; name && i < sizeof map / sizeof *map; i++)
+        if (strlen(map[i][0]) == len && memcmp(map[i][0], name, len) == 0)
+            return map[i][1];
+    return NULL;
 }

@@ -70,4 +70,9 @@ void template_list_free(char ***names);
  * needed and unset. */
 bool template_user_dir(char *buf, size_t len);
 
+/* The configuration key a placeholder's value comes from ("general.lcm_name" for lcm_name,
+ * "general.lcm_email", "sequences.platform_url"), so a hole can name what to set; NULL when
+ * the value comes from the learner's data. name need not be NUL-terminated: len bytes. */
+const char *template_config_key(const char *name, size_t len);
+
 #endif

@@ -152,7 +152,10 @@ static long lm_find(const struct load *L, int64_t learner)
     return lo < L->n_lm && L->lm[lo].learner == learner ? (long)lo : -1;
 }
 
-static enum lcm_status on_risk(void *ctx, int64_t eid, int level, double score, int flagged)
+/* "Flagged" is "at risk" as the TUI's title counts it (store_view_at_risk()), flagged since
+ * risk.flagged_since: one definition wherever the figure shows. */
+static enum lcm_status on_risk(void *ctx, int64_t eid, int level, double score, int flagged,
+                               bool at_risk)
 {
     (void)score;
     struct load *L = ctx;
@@ -160,9 +163,9 @@ static enum lcm_status on_risk(void *ctx, int64_t eid, int level, double score, 
     if (!e)
         return LCM_OK;
     e->risk_level = level < 0 ? 0 : level > 2 ? 2 : level;
-    e->flag_day = flagged;
+    e->flag_day = at_risk ? (flagged != DAY_NONE ? flagged : L->S.to) : DAY_NONE;
     L->r->risk_now[e->risk_level]++;
-    if (flagged != DAY_NONE)
+    if (at_risk)
         L->r->flagged++;
     return LCM_OK;
 }
@@ -512,7 +515,7 @@ enum lcm_status kpi_compute(struct lcm_store *st, const struct kpi_filter *f, in
         goto fail;
     set_weeks(&L);
     build_learner_map(&L);
-    if ((rc = store_kpi_risks(st, on_risk, &L, err)) != LCM_OK ||
+    if ((rc = store_kpi_risks(st, today, on_risk, &L, err)) != LCM_OK ||
         (rc = store_kpi_checkins(st, L.S.to, on_checkin, &L, err)) != LCM_OK ||
         (rc = store_kpi_messages(st, L.S.to, on_message, &L, err)) != LCM_OK)
         goto fail;
@@ -575,6 +578,13 @@ enum lcm_status kpi_config_read(const struct lcm_config *cfg, struct kpi_money_c
 enum lcm_status kpi_summary(struct lcm_store *st, const struct kpi_filter *f, int today,
                             struct kpi_summary *out, struct lcm_err *err)
 {
+    return kpi_summary_money(st, f, today, NULL, out, err);
+}
+
+enum lcm_status kpi_summary_money(struct lcm_store *st, const struct kpi_filter *f, int today,
+                                  const struct kpi_money_conf *money, struct kpi_summary *out,
+                                  struct lcm_err *err)
+{
     if (!out)
         return lcm_err_set(err, LCM_ERR_USAGE, _("kpi: missing argument"));
     memset(out, 0, sizeof *out);
@@ -582,6 +592,8 @@ enum lcm_status kpi_summary(struct lcm_store *st, const struct kpi_filter *f, in
     /* The sparkline needs only its last weeks of activity, but the counts need the whole
      * scope: leave from open and read the tail of the weekly series. */
     struct kpi_options opt = {.by = KPI_BY_NONE};
+    if (money)
+        opt.money = *money;
     struct kpi_result r;
     enum lcm_status rc = kpi_compute(st, &q, today, &opt, &r, err);
     if (rc != LCM_OK)
@@ -596,6 +608,11 @@ enum lcm_status kpi_summary(struct lcm_store *st, const struct kpi_filter *f, in
     out->completion_rate = r.completion_rate;
     out->dropout_rate = r.dropout_rate;
     out->active7_rate = r.active7_rate;
+    out->money = r.money.configured;
+    out->money_conf = r.money_conf;
+    out->dropout_cost = r.money.dropout_cost + r.money.hours_cost;
+    out->avoided = r.money.avoided;
+    out->avoided_value = r.money.avoided_value;
     size_t n = r.n_weeks < KPI_SPARK ? r.n_weeks : KPI_SPARK;
     out->weeks = (int)n;
     for (size_t i = 0; i < n; i++) {

@@ -62,9 +62,21 @@ struct kpi_summary {
     int spark_monday[KPI_SPARK]; /* first day of each week */
     int64_t spark_active[KPI_SPARK], spark_checkins[KPI_SPARK], spark_minutes[KPI_SPARK];
     int64_t spark_risk_high[KPI_SPARK];
+    /* with kpi.cost_per_enrollment set (kpi_summary_money): what the figures are worth */
+    bool money;
+    struct kpi_money_conf money_conf;
+    double dropout_cost;  /* withdrawn x cost per enrolment (+ hours x cost per hour) */
+    int64_t avoided;      /* round((baseline - actual) x enrolled), may be <= 0 */
+    double avoided_value; /* avoided x cost per enrolment, 0 when avoided <= 0 */
 };
+/* flagged is "at risk" (store_view_at_risk(): in progress, high, not snoozed), the title's
+ * figure; active7 the one "active in the last 7 days" of the report. */
 enum lcm_status kpi_summary(struct lcm_store *st, const struct kpi_filter *f, int today,
                             struct kpi_summary *out, struct lcm_err *err);
+/* The same with the money settings (money NULL or cost_per_enrollment 0: none). */
+enum lcm_status kpi_summary_money(struct lcm_store *st, const struct kpi_filter *f, int today,
+                                  const struct kpi_money_conf *money, struct kpi_summary *out,
+                                  struct lcm_err *err);
 
 /* A sparkline of n values (oldest first) into buf: one block character per value, from
  * U+2581 to U+2588 scaled to the largest value (zero is the lowest block), or with ascii the

@@ -181,8 +181,9 @@ char *report_common_week(const struct kpi_week *w, char *buf, size_t len)
 
 const char *report_common_channel(int ch)
 {
-    static const char *const names[CH_COUNT] = {N_("Calls"), N_("E-mails"), N_("Chats"),
-                                                N_("Meetings"), N_("Notes")};
+    static const char *const names[CH_COUNT] = {N_("Calls"),    N_("E-mails"), N_("Chats"),
+                                                N_("Meetings"), N_("Notes"),   N_("SMS"),
+                                                N_("Video calls")};
     return ch >= 0 && ch < CH_COUNT ? _(names[ch]) : "";
 }
 
@@ -244,6 +245,12 @@ char *report_common_money_sentence(const struct kpi_result *r, int which, char *
                  _("Drop-outs avoided: none, the actual drop-out rate %s is not below the %s "
                    "baseline ((%s \xe2\x88\x92 %s) \xc3\x97 %s enrolled = %s learners)"),
                  act, base, base, act, a, report_common_int(m->avoided, b, sizeof b));
+    size_t o = strlen(buf);
+    if (r->total.running > 0 && o < len) /* like with like, or say so */
+        snprintf(buf + o, len - o,
+                 _("; not like with like yet: %s learners are still in progress, and the "
+                   "baseline is an end-of-course rate"),
+                 report_common_int(r->total.running, g, sizeof g));
     return buf;
 }
 

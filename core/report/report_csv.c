@@ -226,8 +226,8 @@ static void csv_weeks(struct csv *c, const struct kpi_result *r)
 {
     char w[16], d[DAY_TEXT_LEN];
     csv_header(c, _("Week|Monday|In progress|Active|Active share (%)|Sessions|Training minutes|"
-                    "Calls|E-mails|Chats|Meetings|Notes|Messages sent|Completed|Withdrawn|"
-                    "Risk low|Risk medium|Risk high"));
+                    "Calls|E-mails|Chats|Meetings|Notes|SMS|Video calls|Messages sent|Completed|"
+                    "Withdrawn|Risk low|Risk medium|Risk high"));
     for (size_t i = 0; i < r->n_weeks; i++) {
         const struct kpi_week *k = &r->weeks[i];
         csv_text(c, report_common_week(k, w, sizeof w));

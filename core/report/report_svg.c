@@ -271,7 +271,7 @@ void report_svg_risk_weeks(FILE *f, const struct kpi_result *r)
 void report_svg_checkin_weeks(FILE *f, const struct kpi_result *r)
 {
     static const char *const colors[CH_COUNT] = {"#6a1b9a", "#1565c0", "#00838f", "#2e7d32",
-                                                 "#9e9e9e"};
+                                                 "#9e9e9e", "#ef6c00", "#ad1457"};
     const char *names[CH_COUNT];
     for (int c = 0; c < CH_COUNT; c++)
         names[c] = report_common_channel(c);

@@ -122,6 +122,10 @@ static const char *channel_word(int ch, bool fr)
         return fr ? "le message (chat)" : "chat message";
     case CH_MEETING:
         return fr ? "le rendez-vous" : "meeting";
+    case CH_SMS:
+        return fr ? "le SMS" : "text message";
+    case CH_VIDEO:
+        return fr ? "l'appel vidéo" : "video call";
     default:
         return fr ? "l'e-mail" : "email";
     }

@@ -131,7 +131,55 @@ int store_schema_current(struct lcm_store *st)
     return v;
 }
 
-/* Applies every script above the database's version, each in its own transaction. */
+/* The number of rows PRAGMA foreign_key_check reports (-1 when it cannot run). */
+static int fk_violations(struct lcm_store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int n = 0;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    while (sqlite3_step(s) == SQLITE_ROW)
+        n++;
+    sqlite3_finalize(s);
+    return n;
+}
+
+/* Applies script *vp (taking the database from *vp to *vp + 1) in one transaction, foreign
+ * keys checked before the commit; when another process migrated meanwhile, only moves *vp on
+ * (to the version below the one found, as the caller's loop steps once more). */
+static enum lcm_status migrate_one(struct lcm_store *st, int *vp, struct lcm_err *err)
+{
+    int v = *vp;
+    enum lcm_status rc = exec_sql(st, "BEGIN IMMEDIATE", err, "migration");
+    if (rc != LCM_OK)
+        return rc;
+    /* Re-check inside the write lock: another process may have migrated meanwhile. */
+    int now = store_schema_current(st);
+    if (now > v) {
+        exec_sql(st, "COMMIT", NULL, "migration");
+        *vp = now - 1;
+        return LCM_OK;
+    }
+    char pragma[48];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+    for (const char *const *sql = store_schema_scripts[v]; *sql && rc == LCM_OK; sql++)
+        rc = exec_sql(st, *sql, err, "migration");
+    if (rc == LCM_OK && fk_violations(st) != 0)
+        rc = lcm_err_set(err, LCM_ERR_DB, "%s: migration to schema %d breaks a reference", st->path,
+                         v + 1);
+    if (rc != LCM_OK || (rc = exec_sql(st, pragma, err, "migration")) != LCM_OK ||
+        (rc = exec_sql(st, "COMMIT", err, "migration")) != LCM_OK) {
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    return LCM_OK;
+}
+
+/* Applies every script above the database's version, each in its own transaction. A script
+ * may rebuild a table (schema v3): with foreign keys on, dropping the old table would delete,
+ * or fail on, the rows that point at it; so they are off for the scripts (the pragma works
+ * only outside a transaction), each script is checked with foreign_key_check, and they are
+ * on again afterwards. */
 static enum lcm_status migrate(struct lcm_store *st, struct lcm_err *err)
 {
     int v = store_schema_current(st);
@@ -142,28 +190,13 @@ static enum lcm_status migrate(struct lcm_store *st, struct lcm_err *err)
                            _("%s: database schema version %d is newer than this lcmtui knows (%d); "
                              "upgrade lcmtui"),
                            st->path, v, store_schema_version);
-    for (; v < store_schema_version; v++) {
-        enum lcm_status rc = exec_sql(st, "BEGIN IMMEDIATE", err, "migration");
-        if (rc != LCM_OK)
-            return rc;
-        /* Re-check inside the write lock: another process may have migrated meanwhile. */
-        int now = store_schema_current(st);
-        if (now > v) {
-            exec_sql(st, "COMMIT", NULL, "migration");
-            v = now - 1;
-            continue;
-        }
-        char pragma[48];
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-        for (const char *const *sql = store_schema_scripts[v]; *sql && rc == LCM_OK; sql++)
-            rc = exec_sql(st, *sql, err, "migration");
-        if (rc != LCM_OK || (rc = exec_sql(st, pragma, err, "migration")) != LCM_OK ||
-            (rc = exec_sql(st, "COMMIT", err, "migration")) != LCM_OK) {
-            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-            return rc;
-        }
-    }
-    return LCM_OK;
+    if (v == store_schema_version)
+        return LCM_OK;
+    enum lcm_status rc = exec_sql(st, "PRAGMA foreign_keys = OFF", err, "migration");
+    for (; v < store_schema_version && rc == LCM_OK; v++)
+        rc = migrate_one(st, &v, err);
+    enum lcm_status on = exec_sql(st, "PRAGMA foreign_keys = ON", err, "migration");
+    return rc != LCM_OK ? rc : on;
 }
 
 /* How long a write waits for another connection's lock before it fails. */

@@ -9,6 +9,7 @@
 #include "base/day.h"
 #include "store/store_internal.h"
 #include "store/store_kpi.h"
+#include "store/store_view.h"
 
 /* "YYYY-MM-DD" to a day number without sscanf: this runs 15M times per report. Rows of one
  * enrollment come in day order, so the month's first day is cached in *ym / *base. */
@@ -248,15 +249,23 @@ enum lcm_status store_kpi_messages(struct lcm_store *st, int to_day, store_kpi_m
     return rc;
 }
 
-enum lcm_status store_kpi_risks(struct lcm_store *st, store_kpi_risk_fn fn, void *ctx,
+enum lcm_status store_kpi_risks(struct lcm_store *st, int today, store_kpi_risk_fn fn, void *ctx,
                                 struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st, "SELECT enrollment_id, level, score, flagged_since FROM risk", err);
+    STMT_OR_FAIL(s, st,
+                 "SELECT r.enrollment_id, r.level, r.score, r.flagged_since, "
+                 "e.status = 'active', EXISTS (SELECT 1 FROM snooze z WHERE "
+                 "z.enrollment_id = r.enrollment_id AND z.active = 1 AND z.until_day > ?1) "
+                 "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id",
+                 err);
+    store_bind_day(s, 1, today);
     enum lcm_status rc = LCM_OK;
     int r;
     while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW)
         rc = fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1),
-                sqlite3_column_double(s, 2), store_col_day(s, 3));
+                sqlite3_column_double(s, 2), store_col_day(s, 3),
+                store_view_at_risk(sqlite3_column_int(s, 1), sqlite3_column_int(s, 4) != 0,
+                                   sqlite3_column_int(s, 5) != 0));
     if (rc == LCM_OK && r != SQLITE_DONE)
         rc = store_fail(st, err, "kpi: risk");
     sqlite3_reset(s);

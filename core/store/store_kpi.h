@@ -84,10 +84,11 @@ enum lcm_status store_kpi_messages(struct lcm_store *st, int to_day, store_kpi_m
                                    void *ctx, struct lcm_err *err);
 
 /* The latest risk row of every enrollment: level 0/1/2, flagged_since (DAY_NONE: not
- * flagged). */
+ * flagged), and whether it is at risk on today (store_view_at_risk(): in progress, high, not
+ * snoozed). */
 typedef enum lcm_status (*store_kpi_risk_fn)(void *ctx, int64_t enrollment_id, int level,
-                                             double score, int flagged_since);
-enum lcm_status store_kpi_risks(struct lcm_store *st, store_kpi_risk_fn fn, void *ctx,
+                                             double score, int flagged_since, bool at_risk);
+enum lcm_status store_kpi_risks(struct lcm_store *st, int today, store_kpi_risk_fn fn, void *ctx,
                                 struct lcm_err *err);
 
 /* Milestones of every program, ordered by program, progress threshold, due offset, id. */

@@ -392,3 +392,26 @@ enum lcm_status store_message_recover(struct lcm_store *st, const char *why, int
         *n = sqlite3_changes(st->db);
     return rc;
 }
+
+enum lcm_status store_message_pending_like(struct lcm_store *st, int64_t enrollment_id,
+                                           const char *template_name, int64_t *id,
+                                           struct lcm_err *err)
+{
+    *id = 0;
+    if (!template_name || !*template_name)
+        return LCM_OK;
+    STMT_OR_FAIL(s, st,
+                 "SELECT min(m.id) FROM message m JOIN enrollment e ON e.id = ?1 "
+                 "WHERE m.learner_id = e.learner_id AND m.template = ?2 "
+                 "AND m.status IN ('queued', 'sending')",
+                 err);
+    sqlite3_bind_int64(s, 1, enrollment_id);
+    store_bind_text(s, 2, template_name);
+    enum lcm_status rc = LCM_OK;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    else
+        rc = store_fail(st, err, "pending message");
+    sqlite3_reset(s);
+    return rc;
+}

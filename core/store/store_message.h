@@ -100,4 +100,10 @@ enum lcm_status store_message_mark_failed(struct lcm_store *st, int64_t id, cons
 enum lcm_status store_message_recover(struct lcm_store *st, const char *why, int64_t now_ts, int *n,
                                       struct lcm_err *err);
 
+/* The id of a message already waiting to go to enrollment_id's learner from template (queued
+ * or being sent), into *id; 0 when there is none. Queueing the same message twice asks first. */
+enum lcm_status store_message_pending_like(struct lcm_store *st, int64_t enrollment_id,
+                                           const char *template_name, int64_t *id,
+                                           struct lcm_err *err);
+
 #endif

@@ -281,5 +281,40 @@ static const char *const schema_v2[] = {
     /* an LRS looks up the course of an IRI whichever source recorded it */
     "CREATE INDEX sync_value_item ON sync_value(item_id);", NULL};
 
-const char *const *const store_schema_scripts[] = {schema_v1, schema_v2};
+/* Version 3: check-ins by SMS and video call. SQLite cannot widen a CHECK in place: the table is
+ * rebuilt (new table, rows copied with their ids, old one dropped, the new one renamed), with
+ * foreign keys off for the script (store.c's migrate(): the rows that point at check-ins keep
+ * pointing at the same ids) and its indexes and append-only triggers made again. Nothing
+ * updates or deletes a check-in on the way: the rows are copied, then the old table goes. */
+static const char *const schema_v3[] = {
+    "CREATE TABLE checkin_v3 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  learner_id INTEGER NOT NULL REFERENCES learner(id) ON DELETE CASCADE,"
+    "  enrollment_id INTEGER REFERENCES enrollment(id) ON DELETE CASCADE,"
+    "  at INTEGER NOT NULL,"
+    "  channel TEXT NOT NULL"
+    "    CHECK (channel IN ('call','email','chat','meeting','note','sms','video')),"
+    "  direction TEXT NOT NULL DEFAULT 'out' CHECK (direction IN ('out','in')),"
+    "  outcome TEXT, note TEXT, next_step TEXT, author TEXT,"
+    "  followup_id INTEGER, message_id INTEGER);",
+    "INSERT INTO checkin_v3 SELECT id, learner_id, enrollment_id, at, channel, direction, outcome,"
+    "  note, next_step, author, followup_id, message_id FROM checkin;",
+    "DROP TABLE checkin;",
+    "ALTER TABLE checkin_v3 RENAME TO checkin;",
+    "CREATE INDEX checkin_learner ON checkin(learner_id, at);",
+    "CREATE INDEX checkin_enrollment ON checkin(enrollment_id, at);",
+    "CREATE TRIGGER checkin_no_update BEFORE UPDATE ON checkin"
+    "  WHEN NOT EXISTS (SELECT 1 FROM merge_request WHERE learner_id = OLD.learner_id)"
+    "    OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.channel IS NOT OLD.channel"
+    "    OR NEW.direction IS NOT OLD.direction OR NEW.outcome IS NOT OLD.outcome"
+    "    OR NEW.note IS NOT OLD.note OR NEW.next_step IS NOT OLD.next_step"
+    "    OR NEW.author IS NOT OLD.author OR NEW.followup_id IS NOT OLD.followup_id"
+    "    OR NEW.message_id IS NOT OLD.message_id"
+    "  BEGIN SELECT RAISE(ABORT, 'check-ins are append-only'); END;",
+    "CREATE TRIGGER checkin_no_delete BEFORE DELETE ON checkin"
+    "  WHEN NOT EXISTS (SELECT 1 FROM erase_request WHERE learner_id = OLD.learner_id)"
+    "  BEGIN SELECT RAISE(ABORT, 'check-ins are append-only'); END;",
+    NULL};
+
+const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3};
 const int store_schema_version = (int)(sizeof store_schema_scripts / sizeof *store_schema_scripts);

@@ -90,7 +90,8 @@ enum lcm_status store_sequence_milestones(struct lcm_store *st, int since_day, i
                  CAND_COLS ", m.id, m.name, m.kind, m.threshold, md.day " CAND_FROM
                            "JOIN milestone_done md ON md.enrollment_id = e.id "
                            "JOIN milestone m ON m.id = md.milestone_id "
-                           "WHERE e.status = 'active' AND md.celebrated_at IS NULL "
+                           /* who completes is congratulated too (congrats_100) */
+                           "WHERE e.status IN ('active', 'completed') AND md.celebrated_at IS NULL "
                            "AND md.day >= ?1 AND md.day <= ?2 ORDER BY e.id, md.day, m.id",
                  err);
     store_bind_day(s, 1, since_day);

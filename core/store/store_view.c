@@ -35,7 +35,8 @@ struct titem {
     double raw; /* the score before the clamp at 100: orders the learners tied at 100 */
     int last_day;
     bool celebrate, snoozed, match;
-    bool closed; /* completed, withdrawn or failed: listed after every active one */
+    bool closed;    /* completed, withdrawn or failed: listed after every active one */
+    bool completed; /* closed by completing: its last milestones are still to celebrate */
 };
 
 static int cmp_eid(const void *key, const void *item)
@@ -187,7 +188,7 @@ static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it,
 {
     STMT_OR_FAIL(s, st,
                  "SELECT id, learner_id, cohort_id, progress, last_activity_day, start_day, "
-                 "status <> 'active' FROM enrollment ORDER BY id",
+                 "status <> 'active', status = 'completed' FROM enrollment ORDER BY id",
                  err);
     size_t cap = 0;
     int r;
@@ -210,6 +211,7 @@ static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it,
         t->level = -1;
         t->match = true;
         t->closed = sqlite3_column_int(s, 6) != 0;
+        t->completed = sqlite3_column_int(s, 7) != 0;
     }
     free(memo);
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "triage scan");
@@ -251,7 +253,7 @@ static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct 
     bind_day_text(c, 1, today - VIEW_CELEBRATE_DAYS);
     while ((r = sqlite3_step(c)) == SQLITE_ROW) {
         struct titem *t = find_item(ti, sqlite3_column_int64(c, 0));
-        if (t)
+        if (t && (!t->closed || t->completed)) /* who completes is congratulated too */
             t->celebrate = true;
     }
     sqlite3_reset(c);
@@ -333,8 +335,10 @@ static enum lcm_status scan_search(struct lcm_store *st, const char *search, str
 
 static int bucket(const struct titem *t)
 {
-    if (t->closed)
+    if (t->closed && !t->celebrate)
         return 4;
+    if (t->closed) /* completed, to celebrate: with the other celebrations */
+        return 1;
     return t->level == 2 ? 0 : t->celebrate ? 1 : t->level == 1 ? 2 : 3;
 }
 
@@ -417,13 +421,19 @@ static bool keep(const struct titem *t, const struct view_filter *f)
         return false;
     if (!in_scope(t, f))
         return false;
-    if (t->closed) /* finished enrolments only show when no level is asked for */
-        return f->level == VIEW_LEVEL_ANY;
+    if (t->closed) /* finished enrolments only show when no level is asked for, or when one
+                    * completed with a milestone to celebrate and celebrations are asked for */
+        return f->level == VIEW_LEVEL_ANY || (f->level == VIEW_LEVEL_CELEBRATE && t->celebrate);
     if (f->level == VIEW_LEVEL_CELEBRATE)
         return t->celebrate;
     if (f->level >= 0)
         return (t->level < 0 ? 0 : t->level) == f->level;
     return true;
+}
+
+bool store_view_at_risk(int level, bool active, bool snoozed)
+{
+    return active && !snoozed && level == 2;
 }
 
 /* The counts of the items in f's scope (f NULL: every item); follow-up counts kept. */
@@ -435,14 +445,18 @@ static void count_items(const struct titem *it, size_t n, const struct view_filt
     c->calls_today = calls;
     c->overdue = overdue;
     for (size_t i = 0; i < n; i++) {
-        if (it[i].closed || (f && !in_scope(&it[i], f)))
+        if (f && !in_scope(&it[i], f))
             continue;
+        if (it[i].closed) { /* one who completed may still be to celebrate (as the filter says) */
+            c->celebrate += it[i].celebrate && !it[i].snoozed;
+            continue;
+        }
         c->enrollments++;
         if (it[i].snoozed) {
             c->snoozed++;
             continue;
         }
-        c->at_risk += it[i].level == 2;
+        c->at_risk += store_view_at_risk(it[i].level, true, false);
         c->watch += it[i].level == 1;
         c->celebrate += it[i].celebrate;
     }

@@ -107,6 +107,10 @@ void store_view_row_clear(struct view_row *r);
  * span elapsed, 0..1; < 0 when either end is unknown. */
 double store_view_expected_progress(int start_day, int end_day, int today);
 
+/* The one definition of "at risk", for the title, the KPI pane and the report alike: an
+ * enrollment still in progress, scored high (level 2) and not snoozed. */
+bool store_view_at_risk(int level, bool active, bool snoozed);
+
 /* The title line's counts (active enrollments, not snoozed). calls_today: planned calls due in
  * [day_start, day_start + 24 h) (the local day); overdue: planned follow-ups due before now_ts. */
 struct view_counts {

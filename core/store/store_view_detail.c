@@ -51,6 +51,8 @@ static void fill_detail(sqlite3_stmt *s, int today, struct view_detail *d)
     d->snooze_reason = store_col_dup(s, 28);
     d->celebrate = sqlite3_column_type(s, 29) == SQLITE_NULL ? NULL : store_col_dup(s, 29);
     d->next_followup_at = sqlite3_column_int64(s, 30);
+    d->celebrate_threshold =
+        sqlite3_column_type(s, 31) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 31);
 }
 
 enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, int today,
@@ -67,7 +69,11 @@ enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, i
                  " WHERE d.enrollment_id = e.id AND d.celebrated_at IS NULL AND d.day >= ?3 "
                  " ORDER BY d.day DESC, m.threshold DESC LIMIT 1), "
                  "(SELECT min(f.due_at) FROM followup f WHERE f.learner_id = e.learner_id "
-                 " AND f.status = 'planned') "
+                 " AND f.status = 'planned'), "
+                 "(SELECT CASE WHEN m.kind = 'progress' THEN m.threshold END FROM milestone_done d"
+                 " JOIN milestone m ON m.id = d.milestone_id"
+                 " WHERE d.enrollment_id = e.id AND d.celebrated_at IS NULL AND d.day >= ?3 "
+                 " ORDER BY d.day DESC, m.threshold DESC LIMIT 1) "
                  "FROM enrollment e JOIN learner l ON l.id = e.learner_id "
                  "JOIN cohort c ON c.id = e.cohort_id JOIN program p ON p.id = c.program_id "
                  "LEFT JOIN risk r ON r.enrollment_id = e.id "
@@ -179,6 +185,7 @@ void store_view_detail_events_free(struct view_event **ev, size_t n)
         free((*ev)[i].what);
         free((*ev)[i].text);
         free((*ev)[i].extra);
+        free((*ev)[i].author);
     }
     free(*ev);
     *ev = NULL;
@@ -189,17 +196,20 @@ enum lcm_status store_view_detail_timeline(struct lcm_store *st, int64_t learner
 {
     *out = NULL;
     *n = 0;
-    STMT_OR_FAIL(s, st,
-                 "SELECT 0, id, at, channel || CASE WHEN direction = 'in' THEN ' (in)' ELSE '' END"
-                 " || COALESCE(' · ' || NULLIF(outcome, ''), ''), COALESCE(note, ''), "
-                 " COALESCE(next_step, '') FROM checkin WHERE learner_id = ?1 "
-                 "UNION ALL SELECT 1, id, created_at, 'message · ' || status, subject, "
-                 " COALESCE(template, '') FROM message WHERE learner_id = ?1 "
-                 "UNION ALL SELECT 2, id, due_at, kind || ' ' || status || ' · ' || duration_min "
-                 " || ' min', COALESCE(title, ''), COALESCE(note, '') FROM followup "
-                 " WHERE learner_id = ?1 "
-                 "ORDER BY 3 DESC, 1, 2 DESC LIMIT ?2",
-                 err);
+    STMT_OR_FAIL(
+        s, st,
+        "SELECT 0, id, at, channel || CASE WHEN direction = 'in' THEN ' (in)' ELSE '' END"
+        " || COALESCE(' · ' || NULLIF(outcome, ''), ''), COALESCE(note, ''), "
+        " COALESCE(next_step, ''), COALESCE(author, '') FROM checkin WHERE learner_id = ?1 "
+        "UNION ALL SELECT 1, id, created_at, 'message · ' || status, subject, "
+        " COALESCE(template, ''), '' FROM message WHERE learner_id = ?1 "
+        /* a call closed by a check-in saying "no answer" reads so, not "done" */
+        "UNION ALL SELECT 2, f.id, f.due_at, f.kind || CASE WHEN f.status = 'done' AND "
+        " k.outcome = 'no answer' THEN ' · no answer' ELSE ' ' || f.status END || ' · ' "
+        " || f.duration_min || ' min', COALESCE(f.title, ''), COALESCE(f.note, ''), '' "
+        " FROM followup f LEFT JOIN checkin k ON k.id = f.checkin_id WHERE f.learner_id = ?1 "
+        "ORDER BY 3 DESC, 1, 2 DESC LIMIT ?2",
+        err);
     sqlite3_bind_int64(s, 1, learner_id);
     sqlite3_bind_int64(s, 2, (int64_t)max);
     size_t cap = 0;
@@ -216,6 +226,7 @@ enum lcm_status store_view_detail_timeline(struct lcm_store *st, int64_t learner
         e->what = store_col_dup(s, 3);
         e->text = store_col_dup(s, 4);
         e->extra = store_col_dup(s, 5);
+        e->author = store_col_dup(s, 6);
     }
     enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "timeline");
     sqlite3_reset(s);

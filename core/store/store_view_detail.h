@@ -24,7 +24,9 @@ struct view_detail {
     int flagged_since;
     int snooze_until; /* DAY_NONE: not snoozed */
     char *snooze_reason;
-    char *celebrate; /* pending milestone name or NULL */
+    char *celebrate;            /* pending milestone name or NULL */
+    double celebrate_threshold; /* that milestone's progress threshold (0..1); < 0: a test or
+                                   another kind, or none pending */
     int64_t next_followup_at;
 };
 enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, int today,
@@ -54,9 +56,10 @@ enum view_event_kind { VIEW_EV_CHECKIN, VIEW_EV_MESSAGE, VIEW_EV_FOLLOWUP };
 struct view_event {
     enum view_event_kind kind;
     int64_t id, at;
-    char *what;  /* "call · reached", "message · queued", "call planned 30 min"; owned */
-    char *text;  /* note / subject / title, may hold newlines; owned */
-    char *extra; /* next step / body preview; owned, may be "" */
+    char *what;   /* "call · reached", "message · queued", "call planned 30 min"; owned */
+    char *text;   /* note / subject / title, may hold newlines; owned */
+    char *extra;  /* next step / body preview; owned, may be "" */
+    char *author; /* who logged a check-in (general.lcm_name then); owned, "" when unknown */
 };
 /* The learner's check-ins, messages and follow-ups, newest first, at most max. Free with
  * store_view_detail_events_free(). */
