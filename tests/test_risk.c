@@ -583,6 +583,62 @@ static void test_peers_percentile(void **state)
     assert_int_equal(h.active_peers, 61); /* window 0: every day so far */
 }
 
+/* Before any hand-in evidence (due milestones, none due yet in the cohort, none done, missed or
+ * scored) peers weighs risk.peers_early_weight; from the first evidence on, and without due
+ * milestones, its configured weight. */
+static void test_peers_weigh_more_before_any_hand_in(void **state)
+{
+    (void)state;
+    struct risk_hist h;
+    struct risk_result r;
+    hist(&h, 14, 200);
+    active(&h, 14, 0, 10, -1);
+    h.has_due_milestones = true;
+    h.peers = 40;
+    h.peer_percentile = 10;
+    struct risk_params q = P;
+    q.peers_early_weight = 0; /* off: the configured weight */
+    risk_score(&q, &h, &r);
+    assert_true(r.sig[RS_PEERS].weight == q.weight[RS_PEERS]);
+    q.peers_early_weight = 80;
+    assert_true(risk_score_early(&h));
+    risk_score(&q, &h, &r);
+    double sev = pow(0.9, q.peers_power);
+    assert_true(r.sig[RS_PEERS].weight == 80);
+    assert_true(fabs(r.sig[RS_PEERS].points - 80 * sev) < 1e-9);
+    assert_true(r.group[RG_ENGAGEMENT] <= 80 + 1e-9); /* the group's cap follows the weight */
+    char json[4096];
+    risk_text_signals_json(&q, &r, json, sizeof json);
+    json_t *root = json_loads(json, 0, NULL);
+    assert_non_null(root);
+    assert_true(json_number_value(json_object_get(json_object_get(root, "peers"), "weight")) == 80);
+    json_decref(root);
+    double early_score = r.raw;
+    /* one hand-in done (recorded on time or in a batch): evidence, the usual weight */
+    h.done_due = 1;
+    assert_false(risk_score_early(&h));
+    risk_score(&q, &h, &r);
+    assert_true(r.sig[RS_PEERS].weight == q.weight[RS_PEERS]);
+    assert_true(r.raw < early_score);
+    h.done_due = 0;
+    h.missed = 1; /* a miss is evidence too */
+    h.missed_due = T0 - 2;
+    h.missed_name = "x";
+    assert_false(risk_score_early(&h));
+    h.missed = 0;
+    h.low_score = 70; /* so is a score (a test without a due day) */
+    assert_false(risk_score_early(&h));
+    h.low_score = -1;
+    h.due_passed = true; /* others had one due (rolling enrolment): not early for a newcomer */
+    assert_false(risk_score_early(&h));
+    h.due_passed = false;
+    assert_true(risk_score_early(&h));
+    h.has_due_milestones = false; /* nothing ever due: never early, the configured weight */
+    assert_false(risk_score_early(&h));
+    risk_score(&q, &h, &r);
+    assert_true(r.sig[RS_PEERS].weight == q.weight[RS_PEERS]);
+}
+
 static void test_score_sums_clamps_and_levels(void **state)
 {
     (void)state;
@@ -748,6 +804,7 @@ int main(void)
         cmocka_unit_test(test_unanswered_outreach),
         cmocka_unit_test(test_contact_debt),
         cmocka_unit_test(test_peers_percentile),
+        cmocka_unit_test(test_peers_weigh_more_before_any_hand_in),
         cmocka_unit_test(test_score_sums_clamps_and_levels),
         cmocka_unit_test(test_signals_json_parses_and_names_skips),
         cmocka_unit_test(test_config_group_read_and_checked),

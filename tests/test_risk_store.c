@@ -630,6 +630,40 @@ static void test_batch_recorded_milestone_not_missed_before_its_recording(void *
     risk_run_free(&run);
 }
 
+/* The early peers weight from the stored data: before the essay's due day everyone is early;
+ * the day those who hand it in ahead have it recorded, they are not (done_due), the one who has
+ * not still is; once the essay is due for the cohort, nobody is (due_passed). */
+static void test_peers_early_weight_until_the_first_due_day(void **state)
+{
+    struct fx *f = *state;
+    int q;
+    int64_t eid[8];
+    int64_t cid = batch_fixture(f, &q, eid);
+    struct risk_params p;
+    risk_params_default(&p);
+    struct risk_run run;
+    run_at(f, cid, q - 22, &run);
+    for (size_t i = 0; i < run.n; i++) {
+        assert_false(run.h[i].due_passed);
+        assert_int_equal(run.h[i].done_due, 0);
+        assert_true(run.r[i].sig[RS_PEERS].weight == p.peers_early_weight);
+    }
+    risk_run_free(&run);
+    run_at(f, cid, q - 21, &run);
+    for (size_t i = 0; i < run.n; i++) {
+        assert_int_equal(run.h[i].done_due, i < 7 ? 1 : 0);
+        assert_true(run.r[i].sig[RS_PEERS].weight ==
+                    (i < 7 ? p.weight[RS_PEERS] : p.peers_early_weight));
+    }
+    risk_run_free(&run);
+    run_at(f, cid, q - 19, &run);
+    for (size_t i = 0; i < run.n; i++) {
+        assert_true(run.h[i].due_passed);
+        assert_true(run.r[i].sig[RS_PEERS].weight == p.weight[RS_PEERS]);
+    }
+    risk_run_free(&run);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -650,6 +684,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_threaded_update_matches_serial, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_batch_recorded_milestone_not_missed_before_its_recording, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_peers_early_weight_until_the_first_due_day, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -111,6 +111,7 @@ struct risk_params {
     double peers_percentile;        /* severity 1 at percentile 0, 0 at or above this */
     int peers_min;                  /* fewer peers with a start than this: peers skipped */
     double peers_volume_share;      /* percentile of active days, mixed this much with volume */
+    double peers_early_weight;      /* peers' weight before any hand-in evidence (0: weight) */
     double drop_grace;              /* drop on own average: 0 up to this fraction (0.5 = 50 %) */
     int drop_history_days;          /* own history needed before the window: else skipped */
     int stalled_days;               /* active but progress unchanged: 0 up to this many days */
@@ -171,6 +172,8 @@ struct risk_hist {
     int late_last;         /* its days late */
     int late_when;         /* the day it was done */
     int handed_in;         /* milestones with a due day reached by T (not progress ones) */
+    int done_due;          /* milestones with a due day done by T (any recording lag) */
+    bool due_passed;       /* some enrolment of the cohort has a milestone due by T */
     int best_margin;       /* most days before its due day among them (< 0: all late) */
     double low_score;      /* score of the worst test (most under its reference); < 0: none */
     double low_score_ref;  /* its reference: the cohort's median score on it, or low_score_ok */
@@ -198,6 +201,7 @@ void risk_hist_day(struct risk_hist *h, int day, int sessions, int minutes, int 
 struct risk_sig {
     double value;    /* days, points, count, percentile, fraction ... (see risk_explain) */
     double severity; /* 0..1 */
+    double weight;   /* the weight it is scored with (risk_score_weight) */
     double points;   /* severity x weight */
     double contrib;  /* what it counts in its group (strongest fully, others partly) */
     bool skipped;
@@ -218,6 +222,16 @@ struct risk_result {
  * failed or under risk.low_score_bad, else low_score_pass_severity x the distance under ref,
  * in full from low_score_gap_full points. */
 double risk_score_low_severity(const struct risk_params *p, double score, double ref, bool failed);
+
+/* Whether h is before any hand-in evidence: its program has milestones with due days, none is
+ * due by T for anyone in the cohort (rolling enrolment: a newcomer among learners who handed
+ * in is not early), and it has none done or scored by T. */
+bool risk_score_early(const struct risk_hist *h);
+
+/* The weight signal s is scored with for h: risk.peers_early_weight for peers while
+ * risk_score_early (when that weight is set), else its configured weight. */
+double risk_score_weight(const struct risk_params *p, const struct risk_hist *h,
+                         enum risk_signal s);
 
 /* Computes every signal, the score and the level. Pure. */
 void risk_score(const struct risk_params *p, const struct risk_hist *h, struct risk_result *r);

@@ -31,12 +31,12 @@ static void explain_print(const struct risk_params *p, const struct risk_run *ru
         const char *group = risk_group_name(risk_signal_group((enum risk_signal)s));
         if (g->skipped)
             fprintf(out, "%-14s %-11s %10s %8s %8.1f %8s %12s  skipped: %s\n",
-                    risk_signal_name((enum risk_signal)s), group, "-", "-", p->weight[s], "-", "-",
+                    risk_signal_name((enum risk_signal)s), group, "-", "-", g->weight, "-", "-",
                     g->why);
         else
             fprintf(out, "%-14s %-11s %10.1f %8.2f %8.1f %8.1f %12.1f\n",
-                    risk_signal_name((enum risk_signal)s), group, g->value, g->severity,
-                    p->weight[s], g->points, g->contrib);
+                    risk_signal_name((enum risk_signal)s), group, g->value, g->severity, g->weight,
+                    g->points, g->contrib);
     }
     fprintf(out, "groups:");
     for (int gi = 0; gi < RG_COUNT; gi++)

@@ -44,6 +44,7 @@ void risk_params_default(struct risk_params *p)
     p->peers_power = 3;
     p->peers_min = 5;
     p->peers_volume_share = 0.5;
+    p->peers_early_weight = 100;
     p->drop_grace = 0.5;
     p->drop_history_days = 14;
     p->stalled_days = 7;
@@ -97,7 +98,7 @@ static const struct dbl_key dbl_keys[] = {
     DK(low_score_bad, 0, 100),     DK(low_score_pass_severity, 0, 1),
     DK(peers_power, 0.25, 4),      DK(group_others, 0, 1),
     DK(missed_cohort_share, 0, 1), DK(low_score_gap_full, 1, 100),
-    DK(peers_volume_share, 0, 1),
+    DK(peers_volume_share, 0, 1),  DK(peers_early_weight, 0, 100),
 };
 #define N_INT (sizeof int_keys / sizeof *int_keys)
 #define N_DBL (sizeof dbl_keys / sizeof *dbl_keys)

@@ -207,6 +207,7 @@ static void run_peers(struct risk_run *run)
 
 /* What the cohort's completions of one milestone say at T (data up to T only). */
 struct ms_cohort {
+    bool due;      /* due by T for at least one enrolment */
     bool seen;     /* its effective due point has passed: missed_cohort_share of the enrolments
                     * it is due for have it recorded (always, with fewer than peers_min) */
     int lag;       /* median days from the due day to the recording, at least 0: a source that
@@ -240,6 +241,7 @@ static void ms_cohort_of(const struct risk_run *run, size_t k, struct ms_cohort 
         if (run->done_day[at] != DAY_NONE)
             lat[nl++] = run->done_day[at] - due;
     }
+    mc->due = due_n > 0;
     mc->lag = 0;
     if (nl >= min && nl > 0) {
         qsort(lat, nl, sizeof *lat, cmp_int);
@@ -308,6 +310,7 @@ static void enr_milestones(const struct risk_run *run, size_t i, const struct ms
             }
             continue;
         }
+        h->done_due++;
         if (day == DAY_NONE)
             continue;
         /* Recorded after the due day by most of the cohort: its days say when it was
@@ -335,10 +338,16 @@ static void run_milestones(struct risk_run *run)
     struct ms_cohort *mc = lcm_xcalloc(run->nms ? run->nms : 1, sizeof *mc);
     int *lat = lcm_xmalloc(n * sizeof *lat);
     double *sc = lcm_xmalloc(n * sizeof *sc);
-    for (size_t k = 0; k < run->nms; k++)
+    bool due_passed = false;
+    for (size_t k = 0; k < run->nms; k++) {
         ms_cohort_of(run, k, &mc[k], lat, sc);
-    for (size_t i = 0; i < run->n; i++)
+        if (mc[k].due && run->ms[k].kind != MILESTONE_PROGRESS)
+            due_passed = true;
+    }
+    for (size_t i = 0; i < run->n; i++) {
+        run->h[i].due_passed = due_passed;
         enr_milestones(run, i, mc);
+    }
     free(mc);
     free(lat);
     free(sc);

@@ -232,8 +232,8 @@ static void group_points(const struct risk_params *p, struct risk_result *r)
         for (int i = 0; i < RS_COUNT; i++) {
             if (risk_signal_group((enum risk_signal)i) != (enum risk_group)g)
                 continue;
-            if (p->weight[i] > cap)
-                cap = p->weight[i];
+            if (r->sig[i].weight > cap)
+                cap = r->sig[i].weight;
             if (r->sig[i].points > 0 && (top < 0 || r->sig[i].points > r->sig[top].points))
                 top = i;
         }
@@ -264,6 +264,22 @@ static bool inactive_rule(const struct risk_params *p, const struct risk_hist *h
            start != DAY_NONE && h->T - start >= p->inactive_after_days;
 }
 
+bool risk_score_early(const struct risk_hist *h)
+{
+    return h->has_due_milestones && !h->due_passed && h->done_due == 0 && h->missed == 0 &&
+           h->low_score < 0;
+}
+
+/* Before any hand-in, activity against the cohort is all the data says about a learner; the
+ * peers signal can then weigh more (risk.peers_early_weight, chosen by leave one presentation
+ * out: README "Risk"). */
+double risk_score_weight(const struct risk_params *p, const struct risk_hist *h, enum risk_signal s)
+{
+    if (s == RS_PEERS && p->peers_early_weight > 0 && risk_score_early(h))
+        return p->peers_early_weight;
+    return p->weight[s];
+}
+
 void risk_score(const struct risk_params *p, const struct risk_hist *h, struct risk_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -279,7 +295,8 @@ void risk_score(const struct risk_params *p, const struct risk_hist *h, struct r
     sig_contact(p, h, r);
     for (int i = 0; i < RS_COUNT; i++) {
         struct risk_sig *s = &r->sig[i];
-        s->points = s->skipped ? 0 : s->severity * p->weight[i];
+        s->weight = risk_score_weight(p, h, (enum risk_signal)i);
+        s->points = s->skipped ? 0 : s->severity * s->weight;
     }
     group_points(p, r);
     double sum = 0;

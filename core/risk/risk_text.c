@@ -421,6 +421,7 @@ size_t risk_text_signals_json(const struct risk_params *p, const struct risk_res
                               size_t len)
 {
     struct sbuf b = {buf, 0, len};
+    (void)p; /* each signal carries the weight it was scored with (risk_score_weight) */
     if (len)
         buf[0] = '\0';
     sb_put(&b, "{");
@@ -433,14 +434,14 @@ size_t risk_text_signals_json(const struct risk_params *p, const struct risk_res
             sb_put(&b, "\"skipped\":true,\"why\":\"");
             sb_put(&b, s->why); /* static English phrases, no quotes */
             sb_put(&b, "\",\"weight\":");
-            sb_num(&b, p->weight[i]);
+            sb_num(&b, s->weight);
         } else {
             sb_put(&b, "\"skipped\":false,\"value\":");
             sb_num(&b, s->value);
             sb_put(&b, ",\"severity\":");
             sb_num(&b, s->severity);
             sb_put(&b, ",\"weight\":");
-            sb_num(&b, p->weight[i]);
+            sb_num(&b, s->weight);
             sb_put(&b, ",\"contribution\":");
             sb_num(&b, s->contrib);
         }
