@@ -5,7 +5,8 @@
 # keys: ESC [ 1 ; 5 H; the bracketed paste markers ESC [ 200 ~ / ESC [ 201 ~; Insert) arrive
 # while a nudge is edited in the composer. Each is read whole: mapped (Home, End) or dropped,
 # never an Esc that ends the edit followed by letters that run as commands (O the outbox, H,
-# F, ~ ...). The text typed around them lands where Home puts it and the edit goes on.
+# F, ~ ...). The text typed around them lands where Home puts it and the edit goes on; Esc
+# then O with nothing after stay two keys.
 # A terminal whose terminfo entry is missing is skipped; all missing: exit 77.
 set -u
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
@@ -91,6 +92,9 @@ for term in xterm-256color tmux-256color screen-256color; do
         i=$((i + 1))
     done
     screen | grep -qF "édition (Échap pour finir)" && fail "Esc does not end the edit"
+    # Esc and O in one write, nothing after: the two keys (Esc, then O opens the outbox).
+    hex 1b 4f
+    wait_for "Envois ·"
     keys Q
     wait_for "pas enregistré"
     keys Q

@@ -238,7 +238,8 @@ static void setup_curses(bool headless)
 /* After an ESC that curses did not turn into a key: reads the rest of an escape sequence
  * its terminfo does not know (Home/End of another terminal, a modified key, the paste
  * markers) so that it never arrives as Esc and then letters that run as commands. Only bytes
- * already pending count as its start (a lone Esc has none); the rest of it gets 30 ms.
+ * already pending count as its start (a lone Esc has none); the rest of it gets 30 ms. Esc
+ * and one more [ or O with nothing after are the two keys they are.
  * Returns the key it means, 0 to drop it, 27 for a lone Esc (the byte after it put back). */
 static int read_escape(void)
 {
@@ -252,7 +253,9 @@ static int read_escape(void)
         if (r == ERR || r == KEY_CODE_YES || wc > 0x7E) {
             if (r != ERR)
                 r == KEY_CODE_YES ? ungetch((int)wc) : unget_wch((wchar_t)wc);
-            key = n ? 0 : 27; /* cut short: what came is dropped */
+            if (n == 1) /* Esc, then [ or O alone: two keys (Esc, then O opens the outbox) */
+                unget_wch((wchar_t)(unsigned char)seq[0]);
+            key = n <= 1 ? 27 : 0; /* cut short after more: what came is dropped */
             break;
         }
         seq[n++] = (char)wc;
