@@ -105,7 +105,7 @@ static int do_show(struct lcm_store *st, int64_t id)
     if (store_message_get(st, id, &r, &err) != LCM_OK)
         return cli_fail(&err);
     char t[32];
-    printf("message %" PRId64 " (%s", r.id, r.status);
+    printf(_("message %lld (%s"), (long long)r.id, _(r.status));
     if (r.rule[0])
         printf(_(", rule %s"), r.rule);
     printf(_(", template %s, %s)\nTo: "), r.template_name[0] ? r.template_name : "-", r.lang);
@@ -248,7 +248,8 @@ static int do_one(struct lcm_app *app, struct lcm_store *st, const char *verb, i
     if (strcmp(verb, "approve") == 0)
         printf(ngettext("%d message queued\n", "%d messages queued\n", (unsigned long)n), n);
     else
-        printf("message %" PRId64 " %s\n", id, strcmp(verb, "skip") == 0 ? "skipped" : "queued");
+        printf(strcmp(verb, "skip") == 0 ? _("message %lld skipped\n") : _("message %lld queued\n"),
+               (long long)id);
     return 0;
 }
 
