@@ -105,7 +105,7 @@ static int do_show(struct lcm_store *st, int64_t id)
     if (store_message_get(st, id, &r, &err) != LCM_OK)
         return cli_fail(&err);
     char t[32];
-    printf(_("message %lld (%s"), (long long)r.id, _(r.status));
+    printf("message %" PRId64 " (%s", r.id, r.status);
     if (r.rule[0])
         printf(_(", rule %s"), r.rule);
     printf(_(", template %s, %s)\nTo: "), r.template_name[0] ? r.template_name : "-", r.lang);
