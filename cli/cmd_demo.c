@@ -117,11 +117,11 @@ static int run_demo(struct lcm_app *app, struct lcm_store *st, const struct demo
         return cli_fail(&err);
     double dt = now_seconds() - t0, dc = cpu_seconds() - c0;
     if (!quiet)
-        printf("demo: %d learners in %d cohorts, %" PRId64 " activity days, %" PRId64
-               " milestones reached, %" PRId64 " check-ins, %" PRId64 " follow-ups "
-               "in %.2f s (%.0f activity rows/s; %.2f s CPU)\n",
-               s.learners, s.cohorts, s.activity_days, s.milestones_done, s.checkins, s.followups,
-               dt, dt > 0 ? (double)s.activity_days / dt : 0.0, dc);
+        printf(_("demo: %d learners in %d cohorts, %lld activity days, %lld milestones reached, "
+                 "%lld check-ins, %lld follow-ups in %.2f s (%.0f activity rows/s; %.2f s CPU)\n"),
+               s.learners, s.cohorts, (long long)s.activity_days, (long long)s.milestones_done,
+               (long long)s.checkins, (long long)s.followups, dt,
+               dt > 0 ? (double)s.activity_days / dt : 0.0, dc);
     /* Scored as of 07:00 on today, so that the whole database depends on (seed, today). */
     t0 = now_seconds();
     if (risk_update_all(st, &app->cfg, o->today, day_to_time(o->today) + 7 * 3600, rep, &err) !=

@@ -86,10 +86,15 @@ static int parse_args(int argc, char **argv, struct import_opts *o, const char *
 
 static void print_stats(const struct import_opts *o, const struct import_stats *s)
 {
-    printf("%s %d file%s, %" PRId64 " rows (%" PRId64 " kept)%s\n",
-           o->dry_run ? "dry run: would import" : "imported", s->files_read,
-           s->files_read == 1 ? "" : "s", s->rows, s->rows_kept,
-           o->dry_run ? "; nothing written" : "");
+    if (o->dry_run)
+        printf(ngettext("dry run: would import %d file, %lld rows (%lld kept); nothing written\n",
+                        "dry run: would import %d files, %lld rows (%lld kept); nothing written\n",
+                        (unsigned long)s->files_read),
+               s->files_read, (long long)s->rows, (long long)s->rows_kept);
+    else
+        printf(ngettext("imported %d file, %lld rows (%lld kept)\n",
+                        "imported %d files, %lld rows (%lld kept)\n", (unsigned long)s->files_read),
+               s->files_read, (long long)s->rows, (long long)s->rows_kept);
     line("programs", &s->programs);
     line("cohorts", &s->cohorts);
     line("learners", &s->learners);

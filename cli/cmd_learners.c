@@ -170,7 +170,7 @@ static int do_merge(struct lcm_app *app, struct lcm_store *st, int argc, char **
     if (store_learner_merge(st, from, into, app->cfg.lcm_name, app_now(app), dry, &c, &err) !=
         LCM_OK)
         return cli_fail(&err);
-    printf("%s #%lld ", dry ? "would merge" : "merged", (long long)from);
+    printf(dry ? _("would merge #%lld ") : _("merged #%lld "), (long long)from);
     cli_put_clean(stdout, a.name, 0);
     printf(_(" into #%lld "), (long long)into);
     cli_put_clean(stdout, b.name, 0);

@@ -259,7 +259,8 @@ static int do_one(struct lcm_app *app, struct lcm_store *st, const char *verb, i
     if (strcmp(verb, "approve") == 0)
         printf(ngettext("%d message queued\n", "%d messages queued\n", (unsigned long)n), n);
     else
-        printf("message %" PRId64 " %s\n", id, strcmp(verb, "skip") == 0 ? "skipped" : "queued");
+        printf(strcmp(verb, "skip") == 0 ? _("message %lld skipped\n") : _("message %lld queued\n"),
+               (long long)id);
     return 0;
 }
 

@@ -57,7 +57,7 @@ static void on_progress(void *ctx, const struct sync_progress *p)
     ps->last_line = now;
     if (strcmp(p->what, "start") == 0 || strcmp(p->what, "check") == 0)
         fprintf(stderr, _("lcmtui: sync %s: %s\n"), p->source,
-                p->what[0] == 's' ? "starting" : "checking");
+                p->what[0] == 's' ? _("starting") : _("checking"));
     else if (p->total > 0)
         fprintf(stderr, "lcmtui: sync %s: %" PRId64 "/%" PRId64 " %s\n", p->source, p->done,
                 p->total, p->what);
@@ -119,21 +119,22 @@ static void print_summary(const struct sync_result *r, bool check)
     const struct {
         const char *what;
         const struct sync_tally *n;
-    } kinds[] = {{"learners", &t->learners},
-                 {"enrolments", &t->enrollments},
-                 {"activity days", &t->days},
-                 {"milestones", &t->milestones}};
+    } kinds[] = {{N_("learners"), &t->learners},
+                 {N_("enrolments"), &t->enrollments},
+                 {N_("activity days"), &t->days},
+                 {N_("milestones"), &t->milestones}};
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-        printf("sync: %-14s %6" PRId64 " new, %6" PRId64 " updated, %6" PRId64 " unchanged\n",
-               kinds[i].what, kinds[i].n->added, kinds[i].n->updated, kinds[i].n->same);
+        printf(_("sync: %-14s %6lld new, %6lld updated, %6lld unchanged\n"), _(kinds[i].what),
+               (long long)kinds[i].n->added, (long long)kinds[i].n->updated,
+               (long long)kinds[i].n->same);
     if (t->withdrawn)
-        printf("sync: %" PRId64 " enrolments withdrawn (unenrolled or suspended in the LMS)\n",
-               t->withdrawn);
+        printf(_("sync: %lld enrolments withdrawn (unenrolled or suspended in the LMS)\n"),
+               (long long)t->withdrawn);
     if (t->unmatched)
-        printf("sync: %" PRId64 " LRS actors matched no learner (lcmtui learners unmatched)\n",
-               t->unmatched);
+        printf(_("sync: %lld LRS actors matched no learner (lcmtui learners unmatched)\n"),
+               (long long)t->unmatched);
     if (r->risk_updated)
-        printf("sync: %" PRId64 " newly at risk\n", t->newly_at_risk);
+        printf(_("sync: %lld newly at risk\n"), (long long)t->newly_at_risk);
     else
         printf(_("sync: risk not rescored\n"));
 }

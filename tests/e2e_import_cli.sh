@@ -28,6 +28,9 @@ expect "exit without --mapping" "$rc" 2
 "$LCMTUI" --db "$db" import --dry-run --mapping "$map" "$fx"/*.csv >"$tmp/out"
 grep -Eq 'enrollments +3 +\(3 new' "$tmp/out" || fail "dry run: $(cat "$tmp/out")"
 [ ! -e "$db" ] || fail "the dry run created the database"
+LANGUAGE=fr "$LCMTUI" --db "$db" import --dry-run --mapping "$map" "$fx"/*.csv >"$tmp/out.fr"
+grep -q "^essai à blanc.: importerait [0-9]* fichiers, [0-9]* lignes ([0-9]* gardées).; rien d’écrit$" \
+    "$tmp/out.fr" || fail "French dry run: $(head -1 "$tmp/out.fr")"
 
 "$LCMTUI" --db "$db" import --mapping "$map" "$fx"/*.csv >"$tmp/out" 2>"$tmp/err" \
     || fail "import: $(cat "$tmp/err")"

@@ -24,6 +24,13 @@ CONF
 grep -q '^exports (csv): ok' "$T/out" || fail "output: $(cat "$T/out")"
 grep -q 'warning: none: no file matches' "$T/err" || fail "no warning for an empty glob"
 [ "$(fig "$T/sync.db")" = "$(fig "$T/import.db")" ] || fail "sync and import differ"
+# the summary and core's warnings in French under a French locale (no general.lang)
+LANGUAGE=fr "$LCMTUI" -c "$T/conf" -d "$T/fr.db" sync >"$T/out.fr" 2>"$T/err.fr" ||
+    fail "French sync: $(cat "$T/err.fr")"
+grep -Eq '^sync.: apprenants +[0-9]+ nouveaux, +[0-9]+ mis à jour, +[0-9]+ inchangés$' "$T/out.fr" ||
+    fail "French sync summary: $(cat "$T/out.fr")"
+grep -q 'none: aucun fichier ne correspond à ' "$T/err.fr" || fail "French warning: $(cat "$T/err.fr")"
+grep -Eq ' new,| updated,|no file matches' "$T/out.fr" "$T/err.fr" && fail "English in the French sync"
 "$LCMTUI" -c "$T/conf" -d "$T/sync.db" sync >/dev/null 2>&1 || fail "second sync"
 [ "$(fig "$T/sync.db")" = "$(fig "$T/import.db")" ] || fail "a second sync changed the figures"
 # a database others can read is tightened by the sync too, and said
