@@ -9,7 +9,8 @@
  * 1 at its "full" threshold, linear between); severity x weight gives its points. Signals come
  * in groups that look at one fact from several sides (RISK_GROUP_LIST): in each group the
  * strongest signal counts fully, the others by risk.group_others (a fraction), and a group
- * never gives more than its largest weight; what a signal counts is its contribution. The
+ * never gives more than its largest weight; what a signal counts is its contribution. Before
+ * any hand-in (risk_score_early) peers weighs risk.peers_early_weight instead. The
  * score is the sum clamped to 0-100. Levels: ok below risk.watch_score, watch, at risk from
  * risk.risk_score; and at risk whatever the score after risk.inactive_days without activity
  * once past the first risk.inactive_after_days of the enrolment (the inactivity rule).
