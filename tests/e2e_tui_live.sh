@@ -53,7 +53,7 @@ wait_for "à risque"
 screen | grep -q "à valider" && fail "drafts in the title before the sequences ran"
 # The cursor on the third learner of the list; a check-in form half typed over it (its
 # title names the learner the cursor is on).
-keys j j c Tab Tab
+keys j j c Tab Tab Tab
 text "appel en cours"
 wait_for "appel en cours"
 who=$(screen | sed -n 's/.*Suivi avec \(.*[^ ]\) *│.*/\1/p' | head -1)

@@ -75,9 +75,9 @@ LCMTUI_SCRIPT="$T/keys" run >"$T/out" 2>"$T/err"
 grep -q "not saved" "$T/out" || fail "Q quit over an edited message without asking"
 
 # 6. A form with typed text: one Esc asks, the second cancels.
-tui "/Marty <Enter> c <Tab> <Tab> rappel <Esc> <Dump> Q"
+tui "/Marty <Enter> c <Tab> <Tab> <Tab> rappel <Esc> <Dump> Q"
 grep -q "Esc again cancels" "$T/out" || fail "one Esc discarded the typed note"
 grep -q "rappel" "$T/out" || fail "the typed note is gone after one Esc"
-tui "/Marty <Enter> c <Tab> <Tab> rappel <Esc> <Esc> <Dump> Q"
+tui "/Marty <Enter> c <Tab> <Tab> <Tab> rappel <Esc> <Esc> <Dump> Q"
 grep -q "Esc again cancels" "$T/out" && fail "the second Esc did not cancel"
 exit 0
