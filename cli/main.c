@@ -239,7 +239,8 @@ int main(int argc, char **argv)
     }
 
     app.clock_pinned = app.clock_secs >= 0;
-    app.today_pinned = today_opt || (getenv("LCMTUI_TODAY") && *getenv("LCMTUI_TODAY"));
+    const char *env_today = getenv("LCMTUI_TODAY");
+    app.today_pinned = today_opt || (env_today && *env_today);
 
     struct lcm_err err = {0};
     if (config_load(&app.cfg, app.config_path, app.config_path != NULL, &app.rep, &err) != LCM_OK)
