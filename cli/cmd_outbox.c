@@ -53,7 +53,9 @@ static enum lcm_status print_row(void *ctx, const struct store_msg_row *r)
     (void)ctx;
     char t[32];
     fmt_time(r->sent_at ? r->sent_at : r->created_at, t, sizeof t);
-    printf("%6" PRId64 "  %-8s %s  ", r->id, r->status, t);
+    printf("%6" PRId64 "  ", r->id);
+    cli_put_clean(stdout, _(r->status), 10); /* the status word in the reader's language */
+    printf(" %s  ", t);
     cli_put_clean(stdout, r->template_name[0] ? r->template_name : "-", 18);
     putchar(' ');
     cli_put_clean(stdout, r->to_name, 22);
@@ -91,9 +93,9 @@ static int do_list(struct lcm_store *st, int argc, char **argv)
     struct store_msg_counts c;
     if (store_message_counts(st, &c, &err) != LCM_OK)
         return cli_fail(&err);
-    printf("%" PRId64 " drafts, %" PRId64 " queued, %" PRId64 " sending, %" PRId64 " sent, %" PRId64
-           " failed, %" PRId64 " skipped\n",
-           c.draft, c.queued, c.sending, c.sent, c.failed, c.skipped);
+    printf(_("%lld drafts, %lld queued, %lld sending, %lld sent, %lld failed, %lld skipped\n"),
+           (long long)c.draft, (long long)c.queued, (long long)c.sending, (long long)c.sent,
+           (long long)c.failed, (long long)c.skipped);
     if (store_message_each(st, status, learner, limit, print_row, NULL, &err) != LCM_OK)
         return cli_fail(&err);
     return 0;
@@ -110,7 +112,7 @@ static int do_show(struct lcm_store *st, int64_t id)
     char *rule = text_clean(r.rule, false), *tpl = text_clean(r.template_name, false),
          *lang = text_clean(r.lang, false), *msgid = text_clean(r.msgid, false),
          *att_name = text_clean(r.att_name, false), *att_type = text_clean(r.att_type, false);
-    printf("message %" PRId64 " (%s", r.id, r.status);
+    printf(_("message %lld (%s"), (long long)r.id, _(r.status));
     if (r.rule[0])
         printf(_(", rule %s"), rule);
     printf(_(", template %s, %s)\nTo: "), r.template_name[0] ? tpl : "-", lang);
@@ -219,8 +221,15 @@ static int do_stats(struct lcm_app *app, struct lcm_store *st, int argc, char **
     printf(_("Outreach effect at %s: learners active again within 3 / 7 days after the sending "
              "day\n(counted once the window has passed, or as soon as they came back)\n\n"),
            day_format(app->today, d));
-    printf("  %-22s %6s  %-17s %-17s\n", by_rule ? "rule" : "template", "sent", "back in 3 d",
-           "back in 7 d");
+    printf("  ");
+    cli_put_clean(stdout, by_rule ? _("rule") : _("template"), 22);
+    putchar(' ');
+    cli_put_clean(stdout, _("sent"), 6);
+    printf("  ");
+    cli_put_clean(stdout, _("back in 3 d"), 17);
+    putchar(' ');
+    cli_put_clean(stdout, _("back in 7 d"), 17);
+    putchar('\n');
     if ((by_rule ? store_effect_by_rule : store_effect_by_template)(st, app->today, print_effect,
                                                                     NULL, &err) != LCM_OK)
         return cli_fail(&err);

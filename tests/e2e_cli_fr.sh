@@ -1,0 +1,35 @@
+#!/bin/sh
+# e2e_cli_fr.sh — the command line in French, read as a French LCM reads it: on the demo with
+# its sequences' drafts, each everyday command run with LANGUAGE=fr prints no English label
+# (a list of the English words these commands print in English, each checked to be there under
+# LANGUAGE=en first, so the test cannot pass by printing nothing).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+LCMTUI=${LCMTUI:-$top/build/lcmtui}
+fail() { echo "e2e_cli_fr: FAIL: $*" >&2; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-clifr-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+printf 'general: { lcm_name = "Camille Martin"; lcm_email = "camille@example.fr"; };\n' >"$tmp/cfg"
+run() { "$LCMTUI" --config "$tmp/cfg" --db "$tmp/db" --today "2026-12-01 09:00" "$@"; }
+LANGUAGE=en run demo >/dev/null 2>&1 || fail "demo failed"
+LANGUAGE=en run sequences >/dev/null 2>&1 || fail "sequences failed"
+id=$(sqlite3 "$tmp/db" "SELECT min(id) FROM message")
+[ -n "$id" ] || fail "the sequences made no message"
+all() { # lang: every command's output in one file
+    for cmd in "summary" "risk list --level all --limit 30" "outbox list" "outbox show $id" \
+        "outbox stats --by template" "outbox stats --by rule" "agenda"; do
+        # shellcheck disable=SC2086
+        LANGUAGE=$1 run $cmd >>"$tmp/out.$1" 2>&1 || fail "$cmd (LANGUAGE=$1): $(tail -3 "$tmp/out.$1")"
+    done
+}
+all en
+all fr
+# Each phrase: printed in English, and never in French.
+for w in " drafts, " " queued, " "Subject: " "Created: " "Attempts: " "back in 3 d" "back in 7 d" \
+    " template " " rule " "at risk" "No activity for"; do
+    grep -qF -- "$w" "$tmp/out.en" || fail "the English output lacks '$w' (the check would prove nothing)"
+    if grep -F -- "$w" "$tmp/out.fr" >"$tmp/hit"; then
+        fail "English '$w' in the French output: $(head -2 "$tmp/hit")"
+    fi
+done
+exit 0
