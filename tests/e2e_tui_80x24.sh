@@ -43,6 +43,11 @@ run ""
 grep -q "Cohorte [0-9]…" "$T/out" && fail "a cohort's short name is cut"
 sed -n 3p "$T/out" | grep -q "depuis [0-9]* jours$" || fail "the first reason is cut: $(sed -n 3p "$T/out")"
 
+# 1b. Drafts waiting make the counts longest: the freshness still shows whole.
+"$LCMTUI" -c "$T/conf" -d "$db" --today "$today 09:00" sequences >/dev/null 2>&1 || fail "sequences"
+run ""
+sed -n 1p "$T/out" | grep -q "^ 01/12 démo .*à valider *$" || fail "with drafts, the title lost the freshness or the drafts: $(sed -n 1p "$T/out")"
+
 # 2. A cohort filter: the title keeps the date and the freshness; its counts are the cohort's.
 cid=$(q "SELECT id FROM cohort ORDER BY start_day, name, id LIMIT 1 OFFSET 1")
 run "f <Right> <Right> <Enter>" # the second cohort of the form's list

@@ -179,10 +179,12 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
         snprintf(calls, sizeof calls,
                  ngettext("%lld call today", "%lld calls today", (unsigned long)nt), nt);
     snprintf(late, sizeof late, ngettext("%lld overdue", "%lld overdue", (unsigned long)no), no);
-    snprintf(counts, sizeof counts, " %s · %s · %s · %s%s ", risk, cele, calls, late, drafts);
-    int cw = text_width(counts);
+    /* narrow: a zero count (but at risk) gives its room to the filter */
+    const char *dot = strstr(drafts, "\xc2\xb7"), *nd_text = dot ? dot + 2 : drafts;
+    nd_text += strspn(nd_text, " ");
+    const char *part[5] = {risk, narrow && nc == 0 ? "" : cele, narrow && nt == 0 ? "" : calls,
+                           narrow && no == 0 ? "" : late, nd_text};
     char day[32];
-    int left = cols - cw > 10 ? cols - cw : cols;
     /* the date and the freshness always; a cut shortens the programme and the filter */
     if (narrow) {
         int y, m, d;
@@ -191,6 +193,25 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
     } else {
         fmt_day(day, sizeof day, t->today);
     }
+    /* what the counts must leave room for: the date and the freshness, and a filter whole */
+    if (cohort[0] || idle[0])
+        snprintf(buf, sizeof buf, narrow ? " %s %s · %s " : " %s · %s · %s ", day, when, prog);
+    else
+        snprintf(buf, sizeof buf, " %s %s ", day, when);
+    int cw = 0;
+    for (int tight = 0; tight < 2; tight++) { /* too tight: the counts close up ("·" alone) */
+        size_t o = 0;
+        for (int k = 0; k < 5; k++)
+            if (*part[k] && o < sizeof counts)
+                o += (size_t)snprintf(counts + o, sizeof counts - o, "%s%s",
+                                      o ? (tight ? "\xc2\xb7" : " \xc2\xb7 ") : " ", part[k]);
+        if (o < sizeof counts)
+            snprintf(counts + o, sizeof counts - o, " ");
+        cw = text_width(counts);
+        if (cols - cw >= text_width(buf))
+            break;
+    }
+    int left = cols - cw > 10 ? cols - cw : cols;
     snprintf(buf, sizeof buf, narrow ? " %s %s · %s" : " %s · %s · %s", day, when, prog);
     rich_line_data(l, ROLE_TITLE, buf, left, false);
     if (left < cols) {

@@ -244,10 +244,11 @@ static enum lcm_status template_load(const char *share_dir, const char *user_dir
     }
     if (user_dir)
         return lcm_err_set(err, LCM_ERR_NOTFOUND,
-                           _("template %s.%s.txt not found in %s nor %s/data/templates"), name, lang,
-                           user_dir, share_dir ? share_dir : "");
-    return lcm_err_set(err, LCM_ERR_NOTFOUND, _("template %s.%s.txt not found in %s/data/templates"),
-                       name, lang, share_dir ? share_dir : "");
+                           _("template %s.%s.txt not found in %s nor %s/data/templates"), name,
+                           lang, user_dir, share_dir ? share_dir : "");
+    return lcm_err_set(err, LCM_ERR_NOTFOUND,
+                       _("template %s.%s.txt not found in %s/data/templates"), name, lang,
+                       share_dir ? share_dir : "");
 }
 
 enum lcm_status template_render(const char *share_dir, const char *user_dir, const char *name,

@@ -181,8 +181,8 @@ char *report_common_week(const struct kpi_week *w, char *buf, size_t len)
 
 const char *report_common_channel(int ch)
 {
-    static const char *const names[CH_COUNT] = {N_("Calls"),    N_("E-mails"), N_("Chats"),
-                                                N_("Meetings"), N_("Notes"),   N_("SMS"),
+    static const char *const names[CH_COUNT] = {N_("Calls"),      N_("E-mails"), N_("Chats"),
+                                                N_("Meetings"),   N_("Notes"),   N_("SMS"),
                                                 N_("Video calls")};
     return ch >= 0 && ch < CH_COUNT ? _(names[ch]) : "";
 }
