@@ -38,6 +38,14 @@ run() { # script label
         echo
     done
 }
+# Same-run reference: the sqlite3 shell running the first frame's two main scans (enrolments
+# and risk rows, in id order) on the same file, CPU time of the whole shell process.
+refsql="SELECT count(*), sum(progress), max(last_activity_day), sum(status <> 'active') FROM enrollment;
+SELECT count(*), sum(score), max(level) FROM risk;"
+for r in 1 2 3; do
+    /usr/bin/time -f "  reference run $r (sqlite3 shell, the two scans): cpu_s=%U user + %S sys" \
+        sqlite3 "$db" "$refsql" 2>&1 >/dev/null
+done
 echo "navigation (first frame, then per key: handling + recalc + full frame):"
 run "$nav" nav
 echo "incremental search (per key):"
