@@ -236,9 +236,10 @@ static bool walk_bounded(struct busy_acc *a, icalcomponent *ev, struct icaltimet
             }
         }
         icalrecur_iterator_free(it);
-        /* no instance and no COUNT: libical searched to 2582 for one (a BYSETPOS nothing
-         * can select in a way setpos_possible() does not see) */
-        if (ended && !found && r.count == 0)
+        /* no instance, no COUNT, no UNTIL before DTSTART: libical searched to 2582 for one
+         * (a BYSETPOS nothing can select in a way setpos_possible() does not see) */
+        if (ended && !found && r.count == 0 &&
+            (icaltime_is_null_time(r.until) || icaltime_compare(r.until, start) >= 0))
             a->walked += SEARCH_YEAR_COST * 401;
     }
     a->walked += n;
