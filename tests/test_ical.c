@@ -4,6 +4,7 @@
 
 #include <libical/ical.h>
 
+#include "base/buf.h"
 #include "base/day.h"
 #include "cal/caldav.h"
 #include "cal/ical.h"
@@ -368,14 +369,15 @@ static void test_busy_parse_bounds_recurrence_walk(void **state)
     store_busy_free(&b, n);
     free(text);
 
-    /* An hourly rule with an impossible day is never walked (libical would search to 2582). */
+    /* An hourly rule with an impossible day is never walked (libical would search to 2582):
+     * its day filters are searched over 400 years as a yearly rule (240,600 of the budget). */
     text = hostile_ics("FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30");
     memset(&reps, 0, sizeof reps);
     assert_int_equal(
         ical_busy_parse_counted(text, "work.ics", from, to, NULL, &b, &n, &walked, &rep, &err),
         LCM_OK);
     assert_int_equal(n, 7);
-    assert_true(walked < 400); /* the daily event's days only */
+    assert_true(walked >= 240600 && walked < 240600 + 400); /* + the daily event's days */
     assert_int_equal(reps.warnings, 0);
     store_busy_free(&b, n);
     free(text);
@@ -389,6 +391,74 @@ static void test_busy_parse_bounds_recurrence_walk(void **state)
     for (size_t i = 0; i < n; i++)
         bombs += strcmp(b[i].summary, "bomb") == 0;
     assert_int_equal(bombs, 2); /* Mon Nov 30, Tue Dec 1 */
+    store_busy_free(&b, n);
+    free(text);
+}
+
+/* n copies of one event with rule from dtstart, after a daily event (ok@x) that stays. */
+static char *many_ics(int copies, const char *dtstart, const char *rule)
+{
+    struct buf t = {0};
+    buf_adds(&t, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\n"
+                 "BEGIN:VEVENT\r\nUID:ok@x\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Daily\r\n"
+                 "DTSTART:20261101T090000Z\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY\r\n"
+                 "END:VEVENT\r\n");
+    for (int i = 0; i < copies; i++)
+        buf_addf(&t,
+                 "BEGIN:VEVENT\r\nUID:bomb%d@x\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:%s\r\n"
+                 "DURATION:PT30M\r\nSUMMARY:bomb\r\nRRULE:%s\r\nEND:VEVENT\r\n",
+                 i, dtstart, rule);
+    buf_adds(&t, "END:VCALENDAR\r\n");
+    return buf_take(&t);
+}
+
+/* libical's own search, that no instance shows, is bounded too: a daily rule no day can pass
+ * was 0.3 s of CPU each from 2026 (1.6 s from year 1), 50 of them in an 8 kB file 16 s; now the
+ * file's budget stops them after five, each skipped with a warning naming it. A BYSETPOS
+ * nothing can select (a sixth Monday) is never handed to libical. */
+static void test_busy_parse_bounds_hidden_search(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *dtstart, *rule;
+    } bombs[] = {{"20260101T000000Z", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"},
+                 {"00010101T000000Z", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"},
+                 {"20260101T000000Z", "FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=2,4,6"},
+                 {"20260101T000000Z", "FREQ=YEARLY;BYWEEKNO=53;BYDAY=WE;WKST=SA"}};
+    int64_t from = day_to_time(day_from_ymd(2026, 11, 30)),
+            to = day_to_time(day_from_ymd(2026, 12, 7));
+    for (size_t k = 0; k < sizeof bombs / sizeof bombs[0]; k++) {
+        char *text = many_ics(50, bombs[k].dtstart, bombs[k].rule);
+        struct tu_reports reps = {0};
+        struct lcm_report rep = {tu_report_fn, &reps};
+        struct cal_busy *b = NULL;
+        size_t n = 0;
+        int64_t walked = -1;
+        struct lcm_err err = {0};
+        assert_int_equal(
+            ical_busy_parse_counted(text, "work.ics", from, to, NULL, &b, &n, &walked, &rep, &err),
+            LCM_OK);
+        assert_int_equal(n, 7); /* the daily event, Nov 30 to Dec 6 */
+        /* five searches of 240,600 (the fifth passes the budget of 1,000,000), the daily days */
+        assert_true(walked >= 5 * 240600 && walked < 5 * 240600 + 400);
+        assert_int_equal(reps.warnings, 46); /* bomb4 (its search passed the budget) to bomb49 */
+        assert_non_null(strstr(reps.text, "work.ics: event UID bomb49@x skipped"));
+        store_busy_free(&b, n);
+        free(text);
+    }
+    char *text = many_ics(50, "00010101T000000Z", "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6");
+    struct tu_reports reps = {0};
+    struct lcm_report rep = {tu_report_fn, &reps};
+    struct cal_busy *b = NULL;
+    size_t n = 0;
+    int64_t walked = -1;
+    struct lcm_err err = {0};
+    assert_int_equal(
+        ical_busy_parse_counted(text, "work.ics", from, to, NULL, &b, &n, &walked, &rep, &err),
+        LCM_OK);
+    assert_int_equal(n, 7);
+    assert_true(walked < 50 * 600 + 400); /* a year of search each for the days, no more */
+    assert_int_equal(reps.warnings, 0);
     store_busy_free(&b, n);
     free(text);
 }
@@ -607,6 +677,7 @@ int main(void)
         cmocka_unit_test(test_export_cleans_hostile_text),
         cmocka_unit_test(test_busy_parse_events_recurrences_freebusy),
         cmocka_unit_test(test_busy_parse_bounds_recurrence_walk),
+        cmocka_unit_test(test_busy_parse_bounds_hidden_search),
         cmocka_unit_test(test_store_push_state),
         cmocka_unit_test(test_store_orphans_after_erase),
         cmocka_unit_test(test_store_busy_replace_and_range),

@@ -67,9 +67,11 @@ struct ical_local ical_local_time(int64_t t, const char *tzid);
  * name names the input in messages. *out is malloc'ed (free with store_busy_free); each
  * item's source is set to name. Malformed properties are skipped with one warning through
  * rep; text that is not iCalendar at all fails with LCM_ERR_PARSE. At most 50000 intervals.
- * The work is bounded too: an event whose recurrence walks more than 100,000 instances (from
- * its DTSTART to the end of the range), or more than the file's budget of 1,000,000, is skipped
- * with a warning naming the file and its UID. */
+ * The work is bounded too, libical's own searches included: an event whose recurrence walks
+ * more than 100,000 steps (instances, and the hours, days... tried between them, from its
+ * DTSTART to the end of the range), or a file past its budget of 1,000,000 (the search for a
+ * day that rules with impossible day filters make counts 240,600), is skipped with a warning
+ * naming the file and its UID. */
 enum lcm_status ical_busy_parse(const char *text, const char *name, int64_t from, int64_t to,
                                 const char *tzid, struct cal_busy **out, size_t *n,
                                 const struct lcm_report *rep, struct lcm_err *err);
