@@ -184,6 +184,24 @@ static void test_bidi_controls(void **state)
     free(a);
 }
 
+/* An error quoting hostile data shows its controls as every terminal output does, and a
+ * message longer than the buffer is cut on a character boundary. */
+static void test_err_set_shows_controls(void **state)
+{
+    (void)state;
+    struct lcm_err e = {0};
+    lcm_err_set(&e, LCM_ERR_INVALID, "bad value '%s'", "X\x1b[2J\xc2\x9b\xe2\x80\xaeY");
+    assert_string_equal(e.msg, "bad value 'X^[[2J\\x9B\\u202EY'");
+    char big[1200];
+    for (size_t i = 0; i + 2 < sizeof big; i += 2)
+        memcpy(big + i, "\xc3\xa9", 2); /* é */
+    big[sizeof big - 2] = '\0';
+    lcm_err_set(&e, LCM_ERR_INVALID, "%s", big);
+    assert_true(strlen(e.msg) < sizeof e.msg);
+    assert_true(text_valid(e.msg, strlen(e.msg)));
+    assert_true(strlen(e.msg) >= sizeof e.msg - 8);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -200,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_valid_and_char_len),
         cmocka_unit_test(test_clean_plain_for_files),
         cmocka_unit_test(test_bidi_controls),
+        cmocka_unit_test(test_err_set_shows_controls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "base/i18n.h"
+#include "base/text.h"
 
 static const char *const status_text[] = {
 #define LCM_X_TEXT(name, msg) msg,
@@ -21,12 +22,23 @@ const char *lcm_status_str(enum lcm_status st)
     return _(status_text[st]);
 }
 
-/* Control bytes (C0, DEL) become '?' so a message quoting hostile data stays one line. */
-static void scrub_controls(char *s)
+/* Makes the controls in s visible the way every terminal output does (base/text.h
+ * text_clean: "^[", "\x9B", "\u202E"), in place, cut on a character boundary to fit len, so a
+ * message quoting hostile data stays one line and reads the same wherever it is printed. */
+static void scrub_controls(char *s, size_t len)
 {
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            *s = '?';
+    char *clean = text_clean(s, false);
+    size_t o = 0;
+    for (const char *p = clean; *p;) {
+        size_t n = text_char_len(p);
+        if (o + n >= len)
+            break;
+        memcpy(s + o, p, n);
+        o += n;
+        p += n;
+    }
+    s[o] = '\0';
+    free(clean);
 }
 
 /* (The name in parentheses: status.h defines a macro of that name for the analyser.) */
@@ -38,7 +50,7 @@ enum lcm_status(lcm_err_set)(struct lcm_err *err, enum lcm_status st, const char
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
-    scrub_controls(err->msg);
+    scrub_controls(err->msg, sizeof err->msg);
     err->status = st;
     return st;
 }
@@ -60,7 +72,7 @@ void lcm_report(const struct lcm_report *rep, enum lcm_level level, const char *
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    scrub_controls(buf);
+    scrub_controls(buf, sizeof buf);
     rep->fn(rep->ctx, level, buf);
 }
 

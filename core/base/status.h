@@ -55,7 +55,8 @@ struct lcm_err {
 const char *lcm_status_str(enum lcm_status st);
 
 /* Fills err (if not NULL) with a formatted one-line message: control characters in the
- * formatted text are replaced by '?', so data quoted in an error cannot move the cursor.
+ * formatted text are made visible as text_clean() shows them ("^[", "\x9B"), so data quoted
+ * in an error cannot move the cursor and reads as it does in every other output.
  * Returns st, so callers can write `return lcm_err_set(err, LCM_ERR_IO, "...")`. */
 enum lcm_status lcm_err_set(struct lcm_err *err, enum lcm_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
