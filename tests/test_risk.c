@@ -436,7 +436,7 @@ static void test_last_minute_hand_ins(void **state)
     risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
     risk_text_reasons(&P, &h, &r, "fr", fr, sizeof fr);
     assert_true(has_line(en, "Hands in at the last minute (1 day ahead at most)"));
-    assert_true(has_line(fr, "Rend au dernier moment (1 jour d'avance au plus)"));
+    assert_true(has_line(fr, "Rend au dernier moment (1 jour d’avance au plus)"));
     h.best_margin = -3;
     risk_score(&P, &h, &r);
     risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
@@ -519,7 +519,7 @@ static void test_unanswered_outreach(void **state)
     risk_text_reasons(&P, &h, &r, "en", en, sizeof en);
     risk_text_reasons(&P, &h, &r, "fr", fr, sizeof fr);
     assert_true(has_line(en, "No answer since the 3 Nov email"));
-    assert_true(has_line(fr, "Pas de réponse depuis l'e-mail du 3 nov."));
+    assert_true(has_line(fr, "Pas de réponse depuis l’e-mail du 3 nov."));
     /* activity after the email answers it */
     risk_hist_day(&h, day_from_ymd(2026, 11, 5), 1, 10, 0, -1);
     risk_score(&P, &h, &r);

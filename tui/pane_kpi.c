@@ -14,6 +14,7 @@
 
 #include "base/day.h"
 #include "report/kpi.h"
+#include "tui/fmt.h"
 #include "tui/tui_state.h"
 #include "tui/worker.h"
 #include "store/store.h"
@@ -205,10 +206,10 @@ static void figures(struct rbuf *rb, const struct kpi_summary *k, int cols)
     if (k->money)
         money_lines(rb, k);
     rich_buf_line(rb, ROLE_NORMAL);
-    char from[DAY_TEXT_LEN];
+    char from[48];
     l = rich_buf_line(rb, ROLE_NORMAL);
     rich_line_addf(l, ROLE_HEADER, _(" Trends, %d weeks from %s (oldest to newest)"), k->weeks,
-                   k->weeks ? day_format(k->spark_monday[0], from) : "—");
+                   k->weeks ? fmt_day(from, sizeof from, k->spark_monday[0]) : "—");
     /* active: one figure, the last 7 days' above (a week so far would be another number) */
     spark_line(rb, N_("Active learners"), k->spark_active, k->weeks, NULL, 1, cols);
     spark_line(rb, N_("Check-ins"), k->spark_checkins, k->weeks, "", 1, cols);

@@ -117,7 +117,7 @@ static const char *channel_word(int ch, bool fr)
 {
     switch (ch) {
     case CH_CALL:
-        return fr ? "l'appel" : "call";
+        return fr ? "l’appel" : "call";
     case CH_CHAT:
         return fr ? "le message (chat)" : "chat message";
     case CH_MEETING:
@@ -125,9 +125,9 @@ static const char *channel_word(int ch, bool fr)
     case CH_SMS:
         return fr ? "le SMS" : "text message";
     case CH_VIDEO:
-        return fr ? "l'appel vidéo" : "video call";
+        return fr ? "l’appel vidéo" : "video call";
     default:
-        return fr ? "l'e-mail" : "email";
+        return fr ? "l’e-mail" : "email";
     }
 }
 
@@ -224,7 +224,7 @@ static void render(struct sbuf *b, const struct rarg *a, bool fr)
             sb_printf(b, fr ? "Rend toujours en retard" : "Hands in late every time");
         else
             sb_printf(b,
-                      fr ? "Rend au dernier moment (%d jour%s d'avance au plus)"
+                      fr ? "Rend au dernier moment (%d jour%s d’avance au plus)"
                          : "Hands in at the last minute (%d day%s ahead at most)",
                       n[0], n[0] > 1 ? "s" : "");
         break;
