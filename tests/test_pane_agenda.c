@@ -95,6 +95,21 @@ static void test_clash_shown_then_confirmed(void **state)
                      45);
 }
 
+/* A time the LCM rarely means: a Saturday, or an evening past the working hours, says so. */
+static void test_off_hours_said(void **state)
+{
+    (void)state;
+    on_learner("Sophie");
+    fx_keys(&F, "s05/12/2026 10:00"); /* Saturday */
+    assert_non_null(strstr(F.t.form->f[0].hint, "not a working day"));
+    fx_keys(&F, "<C-u>01/12/2026 21:00"); /* Tuesday evening */
+    assert_non_null(strstr(F.t.form->f[0].hint, "outside working hours"));
+    fx_keys(&F, "<C-u>02/12/2026 11:00"); /* Wednesday morning */
+    assert_null(strstr(F.t.form->f[0].hint, "working"));
+    fx_keys(&F, "<Esc><Esc>");
+    assert_null(F.t.form);
+}
+
 static void test_bad_date_refused(void **state)
 {
     (void)state;
@@ -319,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_work_days_and_hours_configured),
         cmocka_unit_test(test_schedule_next_tuesday),
         cmocka_unit_test(test_clash_shown_then_confirmed),
+        cmocka_unit_test(test_off_hours_said),
         cmocka_unit_test(test_bad_date_refused),
         cmocka_unit_test(test_done_opens_prefilled_checkin),
         cmocka_unit_test(test_reschedule_and_cancel),

@@ -278,6 +278,22 @@ static int64_t find_clash(struct tui *t, struct form *f, int64_t ts, int dur, ch
     return id;
 }
 
+/* "" for a call within the working days and hours (calendar.work_days, work_hours, else
+ * tui.day_start/day_end), else what it falls outside of: a call is rarely meant for Sunday. */
+static const char *off_hours(const struct tui *t, int64_t ts, int dur)
+{
+    int64_t w = fmt_to_wall(ts);
+    int d = day_from_time(w);
+    int min = (int)((w - day_to_time(d)) / 60);
+    int from = t->work_from >= 0 ? t->work_from : t->day_start * 60;
+    int to = t->work_from >= 0 ? t->work_to : t->day_end * 60;
+    if (!agenda_work_day(t->work_days, d))
+        return _(" (not a working day)");
+    if (min < from || min + dur > to)
+        return _(" (outside working hours)");
+    return "";
+}
+
 /* Live hints of the schedule form: the parsed duration and date, and a clash with a planned
  * call or a busy time (f->when_ts, f->duration, f->clash_id follow them). */
 static void schedule_change(struct tui *t, struct form *f)
@@ -308,7 +324,8 @@ static void schedule_change(struct tui *t, struct form *f)
     if (f->clash_id)
         form_hint(wf, "→ %s — %s", when, clash);
     else
-        form_hint(wf, _("→ %s, free%s"), when, ts < t->now_ts ? _(" (in the past!)") : "");
+        form_hint(wf, _("→ %s, free%s"), when,
+                  ts < t->now_ts ? _(" (in the past!)") : off_hours(t, ts, dur));
 }
 
 /* Saves the new or moved call. A clash refuses once (LCM_ERR_CONFLICT, the form stays open)
