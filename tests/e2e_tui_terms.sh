@@ -61,6 +61,14 @@ for term in xterm-256color tmux-256color screen-256color; do
         "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=$term '$LCMTUI' --config '$cfg' --db '$db' --today '2026-12-01 09:00'; echo EXIT=\$?; sleep 60" ||
         fail "tmux new-session"
     wait_for "à risque"
+    # A box's lines drawn as lines (the help), not the VT100 set's letters ("lqqk").
+    keys '?'
+    wait_for "Échap ferme l’aide"
+    screen | grep -q "┌─" || fail "$term: the help's box is not drawn with lines: $(screen | grep -m1 "qqq")"
+    screen | grep -q "lqqq\|mqqq" && fail "$term: the box drawn as letters"
+    keys Escape
+    i=0
+    while screen | grep -qF "Échap ferme l’aide" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
     keys m
     wait_for "i édite"
     keys i

@@ -6,6 +6,7 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <langinfo.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -339,6 +340,12 @@ bool draw_open_terminal(void)
         fprintf(stderr, "lcmtui: %s\n", _("the interface needs a terminal (try `lcmtui summary`)"));
         return false;
     }
+    /* Lines and corners as Unicode in a UTF-8 locale: a terminal type's VT100 line-drawing
+     * set is not always honoured (xterm-256color inside tmux draws "lqqk"); the user's own
+     * setting wins. */
+    const char *codeset = nl_langinfo(CODESET);
+    if (codeset && strcmp(codeset, "UTF-8") == 0)
+        setenv("NCURSES_NO_UTF8_ACS", "1", 0);
     if (!initscr()) {
         fprintf(stderr, _("lcmtui: cannot initialise the terminal (TERM=%s)\n"),
                 getenv("TERM") ? getenv("TERM") : "");
