@@ -295,6 +295,15 @@ static void test_write_keys_keeps_the_rest(void **state)
     assert_int_equal(config_load(&cfg, path, true, NULL, &err), LCM_OK);
     assert_string_equal(cfg.lcm_email, "claire@example.org");
     config_free(&cfg);
+    /* a new account: ~/.config itself missing, every directory made (0700) */
+    char deep[600];
+    snprintf(deep, sizeof deep, "%s/home/.config/lcmtui/config", dir);
+    assert_int_equal(config_write_keys(deep, kv, 2, &err), LCM_OK);
+    assert_int_equal(stat(deep, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    snprintf(deep, sizeof deep, "%s/home/.config", dir);
+    assert_int_equal(stat(deep, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0700);
     /* a value libconfig refuses leaves the file as it was */
     FILE *f = fopen(path, "w");
     assert_non_null(f);

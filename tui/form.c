@@ -197,7 +197,12 @@ void form_recalc(const struct form *f, struct rbuf *rb, int cols)
     rich_line_add(l, ROLE_TITLE, " ");
     rich_line_data(l, ROLE_TITLE, f->title, cols - 1, true);
     rich_buf_line(rb, ROLE_NORMAL);
-    int labw = 12;
+    int labw = 12; /* the widest label and a space ("Fuseau horaire"), within a third */
+    for (int i = 0; i < f->n; i++)
+        if (text_width(f->f[i].label) + 1 > labw)
+            labw = text_width(f->f[i].label) + 1;
+    if (labw > cols / 3)
+        labw = cols / 3 > 12 ? cols / 3 : 12;
     for (int i = 0; i < f->n; i++) {
         const struct form_field *fl = &f->f[i];
         bool cur = i == f->cur;

@@ -234,7 +234,9 @@ static enum lcm_status read_all(const char *path, char **out, struct lcm_err *er
     return LCM_OK;
 }
 
-/* Creates the directory of path (mode 0700) when missing; its parent must exist. */
+/* Creates the directories leading to path (mode 0700) when missing, as `mkdir -p` would
+ * (~/.config itself may not exist on a new account); the write that follows says why when
+ * one could not be made. */
 static void make_dir_of(const char *path)
 {
     char dir[4096];
@@ -243,6 +245,12 @@ static void make_dir_of(const char *path)
     if (!slash || slash == dir)
         return;
     *slash = '\0';
+    for (char *p = dir + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0700);
+            *p = '/';
+        }
     mkdir(dir, 0700);
 }
 
@@ -277,7 +285,7 @@ enum lcm_status config_write_keys(const char *path, const struct config_kv *kv, 
                                   struct lcm_err *err)
 {
     if (!path || !*path)
-        return lcm_err_set(err, LCM_ERR_USAGE, "no configuration path");
+        return lcm_err_set(err, LCM_ERR_USAGE, _("no configuration path"));
     char *old = NULL;
     enum lcm_status rc = read_all(path, &old, err);
     if (rc != LCM_OK)
