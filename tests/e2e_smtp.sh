@@ -90,7 +90,8 @@ run outbox approve --all | grep -q "$drafts messages mis en file" || fail "appro
 out=$(run outbox send 2>&1)
 [ $? = 1 ] || fail "send must exit 1 when a message failed: $out"
 sent=$(q "SELECT count(*) FROM message WHERE status = 'sent'")
-[ "$sent" = $((drafts - 2)) ] || fail "expected $((drafts - 2)) sent, got $sent: $out"
+# One refused by the server (550); Zoé's, her name cleaned to one line, sent like the others.
+[ "$sent" = $((drafts - 1)) ] || fail "expected $((drafts - 1)) sent, got $sent: $out"
 n=$(ls "$tmp/box" | grep -c '\.eml$')
 [ "$n" = "$sent" ] || fail "server got $n messages, the outbox says $sent"
 
@@ -108,7 +109,11 @@ for path in sorted(glob.glob(os.path.join(box, "*.eml"))):
     to_count[to] = to_count.get(to, 0) + 1
     assert env["mail_from"] == "claire@lcm.example", env
     assert sorted(env["rcpt_tos"]) == sorted([to, "claire@lcm.example"]), env  # Bcc: envelope only
-    assert msg["Bcc"] is None and b"\nBcc:" not in raw and b"victim" not in raw, path
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    assert msg["Bcc"] is None and b"\nBcc:" not in head, path
+    # the hostile name's text stays inside To's encoded display name: no header line holds it
+    assert b"victim" not in head, (path, head)
+    assert not any("victim" in r for r in env["rcpt_tos"]), env
     assert msg["From"].addresses[0].display_name == "Claire Martin"
     assert msg["Reply-To"].addresses[0].addr_spec == "suivi@lcm.example"
     assert msg["Date"] is not None and msg["MIME-Version"] == "1.0"
@@ -144,10 +149,11 @@ PYEOF
 st=$(q "SELECT status || '|' || attempts || '|' || error FROM message
         WHERE to_addr = 'sophie.carpentier@acme-industrie.example'")
 case "$st" in failed\|1\|550*Recipient\ address\ rejected*) ;; *) fail "550 not recorded: $st" ;; esac
-# Header injection: the hostile name was refused before anything was sent.
-st=$(q "SELECT status || '|' || attempts || '|' || error FROM message
+# Header injection: the hostile name is cleaned to one line (its To header checked above), the
+# message sent once.
+st=$(q "SELECT status || '|' || attempts FROM message
         WHERE to_addr = 'zoe.faure@acme-industrie.example'")
-case "$st" in failed\|0\|*saut\ de\ ligne*) ;; *) fail "injection not refused (the config is French): $st" ;; esac
+[ "$st" = "sent|1" ] || fail "the message to the learner with a hostile name: $st"
 out=$(run outbox send --retry-now) || fail "an empty run must succeed: $out"
 echo "$out" | grep -q "envoyés 0, à réessayer 0, en échec 0" || fail "something was retried: $out"
 [ "$(q "SELECT attempts FROM message WHERE to_addr = 'sophie.carpentier@acme-industrie.example'")" = 1 ] ||

@@ -158,9 +158,17 @@ static void test_header_injection_refused(void **state)
     assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
     assert_null(out);
     assert_non_null(strstr(err.msg, "subject"));
+    /* a display name from the LMS with a line break: cleaned, sent, no header made of it */
     m = base();
-    m.to_name = "Eve\nX-Evil: 1";
-    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_ERR_INVALID);
+    m.to_name = "Eve\nX-Evil: 1\x1b[2J";
+    assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_OK);
+    assert_null(strstr(out, "\nX-Evil"));
+    assert_null(strchr(out, '\x1b'));
+    char *eve = header(out, "To");
+    assert_non_null(eve);
+    assert_non_null(strstr(eve, "Eve X-Evil: 1"));
+    free(eve);
+    free(out);
     m = base();
     m.to_addr = "eve@example.com>\r\nBcc: <victim@example.com";
     assert_int_equal(mail_mime_build(&m, &out, NULL, &err), LCM_ERR_INVALID);

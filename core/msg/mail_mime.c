@@ -386,10 +386,9 @@ static enum lcm_status check_msg(const struct mail_msg *m, struct lcm_err *err)
     if (m->reply_to && *m->reply_to && !mail_mime_addr_valid(m->reply_to))
         return lcm_err_set(err, LCM_ERR_INVALID, _("mail: Reply-To address \"%s\" is not valid"),
                            m->reply_to);
-    const char *fields[][2] = {{"subject", m->subject},
-                               {"From name", m->from_name},
-                               {"To name", m->to_name},
-                               {"Message-ID", m->message_id}};
+    /* The display names come from the LMS: cleaned when built (a control becomes a space), so
+     * a learner whose name holds one still gets the mail and no header can come of it. */
+    const char *fields[][2] = {{"subject", m->subject}, {"Message-ID", m->message_id}};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         const char *v = fields[i][1];
         if (v && (has_control(v) || !text_valid(v, strlen(v))))
