@@ -548,23 +548,23 @@ static void test_snooze_and_celebrate(void **state)
 static int done_row(struct lcm_store *st, int64_t eid, int64_t mid, int *day, double *score,
                     int64_t *celebrated_at)
 {
-    sqlite3_stmt *s = NULL;
-    assert_int_equal(sqlite3_prepare_v2(st->db,
-                                        "SELECT day, COALESCE(score, -1), "
-                                        "COALESCE(celebrated_at, 0) FROM milestone_done "
-                                        "WHERE enrollment_id = ?1 AND milestone_id = ?2",
-                                        -1, &s, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_int64(s, 1, eid);
-    sqlite3_bind_int64(s, 2, mid);
+    struct lcm_err err = {0};
+    struct db_stmt *s = db_prepare(st->db,
+                                   "SELECT day, COALESCE(score, -1), "
+                                   "COALESCE(celebrated_at, 0) FROM milestone_done "
+                                   "WHERE enrollment_id = ?1 AND milestone_id = ?2",
+                                   &err);
+    assert_non_null(s);
+    db_bind_int64(s, 1, eid);
+    db_bind_int64(s, 2, mid);
     int n = 0;
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        assert_true(day_parse((const char *)sqlite3_column_text(s, 0), day));
-        *score = sqlite3_column_double(s, 1);
-        *celebrated_at = sqlite3_column_int64(s, 2);
+    while (db_step(s) == DB_ROW) {
+        assert_true(day_parse(db_column_text(s, 0), day));
+        *score = db_column_double(s, 1);
+        *celebrated_at = db_column_int64(s, 2);
         n++;
     }
-    sqlite3_finalize(s);
+    db_reset(s);
     return n;
 }
 

@@ -20,7 +20,7 @@
 #define EFFECT_CTE EFFECT_CTE_BY("COALESCE(NULLIF(m.template, ''), '(none)')")
 #define EFFECT_SUMS "SELECT t, count(*), sum(b3 OR c3), sum(b3), sum(b7 OR c7), sum(b7) FROM f "
 
-static enum lcm_status effect_rows(struct lcm_store *st, sqlite3_stmt *s, int today,
+static enum lcm_status effect_rows(struct lcm_store *st, struct db_stmt *s, int today,
                                    store_effect_fn fn, void *ctx, struct lcm_err *err);
 
 enum lcm_status store_effect_by_template(struct lcm_store *st, int today, store_effect_fn fn,
@@ -40,25 +40,25 @@ enum lcm_status store_effect_by_rule(struct lcm_store *st, int today, store_effe
     return effect_rows(st, s, today, fn, ctx, err);
 }
 
-static enum lcm_status effect_rows(struct lcm_store *st, sqlite3_stmt *s, int today,
+static enum lcm_status effect_rows(struct lcm_store *st, struct db_stmt *s, int today,
                                    store_effect_fn fn, void *ctx, struct lcm_err *err)
 {
     store_bind_day(s, 1, today);
-    sqlite3_bind_null(s, 2);
+    db_bind_null(s, 2);
     enum lcm_status out = LCM_OK;
-    int rc = SQLITE_DONE;
-    while (out == LCM_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    int rc = DB_DONE;
+    while (out == LCM_OK && (rc = db_step(s)) == DB_ROW) {
         struct store_effect e = {.name = store_col_text(s, 0),
-                                 .sent = sqlite3_column_int64(s, 1),
-                                 .due3 = sqlite3_column_int64(s, 2),
-                                 .back3 = sqlite3_column_int64(s, 3),
-                                 .due7 = sqlite3_column_int64(s, 4),
-                                 .back7 = sqlite3_column_int64(s, 5)};
+                                 .sent = db_column_int64(s, 1),
+                                 .due3 = db_column_int64(s, 2),
+                                 .back3 = db_column_int64(s, 3),
+                                 .due7 = db_column_int64(s, 4),
+                                 .back7 = db_column_int64(s, 5)};
         out = fn(ctx, &e);
     }
-    if (out == LCM_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    if (out == LCM_OK && rc != DB_DONE && rc != DB_ROW)
         out = store_fail(st, err, "outreach effect");
-    sqlite3_reset(s);
+    db_reset(s);
     return out;
 }
 
@@ -69,16 +69,16 @@ enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_i
         s, st, EFFECT_CTE "SELECT id, t, subj, at, b3, c3, b7, c7 FROM f ORDER BY at DESC, id DESC",
         err);
     store_bind_day(s, 1, today);
-    sqlite3_bind_int64(s, 2, learner_id);
+    db_bind_int64(s, 2, learner_id);
     enum lcm_status out = LCM_OK;
-    int rc = SQLITE_DONE;
-    while (out == LCM_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int b3 = sqlite3_column_int(s, 4), c3 = sqlite3_column_int(s, 5);
-        int b7 = sqlite3_column_int(s, 6), c7 = sqlite3_column_int(s, 7);
-        struct store_msg_effect e = {.message_id = sqlite3_column_int64(s, 0),
+    int rc = DB_DONE;
+    while (out == LCM_OK && (rc = db_step(s)) == DB_ROW) {
+        int b3 = (int)db_column_int64(s, 4), c3 = (int)db_column_int64(s, 5);
+        int b7 = (int)db_column_int64(s, 6), c7 = (int)db_column_int64(s, 7);
+        struct store_msg_effect e = {.message_id = db_column_int64(s, 0),
                                      .template_name = store_col_text(s, 1),
                                      .subject = store_col_text(s, 2),
-                                     .sent_at = sqlite3_column_int64(s, 3),
+                                     .sent_at = db_column_int64(s, 3),
                                      .back3 = b3   ? 1
                                               : c3 ? 0
                                                    : -1,
@@ -87,8 +87,8 @@ enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_i
                                                    : -1};
         out = fn(ctx, &e);
     }
-    if (out == LCM_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    if (out == LCM_OK && rc != DB_DONE && rc != DB_ROW)
         out = store_fail(st, err, "outreach effect");
-    sqlite3_reset(s);
+    db_reset(s);
     return out;
 }

@@ -10,19 +10,19 @@
 #include "store/store_internal.h"
 
 /* Steps an "... RETURNING id" statement and stores the id. */
-static enum lcm_status step_returning(struct lcm_store *st, sqlite3_stmt *s, int64_t *id,
+static enum lcm_status step_returning(struct lcm_store *st, struct db_stmt *s, int64_t *id,
                                       struct lcm_err *err, const char *what)
 {
     enum lcm_status rc = LCM_OK;
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (db_step(s) == DB_ROW) {
         if (id)
-            *id = sqlite3_column_int64(s, 0);
-        if (sqlite3_step(s) != SQLITE_DONE)
+            *id = db_column_int64(s, 0);
+        if (db_step(s) != DB_DONE)
             rc = store_fail(st, err, what);
     } else {
         rc = store_fail(st, err, what);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -48,7 +48,7 @@ enum lcm_status store_entity_program_upsert(struct lcm_store *st, const struct l
     store_bind_text(s, 1, p->source);
     store_bind_text(s, 2, p->ext_id);
     store_bind_text(s, 3, p->name ? p->name : p->ext_id);
-    sqlite3_bind_int(s, 4, p->length_days);
+    db_bind_int64(s, 4, p->length_days);
     return step_returning(st, s, id, err, "program");
 }
 
@@ -64,7 +64,7 @@ enum lcm_status store_entity_cohort_upsert(struct lcm_store *st, const struct lc
                  "program_id = excluded.program_id, name = excluded.name, "
                  "start_day = excluded.start_day, end_day = excluded.end_day RETURNING id",
                  err);
-    sqlite3_bind_int64(s, 1, c->program_id);
+    db_bind_int64(s, 1, c->program_id);
     store_bind_text(s, 2, c->source);
     store_bind_text(s, 3, c->ext_id);
     store_bind_text(s, 4, c->name ? c->name : c->ext_id);
@@ -75,7 +75,7 @@ enum lcm_status store_entity_cohort_upsert(struct lcm_store *st, const struct lc
 
 /* Binds ?1..?10 = source, ext_id, first and last name, email, phone, manager, manager_email,
  * department, lang. */
-static void bind_learner(sqlite3_stmt *s, const struct lcm_learner *l)
+static void bind_learner(struct db_stmt *s, const struct lcm_learner *l)
 {
     const char *vals[] = {l->source, l->ext_id,  l->first_name,    l->last_name,  l->email,
                           l->phone,  l->manager, l->manager_email, l->department, l->lang};
@@ -105,10 +105,10 @@ enum lcm_status store_entity_learner_upsert(struct lcm_store *st, const struct l
 
 /* Binds ?1..?11 = learner, cohort, source, ext_id, status, start, expected end, ended,
  * progress, last activity, outcome. */
-static void bind_enrollment(sqlite3_stmt *s, const struct lcm_enrollment *e)
+static void bind_enrollment(struct db_stmt *s, const struct lcm_enrollment *e)
 {
-    sqlite3_bind_int64(s, 1, e->learner_id);
-    sqlite3_bind_int64(s, 2, e->cohort_id);
+    db_bind_int64(s, 1, e->learner_id);
+    db_bind_int64(s, 2, e->cohort_id);
     store_bind_text(s, 3, e->source);
     store_bind_text(s, 4, e->ext_id);
     store_bind_text(s, 5, model_enroll_status_name(e->status));
@@ -161,7 +161,7 @@ enum lcm_status store_entity_milestone_upsert(struct lcm_store *st, const struct
                  "threshold = excluded.threshold, due_day = excluded.due_day, "
                  "due_offset = excluded.due_offset, weight = excluded.weight RETURNING id",
                  err);
-    sqlite3_bind_int64(s, 1, m->program_id);
+    db_bind_int64(s, 1, m->program_id);
     store_bind_id_opt(s, 2, m->cohort_id);
     store_bind_text(s, 3, m->source);
     store_bind_text(s, 4, m->ext_id);
@@ -170,21 +170,21 @@ enum lcm_status store_entity_milestone_upsert(struct lcm_store *st, const struct
     store_bind_real_opt(s, 7, m->threshold);
     store_bind_day(s, 8, m->due_day);
     if (m->due_offset < 0)
-        sqlite3_bind_null(s, 9);
+        db_bind_null(s, 9);
     else
-        sqlite3_bind_int(s, 9, m->due_offset);
-    sqlite3_bind_double(s, 10, m->weight);
+        db_bind_int64(s, 9, m->due_offset);
+    db_bind_double(s, 10, m->weight);
     return step_returning(st, s, id, err, "milestone");
 }
 
 /* Binds ?1..?6 = enrollment_id, day, sessions, minutes, actions, progress. */
-static void bind_activity(sqlite3_stmt *s, const struct lcm_activity_day *a)
+static void bind_activity(struct db_stmt *s, const struct lcm_activity_day *a)
 {
-    sqlite3_bind_int64(s, 1, a->enrollment_id);
+    db_bind_int64(s, 1, a->enrollment_id);
     store_bind_day(s, 2, a->day);
-    sqlite3_bind_int(s, 3, a->sessions);
-    sqlite3_bind_int(s, 4, a->minutes);
-    sqlite3_bind_int(s, 5, a->actions);
+    db_bind_int64(s, 3, a->sessions);
+    db_bind_int64(s, 4, a->minutes);
+    db_bind_int64(s, 5, a->actions);
     store_bind_real_opt(s, 6, a->progress);
 }
 
@@ -227,7 +227,7 @@ enum lcm_status store_entity_enrollment_refresh(struct lcm_store *st, int64_t en
                  "  ORDER BY day DESC LIMIT 1), progress) "
                  "WHERE ?1 = 0 OR id = ?1",
                  err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
+    db_bind_int64(s, 1, enrollment_id);
     return store_exec1(st, s, err, "enrollment refresh");
 }
 
@@ -245,11 +245,11 @@ static enum lcm_status learner_record(struct lcm_store *st, const struct lcm_lea
     store_bind_text(s, 1, key);
     store_bind_text(s, 2, l->source);
     store_bind_text(s, 3, l->ext_id);
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "learner");
+    int r = db_step(s);
+    if (r == DB_ROW)
+        *id = db_column_int64(s, 0);
+    db_reset(s);
+    return r == DB_ROW || r == DB_DONE ? LCM_OK : store_fail(st, err, "learner");
 }
 
 enum lcm_status store_entity_learner_put(struct lcm_store *st, const struct lcm_learner *l,
@@ -295,9 +295,9 @@ enum lcm_status store_entity_learner_put(struct lcm_store *st, const struct lcm_
                  "COALESCE(?9, department), COALESCE(?10, lang))",
                  err);
     bind_learner(s, l);
-    sqlite3_bind_int64(s, 11, found);
+    db_bind_int64(s, 11, found);
     rc = store_exec1(st, s, err, "learner");
-    *put = sqlite3_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
+    *put = db_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
     *id = found;
     return rc;
 }
@@ -307,13 +307,13 @@ enum lcm_status store_entity_enrollment_of(struct lcm_store *st, int64_t learner
 {
     *id = 0;
     STMT_OR_FAIL(s, st, "SELECT id FROM enrollment WHERE learner_id = ?1 AND cohort_id = ?2", err);
-    sqlite3_bind_int64(s, 1, learner_id);
-    sqlite3_bind_int64(s, 2, cohort_id);
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "enrollment");
+    db_bind_int64(s, 1, learner_id);
+    db_bind_int64(s, 2, cohort_id);
+    int r = db_step(s);
+    if (r == DB_ROW)
+        *id = db_column_int64(s, 0);
+    db_reset(s);
+    return r == DB_ROW || r == DB_DONE ? LCM_OK : store_fail(st, err, "enrollment");
 }
 
 enum lcm_status store_entity_enrollment_put(struct lcm_store *st, const struct lcm_enrollment *e,
@@ -348,9 +348,9 @@ enum lcm_status store_entity_enrollment_put(struct lcm_store *st, const struct l
         "COALESCE(last_activity_day, ?10)), COALESCE(?11, outcome))",
         err);
     bind_enrollment(s, e);
-    sqlite3_bind_int64(s, 12, found);
+    db_bind_int64(s, 12, found);
     rc = store_exec1(st, s, err, "enrollment");
-    *put = sqlite3_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
+    *put = db_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
     *id = found;
     return rc;
 }
@@ -366,7 +366,7 @@ enum lcm_status store_entity_activity_sum(struct lcm_store *st, const struct lcm
     enum lcm_status rc = store_exec1(st, s, err, "activity");
     if (rc != LCM_OK)
         return rc;
-    if (sqlite3_changes(st->db) > 0) {
+    if (db_changes(st->db) > 0) {
         *put = STORE_PUT_NEW;
         return LCM_OK;
     }
@@ -382,16 +382,16 @@ static enum lcm_status find_id(struct lcm_store *st, const char *sql, const char
     store_bind_text(s, 1, source);
     store_bind_text(s, 2, ext_id);
     enum lcm_status rc;
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW) {
-        *id = sqlite3_column_int64(s, 0);
+    int r = db_step(s);
+    if (r == DB_ROW) {
+        *id = db_column_int64(s, 0);
         rc = LCM_OK;
-    } else if (r == SQLITE_DONE) {
+    } else if (r == DB_DONE) {
         rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("%s %s:%s not found"), what, source, ext_id);
     } else {
         rc = store_fail(st, err, what);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -419,12 +419,12 @@ enum lcm_status store_entity_cohort_each(struct lcm_store *st, store_cohort_fn f
                  err);
     enum lcm_status rc = LCM_OK;
     int r;
-    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW)
-        rc = fn(ctx, sqlite3_column_int64(s, 0), store_col_text(s, 1), store_col_text(s, 2),
-                sqlite3_column_int64(s, 3));
-    if (rc == LCM_OK && r != SQLITE_DONE)
+    while (rc == LCM_OK && (r = db_step(s)) == DB_ROW)
+        rc = fn(ctx, db_column_int64(s, 0), store_col_text(s, 1), store_col_text(s, 2),
+                db_column_int64(s, 3));
+    if (rc == LCM_OK && r != DB_DONE)
         rc = store_fail(st, err, "cohorts");
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 

@@ -12,11 +12,11 @@ static enum lcm_status run2(struct lcm_store *st, const char *sql, int64_t a, in
                             struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st, sql, err);
-    sqlite3_bind_int64(s, 1, a);
-    sqlite3_bind_int64(s, 2, b);
+    db_bind_int64(s, 1, a);
+    db_bind_int64(s, 2, b);
     enum lcm_status rc = store_exec1(st, s, err, "merge");
     if (rc == LCM_OK && count)
-        *count += sqlite3_changes(st->db);
+        *count += db_changes(st->db);
     return rc;
 }
 
@@ -93,22 +93,22 @@ static enum lcm_status enrolments(struct lcm_store *st, int64_t learner, struct 
                  "SELECT id, cohort_id, status = 'active' FROM enrollment WHERE learner_id = ?1 "
                  "ORDER BY id",
                  err);
-    sqlite3_bind_int64(s, 1, learner);
+    db_bind_int64(s, 1, learner);
     *out = NULL;
     *n = 0;
     if (active)
         *active = 0;
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = db_step(s)) == DB_ROW) {
         *out = lcm_xrealloc(*out, (size_t)(*n + 1) * sizeof **out);
-        (*out)[*n].id = sqlite3_column_int64(s, 0);
-        (*out)[*n].cohort = sqlite3_column_int64(s, 1);
-        if (active && sqlite3_column_int(s, 2))
+        (*out)[*n].id = db_column_int64(s, 0);
+        (*out)[*n].cohort = db_column_int64(s, 1);
+        if (active && (int)db_column_int64(s, 2))
             (*active)++;
         (*n)++;
     }
-    sqlite3_reset(s);
-    return r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "merge: enrolments");
+    db_reset(s);
+    return r == DB_DONE ? LCM_OK : store_fail(st, err, "merge: enrolments");
 }
 
 static enum lcm_status exists(struct lcm_store *st, int64_t id, bool *guest, struct lcm_err *err)
@@ -117,14 +117,14 @@ static enum lcm_status exists(struct lcm_store *st, int64_t id, bool *guest, str
                  "SELECT EXISTS (SELECT 1 FROM learner_key WHERE learner_id = ?1 "
                  "AND kind = 'unmatched') FROM learner WHERE id = ?1",
                  err);
-    sqlite3_bind_int64(s, 1, id);
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW && guest)
-        *guest = sqlite3_column_int(s, 0) != 0;
-    sqlite3_reset(s);
-    if (r == SQLITE_DONE)
+    db_bind_int64(s, 1, id);
+    int r = db_step(s);
+    if (r == DB_ROW && guest)
+        *guest = (int)db_column_int64(s, 0) != 0;
+    db_reset(s);
+    if (r == DB_DONE)
         return lcm_err_set(err, LCM_ERR_NOTFOUND, _("no learner #%lld"), (long long)id);
-    return r == SQLITE_ROW ? LCM_OK : store_fail(st, err, "merge");
+    return r == DB_ROW ? LCM_OK : store_fail(st, err, "merge");
 }
 
 static enum lcm_status only_active(struct lcm_store *st, int64_t learner, int64_t *id,
@@ -132,12 +132,12 @@ static enum lcm_status only_active(struct lcm_store *st, int64_t learner, int64_
 {
     STMT_OR_FAIL(s, st, "SELECT id FROM enrollment WHERE learner_id = ?1 AND status = 'active'",
                  err);
-    sqlite3_bind_int64(s, 1, learner);
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "merge");
+    db_bind_int64(s, 1, learner);
+    int r = db_step(s);
+    if (r == DB_ROW)
+        *id = db_column_int64(s, 0);
+    db_reset(s);
+    return r == DB_ROW || r == DB_DONE ? LCM_OK : store_fail(st, err, "merge");
 }
 
 /* Everything at the learner's level, once the enrolments are done (?1 = from, ?2 = into). */
@@ -171,9 +171,9 @@ static enum lcm_status log_merge(struct lcm_store *st, int64_t from, int64_t int
                  "merged_name, author) SELECT ?1, ?2, id, source, ext_id, "
                  "trim(first_name || ' ' || last_name), ?4 FROM learner WHERE id = ?3",
                  err);
-    sqlite3_bind_int64(s, 1, now);
-    sqlite3_bind_int64(s, 2, into);
-    sqlite3_bind_int64(s, 3, from);
+    db_bind_int64(s, 1, now);
+    db_bind_int64(s, 2, into);
+    db_bind_int64(s, 3, from);
     store_bind_text(s, 4, author);
     return store_exec1(st, s, err, "merge log");
 }
