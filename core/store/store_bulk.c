@@ -178,7 +178,8 @@ enum lcm_status store_bulk_clear_source(struct lcm_store *st, const char *source
     /* Follow-ups and messages point at check-ins without a cascade: they go first; the
      * erase_request rows let the append-only trigger accept the check-ins' deletion. */
     static const char *const steps[] = {
-        "INSERT OR IGNORE INTO erase_request SELECT id FROM learner WHERE source = ?1",
+        "INSERT INTO erase_request SELECT id FROM learner WHERE source = ?1 "
+        "ON CONFLICT DO NOTHING",
         "DELETE FROM followup WHERE learner_id IN (SELECT id FROM learner WHERE source = ?1)",
         "DELETE FROM message WHERE learner_id IN (SELECT id FROM learner WHERE source = ?1)",
         "DELETE FROM checkin WHERE learner_id IN (SELECT id FROM learner WHERE source = ?1)",

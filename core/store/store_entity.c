@@ -94,10 +94,13 @@ enum lcm_status store_entity_learner_upsert(struct lcm_store *st, const struct l
                  "INSERT INTO learner(source, ext_id, first_name, last_name, email, phone, "
                  "manager, manager_email, department, lang) VALUES (?1, ?2, COALESCE(?3, ''), "
                  "COALESCE(?4, ''), ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(source, ext_id) DO UPDATE "
-                 "SET first_name = COALESCE(?3, first_name), last_name = COALESCE(?4, last_name), "
-                 "email = COALESCE(?5, email), phone = COALESCE(?6, phone), "
-                 "manager = COALESCE(?7, manager), manager_email = COALESCE(?8, manager_email), "
-                 "department = COALESCE(?9, department), lang = COALESCE(?10, lang) RETURNING id",
+                 "SET first_name = COALESCE(?3, learner.first_name), last_name = COALESCE(?4, "
+                 "learner.last_name), "
+                 "email = COALESCE(?5, learner.email), phone = COALESCE(?6, learner.phone), "
+                 "manager = COALESCE(?7, learner.manager), manager_email = COALESCE(?8, "
+                 "learner.manager_email), "
+                 "department = COALESCE(?9, learner.department), lang = COALESCE(?10, "
+                 "learner.lang) RETURNING id",
                  err);
     bind_learner(s, l);
     return step_returning(st, s, id, err, "learner");
@@ -137,11 +140,12 @@ enum lcm_status store_entity_enrollment_upsert(struct lcm_store *st, const struc
         "expected_end_day, ended_day, progress, last_activity_day, outcome) "
         "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(source, ext_id) DO UPDATE "
         "SET learner_id = excluded.learner_id, cohort_id = excluded.cohort_id, "
-        "status = excluded.status, start_day = COALESCE(excluded.start_day, start_day), "
-        "expected_end_day = COALESCE(excluded.expected_end_day, expected_end_day), "
-        "ended_day = excluded.ended_day, progress = COALESCE(excluded.progress, progress), "
-        "last_activity_day = COALESCE(excluded.last_activity_day, last_activity_day), "
-        "outcome = COALESCE(excluded.outcome, outcome) RETURNING id",
+        "status = excluded.status, start_day = COALESCE(excluded.start_day, enrollment.start_day), "
+        "expected_end_day = COALESCE(excluded.expected_end_day, enrollment.expected_end_day), "
+        "ended_day = excluded.ended_day, progress = COALESCE(excluded.progress, "
+        "enrollment.progress), "
+        "last_activity_day = COALESCE(excluded.last_activity_day, enrollment.last_activity_day), "
+        "outcome = COALESCE(excluded.outcome, enrollment.outcome) RETURNING id",
         err);
     bind_enrollment(s, e);
     return step_returning(st, s, id, err, "enrollment");
@@ -192,8 +196,11 @@ enum lcm_status store_entity_activity_put(struct lcm_store *st, const struct lcm
                                           struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 "INSERT OR REPLACE INTO activity_day(enrollment_id, day, sessions, minutes, "
-                 "actions, progress) VALUES (?1,?2,?3,?4,?5,?6)",
+                 "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, "
+                 "actions, progress) VALUES (?1,?2,?3,?4,?5,?6) "
+                 "ON CONFLICT(enrollment_id, day) DO UPDATE SET sessions = excluded.sessions, "
+                 "minutes = excluded.minutes, actions = excluded.actions, "
+                 "progress = excluded.progress",
                  err);
     bind_activity(s, a);
     return store_exec1(st, s, err, "activity");
@@ -202,15 +209,15 @@ enum lcm_status store_entity_activity_put(struct lcm_store *st, const struct lcm
 enum lcm_status store_entity_activity_add(struct lcm_store *st, const struct lcm_activity_day *a,
                                           struct lcm_err *err)
 {
-    STMT_OR_FAIL(
-        s, st,
-        "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, "
-        "progress) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(enrollment_id, day) DO UPDATE "
-        "SET sessions = sessions + excluded.sessions, minutes = minutes + excluded.minutes, "
-        "actions = actions + excluded.actions, progress = CASE "
-        "WHEN excluded.progress IS NULL THEN progress WHEN progress IS NULL THEN "
-        "excluded.progress ELSE max(progress, excluded.progress) END",
-        err);
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, "
+                 "progress) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(enrollment_id, day) DO UPDATE "
+                 "SET sessions = activity_day.sessions + excluded.sessions, "
+                 "minutes = activity_day.minutes + excluded.minutes, "
+                 "actions = activity_day.actions + excluded.actions, progress = CASE "
+                 "WHEN excluded.progress IS NULL OR activity_day.progress >= excluded.progress "
+                 "THEN activity_day.progress ELSE excluded.progress END",
+                 err);
     bind_activity(s, a);
     return store_exec1(st, s, err, "activity");
 }
@@ -435,8 +442,8 @@ enum lcm_status store_entity_learner_erase(struct lcm_store *st, int64_t learner
     enum lcm_status rc = store_tx_join(st, &own_tx, err);
     if (rc != LCM_OK)
         return rc;
-    rc = store_exec_id(st, "INSERT OR IGNORE INTO erase_request VALUES (?1)", learner_id, "erase",
-                       err);
+    rc = store_exec_id(st, "INSERT INTO erase_request VALUES (?1) ON CONFLICT DO NOTHING",
+                       learner_id, "erase", err);
     if (rc == LCM_OK)
         rc = store_exec_id(st, "DELETE FROM learner WHERE id = ?1", learner_id, "erase", err);
     if (rc == LCM_OK)

@@ -36,8 +36,8 @@ enum lcm_status store_followup_add(struct lcm_store *st, const struct lcm_follow
     if (rc != LCM_OK)
         return rc;
     STMT_OR_FAIL(u, st,
-                 "UPDATE followup SET uid = printf('lcmtui-followup-%d-%d@lcmtui', id, created_at) "
-                 "WHERE id = ?1",
+                 "UPDATE followup SET uid = 'lcmtui-followup-' || id || '-' || created_at || "
+                 "'@lcmtui' WHERE id = ?1",
                  err);
     db_bind_int64(u, 1, new_id);
     rc = store_exec1(st, u, err, "follow-up");

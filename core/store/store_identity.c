@@ -15,8 +15,8 @@ enum lcm_status store_identity_add(struct lcm_store *st, int64_t learner_id, con
     if (!kind || !*kind || !value || !*value)
         return LCM_OK;
     STMT_OR_FAIL(s, st,
-                 "INSERT OR IGNORE INTO learner_key(kind, value, learner_id, source) "
-                 "VALUES (?1, ?2, ?3, ?4)",
+                 "INSERT INTO learner_key(kind, value, learner_id, source) "
+                 "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                  err);
     store_bind_text(s, 1, kind);
     store_bind_text(s, 2, value);

@@ -25,19 +25,25 @@ static const char *const fold_sql[] = {
     "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) "
     "SELECT ?2, day, sessions, minutes, actions, progress FROM activity_day "
     "WHERE enrollment_id = ?1 AND true ON CONFLICT(enrollment_id, day) DO UPDATE SET "
-    "sessions = max(sessions, excluded.sessions), minutes = max(minutes, excluded.minutes), "
-    "actions = max(actions, excluded.actions), "
-    "progress = max(coalesce(progress, excluded.progress), coalesce(excluded.progress, progress))",
+    "sessions = CASE WHEN activity_day.sessions > excluded.sessions THEN activity_day.sessions "
+    "ELSE excluded.sessions END, "
+    "minutes = CASE WHEN activity_day.minutes > excluded.minutes THEN activity_day.minutes "
+    "ELSE excluded.minutes END, "
+    "actions = CASE WHEN activity_day.actions > excluded.actions THEN activity_day.actions "
+    "ELSE excluded.actions END, "
+    "progress = CASE WHEN excluded.progress IS NULL OR activity_day.progress >= excluded.progress "
+    "THEN activity_day.progress ELSE excluded.progress END",
 
     "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed) "
     "SELECT ?2, milestone_id, day, score, celebrated_at, failed FROM milestone_done "
     "WHERE enrollment_id = ?1 AND true ON CONFLICT(enrollment_id, milestone_id) DO UPDATE SET "
     "day = excluded.day, score = excluded.score, failed = 0, "
-    "celebrated_at = coalesce(excluded.celebrated_at, celebrated_at) "
+    "celebrated_at = coalesce(excluded.celebrated_at, milestone_done.celebrated_at) "
     "WHERE milestone_done.failed = 1 AND excluded.failed = 0",
 
-    "INSERT OR IGNORE INTO sequence_fired(rule, enrollment_id, key, day, message_id) "
-    "SELECT rule, ?2, key, day, message_id FROM sequence_fired WHERE enrollment_id = ?1",
+    "INSERT INTO sequence_fired(rule, enrollment_id, key, day, message_id) "
+    "SELECT rule, ?2, key, day, message_id FROM sequence_fired WHERE enrollment_id = ?1 "
+    "ON CONFLICT DO NOTHING",
 
     "UPDATE snooze SET enrollment_id = ?2 WHERE enrollment_id = ?1",
     "UPDATE risk SET snoozed = 1 WHERE enrollment_id = ?2 AND EXISTS "
@@ -145,10 +151,13 @@ static const char *const learner_sql[] = {
     "UPDATE checkin SET learner_id = ?2 WHERE learner_id = ?1",
     "UPDATE followup SET learner_id = ?2 WHERE learner_id = ?1",
     "UPDATE message SET learner_id = ?2 WHERE learner_id = ?1",
-    "UPDATE OR IGNORE learner_key SET learner_id = ?2 WHERE learner_id = ?1 "
-    "AND kind != 'unmatched'",
-    "INSERT OR IGNORE INTO learner_key(kind, value, learner_id, source) "
-    "SELECT 'id', source || '|' || ext_id, ?2, source FROM learner WHERE id = ?1",
+    /* the keys the kept learner has already stay with the merged one (and go with it) */
+    "UPDATE learner_key SET learner_id = ?2 WHERE learner_id = ?1 AND kind != 'unmatched' "
+    "AND NOT EXISTS (SELECT 1 FROM learner_key o WHERE o.kind = learner_key.kind "
+    "AND o.value = learner_key.value AND o.learner_id = ?2)",
+    "INSERT INTO learner_key(kind, value, learner_id, source) "
+    "SELECT 'id', source || '|' || ext_id, ?2, source FROM learner WHERE id = ?1 "
+    "ON CONFLICT DO NOTHING",
     "UPDATE learner SET "
     "first_name = CASE WHEN first_name = '' AND last_name = '' THEN "
     "  (SELECT first_name FROM learner WHERE id = ?1) ELSE first_name END, "

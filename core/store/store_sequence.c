@@ -145,8 +145,8 @@ enum lcm_status store_sequence_fire(struct lcm_store *st, const char *rule, int6
                                     struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 "INSERT OR IGNORE INTO sequence_fired(rule, enrollment_id, key, day, message_id) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5)",
+                 "INSERT INTO sequence_fired(rule, enrollment_id, key, day, message_id) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
                  err);
     store_bind_text(s, 1, rule);
     db_bind_int64(s, 2, enrollment_id);

@@ -39,12 +39,20 @@ enum lcm_status store_snooze_feedback(struct lcm_store *st, int64_t enrollment_i
                                       const char *feedback, int64_t now_ts, struct lcm_err *err)
 {
     /* Feedback without a snooze creates a closed snooze row that only carries it. */
-    STMT_OR_FAIL(s, st,
-                 "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at, "
-                 "feedback, active) SELECT ?1, ?2, date(?2, 'unixepoch'), NULL, "
-                 "(SELECT score FROM risk WHERE enrollment_id = ?1), ?3, 0 "
-                 "WHERE NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = ?1 AND active = 1)",
-                 err);
+    struct db_stmt *s = store_stmt_each(
+        st,
+        "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at, "
+        "feedback, active) SELECT ?1, ?2, date(?2, 'unixepoch'), NULL, "
+        "(SELECT score FROM risk WHERE enrollment_id = ?1), ?3, 0 "
+        "WHERE NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = ?1 AND active = 1)",
+        "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at, "
+        "feedback, active) SELECT ?1, ?2, "
+        "to_char(to_timestamp(?2) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), NULL, "
+        "(SELECT score FROM risk WHERE enrollment_id = ?1), ?3, 0 "
+        "WHERE NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = ?1 AND active = 1)",
+        err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
     db_bind_int64(s, 1, enrollment_id);
     db_bind_int64(s, 2, now_ts);
     store_bind_text(s, 3, feedback);

@@ -126,7 +126,8 @@ int64_t store_sync_last_ok(struct lcm_store *st)
 enum lcm_status store_sync_seen_add(struct lcm_store *st, const char *source, const char *item_id,
                                     bool *is_new, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st, "INSERT OR IGNORE INTO sync_seen(source, item_id) VALUES (?1,?2)", err);
+    STMT_OR_FAIL(
+        s, st, "INSERT INTO sync_seen(source, item_id) VALUES (?1,?2) ON CONFLICT DO NOTHING", err);
     store_bind_text(s, 1, source);
     store_bind_text(s, 2, item_id);
     enum lcm_status rc = store_exec1(st, s, err, "sync seen");
@@ -174,11 +175,11 @@ enum lcm_status store_sync_risk_snapshot(struct lcm_store *st, struct lcm_err *e
     enum lcm_status rc = store_exec1(st, c, err, "risk snapshot");
     if (rc != LCM_OK)
         return rc;
-    STMT_OR_FAIL(d, st, "DELETE FROM temp.sync_risk_before", err);
+    STMT_OR_FAIL(d, st, "DELETE FROM sync_risk_before", err);
     if ((rc = store_exec1(st, d, err, "risk snapshot")) != LCM_OK)
         return rc;
     STMT_OR_FAIL(s, st,
-                 "INSERT INTO temp.sync_risk_before(enrollment_id, level) "
+                 "INSERT INTO sync_risk_before(enrollment_id, level) "
                  "SELECT enrollment_id, level FROM risk",
                  err);
     return store_exec1(st, s, err, "risk snapshot");
@@ -187,7 +188,7 @@ enum lcm_status store_sync_risk_snapshot(struct lcm_store *st, struct lcm_err *e
 int64_t store_sync_risk_newly(struct lcm_store *st, int level_min)
 {
     struct db_stmt *s = store_stmt(st,
-                                   "SELECT count(*) FROM risk r LEFT JOIN temp.sync_risk_before b "
+                                   "SELECT count(*) FROM risk r LEFT JOIN sync_risk_before b "
                                    "ON b.enrollment_id = r.enrollment_id "
                                    "WHERE r.level >= ?1 AND COALESCE(b.level, -1) < ?1",
                                    NULL);
@@ -296,13 +297,13 @@ enum lcm_status store_sync_keep_reset(struct lcm_store *st, struct lcm_err *err)
     enum lcm_status rc = store_exec1(st, c, err, "sync keep");
     if (rc != LCM_OK)
         return rc;
-    STMT_OR_FAIL(d, st, "DELETE FROM temp.sync_keep", err);
+    STMT_OR_FAIL(d, st, "DELETE FROM sync_keep", err);
     return store_exec1(st, d, err, "sync keep");
 }
 
 enum lcm_status store_sync_keep_add(struct lcm_store *st, const char *ext_id, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st, "INSERT OR IGNORE INTO temp.sync_keep(ext_id) VALUES (?1)", err);
+    STMT_OR_FAIL(s, st, "INSERT INTO sync_keep(ext_id) VALUES (?1) ON CONFLICT DO NOTHING", err);
     store_bind_text(s, 1, ext_id);
     return store_exec1(st, s, err, "sync keep");
 }
@@ -314,7 +315,7 @@ enum lcm_status store_sync_withdraw_missing(struct lcm_store *st, const char *so
     STMT_OR_FAIL(s, st,
                  "UPDATE enrollment SET status = 'withdrawn', ended_day = ?3 "
                  "WHERE source = ?1 AND cohort_id = ?2 AND status = 'active' "
-                 "AND ext_id NOT IN (SELECT ext_id FROM temp.sync_keep)",
+                 "AND ext_id NOT IN (SELECT ext_id FROM sync_keep)",
                  err);
     store_bind_text(s, 1, source);
     db_bind_int64(s, 2, cohort_id);
