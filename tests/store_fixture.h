@@ -129,4 +129,35 @@ static inline struct lcm_store *sfx_open(void)
     return sfx_open_at(NULL);
 }
 
+static inline void sfx_skip_test(void **state)
+{
+    (void)state;
+    skip();
+}
+
+/* In main(): runs the group tests (a CMUnitTest array) on SQLite, then on PostgreSQL, and
+ * sets rc to the failures of both; without the server, the PostgreSQL group lists each test as
+ * skipped. The tests open their stores with sfx_open(). */
+#define SFX_RUN_BOTH(rc, tests, setup, teardown)                                                   \
+    do {                                                                                           \
+        size_t n_ = sizeof(tests) / sizeof((tests)[0]);                                            \
+        int failed_ = 0;                                                                           \
+        sfx_kind = DB_SQLITE;                                                                      \
+        failed_ += _cmocka_run_group_tests("sqlite", tests, n_, setup, teardown);                  \
+        sfx_kind = DB_PG;                                                                          \
+        const char *uri_ = getenv("LCMTUI_TEST_PG_URI");                                           \
+        if (uri_ && *uri_) {                                                                       \
+            failed_ += _cmocka_run_group_tests("postgresql", tests, n_, setup, teardown);          \
+        } else {                                                                                   \
+            struct CMUnitTest skipped_[sizeof(tests) / sizeof((tests)[0])];                        \
+            memcpy(skipped_, tests, sizeof skipped_);                                              \
+            for (size_t i_ = 0; i_ < n_; i_++) {                                                   \
+                skipped_[i_].test_func = sfx_skip_test;                                            \
+                skipped_[i_].setup_func = skipped_[i_].teardown_func = NULL;                       \
+            }                                                                                      \
+            failed_ += _cmocka_run_group_tests("postgresql", skipped_, n_, NULL, NULL);            \
+        }                                                                                          \
+        (rc) = failed_;                                                                            \
+    } while (0)
+
 #endif

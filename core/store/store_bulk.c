@@ -148,7 +148,7 @@ enum lcm_status store_bulk_kind(struct lcm_store *st, bool *has_data, bool *is_d
     STMT_OR_FAIL(s, st,
                  "SELECT EXISTS (SELECT 1 FROM program) OR EXISTS (SELECT 1 FROM learner) "
                  "OR EXISTS (SELECT 1 FROM checkin), "
-                 "COALESCE((SELECT value = '1' FROM kv WHERE key = 'demo'), 0)",
+                 "COALESCE((SELECT CASE WHEN value = '1' THEN 1 ELSE 0 END FROM kv WHERE key = 'demo'), 0)",
                  err);
     enum lcm_status rc = LCM_OK;
     if (db_step(s) == DB_ROW) {

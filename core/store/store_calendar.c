@@ -84,7 +84,7 @@ enum lcm_status store_calendar_range(struct lcm_store *st, int64_t from, int64_t
 {
     STMT_OR_FAIL(s, st,
                  ITEM_COLUMNS "WHERE f.due_at >= ?1 AND (?2 <= 0 OR f.due_at < ?2) "
-                              "AND (?3 OR f.status <> 'cancelled') ORDER BY f.due_at, f.id",
+                              "AND (?3 <> 0 OR f.status <> 'cancelled') ORDER BY f.due_at, f.id",
                  err);
     db_bind_int64(s, 1, from);
     db_bind_int64(s, 2, to);

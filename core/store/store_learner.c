@@ -20,15 +20,26 @@ static void copy(char *dst, size_t n, const char *src)
 enum lcm_status store_learner_get(struct lcm_store *st, int64_t id, struct store_learner_row *out,
                                   struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "SELECT l.id, trim(l.first_name || ' ' || l.last_name), l.email, l.source, "
-                 "l.ext_id, (SELECT group_concat(name, ', ') FROM (SELECT c.name FROM enrollment e "
-                 "  JOIN cohort c ON c.id = e.cohort_id WHERE e.learner_id = l.id "
-                 "  ORDER BY e.status != 'active', e.id)), "
-                 "(SELECT count(*) FROM enrollment e WHERE e.learner_id = l.id), "
-                 "(SELECT max(last_activity_day) FROM enrollment e WHERE e.learner_id = l.id) "
-                 "FROM learner l WHERE l.id = ?1",
-                 err);
+    /* the cohorts, the active ones first: SQLite's group_concat keeps the subquery's order;
+     * PostgreSQL's string_agg takes its own ORDER BY */
+    struct db_stmt *s = store_stmt_each(
+        st,
+        "SELECT l.id, trim(l.first_name || ' ' || l.last_name), l.email, l.source, "
+        "l.ext_id, (SELECT group_concat(name, ', ') FROM (SELECT c.name FROM enrollment e "
+        "  JOIN cohort c ON c.id = e.cohort_id WHERE e.learner_id = l.id "
+        "  ORDER BY e.status != 'active', e.id)), "
+        "(SELECT count(*) FROM enrollment e WHERE e.learner_id = l.id), "
+        "(SELECT max(last_activity_day) FROM enrollment e WHERE e.learner_id = l.id) "
+        "FROM learner l WHERE l.id = ?1",
+        "SELECT l.id, trim(l.first_name || ' ' || l.last_name), l.email, l.source, "
+        "l.ext_id, (SELECT string_agg(c.name, ', ' ORDER BY e.status <> 'active', e.id) "
+        "  FROM enrollment e JOIN cohort c ON c.id = e.cohort_id WHERE e.learner_id = l.id), "
+        "(SELECT count(*) FROM enrollment e WHERE e.learner_id = l.id), "
+        "(SELECT max(last_activity_day) FROM enrollment e WHERE e.learner_id = l.id) "
+        "FROM learner l WHERE l.id = ?1",
+        err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
     db_bind_int64(s, 1, id);
     int r = db_step(s);
     if (r == DB_ROW) {

@@ -72,14 +72,15 @@ enum lcm_status store_message_get(struct lcm_store *st, int64_t id, struct store
 enum lcm_status store_message_each(struct lcm_store *st, const char *status, int64_t learner_id,
                                    int limit, store_msg_fn fn, void *ctx, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 MSG_COLS
-                 "WHERE (?1 IS NULL OR m.status = ?1) AND (?2 IS NULL OR m.learner_id = ?2) "
-                 "ORDER BY m.id DESC LIMIT ?3",
-                 err);
+    STMT_OR_FAIL(
+        s, st,
+        MSG_COLS
+        "WHERE (?1 IS NULL OR m.status = ?1) AND (CAST(?2 AS BIGINT) IS NULL OR m.learner_id = ?2) "
+        "ORDER BY m.id DESC LIMIT ?3",
+        err);
     store_bind_text(s, 1, status);
     store_bind_id_opt(s, 2, learner_id);
-    db_bind_int64(s, 3, limit > 0 ? limit : -1);
+    db_bind_int64(s, 3, limit > 0 ? limit : INT64_MAX); /* no LIMIT -1 on PostgreSQL */
     enum lcm_status out = LCM_OK;
     int rc;
     while (out == LCM_OK && (rc = db_step(s)) == DB_ROW) {
@@ -204,7 +205,7 @@ enum lcm_status store_message_approve(struct lcm_store *st, int64_t id, int64_t 
         *n = 0;
     STMT_OR_FAIL(s, st,
                  "UPDATE message SET status = 'queued', updated_at = ?2, next_attempt_at = NULL "
-                 "WHERE status = 'draft' AND (?1 IS NULL OR id = ?1)",
+                 "WHERE status = 'draft' AND (CAST(?1 AS BIGINT) IS NULL OR id = ?1)",
                  err);
     store_bind_id_opt(s, 1, id);
     db_bind_int64(s, 2, now_ts);
@@ -258,12 +259,12 @@ enum lcm_status store_message_due(struct lcm_store *st, int64_t now_ts, bool ign
     *n = 0;
     STMT_OR_FAIL(s, st,
                  "SELECT id FROM message WHERE status = 'queued' "
-                 "AND (?2 OR next_attempt_at IS NULL OR next_attempt_at <= ?1) "
+                 "AND (?2 <> 0 OR next_attempt_at IS NULL OR next_attempt_at <= ?1) "
                  "ORDER BY id LIMIT ?3",
                  err);
     db_bind_int64(s, 1, now_ts);
     db_bind_int64(s, 2, ignore_backoff);
-    db_bind_int64(s, 3, max > 0 ? max : -1);
+    db_bind_int64(s, 3, max > 0 ? max : INT64_MAX); /* no LIMIT -1 on PostgreSQL */
     int rc, cap = 0;
     while ((rc = db_step(s)) == DB_ROW) {
         if (*n == cap) {

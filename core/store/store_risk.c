@@ -413,7 +413,7 @@ enum lcm_status store_risk_triage(struct lcm_store *st, int min_level, int limit
                  "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "
                  "JOIN learner l ON l.id = e.learner_id JOIN cohort c ON c.id = e.cohort_id "
                  "WHERE r.snoozed = 0 AND r.level >= ?1 "
-                 "ORDER BY r.level DESC, r.score DESC, r.raw DESC LIMIT ?2",
+                 "ORDER BY r.level DESC, r.score DESC, r.raw DESC, r.enrollment_id LIMIT ?2",
                  err);
     db_bind_int64(s, 1, min_level);
     db_bind_int64(s, 2, limit);
