@@ -103,8 +103,9 @@ static inline void sfx_pg_target(char *target, size_t len)
     if (db_exec(db, sql, &err) != LCM_OK)
         fail_msg("PostgreSQL: %s", err.msg);
     db_close(&db);
-    snprintf(target, len, "%s%coptions=-csearch_path%%3D%s", sfx_base,
-             strchr(sfx_base, '?') ? '&' : '?', schema);
+    if ((size_t)snprintf(target, len, "%s%coptions=-csearch_path%%3D%s", sfx_base,
+                         strchr(sfx_base, '?') ? '&' : '?', schema) >= len)
+        fail_msg("PostgreSQL: the test URI does not fit");
 }
 
 /* A new empty store on the group's backend (closed by the test with store_close()); target
@@ -122,6 +123,14 @@ static inline struct lcm_store *sfx_open_at(char target[1200])
     if (store_open(target, &st, &err) != LCM_OK)
         fail_msg("store_open: %s", err.msg);
     return st;
+}
+
+/* On PostgreSQL, replaces path (a test's SQLite file, len bytes) with a new schema's URI, so a
+ * test that opens its store by path (and again: a second connection) runs on the server. */
+static inline void sfx_path(char *path, size_t len)
+{
+    if (sfx_kind == DB_PG)
+        sfx_pg_target(path, len);
 }
 
 static inline struct lcm_store *sfx_open(void)

@@ -296,7 +296,8 @@ enum lcm_status store_entity_learner_put(struct lcm_store *st, const struct lcm_
                  "manager_email = COALESCE(?8, manager_email), "
                  "department = COALESCE(?9, department), lang = COALESCE(?10, lang) "
                  "WHERE id = ?11 AND (first_name, "
-                 "last_name, email, phone, manager, manager_email, department, lang) IS NOT "
+                 "last_name, email, phone, manager, manager_email, department, lang) "
+                 "IS DISTINCT FROM "
                  "(COALESCE(?3, first_name), COALESCE(?4, last_name), COALESCE(?5, email), "
                  "COALESCE(?6, phone), COALESCE(?7, manager), COALESCE(?8, manager_email), "
                  "COALESCE(?9, department), COALESCE(?10, lang))",
@@ -323,6 +324,20 @@ enum lcm_status store_entity_enrollment_of(struct lcm_store *st, int64_t learner
     return r == DB_ROW || r == DB_DONE ? LCM_OK : store_fail(st, err, "enrollment");
 }
 
+/* The update of a found enrolment when something changed (MAX: SQLite's scalar max, PostgreSQL's
+ * GREATEST; both of its arguments are NULL or neither). */
+#define ENROLLMENT_UPDATE(MAX)                                                                     \
+    "UPDATE enrollment SET learner_id = ?1, cohort_id = ?2, status = ?5, "                         \
+    "start_day = COALESCE(?6, start_day), expected_end_day = COALESCE(?7, expected_end_day), "     \
+    "ended_day = ?8, progress = COALESCE(?9, progress), "                                          \
+    "last_activity_day = " MAX "(COALESCE(?10, last_activity_day), "                               \
+    "COALESCE(last_activity_day, ?10)), outcome = COALESCE(?11, outcome) "                         \
+    "WHERE id = ?12 AND (learner_id, cohort_id, "                                                  \
+    "status, start_day, expected_end_day, ended_day, progress, last_activity_day, outcome) "       \
+    "IS DISTINCT FROM (?1, ?2, ?5, COALESCE(?6, start_day), COALESCE(?7, expected_end_day), ?8, "  \
+    "COALESCE(?9, progress), " MAX "(COALESCE(?10, last_activity_day), "                           \
+    "COALESCE(last_activity_day, ?10)), COALESCE(?11, outcome))"
+
 enum lcm_status store_entity_enrollment_put(struct lcm_store *st, const struct lcm_enrollment *e,
                                             int64_t *id, enum store_put *put, struct lcm_err *err)
 {
@@ -341,19 +356,10 @@ enum lcm_status store_entity_enrollment_put(struct lcm_store *st, const struct l
         *put = STORE_PUT_NEW;
         return store_entity_enrollment_upsert(st, e, id, err);
     }
-    STMT_OR_FAIL(
-        s, st,
-        "UPDATE enrollment SET learner_id = ?1, cohort_id = ?2, status = ?5, "
-        "start_day = COALESCE(?6, start_day), expected_end_day = COALESCE(?7, expected_end_day), "
-        "ended_day = ?8, progress = COALESCE(?9, progress), "
-        "last_activity_day = max(COALESCE(?10, last_activity_day), "
-        "COALESCE(last_activity_day, ?10)), outcome = COALESCE(?11, outcome) "
-        "WHERE id = ?12 AND (learner_id, cohort_id, "
-        "status, start_day, expected_end_day, ended_day, progress, last_activity_day, outcome) "
-        "IS NOT (?1, ?2, ?5, COALESCE(?6, start_day), COALESCE(?7, expected_end_day), ?8, "
-        "COALESCE(?9, progress), max(COALESCE(?10, last_activity_day), "
-        "COALESCE(last_activity_day, ?10)), COALESCE(?11, outcome))",
-        err);
+    struct db_stmt *s =
+        store_stmt_each(st, ENROLLMENT_UPDATE("max"), ENROLLMENT_UPDATE("GREATEST"), err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
     bind_enrollment(s, e);
     db_bind_int64(s, 12, found);
     rc = store_exec1(st, s, err, "enrollment");

@@ -57,7 +57,7 @@ enum lcm_status store_kpi_enrollments(struct lcm_store *st, const struct kpi_fil
                  "JOIN program p ON p.id = c.program_id JOIN learner l ON l.id = e.learner_id "
                  "WHERE (?1 IS NULL OR p.name = ?1 OR p.ext_id = ?1) "
                  "AND (?2 IS NULL OR c.name = ?2 OR c.ext_id = ?2) "
-                 "AND (?3 IS NULL OR l.manager_email = ?3 COLLATE NOCASE) "
+                 "AND (?3 IS NULL OR lower(l.manager_email) = lower(?3)) "
                  "AND (?4 IS NULL OR l.department = ?4) "
                  "AND (?5 IS NULL OR COALESCE(e.start_day, c.start_day) IS NULL "
                  "     OR COALESCE(e.start_day, c.start_day) <= ?5) "

@@ -49,16 +49,24 @@ static const char *const fold_sql[] = {
     "UPDATE risk SET snoozed = 1 WHERE enrollment_id = ?2 AND EXISTS "
     "(SELECT 1 FROM snooze WHERE enrollment_id = ?2 AND active = 1)",
 
+    /* the earlier start, the later activity and the higher progress, a NULL side giving the
+     * other (a CASE: SQLite's scalar min/max are PostgreSQL's LEAST/GREATEST) */
     "UPDATE enrollment SET "
-    "start_day = coalesce(min(start_day, (SELECT start_day FROM enrollment WHERE id = ?1)), "
-    "  start_day, (SELECT start_day FROM enrollment WHERE id = ?1)), "
+    "start_day = CASE WHEN start_day IS NULL THEN (SELECT start_day FROM enrollment WHERE id = ?1) "
+    "  WHEN (SELECT start_day FROM enrollment WHERE id = ?1) IS NULL OR start_day <= (SELECT "
+    "start_day FROM enrollment WHERE id = ?1) THEN start_day ELSE (SELECT start_day FROM "
+    "enrollment WHERE id = ?1) END, "
     "expected_end_day = coalesce(expected_end_day, "
     "  (SELECT expected_end_day FROM enrollment WHERE id = ?1)), "
-    "last_activity_day = coalesce(max(last_activity_day, "
-    "  (SELECT last_activity_day FROM enrollment WHERE id = ?1)), last_activity_day, "
-    "  (SELECT last_activity_day FROM enrollment WHERE id = ?1)), "
-    "progress = coalesce(max(progress, (SELECT progress FROM enrollment WHERE id = ?1)), "
-    "  progress, (SELECT progress FROM enrollment WHERE id = ?1)) "
+    "last_activity_day = CASE WHEN last_activity_day IS NULL THEN (SELECT last_activity_day FROM "
+    "enrollment WHERE id = ?1) "
+    "  WHEN (SELECT last_activity_day FROM enrollment WHERE id = ?1) IS NULL OR last_activity_day "
+    ">= (SELECT last_activity_day FROM enrollment WHERE id = ?1) THEN last_activity_day ELSE "
+    "(SELECT last_activity_day FROM enrollment WHERE id = ?1) END, "
+    "progress = CASE WHEN progress IS NULL THEN (SELECT progress FROM enrollment WHERE id = ?1) "
+    "  WHEN (SELECT progress FROM enrollment WHERE id = ?1) IS NULL OR progress >= (SELECT "
+    "progress FROM enrollment WHERE id = ?1) THEN progress ELSE (SELECT progress FROM enrollment "
+    "WHERE id = ?1) END "
     "WHERE id = ?2",
     NULL};
 
