@@ -259,6 +259,16 @@ void store_close(struct lcm_store **stp)
     *stp = NULL;
 }
 
+bool store_target_is_server(const char *target)
+{
+    return target && db_is_pg_uri(target);
+}
+
+const char *store_target(const struct lcm_store *st)
+{
+    return store_where(st);
+}
+
 const char *store_notice(const struct lcm_store *st)
 {
     return st ? st->notice : NULL;
