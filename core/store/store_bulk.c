@@ -145,11 +145,12 @@ enum lcm_status store_bulk_activity(struct lcm_store *st, const struct lcm_activ
 enum lcm_status store_bulk_kind(struct lcm_store *st, bool *has_data, bool *is_demo,
                                 struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "SELECT EXISTS (SELECT 1 FROM program) OR EXISTS (SELECT 1 FROM learner) "
-                 "OR EXISTS (SELECT 1 FROM checkin), "
-                 "COALESCE((SELECT CASE WHEN value = '1' THEN 1 ELSE 0 END FROM kv WHERE key = 'demo'), 0)",
-                 err);
+    STMT_OR_FAIL(
+        s, st,
+        "SELECT EXISTS (SELECT 1 FROM program) OR EXISTS (SELECT 1 FROM learner) "
+        "OR EXISTS (SELECT 1 FROM checkin), "
+        "COALESCE((SELECT CASE WHEN value = '1' THEN 1 ELSE 0 END FROM kv WHERE key = 'demo'), 0)",
+        err);
     enum lcm_status rc = LCM_OK;
     if (db_step(s) == DB_ROW) {
         if (has_data)
