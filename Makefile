@@ -75,7 +75,7 @@ $(BIN): $(CLI_OBJ) $(LIBTUI) $(LIBCORE) | $(MO)
 	@echo "  LINK    $@"
 	@$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS) $(LDFLAGS)
 
-$(BUILD)/tests/%: tests/%.c $(LIBTUI) $(LIBCORE) tests/testutil.h tests/db_fixture.h
+$(BUILD)/tests/%: tests/%.c $(LIBTUI) $(LIBCORE) tests/testutil.h tests/db_fixture.h tests/store_fixture.h
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIBTUI) $(LIBCORE) $(LIBS) $(TEST_LIBS) $(LDFLAGS)

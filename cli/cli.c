@@ -62,7 +62,8 @@ struct lcm_store *cli_open_store(struct lcm_app *app)
 
 struct lcm_store *cli_open_store_no_create(struct lcm_app *app)
 {
-    if (access(app->db_path, F_OK) == 0)
+    /* a server's database is there (or refused) without a file to create */
+    if (store_target_is_server(app->db_path) || access(app->db_path, F_OK) == 0)
         return cli_open_store(app);
     struct lcm_store *st = NULL;
     struct lcm_err err = {0};

@@ -38,7 +38,8 @@ int cmd_summary(struct lcm_app *app, int argc, char **argv)
         rc = cli_fail(&err);
         goto out;
     }
-    printf(_("database %s%s\n"), app->db_path, app->demo_db ? " (demo)" : "");
+    /* a URI is printed without its user and password */
+    printf(_("database %s%s\n"), store_target(st), app->demo_db ? " (demo)" : "");
     printf("%" PRId64 " programmes, %" PRId64 " cohorts, %" PRId64 " learners, %" PRId64
            " enrolments, %" PRId64 " activity days\n",
            n.programs, n.cohorts, n.learners, n.enrollments, n.activity_days);

@@ -2,6 +2,8 @@
  * times import; the calendar store (push state, busy ranges, orphans after an erase). */
 #include "testutil.h"
 
+#include "store_fixture.h"
+
 #include <libical/ical.h>
 
 #include "base/buf.h"
@@ -492,7 +494,7 @@ static void test_store_push_state(void **state)
     (void)state;
     struct lcm_store *st = NULL;
     struct lcm_err err = {0};
-    assert_int_equal(store_open(":memory:", &st, &err), LCM_OK);
+    st = sfx_open();
     int64_t fid[3];
     seed(st, fid, 3);
     struct cal_list l = {0};
@@ -551,7 +553,7 @@ static void test_store_orphans_after_erase(void **state)
     (void)state;
     struct lcm_store *st = NULL;
     struct lcm_err err = {0};
-    assert_int_equal(store_open(":memory:", &st, &err), LCM_OK);
+    st = sfx_open();
     int64_t fid[1];
     int64_t lid = seed(st, fid, 1);
     struct cal_orphan *o = NULL;
@@ -576,7 +578,7 @@ static void test_store_busy_replace_and_range(void **state)
     (void)state;
     struct lcm_store *st = NULL;
     struct lcm_err err = {0};
-    assert_int_equal(store_open(":memory:", &st, &err), LCM_OK);
+    st = sfx_open();
     struct cal_busy *b = NULL;
     size_t n = 5;
     assert_int_equal(store_busy_range(st, 0, INT64_MAX, &b, &n, &err), LCM_OK);
@@ -682,7 +684,8 @@ int main(void)
         cmocka_unit_test(test_store_orphans_after_erase),
         cmocka_unit_test(test_store_busy_replace_and_range),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    int rc;
+    SFX_RUN_BOTH(rc, tests, NULL, NULL);
     icaltimezone_free_builtin_timezones();
     return rc;
 }

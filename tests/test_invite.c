@@ -2,6 +2,8 @@
  * in the outbox: the e-mail, its iCalendar part, the follow-up's state. */
 #include "testutil.h"
 
+#include "store_fixture.h"
+
 #include <libical/ical.h>
 
 #include <unistd.h>
@@ -95,7 +97,7 @@ static void test_invite_refuses_reminder_missing_and_no_address(void **state)
     (void)state;
     struct lcm_store *st = NULL;
     struct lcm_err err = {0};
-    assert_int_equal(store_open(":memory:", &st, &err), LCM_OK);
+    st = sfx_open();
     int64_t rem, fid = seed(st, "", &rem);
     assert_int_equal(invite_request(st, 999, &opts, T0, NULL, &err), LCM_ERR_NOTFOUND);
     assert_int_equal(invite_request(st, rem, &opts, T0, NULL, &err), LCM_ERR_INVALID);
@@ -130,7 +132,7 @@ static void test_invite_request_queues_mail_with_ics(void **state)
     (void)state;
     struct lcm_store *st = NULL;
     struct lcm_err err = {0};
-    assert_int_equal(store_open(":memory:", &st, &err), LCM_OK);
+    st = sfx_open();
     int64_t rem, fid = seed(st, "helene@example.fr", &rem), mid = 0;
     assert_int_equal(invite_request(st, fid, &opts, T0 + 10, &mid, &err), LCM_OK);
     struct store_msg_row r = {0};
@@ -163,7 +165,7 @@ static void test_invite_cancel_cancels_and_queues_cancel(void **state)
     (void)state;
     struct lcm_store *st = NULL;
     struct lcm_err err = {0};
-    assert_int_equal(store_open(":memory:", &st, &err), LCM_OK);
+    st = sfx_open();
     int64_t rem, fid = seed(st, "helene@example.fr", &rem), mid = 0;
     struct invite_opts en = opts;
     en.lang = "en";
@@ -216,7 +218,8 @@ int main(void)
         cmocka_unit_test(test_invite_request_queues_mail_with_ics),
         cmocka_unit_test(test_invite_cancel_cancels_and_queues_cancel),
     };
-    int rc = cmocka_run_group_tests(tests, setup, NULL);
+    int rc;
+    SFX_RUN_BOTH(rc, tests, setup, NULL);
     icaltimezone_free_builtin_timezones();
     return rc;
 }

@@ -3,7 +3,7 @@
  * stay whole and append-only, the merge is logged, a later sync lands on the kept learner. */
 #include "testutil.h"
 
-#include <sqlite3.h>
+#include "store_fixture.h"
 
 #include "base/day.h"
 #include "base/fold.h"
@@ -100,6 +100,7 @@ static int setup(void **state)
     tu_tmpdir(f->dir);
     snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
     struct lcm_err err = {0};
+    sfx_path(f->path, sizeof f->path);
     assert_int_equal(store_open(f->path, &f->st, &err), LCM_OK);
     struct lcm_program p = {.source = "moodle", .ext_id = "p1", .name = "Anglais B2"};
     int64_t pid;
@@ -149,16 +150,18 @@ static int find(struct fx *f, const char *ref, int64_t *id)
     return n;
 }
 
+/* sql's one value, read on a connection of its own (db.h: the store's file or server). */
 static int64_t count(struct fx *f, const char *sql)
 {
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
+    struct db *db = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(db_open(f->path, &db, &err), LCM_OK);
+    struct db_stmt *s = db_prepare(db, sql, &err);
+    assert_non_null(s);
+    assert_int_equal(db_step(s), DB_ROW);
+    int64_t v = db_column_int64(s, 0);
+    db_reset(s);
+    db_close(&db);
     return v;
 }
 
@@ -323,11 +326,10 @@ static void test_merge(void **state)
                      1);
     assert_int_equal(count(f, "SELECT count(*) FROM merge_request"), 0);
     /* still append-only afterwards */
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_not_equal(sqlite3_exec(db, "UPDATE checkin SET note = 'x'", NULL, NULL, NULL),
-                         SQLITE_OK);
-    sqlite3_close(db);
+    struct db *db = NULL;
+    assert_int_equal(db_open(f->path, &db, &err), LCM_OK);
+    assert_int_not_equal(db_exec(db, "UPDATE checkin SET note = 'x'", &err), LCM_OK);
+    db_close(&db);
     assert_int_equal(find(f, "moodle:42", &id), 1);
     assert_int_equal(find(f, "csv:m42", &id), 1); /* the merged record still names her */
     assert_int_equal(id, kept);
@@ -379,5 +381,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_merge_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unmatched, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc;
+    SFX_RUN_BOTH(rc, tests, NULL, NULL);
+    return rc;
 }

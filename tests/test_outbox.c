@@ -3,6 +3,8 @@
  * the check-in of a sent message, back-off, the outreach effect. */
 #include "testutil.h"
 
+#include "store_fixture.h"
+
 #include "base/day.h"
 #include "msg/mail.h"
 #include "msg/outbox.h"
@@ -27,7 +29,7 @@ static struct lcm_store *seeded(int64_t *lid, int64_t *eid)
 {
     struct lcm_store *st = NULL;
     struct lcm_err err = {0};
-    assert_int_equal(store_open(":memory:", &st, &err), LCM_OK);
+    st = sfx_open();
     int64_t pid, cid;
     struct lcm_program p = {.source = "t", .ext_id = "p", .name = "Anglais"};
     assert_int_equal(store_entity_program_upsert(st, &p, &pid, &err), LCM_OK);
@@ -306,5 +308,7 @@ int main(void)
         cmocka_unit_test(test_outreach_effect_windows),
         cmocka_unit_test(test_lock_is_exclusive),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    int rc;
+    SFX_RUN_BOTH(rc, tests, setup, NULL);
+    return rc;
 }

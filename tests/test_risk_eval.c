@@ -3,6 +3,8 @@
  * and explain --at on a past, ended enrolment without writing the risk table. */
 #include "testutil.h"
 
+#include "store_fixture.h"
+
 #include <math.h>
 
 #include <jansson.h>
@@ -257,7 +259,7 @@ static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     struct lcm_err err = {0};
-    assert_int_equal(store_open(":memory:", &f->st, &err), LCM_OK);
+    f->st = sfx_open();
     assert_int_equal(
         config_load_string(&f->cfg, "t.conf", "general: { lang = \"en\"; };\n", NULL, &err),
         LCM_OK);
@@ -541,5 +543,7 @@ int main(void)
         cmocka_unit_test(test_fit_recovers_known_weights),
         cmocka_unit_test(test_fit_samples_gives_readable_points),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc;
+    SFX_RUN_BOTH(rc, tests, NULL, NULL);
+    return rc;
 }

@@ -3,6 +3,8 @@
  * never reads data after it. */
 #include "testutil.h"
 
+#include "store_fixture.h"
+
 #include <math.h>
 #include <unistd.h>
 
@@ -31,7 +33,7 @@ static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     struct lcm_err err = {0};
-    assert_int_equal(store_open(":memory:", &f->st, &err), LCM_OK);
+    f->st = sfx_open();
     assert_int_equal(
         config_load_string(&f->cfg, "t.conf", "general: { lang = \"en\"; };\n", NULL, &err),
         LCM_OK);
@@ -687,5 +689,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_peers_early_weight_until_the_first_due_day, setup,
                                         teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc;
+    SFX_RUN_BOTH(rc, tests, NULL, NULL);
+    return rc;
 }

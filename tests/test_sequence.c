@@ -2,6 +2,8 @@
  * ladder of nudges, the quiet period, nobody withdrawn or completed, once per rule. */
 #include "testutil.h"
 
+#include "store_fixture.h"
+
 #include "base/config.h"
 #include "base/day.h"
 #include "demo/demo.h"
@@ -36,7 +38,7 @@ static struct lcm_store *demo_store(void)
 {
     struct lcm_store *st = NULL;
     struct lcm_err err = {0};
-    assert_int_equal(store_open(":memory:", &st, &err), LCM_OK);
+    st = sfx_open();
     struct demo_opts o;
     demo_opts_init(&o, today);
     assert_int_equal(demo_generate(st, &o, NULL, NULL, &err), LCM_OK);
@@ -335,5 +337,7 @@ int main(void)
         cmocka_unit_test(test_missing_lcm_name_is_an_error_not_a_hole),
         cmocka_unit_test(test_sent_congratulation_celebrates_the_milestone),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    int rc;
+    SFX_RUN_BOTH(rc, tests, setup, NULL);
+    return rc;
 }

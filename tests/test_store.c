@@ -14,13 +14,12 @@
 #include "store/store_message.h"
 #include "store/store_milestone_done.h"
 #include "store/store_snooze.h"
+#include "store_fixture.h"
 
+/* A new empty store on the backend of the group under way (store_fixture.h). */
 static struct lcm_store *open_mem(void)
 {
-    struct lcm_store *st = NULL;
-    struct lcm_err err = {0};
-    assert_int_equal(store_open(":memory:", &st, &err), LCM_OK);
-    return st;
+    return sfx_open();
 }
 
 /* Creates program, cohort, learner, enrollment; returns the enrollment id. */
@@ -265,7 +264,8 @@ static void test_constraints(void **state)
                                .progress = -1,
                                .last_activity_day = DAY_NONE};
     assert_int_equal(store_entity_enrollment_upsert(st, &e, NULL, &err), LCM_ERR_DB);
-    assert_non_null(strstr(err.msg, "FOREIGN KEY"));
+    /* SQLite: "FOREIGN KEY constraint failed"; PostgreSQL: "... violates foreign key ..." */
+    assert_true(strstr(err.msg, "FOREIGN KEY") || strstr(err.msg, "foreign key"));
     /* Progress above 1 is refused before SQL. */
     e.progress = 1.5;
     assert_int_equal(store_entity_enrollment_upsert(st, &e, NULL, &err), LCM_ERR_INVALID);
@@ -548,23 +548,23 @@ static void test_snooze_and_celebrate(void **state)
 static int done_row(struct lcm_store *st, int64_t eid, int64_t mid, int *day, double *score,
                     int64_t *celebrated_at)
 {
-    sqlite3_stmt *s = NULL;
-    assert_int_equal(sqlite3_prepare_v2(st->db,
-                                        "SELECT day, COALESCE(score, -1), "
-                                        "COALESCE(celebrated_at, 0) FROM milestone_done "
-                                        "WHERE enrollment_id = ?1 AND milestone_id = ?2",
-                                        -1, &s, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_int64(s, 1, eid);
-    sqlite3_bind_int64(s, 2, mid);
+    struct lcm_err err = {0};
+    struct db_stmt *s = db_prepare(st->db,
+                                   "SELECT day, COALESCE(score, -1), "
+                                   "COALESCE(celebrated_at, 0) FROM milestone_done "
+                                   "WHERE enrollment_id = ?1 AND milestone_id = ?2",
+                                   &err);
+    assert_non_null(s);
+    db_bind_int64(s, 1, eid);
+    db_bind_int64(s, 2, mid);
     int n = 0;
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        assert_true(day_parse((const char *)sqlite3_column_text(s, 0), day));
-        *score = sqlite3_column_double(s, 1);
-        *celebrated_at = sqlite3_column_int64(s, 2);
+    while (db_step(s) == DB_ROW) {
+        assert_true(day_parse(db_column_text(s, 0), day));
+        *score = db_column_double(s, 1);
+        *celebrated_at = db_column_int64(s, 2);
         n++;
     }
-    sqlite3_finalize(s);
+    db_reset(s);
     return n;
 }
 
@@ -651,6 +651,23 @@ static void test_milestone_done_first_keep_update(void **state)
     store_close(&st);
 }
 
+/* PostgreSQL: a database whose lcm_schema_version is above what this binary knows is refused
+ * (LCM_ERR_VERSION), as SQLite's user_version (test_newer_version_refused). */
+static void test_pg_newer_version_refused(void **state)
+{
+    (void)state;
+    char target[1200];
+    struct lcm_store *st = sfx_open_at(target);
+    struct lcm_err err = {0};
+    char sql[96];
+    snprintf(sql, sizeof sql, "UPDATE lcm_schema_version SET v = %d", store_schema_latest() + 1);
+    assert_int_equal(db_exec(st->db, sql, &err), LCM_OK);
+    store_close(&st);
+    assert_int_equal(store_open(target, &st, &err), LCM_ERR_VERSION);
+    assert_null(st);
+    assert_non_null(strstr(err.msg, "newer"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -673,5 +690,21 @@ int main(void)
         cmocka_unit_test(test_snooze_and_celebrate),
         cmocka_unit_test(test_milestone_done_first_keep_update),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    /* The same tests on PostgreSQL, but the ones about SQLite's file (mode, pragmas, WAL). */
+    const struct CMUnitTest pg_tests[] = {
+        cmocka_unit_test(test_migrates_to_latest),
+        cmocka_unit_test(test_pg_newer_version_refused),
+        cmocka_unit_test(test_upsert_updates_not_duplicates),
+        cmocka_unit_test(test_sql_metacharacters_round_trip),
+        cmocka_unit_test(test_constraints),
+        cmocka_unit_test(test_activity_add_and_refresh),
+        cmocka_unit_test(test_followup_and_message),
+        cmocka_unit_test(test_transaction_rollback_leaves_nothing),
+        cmocka_unit_test(test_tx_join_owns_only_outside_a_transaction),
+        cmocka_unit_test(test_snooze_and_celebrate),
+        cmocka_unit_test(test_milestone_done_first_keep_update),
+    };
+    int failed = cmocka_run_group_tests_name("sqlite", tests, sfx_group_sqlite, NULL);
+    failed += cmocka_run_group_tests_name("postgresql", pg_tests, sfx_group_pg, NULL);
+    return failed;
 }

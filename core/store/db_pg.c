@@ -338,7 +338,7 @@ static bool server_prepare(struct pg_stmt *s)
     }
     for (int i = 0; i < s->nparams; i++)
         s->prepared[i] = s->types[i];
-    for (int attempt = 0; attempt < 2; attempt++) {
+    for (int attempt = 0; attempt <= s->nparams; attempt++) {
         PGresult *r = PQprepare(h, s->name, s->text, s->nparams, s->prepared);
         if (PQresultStatus(r) == PGRES_COMMAND_OK) {
             PQclear(r);
@@ -348,12 +348,22 @@ static bool server_prepare(struct pg_stmt *s)
         const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
         /* "could not determine data type of parameter": 42P18 or, for PQprepare, 42P08 */
         bool indeterminate = state && (!strcmp(state, "42P18") || !strcmp(state, "42P08"));
-        if (!indeterminate || attempt) {
+        if (!indeterminate || attempt == s->nparams) {
             pg_error(db, r);
             PQclear(r);
             return false;
         }
+        /* Only the parameter the server names becomes text ("... of parameter $2"): another
+         * NULL of the query may be inferred from its use (CAST(?2 AS BIGINT), id = ?2), and
+         * as text it would not compare with an integer column. */
+        const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+        const char *dollar = msg ? strrchr(msg, '$') : NULL;
+        long n = dollar ? strtol(dollar + 1, NULL, 10) : 0;
         PQclear(r);
+        if (n >= 1 && n <= s->nparams && !s->prepared[n - 1]) {
+            s->prepared[n - 1] = OID_TEXT;
+            continue;
+        }
         for (int i = 0; i < s->nparams; i++)
             if (!s->prepared[i])
                 s->prepared[i] = OID_TEXT;

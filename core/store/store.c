@@ -1,6 +1,7 @@
 /* store.c — opening, migrating and closing the database; transactions; the statement cache. */
 #include "store/store.h"
 #include "store/store_internal.h"
+#include "store/store_schema_pg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -98,50 +99,51 @@ static enum lcm_status create_private(const char *path, char **notice, struct lc
     return LCM_OK;
 }
 
+const char *store_where(const struct lcm_store *st)
+{
+    if (st && st->db)
+        return db_target(st->db); /* a URI without its secrets */
+    return st && st->path && !db_is_pg_uri(st->path) ? st->path : "database";
+}
+
+bool store_is_pg(const struct lcm_store *st)
+{
+    return st && st->db && db_kind(st->db) == DB_PG;
+}
+
 enum lcm_status store_fail(struct lcm_store *st, struct lcm_err *err, const char *what)
 {
-    const char *msg = st && st->db ? sqlite3_errmsg(st->db) : "no database";
-    int code = st && st->db ? sqlite3_extended_errcode(st->db) : 0;
-    enum lcm_status s =
-        (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED ? LCM_ERR_BUSY : LCM_ERR_DB;
-    return lcm_err_set(err, s, "%s: %s: %s", st && st->path ? st->path : "database", what, msg);
+    const char *msg = st && st->db ? db_errmsg(st->db) : "no database";
+    enum lcm_status s = st && st->db && db_retryable(st->db) ? LCM_ERR_BUSY : LCM_ERR_DB;
+    return lcm_err_set(err, s, "%s: %s: %s", store_where(st), what, msg);
 }
 
 static enum lcm_status exec_sql(struct lcm_store *st, const char *sql, struct lcm_err *err,
                                 const char *what)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        enum lcm_status rc =
-            lcm_err_set(err, LCM_ERR_DB, "%s: %s: %s", st->path, what, msg ? msg : "error");
-        sqlite3_free(msg);
-        return rc;
-    }
+    if (db_exec(st->db, sql, NULL) != LCM_OK)
+        return lcm_err_set(err, LCM_ERR_DB, "%s: %s: %s", store_where(st), what,
+                           *db_errmsg(st->db) ? db_errmsg(st->db) : "error");
     return LCM_OK;
 }
 
 int store_schema_current(struct lcm_store *st)
 {
-    sqlite3_stmt *s = NULL;
-    int v = -1;
-    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    return v;
+    return db_schema_version(st->db);
 }
 
 /* The number of rows PRAGMA foreign_key_check reports (-1 when it cannot run). */
 static int fk_violations(struct lcm_store *st)
 {
-    sqlite3_stmt *s = NULL;
-    int n = 0;
-    if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK)
+    struct db_stmt *s = db_prepare(st->db, "PRAGMA foreign_key_check", NULL);
+    if (!s)
         return -1;
-    while (sqlite3_step(s) == SQLITE_ROW)
+    int n = 0;
+    enum db_step_rc r;
+    while ((r = db_step(s)) == DB_ROW)
         n++;
-    sqlite3_finalize(s);
-    return n;
+    db_reset(s);
+    return r == DB_DONE ? n : -1;
 }
 
 /* Applies script *vp (taking the database from *vp to *vp + 1) in one transaction, foreign
@@ -165,11 +167,11 @@ static enum lcm_status migrate_one(struct lcm_store *st, int *vp, struct lcm_err
     for (const char *const *sql = store_schema_scripts[v]; *sql && rc == LCM_OK; sql++)
         rc = exec_sql(st, *sql, err, "migration");
     if (rc == LCM_OK && fk_violations(st) != 0)
-        rc = lcm_err_set(err, LCM_ERR_DB, "%s: migration to schema %d breaks a reference", st->path,
-                         v + 1);
+        rc = lcm_err_set(err, LCM_ERR_DB, "%s: migration to schema %d breaks a reference",
+                         store_where(st), v + 1);
     if (rc != LCM_OK || (rc = exec_sql(st, pragma, err, "migration")) != LCM_OK ||
         (rc = exec_sql(st, "COMMIT", err, "migration")) != LCM_OK) {
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        db_exec(st->db, "ROLLBACK", NULL);
         return rc;
     }
     return LCM_OK;
@@ -189,7 +191,7 @@ static enum lcm_status migrate(struct lcm_store *st, struct lcm_err *err)
         return lcm_err_set(err, LCM_ERR_VERSION,
                            _("%s: database schema version %d is newer than this lcmtui knows (%d); "
                              "upgrade lcmtui"),
-                           st->path, v, store_schema_version);
+                           store_where(st), v, store_schema_version);
     if (v == store_schema_version)
         return LCM_OK;
     enum lcm_status rc = exec_sql(st, "PRAGMA foreign_keys = OFF", err, "migration");
@@ -199,20 +201,19 @@ static enum lcm_status migrate(struct lcm_store *st, struct lcm_err *err)
     return rc != LCM_OK ? rc : on;
 }
 
-/* How long a write waits for another connection's lock before it fails. */
-#define BUSY_WAIT_MS 30000
-
-/* The busy handler: retry every millisecond (SQLite's own timeout sleeps up to 100 ms between
- * tries, and a background job writing in short transactions would keep taking the lock back
- * before a sleeping check-in tried again), for BUSY_WAIT_MS in all. */
-static int busy_wait(void *ctx, int tries)
+/* PostgreSQL: the same versions in its dialect (store_schema_pg.c), by db_migrate() (an
+ * advisory lock serialises two processes migrating one new database; a newer one is refused). */
+static enum lcm_status migrate_pg(struct lcm_store *st, struct lcm_err *err)
 {
-    (void)ctx;
-    if ((int64_t)tries >= BUSY_WAIT_MS)
-        return 0;
-    struct timespec ms = {0, 1000000};
-    nanosleep(&ms, NULL);
-    return 1;
+    int v = store_schema_current(st);
+    if (v < 0)
+        return store_fail(st, err, "reading schema version");
+    if (v > store_schema_pg_version)
+        return lcm_err_set(err, LCM_ERR_VERSION,
+                           _("%s: database schema version %d is newer than this lcmtui knows (%d); "
+                             "upgrade lcmtui"),
+                           store_where(st), v, store_schema_pg_version);
+    return db_migrate(st->db, store_schema_pg_scripts, store_schema_pg_version, err);
 }
 
 enum lcm_status store_open(const char *path, struct lcm_store **out, struct lcm_err *err)
@@ -220,34 +221,24 @@ enum lcm_status store_open(const char *path, struct lcm_store **out, struct lcm_
     *out = NULL;
     if (!path || !*path)
         return lcm_err_set(err, LCM_ERR_USAGE, _("no database path"));
+    bool pg = db_is_pg_uri(path);
     char *notice = NULL;
-    enum lcm_status rc = create_private(path, &notice, err);
+    enum lcm_status rc = pg ? LCM_OK : create_private(path, &notice, err);
     if (rc != LCM_OK)
         return rc;
 
     struct lcm_store *st = lcm_xcalloc(1, sizeof *st);
     st->path = lcm_xstrdup(path);
     st->notice = notice;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
-        rc = store_fail(st, err, "open");
+    /* db_open() sets what the store needs: on SQLite foreign keys on, WAL, synchronous = FULL
+     * (not NORMAL: in WAL mode NORMAL syncs only at checkpoints, so a power cut or an OS crash
+     * could lose a check-in the LCM saw saved, or let an outbox message marked "sending" be
+     * sent twice; store_bulk_begin() turns it off for the demo load, which is redone from
+     * scratch when interrupted), and a busy handler retrying every millisecond for 30 s, since
+     * another process (a cron sync) may hold the write lock for a batch: wait, do not fail. */
+    if ((rc = db_open(path, &st->db, err)) != LCM_OK)
         goto fail;
-    }
-    sqlite3_extended_result_codes(st->db, 1);
-    /* Another process (a cron sync) may hold the write lock for a batch: wait, do not fail. */
-    sqlite3_busy_handler(st->db, busy_wait, NULL);
-    if ((rc = exec_sql(st, "PRAGMA foreign_keys = ON", err, "open")) != LCM_OK)
-        goto fail;
-    if (strcmp(path, ":memory:") != 0 &&
-        (rc = exec_sql(st, "PRAGMA journal_mode = WAL", err, "open")) != LCM_OK)
-        goto fail;
-    /* FULL, not NORMAL: in WAL mode NORMAL syncs only at checkpoints, so a power cut or an OS
-     * crash could lose a check-in the LCM saw saved, or let an outbox message marked
-     * "sending" be sent twice. FULL syncs the WAL at every commit (store_bulk_begin() turns it
-     * off for the demo load, which is redone from scratch when interrupted). */
-    if ((rc = exec_sql(st, "PRAGMA synchronous = FULL", err, "open")) != LCM_OK)
-        goto fail;
-    if ((rc = migrate(st, err)) != LCM_OK)
+    if ((rc = pg ? migrate_pg(st, err) : migrate(st, err)) != LCM_OK)
         goto fail;
     *out = st;
     return LCM_OK;
@@ -261,18 +252,21 @@ void store_close(struct lcm_store **stp)
     if (!stp || !*stp)
         return;
     struct lcm_store *st = *stp;
-    for (int i = 0; i < STORE_CACHE_SLOTS; i++)
-        if (st->cache[i].stmt)
-            sqlite3_finalize(st->cache[i].stmt);
-    if (st->db) {
-        if (st->in_tx)
-            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-        sqlite3_close(st->db);
-    }
+    db_close(&st->db); /* rolls back an open transaction, frees the cached statements */
     free(st->path);
     free(st->notice);
     free(st);
     *stp = NULL;
+}
+
+bool store_target_is_server(const char *target)
+{
+    return target && db_is_pg_uri(target);
+}
+
+const char *store_target(const struct lcm_store *st)
+{
+    return store_where(st);
 }
 
 const char *store_notice(const struct lcm_store *st)
@@ -282,61 +276,45 @@ const char *store_notice(const struct lcm_store *st)
 
 int store_synchronous(struct lcm_store *st)
 {
-    sqlite3_stmt *s = NULL;
+    if (store_is_pg(st))
+        return -1; /* the server's synchronous_commit, not a connection's pragma */
+    struct db_stmt *s = db_prepare(st->db, "PRAGMA synchronous", NULL);
     int v = -1;
-    if (sqlite3_prepare_v2(st->db, "PRAGMA synchronous", -1, &s, NULL) == SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
+    if (s && db_step(s) == DB_ROW)
+        v = (int)db_column_int64(s, 0);
+    if (s)
+        db_reset(s);
     return v;
 }
 
-sqlite3_stmt *store_stmt(struct lcm_store *st, const char *sql, struct lcm_err *err)
+struct db_stmt *store_stmt(struct lcm_store *st, const char *sql, struct lcm_err *err)
 {
-    uintptr_t h = (uintptr_t)sql;
-    h ^= h >> 17;
-    h *= 0x9E3779B97F4A7C15ull;
-    unsigned slot = (unsigned)(h >> 40) % STORE_CACHE_SLOTS;
-    for (unsigned n = 0; n < STORE_CACHE_SLOTS; n++, slot = (slot + 1) % STORE_CACHE_SLOTS) {
-        struct store_cached *c = &st->cache[slot];
-        if (c->sql == sql) {
-            sqlite3_reset(c->stmt);
-            sqlite3_clear_bindings(c->stmt);
-            return c->stmt;
-        }
-        if (c->sql == NULL) {
-            if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->stmt, NULL) !=
-                SQLITE_OK) {
-                store_fail(st, err, "prepare");
-                sqlite3_finalize(c->stmt);
-                c->stmt = NULL;
-                return NULL;
-            }
-            c->sql = sql;
-            return c->stmt;
-        }
-    }
-    lcm_err_set(err, LCM_ERR_DB, _("%s: statement cache full"), st->path);
-    return NULL;
+    return db_prepare(st->db, sql, err);
 }
 
-enum lcm_status store_exec1(struct lcm_store *st, sqlite3_stmt *s, struct lcm_err *err,
+struct db_stmt *store_stmt_each(struct lcm_store *st, const char *sqlite_sql, const char *pg_sql,
+                                struct lcm_err *err)
+{
+    return db_prepare_each(st->db, sqlite_sql, pg_sql, err);
+}
+
+enum lcm_status store_exec1(struct lcm_store *st, struct db_stmt *s, struct lcm_err *err,
                             const char *what)
 {
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    enum db_step_rc rc;
+    while ((rc = db_step(s)) == DB_ROW)
         ;
-    enum lcm_status out = rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, what);
-    sqlite3_reset(s);
+    enum lcm_status out = rc == DB_DONE ? LCM_OK : store_fail(st, err, what);
+    db_reset(s);
     return out;
 }
 
-enum lcm_status store_exec_insert(struct lcm_store *st, sqlite3_stmt *s, int64_t *id,
+enum lcm_status store_exec_insert(struct lcm_store *st, struct db_stmt *s, int64_t *id,
                                   struct lcm_err *err, const char *what)
 {
     enum lcm_status rc = store_exec1(st, s, err, what);
-    if (rc == LCM_OK && id)
-        *id = sqlite3_last_insert_rowid(st->db);
+    if (rc == LCM_OK && id && !db_last_insert_id(st->db, id))
+        return store_fail(st, err, what);
     return rc;
 }
 
@@ -344,70 +322,89 @@ enum lcm_status store_exec_id(struct lcm_store *st, const char *sql, int64_t id,
                               struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st, sql, err);
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     return store_exec1(st, s, err, what);
 }
 
-void store_bind_text(sqlite3_stmt *s, int i, const char *v)
+void store_bind_text(struct db_stmt *s, int i, const char *v)
 {
-    if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(s, i);
+    db_bind_text(s, i, v); /* NULL binds NULL */
 }
 
-void store_bind_day(sqlite3_stmt *s, int i, int day)
+void store_bind_textn(struct db_stmt *s, int i, const char *v, int n)
+{
+    char *t = lcm_xmalloc((size_t)n + 1);
+    memcpy(t, v, (size_t)n);
+    t[n] = '\0';
+    db_bind_text(s, i, t);
+    free(t);
+}
+
+int64_t store_last_id(struct lcm_store *st)
+{
+    int64_t id = 0;
+    return db_last_insert_id(st->db, &id) ? id : 0;
+}
+
+void store_bind_day(struct db_stmt *s, int i, int day)
 {
     if (day == DAY_NONE) {
-        sqlite3_bind_null(s, i);
+        db_bind_null(s, i);
         return;
     }
     char buf[DAY_TEXT_LEN];
-    sqlite3_bind_text(s, i, day_format(day, buf), 10, SQLITE_TRANSIENT);
+    db_bind_text(s, i, day_format(day, buf));
 }
 
-void store_bind_real_opt(sqlite3_stmt *s, int i, double v)
+void store_bind_real_opt(struct db_stmt *s, int i, double v)
 {
     if (v < 0)
-        sqlite3_bind_null(s, i);
+        db_bind_null(s, i);
     else
-        sqlite3_bind_double(s, i, v);
+        db_bind_double(s, i, v);
 }
 
-void store_bind_id_opt(sqlite3_stmt *s, int i, int64_t id)
+void store_bind_id_opt(struct db_stmt *s, int i, int64_t id)
 {
     if (id <= 0)
-        sqlite3_bind_null(s, i);
+        db_bind_null(s, i);
     else
-        sqlite3_bind_int64(s, i, id);
+        db_bind_int64(s, i, id);
 }
 
-int store_col_day(sqlite3_stmt *s, int i)
+int store_col_day(struct db_stmt *s, int i)
 {
-    const char *t = (const char *)sqlite3_column_text(s, i);
+    const char *t = db_column_text(s, i);
     int d;
     return t && day_parse(t, &d) ? d : DAY_NONE;
 }
 
-const char *store_col_text(sqlite3_stmt *s, int i)
+const char *store_col_text(struct db_stmt *s, int i)
 {
-    const char *t = (const char *)sqlite3_column_text(s, i);
+    const char *t = db_column_text(s, i);
     return t ? t : "";
 }
 
-char *store_col_dup(sqlite3_stmt *s, int i)
+char *store_col_dup(struct db_stmt *s, int i)
 {
     return lcm_xstrdup(store_col_text(s, i));
+}
+
+int store_col_bytes(struct db_stmt *s, int i)
+{
+    const char *t = db_column_text(s, i);
+    return t ? (int)strlen(t) : 0;
 }
 
 enum lcm_status store_begin(struct lcm_store *st, struct lcm_err *err)
 {
     if (st->in_tx)
-        return lcm_err_set(err, LCM_ERR_DB, _("%s: transaction already open"), st->path);
-    sqlite3_stmt *s = store_stmt(st, "BEGIN IMMEDIATE", err);
-    if (!s)
-        return err ? err->status : LCM_ERR_DB;
-    enum lcm_status rc = store_exec1(st, s, err, "begin");
+        return lcm_err_set(err, LCM_ERR_DB, _("%s: transaction already open"), store_where(st));
+    /* SQLite: BEGIN IMMEDIATE (the write lock now: a second process waits instead of
+     * failing); PostgreSQL: SERIALIZABLE (a conflict fails retryable, never a lost update). */
+    enum lcm_status rc = db_begin(st->db, DB_TX_WRITE, NULL);
+    if (rc != LCM_OK)
+        rc = store_fail(st, err, "begin");
     if (rc == LCM_OK)
         st->in_tx = true;
     return rc;
@@ -415,10 +412,9 @@ enum lcm_status store_begin(struct lcm_store *st, struct lcm_err *err)
 
 enum lcm_status store_commit(struct lcm_store *st, struct lcm_err *err)
 {
-    sqlite3_stmt *s = store_stmt(st, "COMMIT", err);
-    if (!s)
-        return err ? err->status : LCM_ERR_DB;
-    enum lcm_status rc = store_exec1(st, s, err, "commit");
+    enum lcm_status rc = db_commit(st->db, NULL);
+    if (rc != LCM_OK)
+        rc = store_fail(st, err, "commit");
     if (rc == LCM_OK)
         st->in_tx = false;
     return rc;
@@ -428,7 +424,7 @@ void store_rollback(struct lcm_store *st)
 {
     if (!st->in_tx)
         return;
-    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    db_rollback(st->db);
     st->in_tx = false;
 }
 
@@ -458,10 +454,10 @@ enum lcm_status store_tx_finish(struct lcm_store *st, bool own, enum lcm_status 
 enum lcm_status store_kv_set(struct lcm_store *st, const char *key, const char *value,
                              struct lcm_err *err)
 {
-    sqlite3_stmt *s = store_stmt(st,
-                                 "INSERT INTO kv(key, value) VALUES (?1, ?2) "
-                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                 err);
+    struct db_stmt *s = store_stmt(st,
+                                   "INSERT INTO kv(key, value) VALUES (?1, ?2) "
+                                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                   err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;
     store_bind_text(s, 1, key);
@@ -473,29 +469,34 @@ bool store_kv_get(struct lcm_store *st, const char *key, char *buf, size_t len)
 {
     if (len)
         buf[0] = '\0';
-    sqlite3_stmt *s = store_stmt(st, "SELECT value FROM kv WHERE key = ?1", NULL);
+    struct db_stmt *s = store_stmt(st, "SELECT value FROM kv WHERE key = ?1", NULL);
     if (!s)
         return false;
     store_bind_text(s, 1, key);
     bool found = false;
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (db_step(s) == DB_ROW) {
         found = true;
         snprintf(buf, len, "%s", store_col_text(s, 0));
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return found;
 }
 
 enum lcm_status store_data_version(struct lcm_store *st, int64_t *out, struct lcm_err *err)
 {
     *out = 0;
-    STMT_OR_FAIL(s, st, "PRAGMA data_version", err);
+    /* PostgreSQL has no per-connection data version: the server's WAL position moves on every
+     * commit that wrote (this connection's too, which only costs a reload). */
+    struct db_stmt *s = store_stmt_each(
+        st, "PRAGMA data_version", "SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint", err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
     enum lcm_status rc = LCM_OK;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *out = sqlite3_column_int64(s, 0);
+    if (db_step(s) == DB_ROW)
+        *out = db_column_int64(s, 0);
     else
-        rc = lcm_err_set(err, LCM_ERR_DB, "data_version: %s", sqlite3_errmsg(st->db));
-    sqlite3_reset(s);
+        rc = lcm_err_set(err, LCM_ERR_DB, "data_version: %s", db_errmsg(st->db));
+    db_reset(s);
     return rc;
 }
 
@@ -509,15 +510,15 @@ enum lcm_status store_counts(struct lcm_store *st, struct store_counts *out, str
                  "(SELECT count(*) FROM message)",
                  err);
     enum lcm_status rc = LCM_OK;
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (db_step(s) == DB_ROW) {
         int64_t *f[] = {&out->programs,    &out->cohorts,       &out->learners,
                         &out->enrollments, &out->activity_days, &out->milestones,
                         &out->checkins,    &out->followups,     &out->messages};
         for (int i = 0; i < 9; i++)
-            *f[i] = sqlite3_column_int64(s, i);
+            *f[i] = db_column_int64(s, i);
     } else {
         rc = store_fail(st, err, "counts");
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }

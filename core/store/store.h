@@ -31,6 +31,13 @@ enum lcm_status store_open(const char *path, struct lcm_store **out, struct lcm_
 /* Closes the database and sets *st to NULL. Safe on NULL and on *st == NULL. */
 void store_close(struct lcm_store **st);
 
+/* True when target names a PostgreSQL database (postgresql://... or postgres://...): a server
+ * database, not a file. */
+bool store_target_is_server(const char *target);
+
+/* What opened st as it may be printed: the path, or the URI without user and password. */
+const char *store_target(const struct lcm_store *st);
+
 /* What store_open() changed or warns about (lines without a final newline: a database file
  * others could read, tightened to 0600), or NULL. Owned by st. */
 const char *store_notice(const struct lcm_store *st);

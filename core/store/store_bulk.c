@@ -10,22 +10,23 @@
 #include "base/day.h"
 #include "store/store_internal.h"
 
+/* SQLite's tuning for a bulk load (a PRAGMA); nothing on PostgreSQL, where the server's
+ * settings are the administrator's. */
 static enum lcm_status pragma(struct lcm_store *st, const char *sql, struct lcm_err *err)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        enum lcm_status rc =
-            lcm_err_set(err, LCM_ERR_DB, "%s: %s: %s", st->path, sql, msg ? msg : "error");
-        sqlite3_free(msg);
-        return rc;
-    }
+    if (store_is_pg(st))
+        return LCM_OK;
+    struct lcm_err e = {0};
+    if (db_exec(st->db, sql, &e) != LCM_OK)
+        return lcm_err_set(err, LCM_ERR_DB, "%s: %s: %s", store_where(st), sql, db_errmsg(st->db));
     return LCM_OK;
 }
 
 enum lcm_status store_bulk_begin(struct lcm_store *st, bool fresh, struct lcm_err *err)
 {
     if (st->in_tx)
-        return lcm_err_set(err, LCM_ERR_DB, _("%s: bulk load inside a transaction"), st->path);
+        return lcm_err_set(err, LCM_ERR_DB, _("%s: bulk load inside a transaction"),
+                           store_where(st));
     /* Durability is not wanted for a load that is redone from scratch when interrupted. On
      * a fresh file, writing every page once (memory journal) instead of twice (WAL, then the
      * checkpoint), and skipping the per-row foreign-key probe of rows the generator made
@@ -94,22 +95,22 @@ static const char *day_cached(struct day_cache *c, int day)
 
 /* Binds rows[0..n) from parameter 1 on. The day texts are copied to days, which must live
  * until the step (two days of one statement may share a cache slot). */
-static void bind_rows(sqlite3_stmt *s, const struct lcm_activity_day *rows, size_t n,
+static void bind_rows(struct db_stmt *s, const struct lcm_activity_day *rows, size_t n,
                       struct day_cache *c, char (*days)[DAY_TEXT_LEN])
 {
     int p = 1;
     for (size_t i = 0; i < n; i++) {
         const struct lcm_activity_day *a = &rows[i];
-        sqlite3_bind_int64(s, p++, a->enrollment_id);
+        db_bind_int64(s, p++, a->enrollment_id);
         memcpy(days[i], day_cached(c, a->day), DAY_TEXT_LEN);
-        sqlite3_bind_text(s, p++, days[i], 10, SQLITE_STATIC);
-        sqlite3_bind_int(s, p++, a->sessions);
-        sqlite3_bind_int(s, p++, a->minutes);
-        sqlite3_bind_int(s, p++, a->actions);
+        store_bind_textn(s, p++, days[i], 10);
+        db_bind_int64(s, p++, a->sessions);
+        db_bind_int64(s, p++, a->minutes);
+        db_bind_int64(s, p++, a->actions);
         if (a->progress < 0)
-            sqlite3_bind_null(s, p++);
+            db_bind_null(s, p++);
         else
-            sqlite3_bind_double(s, p++, a->progress);
+            db_bind_double(s, p++, a->progress);
     }
 }
 
@@ -124,16 +125,16 @@ enum lcm_status store_bulk_activity(struct lcm_store *st, const struct lcm_activ
     size_t i = 0;
     while (rc == LCM_OK && i < n) {
         size_t take = n - i >= BULK_ROWS ? BULK_ROWS : 1;
-        sqlite3_stmt *s =
+        struct db_stmt *s =
             store_stmt(st, take == BULK_ROWS ? activity_many_sql : activity_one_sql, err);
         if (!s) {
             rc = err ? err->status : LCM_ERR_DB;
             break;
         }
         bind_rows(s, rows + i, take, cache, days);
-        int r = sqlite3_step(s);
-        sqlite3_reset(s);
-        if (r != SQLITE_DONE)
+        int r = db_step(s);
+        db_reset(s);
+        if (r != DB_DONE)
             rc = store_fail(st, err, "activity");
         i += take;
     }
@@ -144,21 +145,22 @@ enum lcm_status store_bulk_activity(struct lcm_store *st, const struct lcm_activ
 enum lcm_status store_bulk_kind(struct lcm_store *st, bool *has_data, bool *is_demo,
                                 struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "SELECT EXISTS (SELECT 1 FROM program) OR EXISTS (SELECT 1 FROM learner) "
-                 "OR EXISTS (SELECT 1 FROM checkin), "
-                 "COALESCE((SELECT value = '1' FROM kv WHERE key = 'demo'), 0)",
-                 err);
+    STMT_OR_FAIL(
+        s, st,
+        "SELECT EXISTS (SELECT 1 FROM program) OR EXISTS (SELECT 1 FROM learner) "
+        "OR EXISTS (SELECT 1 FROM checkin), "
+        "COALESCE((SELECT CASE WHEN value = '1' THEN 1 ELSE 0 END FROM kv WHERE key = 'demo'), 0)",
+        err);
     enum lcm_status rc = LCM_OK;
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (db_step(s) == DB_ROW) {
         if (has_data)
-            *has_data = sqlite3_column_int(s, 0) != 0;
+            *has_data = (int)db_column_int64(s, 0) != 0;
         if (is_demo)
-            *is_demo = sqlite3_column_int(s, 1) != 0;
+            *is_demo = (int)db_column_int64(s, 1) != 0;
     } else {
         rc = store_fail(st, err, "database kind");
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -177,7 +179,8 @@ enum lcm_status store_bulk_clear_source(struct lcm_store *st, const char *source
     /* Follow-ups and messages point at check-ins without a cascade: they go first; the
      * erase_request rows let the append-only trigger accept the check-ins' deletion. */
     static const char *const steps[] = {
-        "INSERT OR IGNORE INTO erase_request SELECT id FROM learner WHERE source = ?1",
+        "INSERT INTO erase_request SELECT id FROM learner WHERE source = ?1 "
+        "ON CONFLICT DO NOTHING",
         "DELETE FROM followup WHERE learner_id IN (SELECT id FROM learner WHERE source = ?1)",
         "DELETE FROM message WHERE learner_id IN (SELECT id FROM learner WHERE source = ?1)",
         "DELETE FROM checkin WHERE learner_id IN (SELECT id FROM learner WHERE source = ?1)",
@@ -206,18 +209,18 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 }
 
 /* Hashes every column of every row of s (as text; NULL as a marker) into *h. */
-static enum lcm_status hash_rows(struct lcm_store *st, sqlite3_stmt *s, uint64_t *h,
+static enum lcm_status hash_rows(struct lcm_store *st, struct db_stmt *s, uint64_t *h,
                                  struct lcm_err *err)
 {
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        for (int c = 0; c < sqlite3_column_count(s); c++) {
-            const unsigned char *t = sqlite3_column_text(s, c);
-            *h = t ? fnv(*h, t, (size_t)sqlite3_column_bytes(s, c) + 1) : fnv(*h, "\1N", 2);
+    while ((r = db_step(s)) == DB_ROW) {
+        for (int c = 0; c < db_column_count(s); c++) {
+            const char *t = db_column_text(s, c);
+            *h = t ? fnv(*h, t, (size_t)store_col_bytes(s, c) + 1) : fnv(*h, "\1N", 2);
         }
     }
-    sqlite3_reset(s);
-    return r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "digest");
+    db_reset(s);
+    return r == DB_DONE ? LCM_OK : store_fail(st, err, "digest");
 }
 
 enum lcm_status store_bulk_digest(struct lcm_store *st, struct store_digest *out,
@@ -231,19 +234,19 @@ enum lcm_status store_bulk_digest(struct lcm_store *st, struct store_digest *out
                  "total(sessions), total(minutes), total(actions), total(progress) "
                  "FROM activity_day",
                  err);
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        sqlite3_reset(s);
+    if (db_step(s) != DB_ROW) {
+        db_reset(s);
         return store_fail(st, err, "digest");
     }
     int64_t *f[] = {&out->cohorts,  &out->learners,  &out->enrollments,  &out->milestones_done,
                     &out->checkins, &out->followups, &out->activity_days};
     for (int i = 0; i < 7; i++)
-        *f[i] = sqlite3_column_int64(s, i);
-    out->sessions = sqlite3_column_int64(s, 7);
-    out->minutes = sqlite3_column_int64(s, 8);
-    out->actions = sqlite3_column_int64(s, 9);
-    int64_t progress_milli = (int64_t)llround(sqlite3_column_double(s, 10) * 1000.0);
-    sqlite3_reset(s);
+        *f[i] = db_column_int64(s, i);
+    out->sessions = db_column_int64(s, 7);
+    out->minutes = db_column_int64(s, 8);
+    out->actions = db_column_int64(s, 9);
+    int64_t progress_milli = (int64_t)llround(db_column_double(s, 10) * 1000.0);
+    db_reset(s);
     uint64_t h = fnv(0xcbf29ce484222325ull, &progress_milli, sizeof progress_milli);
     static const char *const queries[] = {
         "SELECT first_name, last_name, email, phone, manager, department FROM learner "
@@ -257,7 +260,7 @@ enum lcm_status store_bulk_digest(struct lcm_store *st, struct store_digest *out
     };
     enum lcm_status rc = LCM_OK;
     for (size_t i = 0; rc == LCM_OK && i < sizeof queries / sizeof *queries; i++) {
-        sqlite3_stmt *q = store_stmt(st, queries[i], err);
+        struct db_stmt *q = store_stmt(st, queries[i], err);
         rc = q ? hash_rows(st, q, &h, err) : (err ? err->status : LCM_ERR_DB);
     }
     out->hash = h;

@@ -21,10 +21,10 @@ static enum lcm_status busy_insert_all(struct lcm_store *st, const char *source,
                      "VALUES (?1, ?2, ?3, ?4, ?5)",
                      err);
         store_bind_text(s, 1, source);
-        sqlite3_bind_int64(s, 2, v[i].start_at);
-        sqlite3_bind_int64(s, 3, v[i].end_at);
+        db_bind_int64(s, 2, v[i].start_at);
+        db_bind_int64(s, 3, v[i].end_at);
         store_bind_text(s, 4, v[i].summary && *v[i].summary ? v[i].summary : NULL);
-        sqlite3_bind_int64(s, 5, now_ts);
+        db_bind_int64(s, 5, now_ts);
         rc = store_exec1(st, s, err, "busy times");
     }
     return rc;
@@ -54,23 +54,23 @@ enum lcm_status store_busy_range(struct lcm_store *st, int64_t from, int64_t to,
                  "SELECT start_at, end_at, summary, source FROM busy_time "
                  "WHERE start_at < ?2 AND end_at > ?1 ORDER BY start_at, end_at, id",
                  err);
-    sqlite3_bind_int64(s, 1, from);
-    sqlite3_bind_int64(s, 2, to);
+    db_bind_int64(s, 1, from);
+    db_bind_int64(s, 2, to);
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             *out = lcm_xrealloc(*out, cap * sizeof **out);
         }
         struct cal_busy *b = &(*out)[(*n)++];
-        b->start_at = sqlite3_column_int64(s, 0);
-        b->end_at = sqlite3_column_int64(s, 1);
+        b->start_at = db_column_int64(s, 0);
+        b->end_at = db_column_int64(s, 1);
         b->summary = store_col_dup(s, 2);
         b->source = store_col_dup(s, 3);
     }
-    enum lcm_status res = rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, "busy times");
-    sqlite3_reset(s);
+    enum lcm_status res = rc == DB_DONE ? LCM_OK : store_fail(st, err, "busy times");
+    db_reset(s);
     if (res != LCM_OK)
         store_busy_free(out, *n), *n = 0;
     return res;

@@ -13,22 +13,22 @@
     "FROM followup f JOIN learner l ON l.id = f.learner_id "                                       \
     "LEFT JOIN caldav_state c ON c.followup_id = f.id "
 
-static void read_item(sqlite3_stmt *s, struct cal_item *it)
+static void read_item(struct db_stmt *s, struct cal_item *it)
 {
-    it->id = sqlite3_column_int64(s, 0);
-    it->learner_id = sqlite3_column_int64(s, 1);
-    it->enrollment_id = sqlite3_column_int64(s, 2);
+    it->id = db_column_int64(s, 0);
+    it->learner_id = db_column_int64(s, 1);
+    it->enrollment_id = db_column_int64(s, 2);
     it->kind = store_col_dup(s, 3);
-    it->due_at = sqlite3_column_int64(s, 4);
-    it->duration_min = sqlite3_column_int(s, 5);
+    it->due_at = db_column_int64(s, 4);
+    it->duration_min = (int)db_column_int64(s, 5);
     int status = model_followup_status_parse(store_col_text(s, 6));
     it->status = status < 0 ? FU_PLANNED : (enum followup_status)status;
     it->title = store_col_dup(s, 7);
     it->note = store_col_dup(s, 8);
-    it->created_at = sqlite3_column_int64(s, 9);
-    it->updated_at = sqlite3_column_int64(s, 10);
+    it->created_at = db_column_int64(s, 9);
+    it->updated_at = db_column_int64(s, 10);
     it->uid = store_col_dup(s, 11);
-    it->sequence = sqlite3_column_int(s, 12);
+    it->sequence = (int)db_column_int64(s, 12);
     it->etag = store_col_dup(s, 13);
     it->dirty = strcmp(store_col_text(s, 14), "dirty") == 0;
     it->learner_name = store_col_dup(s, 15);
@@ -63,19 +63,19 @@ void store_calendar_list_free(struct cal_list *l)
 }
 
 /* Steps s to the end, appending each row to out; resets s. */
-static enum lcm_status collect(struct lcm_store *st, sqlite3_stmt *s, struct cal_list *out,
+static enum lcm_status collect(struct lcm_store *st, struct db_stmt *s, struct cal_list *out,
                                struct lcm_err *err)
 {
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         if (out->n == out->cap) {
             out->cap = out->cap ? out->cap * 2 : 16;
             out->v = lcm_xrealloc(out->v, out->cap * sizeof *out->v);
         }
         read_item(s, &out->v[out->n++]);
     }
-    enum lcm_status res = rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, "calendar");
-    sqlite3_reset(s);
+    enum lcm_status res = rc == DB_DONE ? LCM_OK : store_fail(st, err, "calendar");
+    db_reset(s);
     return res;
 }
 
@@ -84,11 +84,11 @@ enum lcm_status store_calendar_range(struct lcm_store *st, int64_t from, int64_t
 {
     STMT_OR_FAIL(s, st,
                  ITEM_COLUMNS "WHERE f.due_at >= ?1 AND (?2 <= 0 OR f.due_at < ?2) "
-                              "AND (?3 OR f.status <> 'cancelled') ORDER BY f.due_at, f.id",
+                              "AND (?3 <> 0 OR f.status <> 'cancelled') ORDER BY f.due_at, f.id",
                  err);
-    sqlite3_bind_int64(s, 1, from);
-    sqlite3_bind_int64(s, 2, to);
-    sqlite3_bind_int(s, 3, with_cancelled);
+    db_bind_int64(s, 1, from);
+    db_bind_int64(s, 2, to);
+    db_bind_int64(s, 3, with_cancelled);
     return collect(st, s, out, err);
 }
 
@@ -99,7 +99,7 @@ enum lcm_status store_calendar_overdue(struct lcm_store *st, int64_t before, str
                  ITEM_COLUMNS "WHERE f.status = 'planned' AND f.due_at < ?1 "
                               "ORDER BY f.due_at, f.id",
                  err);
-    sqlite3_bind_int64(s, 1, before);
+    db_bind_int64(s, 1, before);
     return collect(st, s, out, err);
 }
 
@@ -107,7 +107,7 @@ enum lcm_status store_calendar_get(struct lcm_store *st, int64_t id, struct cal_
                                    struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st, ITEM_COLUMNS "WHERE f.id = ?1", err);
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     size_t before = out->n;
     enum lcm_status rc = collect(st, s, out, err);
     if (rc == LCM_OK && out->n == before)
@@ -134,14 +134,14 @@ static enum lcm_status state_put(struct lcm_store *st, int64_t id, const char *u
                  " etag = excluded.etag, pushed_sequence = excluded.pushed_sequence,"
                  " error = excluded.error, tried_at = excluded.tried_at",
                  err);
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     store_bind_text(s, 2, uid);
     store_bind_text(s, 3, href);
     store_bind_text(s, 4, etag);
     if (sequence >= 0)
-        sqlite3_bind_int(s, 5, sequence);
+        db_bind_int64(s, 5, sequence);
     store_bind_text(s, 6, error);
-    sqlite3_bind_int64(s, 7, now_ts);
+    db_bind_int64(s, 7, now_ts);
     return store_exec1(st, s, err, "calendar push state");
 }
 
@@ -153,9 +153,9 @@ enum lcm_status store_calendar_pushed(struct lcm_store *st, int64_t id, const ch
                  "UPDATE followup SET etag = ?2, "
                  "push_state = CASE WHEN sequence = ?3 THEN 'clean' ELSE 'dirty' END WHERE id = ?1",
                  err);
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     store_bind_text(s, 2, etag);
-    sqlite3_bind_int(s, 3, sequence);
+    db_bind_int64(s, 3, sequence);
     enum lcm_status rc = store_exec1(st, s, err, "calendar push state");
     if (rc != LCM_OK)
         return rc;
@@ -170,13 +170,13 @@ enum lcm_status store_calendar_removed(struct lcm_store *st, int64_t id, int seq
                  "UPDATE followup SET etag = NULL, "
                  "push_state = CASE WHEN sequence = ?2 THEN 'clean' ELSE 'dirty' END WHERE id = ?1",
                  err);
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int(s, 2, sequence);
+    db_bind_int64(s, 1, id);
+    db_bind_int64(s, 2, sequence);
     enum lcm_status rc = store_exec1(st, s, err, "calendar push state");
     if (rc != LCM_OK)
         return rc;
     STMT_OR_FAIL(d, st, "DELETE FROM caldav_state WHERE followup_id = ?1", err);
-    sqlite3_bind_int64(d, 1, id);
+    db_bind_int64(d, 1, id);
     return store_exec1(st, d, err, "calendar push state");
 }
 
@@ -189,15 +189,15 @@ enum lcm_status store_calendar_failed(struct lcm_store *st, int64_t id, const ch
                  "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(followup_id) DO UPDATE SET "
                  "error = excluded.error, tried_at = excluded.tried_at",
                  err);
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     store_bind_text(s, 2, uid);
     store_bind_text(s, 3, error && *error ? error : "failed");
-    sqlite3_bind_int64(s, 4, now_ts);
+    db_bind_int64(s, 4, now_ts);
     enum lcm_status rc = store_exec1(st, s, err, "calendar push state");
     if (rc != LCM_OK)
         return rc;
     STMT_OR_FAIL(u, st, "UPDATE followup SET push_state = 'dirty' WHERE id = ?1", err);
-    sqlite3_bind_int64(u, 1, id);
+    db_bind_int64(u, 1, id);
     return store_exec1(st, u, err, "calendar push state");
 }
 
@@ -212,19 +212,19 @@ enum lcm_status store_calendar_orphans(struct lcm_store *st, struct cal_orphan *
                  err);
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 8;
             *out = lcm_xrealloc(*out, cap * sizeof **out);
         }
         struct cal_orphan *o = &(*out)[(*n)++];
-        o->followup_id = sqlite3_column_int64(s, 0);
+        o->followup_id = db_column_int64(s, 0);
         o->uid = store_col_dup(s, 1);
         o->href = store_col_dup(s, 2);
         o->etag = store_col_dup(s, 3);
     }
-    enum lcm_status res = rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, "calendar orphans");
-    sqlite3_reset(s);
+    enum lcm_status res = rc == DB_DONE ? LCM_OK : store_fail(st, err, "calendar orphans");
+    db_reset(s);
     return res;
 }
 
@@ -248,13 +248,13 @@ enum lcm_status store_calendar_pending(struct lcm_store *st, int64_t *dirty, int
                  "SELECT count(*), count(c.error) FROM followup f "
                  "LEFT JOIN caldav_state c ON c.followup_id = f.id WHERE f.push_state = 'dirty'",
                  err);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *dirty = sqlite3_column_int64(s, 0);
-        *failed = sqlite3_column_int64(s, 1);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        *dirty = db_column_int64(s, 0);
+        *failed = db_column_int64(s, 1);
     }
-    enum lcm_status res = rc == SQLITE_ROW ? LCM_OK : store_fail(st, err, "calendar pending");
-    sqlite3_reset(s);
+    enum lcm_status res = rc == DB_ROW ? LCM_OK : store_fail(st, err, "calendar pending");
+    db_reset(s);
     return res;
 }
 
@@ -272,9 +272,9 @@ enum lcm_status store_calendar_invitee(struct lcm_store *st, int64_t id, struct 
                  "LEFT JOIN cohort c ON c.id = e.cohort_id "
                  "LEFT JOIN program p ON p.id = c.program_id WHERE f.id = ?1",
                  err);
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    db_bind_int64(s, 1, id);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
         out->first_name = store_col_dup(s, 0);
         out->last_name = store_col_dup(s, 1);
         out->email = store_col_dup(s, 2);
@@ -282,11 +282,11 @@ enum lcm_status store_calendar_invitee(struct lcm_store *st, int64_t id, struct 
         out->course = store_col_dup(s, 4);
     }
     enum lcm_status res =
-        rc == SQLITE_ROW ? LCM_OK
-        : rc == SQLITE_DONE
+        rc == DB_ROW ? LCM_OK
+        : rc == DB_DONE
             ? lcm_err_set(err, LCM_ERR_NOTFOUND, _("follow-up %lld not found"), (long long)id)
             : store_fail(st, err, "invitation");
-    sqlite3_reset(s);
+    db_reset(s);
     return res;
 }
 

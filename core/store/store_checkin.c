@@ -17,9 +17,9 @@ enum lcm_status store_checkin_add(struct lcm_store *st, const struct lcm_checkin
                  "note, next_step, author, followup_id, message_id) "
                  "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
                  err);
-    sqlite3_bind_int64(s, 1, c->learner_id);
+    db_bind_int64(s, 1, c->learner_id);
     store_bind_id_opt(s, 2, c->enrollment_id);
-    sqlite3_bind_int64(s, 3, c->at);
+    db_bind_int64(s, 3, c->at);
     store_bind_text(s, 4, model_checkin_channel_name(c->channel));
     store_bind_text(s, 5, c->direction && strcmp(c->direction, "in") == 0 ? "in" : "out");
     store_bind_text(s, 6, c->outcome);

@@ -5,80 +5,97 @@
 
 /* For each sent message: its template, learner, sending day, and whether the learner had any
  * activity on one of the 3 (7) days after that day. ?1 = today. */
-#define EFFECT_CTE_BY(KEY)                                                                         \
+/* The days are text ('YYYY-MM-DD'): SQLite's date(); PostgreSQL's to_char() of a date. The
+ * flags are integers 0/1 on both (PostgreSQL would make them booleans, which sum() refuses). */
+#define EFFECT_CTE_DIALECT(KEY, SENT_DAY, PLUS3, PLUS7)                                            \
     "WITH s AS (SELECT m.id, " KEY " AS t, m.learner_id AS l, "                                    \
-    "  m.subject AS subj, m.sent_at AS at, date(m.sent_at, 'unixepoch') AS d FROM message m "      \
-    "  WHERE m.status = 'sent' AND m.sent_at IS NOT NULL AND (?2 IS NULL OR m.learner_id = ?2)), " \
+    "  m.subject AS subj, m.sent_at AS at, " SENT_DAY " AS d FROM message m "                      \
+    "  WHERE m.status = 'sent' AND m.sent_at IS NOT NULL AND (CAST(?2 AS BIGINT) IS NULL OR "      \
+    "m.learner_id = ?2)), "                                                                        \
     "f AS (SELECT s.*, "                                                                           \
-    "  EXISTS (SELECT 1 FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "          \
-    "    WHERE e.learner_id = s.l AND a.day > s.d AND a.day <= date(s.d, '+3 days') "              \
-    "    AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) AS b3, "                          \
-    "  EXISTS (SELECT 1 FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "          \
-    "    WHERE e.learner_id = s.l AND a.day > s.d AND a.day <= date(s.d, '+7 days') "              \
-    "    AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) AS b7, "                          \
-    "  date(s.d, '+3 days') < ?1 AS c3, date(s.d, '+7 days') < ?1 AS c7 FROM s) "
-#define EFFECT_CTE EFFECT_CTE_BY("COALESCE(NULLIF(m.template, ''), '(none)')")
-#define EFFECT_SUMS "SELECT t, count(*), sum(b3 OR c3), sum(b3), sum(b7 OR c7), sum(b7) FROM f "
+    "  CASE WHEN EXISTS (SELECT 1 FROM enrollment e JOIN activity_day a ON a.enrollment_id = "     \
+    "e.id "                                                                                        \
+    "    WHERE e.learner_id = s.l AND a.day > s.d AND a.day <= " PLUS3 " "                         \
+    "    AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) THEN 1 ELSE 0 END AS b3, "        \
+    "  CASE WHEN EXISTS (SELECT 1 FROM enrollment e JOIN activity_day a ON a.enrollment_id = "     \
+    "e.id "                                                                                        \
+    "    WHERE e.learner_id = s.l AND a.day > s.d AND a.day <= " PLUS7 " "                         \
+    "    AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) THEN 1 ELSE 0 END AS b7, "        \
+    "  CASE WHEN " PLUS3 " < ?1 THEN 1 ELSE 0 END AS c3, "                                         \
+    "  CASE WHEN " PLUS7 " < ?1 THEN 1 ELSE 0 END AS c7 FROM s) "
+#define EFFECT_CTE_BY(KEY)                                                                         \
+    EFFECT_CTE_DIALECT(KEY, "date(m.sent_at, 'unixepoch')", "date(s.d, '+3 days')",                \
+                       "date(s.d, '+7 days')")
+#define EFFECT_CTE_BY_PG(KEY)                                                                      \
+    EFFECT_CTE_DIALECT(KEY, "to_char(to_timestamp(m.sent_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",   \
+                       "to_char(s.d::date + 3, 'YYYY-MM-DD')",                                     \
+                       "to_char(s.d::date + 7, 'YYYY-MM-DD')")
+#define EFFECT_KEY_TEMPLATE "COALESCE(NULLIF(m.template, ''), '(none)')"
+#define EFFECT_KEY_RULE "COALESCE(NULLIF(m.rule, ''), 'manual')"
+#define EFFECT_SUMS "SELECT t, count(*), sum(b3 | c3), sum(b3), sum(b7 | c7), sum(b7) FROM f "
+/* One query, its text in each dialect (store_stmt_each). */
+#define EFFECT_STMT(s, st, KEY, TAIL, err)                                                         \
+    struct db_stmt *s =                                                                            \
+        store_stmt_each((st), EFFECT_CTE_BY(KEY) TAIL, EFFECT_CTE_BY_PG(KEY) TAIL, (err));         \
+    if (!s)                                                                                        \
+    return (err) ? (err)->status : LCM_ERR_DB
 
-static enum lcm_status effect_rows(struct lcm_store *st, sqlite3_stmt *s, int today,
+static enum lcm_status effect_rows(struct lcm_store *st, struct db_stmt *s, int today,
                                    store_effect_fn fn, void *ctx, struct lcm_err *err);
 
 enum lcm_status store_effect_by_template(struct lcm_store *st, int today, store_effect_fn fn,
                                          void *ctx, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st, EFFECT_CTE EFFECT_SUMS "GROUP BY t ORDER BY count(*) DESC, t", err);
+    EFFECT_STMT(s, st, EFFECT_KEY_TEMPLATE, EFFECT_SUMS "GROUP BY t ORDER BY count(*) DESC, t",
+                err);
     return effect_rows(st, s, today, fn, ctx, err);
 }
 
 enum lcm_status store_effect_by_rule(struct lcm_store *st, int today, store_effect_fn fn, void *ctx,
                                      struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 EFFECT_CTE_BY("COALESCE(NULLIF(m.rule, ''), 'manual')") EFFECT_SUMS
-                 "GROUP BY t ORDER BY count(*) DESC, t",
-                 err);
+    EFFECT_STMT(s, st, EFFECT_KEY_RULE, EFFECT_SUMS "GROUP BY t ORDER BY count(*) DESC, t", err);
     return effect_rows(st, s, today, fn, ctx, err);
 }
 
-static enum lcm_status effect_rows(struct lcm_store *st, sqlite3_stmt *s, int today,
+static enum lcm_status effect_rows(struct lcm_store *st, struct db_stmt *s, int today,
                                    store_effect_fn fn, void *ctx, struct lcm_err *err)
 {
     store_bind_day(s, 1, today);
-    sqlite3_bind_null(s, 2);
+    db_bind_null(s, 2);
     enum lcm_status out = LCM_OK;
-    int rc = SQLITE_DONE;
-    while (out == LCM_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    int rc = DB_DONE;
+    while (out == LCM_OK && (rc = db_step(s)) == DB_ROW) {
         struct store_effect e = {.name = store_col_text(s, 0),
-                                 .sent = sqlite3_column_int64(s, 1),
-                                 .due3 = sqlite3_column_int64(s, 2),
-                                 .back3 = sqlite3_column_int64(s, 3),
-                                 .due7 = sqlite3_column_int64(s, 4),
-                                 .back7 = sqlite3_column_int64(s, 5)};
+                                 .sent = db_column_int64(s, 1),
+                                 .due3 = db_column_int64(s, 2),
+                                 .back3 = db_column_int64(s, 3),
+                                 .due7 = db_column_int64(s, 4),
+                                 .back7 = db_column_int64(s, 5)};
         out = fn(ctx, &e);
     }
-    if (out == LCM_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    if (out == LCM_OK && rc != DB_DONE && rc != DB_ROW)
         out = store_fail(st, err, "outreach effect");
-    sqlite3_reset(s);
+    db_reset(s);
     return out;
 }
 
 enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_id, int today,
                                          store_msg_effect_fn fn, void *ctx, struct lcm_err *err)
 {
-    STMT_OR_FAIL(
-        s, st, EFFECT_CTE "SELECT id, t, subj, at, b3, c3, b7, c7 FROM f ORDER BY at DESC, id DESC",
-        err);
+    EFFECT_STMT(s, st, EFFECT_KEY_TEMPLATE,
+                "SELECT id, t, subj, at, b3, c3, b7, c7 FROM f ORDER BY at DESC, id DESC", err);
     store_bind_day(s, 1, today);
-    sqlite3_bind_int64(s, 2, learner_id);
+    db_bind_int64(s, 2, learner_id);
     enum lcm_status out = LCM_OK;
-    int rc = SQLITE_DONE;
-    while (out == LCM_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int b3 = sqlite3_column_int(s, 4), c3 = sqlite3_column_int(s, 5);
-        int b7 = sqlite3_column_int(s, 6), c7 = sqlite3_column_int(s, 7);
-        struct store_msg_effect e = {.message_id = sqlite3_column_int64(s, 0),
+    int rc = DB_DONE;
+    while (out == LCM_OK && (rc = db_step(s)) == DB_ROW) {
+        int b3 = (int)db_column_int64(s, 4), c3 = (int)db_column_int64(s, 5);
+        int b7 = (int)db_column_int64(s, 6), c7 = (int)db_column_int64(s, 7);
+        struct store_msg_effect e = {.message_id = db_column_int64(s, 0),
                                      .template_name = store_col_text(s, 1),
                                      .subject = store_col_text(s, 2),
-                                     .sent_at = sqlite3_column_int64(s, 3),
+                                     .sent_at = db_column_int64(s, 3),
                                      .back3 = b3   ? 1
                                               : c3 ? 0
                                                    : -1,
@@ -87,8 +104,8 @@ enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_i
                                                    : -1};
         out = fn(ctx, &e);
     }
-    if (out == LCM_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    if (out == LCM_OK && rc != DB_DONE && rc != DB_ROW)
         out = store_fail(st, err, "outreach effect");
-    sqlite3_reset(s);
+    db_reset(s);
     return out;
 }

@@ -10,19 +10,19 @@
 #include "store/store_internal.h"
 
 /* Steps an "... RETURNING id" statement and stores the id. */
-static enum lcm_status step_returning(struct lcm_store *st, sqlite3_stmt *s, int64_t *id,
+static enum lcm_status step_returning(struct lcm_store *st, struct db_stmt *s, int64_t *id,
                                       struct lcm_err *err, const char *what)
 {
     enum lcm_status rc = LCM_OK;
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (db_step(s) == DB_ROW) {
         if (id)
-            *id = sqlite3_column_int64(s, 0);
-        if (sqlite3_step(s) != SQLITE_DONE)
+            *id = db_column_int64(s, 0);
+        if (db_step(s) != DB_DONE)
             rc = store_fail(st, err, what);
     } else {
         rc = store_fail(st, err, what);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -48,7 +48,7 @@ enum lcm_status store_entity_program_upsert(struct lcm_store *st, const struct l
     store_bind_text(s, 1, p->source);
     store_bind_text(s, 2, p->ext_id);
     store_bind_text(s, 3, p->name ? p->name : p->ext_id);
-    sqlite3_bind_int(s, 4, p->length_days);
+    db_bind_int64(s, 4, p->length_days);
     return step_returning(st, s, id, err, "program");
 }
 
@@ -64,7 +64,7 @@ enum lcm_status store_entity_cohort_upsert(struct lcm_store *st, const struct lc
                  "program_id = excluded.program_id, name = excluded.name, "
                  "start_day = excluded.start_day, end_day = excluded.end_day RETURNING id",
                  err);
-    sqlite3_bind_int64(s, 1, c->program_id);
+    db_bind_int64(s, 1, c->program_id);
     store_bind_text(s, 2, c->source);
     store_bind_text(s, 3, c->ext_id);
     store_bind_text(s, 4, c->name ? c->name : c->ext_id);
@@ -75,7 +75,7 @@ enum lcm_status store_entity_cohort_upsert(struct lcm_store *st, const struct lc
 
 /* Binds ?1..?10 = source, ext_id, first and last name, email, phone, manager, manager_email,
  * department, lang. */
-static void bind_learner(sqlite3_stmt *s, const struct lcm_learner *l)
+static void bind_learner(struct db_stmt *s, const struct lcm_learner *l)
 {
     const char *vals[] = {l->source, l->ext_id,  l->first_name,    l->last_name,  l->email,
                           l->phone,  l->manager, l->manager_email, l->department, l->lang};
@@ -94,10 +94,13 @@ enum lcm_status store_entity_learner_upsert(struct lcm_store *st, const struct l
                  "INSERT INTO learner(source, ext_id, first_name, last_name, email, phone, "
                  "manager, manager_email, department, lang) VALUES (?1, ?2, COALESCE(?3, ''), "
                  "COALESCE(?4, ''), ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(source, ext_id) DO UPDATE "
-                 "SET first_name = COALESCE(?3, first_name), last_name = COALESCE(?4, last_name), "
-                 "email = COALESCE(?5, email), phone = COALESCE(?6, phone), "
-                 "manager = COALESCE(?7, manager), manager_email = COALESCE(?8, manager_email), "
-                 "department = COALESCE(?9, department), lang = COALESCE(?10, lang) RETURNING id",
+                 "SET first_name = COALESCE(?3, learner.first_name), last_name = COALESCE(?4, "
+                 "learner.last_name), "
+                 "email = COALESCE(?5, learner.email), phone = COALESCE(?6, learner.phone), "
+                 "manager = COALESCE(?7, learner.manager), manager_email = COALESCE(?8, "
+                 "learner.manager_email), "
+                 "department = COALESCE(?9, learner.department), lang = COALESCE(?10, "
+                 "learner.lang) RETURNING id",
                  err);
     bind_learner(s, l);
     return step_returning(st, s, id, err, "learner");
@@ -105,10 +108,10 @@ enum lcm_status store_entity_learner_upsert(struct lcm_store *st, const struct l
 
 /* Binds ?1..?11 = learner, cohort, source, ext_id, status, start, expected end, ended,
  * progress, last activity, outcome. */
-static void bind_enrollment(sqlite3_stmt *s, const struct lcm_enrollment *e)
+static void bind_enrollment(struct db_stmt *s, const struct lcm_enrollment *e)
 {
-    sqlite3_bind_int64(s, 1, e->learner_id);
-    sqlite3_bind_int64(s, 2, e->cohort_id);
+    db_bind_int64(s, 1, e->learner_id);
+    db_bind_int64(s, 2, e->cohort_id);
     store_bind_text(s, 3, e->source);
     store_bind_text(s, 4, e->ext_id);
     store_bind_text(s, 5, model_enroll_status_name(e->status));
@@ -137,11 +140,12 @@ enum lcm_status store_entity_enrollment_upsert(struct lcm_store *st, const struc
         "expected_end_day, ended_day, progress, last_activity_day, outcome) "
         "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(source, ext_id) DO UPDATE "
         "SET learner_id = excluded.learner_id, cohort_id = excluded.cohort_id, "
-        "status = excluded.status, start_day = COALESCE(excluded.start_day, start_day), "
-        "expected_end_day = COALESCE(excluded.expected_end_day, expected_end_day), "
-        "ended_day = excluded.ended_day, progress = COALESCE(excluded.progress, progress), "
-        "last_activity_day = COALESCE(excluded.last_activity_day, last_activity_day), "
-        "outcome = COALESCE(excluded.outcome, outcome) RETURNING id",
+        "status = excluded.status, start_day = COALESCE(excluded.start_day, enrollment.start_day), "
+        "expected_end_day = COALESCE(excluded.expected_end_day, enrollment.expected_end_day), "
+        "ended_day = excluded.ended_day, progress = COALESCE(excluded.progress, "
+        "enrollment.progress), "
+        "last_activity_day = COALESCE(excluded.last_activity_day, enrollment.last_activity_day), "
+        "outcome = COALESCE(excluded.outcome, enrollment.outcome) RETURNING id",
         err);
     bind_enrollment(s, e);
     return step_returning(st, s, id, err, "enrollment");
@@ -161,7 +165,7 @@ enum lcm_status store_entity_milestone_upsert(struct lcm_store *st, const struct
                  "threshold = excluded.threshold, due_day = excluded.due_day, "
                  "due_offset = excluded.due_offset, weight = excluded.weight RETURNING id",
                  err);
-    sqlite3_bind_int64(s, 1, m->program_id);
+    db_bind_int64(s, 1, m->program_id);
     store_bind_id_opt(s, 2, m->cohort_id);
     store_bind_text(s, 3, m->source);
     store_bind_text(s, 4, m->ext_id);
@@ -170,21 +174,21 @@ enum lcm_status store_entity_milestone_upsert(struct lcm_store *st, const struct
     store_bind_real_opt(s, 7, m->threshold);
     store_bind_day(s, 8, m->due_day);
     if (m->due_offset < 0)
-        sqlite3_bind_null(s, 9);
+        db_bind_null(s, 9);
     else
-        sqlite3_bind_int(s, 9, m->due_offset);
-    sqlite3_bind_double(s, 10, m->weight);
+        db_bind_int64(s, 9, m->due_offset);
+    db_bind_double(s, 10, m->weight);
     return step_returning(st, s, id, err, "milestone");
 }
 
 /* Binds ?1..?6 = enrollment_id, day, sessions, minutes, actions, progress. */
-static void bind_activity(sqlite3_stmt *s, const struct lcm_activity_day *a)
+static void bind_activity(struct db_stmt *s, const struct lcm_activity_day *a)
 {
-    sqlite3_bind_int64(s, 1, a->enrollment_id);
+    db_bind_int64(s, 1, a->enrollment_id);
     store_bind_day(s, 2, a->day);
-    sqlite3_bind_int(s, 3, a->sessions);
-    sqlite3_bind_int(s, 4, a->minutes);
-    sqlite3_bind_int(s, 5, a->actions);
+    db_bind_int64(s, 3, a->sessions);
+    db_bind_int64(s, 4, a->minutes);
+    db_bind_int64(s, 5, a->actions);
     store_bind_real_opt(s, 6, a->progress);
 }
 
@@ -192,8 +196,11 @@ enum lcm_status store_entity_activity_put(struct lcm_store *st, const struct lcm
                                           struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 "INSERT OR REPLACE INTO activity_day(enrollment_id, day, sessions, minutes, "
-                 "actions, progress) VALUES (?1,?2,?3,?4,?5,?6)",
+                 "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, "
+                 "actions, progress) VALUES (?1,?2,?3,?4,?5,?6) "
+                 "ON CONFLICT(enrollment_id, day) DO UPDATE SET sessions = excluded.sessions, "
+                 "minutes = excluded.minutes, actions = excluded.actions, "
+                 "progress = excluded.progress",
                  err);
     bind_activity(s, a);
     return store_exec1(st, s, err, "activity");
@@ -202,15 +209,15 @@ enum lcm_status store_entity_activity_put(struct lcm_store *st, const struct lcm
 enum lcm_status store_entity_activity_add(struct lcm_store *st, const struct lcm_activity_day *a,
                                           struct lcm_err *err)
 {
-    STMT_OR_FAIL(
-        s, st,
-        "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, "
-        "progress) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(enrollment_id, day) DO UPDATE "
-        "SET sessions = sessions + excluded.sessions, minutes = minutes + excluded.minutes, "
-        "actions = actions + excluded.actions, progress = CASE "
-        "WHEN excluded.progress IS NULL THEN progress WHEN progress IS NULL THEN "
-        "excluded.progress ELSE max(progress, excluded.progress) END",
-        err);
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, "
+                 "progress) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(enrollment_id, day) DO UPDATE "
+                 "SET sessions = activity_day.sessions + excluded.sessions, "
+                 "minutes = activity_day.minutes + excluded.minutes, "
+                 "actions = activity_day.actions + excluded.actions, progress = CASE "
+                 "WHEN excluded.progress IS NULL OR activity_day.progress >= excluded.progress "
+                 "THEN activity_day.progress ELSE excluded.progress END",
+                 err);
     bind_activity(s, a);
     return store_exec1(st, s, err, "activity");
 }
@@ -227,7 +234,7 @@ enum lcm_status store_entity_enrollment_refresh(struct lcm_store *st, int64_t en
                  "  ORDER BY day DESC LIMIT 1), progress) "
                  "WHERE ?1 = 0 OR id = ?1",
                  err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
+    db_bind_int64(s, 1, enrollment_id);
     return store_exec1(st, s, err, "enrollment refresh");
 }
 
@@ -245,11 +252,11 @@ static enum lcm_status learner_record(struct lcm_store *st, const struct lcm_lea
     store_bind_text(s, 1, key);
     store_bind_text(s, 2, l->source);
     store_bind_text(s, 3, l->ext_id);
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "learner");
+    int r = db_step(s);
+    if (r == DB_ROW)
+        *id = db_column_int64(s, 0);
+    db_reset(s);
+    return r == DB_ROW || r == DB_DONE ? LCM_OK : store_fail(st, err, "learner");
 }
 
 enum lcm_status store_entity_learner_put(struct lcm_store *st, const struct lcm_learner *l,
@@ -289,15 +296,16 @@ enum lcm_status store_entity_learner_put(struct lcm_store *st, const struct lcm_
                  "manager_email = COALESCE(?8, manager_email), "
                  "department = COALESCE(?9, department), lang = COALESCE(?10, lang) "
                  "WHERE id = ?11 AND (first_name, "
-                 "last_name, email, phone, manager, manager_email, department, lang) IS NOT "
+                 "last_name, email, phone, manager, manager_email, department, lang) "
+                 "IS DISTINCT FROM "
                  "(COALESCE(?3, first_name), COALESCE(?4, last_name), COALESCE(?5, email), "
                  "COALESCE(?6, phone), COALESCE(?7, manager), COALESCE(?8, manager_email), "
                  "COALESCE(?9, department), COALESCE(?10, lang))",
                  err);
     bind_learner(s, l);
-    sqlite3_bind_int64(s, 11, found);
+    db_bind_int64(s, 11, found);
     rc = store_exec1(st, s, err, "learner");
-    *put = sqlite3_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
+    *put = db_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
     *id = found;
     return rc;
 }
@@ -307,14 +315,28 @@ enum lcm_status store_entity_enrollment_of(struct lcm_store *st, int64_t learner
 {
     *id = 0;
     STMT_OR_FAIL(s, st, "SELECT id FROM enrollment WHERE learner_id = ?1 AND cohort_id = ?2", err);
-    sqlite3_bind_int64(s, 1, learner_id);
-    sqlite3_bind_int64(s, 2, cohort_id);
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "enrollment");
+    db_bind_int64(s, 1, learner_id);
+    db_bind_int64(s, 2, cohort_id);
+    int r = db_step(s);
+    if (r == DB_ROW)
+        *id = db_column_int64(s, 0);
+    db_reset(s);
+    return r == DB_ROW || r == DB_DONE ? LCM_OK : store_fail(st, err, "enrollment");
 }
+
+/* The update of a found enrolment when something changed (MAX: SQLite's scalar max, PostgreSQL's
+ * GREATEST; both of its arguments are NULL or neither). */
+#define ENROLLMENT_UPDATE(MAX)                                                                     \
+    "UPDATE enrollment SET learner_id = ?1, cohort_id = ?2, status = ?5, "                         \
+    "start_day = COALESCE(?6, start_day), expected_end_day = COALESCE(?7, expected_end_day), "     \
+    "ended_day = ?8, progress = COALESCE(?9, progress), "                                          \
+    "last_activity_day = " MAX "(COALESCE(?10, last_activity_day), "                               \
+    "COALESCE(last_activity_day, ?10)), outcome = COALESCE(?11, outcome) "                         \
+    "WHERE id = ?12 AND (learner_id, cohort_id, "                                                  \
+    "status, start_day, expected_end_day, ended_day, progress, last_activity_day, outcome) "       \
+    "IS DISTINCT FROM (?1, ?2, ?5, COALESCE(?6, start_day), COALESCE(?7, expected_end_day), ?8, "  \
+    "COALESCE(?9, progress), " MAX "(COALESCE(?10, last_activity_day), "                           \
+    "COALESCE(last_activity_day, ?10)), COALESCE(?11, outcome))"
 
 enum lcm_status store_entity_enrollment_put(struct lcm_store *st, const struct lcm_enrollment *e,
                                             int64_t *id, enum store_put *put, struct lcm_err *err)
@@ -334,23 +356,14 @@ enum lcm_status store_entity_enrollment_put(struct lcm_store *st, const struct l
         *put = STORE_PUT_NEW;
         return store_entity_enrollment_upsert(st, e, id, err);
     }
-    STMT_OR_FAIL(
-        s, st,
-        "UPDATE enrollment SET learner_id = ?1, cohort_id = ?2, status = ?5, "
-        "start_day = COALESCE(?6, start_day), expected_end_day = COALESCE(?7, expected_end_day), "
-        "ended_day = ?8, progress = COALESCE(?9, progress), "
-        "last_activity_day = max(COALESCE(?10, last_activity_day), "
-        "COALESCE(last_activity_day, ?10)), outcome = COALESCE(?11, outcome) "
-        "WHERE id = ?12 AND (learner_id, cohort_id, "
-        "status, start_day, expected_end_day, ended_day, progress, last_activity_day, outcome) "
-        "IS NOT (?1, ?2, ?5, COALESCE(?6, start_day), COALESCE(?7, expected_end_day), ?8, "
-        "COALESCE(?9, progress), max(COALESCE(?10, last_activity_day), "
-        "COALESCE(last_activity_day, ?10)), COALESCE(?11, outcome))",
-        err);
+    struct db_stmt *s =
+        store_stmt_each(st, ENROLLMENT_UPDATE("max"), ENROLLMENT_UPDATE("GREATEST"), err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
     bind_enrollment(s, e);
-    sqlite3_bind_int64(s, 12, found);
+    db_bind_int64(s, 12, found);
     rc = store_exec1(st, s, err, "enrollment");
-    *put = sqlite3_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
+    *put = db_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
     *id = found;
     return rc;
 }
@@ -366,7 +379,7 @@ enum lcm_status store_entity_activity_sum(struct lcm_store *st, const struct lcm
     enum lcm_status rc = store_exec1(st, s, err, "activity");
     if (rc != LCM_OK)
         return rc;
-    if (sqlite3_changes(st->db) > 0) {
+    if (db_changes(st->db) > 0) {
         *put = STORE_PUT_NEW;
         return LCM_OK;
     }
@@ -382,16 +395,16 @@ static enum lcm_status find_id(struct lcm_store *st, const char *sql, const char
     store_bind_text(s, 1, source);
     store_bind_text(s, 2, ext_id);
     enum lcm_status rc;
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW) {
-        *id = sqlite3_column_int64(s, 0);
+    int r = db_step(s);
+    if (r == DB_ROW) {
+        *id = db_column_int64(s, 0);
         rc = LCM_OK;
-    } else if (r == SQLITE_DONE) {
+    } else if (r == DB_DONE) {
         rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("%s %s:%s not found"), what, source, ext_id);
     } else {
         rc = store_fail(st, err, what);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -419,12 +432,12 @@ enum lcm_status store_entity_cohort_each(struct lcm_store *st, store_cohort_fn f
                  err);
     enum lcm_status rc = LCM_OK;
     int r;
-    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW)
-        rc = fn(ctx, sqlite3_column_int64(s, 0), store_col_text(s, 1), store_col_text(s, 2),
-                sqlite3_column_int64(s, 3));
-    if (rc == LCM_OK && r != SQLITE_DONE)
+    while (rc == LCM_OK && (r = db_step(s)) == DB_ROW)
+        rc = fn(ctx, db_column_int64(s, 0), store_col_text(s, 1), store_col_text(s, 2),
+                db_column_int64(s, 3));
+    if (rc == LCM_OK && r != DB_DONE)
         rc = store_fail(st, err, "cohorts");
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -435,8 +448,8 @@ enum lcm_status store_entity_learner_erase(struct lcm_store *st, int64_t learner
     enum lcm_status rc = store_tx_join(st, &own_tx, err);
     if (rc != LCM_OK)
         return rc;
-    rc = store_exec_id(st, "INSERT OR IGNORE INTO erase_request VALUES (?1)", learner_id, "erase",
-                       err);
+    rc = store_exec_id(st, "INSERT INTO erase_request VALUES (?1) ON CONFLICT DO NOTHING",
+                       learner_id, "erase", err);
     if (rc == LCM_OK)
         rc = store_exec_id(st, "DELETE FROM learner WHERE id = ?1", learner_id, "erase", err);
     if (rc == LCM_OK)

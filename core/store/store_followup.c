@@ -21,25 +21,25 @@ enum lcm_status store_followup_add(struct lcm_store *st, const struct lcm_follow
                  "status, title, note, checkin_id, created_at, updated_at) "
                  "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)",
                  err);
-    sqlite3_bind_int64(s, 1, f->learner_id);
+    db_bind_int64(s, 1, f->learner_id);
     store_bind_id_opt(s, 2, f->enrollment_id);
     store_bind_text(s, 3, f->kind && strcmp(f->kind, "reminder") == 0 ? "reminder" : "call");
-    sqlite3_bind_int64(s, 4, f->due_at);
-    sqlite3_bind_int(s, 5, f->duration_min);
+    db_bind_int64(s, 4, f->due_at);
+    db_bind_int64(s, 5, f->duration_min);
     store_bind_text(s, 6, model_followup_status_name(f->status));
     store_bind_text(s, 7, f->title);
     store_bind_text(s, 8, f->note);
     store_bind_id_opt(s, 9, f->checkin_id);
-    sqlite3_bind_int64(s, 10, now_ts);
+    db_bind_int64(s, 10, now_ts);
     int64_t new_id = 0;
     enum lcm_status rc = store_exec_insert(st, s, &new_id, err, "follow-up");
     if (rc != LCM_OK)
         return rc;
     STMT_OR_FAIL(u, st,
-                 "UPDATE followup SET uid = printf('lcmtui-followup-%d-%d@lcmtui', id, created_at) "
-                 "WHERE id = ?1",
+                 "UPDATE followup SET uid = 'lcmtui-followup-' || id || '-' || created_at || "
+                 "'@lcmtui' WHERE id = ?1",
                  err);
-    sqlite3_bind_int64(u, 1, new_id);
+    db_bind_int64(u, 1, new_id);
     rc = store_exec1(st, u, err, "follow-up");
     if (rc == LCM_OK && id)
         *id = new_id;
@@ -49,7 +49,7 @@ enum lcm_status store_followup_add(struct lcm_store *st, const struct lcm_follow
 static enum lcm_status expect_changed(struct lcm_store *st, int64_t id, struct lcm_err *err,
                                       const char *what)
 {
-    if (sqlite3_changes(st->db) == 0)
+    if (db_changes(st->db) == 0)
         return lcm_err_set(err, LCM_ERR_NOTFOUND, _("%s %lld not found"), what, (long long)id);
     return LCM_OK;
 }
@@ -63,10 +63,10 @@ enum lcm_status store_followup_move(struct lcm_store *st, int64_t id, int64_t du
                  "UPDATE followup SET due_at = ?2, duration_min = ?3, updated_at = ?4, "
                  "sequence = sequence + 1, push_state = 'dirty' WHERE id = ?1",
                  err);
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, due_at);
-    sqlite3_bind_int(s, 3, duration_min);
-    sqlite3_bind_int64(s, 4, now_ts);
+    db_bind_int64(s, 1, id);
+    db_bind_int64(s, 2, due_at);
+    db_bind_int64(s, 3, duration_min);
+    db_bind_int64(s, 4, now_ts);
     enum lcm_status rc = store_exec1(st, s, err, "follow-up");
     return rc == LCM_OK ? expect_changed(st, id, err, "follow-up") : rc;
 }
@@ -79,10 +79,10 @@ enum lcm_status store_followup_set_status(struct lcm_store *st, int64_t id,
                  "UPDATE followup SET status = ?2, checkin_id = COALESCE(?3, checkin_id), "
                  "updated_at = ?4, sequence = sequence + 1, push_state = 'dirty' WHERE id = ?1",
                  err);
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     store_bind_text(s, 2, model_followup_status_name(status));
     store_bind_id_opt(s, 3, checkin_id);
-    sqlite3_bind_int64(s, 4, now_ts);
+    db_bind_int64(s, 4, now_ts);
     enum lcm_status rc = store_exec1(st, s, err, "follow-up");
     return rc == LCM_OK ? expect_changed(st, id, err, "follow-up") : rc;
 }

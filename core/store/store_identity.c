@@ -15,12 +15,12 @@ enum lcm_status store_identity_add(struct lcm_store *st, int64_t learner_id, con
     if (!kind || !*kind || !value || !*value)
         return LCM_OK;
     STMT_OR_FAIL(s, st,
-                 "INSERT OR IGNORE INTO learner_key(kind, value, learner_id, source) "
-                 "VALUES (?1, ?2, ?3, ?4)",
+                 "INSERT INTO learner_key(kind, value, learner_id, source) "
+                 "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                  err);
     store_bind_text(s, 1, kind);
     store_bind_text(s, 2, value);
-    sqlite3_bind_int64(s, 3, learner_id);
+    db_bind_int64(s, 3, learner_id);
     store_bind_text(s, 4, source ? source : "");
     return store_exec1(st, s, err, "learner key");
 }
@@ -39,11 +39,11 @@ enum lcm_status store_identity_find(struct lcm_store *st, const char *kind, cons
     store_bind_text(s, 2, value);
     int r, n = 0;
     int64_t first = 0;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW)
+    while ((r = db_step(s)) == DB_ROW)
         if (n++ == 0)
-            first = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    if (r != SQLITE_DONE)
+            first = db_column_int64(s, 0);
+    db_reset(s);
+    if (r != DB_DONE)
         return store_fail(st, err, "learner key");
     if (n == 1)
         *id = first;
@@ -59,11 +59,11 @@ enum lcm_status store_identity_has(struct lcm_store *st, int64_t learner_id, con
         s, st, "SELECT 1 FROM learner_key WHERE kind = ?1 AND value = ?2 AND learner_id = ?3", err);
     store_bind_text(s, 1, kind);
     store_bind_text(s, 2, value);
-    sqlite3_bind_int64(s, 3, learner_id);
-    int r = sqlite3_step(s);
-    *has = r == SQLITE_ROW;
-    sqlite3_reset(s);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "learner key");
+    db_bind_int64(s, 3, learner_id);
+    int r = db_step(s);
+    *has = r == DB_ROW;
+    db_reset(s);
+    return r == DB_ROW || r == DB_DONE ? LCM_OK : store_fail(st, err, "learner key");
 }
 
 bool store_identity_email(const char *in, char *out, size_t len)
@@ -115,12 +115,12 @@ enum lcm_status store_identity_source_has(struct lcm_store *st, int64_t learner_
                  "SELECT 1 FROM learner_key WHERE learner_id = ?1 AND kind = 'id' AND source = ?2 "
                  "UNION ALL SELECT 1 FROM learner WHERE id = ?1 AND source = ?2 LIMIT 1",
                  err);
-    sqlite3_bind_int64(s, 1, learner_id);
+    db_bind_int64(s, 1, learner_id);
     store_bind_text(s, 2, source ? source : "");
-    int r = sqlite3_step(s);
-    *has = r == SQLITE_ROW;
-    sqlite3_reset(s);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "learner key");
+    int r = db_step(s);
+    *has = r == DB_ROW;
+    db_reset(s);
+    return r == DB_ROW || r == DB_DONE ? LCM_OK : store_fail(st, err, "learner key");
 }
 
 enum lcm_status store_identity_kind_has(struct lcm_store *st, int64_t learner_id, const char *kind,
@@ -128,10 +128,10 @@ enum lcm_status store_identity_kind_has(struct lcm_store *st, int64_t learner_id
 {
     STMT_OR_FAIL(s, st, "SELECT 1 FROM learner_key WHERE learner_id = ?1 AND kind = ?2 LIMIT 1",
                  err);
-    sqlite3_bind_int64(s, 1, learner_id);
+    db_bind_int64(s, 1, learner_id);
     store_bind_text(s, 2, kind);
-    int r = sqlite3_step(s);
-    *has = r == SQLITE_ROW;
-    sqlite3_reset(s);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "learner key");
+    int r = db_step(s);
+    *has = r == DB_ROW;
+    db_reset(s);
+    return r == DB_ROW || r == DB_DONE ? LCM_OK : store_fail(st, err, "learner key");
 }

@@ -6,20 +6,20 @@
 #include "store/store_internal.h"
 
 /* Steps a one-row query and reads column 0 as an id; NOTFOUND when there is no row. */
-static enum lcm_status one_id(struct lcm_store *st, sqlite3_stmt *s, int64_t *id,
+static enum lcm_status one_id(struct lcm_store *st, struct db_stmt *s, int64_t *id,
                               struct lcm_err *err, const char *what, const char *key)
 {
     enum lcm_status rc;
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW) {
-        *id = sqlite3_column_int64(s, 0);
+    int r = db_step(s);
+    if (r == DB_ROW) {
+        *id = db_column_int64(s, 0);
         rc = LCM_OK;
-    } else if (r == SQLITE_DONE) {
+    } else if (r == DB_DONE) {
         rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("%s %s not found"), what, key);
     } else {
         rc = store_fail(st, err, what);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -32,7 +32,7 @@ enum lcm_status store_import_find(struct lcm_store *st, enum store_ref what, con
         "SELECT id FROM milestone WHERE source = ?1 AND ext_id = ?2",
     };
     static const char *const names[] = {"program", "cohort", "milestone"};
-    sqlite3_stmt *s = store_stmt(st, sql[what], err);
+    struct db_stmt *s = store_stmt(st, sql[what], err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;
     store_bind_text(s, 1, source);
@@ -44,46 +44,46 @@ enum lcm_status store_import_cohort_days(struct lcm_store *st, int64_t cohort_id
                                          int64_t *program_id, int *start_day, int *end_day,
                                          struct lcm_err *err)
 {
-    sqlite3_stmt *s =
+    struct db_stmt *s =
         store_stmt(st, "SELECT program_id, start_day, end_day FROM cohort WHERE id = ?1", err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;
-    sqlite3_bind_int64(s, 1, cohort_id);
+    db_bind_int64(s, 1, cohort_id);
     enum lcm_status rc = LCM_OK;
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW) {
-        *program_id = sqlite3_column_int64(s, 0);
+    int r = db_step(s);
+    if (r == DB_ROW) {
+        *program_id = db_column_int64(s, 0);
         *start_day = store_col_day(s, 1);
         *end_day = store_col_day(s, 2);
-    } else if (r == SQLITE_DONE) {
+    } else if (r == DB_DONE) {
         rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("cohort %lld not found"), (long long)cohort_id);
     } else {
         rc = store_fail(st, err, "cohort");
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
 enum lcm_status store_import_milestone_cohort(struct lcm_store *st, int64_t milestone_id,
                                               int64_t *cohort_id, struct lcm_err *err)
 {
-    sqlite3_stmt *s =
+    struct db_stmt *s =
         store_stmt(st, "SELECT COALESCE(cohort_id, 0) FROM milestone WHERE id = ?1", err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;
-    sqlite3_bind_int64(s, 1, milestone_id);
+    db_bind_int64(s, 1, milestone_id);
     return one_id(st, s, cohort_id, err, "milestone", "(by id)");
 }
 
 enum lcm_status store_import_enrollment_of(struct lcm_store *st, int64_t learner_id,
                                            int64_t cohort_id, int64_t *id, struct lcm_err *err)
 {
-    sqlite3_stmt *s =
+    struct db_stmt *s =
         store_stmt(st, "SELECT id FROM enrollment WHERE learner_id = ?1 AND cohort_id = ?2", err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;
-    sqlite3_bind_int64(s, 1, learner_id);
-    sqlite3_bind_int64(s, 2, cohort_id);
+    db_bind_int64(s, 1, learner_id);
+    db_bind_int64(s, 2, cohort_id);
     return one_id(st, s, id, err, "enrollment", "of the learner in the cohort");
 }
 
@@ -92,7 +92,7 @@ enum lcm_status store_import_enrollment_now(struct lcm_store *st, const char *so
                                             struct store_import_enrollment_now *out,
                                             struct lcm_err *err)
 {
-    sqlite3_stmt *s =
+    struct db_stmt *s =
         store_stmt(st,
                    "SELECT id, learner_id, cohort_id, status, ended_day, start_day FROM "
                    "enrollment WHERE source = ?1 AND ext_id = ?2",
@@ -102,20 +102,20 @@ enum lcm_status store_import_enrollment_now(struct lcm_store *st, const char *so
     store_bind_text(s, 1, source);
     store_bind_text(s, 2, ext_id);
     enum lcm_status rc = LCM_OK;
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(s, 0);
-        out->learner_id = sqlite3_column_int64(s, 1);
-        out->cohort_id = sqlite3_column_int64(s, 2);
+    int r = db_step(s);
+    if (r == DB_ROW) {
+        out->id = db_column_int64(s, 0);
+        out->learner_id = db_column_int64(s, 1);
+        out->cohort_id = db_column_int64(s, 2);
         int status = model_enroll_status_parse(store_col_text(s, 3));
         out->status = status < 0 ? ENROLL_ACTIVE : status;
         out->ended_day = store_col_day(s, 4);
         out->start_day = store_col_day(s, 5);
-    } else if (r == SQLITE_DONE) {
+    } else if (r == DB_DONE) {
         rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("enrollment %s not found"), ext_id);
     } else {
         rc = store_fail(st, err, "enrollment");
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }

@@ -13,10 +13,10 @@
 
 /* "YYYY-MM-DD" to a day number without sscanf: this runs 15M times per report. Rows of one
  * enrollment come in day order, so the month's first day is cached in *ym / *base. */
-static int fast_day(sqlite3_stmt *s, int col, char ym[8], int *base)
+static int fast_day(struct db_stmt *s, int col, char ym[8], int *base)
 {
-    const unsigned char *t = sqlite3_column_text(s, col);
-    if (!t || sqlite3_column_bytes(s, col) != 10 || t[4] != '-' || t[7] != '-' || t[8] < '0' ||
+    const char *t = db_column_text(s, col);
+    if (!t || store_col_bytes(s, col) != 10 || t[4] != '-' || t[7] != '-' || t[8] < '0' ||
         t[8] > '3' || t[9] < '0' || t[9] > '9')
         return store_col_day(s, col);
     int d = (t[8] - '0') * 10 + (t[9] - '0');
@@ -36,12 +36,12 @@ static int fast_day(sqlite3_stmt *s, int col, char ym[8], int *base)
     return *base + d - 1;
 }
 
-static double col_real_opt(sqlite3_stmt *s, int i)
+static double col_real_opt(struct db_stmt *s, int i)
 {
-    return sqlite3_column_type(s, i) == SQLITE_NULL ? -1.0 : sqlite3_column_double(s, i);
+    return db_column_type(s, i) == DB_NULL ? -1.0 : db_column_double(s, i);
 }
 
-static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
+static void bind_opt_text(struct db_stmt *s, int i, const char *v)
 {
     store_bind_text(s, i, v && *v ? v : NULL);
 }
@@ -57,7 +57,7 @@ enum lcm_status store_kpi_enrollments(struct lcm_store *st, const struct kpi_fil
                  "JOIN program p ON p.id = c.program_id JOIN learner l ON l.id = e.learner_id "
                  "WHERE (?1 IS NULL OR p.name = ?1 OR p.ext_id = ?1) "
                  "AND (?2 IS NULL OR c.name = ?2 OR c.ext_id = ?2) "
-                 "AND (?3 IS NULL OR l.manager_email = ?3 COLLATE NOCASE) "
+                 "AND (?3 IS NULL OR lower(l.manager_email) = lower(?3)) "
                  "AND (?4 IS NULL OR l.department = ?4) "
                  "AND (?5 IS NULL OR COALESCE(e.start_day, c.start_day) IS NULL "
                  "     OR COALESCE(e.start_day, c.start_day) <= ?5) "
@@ -72,13 +72,13 @@ enum lcm_status store_kpi_enrollments(struct lcm_store *st, const struct kpi_fil
     store_bind_day(s, 6, f->from_day);
     enum lcm_status rc = LCM_OK;
     int r;
-    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW) {
+    while (rc == LCM_OK && (r = db_step(s)) == DB_ROW) {
         int stt = model_enroll_status_parse(store_col_text(s, 12));
         struct store_kpi_enrollment e = {
-            .id = sqlite3_column_int64(s, 0),
-            .learner_id = sqlite3_column_int64(s, 1),
-            .cohort_id = sqlite3_column_int64(s, 2),
-            .program_id = sqlite3_column_int64(s, 3),
+            .id = db_column_int64(s, 0),
+            .learner_id = db_column_int64(s, 1),
+            .cohort_id = db_column_int64(s, 2),
+            .program_id = db_column_int64(s, 3),
             .first_name = store_col_text(s, 4),
             .last_name = store_col_text(s, 5),
             .email = store_col_text(s, 6),
@@ -95,9 +95,9 @@ enum lcm_status store_kpi_enrollments(struct lcm_store *st, const struct kpi_fil
         };
         rc = fn(ctx, &e);
     }
-    if (rc == LCM_OK && r != SQLITE_DONE)
+    if (rc == LCM_OK && r != DB_DONE)
         rc = store_fail(st, err, "kpi: enrollments");
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -110,18 +110,18 @@ static const char activity_sql_noprogress[] =
     "SELECT enrollment_id, day, sessions, minutes FROM activity_day "
     "WHERE enrollment_id BETWEEN ?1 AND ?2";
 
-/* Steps an activity statement to the callback; returns the final sqlite3_step code. */
-static int activity_stream(sqlite3_stmt *s, int to_day, bool with_progress,
+/* Steps an activity statement to the callback; returns the final db_step code. */
+static int activity_stream(struct db_stmt *s, int to_day, bool with_progress,
                            store_kpi_activity_fn fn, void *ctx)
 {
     int r, base = 0;
     char ym[8] = "";
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = db_step(s)) == DB_ROW) {
         struct store_kpi_activity a = {
-            .enrollment_id = sqlite3_column_int64(s, 0),
+            .enrollment_id = db_column_int64(s, 0),
             .day = fast_day(s, 1, ym, &base),
-            .sessions = sqlite3_column_int(s, 2),
-            .minutes = sqlite3_column_int(s, 3),
+            .sessions = (int)db_column_int64(s, 2),
+            .minutes = (int)db_column_int64(s, 3),
             .progress = with_progress ? col_real_opt(s, 4) : -1.0,
         };
         if (a.day != DAY_NONE && (to_day == DAY_NONE || a.day <= to_day))
@@ -143,33 +143,34 @@ enum lcm_status store_kpi_activity_range(struct lcm_store *st, int64_t lo, int64
     const char *sql = with_progress ? activity_sql : activity_sql_noprogress;
     if (!store_kpi_parallel_ok(st)) {
         STMT_OR_FAIL(s, st, sql, err);
-        sqlite3_bind_int64(s, 1, lo);
-        sqlite3_bind_int64(s, 2, hi);
+        db_bind_int64(s, 1, lo);
+        db_bind_int64(s, 2, hi);
         int r = activity_stream(s, to_day, with_progress, fn, ctx);
-        sqlite3_reset(s);
-        return r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "kpi: activity");
+        db_reset(s);
+        return r == DB_DONE ? LCM_OK : store_fail(st, err, "kpi: activity");
     }
-    sqlite3 *db = NULL;
-    sqlite3_stmt *s = NULL;
-    enum lcm_status rc = LCM_OK;
-    if (sqlite3_open_v2(st->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK) {
-        rc = lcm_err_set(err, LCM_ERR_DB, "%s: %s", st->path, db ? sqlite3_errmsg(db) : "open");
+    /* A connection of its own (the callers run ranges in parallel threads), which only reads;
+     * on PostgreSQL the rows come as a stream, not as one result held in memory. */
+    struct db *db = NULL;
+    enum lcm_status rc = db_open(st->path, &db, err);
+    if (rc != LCM_OK)
+        return rc;
+    db_set_busy_timeout(db, 5000);
+    if (db_kind(db) == DB_SQLITE)
+        db_exec(db, "PRAGMA cache_size=-16384", NULL);
+    struct db_stmt *s = db_prepare(db, sql, err);
+    if (!s) {
+        rc = err ? err->status : LCM_ERR_DB;
         goto out;
     }
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_exec(db, "PRAGMA cache_size=-16384", NULL, NULL, NULL);
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-        rc = lcm_err_set(err, LCM_ERR_DB, _("%s: kpi: activity: %s"), st->path, sqlite3_errmsg(db));
-        goto out;
-    }
-    sqlite3_bind_int64(s, 1, lo);
-    sqlite3_bind_int64(s, 2, hi);
-    if (activity_stream(s, to_day, with_progress, fn, ctx) != SQLITE_DONE)
-        rc = lcm_err_set(err, LCM_ERR_DB, _("%s: kpi: activity: %s"), st->path, sqlite3_errmsg(db));
+    db_stream(s, true);
+    db_bind_int64(s, 1, lo);
+    db_bind_int64(s, 2, hi);
+    if (activity_stream(s, to_day, with_progress, fn, ctx) != DB_DONE)
+        rc = lcm_err_set(err, LCM_ERR_DB, _("%s: kpi: activity: %s"), db_target(db), db_errmsg(db));
+    db_reset(s);
 out:
-    sqlite3_finalize(s);
-    sqlite3_close(db);
+    db_close(&db);
     return rc;
 }
 
@@ -180,11 +181,11 @@ enum lcm_status store_kpi_activity_of(struct lcm_store *st, const int64_t *ids, 
     const char *sql = with_progress ? activity_sql : activity_sql_noprogress;
     for (size_t i = 0; i < n; i++) {
         STMT_OR_FAIL(s, st, sql, err);
-        sqlite3_bind_int64(s, 1, ids[i]);
-        sqlite3_bind_int64(s, 2, ids[i]);
+        db_bind_int64(s, 1, ids[i]);
+        db_bind_int64(s, 2, ids[i]);
         int r = activity_stream(s, to_day, with_progress, fn, ctx);
-        sqlite3_reset(s);
-        if (r != SQLITE_DONE)
+        db_reset(s);
+        if (r != DB_DONE)
             return store_fail(st, err, "kpi: activity");
     }
     return LCM_OK;
@@ -203,23 +204,23 @@ enum lcm_status store_kpi_checkins(struct lcm_store *st, int to_day, store_kpi_c
                  "SELECT learner_id, enrollment_id, at, channel, direction FROM checkin "
                  "WHERE at < ?1 ORDER BY learner_id, at",
                  err);
-    sqlite3_bind_int64(s, 1, end_of(to_day));
+    db_bind_int64(s, 1, end_of(to_day));
     enum lcm_status rc = LCM_OK;
     int r;
-    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW) {
+    while (rc == LCM_OK && (r = db_step(s)) == DB_ROW) {
         int ch = model_checkin_channel_parse(store_col_text(s, 3));
         struct store_kpi_checkin c = {
-            .learner_id = sqlite3_column_int64(s, 0),
-            .enrollment_id = sqlite3_column_int64(s, 1),
-            .at = sqlite3_column_int64(s, 2),
+            .learner_id = db_column_int64(s, 0),
+            .enrollment_id = db_column_int64(s, 1),
+            .at = db_column_int64(s, 2),
             .channel = ch < 0 ? CH_NOTE : (enum checkin_channel)ch,
             .outbound = strcmp(store_col_text(s, 4), "in") != 0,
         };
         rc = fn(ctx, &c);
     }
-    if (rc == LCM_OK && r != SQLITE_DONE)
+    if (rc == LCM_OK && r != DB_DONE)
         rc = store_fail(st, err, "kpi: check-ins");
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -231,21 +232,21 @@ enum lcm_status store_kpi_messages(struct lcm_store *st, int to_day, store_kpi_m
                  "WHERE status = 'sent' AND sent_at IS NOT NULL AND sent_at < ?1 "
                  "AND learner_id IS NOT NULL ORDER BY learner_id, sent_at, id",
                  err);
-    sqlite3_bind_int64(s, 1, end_of(to_day));
+    db_bind_int64(s, 1, end_of(to_day));
     enum lcm_status rc = LCM_OK;
     int r;
-    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW) {
+    while (rc == LCM_OK && (r = db_step(s)) == DB_ROW) {
         struct store_kpi_message m = {
-            .learner_id = sqlite3_column_int64(s, 0),
-            .enrollment_id = sqlite3_column_int64(s, 1),
+            .learner_id = db_column_int64(s, 0),
+            .enrollment_id = db_column_int64(s, 1),
             .template_name = store_col_text(s, 2),
-            .sent_at = sqlite3_column_int64(s, 3),
+            .sent_at = db_column_int64(s, 3),
         };
         rc = fn(ctx, &m);
     }
-    if (rc == LCM_OK && r != SQLITE_DONE)
+    if (rc == LCM_OK && r != DB_DONE)
         rc = store_fail(st, err, "kpi: messages");
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -261,14 +262,14 @@ enum lcm_status store_kpi_risks(struct lcm_store *st, int today, store_kpi_risk_
     store_bind_day(s, 1, today);
     enum lcm_status rc = LCM_OK;
     int r;
-    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW)
-        rc = fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1),
-                sqlite3_column_double(s, 2), store_col_day(s, 3),
-                store_view_at_risk(sqlite3_column_int(s, 1), sqlite3_column_int(s, 4) != 0,
-                                   sqlite3_column_int(s, 5) != 0));
-    if (rc == LCM_OK && r != SQLITE_DONE)
+    while (rc == LCM_OK && (r = db_step(s)) == DB_ROW)
+        rc = fn(ctx, db_column_int64(s, 0), (int)db_column_int64(s, 1), db_column_double(s, 2),
+                store_col_day(s, 3),
+                store_view_at_risk((int)db_column_int64(s, 1), (int)db_column_int64(s, 4) != 0,
+                                   (int)db_column_int64(s, 5) != 0));
+    if (rc == LCM_OK && r != DB_DONE)
         rc = store_fail(st, err, "kpi: risk");
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -283,20 +284,20 @@ enum lcm_status store_kpi_milestones(struct lcm_store *st, store_kpi_milestone_f
                  err);
     enum lcm_status rc = LCM_OK;
     int r;
-    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW) {
+    while (rc == LCM_OK && (r = db_step(s)) == DB_ROW) {
         struct store_kpi_milestone m = {
-            .id = sqlite3_column_int64(s, 0),
-            .program_id = sqlite3_column_int64(s, 1),
-            .cohort_id = sqlite3_column_int64(s, 2),
+            .id = db_column_int64(s, 0),
+            .program_id = db_column_int64(s, 1),
+            .cohort_id = db_column_int64(s, 2),
             .name = store_col_text(s, 3),
             .program = store_col_text(s, 4),
             .threshold = col_real_opt(s, 5),
         };
         rc = fn(ctx, &m);
     }
-    if (rc == LCM_OK && r != SQLITE_DONE)
+    if (rc == LCM_OK && r != DB_DONE)
         rc = store_fail(st, err, "kpi: milestones");
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -308,16 +309,16 @@ enum lcm_status store_kpi_milestones_done(struct lcm_store *st, int to_day, stor
                  "failed = 0",
                  err);
     if (to_day == DAY_NONE)
-        sqlite3_bind_text(s, 1, "9999-12-31", 10, SQLITE_STATIC);
+        store_bind_textn(s, 1, "9999-12-31", 10);
     else
         store_bind_day(s, 1, to_day);
     enum lcm_status rc = LCM_OK;
     int r;
-    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW)
-        rc = fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), store_col_day(s, 2));
-    if (rc == LCM_OK && r != SQLITE_DONE)
+    while (rc == LCM_OK && (r = db_step(s)) == DB_ROW)
+        rc = fn(ctx, db_column_int64(s, 0), db_column_int64(s, 1), store_col_day(s, 2));
+    if (rc == LCM_OK && r != DB_DONE)
         rc = store_fail(st, err, "kpi: milestones reached");
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -330,13 +331,13 @@ enum lcm_status store_kpi_last_notes(struct lcm_store *st, int to_day, store_kpi
                  "  AND c2.note IS NOT NULL AND c2.note <> '' AND c2.at < ?1 "
                  "  ORDER BY c2.at DESC, c2.id DESC LIMIT 1) ORDER BY c.learner_id",
                  err);
-    sqlite3_bind_int64(s, 1, end_of(to_day));
+    db_bind_int64(s, 1, end_of(to_day));
     enum lcm_status rc = LCM_OK;
     int r;
-    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW)
-        rc = fn(ctx, sqlite3_column_int64(s, 0), store_col_text(s, 1));
-    if (rc == LCM_OK && r != SQLITE_DONE)
+    while (rc == LCM_OK && (r = db_step(s)) == DB_ROW)
+        rc = fn(ctx, db_column_int64(s, 0), store_col_text(s, 1));
+    if (rc == LCM_OK && r != DB_DONE)
         rc = store_fail(st, err, "kpi: notes");
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }

@@ -20,32 +20,43 @@ static void copy(char *dst, size_t n, const char *src)
 enum lcm_status store_learner_get(struct lcm_store *st, int64_t id, struct store_learner_row *out,
                                   struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "SELECT l.id, trim(l.first_name || ' ' || l.last_name), l.email, l.source, "
-                 "l.ext_id, (SELECT group_concat(name, ', ') FROM (SELECT c.name FROM enrollment e "
-                 "  JOIN cohort c ON c.id = e.cohort_id WHERE e.learner_id = l.id "
-                 "  ORDER BY e.status != 'active', e.id)), "
-                 "(SELECT count(*) FROM enrollment e WHERE e.learner_id = l.id), "
-                 "(SELECT max(last_activity_day) FROM enrollment e WHERE e.learner_id = l.id) "
-                 "FROM learner l WHERE l.id = ?1",
-                 err);
-    sqlite3_bind_int64(s, 1, id);
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW) {
+    /* the cohorts, the active ones first: SQLite's group_concat keeps the subquery's order;
+     * PostgreSQL's string_agg takes its own ORDER BY */
+    struct db_stmt *s = store_stmt_each(
+        st,
+        "SELECT l.id, trim(l.first_name || ' ' || l.last_name), l.email, l.source, "
+        "l.ext_id, (SELECT group_concat(name, ', ') FROM (SELECT c.name FROM enrollment e "
+        "  JOIN cohort c ON c.id = e.cohort_id WHERE e.learner_id = l.id "
+        "  ORDER BY e.status != 'active', e.id)), "
+        "(SELECT count(*) FROM enrollment e WHERE e.learner_id = l.id), "
+        "(SELECT max(last_activity_day) FROM enrollment e WHERE e.learner_id = l.id) "
+        "FROM learner l WHERE l.id = ?1",
+        "SELECT l.id, trim(l.first_name || ' ' || l.last_name), l.email, l.source, "
+        "l.ext_id, (SELECT string_agg(c.name, ', ' ORDER BY e.status <> 'active', e.id) "
+        "  FROM enrollment e JOIN cohort c ON c.id = e.cohort_id WHERE e.learner_id = l.id), "
+        "(SELECT count(*) FROM enrollment e WHERE e.learner_id = l.id), "
+        "(SELECT max(last_activity_day) FROM enrollment e WHERE e.learner_id = l.id) "
+        "FROM learner l WHERE l.id = ?1",
+        err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
+    db_bind_int64(s, 1, id);
+    int r = db_step(s);
+    if (r == DB_ROW) {
         memset(out, 0, sizeof *out);
-        out->id = sqlite3_column_int64(s, 0);
+        out->id = db_column_int64(s, 0);
         copy(out->name, sizeof out->name, store_col_text(s, 1));
         copy(out->email, sizeof out->email, store_col_text(s, 2));
         copy(out->source, sizeof out->source, store_col_text(s, 3));
         copy(out->ext_id, sizeof out->ext_id, store_col_text(s, 4));
         copy(out->cohorts, sizeof out->cohorts, store_col_text(s, 5));
-        out->enrollments = sqlite3_column_int(s, 6);
+        out->enrollments = (int)db_column_int64(s, 6);
         out->last_activity = store_col_day(s, 7);
     }
-    sqlite3_reset(s);
-    if (r == SQLITE_DONE)
+    db_reset(s);
+    if (r == DB_DONE)
         return lcm_err_set(err, LCM_ERR_NOTFOUND, _("no learner #%lld"), (long long)id);
-    return r == SQLITE_ROW ? LCM_OK : store_fail(st, err, "learner");
+    return r == DB_ROW ? LCM_OK : store_fail(st, err, "learner");
 }
 
 /* The ids a reference names, growing *ids. */
@@ -66,14 +77,14 @@ static void idlist_add(struct idlist *l, int64_t id)
     l->v[l->n++] = id;
 }
 
-static enum lcm_status collect_ids(struct lcm_store *st, sqlite3_stmt *s, struct idlist *l,
+static enum lcm_status collect_ids(struct lcm_store *st, struct db_stmt *s, struct idlist *l,
                                    struct lcm_err *err)
 {
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW)
-        idlist_add(l, sqlite3_column_int64(s, 0));
-    sqlite3_reset(s);
-    return r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "learner reference");
+    while ((r = db_step(s)) == DB_ROW)
+        idlist_add(l, db_column_int64(s, 0));
+    db_reset(s);
+    return r == DB_DONE ? LCM_OK : store_fail(st, err, "learner reference");
 }
 
 static bool all_digits(const char *s)
@@ -151,19 +162,19 @@ static enum lcm_status by_name(struct lcm_store *st, const char *ref, struct idl
     STMT_OR_FAIL(s, st, "SELECT id, first_name, last_name FROM learner", err);
     struct namelist exact = {0}, part = {0};
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = db_step(s)) == DB_ROW) {
         const char *first = store_col_text(s, 1), *last = store_col_text(s, 2);
         snprintf(raw, sizeof raw, "%s %s", first, last);
         fold_key(raw, full, sizeof full);
         snprintf(raw, sizeof raw, "%s %s", last, first);
         fold_key(raw, rev, sizeof rev);
-        int64_t id = sqlite3_column_int64(s, 0);
+        int64_t id = db_column_int64(s, 0);
         if (strcmp(q, full) == 0 || strcmp(q, rev) == 0)
             namelist_add(&exact, id, rev);
         else if (words_in(q, full))
             namelist_add(&part, id, rev);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     struct namelist *keep = exact.n ? &exact : &part;
     if (keep->n > 1)
         qsort(keep->v, (size_t)keep->n, sizeof *keep->v, by_key);
@@ -171,7 +182,7 @@ static enum lcm_status by_name(struct lcm_store *st, const char *ref, struct idl
         idlist_add(out, keep->v[i].id);
     namelist_free(&exact);
     namelist_free(&part);
-    return r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "learner reference");
+    return r == DB_DONE ? LCM_OK : store_fail(st, err, "learner reference");
 }
 
 static enum lcm_status resolve(struct lcm_store *st, const char *ref, struct idlist *ids,
@@ -182,7 +193,7 @@ static enum lcm_status resolve(struct lcm_store *st, const char *ref, struct idl
         if (!all_digits(num) || strlen(num) > 18)
             return LCM_OK;
         STMT_OR_FAIL(s, st, "SELECT id FROM learner WHERE id = ?1", err);
-        sqlite3_bind_int64(s, 1, strtoll(num, NULL, 10));
+        db_bind_int64(s, 1, strtoll(num, NULL, 10));
         return collect_ids(st, s, ids, err);
     }
     if (strncasecmp(ref, "mailto:", 7) == 0)
@@ -196,7 +207,7 @@ static enum lcm_status resolve(struct lcm_store *st, const char *ref, struct idl
                      "UNION SELECT id FROM learner WHERE source = ?2 AND ext_id = ?3",
                      err);
         store_bind_text(s, 1, key);
-        sqlite3_bind_text(s, 2, ref, (int)(colon - ref), SQLITE_TRANSIENT);
+        store_bind_textn(s, 2, ref, (int)(colon - ref));
         store_bind_text(s, 3, colon + 1);
         return collect_ids(st, s, ids, err);
     }
@@ -253,16 +264,16 @@ enum lcm_status store_learner_unmatched(struct lcm_store *st, const char *source
     struct idlist ids = {0};
     char(*srcs)[64] = NULL;
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = db_step(s)) == DB_ROW) {
         int before = ids.n;
-        idlist_add(&ids, sqlite3_column_int64(s, 0));
+        idlist_add(&ids, db_column_int64(s, 0));
         if (ids.n > before) {
             srcs = lcm_xrealloc(srcs, (size_t)ids.cap * sizeof *srcs);
             copy(srcs[ids.n - 1], sizeof *srcs, store_col_text(s, 1));
         }
     }
-    sqlite3_reset(s);
-    enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "unmatched learners");
+    db_reset(s);
+    enum lcm_status rc = r == DB_DONE ? LCM_OK : store_fail(st, err, "unmatched learners");
     for (int i = 0; rc == LCM_OK && i < ids.n; i++) {
         struct store_learner_row row;
         rc = store_learner_get(st, ids.v[i], &row, err);
@@ -283,13 +294,13 @@ enum lcm_status store_learner_keys(struct lcm_store *st, int64_t id, store_learn
                  "SELECT kind, value, source FROM learner_key WHERE learner_id = ?1 "
                  "ORDER BY kind, value",
                  err);
-    sqlite3_bind_int64(s, 1, id);
-    int r = SQLITE_DONE;
+    db_bind_int64(s, 1, id);
+    int r = DB_DONE;
     enum lcm_status rc = LCM_OK;
-    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW)
+    while (rc == LCM_OK && (r = db_step(s)) == DB_ROW)
         rc = fn(ctx, store_col_text(s, 0), store_col_text(s, 1), store_col_text(s, 2));
-    sqlite3_reset(s);
-    if (rc == LCM_OK && r != SQLITE_DONE)
+    db_reset(s);
+    if (rc == LCM_OK && r != DB_DONE)
         return store_fail(st, err, "learner keys");
     return rc;
 }
@@ -305,23 +316,23 @@ enum lcm_status store_learner_enrollments(struct lcm_store *st, int64_t id,
                  "FROM enrollment e JOIN cohort c ON c.id = e.cohort_id "
                  "WHERE e.learner_id = ?1 ORDER BY e.status != 'active', e.id",
                  err);
-    sqlite3_bind_int64(s, 1, id);
-    int r = SQLITE_DONE;
+    db_bind_int64(s, 1, id);
+    int r = DB_DONE;
     enum lcm_status rc = LCM_OK;
-    while (rc == LCM_OK && (r = sqlite3_step(s)) == SQLITE_ROW) {
-        struct store_learner_enrol e = {.id = sqlite3_column_int64(s, 0)};
+    while (rc == LCM_OK && (r = db_step(s)) == DB_ROW) {
+        struct store_learner_enrol e = {.id = db_column_int64(s, 0)};
         copy(e.cohort, sizeof e.cohort, store_col_text(s, 1));
         copy(e.source, sizeof e.source, store_col_text(s, 2));
         copy(e.status, sizeof e.status, store_col_text(s, 3));
-        e.progress = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 4);
+        e.progress = db_column_type(s, 4) == DB_NULL ? -1 : db_column_double(s, 4);
         e.start_day = store_col_day(s, 5);
         e.last_activity = store_col_day(s, 6);
-        e.days_active = sqlite3_column_int(s, 7);
-        e.checkins = sqlite3_column_int(s, 8);
+        e.days_active = (int)db_column_int64(s, 7);
+        e.checkins = (int)db_column_int64(s, 8);
         rc = fn(ctx, &e);
     }
-    sqlite3_reset(s);
-    if (rc == LCM_OK && r != SQLITE_DONE)
+    db_reset(s);
+    if (rc == LCM_OK && r != DB_DONE)
         return store_fail(st, err, "learner enrolments");
     return rc;
 }

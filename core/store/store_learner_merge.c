@@ -12,11 +12,11 @@ static enum lcm_status run2(struct lcm_store *st, const char *sql, int64_t a, in
                             struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st, sql, err);
-    sqlite3_bind_int64(s, 1, a);
-    sqlite3_bind_int64(s, 2, b);
+    db_bind_int64(s, 1, a);
+    db_bind_int64(s, 2, b);
     enum lcm_status rc = store_exec1(st, s, err, "merge");
     if (rc == LCM_OK && count)
-        *count += sqlite3_changes(st->db);
+        *count += db_changes(st->db);
     return rc;
 }
 
@@ -25,34 +25,48 @@ static const char *const fold_sql[] = {
     "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) "
     "SELECT ?2, day, sessions, minutes, actions, progress FROM activity_day "
     "WHERE enrollment_id = ?1 AND true ON CONFLICT(enrollment_id, day) DO UPDATE SET "
-    "sessions = max(sessions, excluded.sessions), minutes = max(minutes, excluded.minutes), "
-    "actions = max(actions, excluded.actions), "
-    "progress = max(coalesce(progress, excluded.progress), coalesce(excluded.progress, progress))",
+    "sessions = CASE WHEN activity_day.sessions > excluded.sessions THEN activity_day.sessions "
+    "ELSE excluded.sessions END, "
+    "minutes = CASE WHEN activity_day.minutes > excluded.minutes THEN activity_day.minutes "
+    "ELSE excluded.minutes END, "
+    "actions = CASE WHEN activity_day.actions > excluded.actions THEN activity_day.actions "
+    "ELSE excluded.actions END, "
+    "progress = CASE WHEN excluded.progress IS NULL OR activity_day.progress >= excluded.progress "
+    "THEN activity_day.progress ELSE excluded.progress END",
 
     "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed) "
     "SELECT ?2, milestone_id, day, score, celebrated_at, failed FROM milestone_done "
     "WHERE enrollment_id = ?1 AND true ON CONFLICT(enrollment_id, milestone_id) DO UPDATE SET "
     "day = excluded.day, score = excluded.score, failed = 0, "
-    "celebrated_at = coalesce(excluded.celebrated_at, celebrated_at) "
+    "celebrated_at = coalesce(excluded.celebrated_at, milestone_done.celebrated_at) "
     "WHERE milestone_done.failed = 1 AND excluded.failed = 0",
 
-    "INSERT OR IGNORE INTO sequence_fired(rule, enrollment_id, key, day, message_id) "
-    "SELECT rule, ?2, key, day, message_id FROM sequence_fired WHERE enrollment_id = ?1",
+    "INSERT INTO sequence_fired(rule, enrollment_id, key, day, message_id) "
+    "SELECT rule, ?2, key, day, message_id FROM sequence_fired WHERE enrollment_id = ?1 "
+    "ON CONFLICT DO NOTHING",
 
     "UPDATE snooze SET enrollment_id = ?2 WHERE enrollment_id = ?1",
     "UPDATE risk SET snoozed = 1 WHERE enrollment_id = ?2 AND EXISTS "
     "(SELECT 1 FROM snooze WHERE enrollment_id = ?2 AND active = 1)",
 
+    /* the earlier start, the later activity and the higher progress, a NULL side giving the
+     * other (a CASE: SQLite's scalar min/max are PostgreSQL's LEAST/GREATEST) */
     "UPDATE enrollment SET "
-    "start_day = coalesce(min(start_day, (SELECT start_day FROM enrollment WHERE id = ?1)), "
-    "  start_day, (SELECT start_day FROM enrollment WHERE id = ?1)), "
+    "start_day = CASE WHEN start_day IS NULL THEN (SELECT start_day FROM enrollment WHERE id = ?1) "
+    "  WHEN (SELECT start_day FROM enrollment WHERE id = ?1) IS NULL OR start_day <= (SELECT "
+    "start_day FROM enrollment WHERE id = ?1) THEN start_day ELSE (SELECT start_day FROM "
+    "enrollment WHERE id = ?1) END, "
     "expected_end_day = coalesce(expected_end_day, "
     "  (SELECT expected_end_day FROM enrollment WHERE id = ?1)), "
-    "last_activity_day = coalesce(max(last_activity_day, "
-    "  (SELECT last_activity_day FROM enrollment WHERE id = ?1)), last_activity_day, "
-    "  (SELECT last_activity_day FROM enrollment WHERE id = ?1)), "
-    "progress = coalesce(max(progress, (SELECT progress FROM enrollment WHERE id = ?1)), "
-    "  progress, (SELECT progress FROM enrollment WHERE id = ?1)) "
+    "last_activity_day = CASE WHEN last_activity_day IS NULL THEN (SELECT last_activity_day FROM "
+    "enrollment WHERE id = ?1) "
+    "  WHEN (SELECT last_activity_day FROM enrollment WHERE id = ?1) IS NULL OR last_activity_day "
+    ">= (SELECT last_activity_day FROM enrollment WHERE id = ?1) THEN last_activity_day ELSE "
+    "(SELECT last_activity_day FROM enrollment WHERE id = ?1) END, "
+    "progress = CASE WHEN progress IS NULL THEN (SELECT progress FROM enrollment WHERE id = ?1) "
+    "  WHEN (SELECT progress FROM enrollment WHERE id = ?1) IS NULL OR progress >= (SELECT "
+    "progress FROM enrollment WHERE id = ?1) THEN progress ELSE (SELECT progress FROM enrollment "
+    "WHERE id = ?1) END "
     "WHERE id = ?2",
     NULL};
 
@@ -93,22 +107,22 @@ static enum lcm_status enrolments(struct lcm_store *st, int64_t learner, struct 
                  "SELECT id, cohort_id, status = 'active' FROM enrollment WHERE learner_id = ?1 "
                  "ORDER BY id",
                  err);
-    sqlite3_bind_int64(s, 1, learner);
+    db_bind_int64(s, 1, learner);
     *out = NULL;
     *n = 0;
     if (active)
         *active = 0;
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = db_step(s)) == DB_ROW) {
         *out = lcm_xrealloc(*out, (size_t)(*n + 1) * sizeof **out);
-        (*out)[*n].id = sqlite3_column_int64(s, 0);
-        (*out)[*n].cohort = sqlite3_column_int64(s, 1);
-        if (active && sqlite3_column_int(s, 2))
+        (*out)[*n].id = db_column_int64(s, 0);
+        (*out)[*n].cohort = db_column_int64(s, 1);
+        if (active && (int)db_column_int64(s, 2))
             (*active)++;
         (*n)++;
     }
-    sqlite3_reset(s);
-    return r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "merge: enrolments");
+    db_reset(s);
+    return r == DB_DONE ? LCM_OK : store_fail(st, err, "merge: enrolments");
 }
 
 static enum lcm_status exists(struct lcm_store *st, int64_t id, bool *guest, struct lcm_err *err)
@@ -117,14 +131,14 @@ static enum lcm_status exists(struct lcm_store *st, int64_t id, bool *guest, str
                  "SELECT EXISTS (SELECT 1 FROM learner_key WHERE learner_id = ?1 "
                  "AND kind = 'unmatched') FROM learner WHERE id = ?1",
                  err);
-    sqlite3_bind_int64(s, 1, id);
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW && guest)
-        *guest = sqlite3_column_int(s, 0) != 0;
-    sqlite3_reset(s);
-    if (r == SQLITE_DONE)
+    db_bind_int64(s, 1, id);
+    int r = db_step(s);
+    if (r == DB_ROW && guest)
+        *guest = (int)db_column_int64(s, 0) != 0;
+    db_reset(s);
+    if (r == DB_DONE)
         return lcm_err_set(err, LCM_ERR_NOTFOUND, _("no learner #%lld"), (long long)id);
-    return r == SQLITE_ROW ? LCM_OK : store_fail(st, err, "merge");
+    return r == DB_ROW ? LCM_OK : store_fail(st, err, "merge");
 }
 
 static enum lcm_status only_active(struct lcm_store *st, int64_t learner, int64_t *id,
@@ -132,12 +146,12 @@ static enum lcm_status only_active(struct lcm_store *st, int64_t learner, int64_
 {
     STMT_OR_FAIL(s, st, "SELECT id FROM enrollment WHERE learner_id = ?1 AND status = 'active'",
                  err);
-    sqlite3_bind_int64(s, 1, learner);
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "merge");
+    db_bind_int64(s, 1, learner);
+    int r = db_step(s);
+    if (r == DB_ROW)
+        *id = db_column_int64(s, 0);
+    db_reset(s);
+    return r == DB_ROW || r == DB_DONE ? LCM_OK : store_fail(st, err, "merge");
 }
 
 /* Everything at the learner's level, once the enrolments are done (?1 = from, ?2 = into). */
@@ -145,10 +159,13 @@ static const char *const learner_sql[] = {
     "UPDATE checkin SET learner_id = ?2 WHERE learner_id = ?1",
     "UPDATE followup SET learner_id = ?2 WHERE learner_id = ?1",
     "UPDATE message SET learner_id = ?2 WHERE learner_id = ?1",
-    "UPDATE OR IGNORE learner_key SET learner_id = ?2 WHERE learner_id = ?1 "
-    "AND kind != 'unmatched'",
-    "INSERT OR IGNORE INTO learner_key(kind, value, learner_id, source) "
-    "SELECT 'id', source || '|' || ext_id, ?2, source FROM learner WHERE id = ?1",
+    /* the keys the kept learner has already stay with the merged one (and go with it) */
+    "UPDATE learner_key SET learner_id = ?2 WHERE learner_id = ?1 AND kind != 'unmatched' "
+    "AND NOT EXISTS (SELECT 1 FROM learner_key o WHERE o.kind = learner_key.kind "
+    "AND o.value = learner_key.value AND o.learner_id = ?2)",
+    "INSERT INTO learner_key(kind, value, learner_id, source) "
+    "SELECT 'id', source || '|' || ext_id, ?2, source FROM learner WHERE id = ?1 "
+    "ON CONFLICT DO NOTHING",
     "UPDATE learner SET "
     "first_name = CASE WHEN first_name = '' AND last_name = '' THEN "
     "  (SELECT first_name FROM learner WHERE id = ?1) ELSE first_name END, "
@@ -171,9 +188,9 @@ static enum lcm_status log_merge(struct lcm_store *st, int64_t from, int64_t int
                  "merged_name, author) SELECT ?1, ?2, id, source, ext_id, "
                  "trim(first_name || ' ' || last_name), ?4 FROM learner WHERE id = ?3",
                  err);
-    sqlite3_bind_int64(s, 1, now);
-    sqlite3_bind_int64(s, 2, into);
-    sqlite3_bind_int64(s, 3, from);
+    db_bind_int64(s, 1, now);
+    db_bind_int64(s, 2, into);
+    db_bind_int64(s, 3, from);
     store_bind_text(s, 4, author);
     return store_exec1(st, s, err, "merge log");
 }

@@ -10,9 +10,9 @@
 #include "store/store_internal.h"
 #include "store/store_milestone_done.h"
 
-static int64_t col_i64(sqlite3_stmt *s, int i)
+static int64_t col_i64(struct db_stmt *s, int i)
 {
-    return sqlite3_column_type(s, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, i);
+    return db_column_type(s, i) == DB_NULL ? 0 : db_column_int64(s, i);
 }
 
 void store_message_row_clear(struct store_msg_row *r)
@@ -34,7 +34,7 @@ void store_message_row_clear(struct store_msg_row *r)
     "m.attempts, m.next_attempt_at, m.created_at, m.updated_at, m.sent_at "                        \
     "FROM message m LEFT JOIN learner l ON l.id = m.learner_id "
 
-static void read_row(sqlite3_stmt *s, struct store_msg_row *r)
+static void read_row(struct db_stmt *s, struct store_msg_row *r)
 {
     r->id = col_i64(s, 0);
     r->learner_id = col_i64(s, 1);
@@ -44,7 +44,7 @@ static void read_row(sqlite3_stmt *s, struct store_msg_row *r)
                   &r->bcc,     &r->att_type,      &r->att_name, &r->att_data};
     for (int i = 0; i < (int)(sizeof f / sizeof f[0]); i++)
         *f[i] = store_col_dup(s, 3 + i);
-    r->attempts = sqlite3_column_int(s, 17);
+    r->attempts = (int)db_column_int64(s, 17);
     r->next_attempt_at = col_i64(s, 18);
     r->created_at = col_i64(s, 19);
     r->updated_at = col_i64(s, 20);
@@ -56,41 +56,42 @@ enum lcm_status store_message_get(struct lcm_store *st, int64_t id, struct store
 {
     memset(out, 0, sizeof *out);
     STMT_OR_FAIL(s, st, MSG_COLS "WHERE m.id = ?1", err);
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
+    db_bind_int64(s, 1, id);
+    int rc = db_step(s);
     enum lcm_status out_rc = LCM_OK;
-    if (rc == SQLITE_ROW)
+    if (rc == DB_ROW)
         read_row(s, out);
-    else if (rc == SQLITE_DONE)
+    else if (rc == DB_DONE)
         out_rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("message %lld not found"), (long long)id);
     else
         out_rc = store_fail(st, err, "message");
-    sqlite3_reset(s);
+    db_reset(s);
     return out_rc;
 }
 
 enum lcm_status store_message_each(struct lcm_store *st, const char *status, int64_t learner_id,
                                    int limit, store_msg_fn fn, void *ctx, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 MSG_COLS
-                 "WHERE (?1 IS NULL OR m.status = ?1) AND (?2 IS NULL OR m.learner_id = ?2) "
-                 "ORDER BY m.id DESC LIMIT ?3",
-                 err);
+    STMT_OR_FAIL(
+        s, st,
+        MSG_COLS
+        "WHERE (?1 IS NULL OR m.status = ?1) AND (CAST(?2 AS BIGINT) IS NULL OR m.learner_id = ?2) "
+        "ORDER BY m.id DESC LIMIT ?3",
+        err);
     store_bind_text(s, 1, status);
     store_bind_id_opt(s, 2, learner_id);
-    sqlite3_bind_int(s, 3, limit > 0 ? limit : -1);
+    db_bind_int64(s, 3, limit > 0 ? limit : INT64_MAX); /* no LIMIT -1 on PostgreSQL */
     enum lcm_status out = LCM_OK;
     int rc;
-    while (out == LCM_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while (out == LCM_OK && (rc = db_step(s)) == DB_ROW) {
         struct store_msg_row r;
         read_row(s, &r);
         out = fn(ctx, &r);
         store_message_row_clear(&r);
     }
-    if (out == LCM_OK && rc != SQLITE_DONE)
+    if (out == LCM_OK && rc != DB_DONE)
         out = store_fail(st, err, "messages");
-    sqlite3_reset(s);
+    db_reset(s);
     return out;
 }
 
@@ -100,9 +101,9 @@ enum lcm_status store_message_counts(struct lcm_store *st, struct store_msg_coun
     memset(out, 0, sizeof *out);
     STMT_OR_FAIL(s, st, "SELECT status, count(*) FROM message GROUP BY status", err);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         const char *k = store_col_text(s, 0);
-        int64_t n = sqlite3_column_int64(s, 1);
+        int64_t n = db_column_int64(s, 1);
         int64_t *slot = strcmp(k, "draft") == 0     ? &out->draft
                         : strcmp(k, "queued") == 0  ? &out->queued
                         : strcmp(k, "sending") == 0 ? &out->sending
@@ -111,8 +112,8 @@ enum lcm_status store_message_counts(struct lcm_store *st, struct store_msg_coun
                                                     : &out->skipped;
         *slot += n;
     }
-    enum lcm_status o = rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, "message counts");
-    sqlite3_reset(s);
+    enum lcm_status o = rc == DB_DONE ? LCM_OK : store_fail(st, err, "message counts");
+    db_reset(s);
     return o;
 }
 
@@ -135,7 +136,7 @@ enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message
     store_bind_text(s, 7, m->subject ? m->subject : "");
     store_bind_text(s, 8, m->body ? m->body : "");
     store_bind_text(s, 9, model_message_status_name(m->status));
-    sqlite3_bind_int64(s, 10, now_ts);
+    db_bind_int64(s, 10, now_ts);
     return store_exec_insert(st, s, id, err, "message");
 }
 
@@ -147,13 +148,13 @@ enum lcm_status store_message_set_extra(struct lcm_store *st, int64_t id, const 
                  "UPDATE message SET bcc = ?2, att_type = ?3, att_name = ?4, att_data = ?5 "
                  "WHERE id = ?1",
                  err);
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     store_bind_text(s, 2, bcc && *bcc ? bcc : NULL);
     store_bind_text(s, 3, att_type);
     store_bind_text(s, 4, att_type ? att_name : NULL);
     store_bind_text(s, 5, att_type ? att_data : NULL);
     enum lcm_status rc = store_exec1(st, s, err, "message");
-    if (rc == LCM_OK && sqlite3_changes(st->db) == 0)
+    if (rc == LCM_OK && db_changes(st->db) == 0)
         rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("message %lld not found"), (long long)id);
     return rc;
 }
@@ -172,11 +173,11 @@ static enum lcm_status explain_unchanged(struct lcm_store *st, int64_t id, const
     return rc;
 }
 
-static enum lcm_status exec_changed(struct lcm_store *st, sqlite3_stmt *s, int64_t id,
+static enum lcm_status exec_changed(struct lcm_store *st, struct db_stmt *s, int64_t id,
                                     const char *want, struct lcm_err *err)
 {
     enum lcm_status rc = store_exec1(st, s, err, "message");
-    if (rc == LCM_OK && sqlite3_changes(st->db) == 0)
+    if (rc == LCM_OK && db_changes(st->db) == 0)
         rc = explain_unchanged(st, id, want, err);
     return rc;
 }
@@ -190,10 +191,10 @@ enum lcm_status store_message_edit(struct lcm_store *st, int64_t id, const char 
                  "UPDATE message SET subject = ?2, body = ?3, updated_at = ?4 "
                  "WHERE id = ?1 AND status IN ('draft', 'queued')",
                  err);
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     store_bind_text(s, 2, subject);
     store_bind_text(s, 3, body);
-    sqlite3_bind_int64(s, 4, now_ts);
+    db_bind_int64(s, 4, now_ts);
     return exec_changed(st, s, id, "a draft", err);
 }
 
@@ -204,14 +205,14 @@ enum lcm_status store_message_approve(struct lcm_store *st, int64_t id, int64_t 
         *n = 0;
     STMT_OR_FAIL(s, st,
                  "UPDATE message SET status = 'queued', updated_at = ?2, next_attempt_at = NULL "
-                 "WHERE status = 'draft' AND (?1 IS NULL OR id = ?1)",
+                 "WHERE status = 'draft' AND (CAST(?1 AS BIGINT) IS NULL OR id = ?1)",
                  err);
     store_bind_id_opt(s, 1, id);
-    sqlite3_bind_int64(s, 2, now_ts);
+    db_bind_int64(s, 2, now_ts);
     enum lcm_status rc =
         id > 0 ? exec_changed(st, s, id, "a draft", err) : store_exec1(st, s, err, "message");
     if (rc == LCM_OK && n)
-        *n = sqlite3_changes(st->db);
+        *n = db_changes(st->db);
     return rc;
 }
 
@@ -222,8 +223,8 @@ enum lcm_status store_message_skip(struct lcm_store *st, int64_t id, int64_t now
                  "UPDATE message SET status = 'skipped', updated_at = ?2 "
                  "WHERE id = ?1 AND status IN ('draft', 'queued', 'failed')",
                  err);
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, now_ts);
+    db_bind_int64(s, 1, id);
+    db_bind_int64(s, 2, now_ts);
     return exec_changed(st, s, id, "a draft, queued or failed", err);
 }
 
@@ -234,8 +235,8 @@ enum lcm_status store_message_requeue(struct lcm_store *st, int64_t id, int64_t 
                  "UPDATE message SET status = 'queued', updated_at = ?2, next_attempt_at = NULL "
                  "WHERE id = ?1 AND status = 'failed'",
                  err);
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, now_ts);
+    db_bind_int64(s, 1, id);
+    db_bind_int64(s, 2, now_ts);
     return exec_changed(st, s, id, "failed", err);
 }
 
@@ -246,8 +247,8 @@ enum lcm_status store_message_to_draft(struct lcm_store *st, int64_t id, int64_t
                  "UPDATE message SET status = 'draft', updated_at = ?2, next_attempt_at = NULL "
                  "WHERE id = ?1 AND status IN ('queued', 'skipped')",
                  err);
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, now_ts);
+    db_bind_int64(s, 1, id);
+    db_bind_int64(s, 2, now_ts);
     return exec_changed(st, s, id, "queued or skipped", err);
 }
 
@@ -258,22 +259,22 @@ enum lcm_status store_message_due(struct lcm_store *st, int64_t now_ts, bool ign
     *n = 0;
     STMT_OR_FAIL(s, st,
                  "SELECT id FROM message WHERE status = 'queued' "
-                 "AND (?2 OR next_attempt_at IS NULL OR next_attempt_at <= ?1) "
+                 "AND (?2 <> 0 OR next_attempt_at IS NULL OR next_attempt_at <= ?1) "
                  "ORDER BY id LIMIT ?3",
                  err);
-    sqlite3_bind_int64(s, 1, now_ts);
-    sqlite3_bind_int(s, 2, ignore_backoff);
-    sqlite3_bind_int(s, 3, max > 0 ? max : -1);
+    db_bind_int64(s, 1, now_ts);
+    db_bind_int64(s, 2, ignore_backoff);
+    db_bind_int64(s, 3, max > 0 ? max : INT64_MAX); /* no LIMIT -1 on PostgreSQL */
     int rc, cap = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
             *ids = lcm_xrealloc(*ids, (size_t)cap * sizeof **ids);
         }
-        (*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+        (*ids)[(*n)++] = db_column_int64(s, 0);
     }
-    enum lcm_status o = rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, "due messages");
-    sqlite3_reset(s);
+    enum lcm_status o = rc == DB_DONE ? LCM_OK : store_fail(st, err, "due messages");
+    db_reset(s);
     if (o != LCM_OK) {
         free(*ids);
         *ids = NULL;
@@ -290,12 +291,12 @@ enum lcm_status store_message_claim(struct lcm_store *st, int64_t id, const char
                  "UPDATE message SET status = 'sending', attempts = attempts + 1, "
                  "msgid = COALESCE(msgid, ?2), updated_at = ?3 WHERE id = ?1 AND status = 'queued'",
                  err);
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     store_bind_text(s, 2, msgid);
-    sqlite3_bind_int64(s, 3, now_ts);
+    db_bind_int64(s, 3, now_ts);
     enum lcm_status rc = store_exec1(st, s, err, "message");
     if (rc == LCM_OK)
-        *claimed = sqlite3_changes(st->db) == 1;
+        *claimed = db_changes(st->db) == 1;
     return rc;
 }
 
@@ -327,8 +328,8 @@ static enum lcm_status sent_in_tx(struct lcm_store *st, int64_t id, int64_t now_
                  "UPDATE message SET status = 'sent', sent_at = ?2, updated_at = ?2, error = NULL, "
                  "next_attempt_at = NULL, checkin_id = ?3 WHERE id = ?1 AND status = 'sending'",
                  err);
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, now_ts);
+    db_bind_int64(s, 1, id);
+    db_bind_int64(s, 2, now_ts);
     store_bind_id_opt(s, 3, checkin);
     if ((rc = exec_changed(st, s, id, "sending", err)) != LCM_OK)
         return rc;
@@ -356,10 +357,10 @@ enum lcm_status store_message_mark_retry(struct lcm_store *st, int64_t id, const
                  "UPDATE message SET status = 'queued', error = ?2, next_attempt_at = ?3, "
                  "updated_at = ?4 WHERE id = ?1 AND status = 'sending'",
                  err);
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     store_bind_text(s, 2, error);
-    sqlite3_bind_int64(s, 3, next_at);
-    sqlite3_bind_int64(s, 4, now_ts);
+    db_bind_int64(s, 3, next_at);
+    db_bind_int64(s, 4, now_ts);
     return exec_changed(st, s, id, "sending", err);
 }
 
@@ -370,9 +371,9 @@ enum lcm_status store_message_mark_failed(struct lcm_store *st, int64_t id, cons
                  "UPDATE message SET status = 'failed', error = ?2, next_attempt_at = NULL, "
                  "updated_at = ?3 WHERE id = ?1 AND status IN ('sending', 'queued')",
                  err);
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     store_bind_text(s, 2, error);
-    sqlite3_bind_int64(s, 3, now_ts);
+    db_bind_int64(s, 3, now_ts);
     return exec_changed(st, s, id, "sending", err);
 }
 
@@ -386,10 +387,10 @@ enum lcm_status store_message_recover(struct lcm_store *st, const char *why, int
                  "WHERE status = 'sending'",
                  err);
     store_bind_text(s, 1, why);
-    sqlite3_bind_int64(s, 2, now_ts);
+    db_bind_int64(s, 2, now_ts);
     enum lcm_status rc = store_exec1(st, s, err, "message");
     if (rc == LCM_OK && n)
-        *n = sqlite3_changes(st->db);
+        *n = db_changes(st->db);
     return rc;
 }
 
@@ -405,13 +406,13 @@ enum lcm_status store_message_pending_like(struct lcm_store *st, int64_t enrollm
                  "WHERE m.learner_id = e.learner_id AND m.template = ?2 "
                  "AND m.status IN ('queued', 'sending')",
                  err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
+    db_bind_int64(s, 1, enrollment_id);
     store_bind_text(s, 2, template_name);
     enum lcm_status rc = LCM_OK;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
+    if (db_step(s) == DB_ROW)
+        *id = db_column_int64(s, 0);
     else
         rc = store_fail(st, err, "pending message");
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }

@@ -12,14 +12,14 @@ static const char done_keep[] = DONE_INSERT "NOTHING";
 static const char done_update[] = DONE_INSERT "UPDATE SET day = excluded.day, "
                                               "score = excluded.score, failed = excluded.failed";
 
-static void bind_done(sqlite3_stmt *s, const struct lcm_milestone_done *d)
+static void bind_done(struct db_stmt *s, const struct lcm_milestone_done *d)
 {
-    sqlite3_bind_int64(s, 1, d->enrollment_id);
-    sqlite3_bind_int64(s, 2, d->milestone_id);
+    db_bind_int64(s, 1, d->enrollment_id);
+    db_bind_int64(s, 2, d->milestone_id);
     store_bind_day(s, 3, d->day);
     store_bind_real_opt(s, 4, d->score);
     store_bind_id_opt(s, 5, d->celebrated_at);
-    sqlite3_bind_int(s, 6, d->failed);
+    db_bind_int64(s, 6, d->failed);
 }
 
 enum lcm_status store_milestone_done_add(struct lcm_store *st, const struct lcm_milestone_done *d,
@@ -36,7 +36,7 @@ enum lcm_status store_milestone_done_put(struct lcm_store *st, const struct lcm_
     enum lcm_status rc = store_milestone_done_add(st, d, STORE_DONE_KEEP, err);
     if (rc != LCM_OK)
         return rc;
-    if (sqlite3_changes(st->db) > 0) {
+    if (db_changes(st->db) > 0) {
         *put = STORE_PUT_NEW;
         return LCM_OK;
     }
@@ -52,7 +52,7 @@ enum lcm_status store_milestone_done_put(struct lcm_store *st, const struct lcm_
                  err);
     bind_done(s, d);
     rc = store_exec1(st, s, err, "milestone done");
-    *put = sqlite3_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
+    *put = db_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
     return rc;
 }
 
@@ -64,9 +64,9 @@ enum lcm_status store_milestone_done_celebrate(struct lcm_store *st, int64_t enr
                  "UPDATE milestone_done SET celebrated_at = ?3 WHERE enrollment_id = ?1 "
                  "AND (?2 = 0 OR milestone_id = ?2) AND celebrated_at IS NULL",
                  err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
-    sqlite3_bind_int64(s, 2, milestone_id);
-    sqlite3_bind_int64(s, 3, now_ts);
+    db_bind_int64(s, 1, enrollment_id);
+    db_bind_int64(s, 2, milestone_id);
+    db_bind_int64(s, 3, now_ts);
     return store_exec1(st, s, err, "celebrate");
 }
 
@@ -79,8 +79,8 @@ enum lcm_status store_milestone_done_celebrate_sent(struct lcm_store *st, int64_
                  "CAST(substr(key, 11) AS INTEGER) FROM sequence_fired "
                  "WHERE message_id = ?1 AND key LIKE 'milestone:%')",
                  err);
-    sqlite3_bind_int64(s, 1, message_id);
-    sqlite3_bind_int64(s, 2, now_ts);
+    db_bind_int64(s, 1, message_id);
+    db_bind_int64(s, 2, now_ts);
     return store_exec1(st, s, err, "milestone");
 }
 
@@ -88,10 +88,10 @@ enum lcm_status store_milestone_done_count(struct lcm_store *st, int64_t *n, str
 {
     STMT_OR_FAIL(s, st, "SELECT count(*) FROM milestone_done", err);
     enum lcm_status rc = LCM_OK;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *n = sqlite3_column_int64(s, 0);
+    if (db_step(s) == DB_ROW)
+        *n = db_column_int64(s, 0);
     else
         rc = store_fail(st, err, "milestone_done");
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }

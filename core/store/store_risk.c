@@ -19,10 +19,10 @@ struct day_memo {
 };
 
 /* 'YYYY-MM-DD' from column col, parsed by hand: no strlen/atoi/sscanf per row. */
-static int fast_day(sqlite3_stmt *s, int col, struct day_memo *memo)
+static int fast_day(struct db_stmt *s, int col, struct day_memo *memo)
 {
-    const unsigned char *t = sqlite3_column_text(s, col);
-    if (!t || sqlite3_column_bytes(s, col) != 10 || t[4] != '-' || t[7] != '-')
+    const char *t = db_column_text(s, col);
+    if (!t || store_col_bytes(s, col) != 10 || t[4] != '-' || t[7] != '-')
         return DAY_NONE;
     int d = (t[8] - '0') * 10 + (t[9] - '0');
     if (d < 1 || d > 31 || t[8] < '0' || t[8] > '9' || t[9] < '0' || t[9] > '9')
@@ -44,17 +44,17 @@ static int fast_day(sqlite3_stmt *s, int col, struct day_memo *memo)
     return base + d;
 }
 
-static void copy_text(char *dst, size_t len, sqlite3_stmt *s, int col)
+static void copy_text(char *dst, size_t len, struct db_stmt *s, int col)
 {
     snprintf(dst, len, "%s", store_col_text(s, col));
 }
 
 /* Steps s to completion; on error fills err. Resets s either way. */
-static enum lcm_status step_done(struct lcm_store *st, sqlite3_stmt *s, int rc, struct lcm_err *err,
-                                 const char *what)
+static enum lcm_status step_done(struct lcm_store *st, struct db_stmt *s, int rc,
+                                 struct lcm_err *err, const char *what)
 {
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? LCM_OK : store_fail(st, err, what);
+    db_reset(s);
+    return rc == DB_DONE ? LCM_OK : store_fail(st, err, what);
 }
 
 enum lcm_status store_risk_cohorts(struct lcm_store *st, struct store_risk_cohort **out, size_t *n,
@@ -66,14 +66,14 @@ enum lcm_status store_risk_cohorts(struct lcm_store *st, struct store_risk_cohor
                  err);
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             *out = lcm_xrealloc(*out, cap * sizeof **out);
         }
         struct store_risk_cohort *c = &(*out)[(*n)++];
-        c->id = sqlite3_column_int64(s, 0);
-        c->program_id = sqlite3_column_int64(s, 1);
+        c->id = db_column_int64(s, 0);
+        c->program_id = db_column_int64(s, 1);
         c->start_day = store_col_day(s, 2);
         c->end_day = store_col_day(s, 3);
         copy_text(c->name, sizeof c->name, s, 4);
@@ -95,42 +95,42 @@ enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, 
                  "  WHERE enrollment_id = e.id AND active = 1) "
                  "WHERE e.cohort_id = ?1 AND (?2 = 0 OR e.status = 'active') ORDER BY e.id",
                  err);
-    sqlite3_bind_int64(s, 1, cohort_id);
-    sqlite3_bind_int(s, 2, active_only);
+    db_bind_int64(s, 1, cohort_id);
+    db_bind_int64(s, 2, active_only);
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
             *out = lcm_xrealloc(*out, cap * sizeof **out);
         }
         struct store_risk_enr *e = &(*out)[(*n)++];
-        e->id = sqlite3_column_int64(s, 0);
-        e->learner_id = sqlite3_column_int64(s, 1);
+        e->id = db_column_int64(s, 0);
+        e->learner_id = db_column_int64(s, 1);
         int status = model_enroll_status_parse(store_col_text(s, 2));
         e->status = status < 0 ? ENROLL_ACTIVE : status;
         e->start_day = fast_day(s, 3, NULL);
         e->expected_end_day = fast_day(s, 4, NULL);
         e->ended_day = fast_day(s, 5, NULL);
-        e->has_risk = sqlite3_column_type(s, 6) != SQLITE_NULL;
-        e->score = sqlite3_column_double(s, 6);
+        e->has_risk = db_column_type(s, 6) != DB_NULL;
+        e->score = db_column_double(s, 6);
         e->flagged_since = fast_day(s, 7, NULL);
         e->snooze_until = fast_day(s, 8, NULL);
-        e->snooze_score_at = sqlite3_column_double(s, 9);
-        e->progress_known = sqlite3_column_int(s, 10) != 0;
+        e->snooze_score_at = db_column_double(s, 9);
+        e->progress_known = (int)db_column_int64(s, 10) != 0;
     }
     return step_done(st, s, rc, err, "risk: enrollments");
 }
 
 /* Steps s (columns: enrollment id, day, amount, progress or -1) and calls fn for each row. */
-static enum lcm_status feed_activity(struct lcm_store *st, sqlite3_stmt *s, store_risk_day_fn fn,
+static enum lcm_status feed_activity(struct lcm_store *st, struct db_stmt *s, store_risk_day_fn fn,
                                      void *ctx, struct lcm_err *err)
 {
     int rc;
     struct day_memo memo = {.base = DAY_NONE};
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        fn(ctx, sqlite3_column_int64(s, 0), fast_day(s, 1, &memo), sqlite3_column_int(s, 2),
-           sqlite3_column_double(s, 3));
+    while ((rc = db_step(s)) == DB_ROW)
+        fn(ctx, db_column_int64(s, 0), fast_day(s, 1, &memo), (int)db_column_int64(s, 2),
+           db_column_double(s, 3));
     return step_done(st, s, rc, err, "risk: activity");
 }
 
@@ -149,7 +149,7 @@ enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id
                  "WHERE e.cohort_id = ?1 AND e.status BETWEEN ?2 AND ?3 AND a.day <= ?4 "
                  "ORDER BY e.status, e.id, a.day",
                  err);
-    sqlite3_bind_int64(s, 1, cohort_id);
+    db_bind_int64(s, 1, cohort_id);
     store_bind_text(s, 2, active_only ? "active" : "");
     store_bind_text(s, 3, active_only ? "active" : "~");
     store_bind_day(s, 4, upto);
@@ -165,30 +165,30 @@ enum lcm_status store_risk_activity_range(struct lcm_store *st, int64_t lo, int6
                  "FROM activity_day WHERE enrollment_id BETWEEN ?1 AND ?2 AND day <= ?3 "
                  "ORDER BY enrollment_id, day",
                  err);
-    sqlite3_bind_int64(s, 1, lo);
-    sqlite3_bind_int64(s, 2, hi);
+    db_bind_int64(s, 1, lo);
+    db_bind_int64(s, 2, hi);
     store_bind_day(s, 3, upto);
     return feed_activity(st, s, fn, ctx, err);
 }
 
-static void read_milestone(sqlite3_stmt *s, struct store_risk_milestone *m)
+static void read_milestone(struct db_stmt *s, struct store_risk_milestone *m)
 {
-    m->id = sqlite3_column_int64(s, 0);
+    m->id = db_column_int64(s, 0);
     copy_text(m->name, sizeof m->name, s, 1);
     int kind = model_milestone_kind_parse(store_col_text(s, 2));
     m->kind = kind < 0 ? MILESTONE_OTHER : kind;
-    m->threshold = sqlite3_column_type(s, 3) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 3);
+    m->threshold = db_column_type(s, 3) == DB_NULL ? -1 : db_column_double(s, 3);
     m->due_day = store_col_day(s, 4);
-    m->due_offset = sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 5);
+    m->due_offset = db_column_type(s, 5) == DB_NULL ? -1 : (int)db_column_int64(s, 5);
 }
 
-static enum lcm_status read_milestones(struct lcm_store *st, sqlite3_stmt *s,
+static enum lcm_status read_milestones(struct lcm_store *st, struct db_stmt *s,
                                        struct store_risk_milestone **out, size_t *n,
                                        struct lcm_err *err)
 {
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 8;
             *out = lcm_xrealloc(*out, cap * sizeof **out);
@@ -208,8 +208,8 @@ enum lcm_status store_risk_milestones(struct lcm_store *st, int64_t program_id, 
                  "SELECT id, name, kind, threshold, due_day, due_offset FROM milestone "
                  "WHERE program_id = ?1 AND (cohort_id IS NULL OR cohort_id = ?2) ORDER BY id",
                  err);
-    sqlite3_bind_int64(s, 1, program_id);
-    sqlite3_bind_int64(s, 2, cohort_id);
+    db_bind_int64(s, 1, program_id);
+    db_bind_int64(s, 2, cohort_id);
     return read_milestones(st, s, out, n, err);
 }
 
@@ -222,14 +222,14 @@ enum lcm_status store_risk_done_scan(struct lcm_store *st, int64_t cohort_id, bo
                  "FROM enrollment e JOIN milestone_done d ON d.enrollment_id = e.id "
                  "WHERE e.cohort_id = ?1 AND (?2 = 0 OR e.status = 'active') AND d.day <= ?3",
                  err);
-    sqlite3_bind_int64(s, 1, cohort_id);
-    sqlite3_bind_int(s, 2, active_only);
+    db_bind_int64(s, 1, cohort_id);
+    db_bind_int64(s, 2, active_only);
     store_bind_day(s, 3, upto);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), fast_day(s, 2, NULL),
-           sqlite3_column_type(s, 3) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 3),
-           sqlite3_column_int(s, 4) != 0);
+    while ((rc = db_step(s)) == DB_ROW)
+        fn(ctx, db_column_int64(s, 0), db_column_int64(s, 1), fast_day(s, 2, NULL),
+           db_column_type(s, 3) == DB_NULL ? -1 : db_column_double(s, 3),
+           (int)db_column_int64(s, 4) != 0);
     return step_done(st, s, rc, err, "risk: milestones reached");
 }
 
@@ -250,13 +250,13 @@ enum lcm_status store_risk_contact_scan(struct lcm_store *st, int64_t cohort_id,
                  "  AND m.status = 'sent' AND m.sent_at < ?3 "
                  "ORDER BY 2",
                  err);
-    sqlite3_bind_int64(s, 1, cohort_id);
-    sqlite3_bind_int(s, 2, active_only);
-    sqlite3_bind_int64(s, 3, before_ts);
+    db_bind_int64(s, 1, cohort_id);
+    db_bind_int64(s, 2, active_only);
+    db_bind_int64(s, 3, before_ts);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         int ch = model_checkin_channel_parse(store_col_text(s, 2));
-        fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), ch < 0 ? CH_NOTE : ch,
+        fn(ctx, db_column_int64(s, 0), db_column_int64(s, 1), ch < 0 ? CH_NOTE : ch,
            strcmp(store_col_text(s, 3), "in") == 0);
     }
     return step_done(st, s, rc, err, "risk: contacts");
@@ -284,10 +284,10 @@ enum lcm_status store_risk_scan_tune(struct lcm_store *st, struct lcm_err *err)
      * maps its neighbours too), so on 100k enrollments each connection grew to the whole
      * 700 MB file (1.4 GB peak). read(2) through SQLite's small page cache keeps the peak to
      * a few tens of MB for about the same CPU (more system time, less user time). */
-    char *msg = NULL;
-    if (sqlite3_exec(st->db, "PRAGMA mmap_size = 0", NULL, NULL, &msg) != SQLITE_OK) {
-        lcm_err_set(err, LCM_ERR_DB, _("risk: mmap: %s"), msg ? msg : "error");
-        sqlite3_free(msg);
+    if (store_is_pg(st))
+        return LCM_OK; /* the server's memory, not this process's */
+    if (db_exec(st->db, "PRAGMA mmap_size = 0", err) != LCM_OK) {
+        lcm_err_set(err, LCM_ERR_DB, _("risk: mmap: %s"), db_errmsg(st->db));
         return LCM_ERR_DB;
     }
     return LCM_OK;
@@ -304,15 +304,15 @@ enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row
                  "signals = excluded.signals, flagged_since = excluded.flagged_since, "
                  "snoozed = excluded.snoozed, raw = excluded.raw",
                  err);
-    sqlite3_bind_int64(s, 1, r->enrollment_id);
+    db_bind_int64(s, 1, r->enrollment_id);
     store_bind_day(s, 2, r->day);
-    sqlite3_bind_double(s, 3, r->score);
-    sqlite3_bind_int(s, 4, r->level);
+    db_bind_double(s, 3, r->score);
+    db_bind_int64(s, 4, r->level);
     store_bind_text(s, 5, r->reasons ? r->reasons : "");
     store_bind_text(s, 6, r->signals);
     store_bind_day(s, 7, r->flagged_since);
-    sqlite3_bind_int(s, 8, r->snoozed);
-    sqlite3_bind_double(s, 9, r->raw);
+    db_bind_int64(s, 8, r->snoozed);
+    db_bind_double(s, 9, r->raw);
     return store_exec1(st, s, err, "risk: write");
 }
 
@@ -330,7 +330,7 @@ enum lcm_status store_risk_snooze_close(struct lcm_store *st, int64_t enrollment
 {
     STMT_OR_FAIL(s, st, "UPDATE snooze SET active = 0 WHERE enrollment_id = ?1 AND active = 1",
                  err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
+    db_bind_int64(s, 1, enrollment_id);
     return store_exec1(st, s, err, "risk: snooze");
 }
 
@@ -345,7 +345,7 @@ enum lcm_status store_risk_progress_milestones(struct lcm_store *st, int64_t pro
                  "WHERE program_id = ?1 AND kind = 'progress' AND threshold IS NOT NULL "
                  "ORDER BY threshold, id",
                  err);
-    sqlite3_bind_int64(s, 1, program_id);
+    db_bind_int64(s, 1, program_id);
     enum lcm_status rc = read_milestones(st, s, out, n, err);
     if (rc != LCM_OK || *n > 0 || !create)
         return rc;
@@ -365,40 +365,40 @@ enum lcm_status store_risk_progress_milestones(struct lcm_store *st, int64_t pro
         if ((rc = store_entity_milestone_upsert(st, &m, NULL, err)) != LCM_OK)
             return rc;
     }
-    sqlite3_bind_int64(s, 1, program_id);
+    db_bind_int64(s, 1, program_id);
     return read_milestones(st, s, out, n, err);
 }
 
 /* Columns: enrollment, learner id, first, last, ext_id, cohort, score, level, day, what,
  * milestone id, and optionally the raw score. */
-static enum lcm_status each_item(struct lcm_store *st, sqlite3_stmt *s, store_risk_item_fn fn,
+static enum lcm_status each_item(struct lcm_store *st, struct db_stmt *s, store_risk_item_fn fn,
                                  void *ctx, struct lcm_err *err, const char *what)
 {
     int rc;
     enum lcm_status out = LCM_OK;
     struct store_risk_item *it = lcm_xmalloc(sizeof *it);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         memset(it, 0, sizeof *it);
-        it->enrollment_id = sqlite3_column_int64(s, 0);
-        it->learner_id = sqlite3_column_int64(s, 1);
+        it->enrollment_id = db_column_int64(s, 0);
+        it->learner_id = db_column_int64(s, 1);
         const char *first = store_col_text(s, 2), *last = store_col_text(s, 3);
         snprintf(it->learner, sizeof it->learner, "%s%s%s", first, *first && *last ? " " : "",
                  last);
         copy_text(it->ext_id, sizeof it->ext_id, s, 4);
         copy_text(it->cohort, sizeof it->cohort, s, 5);
-        it->score = sqlite3_column_double(s, 6);
-        it->level = sqlite3_column_int(s, 7);
+        it->score = db_column_double(s, 6);
+        it->level = (int)db_column_int64(s, 7);
         it->day = store_col_day(s, 8);
         copy_text(it->what, sizeof it->what, s, 9);
-        it->milestone_id = sqlite3_column_int64(s, 10);
-        if (sqlite3_column_count(s) > 11)
-            it->raw = sqlite3_column_double(s, 11);
+        it->milestone_id = db_column_int64(s, 10);
+        if (db_column_count(s) > 11)
+            it->raw = db_column_double(s, 11);
         if ((out = fn(ctx, it)) != LCM_OK)
             break;
     }
     free(it);
     if (out != LCM_OK) {
-        sqlite3_reset(s);
+        db_reset(s);
         return out;
     }
     return step_done(st, s, rc, err, what);
@@ -413,10 +413,10 @@ enum lcm_status store_risk_triage(struct lcm_store *st, int min_level, int limit
                  "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "
                  "JOIN learner l ON l.id = e.learner_id JOIN cohort c ON c.id = e.cohort_id "
                  "WHERE r.snoozed = 0 AND r.level >= ?1 "
-                 "ORDER BY r.level DESC, r.score DESC, r.raw DESC LIMIT ?2",
+                 "ORDER BY r.level DESC, r.score DESC, r.raw DESC, r.enrollment_id LIMIT ?2",
                  err);
-    sqlite3_bind_int(s, 1, min_level);
-    sqlite3_bind_int(s, 2, limit);
+    db_bind_int64(s, 1, min_level);
+    db_bind_int64(s, 2, limit);
     return each_item(st, s, fn, ctx, err, "risk: triage");
 }
 
@@ -432,7 +432,7 @@ enum lcm_status store_risk_celebrations(struct lcm_store *st, int limit, store_r
                  "WHERE d.celebrated_at IS NULL AND e.status IN ('active','completed') "
                  "ORDER BY d.day DESC, l.last_name, l.first_name, m.id LIMIT ?1",
                  err);
-    sqlite3_bind_int(s, 1, limit);
+    db_bind_int64(s, 1, limit);
     return each_item(st, s, fn, ctx, err, "risk: celebrations");
 }
 
@@ -447,7 +447,7 @@ enum lcm_status store_risk_learner(struct lcm_store *st, int64_t learner_id, sto
                  "LEFT JOIN risk r ON r.enrollment_id = e.id "
                  "WHERE l.id = ?1 ORDER BY e.status != 'active', e.id",
                  err);
-    sqlite3_bind_int64(s, 1, learner_id);
+    db_bind_int64(s, 1, learner_id);
     return each_item(st, s, fn, ctx, err, "risk: enrolments of a learner");
 }
 
@@ -467,7 +467,7 @@ enum lcm_status store_risk_get(struct lcm_store *st, int64_t enrollment_id,
                  "JOIN learner l ON l.id = e.learner_id JOIN cohort c ON c.id = e.cohort_id "
                  "WHERE r.enrollment_id = ?1",
                  err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
+    db_bind_int64(s, 1, enrollment_id);
     out->enrollment_id = 0;
     enum lcm_status rc = each_item(st, s, keep_first, out, err, "risk: get");
     if (rc == LCM_ERR_EXISTS) {
@@ -486,15 +486,15 @@ enum lcm_status store_risk_enrollment_cohort(struct lcm_store *st, int64_t enrol
                                              int64_t *cohort_id, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st, "SELECT cohort_id FROM enrollment WHERE id = ?1", err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *cohort_id = sqlite3_column_int64(s, 0);
-        sqlite3_reset(s);
+    db_bind_int64(s, 1, enrollment_id);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        *cohort_id = db_column_int64(s, 0);
+        db_reset(s);
         return LCM_OK;
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    db_reset(s);
+    if (rc != DB_DONE)
         return store_fail(st, err, "risk: enrollment");
     return lcm_err_set(err, LCM_ERR_NOTFOUND, _("enrollment %lld not found"),
                        (long long)enrollment_id);
@@ -505,9 +505,9 @@ enum lcm_status store_risk_level_counts(struct lcm_store *st, int counts[3], str
     STMT_OR_FAIL(s, st, "SELECT level, count(*) FROM risk GROUP BY level", err);
     counts[0] = counts[1] = counts[2] = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int level = sqlite3_column_int(s, 0);
-        counts[level < 0 ? 0 : level > 2 ? 2 : level] += sqlite3_column_int(s, 1);
+    while ((rc = db_step(s)) == DB_ROW) {
+        int level = (int)db_column_int64(s, 0);
+        counts[level < 0 ? 0 : level > 2 ? 2 : level] += (int)db_column_int64(s, 1);
     }
     return step_done(st, s, rc, err, "risk: counts");
 }

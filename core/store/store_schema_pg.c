@@ -1,13 +1,12 @@
 /* store_schema_pg.c — the schema of store_schema.c in PostgreSQL's dialect, version by version.
  *
- * The base for the PostgreSQL store (doc/postgresql.md): not yet applied by store_open(), which
- * runs on SQLite alone; tests/test_db_schema.c applies both schemas and checks that they have
- * the same tables, columns, indexes and triggers, and that the triggers behave the same.
- * Version N here is version N of store_schema.c: a migration added there is added here too.
- * The differences: INTEGER is BIGINT (SQLite's integers are 64-bit; PostgreSQL's INTEGER would
- * overflow Unix seconds in 2038), REAL is DOUBLE PRECISION (PostgreSQL's REAL has 4 bytes),
- * "id INTEGER PRIMARY KEY" is an identity column, no WITHOUT ROWID, triggers call PL/pgSQL
- * functions. */
+ * Applied by store_open() on a postgresql:// target (db_migrate()); tests/test_db_schema.c applies
+ * both schemas and checks that they have the same tables, columns, indexes and triggers, and that
+ * the triggers behave the same. Version N here is version N of store_schema.c: a migration added
+ * there is added here too. The differences: INTEGER is BIGINT (SQLite's integers are 64-bit;
+ * PostgreSQL's INTEGER would overflow Unix seconds in 2038), REAL is DOUBLE PRECISION (PostgreSQL's
+ * REAL has 4 bytes), "id INTEGER PRIMARY KEY" is an identity column, no WITHOUT ROWID, triggers
+ * call PL/pgSQL functions. */
 #include "store/store_schema_pg.h"
 
 #include <stddef.h>
@@ -313,6 +312,14 @@ static const char *const pg_v2[] = {
     /* an LRS looks up the course of an IRI whichever source recorded it */
     "CREATE INDEX sync_value_item ON sync_value(item_id);", NULL};
 
-const char *const *const store_schema_pg_scripts[] = {pg_v1, pg_v2};
+/* store_schema.c's v3: channels SMS and video (SQLite rebuilds the table to change its CHECK;
+ * PostgreSQL replaces the constraint, the triggers and rows staying as they are). */
+static const char *const pg_v3[] = {
+    "ALTER TABLE checkin DROP CONSTRAINT checkin_channel_check,"
+    "  ADD CONSTRAINT checkin_channel_check"
+    "  CHECK (channel IN ('call','email','chat','meeting','note','sms','video'));",
+    NULL};
+
+const char *const *const store_schema_pg_scripts[] = {pg_v1, pg_v2, pg_v3};
 const int store_schema_pg_version =
     (int)(sizeof store_schema_pg_scripts / sizeof *store_schema_pg_scripts);

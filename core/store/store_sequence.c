@@ -15,18 +15,18 @@
     "FROM enrollment e JOIN learner l ON l.id = e.learner_id "                                     \
     "JOIN cohort c ON c.id = e.cohort_id JOIN program p ON p.id = c.program_id "
 
-static void read_cand(sqlite3_stmt *s, struct store_seq_cand *c)
+static void read_cand(struct db_stmt *s, struct store_seq_cand *c)
 {
     memset(c, 0, sizeof *c);
-    c->learner_id = sqlite3_column_int64(s, 0);
-    c->enrollment_id = sqlite3_column_int64(s, 1);
+    c->learner_id = db_column_int64(s, 0);
+    c->enrollment_id = db_column_int64(s, 1);
     c->first_name = store_col_text(s, 2);
     c->last_name = store_col_text(s, 3);
     c->email = store_col_text(s, 4);
     c->lang = store_col_text(s, 5);
     c->course = store_col_text(s, 6);
     c->cohort = store_col_text(s, 7);
-    c->progress = sqlite3_column_type(s, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 8);
+    c->progress = db_column_type(s, 8) == DB_NULL ? -1 : db_column_double(s, 8);
     c->last_activity_day = store_col_day(s, 9);
     c->start_day = store_col_day(s, 10);
     c->threshold = -1;
@@ -34,27 +34,26 @@ static void read_cand(sqlite3_stmt *s, struct store_seq_cand *c)
 }
 
 /* Steps s, calling fn for each candidate (milestone columns from 11 when with_ms). */
-static enum lcm_status each_cand(struct lcm_store *st, sqlite3_stmt *s, bool with_ms,
+static enum lcm_status each_cand(struct lcm_store *st, struct db_stmt *s, bool with_ms,
                                  store_seq_fn fn, void *ctx, struct lcm_err *err)
 {
     enum lcm_status out = LCM_OK;
-    int rc = SQLITE_DONE;
-    while (out == LCM_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    int rc = DB_DONE;
+    while (out == LCM_OK && (rc = db_step(s)) == DB_ROW) {
         struct store_seq_cand c;
         read_cand(s, &c);
         if (with_ms) {
-            c.milestone_id = sqlite3_column_int64(s, 11);
+            c.milestone_id = db_column_int64(s, 11);
             c.milestone = store_col_text(s, 12);
             c.milestone_kind = store_col_text(s, 13);
-            c.threshold =
-                sqlite3_column_type(s, 14) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 14);
+            c.threshold = db_column_type(s, 14) == DB_NULL ? -1 : db_column_double(s, 14);
             c.milestone_day = store_col_day(s, 15);
         }
         out = fn(ctx, &c);
     }
-    if (out == LCM_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    if (out == LCM_OK && rc != DB_DONE && rc != DB_ROW)
         out = store_fail(st, err, "sequence candidates");
-    sqlite3_reset(s);
+    db_reset(s);
     return out;
 }
 
@@ -108,15 +107,15 @@ enum lcm_status store_sequence_recent_contact(struct lcm_store *st, int64_t lear
                  "AND status IN ('draft', 'queued', 'sending', 'sent') "
                  "AND COALESCE(sent_at, created_at) >= ?2)",
                  err);
-    sqlite3_bind_int64(s, 1, learner_id);
-    sqlite3_bind_int64(s, 2, since_ts);
-    int rc = sqlite3_step(s);
+    db_bind_int64(s, 1, learner_id);
+    db_bind_int64(s, 2, since_ts);
+    int rc = db_step(s);
     enum lcm_status o = LCM_OK;
-    if (rc == SQLITE_ROW)
-        *yes = sqlite3_column_int(s, 0) != 0;
+    if (rc == DB_ROW)
+        *yes = (int)db_column_int64(s, 0) != 0;
     else
         o = store_fail(st, err, "quiet period");
-    sqlite3_reset(s);
+    db_reset(s);
     return o;
 }
 
@@ -129,15 +128,15 @@ enum lcm_status store_sequence_fired(struct lcm_store *st, const char *rule, int
                  "AND enrollment_id = ?2 AND key = ?3)",
                  err);
     store_bind_text(s, 1, rule);
-    sqlite3_bind_int64(s, 2, enrollment_id);
+    db_bind_int64(s, 2, enrollment_id);
     store_bind_text(s, 3, key);
-    int rc = sqlite3_step(s);
+    int rc = db_step(s);
     enum lcm_status o = LCM_OK;
-    if (rc == SQLITE_ROW)
-        *yes = sqlite3_column_int(s, 0) != 0;
+    if (rc == DB_ROW)
+        *yes = (int)db_column_int64(s, 0) != 0;
     else
         o = store_fail(st, err, "sequence");
-    sqlite3_reset(s);
+    db_reset(s);
     return o;
 }
 
@@ -146,11 +145,11 @@ enum lcm_status store_sequence_fire(struct lcm_store *st, const char *rule, int6
                                     struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 "INSERT OR IGNORE INTO sequence_fired(rule, enrollment_id, key, day, message_id) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5)",
+                 "INSERT INTO sequence_fired(rule, enrollment_id, key, day, message_id) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
                  err);
     store_bind_text(s, 1, rule);
-    sqlite3_bind_int64(s, 2, enrollment_id);
+    db_bind_int64(s, 2, enrollment_id);
     store_bind_text(s, 3, key);
     store_bind_day(s, 4, day);
     store_bind_id_opt(s, 5, message_id);

@@ -12,11 +12,11 @@ static enum lcm_status snooze_insert(struct lcm_store *st, int64_t enrollment_id
                  "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at) "
                  "VALUES (?1,?2,?3,?4,?5)",
                  err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
-    sqlite3_bind_int64(s, 2, now_ts);
+    db_bind_int64(s, 1, enrollment_id);
+    db_bind_int64(s, 2, now_ts);
     store_bind_day(s, 3, until_day);
     store_bind_text(s, 4, reason);
-    sqlite3_bind_double(s, 5, score_at);
+    db_bind_double(s, 5, score_at);
     return store_exec1(st, s, err, "snooze");
 }
 
@@ -39,21 +39,29 @@ enum lcm_status store_snooze_feedback(struct lcm_store *st, int64_t enrollment_i
                                       const char *feedback, int64_t now_ts, struct lcm_err *err)
 {
     /* Feedback without a snooze creates a closed snooze row that only carries it. */
-    STMT_OR_FAIL(s, st,
-                 "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at, "
-                 "feedback, active) SELECT ?1, ?2, date(?2, 'unixepoch'), NULL, "
-                 "(SELECT score FROM risk WHERE enrollment_id = ?1), ?3, 0 "
-                 "WHERE NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = ?1 AND active = 1)",
-                 err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
-    sqlite3_bind_int64(s, 2, now_ts);
+    struct db_stmt *s = store_stmt_each(
+        st,
+        "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at, "
+        "feedback, active) SELECT ?1, ?2, date(?2, 'unixepoch'), NULL, "
+        "(SELECT score FROM risk WHERE enrollment_id = ?1), ?3, 0 "
+        "WHERE NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = ?1 AND active = 1)",
+        "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at, "
+        "feedback, active) SELECT ?1, ?2, "
+        "to_char(to_timestamp(?2) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), NULL, "
+        "(SELECT score FROM risk WHERE enrollment_id = ?1), ?3, 0 "
+        "WHERE NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = ?1 AND active = 1)",
+        err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
+    db_bind_int64(s, 1, enrollment_id);
+    db_bind_int64(s, 2, now_ts);
     store_bind_text(s, 3, feedback);
     enum lcm_status rc = store_exec1(st, s, err, "snooze feedback");
-    if (rc != LCM_OK || sqlite3_changes(st->db) > 0)
+    if (rc != LCM_OK || db_changes(st->db) > 0)
         return rc;
     STMT_OR_FAIL(u, st, "UPDATE snooze SET feedback = ?2 WHERE enrollment_id = ?1 AND active = 1",
                  err);
-    sqlite3_bind_int64(u, 1, enrollment_id);
+    db_bind_int64(u, 1, enrollment_id);
     store_bind_text(u, 2, feedback);
     return store_exec1(st, u, err, "snooze feedback");
 }

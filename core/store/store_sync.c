@@ -7,7 +7,7 @@
 #include "store/store_internal.h"
 #include "store/store_sync.h"
 
-static void copy_col(sqlite3_stmt *s, int i, char *buf, size_t len)
+static void copy_col(struct db_stmt *s, int i, char *buf, size_t len)
 {
     if (len)
         snprintf(buf, len, "%s", store_col_text(s, i));
@@ -20,12 +20,12 @@ enum lcm_status store_sync_cursor_get(struct lcm_store *st, const char *source, 
     store_bind_text(s, 1, source);
     if (len)
         buf[0] = '\0';
-    int rc = sqlite3_step(s);
-    *found = rc == SQLITE_ROW;
-    if (rc == SQLITE_ROW)
+    int rc = db_step(s);
+    *found = rc == DB_ROW;
+    if (rc == DB_ROW)
         copy_col(s, 0, buf, len);
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    db_reset(s);
+    if (rc != DB_ROW && rc != DB_DONE)
         return store_fail(st, err, "sync cursor");
     return LCM_OK;
 }
@@ -40,7 +40,7 @@ enum lcm_status store_sync_cursor_set(struct lcm_store *st, const char *source, 
                  err);
     store_bind_text(s, 1, source);
     store_bind_text(s, 2, cursor);
-    sqlite3_bind_int64(s, 3, now_ts);
+    db_bind_int64(s, 3, now_ts);
     return store_exec1(st, s, err, "sync cursor");
 }
 
@@ -49,10 +49,10 @@ enum lcm_status store_sync_run_begin(struct lcm_store *st, const char *source, i
 {
     STMT_OR_FAIL(s, st, "INSERT INTO sync_run(source, started_at) VALUES (?1,?2)", err);
     store_bind_text(s, 1, source);
-    sqlite3_bind_int64(s, 2, started_at);
+    db_bind_int64(s, 2, started_at);
     enum lcm_status rc = store_exec1(st, s, err, "sync run");
     if (rc == LCM_OK && run_id)
-        *run_id = sqlite3_last_insert_rowid(st->db);
+        *run_id = store_last_id(st);
     return rc;
 }
 
@@ -65,7 +65,7 @@ enum lcm_status store_sync_run_abandon(struct lcm_store *st, const char *source,
                  "WHERE source = ?1 AND status = 'running'",
                  err);
     store_bind_text(s, 1, source);
-    sqlite3_bind_int64(s, 2, finished_at);
+    db_bind_int64(s, 2, finished_at);
     return store_exec1(st, s, err, "sync run");
 }
 
@@ -76,9 +76,9 @@ enum lcm_status store_sync_run_finish(struct lcm_store *st, int64_t run_id, int6
                  "UPDATE sync_run SET finished_at = ?2, records = ?3, status = ?4, error = ?5 "
                  "WHERE id = ?1",
                  err);
-    sqlite3_bind_int64(s, 1, run_id);
-    sqlite3_bind_int64(s, 2, finished_at);
-    sqlite3_bind_int64(s, 3, records);
+    db_bind_int64(s, 1, run_id);
+    db_bind_int64(s, 2, finished_at);
+    db_bind_int64(s, 3, records);
     store_bind_text(s, 4, error ? "failed" : "ok");
     store_bind_text(s, 5, error);
     return store_exec1(st, s, err, "sync run");
@@ -94,43 +94,44 @@ enum lcm_status store_sync_run_last(struct lcm_store *st, const char *source,
                  err);
     store_bind_text(s, 1, source);
     memset(out, 0, sizeof *out);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(s, 0);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        out->id = db_column_int64(s, 0);
         copy_col(s, 1, out->source, sizeof out->source);
-        out->started_at = sqlite3_column_int64(s, 2);
-        out->finished_at = sqlite3_column_int64(s, 3);
-        out->records = sqlite3_column_int64(s, 4);
+        out->started_at = db_column_int64(s, 2);
+        out->finished_at = db_column_int64(s, 3);
+        out->records = db_column_int64(s, 4);
         copy_col(s, 5, out->status, sizeof out->status);
         copy_col(s, 6, out->error, sizeof out->error);
     }
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    db_reset(s);
+    if (rc == DB_DONE)
         return lcm_err_set(err, LCM_ERR_NOTFOUND, _("no sync run yet"));
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         return store_fail(st, err, "sync run");
     return LCM_OK;
 }
 
 int64_t store_sync_last_ok(struct lcm_store *st)
 {
-    sqlite3_stmt *s = store_stmt(
+    struct db_stmt *s = store_stmt(
         st, "SELECT COALESCE(max(finished_at), 0) FROM sync_run WHERE status = 'ok'", NULL);
     if (!s)
         return 0;
-    int64_t t = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
+    int64_t t = db_step(s) == DB_ROW ? db_column_int64(s, 0) : 0;
+    db_reset(s);
     return t;
 }
 
 enum lcm_status store_sync_seen_add(struct lcm_store *st, const char *source, const char *item_id,
                                     bool *is_new, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st, "INSERT OR IGNORE INTO sync_seen(source, item_id) VALUES (?1,?2)", err);
+    STMT_OR_FAIL(
+        s, st, "INSERT INTO sync_seen(source, item_id) VALUES (?1,?2) ON CONFLICT DO NOTHING", err);
     store_bind_text(s, 1, source);
     store_bind_text(s, 2, item_id);
     enum lcm_status rc = store_exec1(st, s, err, "sync seen");
-    *is_new = rc == LCM_OK && sqlite3_changes(st->db) > 0;
+    *is_new = rc == LCM_OK && db_changes(st->db) > 0;
     return rc;
 }
 
@@ -139,16 +140,16 @@ bool store_sync_value_get(struct lcm_store *st, const char *source, const char *
 {
     if (len)
         buf[0] = '\0';
-    sqlite3_stmt *s =
+    struct db_stmt *s =
         store_stmt(st, "SELECT value FROM sync_value WHERE source = ?1 AND item_id = ?2", NULL);
     if (!s)
         return false;
     store_bind_text(s, 1, source);
     store_bind_text(s, 2, item_id);
-    bool found = sqlite3_step(s) == SQLITE_ROW;
+    bool found = db_step(s) == DB_ROW;
     if (found)
         copy_col(s, 0, buf, len);
-    sqlite3_reset(s);
+    db_reset(s);
     return found;
 }
 
@@ -174,11 +175,11 @@ enum lcm_status store_sync_risk_snapshot(struct lcm_store *st, struct lcm_err *e
     enum lcm_status rc = store_exec1(st, c, err, "risk snapshot");
     if (rc != LCM_OK)
         return rc;
-    STMT_OR_FAIL(d, st, "DELETE FROM temp.sync_risk_before", err);
+    STMT_OR_FAIL(d, st, "DELETE FROM sync_risk_before", err);
     if ((rc = store_exec1(st, d, err, "risk snapshot")) != LCM_OK)
         return rc;
     STMT_OR_FAIL(s, st,
-                 "INSERT INTO temp.sync_risk_before(enrollment_id, level) "
+                 "INSERT INTO sync_risk_before(enrollment_id, level) "
                  "SELECT enrollment_id, level FROM risk",
                  err);
     return store_exec1(st, s, err, "risk snapshot");
@@ -186,16 +187,16 @@ enum lcm_status store_sync_risk_snapshot(struct lcm_store *st, struct lcm_err *e
 
 int64_t store_sync_risk_newly(struct lcm_store *st, int level_min)
 {
-    sqlite3_stmt *s = store_stmt(st,
-                                 "SELECT count(*) FROM risk r LEFT JOIN temp.sync_risk_before b "
-                                 "ON b.enrollment_id = r.enrollment_id "
-                                 "WHERE r.level >= ?1 AND COALESCE(b.level, -1) < ?1",
-                                 NULL);
+    struct db_stmt *s = store_stmt(st,
+                                   "SELECT count(*) FROM risk r LEFT JOIN sync_risk_before b "
+                                   "ON b.enrollment_id = r.enrollment_id "
+                                   "WHERE r.level >= ?1 AND COALESCE(b.level, -1) < ?1",
+                                   NULL);
     if (!s)
         return 0;
-    sqlite3_bind_int(s, 1, level_min);
-    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
+    db_bind_int64(s, 1, level_min);
+    int64_t n = db_step(s) == DB_ROW ? db_column_int64(s, 0) : 0;
+    db_reset(s);
     return n;
 }
 
@@ -215,40 +216,40 @@ enum lcm_status store_sync_enrollment_touch(struct lcm_store *st, int64_t enroll
                  "AND ?2 >= last_activity_day AND progress IS NOT COALESCE((SELECT a.progress "
                  "FROM activity_day a WHERE a.enrollment_id = ?1 AND a.day = ?2), ?3)))",
                  err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
+    db_bind_int64(s, 1, enrollment_id);
     store_bind_day(s, 2, day);
     store_bind_real_opt(s, 3, progress);
     enum lcm_status rc = store_exec1(st, s, err, "enrollment activity");
     if (changed)
-        *changed = rc == LCM_OK && sqlite3_changes(st->db) > 0;
+        *changed = rc == LCM_OK && db_changes(st->db) > 0;
     return rc;
 }
 
 bool store_sync_value_find(struct lcm_store *st, const char *item_id, char *buf, size_t len)
 {
     struct lcm_err err;
-    sqlite3_stmt *s =
+    struct db_stmt *s =
         store_stmt(st, "SELECT value FROM sync_value WHERE item_id = ?1 LIMIT 1", &err);
     if (!s)
         return false;
     store_bind_text(s, 1, item_id);
-    bool found = sqlite3_step(s) == SQLITE_ROW;
+    bool found = db_step(s) == DB_ROW;
     if (found)
         snprintf(buf, len, "%s", store_col_text(s, 0));
-    sqlite3_reset(s);
+    db_reset(s);
     return found;
 }
 
 /* One id from a query binding ?1 (text) and ?2 (integer); 0 when no row. */
-static enum lcm_status one_id(struct lcm_store *st, sqlite3_stmt *s, int64_t *id,
+static enum lcm_status one_id(struct lcm_store *st, struct db_stmt *s, int64_t *id,
                               struct lcm_err *err, const char *what)
 {
     *id = 0;
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, what);
+    int r = db_step(s);
+    if (r == DB_ROW)
+        *id = db_column_int64(s, 0);
+    db_reset(s);
+    return r == DB_ROW || r == DB_DONE ? LCM_OK : store_fail(st, err, what);
 }
 
 enum lcm_status store_sync_cohort_find(struct lcm_store *st, const char *ext_id, const char *name,
@@ -267,7 +268,7 @@ enum lcm_status store_sync_enrollment_cohort(struct lcm_store *st, int64_t enrol
                                              int64_t *id, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st, "SELECT cohort_id FROM enrollment WHERE id = ?1", err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
+    db_bind_int64(s, 1, enrollment_id);
     return one_id(st, s, id, err, "enrollment");
 }
 
@@ -275,7 +276,7 @@ enum lcm_status store_sync_cohort_program(struct lcm_store *st, int64_t cohort_i
                                           struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st, "SELECT program_id FROM cohort WHERE id = ?1", err);
-    sqlite3_bind_int64(s, 1, cohort_id);
+    db_bind_int64(s, 1, cohort_id);
     return one_id(st, s, id, err, "cohort");
 }
 
@@ -286,7 +287,7 @@ enum lcm_status store_sync_enrollment_pick(struct lcm_store *st, int64_t learner
                  "SELECT id FROM enrollment WHERE learner_id = ?1 ORDER BY status = 'active' DESC, "
                  "last_activity_day DESC NULLS LAST, start_day DESC NULLS LAST, id DESC LIMIT 1",
                  err);
-    sqlite3_bind_int64(s, 1, learner_id);
+    db_bind_int64(s, 1, learner_id);
     return one_id(st, s, id, err, "enrollment");
 }
 
@@ -296,13 +297,13 @@ enum lcm_status store_sync_keep_reset(struct lcm_store *st, struct lcm_err *err)
     enum lcm_status rc = store_exec1(st, c, err, "sync keep");
     if (rc != LCM_OK)
         return rc;
-    STMT_OR_FAIL(d, st, "DELETE FROM temp.sync_keep", err);
+    STMT_OR_FAIL(d, st, "DELETE FROM sync_keep", err);
     return store_exec1(st, d, err, "sync keep");
 }
 
 enum lcm_status store_sync_keep_add(struct lcm_store *st, const char *ext_id, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st, "INSERT OR IGNORE INTO temp.sync_keep(ext_id) VALUES (?1)", err);
+    STMT_OR_FAIL(s, st, "INSERT INTO sync_keep(ext_id) VALUES (?1) ON CONFLICT DO NOTHING", err);
     store_bind_text(s, 1, ext_id);
     return store_exec1(st, s, err, "sync keep");
 }
@@ -314,13 +315,13 @@ enum lcm_status store_sync_withdraw_missing(struct lcm_store *st, const char *so
     STMT_OR_FAIL(s, st,
                  "UPDATE enrollment SET status = 'withdrawn', ended_day = ?3 "
                  "WHERE source = ?1 AND cohort_id = ?2 AND status = 'active' "
-                 "AND ext_id NOT IN (SELECT ext_id FROM temp.sync_keep)",
+                 "AND ext_id NOT IN (SELECT ext_id FROM sync_keep)",
                  err);
     store_bind_text(s, 1, source);
-    sqlite3_bind_int64(s, 2, cohort_id);
+    db_bind_int64(s, 2, cohort_id);
     store_bind_day(s, 3, day);
     enum lcm_status rc = store_exec1(st, s, err, "withdrawn enrolments");
-    *n = rc == LCM_OK ? sqlite3_changes(st->db) : 0;
+    *n = rc == LCM_OK ? db_changes(st->db) : 0;
     return rc;
 }
 
@@ -331,11 +332,11 @@ enum lcm_status store_sync_milestone_find(struct lcm_store *st, const char *sour
     STMT_OR_FAIL(s, st, "SELECT id FROM milestone WHERE source = ?1 AND ext_id = ?2", err);
     store_bind_text(s, 1, source);
     store_bind_text(s, 2, ext_id);
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "milestone");
+    int r = db_step(s);
+    if (r == DB_ROW)
+        *id = db_column_int64(s, 0);
+    db_reset(s);
+    return r == DB_ROW || r == DB_DONE ? LCM_OK : store_fail(st, err, "milestone");
 }
 
 enum lcm_status store_sync_enrollment_known(struct lcm_store *st, const char *source,
@@ -344,23 +345,23 @@ enum lcm_status store_sync_enrollment_known(struct lcm_store *st, const char *so
     STMT_OR_FAIL(s, st, "SELECT 1 FROM enrollment WHERE source = ?1 AND ext_id = ?2", err);
     store_bind_text(s, 1, source);
     store_bind_text(s, 2, ext_id);
-    int r = sqlite3_step(s);
-    *known = r == SQLITE_ROW;
-    sqlite3_reset(s);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "enrollment");
+    int r = db_step(s);
+    *known = r == DB_ROW;
+    db_reset(s);
+    return r == DB_ROW || r == DB_DONE ? LCM_OK : store_fail(st, err, "enrollment");
 }
 
 bool store_sync_enrollment_withdrawn(struct lcm_store *st, const char *source, const char *ext_id)
 {
-    sqlite3_stmt *s = store_stmt(st,
-                                 "SELECT 1 FROM enrollment WHERE source = ?1 AND ext_id = ?2 "
-                                 "AND status = 'withdrawn'",
-                                 NULL);
+    struct db_stmt *s = store_stmt(st,
+                                   "SELECT 1 FROM enrollment WHERE source = ?1 AND ext_id = ?2 "
+                                   "AND status = 'withdrawn'",
+                                   NULL);
     if (!s)
         return false;
     store_bind_text(s, 1, source);
     store_bind_text(s, 2, ext_id);
-    bool yes = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_reset(s);
+    bool yes = db_step(s) == DB_ROW;
+    db_reset(s);
     return yes;
 }

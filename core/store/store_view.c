@@ -19,7 +19,7 @@ const char *store_view_sort_name(enum view_sort s)
     return (unsigned)s < VIEW_SORT_COUNT ? sort_names[s] : "?";
 }
 
-static void bind_day_text(sqlite3_stmt *s, int i, int day)
+static void bind_day_text(struct db_stmt *s, int i, int day)
 {
     store_bind_day(s, i, day);
 }
@@ -98,16 +98,16 @@ static enum lcm_status load_ranks(struct lcm_store *st, const char *sql, struct 
     STMT_OR_FAIL(s, st, sql, err);
     size_t cap = 0;
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = db_step(s)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 1024;
             *out = lcm_xrealloc(*out, cap * sizeof **out);
         }
-        (*out)[*n] = (struct rank){sqlite3_column_int64(s, 0), (int)*n};
+        (*out)[*n] = (struct rank){db_column_int64(s, 0), (int)*n};
         (*n)++;
     }
-    enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "triage ranks");
-    sqlite3_reset(s);
+    enum lcm_status rc = r == DB_DONE ? LCM_OK : store_fail(st, err, "triage ranks");
+    db_reset(s);
     return rc;
 }
 
@@ -164,10 +164,10 @@ struct day_memo {
     bool used[DAY_MEMO];
 };
 
-static int memo_day(struct day_memo *m, sqlite3_stmt *s, int col)
+static int memo_day(struct day_memo *m, struct db_stmt *s, int col)
 {
-    const char *t = (const char *)sqlite3_column_text(s, col);
-    if (!t || sqlite3_column_bytes(s, col) != 10)
+    const char *t = db_column_text(s, col);
+    if (!t || store_col_bytes(s, col) != 10)
         return store_col_day(s, col);
     /* distinct for the days of any 2 years: (year % 100) * 416 + month * 32 + day */
     unsigned y = (unsigned)(t[2] - '0') * 10u + (unsigned)(t[3] - '0');
@@ -194,28 +194,28 @@ static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it,
     int r;
     struct day_memo *memo = lcm_xmalloc(sizeof *memo);
     memset(memo->used, 0, sizeof memo->used);
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = db_step(s)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 4096;
             *it = lcm_xrealloc(*it, cap * sizeof **it);
         }
         struct titem *t = &(*it)[(*n)++];
         memset(t, 0, sizeof *t);
-        t->eid = sqlite3_column_int64(s, 0);
-        t->lid = sqlite3_column_int64(s, 1);
-        t->cid = sqlite3_column_int64(s, 2);
-        t->progress = sqlite3_column_type(s, 3) == SQLITE_NULL ? 0 : sqlite3_column_double(s, 3);
+        t->eid = db_column_int64(s, 0);
+        t->lid = db_column_int64(s, 1);
+        t->cid = db_column_int64(s, 2);
+        t->progress = db_column_type(s, 3) == DB_NULL ? 0 : db_column_double(s, 3);
         t->last_day = memo_day(memo, s, 4);
         if (t->last_day == DAY_NONE)
             t->last_day = memo_day(memo, s, 5);
         t->level = -1;
         t->match = true;
-        t->closed = sqlite3_column_int(s, 6) != 0;
-        t->completed = sqlite3_column_int(s, 7) != 0;
+        t->closed = (int)db_column_int64(s, 6) != 0;
+        t->completed = (int)db_column_int64(s, 7) != 0;
     }
     free(memo);
-    enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "triage scan");
-    sqlite3_reset(s);
+    enum lcm_status rc = r == DB_DONE ? LCM_OK : store_fail(st, err, "triage scan");
+    db_reset(s);
     return rc;
 }
 
@@ -229,19 +229,19 @@ static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct 
                  err);
     int r;
     size_t j = 0;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t eid = sqlite3_column_int64(s, 0);
+    while ((r = db_step(s)) == DB_ROW) {
+        int64_t eid = db_column_int64(s, 0);
         while (j < ti->n && ti->it[j].eid < eid)
             j++;
         if (j < ti->n && ti->it[j].eid == eid) {
             struct titem *t = &ti->it[j];
-            t->level = sqlite3_column_int(s, 1);
-            t->score = sqlite3_column_double(s, 2);
-            t->raw = sqlite3_column_double(s, 3);
+            t->level = (int)db_column_int64(s, 1);
+            t->score = db_column_double(s, 2);
+            t->raw = db_column_double(s, 3);
         }
     }
-    sqlite3_reset(s);
-    if (r != SQLITE_DONE)
+    db_reset(s);
+    if (r != DB_DONE)
         return store_fail(st, err, "triage risk");
     STMT_OR_FAIL(c, st,
                  /* No DISTINCT: it would make SQLite scan the whole table in key order
@@ -251,30 +251,30 @@ static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct 
                  "WHERE celebrated_at IS NULL AND day >= ?1",
                  err);
     bind_day_text(c, 1, today - VIEW_CELEBRATE_DAYS);
-    while ((r = sqlite3_step(c)) == SQLITE_ROW) {
-        struct titem *t = find_item(ti, sqlite3_column_int64(c, 0));
+    while ((r = db_step(c)) == DB_ROW) {
+        struct titem *t = find_item(ti, db_column_int64(c, 0));
         if (t && (!t->closed || t->completed)) /* who completes is congratulated too */
             t->celebrate = true;
     }
-    sqlite3_reset(c);
-    if (r != SQLITE_DONE)
+    db_reset(c);
+    if (r != DB_DONE)
         return store_fail(st, err, "triage celebrations");
     STMT_OR_FAIL(z, st, "SELECT enrollment_id FROM snooze WHERE active = 1 AND until_day > ?1",
                  err);
     bind_day_text(z, 1, today);
-    while ((r = sqlite3_step(z)) == SQLITE_ROW) {
-        struct titem *t = find_item(ti, sqlite3_column_int64(z, 0));
+    while ((r = db_step(z)) == DB_ROW) {
+        struct titem *t = find_item(ti, db_column_int64(z, 0));
         if (t)
             t->snoozed = true;
     }
-    sqlite3_reset(z);
-    return r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "triage snoozes");
+    db_reset(z);
+    return r == DB_DONE ? LCM_OK : store_fail(st, err, "triage snoozes");
 }
 
 /* True when the learner's folded "first last", "last first" or e-mail holds the folded
  * search q (base/fold.h: case, accents, hyphens and apostrophes do not count). Each part is
  * folded once; the two orders are joined from the folded parts. */
-static bool learner_matches(sqlite3_stmt *s, const char *q)
+static bool learner_matches(struct db_stmt *s, const char *q)
 {
     char first[256], last[256], both[520];
     size_t nf = fold_key(store_col_text(s, 1), first, sizeof first);
@@ -308,21 +308,21 @@ static enum lcm_status scan_search(struct lcm_store *st, const char *search, str
         return LCM_OK;
     struct rank *hits = NULL;
     size_t nh = 0, cap = 0;
-    sqlite3_stmt *s = store_stmt(st, "SELECT id, first_name, last_name, email FROM learner", err);
+    struct db_stmt *s = store_stmt(st, "SELECT id, first_name, last_name, email FROM learner", err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = db_step(s)) == DB_ROW) {
         if (!learner_matches(s, q))
             continue;
         if (nh == cap) {
             cap = cap ? cap * 2 : 256;
             hits = lcm_xrealloc(hits, cap * sizeof *hits);
         }
-        hits[nh++] = (struct rank){sqlite3_column_int64(s, 0), 0};
+        hits[nh++] = (struct rank){db_column_int64(s, 0), 0};
     }
-    enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "search");
-    sqlite3_reset(s);
+    enum lcm_status rc = r == DB_DONE ? LCM_OK : store_fail(st, err, "search");
+    db_reset(s);
     if (nh)
         qsort(hits, nh, sizeof *hits, cmp_rank_id);
     for (size_t i = 0; i < n; i++) {
@@ -571,7 +571,7 @@ void store_view_tune(struct lcm_store *st)
 {
     /* 16 MB of page cache: the scans of the triage order stay in memory between reloads
      * (memory-mapped reads would be faster still but count the whole file in the RSS). */
-    sqlite3_stmt *s = store_stmt(st, "PRAGMA cache_size = -16384", NULL);
+    struct db_stmt *s = store_stmt(st, "PRAGMA cache_size = -16384", NULL);
     if (s)
         store_exec1(st, s, NULL, "tune");
 }
@@ -606,25 +606,24 @@ static char *first_line(const char *s)
     return o;
 }
 
-static void fill_row(sqlite3_stmt *s, int today, struct view_row *r)
+static void fill_row(struct db_stmt *s, int today, struct view_row *r)
 {
-    r->enrollment_id = sqlite3_column_int64(s, 0);
-    r->learner_id = sqlite3_column_int64(s, 1);
-    r->cohort_id = sqlite3_column_int64(s, 2);
+    r->enrollment_id = db_column_int64(s, 0);
+    r->learner_id = db_column_int64(s, 1);
+    r->cohort_id = db_column_int64(s, 2);
     r->first_name = lcm_xstrdup(store_col_text(s, 3));
     r->last_name = lcm_xstrdup(store_col_text(s, 4));
     r->cohort = lcm_xstrdup(store_col_text(s, 5));
     r->email = lcm_xstrdup(store_col_text(s, 6));
-    r->progress = sqlite3_column_type(s, 7) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 7);
+    r->progress = db_column_type(s, 7) == DB_NULL ? -1 : db_column_double(s, 7);
     r->expected = store_view_expected_progress(store_col_day(s, 8), store_col_day(s, 9), today);
     r->last_activity_day = store_col_day(s, 10);
-    r->level = sqlite3_column_type(s, 11) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 11);
-    r->score = sqlite3_column_double(s, 12);
+    r->level = db_column_type(s, 11) == DB_NULL ? -1 : (int)db_column_int64(s, 11);
+    r->score = db_column_double(s, 12);
     r->top_reason = first_line(store_col_text(s, 13));
-    r->celebrate =
-        sqlite3_column_type(s, 14) == SQLITE_NULL ? NULL : lcm_xstrdup(store_col_text(s, 14));
-    r->snoozed = sqlite3_column_int(s, 15) != 0;
-    r->next_followup_at = sqlite3_column_int64(s, 16);
+    r->celebrate = db_column_type(s, 14) == DB_NULL ? NULL : lcm_xstrdup(store_col_text(s, 14));
+    r->snoozed = (int)db_column_int64(s, 15) != 0;
+    r->next_followup_at = db_column_int64(s, 16);
     int st = model_enroll_status_parse(store_col_text(s, 17));
     r->status = st < 0 ? ENROLL_ACTIVE : st;
 }
@@ -662,13 +661,13 @@ enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *
         o += (size_t)sprintf(json + o, "%s%lld", i ? "," : "", (long long)ids[i]);
     json[o++] = ']';
     json[o] = '\0';
-    sqlite3_bind_text(s, 1, json, (int)o, SQLITE_TRANSIENT);
+    store_bind_textn(s, 1, json, (int)o);
     free(json);
     bind_day_text(s, 2, today - VIEW_CELEBRATE_DAYS);
     bind_day_text(s, 3, today);
     int r;
     struct view_row tmp;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = db_step(s)) == DB_ROW) {
         memset(&tmp, 0, sizeof tmp);
         fill_row(s, today, &tmp);
         bool placed = false;
@@ -681,8 +680,8 @@ enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *
         if (!placed)
             store_view_row_clear(&tmp);
     }
-    enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "triage rows");
-    sqlite3_reset(s);
+    enum lcm_status rc = r == DB_DONE ? LCM_OK : store_fail(st, err, "triage rows");
+    db_reset(s);
     if (rc != LCM_OK)
         for (size_t i = 0; i < n; i++)
             store_view_row_clear(&rows[i]);
@@ -721,18 +720,18 @@ enum lcm_status store_view_followup_counts_in(struct lcm_store *st, int64_t coho
         "(SELECT count(*) FROM followup WHERE status = 'planned' AND due_at < ?3 "
         " AND (?4 = 0 OR enrollment_id IN (SELECT id FROM enrollment WHERE cohort_id = ?4)))",
         err);
-    sqlite3_bind_int64(s, 1, day_start);
-    sqlite3_bind_int64(s, 2, day_start + 86400);
-    sqlite3_bind_int64(s, 3, now_ts);
-    sqlite3_bind_int64(s, 4, cohort_id);
+    db_bind_int64(s, 1, day_start);
+    db_bind_int64(s, 2, day_start + 86400);
+    db_bind_int64(s, 3, now_ts);
+    db_bind_int64(s, 4, cohort_id);
     enum lcm_status rc = LCM_OK;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        out->calls_today = sqlite3_column_int64(s, 0);
-        out->overdue = sqlite3_column_int64(s, 1);
+    if (db_step(s) == DB_ROW) {
+        out->calls_today = db_column_int64(s, 0);
+        out->overdue = db_column_int64(s, 1);
     } else {
         rc = store_fail(st, err, "follow-up counts");
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -748,13 +747,13 @@ enum lcm_status store_view_freshness(struct lcm_store *st, struct view_freshness
                  "(SELECT CASE WHEN count(*) = 1 THEN max(name) END FROM program)",
                  err);
     enum lcm_status rc = LCM_OK;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        out->last_sync = sqlite3_column_int64(s, 0);
-        out->syncing = sqlite3_column_int(s, 1) != 0;
+    if (db_step(s) == DB_ROW) {
+        out->last_sync = db_column_int64(s, 0);
+        out->syncing = (int)db_column_int64(s, 1) != 0;
         snprintf(out->program, sizeof out->program, "%s", store_col_text(s, 2));
     } else {
         rc = store_fail(st, err, "freshness");
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }

@@ -22,12 +22,12 @@ void store_view_detail_clear(struct view_detail *d)
     memset(d, 0, sizeof *d);
 }
 
-static void fill_detail(sqlite3_stmt *s, int today, struct view_detail *d)
+static void fill_detail(struct db_stmt *s, int today, struct view_detail *d)
 {
-    d->enrollment_id = sqlite3_column_int64(s, 0);
-    d->learner_id = sqlite3_column_int64(s, 1);
-    d->cohort_id = sqlite3_column_int64(s, 2);
-    d->program_id = sqlite3_column_int64(s, 3);
+    d->enrollment_id = db_column_int64(s, 0);
+    d->learner_id = db_column_int64(s, 1);
+    d->cohort_id = db_column_int64(s, 2);
+    d->program_id = db_column_int64(s, 3);
     char **txt[] = {&d->first_name, &d->last_name,     &d->email,      &d->phone,
                     &d->manager,    &d->manager_email, &d->department, &d->lang,
                     &d->program,    &d->cohort,        &d->status,     &d->outcome};
@@ -39,20 +39,19 @@ static void fill_detail(sqlite3_stmt *s, int today, struct view_detail *d)
     d->expected_end_day = store_col_day(s, 19);
     d->ended_day = store_col_day(s, 20);
     d->last_activity_day = store_col_day(s, 21);
-    d->progress = sqlite3_column_type(s, 22) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 22);
+    d->progress = db_column_type(s, 22) == DB_NULL ? -1 : db_column_double(s, 22);
     int start = d->start_day != DAY_NONE ? d->start_day : d->cohort_start;
     int end = d->expected_end_day != DAY_NONE ? d->expected_end_day : d->cohort_end;
     d->expected = store_view_expected_progress(start, end, today);
-    d->level = sqlite3_column_type(s, 23) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 23);
-    d->score = sqlite3_column_double(s, 24);
+    d->level = db_column_type(s, 23) == DB_NULL ? -1 : (int)db_column_int64(s, 23);
+    d->score = db_column_double(s, 24);
     d->reasons = store_col_dup(s, 25);
     d->flagged_since = store_col_day(s, 26);
     d->snooze_until = store_col_day(s, 27);
     d->snooze_reason = store_col_dup(s, 28);
-    d->celebrate = sqlite3_column_type(s, 29) == SQLITE_NULL ? NULL : store_col_dup(s, 29);
-    d->next_followup_at = sqlite3_column_int64(s, 30);
-    d->celebrate_threshold =
-        sqlite3_column_type(s, 31) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 31);
+    d->celebrate = db_column_type(s, 29) == DB_NULL ? NULL : store_col_dup(s, 29);
+    d->next_followup_at = db_column_int64(s, 30);
+    d->celebrate_threshold = db_column_type(s, 31) == DB_NULL ? -1 : db_column_double(s, 31);
 }
 
 enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, int today,
@@ -81,19 +80,19 @@ enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, i
                  " AND z.until_day > ?2 "
                  "WHERE e.id = ?1 ORDER BY z.id DESC LIMIT 1",
                  err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
+    db_bind_int64(s, 1, enrollment_id);
     store_bind_day(s, 2, today);
     store_bind_day(s, 3, today - VIEW_CELEBRATE_DAYS);
     enum lcm_status rc = LCM_OK;
-    int r = sqlite3_step(s);
-    if (r == SQLITE_ROW)
+    int r = db_step(s);
+    if (r == DB_ROW)
         fill_detail(s, today, out);
-    else if (r == SQLITE_DONE)
+    else if (r == DB_DONE)
         rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("enrollment %lld not found"),
                          (long long)enrollment_id);
     else
         rc = store_fail(st, err, "learner detail");
-    sqlite3_reset(s);
+    db_reset(s);
     return rc;
 }
 
@@ -107,20 +106,20 @@ enum lcm_status store_view_detail_weekly(struct lcm_store *st, int64_t enrollmen
                  "SELECT day, minutes FROM activity_day WHERE enrollment_id = ?1 "
                  "AND day > ?2 AND day <= ?3",
                  err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
+    db_bind_int64(s, 1, enrollment_id);
     store_bind_day(s, 2, today - weeks * 7);
     store_bind_day(s, 3, today);
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = db_step(s)) == DB_ROW) {
         int day = store_col_day(s, 0);
         if (day == DAY_NONE)
             continue;
         int w = weeks - 1 - (today - day) / 7;
         if (w >= 0 && w < weeks)
-            out[w] += sqlite3_column_int(s, 1);
+            out[w] += (int)db_column_int64(s, 1);
     }
-    enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "weekly activity");
-    sqlite3_reset(s);
+    enum lcm_status rc = r == DB_DONE ? LCM_OK : store_fail(st, err, "weekly activity");
+    db_reset(s);
     return rc;
 }
 
@@ -151,27 +150,27 @@ enum lcm_status store_view_detail_milestones(struct lcm_store *st, int64_t enrol
                  "WHERE e.id = ?1 "
                  "ORDER BY COALESCE(m.threshold, 2), m.due_day, m.due_offset, m.id",
                  err);
-    sqlite3_bind_int64(s, 1, enrollment_id);
+    db_bind_int64(s, 1, enrollment_id);
     size_t cap = 0;
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = db_step(s)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             *out = lcm_xrealloc(*out, cap * sizeof **out);
         }
         struct view_milestone *m = &(*out)[(*n)++];
         m->name = store_col_dup(s, 0);
-        m->threshold = sqlite3_column_type(s, 1) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 1);
+        m->threshold = db_column_type(s, 1) == DB_NULL ? -1 : db_column_double(s, 1);
         m->due_day = store_col_day(s, 2);
         int start = store_col_day(s, 4);
-        if (m->due_day == DAY_NONE && sqlite3_column_type(s, 3) != SQLITE_NULL &&
-            start != DAY_NONE && sqlite3_column_int(s, 3) >= 0)
-            m->due_day = start + sqlite3_column_int(s, 3);
+        if (m->due_day == DAY_NONE && db_column_type(s, 3) != DB_NULL && start != DAY_NONE &&
+            (int)db_column_int64(s, 3) >= 0)
+            m->due_day = start + (int)db_column_int64(s, 3);
         m->done_day = store_col_day(s, 5);
         m->missed = m->done_day == DAY_NONE && m->due_day != DAY_NONE && m->due_day < today;
     }
-    enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "milestones");
-    sqlite3_reset(s);
+    enum lcm_status rc = r == DB_DONE ? LCM_OK : store_fail(st, err, "milestones");
+    db_reset(s);
     if (rc != LCM_OK)
         store_view_detail_milestones_free(out, *n), *n = 0;
     return rc;
@@ -210,26 +209,26 @@ enum lcm_status store_view_detail_timeline(struct lcm_store *st, int64_t learner
         " FROM followup f LEFT JOIN checkin k ON k.id = f.checkin_id WHERE f.learner_id = ?1 "
         "ORDER BY 3 DESC, 1, 2 DESC LIMIT ?2",
         err);
-    sqlite3_bind_int64(s, 1, learner_id);
-    sqlite3_bind_int64(s, 2, (int64_t)max);
+    db_bind_int64(s, 1, learner_id);
+    db_bind_int64(s, 2, (int64_t)max);
     size_t cap = 0;
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = db_step(s)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             *out = lcm_xrealloc(*out, cap * sizeof **out);
         }
         struct view_event *e = &(*out)[(*n)++];
-        e->kind = (enum view_event_kind)sqlite3_column_int(s, 0);
-        e->id = sqlite3_column_int64(s, 1);
-        e->at = sqlite3_column_int64(s, 2);
+        e->kind = (enum view_event_kind)(int)db_column_int64(s, 0);
+        e->id = db_column_int64(s, 1);
+        e->at = db_column_int64(s, 2);
         e->what = store_col_dup(s, 3);
         e->text = store_col_dup(s, 4);
         e->extra = store_col_dup(s, 5);
         e->author = store_col_dup(s, 6);
     }
-    enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "timeline");
-    sqlite3_reset(s);
+    enum lcm_status rc = r == DB_DONE ? LCM_OK : store_fail(st, err, "timeline");
+    db_reset(s);
     if (rc != LCM_OK)
         store_view_detail_events_free(out, *n), *n = 0;
     return rc;
@@ -263,29 +262,29 @@ enum lcm_status store_view_detail_followups(struct lcm_store *st, int64_t learne
                  "WHERE f.status = 'planned' AND f.due_at < ?2 AND (?1 = 0 OR f.learner_id = ?1) "
                  "ORDER BY f.due_at, f.id LIMIT ?3",
                  err);
-    sqlite3_bind_int64(s, 1, learner_id);
-    sqlite3_bind_int64(s, 2, to_ts);
-    sqlite3_bind_int64(s, 3, (int64_t)max);
+    db_bind_int64(s, 1, learner_id);
+    db_bind_int64(s, 2, to_ts);
+    db_bind_int64(s, 3, (int64_t)max);
     size_t cap = 0;
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = db_step(s)) == DB_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             *out = lcm_xrealloc(*out, cap * sizeof **out);
         }
         struct view_followup *f = &(*out)[(*n)++];
-        f->id = sqlite3_column_int64(s, 0);
-        f->learner_id = sqlite3_column_int64(s, 1);
-        f->enrollment_id = sqlite3_column_int64(s, 2);
+        f->id = db_column_int64(s, 0);
+        f->learner_id = db_column_int64(s, 1);
+        f->enrollment_id = db_column_int64(s, 2);
         f->name = store_col_dup(s, 3);
         f->kind = store_col_dup(s, 4);
         f->title = store_col_dup(s, 5);
-        f->due_at = sqlite3_column_int64(s, 6);
-        f->duration_min = sqlite3_column_int(s, 7);
+        f->due_at = db_column_int64(s, 6);
+        f->duration_min = (int)db_column_int64(s, 7);
         f->status = model_followup_status_parse(store_col_text(s, 8));
     }
-    enum lcm_status rc = r == SQLITE_DONE ? LCM_OK : store_fail(st, err, "follow-ups");
-    sqlite3_reset(s);
+    enum lcm_status rc = r == DB_DONE ? LCM_OK : store_fail(st, err, "follow-ups");
+    db_reset(s);
     if (rc != LCM_OK)
         store_view_detail_followups_free(out, *n), *n = 0;
     return rc;
