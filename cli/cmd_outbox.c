@@ -28,6 +28,7 @@ static const char outbox_usage[] =
        "  show ID                    one message in full\n"
        "  approve ID | --all         draft -> queued (sent by the next 'outbox send')\n"
        "  skip ID                    never send this draft, queued or failed message\n"
+       "  draft ID                   a queued or skipped message back to draft (to approve again)\n"
        "  retry ID                   requeue a failed message (same Message-ID)\n"
        "  send [--retry-now] [--max N]   deliver the queued messages by SMTP (for cron)\n"
        "  stats [--by template|rule] outreach effect: did learners come back within 3 / 7 days?\n"
@@ -246,15 +247,16 @@ static int parse_id(const char *s, int64_t *id)
     return 1;
 }
 
-/* approve / skip / retry / show: one id (approve also takes --all). */
+/* approve / skip / draft / retry / show: one id (approve also takes --all). */
 static int do_one(struct lcm_app *app, struct lcm_store *st, const char *verb, int argc,
                   char **argv)
 {
     int64_t id = 0;
     bool all = strcmp(verb, "approve") == 0 && argc == 2 && strcmp(argv[1], "--all") == 0;
     if (argc != 2 || (!all && !parse_id(argv[1], &id)))
-        return cli_usage("outbox", _("%s expects a message id%s"), verb,
-                         strcmp(verb, "approve") == 0 ? " or --all" : "");
+        return strcmp(verb, "approve") == 0
+                   ? cli_usage("outbox", _("%s expects a message id or --all"), verb)
+                   : cli_usage("outbox", _("%s expects a message id"), verb);
     if (strcmp(verb, "show") == 0)
         return do_show(st, id);
     struct lcm_err err = {0};
@@ -262,11 +264,14 @@ static int do_one(struct lcm_app *app, struct lcm_store *st, const char *verb, i
     int n = 0;
     enum lcm_status rc = strcmp(verb, "approve") == 0 ? store_message_approve(st, id, now, &n, &err)
                          : strcmp(verb, "skip") == 0  ? store_message_skip(st, id, now, &err)
+                         : strcmp(verb, "draft") == 0 ? store_message_to_draft(st, id, now, &err)
                                                       : store_message_requeue(st, id, now, &err);
     if (rc != LCM_OK)
         return cli_fail(&err);
     if (strcmp(verb, "approve") == 0)
         printf(ngettext("%d message queued\n", "%d messages queued\n", (unsigned long)n), n);
+    else if (strcmp(verb, "draft") == 0)
+        printf(_("message %lld back to draft\n"), (long long)id);
     else
         printf(strcmp(verb, "skip") == 0 ? _("message %lld skipped\n") : _("message %lld queued\n"),
                (long long)id);
@@ -284,7 +289,7 @@ int cmd_outbox(struct lcm_app *app, int argc, char **argv)
         return cmd_sequences(app, argc - 1, argv + 1);
     if (strcmp(verb, "post") == 0)
         return cmd_post(app, argc - 1, argv + 1);
-    static const char *const verbs[] = {"list",  "show", "approve", "skip",
+    static const char *const verbs[] = {"list",  "show", "approve", "skip", "draft",
                                         "retry", "send", "stats",   NULL};
     bool known = false;
     for (int i = 0; verbs[i]; i++)

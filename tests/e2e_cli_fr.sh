@@ -32,4 +32,18 @@ for w in " drafts, " " queued, " "Subject: " "Created: " "Attempts: " "back in 3
         fail "English '$w' in the French output: $(head -2 "$tmp/hit")"
     fi
 done
+# outbox draft: a queued message, and a skipped one, back to draft (the TUI's u, for scripts).
+LANGUAGE=en run outbox approve "$id" >/dev/null || fail "approve $id"
+[ "$(sqlite3 "$tmp/db" "SELECT status FROM message WHERE id = $id")" = queued ] || fail "approve did not queue"
+LANGUAGE=fr run outbox draft "$id" >"$tmp/d" 2>&1 || fail "outbox draft: $(cat "$tmp/d")"
+grep -q "revenu en brouillon" "$tmp/d" || fail "outbox draft said: $(cat "$tmp/d")"
+[ "$(sqlite3 "$tmp/db" "SELECT status FROM message WHERE id = $id")" = draft ] || fail "the queued message is not a draft again"
+LANGUAGE=en run outbox skip "$id" >/dev/null && LANGUAGE=en run outbox draft "$id" >/dev/null ||
+    fail "skip then draft"
+[ "$(sqlite3 "$tmp/db" "SELECT status FROM message WHERE id = $id")" = draft ] || fail "the skipped message is not a draft again"
+# a sent one cannot be: one line, exit 1, nothing changed
+sqlite3 "$tmp/db" "UPDATE message SET status = 'sent', sent_at = 1 WHERE id = $id"
+LANGUAGE=en run outbox draft "$id" >"$tmp/d" 2>&1 && fail "a sent message went back to draft"
+[ "$(wc -l <"$tmp/d")" = 1 ] || fail "not one line: $(cat "$tmp/d")"
+[ "$(sqlite3 "$tmp/db" "SELECT status FROM message WHERE id = $id")" = sent ] || fail "the sent message changed"
 exit 0
