@@ -4,7 +4,9 @@
 # read it back with the same counts as on SQLite, a password in the URI is never printed
 # (nor on a failed connection), the headless TUI (LCMTUI_SCRIPT) shows the same screens as on
 # a SQLite demo (the first frame, the name order, a learner's detail), and a schema newer than
-# the binary is refused. Skips (77) without the server.
+# the binary is refused, and `outbox send` is refused while another session holds its advisory
+# lock.
+# Skips (77) without the server.
 set -u
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 fail() { echo "e2e_pg_store: $*" >&2; exit 1; }
@@ -35,6 +37,24 @@ tui "$db" >"$T/pg.screens" 2>"$T/err" || fail "TUI on PostgreSQL: $(cat "$T/err"
 [ "$(grep -c '^----' "$T/pg.screens")" -ge 2 ] || fail "fewer than 3 screens: $(head -5 "$T/pg.screens")"
 grep -q '\[name\]' "$T/pg.screens" || fail "o did not sort by name"
 diff "$T/sqlite.screens" "$T/pg.screens" >"$T/diff" || fail "the TUI differs on PostgreSQL: $(head -20 "$T/diff")"
+# outbox send: refused while another session (here psql) holds the outbox's advisory lock,
+# free again once that session ends
+printf 'smtp: { url = "smtp://127.0.0.1:9"; from = "lcm@example.org"; };\n' >"$T/conf"
+mkfifo "$T/fifo"
+psql -q -d "$db" <"$T/fifo" >"$T/psql.out" 2>&1 &
+exec 3>"$T/fifo"
+echo "SELECT pg_advisory_lock(x'6c636d6f7574'::bigint); SELECT 'held';" >&3
+i=0
+while ! grep -q held "$T/psql.out" && [ $i -lt 500 ]; do
+    i=$((i + 1))
+    psql -qAt -d "$db" -c "SELECT 1" >/dev/null
+done
+grep -q held "$T/psql.out" || fail "psql did not take the lock: $(cat "$T/psql.out")"
+if out=$("$LCMTUI" -c "$T/conf" --db "$db" outbox send 2>&1); then fail "outbox send ran under a held lock: $out"; fi
+echo "$out" | grep -q 'another outbox run is delivering' || fail "no reason given: $out"
+exec 3>&-
+wait
+out=$("$LCMTUI" -c "$T/conf" --db "$db" outbox send 2>&1) || fail "outbox send after the release: $out"
 # a wrong password in the URI: refused, and neither it nor the user shown
 bad=$(printf '%s\n' "$db" | sed 's|://\([^@/]*\)@|://\1:Sekr3tPw@|')
 if out=$("$LCMTUI" --db "$bad" summary 2>&1); then fail "a wrong password was accepted"; fi
