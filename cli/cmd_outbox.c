@@ -172,9 +172,9 @@ static int do_send(struct lcm_app *app, struct lcm_store *st, int argc, char **a
     struct mail_server srv;
     if (mail_server_from_config(&app->cfg, &srv, &app->rep, &err) != LCM_OK)
         return cli_fail(&err);
-    int lock = -1;
+    struct outbox_lock lock = OUTBOX_LOCK_INIT;
     int rc = 0;
-    if (outbox_lock(app->db_path, &lock, &err) != LCM_OK) {
+    if (outbox_lock(st, app->db_path, &lock, &err) != LCM_OK) {
         rc = cli_fail(&err);
         goto out;
     }

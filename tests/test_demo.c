@@ -1,13 +1,13 @@
-/* test_demo.c — the demo generator: determinism, the dataset's story, refusal to overwrite. */
+/* test_demo.c — the demo generator: determinism, the dataset's story, refusal to overwrite;
+ * on SQLite, then on PostgreSQL (store_fixture.h). */
 #include "testutil.h"
-
-#include <sqlite3.h>
 
 #include "base/day.h"
 #include "demo/demo.h"
 #include "store/store.h"
 #include "store/store_bulk.h"
 #include "store/store_entity.h"
+#include "store_fixture.h"
 
 #define TODAY_Y 2026
 #define TODAY_M 11
@@ -15,9 +15,9 @@
 
 struct fixture {
     char dir[256];
-    char path[512];
+    char path[1200];
     int today;
-    sqlite3 *db; /* a direct read-only view for checks */
+    const char *db; /* the base the checks read, through a connection of their own */
 };
 
 static int setup(void **state)
@@ -25,6 +25,7 @@ static int setup(void **state)
     struct fixture *f = calloc(1, sizeof *f);
     tu_tmpdir(f->dir);
     snprintf(f->path, sizeof f->path, "%s/demo.db", f->dir);
+    sfx_path(f->path, sizeof f->path);
     f->today = day_from_ymd(TODAY_Y, TODAY_M, TODAY_D);
     *state = f;
     return 0;
@@ -33,8 +34,6 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    if (f->db)
-        sqlite3_close(f->db);
     tu_rmdir(f->dir);
     free(f);
     return 0;
@@ -66,23 +65,45 @@ static struct fixture *default_dataset(void **state)
     assert_int_equal(
         gen(f->path, DEMO_SEED_DEFAULT, DEMO_LEARNERS_DEFAULT, f->today, false, NULL, NULL),
         LCM_OK);
-    assert_int_equal(sqlite3_open_v2(f->path, &f->db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    f->db = f->path;
     return f;
 }
 
-/* The single integer a query returns; the query may use ?1 = a day text. */
-static int64_t q_int(sqlite3 *db, const char *sql, const char *arg)
+/* A new connection to the base at target (closed with db_close()). */
+static struct db *view(const char *target)
 {
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("prepare %s: %s", sql, sqlite3_errmsg(db));
+    struct db *db = NULL;
+    struct lcm_err err = {0};
+    if (db_open(target, &db, &err) != LCM_OK)
+        fail_msg("open: %s", err.msg);
+    return db;
+}
+
+/* The single integer a query returns (its text in each dialect); the query may use ?1 = a day
+ * text. A connection per query: db_prepare() caches by the address of the text, and callers
+ * reuse their buffer. */
+static int64_t q_int_each(const char *target, const char *sqlite_sql, const char *pg_sql,
+                          const char *arg)
+{
+    struct db *db = view(target);
+    struct lcm_err err = {0};
+    const char *sql = db_kind(db) == DB_PG ? pg_sql : sqlite_sql;
+    struct db_stmt *s = db_prepare(db, sql, &err);
+    if (!s)
+        fail_msg("prepare %s: %s", sql, err.msg);
     if (arg)
-        sqlite3_bind_text(s, 1, arg, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s) != SQLITE_ROW)
-        fail_msg("no row: %s", sql);
-    int64_t v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
+        db_bind_text(s, 1, arg);
+    if (db_step(s) != DB_ROW)
+        fail_msg("no row: %s: %s", sql, db_errmsg(db));
+    int64_t v = db_column_int64(s, 0);
+    db_close(&db);
     return v;
+}
+
+/* q_int_each() with one text for both engines. */
+static int64_t q_int(const char *target, const char *sql, const char *arg)
+{
+    return q_int_each(target, sql, sql, arg);
 }
 
 static const char *day_text(int day, char buf[DAY_TEXT_LEN])
@@ -139,10 +160,13 @@ static void test_null_and_bad_options_refused(void **state)
 static void test_same_seed_same_content_other_seed_differs(void **state)
 {
     struct fixture *f = *state;
-    char p2[600], p3[600], p4[600];
+    char p2[1200], p3[1200], p4[1200];
     snprintf(p2, sizeof p2, "%s/b.db", f->dir);
     snprintf(p3, sizeof p3, "%s/c.db", f->dir);
     snprintf(p4, sizeof p4, "%s/d.db", f->dir);
+    sfx_path(p2, sizeof p2);
+    sfx_path(p3, sizeof p3);
+    sfx_path(p4, sizeof p4);
     struct store_digest a, b, c, d;
     assert_int_equal(gen(f->path, 7, 160, f->today, false, NULL, &a), LCM_OK);
     assert_int_equal(gen(p2, 7, 160, f->today, false, NULL, &b), LCM_OK);
@@ -177,31 +201,32 @@ static void test_counts_in_expected_ranges(void **state)
 static void test_names_valid_utf8_with_accents_and_ascii_emails(void **state)
 {
     struct fixture *f = default_dataset(state);
-    sqlite3_stmt *s = NULL;
-    assert_int_equal(sqlite3_prepare_v2(f->db,
-                                        "SELECT first_name, last_name, email, lang, department "
-                                        "FROM learner",
-                                        -1, &s, NULL),
-                     SQLITE_OK);
+    struct db *db = view(f->db);
+    struct lcm_err err = {0};
+    struct db_stmt *s = db_prepare(db,
+                                   "SELECT first_name, last_name, email, lang, department "
+                                   "FROM learner",
+                                   &err);
+    assert_non_null(s);
     int rows = 0, accented = 0;
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (db_step(s) == DB_ROW) {
         rows++;
         for (int c = 0; c < 2; c++) {
-            const unsigned char *t = sqlite3_column_text(s, c);
+            const unsigned char *t = (const unsigned char *)db_column_text(s, c);
             assert_non_null(t);
             assert_true(t[0] != '\0');
             assert_true(utf8_valid(t));
             for (const unsigned char *p = t; *p; p++)
                 accented += *p >= 0x80;
         }
-        const unsigned char *mail = sqlite3_column_text(s, 2);
+        const unsigned char *mail = (const unsigned char *)db_column_text(s, 2);
         assert_non_null(strchr((const char *)mail, '@'));
         for (const unsigned char *p = mail; *p; p++)
             assert_true(*p > 0x20 && *p < 0x7f);
-        assert_string_equal(sqlite3_column_text(s, 3), "fr");
-        assert_non_null(sqlite3_column_text(s, 4));
+        assert_string_equal(db_column_text(s, 3), "fr");
+        assert_non_null(db_column_text(s, 4));
     }
-    sqlite3_finalize(s);
+    db_close(&db);
     assert_int_equal(rows, DEMO_LEARNERS_DEFAULT);
     assert_true(accented > 20);
     assert_int_equal(q_int(f->db, "SELECT count(DISTINCT email) FROM learner", NULL), rows);
@@ -246,17 +271,21 @@ static void test_never_started_stalled_racing_present(void **state)
                       "activity_day a WHERE a.enrollment_id = e.id)",
                       d10) >= 3);
     /* stalled: active in the last 3 days, progress the same as 10 days ago */
-    assert_true(q_int(f->db,
-                      "SELECT count(*) FROM enrollment e WHERE e.last_activity_day >= ?1 "
-                      "AND e.progress > 0 AND e.progress = (SELECT a.progress FROM "
-                      "activity_day a WHERE a.enrollment_id = e.id AND a.day <= "
-                      "date(?1, '-7 days') ORDER BY a.day DESC LIMIT 1)",
-                      d3) >= 3);
+#define STALLED(WEEK_BEFORE)                                                                       \
+    "SELECT count(*) FROM enrollment e WHERE e.last_activity_day >= ?1 "                           \
+    "AND e.progress > 0 AND e.progress = (SELECT a.progress FROM "                                 \
+    "activity_day a WHERE a.enrollment_id = e.id AND a.day <= " WEEK_BEFORE                        \
+    " ORDER BY a.day DESC LIMIT 1)"
+    assert_true(q_int_each(f->db, STALLED("date(?1, '-7 days')"),
+                           STALLED("to_char(CAST(?1 AS date) - 7, 'YYYY-MM-DD')"), d3) >= 3);
     /* racing: 20 points ahead of the linear schedule */
-    assert_true(q_int(f->db,
-                      "SELECT count(*) FROM enrollment e WHERE e.status = 'active' AND "
-                      "e.progress > (julianday(?1) - julianday(e.start_day)) / 150.0 + 0.2",
-                      d3) >= 2);
+    assert_true(q_int_each(f->db,
+                           "SELECT count(*) FROM enrollment e WHERE e.status = 'active' AND "
+                           "e.progress > (julianday(?1) - julianday(e.start_day)) / 150.0 + 0.2",
+                           "SELECT count(*) FROM enrollment e WHERE e.status = 'active' AND "
+                           "e.progress > (CAST(?1 AS date) - CAST(e.start_day AS date)) / 150.0 "
+                           "+ 0.2",
+                           d3) >= 2);
     assert_true(q_int(f->db,
                       "SELECT count(*) FROM enrollment WHERE status = 'completed' "
                       "AND ended_day IS NOT NULL AND progress = 1",
@@ -308,12 +337,15 @@ static void test_one_learner_crossed_75_yesterday_to_celebrate(void **state)
                            "AND due_offset > 0",
                            NULL),
                      5);
-    assert_true(q_int(f->db,
-                      "SELECT count(*) FROM enrollment e JOIN milestone m ON m.kind = "
-                      "'test' WHERE date(e.start_day, '+' || (m.due_offset + 3) || "
-                      "' days') < ?1 AND NOT EXISTS (SELECT 1 FROM milestone_done d WHERE "
-                      "d.enrollment_id = e.id AND d.milestone_id = m.id)",
-                      d1) > 0);
+#define MISSED(DUE_PLUS_3)                                                                         \
+    "SELECT count(*) FROM enrollment e JOIN milestone m ON m.kind = 'test' WHERE " DUE_PLUS_3      \
+    " < ?1 AND NOT EXISTS (SELECT 1 FROM milestone_done d WHERE "                                  \
+    "d.enrollment_id = e.id AND d.milestone_id = m.id)"
+    assert_true(
+        q_int_each(f->db, MISSED("date(e.start_day, '+' || (m.due_offset + 3) || ' days')"),
+                   MISSED("to_char(CAST(e.start_day AS date) + CAST(m.due_offset + 3 AS INTEGER), "
+                          "'YYYY-MM-DD')"),
+                   d1) > 0);
 }
 
 static void test_checkins_and_followups_today_overdue(void **state)
@@ -330,10 +362,12 @@ static void test_checkins_and_followups_today_overdue(void **state)
                      1);
     /* calls on working days only (the default calendar.work_days): with today a Saturday,
      * the first ones fall on Monday, none today or tomorrow */
-    assert_int_equal(q_int(f->db,
-                           "SELECT count(*) FROM followup WHERE "
-                           "strftime('%w', due_at, 'unixepoch') IN ('0', '6')",
-                           NULL),
+    assert_int_equal(q_int_each(f->db,
+                                "SELECT count(*) FROM followup WHERE "
+                                "strftime('%w', due_at, 'unixepoch') IN ('0', '6')",
+                                "SELECT count(*) FROM followup WHERE CAST(EXTRACT(DOW FROM "
+                                "to_timestamp(due_at) AT TIME ZONE 'UTC') AS INTEGER) IN (0, 6)",
+                                NULL),
                      0);
     int first = f->today;
     while (day_weekday(first) >= 5)
@@ -350,13 +384,13 @@ static void test_checkins_and_followups_today_overdue(void **state)
                           t0),
                     2, 4);
     char kv[8] = "";
-    sqlite3_stmt *s = NULL;
-    assert_int_equal(
-        sqlite3_prepare_v2(f->db, "SELECT value FROM kv WHERE key = 'demo'", -1, &s, NULL),
-        SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    snprintf(kv, sizeof kv, "%s", sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
+    struct db *db = view(f->db);
+    struct lcm_err err = {0};
+    struct db_stmt *s = db_prepare(db, "SELECT value FROM kv WHERE key = 'demo'", &err);
+    assert_non_null(s);
+    assert_int_equal(db_step(s), DB_ROW);
+    snprintf(kv, sizeof kv, "%s", db_column_text(s, 0));
+    db_close(&db);
     assert_string_equal(kv, "1");
 }
 
@@ -457,7 +491,7 @@ static void test_bulk_activity_days_far_apart_kept_apart(void **state)
     assert_int_equal(store_bulk_activity(st, rows, 1, &err), LCM_ERR_DB);
     assert_int_equal(store_bulk_end(st, false, &err), LCM_OK);
     store_close(&st);
-    assert_int_equal(sqlite3_open_v2(f->path, &f->db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    f->db = f->path;
     char d[DAY_TEXT_LEN];
     assert_int_equal(q_int(f->db, "SELECT count(DISTINCT day) FROM activity_day", NULL), 300);
     assert_int_equal(q_int(f->db, "SELECT minutes FROM activity_day WHERE day = ?1",
@@ -491,5 +525,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bulk_activity_days_far_apart_kept_apart, setup,
                                         teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc;
+    SFX_RUN_BOTH(rc, tests, NULL, NULL);
+    return rc;
 }

@@ -468,10 +468,6 @@ static void test_parallel_scan_matches_single(void **state)
 static void test_inside_a_transaction_sees_its_writes(void **state)
 {
     (void)state;
-    /* Left for PostgreSQL: there the scan fails with 25P02 (a statement before it aborted the
-     * transaction; not found yet). */
-    if (sfx_kind == DB_PG)
-        skip();
     struct fx x = {0};
     fixture(&x);
     struct lcm_err err = {0};

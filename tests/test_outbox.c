@@ -276,25 +276,45 @@ static void test_outreach_effect_windows(void **state)
     store_close(&st);
 }
 
+/* One run at a time per base: a lock file beside a SQLite database, an advisory lock of the
+ * connection on PostgreSQL (two connections here, as two processes or machines); on
+ * PostgreSQL a holder whose connection ends (a killed run) releases it. */
 static void test_lock_is_exclusive(void **state)
 {
     (void)state;
-    char dir[256], path[512];
+    char dir[256], path[1200];
     tu_tmpdir(dir);
     snprintf(path, sizeof path, "%s/x.db", dir);
+    sfx_path(path, sizeof path);
     struct lcm_err err = {0};
-    int a = -1, b = -1;
-    assert_int_equal(outbox_lock(":memory:", &a, &err), LCM_OK);
-    assert_int_equal(a, -1);
-    assert_int_equal(outbox_lock(path, &a, &err), LCM_OK);
-    assert_true(a >= 0);
-    assert_int_equal(outbox_lock(path, &b, &err), LCM_ERR_BUSY);
-    assert_non_null(strstr(err.msg, "x.db.outbox.lock: another outbox run is delivering"));
-    assert_int_equal(b, -1);
+    struct lcm_store *sa = NULL, *sb = NULL;
+    assert_int_equal(store_open(path, &sa, &err), LCM_OK);
+    assert_int_equal(store_open(path, &sb, &err), LCM_OK);
+    struct outbox_lock a = OUTBOX_LOCK_INIT, b = OUTBOX_LOCK_INIT;
+    if (sfx_kind == DB_SQLITE) {
+        assert_int_equal(outbox_lock(NULL, ":memory:", &a, &err), LCM_OK);
+        assert_int_equal(a.fd, -1);
+    }
+    assert_int_equal(outbox_lock(sa, path, &a, &err), LCM_OK);
+    assert_true(sfx_kind == DB_PG ? a.held == sa : a.fd >= 0);
+    assert_int_equal(outbox_lock(sb, path, &b, &err), LCM_ERR_BUSY);
+    assert_non_null(strstr(err.msg, sfx_kind == DB_PG
+                                        ? ": another outbox run is delivering"
+                                        : "x.db.outbox.lock: another outbox run is delivering"));
+    assert_true(b.fd == -1 && b.held == NULL);
     outbox_unlock(&a);
-    assert_int_equal(outbox_lock(path, &b, &err), LCM_OK);
+    assert_int_equal(outbox_lock(sb, path, &b, &err), LCM_OK);
+    assert_int_equal(outbox_lock(sa, path, &a, &err), LCM_ERR_BUSY);
+    if (sfx_kind == DB_PG) {
+        store_close(&sb); /* the holder's connection ends without unlocking */
+        b = (struct outbox_lock)OUTBOX_LOCK_INIT;
+        assert_int_equal(outbox_lock(sa, path, &a, &err), LCM_OK);
+        outbox_unlock(&a);
+    }
     outbox_unlock(&b);
     outbox_unlock(&b); /* safe twice */
+    store_close(&sa);
+    store_close(&sb);
     tu_rmdir(dir);
 }
 

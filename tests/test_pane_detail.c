@@ -1,13 +1,21 @@
-/* test_pane_detail.c — the learner detail's recalc and the check-in form that feeds its
- * timeline (real demo database). */
+/* test_pane_detail.c — the learner detail's recalc (store_view_detail.c) and the check-in
+ * form that feeds its timeline (real demo database), on SQLite then on PostgreSQL. */
 #include "tui_fixture.h"
+
+#include "store_fixture.h"
 
 static struct fx F;
 
 static int setup(void **state)
 {
     (void)state;
-    fx_open(&F, NULL);
+    char target[1200];
+    if (sfx_kind == DB_PG) {
+        sfx_pg_target(target, sizeof target);
+        fx_open_at(&F, NULL, target);
+    } else {
+        fx_open(&F, NULL);
+    }
     return 0;
 }
 
@@ -235,5 +243,7 @@ int main(void)
         cmocka_unit_test(test_snooze_hides_from_overview),
         cmocka_unit_test(test_help_lists_every_action),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    int rc;
+    SFX_RUN_BOTH(rc, tests, setup, teardown);
+    return rc;
 }

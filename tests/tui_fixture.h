@@ -12,6 +12,7 @@
 #include "base/day.h"
 #include "demo/demo.h"
 #include "risk/risk.h"
+#include "store/db.h"
 #include "store/store.h"
 #include "base/text.h"
 #include "tui/form.h"
@@ -23,20 +24,25 @@
 
 struct fx {
     char dir[256];
-    char db[512];
+    char db[1200];
     struct lcm_app app;
     struct lcm_store *st;
     struct tui t;
 };
 
-static inline void fx_open(struct fx *f, const char *config_text)
+/* fx_open() on the store at target (a path or a postgresql:// URI of an empty base), or on a
+ * new SQLite file in the test's directory when target is NULL. */
+static inline void fx_open_at(struct fx *f, const char *config_text, const char *target)
 {
     memset(f, 0, sizeof *f);
     setlocale(LC_ALL, "C.UTF-8");
     /* calendar.timezone unset means the system's zone: the same one on every machine */
     setenv("TZ", "UTC", 1);
     tu_tmpdir(f->dir);
-    snprintf(f->db, sizeof f->db, "%s/t.db", f->dir);
+    if (target)
+        snprintf(f->db, sizeof f->db, "%s", target);
+    else
+        snprintf(f->db, sizeof f->db, "%s/t.db", f->dir);
     struct lcm_err err = {0};
     f->app.today = day_from_ymd(2026, 11, 28);
     if (!realpath(".", f->app.share_dir))
@@ -60,6 +66,11 @@ static inline void fx_open(struct fx *f, const char *config_text)
     f->t.cols = 120;
 }
 
+static inline void fx_open(struct fx *f, const char *config_text)
+{
+    fx_open_at(f, config_text, NULL);
+}
+
 static inline void fx_close(struct fx *f)
 {
     tui_free(&f->t);
@@ -68,29 +79,27 @@ static inline void fx_close(struct fx *f)
     tu_rmdir(f->dir);
 }
 
-/* Runs SQL on the database through a second connection (test set-up only). */
+/* Runs SQL on the database through a second connection (test set-up only; on either engine). */
 static inline void fx_sql(struct fx *f, const char *sql)
 {
-    sqlite3 *db;
-    char *msg = NULL;
-    if (sqlite3_open(f->db, &db) != SQLITE_OK ||
-        sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("sql: %s", msg ? msg : "open");
-    sqlite3_close(db);
+    struct db *db = NULL;
+    struct lcm_err err = {0};
+    if (db_open(f->db, &db, &err) != LCM_OK || db_exec(db, sql, &err) != LCM_OK)
+        fail_msg("sql: %s", err.msg);
+    db_close(&db);
 }
 
 static inline int64_t fx_count(struct fx *f, const char *sql)
 {
-    sqlite3 *db;
-    sqlite3_stmt *s;
+    struct db *db = NULL;
+    struct lcm_err err = {0};
     int64_t n = -1;
-    if (sqlite3_open(f->db, &db) == SQLITE_OK && sqlite3_busy_timeout(db, 10000) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
-        if (sqlite3_step(s) == SQLITE_ROW)
-            n = sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
+    if (db_open(f->db, &db, &err) == LCM_OK) {
+        struct db_stmt *s = db_prepare(db, sql, &err);
+        if (s && db_step(s) == DB_ROW)
+            n = db_column_int64(s, 0);
     }
-    sqlite3_close(db);
+    db_close(&db);
     return n;
 }
 

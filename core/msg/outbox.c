@@ -47,18 +47,36 @@ enum lcm_status outbox_add(struct lcm_store *st, const struct lcm_message *m, co
     return rc;
 }
 
-enum lcm_status outbox_lock(const char *db_path, int *fd, struct lcm_err *err)
+/* The advisory lock's key on PostgreSQL ("lcmout"); db.c's migrations use another. */
+#define OUTBOX_LOCK_KEY INT64_C(0x6c636d6f7574)
+
+enum lcm_status outbox_lock(struct lcm_store *st, const char *db_path, struct outbox_lock *l,
+                            struct lcm_err *err)
 {
-    enum lcm_status rc = lockfile_acquire(db_path, ".outbox.lock", fd, err);
+    l->fd = -1;
+    l->held = NULL;
+    if (st && store_target_is_server(db_path)) {
+        enum lcm_status rc = store_lock(st, OUTBOX_LOCK_KEY, err);
+        if (rc == LCM_OK)
+            l->held = st;
+        else if (rc == LCM_ERR_BUSY)
+            lcm_err_set(err, LCM_ERR_BUSY, _("%s: another outbox run is delivering"),
+                        store_target(st));
+        return rc;
+    }
+    enum lcm_status rc = lockfile_acquire(db_path, ".outbox.lock", &l->fd, err);
     if (rc == LCM_ERR_BUSY)
         return lcm_err_set(err, LCM_ERR_BUSY, _("%s.outbox.lock: another outbox run is delivering"),
                            db_path);
     return rc;
 }
 
-void outbox_unlock(int *fd)
+void outbox_unlock(struct outbox_lock *l)
 {
-    lockfile_release(fd);
+    lockfile_release(&l->fd);
+    if (l->held)
+        store_unlock(l->held, OUTBOX_LOCK_KEY);
+    l->held = NULL;
 }
 
 int64_t outbox_backoff(const struct mail_server *srv, int attempts)

@@ -16,7 +16,8 @@
  *   copy via Bcc, or asks the learner) and then requeues it (`outbox retry ID`, same
  *   Message-ID, so a duplicate is recognisable) or skips it. The same holds when the whole
  *   message was transmitted but the final reply never came (MAIL_UNKNOWN).
- * - runs are serialised by an exclusive lock file beside the database (outbox_lock), so a
+ * - runs are serialised by an exclusive lock (outbox_lock: a file beside a SQLite database, an
+ *   advisory lock on PostgreSQL), so a
  *   second `outbox send` (cron overlap, the TUI) never takes a live run's `sending` rows for
  *   dead ones. */
 #ifndef LCM_OUTBOX_H
@@ -44,10 +45,23 @@ enum lcm_status outbox_add(struct lcm_store *st, const struct lcm_message *m, co
                            const struct outbox_attachment *att, int64_t now_ts, int64_t *id,
                            struct lcm_err *err);
 
-/* Takes the outbox lock: an exclusive flock on DB_PATH.outbox.lock (created 0600). Returns
- * LCM_ERR_BUSY when another run holds it. *fd is -1 for ":memory:" (nothing to lock). */
-enum lcm_status outbox_lock(const char *db_path, int *fd, struct lcm_err *err);
-void outbox_unlock(int *fd);
+/* The outbox lock a run holds: OUTBOX_LOCK_INIT before outbox_lock(). */
+struct outbox_lock {
+    int fd;                 /* the lock file's, or -1 */
+    struct lcm_store *held; /* the store holding the advisory lock, or NULL */
+};
+#define OUTBOX_LOCK_INIT                                                                           \
+    {                                                                                              \
+        -1, NULL                                                                                   \
+    }
+
+/* Takes the outbox lock of the base st (opened from db_path): on a SQLite base an exclusive
+ * flock on DB_PATH.outbox.lock (created 0600; nothing for ":memory:"), on a PostgreSQL base an
+ * advisory lock of st's connection (store_lock), so runs on other machines are serialised as
+ * well. Returns LCM_ERR_BUSY when another run holds it. */
+enum lcm_status outbox_lock(struct lcm_store *st, const char *db_path, struct outbox_lock *l,
+                            struct lcm_err *err);
+void outbox_unlock(struct outbox_lock *l);
 
 struct outbox_opts {
     int64_t now;         /* Unix time of this run (Date:, sent_at, back-off) */

@@ -338,19 +338,30 @@ static bool server_prepare(struct pg_stmt *s)
     }
     for (int i = 0; i < s->nparams; i++)
         s->prepared[i] = s->types[i];
+    /* Inside a transaction a refused prepare would abort it (25P02 for everything after):
+     * the attempts run under a savepoint, rolled back to after each refusal. */
+    bool in_tx = PQtransactionStatus(h) == PQTRANS_INTRANS;
+    if (in_tx)
+        PQclear(PQexec(h, "SAVEPOINT lcm_prepare"));
     for (int attempt = 0; attempt <= s->nparams; attempt++) {
         PGresult *r = PQprepare(h, s->name, s->text, s->nparams, s->prepared);
         if (PQresultStatus(r) == PGRES_COMMAND_OK) {
             PQclear(r);
+            if (in_tx)
+                PQclear(PQexec(h, "RELEASE SAVEPOINT lcm_prepare"));
             s->is_prepared = true;
             return true;
         }
+        if (in_tx)
+            PQclear(PQexec(h, "ROLLBACK TO SAVEPOINT lcm_prepare"));
         const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
         /* "could not determine data type of parameter": 42P18 or, for PQprepare, 42P08 */
         bool indeterminate = state && (!strcmp(state, "42P18") || !strcmp(state, "42P08"));
         if (!indeterminate || attempt == s->nparams) {
             pg_error(db, r);
             PQclear(r);
+            if (in_tx)
+                PQclear(PQexec(h, "RELEASE SAVEPOINT lcm_prepare"));
             return false;
         }
         /* Only the parameter the server names becomes text ("... of parameter $2"): another
@@ -368,6 +379,8 @@ static bool server_prepare(struct pg_stmt *s)
             if (!s->prepared[i])
                 s->prepared[i] = OID_TEXT;
     }
+    if (in_tx)
+        PQclear(PQexec(h, "RELEASE SAVEPOINT lcm_prepare"));
     return false;
 }
 

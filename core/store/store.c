@@ -269,6 +269,37 @@ const char *store_target(const struct lcm_store *st)
     return store_where(st);
 }
 
+enum lcm_status store_lock(struct lcm_store *st, int64_t key, struct lcm_err *err)
+{
+    if (db_kind(st->db) != DB_PG)
+        return lcm_err_set(err, LCM_ERR_INVALID, _("%s: no base-wide lock on SQLite"),
+                           store_where(st));
+    struct db_stmt *s = store_stmt(st, "SELECT pg_try_advisory_lock(?1)", err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
+    db_bind_int64(s, 1, key);
+    enum db_step_rc r = db_step(s);
+    bool got = r == DB_ROW && db_column_int64(s, 0) != 0;
+    enum lcm_status rc = r == DB_ROW ? LCM_OK : store_fail(st, err, "lock");
+    db_reset(s);
+    if (rc == LCM_OK && !got)
+        rc = lcm_err_set(err, LCM_ERR_BUSY, _("%s: the lock is held by another session"),
+                         store_where(st));
+    return rc;
+}
+
+void store_unlock(struct lcm_store *st, int64_t key)
+{
+    if (!st || db_kind(st->db) != DB_PG)
+        return;
+    struct db_stmt *s = store_stmt(st, "SELECT pg_advisory_unlock(?1)", NULL);
+    if (!s)
+        return;
+    db_bind_int64(s, 1, key);
+    db_step(s);
+    db_reset(s);
+}
+
 const char *store_notice(const struct lcm_store *st)
 {
     return st ? st->notice : NULL;

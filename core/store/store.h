@@ -38,6 +38,15 @@ bool store_target_is_server(const char *target);
 /* What opened st as it may be printed: the path, or the URI without user and password. */
 const char *store_target(const struct lcm_store *st);
 
+/* Takes the base-wide lock named by key for this connection, without waiting: on PostgreSQL
+ * an advisory lock (pg_try_advisory_lock), shared by every process and machine on the server
+ * and held until store_unlock() or the connection ends (a killed process releases it).
+ * LCM_ERR_BUSY when another session holds it; LCM_ERR_INVALID on SQLite, which has none (a
+ * lock file beside the database serves there: base/lockfile.h). Call it outside a
+ * transaction. */
+enum lcm_status store_lock(struct lcm_store *st, int64_t key, struct lcm_err *err);
+void store_unlock(struct lcm_store *st, int64_t key);
+
 /* What store_open() changed or warns about (lines without a final newline: a database file
  * others could read, tightened to 0600), or NULL. Owned by st. */
 const char *store_notice(const struct lcm_store *st);

@@ -190,7 +190,7 @@ enum lcm_status store_bulk_clear_source(struct lcm_store *st, const char *source
         "DELETE FROM learner WHERE source = ?1",
         "DELETE FROM program WHERE source = ?1",
         ("DELETE FROM erase_request WHERE learner_id NOT IN (SELECT id FROM learner) "
-         "AND ?1 IS NOT NULL"),
+         "AND CAST(?1 AS TEXT) IS NOT NULL"),
     };
     enum lcm_status rc = LCM_OK;
     for (size_t i = 0; rc == LCM_OK && i < sizeof steps / sizeof *steps; i++)
@@ -227,13 +227,15 @@ enum lcm_status store_bulk_digest(struct lcm_store *st, struct store_digest *out
                                   struct lcm_err *err)
 {
     memset(out, 0, sizeof *out);
-    STMT_OR_FAIL(s, st,
-                 "SELECT (SELECT count(*) FROM cohort), (SELECT count(*) FROM learner), "
-                 "(SELECT count(*) FROM enrollment), (SELECT count(*) FROM milestone_done), "
-                 "(SELECT count(*) FROM checkin), (SELECT count(*) FROM followup), count(*), "
-                 "total(sessions), total(minutes), total(actions), total(progress) "
-                 "FROM activity_day",
-                 err);
+    STMT_OR_FAIL(
+        s, st,
+        "SELECT (SELECT count(*) FROM cohort), (SELECT count(*) FROM learner), "
+        "(SELECT count(*) FROM enrollment), (SELECT count(*) FROM milestone_done), "
+        "(SELECT count(*) FROM checkin), (SELECT count(*) FROM followup), count(*), "
+        "COALESCE(sum(sessions), 0), COALESCE(sum(minutes), 0), COALESCE(sum(actions), 0), "
+        "COALESCE(sum(progress), 0.0) "
+        "FROM activity_day",
+        err);
     if (db_step(s) != DB_ROW) {
         db_reset(s);
         return store_fail(st, err, "digest");

@@ -89,13 +89,16 @@ static int cmp_rank_id(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Ranks of ids in the order sql returns them (column 0: id), sorted by id for bsearch. */
-static enum lcm_status load_ranks(struct lcm_store *st, const char *sql, struct rank **out,
-                                  size_t *n, struct lcm_err *err)
+/* Ranks of ids in the order the query returns them (column 0: id), sorted by id for bsearch;
+ * the query in each dialect (store_stmt_each). */
+static enum lcm_status load_ranks(struct lcm_store *st, const char *sqlite_sql, const char *pg_sql,
+                                  struct rank **out, size_t *n, struct lcm_err *err)
 {
     *out = NULL;
     *n = 0;
-    STMT_OR_FAIL(s, st, sql, err);
+    struct db_stmt *s = store_stmt_each(st, sqlite_sql, pg_sql, err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
     size_t cap = 0;
     int r;
     while ((r = db_step(s)) == DB_ROW) {
@@ -108,6 +111,68 @@ static enum lcm_status load_ranks(struct lcm_store *st, const char *sql, struct 
     }
     enum lcm_status rc = r == DB_DONE ? LCM_OK : store_fail(st, err, "triage ranks");
     db_reset(s);
+    return rc;
+}
+
+/* The learners in the order a list of people is read in: folded last name, then folded first
+ * name (base/fold.h: case and accents do not count), then id. Sorted here rather than by an
+ * ORDER BY so both engines give the same order whatever their collations (SQLite's NOCASE
+ * folds ASCII only; a PostgreSQL server's default collation may be C or a locale's). */
+struct named {
+    int64_t id;
+    char *last, *first;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+    const struct named *x = a, *y = b;
+    int c = strcmp(x->last, y->last);
+    if (c == 0)
+        c = strcmp(x->first, y->first);
+    return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+static char *fold_dup(const char *s)
+{
+    size_t cap = strlen(s ? s : "") * 2 + 1; /* a folded letter never takes more than 2 bytes */
+    char *out = lcm_xmalloc(cap);
+    fold_key(s, out, cap);
+    return out;
+}
+
+static enum lcm_status load_name_ranks(struct lcm_store *st, struct rank **out, size_t *n,
+                                       struct lcm_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    STMT_OR_FAIL(s, st, "SELECT id, last_name, first_name FROM learner", err);
+    struct named *v = NULL;
+    size_t cap = 0, k = 0;
+    int r;
+    while ((r = db_step(s)) == DB_ROW) {
+        if (k == cap) {
+            cap = cap ? cap * 2 : 1024;
+            v = lcm_xrealloc(v, cap * sizeof *v);
+        }
+        v[k].id = db_column_int64(s, 0);
+        v[k].last = fold_dup(store_col_text(s, 1));
+        v[k].first = fold_dup(store_col_text(s, 2));
+        k++;
+    }
+    enum lcm_status rc = r == DB_DONE ? LCM_OK : store_fail(st, err, "triage ranks");
+    db_reset(s);
+    if (rc == LCM_OK && k) {
+        qsort(v, k, sizeof *v, cmp_named);
+        *out = lcm_xmalloc(k * sizeof **out);
+        for (size_t i = 0; i < k; i++)
+            (*out)[i] = (struct rank){v[i].id, (int)i};
+        *n = k;
+    }
+    for (size_t i = 0; i < k; i++) {
+        free(v[i].last);
+        free(v[i].first);
+    }
+    free(v);
     return rc;
 }
 
@@ -488,13 +553,11 @@ enum lcm_status store_view_snapshot(struct lcm_store *st, int today, struct view
     if (rc == LCM_OK)
         rc = scan_flags(st, today, &s->ti, err);
     if (rc == LCM_OK)
-        rc = load_ranks(st,
-                        "SELECT id FROM learner ORDER BY last_name COLLATE NOCASE, "
-                        "first_name COLLATE NOCASE, id",
-                        &lr.pairs, &lr.n, err);
+        rc = load_name_ranks(st, &lr.pairs, &lr.n, err);
     if (rc == LCM_OK)
-        rc = load_ranks(st, "SELECT id FROM cohort ORDER BY start_day, name, id", &cr.pairs, &cr.n,
-                        err);
+        rc = load_ranks(st, "SELECT id FROM cohort ORDER BY start_day, name, id",
+                        "SELECT id FROM cohort ORDER BY start_day, name COLLATE \"C\", id",
+                        &cr.pairs, &cr.n, err);
     ranks_index(&lr);
     ranks_index(&cr);
     for (size_t i = 0; rc == LCM_OK && i < s->ti.n; i++) {
@@ -628,6 +691,24 @@ static void fill_row(struct db_stmt *s, int today, struct view_row *r)
     r->status = st < 0 ? ENROLL_ACTIVE : st;
 }
 
+/* A page of triage rows; IDS selects the ids from the JSON array ?1 (each dialect has its own
+ * function for it). */
+#define ROWS_SQL(IDS)                                                                              \
+    "SELECT e.id, e.learner_id, e.cohort_id, l.first_name, l.last_name, c.name, "                  \
+    "l.email, e.progress, COALESCE(e.start_day, c.start_day), "                                    \
+    "COALESCE(e.expected_end_day, c.end_day), e.last_activity_day, r.level, "                      \
+    "r.score, r.reasons, "                                                                         \
+    "(SELECT m.name FROM milestone_done d JOIN milestone m ON m.id = d.milestone_id "              \
+    " WHERE d.enrollment_id = e.id AND d.celebrated_at IS NULL AND d.day >= ?2 "                   \
+    " ORDER BY d.day DESC, m.threshold DESC LIMIT 1), "                                            \
+    "EXISTS (SELECT 1 FROM snooze z WHERE z.enrollment_id = e.id AND z.active = 1 "                \
+    " AND z.until_day > ?3), "                                                                     \
+    "(SELECT min(f.due_at) FROM followup f WHERE f.learner_id = e.learner_id "                     \
+    " AND f.status = 'planned'), e.status "                                                        \
+    "FROM enrollment e JOIN learner l ON l.id = e.learner_id "                                     \
+    "JOIN cohort c ON c.id = e.cohort_id LEFT JOIN risk r ON r.enrollment_id = e.id "              \
+    "WHERE e.id IN (" IDS ")"
+
 enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *ids, size_t n,
                                 struct view_row *rows, struct lcm_err *err)
 {
@@ -637,22 +718,13 @@ enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *
     memset(rows, 0, n * sizeof *rows);
     if (n == 0)
         return LCM_OK;
-    STMT_OR_FAIL(s, st,
-                 "SELECT e.id, e.learner_id, e.cohort_id, l.first_name, l.last_name, c.name, "
-                 "l.email, e.progress, COALESCE(e.start_day, c.start_day), "
-                 "COALESCE(e.expected_end_day, c.end_day), e.last_activity_day, r.level, "
-                 "r.score, r.reasons, "
-                 "(SELECT m.name FROM milestone_done d JOIN milestone m ON m.id = d.milestone_id "
-                 " WHERE d.enrollment_id = e.id AND d.celebrated_at IS NULL AND d.day >= ?2 "
-                 " ORDER BY d.day DESC, m.threshold DESC LIMIT 1), "
-                 "EXISTS (SELECT 1 FROM snooze z WHERE z.enrollment_id = e.id AND z.active = 1 "
-                 " AND z.until_day > ?3), "
-                 "(SELECT min(f.due_at) FROM followup f WHERE f.learner_id = e.learner_id "
-                 " AND f.status = 'planned'), e.status "
-                 "FROM enrollment e JOIN learner l ON l.id = e.learner_id "
-                 "JOIN cohort c ON c.id = e.cohort_id LEFT JOIN risk r ON r.enrollment_id = e.id "
-                 "WHERE e.id IN (SELECT value FROM json_each(?1))",
-                 err);
+    struct db_stmt *s = store_stmt_each(st, ROWS_SQL("SELECT value FROM json_each(?1)"),
+                                        ROWS_SQL("SELECT CAST(value AS BIGINT) "
+                                                 "FROM json_array_elements_text(CAST(?1 AS json)) "
+                                                 "AS j(value)"),
+                                        err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
     /* The ids travel as one JSON array: one statement, whatever the page size. */
     char *json = lcm_xmalloc(n * 21 + 3);
     size_t o = 0;
