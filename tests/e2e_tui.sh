@@ -39,28 +39,9 @@ sqlite3 "$db" "UPDATE learner SET last_name = 'Faure' || char(27) || '[2J' || ch
     fail "sqlite3 update"
 
 session=main
-screen() { tmux -L "$sock" capture-pane -p -t "$session"; }
+tsock=$sock
+. "$(dirname "$0")/tmux.sh"
 # wait_for TEXT: polls the screen (up to ~10 s) until it contains TEXT (fixed string).
-wait_for() {
-    i=0
-    while [ $i -lt 200 ]; do
-        screen | grep -qF -- "$1" && return 0
-        i=$((i + 1))
-        sleep 0.05
-    done
-    fail "timed out waiting for: $1"
-}
-wait_gone() {
-    i=0
-    while [ $i -lt 200 ]; do
-        screen | grep -qF -- "$1" || return 0
-        i=$((i + 1))
-        sleep 0.05
-    done
-    fail "still on screen: $1"
-}
-keys() { tmux -L "$sock" send-keys -t "$session" "$@"; }
-text() { tmux -L "$sock" send-keys -t "$session" -l "$1"; }
 
 start() {
     tmux -L "$sock" -u -f /dev/null new-session -d -s "$session" -x 120 -y 40 \

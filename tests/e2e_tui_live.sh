@@ -19,24 +19,14 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
-screen() { tmux -L "$sock" capture-pane -p -t "$session"; }
+tsock=$sock
+. "$(dirname "$0")/tmux.sh"
 fail() {
     echo "e2e_tui_live: FAIL: $*" >&2
     echo "---- screen ----" >&2
     screen >&2 2>/dev/null
     exit 1
 }
-wait_for() {
-    i=0
-    while [ $i -lt 200 ]; do
-        screen | grep -qF -- "$1" && return 0
-        i=$((i + 1))
-        sleep 0.05
-    done
-    fail "timed out waiting for: $1"
-}
-keys() { tmux -L "$sock" send-keys -t "$session" "$@"; }
-text() { tmux -L "$sock" send-keys -t "$session" -l "$1"; }
 
 db="$tmp/lcmtui.db"
 cfg="$tmp/config"
@@ -71,14 +61,12 @@ screen | grep -qF "appel en cours" || fail "the form in progress was lost by the
 keys Escape
 wait_for "Échap encore une fois"
 keys Escape
-i=0
-while screen | grep -qF "appel en cours" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+wait_gone "appel en cours"
 keys c
 wait_for "Suivi avec $who"
 keys Escape
 # ESC then O sent at once would read as one SS3 sequence: the form closes first.
-i=0
-while screen | grep -qF "Suivi avec" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+wait_gone "Suivi avec"
 
 # The outbox, opened now, lists them.
 keys O

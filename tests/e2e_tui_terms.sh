@@ -22,25 +22,13 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
-screen() { tmux -L "$sock-$k" capture-pane -p -t "$session"; }
+. "$(dirname "$0")/tmux.sh" # tsock: set per terminal below
 fail() {
     echo "e2e_tui_terms: FAIL ($term): $*" >&2
     echo "---- screen ----" >&2
     screen >&2 2>/dev/null
     exit 1
 }
-wait_for() {
-    i=0
-    while [ $i -lt 200 ]; do
-        screen | grep -qF -- "$1" && return 0
-        i=$((i + 1))
-        sleep 0.05
-    done
-    fail "timed out waiting for: $1"
-}
-keys() { tmux -L "$sock-$k" send-keys -t "$session" "$@"; }
-text() { tmux -L "$sock-$k" send-keys -t "$session" -l "$1"; }
-hex() { tmux -L "$sock-$k" send-keys -t "$session" -H "$@"; }
 
 db="$tmp/lcmtui.db"
 cfg="$tmp/config"
@@ -57,6 +45,7 @@ for term in xterm-256color tmux-256color screen-256color; do
         continue
     fi
     k=$((k + 1))
+    tsock="$sock-$k"
     tmux -L "$sock-$k" -u -f /dev/null new-session -d -s "$session" -x 120 -y 40 \
         "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=$term '$LCMTUI' --config '$cfg' --db '$db' --today '2026-12-01 09:00'; echo EXIT=\$?; sleep 60" ||
         fail "tmux new-session"
@@ -67,8 +56,7 @@ for term in xterm-256color tmux-256color screen-256color; do
     screen | grep -q "┌─" || fail "$term: the help's box is not drawn with lines: $(screen | grep -m1 "qqq")"
     screen | grep -q "lqqq\|mqqq" && fail "$term: the box drawn as letters"
     keys Escape
-    i=0
-    while screen | grep -qF "Échap ferme l’aide" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    wait_gone "Échap ferme l’aide"
     keys m
     wait_for "i édite"
     keys i
@@ -94,12 +82,7 @@ for term in xterm-256color tmux-256color screen-256color; do
     printf '%s\n' "$s" | grep -qE '\[1~|\[4~|200~|~Q|HQ|FQ' && fail "a sequence's bytes were typed"
     # A lone Esc still ends the edit (and Q then quits, asking first: the text was edited).
     keys Escape
-    i=0
-    while screen | grep -qF "édition (Échap pour finir)" && [ $i -lt 100 ]; do
-        sleep 0.05
-        i=$((i + 1))
-    done
-    screen | grep -qF "édition (Échap pour finir)" && fail "Esc does not end the edit"
+    wait_gone "édition (Échap pour finir)" # a lone Esc ends the edit
     # Esc and O in one write, nothing after: the two keys (Esc, then O opens the outbox).
     hex 1b 4f
     wait_for "Envois ·"

@@ -285,11 +285,9 @@ static const char *off_hours(const struct tui *t, int64_t ts, int dur)
     int64_t w = fmt_to_wall(ts);
     int d = day_from_time(w);
     int min = (int)((w - day_to_time(d)) / 60);
-    int from = t->work_from >= 0 ? t->work_from : t->day_start * 60;
-    int to = t->work_from >= 0 ? t->work_to : t->day_end * 60;
     if (!agenda_work_day(t->work_days, d))
         return _(" (not a working day)");
-    if (min < from || min + dur > to)
+    if (min < t->work_from || min + dur > t->work_to)
         return _(" (outside working hours)");
     return "";
 }

@@ -137,19 +137,18 @@ static void free_slots(struct rbuf *rb, struct tui *t, int cols)
     for (size_t i = 0; i < nf; i++)
         busy[i] = (struct agenda_slot){fu[i].id, fmt_to_wall(fu[i].due_at), fu[i].duration_min};
     size_t nall = nf + fmt_busy_slots(b, nb, true, busy + nf);
-    int wf = t->work_from >= 0 ? t->work_from : t->day_start * 60;
-    int wt = t->work_from >= 0 ? t->work_to : t->day_end * 60;
     for (int d = 0; d < nd; d++) {
         busy_line(rb, t, b, nb, days[d], cols);
         int64_t out[8];
-        size_t k = agenda_free_slots(busy, nall, days[d], wf, wt, t->call_minutes, 30,
-                                     fmt_to_wall(t->now_ts), out, 8);
+        size_t k = agenda_free_slots(busy, nall, days[d], t->work_from, t->work_to, t->call_minutes,
+                                     30, fmt_to_wall(t->now_ts), out, 8);
         struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
         char label[64];
         rich_line_add(l, ROLE_DIM, day_label(label, sizeof label, t, days[d], true));
         if (k == 0)
             rich_line_addf(l, ROLE_DIM, _("no %d-minute slot between %02d:%02d and %02d:%02d"),
-                           t->call_minutes, wf / 60, wf % 60, wt / 60, wt % 60);
+                           t->call_minutes, t->work_from / 60, t->work_from % 60, t->work_to / 60,
+                           t->work_to % 60);
         for (size_t i = 0; i < k && l->width + 7 < cols; i++) {
             int m = (int)((out[i] - day_to_time(days[d])) / 60);
             rich_line_addf(l, ROLE_OK, "%02d:%02d  ", m / 60, m % 60);

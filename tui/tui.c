@@ -118,6 +118,10 @@ void tui_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
     struct lcm_err e2 = {0};
     if (load_settings(t, &e2) != LCM_OK)
         tui_state_fail(t, &e2);
+    if (t->work_from < 0) { /* no calendar.work_hours: the tui group's day_start..day_end */
+        t->work_from = t->day_start * 60;
+        t->work_to = t->day_end * 60;
+    }
 }
 
 void tui_free(struct tui *t)

@@ -168,8 +168,8 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
     long long nd = t->drafts, nr = c->at_risk, nc = c->celebrate, nt = c->calls_today,
               no = c->overdue;
     if (nd > 0)
-        snprintf(drafts, sizeof drafts,
-                 ngettext(" · %lld draft", " · %lld drafts", (unsigned long)nd), nd);
+        snprintf(drafts, sizeof drafts, ngettext("%lld draft", "%lld drafts", (unsigned long)nd),
+                 nd);
     snprintf(risk, sizeof risk, ngettext("%lld at risk", "%lld at risk", (unsigned long)nr), nr);
     snprintf(cele, sizeof cele,
              ngettext("%lld to celebrate", "%lld to celebrate", (unsigned long)nc), nc);
@@ -180,10 +180,8 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
                  ngettext("%lld call today", "%lld calls today", (unsigned long)nt), nt);
     snprintf(late, sizeof late, ngettext("%lld overdue", "%lld overdue", (unsigned long)no), no);
     /* narrow: a zero count (but at risk) gives its room to the filter */
-    const char *dot = strstr(drafts, "\xc2\xb7"), *nd_text = dot ? dot + 2 : drafts;
-    nd_text += strspn(nd_text, " ");
     const char *part[5] = {risk, narrow && nc == 0 ? "" : cele, narrow && nt == 0 ? "" : calls,
-                           narrow && no == 0 ? "" : late, nd_text};
+                           narrow && no == 0 ? "" : late, drafts};
     char day[32];
     /* the date and the freshness always; a cut shortens the programme and the filter */
     if (narrow) {

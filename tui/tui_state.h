@@ -118,7 +118,7 @@ struct tui {
     int day_start, day_end; /* tui.day_start / day_end: working hours for free slots */
     int idle_days;          /* tui.idle_days: the idle filter's threshold (I), 21 */
     int work_days;          /* calendar.work_days: 1 << day_weekday() per working day */
-    int work_from, work_to; /* calendar.work_hours (minutes), -1: tui.day_start / day_end */
+    int work_from, work_to; /* working minutes: calendar.work_hours, else tui.day_start/day_end */
 };
 
 /* Sets the status line (printf format). */
