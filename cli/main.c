@@ -76,6 +76,25 @@ static void report_stderr(void *ctx, enum lcm_level level, const char *msg)
     fputc('\n', stderr);
 }
 
+/* For a PostgreSQL database, the password of general.database_password (or its _cmd or
+ * _env), handed to the driver; the URI's own, PGPASSWORD and .pgpass serve when none is set.
+ * False (with *rc set and the error printed) when the command fails. */
+static bool use_db_password(struct lcm_app *app, int *rc)
+{
+    if (!store_target_is_server(app->db_path))
+        return true;
+    char *pw = NULL;
+    struct lcm_err err = {0};
+    if (config_secret(config_section(&app->cfg, "general"), "database_password", &pw, &err) !=
+        LCM_OK) {
+        *rc = cli_fail(&err);
+        return false;
+    }
+    store_set_password(pw);
+    config_secret_free(&pw);
+    return true;
+}
+
 /* --db, then general.database, then the XDG default. With no config file and no database
  * yet, the TUI runs on the demo database beside it (created on first use). */
 static bool resolve_db(struct lcm_app *app, const char *db_opt, bool tui)
@@ -263,6 +282,8 @@ int main(int argc, char **argv)
     } else if (!resolve_db(&app, db_opt, cmd == NULL)) {
         fprintf(stderr, _("lcmtui: cannot find a database path: set HOME or use --db\n"));
         rc = 2;
+    } else if (!use_db_password(&app, &rc)) {
+        /* rc set */
     } else if (cmd) {
         int first = optind;
         optind = 0; /* glibc: 0 re-initialises getopt for the subcommand's own options */
@@ -272,6 +293,7 @@ int main(int argc, char **argv)
     } else {
         rc = tui_run(&app);
     }
+    store_set_password(NULL);
     config_free(&app.cfg);
     return rc;
 }

@@ -60,6 +60,28 @@ bad=$(printf '%s\n' "$db" | sed 's|://\([^@/]*\)@|://\1:Sekr3tPw@|')
 if out=$("$LCMTUI" --db "$bad" summary 2>&1); then fail "a wrong password was accepted"; fi
 echo "$out" | grep -q 'Sekr3tPw' && fail "the password was printed: $out"
 echo "$out" | grep -q '\*\*\*@' || fail "the target should be named without its user: $out"
+# the config's general.database_password_cmd, without .pgpass: it connects; a wrong one is
+# refused without being printed; none at all is refused too (the server asks for a password)
+pw=$(sed -n 's/^[^:]*:[^:]*:[^:]*:lcmtui:\(.*\)$/\1/p' "$PGPASSFILE")
+[ -n "$pw" ] || fail "no password in $PGPASSFILE"
+printf '%s\n' "$pw" >"$T/pw"
+printf 'Wr0ngPw\n' >"$T/badpw"
+chmod 600 "$T/pw" "$T/badpw"
+pwconf() { # file password-file
+    printf 'general = { database = "%s"; database_password_cmd = "cat %s"; };\n' "$db" "$2" >"$1"
+    chmod 600 "$1"
+}
+nopass() { env -u PGPASSFILE -u PGPASSWORD HOME="$T" "$LCMTUI" "$@"; }
+pwconf "$T/pw.conf" "$T/pw"
+out=$(nopass -c "$T/pw.conf" summary 2>&1) || fail "database_password_cmd: $out"
+echo "$out" | grep -q "160 learners" || fail "database_password_cmd: wrong summary: $out"
+echo "$out" | grep -q "$pw" && fail "the password was printed: $out"
+pwconf "$T/bad.conf" "$T/badpw"
+if out=$(nopass -c "$T/bad.conf" summary 2>&1); then fail "a wrong database_password_cmd was accepted"; fi
+echo "$out" | grep -q 'Wr0ngPw' && fail "the wrong password was printed: $out"
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] || fail "not one line: $out"
+printf 'general = { database = "%s"; };\n' "$db" >"$T/none.conf"
+if out=$(nopass -c "$T/none.conf" summary 2>&1); then fail "no password at all was accepted"; fi
 psql -q -d "$db" -c "UPDATE lcm_schema_version SET v = v + 1" || fail "psql update"
 if out=$("$LCMTUI" --db "$db" summary 2>&1); then fail "a newer schema was opened"; fi
 echo "$out" | grep -q 'newer than this lcmtui knows' || fail "no reason given: $out"

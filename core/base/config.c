@@ -13,8 +13,15 @@
 static const char *const known_sections[] = {"general", "risk",      "sources",  "smtp",
                                              "webhook", "sequences", "calendar", "kpi",
                                              "tui",     "keys",      "sync",     NULL};
-static const char *const general_keys[] = {"lcm_name", "lcm_email", "lang",
-                                           "theme",    "database",  NULL};
+static const char *const general_keys[] = {"lcm_name",
+                                           "lcm_email",
+                                           "lang",
+                                           "theme",
+                                           "database",
+                                           "database_password",
+                                           "database_password_cmd",
+                                           "database_password_env",
+                                           NULL};
 
 bool config_default_path(char *buf, size_t len)
 {

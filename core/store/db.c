@@ -74,6 +74,26 @@ void db_set_error(struct db *db, enum db_error kind, const char *msg)
             *p = p[1] ? ' ' : '\0';
 }
 
+static char *db_pw; /* db_set_password()'s copy */
+
+void db_set_password(const char *password)
+{
+    if (db_pw) {
+        volatile char *p = db_pw;
+        while (*p)
+            *p++ = '\0';
+        free(db_pw);
+        db_pw = NULL;
+    }
+    if (password && *password)
+        db_pw = lcm_xstrdup(password);
+}
+
+const char *db_password(void)
+{
+    return db_pw;
+}
+
 enum lcm_status db_open(const char *target, struct db **out, struct lcm_err *err)
 {
     *out = NULL;

@@ -123,6 +123,14 @@ char *db_redact(const char *target, char *buf, size_t len);
  * PGHOST, PGUSER, PGPASSFILE, ~/.pgpass...), else a SQLite file path (created when missing)
  * or ":memory:". On success *out is a connection for db_close(). On failure *out is NULL and
  * err names the redacted target and libpq's or SQLite's reason (never a password). */
+/* The password for PostgreSQL targets (the config's general.database_password, _cmd or _env),
+ * used when the URI itself gives none; libpq's PGPASSWORD and .pgpass come after it. Set once
+ * at start-up, before any thread opens a database: a private copy, wiped and dropped by
+ * db_set_password(NULL). It is never part of a message. */
+void db_set_password(const char *password);
+/* That password, for the driver (NULL when none). */
+const char *db_password(void);
+
 enum lcm_status db_open(const char *target, struct db **out, struct lcm_err *err);
 
 /* Closes the connection (rolling back an open transaction), frees every cached statement and

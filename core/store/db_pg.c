@@ -153,9 +153,13 @@ static enum lcm_status pg_open(struct db *db, const char *target, struct lcm_err
     struct pg_conn *c = lcm_xcalloc(1, sizeof *c);
     db->impl = c;
     /* Before the URI: defaults it may override; after it: what this program needs. */
-    const char *const keys[] = {"connect_timeout", "fallback_application_name", "dbname",
-                                "client_encoding", NULL};
-    const char *const vals[] = {"10", "lcmtui", target, "UTF8", NULL};
+    const char *keys[6] = {"connect_timeout", "fallback_application_name"};
+    const char *vals[6] = {"10", "lcmtui"};
+    int n = 2;
+    if (db_password()) /* before the URI, which may give its own */
+        keys[n] = "password", vals[n++] = db_password();
+    keys[n] = "dbname", vals[n++] = target;
+    keys[n] = "client_encoding", vals[n++] = "UTF8";
     c->h = PQconnectdbParams(keys, vals, 1);
     if (!c->h) {
         db_set_error(db, DB_ERR_OTHER, "out of memory");

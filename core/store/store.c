@@ -264,6 +264,11 @@ bool store_target_is_server(const char *target)
     return target && db_is_pg_uri(target);
 }
 
+void store_set_password(const char *password)
+{
+    db_set_password(password);
+}
+
 const char *store_target(const struct lcm_store *st)
 {
     return store_where(st);

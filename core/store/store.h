@@ -35,6 +35,11 @@ void store_close(struct lcm_store **st);
  * database, not a file. */
 bool store_target_is_server(const char *target);
 
+/* The password for a server database whose URI gives none (general.database_password, _cmd or
+ * _env; libpq's PGPASSWORD and .pgpass come after it), for every connection the process opens
+ * from now on: set it at start-up, before any thread runs; NULL wipes and drops it. */
+void store_set_password(const char *password);
+
 /* What opened st as it may be printed: the path, or the URI without user and password. */
 const char *store_target(const struct lcm_store *st);
 
