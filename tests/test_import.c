@@ -2,8 +2,6 @@
  * re-import, dry run, event aggregation. Uses tests/data/import/t.conf on a real SQLite file. */
 #include "testutil.h"
 
-#include <sqlite3.h>
-
 #include "import/csvread.h"
 #include "base/day.h"
 #include "import/import.h"
@@ -13,9 +11,11 @@
 #include "store/store_identity.h"
 #include "sync/identity.h"
 
+#include "store_fixture.h"
+
 struct fx {
     char dir[256];
-    char db[512];
+    char db[1200];
     char mapping[512];
     struct lcm_store *st;
     struct tu_reports rep;
@@ -38,6 +38,7 @@ static int setup(void **state)
     snprintf(fx->db, sizeof fx->db, "%s/t.db", fx->dir);
     mapping_path(fx->mapping);
     struct lcm_err err = {0};
+    sfx_path(fx->db, sizeof fx->db);
     assert_int_equal(store_open(fx->db, &fx->st, &err), LCM_OK);
     fx->report = (struct lcm_report){tu_report_fn, &fx->rep};
     *state = fx;
@@ -78,30 +79,37 @@ static enum lcm_status run(struct fx *fx, const char *const *files, int n, bool 
     return import_run(fx->st, &o, s, &fx->report, err);
 }
 
+/* A second connection to the fixture's store (a file or a PostgreSQL schema). */
+static struct db_stmt *qopen(struct fx *fx, const char *sql, struct db **db)
+{
+    struct lcm_err err = {0};
+    if (db_open(fx->db, db, &err) != LCM_OK)
+        fail_msg("db_open: %s", err.msg);
+    struct db_stmt *s = db_prepare(*db, sql, &err);
+    if (!s)
+        fail_msg("%s: %s", sql, err.msg);
+    assert_int_equal(db_step(s), DB_ROW);
+    return s;
+}
+
 static int64_t q(struct fx *fx, const char *sql)
 {
-    sqlite3 *db;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
+    struct db *db = NULL;
+    struct db_stmt *s = qopen(fx, sql, &db);
+    int64_t v = db_column_int64(s, 0);
+    db_reset(s);
+    db_close(&db);
     return v;
 }
 
 static void qtext(struct fx *fx, const char *sql, char *out, size_t n)
 {
-    sqlite3 *db;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    const unsigned char *t = sqlite3_column_text(s, 0);
-    snprintf(out, n, "%s", t ? (const char *)t : "(null)");
-    sqlite3_finalize(s);
-    sqlite3_close(db);
+    struct db *db = NULL;
+    struct db_stmt *s = qopen(fx, sql, &db);
+    const char *t = db_column_text(s, 0);
+    snprintf(out, n, "%s", t ? t : "(null)");
+    db_reset(s);
+    db_close(&db);
 }
 
 /* Imports the three base files; returns nothing, asserts success. */
@@ -711,5 +719,7 @@ int main(void)
         T(test_match_configured_key),
 #undef T
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = 0;
+    SFX_RUN_BOTH(rc, tests, NULL, NULL);
+    return rc;
 }

@@ -10,6 +10,8 @@
 #include "store/store_sync.h"
 #include "sync/sync.h"
 
+#include "store_fixture.h"
+
 static void test_error_null_and_plain_values(void **state)
 {
     (void)state;
@@ -148,7 +150,8 @@ static void test_config_deadline_range(void **state)
 static struct lms_fixture fixture;
 
 struct bg {
-    char db[512];
+    char db[1200];
+    char dir[256];
     struct lcm_config cfg;
     struct sync_options opt;
     struct sync_result res;
@@ -180,7 +183,7 @@ static void *bg_main(void *arg)
 
 static void bg_setup(struct bg *b, const char *token)
 {
-    char conf[1024], dir[256];
+    char conf[1024];
     memset(b, 0, sizeof *b);
     pthread_mutex_init(&b->lock, NULL);
     snprintf(conf, sizeof conf,
@@ -189,7 +192,8 @@ static void bg_setup(struct bg *b, const char *token)
              " token = \"%s\"; page_size = 7; parallel = 3; });",
              fixture.port, token);
     assert_int_equal(config_load_string(&b->cfg, "conf", conf, NULL, &b->err), LCM_OK);
-    snprintf(b->db, sizeof b->db, "%s/bg.db", tu_tmpdir(dir));
+    snprintf(b->db, sizeof b->db, "%s/bg.db", tu_tmpdir(b->dir));
+    sfx_path(b->db, sizeof b->db);
     b->opt = (struct sync_options){
         .today = 20720, .now_ts = 1790000000, .progress = bg_progress, .progress_ctx = b};
 }
@@ -203,15 +207,10 @@ static void bg_run(struct bg *b)
 
 static void bg_teardown(struct bg *b)
 {
-    char dir[256];
-    size_t n = (size_t)(strrchr(b->db, '/') - b->db);
-    assert_true(n < sizeof dir);
-    memcpy(dir, b->db, n);
-    dir[n] = '\0';
     sync_result_free(&b->res);
     config_free(&b->cfg);
     pthread_mutex_destroy(&b->lock);
-    tu_rmdir(dir);
+    tu_rmdir(b->dir);
 }
 
 static void test_sync_run_all_in_a_thread(void **state)
@@ -309,5 +308,7 @@ int main(void)
         cmocka_unit_test(test_sync_run_all_in_a_thread),
         cmocka_unit_test(test_sync_cancelled_and_bad_token),
     };
-    return cmocka_run_group_tests(tests, fixture_up, fixture_down);
+    int rc = 0;
+    SFX_RUN_BOTH(rc, tests, fixture_up, fixture_down);
+    return rc;
 }

@@ -5,7 +5,6 @@
 #include "testutil.h"
 
 #include <math.h>
-#include <sqlite3.h>
 
 #include "base/config.h"
 #include "base/day.h"
@@ -20,6 +19,8 @@
 #include "sync/sync.h"
 #include "sync/sync_job.h"
 #include "base/sha1.h"
+
+#include "store_fixture.h"
 
 static void test_duration_null_and_empty(void **state)
 {
@@ -253,9 +254,8 @@ static void test_page_each_reports_position_in_whole_body(void **state)
 static void test_store_seen_cursor_runs(void **state)
 {
     (void)state;
-    struct lcm_store *st = NULL;
+    struct lcm_store *st = sfx_open();
     struct lcm_err err;
-    assert_int_equal(store_open(":memory:", &st, &err), LCM_OK);
     bool is_new = false, found = true;
     char buf[64];
     assert_int_equal(store_sync_cursor_get(st, "lrs", buf, sizeof buf, &found, &err), LCM_OK);
@@ -420,17 +420,18 @@ static void test_identity_rules_config(void **state)
 /* enrollment.progress of id in the database at path, read on a connection of its own. */
 static double progress_of(const char *path, int64_t id)
 {
-    sqlite3 *db;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(
-        sqlite3_prepare_v2(db, "SELECT progress FROM enrollment WHERE id = ?1", -1, &s, NULL),
-        SQLITE_OK);
-    sqlite3_bind_int64(s, 1, id);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    double v = sqlite3_column_type(s, 0) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
+    struct db *db = NULL;
+    struct lcm_err err = {0};
+    if (db_open(path, &db, &err) != LCM_OK)
+        fail_msg("db_open: %s", err.msg);
+    struct db_stmt *s = db_prepare(db, "SELECT progress FROM enrollment WHERE id = ?1", &err);
+    if (!s)
+        fail_msg("progress_of: %s", err.msg);
+    db_bind_int64(s, 1, id);
+    assert_int_equal(db_step(s), DB_ROW);
+    double v = db_column_type(s, 0) == DB_NULL ? -1 : db_column_double(s, 0);
+    db_reset(s);
+    db_close(&db);
     return v;
 }
 
@@ -441,7 +442,8 @@ static void page_day(struct lcm_store *st, int64_t eid, int day, double progress
     struct lcm_activity_day a = {
         .enrollment_id = eid, .day = day, .sessions = 1, .actions = 1, .progress = progress};
     assert_int_equal(store_entity_activity_add(st, &a, &err), LCM_OK);
-    assert_int_equal(store_sync_enrollment_touch(st, eid, day, progress, NULL, &err), LCM_OK);
+    if (store_sync_enrollment_touch(st, eid, day, progress, NULL, &err) != LCM_OK)
+        fail_msg("touch: %s", err.msg);
 }
 
 /* A day split over two pages ends as if it came in one: the enrolment's progress is the
@@ -450,9 +452,10 @@ static void page_day(struct lcm_store *st, int64_t eid, int day, double progress
 static void test_store_touch_progress_is_the_days(void **state)
 {
     (void)state;
-    char dir[256], path[512];
+    char dir[256], path[1200];
     tu_tmpdir(dir);
     snprintf(path, sizeof path, "%s/db", dir);
+    sfx_path(path, sizeof path);
     struct lcm_store *st = NULL;
     struct lcm_err err;
     assert_int_equal(store_open(path, &st, &err), LCM_OK);
@@ -515,22 +518,24 @@ static void xapi_sync_days(int port, const char *db, int page_size, char *out, s
         fail_msg("sync in pages of %d: %s", page_size, err.msg);
     sync_result_free(&res);
     config_free(&cfg);
-    sqlite3 *h;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(h,
-                                        "SELECT enrollment_id, day, sessions, minutes, actions "
-                                        "FROM activity_day ORDER BY 1, 2",
-                                        -1, &s, NULL),
-                     SQLITE_OK);
+    struct db *h = NULL;
+    if (db_open(db, &h, &err) != LCM_OK)
+        fail_msg("db_open: %s", err.msg);
+    struct db_stmt *s = db_prepare(h,
+                                   "SELECT enrollment_id, day, sessions, minutes, actions "
+                                   "FROM activity_day ORDER BY 1, 2",
+                                   &err);
+    if (!s)
+        fail_msg("activity_day: %s", err.msg);
     size_t n = 0;
     out[0] = '\0';
-    while (sqlite3_step(s) == SQLITE_ROW && n < len)
-        n += (size_t)snprintf(out + n, len - n, "%lld %s %d %d %d\n", sqlite3_column_int64(s, 0),
-                              (const char *)sqlite3_column_text(s, 1), sqlite3_column_int(s, 2),
-                              sqlite3_column_int(s, 3), sqlite3_column_int(s, 4));
-    sqlite3_finalize(s);
-    sqlite3_close(h);
+    while (db_step(s) == DB_ROW && n < len)
+        n += (size_t)snprintf(out + n, len - n, "%lld %s %d %d %d\n",
+                              (long long)db_column_int64(s, 0), db_column_text(s, 1),
+                              (int)db_column_int64(s, 2), (int)db_column_int64(s, 3),
+                              (int)db_column_int64(s, 4));
+    db_reset(s);
+    db_close(&h);
 }
 
 /* One learner's 27 statements, all on one day: launched and initialized 3 times each, two of
@@ -557,10 +562,12 @@ static int fixture_down(void **state)
 static void test_sync_day_does_not_depend_on_pages(void **state)
 {
     (void)state;
-    char dir[256], one[512], two[512];
+    char dir[256], one[1200], two[1200];
     tu_tmpdir(dir);
     snprintf(one, sizeof one, "%s/one.db", dir);
     snprintf(two, sizeof two, "%s/two.db", dir);
+    sfx_path(one, sizeof one);
+    sfx_path(two, sizeof two);
     char days1[256], days2[256], days3[256];
     xapi_sync_days(fixture.port, one, 100, days1, sizeof days1);
     assert_string_equal(days1, "1 2026-09-01 3 64 27\n");
@@ -601,6 +608,8 @@ int main(void)
     const struct CMUnitTest lrs[] = {
         cmocka_unit_test(test_sync_day_does_not_depend_on_pages),
     };
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    return failed + cmocka_run_group_tests(lrs, fixture_up, fixture_down);
+    int failed = 0, failed_lrs = 0;
+    SFX_RUN_BOTH(failed, tests, NULL, NULL);
+    SFX_RUN_BOTH(failed_lrs, lrs, fixture_up, fixture_down);
+    return failed + failed_lrs;
 }

@@ -206,16 +206,21 @@ enum lcm_status store_sync_enrollment_touch(struct lcm_store *st, int64_t enroll
     /* SET expressions see the old row: progress compares with the old last day. The progress
      * is the day's as activity_day holds it (the maximum of every batch that brought that day),
      * not this batch's: a day split over two pages must end as if it came in one */
-    STMT_OR_FAIL(s, st,
-                 "UPDATE enrollment SET last_activity_day = CASE WHEN last_activity_day IS NULL "
-                 "OR last_activity_day < ?2 THEN ?2 ELSE last_activity_day END, "
-                 "progress = CASE WHEN ?3 IS NOT NULL AND (last_activity_day IS NULL OR "
-                 "?2 >= last_activity_day) THEN COALESCE((SELECT a.progress FROM activity_day a "
-                 "WHERE a.enrollment_id = ?1 AND a.day = ?2), ?3) ELSE progress END WHERE id = ?1 "
-                 "AND (last_activity_day IS NULL OR last_activity_day < ?2 OR (?3 IS NOT NULL "
-                 "AND ?2 >= last_activity_day AND progress IS NOT COALESCE((SELECT a.progress "
-                 "FROM activity_day a WHERE a.enrollment_id = ?1 AND a.day = ?2), ?3)))",
-                 err);
+    STMT_OR_FAIL(
+        s, st,
+        "UPDATE enrollment SET last_activity_day = CASE WHEN last_activity_day IS NULL "
+        "OR last_activity_day < ?2 THEN ?2 ELSE last_activity_day END, "
+        "progress = CASE WHEN CAST(?3 AS DOUBLE PRECISION) IS NOT NULL AND (last_activity_day IS "
+        "NULL OR "
+        "?2 >= last_activity_day) THEN COALESCE((SELECT a.progress FROM activity_day a "
+        "WHERE a.enrollment_id = ?1 AND a.day = ?2), CAST(?3 AS DOUBLE PRECISION)) ELSE progress "
+        "END WHERE id = ?1 "
+        "AND (last_activity_day IS NULL OR last_activity_day < ?2 OR (CAST(?3 AS DOUBLE PRECISION) "
+        "IS NOT NULL "
+        "AND ?2 >= last_activity_day AND progress IS DISTINCT FROM COALESCE((SELECT a.progress "
+        "FROM activity_day a WHERE a.enrollment_id = ?1 AND a.day = ?2), CAST(?3 AS DOUBLE "
+        "PRECISION))))",
+        err);
     db_bind_int64(s, 1, enrollment_id);
     store_bind_day(s, 2, day);
     store_bind_real_opt(s, 3, progress);
