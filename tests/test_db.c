@@ -7,6 +7,8 @@
 #include <float.h>
 #include <math.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "db_fixture.h"
 
@@ -436,6 +438,93 @@ static void test_tx_retries(void **state)
     assert_int_equal(count_items(f->db), before);
 }
 
+/* A real deadlock on PostgreSQL: db_tx's run locks row 1, a forked process (its own
+ * connection) locks row 2, waits until this one waits for row 2, then wants row 1. This
+ * connection waited first, so its deadlock check fires first and it is the one aborted
+ * (40P01): db_tx retries it, and neither update is lost. Ordered by pipes, no sleeping. */
+struct dl {
+    struct db_fx *f;
+    int go, locked, runs;
+};
+
+static void one_line(struct db *db, const char *sql)
+{
+    struct lcm_err err = {0};
+    if (db_exec(db, sql, &err) != LCM_OK)
+        fail_msg("%s: %s", sql, err.msg);
+}
+
+static enum lcm_status dl_fn(struct db *db, void *ctx, struct lcm_err *err)
+{
+    struct dl *d = ctx;
+    d->runs++;
+    if (db_exec(db, "UPDATE kv SET v = v + 1 WHERE k = 'one'", err) != LCM_OK)
+        return LCM_ERR_BUSY;
+    if (d->runs == 1) {
+        char c = 'g';
+        assert_int_equal(write(d->go, &c, 1), 1);
+        assert_int_equal(read(d->locked, &c, 1), 1);
+    }
+    if (db_exec(db, "UPDATE kv SET v = v + 1 WHERE k = 'two'", err) != LCM_OK)
+        return db_retryable(db) ? LCM_ERR_BUSY : LCM_ERR_DB;
+    return LCM_OK;
+}
+
+static void test_tx_deadlock_retried(void **state)
+{
+    struct db_fx *f = db_fx(state);
+    if (f->kind != DB_PG)
+        skip();
+    struct lcm_err err = {0};
+    one_line(f->db, "CREATE TABLE kv (k TEXT PRIMARY KEY, v BIGINT NOT NULL)");
+    one_line(f->db, "INSERT INTO kv VALUES ('one', 0), ('two', 0)");
+    int go[2], locked[2];
+    assert_int_equal(pipe(go), 0);
+    assert_int_equal(pipe(locked), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct db *o = db_fx_open_again(f);
+        char c;
+        if (read(go[0], &c, 1) != 1)
+            _exit(2);
+        one_line(o, "BEGIN");
+        one_line(o, "UPDATE kv SET v = v + 10 WHERE k = 'two'");
+        if (write(locked[1], &c, 1) != 1)
+            _exit(2);
+        for (;;) { /* until the parent waits for row two */
+            struct db_stmt *s = db_prepare(
+                o,
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+                "pid <> pg_backend_pid() AND datname = current_database()",
+                &err);
+            bool waits = s && db_step(s) == DB_ROW && db_column_int64(s, 0) > 0;
+            db_reset(s);
+            if (waits)
+                break;
+        }
+        int ok = db_exec(o, "UPDATE kv SET v = v + 10 WHERE k = 'one'", &err) == LCM_OK &&
+                 db_exec(o, "COMMIT", &err) == LCM_OK;
+        _exit(ok ? 0 : 1);
+    }
+    struct dl d = {f, go[1], locked[0], 0};
+    int attempts = 0;
+    enum lcm_status rc = db_tx(f->db, DB_TX_WRITE, 5, dl_fn, &d, &attempts, &err);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_int_equal(rc, LCM_OK);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_true(attempts >= 2);
+    struct db_stmt *s = db_prepare(f->db, "SELECT sum(v) FROM kv", &err);
+    step_row(s);
+    assert_int_equal(db_column_int64(s, 0), 22);
+    db_reset(s);
+    close(go[0]);
+    close(go[1]);
+    close(locked[0]);
+    close(locked[1]);
+}
+
 /* Reading one statement's rows while another statement writes, on one connection. */
 static void test_interleaved_statements(void **state)
 {
@@ -775,8 +864,8 @@ static void test_connect_failure_hides_password(void **state)
     BOTH(test_values_round_trip), BOTH(test_statement_cache_and_rebinding),                        \
         BOTH(test_upsert_on_conflict), BOTH(test_constraint_errors), BOTH(test_transactions),      \
         BOTH(test_prepare_inside_transaction), BOTH(test_conflict_is_retryable),                   \
-        BOTH(test_tx_retries), BOTH(test_interleaved_statements), BOTH(test_stream),               \
-        BOTH(test_copy), BOTH(test_dialect_variant), BOTH(test_exec_scripts)
+        BOTH(test_tx_retries), BOTH(test_tx_deadlock_retried), BOTH(test_interleaved_statements),  \
+        BOTH(test_stream), BOTH(test_copy), BOTH(test_dialect_variant), BOTH(test_exec_scripts)
 
 int main(void)
 {

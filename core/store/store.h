@@ -76,6 +76,15 @@ enum lcm_status store_commit(struct lcm_store *st, struct lcm_err *err);
 void store_rollback(struct lcm_store *st);
 bool store_in_tx(struct lcm_store *st);
 
+/* Runs fn(st, ctx, err) in a write transaction of its own (inside the caller's when one is
+ * open), retrying it a few times when it, the begin or the commit fails retryable (SQLite's
+ * busy, PostgreSQL's 40001 and 40P01): so fn must have no effect outside the database.
+ * Returns fn's failure, or the begin's or commit's. *attempts (may be NULL): how many times
+ * it ran. */
+typedef enum lcm_status (*store_tx_fn)(struct lcm_store *st, void *ctx, struct lcm_err *err);
+enum lcm_status store_tx(struct lcm_store *st, store_tx_fn fn, void *ctx, int *attempts,
+                         struct lcm_err *err);
+
 /* For writes that may run inside the caller's transaction: begins one unless one is open,
  * and sets *own when this call began it (LCM_OK with *own false inside the caller's). */
 enum lcm_status store_tx_join(struct lcm_store *st, bool *own, struct lcm_err *err);

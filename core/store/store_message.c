@@ -338,16 +338,23 @@ static enum lcm_status sent_in_tx(struct lcm_store *st, int64_t id, int64_t now_
     return store_milestone_done_celebrate_sent(st, id, now_ts, err);
 }
 
+struct mark_sent {
+    int64_t id;
+    int64_t now_ts;
+    const char *author;
+};
+
+static enum lcm_status mark_sent_tx(struct lcm_store *st, void *ctx, struct lcm_err *err)
+{
+    const struct mark_sent *m = ctx;
+    return sent_in_tx(st, m->id, m->now_ts, m->author, err);
+}
+
 enum lcm_status store_message_mark_sent(struct lcm_store *st, int64_t id, int64_t now_ts,
                                         const char *author, struct lcm_err *err)
 {
-    bool own;
-    enum lcm_status rc = store_tx_join(st, &own, err);
-    if (rc != LCM_OK)
-        return rc;
-    rc = sent_in_tx(st, id, now_ts, author, err);
-    rc = store_tx_finish(st, own, rc, err);
-    return rc;
+    struct mark_sent m = {id, now_ts, author};
+    return store_tx(st, mark_sent_tx, &m, NULL, err);
 }
 
 enum lcm_status store_message_mark_retry(struct lcm_store *st, int64_t id, const char *error,

@@ -20,19 +20,32 @@ static enum lcm_status snooze_insert(struct lcm_store *st, int64_t enrollment_id
     return store_exec1(st, s, err, "snooze");
 }
 
+struct snooze_add {
+    int64_t enrollment_id;
+    int until_day;
+    const char *reason;
+    double score_at;
+    int64_t now_ts;
+};
+
+static enum lcm_status snooze_add_tx(struct lcm_store *st, void *ctx, struct lcm_err *err)
+{
+    const struct snooze_add *a = ctx;
+    enum lcm_status rc =
+        store_exec_id(st, "UPDATE snooze SET active = 0 WHERE enrollment_id = ?1 AND active = 1",
+                      a->enrollment_id, "snooze", err);
+    if (rc == LCM_OK)
+        rc = snooze_insert(st, a->enrollment_id, a->until_day, a->reason, a->score_at, a->now_ts,
+                           err);
+    return rc;
+}
+
 enum lcm_status store_snooze_add(struct lcm_store *st, int64_t enrollment_id, int until_day,
                                  const char *reason, double score_at, int64_t now_ts,
                                  struct lcm_err *err)
 {
-    bool own_tx;
-    enum lcm_status rc = store_tx_join(st, &own_tx, err);
-    if (rc != LCM_OK)
-        return rc;
-    rc = store_exec_id(st, "UPDATE snooze SET active = 0 WHERE enrollment_id = ?1 AND active = 1",
-                       enrollment_id, "snooze", err);
-    if (rc == LCM_OK)
-        rc = snooze_insert(st, enrollment_id, until_day, reason, score_at, now_ts, err);
-    return store_tx_finish(st, own_tx, rc, err);
+    struct snooze_add a = {enrollment_id, until_day, reason, score_at, now_ts};
+    return store_tx(st, snooze_add_tx, &a, NULL, err);
 }
 
 enum lcm_status store_snooze_feedback(struct lcm_store *st, int64_t enrollment_id,
