@@ -78,8 +78,8 @@ static void report_stderr(void *ctx, enum lcm_level level, const char *msg)
 
 /* For a PostgreSQL database, the password of general.database_password (or its _cmd or
  * _env), handed to the driver; the URI's own, PGPASSWORD and .pgpass serve when none is set.
- * False (with *rc set and the error printed) when the command fails. */
-static bool use_db_password(struct lcm_app *app, int *rc)
+ * False (the error printed) when the command fails. */
+static bool use_db_password(struct lcm_app *app)
 {
     if (!store_target_is_server(app->db_path))
         return true;
@@ -87,7 +87,7 @@ static bool use_db_password(struct lcm_app *app, int *rc)
     struct lcm_err err = {0};
     if (config_secret(config_section(&app->cfg, "general"), "database_password", &pw, &err) !=
         LCM_OK) {
-        *rc = cli_fail(&err);
+        cli_fail(&err);
         return false;
     }
     store_set_password(pw);
@@ -282,8 +282,8 @@ int main(int argc, char **argv)
     } else if (!resolve_db(&app, db_opt, cmd == NULL)) {
         fprintf(stderr, _("lcmtui: cannot find a database path: set HOME or use --db\n"));
         rc = 2;
-    } else if (!use_db_password(&app, &rc)) {
-        /* rc set */
+    } else if (!use_db_password(&app)) {
+        rc = 1;
     } else if (cmd) {
         int first = optind;
         optind = 0; /* glibc: 0 re-initialises getopt for the subcommand's own options */

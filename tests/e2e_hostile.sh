@@ -302,26 +302,19 @@ if command -v tmux >/dev/null; then
         "LC_ALL=C.UTF-8 LANGUAGE=en $LCMTUI --config $tmp/config --db $db --today 2026-11-28; sleep 30" ||
         fail "tmux"
     tmux -L "$sock" pipe-pane -o -t h "cat >>$out/tmux.raw"
-    screen() { tmux -L "$sock" capture-pane -p -t h; }
-    wait_for() {
-        i=0
-        while [ $i -lt 200 ]; do
-            screen | grep -qF -- "$1" && return 0
-            i=$((i + 1))
-            sleep 0.05
-        done
-        fail "tmux: timed out waiting for $1: $(screen)"
-    }
+    tsock=$sock
+    session=h
+    . "$here/tmux.sh"
     wait_for "Enter open"
-    for k in / E v i l Enter; do tmux -L "$sock" send-keys -t h "$k"; done
+    for k in / E v i l Enter; do keys "$k"; done
     wait_for "Evil"
-    tmux -L "$sock" send-keys -t h Enter
+    keys Enter
     wait_for "Timeline"
-    for k in q a; do tmux -L "$sock" send-keys -t h "$k"; done
+    for k in q a; do keys "$k"; done
     wait_for "Call"
-    for k in q O; do tmux -L "$sock" send-keys -t h "$k"; done
+    for k in q O; do keys "$k"; done
     wait_for "Subject"
-    tmux -L "$sock" send-keys -t h Q
+    keys Q
     i=0
     while tmux -L "$sock" list-panes -t h -F '#{pane_current_command}' 2>/dev/null | grep -q lcmtui; do
         i=$((i + 1))

@@ -526,6 +526,13 @@ static void test_snooze_and_celebrate(void **state)
         store_snooze_add(st, eid, day_from_ymd(2026, 12, 9), "rappel", 60.0, 1790000100, &err),
         LCM_OK);
     assert_int_equal(store_snooze_feedback(st, eid, "not useful", 1790000200, &err), LCM_OK);
+    /* a write that fails inside store_tx() keeps its own message (no enrolment 999999) */
+    struct lcm_err bad = {0};
+    assert_int_not_equal(
+        store_snooze_add(st, 999999, day_from_ymd(2026, 12, 9), "x", 60.0, 1790000300, &bad),
+        LCM_OK);
+    assert_non_null(strstr(bad.msg, "snooze"));
+    assert_false(store_in_tx(st));
     struct lcm_milestone m = {.program_id = 1,
                               .source = "t",
                               .ext_id = "m75",

@@ -471,19 +471,15 @@ struct store_tx_call {
     struct lcm_store *st;
     store_tx_fn fn;
     void *ctx;
-    int stage; /* 0: before fn (begin), 1: in fn, 2: after fn (commit) */
 };
 
 static enum lcm_status store_tx_body(struct db *db, void *ctx, struct lcm_err *err)
 {
     (void)db;
     struct store_tx_call *c = ctx;
-    c->stage = 1;
     c->st->in_tx = true;
     enum lcm_status rc = c->fn(c->st, c->ctx, err);
     c->st->in_tx = false;
-    if (rc == LCM_OK)
-        c->stage = 2;
     return rc;
 }
 
@@ -495,13 +491,8 @@ enum lcm_status store_tx(struct lcm_store *st, store_tx_fn fn, void *ctx, int *a
             *attempts = 1;
         return fn(st, ctx, err);
     }
-    struct store_tx_call c = {st, fn, ctx, 0};
-    enum lcm_status rc =
-        db_tx(st->db, DB_TX_WRITE, STORE_TX_TRIES, store_tx_body, &c, attempts, NULL);
-    st->in_tx = false;
-    if (rc != LCM_OK && c.stage != 1)
-        rc = store_fail(st, err, c.stage == 0 ? "begin" : "commit");
-    return rc;
+    struct store_tx_call c = {st, fn, ctx};
+    return db_tx(st->db, DB_TX_WRITE, STORE_TX_TRIES, store_tx_body, &c, attempts, err);
 }
 
 bool store_in_tx(struct lcm_store *st)
