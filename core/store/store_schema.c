@@ -316,5 +316,13 @@ static const char *const schema_v3[] = {
     "  BEGIN SELECT RAISE(ABORT, 'check-ins are append-only'); END;",
     NULL};
 
-const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3};
+/* Versions reserved for work in progress, each filled by its own change (one place per
+ * version, so parallel branches do not collide): v4 the inbox (issue 19), v5 the holdouts of
+ * the sequence rules (issue 21), v6 the learner's rights (issue 21). */
+static const char *const schema_v4[] = {NULL};
+static const char *const schema_v5[] = {NULL};
+static const char *const schema_v6[] = {NULL};
+
+const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3,
+                                                   schema_v4, schema_v5, schema_v6};
 const int store_schema_version = (int)(sizeof store_schema_scripts / sizeof *store_schema_scripts);

@@ -320,6 +320,11 @@ static const char *const pg_v3[] = {
     "  CHECK (channel IN ('call','email','chat','meeting','note','sms','video'));",
     NULL};
 
-const char *const *const store_schema_pg_scripts[] = {pg_v1, pg_v2, pg_v3};
+/* store_schema.c's v4 (inbox), v5 (holdouts), v6 (learner's rights), reserved. */
+static const char *const pg_v4[] = {NULL};
+static const char *const pg_v5[] = {NULL};
+static const char *const pg_v6[] = {NULL};
+
+const char *const *const store_schema_pg_scripts[] = {pg_v1, pg_v2, pg_v3, pg_v4, pg_v5, pg_v6};
 const int store_schema_pg_version =
     (int)(sizeof store_schema_pg_scripts / sizeof *store_schema_pg_scripts);
