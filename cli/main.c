@@ -36,6 +36,7 @@ static const struct command commands[] = {
     {"checkin", cmd_checkin,
      N_("log a check-in with a learner (channel, direction, outcome, note)")},
     {"learners", cmd_learners, N_("find, show and merge learners; the LRS actors no rule matched")},
+    {"db", cmd_db, N_("copy the whole base into another: SQLite to PostgreSQL and back")},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

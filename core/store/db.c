@@ -177,6 +177,32 @@ struct db_stmt *db_prepare_each(struct db *db, const char *sqlite_sql, const cha
     return db_prepare(db, db->drv->kind == DB_PG ? pg_sql : sqlite_sql, err);
 }
 
+/* s->sql is a copy of the text, owned by the statement (db_finalize() frees it). */
+struct db_stmt *db_prepare_new(struct db *db, const char *sql, struct lcm_err *err)
+{
+    char *text = lcm_xstrdup(sql);
+    struct db_stmt *s = db->drv->prepare(db, text);
+    if (!s) {
+        free(text);
+        db_fail(db, err, "prepare");
+        return NULL;
+    }
+    s->db = db;
+    s->sql = text;
+    return s;
+}
+
+void db_finalize(struct db_stmt **sp)
+{
+    if (!sp || !*sp)
+        return;
+    struct db_stmt *s = *sp;
+    char *text = (char *)s->sql;
+    s->db->drv->finalize(s);
+    free(text);
+    *sp = NULL;
+}
+
 void db_bind_int64(struct db_stmt *s, int i, int64_t v)
 {
     s->db->drv->bind_int64(s, i, v);

@@ -152,6 +152,15 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct lcm_err *err);
 struct db_stmt *db_prepare_each(struct db *db, const char *sqlite_sql, const char *pg_sql,
                                 struct lcm_err *err);
 
+/* A statement of its own for sql (text made at run time: a query over tables read from the
+ * catalog), outside the cache; the caller owns it and frees it with db_finalize(). sql is
+ * copied. NULL with err filled when it does not prepare (on PostgreSQL, the server checks it
+ * at the first db_step()). */
+struct db_stmt *db_prepare_new(struct db *db, const char *sql, struct lcm_err *err);
+
+/* Frees a statement of db_prepare_new() and sets *sp to NULL. NULL or *sp NULL: nothing. */
+void db_finalize(struct db_stmt **sp);
+
 /* Binding by position, 1-based, as SQLite's ?N. Text is copied; NULL text binds NULL. */
 void db_bind_int64(struct db_stmt *s, int i, int64_t v);
 void db_bind_double(struct db_stmt *s, int i, double v);
