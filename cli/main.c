@@ -36,6 +36,7 @@ static const struct command commands[] = {
     {"checkin", cmd_checkin,
      N_("log a check-in with a learner (channel, direction, outcome, note)")},
     {"learners", cmd_learners, N_("find, show and merge learners; the LRS actors no rule matched")},
+    {"learner", cmd_learner, N_("a learner's rights: export everything about them, or erase it")},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -177,6 +177,26 @@ struct db_stmt *db_prepare_each(struct db *db, const char *sqlite_sql, const cha
     return db_prepare(db, db->drv->kind == DB_PG ? pg_sql : sqlite_sql, err);
 }
 
+struct db_stmt *db_prepare_once(struct db *db, const char *sql, struct lcm_err *err)
+{
+    struct db_stmt *s = db->drv->prepare(db, sql);
+    if (!s) {
+        db_fail(db, err, "prepare");
+        return NULL;
+    }
+    s->db = db;
+    s->sql = sql;
+    return s;
+}
+
+void db_finalize(struct db_stmt **s)
+{
+    if (!s || !*s)
+        return;
+    (*s)->db->drv->finalize(*s);
+    *s = NULL;
+}
+
 void db_bind_int64(struct db_stmt *s, int i, int64_t v)
 {
     s->db->drv->bind_int64(s, i, v);

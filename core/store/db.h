@@ -152,6 +152,13 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct lcm_err *err);
 struct db_stmt *db_prepare_each(struct db *db, const char *sqlite_sql, const char *pg_sql,
                                 struct lcm_err *err);
 
+/* A statement outside the cache, for SQL built at run time (a table name found in the schema):
+ * prepared from sql, which the caller keeps alive and unchanged until db_finalize(). NULL with
+ * err filled when it does not prepare. Free it with db_finalize(). */
+struct db_stmt *db_prepare_once(struct db *db, const char *sql, struct lcm_err *err);
+/* Frees a statement from db_prepare_once() and sets *s to NULL (NULL or *s NULL: nothing). */
+void db_finalize(struct db_stmt **s);
+
 /* Binding by position, 1-based, as SQLite's ?N. Text is copied; NULL text binds NULL. */
 void db_bind_int64(struct db_stmt *s, int i, int64_t v);
 void db_bind_double(struct db_stmt *s, int i, double v);
