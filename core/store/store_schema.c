@@ -321,7 +321,26 @@ static const char *const schema_v3[] = {
  * the sequence rules (issue 21), v6 the learner's rights (issue 21). */
 static const char *const schema_v4[] = {NULL};
 static const char *const schema_v5[] = {NULL};
-static const char *const schema_v6[] = {NULL};
+/* Version 6: the learner's rights (issue 21).
+ * erase_register: one row per erased learner, with no personal data: when, who (the LCM's
+ * name or the OS user), the internal id the learner had, and the rows removed per table (a
+ * JSON object {"table": count}).
+ * erase_tombstone: the SHA-1 of "SOURCE|EXT_ID" of each LMS identity the erased learner had
+ * (not reversible to a name), so a sync that meets it again can say the LMS still lists them.
+ * reported_at: when a sync last said so (NULL: not yet). */
+static const char *const schema_v6[] = {
+    "CREATE TABLE erase_register ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  author TEXT,"
+    "  erased_id INTEGER NOT NULL,"
+    "  counts TEXT NOT NULL DEFAULT '{}');",
+    "CREATE TABLE erase_tombstone ("
+    "  hash TEXT PRIMARY KEY,"
+    "  erase_id INTEGER NOT NULL REFERENCES erase_register(id) ON DELETE CASCADE,"
+    "  reported_at INTEGER) WITHOUT ROWID;",
+    NULL};
 
 const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3,
                                                    schema_v4, schema_v5, schema_v6};
