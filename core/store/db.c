@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/text.h"
+
 #define DEFAULT_BUSY_MS 30000
 
 bool db_is_pg_uri(const char *target)
@@ -213,8 +215,12 @@ void db_bind_double(struct db_stmt *s, int i, double v)
     s->db->drv->bind_double(s, i, v);
 }
 
+/* Text is UTF-8 on both engines: PostgreSQL refuses other bytes (22021), so SQLite is made to
+ * refuse them too, at the db_step() that would write them, naming the parameter. */
 void db_bind_text(struct db_stmt *s, int i, const char *v)
 {
+    if (v && !text_valid(v, strlen(v)) && !s->bad_text)
+        s->bad_text = i;
     if (v)
         s->db->drv->bind_text(s, i, v);
     else
@@ -230,6 +236,12 @@ enum db_step_rc db_step(struct db_stmt *s)
 {
     s->db->errkind = DB_ERR_NONE;
     s->db->errmsg[0] = '\0';
+    if (s->bad_text) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "parameter %d is not valid UTF-8", s->bad_text);
+        db_set_error(s->db, DB_ERR_CONSTRAINT, msg);
+        return DB_ERROR;
+    }
     return s->db->drv->step(s);
 }
 
@@ -240,11 +252,13 @@ void db_stream(struct db_stmt *s, bool on)
 
 void db_reset(struct db_stmt *s)
 {
+    s->bad_text = 0; /* the next use binds again */
     s->db->drv->reset(s);
 }
 
 void db_clear_bindings(struct db_stmt *s)
 {
+    s->bad_text = 0;
     s->db->drv->clear_bindings(s);
 }
 
@@ -325,6 +339,13 @@ enum lcm_status db_copy_row(struct db *db, const char *const *values, struct lcm
 {
     if (!db->copy_cols)
         return lcm_err_set(err, LCM_ERR_USAGE, "%s: no copy under way", db->shown);
+    for (int i = 0; i < db->copy_cols; i++)
+        if (values[i] && !text_valid(values[i], strlen(values[i]))) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "column %d is not valid UTF-8", i + 1);
+            db_set_error(db, DB_ERR_CONSTRAINT, msg);
+            return db_fail(db, err, "copy");
+        }
     return db->drv->copy_row(db, values) ? LCM_OK : db_fail(db, err, "copy");
 }
 

@@ -54,6 +54,7 @@ struct db;
 struct db_stmt {
     struct db *db;
     const char *sql; /* the static text it was prepared from (the cache key) */
+    int bad_text;    /* the first parameter bound with invalid UTF-8 (1-based), 0: none */
 };
 
 /* The table each driver fills (db_sqlite.c, db_pg.c). Private to db*.c. */
