@@ -132,6 +132,35 @@ static void checkin_change(struct tui *t, struct form *f)
     }
 }
 
+/* The writes of a check-in (store_tx() runs them, again when the base asks for a retry). */
+struct checkin_tx {
+    const struct lcm_checkin *c;
+    int64_t followup_id; /* the follow-up the check-in closes, or 0 */
+    int64_t due;         /* the reminder's time, or 0 */
+    int64_t now;
+};
+
+static enum lcm_status checkin_writes(struct lcm_store *st, void *ctx, struct lcm_err *err)
+{
+    struct checkin_tx *x = ctx;
+    int64_t cid = 0;
+    enum lcm_status rc = store_checkin_add(st, x->c, &cid, err);
+    if (rc == LCM_OK && x->followup_id)
+        rc = store_followup_set_status(st, x->followup_id, FU_DONE, cid, x->now, err);
+    if (rc == LCM_OK && x->due) {
+        struct lcm_followup fu = {.learner_id = x->c->learner_id,
+                                  .enrollment_id = x->c->enrollment_id,
+                                  .kind = "reminder",
+                                  .due_at = x->due,
+                                  .duration_min = 15,
+                                  .status = FU_PLANNED,
+                                  .title = *x->c->next_step ? x->c->next_step : _("follow up"),
+                                  .checkin_id = cid};
+        rc = store_followup_add(st, &fu, x->now, NULL, err);
+    }
+    return rc;
+}
+
 /* Saves the check-in, closes its follow-up and plans the reminder, in one transaction. LCM_OK
  * closes the form (status line, panes invalidated, a CalDAV push when a follow-up changed);
  * an error keeps it open with err. */
@@ -153,28 +182,8 @@ static enum lcm_status checkin_submit(struct tui *t, struct form *f, struct lcm_
         .author = t->app->cfg.lcm_name && *t->app->cfg.lcm_name ? t->app->cfg.lcm_name : NULL,
         .followup_id = f->followup_id,
     };
-    enum lcm_status rc = store_begin(t->st, err);
-    if (rc != LCM_OK)
-        return rc;
-    int64_t cid = 0;
-    rc = store_checkin_add(t->st, &c, &cid, err);
-    if (rc == LCM_OK && f->followup_id)
-        rc = store_followup_set_status(t->st, f->followup_id, FU_DONE, cid, t->now_ts, err);
-    if (rc == LCM_OK && due) {
-        struct lcm_followup fu = {.learner_id = f->learner_id,
-                                  .enrollment_id = f->enrollment_id,
-                                  .kind = "reminder",
-                                  .due_at = due,
-                                  .duration_min = 15,
-                                  .status = FU_PLANNED,
-                                  .title = *c.next_step ? c.next_step : _("follow up"),
-                                  .checkin_id = cid};
-        rc = store_followup_add(t->st, &fu, t->now_ts, NULL, err);
-    }
-    if (rc == LCM_OK)
-        rc = store_commit(t->st, err);
-    else
-        store_rollback(t->st);
+    struct checkin_tx x = {.c = &c, .followup_id = f->followup_id, .due = due, .now = t->now_ts};
+    enum lcm_status rc = store_tx(t->st, checkin_writes, &x, NULL, err);
     if (rc == LCM_OK) {
         tui_state_msg(t, ROLE_OK, "%s (%s, %s)%s", _("check-in saved"),
                       _(model_checkin_channel_name(c.channel)), _(c.outcome),
@@ -326,6 +335,22 @@ static void schedule_change(struct tui *t, struct form *f)
                   ts < t->now_ts ? _(" (in the past!)") : off_hours(t, ts, dur));
 }
 
+/* The writes of a new call: it, and the overdue one it replaces cancelled (store_tx()). */
+struct call_tx {
+    const struct lcm_followup *fu;
+    int64_t replace; /* the overdue call to cancel, or 0 */
+    int64_t now;
+};
+
+static enum lcm_status call_writes(struct lcm_store *st, void *ctx, struct lcm_err *err)
+{
+    struct call_tx *x = ctx;
+    enum lcm_status rc = store_followup_add(st, x->fu, x->now, NULL, err);
+    if (rc == LCM_OK && x->replace)
+        rc = store_followup_set_status(st, x->replace, FU_CANCELLED, 0, x->now, err);
+    return rc;
+}
+
 /* Saves the new or moved call. A clash refuses once (LCM_ERR_CONFLICT, the form stays open)
  * and saves at the next Enter; LCM_OK closes the form and starts a CalDAV push. */
 static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm_err *err)
@@ -343,7 +368,7 @@ static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm
         f->n > SC_REPLACE && form_choice(f, SC_REPLACE) == 0 ? f->f[SC_REPLACE].choice_ids[0] : 0;
     if (f->followup_id) {
         rc = store_followup_move(t->st, f->followup_id, f->when_ts, f->duration, t->now_ts, err);
-    } else if ((rc = store_begin(t->st, err)) == LCM_OK) {
+    } else {
         struct lcm_followup fu = {.learner_id = f->learner_id,
                                   .enrollment_id = f->enrollment_id,
                                   .kind = "call",
@@ -351,13 +376,8 @@ static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm
                                   .duration_min = f->duration,
                                   .status = FU_PLANNED,
                                   .title = form_text(f, SC_TITLE)};
-        rc = store_followup_add(t->st, &fu, t->now_ts, NULL, err);
-        if (rc == LCM_OK && replace)
-            rc = store_followup_set_status(t->st, replace, FU_CANCELLED, 0, t->now_ts, err);
-        if (rc == LCM_OK)
-            rc = store_commit(t->st, err);
-        else
-            store_rollback(t->st);
+        struct call_tx x = {.fu = &fu, .replace = replace, .now = t->now_ts};
+        rc = store_tx(t->st, call_writes, &x, NULL, err);
     }
     if (rc == LCM_OK) {
         tui_state_msg(t, ROLE_OK,

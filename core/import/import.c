@@ -101,6 +101,29 @@ static void fill_stats(const struct stage *sg, const struct totals *a, const str
     s->activity_days = (struct import_count){sg->nact, b->c.activity_days - a->c.activity_days};
 }
 
+/* The import's writes in the caller's transaction: the staged rows (read-only here, so
+ * store_tx() may run it again), the enrolments' refresh, and the counts before and after. */
+struct import_tx {
+    struct stage *sg;
+    struct import_stats *s;
+};
+
+static enum lcm_status import_writes(struct lcm_store *st, void *ctx, struct lcm_err *err)
+{
+    struct import_tx *x = ctx;
+    struct totals before = {0}, after = {0};
+    enum lcm_status rc = totals(st, &before, err);
+    if (rc == LCM_OK)
+        rc = import_write_stage(x->sg, st, err);
+    if (rc == LCM_OK)
+        rc = store_entity_enrollment_refresh(st, 0, err);
+    if (rc == LCM_OK)
+        rc = totals(st, &after, err);
+    if (rc == LCM_OK)
+        fill_stats(x->sg, &before, &after, x->s);
+    return rc;
+}
+
 enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,
                            struct import_stats *stats, const struct lcm_report *rep,
                            struct lcm_err *err)
@@ -121,23 +144,15 @@ enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,
     rc = read_all(&sg, m, o, s, rep, err);
     if (rc == LCM_OK && s->files_read == 0)
         rc = lcm_err_set(err, LCM_ERR_USAGE, _("import: no file matches an entry of %s"), m->name);
-    struct totals before = {0}, after = {0};
-    if (rc == LCM_OK)
+    struct import_tx x = {&sg, s};
+    if (rc == LCM_OK && o->dry_run) { /* the same writes, rolled back */
         rc = store_begin(st, err);
-    if (rc == LCM_OK) {
-        rc = totals(st, &before, err);
-        if (rc == LCM_OK)
-            rc = import_write_stage(&sg, st, err);
-        if (rc == LCM_OK)
-            rc = store_entity_enrollment_refresh(st, 0, err);
-        if (rc == LCM_OK)
-            rc = totals(st, &after, err);
-        if (rc == LCM_OK)
-            fill_stats(&sg, &before, &after, s);
-        if (rc == LCM_OK && !o->dry_run)
-            rc = store_commit(st, err);
-        if (rc != LCM_OK || o->dry_run)
+        if (rc == LCM_OK) {
+            rc = import_writes(st, &x, err);
             store_rollback(st);
+        }
+    } else if (rc == LCM_OK) {
+        rc = store_tx(st, import_writes, &x, NULL, err); /* again on a serialization failure */
     }
     import_stage_free(&sg);
     mapping_free(&m);

@@ -361,18 +361,44 @@ enum lcm_status db_copy_end(struct db *db, int64_t *rows, struct lcm_err *err)
     return ok ? LCM_OK : db_fail(db, err, "copy");
 }
 
+#define LCM_STR_(x) #x
+#define LCM_STR(x) LCM_STR_(x)
+
+/* Releases the writer lock db_begin() took, keeping the failure that led here. */
+static void writer_release(struct db *db)
+{
+    if (!db->writer_lock)
+        return;
+    char msg[sizeof db->errmsg];
+    enum db_error kind = db->errkind;
+    memcpy(msg, db->errmsg, sizeof msg);
+    db->drv->exec(db, "SELECT pg_advisory_unlock(" LCM_STR(DB_WRITER_LOCK_KEY) ")");
+    db->writer_lock = false;
+    db->errkind = kind;
+    memcpy(db->errmsg, msg, sizeof msg);
+}
+
 enum lcm_status db_begin(struct db *db, enum db_tx mode, struct lcm_err *err)
 {
     if (db->in_tx)
         return lcm_err_set(err, LCM_ERR_DB, "%s: transaction already open", db->shown);
     const char *sql;
-    if (db->drv->kind == DB_PG)
+    bool pg = db->drv->kind == DB_PG;
+    if (pg)
         sql = mode == DB_TX_WRITE ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
                                   : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     else
         sql = mode == DB_TX_WRITE ? "BEGIN IMMEDIATE" : "BEGIN";
-    if (!db->drv->exec(db, sql))
-        return db_fail(db, err, "begin");
+    if (pg && mode == DB_TX_WRITE) { /* waits up to lock_timeout: 55P03, retryable */
+        if (!db->drv->exec(db, "SELECT pg_advisory_lock(" LCM_STR(DB_WRITER_LOCK_KEY) ")"))
+            return db_fail(db, err, "begin: waiting for the other writer");
+        db->writer_lock = true;
+    }
+    if (!db->drv->exec(db, sql)) {
+        enum lcm_status rc = db_fail(db, err, "begin");
+        writer_release(db);
+        return rc;
+    }
     db->in_tx = true;
     return LCM_OK;
 }
@@ -387,6 +413,7 @@ enum lcm_status db_commit(struct db *db, struct lcm_err *err)
         return db_fail(db, err, "commit");
     }
     db->in_tx = false;
+    writer_release(db);
     return LCM_OK;
 }
 
@@ -402,6 +429,7 @@ void db_rollback(struct db *db)
     db->in_tx = false;
     db->errkind = kind;
     memcpy(db->errmsg, msg, sizeof msg);
+    writer_release(db);
 }
 
 /* A pause before retry number attempt (1, 2, ...): about 2^attempt ms, at most 64, jittered so

@@ -43,9 +43,16 @@ enum db_error {
     DB_ERR_CONSTRAINT, /* another constraint: CHECK, NOT NULL, FOREIGN KEY, a trigger's abort */
 };
 
-/* Transaction modes. WRITE: SQLite "BEGIN IMMEDIATE" (the write lock now), PostgreSQL
- * SERIALIZABLE (conflicts end in a retryable failure, never in a lost update). READ: a
- * consistent snapshot (SQLite "BEGIN", PostgreSQL REPEATABLE READ READ ONLY). */
+/* Transaction modes. WRITE: SQLite "BEGIN IMMEDIATE" (the write lock now); PostgreSQL the
+ * same one writer at a time: a session advisory lock of the base (DB_WRITER_LOCK_KEY) taken
+ * before "BEGIN ISOLATION LEVEL SERIALIZABLE" (so the snapshot is taken after the previous
+ * writer's commit) and released when the transaction ends; waiting for it is bounded by the
+ * busy timeout, then retryable. Writers so never conflict with each other (a sync, risk
+ * update and the TUIs would otherwise abort each other's long transactions with 40001 over
+ * and over); SERIALIZABLE still turns a conflict with a single statement outside any
+ * transaction into a retryable failure, never a lost update. READ: a consistent snapshot
+ * (SQLite "BEGIN", PostgreSQL REPEATABLE READ READ ONLY), never waiting for a writer. */
+#define DB_WRITER_LOCK_KEY 116262
 enum db_tx { DB_TX_WRITE, DB_TX_READ };
 
 struct db;
@@ -105,7 +112,8 @@ struct db {
     char errmsg[512];
     enum db_error errkind;
     bool in_tx;
-    int copy_cols; /* columns of the bulk copy under way (db_copy_begin), 0 when none */
+    bool writer_lock; /* PostgreSQL: DB_WRITER_LOCK_KEY held for the write transaction */
+    int copy_cols;    /* columns of the bulk copy under way (db_copy_begin), 0 when none */
     struct db_cached cache[DB_CACHE_SLOTS];
 };
 

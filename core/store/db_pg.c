@@ -594,7 +594,7 @@ static void pg_set_busy_timeout(struct db *db, int ms)
     if (!conn_free(db, NULL))
         return;
     char sql[48];
-    snprintf(sql, sizeof sql, "SET lock_timeout = %d", ms);
+    snprintf(sql, sizeof sql, "SET lock_timeout = %d", ms > 0 ? ms : 1); /* 0 would wait forever */
     PQclear(PQexec(handle(db), sql));
 }
 

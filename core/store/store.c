@@ -500,6 +500,11 @@ bool store_in_tx(struct lcm_store *st)
     return st->in_tx;
 }
 
+bool store_retryable(const struct lcm_store *st)
+{
+    return st && db_retryable(st->db);
+}
+
 enum lcm_status store_tx_join(struct lcm_store *st, bool *own, struct lcm_err *err)
 {
     *own = !st->in_tx;

@@ -85,6 +85,11 @@ typedef enum lcm_status (*store_tx_fn)(struct lcm_store *st, void *ctx, struct l
 enum lcm_status store_tx(struct lcm_store *st, store_tx_fn fn, void *ctx, int *attempts,
                          struct lcm_err *err);
 
+/* True when the last failure on st's connection asks for its transaction to be run again
+ * (SQLite busy, PostgreSQL 40001 and 40P01): a job made of several transactions that failed
+ * with LCM_ERR_BUSY may then run again from its start, when its steps are idempotent. */
+bool store_retryable(const struct lcm_store *st);
+
 /* For writes that may run inside the caller's transaction: begins one unless one is open,
  * and sets *own when this call began it (LCM_OK with *own false inside the caller's). */
 enum lcm_status store_tx_join(struct lcm_store *st, bool *own, struct lcm_err *err);

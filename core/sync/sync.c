@@ -263,6 +263,27 @@ static void counts_add(struct sync_counts *t, const struct sync_counts *c)
     t->newly_at_risk += c->newly_at_risk;
 }
 
+/* A source's sync, run again from its start (up to SYNC_TX_RUNS times) when a transaction of
+ * it lost a conflict with another writer of the base (PostgreSQL's serialization failures and
+ * deadlocks, SQLite busy past its timeout): each batch it committed is idempotent and its
+ * cursors say where it stands, so the next run resumes; the conflict is never the result. */
+#define SYNC_TX_RUNS 5
+
+static enum lcm_status source_sync(struct sync_job *job, struct lcm_err *err)
+{
+    enum lcm_status rc = LCM_OK;
+    for (int run = 1; run <= SYNC_TX_RUNS; run++) {
+        rc = job->src->ops->sync(job, err);
+        if (rc != LCM_ERR_BUSY || !store_retryable(job->st) || run == SYNC_TX_RUNS)
+            break;
+        if (store_in_tx(job->st))
+            store_rollback(job->st);
+        job->counts = (struct sync_counts){0}; /* counted again by the next run */
+        lcm_err_clear(err);
+    }
+    return rc;
+}
+
 /* Runs one source and records the run (unless checking). A failure caused by the source's
  * deadline (a request cut or a retry refused by it: http.c raised deadline_hit) is reported
  * as the deadline, not as the timeout or HTTP error it left behind. */
@@ -298,7 +319,7 @@ static void source_run(struct lcm_store *st, const struct sync_source *src,
                            "against its learners (nothing written; the next sync resumes)"),
                          held_by);
     else if (rc == LCM_OK)
-        rc = opt->check_only ? src->ops->check(&job, &err) : src->ops->sync(&job, &err);
+        rc = opt->check_only ? src->ops->check(&job, &err) : source_sync(&job, &err);
     if (rc != LCM_OK && atomic_load(&deadline_hit))
         rc = sync_job_check_stop(&job, &err);
     if (store_in_tx(st))
