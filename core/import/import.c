@@ -10,6 +10,7 @@
 #include "import/import_internal.h"
 #include "store/store.h"
 #include "store/store_entity.h"
+#include "store/store_erase.h"
 #include "store/store_milestone_done.h"
 
 struct file_ctx {
@@ -139,6 +140,7 @@ enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,
         if (rc != LCM_OK || o->dry_run)
             store_rollback(st);
     }
+    store_erase_report_returned(st, rep, rc != LCM_OK);
     import_stage_free(&sg);
     mapping_free(&m);
     return rc;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/day.h"
 #include "base/i18n.h"
@@ -297,4 +298,38 @@ enum lcm_status store_erase_tombstoned(struct lcm_store *st, const char *source,
     store_bind_text(u, 1, hash);
     db_bind_int64(u, 2, now);
     return store_exec1(st, u, err, "erase tombstone");
+}
+
+enum lcm_status store_erase_note_returned(struct lcm_store *st, const char *source,
+                                          const char *ext_id, struct lcm_err *err)
+{
+    int day = DAY_NONE;
+    bool first = false;
+    /* reported_at only marks the note as given: the wall clock is enough */
+    enum lcm_status rc =
+        store_erase_tombstoned(st, source, ext_id, (int64_t)time(NULL), &day, &first, err);
+    if (rc != LCM_OK || !first)
+        return rc;
+    char d[DAY_TEXT_LEN];
+    size_t old = st->returned ? strlen(st->returned) : 0, add = strlen(source) + DAY_TEXT_LEN + 3;
+    st->returned = lcm_xrealloc(st->returned, old + add);
+    snprintf(st->returned + old, add, "%s\t%s\n", day_format(day, d), source);
+    return LCM_OK;
+}
+
+void store_erase_report_returned(struct lcm_store *st, const struct lcm_report *rep, bool quiet)
+{
+    for (char *line = st->returned; !quiet && line && *line;) {
+        char *tab = strchr(line, '\t'), *nl = tab ? strchr(tab, '\n') : NULL;
+        if (!nl)
+            break;
+        *tab = *nl = '\0';
+        lcm_report(rep, LCM_LEVEL_WARN,
+                   _("%s still lists a learner erased on %s: made anew (erase them in the LMS "
+                     "too, or erase them again)"),
+                   tab + 1, line);
+        line = nl + 1;
+    }
+    free(st->returned);
+    st->returned = NULL;
 }
