@@ -37,6 +37,7 @@ static const struct command commands[] = {
      N_("log a check-in with a learner (channel, direction, outcome, note)")},
     {"learners", cmd_learners, N_("find, show and merge learners; the LRS actors no rule matched")},
     {"learner", cmd_learner, N_("a learner's rights: export everything about them, or erase it")},
+    {"privacy", cmd_privacy, N_("retention: purge the detail of enrolments ended long ago")},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
