@@ -36,6 +36,7 @@ static const struct command commands[] = {
     {"checkin", cmd_checkin,
      N_("log a check-in with a learner (channel, direction, outcome, note)")},
     {"learners", cmd_learners, N_("find, show and merge learners; the LRS actors no rule matched")},
+    {"db", cmd_db, N_("copy the whole base into another: SQLite to PostgreSQL and back")},
     {"learner", cmd_learner, N_("a learner's rights: export everything about them, or erase it")},
     {"privacy", cmd_privacy, N_("retention: purge the detail of enrolments ended long ago")},
 };

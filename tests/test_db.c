@@ -228,6 +228,44 @@ static void test_constraint_errors(void **state)
     assert_int_equal(count_items(f->db), 1);
 }
 
+/* Text is UTF-8 on both engines: invalid bytes are refused at the step (SQLite would store
+ * them, PostgreSQL refuses them), naming the parameter, and the statement works again after
+ * its reset; a bulk copy refuses them at the row. Nothing is written. */
+static void test_invalid_utf8_refused(void **state)
+{
+    struct db_fx *f = db_fx(state);
+    make_table(f);
+    struct lcm_err err = {0};
+    struct db_stmt *s = db_prepare(f->db, INSERT_ITEM, &err);
+    assert_non_null(s);
+    db_bind_text(s, 1, "Zo\xc3\xa9 \xff");
+    db_bind_int64(s, 2, 1);
+    db_bind_double(s, 3, 1.0);
+    db_bind_int64(s, 4, 0);
+    assert_int_equal(db_step(s), DB_ERROR);
+    assert_int_equal(db_error_kind(f->db), DB_ERR_CONSTRAINT);
+    assert_non_null(strstr(db_errmsg(f->db), "parameter 1 is not valid UTF-8"));
+    db_reset(s);
+    assert_int_equal(count_items(f->db), 0);
+    insert_item(f->db, "Zo\xc3\xa9", 1, 1.0, 0); /* the same statement, valid text */
+    assert_int_equal(count_items(f->db), 1);
+
+    assert_int_equal(db_exec(f->db, "CREATE TABLE note (k BIGINT, t TEXT)", &err), LCM_OK);
+    static const char *const cols[] = {"k", "t"};
+    assert_int_equal(db_begin(f->db, DB_TX_WRITE, &err), LCM_OK);
+    assert_int_equal(db_copy_begin(f->db, "note", cols, 2, &err), LCM_OK);
+    const char *good[] = {"1", "ok"}, *bad[] = {"2", "\xc3\x28"};
+    assert_int_equal(db_copy_row(f->db, good, &err), LCM_OK);
+    assert_int_equal(db_copy_row(f->db, bad, &err), LCM_ERR_DB);
+    assert_non_null(strstr(err.msg, "column 2 is not valid UTF-8"));
+    db_copy_end(f->db, NULL, NULL);
+    db_rollback(f->db);
+    s = db_prepare(f->db, "SELECT count(*) FROM note", &err);
+    step_row(s);
+    assert_int_equal(db_column_int64(s, 0), 0);
+    db_reset(s);
+}
+
 static void test_transactions(void **state)
 {
     struct db_fx *f = db_fx(state);
@@ -862,7 +900,8 @@ static void test_connect_failure_hides_password(void **state)
 #define BOTH(t) DRIVER(t)
 #define DRIVER_TESTS                                                                               \
     BOTH(test_values_round_trip), BOTH(test_statement_cache_and_rebinding),                        \
-        BOTH(test_upsert_on_conflict), BOTH(test_constraint_errors), BOTH(test_transactions),      \
+        BOTH(test_upsert_on_conflict), BOTH(test_constraint_errors),                               \
+        BOTH(test_invalid_utf8_refused), BOTH(test_transactions),                                  \
         BOTH(test_prepare_inside_transaction), BOTH(test_conflict_is_retryable),                   \
         BOTH(test_tx_retries), BOTH(test_tx_deadlock_retried), BOTH(test_interleaved_statements),  \
         BOTH(test_stream), BOTH(test_copy), BOTH(test_dialect_variant), BOTH(test_exec_scripts)

@@ -128,7 +128,7 @@ static int64_t rows_about(struct lcm_store *st, const char *table, int64_t lid, 
     char sql[512];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE %s", table, where);
     struct lcm_err err = {0};
-    struct db_stmt *s = db_prepare_once(st->db, sql, &err);
+    struct db_stmt *s = db_prepare_new(st->db, sql, &err);
     assert_non_null(s);
     assert_int_equal(db_step(s), DB_ROW);
     int64_t n = db_column_int64(s, 0);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/text.h"
+
 #define DEFAULT_BUSY_MS 30000
 
 bool db_is_pg_uri(const char *target)
@@ -177,24 +179,30 @@ struct db_stmt *db_prepare_each(struct db *db, const char *sqlite_sql, const cha
     return db_prepare(db, db->drv->kind == DB_PG ? pg_sql : sqlite_sql, err);
 }
 
-struct db_stmt *db_prepare_once(struct db *db, const char *sql, struct lcm_err *err)
+/* s->sql is a copy of the text, owned by the statement (db_finalize() frees it). */
+struct db_stmt *db_prepare_new(struct db *db, const char *sql, struct lcm_err *err)
 {
-    struct db_stmt *s = db->drv->prepare(db, sql);
+    char *text = lcm_xstrdup(sql);
+    struct db_stmt *s = db->drv->prepare(db, text);
     if (!s) {
+        free(text);
         db_fail(db, err, "prepare");
         return NULL;
     }
     s->db = db;
-    s->sql = sql;
+    s->sql = text;
     return s;
 }
 
-void db_finalize(struct db_stmt **s)
+void db_finalize(struct db_stmt **sp)
 {
-    if (!s || !*s)
+    if (!sp || !*sp)
         return;
-    (*s)->db->drv->finalize(*s);
-    *s = NULL;
+    struct db_stmt *s = *sp;
+    char *text = (char *)s->sql;
+    s->db->drv->finalize(s);
+    free(text);
+    *sp = NULL;
 }
 
 void db_bind_int64(struct db_stmt *s, int i, int64_t v)
@@ -207,8 +215,12 @@ void db_bind_double(struct db_stmt *s, int i, double v)
     s->db->drv->bind_double(s, i, v);
 }
 
+/* Text is UTF-8 on both engines: PostgreSQL refuses other bytes (22021), so SQLite is made to
+ * refuse them too, at the db_step() that would write them, naming the parameter. */
 void db_bind_text(struct db_stmt *s, int i, const char *v)
 {
+    if (v && !text_valid(v, strlen(v)) && !s->bad_text)
+        s->bad_text = i;
     if (v)
         s->db->drv->bind_text(s, i, v);
     else
@@ -224,6 +236,12 @@ enum db_step_rc db_step(struct db_stmt *s)
 {
     s->db->errkind = DB_ERR_NONE;
     s->db->errmsg[0] = '\0';
+    if (s->bad_text) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "parameter %d is not valid UTF-8", s->bad_text);
+        db_set_error(s->db, DB_ERR_CONSTRAINT, msg);
+        return DB_ERROR;
+    }
     return s->db->drv->step(s);
 }
 
@@ -234,11 +252,13 @@ void db_stream(struct db_stmt *s, bool on)
 
 void db_reset(struct db_stmt *s)
 {
+    s->bad_text = 0; /* the next use binds again */
     s->db->drv->reset(s);
 }
 
 void db_clear_bindings(struct db_stmt *s)
 {
+    s->bad_text = 0;
     s->db->drv->clear_bindings(s);
 }
 
@@ -319,6 +339,13 @@ enum lcm_status db_copy_row(struct db *db, const char *const *values, struct lcm
 {
     if (!db->copy_cols)
         return lcm_err_set(err, LCM_ERR_USAGE, "%s: no copy under way", db->shown);
+    for (int i = 0; i < db->copy_cols; i++)
+        if (values[i] && !text_valid(values[i], strlen(values[i]))) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "column %d is not valid UTF-8", i + 1);
+            db_set_error(db, DB_ERR_CONSTRAINT, msg);
+            return db_fail(db, err, "copy");
+        }
     return db->drv->copy_row(db, values) ? LCM_OK : db_fail(db, err, "copy");
 }
 

@@ -54,6 +54,7 @@ struct db;
 struct db_stmt {
     struct db *db;
     const char *sql; /* the static text it was prepared from (the cache key) */
+    int bad_text;    /* the first parameter bound with invalid UTF-8 (1-based), 0: none */
 };
 
 /* The table each driver fills (db_sqlite.c, db_pg.c). Private to db*.c. */
@@ -152,12 +153,14 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct lcm_err *err);
 struct db_stmt *db_prepare_each(struct db *db, const char *sqlite_sql, const char *pg_sql,
                                 struct lcm_err *err);
 
-/* A statement outside the cache, for SQL built at run time (a table name found in the schema):
- * prepared from sql, which the caller keeps alive and unchanged until db_finalize(). NULL with
- * err filled when it does not prepare. Free it with db_finalize(). */
-struct db_stmt *db_prepare_once(struct db *db, const char *sql, struct lcm_err *err);
-/* Frees a statement from db_prepare_once() and sets *s to NULL (NULL or *s NULL: nothing). */
-void db_finalize(struct db_stmt **s);
+/* A statement of its own for sql (text made at run time: a query over tables read from the
+ * catalog), outside the cache; the caller owns it and frees it with db_finalize(). sql is
+ * copied. NULL with err filled when it does not prepare (on PostgreSQL, the server checks it
+ * at the first db_step()). */
+struct db_stmt *db_prepare_new(struct db *db, const char *sql, struct lcm_err *err);
+
+/* Frees a statement of db_prepare_new() and sets *sp to NULL. NULL or *sp NULL: nothing. */
+void db_finalize(struct db_stmt **sp);
 
 /* Binding by position, 1-based, as SQLite's ?N. Text is copied; NULL text binds NULL. */
 void db_bind_int64(struct db_stmt *s, int i, int64_t v);

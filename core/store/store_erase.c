@@ -26,7 +26,7 @@ int64_t store_erase_count(const struct store_erase_counts *c, const char *table)
 static enum lcm_status run_dyn(struct lcm_store *st, const char *sql, int64_t id, int64_t *count,
                                const char *what, struct lcm_err *err)
 {
-    struct db_stmt *s = db_prepare_once(st->db, sql, err);
+    struct db_stmt *s = db_prepare_new(st->db, sql, err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;
     db_bind_int64(s, 1, id);

@@ -172,7 +172,7 @@ static enum lcm_status table_rows(struct lcm_store *st, const struct store_expor
     if (!where)
         return LCM_OK;
     char *sql = select_sql(t, where);
-    struct db_stmt *s = db_prepare_once(st->db, sql, err);
+    struct db_stmt *s = db_prepare_new(st->db, sql, err);
     enum lcm_status rc = s ? LCM_OK : (err ? err->status : LCM_ERR_DB);
     if (s) {
         db_bind_int64(s, 1, lid);
