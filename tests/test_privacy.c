@@ -46,7 +46,7 @@ static void close_fx(struct fx *x)
 static int64_t count(struct lcm_store *st, const char *sql)
 {
     struct lcm_err err = {0};
-    struct db_stmt *s = db_prepare_once(st->db, sql, &err);
+    struct db_stmt *s = db_prepare_new(st->db, sql, &err);
     if (!s)
         fail_msg("%s: %s", sql, err.msg);
     assert_int_equal(db_step(s), DB_ROW);
@@ -197,7 +197,7 @@ static void test_days_sent_again(void **state)
              "SELECT day FROM activity_day WHERE enrollment_id = %lld AND sessions > 0 "
              "ORDER BY day LIMIT 1",
              (long long)eid);
-    struct db_stmt *s = db_prepare_once(x.st->db, sql, &err);
+    struct db_stmt *s = db_prepare_new(x.st->db, sql, &err);
     assert_int_equal(db_step(s), DB_ROW);
     char day[16];
     snprintf(day, sizeof day, "%s", db_column_text(s, 0));
