@@ -62,7 +62,12 @@ static const char fixture_sql[] =
     "('id', 'moodle|u7', 7, 'moodle'), ('email', 'marie.dupont@example.org', 7, 'moodle'),"
     "('id', 'xapi|mailto:marie', 7, 'xapi'), ('id', 'moodle|u8', 8, 'moodle');"
     "INSERT INTO learner_merge (at, kept_id, merged_id, merged_source, merged_ext_id, "
-    "merged_name) VALUES (1, 7, 99, 'csv', 'x9', 'Marie Dupont');";
+    "merged_name) VALUES (1, 7, 99, 'csv', 'x9', 'Marie Dupont');"
+    /* the sources' markers: Moodle's last access per user, xAPI's running totals per day */
+    "INSERT INTO sync_value (source, item_id, value) VALUES ('moodle', 'lca:u7@1', '100'),"
+    "('moodle', 'lca:u77@1', '100'), ('moodle', 'lca:u8@1', '100'), ('csv', 'lca:u7@1', 'x'),"
+    "('xapi', 'day:70:2026-11-01', '1 2 3'), ('xapi', 'day:700:2026-11-01', '1 2 3'),"
+    "('xapi', 'day:80:2026-11-01', '1 2 3');";
 
 struct tabs {
     int n;
@@ -214,6 +219,17 @@ static void test_erase_leaves_nothing(void **state)
         if (rows_about(st, t.name[i], K, "80") != other[i])
             fail_msg("table %s lost rows of another learner", t.name[i]);
     }
+    /* her sources' markers went, the others' stayed */
+    struct db_stmt *m =
+        db_prepare(st->db, "SELECT source || ' ' || item_id FROM sync_value ORDER BY 1", &err);
+    const char *want_left[] = {"csv lca:u7@1", "moodle lca:u77@1", "moodle lca:u8@1",
+                               "xapi day:700:2026-11-01", "xapi day:80:2026-11-01"};
+    for (size_t i = 0; i < sizeof want_left / sizeof *want_left; i++) {
+        assert_int_equal(db_step(m), DB_ROW);
+        assert_string_equal(db_column_text(m, 0), want_left[i]);
+    }
+    assert_int_equal(db_step(m), DB_DONE);
+    db_reset(m);
     /* the merge log named her */
     struct db_stmt *s = db_prepare(st->db, "SELECT count(*) FROM learner_merge", &err);
     assert_int_equal(db_step(s), DB_ROW);

@@ -121,6 +121,16 @@ static void test_purge_keeps_figures(void **state)
         count(x.st, "SELECT count(*) FROM checkin WHERE note IS NOT NULL AND "
                     "enrollment_id NOT IN (SELECT id FROM enrollment WHERE " ENDED ")");
     assert_true(ended > 0 && their_days > 0 && other_days > 0);
+    /* the xAPI source's running totals of one ended and one running enrolment */
+    char sql[600];
+    int64_t gone = count(x.st, "SELECT min(id) FROM enrollment WHERE " ENDED);
+    int64_t kept = count(x.st, "SELECT min(id) FROM enrollment WHERE status = 'active'");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO sync_value (source, item_id, value) VALUES "
+             "('lrs', 'day:%lld:2026-09-01', '1 2 3'), ('lrs', 'day:%lld:2026-09-01', '1 2 3'),"
+             "('lrs', 'day:x:1', 'odd')",
+             (long long)gone, (long long)kept);
+    exec(x.st, sql);
     char *before[N_VIEWS], *after[N_VIEWS];
     views(x.st, before);
     struct store_privacy_counts c;
@@ -150,6 +160,15 @@ static void test_purge_keeps_figures(void **state)
                      other_notes);
     assert_int_equal(count(x.st, "SELECT count(*) FROM enrollment WHERE purged_day IS NOT NULL"),
                      ended);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM sync_value WHERE item_id = 'day:%lld:2026-09-01'",
+             (long long)gone);
+    assert_int_equal(count(x.st, sql), 0);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM sync_value WHERE item_id = 'day:%lld:2026-09-01'",
+             (long long)kept);
+    assert_int_equal(count(x.st, sql), 1);
+    assert_int_equal(count(x.st, "SELECT count(*) FROM sync_value WHERE item_id = 'day:x:1'"), 1);
     views(x.st, after);
     for (int i = 0; i < N_VIEWS; i++) {
         if (strcmp(before[i], after[i]) != 0)

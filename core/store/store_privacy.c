@@ -195,6 +195,19 @@ static enum lcm_status purge_tx(struct lcm_store *st, void *ctx, struct lcm_err 
     free(f.v);
     if (rc == LCM_OK)
         rc = exec0(st, "DELETE FROM activity_day WHERE enrollment_id IN (" CHOSEN ")", err);
+    if (rc == LCM_OK) {
+        /* the xAPI source's running totals per enrolment and day ("day:EID:DAY") */
+        struct db_stmt *s = store_stmt_each(
+            st,
+            "DELETE FROM sync_value WHERE substr(item_id, 1, 4) = 'day:' AND "
+            "CAST(substr(item_id, 5, instr(substr(item_id, 5), ':') - 1) AS INTEGER) IN (" CHOSEN
+            ")",
+            "DELETE FROM sync_value WHERE CAST(CASE WHEN item_id ~ '^day:[0-9]{1,18}:' THEN "
+            "split_part(item_id, ':', 2) END AS BIGINT) IN (" CHOSEN ")",
+            err);
+        rc = s ? store_exec1(st, s, err, "privacy purge: sync markers")
+               : (err ? err->status : LCM_ERR_DB);
+    }
     if (rc == LCM_OK)
         rc = exec0(st,
                    "UPDATE checkin SET note = NULL, next_step = NULL "
