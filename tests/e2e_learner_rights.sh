@@ -2,7 +2,8 @@
 # e2e_learner_rights.sh — the learner's rights through the real binary (issue 21):
 # 1. export: one JSON file, mode 0600, with identity, enrolments, activity, check-ins;
 # 2. erase: refused without a terminal and without --yes (one line, nothing erased), done
-#    with --yes; the register keeps no name;
+#    with --yes; on a terminal (script(1)) only when the learner's name is typed; the register
+#    keeps no name;
 # 3. a re-sync from the fixture LMS (tests/lms_fixture.sh) does not bring the learner back
 #    when the LMS no longer lists them, and makes them anew, saying so once, when it does;
 # 4. the copies of an erased learner's calls on a real CalDAV server (Debian's radicale)
@@ -118,6 +119,17 @@ drun demo >/dev/null 2>&1 || fail "demo"
 drun agenda --push >"$tmp/out" 2>&1 || fail "push: $(cat "$tmp/out")"
 total=$(server_uids | wc -l)
 [ "$total" -ge 2 ] || fail "the server holds $total events"
+# on a terminal (script(1) gives one): the name typed must match, else nothing is erased
+other=$(q "select id from learner where id not in (select learner_id from followup) limit 1")
+name=$(q "select first_name || ' ' || last_name from learner where id = $other")
+printf 'not the name\n' | script -qec "LANGUAGE=en '$LCMTUI' --config '$tmp/config' --db '$db' --today 2026-12-03 learner erase '#$other'" /dev/null >"$tmp/tty" 2>&1 &&
+    fail "a wrong name erased"
+grep -q "Type their name to confirm" "$tmp/tty" || fail "no prompt on the terminal: $(cat "$tmp/tty")"
+grep -q "nothing erased" "$tmp/tty" || fail "wrong name: $(cat "$tmp/tty")"
+[ "$(q "select count(*) from learner where id = $other")" = 1 ] || fail "a wrong name erased"
+printf '%s\n' "$name" | script -qec "LANGUAGE=en '$LCMTUI' --config '$tmp/config' --db '$db' --today 2026-12-03 learner erase '#$other'" /dev/null >"$tmp/tty" 2>&1 ||
+    fail "erase with the name typed: $(cat "$tmp/tty")"
+[ "$(q "select count(*) from learner where id = $other")" = 0 ] || fail "the name typed did not erase"
 victim=$(q "select learner_id from followup group by learner_id order by count(*) desc limit 1")
 q "select uid from followup where learner_id = $victim" | sort >"$tmp/victim_uids"
 nv=$(wc -l <"$tmp/victim_uids")
