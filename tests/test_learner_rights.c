@@ -14,6 +14,7 @@
 #include "base/sha1.h"
 #include "store/store.h"
 #include "store/store_calendar.h"
+#include "store/store_entity.h"
 #include "store/store_erase.h"
 #include "store/store_export.h"
 #include "store/store_internal.h"
@@ -61,7 +62,12 @@ static const char fixture_sql[] =
     "('id', 'moodle|u7', 7, 'moodle'), ('email', 'marie.dupont@example.org', 7, 'moodle'),"
     "('id', 'xapi|mailto:marie', 7, 'xapi'), ('id', 'moodle|u8', 8, 'moodle');"
     "INSERT INTO learner_merge (at, kept_id, merged_id, merged_source, merged_ext_id, "
-    "merged_name) VALUES (1, 7, 99, 'csv', 'x9', 'Marie Dupont');";
+    "merged_name) VALUES (1, 7, 99, 'csv', 'x9', 'Marie Dupont');"
+    /* the sources' markers: Moodle's last access per user, xAPI's running totals per day */
+    "INSERT INTO sync_value (source, item_id, value) VALUES ('moodle', 'lca:u7@1', '100'),"
+    "('moodle', 'lca:u77@1', '100'), ('moodle', 'lca:u8@1', '100'), ('csv', 'lca:u7@1', 'x'),"
+    "('xapi', 'day:70:2026-11-01', '1 2 3'), ('xapi', 'day:700:2026-11-01', '1 2 3'),"
+    "('xapi', 'day:80:2026-11-01', '1 2 3');";
 
 struct tabs {
     int n;
@@ -213,6 +219,17 @@ static void test_erase_leaves_nothing(void **state)
         if (rows_about(st, t.name[i], K, "80") != other[i])
             fail_msg("table %s lost rows of another learner", t.name[i]);
     }
+    /* her sources' markers went, the others' stayed */
+    struct db_stmt *m =
+        db_prepare(st->db, "SELECT source || ' ' || item_id FROM sync_value ORDER BY 1", &err);
+    const char *want_left[] = {"csv lca:u7@1", "moodle lca:u77@1", "moodle lca:u8@1",
+                               "xapi day:700:2026-11-01", "xapi day:80:2026-11-01"};
+    for (size_t i = 0; i < sizeof want_left / sizeof *want_left; i++) {
+        assert_int_equal(db_step(m), DB_ROW);
+        assert_string_equal(db_column_text(m, 0), want_left[i]);
+    }
+    assert_int_equal(db_step(m), DB_DONE);
+    db_reset(m);
     /* the merge log named her */
     struct db_stmt *s = db_prepare(st->db, "SELECT count(*) FROM learner_merge", &err);
     assert_int_equal(db_step(s), DB_ROW);
@@ -284,12 +301,67 @@ static void test_tombstone_said_once(void **state)
     store_close(&st);
 }
 
+struct said {
+    int n;
+    char last[512];
+};
+
+static void said_fn(void *ctx, enum lcm_level level, const char *msg)
+{
+    struct said *w = ctx;
+    if (level == LCM_LEVEL_WARN) {
+        w->n++;
+        snprintf(w->last, sizeof w->last, "%s", msg);
+    }
+}
+
+/* A source that lists the erased learner again makes them anew and says so once; a learner
+ * never erased, or the new record met again, says nothing. */
+static void test_returned_said(void **state)
+{
+    (void)state;
+    struct lcm_store *st = fixture();
+    struct lcm_err err = {0};
+    struct said w = {0};
+    struct lcm_report rep = {said_fn, &w};
+    assert_int_equal(store_erase_learner(st, L, NULL, NOW, TODAY, NULL, &err), LCM_OK);
+    struct lcm_learner l = {.source = "moodle", .ext_id = "u8", .first_name = "Paul"};
+    int64_t id = 0;
+    enum store_put put;
+    assert_int_equal(store_entity_learner_put(st, &l, 0, &id, &put, &err), LCM_OK);
+    assert_int_equal(id, K);
+    store_erase_report_returned(st, &rep, false);
+    assert_int_equal(w.n, 0);
+    l.ext_id = "u7";
+    l.first_name = "Marie";
+    assert_int_equal(store_entity_learner_put(st, &l, 0, &id, &put, &err), LCM_OK);
+    assert_int_equal(put, STORE_PUT_NEW);
+    assert_true(id != L && id > 0);
+    store_erase_report_returned(st, &rep, false);
+    assert_int_equal(w.n, 1);
+    assert_non_null(strstr(w.last, "moodle"));
+    assert_non_null(strstr(w.last, "2026-12-03"));
+    assert_null(strstr(w.last, "Marie"));
+    assert_int_equal(store_entity_learner_put(st, &l, 0, &id, &put, &err), LCM_OK);
+    assert_true(put != STORE_PUT_NEW); /* found again: no note */
+    store_erase_report_returned(st, &rep, false);
+    assert_int_equal(w.n, 1);
+    /* a note of rolled-back writes is forgotten without a word */
+    assert_int_equal(store_erase_learner(st, id, NULL, NOW, TODAY, NULL, &err), LCM_OK);
+    assert_int_equal(store_entity_learner_put(st, &l, 0, &id, &put, &err), LCM_OK);
+    store_erase_report_returned(st, &rep, true);
+    store_erase_report_returned(st, &rep, false);
+    assert_int_equal(w.n, 1);
+    store_close(&st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_export_every_table),
         cmocka_unit_test(test_erase_leaves_nothing),
         cmocka_unit_test(test_tombstone_said_once),
+        cmocka_unit_test(test_returned_said),
     };
     int rc;
     SFX_RUN_BOTH(rc, tests, NULL, NULL);

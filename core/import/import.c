@@ -10,6 +10,7 @@
 #include "import/import_internal.h"
 #include "store/store.h"
 #include "store/store_entity.h"
+#include "store/store_erase.h"
 #include "store/store_milestone_done.h"
 
 struct file_ctx {
@@ -154,6 +155,7 @@ enum lcm_status import_run(struct lcm_store *st, const struct import_opts *o,
     } else if (rc == LCM_OK) {
         rc = store_tx(st, import_writes, &x, NULL, err); /* again on a serialization failure */
     }
+    store_erase_report_returned(st, rep, rc != LCM_OK);
     import_stage_free(&sg);
     mapping_free(&m);
     return rc;

@@ -15,6 +15,7 @@
 #include "report/kpi_scan.h"
 #include "report/kpi_sum.h"
 #include "store/store_kpi.h"
+#include "store/store_privacy.h"
 
 /* A growable table of groups found by label (cohorts, departments, managers: there may be
  * thousands of managers, hence the hash map). */
@@ -83,6 +84,7 @@ static enum lcm_status on_enrollment(void *ctx, const struct store_kpi_enrollmen
         S->enr = lcm_xrealloc(S->enr, L->cap * sizeof *S->enr);
     }
     struct kpi_enr *x = &S->enr[S->n_enr];
+    L->r->purged += e->purged;
     bool ended = e->status != ENROLL_ACTIVE && (e->ended_day == DAY_NONE || e->ended_day <= S->to);
     *x = (struct kpi_enr){.id = e->id,
                           .learner_id = e->learner_id,
@@ -511,6 +513,8 @@ enum lcm_status kpi_compute(struct lcm_store *st, const struct kpi_filter *f, in
     struct kpi_filter q = *f;
     q.to_day = L.S.to;
     enum lcm_status rc = store_kpi_enrollments(st, &q, on_enrollment, &L, err);
+    if (rc == LCM_OK && out->purged)
+        rc = store_privacy_last(st, &out->purge_days, err);
     if (rc != LCM_OK)
         goto fail;
     set_weeks(&L);

@@ -112,6 +112,11 @@ struct kpi_result {
 
     struct kpi_learner *learners; /* by last name, first name, id */
     size_t n_learners;
+
+    /* Retention: enrolments in scope whose detail a purge removed, and the purge's
+     * privacy.retention_days (0: none in scope). */
+    int64_t purged;
+    int purge_days;
 };
 
 /* Frees everything kpi_compute allocated and zeroes *r. Safe on NULL and on a zeroed struct. */

@@ -128,7 +128,7 @@ static void on_row(void *vctx, const struct store_kpi_activity *a)
     struct kpi_enr *e = &S->enr[c->cur];
     if (a->progress >= 0 && a->progress > e->progress)
         e->progress = a->progress;
-    if (a->sessions <= 0 && a->minutes <= 0)
+    if (!a->visit)
         return; /* a progress-only row is not a visit */
     if (c->n_days == c->cap) {
         c->cap = c->cap ? c->cap * 2 : 256;

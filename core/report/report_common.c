@@ -342,5 +342,10 @@ size_t report_common_followup_lines(const struct kpi_result *r, char lines[][256
                  report_common_int(r->messages_sent, a, sizeof a),
                  report_common_int(r->messages_returned7, b, sizeof b),
                  report_common_pct(r->messages_returned7, r->messages_sent, c, sizeof c));
+    if (n < max && r->purged > 0)
+        snprintf(lines[n++], 256,
+                 _("Detailed data purged for %s enrolments ended more than %d days ago "
+                   "(privacy.retention_days); their figures come from the weekly totals kept."),
+                 report_common_int(r->purged, a, sizeof a), r->purge_days);
     return n;
 }

@@ -136,6 +136,9 @@ static void csv_indicators(struct csv *c, const struct kpi_result *r)
     csv_kv(c, _("Messages sent"), r->messages_sent, _("messages"), "");
     csv_kv(c, _("Messages followed by activity within 7 days"), r->messages_returned7,
            _("messages"), "");
+    if (r->purged > 0)
+        csv_kv(c, _("Enrolments with detailed data purged (retention)"), r->purged, _("enrolments"),
+               "");
     if (r->money.configured) {
         const char *cur = r->money_conf.currency;
         csv_text(c, _("Cost of drop-outs"));

@@ -7,6 +7,7 @@
 #include "base/day.h"
 #include "store/store_entity.h"
 #include "store/store_identity.h"
+#include "store/store_erase.h"
 #include "store/store_internal.h"
 
 /* Steps an "... RETURNING id" statement and stores the id. */
@@ -281,7 +282,9 @@ enum lcm_status store_entity_learner_put(struct lcm_store *st, const struct lcm_
             return rc;
     }
     if (!found) {
-        rc = store_entity_learner_upsert(st, l, id, err);
+        rc = store_erase_note_returned(st, l->source, l->ext_id, err);
+        if (rc == LCM_OK)
+            rc = store_entity_learner_upsert(st, l, id, err);
         char key[1024];
         snprintf(key, sizeof key, "%s|%s", l->source, l->ext_id);
         if (rc == LCM_OK)

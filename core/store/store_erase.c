@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/day.h"
 #include "base/i18n.h"
@@ -98,10 +99,10 @@ struct erase_ctx {
     struct store_erase_counts *c;
 };
 
-/* The SHA-1s of the learner's identities ("SOURCE|EXT_ID": the record and its "id" keys), into
- * hashes (cap of 41 bytes each); returns how many. */
-static int identities(struct lcm_store *st, int64_t lid, char (*hashes)[41], int cap,
-                      enum lcm_status *rc, struct lcm_err *err)
+/* The learner's identities ("SOURCE|EXT_ID": the record and its "id" keys) into keys and their
+ * SHA-1s into hashes (cap of each); returns how many. */
+static int identities(struct lcm_store *st, int64_t lid, char (*keys)[300], char (*hashes)[41],
+                      int cap, enum lcm_status *rc, struct lcm_err *err)
 {
     struct db_stmt *s = store_stmt(st,
                                    "SELECT source || '|' || ext_id FROM learner WHERE id = ?1 "
@@ -117,6 +118,7 @@ static int identities(struct lcm_store *st, int64_t lid, char (*hashes)[41], int
     while ((r = db_step(s)) == DB_ROW)
         if (n < cap) {
             const char *v = store_col_text(s, 0);
+            snprintf(keys[n], sizeof keys[n], "%s", v);
             sha1_hex(v, strlen(v), hashes[n++]);
         }
     if (r != DB_DONE)
@@ -225,19 +227,61 @@ static enum lcm_status tombstone_add(struct lcm_store *st, const char *hash, int
     return store_exec1(st, s, err, "erase tombstone");
 }
 
+/* Deletes the sources' markers about the learner, which name them or their activity: Moodle's
+ * last course access per user ("lca:UID@COURSE", by their identities keys) and the xAPI
+ * running totals per enrolment and day ("day:EID:DAY", ids a list of numbers). */
+static enum lcm_status forget_markers(struct lcm_store *st, char (*keys)[300], int nk,
+                                      const char *ids, struct lcm_err *err)
+{
+    enum lcm_status rc = LCM_OK;
+    for (int i = 0; rc == LCM_OK && i < nk; i++) {
+        char *bar = strchr(keys[i], '|');
+        if (!bar)
+            continue;
+        char pre[320];
+        snprintf(pre, sizeof pre, "lca:%s@", bar + 1);
+        /* a prefix by substr, not a range: PostgreSQL's collation does not order by bytes */
+        STMT_OR_FAIL(s, st,
+                     "DELETE FROM sync_value WHERE source = ?1 "
+                     "AND substr(item_id, 1, length(?2)) = ?2",
+                     err);
+        store_bind_textn(s, 1, keys[i], (int)(bar - keys[i]));
+        store_bind_text(s, 2, pre);
+        rc = store_exec1(st, s, err, "erase: sync markers");
+    }
+    for (const char *p = ids; rc == LCM_OK && *p;) {
+        char *end;
+        long long eid = strtoll(p, &end, 10);
+        if (end == p)
+            break;
+        p = *end == ',' ? end + 1 : end;
+        while (*p == ' ')
+            p++;
+        if (eid <= 0)
+            continue;
+        char pre[48];
+        snprintf(pre, sizeof pre, "day:%lld:", eid);
+        STMT_OR_FAIL(s, st, "DELETE FROM sync_value WHERE substr(item_id, 1, length(?1)) = ?1",
+                     err);
+        store_bind_text(s, 1, pre);
+        rc = store_exec1(st, s, err, "erase: sync markers");
+    }
+    return rc;
+}
+
 static enum lcm_status erase_tx(struct lcm_store *st, void *ctx, struct lcm_err *err)
 {
     struct erase_ctx *x = ctx;
     memset(x->c, 0, sizeof *x->c);
     struct store_export_table *tabs = lcm_xcalloc(STORE_EXPORT_MAX_TABLES, sizeof *tabs);
-    char hashes[16][41];
+    char hashes[16][41], keys[16][300];
     int n = 0, nh = 0;
     char *ids = NULL;
     enum lcm_status rc = store_export_tables(st, tabs, STORE_EXPORT_MAX_TABLES, &n, err);
     if (rc == LCM_OK)
         rc = count_rows(st, x->lid, tabs, n, x->c, err);
     if (rc == LCM_OK)
-        nh = identities(st, x->lid, hashes, 16, &rc, err);
+        nh = identities(st, x->lid, keys, hashes, 16, &rc, err);
     if (rc == LCM_OK)
         ids = enrolment_ids(st, x->lid, &rc, err);
     if (rc == LCM_OK)
@@ -247,6 +291,8 @@ static enum lcm_status erase_tx(struct lcm_store *st, void *ctx, struct lcm_err 
         rc = store_exec_id(st, "DELETE FROM learner WHERE id = ?1", x->lid, "erase", err);
     for (int i = 0; rc == LCM_OK && i < n; i++)
         rc = sweep(st, &tabs[i], x->lid, ids, err);
+    if (rc == LCM_OK)
+        rc = forget_markers(st, keys, nh, ids, err);
     if (rc == LCM_OK)
         rc = store_exec_id(st, "DELETE FROM erase_request WHERE learner_id = ?1", x->lid, "erase",
                            err);
@@ -297,4 +343,38 @@ enum lcm_status store_erase_tombstoned(struct lcm_store *st, const char *source,
     store_bind_text(u, 1, hash);
     db_bind_int64(u, 2, now);
     return store_exec1(st, u, err, "erase tombstone");
+}
+
+enum lcm_status store_erase_note_returned(struct lcm_store *st, const char *source,
+                                          const char *ext_id, struct lcm_err *err)
+{
+    int day = DAY_NONE;
+    bool first = false;
+    /* reported_at only marks the note as given: the wall clock is enough */
+    enum lcm_status rc =
+        store_erase_tombstoned(st, source, ext_id, (int64_t)time(NULL), &day, &first, err);
+    if (rc != LCM_OK || !first)
+        return rc;
+    char d[DAY_TEXT_LEN];
+    size_t old = st->returned ? strlen(st->returned) : 0, add = strlen(source) + DAY_TEXT_LEN + 3;
+    st->returned = lcm_xrealloc(st->returned, old + add);
+    snprintf(st->returned + old, add, "%s\t%s\n", day_format(day, d), source);
+    return LCM_OK;
+}
+
+void store_erase_report_returned(struct lcm_store *st, const struct lcm_report *rep, bool quiet)
+{
+    for (char *line = st->returned; !quiet && line && *line;) {
+        char *tab = strchr(line, '\t'), *nl = tab ? strchr(tab, '\n') : NULL;
+        if (!nl)
+            break;
+        *tab = *nl = '\0';
+        lcm_report(rep, LCM_LEVEL_WARN,
+                   _("%s still lists a learner erased on %s: made anew (erase them in the LMS "
+                     "too, or erase them again)"),
+                   tab + 1, line);
+        line = nl + 1;
+    }
+    free(st->returned);
+    st->returned = NULL;
 }

@@ -45,4 +45,15 @@ enum lcm_status store_erase_learner(struct lcm_store *st, int64_t learner_id, co
 enum lcm_status store_erase_tombstoned(struct lcm_store *st, const char *source, const char *ext_id,
                                        int64_t now, int *day, bool *first, struct lcm_err *err);
 
+/* For the store's learner writes: when (source, ext_id), about to be made anew, is an erased
+ * learner's identity not yet reported, marks the tombstone reported and keeps a note for
+ * store_erase_returned_pop(). */
+enum lcm_status store_erase_note_returned(struct lcm_store *st, const char *source,
+                                          const char *ext_id, struct lcm_err *err);
+
+/* Reports (a warning each) and forgets the notes store_erase_note_returned() kept: an erased
+ * learner a sync or an import met again (the LMS still lists them) was made anew. quiet: only
+ * forgets them (the writes were rolled back, and so were the tombstones' marks). */
+void store_erase_report_returned(struct lcm_store *st, const struct lcm_report *rep, bool quiet);
+
 #endif

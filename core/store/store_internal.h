@@ -13,6 +13,7 @@ struct lcm_store {
     char *path;    /* what opened it: a SQLite path or a PostgreSQL URI (may hold a secret) */
     char *notice;  /* store_notice() */
     bool in_tx;
+    char *returned; /* store_erase_report_returned(): "DAY\tSOURCE\n" lines, NULL when none */
 };
 
 extern const char *const *const store_schema_scripts[];

@@ -4,6 +4,7 @@
  * rows in primary-key order, with no SQL functions per row, and can run on private read-only
  * connections so core/kpi.c scans ranges of enrollments in parallel threads. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/day.h"
@@ -52,8 +53,8 @@ enum lcm_status store_kpi_enrollments(struct lcm_store *st, const struct kpi_fil
     STMT_OR_FAIL(s, st,
                  "SELECT e.id, e.learner_id, e.cohort_id, c.program_id, l.first_name, l.last_name, "
                  "l.email, l.manager, l.manager_email, l.department, p.name, c.name, e.status, "
-                 "COALESCE(e.start_day, c.start_day), e.expected_end_day, e.ended_day, e.progress "
-                 "FROM enrollment e JOIN cohort c ON c.id = e.cohort_id "
+                 "COALESCE(e.start_day, c.start_day), e.expected_end_day, e.ended_day, e.progress, "
+                 "e.purged_day FROM enrollment e JOIN cohort c ON c.id = e.cohort_id "
                  "JOIN program p ON p.id = c.program_id JOIN learner l ON l.id = e.learner_id "
                  "WHERE (?1 IS NULL OR p.name = ?1 OR p.ext_id = ?1) "
                  "AND (?2 IS NULL OR c.name = ?2 OR c.ext_id = ?2) "
@@ -92,6 +93,7 @@ enum lcm_status store_kpi_enrollments(struct lcm_store *st, const struct kpi_fil
             .expected_end_day = store_col_day(s, 14),
             .ended_day = store_col_day(s, 15),
             .progress = col_real_opt(s, 16),
+            .purged = db_column_type(s, 17) != DB_NULL,
         };
         rc = fn(ctx, &e);
     }
@@ -110,8 +112,102 @@ static const char activity_sql_noprogress[] =
     "SELECT enrollment_id, day, sessions, minutes FROM activity_day "
     "WHERE enrollment_id BETWEEN ?1 AND ?2";
 
-/* Steps an activity statement to the callback; returns the final db_step code. */
-static int activity_stream(struct db_stmt *s, int to_day, bool with_progress,
+/* The weeks a retention purge kept (store_privacy.c) of the enrolments in [?1, ?2], in key
+ * order: read whole before the activity_day stream starts (a PostgreSQL connection streams one
+ * result at a time), then replayed as day rows merged into that stream. */
+static const char kept_sql[] =
+    "SELECT enrollment_id, monday, days, sessions, minutes, progress FROM activity_week "
+    "WHERE enrollment_id BETWEEN ?1 AND ?2 ORDER BY enrollment_id, monday";
+
+struct kept_week {
+    int64_t eid;
+    int monday, mask, sessions, minutes;
+    double progress;
+};
+
+struct kept {
+    struct kept_week *v;
+    size_t n, i;
+    struct store_kpi_activity rows[7]; /* the days of v[i - 1] */
+    int nr, r;
+};
+
+/* Reads s (kept_sql, bound) into k; returns the final db_step code. */
+static int kept_read(struct db_stmt *s, struct kept *k)
+{
+    int r;
+    while ((r = db_step(s)) == DB_ROW) {
+        if (k->n % 64 == 0)
+            k->v = lcm_xrealloc(k->v, (k->n + 64) * sizeof *k->v);
+        k->v[k->n++] = (struct kept_week){
+            .eid = db_column_int64(s, 0),
+            .monday = store_col_day(s, 1),
+            .mask = (int)db_column_int64(s, 2),
+            .sessions = (int)db_column_int64(s, 3),
+            .minutes = (int)db_column_int64(s, 4),
+            .progress = col_real_opt(s, 5),
+        };
+    }
+    return r;
+}
+
+/* A kept week as day rows: its visit days share its sessions and minutes (the first days
+ * take the remainders), the last row carries its progress (a week without a visit gives one
+ * row, on its Sunday, that is not a visit). */
+static void kept_expand(struct kept *k, const struct kept_week *w)
+{
+    int days = 0;
+    for (int d = 0; d < 7; d++)
+        days += (w->mask >> d) & 1;
+    k->nr = k->r = 0;
+    for (int d = 0, i = 0; d < 7 && w->monday != DAY_NONE; d++)
+        if ((w->mask >> d) & 1) {
+            k->rows[k->nr++] = (struct store_kpi_activity){
+                .enrollment_id = w->eid,
+                .day = w->monday + d,
+                .sessions = w->sessions / days + (i < w->sessions % days),
+                .minutes = w->minutes / days + (i < w->minutes % days),
+                .progress = -1,
+                .visit = true,
+            };
+            i++;
+        }
+    if (k->nr == 0 && w->progress >= 0 && w->monday != DAY_NONE)
+        k->rows[k->nr++] = (struct store_kpi_activity){
+            .enrollment_id = w->eid, .day = w->monday + 6, .progress = -1};
+    if (k->nr)
+        k->rows[k->nr - 1].progress = w->progress;
+}
+
+static const struct store_kpi_activity *kept_peek(struct kept *k)
+{
+    while (k->r >= k->nr) {
+        if (k->i >= k->n)
+            return NULL;
+        kept_expand(k, &k->v[k->i++]);
+    }
+    return &k->rows[k->r];
+}
+
+/* Sends the kept rows before (eid, day) (all of them when eid is 0) to fn. */
+static void kept_until(struct kept *k, int64_t eid, int day, int to_day, bool with_progress,
+                       store_kpi_activity_fn fn, void *ctx)
+{
+    const struct store_kpi_activity *p;
+    while ((p = kept_peek(k)) &&
+           (eid == 0 || p->enrollment_id < eid || (p->enrollment_id == eid && p->day < day))) {
+        struct store_kpi_activity a = *p;
+        if (!with_progress)
+            a.progress = -1;
+        if (to_day == DAY_NONE || a.day <= to_day)
+            fn(ctx, &a);
+        k->r++;
+    }
+}
+
+/* Steps an activity statement to the callback, the kept weeks k merged in key order;
+ * returns the final db_step code. */
+static int activity_stream(struct db_stmt *s, struct kept *k, int to_day, bool with_progress,
                            store_kpi_activity_fn fn, void *ctx)
 {
     int r, base = 0;
@@ -124,9 +220,24 @@ static int activity_stream(struct db_stmt *s, int to_day, bool with_progress,
             .minutes = (int)db_column_int64(s, 3),
             .progress = with_progress ? col_real_opt(s, 4) : -1.0,
         };
+        a.visit = a.sessions > 0 || a.minutes > 0;
+        if (k->n)
+            kept_until(k, a.enrollment_id, a.day, to_day, with_progress, fn, ctx);
         if (a.day != DAY_NONE && (to_day == DAY_NONE || a.day <= to_day))
             fn(ctx, &a);
     }
+    if (r == DB_DONE)
+        kept_until(k, 0, 0, to_day, with_progress, fn, ctx);
+    return r;
+}
+
+/* Reads the kept weeks of [lo, hi] through s (kept_sql on the scan's connection). */
+static int kept_load(struct db_stmt *s, int64_t lo, int64_t hi, struct kept *k)
+{
+    db_bind_int64(s, 1, lo);
+    db_bind_int64(s, 2, hi);
+    int r = kept_read(s, k);
+    db_reset(s);
     return r;
 }
 
@@ -141,12 +252,18 @@ enum lcm_status store_kpi_activity_range(struct lcm_store *st, int64_t lo, int64
                                          struct lcm_err *err)
 {
     const char *sql = with_progress ? activity_sql : activity_sql_noprogress;
+    struct kept k = {0};
     if (!store_kpi_parallel_ok(st)) {
+        STMT_OR_FAIL(ks, st, kept_sql, err);
         STMT_OR_FAIL(s, st, sql, err);
-        db_bind_int64(s, 1, lo);
-        db_bind_int64(s, 2, hi);
-        int r = activity_stream(s, to_day, with_progress, fn, ctx);
-        db_reset(s);
+        int r = kept_load(ks, lo, hi, &k);
+        if (r == DB_DONE) {
+            db_bind_int64(s, 1, lo);
+            db_bind_int64(s, 2, hi);
+            r = activity_stream(s, &k, to_day, with_progress, fn, ctx);
+            db_reset(s);
+        }
+        free(k.v);
         return r == DB_DONE ? LCM_OK : store_fail(st, err, "kpi: activity");
     }
     /* A connection of its own (the callers run ranges in parallel threads), which only reads;
@@ -158,18 +275,24 @@ enum lcm_status store_kpi_activity_range(struct lcm_store *st, int64_t lo, int64
     db_set_busy_timeout(db, 5000);
     if (db_kind(db) == DB_SQLITE)
         db_exec(db, "PRAGMA cache_size=-16384", NULL);
-    struct db_stmt *s = db_prepare(db, sql, err);
+    struct db_stmt *ks = db_prepare(db, kept_sql, err);
+    struct db_stmt *s = ks ? db_prepare(db, sql, err) : NULL;
     if (!s) {
         rc = err ? err->status : LCM_ERR_DB;
+        goto out;
+    }
+    if (kept_load(ks, lo, hi, &k) != DB_DONE) {
+        rc = lcm_err_set(err, LCM_ERR_DB, _("%s: kpi: activity: %s"), db_target(db), db_errmsg(db));
         goto out;
     }
     db_stream(s, true);
     db_bind_int64(s, 1, lo);
     db_bind_int64(s, 2, hi);
-    if (activity_stream(s, to_day, with_progress, fn, ctx) != DB_DONE)
+    if (activity_stream(s, &k, to_day, with_progress, fn, ctx) != DB_DONE)
         rc = lcm_err_set(err, LCM_ERR_DB, _("%s: kpi: activity: %s"), db_target(db), db_errmsg(db));
     db_reset(s);
 out:
+    free(k.v);
     db_close(&db);
     return rc;
 }
@@ -180,11 +303,17 @@ enum lcm_status store_kpi_activity_of(struct lcm_store *st, const int64_t *ids, 
 {
     const char *sql = with_progress ? activity_sql : activity_sql_noprogress;
     for (size_t i = 0; i < n; i++) {
+        STMT_OR_FAIL(ks, st, kept_sql, err);
         STMT_OR_FAIL(s, st, sql, err);
-        db_bind_int64(s, 1, ids[i]);
-        db_bind_int64(s, 2, ids[i]);
-        int r = activity_stream(s, to_day, with_progress, fn, ctx);
-        db_reset(s);
+        struct kept k = {0};
+        int r = kept_load(ks, ids[i], ids[i], &k);
+        if (r == DB_DONE) {
+            db_bind_int64(s, 1, ids[i]);
+            db_bind_int64(s, 2, ids[i]);
+            r = activity_stream(s, &k, to_day, with_progress, fn, ctx);
+            db_reset(s);
+        }
+        free(k.v);
         if (r != DB_DONE)
             return store_fail(st, err, "kpi: activity");
     }

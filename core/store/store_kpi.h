@@ -27,6 +27,7 @@ struct store_kpi_enrollment {
     enum enroll_status status;
     int start_day, expected_end_day, ended_day; /* start falls back to the cohort's start */
     double progress;                            /* < 0 when unknown */
+    bool purged; /* a retention purge took its detail (store_privacy.c) */
 };
 typedef enum lcm_status (*store_kpi_enrollment_fn)(void *ctx, const struct store_kpi_enrollment *e);
 
@@ -40,11 +41,13 @@ struct store_kpi_activity {
     int day;
     int sessions, minutes;
     double progress; /* < 0 when unknown */
+    bool visit;      /* sessions or minutes: the day counts as a visit */
 };
 typedef void (*store_kpi_activity_fn)(void *ctx, const struct store_kpi_activity *a);
 
 /* Streams activity_day rows with lo <= enrollment_id <= hi and day <= to_day, ordered by
- * (enrollment_id, day); progress is read only with with_progress (else -1). When the database is a
+ * (enrollment_id, day), with the weeks a retention purge kept (activity_week) as day rows in
+ * the same order; progress is read only with with_progress (else -1). When the database is a
  * file, the scan runs on its own read-only connection, so several ranges may be scanned at once
  * from different threads (each with its own ctx); on ":memory:" it uses st's connection and must
  * not run concurrently. A private connection does not see st's uncommitted writes: call it outside

@@ -340,6 +340,47 @@ static const char *const schema_v6[] = {
     "  hash TEXT PRIMARY KEY,"
     "  erase_id INTEGER NOT NULL REFERENCES erase_register(id) ON DELETE CASCADE,"
     "  reported_at INTEGER) WITHOUT ROWID;",
+    /* Retention (store_privacy.c): the enrolments ended longer ago than privacy.retention_days
+     * lose their activity_day rows, check-in notes and message bodies. What the reports read
+     * of the activity is kept per week: which days had a visit (bit 0 Monday), the week's
+     * sessions and minutes, the highest progress. */
+    "CREATE TABLE activity_week ("
+    "  enrollment_id INTEGER NOT NULL REFERENCES enrollment(id) ON DELETE CASCADE,"
+    "  monday TEXT NOT NULL,"
+    "  days INTEGER NOT NULL DEFAULT 0,"
+    "  sessions INTEGER NOT NULL DEFAULT 0,"
+    "  minutes INTEGER NOT NULL DEFAULT 0,"
+    "  progress REAL,"
+    "  PRIMARY KEY (enrollment_id, monday)) WITHOUT ROWID;",
+    "ALTER TABLE enrollment ADD COLUMN purged_day TEXT;",
+    "CREATE TABLE privacy_purge ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  retention_days INTEGER NOT NULL,"
+    "  enrollments INTEGER NOT NULL DEFAULT 0,"
+    "  activity_rows INTEGER NOT NULL DEFAULT 0,"
+    "  notes INTEGER NOT NULL DEFAULT 0,"
+    "  bodies INTEGER NOT NULL DEFAULT 0);",
+    /* While a purge runs, the check-ins of the enrolments it names may lose their note and
+     * next step (set to NULL), nothing else. */
+    "CREATE TABLE purge_request (enrollment_id INTEGER PRIMARY KEY);",
+    "DROP TRIGGER checkin_no_update;",
+    "CREATE TRIGGER checkin_no_update BEFORE UPDATE ON checkin"
+    "  WHEN (NOT EXISTS (SELECT 1 FROM merge_request WHERE learner_id = OLD.learner_id)"
+    "    OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.channel IS NOT OLD.channel"
+    "    OR NEW.direction IS NOT OLD.direction OR NEW.outcome IS NOT OLD.outcome"
+    "    OR NEW.note IS NOT OLD.note OR NEW.next_step IS NOT OLD.next_step"
+    "    OR NEW.author IS NOT OLD.author OR NEW.followup_id IS NOT OLD.followup_id"
+    "    OR NEW.message_id IS NOT OLD.message_id)"
+    "  AND (NOT EXISTS (SELECT 1 FROM purge_request WHERE enrollment_id = OLD.enrollment_id)"
+    "    OR NEW.id IS NOT OLD.id OR NEW.learner_id IS NOT OLD.learner_id"
+    "    OR NEW.enrollment_id IS NOT OLD.enrollment_id OR NEW.at IS NOT OLD.at"
+    "    OR NEW.channel IS NOT OLD.channel OR NEW.direction IS NOT OLD.direction"
+    "    OR NEW.outcome IS NOT OLD.outcome OR NEW.note IS NOT NULL OR NEW.next_step IS NOT NULL"
+    "    OR NEW.author IS NOT OLD.author OR NEW.followup_id IS NOT OLD.followup_id"
+    "    OR NEW.message_id IS NOT OLD.message_id)"
+    "  BEGIN SELECT RAISE(ABORT, 'check-ins are append-only'); END;",
     NULL};
 
 const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3,

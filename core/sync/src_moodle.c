@@ -422,15 +422,23 @@ static void listed_add(struct moodle *m, const char *ext)
 }
 
 /* Counts the enrolment ext (and, unchanged_learner, the learner uid) of this source as
- * unchanged in this run's ledger. */
-static enum lcm_status unchanged(struct moodle *m, const char *ext, struct lcm_err *err)
+ * unchanged in this run's ledger; *found (may be NULL) tells whether the store has it. */
+static enum lcm_status unchanged_found(struct moodle *m, const char *ext, bool *found,
+                                       struct lcm_err *err)
 {
     int64_t eid = 0;
     enum lcm_status rc =
         store_entity_enrollment_find(m->job->st, m->job->src->name, ext, &eid, err);
     if (rc == LCM_OK && eid)
         sync_job_count(m->job, &m->job->counts.enrollments, STORE_PUT_SAME, 'e', eid, 0);
+    if (found)
+        *found = rc == LCM_OK && eid;
     return rc == LCM_ERR_NOTFOUND ? LCM_OK : rc;
+}
+
+static enum lcm_status unchanged(struct moodle *m, const char *ext, struct lcm_err *err)
+{
+    return unchanged_found(m, ext, NULL, err);
 }
 
 static enum lcm_status unchanged_learner(struct moodle *m, const char *uid, struct lcm_err *err)
@@ -467,18 +475,23 @@ static enum lcm_status page_changed(struct moodle *m, const struct course *c, js
         enrol_key(ext, sizeof ext, id, c->id);
         listed_add(m, ext);
         snprintf(now, sizeof now, "%" PRId64, lca);
-        /* unchanged, unless it was withdrawn and is listed again (re-enrolled) */
+        /* unchanged, unless it was withdrawn and is listed again (re-enrolled), or the
+         * store no longer has it (the learner was erased: written anew, and said) */
         if (store_sync_value_get(m->job->st, m->job->src->name, key, was, sizeof was) &&
             strcmp(was, now) == 0 &&
             !store_sync_enrollment_withdrawn(m->job->st, m->job->src->name, ext)) {
-            char uid[32];
-            snprintf(uid, sizeof uid, "%" PRId64, id);
-            enum lcm_status rc = unchanged_learner(m, uid, err);
-            if (rc == LCM_OK)
-                rc = unchanged(m, ext, err);
+            bool found = false;
+            enum lcm_status rc = unchanged_found(m, ext, &found, err);
             if (rc != LCM_OK)
                 return rc;
-            continue;
+            if (found) {
+                char uid[32];
+                snprintf(uid, sizeof uid, "%" PRId64, id);
+                rc = unchanged_learner(m, uid, err);
+                if (rc != LCM_OK)
+                    return rc;
+                continue;
+            }
         }
         (*out)[(*n)++] = (struct muser){.user = u, .id = id, .lca = lca};
     }

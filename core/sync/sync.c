@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "risk/risk.h"
+#include "store/store_erase.h"
 #include "store/store_sync.h"
 #include "sync/src_csv.h"
 #include "sync/src_moodle.h"
@@ -324,6 +325,7 @@ static void source_run(struct lcm_store *st, const struct sync_source *src,
         rc = sync_job_check_stop(&job, &err);
     if (store_in_tx(st))
         store_rollback(st);
+    store_erase_report_returned(st, opt->rep, false);
     res->status = rc;
     res->counts = job.counts;
     res->finished_at = opt->now_ts;
