@@ -495,6 +495,31 @@ static void test_message_rfc822_part_is_read_and_alternative_inside_related(void
     inmail_free(&m);
 }
 
+static void test_html_reply_blockquote_is_quoted_and_cut(void **state)
+{
+    (void)state;
+    const char *raw = "From: a@b.example\nContent-Type: text/html; charset=utf-8\n\n"
+                      "<div dir=\"ltr\">Merci !</div><br><div class=\"gmail_quote\">"
+                      "<div class=\"gmail_attr\">Le mer. 2 d\xC3\xA9"
+                      "c. 2026 \xC3\xA0 09:12, Alice &lt;a@x.example&gt; "
+                      "a \xC3\xA9"
+                      "crit&nbsp;:<br></div><blockquote class=\"gmail_quote\">Bonjour,<br>"
+                      "<blockquote>plus ancien</blockquote>Ça va ?</blockquote></div>";
+    struct inmail m;
+    struct lcm_err err = {0};
+    assert_int_equal(inmail_parse(raw, strlen(raw), 0, &m, &err), LCM_OK);
+    assert_true(m.text_from_html);
+    assert_string_equal(m.text, "Merci !\n\nLe mer. 2 d\xC3\xA9"
+                                "c. 2026 \xC3\xA0 09:12, Alice "
+                                "<a@x.example> a \xC3\xA9"
+                                "crit :\n> Bonjour,\n>> plus ancien\n"
+                                "> Ça va ?");
+    char *r = inmail_strip_quoted(m.text);
+    assert_string_equal(r, "Merci !");
+    free(r);
+    inmail_free(&m);
+}
+
 /* ---- the pieces ---- */
 
 static void test_encoded_words_joined_and_malformed_ones_kept(void **state)
@@ -681,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_huge_header_many_fields_and_references_are_bounded),
         cmocka_unit_test(test_deep_nesting_is_cut_and_counted),
         cmocka_unit_test(test_message_rfc822_part_is_read_and_alternative_inside_related),
+        cmocka_unit_test(test_html_reply_blockquote_is_quoted_and_cut),
         cmocka_unit_test(test_encoded_words_joined_and_malformed_ones_kept),
         cmocka_unit_test(test_quoted_printable_and_base64_decoding),
         cmocka_unit_test(test_format_flowed_joined_by_depth_with_delsp),

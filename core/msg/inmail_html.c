@@ -44,6 +44,7 @@ static const char *const blocks[] = {
 struct out {
     struct buf b;
     bool space; /* a blank is pending (collapsed white space) */
+    int quote;  /* blockquote depth: each line inside starts with that many '>' */
 };
 
 static bool at_line_start(const struct out *o)
@@ -53,8 +54,13 @@ static bool at_line_start(const struct out *o)
 
 static void emit(struct out *o, const char *s, size_t n)
 {
-    if (o->space && !at_line_start(o))
+    if (at_line_start(o) && o->quote > 0) { /* as a plain-text reply quotes */
+        for (int i = 0; i < o->quote; i++)
+            buf_add(&o->b, ">", 1);
         buf_add(&o->b, " ", 1);
+    } else if (o->space && !at_line_start(o)) {
+        buf_add(&o->b, " ", 1);
+    }
     o->space = false;
     buf_add(&o->b, s, n);
 }
@@ -195,6 +201,12 @@ static size_t tag(struct out *o, const char *s, size_t n)
             newline(o, false);
             break;
         }
+    if (strcmp(name, "blockquote") == 0) {
+        if (closing && o->quote > 0)
+            o->quote--;
+        else if (!closing && o->quote < INMAIL_DEPTH_MAX)
+            o->quote++;
+    }
     if (!closing && strcmp(name, "li") == 0)
         emit(o, "- ", 2);
     return end;
@@ -217,7 +229,7 @@ static void collapse_blank_lines(struct buf *b)
 
 char *inmail_html_text(const char *s, size_t n)
 {
-    struct out o = {{0}, false};
+    struct out o = {{0}, false, 0};
     buf_add(&o.b, "", 0);
     size_t i = 0;
     while (i < n) {

@@ -220,9 +220,7 @@ char *inmail_mime_msgid(const char *s, const char **end)
     const char *b;
     if (a) {
         a++;
-        b = strchr(a, '>');
-        if (!b)
-            b = a + strlen(a);
+        b = a + strcspn(a, "<>"); /* not past the next '<': many unclosed ones stay linear */
     } else {
         a = s;
         while (*a == ' ' || *a == '\t')
@@ -232,7 +230,7 @@ char *inmail_mime_msgid(const char *s, const char **end)
             b++;
     }
     if (end)
-        *end = *b ? b + 1 : b;
+        *end = *b == '>' || (*b && *b != '<') ? b + 1 : b;
     struct buf v = {0};
     for (const char *c = a; c < b && v.len < 998; c++)
         if ((unsigned char)*c > ' ' && (unsigned char)*c < 0x7f && *c != '<')
@@ -407,7 +405,8 @@ static void walk_dsn(struct inmail_walk *w, const struct part *pt, const char *b
     size_t len;
     char *u = part_utf8(pt, body, n, &len);
     size_t off = 0;
-    for (int block = 0; off < len && block < 50 && !w->bounce_recipient; block++) {
+    bool found = w->bounce_recipient || w->bounce_status;
+    for (int block = 0; off < len && block < 50 && !found; block++) {
         struct inmail_fields f = {0};
         bool sep;
         size_t used = inmail_mime_fields(u + off, len - off, &f, &sep);
@@ -415,6 +414,7 @@ static void walk_dsn(struct inmail_walk *w, const struct part *pt, const char *b
         if (!r)
             r = inmail_mime_field(&f, "Original-Recipient");
         if (r) {
+            found = true;
             w->bounce_recipient = lower_addr(r);
             const char *st = inmail_mime_field(&f, "Status");
             if (st) {

@@ -290,8 +290,10 @@ static size_t encoded_word(const char *s, size_t n, char cs[48], struct buf *raw
     if (enc != 'b' && enc != 'q')
         return 0;
     size_t t0 = i + 3, t = t0;
+    /* RFC 2047 allows 75 characters; senders write longer ones, but a bound keeps a header of
+     * many unterminated words linear */
     while (t + 1 < n && !(s[t] == '?' && s[t + 1] == '=')) {
-        if ((unsigned char)s[t] <= ' ' || (unsigned char)s[t] >= 0x7f)
+        if ((unsigned char)s[t] <= ' ' || (unsigned char)s[t] >= 0x7f || t - t0 > 4000)
             return 0;
         t++;
     }
