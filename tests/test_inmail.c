@@ -400,6 +400,18 @@ static void test_terminal_escapes_removed_from_subject_and_body(void **state)
     assert_string_equal(m.subject, "Hello red Bcc: x@y");
     assert_string_equal(m.text, "line1 red\n c1 link\nbell bs nul tab\tend\n=?utf-8?Q?=1B?=");
     inmail_free(&m);
+
+    /* a right-to-left override that would show "exe.pdf" as "fdp.exe", and a BOM */
+    const char *raw = "From: =?utf-8?q?=E2=80=AEfdp.exe?= <a@b.example>\n"
+                      "Subject: =?utf-8?q?Re=E2=80=8F=E2=81=A6:_x?=\n"
+                      "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: "
+                      "base64\n\n77u/SGVsbG8=\n";
+    struct lcm_err err = {0};
+    assert_int_equal(inmail_parse(raw, strlen(raw), 0, &m, &err), LCM_OK);
+    assert_string_equal(m.from_name, "fdp.exe");
+    assert_string_equal(m.subject, "Re: x");
+    assert_string_equal(m.text, "Hello");
+    inmail_free(&m);
 }
 
 static void test_crlf_in_encoded_words_stays_on_one_line(void **state)

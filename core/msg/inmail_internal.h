@@ -77,7 +77,8 @@ void inmail_mime_walk(struct inmail_walk *w, const struct inmail_fields *f, cons
 void inmail_mime_walk_free(struct inmail_walk *w);
 
 /* Appends s[0..n) to b as valid UTF-8 without control characters: an invalid byte becomes
- * U+FFFD; CRLF and a lone CR become '\n'; C0 (but '\n' and '\t'), DEL and C1 are dropped. With
+ * U+FFFD; CRLF and a lone CR become '\n'; C0 (but '\n' and '\t'), DEL and C1 are dropped, and so
+ * are terminal escape sequences whole (ESC [ ... m, OSC strings), bidi overrides and the BOM. With
  * lines false (a header value) '\n' and '\t' become a space too. */
 void inmail_text_clean(struct buf *b, const char *s, size_t n, bool lines);
 

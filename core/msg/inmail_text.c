@@ -59,6 +59,14 @@ static size_t escape_len(const char *s, size_t n)
     return (unsigned char)kind >= 0x20 && (unsigned char)kind < 0x7f ? 2 : 1;
 }
 
+/* Characters that reorder or hide text (bidi overrides and isolates, marks) and the BOM some
+ * senders put first: a name or subject must read as it shows. */
+static bool invisible(uint32_t cp)
+{
+    return cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+}
+
 void inmail_text_clean(struct buf *b, const char *s, size_t n, bool lines)
 {
     size_t i = 0;
@@ -86,7 +94,7 @@ void inmail_text_clean(struct buf *b, const char *s, size_t n, bool lines)
                 buf_adds(b, fffd);
                 i++;
             } else {
-                if (cp >= 0xa0)
+                if (cp >= 0xa0 && !invisible(cp))
                     buf_add(b, s + i, k);
                 i += k;
             }
