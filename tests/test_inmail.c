@@ -154,6 +154,7 @@ static void test_thunderbird_reply_flowed_with_threading(void **state)
     assert_non_null(strstr(m.text, "J'ai pris du retard car j'étais en déplacement, mais je "
                                    "reprends l'unité 3 dès demain.\n"));
     assert_non_null(strstr(m.text, "\n> Je n'ai pas vu de connexion"));
+    assert_non_null(strstr(m.text, "\n\n-- \nCamille Martin")); /* the separator keeps its space */
     char *r = inmail_strip_quoted(m.text);
     assert_string_equal(r, "Bonjour Alice,\n\nMerci pour votre message. J'ai pris du retard car "
                            "j'étais en déplacement, mais je reprends l'unité 3 dès demain.\n\n"

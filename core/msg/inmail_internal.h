@@ -117,7 +117,8 @@ void inmail_text_unflow(struct buf *b, bool delsp);
  * NULL or unreadable, or before 1970. */
 int64_t inmail_date_parse(const char *s);
 
-/* Trims trailing blanks of every line and trailing blank lines of b (in place). */
+/* Trims trailing blanks of every line (but the signature separator "-- ") and trailing blank
+ * lines of b (in place). */
 void inmail_text_trim(struct buf *b);
 
 #endif

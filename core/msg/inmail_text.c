@@ -400,6 +400,17 @@ char *inmail_text_header(const char *s, size_t n)
     return buf_take(&clean);
 }
 
+/* Where the written line b[line..o) ends once its trailing blanks are cut; the signature
+ * separator "-- " (RFC 3676 4.3) keeps its space. */
+static size_t trim_line(const struct buf *b, size_t line, size_t o)
+{
+    if (o - line == 3 && memcmp(b->p + line, "-- ", 3) == 0)
+        return o;
+    while (o > line && (b->p[o - 1] == ' ' || b->p[o - 1] == '\t'))
+        o--;
+    return o;
+}
+
 void inmail_text_trim(struct buf *b)
 {
     if (!b->p)
@@ -408,16 +419,14 @@ void inmail_text_trim(struct buf *b)
     for (size_t i = 0; i < b->len; i++) {
         char c = b->p[i];
         if (c == '\n') {
-            while (o > line && (b->p[o - 1] == ' ' || b->p[o - 1] == '\t'))
-                o--;
+            o = trim_line(b, line, o);
             b->p[o++] = '\n';
             line = o;
         } else {
             b->p[o++] = c;
         }
     }
-    while (o > line && (b->p[o - 1] == ' ' || b->p[o - 1] == '\t'))
-        o--;
+    o = trim_line(b, line, o);
     while (o > 0 && b->p[o - 1] == '\n')
         o--;
     b->len = o;
