@@ -533,6 +533,42 @@ static void test_html_reply_blockquote_is_quoted_and_cut(void **state)
     inmail_free(&m);
 }
 
+static void test_outlook_html_only_reply_and_invitation_in_alternative(void **state)
+{
+    (void)state;
+    const char *raw =
+        "From: J <j@x.example>\nContent-Type: text/html; charset=windows-1252\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "<html><body><p class=3DMsoNormal>D'accord pour jeudi.</p><div style=3D\"border:none;"
+        "border-top:solid #E1E1E1 1.0pt\"><p class=3DMsoNormal><b>De&nbsp;:</b> Alice Lcm "
+        "&lt;a@x.example&gt;<br><b>Envoy=E9&nbsp;:</b> mercredi 2 d=E9cembre 2026 09:12<br>"
+        "<b>=C0&nbsp;:</b> J<br><b>Objet&nbsp;:</b> Point</p></div><p>ancien</p></body></html>";
+    struct inmail m;
+    struct lcm_err err = {0};
+    assert_int_equal(inmail_parse(raw, strlen(raw), 0, &m, &err), LCM_OK);
+    assert_true(m.text_from_html);
+    char *r = inmail_strip_quoted(m.text);
+    assert_string_equal(r, "D'accord pour jeudi.");
+    free(r);
+    inmail_free(&m);
+
+    /* Outlook's invitation: plain, HTML and the calendar as three forms of one content */
+    const char *inv =
+        "From: o@x.example\nContent-Type: multipart/alternative; boundary=\"_alt_\"\n\n"
+        "--_alt_\nContent-Type: text/plain; charset=utf-8\n\nRendez-vous jeudi\n"
+        "--_alt_\nContent-Type: text/html; charset=utf-8\n\n<p>Rendez-vous <b>jeudi</b></p>\n"
+        "--_alt_\nContent-Type: text/calendar; charset=\"utf-8\"; method=REQUEST\n"
+        "Content-Transfer-Encoding: base64\n\n"
+        "QkVHSU46VkNBTEVOREFSDQpNRVRIT0Q6UkVRVUVTVA0KRU5EOlZDQUxFTkRBUg0K\n--_alt_--\n";
+    assert_int_equal(inmail_parse(inv, strlen(inv), 0, &m, &err), LCM_OK);
+    assert_string_equal(m.text, "Rendez-vous jeudi");
+    assert_false(m.text_from_html);
+    assert_string_equal(m.calendar_method, "REQUEST");
+    assert_string_equal(m.calendar, "BEGIN:VCALENDAR\nMETHOD:REQUEST\nEND:VCALENDAR\n");
+    assert_int_equal(m.n_attachments, 0);
+    inmail_free(&m);
+}
+
 /* ---- the pieces ---- */
 
 static void test_encoded_words_joined_and_malformed_ones_kept(void **state)
@@ -720,6 +756,7 @@ int main(void)
         cmocka_unit_test(test_deep_nesting_is_cut_and_counted),
         cmocka_unit_test(test_message_rfc822_part_is_read_and_alternative_inside_related),
         cmocka_unit_test(test_html_reply_blockquote_is_quoted_and_cut),
+        cmocka_unit_test(test_outlook_html_only_reply_and_invitation_in_alternative),
         cmocka_unit_test(test_encoded_words_joined_and_malformed_ones_kept),
         cmocka_unit_test(test_quoted_printable_and_base64_decoding),
         cmocka_unit_test(test_format_flowed_joined_by_depth_with_delsp),
