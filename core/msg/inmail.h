@@ -4,9 +4,11 @@
  * encoded-words in any charset, converted to UTF-8 with iconv; folded lines), walks the MIME
  * tree (multipart/alternative: text/plain preferred, else text/html reduced to text, never
  * rendered; multipart/mixed, multipart/related, message/rfc822 as a part; quoted-printable and
- * base64; any charset to UTF-8), and counts the parts it leaves alone (attachments). Every string
- * it returns is valid UTF-8 with no control character (a header value is one line; the text keeps
- * '\n' and '\t' only), so nothing from a header or a body reaches a terminal or another header raw.
+ * base64; any charset to UTF-8: one iconv does not know is not refused, its bytes are kept when
+ * they are valid UTF-8 and read as windows-1252 otherwise, as ISO-8859-1 is), and counts the parts
+ * it leaves alone (attachments). Every string it returns is valid UTF-8 with no control
+ * character, escape sequence or bidi override (a header value is one line; the text keeps '\n'
+ * and '\t' only), so nothing from a header or a body reaches a terminal or another header raw.
  * A message longer than max_len, or one it cannot read at all, is refused with one line
  * (LCM_ERR_PARSE / LCM_ERR_INVALID) and nothing allocated. */
 #ifndef LCM_INMAIL_H
@@ -39,6 +41,12 @@ struct inmail {
     char *calendar; /* a text/calendar part's content (UTF-8), for invitations' replies; NULL */
     char *calendar_method; /* its METHOD (the Content-Type's method= or the body's), upper-case;
                               NULL */
+    /* A delivery status report's first Final-Recipient (lower-cased), its Status ("5.1.1") and
+     * the Message-ID of the message it returns (from its message/rfc822 or text/rfc822-headers
+     * part), each NULL when absent. */
+    char *bounce_recipient;
+    char *bounce_status;
+    char *bounce_message_id;
 };
 
 /* Parses raw (len bytes; need not be NUL-terminated; CRLF or LF line ends). max_len 0: no limit.
