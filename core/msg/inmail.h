@@ -39,6 +39,12 @@ struct inmail {
     char *calendar; /* a text/calendar part's content (UTF-8), for invitations' replies; NULL */
     char *calendar_method; /* its METHOD (the Content-Type's method= or the body's), upper-case;
                               NULL */
+    /* A delivery status report's first Final-Recipient (lower-cased), its Status ("5.1.1") and
+     * the Message-ID of the message it returns (from its message/rfc822 or text/rfc822-headers
+     * part), each NULL when absent. */
+    char *bounce_recipient;
+    char *bounce_status;
+    char *bounce_message_id;
 };
 
 /* Parses raw (len bytes; need not be NUL-terminated; CRLF or LF line ends). max_len 0: no limit.

@@ -20,6 +20,7 @@ seeds() {
     csv) ls tests/data/import/lms/*.csv ;;
     mapping) ls tests/data/import/t.conf data/mappings/*.conf data/lcmtui.conf.example ;;
     template) ls data/templates/*.en.txt ;;
+    inmail) ls tests/fixtures/mail/*.eml ;;
     esac
 }
 
