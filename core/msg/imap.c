@@ -37,7 +37,12 @@ bool imap_url_is_loopback(const char *url)
     size_t n = strcspn(h, ":/");
     if (n == 9 && strncmp(h, "localhost", 9) == 0)
         return true;
-    return n >= 4 && strncmp(h, "127.", 4) == 0;
+    if (n < 7 || strncmp(h, "127.", 4) != 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(h[i] == '.' || (h[i] >= '0' && h[i] <= '9')))
+            return false;
+    return true;
 }
 
 /* A folder name we can quote as an IMAP string: printable ASCII without '"' and '\\'
