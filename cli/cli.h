@@ -69,6 +69,7 @@ int cmd_sequences(struct lcm_app *app, int argc, char **argv);
 int cmd_post(struct lcm_app *app, int argc, char **argv);
 int cmd_learners(struct lcm_app *app, int argc, char **argv);
 int cmd_checkin(struct lcm_app *app, int argc, char **argv);
+int cmd_inbox(struct lcm_app *app, int argc, char **argv);
 /* `risk eval` and `risk fit` (cli/cmd_risk_eval.c), called by cmd_risk with the store open. */
 int cmd_risk_eval(struct lcm_app *app, struct lcm_store *st, const char *sub, int argc,
                   char **argv);

@@ -37,7 +37,11 @@ enum lcm_status store_inbox_cursor_set(struct lcm_store *st, const char *folder,
     STMT_OR_FAIL(s, st,
                  "INSERT INTO inbox_cursor(folder, uidvalidity, last_uid, updated_at) "
                  "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(folder) DO UPDATE SET "
-                 "uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, "
+                 "uidvalidity = excluded.uidvalidity, "
+                 /* two runs at once: the cursor never goes back within one UIDVALIDITY */
+                 "last_uid = CASE WHEN inbox_cursor.uidvalidity = excluded.uidvalidity AND "
+                 "inbox_cursor.last_uid > excluded.last_uid THEN inbox_cursor.last_uid "
+                 "ELSE excluded.last_uid END, "
                  "updated_at = excluded.updated_at",
                  err);
     store_bind_text(s, 1, folder);
@@ -258,6 +262,21 @@ enum lcm_status store_inbox_each(struct lcm_store *st, const char *status, int64
         out = store_fail(st, err, "inbox messages");
     db_reset(s);
     return out;
+}
+
+enum lcm_status store_inbox_answers(struct lcm_store *st, int64_t question_id, int64_t *n,
+                                    struct lcm_err *err)
+{
+    *n = 0;
+    STMT_OR_FAIL(s, st, "SELECT count(*) FROM inbox_msg WHERE question_id = ?1", err);
+    db_bind_int64(s, 1, question_id);
+    enum lcm_status o = LCM_OK;
+    if (db_step(s) == DB_ROW)
+        *n = col_i64(s, 0);
+    else
+        o = store_fail(st, err, "trainers' answers");
+    db_reset(s);
+    return o;
 }
 
 enum lcm_status store_inbox_set_status(struct lcm_store *st, int64_t id, const char *from,

@@ -89,6 +89,11 @@ typedef enum lcm_status (*store_inbox_fn)(void *ctx, const struct store_inbox_ro
 enum lcm_status store_inbox_each(struct lcm_store *st, const char *status, int64_t question_id,
                                  store_inbox_fn fn, void *ctx, struct lcm_err *err);
 
+/* How many trainers' answers question id has (a statement of its own: callable from inside a
+ * store_inbox_each callback). */
+enum lcm_status store_inbox_answers(struct lcm_store *st, int64_t question_id, int64_t *n,
+                                    struct lcm_err *err);
+
 /* Moves question id to status (open, answered, closed, forwarded) from one of the statuses in
  * from (a comma-separated list, e.g. "open,forwarded"), recording the reply or forward queued
  * (0: unchanged). A question in another status is LCM_ERR_CONFLICT naming it. */
