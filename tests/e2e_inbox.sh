@@ -162,6 +162,13 @@ grep -q "^0 nouveau" "$tmp/f2.out" || fail "second fetch: $(cat "$tmp/f2.out")"
 "$LCMTUI" --config "$conf" --db "$db" --today 2026-12-04 inbox >"$tmp/list" 2>&1 || fail "inbox list"
 grep -q "^3 questions en attente" "$tmp/list" || fail "list: $(head -3 "$tmp/list")"
 [ "$(grep -c "Question en attente depuis 2 jours" "$tmp/list")" = 3 ] || fail "ages: $(cat "$tmp/list")"
+# The TUI: the questions in the title and above the triage (read through core, at 80x24).
+printf '<Dump>\n' >"$tmp/keys"
+LC_ALL=C.UTF-8 LCMTUI_SIZE=80x24 LCMTUI_SCRIPT="$tmp/keys" "$LCMTUI" --config "$conf" --db "$db" \
+    --today 2026-12-04 >"$tmp/screen" 2>&1 || fail "TUI: $(tail -3 "$tmp/screen")"
+head -1 "$tmp/screen" | grep -q "3 questions" || fail "title: $(head -1 "$tmp/screen")"
+sed -n 2p "$tmp/screen" | grep -q "^ Question en attente depuis 2 jours" ||
+    fail "triage top: $(sed -n 2p "$tmp/screen")"
 q1=$(q "SELECT id FROM inbox_msg WHERE uid = 1")
 q2=$(q "SELECT id FROM inbox_msg WHERE uid = 2")
 q5=$(q "SELECT id FROM inbox_msg WHERE uid = 5")
