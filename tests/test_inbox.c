@@ -15,6 +15,8 @@
 #include "msg/inmail.h"
 #include "msg/mail.h"
 #include "msg/outbox.h"
+#include "msg/sequence.h"
+#include "store/store_checkin.h"
 #include "store/store.h"
 #include "store/store_effect.h"
 #include "store/store_entity.h"
@@ -383,6 +385,78 @@ static void test_close_and_not_a_question(void **state)
     store_close(&st);
 }
 
+/* The escalate rule: after two unanswered messages, one draft to the manager, once; never the
+ * LCM's notes; auto refused. */
+static void test_escalate_manager(void **state)
+{
+    (void)state;
+    int64_t lid;
+    struct lcm_store *st = seeded(&lid);
+    struct lcm_err err = {0};
+    struct lcm_learner l = {.source = "t",
+                            .ext_id = "l",
+                            .manager = "Marc Chef",
+                            .manager_email = "marc.chef@acme.example"};
+    assert_int_equal(store_entity_learner_upsert(st, &l, &lid, &err), LCM_OK);
+    struct lcm_checkin note = {.learner_id = lid,
+                               .at = now - 86400,
+                               .channel = CH_NOTE,
+                               .direction = "out",
+                               .note = "PRIVATE remark"};
+    int64_t cid;
+    assert_int_equal(store_checkin_add(st, &note, &cid, &err), LCM_OK);
+    struct lcm_config cfg;
+    assert_int_equal(config_load_string(
+                         &cfg, "c",
+                         "general = { lcm_name = \"Claire\"; lcm_email = \"claire@lcm.example\"; };"
+                         "sequences = { quiet_days = 0; rules = ( { name = "
+                         "\"esc\"; on = \"escalate\"; nudges = 2; } ); };",
+                         NULL, &err),
+                     LCM_OK);
+    struct seq_config sc;
+    assert_int_equal(sequence_config_load(&cfg, &sc, NULL, &err), LCM_OK);
+    struct seq_run_opts o = {.share_dir = ".", .today = today, .now = now};
+    struct seq_result res;
+    sent(st, lid, "helene@example.fr", "lcmtui.1.1@lcm.example", now - 10 * 86400);
+    assert_int_equal(sequence_run(st, &sc, &o, &res, &err), LCM_OK);
+    assert_int_equal(res.drafts, 0); /* one unanswered message only */
+    sent(st, lid, "helene@example.fr", "lcmtui.2.1@lcm.example", now - 5 * 86400);
+    assert_int_equal(sequence_run(st, &sc, &o, &res, &err), LCM_OK);
+    if (res.failed)
+        fail_msg("%s", res.err_first);
+    assert_int_equal(res.drafts, 1);
+    assert_int_equal(res.queued, 0);
+    struct store_msg_row m;
+    int64_t mid = 0;
+    struct store_msg_counts mc;
+    assert_int_equal(store_message_counts(st, &mc, &err), LCM_OK);
+    assert_int_equal(mc.draft, 1);
+    mid = 3; /* the two sent, then the draft */
+    assert_int_equal(store_message_get(st, mid, &m, &err), LCM_OK);
+    assert_string_equal(m.status, "draft");
+    assert_string_equal(m.to_addr, "marc.chef@acme.example");
+    assert_string_equal(m.template_name, "escalate_manager");
+    assert_non_null(strstr(m.body, "Marc Chef"));
+    assert_non_null(strstr(m.body, "2"));
+    assert_null(strstr(m.body, "PRIVATE"));
+    store_message_row_clear(&m);
+    /* once per episode */
+    assert_int_equal(sequence_run(st, &sc, &o, &res, &err), LCM_OK);
+    assert_int_equal(res.drafts, 0);
+    sequence_config_free(&sc);
+    config_free(&cfg);
+    /* auto = true is refused */
+    assert_int_equal(config_load_string(&cfg, "c",
+                                        "sequences = { rules = ( { name = \"esc\"; on = "
+                                        "\"escalate\"; auto = true; } ); };",
+                                        NULL, &err),
+                     LCM_OK);
+    assert_int_equal(sequence_config_load(&cfg, &sc, NULL, &err), LCM_ERR_CONFIG);
+    assert_non_null(strstr(err.msg, "draft"));
+    config_free(&cfg);
+    store_close(&st);
+}
+
 /* The reply's threading headers, and no header smuggled through them. */
 static void test_mime_threading_headers(void **state)
 {
@@ -467,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_known_address_stranger_auto_bounce),
         cmocka_unit_test(test_reply_forward_trainer_answer),
         cmocka_unit_test(test_close_and_not_a_question),
+        cmocka_unit_test(test_escalate_manager),
     };
     const struct CMUnitTest plain[] = {
         cmocka_unit_test(test_mime_threading_headers),
