@@ -8,7 +8,8 @@
 # Message-IDs. Checks: replies matched (check-in, replied), questions opened, answered (the reply
 # delivered through aiosmtpd, threaded and quoted) and closed, a forward to the trainer and the
 # trainer's answer threaded back, a second fetch adds nothing, the folder's flags untouched, a
-# changed UIDVALIDITY does not duplicate, the connection cut mid-fetch loses nothing.
+# changed UIDVALIDITY does not duplicate, the connection cut mid-fetch loses nothing; the TUI's
+# title and triage show the questions, and its background fetch (tmux) records new mail.
 set -u
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 KEEP=${KEEP:-}
@@ -24,6 +25,7 @@ fail() {
 }
 . "$here/dovecot.sh"
 cleanup() {
+    [ -n "${tsock:-}" ] && tmux -L "$tsock" kill-server 2>/dev/null
     dovecot_stop
     for p in $pids; do kill "$p" 2>/dev/null; done
     for p in $pids; do wait "$p" 2>/dev/null; done
@@ -281,6 +283,25 @@ write_conf "imap://127.0.0.1:$imap_port" ""
 run inbox fetch >"$tmp/f6.out" 2>&1 || fail "fetch after the cut: $(cat "$tmp/f6.out")"
 grep -q "^3 nouveaux" "$tmp/f6.out" || fail "after the cut: $(cat "$tmp/f6.out")"
 [ "$(q "SELECT count(*) FROM inbox_msg WHERE msgid LIKE 'late-%'")" = 5 ] || fail "late messages lost or doubled"
+# 9. The TUI fetches in the background at start: a new question shows on the status line and in
+# the title without a key (tmux, a real terminal).
+if command -v tmux >/dev/null; then
+    tsock="lcmtui-inbox-$$"
+    session=inbox
+    . "$here/tmux.sh"
+    printf 'From: %s\r\nSubject: Question TUI\r\nMessage-ID: <tui-1@example.org>\r\n\r\nEt la TUI ?\r\n' \
+        "$L5" >"$tmp/tui.eml"
+    dovecot_append "$tmp/tui.eml"
+    tmux -L "$tsock" new-session -d -s "$session" -x 120 -y 30 \
+        "LC_ALL=C.UTF-8 '$LCMTUI' --config '$conf' --db '$db' --today 2026-12-02; sleep 30" ||
+        fail "tmux"
+    wait_for "1 nouveau, 0 réponse, 1 question"
+    keys q
+    wait_gone "Question en attente"
+    tmux -L "$tsock" kill-server 2>/dev/null
+    [ "$(q "SELECT count(*) FROM inbox_msg WHERE msgid = 'tui-1@example.org'")" = 1 ] ||
+        fail "the background fetch did not record the message"
+fi
 # The server down: one line, exit 1, nothing changed.
 dovecot_stop
 run inbox fetch >"$tmp/f7.out" 2>"$tmp/f7.err" && fail "a fetch with the server down succeeded"

@@ -11,9 +11,9 @@
 #include "base/buf.h"
 
 static const char *const inbox_keys[] = {
-    "url",          "folder",       "username",    "password", "password_cmd",
-    "password_env", "ca_file",      "require_tls", "timeout",  "connect_timeout",
-    "max_size",     "max_messages", "trainers",    NULL};
+    "url",          "folder",       "username",    "password",      "password_cmd",
+    "password_env", "ca_file",      "require_tls", "timeout",       "connect_timeout",
+    "max_size",     "max_messages", "trainers",    "every_minutes", NULL};
 
 /* The longest response line kept (a literal is read apart): far beyond what a server sends. */
 #define IMAP_MAX_LINE (1u << 20)
