@@ -31,7 +31,8 @@ static const char outbox_usage[] =
        "  draft ID                   a queued or skipped message back to draft (to approve again)\n"
        "  retry ID                   requeue a failed message (same Message-ID)\n"
        "  send [--retry-now] [--max N]   deliver the queued messages by SMTP (for cron)\n"
-       "  stats [--by template|rule] outreach effect: did learners come back within 3 / 7 days?\n"
+       "  stats [--by template|rule] outreach effect: did learners come back, or reply, within\n"
+       "                             3 / 7 days?\n"
        "  sequences [--dry-run]      apply the sequence rules at --today: drafts to approve\n"
        "  post TEXT                  post TEXT to the group chat through the webhook\n"
        "\n"
@@ -202,12 +203,14 @@ static void pct(int64_t n, int64_t d, char *buf, size_t len)
 static enum lcm_status print_effect(void *ctx, const struct store_effect *e)
 {
     (void)ctx;
-    char a[32], b[32];
+    char a[32], b[32], c[32], d[32];
     pct(e->back3, e->due3, a, sizeof a);
     pct(e->back7, e->due7, b, sizeof b);
+    pct(e->replied3, e->rdue3, c, sizeof c);
+    pct(e->replied7, e->rdue7, d, sizeof d);
     printf("  ");
     cli_put_clean(stdout, e->name, 22);
-    printf(" %6" PRId64 "  %-17s %-17s\n", e->sent, a, b);
+    printf(" %6" PRId64 "  %-17s %-17s %-17s %-17s\n", e->sent, a, b, c, d);
     return LCM_OK;
 }
 
@@ -220,7 +223,8 @@ static int do_stats(struct lcm_app *app, struct lcm_store *st, int argc, char **
     struct lcm_err err = {0};
     char d[DAY_TEXT_LEN];
     printf(_("Outreach effect at %s: learners active again within 3 / 7 days after the sending "
-             "day\n(counted once the window has passed, or as soon as they came back)\n\n"),
+             "day\n(counted once the window has passed, or as soon as they came back), and "
+             "replies\nwithin 3 / 7 days (lcmtui inbox fetch)\n\n"),
            day_format(app->today, d));
     printf("  ");
     cli_put_clean(stdout, by_rule ? _("rule") : _("template"), 22);
@@ -230,6 +234,10 @@ static int do_stats(struct lcm_app *app, struct lcm_store *st, int argc, char **
     cli_put_clean(stdout, _("back in 3 d"), 17);
     putchar(' ');
     cli_put_clean(stdout, _("back in 7 d"), 17);
+    putchar(' ');
+    cli_put_clean(stdout, _("replied in 3 d"), 17);
+    putchar(' ');
+    cli_put_clean(stdout, _("replied in 7 d"), 17);
     putchar('\n');
     if ((by_rule ? store_effect_by_rule : store_effect_by_template)(st, app->today, print_effect,
                                                                     NULL, &err) != LCM_OK)

@@ -35,6 +35,8 @@ static const struct command commands[] = {
     {"post", cmd_post, N_("post a text to the group chat through the webhook")},
     {"checkin", cmd_checkin,
      N_("log a check-in with a learner (channel, direction, outcome, note)")},
+    {"inbox", cmd_inbox,
+     N_("the learners' replies and questions over IMAP: fetch, reply, forward")},
     {"learners", cmd_learners, N_("find, show and merge learners; the LRS actors no rule matched")},
     {"db", cmd_db, N_("copy the whole base into another: SQLite to PostgreSQL and back")},
     {"learner", cmd_learner, N_("a learner's rights: export everything about them, or erase it")},

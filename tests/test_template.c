@@ -40,7 +40,10 @@ static const struct tpl_var full[] = {{"first_name", "Hélène"},
                                       {"platform_url", "https://lms.example.fr"},
                                       {"login", "hdupre"},
                                       {"cohort", "A"},
-                                      {"lcm_email", "claire@example.fr"}};
+                                      {"lcm_email", "claire@example.fr"},
+                                      {"manager", "Marc Chef"},
+                                      {"nudges", "2"},
+                                      {"since", "2026-11-20"}};
 #define NFULL (sizeof full / sizeof full[0])
 
 static void test_render_null_and_bad_names_refused(void **state)
@@ -129,7 +132,8 @@ static void test_user_dir_overrides_shipped(void **state)
     }
     assert_int_equal(welcome, 1);
     assert_int_equal(maison, 1);
-    assert_int_equal(n, 15); /* 14 shipped (call_cancel from the calendar) + maison */
+    assert_int_equal(n, 16); /* 15 shipped (call_cancel from the calendar, escalate_manager
+                              * from the inbox) + maison */
     template_list_free(&names);
     assert_null(names);
     template_list_free(&names);
@@ -228,7 +232,7 @@ static void test_every_shipped_template_renders_in_both_languages(void **state)
         }
     }
     assert_null(en[n]);
-    assert_int_equal(n, 14); /* with call_cancel (calendar) */
+    assert_int_equal(n, 15); /* with call_cancel (calendar), escalate_manager (inbox) */
     template_list_free(&fr);
     template_list_free(&en);
 }

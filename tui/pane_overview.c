@@ -11,6 +11,7 @@
 #include "base/day.h"
 #include "base/i18n.h"
 #include "base/model.h"
+#include "msg/inbox.h"
 #include "risk/risk.h"
 #include "store/store_view.h"
 #include "base/text.h"
@@ -66,6 +67,7 @@ static void reload_order(struct tui *t, struct ov *o)
     if (store_view_snapshot_order(t->st, o->snap, &o->f, &o->ids, &o->n, &err) != LCM_OK)
         tui_state_fail(t, &err);
     o->order_valid = true;
+    tui_state_questions(t); /* the banner above the list */
     o->cur = 0;
     for (size_t i = 0; keep && i < o->n; i++)
         if (o->ids[i] == keep) {
@@ -278,8 +280,21 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     if (!o->order_valid)
         reload_order(t, o);
     struct cols c = layout(cols);
+    bool questions = t->questions > 0 && rows > 4;
+    if (questions) { /* a learner waiting for an answer: above the triage (lcmtui inbox) */
+        struct rline *l = rich_buf_line(&p->rb, ROLE_NORMAL);
+        char age[160], line[600];
+        inbox_age(t->question_since, t->now_ts, age, sizeof age);
+        snprintf(line, sizeof line, " %s \xe2\x80\x94 %s", age, t->question_who);
+        if (t->questions > 1)
+            snprintf(line + strlen(line), sizeof line - strlen(line),
+                     ngettext(" (and %lld other)", " (and %lld others)",
+                              (unsigned long)(t->questions - 1)),
+                     (long long)(t->questions - 1));
+        rich_line_data(l, ROLE_RISK_WATCH, line, cols, false);
+    }
     header_line(&p->rb, o, c);
-    int list = rows - 1 - (o->searching || o->search.len ? 1 : 0);
+    int list = rows - 1 - (questions ? 1 : 0) - (o->searching || o->search.len ? 1 : 0);
     if (list < 1)
         list = 1;
     o->list_rows = list;
@@ -315,7 +330,7 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
         rich_line_add(l, ROLE_INPUT, "/");
         rich_line_data(l, ROLE_INPUT, lineedit_text(&o->search), cols - 2, false);
         if (o->searching) {
-            p->rb.cursor_y = (int)p->rb.n - 1;
+            p->rb.cursor_y = (int)p->rb.n - 1; /* the search line: the last one */
             p->rb.cursor_x = 1 + text_width(lineedit_text(&o->search));
             if (p->rb.cursor_x >= cols)
                 p->rb.cursor_x = cols - 1;

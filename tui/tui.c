@@ -20,6 +20,7 @@
 #include "cal/caldav.h"
 #include "store/store.h"
 #include "tui/caldav_bg.h"
+#include "tui/inbox_bg.h"
 #include "tui/draw.h"
 #include "tui/fmt.h"
 #include "tui/form.h"
@@ -351,6 +352,8 @@ static int run_interactive(struct tui *t)
         t->now_ts = app_now(t->app);
         sync_bg_poll(t);
         caldav_bg_poll(t);
+        inbox_bg_tick(t, clock_us());
+        inbox_bg_poll(t);
         poll_panes(t);
         poll_outside(t, clock_us());
         draw_frame(t);
@@ -370,6 +373,9 @@ static int run_interactive(struct tui *t)
     if (caldav_bg_running())
         tui_state_msg(t, ROLE_STATUS, "%s", _("finishing the calendar push…")), draw_frame(t);
     caldav_bg_wait(t);
+    if (inbox_bg_running())
+        tui_state_msg(t, ROLE_STATUS, "%s", _("finishing the inbox fetch…")), draw_frame(t);
+    inbox_bg_wait(t);
     draw_close();
     int sig = draw_stop_signal();
     return sig == SIGINT ? 130 : sig ? 128 + sig : 0;

@@ -11,6 +11,7 @@
 #include "base/i18n.h"
 #include "base/text.h"
 #include "store/store_message.h"
+#include "store/store_inbox.h"
 #include "tui/fmt.h"
 
 void tui_state_msg(struct tui *t, enum role role, const char *fmt, ...)
@@ -26,6 +27,27 @@ enum hres tui_state_fail(struct tui *t, const struct lcm_err *err)
 {
     tui_state_msg(t, ROLE_ERROR, "%s", err && err->msg[0] ? err->msg : _("failed"));
     return H_ERROR;
+}
+
+/* store_inbox_each callback: keeps the oldest waiting question's learner and subject. */
+static enum lcm_status oldest_question(void *ctx, const struct store_inbox_row *r)
+{
+    struct tui *t = ctx;
+    if (!t->question_who[0])
+        snprintf(t->question_who, sizeof t->question_who, "%s \xc2\xb7 %s",
+                 r->learner_name[0] ? r->learner_name : r->from_addr,
+                 r->subject[0] ? r->subject : "-");
+    return LCM_OK;
+}
+
+void tui_state_questions(struct tui *t)
+{
+    struct lcm_err err = {0};
+    t->question_who[0] = '\0';
+    if (store_inbox_waiting(t->st, &t->questions, &t->question_since, &err) != LCM_OK ||
+        (t->questions > 0 &&
+         store_inbox_each(t->st, "open", 0, oldest_question, t, &err) != LCM_OK))
+        t->questions = t->question_since = 0;
 }
 
 /* Reloads what the title shows: the panes' share of the counts (the overview's triage
@@ -44,6 +66,11 @@ static void load_title(struct tui *t)
         tui_state_fail(t, &err);
     struct store_msg_counts mc;
     t->drafts = store_message_counts(t->st, &mc, &err) == LCM_OK ? mc.draft : 0;
+    t->question_who[0] = '\0';
+    if (store_inbox_waiting(t->st, &t->questions, &t->question_since, &err) != LCM_OK ||
+        (t->questions > 0 &&
+         store_inbox_each(t->st, "open", 0, oldest_question, t, &err) != LCM_OK))
+        t->questions = t->question_since = 0;
     t->title_dirty = false;
 }
 
@@ -164,12 +191,25 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
     /* the counts matter most: they keep their room; the left part is cut first */
     const struct view_counts *c = &t->counts;
     char counts[400];
-    char drafts[64] = "", risk[64], cele[64], calls[64], late[64];
+    char drafts[64] = "", risk[64], cele[64], calls[64], late[64], quest[96] = "";
     long long nd = t->drafts, nr = c->at_risk, nc = c->celebrate, nt = c->calls_today,
               no = c->overdue;
     if (nd > 0)
         snprintf(drafts, sizeof drafts, ngettext("%lld draft", "%lld drafts", (unsigned long)nd),
                  nd);
+    if (t->questions > 0) { /* a learner waiting for an answer comes first */
+        long long nq = t->questions;
+        int days =
+            t->now_ts > t->question_since ? (int)((t->now_ts - t->question_since) / 86400) : 0;
+        if (narrow || days == 0)
+            snprintf(quest, sizeof quest,
+                     ngettext("%lld question", "%lld questions", (unsigned long)nq), nq);
+        else
+            snprintf(quest, sizeof quest,
+                     ngettext("%lld question (oldest %d d)", "%lld questions (oldest %d d)",
+                              (unsigned long)nq),
+                     nq, days);
+    }
     snprintf(risk, sizeof risk, ngettext("%lld at risk", "%lld at risk", (unsigned long)nr), nr);
     snprintf(cele, sizeof cele,
              ngettext("%lld to celebrate", "%lld to celebrate", (unsigned long)nc), nc);
@@ -180,8 +220,12 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
                  ngettext("%lld call today", "%lld calls today", (unsigned long)nt), nt);
     snprintf(late, sizeof late, ngettext("%lld overdue", "%lld overdue", (unsigned long)no), no);
     /* narrow: a zero count (but at risk) gives its room to the filter */
-    const char *part[5] = {risk, narrow && nc == 0 ? "" : cele, narrow && nt == 0 ? "" : calls,
-                           narrow && no == 0 ? "" : late, drafts};
+    const char *part[6] = {quest,
+                           risk,
+                           narrow && nc == 0 ? "" : cele,
+                           narrow && nt == 0 ? "" : calls,
+                           narrow && no == 0 ? "" : late,
+                           drafts};
     char day[32];
     /* the date and the freshness always; a cut shortens the programme and the filter */
     if (narrow) {
@@ -199,7 +243,7 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
     int cw = 0;
     for (int tight = 0; tight < 2; tight++) { /* too tight: the counts close up ("·" alone) */
         size_t o = 0;
-        for (int k = 0; k < 5; k++)
+        for (int k = 0; k < 6; k++)
             if (*part[k] && o < sizeof counts)
                 o += (size_t)snprintf(counts + o, sizeof counts - o, "%s%s",
                                       o ? (tight ? "\xc2\xb7" : " \xc2\xb7 ") : " ", part[k]);

@@ -102,7 +102,9 @@ struct tui {
     int64_t scope_cohort;  /* its id (0: all): the title's counts are the cohort's */
     int scope_idle;        /* the overview shows learners idle this many days or more (0: all) */
     struct view_counts counts;
-    int64_t drafts; /* messages waiting for approval in the outbox (title) */
+    int64_t drafts;                    /* messages waiting for approval in the outbox (title) */
+    int64_t questions, question_since; /* learners' questions waiting (title), the oldest's time */
+    char question_who[256]; /* the oldest one's learner and subject (top of the triage) */
     struct view_freshness fresh;
     int rows, cols;
     bool quit;
@@ -143,6 +145,9 @@ bool tui_state_is_selected(const struct tui *t, int64_t enrollment_id);
 void tui_state_toggle_selected(struct tui *t, int64_t enrollment_id);
 /* Empties the selection (the overview is marked dirty). */
 void tui_state_clear_selection(struct tui *t);
+
+/* Reloads the learners' questions waiting (t->questions, question_since, question_who). */
+void tui_state_questions(struct tui *t);
 
 /* Recalculates the current pane when it is dirty, for a t->rows x t->cols screen (pure). */
 void tui_state_recalc(struct tui *t);

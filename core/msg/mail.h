@@ -38,14 +38,17 @@ struct mail_msg {
     const char *to_name, *to_addr;     /* to_name may be NULL or "" */
     const char *subject, *body;        /* UTF-8; body lines end with LF or CRLF */
     const char *message_id;            /* "<unique@domain>" (with the angle brackets) */
+    const char *in_reply_to;           /* a reply's "<id@host>"; NULL or "": none */
+    const char *references;            /* its References, "<a@h> <b@h>"; NULL or "": none */
     int64_t date;                      /* Unix time of the Date: header */
     const struct mail_attachment *att; /* NULL: text only */
 };
 
 /* Builds the message. *out is malloc'ed (NUL-terminated, *len bytes without the NUL), caller
  * frees. Refuses (LCM_ERR_INVALID, naming the field) a header value with a control character,
- * an invalid address, invalid UTF-8, a missing subject or Message-ID. The Bcc is never written
- * in the headers: it is an envelope recipient only (see mail_send). */
+ * an invalid address, invalid UTF-8, a missing subject or Message-ID, an In-Reply-To or
+ * References that is not a list of "<msg-id>" (the last 20 references are kept). The Bcc is never
+ * written in the headers: it is an envelope recipient only (see mail_send). */
 enum lcm_status mail_mime_build(const struct mail_msg *m, char **out, size_t *len,
                                 struct lcm_err *err);
 

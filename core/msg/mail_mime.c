@@ -374,6 +374,53 @@ static bool safe_filename(const char *s)
     return true;
 }
 
+/* True when s is empty or a space-separated list of "<msg-id>" we can write as they are. */
+static bool msgids_ok(const char *s)
+{
+    if (!s)
+        return true;
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            break;
+        size_t n = strcspn(s, " ");
+        if (n < 3 || n > MAIL_ID_MAX || s[0] != '<' || s[n - 1] != '>')
+            return false;
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f ||
+                (i > 0 && i + 1 < n && (s[i] == '<' || s[i] == '>')))
+                return false;
+        s += n;
+    }
+    return true;
+}
+
+/* A header of msg-ids, one per folded line, at most the last max of them. */
+static void header_msgids(struct buf *b, const char *name, const char *ids, int max)
+{
+    int total = 0;
+    for (const char *p = ids; *p; p++)
+        if (*p == '<')
+            total++;
+    if (total == 0)
+        return;
+    buf_adds(b, name);
+    buf_adds(b, ":");
+    int k = 0;
+    for (const char *p = ids; *p;) {
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, " ");
+        if (n && k++ >= total - max) {
+            buf_adds(b, k > 1 && k > total - max + 1 ? "\r\n " : " ");
+            buf_add(b, p, n);
+        }
+        p += n;
+    }
+    buf_adds(b, "\r\n");
+}
+
 /* Every check of mail_mime_build's inputs, with one message naming the field. */
 static enum lcm_status check_msg(const struct mail_msg *m, struct lcm_err *err)
 {
@@ -402,6 +449,10 @@ static enum lcm_status check_msg(const struct mail_msg *m, struct lcm_err *err)
     if (!m->message_id || m->message_id[0] != '<' || !is_plain_ascii(m->message_id) ||
         strchr(m->message_id, ' ') || strlen(m->message_id) > MAIL_ID_MAX)
         return lcm_err_set(err, LCM_ERR_INVALID, _("mail: no valid Message-ID"));
+    if (!msgids_ok(m->in_reply_to) || !msgids_ok(m->references))
+        return lcm_err_set(err, LCM_ERR_INVALID,
+                           _("mail: In-Reply-To or References is not a "
+                             "list of <msg-id>: refused"));
     if (!m->body || !text_valid(m->body, strlen(m->body)))
         return lcm_err_set(err, LCM_ERR_INVALID, _("mail: the body is not valid UTF-8"));
     if (m->att && (!m->att->content_type || !is_plain_ascii(m->att->content_type) ||
@@ -451,7 +502,12 @@ enum lcm_status mail_mime_build(const struct mail_msg *m, char **out, size_t *le
     header_text(&b, "Subject", *c.subject ? c.subject : "-");
     buf_adds(&b, "Message-ID: ");
     buf_adds(&b, c.message_id);
-    buf_adds(&b, "\r\nMIME-Version: 1.0\r\nX-Mailer: lcmtui\r\n");
+    buf_adds(&b, "\r\n");
+    if (c.in_reply_to && *c.in_reply_to)
+        header_msgids(&b, "In-Reply-To", c.in_reply_to, 1);
+    if (c.references && *c.references)
+        header_msgids(&b, "References", c.references, 20);
+    buf_adds(&b, "MIME-Version: 1.0\r\nX-Mailer: lcmtui\r\n");
     mime_body(&b, &c);
     free(from_name);
     free(to_name);

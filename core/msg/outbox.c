@@ -101,6 +101,8 @@ static enum lcm_status build(const struct store_msg_row *r, const struct mail_se
                          .subject = r->subject,
                          .body = r->body,
                          .message_id = msgid,
+                         .in_reply_to = r->in_reply_to,
+                         .references = r->refs,
                          .date = now};
     if (r->att_type[0]) {
         att = (struct mail_attachment){.content_type = r->att_type,

@@ -8,6 +8,7 @@
 
 #include "base/day.h"
 #include "msg/mail.h"
+#include "msg/sequence_escalate.h"
 #include "base/model.h"
 #include "store/store.h"
 #include "store/store_message.h"
@@ -15,15 +16,15 @@
 #include "msg/template.h"
 
 static const char *const seq_keys[] = {"enabled", "quiet_days", "platform_url", "rules", NULL};
-static const char *const rule_keys[] = {"name",       "on",       "days", "within_days",
-                                        "until_days", "template", "auto", NULL};
+static const char *const rule_keys[] = {"name",     "on",   "days",   "within_days", "until_days",
+                                        "template", "auto", "nudges", NULL};
 
 static const struct seq_rule default_rules[] = {
-    {"congrats", SEQ_MILESTONE, 3, 0, "", false},
-    {"nudge_7", SEQ_INACTIVE, 7, 0, "nudge_7", false},
-    {"nudge_14", SEQ_INACTIVE, 14, 0, "nudge_14", false},
-    {"nudge_21", SEQ_INACTIVE, 21, 0, "nudge_21", false},
-    {"not_started", SEQ_NOT_STARTED, 7, 0, "not_started", false},
+    {"congrats", SEQ_MILESTONE, 3, 0, "", false, 0},
+    {"nudge_7", SEQ_INACTIVE, 7, 0, "nudge_7", false, 0},
+    {"nudge_14", SEQ_INACTIVE, 14, 0, "nudge_14", false, 0},
+    {"nudge_21", SEQ_INACTIVE, 21, 0, "nudge_21", false, 0},
+    {"not_started", SEQ_NOT_STARTED, 7, 0, "not_started", false, 0},
 };
 
 void sequence_config_free(struct seq_config *sc)
@@ -53,6 +54,34 @@ static bool plain_name(const char *s, bool empty_ok)
     return true;
 }
 
+/* An `escalate` rule: nudges and days (at least one), always drafts. */
+static enum lcm_status load_escalate(const config_setting_t *r, const char *name, const char *tpl,
+                                     const char *where, struct seq_rule *out, struct lcm_err *err)
+{
+    out->on = SEQ_ESCALATE;
+    if (!tpl)
+        tpl = "escalate_manager";
+    if (!plain_name(tpl, false))
+        return lcm_err_set(err, LCM_ERR_CONFIG, _("%s: sequences rule %s needs a template name"),
+                           where, name);
+    bool auto_queue = false;
+    if (config_get_int(r, "nudges", 2, 0, 50, &out->nudges, err) ||
+        config_get_int(r, "days", 0, 0, 3650, &out->days, err) ||
+        config_get_bool(r, "auto", false, &auto_queue, err))
+        return err ? err->status : LCM_ERR_CONFIG;
+    if (auto_queue)
+        return lcm_err_set(err, LCM_ERR_CONFIG,
+                           _("%s: sequences rule %s: an escalation to the manager is always a "
+                             "draft (auto = true refused)"),
+                           where, name);
+    if (out->nudges == 0 && out->days == 0)
+        return lcm_err_set(err, LCM_ERR_CONFIG,
+                           _("%s: sequences rule %s: set nudges or days (or both)"), where, name);
+    out->name = lcm_xstrdup(name);
+    out->template_name = lcm_xstrdup(tpl);
+    return LCM_OK;
+}
+
 /* One element of the rules list. */
 static enum lcm_status load_rule(const config_setting_t *r, struct seq_rule *out,
                                  const struct lcm_report *rep, struct lcm_err *err)
@@ -73,10 +102,12 @@ static enum lcm_status load_rule(const config_setting_t *r, struct seq_rule *out
                            _("%s: sequences rule needs a name of letters, "
                              "digits, _ or -"),
                            where);
+    if (on && strcmp(on, "escalate") == 0)
+        return load_escalate(r, name, tpl, where, out, err);
     if (!on || (strcmp(on, "inactive") && strcmp(on, "not_started") && strcmp(on, "milestone")))
         return lcm_err_set(err, LCM_ERR_CONFIG,
-                           _("%s: sequences rule %s: on must be \"inactive\", \"not_started\" or "
-                             "\"milestone\""),
+                           _("%s: sequences rule %s: on must be \"inactive\", \"not_started\", "
+                             "\"milestone\" or \"escalate\""),
                            where, name);
     out->on = strcmp(on, "inactive") == 0      ? SEQ_INACTIVE
               : strcmp(on, "not_started") == 0 ? SEQ_NOT_STARTED
@@ -312,6 +343,8 @@ static enum lcm_status run_rule(struct run *r)
         return store_sequence_inactive(r->st, today - rule->days, on_inactive, r, r->err);
     case SEQ_NOT_STARTED:
         return store_sequence_not_started(r->st, today - rule->days, on_not_started, r, r->err);
+    case SEQ_ESCALATE:
+        return sequence_escalate_run(r->st, r->sc, rule, r->o, r->res, r->err);
     case SEQ_MILESTONE:
     default:
         return store_sequence_milestones(r->st, today - rule->days, today, on_milestone, r, r->err);

@@ -10,6 +10,9 @@
  *                                  today) and not yet celebrated. Once per milestone. The
  *                                  template "" picks congrats_25/50/75/100 for progress
  *                                  milestones at those thresholds, congrats_milestone else.
+ *   on = "escalate"    nudges = N  days = D   a draft to the learner's manager after N messages
+ *                                  left unanswered, or the oldest D days old (see
+ *                                  msg/sequence_escalate.h); always a draft.
  * Each rule makes DRAFTS (status draft, rule set) for the LCM to approve, unless auto = true
  * (queued). Never for an enrollment that is not active (withdrawn, completed, failed); never
  * when the learner got a message (draft, queued or sent) within quiet_days; a learner without
@@ -26,7 +29,7 @@
 #include "base/status.h"
 #include "store/store.h"
 
-enum seq_on { SEQ_INACTIVE, SEQ_NOT_STARTED, SEQ_MILESTONE };
+enum seq_on { SEQ_INACTIVE, SEQ_NOT_STARTED, SEQ_MILESTONE, SEQ_ESCALATE };
 
 struct seq_rule {
     char *name; /* unique; stored in message.rule */
@@ -35,6 +38,7 @@ struct seq_rule {
     int until_days;      /* inactive: stop after this many days (0: never) */
     char *template_name; /* "" for milestone: automatic */
     bool auto_queue;     /* true: queued at once, no approval */
+    int nudges;          /* escalate: unanswered messages that call for it (0: not used) */
 };
 
 struct seq_config {

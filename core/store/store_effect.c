@@ -1,5 +1,6 @@
 /* store_effect.c — the outreach effect: of the learners who got a message, how many came
- * back (had activity) within 3 and 7 days of it, per template, per rule and per learner. */
+ * back (had activity) and how many replied (the inbox matched a reply: message.replied_at)
+ * within 3 and 7 days of it, per template, per rule and per learner. */
 #include "store/store_effect.h"
 #include "store/store_internal.h"
 
@@ -9,7 +10,7 @@
  * flags are integers 0/1 on both (PostgreSQL would make them booleans, which sum() refuses). */
 #define EFFECT_CTE_DIALECT(KEY, SENT_DAY, PLUS3, PLUS7)                                            \
     "WITH s AS (SELECT m.id, " KEY " AS t, m.learner_id AS l, "                                    \
-    "  m.subject AS subj, m.sent_at AS at, " SENT_DAY " AS d FROM message m "                      \
+    "  m.subject AS subj, m.sent_at AS at, m.replied_at AS ra, " SENT_DAY " AS d FROM message m "  \
     "  WHERE m.status = 'sent' AND m.sent_at IS NOT NULL AND (CAST(?2 AS BIGINT) IS NULL OR "      \
     "m.learner_id = ?2)), "                                                                        \
     "f AS (SELECT s.*, "                                                                           \
@@ -21,6 +22,8 @@
     "e.id "                                                                                        \
     "    WHERE e.learner_id = s.l AND a.day > s.d AND a.day <= " PLUS7 " "                         \
     "    AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) THEN 1 ELSE 0 END AS b7, "        \
+    "  CASE WHEN s.ra IS NOT NULL AND s.ra <= s.at + 259200 THEN 1 ELSE 0 END AS r3, "             \
+    "  CASE WHEN s.ra IS NOT NULL AND s.ra <= s.at + 604800 THEN 1 ELSE 0 END AS r7, "             \
     "  CASE WHEN " PLUS3 " < ?1 THEN 1 ELSE 0 END AS c3, "                                         \
     "  CASE WHEN " PLUS7 " < ?1 THEN 1 ELSE 0 END AS c7 FROM s) "
 #define EFFECT_CTE_BY(KEY)                                                                         \
@@ -32,7 +35,9 @@
                        "to_char(s.d::date + 7, 'YYYY-MM-DD')")
 #define EFFECT_KEY_TEMPLATE "COALESCE(NULLIF(m.template, ''), '(none)')"
 #define EFFECT_KEY_RULE "COALESCE(NULLIF(m.rule, ''), 'manual')"
-#define EFFECT_SUMS "SELECT t, count(*), sum(b3 | c3), sum(b3), sum(b7 | c7), sum(b7) FROM f "
+#define EFFECT_SUMS                                                                                \
+    "SELECT t, count(*), sum(b3 | c3), sum(b3), sum(b7 | c7), sum(b7), sum(r3 | c3), sum(r3), "    \
+    "sum(r7 | c7), sum(r7) FROM f "
 /* One query, its text in each dialect (store_stmt_each). */
 #define EFFECT_STMT(s, st, KEY, TAIL, err)                                                         \
     struct db_stmt *s =                                                                            \
@@ -71,7 +76,11 @@ static enum lcm_status effect_rows(struct lcm_store *st, struct db_stmt *s, int 
                                  .due3 = db_column_int64(s, 2),
                                  .back3 = db_column_int64(s, 3),
                                  .due7 = db_column_int64(s, 4),
-                                 .back7 = db_column_int64(s, 5)};
+                                 .back7 = db_column_int64(s, 5),
+                                 .rdue3 = db_column_int64(s, 6),
+                                 .replied3 = db_column_int64(s, 7),
+                                 .rdue7 = db_column_int64(s, 8),
+                                 .replied7 = db_column_int64(s, 9)};
         out = fn(ctx, &e);
     }
     if (out == LCM_OK && rc != DB_DONE && rc != DB_ROW)
@@ -84,7 +93,8 @@ enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_i
                                          store_msg_effect_fn fn, void *ctx, struct lcm_err *err)
 {
     EFFECT_STMT(s, st, EFFECT_KEY_TEMPLATE,
-                "SELECT id, t, subj, at, b3, c3, b7, c7 FROM f ORDER BY at DESC, id DESC", err);
+                "SELECT id, t, subj, at, b3, c3, b7, c7, r3, r7 FROM f ORDER BY at DESC, id DESC",
+                err);
     store_bind_day(s, 1, today);
     db_bind_int64(s, 2, learner_id);
     enum lcm_status out = LCM_OK;
@@ -92,6 +102,7 @@ enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_i
     while (out == LCM_OK && (rc = db_step(s)) == DB_ROW) {
         int b3 = (int)db_column_int64(s, 4), c3 = (int)db_column_int64(s, 5);
         int b7 = (int)db_column_int64(s, 6), c7 = (int)db_column_int64(s, 7);
+        int r3 = (int)db_column_int64(s, 8), r7 = (int)db_column_int64(s, 9);
         struct store_msg_effect e = {.message_id = db_column_int64(s, 0),
                                      .template_name = store_col_text(s, 1),
                                      .subject = store_col_text(s, 2),
@@ -101,7 +112,13 @@ enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_i
                                                    : -1,
                                      .back7 = b7   ? 1
                                               : c7 ? 0
-                                                   : -1};
+                                                   : -1,
+                                     .replied3 = r3   ? 1
+                                                 : c3 ? 0
+                                                      : -1,
+                                     .replied7 = r7   ? 1
+                                                 : c7 ? 0
+                                                      : -1};
         out = fn(ctx, &e);
     }
     if (out == LCM_OK && rc != DB_DONE && rc != DB_ROW)

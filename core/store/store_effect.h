@@ -1,5 +1,6 @@
-/* store_effect.h — the outreach effect: whether learners came back (had activity) within 3 and
- * 7 days of a sent message, per template, per sequence rule and per learner. */
+/* store_effect.h — the outreach effect: whether learners came back (had activity), and whether
+ * they replied (see store_inbox.h), within 3 and 7 days of a sent message, per template, per
+ * sequence rule and per learner. */
 #ifndef LCM_STORE_EFFECT_H
 #define LCM_STORE_EFFECT_H
 
@@ -15,6 +16,9 @@ struct store_effect {
     int64_t sent;
     int64_t due3, back3; /* due: window closed; back: came back within it */
     int64_t due7, back7;
+    /* replied: a reply came within 3 (7) days (72 h, 168 h) of the sending; rdue: of the
+     * messages whose window closed or that were replied to within it */
+    int64_t rdue3, replied3, rdue7, replied7;
 };
 typedef enum lcm_status (*store_effect_fn)(void *ctx, const struct store_effect *e);
 /* One row per template, most sent first. */
@@ -31,6 +35,7 @@ struct store_msg_effect {
     const char *template_name, *subject;
     int64_t sent_at;
     int back3, back7;
+    int replied3, replied7; /* 1 a reply came within 3 (7) days, 0 none, -1 too early */
 };
 typedef enum lcm_status (*store_msg_effect_fn)(void *ctx, const struct store_msg_effect *e);
 /* The learner's sent messages, newest first. */

@@ -19,9 +19,10 @@ void store_message_row_clear(struct store_msg_row *r)
 {
     if (!r)
         return;
-    char **f[] = {&r->status,  &r->template_name, &r->lang,     &r->rule,    &r->to_addr,
-                  &r->to_name, &r->subject,       &r->body,     &r->error,   &r->msgid,
-                  &r->bcc,     &r->att_type,      &r->att_name, &r->att_data};
+    char **f[] = {&r->status,   &r->template_name, &r->lang,        &r->rule,
+                  &r->to_addr,  &r->to_name,       &r->subject,     &r->body,
+                  &r->error,    &r->msgid,         &r->bcc,         &r->att_type,
+                  &r->att_name, &r->att_data,      &r->in_reply_to, &r->refs};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         free(*f[i]);
     memset(r, 0, sizeof *r);
@@ -31,7 +32,9 @@ void store_message_row_clear(struct store_msg_row *r)
     "SELECT m.id, m.learner_id, m.enrollment_id, m.status, m.template, m.lang, m.rule, "           \
     "m.to_addr, trim(COALESCE(l.first_name, '') || ' ' || COALESCE(l.last_name, '')), "            \
     "m.subject, m.body, m.error, m.msgid, m.bcc, m.att_type, m.att_name, m.att_data, "             \
-    "m.attempts, m.next_attempt_at, m.created_at, m.updated_at, m.sent_at "                        \
+    "m.in_reply_to, m.refs, "                                                                      \
+    "m.attempts, m.next_attempt_at, m.created_at, m.updated_at, m.sent_at, m.replied_at, "         \
+    "m.bounced_at "                                                                                \
     "FROM message m LEFT JOIN learner l ON l.id = m.learner_id "
 
 static void read_row(struct db_stmt *s, struct store_msg_row *r)
@@ -39,16 +42,21 @@ static void read_row(struct db_stmt *s, struct store_msg_row *r)
     r->id = col_i64(s, 0);
     r->learner_id = col_i64(s, 1);
     r->enrollment_id = col_i64(s, 2);
-    char **f[] = {&r->status,  &r->template_name, &r->lang,     &r->rule,    &r->to_addr,
-                  &r->to_name, &r->subject,       &r->body,     &r->error,   &r->msgid,
-                  &r->bcc,     &r->att_type,      &r->att_name, &r->att_data};
-    for (int i = 0; i < (int)(sizeof f / sizeof f[0]); i++)
+    char **f[] = {&r->status,   &r->template_name, &r->lang,        &r->rule,
+                  &r->to_addr,  &r->to_name,       &r->subject,     &r->body,
+                  &r->error,    &r->msgid,         &r->bcc,         &r->att_type,
+                  &r->att_name, &r->att_data,      &r->in_reply_to, &r->refs};
+    for (int i = 0; i < 14; i++)
         *f[i] = store_col_dup(s, 3 + i);
-    r->attempts = (int)db_column_int64(s, 17);
-    r->next_attempt_at = col_i64(s, 18);
-    r->created_at = col_i64(s, 19);
-    r->updated_at = col_i64(s, 20);
-    r->sent_at = col_i64(s, 21);
+    r->in_reply_to = store_col_dup(s, 17);
+    r->refs = store_col_dup(s, 18);
+    r->attempts = (int)db_column_int64(s, 19);
+    r->next_attempt_at = col_i64(s, 20);
+    r->created_at = col_i64(s, 21);
+    r->updated_at = col_i64(s, 22);
+    r->sent_at = col_i64(s, 23);
+    r->replied_at = col_i64(s, 24);
+    r->bounced_at = col_i64(s, 25);
 }
 
 enum lcm_status store_message_get(struct lcm_store *st, int64_t id, struct store_msg_row *out,
@@ -153,6 +161,19 @@ enum lcm_status store_message_set_extra(struct lcm_store *st, int64_t id, const 
     store_bind_text(s, 3, att_type);
     store_bind_text(s, 4, att_type ? att_name : NULL);
     store_bind_text(s, 5, att_type ? att_data : NULL);
+    enum lcm_status rc = store_exec1(st, s, err, "message");
+    if (rc == LCM_OK && db_changes(st->db) == 0)
+        rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("message %lld not found"), (long long)id);
+    return rc;
+}
+
+enum lcm_status store_message_set_thread(struct lcm_store *st, int64_t id, const char *in_reply_to,
+                                         const char *refs, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "UPDATE message SET in_reply_to = ?2, refs = ?3 WHERE id = ?1", err);
+    db_bind_int64(s, 1, id);
+    store_bind_text(s, 2, in_reply_to && *in_reply_to ? in_reply_to : NULL);
+    store_bind_text(s, 3, refs && *refs ? refs : NULL);
     enum lcm_status rc = store_exec1(st, s, err, "message");
     if (rc == LCM_OK && db_changes(st->db) == 0)
         rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("message %lld not found"), (long long)id);

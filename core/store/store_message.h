@@ -21,8 +21,10 @@ struct store_msg_row {
     char *status; /* draft, queued, sending, sent, failed, skipped */
     char *template_name, *lang, *rule, *to_addr, *to_name, *subject, *body, *error, *msgid;
     char *bcc, *att_type, *att_name, *att_data;
+    char *in_reply_to, *refs; /* a reply's threading headers ("<id@host>", refs space-separated) */
     int attempts;
     int64_t next_attempt_at, created_at, updated_at, sent_at; /* 0 when unset */
+    int64_t replied_at, bounced_at; /* the inbox matched a reply, a bounce; 0 when none */
 };
 void store_message_row_clear(struct store_msg_row *r);
 
@@ -51,6 +53,10 @@ enum lcm_status store_message_counts(struct lcm_store *st, struct store_msg_coun
 enum lcm_status store_message_set_extra(struct lcm_store *st, int64_t id, const char *bcc,
                                         const char *att_type, const char *att_name,
                                         const char *att_data, struct lcm_err *err);
+
+/* Sets a reply's In-Reply-To and References (msg-ids with their angle brackets; NULL: none). */
+enum lcm_status store_message_set_thread(struct lcm_store *st, int64_t id, const char *in_reply_to,
+                                         const char *refs, struct lcm_err *err);
 
 /* Edits a draft's (or queued message's) subject and body. Anything else is LCM_ERR_CONFLICT. */
 enum lcm_status store_message_edit(struct lcm_store *st, int64_t id, const char *subject,

@@ -319,7 +319,50 @@ static const char *const schema_v3[] = {
 /* Versions reserved for work in progress, each filled by its own change (one place per
  * version, so parallel branches do not collide): v4 the inbox (issue 19), v5 the holdouts of
  * the sequence rules (issue 21), v6 the learner's rights (issue 21). */
-static const char *const schema_v4[] = {NULL};
+/* Version 4: the inbox (issue 19). inbox_msg: every message read from the IMAP folder, once
+ * (dedup: the Message-ID, or "sha1:" and the hash of the raw bytes when it has none), whatever
+ * became of it. kind: reply (to a message lcmtui sent), learner (from a known learner's
+ * address), trainer (an answer to a forwarded question: question_id), auto (an auto-reply),
+ * bounce, other (a sender we do not know: counted, nothing kept but the envelope), refused (too
+ * large or unreadable: the UID is kept so it is not read again). status: a question is open
+ * until answered (reply_msg_id: the reply queued), closed (no reply needed) or forwarded
+ * (forward_msg_id: the message to the trainer); 'none' for what is not a question.
+ * inbox_cursor: the folder's UIDVALIDITY and the last UID read. message gains the threading
+ * headers of a reply and when a sent message was replied to or bounced. */
+static const char *const schema_v4[] = {
+    "CREATE TABLE inbox_msg ("
+    "  id INTEGER PRIMARY KEY,"
+    "  dedup TEXT NOT NULL UNIQUE,"
+    "  folder TEXT NOT NULL, uidvalidity INTEGER NOT NULL, uid INTEGER NOT NULL,"
+    "  msgid TEXT, in_reply_to TEXT, refs TEXT,"
+    "  kind TEXT NOT NULL"
+    "    CHECK (kind IN ('reply','learner','trainer','auto','bounce','other','refused')),"
+    "  status TEXT NOT NULL DEFAULT 'none'"
+    "    CHECK (status IN ('open','answered','closed','forwarded','none')),"
+    "  learner_id INTEGER REFERENCES learner(id) ON DELETE CASCADE,"
+    "  enrollment_id INTEGER REFERENCES enrollment(id) ON DELETE SET NULL,"
+    "  message_id INTEGER REFERENCES message(id) ON DELETE SET NULL,"
+    "  question_id INTEGER REFERENCES inbox_msg(id) ON DELETE SET NULL,"
+    "  reply_msg_id INTEGER REFERENCES message(id) ON DELETE SET NULL,"
+    "  forward_msg_id INTEGER REFERENCES message(id) ON DELETE SET NULL,"
+    "  checkin_id INTEGER,"
+    "  from_addr TEXT, from_name TEXT, subject TEXT NOT NULL DEFAULT '',"
+    "  sent_date INTEGER, received_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+    "  body TEXT NOT NULL DEFAULT '', attachments INTEGER NOT NULL DEFAULT 0);",
+    "CREATE INDEX inbox_msg_status ON inbox_msg(status, received_at);",
+    "CREATE INDEX inbox_msg_learner ON inbox_msg(learner_id, received_at);",
+    "CREATE INDEX inbox_msg_question ON inbox_msg(question_id);",
+    "CREATE INDEX inbox_msg_forward ON inbox_msg(forward_msg_id);",
+    "CREATE TABLE inbox_cursor ("
+    "  folder TEXT PRIMARY KEY,"
+    "  uidvalidity INTEGER NOT NULL, last_uid INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);",
+    "ALTER TABLE message ADD COLUMN in_reply_to TEXT;",
+    "ALTER TABLE message ADD COLUMN refs TEXT;",
+    "ALTER TABLE message ADD COLUMN replied_at INTEGER;",
+    "ALTER TABLE message ADD COLUMN bounced_at INTEGER;",
+    "CREATE INDEX message_msgid ON message(msgid);",
+    NULL};
 static const char *const schema_v5[] = {NULL};
 /* Version 6: the learner's rights (issue 21).
  * erase_register: one row per erased learner, with no personal data: when, who (the LCM's
