@@ -45,6 +45,10 @@ static const char *const fold_sql[] = {
     "SELECT rule, ?2, key, day, message_id FROM sequence_fired WHERE enrollment_id = ?1 "
     "ON CONFLICT DO NOTHING",
 
+    "INSERT INTO sequence_holdout(rule, enrollment_id, key, day, template) "
+    "SELECT rule, ?2, key, day, template FROM sequence_holdout WHERE enrollment_id = ?1 "
+    "ON CONFLICT DO NOTHING",
+
     "UPDATE snooze SET enrollment_id = ?2 WHERE enrollment_id = ?1",
     "UPDATE risk SET snoozed = 1 WHERE enrollment_id = ?2 AND EXISTS "
     "(SELECT 1 FROM snooze WHERE enrollment_id = ?2 AND active = 1)",

@@ -320,7 +320,19 @@ static const char *const schema_v3[] = {
  * version, so parallel branches do not collide): v4 the inbox (issue 19), v5 the holdouts of
  * the sequence rules (issue 21), v6 the learner's rights (issue 21). */
 static const char *const schema_v4[] = {NULL};
-static const char *const schema_v5[] = {NULL};
+/* v5: sequence holdouts (control groups). One row per (rule, enrollment, key) a rule would
+ * have messaged and held back on purpose: the day it would have been sent and the template
+ * it would have used, so the effect of the message can be measured against no message. */
+static const char *const schema_v5[] = {
+    "CREATE TABLE sequence_holdout ("
+    "  rule TEXT NOT NULL,"
+    "  enrollment_id INTEGER NOT NULL REFERENCES enrollment(id) ON DELETE CASCADE,"
+    "  key TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  template TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (rule, enrollment_id, key)) WITHOUT ROWID;",
+    "CREATE INDEX sequence_holdout_enrollment ON sequence_holdout(enrollment_id, rule);",
+    NULL};
 static const char *const schema_v6[] = {NULL};
 
 const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3,

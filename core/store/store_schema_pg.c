@@ -322,7 +322,17 @@ static const char *const pg_v3[] = {
 
 /* store_schema.c's v4 (inbox), v5 (holdouts), v6 (learner's rights), reserved. */
 static const char *const pg_v4[] = {NULL};
-static const char *const pg_v5[] = {NULL};
+/* v5: sequence holdouts (see store_schema.c). */
+static const char *const pg_v5[] = {
+    "CREATE TABLE sequence_holdout ("
+    "  rule TEXT NOT NULL,"
+    "  enrollment_id BIGINT NOT NULL REFERENCES enrollment(id) ON DELETE CASCADE,"
+    "  key TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  template TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (rule, enrollment_id, key));",
+    "CREATE INDEX sequence_holdout_enrollment ON sequence_holdout(enrollment_id, rule);",
+    NULL};
 static const char *const pg_v6[] = {NULL};
 
 const char *const *const store_schema_pg_scripts[] = {pg_v1, pg_v2, pg_v3, pg_v4, pg_v5, pg_v6};
