@@ -190,6 +190,7 @@ static void csv_holdout(struct csv *c, const struct effect_table *t)
 {
     if (t->n == 0)
         return;
+    /* xgettext:no-c-format */
     csv_header(c, _("Rule|Days|Messaged|Messaged active again|Held out|Held out active again|"
                     "Difference (points)|95 % CI low|95 % CI high"));
     for (size_t i = 0; i < t->n; i++)

@@ -187,6 +187,7 @@ static void html_holdout(FILE *f, const struct effect_table *t)
         fputs("</li>\n", f);
     }
     fputs("</ul>\n", f);
+    /* xgettext:no-c-format */
     thead(f, "table-holdout", _("Active again, messaged minus held out, in points (95 % CI)"),
           _("Rule|#Within 3 days|#Within 7 days|#Within 14 days|#Messaged|#Held out"));
     for (size_t i = 0; i < t->n; i++) {

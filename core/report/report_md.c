@@ -127,6 +127,7 @@ static void md_holdout(FILE *f, const struct effect_table *t)
         fprintf(f, " | %" PRId64 " | %" PRId64 " |\n", r->w[EFFECT_HEADLINE].n1,
                 r->w[EFFECT_HEADLINE].n0);
     }
+    /* xgettext:no-c-format */
     fputs(_("\nPoints: the share of learners active again within N days when messaged minus "
             "when held out (no message), with its 95 % confidence interval (Newcombe's score "
             "method).\n\n"),
