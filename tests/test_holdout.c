@@ -235,6 +235,10 @@ static void test_simulated_cohort_recovers_the_effect(void **state)
             "test", i < N_INACTIVE ? "nudge_21" : "not_started", c.learner[i], 20);
     simulate(st, &c);
     struct lcm_err err = {0};
+    /* an episode that did not go through the draw (a rule before its holdout) is no treated */
+    assert_int_equal(store_sequence_fire(st, "nudge_21", c.enrollment[0], "last:2026-01-01",
+                                         t0 - 300, 99999, &err),
+                     LCM_OK);
     struct effect_table t;
     /* too early: no window has closed yet */
     assert_int_equal(effect_load(st, t0 + 2, false, 20, &t, &err), LCM_OK);
@@ -336,6 +340,15 @@ static void test_at_risk_level_excluded_from_holdout(void **state)
     }
     assert_int_equal(odd_held, res.held);
     assert_in_range(odd_held, 25, 75);
+    /* the spared at-risk learners are not the treated group either: like with like */
+    struct effect_table t;
+    struct lcm_err err2 = {0};
+    assert_int_equal(effect_load(st, t0 + 20, false, 1, &t, &err2), LCM_OK);
+    assert_int_equal(t.n, 1);
+    assert_string_equal(t.rows[0].name, "nudge_21");
+    assert_int_equal(t.rows[0].w[1].n0, odd_held);
+    assert_int_equal(t.rows[0].w[1].n1, c.n / 2 - odd_held);
+    effect_free(&t);
     sequence_config_free(&sc);
     config_free(&cfg);
     store_close(&st);

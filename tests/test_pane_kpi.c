@@ -178,8 +178,9 @@ static void test_kpi_pane_shows_the_effect_against_the_holdout(void **state)
             assert_int_equal(store_sequence_hold(G.st, "nudge_21", e, "k", day, "nudge_21", &err),
                              LCM_OK);
         else
-            assert_int_equal(store_sequence_fire(G.st, "nudge_21", e, "k", day, 1000 + e, &err),
-                             LCM_OK);
+            assert_true(store_sequence_fire(G.st, "nudge_21", e, "k", day, 1000 + e, &err) ==
+                            LCM_OK &&
+                        store_sequence_drawn(G.st, "nudge_21", e, "k", &err) == LCM_OK);
     }
     assert_int_equal(store_sequence_hold(G.st, "not_started", 31, "start", day, "", &err), LCM_OK);
     fx_keys(&G, "K");

@@ -254,13 +254,16 @@ int sequence_holdout_min(const struct lcm_config *cfg)
     return v;
 }
 
-/* Whether c's episode is held out by the rule (see sequence.h); counts it in res->held. */
-static enum lcm_status hold_out(struct run *r, const struct store_seq_cand *c, bool *yes)
+/* Whether c's episode is held out by the rule (see sequence.h); counts it in res->held.
+ * *drawn: it went through the draw (the rule keeps a holdout that does not spare it). */
+static enum lcm_status hold_out(struct run *r, const struct store_seq_cand *c, bool *yes,
+                                bool *drawn)
 {
-    *yes = false;
+    *yes = *drawn = false;
     const struct seq_rule *rule = r->rule;
     if (rule->holdout <= 0 || (rule->spare_at_risk && c->risk_level >= 2))
         return LCM_OK;
+    *drawn = true;
     enum lcm_status rc = store_sequence_held_learner(r->st, rule->name, c->learner_id, yes, r->err);
     if (rc == LCM_OK && !*yes)
         *yes = sequence_holdout_pick(r->sc->holdout_seed, rule->name, c->learner_id, rule->holdout);
@@ -291,7 +294,8 @@ static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const
         r->res->quiet++;
         return LCM_OK;
     }
-    if ((rc = hold_out(r, c, &yes)) != LCM_OK)
+    bool drawn = false;
+    if ((rc = hold_out(r, c, &yes, &drawn)) != LCM_OK)
         return rc;
     if (yes)
         return store_sequence_hold(r->st, r->rule->name, c->enrollment_id, key, r->o->today, tpl,
@@ -318,6 +322,8 @@ static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const
     if (rc == LCM_OK)
         rc = store_sequence_fire(r->st, r->rule->name, c->enrollment_id, key, r->o->today, id,
                                  r->err);
+    if (rc == LCM_OK && drawn)
+        rc = store_sequence_drawn(r->st, r->rule->name, c->enrollment_id, key, r->err);
     if (rc == LCM_OK) {
         *(r->rule->auto_queue ? &r->res->queued : &r->res->drafts) += 1;
         if (r->o->made) {

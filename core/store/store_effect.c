@@ -127,8 +127,7 @@ const int store_effect_windows[STORE_HOLDOUT_WINDOWS] = {3, 7, 14};
     "  SELECT f.rule AS r, COALESCE(NULLIF(m.template, ''), '(none)') AS t, 1 AS arm, "            \
     "  e.learner_id AS l, f.day AS d FROM sequence_fired f "                                       \
     "  JOIN enrollment e ON e.id = f.enrollment_id LEFT JOIN message m ON m.id = f.message_id "    \
-    "  WHERE f.message_id IS NOT NULL "                                                            \
-    "  AND f.day >= (SELECT min(h.day) FROM sequence_holdout h WHERE h.rule = f.rule) "            \
+    "  WHERE f.message_id IS NOT NULL AND f.drawn = 1 "                                            \
     "  UNION ALL "                                                                                 \
     "  SELECT h.rule, COALESCE(NULLIF(h.template, ''), '(none)'), 0, e.learner_id, h.day "         \
     "  FROM sequence_holdout h JOIN enrollment e ON e.id = h.enrollment_id), "                     \

@@ -39,8 +39,8 @@ enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_i
                                          store_msg_effect_fn fn, void *ctx, struct lcm_err *err);
 
 /* Against the holdout (control group, see msg/sequence.h): per rule (or per template), the
- * episodes a rule messaged (treated: sequence_fired with a message, whatever became of it, on
- * or after the rule's first holdout) and the ones it held out, each from the day the rule
+ * episodes a rule messaged after the holdout draw (treated: sequence_fired drawn, with a
+ * message, whatever became of it) and the ones it held out, each from the day the rule
  * fired; of those whose w-day window has closed by today (day + w < today), how many learners
  * had activity on one of the w days after. Windows 3, 7 and 14 (STORE_HOLDOUT_WINDOWS).
  * Only rules (templates) with at least one holdout; name borrowed. */

@@ -332,6 +332,9 @@ static const char *const schema_v5[] = {
     "  template TEXT NOT NULL DEFAULT '',"
     "  PRIMARY KEY (rule, enrollment_id, key)) WITHOUT ROWID;",
     "CREATE INDEX sequence_holdout_enrollment ON sequence_holdout(enrollment_id, rule);",
+    /* drawn: 1 when the episode went through the holdout draw and was messaged (the treated
+     * group); 0 before a rule kept a holdout, or for an at-risk learner it spares. */
+    "ALTER TABLE sequence_fired ADD COLUMN drawn INTEGER NOT NULL DEFAULT 0;",
     NULL};
 static const char *const schema_v6[] = {NULL};
 

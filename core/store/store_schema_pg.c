@@ -332,6 +332,7 @@ static const char *const pg_v5[] = {
     "  template TEXT NOT NULL DEFAULT '',"
     "  PRIMARY KEY (rule, enrollment_id, key));",
     "CREATE INDEX sequence_holdout_enrollment ON sequence_holdout(enrollment_id, rule);",
+    "ALTER TABLE sequence_fired ADD COLUMN drawn BIGINT NOT NULL DEFAULT 0;",
     NULL};
 static const char *const pg_v6[] = {NULL};
 

@@ -214,3 +214,16 @@ enum lcm_status store_sequence_hold(struct lcm_store *st, const char *rule, int6
     store_bind_text(s, 5, template_name ? template_name : "");
     return store_exec1(st, s, err, "sequence holdout");
 }
+
+enum lcm_status store_sequence_drawn(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                     const char *key, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE sequence_fired SET drawn = 1 WHERE rule = ?1 AND enrollment_id = ?2 "
+                 "AND key = ?3",
+                 err);
+    store_bind_text(s, 1, rule);
+    db_bind_int64(s, 2, enrollment_id);
+    store_bind_text(s, 3, key);
+    return store_exec1(st, s, err, "sequence holdout");
+}

@@ -56,6 +56,10 @@ enum lcm_status store_sequence_held(struct lcm_store *st, const char *rule, int6
                                     const char *key, bool *yes, struct lcm_err *err);
 enum lcm_status store_sequence_held_learner(struct lcm_store *st, const char *rule,
                                             int64_t learner_id, bool *yes, struct lcm_err *err);
+/* Marks a fired (rule, enrollment, key) as drawn: it went through the holdout draw and was
+ * messaged, so it belongs to the treated group the holdout is compared with. */
+enum lcm_status store_sequence_drawn(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                     const char *key, struct lcm_err *err);
 enum lcm_status store_sequence_hold(struct lcm_store *st, const char *rule, int64_t enrollment_id,
                                     const char *key, int day, const char *template_name,
                                     struct lcm_err *err);
