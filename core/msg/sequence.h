@@ -26,7 +26,9 @@
  * checks, so both groups are the learners the rule would really have written to. A learner
  * held out once by a rule stays held out by it (even if the share changes), except that a rule
  * with holdout_at_risk = false never holds back an enrollment whose stored risk level is "at
- * risk" (it gets the message). holdout = 0 turns the control group off: everyone gets it. */
+ * risk" (it gets the message). holdout = 0 turns the control group off: everyone gets it.
+ * A message made after the draw marks its firing drawn (sequence_fired.drawn): the treated
+ * group the holdout is compared with (report/effect.h). */
 #ifndef LCM_SEQUENCE_H
 #define LCM_SEQUENCE_H
 
