@@ -227,3 +227,23 @@ enum lcm_status store_sequence_drawn(struct lcm_store *st, const char *rule, int
     store_bind_text(s, 3, key);
     return store_exec1(st, s, err, "sequence holdout");
 }
+
+enum lcm_status store_sequence_held_rules(struct lcm_store *st, int64_t learner_id,
+                                          store_holdout_rule_fn fn, void *ctx, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT h.rule, min(h.day), max(h.day), count(*) FROM sequence_holdout h "
+                 "JOIN enrollment e ON e.id = h.enrollment_id WHERE e.learner_id = ?1 "
+                 "GROUP BY h.rule ORDER BY h.rule",
+                 err);
+    db_bind_int64(s, 1, learner_id);
+    enum lcm_status out = LCM_OK;
+    int rc = DB_DONE;
+    while (out == LCM_OK && (rc = db_step(s)) == DB_ROW)
+        out = fn(ctx, store_col_text(s, 0), store_col_day(s, 1), store_col_day(s, 2),
+                 db_column_int64(s, 3));
+    if (out == LCM_OK && rc != DB_DONE && rc != DB_ROW)
+        out = store_fail(st, err, "sequence holdout");
+    db_reset(s);
+    return out;
+}

@@ -56,6 +56,12 @@ enum lcm_status store_sequence_held(struct lcm_store *st, const char *rule, int6
                                     const char *key, bool *yes, struct lcm_err *err);
 enum lcm_status store_sequence_held_learner(struct lcm_store *st, const char *rule,
                                             int64_t learner_id, bool *yes, struct lcm_err *err);
+/* The rules that hold learner_id out (control group), by rule: the rule, the first and the
+ * last day a message of it was held back, and how many times. Strings borrowed. */
+typedef enum lcm_status (*store_holdout_rule_fn)(void *ctx, const char *rule, int first_day,
+                                                 int last_day, int64_t times);
+enum lcm_status store_sequence_held_rules(struct lcm_store *st, int64_t learner_id,
+                                          store_holdout_rule_fn fn, void *ctx, struct lcm_err *err);
 /* Marks a fired (rule, enrollment, key) as drawn: it went through the holdout draw and was
  * messaged, so it belongs to the treated group the holdout is compared with. */
 enum lcm_status store_sequence_drawn(struct lcm_store *st, const char *rule, int64_t enrollment_id,
