@@ -18,6 +18,7 @@
 #include "store/store_message.h"
 #include "msg/template.h"
 #include "msg/webhook.h"
+#include "report/effect.h"
 
 static const char outbox_usage[] =
     N_("usage: lcmtui outbox [COMMAND]\n"
@@ -32,7 +33,8 @@ static const char outbox_usage[] =
        "  retry ID                   requeue a failed message (same Message-ID)\n"
        "  send [--retry-now] [--max N]   deliver the queued messages by SMTP (for cron)\n"
        "  stats [--by template|rule] outreach effect: did learners come back, or reply, within\n"
-       "                             3 / 7 days?\n"
+       "                             3 / 7 days? and, with holdouts, against no message\n"
+       "                             (3 / 7 / 14 days)\n"
        "  sequences [--dry-run]      apply the sequence rules at --today: drafts to approve\n"
        "  post TEXT                  post TEXT to the group chat through the webhook\n"
        "\n"
@@ -214,6 +216,56 @@ static enum lcm_status print_effect(void *ctx, const struct store_effect *e)
     return LCM_OK;
 }
 
+/* The effect against the holdout (report/effect.h): a table of the three windows, then the
+ * 7-day sentence of each row. Nothing when no rule keeps a holdout. */
+static int print_holdout(struct lcm_app *app, struct lcm_store *st, bool by_template)
+{
+    struct lcm_err err = {0};
+    struct effect_table t;
+    if (effect_load(st, app->today, by_template, sequence_holdout_min(&app->cfg), &t, &err) !=
+        LCM_OK) {
+        effect_free(&t);
+        return cli_fail(&err);
+    }
+    if (t.n == 0) {
+        effect_free(&t);
+        return 0;
+    }
+    printf(_("\nAgainst the holdout (learners held out on purpose, no message): active again "
+             "within N days,\nmessaged minus held out, in points, with the 95 %% interval; "
+             "n/a below %d learners per group\n\n"),
+           t.min_arm);
+    printf("  ");
+    cli_put_clean(stdout, by_template ? _("template") : _("rule"), 22);
+    char head[64];
+    for (int w = 0; w < EFFECT_WINDOWS; w++) {
+        snprintf(head, sizeof head, _("%d days"), t.rows[0].w[w].days);
+        putchar(' ');
+        cli_put_clean(stdout, head, 18);
+    }
+    printf(" %s\n", _("messaged / held out"));
+    char cell[64], line[512];
+    for (size_t i = 0; i < t.n; i++) {
+        const struct effect_row *r = &t.rows[i];
+        printf("  ");
+        cli_put_clean(stdout, r->name, 22);
+        for (int w = 0; w < EFFECT_WINDOWS; w++) {
+            putchar(' ');
+            cli_put_clean(stdout, effect_cell_text(&r->w[w], cell, sizeof cell), 18);
+        }
+        printf(" %" PRId64 " / %" PRId64 "\n", r->w[EFFECT_HEADLINE].n1, r->w[EFFECT_HEADLINE].n0);
+    }
+    putchar('\n');
+    for (size_t i = 0; i < t.n; i++) {
+        printf("  ");
+        cli_put_clean(stdout, effect_sentence(&t, &t.rows[i], EFFECT_HEADLINE, line, sizeof line),
+                      0);
+        putchar('\n');
+    }
+    effect_free(&t);
+    return 0;
+}
+
 static int do_stats(struct lcm_app *app, struct lcm_store *st, int argc, char **argv)
 {
     bool by_rule = argc == 3 && strcmp(argv[1], "--by") == 0 && strcmp(argv[2], "rule") == 0;
@@ -242,7 +294,7 @@ static int do_stats(struct lcm_app *app, struct lcm_store *st, int argc, char **
     if ((by_rule ? store_effect_by_rule : store_effect_by_template)(st, app->today, print_effect,
                                                                     NULL, &err) != LCM_OK)
         return cli_fail(&err);
-    return 0;
+    return print_holdout(app, st, !by_rule);
 }
 
 static int parse_id(const char *s, int64_t *id)

@@ -12,6 +12,7 @@
 #include "base/i18n.h"
 #include "cli/cli_out.h"
 #include "base/day.h"
+#include "msg/sequence.h"
 #include "report/kpi.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -219,6 +220,7 @@ int cmd_report(struct lcm_app *app, int argc, char **argv)
     if (a.filter.from_day != DAY_NONE && a.filter.from_day > to)
         return cli_usage("report", _("--from is after the period's end (--to, or today)"));
     struct lcm_err err = {0};
+    a.kopt.holdout_min = sequence_holdout_min(&app->cfg);
     if (kpi_config_read(&app->cfg, &a.kopt.money, &app->rep, &err) != LCM_OK)
         return cli_fail(&err);
     struct lcm_store *st = cli_open_store(app);

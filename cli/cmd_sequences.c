@@ -60,6 +60,11 @@ int cmd_sequences(struct lcm_app *app, int argc, char **argv)
                  "template errors\n"),
                dry ? "dry run: " : "", res.drafts, res.queued, res.quiet, res.no_address,
                res.failed);
+        if (res.held)
+            printf(ngettext("%d learner held out on purpose (control group: no message)\n",
+                            "%d learners held out on purpose (control group: no message)\n",
+                            (unsigned long)res.held),
+                   res.held);
         if (res.failed) {
             fputs("lcmtui: ", stderr); /* it may quote a learner's value */
             cli_put_clean(stderr, res.err_first, 0);

@@ -4,6 +4,8 @@
 
 #include "store_fixture.h"
 
+#include "store/store_sequence.h"
+
 static struct fx F;
 
 static int setup(void **state)
@@ -67,6 +69,26 @@ static void test_detail_sections(void **state)
     fx_line(p, (size_t)a, buf, sizeof buf);
     /* the sparkline uses the block characters */
     assert_true(strstr(buf, "▁") || strstr(buf, "█") || strstr(buf, "▅"));
+}
+
+/* A learner held out by a rule says so, with the rule and the day (why no nudge came). */
+static void test_detail_shows_the_control_group(void **state)
+{
+    (void)state;
+    open_learner("Marty");
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "Control group") < 0);
+    int64_t eid = F.t.focus_enrollment;
+    assert_true(eid > 0);
+    struct lcm_err err = {0};
+    assert_int_equal(
+        store_sequence_hold(F.st, "nudge_21", eid, "last:x", F.t.today, "nudge_21", &err), LCM_OK);
+    open_learner("Marty");
+    p = fx_recalc(&F);
+    long h = fx_find(p, "Control group");
+    assert_true(h > 0);
+    assert_true(fx_find(p, "Held out on purpose (no message) by: nudge_21 since 2026-11-28") > h);
+    F.t.cur = PANE_OVERVIEW;
 }
 
 static void test_checkin_form_saves_and_shows_in_timeline(void **state)
@@ -236,6 +258,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_detail_explains),
         cmocka_unit_test(test_detail_sections),
+        cmocka_unit_test(test_detail_shows_the_control_group),
         cmocka_unit_test(test_checkin_form_saves_and_shows_in_timeline),
         cmocka_unit_test(test_checkin_incoming_sms_shows_author),
         cmocka_unit_test(test_checkin_form_cancel_writes_nothing),

@@ -5,6 +5,7 @@
 
 #include "report/kpi.h"
 #include "store/store_kpi.h"
+#include "store/store_sequence.h"
 #include "store/store_view.h"
 
 static struct fx F;
@@ -163,6 +164,45 @@ static void test_kpi_pane_shows_money_when_configured(void **state)
     F.t.cur = PANE_OVERVIEW;
 }
 
+/* With holdouts recorded, the pane ends with the effect against the control group, one
+ * sentence per rule; sequences.holdout_min decides when there is enough data. */
+static void test_kpi_pane_shows_the_effect_against_the_holdout(void **state)
+{
+    (void)state;
+    static struct fx G;
+    fx_open(&G, "sequences: { holdout_min = 5; };");
+    struct lcm_err err = {0};
+    int day = G.t.today - 20;
+    for (int64_t e = 1; e <= 30; e++) {
+        if (e <= 10)
+            assert_int_equal(store_sequence_hold(G.st, "nudge_21", e, "k", day, "nudge_21", &err),
+                             LCM_OK);
+        else
+            assert_true(store_sequence_fire(G.st, "nudge_21", e, "k", day, 1000 + e, &err) ==
+                            LCM_OK &&
+                        store_sequence_drawn(G.st, "nudge_21", e, "k", &err) == LCM_OK);
+    }
+    assert_int_equal(store_sequence_hold(G.st, "not_started", 31, "start", day, "", &err), LCM_OK);
+    fx_keys(&G, "K");
+    fx_wait(&G, PANE_KPI);
+    struct pane *p = fx_recalc(&G);
+    long head = fx_find(p, "Outreach against a control group");
+    assert_true(head > 0);
+    long rule = fx_find(p, "The rule nudge_21 brings back ");
+    assert_true(rule > head);
+    assert_true(fx_find(p, "20 vs 10") >= rule);
+    assert_true(fx_find(p, "The rule not_started: not enough data yet for 7 days") > head);
+    fx_close(&G);
+    /* the demo alone keeps no holdout: no such section */
+    F.t.cur = PANE_KPI;
+    fx_invalidate(&F, PANE_KPI);
+    fx_recalc(&F);
+    fx_wait(&F, PANE_KPI);
+    p = fx_recalc(&F);
+    assert_true(fx_find(p, "control group") < 0);
+    F.t.cur = PANE_OVERVIEW;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +211,7 @@ int main(void)
         cmocka_unit_test(test_kpi_recomputed_after_a_change),
         cmocka_unit_test(test_one_definition_per_figure),
         cmocka_unit_test(test_kpi_pane_shows_money_when_configured),
+        cmocka_unit_test(test_kpi_pane_shows_the_effect_against_the_holdout),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,6 +15,7 @@
 #include "tui/fmt.h"
 #include "tui/tui_state.h"
 #include "store/store_effect.h"
+#include "store/store_sequence.h"
 #include "store/store_view_detail.h"
 
 #define WEEKS 12
@@ -36,6 +37,7 @@ struct detail {
         int back3, back7; /* 1 yes, 0 no, -1 too early */
     } * fx;
     size_t nfx;
+    char held[512]; /* "nudge_21 since 2026-11-28, ..." : the rules holding the learner out */
     size_t top;
     int rows;
 };
@@ -57,6 +59,21 @@ static enum lcm_status add_effect(void *ctx, const struct store_msg_effect *e)
     return LCM_OK;
 }
 
+/* store_sequence_held_rules callback: appends "rule (since DAY)" to s->held. */
+static enum lcm_status add_held(void *ctx, const char *rule, int first_day, int last_day,
+                                int64_t times)
+{
+    (void)last_day;
+    (void)times;
+    struct detail *s = ctx;
+    char d[DAY_TEXT_LEN];
+    size_t n = strlen(s->held);
+    if (n + 1 < sizeof s->held)
+        snprintf(s->held + n, sizeof s->held - n, _("%s%s since %s"), n ? ", " : "", rule,
+                 day_format(first_day, d));
+    return LCM_OK;
+}
+
 /* Frees everything loaded for the open learner. */
 static void unload(struct detail *s)
 {
@@ -71,6 +88,7 @@ static void unload(struct detail *s)
     free(s->fx);
     s->fx = NULL;
     s->nms = s->nev = s->nfx = 0;
+    s->held[0] = '\0';
     s->have = false;
 }
 
@@ -92,7 +110,8 @@ static void load(struct tui *t, struct detail *s)
         store_view_detail_milestones(t->st, s->eid, t->today, &s->ms, &s->nms, &err) != LCM_OK ||
         store_view_detail_timeline(t->st, s->d.learner_id, TIMELINE_MAX, &s->ev, &s->nev, &err) !=
             LCM_OK ||
-        store_effect_for_learner(t->st, s->d.learner_id, t->today, add_effect, s, &err) != LCM_OK)
+        store_effect_for_learner(t->st, s->d.learner_id, t->today, add_effect, s, &err) != LCM_OK ||
+        store_sequence_held_rules(t->st, s->d.learner_id, add_held, s, &err) != LCM_OK)
         tui_state_fail(t, &err);
 }
 
@@ -338,9 +357,16 @@ static const char *came_back(int v)
     return v > 0 ? _("yes") : v == 0 ? _("no") : _("too early");
 }
 
-/* Outreach effect: for each sent message, activity within 3 / 7 days after it. */
+/* Outreach effect: for each sent message, activity within 3 / 7 days after it; and the rules
+ * that hold the learner out (control group), so the LCM knows why no nudge came. */
 static void effects(struct rbuf *rb, const struct detail *s, int cols)
 {
+    if (s->held[0]) {
+        section(rb, _("Control group"));
+        struct rline *l = rich_buf_line(rb, ROLE_NORMAL);
+        rich_line_add(l, ROLE_RISK_WATCH, _("   Held out on purpose (no message) by: "));
+        rich_line_data(l, ROLE_NORMAL, s->held, cols - l->width, false);
+    }
     if (s->nfx == 0)
         return;
     section(rb, _("Outreach effect (back on the platform within 3 / 7 days of each message)"));

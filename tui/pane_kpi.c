@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "msg/sequence.h"
+#include "report/effect.h"
 #include "report/kpi.h"
 #include "tui/fmt.h"
 #include "tui/tui_state.h"
@@ -29,6 +31,8 @@ struct kpi_job {
     int today;
     struct kpi_money_conf money; /* kpi.cost_per_enrollment...: 0, no money shown */
     struct kpi_summary sum;
+    int holdout_min;         /* sequences.holdout_min */
+    struct effect_table eff; /* the effect against the holdout, per rule */
     struct lcm_err err;
     enum lcm_status rc;
 };
@@ -39,6 +43,7 @@ struct kpi_pane {
     struct kpi_job *job; /* the running computation, or NULL */
     char cohort[256];    /* what sum describes ("" = every cohort) */
     struct kpi_summary sum;
+    struct effect_table eff; /* per rule, the whole base (a control group is not per cohort) */
     char err[512];
 };
 
@@ -52,6 +57,8 @@ static void job_run(void *arg)
         struct kpi_filter f = {
             .cohort = j->cohort[0] ? j->cohort : NULL, .from_day = DAY_NONE, .to_day = DAY_NONE};
         j->rc = kpi_summary_money(st, &f, j->today, &j->money, &j->sum, &j->err);
+        if (j->rc == LCM_OK)
+            j->rc = effect_load(st, j->today, false, j->holdout_min, &j->eff, &j->err);
         store_close(&st);
     }
 }
@@ -64,6 +71,7 @@ static void start(struct tui *t, struct kpi_pane *s)
     snprintf(j->db_path, sizeof j->db_path, "%s", t->app->db_path);
     snprintf(j->cohort, sizeof j->cohort, "%s", t->scope_title);
     j->today = t->today;
+    j->holdout_min = sequence_holdout_min(&t->app->cfg);
     struct lcm_err err = {0};
     if (kpi_config_read(&t->app->cfg, &j->money, NULL, &err) != LCM_OK)
         memset(&j->money, 0, sizeof j->money); /* a bad kpi group: figures without money */
@@ -84,14 +92,18 @@ static void collect(struct kpi_pane *s)
     struct kpi_job *j = s->job;
     worker_free(&j->w);
     s->job = NULL;
+    effect_free(&s->eff);
     if (j->rc == LCM_OK) {
         s->sum = j->sum;
+        s->eff = j->eff; /* moved */
+        memset(&j->eff, 0, sizeof j->eff);
         snprintf(s->cohort, sizeof s->cohort, "%s", j->cohort);
         s->state = KPI_READY;
     } else {
         snprintf(s->err, sizeof s->err, "%s", j->err.msg[0] ? j->err.msg : _("KPI failed"));
         s->state = KPI_FAILED;
     }
+    effect_free(&j->eff);
     free(j);
 }
 
@@ -217,6 +229,24 @@ static void figures(struct rbuf *rb, const struct kpi_summary *k, int cols)
     spark_line(rb, N_("Idle 14+ days (at risk)"), k->spark_risk_high, k->weeks, "", 1, cols);
 }
 
+/* The effect against the holdout (report/effect.h), one wrapped sentence per rule (7 days);
+ * nothing when no rule keeps a holdout. Rule names are plain (letters, digits, _ and -). */
+static void holdout_lines(struct rbuf *rb, const struct effect_table *e, int cols)
+{
+    if (e->n == 0)
+        return;
+    rich_buf_line(rb, ROLE_NORMAL);
+    rich_line_add(rich_buf_line(rb, ROLE_NORMAL), ROLE_HEADER,
+                  _(" Outreach against a control group (learners held out, no message)"));
+    char line[512];
+    for (size_t i = 0; i < e->n; i++) {
+        const struct effect_cell *c = &e->rows[i].w[EFFECT_HEADLINE];
+        enum role role = !c->enough ? ROLE_DIM : c->lo > 0 ? ROLE_OK : ROLE_NORMAL;
+        rich_buf_wrap(rb, role, effect_sentence(e, &e->rows[i], EFFECT_HEADLINE, line, sizeof line),
+                      cols > 20 ? cols - 4 : 76, 3);
+    }
+}
+
 /* The recalc op: starts a computation when the figures are stale or for another cohort, and
  * shows the last result, "computing…" or the error. */
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
@@ -235,8 +265,10 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
         rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM, _("   computing…"));
     else if (s->state == KPI_FAILED)
         rich_line_data(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_ERROR, s->err, cols, false);
-    else if (s->state == KPI_READY)
+    else if (s->state == KPI_READY) {
         figures(&p->rb, &s->sum, cols);
+        holdout_lines(&p->rb, &s->eff, cols);
+    }
     rich_buf_line(&p->rb, ROLE_NORMAL);
     rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
                   _(" The overview's cohort filter (f) applies; full report: lcmtui report"));
@@ -262,8 +294,10 @@ static void free_pane(struct pane *p)
         return;
     if (s->job) {
         worker_free(&s->job->w);
+        effect_free(&s->job->eff);
         free(s->job);
     }
+    effect_free(&s->eff);
     free(s);
     p->st = NULL;
 }

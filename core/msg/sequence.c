@@ -15,16 +15,18 @@
 #include "store/store_sequence.h"
 #include "msg/template.h"
 
-static const char *const seq_keys[] = {"enabled", "quiet_days", "platform_url", "rules", NULL};
-static const char *const rule_keys[] = {"name",     "on",   "days",   "within_days", "until_days",
-                                        "template", "auto", "nudges", NULL};
+static const char *const seq_keys[] = {"enabled",      "quiet_days",  "platform_url", "rules",
+                                       "holdout_seed", "holdout_min", "holdout",      NULL};
+static const char *const rule_keys[] = {
+    "name", "on",     "days",    "within_days",     "until_days", "template",
+    "auto", "nudges", "holdout", "holdout_at_risk", NULL};
 
 static const struct seq_rule default_rules[] = {
-    {"congrats", SEQ_MILESTONE, 3, 0, "", false, 0},
-    {"nudge_7", SEQ_INACTIVE, 7, 0, "nudge_7", false, 0},
-    {"nudge_14", SEQ_INACTIVE, 14, 0, "nudge_14", false, 0},
-    {"nudge_21", SEQ_INACTIVE, 21, 0, "nudge_21", false, 0},
-    {"not_started", SEQ_NOT_STARTED, 7, 0, "not_started", false, 0},
+    {"congrats", SEQ_MILESTONE, 3, 0, "", false, 0, 0, false},
+    {"nudge_7", SEQ_INACTIVE, 7, 0, "nudge_7", false, 0, 0, false},
+    {"nudge_14", SEQ_INACTIVE, 14, 0, "nudge_14", false, 0, 0, false},
+    {"nudge_21", SEQ_INACTIVE, 21, 0, "nudge_21", false, 0, 0, false},
+    {"not_started", SEQ_NOT_STARTED, 7, 0, "not_started", false, 0, 0, false},
 };
 
 void sequence_config_free(struct seq_config *sc)
@@ -40,6 +42,7 @@ void sequence_config_free(struct seq_config *sc)
     free(sc->lcm_name);
     free(sc->lcm_email);
     free(sc->platform_url);
+    free(sc->holdout_seed);
     memset(sc, 0, sizeof *sc);
 }
 
@@ -83,7 +86,7 @@ static enum lcm_status load_escalate(const config_setting_t *r, const char *name
 }
 
 /* One element of the rules list. */
-static enum lcm_status load_rule(const config_setting_t *r, struct seq_rule *out,
+static enum lcm_status load_rule(const config_setting_t *r, int holdout, struct seq_rule *out,
                                  const struct lcm_report *rep, struct lcm_err *err)
 {
     char where[300];
@@ -124,14 +127,18 @@ static enum lcm_status load_rule(const config_setting_t *r, struct seq_rule *out
                config_get_int(r, "until_days", 0, 0, 3650, &out->until_days, err)) {
         return err ? err->status : LCM_ERR_CONFIG;
     }
-    if (config_get_bool(r, "auto", false, &out->auto_queue, err))
+    bool at_risk = true;
+    if (config_get_bool(r, "auto", false, &out->auto_queue, err) ||
+        config_get_int(r, "holdout", holdout, 0, 90, &out->holdout, err) ||
+        config_get_bool(r, "holdout_at_risk", true, &at_risk, err))
         return err ? err->status : LCM_ERR_CONFIG;
+    out->spare_at_risk = !at_risk;
     out->name = lcm_xstrdup(name);
     out->template_name = lcm_xstrdup(tpl);
     return LCM_OK;
 }
 
-static enum lcm_status load_rules(const config_setting_t *g, struct seq_config *sc,
+static enum lcm_status load_rules(const config_setting_t *g, int holdout, struct seq_config *sc,
                                   const struct lcm_report *rep, struct lcm_err *err)
 {
     const config_setting_t *list = g ? config_setting_get_member(g, "rules") : NULL;
@@ -142,6 +149,7 @@ static enum lcm_status load_rules(const config_setting_t *g, struct seq_config *
             sc->rules[i] = default_rules[i];
             sc->rules[i].name = lcm_xstrdup(default_rules[i].name);
             sc->rules[i].template_name = lcm_xstrdup(default_rules[i].template_name);
+            sc->rules[i].holdout = holdout;
         }
         sc->n = n;
         return LCM_OK;
@@ -154,7 +162,7 @@ static enum lcm_status load_rules(const config_setting_t *g, struct seq_config *
     sc->rules = lcm_xcalloc((size_t)n + 1, sizeof *sc->rules);
     for (int i = 0; i < n; i++) {
         const config_setting_t *r = config_setting_get_elem(list, (unsigned)i);
-        enum lcm_status rc = load_rule(r, &sc->rules[sc->n], rep, err);
+        enum lcm_status rc = load_rule(r, holdout, &sc->rules[sc->n], rep, err);
         if (rc != LCM_OK)
             return rc;
         sc->n++;
@@ -172,15 +180,20 @@ enum lcm_status sequence_config_load(const struct lcm_config *cfg, struct seq_co
     memset(out, 0, sizeof *out);
     const config_setting_t *g = config_section(cfg, "sequences");
     config_check_keys(g, seq_keys, rep);
-    const char *url = NULL;
+    const char *url = NULL, *seed = NULL;
+    int holdout = 0;
     enum lcm_status rc = LCM_OK;
     if (config_get_bool(g, "enabled", true, &out->enabled, err) ||
         config_get_int(g, "quiet_days", 3, 0, 365, &out->quiet_days, err) ||
-        config_get_string(g, "platform_url", "", &url, err))
+        config_get_string(g, "platform_url", "", &url, err) ||
+        config_get_string(g, "holdout_seed", "lcmtui", &seed, err) ||
+        config_get_int(g, "holdout_min", 20, 1, 100000, &out->holdout_min, err) ||
+        config_get_int(g, "holdout", 0, 0, 90, &holdout, err))
         rc = err ? err->status : LCM_ERR_CONFIG;
     if (rc == LCM_OK)
-        rc = load_rules(g, out, rep, err);
+        rc = load_rules(g, holdout, out, rep, err);
     out->platform_url = lcm_xstrdup(url ? url : "");
+    out->holdout_seed = lcm_xstrdup(seed ? seed : "lcmtui");
     out->lang = lcm_xstrdup(cfg->lang && *cfg->lang ? cfg->lang : "fr");
     out->lcm_name = lcm_xstrdup(cfg->lcm_name ? cfg->lcm_name : "");
     out->lcm_email = lcm_xstrdup(cfg->lcm_email ? cfg->lcm_email : "");
@@ -240,6 +253,56 @@ static enum lcm_status render(struct run *r, const struct store_seq_cand *c, con
     return rc;
 }
 
+bool sequence_holdout_pick(const char *seed, const char *rule, int64_t learner_id, int percent)
+{
+    if (percent <= 0)
+        return false;
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)learner_id);
+    const char *parts[] = {seed ? seed : "", rule ? rule : "", id};
+    uint64_t h = 14695981039346656037u; /* FNV-1a 64 */
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        for (const unsigned char *p = (const unsigned char *)parts[i];; p++) {
+            h = (h ^ *p) * 1099511628211u; /* the NUL too: "ab"+"c" is not "a"+"bc" */
+            if (!*p)
+                break;
+        }
+    /* splitmix64's finaliser: FNV's low digits follow the last bytes too closely */
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9u;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebu;
+    h ^= h >> 31;
+    return (int)(h % 10000) < percent * 100;
+}
+
+int sequence_holdout_min(const struct lcm_config *cfg)
+{
+    const config_setting_t *g = cfg ? config_section(cfg, "sequences") : NULL;
+    int v = 20;
+    if (g && config_get_int(g, "holdout_min", 20, 1, 100000, &v, NULL) != LCM_OK)
+        v = 20;
+    return v;
+}
+
+/* Whether c's episode is held out by the rule (see sequence.h); counts it in res->held.
+ * *drawn: it went through the draw (the rule keeps a holdout that does not spare it). */
+static enum lcm_status hold_out(struct run *r, const struct store_seq_cand *c, bool *yes,
+                                bool *drawn)
+{
+    *yes = *drawn = false;
+    const struct seq_rule *rule = r->rule;
+    if (rule->holdout <= 0 || (rule->spare_at_risk && c->risk_level >= 2))
+        return LCM_OK;
+    *drawn = true;
+    enum lcm_status rc = store_sequence_held_learner(r->st, rule->name, c->learner_id, yes, r->err);
+    if (rc == LCM_OK && !*yes)
+        *yes = sequence_holdout_pick(r->sc->holdout_seed, rule->name, c->learner_id, rule->holdout);
+    if (rc == LCM_OK && *yes)
+        r->res->held++;
+    return rc;
+}
+
 /* Creates the message for c (when nothing keeps it back) and records the firing. */
 static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const char *key,
                             const char *tpl)
@@ -247,6 +310,8 @@ static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const
     bool yes = false;
     enum lcm_status rc =
         store_sequence_fired(r->st, r->rule->name, c->enrollment_id, key, &yes, r->err);
+    if (rc == LCM_OK && !yes)
+        rc = store_sequence_held(r->st, r->rule->name, c->enrollment_id, key, &yes, r->err);
     if (rc != LCM_OK || yes)
         return rc;
     if (!mail_mime_addr_valid(c->email)) {
@@ -260,6 +325,12 @@ static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const
         r->res->quiet++;
         return LCM_OK;
     }
+    bool drawn = false;
+    if ((rc = hold_out(r, c, &yes, &drawn)) != LCM_OK)
+        return rc;
+    if (yes)
+        return store_sequence_hold(r->st, r->rule->name, c->enrollment_id, key, r->o->today, tpl,
+                                   r->err);
     const char *lang;
     char *subj = NULL, *body = NULL;
     struct lcm_err e = {0};
@@ -282,6 +353,8 @@ static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const
     if (rc == LCM_OK)
         rc = store_sequence_fire(r->st, r->rule->name, c->enrollment_id, key, r->o->today, id,
                                  r->err);
+    if (rc == LCM_OK && drawn)
+        rc = store_sequence_drawn(r->st, r->rule->name, c->enrollment_id, key, r->err);
     if (rc == LCM_OK) {
         *(r->rule->auto_queue ? &r->res->queued : &r->res->drafts) += 1;
         if (r->o->made) {

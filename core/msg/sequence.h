@@ -18,7 +18,20 @@
  * when the learner got a message (draft, queued or sent) within quiet_days; a learner without
  * an e-mail address is counted and skipped. A rule that fired is recorded whatever becomes of
  * its draft (skipping a draft does not make it come back); one kept back by the quiet period
- * or a missing address fires later. */
+ * or a missing address fires later.
+ *
+ * Holdout (control group): a rule with holdout = N (percent, 0..90; 0 off; sequences.holdout is
+ * every rule's default) keeps N % of the
+ * learners it would message back on purpose, to measure its effect against no message. The
+ * choice is a hash of sequences.holdout_seed, the rule name and the learner's id (the same on
+ * every run and machine). A held-out episode is recorded (sequence_holdout: the day the message
+ * would have been made and its template) instead of a message, after the address and quiet
+ * checks, so both groups are the learners the rule would really have written to. A learner
+ * held out once by a rule stays held out by it (even if the share changes), except that a rule
+ * with holdout_at_risk = false never holds back an enrollment whose stored risk level is "at
+ * risk" (it gets the message). holdout = 0 turns the control group off: everyone gets it.
+ * A message made after the draw marks its firing drawn (sequence_fired.drawn): the treated
+ * group the holdout is compared with (report/effect.h). */
 #ifndef LCM_SEQUENCE_H
 #define LCM_SEQUENCE_H
 
@@ -39,6 +52,8 @@ struct seq_rule {
     char *template_name; /* "" for milestone: automatic */
     bool auto_queue;     /* true: queued at once, no approval */
     int nudges;          /* escalate: unanswered messages that call for it (0: not used) */
+    int holdout;         /* percent of learners held out (0: none) */
+    bool spare_at_risk;  /* holdout_at_risk = false: never hold out the at-risk level */
 };
 
 struct seq_config {
@@ -49,6 +64,8 @@ struct seq_config {
     char *lang;                 /* default template language (general.lang) */
     char *lcm_name, *lcm_email; /* {lcm_name}, {lcm_email} */
     char *platform_url;         /* {platform_url}, may be "" */
+    char *holdout_seed;         /* sequences.holdout_seed */
+    int holdout_min;            /* sequences.holdout_min: learners needed in each group */
 };
 
 /* Reads the `sequences` group (defaults when absent), validating names, `on` values, ranges
@@ -67,6 +84,7 @@ struct seq_result {
     int quiet;          /* kept back by the quiet period */
     int no_address;     /* learner without a valid e-mail address */
     int failed;         /* template could not be rendered (first error in err_first) */
+    int held;           /* held out on purpose (control group), nothing made */
     char err_first[512];
 };
 
@@ -85,5 +103,13 @@ struct seq_run_opts {
 enum lcm_status sequence_run(struct lcm_store *st, const struct seq_config *sc,
                              const struct seq_run_opts *o, struct seq_result *res,
                              struct lcm_err *err);
+
+/* Whether learner_id falls in rule's holdout of percent % under seed: a 64-bit FNV-1a hash of
+ * seed, rule and the id in decimal (NUL-separated), mixed, bucketed in 10000. Pure. */
+bool sequence_holdout_pick(const char *seed, const char *rule, int64_t learner_id, int percent);
+
+/* sequences.holdout_min of cfg (default 20, 1..100000): the learners each group needs before
+ * an effect is shown. No validation message: sequence_config_load() reports bad values. */
+int sequence_holdout_min(const struct lcm_config *cfg);
 
 #endif

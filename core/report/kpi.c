@@ -543,6 +543,9 @@ enum lcm_status kpi_compute(struct lcm_store *st, const struct kpi_filter *f, in
     if ((rc = finish_learners(st, &L, err)) != LCM_OK)
         goto fail;
     kpi_sum_money(out);
+    if ((rc = effect_load(st, L.S.to, false, opt->holdout_min > 0 ? opt->holdout_min : 20,
+                          &out->holdout, err)) != LCM_OK)
+        goto fail;
     load_free(&L);
     return LCM_OK;
 fail:

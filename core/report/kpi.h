@@ -40,7 +40,8 @@ struct kpi_options {
     bool learners;      /* fill kpi_result.learners */
     bool private_notes; /* also fill each learner's latest note (LCM only; never manager) */
     struct kpi_money_conf money;
-    int threads; /* activity scan threads; 0: automatic */
+    int threads;     /* activity scan threads; 0: automatic */
+    int holdout_min; /* learners each group needs for the effect against the holdout; 0: 20 */
 };
 
 /* Computes every indicator for filter f over [f->from_day, f->to_day] (DAY_NONE: from the

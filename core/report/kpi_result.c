@@ -35,5 +35,6 @@ void kpi_result_free(struct kpi_result *r)
         free(l->note);
     }
     free(r->learners);
+    effect_free(&r->holdout);
     memset(r, 0, sizeof *r);
 }

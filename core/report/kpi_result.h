@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "base/model.h"
+#include "report/effect.h"
 
 #define KPI_BUCKETS 5     /* progress 0-24 %, 25-49 %, 50-74 %, 75-99 %, 100 % */
 #define KPI_MAX_WEEKS 520 /* a longer period is cut to its last 520 weeks */
@@ -117,6 +118,10 @@ struct kpi_result {
      * privacy.retention_days (0: none in scope). */
     int64_t purged;
     int purge_days;
+
+    /* The outreach effect against the holdout, per sequence rule, as of the period's end, over
+     * the whole base (a rule's control group is not cut by cohort or department). */
+    struct effect_table holdout;
 };
 
 /* Frees everything kpi_compute allocated and zeroes *r. Safe on NULL and on a zeroed struct. */

@@ -52,10 +52,17 @@ static void csv_int(struct csv *c, int64_t v)
     fprintf(c->f, "%" PRId64, v);
 }
 
+/* A number we formatted ourselves: no formula guard (a "-" here is a minus sign, and "'-20.4"
+ * would be text to a spreadsheet); quoted only when the decimal mark is the separator. */
 static void csv_real(struct csv *c, double v, int d)
 {
     char b[64];
-    csv_text(c, report_common_real(v, d, c->comma, b, sizeof b));
+    report_common_real(v, d, c->comma, b, sizeof b);
+    if (!c->first)
+        fputc(c->sep, c->f);
+    c->first = false;
+    bool quote = strchr(b, c->sep) != NULL;
+    fprintf(c->f, quote ? "\"%s\"" : "%s", b);
 }
 
 static void csv_pct(struct csv *c, int64_t num, int64_t den)
@@ -180,6 +187,38 @@ static void csv_counts(struct csv *c, const char *what, const struct kpi_counts 
     csv_end(c);
 }
 
+/* The effect against the holdout: per rule and window, the counts and the difference in points
+ * with its interval (empty when there is not enough data). */
+static void csv_holdout(struct csv *c, const struct effect_table *t)
+{
+    if (t->n == 0)
+        return;
+    /* xgettext:no-c-format */
+    csv_header(c, _("Rule|Days|Messaged|Messaged active again|Held out|Held out active again|"
+                    "Difference (points)|95 % CI low|95 % CI high"));
+    for (size_t i = 0; i < t->n; i++)
+        for (int w = 0; w < EFFECT_WINDOWS; w++) {
+            const struct effect_cell *e = &t->rows[i].w[w];
+            csv_text(c, t->rows[i].name);
+            csv_int(c, e->days);
+            csv_int(c, e->n1);
+            csv_int(c, e->x1);
+            csv_int(c, e->n0);
+            csv_int(c, e->x0);
+            if (e->enough) {
+                csv_real(c, e->d * 100, 1);
+                csv_real(c, e->lo * 100, 1);
+                csv_real(c, e->hi * 100, 1);
+            } else {
+                csv_text(c, "");
+                csv_text(c, "");
+                csv_text(c, "");
+            }
+            csv_end(c);
+        }
+    csv_end(c);
+}
+
 static void csv_tables(struct csv *c, const struct kpi_result *r)
 {
     csv_header(c, _("Progress|Learners"));
@@ -223,6 +262,7 @@ static void csv_tables(struct csv *c, const struct kpi_result *r)
         csv_end(c);
     }
     csv_end(c);
+    csv_holdout(c, &r->holdout);
 }
 
 static void csv_weeks(struct csv *c, const struct kpi_result *r)

@@ -171,6 +171,38 @@ static void milestone_table(FILE *f, const struct kpi_result *r)
     tend(f, r->n_milestones, 5, _("No milestone defined for these programmes."));
 }
 
+/* The effect against the holdout: one sentence per rule, then the three windows. */
+static void html_holdout(FILE *f, const struct effect_table *t)
+{
+    if (t->n == 0)
+        return;
+    char line[512], cell[64];
+    fputs("<h3>", f);
+    report_common_html_put(f, _("Outreach against a control group"));
+    fputs("</h3>\n<ul class=\"holdout\">\n", f);
+    for (size_t i = 0; i < t->n; i++) {
+        fputs("<li>", f);
+        report_common_html_put(f,
+                               effect_sentence(t, &t->rows[i], EFFECT_HEADLINE, line, sizeof line));
+        fputs("</li>\n", f);
+    }
+    fputs("</ul>\n", f);
+    /* xgettext:no-c-format */
+    thead(f, "table-holdout", _("Active again, messaged minus held out, in points (95 % CI)"),
+          _("Rule|#Within 3 days|#Within 7 days|#Within 14 days|#Messaged|#Held out"));
+    for (size_t i = 0; i < t->n; i++) {
+        const struct effect_row *r = &t->rows[i];
+        fputs("<tr>", f);
+        td(f, r->name);
+        for (int w = 0; w < EFFECT_WINDOWS; w++)
+            tdn(f, effect_cell_text(&r->w[w], cell, sizeof cell));
+        tdi(f, r->w[EFFECT_HEADLINE].n1);
+        tdi(f, r->w[EFFECT_HEADLINE].n0);
+        fputs("</tr>\n", f);
+    }
+    tend(f, t->n, 6, "");
+}
+
 static void followup_tables(FILE *f, const struct kpi_result *r)
 {
     char lines[8][256], a[32];
@@ -204,6 +236,7 @@ static void followup_tables(FILE *f, const struct kpi_result *r)
         fputs("</tr>\n", f);
     }
     tend(f, r->n_templates, 4, _("No message sent in the period."));
+    html_holdout(f, &r->holdout);
 }
 
 static void weeks_table(FILE *f, const struct kpi_result *r)

@@ -103,6 +103,37 @@ static void md_milestones(FILE *f, const struct kpi_result *r)
     fputs("\n", f);
 }
 
+/* The effect against the holdout: one sentence per rule, then the three windows. */
+static void md_holdout(FILE *f, const struct effect_table *t)
+{
+    if (t->n == 0)
+        return;
+    char line[512], cell[64];
+    fputs(_("### Outreach against a control group\n\n"), f);
+    for (size_t i = 0; i < t->n; i++) {
+        fputs("- ", f);
+        md_put(f, effect_sentence(t, &t->rows[i], EFFECT_HEADLINE, line, sizeof line));
+        fputs("\n", f);
+    }
+    fputs(_("\n| Rule | Within 3 days | Within 7 days | Within 14 days | Messaged | Held out |\n"),
+          f);
+    fputs("|---|---:|---:|---:|---:|---:|\n", f);
+    for (size_t i = 0; i < t->n; i++) {
+        const struct effect_row *r = &t->rows[i];
+        fputs("| ", f);
+        md_put(f, r->name);
+        for (int w = 0; w < EFFECT_WINDOWS; w++)
+            fprintf(f, " | %s", effect_cell_text(&r->w[w], cell, sizeof cell));
+        fprintf(f, " | %" PRId64 " | %" PRId64 " |\n", r->w[EFFECT_HEADLINE].n1,
+                r->w[EFFECT_HEADLINE].n0);
+    }
+    /* xgettext:no-c-format */
+    fputs(_("\nPoints: the share of learners active again within N days when messaged minus "
+            "when held out (no message), with its 95 % confidence interval (Newcombe's score "
+            "method).\n\n"),
+          f);
+}
+
 static void md_followup(FILE *f, const struct kpi_result *r)
 {
     char lines[8][256], a[32];
@@ -116,6 +147,7 @@ static void md_followup(FILE *f, const struct kpi_result *r)
         fprintf(f, "| %s | %" PRId64 " |\n", report_common_channel(c), r->checkins_by_channel[c]);
     if (r->n_templates == 0) {
         fputs(_("\nNo message sent in the period.\n\n"), f);
+        md_holdout(f, &r->holdout);
         return;
     }
     fputs(_("\n| Template | Sent | Active within 7 days | Return rate |\n"), f);
@@ -128,6 +160,7 @@ static void md_followup(FILE *f, const struct kpi_result *r)
                 report_common_pct(t->returned7, t->sent, a, sizeof a));
     }
     fputs("\n", f);
+    md_holdout(f, &r->holdout);
 }
 
 static void md_weeks(FILE *f, const struct kpi_result *r)

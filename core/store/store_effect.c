@@ -4,6 +4,9 @@
 #include "store/store_effect.h"
 #include "store/store_internal.h"
 
+#include <stdio.h>
+#include <string.h>
+
 /* For each sent message: its template, learner, sending day, and whether the learner had any
  * activity on one of the 3 (7) days after that day. ?1 = today. */
 /* The days are text ('YYYY-MM-DD'): SQLite's date(); PostgreSQL's to_char() of a date. The
@@ -123,6 +126,91 @@ enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_i
     }
     if (out == LCM_OK && rc != DB_DONE && rc != DB_ROW)
         out = store_fail(st, err, "outreach effect");
+    db_reset(s);
+    return out;
+}
+
+const int store_effect_windows[STORE_HOLDOUT_WINDOWS] = {3, 7, 14};
+
+/* Both arms as (rule, template, arm, learner, day): arm 1 treated, 0 held out. Then whether
+ * the learner came back (bN) and whether the window closed (cN), for N = 3, 7, 14. ?1 today. */
+#define HOLDOUT_BACK(PLUS)                                                                         \
+    "CASE WHEN EXISTS (SELECT 1 FROM enrollment e2 JOIN activity_day a ON a.enrollment_id = "      \
+    "e2.id WHERE e2.learner_id = u.l AND a.day > u.d AND a.day <= " PLUS " "                       \
+    "AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) THEN 1 ELSE 0 END"
+#define HOLDOUT_DUE(PLUS) "CASE WHEN " PLUS " < ?1 THEN 1 ELSE 0 END"
+#define HOLDOUT_SQL(KEY, P3, P7, P14)                                                              \
+    "WITH u AS ("                                                                                  \
+    "  SELECT f.rule AS r, COALESCE(NULLIF(m.template, ''), '(none)') AS t, 1 AS arm, "            \
+    "  e.learner_id AS l, f.day AS d FROM sequence_fired f "                                       \
+    "  JOIN enrollment e ON e.id = f.enrollment_id LEFT JOIN message m ON m.id = f.message_id "    \
+    "  WHERE f.message_id IS NOT NULL AND f.drawn = 1 "                                            \
+    "  UNION ALL "                                                                                 \
+    "  SELECT h.rule, COALESCE(NULLIF(h.template, ''), '(none)'), 0, e.learner_id, h.day "         \
+    "  FROM sequence_holdout h JOIN enrollment e ON e.id = h.enrollment_id), "                     \
+    "b AS (SELECT " KEY                                                                            \
+    " AS k, arm, " HOLDOUT_DUE(P3) " AS c3, " HOLDOUT_BACK(P3) " AS b3, " HOLDOUT_DUE(             \
+        P7) " AS c7, " HOLDOUT_BACK(P7) " AS b7, " HOLDOUT_DUE(P14) " "                            \
+                                                                    "AS c14, " HOLDOUT_BACK(       \
+                                                                        P14) " AS b14 FROM u "     \
+                                                                             "  WHERE " KEY        \
+                                                                             " IN (SELECT " KEY    \
+                                                                             " FROM u WHERE arm "  \
+                                                                             "= 0)) "              \
+                                                                             "SELECT k, arm, "     \
+                                                                             "sum(c3), sum(c3 * "  \
+                                                                             "b3), sum(c7), "      \
+                                                                             "sum(c7 * b7), "      \
+                                                                             "sum(c14), sum(c14 "  \
+                                                                             "* b14) "             \
+                                                                             "FROM b GROUP BY k, " \
+                                                                             "arm ORDER BY k, arm"
+#define HOLDOUT_SQLITE(KEY)                                                                        \
+    HOLDOUT_SQL(KEY, "date(u.d, '+3 days')", "date(u.d, '+7 days')", "date(u.d, '+14 days')")
+#define HOLDOUT_PG(KEY)                                                                            \
+    HOLDOUT_SQL(KEY, "to_char(u.d::date + 3, 'YYYY-MM-DD')",                                       \
+                "to_char(u.d::date + 7, 'YYYY-MM-DD')", "to_char(u.d::date + 14, 'YYYY-MM-DD')")
+
+static void holdout_arm(struct db_stmt *s, struct store_holdout_arm *a)
+{
+    for (int w = 0; w < STORE_HOLDOUT_WINDOWS; w++) {
+        a->due[w] = db_column_type(s, 2 + 2 * w) == DB_NULL ? 0 : db_column_int64(s, 2 + 2 * w);
+        a->back[w] = db_column_type(s, 3 + 2 * w) == DB_NULL ? 0 : db_column_int64(s, 3 + 2 * w);
+    }
+}
+
+enum lcm_status store_effect_holdout(struct lcm_store *st, int today, bool by_template,
+                                     store_holdout_fn fn, void *ctx, struct lcm_err *err)
+{
+    struct db_stmt *s = by_template
+                            ? store_stmt_each(st, HOLDOUT_SQLITE("u.t"), HOLDOUT_PG("u.t"), err)
+                            : store_stmt_each(st, HOLDOUT_SQLITE("u.r"), HOLDOUT_PG("u.r"), err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
+    store_bind_day(s, 1, today);
+    enum lcm_status out = LCM_OK;
+    int rc = DB_DONE;
+    /* rows come by name, the held-out arm (0) first; a row is emitted when the name changes */
+    struct store_holdout h = {0};
+    char name[256] = "";
+    bool have = false;
+    while (out == LCM_OK && (rc = db_step(s)) == DB_ROW) {
+        const char *k = store_col_text(s, 0);
+        if (have && strcmp(k, name) != 0) {
+            h.name = name;
+            out = fn(ctx, &h);
+            memset(&h, 0, sizeof h);
+        }
+        snprintf(name, sizeof name, "%s", k);
+        have = true;
+        holdout_arm(s, db_column_int64(s, 1) ? &h.treated : &h.held);
+    }
+    if (out == LCM_OK && have && (rc == DB_DONE)) {
+        h.name = name;
+        out = fn(ctx, &h);
+    }
+    if (out == LCM_OK && rc != DB_DONE && rc != DB_ROW)
+        out = store_fail(st, err, "outreach effect against the holdout");
     db_reset(s);
     return out;
 }

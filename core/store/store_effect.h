@@ -4,6 +4,7 @@
 #ifndef LCM_STORE_EFFECT_H
 #define LCM_STORE_EFFECT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/status.h"
@@ -41,5 +42,27 @@ typedef enum lcm_status (*store_msg_effect_fn)(void *ctx, const struct store_msg
 /* The learner's sent messages, newest first. */
 enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_id, int today,
                                          store_msg_effect_fn fn, void *ctx, struct lcm_err *err);
+
+/* Against the holdout (control group, see msg/sequence.h): per rule (or per template), the
+ * episodes a rule messaged after the holdout draw (treated: sequence_fired drawn, with a
+ * message, whatever became of it) and the ones it held out, each from the day the rule
+ * fired; of those whose w-day window has closed by today (day + w < today), how many learners
+ * had activity on one of the w days after. Windows 3, 7 and 14 (STORE_HOLDOUT_WINDOWS).
+ * Only rules (templates) with at least one holdout; name borrowed. */
+#define STORE_HOLDOUT_WINDOWS 3
+struct store_holdout_arm {
+    int64_t due[STORE_HOLDOUT_WINDOWS];  /* window closed */
+    int64_t back[STORE_HOLDOUT_WINDOWS]; /* of those, active again within it */
+};
+struct store_holdout {
+    const char *name;
+    struct store_holdout_arm treated, held;
+};
+typedef enum lcm_status (*store_holdout_fn)(void *ctx, const struct store_holdout *h);
+/* One row per rule (by_template: per template), by name. */
+enum lcm_status store_effect_holdout(struct lcm_store *st, int today, bool by_template,
+                                     store_holdout_fn fn, void *ctx, struct lcm_err *err);
+/* The windows, in days: {3, 7, 14}. */
+extern const int store_effect_windows[STORE_HOLDOUT_WINDOWS];
 
 #endif

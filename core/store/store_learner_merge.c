@@ -41,8 +41,12 @@ static const char *const fold_sql[] = {
     "celebrated_at = coalesce(excluded.celebrated_at, milestone_done.celebrated_at) "
     "WHERE milestone_done.failed = 1 AND excluded.failed = 0",
 
-    "INSERT INTO sequence_fired(rule, enrollment_id, key, day, message_id) "
-    "SELECT rule, ?2, key, day, message_id FROM sequence_fired WHERE enrollment_id = ?1 "
+    "INSERT INTO sequence_fired(rule, enrollment_id, key, day, message_id, drawn) "
+    "SELECT rule, ?2, key, day, message_id, drawn FROM sequence_fired WHERE enrollment_id = ?1 "
+    "ON CONFLICT DO NOTHING",
+
+    "INSERT INTO sequence_holdout(rule, enrollment_id, key, day, template) "
+    "SELECT rule, ?2, key, day, template FROM sequence_holdout WHERE enrollment_id = ?1 "
     "ON CONFLICT DO NOTHING",
 
     "UPDATE snooze SET enrollment_id = ?2 WHERE enrollment_id = ?1",

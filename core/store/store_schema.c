@@ -363,7 +363,22 @@ static const char *const schema_v4[] = {
     "ALTER TABLE message ADD COLUMN bounced_at INTEGER;",
     "CREATE INDEX message_msgid ON message(msgid);",
     NULL};
-static const char *const schema_v5[] = {NULL};
+/* v5: sequence holdouts (control groups). One row per (rule, enrollment, key) a rule would
+ * have messaged and held back on purpose: the day it would have been sent and the template
+ * it would have used, so the effect of the message can be measured against no message. */
+static const char *const schema_v5[] = {
+    "CREATE TABLE sequence_holdout ("
+    "  rule TEXT NOT NULL,"
+    "  enrollment_id INTEGER NOT NULL REFERENCES enrollment(id) ON DELETE CASCADE,"
+    "  key TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  template TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (rule, enrollment_id, key)) WITHOUT ROWID;",
+    "CREATE INDEX sequence_holdout_enrollment ON sequence_holdout(enrollment_id, rule);",
+    /* drawn: 1 when the episode went through the holdout draw and was messaged (the treated
+     * group); 0 before a rule kept a holdout, or for an at-risk learner it spares. */
+    "ALTER TABLE sequence_fired ADD COLUMN drawn INTEGER NOT NULL DEFAULT 0;",
+    NULL};
 /* Version 6: the learner's rights (issue 21).
  * erase_register: one row per erased learner, with no personal data: when, who (the LCM's
  * name or the OS user), the internal id the learner had, and the rows removed per table (a

@@ -356,7 +356,18 @@ static const char *const pg_v4[] = {
     "ALTER TABLE message ADD COLUMN bounced_at BIGINT;",
     "CREATE INDEX message_msgid ON message(msgid);",
     NULL};
-static const char *const pg_v5[] = {NULL};
+/* v5: sequence holdouts (see store_schema.c). */
+static const char *const pg_v5[] = {
+    "CREATE TABLE sequence_holdout ("
+    "  rule TEXT NOT NULL,"
+    "  enrollment_id BIGINT NOT NULL REFERENCES enrollment(id) ON DELETE CASCADE,"
+    "  key TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  template TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (rule, enrollment_id, key));",
+    "CREATE INDEX sequence_holdout_enrollment ON sequence_holdout(enrollment_id, rule);",
+    "ALTER TABLE sequence_fired ADD COLUMN drawn BIGINT NOT NULL DEFAULT 0;",
+    NULL};
 /* store_schema.c's v6: the erase register and its tombstones. */
 static const char *const pg_v6[] = {
     "CREATE TABLE erase_register ("

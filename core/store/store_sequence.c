@@ -9,11 +9,12 @@
 
 #define CAND_COLS                                                                                  \
     "SELECT l.id, e.id, l.first_name, l.last_name, l.email, l.lang, p.name, c.name, e.progress, "  \
-    "e.last_activity_day, e.start_day "
+    "e.last_activity_day, e.start_day, r.level "
 
 #define CAND_FROM                                                                                  \
     "FROM enrollment e JOIN learner l ON l.id = e.learner_id "                                     \
-    "JOIN cohort c ON c.id = e.cohort_id JOIN program p ON p.id = c.program_id "
+    "JOIN cohort c ON c.id = e.cohort_id JOIN program p ON p.id = c.program_id "                   \
+    "LEFT JOIN risk r ON r.enrollment_id = e.id "
 
 static void read_cand(struct db_stmt *s, struct store_seq_cand *c)
 {
@@ -29,11 +30,12 @@ static void read_cand(struct db_stmt *s, struct store_seq_cand *c)
     c->progress = db_column_type(s, 8) == DB_NULL ? -1 : db_column_double(s, 8);
     c->last_activity_day = store_col_day(s, 9);
     c->start_day = store_col_day(s, 10);
+    c->risk_level = db_column_type(s, 11) == DB_NULL ? -1 : (int)db_column_int64(s, 11);
     c->threshold = -1;
     c->milestone_day = DAY_NONE;
 }
 
-/* Steps s, calling fn for each candidate (milestone columns from 11 when with_ms). */
+/* Steps s, calling fn for each candidate (milestone columns from 12 when with_ms). */
 static enum lcm_status each_cand(struct lcm_store *st, struct db_stmt *s, bool with_ms,
                                  store_seq_fn fn, void *ctx, struct lcm_err *err)
 {
@@ -43,11 +45,11 @@ static enum lcm_status each_cand(struct lcm_store *st, struct db_stmt *s, bool w
         struct store_seq_cand c;
         read_cand(s, &c);
         if (with_ms) {
-            c.milestone_id = db_column_int64(s, 11);
-            c.milestone = store_col_text(s, 12);
-            c.milestone_kind = store_col_text(s, 13);
-            c.threshold = db_column_type(s, 14) == DB_NULL ? -1 : db_column_double(s, 14);
-            c.milestone_day = store_col_day(s, 15);
+            c.milestone_id = db_column_int64(s, 12);
+            c.milestone = store_col_text(s, 13);
+            c.milestone_kind = store_col_text(s, 14);
+            c.threshold = db_column_type(s, 15) == DB_NULL ? -1 : db_column_double(s, 15);
+            c.milestone_day = store_col_day(s, 16);
         }
         out = fn(ctx, &c);
     }
@@ -154,4 +156,94 @@ enum lcm_status store_sequence_fire(struct lcm_store *st, const char *rule, int6
     store_bind_day(s, 4, day);
     store_bind_id_opt(s, 5, message_id);
     return store_exec1(st, s, err, "sequence");
+}
+
+/* One EXISTS query with a text and an id parameter (and a third text one when key). */
+static enum lcm_status exists3(struct lcm_store *st, struct db_stmt *s, const char *rule,
+                               int64_t id, const char *key, bool *yes, struct lcm_err *err)
+{
+    store_bind_text(s, 1, rule);
+    db_bind_int64(s, 2, id);
+    if (key)
+        store_bind_text(s, 3, key);
+    int rc = db_step(s);
+    enum lcm_status o = LCM_OK;
+    if (rc == DB_ROW)
+        *yes = (int)db_column_int64(s, 0) != 0;
+    else
+        o = store_fail(st, err, "sequence holdout");
+    db_reset(s);
+    return o;
+}
+
+enum lcm_status store_sequence_held(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                    const char *key, bool *yes, struct lcm_err *err)
+{
+    *yes = false;
+    STMT_OR_FAIL(s, st,
+                 "SELECT EXISTS (SELECT 1 FROM sequence_holdout WHERE rule = ?1 "
+                 "AND enrollment_id = ?2 AND key = ?3)",
+                 err);
+    return exists3(st, s, rule, enrollment_id, key, yes, err);
+}
+
+enum lcm_status store_sequence_held_learner(struct lcm_store *st, const char *rule,
+                                            int64_t learner_id, bool *yes, struct lcm_err *err)
+{
+    *yes = false;
+    STMT_OR_FAIL(s, st,
+                 "SELECT EXISTS (SELECT 1 FROM sequence_holdout h "
+                 "JOIN enrollment e ON e.id = h.enrollment_id WHERE h.rule = ?1 "
+                 "AND e.learner_id = ?2)",
+                 err);
+    return exists3(st, s, rule, learner_id, NULL, yes, err);
+}
+
+enum lcm_status store_sequence_hold(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                    const char *key, int day, const char *template_name,
+                                    struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "INSERT INTO sequence_holdout(rule, enrollment_id, key, day, template) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+                 err);
+    store_bind_text(s, 1, rule);
+    db_bind_int64(s, 2, enrollment_id);
+    store_bind_text(s, 3, key);
+    store_bind_day(s, 4, day);
+    store_bind_text(s, 5, template_name ? template_name : "");
+    return store_exec1(st, s, err, "sequence holdout");
+}
+
+enum lcm_status store_sequence_drawn(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                     const char *key, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "UPDATE sequence_fired SET drawn = 1 WHERE rule = ?1 AND enrollment_id = ?2 "
+                 "AND key = ?3",
+                 err);
+    store_bind_text(s, 1, rule);
+    db_bind_int64(s, 2, enrollment_id);
+    store_bind_text(s, 3, key);
+    return store_exec1(st, s, err, "sequence holdout");
+}
+
+enum lcm_status store_sequence_held_rules(struct lcm_store *st, int64_t learner_id,
+                                          store_holdout_rule_fn fn, void *ctx, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st,
+                 "SELECT h.rule, min(h.day), max(h.day), count(*) FROM sequence_holdout h "
+                 "JOIN enrollment e ON e.id = h.enrollment_id WHERE e.learner_id = ?1 "
+                 "GROUP BY h.rule ORDER BY h.rule",
+                 err);
+    db_bind_int64(s, 1, learner_id);
+    enum lcm_status out = LCM_OK;
+    int rc = DB_DONE;
+    while (out == LCM_OK && (rc = db_step(s)) == DB_ROW)
+        out = fn(ctx, store_col_text(s, 0), store_col_day(s, 1), store_col_day(s, 2),
+                 db_column_int64(s, 3));
+    if (out == LCM_OK && rc != DB_DONE && rc != DB_ROW)
+        out = store_fail(st, err, "sequence holdout");
+    db_reset(s);
+    return out;
 }

@@ -17,6 +17,7 @@ struct store_seq_cand {
     double progress;       /* 0..1, < 0 unknown */
     int last_activity_day; /* DAY_NONE: never */
     int start_day;         /* DAY_NONE: unknown */
+    int risk_level;        /* the stored risk level (0 ok, 1 watch, 2 at risk); -1: none */
     /* milestone candidates only */
     int64_t milestone_id;
     const char *milestone;
@@ -46,6 +47,27 @@ enum lcm_status store_sequence_fired(struct lcm_store *st, const char *rule, int
                                      const char *key, bool *yes, struct lcm_err *err);
 enum lcm_status store_sequence_fire(struct lcm_store *st, const char *rule, int64_t enrollment_id,
                                     const char *key, int day, int64_t message_id,
+                                    struct lcm_err *err);
+
+/* Holdouts (control groups): whether (rule, enrollment, key) was held out; whether the
+ * learner was ever held out by rule (any enrolment, any key); and recording a holdout with
+ * the day the message would have been sent and the template it would have used. */
+enum lcm_status store_sequence_held(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                    const char *key, bool *yes, struct lcm_err *err);
+enum lcm_status store_sequence_held_learner(struct lcm_store *st, const char *rule,
+                                            int64_t learner_id, bool *yes, struct lcm_err *err);
+/* The rules that hold learner_id out (control group), by rule: the rule, the first and the
+ * last day a message of it was held back, and how many times. Strings borrowed. */
+typedef enum lcm_status (*store_holdout_rule_fn)(void *ctx, const char *rule, int first_day,
+                                                 int last_day, int64_t times);
+enum lcm_status store_sequence_held_rules(struct lcm_store *st, int64_t learner_id,
+                                          store_holdout_rule_fn fn, void *ctx, struct lcm_err *err);
+/* Marks a fired (rule, enrollment, key) as drawn: it went through the holdout draw and was
+ * messaged, so it belongs to the treated group the holdout is compared with. */
+enum lcm_status store_sequence_drawn(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                     const char *key, struct lcm_err *err);
+enum lcm_status store_sequence_hold(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                    const char *key, int day, const char *template_name,
                                     struct lcm_err *err);
 
 #endif
