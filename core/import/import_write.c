@@ -10,6 +10,7 @@
 
 #include "base/day.h"
 #include "import/import_internal.h"
+#include "store/store_bulk.h"
 #include "store/store_entity.h"
 #include "store/store_identity.h"
 #include "store/store_import.h"
@@ -333,6 +334,7 @@ static int clamp(int64_t v)
 static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
 {
     int64_t *ids = lcm_xcalloc((size_t)sg->nenr + 1, sizeof *ids);
+    struct lcm_activity_day *days = lcm_xcalloc((size_t)sg->nact + 1, sizeof *days);
     enum lcm_status rc = LCM_OK;
     for (int i = 0; i < sg->nact && rc == LCM_OK; i++) {
         const struct sact *a = &sg->act[i];
@@ -343,14 +345,17 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
                 break;
         }
         /* Event rows carry no session count: each active enrollment-day is one session. */
-        struct lcm_activity_day d = {ids[a->enr],
-                                     a->day,
-                                     a->has_sessions ? clamp(a->sessions) : 1,
-                                     clamp(a->minutes),
-                                     clamp(a->actions),
-                                     a->progress};
-        rc = store_entity_activity_put(st, &d, err);
+        days[i] = (struct lcm_activity_day){ids[a->enr],
+                                            a->day,
+                                            a->has_sessions ? clamp(a->sessions) : 1,
+                                            clamp(a->minutes),
+                                            clamp(a->actions),
+                                            a->progress};
     }
+    /* In one batch: on PostgreSQL one COPY, not a round trip a row. */
+    if (rc == LCM_OK)
+        rc = store_bulk_activity_put(st, days, (size_t)sg->nact, err);
+    free(days);
     free(ids);
     return rc;
 }

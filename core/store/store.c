@@ -255,6 +255,7 @@ void store_close(struct lcm_store **stp)
     db_close(&st->db); /* rolls back an open transaction, frees the cached statements */
     free(st->path);
     free(st->notice);
+    free(st->bulk_restore);
     free(st);
     *stp = NULL;
 }
