@@ -85,8 +85,9 @@ enum lcm_status store_bulk_begin(struct lcm_store *st, bool fresh, struct lcm_er
 enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *err)
 {
     enum lcm_status rc = LCM_OK;
-    if (ok && st->in_tx && st->bulk_restore)
-        rc = db_exec(st->db, st->bulk_restore, err); /* a duplicate or a dangling id fails here */
+    /* A duplicate or a dangling id fails here, LCM_ERR_DB as at the row on SQLite. */
+    if (ok && st->in_tx && st->bulk_restore && db_exec(st->db, st->bulk_restore, NULL) != LCM_OK)
+        rc = store_fail(st, err, "activity_day's keys");
     free(st->bulk_restore);
     st->bulk_restore = NULL;
     if (ok && st->in_tx && rc == LCM_OK)
