@@ -10,6 +10,7 @@
 #include "base/day.h"
 #include "store/store_entity.h"
 #include "store/store_internal.h"
+#include "store/store_milestone_done.h"
 
 /* SQLite's tuning for a bulk load (a PRAGMA); nothing on PostgreSQL, where the server's
  * settings are the administrator's. */
@@ -82,12 +83,25 @@ enum lcm_status store_bulk_begin(struct lcm_store *st, bool fresh, struct lcm_er
     return rc;
 }
 
-enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *err)
+enum lcm_status store_bulk_keys(struct lcm_store *st, struct lcm_err *err)
 {
+    if (!st->bulk_restore)
+        return LCM_OK;
     enum lcm_status rc = LCM_OK;
     /* A duplicate or a dangling id fails here, LCM_ERR_DB as at the row on SQLite. */
-    if (ok && st->in_tx && st->bulk_restore && db_exec(st->db, st->bulk_restore, NULL) != LCM_OK)
+    if (!st->in_tx || db_exec(st->db, st->bulk_restore, NULL) != LCM_OK)
         rc = store_fail(st, err, "activity_day's keys");
+    /* The statistics of the new rows for what the load's transaction still runs. */
+    else if (db_exec(st->db, "ANALYZE activity_day", NULL) != LCM_OK)
+        rc = store_fail(st, err, "activity_day's statistics");
+    free(st->bulk_restore);
+    st->bulk_restore = NULL;
+    return rc;
+}
+
+enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *err)
+{
+    enum lcm_status rc = ok && st->in_tx ? store_bulk_keys(st, err) : LCM_OK;
     free(st->bulk_restore);
     st->bulk_restore = NULL;
     if (ok && st->in_tx && rc == LCM_OK)
@@ -266,6 +280,42 @@ enum lcm_status store_bulk_activity(struct lcm_store *st, const struct lcm_activ
     }
     free(cache);
     return rc;
+}
+
+static const char *const done_cols[] = {"enrollment_id", "milestone_id",  "day",
+                                        "score",         "celebrated_at", "failed"};
+
+enum lcm_status store_bulk_milestones(struct lcm_store *st, const struct lcm_milestone_done *rows,
+                                      size_t n, struct lcm_err *err)
+{
+    if (!store_is_pg(st)) {
+        enum lcm_status rc = LCM_OK;
+        for (size_t i = 0; rc == LCM_OK && i < n; i++)
+            rc = store_milestone_done_add(st, &rows[i], STORE_DONE_UPDATE, err);
+        return rc;
+    }
+    if (!n)
+        return LCM_OK;
+    bool ok = db_copy_begin(st->db, "milestone_done", done_cols, 6, NULL) == LCM_OK;
+    for (size_t i = 0; ok && i < n; i++) {
+        const struct lcm_milestone_done *d = &rows[i];
+        char e[24], m[24], score[32], at[24], failed[8], day[DAY_TEXT_LEN];
+        snprintf(e, sizeof e, "%lld", (long long)d->enrollment_id);
+        snprintf(m, sizeof m, "%lld", (long long)d->milestone_id);
+        snprintf(score, sizeof score, "%.17g", d->score);
+        snprintf(at, sizeof at, "%lld", (long long)d->celebrated_at);
+        snprintf(failed, sizeof failed, "%d", d->failed ? 1 : 0);
+        /* As bind_done() binds them: no score and no celebration are NULL. */
+        const char *v[6] = {e,
+                            m,
+                            d->day == DAY_NONE ? NULL : day_format(d->day, day),
+                            d->score < 0 ? NULL : score,
+                            d->celebrated_at <= 0 ? NULL : at,
+                            failed};
+        ok = db_copy_row(st->db, v, NULL) == LCM_OK;
+    }
+    ok = db_copy_end(st->db, NULL, NULL) == LCM_OK && ok;
+    return ok ? LCM_OK : store_fail(st, err, "milestone done");
 }
 
 enum lcm_status store_bulk_kind(struct lcm_store *st, bool *has_data, bool *is_demo,

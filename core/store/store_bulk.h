@@ -21,6 +21,12 @@
  * place). Must not be called inside a transaction. End it with store_bulk_end(). */
 enum lcm_status store_bulk_begin(struct lcm_store *st, bool fresh, struct lcm_err *err);
 
+/* Re-adds now the keys a fresh PostgreSQL load dropped (then ANALYZE activity_day), for the
+ * queries of the load's transaction that need their index; LCM_ERR_DB when a row breaks one
+ * (roll the load back). Nothing on SQLite or when none is dropped; store_bulk_end() does it
+ * when not done. */
+enum lcm_status store_bulk_keys(struct lcm_store *st, struct lcm_err *err);
+
 /* Commits (ok true) or rolls back (ok false) the bulk transaction, then restores the normal
  * settings (WAL, foreign keys on, synchronous = FULL, default cache; PostgreSQL: the dropped
  * keys re-added before the commit, ANALYZE after it). Returns the commit's status (LCM_OK
@@ -32,6 +38,12 @@ enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *er
  * order insert at the end of the b-tree. On PostgreSQL through COPY (db_copy_begin()). */
 enum lcm_status store_bulk_activity(struct lcm_store *st, const struct lcm_activity_day *rows,
                                     size_t n, struct lcm_err *err);
+
+/* Inserts n reached milestones (the generator's: each new), on PostgreSQL by one COPY (an
+ * existing one is then an error), on SQLite one store_milestone_done_add() a row
+ * (STORE_DONE_UPDATE). */
+enum lcm_status store_bulk_milestones(struct lcm_store *st, const struct lcm_milestone_done *rows,
+                                      size_t n, struct lcm_err *err);
 
 /* Inserts or replaces n activity days inside the caller's transaction (the importer's
  * write): a row of an existing (enrollment, day) replaces its counts; of two rows of one
