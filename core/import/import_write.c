@@ -58,10 +58,42 @@ static enum lcm_status learner_of(struct lcm_store *st, const char *source, cons
     return rc;
 }
 
+/* The ids the import looked up already, by "what\037key": written before they are referred
+ * to, they stay the same until the commit; on PostgreSQL each lookup saved is a round trip
+ * (a milestone_done row names a milestone, a learner and its enrollment: thousands of rows,
+ * a few hundred distinct ids). Keys that do not fit are not cached. */
+static bool cache_key(char *out, size_t n, const char *what, const char *key)
+{
+    return (size_t)snprintf(out, n, "%s\037%s", what, key) < n;
+}
+
+static bool cache_get(const struct stage *sg, const char *k, int64_t *id)
+{
+    int at = strmap_get(sg->ref_idx, k, strlen(k));
+    if (at < 0)
+        return false;
+    *id = sg->ref_ids[at];
+    return true;
+}
+
+static void cache_put(struct stage *sg, const char *k, int64_t id)
+{
+    if (sg->nref == sg->capref) {
+        sg->capref = sg->capref ? sg->capref * 2 : 256;
+        sg->ref_ids = lcm_xrealloc(sg->ref_ids, (size_t)sg->capref * sizeof *sg->ref_ids);
+    }
+    sg->ref_ids[sg->nref] = id;
+    strmap_put(sg->ref_idx, k, strlen(k), sg->nref++);
+}
+
 /* Finds a referenced record; a missing one is an error naming the row that refers to it. */
 static enum lcm_status ref(struct stage *sg, struct lcm_store *st, const struct srec *r,
                            const char *what, const char *id_text, int64_t *id, struct lcm_err *err)
 {
+    char k[600];
+    bool cacheable = cache_key(k, sizeof k, what, id_text);
+    if (cacheable && cache_get(sg, k, id))
+        return LCM_OK;
     const char *src = sg->map->source;
     enum lcm_status rc;
     if (strcmp(what, "program") == 0)
@@ -78,6 +110,37 @@ static enum lcm_status ref(struct stage *sg, struct lcm_store *st, const struct 
         return rec_fail(r, err, LCM_ERR_NOTFOUND,
                         "%s \"%.80s\" not found (neither in these files nor in the database)", what,
                         id_text);
+    if (rc == LCM_OK && cacheable && *id > 0)
+        cache_put(sg, k, *id);
+    return rc;
+}
+
+/* store_import_milestone_cohort() and store_import_enrollment_of() through the cache. */
+static enum lcm_status milestone_cohort(struct stage *sg, struct lcm_store *st, int64_t mid,
+                                        int64_t *cid, struct lcm_err *err)
+{
+    char k[64], n[24];
+    snprintf(n, sizeof n, "%lld", (long long)mid);
+    cache_key(k, sizeof k, "milestone cohort", n);
+    if (cache_get(sg, k, cid))
+        return LCM_OK;
+    enum lcm_status rc = store_import_milestone_cohort(st, mid, cid, err);
+    if (rc == LCM_OK)
+        cache_put(sg, k, *cid);
+    return rc;
+}
+
+static enum lcm_status enrollment_of(struct stage *sg, struct lcm_store *st, int64_t lid,
+                                     int64_t cid, int64_t *eid, struct lcm_err *err)
+{
+    char k[80], n[48];
+    snprintf(n, sizeof n, "%lld %lld", (long long)lid, (long long)cid);
+    cache_key(k, sizeof k, "enrollment of", n);
+    if (cache_get(sg, k, eid))
+        return LCM_OK;
+    enum lcm_status rc = store_import_enrollment_of(st, lid, cid, eid, err);
+    if (rc == LCM_OK)
+        cache_put(sg, k, *eid);
     return rc;
 }
 
@@ -302,12 +365,12 @@ static enum lcm_status write_done(struct stage *sg, struct lcm_store *st, const 
         /* The learner's enrollment in the milestone's cohort. */
         rc = ref(sg, st, r, "learner", r->v[DO_LEARNER].s, &lid, err);
         if (rc == LCM_OK)
-            rc = store_import_milestone_cohort(st, mid, &cid, err);
+            rc = milestone_cohort(sg, st, mid, &cid, err);
         if (rc == LCM_OK && cid == 0)
             return rec_fail(r, err, LCM_ERR_INVALID,
                             "milestone \"%.80s\" has no cohort: map milestone_done.enrollment",
                             r->v[DO_MILESTONE].s);
-        if (rc == LCM_OK && store_import_enrollment_of(st, lid, cid, &eid, err) == LCM_ERR_NOTFOUND)
+        if (rc == LCM_OK && enrollment_of(sg, st, lid, cid, &eid, err) == LCM_ERR_NOTFOUND)
             return rec_fail(r, err, LCM_ERR_NOTFOUND,
                             "learner \"%.80s\" is not enrolled in the cohort of milestone "
                             "\"%.80s\"",
