@@ -17,6 +17,8 @@
 # PostgreSQL refuses to run as root: as root (CI) the server runs as nobody through runuser.
 # The running cluster's directory is kept in $PG_CLUSTER_STATE (default
 # build/pg_cluster.state). Exits 77 when PostgreSQL is not installed (start, env).
+# PG_CLUSTER_SERVER_OPTS: the server's -c settings (default: fsync, full_page_writes and
+# synchronous_commit off, for the tests; bench/bench_pg.sh sets "" for a durable server).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -81,11 +83,14 @@ start() {
         rm -rf "$dir"
         exit 1
     }
+    # Tests trade durability for speed; a benchmark sets PG_CLUSTER_SERVER_OPTS ("" for the
+    # defaults: fsync on, as a team's server).
+    server_opts=${PG_CLUSTER_SERVER_OPTS--c fsync=off -c full_page_writes=off -c synchronous_commit=off}
     tries=0
     while :; do
         port=$(free_port)
         if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-            -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off" \
+            -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 $server_opts" \
             start >/dev/null 2>&1; then
             break
         fi

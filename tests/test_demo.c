@@ -445,13 +445,10 @@ static void test_tiny_dataset_keeps_story_subset(void **state)
     assert_in_range(d.checkins, 1, 5);
 }
 
-static void test_bulk_activity_days_far_apart_kept_apart(void **state)
+/* A program, a cohort, a learner and its enrollment in st; returns the enrollment's id. */
+static int64_t one_enrollment(struct lcm_store *st)
 {
-    struct fixture *f = *state;
-    struct lcm_store *st = NULL;
     struct lcm_err err = {0};
-    assert_int_equal(store_open(f->path, &st, &err), LCM_OK);
-    assert_int_equal(store_bulk_activity(st, NULL, 0, &err), LCM_OK);
     int64_t pid, cid, lid, eid;
     struct lcm_program p = {.source = "t", .ext_id = "p", .name = "P"};
     assert_int_equal(store_entity_program_upsert(st, &p, &pid, &err), LCM_OK);
@@ -474,6 +471,17 @@ static void test_bulk_activity_days_far_apart_kept_apart(void **state)
                                .progress = -1,
                                .last_activity_day = DAY_NONE};
     assert_int_equal(store_entity_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
+    return eid;
+}
+
+static void test_bulk_activity_days_far_apart_kept_apart(void **state)
+{
+    struct fixture *f = *state;
+    struct lcm_store *st = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(f->path, &st, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity(st, NULL, 0, &err), LCM_OK);
+    int64_t eid = one_enrollment(st);
     /* 300 rows (one multi-row statement and single ones) whose days are 1024 days apart. */
     struct lcm_activity_day rows[300];
     for (int i = 0; i < 300; i++)
@@ -504,6 +512,102 @@ static void test_bulk_activity_days_far_apart_kept_apart(void **state)
                      150);
 }
 
+/* The keys of activity_day as the catalog has them: 2 (primary and foreign) when in place. */
+static int64_t activity_keys(const char *db)
+{
+    return q_int_each(db, "SELECT 2",
+                      "SELECT count(*) FROM pg_constraint WHERE conrelid = "
+                      "'activity_day'::regclass AND contype IN ('p', 'f')",
+                      NULL);
+}
+
+/* A fresh load (PostgreSQL: keys dropped for it) that holds a duplicate day fails whole, at
+ * the row on SQLite, at the re-added primary key on PostgreSQL: nothing kept, keys in place;
+ * a fresh load that succeeds leaves them in place too. */
+static void test_bulk_fresh_load_duplicate_rolls_back_keys_kept(void **state)
+{
+    struct fixture *f = *state;
+    struct lcm_store *st = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(f->path, &st, &err), LCM_OK);
+    f->db = f->path;
+    assert_int_equal(store_bulk_begin(st, true, &err), LCM_OK);
+    int64_t eid = one_enrollment(st);
+    struct lcm_activity_day rows[3] = {{eid, f->today - 2, 1, 10, 1, 0.25},
+                                       {eid, f->today - 1, 1, 20, 2, -1},
+                                       {eid, f->today - 2, 1, 30, 3, 0.5}};
+    enum lcm_status rc = store_bulk_activity(st, rows, 3, &err);
+    if (rc == LCM_OK)
+        rc = store_bulk_end(st, true, &err);
+    else
+        assert_int_equal(store_bulk_end(st, false, NULL), LCM_OK);
+    assert_int_equal(rc, LCM_ERR_DB);
+    assert_non_null(strstr(err.msg, "activity_day"));
+    assert_false(store_in_tx(st));
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM enrollment", NULL), 0);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day", NULL), 0);
+    assert_int_equal(activity_keys(f->db), 2);
+
+    /* The same load without the duplicate commits, the keys back in place and enforced. */
+    assert_int_equal(store_bulk_begin(st, true, &err), LCM_OK);
+    eid = one_enrollment(st);
+    for (int i = 0; i < 3; i++)
+        rows[i].enrollment_id = eid;
+    assert_int_equal(store_bulk_activity(st, rows, 2, &err), LCM_OK);
+    assert_int_equal(store_bulk_end(st, true, &err), LCM_OK);
+    assert_int_equal(activity_keys(f->db), 2);
+    assert_int_equal(q_int(f->db, "SELECT sum(minutes) FROM activity_day", NULL), 30);
+    assert_int_equal(store_bulk_begin(st, false, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity(st, rows + 2, 1, &err), LCM_ERR_DB); /* primary key */
+    assert_int_equal(store_bulk_end(st, false, &err), LCM_OK);
+    struct lcm_activity_day dangling = {eid + 1000, f->today, 1, 1, 1, -1};
+    assert_int_equal(store_entity_activity_put(st, &dangling, &err), LCM_ERR_DB); /* foreign */
+    store_close(&st);
+    assert_int_equal(q_int(f->db, "SELECT sum(minutes) FROM activity_day", NULL), 30);
+}
+
+/* The importer's batch: an existing day replaced, the later of two rows of one day kept, a
+ * NULL progress kept NULL; two batches in one transaction; a dangling id fails the batch. */
+static void test_bulk_activity_put_replaces_later_wins(void **state)
+{
+    struct fixture *f = *state;
+    struct lcm_store *st = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(f->path, &st, &err), LCM_OK);
+    f->db = f->path;
+    int64_t eid = one_enrollment(st);
+    int d = f->today;
+    struct lcm_activity_day first[3] = {
+        {eid, d - 2, 1, 1, 1, 0.5}, {eid, d - 1, 1, 2, 2, 0.5}, {eid, d - 2, 2, 3, 3, 0.75}};
+    assert_int_equal(store_begin(st, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity_put(st, first, 3, &err), LCM_OK);
+    assert_int_equal(store_commit(st, &err), LCM_OK);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day", NULL), 2);
+    assert_int_equal(q_int(f->db,
+                           "SELECT sessions * 100 + minutes * 10 + actions FROM "
+                           "activity_day WHERE day < ?1",
+                           "9999"),
+                     233);
+    struct lcm_activity_day again[2] = {{eid, d - 1, 1, 9, 9, -1}, {eid, d, 1, 4, 4, 1.0}};
+    assert_int_equal(store_begin(st, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity_put(st, again, 1, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity_put(st, again + 1, 1, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity_put(st, NULL, 0, &err), LCM_OK);
+    assert_int_equal(store_commit(st, &err), LCM_OK);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day", NULL), 3);
+    assert_int_equal(q_int(f->db, "SELECT sum(minutes) FROM activity_day", NULL), 3 + 9 + 4);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day WHERE progress IS NULL", NULL),
+                     1);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day WHERE progress = 0.75", NULL),
+                     1);
+    struct lcm_activity_day dangling[2] = {{eid, d - 3, 1, 5, 5, -1}, {eid + 1000, d, 1, 5, 5, -1}};
+    assert_int_equal(store_begin(st, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity_put(st, dangling, 2, &err), LCM_ERR_DB);
+    store_rollback(st);
+    store_close(&st);
+    assert_int_equal(q_int(f->db, "SELECT sum(minutes) FROM activity_day", NULL), 16);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -523,6 +627,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rerun_on_demo_database_replaces_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tiny_dataset_keeps_story_subset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_activity_days_far_apart_kept_apart, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_fresh_load_duplicate_rolls_back_keys_kept, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_activity_put_replaces_later_wins, setup,
                                         teardown),
     };
     int rc;

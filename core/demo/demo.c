@@ -84,6 +84,7 @@ static const double thresholds[] = {0.25, 0.5, 0.75, 1.0};
 #define N_THRESH (sizeof thresholds / sizeof *thresholds)
 
 #define FLUSH_ROWS 65536
+#define FLUSH_DONE 4096
 #define DOMAIN "acme-industrie.example"
 
 struct gen {
@@ -99,6 +100,8 @@ struct gen {
     struct demo_sim sim;
     struct lcm_activity_day *pending; /* rows waiting for one multi-row insert */
     size_t npending;
+    struct lcm_milestone_done *done; /* FLUSH_DONE milestones waiting for one bulk insert */
+    size_t ndone;
     struct demo_stats stats;
 };
 
@@ -267,6 +270,22 @@ static enum lcm_status flush_rows(struct gen *g, struct lcm_err *err)
     enum lcm_status rc = store_bulk_activity(g->st, g->pending, g->npending, err);
     g->stats.activity_days += (int64_t)g->npending;
     g->npending = 0;
+    if (rc == LCM_OK)
+        rc = store_bulk_milestones(g->st, g->done, g->ndone, err);
+    g->ndone = 0;
+    return rc;
+}
+
+/* Queues one reached milestone (PostgreSQL: one COPY for thousands, not a round trip each). */
+static enum lcm_status queue_done(struct gen *g, const struct lcm_milestone_done *d,
+                                  struct lcm_err *err)
+{
+    g->done[g->ndone++] = *d;
+    g->stats.milestones_done++;
+    if (g->ndone < FLUSH_DONE)
+        return LCM_OK;
+    enum lcm_status rc = store_bulk_milestones(g->st, g->done, g->ndone, err);
+    g->ndone = 0;
     return rc;
 }
 
@@ -331,8 +350,7 @@ static enum lcm_status record_milestones(struct gen *g, int64_t eid, struct demo
                                        .day = day,
                                        .score = -1,
                                        .celebrated_at = celebrated_at(g, day, r)};
-        rc = store_milestone_done_add(g->st, &d, STORE_DONE_UPDATE, err);
-        g->stats.milestones_done++;
+        rc = queue_done(g, &d, err);
     }
     for (size_t i = 0; rc == LCM_OK && i < N_TESTS; i++) {
         long k = test_taken(s, tests[i].offset);
@@ -346,8 +364,7 @@ static enum lcm_status record_milestones(struct gen *g, int64_t eid, struct demo
                                        .day = day,
                                        .score = score,
                                        .celebrated_at = celebrated_at(g, day, r)};
-        rc = store_milestone_done_add(g->st, &d, STORE_DONE_UPDATE, err);
-        g->stats.milestones_done++;
+        rc = queue_done(g, &d, err);
     }
     return rc;
 }
@@ -527,6 +544,8 @@ static enum lcm_status generate_all(struct gen *g, bool had_data, struct lcm_err
     }
     if (rc == LCM_OK)
         rc = flush_rows(g, err);
+    if (rc == LCM_OK) /* the refresh below reads activity_day by its key */
+        rc = store_bulk_keys(g->st, err);
     if (rc == LCM_OK)
         rc = make_contacts(g, err);
     if (rc == LCM_OK)
@@ -560,6 +579,7 @@ enum lcm_status demo_generate(struct lcm_store *st, const struct demo_opts *o,
                              "use --force to add the demo to it, or another --db"));
     struct gen g = {.st = st, .o = o, .rep = rep};
     g.pending = lcm_xmalloc(FLUSH_ROWS * sizeof *g.pending);
+    g.done = lcm_xmalloc(FLUSH_DONE * sizeof *g.done);
     if ((rc = store_bulk_begin(st, !has_data, err)) == LCM_OK) {
         rc = generate_all(&g, has_data, err);
         enum lcm_status end = store_bulk_end(st, rc == LCM_OK, err);
@@ -569,6 +589,7 @@ enum lcm_status demo_generate(struct lcm_store *st, const struct demo_opts *o,
     if (rc == LCM_OK && out)
         *out = g.stats;
     free(g.pending);
+    free(g.done);
     free(g.sim.rows);
     free(g.cohort_id);
     free(g.cohort_start);

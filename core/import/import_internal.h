@@ -52,6 +52,9 @@ struct stage {
     char **enr_refs;        /* enrollment ids named by activity rows */
     int nenr;
     struct strmap *enr_idx;
+    struct strmap *ref_idx; /* import_write.c: "what\037id" -> index in ref_ids */
+    int64_t *ref_ids;       /* ids already looked up in the store (found ones only) */
+    int nref, capref;
     struct buf b, b2;
 };
 

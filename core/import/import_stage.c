@@ -18,6 +18,7 @@ void import_stage_init(struct stage *sg, const struct mapping *m)
             sg->t[t].idx = strmap_new();
     sg->act_idx = strmap_new();
     sg->enr_idx = strmap_new();
+    sg->ref_idx = strmap_new();
 }
 
 static void srec_clear(struct srec *r, enum map_target t)
@@ -44,6 +45,8 @@ void import_stage_free(struct stage *sg)
     free(sg->enr_refs);
     strmap_free(&sg->act_idx);
     strmap_free(&sg->enr_idx);
+    strmap_free(&sg->ref_idx);
+    free(sg->ref_ids);
     buf_free(&sg->b);
     buf_free(&sg->b2);
 }

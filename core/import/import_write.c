@@ -10,6 +10,7 @@
 
 #include "base/day.h"
 #include "import/import_internal.h"
+#include "store/store_bulk.h"
 #include "store/store_entity.h"
 #include "store/store_identity.h"
 #include "store/store_import.h"
@@ -57,10 +58,42 @@ static enum lcm_status learner_of(struct lcm_store *st, const char *source, cons
     return rc;
 }
 
+/* The ids the import looked up already, by "what\037key": written before they are referred
+ * to, they stay the same until the commit; on PostgreSQL each lookup saved is a round trip
+ * (a milestone_done row names a milestone, a learner and its enrollment: thousands of rows,
+ * a few hundred distinct ids). Keys that do not fit are not cached. */
+static bool cache_key(char *out, size_t n, const char *what, const char *key)
+{
+    return (size_t)snprintf(out, n, "%s\037%s", what, key) < n;
+}
+
+static bool cache_get(const struct stage *sg, const char *k, int64_t *id)
+{
+    int at = strmap_get(sg->ref_idx, k, strlen(k));
+    if (at < 0)
+        return false;
+    *id = sg->ref_ids[at];
+    return true;
+}
+
+static void cache_put(struct stage *sg, const char *k, int64_t id)
+{
+    if (sg->nref == sg->capref) {
+        sg->capref = sg->capref ? sg->capref * 2 : 256;
+        sg->ref_ids = lcm_xrealloc(sg->ref_ids, (size_t)sg->capref * sizeof *sg->ref_ids);
+    }
+    sg->ref_ids[sg->nref] = id;
+    strmap_put(sg->ref_idx, k, strlen(k), sg->nref++);
+}
+
 /* Finds a referenced record; a missing one is an error naming the row that refers to it. */
 static enum lcm_status ref(struct stage *sg, struct lcm_store *st, const struct srec *r,
                            const char *what, const char *id_text, int64_t *id, struct lcm_err *err)
 {
+    char k[600];
+    bool cacheable = cache_key(k, sizeof k, what, id_text);
+    if (cacheable && cache_get(sg, k, id))
+        return LCM_OK;
     const char *src = sg->map->source;
     enum lcm_status rc;
     if (strcmp(what, "program") == 0)
@@ -77,6 +110,37 @@ static enum lcm_status ref(struct stage *sg, struct lcm_store *st, const struct 
         return rec_fail(r, err, LCM_ERR_NOTFOUND,
                         "%s \"%.80s\" not found (neither in these files nor in the database)", what,
                         id_text);
+    if (rc == LCM_OK && cacheable && *id > 0)
+        cache_put(sg, k, *id);
+    return rc;
+}
+
+/* store_import_milestone_cohort() and store_import_enrollment_of() through the cache. */
+static enum lcm_status milestone_cohort(struct stage *sg, struct lcm_store *st, int64_t mid,
+                                        int64_t *cid, struct lcm_err *err)
+{
+    char k[64], n[24];
+    snprintf(n, sizeof n, "%lld", (long long)mid);
+    cache_key(k, sizeof k, "milestone cohort", n);
+    if (cache_get(sg, k, cid))
+        return LCM_OK;
+    enum lcm_status rc = store_import_milestone_cohort(st, mid, cid, err);
+    if (rc == LCM_OK)
+        cache_put(sg, k, *cid);
+    return rc;
+}
+
+static enum lcm_status enrollment_of(struct stage *sg, struct lcm_store *st, int64_t lid,
+                                     int64_t cid, int64_t *eid, struct lcm_err *err)
+{
+    char k[80], n[48];
+    snprintf(n, sizeof n, "%lld %lld", (long long)lid, (long long)cid);
+    cache_key(k, sizeof k, "enrollment of", n);
+    if (cache_get(sg, k, eid))
+        return LCM_OK;
+    enum lcm_status rc = store_import_enrollment_of(st, lid, cid, eid, err);
+    if (rc == LCM_OK)
+        cache_put(sg, k, *eid);
     return rc;
 }
 
@@ -301,12 +365,12 @@ static enum lcm_status write_done(struct stage *sg, struct lcm_store *st, const 
         /* The learner's enrollment in the milestone's cohort. */
         rc = ref(sg, st, r, "learner", r->v[DO_LEARNER].s, &lid, err);
         if (rc == LCM_OK)
-            rc = store_import_milestone_cohort(st, mid, &cid, err);
+            rc = milestone_cohort(sg, st, mid, &cid, err);
         if (rc == LCM_OK && cid == 0)
             return rec_fail(r, err, LCM_ERR_INVALID,
                             "milestone \"%.80s\" has no cohort: map milestone_done.enrollment",
                             r->v[DO_MILESTONE].s);
-        if (rc == LCM_OK && store_import_enrollment_of(st, lid, cid, &eid, err) == LCM_ERR_NOTFOUND)
+        if (rc == LCM_OK && enrollment_of(sg, st, lid, cid, &eid, err) == LCM_ERR_NOTFOUND)
             return rec_fail(r, err, LCM_ERR_NOTFOUND,
                             "learner \"%.80s\" is not enrolled in the cohort of milestone "
                             "\"%.80s\"",
@@ -333,6 +397,7 @@ static int clamp(int64_t v)
 static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
 {
     int64_t *ids = lcm_xcalloc((size_t)sg->nenr + 1, sizeof *ids);
+    struct lcm_activity_day *days = lcm_xcalloc((size_t)sg->nact + 1, sizeof *days);
     enum lcm_status rc = LCM_OK;
     for (int i = 0; i < sg->nact && rc == LCM_OK; i++) {
         const struct sact *a = &sg->act[i];
@@ -343,14 +408,17 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
                 break;
         }
         /* Event rows carry no session count: each active enrollment-day is one session. */
-        struct lcm_activity_day d = {ids[a->enr],
-                                     a->day,
-                                     a->has_sessions ? clamp(a->sessions) : 1,
-                                     clamp(a->minutes),
-                                     clamp(a->actions),
-                                     a->progress};
-        rc = store_entity_activity_put(st, &d, err);
+        days[i] = (struct lcm_activity_day){ids[a->enr],
+                                            a->day,
+                                            a->has_sessions ? clamp(a->sessions) : 1,
+                                            clamp(a->minutes),
+                                            clamp(a->actions),
+                                            a->progress};
     }
+    /* In one batch: on PostgreSQL one COPY, not a round trip a row. */
+    if (rc == LCM_OK)
+        rc = store_bulk_activity_put(st, days, (size_t)sg->nact, err);
+    free(days);
     free(ids);
     return rc;
 }

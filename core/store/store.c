@@ -256,6 +256,7 @@ void store_close(struct lcm_store **stp)
     free(st->path);
     free(st->notice);
     free(st->returned);
+    free(st->bulk_restore);
     free(st);
     *stp = NULL;
 }

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "store/store_entity.h"
 #include "store/store_internal.h"
+#include "store/store_milestone_done.h"
 
 /* SQLite's tuning for a bulk load (a PRAGMA); nothing on PostgreSQL, where the server's
  * settings are the administrator's. */
@@ -20,6 +22,37 @@ static enum lcm_status pragma(struct lcm_store *st, const char *sql, struct lcm_
     if (db_exec(st->db, sql, &e) != LCM_OK)
         return lcm_err_set(err, LCM_ERR_DB, "%s: %s: %s", store_where(st), sql, db_errmsg(st->db));
     return LCM_OK;
+}
+
+/* The constraints of the table a bulk load fills (activity_day: its primary key and its
+ * foreign key), as the catalog defines them, and the statements that drop and re-add them. */
+static const char pg_keys_sql[] =
+    "SELECT string_agg('ALTER TABLE activity_day DROP CONSTRAINT ' || quote_ident(conname), '; ' "
+    "ORDER BY contype = 'p'), string_agg('ALTER TABLE activity_day ADD CONSTRAINT ' || "
+    "quote_ident(conname) || ' ' || pg_get_constraintdef(oid), '; ' ORDER BY contype = 'f') "
+    "FROM pg_constraint WHERE conrelid = 'activity_day'::regclass AND contype IN ('p', 'f')";
+
+/* PostgreSQL, a fresh load: checking each row's foreign key and inserting it into the primary
+ * key's b-tree one by one costs 3x the COPY itself; dropped for the load (in its transaction:
+ * nobody sees the table without them) and re-added before the commit, the index then built in
+ * one sort and the key checked by one join, as pg_restore does. */
+static enum lcm_status pg_drop_keys(struct lcm_store *st, struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, pg_keys_sql, err);
+    enum lcm_status rc = LCM_OK;
+    char *drop = NULL;
+    if (db_step(s) == DB_ROW && db_column_text(s, 0) && db_column_text(s, 1)) {
+        drop = lcm_xstrdup(db_column_text(s, 0));
+        free(st->bulk_restore);
+        st->bulk_restore = lcm_xstrdup(db_column_text(s, 1));
+    } else {
+        rc = store_fail(st, err, "bulk load: activity_day's keys");
+    }
+    db_reset(s);
+    if (rc == LCM_OK)
+        rc = db_exec(st->db, drop, err);
+    free(drop);
+    return rc;
 }
 
 enum lcm_status store_bulk_begin(struct lcm_store *st, bool fresh, struct lcm_err *err)
@@ -41,18 +74,42 @@ enum lcm_status store_bulk_begin(struct lcm_store *st, bool fresh, struct lcm_er
         pragma(st, "PRAGMA journal_mode = MEMORY", NULL); /* stays WAL if another has it open */
     if (rc == LCM_OK)
         rc = store_begin(st, err);
+    if (rc == LCM_OK && store_is_pg(st))
+        rc = db_exec(st->db, "SET LOCAL synchronous_commit = off", err);
+    if (rc == LCM_OK && fresh && store_is_pg(st))
+        rc = pg_drop_keys(st, err);
     if (rc != LCM_OK)
         store_bulk_end(st, false, NULL);
     return rc;
 }
 
+enum lcm_status store_bulk_keys(struct lcm_store *st, struct lcm_err *err)
+{
+    if (!st->bulk_restore)
+        return LCM_OK;
+    enum lcm_status rc = LCM_OK;
+    /* A duplicate or a dangling id fails here, LCM_ERR_DB as at the row on SQLite. */
+    if (!st->in_tx || db_exec(st->db, st->bulk_restore, NULL) != LCM_OK)
+        rc = store_fail(st, err, "activity_day's keys");
+    /* The statistics of the new rows for what the load's transaction still runs. */
+    else if (db_exec(st->db, "ANALYZE activity_day", NULL) != LCM_OK)
+        rc = store_fail(st, err, "activity_day's statistics");
+    free(st->bulk_restore);
+    st->bulk_restore = NULL;
+    return rc;
+}
+
 enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *err)
 {
-    enum lcm_status rc = LCM_OK;
-    if (ok && st->in_tx)
+    enum lcm_status rc = ok && st->in_tx ? store_bulk_keys(st, err) : LCM_OK;
+    free(st->bulk_restore);
+    st->bulk_restore = NULL;
+    if (ok && st->in_tx && rc == LCM_OK)
         rc = store_commit(st, err);
     if (!ok || rc != LCM_OK)
         store_rollback(st);
+    if (ok && rc == LCM_OK && store_is_pg(st))
+        db_exec(st->db, "ANALYZE", NULL); /* the planner's statistics for the new rows */
     pragma(st, "PRAGMA cache_size = -2000", NULL);
     if (strcmp(st->path, ":memory:") != 0)
         pragma(st, "PRAGMA journal_mode = WAL", NULL);
@@ -114,9 +171,92 @@ static void bind_rows(struct db_stmt *s, const struct lcm_activity_day *rows, si
     }
 }
 
+/* The COPY text of rows[i] in vals (6 columns) with its numbers in bufs. */
+static void copy_values(const struct lcm_activity_day *a, struct day_cache *c, char bufs[5][32],
+                        const char *vals[6])
+{
+    snprintf(bufs[0], sizeof bufs[0], "%lld", (long long)a->enrollment_id);
+    snprintf(bufs[1], sizeof bufs[1], "%d", a->sessions);
+    snprintf(bufs[2], sizeof bufs[2], "%d", a->minutes);
+    snprintf(bufs[3], sizeof bufs[3], "%d", a->actions);
+    snprintf(bufs[4], sizeof bufs[4], "%.17g", a->progress);
+    vals[0] = bufs[0];
+    vals[1] = day_cached(c, a->day);
+    vals[2] = bufs[1];
+    vals[3] = bufs[2];
+    vals[4] = bufs[3];
+    vals[5] = a->progress < 0 ? NULL : bufs[4];
+}
+
+static const char *const activity_cols[] = {"enrollment_id", "day",     "sessions",
+                                            "minutes",       "actions", "progress"};
+
+/* rows[0..n) into table (activity_day or the import's staging table) through db_copy_*():
+ * COPY FROM STDIN on PostgreSQL, one round trip for the whole batch. */
+static enum lcm_status copy_activity(struct lcm_store *st, const char *table,
+                                     const struct lcm_activity_day *rows, size_t n,
+                                     struct lcm_err *err)
+{
+    struct day_cache *cache = lcm_xmalloc(sizeof *cache);
+    for (int i = 0; i < DAY_CACHE; i++)
+        cache->day[i] = DAY_NONE;
+    bool ok = db_copy_begin(st->db, table, activity_cols, 6, NULL) == LCM_OK;
+    if (ok) {
+        char bufs[5][32];
+        const char *vals[6];
+        for (size_t i = 0; ok && i < n; i++) {
+            copy_values(&rows[i], cache, bufs, vals);
+            ok = db_copy_row(st->db, vals, NULL) == LCM_OK;
+        }
+        /* Ended even after a failed row; the first failure is the one recorded. */
+        ok = db_copy_end(st->db, NULL, NULL) == LCM_OK && ok;
+    }
+    free(cache);
+    /* As the INSERT path says it: LCM_ERR_DB (LCM_ERR_BUSY when retryable) for a duplicate. */
+    return ok ? LCM_OK : store_fail(st, err, "activity");
+}
+
+/* The import's staging table on PostgreSQL: the rows of one store_bulk_activity_put() in
+ * their order (seq), merged into activity_day by one statement, dropped after it. */
+static const char pg_stage_sql[] =
+    "CREATE TEMP TABLE bulk_activity_stage (seq BIGINT GENERATED ALWAYS AS IDENTITY, "
+    "enrollment_id BIGINT NOT NULL, day TEXT NOT NULL, sessions BIGINT NOT NULL, "
+    "minutes BIGINT NOT NULL, actions BIGINT NOT NULL, progress DOUBLE PRECISION) "
+    "ON COMMIT DROP";
+/* The last row of each (enrollment, day) wins, as the row-by-row upsert does. */
+static const char pg_merge_sql[] =
+    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) "
+    "SELECT DISTINCT ON (enrollment_id, day) enrollment_id, day, sessions, minutes, actions, "
+    "progress FROM bulk_activity_stage ORDER BY enrollment_id, day, seq DESC "
+    "ON CONFLICT (enrollment_id, day) DO UPDATE SET sessions = excluded.sessions, "
+    "minutes = excluded.minutes, actions = excluded.actions, progress = excluded.progress";
+
+enum lcm_status store_bulk_activity_put(struct lcm_store *st, const struct lcm_activity_day *rows,
+                                        size_t n, struct lcm_err *err)
+{
+    if (!store_is_pg(st)) {
+        enum lcm_status rc = LCM_OK;
+        for (size_t i = 0; rc == LCM_OK && i < n; i++)
+            rc = store_entity_activity_put(st, &rows[i], err);
+        return rc;
+    }
+    if (!n)
+        return LCM_OK;
+    enum lcm_status rc = db_exec(st->db, pg_stage_sql, NULL) == LCM_OK
+                             ? copy_activity(st, "bulk_activity_stage", rows, n, err)
+                             : store_fail(st, err, "activity staging");
+    if (rc == LCM_OK && db_exec(st->db, pg_merge_sql, NULL) != LCM_OK)
+        rc = store_fail(st, err, "activity");
+    if (rc == LCM_OK && db_exec(st->db, "DROP TABLE bulk_activity_stage", NULL) != LCM_OK)
+        rc = store_fail(st, err, "activity staging");
+    return rc;
+}
+
 enum lcm_status store_bulk_activity(struct lcm_store *st, const struct lcm_activity_day *rows,
                                     size_t n, struct lcm_err *err)
 {
+    if (store_is_pg(st))
+        return n ? copy_activity(st, "activity_day", rows, n, err) : LCM_OK;
     char days[BULK_ROWS][DAY_TEXT_LEN];
     struct day_cache *cache = lcm_xmalloc(sizeof *cache);
     for (int i = 0; i < DAY_CACHE; i++)
@@ -140,6 +280,42 @@ enum lcm_status store_bulk_activity(struct lcm_store *st, const struct lcm_activ
     }
     free(cache);
     return rc;
+}
+
+static const char *const done_cols[] = {"enrollment_id", "milestone_id",  "day",
+                                        "score",         "celebrated_at", "failed"};
+
+enum lcm_status store_bulk_milestones(struct lcm_store *st, const struct lcm_milestone_done *rows,
+                                      size_t n, struct lcm_err *err)
+{
+    if (!store_is_pg(st)) {
+        enum lcm_status rc = LCM_OK;
+        for (size_t i = 0; rc == LCM_OK && i < n; i++)
+            rc = store_milestone_done_add(st, &rows[i], STORE_DONE_UPDATE, err);
+        return rc;
+    }
+    if (!n)
+        return LCM_OK;
+    bool ok = db_copy_begin(st->db, "milestone_done", done_cols, 6, NULL) == LCM_OK;
+    for (size_t i = 0; ok && i < n; i++) {
+        const struct lcm_milestone_done *d = &rows[i];
+        char e[24], m[24], score[32], at[24], failed[8], day[DAY_TEXT_LEN];
+        snprintf(e, sizeof e, "%lld", (long long)d->enrollment_id);
+        snprintf(m, sizeof m, "%lld", (long long)d->milestone_id);
+        snprintf(score, sizeof score, "%.17g", d->score);
+        snprintf(at, sizeof at, "%lld", (long long)d->celebrated_at);
+        snprintf(failed, sizeof failed, "%d", d->failed ? 1 : 0);
+        /* As bind_done() binds them: no score and no celebration are NULL. */
+        const char *v[6] = {e,
+                            m,
+                            d->day == DAY_NONE ? NULL : day_format(d->day, day),
+                            d->score < 0 ? NULL : score,
+                            d->celebrated_at <= 0 ? NULL : at,
+                            failed};
+        ok = db_copy_row(st->db, v, NULL) == LCM_OK;
+    }
+    ok = db_copy_end(st->db, NULL, NULL) == LCM_OK && ok;
+    return ok ? LCM_OK : store_fail(st, err, "milestone done");
 }
 
 enum lcm_status store_bulk_kind(struct lcm_store *st, bool *has_data, bool *is_demo,

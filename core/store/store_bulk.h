@@ -14,20 +14,44 @@
 /* Starts a bulk load: synchronous = OFF, a 64 MiB page cache, then BEGIN IMMEDIATE. With
  * fresh true (the caller checked the database holds no data), foreign-key checks are off and
  * the rollback journal is kept in memory instead of the WAL: a failure still rolls back, but
- * a crash during the load may leave the (new, empty) file unusable. Must not be called inside
- * a transaction. End it with store_bulk_end(). */
+ * a crash during the load may leave the (new, empty) file unusable. On PostgreSQL: BEGIN and
+ * synchronous_commit off for the transaction; with fresh true, activity_day's primary and
+ * foreign keys are dropped inside it and re-added by store_bulk_end() before the commit (a
+ * duplicate or a dangling enrollment then fails the commit, rolled back with the keys in
+ * place). Must not be called inside a transaction. End it with store_bulk_end(). */
 enum lcm_status store_bulk_begin(struct lcm_store *st, bool fresh, struct lcm_err *err);
 
+/* Re-adds now the keys a fresh PostgreSQL load dropped (then ANALYZE activity_day), for the
+ * queries of the load's transaction that need their index; LCM_ERR_DB when a row breaks one
+ * (roll the load back). Nothing on SQLite or when none is dropped; store_bulk_end() does it
+ * when not done. */
+enum lcm_status store_bulk_keys(struct lcm_store *st, struct lcm_err *err);
+
 /* Commits (ok true) or rolls back (ok false) the bulk transaction, then restores the normal
- * settings (WAL, foreign keys on, synchronous = FULL, default cache). Returns the commit's
- * status (LCM_OK after a rollback). */
+ * settings (WAL, foreign keys on, synchronous = FULL, default cache; PostgreSQL: the dropped
+ * keys re-added before the commit, ANALYZE after it). Returns the commit's status (LCM_OK
+ * after a rollback). */
 enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *err);
 
 /* Inserts n activity days (each a new (enrollment, day): an existing one is an error), in
  * batches of multi-row INSERTs. The fast path of the generator: rows of one enrollment in day
- * order insert at the end of the b-tree. */
+ * order insert at the end of the b-tree. On PostgreSQL through COPY (db_copy_begin()). */
 enum lcm_status store_bulk_activity(struct lcm_store *st, const struct lcm_activity_day *rows,
                                     size_t n, struct lcm_err *err);
+
+/* Inserts n reached milestones (the generator's: each new), on PostgreSQL by one COPY (an
+ * existing one is then an error), on SQLite one store_milestone_done_add() a row
+ * (STORE_DONE_UPDATE). */
+enum lcm_status store_bulk_milestones(struct lcm_store *st, const struct lcm_milestone_done *rows,
+                                      size_t n, struct lcm_err *err);
+
+/* Inserts or replaces n activity days inside the caller's transaction (the importer's
+ * write): a row of an existing (enrollment, day) replaces its counts; of two rows of one
+ * (enrollment, day), the later wins. On PostgreSQL one COPY into a temporary staging table
+ * and one INSERT ... SELECT ... ON CONFLICT (two round trips, whatever n); on SQLite one
+ * upsert a row. */
+enum lcm_status store_bulk_activity_put(struct lcm_store *st, const struct lcm_activity_day *rows,
+                                        size_t n, struct lcm_err *err);
 
 /* What the database holds: *has_data when any program, learner or check-in exists;
  * *is_demo when kv "demo" is "1". Either pointer may be NULL. */

@@ -9,9 +9,11 @@
 /* The statement cache is the connection's (db.h: db_prepare() caches by the address of the
  * static SQL text). */
 struct lcm_store {
-    struct db *db; /* SQLite or PostgreSQL (db.h) */
-    char *path;    /* what opened it: a SQLite path or a PostgreSQL URI (may hold a secret) */
-    char *notice;  /* store_notice() */
+    struct db *db;      /* SQLite or PostgreSQL (db.h) */
+    char *path;         /* what opened it: a SQLite path or a PostgreSQL URI (may hold a secret) */
+    char *notice;       /* store_notice() */
+    char *bulk_restore; /* store_bulk.c: what re-adds the constraints a fresh PostgreSQL load
+                           dropped */
     bool in_tx;
     char *returned; /* store_erase_report_returned(): "DAY\tSOURCE\n" lines, NULL when none */
 };
