@@ -8,7 +8,8 @@
 #   db_target PATH         prints the target of a fresh store for --db or a config's `database`:
 #                          PATH itself on sqlite (a file under the script's temporary directory);
 #                          on postgresql the URI of a new empty database named after the
-#                          script's PID and PATH's file name (e2e_PID_d_db for .../d.db), made
+#                          script's PID, PATH's file name and a digest of PATH (e2e_PID_d_db_HASH),
+#                          made
 #                          now; the same PATH always gives the same target, and a second call
 #                          for it empties it again (as a new file would be)
 #   db_query TARGET SQL    runs SQL on TARGET (sqlite3, or psql with ON_ERROR_STOP) and prints
@@ -16,6 +17,12 @@
 #                          exits non-zero on an error
 #   db_pick SQLITE PG      prints its first argument on sqlite, its second on postgresql (for the
 #                          few queries whose dialects differ: char() vs chr(), strftime...)
+#   db_digest TARGET [TABLE...]
+#                          prints a digest of the whole store, schema and rows (sqlite3 .dump,
+#                          pg_dump), leaving out the rows of the TABLEs named (and the
+#                          sequences' positions, which a rolled-back insert moves on PostgreSQL:
+#                          sqlite_sequence, setval; and pg_dump's random \restrict key)
+#   db_tables TARGET       prints how many tables TARGET holds (0: nothing was created in it)
 #   db_is_pg               true on postgresql
 #   db_cleanup             drops the databases this script made (call it from the EXIT trap)
 #   db_env                 prints the VAR=value words a script running lcmtui under `env -i`
@@ -68,7 +75,9 @@ db_target() { # path
         printf '%s\n' "$1"
         return 0
     fi
-    db_name="$db_prefix$(basename "$1" | tr -c 'A-Za-z0-9_\n' '_' | tr 'A-Z' 'a-z' | cut -c1-40)"
+    # the file name, readable, and a digest of the whole path (a/x.db and b/x.db differ)
+    db_name="$db_prefix$(basename "$1" | tr -c 'A-Za-z0-9_\n' '_' | tr 'A-Z' 'a-z' | cut -c1-30)"
+    db_name="${db_name}_$(printf '%s' "$1" | md5sum | cut -c1-8)"
     db_admin "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" &&
         db_admin "CREATE DATABASE $db_name" || {
         echo "$db_self: cannot create the PostgreSQL database $db_name" >&2
@@ -82,6 +91,27 @@ db_query() { # target sql
     postgresql://* | postgres://*) psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2" ;;
     *) sqlite3 "$1" "$2" ;;
     esac
+}
+
+db_digest() { # target [table...]
+    db_t=$1
+    shift
+    case "$db_t" in
+    postgresql://* | postgres://*)
+        db_x=""
+        for db_e in "$@"; do db_x="$db_x --exclude-table-data=$db_e"; done
+        # shellcheck disable=SC2086
+        pg_dump --no-owner --inserts $db_x -d "$db_t" | grep -v -e '^--' -e 'pg_catalog.setval(' -e '^.\(un\)\{0,1\}restrict ' ;;
+    *)
+        db_x="sqlite_sequence"
+        for db_e in "$@"; do db_x="$db_x\|^INSERT INTO $db_e "; done
+        sqlite3 "$db_t" .dump | grep -v "$db_x" ;;
+    esac | md5sum
+}
+
+db_tables() { # target
+    db_query "$1" "$(db_pick "SELECT count(*) FROM sqlite_master WHERE type = 'table'" \
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")"
 }
 
 db_cleanup() {
