@@ -8,20 +8,22 @@
 #   db_target PATH         prints the target of a fresh store for --db or a config's `database`:
 #                          PATH itself on sqlite (a file under the script's temporary directory);
 #                          on postgresql the URI of a new empty database named after the
-#                          script's PID, PATH's file name and a digest of PATH (e2e_PID_d_db_HASH),
-#                          made
-#                          now; the same PATH always gives the same target, and a second call
-#                          for it empties it again (as a new file would be)
+#                          script's PID, PATH's file name and a digest of PATH
+#                          (e2e_PID_d_db_HASH), made on the first call; the same PATH always
+#                          gives the same target
 #   db_query TARGET SQL    runs SQL on TARGET (sqlite3, or psql with ON_ERROR_STOP) and prints
 #                          the rows as sqlite3 does (columns joined by |, NULL as nothing);
 #                          exits non-zero on an error
 #   db_pick SQLITE PG      prints its first argument on sqlite, its second on postgresql (for the
 #                          few queries whose dialects differ: char() vs chr(), strftime...)
-#   db_digest TARGET [TABLE...]
-#                          prints a digest of the whole store, schema and rows (sqlite3 .dump,
+#   db_dump TARGET [TABLE...], db_digest TARGET [TABLE...]
+#                          print the whole store as SQL, or its digest, schema and rows (sqlite3 .dump,
 #                          pg_dump), leaving out the rows of the TABLEs named (and the
 #                          sequences' positions, which a rolled-back insert moves on PostgreSQL:
-#                          sqlite_sequence, setval; and pg_dump's random \restrict key)
+#                          sqlite_sequence, setval; and pg_dump's random \restrict key); a
+#                          digest of a failed dump or of one without a table is unique. On
+#                          postgresql the lines come sorted: pg_dump writes the rows in their
+#                          physical order, which an UPDATE changes
 #   db_tables TARGET       prints how many tables TARGET holds (0: nothing was created in it)
 #   db_is_pg               true on postgresql
 #   db_cleanup             drops the databases this script made (call it from the EXIT trap)
@@ -78,7 +80,8 @@ db_target() { # path
     # the file name, readable, and a digest of the whole path (a/x.db and b/x.db differ)
     db_name="$db_prefix$(basename "$1" | tr -c 'A-Za-z0-9_\n' '_' | tr 'A-Z' 'a-z' | cut -c1-30)"
     db_name="${db_name}_$(printf '%s' "$1" | md5sum | cut -c1-8)"
-    db_admin "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" &&
+    [ "$(psql -X -A -t -d "$LCMTUI_TEST_PG_URI" \
+        -c "SELECT 1 FROM pg_database WHERE datname = '$db_name'")" = 1 ] ||
         db_admin "CREATE DATABASE $db_name" || {
         echo "$db_self: cannot create the PostgreSQL database $db_name" >&2
         exit 1
@@ -93,7 +96,7 @@ db_query() { # target sql
     esac
 }
 
-db_digest() { # target [table...]
+db_dump() { # target [table...]
     db_t=$1
     shift
     case "$db_t" in
@@ -101,12 +104,27 @@ db_digest() { # target [table...]
         db_x=""
         for db_e in "$@"; do db_x="$db_x --exclude-table-data=$db_e"; done
         # shellcheck disable=SC2086
-        pg_dump --no-owner --inserts $db_x -d "$db_t" | grep -v -e '^--' -e 'pg_catalog.setval(' -e '^.\(un\)\{0,1\}restrict ' ;;
+        db_out=$(pg_dump --no-owner --inserts $db_x -d "$db_t") || return 1
+        printf '%s\n' "$db_out" |
+            grep -v -e '^--' -e 'pg_catalog.setval(' -e '^.\(un\)\{0,1\}restrict ' | LC_ALL=C sort ;;
     *)
         db_x="sqlite_sequence"
         for db_e in "$@"; do db_x="$db_x\|^INSERT INTO $db_e "; done
-        sqlite3 "$db_t" .dump | grep -v "$db_x" ;;
-    esac | md5sum
+        db_out=$(sqlite3 "$db_t" .dump) || return 1
+        printf '%s\n' "$db_out" | grep -v "$db_x" ;;
+    esac
+}
+
+# A dump that failed or holds no table never equals another digest.
+db_digest() { # target [table...]
+    db_d=$(db_dump "$@")
+    case "$db_d" in
+    *"CREATE TABLE"*) printf '%s\n' "$db_d" | md5sum ;;
+    *)
+        echo "$db_self: no dump of $1" >&2
+        echo "no dump $$ $(od -An -N8 -tx1 /dev/urandom | tr -d ' ')"
+        ;;
+    esac
 }
 
 db_tables() { # target
