@@ -91,7 +91,8 @@ db_target() { # path
 
 db_query() { # target sql
     case "$1" in
-    postgresql://* | postgres://*) psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2" ;;
+    # SQL on stdin, as sqlite3 takes it: each statement on its own, every result printed
+    postgresql://* | postgres://*) printf '%s\n' "$2" | psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" ;;
     *) sqlite3 "$1" "$2" ;;
     esac
 }
