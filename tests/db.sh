@@ -11,6 +11,8 @@
 #                          script's PID, PATH's file name and a digest of PATH
 #                          (e2e_PID_d_db_HASH), made on the first call; the same PATH always
 #                          gives the same target
+#   db_clone FROM TO       copies the store of path FROM (made by db_target) to path TO (not
+#                          made yet) and prints TO's target: cp, or CREATE DATABASE ... TEMPLATE
 #   db_query TARGET SQL    runs SQL on TARGET (sqlite3, or psql with ON_ERROR_STOP) and prints
 #                          the rows as sqlite3 does (columns joined by |, NULL as nothing);
 #                          exits non-zero on an error
@@ -72,14 +74,19 @@ db_uri_for() {
     printf '%s\n' "$LCMTUI_TEST_PG_URI" | sed "s|^\([a-z]*://[^/?]*\)[^?]*|\1/$1|"
 }
 
+# The PostgreSQL database of a path: its file name, readable, and a digest of the whole path
+# (a/x.db and b/x.db differ).
+db_name_of() { # path
+    db_n="$db_prefix$(basename "$1" | tr -c 'A-Za-z0-9_\n' '_' | tr 'A-Z' 'a-z' | cut -c1-30)"
+    printf '%s_%s\n' "$db_n" "$(printf '%s' "$1" | md5sum | cut -c1-8)"
+}
+
 db_target() { # path
     if ! db_is_pg; then
         printf '%s\n' "$1"
         return 0
     fi
-    # the file name, readable, and a digest of the whole path (a/x.db and b/x.db differ)
-    db_name="$db_prefix$(basename "$1" | tr -c 'A-Za-z0-9_\n' '_' | tr 'A-Z' 'a-z' | cut -c1-30)"
-    db_name="${db_name}_$(printf '%s' "$1" | md5sum | cut -c1-8)"
+    db_name=$(db_name_of "$1")
     [ "$(psql -X -A -t -d "$LCMTUI_TEST_PG_URI" \
         -c "SELECT 1 FROM pg_database WHERE datname = '$db_name'")" = 1 ] ||
         db_admin "CREATE DATABASE $db_name" || {
@@ -87,6 +94,18 @@ db_target() { # path
         exit 1
     }
     db_uri_for "$db_name"
+}
+
+db_clone() { # from-path to-path
+    if ! db_is_pg; then
+        cp "$1" "$2" && printf '%s\n' "$2"
+        return
+    fi
+    db_admin "CREATE DATABASE $(db_name_of "$2") TEMPLATE $(db_name_of "$1")" || {
+        echo "$db_self: cannot copy the PostgreSQL database of $1" >&2
+        exit 1
+    }
+    db_uri_for "$(db_name_of "$2")"
 }
 
 db_query() { # target sql
