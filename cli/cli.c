@@ -62,11 +62,17 @@ struct lcm_store *cli_open_store(struct lcm_app *app)
 
 struct lcm_store *cli_open_store_no_create(struct lcm_app *app)
 {
-    /* a server's database is there (or refused) without a file to create */
-    if (store_target_is_server(app->db_path) || access(app->db_path, F_OK) == 0)
-        return cli_open_store(app);
+    /* a file that exists, or a server database holding the schema already: opened as
+     * usual; else an empty store in memory (a server's empty database is not migrated) */
     struct lcm_store *st = NULL;
     struct lcm_err err = {0};
+    bool exists = false;
+    if (store_exists(app->db_path, &exists, &err) != LCM_OK) {
+        cli_fail(&err);
+        return NULL;
+    }
+    if (exists)
+        return cli_open_store(app);
     if (store_open(":memory:", &st, &err) != LCM_OK)
         cli_fail(&err);
     return st;

@@ -4,11 +4,12 @@
 # reschedules, cancels calls and checks with GET/REPORT what the server holds; a conflict
 # (412) kept then forced; the server stopped mid-way: nothing lost, pushed after a restart.
 # Follow-ups are changed with the same SQL as store_followup_move/_set_status (as the TUI
-# would) through the sqlite3 CLI.
+# would) through the sqlite3 CLI (psql on PostgreSQL: tests/db.sh).
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-caldav-XXXXXX")
-trap 'stop_server; rm -rf "$tmp"' EXIT
+trap 'stop_server; rm -rf "$tmp"; db_cleanup' EXIT
 trap 'exit 1' INT TERM
 fail() {
     echo "e2e_caldav: FAIL: $*" >&2
@@ -33,9 +34,9 @@ calendar: {
 EOF
 chmod 600 "$tmp/config"
 export E2E_CALDAV_PW=s3cr3t-pw
-db="$tmp/lcmtui.db"
+db=$(db_target "$tmp/lcmtui.db")
 run() { "$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-11-28 "$@"; }
-sql() { sqlite3 "$db" "$1"; }
+sql() { db_query "$db" "$1"; }
 
 run demo >/dev/null || fail "lcmtui demo failed"
 n=$(sql "SELECT count(*) FROM followup WHERE status <> 'cancelled'")
@@ -66,10 +67,30 @@ out=$(run agenda --push 2>&1) || fail "idle push failed: $out"
 echo "$out" | grep -q "0 created, 0 updated, 0 deleted, 0 failed" || fail "idle push: $out"
 
 # 1b. One push at a time: while another holds the lock (cron and the TUI), a push waits for
-#     the next run instead of racing it. (flock: util-linux, an essential package.)
-out=$(flock "$db.caldav.lock" "$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-11-28 \
-    agenda --push 2>&1) && fail "a push while another runs must exit 1"
+#     the next run instead of racing it. (flock: util-linux, an essential package.) On
+#     PostgreSQL the lock is the base's advisory lock "lcmcal", held here by a psql session.
+if db_is_pg; then
+    mkfifo "$tmp/fifo"
+    : >"$tmp/psql.out"
+    psql -X -q -d "$db" <"$tmp/fifo" >"$tmp/psql.out" 2>&1 &
+    holder=$!
+    exec 3>"$tmp/fifo"
+    echo "SELECT pg_advisory_lock(x'6c636d63616c'::bigint); SELECT 'held';" >&3
+    i=0
+    until grep -q held "$tmp/psql.out" || [ $i -ge 400 ]; do
+        i=$((i + 1))
+        sleep 0.05
+    done
+    grep -q held "$tmp/psql.out" || fail "psql did not take the lock: $(cat "$tmp/psql.out")"
+    out=$(run agenda --push 2>&1) && fail "a push while another runs must exit 1"
+    exec 3>&-
+    wait "$holder"
+else
+    out=$(flock "$db.caldav.lock" "$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-11-28 \
+        agenda --push 2>&1) && fail "a push while another runs must exit 1"
+fi
 echo "$out" | grep -q "another push is running" || fail "concurrent push: $out"
+out=$(run agenda --push 2>&1) || fail "push after the lock's release failed: $out"
 
 # 2. Reschedule follow-up 3 by one hour: PUT with If-Match, SEQUENCE 1, new DTSTART.
 old_start=$(sed -n 's/^DTSTART;TZID=Europe\/Paris://p' "$tmp/ev3")
@@ -112,7 +133,7 @@ dav "$(href_of 2)" | grep -q "Moved in Thunderbird" && fail "--force did not ove
 #     meets 412 on If-None-Match, sees its own UID at the same SEQUENCE and adopts it.
 sql "UPDATE followup SET etag = NULL, push_state = 'dirty' WHERE id = 2; DELETE FROM caldav_state WHERE followup_id = 2"
 out=$(run agenda --push 2>&1) || fail "a lost answer must be adopted, not a conflict: $out"
-[ "$(sql "SELECT push_state || (etag IS NOT NULL) FROM followup WHERE id = 2")" = clean1 ] ||
+[ "$(sql "SELECT push_state || CASE WHEN etag IS NOT NULL THEN 1 ELSE 0 END FROM followup WHERE id = 2")" = clean1 ] ||
     fail "adopted event not clean with an ETag"
 
 # 5. Outage: the server stops; changes stay dirty with the error, exit 1; pushed after restart.
@@ -141,7 +162,7 @@ code=$(dav -o /dev/null -w '%{http_code}' "$(href_of 1)")
 lid=$(sql "SELECT learner_id FROM followup WHERE id = 5")
 href5=$(href_of 5)
 [ "$(dav -o /dev/null -w '%{http_code}' "$href5")" = 200 ] || fail "event 5 not on the server"
-sqlite3 "$db" "PRAGMA foreign_keys = ON; INSERT INTO erase_request VALUES ($lid);
+db_query "$db" "$(db_pick "PRAGMA foreign_keys = ON;" "")INSERT INTO erase_request VALUES ($lid);
     DELETE FROM learner WHERE id = $lid; DELETE FROM erase_request;"
 out=$(run agenda --push 2>&1) || fail "push after erase failed: $out"
 echo "$out" | grep -q "1 deleted" || fail "push after erase: $out"

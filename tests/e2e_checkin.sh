@@ -6,13 +6,15 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 LCMTUI=${LCMTUI:-$top/build/lcmtui}
-command -v sqlite3 >/dev/null || { echo "e2e_checkin: skipped (no sqlite3 shell)"; exit 77; }
+. "$(dirname "$0")/db.sh"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
 fail() { echo "e2e_checkin: $*" >&2; exit 1; }
 printf 'general: { lang = "en"; lcm_name = "Claire Martin"; };\n' >"$tmp/en.conf"
-run() { "$LCMTUI" --config "$tmp/en.conf" --db "$tmp/d.db" --today "2026-11-28 10:15" "$@"; }
-q() { sqlite3 "$tmp/d.db" "$1"; }
+db=$(db_target "$tmp/d.db")
+run() { "$LCMTUI" --config "$tmp/en.conf" --db "$db" --today "2026-11-28 10:15" "$@"; }
+q() { db_query "$db" "$1"; }
 
 run demo >/dev/null 2>&1 || fail "demo failed"
 marty=$(q "SELECT id FROM learner WHERE first_name = 'Marty'")
@@ -23,7 +25,8 @@ run checkin Marty --channel sms --direction in --outcome question \
 grep -q "check-in #[0-9]* logged (sms, in, question)" "$tmp/out" || fail "no confirmation: $(cat "$tmp/out")"
 [ "$(q "SELECT count(*) FROM checkin WHERE learner_id = $marty AND channel = 'sms'
         AND direction = 'in' AND outcome = 'question' AND note = 'Où est le module 4 ?'
-        AND author = 'Claire Martin' AND at = strftime('%s', '2026-11-28 10:15')")" = 1 ] ||
+        AND author = 'Claire Martin' AND at = $(db_pick "strftime('%s', '2026-11-28 10:15')" \
+            "extract(epoch FROM timestamp '2026-11-28 10:15')")")" = 1 ] ||
     fail "the sms check-in is not stored as given"
 run checkin "#$marty" --channel video --outcome "wants to stop" --next "appeler la RH" \
     >/dev/null || fail "video check-in failed"

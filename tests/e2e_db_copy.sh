@@ -5,6 +5,7 @@
 # in one line (exit 1), replaced with --replace; the password of a URI is never printed.
 # Skips (77) without the server.
 set -u
+# e2e-engines: postgresql
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 fail() { echo "e2e_db_copy: $*" >&2; exit 1; }
 uri=${LCMTUI_TEST_PG_URI:-}

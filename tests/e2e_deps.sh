@@ -10,6 +10,7 @@
 # Also checked: the parser on a script with every construct it must follow, and that a
 # command from a package outside DEBS in a copy of the tree is reported.
 set -u
+# e2e-engines: none
 top=$(cd "$(dirname "$0")/.." && pwd)
 fail() { echo "e2e_deps: $*" >&2; exit 1; }
 if ! command -v dpkg-query >/dev/null; then

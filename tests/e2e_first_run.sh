@@ -4,15 +4,18 @@
 # other keys and comments kept), asked once (without a pinned day, by itself); a bad e-mail keeps the form open; with the
 # keys set, nothing is asked; until they are, the composer names the missing config key.
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 T=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-first-XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
+trap 'rm -rf "$T"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
 fail() {
     echo "e2e_first_run: FAIL: $*" >&2
     exit 1
 }
 export LC_ALL=C.UTF-8 TZ=UTC
-db="$T/d.db"
+db=$(db_target "$T/d.db")
+real=$(db_target "$T/real.db")
 "$LCMTUI" -d "$db" --today 2026-11-28 demo >/dev/null 2>&1 || fail "demo"
 mkdir -p "$T/cfg"
 cat >"$T/cfg/config" <<'CONF'
@@ -55,10 +58,10 @@ grep -q 'lang = "en";' "$T/cfg/config" || fail "lang lost"
 printf 'general: { lang = "en"; };\n' >"$T/cfg/other"
 printf '<Dump> <Esc> q Q\n' >"$T/esc.keys"
 env -u LCMTUI_TODAY LCMTUI_SIZE=100x30 LCMTUI_SCRIPT="$T/esc.keys" "$LCMTUI" -c "$T/cfg/other" \
-    -d "$T/real.db" >"$T/out4" 2>/dev/null || fail "run on the real clock"
+    -d "$real" >"$T/out4" 2>/dev/null || fail "run on the real clock"
 grep -q "Welcome: who signs the messages" "$T/out4" || fail "not asked on a first real start"
 env -u LCMTUI_TODAY LCMTUI_SIZE=100x30 LCMTUI_SCRIPT="$T/none.keys" "$LCMTUI" -c "$T/cfg/other" \
-    -d "$T/real.db" >"$T/out5" 2>/dev/null || fail "second run on the real clock"
+    -d "$real" >"$T/out5" 2>/dev/null || fail "second run on the real clock"
 grep -q "Welcome" "$T/out5" && fail "asked a second time"
 
 # Everything set: not asked again, even when forced.

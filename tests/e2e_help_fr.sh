@@ -4,6 +4,7 @@
 # English one (only option synopses may be equal), and English comes back with LANGUAGE=en or
 # general.lang = "en".
 set -u
+# e2e-engines: none
 LCMTUI=${LCMTUI:-build/lcmtui}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM

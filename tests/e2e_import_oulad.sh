@@ -1,9 +1,10 @@
 #!/bin/sh
 # e2e_import_oulad.sh — imports the real OULAD files with data/mappings/oulad.conf through the
-# real binary and checks the database with sqlite3 against figures computed here from the CSV
+# real binary and checks the database (sqlite3 or psql: tests/db.sh) against figures computed here from the CSV
 # files themselves (and the README's row counts). Skips (exit 77) when the data is not there:
 # the AAA and BBB presentations in ../shared/data beside the source tree, or $LCMTUI_DATA.
 set -eu
+. "$(dirname "$0")/db.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
 data=${LCMTUI_DATA:-$top/../shared/data}
 aaa="$data/oulad-AAA-2013J"
@@ -16,10 +17,11 @@ for d in "$aaa" "$bbb"; do
     fi
 done
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-db="$tmp/oulad.db"
+trap 'rm -rf "$tmp"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
+db=$(db_target "$tmp/oulad.db")
 fail() { echo "e2e_import_oulad: $*" >&2; exit 1; }
-q() { sqlite3 "$db" "$1"; }
+q() { db_query "$db" "$1"; }
 expect() { [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"; }
 
 # A dry run first: it reports but writes nothing.
@@ -27,7 +29,11 @@ expect() { [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"; }
     >"$tmp/dry.out" 2>"$tmp/dry.err" || fail "dry run failed: $(cat "$tmp/dry.err")"
 grep -q 'dry run' "$tmp/dry.out" || fail "dry run output: $(cat "$tmp/dry.out")"
 grep -Eq 'learners +383 +\(383 new' "$tmp/dry.out" || fail "dry run counts: $(cat "$tmp/dry.out")"
-[ ! -e "$db" ] || fail "the dry run created the database"
+if db_is_pg; then
+    [ "$(db_tables "$db")" = 0 ] || fail "the dry run created tables"
+else
+    [ ! -e "$db" ] || fail "the dry run created the database"
+fi
 
 "$LCMTUI" --db "$db" import --mapping "$top/data/mappings/oulad.conf" "$aaa"/*.csv \
     >"$tmp/out" 2>"$tmp/err" || fail "import failed: $(cat "$tmp/err")"
@@ -37,7 +43,7 @@ expect learners "$(q 'SELECT count(*) FROM learner')" 383
 expect enrollments "$(q 'SELECT count(*) FROM enrollment')" 383
 expect milestones "$(q "SELECT count(*) FROM milestone WHERE kind = 'test'")" 6
 expect submissions "$(q 'SELECT count(*) FROM milestone_done')" 1633
-expect "cohort length" "$(q 'SELECT start_day || " " || end_day FROM cohort')" "2013-10-01 2014-06-26"
+expect "cohort length" "$(q "SELECT start_day || ' ' || end_day FROM cohort")" "2013-10-01 2014-06-26"
 
 # Outcomes, counted independently from studentInfo.csv (final_result is the last column).
 awk -F, 'NR > 1 { n[$NF]++ } END { for (k in n) print k "|" n[k] }' "$aaa/studentInfo.csv" \
@@ -55,7 +61,8 @@ expect "ended days" "$(q 'SELECT count(*) FROM enrollment WHERE ended_day IS NOT
 want_end=$(awk -F, 'NR > 1 && $5 ~ /[0-9]/ { sub(/\r$/, "", $5); print $3, $5; exit }' "$aaa/studentRegistration.csv")
 sid=${want_end% *}
 off=${want_end#* }
-expect "ended_day of $sid" "$(q "SELECT julianday(ended_day) - julianday('2013-10-01') FROM enrollment e JOIN learner l ON l.id = e.learner_id WHERE l.ext_id = '$sid' AND ended_day IS NOT NULL")" \
+expect "ended_day of $sid" "$(q "SELECT $(db_pick "julianday(ended_day) - julianday('2013-10-01')" \
+        "(CAST(ended_day AS date) - date '2013-10-01') || '.0'") FROM enrollment e JOIN learner l ON l.id = e.learner_id WHERE l.ext_id = '$sid' AND ended_day IS NOT NULL")" \
     "$(printf '%s.0' "$off")"
 expect "progress unknown" "$(q 'SELECT count(*) FROM enrollment WHERE progress IS NOT NULL')" 0
 

@@ -5,18 +5,18 @@
 # a text/calendar; method=REQUEST part whose VEVENT has the call's UID, ORGANIZER, ATTENDEE,
 # then method=CANCEL with STATUS:CANCELLED and a higher SEQUENCE.
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 PY=/usr/bin/python3
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-invite-XXXXXX")
 pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; db_cleanup' EXIT
 trap 'exit 1' INT TERM
 fail() {
     echo "e2e_invite_smtp: FAIL: $*" >&2
     exit 1
 }
 $PY -c 'import aiosmtpd' 2>/dev/null || fail "Debian's python3-aiosmtpd is required"
-command -v sqlite3 >/dev/null || fail "sqlite3 is required"
 port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 $PY -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$tmp/maildir" \
     >"$tmp/smtp.log" 2>&1 &
@@ -32,13 +32,13 @@ general: { lcm_name = "Camille Martin"; lcm_email = "camille@lcm.example"; lang 
 smtp: { url = "smtp://127.0.0.1:$port"; require_tls = false; };
 calendar: { timezone = "Europe/Paris"; };
 EOF
-db="$tmp/lcmtui.db"
+db=$(db_target "$tmp/lcmtui.db")
 run() { "$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-11-28 "$@"; }
 run demo >/dev/null || fail "demo failed"
-call=$(sqlite3 "$db" "SELECT f.id FROM followup f JOIN learner l ON l.id = f.learner_id
+call=$(db_query "$db" "SELECT f.id FROM followup f JOIN learner l ON l.id = f.learner_id
     WHERE f.kind = 'call' AND f.status = 'planned' AND l.email <> '' ORDER BY f.due_at DESC LIMIT 1")
-uid=$(sqlite3 "$db" "SELECT uid FROM followup WHERE id = $call")
-to=$(sqlite3 "$db" "SELECT l.email FROM followup f JOIN learner l ON l.id = f.learner_id WHERE f.id = $call")
+uid=$(db_query "$db" "SELECT uid FROM followup WHERE id = $call")
+to=$(db_query "$db" "SELECT l.email FROM followup f JOIN learner l ON l.id = f.learner_id WHERE f.id = $call")
 
 # Reads the newest message in the Mailbox: prints method, UID, SEQUENCE, STATUS, attendee, To.
 read_last() {

@@ -5,15 +5,17 @@
 # learner left, no check-in lost, the merge logged); `learners show`, `unmatched`; a name
 # with escape sequences never reaches the terminal raw.
 set -eu
+. "$(dirname "$0")/db.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
 LCMTUI=${LCMTUI:-$top/build/lcmtui}
-command -v sqlite3 >/dev/null || { echo "e2e_learners: skipped (no sqlite3 shell)"; exit 77; }
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
 fail() { echo "e2e_learners: $*" >&2; exit 1; }
 printf 'general: { lang = "en"; };\n' >"$tmp/en.conf"
-run() { "$LCMTUI" --config "$tmp/en.conf" --db "$tmp/d.db" --today 2026-11-28 "$@"; }
-q() { sqlite3 "$tmp/d.db" "$1"; }
+run() { "$LCMTUI" --config "$tmp/en.conf" --db "$db" --today 2026-11-28 "$@"; }
+db=$(db_target "$tmp/d.db")
+q() { db_query "$db" "$1"; }
 
 run demo >/dev/null 2>&1 || fail "demo failed"
 bobby=$(q "SELECT id FROM learner WHERE first_name = 'Bobby'")
@@ -21,13 +23,13 @@ bobby=$(q "SELECT id FROM learner WHERE first_name = 'Bobby'")
 q "INSERT INTO learner(source, ext_id, first_name, last_name, email)
      VALUES ('csv', 'b-2', 'Bobby', 'Lemaire', 'b.lemaire@autre.example');
    INSERT INTO enrollment(learner_id, cohort_id, source, ext_id, start_day, last_activity_day)
-     SELECT last_insert_rowid(), (SELECT max(id) FROM cohort), 'csv', 'e-b-2', '2026-10-01',
+     SELECT (SELECT id FROM learner WHERE ext_id = 'b-2'), (SELECT max(id) FROM cohort), 'csv', 'e-b-2', '2026-10-01',
             '2026-11-27';
    INSERT INTO checkin(learner_id, enrollment_id, at, channel, note)
      SELECT learner_id, id, 1764000000, 'call', 'appel homonyme' FROM enrollment
      WHERE ext_id = 'e-b-2';
    INSERT INTO learner(source, ext_id, first_name, last_name)
-     VALUES ('csv', 'x', char(27) || '[31mRouge', 'Evil');"
+     VALUES ('csv', 'x', $(db_pick char chr)(27) || '[31mRouge', 'Evil');"
 homonym=$(q "SELECT id FROM learner WHERE ext_id = 'b-2'")
 
 # Homonyms: both listed with their id and cohort, exit 2.

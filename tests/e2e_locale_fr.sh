@@ -6,6 +6,7 @@
 # and the binary's machine outputs (risk scores, the CSV report) are byte for byte those it
 # gives under C.UTF-8, while its messages are in French.
 set -u
+. "$(dirname "$0")/db.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
 LCMTUI=${LCMTUI:-$top/build/lcmtui}
 BUILD=${BUILD:-build}
@@ -13,7 +14,8 @@ fail() { echo "e2e_locale_fr: FAIL: $*" >&2; exit 1; }
 command -v localedef >/dev/null || fail "localedef is missing (libc-bin)"
 [ -f /usr/share/i18n/locales/fr_FR ] || fail "no fr_FR locale source (locales: make deps)"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-locale-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
 mkdir "$tmp/loc"
 localedef -i fr_FR -f UTF-8 "$tmp/loc/fr_FR.UTF-8" >"$tmp/err" 2>&1 ||
     fail "localedef fr_FR.UTF-8: $(cat "$tmp/err")"
@@ -27,17 +29,18 @@ fr env LCMTUI_FR_LOCALE=1 "$unit" >"$tmp/unit" 2>&1 || fail "test_i18n under fr_
 grep -q SKIPPED "$tmp/unit" && fail "test_i18n skipped its French-locale cases: $(cat "$tmp/unit")"
 
 # 2. The binary: the same machine outputs under both locales, French messages under fr_FR.
+db=$(db_target "$tmp/db")
 printf 'general: { lang = "en"; };\n' >"$tmp/en.conf"
-c "$LCMTUI" -c "$tmp/en.conf" --db "$tmp/db" --today 2026-12-01 demo >/dev/null 2>&1 || fail "demo failed"
+c "$LCMTUI" -c "$tmp/en.conf" --db "$db" --today 2026-12-01 demo >/dev/null 2>&1 || fail "demo failed"
 for l in c fr; do
-    $l "$LCMTUI" -c "$tmp/en.conf" --db "$tmp/db" --today 2026-12-01 risk list --level all --limit 40 >"$tmp/risk.$l" 2>&1 ||
+    $l "$LCMTUI" -c "$tmp/en.conf" --db "$db" --today 2026-12-01 risk list --level all --limit 40 >"$tmp/risk.$l" 2>&1 ||
         fail "risk list under $l: $(cat "$tmp/risk.$l")"
-    $l "$LCMTUI" -c "$tmp/en.conf" --db "$tmp/db" --today 2026-12-01 report --format csv >"$tmp/csv.$l" 2>&1 ||
+    $l "$LCMTUI" -c "$tmp/en.conf" --db "$db" --today 2026-12-01 report --format csv >"$tmp/csv.$l" 2>&1 ||
         fail "report under $l: $(cat "$tmp/csv.$l")"
 done
 grep -q '[0-9]\.[0-9]' "$tmp/risk.c" || fail "no decimal score in: $(head -3 "$tmp/risk.c")"
 cmp -s "$tmp/risk.c" "$tmp/risk.fr" || fail "risk list differs under fr_FR: $(diff "$tmp/risk.c" "$tmp/risk.fr" | head -5)"
 cmp -s "$tmp/csv.c" "$tmp/csv.fr" || fail "the CSV report differs under fr_FR: $(diff "$tmp/csv.c" "$tmp/csv.fr" | head -5)"
-out=$(fr "$LCMTUI" --db "$tmp/db" bogus 2>&1)
+out=$(fr "$LCMTUI" --db "$db" bogus 2>&1)
 echo "$out" | grep -q "commande inconnue" || fail "no French message under fr_FR.UTF-8: $out"
 echo "e2e_locale_fr: ok"

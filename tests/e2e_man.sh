@@ -4,6 +4,7 @@
 # option of main.c is described, and every environment variable the C sources read with
 # getenv() is in ENVIRONMENT.
 set -u
+# e2e-engines: none
 top=$(cd "$(dirname "$0")/.." && pwd)
 man="$top/doc/lcmtui.1"
 tmp=$(mktemp -d)

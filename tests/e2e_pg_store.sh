@@ -8,6 +8,7 @@
 # lock.
 # Skips (77) without the server.
 set -u
+# e2e-engines: postgresql
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 fail() { echo "e2e_pg_store: $*" >&2; exit 1; }
 uri=${LCMTUI_TEST_PG_URI:-}

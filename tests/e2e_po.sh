@@ -5,6 +5,7 @@
 # messages (format strings checked against their msgids, French plurals plural=(n > 1)).
 # Fails naming the missing msgids: run `make pot`, translate, commit po/.
 set -u
+# e2e-engines: none
 top=$(cd "$(dirname "$0")/.." && pwd)
 fail() { echo "e2e_po: FAIL: $*" >&2; exit 1; }
 command -v xgettext >/dev/null || fail "xgettext is missing (gettext: make deps)"

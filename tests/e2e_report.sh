@@ -8,11 +8,13 @@
 # After a deliberate change, regenerate the expected files with UPDATE_EXPECTED=1 and check
 # their figures before committing.
 set -eu
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-build/lcmtui}
 here=$(cd "$(dirname "$0")" && pwd)
 PY=/usr/bin/python3
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
 fail() { echo "e2e_report: $*" >&2; exit 1; }
 nbsp=$(printf '\302\240')
 
@@ -26,20 +28,21 @@ kpi: {
 CONF
 chmod 600 "$tmp/config"
 # English unless a step says otherwise (no general.lang: the locale's language).
-run() { LANGUAGE=en "$LCMTUI" --config "$tmp/config" --db "$tmp/demo.db" --today 2026-11-28 "$@"; }
-runfr() { LANGUAGE=fr "$LCMTUI" --config "$tmp/config" --db "$tmp/demo.db" --today 2026-11-28 "$@"; }
+db=$(db_target "$tmp/demo.db")
+run() { LANGUAGE=en "$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-11-28 "$@"; }
+runfr() { LANGUAGE=fr "$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-11-28 "$@"; }
 run demo >/dev/null 2>&1 || fail "lcmtui demo failed"
 # The expected files pin this module's figures on the demo's data, not the risk module's
 # tuning (its scores change with its defaults): drop the risk rows the demo computed. Flag
 # to contact figures are checked by hand in tests/test_kpi.c.
-sqlite3 "$tmp/demo.db" "DELETE FROM risk" || fail "cannot clear the risk table"
+db_query "$db" "DELETE FROM risk" || fail "cannot clear the risk table"
 
 # 1. CSV and Markdown equal the expected files.
 run report --by department --format csv -o "$tmp/report.csv" || fail "csv report failed"
 run report --by department --format md -o "$tmp/report.md" || fail "md report failed"
 
 # 1b. Figures of the CSV checked against independent SQL on the same database.
-q() { sqlite3 "$tmp/demo.db" "$1"; }
+q() { db_query "$db" "$1"; }
 csv_value() { awk -F, -v k="$1" '$1 == k { print $2; exit }' "$tmp/report.csv"; }
 check() {
     got=$(csv_value "$1")
@@ -54,9 +57,9 @@ check "Active in the last 30 days" "$(q "SELECT count(DISTINCT enrollment_id) FR
     WHERE day > '2026-10-29' AND day <= '2026-11-28' AND (sessions > 0 OR minutes > 0)")"
 check Sessions "$(q "SELECT sum(sessions) FROM activity_day WHERE day <= '2026-11-28'")"
 check "Training time" "$(q "SELECT sum(minutes) FROM activity_day WHERE day <= '2026-11-28'")"
-check Check-ins "$(q "SELECT count(*) FROM checkin WHERE at < strftime('%s', '2026-11-29')")"
+check Check-ins "$(q "SELECT count(*) FROM checkin WHERE at < $(date -u -d 2026-11-29 +%s)")"
 check "Learners contacted" "$(q "SELECT count(DISTINCT learner_id) FROM checkin
-    WHERE direction = 'out' AND channel <> 'note' AND at < strftime('%s', '2026-11-29')")"
+    WHERE direction = 'out' AND channel <> 'note' AND at < $(date -u -d 2026-11-29 +%s)")"
 # flagged = at risk, as the TUI's title counts it: in progress, high, not snoozed
 check "Flagged learners" "$(q "SELECT count(*) FROM risk r JOIN enrollment e ON e.id = r.enrollment_id
     WHERE r.level = 2 AND e.status = 'active' AND NOT EXISTS (SELECT 1 FROM snooze z
@@ -137,7 +140,7 @@ run report --manager "$mgr" --format csv -o "$tmp/team.csv" || fail "team csv fa
 run report --manager "$mgr" --format md -o "$tmp/team.md" || fail "team md failed"
 run report --learners --by manager --format md -o "$tmp/all.md" || fail "learners md failed"
 run report --private --format md -o "$tmp/private.md" || fail "private report failed"
-sqlite3 "$tmp/demo.db" "SELECT note FROM checkin WHERE note <> ''" >"$tmp/notes"
+db_query "$db" "SELECT note FROM checkin WHERE note <> ''" >"$tmp/notes"
 [ -s "$tmp/notes" ] || fail "the demo has no check-in notes to look for"
 while IFS= read -r note; do
     for f in report.csv report.md report.html team.html team.csv team.md all.md; do
@@ -151,19 +154,19 @@ run report --private --manager "$mgr" >/dev/null 2>&1
 set -e
 
 # 4. --manager restricts to the team; --anonymous hides the names.
-team=$(sqlite3 "$tmp/demo.db" "SELECT count(*) FROM learner WHERE manager_email = '$mgr'")
+team=$(db_query "$db" "SELECT count(*) FROM learner WHERE manager_email = '$mgr'")
 rows=$(sed -n '/^## Learners/,/^## Definitions/p' "$tmp/team.md" | grep -c '^| ')
 rows=$((rows - 1)) # the header row; the |---| separator does not start with "| "
 [ "$rows" -eq "$team" ] || fail "team report lists $rows learners, the team has $team"
-other=$(sqlite3 "$tmp/demo.db" "SELECT last_name FROM learner WHERE manager_email <> '$mgr' AND last_name NOT IN (SELECT last_name FROM learner WHERE manager_email = '$mgr') LIMIT 1")
+other=$(db_query "$db" "SELECT last_name FROM learner WHERE manager_email <> '$mgr' AND last_name NOT IN (SELECT last_name FROM learner WHERE manager_email = '$mgr') LIMIT 1")
 ! grep -qF "| $other," "$tmp/team.md" || fail "team report shows $other from another team"
 run report --manager "$mgr" --anonymous --format csv -o "$tmp/anon.csv" || fail "anonymous failed"
-sqlite3 "$tmp/demo.db" "SELECT last_name FROM learner WHERE manager_email = '$mgr'" >"$tmp/names"
+db_query "$db" "SELECT last_name FROM learner WHERE manager_email = '$mgr'" >"$tmp/names"
 while IFS= read -r n; do
     ! grep -qF -- "$n" "$tmp/anon.csv" || fail "anonymous report shows the name $n"
 done <"$tmp/names"
 grep -q 'Learner [0-9][0-9][0-9]' "$tmp/anon.csv" || fail "no pseudonyms in the anonymous report"
-! grep -qF "$(sqlite3 "$tmp/demo.db" "SELECT email FROM learner WHERE manager_email = '$mgr' LIMIT 1")" "$tmp/anon.csv" ||
+! grep -qF "$(db_query "$db" "SELECT email FROM learner WHERE manager_email = '$mgr' LIMIT 1")" "$tmp/anon.csv" ||
     fail "anonymous report shows an e-mail address"
 
 # 5. French Excel, file mode, usage errors.

@@ -4,15 +4,17 @@
 # date: the same text), with its outcome; the day it ended refused (exit 1); a bad --at is a
 # usage error (exit 2); the risk table is byte for byte the same afterwards.
 set -eu
+. "$(dirname "$0")/db.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
 LCMTUI=${LCMTUI:-$top/build/lcmtui}
-command -v sqlite3 >/dev/null || { echo "e2e_risk_explain_at: skipped (no sqlite3 shell)"; exit 77; }
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
 fail() { echo "e2e_risk_explain_at: $*" >&2; exit 1; }
 printf 'general: { lang = "en"; };\n' >"$tmp/en.conf"
-run() { "$LCMTUI" --config "$tmp/en.conf" --db "$tmp/d.db" --today 2026-11-28 "$@"; }
-q() { sqlite3 "$tmp/d.db" "$1"; }
+run() { "$LCMTUI" --config "$tmp/en.conf" --db "$db" --today 2026-11-28 "$@"; }
+db=$(db_target "$tmp/d.db")
+q() { db_query "$db" "$1"; }
 
 run demo >/dev/null 2>&1 || fail "demo failed"
 run risk update >/dev/null || fail "risk update failed"
@@ -22,10 +24,12 @@ before=$(table)
 
 # A withdrawn enrolment that lasted more than 20 days: its learner's #ID, the day it ended
 # and the number of days from the cohort start to the day before.
-row=$(q "SELECT e.learner_id, e.ended_day, julianday(e.ended_day) - julianday(c.start_day) - 1
+span=$(db_pick "julianday(e.ended_day) - julianday(c.start_day)" \
+    "CAST(e.ended_day AS date) - CAST(c.start_day AS date)")
+row=$(q "SELECT e.learner_id, e.ended_day, $span - 1
          FROM enrollment e JOIN cohort c ON c.id = e.cohort_id
          WHERE e.status = 'withdrawn' AND e.ended_day IS NOT NULL
-           AND julianday(e.ended_day) - julianday(c.start_day) > 20
+           AND $span > 20
            AND NOT EXISTS (SELECT 1 FROM enrollment o WHERE o.learner_id = e.learner_id
                            AND o.id != e.id)
          ORDER BY e.id LIMIT 1")
@@ -33,7 +37,7 @@ row=$(q "SELECT e.learner_id, e.ended_day, julianday(e.ended_day) - julianday(c.
 learner=$(echo "$row" | cut -d'|' -f1)
 ended=$(echo "$row" | cut -d'|' -f2)
 days=$(echo "$row" | cut -d'|' -f3 | sed 's/\.0$//')
-eve=$(q "SELECT date('$ended', '-1 day')")
+eve=$(q "$(db_pick "SELECT date('$ended', '-1 day')" "SELECT CAST(date '$ended' - 1 AS text)")")
 
 run risk explain "#$learner" >/dev/null 2>"$tmp/err" && fail "an ended enrolment explained today"
 grep -q 'not active' "$tmp/err" || fail "today: $(cat "$tmp/err")"

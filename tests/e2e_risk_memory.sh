@@ -5,6 +5,7 @@
 # more). Measured with GNU time (Debian's `time`). Skips (exit 77) under ASan, whose
 # quarantine keeps freed memory.
 set -eu
+. "$(dirname "$0")/db.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
 LCMTUI=${LCMTUI:-$top/build/lcmtui}
 fail() { echo "e2e_risk_memory: $*" >&2; exit 1; }
@@ -14,16 +15,18 @@ if [ -n "${ASAN_OPTIONS:-}" ] || grep -q __asan_init "$LCMTUI"; then
 fi
 [ -x /usr/bin/time ] || fail "/usr/bin/time is required (Debian's time package: make deps)"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
 printf 'general: { lang = "en"; };\n' >"$tmp/en.conf"
 peak() {
     /usr/bin/time -f 'maxrss %M' "$LCMTUI" --config "$tmp/en.conf" --db "$1" \
         --today 2026-11-28 risk update 2>&1 >/dev/null | awk '/^maxrss/ { print $2 }'
 }
-"$LCMTUI" --db "$tmp/demo.db" --today 2026-11-28 demo >/dev/null 2>&1 || fail "demo failed"
-"$LCMTUI" --db "$tmp/big.db" --today 2026-11-28 demo --learners 10000 >/dev/null 2>&1 ||
+demo=$(db_target "$tmp/demo.db") big=$(db_target "$tmp/big.db")
+"$LCMTUI" --db "$demo" --today 2026-11-28 demo >/dev/null 2>&1 || fail "demo failed"
+"$LCMTUI" --db "$big" --today 2026-11-28 demo --learners 10000 >/dev/null 2>&1 ||
     fail "demo --learners 10000 failed"
-small=$(peak "$tmp/demo.db") big=$(peak "$tmp/big.db")
+small=$(peak "$demo") big=$(peak "$big")
 [ -n "$small" ] && [ -n "$big" ] || fail "no peak resident size measured"
 [ $((big - small)) -lt 40000 ] ||
     fail "risk update peak resident size $big KB on 10000 learners, $small KB on the demo"

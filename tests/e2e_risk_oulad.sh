@@ -9,6 +9,7 @@
 # risk" recall 1.00; now 0.813, 0.54). Skips (exit 77) when the data is not there:
 # ../shared/data beside the source tree, or $LCMTUI_DATA.
 set -eu
+. "$(dirname "$0")/db.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
 LCMTUI=${LCMTUI:-$top/build/lcmtui}
 aaa=${LCMTUI_DATA:-$top/../shared/data}/oulad-AAA-2013J
@@ -17,9 +18,10 @@ if [ ! -f "$aaa/studentInfo.csv" ]; then
     exit 77
 fi
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
 fail() { echo "e2e_risk_oulad: $*" >&2; exit 1; }
-db="$tmp/aaa.db"
+db=$(db_target "$tmp/aaa.db")
 "$LCMTUI" --db "$db" import --mapping "$top/data/mappings/oulad.conf" "$aaa"/*.csv >/dev/null 2>&1 ||
     fail "OULAD import failed"
 "$LCMTUI" --db "$db" risk eval --at 56 >"$tmp/ev" || fail "eval failed"
@@ -67,9 +69,9 @@ for i, c in enumerate(cuts):
 PY
 bbb=$(dirname "$aaa")/oulad-BBB-2013J
 if [ -f "$bbb/studentInfo.csv" ]; then
-    "$LCMTUI" --db "$tmp/bbb.db" import --mapping "$top/data/mappings/oulad.conf" "$bbb"/*.csv \
+    "$LCMTUI" --db "$(db_target "$tmp/bbb.db")" import --mapping "$top/data/mappings/oulad.conf" "$bbb"/*.csv \
         >/dev/null 2>&1 || fail "OULAD BBB import failed"
-    "$LCMTUI" --db "$tmp/bbb.db" risk eval --at 55 >"$tmp/ev3" || fail "BBB eval failed"
+    "$LCMTUI" --db "$(db_target "$tmp/bbb.db")" risk eval --at 55 >"$tmp/ev3" || fail "BBB eval failed"
     awk '/^risk score/ { exit !($3 >= 0.79 && $7 < 0.9) }' "$tmp/ev3" ||
         fail "BBB day 55 (before the batch): $(cat "$tmp/ev3")"
 fi

@@ -8,7 +8,9 @@
 # configuration in tests/screens (default lcmtui.conf, in French; lcmtui-en.conf is the same in
 # English: the interface's language follows general.lang); the TUI skips "#" lines.
 # An optional NAME.setup is a shell fragment run before the TUI, with two helpers on the
-# scenario's database: `lcm ARGS` (the binary, pinned like the TUI) and `sql SQL` (sqlite3).
+# scenario's database: `lcm ARGS` (the binary, pinned like the TUI) and `sql SQL` (sqlite3 or
+# psql: tests/db.sh; $chr is SQLite's char() or PostgreSQL's chr()). The same golden files on
+# both engines.
 #
 # With SCREENS_UPDATE=1 (`make screens`) the dumps are written to the .screen files instead,
 # to review with `git diff tests/screens`.
@@ -23,6 +25,7 @@
 # - the data by the demo's fixed seed and day, built in a fresh directory under the same pins.
 # The database path is never shown on these screens, so the temporary directory does not matter.
 set -u
+. "$(dirname "$0")/db.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
 LCMTUI=${LCMTUI:-$top/build/lcmtui}
 dir=$top/tests/screens
@@ -33,9 +36,9 @@ fail() {
     exit 1
 }
 [ -x "$LCMTUI" ] || fail "$LCMTUI is not an executable (make all)"
-command -v sqlite3 >/dev/null || fail "sqlite3 is missing (make deps)"
 T=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-screens-XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
+trap 'rm -rf "$T"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
 mkdir "$T/home"
 
 # Runs the binary with the pinned environment: pinned ARGS... With $keys set, the TUI runs
@@ -45,7 +48,7 @@ size=""
 conf=""
 pinned() {
     env -i PATH="$PATH" HOME="$T/home" TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR=1 \
-        LCMTUI_SHARE="$top" ${ASAN_OPTIONS+ASAN_OPTIONS="$ASAN_OPTIONS"} \
+        LCMTUI_SHARE="$top" $(db_env) ${ASAN_OPTIONS+ASAN_OPTIONS="$ASAN_OPTIONS"} \
         ${UBSAN_OPTIONS+UBSAN_OPTIONS="$UBSAN_OPTIONS"} ${keys:+LCMTUI_SCRIPT="$keys"} \
         ${keys:+LCMTUI_SIZE="${size:-120x40}"} \
         "$LCMTUI" -c "$dir/${conf:-lcmtui.conf}" --today "$NOW" "$@"
@@ -54,16 +57,17 @@ pinned() {
 # shellcheck disable=SC2317
 lcm() { pinned --db "$db" "$@"; }
 # shellcheck disable=SC2317
-sql() { sqlite3 "$db" "$1"; }
+sql() { db_query "$db" "$1"; }
+chr=$(db_pick char chr)
 
-pinned --db "$T/demo.db" demo >"$T/demo.out" 2>&1 || fail "demo: $(cat "$T/demo.out")"
+demo=$(db_target "$T/demo.db")
+pinned --db "$demo" demo >"$T/demo.out" 2>&1 || fail "demo: $(cat "$T/demo.out")"
 
 n=0
 bad=""
 for k in "$dir"/*.keys; do
     name=$(basename "$k" .keys)
-    db="$T/$name.db"
-    cp "$T/demo.db" "$db"
+    db=$(db_clone "$T/demo.db" "$T/$name.db")
     keys=""
     conf=$(sed -n 's/^# config: *\([A-Za-z0-9._-]*\) *$/\1/p' "$k" | tail -1)
     if [ -f "$dir/$name.setup" ]; then

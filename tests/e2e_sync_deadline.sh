@@ -5,12 +5,15 @@
 # request) stops within the deadline plus a margin, exits 1 with the deadline line, keeps the
 # pages written before it, and the next clean sync resumes. Also: the setting's validation.
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-build/lcmtui}
 here=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
+db=$(db_target "$T/db")
 SP=""
-cleanup() { [ -n "$SP" ] && kill "$SP" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT INT TERM
+cleanup() { [ -n "$SP" ] && kill "$SP" 2>/dev/null; rm -rf "$T"; db_cleanup; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail() { echo "e2e_sync_deadline: $*" >&2; exit 1; }
 
 . "$here/lms_fixture.sh"
@@ -34,7 +37,7 @@ sources = (
 CONF
 chmod 600 "$T/conf"
 export E2E_LRS_PW=lrs-secret-456
-run() { "$LCMTUI" -c "$T/conf" -d "$T/db" --today "2026-09-22 10:00" sync "$@" >"$T/out" 2>"$T/err"; }
+run() { "$LCMTUI" -c "$T/conf" -d "$db" --today "2026-09-22 10:00" sync "$@" >"$T/out" 2>"$T/err"; }
 now() { date +%s.%N; }
 # elapsed seconds since $1, with 2 decimals
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
@@ -67,12 +70,12 @@ print(max(c.values()))' "$T/srv.log" "$3")
 
 # xAPI: two pages of 50 arrive, the third is slow: the two pages stay
 deadline_run lrs 2 /xapi/statements
-[ "$(sqlite3 "$T/db" 'select count(*) from sync_seen')" = 100 ] ||
-    fail "the pages before the deadline did not stay: $(sqlite3 "$T/db" 'select count(*) from sync_seen')"
-[ "$(sqlite3 "$T/db" "select status from sync_run where source = 'lrs'")" = failed ] ||
+[ "$(db_query "$db" 'select count(*) from sync_seen')" = 100 ] ||
+    fail "the pages before the deadline did not stay: $(db_query "$db" 'select count(*) from sync_seen')"
+[ "$(db_query "$db" "select status from sync_run where source = 'lrs'")" = failed ] ||
     fail "the stopped run is not recorded as failed"
-sqlite3 "$T/db" "select error from sync_run where source = 'lrs'" | grep -q "^lrs: stopped after 2 s" ||
-    fail "sync_run.error: $(sqlite3 "$T/db" "select error from sync_run where source = 'lrs'")"
+db_query "$db" "select error from sync_run where source = 'lrs'" | grep -q "^lrs: stopped after 2 s" ||
+    fail "sync_run.error: $(db_query "$db" "select error from sync_run where source = 'lrs'")"
 
 # Moodle: the course list and the first page of users arrive, the per-user calls are slow
 deadline_run lms 2 /webservice/rest/server.php
@@ -81,15 +84,15 @@ deadline_run lms 2 /webservice/rest/server.php
 ctl clear
 run || fail "resume failed: $(cat "$T/err")"
 grep -q '^lrs (xapi): ok' "$T/out" || fail "resume: $(cat "$T/out")"
-[ "$(sqlite3 "$T/db" 'select count(*) from sync_seen')" = 200 ] || fail "sync_seen after resume"
-[ "$(sqlite3 "$T/db" "select count(*) from learner where source = 'lms'")" = 40 ] ||
+[ "$(db_query "$db" 'select count(*) from sync_seen')" = 200 ] || fail "sync_seen after resume"
+[ "$(db_query "$db" "select count(*) from learner where source = 'lms'")" = 40 ] ||
     fail "moodle learners after resume"
 
 # validation: 1..86400, in the sync group and per source, reported with file and line
 bad_conf() { # text expected
     printf '%s\n' "$1" >"$T/bad.conf"
     chmod 600 "$T/bad.conf"
-    if "$LCMTUI" -c "$T/bad.conf" -d "$T/db" sync --check >"$T/out" 2>"$T/err"; then
+    if "$LCMTUI" -c "$T/bad.conf" -d "$db" sync --check >"$T/out" 2>"$T/err"; then
         fail "accepted: $1"
     fi
     grep -q -- "$2" "$T/err" || fail "unexpected error for '$1': $(cat "$T/err")"

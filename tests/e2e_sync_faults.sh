@@ -4,12 +4,15 @@
 # the source's first request) leaving the database unchanged with a clear one-line error, then
 # resuming. Faults in the middle of a sync: e2e_sync_resume.sh.
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-build/lcmtui}
 here=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
+db=$(db_target "$T/db")
 SP=""
-cleanup() { [ -n "$SP" ] && kill "$SP" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT INT TERM
+cleanup() { [ -n "$SP" ] && kill "$SP" 2>/dev/null; rm -rf "$T"; db_cleanup; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail() { echo "e2e_sync_faults: $*" >&2; exit 1; }
 
 . "$here/lms_fixture.sh"
@@ -30,9 +33,9 @@ sources = (
 CONF
 chmod 600 "$T/conf"
 export E2E_LRS_PW=lrs-secret-456
-run() { "$LCMTUI" -c "$T/conf" -d "$T/db" --today 2026-09-22 sync "$@" >"$T/out" 2>"$T/err"; }
+run() { "$LCMTUI" -c "$T/conf" -d "$db" --today 2026-09-22 sync "$@" >"$T/out" 2>"$T/err"; }
 # everything but the run history (a failed run is recorded, on purpose)
-dump() { sqlite3 "$T/db" .dump | grep -v -e '^INSERT INTO sync_run' -e 'sqlite_sequence' | md5sum; }
+dump() { db_digest "$db" sync_run; }
 secrets() { ! grep -q -e fixture-token-123 -e lrs-secret-456 "$T/out" "$T/err" || fail "secret printed"; }
 
 # 1. first full sync
@@ -40,9 +43,9 @@ run || fail "first sync failed: $(cat "$T/err")"
 secrets
 grep -q '^lms (moodle): ok, 48 records' "$T/out" || fail "moodle records: $(cat "$T/out")"
 grep -q '^lrs (xapi): ok, 200 records' "$T/out" || fail "xapi records: $(cat "$T/out")"
-[ "$(sqlite3 "$T/db" 'select count(*) from sync_seen')" = 200 ] || fail "sync_seen"
-[ "$(sqlite3 "$T/db" "select count(*) from sync_run where status='ok'")" = 2 ] || fail "sync_run"
-[ "$(sqlite3 "$T/db" "select count(*) from learner where source='lms'")" = 40 ] || fail "learners"
+[ "$(db_query "$db" 'select count(*) from sync_seen')" = 200 ] || fail "sync_seen"
+[ "$(db_query "$db" "select count(*) from sync_run where status='ok'")" = 2 ] || fail "sync_run"
+[ "$(db_query "$db" "select count(*) from learner where source='lms'")" = 40 ] || fail "learners"
 
 # --verbose: one line per request, still no secret (token in the POST body, password in auth)
 run --verbose || fail "verbose sync failed: $(cat "$T/err")"
@@ -62,19 +65,19 @@ grep '"/xapi/statements"' "$T/srv.log" | head -1 | grep -q '"since": "2026-09-01
     fail "second sync did not ask since the watermark: $(grep xapi "$T/srv.log" | head -1)"
 n=$(grep -c core_enrol_get_users_courses "$T/srv.log")
 [ "$n" = 4 ] || fail "expected 4 per-user calls for the 3 touched learners (4 enrolments), got $n"
-[ "$(sqlite3 "$T/db" "select count(*) from activity_day a join enrollment e on e.id = a.enrollment_id
+[ "$(db_query "$db" "select count(*) from activity_day a join enrollment e on e.id = a.enrollment_id
      where e.source = 'lms' and a.day = '2026-09-22'")" = 4 ] || fail "touched day not active"
 
 # unenrolled in Moodle -> withdrawn; enrolled again -> active again
 ctl "unenrol?user=1"
 run --source lms || fail "sync after unenrol: $(cat "$T/err")"
-[ "$(sqlite3 "$T/db" "select status from enrollment where source='lms' and ext_id='101@3'")" = withdrawn ] ||
+[ "$(db_query "$db" "select status from enrollment where source='lms' and ext_id='101@3'")" = withdrawn ] ||
     fail "unenrolled learner not withdrawn"
-[ "$(sqlite3 "$T/db" "select count(*) from enrollment where source='lms' and status='withdrawn'")" = 1 ] ||
+[ "$(db_query "$db" "select count(*) from enrollment where source='lms' and status='withdrawn'")" = 1 ] ||
     fail "others withdrawn too"
 ctl "enrol?user=1"
 run --source lms || fail "sync after enrol: $(cat "$T/err")"
-[ "$(sqlite3 "$T/db" "select status from enrollment where source='lms' and ext_id='101@3'")" = active ] ||
+[ "$(db_query "$db" "select status from enrollment where source='lms' and ext_id='101@3'")" = active ] ||
     fail "re-enrolled learner not active"
 
 # 3. faults: each leaves the database as it was, with a clear error; then resume
@@ -99,7 +102,7 @@ check_fault loop lrs "more link loops"
 check_fault invalidtoken lms "lms: moodle: invalidtoken: Invalid token - token not found (http://127.0.0.1:$P/webservice/rest/server.php)"
 check_fault 500 lms "moodle: HTTP 500"
 check_fault cut lms "moodle: transfer closed"
-[ "$(sqlite3 "$T/db" "select count(*) from sync_run where status='failed' and error like '%: %'")" = 9 ] ||
+[ "$(db_query "$db" "select count(*) from sync_run where status='failed' and error like '%: %'")" = 9 ] ||
     fail "failed runs not recorded"
 
 # a wrong password: one source fails, the other still syncs, exit 1
@@ -111,7 +114,7 @@ grep -q '^lms (moodle): ok' "$T/out" || fail "moodle did not sync beside the fai
 # resume: everything new arrives once
 run || fail "resume failed: $(cat "$T/err")"
 grep -q '^lrs (xapi): ok, 20 records' "$T/out" || fail "resume: $(cat "$T/out")"
-[ "$(sqlite3 "$T/db" 'select count(*) from sync_seen')" = 250 ] || fail "sync_seen after resume"
+[ "$(db_query "$db" 'select count(*) from sync_seen')" = 250 ] || fail "sync_seen after resume"
 run --check || fail "check failed: $(cat "$T/err")"
 grep -q '^lrs (xapi): ok$' "$T/out" || fail "check output: $(cat "$T/out")"
 exit 0

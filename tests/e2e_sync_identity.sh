@@ -5,16 +5,18 @@
 # an HR-only person stays one learner; a second sync makes nothing; and a learner merged away
 # (`learners merge`) is not made again by the next sync of its source.
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-build/lcmtui}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-command -v sqlite3 >/dev/null || { echo "e2e_sync_identity: skipped (no sqlite3 shell)"; exit 77; }
 T=$(mktemp -d)
 S=""
-cleanup() { [ -n "$S" ] && kill "$S" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT INT TERM
+cleanup() { [ -n "$S" ] && kill "$S" 2>/dev/null; rm -rf "$T"; db_cleanup; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail() { echo "e2e_sync_identity: $*" >&2; exit 1; }
-q() { sqlite3 "$T/db" "$1"; }
+db=$(db_target "$T/db")
+q() { db_query "$db" "$1"; }
 . "$here/lms_fixture.sh"
 lms_start "$T/port" "$T/srv.err" --learners 6 --courses 1 --statements 0
 S=$LMS_PID
@@ -22,7 +24,7 @@ cat >"$T/conf" <<CONF
 sources = ({ name = "lms"; type = "moodle"; url = "http://127.0.0.1:$LMS_PORT";
              token = "fixture-token-123"; });
 CONF
-run() { "$LCMTUI" -c "$T/conf" -d "$T/db" --today 2026-11-28 "$@"; }
+run() { "$LCMTUI" -c "$T/conf" -d "$db" --today 2026-11-28 "$@"; }
 
 sed 's/^source = "lms";/source = "hr";/' "$top/data/mappings/example-lms.conf" >"$T/hr.conf"
 mkdir "$T/hr"

@@ -2,6 +2,7 @@
 # e2e_sync_kill.sh — a sync killed (SIGKILL) in the middle keeps the pages it committed, and
 # the next run resumes from the cursor without counting any statement twice.
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-build/lcmtui}
 here=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
@@ -11,8 +12,10 @@ cleanup() {
     [ -n "$LP" ] && kill -9 "$LP" 2>/dev/null
     [ -n "$SP" ] && kill "$SP" 2>/dev/null
     rm -rf "$T"
+    db_cleanup
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail() { echo "e2e_sync_kill: $*" >&2; exit 1; }
 
 . "$here/lms_fixture.sh"
@@ -26,11 +29,12 @@ sources = ({ name = "lrs"; type = "xapi"; url = "http://127.0.0.1:$P/xapi"; user
              password = "lrs-secret-456"; page_size = 50; timeout = 30.0; });
 CONF
 chmod 600 "$T/conf"
-q() { sqlite3 "$T/db" "$1"; }
+db=$(db_target "$T/db")
+q() { db_query "$db" "$1"; }
 
 # pages 1 and 2 answer, page 3 hangs: the process is killed while waiting for it
 ctl "fault?kind=slow&on=xapi&after=2"
-"$LCMTUI" -c "$T/conf" -d "$T/db" sync >/dev/null 2>&1 &
+"$LCMTUI" -c "$T/conf" -d "$db" sync >/dev/null 2>&1 &
 LP=$!
 i=0
 until [ "$(q 'select count(*) from sync_seen' 2>/dev/null)" = 100 ]; do
@@ -48,7 +52,7 @@ LP=""
 
 # resume: the rest arrives, nothing twice; the interrupted run is closed
 ctl clear
-"$LCMTUI" -c "$T/conf" -d "$T/db" sync >"$T/out" 2>"$T/err" || fail "resume: $(cat "$T/err")"
+"$LCMTUI" -c "$T/conf" -d "$db" sync >"$T/out" 2>"$T/err" || fail "resume: $(cat "$T/err")"
 [ "$(q 'select count(*) from sync_seen')" = 200 ] || fail "seen after resume"
 [ "$(q 'select sum(actions) from activity_day')" = 200 ] || fail "a statement counted twice"
 [ "$(q "select count(*) from sync_run where status = 'ok'")" = 1 ] || fail "resumed run not ok"

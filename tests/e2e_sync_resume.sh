@@ -5,12 +5,14 @@
 # sync that never met the fault ends: the dump of that database equals the dump of a
 # database synced once without fault (all but the run history, see same()).
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-build/lcmtui}
 here=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
 SP=""
-cleanup() { [ -n "$SP" ] && kill "$SP" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT INT TERM
+cleanup() { [ -n "$SP" ] && kill "$SP" 2>/dev/null; rm -rf "$T"; db_cleanup; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail() { echo "e2e_sync_resume: $*" >&2; exit 1; }
 
 # 24 learners in 3 courses (Moodle pages of 5: 2 full pages and an empty one per course),
@@ -44,22 +46,23 @@ run() { # db [sync options]
     shift
     "$LCMTUI" -c "$T/conf" -d "$db" --today "2026-09-22 10:00" sync "$@" >"$T/out" 2>"$T/err"
 }
-q() { sqlite3 "$1" "$2"; }
+q() { db_query "$1" "$2"; }
 # The database as text, but for what is history and not state:
 # - sync_run: one row per run; the faulted database ran twice, with a failure recorded;
-# - sqlite_sequence: AUTOINCREMENT counters, moved by those extra sync_run rows.
+# - sqlite_sequence: AUTOINCREMENT counters, moved by those extra sync_run rows (on
+#   PostgreSQL the sequences' positions, setval).
 # Nothing else is left out: with the clock pinned, sync_state.updated_at and every other
 # timestamp are equal (checked by this very comparison).
-dump() { sqlite3 "$1" .dump | grep -v -e '^INSERT INTO sync_run ' -e 'sqlite_sequence'; }
+dump() { db_dump "$1" sync_run || echo "no dump of $1"; }
 
 # A: one clean sync of each source (each case runs its source alone, so that the row ids,
 # given in insertion order, do not depend on the other source running in between)
 for src in lms lrs; do
-    run "$T/a-$src.db" --source "$src" || fail "clean sync of $src failed: $(cat "$T/err")"
-    dump "$T/a-$src.db" >"$T/a-$src.sql"
+    run "$(db_target "$T/a-$src.db")" --source "$src" || fail "clean sync of $src failed: $(cat "$T/err")"
+    dump "$(db_target "$T/a-$src.db")" >"$T/a-$src.sql"
 done
-[ "$(q "$T/a-lrs.db" 'select count(*) from sync_seen')" = 160 ] || fail "A: statements"
-[ "$(q "$T/a-lms.db" "select count(*) from learner where source = 'lms'")" = 24 ] ||
+[ "$(q "$(db_target "$T/a-lrs.db")" 'select count(*) from sync_seen')" = 160 ] || fail "A: statements"
+[ "$(q "$(db_target "$T/a-lms.db")" "select count(*) from learner where source = 'lms'")" = 24 ] ||
     fail "A: learners"
 
 # The number of rows a source wrote: Moodle's learners, xAPI's statements.
@@ -74,7 +77,7 @@ n=0
 converge() { # kind source after-K expected-error-text
     kind=$1 src=$2 after=$3 want=$4
     n=$((n + 1))
-    db="$T/b$n.db"
+    db=$(db_target "$T/b$n.db")
     on=moodle
     [ "$src" = lrs ] && on=xapi
     full=24
@@ -137,7 +140,7 @@ converge loop lrs 3 "lrs: xapi: the LRS's more link loops"
 # must be equal (it was not, by one or two sessions or minutes, before that).
 S2=""
 cleanup2() { [ -n "$S2" ] && kill "$S2" 2>/dev/null; cleanup; }
-trap cleanup2 EXIT INT TERM
+trap cleanup2 EXIT
 lms_start "$T/port2" "$T/srv2.err" --learners 5 --statements 160 --page-max 20
 S2=$LMS_PID
 P2=$LMS_PORT
@@ -153,7 +156,7 @@ CONF
 run2() { "$LCMTUI" -c "$T/conf2" -d "$1" --today "2026-09-22 10:00" sync >"$T/out" 2>"$T/err"; }
 split_same() { # label db
     dump "$2" >"$T/x.sql"
-    dump "$T/c.db" >"$T/c.sql"
+    dump "$(db_target "$T/c.db")" >"$T/c.sql"
     if ! cmp -s "$T/c.sql" "$T/x.sql"; then
         diff "$T/c.sql" "$T/x.sql" | head -10 >&2
         fail "$1: not what the sync in pages of 20 without fault wrote"
@@ -161,14 +164,14 @@ split_same() { # label db
     echo "e2e_sync_resume: $1: converged"
 }
 conf2 20
-run2 "$T/c.db" || fail "part 2: clean sync failed: $(cat "$T/err")"
+run2 "$(db_target "$T/c.db")" || fail "part 2: clean sync failed: $(cat "$T/err")"
 ctl2 "fault?kind=500&on=xapi&after=1"
-if run2 "$T/d.db"; then fail "part 2: the sync succeeded through the fault"; fi
-[ "$(q "$T/d.db" 'select count(*) from sync_seen')" = 20 ] || fail "part 2: page 1 not kept"
+if run2 "$(db_target "$T/d.db")"; then fail "part 2: the sync succeeded through the fault"; fi
+[ "$(q "$(db_target "$T/d.db")" 'select count(*) from sync_seen')" = 20 ] || fail "part 2: page 1 not kept"
 ctl2 clear
-run2 "$T/d.db" || fail "part 2: the sync after the fault failed: $(cat "$T/err")"
-split_same "resumed after a fault on page 2" "$T/d.db"
+run2 "$(db_target "$T/d.db")" || fail "part 2: the sync after the fault failed: $(cat "$T/err")"
+split_same "resumed after a fault on page 2" "$(db_target "$T/d.db")"
 conf2 7
-run2 "$T/e.db" || fail "part 2: sync in pages of 7 failed: $(cat "$T/err")"
-split_same "pages of 7" "$T/e.db"
+run2 "$(db_target "$T/e.db")" || fail "part 2: sync in pages of 7 failed: $(cat "$T/err")"
+split_same "pages of 7" "$(db_target "$T/e.db")"
 exit 0

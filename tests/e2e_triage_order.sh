@@ -2,13 +2,14 @@
 # The TUI's triage list and `lcmtui risk list` rank the at-risk learners the same way,
 # including the many tied at score 100 (ordered by the unclamped sum, not by name).
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-order-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp"; db_cleanup' EXIT
 fail() { echo "e2e_triage_order: $*" >&2; exit 1; }
-db="$tmp/d.db"
+db=$(db_target "$tmp/d.db")
 "$LCMTUI" --today 2026-11-28 --db "$db" demo >/dev/null 2>&1 || fail "demo failed"
-ties=$(sqlite3 "$db" "SELECT count(*) FROM risk WHERE score >= 100")
+ties=$(db_query "$db" "SELECT count(*) FROM risk WHERE score >= 100")
 [ "$ties" -ge 5 ] || fail "the demo should have several learners tied at 100 (has $ties)"
 printf '<Dump>\nq\n' > "$tmp/keys"
 LCMTUI_SIZE=120x40 LCMTUI_SCRIPT="$tmp/keys" "$LCMTUI" --today 2026-11-28 --db "$db" \

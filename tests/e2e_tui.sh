@@ -7,6 +7,7 @@
 # name is shown made visible, never interpreted; Ctrl-C and SIGSEGV restore the terminal.
 # Screens are polled with a bounded loop (no fixed sleeps).
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 command -v tmux >/dev/null || { echo "e2e_tui: tmux is missing (make deps)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-tui-XXXXXX")
@@ -16,8 +17,10 @@ cleanup() {
     # the server leaves its socket file behind: remove ours
     rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
     rm -rf "$tmp"
+    db_cleanup
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 fail() {
     echo "e2e_tui: FAIL: $*" >&2
     echo "---- screen ----" >&2
@@ -25,7 +28,7 @@ fail() {
     exit 1
 }
 
-db="$tmp/lcmtui.db"
+db=$(db_target "$tmp/lcmtui.db")
 cfg="$tmp/config"
 printf 'general: { lcm_name = "Camille Martin"; lang = "fr"; };\n' >"$cfg"
 # $EDITOR for the composer: rewrites the greeting, so the test sees the text came back.
@@ -35,8 +38,8 @@ run() { "$LCMTUI" --config "$cfg" --db "$db" --today 2026-11-28 "$@"; }
 run demo >/dev/null 2>&1 || fail "lcmtui demo failed"
 run risk update >/dev/null 2>&1 || fail "lcmtui risk update failed"
 # A hostile name: ESC [2J (clear screen) and BEL inside a learner's last name.
-sqlite3 "$db" "UPDATE learner SET last_name = 'Faure' || char(27) || '[2J' || char(7) WHERE first_name = 'Zoé' AND last_name = 'Faure'" ||
-    fail "sqlite3 update"
+db_query "$db" "UPDATE learner SET last_name = 'Faure' || $(db_pick char chr)(27) || '[2J' || $(db_pick char chr)(7) WHERE first_name = 'Zoé' AND last_name = 'Faure'" ||
+    fail "the hostile name was not set"
 
 session=main
 tsock=$sock
@@ -146,11 +149,11 @@ screen | grep -q "Pourquoi l’alerte" && fail "the TUI screen was not cleared o
 
 # The database holds the check-in, the follow-up and the queued message.
 marty="(SELECT id FROM learner WHERE first_name = 'Marty')"
-[ "$(sqlite3 "$db" "SELECT count(*) FROM checkin WHERE learner_id = $marty AND channel = 'call' AND note = 'Appel e2e : reprend lundi'")" = 1 ] ||
+[ "$(db_query "$db" "SELECT count(*) FROM checkin WHERE learner_id = $marty AND channel = 'call' AND note = 'Appel e2e : reprend lundi'")" = 1 ] ||
     fail "no check-in in the database"
-[ "$(sqlite3 "$db" "SELECT count(*) FROM followup WHERE learner_id = $marty AND kind = 'call' AND status = 'planned' AND datetime(due_at, 'unixepoch') = '2026-12-01 14:30:00'")" = 1 ] ||
+[ "$(db_query "$db" "SELECT count(*) FROM followup WHERE learner_id = $marty AND kind = 'call' AND status = 'planned' AND due_at = $(date -u -d '2026-12-01 14:30' +%s)")" = 1 ] ||
     fail "no follow-up on 2026-12-01 14:30 in the database"
-[ "$(sqlite3 "$db" "SELECT count(*) FROM message WHERE learner_id = $marty AND status = 'queued' AND template = 'nudge_21' AND body LIKE 'Hello Marty%Camille Martin%'")" = 1 ] ||
+[ "$(db_query "$db" "SELECT count(*) FROM message WHERE learner_id = $marty AND status = 'queued' AND template = 'nudge_21' AND body LIKE 'Hello Marty%Camille Martin%'")" = 1 ] ||
     fail "no queued message in the database"
 
 # Ctrl-C restores the terminal too (exit 130). (A second session, so the server stays up.)

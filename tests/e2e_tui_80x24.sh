@@ -10,16 +10,17 @@
 #   against the database), and says how many; I again shows everyone; tui.idle_days = 30
 #   moves the threshold.
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 T=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-80x24-XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
+trap 'rm -rf "$T"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
 fail() {
     echo "e2e_tui_80x24: FAIL: $*" >&2
     exit 1
 }
-command -v sqlite3 >/dev/null || fail "sqlite3 is missing (make deps)"
 export LC_ALL=C.UTF-8
-db="$T/demo.db"
+db=$(db_target "$T/demo.db")
 today=2026-12-01
 printf 'general: { lcm_name = "Camille Martin"; lang = "fr"; };\n' >"$T/conf"
 run() { # KEYS [CONFIG]: headless at 80x24, the screen in $T/out
@@ -29,7 +30,7 @@ run() { # KEYS [CONFIG]: headless at 80x24, the screen in $T/out
     /usr/bin/python3 -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 80 for l in open(sys.argv[1], encoding="utf-8")))' "$T/out" ||
         fail "a line wider than 80 columns after $1"
 }
-q() { sqlite3 "$db" "$1"; }
+q() { db_query "$db" "$1"; }
 "$LCMTUI" -c "$T/conf" -d "$db" --today "$today 09:00" demo >/dev/null 2>&1 || fail "demo"
 
 # 1. The reason whole, the cohort by its short name.
@@ -59,7 +60,7 @@ all=$(q "SELECT count(*) FROM enrollment e JOIN risk r ON r.enrollment_id = e.id
 printf '%s\n' "$title" | grep -q " $risk à risque" || fail "the title does not count the cohort's $risk at risk: $title"
 
 # 3. I: the learners idle for 21 days or more, and only them.
-cut=$(q "SELECT date('$today', '-21 days')")
+cut=$(date -u -d "$today - 21 days" +%F)
 idle=$(q "SELECT count(*) FROM enrollment e WHERE e.status = 'active' AND COALESCE(e.last_activity_day, e.start_day, '0000') <= '$cut' AND NOT EXISTS (SELECT 1 FROM snooze z WHERE z.enrollment_id = e.id AND z.active = 1 AND z.until_day >= '$today')")
 [ "$idle" -gt 0 ] || fail "nobody idle for 21 days in the demo"
 run "I"

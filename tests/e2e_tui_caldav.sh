@@ -4,9 +4,10 @@
 # a call scheduled in the headless TUI is on the server afterwards, at the typed time, and the
 # status line shows the push; cancelling it in the agenda deletes it from the server.
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-tuicaldav-XXXXXX")
-trap 'stop_server; rm -rf "$tmp"' EXIT
+trap 'stop_server; rm -rf "$tmp"; db_cleanup' EXIT
 trap 'exit 1' INT TERM
 fail() {
     echo "e2e_tui_caldav: FAIL: $*" >&2
@@ -25,16 +26,17 @@ sync: { auto_hours = 0; };
 EOF
 chmod 600 "$tmp/config"
 export E2E_CALDAV_PW=s3cr3t-pw
-db="$tmp/lcmtui.db"
+db=$(db_target "$tmp/lcmtui.db")
+at=$(date -u -d "2026-12-01 15:30" +%s)
 run() { "$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-11-28 "$@"; }
-sql() { sqlite3 "$db" "$1"; }
+sql() { db_query "$db" "$1"; }
 run demo >/dev/null || fail "lcmtui demo failed"
-run agenda --push >/dev/null 2>&1 || fail "first push of the demo follow-ups failed"
+run agenda --push >"$tmp/push.out" 2>&1 || fail "first push of the demo follow-ups failed: $(tail -3 "$tmp/push.out")"
 
 # 1. Schedule a call for Marty on Tue 1 Dec 15:30 (UTC) in the TUI: pushed in the background.
 printf '/ Marty <Enter> s 01/12/2026 <Space> 15:30 <Enter> Q\n' >"$tmp/s.keys"
 LCMTUI_SCRIPT="$tmp/s.keys" run >"$tmp/s.out" 2>"$tmp/err" || fail "TUI run: $(cat "$tmp/err")"
-id=$(sql "SELECT id FROM followup WHERE kind = 'call' AND due_at = strftime('%s','2026-12-01 15:30')")
+id=$(sql "SELECT id FROM followup WHERE kind = 'call' AND due_at = $at")
 [ -n "$id" ] || fail "the call was not saved"
 grep -q "calendar pushed: 1 created" "$tmp/s.out" || fail "no push result on the status line: $(tail -2 "$tmp/s.out")"
 uid=$(sql "SELECT uid FROM followup WHERE id = $id")
@@ -50,7 +52,7 @@ n=$(LCMTUI_SCRIPT="$tmp/c.keys" LCMTUI_SIZE=120x80 run 2>/dev/null | grep -n "Tu
 [ -n "$n" ] || fail "the call is not in the agenda"
 printf 'a g\n' >"$tmp/c.keys"
 # walk down until the cursor is on the call: the agenda lists follow-ups in order
-pos=$(sql "SELECT count(*) FROM followup WHERE status = 'planned' AND (due_at < strftime('%s','2026-12-01 15:30') OR (due_at = strftime('%s','2026-12-01 15:30') AND id < $id))")
+pos=$(sql "SELECT count(*) FROM followup WHERE status = 'planned' AND (due_at < $at OR (due_at = $at AND id < $id))")
 k=0
 while [ "$k" -lt "$pos" ]; do printf 'j\n' >>"$tmp/c.keys"; k=$((k + 1)); done
 printf 'X X Q\n' >>"$tmp/c.keys"

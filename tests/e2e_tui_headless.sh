@@ -5,10 +5,12 @@
 # an 80x24 screen never overflows; rebinding a key in the config works; the first frame and
 # keystroke figures print with LCMTUI_BENCH.
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 top=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-tuih-XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
+trap 'rm -rf "$T"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
 fail() {
     echo "e2e_tui_headless: FAIL: $*" >&2
     exit 1
@@ -22,17 +24,17 @@ sources = ({ name = "exports"; type = "csv"; path = "$top/tests/data/import/lms/
 sync: { auto_hours = 0; };
 CONF
 printf 'S\n' >"$T/sync.keys"
-LCMTUI_SCRIPT="$T/sync.keys" "$LCMTUI" -c "$T/conf" -d "$T/sync.db" --today 2026-11-28 >"$T/out" 2>"$T/err" ||
+LCMTUI_SCRIPT="$T/sync.keys" "$LCMTUI" -c "$T/conf" -d "$(db_target "$T/sync.db")" --today 2026-11-28 >"$T/out" 2>"$T/err" ||
     fail "sync run: $(cat "$T/err")"
 grep -q "sync done" "$T/out" || fail "no 'sync done' on the status line: $(tail -3 "$T/out")"
-n=$(sqlite3 "$T/sync.db" "SELECT count(*) FROM learner")
+n=$(db_query "$(db_target "$T/sync.db")" "SELECT count(*) FROM learner")
 [ "$n" -gt 0 ] || fail "the sync wrote no learner"
 grep -q "synced [0-9][0-9]:[0-9][0-9]" "$T/out" || fail "title does not say synced HH:MM"
-first=$(sqlite3 "$T/sync.db" "SELECT last_name FROM learner ORDER BY last_name LIMIT 1")
+first=$(db_query "$(db_target "$T/sync.db")" "SELECT last_name FROM learner ORDER BY last_name LIMIT 1")
 grep -qF "$first" "$T/out" || fail "the synced learner $first is not listed"
 
 # 2. The demo at 80x24: nothing wider than 80 columns; the help lists every action.
-db="$T/demo.db"
+db=$(db_target "$T/demo.db")
 "$LCMTUI" -d "$db" --today 2026-11-28 demo >/dev/null 2>&1 || fail "demo"
 printf '? <Dump> q Q\n' >"$T/help.keys"
 LCMTUI_SIZE=80x24 LCMTUI_SCRIPT="$T/help.keys" "$LCMTUI" -d "$db" --today 2026-11-28 >"$T/help" ||
@@ -82,15 +84,15 @@ LCMTUI_SCRIPT="$T/busy.keys" "$LCMTUI" -d "$db" --today 2026-11-28 >"$T/busy" 2>
 sed -n '1,40p' "$T/busy" | grep -q 'Schedule a call with Marty' || fail "the clash closed the form"
 sed -n '1,40p' "$T/busy" | grep -q 'clashes with "Jury de soutenance" at Tue 01/12 09:00' ||
     fail "no clash with the imported meeting: $(sed -n '1,40p' "$T/busy")"
-[ "$(sqlite3 "$db" "SELECT count(*) FROM followup WHERE due_at = strftime('%s','2026-12-01 09:30')")" = 0 ] ||
+[ "$(db_query "$db" "SELECT count(*) FROM followup WHERE due_at = $(date -u -d '2026-12-01 09:30' +%s)")" = 0 ] ||
     fail "the clashing call was saved without confirmation"
 
 # 5. O: y approves the draft under the cursor (the KPI and outbox screens themselves are
 #    golden screens: tests/screens/kpi.screen, outbox.screen).
-sqlite3 "$db" "INSERT INTO message (learner_id, subject, status, created_at, updated_at) SELECT id, 'Relance', 'draft', 1, 1 FROM learner LIMIT 1"
+db_query "$db" "INSERT INTO message (learner_id, subject, status, created_at, updated_at) SELECT id, 'Relance', 'draft', 1, 1 FROM learner LIMIT 1"
 printf 'O y Q\n' >"$T/ob.keys"
 LCMTUI_SCRIPT="$T/ob.keys" "$LCMTUI" -d "$db" --today 2026-11-28 >"$T/ob" 2>"$T/err" || fail "outbox run: $(cat "$T/err")"
-[ "$(sqlite3 "$db" "SELECT status FROM message WHERE subject = 'Relance'")" = queued ] || fail "y did not approve the draft"
+[ "$(db_query "$db" "SELECT status FROM message WHERE subject = 'Relance'")" = queued ] || fail "y did not approve the draft"
 
 # 6. The bench figures print, and a too small screen says so.
 printf '<Resize:70x20> <Dump> Q\n' >"$T/small.keys"
@@ -99,7 +101,8 @@ LCMTUI_BENCH=1 LCMTUI_SCRIPT="$T/small.keys" "$LCMTUI" -d "$db" --today 2026-11-
 grep -q "terminal too small: 70x20" "$T/small" || fail "no 'terminal too small' message"
 grep -q "^first_frame_ms=[0-9.]* first_frame_cpu_ms=[0-9.]* keys=1 " "$T/bench" || fail "bench: $(cat "$T/bench")"
 # 7. A database others could read: tightened to 0600 at start, and the status line says so
-#    (the CLI prints store_notice() on stderr; the TUI has no stderr to show).
+#    (the CLI prints store_notice() on stderr; the TUI has no stderr to show). A file: SQLite.
+db_is_pg && exit 0
 chmod 644 "$db"
 printf '<Dump> Q\n' >"$T/notice.keys"
 LCMTUI_SIZE=100x24 LCMTUI_SCRIPT="$T/notice.keys" "$LCMTUI" -d "$db" --today 2026-11-28 >"$T/notice" 2>"$T/err" ||

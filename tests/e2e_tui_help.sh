@@ -5,16 +5,18 @@
 # cut with "…"), every action of tui/actions.h is on some page, opened from a pane (the
 # overview, the outbox) it shows that pane's keys, g goes to the first page, Esc closes it.
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 top=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-help-XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
+trap 'rm -rf "$T"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
 fail() {
     echo "e2e_tui_help: FAIL: $*" >&2
     exit 1
 }
 export LC_ALL=C.UTF-8
-db="$T/demo.db"
+db=$(db_target "$T/demo.db")
 "$LCMTUI" -d "$db" --today "2026-12-01 09:00" demo >/dev/null 2>&1 || fail "demo"
 pages=""
 for lang in fr en; do

@@ -7,9 +7,9 @@
 # cancelled the cursor is still on the same learner; the outbox then lists the new drafts.
 # Screens are polled with a bounded loop (no fixed sleeps).
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 command -v tmux >/dev/null || { echo "e2e_tui_live: tmux is missing (make deps)" >&2; exit 1; }
-command -v sqlite3 >/dev/null || { echo "e2e_tui_live: sqlite3 is missing (make deps)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-live-XXXXXX")
 sock="lcmtui-live-$$"
 session=live
@@ -17,8 +17,10 @@ cleanup() {
     tmux -L "$sock" kill-server 2>/dev/null
     rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
     rm -rf "$tmp"
+    db_cleanup
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 tsock=$sock
 . "$(dirname "$0")/tmux.sh"
 fail() {
@@ -28,12 +30,12 @@ fail() {
     exit 1
 }
 
-db="$tmp/lcmtui.db"
+db=$(db_target "$tmp/lcmtui.db")
 cfg="$tmp/config"
 printf 'general: { lcm_name = "Camille Martin"; lcm_email = "camille@example.fr"; lang = "fr"; };\n' >"$cfg"
 run() { "$LCMTUI" --config "$cfg" --db "$db" --today "2026-12-01 09:00" "$@"; }
 run demo >/dev/null 2>&1 || fail "lcmtui demo failed"
-[ "$(sqlite3 "$db" "SELECT count(*) FROM message WHERE status = 'draft'")" = 0 ] ||
+[ "$(db_query "$db" "SELECT count(*) FROM message WHERE status = 'draft'")" = 0 ] ||
     fail "the demo already has drafts"
 
 tmux -L "$sock" -u -f /dev/null new-session -d -s "$session" -x 120 -y 40 \
@@ -50,7 +52,7 @@ who=$(screen | sed -n 's/.*Suivi avec \(.*[^ ]\) *│.*/\1/p' | head -1)
 [ -n "$who" ] || fail "the form does not name the learner"
 
 run sequences >"$tmp/seq.out" 2>&1 || fail "lcmtui sequences: $(cat "$tmp/seq.out")"
-n=$(sqlite3 "$db" "SELECT count(*) FROM message WHERE status = 'draft'")
+n=$(db_query "$db" "SELECT count(*) FROM message WHERE status = 'draft'")
 [ "$n" -gt 0 ] || fail "the sequences made no draft"
 wait_for "données mises à jour"
 wait_for " · $n à valider"

@@ -7,23 +7,24 @@
 # - the composer's edited text is not replaced by C, t or Q without a second press;
 # - a form with typed text is not cancelled by one Esc.
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 T=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-lost-XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
+trap 'rm -rf "$T"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
 fail() {
     echo "e2e_tui_nothing_lost: FAIL: $*" >&2
     exit 1
 }
-command -v sqlite3 >/dev/null || fail "sqlite3 is missing (make deps)"
 export LC_ALL=C.UTF-8
-db="$T/demo.db"
+db=$(db_target "$T/demo.db")
 printf 'general: { lcm_name = "Camille Martin"; lcm_email = "camille@example.fr"; lang = "en"; };\n' >"$T/conf"
 run() { "$LCMTUI" -c "$T/conf" -d "$db" --today "2026-12-01 09:00" "$@"; }
 tui() { # KEYS: runs the TUI on them, the screen in $T/out
     printf '%s\n' "$1" >"$T/keys"
     LCMTUI_SCRIPT="$T/keys" run >"$T/out" 2>"$T/err" || fail "tui run ($1): $(cat "$T/err")"
 }
-q() { sqlite3 "$db" "$1"; }
+q() { db_query "$db" "$1"; }
 run demo >/dev/null 2>&1 || fail "demo"
 run sequences >/dev/null 2>&1 || fail "sequences"
 ndraft=$(q "SELECT count(*) FROM message WHERE status = 'draft'")

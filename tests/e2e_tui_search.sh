@@ -4,16 +4,17 @@
 # "lefevre", "LEFÈVRE" and "Lefèvre" find Marty Lefèvre, "helene" Hélène; / starts a new
 # search (the last one's text goes) and Esc clears one left on.
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 T=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-search-XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
+trap 'rm -rf "$T"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
 fail() {
     echo "e2e_tui_search: FAIL: $*" >&2
     exit 1
 }
-command -v sqlite3 >/dev/null || fail "sqlite3 is missing (make deps)"
 export LC_ALL=C.UTF-8
-db="$T/demo.db"
+db=$(db_target "$T/demo.db")
 printf 'general: { lcm_name = "Camille Martin"; lang = "en"; };\n' >"$T/conf"
 run() { "$LCMTUI" -c "$T/conf" -d "$db" --today "2026-12-01 09:00" "$@"; }
 # rows KEYS: the overview's learner lines after KEYS (the screen is 120x40: title, header,
@@ -24,8 +25,8 @@ rows() {
     sed -n '3,38p' "$T/out" | grep -v '^ *$'
 }
 run demo >/dev/null 2>&1 || fail "demo"
-sqlite3 "$db" "UPDATE learner SET email = 'Marty.Lefevre@Example.ORG' WHERE first_name = 'Marty' AND last_name = 'Lefèvre'" ||
-    fail "sqlite3"
+db_query "$db" "UPDATE learner SET email = 'Marty.Lefevre@Example.ORG' WHERE first_name = 'Marty' AND last_name = 'Lefèvre'" ||
+    fail "cannot set the e-mail"
 
 for q in lefevre LEFÈVRE Lefèvre "marty<Space>lefevre" "LEFEVRE<Space>marty" marty.lefevre@example; do
     rows "/$q<Enter>" | grep -q "Marty Lefèvre" || fail "/$q does not find Marty Lefèvre: $(rows "/$q<Enter>")"

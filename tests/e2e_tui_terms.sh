@@ -9,6 +9,7 @@
 # then O with nothing after stay two keys.
 # A terminal whose terminfo entry is missing is skipped; all missing: exit 77.
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 command -v tmux >/dev/null || { echo "e2e_tui_terms: tmux is missing (make deps)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-terms-XXXXXX")
@@ -20,8 +21,10 @@ cleanup() {
         rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock-$k"
     done
     rm -rf "$tmp"
+    db_cleanup
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 . "$(dirname "$0")/tmux.sh" # tsock: set per terminal below
 fail() {
     echo "e2e_tui_terms: FAIL ($term): $*" >&2
@@ -30,7 +33,7 @@ fail() {
     exit 1
 }
 
-db="$tmp/lcmtui.db"
+db=$(db_target "$tmp/lcmtui.db")
 cfg="$tmp/config"
 printf 'general: { lcm_name = "Camille Martin"; lcm_email = "camille@example.fr"; lang = "fr"; };\n' >"$cfg"
 "$LCMTUI" --config "$cfg" --db "$db" --today "2026-12-01 09:00" demo >/dev/null 2>&1 || {

@@ -3,11 +3,12 @@
 # Slack/Mattermost incoming webhook: the JSON that arrives, the URL read from url_env, an
 # error that names the host but never the secret path, nothing sent without a URL.
 set -u
+. "$(dirname "$0")/db.sh"
 LCMTUI=${LCMTUI:-$(pwd)/build/lcmtui}
 PY=/usr/bin/python3
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-webhook-XXXXXX")
 pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$pid" ] && wait "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$pid" ] && wait "$pid" 2>/dev/null; rm -rf "$tmp"; db_cleanup' EXIT
 trap 'exit 1' INT TERM
 fail() { echo "e2e_webhook: FAIL: $*" >&2; exit 1; }
 port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -35,7 +36,8 @@ cat >"$tmp/config" <<EOF
 webhook: { url_env = "E2E_HOOK"; username = "Claire (LCM)"; channel = "#cohorte-b2"; };
 EOF
 chmod 600 "$tmp/config"
-run() { "$LCMTUI" --config "$tmp/config" --db "$tmp/db" "$@"; }
+db=$(db_target "$tmp/db")
+run() { "$LCMTUI" --config "$tmp/config" --db "$db" "$@"; }
 
 E2E_HOOK="http://127.0.0.1:$port/hooks/T000/B000/s3cr3tt0ken" \
     run post "Question de la semaine : « to be used to » ou « to use to » ?" >/dev/null ||
@@ -52,6 +54,6 @@ E2E_HOOK="http://127.0.0.1:$port/hooks/T000/B000/wrong" run outbox post "x" 2>"$
     fail "a 404 must fail"
 grep -q "127.0.0.1:$port" "$tmp/err" || fail "error does not name the host: $(cat "$tmp/err")"
 grep -q "B000" "$tmp/err" && fail "error leaks the webhook path: $(cat "$tmp/err")"
-"$LCMTUI" --db "$tmp/db" post "x" 2>"$tmp/err" && fail "posting without a URL must fail"
+"$LCMTUI" --db "$db" post "x" 2>"$tmp/err" && fail "posting without a URL must fail"
 grep -q "webhook.url is not set" "$tmp/err" || fail "unclear error: $(cat "$tmp/err")"
 exit 0

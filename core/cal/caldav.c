@@ -10,6 +10,7 @@
 #include "sync/http.h"
 #include "cal/ical.h"
 #include "base/lockfile.h"
+#include "store/store.h"
 #include "store/store_calendar.h"
 
 static const char *const calendar_keys[] = {
@@ -393,12 +394,25 @@ static enum lcm_status push_orphans(struct push *p, struct lcm_err *err)
     return rc;
 }
 
+/* The advisory lock's key on PostgreSQL ("lcmcal"); the outbox and migrations use others. */
+#define CALDAV_LOCK_KEY INT64_C(0x6c636d63616c)
+
 /* One push at a time per database (cron and the TUI's background push): an exclusive flock
- * on DB.caldav.lock. Two pushes at once would both PUT and could store each other's stale
- * ETag. *fd is -1 for an in-memory database. */
-static enum lcm_status push_lock(struct lcm_store *st, int *fd, struct lcm_err *err)
+ * on DB.caldav.lock, or on a server database (no file beside it) an advisory lock, which
+ * every machine sharing the base sees (*held then true). Two pushes at once would both PUT
+ * and could store each other's stale ETag. *fd is -1 for an in-memory database. */
+static enum lcm_status push_lock(struct lcm_store *st, int *fd, bool *held, struct lcm_err *err)
 {
     const char *db = store_calendar_db_path(st);
+    *held = false;
+    if (store_target_is_server(db)) {
+        enum lcm_status rc = store_lock(st, CALDAV_LOCK_KEY, err);
+        *held = rc == LCM_OK;
+        if (rc == LCM_ERR_BUSY)
+            lcm_err_set(err, LCM_ERR_BUSY, _("%s: caldav: another push is running"),
+                        store_target(st));
+        return rc;
+    }
     enum lcm_status rc = lockfile_acquire(db, ".caldav.lock", fd, err);
     if (rc == LCM_ERR_BUSY)
         return lcm_err_set(err, LCM_ERR_BUSY, _("caldav: another push is running (%s.caldav.lock)"),
@@ -417,7 +431,8 @@ enum lcm_status caldav_push(struct lcm_store *st, const struct caldav_config *cc
     struct push p = {.st = st, .cc = cc, .force = force, .now_ts = now_ts, .res = res, .rep = rep};
     struct cal_list items = {0};
     int lock = -1;
-    enum lcm_status rc = push_lock(st, &lock, err);
+    bool held = false;
+    enum lcm_status rc = push_lock(st, &lock, &held, err);
     if (rc != LCM_OK)
         return rc;
     rc = store_calendar_dirty(st, &items, err);
@@ -427,6 +442,8 @@ enum lcm_status caldav_push(struct lcm_store *st, const struct caldav_config *cc
     if (rc == LCM_OK)
         rc = push_orphans(&p, err);
     lockfile_release(&lock);
+    if (held)
+        store_unlock(st, CALDAV_LOCK_KEY);
     if (rc != LCM_OK)
         return rc;
     if (p.first != LCM_OK) {

@@ -266,6 +266,25 @@ bool store_target_is_server(const char *target)
     return target && db_is_pg_uri(target);
 }
 
+enum lcm_status store_exists(const char *target, bool *exists, struct lcm_err *err)
+{
+    *exists = false;
+    if (!store_target_is_server(target)) {
+        *exists = target && access(target, F_OK) == 0;
+        return LCM_OK;
+    }
+    struct db *db = NULL;
+    enum lcm_status rc = db_open(target, &db, err);
+    if (rc != LCM_OK)
+        return rc;
+    int v = db_schema_version(db);
+    if (v < 0)
+        rc = db_fail(db, err, "reading schema version");
+    *exists = v > 0;
+    db_close(&db);
+    return rc;
+}
+
 void store_set_password(const char *password)
 {
     db_set_password(password);

@@ -35,6 +35,11 @@ void store_close(struct lcm_store **st);
  * database, not a file. */
 bool store_target_is_server(const char *target);
 
+/* Whether target holds a store already, without creating or migrating one: a file that
+ * exists; a server database with lcmtui's schema in it (an empty database is not one yet).
+ * For the modes that write nothing (import --dry-run, sync --check). */
+enum lcm_status store_exists(const char *target, bool *exists, struct lcm_err *err);
+
 /* The password for a server database whose URI gives none (general.database_password, _cmd or
  * _env; libpq's PGPASSWORD and .pgpass come after it), for every connection the process opens
  * from now on: set it at start-up, before any thread runs; NULL wipes and drops it. */

@@ -40,16 +40,18 @@ enum lcm_status store_milestone_done_put(struct lcm_store *st, const struct lcm_
         *put = STORE_PUT_NEW;
         return LCM_OK;
     }
-    STMT_OR_FAIL(s, st,
-                 "UPDATE milestone_done SET "
-                 "day = CASE WHEN ?4 IS NULL AND failed = ?6 THEN day ELSE ?3 END, "
-                 "score = COALESCE(?4, score), failed = ?6, "
-                 "celebrated_at = CASE WHEN failed = 1 AND ?6 = 0 THEN ?5 ELSE celebrated_at END "
-                 "WHERE enrollment_id = ?1 AND milestone_id = ?2 AND NOT (failed = 0 AND ?6 = 1) "
-                 "AND (day, score, failed) IS NOT "
-                 "(CASE WHEN ?4 IS NULL AND failed = ?6 THEN day ELSE ?3 END, "
-                 "COALESCE(?4, score), ?6)",
-                 err);
+    STMT_OR_FAIL(
+        s, st,
+        "UPDATE milestone_done SET "
+        "day = CASE WHEN CAST(?4 AS DOUBLE PRECISION) IS NULL AND failed = ?6 THEN day ELSE ?3 "
+        "END, "
+        "score = COALESCE(?4, score), failed = ?6, "
+        "celebrated_at = CASE WHEN failed = 1 AND ?6 = 0 THEN ?5 ELSE celebrated_at END "
+        "WHERE enrollment_id = ?1 AND milestone_id = ?2 AND NOT (failed = 0 AND ?6 = 1) "
+        "AND (day, score, failed) IS DISTINCT FROM "
+        "(CASE WHEN CAST(?4 AS DOUBLE PRECISION) IS NULL AND failed = ?6 THEN day ELSE ?3 END, "
+        "COALESCE(?4, score), ?6)",
+        err);
     bind_done(s, d);
     rc = store_exec1(st, s, err, "milestone done");
     *put = db_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
