@@ -128,6 +128,7 @@ static enum lcm_status feed_activity(struct lcm_store *st, struct db_stmt *s, st
 {
     int rc;
     struct day_memo memo = {.base = DAY_NONE};
+    db_stream(s, true); /* on PostgreSQL row by row: a cohort's days are never held at once */
     while ((rc = db_step(s)) == DB_ROW)
         fn(ctx, db_column_int64(s, 0), fast_day(s, 1, &memo), (int)db_column_int64(s, 2),
            db_column_double(s, 3));
