@@ -12,6 +12,7 @@
 #include "report/report.h"
 #include "store/store.h"
 #include "store/store_internal.h"
+#include "store/store_effect.h"
 #include "store/store_privacy.h"
 #include "demo/demo.h"
 
@@ -293,10 +294,90 @@ static void test_bodies_and_append_only(void **state)
     close_fx(&x);
 }
 
+/* The outreach effect (outbox stats, the holdout's comparison) of messages to a learner whose
+ * enrolment is purged reads the visit days the weekly rows keep: the same figures after. */
+static enum lcm_status put_effect(void *ctx, const struct store_effect *e)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+    snprintf(out + n, 4096 - n, "%s %lld %lld %lld %lld %lld\n", e->name, (long long)e->sent,
+             (long long)e->due3, (long long)e->back3, (long long)e->due7, (long long)e->back7);
+    return LCM_OK;
+}
+
+static enum lcm_status put_holdout(void *ctx, const struct store_holdout *h)
+{
+    char *out = ctx;
+    for (int w = 0; w < STORE_HOLDOUT_WINDOWS; w++) {
+        size_t n = strlen(out);
+        snprintf(out + n, 4096 - n, "%s w%d %lld/%lld vs %lld/%lld\n", h->name, w,
+                 (long long)h->treated.back[w], (long long)h->treated.due[w],
+                 (long long)h->held.back[w], (long long)h->held.due[w]);
+    }
+    return LCM_OK;
+}
+
+static void effects(struct lcm_store *st, char out[4096])
+{
+    struct lcm_err err = {0};
+    out[0] = '\0';
+    assert_int_equal(store_effect_by_template(st, TODAY, put_effect, out, &err), LCM_OK);
+    assert_int_equal(store_effect_holdout(st, TODAY, false, put_holdout, out, &err), LCM_OK);
+}
+
+static void test_purge_keeps_outreach_effect(void **state)
+{
+    (void)state;
+    struct fx x;
+    open_demo(&x);
+    /* an ended enrolment's first visit day V: a message sent two days before, and the same
+     * learner held out by a rule on that day (they came back within 3 days either way) */
+    int64_t eid = count(x.st, "SELECT min(e.id) FROM enrollment e WHERE " ENDED
+                              " AND EXISTS (SELECT 1 FROM activity_day a WHERE a.enrollment_id ="
+                              " e.id AND a.sessions > 0)");
+    char sql[1024];
+    snprintf(sql, sizeof sql, "SELECT learner_id FROM enrollment WHERE id = %lld", (long long)eid);
+    int64_t lid = count(x.st, sql);
+    snprintf(sql, sizeof sql,
+             "SELECT min(day) FROM activity_day WHERE enrollment_id = %lld AND sessions > 0",
+             (long long)eid);
+    struct lcm_err err = {0};
+    struct db_stmt *s = db_prepare_new(x.st->db, sql, &err);
+    assert_int_equal(db_step(s), DB_ROW);
+    int v = DAY_NONE;
+    assert_true(day_parse(db_column_text(s, 0), &v));
+    db_finalize(&s);
+    char sent[DAY_TEXT_LEN];
+    day_format(v - 2, sent);
+    int64_t at = (int64_t)day_to_time(v - 2) + 12 * 3600;
+    snprintf(sql, sizeof sql,
+             "INSERT INTO message (learner_id, enrollment_id, subject, body, status, created_at, "
+             "updated_at, sent_at, template, rule) VALUES (%lld, %lld, 's', 'b', 'sent', %lld, "
+             "%lld, %lld, 'probe', 'probe_rule');"
+             "INSERT INTO sequence_holdout (rule, enrollment_id, key, day, template) VALUES "
+             "('probe_rule', %lld, 'k', '%s', 'probe')",
+             (long long)lid, (long long)eid, (long long)at, (long long)at, (long long)at,
+             (long long)eid, sent);
+    exec(x.st, sql);
+    char before[4096], after[4096];
+    effects(x.st, before);
+    assert_non_null(strstr(before, "probe 1 1 1 1 1\n"));          /* came back within 3 days */
+    assert_non_null(strstr(before, "probe_rule w0 0/0 vs 1/1\n")); /* the held-out one too */
+    struct store_privacy_counts c;
+    assert_int_equal(store_privacy_purge(x.st, TODAY, KEEP, NOW, false, &c, &err), LCM_OK);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM activity_day WHERE enrollment_id = %lld",
+             (long long)eid);
+    assert_int_equal(count(x.st, sql), 0);
+    effects(x.st, after);
+    assert_string_equal(before, after);
+    close_fx(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_purge_keeps_figures),
+        cmocka_unit_test(test_purge_keeps_outreach_effect),
         cmocka_unit_test(test_days_sent_again),
         cmocka_unit_test(test_bodies_and_append_only),
     };

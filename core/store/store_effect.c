@@ -7,35 +7,50 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Whether learner L had any activity on a day in (D, TO]: a day of activity_day, or, for an
+ * enrolment whose detail a retention purge removed (store_privacy.c), a visit day its weekly
+ * row keeps (bit k of days: the Monday + k). WEEKDAY is that day in the dialect. So the
+ * effect of a message reads the same before and after a purge. */
+#define VISIT_EXISTS(L, D, TO, WEEKDAY)                                                            \
+    "(EXISTS (SELECT 1 FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "           \
+    "WHERE e.learner_id = " L " AND a.day > " D " AND a.day <= " TO " "                            \
+    "AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) OR EXISTS (SELECT 1 FROM "            \
+    "enrollment e JOIN activity_week w ON w.enrollment_id = e.id JOIN "                            \
+    "(VALUES (0), (1), (2), (3), (4), (5), (6)) k ON (w.days >> k.column1) & 1 = 1 "               \
+    "WHERE e.learner_id = " L " AND " WEEKDAY " > " D " AND " WEEKDAY " <= " TO "))"
+#define WEEKDAY_SQLITE "date(w.monday, '+' || k.column1 || ' days')"
+#define WEEKDAY_PG "to_char(w.monday::date + k.column1, 'YYYY-MM-DD')"
+
 /* For each sent message: its template, learner, sending day, and whether the learner had any
  * activity on one of the 3 (7) days after that day. ?1 = today. */
 /* The days are text ('YYYY-MM-DD'): SQLite's date(); PostgreSQL's to_char() of a date. The
  * flags are integers 0/1 on both (PostgreSQL would make them booleans, which sum() refuses). */
-#define EFFECT_CTE_DIALECT(KEY, SENT_DAY, PLUS3, PLUS7)                                            \
+#define EFFECT_CTE_DIALECT(KEY, SENT_DAY, PLUS3, PLUS7, WEEKDAY)                                   \
     "WITH s AS (SELECT m.id, " KEY " AS t, m.learner_id AS l, "                                    \
     "  m.subject AS subj, m.sent_at AS at, m.replied_at AS ra, " SENT_DAY " AS d FROM message m "  \
     "  WHERE m.status = 'sent' AND m.sent_at IS NOT NULL AND (CAST(?2 AS BIGINT) IS NULL OR "      \
     "m.learner_id = ?2)), "                                                                        \
     "f AS (SELECT s.*, "                                                                           \
-    "  CASE WHEN EXISTS (SELECT 1 FROM enrollment e JOIN activity_day a ON a.enrollment_id = "     \
-    "e.id "                                                                                        \
-    "    WHERE e.learner_id = s.l AND a.day > s.d AND a.day <= " PLUS3 " "                         \
-    "    AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) THEN 1 ELSE 0 END AS b3, "        \
-    "  CASE WHEN EXISTS (SELECT 1 FROM enrollment e JOIN activity_day a ON a.enrollment_id = "     \
-    "e.id "                                                                                        \
-    "    WHERE e.learner_id = s.l AND a.day > s.d AND a.day <= " PLUS7 " "                         \
-    "    AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) THEN 1 ELSE 0 END AS b7, "        \
-    "  CASE WHEN s.ra IS NOT NULL AND s.ra <= s.at + 259200 THEN 1 ELSE 0 END AS r3, "             \
-    "  CASE WHEN s.ra IS NOT NULL AND s.ra <= s.at + 604800 THEN 1 ELSE 0 END AS r7, "             \
-    "  CASE WHEN " PLUS3 " < ?1 THEN 1 ELSE 0 END AS c3, "                                         \
-    "  CASE WHEN " PLUS7 " < ?1 THEN 1 ELSE 0 END AS c7 FROM s) "
+    "  CASE WHEN " VISIT_EXISTS("s.l", "s.d", PLUS3,                                               \
+                                WEEKDAY) " THEN 1 ELSE 0 END AS b3, "                              \
+                                         "  CASE WHEN " VISIT_EXISTS(                              \
+                                             "s.l", "s.d", PLUS7,                                  \
+                                             WEEKDAY) " THEN 1 ELSE 0 END AS b7, "                 \
+                                                      "  CASE WHEN s.ra IS NOT NULL AND s.ra <= "  \
+                                                      "s.at + 259200 THEN 1 ELSE 0 END AS r3, "    \
+                                                      "  CASE WHEN s.ra IS NOT NULL AND s.ra <= "  \
+                                                      "s.at + 604800 THEN 1 ELSE 0 END AS r7, "    \
+                                                      "  CASE WHEN " PLUS3                         \
+                                                      " < ?1 THEN 1 ELSE 0 END AS c3, "            \
+                                                      "  CASE WHEN " PLUS7                         \
+                                                      " < ?1 THEN 1 ELSE 0 END AS c7 FROM s) "
 #define EFFECT_CTE_BY(KEY)                                                                         \
     EFFECT_CTE_DIALECT(KEY, "date(m.sent_at, 'unixepoch')", "date(s.d, '+3 days')",                \
-                       "date(s.d, '+7 days')")
+                       "date(s.d, '+7 days')", WEEKDAY_SQLITE)
 #define EFFECT_CTE_BY_PG(KEY)                                                                      \
     EFFECT_CTE_DIALECT(KEY, "to_char(to_timestamp(m.sent_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",   \
                        "to_char(s.d::date + 3, 'YYYY-MM-DD')",                                     \
-                       "to_char(s.d::date + 7, 'YYYY-MM-DD')")
+                       "to_char(s.d::date + 7, 'YYYY-MM-DD')", WEEKDAY_PG)
 #define EFFECT_KEY_TEMPLATE "COALESCE(NULLIF(m.template, ''), '(none)')"
 #define EFFECT_KEY_RULE "COALESCE(NULLIF(m.rule, ''), 'manual')"
 #define EFFECT_SUMS                                                                                \
@@ -134,42 +149,43 @@ const int store_effect_windows[STORE_HOLDOUT_WINDOWS] = {3, 7, 14};
 
 /* Both arms as (rule, template, arm, learner, day): arm 1 treated, 0 held out. Then whether
  * the learner came back (bN) and whether the window closed (cN), for N = 3, 7, 14. ?1 today. */
-#define HOLDOUT_BACK(PLUS)                                                                         \
-    "CASE WHEN EXISTS (SELECT 1 FROM enrollment e2 JOIN activity_day a ON a.enrollment_id = "      \
-    "e2.id WHERE e2.learner_id = u.l AND a.day > u.d AND a.day <= " PLUS " "                       \
-    "AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) THEN 1 ELSE 0 END"
+#define HOLDOUT_BACK(PLUS, WEEKDAY)                                                                \
+    "CASE WHEN " VISIT_EXISTS("u.l", "u.d", PLUS, WEEKDAY) " THEN 1 ELSE 0 END"
 #define HOLDOUT_DUE(PLUS) "CASE WHEN " PLUS " < ?1 THEN 1 ELSE 0 END"
-#define HOLDOUT_SQL(KEY, P3, P7, P14)                                                              \
-    "WITH u AS ("                                                                                  \
-    "  SELECT f.rule AS r, COALESCE(NULLIF(m.template, ''), '(none)') AS t, 1 AS arm, "            \
-    "  e.learner_id AS l, f.day AS d FROM sequence_fired f "                                       \
-    "  JOIN enrollment e ON e.id = f.enrollment_id LEFT JOIN message m ON m.id = f.message_id "    \
-    "  WHERE f.message_id IS NOT NULL AND f.drawn = 1 "                                            \
-    "  UNION ALL "                                                                                 \
-    "  SELECT h.rule, COALESCE(NULLIF(h.template, ''), '(none)'), 0, e.learner_id, h.day "         \
-    "  FROM sequence_holdout h JOIN enrollment e ON e.id = h.enrollment_id), "                     \
-    "b AS (SELECT " KEY                                                                            \
-    " AS k, arm, " HOLDOUT_DUE(P3) " AS c3, " HOLDOUT_BACK(P3) " AS b3, " HOLDOUT_DUE(             \
-        P7) " AS c7, " HOLDOUT_BACK(P7) " AS b7, " HOLDOUT_DUE(P14) " "                            \
-                                                                    "AS c14, " HOLDOUT_BACK(       \
-                                                                        P14) " AS b14 FROM u "     \
-                                                                             "  WHERE " KEY        \
-                                                                             " IN (SELECT " KEY    \
-                                                                             " FROM u WHERE arm "  \
-                                                                             "= 0)) "              \
-                                                                             "SELECT k, arm, "     \
-                                                                             "sum(c3), sum(c3 * "  \
-                                                                             "b3), sum(c7), "      \
-                                                                             "sum(c7 * b7), "      \
-                                                                             "sum(c14), sum(c14 "  \
-                                                                             "* b14) "             \
-                                                                             "FROM b GROUP BY k, " \
-                                                                             "arm ORDER BY k, arm"
+#define HOLDOUT_SQL(KEY, P3, P7, P14, WEEKDAY)                                                                              \
+    "WITH u AS ("                                                                                                           \
+    "  SELECT f.rule AS r, COALESCE(NULLIF(m.template, ''), '(none)') AS t, 1 AS arm, "                                     \
+    "  e.learner_id AS l, f.day AS d FROM sequence_fired f "                                                                \
+    "  JOIN enrollment e ON e.id = f.enrollment_id LEFT JOIN message m ON m.id = f.message_id "                             \
+    "  WHERE f.message_id IS NOT NULL AND f.drawn = 1 "                                                                     \
+    "  UNION ALL "                                                                                                          \
+    "  SELECT h.rule, COALESCE(NULLIF(h.template, ''), '(none)'), 0, e.learner_id, h.day "                                  \
+    "  FROM sequence_holdout h JOIN enrollment e ON e.id = h.enrollment_id), "                                              \
+    "b AS (SELECT " KEY                                                                                                     \
+    " AS k, arm, " HOLDOUT_DUE(P3) " AS c3, " HOLDOUT_BACK(P3, WEEKDAY) " AS b3, " HOLDOUT_DUE(P7) " AS c7, " HOLDOUT_BACK( \
+        P7,                                                                                                                 \
+        WEEKDAY) " AS b7, " HOLDOUT_DUE(P14) " AS c14, " HOLDOUT_BACK(P14,                                                  \
+                                                                      WEEKDAY) " AS b14 FROM u "                            \
+                                                                               "  WHERE " KEY                               \
+                                                                               " IN (SELECT " KEY                           \
+                                                                               " FROM u WHERE "                             \
+                                                                               "arm = 0)) "                                 \
+                                                                               "SELECT k, arm, "                            \
+                                                                               "sum(c3), sum(c3 "                           \
+                                                                               "* b3), sum(c7), "                           \
+                                                                               "sum(c7 * b7), "                             \
+                                                                               "sum(c14), "                                 \
+                                                                               "sum(c14 * b14) "                            \
+                                                                               "FROM b GROUP BY "                           \
+                                                                               "k, arm ORDER BY "                           \
+                                                                               "k, arm"
 #define HOLDOUT_SQLITE(KEY)                                                                        \
-    HOLDOUT_SQL(KEY, "date(u.d, '+3 days')", "date(u.d, '+7 days')", "date(u.d, '+14 days')")
+    HOLDOUT_SQL(KEY, "date(u.d, '+3 days')", "date(u.d, '+7 days')", "date(u.d, '+14 days')",      \
+                WEEKDAY_SQLITE)
 #define HOLDOUT_PG(KEY)                                                                            \
     HOLDOUT_SQL(KEY, "to_char(u.d::date + 3, 'YYYY-MM-DD')",                                       \
-                "to_char(u.d::date + 7, 'YYYY-MM-DD')", "to_char(u.d::date + 14, 'YYYY-MM-DD')")
+                "to_char(u.d::date + 7, 'YYYY-MM-DD')", "to_char(u.d::date + 14, 'YYYY-MM-DD')",   \
+                WEEKDAY_PG)
 
 static void holdout_arm(struct db_stmt *s, struct store_holdout_arm *a)
 {
