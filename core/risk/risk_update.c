@@ -76,8 +76,11 @@ static enum lcm_status progress_milestones(struct lcm_store *st, struct risk_run
     return rc;
 }
 
-static enum lcm_status write_one(struct lcm_store *st, struct risk_run *run, size_t i, int today,
-                                 char *reasons, char *signals, struct lcm_err *err)
+/* Fills *row for enrollment i (its texts in reasons and signals, which it keeps pointing
+ * to), after closing a snooze the score or the date ended. */
+static enum lcm_status score_row(struct lcm_store *st, struct risk_run *run, size_t i, int today,
+                                 char *reasons, char *signals, struct store_risk_row *row,
+                                 struct lcm_err *err)
 {
     const struct store_risk_enr *e = &run->enr[i];
     const struct risk_result *r = &run->r[i];
@@ -94,16 +97,16 @@ static enum lcm_status write_one(struct lcm_store *st, struct risk_run *run, siz
     }
     risk_text_codes(run->p, &run->h[i], r, reasons, REASONS_MAX);
     risk_text_signals_json(run->p, r, signals, SIGNALS_MAX);
-    struct store_risk_row row = {.enrollment_id = e->id,
-                                 .day = today,
-                                 .score = r->score,
-                                 .raw = r->raw,
-                                 .level = r->level,
-                                 .reasons = reasons,
-                                 .signals = signals,
-                                 .flagged_since = flagged_since(e, r->level, today),
-                                 .snoozed = snoozed};
-    return store_risk_put(st, &row, err);
+    *row = (struct store_risk_row){.enrollment_id = e->id,
+                                   .day = today,
+                                   .score = r->score,
+                                   .raw = r->raw,
+                                   .level = r->level,
+                                   .reasons = reasons,
+                                   .signals = signals,
+                                   .flagged_since = flagged_since(e, r->level, today),
+                                   .snoozed = snoozed};
+    return LCM_OK;
 }
 
 /* Rows written per transaction when risk_update_all owns its transactions: the write lock
@@ -121,27 +124,39 @@ static enum lcm_status chunk_turn(struct lcm_store *st, bool short_tx, struct lc
     return rc == LCM_OK ? store_begin(st, err) : rc;
 }
 
-/* Writes one scored cohort: risk rows, snooze returns, progress milestones reached; in
- * transactions of WRITE_CHUNK enrolments when short_tx. */
+/* Writes one scored cohort: risk rows (WRITE_CHUNK at a time, store_risk_put_many), snooze
+ * returns, progress milestones reached; in transactions of WRITE_CHUNK enrolments when
+ * short_tx. */
 static enum lcm_status write_cohort(struct lcm_store *st, struct risk_run *run, int today,
                                     int64_t now_ts, bool short_tx, struct lcm_err *err)
 {
-    char *reasons = lcm_xmalloc(REASONS_MAX), *signals = lcm_xmalloc(SIGNALS_MAX);
+    char *text = lcm_xmalloc((size_t)WRITE_CHUNK * (REASONS_MAX + SIGNALS_MAX));
+    struct store_risk_row *rows = lcm_xcalloc(WRITE_CHUNK, sizeof *rows);
+    size_t nrows = 0;
     enum lcm_status rc = short_tx ? store_begin(st, err) : LCM_OK;
     if (rc == LCM_OK)
         rc = progress_milestones(st, run, err);
     for (size_t i = 0; rc == LCM_OK && i < run->n; i++) {
-        if (i > 0 && i % WRITE_CHUNK == 0)
-            rc = chunk_turn(st, short_tx, err);
+        if (i > 0 && i % WRITE_CHUNK == 0) {
+            rc = store_risk_put_many(st, rows, nrows, err);
+            nrows = 0;
+            if (rc == LCM_OK)
+                rc = chunk_turn(st, short_tx, err);
+        }
+        char *reasons = text + nrows * (REASONS_MAX + SIGNALS_MAX);
         if (rc == LCM_OK)
-            rc = write_one(st, run, i, today, reasons, signals, err);
+            rc = score_row(st, run, i, today, reasons, reasons + REASONS_MAX, &rows[nrows], err);
+        if (rc == LCM_OK)
+            nrows++;
         if (rc == LCM_OK)
             rc = celebrate(st, run, i, today, now_ts, err);
     }
+    if (rc == LCM_OK)
+        rc = store_risk_put_many(st, rows, nrows, err);
     if (short_tx)
         rc = store_tx_finish(st, true, rc, err);
-    free(reasons);
-    free(signals);
+    free(rows);
+    free(text);
     return rc;
 }
 

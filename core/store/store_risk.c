@@ -317,6 +317,72 @@ enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row
     return store_exec1(st, s, err, "risk: write");
 }
 
+/* PostgreSQL: the rows of one store_risk_put_many(), dropped after the merge (or at the
+ * commit, after a failure). */
+static const char pg_risk_stage_sql[] =
+    "CREATE TEMP TABLE risk_stage (enrollment_id BIGINT NOT NULL, day TEXT NOT NULL, "
+    "score DOUBLE PRECISION NOT NULL, level BIGINT NOT NULL, reasons TEXT NOT NULL, "
+    "signals TEXT, flagged_since TEXT, snoozed BIGINT NOT NULL, raw DOUBLE PRECISION NOT NULL) "
+    "ON COMMIT DROP";
+static const char pg_risk_merge_sql[] =
+    "INSERT INTO risk(enrollment_id, day, score, level, reasons, signals, flagged_since, "
+    "snoozed, raw) SELECT enrollment_id, day, score, level, reasons, signals, flagged_since, "
+    "snoozed, raw FROM risk_stage ON CONFLICT(enrollment_id) DO UPDATE SET day = excluded.day, "
+    "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "
+    "signals = excluded.signals, flagged_since = excluded.flagged_since, "
+    "snoozed = excluded.snoozed, raw = excluded.raw";
+static const char *const risk_stage_cols[] = {"enrollment_id", "day",     "score",
+                                              "level",         "reasons", "signals",
+                                              "flagged_since", "snoozed", "raw"};
+
+static enum lcm_status copy_risk(struct lcm_store *st, const struct store_risk_row *rows, size_t n)
+{
+    bool ok = db_copy_begin(st->db, "risk_stage", risk_stage_cols, 9, NULL) == LCM_OK;
+    for (size_t i = 0; ok && i < n; i++) {
+        const struct store_risk_row *r = &rows[i];
+        char id[24], day[DAY_TEXT_LEN], score[32], level[16], since[DAY_TEXT_LEN], snz[4], raw[32];
+        snprintf(id, sizeof id, "%lld", (long long)r->enrollment_id);
+        day_format(r->day, day);
+        snprintf(score, sizeof score, "%.17g", r->score);
+        snprintf(level, sizeof level, "%d", r->level);
+        snprintf(snz, sizeof snz, "%d", r->snoozed ? 1 : 0);
+        snprintf(raw, sizeof raw, "%.17g", r->raw);
+        if (r->flagged_since != DAY_NONE)
+            day_format(r->flagged_since, since);
+        const char *vals[9] = {id,
+                               day,
+                               score,
+                               level,
+                               r->reasons ? r->reasons : "",
+                               r->signals,
+                               r->flagged_since != DAY_NONE ? since : NULL,
+                               snz,
+                               raw};
+        ok = db_copy_row(st->db, vals, NULL) == LCM_OK;
+    }
+    if (db_copy_end(st->db, NULL, NULL) != LCM_OK) /* ended even after a failed row */
+        ok = false;
+    return ok ? LCM_OK : LCM_ERR_DB;
+}
+
+enum lcm_status store_risk_put_many(struct lcm_store *st, const struct store_risk_row *rows,
+                                    size_t n, struct lcm_err *err)
+{
+    if (!store_is_pg(st)) {
+        enum lcm_status rc = LCM_OK;
+        for (size_t i = 0; rc == LCM_OK && i < n; i++)
+            rc = store_risk_put(st, &rows[i], err);
+        return rc;
+    }
+    if (!n)
+        return LCM_OK;
+    if (db_exec(st->db, pg_risk_stage_sql, NULL) != LCM_OK || copy_risk(st, rows, n) != LCM_OK ||
+        db_exec(st->db, pg_risk_merge_sql, NULL) != LCM_OK ||
+        db_exec(st->db, "DROP TABLE risk_stage", NULL) != LCM_OK)
+        return store_fail(st, err, "risk: write");
+    return LCM_OK;
+}
+
 enum lcm_status store_risk_prune(struct lcm_store *st, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,

@@ -109,6 +109,11 @@ struct store_risk_row {
 };
 enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row *r,
                                struct lcm_err *err);
+/* The same for rows[0..n) (distinct enrollments), in the caller's transaction: on PostgreSQL
+ * one COPY into a staging table and one upsert (a round trip per row was most of a risk
+ * update's time there), on SQLite store_risk_put() each. */
+enum lcm_status store_risk_put_many(struct lcm_store *st, const struct store_risk_row *rows,
+                                    size_t n, struct lcm_err *err);
 
 /* Deletes the risk rows of enrollments that are no longer active. */
 enum lcm_status store_risk_prune(struct lcm_store *st, struct lcm_err *err);
