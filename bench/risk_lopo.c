@@ -92,8 +92,7 @@ static int evaluate(struct lcm_store *st, const char *name, const struct risk_pa
         if (verbose)
             printf("%s day %3d n %4zu pos %4zu AUC %.3f base %.3f (%s) share %.2f prec %.2f "
                    "recall %.2f\n",
-                   name, T, n, pos, a, bb, base_name(bw), share, prec,
-                   pos ? (double)tp / pos : 0);
+                   name, T, n, pos, a, bb, base_name(bw), share, prec, pos ? (double)tp / pos : 0);
         if (T == 28)
             a28 = a;
         if (T == 56)

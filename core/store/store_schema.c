@@ -377,8 +377,7 @@ static const char *const schema_v5[] = {
     "CREATE INDEX sequence_holdout_enrollment ON sequence_holdout(enrollment_id, rule);",
     /* drawn: 1 when the episode went through the holdout draw and was messaged (the treated
      * group); 0 before a rule kept a holdout, or for an at-risk learner it spares. */
-    "ALTER TABLE sequence_fired ADD COLUMN drawn INTEGER NOT NULL DEFAULT 0;",
-    NULL};
+    "ALTER TABLE sequence_fired ADD COLUMN drawn INTEGER NOT NULL DEFAULT 0;", NULL};
 /* Version 6: the learner's rights (issue 21).
  * erase_register: one row per erased learner, with no personal data: when, who (the LCM's
  * name or the OS user), the internal id the learner had, and the rows removed per table (a

@@ -366,8 +366,7 @@ static const char *const pg_v5[] = {
     "  template TEXT NOT NULL DEFAULT '',"
     "  PRIMARY KEY (rule, enrollment_id, key));",
     "CREATE INDEX sequence_holdout_enrollment ON sequence_holdout(enrollment_id, rule);",
-    "ALTER TABLE sequence_fired ADD COLUMN drawn BIGINT NOT NULL DEFAULT 0;",
-    NULL};
+    "ALTER TABLE sequence_fired ADD COLUMN drawn BIGINT NOT NULL DEFAULT 0;", NULL};
 /* store_schema.c's v6: the erase register and its tombstones. */
 static const char *const pg_v6[] = {
     "CREATE TABLE erase_register ("
