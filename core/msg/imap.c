@@ -248,7 +248,7 @@ static enum lcm_status fill(struct imap_conn *c, struct lcm_err *err)
     if (c->pos > 0 && c->pos == c->len)
         c->pos = c->len = 0;
     if (c->cap - c->len < 16384) {
-        if (c->pos > 0) {
+        if (c->pos > 0 && c->in) {
             memmove(c->in, c->in + c->pos, c->len - c->pos);
             c->len -= c->pos;
             c->pos = 0;

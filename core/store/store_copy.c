@@ -94,7 +94,7 @@ static enum lcm_status list_tables(struct db *db, struct cp_names *out, struct l
               "'lcm_schema_version'"
             : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'",
         NULL, 1, out, err);
-    if (rc == LCM_OK)
+    if (rc == LCM_OK && out->n > 1)
         qsort(out->v, (size_t)out->n, sizeof *out->v, by_name);
     return rc;
 }
@@ -146,9 +146,12 @@ static enum lcm_status plan_read(struct db *src, struct db *dst, struct cp_plan 
         if (rc == LCM_OK)
             rc = list_cols(dst, st.v[i], &dc, err);
         char **sorted = lcm_xcalloc((size_t)sc.n + 1, sizeof *sorted);
-        memcpy(sorted, sc.v, (size_t)sc.n * sizeof *sorted);
-        qsort(sorted, (size_t)sc.n, sizeof *sorted, by_name);
-        qsort(dc.v, (size_t)dc.n, sizeof *dc.v, by_name);
+        if (sc.n > 0) {
+            memcpy(sorted, sc.v, (size_t)sc.n * sizeof *sorted);
+            qsort(sorted, (size_t)sc.n, sizeof *sorted, by_name);
+        }
+        if (dc.n > 1)
+            qsort(dc.v, (size_t)dc.n, sizeof *dc.v, by_name);
         bool same = rc == LCM_OK && sc.n == dc.n && sc.n > 0;
         for (int c = 0; same && c < sc.n; c++)
             same = strcmp(sorted[c], dc.v[c]) == 0;

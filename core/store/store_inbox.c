@@ -302,9 +302,9 @@ enum lcm_status store_inbox_set_status(struct lcm_store *st, int64_t id, const c
     struct store_inbox_row r;
     if ((rc = store_inbox_get(st, id, &r, err)) != LCM_OK)
         return rc;
-    if (strcmp(r.kind, "reply") != 0 && strcmp(r.kind, "learner") != 0)
+    if (!r.kind || (strcmp(r.kind, "reply") != 0 && strcmp(r.kind, "learner") != 0))
         rc = lcm_err_set(err, LCM_ERR_CONFLICT, _("inbox message %lld is not a question (%s)"),
-                         (long long)id, r.kind);
+                         (long long)id, r.kind ? r.kind : "?");
     else
         rc = lcm_err_set(err, LCM_ERR_CONFLICT, _("question %lld is %s"), (long long)id, r.status);
     store_inbox_row_clear(&r);
