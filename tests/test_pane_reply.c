@@ -114,6 +114,8 @@ static void test_esc_cancels_reply_without_change(void **state)
     (void)state;
     ask(1, "Re: Re: Unité 3");
     overview();
+    struct pane *o = fx_recalc(&F);
+    assert_true(fx_find(o, "R reply") == 0); /* the question's line, with its keys */
     int64_t before = fx_count(&F, "SELECT count(*) FROM message");
     fx_keys(&F, "R");
     assert_int_equal(F.t.cur, PANE_COMPOSER);
@@ -205,6 +207,10 @@ static void test_reply_from_detail(void **state)
     fx_keys(&F, last);
     fx_keys(&F, "<Enter><Enter>");
     assert_int_equal(F.t.cur, PANE_DETAIL);
+    struct pane *d = fx_recalc(&F);
+    long at = fx_find(d, "Planning");
+    assert_true(at > 0);
+    assert_true(fx_find(d, "R reply") == at);
     fx_keys(&F, "R");
     assert_int_equal(F.t.cur, PANE_COMPOSER);
     struct pane *p = fx_recalc(&F);
@@ -218,6 +224,7 @@ static void test_reply_from_detail(void **state)
     fx_keys(&F, "R"); /* nothing open any more for this learner */
     assert_int_equal(F.t.cur, PANE_DETAIL);
     assert_non_null(strstr(F.t.status, "no open question"));
+    assert_true(fx_find(fx_recalc(&F), "R reply") < 0);
 }
 
 int main(void)

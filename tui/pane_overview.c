@@ -291,7 +291,13 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
                      ngettext(" (and %lld other)", " (and %lld others)",
                               (unsigned long)(t->questions - 1)),
                      (long long)(t->questions - 1));
-        rich_line_data(l, ROLE_RISK_WATCH, line, cols, false);
+        /* the keys that answer it, when the line has room for them */
+        const char *keys = _("  R reply · F forward · W close");
+        int kw = text_width(keys);
+        bool room = cols - kw >= 40;
+        rich_line_data(l, ROLE_RISK_WATCH, line, room ? cols - kw : cols, false);
+        if (room)
+            rich_line_add(l, ROLE_DIM, keys);
     }
     header_line(&p->rb, o, c);
     int list = rows - 1 - (questions ? 1 : 0) - (o->searching || o->search.len ? 1 : 0);
