@@ -433,7 +433,10 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     if (s->question[0]) {
         rich_buf_line(&p->rb, ROLE_NORMAL);
         struct rline *l = rich_buf_line(&p->rb, ROLE_NORMAL);
+        /* every key when the line has room for them and a long subject, else R alone */
         const char *keys = _("  R reply · F forward · W close");
+        if (cols - text_width(keys) < 72)
+            keys = _("  R reply");
         int kw = text_width(keys);
         bool room = cols - kw >= 30;
         rich_line_data(l, ROLE_RISK_WATCH, s->question, room ? cols - kw : cols, false);

@@ -291,8 +291,10 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
                      ngettext(" (and %lld other)", " (and %lld others)",
                               (unsigned long)(t->questions - 1)),
                      (long long)(t->questions - 1));
-        /* the keys that answer it, when the line has room for them */
+        /* every key when the line has room for them and a long subject, else R alone */
         const char *keys = _("  R reply · F forward · W close");
+        if (cols - text_width(keys) < 72)
+            keys = _("  R reply");
         int kw = text_width(keys);
         bool room = cols - kw >= 40;
         rich_line_data(l, ROLE_RISK_WATCH, line, room ? cols - kw : cols, false);
