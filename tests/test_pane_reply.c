@@ -126,8 +126,12 @@ static void test_esc_cancels_reply_without_change(void **state)
     assert_true(fx_find(p, "Re: Re:") < 0);
     assert_true(fx_find(p, "wrote:") > 0);
     assert_true(fx_find(p, "> je ne trouve pas le test de l'unité 1.") > 0);
-    fx_keys(&F, "iAbandon<Esc><Esc>");
+    fx_keys(&F, "iAbandon<Esc><Esc>"); /* typed text: Esc asks first */
+    assert_int_equal(F.t.cur, PANE_COMPOSER);
+    assert_non_null(strstr(F.t.status, "not saved"));
+    fx_keys(&F, "<Esc>");
     assert_int_equal(F.t.cur, PANE_OVERVIEW);
+    assert_non_null(strstr(F.t.status, "reply cancelled"));
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM message"), before);
     assert_int_equal(status_is(1, "open"), 1);
 }
@@ -215,12 +219,14 @@ static void test_reply_from_detail(void **state)
     assert_int_equal(F.t.cur, PANE_COMPOSER);
     struct pane *p = fx_recalc(&F);
     assert_true(fx_find(p, "Subject: Re: Planning") > 0);
+    fx_keys(&F, "i<Up><Up><End> (semaine 49)<Esc>"); /* the subject as the LCM edits it */
     fx_keys(&F, "d");
     assert_int_equal(F.t.cur, PANE_DETAIL);
     assert_int_equal(status_is(4, "answered"), 1);
-    assert_int_equal(fx_count(&F, "SELECT count(*) FROM message WHERE status = 'draft' AND "
-                                  "subject = 'Re: Planning' AND in_reply_to = '<q4@example.fr>'"),
-                     1);
+    assert_int_equal(
+        fx_count(&F, "SELECT count(*) FROM message WHERE status = 'draft' AND "
+                     "subject = 'Re: Planning (semaine 49)' AND in_reply_to = '<q4@example.fr>'"),
+        1);
     fx_keys(&F, "R"); /* nothing open any more for this learner */
     assert_int_equal(F.t.cur, PANE_DETAIL);
     assert_non_null(strstr(F.t.status, "no open question"));

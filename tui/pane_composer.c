@@ -499,16 +499,17 @@ void pane_composer_reply(struct tui *t, int64_t question_id)
     store_inbox_row_clear(&q);
 }
 
-/* Queues (or keeps as a draft) the reply to question c->reply_id: the text after "Subject:"
- * is the whole body (it holds the quotation the LCM kept); inbox_reply_body sets the subject,
- * the threading headers and answers the question. */
+/* Queues (or keeps as a draft) the reply to question c->reply_id: the subject as the LCM left
+ * it, the text after it the whole body (it holds the quotation the LCM kept);
+ * inbox_reply_body sets the threading headers and answers the question. */
 static enum hres save_reply(struct tui *t, struct composer *c, bool draft)
 {
     char *subject, *body;
     struct lcm_err err = {0};
     split_message(lineedit_text(&c->text), &subject, &body);
     int64_t id = 0;
-    enum lcm_status rc = inbox_reply_body(t->st, c->reply_id, body, draft, t->now_ts, &id, &err);
+    enum lcm_status rc =
+        inbox_reply_body(t->st, c->reply_id, subject, body, draft, t->now_ts, &id, &err);
     free(subject);
     free(body);
     if (rc != LCM_OK)
@@ -725,7 +726,9 @@ static bool edit_key(struct composer *c, int key)
 static enum hres raw_key(struct pane *p, struct tui *t, int key)
 {
     struct composer *c = p->st;
-    if (!c->editing && c->reply_id && key == 27) { /* Esc cancels the reply: nothing saved */
+    if (!c->editing && c->reply_id && key == 27) {    /* Esc cancels the reply: nothing saved */
+        if (ask_discard(t, c, COMPOSER_DISCARD_OPEN)) /* typed text: the same key again */
+            return H_HANDLED;
         reset(c);
         tui_state_back(t);
         tui_state_msg(t, ROLE_STATUS, "%s", _("reply cancelled"));

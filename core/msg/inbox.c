@@ -466,8 +466,9 @@ enum lcm_status inbox_reply_prefill(struct lcm_store *st, int64_t id, char **sub
 }
 
 /* inbox_reply and inbox_reply_body: quoted says whether the question is quoted after text. */
-static enum lcm_status reply(struct lcm_store *st, int64_t id, const char *text, bool quoted,
-                             bool draft, int64_t now_ts, int64_t *msg_id, struct lcm_err *err)
+static enum lcm_status reply(struct lcm_store *st, int64_t id, const char *subj, const char *text,
+                             bool quoted, bool draft, int64_t now_ts, int64_t *msg_id,
+                             struct lcm_err *err)
 {
     *msg_id = 0;
     struct store_inbox_row q;
@@ -476,7 +477,10 @@ static enum lcm_status reply(struct lcm_store *st, int64_t id, const char *text,
         return rc;
     const char *to = q.from_addr[0] ? q.from_addr : q.learner_email;
     char subject[400], irt[300];
-    re_subject(subject, sizeof subject, "Re: ", q.subject);
+    if (subj && *subj)
+        snprintf(subject, sizeof subject, "%s", subj);
+    else
+        re_subject(subject, sizeof subject, "Re: ", q.subject);
     struct buf body = {0}, refs = {0};
     buf_adds(&body, text ? text : "");
     if (body.len && body.p[body.len - 1] != '\n')
@@ -516,13 +520,14 @@ out:
 enum lcm_status inbox_reply(struct lcm_store *st, int64_t id, const char *text, bool draft,
                             int64_t now_ts, int64_t *msg_id, struct lcm_err *err)
 {
-    return reply(st, id, text, true, draft, now_ts, msg_id, err);
+    return reply(st, id, NULL, text, true, draft, now_ts, msg_id, err);
 }
 
-enum lcm_status inbox_reply_body(struct lcm_store *st, int64_t id, const char *body, bool draft,
-                                 int64_t now_ts, int64_t *msg_id, struct lcm_err *err)
+enum lcm_status inbox_reply_body(struct lcm_store *st, int64_t id, const char *subject,
+                                 const char *body, bool draft, int64_t now_ts, int64_t *msg_id,
+                                 struct lcm_err *err)
 {
-    return reply(st, id, body, false, draft, now_ts, msg_id, err);
+    return reply(st, id, subject, body, false, draft, now_ts, msg_id, err);
 }
 
 /* store_inbox_each callback: the first open question of a learner. */

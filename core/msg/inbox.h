@@ -77,10 +77,13 @@ enum lcm_status inbox_reply(struct lcm_store *st, int64_t id, const char *text, 
 enum lcm_status inbox_reply_prefill(struct lcm_store *st, int64_t id, char **subject, char **body,
                                     struct lcm_err *err);
 
-/* inbox_reply with body as the whole text (it already holds the quotation the LCM kept):
- * the same subject, threading headers and answered question. */
-enum lcm_status inbox_reply_body(struct lcm_store *st, int64_t id, const char *body, bool draft,
-                                 int64_t now_ts, int64_t *msg_id, struct lcm_err *err);
+/* inbox_reply with body as the whole text (it already holds the quotation the LCM kept) and
+ * subject as the LCM left it (NULL or "": "Re: <their subject>", as inbox_reply): the same
+ * threading headers and answered question; a subject with control characters is refused
+ * (outbox_add). */
+enum lcm_status inbox_reply_body(struct lcm_store *st, int64_t id, const char *subject,
+                                 const char *body, bool draft, int64_t now_ts, int64_t *msg_id,
+                                 struct lcm_err *err);
 
 /* *id: the oldest open question of learner learner_id, 0 when none. */
 enum lcm_status inbox_question_of(struct lcm_store *st, int64_t learner_id, int64_t *id,
