@@ -233,6 +233,27 @@ static void test_reply_from_detail(void **state)
     assert_true(fx_find(fx_recalc(&F), "R reply") < 0);
 }
 
+/* A hostile subject (a terminal escape, a bell) never reaches the screen, and the reply still
+ * goes: the subject is the cleaned one the composer shows. */
+static void test_hostile_subject_cleaned(void **state)
+{
+    (void)state;
+    ask(5, "Aide \x1b]0;pwn\x07 urgente");
+    overview();
+    fx_keys(&F, "R");
+    assert_int_equal(F.t.cur, PANE_COMPOSER);
+    struct pane *p = fx_recalc(&F);
+    assert_true(fx_find(p, "Subject: Re: Aide") > 0);
+    assert_true(fx_find(p, "\x1b") < 0);
+    assert_true(fx_find(p, "\x07") < 0);
+    fx_keys(&F, "y");
+    assert_int_equal(F.t.cur, PANE_OVERVIEW);
+    assert_int_equal(status_is(5, "answered"), 1);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM message WHERE subject LIKE 'Re: Aide%' "
+                                  "AND in_reply_to = '<q5@example.fr>'"),
+                     1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_close_asks_then_closes),
         cmocka_unit_test(test_forward_without_trainer_then_with),
         cmocka_unit_test(test_reply_from_detail),
+        cmocka_unit_test(test_hostile_subject_cleaned),
     };
     int rc;
     SFX_RUN_BOTH(rc, tests, setup, teardown);
