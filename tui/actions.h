@@ -43,6 +43,11 @@ enum scope {
     X(ACT_MESSAGE, "message", SCOPE_GLOBAL, "m", N_("write a message from a template"))            \
     X(ACT_CELEBRATE, "celebrate", SCOPE_GLOBAL, "C",                                               \
       N_("congratulate (composer on the milestone)"))                                              \
+    X(ACT_REPLY, "reply", SCOPE_GLOBAL, "R",                                                       \
+      N_("reply to the learner's question (overview: the oldest one, shown above the list)"))      \
+    X(ACT_CLOSE_QUESTION, "close-question", SCOPE_GLOBAL, "W",                                     \
+      N_("close the question: no reply needed (W twice)"))                                         \
+    X(ACT_FORWARD, "forward", SCOPE_GLOBAL, "F", N_("forward the question to the trainer"))        \
     X(ACT_SCHEDULE, "schedule", SCOPE_GLOBAL, "s", N_("schedule a one-on-one call"))               \
     X(ACT_SNOOZE, "snooze", SCOPE_GLOBAL, "z", N_("snooze the flag with a reason"))                \
     X(ACT_AGENDA, "agenda", SCOPE_GLOBAL, "a", N_("follow-up agenda"))                             \

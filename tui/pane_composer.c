@@ -14,8 +14,10 @@
 
 #include "base/day.h"
 #include "base/text.h"
+#include "msg/inbox.h"
 #include "msg/outbox.h"
 #include "store/store.h"
+#include "store/store_inbox.h"
 #include "store/store_milestone_done.h"
 #include "store/store_view_detail.h"
 #include "msg/template.h"
@@ -37,6 +39,8 @@ struct composer {
                              gets the template in their own language */
     int64_t edit_id;      /* editing this stored message (from the outbox), 0: a new one */
     bool edit_draft;      /* ... which is a draft (y then approves it) */
+    int64_t reply_id;     /* replying to this question (inbox_reply_body), 0: not a reply */
+    char reply_to[300];   /* ... its learner and address, for the header */
     bool confirm_dup;     /* y warned that the same message is already queued: y again queues */
     bool editing;
     char *pristine; /* the text as the template or the stored message gave it (NULL: none) */
@@ -210,6 +214,8 @@ static void reset(struct composer *c)
     c->generic_text = NULL;
     c->edit_id = 0;
     c->edit_draft = false;
+    c->reply_id = 0;
+    c->reply_to[0] = '\0';
     free(c->pristine);
     c->pristine = NULL;
     c->armed_what = 0;
@@ -448,6 +454,76 @@ void pane_composer_edit(struct tui *t, int64_t message_id)
     store_message_row_clear(&r);
 }
 
+void pane_composer_reply(struct tui *t, int64_t question_id)
+{
+    struct composer *c = t->panes[PANE_COMPOSER].st;
+    struct store_inbox_row q;
+    struct lcm_err err = {0};
+    char *subject = NULL, *body = NULL;
+    if (question_id <= 0) {
+        tui_state_msg(t, ROLE_ERROR, "%s", _("no question waiting here"));
+        return;
+    }
+    if (inbox_reply_prefill(t->st, question_id, &subject, &body, &err) != LCM_OK ||
+        store_inbox_get(t->st, question_id, &q, &err) != LCM_OK) {
+        free(subject);
+        free(body);
+        tui_state_fail(t, &err);
+        return;
+    }
+    if (ask_discard(t, c, COMPOSER_DISCARD_OPEN)) {
+        free(subject);
+        free(body);
+        store_inbox_row_clear(&q);
+        return;
+    }
+    reset(c);
+    c->ids = lcm_xmalloc(sizeof *c->ids);
+    c->ids[0] = q.enrollment_id;
+    c->n = 1;
+    c->reply_id = question_id;
+    const char *addr = q.from_addr[0] ? q.from_addr : q.learner_email;
+    snprintf(c->reply_to, sizeof c->reply_to, "%s <%s>",
+             q.learner_name[0] ? q.learner_name : q.from_name, addr);
+    char *msg = join_message(subject, body);
+    lineedit_set(&c->text, msg);
+    const char *txt = lineedit_text(&c->text), *gap = strstr(txt, "\n\n");
+    c->text.cur = gap ? (size_t)(gap - txt) + 2 : 0; /* the empty line above the quotation */
+    c->pristine = msg;
+    c->top = 0;
+    tui_state_show(t, PANE_COMPOSER);
+    tui_state_msg(t, ROLE_STATUS, "%s",
+                  _("reply: i edit · E $EDITOR · y queue · d draft · Esc cancel"));
+    free(subject);
+    free(body);
+    store_inbox_row_clear(&q);
+}
+
+/* Queues (or keeps as a draft) the reply to question c->reply_id: the subject as the LCM left
+ * it, the text after it the whole body (it holds the quotation the LCM kept);
+ * inbox_reply_body sets the threading headers and answers the question. */
+static enum hres save_reply(struct tui *t, struct composer *c, bool draft)
+{
+    char *subject, *body;
+    struct lcm_err err = {0};
+    split_message(lineedit_text(&c->text), &subject, &body);
+    int64_t id = 0;
+    enum lcm_status rc =
+        inbox_reply_body(t->st, c->reply_id, subject, body, draft, t->now_ts, &id, &err);
+    free(subject);
+    free(body);
+    if (rc != LCM_OK)
+        return tui_state_fail(t, &err);
+    reset(c);
+    tui_state_changed(t);
+    tui_state_back(t);
+    tui_state_msg(t, ROLE_OK,
+                  draft ? _("reply saved as draft (message %lld); the question is answered")
+                        : _("reply queued in the outbox (message %lld); the question is answered"),
+                  (long long)id);
+    return H_HANDLED;
+}
+
 /* Saves the message for every learner as status (a draft, or queued after outbox_add checked
  * the address), in one transaction; a congratulation acknowledges the pending milestones.
  * Then returns to the previous pane. An error names the learner and rolls everything back. */
@@ -457,6 +533,8 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
         return H_HANDLED;
     if (c->edit_id)
         return save_edit(t, c, status == MSG_QUEUED);
+    if (c->reply_id)
+        return save_reply(t, c, status == MSG_DRAFT);
     struct lcm_err err = {0};
     if (store_begin(t->st, &err) != LCM_OK)
         return tui_state_fail(t, &err);
@@ -533,15 +611,22 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
         return;
     }
     struct rline *l = rich_buf_line(&p->rb, ROLE_NORMAL);
-    rich_line_addf(l, ROLE_HEADER,
-                   ngettext(" To %zu learner · template ", " To %zu learners · template ",
-                            (unsigned long)c->n),
-                   c->n);
-    rich_line_data(l, ROLE_ACCENT, c->ntpl ? c->tpls[c->tpl] : _("(none)"), 24, false);
-    rich_line_addf(l, ROLE_HEADER, " · %s · %s", c->lang,
-                   c->preview >= 0 ? _("preview")
-                   : c->editing    ? _("editing (Esc to stop)")
-                                   : _("text"));
+    if (c->reply_id) {
+        rich_line_add(l, ROLE_HEADER, _(" Reply to "));
+        rich_line_data(l, ROLE_ACCENT, c->reply_to, cols > 40 ? cols - 40 : 20, false);
+        rich_line_addf(l, ROLE_HEADER, " · %s",
+                       c->editing ? _("editing (Esc to stop)") : _("Esc cancels"));
+    } else {
+        rich_line_addf(l, ROLE_HEADER,
+                       ngettext(" To %zu learner · template ", " To %zu learners · template ",
+                                (unsigned long)c->n),
+                       c->n);
+        rich_line_data(l, ROLE_ACCENT, c->ntpl ? c->tpls[c->tpl] : _("(none)"), 24, false);
+        rich_line_addf(l, ROLE_HEADER, " · %s · %s", c->lang,
+                       c->preview >= 0 ? _("preview")
+                       : c->editing    ? _("editing (Esc to stop)")
+                                       : _("text"));
+    }
     if (c->generic && c->preview < 0)
         rich_line_add(
             rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
@@ -641,6 +726,15 @@ static bool edit_key(struct composer *c, int key)
 static enum hres raw_key(struct pane *p, struct tui *t, int key)
 {
     struct composer *c = p->st;
+    if (!c->editing && c->reply_id && key == 27) {    /* Esc cancels the reply: nothing saved */
+        if (ask_discard(t, c, COMPOSER_DISCARD_OPEN)) /* typed text: the same key again */
+            return H_HANDLED;
+        reset(c);
+        tui_state_back(t);
+        tui_state_msg(t, ROLE_STATUS, "%s", _("reply cancelled"));
+        p->dirty = true;
+        return H_HANDLED;
+    }
     if (!c->editing)
         return H_NOT_HANDLED;
     if (key == 27)
@@ -741,13 +835,15 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
         start_editor(t, c);
         break;
     case ACT_TEMPLATE:
-        if (c->ntpl && !ask_discard(t, c, COMPOSER_DISCARD_TEMPLATE)) {
+        if (c->ntpl && !c->reply_id && !ask_discard(t, c, COMPOSER_DISCARD_TEMPLATE)) {
             c->tpl = (c->tpl + 1) % c->ntpl;
             render_template(t, c);
             tui_state_msg(t, ROLE_STATUS, _("template %s"), c->tpls[c->tpl]);
         }
         break;
     case ACT_PREVIEW:
+        if (c->reply_id)
+            break; /* one learner, the text is the message */
         c->preview = c->preview + 1 < (int)c->n ? c->preview + 1 : -1;
         c->top = 0;
         break;

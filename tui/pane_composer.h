@@ -19,6 +19,11 @@ void pane_composer_open(struct tui *t, const int64_t *ids, size_t n, const char 
  * (store_message_edit), y saves it and approves it. */
 void pane_composer_edit(struct tui *t, int64_t message_id);
 
+/* Opens the composer in reply mode on question question_id (msg/inbox.h): "Re:" subject, the
+ * question quoted under an attribution line, the cursor above it; y queues it (d: a draft)
+ * through inbox_reply_body, Esc (not editing) cancels without change. */
+void pane_composer_reply(struct tui *t, int64_t question_id);
+
 /* What would replace the composer's text. */
 enum composer_discard {
     COMPOSER_DISCARD_OPEN = 1, /* a new message (m, C, e in the outbox) */

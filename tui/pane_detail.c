@@ -17,6 +17,8 @@
 #include "store/store_effect.h"
 #include "store/store_sequence.h"
 #include "store/store_view_detail.h"
+#include "store/store_inbox.h"
+#include "msg/inbox.h"
 
 #define WEEKS 12
 #define TIMELINE_MAX 200
@@ -37,7 +39,8 @@ struct detail {
         int back3, back7; /* 1 yes, 0 no, -1 too early */
     } * fx;
     size_t nfx;
-    char held[512]; /* "nudge_21 since 2026-11-28, ..." : the rules holding the learner out */
+    char question[600]; /* the learner's oldest open question: its age and subject; "" none */
+    char held[512];     /* "nudge_21 since 2026-11-28, ..." : the rules holding the learner out */
     size_t top;
     int rows;
 };
@@ -89,7 +92,24 @@ static void unload(struct detail *s)
     s->fx = NULL;
     s->nms = s->nev = s->nfx = 0;
     s->held[0] = '\0';
+    s->question[0] = '\0';
     s->have = false;
+}
+
+/* The learner's oldest open question, for the line under the identity (R, F, W answer it). */
+static void load_question(struct tui *t, struct detail *s)
+{
+    struct lcm_err err = {0};
+    int64_t q = 0;
+    struct store_inbox_row r;
+    if (inbox_question_of(t->st, s->d.learner_id, &q, &err) != LCM_OK || !q ||
+        store_inbox_get(t->st, q, &r, &err) != LCM_OK)
+        return;
+    char age[160];
+    inbox_age(r.received_at, t->now_ts, age, sizeof age);
+    snprintf(s->question, sizeof s->question, " %s \xe2\x80\x94 %s", age,
+             r.subject[0] ? r.subject : "-");
+    store_inbox_row_clear(&r);
 }
 
 /* Loads the open learner (s->eid): detail, weekly minutes, milestones, timeline, outreach
@@ -113,6 +133,7 @@ static void load(struct tui *t, struct detail *s)
         store_effect_for_learner(t->st, s->d.learner_id, t->today, add_effect, s, &err) != LCM_OK ||
         store_sequence_held_rules(t->st, s->d.learner_id, add_held, s, &err) != LCM_OK)
         tui_state_fail(t, &err);
+    load_question(t, s);
 }
 
 void pane_detail_open(struct tui *t, int64_t enrollment_id)
@@ -409,6 +430,19 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
         return;
     }
     identity(&p->rb, t, &s->d, cols);
+    if (s->question[0]) {
+        rich_buf_line(&p->rb, ROLE_NORMAL);
+        struct rline *l = rich_buf_line(&p->rb, ROLE_NORMAL);
+        /* every key when the line has room for them and a long subject, else R alone */
+        const char *keys = _("  R reply · F forward · W close");
+        if (cols - text_width(keys) < 72)
+            keys = _("  R reply");
+        int kw = text_width(keys);
+        bool room = cols - kw >= 30;
+        rich_line_data(l, ROLE_RISK_WATCH, s->question, room ? cols - kw : cols, false);
+        if (room)
+            rich_line_add(l, ROLE_DIM, keys);
+    }
     progress(&p->rb, t, s, cols);
     reasons(&p->rb, &s->d, cols);
     milestones(&p->rb, s, cols);

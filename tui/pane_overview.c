@@ -291,7 +291,15 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
                      ngettext(" (and %lld other)", " (and %lld others)",
                               (unsigned long)(t->questions - 1)),
                      (long long)(t->questions - 1));
-        rich_line_data(l, ROLE_RISK_WATCH, line, cols, false);
+        /* every key when the line has room for them and a long subject, else R alone */
+        const char *keys = _("  R reply · F forward · W close");
+        if (cols - text_width(keys) < 72)
+            keys = _("  R reply");
+        int kw = text_width(keys);
+        bool room = cols - kw >= 40;
+        rich_line_data(l, ROLE_RISK_WATCH, line, room ? cols - kw : cols, false);
+        if (room)
+            rich_line_add(l, ROLE_DIM, keys);
     }
     header_line(&p->rb, o, c);
     int list = rows - 1 - (questions ? 1 : 0) - (o->searching || o->search.len ? 1 : 0);

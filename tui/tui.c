@@ -34,7 +34,9 @@
 #include "tui/pane_overview.h"
 #include "tui/script.h"
 #include "tui/sync_bg.h"
+#include "msg/inbox.h"
 #include "store/store_view.h"
+#include "store/store_view_detail.h"
 
 /* ---- state and panes ------------------------------------------------------------------ */
 
@@ -140,6 +142,70 @@ void tui_free(struct tui *t)
 
 /* ---- keys ------------------------------------------------------------------------------ */
 
+/* The question R, F and W act on: on the overview the oldest one waiting (shown above the
+ * list), elsewhere the oldest open one of the learner in focus; 0 (and a status line) when
+ * there is none. */
+static int64_t question_here(struct tui *t)
+{
+    int64_t q = 0;
+    struct lcm_err err = {0};
+    if (t->cur == PANE_OVERVIEW) {
+        tui_state_questions(t);
+        q = t->question_id;
+    } else if (t->focus_enrollment) {
+        struct view_detail d;
+        if (store_view_detail(t->st, t->focus_enrollment, t->today, &d, &err) == LCM_OK) {
+            if (inbox_question_of(t->st, d.learner_id, &q, &err) != LCM_OK)
+                q = 0;
+            store_view_detail_clear(&d);
+        }
+    }
+    if (!q)
+        tui_state_msg(t, ROLE_ERROR, "%s",
+                      t->cur == PANE_OVERVIEW ? _("no question waiting")
+                                              : _("no open question from this learner"));
+    return q;
+}
+
+/* F: the question forwarded to the learner's trainer (inbox_forward, queued in the outbox). */
+static void forward_question(struct tui *t)
+{
+    int64_t q = question_here(t), mid = 0;
+    struct lcm_err err = {0};
+    if (!q)
+        return;
+    if (inbox_forward(t->st, &t->app->cfg, q, NULL, t->now_ts, &mid, &err) != LCM_OK) {
+        tui_state_fail(t, &err);
+        return;
+    }
+    tui_state_changed(t);
+    tui_state_msg(t, ROLE_OK, _("question forwarded to the trainer (message %lld queued)"),
+                  (long long)mid);
+}
+
+/* W: asks first, W again right after closes the question (no reply needed). */
+static void close_question(struct tui *t)
+{
+    int64_t q = question_here(t);
+    struct lcm_err err = {0};
+    if (!q)
+        return;
+    if (t->close_armed != q || t->close_key + 1 != t->keyno) {
+        t->close_armed = q;
+        t->close_key = t->keyno;
+        tui_state_msg(t, ROLE_RISK_WATCH, "%s",
+                      _("close this question without a reply? W again to close it"));
+        return;
+    }
+    t->close_armed = 0;
+    if (inbox_close(t->st, q, t->now_ts, &err) != LCM_OK) {
+        tui_state_fail(t, &err);
+        return;
+    }
+    tui_state_changed(t);
+    tui_state_msg(t, ROLE_OK, "%s", _("question closed: no reply needed"));
+}
+
 /* Actions every pane shares; run when the pane did not handle the action itself. */
 static void global_action(struct tui *t, enum action a)
 {
@@ -200,6 +266,18 @@ static void global_action(struct tui *t, enum action a)
     case ACT_CELEBRATE:
         if (e)
             pane_composer_open(t, &e, 1, "congrats");
+        break;
+    case ACT_REPLY: {
+        int64_t q = question_here(t);
+        if (q)
+            pane_composer_reply(t, q);
+        break;
+    }
+    case ACT_FORWARD:
+        forward_question(t);
+        break;
+    case ACT_CLOSE_QUESTION:
+        close_question(t);
         break;
     case ACT_SYNC:
         sync_bg_start(t);

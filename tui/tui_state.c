@@ -33,10 +33,12 @@ enum hres tui_state_fail(struct tui *t, const struct lcm_err *err)
 static enum lcm_status oldest_question(void *ctx, const struct store_inbox_row *r)
 {
     struct tui *t = ctx;
-    if (!t->question_who[0])
+    if (!t->question_who[0]) {
+        t->question_id = r->id;
         snprintf(t->question_who, sizeof t->question_who, "%s \xc2\xb7 %s",
                  r->learner_name[0] ? r->learner_name : r->from_addr,
                  r->subject[0] ? r->subject : "-");
+    }
     return LCM_OK;
 }
 
@@ -44,6 +46,7 @@ void tui_state_questions(struct tui *t)
 {
     struct lcm_err err = {0};
     t->question_who[0] = '\0';
+    t->question_id = 0;
     if (store_inbox_waiting(t->st, &t->questions, &t->question_since, &err) != LCM_OK ||
         (t->questions > 0 &&
          store_inbox_each(t->st, "open", 0, oldest_question, t, &err) != LCM_OK))
@@ -67,6 +70,7 @@ static void load_title(struct tui *t)
     struct store_msg_counts mc;
     t->drafts = store_message_counts(t->st, &mc, &err) == LCM_OK ? mc.draft : 0;
     t->question_who[0] = '\0';
+    t->question_id = 0;
     if (store_inbox_waiting(t->st, &t->questions, &t->question_since, &err) != LCM_OK ||
         (t->questions > 0 &&
          store_inbox_each(t->st, "open", 0, oldest_question, t, &err) != LCM_OK))

@@ -104,7 +104,10 @@ struct tui {
     struct view_counts counts;
     int64_t drafts;                    /* messages waiting for approval in the outbox (title) */
     int64_t questions, question_since; /* learners' questions waiting (title), the oldest's time */
-    char question_who[256]; /* the oldest one's learner and subject (top of the triage) */
+    char question_who[256];  /* the oldest one's learner and subject (top of the triage) */
+    int64_t question_id;     /* ... and its id (R, F, W on the overview) */
+    int64_t close_armed;     /* W asked to confirm closing this question ... */
+    unsigned long close_key; /* ... at this key (W again right after closes it) */
     struct view_freshness fresh;
     int rows, cols;
     bool quit;

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/day.h"
 #include "base/model.h"
 #include "base/sha1.h"
 #include "msg/outbox.h"
@@ -395,13 +396,16 @@ static enum lcm_status get_question(struct lcm_store *st, int64_t id, struct sto
     return rc;
 }
 
-/* text as a quotation: an attribution line, then each line of it after "> ". */
-static void quote(struct buf *b, const struct store_inbox_row *q)
+/* text as a quotation: an attribution line (the date as "2 déc. 2026" when human, else
+ * "2026-12-02 09:00 UTC"), then each line of it after "> ". */
+static void quote(struct buf *b, const struct store_inbox_row *q, bool human)
 {
     char when[40] = "";
     time_t t = (time_t)(q->sent_date ? q->sent_date : q->received_at);
     struct tm tm;
-    if (gmtime_r(&t, &tm))
+    if (human)
+        i18n_date(when, sizeof when, day_from_time((int64_t)t));
+    else if (gmtime_r(&t, &tm))
         strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
     const char *who = q->from_name[0] ? q->from_name : q->from_addr;
     buf_addf(b, _("On %s, %s wrote:"), when, who);
@@ -418,18 +422,53 @@ static void quote(struct buf *b, const struct store_inbox_row *q)
     free(text);
 }
 
-/* "Re: subject", unless it already starts so. */
+/* "Re: subject", unless it already starts so; for "Re: " every "Re:" (any case, spaces
+ * around) the subject already starts with counts as one: never "Re: Re:". */
 static void re_subject(char *out, size_t n, const char *prefix, const char *subject)
 {
     size_t k = strlen(prefix);
+    if (strcmp(prefix, "Re: ") == 0) {
+        const char *p = subject;
+        while (strncasecmp(p, "re", 2) == 0) {
+            const char *q = p + 2;
+            while (*q == ' ')
+                q++;
+            if (*q != ':')
+                break;
+            for (p = q + 1; *p == ' ';)
+                p++;
+        }
+        subject = p;
+    }
     if (strncasecmp(subject, prefix, k) == 0)
         snprintf(out, n, "%s", subject);
     else
         snprintf(out, n, "%s%s", prefix, *subject ? subject : "-");
 }
 
-enum lcm_status inbox_reply(struct lcm_store *st, int64_t id, const char *text, bool draft,
-                            int64_t now_ts, int64_t *msg_id, struct lcm_err *err)
+enum lcm_status inbox_reply_prefill(struct lcm_store *st, int64_t id, char **subject, char **body,
+                                    struct lcm_err *err)
+{
+    *subject = *body = NULL;
+    struct store_inbox_row q;
+    enum lcm_status rc = get_question(st, id, &q, err);
+    if (rc != LCM_OK)
+        return rc;
+    char s[400];
+    re_subject(s, sizeof s, "Re: ", q.subject);
+    struct buf b = {0};
+    buf_adds(&b, "\n\n");
+    quote(&b, &q, true);
+    *subject = lcm_xstrdup(s);
+    *body = b.p ? b.p : lcm_xstrdup("");
+    store_inbox_row_clear(&q);
+    return LCM_OK;
+}
+
+/* inbox_reply and inbox_reply_body: quoted says whether the question is quoted after text. */
+static enum lcm_status reply(struct lcm_store *st, int64_t id, const char *subj, const char *text,
+                             bool quoted, bool draft, int64_t now_ts, int64_t *msg_id,
+                             struct lcm_err *err)
 {
     *msg_id = 0;
     struct store_inbox_row q;
@@ -438,13 +477,18 @@ enum lcm_status inbox_reply(struct lcm_store *st, int64_t id, const char *text, 
         return rc;
     const char *to = q.from_addr[0] ? q.from_addr : q.learner_email;
     char subject[400], irt[300];
-    re_subject(subject, sizeof subject, "Re: ", q.subject);
+    if (subj && *subj)
+        snprintf(subject, sizeof subject, "%s", subj);
+    else
+        re_subject(subject, sizeof subject, "Re: ", q.subject);
     struct buf body = {0}, refs = {0};
     buf_adds(&body, text ? text : "");
     if (body.len && body.p[body.len - 1] != '\n')
         buf_adds(&body, "\n");
-    buf_adds(&body, "\n");
-    quote(&body, &q);
+    if (quoted)
+        buf_adds(&body, "\n");
+    if (quoted)
+        quote(&body, &q, false);
     snprintf(irt, sizeof irt, "<%s>", q.msgid);
     buf_adds(&refs, q.refs);
     if (q.msgid[0])
@@ -470,6 +514,42 @@ out:
     buf_free(&body);
     buf_free(&refs);
     store_inbox_row_clear(&q);
+    return rc;
+}
+
+enum lcm_status inbox_reply(struct lcm_store *st, int64_t id, const char *text, bool draft,
+                            int64_t now_ts, int64_t *msg_id, struct lcm_err *err)
+{
+    return reply(st, id, NULL, text, true, draft, now_ts, msg_id, err);
+}
+
+enum lcm_status inbox_reply_body(struct lcm_store *st, int64_t id, const char *subject,
+                                 const char *body, bool draft, int64_t now_ts, int64_t *msg_id,
+                                 struct lcm_err *err)
+{
+    return reply(st, id, subject, body, false, draft, now_ts, msg_id, err);
+}
+
+/* store_inbox_each callback: the first open question of a learner. */
+struct question_of {
+    int64_t learner_id, id;
+};
+static enum lcm_status first_of(void *ctx, const struct store_inbox_row *r)
+{
+    struct question_of *f = ctx;
+    if (!f->id && r->learner_id == f->learner_id)
+        f->id = r->id;
+    return LCM_OK;
+}
+
+enum lcm_status inbox_question_of(struct lcm_store *st, int64_t learner_id, int64_t *id,
+                                  struct lcm_err *err)
+{
+    struct question_of f = {learner_id, 0};
+    *id = 0;
+    enum lcm_status rc =
+        learner_id > 0 ? store_inbox_each(st, "open", 0, first_of, &f, err) : LCM_OK;
+    *id = f.id;
     return rc;
 }
 
@@ -562,7 +642,7 @@ enum lcm_status inbox_forward(struct lcm_store *st, const struct lcm_config *cfg
                "to this e-mail? Your answer comes back to me."),
              who);
     buf_adds(&body, "\n\n");
-    quote(&body, &q);
+    quote(&body, &q, false);
     struct lcm_message m = {
         .to_addr = email, .subject = subject, .body = body.p, .status = MSG_QUEUED};
     bool own;

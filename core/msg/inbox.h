@@ -70,6 +70,25 @@ void inbox_age(int64_t received_at, int64_t now_ts, char *buf, size_t len);
 enum lcm_status inbox_reply(struct lcm_store *st, int64_t id, const char *text, bool draft,
                             int64_t now_ts, int64_t *msg_id, struct lcm_err *err);
 
+/* The composer's reply to question id, before the LCM writes it: *subject "Re: <subject>"
+ * (never "Re: Re:"), *body two empty lines then the question quoted under an attribution line
+ * ("Le 2 déc. 2026, Marie Durand a écrit :"). Both malloc'ed, the caller frees. A question
+ * already answered or closed is LCM_ERR_CONFLICT. */
+enum lcm_status inbox_reply_prefill(struct lcm_store *st, int64_t id, char **subject, char **body,
+                                    struct lcm_err *err);
+
+/* inbox_reply with body as the whole text (it already holds the quotation the LCM kept) and
+ * subject as the LCM left it (NULL or "": "Re: <their subject>", as inbox_reply): the same
+ * threading headers and answered question; a subject with control characters is refused
+ * (outbox_add). */
+enum lcm_status inbox_reply_body(struct lcm_store *st, int64_t id, const char *subject,
+                                 const char *body, bool draft, int64_t now_ts, int64_t *msg_id,
+                                 struct lcm_err *err);
+
+/* *id: the oldest open question of learner learner_id, 0 when none. */
+enum lcm_status inbox_question_of(struct lcm_store *st, int64_t learner_id, int64_t *id,
+                                  struct lcm_err *err);
+
 /* Closes question id: no reply needed. */
 enum lcm_status inbox_close(struct lcm_store *st, int64_t id, int64_t now_ts, struct lcm_err *err);
 
