@@ -31,9 +31,7 @@ fail() {
     exit 1
 }
 . "$here/db.sh"
-for tool in openssl; do
-    command -v "$tool" >/dev/null || fail "$tool is required"
-done
+command -v openssl >/dev/null || fail "openssl is required"
 $PY -c 'import aiosmtpd' 2>/dev/null || fail "Debian's python3-aiosmtpd is required"
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_port() { # port: polls until something listens (bounded, ~10 s)
