@@ -8,15 +8,17 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 LCMTUI=${LCMTUI:-$top/build/lcmtui}
 fail() { echo "e2e_holdout: FAIL: $*" >&2; exit 1; }
-command -v sqlite3 >/dev/null || fail "sqlite3 is required"
+. "$(dirname "$0")/db.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lcmtui-e2e-holdout-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"; db_cleanup' EXIT
+trap 'exit 1' INT TERM
 cat >"$tmp/cfg" <<'CFG'
 general: { lcm_name = "Camille Martin"; lcm_email = "camille@example.fr"; };
 sequences: { holdout = 50; holdout_min = 5; holdout_seed = "e2e"; };
 CFG
-run() { "$LCMTUI" --config "$tmp/cfg" --db "$tmp/db" "$@"; }
-q() { sqlite3 "$tmp/db" "$1"; }
+db=$(db_target "$tmp/db")
+run() { "$LCMTUI" --config "$tmp/cfg" --db "$db" "$@"; }
+q() { db_query "$db" "$1"; }
 LANGUAGE=en run --today 2026-11-28 demo >/dev/null 2>&1 || fail "demo failed"
 LANGUAGE=en run --today 2026-11-28 sequences >"$tmp/seq" 2>&1 || fail "sequences: $(cat "$tmp/seq")"
 held=$(q "SELECT count(*) FROM sequence_holdout")
@@ -36,9 +38,10 @@ LANGUAGE=en run --today 2026-11-29 sequences >"$tmp/seq2" 2>&1 || fail "second r
 grep -q "held out" "$tmp/seq2" && fail "a second run reported holdouts: $(cat "$tmp/seq2")"
 
 # Every messaged learner comes back two days after the rule fired; no held-out one does.
-q "INSERT OR IGNORE INTO activity_day(enrollment_id, day, sessions, minutes, actions)
-   SELECT enrollment_id, date(day, '+2 days'), 1, 20, 3 FROM sequence_fired
-   WHERE message_id IS NOT NULL"
+q "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions)
+   SELECT enrollment_id, $(db_pick "date(day, '+2 days')" \
+       "to_char(CAST(day AS date) + 2, 'YYYY-MM-DD')"), 1, 20, 3 FROM sequence_fired
+   WHERE message_id IS NOT NULL ON CONFLICT DO NOTHING"
 LANGUAGE=en run --today 2026-12-20 outbox stats --by rule >"$tmp/st" 2>&1 || fail "stats: $(cat "$tmp/st")"
 grep -q "Against the holdout" "$tmp/st" || fail "no holdout section: $(cat "$tmp/st")"
 n1=$(q "SELECT count(*) FROM sequence_fired WHERE rule = 'congrats' AND message_id IS NOT NULL")
@@ -65,4 +68,4 @@ grep -q "^congrats,7,$n1,$n1,$n0,0,100.0,[0-9.]*,100.0" "$tmp/r.csv" ||
     fail "no csv row: $(grep -A4 '^Rule,' "$tmp/r.csv")"
 LANGUAGE=fr run --today 2026-12-20 report --format md >"$tmp/rf.md" 2>&1 || fail "report md fr"
 grep -q "^### Relances face à un groupe témoin$" "$tmp/rf.md" || fail "no French report section"
-echo "e2e_holdout: ok ($held held out, congrats $n1 vs $n0)"
+echo "e2e_holdout: ok ($DB_ENGINE, $held held out, congrats $n1 vs $n0)"

@@ -24,16 +24,18 @@ fail() {
     exit 1
 }
 . "$here/dovecot.sh"
+. "$here/db.sh"
 cleanup() {
     [ -n "${tsock:-}" ] && tmux -L "$tsock" kill-server 2>/dev/null
     dovecot_stop
     for p in $pids; do kill "$p" 2>/dev/null; done
     for p in $pids; do wait "$p" 2>/dev/null; done
     [ -n "$KEEP" ] || rm -rf "$tmp"
+    db_cleanup
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-for tool in openssl sqlite3 curl; do
+for tool in openssl curl; do
     command -v "$tool" >/dev/null || fail "$tool is required"
 done
 $PY -c 'import aiosmtpd' 2>/dev/null || fail "Debian's python3-aiosmtpd is required"
@@ -58,7 +60,7 @@ $PY -m aiosmtpd -n -l "127.0.0.1:$SMTP" -c aiosmtpd.handlers.Mailbox "$tmp/box" 
 pids="$pids $!"
 wait_port "$SMTP"
 
-db="$tmp/lcmtui.db"
+db=$(db_target "$tmp/lcmtui.db")
 conf="$tmp/config"
 write_conf() { # url extra: the config with the IMAP server at url
     cat >"$conf" <<EOF
@@ -82,7 +84,7 @@ EOF
 prog=""
 write_conf "imap://127.0.0.1:$imap_port" ""
 run() { "$LCMTUI" --config "$conf" --db "$db" --today 2026-12-02 "$@"; }
-q() { sqlite3 "$db" "$1"; }
+q() { db_query "$db" "$1"; }
 imap() { curl -s -S --url "imap://127.0.0.1:$imap_port/INBOX" -u 'lcm:s3cr3t pw' "$@"; }
 
 run demo >/dev/null || fail "demo failed"
@@ -141,9 +143,9 @@ grep -q "s3cr3t" "$tmp/f1.out" "$tmp/f1.err" && fail "the password was printed"
 [ "$(q "SELECT kind FROM inbox_msg WHERE uid = 6")" = other ] || fail "the newsletter"
 [ "$(q "SELECT body FROM inbox_msg WHERE uid = 6")" = "" ] || fail "a stranger's text was kept"
 m1=$(field 1 1)
-[ "$(q "SELECT replied_at IS NOT NULL FROM message WHERE id = $m1")" = 1 ] || fail "message $m1 not replied"
-[ "$(q "SELECT replied_at IS NULL FROM message WHERE id = $(field 3 1)")" = 1 ] || fail "an auto-reply counted as a reply"
-[ "$(q "SELECT bounced_at IS NOT NULL FROM message WHERE id = $(field 4 1)")" = 1 ] || fail "the bounce did not mark its message"
+[ "$(q "SELECT count(*) FROM message WHERE id = $m1 AND replied_at IS NOT NULL")" = 1 ] || fail "message $m1 not replied"
+[ "$(q "SELECT count(*) FROM message WHERE id = $(field 3 1) AND replied_at IS NULL")" = 1 ] || fail "an auto-reply counted as a reply"
+[ "$(q "SELECT count(*) FROM message WHERE id = $(field 4 1) AND bounced_at IS NOT NULL")" = 1 ] || fail "the bounce did not mark its message"
 [ "$(q "SELECT count(*) FROM checkin WHERE direction = 'in' AND channel = 'email'")" = 3 ] ||
     fail "expected 3 inbound check-ins"
 [ "$(q "SELECT count(*) FROM checkin WHERE direction = 'in' AND message_id = $m1 AND outcome = 'replied'")" = 1 ] ||
@@ -307,4 +309,4 @@ dovecot_stop
 run inbox fetch >"$tmp/f7.out" 2>"$tmp/f7.err" && fail "a fetch with the server down succeeded"
 [ "$(wc -l <"$tmp/f7.err")" = 1 ] || fail "server down: $(cat "$tmp/f7.err")"
 [ "$(q "SELECT count(*) FROM inbox_msg WHERE msgid LIKE 'late-%'")" = 5 ] || fail "the failed fetch changed the inbox"
-echo "e2e_inbox: ok"
+echo "e2e_inbox: ok ($DB_ENGINE)"

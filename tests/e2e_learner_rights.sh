@@ -19,6 +19,7 @@ cleanup() {
     [ -n "$LMS_PID" ] && kill "$LMS_PID" 2>/dev/null
     stop_server
     if [ -n "${KEEP_TMP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+    db_cleanup
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -28,7 +29,7 @@ fail() {
 }
 . "$here/lms_fixture.sh"
 . "$here/radicale.sh"
-command -v sqlite3 >/dev/null || fail "sqlite3 is required"
+. "$here/db.sh"
 
 # --- 1-3: a Moodle source -------------------------------------------------------------
 lms_start "$tmp/port" "$tmp/srv.err" --learners 6 --courses 1 --statements 0
@@ -39,9 +40,9 @@ sources = ( { name = "lms"; type = "moodle"; url = "http://127.0.0.1:$LMS_PORT";
               token = "fixture-token-123"; page_size = 5; } );
 CONF
 chmod 600 "$tmp/conf"
-db="$tmp/lms.db"
+db=$(db_target "$tmp/lms.db")
 run() { LANGUAGE=en "$LCMTUI" --config "$tmp/conf" --db "$db" --today 2026-09-22 "$@"; }
-q() { sqlite3 "$db" "$1"; }
+q() { db_query "$db" "$1"; }
 
 run sync >"$tmp/out" 2>"$tmp/err" || fail "first sync: $(cat "$tmp/err")"
 [ "$(q "select count(*) from learner where source = 'lms'")" = 6 ] || fail "6 learners expected"
@@ -108,7 +109,7 @@ privacy: { retention_days = 30; };
 EOF
 chmod 600 "$tmp/config"
 export E2E_CALDAV_PW=s3cr3t-pw
-db="$tmp/demo.db"
+db=$(db_target "$tmp/demo.db")
 drun() { LANGUAGE=en "$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-12-03 "$@"; }
 server_uids() {
     dav -X REPORT -H 'Depth: 1' -H 'Content-Type: application/xml' --data \
@@ -148,12 +149,12 @@ server_uids >"$tmp/left"
 # --- 5: retention -------------------------------------------------------------------------
 strip() { grep -v "data purged"; }
 drun report --format md | strip >"$tmp/before.md" || fail "report"
-q .dump >"$tmp/dump0"
+db_dump "$db" >"$tmp/dump0" || fail "dump"
 drun privacy purge --dry-run >"$tmp/out" 2>&1 || fail "dry run: $(cat "$tmp/out")"
 [ "$(wc -l <"$tmp/out")" -eq 1 ] || fail "dry run: not one line: $(cat "$tmp/out")"
 grep -q "(dry run): [1-9][0-9]* enrolments ended more than 30 days ago" "$tmp/out" ||
     fail "dry run: $(cat "$tmp/out")"
-q .dump | cmp -s - "$tmp/dump0" || fail "the dry run changed the database"
+db_dump "$db" | cmp -s - "$tmp/dump0" || fail "the dry run changed the database"
 drun privacy purge >"$tmp/out" 2>&1 || fail "purge: $(cat "$tmp/out")"
 [ "$(wc -l <"$tmp/out")" -eq 1 ] || fail "purge: not one line: $(cat "$tmp/out")"
 n=$(sed -n 's/^privacy purge: \([0-9]*\) enrolments.*/\1/p' "$tmp/out")
@@ -175,4 +176,4 @@ drun report --format md | strip | cmp -s - "$tmp/before.md" || fail "figures cha
 sed -i 's/retention_days = 30/retention_days = 0/' "$tmp/config"
 drun privacy purge >"$tmp/out" 2>&1 || fail "purge off: $(cat "$tmp/out")"
 grep -q "is 0 (off)" "$tmp/out" || fail "purge off: $(cat "$tmp/out")"
-echo "e2e_learner_rights: ok"
+echo "e2e_learner_rights: ok ($DB_ENGINE)"

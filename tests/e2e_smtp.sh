@@ -21,6 +21,7 @@ cleanup() {
     for p in $pids; do kill "$p" 2>/dev/null; done
     for p in $pids; do wait "$p" 2>/dev/null; done
     [ -n "$KEEP" ] || rm -rf "$tmp"
+    db_cleanup
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -29,9 +30,8 @@ fail() {
     [ -f "$tmp/server.log" ] && tail -5 "$tmp/server.log" >&2
     exit 1
 }
-for tool in openssl sqlite3; do
-    command -v "$tool" >/dev/null || fail "$tool is required"
-done
+. "$here/db.sh"
+command -v openssl >/dev/null || fail "openssl is required"
 $PY -c 'import aiosmtpd' 2>/dev/null || fail "Debian's python3-aiosmtpd is required"
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_port() { # port: polls until something listens (bounded, ~10 s)
@@ -56,7 +56,7 @@ $PY "$here/fixtures/smtp_auth_server.py" --port "$P1" --dir "$tmp/box" --cert "$
 pids="$pids $!"
 wait_port "$P1"
 
-db="$tmp/lcmtui.db"
+db=$(db_target "$tmp/lcmtui.db")
 conf="$tmp/config"
 cat >"$conf" <<EOF
 general: { lcm_name = "Claire Martin"; lcm_email = "claire@lcm.example"; lang = "fr"; }; # French: the messages and the command line's output
@@ -73,11 +73,14 @@ EOF
 chmod 600 "$conf"
 export E2E_SMTP_PW='s3cr3t pw'
 run() { "$LCMTUI" --config "$conf" --db "$db" --today 2026-11-28 "$@"; }
-q() { sqlite3 "$db" "$1"; }
+q() { db_query "$db" "$1"; }
+nl() { db_pick "char(10)" "chr(10)"; }
+epoch() { db_pick "strftime('%s', '$1')" "CAST(extract(epoch FROM timestamp '$1') AS BIGINT)"; }
+yes1() { printf 'CASE WHEN %s THEN 1 ELSE 0 END' "$1"; } # a condition as 1 or 0 on both engines
 
 run demo >/dev/null || fail "demo failed"
 # A hostile first name: CR LF and a Bcc line (the never-started learner Zoé Faure).
-q "UPDATE learner SET first_name = 'Zoé' || char(13, 10) || 'Bcc: victim@evil.example'
+q "UPDATE learner SET first_name = 'Zoé' || $(db_pick "char(13, 10)" "chr(13) || chr(10)") || 'Bcc: victim@evil.example'
    WHERE email = 'zoe.faure@acme-industrie.example';"
 out=$(run sequences) || fail "sequences: $out"
 drafts=$(q "SELECT count(*) FROM message WHERE status = 'draft'")
@@ -96,10 +99,17 @@ n=$(ls "$tmp/box" | grep -c '\.eml$')
 [ "$n" = "$sent" ] || fail "server got $n messages, the outbox says $sent"
 
 # What arrived: decoded with Python's email package.
-$PY - "$tmp/box" "$db" <<'PYEOF' || fail "message checks failed"
-import email, email.policy, glob, json, os, sqlite3, sys
-box, db = sys.argv[1], sys.argv[2]
-con = sqlite3.connect(db)
+# The sent messages as the store holds them, one JSON line (bodies hold newlines).
+q "$(db_pick "SELECT json_group_array(json_array(to_addr, msgid, subject, body))" \
+    "SELECT coalesce(json_agg(json_build_array(to_addr, msgid, subject, body) ORDER BY id), '[]')") \
+    FROM message WHERE status = 'sent'" >"$tmp/sent.json" || fail "cannot read the sent messages"
+$PY - "$tmp/box" "$tmp/sent.json" <<'PYEOF' || fail "message checks failed"
+import email, email.policy, glob, json, os, sys
+box = sys.argv[1]
+rows = {}
+for to_addr, msgid, subject, body in json.load(open(sys.argv[2])):
+    rows.setdefault(to_addr, (msgid, subject, body))
+assert rows, "no sent message in the store"
 to_count = {}
 for path in sorted(glob.glob(os.path.join(box, "*.eml"))):
     raw = open(path, "rb").read()
@@ -119,8 +129,7 @@ for path in sorted(glob.glob(os.path.join(box, "*.eml"))):
     assert msg["Date"] is not None and msg["MIME-Version"] == "1.0"
     for line in raw.split(b"\r\n"):
         assert len(line) <= 998
-    row = con.execute("SELECT msgid, subject, body FROM message WHERE to_addr = ? AND status = 'sent'",
-                      (to,)).fetchone()
+    row = rows.get(to)
     assert row and msg["Message-ID"] == row[0], (msg["Message-ID"], row)
     assert str(msg["Subject"]) == row[1], (msg["Subject"], row[1])
     body = msg.get_body(("plain",)).get_content()
@@ -161,16 +170,16 @@ echo "$out" | grep -q "envoyés 0, à réessayer 0, en échec 0" || fail "someth
 
 new_msg() { # to subject: a queued message, prints its id
     q "INSERT INTO message(learner_id, to_addr, subject, body, status, created_at, updated_at)
-       SELECT id, '$1', '$2', 'Bonjour,' || char(10) || 'à bientôt.' || char(10), 'queued',
-              strftime('%s', '2026-11-28'), strftime('%s', '2026-11-28') FROM learner
-       WHERE email = '$1'; SELECT last_insert_rowid();"
+       SELECT id, '$1', '$2', 'Bonjour,' || $(nl) || 'à bientôt.' || $(nl), 'queued',
+              $(epoch 2026-11-28), $(epoch 2026-11-28) FROM learner
+       WHERE email = '$1' RETURNING id"
 }
 
 # 2b. 451: a temporary failure stays queued with the reply and a back-off, then goes out.
 touch "$tmp/tempfail"
 id=$(new_msg loic.barbier@acme-industrie.example "Premiers pas sur la plateforme")
 run outbox send >/dev/null 2>&1 && fail "a 451 must not count as sent"
-st=$(q "SELECT status || '|' || attempts || '|' || (next_attempt_at > updated_at) || '|' || error
+st=$(q "SELECT status || '|' || attempts || '|' || $(yes1 "next_attempt_at > updated_at") || '|' || error
         FROM message WHERE id = $id")
 case "$st" in queued\|1\|1\|*451*) ;; *) fail "451 not kept for a retry: $st" ;; esac
 rm -f "$tmp/tempfail"
@@ -194,7 +203,7 @@ until [ -f "$tmp/box/holding" ]; do
     [ $i -le 400 ] || fail "the server never got the held message"
     sleep 0.05
 done
-[ "$(q "SELECT status || '|' || (msgid IS NOT NULL) FROM message WHERE id = $id")" = "sending|1" ] ||
+[ "$(q "SELECT status || '|' || $(yes1 "msgid IS NOT NULL") FROM message WHERE id = $id")" = "sending|1" ] ||
     fail "not marked sending with its Message-ID before the SMTP call"
 kill -9 "$lp"
 wait "$lp" 2>/dev/null
@@ -252,7 +261,7 @@ chmod 600 "$tmp/config2"
 run2() { "$LCMTUI" --config "$tmp/config2" --db "$db" --today 2026-11-28 "$@"; }
 id=$(new_msg marty.lefevre@acme-industrie.example "Votre rendez-vous à 10 h")
 run2 outbox send >/dev/null 2>&1 && fail "send with the server down must fail"
-st=$(q "SELECT status || '|' || attempts || '|' || (next_attempt_at > updated_at) FROM message WHERE id = $id")
+st=$(q "SELECT status || '|' || attempts || '|' || $(yes1 "next_attempt_at > updated_at") FROM message WHERE id = $id")
 [ "$st" = "queued|1|1" ] || fail "server down: expected queued with a back-off, got $st"
 q "SELECT error FROM message WHERE id = $id" | grep -qi "connect" || fail "no connection error kept"
 $PY -m aiosmtpd -n -l "127.0.0.1:$P2" -c aiosmtpd.handlers.Mailbox "$tmp/maildir" \
@@ -277,4 +286,4 @@ grep -q "^Subject: =?UTF-8?B?" "$tmp/maildir/new"/* || fail "subject not encoded
 # 6. The outbox lists errors; stats run.
 run outbox list --status failed | grep -q "550" || fail "outbox list does not show the 550"
 run outbox stats | grep -q "nudge_21" || fail "stats without nudge_21"
-exit 0
+echo "e2e_smtp: ok ($DB_ENGINE)"

@@ -84,7 +84,8 @@ static enum lcm_status fold(struct lcm_store *st, int64_t e, int64_t t,
                             struct store_merge_counts *c, struct lcm_err *err)
 {
     enum lcm_status rc = LCM_OK;
-    int *counts[] = {&c->days, &c->milestones, NULL, NULL, NULL, NULL};
+    /* one slot per statement (the others NULL: their rows are not counted) */
+    int *counts[sizeof fold_sql / sizeof *fold_sql] = {&c->days, &c->milestones};
     for (int i = 0; rc == LCM_OK && fold_sql[i]; i++)
         rc = run2(st, fold_sql[i], e, t, counts[i], err);
     for (int i = 0; rc == LCM_OK && follow_sql[i]; i++)
