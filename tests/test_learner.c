@@ -255,6 +255,20 @@ static void test_merge(void **state)
     checkin(f, other, 0, "note sans inscription");
     checkin(f, other, eo_a, "appel csv");
 
+    /* a question the guest asked (inbox, issue 19) */
+    {
+        struct db *db = NULL;
+        struct lcm_err e2 = {0};
+        char q[512];
+        snprintf(q, sizeof q,
+                 "INSERT INTO inbox_msg (dedup, folder, uidvalidity, uid, kind, status, "
+                 "learner_id, enrollment_id, subject, received_at, updated_at) VALUES "
+                 "('m1', 'INBOX', 1, 1, 'learner', 'open', %lld, %lld, 'Unité 3', 1, 1)",
+                 (long long)guest, (long long)eg);
+        assert_int_equal(db_open(f->path, &db, &e2), LCM_OK);
+        assert_int_equal(db_exec(db, q, &e2), LCM_OK);
+        db_close(&db);
+    }
     /* a dry run changes nothing */
     struct store_merge_counts c;
     assert_int_equal(store_learner_merge(f->st, guest, kept, "lcm", NOW, true, &c, &err), LCM_OK);
@@ -289,6 +303,10 @@ static void test_merge(void **state)
     snprintf(sql, sizeof sql, "SELECT count(*) FROM checkin WHERE learner_id = %lld",
              (long long)kept);
     assert_int_equal(count(f, sql), 2);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM inbox_msg WHERE learner_id = %lld AND enrollment_id = %lld",
+             (long long)kept, (long long)ek);
+    assert_int_equal(count(f, sql), 1); /* the question follows the learner, not deleted */
     /* its keys follow, but it is no longer "unmatched"; its record names the kept learner */
     int64_t id;
     bool several;

@@ -49,6 +49,16 @@ static const char *const fold_sql[] = {
     "SELECT rule, ?2, key, day, template FROM sequence_holdout WHERE enrollment_id = ?1 "
     "ON CONFLICT DO NOTHING",
 
+    /* the weeks a retention purge kept (store_privacy.c): visit days joined, the rest added */
+    "INSERT INTO activity_week(enrollment_id, monday, days, sessions, minutes, progress) "
+    "SELECT ?2, monday, days, sessions, minutes, progress FROM activity_week "
+    "WHERE enrollment_id = ?1 ON CONFLICT (enrollment_id, monday) DO UPDATE SET "
+    "days = activity_week.days | excluded.days, "
+    "sessions = activity_week.sessions + excluded.sessions, "
+    "minutes = activity_week.minutes + excluded.minutes, "
+    "progress = CASE WHEN excluded.progress IS NULL OR activity_week.progress >= "
+    "excluded.progress THEN activity_week.progress ELSE excluded.progress END",
+
     "UPDATE snooze SET enrollment_id = ?2 WHERE enrollment_id = ?1",
     "UPDATE risk SET snoozed = 1 WHERE enrollment_id = ?2 AND EXISTS "
     "(SELECT 1 FROM snooze WHERE enrollment_id = ?2 AND active = 1)",
@@ -78,7 +88,8 @@ static const char *const fold_sql[] = {
 static const char *const follow_sql[] = {
     "UPDATE checkin SET enrollment_id = ?2 WHERE enrollment_id = ?1",
     "UPDATE followup SET enrollment_id = ?2 WHERE enrollment_id = ?1",
-    "UPDATE message SET enrollment_id = ?2 WHERE enrollment_id = ?1", NULL};
+    "UPDATE message SET enrollment_id = ?2 WHERE enrollment_id = ?1",
+    "UPDATE inbox_msg SET enrollment_id = ?2 WHERE enrollment_id = ?1", NULL};
 
 static enum lcm_status fold(struct lcm_store *st, int64_t e, int64_t t,
                             struct store_merge_counts *c, struct lcm_err *err)
@@ -164,6 +175,7 @@ static const char *const learner_sql[] = {
     "UPDATE checkin SET learner_id = ?2 WHERE learner_id = ?1",
     "UPDATE followup SET learner_id = ?2 WHERE learner_id = ?1",
     "UPDATE message SET learner_id = ?2 WHERE learner_id = ?1",
+    "UPDATE inbox_msg SET learner_id = ?2 WHERE learner_id = ?1", /* questions, replies */
     /* the keys the kept learner has already stay with the merged one (and go with it) */
     "UPDATE learner_key SET learner_id = ?2 WHERE learner_id = ?1 AND kind != 'unmatched' "
     "AND NOT EXISTS (SELECT 1 FROM learner_key o WHERE o.kind = learner_key.kind "
@@ -236,7 +248,10 @@ static enum lcm_status merge(struct lcm_store *st, int64_t from, int64_t into, c
     }
     free(fe);
     free(te);
-    int *counts[] = {&c->checkins, &c->followups, &c->messages, &c->keys, NULL, NULL};
+    /* one slot per statement (the others NULL: their rows are not counted) */
+    int *counts[sizeof learner_sql / sizeof *learner_sql] = {&c->checkins, &c->followups,
+                                                             &c->messages};
+    counts[4] = &c->keys;
     for (int i = 0; rc == LCM_OK && learner_sql[i]; i++)
         rc = run2(st, learner_sql[i], from, into, counts[i], err);
     if (rc == LCM_OK)
