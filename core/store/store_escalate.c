@@ -36,20 +36,7 @@ enum lcm_status store_escalate_candidates(struct lcm_store *st, const char *skip
     while (out == LCM_OK && (rc = db_step(s)) == DB_ROW) {
         struct store_escalate_cand e;
         memset(&e, 0, sizeof e);
-        struct store_seq_cand *c = &e.c;
-        c->learner_id = db_column_int64(s, 0);
-        c->enrollment_id = db_column_int64(s, 1);
-        c->first_name = store_col_text(s, 2);
-        c->last_name = store_col_text(s, 3);
-        c->email = store_col_text(s, 4);
-        c->lang = store_col_text(s, 5);
-        c->course = store_col_text(s, 6);
-        c->cohort = store_col_text(s, 7);
-        c->progress = db_column_type(s, 8) == DB_NULL ? -1 : db_column_double(s, 8);
-        c->last_activity_day = store_col_day(s, 9);
-        c->start_day = store_col_day(s, 10);
-        c->threshold = -1;
-        c->milestone_day = DAY_NONE;
+        store_sequence_cand_read(s, &e.c); /* columns 0-10, as the sequences' candidates */
         e.manager = store_col_text(s, 11);
         e.manager_email = store_col_text(s, 12);
         e.unanswered = (int)db_column_int64(s, 13);

@@ -78,4 +78,10 @@ enum lcm_status store_exec_insert(struct lcm_store *st, struct db_stmt *s, int64
 enum lcm_status store_exec_id(struct lcm_store *st, const char *sql, int64_t id, const char *what,
                               struct lcm_err *err);
 
+/* store_sequence.c: columns 0-10 of a sequence candidate's row (learner, enrolment, names,
+ * e-mail, language, course, cohort, progress, last activity, start) into *c, the rest unset
+ * (risk_level, threshold -1; milestone_day DAY_NONE); store_escalate.c reads its rows too. */
+struct store_seq_cand;
+void store_sequence_cand_read(struct db_stmt *s, struct store_seq_cand *c);
+
 #endif

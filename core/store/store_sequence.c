@@ -16,7 +16,7 @@
     "JOIN cohort c ON c.id = e.cohort_id JOIN program p ON p.id = c.program_id "                   \
     "LEFT JOIN risk r ON r.enrollment_id = e.id "
 
-static void read_cand(struct db_stmt *s, struct store_seq_cand *c)
+void store_sequence_cand_read(struct db_stmt *s, struct store_seq_cand *c)
 {
     memset(c, 0, sizeof *c);
     c->learner_id = db_column_int64(s, 0);
@@ -30,9 +30,15 @@ static void read_cand(struct db_stmt *s, struct store_seq_cand *c)
     c->progress = db_column_type(s, 8) == DB_NULL ? -1 : db_column_double(s, 8);
     c->last_activity_day = store_col_day(s, 9);
     c->start_day = store_col_day(s, 10);
-    c->risk_level = db_column_type(s, 11) == DB_NULL ? -1 : (int)db_column_int64(s, 11);
+    c->risk_level = -1;
     c->threshold = -1;
     c->milestone_day = DAY_NONE;
+}
+
+static void read_cand(struct db_stmt *s, struct store_seq_cand *c)
+{
+    store_sequence_cand_read(s, c);
+    c->risk_level = db_column_type(s, 11) == DB_NULL ? -1 : (int)db_column_int64(s, 11);
 }
 
 /* Steps s, calling fn for each candidate (milestone columns from 12 when with_ms). */
