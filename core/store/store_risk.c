@@ -142,14 +142,28 @@ enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id
     /* Enrollments in the order of the cohort index (cohort, status, id), then each one's days
      * by the primary key: the rows come out grouped and ordered without a sort (a range on
      * status, not "?2 = 0 OR status = ...", keeps the index order usable). */
-    STMT_OR_FAIL(s, st,
-                 "SELECT a.enrollment_id, a.day, CASE WHEN a.actions > 0 THEN a.actions "
-                 "WHEN a.minutes > 0 THEN a.minutes ELSE a.sessions END, "
-                 "COALESCE(a.progress, -1) "
-                 "FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "
-                 "WHERE e.cohort_id = ?1 AND e.status BETWEEN ?2 AND ?3 AND a.day <= ?4 "
-                 "ORDER BY e.status, e.id, a.day",
-                 err);
+    /* PostgreSQL's planner would rather hash the cohort's enrollments and read the whole
+     * activity table in parallel, then sort (8 cohorts: 8 scans of every row, 0.3-0.8 s
+     * each at 20k learners); LATERAL asks for what SQLite does, each enrollment's days by the
+     * primary key, which come out in order (about half the time, a third of the CPU). */
+    struct db_stmt *s = store_stmt_each(
+        st,
+        "SELECT a.enrollment_id, a.day, CASE WHEN a.actions > 0 THEN a.actions "
+        "WHEN a.minutes > 0 THEN a.minutes ELSE a.sessions END, "
+        "COALESCE(a.progress, -1) "
+        "FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "
+        "WHERE e.cohort_id = ?1 AND e.status BETWEEN ?2 AND ?3 AND a.day <= ?4 "
+        "ORDER BY e.status, e.id, a.day",
+        "SELECT e.id, a.day, CASE WHEN a.actions > 0 THEN a.actions "
+        "WHEN a.minutes > 0 THEN a.minutes ELSE a.sessions END, "
+        "COALESCE(a.progress, -1) "
+        "FROM enrollment e CROSS JOIN LATERAL (SELECT day, actions, minutes, sessions, progress "
+        "  FROM activity_day WHERE enrollment_id = e.id AND day <= ?4 ORDER BY day) a "
+        "WHERE e.cohort_id = ?1 AND e.status BETWEEN ?2 AND ?3 "
+        "ORDER BY e.status, e.id, a.day",
+        err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
     db_bind_int64(s, 1, cohort_id);
     store_bind_text(s, 2, active_only ? "active" : "");
     store_bind_text(s, 3, active_only ? "active" : "~");
