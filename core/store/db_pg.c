@@ -390,6 +390,64 @@ static bool server_prepare(struct pg_stmt *s)
     return false;
 }
 
+/* A statement's first run in one round trip instead of two (four in a transaction): the
+ * prepare (under a savepoint in a transaction) and the execution sent together in pipeline
+ * mode, then one sync. Returns the execution's result, or NULL when the server refused the
+ * prepare (the pipeline then skipped the rest; the transaction, if any, is restored to the
+ * savepoint): the caller then prepares the slow way, which knows how to retry with other
+ * parameter types. */
+static PGresult *prepare_and_exec(struct pg_stmt *s)
+{
+    struct db *db = s->base.db;
+    PGconn *h = handle(db);
+    bool in_tx = PQtransactionStatus(h) == PQTRANS_INTRANS;
+    for (int i = 0; i < s->nparams; i++)
+        s->prepared[i] = s->types[i];
+    if (!PQenterPipelineMode(h))
+        return NULL;
+    bool sent =
+        (!in_tx || PQsendQueryParams(h, "SAVEPOINT lcm_prepare", 0, NULL, NULL, NULL, NULL, 0)) &&
+        PQsendPrepare(h, s->name, s->text, s->nparams, s->prepared) &&
+        (!in_tx ||
+         PQsendQueryParams(h, "RELEASE SAVEPOINT lcm_prepare", 0, NULL, NULL, NULL, NULL, 0)) &&
+        PQsendQueryPrepared(h, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0) &&
+        PQpipelineSync(h);
+    /* Each command's result, then NULL; the sync's result last. */
+    PGresult *out = NULL;
+    bool prepared = false;
+    int commands = in_tx ? 4 : 2;
+    for (int k = 0; sent && k < commands; k++) {
+        PGresult *r, *first = NULL;
+        while ((r = PQgetResult(h)) != NULL) {
+            if (!first)
+                first = r;
+            else
+                PQclear(r);
+        }
+        ExecStatusType rs = PQresultStatus(first);
+        if (k == (in_tx ? 1 : 0))
+            prepared = rs == PGRES_COMMAND_OK;
+        if (k == commands - 1 && prepared && rs != PGRES_PIPELINE_ABORTED)
+            out = first;
+        else
+            PQclear(first);
+    }
+    PGresult *r;
+    while ((r = PQgetResult(h)) != NULL) { /* the sync (PGRES_PIPELINE_SYNC) */
+        bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+        if (sync)
+            break;
+    }
+    PQexitPipelineMode(h);
+    s->is_prepared = prepared;
+    if (!prepared && in_tx) {
+        PQclear(PQexec(h, "ROLLBACK TO SAVEPOINT lcm_prepare"));
+        PQclear(PQexec(h, "RELEASE SAVEPOINT lcm_prepare"));
+    }
+    return out;
+}
+
 /* Rows changed, from the command tag, for the commands SQLite counts in sqlite3_changes(). */
 static void note_changes(struct db *db, PGresult *r)
 {
@@ -448,10 +506,15 @@ static enum db_step_rc whole_step(struct pg_stmt *s)
     if (!s->res) {
         if (!conn_free(db, s))
             return DB_ERROR;
-        if (needs_prepare(s) && !server_prepare(s))
-            return DB_ERROR;
-        PGresult *r = PQexecPrepared(handle(db), s->name, s->nparams, (const char *const *)s->vals,
-                                     NULL, NULL, 0);
+        PGresult *r = NULL;
+        if (!s->is_prepared)
+            r = prepare_and_exec(s);
+        if (!r) {
+            if (needs_prepare(s) && !server_prepare(s))
+                return DB_ERROR;
+            r = PQexecPrepared(handle(db), s->name, s->nparams, (const char *const *)s->vals, NULL,
+                               NULL, 0);
+        }
         ExecStatusType rs = PQresultStatus(r);
         if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK) {
             pg_error(db, r);

@@ -213,6 +213,8 @@ static enum lcm_status migrate_pg(struct lcm_store *st, struct lcm_err *err)
                            _("%s: database schema version %d is newer than this lcmtui knows (%d); "
                              "upgrade lcmtui"),
                            store_where(st), v, store_schema_pg_version);
+    if (v == store_schema_pg_version)
+        return LCM_OK; /* current: no lock to take (a migration only ever raises the version) */
     return db_migrate(st->db, store_schema_pg_scripts, store_schema_pg_version, err);
 }
 

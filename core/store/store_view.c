@@ -248,13 +248,23 @@ static int memo_day(struct day_memo *m, struct db_stmt *s, int col)
     return d;
 }
 
+/* The enrollments in id order; on PostgreSQL with their risk (one scan and one transfer
+ * instead of two: the server merges the two primary keys), *with_risk then set. SQLite reads
+ * the risk in its own scan of a covering index (scan_flags), cheaper there than the join. */
 static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it, size_t *n,
-                                        struct lcm_err *err)
+                                        bool *with_risk, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "SELECT id, learner_id, cohort_id, progress, last_activity_day, start_day, "
-                 "status <> 'active', status = 'completed' FROM enrollment ORDER BY id",
-                 err);
+    struct db_stmt *s = store_stmt_each(
+        st,
+        "SELECT id, learner_id, cohort_id, progress, last_activity_day, start_day, "
+        "status <> 'active', status = 'completed' FROM enrollment ORDER BY id",
+        "SELECT e.id, e.learner_id, e.cohort_id, e.progress, e.last_activity_day, e.start_day, "
+        "e.status <> 'active', e.status = 'completed', r.level, r.score, r.raw "
+        "FROM enrollment e LEFT JOIN risk r ON r.enrollment_id = e.id ORDER BY e.id",
+        err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
+    *with_risk = store_is_pg(st);
     size_t cap = 0;
     int r;
     struct day_memo *memo = lcm_xmalloc(sizeof *memo);
@@ -277,6 +287,11 @@ static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it,
         t->match = true;
         t->closed = (int)db_column_int64(s, 6) != 0;
         t->completed = (int)db_column_int64(s, 7) != 0;
+        if (*with_risk && db_column_type(s, 8) != DB_NULL) {
+            t->level = (int)db_column_int64(s, 8);
+            t->score = db_column_double(s, 9);
+            t->raw = db_column_double(s, 10);
+        }
     }
     free(memo);
     enum lcm_status rc = r == DB_DONE ? LCM_OK : store_fail(st, err, "triage scan");
@@ -284,14 +299,10 @@ static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it,
     return rc;
 }
 
-/* Risk (covering index), celebrations and snoozes into the items. */
-static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct titems *ti,
-                                  struct lcm_err *err)
+/* Steps the risk rows (enrollment id, level, score, raw, in enrollment order) into the
+ * items, which are in the same order: one sequential pass over both. */
+static int scan_risk(struct db_stmt *s, const struct titems *ti)
 {
-    /* In enrollment order (the covering index risk_enrollment), merged with the items, which
-     * are in the same order: one sequential pass over both. */
-    STMT_OR_FAIL(s, st, "SELECT enrollment_id, level, score, raw FROM risk ORDER BY enrollment_id",
-                 err);
     int r;
     size_t j = 0;
     while ((r = db_step(s)) == DB_ROW) {
@@ -305,9 +316,23 @@ static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct 
             t->raw = db_column_double(s, 3);
         }
     }
-    db_reset(s);
-    if (r != DB_DONE)
-        return store_fail(st, err, "triage risk");
+    return r;
+}
+
+/* Risk (covering index, unless scan_enrollments read it), celebrations and snoozes into the
+ * items. */
+static enum lcm_status scan_flags(struct lcm_store *st, int today, const struct titems *ti,
+                                  bool with_risk, struct lcm_err *err)
+{
+    int r;
+    if (!with_risk) { /* in enrollment order: the covering index risk_enrollment */
+        STMT_OR_FAIL(
+            s, st, "SELECT enrollment_id, level, score, raw FROM risk ORDER BY enrollment_id", err);
+        r = scan_risk(s, ti);
+        db_reset(s);
+        if (r != DB_DONE)
+            return store_fail(st, err, "triage risk");
+    }
     STMT_OR_FAIL(c, st,
                  /* No DISTINCT: it would make SQLite scan the whole table in key order
                   * instead of the covering partial index milestone_done_celebrate (20 ms vs
@@ -548,10 +573,11 @@ enum lcm_status store_view_snapshot(struct lcm_store *st, int today, struct view
     struct view_snapshot *s = lcm_xcalloc(1, sizeof *s);
     s->today = today;
     struct ranks lr = {0}, cr = {0};
-    enum lcm_status rc = scan_enrollments(st, &s->ti.it, &s->ti.n, err);
+    bool with_risk = false;
+    enum lcm_status rc = scan_enrollments(st, &s->ti.it, &s->ti.n, &with_risk, err);
     index_items(&s->ti);
     if (rc == LCM_OK)
-        rc = scan_flags(st, today, &s->ti, err);
+        rc = scan_flags(st, today, &s->ti, with_risk, err);
     if (rc == LCM_OK)
         rc = load_name_ranks(st, &lr.pairs, &lr.n, err);
     if (rc == LCM_OK)
