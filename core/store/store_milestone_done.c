@@ -4,6 +4,10 @@
 #include "store/store_internal.h"
 #include "store/store_milestone_done.h"
 
+#include <stdio.h>
+
+#include "base/day.h"
+
 /* One statement text per repeat flavour (the statement cache keys on the text's address). */
 #define DONE_INSERT                                                                                \
     "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed) "  \
@@ -28,6 +32,65 @@ enum lcm_status store_milestone_done_add(struct lcm_store *st, const struct lcm_
     STMT_OR_FAIL(s, st, repeat == STORE_DONE_KEEP ? done_keep : done_update, err);
     bind_done(s, d);
     return store_exec1(st, s, err, "milestone done");
+}
+
+/* PostgreSQL: one batch's rows in their order (seq), merged by one statement: the last row of
+ * each (enrollment, milestone) wins, as the row-by-row upsert does. */
+static const char pg_done_stage_sql[] =
+    "CREATE TEMP TABLE done_stage (seq BIGINT GENERATED ALWAYS AS IDENTITY, "
+    "enrollment_id BIGINT NOT NULL, milestone_id BIGINT NOT NULL, day TEXT NOT NULL, "
+    "score DOUBLE PRECISION, celebrated_at BIGINT, failed BIGINT NOT NULL) ON COMMIT DROP";
+static const char pg_done_merge_sql[] =
+    "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed) "
+    "SELECT DISTINCT ON (enrollment_id, milestone_id) enrollment_id, milestone_id, day, score, "
+    "celebrated_at, failed FROM done_stage ORDER BY enrollment_id, milestone_id, seq DESC "
+    "ON CONFLICT(enrollment_id, milestone_id) DO UPDATE SET day = excluded.day, "
+    "score = excluded.score, failed = excluded.failed";
+static const char *const done_cols[] = {"enrollment_id", "milestone_id",  "day",
+                                        "score",         "celebrated_at", "failed"};
+
+static bool copy_done(struct lcm_store *st, const struct lcm_milestone_done *rows, size_t n)
+{
+    bool ok = db_copy_begin(st->db, "done_stage", done_cols, 6, NULL) == LCM_OK;
+    for (size_t i = 0; ok && i < n; i++) {
+        const struct lcm_milestone_done *d = &rows[i];
+        char eid[24], mid[24], day[DAY_TEXT_LEN], score[32], cel[24], failed[8];
+        snprintf(eid, sizeof eid, "%lld", (long long)d->enrollment_id);
+        snprintf(mid, sizeof mid, "%lld", (long long)d->milestone_id);
+        day_format(d->day, day);
+        snprintf(score, sizeof score, "%.17g", d->score);
+        snprintf(cel, sizeof cel, "%lld", (long long)d->celebrated_at);
+        snprintf(failed, sizeof failed, "%d", d->failed ? 1 : 0);
+        const char *vals[6] = {eid,
+                               mid,
+                               d->day == DAY_NONE ? NULL : day,
+                               d->score < 0 ? NULL : score,
+                               d->celebrated_at > 0 ? cel : NULL,
+                               failed};
+        ok = db_copy_row(st->db, vals, NULL) == LCM_OK;
+    }
+    if (db_copy_end(st->db, NULL, NULL) != LCM_OK) /* ended even after a failed row */
+        ok = false;
+    return ok;
+}
+
+enum lcm_status store_milestone_done_put_many(struct lcm_store *st,
+                                              const struct lcm_milestone_done *rows, size_t n,
+                                              struct lcm_err *err)
+{
+    if (!store_is_pg(st)) {
+        enum lcm_status rc = LCM_OK;
+        for (size_t i = 0; rc == LCM_OK && i < n; i++)
+            rc = store_milestone_done_add(st, &rows[i], STORE_DONE_UPDATE, err);
+        return rc;
+    }
+    if (!n)
+        return LCM_OK;
+    if (db_exec(st->db, pg_done_stage_sql, NULL) != LCM_OK || !copy_done(st, rows, n) ||
+        db_exec(st->db, pg_done_merge_sql, NULL) != LCM_OK ||
+        db_exec(st->db, "DROP TABLE done_stage", NULL) != LCM_OK)
+        return store_fail(st, err, "milestone done");
+    return LCM_OK;
 }
 
 enum lcm_status store_milestone_done_put(struct lcm_store *st, const struct lcm_milestone_done *d,

@@ -30,6 +30,12 @@ enum lcm_status store_milestone_done_add(struct lcm_store *st, const struct lcm_
  * a report without a score (d->score < 0) of the state already recorded changes nothing: two
  * sources telling of one attempt (Moodle's completion has no score, the LRS's statement has
  * one) keep the score and the day the scoring one gave. */
+/* Rows of one import, as store_milestone_done_add(STORE_DONE_UPDATE) of each in order (the
+ * last of each enrollment and milestone wins); on PostgreSQL one COPY into a staging table
+ * and one merge instead of a round trip a row. */
+enum lcm_status store_milestone_done_put_many(struct lcm_store *st,
+                                              const struct lcm_milestone_done *rows, size_t n,
+                                              struct lcm_err *err);
 enum lcm_status store_milestone_done_put(struct lcm_store *st, const struct lcm_milestone_done *d,
                                          enum store_put *put, struct lcm_err *err);
 
