@@ -19,6 +19,7 @@
 #include "base/text.h"
 #include "cal/caldav.h"
 #include "store/store.h"
+#include "store/store_role.h"
 #include "store/store_watch.h"
 #include "tui/caldav_bg.h"
 #include "tui/inbox_bg.h"
@@ -629,6 +630,11 @@ int tui_run(struct lcm_app *app)
     struct tui *t = lcm_xcalloc(1, sizeof *t);
     store_view_tune(st);
     tui_init(t, app, st);
+    bool writable = true;
+    struct lcm_err werr = {0};
+    if (store_role_writable(st, &writable, &werr) != LCM_OK)
+        tui_state_fail(t, &werr);
+    t->read_only = !writable;
     t->now_ts = app_now(t->app);
     draw_load_theme(t);
     apply_keys(t);

@@ -773,8 +773,8 @@ enum lcm_status db_fail(struct db *db, struct lcm_err *err, const char *what)
                          : db->errkind == DB_ERR_UNIQUE ? LCM_ERR_EXISTS
                                                         : LCM_ERR_DB;
     if (db->errkind == DB_ERR_READONLY)
-        return lcm_err_set(err, st, _("%s: %s: refused, this base is read-only here (%s)"),
-                           db->shown, what, db->errmsg);
+        return lcm_err_set(err, st, _("%s: refused, this base is read-only here (%s: %s)"), what,
+                           db->shown, db->errmsg);
     return lcm_err_set(err, st, "%s: %s: %s", db->shown, what,
                        db->errmsg[0] ? db->errmsg : "unknown error");
 }
