@@ -408,31 +408,43 @@ static void outside_changed(struct tui *t)
     }
 }
 
+/* The least time between two reloads for the change feed: a sync in another process commits
+ * batch after batch, each notified; their reloads are folded into one per this many us. */
+#define OUTSIDE_RELOAD_US 300000
+
 /* Looks for writes by other processes: with the change feed (t->watch), at every wake-up on
  * PostgreSQL (its socket wakes the loop: draw_read_key()), every store_watch_interval_ms() on
- * SQLite; when the feed's connection is lost, it is closed (said once on the status line) and
- * the store's data version is compared at most once a second instead, as without a feed (the
- * first such call only records the version). */
+ * SQLite, reloading at most once per OUTSIDE_RELOAD_US; when the feed's connection is lost,
+ * it is closed (said once on the status line) and the store's data version is compared at
+ * most once a second instead, as without a feed (the first such call only records it). */
 static void poll_outside(struct tui *t, int64_t now_us)
 {
-    int every_ms = t->watch ? store_watch_interval_ms(t->watch) : 1000;
-    if (t->data_checked_us && now_us - t->data_checked_us < (int64_t)every_ms * 1000)
-        return;
-    bool first = t->data_checked_us == 0;
-    t->data_checked_us = now_us;
     struct lcm_err err = {0};
     if (t->watch) {
-        bool changed = false;
-        if (store_watch_poll(t->watch, &changed, NULL, 0, &err) != LCM_OK) {
-            store_watch_close(&t->watch);
-            t->watch_fd = -1;
-            t->data_checked_us = 0;
-            tui_state_fail(t, &err);
-        } else if (changed) {
+        int every_ms = store_watch_interval_ms(t->watch);
+        if (now_us - t->data_checked_us >= (int64_t)every_ms * 1000) {
+            t->data_checked_us = now_us;
+            bool changed = false;
+            if (store_watch_poll(t->watch, &changed, NULL, 0, &err) != LCM_OK) {
+                store_watch_close(&t->watch);
+                t->watch_fd = -1;
+                t->data_checked_us = 0;
+                tui_state_fail(t, &err);
+                return;
+            }
+            t->outside_pending |= changed;
+        }
+        if (t->outside_pending && now_us - t->outside_reload_us >= OUTSIDE_RELOAD_US) {
+            t->outside_pending = false;
+            t->outside_reload_us = now_us;
             outside_changed(t);
         }
         return;
     }
+    if (t->data_checked_us && now_us - t->data_checked_us < 1000000)
+        return;
+    bool first = t->data_checked_us == 0;
+    t->data_checked_us = now_us;
     int64_t v;
     if (store_data_version(t->st, &v, &err) != LCM_OK || v == t->data_version)
         return;

@@ -117,6 +117,8 @@ struct tui {
     int64_t data_version, data_checked_us; /* the store's data version, when last polled */
     struct store_watch *watch; /* the change feed (store_watch.h), NULL: data_version polled */
     int watch_fd;              /* its socket, polled beside the keyboard; -1 when none */
+    bool outside_pending;      /* the feed said changed: reload when ... */
+    int64_t outside_reload_us; /* ... the last such reload is old enough */
     bool read_only;            /* the base refuses this user's writes (title; no auto sync) */
     /* Learners selected with Space (enrollment ids); the composer writes to each. */
     int64_t *sel;
