@@ -26,7 +26,8 @@ for c in $cmds; do
 done
 # The global options: {"name", ...} of main.c's getopt table, with their short letter.
 for o in $(sed -n 's/^ *\(static const struct option opts\[\] = \)\{0,1\}{{\{0,1\}"\([a-z-]*\)", [a-z_]*_argument.*/\2/p' "$top/cli/main.c"); do
-    grep -q -- "\\\\-\\\\-$o" "$man" || fail "global option --$o is not described"
+    oe=$(printf '%s\n' "$o" | sed 's/-/\\\\-/g') # read-only: read\-only in the page
+    grep -q -- "\\\\-\\\\-$oe" "$man" || fail "global option --$o is not described"
 done
 # The environment: every getenv("NAME") in core/, cli/, tui/.
 vars=$(cat "$top"/core/*/*.c "$top"/cli/*.c "$top"/tui/*.c | grep -o 'getenv("[A-Z_]*")' |
