@@ -121,11 +121,11 @@ struct db {
     char errmsg[512];
     enum db_error errkind;
     bool in_tx;
-    bool writer_lock; /* PostgreSQL: DB_WRITER_LOCK_KEY held for the write transaction */
-    int copy_cols;    /* columns of the bulk copy under way (db_copy_begin), 0 when none */
-    bool step_wrote;  /* the driver: the last statement changed rows (set, never cleared) */
-    bool wrote;       /* PostgreSQL: the transaction under way changed rows (its NOTIFY) */
-    char kinds[128];  /* ... in these tables ("checkin,followup"), for the NOTIFY's payload */
+    bool writer_lock;    /* PostgreSQL: DB_WRITER_LOCK_KEY held for the write transaction */
+    int copy_cols;       /* columns of the bulk copy under way (db_copy_begin), 0 when none */
+    bool step_wrote;     /* the driver: the last statement changed rows (set, never cleared) */
+    bool wrote;          /* PostgreSQL: the transaction under way changed rows (its NOTIFY) */
+    char kinds[128];     /* ... in these tables ("checkin,followup"), for the NOTIFY's payload */
     char copy_table[64]; /* the table of the bulk copy under way */
     struct db_cached cache[DB_CACHE_SLOTS];
 };

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* The names the statements need, quoted by the server. */
 struct names {
     char role_q[160], schema_q[160], db_q[160];
