@@ -38,7 +38,7 @@ static const struct command commands[] = {
     {"inbox", cmd_inbox,
      N_("the learners' replies and questions over IMAP: fetch, reply, forward")},
     {"learners", cmd_learners, N_("find, show and merge learners; the LRS actors no rule matched")},
-    {"db", cmd_db, N_("copy the whole base into another: SQLite to PostgreSQL and back")},
+    {"db", cmd_db, N_("copy the whole base, SQLite to PostgreSQL and back; a read-only role")},
     {"learner", cmd_learner, N_("a learner's rights: export everything about them, or erase it")},
     {"privacy", cmd_privacy, N_("retention: purge the detail of enrolments ended long ago")},
 };
@@ -58,6 +58,8 @@ static void usage(FILE *out)
           "  -d, --db FILE         database (default $XDG_DATA_HOME/lcmtui/lcmtui.db)\n"
           "  -t, --today DATE      pin today to YYYY-MM-DD, or the clock to \"YYYY-MM-DD HH:MM\"\n"
           "                        (also LCMTUI_TODAY)\n"
+          "  -r, --read-only       open the base read-only: every write is refused (a SQLite\n"
+          "                        file opened read-only, a read-only PostgreSQL session)\n"
           "  -v, --verbose         more detail on stderr\n"
           "  -h, --help            this help; COMMAND --help for a command's own\n"
           "  -V, --version         print the version\n"
@@ -205,16 +207,15 @@ int main(int argc, char **argv)
     app.lang_note[0] = '\0';
     const char *db_opt = NULL, *today_opt = NULL;
 
-    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-                                         {"db", required_argument, NULL, 'd'},
-                                         {"today", required_argument, NULL, 't'},
-                                         {"verbose", no_argument, NULL, 'v'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {"version", no_argument, NULL, 'V'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, 'd'},
+        {"today", required_argument, NULL, 't'},  {"read-only", no_argument, NULL, 'r'},
+        {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+    };
     int c;
     /* '+': stop at the first non-option, the subcommand, whose options are its own. */
-    while ((c = getopt_long(argc, argv, "+c:d:t:vhV", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+c:d:t:rvhV", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
             app.config_path = optarg;
@@ -224,6 +225,9 @@ int main(int argc, char **argv)
             break;
         case 't':
             today_opt = optarg;
+            break;
+        case 'r':
+            store_set_read_only(true);
             break;
         case 'v':
             app.verbose = true;

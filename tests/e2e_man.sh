@@ -24,9 +24,11 @@ cmds=$(sed -n 's/^ *{"\([a-z]*\)", cmd_[a-z_]*, .*/\1/p' "$top/cli/main.c")
 for c in $cmds; do
     grep -q "^\.SS $c\$" "$man" || fail "command $c has no entry (.SS $c) in doc/lcmtui.1"
 done
-# The global options: {"name", ...} of main.c's getopt table, with their short letter.
-for o in $(sed -n 's/^ *\(static const struct option opts\[\] = \)\{0,1\}{{\{0,1\}"\([a-z-]*\)", [a-z_]*_argument.*/\2/p' "$top/cli/main.c"); do
-    grep -q -- "\\\\-\\\\-$o" "$man" || fail "global option --$o is not described"
+# The global options: each {"name", ..._argument, ...} of main.c's getopt table (however
+# clang-format lays them out).
+for o in $(grep -o '{"[a-z-]*", [a-z_]*_argument' "$top/cli/main.c" | sed 's/{"\([a-z-]*\)".*/\1/'); do
+    oe=$(printf '%s\n' "$o" | sed 's/-/\\\\-/g') # read-only: read\-only in the page
+    grep -q -- "\\\\-\\\\-$oe" "$man" || fail "global option --$o is not described"
 done
 # The environment: every getenv("NAME") in core/, cli/, tui/.
 vars=$(cat "$top"/core/*/*.c "$top"/cli/*.c "$top"/tui/*.c | grep -o 'getenv("[A-Z_]*")' |

@@ -7,6 +7,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <langinfo.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,10 +279,29 @@ static int read_escape(void)
     return key;
 }
 
+/* One key within 250 ms, or ERR; with a change feed's socket (t->watch_fd), the wait ends as
+ * soon as it is readable, for the loop to reload: a key already buffered by curses (typed
+ * ahead, put back) is taken first, then stdin and the socket are polled together. */
+static int get_key(struct tui *t, wint_t *wc)
+{
+    if (t->watch_fd < 0)
+        return wget_wch(stdscr, wc);
+    wtimeout(stdscr, 0);
+    int r = wget_wch(stdscr, wc);
+    if (r == ERR) {
+        struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+                              {.fd = t->watch_fd, .events = POLLIN}};
+        if (poll(p, 2, 250) > 0 && (p[0].revents & (POLLIN | POLLHUP)))
+            r = wget_wch(stdscr, wc);
+    }
+    wtimeout(stdscr, 250);
+    return r;
+}
+
 int draw_read_key(struct tui *t)
 {
     wint_t wc;
-    int r = wget_wch(stdscr, &wc);
+    int r = get_key(t, &wc);
     if (r == ERR)
         return -1;
     if (r == OK && wc == 27) {

@@ -63,7 +63,7 @@ bool inbox_bg_running(void)
 
 void inbox_bg_tick(struct tui *t, int64_t now_us)
 {
-    if (running || (next_us && now_us < next_us))
+    if (running || (next_us && now_us < next_us) || t->read_only) /* could not record mail */
         return;
     int every = every_minutes(t);
     next_us = now_us + (int64_t)(every > 0 ? every : 1440) * 60 * 1000000;

@@ -143,7 +143,7 @@ void sync_bg_stop(void)
 void sync_bg_auto(struct tui *t)
 {
     int hours = sync_auto_hours(&t->app->cfg);
-    if (hours <= 0 || t->fresh.demo)
+    if (hours <= 0 || t->fresh.demo || t->read_only) /* read-only: it could not write */
         return;
     int64_t last = store_sync_last_ok(t->st);
     if (last == 0 || t->now_ts - last > (int64_t)hours * 3600)

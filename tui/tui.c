@@ -19,6 +19,8 @@
 #include "base/text.h"
 #include "cal/caldav.h"
 #include "store/store.h"
+#include "store/store_role.h"
+#include "store/store_watch.h"
 #include "tui/caldav_bg.h"
 #include "tui/inbox_bg.h"
 #include "tui/draw.h"
@@ -103,6 +105,7 @@ void tui_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
         t->now_ts = day_to_time(t->today) + 9 * 3600;
     t->rows = 40;
     t->cols = 120;
+    t->watch_fd = -1;
     keymap_init(&t->km);
     load_timezone(t);
     pane_overview_init(&t->panes[PANE_OVERVIEW], t);
@@ -388,24 +391,12 @@ static bool wait_panes(struct tui *t)
     return changed;
 }
 
-/* Writes by other processes (a cron's `lcmtui sequences`, a CLI check-in, another LCM's TUI):
- * at most once a second the store's data version is compared with the last one; a change
- * reloads every pane (the overview's cursor stays on its learner, the outbox's on its
- * message, a form and the composer's text stay as they are) and the status line says so,
- * after whatever it said. The first call only records the version. */
-static void poll_outside(struct tui *t, int64_t now_us)
+/* Another process's writes were seen (a cron's `lcmtui sequences`, a CLI check-in, another
+ * LCM's TUI): every pane reloads (the overview's cursor stays on its learner, the outbox's on
+ * its message, a form and the composer's text stay as they are) and the status line says so,
+ * after whatever it said. */
+static void outside_changed(struct tui *t)
 {
-    if (t->data_checked_us && now_us - t->data_checked_us < 1000000)
-        return;
-    bool first = t->data_checked_us == 0;
-    t->data_checked_us = now_us;
-    int64_t v;
-    struct lcm_err err = {0};
-    if (store_data_version(t->st, &v, &err) != LCM_OK || v == t->data_version)
-        return;
-    t->data_version = v;
-    if (first)
-        return;
     tui_state_changed(t);
     const char *said = _("data updated");
     if (!t->status[0] || t->status_role == ROLE_DIM) {
@@ -417,6 +408,64 @@ static void poll_outside(struct tui *t, int64_t now_us)
     }
 }
 
+/* The least time between two reloads for the change feed: a sync in another process commits
+ * batch after batch, each notified; their reloads are folded into one per this many us. */
+#define OUTSIDE_RELOAD_US 300000
+
+/* Looks for writes by other processes: with the change feed (t->watch), at every wake-up on
+ * PostgreSQL (its socket wakes the loop: draw_read_key()), every store_watch_interval_ms() on
+ * SQLite, reloading at most once per OUTSIDE_RELOAD_US; when the feed's connection is lost,
+ * it is closed (said once on the status line) and the store's data version is compared at
+ * most once a second instead, as without a feed (the first such call only records it). */
+static void poll_outside(struct tui *t, int64_t now_us)
+{
+    struct lcm_err err = {0};
+    if (t->watch) {
+        int every_ms = store_watch_interval_ms(t->watch);
+        if (now_us - t->data_checked_us >= (int64_t)every_ms * 1000) {
+            t->data_checked_us = now_us;
+            bool changed = false;
+            if (store_watch_poll(t->watch, &changed, NULL, 0, &err) != LCM_OK) {
+                store_watch_close(&t->watch);
+                t->watch_fd = -1;
+                t->data_checked_us = 0;
+                tui_state_fail(t, &err);
+                return;
+            }
+            t->outside_pending |= changed;
+        }
+        if (t->outside_pending && now_us - t->outside_reload_us >= OUTSIDE_RELOAD_US) {
+            t->outside_pending = false;
+            t->outside_reload_us = now_us;
+            outside_changed(t);
+        }
+        return;
+    }
+    if (t->data_checked_us && now_us - t->data_checked_us < 1000000)
+        return;
+    bool first = t->data_checked_us == 0;
+    t->data_checked_us = now_us;
+    int64_t v;
+    if (store_data_version(t->st, &v, &err) != LCM_OK || v == t->data_version)
+        return;
+    t->data_version = v;
+    if (!first)
+        outside_changed(t);
+}
+
+/* Opens the change feed for the loop; without one (the listening connection failed) the data
+ * version is polled, and the status line says why. */
+static void open_watch(struct tui *t)
+{
+    struct lcm_err err = {0};
+    if (store_watch_open(t->st, &t->watch, &err) != LCM_OK) {
+        tui_state_fail(t, &err);
+        return;
+    }
+    t->watch_fd = store_watch_fd(t->watch);
+    t->data_checked_us = clock_us(); /* the feed counts from its open */
+}
+
 /* The real terminal: keys until q or a stop signal, background work polled at every wake-up
  * (at least every 250 ms); at the end a sync is cancelled and a calendar push finished.
  * Returns the exit code (128 + the signal after one, 130 for SIGINT). */
@@ -424,6 +473,7 @@ static int run_interactive(struct tui *t)
 {
     if (!draw_open_terminal())
         return 1;
+    open_watch(t);
     draw_frame(t);
     sync_bg_auto(t);
     while (!t->quit && !draw_stop_signal()) {
@@ -454,6 +504,8 @@ static int run_interactive(struct tui *t)
     if (inbox_bg_running())
         tui_state_msg(t, ROLE_STATUS, "%s", _("finishing the inbox fetch…")), draw_frame(t);
     inbox_bg_wait(t);
+    store_watch_close(&t->watch);
+    t->watch_fd = -1;
     draw_close();
     int sig = draw_stop_signal();
     return sig == SIGINT ? 130 : sig ? 128 + sig : 0;
@@ -590,6 +642,11 @@ int tui_run(struct lcm_app *app)
     struct tui *t = lcm_xcalloc(1, sizeof *t);
     store_view_tune(st);
     tui_init(t, app, st);
+    bool writable = true;
+    struct lcm_err werr = {0};
+    if (store_role_writable(st, &writable, &werr) != LCM_OK)
+        tui_state_fail(t, &werr);
+    t->read_only = !writable;
     t->now_ts = app_now(t->app);
     draw_load_theme(t);
     apply_keys(t);

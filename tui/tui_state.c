@@ -192,6 +192,10 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
         snprintf(when, sizeof when, _("synced %02d:%02d"), (int)(s / 3600), (int)(s / 60 % 60));
     } else
         snprintf(when, sizeof when, "%s", _("never synced"));
+    if (t->read_only) { /* the manager's view: writes are refused (store_role_writable) */
+        size_t n = strlen(when);
+        snprintf(when + n, sizeof when - n, " · %s", _("read-only"));
+    }
     /* the counts matter most: they keep their room; the left part is cut first */
     const struct view_counts *c = &t->counts;
     char counts[400];

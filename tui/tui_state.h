@@ -20,6 +20,7 @@
 struct tui;
 struct pane;
 struct form;
+struct store_watch;
 
 enum hres { H_NOT_HANDLED, H_HANDLED, H_ERROR };
 
@@ -114,6 +115,11 @@ struct tui {
     int64_t focus_enrollment; /* the learner the actions apply to (0: none) */
     unsigned long keyno;      /* keys dispatched so far: "the key just before" for confirmations */
     int64_t data_version, data_checked_us; /* the store's data version, when last polled */
+    struct store_watch *watch; /* the change feed (store_watch.h), NULL: data_version polled */
+    int watch_fd;              /* its socket, polled beside the keyboard; -1 when none */
+    bool outside_pending;      /* the feed said changed: reload when ... */
+    int64_t outside_reload_us; /* ... the last such reload is old enough */
+    bool read_only;            /* the base refuses this user's writes (title; no auto sync) */
     /* Learners selected with Space (enrollment ids); the composer writes to each. */
     int64_t *sel;
     size_t nsel, capsel;

@@ -2,11 +2,14 @@
  * transactions and the redaction of connection URIs. */
 #include "store/db.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "base/i18n.h"
 #include "base/text.h"
 
 #define DEFAULT_BUSY_MS 30000
@@ -94,6 +97,18 @@ void db_set_password(const char *password)
 const char *db_password(void)
 {
     return db_pw;
+}
+
+static bool db_ro; /* db_set_read_only() */
+
+void db_set_read_only(bool on)
+{
+    db_ro = on;
+}
+
+bool db_read_only(void)
+{
+    return db_ro;
 }
 
 enum lcm_status db_open(const char *target, struct db **out, struct lcm_err *err)
@@ -232,6 +247,140 @@ void db_bind_null(struct db_stmt *s, int i)
     s->db->drv->bind_null(s, i);
 }
 
+/* ---- the change feed ---------------------------------------------------------------------- */
+
+/* Adds name (a table) to db->kinds unless there already; only [a-z0-9_] is kept (the payload
+ * is spliced into the NOTIFY's literal), cut when full. */
+static void add_kind(struct db *db, const char *name)
+{
+    char k[64];
+    size_t n = 0;
+    for (const char *p = name; *p && n + 1 < sizeof k; p++) {
+        char c = (char)tolower((unsigned char)*p);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')
+            k[n++] = c;
+        else if (c == '.')
+            n = 0; /* a schema prefix: the table alone */
+    }
+    k[n] = '\0';
+    if (!n)
+        snprintf(k, sizeof k, "data");
+    db->wrote = true;
+    size_t len = strlen(db->kinds);
+    for (const char *p = db->kinds; *p;) { /* already listed? */
+        size_t m = strcspn(p, ",");
+        if (m == n && strncmp(p, k, n) == 0)
+            return;
+        p += m + (p[m] == ',');
+    }
+    if (len + n + 2 > sizeof db->kinds)
+        return;
+    if (len)
+        db->kinds[len++] = ',';
+    memcpy(db->kinds + len, k, n + 1);
+}
+
+/* Skips spaces, then the word w (any case) followed by a space; true when it was there. */
+static bool skip_word(const char **p, const char *w)
+{
+    while (isspace((unsigned char)**p))
+        (*p)++;
+    size_t n = strlen(w);
+    if (strncasecmp(*p, w, n) != 0 || !isspace((unsigned char)(*p)[n]))
+        return false;
+    *p += n;
+    return true;
+}
+
+/* The table an INSERT, REPLACE, UPDATE or DELETE names ("data" for anything else: a CTE, a
+ * script), added to db->kinds. */
+static void add_kind_of(struct db *db, const char *sql)
+{
+    const char *p = sql ? sql : "";
+    bool dml = false;
+    if (skip_word(&p, "INSERT") || skip_word(&p, "REPLACE")) {
+        if (skip_word(&p, "OR") && !skip_word(&p, "REPLACE") && !skip_word(&p, "IGNORE"))
+            skip_word(&p, "ABORT");
+        dml = skip_word(&p, "INTO");
+    } else if (skip_word(&p, "UPDATE")) {
+        dml = true;
+    } else if (skip_word(&p, "DELETE")) {
+        dml = skip_word(&p, "FROM");
+    }
+    while (dml && isspace((unsigned char)*p))
+        p++;
+    char name[64];
+    size_t n = 0;
+    while (dml && n + 1 < sizeof name && (isalnum((unsigned char)*p) || *p == '_' || *p == '.'))
+        name[n++] = *p++;
+    name[n] = '\0';
+    add_kind(db, n ? name : "data");
+}
+
+/* Sends the NOTIFY of what db wrote (db->kinds) and forgets it: inside the transaction, just
+ * before its COMMIT, or alone after a write outside any. False (recorded) when it fails. */
+static bool notify_now(struct db *db)
+{
+    if (!db->wrote)
+        return true;
+    char sql[sizeof db->kinds + 64];
+    snprintf(sql, sizeof sql, "SELECT pg_notify('" DB_CHANGE_CHANNEL "', '%s')",
+             db->kinds[0] ? db->kinds : "data");
+    db->wrote = false;
+    db->kinds[0] = '\0';
+    return db->drv->exec(db, sql);
+}
+
+/* After a statement that changed rows: on PostgreSQL, its table joins the transaction's
+ * NOTIFY, or is notified at once outside one (the write has committed already). */
+static void after_write(struct db *db, const char *sql)
+{
+    db->step_wrote = false;
+    if (db->drv->kind != DB_PG || db->copy_cols)
+        return;
+    add_kind_of(db, sql);
+    if (!db->in_tx) {
+        char msg[sizeof db->errmsg];
+        enum db_error kind = db->errkind;
+        memcpy(msg, db->errmsg, sizeof msg);
+        notify_now(db); /* best effort: the write itself is done */
+        db->errkind = kind;
+        memcpy(db->errmsg, msg, sizeof msg);
+    }
+}
+
+enum lcm_status db_listen(struct db *db, struct lcm_err *err)
+{
+    if (db->drv->kind != DB_PG)
+        return lcm_err_set(err, LCM_ERR_INVALID, "%s: no change feed on SQLite", db->shown);
+    return db_exec(db, "LISTEN " DB_CHANGE_CHANNEL, err);
+}
+
+int db_socket(struct db *db)
+{
+    return db->drv->socket ? db->drv->socket(db) : -1;
+}
+
+int db_backend_pid(struct db *db)
+{
+    return db->drv->backend_pid ? db->drv->backend_pid(db) : 0;
+}
+
+enum lcm_status db_notifies(struct db *db, int ignore_pid, int *n, char *kinds, size_t len,
+                            struct lcm_err *err)
+{
+    *n = 0;
+    if (kinds && len)
+        kinds[0] = '\0';
+    if (!db->drv->notifies)
+        return LCM_OK;
+    int got = db->drv->notifies(db, ignore_pid, kinds, len);
+    if (got < 0)
+        return db_fail(db, err, "listen");
+    *n = got;
+    return LCM_OK;
+}
+
 enum db_step_rc db_step(struct db_stmt *s)
 {
     s->db->errkind = DB_ERR_NONE;
@@ -242,7 +391,11 @@ enum db_step_rc db_step(struct db_stmt *s)
         db_set_error(s->db, DB_ERR_CONSTRAINT, msg);
         return DB_ERROR;
     }
-    return s->db->drv->step(s);
+    s->db->step_wrote = false;
+    enum db_step_rc rc = s->db->drv->step(s);
+    if (s->db->step_wrote)
+        after_write(s->db, s->sql);
+    return rc;
 }
 
 void db_stream(struct db_stmt *s, bool on)
@@ -301,7 +454,11 @@ enum lcm_status db_exec(struct db *db, const char *sql, struct lcm_err *err)
 {
     db->errkind = DB_ERR_NONE;
     db->errmsg[0] = '\0';
-    return db->drv->exec(db, sql) ? LCM_OK : db_fail(db, err, "exec");
+    db->step_wrote = false;
+    bool ok = db->drv->exec(db, sql);
+    if (db->step_wrote)
+        after_write(db, sql);
+    return ok ? LCM_OK : db_fail(db, err, "exec");
 }
 
 /* True when name is a plain SQL name: letters, digits, '_', '.' (a schema prefix). */
@@ -332,6 +489,7 @@ enum lcm_status db_copy_begin(struct db *db, const char *table, const char *cons
     if (!db->drv->copy_begin(db, table, cols, ncols))
         return db_fail(db, err, "copy");
     db->copy_cols = ncols;
+    snprintf(db->copy_table, sizeof db->copy_table, "%s", table);
     return LCM_OK;
 }
 
@@ -356,6 +514,11 @@ enum lcm_status db_copy_end(struct db *db, int64_t *rows, struct lcm_err *err)
         return lcm_err_set(err, LCM_ERR_USAGE, "%s: no copy under way", db->shown);
     bool ok = db->drv->copy_end(db, &n);
     db->copy_cols = 0;
+    if (ok && n > 0 && db->drv->kind == DB_PG) {
+        add_kind(db, db->copy_table);
+        if (!db->in_tx)
+            notify_now(db);
+    }
     if (rows)
         *rows = ok ? n : 0;
     return ok ? LCM_OK : db_fail(db, err, "copy");
@@ -394,6 +557,8 @@ enum lcm_status db_begin(struct db *db, enum db_tx mode, struct lcm_err *err)
             return db_fail(db, err, "begin: waiting for the other writer");
         db->writer_lock = true;
     }
+    db->wrote = false;
+    db->kinds[0] = '\0';
     if (!db->drv->exec(db, sql)) {
         enum lcm_status rc = db_fail(db, err, "begin");
         writer_release(db);
@@ -407,6 +572,10 @@ enum lcm_status db_commit(struct db *db, struct lcm_err *err)
 {
     if (!db->in_tx)
         return lcm_err_set(err, LCM_ERR_DB, "%s: no transaction to commit", db->shown);
+    /* The change feed's NOTIFY, inside the transaction: the server delivers it at the commit
+     * and drops it with a rollback. */
+    if (db->drv->kind == DB_PG && !notify_now(db))
+        return db_fail(db, err, "commit: notify");
     if (!db->drv->exec(db, "COMMIT")) {
         /* SQLite keeps the transaction open after a busy COMMIT; PostgreSQL has ended it. Either
          * way the caller rolls back and may retry the whole transaction. */
@@ -427,6 +596,8 @@ void db_rollback(struct db *db)
     memcpy(msg, db->errmsg, sizeof msg);
     db->drv->exec(db, "ROLLBACK");
     db->in_tx = false;
+    db->wrote = false;
+    db->kinds[0] = '\0';
     db->errkind = kind;
     memcpy(db->errmsg, msg, sizeof msg);
     writer_release(db);
@@ -601,6 +772,9 @@ enum lcm_status db_fail(struct db *db, struct lcm_err *err, const char *what)
     enum lcm_status st = db->errkind == DB_ERR_RETRY    ? LCM_ERR_BUSY
                          : db->errkind == DB_ERR_UNIQUE ? LCM_ERR_EXISTS
                                                         : LCM_ERR_DB;
+    if (db->errkind == DB_ERR_READONLY)
+        return lcm_err_set(err, st, _("%s: refused, this base is read-only here (%s: %s)"), what,
+                           db->shown, db->errmsg);
     return lcm_err_set(err, st, "%s: %s: %s", db->shown, what,
                        db->errmsg[0] ? db->errmsg : "unknown error");
 }

@@ -41,6 +41,8 @@ enum db_error {
     DB_ERR_RETRY,      /* retry the transaction: SQLITE_BUSY/LOCKED, 40001, 40P01, 55P03 */
     DB_ERR_UNIQUE,     /* a UNIQUE or PRIMARY KEY constraint (SQLITE_CONSTRAINT_UNIQUE, 23505) */
     DB_ERR_CONSTRAINT, /* another constraint: CHECK, NOT NULL, FOREIGN KEY, a trigger's abort */
+    DB_ERR_READONLY,   /* a write refused: SQLITE_READONLY (--read-only), 42501 (a role without
+                          the privilege), 25006 (a read-only session). Never retried. */
 };
 
 /* Transaction modes. WRITE: SQLite "BEGIN IMMEDIATE" (the write lock now); PostgreSQL the
@@ -92,6 +94,13 @@ struct db_driver {
     bool (*copy_begin)(struct db *db, const char *table, const char *const *cols, int ncols);
     bool (*copy_row)(struct db *db, const char *const *values);
     bool (*copy_end)(struct db *db, int64_t *rows);
+    /* The change feed (PostgreSQL; NULL on SQLite): the connection's socket, its server
+     * process id, and the notifications received (PQnotifies): their number, not counting
+     * those sent by server process ignore_pid, their payloads appended to kinds; -1 when the
+     * connection failed (recorded). */
+    int (*socket)(struct db *db);
+    int (*backend_pid)(struct db *db);
+    int (*notifies)(struct db *db, int ignore_pid, char *kinds, size_t len);
 };
 
 extern const struct db_driver db_sqlite_driver;
@@ -112,8 +121,12 @@ struct db {
     char errmsg[512];
     enum db_error errkind;
     bool in_tx;
-    bool writer_lock; /* PostgreSQL: DB_WRITER_LOCK_KEY held for the write transaction */
-    int copy_cols;    /* columns of the bulk copy under way (db_copy_begin), 0 when none */
+    bool writer_lock;    /* PostgreSQL: DB_WRITER_LOCK_KEY held for the write transaction */
+    int copy_cols;       /* columns of the bulk copy under way (db_copy_begin), 0 when none */
+    bool step_wrote;     /* the driver: the last statement changed rows (set, never cleared) */
+    bool wrote;          /* PostgreSQL: the transaction under way changed rows (its NOTIFY) */
+    char kinds[128];     /* ... in these tables ("checkin,followup"), for the NOTIFY's payload */
+    char copy_table[64]; /* the table of the bulk copy under way */
     struct db_cached cache[DB_CACHE_SLOTS];
 };
 
@@ -141,6 +154,34 @@ void db_set_password(const char *password);
 const char *db_password(void);
 
 enum lcm_status db_open(const char *target, struct db **out, struct lcm_err *err);
+
+/* Read-only for every connection the process opens from now on (`--read-only`; set at
+ * start-up, before any thread opens a database): SQLite opens the file with
+ * SQLITE_OPEN_READONLY (never creating it), PostgreSQL sessions get
+ * default_transaction_read_only. A write then fails with DB_ERR_READONLY. */
+void db_set_read_only(bool on);
+bool db_read_only(void);
+
+/* ---- the change feed (PostgreSQL LISTEN/NOTIFY) --------------------------------------------
+ *
+ * Every write transaction that changed rows on PostgreSQL sends, just before its COMMIT (so
+ * it is delivered when, and only if, the commit succeeds), NOTIFY DB_CHANGE_CHANNEL with the
+ * tables it wrote as payload ("checkin,followup"; "data" when they could not be told); a
+ * write outside any transaction sends it right after. SQLite has no feed: PRAGMA
+ * data_version serves there (store_watch.h). */
+#define DB_CHANGE_CHANNEL "lcmtui"
+
+/* LISTEN on DB_CHANGE_CHANNEL on db (PostgreSQL; LCM_ERR_INVALID on SQLite). */
+enum lcm_status db_listen(struct db *db, struct lcm_err *err);
+/* The socket of db to poll for readability (PostgreSQL), -1 on SQLite. */
+int db_socket(struct db *db);
+/* The server process of db (PostgreSQL), 0 on SQLite. */
+int db_backend_pid(struct db *db);
+/* Reads what arrived on db without waiting: *n the notifications not sent by server process
+ * ignore_pid (0: count all), their payloads appended to kinds (len bytes, may be NULL: ',' between
+ * them, cut when full). LCM_ERR_DB when the connection failed. */
+enum lcm_status db_notifies(struct db *db, int ignore_pid, int *n, char *kinds, size_t len,
+                            struct lcm_err *err);
 
 /* Closes the connection (rolling back an open transaction), frees every cached statement and
  * sets *dbp to NULL. NULL or *dbp NULL: nothing. */

@@ -80,6 +80,8 @@ static enum db_error classify(const char *state)
         return DB_ERR_RETRY;
     if (!strcmp(state, "23505"))
         return DB_ERR_UNIQUE;
+    if (!strcmp(state, "42501") || !strcmp(state, "25006")) /* no privilege; read-only session */
+        return DB_ERR_READONLY;
     if (!strncmp(state, "23", 2) || !strcmp(state, "P0001")) /* P0001: a trigger's RAISE */
         return DB_ERR_CONSTRAINT;
     return DB_ERR_OTHER;
@@ -172,6 +174,15 @@ static enum lcm_status pg_open(struct db *db, const char *target, struct lcm_err
         db_set_error(db, DB_ERR_OTHER, PQerrorMessage(c->h));
         scrub_target(db, target);
         return db_fail(db, err, "connect");
+    }
+    if (db_read_only()) { /* --read-only: the server refuses every write of this session */
+        PGresult *r = PQexec(c->h, "SET default_transaction_read_only = on");
+        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        if (!ok)
+            pg_error(db, r);
+        PQclear(r);
+        if (!ok)
+            return db_fail(db, err, "connect");
     }
     return LCM_OK;
 }
@@ -455,7 +466,10 @@ static void note_changes(struct db *db, PGresult *r)
     if (strncmp(tag, "INSERT", 6) && strncmp(tag, "UPDATE", 6) && strncmp(tag, "DELETE", 6) &&
         strncmp(tag, "MERGE", 5))
         return;
-    ((struct pg_conn *)db->impl)->changes = strtoll(PQcmdTuples(r), NULL, 10);
+    int64_t n = strtoll(PQcmdTuples(r), NULL, 10);
+    ((struct pg_conn *)db->impl)->changes = n;
+    if (n > 0)
+        db->step_wrote = true; /* db.c: the change feed */
 }
 
 /* db_step() of a stream: sends it on the first call, then takes one row per call. */
@@ -772,6 +786,62 @@ static bool pg_copy_end(struct db *db, int64_t *rows)
     return ok;
 }
 
+/* ---- the change feed ---------------------------------------------------------------------- */
+
+static int pg_socket(struct db *db)
+{
+    return PQsocket(handle(db));
+}
+
+static int pg_backend_pid(struct db *db)
+{
+    return PQbackendPID(handle(db));
+}
+
+/* Appends each ','-separated word of payload to kinds (len bytes) unless there already;
+ * a word that does not fit is left out. */
+static void add_payload(char *kinds, size_t len, const char *payload)
+{
+    for (const char *p = payload; *p;) {
+        size_t n = strcspn(p, ","), at = strlen(kinds);
+        bool seen = false;
+        for (const char *q = kinds; *q && !seen;) {
+            size_t m = strcspn(q, ",");
+            seen = m == n && strncmp(q, p, n) == 0;
+            q += m + (q[m] == ',');
+        }
+        if (!seen && n && at + n + 2 <= len) {
+            if (at)
+                kinds[at++] = ',';
+            memcpy(kinds + at, p, n);
+            kinds[at + n] = '\0';
+        }
+        p += n + (p[n] == ',');
+    }
+}
+
+/* Reads what the socket holds without blocking (PQconsumeInput), then every notification
+ * queued; -1 when the connection is gone. */
+static int pg_notifies(struct db *db, int ignore_pid, char *kinds, size_t len)
+{
+    PGconn *h = handle(db);
+    if (!PQconsumeInput(h) || PQstatus(h) != CONNECTION_OK) {
+        db_set_error(db, DB_ERR_OTHER, PQerrorMessage(h));
+        return -1;
+    }
+    int n = 0;
+    PGnotify *nt;
+    while ((nt = PQnotifies(h)) != NULL) {
+        if (!ignore_pid || nt->be_pid != ignore_pid) {
+            n++;
+            if (kinds && len && nt->extra)
+                add_payload(kinds, len, nt->extra);
+        }
+        PQfreemem(nt);
+    }
+    return n;
+}
+
 const struct db_driver db_pg_driver = {
     .name = "postgresql",
     .kind = DB_PG,
@@ -799,4 +869,7 @@ const struct db_driver db_pg_driver = {
     .copy_begin = pg_copy_begin,
     .copy_row = pg_copy_row,
     .copy_end = pg_copy_end,
+    .socket = pg_socket,
+    .backend_pid = pg_backend_pid,
+    .notifies = pg_notifies,
 };

@@ -51,6 +51,9 @@ static void sq_error(struct db *db)
                    ? DB_ERR_UNIQUE
                    : DB_ERR_CONSTRAINT;
         break;
+    case SQLITE_READONLY:
+        kind = DB_ERR_READONLY;
+        break;
     default:
         break;
     }
@@ -76,7 +79,8 @@ static enum lcm_status sq_open(struct db *db, const char *target, struct lcm_err
     /* A new file is made 0600 before SQLite opens it, whatever the umask: personal data (its
      * -wal and -shm files take the same mode). An existing one is left as it is (store.c
      * tightens it and says so). */
-    if (*target && strcmp(target, ":memory:") != 0) {
+    bool ro = db_read_only();
+    if (!ro && *target && strcmp(target, ":memory:") != 0) {
         int fd = open(target, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd >= 0)
             close(fd);
@@ -85,7 +89,9 @@ static enum lcm_status sq_open(struct db *db, const char *target, struct lcm_err
             return db_fail(db, err, "open");
         }
     }
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    /* --read-only: an existing file, never written (SQLITE_READONLY on any write). */
+    int flags = (ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(target, &c->h, flags, NULL) != SQLITE_OK) {
         db_set_error(db, DB_ERR_OTHER, c->h ? sqlite3_errmsg(c->h) : "out of memory");
         return db_fail(db, err, "open");
@@ -98,7 +104,7 @@ static enum lcm_status sq_open(struct db *db, const char *target, struct lcm_err
                                         "PRAGMA synchronous = FULL"};
     bool memory = strcmp(target, ":memory:") == 0 || !*target;
     for (size_t i = 0; i < sizeof setup / sizeof *setup; i++) {
-        if (memory && i == 1)
+        if ((memory || ro) && i == 1) /* read-only: the file's journal mode as it is */
             continue;
         if (sqlite3_exec(c->h, setup[i], NULL, NULL, NULL) != SQLITE_OK) {
             sq_error(db);

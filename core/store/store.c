@@ -115,6 +115,9 @@ enum lcm_status store_fail(struct lcm_store *st, struct lcm_err *err, const char
 {
     const char *msg = st && st->db ? db_errmsg(st->db) : "no database";
     enum lcm_status s = st && st->db && db_retryable(st->db) ? LCM_ERR_BUSY : LCM_ERR_DB;
+    if (st && st->db && db_error_kind(st->db) == DB_ERR_READONLY)
+        return lcm_err_set(err, s, _("%s: refused, this base is read-only here (%s: %s)"), what,
+                           store_where(st), msg); /* what matters first: a form's line is short */
     return lcm_err_set(err, s, "%s: %s: %s", store_where(st), what, msg);
 }
 
@@ -225,7 +228,10 @@ enum lcm_status store_open(const char *path, struct lcm_store **out, struct lcm_
         return lcm_err_set(err, LCM_ERR_USAGE, _("no database path"));
     bool pg = db_is_pg_uri(path);
     char *notice = NULL;
-    enum lcm_status rc = pg ? LCM_OK : create_private(path, &notice, err);
+    if (!pg && db_read_only() && strcmp(path, ":memory:") != 0 && access(path, F_OK) != 0)
+        return lcm_err_set(err, LCM_ERR_NOTFOUND,
+                           _("%s: no base there (--read-only opens an existing one)"), path);
+    enum lcm_status rc = pg || db_read_only() ? LCM_OK : create_private(path, &notice, err);
     if (rc != LCM_OK)
         return rc;
 
@@ -285,6 +291,11 @@ enum lcm_status store_exists(const char *target, bool *exists, struct lcm_err *e
     *exists = v > 0;
     db_close(&db);
     return rc;
+}
+
+void store_set_read_only(bool on)
+{
+    db_set_read_only(on);
 }
 
 void store_set_password(const char *password)

@@ -45,6 +45,12 @@ enum lcm_status store_exists(const char *target, bool *exists, struct lcm_err *e
  * from now on: set it at start-up, before any thread runs; NULL wipes and drops it. */
 void store_set_password(const char *password);
 
+/* Read-only for every store the process opens from now on (`--read-only`; set at start-up):
+ * a SQLite file is opened read-only and never created (a missing one is LCM_ERR_NOTFOUND), a
+ * PostgreSQL session is read-only; every write then fails with one line saying the base is
+ * read-only, never retried. */
+void store_set_read_only(bool on);
+
 /* What opened st as it may be printed: the path, or the URI without user and password. */
 const char *store_target(const struct lcm_store *st);
 
