@@ -345,6 +345,8 @@ enum lcm_status risk_update_all(struct lcm_store *st, const struct lcm_config *c
         rc = store_tx_finish(st, own_prune, rc, err);
     }
     free(cohorts);
+    if (rc == LCM_OK && own_tx)
+        store_risk_tidy(st); /* best effort: a refusal leaves it to the server's autovacuum */
     if (rc == LCM_OK)
         lcm_report(rep, LCM_LEVEL_INFO, _("risk: %zu enrollments scored in %zu cohorts"), count,
                    nc);

@@ -116,6 +116,10 @@ enum lcm_status store_risk_put_many(struct lcm_store *st, const struct store_ris
                                     size_t n, struct lcm_err *err);
 
 /* Deletes the risk rows of enrollments that are no longer active. */
+/* After a full update, outside any transaction: on PostgreSQL vacuums and analyzes the risk
+ * table (the old row versions every update leaves), so the next reader does not pay for them;
+ * nothing on SQLite. Best effort, errors ignored. */
+void store_risk_tidy(struct lcm_store *st);
 enum lcm_status store_risk_prune(struct lcm_store *st, struct lcm_err *err);
 
 /* Closes the active snooze of an enrollment (expired, or the score rose past the margin). */
