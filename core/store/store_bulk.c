@@ -282,9 +282,6 @@ enum lcm_status store_bulk_activity(struct lcm_store *st, const struct lcm_activ
     return rc;
 }
 
-static const char *const done_cols[] = {"enrollment_id", "milestone_id",  "day",
-                                        "score",         "celebrated_at", "failed"};
-
 enum lcm_status store_bulk_milestones(struct lcm_store *st, const struct lcm_milestone_done *rows,
                                       size_t n, struct lcm_err *err)
 {
@@ -296,26 +293,9 @@ enum lcm_status store_bulk_milestones(struct lcm_store *st, const struct lcm_mil
     }
     if (!n)
         return LCM_OK;
-    bool ok = db_copy_begin(st->db, "milestone_done", done_cols, 6, NULL) == LCM_OK;
-    for (size_t i = 0; ok && i < n; i++) {
-        const struct lcm_milestone_done *d = &rows[i];
-        char e[24], m[24], score[32], at[24], failed[8], day[DAY_TEXT_LEN];
-        snprintf(e, sizeof e, "%lld", (long long)d->enrollment_id);
-        snprintf(m, sizeof m, "%lld", (long long)d->milestone_id);
-        snprintf(score, sizeof score, "%.17g", d->score);
-        snprintf(at, sizeof at, "%lld", (long long)d->celebrated_at);
-        snprintf(failed, sizeof failed, "%d", d->failed ? 1 : 0);
-        /* As bind_done() binds them: no score and no celebration are NULL. */
-        const char *v[6] = {e,
-                            m,
-                            d->day == DAY_NONE ? NULL : day_format(d->day, day),
-                            d->score < 0 ? NULL : score,
-                            d->celebrated_at <= 0 ? NULL : at,
-                            failed};
-        ok = db_copy_row(st->db, v, NULL) == LCM_OK;
-    }
-    ok = db_copy_end(st->db, NULL, NULL) == LCM_OK && ok;
-    return ok ? LCM_OK : store_fail(st, err, "milestone done");
+    return store_milestone_done_copy(st, "milestone_done", rows, n)
+               ? LCM_OK
+               : store_fail(st, err, "milestone done");
 }
 
 enum lcm_status store_bulk_kind(struct lcm_store *st, bool *has_data, bool *is_demo,

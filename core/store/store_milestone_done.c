@@ -49,21 +49,22 @@ static const char pg_done_merge_sql[] =
 static const char *const done_cols[] = {"enrollment_id", "milestone_id",  "day",
                                         "score",         "celebrated_at", "failed"};
 
-static bool copy_done(struct lcm_store *st, const struct lcm_milestone_done *rows, size_t n)
+bool store_milestone_done_copy(struct lcm_store *st, const char *table,
+                               const struct lcm_milestone_done *rows, size_t n)
 {
-    bool ok = db_copy_begin(st->db, "done_stage", done_cols, 6, NULL) == LCM_OK;
+    bool ok = db_copy_begin(st->db, table, done_cols, 6, NULL) == LCM_OK;
     for (size_t i = 0; ok && i < n; i++) {
         const struct lcm_milestone_done *d = &rows[i];
         char eid[24], mid[24], day[DAY_TEXT_LEN], score[32], cel[24], failed[8];
         snprintf(eid, sizeof eid, "%lld", (long long)d->enrollment_id);
         snprintf(mid, sizeof mid, "%lld", (long long)d->milestone_id);
-        day_format(d->day, day);
         snprintf(score, sizeof score, "%.17g", d->score);
         snprintf(cel, sizeof cel, "%lld", (long long)d->celebrated_at);
         snprintf(failed, sizeof failed, "%d", d->failed ? 1 : 0);
+        /* As bind_done() binds them: no day, no score and no celebration are NULL. */
         const char *vals[6] = {eid,
                                mid,
-                               d->day == DAY_NONE ? NULL : day,
+                               d->day == DAY_NONE ? NULL : day_format(d->day, day),
                                d->score < 0 ? NULL : score,
                                d->celebrated_at > 0 ? cel : NULL,
                                failed};
@@ -86,7 +87,8 @@ enum lcm_status store_milestone_done_put_many(struct lcm_store *st,
     }
     if (!n)
         return LCM_OK;
-    if (db_exec(st->db, pg_done_stage_sql, NULL) != LCM_OK || !copy_done(st, rows, n) ||
+    if (db_exec(st->db, pg_done_stage_sql, NULL) != LCM_OK ||
+        !store_milestone_done_copy(st, "done_stage", rows, n) ||
         db_exec(st->db, pg_done_merge_sql, NULL) != LCM_OK ||
         db_exec(st->db, "DROP TABLE done_stage", NULL) != LCM_OK)
         return store_fail(st, err, "milestone done");

@@ -30,6 +30,10 @@ enum lcm_status store_milestone_done_add(struct lcm_store *st, const struct lcm_
  * a report without a score (d->score < 0) of the state already recorded changes nothing: two
  * sources telling of one attempt (Moodle's completion has no score, the LRS's statement has
  * one) keep the score and the day the scoring one gave. */
+/* PostgreSQL: rows[0..n) into table (milestone_done or a staging table of its columns) by
+ * one COPY; false with the connection's error recorded (store_fail() reports it). */
+bool store_milestone_done_copy(struct lcm_store *st, const char *table,
+                               const struct lcm_milestone_done *rows, size_t n);
 /* Rows of one import, as store_milestone_done_add(STORE_DONE_UPDATE) of each in order (the
  * last of each enrollment and milestone wins); on PostgreSQL one COPY into a staging table
  * and one merge instead of a round trip a row. */
