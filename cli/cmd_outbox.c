@@ -171,10 +171,11 @@ static int do_send(struct lcm_app *app, struct lcm_store *st, int argc, char **a
         else
             return cli_usage("outbox", _("unknown option '%s'"), argv[i]);
     }
-    struct lcm_err err = {0};
+    o.cfg = &app->cfg;
+    struct lcm_err err = {0}, smtp_err = {0};
     struct mail_server srv;
-    if (mail_server_from_config(&app->cfg, &srv, &app->rep, &err) != LCM_OK)
-        return cli_fail(&err);
+    /* Without an SMTP server the posts still go; the e-mails wait and the error is told. */
+    bool have_smtp = mail_server_from_config(&app->cfg, &srv, &app->rep, &smtp_err) == LCM_OK;
     struct outbox_lock lock = OUTBOX_LOCK_INIT;
     int rc = 0;
     if (outbox_lock(st, app->db_path, &lock, &err) != LCM_OK) {
@@ -182,15 +183,23 @@ static int do_send(struct lcm_app *app, struct lcm_store *st, int argc, char **a
         goto out;
     }
     struct outbox_result res;
-    if (outbox_send(st, &srv, &o, &res, &rep, &err) != LCM_OK)
+    if (outbox_send(st, have_smtp ? &srv : NULL, &o, &res, &rep, &err) != LCM_OK)
         rc = cli_fail(&err);
     printf(_("sent %d, retry later %d, failed %d, unknown %d, interrupted earlier %d\n"), res.sent,
            res.retry, res.failed, res.unknown, res.recovered);
-    if (res.retry || res.failed || res.unknown || res.recovered)
+    if (res.waiting)
+        printf(ngettext("%d message waits for its server's configuration\n",
+                        "%d messages wait for their server's configuration\n",
+                        (unsigned long)res.waiting),
+               res.waiting);
+    if (res.waiting_mail)
+        rc = cli_fail(&smtp_err);
+    if (res.retry || res.failed || res.unknown || res.recovered || res.waiting)
         rc = 1;
 out:
     outbox_unlock(&lock);
-    mail_server_free(&srv);
+    if (have_smtp)
+        mail_server_free(&srv);
     return rc;
 }
 
