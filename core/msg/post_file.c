@@ -83,7 +83,7 @@ static enum lcm_status parse_head(const char *name, const char **pp, const char 
     const char *p = *pp;
     for (;;) {
         if (p >= end)
-            BAD(*line, _("the front matter does not end (a line ---)"));
+            BAD(1, _("the front matter does not end (no closing line ---)"));
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
         const char *next = nl ? nl + 1 : end;
