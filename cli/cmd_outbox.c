@@ -60,10 +60,7 @@ static enum lcm_status print_row(void *ctx, const struct store_msg_row *r)
     char t[32];
     bool post = strcmp(r->channel, "post") == 0;
     /* a post not sent yet shows when it is to go */
-    fmt_time(r->sent_at       ? r->sent_at
-             : r->not_before ? r->not_before
-                             : r->created_at,
-             t, sizeof t);
+    fmt_time(r->sent_at ? r->sent_at : r->not_before ? r->not_before : r->created_at, t, sizeof t);
     printf("%6" PRId64 "  ", r->id);
     cli_put_clean(stdout, _(r->status), 10); /* the status word in the reader's language */
     printf(" %s  ", t);

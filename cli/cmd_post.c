@@ -103,8 +103,7 @@ static int draft(struct lcm_app *app, const struct post_args *a)
         }
         printf(_("post #%lld drafted for #"), (long long)id);
         cli_put_clean(stdout, t.cohort_id ? t.cohort_name : t.program_name, 0);
-        printf(_(", not before %s; approve it: lcmtui outbox approve %lld\n"), when,
-               (long long)id);
+        printf(_(", not before %s; approve it: lcmtui outbox approve %lld\n"), when, (long long)id);
     }
     store_close(&st);
     free(data);

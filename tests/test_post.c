@@ -65,9 +65,9 @@ static void test_front_matter_good(void **state)
     assert_int_equal(f.target_line, 4);
     post_file_clear(&f);
     /* CRLF, a byte order mark, a date alone (09:00), program, single quotes */
-    assert_int_equal(parse("\xEF\xBB\xBF---\r\nprogram: 'ENG'\r\nat: 2026-12-08\r\n---\r\nHi\r\n",
-                           &f, &err),
-                     LCM_OK);
+    assert_int_equal(
+        parse("\xEF\xBB\xBF---\r\nprogram: 'ENG'\r\nat: 2026-12-08\r\n---\r\nHi\r\n", &f, &err),
+        LCM_OK);
     assert_string_equal(f.program, "ENG");
     assert_int_equal(f.at, day_to_time(day_from_ymd(2026, 12, 8)) + 9 * 3600);
     assert_string_equal(f.body, "Hi");
@@ -83,7 +83,8 @@ static void test_front_matter_bad(void **state)
     bad("", "p.md:1: empty file");
     bad("hello\n", "p.md:1: a post file starts with a line ---");
     bad("---\nat: 2026-12-07 09:00\ncohort: A\n", "p.md:1: the front matter does not end");
-    bad("---\nat: 2026-12-07\ncohort: A\nplace: salle 4\n---\nx\n", "p.md:4: unknown key \"place\"");
+    bad("---\nat: 2026-12-07\ncohort: A\nplace: salle 4\n---\nx\n",
+        "p.md:4: unknown key \"place\"");
     bad("---\nat: 2026-12-07\nat: 2026-12-08\ncohort: A\n---\nx\n", "p.md:3: \"at\" given twice");
     bad("---\ncohort: A\n---\nx\n", "p.md:3: no \"at:\"");
     bad("---\nat: 2026-12-07\n---\nx\n", "p.md:3: give either \"cohort:\" or \"program:\"");
@@ -96,7 +97,8 @@ static void test_front_matter_bad(void **state)
     bad("---\nat: 2026-12-07\ncohort:\n---\nx\n", "p.md:3: \"cohort\" is empty");
     bad("---\nat: 2026-12-07\ncohort: \"A\n---\nx\n", "p.md:3: the value of \"cohort\"");
     /* hostile: escape sequences in a value or a key, NUL bytes, invalid UTF-8 */
-    bad("---\nat: 2026-12-07\ncohort: A\x1b]0;pwn\x07\n---\nx\n", "p.md:3: the value of \"cohort\"");
+    bad("---\nat: 2026-12-07\ncohort: A\x1b]0;pwn\x07\n---\nx\n",
+        "p.md:3: the value of \"cohort\"");
     bad("---\nat: 2026-12-07\n\x1b[2J: A\n---\nx\n", "p.md:3: expected \"key: value\"");
     bad("---\nat: 2026-12-07\ntitle: a\tb\ncohort: A\n---\nx\n", "p.md:3: the value of \"title\"");
     bad("---\nat: 2026-12-07\ncohort: A\n---\ncaf\xC3\n", "p.md:1: the file is not valid UTF-8");
@@ -134,17 +136,18 @@ static void test_channel_per_cohort_and_program(void **state)
     (void)state;
     struct lcm_config cfg;
     struct lcm_err err = {0};
-    assert_int_equal(config_load_string(&cfg, "t.conf",
-                                        "webhook: { url = \"http://d/x\"; };\n"
-                                        "webhooks = ( { cohort = \"B1\"; url = \"http://b1/x\"; },\n"
-                                        "  { program = \"Anglais\"; url = \"http://eng/x\"; },\n"
-                                        "  { cohort = \"NOURL\"; } );\n",
-                                        NULL, &err),
-                     LCM_OK);
+    assert_int_equal(
+        config_load_string(&cfg, "t.conf",
+                           "webhook: { url = \"http://d/x\"; };\n"
+                           "webhooks = ( { cohort = \"B1\"; url = \"http://b1/x\"; },\n"
+                           "  { program = \"Anglais\"; url = \"http://eng/x\"; },\n"
+                           "  { cohort = \"NOURL\"; } );\n",
+                           NULL, &err),
+        LCM_OK);
     char label[64];
     const config_setting_t *def = config_section(&cfg, "webhook");
-    const config_setting_t *c = webhook_channel(&cfg, "B1", "Cohorte B1", "ENG", "Anglais", label,
-                                                sizeof label);
+    const config_setting_t *c =
+        webhook_channel(&cfg, "B1", "Cohorte B1", "ENG", "Anglais", label, sizeof label);
     assert_string_equal(label, "cohort B1");
     assert_ptr_not_equal(c, def);
     c = webhook_channel(&cfg, "B2", "Cohorte B1", "ENG", "Anglais", label, sizeof label);
@@ -185,8 +188,8 @@ static struct lcm_store *seeded(int64_t *lid)
     c.ext_id = "B2";
     c.name = "Cohorte B2";
     assert_int_equal(store_entity_cohort_upsert(st, &c, &cid2, &err), LCM_OK);
-    struct lcm_learner l = {.source = "t", .ext_id = "l", .first_name = "Hélène",
-                            .email = "helene@example.fr"};
+    struct lcm_learner l = {
+        .source = "t", .ext_id = "l", .first_name = "Hélène", .email = "helene@example.fr"};
     assert_int_equal(store_entity_learner_upsert(st, &l, lid, &err), LCM_OK);
     struct lcm_enrollment e = {.learner_id = *lid,
                                .cohort_id = cid,
@@ -341,18 +344,16 @@ static void test_calendar_once(void **state)
     assert_int_equal(res.bad, 2);
     assert_non_null(strstr(warn, "d.md:3: give either"));
     assert_non_null(strstr(warn, "b.md:3: cohort \"NOPE\" not found"));
-    assert_int_equal(post_file_queue(st, &c, today, now + 3600, false, NULL, NULL, &res, &rep,
-                                     &err),
-                     LCM_OK);
+    assert_int_equal(
+        post_file_queue(st, &c, today, now + 3600, false, NULL, NULL, &res, &rep, &err), LCM_OK);
     assert_int_equal(res.drafted, 0);
     assert_int_equal(res.seen, 1);
     assert_int_equal(store_message_counts(st, &k, &err), LCM_OK);
     assert_int_equal(k.draft, 1);
     write_file(dir, "a.md", "---\nat: 2026-12-04 09:00\ncohort: B1\n---\nLunch à 12h30 !\n");
     warn[0] = '\0';
-    assert_int_equal(post_file_queue(st, &c, today, now + 7200, false, NULL, NULL, &res, &rep,
-                                     &err),
-                     LCM_OK);
+    assert_int_equal(
+        post_file_queue(st, &c, today, now + 7200, false, NULL, NULL, &res, &rep, &err), LCM_OK);
     assert_int_equal(res.drafted, 1);
     assert_int_equal(store_message_counts(st, &k, &err), LCM_OK);
     assert_int_equal(k.draft, 2);

@@ -65,18 +65,18 @@ enum lcm_status outbox_lock(struct lcm_store *st, const char *db_path, struct ou
 void outbox_unlock(struct outbox_lock *l);
 
 struct outbox_opts {
-    int64_t now;         /* Unix time of this run (Date:, sent_at, back-off) */
-    bool ignore_backoff; /* send queued messages even when their retry time has not come */
-    int max;             /* at most this many messages (0: all due) */
-    const char *author;  /* check-in author (the LCM's name), may be NULL */
+    int64_t now;                  /* Unix time of this run (Date:, sent_at, back-off) */
+    bool ignore_backoff;          /* send queued messages even when their retry time has not come */
+    int max;                      /* at most this many messages (0: all due) */
+    const char *author;           /* check-in author (the LCM's name), may be NULL */
     const struct lcm_config *cfg; /* the posts' webhooks (msg/post.h); NULL: posts wait */
 };
 
 struct outbox_result {
     int recovered; /* found in `sending` at start: now failed "unknown:" */
     int sent, retry, failed, unknown;
-    int waiting; /* left queued untried: e-mails without an SMTP server, posts without a
-                    webhook */
+    int waiting;      /* left queued untried: e-mails without an SMTP server, posts without a
+                         webhook */
     int waiting_mail; /* of which e-mails */
 };
 

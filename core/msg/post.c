@@ -105,8 +105,7 @@ static enum lcm_status record(struct lcm_store *st, const struct outbox_opts *o,
         if (attempts >= max_attempts) {
             snprintf(why, sizeof why, "gave up after %d attempts: %s", attempts, w->detail);
             res->failed++;
-            lcm_report(rep, LCM_LEVEL_WARN, _("post #%lld to %s failed: %s"), id, r->to_name,
-                       why);
+            lcm_report(rep, LCM_LEVEL_WARN, _("post #%lld to %s failed: %s"), id, r->to_name, why);
             return store_message_mark_failed(st, r->id, why, o->now, err);
         }
         break;

@@ -8,12 +8,12 @@
 
 #include "sync/http.h"
 
-static const char *const webhook_keys[] = {"url",      "url_cmd", "url_env", "username", "channel",
-                                           "icon_url", "timeout", "ca_file", "max_attempts",
-                                           "retry_base", NULL};
+static const char *const webhook_keys[] = {"url",          "url_cmd",    "url_env", "username",
+                                           "channel",      "icon_url",   "timeout", "ca_file",
+                                           "max_attempts", "retry_base", NULL};
 /* The keys of a `webhooks` entry. */
-static const char *const entry_keys[] = {"cohort",   "program", "url",     "url_cmd",
-                                         "url_env",  "username", "channel", "icon_url",
+static const char *const entry_keys[] = {"cohort",  "program",  "url",     "url_cmd",
+                                         "url_env", "username", "channel", "icon_url",
                                          "timeout", "ca_file",  NULL};
 
 char *webhook_payload(const char *text, const char *username, const char *channel,
@@ -247,19 +247,19 @@ enum lcm_status webhook_deliver(const struct lcm_config *cfg, const config_setti
     res->status = resp.status;
     if (rc != LCM_OK) {
         res->outcome = rc == LCM_ERR_INVALID ? WEBHOOK_SETUP : WEBHOOK_RETRY;
-        snprintf(res->detail, sizeof res->detail, "webhook %.100s: %.150s", h.host, lcm_status_str(rc));
+        snprintf(res->detail, sizeof res->detail, "webhook %.100s: %.150s", h.host,
+                 lcm_status_str(rc));
     } else if (resp.status >= 200 && resp.status <= 299) {
         res->outcome = WEBHOOK_SENT;
         snprintf(res->detail, sizeof res->detail, "webhook %.100s: HTTP %ld", h.host, resp.status);
     } else {
-        res->outcome =
-            resp.status == 429 || resp.status >= 500 ? WEBHOOK_RETRY : WEBHOOK_FAILED;
+        res->outcome = resp.status == 429 || resp.status >= 500 ? WEBHOOK_RETRY : WEBHOOK_FAILED;
         const char *ra = http_header_get(&resp, "Retry-After");
         long ms = ra ? http_retry_after_ms(ra, now_ts) : -1;
         if (ms >= 0)
             res->retry_after_s = (ms + 999) / 1000;
-        snprintf(res->detail, sizeof res->detail, "webhook %.100s: HTTP %ld %.120s", h.host, resp.status,
-                 ans);
+        snprintf(res->detail, sizeof res->detail, "webhook %.100s: HTTP %ld %.120s", h.host,
+                 resp.status, ans);
     }
     lcm_report(rep, LCM_LEVEL_INFO, "%s", res->detail);
     http_response_free(&resp);

@@ -19,11 +19,10 @@ void store_message_row_clear(struct store_msg_row *r)
 {
     if (!r)
         return;
-    char **f[] = {&r->status,   &r->template_name, &r->lang,        &r->rule,
-                  &r->to_addr,  &r->to_name,       &r->subject,     &r->body,
-                  &r->error,    &r->msgid,         &r->bcc,         &r->att_type,
-                  &r->att_name, &r->att_data,      &r->in_reply_to, &r->refs,
-                  &r->channel};
+    char **f[] = {&r->status,  &r->template_name, &r->lang,     &r->rule,     &r->to_addr,
+                  &r->to_name, &r->subject,       &r->body,     &r->error,    &r->msgid,
+                  &r->bcc,     &r->att_type,      &r->att_name, &r->att_data, &r->in_reply_to,
+                  &r->refs,    &r->channel};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         free(*f[i]);
     memset(r, 0, sizeof *r);

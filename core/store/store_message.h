@@ -84,7 +84,8 @@ enum lcm_status store_message_to_draft(struct lcm_store *st, int64_t id, int64_t
                                        struct lcm_err *err);
 
 /* Ids of queued messages due at now_ts (next_attempt_at NULL or <= now_ts; all of them when
- * ignore_backoff; never one whose not_before is later than now_ts), oldest first, at most max. *ids is malloc'ed (caller frees), *n its size. */
+ * ignore_backoff; never one whose not_before is later than now_ts), oldest first, at most max. *ids
+ * is malloc'ed (caller frees), *n its size. */
 enum lcm_status store_message_due(struct lcm_store *st, int64_t now_ts, bool ignore_backoff,
                                   int max, int64_t **ids, int *n, struct lcm_err *err);
 

@@ -64,10 +64,11 @@ enum lcm_status store_post_target_find(struct lcm_store *st, bool program, const
                        err);
     else
         s = store_stmt(st,
-                       TARGET_COLS "FROM cohort c JOIN program p ON p.id = c.program_id "
-                                   "WHERE (CAST(?1 AS BIGINT) IS NOT NULL AND c.id = ?1) "
-                                   "OR (CAST(?1 AS BIGINT) IS NULL AND (c.ext_id = ?2 OR c.name = ?2)) "
-                                   "ORDER BY c.id LIMIT 2",
+                       TARGET_COLS
+                       "FROM cohort c JOIN program p ON p.id = c.program_id "
+                       "WHERE (CAST(?1 AS BIGINT) IS NOT NULL AND c.id = ?1) "
+                       "OR (CAST(?1 AS BIGINT) IS NULL AND (c.ext_id = ?2 OR c.name = ?2)) "
+                       "ORDER BY c.id LIMIT 2",
                        err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;
@@ -111,11 +112,12 @@ enum lcm_status store_post_file_get(struct lcm_store *st, const char *path, cons
 {
     *found = false;
     *message_id = *latest_id = 0;
-    STMT_OR_FAIL(s, st,
-                 "SELECT CASE WHEN hash = ?2 THEN 1 ELSE 0 END, COALESCE(message_id, 0) FROM post_file "
-                 "WHERE path = ?1 "
-                 "ORDER BY queued_at DESC, hash",
-                 err);
+    STMT_OR_FAIL(
+        s, st,
+        "SELECT CASE WHEN hash = ?2 THEN 1 ELSE 0 END, COALESCE(message_id, 0) FROM post_file "
+        "WHERE path = ?1 "
+        "ORDER BY queued_at DESC, hash",
+        err);
     store_bind_text(s, 1, path);
     store_bind_text(s, 2, hash);
     int rc;

@@ -465,7 +465,7 @@ static const char *const schema_v8[] = {
     "  PRIMARY KEY (path, hash)) WITHOUT ROWID;",
     NULL};
 
-const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3,
-                                                   schema_v4, schema_v5, schema_v6,
+const char *const *const store_schema_scripts[] = {schema_v1,          schema_v2, schema_v3,
+                                                   schema_v4,          schema_v5, schema_v6,
                                                    schema_v7_reserved, schema_v8};
 const int store_schema_version = (int)(sizeof store_schema_scripts / sizeof *store_schema_scripts);

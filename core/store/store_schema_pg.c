@@ -446,7 +446,7 @@ static const char *const pg_v8[] = {
     "  PRIMARY KEY (path, hash));",
     NULL};
 
-const char *const *const store_schema_pg_scripts[] = {pg_v1, pg_v2, pg_v3, pg_v4, pg_v5, pg_v6,
-                                                      pg_v7_reserved, pg_v8};
+const char *const *const store_schema_pg_scripts[] = {pg_v1, pg_v2, pg_v3,          pg_v4,
+                                                      pg_v5, pg_v6, pg_v7_reserved, pg_v8};
 const int store_schema_pg_version =
     (int)(sizeof store_schema_pg_scripts / sizeof *store_schema_pg_scripts);
