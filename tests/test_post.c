@@ -104,6 +104,12 @@ static void test_front_matter_bad(void **state)
     bad("---\nat: 2026-12-07\ncohort: A\n---\ncaf\xC3\n", "p.md:1: the file is not valid UTF-8");
     assert_int_equal(post_file_parse("p.md", "---\n\0x", 6, today, now, &f, &err), LCM_ERR_PARSE);
     assert_non_null(strstr(err.msg, "NUL byte"));
+    /* the text need not end with a NUL byte (found by fuzz_post_file: a read past the end) */
+    char *raw = malloc(3);
+    memcpy(raw, "---", 3);
+    assert_int_equal(post_file_parse("p.md", raw, 3, today, now, &f, &err), LCM_ERR_PARSE);
+    assert_non_null(strstr(err.msg, "p.md:1: the front matter does not end"));
+    free(raw);
     /* a body over the webhook's limit */
     size_t n = WEBHOOK_MAX_TEXT + 100;
     char *big = malloc(n + 64);

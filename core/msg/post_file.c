@@ -137,10 +137,12 @@ enum lcm_status post_file_parse(const char *name, const char *text, size_t len, 
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         p += 3; /* a byte order mark */
     int line = 1;
-    size_t n = strcspn(p, "\n");
+    /* text need not end with a NUL byte: every scan is bounded by end */
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
     if (!(n == 3 || (n == 4 && p[3] == '\r')) || memcmp(p, "---", 3) != 0)
         BAD(1, _("a post file starts with a line --- (its front matter: at, cohort or program)"));
-    p += n + (p[n] == '\n');
+    p = nl ? nl + 1 : end;
     enum lcm_status rc = parse_head(name, &p, end, &line, out, err);
     if (rc != LCM_OK)
         return rc;
