@@ -215,6 +215,10 @@ run --today "2026-12-10 08:59" outbox send >/dev/null 2>&1
 run --today "2026-12-10 09:00" outbox send >/dev/null 2>&1
 [ "$(posts_to b1)" -eq 2 ] && [ "$(status_of "$id")" = sent ] || fail "calendar post not sent"
 
+# Posts are not outreach to a learner: the outreach effect leaves them out.
+run --today 2026-12-20 outbox stats --by rule >"$tmp/st" 2>&1 || fail "stats: $(cat "$tmp/st")"
+grep -q "calendar" "$tmp/st" && fail "a post counted in the outreach effect: $(cat "$tmp/st")"
+
 # Without any URL a post stays queued, untried, and says why.
 run --today "2026-12-10 12:00" post --program DEV "y" >/dev/null && run outbox approve --all >/dev/null
 E2E_HOOK="" run --today "2026-12-10 12:00" outbox send >"$tmp/s6" 2>&1 && fail "a waiting post must exit 1"
