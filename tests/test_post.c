@@ -176,6 +176,43 @@ static void test_channel_per_cohort_and_program(void **state)
     config_free(&cfg);
 }
 
+/* A `webhooks` entry's url is a secret like webhook.url: a config others can read warns; the
+ * list's keys are checked (an unknown one warned). */
+static void test_webhooks_url_is_secret(void **state)
+{
+    (void)state;
+    char dir[256], path[512];
+    tu_tmpdir(dir);
+    tu_write(dir, "config",
+             "webhooks = ( { cohort = \"B1\"; url = \"https://hooks.example/T0/B0/s3cr3t\"; } );\n",
+             path);
+    chmod(path, 0644);
+    struct lcm_config cfg;
+    struct lcm_err err = {0};
+    struct tu_reports rep = {0};
+    struct lcm_report r = {tu_report_fn, &rep};
+    assert_int_equal(config_load(&cfg, path, true, &r, &err), LCM_OK);
+    assert_int_equal(rep.warnings, 1);
+    assert_non_null(strstr(rep.text, "readable by others; run chmod 600"));
+    assert_null(strstr(rep.text, "s3cr3t"));
+    config_free(&cfg);
+    tu_write(dir, "config2",
+             "webhooks = ( { cohort = \"B1\"; url_env = \"X\"; chanel = \"#typo\"; } );\n", path);
+    chmod(path, 0600);
+    memset(&rep, 0, sizeof rep);
+    assert_int_equal(config_load(&cfg, path, true, &r, &err), LCM_OK);
+    char label[64];
+    const config_setting_t *c = webhook_channel(&cfg, "B1", NULL, "P", "P", label, sizeof label);
+    assert_int_equal(webhook_check(&cfg, c, &err), LCM_ERR_CONFIG); /* X is unset */
+    struct webhook_result w;
+    assert_int_equal(webhook_deliver(&cfg, c, "x", now, &w, &r, &err), LCM_OK);
+    assert_int_equal(w.outcome, WEBHOOK_SETUP); /* nothing sent */
+    if (!strstr(rep.text, "chanel (ignored)"))
+        fail_msg("%s", rep.text);
+    config_free(&cfg);
+    tu_rmdir(dir);
+}
+
 /* A store with programme ENG, cohorts B1 and B2, one learner in B1; *lid the learner. */
 static struct lcm_store *seeded(int64_t *lid)
 {
@@ -379,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_front_matter_bad),
         cmocka_unit_test(test_check_text_and_title),
         cmocka_unit_test(test_channel_per_cohort_and_program),
+        cmocka_unit_test(test_webhooks_url_is_secret),
         cmocka_unit_test(test_schedule_claim_once),
         cmocka_unit_test(test_calendar_once),
     };
