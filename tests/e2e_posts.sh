@@ -57,12 +57,14 @@ cat >"$tmp/cfg" <<EOF
 webhook: { url_env = "E2E_HOOK"; username = "Claire (LCM)"; retry_base = 60; max_attempts = 3; };
 webhooks = (
   { cohort = "FR-B1"; url_env = "E2E_HOOK_B1"; channel = "#fr-b1"; },
-  { program = "ENG"; url_env = "E2E_HOOK_ENG"; channel = "#anglais"; }
+  { program = "ENG"; url_env = "E2E_HOOK_ENG"; channel = "#anglais"; },
+  { cohort = "PY-1"; url_env = "E2E_HOOK_PY"; }
 );
 posts: { dir = "$tmp/posts"; lead_days = 2; };
 EOF
 chmod 600 "$tmp/cfg"
 export E2E_HOOK="$hook/default/s3cr3t" E2E_HOOK_B1="$hook/b1/s3cr3t" E2E_HOOK_ENG="$hook/eng/s3cr3t"
+export E2E_HOOK_PY="$hook/py/s3cr3t"
 db=$(db_target "$tmp/db")
 run() { LANGUAGE=en "$LCMTUI" --config "$tmp/cfg" --db "$db" "$@"; }
 q() { db_query "$db" "$1"; }
@@ -218,6 +220,44 @@ run --today "2026-12-10 09:00" outbox send >/dev/null 2>&1
 # Posts are not outreach to a learner: the outreach effect leaves them out.
 run --today 2026-12-20 outbox stats --by rule >"$tmp/st" 2>&1 || fail "stats: $(cat "$tmp/st")"
 grep -q "calendar" "$tmp/st" && fail "a post counted in the outreach effect: $(cat "$tmp/st")"
+
+# Failures: a server that refuses the connection is retried (its host named, never its
+# path); three 503 in a row fail the post (max_attempts 3, after 60 then 120 s); a 400 fails
+# it at once, and `outbox retry` sends it again.
+closed=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+T1="2026-12-11 10"
+run --today "$T1:00" post --cohort PY-1 "Refusé puis passé" >/dev/null || fail "post py 1"
+a=$(q "SELECT max(id) FROM message")
+run outbox approve "$a" >/dev/null || fail "approve $a"
+E2E_HOOK_PY="http://127.0.0.1:$closed/hooks/py/s3cr3t" run --today "$T1:00" outbox send >"$tmp/r1" 2>&1 &&
+    fail "a refused connection must exit 1"
+[ "$(q "SELECT status || '|' || attempts FROM message WHERE id = $a")" = "queued|1" ] ||
+    fail "refused: $(q "SELECT status, attempts, error FROM message WHERE id = $a")"
+grep -q "127.0.0.1:$closed" "$tmp/r1" || fail "the host is not named: $(cat "$tmp/r1")"
+grep -q "s3cr3t" "$tmp/r1" && fail "the URL leaked: $(cat "$tmp/r1")"
+run --today "$T1:01" outbox send >/dev/null 2>&1 || fail "after the refusal"
+[ "$(status_of "$a")" = sent ] && [ "$(posts_to py)" -eq 1 ] || fail "not sent after the refusal"
+printf '/hooks/py/s3cr3t 200\n/hooks/py/s3cr3t 503\n/hooks/py/s3cr3t 503\n/hooks/py/s3cr3t 503\n/hooks/py/s3cr3t 400\n' >>"$tmp/plan"
+run --today "$T1:05" post --cohort PY-1 "Trois 503" >/dev/null && b=$(q "SELECT max(id) FROM message")
+run outbox approve "$b" >/dev/null || fail "approve $b"
+run --today "$T1:05" outbox send >/dev/null 2>&1
+run --today "$T1:06" outbox send >/dev/null 2>&1
+[ "$(q "SELECT status || '|' || attempts FROM message WHERE id = $b")" = "queued|2" ] ||
+    fail "second 503: $(q "SELECT status, attempts FROM message WHERE id = $b")"
+run --today "$T1:07" outbox send >/dev/null 2>&1
+[ "$(posts_to py)" -eq 3 ] || fail "retried before its 120 s back-off"
+run --today "$T1:08" outbox send >"$tmp/r2" 2>&1 && fail "a post given up must exit 1"
+[ "$(status_of "$b")" = failed ] || fail "three 503: $(status_of "$b")"
+q "SELECT error FROM message WHERE id = $b" | grep -q "^gave up after 3 attempts: webhook 127.0.0.1:$port: HTTP 503" ||
+    fail "error: $(q "SELECT error FROM message WHERE id = $b")"
+run --today "$T1:10" post --cohort PY-1 "Un 400" >/dev/null && c=$(q "SELECT max(id) FROM message")
+run outbox approve "$c" >/dev/null || fail "approve $c"
+run --today "$T1:10" outbox send >/dev/null 2>&1 && fail "a 400 must exit 1"
+[ "$(q "SELECT status || '|' || attempts FROM message WHERE id = $c")" = "failed|1" ] ||
+    fail "a 400 is not failed at once: $(q "SELECT status, attempts FROM message WHERE id = $c")"
+run outbox retry "$c" >/dev/null || fail "retry $c"
+run --today "$T1:11" outbox send >/dev/null 2>&1 || fail "send after retry"
+[ "$(status_of "$c")" = sent ] && [ "$(posts_to py)" -eq 6 ] || fail "not sent after outbox retry"
 
 # Without any URL a post stays queued, untried, and says why.
 run --today "2026-12-10 12:00" post --program DEV "y" >/dev/null && run outbox approve --all >/dev/null
