@@ -31,12 +31,14 @@ static const char outbox_usage[] =
        "  skip ID                    never send this draft, queued or failed message\n"
        "  draft ID                   a queued or skipped message back to draft (to approve again)\n"
        "  retry ID                   requeue a failed message (same Message-ID)\n"
-       "  send [--retry-now] [--max N]   deliver the queued messages by SMTP (for cron)\n"
+       "  send [--retry-now] [--max N]   deliver the queued messages by SMTP, and the posts\n"
+       "                             due through their channel's webhook (for cron)\n"
        "  stats [--by template|rule] outreach effect: did learners come back, or reply, within\n"
        "                             3 / 7 days? and, with holdouts, against no message\n"
        "                             (3 / 7 / 14 days)\n"
        "  sequences [--dry-run]      apply the sequence rules at --today: drafts to approve\n"
        "  post TEXT                  post TEXT to the group chat through the webhook\n"
+       "  post --cohort C|--program P [--at WHEN] TEXT   draft a scheduled post\n"
        "\n"
        "Exit status: 0 ok, 1 failure (a message failed or is kept for retry), 2 usage.\n");
 
@@ -56,11 +58,13 @@ static enum lcm_status print_row(void *ctx, const struct store_msg_row *r)
 {
     (void)ctx;
     char t[32];
-    fmt_time(r->sent_at ? r->sent_at : r->created_at, t, sizeof t);
+    bool post = strcmp(r->channel, "post") == 0;
+    /* a post not sent yet shows when it is to go */
+    fmt_time(r->sent_at ? r->sent_at : r->not_before ? r->not_before : r->created_at, t, sizeof t);
     printf("%6" PRId64 "  ", r->id);
     cli_put_clean(stdout, _(r->status), 10); /* the status word in the reader's language */
     printf(" %s  ", t);
-    cli_put_clean(stdout, r->template_name[0] ? r->template_name : "-", 18);
+    cli_put_clean(stdout, post ? _("post") : r->template_name[0] ? r->template_name : "-", 18);
     putchar(' ');
     cli_put_clean(stdout, r->to_name, 22);
     putchar(' ');
@@ -119,11 +123,18 @@ static int do_show(struct lcm_store *st, int64_t id)
     printf(_("message %lld (%s"), (long long)r.id, _(r.status));
     if (r.rule[0])
         printf(_(", rule %s"), rule);
-    printf(_(", template %s, %s)\nTo: "), r.template_name[0] ? tpl : "-", lang);
-    cli_put_clean(stdout, r.to_name, -1);
-    printf(" <");
-    cli_put_clean(stdout, r.to_addr, -1);
-    printf(_(">\nSubject: "));
+    if (strcmp(r.channel, "post") == 0) {
+        printf(_(", post)\nTo: "));
+        cli_put_clean(stdout, r.to_name, 0);
+        fmt_time(r.not_before, t, sizeof t);
+        printf(_("\nNot before: %s\nSubject: "), t);
+    } else {
+        printf(_(", template %s, %s)\nTo: "), r.template_name[0] ? tpl : "-", lang);
+        cli_put_clean(stdout, r.to_name, -1);
+        printf(" <");
+        cli_put_clean(stdout, r.to_addr, -1);
+        printf(_(">\nSubject: "));
+    }
     cli_put_clean(stdout, r.subject, -1);
     fmt_time(r.created_at, t, sizeof t);
     printf(_("\nCreated: %s"), t);
@@ -171,10 +182,11 @@ static int do_send(struct lcm_app *app, struct lcm_store *st, int argc, char **a
         else
             return cli_usage("outbox", _("unknown option '%s'"), argv[i]);
     }
-    struct lcm_err err = {0};
+    o.cfg = &app->cfg;
+    struct lcm_err err = {0}, smtp_err = {0};
     struct mail_server srv;
-    if (mail_server_from_config(&app->cfg, &srv, &app->rep, &err) != LCM_OK)
-        return cli_fail(&err);
+    /* Without an SMTP server the posts still go; the e-mails wait and the error is told. */
+    bool have_smtp = mail_server_from_config(&app->cfg, &srv, &app->rep, &smtp_err) == LCM_OK;
     struct outbox_lock lock = OUTBOX_LOCK_INIT;
     int rc = 0;
     if (outbox_lock(st, app->db_path, &lock, &err) != LCM_OK) {
@@ -182,15 +194,23 @@ static int do_send(struct lcm_app *app, struct lcm_store *st, int argc, char **a
         goto out;
     }
     struct outbox_result res;
-    if (outbox_send(st, &srv, &o, &res, &rep, &err) != LCM_OK)
+    if (outbox_send(st, have_smtp ? &srv : NULL, &o, &res, &rep, &err) != LCM_OK)
         rc = cli_fail(&err);
     printf(_("sent %d, retry later %d, failed %d, unknown %d, interrupted earlier %d\n"), res.sent,
            res.retry, res.failed, res.unknown, res.recovered);
-    if (res.retry || res.failed || res.unknown || res.recovered)
+    if (res.waiting)
+        printf(ngettext("%d message waits for its server's configuration\n",
+                        "%d messages wait for their server's configuration\n",
+                        (unsigned long)res.waiting),
+               res.waiting);
+    if (res.waiting_mail)
+        rc = cli_fail(&smtp_err);
+    if (res.retry || res.failed || res.unknown || res.recovered || res.waiting)
         rc = 1;
 out:
     outbox_unlock(&lock);
-    mail_server_free(&srv);
+    if (have_smtp)
+        mail_server_free(&srv);
     return rc;
 }
 

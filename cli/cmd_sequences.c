@@ -3,9 +3,11 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "base/i18n.h"
+#include "msg/post_file.h"
 #include "msg/sequence.h"
 #include "msg/template.h"
 
@@ -23,6 +25,41 @@ static void print_made(void *ctx, int64_t id, const char *rule, const char *tpl,
     putchar('\n');
 }
 
+static void print_post(void *ctx, int64_t id, const char *file, const char *target, int64_t at)
+{
+    bool dry = *(bool *)ctx;
+    char when[32];
+    time_t tt = (time_t)at;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    if (dry)
+        printf(_("  would draft post   %s  "), when);
+    else
+        printf("  %6" PRId64 " %-7s %-14s %s  ", id, "draft", "calendar", when);
+    cli_put_clean(stdout, file, 30); /* the name is already cleaned; cut to the column */
+    printf(" #");
+    cli_put_clean(stdout, target, 0);
+    putchar('\n');
+}
+
+/* The content calendar (msg/post_file.h): its due files drafted. Returns the exit status. */
+static int run_posts(struct lcm_app *app, struct lcm_store *st, bool dry)
+{
+    struct lcm_err err = {0};
+    struct post_cal_config pc;
+    if (post_file_config(&app->cfg, &pc, &app->rep, &err) != LCM_OK)
+        return cli_fail(&err);
+    struct post_cal_result pr;
+    if (post_file_queue(st, &pc, app->today, app_now(app), dry, print_post, &dry, &pr, &app->rep,
+                        &err) != LCM_OK)
+        return cli_fail(&err);
+    if (pr.drafted || pr.later || pr.bad)
+        printf(_("%sposts: %d drafted from the calendar, %d later, %d files with errors\n"),
+               dry ? "dry run: " : "", pr.drafted, pr.later, pr.bad);
+    return pr.bad ? 1 : 0;
+}
+
 int cmd_sequences(struct lcm_app *app, int argc, char **argv)
 {
     bool dry = false;
@@ -30,7 +67,9 @@ int cmd_sequences(struct lcm_app *app, int argc, char **argv)
         if (cli_is_help(argv[i])) {
             printf(_("usage: lcmtui sequences [run] [--dry-run]\n\nApplies the sequence rules "
                      "(config group 'sequences') at --today: drafts for the LCM to approve\n"
-                     "('lcmtui outbox approve'), queued messages for rules with auto = true.\n"));
+                     "('lcmtui outbox approve'), queued messages for rules with auto = true.\n"
+                     "Also drafts the posts of the content calendar (config group 'posts': the\n"
+                     "files of posts.dir whose time is at most posts.lead_days ahead).\n"));
             return 0;
         } else if (strcmp(argv[i], "--dry-run") == 0 || strcmp(argv[i], "-n") == 0) {
             dry = true;
@@ -71,6 +110,10 @@ int cmd_sequences(struct lcm_app *app, int argc, char **argv)
             fputc('\n', stderr);
             rc = 1;
         }
+    }
+    if (st) {
+        int prc = run_posts(app, st, dry);
+        rc = rc ? rc : prc;
     }
     store_close(&st);
     sequence_config_free(&sc);

@@ -276,6 +276,40 @@ static void test_detail_shows_outreach_effect(void **state)
     assert_non_null(strstr(buf, "7 d: too early"));
 }
 
+/* issue 20: a scheduled post in the outbox pane shows its channel, not "no address", is
+ * approved like a draft, opens no learner detail; it shows in the cohort's learners'
+ * timelines. */
+static void test_post_in_outbox_and_timeline(void **state)
+{
+    (void)state;
+    fx_sql(&F, "INSERT INTO message (channel, cohort_id, subject, body, status, not_before, "
+               "created_at, updated_at) SELECT 'post', e.cohort_id, 'Learning Lunch jeudi', "
+               "'Venez !', 'draft', strftime('%s','2026-12-03 12:00'), 1, 1 FROM enrollment e "
+               "JOIN learner l ON l.id = e.learner_id WHERE l.first_name = 'Marty' LIMIT 1");
+    int64_t id = fx_count(&F, "SELECT max(id) FROM message");
+    fx_invalidate(&F, PANE_OUTBOX);
+    outbox_cursor_on("Learning Lunch jeudi");
+    struct pane *p = fx_recalc(&F);
+    char buf[1024];
+    long row = fx_find(p, "Learning Lunch jeudi");
+    fx_line(p, (size_t)row, buf, sizeof buf);
+    assert_non_null(strchr(buf, '#')); /* "#COHORT" */
+    assert_null(strstr(buf, "address"));
+    assert_null(strstr(buf, "adresse"));
+    fx_keys(&F, "y");
+    assert_int_equal(status_of(id), 2);
+    outbox_cursor_on("Learning Lunch jeudi");
+    fx_keys(&F, "\r"); /* no learner behind a post: stays in the outbox */
+    assert_int_equal(F.t.cur, PANE_OUTBOX);
+    pane_detail_open(&F.t,
+                     fx_count(&F, "SELECT e.id FROM enrollment e JOIN learner l ON "
+                                  "l.id = e.learner_id WHERE l.first_name = 'Marty' LIMIT 1"));
+    p = fx_recalc(&F);
+    row = fx_find(p, "Learning Lunch jeudi");
+    assert_true(row > fx_find(p, "Timeline"));
+    assert_non_null(strstr(fx_line(p, (size_t)row, buf, sizeof buf), "post"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +321,7 @@ int main(void)
         cmocka_unit_test(test_queue_refused_without_a_valid_address),
         cmocka_unit_test(test_several_learners_each_in_their_language),
         cmocka_unit_test(test_detail_shows_outreach_effect),
+        cmocka_unit_test(test_post_in_outbox_and_timeline),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

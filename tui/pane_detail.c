@@ -302,7 +302,7 @@ static void milestones(struct rbuf *rb, const struct detail *s, int cols)
  * catalog has it, else word by word on its last space ("call" "planned"). Returns out. */
 static const char *what_tr(const char *what, char *out, size_t len)
 {
-    static const char *const words[] = {N_("message"), N_("reminder"), N_("(in)")};
+    static const char *const words[] = {N_("message"), N_("reminder"), N_("(in)"), N_("post")};
     (void)words; /* for xgettext: the kinds and the direction the store writes */
     size_t o = 0;
     out[0] = '\0';

@@ -69,14 +69,19 @@ static enum lcm_status add_row(void *ctx, const struct store_msg_row *r)
     w->id = r->id;
     w->enrollment_id = r->enrollment_id;
     snprintf(w->status, sizeof w->status, "%s", r->status);
+    bool post = strcmp(r->channel, "post") == 0; /* to a cohort's channel: "#Cohorte B1" */
     size_t len = strlen(r->to_name) + strlen(r->to_addr) + 4;
     w->who = lcm_xmalloc(len);
-    snprintf(w->who, len, "%s%s%s%s", r->to_name, *r->to_name ? " <" : "",
-             *r->to_addr ? r->to_addr : _("no address"), *r->to_name ? ">" : "");
+    if (post)
+        snprintf(w->who, len, "%s", r->to_name);
+    else
+        snprintf(w->who, len, "%s%s%s%s", r->to_name, *r->to_name ? " <" : "",
+                 *r->to_addr ? r->to_addr : _("no address"), *r->to_name ? ">" : "");
     w->subject = lcm_xstrdup(r->subject);
     w->error = lcm_xstrdup(r->error);
-    w->tpl = lcm_xstrdup(r->template_name);
-    w->at = r->sent_at ? r->sent_at : r->updated_at;
+    w->tpl = lcm_xstrdup(post ? _("post") : r->template_name);
+    /* a post not sent yet shows when it is to go */
+    w->at = r->sent_at ? r->sent_at : post && r->not_before ? r->not_before : r->updated_at;
     w->attempts = r->attempts;
     return LCM_OK;
 }

@@ -10,9 +10,9 @@
 #include "base/xdg.h"
 
 /* Top-level sections the program knows; each module checks the keys inside its own. */
-static const char *const known_sections[] = {"general",   "risk",     "sources", "smtp", "webhook",
-                                             "sequences", "calendar", "kpi",     "tui",  "keys",
-                                             "sync",      "privacy",  "inbox",   NULL};
+static const char *const known_sections[] = {
+    "general", "risk", "sources", "smtp",    "webhook", "sequences", "calendar", "kpi",
+    "tui",     "keys", "sync",    "privacy", "inbox",   "webhooks",  "posts",    NULL};
 static const char *const general_keys[] = {"lcm_name",
                                            "lcm_email",
                                            "lang",
@@ -176,7 +176,8 @@ static bool url_has_userinfo(const char *v)
 }
 
 /* True when any setting below s holds a secret: a key named password, token or secret, the
- * webhook's url (the URL is the credential of a Slack/Mattermost hook), or any URL with
+ * webhook's url and each `webhooks` entry's (the URL is the credential of a Slack/Mattermost
+ * hook), or any URL with
  * credentials in it. */
 static bool holds_secret(const config_setting_t *s)
 {
@@ -184,6 +185,9 @@ static bool holds_secret(const config_setting_t *s)
     if (name && config_setting_type(s) == CONFIG_TYPE_STRING) {
         const config_setting_t *up = config_setting_parent(s);
         const char *group = up ? config_setting_name(up) : NULL;
+        const config_setting_t *upup = up && !group ? config_setting_parent(up) : NULL;
+        if (upup && config_setting_name(upup) && strcmp(config_setting_name(upup), "webhooks") == 0)
+            group = "webhook"; /* an entry of the per-cohort list: its url is a secret too */
         const char *v = config_setting_get_string(s);
         if (strcmp(name, "password") == 0 || strcmp(name, "token") == 0 ||
             strcmp(name, "secret") == 0 ||

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/lockfile.h"
+#include "msg/post.h"
 #include "store/store.h"
 #include "store/store_message.h"
 
@@ -180,6 +181,14 @@ static enum lcm_status send_one(struct lcm_store *st, const struct mail_server *
     enum lcm_status rc = store_message_get(st, id, &r, err);
     if (rc != LCM_OK)
         return rc;
+    if (strcmp(r.channel, "post") == 0 || !srv) {
+        if (strcmp(r.channel, "post") == 0)
+            rc = post_send_one(st, o->cfg, o, &r, res, rep, err);
+        else
+            res->waiting++, res->waiting_mail++; /* no SMTP server: it waits, untouched */
+        store_message_row_clear(&r);
+        return rc;
+    }
     char msgid[300];
     if (r.msgid[0])
         snprintf(msgid, sizeof msgid, "%s", r.msgid);

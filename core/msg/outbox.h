@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "msg/mail.h"
+#include "base/config.h"
 #include "base/model.h"
 #include "base/status.h"
 #include "store/store.h"
@@ -64,18 +65,24 @@ enum lcm_status outbox_lock(struct lcm_store *st, const char *db_path, struct ou
 void outbox_unlock(struct outbox_lock *l);
 
 struct outbox_opts {
-    int64_t now;         /* Unix time of this run (Date:, sent_at, back-off) */
-    bool ignore_backoff; /* send queued messages even when their retry time has not come */
-    int max;             /* at most this many messages (0: all due) */
-    const char *author;  /* check-in author (the LCM's name), may be NULL */
+    int64_t now;                  /* Unix time of this run (Date:, sent_at, back-off) */
+    bool ignore_backoff;          /* send queued messages even when their retry time has not come */
+    int max;                      /* at most this many messages (0: all due) */
+    const char *author;           /* check-in author (the LCM's name), may be NULL */
+    const struct lcm_config *cfg; /* the posts' webhooks (msg/post.h); NULL: posts wait */
 };
 
 struct outbox_result {
     int recovered; /* found in `sending` at start: now failed "unknown:" */
     int sent, retry, failed, unknown;
+    int waiting;      /* left queued untried: e-mails without an SMTP server, posts without a
+                         webhook */
+    int waiting_mail; /* of which e-mails */
 };
 
-/* Recovers interrupted messages, then delivers the due queued messages one by one. Stops at
+/* Recovers interrupted messages, then delivers the due queued messages one by one: e-mails
+ * through srv (NULL: no SMTP server configured; the e-mails wait, counted in waiting), posts
+ * through o->cfg's webhooks (msg/post.h). Stops at
  * the first MAIL_SETUP failure (authentication, TLS) and returns its error: the message stays
  * queued. Each outcome is reported through rep (INFO: "sent #12 to ..."; WARN: failures).
  * Hold the outbox lock around it. */

@@ -28,7 +28,8 @@
 #define EFFECT_CTE_DIALECT(KEY, SENT_DAY, PLUS3, PLUS7, WEEKDAY)                                   \
     "WITH s AS (SELECT m.id, " KEY " AS t, m.learner_id AS l, "                                    \
     "  m.subject AS subj, m.sent_at AS at, m.replied_at AS ra, " SENT_DAY " AS d FROM message m "  \
-    "  WHERE m.status = 'sent' AND m.sent_at IS NOT NULL AND (CAST(?2 AS BIGINT) IS NULL OR "      \
+    "  WHERE m.status = 'sent' AND m.sent_at IS NOT NULL AND m.channel = 'email' "                 \
+    "  AND (CAST(?2 AS BIGINT) IS NULL OR "                                                        \
     "m.learner_id = ?2)), "                                                                        \
     "f AS (SELECT s.*, "                                                                           \
     "  CASE WHEN " VISIT_EXISTS("s.l", "s.d", PLUS3,                                               \

@@ -19,10 +19,10 @@ void store_message_row_clear(struct store_msg_row *r)
 {
     if (!r)
         return;
-    char **f[] = {&r->status,   &r->template_name, &r->lang,        &r->rule,
-                  &r->to_addr,  &r->to_name,       &r->subject,     &r->body,
-                  &r->error,    &r->msgid,         &r->bcc,         &r->att_type,
-                  &r->att_name, &r->att_data,      &r->in_reply_to, &r->refs};
+    char **f[] = {&r->status,  &r->template_name, &r->lang,     &r->rule,     &r->to_addr,
+                  &r->to_name, &r->subject,       &r->body,     &r->error,    &r->msgid,
+                  &r->bcc,     &r->att_type,      &r->att_name, &r->att_data, &r->in_reply_to,
+                  &r->refs,    &r->channel};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         free(*f[i]);
     memset(r, 0, sizeof *r);
@@ -30,12 +30,14 @@ void store_message_row_clear(struct store_msg_row *r)
 
 #define MSG_COLS                                                                                   \
     "SELECT m.id, m.learner_id, m.enrollment_id, m.status, m.template, m.lang, m.rule, "           \
-    "m.to_addr, trim(COALESCE(l.first_name, '') || ' ' || COALESCE(l.last_name, '')), "            \
+    "m.to_addr, CASE WHEN m.channel = 'post' THEN '#' || COALESCE(pc.name, pp.name, '?') "         \
+    "ELSE trim(COALESCE(l.first_name, '') || ' ' || COALESCE(l.last_name, '')) END, "              \
     "m.subject, m.body, m.error, m.msgid, m.bcc, m.att_type, m.att_name, m.att_data, "             \
     "m.in_reply_to, m.refs, "                                                                      \
     "m.attempts, m.next_attempt_at, m.created_at, m.updated_at, m.sent_at, m.replied_at, "         \
-    "m.bounced_at "                                                                                \
-    "FROM message m LEFT JOIN learner l ON l.id = m.learner_id "
+    "m.bounced_at, m.channel, m.cohort_id, m.program_id, m.not_before "                            \
+    "FROM message m LEFT JOIN learner l ON l.id = m.learner_id "                                   \
+    "LEFT JOIN cohort pc ON pc.id = m.cohort_id LEFT JOIN program pp ON pp.id = m.program_id "
 
 static void read_row(struct db_stmt *s, struct store_msg_row *r)
 {
@@ -57,6 +59,10 @@ static void read_row(struct db_stmt *s, struct store_msg_row *r)
     r->sent_at = col_i64(s, 23);
     r->replied_at = col_i64(s, 24);
     r->bounced_at = col_i64(s, 25);
+    r->channel = store_col_dup(s, 26);
+    r->cohort_id = col_i64(s, 27);
+    r->program_id = col_i64(s, 28);
+    r->not_before = col_i64(s, 29);
 }
 
 enum lcm_status store_message_get(struct lcm_store *st, int64_t id, struct store_msg_row *out,
@@ -281,6 +287,7 @@ enum lcm_status store_message_due(struct lcm_store *st, int64_t now_ts, bool ign
     STMT_OR_FAIL(s, st,
                  "SELECT id FROM message WHERE status = 'queued' "
                  "AND (?2 <> 0 OR next_attempt_at IS NULL OR next_attempt_at <= ?1) "
+                 "AND (not_before IS NULL OR not_before <= ?1) "
                  "ORDER BY id LIMIT ?3",
                  err);
     db_bind_int64(s, 1, now_ts);

@@ -25,6 +25,11 @@ struct store_msg_row {
     int attempts;
     int64_t next_attempt_at, created_at, updated_at, sent_at; /* 0 when unset */
     int64_t replied_at, bounced_at; /* the inbox matched a reply, a bounce; 0 when none */
+    /* A post (channel "post", see store_post.h): no learner; cohort_id or program_id names
+     * the channel, to_name reads "#COHORT" or "#PROGRAMME"; not_before: not sent before (0:
+     * as soon as queued). An e-mail has channel "email". */
+    char *channel;
+    int64_t cohort_id, program_id, not_before;
 };
 void store_message_row_clear(struct store_msg_row *r);
 
@@ -79,7 +84,8 @@ enum lcm_status store_message_to_draft(struct lcm_store *st, int64_t id, int64_t
                                        struct lcm_err *err);
 
 /* Ids of queued messages due at now_ts (next_attempt_at NULL or <= now_ts; all of them when
- * ignore_backoff), oldest first, at most max. *ids is malloc'ed (caller frees), *n its size. */
+ * ignore_backoff; never one whose not_before is later than now_ts), oldest first, at most max. *ids
+ * is malloc'ed (caller frees), *n its size. */
 enum lcm_status store_message_due(struct lcm_store *st, int64_t now_ts, bool ignore_backoff,
                                   int max, int64_t **ids, int *n, struct lcm_err *err);
 

@@ -440,6 +440,32 @@ static const char *const schema_v6[] = {
     "  BEGIN SELECT RAISE(ABORT, 'check-ins are append-only'); END;",
     NULL};
 
-const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3,
-                                                   schema_v4, schema_v5, schema_v6};
+/* Version 7: reserved for issue 20's events (events, invitations, RSVPs, attendance), built
+ * on another branch; empty here so that this array's index stays the version. */
+static const char *const schema_v7_reserved[] = {NULL};
+
+/* Version 8: scheduled posts to the cohorts' channels (issue 20). A post is an outbox message
+ * with channel 'post': no learner, a cohort or a programme instead (whose webhook it goes
+ * to), its text in body (subject: a title or the text's first line, for the lists), sent at or
+ * after not_before. post_file: the content calendar's files already queued, once per path and
+ * content hash (a changed file is a new post). */
+static const char *const schema_v8[] = {
+    "ALTER TABLE message ADD COLUMN channel TEXT NOT NULL DEFAULT 'email'"
+    "  CHECK (channel IN ('email','post'));",
+    "ALTER TABLE message ADD COLUMN cohort_id INTEGER REFERENCES cohort(id) ON DELETE CASCADE;",
+    "ALTER TABLE message ADD COLUMN program_id INTEGER REFERENCES program(id) ON DELETE CASCADE;",
+    "ALTER TABLE message ADD COLUMN not_before INTEGER;",
+    "CREATE INDEX message_post_cohort ON message(cohort_id);",
+    "CREATE INDEX message_post_program ON message(program_id);",
+    "CREATE TABLE post_file ("
+    "  path TEXT NOT NULL,"
+    "  hash TEXT NOT NULL,"
+    "  message_id INTEGER REFERENCES message(id) ON DELETE SET NULL,"
+    "  queued_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (path, hash)) WITHOUT ROWID;",
+    NULL};
+
+const char *const *const store_schema_scripts[] = {schema_v1,          schema_v2, schema_v3,
+                                                   schema_v4,          schema_v5, schema_v6,
+                                                   schema_v7_reserved, schema_v8};
 const int store_schema_version = (int)(sizeof store_schema_scripts / sizeof *store_schema_scripts);

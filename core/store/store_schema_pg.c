@@ -426,6 +426,27 @@ static const char *const pg_v6[] = {
     "  END $$;",
     NULL};
 
-const char *const *const store_schema_pg_scripts[] = {pg_v1, pg_v2, pg_v3, pg_v4, pg_v5, pg_v6};
+/* Version 7: reserved for issue 20's events, built on another branch (see store_schema.c). */
+static const char *const pg_v7_reserved[] = {NULL};
+
+/* Version 8: scheduled posts (see store_schema.c). */
+static const char *const pg_v8[] = {
+    "ALTER TABLE message ADD COLUMN channel TEXT NOT NULL DEFAULT 'email'"
+    "  CHECK (channel IN ('email','post'));",
+    "ALTER TABLE message ADD COLUMN cohort_id BIGINT REFERENCES cohort(id) ON DELETE CASCADE;",
+    "ALTER TABLE message ADD COLUMN program_id BIGINT REFERENCES program(id) ON DELETE CASCADE;",
+    "ALTER TABLE message ADD COLUMN not_before BIGINT;",
+    "CREATE INDEX message_post_cohort ON message(cohort_id);",
+    "CREATE INDEX message_post_program ON message(program_id);",
+    "CREATE TABLE post_file ("
+    "  path TEXT NOT NULL,"
+    "  hash TEXT NOT NULL,"
+    "  message_id BIGINT REFERENCES message(id) ON DELETE SET NULL,"
+    "  queued_at BIGINT NOT NULL,"
+    "  PRIMARY KEY (path, hash));",
+    NULL};
+
+const char *const *const store_schema_pg_scripts[] = {pg_v1, pg_v2, pg_v3,          pg_v4,
+                                                      pg_v5, pg_v6, pg_v7_reserved, pg_v8};
 const int store_schema_pg_version =
     (int)(sizeof store_schema_pg_scripts / sizeof *store_schema_pg_scripts);

@@ -202,6 +202,12 @@ enum lcm_status store_view_detail_timeline(struct lcm_store *st, int64_t learner
         " COALESCE(next_step, ''), COALESCE(author, '') FROM checkin WHERE learner_id = ?1 "
         "UNION ALL SELECT 1, id, created_at, 'message · ' || status, subject, "
         " COALESCE(template, ''), '' FROM message WHERE learner_id = ?1 "
+        /* the posts to the learner's cohorts and programmes (msg/post.h), at their time */
+        "UNION ALL SELECT 1, m.id, COALESCE(m.sent_at, m.not_before, m.created_at), "
+        " 'post · ' || m.status, m.subject, '', '' FROM message m WHERE m.channel = 'post' "
+        " AND m.status <> 'skipped' AND (m.cohort_id IN (SELECT cohort_id FROM enrollment "
+        " WHERE learner_id = ?1) OR m.program_id IN (SELECT c.program_id FROM enrollment e "
+        " JOIN cohort c ON c.id = e.cohort_id WHERE e.learner_id = ?1)) "
         /* a call closed by a check-in saying "no answer" reads so, not "done" */
         "UNION ALL SELECT 2, f.id, f.due_at, f.kind || CASE WHEN f.status = 'done' AND "
         " k.outcome = 'no answer' THEN ' · no answer' ELSE ' ' || f.status END || ' · ' "

@@ -61,7 +61,8 @@ struct view_event {
     char *extra;  /* next step / body preview; owned, may be "" */
     char *author; /* who logged a check-in (general.lcm_name then); owned, "" when unknown */
 };
-/* The learner's check-ins, messages and follow-ups, newest first, at most max. Free with
+/* The learner's check-ins, messages (and the posts to their cohorts and programmes, what
+ * "post · STATUS", at their time) and follow-ups, newest first, at most max. Free with
  * store_view_detail_events_free(). */
 enum lcm_status store_view_detail_timeline(struct lcm_store *st, int64_t learner_id, size_t max,
                                            struct view_event **out, size_t *n, struct lcm_err *err);
