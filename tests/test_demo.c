@@ -432,6 +432,35 @@ static void test_rerun_on_demo_database_replaces_it(void **state)
     assert_int_equal(a.minutes, b.minutes);
 }
 
+/* Past one batch of the bulk people (PostgreSQL: ids reserved 1,000 at a time, rows written
+ * by COPY when an activity batch needs their enrollments): every learner and enrollment is
+ * there once, numbered 1..N as on SQLite, each enrollment its learner's, and the next learner
+ * made after the load takes N + 1 (the ids reserved and not used are given back). */
+static void test_bulk_people_numbered_as_on_sqlite(void **state)
+{
+    struct fixture *f = *state;
+    const int n = 1500;
+    assert_int_equal(gen(f->path, 5, n, f->today, false, NULL, NULL), LCM_OK);
+    assert_int_equal(q_int(f->path, "SELECT count(*) FROM learner", NULL), n);
+    assert_int_equal(q_int(f->path, "SELECT max(id) FROM learner", NULL), n);
+    assert_int_equal(q_int(f->path, "SELECT count(*) FROM enrollment", NULL), n);
+    assert_int_equal(q_int(f->path, "SELECT max(id) FROM enrollment", NULL), n);
+    assert_int_equal(
+        q_int(f->path,
+              "SELECT count(*) FROM enrollment e JOIN learner l ON l.id = e.learner_id "
+              "WHERE substr(e.ext_id, 7) = substr(l.ext_id, 7)",
+              NULL),
+        n);
+    struct lcm_store *st = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(f->path, &st, &err), LCM_OK);
+    struct lcm_learner l = {.source = "test", .ext_id = "after", .first_name = "Zoé"};
+    int64_t id = 0;
+    assert_int_equal(store_entity_learner_upsert(st, &l, &id, &err), LCM_OK);
+    assert_int_equal(id, n + 1);
+    store_close(&st);
+}
+
 static void test_tiny_dataset_keeps_story_subset(void **state)
 {
     struct fixture *f = *state;
@@ -626,6 +655,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rerun_on_demo_database_replaces_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tiny_dataset_keeps_story_subset, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_people_numbered_as_on_sqlite, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_activity_days_far_apart_kept_apart, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bulk_fresh_load_duplicate_rolls_back_keys_kept, setup,

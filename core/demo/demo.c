@@ -388,9 +388,7 @@ static enum lcm_status make_learner(struct gen *g, int i, struct lcm_err *err)
                             .department = id.department,
                             .lang = "fr"};
     int64_t lid, eid;
-    enum lcm_status rc = store_entity_learner_upsert(g->st, &l, &lid, err);
-    if (rc != LCM_OK)
-        return rc;
+    enum lcm_status rc;
     int k = i < S_COUNT ? cohort_by_age(g, scripted[i].cohort_age)
                         : demo_rng_range(&r, 0, g->ncohorts - 1);
     struct demo_sim *s = &g->sim;
@@ -402,8 +400,7 @@ static enum lcm_status make_learner(struct gen *g, int i, struct lcm_err *err)
     /* The last active day, by value (none: progress 0, no day). */
     const struct lcm_activity_day last =
         s->nrows ? s->rows[s->nrows - 1] : (struct lcm_activity_day){.day = DAY_NONE};
-    struct lcm_enrollment e = {.learner_id = lid,
-                               .cohort_id = g->cohort_id[k],
+    struct lcm_enrollment e = {.cohort_id = g->cohort_id[k],
                                .source = DEMO_SOURCE,
                                .ext_id = eext,
                                .status = s->status,
@@ -413,7 +410,7 @@ static enum lcm_status make_learner(struct gen *g, int i, struct lcm_err *err)
                                .progress = last.progress,
                                .last_activity_day = last.day,
                                .outcome = s->outcome};
-    if ((rc = store_entity_enrollment_upsert(g->st, &e, &eid, err)) != LCM_OK)
+    if ((rc = store_bulk_people_add(g->st, &l, &e, &lid, &eid, err)) != LCM_OK)
         return rc;
     if (i < S_COUNT) {
         g->s_learner[i] = lid;
@@ -544,6 +541,8 @@ static enum lcm_status generate_all(struct gen *g, bool had_data, struct lcm_err
     }
     if (rc == LCM_OK)
         rc = flush_rows(g, err);
+    if (rc == LCM_OK) /* the contacts below name learners */
+        rc = store_bulk_people_flush(g->st, err);
     if (rc == LCM_OK) /* the refresh below reads activity_day by its key */
         rc = store_bulk_keys(g->st, err);
     if (rc == LCM_OK)

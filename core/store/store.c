@@ -1,5 +1,6 @@
 /* store.c — opening, migrating and closing the database; transactions; the statement cache. */
 #include "store/store.h"
+#include "store/store_bulk.h"
 #include "store/store_internal.h"
 #include "store/store_schema_pg.h"
 
@@ -260,6 +261,7 @@ void store_close(struct lcm_store **stp)
     if (!stp || !*stp)
         return;
     struct lcm_store *st = *stp;
+    store_bulk_people_drop(st);
     db_close(&st->db); /* rolls back an open transaction, frees the cached statements */
     free(st->path);
     free(st->notice);

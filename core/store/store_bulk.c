@@ -101,7 +101,10 @@ enum lcm_status store_bulk_keys(struct lcm_store *st, struct lcm_err *err)
 
 enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *err)
 {
-    enum lcm_status rc = ok && st->in_tx ? store_bulk_keys(st, err) : LCM_OK;
+    enum lcm_status rc = ok && st->in_tx ? store_bulk_people_done(st, err) : LCM_OK;
+    store_bulk_people_drop(st); /* after a failure the rows queued go with the rollback */
+    if (rc == LCM_OK)
+        rc = ok && st->in_tx ? store_bulk_keys(st, err) : LCM_OK;
     free(st->bulk_restore);
     st->bulk_restore = NULL;
     if (ok && st->in_tx && rc == LCM_OK)
@@ -255,8 +258,10 @@ enum lcm_status store_bulk_activity_put(struct lcm_store *st, const struct lcm_a
 enum lcm_status store_bulk_activity(struct lcm_store *st, const struct lcm_activity_day *rows,
                                     size_t n, struct lcm_err *err)
 {
-    if (store_is_pg(st))
-        return n ? copy_activity(st, "activity_day", rows, n, err) : LCM_OK;
+    if (store_is_pg(st)) {
+        enum lcm_status rc = store_bulk_people_flush(st, err); /* their enrollments first */
+        return rc == LCM_OK && n ? copy_activity(st, "activity_day", rows, n, err) : rc;
+    }
     char days[BULK_ROWS][DAY_TEXT_LEN];
     struct day_cache *cache = lcm_xmalloc(sizeof *cache);
     for (int i = 0; i < DAY_CACHE; i++)
@@ -291,8 +296,9 @@ enum lcm_status store_bulk_milestones(struct lcm_store *st, const struct lcm_mil
             rc = store_milestone_done_add(st, &rows[i], STORE_DONE_UPDATE, err);
         return rc;
     }
-    if (!n)
-        return LCM_OK;
+    enum lcm_status rc = store_bulk_people_flush(st, err); /* their enrollments first */
+    if (rc != LCM_OK || !n)
+        return rc;
     return store_milestone_done_copy(st, "milestone_done", rows, n)
                ? LCM_OK
                : store_fail(st, err, "milestone done");

@@ -73,4 +73,22 @@ struct store_digest {
 enum lcm_status store_bulk_digest(struct lcm_store *st, struct store_digest *out,
                                   struct lcm_err *err);
 
+/* A learner and their enrollment in a bulk load (inside store_bulk_begin/end; e's learner_id
+ * is set to the learner's), as store_entity_learner_upsert() then
+ * store_entity_enrollment_upsert() of new rows, ids given in *lid and *eid at once. On
+ * PostgreSQL queued and written by COPY a batch at a time (their ids taken from the tables'
+ * sequences): before the next store_bulk_activity() or store_bulk_milestones(), by
+ * store_bulk_people_flush(), or by store_bulk_end(). A row that breaks a constraint (an
+ * existing source and ext_id) fails the flush and the load. */
+enum lcm_status store_bulk_people_add(struct lcm_store *st, const struct lcm_learner *l,
+                                      const struct lcm_enrollment *e, int64_t *lid, int64_t *eid,
+                                      struct lcm_err *err);
+/* Writes the rows queued by store_bulk_people_add() (nothing on SQLite or when none is). */
+enum lcm_status store_bulk_people_flush(struct lcm_store *st, struct lcm_err *err);
+/* The last flush of a load (store_bulk_end): the rows queued, then the tables' sequences
+ * back to the largest id (ids reserved and not used are given back). */
+enum lcm_status store_bulk_people_done(struct lcm_store *st, struct lcm_err *err);
+/* Forgets the rows queued and the ids reserved (store_bulk_end, store_close). */
+void store_bulk_people_drop(struct lcm_store *st);
+
 #endif

@@ -16,6 +16,7 @@ struct lcm_store {
                            dropped */
     bool in_tx;
     char *returned; /* store_erase_report_returned(): "DAY\tSOURCE\n" lines, NULL when none */
+    struct store_bulk_people *people; /* store_bulk_people.c: rows queued, ids reserved */
 };
 
 extern const char *const *const store_schema_scripts[];
