@@ -43,7 +43,7 @@ static void help(void)
              "  move     change the time: an update (SEQUENCE bumped) to all but who declined.\n"
              "  cancel   cancel it: a METHOD:CANCEL to every invitee.\n"
              "  remind   the reminder, to the answers in events.remind (accepted,none);\n"
-             "           'lcmtui sequences' queues it the day before by itself.\n"
+             "           'lcmtui sequences' drafts it the day before by itself.\n"
              "  attend   tick who came (ids, e-mails or names): a meeting check-in each.\n"
              "The answers come from the iTIP replies 'lcmtui inbox fetch' reads.\n"));
 }
