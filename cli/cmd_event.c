@@ -137,8 +137,8 @@ static void when_text(const struct event_row *r, const char *tz, char *buf, size
     struct ical_local a = ical_local_time(r->start_at, tz);
     struct ical_local b = ical_local_time(r->start_at + 60 * (int64_t)r->duration_min, tz);
     char d[DAY_TEXT_LEN];
-    snprintf(buf, len, "%s %s %02d:%02d-%02d:%02d", _(day_weekday_abbr(a.day)), day_format(a.day, d),
-             a.hour, a.minute, b.hour, b.minute);
+    snprintf(buf, len, "%s %s %02d:%02d-%02d:%02d", _(day_weekday_abbr(a.day)),
+             day_format(a.day, d), a.hour, a.minute, b.hour, b.minute);
 }
 
 /* Parses a typed time in the calendar's wall clock (when.h works on wall clocks written as
@@ -178,8 +178,8 @@ static int do_add(struct ctx *c, const struct ev_opts *o)
     if (parse_when(c, o->at, &start, &err) != LCM_OK ||
         (o->duration && when_parse_duration(o->duration, &minutes, &err) != LCM_OK))
         return cli_fail(&err);
-    struct event_new e = {.title = o->title, .place = o->place, .start_at = start,
-                          .duration_min = minutes};
+    struct event_new e = {
+        .title = o->title, .place = o->place, .start_at = start, .duration_min = minutes};
     int64_t id = 0;
     struct event_sent s;
     if (event_create(c->st, &e, cohorts, o->nc, &c->eo, app_now(c->app), &id, &s, &err) != LCM_OK)
@@ -216,8 +216,8 @@ static int do_list(struct ctx *c, const struct ev_opts *o)
 
 static const char *answer_name(enum event_partstat p)
 {
-    return p == EVP_ACCEPTED   ? _("yes")
-           : p == EVP_DECLINED ? _("no")
+    return p == EVP_ACCEPTED    ? _("yes")
+           : p == EVP_DECLINED  ? _("no")
            : p == EVP_TENTATIVE ? _("maybe")
                                 : _("no answer");
 }

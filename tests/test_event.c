@@ -18,7 +18,7 @@
 #include "store/store_event.h"
 #include "store/store_message.h"
 
-#define T0 1796132614 /* 2026-12-01 13:43:34 UTC */
+#define T0 1796132614    /* 2026-12-01 13:43:34 UTC */
 #define START 1796297400 /* 2026-12-03 11:30 UTC: 12:30 in Paris */
 
 static char share[4096];
@@ -46,9 +46,12 @@ static int64_t learner(struct lcm_store *st, const char *ext, const char *first,
 {
     struct lcm_err err = {0};
     int64_t lid, eid;
-    struct lcm_learner l = {
-        .source = "t", .ext_id = ext, .first_name = first, .last_name = "Test", .email = email,
-        .lang = lang};
+    struct lcm_learner l = {.source = "t",
+                            .ext_id = ext,
+                            .first_name = first,
+                            .last_name = "Test",
+                            .email = email,
+                            .lang = lang};
     assert_int_equal(store_entity_learner_upsert(st, &l, &lid, &err), LCM_OK);
     struct lcm_enrollment e = {.learner_id = lid,
                                .cohort_id = cohort,
@@ -197,7 +200,8 @@ static void test_event_invites_each_learner_once(void **state)
         if (v[i].learner_id == w.bob) /* English, the learner's language */
             assert_non_null(strstr(m.body, "Thursday 3 December 2026, 12:30-13:30 (Europe/Paris)"));
         else /* Ann in French, Cid without a language: general.lang */
-            assert_non_null(strstr(m.body, "jeudi 3 d\xc3\xa9" "cembre 2026, de 12 h 30"));
+            assert_non_null(strstr(m.body, "jeudi 3 d\xc3\xa9"
+                                           "cembre 2026, de 12 h 30"));
         icalcomponent *cal = parse_clean(m.att_data);
         assert_int_equal(icalcomponent_get_method(cal), ICAL_METHOD_REQUEST);
         icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
@@ -269,7 +273,7 @@ static enum event_partstat answer_of(struct lcm_store *st, int64_t id, int64_t l
     struct lcm_err err = {0};
     struct event_invitee *v = NULL;
     size_t n = 0;
-    enum event_partstat p = (enum event_partstat)-1;
+    enum event_partstat p = (enum event_partstat) - 1;
     assert_int_equal(store_event_invitees(st, id, &v, &n, &err), LCM_OK);
     for (size_t i = 0; i < n; i++)
         if (v[i].learner_id == lid)

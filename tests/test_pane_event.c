@@ -34,7 +34,8 @@ static void test_event_in_agenda_tick_who_came(void **state)
     assert_int_equal(store_event_add(F.st, &e, &cohort, 1, F.t.now_ts, &id, &invited, &err),
                      LCM_OK);
     assert_true(invited > 2);
-    int64_t first = fx_count(&F, "SELECT learner_id FROM event_invitee ORDER BY learner_id LIMIT 1");
+    int64_t first =
+        fx_count(&F, "SELECT learner_id FROM event_invitee ORDER BY learner_id LIMIT 1");
     assert_int_equal(store_event_answer(F.st, id, first, EVP_ACCEPTED, F.t.now_ts, &err), LCM_OK);
     fx_keys(&F, "a");
     assert_int_equal(F.t.cur, PANE_AGENDA);

@@ -47,8 +47,7 @@ static void load_events(struct tui *t, struct agenda *s, struct lcm_err *err)
 {
     store_event_list_free(&s->ev);
     if (store_event_range(t->st, fmt_from_wall(day_to_time(t->today - 7)),
-                          fmt_from_wall(agenda_week_end(t->today)), false, &s->ev,
-                          err) != LCM_OK)
+                          fmt_from_wall(agenda_week_end(t->today)), false, &s->ev, err) != LCM_OK)
         tui_state_fail(t, err);
 }
 
@@ -261,7 +260,10 @@ static void invitees_recalc(struct pane *p, struct tui *t, struct agenda *s, int
             cursor_line = p->rb.n - 1;
         char name[300];
         snprintf(name, sizeof name, "%s %s", v->first_name, v->last_name);
-        rich_line_add(l, cur ? base : v->attended ? ROLE_OK : ROLE_NORMAL,
+        rich_line_add(l,
+                      cur           ? base
+                      : v->attended ? ROLE_OK
+                                    : ROLE_NORMAL,
                       v->attended ? "   [x] " : "   [ ] ");
         rich_line_data(l, base, name, 28, true);
         rich_line_add(l, base, " ");
@@ -338,8 +340,9 @@ static void tick(struct tui *t, struct agenda *s)
         return;
     const struct event_invitee *v = &s->inv[s->icur];
     if (v->attended) {
-        tui_state_msg(t, ROLE_RISK_WATCH, "%s",
-                      _("already ticked: the meeting check-in stays (check-ins are never removed)"));
+        tui_state_msg(
+            t, ROLE_RISK_WATCH, "%s",
+            _("already ticked: the meeting check-in stays (check-ins are never removed)"));
         return;
     }
     struct lcm_err err = {0};

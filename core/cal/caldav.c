@@ -243,7 +243,8 @@ static void item_failed(struct push *p, const struct cal_item *it, enum lcm_stat
         lcm_err_set(&p->first_err, st, _("caldav: follow-up %lld: %s"), (long long)it->id, msg);
     }
     lcm_report(p->rep, LCM_LEVEL_WARN,
-               is_event(it) ? _("caldav: event %lld (%s): %s") : _("caldav: follow-up %lld (%s): %s"),
+               is_event(it) ? _("caldav: event %lld (%s): %s")
+                            : _("caldav: follow-up %lld (%s): %s"),
                (long long)it->id, it->uid, msg);
     if (mark_failed(p, it, msg, &e2) != LCM_OK)
         lcm_report(p->rep, LCM_LEVEL_ERROR, "%s", e2.msg);
@@ -301,10 +302,9 @@ static enum lcm_status put_once(struct push *p, const struct cal_item *it, const
         struct lcm_err e2 = {0};
         fetch_remote(p, href, &etag, &seq, &e2); /* best effort: a later PUT is unconditional */
     }
-    rc = is_event(it)
-             ? store_event_pushed(p->st, it->id, it->sequence, etag, href, err)
-             : store_calendar_pushed(p->st, it->id, it->uid, it->sequence, etag, href, p->now_ts,
-                                     err);
+    rc = is_event(it) ? store_event_pushed(p->st, it->id, it->sequence, etag, href, err)
+                      : store_calendar_pushed(p->st, it->id, it->uid, it->sequence, etag, href,
+                                              p->now_ts, err);
     free(etag);
     return rc;
 }

@@ -107,9 +107,9 @@ static void rendered_free(struct rendered *x)
 static const char *const tpl_names[] = {"event_invite", "event_reminder", "event_cancel"};
 
 /* The e-mail and invite.ics of invitee v. LCM_ERR_INVALID: v cannot be written to. */
-static enum lcm_status render(const struct event_row *r, struct event_invitee *v,
-                              enum mail_kind k, const struct event_opts *o, int64_t now_ts,
-                              struct rendered *x, struct lcm_err *err)
+static enum lcm_status render(const struct event_row *r, struct event_invitee *v, enum mail_kind k,
+                              const struct event_opts *o, int64_t now_ts, struct rendered *x,
+                              struct lcm_err *err)
 {
     const char *lang = lang_of(v, o);
     bool fr = strcmp(lang, "fr") == 0;
@@ -129,13 +129,13 @@ static enum lcm_status render(const struct event_row *r, struct event_invitee *v
     invite_format_slot(r->start_at, r->duration_min, o->tzid, fr, slot, sizeof slot);
     /* text from the base goes into a Subject: no control character, bounded */
     char *title = text_clean_plain(r->title, false, 200);
-    char *place = text_clean_plain(*r->place ? r->place : (fr ? "(à préciser)" : "(to be confirmed)"),
-                                   false, 300);
+    char *place = text_clean_plain(
+        *r->place ? r->place : (fr ? "(à préciser)" : "(to be confirmed)"), false, 300);
     const char *course = *v->course ? v->course : fr ? "votre formation" : "your course";
-    struct tpl_var vars[] = {{"first_name", v->first_name}, {"last_name", v->last_name},
-                             {"course", course},            {"event_title", title},
-                             {"event_slot", slot},          {"event_place", place},
-                             {"lcm_name", o->lcm_name},     {"lcm_email", o->lcm_email}};
+    struct tpl_var vars[] = {
+        {"first_name", v->first_name}, {"last_name", v->last_name}, {"course", course},
+        {"event_title", title},        {"event_slot", slot},        {"event_place", place},
+        {"lcm_name", o->lcm_name},     {"lcm_email", o->lcm_email}};
     rc = template_render(o->share_dir, o->user_dir, tpl_names[k], lang, vars,
                          sizeof vars / sizeof vars[0], &x->subject, &x->body, err);
     free(title);
@@ -182,8 +182,8 @@ static enum lcm_status send_one(struct lcm_store *st, const struct event_row *r,
 
 /* Sends kind k of event id to the invitees whose answer is in mask. */
 static enum lcm_status send_all(struct lcm_store *st, int64_t id, enum mail_kind k, int mask,
-                                const struct event_opts *o, int64_t now_ts,
-                                struct event_sent *sent, struct lcm_err *err)
+                                const struct event_opts *o, int64_t now_ts, struct event_sent *sent,
+                                struct lcm_err *err)
 {
     struct event_row r;
     struct event_invitee *v = NULL;
@@ -205,7 +205,8 @@ static enum lcm_status send_all(struct lcm_store *st, int64_t id, enum mail_kind
     return rc;
 }
 
-#define EVERYONE ((1 << EVP_NONE) | (1 << EVP_ACCEPTED) | (1 << EVP_DECLINED) | (1 << EVP_TENTATIVE))
+#define EVERYONE                                                                                   \
+    ((1 << EVP_NONE) | (1 << EVP_ACCEPTED) | (1 << EVP_DECLINED) | (1 << EVP_TENTATIVE))
 
 enum lcm_status event_create(struct lcm_store *st, const struct event_new *e,
                              const int64_t *cohorts, size_t nc, const struct event_opts *o,
@@ -334,8 +335,8 @@ enum lcm_status event_reply(struct lcm_store *st, const char *calendar, const ch
         return LCM_OK;
     }
     if (r.partstat != ICAL_PS_OTHER)
-        rc = store_event_answer(st, id, who, from_ical[r.partstat], r.dtstamp ? r.dtstamp : at,
-                                err);
+        rc =
+            store_event_answer(st, id, who, from_ical[r.partstat], r.dtstamp ? r.dtstamp : at, err);
     if (rc == LCM_OK) {
         *res = EVR_MATCHED;
         if (learner_id)

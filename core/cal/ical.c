@@ -166,9 +166,9 @@ static char *description_of(const struct cal_item *it, const struct ical_opts *o
     if (is_event(it))
         snprintf(buf, sizeof buf, "%s%s%s",
                  is_fr(o) ? "\xc3\x89v\xc3\xa9nement de groupe" : "Group event",
-                 o->organizer_name && *o->organizer_name ? (is_fr(o) ? " organis\xc3\xa9 par "
-                                                                      : " organised by ")
-                                                         : "",
+                 o->organizer_name && *o->organizer_name
+                     ? (is_fr(o) ? " organis\xc3\xa9 par " : " organised by ")
+                     : "",
                  o->organizer_name ? o->organizer_name : "");
     else if (invite(o))
         snprintf(buf, sizeof buf, "%s%s%s",

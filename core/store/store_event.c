@@ -221,11 +221,10 @@ enum lcm_status store_event_get(struct lcm_store *st, int64_t id, struct event_r
     int rc = db_step(s);
     if (rc == DB_ROW)
         read_row(s, out);
-    enum lcm_status res =
-        rc == DB_ROW    ? LCM_OK
-        : rc == DB_DONE ? lcm_err_set(err, LCM_ERR_NOTFOUND, _("event %lld not found"),
-                                      (long long)id)
-                        : store_fail(st, err, "event");
+    enum lcm_status res = rc == DB_ROW    ? LCM_OK
+                          : rc == DB_DONE ? lcm_err_set(err, LCM_ERR_NOTFOUND,
+                                                        _("event %lld not found"), (long long)id)
+                                          : store_fail(st, err, "event");
     db_reset(s);
     if (res == LCM_OK)
         res = read_cohorts(st, out, err);
@@ -244,8 +243,7 @@ void store_event_list_free(struct event_list *l)
 }
 
 enum lcm_status store_event_range(struct lcm_store *st, int64_t from, int64_t to,
-                                  bool with_cancelled, struct event_list *out,
-                                  struct lcm_err *err)
+                                  bool with_cancelled, struct event_list *out, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  ROW_COLUMNS "WHERE v.start_at >= ?1 AND (?2 <= 0 OR v.start_at < ?2) "
@@ -496,8 +494,7 @@ enum lcm_status store_event_attend(struct lcm_store *st, int64_t id, int64_t lea
 
 /* ---- CalDAV ---- */
 
-enum lcm_status store_event_dirty(struct lcm_store *st, struct cal_list *out,
-                                  struct lcm_err *err)
+enum lcm_status store_event_dirty(struct lcm_store *st, struct cal_list *out, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "SELECT id, uid, title, place, start_at, duration_min, sequence, cancelled, "
@@ -536,8 +533,8 @@ enum lcm_status store_event_dirty(struct lcm_store *st, struct cal_list *out,
     return res;
 }
 
-enum lcm_status store_event_pushed(struct lcm_store *st, int64_t id, int sequence,
-                                   const char *etag, const char *href, struct lcm_err *err)
+enum lcm_status store_event_pushed(struct lcm_store *st, int64_t id, int sequence, const char *etag,
+                                   const char *href, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "UPDATE event SET etag = ?2, href = ?3, push_error = NULL, push_state = CASE "

@@ -34,7 +34,7 @@ struct event_row {
     int duration_min, sequence;
     bool cancelled;
     int64_t created_at, updated_at, reminded_at; /* reminded_at 0: no reminder queued yet */
-    char *cohorts;                                /* cohort names, ", "-separated */
+    char *cohorts;                               /* cohort names, ", "-separated */
     int invited, accepted, declined, tentative, none, attended;
     char *push_error; /* last CalDAV failure, "" when none */
 };
@@ -75,8 +75,7 @@ void store_event_row_clear(struct event_row *r);
 /* The events starting in [from, to) (to <= 0: no upper bound), by start then id; cancelled
  * ones only when with_cancelled. Free with store_event_list_free. */
 enum lcm_status store_event_range(struct lcm_store *st, int64_t from, int64_t to,
-                                  bool with_cancelled, struct event_list *out,
-                                  struct lcm_err *err);
+                                  bool with_cancelled, struct event_list *out, struct lcm_err *err);
 void store_event_list_free(struct event_list *l);
 
 /* The invitees of event id, by last then first name. *v malloc'ed (store_event_invitees_free). */
@@ -129,12 +128,11 @@ enum lcm_status store_event_attend(struct lcm_store *st, int64_t id, int64_t lea
 
 /* Appends every event whose push_state is 'dirty' as a calendar item: kind "event", id the
  * event's, status FU_CANCELLED when cancelled, location its place, learner fields empty. */
-enum lcm_status store_event_dirty(struct lcm_store *st, struct cal_list *out,
-                                  struct lcm_err *err);
+enum lcm_status store_event_dirty(struct lcm_store *st, struct cal_list *out, struct lcm_err *err);
 
 /* As store_calendar_pushed / _removed / _failed, for event id. */
-enum lcm_status store_event_pushed(struct lcm_store *st, int64_t id, int sequence,
-                                   const char *etag, const char *href, struct lcm_err *err);
+enum lcm_status store_event_pushed(struct lcm_store *st, int64_t id, int sequence, const char *etag,
+                                   const char *href, struct lcm_err *err);
 enum lcm_status store_event_removed(struct lcm_store *st, int64_t id, int sequence,
                                     struct lcm_err *err);
 enum lcm_status store_event_failed(struct lcm_store *st, int64_t id, const char *error,
