@@ -16,6 +16,7 @@
 #include "store/store.h"
 #include "store/store_entity.h"
 #include "store/store_event.h"
+#include "store/store_learner_merge.h"
 #include "store/store_message.h"
 
 #define T0 1796132614    /* 2026-12-01 13:43:34 UTC */
@@ -268,16 +269,17 @@ static struct inbox_result record(struct lcm_store *st, const char *raw, int64_t
     return res;
 }
 
-static enum event_partstat answer_of(struct lcm_store *st, int64_t id, int64_t lid)
+/* The answer of invitee lid of event id, -1 when not invited. */
+static int answer_of(struct lcm_store *st, int64_t id, int64_t lid)
 {
     struct lcm_err err = {0};
     struct event_invitee *v = NULL;
     size_t n = 0;
-    enum event_partstat p = (enum event_partstat) - 1;
+    int p = -1;
     assert_int_equal(store_event_invitees(st, id, &v, &n, &err), LCM_OK);
     for (size_t i = 0; i < n; i++)
         if (v[i].learner_id == lid)
-            p = v[i].partstat;
+            p = (int)v[i].partstat;
     store_event_invitees_free(&v, n);
     return p;
 }
@@ -465,6 +467,38 @@ static void test_event_move_cancel_remind_attend(void **state)
     store_close(&st);
 }
 
+/* Two records of one person merged: the invitations follow the kept learner, answers and
+ * attendance kept (the kept one takes the other's answer when it has none). */
+static void test_event_follows_merged_learner(void **state)
+{
+    (void)state;
+    struct lcm_store *st = sfx_open();
+    struct world w;
+    struct lcm_err err = {0};
+    seed(st, &w);
+    struct event_sent sent;
+    int64_t id = create(st, &w, "Learning Lunch", "Salle B", &sent);
+    int64_t cohorts[] = {w.c2}, id2 = 0;
+    struct event_new e = {.title = "Atelier", .start_at = START, .duration_min = 30};
+    assert_int_equal(store_event_add(st, &e, cohorts, 1, T0, &id2, NULL, &err), LCM_OK);
+    /* Bob (C1 only) answered the first; Cid (C2) answered and came to both */
+    assert_int_equal(store_event_answer(st, id, w.bob, EVP_ACCEPTED, T0, &err), LCM_OK);
+    assert_int_equal(store_event_answer(st, id, w.cid, EVP_DECLINED, T0, &err), LCM_OK);
+    assert_int_equal(event_attend(st, id2, w.cid, NULL, NULL, &err), LCM_OK);
+    struct store_merge_counts c;
+    assert_int_equal(store_learner_merge(st, w.cid, w.bob, "t", T0, false, &c, &err), LCM_OK);
+    assert_int_equal(answer_of(st, id, w.bob), EVP_ACCEPTED); /* Bob's own answer stays */
+    struct event_row r;
+    assert_int_equal(store_event_get(st, id2, &r, &err), LCM_OK);
+    assert_int_equal(r.invited, 3); /* Ann, Bob (was Cid), Eve */
+    assert_int_equal(r.attended, 1);
+    store_event_row_clear(&r);
+    assert_int_equal(answer_of(st, id2, w.cid), -1);
+    assert_int_equal(answer_of(st, id2, w.bob), EVP_NONE);
+    assert_int_equal(answer_of(st, id, w.cid), -1);
+    store_close(&st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +506,7 @@ int main(void)
         cmocka_unit_test(test_event_invites_each_learner_once),
         cmocka_unit_test(test_event_replies_matched),
         cmocka_unit_test(test_event_move_cancel_remind_attend),
+        cmocka_unit_test(test_event_follows_merged_learner),
     };
     int rc;
     SFX_RUN_BOTH(rc, tests, setup, NULL);
