@@ -10,7 +10,8 @@ static struct fx F;
 static int setup(void **state)
 {
     (void)state;
-    fx_open(&F, "calendar: { timezone = \"Europe/Paris\"; };");
+    fx_open(&F, "general: { lcm_name = \"Camille Martin\"; lcm_email = \"camille@example.fr\"; };"
+                "calendar: { timezone = \"Europe/Paris\"; };");
     return 0;
 }
 
@@ -73,10 +74,48 @@ static void test_event_in_agenda_tick_who_came(void **state)
     assert_true(fx_find(p, "Group events") >= 0);
 }
 
+/* E in the agenda: the form; a bad time keeps it open; saved, the event and one queued
+ * invitation per learner with an address. */
+static void test_new_event_form(void **state)
+{
+    (void)state;
+    int64_t events = fx_count(&F, "SELECT count(*) FROM event");
+    int64_t msgs = fx_count(&F, "SELECT count(*) FROM message WHERE template = 'event_invite'");
+    F.t.cur = PANE_AGENDA;
+    fx_keys(&F, "E");
+    assert_non_null(F.t.form);
+    int64_t cohort = F.t.form->f[0].choice_ids[0];
+    fx_keys(&F, "<Tab><Tab>nimportequoi<Enter>");
+    assert_non_null(F.t.form); /* refused: the form stays */
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM event"), events);
+    for (int i = 0; i < 12; i++)
+        fx_keys(&F, "<BS>");
+    fx_keys(&F, "tue 12:30");
+    assert_non_null(strstr(F.t.form->f[2].hint, "12:30"));
+    fx_keys(&F, "<Tab><Tab>Salle B<Enter>");
+    assert_null(F.t.form);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM event"), events + 1);
+    char q[300];
+    snprintf(
+        q, sizeof q,
+        "SELECT count(DISTINCT e.learner_id) FROM enrollment e JOIN learner l ON l.id = "
+        "e.learner_id WHERE e.cohort_id = %lld AND e.status = 'active' AND l.email LIKE '%%@%%'",
+        (long long)cohort);
+    int64_t want = fx_count(&F, q);
+    assert_true(want > 0);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM message WHERE template = 'event_invite'"),
+                     msgs + want);
+    /* 12:30 in Paris on Tuesday 1 December is 11:30 UTC */
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM event WHERE place = 'Salle B' AND "
+                                  "start_at = strftime('%s','2026-12-01 11:30')"),
+                     1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_event_in_agenda_tick_who_came),
+        cmocka_unit_test(test_new_event_form),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -20,6 +20,7 @@
 #include "tui/caldav_bg.h"
 #include "tui/fmt.h"
 #include "tui/forms.h"
+#include "tui/forms_event.h"
 #include "tui/pane_detail.h"
 #include "tui/tui_state.h"
 #include "store/store_busy.h"
@@ -508,6 +509,9 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     case ACT_INVITE:
         if (f)
             invite(t, s, f, confirm_inv == f->id);
+        return H_HANDLED;
+    case ACT_NEW_EVENT:
+        forms_event_open(t);
         return H_HANDLED;
     default:
         return H_NOT_HANDLED;

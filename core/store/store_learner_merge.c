@@ -90,7 +90,8 @@ static const char *const follow_sql[] = {
     "UPDATE followup SET enrollment_id = ?2 WHERE enrollment_id = ?1",
     "UPDATE message SET enrollment_id = ?2 WHERE enrollment_id = ?1",
     "UPDATE inbox_msg SET enrollment_id = ?2 WHERE enrollment_id = ?1",
-    "UPDATE event_invitee SET enrollment_id = ?2 WHERE enrollment_id = ?1", NULL};
+    "UPDATE event_invitee SET enrollment_id = ?2 WHERE enrollment_id = ?1",
+    NULL};
 
 static enum lcm_status fold(struct lcm_store *st, int64_t e, int64_t t,
                             struct store_merge_counts *c, struct lcm_err *err)
