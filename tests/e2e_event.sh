@@ -156,7 +156,24 @@ run event attend 1 "$a1" >/dev/null 2>&1 || fail "attend again"
 [ "$(q "SELECT count(*) FROM checkin c JOIN learner l ON l.id = c.learner_id
        WHERE c.channel = 'meeting' AND l.email = '$a1'")" = 1 ] || fail "ticked twice"
 
-# 6. The cancellation: CANCEL to everyone, off the calendar.
+# 6. The reminder the day before, drafted by `sequences`: to who accepted or did not answer.
+"$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-12-02 sequences >"$tmp/seq.out" 2>&1 ||
+    fail "sequences: $(cat "$tmp/seq.out")"
+[ "$(q "SELECT count(*) FROM message WHERE template = 'event_reminder' AND status = 'draft'")" = $((want - 2)) ] ||
+    fail "reminders: $(q "SELECT count(*) FROM message WHERE template = 'event_reminder'") (expected $((want - 2)))"
+[ "$(q "SELECT count(*) FROM message m JOIN learner l ON l.id = m.learner_id
+       WHERE m.template = 'event_reminder' AND l.email IN ('$a2', '$a3')")" = 0 ] ||
+    fail "a reminder went to who declined or answered maybe"
+"$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-12-02 sequences >/dev/null 2>&1
+[ "$(q "SELECT count(*) FROM message WHERE template = 'event_reminder'")" = $((want - 2)) ] ||
+    fail "the reminder was drafted twice"
+
+# 7. The KPI report after the event.
+"$LCMTUI" --config "$tmp/config" --db "$db" --today 2026-12-10 report --format csv -o "$tmp/r.csv" ||
+    fail "report"
+grep -q "^\(Group events\|Événements de groupe\),1," "$tmp/r.csv" || fail "report: $(head -c 600 "$tmp/r.csv")"
+
+# 8. The cancellation: CANCEL to everyone, off the calendar.
 out=$(run event cancel 1 2>&1) || fail "cancel: $out"
 out=$(run outbox send 2>&1) || fail "outbox send (cancel): $out"
 [ "$(grep -l 'method=CANCEL' "$tmp"/box/new/* | wc -l)" = "$want" ] || fail "the cancellations"
