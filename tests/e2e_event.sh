@@ -81,7 +81,8 @@ grep -q "$esc" "$tmp/agenda.out" && fail "an escape reached the terminal in the 
 
 # 2. The invitations, one per learner, each with only their own address.
 out=$(run outbox send 2>&1) || fail "outbox send: $out"
-[ "$(ls "$tmp/box/new" | wc -l)" = "$want" ] || fail "$(ls "$tmp/box/new" | wc -l) mails arrived, expected $want"
+got=$(find "$tmp/box/new" -type f | wc -l)
+[ "$got" = "$want" ] || fail "$got mails arrived, expected $want"
 q "SELECT l.email FROM event_invitee i JOIN learner l ON l.id = i.learner_id WHERE i.event_id = 1" \
     >"$tmp/addrs"
 $PY - "$tmp/box/new" "$tmp/addrs" "$uid" <<'EOF' || fail "the invitations are not right"
