@@ -85,7 +85,8 @@ got=$(find "$tmp/box/new" -type f | wc -l)
 [ "$got" = "$want" ] || fail "$got mails arrived, expected $want"
 q "SELECT l.email FROM event_invitee i JOIN learner l ON l.id = i.learner_id WHERE i.event_id = 1" \
     >"$tmp/addrs"
-$PY - "$tmp/box/new" "$tmp/addrs" "$uid" <<'EOF' || fail "the invitations are not right"
+mkdir "$tmp/ics"
+$PY - "$tmp/box/new" "$tmp/addrs" "$uid" "$tmp/ics" <<'EOF' || fail "the invitations are not right"
 import email, email.policy, os, sys
 box, addrs, uid = sys.argv[1], open(sys.argv[2]).read().split(), sys.argv[3]
 seen = set()
@@ -106,8 +107,12 @@ for f in os.listdir(box):
     assert "UID:" + uid in ics.splitlines(), f
     assert "\x1b" not in ics and "\x07" not in ics, f
     seen.add(to[0].lower())
+    open(os.path.join(sys.argv[4], f + ".ics"), "w").write(cal[0].get_content())
 assert len(seen) == len(addrs), (len(seen), len(addrs))
 EOF
+# every invitation through libical (test_event's check of a directory)
+LCMTUI_ICS_DIR="$tmp/ics" "${BUILD:-build}/tests/test_event" >"$tmp/ics.out" 2>&1 ||
+    fail "libical: $(tail -5 "$tmp/ics.out")"
 
 # 3. On the LCM's calendar.
 out=$(run agenda --push 2>&1) || fail "push: $out"

@@ -6,6 +6,7 @@
 
 #include "store_fixture.h"
 
+#include <dirent.h>
 #include <libical/ical.h>
 
 #include "base/day.h"
@@ -499,8 +500,47 @@ static void test_event_follows_merged_learner(void **state)
     store_close(&st);
 }
 
+/* With LCMTUI_ICS_DIR (tests/e2e_event.sh: the text/calendar parts the SMTP server
+ * received), every *.ics there goes through libical: no parse error, iTIP restrictions met. */
+static void test_event_ics_dir_valid(void **state)
+{
+    (void)state;
+    const char *dir = getenv("LCMTUI_ICS_DIR");
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".ics") != 0)
+            continue;
+        char path[4300];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        static char buf[1 << 16];
+        size_t got = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[got] = '\0';
+        icalcomponent *cal = parse_clean(buf);
+        icalproperty_method m = icalcomponent_get_method(cal);
+        assert_true(m == ICAL_METHOD_REQUEST || m == ICAL_METHOD_CANCEL);
+        icalcomponent_free(cal);
+        n++;
+    }
+    closedir(d);
+    assert_true(n > 0);
+    printf("test_event: %d iCalendar files valid\n", n);
+}
+
 int main(void)
 {
+    if (getenv("LCMTUI_ICS_DIR")) {
+        const struct CMUnitTest only[] = {cmocka_unit_test(test_event_ics_dir_valid)};
+        int rc = cmocka_run_group_tests(only, NULL, NULL);
+        icaltimezone_free_builtin_timezones();
+        return rc;
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_event_refuses_and_cohort_lookup),
         cmocka_unit_test(test_event_invites_each_learner_once),
