@@ -73,6 +73,7 @@ int cmd_db(struct lcm_app *app, int argc, char **argv);
 int cmd_learner(struct lcm_app *app, int argc, char **argv);
 int cmd_privacy(struct lcm_app *app, int argc, char **argv);
 int cmd_inbox(struct lcm_app *app, int argc, char **argv);
+int cmd_event(struct lcm_app *app, int argc, char **argv);
 /* `risk eval` and `risk fit` (cli/cmd_risk_eval.c), called by cmd_risk with the store open. */
 int cmd_risk_eval(struct lcm_app *app, struct lcm_store *st, const char *sub, int argc,
                   char **argv);

@@ -13,6 +13,7 @@
 
 #include "cal/agenda.h"
 #include "cal/caldav.h"
+#include "cal/event.h"
 #include "cli/cli.h"
 #include "base/i18n.h"
 #include "base/text.h"
@@ -23,6 +24,7 @@
 #include "store/store.h"
 #include "store/store_busy.h"
 #include "store/store_calendar.h"
+#include "store/store_event.h"
 #include "msg/template.h"
 
 #define IMPORT_MAX_BYTES (16L * 1024 * 1024)
@@ -152,6 +154,22 @@ static int print_agenda(struct lcm_app *app, struct lcm_store *st, const struct 
                  day_format(app->today + o->days - 1, d));
         print_items(head, &week, tz, true, busy, nb);
     }
+    struct event_list ev = {0};
+    if (store_event_range(st, t0, t7, false, &ev, &err) != LCM_OK) {
+        rc = cli_fail(&err);
+        goto out;
+    }
+    printf(_("Group events (%zu)\n"), ev.n);
+    for (size_t i = 0; i < ev.n; i++) {
+        char s1[256], s2[256], answers[160];
+        printf("  ");
+        print_when(ev.v[i].start_at, ev.v[i].duration_min, tz, true);
+        event_answers_text(&ev.v[i], answers, sizeof answers);
+        printf("  %s%s%s  %s  #E%lld\n", safe(ev.v[i].title, s1, sizeof s1),
+               *ev.v[i].place ? " @ " : "", safe(ev.v[i].place, s2, sizeof s2), answers,
+               (long long)ev.v[i].id);
+    }
+    store_event_list_free(&ev);
     printf(_("Busy (imported) (%zu)\n"), nb);
     for (size_t i = 0; i < nb; i++) {
         char s1[256], s2[256];

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "cal/caldav.h"
+#include "cal/event.h"
 #include "cli/cli.h"
 #include "base/i18n.h"
 #include "msg/post_file.h"
@@ -60,6 +62,37 @@ static int run_posts(struct lcm_app *app, struct lcm_store *st, bool dry)
     return pr.bad ? 1 : 0;
 }
 
+/* The group events of tomorrow: their reminders, drafted for the LCM to approve, to the
+ * invitees whose answer is in events.remind. Returns the exit code. */
+static int event_reminders(struct lcm_app *app, struct lcm_store *st)
+{
+    struct lcm_err err = {0};
+    struct caldav_config cc;
+    const char *remind = NULL;
+    if (caldav_config_load(&app->cfg, false, &cc, &app->rep, &err) != LCM_OK)
+        return cli_fail(&err);
+    char udir[4096];
+    struct event_opts eo = {.share_dir = app->share_dir,
+                            .user_dir = template_user_dir(udir, sizeof udir) ? udir : NULL,
+                            .lcm_name = app->cfg.lcm_name,
+                            .lcm_email = app->cfg.lcm_email,
+                            .lang = app->cfg.lang,
+                            .tzid = cc.timezone,
+                            .draft = true};
+    int events = 0, rc = 0;
+    struct event_sent sent;
+    if (event_config(&app->cfg, &remind, &app->rep, &err) != LCM_OK)
+        rc = cli_fail(&err);
+    eo.remind = remind;
+    if (rc == 0 &&
+        event_remind_due(st, app->today, &eo, app_now(app), &events, &sent, &err) != LCM_OK)
+        rc = cli_fail(&err);
+    if (rc == 0 && events > 0)
+        printf(_("%d event reminder(s) for tomorrow: %d drafts\n"), events, sent.queued);
+    caldav_config_free(&cc);
+    return rc;
+}
+
 int cmd_sequences(struct lcm_app *app, int argc, char **argv)
 {
     bool dry = false;
@@ -111,6 +144,8 @@ int cmd_sequences(struct lcm_app *app, int argc, char **argv)
             rc = 1;
         }
     }
+    if (st && rc == 0 && !dry)
+        rc = event_reminders(app, st);
     if (st) {
         int prc = run_posts(app, st, dry);
         rc = rc ? rc : prc;

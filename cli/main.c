@@ -32,6 +32,8 @@ static const struct command commands[] = {
     {"outbox", cmd_outbox,
      N_("messages: list, approve, skip, send (SMTP), stats, sequences, post")},
     {"sequences", cmd_sequences, N_("apply the sequence rules at --today: drafts to approve")},
+    {"event", cmd_event,
+     N_("group events for cohorts (a Learning Lunch): invitations, answers, attendance")},
     {"post", cmd_post, N_("post to the group chat now, or draft a scheduled post for a cohort")},
     {"checkin", cmd_checkin,
      N_("log a check-in with a learner (channel, direction, outcome, note)")},

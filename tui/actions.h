@@ -65,6 +65,8 @@ enum scope {
     X(ACT_CANCEL, "cancel", SCOPE_AGENDA, "X", N_("cancel the follow-up"))                         \
     X(ACT_INVITE, "invite", SCOPE_AGENDA, "i",                                                     \
       N_("e-mail the learner the call's invitation (outbox)"))                                     \
+    X(ACT_NEW_EVENT, "new-event", SCOPE_AGENDA, "E",                                               \
+      N_("a group event for a cohort: an invitation to each learner (outbox)"))                    \
     X(ACT_EDIT, "edit", SCOPE_COMPOSER, "i e", N_("edit the message in place (Esc to stop)"))      \
     X(ACT_EDITOR, "editor", SCOPE_COMPOSER, "E", N_("edit the message in $EDITOR"))                \
     X(ACT_TEMPLATE, "template", SCOPE_COMPOSER, "t", N_("choose another template"))                \

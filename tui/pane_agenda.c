@@ -1,6 +1,7 @@
 /* pane_agenda.c — the follow-up agenda: overdue, today, this week; mark done (the check-in
- * form opens prefilled), reschedule, cancel. Free call slots of today and tomorrow are shown
- * at the bottom. */
+ * form opens prefilled), reschedule, cancel. The group events of the last 7 days and of the
+ * week follow, with their answers; Enter on one lists its invitees, Space ticks who came.
+ * Free call slots of today and tomorrow are shown at the bottom. */
 #include "tui/pane_agenda.h"
 
 #include <stdio.h>
@@ -11,12 +12,15 @@
 #include "base/day.h"
 #include "cal/agenda.h"
 #include "cal/caldav.h"
+#include "cal/event.h"
 #include "cal/invite.h"
 #include "msg/template.h"
 #include "store/store_calendar.h"
+#include "store/store_event.h"
 #include "tui/caldav_bg.h"
 #include "tui/fmt.h"
 #include "tui/forms.h"
+#include "tui/forms_event.h"
 #include "tui/pane_detail.h"
 #include "tui/tui_state.h"
 #include "store/store_busy.h"
@@ -32,7 +36,39 @@ struct agenda {
     int rows;
     int64_t confirm_cancel; /* X pressed once on this follow-up: the second X cancels it */
     int64_t confirm_invite; /* i pressed once on this call: the second i queues the e-mail */
+    struct event_list ev;   /* the group events, after the follow-ups in the cursor's range */
+    int64_t open_event;     /* the event whose invitees are listed; 0: the agenda */
+    struct event_row open_row;
+    struct event_invitee *inv;
+    size_t ninv, icur;
 };
+
+/* The events from 7 days ago (to tick who came) to the end of the week. */
+static void load_events(struct tui *t, struct agenda *s, struct lcm_err *err)
+{
+    store_event_list_free(&s->ev);
+    if (store_event_range(t->st, fmt_from_wall(day_to_time(t->today - 7)),
+                          fmt_from_wall(agenda_week_end(t->today)), false, &s->ev, err) != LCM_OK)
+        tui_state_fail(t, err);
+}
+
+/* The invitees of the open event (closing it when it is gone). */
+static void load_invitees(struct tui *t, struct agenda *s)
+{
+    struct lcm_err err = {0};
+    store_event_invitees_free(&s->inv, s->ninv);
+    s->ninv = 0;
+    store_event_row_clear(&s->open_row);
+    if (!s->open_event)
+        return;
+    if (store_event_get(t->st, s->open_event, &s->open_row, &err) != LCM_OK ||
+        store_event_invitees(t->st, s->open_event, &s->inv, &s->ninv, &err) != LCM_OK) {
+        s->open_event = 0;
+        tui_state_fail(t, &err);
+    }
+    if (s->icur >= s->ninv)
+        s->icur = s->ninv ? s->ninv - 1 : 0;
+}
 
 /* Reloads the planned follow-ups up to the end of the week (at most AGENDA_MAX), keeping
  * the cursor in range; a store error goes to the status line. */
@@ -45,8 +81,11 @@ static void load(struct tui *t, struct agenda *s)
     if (store_view_detail_followups(t->st, 0, 0, fmt_from_wall(agenda_week_end(t->today)),
                                     AGENDA_MAX, &s->fu, &s->n, &err) != LCM_OK)
         tui_state_fail(t, &err);
-    if (s->cur >= s->n)
-        s->cur = s->n ? s->n - 1 : 0;
+    load_events(t, s, &err);
+    load_invitees(t, s);
+    size_t all = s->n + s->ev.n;
+    if (s->cur >= all)
+        s->cur = all ? all - 1 : 0;
 }
 
 /* The invalidate op: the follow-ups are reloaded at the next recalc. */
@@ -159,8 +198,86 @@ static void free_slots(struct rbuf *rb, struct tui *t, int cols)
     store_view_detail_followups_free(&fu, nf);
 }
 
+/* The group events under the follow-ups: when, title, place, answers. *cursor_line gets the
+ * cursor's line when it is on one. */
+static void events_lines(struct rbuf *rb, const struct agenda *s, int cols, size_t *cursor_line)
+{
+    if (s->ev.n == 0)
+        return;
+    rich_buf_line(rb, ROLE_NORMAL);
+    rich_line_add(rich_buf_line(rb, ROLE_NORMAL), ROLE_HEADER, _(" Group events"));
+    for (size_t i = 0; i < s->ev.n; i++) {
+        const struct event_row *r = &s->ev.v[i];
+        bool cur = s->n + i == s->cur;
+        enum role base = cur ? ROLE_CURSOR : ROLE_NORMAL;
+        struct rline *l = rich_buf_line(rb, base);
+        if (cur)
+            *cursor_line = rb->n - 1;
+        char when[48], answers[160];
+        rich_line_add(l, base, "   ");
+        rich_line_data(l, cur ? base : ROLE_ACCENT, fmt_when(when, sizeof when, r->start_at), 16,
+                       true);
+        rich_line_addf(l, base, " %3d min  ", r->duration_min);
+        rich_line_data(l, base, r->title, 30, true);
+        rich_line_add(l, base, " ");
+        event_answers_text(r, answers, sizeof answers);
+        rich_line_data(l, cur ? base : ROLE_OK, answers, 40, true);
+        rich_line_add(l, base, " ");
+        rich_line_data(l, cur ? base : ROLE_DIM, r->place, cols - l->width, false);
+    }
+}
+
+static const char *answer_word(enum event_partstat p)
+{
+    return p == EVP_ACCEPTED    ? _("yes")
+           : p == EVP_DECLINED  ? _("no")
+           : p == EVP_TENTATIVE ? _("maybe")
+                                : _("no answer");
+}
+
+/* The invitees of the open event: [x] for who came, their answer; Space ticks. */
+static void invitees_recalc(struct pane *p, struct tui *t, struct agenda *s, int rows, int cols)
+{
+    const struct event_row *r = &s->open_row;
+    char when[48], answers[160];
+    struct rline *h = rich_buf_line(&p->rb, ROLE_NORMAL);
+    rich_line_add(h, ROLE_HEADER, " ");
+    rich_line_data(h, ROLE_HEADER, r->title, cols / 2, false);
+    rich_line_add(h, ROLE_HEADER, "  ");
+    rich_line_add(h, ROLE_ACCENT, fmt_when(when, sizeof when, r->start_at));
+    event_answers_text(r, answers, sizeof answers);
+    rich_line_add(h, ROLE_NORMAL, "  ");
+    rich_line_add(h, ROLE_OK, answers);
+    rich_line_addf(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
+                   _("   came: %d of %d   Space ticks who came, Enter detail, q back"), r->attended,
+                   r->invited);
+    size_t cursor_line = 0;
+    for (size_t i = 0; i < s->ninv; i++) {
+        const struct event_invitee *v = &s->inv[i];
+        bool cur = i == s->icur;
+        enum role base = cur ? ROLE_CURSOR : ROLE_NORMAL;
+        struct rline *l = rich_buf_line(&p->rb, base);
+        if (cur)
+            cursor_line = p->rb.n - 1;
+        char name[300];
+        snprintf(name, sizeof name, "%s %s", v->first_name, v->last_name);
+        rich_line_add(l,
+                      cur           ? base
+                      : v->attended ? ROLE_OK
+                                    : ROLE_NORMAL,
+                      v->attended ? "   [x] " : "   [ ] ");
+        rich_line_data(l, base, name, 28, true);
+        rich_line_add(l, base, " ");
+        rich_line_data(l, cur ? base : ROLE_ACCENT, answer_word(v->partstat), 14, true);
+        rich_line_data(l, cur ? base : ROLE_DIM, v->email, cols - l->width, false);
+    }
+    p->rb.top = cursor_line >= (size_t)rows - 1 ? cursor_line - (size_t)rows + 2 : 0;
+    t->focus_enrollment = s->ninv ? s->inv[s->icur].enrollment_id : 0;
+}
+
 /* The recalc op: follow-ups grouped by bucket (overdue, today, this week), the cursor kept in
- * view, then the free slots; the focused learner is the cursor's. */
+ * view, the group events, then the free slots; the focused learner is the cursor's. With an
+ * event open, its invitees instead. */
 static void recalc(struct pane *p, struct tui *t, int rows, int cols)
 {
     struct agenda *s = p->st;
@@ -168,6 +285,10 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
         load(t, s);
     rich_buf_clear(&p->rb);
     s->rows = rows;
+    if (s->open_event) {
+        invitees_recalc(p, t, s, rows, cols);
+        return;
+    }
     int last = -1;
     size_t cursor_line = 0;
     for (size_t i = 0; i < s->n; i++) {
@@ -204,11 +325,75 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
         rich_line_add(rich_buf_line(&p->rb, ROLE_NORMAL), ROLE_DIM,
                       _(" Nothing planned this week. s on a learner schedules a call."));
     }
+    events_lines(&p->rb, s, cols, &cursor_line);
     rich_buf_line(&p->rb, ROLE_NORMAL);
     free_slots(&p->rb, t, cols);
     size_t top = cursor_line >= (size_t)rows - 1 ? cursor_line - (size_t)rows + 2 : 0;
     p->rb.top = top;
-    t->focus_enrollment = s->n ? s->fu[s->cur].enrollment_id : 0;
+    t->focus_enrollment = s->cur < s->n ? s->fu[s->cur].enrollment_id : 0;
+}
+
+/* Space on an invitee: they came (event_attend: a meeting check-in, once). A tick is not
+ * undone: check-ins are append-only. */
+static void tick(struct tui *t, struct agenda *s)
+{
+    if (!s->ninv)
+        return;
+    const struct event_invitee *v = &s->inv[s->icur];
+    if (v->attended) {
+        tui_state_msg(
+            t, ROLE_RISK_WATCH, "%s",
+            _("already ticked: the meeting check-in stays (check-ins are never removed)"));
+        return;
+    }
+    struct lcm_err err = {0};
+    bool added = false;
+    if (event_attend(t->st, s->open_event, v->learner_id, t->app->cfg.lcm_name, &added, &err) !=
+        LCM_OK) {
+        tui_state_fail(t, &err);
+        return;
+    }
+    tui_state_msg(t, ROLE_OK, _("%s %s came: meeting check-in logged"), v->first_name,
+                  v->last_name);
+    if (s->icur + 1 < s->ninv)
+        s->icur++;
+    tui_state_changed(t);
+}
+
+/* The handle op with an event's invitees listed. */
+static enum hres invitees_handle(struct pane *p, struct tui *t, struct agenda *s, enum action a)
+{
+    switch (a) {
+    case ACT_DOWN:
+        if (s->icur + 1 < s->ninv)
+            s->icur++;
+        break;
+    case ACT_UP:
+        if (s->icur)
+            s->icur--;
+        break;
+    case ACT_TOP:
+        s->icur = 0;
+        break;
+    case ACT_BOTTOM:
+        s->icur = s->ninv ? s->ninv - 1 : 0;
+        break;
+    case ACT_SELECT:
+        tick(t, s);
+        break;
+    case ACT_OPEN:
+        if (s->ninv && s->inv[s->icur].enrollment_id)
+            pane_detail_open(t, s->inv[s->icur].enrollment_id);
+        return H_HANDLED;
+    case ACT_BACK:
+        s->open_event = 0;
+        s->stale = true;
+        break;
+    default:
+        return H_NOT_HANDLED;
+    }
+    p->dirty = true;
+    return H_HANDLED;
 }
 
 /* i on a call: the first press says what will be sent, the second queues the invitation
@@ -259,13 +444,16 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
 {
     (void)key;
     struct agenda *s = p->st;
-    const struct view_followup *f = s->n ? &s->fu[s->cur] : NULL;
+    if (s->open_event)
+        return invitees_handle(p, t, s, a);
+    const struct view_followup *f = s->cur < s->n ? &s->fu[s->cur] : NULL;
+    size_t all = s->n + s->ev.n;
     struct lcm_err err = {0};
     int64_t confirm = s->confirm_cancel, confirm_inv = s->confirm_invite;
     s->confirm_cancel = s->confirm_invite = 0;
     switch (a) {
     case ACT_DOWN:
-        if (s->cur + 1 < s->n)
+        if (s->cur + 1 < all)
             s->cur++;
         break;
     case ACT_UP:
@@ -276,15 +464,21 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
         s->cur = 0;
         break;
     case ACT_BOTTOM:
-        s->cur = s->n ? s->n - 1 : 0;
+        s->cur = all ? all - 1 : 0;
         break;
     case ACT_PAGE_DOWN:
-        s->cur = s->cur + 10 < s->n ? s->cur + 10 : (s->n ? s->n - 1 : 0);
+        s->cur = s->cur + 10 < all ? s->cur + 10 : (all ? all - 1 : 0);
         break;
     case ACT_PAGE_UP:
         s->cur = s->cur > 10 ? s->cur - 10 : 0;
         break;
     case ACT_OPEN:
+        if (!f && s->cur < all) { /* an event: its invitees */
+            s->open_event = s->ev.v[s->cur - s->n].id;
+            s->icur = 0;
+            load_invitees(t, s);
+            break;
+        }
         if (f && f->enrollment_id)
             pane_detail_open(t, f->enrollment_id);
         return H_HANDLED;
@@ -316,6 +510,9 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
         if (f)
             invite(t, s, f, confirm_inv == f->id);
         return H_HANDLED;
+    case ACT_NEW_EVENT:
+        forms_event_open(t);
+        return H_HANDLED;
     default:
         return H_NOT_HANDLED;
     }
@@ -330,6 +527,9 @@ static void free_pane(struct pane *p)
     if (!s)
         return;
     store_view_detail_followups_free(&s->fu, s->n);
+    store_event_list_free(&s->ev);
+    store_event_invitees_free(&s->inv, s->ninv);
+    store_event_row_clear(&s->open_row);
     free(s);
     p->st = NULL;
 }

@@ -11,8 +11,8 @@
 
 /* Top-level sections the program knows; each module checks the keys inside its own. */
 static const char *const known_sections[] = {
-    "general", "risk", "sources", "smtp",    "webhook", "sequences", "calendar", "kpi",
-    "tui",     "keys", "sync",    "privacy", "inbox",   "webhooks",  "posts",    NULL};
+    "general", "risk", "sources", "smtp",  "webhook",  "sequences", "calendar", "kpi", "tui",
+    "keys",    "sync", "privacy", "inbox", "webhooks", "posts",     "events",   NULL};
 static const char *const general_keys[] = {"lcm_name",
                                            "lcm_email",
                                            "lang",

@@ -12,6 +12,7 @@
 #include "base/lockfile.h"
 #include "store/store.h"
 #include "store/store_calendar.h"
+#include "store/store_event.h"
 
 static const char *const calendar_keys[] = {
     "url",      "user",          "password", "password_cmd", "password_env",
@@ -216,6 +217,19 @@ static enum lcm_status fetch_remote(struct push *p, const char *href, char **eta
     return rc;
 }
 
+/* A group event (store_event.c keeps its push state) rather than a follow-up. */
+static bool is_event(const struct cal_item *it)
+{
+    return it && strcmp(it->kind, "event") == 0;
+}
+
+static enum lcm_status mark_failed(struct push *p, const struct cal_item *it, const char *msg,
+                                   struct lcm_err *err)
+{
+    return is_event(it) ? store_event_failed(p->st, it->id, msg, err)
+                        : store_calendar_failed(p->st, it->id, it->uid, msg, p->now_ts, err);
+}
+
 /* Records the failure of item it (it stays dirty) and reports it. */
 static void item_failed(struct push *p, const struct cal_item *it, enum lcm_status st,
                         const char *msg)
@@ -228,9 +242,11 @@ static void item_failed(struct push *p, const struct cal_item *it, enum lcm_stat
         p->first = st;
         lcm_err_set(&p->first_err, st, _("caldav: follow-up %lld: %s"), (long long)it->id, msg);
     }
-    lcm_report(p->rep, LCM_LEVEL_WARN, _("caldav: follow-up %lld (%s): %s"), (long long)it->id,
-               it->uid, msg);
-    if (store_calendar_failed(p->st, it->id, it->uid, msg, p->now_ts, &e2) != LCM_OK)
+    lcm_report(p->rep, LCM_LEVEL_WARN,
+               is_event(it) ? _("caldav: event %lld (%s): %s")
+                            : _("caldav: follow-up %lld (%s): %s"),
+               (long long)it->id, it->uid, msg);
+    if (mark_failed(p, it, msg, &e2) != LCM_OK)
         lcm_report(p->rep, LCM_LEVEL_ERROR, "%s", e2.msg);
     if (st == LCM_ERR_NETWORK || st == LCM_ERR_AUTH)
         p->down = true;
@@ -286,7 +302,9 @@ static enum lcm_status put_once(struct push *p, const struct cal_item *it, const
         struct lcm_err e2 = {0};
         fetch_remote(p, href, &etag, &seq, &e2); /* best effort: a later PUT is unconditional */
     }
-    rc = store_calendar_pushed(p->st, it->id, it->uid, it->sequence, etag, href, p->now_ts, err);
+    rc = is_event(it) ? store_event_pushed(p->st, it->id, it->sequence, etag, href, err)
+                      : store_calendar_pushed(p->st, it->id, it->uid, it->sequence, etag, href,
+                                              p->now_ts, err);
     free(etag);
     return rc;
 }
@@ -348,7 +366,8 @@ static void push_delete(struct push *p, int64_t id, const struct cal_item *it, c
     long status = resp.status;
     http_response_free(&resp);
     if (rc == LCM_OK && (status / 100 == 2 || status == 404 || status == 410)) {
-        rc = store_calendar_removed(p->st, id, sequence, p->now_ts, &err);
+        rc = is_event(it) ? store_event_removed(p->st, id, sequence, &err)
+                          : store_calendar_removed(p->st, id, sequence, p->now_ts, &err);
         if (rc == LCM_OK && status / 100 == 2)
             p->res->deleted++;
     } else if (rc == LCM_OK) {
@@ -367,7 +386,7 @@ static void push_one(struct push *p, const struct cal_item *it)
     if (p->down) {
         p->res->skipped++;
         struct lcm_err e2 = {0};
-        store_calendar_failed(p->st, it->id, it->uid, p->first_err.msg, p->now_ts, &e2);
+        mark_failed(p, it, p->first_err.msg, &e2);
         return;
     }
     if (it->status != FU_CANCELLED) {
@@ -436,6 +455,8 @@ enum lcm_status caldav_push(struct lcm_store *st, const struct caldav_config *cc
     if (rc != LCM_OK)
         return rc;
     rc = store_calendar_dirty(st, &items, err);
+    if (rc == LCM_OK) /* and the group events, each its own resource by its UID */
+        rc = store_event_dirty(st, &items, err);
     for (size_t i = 0; rc == LCM_OK && i < items.n; i++)
         push_one(&p, &items.v[i]);
     store_calendar_list_free(&items);

@@ -116,6 +116,12 @@ static bool invite(const struct ical_opts *o)
     return o->method == ICS_REQUEST || o->method == ICS_CANCEL;
 }
 
+/* A group event (store_event.h) rather than a follow-up. */
+static bool is_event(const struct cal_item *it)
+{
+    return it->kind && strcmp(it->kind, "event") == 0;
+}
+
 /* A mail address safe inside "mailto:" and a header: printable ASCII, one '@', no spaces,
  * quotes, angle brackets, commas, semicolons or colons. */
 static bool address_ok(const char *a)
@@ -137,7 +143,9 @@ static char *summary_of(const struct cal_item *it, const struct ical_opts *o)
 {
     char buf[TEXT_MAX + 64];
     bool reminder = it->kind && strcmp(it->kind, "reminder") == 0;
-    if (invite(o)) /* never the LCM's own title ("call Bob, 3 weeks silent") */
+    if (is_event(it)) /* a group event's title is meant for its invitees */
+        snprintf(buf, sizeof buf, "%.*s", TEXT_MAX, it->title ? it->title : "");
+    else if (invite(o)) /* never the LCM's own title ("call Bob, 3 weeks silent") */
         snprintf(buf, sizeof buf, "%s%s%s", is_fr(o) ? "Entretien individuel" : "One-on-one call",
                  o->organizer_name && *o->organizer_name ? " - " : "",
                  o->organizer_name ? o->organizer_name : "");
@@ -155,7 +163,14 @@ static char *summary_of(const struct cal_item *it, const struct ical_opts *o)
 static char *description_of(const struct cal_item *it, const struct ical_opts *o)
 {
     char buf[2 * TEXT_MAX + 256];
-    if (invite(o))
+    if (is_event(it))
+        snprintf(buf, sizeof buf, "%s%s%s",
+                 is_fr(o) ? "\xc3\x89v\xc3\xa9nement de groupe" : "Group event",
+                 o->organizer_name && *o->organizer_name
+                     ? (is_fr(o) ? " organis\xc3\xa9 par " : " organised by ")
+                     : "",
+                 o->organizer_name ? o->organizer_name : "");
+    else if (invite(o))
         snprintf(buf, sizeof buf, "%s%s%s",
                  is_fr(o) ? "Entretien individuel de suivi de votre formation"
                           : "One-on-one follow-up call about your training",
@@ -170,7 +185,7 @@ static char *description_of(const struct cal_item *it, const struct ical_opts *o
                  it->learner_email && *it->learner_email ? ">" : "",
                  o->with_notes && it->note && *it->note ? "\n\n" : "");
     size_t len = strlen(buf);
-    if (!invite(o) && o->with_notes && it->note && *it->note)
+    if (!invite(o) && !is_event(it) && o->with_notes && it->note && *it->note)
         snprintf(buf + len, sizeof buf - len, "%.*s", TEXT_MAX, it->note);
     return text_clean_plain(buf, true, sizeof buf);
 }
@@ -258,6 +273,11 @@ static icalcomponent *event_of(const struct cal_item *it, const struct ical_opts
     icalcomponent_add_property(ev, zoned_prop(icalproperty_new_dtend, end, z, o->tzid));
     icalcomponent_add_property(ev, icalproperty_new_summary(summary));
     icalcomponent_add_property(ev, icalproperty_new_description(desc));
+    if (it->location && *it->location) {
+        char *loc = text_clean_plain(it->location, false, TEXT_MAX);
+        icalcomponent_add_property(ev, icalproperty_new_location(loc));
+        free(loc);
+    }
     icalcomponent_add_property(
         ev, icalproperty_new_status(cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
     icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));

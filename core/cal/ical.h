@@ -82,4 +82,20 @@ enum lcm_status ical_busy_parse_counted(const char *text, const char *name, int6
                                         size_t *n, int64_t *walked, const struct lcm_report *rep,
                                         struct lcm_err *err);
 
+/* An iTIP REPLY (RFC 5546) to an invitation, as ical_reply_parse() reads it. */
+enum ical_partstat { ICAL_PS_OTHER, ICAL_PS_ACCEPTED, ICAL_PS_DECLINED, ICAL_PS_TENTATIVE };
+struct ical_reply {
+    char uid[256];      /* the VEVENT's UID */
+    char attendee[256]; /* the answering ATTENDEE's address, "mailto:" removed, as written */
+    enum ical_partstat partstat;
+    int sequence;    /* the SEQUENCE answered (0 when absent) */
+    int64_t dtstamp; /* when the reply was made (0 when absent) */
+};
+
+/* Reads the first VEVENT of iCalendar text (NUL-terminated; METHOD need not be there, the
+ * caller checks it) and its first ATTENDEE with a PARTSTAT (Thunderbird, Outlook and Google
+ * Calendar send one; the other copies carry none). LCM_ERR_PARSE when there is no VEVENT, no
+ * UID, or no ATTENDEE; an unknown PARTSTAT (DELEGATED, NEEDS-ACTION) is ICAL_PS_OTHER. */
+enum lcm_status ical_reply_parse(const char *text, struct ical_reply *out, struct lcm_err *err);
+
 #endif

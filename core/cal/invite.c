@@ -32,12 +32,11 @@ static void fr_time(int hour, int minute, char *buf, size_t len)
         snprintf(buf, len, "%d h", hour);
 }
 
-/* "lundi 30 novembre 2026, de 17 h 30 à 18 h (Europe/Paris)" in French, "Monday 30 November
- * 2026, 17:30-18:00 (Europe/Paris)" in English: the learner's language, not the LCM's. */
-static void format_slot(const struct cal_item *it, const char *tzid, bool fr, char *buf, size_t len)
+void invite_format_slot(int64_t start, int minutes, const char *tzid, bool fr, char *buf,
+                        size_t len)
 {
-    struct ical_local a = ical_local_time(it->due_at, tzid);
-    struct ical_local b = ical_local_time(it->due_at + 60 * (int64_t)it->duration_min, tzid);
+    struct ical_local a = ical_local_time(start, tzid);
+    struct ical_local b = ical_local_time(start + 60 * (int64_t)minutes, tzid);
     int y, m, d;
     day_to_ymd(a.day, &y, &m, &d);
     int wd = day_weekday(a.day);
@@ -112,7 +111,7 @@ static enum lcm_status build_and_queue(struct lcm_store *st, const struct invite
     if (rc != LCM_OK)
         return rc;
     char slot[160];
-    format_slot(it, o->tzid, fr, slot, sizeof slot);
+    invite_format_slot(it->due_at, it->duration_min, o->tzid, fr, slot, sizeof slot);
     const char *course = *c->who.course ? c->who.course : fr ? "votre formation" : "your course";
     struct tpl_var vars[] = {{"first_name", c->who.first_name},
                              {"last_name", c->who.last_name},

@@ -5,6 +5,7 @@
 #define LCM_INVITE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/status.h"
@@ -33,5 +34,10 @@ enum lcm_status invite_request(struct lcm_store *st, int64_t followup_id,
 enum lcm_status invite_cancel(struct lcm_store *st, int64_t followup_id,
                               const struct invite_opts *o, int64_t now_ts, int64_t *message_id,
                               struct lcm_err *err);
+
+/* "lundi 30 novembre 2026, de 17 h 30 à 18 h (Europe/Paris)" in French (fr), "Monday 30
+ * November 2026, 17:30-18:00 (Europe/Paris)" in English: [start, start + minutes) in tzid. */
+void invite_format_slot(int64_t start, int minutes, const char *tzid, bool fr, char *buf,
+                        size_t len);
 
 #endif

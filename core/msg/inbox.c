@@ -1,4 +1,5 @@
 /* inbox.c — reading the folder, matching what came, answering the questions. See inbox.h. */
+#include "cal/event.h"
 #include "msg/inbox.h"
 
 #include <stdio.h>
@@ -192,7 +193,24 @@ static enum lcm_status record_in_tx(struct lcm_store *st, const struct inmail *m
     enum lcm_status rc = classify(st, m, raw, len, &n, &sent_id, err);
     if (rc != LCM_OK)
         goto out;
-    bool question = strcmp(n.kind, "reply") == 0 || strcmp(n.kind, "learner") == 0;
+    /* An invitee's iTIP REPLY is their answer to a group event, not a question. */
+    enum event_reply_result er = EVR_NONE;
+    int64_t who = 0;
+    if (!m->bounce && !m->auto_reply &&
+        (rc = event_reply(st, m->calendar, m->calendar_method, m->from_addr,
+                          m->date > 0 && m->date < now_ts ? m->date : now_ts, &er, &who, err)) !=
+            LCM_OK)
+        goto out;
+    if (er == EVR_MATCHED && strcmp(n.kind, "reply") != 0) {
+        n.kind = "learner";
+        n.learner_id = who;
+    } else if (er == EVR_UNMATCHED) {
+        n.kind = "other";
+        n.learner_id = 0;
+        sent_id = 0;
+    }
+    bool question = er != EVR_MATCHED && er != EVR_UNMATCHED &&
+                    (strcmp(n.kind, "reply") == 0 || strcmp(n.kind, "learner") == 0);
     n.status = question ? "open" : "none";
     if (strcmp(n.kind, "other") == 0) /* a stranger's mail: counted, not kept */
         n.from_name = n.subject = n.body = NULL;
@@ -203,7 +221,14 @@ static enum lcm_status record_in_tx(struct lcm_store *st, const struct inmail *m
         goto out;
     }
     res->added++;
-    count(res, n.kind);
+    if (er == EVR_MATCHED)
+        res->rsvps++;
+    else if (er == EVR_UNMATCHED)
+        res->rsvp_unmatched++;
+    if (er == EVR_MATCHED && strcmp(n.kind, "reply") == 0)
+        res->replies++; /* an answer to the invitation sent: no question */
+    else if (er != EVR_MATCHED)
+        count(res, n.kind);
     if (sent_id > 0)
         rc = strcmp(n.kind, "bounce") == 0
                  ? store_inbox_mark_bounced(st, sent_id, now_ts, err)
@@ -350,6 +375,17 @@ void inbox_summary(const struct inbox_result *r, char *buf, size_t len)
         buf_addf(&b, ", ");
         buf_addf(&b, ngettext("%d auto-reply", "%d auto-replies", r->auto_replies),
                  r->auto_replies);
+    }
+    if (r->rsvps) {
+        buf_addf(&b, ", ");
+        buf_addf(&b, ngettext("%d event answer", "%d event answers", r->rsvps), r->rsvps);
+    }
+    if (r->rsvp_unmatched) {
+        buf_addf(&b, ", ");
+        buf_addf(&b,
+                 ngettext("%d event answer from an unknown address",
+                          "%d event answers from unknown addresses", r->rsvp_unmatched),
+                 r->rsvp_unmatched);
     }
     if (r->bounces) {
         buf_addf(&b, ", ");

@@ -35,6 +35,8 @@ struct inbox_result {
     int dup;     /* already recorded (a folder read again) */
     int replies; /* replies to a message lcmtui sent */
     int questions, trainer, auto_replies, bounces, ignored, refused;
+    int rsvps;          /* iTIP REPLY answers to a group event, matched to an invitee */
+    int rsvp_unmatched; /* REPLYs to an event of ours from nobody invited (also ignored) */
     bool uidvalidity_changed;
 };
 

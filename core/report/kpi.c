@@ -546,6 +546,9 @@ enum lcm_status kpi_compute(struct lcm_store *st, const struct kpi_filter *f, in
     if ((rc = effect_load(st, L.S.to, false, opt->holdout_min > 0 ? opt->holdout_min : 20,
                           &out->holdout, err)) != LCM_OK)
         goto fail;
+    if ((rc = store_event_kpi(st, day_to_time(L.S.from), day_to_time(L.S.to + 1),
+                              day_to_time(L.S.to + 1), &out->events, err)) != LCM_OK)
+        goto fail;
     load_free(&L);
     return LCM_OK;
 fail:

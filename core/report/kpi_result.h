@@ -10,6 +10,7 @@
 
 #include "base/model.h"
 #include "report/effect.h"
+#include "store/store_event.h"
 
 #define KPI_BUCKETS 5     /* progress 0-24 %, 25-49 %, 50-74 %, 75-99 %, 100 % */
 #define KPI_MAX_WEEKS 520 /* a longer period is cut to its last 520 weeks */
@@ -122,6 +123,10 @@ struct kpi_result {
     /* The outreach effect against the holdout, per sequence rule, as of the period's end, over
      * the whole base (a rule's control group is not cut by cohort or department). */
     struct effect_table holdout;
+
+    /* Group events (store_event.h) that started and ended in the period, over the whole base:
+     * invitations, answers, attendance, and the activity in the 14 days after each. */
+    struct event_kpi events;
 };
 
 /* Frees everything kpi_compute allocated and zeroes *r. Safe on NULL and on a zeroed struct. */

@@ -311,7 +311,7 @@ void report_common_headlines(const struct kpi_result *r, struct report_common_he
 
 size_t report_common_followup_lines(const struct kpi_result *r, char lines[][256], size_t max)
 {
-    char a[32], b[32], c[32];
+    char a[32], b[32], c[32], d[32], g[32];
     size_t n = 0;
     if (n < max)
         snprintf(lines[n++], 256, _("Check-ins in the period: %s (learners contacted: %s)."),
@@ -342,6 +342,25 @@ size_t report_common_followup_lines(const struct kpi_result *r, char lines[][256
                  report_common_int(r->messages_sent, a, sizeof a),
                  report_common_int(r->messages_returned7, b, sizeof b),
                  report_common_pct(r->messages_returned7, r->messages_sent, c, sizeof c));
+    const struct event_kpi *e = &r->events;
+    if (n < max && e->events > 0)
+        snprintf(lines[n++], 256,
+                 _("Group events: %s, %s invitations; answered %s, accepted %s, attended %s."),
+                 report_common_int(e->events, a, sizeof a),
+                 report_common_int(e->invitations, b, sizeof b),
+                 report_common_pct(e->answered, e->invitations, c, sizeof c),
+                 report_common_pct(e->accepted, e->invitations, d, sizeof d),
+                 report_common_pct(e->attended, e->invitations, g, sizeof g));
+    if (n < max && e->events > 0)
+        snprintf(lines[n++], 256,
+                 _("In the 14 days after an event: attendees active %s days on average (%s), the "
+                   "other invitees %s days (%s)."),
+                 report_common_real(e->att_n ? (double)e->att_days / (double)e->att_n : 0, 1,
+                                    report_common_french(), a, sizeof a),
+                 report_common_int(e->att_n, b, sizeof b),
+                 report_common_real(e->non_n ? (double)e->non_days / (double)e->non_n : 0, 1,
+                                    report_common_french(), c, sizeof c),
+                 report_common_int(e->non_n, d, sizeof d));
     if (n < max && r->purged > 0)
         snprintf(lines[n++], 256,
                  _("Detailed data purged for %s enrolments ended more than %d days ago "

@@ -96,6 +96,38 @@ static void csv_kv(struct csv *c, const char *name, int64_t v, const char *unit,
     csv_end(c);
 }
 
+/* The group events' rows (only when some ended in the period). */
+static void csv_events(struct csv *c, const struct event_kpi *e)
+{
+    csv_kv(c, _("Group events"), e->events, _("events"), "");
+    csv_kv(c, _("Event invitations"), e->invitations, _("invitations"), "");
+    csv_text(c, _("Event answer rate"));
+    csv_pct(c, e->answered, e->invitations);
+    csv_text(c, "%");
+    csv_text(c, _("answered / invitations"));
+    csv_end(c);
+    csv_text(c, _("Event acceptance rate"));
+    csv_pct(c, e->accepted, e->invitations);
+    csv_text(c, "%");
+    csv_text(c, _("accepted / invitations"));
+    csv_end(c);
+    csv_text(c, _("Event attendance rate"));
+    csv_pct(c, e->attended, e->invitations);
+    csv_text(c, "%");
+    csv_text(c, _("attended / invitations"));
+    csv_end(c);
+    csv_text(c, _("Attendees' active days in the 14 days after"));
+    csv_real(c, e->att_n ? (double)e->att_days / (double)e->att_n : 0, 1);
+    csv_text(c, _("days per attendee"));
+    csv_text(c, "");
+    csv_end(c);
+    csv_text(c, _("Other invitees' active days in the 14 days after"));
+    csv_real(c, e->non_n ? (double)e->non_days / (double)e->non_n : 0, 1);
+    csv_text(c, _("days per invitee"));
+    csv_text(c, "");
+    csv_end(c);
+}
+
 static void csv_indicators(struct csv *c, const struct kpi_result *r)
 {
     const struct kpi_counts *t = &r->total;
@@ -146,6 +178,8 @@ static void csv_indicators(struct csv *c, const struct kpi_result *r)
     if (r->purged > 0)
         csv_kv(c, _("Enrolments with detailed data purged (retention)"), r->purged, _("enrolments"),
                "");
+    if (r->events.events > 0)
+        csv_events(c, &r->events);
     if (r->money.configured) {
         const char *cur = r->money_conf.currency;
         csv_text(c, _("Cost of drop-outs"));

@@ -35,6 +35,7 @@ static void read_item(struct db_stmt *s, struct cal_item *it)
     it->learner_email = store_col_dup(s, 16);
     it->href = store_col_dup(s, 17);
     it->push_error = store_col_dup(s, 18);
+    it->location = NULL;
 }
 
 static void item_free(struct cal_item *it)
@@ -48,6 +49,7 @@ static void item_free(struct cal_item *it)
     free(it->learner_email);
     free(it->href);
     free(it->push_error);
+    free(it->location);
     memset(it, 0, sizeof *it);
 }
 

@@ -29,6 +29,7 @@ struct cal_item {
     char *learner_name, *learner_email;
     char *href;       /* CalDAV resource URL, "" when not on the server */
     char *push_error; /* last push failure, "" when none */
+    char *location;   /* a group event's place (store_event.h); NULL for follow-ups */
 };
 
 struct cal_list {

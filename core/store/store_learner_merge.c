@@ -89,7 +89,9 @@ static const char *const follow_sql[] = {
     "UPDATE checkin SET enrollment_id = ?2 WHERE enrollment_id = ?1",
     "UPDATE followup SET enrollment_id = ?2 WHERE enrollment_id = ?1",
     "UPDATE message SET enrollment_id = ?2 WHERE enrollment_id = ?1",
-    "UPDATE inbox_msg SET enrollment_id = ?2 WHERE enrollment_id = ?1", NULL};
+    "UPDATE inbox_msg SET enrollment_id = ?2 WHERE enrollment_id = ?1",
+    "UPDATE event_invitee SET enrollment_id = ?2 WHERE enrollment_id = ?1",
+    NULL};
 
 static enum lcm_status fold(struct lcm_store *st, int64_t e, int64_t t,
                             struct store_merge_counts *c, struct lcm_err *err)
@@ -195,6 +197,22 @@ static const char *const learner_sql[] = {
     "department = coalesce(department, (SELECT department FROM learner WHERE id = ?1)), "
     "lang = coalesce(lang, (SELECT lang FROM learner WHERE id = ?1)) "
     "WHERE id = ?2",
+    /* group events: the merged learner's invitations follow them; invited twice, the kept
+     * one takes the other's answer when it has none, and its attendance */
+    "UPDATE event_invitee SET partstat = (SELECT o.partstat FROM event_invitee o "
+    "WHERE o.event_id = event_invitee.event_id AND o.learner_id = ?1), answered_at = "
+    "(SELECT o.answered_at FROM event_invitee o WHERE o.event_id = event_invitee.event_id "
+    "AND o.learner_id = ?1) WHERE learner_id = ?2 AND partstat = 'none' AND EXISTS (SELECT 1 "
+    "FROM event_invitee o WHERE o.event_id = event_invitee.event_id AND o.learner_id = ?1 "
+    "AND o.partstat <> 'none')",
+    "UPDATE event_invitee SET attended = 1, checkin_id = (SELECT o.checkin_id FROM "
+    "event_invitee o WHERE o.event_id = event_invitee.event_id AND o.learner_id = ?1) "
+    "WHERE learner_id = ?2 AND attended = 0 AND EXISTS (SELECT 1 FROM event_invitee o "
+    "WHERE o.event_id = event_invitee.event_id AND o.learner_id = ?1 AND o.attended <> 0)",
+    "INSERT INTO event_invitee(event_id, learner_id, enrollment_id, partstat, answered_at, "
+    "message_id, attended, checkin_id) SELECT event_id, ?2, enrollment_id, partstat, "
+    "answered_at, message_id, attended, checkin_id FROM event_invitee WHERE learner_id = ?1 "
+    "ON CONFLICT DO NOTHING",
     NULL};
 
 static enum lcm_status log_merge(struct lcm_store *st, int64_t from, int64_t into,

@@ -318,7 +318,8 @@ static const char *const schema_v3[] = {
 
 /* Versions reserved for work in progress, each filled by its own change (one place per
  * version, so parallel branches do not collide): v4 the inbox (issue 19), v5 the holdouts of
- * the sequence rules (issue 21), v6 the learner's rights (issue 21). */
+ * the sequence rules (issue 21), v6 the learner's rights (issue 21), v7 the group events and
+ * v8 the scheduled posts (issue 20), v9 the team of LCMs (issue 18). */
 /* Version 4: the inbox (issue 19). inbox_msg: every message read from the IMAP folder, once
  * (dedup: the Message-ID, or "sha1:" and the hash of the raw bytes when it has none), whatever
  * became of it. kind: reply (to a message lcmtui sent), learner (from a known learner's
@@ -440,9 +441,44 @@ static const char *const schema_v6[] = {
     "  BEGIN SELECT RAISE(ABORT, 'check-ins are append-only'); END;",
     NULL};
 
-/* Version 7: reserved for issue 20's events (events, invitations, RSVPs, attendance), built
- * on another branch; empty here so that this array's index stays the version. */
-static const char *const schema_v7_reserved[] = {NULL};
+/* Version 7: group events (issue 20, a Learning Lunch). event: one meeting for one or several
+ * cohorts (event_cohort), with its iCalendar UID and SEQUENCE (bumped by a move or a
+ * cancellation, so the invitees' calendars take the update) and its own CalDAV push state (as
+ * followup's: etag, href, push_state, push_error). reminded_at: when the reminder was queued.
+ * event_invitee: one row per learner invited (the enrolment that brought them in): partstat
+ * from their iTIP REPLY ('none' until they answer), the last invitation sent (message_id),
+ * attended (ticked by the LCM after the event) and the "meeting" check-in it made. */
+static const char *const schema_v7[] = {
+    "CREATE TABLE event ("
+    "  id INTEGER PRIMARY KEY,"
+    "  uid TEXT NOT NULL UNIQUE,"
+    "  title TEXT NOT NULL,"
+    "  place TEXT NOT NULL DEFAULT '',"
+    "  start_at INTEGER NOT NULL,"
+    "  duration_min INTEGER NOT NULL DEFAULT 60,"
+    "  sequence INTEGER NOT NULL DEFAULT 0,"
+    "  cancelled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+    "  reminded_at INTEGER,"
+    "  etag TEXT, href TEXT, push_state TEXT NOT NULL DEFAULT 'dirty', push_error TEXT);",
+    "CREATE INDEX event_start ON event(start_at);",
+    "CREATE TABLE event_cohort ("
+    "  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+    "  cohort_id INTEGER NOT NULL REFERENCES cohort(id) ON DELETE CASCADE,"
+    "  PRIMARY KEY (event_id, cohort_id));",
+    "CREATE TABLE event_invitee ("
+    "  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+    "  learner_id INTEGER NOT NULL REFERENCES learner(id) ON DELETE CASCADE,"
+    "  enrollment_id INTEGER REFERENCES enrollment(id) ON DELETE SET NULL,"
+    "  partstat TEXT NOT NULL DEFAULT 'none'"
+    "    CHECK (partstat IN ('none','accepted','declined','tentative')),"
+    "  answered_at INTEGER,"
+    "  message_id INTEGER REFERENCES message(id) ON DELETE SET NULL,"
+    "  attended INTEGER NOT NULL DEFAULT 0,"
+    "  checkin_id INTEGER,"
+    "  PRIMARY KEY (event_id, learner_id));",
+    "CREATE INDEX event_invitee_learner ON event_invitee(learner_id);",
+    NULL};
 
 /* Version 8: scheduled posts to the cohorts' channels (issue 20). A post is an outbox message
  * with channel 'post': no learner, a cohort or a programme instead (whose webhook it goes
@@ -465,7 +501,6 @@ static const char *const schema_v8[] = {
     "  PRIMARY KEY (path, hash)) WITHOUT ROWID;",
     NULL};
 
-const char *const *const store_schema_scripts[] = {schema_v1,          schema_v2, schema_v3,
-                                                   schema_v4,          schema_v5, schema_v6,
-                                                   schema_v7_reserved, schema_v8};
+const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3, schema_v4,
+                                                   schema_v5, schema_v6, schema_v7, schema_v8};
 const int store_schema_version = (int)(sizeof store_schema_scripts / sizeof *store_schema_scripts);
