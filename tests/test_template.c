@@ -43,7 +43,10 @@ static const struct tpl_var full[] = {{"first_name", "Hélène"},
                                       {"lcm_email", "claire@example.fr"},
                                       {"manager", "Marc Chef"},
                                       {"nudges", "2"},
-                                      {"since", "2026-11-20"}};
+                                      {"since", "2026-11-20"},
+                                      {"event_title", "Learning Lunch"},
+                                      {"event_slot", "jeudi 3 décembre à 12 h 30"},
+                                      {"event_place", "Salle B"}};
 #define NFULL (sizeof full / sizeof full[0])
 
 static void test_render_null_and_bad_names_refused(void **state)
@@ -132,8 +135,9 @@ static void test_user_dir_overrides_shipped(void **state)
     }
     assert_int_equal(welcome, 1);
     assert_int_equal(maison, 1);
-    assert_int_equal(n, 16); /* 15 shipped (call_cancel from the calendar, escalate_manager
-                              * from the inbox) + maison */
+    assert_int_equal(n, 19); /* 18 shipped (call_cancel from the calendar, escalate_manager
+                              * from the inbox, event_invite, event_reminder and event_cancel
+                              * from the group events) + maison */
     template_list_free(&names);
     assert_null(names);
     template_list_free(&names);
@@ -232,7 +236,8 @@ static void test_every_shipped_template_renders_in_both_languages(void **state)
         }
     }
     assert_null(en[n]);
-    assert_int_equal(n, 15); /* with call_cancel (calendar), escalate_manager (inbox) */
+    assert_int_equal(n, 18); /* with call_cancel (calendar), escalate_manager (inbox), the
+                              * three event_ templates (group events) */
     template_list_free(&fr);
     template_list_free(&en);
 }
