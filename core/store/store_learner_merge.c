@@ -200,15 +200,20 @@ static const char *const learner_sql[] = {
 static enum lcm_status log_merge(struct lcm_store *st, int64_t from, int64_t into,
                                  const char *author, int64_t now, struct lcm_err *err)
 {
+    int64_t author_id = 0;
+    enum lcm_status rc = store_team_author(st, now, &author_id, err);
+    if (rc != LCM_OK)
+        return rc;
     STMT_OR_FAIL(s, st,
                  "INSERT INTO learner_merge(at, kept_id, merged_id, merged_source, merged_ext_id, "
-                 "merged_name, author) SELECT ?1, ?2, id, source, ext_id, "
-                 "trim(first_name || ' ' || last_name), ?4 FROM learner WHERE id = ?3",
+                 "merged_name, author, author_id) SELECT ?1, ?2, id, source, ext_id, "
+                 "trim(first_name || ' ' || last_name), ?4, ?5 FROM learner WHERE id = ?3",
                  err);
     db_bind_int64(s, 1, now);
     db_bind_int64(s, 2, into);
     db_bind_int64(s, 3, from);
     store_bind_text(s, 4, author);
+    store_bind_id_opt(s, 5, author_id);
     return store_exec1(st, s, err, "merge log");
 }
 
