@@ -35,6 +35,7 @@
 #include "tui/script.h"
 #include "tui/sync_bg.h"
 #include "msg/inbox.h"
+#include "store/store_team.h"
 #include "store/store_view.h"
 #include "store/store_view_detail.h"
 
@@ -587,6 +588,8 @@ int tui_run(struct lcm_app *app)
         free(clean);
         return 1;
     }
+    /* what this TUI writes is signed by the configured LCM, whose learners it opens on */
+    store_team_identify(st, app->cfg.lcm_name, app->cfg.lcm_email);
     struct tui *t = lcm_xcalloc(1, sizeof *t);
     store_view_tune(st);
     tui_init(t, app, st);

@@ -78,6 +78,37 @@ enum lcm_status store_team_me(struct lcm_store *st, int64_t now, int64_t *id, st
     return rc;
 }
 
+enum lcm_status store_team_whoami(struct lcm_store *st, int64_t *id, struct lcm_err *err)
+{
+    *id = st->me_id;
+    if (*id || (!st->me_name && !st->me_email))
+        return LCM_OK;
+    return user_lookup(st, st->me_name, st->me_email, id, err);
+}
+
+enum lcm_status store_team_owners(struct lcm_store *st, store_team_owner_fn fn, void *ctx,
+                                  struct lcm_err *err)
+{
+    STMT_OR_FAIL(any, st,
+                 "SELECT EXISTS (SELECT 1 FROM cohort_owner) OR EXISTS (SELECT 1 FROM caseload)",
+                 err);
+    enum db_step_rc r = db_step(any);
+    bool some = r == DB_ROW && db_column_int64(any, 0) != 0;
+    db_reset(any);
+    if (r == DB_ERROR)
+        return store_fail(st, err, "caseloads");
+    if (!some)
+        return LCM_OK;
+    STMT_OR_FAIL(s, st,
+                 "SELECT e.id, " STORE_OWNER_OF("e.learner_id") " FROM enrollment e ORDER BY e.id",
+                 err);
+    while ((r = db_step(s)) == DB_ROW)
+        if (db_column_type(s, 1) != DB_NULL)
+            fn(ctx, db_column_int64(s, 0), db_column_int64(s, 1));
+    db_reset(s);
+    return r == DB_ERROR ? store_fail(st, err, "caseloads") : LCM_OK;
+}
+
 enum lcm_status store_team_author(struct lcm_store *st, int64_t now, int64_t *id,
                                   struct lcm_err *err)
 {

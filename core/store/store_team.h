@@ -20,6 +20,16 @@ void store_team_identify(struct lcm_store *st, const char *name, const char *ema
  * missing; 0 when st has no identity. */
 enum lcm_status store_team_me(struct lcm_store *st, int64_t now, int64_t *id, struct lcm_err *err);
 
+/* The same without making it: 0 when st's LCM has no row yet (nothing written), or no
+ * identity. Reads only (a read-only role may call it). */
+enum lcm_status store_team_whoami(struct lcm_store *st, int64_t *id, struct lcm_err *err);
+
+/* Calls fn(ctx, enrollment id, user id) for each enrolment whose learner an LCM follows
+ * (STORE_OWNER_OF); nothing when nobody is assigned anything. */
+typedef void (*store_team_owner_fn)(void *ctx, int64_t enrollment_id, int64_t user_id);
+enum lcm_status store_team_owners(struct lcm_store *st, store_team_owner_fn fn, void *ctx,
+                                  struct lcm_err *err);
+
 /* The user whose e-mail is email (case does not matter), made with name "" when create and
  * missing; LCM_ERR_NOTFOUND when missing and !create. */
 enum lcm_status store_team_user_find(struct lcm_store *st, const char *email, bool create,
