@@ -13,7 +13,7 @@
 #include "store/store.h"
 #include "store/store_team.h"
 
-static const char team_usage[] =
+static const char team_usage[] = N_(
     "usage: lcmtui team list\n"
     "       lcmtui team assign (--cohort C | LEARNER...) --to EMAIL\n"
     "       lcmtui team unassign (--cohort C | LEARNER...)\n"
@@ -26,7 +26,7 @@ static const char team_usage[] =
     "\n"
     "  --cohort C   a cohort by #id, name or LMS id\n"
     "  --to EMAIL   the LCM's e-mail (made when no LCM has it yet)\n"
-    "  LEARNER      #ID, SOURCE:EXT_ID, e-mail or name\n";
+    "  LEARNER      #ID, SOURCE:EXT_ID, e-mail or name\n");
 
 static enum lcm_status print_user(void *ctx, int64_t id, const char *name, const char *email,
                                   int64_t learners, const char *cohorts)
@@ -123,7 +123,7 @@ static int team_change(struct lcm_app *app, struct lcm_store *st, const char *cm
 int cmd_team(struct lcm_app *app, int argc, char **argv)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        fputs(team_usage, argc < 2 ? stderr : stdout);
+        fputs(_(team_usage), argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
     const char *sub = argv[1];
@@ -136,7 +136,7 @@ int cmd_team(struct lcm_app *app, int argc, char **argv)
     for (int i = 2; i < argc && rc == 0; i++) {
         const char *a = argv[i];
         if (cli_is_help(a)) {
-            fputs(team_usage, stdout);
+            fputs(_(team_usage), stdout);
             free(refs);
             return 0;
         } else if ((strcmp(a, "--cohort") == 0 || strcmp(a, "--to") == 0) && !assign && !unassign) {

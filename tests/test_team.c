@@ -1,7 +1,8 @@
 /* test_team.c — a team of LCMs on one base, on SQLite and PostgreSQL: users made once on first
  * use and signing what they write; cohort and learner assignments; the handover of follow-ups
  * and drafts with a note in the timeline; the contact claims (a second LCM refused with who,
- * when and how; the override logged; a skipped draft releases its claim); and a race of 8
+ * when and how, never by their own; the override logged; a skipped draft releases its
+ * claim); and a race of 8
  * processes claiming the same 100 learners, which ends with exactly one claim per learner. */
 #include "testutil.h"
 
@@ -242,6 +243,8 @@ static void test_claims(void **state)
     assert_non_null(strstr(err.msg, "09:12"));
     assert_non_null(strstr(err.msg, "Alice Martin"));
     assert_int_equal(count(b, "SELECT count(*) FROM checkin WHERE channel = 'call'"), 0);
+    /* Alice's own second contact is hers to judge: not refused, no second claim */
+    assert_int_equal(call(a, lid[0], CH_CHAT, "out", false, &err), LCM_OK);
     /* a message too, through every channel */
     struct lcm_message m = {.learner_id = lid[0],
                             .to_addr = "l0@example.fr",

@@ -492,7 +492,7 @@ enum lcm_status store_team_claim_take(struct lcm_store *st, int64_t learner_id, 
     /* taken: by whom, when, how */
     STMT_OR_FAIL(h, st,
                  "SELECT c.id, c.at, c.channel, CASE WHEN u.name <> '' THEN u.name "
-                 "ELSE COALESCE(u.email, '') END FROM contact_claim c "
+                 "ELSE COALESCE(u.email, '') END, COALESCE(c.user_id, 0) FROM contact_claim c "
                  "LEFT JOIN lcm_user u ON u.id = c.user_id WHERE c.learner_id = ?1 "
                  "AND (c.period = ?2 OR (c.at > ?3 AND c.at <= ?4)) ORDER BY c.at DESC LIMIT 1",
                  err);
@@ -501,15 +501,19 @@ enum lcm_status store_team_claim_take(struct lcm_store *st, int64_t learner_id, 
     db_bind_int64(h, 3, at - (int64_t)days * 86400);
     db_bind_int64(h, 4, at);
     char text[384] = "";
-    int64_t held = 0;
+    int64_t held = 0, holder = 0;
     if ((r = db_step(h)) == DB_ROW) {
         held = db_column_int64(h, 0);
+        holder = db_column_int64(h, 4);
         claim_text(store_col_text(h, 2), db_column_int64(h, 1), at, store_col_text(h, 3), text,
                    sizeof text);
     }
     db_reset(h);
     if (r == DB_ERROR)
         return store_fail(st, err, "contact claim");
+    if (held && holder == me)
+        return LCM_OK; /* the claim is this LCM's own: a second contact of theirs is theirs to
+                          judge (a solo LCM is never refused by themselves) */
     if (!override)
         return lcm_err_set(err, LCM_ERR_CONFLICT, _("already contacted: %s"), text);
     STMT_OR_FAIL(o, st,
