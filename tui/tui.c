@@ -99,6 +99,8 @@ void tui_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
     memset(t, 0, sizeof *t);
     t->app = app;
     t->st = st;
+    /* what this TUI writes is signed by the configured LCM, whose learners it opens on */
+    store_team_identify(st, app->cfg.lcm_name, app->cfg.lcm_email);
     t->today = app->today;
     if (!t->now_ts)
         t->now_ts = day_to_time(t->today) + 9 * 3600;
@@ -588,8 +590,6 @@ int tui_run(struct lcm_app *app)
         free(clean);
         return 1;
     }
-    /* what this TUI writes is signed by the configured LCM, whose learners it opens on */
-    store_team_identify(st, app->cfg.lcm_name, app->cfg.lcm_email);
     struct tui *t = lcm_xcalloc(1, sizeof *t);
     store_view_tune(st);
     tui_init(t, app, st);
