@@ -13,20 +13,20 @@
 #include "store/store.h"
 #include "store/store_team.h"
 
-static const char team_usage[] = N_(
-    "usage: lcmtui team list\n"
-    "       lcmtui team assign (--cohort C | LEARNER...) --to EMAIL\n"
-    "       lcmtui team unassign (--cohort C | LEARNER...)\n"
-    "\n"
-    "The LCMs of the base (each made on first use from general.lcm_name and lcm_email) and\n"
-    "who follows whom. A cohort's LCM follows every learner of it, those who join it later\n"
-    "too; a learner given alone comes before their cohort's LCM. Reassigning learners from\n"
-    "one LCM to another hands them over: their open follow-ups and drafts move to the new LCM\n"
-    "and a note in each learner's timeline says so.\n"
-    "\n"
-    "  --cohort C   a cohort by #id, name or LMS id\n"
-    "  --to EMAIL   the LCM's e-mail (made when no LCM has it yet)\n"
-    "  LEARNER      #ID, SOURCE:EXT_ID, e-mail or name\n");
+static const char team_usage[] =
+    N_("usage: lcmtui team list\n"
+       "       lcmtui team assign (--cohort C | LEARNER...) --to EMAIL\n"
+       "       lcmtui team unassign (--cohort C | LEARNER...)\n"
+       "\n"
+       "The LCMs of the base (each made on first use from general.lcm_name and lcm_email) and\n"
+       "who follows whom. A cohort's LCM follows every learner of it, those who join it later\n"
+       "too; a learner given alone comes before their cohort's LCM. Reassigning learners from\n"
+       "one LCM to another hands them over: their open follow-ups and drafts move to the new LCM\n"
+       "and a note in each learner's timeline says so.\n"
+       "\n"
+       "  --cohort C   a cohort by #id, name or LMS id\n"
+       "  --to EMAIL   the LCM's e-mail (made when no LCM has it yet)\n"
+       "  LEARNER      #ID, SOURCE:EXT_ID, e-mail or name\n");
 
 static enum lcm_status print_user(void *ctx, int64_t id, const char *name, const char *email,
                                   int64_t learners, const char *cohorts)
@@ -160,8 +160,9 @@ int cmd_team(struct lcm_app *app, int argc, char **argv)
     if (rc == 0 && !st)
         rc = 1;
     if (rc == 0)
-        rc = assign || unassign ? team_change(app, st, "team", cohort, assign ? to : NULL, refs, nrefs)
-                                : team_list(st);
+        rc = assign || unassign
+                 ? team_change(app, st, "team", cohort, assign ? to : NULL, refs, nrefs)
+                 : team_list(st);
     store_close(&st);
     free(refs);
     return rc;

@@ -16,7 +16,8 @@ static struct fx F;
 static int setup(void **state)
 {
     (void)state;
-    const char *cfg = "general: { lcm_name = \"Alice Martin\"; lcm_email = \"alice@example.org\"; };";
+    const char *cfg =
+        "general: { lcm_name = \"Alice Martin\"; lcm_email = \"alice@example.org\"; };";
     char target[1200];
     if (sfx_kind == DB_PG) {
         sfx_pg_target(target, sizeof target);

@@ -145,8 +145,8 @@ static void test_users_made_once_and_sign(void **state)
                             .status = MSG_DRAFT};
     assert_int_equal(store_message_add(st, &m, now, NULL, &err), LCM_OK);
     assert_int_equal(count(st, "SELECT count(*) FROM checkin WHERE author_id = 1"), 1);
-    assert_int_equal(count(st, "SELECT count(*) FROM followup WHERE author_id = 1 AND owner_id = 1"),
-                     1);
+    assert_int_equal(
+        count(st, "SELECT count(*) FROM followup WHERE author_id = 1 AND owner_id = 1"), 1);
     assert_int_equal(count(st, "SELECT count(*) FROM message WHERE author_id = 1 AND owner_id = 1"),
                      1);
     assert_int_equal(count(st, "SELECT count(*) FROM lcm_user WHERE email = 'alice@example.org' "

@@ -533,7 +533,8 @@ static enum lcm_status assign_submit(struct tui *t, struct form *f, struct lcm_e
     for (size_t i = 0; rc == LCM_OK && i < n; i++) {
         int64_t lid = t->nsel ? learner_of(t, t->sel[i]) : f->learner_id;
         struct store_handover h;
-        if (lid && (rc = store_team_assign_learner(t->st, lid, user, t->now_ts, &h, err)) == LCM_OK) {
+        if (lid &&
+            (rc = store_team_assign_learner(t->st, lid, user, t->now_ts, &h, err)) == LCM_OK) {
             sum.learners += h.learners;
             sum.handed += h.handed;
             sum.followups += h.followups;
@@ -563,8 +564,9 @@ void forms_open_assign(struct tui *t, int64_t enrollment_id)
         return;
     }
     if (t->nsel)
-        form_title(f, ngettext("Assign %zu selected learner to an LCM",
-                               "Assign %zu selected learners to an LCM", (unsigned long)t->nsel),
+        form_title(f,
+                   ngettext("Assign %zu selected learner to an LCM",
+                            "Assign %zu selected learners to an LCM", (unsigned long)t->nsel),
                    t->nsel);
     else
         form_title(f, _("Assign %s to an LCM"), name);

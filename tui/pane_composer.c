@@ -570,8 +570,8 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
         if (rc == LCM_ERR_CONFLICT) { /* another LCM's contact: the same key again overrides */
             char why[sizeof err.msg];
             snprintf(why, sizeof why, "%s", err.msg);
-            lcm_err_set(&err, rc, _("%s %s: %.300s; the same key again sends anyway"),
-                        d.first_name, d.last_name, why);
+            lcm_err_set(&err, rc, _("%s %s: %.300s; the same key again sends anyway"), d.first_name,
+                        d.last_name, why);
             c->claim_key = t->keyno;
         } else if (rc != LCM_OK) {
             char why[sizeof err.msg];

@@ -26,7 +26,9 @@ static const char *const cols[] = {
 static void cells(const struct store_team_report_row *r, bool comma, char out[NCOLS][160])
 {
     snprintf(out[0], 160, "%s",
-             r->id == 0 ? _("(no LCM: unassigned or unsigned)") : *r->name ? r->name : r->email);
+             r->id == 0 ? _("(no LCM: unassigned or unsigned)")
+             : *r->name ? r->name
+                        : r->email);
     snprintf(out[1], 160, "%s", r->email);
     snprintf(out[2], 160, "%lld", (long long)r->learners);
     snprintf(out[3], 160, "%lld", (long long)r->contacts);
@@ -77,10 +79,11 @@ static void write_md(FILE *f, const struct store_team_report_row *rows, size_t n
         }
         fputs("|\n", f);
     }
-    fprintf(f, "\n%s\n", _("Contacts: outbound check-ins and sent messages (notes and the "
-                           "learners' own calls do not count). Re-engaged: activity in the 7 "
-                           "days after the contact. Flagged: enrolments flagged at risk in the "
-                           "period, by the LCM who follows them now."));
+    fprintf(f, "\n%s\n",
+            _("Contacts: outbound check-ins and sent messages (notes and the "
+              "learners' own calls do not count). Re-engaged: activity in the 7 "
+              "days after the contact. Flagged: enrolments flagged at risk in the "
+              "period, by the LCM who follows them now."));
 }
 
 static void csv_field(FILE *f, const char *s, char sep, bool first)

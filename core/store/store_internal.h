@@ -96,8 +96,8 @@ enum lcm_status store_team_author(struct lcm_store *st, int64_t now, int64_t *id
  * it ("e-mail at 09:12 UTC by Claire Martin") when the learner was contacted in the quiet
  * period (the claim of at's period, or one of the last days days) by another LCM, unless
  * override, which logs the contact in contact_override instead. The claim of st's own LCM
- * (or, without identities, of nobody) does not refuse: nothing is taken then. Run it in the write transaction of the
- * contact, then link the row made with store_team_claim_link(). */
+ * (or, without identities, of nobody) does not refuse: nothing is taken then. Run it in the write
+ * transaction of the contact, then link the row made with store_team_claim_link(). */
 struct store_team_claim {
     int64_t claim_id, override_id; /* the row taken (one of them, 0 the other; both 0: none) */
 };
@@ -105,15 +105,14 @@ enum lcm_status store_team_claim_take(struct lcm_store *st, int64_t learner_id, 
                                       int days, const char *channel, bool override,
                                       struct store_team_claim *c, struct lcm_err *err);
 enum lcm_status store_team_claim_link(struct lcm_store *st, const struct store_team_claim *c,
-                                      int64_t checkin_id, int64_t message_id,
-                                      struct lcm_err *err);
+                                      int64_t checkin_id, int64_t message_id, struct lcm_err *err);
 
 /* The lcm_user id following learner (an expression over the SQL text l names: a column or a
  * parameter): their own caseload row, else the owner of the cohort of their first enrolment
  * that has one; NULL when unassigned. One text on both engines. */
 #define STORE_OWNER_OF(l)                                                                          \
-    "COALESCE((SELECT cl.user_id FROM caseload cl WHERE cl.learner_id = " l "), "               \
-    "(SELECT co.user_id FROM enrollment oe JOIN cohort_owner co ON co.cohort_id = oe.cohort_id " \
+    "COALESCE((SELECT cl.user_id FROM caseload cl WHERE cl.learner_id = " l "), "                  \
+    "(SELECT co.user_id FROM enrollment oe JOIN cohort_owner co ON co.cohort_id = oe.cohort_id "   \
     "WHERE oe.learner_id = " l " ORDER BY oe.id LIMIT 1))"
 
 #endif

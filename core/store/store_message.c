@@ -176,7 +176,6 @@ enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message
     return store_tx(st, message_add_tx, &a, NULL, err);
 }
 
-
 enum lcm_status store_message_set_extra(struct lcm_store *st, int64_t id, const char *bcc,
                                         const char *att_type, const char *att_name,
                                         const char *att_data, struct lcm_err *err)

@@ -60,8 +60,7 @@ enum lcm_status store_team_me(struct lcm_store *st, int64_t now, int64_t *id, st
     if (rc == LCM_OK && *id) {
         /* known: the name follows the config (a user made by "team assign --to" has none) */
         if (st->me_name && st->me_email) {
-            STMT_OR_FAIL(u, st, "UPDATE lcm_user SET name = ?2 WHERE id = ?1 AND name <> ?2",
-                         err);
+            STMT_OR_FAIL(u, st, "UPDATE lcm_user SET name = ?2 WHERE id = ?1 AND name <> ?2", err);
             db_bind_int64(u, 1, *id);
             store_bind_text(u, 2, st->me_name);
             rc = store_exec1(st, u, err, "LCM");
@@ -177,9 +176,8 @@ static enum lcm_status user_name(struct lcm_store *st, int64_t id, char *buf, si
 
 /* One learner taken over by to (their LCM was from, 0: unassigned): follow-ups and drafts
  * move, and when from was someone else a note in the timeline says so. */
-static enum lcm_status hand_over(struct lcm_store *st, int64_t learner_id, int64_t from,
-                                 int64_t to, int64_t now, struct store_handover *h,
-                                 struct lcm_err *err)
+static enum lcm_status hand_over(struct lcm_store *st, int64_t learner_id, int64_t from, int64_t to,
+                                 int64_t now, struct store_handover *h, struct lcm_err *err)
 {
     if (from == to)
         return LCM_OK;
@@ -215,8 +213,8 @@ static enum lcm_status hand_over(struct lcm_store *st, int64_t learner_id, int64
         rc = user_name(st, to, b, sizeof b, err);
     if (rc != LCM_OK)
         return rc;
-    snprintf(note, sizeof note, _("handover: %s -> %s (%lld open follow-ups, %lld drafts moved)"), a,
-             b, (long long)nf, (long long)nm);
+    snprintf(note, sizeof note, _("handover: %s -> %s (%lld open follow-ups, %lld drafts moved)"),
+             a, b, (long long)nf, (long long)nm);
     struct lcm_checkin c = {.learner_id = learner_id,
                             .at = now,
                             .channel = CH_NOTE,
@@ -268,15 +266,17 @@ static enum lcm_status assign_tx(struct lcm_store *st, void *ctx, struct lcm_err
     size_t n = 0;
     enum lcm_status rc;
     if (a->cohort_id) {
-        STMT_OR_FAIL(s, st,
-                     "SELECT DISTINCT e.learner_id, " STORE_OWNER_OF("e.learner_id") " FROM "
-                     "enrollment e WHERE e.cohort_id = ?1 ORDER BY e.learner_id",
-                     err);
+        STMT_OR_FAIL(
+            s, st,
+            "SELECT DISTINCT e.learner_id, " STORE_OWNER_OF(
+                "e.learner_id") " FROM "
+                                "enrollment e WHERE e.cohort_id = ?1 ORDER BY e.learner_id",
+            err);
         db_bind_int64(s, 1, a->cohort_id);
         rc = read_moved(st, s, &mv, &n, err);
     } else {
-        STMT_OR_FAIL(s, st, "SELECT l.id, " STORE_OWNER_OF("l.id") " FROM learner l WHERE l.id = ?1",
-                     err);
+        STMT_OR_FAIL(s, st,
+                     "SELECT l.id, " STORE_OWNER_OF("l.id") " FROM learner l WHERE l.id = ?1", err);
         db_bind_int64(s, 1, a->learner_id);
         rc = read_moved(st, s, &mv, &n, err);
         if (rc == LCM_OK && n == 0)
@@ -316,8 +316,7 @@ static enum lcm_status assign_tx(struct lcm_store *st, void *ctx, struct lcm_err
 }
 
 enum lcm_status store_team_assign_cohort(struct lcm_store *st, int64_t cohort_id, int64_t user_id,
-                                         int64_t now, struct store_handover *h,
-                                         struct lcm_err *err)
+                                         int64_t now, struct store_handover *h, struct lcm_err *err)
 {
     struct store_handover own;
     struct assign a = {cohort_id, 0, user_id, now, h ? h : &own};
@@ -326,8 +325,8 @@ enum lcm_status store_team_assign_cohort(struct lcm_store *st, int64_t cohort_id
     return store_tx(st, assign_tx, &a, NULL, err);
 }
 
-enum lcm_status store_team_assign_learner(struct lcm_store *st, int64_t learner_id,
-                                          int64_t user_id, int64_t now, struct store_handover *h,
+enum lcm_status store_team_assign_learner(struct lcm_store *st, int64_t learner_id, int64_t user_id,
+                                          int64_t now, struct store_handover *h,
                                           struct lcm_err *err)
 {
     struct store_handover own;
@@ -364,15 +363,20 @@ enum lcm_status store_team_each(struct lcm_store *st, store_team_user_fn fn, voi
     struct db_stmt *s = store_stmt_each(
         st,
         "SELECT u.id, u.name, COALESCE(u.email, ''), (SELECT count(DISTINCT e.learner_id) FROM "
-        "enrollment e WHERE e.status = 'active' AND " STORE_OWNER_OF("e.learner_id") " = u.id), "
-        "COALESCE((SELECT group_concat(name, ', ') FROM (SELECT c.name FROM cohort_owner o JOIN "
-        "cohort c ON c.id = o.cohort_id WHERE o.user_id = u.id ORDER BY c.name)), '') "
-        "FROM lcm_user u ORDER BY u.name, u.email",
+        "enrollment e WHERE e.status = 'active' AND " STORE_OWNER_OF(
+            "e.learner_id") " = u.id), "
+                            "COALESCE((SELECT group_concat(name, ', ') FROM (SELECT c.name FROM "
+                            "cohort_owner o JOIN "
+                            "cohort c ON c.id = o.cohort_id WHERE o.user_id = u.id ORDER BY "
+                            "c.name)), '') "
+                            "FROM lcm_user u ORDER BY u.name, u.email",
         "SELECT u.id, u.name, COALESCE(u.email, ''), (SELECT count(DISTINCT e.learner_id) FROM "
-        "enrollment e WHERE e.status = 'active' AND " STORE_OWNER_OF("e.learner_id") " = u.id), "
-        "COALESCE((SELECT string_agg(c.name, ', ' ORDER BY c.name) FROM cohort_owner o JOIN "
-        "cohort c ON c.id = o.cohort_id WHERE o.user_id = u.id), '') "
-        "FROM lcm_user u ORDER BY u.name, u.email",
+        "enrollment e WHERE e.status = 'active' AND " STORE_OWNER_OF(
+            "e.learner_id") " = u.id), "
+                            "COALESCE((SELECT string_agg(c.name, ', ' ORDER BY c.name) FROM "
+                            "cohort_owner o JOIN "
+                            "cohort c ON c.id = o.cohort_id WHERE o.user_id = u.id), '') "
+                            "FROM lcm_user u ORDER BY u.name, u.email",
         err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;
@@ -532,18 +536,18 @@ enum lcm_status store_team_claim_take(struct lcm_store *st, int64_t learner_id, 
 }
 
 enum lcm_status store_team_claim_link(struct lcm_store *st, const struct store_team_claim *c,
-                                      int64_t checkin_id, int64_t message_id,
-                                      struct lcm_err *err)
+                                      int64_t checkin_id, int64_t message_id, struct lcm_err *err)
 {
     if (!c->claim_id && !c->override_id)
         return LCM_OK;
     struct db_stmt *s =
         c->claim_id
-            ? store_stmt(st, "UPDATE contact_claim SET checkin_id = ?2, message_id = ?3 WHERE id = ?1",
+            ? store_stmt(st,
+                         "UPDATE contact_claim SET checkin_id = ?2, message_id = ?3 WHERE id = ?1",
                          err)
-            : store_stmt(st,
-                         "UPDATE contact_override SET checkin_id = ?2, message_id = ?3 WHERE id = ?1",
-                         err);
+            : store_stmt(
+                  st, "UPDATE contact_override SET checkin_id = ?2, message_id = ?3 WHERE id = ?1",
+                  err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;
     db_bind_int64(s, 1, c->claim_id ? c->claim_id : c->override_id);

@@ -55,8 +55,8 @@ enum lcm_status store_team_assign_cohort(struct lcm_store *st, int64_t cohort_id
                                          int64_t now, struct store_handover *h,
                                          struct lcm_err *err);
 /* The same for one learner (their own caseload row, before any cohort's owner). */
-enum lcm_status store_team_assign_learner(struct lcm_store *st, int64_t learner_id,
-                                          int64_t user_id, int64_t now, struct store_handover *h,
+enum lcm_status store_team_assign_learner(struct lcm_store *st, int64_t learner_id, int64_t user_id,
+                                          int64_t now, struct store_handover *h,
                                           struct lcm_err *err);
 /* Removes the cohort's owner (its learners' own caseload rows stay), or the learner's own
  * caseload row. *n (may be NULL): rows removed. */

@@ -96,18 +96,23 @@ static enum lcm_status read_flags(struct lcm_store *st, const char *from, const 
 {
     struct db_stmt *s = store_stmt_each(
         st,
-        "SELECT COALESCE(" STORE_OWNER_OF("e.learner_id") ", 0), r.flagged_since, "
-        "(SELECT min(c.at) FROM checkin c WHERE c.learner_id = e.learner_id "
-        "AND c.direction = 'out' AND c.channel <> 'note' "
-        "AND date(c.at, 'unixepoch') >= r.flagged_since) FROM risk r "
-        "JOIN enrollment e ON e.id = r.enrollment_id WHERE r.flagged_since IS NOT NULL "
-        "AND r.flagged_since >= ?1 AND r.flagged_since <= ?2",
-        "SELECT COALESCE(" STORE_OWNER_OF("e.learner_id") ", 0), r.flagged_since, "
-        "(SELECT min(c.at) FROM checkin c WHERE c.learner_id = e.learner_id "
-        "AND c.direction = 'out' AND c.channel <> 'note' "
-        "AND to_char(to_timestamp(c.at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') >= r.flagged_since) "
-        "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "
-        "WHERE r.flagged_since IS NOT NULL AND r.flagged_since >= ?1 AND r.flagged_since <= ?2",
+        "SELECT COALESCE(" STORE_OWNER_OF(
+            "e.learner_id") ", 0), r.flagged_since, "
+                            "(SELECT min(c.at) FROM checkin c WHERE c.learner_id = e.learner_id "
+                            "AND c.direction = 'out' AND c.channel <> 'note' "
+                            "AND date(c.at, 'unixepoch') >= r.flagged_since) FROM risk r "
+                            "JOIN enrollment e ON e.id = r.enrollment_id WHERE r.flagged_since IS "
+                            "NOT NULL "
+                            "AND r.flagged_since >= ?1 AND r.flagged_since <= ?2",
+        "SELECT COALESCE(" STORE_OWNER_OF(
+            "e.learner_id") ", 0), r.flagged_since, "
+                            "(SELECT min(c.at) FROM checkin c WHERE c.learner_id = e.learner_id "
+                            "AND c.direction = 'out' AND c.channel <> 'note' "
+                            "AND to_char(to_timestamp(c.at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') >= "
+                            "r.flagged_since) "
+                            "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "
+                            "WHERE r.flagged_since IS NOT NULL AND r.flagged_since >= ?1 AND "
+                            "r.flagged_since <= ?2",
         err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;

@@ -14,13 +14,13 @@
 struct store_team_report_row {
     int64_t id;
     char name[128], email[128];
-    int64_t learners;  /* learners with an active enrolment they follow now */
-    int64_t contacts;  /* outbound contacts they made in the period (a sent message counts
-                          for its author; notes and the learners' own calls do not) */
-    int64_t contacted; /* distinct learners of those contacts */
-    int64_t reengaged; /* contacts followed by activity within 7 days after their day */
-    int64_t flagged;   /* enrolments of their learners flagged in the period */
-    int64_t answered;  /* of those, contacted (by anyone) on or after the flag's day */
+    int64_t learners;       /* learners with an active enrolment they follow now */
+    int64_t contacts;       /* outbound contacts they made in the period (a sent message counts
+                               for its author; notes and the learners' own calls do not) */
+    int64_t contacted;      /* distinct learners of those contacts */
+    int64_t reengaged;      /* contacts followed by activity within 7 days after their day */
+    int64_t flagged;        /* enrolments of their learners flagged in the period */
+    int64_t answered;       /* of those, contacted (by anyone) on or after the flag's day */
     double days_to_contact; /* the mean days from the flag's day to that first contact */
 };
 
