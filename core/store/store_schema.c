@@ -496,6 +496,23 @@ static const char *const schema_v9[] = {
     "ALTER TABLE followup ADD COLUMN owner_id INTEGER REFERENCES lcm_user(id);",
     "ALTER TABLE snooze ADD COLUMN author_id INTEGER REFERENCES lcm_user(id);",
     "ALTER TABLE learner_merge ADD COLUMN author_id INTEGER REFERENCES lcm_user(id);",
+    /* a check-in's author is as fixed as the rest of it (merges and purges included) */
+    "DROP TRIGGER checkin_no_update;",
+    "CREATE TRIGGER checkin_no_update BEFORE UPDATE ON checkin"
+    "  WHEN (NOT EXISTS (SELECT 1 FROM merge_request WHERE learner_id = OLD.learner_id)"
+    "    OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.channel IS NOT OLD.channel"
+    "    OR NEW.direction IS NOT OLD.direction OR NEW.outcome IS NOT OLD.outcome"
+    "    OR NEW.note IS NOT OLD.note OR NEW.next_step IS NOT OLD.next_step"
+    "    OR NEW.author IS NOT OLD.author OR NEW.followup_id IS NOT OLD.followup_id"
+    "    OR NEW.message_id IS NOT OLD.message_id OR NEW.author_id IS NOT OLD.author_id)"
+    "  AND (NOT EXISTS (SELECT 1 FROM purge_request WHERE enrollment_id = OLD.enrollment_id)"
+    "    OR NEW.id IS NOT OLD.id OR NEW.learner_id IS NOT OLD.learner_id"
+    "    OR NEW.enrollment_id IS NOT OLD.enrollment_id OR NEW.at IS NOT OLD.at"
+    "    OR NEW.channel IS NOT OLD.channel OR NEW.direction IS NOT OLD.direction"
+    "    OR NEW.outcome IS NOT OLD.outcome OR NEW.note IS NOT NULL OR NEW.next_step IS NOT NULL"
+    "    OR NEW.author IS NOT OLD.author OR NEW.followup_id IS NOT OLD.followup_id"
+    "    OR NEW.message_id IS NOT OLD.message_id OR NEW.author_id IS NOT OLD.author_id)"
+    "  BEGIN SELECT RAISE(ABORT, 'check-ins are append-only'); END;",
     NULL};
 
 const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3,

@@ -473,6 +473,33 @@ static const char *const pg_v9[] = {
     "ALTER TABLE followup ADD COLUMN owner_id BIGINT REFERENCES lcm_user(id);",
     "ALTER TABLE snooze ADD COLUMN author_id BIGINT REFERENCES lcm_user(id);",
     "ALTER TABLE learner_merge ADD COLUMN author_id BIGINT REFERENCES lcm_user(id);",
+    "CREATE OR REPLACE FUNCTION checkin_no_update() RETURNS trigger LANGUAGE plpgsql AS $$"
+    "  BEGIN"
+    "    IF (NOT EXISTS (SELECT 1 FROM merge_request WHERE learner_id = OLD.learner_id)"
+    "      OR NEW.id IS DISTINCT FROM OLD.id OR NEW.at IS DISTINCT FROM OLD.at"
+    "      OR NEW.channel IS DISTINCT FROM OLD.channel"
+    "      OR NEW.direction IS DISTINCT FROM OLD.direction"
+    "      OR NEW.outcome IS DISTINCT FROM OLD.outcome OR NEW.note IS DISTINCT FROM OLD.note"
+    "      OR NEW.next_step IS DISTINCT FROM OLD.next_step"
+    "      OR NEW.author IS DISTINCT FROM OLD.author"
+    "      OR NEW.followup_id IS DISTINCT FROM OLD.followup_id"
+    "      OR NEW.message_id IS DISTINCT FROM OLD.message_id"
+    "      OR NEW.author_id IS DISTINCT FROM OLD.author_id)"
+    "    AND (NOT EXISTS (SELECT 1 FROM purge_request WHERE enrollment_id = OLD.enrollment_id)"
+    "      OR NEW.id IS DISTINCT FROM OLD.id OR NEW.learner_id IS DISTINCT FROM OLD.learner_id"
+    "      OR NEW.enrollment_id IS DISTINCT FROM OLD.enrollment_id"
+    "      OR NEW.at IS DISTINCT FROM OLD.at OR NEW.channel IS DISTINCT FROM OLD.channel"
+    "      OR NEW.direction IS DISTINCT FROM OLD.direction"
+    "      OR NEW.outcome IS DISTINCT FROM OLD.outcome"
+    "      OR NEW.note IS NOT NULL OR NEW.next_step IS NOT NULL"
+    "      OR NEW.author IS DISTINCT FROM OLD.author"
+    "      OR NEW.followup_id IS DISTINCT FROM OLD.followup_id"
+    "      OR NEW.message_id IS DISTINCT FROM OLD.message_id"
+    "      OR NEW.author_id IS DISTINCT FROM OLD.author_id) THEN"
+    "      RAISE EXCEPTION 'check-ins are append-only' USING ERRCODE = '23000';"
+    "    END IF;"
+    "    RETURN NEW;"
+    "  END $$;",
     NULL};
 
 const char *const *const store_schema_pg_scripts[] = {pg_v1, pg_v2, pg_v3, pg_v4, pg_v5,
