@@ -153,10 +153,9 @@ static void test_assign_key(void **state)
     assert_non_null(strstr(F.t.status, "karim@example.org"));
 }
 
-static void test_checkin_claimed_then_override(void **state)
+/* Bob e-mails the learner of the first active enrolment at 08:00; returns that enrolment. */
+static int64_t bob_emails(void)
 {
-    (void)state;
-    /* Bob e-mailed the learner at 08:00 */
     int64_t eid = fx_count(&F, "SELECT min(id) FROM enrollment WHERE status = 'active'");
     int64_t lid = fx_count(&F, "SELECT learner_id FROM enrollment WHERE id = "
                                "(SELECT min(id) FROM enrollment WHERE status = 'active')");
@@ -172,6 +171,13 @@ static void test_checkin_claimed_then_override(void **state)
                             .claim_days = 3};
     assert_int_equal(store_checkin_add(bob, &c, NULL, &err), LCM_OK);
     store_close(&bob);
+    return eid;
+}
+
+static void test_checkin_claimed_then_override(void **state)
+{
+    (void)state;
+    int64_t eid = bob_emails();
     int64_t before = fx_count(&F, "SELECT count(*) FROM checkin");
     forms_open_checkin(&F.t, eid, 0);
     assert_non_null(F.t.form);
@@ -195,6 +201,27 @@ static void test_checkin_claimed_then_override(void **state)
     F.t.cur = PANE_OVERVIEW;
 }
 
+static void test_composer_claimed_then_override(void **state)
+{
+    (void)state;
+    int64_t eid = bob_emails();
+    pane_detail_open(&F.t, eid);
+    fx_recalc(&F);
+    int64_t before = fx_count(&F, "SELECT count(*) FROM message");
+    fx_keys(&F, "m");
+    assert_int_equal(F.t.cur, PANE_COMPOSER);
+    fx_keys(&F, "y");
+    assert_int_equal(F.t.cur, PANE_COMPOSER); /* refused: still there */
+    assert_non_null(strstr(F.t.status, "already contacted: e-mail at 08:00 UTC by Bob Durand"));
+    assert_non_null(strstr(F.t.status, "the same key again"));
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM message"), before);
+    fx_keys(&F, "y"); /* on purpose */
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM message"), before + 1);
+    assert_int_equal(fx_count(&F, "SELECT count(*) FROM contact_override WHERE message_id IS NOT "
+                                  "NULL"),
+                     1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +229,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_my_learners_then_everyone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assign_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkin_claimed_then_override, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_composer_claimed_then_override, setup, teardown),
     };
     int rc;
     SFX_RUN_BOTH(rc, tests, NULL, NULL);

@@ -16,6 +16,7 @@
 #include "store/store_entity.h"
 #include "store/store_followup.h"
 #include "store/store_internal.h"
+#include "store/store_learner_merge.h"
 #include "store/store_message.h"
 #include "store/store_team.h"
 
@@ -286,6 +287,33 @@ static void test_claims(void **state)
     rm_dir(dir);
 }
 
+/* A merge keeps the merged learner's claim and LCM on the kept one (the claim still refuses
+ * another LCM). */
+static void test_merge_keeps_claims_and_lcm(void **state)
+{
+    (void)state;
+    struct lcm_store *st = sfx_open();
+    struct lcm_err err = {0};
+    int64_t cid, lid[2], bob = 0, owner = 0;
+    seed(st, 2, &cid, lid);
+    store_team_identify(st, "Alice Martin", "alice@example.org");
+    assert_int_equal(call(st, lid[1], CH_EMAIL, "out", false, &err), LCM_OK);
+    assert_int_equal(store_team_user_find(st, "bob@example.org", true, now, &bob, &err), LCM_OK);
+    assert_int_equal(store_team_assign_learner(st, lid[1], bob, now, NULL, &err), LCM_OK);
+    struct store_merge_counts mc;
+    assert_int_equal(store_learner_merge(st, lid[1], lid[0], "Alice", now, false, &mc, &err),
+                     LCM_OK);
+    int64_t claims = 0, overrides = 0;
+    assert_int_equal(store_team_claims(st, lid[0], &claims, &overrides, &err), LCM_OK);
+    assert_int_equal(claims, 1);
+    assert_int_equal(store_team_owner(st, lid[0], &owner, NULL, 0, &err), LCM_OK);
+    assert_int_equal(owner, bob);
+    store_team_identify(st, "Bob Durand", "bob@example.org");
+    assert_int_equal(call(st, lid[0], CH_CALL, "out", false, &err), LCM_ERR_CONFLICT);
+    assert_non_null(strstr(err.msg, "Alice Martin"));
+    store_close(&st);
+}
+
 #define RACERS 8
 #define RACED 100
 
@@ -362,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_users_made_once_and_sign),
         cmocka_unit_test(test_assign_and_handover),
         cmocka_unit_test(test_claims),
+        cmocka_unit_test(test_merge_keeps_claims_and_lcm),
         cmocka_unit_test(test_race_one_claim_per_learner),
     };
     int rc = 0;

@@ -183,6 +183,15 @@ static const char *const learner_sql[] = {
     "INSERT INTO learner_key(kind, value, learner_id, source) "
     "SELECT 'id', source || '|' || ext_id, ?2, source FROM learner WHERE id = ?1 "
     "ON CONFLICT DO NOTHING",
+    /* the team (schema v9): the overrides point at the kept learner's claim of their period
+     * when it has one, then the claims it has none of move; its own LCM stays, else FROM's */
+    "UPDATE contact_override SET learner_id = ?2, claim_id = COALESCE((SELECT o.id FROM "
+    "contact_claim o WHERE o.learner_id = ?2 AND o.period = (SELECT c.period FROM "
+    "contact_claim c WHERE c.id = contact_override.claim_id)), claim_id) WHERE learner_id = ?1",
+    "UPDATE contact_claim SET learner_id = ?2 WHERE learner_id = ?1 AND NOT EXISTS (SELECT 1 "
+    "FROM contact_claim o WHERE o.learner_id = ?2 AND o.period = contact_claim.period)",
+    "INSERT INTO caseload(learner_id, user_id, assigned_at) SELECT ?2, user_id, assigned_at "
+    "FROM caseload WHERE learner_id = ?1 ON CONFLICT DO NOTHING",
     "UPDATE learner SET "
     "first_name = CASE WHEN first_name = '' AND last_name = '' THEN "
     "  (SELECT first_name FROM learner WHERE id = ?1) ELSE first_name END, "
