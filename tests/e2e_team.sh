@@ -98,5 +98,14 @@ grep -q '^"LCM","e-mail","learners followed","contacts"' "$tmp/r.csv" || fail "r
 grep -q '^"Alice Martin","alice@example.org","0","1","1"' "$tmp/r.csv" || fail "Alice's row: $(cat "$tmp/r.csv")"
 grep -q "^\"Bob Durand\",\"bob@example.org\",\"$mine\",\"1\",\"1\"" "$tmp/r.csv" ||
     fail "Bob's row ($mine learners): $(cat "$tmp/r.csv")"
+as bob --today 2026-11-29 report --by lcm >"$tmp/r.md" 2>&1 || fail "report md: $(cat "$tmp/r.md")"
+grep -q "^| Bob Durand | bob@example.org | $mine | 1 | 1 |" "$tmp/r.md" || fail "md row: $(cat "$tmp/r.md")"
+as bob --today 2026-11-29 report --by lcm --format html -o "$tmp/r.html" >"$tmp/o" 2>&1 ||
+    fail "report html: $(cat "$tmp/o")"
+grep -q "<td>Alice Martin</td><td>alice@example.org</td>" "$tmp/r.html" || fail "html row"
+[ "$(stat -c %a "$tmp/r.html")" = 600 ] || fail "the report file is not 0600"
+LANGUAGE=fr "$LCMTUI" --config "$tmp/bob" --db "$db" --today 2026-11-29 report --by lcm >"$tmp/fr.md" 2>&1 ||
+    fail "report fr"
+grep -q "^# L’équipe des LCM" "$tmp/fr.md" || fail "no French title: $(head -3 "$tmp/fr.md")"
 as bob report --by lcm --cohort "#$c1" >"$tmp/o" 2>&1; [ $? -eq 2 ] || fail "--by lcm --cohort accepted"
 echo "e2e_team: ok ($DB_ENGINE, $n nudges queued once by two runs)"

@@ -134,6 +134,8 @@ struct lcm_message {
     enum message_status status;
     int claim_days; /* as lcm_checkin's: a message to the learner claims them */
     bool override;
+    bool claim_strict; /* the LCM's own claim refuses too (the sequences: one nudge per quiet
+                          period, whoever made the first contact) */
 };
 
 #endif

@@ -357,7 +357,8 @@ static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const
                             .subject = subj,
                             .body = body,
                             .status = r->rule->auto_queue ? MSG_QUEUED : MSG_DRAFT,
-                            .claim_days = r->sc->quiet_days};
+                            .claim_days = r->sc->quiet_days,
+                            .claim_strict = true};
     int64_t id = 0;
     struct lcm_err claimed = {0};
     rc = store_message_add(r->st, &m, r->o->now, &id, &claimed);

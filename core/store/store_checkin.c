@@ -20,9 +20,9 @@ static enum lcm_status checkin_add_tx(struct lcm_store *st, void *ctx, struct lc
     struct store_team_claim claim = {0, 0};
     enum lcm_status rc = store_team_author(st, c->at, &author, err);
     if (rc == LCM_OK && out && c->channel != CH_NOTE)
-        rc =
-            store_team_claim_take(st, c->learner_id, c->at, c->claim_days,
-                                  model_checkin_channel_name(c->channel), c->override, &claim, err);
+        rc = store_team_claim_take(st, c->learner_id, c->at, c->claim_days,
+                                   model_checkin_channel_name(c->channel), c->override, false,
+                                   &claim, err);
     if (rc != LCM_OK)
         return rc;
     STMT_OR_FAIL(s, st,

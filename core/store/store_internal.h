@@ -95,14 +95,14 @@ enum lcm_status store_team_author(struct lcm_store *st, int64_t now, int64_t *id
  * schema v9): nothing when days <= 0. Refused with LCM_ERR_CONFLICT and err saying who has
  * it ("e-mail at 09:12 UTC by Claire Martin") when the learner was contacted in the quiet
  * period (the claim of at's period, or one of the last days days) by another LCM, unless
- * override, which logs the contact in contact_override instead. The claim of st's own LCM
- * (or, without identities, of nobody) does not refuse: nothing is taken then. Run it in the write
- * transaction of the contact, then link the row made with store_team_claim_link(). */
+ * override, which logs the contact in contact_override instead. Unless strict, the claim of
+ * st's own LCM (or, without identities, of nobody) does not refuse: nothing is taken then. Run it
+ * in the write transaction of the contact, then link the row made with store_team_claim_link(). */
 struct store_team_claim {
     int64_t claim_id, override_id; /* the row taken (one of them, 0 the other; both 0: none) */
 };
 enum lcm_status store_team_claim_take(struct lcm_store *st, int64_t learner_id, int64_t at,
-                                      int days, const char *channel, bool override,
+                                      int days, const char *channel, bool override, bool strict,
                                       struct store_team_claim *c, struct lcm_err *err);
 enum lcm_status store_team_claim_link(struct lcm_store *st, const struct store_team_claim *c,
                                       int64_t checkin_id, int64_t message_id, struct lcm_err *err);

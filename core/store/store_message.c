@@ -139,7 +139,7 @@ static enum lcm_status message_add_tx(struct lcm_store *st, void *ctx, struct lc
     enum lcm_status rc = store_team_author(st, now_ts, &author, err);
     if (rc == LCM_OK && m->learner_id > 0)
         rc = store_team_claim_take(st, m->learner_id, now_ts, m->claim_days, "email", m->override,
-                                   &claim, err);
+                                   m->claim_strict, &claim, err);
     if (rc != LCM_OK)
         return rc;
     STMT_OR_FAIL(s, st,

@@ -461,7 +461,7 @@ static void claim_text(const char *channel, int64_t when, int64_t at, const char
 }
 
 enum lcm_status store_team_claim_take(struct lcm_store *st, int64_t learner_id, int64_t at,
-                                      int days, const char *channel, bool override,
+                                      int days, const char *channel, bool override, bool strict,
                                       struct store_team_claim *c, struct lcm_err *err)
 {
     c->claim_id = c->override_id = 0;
@@ -515,7 +515,7 @@ enum lcm_status store_team_claim_take(struct lcm_store *st, int64_t learner_id, 
     db_reset(h);
     if (r == DB_ERROR)
         return store_fail(st, err, "contact claim");
-    if (held && holder == me)
+    if (held && holder == me && !strict)
         return LCM_OK; /* the claim is this LCM's own: a second contact of theirs is theirs to
                           judge (a solo LCM is never refused by themselves) */
     if (!override)
