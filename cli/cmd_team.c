@@ -131,7 +131,7 @@ int cmd_team(struct lcm_app *app, int argc, char **argv)
     if (strcmp(sub, "list") != 0 && !assign && !unassign)
         return cli_usage("team", _("unknown subcommand '%s' (list, assign, unassign)"), sub);
     const char *cohort = NULL, *to = NULL;
-    char **refs = calloc((size_t)argc, sizeof *refs);
+    char **refs = lcm_xcalloc((size_t)argc, sizeof *refs);
     int nrefs = 0, rc = 0;
     for (int i = 2; i < argc && rc == 0; i++) {
         const char *a = argv[i];

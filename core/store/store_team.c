@@ -460,6 +460,33 @@ static void claim_text(const char *channel, int64_t when, int64_t at, const char
         snprintf(buf, len, _("%s on %s at %s UTC by %s"), how, day, hm, by);
 }
 
+/* The claim that holds learner_id at `at` (its period's, or one of the last days days): its
+ * id (*held 0: none), its LCM (*holder, 0: nobody) and, in text, who, when and how. */
+static enum lcm_status claim_holder(struct lcm_store *st, int64_t learner_id, int64_t at, int days,
+                                    int64_t *held, int64_t *holder, char *text, size_t len,
+                                    struct lcm_err *err)
+{
+    STMT_OR_FAIL(h, st,
+                 "SELECT c.id, c.at, c.channel, CASE WHEN u.name <> '' THEN u.name "
+                 "ELSE COALESCE(u.email, '') END, COALESCE(c.user_id, 0) FROM contact_claim c "
+                 "LEFT JOIN lcm_user u ON u.id = c.user_id WHERE c.learner_id = ?1 "
+                 "AND (c.period = ?2 OR (c.at > ?3 AND c.at <= ?4)) ORDER BY c.at DESC LIMIT 1",
+                 err);
+    db_bind_int64(h, 1, learner_id);
+    db_bind_int64(h, 2, (at / 86400) / days);
+    db_bind_int64(h, 3, at - (int64_t)days * 86400);
+    db_bind_int64(h, 4, at);
+    enum db_step_rc r = db_step(h);
+    if (r == DB_ROW) {
+        *held = db_column_int64(h, 0);
+        *holder = db_column_int64(h, 4);
+        claim_text(store_col_text(h, 2), db_column_int64(h, 1), at, store_col_text(h, 3), text,
+                   len);
+    }
+    db_reset(h);
+    return r == DB_ERROR ? store_fail(st, err, "contact claim") : LCM_OK;
+}
+
 enum lcm_status store_team_claim_take(struct lcm_store *st, int64_t learner_id, int64_t at,
                                       int days, const char *channel, bool override, bool strict,
                                       struct store_team_claim *c, struct lcm_err *err)
@@ -493,28 +520,11 @@ enum lcm_status store_team_claim_take(struct lcm_store *st, int64_t learner_id, 
         return store_fail(st, err, "contact claim");
     if (c->claim_id)
         return LCM_OK;
-    /* taken: by whom, when, how */
-    STMT_OR_FAIL(h, st,
-                 "SELECT c.id, c.at, c.channel, CASE WHEN u.name <> '' THEN u.name "
-                 "ELSE COALESCE(u.email, '') END, COALESCE(c.user_id, 0) FROM contact_claim c "
-                 "LEFT JOIN lcm_user u ON u.id = c.user_id WHERE c.learner_id = ?1 "
-                 "AND (c.period = ?2 OR (c.at > ?3 AND c.at <= ?4)) ORDER BY c.at DESC LIMIT 1",
-                 err);
-    db_bind_int64(h, 1, learner_id);
-    db_bind_int64(h, 2, period);
-    db_bind_int64(h, 3, at - (int64_t)days * 86400);
-    db_bind_int64(h, 4, at);
-    char text[384] = "";
     int64_t held = 0, holder = 0;
-    if ((r = db_step(h)) == DB_ROW) {
-        held = db_column_int64(h, 0);
-        holder = db_column_int64(h, 4);
-        claim_text(store_col_text(h, 2), db_column_int64(h, 1), at, store_col_text(h, 3), text,
-                   sizeof text);
-    }
-    db_reset(h);
-    if (r == DB_ERROR)
-        return store_fail(st, err, "contact claim");
+    char text[384] = "";
+    if ((rc = claim_holder(st, learner_id, at, days, &held, &holder, text, sizeof text, err)) !=
+        LCM_OK)
+        return rc;
     if (held && holder == me && !strict)
         return LCM_OK; /* the claim is this LCM's own: a second contact of theirs is theirs to
                           judge (a solo LCM is never refused by themselves) */
