@@ -171,8 +171,9 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
     char scope[600], idle[128] = "";
     bool narrow = cols < 110;
     /* a team's base: whose learners the list shows comes first */
-    const char *whose = t->scope_team == 1   ? _("my learners")
-                        : t->scope_team == 2 ? _("everyone")
+    /* (narrow: one short word, so that it still shows beside the counts at 80 columns) */
+    const char *whose = t->scope_team == 1   ? (narrow ? _("mine") : _("my learners"))
+                        : t->scope_team == 2 ? (narrow ? _("everyone's") : _("everyone"))
                                              : "";
     if (t->scope_idle > 0)
         snprintf(idle, sizeof idle, _("%s%sidle %d d+"), whose, *whose ? " · " : "", t->scope_idle);
