@@ -10,6 +10,7 @@
 #include "base/i18n.h"
 #include "store/store.h"
 #include "store/store_learner.h"
+#include "store/store_team.h"
 
 #include "base/day.h"
 #include "base/text.h"
@@ -51,6 +52,8 @@ struct lcm_store *cli_open_store(struct lcm_app *app)
         cli_fail(&err);
         return NULL;
     }
+    /* what this process writes is signed by the configured LCM (issue 18) */
+    store_team_identify(st, app->cfg.lcm_name, app->cfg.lcm_email);
     const char *notice = store_notice(st);
     while (notice && *notice) {
         size_t n = strcspn(notice, "\n");

@@ -69,6 +69,7 @@ int cmd_sequences(struct lcm_app *app, int argc, char **argv);
 int cmd_post(struct lcm_app *app, int argc, char **argv);
 int cmd_learners(struct lcm_app *app, int argc, char **argv);
 int cmd_checkin(struct lcm_app *app, int argc, char **argv);
+int cmd_team(struct lcm_app *app, int argc, char **argv);
 int cmd_db(struct lcm_app *app, int argc, char **argv);
 int cmd_learner(struct lcm_app *app, int argc, char **argv);
 int cmd_privacy(struct lcm_app *app, int argc, char **argv);

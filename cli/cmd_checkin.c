@@ -9,10 +9,11 @@
 #include "base/model.h"
 #include "store/store.h"
 #include "store/store_checkin.h"
+#include "msg/sequence.h"
 
 static const char checkin_usage[] =
     "usage: lcmtui checkin LEARNER [--channel C] [--direction D] [--outcome O]\n"
-    "                      [--note TEXT] [--next TEXT]\n"
+    "                      [--note TEXT] [--next TEXT] [--override]\n"
     "\n"
     "Logs one check-in with LEARNER (#ID, SOURCE:EXT_ID, e-mail or name), now (--today),\n"
     "signed with general.lcm_name.\n"
@@ -22,7 +23,12 @@ static const char checkin_usage[] =
     "  --outcome O     reached (default), no answer, left a message, replied, question,\n"
     "                  will resume, needs help, wants to stop, rescheduled, other\n"
     "  --note TEXT     what was said\n"
-    "  --next TEXT     the next step\n";
+    "  --next TEXT     the next step\n"
+    "  --override      log it even though another LCM contacted the learner in the quiet\n"
+    "                  period (sequences.quiet_days); the override is recorded\n"
+    "\n"
+    "An outbound contact (not a note) claims the learner for the quiet period, for the whole\n"
+    "team: a second one is refused, naming who contacted them, when and how.\n";
 
 /* "a, b, c": the valid values of a NULL-terminated list, for an error line. */
 static const char *valid_list(const char *const *names, char *buf, size_t len)
@@ -50,9 +56,13 @@ int cmd_checkin(struct lcm_app *app, int argc, char **argv)
     }
     const char *ref = NULL, *channel = "call", *direction = "out", *outcome = "reached";
     const char *note = "", *next = "";
+    bool override = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], **slot = NULL;
-        if (strcmp(a, "--channel") == 0)
+        if (strcmp(a, "--override") == 0) {
+            override = true;
+            continue;
+        } else if (strcmp(a, "--channel") == 0)
             slot = &channel;
         else if (strcmp(a, "--direction") == 0)
             slot = &direction;
@@ -102,9 +112,19 @@ int cmd_checkin(struct lcm_app *app, int argc, char **argv)
             .note = note,
             .next_step = next,
             .author = app->cfg.lcm_name && *app->cfg.lcm_name ? app->cfg.lcm_name : NULL,
+            .claim_days = sequence_quiet_days(&app->cfg),
+            .override = override,
         };
         struct lcm_err err = {0};
-        if (store_checkin_add(st, &c, &cid, &err) != LCM_OK)
+        enum lcm_status st_rc = store_checkin_add(st, &c, &cid, &err);
+        if (st_rc == LCM_ERR_CONFLICT) {
+            fputs("lcmtui checkin: ", stderr);
+            cli_put_clean(stderr, ref, 0);
+            fputs(": ", stderr);
+            cli_put_clean(stderr, err.msg, 0);
+            fputs(_(" (--override to log it anyway)\n"), stderr);
+            rc = 1;
+        } else if (st_rc != LCM_OK)
             rc = cli_fail(&err);
         else
             printf(_("check-in #%lld logged (%s, %s, %s)\n"), (long long)cid, channel, direction,

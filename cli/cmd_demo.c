@@ -14,6 +14,7 @@
 #include "demo/demo.h"
 #include "risk/risk.h"
 #include "store/store.h"
+#include "store/store_team.h"
 #include "store/store_bulk.h"
 
 static void demo_usage(FILE *out)
@@ -142,6 +143,7 @@ int cmd_demo(struct lcm_app *app, int argc, char **argv)
     struct lcm_store *st = cli_open_store(app);
     if (!st)
         return 1;
+    store_team_identify(st, NULL, NULL); /* the demo's check-ins are "LCM (démo)"'s, no one's */
     rc = run_demo(app, st, &o, false);
     store_close(&st);
     return rc;
@@ -154,6 +156,7 @@ int cmd_demo_auto(struct lcm_app *app)
     struct lcm_store *st = cli_open_store(app);
     if (!st)
         return 1;
+    store_team_identify(st, NULL, NULL);
     /* Only a file without data: an interrupted first run is redone, a used demo is kept. */
     struct lcm_err err = {0};
     bool has_data = true;

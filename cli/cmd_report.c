@@ -17,11 +17,13 @@
 #include "report/report.h"
 #include "store/store.h"
 #include "store/store_kpi.h"
+#include "store/store_team_report.h"
+#include "report/report_team.h"
 
 static void help(void)
 {
     printf(_("usage: lcmtui report [--format html|csv|md] [--program P] [--cohort C]\n"
-             "                     [--from DATE] [--to DATE] [--by department|manager]\n"
+             "                     [--from DATE] [--to DATE] [--by department|manager|lcm]\n"
              "                     [--manager EMAIL] [--department D] [--learners] [--anonymous]\n"
              "                     [--private] [--sep ,|;] [--bom] [-o FILE]\n"
              "\n"
@@ -32,7 +34,10 @@ static void help(void)
              "  --format F        html (self-contained, prints on A4), csv (Excel), md (e-mail)\n"
              "  --program P       one programme (name or id); --cohort C one cohort\n"
              "  --from/--to DATE  the period (YYYY-MM-DD); default from the first start to today\n"
-             "  --by WHAT         add a table by department or by manager\n"
+             "  --by WHAT         add a table by department or by manager; --by lcm writes\n"
+             "                    the team's table instead (per LCM: learners followed,\n"
+             "                    contacts, time to first contact after a flag, re-engagement\n"
+             "                    after contact), for the period, in the format asked\n"
              "  --manager EMAIL   only that manager's team (lists its learners)\n"
              "  --department D    only that department\n"
              "  --learners        list the learners (default only with --manager)\n"
@@ -45,6 +50,7 @@ static void help(void)
 }
 
 struct report_args {
+    bool by_lcm; /* --by lcm: the team's table (report_team.h) */
     struct kpi_filter filter;
     struct kpi_options kopt;
     struct report_options ropt;
@@ -95,8 +101,12 @@ static int apply_opt(struct report_args *a, int c, char *arg)
     case O_TO:
         return parse_day_opt("--to", arg, &a->filter.to_day);
     case O_BY:
+        if (strcmp(arg, "lcm") == 0) {
+            a->by_lcm = true;
+            return 0;
+        }
         if (strcmp(arg, "department") != 0 && strcmp(arg, "manager") != 0)
-            return cli_usage("report", _("--by %s: expected department or manager"), arg);
+            return cli_usage("report", _("--by %s: expected department, manager or lcm"), arg);
         a->kopt.by = arg[0] == 'd' ? KPI_BY_DEPARTMENT : KPI_BY_MANAGER;
         return 0;
     case O_MANAGER:
@@ -207,6 +217,45 @@ static int write_file(const char *path, const struct kpi_result *r, const struct
     return 0;
 }
 
+/* --by lcm: the team's table for the period, to path or stdout. */
+static int team_report(struct lcm_app *app, const struct report_args *a, int from, int to)
+{
+    if (a->filter.program || a->filter.cohort || a->filter.manager_email || a->filter.department ||
+        a->kopt.learners)
+        return cli_usage("report", _("--by lcm covers the whole team: no --program, --cohort, "
+                                     "--manager, --department or --learners with it"));
+    struct lcm_store *st = cli_open_store_no_create(app);
+    if (!st)
+        return 1;
+    struct lcm_err err = {0};
+    struct store_team_report_row *rows = NULL;
+    size_t n = 0;
+    int rc = 0;
+    if (store_team_report_rows(st, from, to, &rows, &n, &err) != LCM_OK) {
+        rc = cli_fail(&err);
+    } else {
+        char scope[128], d1[DAY_TEXT_LEN], d2[DAY_TEXT_LEN];
+        snprintf(scope, sizeof scope, _("%s to %s"),
+                 from != DAY_NONE ? day_format(from, d1) : _("the start"), day_format(to, d2));
+        struct report_options o = a->ropt;
+        o.scope = scope;
+        struct cli_out out = {0};
+        FILE *f = stdout;
+        if (a->out && cli_out_open(&out, a->out, &err) != LCM_OK)
+            rc = cli_fail(&err);
+        else if (a->out)
+            f = out.f;
+        bool ok = rc == 0 && report_team_write(f, rows, n, &o, &err) == LCM_OK;
+        if (rc == 0 && a->out && cli_out_close(&out, ok, ok ? &err : NULL) != LCM_OK)
+            ok = false;
+        if (rc == 0 && !ok)
+            rc = cli_fail(&err);
+    }
+    free(rows);
+    store_close(&st);
+    return rc;
+}
+
 int cmd_report(struct lcm_app *app, int argc, char **argv)
 {
     struct report_args a = {
@@ -219,6 +268,8 @@ int cmd_report(struct lcm_app *app, int argc, char **argv)
     int to = a.filter.to_day != DAY_NONE ? a.filter.to_day : app->today;
     if (a.filter.from_day != DAY_NONE && a.filter.from_day > to)
         return cli_usage("report", _("--from is after the period's end (--to, or today)"));
+    if (a.by_lcm)
+        return team_report(app, &a, a.filter.from_day, to);
     struct lcm_err err = {0};
     a.kopt.holdout_min = sequence_holdout_min(&app->cfg);
     if (kpi_config_read(&app->cfg, &a.kopt.money, &app->rep, &err) != LCM_OK)

@@ -137,6 +137,12 @@ int cmd_sequences(struct lcm_app *app, int argc, char **argv)
                             "%d learners held out on purpose (control group: no message)\n",
                             (unsigned long)res.held),
                    res.held);
+        if (res.claimed)
+            printf(
+                ngettext("%d learner kept back: another LCM contacted them in the quiet period\n",
+                         "%d learners kept back: another LCM contacted them in the quiet period\n",
+                         (unsigned long)res.claimed),
+                res.claimed);
         if (res.failed) {
             fputs("lcmtui: ", stderr); /* it may quote a learner's value */
             cli_put_clean(stderr, res.err_first, 0);

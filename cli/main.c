@@ -42,6 +42,7 @@ static const struct command commands[] = {
     {"learners", cmd_learners, N_("find, show and merge learners; the LRS actors no rule matched")},
     {"db", cmd_db, N_("copy the whole base, SQLite to PostgreSQL and back; a read-only role")},
     {"learner", cmd_learner, N_("a learner's rights: export everything about them, or erase it")},
+    {"team", cmd_team, N_("a team of LCMs: who follows whom; assign, hand over, list")},
     {"privacy", cmd_privacy, N_("retention: purge the detail of enrolments ended long ago")},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -10,7 +10,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 fail() { echo "e2e_help_fr: FAIL: $*" >&2; exit 1; }
 printf 'general: { lang = "en"; };\n' >"$tmp/en.conf"
-for c in agenda demo import learners outbox post report risk sequences summary sync; do
+for c in agenda demo import learners outbox post report risk sequences summary sync team; do
     LANGUAGE=fr "$LCMTUI" --db "$tmp/db" "$c" --help >"$tmp/fr.$c" 2>&1 || fail "$c --help (fr) failed"
     LANGUAGE=en "$LCMTUI" --db "$tmp/db" "$c" --help >"$tmp/en.$c" 2>&1 || fail "$c --help (en) failed"
     LANGUAGE=fr "$LCMTUI" --config "$tmp/en.conf" --db "$tmp/db" "$c" --help >"$tmp/en2.$c" 2>&1 ||

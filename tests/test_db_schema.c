@@ -248,6 +248,18 @@ static void test_same_behaviour(void **state)
     /* A merge moves a check-in to the kept learner, and changes nothing else. */
     assert_int_equal(run2(db, "INSERT INTO merge_request VALUES (?1 + ?2)", l1, 0), DB_DONE);
     refused_as_constraint(db, run2(db, NOTE, c1, 0), "append-only");
+    /* its author too (schema v9) */
+    assert_int_equal(db_exec(db,
+                             "INSERT INTO lcm_user(name, email, created_at) "
+                             "VALUES ('Alice', 'alice@example.org', 1)",
+                             &err),
+                     LCM_OK);
+    refused_as_constraint(db,
+                          run2(db,
+                               "UPDATE checkin SET author_id = (SELECT min(id) FROM lcm_user) "
+                               "WHERE id = ?1 AND ?2 = 0",
+                               c1, 0),
+                          "append-only");
     assert_int_equal(run2(db, MOVE, c1, l2), DB_DONE);
     assert_int_equal(db_changes(db), 1);
     assert_int_equal(scalar(db, "SELECT learner_id FROM checkin WHERE id = ?1", c1), l2);

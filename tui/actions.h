@@ -37,6 +37,10 @@ enum scope {
     X(ACT_SHOW_SNOOZED, "show-snoozed", SCOPE_GLOBAL, "x", N_("show or hide snoozed learners"))    \
     X(ACT_IDLE, "idle", SCOPE_OVERVIEW, "I",                                                       \
       N_("only the learners idle for tui.idle_days (21) days or more; again: all"))                \
+    X(ACT_EVERYONE, "everyone", SCOPE_OVERVIEW, "e",                                               \
+      N_("my learners or everyone's (the unassigned always show)"))                                \
+    X(ACT_ASSIGN, "assign", SCOPE_OVERVIEW, "A",                                                   \
+      N_("assign the learner (or the selected ones) to an LCM"))                                   \
     X(ACT_SELECT, "select", SCOPE_GLOBAL, "<Space>",                                               \
       N_("select a learner (messages for several)"))                                               \
     X(ACT_CHECKIN, "checkin", SCOPE_GLOBAL, "c", N_("log a check-in (call, email, note...)"))      \

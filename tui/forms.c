@@ -18,6 +18,8 @@
 #include "store/store_entity.h"
 #include "store/store_followup.h"
 #include "store/store_snooze.h"
+#include "store/store_team.h"
+#include "msg/sequence.h"
 #include "store/store_view.h"
 #include "store/store_view_detail.h"
 #include "cal/when.h"
@@ -181,9 +183,18 @@ static enum lcm_status checkin_submit(struct tui *t, struct form *f, struct lcm_
         .next_step = form_text(f, CI_NEXT),
         .author = t->app->cfg.lcm_name && *t->app->cfg.lcm_name ? t->app->cfg.lcm_name : NULL,
         .followup_id = f->followup_id,
+        /* one contact per learner per quiet period across the team: another LCM's claim is
+         * shown (form.c: a conflict asks for Enter again), and Enter again overrides it */
+        .claim_days = sequence_quiet_days(&t->app->cfg),
+        .override = f->confirm,
     };
     struct checkin_tx x = {.c = &c, .followup_id = f->followup_id, .due = due, .now = t->now_ts};
     enum lcm_status rc = store_tx(t->st, checkin_writes, &x, NULL, err);
+    if (rc == LCM_ERR_CONFLICT) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        return lcm_err_set(err, LCM_ERR_CONFLICT, _("%.300s; Enter again to log it anyway"), why);
+    }
     if (rc == LCM_OK) {
         tui_state_msg(t, ROLE_OK, "%s (%s, %s)%s", _("check-in saved"),
                       _(model_checkin_channel_name(c.channel)), _(c.outcome),
@@ -493,6 +504,74 @@ void forms_open_snooze(struct tui *t, int64_t enrollment_id)
     const char *tl[8];
     form_add_choice(f, _("For"), tr(snooze_for, tl, 8), 0);
     form_add_text(f, _("Reason"), "");
+    form_free(&t->form);
+    t->form = f;
+}
+
+/* ---- assign ---------------------------------------------------------------------------- */
+
+/* The learner of enrollment id (0 when it is gone). */
+static int64_t learner_of(struct tui *t, int64_t enrollment_id)
+{
+    struct view_detail d;
+    struct lcm_err err = {0};
+    if (store_view_detail(t->st, enrollment_id, t->today, &d, &err) != LCM_OK)
+        return 0;
+    int64_t lid = d.learner_id;
+    store_view_detail_clear(&d);
+    return lid;
+}
+
+/* Gives the form's learner, or every selected one, to the LCM whose e-mail was typed (made
+ * when new); from another LCM it is a handover (store_team.h). */
+static enum lcm_status assign_submit(struct tui *t, struct form *f, struct lcm_err *err)
+{
+    int64_t user = 0;
+    enum lcm_status rc = store_team_user_find(t->st, form_text(f, 0), true, t->now_ts, &user, err);
+    struct store_handover sum = {0, 0, 0, 0};
+    size_t n = t->nsel ? t->nsel : 1;
+    for (size_t i = 0; rc == LCM_OK && i < n; i++) {
+        int64_t lid = t->nsel ? learner_of(t, t->sel[i]) : f->learner_id;
+        struct store_handover h;
+        if (lid &&
+            (rc = store_team_assign_learner(t->st, lid, user, t->now_ts, &h, err)) == LCM_OK) {
+            sum.learners += h.learners;
+            sum.handed += h.handed;
+            sum.followups += h.followups;
+            sum.drafts += h.drafts;
+        }
+    }
+    if (rc == LCM_OK) {
+        tui_state_msg(t, ROLE_OK,
+                      _("assigned to %s: %d learners change LCM, %d handed over (%d follow-ups, "
+                        "%d drafts moved)"),
+                      form_text(f, 0), sum.learners, sum.handed, sum.followups, sum.drafts);
+        tui_state_changed(t);
+    }
+    return rc;
+}
+
+void forms_open_assign(struct tui *t, int64_t enrollment_id)
+{
+    if (!enrollment_id && !t->nsel) {
+        tui_state_msg(t, ROLE_ERROR, "%s", _("no learner here: select one first"));
+        return;
+    }
+    struct form *f = form_new(_("Assign"), assign_submit, NULL);
+    char name[256];
+    if (!t->nsel && !load_learner(t, f, enrollment_id, name, sizeof name)) {
+        form_free(&f);
+        return;
+    }
+    if (t->nsel)
+        form_title(f,
+                   ngettext("Assign %zu selected learner to an LCM",
+                            "Assign %zu selected learners to an LCM", (unsigned long)t->nsel),
+                   t->nsel);
+    else
+        form_title(f, _("Assign %s to an LCM"), name);
+    const char *me = t->app->cfg.lcm_email;
+    form_add_text(f, _("LCM's e-mail"), me ? me : "");
     form_free(&t->form);
     t->form = f;
 }

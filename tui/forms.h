@@ -24,5 +24,8 @@ void forms_open_checkin(struct tui *t, int64_t enrollment_id, int64_t followup_i
 void forms_open_schedule(struct tui *t, int64_t enrollment_id, int64_t followup_id);
 /* Snoozes the learner's flag for a chosen number of days, with a reason. */
 void forms_open_snooze(struct tui *t, int64_t enrollment_id);
+/* The assign form: the learner of enrollment_id, or every selected learner, to an LCM by
+ * e-mail (yours by default); from another LCM it hands them over (store_team.h). */
+void forms_open_assign(struct tui *t, int64_t enrollment_id);
 
 #endif

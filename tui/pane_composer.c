@@ -16,6 +16,7 @@
 #include "base/text.h"
 #include "msg/inbox.h"
 #include "msg/outbox.h"
+#include "msg/sequence.h"
 #include "store/store.h"
 #include "store/store_inbox.h"
 #include "store/store_milestone_done.h"
@@ -30,6 +31,8 @@
 struct composer {
     int64_t *ids;
     size_t n;
+    unsigned long claim_key; /* a save refused by another LCM's claim at this key: the same
+                                save right after overrides it (logged) */
     char **tpls;
     int ntpl, tpl;
     char lang[8];
@@ -536,6 +539,8 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
     if (c->reply_id)
         return save_reply(t, c, status == MSG_DRAFT);
     struct lcm_err err = {0};
+    bool override = c->claim_key && c->claim_key + 1 == t->keyno;
+    c->claim_key = 0;
     if (store_begin(t->st, &err) != LCM_OK)
         return tui_state_fail(t, &err);
     enum lcm_status rc = LCM_OK;
@@ -553,14 +558,22 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
                                 .to_addr = *d.email ? d.email : NULL,
                                 .subject = subject,
                                 .body = body,
-                                .status = status};
+                                .status = status,
+                                .claim_days = sequence_quiet_days(&t->app->cfg),
+                                .override = override};
         /* queueing checks the address first (outbox_add): none or an invalid one is refused
          * here, not at sending */
         if (status == MSG_QUEUED)
             rc = outbox_add(t->st, &m, NULL, NULL, t->now_ts, NULL, &err);
         else
             rc = store_message_add(t->st, &m, t->now_ts, NULL, &err);
-        if (rc != LCM_OK) {
+        if (rc == LCM_ERR_CONFLICT) { /* another LCM's contact: the same key again overrides */
+            char why[sizeof err.msg];
+            snprintf(why, sizeof why, "%s", err.msg);
+            lcm_err_set(&err, rc, _("%s %s: %.300s; the same key again sends anyway"), d.first_name,
+                        d.last_name, why);
+            c->claim_key = t->keyno;
+        } else if (rc != LCM_OK) {
             char why[sizeof err.msg];
             snprintf(why, sizeof why, "%s", err.msg);
             lcm_err_set(&err, rc, "%s %s: %.400s", d.first_name, d.last_name, why);

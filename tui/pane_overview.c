@@ -13,6 +13,7 @@
 #include "base/model.h"
 #include "msg/inbox.h"
 #include "risk/risk.h"
+#include "store/store_team.h"
 #include "store/store_view.h"
 #include "base/text.h"
 #include "tui/fmt.h"
@@ -23,6 +24,7 @@
 
 struct ov {
     struct view_filter f;
+    bool everyone; /* e: every LCM's learners, not only mine (and the unassigned) */
     struct lineedit search;
     bool searching;
     int64_t *ids;
@@ -56,6 +58,10 @@ static void reload_order(struct tui *t, struct ov *o)
     o->f.search = lineedit_text(&o->search);
     o->f.today = t->today;
     struct lcm_err err = {0};
+    int64_t me = 0;
+    if (!o->everyone && store_team_whoami(t->st, &me, &err) != LCM_OK)
+        tui_state_fail(t, &err);
+    o->f.mine = o->everyone ? 0 : me;
     if (!o->snap) {
         if (store_view_snapshot(t->st, t->today, &o->snap, &err) != LCM_OK) {
             tui_state_fail(t, &err);
@@ -64,6 +70,7 @@ static void reload_order(struct tui *t, struct ov *o)
         }
     }
     store_view_snapshot_counts_in(o->snap, &o->f, &t->counts); /* the filter's scope */
+    t->scope_team = t->counts.assigned == 0 ? 0 : o->f.mine ? 1 : 2;
     if (store_view_snapshot_order(t->st, o->snap, &o->f, &o->ids, &o->n, &err) != LCM_OK)
         tui_state_fail(t, &err);
     o->order_valid = true;
@@ -446,6 +453,22 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
         break;
     case ACT_FILTER:
         forms_open_filter(t, o->f.cohort_id, o->f.level, filter_done, p);
+        break;
+    case ACT_EVERYONE:
+        o->everyone = !o->everyone;
+        o->order_valid = false;
+        t->title_dirty = true;
+        reload_order(t, o);
+        if (o->everyone)
+            tui_state_msg(t, ROLE_STATUS, "%s", _("every LCM's learners (e again: mine)"));
+        else if (o->f.mine)
+            tui_state_msg(t, ROLE_STATUS, "%s", _("my learners and the unassigned ones"));
+        else
+            tui_state_msg(t, ROLE_STATUS, "%s",
+                          _("every learner: you have no learners assigned yet (A assigns)"));
+        break;
+    case ACT_ASSIGN:
+        forms_open_assign(t, o->n ? o->ids[o->cur] : 0);
         break;
     case ACT_IDLE: /* the seed's case in one key: nobody idle for three weeks goes unseen */
         o->f.idle_days = o->f.idle_days ? 0 : t->idle_days;

@@ -37,6 +37,7 @@
 #include "tui/script.h"
 #include "tui/sync_bg.h"
 #include "msg/inbox.h"
+#include "store/store_team.h"
 #include "store/store_view.h"
 #include "store/store_view_detail.h"
 
@@ -100,6 +101,8 @@ void tui_init(struct tui *t, struct lcm_app *app, struct lcm_store *st)
     memset(t, 0, sizeof *t);
     t->app = app;
     t->st = st;
+    /* what this TUI writes is signed by the configured LCM, whose learners it opens on */
+    store_team_identify(st, app->cfg.lcm_name, app->cfg.lcm_email);
     t->today = app->today;
     if (!t->now_ts)
         t->now_ts = day_to_time(t->today) + 9 * 3600;

@@ -168,10 +168,17 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
     if (t->title_dirty)
         load_title(t);
     char buf[1024], when[64];
-    char scope[600], idle[64] = "";
+    char scope[600], idle[128] = "";
     bool narrow = cols < 110;
+    /* a team's base: whose learners the list shows comes first */
+    /* (narrow: one short word, so that it still shows beside the counts at 80 columns) */
+    const char *whose = t->scope_team == 1   ? (narrow ? _("mine") : _("my learners"))
+                        : t->scope_team == 2 ? (narrow ? _("everyone's") : _("everyone"))
+                                             : "";
     if (t->scope_idle > 0)
-        snprintf(idle, sizeof idle, _("idle %d d+"), t->scope_idle);
+        snprintf(idle, sizeof idle, _("%s%sidle %d d+"), whose, *whose ? " · " : "", t->scope_idle);
+    else
+        snprintf(idle, sizeof idle, "%s", whose);
     /* the filter in force before the programme (a cut shortens the programme first; at
      * narrow widths the programme gives way to the filter) */
     const char *program = t->fresh.program[0] ? t->fresh.program : "lcmtui";
@@ -199,7 +206,7 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
     /* the counts matter most: they keep their room; the left part is cut first */
     const struct view_counts *c = &t->counts;
     char counts[400];
-    char drafts[64] = "", risk[64], cele[64], calls[64], late[64], quest[96] = "";
+    char drafts[64] = "", risk[64], cele[64], calls[64], late[64], quest[96] = "", unas[64] = "";
     long long nd = t->drafts, nr = c->at_risk, nc = c->celebrate, nt = c->calls_today,
               no = c->overdue;
     if (nd > 0)
@@ -227,13 +234,18 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
         snprintf(calls, sizeof calls,
                  ngettext("%lld call today", "%lld calls today", (unsigned long)nt), nt);
     snprintf(late, sizeof late, ngettext("%lld overdue", "%lld overdue", (unsigned long)no), no);
+    if (t->scope_team && c->unassigned > 0)
+        snprintf(unas, sizeof unas,
+                 ngettext("%lld unassigned", "%lld unassigned", (unsigned long)c->unassigned),
+                 (long long)c->unassigned);
     /* narrow: a zero count (but at risk) gives its room to the filter */
-    const char *part[6] = {quest,
+    const char *part[7] = {quest,
                            risk,
                            narrow && nc == 0 ? "" : cele,
                            narrow && nt == 0 ? "" : calls,
                            narrow && no == 0 ? "" : late,
-                           drafts};
+                           drafts,
+                           unas};
     char day[32];
     /* the date and the freshness always; a cut shortens the programme and the filter */
     if (narrow) {
@@ -251,7 +263,7 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
     int cw = 0;
     for (int tight = 0; tight < 2; tight++) { /* too tight: the counts close up ("·" alone) */
         size_t o = 0;
-        for (int k = 0; k < 6; k++)
+        for (int k = 0; k < 7; k++)
             if (*part[k] && o < sizeof counts)
                 o += (size_t)snprintf(counts + o, sizeof counts - o, "%s%s",
                                       o ? (tight ? "\xc2\xb7" : " \xc2\xb7 ") : " ", part[k]);

@@ -102,6 +102,8 @@ struct tui {
     char scope_short[64];  /* its short name ("Cohorte 2"), for narrow titles */
     int64_t scope_cohort;  /* its id (0: all): the title's counts are the cohort's */
     int scope_idle;        /* the overview shows learners idle this many days or more (0: all) */
+    int scope_team;        /* 0: no caseloads in the base; 1: my learners (and the unassigned);
+                              2: everyone's (e toggles) */
     struct view_counts counts;
     int64_t drafts;                    /* messages waiting for approval in the outbox (title) */
     int64_t questions, question_since; /* learners' questions waiting (title), the oldest's time */

@@ -100,6 +100,11 @@ struct lcm_checkin {
     const char *direction; /* "out" or "in" */
     const char *outcome, *note, *next_step, *author;
     int64_t followup_id, message_id; /* 0 when none */
+    /* The quiet period in days (sequences.quiet_days): an outbound contact (not a note)
+     * claims the learner for it (store_team.h); 0: no claim. override: over another's claim,
+     * on purpose (logged). */
+    int claim_days;
+    bool override;
 };
 
 enum followup_status { FU_PLANNED, FU_DONE, FU_CANCELLED };
@@ -127,6 +132,10 @@ struct lcm_message {
     const char *template_name, *lang, *rule;
     const char *to_addr, *subject, *body;
     enum message_status status;
+    int claim_days; /* as lcm_checkin's: a message to the learner claims them */
+    bool override;
+    bool claim_strict; /* the LCM's own claim refuses too (the sequences: one nudge per quiet
+                          period, whoever made the first contact) */
 };
 
 #endif

@@ -276,6 +276,15 @@ bool sequence_holdout_pick(const char *seed, const char *rule, int64_t learner_i
     return (int)(h % 10000) < percent * 100;
 }
 
+int sequence_quiet_days(const struct lcm_config *cfg)
+{
+    const config_setting_t *g = cfg ? config_section(cfg, "sequences") : NULL;
+    int v = 3;
+    if (g && config_get_int(g, "quiet_days", 3, 0, 365, &v, NULL) != LCM_OK)
+        v = 3;
+    return v;
+}
+
 int sequence_holdout_min(const struct lcm_config *cfg)
 {
     const config_setting_t *g = cfg ? config_section(cfg, "sequences") : NULL;
@@ -347,9 +356,20 @@ static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const
                             .to_addr = c->email,
                             .subject = subj,
                             .body = body,
-                            .status = r->rule->auto_queue ? MSG_QUEUED : MSG_DRAFT};
+                            .status = r->rule->auto_queue ? MSG_QUEUED : MSG_DRAFT,
+                            .claim_days = r->sc->quiet_days,
+                            .claim_strict = true};
     int64_t id = 0;
-    rc = store_message_add(r->st, &m, r->o->now, &id, r->err);
+    struct lcm_err claimed = {0};
+    rc = store_message_add(r->st, &m, r->o->now, &id, &claimed);
+    if (rc == LCM_ERR_CONFLICT) { /* another LCM contacted them in the quiet period */
+        r->res->claimed++;
+        free(subj);
+        free(body);
+        return LCM_OK;
+    }
+    if (rc != LCM_OK && r->err)
+        *r->err = claimed;
     if (rc == LCM_OK)
         rc = store_sequence_fire(r->st, r->rule->name, c->enrollment_id, key, r->o->today, id,
                                  r->err);

@@ -85,6 +85,7 @@ struct seq_result {
     int no_address;     /* learner without a valid e-mail address */
     int failed;         /* template could not be rendered (first error in err_first) */
     int held;           /* held out on purpose (control group), nothing made */
+    int claimed;        /* another LCM's contact claims the learner (store_team.h) */
     char err_first[512];
 };
 
@@ -107,6 +108,10 @@ enum lcm_status sequence_run(struct lcm_store *st, const struct seq_config *sc,
 /* Whether learner_id falls in rule's holdout of percent % under seed: a 64-bit FNV-1a hash of
  * seed, rule and the id in decimal (NUL-separated), mixed, bucketed in 10000. Pure. */
 bool sequence_holdout_pick(const char *seed, const char *rule, int64_t learner_id, int percent);
+
+/* sequences.quiet_days of cfg (default 3, 0..365): the days one outbound contact claims a
+ * learner for, across the team (check-ins and messages, store_team.h). 0: no claim. */
+int sequence_quiet_days(const struct lcm_config *cfg);
 
 /* sequences.holdout_min of cfg (default 20, 1..100000): the learners each group needs before
  * an effect is shown. No validation message: sequence_config_load() reports bad values. */

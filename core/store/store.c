@@ -267,6 +267,8 @@ void store_close(struct lcm_store **stp)
     free(st->notice);
     free(st->returned);
     free(st->bulk_restore);
+    free(st->me_name);
+    free(st->me_email);
     free(st);
     *stp = NULL;
 }

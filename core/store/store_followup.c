@@ -15,11 +15,15 @@ enum lcm_status store_followup_add(struct lcm_store *st, const struct lcm_follow
     if (f->duration_min <= 0 || f->duration_min > 24 * 60)
         return lcm_err_set(err, LCM_ERR_INVALID, _("follow-up: duration %d min out of range"),
                            f->duration_min);
+    int64_t author = 0;
+    enum lcm_status rc = store_team_author(st, now_ts, &author, err);
+    if (rc != LCM_OK)
+        return rc;
     /* The uid is derived from the row id after insert, so it is stable and unique. */
     STMT_OR_FAIL(s, st,
                  "INSERT INTO followup(learner_id, enrollment_id, kind, due_at, duration_min, "
-                 "status, title, note, checkin_id, created_at, updated_at) "
-                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)",
+                 "status, title, note, checkin_id, created_at, updated_at, author_id, owner_id) "
+                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10,?11,?11)",
                  err);
     db_bind_int64(s, 1, f->learner_id);
     store_bind_id_opt(s, 2, f->enrollment_id);
@@ -31,8 +35,9 @@ enum lcm_status store_followup_add(struct lcm_store *st, const struct lcm_follow
     store_bind_text(s, 8, f->note);
     store_bind_id_opt(s, 9, f->checkin_id);
     db_bind_int64(s, 10, now_ts);
+    store_bind_id_opt(s, 11, author);
     int64_t new_id = 0;
-    enum lcm_status rc = store_exec_insert(st, s, &new_id, err, "follow-up");
+    rc = store_exec_insert(st, s, &new_id, err, "follow-up");
     if (rc != LCM_OK)
         return rc;
     STMT_OR_FAIL(u, st,

@@ -17,6 +17,8 @@ struct lcm_store {
     bool in_tx;
     char *returned; /* store_erase_report_returned(): "DAY\tSOURCE\n" lines, NULL when none */
     struct store_bulk_people *people; /* store_bulk_people.c: rows queued, ids reserved */
+    char *me_name, *me_email; /* store_team_identify(): the LCM writing through st, or NULL */
+    int64_t me_id;            /* their lcm_user id once it was read back committed, else 0 */
 };
 
 extern const char *const *const store_schema_scripts[];
@@ -84,5 +86,34 @@ enum lcm_status store_exec_id(struct lcm_store *st, const char *sql, int64_t id,
  * (risk_level, threshold -1; milestone_day DAY_NONE); store_escalate.c reads its rows too. */
 struct store_seq_cand;
 void store_sequence_cand_read(struct db_stmt *s, struct store_seq_cand *c);
+
+/* store_team.c: the lcm_user id of the LCM writing through st (store_team_identify()), made
+ * on first use; 0 when st has no identity. Every row that records an author binds it. */
+enum lcm_status store_team_author(struct lcm_store *st, int64_t now, int64_t *id,
+                                  struct lcm_err *err);
+
+/* store_team.c: the claim of an outbound contact with learner_id at `at` over channel (see
+ * schema v9): nothing when days <= 0. Refused with LCM_ERR_CONFLICT and err saying who has
+ * it ("e-mail at 09:12 UTC by Claire Martin") when the learner was contacted in the quiet
+ * period (the claim of at's period, or one of the last days days) by another LCM, unless
+ * override, which logs the contact in contact_override instead. Unless strict, the claim of
+ * st's own LCM (or, without identities, of nobody) does not refuse: nothing is taken then. Run it
+ * in the write transaction of the contact, then link the row made with store_team_claim_link(). */
+struct store_team_claim {
+    int64_t claim_id, override_id; /* the row taken (one of them, 0 the other; both 0: none) */
+};
+enum lcm_status store_team_claim_take(struct lcm_store *st, int64_t learner_id, int64_t at,
+                                      int days, const char *channel, bool override, bool strict,
+                                      struct store_team_claim *c, struct lcm_err *err);
+enum lcm_status store_team_claim_link(struct lcm_store *st, const struct store_team_claim *c,
+                                      int64_t checkin_id, int64_t message_id, struct lcm_err *err);
+
+/* The lcm_user id following learner (an expression over the SQL text l names: a column or a
+ * parameter): their own caseload row, else the owner of the cohort of their first enrolment
+ * that has one; NULL when unassigned. One text on both engines. */
+#define STORE_OWNER_OF(l)                                                                          \
+    "COALESCE((SELECT cl.user_id FROM caseload cl WHERE cl.learner_id = " l "), "                  \
+    "(SELECT co.user_id FROM enrollment oe JOIN cohort_owner co ON co.cohort_id = oe.cohort_id "   \
+    "WHERE oe.learner_id = " l " ORDER BY oe.id LIMIT 1))"
 
 #endif

@@ -185,6 +185,15 @@ static const char *const learner_sql[] = {
     "INSERT INTO learner_key(kind, value, learner_id, source) "
     "SELECT 'id', source || '|' || ext_id, ?2, source FROM learner WHERE id = ?1 "
     "ON CONFLICT DO NOTHING",
+    /* the team (schema v9): the overrides point at the kept learner's claim of their period
+     * when it has one, then the claims it has none of move; its own LCM stays, else FROM's */
+    "UPDATE contact_override SET learner_id = ?2, claim_id = COALESCE((SELECT o.id FROM "
+    "contact_claim o WHERE o.learner_id = ?2 AND o.period = (SELECT c.period FROM "
+    "contact_claim c WHERE c.id = contact_override.claim_id)), claim_id) WHERE learner_id = ?1",
+    "UPDATE contact_claim SET learner_id = ?2 WHERE learner_id = ?1 AND NOT EXISTS (SELECT 1 "
+    "FROM contact_claim o WHERE o.learner_id = ?2 AND o.period = contact_claim.period)",
+    "INSERT INTO caseload(learner_id, user_id, assigned_at) SELECT ?2, user_id, assigned_at "
+    "FROM caseload WHERE learner_id = ?1 ON CONFLICT DO NOTHING",
     "UPDATE learner SET "
     "first_name = CASE WHEN first_name = '' AND last_name = '' THEN "
     "  (SELECT first_name FROM learner WHERE id = ?1) ELSE first_name END, "
@@ -218,15 +227,20 @@ static const char *const learner_sql[] = {
 static enum lcm_status log_merge(struct lcm_store *st, int64_t from, int64_t into,
                                  const char *author, int64_t now, struct lcm_err *err)
 {
+    int64_t author_id = 0;
+    enum lcm_status rc = store_team_author(st, now, &author_id, err);
+    if (rc != LCM_OK)
+        return rc;
     STMT_OR_FAIL(s, st,
                  "INSERT INTO learner_merge(at, kept_id, merged_id, merged_source, merged_ext_id, "
-                 "merged_name, author) SELECT ?1, ?2, id, source, ext_id, "
-                 "trim(first_name || ' ' || last_name), ?4 FROM learner WHERE id = ?3",
+                 "merged_name, author, author_id) SELECT ?1, ?2, id, source, ext_id, "
+                 "trim(first_name || ' ' || last_name), ?4, ?5 FROM learner WHERE id = ?3",
                  err);
     db_bind_int64(s, 1, now);
     db_bind_int64(s, 2, into);
     db_bind_int64(s, 3, from);
     store_bind_text(s, 4, author);
+    store_bind_id_opt(s, 5, author_id);
     return store_exec1(st, s, err, "merge log");
 }
 

@@ -131,15 +131,27 @@ enum lcm_status store_message_counts(struct lcm_store *st, struct store_msg_coun
     return o;
 }
 
-enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message *m, int64_t now_ts,
-                                  int64_t *id, struct lcm_err *err)
+struct message_add {
+    const struct lcm_message *m;
+    int64_t now_ts, *id;
+};
+
+static enum lcm_status message_add_tx(struct lcm_store *st, void *ctx, struct lcm_err *err)
 {
-    if (m->status != MSG_DRAFT && m->status != MSG_QUEUED)
-        return lcm_err_set(err, LCM_ERR_INVALID, _("message: new messages are drafts or queued"));
+    const struct message_add *a = ctx;
+    const struct lcm_message *m = a->m;
+    int64_t now_ts = a->now_ts, author = 0;
+    struct store_team_claim claim = {0, 0};
+    enum lcm_status rc = store_team_author(st, now_ts, &author, err);
+    if (rc == LCM_OK && m->learner_id > 0)
+        rc = store_team_claim_take(st, m->learner_id, now_ts, m->claim_days, "email", m->override,
+                                   m->claim_strict, &claim, err);
+    if (rc != LCM_OK)
+        return rc;
     STMT_OR_FAIL(s, st,
                  "INSERT INTO message(learner_id, enrollment_id, template, lang, rule, to_addr, "
-                 "subject, body, status, created_at, updated_at) "
-                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)",
+                 "subject, body, status, created_at, updated_at, author_id, owner_id) "
+                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10,?11,?11)",
                  err);
     store_bind_id_opt(s, 1, m->learner_id);
     store_bind_id_opt(s, 2, m->enrollment_id);
@@ -151,7 +163,23 @@ enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message
     store_bind_text(s, 8, m->body ? m->body : "");
     store_bind_text(s, 9, model_message_status_name(m->status));
     db_bind_int64(s, 10, now_ts);
-    return store_exec_insert(st, s, id, err, "message");
+    store_bind_id_opt(s, 11, author);
+    int64_t new_id = 0;
+    rc = store_exec_insert(st, s, &new_id, err, "message");
+    if (rc == LCM_OK)
+        rc = store_team_claim_link(st, &claim, 0, new_id, err);
+    if (rc == LCM_OK && a->id)
+        *a->id = new_id;
+    return rc;
+}
+
+enum lcm_status store_message_add(struct lcm_store *st, const struct lcm_message *m, int64_t now_ts,
+                                  int64_t *id, struct lcm_err *err)
+{
+    if (m->status != MSG_DRAFT && m->status != MSG_QUEUED)
+        return lcm_err_set(err, LCM_ERR_INVALID, _("message: new messages are drafts or queued"));
+    struct message_add a = {m, now_ts, id};
+    return store_tx(st, message_add_tx, &a, NULL, err);
 }
 
 enum lcm_status store_message_set_extra(struct lcm_store *st, int64_t id, const char *bcc,
@@ -252,7 +280,12 @@ enum lcm_status store_message_skip(struct lcm_store *st, int64_t id, int64_t now
                  err);
     db_bind_int64(s, 1, id);
     db_bind_int64(s, 2, now_ts);
-    return exec_changed(st, s, id, "a draft, queued or failed", err);
+    enum lcm_status rc = exec_changed(st, s, id, "a draft, queued or failed", err);
+    /* a message that will not go is no contact: its claim on the learner is released */
+    if (rc == LCM_OK)
+        rc = store_exec_id(st, "DELETE FROM contact_claim WHERE message_id = ?1", id,
+                           "contact claim", err);
+    return rc;
 }
 
 enum lcm_status store_message_requeue(struct lcm_store *st, int64_t id, int64_t now_ts,

@@ -501,6 +501,77 @@ static const char *const schema_v8[] = {
     "  PRIMARY KEY (path, hash)) WITHOUT ROWID;",
     NULL};
 
-const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3, schema_v4,
-                                                   schema_v5, schema_v6, schema_v7, schema_v8};
+/* Version 9: a team of LCMs (issue 18).
+ * lcm_user: one row per LCM, made on first use from general.lcm_name and lcm_email (the
+ * e-mail is the identity; NULL when the LCM gave none, then the name is).
+ * cohort_owner and caseload: who follows whom. A learner's LCM is their own caseload row,
+ * else the owner of the cohort of their first enrolment that has one; neither: unassigned.
+ * contact_claim: one outbound contact per learner per quiet period, whatever the channel and
+ * whoever makes it: period is the UTC day number divided by sequences.quiet_days; the UNIQUE
+ * key is the claim, taken in the transaction that writes the check-in or the message.
+ * contact_override: a contact made on purpose over another LCM's claim.
+ * author_id: who wrote the row; owner_id: who has it now (a handover moves it). */
+static const char *const schema_v9[] = {
+    "CREATE TABLE lcm_user ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL DEFAULT '',"
+    "  email TEXT UNIQUE,"
+    "  created_at INTEGER NOT NULL);",
+    "CREATE TABLE cohort_owner ("
+    "  cohort_id INTEGER PRIMARY KEY REFERENCES cohort(id) ON DELETE CASCADE,"
+    "  user_id INTEGER NOT NULL REFERENCES lcm_user(id) ON DELETE CASCADE,"
+    "  assigned_at INTEGER NOT NULL);",
+    "CREATE INDEX cohort_owner_user ON cohort_owner(user_id);",
+    "CREATE TABLE caseload ("
+    "  learner_id INTEGER PRIMARY KEY REFERENCES learner(id) ON DELETE CASCADE,"
+    "  user_id INTEGER NOT NULL REFERENCES lcm_user(id) ON DELETE CASCADE,"
+    "  assigned_at INTEGER NOT NULL);",
+    "CREATE INDEX caseload_user ON caseload(user_id);",
+    "CREATE TABLE contact_claim ("
+    "  id INTEGER PRIMARY KEY,"
+    "  learner_id INTEGER NOT NULL REFERENCES learner(id) ON DELETE CASCADE,"
+    "  period INTEGER NOT NULL,"
+    "  user_id INTEGER REFERENCES lcm_user(id) ON DELETE SET NULL,"
+    "  at INTEGER NOT NULL,"
+    "  channel TEXT NOT NULL,"
+    "  checkin_id INTEGER, message_id INTEGER,"
+    "  UNIQUE (learner_id, period));",
+    "CREATE TABLE contact_override ("
+    "  id INTEGER PRIMARY KEY,"
+    "  claim_id INTEGER NOT NULL REFERENCES contact_claim(id) ON DELETE CASCADE,"
+    "  learner_id INTEGER NOT NULL REFERENCES learner(id) ON DELETE CASCADE,"
+    "  user_id INTEGER REFERENCES lcm_user(id) ON DELETE SET NULL,"
+    "  at INTEGER NOT NULL,"
+    "  channel TEXT NOT NULL,"
+    "  checkin_id INTEGER, message_id INTEGER);",
+    "CREATE INDEX contact_override_learner ON contact_override(learner_id);",
+    "ALTER TABLE checkin ADD COLUMN author_id INTEGER REFERENCES lcm_user(id);",
+    "ALTER TABLE message ADD COLUMN author_id INTEGER REFERENCES lcm_user(id);",
+    "ALTER TABLE message ADD COLUMN owner_id INTEGER REFERENCES lcm_user(id);",
+    "ALTER TABLE followup ADD COLUMN author_id INTEGER REFERENCES lcm_user(id);",
+    "ALTER TABLE followup ADD COLUMN owner_id INTEGER REFERENCES lcm_user(id);",
+    "ALTER TABLE snooze ADD COLUMN author_id INTEGER REFERENCES lcm_user(id);",
+    "ALTER TABLE learner_merge ADD COLUMN author_id INTEGER REFERENCES lcm_user(id);",
+    /* a check-in's author is as fixed as the rest of it (merges and purges included) */
+    "DROP TRIGGER checkin_no_update;",
+    "CREATE TRIGGER checkin_no_update BEFORE UPDATE ON checkin"
+    "  WHEN (NOT EXISTS (SELECT 1 FROM merge_request WHERE learner_id = OLD.learner_id)"
+    "    OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.channel IS NOT OLD.channel"
+    "    OR NEW.direction IS NOT OLD.direction OR NEW.outcome IS NOT OLD.outcome"
+    "    OR NEW.note IS NOT OLD.note OR NEW.next_step IS NOT OLD.next_step"
+    "    OR NEW.author IS NOT OLD.author OR NEW.followup_id IS NOT OLD.followup_id"
+    "    OR NEW.message_id IS NOT OLD.message_id OR NEW.author_id IS NOT OLD.author_id)"
+    "  AND (NOT EXISTS (SELECT 1 FROM purge_request WHERE enrollment_id = OLD.enrollment_id)"
+    "    OR NEW.id IS NOT OLD.id OR NEW.learner_id IS NOT OLD.learner_id"
+    "    OR NEW.enrollment_id IS NOT OLD.enrollment_id OR NEW.at IS NOT OLD.at"
+    "    OR NEW.channel IS NOT OLD.channel OR NEW.direction IS NOT OLD.direction"
+    "    OR NEW.outcome IS NOT OLD.outcome OR NEW.note IS NOT NULL OR NEW.next_step IS NOT NULL"
+    "    OR NEW.author IS NOT OLD.author OR NEW.followup_id IS NOT OLD.followup_id"
+    "    OR NEW.message_id IS NOT OLD.message_id OR NEW.author_id IS NOT OLD.author_id)"
+    "  BEGIN SELECT RAISE(ABORT, 'check-ins are append-only'); END;",
+    NULL};
+
+const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3,
+                                                   schema_v4, schema_v5, schema_v6,
+                                                   schema_v7, schema_v8, schema_v9};
 const int store_schema_version = (int)(sizeof store_schema_scripts / sizeof *store_schema_scripts);

@@ -8,15 +8,20 @@ static enum lcm_status snooze_insert(struct lcm_store *st, int64_t enrollment_id
                                      const char *reason, double score_at, int64_t now_ts,
                                      struct lcm_err *err)
 {
+    int64_t author = 0;
+    enum lcm_status rc = store_team_author(st, now_ts, &author, err);
+    if (rc != LCM_OK)
+        return rc;
     STMT_OR_FAIL(s, st,
-                 "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at) "
-                 "VALUES (?1,?2,?3,?4,?5)",
+                 "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at, "
+                 "author_id) VALUES (?1,?2,?3,?4,?5,?6)",
                  err);
     db_bind_int64(s, 1, enrollment_id);
     db_bind_int64(s, 2, now_ts);
     store_bind_day(s, 3, until_day);
     store_bind_text(s, 4, reason);
     db_bind_double(s, 5, score_at);
+    store_bind_id_opt(s, 6, author);
     return store_exec1(st, s, err, "snooze");
 }
 

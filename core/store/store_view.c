@@ -10,6 +10,7 @@
 #include "base/i18n.h"
 #include "base/model.h"
 #include "store/store_internal.h"
+#include "store/store_team.h"
 
 static const char *const sort_names[VIEW_SORT_COUNT] = {N_("attention"), N_("name"), N_("progress"),
                                                         N_("inactivity"), N_("cohort")};
@@ -37,6 +38,7 @@ struct titem {
     bool celebrate, snoozed, match;
     bool closed;    /* completed, withdrawn or failed: listed after every active one */
     bool completed; /* closed by completing: its last milestones are still to celebrate */
+    int64_t owner;  /* the lcm_user following the learner, 0: unassigned */
 };
 
 static int cmp_eid(const void *key, const void *item)
@@ -500,6 +502,8 @@ static bool in_scope(const struct titem *t, const struct view_filter *f)
 {
     if (f->cohort_id && t->cid != f->cohort_id)
         return false;
+    if (f->mine > 0 && t->owner && t->owner != f->mine)
+        return false;
     if (f->idle_days > 0)
         return !t->closed && (t->last_day == DAY_NONE || f->today - t->last_day >= f->idle_days);
     return true;
@@ -534,7 +538,13 @@ static void count_items(const struct titem *it, size_t n, const struct view_filt
     memset(c, 0, sizeof *c);
     c->calls_today = calls;
     c->overdue = overdue;
+    struct view_filter all = f ? *f : (struct view_filter){0};
+    all.mine = 0; /* the team's counts are everyone's in the scope */
     for (size_t i = 0; i < n; i++) {
+        if (!it[i].closed && (!f || in_scope(&it[i], &all))) {
+            c->unassigned += it[i].owner == 0;
+            c->assigned += it[i].owner != 0;
+        }
         if (f && !in_scope(&it[i], f))
             continue;
         if (it[i].closed) { /* one who completed may still be to celebrate (as the filter says) */
@@ -557,6 +567,13 @@ struct view_snapshot {
     int today;
 };
 
+static void set_owner(void *ctx, int64_t enrollment_id, int64_t user_id)
+{
+    struct titem *t = find_item(ctx, enrollment_id);
+    if (t)
+        t->owner = user_id;
+}
+
 void store_view_snapshot_free(struct view_snapshot **sp)
 {
     if (!sp || !*sp)
@@ -578,6 +595,8 @@ enum lcm_status store_view_snapshot(struct lcm_store *st, int today, struct view
     index_items(&s->ti);
     if (rc == LCM_OK)
         rc = scan_flags(st, today, &s->ti, with_risk, err);
+    if (rc == LCM_OK)
+        rc = store_team_owners(st, set_owner, &s->ti, err);
     if (rc == LCM_OK)
         rc = load_name_ranks(st, &lr.pairs, &lr.n, err);
     if (rc == LCM_OK)

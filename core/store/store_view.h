@@ -42,6 +42,9 @@ struct view_filter {
     int idle_days;
     enum view_sort sort;
     int today; /* snoozes end and celebrations age against it */
+    /* > 0: only the learners this LCM (lcm_user id) follows, and the unassigned ones, whom
+     * every LCM sees (store_team.h); 0: everyone's */
+    int64_t mine;
 };
 
 /* Tunes this connection for an interactive reader over a big base: a larger page cache
@@ -115,6 +118,10 @@ bool store_view_at_risk(int level, bool active, bool snoozed);
  * [day_start, day_start + 24 h) (the local day); overdue: planned follow-ups due before now_ts. */
 struct view_counts {
     int64_t enrollments, at_risk, watch, celebrate, snoozed, calls_today, overdue;
+    /* active enrollments in the scope (whoever's: the filter's mine aside) of learners no LCM
+     * follows, and of learners one does (store_team.h); both 0 in a base without caseloads
+     * but for unassigned */
+    int64_t unassigned, assigned;
 };
 enum lcm_status store_view_counts(struct lcm_store *st, int today, int64_t day_start,
                                   int64_t now_ts, struct view_counts *out, struct lcm_err *err);

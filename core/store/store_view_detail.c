@@ -197,11 +197,14 @@ enum lcm_status store_view_detail_timeline(struct lcm_store *st, int64_t learner
     *n = 0;
     STMT_OR_FAIL(
         s, st,
-        "SELECT 0, id, at, channel || CASE WHEN direction = 'in' THEN ' (in)' ELSE '' END"
-        " || COALESCE(' · ' || NULLIF(outcome, ''), ''), COALESCE(note, ''), "
-        " COALESCE(next_step, ''), COALESCE(author, '') FROM checkin WHERE learner_id = ?1 "
-        "UNION ALL SELECT 1, id, created_at, 'message · ' || status, subject, "
-        " COALESCE(template, ''), '' FROM message WHERE learner_id = ?1 "
+        /* who: the LCM's user (schema v9), else the name a check-in was signed with */
+        "SELECT 0, c.id, c.at, c.channel || CASE WHEN c.direction = 'in' THEN ' (in)' ELSE '' "
+        " END || COALESCE(' · ' || NULLIF(c.outcome, ''), ''), COALESCE(c.note, ''), "
+        " COALESCE(c.next_step, ''), COALESCE(NULLIF(u.name, ''), u.email, c.author, '') "
+        " FROM checkin c LEFT JOIN lcm_user u ON u.id = c.author_id WHERE c.learner_id = ?1 "
+        "UNION ALL SELECT 1, m.id, m.created_at, 'message · ' || m.status, m.subject, "
+        " COALESCE(m.template, ''), COALESCE(NULLIF(u.name, ''), u.email, '') FROM message m "
+        " LEFT JOIN lcm_user u ON u.id = m.owner_id WHERE m.learner_id = ?1 "
         /* the posts to the learner's cohorts and programmes (msg/post.h), at their time */
         "UNION ALL SELECT 1, m.id, COALESCE(m.sent_at, m.not_before, m.created_at), "
         " 'post · ' || m.status, m.subject, '', '' FROM message m WHERE m.channel = 'post' "
@@ -211,8 +214,10 @@ enum lcm_status store_view_detail_timeline(struct lcm_store *st, int64_t learner
         /* a call closed by a check-in saying "no answer" reads so, not "done" */
         "UNION ALL SELECT 2, f.id, f.due_at, f.kind || CASE WHEN f.status = 'done' AND "
         " k.outcome = 'no answer' THEN ' · no answer' ELSE ' ' || f.status END || ' · ' "
-        " || f.duration_min || ' min', COALESCE(f.title, ''), COALESCE(f.note, ''), '' "
-        " FROM followup f LEFT JOIN checkin k ON k.id = f.checkin_id WHERE f.learner_id = ?1 "
+        " || f.duration_min || ' min', COALESCE(f.title, ''), COALESCE(f.note, ''), "
+        " COALESCE(NULLIF(u.name, ''), u.email, '') FROM followup f "
+        " LEFT JOIN checkin k ON k.id = f.checkin_id LEFT JOIN lcm_user u ON u.id = f.owner_id "
+        " WHERE f.learner_id = ?1 "
         "ORDER BY 3 DESC, 1, 2 DESC LIMIT ?2",
         err);
     db_bind_int64(s, 1, learner_id);

@@ -59,7 +59,8 @@ struct view_event {
     char *what;   /* "call · reached", "message · queued", "call planned 30 min"; owned */
     char *text;   /* note / subject / title, may hold newlines; owned */
     char *extra;  /* next step / body preview; owned, may be "" */
-    char *author; /* who logged a check-in (general.lcm_name then); owned, "" when unknown */
+    char *author; /* who: a check-in's author, a message's or follow-up's LCM (owner); owned, ""
+                   * when unknown */
 };
 /* The learner's check-ins, messages (and the posts to their cohorts and programmes, what
  * "post · STATUS", at their time) and follow-ups, newest first, at most max. Free with
