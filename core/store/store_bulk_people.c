@@ -100,11 +100,11 @@ static enum lcm_status reserve(struct lcm_store *st, const char *sql, int64_t *i
         return err ? err->status : LCM_ERR_DB;
     db_bind_int64(s, 1, PEOPLE_BATCH);
     size_t k = 0;
-    int r;
-    while ((r = db_step(s)) == DB_ROW && k < PEOPLE_BATCH)
+    int r = DB_ROW;
+    while (k < PEOPLE_BATCH && (r = db_step(s)) == DB_ROW)
         ids[k++] = db_column_int64(s, 0);
     db_reset(s);
-    if (k != PEOPLE_BATCH)
+    if (k != PEOPLE_BATCH || r == DB_ERROR)
         return store_fail(st, err, "bulk ids");
     return LCM_OK;
 }
