@@ -18,6 +18,7 @@
 #include "store/store_entity.h"
 #include "store/store_milestone_done.h"
 #include "store/store_learner.h"
+#include "store/store_internal.h"
 #include "store/store_risk.h"
 #include "store/store_snooze.h"
 
@@ -121,6 +122,69 @@ static void demo(struct fx *f)
     demo_opts_init(&o, TODAY);
     struct lcm_err err = {0};
     assert_int_equal(demo_generate(f->st, &o, NULL, NULL, &err), LCM_OK);
+}
+
+struct scan_check {
+    int64_t eid;
+    int64_t done[4096]; /* the enrollments finished */
+    size_t ndone;
+    int last_day, rows;
+    bool grouped, ascending;
+};
+
+static void scan_row(void *ctx, int64_t eid, int day, int units, double progress)
+{
+    (void)units;
+    (void)progress;
+    struct scan_check *c = ctx;
+    if (c->rows && eid != c->eid) {
+        for (size_t i = 0; i < c->ndone; i++)
+            if (c->done[i] == eid) /* an enrollment seen before comes back */
+                c->grouped = false;
+        assert_true(c->ndone < sizeof c->done / sizeof *c->done);
+        c->done[c->ndone++] = c->eid;
+    } else if (c->rows && day <= c->last_day) {
+        c->ascending = false;
+    }
+    c->eid = eid;
+    c->last_day = day;
+    c->rows++;
+}
+
+/* The risk scan of a cohort's activity gives each enrollment's days together and in day
+ * order, every day up to T once, on both engines (on PostgreSQL the SQL orders by enrollment
+ * only and the store puts the days in order). */
+static void test_activity_scan_grouped_and_in_day_order(void **state)
+{
+    struct fx *f = *state;
+    demo(f);
+    struct lcm_err err = {0};
+    struct store_risk_cohort *cs = NULL;
+    size_t nc = 0;
+    assert_int_equal(store_risk_cohorts(f->st, &cs, &nc, &err), LCM_OK);
+    assert_true(nc > 1);
+    int total = 0;
+    for (size_t i = 0; i < nc; i++) {
+        static struct scan_check c;
+        c = (struct scan_check){.grouped = true, .ascending = true};
+        assert_int_equal(
+            store_risk_activity_scan(f->st, cs[i].id, false, TODAY - 3, scan_row, &c, &err),
+            LCM_OK);
+        assert_true(c.grouped);
+        assert_true(c.ascending);
+        total += c.rows;
+    }
+    free(cs);
+    char upto[DAY_TEXT_LEN];
+    day_format(TODAY - 3, upto);
+    struct db_stmt *q =
+        store_stmt(f->st, "SELECT count(*) FROM activity_day WHERE day <= ?1", &err);
+    assert_non_null(q);
+    db_bind_text(q, 1, upto);
+    assert_int_equal(db_step(q), DB_ROW);
+    assert_true(total > 0);
+    assert_int_equal(total, db_column_int64(q, 0));
+    db_reset(q);
 }
 
 static void test_update_on_empty_store(void **state)
@@ -670,6 +734,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_update_on_empty_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_activity_scan_grouped_and_in_day_order, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_demo_inactive_learners_at_risk_with_reason, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_reasons_rendered_in_the_language_of_the_reader, setup,
