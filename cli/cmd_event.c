@@ -28,6 +28,7 @@ static void help(void)
              "       lcmtui event move ID --at WHEN [--duration MIN] [--draft]\n"
              "       lcmtui event cancel ID [--draft]\n"
              "       lcmtui event remind ID [--draft]\n"
+             "       lcmtui event invite ID [--draft]\n"
              "       lcmtui event attend ID LEARNER...\n"
              "\n"
              "A group event (a Learning Lunch) for one or several cohorts: every learner with\n"
@@ -44,6 +45,7 @@ static void help(void)
              "  cancel   cancel it: a METHOD:CANCEL to every invitee.\n"
              "  remind   the reminder, to the answers in events.remind (accepted,none);\n"
              "           'lcmtui sequences' drafts it the day before by itself.\n"
+             "  invite   invite the learners enrolled in its cohorts since it was made.\n"
              "  attend   tick who came (ids, e-mails or names): a meeting check-in each.\n"
              "The answers come from the iTIP replies 'lcmtui inbox fetch' reads.\n"));
 }
@@ -319,6 +321,16 @@ static int run(struct ctx *c, const char *sub, int argc, char **argv, const stru
         return do_show(c, id);
     if (strcmp(sub, "move") == 0)
         return do_move(c, id, o);
+    if (strcmp(sub, "invite") == 0) {
+        int added = 0;
+        if (event_invite_new(c->st, id, &c->eo, now, &added, &s, &err) != LCM_OK)
+            return cli_fail(&err);
+        if (added == 0)
+            printf(_("event #%lld: every learner of its cohorts is invited already\n"), id);
+        else
+            print_sent(_("invited"), id, &s, o->draft);
+        return 0;
+    }
     if (strcmp(sub, "cancel") == 0) {
         if (event_cancel(c->st, id, &c->eo, now, &s, &err) != LCM_OK)
             return cli_fail(&err);
@@ -333,8 +345,8 @@ static int run(struct ctx *c, const char *sub, int argc, char **argv, const stru
 
 int cmd_event(struct lcm_app *app, int argc, char **argv)
 {
-    static const char *const subs[] = {"add",    "list",   "show",   "move",
-                                       "cancel", "remind", "attend", NULL};
+    static const char *const subs[] = {"add",    "list",   "show",   "move", "cancel",
+                                       "remind", "attend", "invite", NULL};
     if (argc < 2 || cli_is_help(argv[1])) {
         help();
         return argc < 2 ? 2 : 0;

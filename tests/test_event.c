@@ -228,6 +228,51 @@ static void test_event_invites_each_learner_once(void **state)
     store_close(&st);
 }
 
+/* A learner enrolled after the event was made is invited by event_invite_new, alone (the
+ * others get nothing again), once; a cancelled event or one that is over is refused. */
+static void test_event_invites_later_enrolees(void **state)
+{
+    (void)state;
+    struct lcm_store *st = sfx_open();
+    struct world w;
+    struct lcm_err err = {0};
+    seed(st, &w);
+    struct event_sent sent;
+    int64_t id = create(st, &w, "Learning Lunch", "Salle B", &sent);
+    assert_int_equal(sent.queued, 3);
+    int64_t fay = learner(st, "fay", "Fay", "fay@example.org", "en", w.c2, ENROLL_ACTIVE);
+    int added = -1;
+    assert_int_equal(event_invite_new(st, id, &opts, T0 + 60, &added, &sent, &err), LCM_OK);
+    assert_int_equal(added, 1);
+    assert_int_equal(sent.queued, 1);
+    assert_int_equal(sent.skipped, 1); /* Eve, still without an address, is tried again */
+    struct event_invitee *v = NULL;
+    size_t n = 0;
+    assert_int_equal(store_event_invitees(st, id, &v, &n, &err), LCM_OK);
+    assert_int_equal(n, 5);
+    bool found = false;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].learner_id == fay) {
+            found = true;
+            struct store_msg_row m = {0};
+            assert_int_equal(store_message_get(st, v[i].message_id, &m, &err), LCM_OK);
+            assert_string_equal(m.to_addr, "fay@example.org");
+            assert_string_equal(m.template_name, "event_invite");
+            store_message_row_clear(&m);
+        }
+    assert_true(found);
+    store_event_invitees_free(&v, n);
+    assert_int_equal(event_invite_new(st, id, &opts, T0 + 120, &added, &sent, &err), LCM_OK);
+    assert_int_equal(added, 0);
+    assert_int_equal(sent.queued, 0);
+    assert_int_equal(event_invite_new(st, id, &opts, START + 3600, &added, &sent, &err),
+                     LCM_ERR_CONFLICT); /* over */
+    assert_int_equal(event_cancel(st, id, &opts, T0 + 180, &sent, &err), LCM_OK);
+    assert_int_equal(event_invite_new(st, id, &opts, T0 + 240, &added, &sent, &err),
+                     LCM_ERR_CONFLICT);
+    store_close(&st);
+}
+
 /* raw with the placeholders of tests/data/rsvp filled; malloc'ed. */
 static char *fill(const char *path, const char *from, const char *att, const char *uid, int num)
 {
@@ -544,6 +589,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_event_refuses_and_cohort_lookup),
         cmocka_unit_test(test_event_invites_each_learner_once),
+        cmocka_unit_test(test_event_invites_later_enrolees),
         cmocka_unit_test(test_event_replies_matched),
         cmocka_unit_test(test_event_move_cancel_remind_attend),
         cmocka_unit_test(test_event_follows_merged_learner),

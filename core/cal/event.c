@@ -180,10 +180,11 @@ static enum lcm_status send_one(struct lcm_store *st, const struct event_row *r,
     return rc;
 }
 
-/* Sends kind k of event id to the invitees whose answer is in mask. */
+/* Sends kind k of event id to the invitees whose answer is in mask (unsent: only to those
+ * who were never sent anything). */
 static enum lcm_status send_all(struct lcm_store *st, int64_t id, enum mail_kind k, int mask,
-                                const struct event_opts *o, int64_t now_ts, struct event_sent *sent,
-                                struct lcm_err *err)
+                                bool unsent, const struct event_opts *o, int64_t now_ts,
+                                struct event_sent *sent, struct lcm_err *err)
 {
     struct event_row r;
     struct event_invitee *v = NULL;
@@ -192,6 +193,8 @@ static enum lcm_status send_all(struct lcm_store *st, int64_t id, enum mail_kind
     if (rc == LCM_OK)
         rc = store_event_invitees(st, id, &v, &n, err);
     for (size_t i = 0; rc == LCM_OK && i < n; i++) {
+        if (unsent && v[i].message_id > 0)
+            continue;
         bool skipped = !(mask & (1 << v[i].partstat));
         if (!skipped)
             rc = send_one(st, &r, &v[i], k, o, now_ts, &skipped, err);
@@ -220,7 +223,7 @@ enum lcm_status event_create(struct lcm_store *st, const struct event_new *e,
         return rc;
     rc = store_event_add(st, e, cohorts, nc, now_ts, id, NULL, err);
     if (rc == LCM_OK)
-        rc = send_all(st, *id, MAIL_INVITE, EVERYONE, o, now_ts, sent, err);
+        rc = send_all(st, *id, MAIL_INVITE, EVERYONE, false, o, now_ts, sent, err);
     return store_tx_finish(st, own, rc, err);
 }
 
@@ -235,7 +238,8 @@ enum lcm_status event_move(struct lcm_store *st, int64_t id, int64_t start_at, i
         return rc;
     rc = store_event_move(st, id, start_at, duration_min, now_ts, err);
     if (rc == LCM_OK)
-        rc = send_all(st, id, MAIL_INVITE, EVERYONE & ~(1 << EVP_DECLINED), o, now_ts, sent, err);
+        rc = send_all(st, id, MAIL_INVITE, EVERYONE & ~(1 << EVP_DECLINED), false, o, now_ts, sent,
+                      err);
     return store_tx_finish(st, own, rc, err);
 }
 
@@ -249,7 +253,32 @@ enum lcm_status event_cancel(struct lcm_store *st, int64_t id, const struct even
         return rc;
     rc = store_event_cancel(st, id, now_ts, err);
     if (rc == LCM_OK)
-        rc = send_all(st, id, MAIL_CANCEL, EVERYONE, o, now_ts, sent, err);
+        rc = send_all(st, id, MAIL_CANCEL, EVERYONE, false, o, now_ts, sent, err);
+    return store_tx_finish(st, own, rc, err);
+}
+
+enum lcm_status event_invite_new(struct lcm_store *st, int64_t id, const struct event_opts *o,
+                                 int64_t now_ts, int *added, struct event_sent *sent,
+                                 struct lcm_err *err)
+{
+    memset(sent, 0, sizeof *sent);
+    *added = 0;
+    struct event_row r;
+    enum lcm_status rc = store_event_get(st, id, &r, err);
+    bool cancelled = r.cancelled, past = r.start_at + (int64_t)r.duration_min * 60 <= now_ts;
+    store_event_row_clear(&r);
+    if (rc != LCM_OK)
+        return rc;
+    if (cancelled)
+        return lcm_err_set(err, LCM_ERR_CONFLICT, _("event %lld is cancelled"), (long long)id);
+    if (past)
+        return lcm_err_set(err, LCM_ERR_CONFLICT, _("event %lld is over"), (long long)id);
+    bool own;
+    if ((rc = store_tx_join(st, &own, err)) != LCM_OK)
+        return rc;
+    rc = store_event_invite_new(st, id, added, err);
+    if (rc == LCM_OK && *added > 0)
+        rc = send_all(st, id, MAIL_INVITE, EVERYONE, true, o, now_ts, sent, err);
     return store_tx_finish(st, own, rc, err);
 }
 
@@ -274,7 +303,7 @@ enum lcm_status event_remind(struct lcm_store *st, int64_t id, const struct even
     bool own;
     if ((rc = store_tx_join(st, &own, err)) != LCM_OK)
         return rc;
-    rc = send_all(st, id, MAIL_REMINDER, mask, o, now_ts, sent, err);
+    rc = send_all(st, id, MAIL_REMINDER, mask, false, o, now_ts, sent, err);
     if (rc == LCM_OK)
         rc = store_event_set_reminded(st, id, now_ts, err);
     return store_tx_finish(st, own, rc, err);

@@ -59,6 +59,13 @@ enum lcm_status event_move(struct lcm_store *st, int64_t id, int64_t start_at, i
 enum lcm_status event_cancel(struct lcm_store *st, int64_t id, const struct event_opts *o,
                              int64_t now_ts, struct event_sent *sent, struct lcm_err *err);
 
+/* Invites the learners enrolled in event id's cohorts since it was made (not invited yet):
+ * their invitation, queued (o->draft: drafted) like the first ones; *added: how many were
+ * invited. A cancelled event or one that is over is LCM_ERR_CONFLICT. */
+enum lcm_status event_invite_new(struct lcm_store *st, int64_t id, const struct event_opts *o,
+                                 int64_t now_ts, int *added, struct event_sent *sent,
+                                 struct lcm_err *err);
+
 /* Queues the reminder of event id to the invitees whose answer is in o->remind, and marks it
  * reminded. A cancelled event is LCM_ERR_CONFLICT; a bad o->remind LCM_ERR_CONFIG. */
 enum lcm_status event_remind(struct lcm_store *st, int64_t id, const struct event_opts *o,

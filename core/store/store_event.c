@@ -118,6 +118,26 @@ static enum lcm_status add_rows(struct lcm_store *st, const struct event_new *e,
     return store_exec1(st, v, err, "event invitees");
 }
 
+enum lcm_status store_event_invite_new(struct lcm_store *st, int64_t id, int *added,
+                                       struct lcm_err *err)
+{
+    *added = 0;
+    /* as add_rows invites: one row per learner, the lowest active enrolment among the
+     * event's cohorts; those already invited keep their row and their answer */
+    STMT_OR_FAIL(v, st,
+                 "INSERT INTO event_invitee(event_id, learner_id, enrollment_id) "
+                 "SELECT ?1, e.learner_id, min(e.id) FROM enrollment e "
+                 "JOIN event_cohort ec ON ec.cohort_id = e.cohort_id AND ec.event_id = ?1 "
+                 "WHERE e.status = 'active' GROUP BY e.learner_id "
+                 "ON CONFLICT (event_id, learner_id) DO NOTHING",
+                 err);
+    db_bind_int64(v, 1, id);
+    enum lcm_status rc = store_exec1(st, v, err, "event invitees");
+    if (rc == LCM_OK)
+        *added = (int)db_changes(st->db);
+    return rc;
+}
+
 enum lcm_status store_event_add(struct lcm_store *st, const struct event_new *e,
                                 const int64_t *cohorts, size_t nc, int64_t now_ts, int64_t *id,
                                 int *invited, struct lcm_err *err)

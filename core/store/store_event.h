@@ -93,6 +93,11 @@ enum lcm_status store_event_move(struct lcm_store *st, int64_t id, int64_t start
 enum lcm_status store_event_cancel(struct lcm_store *st, int64_t id, int64_t now_ts,
                                    struct lcm_err *err);
 
+/* Invites the learners with an active enrolment in event id's cohorts who are not invited
+ * yet (enrolled since the event was made); *added: how many. */
+enum lcm_status store_event_invite_new(struct lcm_store *st, int64_t id, int *added,
+                                       struct lcm_err *err);
+
 /* The last message sent to invitee learner_id of event id. */
 enum lcm_status store_event_set_message(struct lcm_store *st, int64_t id, int64_t learner_id,
                                         int64_t message_id, struct lcm_err *err);
