@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "base/day.h"
-#include "base/i18n.h"
 #include "store/store_bulk.h"
 #include "store/store_entity.h"
 #include "store/store_internal.h"
@@ -151,19 +150,16 @@ enum lcm_status store_bulk_people_add(struct lcm_store *st, const struct lcm_lea
         en.learner_id = *lid;
         return store_entity_enrollment_upsert(st, &en, eid, err);
     }
-    if (!l->source || !*l->source || !l->ext_id || !*l->ext_id || !e->source || !*e->source ||
-        !e->ext_id || !*e->ext_id)
-        return lcm_err_set(err, LCM_ERR_INVALID,
-                           _("bulk load: a learner or enrollment without "
-                             "source and id"));
-    if (e->progress > 1.0)
-        return lcm_err_set(err, LCM_ERR_INVALID, _("enrollment %s: progress %.3f above 100 %%"),
-                           e->ext_id, e->progress);
+    enum lcm_status rc = store_entity_learner_check(l, err);
+    if (rc == LCM_OK)
+        rc = store_entity_enrollment_check(e, err);
+    if (rc != LCM_OK)
+        return rc;
     if (!st->people)
         st->people = lcm_xcalloc(1, sizeof *st->people);
     struct store_bulk_people *p = st->people;
     if (p->n == p->reserved) { /* every id reserved is used: write the rows, take more ids */
-        enum lcm_status rc = store_bulk_people_flush(st, err);
+        rc = store_bulk_people_flush(st, err);
         if (rc == LCM_OK)
             rc = reserve(st,
                          "SELECT nextval(pg_get_serial_sequence('learner', 'id')) "

@@ -87,7 +87,7 @@ static void bind_learner(struct db_stmt *s, const struct lcm_learner *l)
 enum lcm_status store_entity_learner_upsert(struct lcm_store *st, const struct lcm_learner *l,
                                             int64_t *id, struct lcm_err *err)
 {
-    enum lcm_status rc = need_key(l->source, l->ext_id, err, "learner");
+    enum lcm_status rc = store_entity_learner_check(l, err);
     if (rc != LCM_OK)
         return rc;
     /* A source that does not know a field (NULL) keeps what another source said. */
@@ -124,15 +124,26 @@ static void bind_enrollment(struct db_stmt *s, const struct lcm_enrollment *e)
     store_bind_text(s, 11, e->outcome);
 }
 
+enum lcm_status store_entity_learner_check(const struct lcm_learner *l, struct lcm_err *err)
+{
+    return need_key(l->source, l->ext_id, err, "learner");
+}
+
+enum lcm_status store_entity_enrollment_check(const struct lcm_enrollment *e, struct lcm_err *err)
+{
+    enum lcm_status rc = need_key(e->source, e->ext_id, err, "enrollment");
+    if (rc == LCM_OK && e->progress > 1.0)
+        rc = lcm_err_set(err, LCM_ERR_INVALID, _("enrollment %s: progress %.3f above 100 %%"),
+                         e->ext_id, e->progress);
+    return rc;
+}
+
 enum lcm_status store_entity_enrollment_upsert(struct lcm_store *st, const struct lcm_enrollment *e,
                                                int64_t *id, struct lcm_err *err)
 {
-    enum lcm_status rc = need_key(e->source, e->ext_id, err, "enrollment");
+    enum lcm_status rc = store_entity_enrollment_check(e, err);
     if (rc != LCM_OK)
         return rc;
-    if (e->progress > 1.0)
-        return lcm_err_set(err, LCM_ERR_INVALID, _("enrollment %s: progress %.3f above 100 %%"),
-                           e->ext_id, e->progress);
     /* Progress and last activity only move forward from the source's own data, but a NULL
      * from a source that lacks them keeps what is stored. */
     STMT_OR_FAIL(

@@ -10,6 +10,11 @@
 #include "base/status.h"
 #include "store/store.h"
 
+/* What every write of a learner or an enrollment checks first: a source and an id (and an
+ * enrollment's progress at most 1); LCM_ERR_INVALID with the reason. */
+enum lcm_status store_entity_learner_check(const struct lcm_learner *l, struct lcm_err *err);
+enum lcm_status store_entity_enrollment_check(const struct lcm_enrollment *e, struct lcm_err *err);
+
 /* Upserts by (source, ext_id): a second call with the same keys updates the row and returns
  * the same id in *id (id may be NULL). */
 enum lcm_status store_entity_program_upsert(struct lcm_store *st, const struct lcm_program *p,
