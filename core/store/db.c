@@ -12,8 +12,6 @@
 #include "base/i18n.h"
 #include "base/text.h"
 
-#define DEFAULT_BUSY_MS 30000
-
 bool db_is_pg_uri(const char *target)
 {
     return target &&
@@ -125,7 +123,7 @@ enum lcm_status db_open(const char *target, struct db **out, struct lcm_err *err
         db_close(&db);
         return rc;
     }
-    db->drv->set_busy_timeout(db, DEFAULT_BUSY_MS);
+    db->drv->set_busy_timeout(db, DB_DEFAULT_BUSY_MS);
     *out = db;
     return LCM_OK;
 }

@@ -29,6 +29,10 @@
 enum db_kind { DB_SQLITE, DB_PG };
 
 /* What db_step() returns. */
+/* How long a connection waits for another's lock (ms) unless db_set_busy_timeout() says
+ * otherwise; its opening waits as long (SQLite's journal-mode setup needs a lock too). */
+#define DB_DEFAULT_BUSY_MS 30000
+
 enum db_step_rc { DB_ERROR = -1, DB_DONE = 0, DB_ROW = 1 };
 
 /* The type of a column's value in the current row (as SQLite's fundamental types). */

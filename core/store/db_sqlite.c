@@ -75,6 +75,7 @@ static int busy_wait(void *ctx, int tries)
 static enum lcm_status sq_open(struct db *db, const char *target, struct lcm_err *err)
 {
     struct sq_conn *c = lcm_xcalloc(1, sizeof *c);
+    c->busy_ms = DB_DEFAULT_BUSY_MS; /* the PRAGMAs below wait for a writer too: not "locked" */
     db->impl = c;
     /* A new file is made 0600 before SQLite opens it, whatever the umask: personal data (its
      * -wal and -shm files take the same mode). An existing one is left as it is (store.c
