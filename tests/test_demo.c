@@ -7,6 +7,7 @@
 #include "store/store.h"
 #include "store/store_bulk.h"
 #include "store/store_entity.h"
+#include "store/store_import.h"
 #include "store_fixture.h"
 
 #define TODAY_Y 2026
@@ -609,7 +610,7 @@ static void test_bulk_activity_put_replaces_later_wins(void **state)
     struct lcm_activity_day first[3] = {
         {eid, d - 2, 1, 1, 1, 0.5}, {eid, d - 1, 1, 2, 2, 0.5}, {eid, d - 2, 2, 3, 3, 0.75}};
     assert_int_equal(store_begin(st, &err), LCM_OK);
-    assert_int_equal(store_bulk_activity_put(st, first, 3, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity_put(st, first, 3, NULL, &err), LCM_OK);
     assert_int_equal(store_commit(st, &err), LCM_OK);
     assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day", NULL), 2);
     assert_int_equal(q_int(f->db,
@@ -619,9 +620,9 @@ static void test_bulk_activity_put_replaces_later_wins(void **state)
                      233);
     struct lcm_activity_day again[2] = {{eid, d - 1, 1, 9, 9, -1}, {eid, d, 1, 4, 4, 1.0}};
     assert_int_equal(store_begin(st, &err), LCM_OK);
-    assert_int_equal(store_bulk_activity_put(st, again, 1, &err), LCM_OK);
-    assert_int_equal(store_bulk_activity_put(st, again + 1, 1, &err), LCM_OK);
-    assert_int_equal(store_bulk_activity_put(st, NULL, 0, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity_put(st, again, 1, NULL, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity_put(st, again + 1, 1, NULL, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity_put(st, NULL, 0, NULL, &err), LCM_OK);
     assert_int_equal(store_commit(st, &err), LCM_OK);
     assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day", NULL), 3);
     assert_int_equal(q_int(f->db, "SELECT sum(minutes) FROM activity_day", NULL), 3 + 9 + 4);
@@ -631,10 +632,80 @@ static void test_bulk_activity_put_replaces_later_wins(void **state)
                      1);
     struct lcm_activity_day dangling[2] = {{eid, d - 3, 1, 5, 5, -1}, {eid + 1000, d, 1, 5, 5, -1}};
     assert_int_equal(store_begin(st, &err), LCM_OK);
-    assert_int_equal(store_bulk_activity_put(st, dangling, 2, &err), LCM_ERR_DB);
+    assert_int_equal(store_bulk_activity_put(st, dangling, 2, NULL, &err), LCM_ERR_DB);
     store_rollback(st);
     store_close(&st);
     assert_int_equal(q_int(f->db, "SELECT sum(minutes) FROM activity_day", NULL), 16);
+}
+
+/* The importer's batch with enrollments made in this transaction (created): their days go in
+ * directly, the later of two rows of one day kept, beside days of an enrollment with stored
+ * ones; putting the same counts again leaves the stored rows as they are (PostgreSQL: no new
+ * row version, so no write). */
+static void test_bulk_activity_put_created_and_unchanged(void **state)
+{
+    struct fixture *f = *state;
+    struct lcm_store *st = NULL;
+    struct lcm_err err = {0};
+    assert_int_equal(store_open(f->path, &st, &err), LCM_OK);
+    f->db = f->path;
+    int64_t old = one_enrollment(st);
+    int d = f->today;
+    struct lcm_activity_day stored[2] = {{old, d - 2, 1, 1, 1, -1}, {old, d - 1, 1, 2, 2, -1}};
+    assert_int_equal(store_begin(st, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity_put(st, stored, 2, NULL, &err), LCM_OK);
+    assert_int_equal(store_commit(st, &err), LCM_OK);
+    assert_int_equal(store_begin(st, &err), LCM_OK);
+    struct lcm_learner l = {.source = "t", .ext_id = "l2", .first_name = "Élodie"};
+    int64_t lid, cid, fresh;
+    assert_int_equal(store_entity_learner_upsert(st, &l, &lid, &err), LCM_OK);
+    assert_int_equal(store_import_find(st, STORE_REF_COHORT, "t", "c", &cid, &err), LCM_OK);
+    struct lcm_enrollment e = {.learner_id = lid,
+                               .cohort_id = cid,
+                               .source = "t",
+                               .ext_id = "e2",
+                               .start_day = DAY_NONE,
+                               .expected_end_day = DAY_NONE,
+                               .ended_day = DAY_NONE,
+                               .progress = -1,
+                               .last_activity_day = DAY_NONE};
+    assert_int_equal(store_entity_enrollment_upsert(st, &e, &fresh, &err), LCM_OK);
+    struct lcm_activity_day rows[5] = {{fresh, d - 1, 1, 5, 5, -1},
+                                       {old, d - 1, 1, 7, 7, 0.5},
+                                       {fresh, d - 3, 1, 6, 6, -1},
+                                       {fresh, d - 1, 2, 8, 8, 0.25},
+                                       {old, d, 1, 9, 9, -1}};
+    bool created[5] = {true, false, true, true, false};
+    assert_int_equal(store_bulk_activity_put(st, rows, 5, created, &err), LCM_OK);
+    assert_int_equal(store_commit(st, &err), LCM_OK);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day", NULL), 5);
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT sum(minutes) * 1000 + count(*) FROM activity_day WHERE enrollment_id = %lld",
+             (long long)fresh);
+    assert_int_equal(q_int(f->db, sql, NULL), (6 + 8) * 1000 + 2);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day WHERE progress = 0.25", NULL),
+                     1);
+    snprintf(sql, sizeof sql,
+             "SELECT sum(minutes) * 1000 + count(*) FROM activity_day WHERE enrollment_id = %lld",
+             (long long)old);
+    assert_int_equal(q_int(f->db, sql, NULL), (1 + 7 + 9) * 1000 + 3);
+    /* the same counts again (the rows of a re-import): nothing rewritten */
+    const char *versions_sqlite = "SELECT 0";
+    const char *versions_pg = "SELECT max(xmin::text::bigint) FROM activity_day";
+    int64_t before = q_int_each(f->db, versions_sqlite, versions_pg, NULL);
+    struct lcm_activity_day same[2] = {{old, d - 1, 1, 7, 7, 0.5}, {old, d, 1, 9, 9, -1}};
+    assert_int_equal(store_begin(st, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity_put(st, same, 2, NULL, &err), LCM_OK);
+    assert_int_equal(store_commit(st, &err), LCM_OK);
+    assert_int_equal(q_int_each(f->db, versions_sqlite, versions_pg, NULL), before);
+    /* a changed count is written */
+    same[1].minutes = 10;
+    assert_int_equal(store_begin(st, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity_put(st, same, 2, NULL, &err), LCM_OK);
+    assert_int_equal(store_commit(st, &err), LCM_OK);
+    assert_int_equal(q_int(f->db, sql, NULL), (1 + 7 + 10) * 1000 + 3);
+    store_close(&st);
 }
 
 int main(void)
@@ -661,6 +732,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bulk_fresh_load_duplicate_rolls_back_keys_kept, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bulk_activity_put_replaces_later_wins, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_activity_put_created_and_unchanged, setup,
                                         teardown),
     };
     int rc;

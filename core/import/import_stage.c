@@ -47,6 +47,7 @@ void import_stage_free(struct stage *sg)
     strmap_free(&sg->enr_idx);
     strmap_free(&sg->ref_idx);
     free(sg->ref_ids);
+    free(sg->created);
     buf_free(&sg->b);
     buf_free(&sg->b2);
 }

@@ -86,6 +86,31 @@ static void cache_put(struct stage *sg, const char *k, int64_t id)
     strmap_put(sg->ref_idx, k, strlen(k), sg->nref++);
 }
 
+/* A write attempt starts from what the store holds: store_tx() runs the import again after a
+ * serialization failure, and the ids the rolled-back attempt looked up or made are gone. */
+static void cache_reset(struct stage *sg)
+{
+    strmap_free(&sg->ref_idx);
+    sg->ref_idx = strmap_new();
+    sg->nref = 0;
+    sg->ncreated = 0;
+}
+
+static void created_add(struct stage *sg, int64_t id)
+{
+    if (sg->ncreated == sg->capcreated) {
+        sg->capcreated = sg->capcreated ? sg->capcreated * 2 : 256;
+        sg->created = lcm_xrealloc(sg->created, (size_t)sg->capcreated * sizeof *sg->created);
+    }
+    sg->created[sg->ncreated++] = id;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 /* Finds a referenced record; a missing one is an error naming the row that refers to it. */
 static enum lcm_status ref(struct stage *sg, struct lcm_store *st, const struct srec *r,
                            const char *what, const char *id_text, int64_t *id, struct lcm_err *err)
@@ -320,8 +345,11 @@ static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
                         "enrollment \"%.80s\": ended_day %s is before start_day %s", e.ext_id,
                         ended, started);
     }
+    int64_t id = 0;
     if (rc == LCM_OK)
-        rc = store_entity_enrollment_upsert(st, &e, NULL, err);
+        rc = store_entity_enrollment_upsert(st, &e, &id, err);
+    if (rc == LCM_OK && !found) /* no row of this source had it: inserted now */
+        created_add(sg, id);
     return rc;
 }
 
@@ -410,7 +438,10 @@ static int clamp(int64_t v)
 static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
 {
     int64_t *ids = lcm_xcalloc((size_t)sg->nenr + 1, sizeof *ids);
+    bool *fresh = lcm_xcalloc((size_t)sg->nenr + 1, sizeof *fresh);
     struct lcm_activity_day *days = lcm_xcalloc((size_t)sg->nact + 1, sizeof *days);
+    bool *created = lcm_xcalloc((size_t)sg->nact + 1, sizeof *created);
+    qsort(sg->created, (size_t)sg->ncreated, sizeof *sg->created, id_cmp);
     enum lcm_status rc = LCM_OK;
     for (int i = 0; i < sg->nact && rc == LCM_OK; i++) {
         const struct sact *a = &sg->act[i];
@@ -419,6 +450,8 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
             rc = ref(sg, st, &where, "enrollment", sg->enr_refs[a->enr], &ids[a->enr], err);
             if (rc != LCM_OK)
                 break;
+            fresh[a->enr] = bsearch(&ids[a->enr], sg->created, (size_t)sg->ncreated,
+                                    sizeof *sg->created, id_cmp) != NULL;
         }
         /* Event rows carry no session count: each active enrollment-day is one session. */
         days[i] = (struct lcm_activity_day){ids[a->enr],
@@ -427,17 +460,21 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
                                             clamp(a->minutes),
                                             clamp(a->actions),
                                             a->progress};
+        created[i] = fresh[a->enr];
     }
-    /* In one batch: on PostgreSQL one COPY, not a round trip a row. */
+    /* In one batch: on PostgreSQL COPY, not a round trip a row. */
     if (rc == LCM_OK)
-        rc = store_bulk_activity_put(st, days, (size_t)sg->nact, err);
+        rc = store_bulk_activity_put(st, days, (size_t)sg->nact, created, err);
+    free(created);
     free(days);
+    free(fresh);
     free(ids);
     return rc;
 }
 
 enum lcm_status import_write_stage(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
 {
+    cache_reset(sg);
     enum lcm_status rc = write_programs(sg, st, err);
     if (rc == LCM_OK)
         rc = write_cohorts(sg, st, err);

@@ -611,6 +611,11 @@ static void retry_pause(int attempt, unsigned *seed)
     nanosleep(&t, NULL);
 }
 
+void db_test_conflicts(struct db *db, int n)
+{
+    db->test_conflicts = n;
+}
+
 enum lcm_status db_tx(struct db *db, enum db_tx mode, int tries, db_tx_fn fn, void *ctx,
                       int *attempts, struct lcm_err *err)
 {
@@ -628,6 +633,11 @@ enum lcm_status db_tx(struct db *db, enum db_tx mode, int tries, db_tx_fn fn, vo
         rc = db_begin(db, mode, err);
         if (rc == LCM_OK) {
             rc = fn(db, ctx, err);
+            if (rc == LCM_OK && db->test_conflicts > 0) {
+                db->test_conflicts--;
+                db_set_error(db, DB_ERR_RETRY, "could not serialize access (db_test_conflicts)");
+                rc = LCM_ERR_BUSY;
+            }
             if (rc == LCM_OK)
                 rc = db_commit(db, err);
             if (rc != LCM_OK)

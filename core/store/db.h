@@ -131,8 +131,14 @@ struct db {
     bool wrote;          /* PostgreSQL: the transaction under way changed rows (its NOTIFY) */
     char kinds[128];     /* ... in these tables ("checkin,followup"), for the NOTIFY's payload */
     char copy_table[64]; /* the table of the bulk copy under way */
+    int test_conflicts;  /* db_test_conflicts(): commits of db_tx() still to fail */
     struct db_cached cache[DB_CACHE_SLOTS];
 };
+
+/* Tests: the next n commits of db_tx() fail as a serialization failure would (the work
+ * rolled back, DB_ERR_RETRY), so that what a transaction function keeps between its runs is
+ * tested for real on both engines. */
+void db_test_conflicts(struct db *db, int n);
 
 /* Records the last failure on db (drivers call it; msg is copied, cut at 511 bytes). */
 void db_set_error(struct db *db, enum db_error kind, const char *msg);

@@ -219,23 +219,65 @@ static enum lcm_status copy_activity(struct lcm_store *st, const char *table,
     return ok ? LCM_OK : store_fail(st, err, "activity");
 }
 
-/* The import's staging table on PostgreSQL: the rows of one store_bulk_activity_put() in
- * their order (seq), merged into activity_day by one statement, dropped after it. */
+/* The import's staging table on PostgreSQL: the rows of one store_bulk_activity_put() for
+ * days that may be stored already, merged into activity_day by one statement, dropped after. */
 static const char pg_stage_sql[] =
-    "CREATE TEMP TABLE bulk_activity_stage (seq BIGINT GENERATED ALWAYS AS IDENTITY, "
-    "enrollment_id BIGINT NOT NULL, day TEXT NOT NULL, sessions BIGINT NOT NULL, "
-    "minutes BIGINT NOT NULL, actions BIGINT NOT NULL, progress DOUBLE PRECISION) "
-    "ON COMMIT DROP";
-/* The last row of each (enrollment, day) wins, as the row-by-row upsert does. */
+    "CREATE TEMP TABLE bulk_activity_stage (enrollment_id BIGINT NOT NULL, day TEXT NOT NULL, "
+    "sessions BIGINT NOT NULL, minutes BIGINT NOT NULL, actions BIGINT NOT NULL, "
+    "progress DOUBLE PRECISION) ON COMMIT DROP";
+/* The staged rows are one a (enrollment, day) (made so by put_order()); a stored day whose
+ * counts are the same is left as it is: a re-import of the same export writes nothing (an
+ * update writes a new version of the row and of its index entry: 2x the time of the check). */
 static const char pg_merge_sql[] =
     "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) "
-    "SELECT DISTINCT ON (enrollment_id, day) enrollment_id, day, sessions, minutes, actions, "
-    "progress FROM bulk_activity_stage ORDER BY enrollment_id, day, seq DESC "
+    "SELECT enrollment_id, day, sessions, minutes, actions, progress FROM bulk_activity_stage "
     "ON CONFLICT (enrollment_id, day) DO UPDATE SET sessions = excluded.sessions, "
-    "minutes = excluded.minutes, actions = excluded.actions, progress = excluded.progress";
+    "minutes = excluded.minutes, actions = excluded.actions, progress = excluded.progress "
+    "WHERE (activity_day.sessions, activity_day.minutes, activity_day.actions, "
+    "activity_day.progress) IS DISTINCT FROM (excluded.sessions, excluded.minutes, "
+    "excluded.actions, excluded.progress)";
+
+struct put_key {
+    const struct lcm_activity_day *row;
+    size_t at; /* its place in the caller's rows: the later wins */
+    bool created;
+};
+
+static int put_key_cmp(const void *a, const void *b)
+{
+    const struct put_key *x = a, *y = b;
+    if (x->row->enrollment_id != y->row->enrollment_id)
+        return x->row->enrollment_id < y->row->enrollment_id ? -1 : 1;
+    if (x->row->day != y->row->day)
+        return x->row->day < y->row->day ? -1 : 1;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* rows in (enrollment, day) order, the last of each (enrollment, day) only, split into the
+ * days of enrollments created in this transaction (*fresh) and the others (*stored). */
+static void put_order(const struct lcm_activity_day *rows, size_t n, const bool *created,
+                      struct lcm_activity_day *fresh, size_t *nfresh,
+                      struct lcm_activity_day *stored, size_t *nstored)
+{
+    struct put_key *k = lcm_xcalloc(n + 1, sizeof *k);
+    for (size_t i = 0; i < n; i++)
+        k[i] = (struct put_key){&rows[i], i, created && created[i]};
+    qsort(k, n, sizeof *k, put_key_cmp);
+    *nfresh = *nstored = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 1 < n && k[i + 1].row->enrollment_id == k[i].row->enrollment_id &&
+            k[i + 1].row->day == k[i].row->day)
+            continue; /* a later row of the same day follows */
+        if (k[i].created)
+            fresh[(*nfresh)++] = *k[i].row;
+        else
+            stored[(*nstored)++] = *k[i].row;
+    }
+    free(k);
+}
 
 enum lcm_status store_bulk_activity_put(struct lcm_store *st, const struct lcm_activity_day *rows,
-                                        size_t n, struct lcm_err *err)
+                                        size_t n, const bool *created, struct lcm_err *err)
 {
     if (!store_is_pg(st)) {
         enum lcm_status rc = LCM_OK;
@@ -245,13 +287,24 @@ enum lcm_status store_bulk_activity_put(struct lcm_store *st, const struct lcm_a
     }
     if (!n)
         return LCM_OK;
-    enum lcm_status rc = db_exec(st->db, pg_stage_sql, NULL) == LCM_OK
-                             ? copy_activity(st, "bulk_activity_stage", rows, n, err)
-                             : store_fail(st, err, "activity staging");
-    if (rc == LCM_OK && db_exec(st->db, pg_merge_sql, NULL) != LCM_OK)
-        rc = store_fail(st, err, "activity");
-    if (rc == LCM_OK && db_exec(st->db, "DROP TABLE bulk_activity_stage", NULL) != LCM_OK)
-        rc = store_fail(st, err, "activity staging");
+    struct lcm_activity_day *fresh = lcm_xcalloc(n, sizeof *fresh);
+    struct lcm_activity_day *stored = lcm_xcalloc(n, sizeof *stored);
+    size_t nfresh, nstored;
+    put_order(rows, n, created, fresh, &nfresh, stored, &nstored);
+    /* A created enrollment has no stored day yet: its days go straight into the table (no
+     * conflict to look for, no staging). */
+    enum lcm_status rc = nfresh ? copy_activity(st, "activity_day", fresh, nfresh, err) : LCM_OK;
+    if (rc == LCM_OK && nstored) {
+        rc = db_exec(st->db, pg_stage_sql, NULL) == LCM_OK
+                 ? copy_activity(st, "bulk_activity_stage", stored, nstored, err)
+                 : store_fail(st, err, "activity staging");
+        if (rc == LCM_OK && db_exec(st->db, pg_merge_sql, NULL) != LCM_OK)
+            rc = store_fail(st, err, "activity");
+        if (rc == LCM_OK && db_exec(st->db, "DROP TABLE bulk_activity_stage", NULL) != LCM_OK)
+            rc = store_fail(st, err, "activity staging");
+    }
+    free(fresh);
+    free(stored);
     return rc;
 }
 

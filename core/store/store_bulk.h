@@ -47,11 +47,13 @@ enum lcm_status store_bulk_milestones(struct lcm_store *st, const struct lcm_mil
 
 /* Inserts or replaces n activity days inside the caller's transaction (the importer's
  * write): a row of an existing (enrollment, day) replaces its counts; of two rows of one
- * (enrollment, day), the later wins. On PostgreSQL one COPY into a temporary staging table
- * and one INSERT ... SELECT ... ON CONFLICT (two round trips, whatever n); on SQLite one
- * upsert a row. */
+ * (enrollment, day), the later wins. created (NULL: none) marks the rows of enrollments made
+ * in this transaction, which have no stored day. On PostgreSQL those by one COPY into the
+ * table, the others by one COPY into a temporary staging table and one INSERT ... SELECT ...
+ * ON CONFLICT that leaves unchanged days alone (at most four round trips, whatever n); on
+ * SQLite one upsert a row. */
 enum lcm_status store_bulk_activity_put(struct lcm_store *st, const struct lcm_activity_day *rows,
-                                        size_t n, struct lcm_err *err);
+                                        size_t n, const bool *created, struct lcm_err *err);
 
 /* What the database holds: *has_data when any program, learner or check-in exists;
  * *is_demo when kv "demo" is "1". Either pointer may be NULL. */
