@@ -103,7 +103,8 @@ static void fill_stats(const struct stage *sg, const struct totals *a, const str
 }
 
 /* The import's writes in the caller's transaction: the staged rows (read-only here, so
- * store_tx() may run it again), the enrolments' refresh, and the counts before and after. */
+ * store_tx() may run it again), the refresh of the enrolments given days, and the counts
+ * before and after. */
 struct import_tx {
     struct stage *sg;
     struct import_stats *s;
@@ -117,7 +118,7 @@ static enum lcm_status import_writes(struct lcm_store *st, void *ctx, struct lcm
     if (rc == LCM_OK)
         rc = import_write_stage(x->sg, st, err);
     if (rc == LCM_OK)
-        rc = store_entity_enrollment_refresh(st, 0, err);
+        rc = store_entity_enrollment_refresh_many(st, x->sg->touched, (size_t)x->sg->ntouched, err);
     if (rc == LCM_OK)
         rc = totals(st, &after, err);
     if (rc == LCM_OK)

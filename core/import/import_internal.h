@@ -57,6 +57,11 @@ struct stage {
     int nref, capref;
     int64_t *created; /* import_write.c: enrollments this attempt inserted */
     int ncreated, capcreated;
+    int64_t *touched; /* import_write.c: enrollments given days by this attempt */
+    int ntouched;
+    int64_t days_cohort; /* import_write.c: the cohort whose days follow */
+    int64_t days_program;
+    int days_start, days_end;
     struct buf b, b2;
 };
 

@@ -48,6 +48,7 @@ void import_stage_free(struct stage *sg)
     strmap_free(&sg->ref_idx);
     free(sg->ref_ids);
     free(sg->created);
+    free(sg->touched);
     buf_free(&sg->b);
     buf_free(&sg->b2);
 }

@@ -94,6 +94,26 @@ static void cache_reset(struct stage *sg)
     sg->ref_idx = strmap_new();
     sg->nref = 0;
     sg->ncreated = 0;
+    sg->ntouched = 0;
+    sg->days_cohort = 0;
+}
+
+/* store_import_cohort_days() of the last cohort asked (the enrollments of one cohort follow
+ * each other; cohorts are written before them and do not change after). */
+static enum lcm_status cohort_days(struct stage *sg, struct lcm_store *st, int64_t cid,
+                                   int64_t *prog, int *start, int *end, struct lcm_err *err)
+{
+    if (!cid || sg->days_cohort != cid) {
+        enum lcm_status rc = store_import_cohort_days(st, cid, &sg->days_program, &sg->days_start,
+                                                      &sg->days_end, err);
+        if (rc != LCM_OK)
+            return rc;
+        sg->days_cohort = cid;
+    }
+    *prog = sg->days_program;
+    *start = sg->days_start;
+    *end = sg->days_end;
+    return LCM_OK;
 }
 
 static void created_add(struct stage *sg, int64_t id)
@@ -259,12 +279,17 @@ static enum lcm_status write_learner(struct stage *sg, struct lcm_store *st, con
     /* a row already written (its "id" key) needs no match; store_entity_learner_put finds
      * it, or the row of an import made before learner keys, before it looks at match */
     enum lcm_status rc = store_identity_find(st, "id", idkey, &id, NULL, err);
+    bool has_key = rc == LCM_OK && id; /* else a new one gets it from store_entity_learner_put,
+                                          an older row (before learner keys) here */
     if (rc == LCM_OK && !id)
         rc = learner_match(sg, st, &l, key, &match, err);
     if (rc == LCM_OK)
         rc = store_entity_learner_put(st, &l, match, &id, &put, err);
-    if (rc == LCM_OK)
+    if (rc == LCM_OK && !has_key && put != STORE_PUT_NEW)
         rc = store_identity_add(st, id, "id", idkey, l.source, err);
+    char k[600];
+    if (rc == LCM_OK && cache_key(k, sizeof k, "learner", l.ext_id)) /* for its enrollments */
+        cache_put(sg, k, id);
     if (rc == LCM_OK)
         rc = store_identity_email_add(st, id, l.email, l.source, err);
     if (rc == LCM_OK && key && *key)
@@ -284,11 +309,11 @@ static enum lcm_status write_learners(struct stage *sg, struct lcm_store *st, st
  * Unset days stay DAY_NONE there: the upsert keeps the stored ones. */
 static enum lcm_status enrollment_defaults(struct stage *sg, struct lcm_store *st,
                                            const struct srec *r, struct lcm_enrollment *e,
-                                           bool *found, struct lcm_err *err)
+                                           int64_t *found, struct lcm_err *err)
 {
     struct store_import_enrollment_now now;
     enum lcm_status rc = store_import_enrollment_now(st, sg->map->source, e->ext_id, &now, err);
-    *found = rc == LCM_OK;
+    *found = rc == LCM_OK ? now.id : 0;
     if (rc == LCM_ERR_NOTFOUND)
         return LCM_OK;
     if (rc != LCM_OK)
@@ -317,7 +342,7 @@ static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
                                .progress = known(r, EN_PROGRESS) ? r->v[EN_PROGRESS].d : -1,
                                .last_activity_day = DAY_NONE,
                                .outcome = txt(r, EN_OUTCOME)};
-    bool found;
+    int64_t found;
     enum lcm_status rc = enrollment_defaults(sg, st, r, &e, &found, err);
     if (rc == LCM_OK && known(r, EN_LEARNER))
         rc = ref(sg, st, r, "learner", r->v[EN_LEARNER].s, &e.learner_id, err);
@@ -330,7 +355,7 @@ static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
     int64_t prog;
     int cstart = DAY_NONE, cend = DAY_NONE;
     if (rc == LCM_OK && !found)
-        rc = store_import_cohort_days(st, e.cohort_id, &prog, &cstart, &cend, err);
+        rc = cohort_days(sg, st, e.cohort_id, &prog, &cstart, &cend, err);
     /* Without its own dates a new enrollment follows its cohort's. */
     if (e.start_day == DAY_NONE)
         e.start_day = cstart;
@@ -345,11 +370,21 @@ static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
                         "enrollment \"%.80s\": ended_day %s is before start_day %s", e.ext_id,
                         ended, started);
     }
-    int64_t id = 0;
-    if (rc == LCM_OK)
+    int64_t id = found;
+    enum store_put put;
+    /* a stored one written only when this import changes it (an update writes every index) */
+    if (rc == LCM_OK && found)
+        rc = store_entity_enrollment_update(st, &e, found, &put, err);
+    else if (rc == LCM_OK)
         rc = store_entity_enrollment_upsert(st, &e, &id, err);
     if (rc == LCM_OK && !found) /* no row of this source had it: inserted now */
         created_add(sg, id);
+    char k[600], n[48];
+    if (rc == LCM_OK && cache_key(k, sizeof k, "enrollment", e.ext_id)) /* for its days */
+        cache_put(sg, k, id);
+    snprintf(n, sizeof n, "%lld %lld", (long long)e.learner_id, (long long)e.cohort_id);
+    if (rc == LCM_OK && cache_key(k, sizeof k, "enrollment of", n)) /* for its milestones */
+        cache_put(sg, k, id);
     return rc;
 }
 
@@ -442,6 +477,9 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
     struct lcm_activity_day *days = lcm_xcalloc((size_t)sg->nact + 1, sizeof *days);
     bool *created = lcm_xcalloc((size_t)sg->nact + 1, sizeof *created);
     qsort(sg->created, (size_t)sg->ncreated, sizeof *sg->created, id_cmp);
+    free(sg->touched);
+    sg->touched = lcm_xcalloc((size_t)sg->nenr + 1, sizeof *sg->touched);
+    sg->ntouched = 0;
     enum lcm_status rc = LCM_OK;
     for (int i = 0; i < sg->nact && rc == LCM_OK; i++) {
         const struct sact *a = &sg->act[i];
@@ -450,6 +488,7 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
             rc = ref(sg, st, &where, "enrollment", sg->enr_refs[a->enr], &ids[a->enr], err);
             if (rc != LCM_OK)
                 break;
+            sg->touched[sg->ntouched++] = ids[a->enr];
             fresh[a->enr] = bsearch(&ids[a->enr], sg->created, (size_t)sg->ncreated,
                                     sizeof *sg->created, id_cmp) != NULL;
         }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/day.h"
 #include "store/store_entity.h"
 #include "store/store_identity.h"
@@ -234,20 +235,47 @@ enum lcm_status store_entity_activity_add(struct lcm_store *st, const struct lcm
     return store_exec1(st, s, err, "activity");
 }
 
+/* The refreshed values of the enrollments WHERE picks (as e), written only where they differ:
+ * an update rewrites the row and every index of it. */
+#define ENROLLMENT_REFRESH(WHERE)                                                                  \
+    "UPDATE enrollment SET last_activity_day = x.lad, progress = x.prog FROM (SELECT e.id, "       \
+    "COALESCE((SELECT max(day) FROM activity_day a WHERE a.enrollment_id = e.id), "                \
+    "e.last_activity_day) AS lad, COALESCE((SELECT progress FROM activity_day a "                  \
+    "WHERE a.enrollment_id = e.id AND progress IS NOT NULL ORDER BY day DESC LIMIT 1), "           \
+    "e.progress) AS prog FROM enrollment e WHERE " WHERE ") x WHERE enrollment.id = x.id "         \
+    "AND (enrollment.last_activity_day, enrollment.progress) IS DISTINCT FROM (x.lad, x.prog)"
+
 enum lcm_status store_entity_enrollment_refresh(struct lcm_store *st, int64_t enrollment_id,
                                                 struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "UPDATE enrollment SET "
-                 "last_activity_day = COALESCE((SELECT max(day) FROM activity_day a "
-                 "  WHERE a.enrollment_id = enrollment.id), last_activity_day), "
-                 "progress = COALESCE((SELECT progress FROM activity_day a "
-                 "  WHERE a.enrollment_id = enrollment.id AND progress IS NOT NULL "
-                 "  ORDER BY day DESC LIMIT 1), progress) "
-                 "WHERE ?1 = 0 OR id = ?1",
-                 err);
+    STMT_OR_FAIL(s, st, ENROLLMENT_REFRESH("?1 = 0 OR e.id = ?1"), err);
     db_bind_int64(s, 1, enrollment_id);
     return store_exec1(st, s, err, "enrollment refresh");
+}
+
+enum lcm_status store_entity_enrollment_refresh_many(struct lcm_store *st, const int64_t *ids,
+                                                     size_t n, struct lcm_err *err)
+{
+    if (!n)
+        return LCM_OK;
+    /* the ids as one JSON array: one statement whatever n (on PostgreSQL one round trip) */
+    struct buf b = {0};
+    buf_adds(&b, "[");
+    for (size_t i = 0; i < n; i++)
+        buf_addf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
+    buf_adds(&b, "]");
+    struct db_stmt *s =
+        store_stmt_each(st, ENROLLMENT_REFRESH("e.id IN (SELECT value FROM json_each(?1))"),
+                        ENROLLMENT_REFRESH("e.id IN (SELECT CAST(value AS BIGINT) FROM "
+                                           "json_array_elements_text(CAST(?1 AS json)))"),
+                        err);
+    enum lcm_status rc = err ? err->status : LCM_ERR_DB;
+    if (s) {
+        store_bind_text(s, 1, b.p);
+        rc = store_exec1(st, s, err, "enrollment refresh");
+    }
+    buf_free(&b);
+    return rc;
 }
 
 /* The learner a source's record points to: its "id" key, else the row itself. */
@@ -370,15 +398,24 @@ enum lcm_status store_entity_enrollment_put(struct lcm_store *st, const struct l
         *put = STORE_PUT_NEW;
         return store_entity_enrollment_upsert(st, e, id, err);
     }
+    *id = found;
+    return store_entity_enrollment_update(st, e, found, put, err);
+}
+
+enum lcm_status store_entity_enrollment_update(struct lcm_store *st, const struct lcm_enrollment *e,
+                                               int64_t id, enum store_put *put, struct lcm_err *err)
+{
+    enum lcm_status rc = store_entity_enrollment_check(e, err);
+    if (rc != LCM_OK)
+        return rc;
     struct db_stmt *s =
         store_stmt_each(st, ENROLLMENT_UPDATE("max"), ENROLLMENT_UPDATE("GREATEST"), err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;
     bind_enrollment(s, e);
-    db_bind_int64(s, 12, found);
+    db_bind_int64(s, 12, id);
     rc = store_exec1(st, s, err, "enrollment");
     *put = db_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
-    *id = found;
     return rc;
 }
 

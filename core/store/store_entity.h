@@ -47,6 +47,11 @@ enum lcm_status store_entity_learner_put(struct lcm_store *st, const struct lcm_
  * value when the source gives none; last activity only moves forward. */
 enum lcm_status store_entity_enrollment_put(struct lcm_store *st, const struct lcm_enrollment *e,
                                             int64_t *id, enum store_put *put, struct lcm_err *err);
+/* Updates enrollment id (found by the caller) with e's fields as store_entity_enrollment_put
+ * does; a row already equal to them is not written (*put STORE_PUT_SAME). */
+enum lcm_status store_entity_enrollment_update(struct lcm_store *st, const struct lcm_enrollment *e,
+                                               int64_t id, enum store_put *put,
+                                               struct lcm_err *err);
 /* store_entity_activity_add, telling whether the day was new. */
 enum lcm_status store_entity_activity_sum(struct lcm_store *st, const struct lcm_activity_day *a,
                                           enum store_put *put, struct lcm_err *err);
@@ -58,6 +63,9 @@ enum lcm_status store_entity_enrollment_of(struct lcm_store *st, int64_t learner
  * (enrollment_id 0) or one. Run after bulk imports. */
 enum lcm_status store_entity_enrollment_refresh(struct lcm_store *st, int64_t enrollment_id,
                                                 struct lcm_err *err);
+/* The same for the n enrollments of ids (an import's: the others are not read). */
+enum lcm_status store_entity_enrollment_refresh_many(struct lcm_store *st, const int64_t *ids,
+                                                     size_t n, struct lcm_err *err);
 
 /* Lookups by source identity; return LCM_ERR_NOTFOUND when absent. */
 enum lcm_status store_entity_learner_find(struct lcm_store *st, const char *source,

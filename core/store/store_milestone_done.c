@@ -35,7 +35,8 @@ enum lcm_status store_milestone_done_add(struct lcm_store *st, const struct lcm_
 }
 
 /* PostgreSQL: one batch's rows in their order (seq), merged by one statement: the last row of
- * each (enrollment, milestone) wins, as the row-by-row upsert does. */
+ * each (enrollment, milestone) wins, as the row-by-row upsert does; a stored row already equal
+ * is left as it is (a re-import writes nothing: an update rewrites the row and its indexes). */
 static const char pg_done_stage_sql[] =
     "CREATE TEMP TABLE done_stage (seq BIGINT GENERATED ALWAYS AS IDENTITY, "
     "enrollment_id BIGINT NOT NULL, milestone_id BIGINT NOT NULL, day TEXT NOT NULL, "
@@ -45,7 +46,9 @@ static const char pg_done_merge_sql[] =
     "SELECT DISTINCT ON (enrollment_id, milestone_id) enrollment_id, milestone_id, day, score, "
     "celebrated_at, failed FROM done_stage ORDER BY enrollment_id, milestone_id, seq DESC "
     "ON CONFLICT(enrollment_id, milestone_id) DO UPDATE SET day = excluded.day, "
-    "score = excluded.score, failed = excluded.failed";
+    "score = excluded.score, failed = excluded.failed "
+    "WHERE (milestone_done.day, milestone_done.score, milestone_done.failed) "
+    "IS DISTINCT FROM (excluded.day, excluded.score, excluded.failed)";
 static const char *const done_cols[] = {"enrollment_id", "milestone_id",  "day",
                                         "score",         "celebrated_at", "failed"};
 
