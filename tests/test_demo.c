@@ -8,6 +8,7 @@
 #include "store/store_bulk.h"
 #include "store/store_entity.h"
 #include "store/store_import.h"
+#include "store/store_milestone_done.h"
 #include "store_fixture.h"
 
 #define TODAY_Y 2026
@@ -551,6 +552,18 @@ static int64_t activity_keys(const char *db)
                       NULL);
 }
 
+/* PostgreSQL: a digest of milestone_done's keys and indexes as the catalog defines them. */
+static int64_t done_keys(const char *db)
+{
+    return q_int_each(
+        db, "SELECT 1",
+        "SELECT (SELECT count(*) * 100000 + sum(length(pg_get_constraintdef(oid)))"
+        " FROM pg_constraint WHERE conrelid = 'milestone_done'::regclass) * 1000000 + "
+        "(SELECT count(*) * 100000 + sum(length(pg_get_indexdef(indexrelid))) FROM "
+        "pg_index WHERE indrelid = 'milestone_done'::regclass)",
+        NULL);
+}
+
 /* A fresh load (PostgreSQL: keys dropped for it) that holds a duplicate day fails whole, at
  * the row on SQLite, at the re-added primary key on PostgreSQL: nothing kept, keys in place;
  * a fresh load that succeeds leaves them in place too. */
@@ -561,6 +574,7 @@ static void test_bulk_fresh_load_duplicate_rolls_back_keys_kept(void **state)
     struct lcm_err err = {0};
     assert_int_equal(store_open(f->path, &st, &err), LCM_OK);
     f->db = f->path;
+    int64_t done_before = done_keys(f->db);
     assert_int_equal(store_bulk_begin(st, true, &err), LCM_OK);
     int64_t eid = one_enrollment(st);
     struct lcm_activity_day rows[3] = {{eid, f->today - 2, 1, 10, 1, 0.25},
@@ -577,6 +591,7 @@ static void test_bulk_fresh_load_duplicate_rolls_back_keys_kept(void **state)
     assert_int_equal(q_int(f->db, "SELECT count(*) FROM enrollment", NULL), 0);
     assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day", NULL), 0);
     assert_int_equal(activity_keys(f->db), 2);
+    assert_int_equal(done_keys(f->db), done_before);
 
     /* The same load without the duplicate commits, the keys back in place and enforced. */
     assert_int_equal(store_bulk_begin(st, true, &err), LCM_OK);
@@ -586,7 +601,14 @@ static void test_bulk_fresh_load_duplicate_rolls_back_keys_kept(void **state)
     assert_int_equal(store_bulk_activity(st, rows, 2, &err), LCM_OK);
     assert_int_equal(store_bulk_end(st, true, &err), LCM_OK);
     assert_int_equal(activity_keys(f->db), 2);
+    assert_int_equal(done_keys(f->db), done_before);
     assert_int_equal(q_int(f->db, "SELECT sum(minutes) FROM activity_day", NULL), 30);
+    /* a result naming no milestone is refused by the key made again */
+    struct lcm_milestone_done orphan = {
+        .enrollment_id = eid, .milestone_id = 999, .day = f->today, .score = -1};
+    assert_int_equal(store_begin(st, &err), LCM_OK);
+    assert_int_equal(store_milestone_done_put_many(st, &orphan, 1, &err), LCM_ERR_DB);
+    store_rollback(st);
     assert_int_equal(store_bulk_begin(st, false, &err), LCM_OK);
     assert_int_equal(store_bulk_activity(st, rows + 2, 1, &err), LCM_ERR_DB); /* primary key */
     assert_int_equal(store_bulk_end(st, false, &err), LCM_OK);

@@ -187,6 +187,35 @@ static void test_activity_scan_grouped_and_in_day_order(void **state)
     db_reset(q);
 }
 
+/* Two batches of one transaction (a cohort larger than a batch), the same enrollment in both:
+ * the second replaces the first, nothing of the first is merged twice; two transactions in a
+ * row on one connection reuse the staging table. */
+static void test_put_many_batches_in_one_transaction(void **state)
+{
+    struct fx *f = *state;
+    demo(f);
+    int64_t a = find(f, "Bobby"), b = find(f, "Sophie");
+    struct lcm_err err = {0};
+    for (int run = 0; run < 2; run++) {
+        struct store_risk_row one[2] = {
+            {a, TODAY, 10 + run, 10 + run, 0, "first", NULL, DAY_NONE, false},
+            {b, TODAY, 20 + run, 20 + run, 0, "first", NULL, DAY_NONE, false}};
+        struct store_risk_row two[1] = {
+            {a, TODAY, 30 + run, 30 + run, 1, "second", NULL, DAY_NONE, false}};
+        assert_int_equal(store_begin(f->st, &err), LCM_OK);
+        assert_int_equal(store_risk_put_many(f->st, one, 2, &err), LCM_OK);
+        assert_int_equal(store_risk_put_many(f->st, two, 1, &err), LCM_OK);
+        assert_int_equal(store_commit(f->st, &err), LCM_OK);
+        struct store_risk_item it;
+        bool snoozed;
+        assert_int_equal(store_risk_get(f->st, a, &it, &snoozed, &err), LCM_OK);
+        assert_int_equal((int)it.score, 30 + run);
+        assert_string_equal(it.what, "second");
+        assert_int_equal(store_risk_get(f->st, b, &it, &snoozed, &err), LCM_OK);
+        assert_int_equal((int)it.score, 20 + run);
+    }
+}
+
 static void test_update_on_empty_store(void **state)
 {
     struct fx *f = *state;
@@ -733,6 +762,7 @@ static void test_peers_early_weight_until_the_first_due_day(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_put_many_batches_in_one_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_on_empty_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_activity_scan_grouped_and_in_day_order, setup,
                                         teardown),

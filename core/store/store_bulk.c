@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/day.h"
 #include "store/store_entity.h"
 #include "store/store_internal.h"
@@ -24,34 +25,59 @@ static enum lcm_status pragma(struct lcm_store *st, const char *sql, struct lcm_
     return LCM_OK;
 }
 
-/* The constraints of the table a bulk load fills (activity_day: its primary key and its
- * foreign key), as the catalog defines them, and the statements that drop and re-add them. */
+/* The keys and indexes of a table a fresh load fills (?1: activity_day, milestone_done), as
+ * the catalog defines them: the statements that drop them (foreign keys first) and those that
+ * make them again (primary key first; the indexes behind no key after). */
 static const char pg_keys_sql[] =
-    "SELECT string_agg('ALTER TABLE activity_day DROP CONSTRAINT ' || quote_ident(conname), '; ' "
-    "ORDER BY contype = 'p'), string_agg('ALTER TABLE activity_day ADD CONSTRAINT ' || "
-    "quote_ident(conname) || ' ' || pg_get_constraintdef(oid), '; ' ORDER BY contype = 'f') "
-    "FROM pg_constraint WHERE conrelid = 'activity_day'::regclass AND contype IN ('p', 'f')";
+    "SELECT concat_ws('; ', "
+    "(SELECT string_agg(format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname), "
+    "'; ' ORDER BY contype = 'p') FROM pg_constraint WHERE conrelid = to_regclass(?1) "
+    "AND contype IN ('p', 'f')), "
+    "(SELECT string_agg(format('DROP INDEX %s', i.indexrelid::regclass), '; ') FROM pg_index i "
+    "WHERE i.indrelid = to_regclass(?1) AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+    "WHERE c.conrelid = i.indrelid AND c.conindid = i.indexrelid))), "
+    "concat_ws('; ', "
+    "(SELECT string_agg(format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, "
+    "conname, pg_get_constraintdef(oid)), '; ' ORDER BY contype = 'f') FROM pg_constraint "
+    "WHERE conrelid = to_regclass(?1) AND contype IN ('p', 'f')), "
+    "(SELECT string_agg(pg_get_indexdef(i.indexrelid), '; ') FROM pg_index i "
+    "WHERE i.indrelid = to_regclass(?1) AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+    "WHERE c.conrelid = i.indrelid AND c.conindid = i.indexrelid)))";
 
-/* PostgreSQL, a fresh load: checking each row's foreign key and inserting it into the primary
- * key's b-tree one by one costs 3x the COPY itself; dropped for the load (in its transaction:
- * nobody sees the table without them) and re-added before the commit, the index then built in
- * one sort and the key checked by one join, as pg_restore does. */
+/* The tables a fresh load fills by the million (the generator's activity and results). */
+static const char *const bulk_tables[] = {"activity_day", "milestone_done"};
+
+/* PostgreSQL, a fresh load: checking each row's foreign keys and inserting it into every
+ * b-tree one by one costs 3x the COPY itself; dropped for the load (in its transaction:
+ * nobody sees the tables without them) and made again before the commit, each index then
+ * built in one sort and each key checked by one join, as pg_restore does. */
 static enum lcm_status pg_drop_keys(struct lcm_store *st, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st, pg_keys_sql, err);
     enum lcm_status rc = LCM_OK;
-    char *drop = NULL;
-    if (db_step(s) == DB_ROW && db_column_text(s, 0) && db_column_text(s, 1)) {
-        drop = lcm_xstrdup(db_column_text(s, 0));
-        free(st->bulk_restore);
-        st->bulk_restore = lcm_xstrdup(db_column_text(s, 1));
-    } else {
-        rc = store_fail(st, err, "bulk load: activity_day's keys");
+    struct buf restore = {0};
+    for (size_t t = 0; rc == LCM_OK && t < sizeof bulk_tables / sizeof *bulk_tables; t++) {
+        struct db_stmt *s = store_stmt(st, pg_keys_sql, err);
+        if (!s) {
+            rc = err ? err->status : LCM_ERR_DB;
+            break;
+        }
+        store_bind_text(s, 1, bulk_tables[t]);
+        char *drop = NULL;
+        if (db_step(s) == DB_ROW && db_column_text(s, 0) && db_column_text(s, 1)) {
+            drop = lcm_xstrdup(db_column_text(s, 0));
+            buf_addf(&restore, "%s%s", restore.len ? "; " : "", db_column_text(s, 1));
+        } else {
+            rc = lcm_err_set(err, LCM_ERR_DB, "%s: bulk load: %s's keys: %s", store_where(st),
+                             bulk_tables[t], db_errmsg(st->db));
+        }
+        db_reset(s);
+        if (rc == LCM_OK && *drop)
+            rc = db_exec(st->db, drop, err);
+        free(drop);
     }
-    db_reset(s);
-    if (rc == LCM_OK)
-        rc = db_exec(st->db, drop, err);
-    free(drop);
+    free(st->bulk_restore);
+    st->bulk_restore = restore.len ? buf_take(&restore) : NULL;
+    buf_free(&restore);
     return rc;
 }
 
@@ -90,10 +116,10 @@ enum lcm_status store_bulk_keys(struct lcm_store *st, struct lcm_err *err)
     enum lcm_status rc = LCM_OK;
     /* A duplicate or a dangling id fails here, LCM_ERR_DB as at the row on SQLite. */
     if (!st->in_tx || db_exec(st->db, st->bulk_restore, NULL) != LCM_OK)
-        rc = store_fail(st, err, "activity_day's keys");
+        rc = store_fail(st, err, "the loaded tables' keys");
     /* The statistics of the new rows for what the load's transaction still runs. */
-    else if (db_exec(st->db, "ANALYZE activity_day", NULL) != LCM_OK)
-        rc = store_fail(st, err, "activity_day's statistics");
+    else if (db_exec(st->db, "ANALYZE activity_day, milestone_done", NULL) != LCM_OK)
+        rc = store_fail(st, err, "the loaded tables' statistics");
     free(st->bulk_restore);
     st->bulk_restore = NULL;
     return rc;
