@@ -7,6 +7,7 @@
 
 #include "import/import.h"
 #include "import/mapping.h"
+#include "store/store_import.h"
 #include "base/strmap.h"
 #include "store/store.h"
 
@@ -59,6 +60,9 @@ struct stage {
     int ncreated, capcreated;
     int64_t *touched; /* import_write.c: enrollments given days by this attempt */
     int ntouched;
+    bool known; /* import_write.c: the source's records read in one go (store_import_known_all) */
+    struct store_import_enrollment_now *known_enr;
+    int nknown_enr, capknown_enr;
     int64_t days_cohort; /* import_write.c: the cohort whose days follow */
     int64_t days_program;
     int days_start, days_end;
@@ -71,6 +75,10 @@ void import_stage_free(struct stage *sg);
 /* Stages what entry mf makes of one data record (filters already applied). */
 enum lcm_status import_stage_row(struct stage *sg, const struct map_file *mf,
                                  const struct csv_record *rec, struct lcm_err *err);
+
+/* Tests: the number of learner and enrollment rows from which an import reads its source's
+ * records in one go (default 64; 0: always), so that both ways run the same tests. */
+void import_write_known_min(int rows);
 
 /* Writes everything staged into st (inside the caller's transaction). */
 enum lcm_status import_write_stage(struct stage *sg, struct lcm_store *st, struct lcm_err *err);

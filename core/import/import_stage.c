@@ -49,6 +49,7 @@ void import_stage_free(struct stage *sg)
     free(sg->ref_ids);
     free(sg->created);
     free(sg->touched);
+    free(sg->known_enr);
     buf_free(&sg->b);
     buf_free(&sg->b2);
 }

@@ -309,6 +309,16 @@ enum lcm_status store_entity_learner_put(struct lcm_store *st, const struct lcm_
         rc = learner_record(st, l, &found, err);
     if (rc != LCM_OK)
         return rc;
+    return store_entity_learner_put_found(st, l, found, match_id, id, put, err);
+}
+
+enum lcm_status store_entity_learner_put_found(struct lcm_store *st, const struct lcm_learner *l,
+                                               int64_t found, int64_t match_id, int64_t *id,
+                                               enum store_put *put, struct lcm_err *err)
+{
+    enum lcm_status rc = need_key(l->source, l->ext_id, err, "learner");
+    if (rc != LCM_OK)
+        return rc;
     bool matched = !found && match_id;
     if (!found)
         found = match_id;

@@ -1,6 +1,9 @@
 /* store_import.c — lookups for the CSV importer (see store_import.h). */
 #include "store/store_import.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "base/day.h"
 #include "base/model.h"
 #include "store/store_internal.h"
@@ -87,6 +90,18 @@ enum lcm_status store_import_enrollment_of(struct lcm_store *st, int64_t learner
     return one_id(st, s, id, err, "enrollment", "of the learner in the cohort");
 }
 
+/* One row of an enrollment read by store_import_enrollment_now() or store_import_known_all(). */
+static void enrollment_now_row(struct db_stmt *s, int from, struct store_import_enrollment_now *out)
+{
+    out->id = db_column_int64(s, from);
+    out->learner_id = db_column_int64(s, from + 1);
+    out->cohort_id = db_column_int64(s, from + 2);
+    int status = model_enroll_status_parse(store_col_text(s, from + 3));
+    out->status = status < 0 ? ENROLL_ACTIVE : status;
+    out->ended_day = store_col_day(s, from + 4);
+    out->start_day = store_col_day(s, from + 5);
+}
+
 enum lcm_status store_import_enrollment_now(struct lcm_store *st, const char *source,
                                             const char *ext_id,
                                             struct store_import_enrollment_now *out,
@@ -104,18 +119,58 @@ enum lcm_status store_import_enrollment_now(struct lcm_store *st, const char *so
     enum lcm_status rc = LCM_OK;
     int r = db_step(s);
     if (r == DB_ROW) {
-        out->id = db_column_int64(s, 0);
-        out->learner_id = db_column_int64(s, 1);
-        out->cohort_id = db_column_int64(s, 2);
-        int status = model_enroll_status_parse(store_col_text(s, 3));
-        out->status = status < 0 ? ENROLL_ACTIVE : status;
-        out->ended_day = store_col_day(s, 4);
-        out->start_day = store_col_day(s, 5);
+        enrollment_now_row(s, 0, out);
     } else if (r == DB_DONE) {
         rc = lcm_err_set(err, LCM_ERR_NOTFOUND, _("enrollment %s not found"), ext_id);
     } else {
         rc = store_fail(st, err, "enrollment");
     }
     db_reset(s);
+    return rc;
+}
+
+enum lcm_status store_import_known_all(struct lcm_store *st, const char *source,
+                                       store_import_known_fn fn, void *ctx, struct lcm_err *err)
+{
+    /* the "id" keys of source: "source|ext_id" (compared by substr: a range of the index
+     * would depend on the server's collation) */
+    static const char *const sql[3] = {
+        "SELECT substr(value, CAST(?2 AS INTEGER)), learner_id FROM learner_key "
+        "WHERE kind = 'id' AND substr(value, 1, CAST(?3 AS INTEGER)) = ?1",
+        "SELECT ext_id, id FROM learner WHERE source = ?1",
+        "SELECT ext_id, id, learner_id, cohort_id, status, ended_day, start_day FROM enrollment "
+        "WHERE source = ?1"};
+    static const char kinds[3] = {'k', 'l', 'e'};
+    size_t n = strlen(source);
+    char *prefix = lcm_xmalloc(n + 2);
+    memcpy(prefix, source, n);
+    memcpy(prefix + n, "|", 2);
+    enum lcm_status rc = LCM_OK;
+    for (int q = 0; rc == LCM_OK && q < 3; q++) {
+        struct db_stmt *s = store_stmt(st, sql[q], err);
+        if (!s) {
+            rc = err ? err->status : LCM_ERR_DB;
+            break;
+        }
+        store_bind_text(s, 1, q == 0 ? prefix : source);
+        if (q == 0) {
+            db_bind_int64(s, 2, (int64_t)n + 2);
+            db_bind_int64(s, 3, (int64_t)n + 1);
+        }
+        int r;
+        while (rc == LCM_OK && (r = db_step(s)) == DB_ROW) {
+            struct store_import_enrollment_now now;
+            if (q == 2)
+                enrollment_now_row(s, 1, &now);
+            struct store_import_known k = {kinds[q], store_col_text(s, 0), db_column_int64(s, 1),
+                                           q == 2 ? &now : NULL};
+            if (k.ext_id)
+                rc = fn(ctx, &k);
+        }
+        if (rc == LCM_OK && r != DB_DONE)
+            rc = store_fail(st, err, "import: the source's records");
+        db_reset(s);
+    }
+    free(prefix);
     return rc;
 }

@@ -33,6 +33,21 @@ struct store_import_enrollment_now {
     int status; /* enum enroll_status */
     int ended_day, start_day;
 };
+
+/* What the base holds of source, read in one go by an import of many rows (a lookup a row is
+ * a round trip on PostgreSQL): fn gets every learner its "id" keys name ('k': ext_id is the
+ * key's part after "source|"), every learner record ('l'), every enrollment ('e', with now).
+ * A non-OK return of fn stops the walk and is returned. */
+struct store_import_known {
+    char kind; /* 'k', 'l' or 'e' */
+    const char *ext_id;
+    int64_t id;
+    const struct store_import_enrollment_now *now; /* 'e' only */
+};
+typedef enum lcm_status (*store_import_known_fn)(void *ctx, const struct store_import_known *k);
+enum lcm_status store_import_known_all(struct lcm_store *st, const char *source,
+                                       store_import_known_fn fn, void *ctx, struct lcm_err *err);
+
 /* Reads the enrollment (source, ext_id). LCM_ERR_NOTFOUND when absent. */
 enum lcm_status store_import_enrollment_now(struct lcm_store *st, const char *source,
                                             const char *ext_id,
