@@ -24,8 +24,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 cd "$top"
 make --no-print-directory all >/dev/null
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -Icore -I. \
-    $(pkg-config --cflags sqlite3 libconfig jansson) -o "$tmp/lopo" bench/risk_lopo.c \
-    build/libcore.a $(pkg-config --libs ncursesw sqlite3 libcurl libconfig jansson libical) \
+    $(pkg-config --cflags sqlite3 libconfig jansson libpq) -o "$tmp/lopo" bench/risk_lopo.c \
+    build/libcore.a $(pkg-config --libs ncursesw sqlite3 libcurl libconfig jansson libical libpq) \
     -lcsv -lpthread -lm
 for m in AAA BBB; do
     build/lcmtui --db "$tmp/$m.db" import --mapping data/mappings/oulad.conf \
