@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/day.h"
 #include "store/store_entity.h"
+#include "store/store_fmt.h"
 #include "store/store_internal.h"
 #include "store/store_milestone_done.h"
 
@@ -201,14 +202,15 @@ static void bind_rows(struct db_stmt *s, const struct lcm_activity_day *rows, si
 }
 
 /* The COPY text of rows[i] in vals (6 columns) with its numbers in bufs. */
-static void copy_values(const struct lcm_activity_day *a, struct day_cache *c, char bufs[5][32],
-                        const char *vals[6])
+static void copy_values(const struct lcm_activity_day *a, struct day_cache *c,
+                        char bufs[5][STORE_FMT_LEN], const char *vals[6])
 {
-    snprintf(bufs[0], sizeof bufs[0], "%lld", (long long)a->enrollment_id);
-    snprintf(bufs[1], sizeof bufs[1], "%d", a->sessions);
-    snprintf(bufs[2], sizeof bufs[2], "%d", a->minutes);
-    snprintf(bufs[3], sizeof bufs[3], "%d", a->actions);
-    snprintf(bufs[4], sizeof bufs[4], "%.17g", a->progress);
+    store_fmt_int(bufs[0], a->enrollment_id);
+    store_fmt_int(bufs[1], a->sessions);
+    store_fmt_int(bufs[2], a->minutes);
+    store_fmt_int(bufs[3], a->actions);
+    if (a->progress >= 0)
+        store_fmt_real(bufs[4], a->progress);
     vals[0] = bufs[0];
     vals[1] = day_cached(c, a->day);
     vals[2] = bufs[1];
@@ -231,7 +233,7 @@ static enum lcm_status copy_activity(struct lcm_store *st, const char *table,
         cache->day[i] = DAY_NONE;
     bool ok = db_copy_begin(st->db, table, activity_cols, 6, NULL) == LCM_OK;
     if (ok) {
-        char bufs[5][32];
+        char bufs[5][STORE_FMT_LEN];
         const char *vals[6];
         for (size_t i = 0; ok && i < n; i++) {
             copy_values(&rows[i], cache, bufs, vals);

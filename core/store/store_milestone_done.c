@@ -1,12 +1,13 @@
 /* store_milestone_done.c — reached milestones (enrollment x milestone: day, score) and their
  * celebration, the LCM's acknowledgement. Imports, syncs, the risk run and the demo record
  * them; the composer and the sequences mark them celebrated. */
-#include "store/store_internal.h"
 #include "store/store_milestone_done.h"
 
 #include <stdio.h>
 
 #include "base/day.h"
+#include "store/store_fmt.h"
+#include "store/store_internal.h"
 
 /* One statement text per repeat flavour (the statement cache keys on the text's address). */
 #define DONE_INSERT                                                                                \
@@ -58,12 +59,14 @@ bool store_milestone_done_copy(struct lcm_store *st, const char *table,
     bool ok = db_copy_begin(st->db, table, done_cols, 6, NULL) == LCM_OK;
     for (size_t i = 0; ok && i < n; i++) {
         const struct lcm_milestone_done *d = &rows[i];
-        char eid[24], mid[24], day[DAY_TEXT_LEN], score[32], cel[24], failed[8];
-        snprintf(eid, sizeof eid, "%lld", (long long)d->enrollment_id);
-        snprintf(mid, sizeof mid, "%lld", (long long)d->milestone_id);
-        snprintf(score, sizeof score, "%.17g", d->score);
-        snprintf(cel, sizeof cel, "%lld", (long long)d->celebrated_at);
-        snprintf(failed, sizeof failed, "%d", d->failed ? 1 : 0);
+        char eid[STORE_FMT_LEN], mid[STORE_FMT_LEN], day[DAY_TEXT_LEN], score[STORE_FMT_LEN],
+            cel[STORE_FMT_LEN];
+        store_fmt_int(eid, d->enrollment_id);
+        store_fmt_int(mid, d->milestone_id);
+        if (d->score >= 0)
+            store_fmt_real(score, d->score);
+        store_fmt_int(cel, d->celebrated_at);
+        const char *failed = d->failed ? "1" : "0";
         /* As bind_done() binds them: no day, no score and no celebration are NULL. */
         const char *vals[6] = {eid,
                                mid,
