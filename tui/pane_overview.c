@@ -49,17 +49,25 @@ static void drop_window(struct ov *o)
     o->win_valid = false;
 }
 
+/* The rows loaded around a screen of rows: see ensure_window(). */
+static size_t window_span(size_t rows)
+{
+    return rows * 3 < 48 ? 48 : rows * 3 > VIEW_PAGE_MAX ? VIEW_PAGE_MAX : rows * 3;
+}
+
 /* The first order of the pane's life, when its view allows it: the head of the list from
- * the server's index, a screen at least (t->rows), the enrollment counts pending; true when
- * it is in o->ids. */
+ * the server's index, as many rows as the first window reads (each row read is an index
+ * walk step and three lookups on a server), a screen at least (t->rows), the enrollment
+ * counts pending; true when it is in o->ids. */
 static bool load_head(struct tui *t, struct ov *o)
 {
     o->head_tried = true;
     struct lcm_err err = {0};
     int64_t *ids = NULL;
     size_t n = 0;
-    if (store_view_head_order(t->st, &o->f, VIEW_PAGE_MAX, &ids, &n, &err) != LCM_OK ||
-        n < (size_t)(t->rows > 0 ? t->rows : 1)) {
+    size_t rows = (size_t)(t->rows > 0 ? t->rows : 1);
+    if (store_view_head_order(t->st, &o->f, window_span(rows), &ids, &n, &err) != LCM_OK ||
+        n < rows) {
         free(ids);
         return false; /* a store error shows when the whole order meets it too */
     }
@@ -189,7 +197,7 @@ static void ensure_window(struct tui *t, struct ov *o, size_t rows)
     /* A screen above and one below what is visible: a page down or up stays in the window,
      * and the first frame reads three screens of rows, not VIEW_PAGE_MAX (on a server each
      * row is a few index lookups: 256 rows took 20 ms of a 110 ms first frame). */
-    size_t span = rows * 3 < 48 ? 48 : rows * 3 > VIEW_PAGE_MAX ? VIEW_PAGE_MAX : rows * 3;
+    size_t span = window_span(rows);
     size_t before = span > rows ? (span - rows) / 2 : 0;
     size_t first = o->top > before ? o->top - before : 0;
     size_t cnt = o->n - first < span ? o->n - first : span;
