@@ -1,9 +1,9 @@
 /* test_pane_overview_head.c — the overview's first frame from the head of the triage list
  * (issue 17; store_view_head.h), SQLite then PostgreSQL, on a demo of 1,500 learners with
  * ties across the head's end, snoozes running and run out, and a finished enrollment at
- * risk: the head is the whole order's first rows; after the idle loop the list is the whole
- * order and the title has its counts; keys pressed before the rest is loaded (moves past the
- * head, a search) act on the whole list. */
+ * risk, and in a team's base: the head is the whole order's first rows; after the idle loop the
+ * list is the whole order and the title has its counts; keys pressed before the rest is loaded
+ * (moves past the head, a search) act on the whole list. */
 #include "tui_fixture.h"
 
 #include "store_fixture.h"
@@ -31,7 +31,7 @@ static struct fx F;
 static int setup(void **state)
 {
     (void)state;
-    const char *cfg = "general: { lcm_name = \"Camille\"; };";
+    const char *cfg = "general: { lcm_name = \"Camille\"; lcm_email = \"camille@example.org\"; };";
     char target[1200];
     if (sfx_kind == DB_PG)
         sfx_pg_target(target, sizeof target);
@@ -226,12 +226,59 @@ static void test_keys_before_the_rest_is_loaded(void **state)
     free(ids);
 }
 
+/* A team's base: the head of "my learners and the unassigned ones" is the whole order's too,
+ * and it leaves out Bob's. */
+static void test_head_in_a_team(void **state)
+{
+    (void)state;
+    struct lcm_err err = {0};
+    int64_t me = 0, bob = 0;
+    assert_int_equal(store_team_me(F.st, F.t.now_ts, &me, &err), LCM_OK);
+    assert_int_equal(store_team_user_find(F.st, "bob@example.org", true, F.t.now_ts, &bob, &err),
+                     LCM_OK);
+    int64_t c1 = fx_count(&F, "SELECT min(id) FROM cohort");
+    int64_t c2 = fx_count(&F, "SELECT min(id) FROM cohort WHERE id > (SELECT min(id) FROM cohort)");
+    assert_int_equal(store_team_assign_cohort(F.st, c1, me, F.t.now_ts, NULL, &err), LCM_OK);
+    assert_int_equal(store_team_assign_cohort(F.st, c2, bob, F.t.now_ts, NULL, &err), LCM_OK);
+    size_t n = 0, hn = 0;
+    int64_t *ids = full_order(&n), *head = NULL;
+    struct view_filter f = default_view();
+    assert_int_equal(f.mine, me);
+    assert_int_equal(store_view_head_order(F.st, &f, 120, &head, &hn, &err), LCM_OK);
+    assert_true(hn >= 40);
+    for (size_t i = 0; i < hn; i++)
+        if (head[i] != ids[i])
+            fail_msg("row %zu: head %lld, whole order %lld", i, (long long)head[i],
+                     (long long)ids[i]);
+    int64_t bobs = 0; /* every LCM's: Bob's learners come in */
+    f.mine = 0;
+    int64_t *all = NULL;
+    size_t an = 0;
+    assert_int_equal(store_view_head_order(F.st, &f, 120, &all, &an, &err), LCM_OK);
+    struct view_row r;
+    for (size_t i = 0; i < an; i++) {
+        assert_int_equal(store_view_rows(F.st, F.app.today, &all[i], 1, &r, &err), LCM_OK);
+        bobs += r.cohort_id == c2;
+        store_view_row_clear(&r);
+    }
+    assert_true(bobs > 0);
+    for (size_t i = 0; i < hn; i++) {
+        assert_int_equal(store_view_rows(F.st, F.app.today, &head[i], 1, &r, &err), LCM_OK);
+        assert_int_not_equal(r.cohort_id, c2);
+        store_view_row_clear(&r);
+    }
+    free(all);
+    free(head);
+    free(ids);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_head_is_the_whole_orders_first_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_frame_then_the_rest_at_idle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keys_before_the_rest_is_loaded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_head_in_a_team, setup, teardown),
     };
     int rc;
     SFX_RUN_BOTH(rc, tests, NULL, NULL);
