@@ -107,7 +107,7 @@ static void test_head_is_the_whole_orders_first_rows(void **state)
     int64_t *ids = full_order(&n), *head = NULL;
     struct view_filter f = default_view();
     struct lcm_err err = {0};
-    assert_int_equal(store_view_head_order(F.st, &f, 64, &head, &hn, &err), LCM_OK);
+    assert_int_equal(store_view_head_order(F.st, &f, 64, &head, NULL, &hn, &err), LCM_OK);
     for (size_t i = 0; i < hn; i++)
         if (head[i] != ids[i])
             fail_msg("row %zu: head %lld, whole order %lld", i, (long long)head[i],
@@ -117,7 +117,8 @@ static void test_head_is_the_whole_orders_first_rows(void **state)
     assert_true(hn <= 66);
     free(head);
     head = NULL;
-    assert_int_equal(store_view_head_order(F.st, &f, VIEW_PAGE_MAX, &head, &hn, &err), LCM_OK);
+    assert_int_equal(store_view_head_order(F.st, &f, VIEW_PAGE_MAX, &head, NULL, &hn, &err),
+                     LCM_OK);
     for (size_t i = 0; i < hn; i++)
         if (head[i] != ids[i])
             fail_msg("row %zu: head %lld, whole order %lld", i, (long long)head[i],
@@ -126,10 +127,42 @@ static void test_head_is_the_whole_orders_first_rows(void **state)
     assert_true(hn >= 60);
     assert_true(hn < 100);
     free(head);
+    /* the rows read with the head are the page store_view_rows() gives */
+    struct view_row *rows = NULL, page[VIEW_PAGE_MAX];
+    size_t rn = 0;
+    assert_int_equal(store_view_head_order(F.st, &f, 120, &head, &rows, &rn, &err), LCM_OK);
+    assert_true(rn >= 40);
+    assert_int_equal(store_view_rows(F.st, F.app.today, head, rn, page, &err), LCM_OK);
+    for (size_t i = 0; i < rn; i++) {
+        assert_int_equal(rows[i].enrollment_id, page[i].enrollment_id);
+        assert_int_equal(rows[i].learner_id, page[i].learner_id);
+        assert_int_equal(rows[i].cohort_id, page[i].cohort_id);
+        assert_string_equal(rows[i].first_name, page[i].first_name);
+        assert_string_equal(rows[i].last_name, page[i].last_name);
+        assert_string_equal(rows[i].cohort, page[i].cohort);
+        assert_string_equal(rows[i].email, page[i].email);
+        assert_string_equal(rows[i].top_reason, page[i].top_reason);
+        assert_true(rows[i].progress == page[i].progress);
+        assert_true(rows[i].expected == page[i].expected);
+        assert_true(rows[i].score == page[i].score);
+        assert_int_equal(rows[i].level, page[i].level);
+        assert_int_equal(rows[i].last_activity_day, page[i].last_activity_day);
+        assert_int_equal(rows[i].next_followup_at, page[i].next_followup_at);
+        assert_int_equal(rows[i].status, page[i].status);
+        assert_int_equal(rows[i].snoozed, page[i].snoozed);
+        assert_int_equal(!rows[i].celebrate, !page[i].celebrate);
+        if (rows[i].celebrate)
+            assert_string_equal(rows[i].celebrate, page[i].celebrate);
+        store_view_row_clear(&rows[i]);
+        store_view_row_clear(&page[i]);
+    }
+    free(rows);
+    free(head);
     /* another view than the head's: nothing (the caller loads the whole order) */
     f.search = "marty";
     head = NULL;
-    assert_int_equal(store_view_head_order(F.st, &f, VIEW_PAGE_MAX, &head, &hn, &err), LCM_OK);
+    assert_int_equal(store_view_head_order(F.st, &f, VIEW_PAGE_MAX, &head, NULL, &hn, &err),
+                     LCM_OK);
     assert_int_equal(hn, 0);
     assert_null(head);
     free(ids);
@@ -244,7 +277,7 @@ static void test_head_in_a_team(void **state)
     int64_t *ids = full_order(&n), *head = NULL;
     struct view_filter f = default_view();
     assert_int_equal(f.mine, me);
-    assert_int_equal(store_view_head_order(F.st, &f, 120, &head, &hn, &err), LCM_OK);
+    assert_int_equal(store_view_head_order(F.st, &f, 120, &head, NULL, &hn, &err), LCM_OK);
     assert_true(hn >= 40);
     for (size_t i = 0; i < hn; i++)
         if (head[i] != ids[i])
@@ -254,7 +287,7 @@ static void test_head_in_a_team(void **state)
     f.mine = 0;
     int64_t *all = NULL;
     size_t an = 0;
-    assert_int_equal(store_view_head_order(F.st, &f, 120, &all, &an, &err), LCM_OK);
+    assert_int_equal(store_view_head_order(F.st, &f, 120, &all, NULL, &an, &err), LCM_OK);
     struct view_row r;
     for (size_t i = 0; i < an; i++) {
         assert_int_equal(store_view_rows(F.st, F.app.today, &all[i], 1, &r, &err), LCM_OK);

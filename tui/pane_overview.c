@@ -58,27 +58,37 @@ static size_t window_span(size_t rows)
 /* The first order of the pane's life, when its view allows it: the head of the list from
  * the server's index, as many rows as the first window reads (each row read is an index
  * walk step and three lookups on a server), a screen at least (t->rows), the enrollment
- * counts pending; true when it is in o->ids. */
+ * counts pending; true when it is in o->ids, its rows in the window. */
 static bool load_head(struct tui *t, struct ov *o)
 {
     o->head_tried = true;
     struct lcm_err err = {0};
     int64_t *ids = NULL;
-    size_t n = 0;
-    size_t rows = (size_t)(t->rows > 0 ? t->rows : 1);
-    if (store_view_head_order(t->st, &o->f, window_span(rows), &ids, &n, &err) != LCM_OK ||
-        n < rows) {
-        free(ids);
-        return false; /* a store error shows when the whole order meets it too */
+    struct view_row *rows = NULL;
+    size_t n = 0, want = (size_t)(t->rows > 0 ? t->rows : 1);
+    bool ok =
+        store_view_head_order(t->st, &o->f, window_span(want), &ids, &rows, &n, &err) == LCM_OK &&
+        n >= want;
+    if (ok) { /* the first window too: the rows came with the head */
+        drop_window(o);
+        o->n = n < VIEW_PAGE_MAX ? n : VIEW_PAGE_MAX; /* a prefix still */
+        o->ids = ids;
+        memcpy(o->win, rows, o->n * sizeof *rows);
+        o->win_first = 0;
+        o->win_n = o->n;
+        o->win_valid = true;
+        o->partial = true;
+        t->counts_pending = true;
+        o->order_valid = true;
+        tui_state_questions(t); /* the banner above the list */
+        o->cur = o->top = 0;
+    } else {
+        free(ids); /* a store error shows when the whole order meets it too */
     }
-    o->ids = ids;
-    o->n = n;
-    o->partial = true;
-    t->counts_pending = true;
-    o->order_valid = true;
-    tui_state_questions(t); /* the banner above the list */
-    o->cur = o->top = 0;
-    return true;
+    for (size_t i = ok ? o->n : 0; i < n; i++)
+        store_view_row_clear(&rows[i]);
+    free(rows);
+    return ok;
 }
 
 /* Re-runs the order (filter, search, sort) over the snapshot of sort keys, rebuilding the

@@ -720,7 +720,7 @@ static char *first_line(const char *s)
     return o;
 }
 
-static void fill_row(struct db_stmt *s, int today, struct view_row *r)
+void store_view_row_fill(struct db_stmt *s, int today, struct view_row *r)
 {
     r->enrollment_id = db_column_int64(s, 0);
     r->learner_id = db_column_int64(s, 1);
@@ -743,25 +743,14 @@ static void fill_row(struct db_stmt *s, int today, struct view_row *r)
 }
 
 /* A page of triage rows; IDS selects the ids from the JSON array ?1 (each dialect has its own
- * function for it). "(celebrated_at IS NULL) IS TRUE" is "celebrated_at IS NULL" that the
- * partial index milestone_done_celebrate (day, enrollment_id) does not match: PostgreSQL
- * took it for each row and walked every pending day's entries (0.3 ms a row, 35 ms of a
- * 40 ms first frame at 100k) where the primary key finds the enrollment's few rows. */
+ * function for it); the columns are STORE_VIEW_ROW_COLS (store_internal.h). */
 #define ROWS_SQL(IDS)                                                                              \
-    "SELECT e.id, e.learner_id, e.cohort_id, l.first_name, l.last_name, c.name, "                  \
-    "l.email, e.progress, COALESCE(e.start_day, c.start_day), "                                    \
-    "COALESCE(e.expected_end_day, c.end_day), e.last_activity_day, r.level, "                      \
-    "r.score, r.reasons, "                                                                         \
-    "(SELECT m.name FROM milestone_done d JOIN milestone m ON m.id = d.milestone_id "              \
-    " WHERE d.enrollment_id = e.id AND (d.celebrated_at IS NULL) IS TRUE AND d.day >= ?2 "         \
-    " ORDER BY d.day DESC, m.threshold DESC LIMIT 1), "                                            \
-    "EXISTS (SELECT 1 FROM snooze z WHERE z.enrollment_id = e.id AND z.active = 1 "                \
-    " AND z.until_day > ?3), "                                                                     \
-    "(SELECT min(f.due_at) FROM followup f WHERE f.learner_id = e.learner_id "                     \
-    " AND f.status = 'planned'), e.status "                                                        \
-    "FROM enrollment e JOIN learner l ON l.id = e.learner_id "                                     \
-    "JOIN cohort c ON c.id = e.cohort_id LEFT JOIN risk r ON r.enrollment_id = e.id "              \
-    "WHERE e.id IN (" IDS ")"
+    "SELECT " STORE_VIEW_ROW_COLS(                                                                 \
+        "?2",                                                                                      \
+        "?3") " FROM enrollment e "                                                                \
+              "JOIN learner l ON l.id = e.learner_id "                                             \
+              "JOIN cohort c ON c.id = e.cohort_id LEFT JOIN risk r ON r.enrollment_id = e.id "    \
+              "WHERE e.id IN (" IDS ")"
 
 enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *ids, size_t n,
                                 struct view_row *rows, struct lcm_err *err)
@@ -795,7 +784,7 @@ enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *
     struct view_row tmp;
     while ((r = db_step(s)) == DB_ROW) {
         memset(&tmp, 0, sizeof tmp);
-        fill_row(s, today, &tmp);
+        store_view_row_fill(s, today, &tmp);
         bool placed = false;
         for (size_t i = 0; i < n; i++)
             if (ids[i] == tmp.enrollment_id && rows[i].enrollment_id == 0) {

@@ -15,25 +15,29 @@ bool store_view_head_fits(const struct view_filter *f)
            f->level == VIEW_LEVEL_ANY && f->idle_days <= 0 && (!f->search || !*f->search);
 }
 
-/* The at-risk active enrollments in the scope of mine (?2; 0: everyone's) not under an
- * active snooze on today (?1), in the index's order, at most ?3: one statement for the rows
- * risk.snoozed says are not snoozed and one for those it says are (a snooze that ran out
- * on its day is still flagged there, and shows again in the list). */
+/* The at-risk active enrollments in the scope of mine (?3; 0: everyone's) not under an
+ * active snooze on today (?2), in the index's order, at most ?4, with their triage row (?1:
+ * the first day of a celebration) and raw score: one statement for the rows risk.snoozed
+ * says are not snoozed and one for those it says are (a snooze that ran out on its day is
+ * still flagged there, and shows again in the list). */
 #define HEAD_SQL(SNOOZED)                                                                          \
-    "SELECT r.enrollment_id, e.learner_id, l.last_name, l.first_name, r.score, r.raw "             \
-    "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "                                     \
-    "JOIN learner l ON l.id = e.learner_id "                                                       \
-    "WHERE r.snoozed = " SNOOZED " AND r.level = 2 AND e.status = 'active' "                       \
-    "AND NOT EXISTS (SELECT 1 FROM snooze z WHERE z.enrollment_id = e.id AND z.active = 1 "        \
-    " AND z.until_day > ?1) "                                                                      \
-    "AND (?2 <= 0 OR COALESCE(" STORE_OWNER_OF(                                                    \
-        "e.learner_id") ", 0) IN (0, ?2)) "                                                        \
-                        "ORDER BY r.score DESC, r.raw DESC LIMIT ?3"
+    "SELECT " STORE_VIEW_ROW_COLS(                                                                 \
+        "?1", "?2") ", r.raw "                                                                     \
+                    "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "                     \
+                    "JOIN learner l ON l.id = e.learner_id JOIN cohort c ON c.id = e.cohort_id "   \
+                    "WHERE r.snoozed = " SNOOZED " AND r.level = 2 AND e.status = 'active' "       \
+                    "AND NOT EXISTS (SELECT 1 FROM snooze z WHERE z.enrollment_id = e.id AND "     \
+                    "z.active = 1 "                                                                \
+                    " AND z.until_day > ?2) "                                                      \
+                    "AND (?3 <= 0 OR COALESCE(" STORE_OWNER_OF(                                    \
+                        "e.learner_id") ", 0) IN (0, ?3)) "                                        \
+                                        "ORDER BY r.score DESC, r.raw DESC LIMIT ?4"
+#define HEAD_RAW_COL 18 /* after STORE_VIEW_ROW_COLS */
 
 struct hrow {
-    int64_t eid, lid;
-    uint64_t key; /* store_view_score_key(): higher first */
-    char *last, *first;
+    struct view_row row;
+    uint64_t key;       /* store_view_score_key(): higher first */
+    char *last, *first; /* folded */
 };
 
 static char *fold_dup(const char *s)
@@ -42,6 +46,13 @@ static char *fold_dup(const char *s)
     char *out = lcm_xmalloc(cap);
     fold_key(s, out, cap);
     return out;
+}
+
+static void hrow_free(struct hrow *h)
+{
+    store_view_row_clear(&h->row);
+    free(h->last);
+    free(h->first);
 }
 
 /* The list's order inside the at-risk block (store_view.c's sort_key): the key, higher
@@ -56,9 +67,11 @@ static int cmp_hrow(const void *a, const void *b)
         c = strcmp(x->first, y->first);
     if (c)
         return c;
-    if (x->lid != y->lid)
-        return x->lid < y->lid ? -1 : 1;
-    return (x->eid > y->eid) - (x->eid < y->eid);
+    int64_t xl = x->row.learner_id, yl = y->row.learner_id;
+    if (xl != yl)
+        return xl < yl ? -1 : 1;
+    int64_t xe = x->row.enrollment_id, ye = y->row.enrollment_id;
+    return (xe > ye) - (xe < ye);
 }
 
 /* Steps one statement's rows into *v; *full set when it gave max rows, *floor then the key
@@ -67,20 +80,21 @@ static enum lcm_status read_rows(struct lcm_store *st, struct db_stmt *s,
                                  const struct view_filter *f, size_t max, struct hrow **v,
                                  size_t *k, bool *full, uint64_t *floor, struct lcm_err *err)
 {
-    store_bind_day(s, 1, f->today);
-    db_bind_int64(s, 2, f->mine > 0 ? f->mine : 0);
-    db_bind_int64(s, 3, (int64_t)max);
+    store_bind_day(s, 1, f->today - VIEW_CELEBRATE_DAYS);
+    store_bind_day(s, 2, f->today);
+    db_bind_int64(s, 3, f->mine > 0 ? f->mine : 0);
+    db_bind_int64(s, 4, (int64_t)max);
     size_t got = 0;
     uint64_t last = 0;
     int r;
     while ((r = db_step(s)) == DB_ROW) {
         *v = lcm_xrealloc(*v, (*k + 1) * sizeof **v);
         struct hrow *h = &(*v)[(*k)++];
-        h->eid = db_column_int64(s, 0);
-        h->lid = db_column_int64(s, 1);
-        h->last = fold_dup(store_col_text(s, 2));
-        h->first = fold_dup(store_col_text(s, 3));
-        h->key = store_view_score_key(db_column_double(s, 4), db_column_double(s, 5));
+        memset(&h->row, 0, sizeof h->row);
+        store_view_row_fill(s, f->today, &h->row);
+        h->last = fold_dup(h->row.last_name);
+        h->first = fold_dup(h->row.first_name);
+        h->key = store_view_score_key(h->row.score, db_column_double(s, HEAD_RAW_COL));
         last = h->key;
         got++;
     }
@@ -92,9 +106,12 @@ static enum lcm_status read_rows(struct lcm_store *st, struct db_stmt *s,
 }
 
 enum lcm_status store_view_head_order(struct lcm_store *st, const struct view_filter *f, size_t max,
-                                      int64_t **ids, size_t *n, struct lcm_err *err)
+                                      int64_t **ids, struct view_row **rows, size_t *n,
+                                      struct lcm_err *err)
 {
     *ids = NULL;
+    if (rows)
+        *rows = NULL;
     *n = 0;
     if (!store_view_head_fits(f) || max == 0)
         return LCM_OK;
@@ -120,18 +137,21 @@ enum lcm_status store_view_head_order(struct lcm_store *st, const struct view_fi
     for (size_t i = 0; i < k; i++) {
         if (rc == LCM_OK && (!cut || v[i].key > floor))
             v[m++] = v[i];
-        else {
-            free(v[i].last);
-            free(v[i].first);
-        }
+        else
+            hrow_free(&v[i]);
     }
     if (m) {
         qsort(v, m, sizeof *v, cmp_hrow);
         *ids = lcm_xmalloc(m * sizeof **ids);
+        if (rows)
+            *rows = lcm_xmalloc(m * sizeof **rows);
         for (size_t i = 0; i < m; i++) {
-            (*ids)[i] = v[i].eid;
-            free(v[i].last);
-            free(v[i].first);
+            (*ids)[i] = v[i].row.enrollment_id;
+            if (rows) { /* the row's strings move to *rows */
+                (*rows)[i] = v[i].row;
+                memset(&v[i].row, 0, sizeof v[i].row);
+            }
+            hrow_free(&v[i]);
         }
         *n = m;
     }

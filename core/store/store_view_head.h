@@ -22,9 +22,13 @@ bool store_view_head_fits(const struct view_filter *f);
  * *n is the length of the part known to be exact (the learners tied with the last one read
  * are left out, since others may tie with them further down the index): it may be anything
  * from 0 to 2 * max, and is 0 when !store_view_head_fits(f). *ids is malloc'ed (caller
- * frees; NULL when *n == 0). It relies on risk_score()'s clamp (score = raw within 0..100),
- * which makes the index's order (score, raw) that of the list's key. */
+ * frees; NULL when *n == 0). rows, when not NULL: *rows the triage rows of those ids, as
+ * store_view_rows() gives them, read in the same statements (the caller clears each with
+ * store_view_row_clear() and frees the array; NULL when *n == 0). It relies on
+ * risk_score()'s clamp (score = raw within 0..100), which makes the index's order (score, raw)
+ * that of the list's key. */
 enum lcm_status store_view_head_order(struct lcm_store *st, const struct view_filter *f, size_t max,
-                                      int64_t **ids, size_t *n, struct lcm_err *err);
+                                      int64_t **ids, struct view_row **rows, size_t *n,
+                                      struct lcm_err *err);
 
 #endif
