@@ -127,7 +127,7 @@ for run in 1 2 3; do
         [ $e = postgresql ] && db=$pg
         measure "TUI run $run (whole process)" $e env LCMTUI_BENCH=1 \
             LCMTUI_SCRIPT="$tmp/q.keys" "$bin" --db "$db" --today $today
-        echo "    $(grep first_frame "$tmp/out" | sed 's/ keys=.*//')"
+        echo "    $(grep first_frame "$tmp/out" | sed 's/ keys=.* rest_ms=/ rest_ms=/')"
     done
 done
 

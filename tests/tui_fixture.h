@@ -30,9 +30,19 @@ struct fx {
     struct tui t;
 };
 
+/* fx_open_at() with a demo of learners learners (0: the default demo). */
+static inline void fx_open_demo(struct fx *f, const char *config_text, const char *target,
+                                int learners);
+
 /* fx_open() on the store at target (a path or a postgresql:// URI of an empty base), or on a
  * new SQLite file in the test's directory when target is NULL. */
 static inline void fx_open_at(struct fx *f, const char *config_text, const char *target)
+{
+    fx_open_demo(f, config_text, target, 0);
+}
+
+static inline void fx_open_demo(struct fx *f, const char *config_text, const char *target,
+                                int learners)
 {
     memset(f, 0, sizeof *f);
     setlocale(LC_ALL, "C.UTF-8");
@@ -55,6 +65,8 @@ static inline void fx_open_at(struct fx *f, const char *config_text, const char 
         fail_msg("store: %s", err.msg);
     struct demo_opts o;
     demo_opts_init(&o, f->app.today);
+    if (learners > 0)
+        o.learners = learners;
     if (demo_generate(f->st, &o, NULL, NULL, &err) != LCM_OK)
         fail_msg("demo: %s", err.msg);
     int64_t now = day_to_time(f->app.today) + 9 * 3600;
@@ -103,11 +115,15 @@ static inline int64_t fx_count(struct fx *f, const char *sql)
     return n;
 }
 
-/* Recalculates the current pane (forced). */
+/* Recalculates the current pane (forced), then lets the panes finish what they left for
+ * the idle loop (the overview's whole order after its first frame), as the terminal's loop
+ * does after a frame. */
 static inline struct pane *fx_recalc(struct fx *f)
 {
     f->t.panes[f->t.cur].dirty = true;
     tui_state_recalc(&f->t);
+    if (tui_state_idle(&f->t))
+        tui_state_recalc(&f->t);
     return &f->t.panes[f->t.cur];
 }
 

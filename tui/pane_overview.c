@@ -15,6 +15,7 @@
 #include "risk/risk.h"
 #include "store/store_team.h"
 #include "store/store_view.h"
+#include "store/store_view_head.h"
 #include "base/text.h"
 #include "tui/fmt.h"
 #include "tui/forms.h"
@@ -33,7 +34,10 @@ struct ov {
     size_t win_first, win_n;
     bool win_valid, order_valid;
     struct view_snapshot *snap; /* sort keys of every enrollment; NULL after a data change */
-    int list_rows;              /* rows of the list at the last recalc (page moves) */
+    /* ids holds only the head of the list (the first frame's, store_view_head.h): the whole
+     * order loads when the loop is idle, or before a key that needs more (load_rest) */
+    bool partial, head_tried;
+    int list_rows; /* rows of the list at the last recalc (page moves) */
 };
 
 /* Frees the loaded rows; the window is reloaded when next needed. */
@@ -43,6 +47,48 @@ static void drop_window(struct ov *o)
         store_view_row_clear(&o->win[i]);
     o->win_n = 0;
     o->win_valid = false;
+}
+
+/* The rows loaded around a screen of rows: see ensure_window(). */
+static size_t window_span(size_t rows)
+{
+    return rows * 3 < 48 ? 48 : rows * 3 > VIEW_PAGE_MAX ? VIEW_PAGE_MAX : rows * 3;
+}
+
+/* The first order of the pane's life, when its view allows it: the head of the list from
+ * the server's index, as many rows as the first window reads (each row read is an index
+ * walk step and three lookups on a server), a screen at least (t->rows), the enrollment
+ * counts pending; true when it is in o->ids, its rows in the window. */
+static bool load_head(struct tui *t, struct ov *o)
+{
+    o->head_tried = true;
+    struct lcm_err err = {0};
+    int64_t *ids = NULL;
+    struct view_row *rows = NULL;
+    size_t n = 0, want = (size_t)(t->rows > 0 ? t->rows : 1);
+    bool ok =
+        store_view_head_order(t->st, &o->f, window_span(want), &ids, &rows, &n, &err) == LCM_OK &&
+        n >= want;
+    if (ok) { /* the first window too: the rows came with the head */
+        drop_window(o);
+        o->n = n < VIEW_PAGE_MAX ? n : VIEW_PAGE_MAX; /* a prefix still */
+        o->ids = ids;
+        memcpy(o->win, rows, o->n * sizeof *rows);
+        o->win_first = 0;
+        o->win_n = o->n;
+        o->win_valid = true;
+        o->partial = true;
+        t->counts_pending = true;
+        o->order_valid = true;
+        tui_state_questions(t); /* the banner above the list */
+        o->cur = o->top = 0;
+    } else {
+        free(ids); /* a store error shows when the whole order meets it too */
+    }
+    for (size_t i = ok ? o->n : 0; i < n; i++)
+        store_view_row_clear(&rows[i]);
+    free(rows);
+    return ok;
 }
 
 /* Re-runs the order (filter, search, sort) over the snapshot of sort keys, rebuilding the
@@ -62,6 +108,10 @@ static void reload_order(struct tui *t, struct ov *o)
     if (!o->everyone && store_team_whoami(t->st, &me, &err) != LCM_OK)
         tui_state_fail(t, &err);
     o->f.mine = o->everyone ? 0 : me;
+    if (!o->snap && !o->head_tried && load_head(t, o))
+        return;
+    o->partial = false;
+    t->counts_pending = false;
     if (!o->snap) {
         if (store_view_snapshot(t->st, t->today, &o->snap, &err) != LCM_OK) {
             tui_state_fail(t, &err);
@@ -83,6 +133,27 @@ static void reload_order(struct tui *t, struct ov *o)
         }
     if (o->top > o->cur)
         o->top = o->cur;
+}
+
+/* The rest of the list after its head: the whole order, the cursor on the same learner (the
+ * head is the whole list's first rows, so on the same row), the title's counts with it. */
+static void load_rest(struct pane *p, struct tui *t, struct ov *o)
+{
+    if (!o->partial)
+        return;
+    reload_order(t, o);
+    t->title_dirty = true;
+    p->dirty = true;
+}
+
+/* The idle op: the rest of the list. */
+static bool idle(struct pane *p, struct tui *t)
+{
+    struct ov *o = p->st;
+    if (!o->partial)
+        return false;
+    load_rest(p, t, o);
+    return true;
 }
 
 /* The invalidate op: the data changed, so the sort keys and the order are rebuilt. */
@@ -136,7 +207,7 @@ static void ensure_window(struct tui *t, struct ov *o, size_t rows)
     /* A screen above and one below what is visible: a page down or up stays in the window,
      * and the first frame reads three screens of rows, not VIEW_PAGE_MAX (on a server each
      * row is a few index lookups: 256 rows took 20 ms of a 110 ms first frame). */
-    size_t span = rows * 3 < 48 ? 48 : rows * 3 > VIEW_PAGE_MAX ? VIEW_PAGE_MAX : rows * 3;
+    size_t span = window_span(rows);
     size_t before = span > rows ? (span - rows) / 2 : 0;
     size_t first = o->top > before ? o->top - before : 0;
     size_t cnt = o->n - first < span ? o->n - first : span;
@@ -324,6 +395,8 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
         o->top = o->cur;
     if (o->cur >= o->top + (size_t)list)
         o->top = o->cur - (size_t)list + 1;
+    if (o->partial && o->top + (size_t)list > o->n) /* the screen goes past the head */
+        load_rest(p, t, o);
     ensure_window(t, o, (size_t)list);
     for (int i = 0; i < list; i++) {
         size_t idx = o->top + (size_t)i;
@@ -359,9 +432,12 @@ static void recalc(struct pane *p, struct tui *t, int rows, int cols)
     t->focus_enrollment = o->n ? o->ids[o->cur] : 0;
 }
 
-/* Moves the cursor by delta rows, within the list. */
-static void move(struct ov *o, long delta)
+/* Moves the cursor by delta rows, within the list (the rest of it loaded first when the
+ * move goes past its head). */
+static void move(struct pane *p, struct tui *t, struct ov *o, long delta)
 {
+    if (o->partial && delta > 0 && o->cur + (size_t)delta >= o->n)
+        load_rest(p, t, o);
     if (o->n == 0)
         return;
     long c = (long)o->cur + delta;
@@ -398,23 +474,24 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
     size_t page = o->list_rows > 1 ? (size_t)o->list_rows - 1 : 1;
     switch (a) {
     case ACT_DOWN:
-        move(o, 1);
+        move(p, t, o, 1);
         break;
     case ACT_UP:
-        move(o, -1);
+        move(p, t, o, -1);
         break;
     case ACT_TOP:
         o->cur = 0;
         break;
     case ACT_BOTTOM:
+        load_rest(p, t, o);
         o->cur = o->n ? o->n - 1 : 0;
         break;
     case ACT_PAGE_DOWN:
-        move(o, (long)page);
+        move(p, t, o, (long)page);
         o->top += page;
         break;
     case ACT_PAGE_UP:
-        move(o, -(long)page);
+        move(p, t, o, -(long)page);
         o->top = o->top > page ? o->top - page : 0;
         break;
     case ACT_OPEN:
@@ -449,7 +526,7 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
             t, ROLE_STATUS,
             ngettext("%zu selected (m writes to each)", "%zu selected (m writes to each)", t->nsel),
             t->nsel);
-        move(o, 1);
+        move(p, t, o, 1);
         break;
     case ACT_FILTER:
         forms_open_filter(t, o->f.cohort_id, o->f.level, filter_done, p);
@@ -565,6 +642,7 @@ static const struct pane_ops ops = {
     .free = free_pane,
     .invalidate = invalidate,
     .refresh = refresh,
+    .idle = idle,
 };
 
 void pane_overview_init(struct pane *p, struct tui *t)

@@ -163,6 +163,17 @@ void tui_state_recalc(struct tui *t)
     }
 }
 
+bool tui_state_idle(struct tui *t)
+{
+    bool changed = false;
+    for (int i = 0; i < PANE_COUNT; i++) {
+        struct pane *p = &t->panes[i];
+        if (p->ops && p->ops->idle && p->ops->idle(p, t))
+            changed = true;
+    }
+    return changed;
+}
+
 void tui_state_title(struct tui *t, struct rline *l, int cols)
 {
     if (t->title_dirty)
@@ -228,6 +239,10 @@ void tui_state_title(struct tui *t, struct rline *l, int cols)
     snprintf(risk, sizeof risk, ngettext("%lld at risk", "%lld at risk", (unsigned long)nr), nr);
     snprintf(cele, sizeof cele,
              ngettext("%lld to celebrate", "%lld to celebrate", (unsigned long)nc), nc);
+    if (t->counts_pending) { /* the first frame: the counts come with the rest of the list */
+        snprintf(risk, sizeof risk, "%s", _("… at risk"));
+        snprintf(cele, sizeof cele, "%s", _("… to celebrate"));
+    }
     if (narrow)
         snprintf(calls, sizeof calls, ngettext("%lld call", "%lld calls", (unsigned long)nt), nt);
     else

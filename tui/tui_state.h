@@ -60,6 +60,10 @@ struct pane_ops {
     /* Before the title line is built: brings what the pane contributes to t->counts up to
      * date (the overview's enrollment counts come with its triage order). NULL: nothing. */
     void (*refresh)(struct pane *p, struct tui *t);
+    /* The loop is idle (the frame is drawn, no key is being handled): finish what the pane
+     * left for later (the overview's whole triage order after a first frame from its head);
+     * true when the pane changed. NULL: nothing is ever left. */
+    bool (*idle)(struct pane *p, struct tui *t);
     /* Collects the pane's finished background work without blocking; true when the pane
      * changed. NULL: the pane has none. */
     bool (*poll)(struct pane *p, struct tui *t);
@@ -105,7 +109,8 @@ struct tui {
     int scope_team;        /* 0: no caseloads in the base; 1: my learners (and the unassigned);
                               2: everyone's (e toggles) */
     struct view_counts counts;
-    int64_t drafts;                    /* messages waiting for approval in the outbox (title) */
+    bool counts_pending; /* the enrollment counts come with the rest of the triage order */
+    int64_t drafts;      /* messages waiting for approval in the outbox (title) */
     int64_t questions, question_since; /* learners' questions waiting (title), the oldest's time */
     char question_who[256];  /* the oldest one's learner and subject (top of the triage) */
     int64_t question_id;     /* ... and its id (R, F, W on the overview) */
@@ -162,6 +167,9 @@ void tui_state_questions(struct tui *t);
 
 /* Recalculates the current pane when it is dirty, for a t->rows x t->cols screen (pure). */
 void tui_state_recalc(struct tui *t);
+/* The loop is idle: runs every pane's idle op (what a pane left for after the frame); true
+ * when one changed (a frame is due; the title is reloaded when its counts came). */
+bool tui_state_idle(struct tui *t);
 /* The title line for the current state (program/cohort, freshness, counts) in cols columns,
  * appended to l; reloads the counts first when t->title_dirty (panes' refresh ops, then the
  * store). */

@@ -472,17 +472,23 @@ static void sort_keys(struct skey *keys, struct skey *tmp, size_t n)
         memcpy(keys, src, n * sizeof *keys);
 }
 
+uint64_t store_view_score_key(double score, double raw)
+{
+    /* by the unclamped sum, so ties at 100 rank by how much is wrong */
+    double r = raw > score ? raw : score;
+    uint64_t hundredths = r <= 0 ? 0 : (uint64_t)(r * 100 + 0.5);
+    const uint64_t top = (1u << 28) - 1;
+    return hundredths > top ? top : hundredths;
+}
+
 /* One 64-bit key per sort: the primary criterion in the high bits, the name rank below. */
 static uint64_t sort_key(const struct titem *t, enum view_sort sort)
 {
     uint64_t name = (uint64_t)(uint32_t)t->name_rank;
     switch (sort) {
     case VIEW_SORT_ATTENTION: {
-        /* Higher first, by the unclamped sum, so ties at 100 rank by how much is wrong. */
-        double r = t->raw > t->score ? t->raw : t->score;
-        uint64_t hundredths = r <= 0 ? 0 : (uint64_t)(r * 100 + 0.5);
-        const uint64_t top = (1u << 28) - 1;
-        uint64_t sc = top - (hundredths > top ? top : hundredths);
+        const uint64_t top = (1u << 28) - 1; /* higher first */
+        uint64_t sc = top - store_view_score_key(t->score, t->raw);
         return (uint64_t)bucket(t) << 60 | sc << 32 | name;
     }
     case VIEW_SORT_PROGRESS:
@@ -714,7 +720,7 @@ static char *first_line(const char *s)
     return o;
 }
 
-static void fill_row(struct db_stmt *s, int today, struct view_row *r)
+void store_view_row_fill(struct db_stmt *s, int today, struct view_row *r)
 {
     r->enrollment_id = db_column_int64(s, 0);
     r->learner_id = db_column_int64(s, 1);
@@ -737,22 +743,14 @@ static void fill_row(struct db_stmt *s, int today, struct view_row *r)
 }
 
 /* A page of triage rows; IDS selects the ids from the JSON array ?1 (each dialect has its own
- * function for it). */
+ * function for it); the columns are STORE_VIEW_ROW_COLS (store_internal.h). */
 #define ROWS_SQL(IDS)                                                                              \
-    "SELECT e.id, e.learner_id, e.cohort_id, l.first_name, l.last_name, c.name, "                  \
-    "l.email, e.progress, COALESCE(e.start_day, c.start_day), "                                    \
-    "COALESCE(e.expected_end_day, c.end_day), e.last_activity_day, r.level, "                      \
-    "r.score, r.reasons, "                                                                         \
-    "(SELECT m.name FROM milestone_done d JOIN milestone m ON m.id = d.milestone_id "              \
-    " WHERE d.enrollment_id = e.id AND d.celebrated_at IS NULL AND d.day >= ?2 "                   \
-    " ORDER BY d.day DESC, m.threshold DESC LIMIT 1), "                                            \
-    "EXISTS (SELECT 1 FROM snooze z WHERE z.enrollment_id = e.id AND z.active = 1 "                \
-    " AND z.until_day > ?3), "                                                                     \
-    "(SELECT min(f.due_at) FROM followup f WHERE f.learner_id = e.learner_id "                     \
-    " AND f.status = 'planned'), e.status "                                                        \
-    "FROM enrollment e JOIN learner l ON l.id = e.learner_id "                                     \
-    "JOIN cohort c ON c.id = e.cohort_id LEFT JOIN risk r ON r.enrollment_id = e.id "              \
-    "WHERE e.id IN (" IDS ")"
+    "SELECT " STORE_VIEW_ROW_COLS(                                                                 \
+        "?2",                                                                                      \
+        "?3") " FROM enrollment e "                                                                \
+              "JOIN learner l ON l.id = e.learner_id "                                             \
+              "JOIN cohort c ON c.id = e.cohort_id LEFT JOIN risk r ON r.enrollment_id = e.id "    \
+              "WHERE e.id IN (" IDS ")"
 
 enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *ids, size_t n,
                                 struct view_row *rows, struct lcm_err *err)
@@ -786,7 +784,7 @@ enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *
     struct view_row tmp;
     while ((r = db_step(s)) == DB_ROW) {
         memset(&tmp, 0, sizeof tmp);
-        fill_row(s, today, &tmp);
+        store_view_row_fill(s, today, &tmp);
         bool placed = false;
         for (size_t i = 0; i < n; i++)
             if (ids[i] == tmp.enrollment_id && rows[i].enrollment_id == 0) {

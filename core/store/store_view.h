@@ -52,6 +52,10 @@ struct view_filter {
  * settings only change speed. */
 void store_view_tune(struct lcm_store *st);
 
+/* The attention order's key inside a bucket (higher first): the score before the clamp at
+ * 100 (raw) when above it, in hundredths, at most 2^28 - 1; equal keys go by name. */
+uint64_t store_view_score_key(double score, double raw);
+
 /* Days a reached milestone stays "to celebrate" when not acknowledged. */
 #define VIEW_CELEBRATE_DAYS 7
 
