@@ -476,11 +476,32 @@ static void test_tiny_dataset_keeps_story_subset(void **state)
     assert_in_range(d.checkins, 1, 5);
 }
 
+/* A learner of source "t" (ext_id l, first name first) enrolled in cohort cid as ext_id e. */
+static int64_t learner_enrolled(struct lcm_store *st, const char *l, const char *first, int64_t cid,
+                                const char *e)
+{
+    struct lcm_err err = {0};
+    int64_t lid, eid;
+    struct lcm_learner learner = {.source = "t", .ext_id = l, .first_name = first};
+    assert_int_equal(store_entity_learner_upsert(st, &learner, &lid, &err), LCM_OK);
+    struct lcm_enrollment en = {.learner_id = lid,
+                                .cohort_id = cid,
+                                .source = "t",
+                                .ext_id = e,
+                                .start_day = DAY_NONE,
+                                .expected_end_day = DAY_NONE,
+                                .ended_day = DAY_NONE,
+                                .progress = -1,
+                                .last_activity_day = DAY_NONE};
+    assert_int_equal(store_entity_enrollment_upsert(st, &en, &eid, &err), LCM_OK);
+    return eid;
+}
+
 /* A program, a cohort, a learner and its enrollment in st; returns the enrollment's id. */
 static int64_t one_enrollment(struct lcm_store *st)
 {
     struct lcm_err err = {0};
-    int64_t pid, cid, lid, eid;
+    int64_t pid, cid;
     struct lcm_program p = {.source = "t", .ext_id = "p", .name = "P"};
     assert_int_equal(store_entity_program_upsert(st, &p, &pid, &err), LCM_OK);
     struct lcm_cohort c = {.program_id = pid,
@@ -490,19 +511,7 @@ static int64_t one_enrollment(struct lcm_store *st)
                            .start_day = DAY_NONE,
                            .end_day = DAY_NONE};
     assert_int_equal(store_entity_cohort_upsert(st, &c, &cid, &err), LCM_OK);
-    struct lcm_learner l = {.source = "t", .ext_id = "l", .first_name = "Zoé"};
-    assert_int_equal(store_entity_learner_upsert(st, &l, &lid, &err), LCM_OK);
-    struct lcm_enrollment e = {.learner_id = lid,
-                               .cohort_id = cid,
-                               .source = "t",
-                               .ext_id = "e",
-                               .start_day = DAY_NONE,
-                               .expected_end_day = DAY_NONE,
-                               .ended_day = DAY_NONE,
-                               .progress = -1,
-                               .last_activity_day = DAY_NONE};
-    assert_int_equal(store_entity_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
-    return eid;
+    return learner_enrolled(st, "l", "Zoé", cid, "e");
 }
 
 static void test_bulk_activity_days_far_apart_kept_apart(void **state)
@@ -678,20 +687,9 @@ static void test_bulk_activity_put_created_and_unchanged(void **state)
     assert_int_equal(store_bulk_activity_put(st, stored, 2, NULL, &err), LCM_OK);
     assert_int_equal(store_commit(st, &err), LCM_OK);
     assert_int_equal(store_begin(st, &err), LCM_OK);
-    struct lcm_learner l = {.source = "t", .ext_id = "l2", .first_name = "Élodie"};
-    int64_t lid, cid, fresh;
-    assert_int_equal(store_entity_learner_upsert(st, &l, &lid, &err), LCM_OK);
+    int64_t cid;
     assert_int_equal(store_import_find(st, STORE_REF_COHORT, "t", "c", &cid, &err), LCM_OK);
-    struct lcm_enrollment e = {.learner_id = lid,
-                               .cohort_id = cid,
-                               .source = "t",
-                               .ext_id = "e2",
-                               .start_day = DAY_NONE,
-                               .expected_end_day = DAY_NONE,
-                               .ended_day = DAY_NONE,
-                               .progress = -1,
-                               .last_activity_day = DAY_NONE};
-    assert_int_equal(store_entity_enrollment_upsert(st, &e, &fresh, &err), LCM_OK);
+    int64_t fresh = learner_enrolled(st, "l2", "Élodie", cid, "e2");
     struct lcm_activity_day rows[5] = {{fresh, d - 1, 1, 5, 5, -1},
                                        {old, d - 1, 1, 7, 7, 0.5},
                                        {fresh, d - 3, 1, 6, 6, -1},
