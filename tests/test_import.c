@@ -9,6 +9,7 @@
 #include "import/mapping.h"
 #include "store/store.h"
 #include "store/store_entity.h"
+#include "store/store_erase.h"
 #include "store/store_identity.h"
 #include "store/store_internal.h"
 #include "sync/identity.h"
@@ -423,6 +424,26 @@ static void test_retry_after_conflict_starts_afresh(void **state)
     assert_int_equal(fingerprint(fx), once);
 }
 
+/* An export that still lists an erased learner makes them anew and says so, both when the
+ * import looks each learner up and when it reads its source in one go (which then still
+ * checks each new learner against the erased identities). */
+static void test_erased_learner_listed_again_said(void **state)
+{
+    struct fx *fx = *state;
+    import_base(fx);
+    int64_t lid = q(fx, "SELECT learner_id FROM enrollment WHERE ext_id = 'e-1'");
+    struct lcm_err err = {0};
+    assert_int_equal(
+        store_erase_learner(fx->st, lid, NULL, 1764806400, day_from_ymd(2026, 12, 3), NULL, &err),
+        LCM_OK);
+    assert_int_equal(q(fx, "SELECT count(*) FROM learner"), 1);
+    fx->rep = (struct tu_reports){0};
+    import_base(fx);
+    assert_int_equal(q(fx, "SELECT count(*) FROM learner"), 2);
+    assert_true(q(fx, "SELECT learner_id FROM enrollment WHERE ext_id = 'e-1'") != lid);
+    assert_non_null(strstr(fx->rep.text, "still lists a learner erased on 2026-12-03"));
+}
+
 static void test_dry_run_writes_nothing(void **state)
 {
     struct fx *fx = *state;
@@ -769,6 +790,7 @@ int main(void)
         T(test_reimport_is_idempotent),
         T(test_retry_after_conflict_starts_afresh),
         T(test_reimport_same_rows_writes_nothing),
+        T(test_erased_learner_listed_again_said),
         T(test_dry_run_writes_nothing),
         T(test_partial_update_keeps_other_fields),
         T(test_rows_per_day_refuses_duplicates),

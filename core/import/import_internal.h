@@ -60,7 +60,8 @@ struct stage {
     int ncreated, capcreated;
     int64_t *touched; /* import_write.c: enrollments given days by this attempt */
     int ntouched;
-    bool known; /* import_write.c: the source's records read in one go (store_import_known_all) */
+    bool known;  /* import_write.c: the source's records read in one go (store_import_known_all) */
+    bool erased; /* ... and the base holds erased identities (a new learner is checked) */
     struct store_import_enrollment_now *known_enr;
     int nknown_enr, capknown_enr;
     int64_t days_cohort; /* import_write.c: the cohort whose days follow */

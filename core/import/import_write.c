@@ -96,6 +96,7 @@ static void cache_reset(struct stage *sg)
     sg->ncreated = 0;
     sg->ntouched = 0;
     sg->known = false;
+    sg->erased = true;
     sg->nknown_enr = 0;
     sg->days_cohort = 0;
 }
@@ -157,6 +158,8 @@ static enum lcm_status known_row(void *ctx, const struct store_import_known *k)
     if ((k->kind == 'k' || k->kind == 'l') && cache_key(key, sizeof key, "learner", k->ext_id) &&
         !cache_get(sg, key, &id))
         cache_put(sg, key, k->id);
+    if (k->kind == 't')
+        sg->erased = k->id > 0;
     if (k->kind == 'e' && cache_key(key, sizeof key, "enrollment", k->ext_id)) {
         cache_put(sg, key, k->id);
         if (sg->nknown_enr == sg->capknown_enr) {
@@ -353,7 +356,7 @@ static enum lcm_status write_learner(struct stage *sg, struct lcm_store *st, con
         bool k2;
         if (!found)
             found = known_id(sg, "lrow", l.ext_id, &k2);
-        rc = store_entity_learner_put_found(st, &l, found, match, &id, &put, err);
+        rc = store_entity_learner_put_found(st, &l, found, match, sg->erased, &id, &put, err);
     } else if (rc == LCM_OK) {
         rc = store_entity_learner_put(st, &l, match, &id, &put, err);
     }

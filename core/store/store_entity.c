@@ -309,12 +309,13 @@ enum lcm_status store_entity_learner_put(struct lcm_store *st, const struct lcm_
         rc = learner_record(st, l, &found, err);
     if (rc != LCM_OK)
         return rc;
-    return store_entity_learner_put_found(st, l, found, match_id, id, put, err);
+    return store_entity_learner_put_found(st, l, found, match_id, true, id, put, err);
 }
 
 enum lcm_status store_entity_learner_put_found(struct lcm_store *st, const struct lcm_learner *l,
-                                               int64_t found, int64_t match_id, int64_t *id,
-                                               enum store_put *put, struct lcm_err *err)
+                                               int64_t found, int64_t match_id, bool erased,
+                                               int64_t *id, enum store_put *put,
+                                               struct lcm_err *err)
 {
     enum lcm_status rc = need_key(l->source, l->ext_id, err, "learner");
     if (rc != LCM_OK)
@@ -331,7 +332,7 @@ enum lcm_status store_entity_learner_put_found(struct lcm_store *st, const struc
             return rc;
     }
     if (!found) {
-        rc = store_erase_note_returned(st, l->source, l->ext_id, err);
+        rc = erased ? store_erase_note_returned(st, l->source, l->ext_id, err) : LCM_OK;
         if (rc == LCM_OK)
             rc = store_entity_learner_upsert(st, l, id, err);
         char key[1024];

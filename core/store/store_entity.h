@@ -4,6 +4,7 @@
 #ifndef LCM_STORE_ENTITY_H
 #define LCM_STORE_ENTITY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/model.h"
@@ -43,10 +44,13 @@ enum lcm_status store_entity_learner_put(struct lcm_store *st, const struct lcm_
                                          int64_t match_id, int64_t *id, enum store_put *put,
                                          struct lcm_err *err);
 /* store_entity_learner_put() for a caller that knows already what the record points to
- * (found: the learner its "id" key names, else the learner of (source, ext_id), else 0). */
+ * (found: the learner its "id" key names, else the learner of (source, ext_id), else 0) and
+ * whether the base holds any erased identity (erased false: no check of a new learner
+ * against them). */
 enum lcm_status store_entity_learner_put_found(struct lcm_store *st, const struct lcm_learner *l,
-                                               int64_t found, int64_t match_id, int64_t *id,
-                                               enum store_put *put, struct lcm_err *err);
+                                               int64_t found, int64_t match_id, bool erased,
+                                               int64_t *id, enum store_put *put,
+                                               struct lcm_err *err);
 /* The sync's enrollment write: found by (source, ext_id), else by (learner, cohort) (the
  * learner was merged, or another source made it), else made. Progress, start and end keep their
  * value when the source gives none; last activity only moves forward. */

@@ -134,19 +134,20 @@ enum lcm_status store_import_known_all(struct lcm_store *st, const char *source,
 {
     /* the "id" keys of source: "source|ext_id" (compared by substr: a range of the index
      * would depend on the server's collation) */
-    static const char *const sql[3] = {
+    static const char *const sql[4] = {
         "SELECT substr(value, CAST(?2 AS INTEGER)), learner_id FROM learner_key "
         "WHERE kind = 'id' AND substr(value, 1, CAST(?3 AS INTEGER)) = ?1",
         "SELECT ext_id, id FROM learner WHERE source = ?1",
         "SELECT ext_id, id, learner_id, cohort_id, status, ended_day, start_day FROM enrollment "
-        "WHERE source = ?1"};
-    static const char kinds[3] = {'k', 'l', 'e'};
+        "WHERE source = ?1",
+        "SELECT '', count(*) FROM erase_tombstone WHERE ?1 IS NOT NULL"};
+    static const char kinds[4] = {'k', 'l', 'e', 't'};
     size_t n = strlen(source);
     char *prefix = lcm_xmalloc(n + 2);
     memcpy(prefix, source, n);
     memcpy(prefix + n, "|", 2);
     enum lcm_status rc = LCM_OK;
-    for (int q = 0; rc == LCM_OK && q < 3; q++) {
+    for (int q = 0; rc == LCM_OK && q < 4; q++) {
         struct db_stmt *s = store_stmt(st, sql[q], err);
         if (!s) {
             rc = err ? err->status : LCM_ERR_DB;

@@ -36,10 +36,11 @@ struct store_import_enrollment_now {
 
 /* What the base holds of source, read in one go by an import of many rows (a lookup a row is
  * a round trip on PostgreSQL): fn gets every learner its "id" keys name ('k': ext_id is the
- * key's part after "source|"), every learner record ('l'), every enrollment ('e', with now).
+ * key's part after "source|"), every learner record ('l'), every enrollment ('e', with now),
+ * and last the number of erased identities ('t': ext_id "", id the count).
  * A non-OK return of fn stops the walk and is returned. */
 struct store_import_known {
-    char kind; /* 'k', 'l' or 'e' */
+    char kind; /* 'k', 'l', 'e' or 't' */
     const char *ext_id;
     int64_t id;
     const struct store_import_enrollment_now *now; /* 'e' only */
