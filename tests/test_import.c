@@ -4,10 +4,12 @@
 
 #include "import/csvread.h"
 #include "base/day.h"
+#include "base/buf.h"
 #include "import/import.h"
 #include "import/import_internal.h"
 #include "import/mapping.h"
 #include "store/store.h"
+#include "store/store_bulk.h"
 #include "store/store_entity.h"
 #include "store/store_erase.h"
 #include "store/store_identity.h"
@@ -444,6 +446,64 @@ static void test_erased_learner_listed_again_said(void **state)
     assert_non_null(strstr(fx->rep.text, "still lists a learner erased on 2026-12-03"));
 }
 
+/* PostgreSQL: the keys and indexes of activity_day and milestone_done as the catalog has
+ * them (a digest); SQLite: 0. */
+static int64_t bulk_keys(struct fx *fx)
+{
+    if (!db_is_pg_uri(fx->db))
+        return 0;
+    return q(fx, "SELECT (SELECT count(*) * 100000 + sum(length(pg_get_constraintdef(oid))) FROM "
+                 "pg_constraint WHERE conrelid IN ('activity_day'::regclass, "
+                 "'milestone_done'::regclass)) * 1000000 + (SELECT count(*) * 100000 + "
+                 "sum(length(pg_get_indexdef(indexrelid))) FROM pg_index WHERE indrelid IN "
+                 "('activity_day'::regclass, 'milestone_done'::regclass))");
+}
+
+/* A first import of 10,100 days and results (past STORE_BULK_EMPTY_MIN) into the empty tables
+ * (PostgreSQL: their keys dropped and made again around the writes): every row in, the keys
+ * and indexes back as they were and enforced, a re-import the same. */
+static void test_first_import_of_many_rows_keeps_keys(void **state)
+{
+    struct fx *fx = *state;
+    int64_t keys = bulk_keys(fx);
+    struct buf learners = {0}, tests = {0}, results = {0}, events = {0};
+    buf_adds(&learners, "id,first,last,email,status,start,ended,progress,keep\n");
+    buf_adds(&tests, "test,due,weight\n");
+    buf_adds(&results, "test,id,day,score\n");
+    buf_adds(&events, "id,day,minutes,clicks\n");
+    for (int t = 0; t < 100; t++)
+        buf_addf(&tests, "T%d,%d,1\n", t, t + 1);
+    for (int i = 1; i <= 101; i++) {
+        buf_addf(&learners, "%d,Prénom%d,Nom,l%d@example.fr,Active,,,,y\n", i, i, i);
+        for (int t = 0; t < 100; t++) {
+            buf_addf(&results, "T%d,%d,%d,%d\n", t, i, t + 1, (i + t) % 101);
+            buf_addf(&events, "%d,%d,%d,%d\n", i, t, 1 + t % 7, 1 + i % 5);
+        }
+    }
+    const char *files[] = {put(fx, 0, "cohorts.csv", COHORTS),
+                           put(fx, 1, "learners.csv", learners.p),
+                           put(fx, 2, "events.csv", events.p), put(fx, 3, "tests.csv", tests.p),
+                           put(fx, 4, "results.csv", results.p)};
+    struct lcm_err err = {0};
+    for (int pass = 0; pass < 2; pass++) {
+        assert_int_equal(run(fx, files, 5, false, NULL, &err), LCM_OK);
+        assert_int_equal(q(fx, "SELECT count(*) FROM activity_day"), 10100);
+        assert_int_equal(q(fx, "SELECT count(*) FROM milestone_done"), 10100);
+        assert_int_equal(q(fx, "SELECT sum(score) FROM milestone_done"), 101 * 100 * 50);
+        assert_int_equal(bulk_keys(fx), keys);
+    }
+    /* the primary key made again is enforced */
+    int64_t eid = q(fx, "SELECT id FROM enrollment WHERE ext_id = 'e-1'");
+    struct lcm_activity_day twice = {eid, day_from_ymd(2026, 9, 1), 1, 1, 1, -1};
+    assert_int_equal(store_begin(fx->st, &err), LCM_OK);
+    assert_int_equal(store_bulk_activity(fx->st, &twice, 1, &err), LCM_ERR_DB);
+    store_rollback(fx->st);
+    buf_free(&learners);
+    buf_free(&tests);
+    buf_free(&results);
+    buf_free(&events);
+}
+
 static void test_dry_run_writes_nothing(void **state)
 {
     struct fx *fx = *state;
@@ -791,6 +851,7 @@ int main(void)
         T(test_retry_after_conflict_starts_afresh),
         T(test_reimport_same_rows_writes_nothing),
         T(test_erased_learner_listed_again_said),
+        T(test_first_import_of_many_rows_keeps_keys),
         T(test_dry_run_writes_nothing),
         T(test_partial_update_keeps_other_fields),
         T(test_rows_per_day_refuses_duplicates),

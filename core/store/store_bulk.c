@@ -48,6 +48,30 @@ static const char pg_keys_sql[] =
 /* The tables a fresh load fills by the million (the generator's activity and results). */
 static const char *const bulk_tables[] = {"activity_day", "milestone_done"};
 
+/* Drops table's keys and indexes (PostgreSQL), appending to *restore what makes them again. */
+static enum lcm_status pg_drop_table_keys(struct lcm_store *st, const char *table,
+                                          struct buf *restore, struct lcm_err *err)
+{
+    struct db_stmt *s = store_stmt(st, pg_keys_sql, err);
+    if (!s)
+        return err ? err->status : LCM_ERR_DB;
+    store_bind_text(s, 1, table);
+    enum lcm_status rc = LCM_OK;
+    char *drop = NULL;
+    if (db_step(s) == DB_ROW && db_column_text(s, 0) && db_column_text(s, 1)) {
+        drop = lcm_xstrdup(db_column_text(s, 0));
+        buf_addf(restore, "%s%s", restore->len ? "; " : "", db_column_text(s, 1));
+    } else {
+        rc = lcm_err_set(err, LCM_ERR_DB, "%s: bulk load: %s's keys: %s", store_where(st), table,
+                         db_errmsg(st->db));
+    }
+    db_reset(s);
+    if (rc == LCM_OK && *drop)
+        rc = db_exec(st->db, drop, err);
+    free(drop);
+    return rc;
+}
+
 /* PostgreSQL, a fresh load: checking each row's foreign keys and inserting it into every
  * b-tree one by one costs 3x the COPY itself; dropped for the load (in its transaction:
  * nobody sees the tables without them) and made again before the commit, each index then
@@ -56,28 +80,47 @@ static enum lcm_status pg_drop_keys(struct lcm_store *st, struct lcm_err *err)
 {
     enum lcm_status rc = LCM_OK;
     struct buf restore = {0};
-    for (size_t t = 0; rc == LCM_OK && t < sizeof bulk_tables / sizeof *bulk_tables; t++) {
-        struct db_stmt *s = store_stmt(st, pg_keys_sql, err);
-        if (!s) {
-            rc = err ? err->status : LCM_ERR_DB;
-            break;
-        }
-        store_bind_text(s, 1, bulk_tables[t]);
-        char *drop = NULL;
-        if (db_step(s) == DB_ROW && db_column_text(s, 0) && db_column_text(s, 1)) {
-            drop = lcm_xstrdup(db_column_text(s, 0));
-            buf_addf(&restore, "%s%s", restore.len ? "; " : "", db_column_text(s, 1));
-        } else {
-            rc = lcm_err_set(err, LCM_ERR_DB, "%s: bulk load: %s's keys: %s", store_where(st),
-                             bulk_tables[t], db_errmsg(st->db));
-        }
-        db_reset(s);
-        if (rc == LCM_OK && *drop)
-            rc = db_exec(st->db, drop, err);
-        free(drop);
-    }
+    for (size_t t = 0; rc == LCM_OK && t < sizeof bulk_tables / sizeof *bulk_tables; t++)
+        rc = pg_drop_table_keys(st, bulk_tables[t], &restore, err);
     free(st->bulk_restore);
     st->bulk_restore = restore.len ? buf_take(&restore) : NULL;
+    buf_free(&restore);
+    return rc;
+}
+
+enum lcm_status store_bulk_into_empty(struct lcm_store *st, const char *table, size_t n,
+                                      store_bulk_fill_fn fill, void *ctx, struct lcm_err *err)
+{
+    bool empty = false;
+    if (store_is_pg(st) && n >= STORE_BULK_EMPTY_MIN) {
+        /* the names are this file's: activity_day or milestone_done */
+        const char *sql = strcmp(table, "activity_day") == 0
+                              ? "SELECT NOT EXISTS (SELECT 1 FROM activity_day)"
+                              : "SELECT NOT EXISTS (SELECT 1 FROM milestone_done)";
+        struct db_stmt *s = store_stmt(st, sql, err);
+        if (!s)
+            return err ? err->status : LCM_ERR_DB;
+        int r = db_step(s);
+        empty = r == DB_ROW && db_column_int64(s, 0) != 0;
+        db_reset(s);
+        if (r != DB_ROW)
+            return store_fail(st, err, table);
+    }
+    if (!empty)
+        return fill(st, ctx, false, err);
+    struct buf restore = {0};
+    enum lcm_status rc = pg_drop_table_keys(st, table, &restore, err);
+    if (rc == LCM_OK)
+        rc = fill(st, ctx, true, err);
+    /* a duplicate or a dangling row fails here: the caller's transaction rolls back */
+    if (rc == LCM_OK && restore.len && db_exec(st->db, restore.p, NULL) != LCM_OK)
+        rc = store_fail(st, err, table);
+    if (rc == LCM_OK) { /* the planner's statistics of the new rows, for what follows */
+        char analyze[64];
+        snprintf(analyze, sizeof analyze, "ANALYZE %s", table);
+        if (db_exec(st->db, analyze, NULL) != LCM_OK)
+            rc = store_fail(st, err, table);
+    }
     buf_free(&restore);
     return rc;
 }
@@ -304,6 +347,32 @@ static void put_order(const struct lcm_activity_day *rows, size_t n, const bool 
     free(k);
 }
 
+struct put_split {
+    struct lcm_activity_day *fresh, *stored;
+    size_t nfresh, nstored;
+};
+
+static enum lcm_status put_fill(struct lcm_store *st, void *ctx, bool empty, struct lcm_err *err)
+{
+    struct put_split *p = ctx;
+    /* A created enrollment has no stored day yet, nor has any in an empty table: its days go
+     * straight into the table (no conflict to look for, no staging). */
+    enum lcm_status rc =
+        p->nfresh ? copy_activity(st, "activity_day", p->fresh, p->nfresh, err) : LCM_OK;
+    if (rc == LCM_OK && p->nstored && empty)
+        rc = copy_activity(st, "activity_day", p->stored, p->nstored, err);
+    else if (rc == LCM_OK && p->nstored) {
+        rc = db_exec(st->db, pg_stage_sql, NULL) == LCM_OK
+                 ? copy_activity(st, "bulk_activity_stage", p->stored, p->nstored, err)
+                 : store_fail(st, err, "activity staging");
+        if (rc == LCM_OK && db_exec(st->db, pg_merge_sql, NULL) != LCM_OK)
+            rc = store_fail(st, err, "activity");
+        if (rc == LCM_OK && db_exec(st->db, "DROP TABLE bulk_activity_stage", NULL) != LCM_OK)
+            rc = store_fail(st, err, "activity staging");
+    }
+    return rc;
+}
+
 enum lcm_status store_bulk_activity_put(struct lcm_store *st, const struct lcm_activity_day *rows,
                                         size_t n, const bool *created, struct lcm_err *err)
 {
@@ -315,24 +384,12 @@ enum lcm_status store_bulk_activity_put(struct lcm_store *st, const struct lcm_a
     }
     if (!n)
         return LCM_OK;
-    struct lcm_activity_day *fresh = lcm_xcalloc(n, sizeof *fresh);
-    struct lcm_activity_day *stored = lcm_xcalloc(n, sizeof *stored);
-    size_t nfresh, nstored;
-    put_order(rows, n, created, fresh, &nfresh, stored, &nstored);
-    /* A created enrollment has no stored day yet: its days go straight into the table (no
-     * conflict to look for, no staging). */
-    enum lcm_status rc = nfresh ? copy_activity(st, "activity_day", fresh, nfresh, err) : LCM_OK;
-    if (rc == LCM_OK && nstored) {
-        rc = db_exec(st->db, pg_stage_sql, NULL) == LCM_OK
-                 ? copy_activity(st, "bulk_activity_stage", stored, nstored, err)
-                 : store_fail(st, err, "activity staging");
-        if (rc == LCM_OK && db_exec(st->db, pg_merge_sql, NULL) != LCM_OK)
-            rc = store_fail(st, err, "activity");
-        if (rc == LCM_OK && db_exec(st->db, "DROP TABLE bulk_activity_stage", NULL) != LCM_OK)
-            rc = store_fail(st, err, "activity staging");
-    }
-    free(fresh);
-    free(stored);
+    struct put_split p = {lcm_xcalloc(n, sizeof *p.fresh), lcm_xcalloc(n, sizeof *p.stored), 0, 0};
+    put_order(rows, n, created, p.fresh, &p.nfresh, p.stored, &p.nstored);
+    enum lcm_status rc =
+        store_bulk_into_empty(st, "activity_day", p.nfresh + p.nstored, put_fill, &p, err);
+    free(p.fresh);
+    free(p.stored);
     return rc;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "base/day.h"
+#include "store/store_bulk.h"
 #include "store/store_fmt.h"
 #include "store/store_internal.h"
 
@@ -42,14 +43,17 @@ static const char pg_done_stage_sql[] =
     "CREATE TEMP TABLE done_stage (seq BIGINT GENERATED ALWAYS AS IDENTITY, "
     "enrollment_id BIGINT NOT NULL, milestone_id BIGINT NOT NULL, day TEXT NOT NULL, "
     "score DOUBLE PRECISION, celebrated_at BIGINT, failed BIGINT NOT NULL) ON COMMIT DROP";
-static const char pg_done_merge_sql[] =
-    "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed) "
-    "SELECT DISTINCT ON (enrollment_id, milestone_id) enrollment_id, milestone_id, day, score, "
+#define DONE_MERGE                                                                                 \
+    "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed) "  \
+    "SELECT DISTINCT ON (enrollment_id, milestone_id) enrollment_id, milestone_id, day, score, "   \
     "celebrated_at, failed FROM done_stage ORDER BY enrollment_id, milestone_id, seq DESC "
-    "ON CONFLICT(enrollment_id, milestone_id) DO UPDATE SET day = excluded.day, "
-    "score = excluded.score, failed = excluded.failed "
-    "WHERE (milestone_done.day, milestone_done.score, milestone_done.failed) "
-    "IS DISTINCT FROM (excluded.day, excluded.score, excluded.failed)";
+static const char pg_done_merge_sql[] =
+    DONE_MERGE "ON CONFLICT(enrollment_id, milestone_id) DO UPDATE SET day = excluded.day, "
+               "score = excluded.score, failed = excluded.failed "
+               "WHERE (milestone_done.day, milestone_done.score, milestone_done.failed) "
+               "IS DISTINCT FROM (excluded.day, excluded.score, excluded.failed)";
+/* into the empty table without its keys (store_bulk_into_empty): no conflict to look for */
+static const char pg_done_insert_sql[] = DONE_MERGE;
 static const char *const done_cols[] = {"enrollment_id", "milestone_id",  "day",
                                         "score",         "celebrated_at", "failed"};
 
@@ -81,6 +85,22 @@ bool store_milestone_done_copy(struct lcm_store *st, const char *table,
     return ok;
 }
 
+struct done_batch {
+    const struct lcm_milestone_done *rows;
+    size_t n;
+};
+
+static enum lcm_status done_fill(struct lcm_store *st, void *ctx, bool empty, struct lcm_err *err)
+{
+    const struct done_batch *b = ctx;
+    if (db_exec(st->db, pg_done_stage_sql, NULL) != LCM_OK ||
+        !store_milestone_done_copy(st, "done_stage", b->rows, b->n) ||
+        db_exec(st->db, empty ? pg_done_insert_sql : pg_done_merge_sql, NULL) != LCM_OK ||
+        db_exec(st->db, "DROP TABLE done_stage", NULL) != LCM_OK)
+        return store_fail(st, err, "milestone done");
+    return LCM_OK;
+}
+
 enum lcm_status store_milestone_done_put_many(struct lcm_store *st,
                                               const struct lcm_milestone_done *rows, size_t n,
                                               struct lcm_err *err)
@@ -93,12 +113,8 @@ enum lcm_status store_milestone_done_put_many(struct lcm_store *st,
     }
     if (!n)
         return LCM_OK;
-    if (db_exec(st->db, pg_done_stage_sql, NULL) != LCM_OK ||
-        !store_milestone_done_copy(st, "done_stage", rows, n) ||
-        db_exec(st->db, pg_done_merge_sql, NULL) != LCM_OK ||
-        db_exec(st->db, "DROP TABLE done_stage", NULL) != LCM_OK)
-        return store_fail(st, err, "milestone done");
-    return LCM_OK;
+    struct done_batch b = {rows, n};
+    return store_bulk_into_empty(st, "milestone_done", n, done_fill, &b, err);
 }
 
 enum lcm_status store_milestone_done_put(struct lcm_store *st, const struct lcm_milestone_done *d,
