@@ -406,6 +406,13 @@ static void test_migrate_v10(void **state)
                             200),
                      20);
 
+    if (!pg) /* the rebuilt tables whole (SQLite 3.40's check misread some key orders) */
+        assert_int_equal(scalar(f->db,
+                                "SELECT count(*) FROM pragma_integrity_check "
+                                "WHERE integrity_check != 'ok' AND ?1 = 0",
+                                0),
+                         0);
+
     /* a learner that is not the enrollment's: refused by the foreign key, in every table */
     static const char *const WRONG[] = {
         "INSERT INTO activity_day(learner_id, enrollment_id, day) VALUES (?1, ?2, '2026-11-09')",

@@ -475,6 +475,9 @@ static void test_tiny_dataset_keeps_story_subset(void **state)
 }
 
 /* A program, a cohort, a learner and its enrollment in st; returns the enrollment's id. */
+/* The learner of the last one_enrollment() (the demo's bulk rows carry it). */
+static int64_t one_lid;
+
 static int64_t one_enrollment(struct lcm_store *st)
 {
     struct lcm_err err = {0};
@@ -500,6 +503,7 @@ static int64_t one_enrollment(struct lcm_store *st)
                                .progress = -1,
                                .last_activity_day = DAY_NONE};
     assert_int_equal(store_entity_enrollment_upsert(st, &e, &eid, &err), LCM_OK);
+    one_lid = lid;
     return eid;
 }
 
@@ -519,7 +523,8 @@ static void test_bulk_activity_days_far_apart_kept_apart(void **state)
                                             .sessions = 1,
                                             .minutes = i,
                                             .actions = 2,
-                                            .progress = i % 2 ? -1 : 0.5};
+                                            .progress = i % 2 ? -1 : 0.5,
+                                            .learner_id = one_lid};
     assert_int_equal(store_bulk_begin(st, false, &err), LCM_OK);
     assert_int_equal(store_bulk_activity(st, rows, 300, &err), LCM_OK);
     assert_int_equal(store_bulk_end(st, true, &err), LCM_OK);
@@ -562,9 +567,9 @@ static void test_bulk_fresh_load_duplicate_rolls_back_keys_kept(void **state)
     f->db = f->path;
     assert_int_equal(store_bulk_begin(st, true, &err), LCM_OK);
     int64_t eid = one_enrollment(st);
-    struct lcm_activity_day rows[3] = {{eid, f->today - 2, 1, 10, 1, 0.25},
-                                       {eid, f->today - 1, 1, 20, 2, -1},
-                                       {eid, f->today - 2, 1, 30, 3, 0.5}};
+    struct lcm_activity_day rows[3] = {{eid, f->today - 2, 1, 10, 1, 0.25, one_lid},
+                                       {eid, f->today - 1, 1, 20, 2, -1, one_lid},
+                                       {eid, f->today - 2, 1, 30, 3, 0.5, one_lid}};
     enum lcm_status rc = store_bulk_activity(st, rows, 3, &err);
     if (rc == LCM_OK)
         rc = store_bulk_end(st, true, &err);
@@ -580,8 +585,10 @@ static void test_bulk_fresh_load_duplicate_rolls_back_keys_kept(void **state)
     /* The same load without the duplicate commits, the keys back in place and enforced. */
     assert_int_equal(store_bulk_begin(st, true, &err), LCM_OK);
     eid = one_enrollment(st);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 3; i++) {
         rows[i].enrollment_id = eid;
+        rows[i].learner_id = one_lid;
+    }
     assert_int_equal(store_bulk_activity(st, rows, 2, &err), LCM_OK);
     assert_int_equal(store_bulk_end(st, true, &err), LCM_OK);
     assert_int_equal(activity_keys(f->db), 2);
@@ -589,7 +596,7 @@ static void test_bulk_fresh_load_duplicate_rolls_back_keys_kept(void **state)
     assert_int_equal(store_bulk_begin(st, false, &err), LCM_OK);
     assert_int_equal(store_bulk_activity(st, rows + 2, 1, &err), LCM_ERR_DB); /* primary key */
     assert_int_equal(store_bulk_end(st, false, &err), LCM_OK);
-    struct lcm_activity_day dangling = {eid + 1000, f->today, 1, 1, 1, -1};
+    struct lcm_activity_day dangling = {eid + 1000, f->today, 1, 1, 1, -1, 0};
     assert_int_equal(store_entity_activity_put(st, &dangling, &err), LCM_ERR_DB); /* foreign */
     store_close(&st);
     assert_int_equal(q_int(f->db, "SELECT sum(minutes) FROM activity_day", NULL), 30);
@@ -607,7 +614,7 @@ static void test_bulk_activity_put_replaces_later_wins(void **state)
     int64_t eid = one_enrollment(st);
     int d = f->today;
     struct lcm_activity_day first[3] = {
-        {eid, d - 2, 1, 1, 1, 0.5}, {eid, d - 1, 1, 2, 2, 0.5}, {eid, d - 2, 2, 3, 3, 0.75}};
+        {eid, d - 2, 1, 1, 1, 0.5, 0}, {eid, d - 1, 1, 2, 2, 0.5, 0}, {eid, d - 2, 2, 3, 3, 0.75, 0}};
     assert_int_equal(store_begin(st, &err), LCM_OK);
     assert_int_equal(store_bulk_activity_put(st, first, 3, &err), LCM_OK);
     assert_int_equal(store_commit(st, &err), LCM_OK);
@@ -617,7 +624,7 @@ static void test_bulk_activity_put_replaces_later_wins(void **state)
                            "activity_day WHERE day < ?1",
                            "9999"),
                      233);
-    struct lcm_activity_day again[2] = {{eid, d - 1, 1, 9, 9, -1}, {eid, d, 1, 4, 4, 1.0}};
+    struct lcm_activity_day again[2] = {{eid, d - 1, 1, 9, 9, -1, 0}, {eid, d, 1, 4, 4, 1.0, 0}};
     assert_int_equal(store_begin(st, &err), LCM_OK);
     assert_int_equal(store_bulk_activity_put(st, again, 1, &err), LCM_OK);
     assert_int_equal(store_bulk_activity_put(st, again + 1, 1, &err), LCM_OK);
@@ -629,7 +636,8 @@ static void test_bulk_activity_put_replaces_later_wins(void **state)
                      1);
     assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day WHERE progress = 0.75", NULL),
                      1);
-    struct lcm_activity_day dangling[2] = {{eid, d - 3, 1, 5, 5, -1}, {eid + 1000, d, 1, 5, 5, -1}};
+    struct lcm_activity_day dangling[2] = {{eid, d - 3, 1, 5, 5, -1, 0},
+                                           {eid + 1000, d, 1, 5, 5, -1, 0}};
     assert_int_equal(store_begin(st, &err), LCM_OK);
     assert_int_equal(store_bulk_activity_put(st, dangling, 2, &err), LCM_ERR_DB);
     store_rollback(st);

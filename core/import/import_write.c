@@ -426,7 +426,8 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
                                             a->has_sessions ? clamp(a->sessions) : 1,
                                             clamp(a->minutes),
                                             clamp(a->actions),
-                                            a->progress};
+                                            a->progress,
+                                            0 /* learner: the store reads the enrollment's */};
     }
     /* In one batch: on PostgreSQL one COPY, not a round trip a row. */
     if (rc == LCM_OK)

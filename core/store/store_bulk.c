@@ -121,20 +121,20 @@ enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *er
     return rc;
 }
 
-#define ROW_PARAMS "(?,?,?,?,?,?),"
+#define ROW_PARAMS "(?,?,?,?,?,?,?),"
 #define ROWS4 ROW_PARAMS ROW_PARAMS ROW_PARAMS ROW_PARAMS
 #define ROWS16 ROWS4 ROWS4 ROWS4 ROWS4
 #define ROWS64 ROWS16 ROWS16 ROWS16 ROWS16
-#define BULK_ROWS 256
-/* 256 rows (1536 parameters) per statement: the statement overhead vanishes, the text stays
+#define BULK_ROWS 240
+/* 240 rows (1680 parameters) per statement: the statement overhead vanishes, the text stays
  * far below SQLite's limits (and each literal below 4095 characters). */
 static const char activity_many_sql[] =
-    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) "
-    "VALUES " ROWS64 ROWS64 ROWS64 ROWS16 ROWS16 ROWS16 ROWS4 ROWS4 ROWS4 ROW_PARAMS ROW_PARAMS
-        ROW_PARAMS "(?,?,?,?,?,?)";
+    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress, "
+    "learner_id) VALUES " ROWS64 ROWS64 ROWS64 ROWS16 ROWS16 ROWS4 ROWS4 ROWS4 ROW_PARAMS
+        ROW_PARAMS ROW_PARAMS "(?,?,?,?,?,?,?)";
 static const char activity_one_sql[] =
-    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) VALUES "
-    "(?,?,?,?,?,?)";
+    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress, "
+    "learner_id) VALUES (?,?,?,?,?,?,?)";
 
 /* Day texts of a load: a direct-mapped cache, as the same few hundred days recur. */
 #define DAY_CACHE 1024
@@ -171,12 +171,14 @@ static void bind_rows(struct db_stmt *s, const struct lcm_activity_day *rows, si
             db_bind_null(s, p++);
         else
             db_bind_double(s, p++, a->progress);
+        store_bind_id_opt(s, p++, a->learner_id); /* the demo's rows carry it */
     }
 }
 
-/* The COPY text of rows[i] in vals (6 columns) with its numbers in bufs. */
-static void copy_values(const struct lcm_activity_day *a, struct day_cache *c, char bufs[5][32],
-                        const char *vals[6])
+/* The COPY text of rows[i] in vals (7 columns) with its numbers in bufs; a learner_id of 0
+ * is NULL (the import's staging table takes the enrollment's, activity_day refuses it). */
+static void copy_values(const struct lcm_activity_day *a, struct day_cache *c, char bufs[6][32],
+                        const char *vals[7])
 {
     snprintf(bufs[0], sizeof bufs[0], "%lld", (long long)a->enrollment_id);
     snprintf(bufs[1], sizeof bufs[1], "%d", a->sessions);
@@ -189,10 +191,12 @@ static void copy_values(const struct lcm_activity_day *a, struct day_cache *c, c
     vals[3] = bufs[2];
     vals[4] = bufs[3];
     vals[5] = a->progress < 0 ? NULL : bufs[4];
+    snprintf(bufs[5], sizeof bufs[5], "%lld", (long long)a->learner_id);
+    vals[6] = a->learner_id > 0 ? bufs[5] : NULL;
 }
 
-static const char *const activity_cols[] = {"enrollment_id", "day",     "sessions",
-                                            "minutes",       "actions", "progress"};
+static const char *const activity_cols[] = {"enrollment_id", "day",      "sessions",  "minutes",
+                                            "actions",       "progress", "learner_id"};
 
 /* rows[0..n) into table (activity_day or the import's staging table) through db_copy_*():
  * COPY FROM STDIN on PostgreSQL, one round trip for the whole batch. */
@@ -203,10 +207,10 @@ static enum lcm_status copy_activity(struct lcm_store *st, const char *table,
     struct day_cache *cache = lcm_xmalloc(sizeof *cache);
     for (int i = 0; i < DAY_CACHE; i++)
         cache->day[i] = DAY_NONE;
-    bool ok = db_copy_begin(st->db, table, activity_cols, 6, NULL) == LCM_OK;
+    bool ok = db_copy_begin(st->db, table, activity_cols, 7, NULL) == LCM_OK;
     if (ok) {
-        char bufs[5][32];
-        const char *vals[6];
+        char bufs[6][32];
+        const char *vals[7];
         for (size_t i = 0; ok && i < n; i++) {
             copy_values(&rows[i], cache, bufs, vals);
             ok = db_copy_row(st->db, vals, NULL) == LCM_OK;
@@ -224,14 +228,16 @@ static enum lcm_status copy_activity(struct lcm_store *st, const char *table,
 static const char pg_stage_sql[] =
     "CREATE TEMP TABLE bulk_activity_stage (seq BIGINT GENERATED ALWAYS AS IDENTITY, "
     "enrollment_id BIGINT NOT NULL, day TEXT NOT NULL, sessions BIGINT NOT NULL, "
-    "minutes BIGINT NOT NULL, actions BIGINT NOT NULL, progress DOUBLE PRECISION) "
-    "ON COMMIT DROP";
-/* The last row of each (enrollment, day) wins, as the row-by-row upsert does. */
+    "minutes BIGINT NOT NULL, actions BIGINT NOT NULL, progress DOUBLE PRECISION, "
+    "learner_id BIGINT) ON COMMIT DROP";
+/* The last row of each (enrollment, day) wins, as the row-by-row upsert does; a row without
+ * its learner takes the enrollment's (STORE_LEARNER_OF). */
 static const char pg_merge_sql[] =
-    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) "
-    "SELECT DISTINCT ON (enrollment_id, day) enrollment_id, day, sessions, minutes, actions, "
-    "progress FROM bulk_activity_stage ORDER BY enrollment_id, day, seq DESC "
-    "ON CONFLICT (enrollment_id, day) DO UPDATE SET sessions = excluded.sessions, "
+    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress, "
+    "learner_id) SELECT DISTINCT ON (enrollment_id, day) enrollment_id, day, sessions, minutes, "
+    "actions, progress, " STORE_LEARNER_OF("bulk_activity_stage.enrollment_id", "learner_id")
+    " FROM bulk_activity_stage ORDER BY enrollment_id, day, seq DESC "
+    "ON CONFLICT (enrollment_id, learner_id, day) DO UPDATE SET sessions = excluded.sessions, "
     "minutes = excluded.minutes, actions = excluded.actions, progress = excluded.progress";
 
 enum lcm_status store_bulk_activity_put(struct lcm_store *st, const struct lcm_activity_day *rows,

@@ -193,7 +193,7 @@ enum lcm_status store_entity_milestone_upsert(struct lcm_store *st, const struct
     return step_returning(st, s, id, err, "milestone");
 }
 
-/* Binds ?1..?6 = enrollment_id, day, sessions, minutes, actions, progress. */
+/* Binds ?1..?7 = enrollment_id, day, sessions, minutes, actions, progress, learner_id. */
 static void bind_activity(struct db_stmt *s, const struct lcm_activity_day *a)
 {
     db_bind_int64(s, 1, a->enrollment_id);
@@ -202,15 +202,20 @@ static void bind_activity(struct db_stmt *s, const struct lcm_activity_day *a)
     db_bind_int64(s, 4, a->minutes);
     db_bind_int64(s, 5, a->actions);
     store_bind_real_opt(s, 6, a->progress);
+    store_bind_id_opt(s, 7, a->learner_id);
 }
+
+/* The INSERT of one activity day, its learner the caller's or the enrollment's. */
+#define ACTIVITY_INSERT                                                                            \
+    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress, "        \
+    "learner_id) VALUES (?1,?2,?3,?4,?5,?6," STORE_LEARNER_OF("?1", "?7") ") "                    \
+    "ON CONFLICT(enrollment_id, learner_id, day) DO "
 
 enum lcm_status store_entity_activity_put(struct lcm_store *st, const struct lcm_activity_day *a,
                                           struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, "
-                 "actions, progress) VALUES (?1,?2,?3,?4,?5,?6) "
-                 "ON CONFLICT(enrollment_id, day) DO UPDATE SET sessions = excluded.sessions, "
+                 ACTIVITY_INSERT "UPDATE SET sessions = excluded.sessions, "
                  "minutes = excluded.minutes, actions = excluded.actions, "
                  "progress = excluded.progress",
                  err);
@@ -222,9 +227,7 @@ enum lcm_status store_entity_activity_add(struct lcm_store *st, const struct lcm
                                           struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, "
-                 "progress) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(enrollment_id, day) DO UPDATE "
-                 "SET sessions = activity_day.sessions + excluded.sessions, "
+                 ACTIVITY_INSERT "UPDATE SET sessions = activity_day.sessions + excluded.sessions, "
                  "minutes = activity_day.minutes + excluded.minutes, "
                  "actions = activity_day.actions + excluded.actions, progress = CASE "
                  "WHEN excluded.progress IS NULL OR activity_day.progress >= excluded.progress "
@@ -232,6 +235,21 @@ enum lcm_status store_entity_activity_add(struct lcm_store *st, const struct lcm
                  err);
     bind_activity(s, a);
     return store_exec1(st, s, err, "activity");
+}
+
+enum lcm_status store_entity_enrollment_learner(struct lcm_store *st, int64_t enrollment_id,
+                                                int64_t *learner_id, const char *what,
+                                                struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "SELECT learner_id FROM enrollment WHERE id = ?1", err);
+    db_bind_int64(s, 1, enrollment_id);
+    int r = db_step(s);
+    *learner_id = r == DB_ROW ? db_column_int64(s, 0) : 0;
+    db_reset(s);
+    if (r == DB_DONE)
+        return lcm_err_set(err, LCM_ERR_NOTFOUND, _("%s: no enrolment #%lld"), what,
+                           (long long)enrollment_id);
+    return r == DB_ROW ? LCM_OK : store_fail(st, err, what);
 }
 
 enum lcm_status store_entity_enrollment_refresh(struct lcm_store *st, int64_t enrollment_id,
@@ -386,8 +404,7 @@ enum lcm_status store_entity_activity_sum(struct lcm_store *st, const struct lcm
                                           enum store_put *put, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, "
-                 "progress) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(enrollment_id, day) DO NOTHING",
+                 ACTIVITY_INSERT "NOTHING",
                  err);
     bind_activity(s, a);
     enum lcm_status rc = store_exec1(st, s, err, "activity");

@@ -49,6 +49,14 @@ void store_bind_day(struct db_stmt *s, int i, int day);
 void store_bind_real_opt(struct db_stmt *s, int i, double v);
 void store_bind_id_opt(struct db_stmt *s, int i, int64_t id);
 
+/* The learner_id a row of a table keyed by enrollment is written with (schema v10): the
+ * parameter `learner` when the caller knows it (bound with store_bind_id_opt()), else the
+ * enrollment's, read in the same statement; a missing enrollment gives NULL, refused by the
+ * NOT NULL as the foreign key refused it before. */
+#define STORE_LEARNER_OF(enrollment, learner)                                                      \
+    "COALESCE(CAST(" learner " AS BIGINT), (SELECT learner_id FROM enrollment WHERE id = "          \
+    enrollment "))"
+
 /* Binds the first n bytes of v as text (v need not end there). */
 void store_bind_textn(struct db_stmt *s, int i, const char *v, int n);
 

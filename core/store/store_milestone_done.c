@@ -10,8 +10,9 @@
 
 /* One statement text per repeat flavour (the statement cache keys on the text's address). */
 #define DONE_INSERT                                                                                \
-    "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed) "  \
-    "VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(enrollment_id, milestone_id) DO "
+    "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed, "   \
+    "learner_id) VALUES (?1,?2,?3,?4,?5,?6," STORE_LEARNER_OF("?1", "?7") ") "                    \
+    "ON CONFLICT(enrollment_id, learner_id, milestone_id) DO "
 static const char done_keep[] = DONE_INSERT "NOTHING";
 static const char done_update[] = DONE_INSERT "UPDATE SET day = excluded.day, "
                                               "score = excluded.score, failed = excluded.failed";
@@ -24,6 +25,7 @@ static void bind_done(struct db_stmt *s, const struct lcm_milestone_done *d)
     store_bind_real_opt(s, 4, d->score);
     store_bind_id_opt(s, 5, d->celebrated_at);
     db_bind_int64(s, 6, d->failed);
+    store_bind_id_opt(s, 7, d->learner_id);
 }
 
 enum lcm_status store_milestone_done_add(struct lcm_store *st, const struct lcm_milestone_done *d,
@@ -39,35 +41,40 @@ enum lcm_status store_milestone_done_add(struct lcm_store *st, const struct lcm_
 static const char pg_done_stage_sql[] =
     "CREATE TEMP TABLE done_stage (seq BIGINT GENERATED ALWAYS AS IDENTITY, "
     "enrollment_id BIGINT NOT NULL, milestone_id BIGINT NOT NULL, day TEXT NOT NULL, "
-    "score DOUBLE PRECISION, celebrated_at BIGINT, failed BIGINT NOT NULL) ON COMMIT DROP";
+    "score DOUBLE PRECISION, celebrated_at BIGINT, failed BIGINT NOT NULL, learner_id BIGINT) "
+    "ON COMMIT DROP";
 static const char pg_done_merge_sql[] =
-    "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed) "
-    "SELECT DISTINCT ON (enrollment_id, milestone_id) enrollment_id, milestone_id, day, score, "
-    "celebrated_at, failed FROM done_stage ORDER BY enrollment_id, milestone_id, seq DESC "
-    "ON CONFLICT(enrollment_id, milestone_id) DO UPDATE SET day = excluded.day, "
+    "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed, "
+    "learner_id) SELECT DISTINCT ON (enrollment_id, milestone_id) enrollment_id, milestone_id, "
+    "day, score, celebrated_at, failed, " STORE_LEARNER_OF("done_stage.enrollment_id", "learner_id")
+    " FROM done_stage ORDER BY enrollment_id, milestone_id, seq DESC "
+    "ON CONFLICT(enrollment_id, learner_id, milestone_id) DO UPDATE SET day = excluded.day, "
     "score = excluded.score, failed = excluded.failed";
-static const char *const done_cols[] = {"enrollment_id", "milestone_id",  "day",
-                                        "score",         "celebrated_at", "failed"};
+static const char *const done_cols[] = {"enrollment_id", "milestone_id", "day",       "score",
+                                        "celebrated_at", "failed",       "learner_id"};
 
 bool store_milestone_done_copy(struct lcm_store *st, const char *table,
                                const struct lcm_milestone_done *rows, size_t n)
 {
-    bool ok = db_copy_begin(st->db, table, done_cols, 6, NULL) == LCM_OK;
+    bool ok = db_copy_begin(st->db, table, done_cols, 7, NULL) == LCM_OK;
     for (size_t i = 0; ok && i < n; i++) {
         const struct lcm_milestone_done *d = &rows[i];
-        char eid[24], mid[24], day[DAY_TEXT_LEN], score[32], cel[24], failed[8];
+        char eid[24], mid[24], day[DAY_TEXT_LEN], score[32], cel[24], failed[8], lid[24];
         snprintf(eid, sizeof eid, "%lld", (long long)d->enrollment_id);
         snprintf(mid, sizeof mid, "%lld", (long long)d->milestone_id);
         snprintf(score, sizeof score, "%.17g", d->score);
         snprintf(cel, sizeof cel, "%lld", (long long)d->celebrated_at);
         snprintf(failed, sizeof failed, "%d", d->failed ? 1 : 0);
-        /* As bind_done() binds them: no day, no score and no celebration are NULL. */
-        const char *vals[6] = {eid,
+        snprintf(lid, sizeof lid, "%lld", (long long)d->learner_id);
+        /* As bind_done() binds them: no day, no score, no celebration, no learner are NULL
+         * (done_stage's merge takes the enrollment's learner; milestone_done refuses it). */
+        const char *vals[7] = {eid,
                                mid,
                                d->day == DAY_NONE ? NULL : day_format(d->day, day),
                                d->score < 0 ? NULL : score,
                                d->celebrated_at > 0 ? cel : NULL,
-                               failed};
+                               failed,
+                               d->learner_id > 0 ? lid : NULL};
         ok = db_copy_row(st->db, vals, NULL) == LCM_OK;
     }
     if (db_copy_end(st->db, NULL, NULL) != LCM_OK) /* ended even after a failed row */
@@ -113,6 +120,7 @@ enum lcm_status store_milestone_done_put(struct lcm_store *st, const struct lcm_
         "score = COALESCE(?4, score), failed = ?6, "
         "celebrated_at = CASE WHEN failed = 1 AND ?6 = 0 THEN ?5 ELSE celebrated_at END "
         "WHERE enrollment_id = ?1 AND milestone_id = ?2 AND NOT (failed = 0 AND ?6 = 1) "
+        "AND learner_id = " STORE_LEARNER_OF("?1", "?7") " "
         "AND (day, score, failed) IS DISTINCT FROM "
         "(CASE WHEN CAST(?4 AS DOUBLE PRECISION) IS NULL AND failed = ?6 THEN day ELSE ?3 END, "
         "COALESCE(?4, score), ?6)",

@@ -380,8 +380,9 @@ enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row
 {
     STMT_OR_FAIL(s, st,
                  "INSERT INTO risk(enrollment_id, day, score, level, reasons, signals, "
-                 "flagged_since, snoozed, raw) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9) "
-                 "ON CONFLICT(enrollment_id) DO UPDATE SET day = excluded.day, "
+                 "flagged_since, snoozed, raw, learner_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
+                 STORE_LEARNER_OF("?1", "?10") ") "
+                 "ON CONFLICT(enrollment_id, learner_id) DO UPDATE SET day = excluded.day, "
                  "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "
                  "signals = excluded.signals, flagged_since = excluded.flagged_since, "
                  "snoozed = excluded.snoozed, raw = excluded.raw",
@@ -395,6 +396,7 @@ enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row
     store_bind_day(s, 7, r->flagged_since);
     db_bind_int64(s, 8, r->snoozed);
     db_bind_double(s, 9, r->raw);
+    store_bind_id_opt(s, 10, r->learner_id);
     return store_exec1(st, s, err, "risk: write");
 }
 
@@ -403,34 +405,38 @@ enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row
 static const char pg_risk_stage_sql[] =
     "CREATE TEMP TABLE risk_stage (enrollment_id BIGINT NOT NULL, day TEXT NOT NULL, "
     "score DOUBLE PRECISION NOT NULL, level BIGINT NOT NULL, reasons TEXT NOT NULL, "
-    "signals TEXT, flagged_since TEXT, snoozed BIGINT NOT NULL, raw DOUBLE PRECISION NOT NULL) "
-    "ON COMMIT DROP";
+    "signals TEXT, flagged_since TEXT, snoozed BIGINT NOT NULL, raw DOUBLE PRECISION NOT NULL, "
+    "learner_id BIGINT) ON COMMIT DROP";
 static const char pg_risk_merge_sql[] =
     "INSERT INTO risk(enrollment_id, day, score, level, reasons, signals, flagged_since, "
-    "snoozed, raw) SELECT enrollment_id, day, score, level, reasons, signals, flagged_since, "
-    "snoozed, raw FROM risk_stage ON CONFLICT(enrollment_id) DO UPDATE SET day = excluded.day, "
+    "snoozed, raw, learner_id) SELECT enrollment_id, day, score, level, reasons, signals, "
+    "flagged_since, snoozed, raw, " STORE_LEARNER_OF("risk_stage.enrollment_id", "learner_id")
+    " FROM risk_stage ON CONFLICT(enrollment_id, learner_id) DO UPDATE SET day = excluded.day, "
     "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "
     "signals = excluded.signals, flagged_since = excluded.flagged_since, "
     "snoozed = excluded.snoozed, raw = excluded.raw";
 static const char *const risk_stage_cols[] = {"enrollment_id", "day",     "score",
                                               "level",         "reasons", "signals",
-                                              "flagged_since", "snoozed", "raw"};
+                                              "flagged_since", "snoozed", "raw",
+                                              "learner_id"};
 
 static enum lcm_status copy_risk(struct lcm_store *st, const struct store_risk_row *rows, size_t n)
 {
-    bool ok = db_copy_begin(st->db, "risk_stage", risk_stage_cols, 9, NULL) == LCM_OK;
+    bool ok = db_copy_begin(st->db, "risk_stage", risk_stage_cols, 10, NULL) == LCM_OK;
     for (size_t i = 0; ok && i < n; i++) {
         const struct store_risk_row *r = &rows[i];
-        char id[24], day[DAY_TEXT_LEN], score[32], level[16], since[DAY_TEXT_LEN], snz[4], raw[32];
+        char id[24], day[DAY_TEXT_LEN], score[32], level[16], since[DAY_TEXT_LEN], snz[4], raw[32],
+            lid[24];
         snprintf(id, sizeof id, "%lld", (long long)r->enrollment_id);
         day_format(r->day, day);
         snprintf(score, sizeof score, "%.17g", r->score);
         snprintf(level, sizeof level, "%d", r->level);
         snprintf(snz, sizeof snz, "%d", r->snoozed ? 1 : 0);
         snprintf(raw, sizeof raw, "%.17g", r->raw);
+        snprintf(lid, sizeof lid, "%lld", (long long)r->learner_id);
         if (r->flagged_since != DAY_NONE)
             day_format(r->flagged_since, since);
-        const char *vals[9] = {id,
+        const char *vals[10] = {id,
                                day,
                                score,
                                level,
@@ -438,7 +444,8 @@ static enum lcm_status copy_risk(struct lcm_store *st, const struct store_risk_r
                                r->signals,
                                r->flagged_since != DAY_NONE ? since : NULL,
                                snz,
-                               raw};
+                               raw,
+                               r->learner_id > 0 ? lid : NULL};
         ok = db_copy_row(st->db, vals, NULL) == LCM_OK;
     }
     if (db_copy_end(st->db, NULL, NULL) != LCM_OK) /* ended even after a failed row */
@@ -486,11 +493,14 @@ enum lcm_status store_risk_prune(struct lcm_store *st, struct lcm_err *err)
 }
 
 enum lcm_status store_risk_snooze_close(struct lcm_store *st, int64_t enrollment_id,
-                                        struct lcm_err *err)
+                                        int64_t learner_id, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st, "UPDATE snooze SET active = 0 WHERE enrollment_id = ?1 AND active = 1",
+    STMT_OR_FAIL(s, st,
+                 "UPDATE snooze SET active = 0 WHERE enrollment_id = ?1 AND learner_id = ?2 "
+                 "AND active = 1",
                  err);
     db_bind_int64(s, 1, enrollment_id);
+    db_bind_int64(s, 2, learner_id);
     return store_exec1(st, s, err, "risk: snooze");
 }
 

@@ -580,42 +580,44 @@ static const char *const schema_v9[] = {
  * the KPIs' ranges, the purge) still reads the key's prefix, and one that names the learner too
  * reads the whole key; Citus asks that the distribution column be in the key, not first. The
  * tables are rebuilt (SQLite cannot change a primary key in place), foreign keys off for the
- * script (store.c's migrate()); learner_id is their last column, as ALTER TABLE puts it on
- * PostgreSQL. The snooze table keeps its own id as its key (an alias of the rowid, which gives
+ * script (store.c's migrate()). Their key's columns come first, in the key's order (on
+ * PostgreSQL learner_id is the last column, where ALTER TABLE puts it; the copy goes by name):
+ * SQLite 3.40's integrity_check reports a false "NULL value in" a NOT NULL column declared
+ * before a key column of a WITHOUT ROWID table. The snooze table keeps its own id as its key (an alias of the rowid, which gives
  * the ids; doc/postgresql.md says what that leaves for Citus). */
 static const char *const schema_v10[] = {
     "CREATE UNIQUE INDEX enrollment_learner ON enrollment(learner_id, id);",
 
     "CREATE TABLE activity_day_v10 ("
     "  enrollment_id INTEGER NOT NULL,"
+    "  learner_id INTEGER NOT NULL,"
     "  day TEXT NOT NULL,"
     "  sessions INTEGER NOT NULL DEFAULT 0,"
     "  minutes INTEGER NOT NULL DEFAULT 0,"
     "  actions INTEGER NOT NULL DEFAULT 0,"
     "  progress REAL,"
-    "  learner_id INTEGER NOT NULL,"
     "  PRIMARY KEY (enrollment_id, learner_id, day),"
     "  FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
     "    ON DELETE CASCADE ON UPDATE CASCADE) WITHOUT ROWID;",
-    "INSERT INTO activity_day_v10 SELECT a.enrollment_id, a.day, a.sessions, a.minutes,"
-    "  a.actions, a.progress, e.learner_id FROM activity_day a"
+    "INSERT INTO activity_day_v10 SELECT a.enrollment_id, e.learner_id, a.day, a.sessions,"
+    "  a.minutes, a.actions, a.progress FROM activity_day a"
     "  JOIN enrollment e ON e.id = a.enrollment_id ORDER BY a.enrollment_id, a.day;",
     "DROP TABLE activity_day;",
     "ALTER TABLE activity_day_v10 RENAME TO activity_day;",
 
     "CREATE TABLE milestone_done_v10 ("
     "  enrollment_id INTEGER NOT NULL,"
+    "  learner_id INTEGER NOT NULL,"
     "  milestone_id INTEGER NOT NULL REFERENCES milestone(id) ON DELETE CASCADE,"
     "  day TEXT NOT NULL,"
     "  score REAL,"
     "  celebrated_at INTEGER,"
     "  failed INTEGER NOT NULL DEFAULT 0,"
-    "  learner_id INTEGER NOT NULL,"
     "  PRIMARY KEY (enrollment_id, learner_id, milestone_id),"
     "  FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
     "    ON DELETE CASCADE ON UPDATE CASCADE) WITHOUT ROWID;",
-    "INSERT INTO milestone_done_v10 SELECT d.enrollment_id, d.milestone_id, d.day, d.score,"
-    "  d.celebrated_at, d.failed, e.learner_id FROM milestone_done d"
+    "INSERT INTO milestone_done_v10 SELECT d.enrollment_id, e.learner_id, d.milestone_id, d.day,"
+    "  d.score, d.celebrated_at, d.failed FROM milestone_done d"
     "  JOIN enrollment e ON e.id = d.enrollment_id;",
     "DROP TABLE milestone_done;",
     "ALTER TABLE milestone_done_v10 RENAME TO milestone_done;",
@@ -627,16 +629,16 @@ static const char *const schema_v10[] = {
     "CREATE TABLE sequence_fired_v10 ("
     "  rule TEXT NOT NULL,"
     "  enrollment_id INTEGER NOT NULL,"
+    "  learner_id INTEGER NOT NULL,"
     "  key TEXT NOT NULL,"
     "  day TEXT NOT NULL,"
     "  message_id INTEGER,"
     "  drawn INTEGER NOT NULL DEFAULT 0,"
-    "  learner_id INTEGER NOT NULL,"
     "  PRIMARY KEY (rule, enrollment_id, learner_id, key),"
     "  FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
     "    ON DELETE CASCADE ON UPDATE CASCADE) WITHOUT ROWID;",
-    "INSERT INTO sequence_fired_v10 SELECT f.rule, f.enrollment_id, f.key, f.day, f.message_id,"
-    "  f.drawn, e.learner_id FROM sequence_fired f JOIN enrollment e ON e.id = f.enrollment_id;",
+    "INSERT INTO sequence_fired_v10 SELECT f.rule, f.enrollment_id, e.learner_id, f.key, f.day,"
+    "  f.message_id, f.drawn FROM sequence_fired f JOIN enrollment e ON e.id = f.enrollment_id;",
     "DROP TABLE sequence_fired;",
     "ALTER TABLE sequence_fired_v10 RENAME TO sequence_fired;",
 
@@ -663,6 +665,7 @@ static const char *const schema_v10[] = {
 
     "CREATE TABLE risk_v10 ("
     "  enrollment_id INTEGER NOT NULL,"
+    "  learner_id INTEGER NOT NULL,"
     "  day TEXT NOT NULL,"
     "  score REAL NOT NULL,"
     "  level INTEGER NOT NULL,"
@@ -671,12 +674,11 @@ static const char *const schema_v10[] = {
     "  flagged_since TEXT,"
     "  snoozed INTEGER NOT NULL DEFAULT 0,"
     "  raw REAL NOT NULL DEFAULT 0,"
-    "  learner_id INTEGER NOT NULL,"
     "  PRIMARY KEY (enrollment_id, learner_id),"
     "  FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
     "    ON DELETE CASCADE ON UPDATE CASCADE) WITHOUT ROWID;",
-    "INSERT INTO risk_v10 SELECT r.enrollment_id, r.day, r.score, r.level, r.reasons, r.signals,"
-    "  r.flagged_since, r.snoozed, r.raw, e.learner_id FROM risk r"
+    "INSERT INTO risk_v10 SELECT r.enrollment_id, e.learner_id, r.day, r.score, r.level,"
+    "  r.reasons, r.signals, r.flagged_since, r.snoozed, r.raw FROM risk r"
     "  JOIN enrollment e ON e.id = r.enrollment_id;",
     "DROP TABLE risk;",
     "ALTER TABLE risk_v10 RENAME TO risk;",

@@ -128,16 +128,19 @@ enum lcm_status store_sequence_recent_contact(struct lcm_store *st, int64_t lear
 }
 
 enum lcm_status store_sequence_fired(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                     const char *key, bool *yes, struct lcm_err *err)
+                                     int64_t learner_id, const char *key, bool *yes,
+                                     struct lcm_err *err)
 {
     *yes = false;
     STMT_OR_FAIL(s, st,
                  "SELECT EXISTS (SELECT 1 FROM sequence_fired WHERE rule = ?1 "
-                 "AND enrollment_id = ?2 AND key = ?3)",
+                 "AND enrollment_id = ?2 AND learner_id = " STORE_LEARNER_OF("?2", "?4")
+                 " AND key = ?3)",
                  err);
     store_bind_text(s, 1, rule);
     db_bind_int64(s, 2, enrollment_id);
     store_bind_text(s, 3, key);
+    store_bind_id_opt(s, 4, learner_id);
     int rc = db_step(s);
     enum lcm_status o = LCM_OK;
     if (rc == DB_ROW)
@@ -149,13 +152,15 @@ enum lcm_status store_sequence_fired(struct lcm_store *st, const char *rule, int
 }
 
 enum lcm_status store_sequence_fire(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                    const char *key, int day, int64_t message_id,
-                                    struct lcm_err *err)
+                                    int64_t learner_id, const char *key, int day,
+                                    int64_t message_id, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 "INSERT INTO sequence_fired(rule, enrollment_id, key, day, message_id) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+                 "INSERT INTO sequence_fired(rule, enrollment_id, key, day, message_id, "
+                 "learner_id) VALUES (?1, ?2, ?3, ?4, ?5, " STORE_LEARNER_OF("?2", "?6")
+                 ") ON CONFLICT DO NOTHING",
                  err);
+    store_bind_id_opt(s, 6, learner_id);
     store_bind_text(s, 1, rule);
     db_bind_int64(s, 2, enrollment_id);
     store_bind_text(s, 3, key);
@@ -222,12 +227,13 @@ enum lcm_status store_sequence_hold(struct lcm_store *st, const char *rule, int6
 }
 
 enum lcm_status store_sequence_drawn(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                     const char *key, struct lcm_err *err)
+                                     int64_t learner_id, const char *key, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "UPDATE sequence_fired SET drawn = 1 WHERE rule = ?1 AND enrollment_id = ?2 "
-                 "AND key = ?3",
+                 "AND learner_id = " STORE_LEARNER_OF("?2", "?4") " AND key = ?3",
                  err);
+    store_bind_id_opt(s, 4, learner_id);
     store_bind_text(s, 1, rule);
     db_bind_int64(s, 2, enrollment_id);
     store_bind_text(s, 3, key);
