@@ -429,7 +429,7 @@ static void test_celebrations_derived_from_progress(void **state)
     memset(&c, 0, sizeof c);
     assert_int_equal(store_risk_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
     assert_int_equal(c.n, 1);
-    assert_int_equal(store_milestone_done_celebrate(f->st, e1, 0, NOW, &err), LCM_OK);
+    assert_int_equal(store_milestone_done_celebrate(f->st, e1, 0, 0, NOW, &err), LCM_OK);
     memset(&c, 0, sizeof c);
     assert_int_equal(store_risk_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
     assert_int_equal(c.n, 0);

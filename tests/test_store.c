@@ -546,7 +546,7 @@ static void test_snooze_and_celebrate(void **state)
     struct lcm_milestone_done d = {
         .enrollment_id = eid, .milestone_id = mid, .day = day_from_ymd(2026, 11, 27), .score = -1};
     assert_int_equal(store_milestone_done_add(st, &d, STORE_DONE_UPDATE, &err), LCM_OK);
-    assert_int_equal(store_milestone_done_celebrate(st, eid, 0, 1790000300, &err), LCM_OK);
+    assert_int_equal(store_milestone_done_celebrate(st, eid, 0, 0, 1790000300, &err), LCM_OK);
     store_close(&st);
 }
 
@@ -624,7 +624,7 @@ static void test_milestone_done_first_keep_update(void **state)
     assert_int_equal(ack, 0);
 
     /* repeat with update: day and score follow, the celebration stays as it was */
-    assert_int_equal(store_milestone_done_celebrate(st, eid, mid, 1790000100, &err), LCM_OK);
+    assert_int_equal(store_milestone_done_celebrate(st, eid, 0, mid, 1790000100, &err), LCM_OK);
     assert_int_equal(store_milestone_done_add(st, &again, STORE_DONE_UPDATE, &err), LCM_OK);
     assert_int_equal(done_row(st, eid, mid, &day, &score, &ack), 1);
     assert_int_equal(day, d1 + 5);

@@ -132,13 +132,15 @@ enum lcm_status store_milestone_done_put(struct lcm_store *st, const struct lcm_
 }
 
 enum lcm_status store_milestone_done_celebrate(struct lcm_store *st, int64_t enrollment_id,
-                                               int64_t milestone_id, int64_t now_ts,
-                                               struct lcm_err *err)
+                                               int64_t learner_id, int64_t milestone_id,
+                                               int64_t now_ts, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
                  "UPDATE milestone_done SET celebrated_at = ?3 WHERE enrollment_id = ?1 "
-                 "AND (?2 = 0 OR milestone_id = ?2) AND celebrated_at IS NULL",
+                 "AND learner_id = " STORE_LEARNER_OF("?1", "?4")
+                 " AND (?2 = 0 OR milestone_id = ?2) AND celebrated_at IS NULL",
                  err);
+    store_bind_id_opt(s, 4, learner_id);
     db_bind_int64(s, 1, enrollment_id);
     db_bind_int64(s, 2, milestone_id);
     db_bind_int64(s, 3, now_ts);

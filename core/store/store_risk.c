@@ -91,8 +91,9 @@ enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, 
                  "e.ended_day, r.score, r.flagged_since, z.until_day, z.score_at, "
                  "e.progress IS NOT NULL "
                  "FROM enrollment e LEFT JOIN risk r ON r.enrollment_id = e.id "
+                 "  AND r.learner_id = e.learner_id "
                  "LEFT JOIN snooze z ON z.id = (SELECT max(id) FROM snooze "
-                 "  WHERE enrollment_id = e.id AND active = 1) "
+                 "  WHERE enrollment_id = e.id AND learner_id = e.learner_id AND active = 1) "
                  "WHERE e.cohort_id = ?1 AND (?2 = 0 OR e.status = 'active') ORDER BY e.id",
                  err);
     db_bind_int64(s, 1, cohort_id);
@@ -194,7 +195,11 @@ enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id
      * activity table in parallel, then sort (8 cohorts: 8 scans of every row, 0.3-0.8 s
      * each at 20k learners); LATERAL asks for what SQLite does, each enrollment's days by the
      * primary key (about half the time, a third of the CPU), grouped by enrollment; their
-     * days are put in order by group_day. */
+     * days are put in order by group_day. Its join names the learner too (on Citus a join of
+     * two distributed tables goes by the distribution column); SQLite's does not need it, and
+     * reads the cohort index alone (covering) without it. Its ORDER BY names a.learner_id (one
+     * value per enrollment) so that it is the primary key's order: without it SQLite sorted
+     * each enrollment's days again (+30 % CPU at 20k learners). */
     struct db_stmt *s = store_stmt_each(
         st,
         "SELECT a.enrollment_id, a.day, CASE WHEN a.actions > 0 THEN a.actions "
@@ -202,12 +207,13 @@ enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id
         "COALESCE(a.progress, -1) "
         "FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "
         "WHERE e.cohort_id = ?1 AND e.status BETWEEN ?2 AND ?3 AND a.day <= ?4 "
-        "ORDER BY e.status, e.id, a.day",
+        "ORDER BY e.status, e.id, a.learner_id, a.day",
         "SELECT e.id, a.day, CASE WHEN a.actions > 0 THEN a.actions "
         "WHEN a.minutes > 0 THEN a.minutes ELSE a.sessions END, "
         "COALESCE(a.progress, -1) "
         "FROM enrollment e CROSS JOIN LATERAL (SELECT day, actions, minutes, sessions, progress "
-        "  FROM activity_day WHERE enrollment_id = e.id AND day <= ?4 ORDER BY day) a "
+        "  FROM activity_day WHERE enrollment_id = e.id AND learner_id = e.learner_id "
+        "  AND day <= ?4 ORDER BY day) a "
         "WHERE e.cohort_id = ?1 AND e.status BETWEEN ?2 AND ?3 "
         "ORDER BY e.status, e.id",
         err);
@@ -299,7 +305,8 @@ enum lcm_status store_risk_done_scan(struct lcm_store *st, int64_t cohort_id, bo
         "WHERE e.cohort_id = ?1 AND (?2 = 0 OR e.status = 'active') AND d.day <= ?3",
         "SELECT e.id, d.milestone_id, d.day, d.score, d.failed "
         "FROM enrollment e CROSS JOIN LATERAL (SELECT milestone_id, day, score, failed "
-        "  FROM milestone_done WHERE enrollment_id = e.id AND day <= ?3 ORDER BY milestone_id) d "
+        "  FROM milestone_done WHERE enrollment_id = e.id AND learner_id = e.learner_id "
+        "  AND day <= ?3 ORDER BY milestone_id) d "
         "WHERE e.cohort_id = ?1 AND (?2 = 0 OR e.status = 'active')",
         err);
     if (!s)
@@ -581,6 +588,7 @@ enum lcm_status store_risk_triage(struct lcm_store *st, int min_level, int limit
                  "SELECT r.enrollment_id, l.id, l.first_name, l.last_name, l.ext_id, c.name, "
                  "r.score, r.level, r.day, r.reasons, 0, r.raw "
                  "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "
+                 "  AND e.learner_id = r.learner_id "
                  "JOIN learner l ON l.id = e.learner_id JOIN cohort c ON c.id = e.cohort_id "
                  "WHERE r.snoozed = 0 AND r.level >= ?1 "
                  "ORDER BY r.level DESC, r.score DESC, r.raw DESC, r.enrollment_id LIMIT ?2",
@@ -597,7 +605,7 @@ enum lcm_status store_risk_celebrations(struct lcm_store *st, int limit, store_r
                  "SELECT d.enrollment_id, l.id, l.first_name, l.last_name, l.ext_id, c.name, "
                  "d.score, 0, d.day, m.name, d.milestone_id "
                  "FROM milestone_done d JOIN milestone m ON m.id = d.milestone_id "
-                 "JOIN enrollment e ON e.id = d.enrollment_id "
+                 "JOIN enrollment e ON e.id = d.enrollment_id AND e.learner_id = d.learner_id "
                  "JOIN learner l ON l.id = e.learner_id JOIN cohort c ON c.id = e.cohort_id "
                  "WHERE d.celebrated_at IS NULL AND e.status IN ('active','completed') "
                  "ORDER BY d.day DESC, l.last_name, l.first_name, m.id LIMIT ?1",
@@ -614,7 +622,7 @@ enum lcm_status store_risk_learner(struct lcm_store *st, int64_t learner_id, sto
                  "COALESCE(r.score, 0), COALESCE(r.level, 0), r.day, e.status, 0 "
                  "FROM learner l JOIN enrollment e ON e.learner_id = l.id "
                  "JOIN cohort c ON c.id = e.cohort_id "
-                 "LEFT JOIN risk r ON r.enrollment_id = e.id "
+                 "LEFT JOIN risk r ON r.enrollment_id = e.id AND r.learner_id = e.learner_id "
                  "WHERE l.id = ?1 ORDER BY e.status != 'active', e.id",
                  err);
     db_bind_int64(s, 1, learner_id);
@@ -634,6 +642,7 @@ enum lcm_status store_risk_get(struct lcm_store *st, int64_t enrollment_id,
                  "SELECT r.enrollment_id, l.id, l.first_name, l.last_name, l.ext_id, c.name, "
                  "r.score, r.level, r.day, r.reasons, r.snoozed "
                  "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "
+                 "  AND e.learner_id = r.learner_id "
                  "JOIN learner l ON l.id = e.learner_id JOIN cohort c ON c.id = e.cohort_id "
                  "WHERE r.enrollment_id = ?1",
                  err);
