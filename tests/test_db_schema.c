@@ -385,11 +385,14 @@ static void test_migrate_v10(void **state)
     assert_int_equal(db_schema_version(f->db), latest);
 
     /* one statement text per table (statements are cached by the address of their text) */
-#define EACH_TABLE(sql) {sql("activity_day"), sql("milestone_done"), sql("risk"), sql("snooze"), \
-                         sql("sequence_fired")}
+#define EACH_TABLE(sql)                                                                            \
+    {                                                                                              \
+        sql("activity_day"), sql("milestone_done"), sql("risk"), sql("snooze"),                    \
+            sql("sequence_fired")                                                                  \
+    }
 #define COUNT(t) "SELECT count(*) FROM " t " WHERE ?1 = 0"
 #define AGREE(t)                                                                                   \
-    "SELECT count(*) FROM " t " t JOIN enrollment e ON e.id = t.enrollment_id "                   \
+    "SELECT count(*) FROM " t " t JOIN enrollment e ON e.id = t.enrollment_id "                    \
     "WHERE t.learner_id = e.learner_id AND ?1 = 0"
 #define MOVED(t) "SELECT count(*) FROM " t " WHERE learner_id <> 30 AND enrollment_id = ?1"
 #define GONE(t) "SELECT count(*) FROM " t " WHERE enrollment_id = ?1"
@@ -442,9 +445,9 @@ static void test_migrate_v10(void **state)
                      DB_DONE);
     assert_int_equal(scalar(f->db, "SELECT snoozed FROM risk WHERE enrollment_id = ?1", 100), 1);
     assert_int_equal(scalar(f->db, "SELECT snoozed FROM risk WHERE enrollment_id = ?1", 200), 0);
-    assert_int_equal(run2(f->db, "UPDATE snooze SET active = 0 WHERE learner_id = ?1 AND ?2 = 0",
-                          10, 0),
-                     DB_DONE);
+    assert_int_equal(
+        run2(f->db, "UPDATE snooze SET active = 0 WHERE learner_id = ?1 AND ?2 = 0", 10, 0),
+        DB_DONE);
     assert_int_equal(scalar(f->db, "SELECT snoozed FROM risk WHERE enrollment_id = ?1", 100), 0);
 
     /* an enrolment moved to another learner takes its rows along (the merge's move) */

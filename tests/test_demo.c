@@ -613,8 +613,9 @@ static void test_bulk_activity_put_replaces_later_wins(void **state)
     f->db = f->path;
     int64_t eid = one_enrollment(st);
     int d = f->today;
-    struct lcm_activity_day first[3] = {
-        {eid, d - 2, 1, 1, 1, 0.5, 0}, {eid, d - 1, 1, 2, 2, 0.5, 0}, {eid, d - 2, 2, 3, 3, 0.75, 0}};
+    struct lcm_activity_day first[3] = {{eid, d - 2, 1, 1, 1, 0.5, 0},
+                                        {eid, d - 1, 1, 2, 2, 0.5, 0},
+                                        {eid, d - 2, 2, 3, 3, 0.75, 0}};
     assert_int_equal(store_begin(st, &err), LCM_OK);
     assert_int_equal(store_bulk_activity_put(st, first, 3, &err), LCM_OK);
     assert_int_equal(store_commit(st, &err), LCM_OK);

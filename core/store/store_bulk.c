@@ -12,6 +12,10 @@
 #include "store/store_internal.h"
 #include "store/store_milestone_done.h"
 
+/* The learner_id written or matched by the statements below (STORE_LEARNER_OF). */
+#define LEARNER_OF_BULK_ACTIVITY_STAGE                                                             \
+    STORE_LEARNER_OF("bulk_activity_stage.enrollment_id", "learner_id")
+
 /* SQLite's tuning for a bulk load (a PRAGMA); nothing on PostgreSQL, where the server's
  * settings are the administrator's. */
 static enum lcm_status pragma(struct lcm_store *st, const char *sql, struct lcm_err *err)
@@ -130,8 +134,8 @@ enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *er
  * far below SQLite's limits (and each literal below 4095 characters). */
 static const char activity_many_sql[] =
     "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress, "
-    "learner_id) VALUES " ROWS64 ROWS64 ROWS64 ROWS16 ROWS16 ROWS4 ROWS4 ROWS4 ROW_PARAMS
-        ROW_PARAMS ROW_PARAMS "(?,?,?,?,?,?,?)";
+    "learner_id) VALUES " ROWS64 ROWS64 ROWS64 ROWS16 ROWS16 ROWS4 ROWS4 ROWS4 ROW_PARAMS ROW_PARAMS
+        ROW_PARAMS "(?,?,?,?,?,?,?)";
 static const char activity_one_sql[] =
     "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress, "
     "learner_id) VALUES (?,?,?,?,?,?,?)";
@@ -235,7 +239,7 @@ static const char pg_stage_sql[] =
 static const char pg_merge_sql[] =
     "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress, "
     "learner_id) SELECT DISTINCT ON (enrollment_id, day) enrollment_id, day, sessions, minutes, "
-    "actions, progress, " STORE_LEARNER_OF("bulk_activity_stage.enrollment_id", "learner_id")
+    "actions, progress, " LEARNER_OF_BULK_ACTIVITY_STAGE
     " FROM bulk_activity_stage ORDER BY enrollment_id, day, seq DESC "
     "ON CONFLICT (enrollment_id, learner_id, day) DO UPDATE SET sessions = excluded.sessions, "
     "minutes = excluded.minutes, actions = excluded.actions, progress = excluded.progress";

@@ -10,6 +10,9 @@
 #include "store/store_erase.h"
 #include "store/store_internal.h"
 
+/* The learner_id written or matched by the statements below (STORE_LEARNER_OF). */
+#define LEARNER_OF_P1_P7 STORE_LEARNER_OF("?1", "?7")
+
 /* Steps an "... RETURNING id" statement and stores the id. */
 static enum lcm_status step_returning(struct lcm_store *st, struct db_stmt *s, int64_t *id,
                                       struct lcm_err *err, const char *what)
@@ -207,8 +210,8 @@ static void bind_activity(struct db_stmt *s, const struct lcm_activity_day *a)
 
 /* The INSERT of one activity day, its learner the caller's or the enrollment's. */
 #define ACTIVITY_INSERT                                                                            \
-    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress, "        \
-    "learner_id) VALUES (?1,?2,?3,?4,?5,?6," STORE_LEARNER_OF("?1", "?7") ") "                    \
+    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress, "          \
+    "learner_id) VALUES (?1,?2,?3,?4,?5,?6," LEARNER_OF_P1_P7 ") "                                 \
     "ON CONFLICT(enrollment_id, learner_id, day) DO "
 
 enum lcm_status store_entity_activity_put(struct lcm_store *st, const struct lcm_activity_day *a,
@@ -216,8 +219,8 @@ enum lcm_status store_entity_activity_put(struct lcm_store *st, const struct lcm
 {
     STMT_OR_FAIL(s, st,
                  ACTIVITY_INSERT "UPDATE SET sessions = excluded.sessions, "
-                 "minutes = excluded.minutes, actions = excluded.actions, "
-                 "progress = excluded.progress",
+                                 "minutes = excluded.minutes, actions = excluded.actions, "
+                                 "progress = excluded.progress",
                  err);
     bind_activity(s, a);
     return store_exec1(st, s, err, "activity");
@@ -227,7 +230,8 @@ enum lcm_status store_entity_activity_add(struct lcm_store *st, const struct lcm
                                           struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 ACTIVITY_INSERT "UPDATE SET sessions = activity_day.sessions + excluded.sessions, "
+                 ACTIVITY_INSERT
+                 "UPDATE SET sessions = activity_day.sessions + excluded.sessions, "
                  "minutes = activity_day.minutes + excluded.minutes, "
                  "actions = activity_day.actions + excluded.actions, progress = CASE "
                  "WHEN excluded.progress IS NULL OR activity_day.progress >= excluded.progress "
@@ -403,9 +407,7 @@ enum lcm_status store_entity_enrollment_put(struct lcm_store *st, const struct l
 enum lcm_status store_entity_activity_sum(struct lcm_store *st, const struct lcm_activity_day *a,
                                           enum store_put *put, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 ACTIVITY_INSERT "NOTHING",
-                 err);
+    STMT_OR_FAIL(s, st, ACTIVITY_INSERT "NOTHING", err);
     bind_activity(s, a);
     enum lcm_status rc = store_exec1(st, s, err, "activity");
     if (rc != LCM_OK)

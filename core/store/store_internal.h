@@ -54,8 +54,8 @@ void store_bind_id_opt(struct db_stmt *s, int i, int64_t id);
  * enrollment's, read in the same statement; a missing enrollment gives NULL, refused by the
  * NOT NULL as the foreign key refused it before. */
 #define STORE_LEARNER_OF(enrollment, learner)                                                      \
-    "COALESCE(CAST(" learner " AS BIGINT), (SELECT learner_id FROM enrollment WHERE id = "          \
-    enrollment "))"
+    "COALESCE(CAST(" learner                                                                       \
+    " AS BIGINT), (SELECT learner_id FROM enrollment WHERE id = " enrollment "))"
 
 /* Binds the first n bytes of v as text (v need not end there). */
 void store_bind_textn(struct db_stmt *s, int i, const char *v, int n);

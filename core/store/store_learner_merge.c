@@ -111,8 +111,8 @@ static const char *const follow_sql[] = {
     "UPDATE event_invitee SET enrollment_id = ?2 WHERE enrollment_id = ?1",
     NULL};
 
-static enum lcm_status fold(struct lcm_store *st, int64_t e, int64_t t, int64_t into,
-                            int64_t from, struct store_merge_counts *c, struct lcm_err *err)
+static enum lcm_status fold(struct lcm_store *st, int64_t e, int64_t t, int64_t into, int64_t from,
+                            struct store_merge_counts *c, struct lcm_err *err)
 {
     enum lcm_status rc = LCM_OK;
     /* one slot per statement (the others NULL: their rows are not counted) */

@@ -8,10 +8,15 @@
 
 #include "base/day.h"
 
+/* The learner_id written or matched by the statements below (STORE_LEARNER_OF). */
+#define LEARNER_OF_P1_P7 STORE_LEARNER_OF("?1", "?7")
+#define LEARNER_OF_DONE_STAGE STORE_LEARNER_OF("done_stage.enrollment_id", "learner_id")
+#define LEARNER_OF_P1_P4 STORE_LEARNER_OF("?1", "?4")
+
 /* One statement text per repeat flavour (the statement cache keys on the text's address). */
 #define DONE_INSERT                                                                                \
-    "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed, "   \
-    "learner_id) VALUES (?1,?2,?3,?4,?5,?6," STORE_LEARNER_OF("?1", "?7") ") "                    \
+    "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed, "  \
+    "learner_id) VALUES (?1,?2,?3,?4,?5,?6," LEARNER_OF_P1_P7 ") "                                 \
     "ON CONFLICT(enrollment_id, learner_id, milestone_id) DO "
 static const char done_keep[] = DONE_INSERT "NOTHING";
 static const char done_update[] = DONE_INSERT "UPDATE SET day = excluded.day, "
@@ -46,7 +51,7 @@ static const char pg_done_stage_sql[] =
 static const char pg_done_merge_sql[] =
     "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed, "
     "learner_id) SELECT DISTINCT ON (enrollment_id, milestone_id) enrollment_id, milestone_id, "
-    "day, score, celebrated_at, failed, " STORE_LEARNER_OF("done_stage.enrollment_id", "learner_id")
+    "day, score, celebrated_at, failed, " LEARNER_OF_DONE_STAGE
     " FROM done_stage ORDER BY enrollment_id, milestone_id, seq DESC "
     "ON CONFLICT(enrollment_id, learner_id, milestone_id) DO UPDATE SET day = excluded.day, "
     "score = excluded.score, failed = excluded.failed";
@@ -120,7 +125,7 @@ enum lcm_status store_milestone_done_put(struct lcm_store *st, const struct lcm_
         "score = COALESCE(?4, score), failed = ?6, "
         "celebrated_at = CASE WHEN failed = 1 AND ?6 = 0 THEN ?5 ELSE celebrated_at END "
         "WHERE enrollment_id = ?1 AND milestone_id = ?2 AND NOT (failed = 0 AND ?6 = 1) "
-        "AND learner_id = " STORE_LEARNER_OF("?1", "?7") " "
+        "AND learner_id = " LEARNER_OF_P1_P7 " "
         "AND (day, score, failed) IS DISTINCT FROM "
         "(CASE WHEN CAST(?4 AS DOUBLE PRECISION) IS NULL AND failed = ?6 THEN day ELSE ?3 END, "
         "COALESCE(?4, score), ?6)",
@@ -137,7 +142,7 @@ enum lcm_status store_milestone_done_celebrate(struct lcm_store *st, int64_t enr
 {
     STMT_OR_FAIL(s, st,
                  "UPDATE milestone_done SET celebrated_at = ?3 WHERE enrollment_id = ?1 "
-                 "AND learner_id = " STORE_LEARNER_OF("?1", "?4")
+                 "AND learner_id = " LEARNER_OF_P1_P4
                  " AND (?2 = 0 OR milestone_id = ?2) AND celebrated_at IS NULL",
                  err);
     store_bind_id_opt(s, 4, learner_id);

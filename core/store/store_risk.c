@@ -9,6 +9,10 @@
 #include "store/store_internal.h"
 #include "store/store_risk.h"
 
+/* The learner_id written or matched by the statements below (STORE_LEARNER_OF). */
+#define LEARNER_OF_P1_P10 STORE_LEARNER_OF("?1", "?10")
+#define LEARNER_OF_RISK_STAGE STORE_LEARNER_OF("risk_stage.enrollment_id", "learner_id")
+
 /* "YYYY-MM-DD" -> day without the round-trip check of day_parse: the store wrote it, and this
  * runs once per activity row (15M rows in the benchmark). Anything else reads as DAY_NONE. */
 /* The month of the last day parsed: consecutive rows are mostly in the same month, so the
@@ -387,8 +391,8 @@ enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row
 {
     STMT_OR_FAIL(s, st,
                  "INSERT INTO risk(enrollment_id, day, score, level, reasons, signals, "
-                 "flagged_since, snoozed, raw, learner_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
-                 STORE_LEARNER_OF("?1", "?10") ") "
+                 "flagged_since, snoozed, raw, learner_id) VALUES "
+                 "(?1,?2,?3,?4,?5,?6,?7,?8,?9," LEARNER_OF_P1_P10 ") "
                  "ON CONFLICT(enrollment_id, learner_id) DO UPDATE SET day = excluded.day, "
                  "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "
                  "signals = excluded.signals, flagged_since = excluded.flagged_since, "
@@ -417,15 +421,14 @@ static const char pg_risk_stage_sql[] =
 static const char pg_risk_merge_sql[] =
     "INSERT INTO risk(enrollment_id, day, score, level, reasons, signals, flagged_since, "
     "snoozed, raw, learner_id) SELECT enrollment_id, day, score, level, reasons, signals, "
-    "flagged_since, snoozed, raw, " STORE_LEARNER_OF("risk_stage.enrollment_id", "learner_id")
+    "flagged_since, snoozed, raw, " LEARNER_OF_RISK_STAGE
     " FROM risk_stage ON CONFLICT(enrollment_id, learner_id) DO UPDATE SET day = excluded.day, "
     "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "
     "signals = excluded.signals, flagged_since = excluded.flagged_since, "
     "snoozed = excluded.snoozed, raw = excluded.raw";
-static const char *const risk_stage_cols[] = {"enrollment_id", "day",     "score",
-                                              "level",         "reasons", "signals",
-                                              "flagged_since", "snoozed", "raw",
-                                              "learner_id"};
+static const char *const risk_stage_cols[] = {
+    "enrollment_id", "day",           "score",   "level", "reasons",
+    "signals",       "flagged_since", "snoozed", "raw",   "learner_id"};
 
 static enum lcm_status copy_risk(struct lcm_store *st, const struct store_risk_row *rows, size_t n)
 {
@@ -444,15 +447,15 @@ static enum lcm_status copy_risk(struct lcm_store *st, const struct store_risk_r
         if (r->flagged_since != DAY_NONE)
             day_format(r->flagged_since, since);
         const char *vals[10] = {id,
-                               day,
-                               score,
-                               level,
-                               r->reasons ? r->reasons : "",
-                               r->signals,
-                               r->flagged_since != DAY_NONE ? since : NULL,
-                               snz,
-                               raw,
-                               r->learner_id > 0 ? lid : NULL};
+                                day,
+                                score,
+                                level,
+                                r->reasons ? r->reasons : "",
+                                r->signals,
+                                r->flagged_since != DAY_NONE ? since : NULL,
+                                snz,
+                                raw,
+                                r->learner_id > 0 ? lid : NULL};
         ok = db_copy_row(st->db, vals, NULL) == LCM_OK;
     }
     if (db_copy_end(st->db, NULL, NULL) != LCM_OK) /* ended even after a failed row */

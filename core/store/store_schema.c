@@ -583,8 +583,8 @@ static const char *const schema_v9[] = {
  * script (store.c's migrate()). Their key's columns come first, in the key's order (on
  * PostgreSQL learner_id is the last column, where ALTER TABLE puts it; the copy goes by name):
  * SQLite 3.40's integrity_check reports a false "NULL value in" a NOT NULL column declared
- * before a key column of a WITHOUT ROWID table. The snooze table keeps its own id as its key (an alias of the rowid, which gives
- * the ids; doc/postgresql.md says what that leaves for Citus). */
+ * before a key column of a WITHOUT ROWID table. The snooze table keeps its own id as its key (an
+ * alias of the rowid, which gives the ids; doc/postgresql.md says what that leaves for Citus). */
 static const char *const schema_v10[] = {
     "CREATE UNIQUE INDEX enrollment_learner ON enrollment(learner_id, id);",
 
@@ -602,8 +602,7 @@ static const char *const schema_v10[] = {
     "INSERT INTO activity_day_v10 SELECT a.enrollment_id, e.learner_id, a.day, a.sessions,"
     "  a.minutes, a.actions, a.progress FROM activity_day a"
     "  JOIN enrollment e ON e.id = a.enrollment_id ORDER BY a.enrollment_id, a.day;",
-    "DROP TABLE activity_day;",
-    "ALTER TABLE activity_day_v10 RENAME TO activity_day;",
+    "DROP TABLE activity_day;", "ALTER TABLE activity_day_v10 RENAME TO activity_day;",
 
     "CREATE TABLE milestone_done_v10 ("
     "  enrollment_id INTEGER NOT NULL,"
@@ -619,8 +618,7 @@ static const char *const schema_v10[] = {
     "INSERT INTO milestone_done_v10 SELECT d.enrollment_id, e.learner_id, d.milestone_id, d.day,"
     "  d.score, d.celebrated_at, d.failed FROM milestone_done d"
     "  JOIN enrollment e ON e.id = d.enrollment_id;",
-    "DROP TABLE milestone_done;",
-    "ALTER TABLE milestone_done_v10 RENAME TO milestone_done;",
+    "DROP TABLE milestone_done;", "ALTER TABLE milestone_done_v10 RENAME TO milestone_done;",
     "CREATE INDEX milestone_done_milestone ON milestone_done(milestone_id);",
     "CREATE INDEX milestone_done_pending ON milestone_done(day) WHERE celebrated_at IS NULL;",
     "CREATE INDEX milestone_done_celebrate ON milestone_done(day, enrollment_id, celebrated_at)"
@@ -639,8 +637,7 @@ static const char *const schema_v10[] = {
     "    ON DELETE CASCADE ON UPDATE CASCADE) WITHOUT ROWID;",
     "INSERT INTO sequence_fired_v10 SELECT f.rule, f.enrollment_id, e.learner_id, f.key, f.day,"
     "  f.message_id, f.drawn FROM sequence_fired f JOIN enrollment e ON e.id = f.enrollment_id;",
-    "DROP TABLE sequence_fired;",
-    "ALTER TABLE sequence_fired_v10 RENAME TO sequence_fired;",
+    "DROP TABLE sequence_fired;", "ALTER TABLE sequence_fired_v10 RENAME TO sequence_fired;",
 
     /* snooze before risk: its triggers name risk, and go with the old table. risk keeps a
      * rowid (its key an index beside it): its rows carry the reasons and signals (about 1 KB),
@@ -661,8 +658,7 @@ static const char *const schema_v10[] = {
     "INSERT INTO snooze_v10 SELECT z.id, z.enrollment_id, z.created_at, z.until_day, z.reason,"
     "  z.score_at, z.feedback, z.active, z.author_id, e.learner_id FROM snooze z"
     "  JOIN enrollment e ON e.id = z.enrollment_id;",
-    "DROP TABLE snooze;",
-    "ALTER TABLE snooze_v10 RENAME TO snooze;",
+    "DROP TABLE snooze;", "ALTER TABLE snooze_v10 RENAME TO snooze;",
     "CREATE INDEX snooze_enrollment ON snooze(enrollment_id, active);",
 
     "CREATE TABLE risk_v10 ("
@@ -682,8 +678,7 @@ static const char *const schema_v10[] = {
     "INSERT INTO risk_v10 SELECT r.enrollment_id, e.learner_id, r.day, r.score, r.level,"
     "  r.reasons, r.signals, r.flagged_since, r.snoozed, r.raw FROM risk r"
     "  JOIN enrollment e ON e.id = r.enrollment_id;",
-    "DROP TABLE risk;",
-    "ALTER TABLE risk_v10 RENAME TO risk;",
+    "DROP TABLE risk;", "ALTER TABLE risk_v10 RENAME TO risk;",
     "CREATE INDEX risk_triage ON risk(snoozed, level DESC, score DESC, raw DESC);",
     "CREATE INDEX risk_enrollment ON risk(enrollment_id, level, score, raw);",
 
@@ -699,7 +694,7 @@ static const char *const schema_v10[] = {
     "      AND learner_id = NEW.learner_id AND active = 1); END;",
     NULL};
 
-const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3,
-                                                   schema_v4, schema_v5, schema_v6,
-                                                   schema_v7, schema_v8, schema_v9, schema_v10};
+const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3, schema_v4,
+                                                   schema_v5, schema_v6, schema_v7, schema_v8,
+                                                   schema_v9, schema_v10};
 const int store_schema_version = (int)(sizeof store_schema_scripts / sizeof *store_schema_scripts);

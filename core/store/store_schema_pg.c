@@ -553,31 +553,40 @@ static const char *const pg_v9[] = {
 static const char *const pg_v10[] = {
     "CREATE UNIQUE INDEX enrollment_learner ON enrollment(learner_id, id);",
     "ALTER TABLE activity_day ADD COLUMN learner_id BIGINT;",
-    "UPDATE activity_day t SET learner_id = e.learner_id FROM enrollment e WHERE e.id = t.enrollment_id;",
-    "ALTER TABLE activity_day ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT activity_day_enrollment_id_fkey,"
+    "UPDATE activity_day t SET learner_id = e.learner_id FROM enrollment e WHERE e.id = "
+    "t.enrollment_id;",
+    "ALTER TABLE activity_day ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT "
+    "activity_day_enrollment_id_fkey,"
     "  DROP CONSTRAINT activity_day_pkey, ADD PRIMARY KEY (enrollment_id, learner_id, day),"
     "  ADD FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
     "    ON DELETE CASCADE ON UPDATE CASCADE;",
     "ALTER TABLE milestone_done ADD COLUMN learner_id BIGINT;",
-    "UPDATE milestone_done t SET learner_id = e.learner_id FROM enrollment e WHERE e.id = t.enrollment_id;",
-    "ALTER TABLE milestone_done ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT milestone_done_enrollment_id_fkey,"
-    "  DROP CONSTRAINT milestone_done_pkey, ADD PRIMARY KEY (enrollment_id, learner_id, milestone_id),"
+    "UPDATE milestone_done t SET learner_id = e.learner_id FROM enrollment e WHERE e.id = "
+    "t.enrollment_id;",
+    "ALTER TABLE milestone_done ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT "
+    "milestone_done_enrollment_id_fkey,"
+    "  DROP CONSTRAINT milestone_done_pkey, ADD PRIMARY KEY (enrollment_id, learner_id, "
+    "milestone_id),"
     "  ADD FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
     "    ON DELETE CASCADE ON UPDATE CASCADE;",
     "ALTER TABLE sequence_fired ADD COLUMN learner_id BIGINT;",
-    "UPDATE sequence_fired t SET learner_id = e.learner_id FROM enrollment e WHERE e.id = t.enrollment_id;",
-    "ALTER TABLE sequence_fired ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT sequence_fired_enrollment_id_fkey,"
+    "UPDATE sequence_fired t SET learner_id = e.learner_id FROM enrollment e WHERE e.id = "
+    "t.enrollment_id;",
+    "ALTER TABLE sequence_fired ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT "
+    "sequence_fired_enrollment_id_fkey,"
     "  DROP CONSTRAINT sequence_fired_pkey, ADD PRIMARY KEY (rule, enrollment_id, learner_id, key),"
     "  ADD FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
     "    ON DELETE CASCADE ON UPDATE CASCADE;",
     "ALTER TABLE snooze ADD COLUMN learner_id BIGINT;",
     "UPDATE snooze t SET learner_id = e.learner_id FROM enrollment e WHERE e.id = t.enrollment_id;",
-    "ALTER TABLE snooze ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT snooze_enrollment_id_fkey,"
+    "ALTER TABLE snooze ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT "
+    "snooze_enrollment_id_fkey,"
     "  ADD FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
     "    ON DELETE CASCADE ON UPDATE CASCADE;",
     "ALTER TABLE risk ADD COLUMN learner_id BIGINT;",
     "UPDATE risk t SET learner_id = e.learner_id FROM enrollment e WHERE e.id = t.enrollment_id;",
-    "ALTER TABLE risk ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT risk_enrollment_id_fkey,"
+    "ALTER TABLE risk ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT "
+    "risk_enrollment_id_fkey,"
     "  DROP CONSTRAINT risk_pkey, ADD PRIMARY KEY (enrollment_id, learner_id),"
     "  ADD FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
     "    ON DELETE CASCADE ON UPDATE CASCADE;",

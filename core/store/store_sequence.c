@@ -7,6 +7,10 @@
 #include "store/store_internal.h"
 #include "store/store_sequence.h"
 
+/* The learner_id written or matched by the statements below (STORE_LEARNER_OF). */
+#define LEARNER_OF_P2_P4 STORE_LEARNER_OF("?2", "?4")
+#define LEARNER_OF_P2_P6 STORE_LEARNER_OF("?2", "?6")
+
 #define CAND_COLS                                                                                  \
     "SELECT l.id, e.id, l.first_name, l.last_name, l.email, l.lang, p.name, c.name, e.progress, "  \
     "e.last_activity_day, e.start_day, r.level "
@@ -134,8 +138,7 @@ enum lcm_status store_sequence_fired(struct lcm_store *st, const char *rule, int
     *yes = false;
     STMT_OR_FAIL(s, st,
                  "SELECT EXISTS (SELECT 1 FROM sequence_fired WHERE rule = ?1 "
-                 "AND enrollment_id = ?2 AND learner_id = " STORE_LEARNER_OF("?2", "?4")
-                 " AND key = ?3)",
+                 "AND enrollment_id = ?2 AND learner_id = " LEARNER_OF_P2_P4 " AND key = ?3)",
                  err);
     store_bind_text(s, 1, rule);
     db_bind_int64(s, 2, enrollment_id);
@@ -157,7 +160,7 @@ enum lcm_status store_sequence_fire(struct lcm_store *st, const char *rule, int6
 {
     STMT_OR_FAIL(s, st,
                  "INSERT INTO sequence_fired(rule, enrollment_id, key, day, message_id, "
-                 "learner_id) VALUES (?1, ?2, ?3, ?4, ?5, " STORE_LEARNER_OF("?2", "?6")
+                 "learner_id) VALUES (?1, ?2, ?3, ?4, ?5, " LEARNER_OF_P2_P6
                  ") ON CONFLICT DO NOTHING",
                  err);
     store_bind_id_opt(s, 6, learner_id);
@@ -231,7 +234,7 @@ enum lcm_status store_sequence_drawn(struct lcm_store *st, const char *rule, int
 {
     STMT_OR_FAIL(s, st,
                  "UPDATE sequence_fired SET drawn = 1 WHERE rule = ?1 AND enrollment_id = ?2 "
-                 "AND learner_id = " STORE_LEARNER_OF("?2", "?4") " AND key = ?3",
+                 "AND learner_id = " LEARNER_OF_P2_P4 " AND key = ?3",
                  err);
     store_bind_id_opt(s, 4, learner_id);
     store_bind_text(s, 1, rule);

@@ -72,12 +72,12 @@ enum lcm_status store_snooze_feedback(struct lcm_store *st, int64_t enrollment_i
         store_entity_enrollment_learner(st, enrollment_id, &learner, "snooze feedback", err);
     if (rc != LCM_OK)
         return rc;
-    /* Feedback without a snooze creates a closed snooze row that only carries it. */
+        /* Feedback without a snooze creates a closed snooze row that only carries it. */
 #define FEEDBACK_ROW(day)                                                                          \
     "INSERT INTO snooze(enrollment_id, learner_id, created_at, until_day, reason, score_at, "      \
-    "feedback, active) SELECT ?1, ?4, ?2, " day ", NULL, "                                        \
-    "(SELECT score FROM risk WHERE enrollment_id = ?1 AND learner_id = ?4), ?3, 0 "               \
-    "WHERE NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = ?1 AND learner_id = ?4 "        \
+    "feedback, active) SELECT ?1, ?4, ?2, " day ", NULL, "                                         \
+    "(SELECT score FROM risk WHERE enrollment_id = ?1 AND learner_id = ?4), ?3, 0 "                \
+    "WHERE NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = ?1 AND learner_id = ?4 "         \
     "AND active = 1)"
     struct db_stmt *s = store_stmt_each(
         st, FEEDBACK_ROW("date(?2, 'unixepoch')"),

@@ -10,6 +10,10 @@
 #include "store/store_view.h"
 #include "store/store_view_detail.h"
 
+/* The learner_id written or matched by the statements below (STORE_LEARNER_OF). */
+#define LEARNER_OF_P1_P4 STORE_LEARNER_OF("?1", "?4")
+#define LEARNER_OF_P1_P2 STORE_LEARNER_OF("?1", "?2")
+
 void store_view_detail_clear(struct view_detail *d)
 {
     if (!d)
@@ -108,7 +112,7 @@ enum lcm_status store_view_detail_weekly(struct lcm_store *st, int64_t enrollmen
     memset(out, 0, (size_t)weeks * sizeof *out);
     STMT_OR_FAIL(s, st,
                  "SELECT day, minutes FROM activity_day WHERE enrollment_id = ?1 "
-                 "AND learner_id = " STORE_LEARNER_OF("?1", "?4") " AND day > ?2 AND day <= ?3",
+                 "AND learner_id = " LEARNER_OF_P1_P4 " AND day > ?2 AND day <= ?3",
                  err);
     db_bind_int64(s, 1, enrollment_id);
     store_bind_id_opt(s, 4, learner_id);
@@ -153,7 +157,7 @@ enum lcm_status store_view_detail_milestones(struct lcm_store *st, int64_t enrol
                  " AND (m.cohort_id IS NULL OR m.cohort_id = e.cohort_id) "
                  "LEFT JOIN milestone_done d ON d.enrollment_id = e.id "
                  " AND d.learner_id = e.learner_id AND d.milestone_id = m.id AND d.failed = 0 "
-                 "WHERE e.id = ?1 AND e.learner_id = " STORE_LEARNER_OF("?1", "?2") " "
+                 "WHERE e.id = ?1 AND e.learner_id = " LEARNER_OF_P1_P2 " "
                  "ORDER BY COALESCE(m.threshold, 2), m.due_day, m.due_offset, m.id",
                  err);
     db_bind_int64(s, 1, enrollment_id);
