@@ -302,6 +302,30 @@ static void test_activity_add_and_refresh(void **state)
     assert_int_equal(store_entity_activity_put(st, &a, &err), LCM_OK);
     assert_int_equal(store_counts(st, &n, &err), LCM_OK);
     assert_int_equal(n.activity_days, 2);
+    /* schema v10: a row without its learner takes the enrollment's; the right one given is
+     * the same row; a wrong one, or none for an enrollment that is not there, is refused */
+    int64_t lid = 0;
+    assert_int_equal(store_entity_enrollment_learner(st, eid, &lid, "t", &err), LCM_OK);
+    struct db_stmt *q = db_prepare(
+        st->db, "SELECT count(*) FROM activity_day WHERE enrollment_id = ?1 AND learner_id = ?2",
+        &err);
+    db_bind_int64(q, 1, eid);
+    db_bind_int64(q, 2, lid);
+    assert_int_equal(db_step(q), DB_ROW);
+    assert_int_equal(db_column_int64(q, 0), 2);
+    db_reset(q);
+    a.learner_id = lid;
+    assert_int_equal(store_entity_activity_put(st, &a, &err), LCM_OK);
+    assert_int_equal(store_counts(st, &n, &err), LCM_OK);
+    assert_int_equal(n.activity_days, 2);
+    a.learner_id = lid + 1000;
+    assert_int_equal(store_entity_activity_put(st, &a, &err), LCM_ERR_DB);
+    a.learner_id = 0;
+    a.enrollment_id = eid + 1000;
+    assert_int_equal(store_entity_activity_put(st, &a, &err), LCM_ERR_DB);
+    assert_int_equal(store_entity_enrollment_learner(st, eid + 1000, &lid, "t", &err),
+                     LCM_ERR_NOTFOUND);
+    assert_non_null(strstr(err.msg, "t: "));
     store_close(&st);
 }
 
