@@ -208,19 +208,28 @@ static void bind_activity(struct db_stmt *s, const struct lcm_activity_day *a)
     store_bind_id_opt(s, 7, a->learner_id);
 }
 
-/* The INSERT of one activity day, its learner the caller's or the enrollment's. */
-#define ACTIVITY_INSERT                                                                            \
+/* The INSERT of one activity day, its learner L: ?7 when the caller has it (a statement a
+ * distributed server routes by its value), else the enrollment's (LEARNER_OF_P1_P7). */
+#define ACTIVITY_INSERT(L)                                                                         \
     "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress, "          \
-    "learner_id) VALUES (?1,?2,?3,?4,?5,?6," LEARNER_OF_P1_P7 ") "                                 \
+    "learner_id) VALUES (?1,?2,?3,?4,?5,?6," L ") "                                                \
     "ON CONFLICT(enrollment_id, learner_id, day) DO "
+#define ACTIVITY_PUT(L)                                                                            \
+    ACTIVITY_INSERT(L)                                                                             \
+    "UPDATE SET sessions = excluded.sessions, minutes = excluded.minutes, "                        \
+    "actions = excluded.actions, progress = excluded.progress"
+#define ACTIVITY_ADD(L)                                                                            \
+    ACTIVITY_INSERT(L)                                                                             \
+    "UPDATE SET sessions = activity_day.sessions + excluded.sessions, "                            \
+    "minutes = activity_day.minutes + excluded.minutes, "                                          \
+    "actions = activity_day.actions + excluded.actions, progress = CASE "                          \
+    "WHEN excluded.progress IS NULL OR activity_day.progress >= excluded.progress "                \
+    "THEN activity_day.progress ELSE excluded.progress END"
 
 enum lcm_status store_entity_activity_put(struct lcm_store *st, const struct lcm_activity_day *a,
                                           struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 ACTIVITY_INSERT "UPDATE SET sessions = excluded.sessions, "
-                                 "minutes = excluded.minutes, actions = excluded.actions, "
-                                 "progress = excluded.progress",
+    STMT_OR_FAIL(s, st, a->learner_id > 0 ? ACTIVITY_PUT("?7") : ACTIVITY_PUT(LEARNER_OF_P1_P7),
                  err);
     bind_activity(s, a);
     return store_exec1(st, s, err, "activity");
@@ -229,13 +238,7 @@ enum lcm_status store_entity_activity_put(struct lcm_store *st, const struct lcm
 enum lcm_status store_entity_activity_add(struct lcm_store *st, const struct lcm_activity_day *a,
                                           struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 ACTIVITY_INSERT
-                 "UPDATE SET sessions = activity_day.sessions + excluded.sessions, "
-                 "minutes = activity_day.minutes + excluded.minutes, "
-                 "actions = activity_day.actions + excluded.actions, progress = CASE "
-                 "WHEN excluded.progress IS NULL OR activity_day.progress >= excluded.progress "
-                 "THEN activity_day.progress ELSE excluded.progress END",
+    STMT_OR_FAIL(s, st, a->learner_id > 0 ? ACTIVITY_ADD("?7") : ACTIVITY_ADD(LEARNER_OF_P1_P7),
                  err);
     bind_activity(s, a);
     return store_exec1(st, s, err, "activity");
@@ -407,7 +410,10 @@ enum lcm_status store_entity_enrollment_put(struct lcm_store *st, const struct l
 enum lcm_status store_entity_activity_sum(struct lcm_store *st, const struct lcm_activity_day *a,
                                           enum store_put *put, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st, ACTIVITY_INSERT "NOTHING", err);
+    STMT_OR_FAIL(s, st,
+                 a->learner_id > 0 ? ACTIVITY_INSERT("?7") "NOTHING"
+                                   : ACTIVITY_INSERT(LEARNER_OF_P1_P7) "NOTHING",
+                 err);
     bind_activity(s, a);
     enum lcm_status rc = store_exec1(st, s, err, "activity");
     if (rc != LCM_OK)

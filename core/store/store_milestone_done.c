@@ -13,14 +13,18 @@
 #define LEARNER_OF_DONE_STAGE STORE_LEARNER_OF("done_stage.enrollment_id", "learner_id")
 #define LEARNER_OF_P1_P4 STORE_LEARNER_OF("?1", "?4")
 
-/* One statement text per repeat flavour (the statement cache keys on the text's address). */
-#define DONE_INSERT                                                                                \
+/* One statement text per repeat flavour and learner L (the statement cache keys on the text's
+ * address): ?7 when the caller has it (a statement a distributed server routes by its value),
+ * else the enrollment's. */
+#define DONE_INSERT(L)                                                                             \
     "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed, "  \
-    "learner_id) VALUES (?1,?2,?3,?4,?5,?6," LEARNER_OF_P1_P7 ") "                                 \
+    "learner_id) VALUES (?1,?2,?3,?4,?5,?6," L ") "                                                \
     "ON CONFLICT(enrollment_id, learner_id, milestone_id) DO "
-static const char done_keep[] = DONE_INSERT "NOTHING";
-static const char done_update[] = DONE_INSERT "UPDATE SET day = excluded.day, "
-                                              "score = excluded.score, failed = excluded.failed";
+#define DONE_UPDATE                                                                                \
+    "UPDATE SET day = excluded.day, score = excluded.score, failed = excluded.failed"
+static const char *const done_sql[2][2] = {
+    {DONE_INSERT(LEARNER_OF_P1_P7) "NOTHING", DONE_INSERT(LEARNER_OF_P1_P7) DONE_UPDATE},
+    {DONE_INSERT("?7") "NOTHING", DONE_INSERT("?7") DONE_UPDATE}};
 
 static void bind_done(struct db_stmt *s, const struct lcm_milestone_done *d)
 {
@@ -36,7 +40,7 @@ static void bind_done(struct db_stmt *s, const struct lcm_milestone_done *d)
 enum lcm_status store_milestone_done_add(struct lcm_store *st, const struct lcm_milestone_done *d,
                                          enum store_done_repeat repeat, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st, repeat == STORE_DONE_KEEP ? done_keep : done_update, err);
+    STMT_OR_FAIL(s, st, done_sql[d->learner_id > 0][repeat == STORE_DONE_KEEP ? 0 : 1], err);
     bind_done(s, d);
     return store_exec1(st, s, err, "milestone done");
 }
@@ -117,19 +121,18 @@ enum lcm_status store_milestone_done_put(struct lcm_store *st, const struct lcm_
         *put = STORE_PUT_NEW;
         return LCM_OK;
     }
-    STMT_OR_FAIL(
-        s, st,
-        "UPDATE milestone_done SET "
-        "day = CASE WHEN CAST(?4 AS DOUBLE PRECISION) IS NULL AND failed = ?6 THEN day ELSE ?3 "
-        "END, "
-        "score = COALESCE(?4, score), failed = ?6, "
-        "celebrated_at = CASE WHEN failed = 1 AND ?6 = 0 THEN ?5 ELSE celebrated_at END "
-        "WHERE enrollment_id = ?1 AND milestone_id = ?2 AND NOT (failed = 0 AND ?6 = 1) "
-        "AND learner_id = " LEARNER_OF_P1_P7 " "
-        "AND (day, score, failed) IS DISTINCT FROM "
-        "(CASE WHEN CAST(?4 AS DOUBLE PRECISION) IS NULL AND failed = ?6 THEN day ELSE ?3 END, "
-        "COALESCE(?4, score), ?6)",
-        err);
+#define DONE_AGAIN(L)                                                                              \
+    "UPDATE milestone_done SET "                                                                   \
+    "day = CASE WHEN CAST(?4 AS DOUBLE PRECISION) IS NULL AND failed = ?6 THEN day ELSE ?3 "       \
+    "END, "                                                                                        \
+    "score = COALESCE(?4, score), failed = ?6, "                                                   \
+    "celebrated_at = CASE WHEN failed = 1 AND ?6 = 0 THEN ?5 ELSE celebrated_at END "              \
+    "WHERE enrollment_id = ?1 AND milestone_id = ?2 AND NOT (failed = 0 AND ?6 = 1) "              \
+    "AND learner_id = " L " AND (day, score, failed) IS DISTINCT FROM "                            \
+    "(CASE WHEN CAST(?4 AS DOUBLE PRECISION) IS NULL AND failed = ?6 THEN day ELSE ?3 END, "       \
+    "COALESCE(?4, score), ?6)"
+    STMT_OR_FAIL(s, st, d->learner_id > 0 ? DONE_AGAIN("?7") : DONE_AGAIN(LEARNER_OF_P1_P7), err);
+#undef DONE_AGAIN
     bind_done(s, d);
     rc = store_exec1(st, s, err, "milestone done");
     *put = db_changes(st->db) > 0 ? STORE_PUT_UPDATED : STORE_PUT_SAME;
@@ -140,11 +143,11 @@ enum lcm_status store_milestone_done_celebrate(struct lcm_store *st, int64_t enr
                                                int64_t learner_id, int64_t milestone_id,
                                                int64_t now_ts, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "UPDATE milestone_done SET celebrated_at = ?3 WHERE enrollment_id = ?1 "
-                 "AND learner_id = " LEARNER_OF_P1_P4
-                 " AND (?2 = 0 OR milestone_id = ?2) AND celebrated_at IS NULL",
-                 err);
+#define CELEBRATE(L)                                                                               \
+    "UPDATE milestone_done SET celebrated_at = ?3 WHERE enrollment_id = ?1 AND learner_id = " L    \
+    " AND (?2 = 0 OR milestone_id = ?2) AND celebrated_at IS NULL"
+    STMT_OR_FAIL(s, st, learner_id > 0 ? CELEBRATE("?4") : CELEBRATE(LEARNER_OF_P1_P4), err);
+#undef CELEBRATE
     store_bind_id_opt(s, 4, learner_id);
     db_bind_int64(s, 1, enrollment_id);
     db_bind_int64(s, 2, milestone_id);

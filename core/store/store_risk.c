@@ -389,15 +389,17 @@ enum lcm_status store_risk_scan_tune(struct lcm_store *st, struct lcm_err *err)
 enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row *r,
                                struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "INSERT INTO risk(enrollment_id, day, score, level, reasons, signals, "
-                 "flagged_since, snoozed, raw, learner_id) VALUES "
-                 "(?1,?2,?3,?4,?5,?6,?7,?8,?9," LEARNER_OF_P1_P10 ") "
-                 "ON CONFLICT(enrollment_id, learner_id) DO UPDATE SET day = excluded.day, "
-                 "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "
-                 "signals = excluded.signals, flagged_since = excluded.flagged_since, "
-                 "snoozed = excluded.snoozed, raw = excluded.raw",
-                 err);
+    /* its learner L: ?10 when the caller has it (routed by it on a distributed server), else
+     * the enrollment's */
+#define RISK_PUT(L)                                                                                \
+    "INSERT INTO risk(enrollment_id, day, score, level, reasons, signals, "                        \
+    "flagged_since, snoozed, raw, learner_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9," L ") "          \
+    "ON CONFLICT(enrollment_id, learner_id) DO UPDATE SET day = excluded.day, "                    \
+    "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "                 \
+    "signals = excluded.signals, flagged_since = excluded.flagged_since, "                         \
+    "snoozed = excluded.snoozed, raw = excluded.raw"
+    STMT_OR_FAIL(s, st, r->learner_id > 0 ? RISK_PUT("?10") : RISK_PUT(LEARNER_OF_P1_P10), err);
+#undef RISK_PUT
     db_bind_int64(s, 1, r->enrollment_id);
     store_bind_day(s, 2, r->day);
     db_bind_double(s, 3, r->score);

@@ -136,10 +136,11 @@ enum lcm_status store_sequence_fired(struct lcm_store *st, const char *rule, int
                                      struct lcm_err *err)
 {
     *yes = false;
-    STMT_OR_FAIL(s, st,
-                 "SELECT EXISTS (SELECT 1 FROM sequence_fired WHERE rule = ?1 "
-                 "AND enrollment_id = ?2 AND learner_id = " LEARNER_OF_P2_P4 " AND key = ?3)",
-                 err);
+#define FIRED(L)                                                                                   \
+    "SELECT EXISTS (SELECT 1 FROM sequence_fired WHERE rule = ?1 "                                 \
+    "AND enrollment_id = ?2 AND learner_id = " L " AND key = ?3)"
+    STMT_OR_FAIL(s, st, learner_id > 0 ? FIRED("?4") : FIRED(LEARNER_OF_P2_P4), err);
+#undef FIRED
     store_bind_text(s, 1, rule);
     db_bind_int64(s, 2, enrollment_id);
     store_bind_text(s, 3, key);
@@ -158,11 +159,11 @@ enum lcm_status store_sequence_fire(struct lcm_store *st, const char *rule, int6
                                     int64_t learner_id, const char *key, int day,
                                     int64_t message_id, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "INSERT INTO sequence_fired(rule, enrollment_id, key, day, message_id, "
-                 "learner_id) VALUES (?1, ?2, ?3, ?4, ?5, " LEARNER_OF_P2_P6
-                 ") ON CONFLICT DO NOTHING",
-                 err);
+#define FIRE(L)                                                                                    \
+    "INSERT INTO sequence_fired(rule, enrollment_id, key, day, message_id, learner_id) "           \
+    "VALUES (?1, ?2, ?3, ?4, ?5, " L ") ON CONFLICT DO NOTHING"
+    STMT_OR_FAIL(s, st, learner_id > 0 ? FIRE("?6") : FIRE(LEARNER_OF_P2_P6), err);
+#undef FIRE
     store_bind_id_opt(s, 6, learner_id);
     store_bind_text(s, 1, rule);
     db_bind_int64(s, 2, enrollment_id);
@@ -232,10 +233,11 @@ enum lcm_status store_sequence_hold(struct lcm_store *st, const char *rule, int6
 enum lcm_status store_sequence_drawn(struct lcm_store *st, const char *rule, int64_t enrollment_id,
                                      int64_t learner_id, const char *key, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "UPDATE sequence_fired SET drawn = 1 WHERE rule = ?1 AND enrollment_id = ?2 "
-                 "AND learner_id = " LEARNER_OF_P2_P4 " AND key = ?3",
-                 err);
+#define DRAWN(L)                                                                                   \
+    "UPDATE sequence_fired SET drawn = 1 WHERE rule = ?1 AND enrollment_id = ?2 "                  \
+    "AND learner_id = " L " AND key = ?3"
+    STMT_OR_FAIL(s, st, learner_id > 0 ? DRAWN("?4") : DRAWN(LEARNER_OF_P2_P4), err);
+#undef DRAWN
     store_bind_id_opt(s, 4, learner_id);
     store_bind_text(s, 1, rule);
     db_bind_int64(s, 2, enrollment_id);

@@ -12,7 +12,6 @@
 
 /* The learner_id written or matched by the statements below (STORE_LEARNER_OF). */
 #define LEARNER_OF_P1_P4 STORE_LEARNER_OF("?1", "?4")
-#define LEARNER_OF_P1_P2 STORE_LEARNER_OF("?1", "?2")
 
 void store_view_detail_clear(struct view_detail *d)
 {
@@ -110,10 +109,11 @@ enum lcm_status store_view_detail_weekly(struct lcm_store *st, int64_t enrollmen
     if (weeks <= 0)
         return LCM_OK;
     memset(out, 0, (size_t)weeks * sizeof *out);
-    STMT_OR_FAIL(s, st,
-                 "SELECT day, minutes FROM activity_day WHERE enrollment_id = ?1 "
-                 "AND learner_id = " LEARNER_OF_P1_P4 " AND day > ?2 AND day <= ?3",
-                 err);
+#define WEEKLY(L)                                                                                  \
+    "SELECT day, minutes FROM activity_day WHERE enrollment_id = ?1 AND learner_id = " L           \
+    " AND day > ?2 AND day <= ?3"
+    STMT_OR_FAIL(s, st, learner_id > 0 ? WEEKLY("?4") : WEEKLY(LEARNER_OF_P1_P4), err);
+#undef WEEKLY
     db_bind_int64(s, 1, enrollment_id);
     store_bind_id_opt(s, 4, learner_id);
     store_bind_day(s, 2, today - weeks * 7);
@@ -149,17 +149,20 @@ enum lcm_status store_view_detail_milestones(struct lcm_store *st, int64_t enrol
 {
     *out = NULL;
     *n = 0;
-    STMT_OR_FAIL(s, st,
-                 "SELECT m.name, m.threshold, m.due_day, m.due_offset, "
-                 "COALESCE(e.start_day, c.start_day), d.day "
-                 "FROM enrollment e JOIN cohort c ON c.id = e.cohort_id "
-                 "JOIN milestone m ON m.program_id = c.program_id "
-                 " AND (m.cohort_id IS NULL OR m.cohort_id = e.cohort_id) "
-                 "LEFT JOIN milestone_done d ON d.enrollment_id = e.id "
-                 " AND d.learner_id = e.learner_id AND d.milestone_id = m.id AND d.failed = 0 "
-                 "WHERE e.id = ?1 AND e.learner_id = " LEARNER_OF_P1_P2 " "
-                 "ORDER BY COALESCE(m.threshold, 2), m.due_day, m.due_offset, m.id",
+    /* by the enrollment and its learner when the caller has it (routed by it on a distributed
+     * server), else by the enrollment alone */
+#define MILESTONES(L)                                                                              \
+    "SELECT m.name, m.threshold, m.due_day, m.due_offset, "                                        \
+    "COALESCE(e.start_day, c.start_day), d.day "                                                   \
+    "FROM enrollment e JOIN cohort c ON c.id = e.cohort_id "                                       \
+    "JOIN milestone m ON m.program_id = c.program_id "                                             \
+    " AND (m.cohort_id IS NULL OR m.cohort_id = e.cohort_id) "                                     \
+    "LEFT JOIN milestone_done d ON d.enrollment_id = e.id "                                        \
+    " AND d.learner_id = e.learner_id AND d.milestone_id = m.id AND d.failed = 0 "                 \
+    "WHERE e.id = ?1" L " ORDER BY COALESCE(m.threshold, 2), m.due_day, m.due_offset, m.id"
+    STMT_OR_FAIL(s, st, learner_id > 0 ? MILESTONES(" AND e.learner_id = ?2") : MILESTONES(""),
                  err);
+#undef MILESTONES
     db_bind_int64(s, 1, enrollment_id);
     store_bind_id_opt(s, 2, learner_id);
     size_t cap = 0;
