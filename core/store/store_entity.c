@@ -265,10 +265,11 @@ enum lcm_status store_entity_enrollment_refresh(struct lcm_store *st, int64_t en
     STMT_OR_FAIL(s, st,
                  "UPDATE enrollment SET "
                  "last_activity_day = COALESCE((SELECT max(day) FROM activity_day a "
-                 "  WHERE a.enrollment_id = enrollment.id), last_activity_day), "
+                 "  WHERE a.enrollment_id = enrollment.id "
+                 "  AND a.learner_id = enrollment.learner_id), last_activity_day), "
                  "progress = COALESCE((SELECT progress FROM activity_day a "
-                 "  WHERE a.enrollment_id = enrollment.id AND progress IS NOT NULL "
-                 "  ORDER BY day DESC LIMIT 1), progress) "
+                 "  WHERE a.enrollment_id = enrollment.id AND a.learner_id = enrollment.learner_id "
+                 "  AND progress IS NOT NULL ORDER BY day DESC LIMIT 1), progress) "
                  "WHERE ?1 = 0 OR id = ?1",
                  err);
     db_bind_int64(s, 1, enrollment_id);

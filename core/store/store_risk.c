@@ -246,7 +246,7 @@ enum lcm_status store_risk_activity_range(struct lcm_store *st, int64_t lo, int6
                  "SELECT enrollment_id, day, CASE WHEN actions > 0 THEN actions "
                  "WHEN minutes > 0 THEN minutes ELSE sessions END, COALESCE(progress, -1) "
                  "FROM activity_day WHERE enrollment_id BETWEEN ?1 AND ?2 AND day <= ?3 "
-                 "ORDER BY enrollment_id, day",
+                 "ORDER BY enrollment_id, learner_id, day", /* the key's order (one learner each) */
                  err);
     db_bind_int64(s, 1, lo);
     db_bind_int64(s, 2, hi);
