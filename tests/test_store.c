@@ -454,10 +454,19 @@ static void test_followup_and_message(void **state)
                              .status = FU_PLANNED};
     int64_t fid;
     assert_int_equal(store_followup_add(st, &f, 1789000000, &fid, &err), LCM_OK);
-    assert_int_equal(store_followup_move(st, fid, 1790003600, 45, 1789000100, &err), LCM_OK);
-    assert_int_equal(store_followup_set_status(st, fid, FU_CANCELLED, 0, 1789000200, &err), LCM_OK);
-    assert_int_equal(store_followup_move(st, 424242, 1790003600, 45, 1789000100, &err),
+    assert_int_equal(store_followup_move(st, fid, 0, 1790003600, 45, 1789000100, &err), LCM_OK);
+    assert_int_equal(store_followup_set_status(st, fid, 0, FU_CANCELLED, 0, 1789000200, &err),
+                     LCM_OK);
+    assert_int_equal(store_followup_move(st, 424242, 0, 1790003600, 45, 1789000100, &err),
                      LCM_ERR_NOTFOUND);
+    /* by its id and its learner: another learner's id finds nothing, its own moves it */
+    assert_int_equal(store_followup_move(st, fid, lid + 1, 1790007200, 45, 1789000300, &err),
+                     LCM_ERR_NOTFOUND);
+    assert_int_equal(store_followup_set_status(st, fid, lid + 1, FU_DONE, 0, 1789000300, &err),
+                     LCM_ERR_NOTFOUND);
+    assert_int_equal(store_followup_move(st, fid, lid, 1790007200, 45, 1789000300, &err), LCM_OK);
+    assert_int_equal(store_followup_set_status(st, fid, lid, FU_PLANNED, 0, 1789000400, &err),
+                     LCM_OK);
     f.duration_min = 0;
     assert_int_equal(store_followup_add(st, &f, 1789000000, NULL, &err), LCM_ERR_INVALID);
 
