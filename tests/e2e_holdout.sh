@@ -38,8 +38,8 @@ LANGUAGE=en run --today 2026-11-29 sequences >"$tmp/seq2" 2>&1 || fail "second r
 grep -q "held out" "$tmp/seq2" && fail "a second run reported holdouts: $(cat "$tmp/seq2")"
 
 # Every messaged learner comes back two days after the rule fired; no held-out one does.
-q "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions)
-   SELECT enrollment_id, $(db_pick "date(day, '+2 days')" \
+q "INSERT INTO activity_day(learner_id, enrollment_id, day, sessions, minutes, actions)
+   SELECT learner_id, enrollment_id, $(db_pick "date(day, '+2 days')" \
        "to_char(CAST(day AS date) + 2, 'YYYY-MM-DD')"), 1, 20, 3 FROM sequence_fired
    WHERE message_id IS NOT NULL ON CONFLICT DO NOTHING"
 LANGUAGE=en run --today 2026-12-20 outbox stats --by rule >"$tmp/st" 2>&1 || fail "stats: $(cat "$tmp/st")"

@@ -73,8 +73,9 @@ static struct lcm_store *source_store(char target[1200])
         fail_msg("demo: %s", err.msg);
     assert_int_equal(store_kv_set(st, "hostile", "a\tb\nc\\d \\N é ' \" ;--", &err), LCM_OK);
     assert_int_equal(store_kv_set(st, "null", NULL, &err), LCM_OK);
-    exec_ok(st->db, "INSERT INTO risk (enrollment_id, day, score, level, raw) SELECT min(id), "
-                    "'2026-12-01', 1.0 / 3.0, 2, -2.5e-300 FROM enrollment");
+    exec_ok(st->db, "INSERT INTO risk (learner_id, enrollment_id, day, score, level, raw) "
+                    "SELECT learner_id, id, '2026-12-01', 1.0 / 3.0, 2, -2.5e-300 FROM enrollment "
+                    "WHERE id = (SELECT min(id) FROM enrollment)");
     exec_ok(st->db, "INSERT INTO sync_state (source, cursor, updated_at) VALUES "
                     "('t', NULL, 9223372036854775807)");
     return st;

@@ -68,10 +68,10 @@ static const char *const CATALOG_PG[] = {
     "SELECT c.conrelid::regclass::text || '.' || a.attname || ' -> ' || "
     "c.confrelid::regclass::text || '.' || af.attname || ' ' || CASE c.confdeltype WHEN 'c' "
     "THEN 'CASCADE' WHEN 'a' THEN 'NO ACTION' WHEN 'n' THEN 'SET NULL' WHEN 'r' THEN 'RESTRICT' "
-    "ELSE 'SET DEFAULT' END FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid "
-    "AND a.attnum = c.conkey[1] JOIN pg_attribute af ON af.attrelid = c.confrelid AND "
-    "af.attnum = c.confkey[1] WHERE c.connamespace = current_schema()::regnamespace "
-    "AND c.contype = 'f'",
+    "ELSE 'SET DEFAULT' END FROM pg_constraint c CROSS JOIN LATERAL unnest(c.conkey, c.confkey) "
+    "k(col, fcol) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.col "
+    "JOIN pg_attribute af ON af.attrelid = c.confrelid AND af.attnum = k.fcol "
+    "WHERE c.connamespace = current_schema()::regnamespace AND c.contype = 'f'",
     "SELECT tablename || ' index ' || indexname FROM pg_indexes WHERE schemaname = "
     "current_schema() AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE "
     "connamespace = current_schema()::regnamespace)",
@@ -140,7 +140,8 @@ static void test_same_catalog(void **state)
     }
     assert_true(strlen(a) > 1000); /* the whole schema was read, not an empty list */
     assert_non_null(strstr(a, "checkin trigger checkin_no_update\n"));
-    assert_non_null(strstr(a, "activity_day pk enrollment_id,day\n"));
+    assert_non_null(strstr(a, "activity_day pk enrollment_id,learner_id,day\n"));
+    assert_non_null(strstr(a, "activity_day.learner_id -> enrollment.learner_id CASCADE\n"));
     free(a);
     free(b);
     if (store_schema_pg_version < store_schema_version)
@@ -276,15 +277,17 @@ static void test_same_behaviour(void **state)
 
     /* A snooze hides the risk row; its end shows it again. */
     assert_int_equal(run2(db,
-                          "INSERT INTO risk(enrollment_id, day, score, level) "
-                          "VALUES (?1, '2026-12-01', 62.5, ?2)",
+                          "INSERT INTO risk(learner_id, enrollment_id, day, score, level) "
+                          "VALUES ((SELECT learner_id FROM enrollment WHERE id = ?1), ?1, "
+                          "'2026-12-01', 62.5, ?2)",
                           e1, 2),
                      DB_DONE);
     static const char *const SNOOZED = "SELECT snoozed FROM risk WHERE enrollment_id = ?1";
     assert_int_equal(scalar(db, SNOOZED, e1), 0);
     int64_t z = insert_id(db,
-                          "INSERT INTO snooze(enrollment_id, created_at, until_day) "
-                          "VALUES (?1, ?2, '2026-12-08') RETURNING id",
+                          "INSERT INTO snooze(learner_id, enrollment_id, created_at, until_day) "
+                          "VALUES ((SELECT learner_id FROM enrollment WHERE id = ?1), ?1, ?2, "
+                          "'2026-12-08') RETURNING id",
                           e1, 1764633600);
     assert_int_equal(scalar(db, SNOOZED, e1), 1);
     assert_int_equal(run2(db, "UPDATE snooze SET active = 0 WHERE id = ?1 AND ?2 = 0", z, 0),
@@ -342,6 +345,123 @@ static void test_migrate(void **state)
     }
 }
 
+/* v9 -> v10: a base made by the v9 scripts, with rows in the five tables keyed by enrollment,
+ * migrates with each row's learner_id its enrollment's; the keys then refuse a row whose
+ * learner is not its enrollment's, the snooze triggers still work on the same learner's risk
+ * row, and moving an enrolment to another learner (a merge) moves its rows with it. */
+static void test_migrate_v10(void **state)
+{
+    struct db_fx *f = db_fx(state);
+    bool pg = f->kind == DB_PG;
+    const char *const *const *scripts = pg ? store_schema_pg_scripts : store_schema_scripts;
+    int latest = pg ? store_schema_pg_version : store_schema_version;
+    assert_true(latest >= 10);
+    struct lcm_err err = {0};
+    assert_int_equal(db_migrate(f->db, scripts, 9, &err), LCM_OK);
+    assert_int_equal(db_schema_version(f->db), 9);
+    if (db_exec(f->db,
+                "INSERT INTO program(id, source, ext_id, name) VALUES (1, 't', 'p', 'P');"
+                "INSERT INTO cohort(id, program_id, source, ext_id, name) VALUES (1, 1, 't', 'c', "
+                "'C');"
+                "INSERT INTO milestone(id, program_id, source, ext_id, name) VALUES (1, 1, 't', "
+                "'m', 'M');"
+                "INSERT INTO learner(id, source, ext_id) VALUES (10, 't', 'a'), (20, 't', 'b'), "
+                "(30, 't', 'c');"
+                "INSERT INTO enrollment(id, learner_id, cohort_id, source, ext_id) VALUES "
+                "(100, 10, 1, 't', 'ea'), (200, 20, 1, 't', 'eb');"
+                "INSERT INTO activity_day(enrollment_id, day, minutes) VALUES "
+                "(100, '2026-11-01', 30), (100, '2026-11-02', 40), (200, '2026-11-01', 5);"
+                "INSERT INTO milestone_done(enrollment_id, milestone_id, day) VALUES "
+                "(100, 1, '2026-11-02'), (200, 1, '2026-11-03');"
+                "INSERT INTO risk(enrollment_id, day, score, level) VALUES "
+                "(100, '2026-11-28', 70, 2), (200, '2026-11-28', 10, 0);"
+                "INSERT INTO snooze(enrollment_id, created_at, until_day, active) VALUES "
+                "(200, 1, '2026-12-01', 0);"
+                "INSERT INTO sequence_fired(rule, enrollment_id, key, day) VALUES "
+                "('r', 100, 'k', '2026-11-05'), ('r', 200, 'k', '2026-11-05')",
+                &err) != LCM_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(db_migrate(f->db, scripts, latest, &err), LCM_OK);
+    assert_int_equal(db_schema_version(f->db), latest);
+
+    /* one statement text per table (statements are cached by the address of their text) */
+#define EACH_TABLE(sql)                                                                            \
+    {                                                                                              \
+        sql("activity_day"), sql("milestone_done"), sql("risk"), sql("snooze"),                    \
+            sql("sequence_fired")                                                                  \
+    }
+#define COUNT(t) "SELECT count(*) FROM " t " WHERE ?1 = 0"
+#define AGREE(t)                                                                                   \
+    "SELECT count(*) FROM " t " t JOIN enrollment e ON e.id = t.enrollment_id "                    \
+    "WHERE t.learner_id = e.learner_id AND ?1 = 0"
+#define MOVED(t) "SELECT count(*) FROM " t " WHERE learner_id <> 30 AND enrollment_id = ?1"
+#define GONE(t) "SELECT count(*) FROM " t " WHERE enrollment_id = ?1"
+    static const char *const COUNTS[] = EACH_TABLE(COUNT), *const AGREES[] = EACH_TABLE(AGREE),
+                             *const MOVES[] = EACH_TABLE(MOVED), *const GONES[] = EACH_TABLE(GONE);
+    static const int ROWS[] = {3, 2, 2, 1, 2};
+    for (size_t i = 0; i < sizeof ROWS / sizeof *ROWS; i++) {
+        assert_int_equal(scalar(f->db, COUNTS[i], 0), ROWS[i]); /* no row lost */
+        assert_int_equal(scalar(f->db, AGREES[i], 0), ROWS[i]); /* each its enrollment's */
+    }
+    assert_int_equal(scalar(f->db,
+                            "SELECT learner_id FROM activity_day WHERE enrollment_id = ?1 "
+                            "AND day = '2026-11-01'",
+                            200),
+                     20);
+
+    if (!pg) /* the rebuilt tables whole (SQLite 3.40's check misread some key orders) */
+        assert_int_equal(scalar(f->db,
+                                "SELECT count(*) FROM pragma_integrity_check "
+                                "WHERE integrity_check != 'ok' AND ?1 = 0",
+                                0),
+                         0);
+
+    /* a learner that is not the enrollment's: refused by the foreign key, in every table */
+    static const char *const WRONG[] = {
+        "INSERT INTO activity_day(learner_id, enrollment_id, day) VALUES (?1, ?2, '2026-11-09')",
+        "INSERT INTO milestone_done(learner_id, enrollment_id, milestone_id, day) "
+        "VALUES (?1, ?2, 1, '2026-11-09')",
+        "INSERT INTO risk(learner_id, enrollment_id, day, score, level) "
+        "VALUES (?1, ?2 + 1, '2026-11-09', 1, 0)",
+        "INSERT INTO snooze(learner_id, enrollment_id, created_at, until_day) "
+        "VALUES (?1, ?2, 2, '2026-12-09')",
+        "INSERT INTO sequence_fired(rule, learner_id, enrollment_id, key, day) "
+        "VALUES ('s', ?1, ?2, 'k', '2026-11-09')",
+        "UPDATE activity_day SET learner_id = ?1 WHERE enrollment_id = ?2"};
+    for (size_t i = 0; i < sizeof WRONG / sizeof *WRONG; i++) {
+        int64_t enrol = strstr(WRONG[i], "?2 + 1") ? 99 : 100; /* risk: 100 has its row */
+        enum db_step_rc rc = run2(f->db, WRONG[i], 20, enrol);
+        if (rc != DB_ERROR || db_error_kind(f->db) != DB_ERR_CONSTRAINT)
+            fail_msg("not refused (%d, %s): %s", rc, db_errmsg(f->db), WRONG[i]);
+    }
+    /* the right learner is accepted */
+    assert_int_equal(run2(f->db, WRONG[0], 10, 100), DB_DONE);
+
+    /* the snooze triggers: the risk row of that learner's enrollment only */
+    assert_int_equal(run2(f->db,
+                          "INSERT INTO snooze(learner_id, enrollment_id, created_at, until_day) "
+                          "VALUES (?1, ?2, 3, '2026-12-09')",
+                          10, 100),
+                     DB_DONE);
+    assert_int_equal(scalar(f->db, "SELECT snoozed FROM risk WHERE enrollment_id = ?1", 100), 1);
+    assert_int_equal(scalar(f->db, "SELECT snoozed FROM risk WHERE enrollment_id = ?1", 200), 0);
+    assert_int_equal(
+        run2(f->db, "UPDATE snooze SET active = 0 WHERE learner_id = ?1 AND ?2 = 0", 10, 0),
+        DB_DONE);
+    assert_int_equal(scalar(f->db, "SELECT snoozed FROM risk WHERE enrollment_id = ?1", 100), 0);
+
+    /* an enrolment moved to another learner takes its rows along (the merge's move) */
+    assert_int_equal(run2(f->db, "UPDATE enrollment SET learner_id = ?1 WHERE id = ?2", 30, 100),
+                     DB_DONE);
+    for (size_t i = 0; i < sizeof ROWS / sizeof *ROWS; i++)
+        assert_int_equal(scalar(f->db, MOVES[i], 100), 0);
+    /* and a deleted enrolment its rows (the cascade) */
+    assert_int_equal(run2(f->db, "DELETE FROM enrollment WHERE id = ?1 AND ?2 = 0", 100, 0),
+                     DB_DONE);
+    for (size_t i = 0; i < sizeof ROWS / sizeof *ROWS; i++)
+        assert_int_equal(scalar(f->db, GONES[i], 100), 0);
+}
+
 /* Two processes migrate the same new database at once: both succeed, the scripts ran once. */
 static void test_migrate_concurrently(void **state)
 {
@@ -394,6 +514,8 @@ int main(void)
         DB_FX_PG(test_migrate),
         DB_FX_SQLITE(test_migrate_concurrently),
         DB_FX_PG(test_migrate_concurrently),
+        DB_FX_SQLITE(test_migrate_v10),
+        DB_FX_PG(test_migrate_v10),
     };
     return cmocka_run_group_tests_name("the store's schema on both engines", tests, NULL, NULL);
 }

@@ -476,9 +476,10 @@ static void test_tiny_dataset_keeps_story_subset(void **state)
     assert_in_range(d.checkins, 1, 5);
 }
 
-/* A learner of source "t" (ext_id l, first name first) enrolled in cohort cid as ext_id e. */
+/* A learner of source "t" (ext_id l, first name first, id in *lid) enrolled in cohort cid as
+ * ext_id e; returns the enrollment's id. */
 static int64_t learner_enrolled(struct lcm_store *st, const char *l, const char *first, int64_t cid,
-                                const char *e)
+                                const char *e, int64_t *lid_out)
 {
     struct lcm_err err = {0};
     int64_t lid, eid;
@@ -494,8 +495,12 @@ static int64_t learner_enrolled(struct lcm_store *st, const char *l, const char 
                                 .progress = -1,
                                 .last_activity_day = DAY_NONE};
     assert_int_equal(store_entity_enrollment_upsert(st, &en, &eid, &err), LCM_OK);
+    *lid_out = lid;
     return eid;
 }
+
+/* The learner of the last one_enrollment() (the demo's bulk rows carry it). */
+static int64_t one_lid;
 
 /* A program, a cohort, a learner and its enrollment in st; returns the enrollment's id. */
 static int64_t one_enrollment(struct lcm_store *st)
@@ -511,7 +516,7 @@ static int64_t one_enrollment(struct lcm_store *st)
                            .start_day = DAY_NONE,
                            .end_day = DAY_NONE};
     assert_int_equal(store_entity_cohort_upsert(st, &c, &cid, &err), LCM_OK);
-    return learner_enrolled(st, "l", "Zoé", cid, "e");
+    return learner_enrolled(st, "l", "Zoé", cid, "e", &one_lid);
 }
 
 static void test_bulk_activity_days_far_apart_kept_apart(void **state)
@@ -530,7 +535,8 @@ static void test_bulk_activity_days_far_apart_kept_apart(void **state)
                                             .sessions = 1,
                                             .minutes = i,
                                             .actions = 2,
-                                            .progress = i % 2 ? -1 : 0.5};
+                                            .progress = i % 2 ? -1 : 0.5,
+                                            .learner_id = one_lid};
     assert_int_equal(store_bulk_begin(st, false, &err), LCM_OK);
     assert_int_equal(store_bulk_activity(st, rows, 300, &err), LCM_OK);
     assert_int_equal(store_bulk_end(st, true, &err), LCM_OK);
@@ -586,9 +592,9 @@ static void test_bulk_fresh_load_duplicate_rolls_back_keys_kept(void **state)
     int64_t done_before = done_keys(f->db);
     assert_int_equal(store_bulk_begin(st, true, &err), LCM_OK);
     int64_t eid = one_enrollment(st);
-    struct lcm_activity_day rows[3] = {{eid, f->today - 2, 1, 10, 1, 0.25},
-                                       {eid, f->today - 1, 1, 20, 2, -1},
-                                       {eid, f->today - 2, 1, 30, 3, 0.5}};
+    struct lcm_activity_day rows[3] = {{eid, f->today - 2, 1, 10, 1, 0.25, one_lid},
+                                       {eid, f->today - 1, 1, 20, 2, -1, one_lid},
+                                       {eid, f->today - 2, 1, 30, 3, 0.5, one_lid}};
     enum lcm_status rc = store_bulk_activity(st, rows, 3, &err);
     if (rc == LCM_OK)
         rc = store_bulk_end(st, true, &err);
@@ -605,8 +611,10 @@ static void test_bulk_fresh_load_duplicate_rolls_back_keys_kept(void **state)
     /* The same load without the duplicate commits, the keys back in place and enforced. */
     assert_int_equal(store_bulk_begin(st, true, &err), LCM_OK);
     eid = one_enrollment(st);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 3; i++) {
         rows[i].enrollment_id = eid;
+        rows[i].learner_id = one_lid;
+    }
     assert_int_equal(store_bulk_activity(st, rows, 2, &err), LCM_OK);
     assert_int_equal(store_bulk_end(st, true, &err), LCM_OK);
     assert_int_equal(activity_keys(f->db), 2);
@@ -621,7 +629,7 @@ static void test_bulk_fresh_load_duplicate_rolls_back_keys_kept(void **state)
     assert_int_equal(store_bulk_begin(st, false, &err), LCM_OK);
     assert_int_equal(store_bulk_activity(st, rows + 2, 1, &err), LCM_ERR_DB); /* primary key */
     assert_int_equal(store_bulk_end(st, false, &err), LCM_OK);
-    struct lcm_activity_day dangling = {eid + 1000, f->today, 1, 1, 1, -1};
+    struct lcm_activity_day dangling = {eid + 1000, f->today, 1, 1, 1, -1, 0};
     assert_int_equal(store_entity_activity_put(st, &dangling, &err), LCM_ERR_DB); /* foreign */
     store_close(&st);
     assert_int_equal(q_int(f->db, "SELECT sum(minutes) FROM activity_day", NULL), 30);
@@ -638,8 +646,9 @@ static void test_bulk_activity_put_replaces_later_wins(void **state)
     f->db = f->path;
     int64_t eid = one_enrollment(st);
     int d = f->today;
-    struct lcm_activity_day first[3] = {
-        {eid, d - 2, 1, 1, 1, 0.5}, {eid, d - 1, 1, 2, 2, 0.5}, {eid, d - 2, 2, 3, 3, 0.75}};
+    struct lcm_activity_day first[3] = {{eid, d - 2, 1, 1, 1, 0.5, 0},
+                                        {eid, d - 1, 1, 2, 2, 0.5, 0},
+                                        {eid, d - 2, 2, 3, 3, 0.75, 0}};
     assert_int_equal(store_begin(st, &err), LCM_OK);
     assert_int_equal(store_bulk_activity_put(st, first, 3, NULL, &err), LCM_OK);
     assert_int_equal(store_commit(st, &err), LCM_OK);
@@ -649,7 +658,7 @@ static void test_bulk_activity_put_replaces_later_wins(void **state)
                            "activity_day WHERE day < ?1",
                            "9999"),
                      233);
-    struct lcm_activity_day again[2] = {{eid, d - 1, 1, 9, 9, -1}, {eid, d, 1, 4, 4, 1.0}};
+    struct lcm_activity_day again[2] = {{eid, d - 1, 1, 9, 9, -1, 0}, {eid, d, 1, 4, 4, 1.0, 0}};
     assert_int_equal(store_begin(st, &err), LCM_OK);
     assert_int_equal(store_bulk_activity_put(st, again, 1, NULL, &err), LCM_OK);
     assert_int_equal(store_bulk_activity_put(st, again + 1, 1, NULL, &err), LCM_OK);
@@ -661,7 +670,8 @@ static void test_bulk_activity_put_replaces_later_wins(void **state)
                      1);
     assert_int_equal(q_int(f->db, "SELECT count(*) FROM activity_day WHERE progress = 0.75", NULL),
                      1);
-    struct lcm_activity_day dangling[2] = {{eid, d - 3, 1, 5, 5, -1}, {eid + 1000, d, 1, 5, 5, -1}};
+    struct lcm_activity_day dangling[2] = {{eid, d - 3, 1, 5, 5, -1, 0},
+                                           {eid + 1000, d, 1, 5, 5, -1, 0}};
     assert_int_equal(store_begin(st, &err), LCM_OK);
     assert_int_equal(store_bulk_activity_put(st, dangling, 2, NULL, &err), LCM_ERR_DB);
     store_rollback(st);
@@ -682,19 +692,22 @@ static void test_bulk_activity_put_created_and_unchanged(void **state)
     f->db = f->path;
     int64_t old = one_enrollment(st);
     int d = f->today;
-    struct lcm_activity_day stored[2] = {{old, d - 2, 1, 1, 1, -1}, {old, d - 1, 1, 2, 2, -1}};
+    struct lcm_activity_day stored[2] = {{old, d - 2, 1, 1, 1, -1, 0},
+                                         {old, d - 1, 1, 2, 2, -1, 0}};
     assert_int_equal(store_begin(st, &err), LCM_OK);
     assert_int_equal(store_bulk_activity_put(st, stored, 2, NULL, &err), LCM_OK);
     assert_int_equal(store_commit(st, &err), LCM_OK);
     assert_int_equal(store_begin(st, &err), LCM_OK);
     int64_t cid;
     assert_int_equal(store_import_find(st, STORE_REF_COHORT, "t", "c", &cid, &err), LCM_OK);
-    int64_t fresh = learner_enrolled(st, "l2", "Élodie", cid, "e2");
-    struct lcm_activity_day rows[5] = {{fresh, d - 1, 1, 5, 5, -1},
-                                       {old, d - 1, 1, 7, 7, 0.5},
-                                       {fresh, d - 3, 1, 6, 6, -1},
-                                       {fresh, d - 1, 2, 8, 8, 0.25},
-                                       {old, d, 1, 9, 9, -1}};
+    int64_t lid;
+    int64_t fresh = learner_enrolled(st, "l2", "Élodie", cid, "e2", &lid);
+    /* the created enrollment's days with their learner (straight in), the others without */
+    struct lcm_activity_day rows[5] = {{fresh, d - 1, 1, 5, 5, -1, lid},
+                                       {old, d - 1, 1, 7, 7, 0.5, 0},
+                                       {fresh, d - 3, 1, 6, 6, -1, lid},
+                                       {fresh, d - 1, 2, 8, 8, 0.25, lid},
+                                       {old, d, 1, 9, 9, -1, 0}};
     bool created[5] = {true, false, true, true, false};
     assert_int_equal(store_bulk_activity_put(st, rows, 5, created, &err), LCM_OK);
     assert_int_equal(store_commit(st, &err), LCM_OK);
@@ -714,7 +727,7 @@ static void test_bulk_activity_put_created_and_unchanged(void **state)
     const char *versions_sqlite = "SELECT 0";
     const char *versions_pg = "SELECT max(xmin::text::bigint) FROM activity_day";
     int64_t before = q_int_each(f->db, versions_sqlite, versions_pg, NULL);
-    struct lcm_activity_day same[2] = {{old, d - 1, 1, 7, 7, 0.5}, {old, d, 1, 9, 9, -1}};
+    struct lcm_activity_day same[2] = {{old, d - 1, 1, 7, 7, 0.5, 0}, {old, d, 1, 9, 9, -1, 0}};
     assert_int_equal(store_begin(st, &err), LCM_OK);
     assert_int_equal(store_bulk_activity_put(st, same, 2, NULL, &err), LCM_OK);
     assert_int_equal(store_commit(st, &err), LCM_OK);

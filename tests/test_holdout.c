@@ -80,7 +80,7 @@ static void make_cohort(struct lcm_store *st, struct cohort *c, int n, int n_ina
                                    .last_activity_day = inactive ? t0 - 21 : DAY_NONE};
         assert_int_equal(store_entity_enrollment_upsert(st, &e, &c->enrollment[i], &err), LCM_OK);
         if (inactive) {
-            struct lcm_activity_day a = {c->enrollment[i], t0 - 21, 1, 30, 5, 0.2};
+            struct lcm_activity_day a = {c->enrollment[i], t0 - 21, 1, 30, 5, 0.2, 0};
             assert_int_equal(store_entity_activity_put(st, &a, &err), LCM_OK);
         }
     }
@@ -201,7 +201,7 @@ static void simulate(struct lcm_store *st, const struct cohort *c)
         double u = rng_unit();
         int after = 1 + (int)(rng_unit() * 5);
         if (u < p) {
-            struct lcm_activity_day a = {c->enrollment[i], t0 + after, 1, 20, 3, 0.3};
+            struct lcm_activity_day a = {c->enrollment[i], t0 + after, 1, 20, 3, 0.3, 0};
             assert_int_equal(store_entity_activity_put(st, &a, &err), LCM_OK);
         }
     }
@@ -236,7 +236,7 @@ static void test_simulated_cohort_recovers_the_effect(void **state)
     simulate(st, &c);
     struct lcm_err err = {0};
     /* an episode that did not go through the draw (a rule before its holdout) is no treated */
-    assert_int_equal(store_sequence_fire(st, "nudge_21", c.enrollment[0], "last:2026-01-01",
+    assert_int_equal(store_sequence_fire(st, "nudge_21", c.enrollment[0], 0, "last:2026-01-01",
                                          t0 - 300, 99999, &err),
                      LCM_OK);
     struct effect_table t;

@@ -514,7 +514,7 @@ static void test_store_push_state(void **state)
     assert_string_equal(l.v[0].href, "http://x/u0.ics");
     store_calendar_list_free(&l);
     /* A push that raced with a change (stale sequence) leaves it dirty. */
-    assert_int_equal(store_followup_move(st, fid[1], T0 + 7200, 45, T0, &err), LCM_OK);
+    assert_int_equal(store_followup_move(st, fid[1], 0, T0 + 7200, 45, T0, &err), LCM_OK);
     assert_int_equal(store_calendar_pushed(st, fid[1], "u1", 0, "\"e2\"", "h", T0, &err), LCM_OK);
     /* A failure keeps it dirty with the error. */
     assert_int_equal(store_calendar_failed(st, fid[2], "u2", "HTTP 412", T0, &err), LCM_OK);
@@ -530,7 +530,7 @@ static void test_store_push_state(void **state)
     assert_int_equal(failed, 1);
     assert_int_equal(store_calendar_get(st, 999, &l, &err), LCM_ERR_NOTFOUND);
     /* Ranges and overdue. */
-    assert_int_equal(store_followup_set_status(st, fid[2], FU_CANCELLED, 0, T0, &err), LCM_OK);
+    assert_int_equal(store_followup_set_status(st, fid[2], 0, FU_CANCELLED, 0, T0, &err), LCM_OK);
     assert_int_equal(store_calendar_range(st, T0, 0, false, &l, &err), LCM_OK);
     assert_int_equal(l.n, 2);
     store_calendar_list_free(&l);

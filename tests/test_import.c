@@ -494,7 +494,7 @@ static void test_first_import_of_many_rows_keeps_keys(void **state)
     }
     /* the primary key made again is enforced */
     int64_t eid = q(fx, "SELECT id FROM enrollment WHERE ext_id = 'e-1'");
-    struct lcm_activity_day twice = {eid, day_from_ymd(2026, 9, 1), 1, 1, 1, -1};
+    struct lcm_activity_day twice = {eid, day_from_ymd(2026, 9, 1), 1, 1, 1, -1, 0};
     assert_int_equal(store_begin(fx->st, &err), LCM_OK);
     assert_int_equal(store_bulk_activity(fx->st, &twice, 1, &err), LCM_ERR_DB);
     store_rollback(fx->st);

@@ -337,6 +337,19 @@ static void test_merge(void **state)
              (long long)ek);
     assert_int_equal(count(f, sql), 1);
     assert_int_equal(count(f, "SELECT count(*) FROM checkin"), 4); /* none lost */
+    /* schema v10: the moved enrolment's days, and the folded ones, carry the kept learner */
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM activity_day WHERE enrollment_id IN (%lld, %lld) "
+             "AND learner_id = %lld",
+             (long long)eo_b, (long long)ek, (long long)kept);
+    assert_int_equal(count(f, sql), 3);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM milestone_done WHERE enrollment_id = %lld AND learner_id = %lld",
+             (long long)ek, (long long)kept);
+    assert_int_equal(count(f, sql), 1);
+    assert_int_equal(count(f, "SELECT count(*) FROM activity_day a JOIN enrollment e "
+                              "ON e.id = a.enrollment_id WHERE a.learner_id <> e.learner_id"),
+                     0);
     assert_int_equal(count(f, "SELECT count(*) FROM learner_merge"), 2);
     assert_int_equal(count(f, "SELECT count(*) FROM learner_merge WHERE merged_source = 'csv' "
                               "AND merged_ext_id = 'm42' AND merged_name = 'Marie Dupont' "

@@ -134,9 +134,9 @@ static void test_one_definition_per_figure(void **state)
         assert_true(fx_find(p, want) >= 0);
         assert_true(fx_find(p, "flagged") < 0);
         if (round == 0) /* snooze one learner at risk */
-            fx_sql(&F, "INSERT INTO snooze(enrollment_id, until_day, reason, score_at, created_at, "
-                       "active) SELECT enrollment_id, '2026-12-31', 'congé', 90, 1, 1 FROM risk "
-                       "WHERE level = 2 LIMIT 1");
+            fx_sql(&F, "INSERT INTO snooze(learner_id, enrollment_id, until_day, reason, "
+                       "score_at, created_at, active) SELECT learner_id, enrollment_id, "
+                       "'2026-12-31', 'congé', 90, 1, 1 FROM risk WHERE level = 2 LIMIT 1");
     }
     F.t.cur = PANE_OVERVIEW;
 }
@@ -178,9 +178,9 @@ static void test_kpi_pane_shows_the_effect_against_the_holdout(void **state)
             assert_int_equal(store_sequence_hold(G.st, "nudge_21", e, "k", day, "nudge_21", &err),
                              LCM_OK);
         else
-            assert_true(store_sequence_fire(G.st, "nudge_21", e, "k", day, 1000 + e, &err) ==
+            assert_true(store_sequence_fire(G.st, "nudge_21", e, 0, "k", day, 1000 + e, &err) ==
                             LCM_OK &&
-                        store_sequence_drawn(G.st, "nudge_21", e, "k", &err) == LCM_OK);
+                        store_sequence_drawn(G.st, "nudge_21", e, 0, "k", &err) == LCM_OK);
     }
     assert_int_equal(store_sequence_hold(G.st, "not_started", 31, "start", day, "", &err), LCM_OK);
     fx_keys(&G, "K");

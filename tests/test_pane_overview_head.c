@@ -42,12 +42,15 @@ static int setup(void **state)
      * 1); a finished enrollment at risk (listed with the finished ones). */
     fx_sql(&F, RANKS_SET(30) RANKS_IN(30, 30));
     fx_sql(&F, RANKS_SET(100) RANKS_IN(300, 100));
-    fx_sql(&F, "INSERT INTO snooze (enrollment_id, reason, until_day, created_at, active) "
-               "SELECT enrollment_id, 'holiday', '2026-12-20', 0, 1 FROM risk WHERE level = 2 "
+    fx_sql(&F, "INSERT INTO snooze (enrollment_id, learner_id, reason, until_day, created_at, "
+               "active) SELECT enrollment_id, learner_id, 'holiday', '2026-12-20', 0, 1 FROM risk "
+               "WHERE level = 2 "
                "ORDER BY score DESC, raw DESC, enrollment_id LIMIT 3");
-    fx_sql(&F, "INSERT INTO snooze (enrollment_id, reason, until_day, created_at, active) "
-               "SELECT enrollment_id, 'call back', '2026-11-27', 0, 1 FROM risk WHERE level = 2 "
-               "ORDER BY score DESC, raw DESC, enrollment_id LIMIT 2 OFFSET 5");
+    fx_sql(&F,
+           "INSERT INTO snooze (enrollment_id, learner_id, reason, until_day, created_at, "
+           "active) SELECT enrollment_id, learner_id, 'call back', '2026-11-27', 0, 1 FROM risk "
+           "WHERE level = 2 "
+           "ORDER BY score DESC, raw DESC, enrollment_id LIMIT 2 OFFSET 5");
     fx_sql(&F, "UPDATE enrollment SET status = 'withdrawn' WHERE id = (SELECT enrollment_id "
                "FROM risk WHERE level = 2 ORDER BY score DESC, enrollment_id LIMIT 1 OFFSET 20)");
     assert_int_equal(fx_count(&F, "SELECT count(*) FROM risk WHERE snoozed = 1"), 5);

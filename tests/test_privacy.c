@@ -229,9 +229,9 @@ static void test_days_sent_again(void **state)
     char *before = render(x.st, "csv", DAY_NONE, DAY_NONE, 0);
     char ins[512];
     snprintf(ins, sizeof ins,
-             "INSERT INTO activity_day (enrollment_id, day, sessions, minutes) VALUES "
-             "(%lld, '%s', 5, 50)",
-             (long long)eid, day);
+             "INSERT INTO activity_day (learner_id, enrollment_id, day, sessions, minutes) "
+             "SELECT learner_id, id, '%s', 5, 50 FROM enrollment WHERE id = %lld",
+             day, (long long)eid);
     exec(x.st, ins);
     assert_int_equal(store_privacy_purge(x.st, TODAY, KEEP, NOW, false, &c, &err), LCM_OK);
     assert_int_equal(c.enrollments, 1);
@@ -243,8 +243,8 @@ static void test_days_sent_again(void **state)
     free(again);
     /* a day the week did not have: counted once */
     snprintf(ins, sizeof ins,
-             "INSERT INTO activity_day (enrollment_id, day, sessions, minutes) VALUES "
-             "(%lld, '2026-06-01', 2, 20)",
+             "INSERT INTO activity_day (learner_id, enrollment_id, day, sessions, minutes) "
+             "SELECT learner_id, id, '2026-06-01', 2, 20 FROM enrollment WHERE id = %lld",
              (long long)eid);
     exec(x.st, ins);
     assert_int_equal(store_privacy_purge(x.st, TODAY, KEEP, NOW, false, &c, &err), LCM_OK);

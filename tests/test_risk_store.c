@@ -198,10 +198,10 @@ static void test_put_many_batches_in_one_transaction(void **state)
     struct lcm_err err = {0};
     for (int run = 0; run < 2; run++) {
         struct store_risk_row one[2] = {
-            {a, TODAY, 10 + run, 10 + run, 0, "first", NULL, DAY_NONE, false},
-            {b, TODAY, 20 + run, 20 + run, 0, "first", NULL, DAY_NONE, false}};
+            {a, TODAY, 10 + run, 10 + run, 0, "first", NULL, DAY_NONE, false, 0},
+            {b, TODAY, 20 + run, 20 + run, 0, "first", NULL, DAY_NONE, false, 0}};
         struct store_risk_row two[1] = {
-            {a, TODAY, 30 + run, 30 + run, 1, "second", NULL, DAY_NONE, false}};
+            {a, TODAY, 30 + run, 30 + run, 1, "second", NULL, DAY_NONE, false, 0}};
         assert_int_equal(store_begin(f->st, &err), LCM_OK);
         assert_int_equal(store_risk_put_many(f->st, one, 2, &err), LCM_OK);
         assert_int_equal(store_risk_put_many(f->st, two, 1, &err), LCM_OK);
@@ -458,7 +458,7 @@ static void test_celebrations_derived_from_progress(void **state)
     memset(&c, 0, sizeof c);
     assert_int_equal(store_risk_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
     assert_int_equal(c.n, 1);
-    assert_int_equal(store_milestone_done_celebrate(f->st, e1, 0, NOW, &err), LCM_OK);
+    assert_int_equal(store_milestone_done_celebrate(f->st, e1, 0, 0, NOW, &err), LCM_OK);
     memset(&c, 0, sizeof c);
     assert_int_equal(store_risk_celebrations(f->st, 50, cel_fn, &c, &err), LCM_OK);
     assert_int_equal(c.n, 0);

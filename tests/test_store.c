@@ -302,6 +302,30 @@ static void test_activity_add_and_refresh(void **state)
     assert_int_equal(store_entity_activity_put(st, &a, &err), LCM_OK);
     assert_int_equal(store_counts(st, &n, &err), LCM_OK);
     assert_int_equal(n.activity_days, 2);
+    /* schema v10: a row without its learner takes the enrollment's; the right one given is
+     * the same row; a wrong one, or none for an enrollment that is not there, is refused */
+    int64_t lid = 0;
+    assert_int_equal(store_entity_enrollment_learner(st, eid, &lid, "t", &err), LCM_OK);
+    struct db_stmt *q = db_prepare(
+        st->db, "SELECT count(*) FROM activity_day WHERE enrollment_id = ?1 AND learner_id = ?2",
+        &err);
+    db_bind_int64(q, 1, eid);
+    db_bind_int64(q, 2, lid);
+    assert_int_equal(db_step(q), DB_ROW);
+    assert_int_equal(db_column_int64(q, 0), 2);
+    db_reset(q);
+    a.learner_id = lid;
+    assert_int_equal(store_entity_activity_put(st, &a, &err), LCM_OK);
+    assert_int_equal(store_counts(st, &n, &err), LCM_OK);
+    assert_int_equal(n.activity_days, 2);
+    a.learner_id = lid + 1000;
+    assert_int_equal(store_entity_activity_put(st, &a, &err), LCM_ERR_DB);
+    a.learner_id = 0;
+    a.enrollment_id = eid + 1000;
+    assert_int_equal(store_entity_activity_put(st, &a, &err), LCM_ERR_DB);
+    assert_int_equal(store_entity_enrollment_learner(st, eid + 1000, &lid, "t", &err),
+                     LCM_ERR_NOTFOUND);
+    assert_non_null(strstr(err.msg, "t: "));
     store_close(&st);
 }
 
@@ -430,10 +454,19 @@ static void test_followup_and_message(void **state)
                              .status = FU_PLANNED};
     int64_t fid;
     assert_int_equal(store_followup_add(st, &f, 1789000000, &fid, &err), LCM_OK);
-    assert_int_equal(store_followup_move(st, fid, 1790003600, 45, 1789000100, &err), LCM_OK);
-    assert_int_equal(store_followup_set_status(st, fid, FU_CANCELLED, 0, 1789000200, &err), LCM_OK);
-    assert_int_equal(store_followup_move(st, 424242, 1790003600, 45, 1789000100, &err),
+    assert_int_equal(store_followup_move(st, fid, 0, 1790003600, 45, 1789000100, &err), LCM_OK);
+    assert_int_equal(store_followup_set_status(st, fid, 0, FU_CANCELLED, 0, 1789000200, &err),
+                     LCM_OK);
+    assert_int_equal(store_followup_move(st, 424242, 0, 1790003600, 45, 1789000100, &err),
                      LCM_ERR_NOTFOUND);
+    /* by its id and its learner: another learner's id finds nothing, its own moves it */
+    assert_int_equal(store_followup_move(st, fid, lid + 1, 1790007200, 45, 1789000300, &err),
+                     LCM_ERR_NOTFOUND);
+    assert_int_equal(store_followup_set_status(st, fid, lid + 1, FU_DONE, 0, 1789000300, &err),
+                     LCM_ERR_NOTFOUND);
+    assert_int_equal(store_followup_move(st, fid, lid, 1790007200, 45, 1789000300, &err), LCM_OK);
+    assert_int_equal(store_followup_set_status(st, fid, lid, FU_PLANNED, 0, 1789000400, &err),
+                     LCM_OK);
     f.duration_min = 0;
     assert_int_equal(store_followup_add(st, &f, 1789000000, NULL, &err), LCM_ERR_INVALID);
 
@@ -546,7 +579,7 @@ static void test_snooze_and_celebrate(void **state)
     struct lcm_milestone_done d = {
         .enrollment_id = eid, .milestone_id = mid, .day = day_from_ymd(2026, 11, 27), .score = -1};
     assert_int_equal(store_milestone_done_add(st, &d, STORE_DONE_UPDATE, &err), LCM_OK);
-    assert_int_equal(store_milestone_done_celebrate(st, eid, 0, 1790000300, &err), LCM_OK);
+    assert_int_equal(store_milestone_done_celebrate(st, eid, 0, 0, 1790000300, &err), LCM_OK);
     store_close(&st);
 }
 
@@ -624,7 +657,7 @@ static void test_milestone_done_first_keep_update(void **state)
     assert_int_equal(ack, 0);
 
     /* repeat with update: day and score follow, the celebration stays as it was */
-    assert_int_equal(store_milestone_done_celebrate(st, eid, mid, 1790000100, &err), LCM_OK);
+    assert_int_equal(store_milestone_done_celebrate(st, eid, 0, mid, 1790000100, &err), LCM_OK);
     assert_int_equal(store_milestone_done_add(st, &again, STORE_DONE_UPDATE, &err), LCM_OK);
     assert_int_equal(done_row(st, eid, mid, &day, &score, &ack), 1);
     assert_int_equal(day, d1 + 5);

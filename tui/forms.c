@@ -148,7 +148,8 @@ static enum lcm_status checkin_writes(struct lcm_store *st, void *ctx, struct lc
     int64_t cid = 0;
     enum lcm_status rc = store_checkin_add(st, x->c, &cid, err);
     if (rc == LCM_OK && x->followup_id)
-        rc = store_followup_set_status(st, x->followup_id, FU_DONE, cid, x->now, err);
+        rc = store_followup_set_status(st, x->followup_id, x->c->learner_id, FU_DONE, cid, x->now,
+                                       err);
     if (rc == LCM_OK && x->due) {
         struct lcm_followup fu = {.learner_id = x->c->learner_id,
                                   .enrollment_id = x->c->enrollment_id,
@@ -358,7 +359,8 @@ static enum lcm_status call_writes(struct lcm_store *st, void *ctx, struct lcm_e
     struct call_tx *x = ctx;
     enum lcm_status rc = store_followup_add(st, x->fu, x->now, NULL, err);
     if (rc == LCM_OK && x->replace)
-        rc = store_followup_set_status(st, x->replace, FU_CANCELLED, 0, x->now, err);
+        rc = store_followup_set_status(st, x->replace, x->fu->learner_id, FU_CANCELLED, 0, x->now,
+                                       err);
     return rc;
 }
 
@@ -378,7 +380,8 @@ static enum lcm_status schedule_submit(struct tui *t, struct form *f, struct lcm
     int64_t replace =
         f->n > SC_REPLACE && form_choice(f, SC_REPLACE) == 0 ? f->f[SC_REPLACE].choice_ids[0] : 0;
     if (f->followup_id) {
-        rc = store_followup_move(t->st, f->followup_id, f->when_ts, f->duration, t->now_ts, err);
+        rc = store_followup_move(t->st, f->followup_id, f->learner_id, f->when_ts, f->duration,
+                                 t->now_ts, err);
     } else {
         struct lcm_followup fu = {.learner_id = f->learner_id,
                                   .enrollment_id = f->enrollment_id,

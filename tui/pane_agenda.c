@@ -500,7 +500,8 @@ static enum hres handle(struct pane *p, struct tui *t, enum action a, int key)
                           _(f->kind), f->name, fmt_when_long(when, sizeof when, f->due_at));
             return H_HANDLED;
         }
-        if (store_followup_set_status(t->st, f->id, FU_CANCELLED, 0, t->now_ts, &err) != LCM_OK)
+        if (store_followup_set_status(t->st, f->id, f->learner_id, FU_CANCELLED, 0, t->now_ts,
+                                      &err) != LCM_OK)
             return tui_state_fail(t, &err);
         tui_state_msg(t, ROLE_OK, _("follow-up with %s cancelled"), f->name);
         tui_state_changed(t);

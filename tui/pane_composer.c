@@ -580,7 +580,8 @@ static enum hres save(struct tui *t, struct composer *c, enum message_status sta
         }
         /* a congratulation acknowledges the milestones waiting to be celebrated */
         if (rc == LCM_OK && m.template_name && strncmp(m.template_name, "congrats", 8) == 0)
-            rc = store_milestone_done_celebrate(t->st, d.enrollment_id, 0, t->now_ts, &err);
+            rc = store_milestone_done_celebrate(t->st, d.enrollment_id, d.learner_id, 0, t->now_ts,
+                                                &err);
         free(subject);
         free(body);
         store_view_detail_clear(&d);

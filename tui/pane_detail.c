@@ -126,8 +126,10 @@ static void load(struct tui *t, struct detail *s)
         return;
     }
     s->have = true;
-    if (store_view_detail_weekly(t->st, s->eid, t->today, WEEKS, s->weekly, &err) != LCM_OK ||
-        store_view_detail_milestones(t->st, s->eid, t->today, &s->ms, &s->nms, &err) != LCM_OK ||
+    if (store_view_detail_weekly(t->st, s->eid, s->d.learner_id, t->today, WEEKS, s->weekly,
+                                 &err) != LCM_OK ||
+        store_view_detail_milestones(t->st, s->eid, s->d.learner_id, t->today, &s->ms, &s->nms,
+                                     &err) != LCM_OK ||
         store_view_detail_timeline(t->st, s->d.learner_id, TIMELINE_MAX, &s->ev, &s->nev, &err) !=
             LCM_OK ||
         store_effect_for_learner(t->st, s->d.learner_id, t->today, add_effect, s, &err) != LCM_OK ||

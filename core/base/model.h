@@ -62,13 +62,15 @@ struct lcm_milestone_done {
     double score;          /* tests: the score, < 0 when none */
     int64_t celebrated_at; /* when the LCM acknowledged it (Unix seconds), 0: to celebrate */
     bool failed;           /* a failed attempt of a test (recorded, never celebrated) */
+    int64_t learner_id;    /* the enrollment's learner; 0: the store reads it from the enrollment */
 };
 
 struct lcm_activity_day {
     int64_t enrollment_id;
     int day;
     int sessions, minutes, actions;
-    double progress; /* progress at end of day, < 0 when unknown */
+    double progress;    /* progress at end of day, < 0 when unknown */
+    int64_t learner_id; /* the enrollment's learner; 0: the store reads it from the enrollment */
 };
 
 enum checkin_channel {

@@ -163,7 +163,8 @@ enum lcm_status invite_cancel(struct lcm_store *st, int64_t followup_id,
     rc = load(st, followup_id, o, true, &c, err);
     if (rc == LCM_OK && c.items.v[0].status != FU_CANCELLED) {
         /* Cancel first, so the CANCEL carries the bumped SEQUENCE. */
-        rc = store_followup_set_status(st, followup_id, FU_CANCELLED, 0, now_ts, err);
+        rc = store_followup_set_status(st, followup_id, c.items.v[0].learner_id, FU_CANCELLED, 0,
+                                       now_ts, err);
         store_calendar_list_free(&c.items);
         if (rc == LCM_OK)
             rc = store_calendar_get(st, followup_id, &c.items, err);

@@ -289,11 +289,12 @@ static enum lcm_status queue_done(struct gen *g, const struct lcm_milestone_done
     return rc;
 }
 
-static enum lcm_status queue_rows(struct gen *g, int64_t eid, struct lcm_err *err)
+static enum lcm_status queue_rows(struct gen *g, int64_t lid, int64_t eid, struct lcm_err *err)
 {
     enum lcm_status rc = LCM_OK;
     for (size_t i = 0; rc == LCM_OK && i < g->sim.nrows; i++) {
         g->pending[g->npending] = g->sim.rows[i];
+        g->pending[g->npending].learner_id = lid;
         g->pending[g->npending++].enrollment_id = eid;
         if (g->npending == FLUSH_ROWS)
             rc = flush_rows(g, err);
@@ -335,8 +336,8 @@ static long test_taken(const struct demo_sim *s, int offset)
 }
 
 /* Progress milestones on the day they were reached; tests as test_taken() says. */
-static enum lcm_status record_milestones(struct gen *g, int64_t eid, struct demo_rng *r,
-                                         struct lcm_err *err)
+static enum lcm_status record_milestones(struct gen *g, int64_t lid, int64_t eid,
+                                         struct demo_rng *r, struct lcm_err *err)
 {
     const struct demo_sim *s = &g->sim;
     enum lcm_status rc = LCM_OK;
@@ -349,7 +350,8 @@ static enum lcm_status record_milestones(struct gen *g, int64_t eid, struct demo
                                        .milestone_id = g->ms_progress[i],
                                        .day = day,
                                        .score = -1,
-                                       .celebrated_at = celebrated_at(g, day, r)};
+                                       .celebrated_at = celebrated_at(g, day, r),
+                                       .learner_id = lid};
         rc = queue_done(g, &d, err);
     }
     for (size_t i = 0; rc == LCM_OK && i < N_TESTS; i++) {
@@ -363,7 +365,8 @@ static enum lcm_status record_milestones(struct gen *g, int64_t eid, struct demo
                                        .milestone_id = g->ms_test[i],
                                        .day = day,
                                        .score = score,
-                                       .celebrated_at = celebrated_at(g, day, r)};
+                                       .celebrated_at = celebrated_at(g, day, r),
+                                       .learner_id = lid};
         rc = queue_done(g, &d, err);
     }
     return rc;
@@ -416,9 +419,9 @@ static enum lcm_status make_learner(struct gen *g, int i, struct lcm_err *err)
         g->s_learner[i] = lid;
         g->s_enrollment[i] = eid;
     }
-    if ((rc = record_milestones(g, eid, &sr, err)) != LCM_OK)
+    if ((rc = record_milestones(g, lid, eid, &sr, err)) != LCM_OK)
         return rc;
-    return queue_rows(g, eid, err);
+    return queue_rows(g, lid, eid, err);
 }
 
 /* The LCM's past contacts with the scripted learners. */

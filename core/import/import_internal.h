@@ -56,7 +56,7 @@ struct stage {
     struct strmap *ref_idx; /* import_write.c: "what\037id" -> index in ref_ids */
     int64_t *ref_ids;       /* ids already looked up in the store (found ones only) */
     int nref, capref;
-    int64_t *created; /* import_write.c: enrollments this attempt inserted */
+    int64_t *created; /* import_write.c: enrollments this attempt inserted, (id, learner) pairs */
     int ncreated, capcreated;
     int64_t *touched; /* import_write.c: enrollments given days by this attempt */
     int ntouched;

@@ -119,13 +119,15 @@ static enum lcm_status cohort_days(struct stage *sg, struct lcm_store *st, int64
     return LCM_OK;
 }
 
-static void created_add(struct stage *sg, int64_t id)
+/* An enrollment this attempt inserted and its learner: a pair in sg->created. */
+static void created_add(struct stage *sg, int64_t id, int64_t learner_id)
 {
     if (sg->ncreated == sg->capcreated) {
         sg->capcreated = sg->capcreated ? sg->capcreated * 2 : 256;
-        sg->created = lcm_xrealloc(sg->created, (size_t)sg->capcreated * sizeof *sg->created);
+        sg->created = lcm_xrealloc(sg->created, (size_t)sg->capcreated * 2 * sizeof *sg->created);
     }
-    sg->created[sg->ncreated++] = id;
+    sg->created[2 * sg->ncreated] = id;
+    sg->created[2 * sg->ncreated++ + 1] = learner_id;
 }
 
 static int id_cmp(const void *a, const void *b)
@@ -462,7 +464,7 @@ static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
     else if (rc == LCM_OK)
         rc = store_entity_enrollment_upsert(st, &e, &id, err);
     if (rc == LCM_OK && !found) /* no row of this source had it: inserted now */
-        created_add(sg, id);
+        created_add(sg, id, e.learner_id);
     char k[600], n[48];
     if (rc == LCM_OK && cache_key(k, sizeof k, "enrollment", e.ext_id)) /* for its days */
         cache_put(sg, k, id);
@@ -557,10 +559,10 @@ static int clamp(int64_t v)
 static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
 {
     int64_t *ids = lcm_xcalloc((size_t)sg->nenr + 1, sizeof *ids);
-    bool *fresh = lcm_xcalloc((size_t)sg->nenr + 1, sizeof *fresh);
+    int64_t *fresh = lcm_xcalloc((size_t)sg->nenr + 1, sizeof *fresh); /* created: its learner */
     struct lcm_activity_day *days = lcm_xcalloc((size_t)sg->nact + 1, sizeof *days);
     bool *created = lcm_xcalloc((size_t)sg->nact + 1, sizeof *created);
-    qsort(sg->created, (size_t)sg->ncreated, sizeof *sg->created, id_cmp);
+    qsort(sg->created, (size_t)sg->ncreated, 2 * sizeof *sg->created, id_cmp);
     free(sg->touched);
     sg->touched = lcm_xcalloc((size_t)sg->nenr + 1, sizeof *sg->touched);
     sg->ntouched = 0;
@@ -573,17 +575,17 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
             if (rc != LCM_OK)
                 break;
             sg->touched[sg->ntouched++] = ids[a->enr];
-            fresh[a->enr] = bsearch(&ids[a->enr], sg->created, (size_t)sg->ncreated,
-                                    sizeof *sg->created, id_cmp) != NULL;
+            const int64_t *c = bsearch(&ids[a->enr], sg->created, (size_t)sg->ncreated,
+                                       2 * sizeof *sg->created, id_cmp);
+            fresh[a->enr] = c ? c[1] : 0;
         }
         /* Event rows carry no session count: each active enrollment-day is one session. */
-        days[i] = (struct lcm_activity_day){ids[a->enr],
-                                            a->day,
-                                            a->has_sessions ? clamp(a->sessions) : 1,
-                                            clamp(a->minutes),
-                                            clamp(a->actions),
-                                            a->progress};
-        created[i] = fresh[a->enr];
+        days[i] =
+            (struct lcm_activity_day){ids[a->enr], a->day, a->has_sessions ? clamp(a->sessions) : 1,
+                                      clamp(a->minutes), clamp(a->actions), a->progress,
+                                      /* else the store reads the enrollment's */
+                                      fresh[a->enr]};
+        created[i] = fresh[a->enr] > 0;
     }
     /* In one batch: on PostgreSQL COPY, not a round trip a row. */
     if (rc == LCM_OK)

@@ -317,8 +317,8 @@ static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const
                             const char *tpl)
 {
     bool yes = false;
-    enum lcm_status rc =
-        store_sequence_fired(r->st, r->rule->name, c->enrollment_id, key, &yes, r->err);
+    enum lcm_status rc = store_sequence_fired(r->st, r->rule->name, c->enrollment_id, c->learner_id,
+                                              key, &yes, r->err);
     if (rc == LCM_OK && !yes)
         rc = store_sequence_held(r->st, r->rule->name, c->enrollment_id, key, &yes, r->err);
     if (rc != LCM_OK || yes)
@@ -371,10 +371,11 @@ static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const
     if (rc != LCM_OK && r->err)
         *r->err = claimed;
     if (rc == LCM_OK)
-        rc = store_sequence_fire(r->st, r->rule->name, c->enrollment_id, key, r->o->today, id,
-                                 r->err);
+        rc = store_sequence_fire(r->st, r->rule->name, c->enrollment_id, c->learner_id, key,
+                                 r->o->today, id, r->err);
     if (rc == LCM_OK && drawn)
-        rc = store_sequence_drawn(r->st, r->rule->name, c->enrollment_id, key, r->err);
+        rc = store_sequence_drawn(r->st, r->rule->name, c->enrollment_id, c->learner_id, key,
+                                  r->err);
     if (rc == LCM_OK) {
         *(r->rule->auto_queue ? &r->res->queued : &r->res->drafts) += 1;
         if (r->o->made) {

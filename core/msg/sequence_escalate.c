@@ -69,8 +69,8 @@ static enum lcm_status on_cand(void *ctx, const struct store_escalate_cand *e)
     char key[48];
     snprintf(key, sizeof key, "unanswered:%lld", (long long)e->first_msg_id);
     bool yes = false;
-    enum lcm_status rc =
-        store_sequence_fired(r->st, r->rule->name, e->c.enrollment_id, key, &yes, r->err);
+    enum lcm_status rc = store_sequence_fired(r->st, r->rule->name, e->c.enrollment_id,
+                                              e->c.learner_id, key, &yes, r->err);
     if (rc != LCM_OK || yes)
         return rc;
     if (!mail_mime_addr_valid(e->manager_email)) {
@@ -98,8 +98,8 @@ static enum lcm_status on_cand(void *ctx, const struct store_escalate_cand *e)
     int64_t id = 0;
     rc = store_message_add(r->st, &m, r->o->now, &id, r->err);
     if (rc == LCM_OK)
-        rc = store_sequence_fire(r->st, r->rule->name, e->c.enrollment_id, key, r->o->today, id,
-                                 r->err);
+        rc = store_sequence_fire(r->st, r->rule->name, e->c.enrollment_id, e->c.learner_id, key,
+                                 r->o->today, id, r->err);
     if (rc == LCM_OK) {
         r->res->drafts++;
         if (r->o->made) {

@@ -48,7 +48,8 @@ static enum lcm_status celebrate(struct lcm_store *st, struct risk_run *run, siz
                                        .milestone_id = run->thresh_id[t],
                                        .day = h->thresh_day[t],
                                        .score = -1,
-                                       .celebrated_at = ack};
+                                       .celebrated_at = ack,
+                                       .learner_id = run->enr[i].learner_id};
         enum lcm_status rc = store_milestone_done_add(st, &d, STORE_DONE_KEEP, err);
         if (rc != LCM_OK)
             return rc;
@@ -89,7 +90,7 @@ static enum lcm_status score_row(struct lcm_store *st, struct risk_run *run, siz
         bool back =
             today >= e->snooze_until || r->score >= e->snooze_score_at + run->p->snooze_margin;
         if (back) {
-            enum lcm_status rc = store_risk_snooze_close(st, e->id, err);
+            enum lcm_status rc = store_risk_snooze_close(st, e->id, e->learner_id, err);
             if (rc != LCM_OK)
                 return rc;
         }
@@ -105,7 +106,8 @@ static enum lcm_status score_row(struct lcm_store *st, struct risk_run *run, siz
                                    .reasons = reasons,
                                    .signals = signals,
                                    .flagged_since = flagged_since(e, r->level, today),
-                                   .snoozed = snoozed};
+                                   .snoozed = snoozed,
+                                   .learner_id = e->learner_id};
     return LCM_OK;
 }
 

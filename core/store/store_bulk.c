@@ -14,6 +14,10 @@
 #include "store/store_internal.h"
 #include "store/store_milestone_done.h"
 
+/* The learner_id written or matched by the statements below (STORE_LEARNER_OF). */
+#define LEARNER_OF_BULK_ACTIVITY_STAGE                                                             \
+    STORE_LEARNER_OF("bulk_activity_stage.enrollment_id", "learner_id")
+
 /* SQLite's tuning for a bulk load (a PRAGMA); nothing on PostgreSQL, where the server's
  * settings are the administrator's. */
 static enum lcm_status pragma(struct lcm_store *st, const char *sql, struct lcm_err *err)
@@ -191,20 +195,20 @@ enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *er
     return rc;
 }
 
-#define ROW_PARAMS "(?,?,?,?,?,?),"
+#define ROW_PARAMS "(?,?,?,?,?,?,?),"
 #define ROWS4 ROW_PARAMS ROW_PARAMS ROW_PARAMS ROW_PARAMS
 #define ROWS16 ROWS4 ROWS4 ROWS4 ROWS4
 #define ROWS64 ROWS16 ROWS16 ROWS16 ROWS16
-#define BULK_ROWS 256
-/* 256 rows (1536 parameters) per statement: the statement overhead vanishes, the text stays
+#define BULK_ROWS 240
+/* 240 rows (1680 parameters) per statement: the statement overhead vanishes, the text stays
  * far below SQLite's limits (and each literal below 4095 characters). */
 static const char activity_many_sql[] =
-    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) "
-    "VALUES " ROWS64 ROWS64 ROWS64 ROWS16 ROWS16 ROWS16 ROWS4 ROWS4 ROWS4 ROW_PARAMS ROW_PARAMS
-        ROW_PARAMS "(?,?,?,?,?,?)";
+    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress, "
+    "learner_id) VALUES " ROWS64 ROWS64 ROWS64 ROWS16 ROWS16 ROWS4 ROWS4 ROWS4 ROW_PARAMS ROW_PARAMS
+        ROW_PARAMS "(?,?,?,?,?,?,?)";
 static const char activity_one_sql[] =
-    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) VALUES "
-    "(?,?,?,?,?,?)";
+    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress, "
+    "learner_id) VALUES (?,?,?,?,?,?,?)";
 
 /* Day texts of a load: a direct-mapped cache, as the same few hundred days recur. */
 #define DAY_CACHE 1024
@@ -241,12 +245,14 @@ static void bind_rows(struct db_stmt *s, const struct lcm_activity_day *rows, si
             db_bind_null(s, p++);
         else
             db_bind_double(s, p++, a->progress);
+        store_bind_id_opt(s, p++, a->learner_id); /* the demo's rows carry it */
     }
 }
 
-/* The COPY text of rows[i] in vals (6 columns) with its numbers in bufs. */
+/* The COPY text of rows[i] in vals (7 columns) with its numbers in bufs; a learner_id of 0
+ * is NULL (the import's staging table takes the enrollment's, activity_day refuses it). */
 static void copy_values(const struct lcm_activity_day *a, struct day_cache *c,
-                        char bufs[5][STORE_FMT_LEN], const char *vals[6])
+                        char bufs[6][STORE_FMT_LEN], const char *vals[7])
 {
     store_fmt_int(bufs[0], a->enrollment_id);
     store_fmt_int(bufs[1], a->sessions);
@@ -260,10 +266,12 @@ static void copy_values(const struct lcm_activity_day *a, struct day_cache *c,
     vals[3] = bufs[2];
     vals[4] = bufs[3];
     vals[5] = a->progress < 0 ? NULL : bufs[4];
+    store_fmt_int(bufs[5], a->learner_id);
+    vals[6] = a->learner_id > 0 ? bufs[5] : NULL;
 }
 
-static const char *const activity_cols[] = {"enrollment_id", "day",     "sessions",
-                                            "minutes",       "actions", "progress"};
+static const char *const activity_cols[] = {"enrollment_id", "day",      "sessions",  "minutes",
+                                            "actions",       "progress", "learner_id"};
 
 /* rows[0..n) into table (activity_day or the import's staging table) through db_copy_*():
  * COPY FROM STDIN on PostgreSQL, one round trip for the whole batch. */
@@ -274,10 +282,10 @@ static enum lcm_status copy_activity(struct lcm_store *st, const char *table,
     struct day_cache *cache = lcm_xmalloc(sizeof *cache);
     for (int i = 0; i < DAY_CACHE; i++)
         cache->day[i] = DAY_NONE;
-    bool ok = db_copy_begin(st->db, table, activity_cols, 6, NULL) == LCM_OK;
+    bool ok = db_copy_begin(st->db, table, activity_cols, 7, NULL) == LCM_OK;
     if (ok) {
-        char bufs[5][STORE_FMT_LEN];
-        const char *vals[6];
+        char bufs[6][STORE_FMT_LEN];
+        const char *vals[7];
         for (size_t i = 0; ok && i < n; i++) {
             copy_values(&rows[i], cache, bufs, vals);
             ok = db_copy_row(st->db, vals, NULL) == LCM_OK;
@@ -295,18 +303,24 @@ static enum lcm_status copy_activity(struct lcm_store *st, const char *table,
 static const char pg_stage_sql[] =
     "CREATE TEMP TABLE bulk_activity_stage (enrollment_id BIGINT NOT NULL, day TEXT NOT NULL, "
     "sessions BIGINT NOT NULL, minutes BIGINT NOT NULL, actions BIGINT NOT NULL, "
-    "progress DOUBLE PRECISION) ON COMMIT DROP";
-/* The staged rows are one a (enrollment, day) (made so by put_order()); a stored day whose
- * counts are the same is left as it is: a re-import of the same export writes nothing (an
- * update writes a new version of the row and of its index entry: 2x the time of the check). */
+    "progress DOUBLE PRECISION, learner_id BIGINT) ON COMMIT DROP";
+/* The staged rows are one a (enrollment, day) (made so by put_order()); a row without its
+ * learner takes the enrollment's (STORE_LEARNER_OF); a stored day whose counts are the same
+ * is left as it is: a re-import of the same export writes nothing (an update writes a new
+ * version of the row and of its index entry: 2x the time of the check). */
+#define STAGE_INSERT                                                                               \
+    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress, "          \
+    "learner_id) SELECT enrollment_id, day, sessions, minutes, actions, "                          \
+    "progress, " LEARNER_OF_BULK_ACTIVITY_STAGE " FROM bulk_activity_stage "
 static const char pg_merge_sql[] =
-    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) "
-    "SELECT enrollment_id, day, sessions, minutes, actions, progress FROM bulk_activity_stage "
-    "ON CONFLICT (enrollment_id, day) DO UPDATE SET sessions = excluded.sessions, "
-    "minutes = excluded.minutes, actions = excluded.actions, progress = excluded.progress "
-    "WHERE (activity_day.sessions, activity_day.minutes, activity_day.actions, "
-    "activity_day.progress) IS DISTINCT FROM (excluded.sessions, excluded.minutes, "
-    "excluded.actions, excluded.progress)";
+    STAGE_INSERT "ON CONFLICT (enrollment_id, learner_id, day) DO UPDATE SET "
+                 "sessions = excluded.sessions, minutes = excluded.minutes, "
+                 "actions = excluded.actions, progress = excluded.progress "
+                 "WHERE (activity_day.sessions, activity_day.minutes, activity_day.actions, "
+                 "activity_day.progress) IS DISTINCT FROM (excluded.sessions, excluded.minutes, "
+                 "excluded.actions, excluded.progress)";
+/* into the empty table without its keys (store_bulk_into_empty): no conflict to look for */
+static const char pg_insert_sql[] = STAGE_INSERT;
 
 struct put_key {
     const struct lcm_activity_day *row;
@@ -325,14 +339,15 @@ static int put_key_cmp(const void *a, const void *b)
 }
 
 /* rows in (enrollment, day) order, the last of each (enrollment, day) only, split into the
- * days of enrollments created in this transaction (*fresh) and the others (*stored). */
+ * days of enrollments created in this transaction whose learner is given (*fresh) and the
+ * others (*stored). */
 static void put_order(const struct lcm_activity_day *rows, size_t n, const bool *created,
                       struct lcm_activity_day *fresh, size_t *nfresh,
                       struct lcm_activity_day *stored, size_t *nstored)
 {
     struct put_key *k = lcm_xcalloc(n + 1, sizeof *k);
     for (size_t i = 0; i < n; i++)
-        k[i] = (struct put_key){&rows[i], i, created && created[i]};
+        k[i] = (struct put_key){&rows[i], i, created && created[i] && rows[i].learner_id > 0};
     qsort(k, n, sizeof *k, put_key_cmp);
     *nfresh = *nstored = 0;
     for (size_t i = 0; i < n; i++) {
@@ -355,17 +370,16 @@ struct put_split {
 static enum lcm_status put_fill(struct lcm_store *st, void *ctx, bool empty, struct lcm_err *err)
 {
     struct put_split *p = ctx;
-    /* A created enrollment has no stored day yet, nor has any in an empty table: its days go
-     * straight into the table (no conflict to look for, no staging). */
+    /* A created enrollment has no stored day yet: its days go straight into the table (no
+     * conflict to look for, no staging); the others through the staging table, merged (or,
+     * into the empty table without its keys, inserted). */
     enum lcm_status rc =
         p->nfresh ? copy_activity(st, "activity_day", p->fresh, p->nfresh, err) : LCM_OK;
-    if (rc == LCM_OK && p->nstored && empty)
-        rc = copy_activity(st, "activity_day", p->stored, p->nstored, err);
-    else if (rc == LCM_OK && p->nstored) {
+    if (rc == LCM_OK && p->nstored) {
         rc = db_exec(st->db, pg_stage_sql, NULL) == LCM_OK
                  ? copy_activity(st, "bulk_activity_stage", p->stored, p->nstored, err)
                  : store_fail(st, err, "activity staging");
-        if (rc == LCM_OK && db_exec(st->db, pg_merge_sql, NULL) != LCM_OK)
+        if (rc == LCM_OK && db_exec(st->db, empty ? pg_insert_sql : pg_merge_sql, NULL) != LCM_OK)
             rc = store_fail(st, err, "activity");
         if (rc == LCM_OK && db_exec(st->db, "DROP TABLE bulk_activity_stage", NULL) != LCM_OK)
             rc = store_fail(st, err, "activity staging");

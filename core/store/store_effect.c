@@ -13,6 +13,7 @@
  * effect of a message reads the same before and after a purge. */
 #define VISIT_EXISTS(L, D, TO, WEEKDAY)                                                            \
     "(EXISTS (SELECT 1 FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "           \
+    "AND a.learner_id = e.learner_id "                                                             \
     "WHERE e.learner_id = " L " AND a.day > " D " AND a.day <= " TO " "                            \
     "AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) OR EXISTS (SELECT 1 FROM "            \
     "enrollment e JOIN activity_week w ON w.enrollment_id = e.id JOIN "                            \

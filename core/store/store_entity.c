@@ -11,6 +11,9 @@
 #include "store/store_erase.h"
 #include "store/store_internal.h"
 
+/* The learner_id written or matched by the statements below (STORE_LEARNER_OF). */
+#define LEARNER_OF_P1_P7 STORE_LEARNER_OF("?1", "?7")
+
 /* Steps an "... RETURNING id" statement and stores the id. */
 static enum lcm_status step_returning(struct lcm_store *st, struct db_stmt *s, int64_t *id,
                                       struct lcm_err *err, const char *what)
@@ -194,7 +197,7 @@ enum lcm_status store_entity_milestone_upsert(struct lcm_store *st, const struct
     return step_returning(st, s, id, err, "milestone");
 }
 
-/* Binds ?1..?6 = enrollment_id, day, sessions, minutes, actions, progress. */
+/* Binds ?1..?7 = enrollment_id, day, sessions, minutes, actions, progress, learner_id. */
 static void bind_activity(struct db_stmt *s, const struct lcm_activity_day *a)
 {
     db_bind_int64(s, 1, a->enrollment_id);
@@ -203,17 +206,31 @@ static void bind_activity(struct db_stmt *s, const struct lcm_activity_day *a)
     db_bind_int64(s, 4, a->minutes);
     db_bind_int64(s, 5, a->actions);
     store_bind_real_opt(s, 6, a->progress);
+    store_bind_id_opt(s, 7, a->learner_id);
 }
+
+/* The INSERT of one activity day, its learner L: ?7 when the caller has it (a statement a
+ * distributed server routes by its value), else the enrollment's (LEARNER_OF_P1_P7). */
+#define ACTIVITY_INSERT(L)                                                                         \
+    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress, "          \
+    "learner_id) VALUES (?1,?2,?3,?4,?5,?6," L ") "                                                \
+    "ON CONFLICT(enrollment_id, learner_id, day) DO "
+#define ACTIVITY_PUT(L)                                                                            \
+    ACTIVITY_INSERT(L)                                                                             \
+    "UPDATE SET sessions = excluded.sessions, minutes = excluded.minutes, "                        \
+    "actions = excluded.actions, progress = excluded.progress"
+#define ACTIVITY_ADD(L)                                                                            \
+    ACTIVITY_INSERT(L)                                                                             \
+    "UPDATE SET sessions = activity_day.sessions + excluded.sessions, "                            \
+    "minutes = activity_day.minutes + excluded.minutes, "                                          \
+    "actions = activity_day.actions + excluded.actions, progress = CASE "                          \
+    "WHEN excluded.progress IS NULL OR activity_day.progress >= excluded.progress "                \
+    "THEN activity_day.progress ELSE excluded.progress END"
 
 enum lcm_status store_entity_activity_put(struct lcm_store *st, const struct lcm_activity_day *a,
                                           struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, "
-                 "actions, progress) VALUES (?1,?2,?3,?4,?5,?6) "
-                 "ON CONFLICT(enrollment_id, day) DO UPDATE SET sessions = excluded.sessions, "
-                 "minutes = excluded.minutes, actions = excluded.actions, "
-                 "progress = excluded.progress",
+    STMT_OR_FAIL(s, st, a->learner_id > 0 ? ACTIVITY_PUT("?7") : ACTIVITY_PUT(LEARNER_OF_P1_P7),
                  err);
     bind_activity(s, a);
     return store_exec1(st, s, err, "activity");
@@ -222,28 +239,38 @@ enum lcm_status store_entity_activity_put(struct lcm_store *st, const struct lcm
 enum lcm_status store_entity_activity_add(struct lcm_store *st, const struct lcm_activity_day *a,
                                           struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, "
-                 "progress) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(enrollment_id, day) DO UPDATE "
-                 "SET sessions = activity_day.sessions + excluded.sessions, "
-                 "minutes = activity_day.minutes + excluded.minutes, "
-                 "actions = activity_day.actions + excluded.actions, progress = CASE "
-                 "WHEN excluded.progress IS NULL OR activity_day.progress >= excluded.progress "
-                 "THEN activity_day.progress ELSE excluded.progress END",
+    STMT_OR_FAIL(s, st, a->learner_id > 0 ? ACTIVITY_ADD("?7") : ACTIVITY_ADD(LEARNER_OF_P1_P7),
                  err);
     bind_activity(s, a);
     return store_exec1(st, s, err, "activity");
 }
 
 /* The refreshed values of the enrollments WHERE picks (as e), written only where they differ:
- * an update rewrites the row and every index of it. */
+ * an update rewrites the row and every index of it. Their days by the whole key (enrollment,
+ * learner): the primary key's order gives the last day and the last progress. */
 #define ENROLLMENT_REFRESH(WHERE)                                                                  \
     "UPDATE enrollment SET last_activity_day = x.lad, progress = x.prog FROM (SELECT e.id, "       \
-    "COALESCE((SELECT max(day) FROM activity_day a WHERE a.enrollment_id = e.id), "                \
-    "e.last_activity_day) AS lad, COALESCE((SELECT progress FROM activity_day a "                  \
-    "WHERE a.enrollment_id = e.id AND progress IS NOT NULL ORDER BY day DESC LIMIT 1), "           \
+    "COALESCE((SELECT max(day) FROM activity_day a WHERE a.enrollment_id = e.id "                  \
+    "AND a.learner_id = e.learner_id), e.last_activity_day) AS lad, "                              \
+    "COALESCE((SELECT progress FROM activity_day a WHERE a.enrollment_id = e.id "                  \
+    "AND a.learner_id = e.learner_id AND progress IS NOT NULL ORDER BY day DESC LIMIT 1), "        \
     "e.progress) AS prog FROM enrollment e WHERE " WHERE ") x WHERE enrollment.id = x.id "         \
     "AND (enrollment.last_activity_day, enrollment.progress) IS DISTINCT FROM (x.lad, x.prog)"
+
+enum lcm_status store_entity_enrollment_learner(struct lcm_store *st, int64_t enrollment_id,
+                                                int64_t *learner_id, const char *what,
+                                                struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, "SELECT learner_id FROM enrollment WHERE id = ?1", err);
+    db_bind_int64(s, 1, enrollment_id);
+    int r = db_step(s);
+    *learner_id = r == DB_ROW ? db_column_int64(s, 0) : 0;
+    db_reset(s);
+    if (r == DB_DONE)
+        return lcm_err_set(err, LCM_ERR_NOTFOUND, _("%s: no enrolment #%lld"), what,
+                           (long long)enrollment_id);
+    return r == DB_ROW ? LCM_OK : store_fail(st, err, what);
+}
 
 enum lcm_status store_entity_enrollment_refresh(struct lcm_store *st, int64_t enrollment_id,
                                                 struct lcm_err *err)
@@ -434,8 +461,8 @@ enum lcm_status store_entity_activity_sum(struct lcm_store *st, const struct lcm
                                           enum store_put *put, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, "
-                 "progress) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(enrollment_id, day) DO NOTHING",
+                 a->learner_id > 0 ? ACTIVITY_INSERT("?7") "NOTHING"
+                                   : ACTIVITY_INSERT(LEARNER_OF_P1_P7) "NOTHING",
                  err);
     bind_activity(s, a);
     enum lcm_status rc = store_exec1(st, s, err, "activity");

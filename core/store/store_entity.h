@@ -76,6 +76,13 @@ enum lcm_status store_entity_enrollment_refresh(struct lcm_store *st, int64_t en
 enum lcm_status store_entity_enrollment_refresh_many(struct lcm_store *st, const int64_t *ids,
                                                      size_t n, struct lcm_err *err);
 
+/* The learner of an enrollment, for the writes of the tables keyed by it (schema v10: their
+ * rows carry it, and their statements name it). LCM_ERR_NOTFOUND, with what in the message,
+ * when there is no such enrollment. */
+enum lcm_status store_entity_enrollment_learner(struct lcm_store *st, int64_t enrollment_id,
+                                                int64_t *learner_id, const char *what,
+                                                struct lcm_err *err);
+
 /* Lookups by source identity; return LCM_ERR_NOTFOUND when absent. */
 enum lcm_status store_entity_learner_find(struct lcm_store *st, const char *source,
                                           const char *ext_id, int64_t *id, struct lcm_err *err);

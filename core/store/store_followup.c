@@ -42,9 +42,10 @@ enum lcm_status store_followup_add(struct lcm_store *st, const struct lcm_follow
         return rc;
     STMT_OR_FAIL(u, st,
                  "UPDATE followup SET uid = 'lcmtui-followup-' || id || '-' || created_at || "
-                 "'@lcmtui' WHERE id = ?1",
+                 "'@lcmtui' WHERE id = ?1 AND learner_id = ?2",
                  err);
     db_bind_int64(u, 1, new_id);
+    db_bind_int64(u, 2, f->learner_id);
     rc = store_exec1(st, u, err, "follow-up");
     if (rc == LCM_OK && id)
         *id = new_id;
@@ -59,15 +60,22 @@ static enum lcm_status expect_changed(struct lcm_store *st, int64_t id, struct l
     return LCM_OK;
 }
 
-enum lcm_status store_followup_move(struct lcm_store *st, int64_t id, int64_t due_at,
-                                    int duration_min, int64_t now_ts, struct lcm_err *err)
+/* A follow-up's own id, and its learner when the caller has it (?N). */
+#define BY_ID(N) "WHERE id = ?1"
+#define BY_ID_LEARNER(N) "WHERE id = ?1 AND learner_id = ?" #N
+
+enum lcm_status store_followup_move(struct lcm_store *st, int64_t id, int64_t learner_id,
+                                    int64_t due_at, int duration_min, int64_t now_ts,
+                                    struct lcm_err *err)
 {
     if (due_at <= 0 || duration_min <= 0 || duration_min > 24 * 60)
         return lcm_err_set(err, LCM_ERR_INVALID, _("follow-up: invalid time or duration"));
-    STMT_OR_FAIL(s, st,
-                 "UPDATE followup SET due_at = ?2, duration_min = ?3, updated_at = ?4, "
-                 "sequence = sequence + 1, push_state = 'dirty' WHERE id = ?1",
-                 err);
+#define MOVE(W)                                                                                    \
+    "UPDATE followup SET due_at = ?2, duration_min = ?3, updated_at = ?4, "                        \
+    "sequence = sequence + 1, push_state = 'dirty' " W
+    STMT_OR_FAIL(s, st, learner_id > 0 ? MOVE(BY_ID_LEARNER(5)) : MOVE(BY_ID(5)), err);
+#undef MOVE
+    db_bind_int64(s, 5, learner_id);
     db_bind_int64(s, 1, id);
     db_bind_int64(s, 2, due_at);
     db_bind_int64(s, 3, duration_min);
@@ -76,14 +84,16 @@ enum lcm_status store_followup_move(struct lcm_store *st, int64_t id, int64_t du
     return rc == LCM_OK ? expect_changed(st, id, err, "follow-up") : rc;
 }
 
-enum lcm_status store_followup_set_status(struct lcm_store *st, int64_t id,
+enum lcm_status store_followup_set_status(struct lcm_store *st, int64_t id, int64_t learner_id,
                                           enum followup_status status, int64_t checkin_id,
                                           int64_t now_ts, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "UPDATE followup SET status = ?2, checkin_id = COALESCE(?3, checkin_id), "
-                 "updated_at = ?4, sequence = sequence + 1, push_state = 'dirty' WHERE id = ?1",
-                 err);
+#define STATUS(W)                                                                                  \
+    "UPDATE followup SET status = ?2, checkin_id = COALESCE(?3, checkin_id), "                     \
+    "updated_at = ?4, sequence = sequence + 1, push_state = 'dirty' " W
+    STMT_OR_FAIL(s, st, learner_id > 0 ? STATUS(BY_ID_LEARNER(5)) : STATUS(BY_ID(5)), err);
+#undef STATUS
+    db_bind_int64(s, 5, learner_id);
     db_bind_int64(s, 1, id);
     store_bind_text(s, 2, model_followup_status_name(status));
     store_bind_id_opt(s, 3, checkin_id);

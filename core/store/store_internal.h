@@ -49,6 +49,16 @@ void store_bind_day(struct db_stmt *s, int i, int day);
 void store_bind_real_opt(struct db_stmt *s, int i, double v);
 void store_bind_id_opt(struct db_stmt *s, int i, int64_t id);
 
+/* The learner_id a row of a table keyed by enrollment is written with (schema v10) when the
+ * caller may not know it: the parameter `learner` (bound with store_bind_id_opt()), else the
+ * enrollment's, read in the same statement; a missing enrollment gives NULL, refused by the
+ * NOT NULL as the foreign key refused it before. A caller that has the learner gets a text
+ * naming the parameter alone (one a distributed server routes by its value): the store files
+ * keep both texts of such a statement and pick by the value. */
+#define STORE_LEARNER_OF(enrollment, learner)                                                      \
+    "COALESCE(CAST(" learner                                                                       \
+    " AS BIGINT), (SELECT learner_id FROM enrollment WHERE id = " enrollment "))"
+
 /* Binds the first n bytes of v as text (v need not end there). */
 void store_bind_textn(struct db_stmt *s, int i, const char *v, int n);
 

@@ -20,11 +20,27 @@ static enum lcm_status run2(struct lcm_store *st, const char *sql, int64_t a, in
     return rc;
 }
 
-/* One enrolment of `from` folded into `into`'s enrolment t (?1 = e, ?2 = t). */
+/* Runs sql with ?1..?4 bound (a statement may use fewer); adds the rows it changed to *count. */
+static enum lcm_status run4(struct lcm_store *st, const char *sql, const int64_t v[4], int *count,
+                            struct lcm_err *err)
+{
+    STMT_OR_FAIL(s, st, sql, err);
+    for (int i = 0; i < 4; i++)
+        db_bind_int64(s, i + 1, v[i]);
+    enum lcm_status rc = store_exec1(st, s, err, "merge");
+    if (rc == LCM_OK && count)
+        *count += db_changes(st->db);
+    return rc;
+}
+
+/* One enrolment of `from` folded into `into`'s enrolment t (?1 = e, ?2 = t, ?3 = into, ?4 =
+ * from): the rows of the tables keyed by enrollment are read by e and its learner, and
+ * written with t and its learner (schema v10's learner_id). */
 static const char *const fold_sql[] = {
-    "INSERT INTO activity_day(enrollment_id, day, sessions, minutes, actions, progress) "
-    "SELECT ?2, day, sessions, minutes, actions, progress FROM activity_day "
-    "WHERE enrollment_id = ?1 AND true ON CONFLICT(enrollment_id, day) DO UPDATE SET "
+    "INSERT INTO activity_day(enrollment_id, learner_id, day, sessions, minutes, actions, "
+    "progress) SELECT ?2, ?3, day, sessions, minutes, actions, progress FROM activity_day "
+    "WHERE enrollment_id = ?1 AND learner_id = ?4 AND true "
+    "ON CONFLICT(enrollment_id, learner_id, day) DO UPDATE SET "
     "sessions = CASE WHEN activity_day.sessions > excluded.sessions THEN activity_day.sessions "
     "ELSE excluded.sessions END, "
     "minutes = CASE WHEN activity_day.minutes > excluded.minutes THEN activity_day.minutes "
@@ -34,16 +50,17 @@ static const char *const fold_sql[] = {
     "progress = CASE WHEN excluded.progress IS NULL OR activity_day.progress >= excluded.progress "
     "THEN activity_day.progress ELSE excluded.progress END",
 
-    "INSERT INTO milestone_done(enrollment_id, milestone_id, day, score, celebrated_at, failed) "
-    "SELECT ?2, milestone_id, day, score, celebrated_at, failed FROM milestone_done "
-    "WHERE enrollment_id = ?1 AND true ON CONFLICT(enrollment_id, milestone_id) DO UPDATE SET "
+    "INSERT INTO milestone_done(enrollment_id, learner_id, milestone_id, day, score, "
+    "celebrated_at, failed) SELECT ?2, ?3, milestone_id, day, score, celebrated_at, failed "
+    "FROM milestone_done WHERE enrollment_id = ?1 AND learner_id = ?4 AND true "
+    "ON CONFLICT(enrollment_id, learner_id, milestone_id) DO UPDATE SET "
     "day = excluded.day, score = excluded.score, failed = 0, "
     "celebrated_at = coalesce(excluded.celebrated_at, milestone_done.celebrated_at) "
     "WHERE milestone_done.failed = 1 AND excluded.failed = 0",
 
-    "INSERT INTO sequence_fired(rule, enrollment_id, key, day, message_id, drawn) "
-    "SELECT rule, ?2, key, day, message_id, drawn FROM sequence_fired WHERE enrollment_id = ?1 "
-    "ON CONFLICT DO NOTHING",
+    "INSERT INTO sequence_fired(rule, enrollment_id, learner_id, key, day, message_id, drawn) "
+    "SELECT rule, ?2, ?3, key, day, message_id, drawn FROM sequence_fired "
+    "WHERE enrollment_id = ?1 AND learner_id = ?4 ON CONFLICT DO NOTHING",
 
     "INSERT INTO sequence_holdout(rule, enrollment_id, key, day, template) "
     "SELECT rule, ?2, key, day, template FROM sequence_holdout WHERE enrollment_id = ?1 "
@@ -59,9 +76,10 @@ static const char *const fold_sql[] = {
     "progress = CASE WHEN excluded.progress IS NULL OR activity_week.progress >= "
     "excluded.progress THEN activity_week.progress ELSE excluded.progress END",
 
-    "UPDATE snooze SET enrollment_id = ?2 WHERE enrollment_id = ?1",
-    "UPDATE risk SET snoozed = 1 WHERE enrollment_id = ?2 AND EXISTS "
-    "(SELECT 1 FROM snooze WHERE enrollment_id = ?2 AND active = 1)",
+    "UPDATE snooze SET enrollment_id = ?2, learner_id = ?3 "
+    "WHERE enrollment_id = ?1 AND learner_id = ?4",
+    "UPDATE risk SET snoozed = 1 WHERE enrollment_id = ?2 AND learner_id = ?3 AND EXISTS "
+    "(SELECT 1 FROM snooze WHERE enrollment_id = ?2 AND learner_id = ?3 AND active = 1)",
 
     /* the earlier start, the later activity and the higher progress, a NULL side giving the
      * other (a CASE: SQLite's scalar min/max are PostgreSQL's LEAST/GREATEST) */
@@ -93,14 +111,15 @@ static const char *const follow_sql[] = {
     "UPDATE event_invitee SET enrollment_id = ?2 WHERE enrollment_id = ?1",
     NULL};
 
-static enum lcm_status fold(struct lcm_store *st, int64_t e, int64_t t,
+static enum lcm_status fold(struct lcm_store *st, int64_t e, int64_t t, int64_t into, int64_t from,
                             struct store_merge_counts *c, struct lcm_err *err)
 {
     enum lcm_status rc = LCM_OK;
     /* one slot per statement (the others NULL: their rows are not counted) */
     int *counts[sizeof fold_sql / sizeof *fold_sql] = {&c->days, &c->milestones};
+    const int64_t v[4] = {e, t, into, from};
     for (int i = 0; rc == LCM_OK && fold_sql[i]; i++)
-        rc = run2(st, fold_sql[i], e, t, counts[i], err);
+        rc = run4(st, fold_sql[i], v, counts[i], err);
     for (int i = 0; rc == LCM_OK && follow_sql[i]; i++)
         rc = run2(st, follow_sql[i], e, t, NULL, err);
     /* an LRS's raw totals of e's days (sync_value "day:E:DAY") go with e: t's own stay */
@@ -271,8 +290,10 @@ static enum lcm_status merge(struct lcm_store *st, int64_t from, int64_t into, c
         if (!target)
             target = only;
         if (target) {
-            rc = fold(st, fe[i].id, target, c, err);
+            rc = fold(st, fe[i].id, target, into, from, c, err);
         } else {
+            /* its rows in the tables keyed by enrollment follow in the same statement (their
+             * foreign key to enrollment(learner_id, id) is ON UPDATE CASCADE) */
             rc = run2(st, "UPDATE enrollment SET learner_id = ?2 WHERE id = ?1", fe[i].id, into,
                       NULL, err);
             c->enrollments_moved++;

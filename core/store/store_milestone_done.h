@@ -44,10 +44,10 @@ enum lcm_status store_milestone_done_put(struct lcm_store *st, const struct lcm_
                                          enum store_put *put, struct lcm_err *err);
 
 /* Marks a reached milestone as celebrated (acknowledged by the LCM); milestone_id 0: all of
- * the enrollment's pending ones. */
+ * the enrollment's pending ones. learner_id: the enrollment's learner (0: read from it). */
 enum lcm_status store_milestone_done_celebrate(struct lcm_store *st, int64_t enrollment_id,
-                                               int64_t milestone_id, int64_t now_ts,
-                                               struct lcm_err *err);
+                                               int64_t learner_id, int64_t milestone_id,
+                                               int64_t now_ts, struct lcm_err *err);
 
 /* Marks as celebrated the milestones that sent message message_id congratulated (a sequence
  * rule's firing keyed "milestone:<id>" for that message); the others are left as they are. */

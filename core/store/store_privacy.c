@@ -64,7 +64,7 @@ static enum lcm_status fold_read(struct lcm_store *st, struct fold *f, int64_t *
 {
     STMT_OR_FAIL(s, st,
                  "SELECT enrollment_id, day, sessions, minutes, progress FROM activity_day "
-                 "WHERE enrollment_id IN (" CHOSEN ") ORDER BY enrollment_id, day",
+                 "WHERE enrollment_id IN (" CHOSEN ") ORDER BY enrollment_id, learner_id, day",
                  err);
     int r;
     while ((r = db_step(s)) == DB_ROW) {

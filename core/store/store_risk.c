@@ -9,6 +9,10 @@
 #include "store/store_internal.h"
 #include "store/store_risk.h"
 
+/* The learner_id written or matched by the statements below (STORE_LEARNER_OF). */
+#define LEARNER_OF_P1_P10 STORE_LEARNER_OF("?1", "?10")
+#define LEARNER_OF_RISK_STAGE STORE_LEARNER_OF("risk_stage.enrollment_id", "learner_id")
+
 /* "YYYY-MM-DD" -> day without the round-trip check of day_parse: the store wrote it, and this
  * runs once per activity row (15M rows in the benchmark). Anything else reads as DAY_NONE. */
 /* The month of the last day parsed: consecutive rows are mostly in the same month, so the
@@ -91,8 +95,9 @@ enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, 
                  "e.ended_day, r.score, r.flagged_since, z.until_day, z.score_at, "
                  "e.progress IS NOT NULL "
                  "FROM enrollment e LEFT JOIN risk r ON r.enrollment_id = e.id "
+                 "  AND r.learner_id = e.learner_id "
                  "LEFT JOIN snooze z ON z.id = (SELECT max(id) FROM snooze "
-                 "  WHERE enrollment_id = e.id AND active = 1) "
+                 "  WHERE enrollment_id = e.id AND learner_id = e.learner_id AND active = 1) "
                  "WHERE e.cohort_id = ?1 AND (?2 = 0 OR e.status = 'active') ORDER BY e.id",
                  err);
     db_bind_int64(s, 1, cohort_id);
@@ -194,7 +199,11 @@ enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id
      * activity table in parallel, then sort (8 cohorts: 8 scans of every row, 0.3-0.8 s
      * each at 20k learners); LATERAL asks for what SQLite does, each enrollment's days by the
      * primary key (about half the time, a third of the CPU), grouped by enrollment; their
-     * days are put in order by group_day. */
+     * days are put in order by group_day. Its join names the learner too (on Citus a join of
+     * two distributed tables goes by the distribution column); SQLite's does not need it, and
+     * reads the cohort index alone (covering) without it. Its ORDER BY names a.learner_id (one
+     * value per enrollment) so that it is the primary key's order: without it SQLite sorted
+     * each enrollment's days again (+30 % CPU at 20k learners). */
     struct db_stmt *s = store_stmt_each(
         st,
         "SELECT a.enrollment_id, a.day, CASE WHEN a.actions > 0 THEN a.actions "
@@ -202,12 +211,13 @@ enum lcm_status store_risk_activity_scan(struct lcm_store *st, int64_t cohort_id
         "COALESCE(a.progress, -1) "
         "FROM enrollment e JOIN activity_day a ON a.enrollment_id = e.id "
         "WHERE e.cohort_id = ?1 AND e.status BETWEEN ?2 AND ?3 AND a.day <= ?4 "
-        "ORDER BY e.status, e.id, a.day",
+        "ORDER BY e.status, e.id, a.learner_id, a.day",
         "SELECT e.id, a.day, CASE WHEN a.actions > 0 THEN a.actions "
         "WHEN a.minutes > 0 THEN a.minutes ELSE a.sessions END, "
         "COALESCE(a.progress, -1) "
         "FROM enrollment e CROSS JOIN LATERAL (SELECT day, actions, minutes, sessions, progress "
-        "  FROM activity_day WHERE enrollment_id = e.id AND day <= ?4 ORDER BY day) a "
+        "  FROM activity_day WHERE enrollment_id = e.id AND learner_id = e.learner_id "
+        "  AND day <= ?4 ORDER BY day) a "
         "WHERE e.cohort_id = ?1 AND e.status BETWEEN ?2 AND ?3 "
         "ORDER BY e.status, e.id",
         err);
@@ -236,7 +246,7 @@ enum lcm_status store_risk_activity_range(struct lcm_store *st, int64_t lo, int6
                  "SELECT enrollment_id, day, CASE WHEN actions > 0 THEN actions "
                  "WHEN minutes > 0 THEN minutes ELSE sessions END, COALESCE(progress, -1) "
                  "FROM activity_day WHERE enrollment_id BETWEEN ?1 AND ?2 AND day <= ?3 "
-                 "ORDER BY enrollment_id, day",
+                 "ORDER BY enrollment_id, learner_id, day", /* the key's order (one learner each) */
                  err);
     db_bind_int64(s, 1, lo);
     db_bind_int64(s, 2, hi);
@@ -299,7 +309,8 @@ enum lcm_status store_risk_done_scan(struct lcm_store *st, int64_t cohort_id, bo
         "WHERE e.cohort_id = ?1 AND (?2 = 0 OR e.status = 'active') AND d.day <= ?3",
         "SELECT e.id, d.milestone_id, d.day, d.score, d.failed "
         "FROM enrollment e CROSS JOIN LATERAL (SELECT milestone_id, day, score, failed "
-        "  FROM milestone_done WHERE enrollment_id = e.id AND day <= ?3 ORDER BY milestone_id) d "
+        "  FROM milestone_done WHERE enrollment_id = e.id AND learner_id = e.learner_id "
+        "  AND day <= ?3 ORDER BY milestone_id) d "
         "WHERE e.cohort_id = ?1 AND (?2 = 0 OR e.status = 'active')",
         err);
     if (!s)
@@ -378,14 +389,17 @@ enum lcm_status store_risk_scan_tune(struct lcm_store *st, struct lcm_err *err)
 enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row *r,
                                struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "INSERT INTO risk(enrollment_id, day, score, level, reasons, signals, "
-                 "flagged_since, snoozed, raw) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9) "
-                 "ON CONFLICT(enrollment_id) DO UPDATE SET day = excluded.day, "
-                 "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "
-                 "signals = excluded.signals, flagged_since = excluded.flagged_since, "
-                 "snoozed = excluded.snoozed, raw = excluded.raw",
-                 err);
+    /* its learner L: ?10 when the caller has it (routed by it on a distributed server), else
+     * the enrollment's */
+#define RISK_PUT(L)                                                                                \
+    "INSERT INTO risk(enrollment_id, day, score, level, reasons, signals, "                        \
+    "flagged_since, snoozed, raw, learner_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9," L ") "          \
+    "ON CONFLICT(enrollment_id, learner_id) DO UPDATE SET day = excluded.day, "                    \
+    "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "                 \
+    "signals = excluded.signals, flagged_since = excluded.flagged_since, "                         \
+    "snoozed = excluded.snoozed, raw = excluded.raw"
+    STMT_OR_FAIL(s, st, r->learner_id > 0 ? RISK_PUT("?10") : RISK_PUT(LEARNER_OF_P1_P10), err);
+#undef RISK_PUT
     db_bind_int64(s, 1, r->enrollment_id);
     store_bind_day(s, 2, r->day);
     db_bind_double(s, 3, r->score);
@@ -395,6 +409,7 @@ enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row
     store_bind_day(s, 7, r->flagged_since);
     db_bind_int64(s, 8, r->snoozed);
     db_bind_double(s, 9, r->raw);
+    store_bind_id_opt(s, 10, r->learner_id);
     return store_exec1(st, s, err, "risk: write");
 }
 
@@ -405,41 +420,45 @@ static const char pg_risk_stage_sql[] =
     "CREATE TEMP TABLE IF NOT EXISTS risk_stage (enrollment_id BIGINT NOT NULL, "
     "day TEXT NOT NULL, score DOUBLE PRECISION NOT NULL, level BIGINT NOT NULL, "
     "reasons TEXT NOT NULL, signals TEXT, flagged_since TEXT, snoozed BIGINT NOT NULL, "
-    "raw DOUBLE PRECISION NOT NULL) ON COMMIT DELETE ROWS";
+    "raw DOUBLE PRECISION NOT NULL, learner_id BIGINT) ON COMMIT DELETE ROWS";
 static const char pg_risk_merge_sql[] =
     "INSERT INTO risk(enrollment_id, day, score, level, reasons, signals, flagged_since, "
-    "snoozed, raw) SELECT enrollment_id, day, score, level, reasons, signals, flagged_since, "
-    "snoozed, raw FROM risk_stage ON CONFLICT(enrollment_id) DO UPDATE SET day = excluded.day, "
+    "snoozed, raw, learner_id) SELECT enrollment_id, day, score, level, reasons, signals, "
+    "flagged_since, snoozed, raw, " LEARNER_OF_RISK_STAGE
+    " FROM risk_stage ON CONFLICT(enrollment_id, learner_id) DO UPDATE SET day = excluded.day, "
     "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "
     "signals = excluded.signals, flagged_since = excluded.flagged_since, "
     "snoozed = excluded.snoozed, raw = excluded.raw";
-static const char *const risk_stage_cols[] = {"enrollment_id", "day",     "score",
-                                              "level",         "reasons", "signals",
-                                              "flagged_since", "snoozed", "raw"};
+static const char *const risk_stage_cols[] = {
+    "enrollment_id", "day",           "score",   "level", "reasons",
+    "signals",       "flagged_since", "snoozed", "raw",   "learner_id"};
 
 static enum lcm_status copy_risk(struct lcm_store *st, const struct store_risk_row *rows, size_t n)
 {
-    bool ok = db_copy_begin(st->db, "risk_stage", risk_stage_cols, 9, NULL) == LCM_OK;
+    bool ok = db_copy_begin(st->db, "risk_stage", risk_stage_cols, 10, NULL) == LCM_OK;
     for (size_t i = 0; ok && i < n; i++) {
         const struct store_risk_row *r = &rows[i];
-        char id[24], day[DAY_TEXT_LEN], score[32], level[16], since[DAY_TEXT_LEN], snz[4], raw[32];
+        char id[24], day[DAY_TEXT_LEN], score[32], level[16], since[DAY_TEXT_LEN], snz[4], raw[32],
+            lid[24];
         snprintf(id, sizeof id, "%lld", (long long)r->enrollment_id);
         day_format(r->day, day);
         snprintf(score, sizeof score, "%.17g", r->score);
         snprintf(level, sizeof level, "%d", r->level);
         snprintf(snz, sizeof snz, "%d", r->snoozed ? 1 : 0);
         snprintf(raw, sizeof raw, "%.17g", r->raw);
+        snprintf(lid, sizeof lid, "%lld", (long long)r->learner_id);
         if (r->flagged_since != DAY_NONE)
             day_format(r->flagged_since, since);
-        const char *vals[9] = {id,
-                               day,
-                               score,
-                               level,
-                               r->reasons ? r->reasons : "",
-                               r->signals,
-                               r->flagged_since != DAY_NONE ? since : NULL,
-                               snz,
-                               raw};
+        const char *vals[10] = {id,
+                                day,
+                                score,
+                                level,
+                                r->reasons ? r->reasons : "",
+                                r->signals,
+                                r->flagged_since != DAY_NONE ? since : NULL,
+                                snz,
+                                raw,
+                                r->learner_id > 0 ? lid : NULL};
         ok = db_copy_row(st->db, vals, NULL) == LCM_OK;
     }
     if (db_copy_end(st->db, NULL, NULL) != LCM_OK) /* ended even after a failed row */
@@ -487,11 +506,14 @@ enum lcm_status store_risk_prune(struct lcm_store *st, struct lcm_err *err)
 }
 
 enum lcm_status store_risk_snooze_close(struct lcm_store *st, int64_t enrollment_id,
-                                        struct lcm_err *err)
+                                        int64_t learner_id, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st, "UPDATE snooze SET active = 0 WHERE enrollment_id = ?1 AND active = 1",
+    STMT_OR_FAIL(s, st,
+                 "UPDATE snooze SET active = 0 WHERE enrollment_id = ?1 AND learner_id = ?2 "
+                 "AND active = 1",
                  err);
     db_bind_int64(s, 1, enrollment_id);
+    db_bind_int64(s, 2, learner_id);
     return store_exec1(st, s, err, "risk: snooze");
 }
 
@@ -572,6 +594,7 @@ enum lcm_status store_risk_triage(struct lcm_store *st, int min_level, int limit
                  "SELECT r.enrollment_id, l.id, l.first_name, l.last_name, l.ext_id, c.name, "
                  "r.score, r.level, r.day, r.reasons, 0, r.raw "
                  "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "
+                 "  AND e.learner_id = r.learner_id "
                  "JOIN learner l ON l.id = e.learner_id JOIN cohort c ON c.id = e.cohort_id "
                  "WHERE r.snoozed = 0 AND r.level >= ?1 "
                  "ORDER BY r.level DESC, r.score DESC, r.raw DESC, r.enrollment_id LIMIT ?2",
@@ -588,7 +611,7 @@ enum lcm_status store_risk_celebrations(struct lcm_store *st, int limit, store_r
                  "SELECT d.enrollment_id, l.id, l.first_name, l.last_name, l.ext_id, c.name, "
                  "d.score, 0, d.day, m.name, d.milestone_id "
                  "FROM milestone_done d JOIN milestone m ON m.id = d.milestone_id "
-                 "JOIN enrollment e ON e.id = d.enrollment_id "
+                 "JOIN enrollment e ON e.id = d.enrollment_id AND e.learner_id = d.learner_id "
                  "JOIN learner l ON l.id = e.learner_id JOIN cohort c ON c.id = e.cohort_id "
                  "WHERE d.celebrated_at IS NULL AND e.status IN ('active','completed') "
                  "ORDER BY d.day DESC, l.last_name, l.first_name, m.id LIMIT ?1",
@@ -605,7 +628,7 @@ enum lcm_status store_risk_learner(struct lcm_store *st, int64_t learner_id, sto
                  "COALESCE(r.score, 0), COALESCE(r.level, 0), r.day, e.status, 0 "
                  "FROM learner l JOIN enrollment e ON e.learner_id = l.id "
                  "JOIN cohort c ON c.id = e.cohort_id "
-                 "LEFT JOIN risk r ON r.enrollment_id = e.id "
+                 "LEFT JOIN risk r ON r.enrollment_id = e.id AND r.learner_id = e.learner_id "
                  "WHERE l.id = ?1 ORDER BY e.status != 'active', e.id",
                  err);
     db_bind_int64(s, 1, learner_id);
@@ -625,6 +648,7 @@ enum lcm_status store_risk_get(struct lcm_store *st, int64_t enrollment_id,
                  "SELECT r.enrollment_id, l.id, l.first_name, l.last_name, l.ext_id, c.name, "
                  "r.score, r.level, r.day, r.reasons, r.snoozed "
                  "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "
+                 "  AND e.learner_id = r.learner_id "
                  "JOIN learner l ON l.id = e.learner_id JOIN cohort c ON c.id = e.cohort_id "
                  "WHERE r.enrollment_id = ?1",
                  err);

@@ -106,6 +106,7 @@ struct store_risk_row {
     const char *reasons, *signals;
     int flagged_since; /* DAY_NONE: not flagged */
     bool snoozed;
+    int64_t learner_id; /* the enrollment's learner; 0: read from the enrollment */
 };
 enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row *r,
                                struct lcm_err *err);
@@ -124,7 +125,7 @@ enum lcm_status store_risk_prune(struct lcm_store *st, struct lcm_err *err);
 
 /* Closes the active snooze of an enrollment (expired, or the score rose past the margin). */
 enum lcm_status store_risk_snooze_close(struct lcm_store *st, int64_t enrollment_id,
-                                        struct lcm_err *err);
+                                        int64_t learner_id, struct lcm_err *err);
 
 /* The program's progress milestones (kind progress with a threshold); when it has none and
  * create is true, creates 25/50/75/100 % (source "lcmtui") first. */

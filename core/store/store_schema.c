@@ -571,7 +571,130 @@ static const char *const schema_v9[] = {
     "  BEGIN SELECT RAISE(ABORT, 'check-ins are append-only'); END;",
     NULL};
 
-const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3,
-                                                   schema_v4, schema_v5, schema_v6,
-                                                   schema_v7, schema_v8, schema_v9};
+/* Version 10: the learner in the keys of the tables keyed by enrollment (issue 17, "Beyond one
+ * server"). activity_day, milestone_done, risk, snooze and sequence_fired gain learner_id, the
+ * distribution column of a distributed PostgreSQL (Citus, doc/postgresql.md): filled here from
+ * the enrollment, then by every write; changed only by a merge, when an enrolment moves to the
+ * kept learner (ON UPDATE CASCADE from enrollment(learner_id, id), in the same statement). The
+ * primary keys include it after enrollment_id: every lookup by enrollment alone (the risk scan,
+ * the KPIs' ranges, the purge) still reads the key's prefix, and one that names the learner too
+ * reads the whole key; Citus asks that the distribution column be in the key, not first. The
+ * tables are rebuilt (SQLite cannot change a primary key in place), foreign keys off for the
+ * script (store.c's migrate()). Their key's columns come first, in the key's order (on
+ * PostgreSQL learner_id is the last column, where ALTER TABLE puts it; the copy goes by name):
+ * SQLite 3.40's integrity_check reports a false "NULL value in" a NOT NULL column declared
+ * before a key column of a WITHOUT ROWID table. The snooze table keeps its own id as its key (an
+ * alias of the rowid, which gives the ids; doc/postgresql.md says what that leaves for Citus). */
+static const char *const schema_v10[] = {
+    "CREATE UNIQUE INDEX enrollment_learner ON enrollment(learner_id, id);",
+
+    "CREATE TABLE activity_day_v10 ("
+    "  enrollment_id INTEGER NOT NULL,"
+    "  learner_id INTEGER NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  sessions INTEGER NOT NULL DEFAULT 0,"
+    "  minutes INTEGER NOT NULL DEFAULT 0,"
+    "  actions INTEGER NOT NULL DEFAULT 0,"
+    "  progress REAL,"
+    "  PRIMARY KEY (enrollment_id, learner_id, day),"
+    "  FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
+    "    ON DELETE CASCADE ON UPDATE CASCADE) WITHOUT ROWID;",
+    "INSERT INTO activity_day_v10 SELECT a.enrollment_id, e.learner_id, a.day, a.sessions,"
+    "  a.minutes, a.actions, a.progress FROM activity_day a"
+    "  JOIN enrollment e ON e.id = a.enrollment_id ORDER BY a.enrollment_id, a.day;",
+    "DROP TABLE activity_day;", "ALTER TABLE activity_day_v10 RENAME TO activity_day;",
+
+    "CREATE TABLE milestone_done_v10 ("
+    "  enrollment_id INTEGER NOT NULL,"
+    "  learner_id INTEGER NOT NULL,"
+    "  milestone_id INTEGER NOT NULL REFERENCES milestone(id) ON DELETE CASCADE,"
+    "  day TEXT NOT NULL,"
+    "  score REAL,"
+    "  celebrated_at INTEGER,"
+    "  failed INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (enrollment_id, learner_id, milestone_id),"
+    "  FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
+    "    ON DELETE CASCADE ON UPDATE CASCADE) WITHOUT ROWID;",
+    "INSERT INTO milestone_done_v10 SELECT d.enrollment_id, e.learner_id, d.milestone_id, d.day,"
+    "  d.score, d.celebrated_at, d.failed FROM milestone_done d"
+    "  JOIN enrollment e ON e.id = d.enrollment_id;",
+    "DROP TABLE milestone_done;", "ALTER TABLE milestone_done_v10 RENAME TO milestone_done;",
+    "CREATE INDEX milestone_done_milestone ON milestone_done(milestone_id);",
+    "CREATE INDEX milestone_done_pending ON milestone_done(day) WHERE celebrated_at IS NULL;",
+    "CREATE INDEX milestone_done_celebrate ON milestone_done(day, enrollment_id, celebrated_at)"
+    "  WHERE celebrated_at IS NULL;",
+
+    "CREATE TABLE sequence_fired_v10 ("
+    "  rule TEXT NOT NULL,"
+    "  enrollment_id INTEGER NOT NULL,"
+    "  learner_id INTEGER NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  message_id INTEGER,"
+    "  drawn INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (rule, enrollment_id, learner_id, key),"
+    "  FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
+    "    ON DELETE CASCADE ON UPDATE CASCADE) WITHOUT ROWID;",
+    "INSERT INTO sequence_fired_v10 SELECT f.rule, f.enrollment_id, e.learner_id, f.key, f.day,"
+    "  f.message_id, f.drawn FROM sequence_fired f JOIN enrollment e ON e.id = f.enrollment_id;",
+    "DROP TABLE sequence_fired;", "ALTER TABLE sequence_fired_v10 RENAME TO sequence_fired;",
+
+    /* snooze before risk: its triggers name risk, and go with the old table. risk keeps a
+     * rowid (its key an index beside it): its rows carry the reasons and signals (about 1 KB),
+     * too large for a WITHOUT ROWID b-tree (measured: 3x the pages, 4x the risk update). */
+    "CREATE TABLE snooze_v10 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  enrollment_id INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  until_day TEXT NOT NULL,"
+    "  reason TEXT,"
+    "  score_at REAL,"
+    "  feedback TEXT,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  author_id INTEGER REFERENCES lcm_user(id),"
+    "  learner_id INTEGER NOT NULL,"
+    "  FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
+    "    ON DELETE CASCADE ON UPDATE CASCADE);",
+    "INSERT INTO snooze_v10 SELECT z.id, z.enrollment_id, z.created_at, z.until_day, z.reason,"
+    "  z.score_at, z.feedback, z.active, z.author_id, e.learner_id FROM snooze z"
+    "  JOIN enrollment e ON e.id = z.enrollment_id;",
+    "DROP TABLE snooze;", "ALTER TABLE snooze_v10 RENAME TO snooze;",
+    "CREATE INDEX snooze_enrollment ON snooze(enrollment_id, active);",
+
+    "CREATE TABLE risk_v10 ("
+    "  enrollment_id INTEGER NOT NULL,"
+    "  learner_id INTEGER NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  score REAL NOT NULL,"
+    "  level INTEGER NOT NULL,"
+    "  reasons TEXT NOT NULL DEFAULT '',"
+    "  signals TEXT,"
+    "  flagged_since TEXT,"
+    "  snoozed INTEGER NOT NULL DEFAULT 0,"
+    "  raw REAL NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (enrollment_id, learner_id),"
+    "  FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
+    "    ON DELETE CASCADE ON UPDATE CASCADE);",
+    "INSERT INTO risk_v10 SELECT r.enrollment_id, e.learner_id, r.day, r.score, r.level,"
+    "  r.reasons, r.signals, r.flagged_since, r.snoozed, r.raw FROM risk r"
+    "  JOIN enrollment e ON e.id = r.enrollment_id;",
+    "DROP TABLE risk;", "ALTER TABLE risk_v10 RENAME TO risk;",
+    "CREATE INDEX risk_triage ON risk(snoozed, level DESC, score DESC, raw DESC);",
+    "CREATE INDEX risk_enrollment ON risk(enrollment_id, level, score, raw);",
+
+    /* the snooze triggers touch the same learner's rows only (co-located on Citus) */
+    "CREATE TRIGGER snooze_hides AFTER INSERT ON snooze WHEN NEW.active = 1"
+    "  BEGIN UPDATE risk SET snoozed = 1 WHERE enrollment_id = NEW.enrollment_id"
+    "    AND learner_id = NEW.learner_id; END;",
+    "CREATE TRIGGER snooze_ends AFTER UPDATE OF active ON snooze"
+    "  WHEN OLD.active = 1 AND NEW.active = 0"
+    "  BEGIN UPDATE risk SET snoozed = 0 WHERE enrollment_id = NEW.enrollment_id"
+    "    AND learner_id = NEW.learner_id"
+    "    AND NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = NEW.enrollment_id"
+    "      AND learner_id = NEW.learner_id AND active = 1); END;",
+    NULL};
+
+const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3, schema_v4,
+                                                   schema_v5, schema_v6, schema_v7, schema_v8,
+                                                   schema_v9, schema_v10};
 const int store_schema_version = (int)(sizeof store_schema_scripts / sizeof *store_schema_scripts);

@@ -547,7 +547,63 @@ static const char *const pg_v9[] = {
     "  END $$;",
     NULL};
 
+/* Version 10: learner_id in the tables keyed by enrollment (store_schema.c's v10 says why).
+ * Here the columns are added in place (last, as in SQLite's rebuilt tables), filled from the
+ * enrollment, and the keys rebuilt under PostgreSQL's default constraint names. */
+static const char *const pg_v10[] = {
+    "CREATE UNIQUE INDEX enrollment_learner ON enrollment(learner_id, id);",
+    "ALTER TABLE activity_day ADD COLUMN learner_id BIGINT;",
+    "UPDATE activity_day t SET learner_id = e.learner_id FROM enrollment e WHERE e.id = "
+    "t.enrollment_id;",
+    "ALTER TABLE activity_day ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT "
+    "activity_day_enrollment_id_fkey,"
+    "  DROP CONSTRAINT activity_day_pkey, ADD PRIMARY KEY (enrollment_id, learner_id, day),"
+    "  ADD FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
+    "    ON DELETE CASCADE ON UPDATE CASCADE;",
+    "ALTER TABLE milestone_done ADD COLUMN learner_id BIGINT;",
+    "UPDATE milestone_done t SET learner_id = e.learner_id FROM enrollment e WHERE e.id = "
+    "t.enrollment_id;",
+    "ALTER TABLE milestone_done ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT "
+    "milestone_done_enrollment_id_fkey,"
+    "  DROP CONSTRAINT milestone_done_pkey, ADD PRIMARY KEY (enrollment_id, learner_id, "
+    "milestone_id),"
+    "  ADD FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
+    "    ON DELETE CASCADE ON UPDATE CASCADE;",
+    "ALTER TABLE sequence_fired ADD COLUMN learner_id BIGINT;",
+    "UPDATE sequence_fired t SET learner_id = e.learner_id FROM enrollment e WHERE e.id = "
+    "t.enrollment_id;",
+    "ALTER TABLE sequence_fired ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT "
+    "sequence_fired_enrollment_id_fkey,"
+    "  DROP CONSTRAINT sequence_fired_pkey, ADD PRIMARY KEY (rule, enrollment_id, learner_id, key),"
+    "  ADD FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
+    "    ON DELETE CASCADE ON UPDATE CASCADE;",
+    "ALTER TABLE snooze ADD COLUMN learner_id BIGINT;",
+    "UPDATE snooze t SET learner_id = e.learner_id FROM enrollment e WHERE e.id = t.enrollment_id;",
+    "ALTER TABLE snooze ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT "
+    "snooze_enrollment_id_fkey,"
+    "  ADD FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
+    "    ON DELETE CASCADE ON UPDATE CASCADE;",
+    "ALTER TABLE risk ADD COLUMN learner_id BIGINT;",
+    "UPDATE risk t SET learner_id = e.learner_id FROM enrollment e WHERE e.id = t.enrollment_id;",
+    "ALTER TABLE risk ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT "
+    "risk_enrollment_id_fkey,"
+    "  DROP CONSTRAINT risk_pkey, ADD PRIMARY KEY (enrollment_id, learner_id),"
+    "  ADD FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
+    "    ON DELETE CASCADE ON UPDATE CASCADE;",
+    /* the snooze triggers touch the same learner's rows only (co-located on Citus) */
+    "CREATE OR REPLACE FUNCTION snooze_hides() RETURNS trigger LANGUAGE plpgsql AS $$"
+    "  BEGIN UPDATE risk SET snoozed = 1 WHERE enrollment_id = NEW.enrollment_id"
+    "    AND learner_id = NEW.learner_id; RETURN NULL;"
+    "  END $$;",
+    "CREATE OR REPLACE FUNCTION snooze_ends() RETURNS trigger LANGUAGE plpgsql AS $$"
+    "  BEGIN UPDATE risk SET snoozed = 0 WHERE enrollment_id = NEW.enrollment_id"
+    "    AND learner_id = NEW.learner_id"
+    "    AND NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = NEW.enrollment_id"
+    "      AND learner_id = NEW.learner_id AND active = 1);"
+    "  RETURN NULL; END $$;",
+    NULL};
+
 const char *const *const store_schema_pg_scripts[] = {pg_v1, pg_v2, pg_v3, pg_v4, pg_v5,
-                                                      pg_v6, pg_v7, pg_v8, pg_v9};
+                                                      pg_v6, pg_v7, pg_v8, pg_v9, pg_v10};
 const int store_schema_pg_version =
     (int)(sizeof store_schema_pg_scripts / sizeof *store_schema_pg_scripts);

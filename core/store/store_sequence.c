@@ -7,6 +7,10 @@
 #include "store/store_internal.h"
 #include "store/store_sequence.h"
 
+/* The learner_id written or matched by the statements below (STORE_LEARNER_OF). */
+#define LEARNER_OF_P2_P4 STORE_LEARNER_OF("?2", "?4")
+#define LEARNER_OF_P2_P6 STORE_LEARNER_OF("?2", "?6")
+
 #define CAND_COLS                                                                                  \
     "SELECT l.id, e.id, l.first_name, l.last_name, l.email, l.lang, p.name, c.name, e.progress, "  \
     "e.last_activity_day, e.start_day, r.level "
@@ -128,16 +132,19 @@ enum lcm_status store_sequence_recent_contact(struct lcm_store *st, int64_t lear
 }
 
 enum lcm_status store_sequence_fired(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                     const char *key, bool *yes, struct lcm_err *err)
+                                     int64_t learner_id, const char *key, bool *yes,
+                                     struct lcm_err *err)
 {
     *yes = false;
-    STMT_OR_FAIL(s, st,
-                 "SELECT EXISTS (SELECT 1 FROM sequence_fired WHERE rule = ?1 "
-                 "AND enrollment_id = ?2 AND key = ?3)",
-                 err);
+#define FIRED(L)                                                                                   \
+    "SELECT EXISTS (SELECT 1 FROM sequence_fired WHERE rule = ?1 "                                 \
+    "AND enrollment_id = ?2 AND learner_id = " L " AND key = ?3)"
+    STMT_OR_FAIL(s, st, learner_id > 0 ? FIRED("?4") : FIRED(LEARNER_OF_P2_P4), err);
+#undef FIRED
     store_bind_text(s, 1, rule);
     db_bind_int64(s, 2, enrollment_id);
     store_bind_text(s, 3, key);
+    store_bind_id_opt(s, 4, learner_id);
     int rc = db_step(s);
     enum lcm_status o = LCM_OK;
     if (rc == DB_ROW)
@@ -149,13 +156,15 @@ enum lcm_status store_sequence_fired(struct lcm_store *st, const char *rule, int
 }
 
 enum lcm_status store_sequence_fire(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                    const char *key, int day, int64_t message_id,
-                                    struct lcm_err *err)
+                                    int64_t learner_id, const char *key, int day,
+                                    int64_t message_id, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "INSERT INTO sequence_fired(rule, enrollment_id, key, day, message_id) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-                 err);
+#define FIRE(L)                                                                                    \
+    "INSERT INTO sequence_fired(rule, enrollment_id, key, day, message_id, learner_id) "           \
+    "VALUES (?1, ?2, ?3, ?4, ?5, " L ") ON CONFLICT DO NOTHING"
+    STMT_OR_FAIL(s, st, learner_id > 0 ? FIRE("?6") : FIRE(LEARNER_OF_P2_P6), err);
+#undef FIRE
+    store_bind_id_opt(s, 6, learner_id);
     store_bind_text(s, 1, rule);
     db_bind_int64(s, 2, enrollment_id);
     store_bind_text(s, 3, key);
@@ -222,12 +231,14 @@ enum lcm_status store_sequence_hold(struct lcm_store *st, const char *rule, int6
 }
 
 enum lcm_status store_sequence_drawn(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                     const char *key, struct lcm_err *err)
+                                     int64_t learner_id, const char *key, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "UPDATE sequence_fired SET drawn = 1 WHERE rule = ?1 AND enrollment_id = ?2 "
-                 "AND key = ?3",
-                 err);
+#define DRAWN(L)                                                                                   \
+    "UPDATE sequence_fired SET drawn = 1 WHERE rule = ?1 AND enrollment_id = ?2 "                  \
+    "AND learner_id = " L " AND key = ?3"
+    STMT_OR_FAIL(s, st, learner_id > 0 ? DRAWN("?4") : DRAWN(LEARNER_OF_P2_P4), err);
+#undef DRAWN
+    store_bind_id_opt(s, 4, learner_id);
     store_bind_text(s, 1, rule);
     db_bind_int64(s, 2, enrollment_id);
     store_bind_text(s, 3, key);

@@ -42,12 +42,15 @@ enum lcm_status store_sequence_milestones(struct lcm_store *st, int since_day, i
  * since_ts: the quiet period. */
 enum lcm_status store_sequence_recent_contact(struct lcm_store *st, int64_t learner_id,
                                               int64_t since_ts, bool *yes, struct lcm_err *err);
-/* Whether (rule, enrollment, key) already fired; and recording that it did. */
+/* Whether (rule, enrollment, key) already fired; and recording that it did. learner_id: the
+ * enrollment's learner (its rows' distribution key, schema v10), 0 when the caller does not
+ * know it (then the enrollment's is read). */
 enum lcm_status store_sequence_fired(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                     const char *key, bool *yes, struct lcm_err *err);
+                                     int64_t learner_id, const char *key, bool *yes,
+                                     struct lcm_err *err);
 enum lcm_status store_sequence_fire(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                    const char *key, int day, int64_t message_id,
-                                    struct lcm_err *err);
+                                    int64_t learner_id, const char *key, int day,
+                                    int64_t message_id, struct lcm_err *err);
 
 /* Holdouts (control groups): whether (rule, enrollment, key) was held out; whether the
  * learner was ever held out by rule (any enrolment, any key); and recording a holdout with
@@ -65,7 +68,7 @@ enum lcm_status store_sequence_held_rules(struct lcm_store *st, int64_t learner_
 /* Marks a fired (rule, enrollment, key) as drawn: it went through the holdout draw and was
  * messaged, so it belongs to the treated group the holdout is compared with. */
 enum lcm_status store_sequence_drawn(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                     const char *key, struct lcm_err *err);
+                                     int64_t learner_id, const char *key, struct lcm_err *err);
 enum lcm_status store_sequence_hold(struct lcm_store *st, const char *rule, int64_t enrollment_id,
                                     const char *key, int day, const char *template_name,
                                     struct lcm_err *err);

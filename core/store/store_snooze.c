@@ -1,12 +1,13 @@
 /* store_snooze.c — snoozes: the LCM's acknowledgement of a risk flag, until a day and with a
  * reason, and the feedback on a flag ("not useful"). */
+#include "store/store_entity.h"
 #include "store/store_internal.h"
 #include "store/store_snooze.h"
 
 /* The snooze row itself, after the previous one was closed. */
-static enum lcm_status snooze_insert(struct lcm_store *st, int64_t enrollment_id, int until_day,
-                                     const char *reason, double score_at, int64_t now_ts,
-                                     struct lcm_err *err)
+static enum lcm_status snooze_insert(struct lcm_store *st, int64_t enrollment_id,
+                                     int64_t learner_id, int until_day, const char *reason,
+                                     double score_at, int64_t now_ts, struct lcm_err *err)
 {
     int64_t author = 0;
     enum lcm_status rc = store_team_author(st, now_ts, &author, err);
@@ -14,7 +15,7 @@ static enum lcm_status snooze_insert(struct lcm_store *st, int64_t enrollment_id
         return rc;
     STMT_OR_FAIL(s, st,
                  "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at, "
-                 "author_id) VALUES (?1,?2,?3,?4,?5,?6)",
+                 "author_id, learner_id) VALUES (?1,?2,?3,?4,?5,?6,?7)",
                  err);
     db_bind_int64(s, 1, enrollment_id);
     db_bind_int64(s, 2, now_ts);
@@ -22,6 +23,7 @@ static enum lcm_status snooze_insert(struct lcm_store *st, int64_t enrollment_id
     store_bind_text(s, 4, reason);
     db_bind_double(s, 5, score_at);
     store_bind_id_opt(s, 6, author);
+    db_bind_int64(s, 7, learner_id);
     return store_exec1(st, s, err, "snooze");
 }
 
@@ -36,12 +38,21 @@ struct snooze_add {
 static enum lcm_status snooze_add_tx(struct lcm_store *st, void *ctx, struct lcm_err *err)
 {
     const struct snooze_add *a = ctx;
+    int64_t learner = 0;
     enum lcm_status rc =
-        store_exec_id(st, "UPDATE snooze SET active = 0 WHERE enrollment_id = ?1 AND active = 1",
-                      a->enrollment_id, "snooze", err);
+        store_entity_enrollment_learner(st, a->enrollment_id, &learner, "snooze", err);
+    if (rc != LCM_OK)
+        return rc;
+    STMT_OR_FAIL(s, st,
+                 "UPDATE snooze SET active = 0 WHERE enrollment_id = ?1 AND learner_id = ?2 "
+                 "AND active = 1",
+                 err);
+    db_bind_int64(s, 1, a->enrollment_id);
+    db_bind_int64(s, 2, learner);
+    rc = store_exec1(st, s, err, "snooze");
     if (rc == LCM_OK)
-        rc = snooze_insert(st, a->enrollment_id, a->until_day, a->reason, a->score_at, a->now_ts,
-                           err);
+        rc = snooze_insert(st, a->enrollment_id, learner, a->until_day, a->reason, a->score_at,
+                           a->now_ts, err);
     return rc;
 }
 
@@ -56,30 +67,37 @@ enum lcm_status store_snooze_add(struct lcm_store *st, int64_t enrollment_id, in
 enum lcm_status store_snooze_feedback(struct lcm_store *st, int64_t enrollment_id,
                                       const char *feedback, int64_t now_ts, struct lcm_err *err)
 {
-    /* Feedback without a snooze creates a closed snooze row that only carries it. */
+    int64_t learner = 0;
+    enum lcm_status rc =
+        store_entity_enrollment_learner(st, enrollment_id, &learner, "snooze feedback", err);
+    if (rc != LCM_OK)
+        return rc;
+        /* Feedback without a snooze creates a closed snooze row that only carries it. */
+#define FEEDBACK_ROW(day)                                                                          \
+    "INSERT INTO snooze(enrollment_id, learner_id, created_at, until_day, reason, score_at, "      \
+    "feedback, active) SELECT ?1, ?4, ?2, " day ", NULL, "                                         \
+    "(SELECT score FROM risk WHERE enrollment_id = ?1 AND learner_id = ?4), ?3, 0 "                \
+    "WHERE NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = ?1 AND learner_id = ?4 "         \
+    "AND active = 1)"
     struct db_stmt *s = store_stmt_each(
-        st,
-        "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at, "
-        "feedback, active) SELECT ?1, ?2, date(?2, 'unixepoch'), NULL, "
-        "(SELECT score FROM risk WHERE enrollment_id = ?1), ?3, 0 "
-        "WHERE NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = ?1 AND active = 1)",
-        "INSERT INTO snooze(enrollment_id, created_at, until_day, reason, score_at, "
-        "feedback, active) SELECT ?1, ?2, "
-        "to_char(to_timestamp(?2) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), NULL, "
-        "(SELECT score FROM risk WHERE enrollment_id = ?1), ?3, 0 "
-        "WHERE NOT EXISTS (SELECT 1 FROM snooze WHERE enrollment_id = ?1 AND active = 1)",
-        err);
+        st, FEEDBACK_ROW("date(?2, 'unixepoch')"),
+        FEEDBACK_ROW("to_char(to_timestamp(?2) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"), err);
+#undef FEEDBACK_ROW
     if (!s)
         return err ? err->status : LCM_ERR_DB;
     db_bind_int64(s, 1, enrollment_id);
     db_bind_int64(s, 2, now_ts);
     store_bind_text(s, 3, feedback);
-    enum lcm_status rc = store_exec1(st, s, err, "snooze feedback");
+    db_bind_int64(s, 4, learner);
+    rc = store_exec1(st, s, err, "snooze feedback");
     if (rc != LCM_OK || db_changes(st->db) > 0)
         return rc;
-    STMT_OR_FAIL(u, st, "UPDATE snooze SET feedback = ?2 WHERE enrollment_id = ?1 AND active = 1",
+    STMT_OR_FAIL(u, st,
+                 "UPDATE snooze SET feedback = ?2 WHERE enrollment_id = ?1 AND learner_id = ?3 "
+                 "AND active = 1",
                  err);
     db_bind_int64(u, 1, enrollment_id);
     store_bind_text(u, 2, feedback);
+    db_bind_int64(u, 3, learner);
     return store_exec1(st, u, err, "snooze feedback");
 }

@@ -213,13 +213,14 @@ enum lcm_status store_sync_enrollment_touch(struct lcm_store *st, int64_t enroll
         "progress = CASE WHEN CAST(?3 AS DOUBLE PRECISION) IS NOT NULL AND (last_activity_day IS "
         "NULL OR "
         "?2 >= last_activity_day) THEN COALESCE((SELECT a.progress FROM activity_day a "
-        "WHERE a.enrollment_id = ?1 AND a.day = ?2), CAST(?3 AS DOUBLE PRECISION)) ELSE progress "
+        "WHERE a.enrollment_id = ?1 AND a.learner_id = enrollment.learner_id AND a.day = ?2), "
+        "CAST(?3 AS DOUBLE PRECISION)) ELSE progress "
         "END WHERE id = ?1 "
         "AND (last_activity_day IS NULL OR last_activity_day < ?2 OR (CAST(?3 AS DOUBLE PRECISION) "
         "IS NOT NULL "
         "AND ?2 >= last_activity_day AND progress IS DISTINCT FROM COALESCE((SELECT a.progress "
-        "FROM activity_day a WHERE a.enrollment_id = ?1 AND a.day = ?2), CAST(?3 AS DOUBLE "
-        "PRECISION))))",
+        "FROM activity_day a WHERE a.enrollment_id = ?1 AND a.learner_id = enrollment.learner_id "
+        "AND a.day = ?2), CAST(?3 AS DOUBLE PRECISION))))",
         err);
     db_bind_int64(s, 1, enrollment_id);
     store_bind_day(s, 2, day);

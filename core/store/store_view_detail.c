@@ -10,6 +10,9 @@
 #include "store/store_view.h"
 #include "store/store_view_detail.h"
 
+/* The learner_id written or matched by the statements below (STORE_LEARNER_OF). */
+#define LEARNER_OF_P1_P4 STORE_LEARNER_OF("?1", "?4")
+
 void store_view_detail_clear(struct view_detail *d)
 {
     if (!d)
@@ -65,18 +68,21 @@ enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, i
                  "e.start_day, e.expected_end_day, e.ended_day, e.last_activity_day, e.progress, "
                  "r.level, r.score, r.reasons, r.flagged_since, z.until_day, z.reason, "
                  "(SELECT m.name FROM milestone_done d JOIN milestone m ON m.id = d.milestone_id "
-                 " WHERE d.enrollment_id = e.id AND d.celebrated_at IS NULL AND d.day >= ?3 "
+                 " WHERE d.enrollment_id = e.id AND d.learner_id = e.learner_id "
+                 " AND d.celebrated_at IS NULL AND d.day >= ?3 "
                  " ORDER BY d.day DESC, m.threshold DESC LIMIT 1), "
                  "(SELECT min(f.due_at) FROM followup f WHERE f.learner_id = e.learner_id "
                  " AND f.status = 'planned'), "
                  "(SELECT CASE WHEN m.kind = 'progress' THEN m.threshold END FROM milestone_done d"
                  " JOIN milestone m ON m.id = d.milestone_id"
-                 " WHERE d.enrollment_id = e.id AND d.celebrated_at IS NULL AND d.day >= ?3 "
+                 " WHERE d.enrollment_id = e.id AND d.learner_id = e.learner_id "
+                 " AND d.celebrated_at IS NULL AND d.day >= ?3 "
                  " ORDER BY d.day DESC, m.threshold DESC LIMIT 1) "
                  "FROM enrollment e JOIN learner l ON l.id = e.learner_id "
                  "JOIN cohort c ON c.id = e.cohort_id JOIN program p ON p.id = c.program_id "
-                 "LEFT JOIN risk r ON r.enrollment_id = e.id "
-                 "LEFT JOIN snooze z ON z.enrollment_id = e.id AND z.active = 1 "
+                 "LEFT JOIN risk r ON r.enrollment_id = e.id AND r.learner_id = e.learner_id "
+                 "LEFT JOIN snooze z ON z.enrollment_id = e.id AND z.learner_id = e.learner_id "
+                 " AND z.active = 1 "
                  " AND z.until_day > ?2 "
                  "WHERE e.id = ?1 ORDER BY z.id DESC LIMIT 1",
                  err);
@@ -96,17 +102,20 @@ enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, i
     return rc;
 }
 
-enum lcm_status store_view_detail_weekly(struct lcm_store *st, int64_t enrollment_id, int today,
-                                         int weeks, int *out, struct lcm_err *err)
+enum lcm_status store_view_detail_weekly(struct lcm_store *st, int64_t enrollment_id,
+                                         int64_t learner_id, int today, int weeks, int *out,
+                                         struct lcm_err *err)
 {
     if (weeks <= 0)
         return LCM_OK;
     memset(out, 0, (size_t)weeks * sizeof *out);
-    STMT_OR_FAIL(s, st,
-                 "SELECT day, minutes FROM activity_day WHERE enrollment_id = ?1 "
-                 "AND day > ?2 AND day <= ?3",
-                 err);
+#define WEEKLY(L)                                                                                  \
+    "SELECT day, minutes FROM activity_day WHERE enrollment_id = ?1 AND learner_id = " L           \
+    " AND day > ?2 AND day <= ?3"
+    STMT_OR_FAIL(s, st, learner_id > 0 ? WEEKLY("?4") : WEEKLY(LEARNER_OF_P1_P4), err);
+#undef WEEKLY
     db_bind_int64(s, 1, enrollment_id);
+    store_bind_id_opt(s, 4, learner_id);
     store_bind_day(s, 2, today - weeks * 7);
     store_bind_day(s, 3, today);
     int r;
@@ -133,24 +142,29 @@ void store_view_detail_milestones_free(struct view_milestone **m, size_t n)
     *m = NULL;
 }
 
-enum lcm_status store_view_detail_milestones(struct lcm_store *st, int64_t enrollment_id, int today,
+enum lcm_status store_view_detail_milestones(struct lcm_store *st, int64_t enrollment_id,
+                                             int64_t learner_id, int today,
                                              struct view_milestone **out, size_t *n,
                                              struct lcm_err *err)
 {
     *out = NULL;
     *n = 0;
-    STMT_OR_FAIL(s, st,
-                 "SELECT m.name, m.threshold, m.due_day, m.due_offset, "
-                 "COALESCE(e.start_day, c.start_day), d.day "
-                 "FROM enrollment e JOIN cohort c ON c.id = e.cohort_id "
-                 "JOIN milestone m ON m.program_id = c.program_id "
-                 " AND (m.cohort_id IS NULL OR m.cohort_id = e.cohort_id) "
-                 "LEFT JOIN milestone_done d ON d.enrollment_id = e.id AND d.milestone_id = m.id "
-                 " AND d.failed = 0 "
-                 "WHERE e.id = ?1 "
-                 "ORDER BY COALESCE(m.threshold, 2), m.due_day, m.due_offset, m.id",
+    /* by the enrollment and its learner when the caller has it (routed by it on a distributed
+     * server), else by the enrollment alone */
+#define MILESTONES(L)                                                                              \
+    "SELECT m.name, m.threshold, m.due_day, m.due_offset, "                                        \
+    "COALESCE(e.start_day, c.start_day), d.day "                                                   \
+    "FROM enrollment e JOIN cohort c ON c.id = e.cohort_id "                                       \
+    "JOIN milestone m ON m.program_id = c.program_id "                                             \
+    " AND (m.cohort_id IS NULL OR m.cohort_id = e.cohort_id) "                                     \
+    "LEFT JOIN milestone_done d ON d.enrollment_id = e.id "                                        \
+    " AND d.learner_id = e.learner_id AND d.milestone_id = m.id AND d.failed = 0 "                 \
+    "WHERE e.id = ?1" L " ORDER BY COALESCE(m.threshold, 2), m.due_day, m.due_offset, m.id"
+    STMT_OR_FAIL(s, st, learner_id > 0 ? MILESTONES(" AND e.learner_id = ?2") : MILESTONES(""),
                  err);
+#undef MILESTONES
     db_bind_int64(s, 1, enrollment_id);
+    store_bind_id_opt(s, 2, learner_id);
     size_t cap = 0;
     int r;
     while ((r = db_step(s)) == DB_ROW) {

@@ -34,9 +34,11 @@ enum lcm_status store_view_detail(struct lcm_store *st, int64_t enrollment_id, i
 void store_view_detail_clear(struct view_detail *d);
 
 /* Minutes of activity per week for the weeks weeks ending on today (oldest first): out[weeks-1]
- * is the 7 days up to and including today. */
-enum lcm_status store_view_detail_weekly(struct lcm_store *st, int64_t enrollment_id, int today,
-                                         int weeks, int *out, struct lcm_err *err);
+ * is the 7 days up to and including today. learner_id: the enrollment's learner (view_detail's),
+ * read by the key of their rows; 0: read from the enrollment. */
+enum lcm_status store_view_detail_weekly(struct lcm_store *st, int64_t enrollment_id,
+                                         int64_t learner_id, int today, int weeks, int *out,
+                                         struct lcm_err *err);
 
 struct view_milestone {
     char *name;       /* owned */
@@ -45,9 +47,10 @@ struct view_milestone {
     int done_day;     /* DAY_NONE: not reached */
     bool missed;      /* not reached and its due day is past */
 };
-/* The milestones of the enrollment's program and cohort, in course order. *out is malloc'ed;
- * free with store_view_detail_milestones_free(). */
-enum lcm_status store_view_detail_milestones(struct lcm_store *st, int64_t enrollment_id, int today,
+/* The milestones of the enrollment's program and cohort, in course order (learner_id as for
+ * store_view_detail_weekly()). *out is malloc'ed; free with store_view_detail_milestones_free(). */
+enum lcm_status store_view_detail_milestones(struct lcm_store *st, int64_t enrollment_id,
+                                             int64_t learner_id, int today,
                                              struct view_milestone **out, size_t *n,
                                              struct lcm_err *err);
 void store_view_detail_milestones_free(struct view_milestone **m, size_t n);
