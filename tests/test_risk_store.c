@@ -216,6 +216,44 @@ static void test_put_many_batches_in_one_transaction(void **state)
     }
 }
 
+/* The writes risk has seen: PostgreSQL, its newest row version; SQLite, a trigger's count. */
+static int64_t risk_writes(struct fx *f)
+{
+    struct lcm_err err = {0};
+    const char *sql = sfx_kind == DB_PG ? "SELECT COALESCE(max(xmin::text::bigint), 0) FROM risk"
+                                        : "SELECT n FROM risk_writes";
+    struct db_stmt *s = db_prepare(f->st->db, sql, &err);
+    assert_non_null(s);
+    assert_int_equal(db_step(s), DB_ROW);
+    int64_t v = db_column_int64(s, 0);
+    db_reset(s);
+    return v;
+}
+
+/* An update run again on the same day rewrites no risk row; the next day's does. */
+static void test_same_day_update_writes_nothing(void **state)
+{
+    struct fx *f = *state;
+    struct lcm_err err = {0};
+    demo(f);
+    if (sfx_kind != DB_PG) {
+        assert_int_equal(db_exec(f->st->db, "CREATE TABLE risk_writes (n INTEGER NOT NULL)", &err),
+                         LCM_OK);
+        assert_int_equal(db_exec(f->st->db, "INSERT INTO risk_writes VALUES (0)", &err), LCM_OK);
+        assert_int_equal(db_exec(f->st->db,
+                                 "CREATE TRIGGER risk_counted AFTER UPDATE ON risk BEGIN "
+                                 "UPDATE risk_writes SET n = n + 1; END",
+                                 &err),
+                         LCM_OK);
+    }
+    update(f, TODAY);
+    int64_t once = risk_writes(f);
+    update(f, TODAY);
+    assert_int_equal(risk_writes(f), once);
+    update(f, TODAY + 1);
+    assert_true(risk_writes(f) > once);
+}
+
 static void test_update_on_empty_store(void **state)
 {
     struct fx *f = *state;
@@ -763,6 +801,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_put_many_batches_in_one_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_same_day_update_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_on_empty_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_activity_scan_grouped_and_in_day_order, setup,
                                         teardown),

@@ -12,6 +12,13 @@
 /* The learner_id written or matched by the statements below (STORE_LEARNER_OF). */
 #define LEARNER_OF_P1_P10 STORE_LEARNER_OF("?1", "?10")
 #define LEARNER_OF_RISK_STAGE STORE_LEARNER_OF("risk_stage.enrollment_id", "learner_id")
+/* A stored risk row that the update leaves as it was is not written again: a second update of
+ * the same day rewrites nothing (an update writes a new version of the ~1 KB row, of each
+ * index entry and of the journal; on PostgreSQL a vacuum then has it to clean). */
+#define RISK_SAME                                                                                  \
+    "WHERE (risk.day, risk.score, risk.level, risk.reasons, risk.signals, risk.flagged_since, "    \
+    "risk.snoozed, risk.raw) IS DISTINCT FROM (excluded.day, excluded.score, excluded.level, "     \
+    "excluded.reasons, excluded.signals, excluded.flagged_since, excluded.snoozed, excluded.raw)"
 
 /* "YYYY-MM-DD" -> day without the round-trip check of day_parse: the store wrote it, and this
  * runs once per activity row (15M rows in the benchmark). Anything else reads as DAY_NONE. */
@@ -397,7 +404,7 @@ enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row
     "ON CONFLICT(enrollment_id, learner_id) DO UPDATE SET day = excluded.day, "                    \
     "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "                 \
     "signals = excluded.signals, flagged_since = excluded.flagged_since, "                         \
-    "snoozed = excluded.snoozed, raw = excluded.raw"
+    "snoozed = excluded.snoozed, raw = excluded.raw " RISK_SAME
     STMT_OR_FAIL(s, st, r->learner_id > 0 ? RISK_PUT("?10") : RISK_PUT(LEARNER_OF_P1_P10), err);
 #undef RISK_PUT
     db_bind_int64(s, 1, r->enrollment_id);
@@ -428,7 +435,7 @@ static const char pg_risk_merge_sql[] =
     " FROM risk_stage ON CONFLICT(enrollment_id, learner_id) DO UPDATE SET day = excluded.day, "
     "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "
     "signals = excluded.signals, flagged_since = excluded.flagged_since, "
-    "snoozed = excluded.snoozed, raw = excluded.raw";
+    "snoozed = excluded.snoozed, raw = excluded.raw " RISK_SAME;
 static const char *const risk_stage_cols[] = {
     "enrollment_id", "day",           "score",   "level", "reasons",
     "signals",       "flagged_since", "snoozed", "raw",   "learner_id"};
