@@ -110,14 +110,22 @@ done
 q_lite "UPDATE enrollment SET status = 'active', ended_day = NULL;"
 q_pg "UPDATE enrollment SET status = 'active', ended_day = NULL"
 q_pg "VACUUM ANALYZE enrollment"
-echo "risk update ($learners enrollments, all active), 3 runs each, alternated"
+# Each run scores a later day, so that every risk row changes and is written (a second update
+# of one day writes only what changed: nothing); then one more of the last day.
+echo "risk update ($learners enrollments, all active), 3 runs each on successive days, alternated"
 for run in 1 2 3; do
-    measure "risk update run $run" sqlite "$bin" --db "$lite" --today $today risk update
+    day=2026-11-$((27 + run))
+    measure "risk update $day" sqlite "$bin" --db "$lite" --today $day risk update
     lw=$(cat "$tmp/wall") lc=$(cat "$tmp/cpu")
-    measure "risk update run $run" postgresql "$bin" --db "$pg" --today $today risk update
+    measure "risk update $day" postgresql "$bin" --db "$pg" --today $day risk update
     ratio "risk update wall" "$(cat "$tmp/wall")" "$lw"
     ratio "risk update CPU" "$(cat "$tmp/cpu")" "$lc"
 done
+measure "risk update $day again" sqlite "$bin" --db "$lite" --today $day risk update
+lw=$(cat "$tmp/wall")
+measure "risk update $day again" postgresql "$bin" --db "$pg" --today $day risk update
+ratio "risk update again (nothing written) wall" "$(cat "$tmp/wall")" "$lw"
+today=$day # the day the risk rows are of
 
 echo "TUI first frame (headless, 120x40, the triage list of $learners), 3 runs each"
 printf 'Q\n' >"$tmp/q.keys"
