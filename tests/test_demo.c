@@ -620,6 +620,13 @@ static void test_bulk_fresh_load_duplicate_rolls_back_keys_kept(void **state)
     assert_int_equal(activity_keys(f->db), 2);
     assert_int_equal(done_keys(f->db), done_before);
     assert_int_equal(q_int(f->db, "SELECT sum(minutes) FROM activity_day", NULL), 30);
+    /* PostgreSQL: the fresh load's rows went in frozen (COPY ... FREEZE): every page of the
+     * table all-visible at once, as its statistics say after the load's ANALYZE */
+    assert_int_equal(q_int_each(f->db, "SELECT 1",
+                                "SELECT relallvisible = relpages AND relpages > 0 FROM pg_class "
+                                "WHERE oid = 'activity_day'::regclass",
+                                NULL),
+                     1);
     /* a result naming no milestone is refused by the key made again */
     struct lcm_milestone_done orphan = {
         .enrollment_id = eid, .milestone_id = 999, .day = f->today, .score = -1};

@@ -472,20 +472,29 @@ static bool plain_name(const char *name)
     return true;
 }
 
+void db_copy_freeze(struct db *db)
+{
+    db->copy_freeze = true;
+}
+
 enum lcm_status db_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols,
                               struct lcm_err *err)
 {
-    if (db->copy_cols)
-        return lcm_err_set(err, LCM_ERR_USAGE, "%s: a copy is under way already", db->shown);
     bool ok = plain_name(table) && ncols > 0 && ncols <= 1000;
     for (int i = 0; ok && i < ncols; i++)
         ok = plain_name(cols[i]);
-    if (!ok)
-        return lcm_err_set(err, LCM_ERR_USAGE, "%s: copy: invalid table or column names",
-                           db->shown);
+    if (db->copy_cols || !ok) {
+        db->copy_freeze = false;
+        return db->copy_cols
+                   ? lcm_err_set(err, LCM_ERR_USAGE, "%s: a copy is under way already", db->shown)
+                   : lcm_err_set(err, LCM_ERR_USAGE, "%s: copy: invalid table or column names",
+                                 db->shown);
+    }
     db->errkind = DB_ERR_NONE;
     db->errmsg[0] = '\0';
-    if (!db->drv->copy_begin(db, table, cols, ncols))
+    bool ok_begin = db->drv->copy_begin(db, table, cols, ncols);
+    db->copy_freeze = false; /* one copy's */
+    if (!ok_begin)
         return db_fail(db, err, "copy");
     db->copy_cols = ncols;
     snprintf(db->copy_table, sizeof db->copy_table, "%s", table);

@@ -132,6 +132,7 @@ struct db {
     char kinds[128];     /* ... in these tables ("checkin,followup"), for the NOTIFY's payload */
     char copy_table[64]; /* the table of the bulk copy under way */
     int test_conflicts;  /* db_test_conflicts(): commits of db_tx() still to fail */
+    bool copy_freeze;    /* db_copy_freeze(): the next db_copy_begin() freezes its rows */
     struct db_cached cache[DB_CACHE_SLOTS];
 };
 
@@ -274,6 +275,11 @@ enum lcm_status db_exec(struct db *db, const char *sql, struct lcm_err *err);
  * connection. *rows (may be NULL): the rows inserted. */
 enum lcm_status db_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols,
                               struct lcm_err *err);
+/* The next db_copy_begin() writes its rows frozen (PostgreSQL's COPY ... FREEZE: visible to
+ * all once committed, no hint bits to set nor vacuum to freeze them later), for a table
+ * created or emptied by TRUNCATE in this transaction (else that copy fails); SQLite: no
+ * effect. */
+void db_copy_freeze(struct db *db);
 enum lcm_status db_copy_row(struct db *db, const char *const *values, struct lcm_err *err);
 enum lcm_status db_copy_end(struct db *db, int64_t *rows, struct lcm_err *err);
 

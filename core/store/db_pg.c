@@ -686,14 +686,14 @@ static bool pg_copy_begin(struct db *db, const char *table, const char *const *c
     struct pg_conn *c = db->impl;
     if (!conn_free(db, NULL))
         return false;
-    size_t len = strlen(table) + 40;
+    size_t len = strlen(table) + 60;
     for (int i = 0; i < ncols; i++)
         len += strlen(cols[i]) + 2;
     char *sql = lcm_xmalloc(len), *o = sql;
     o += sprintf(o, "COPY %s (", table);
     for (int i = 0; i < ncols; i++)
         o += sprintf(o, "%s%s", i ? ", " : "", cols[i]);
-    strcpy(o, ") FROM STDIN");
+    strcpy(o, db->copy_freeze ? ") FROM STDIN WITH (FREEZE)" : ") FROM STDIN");
     PGresult *r = PQexec(c->h, sql);
     free(sql);
     bool ok = PQresultStatus(r) == PGRES_COPY_IN;

@@ -152,6 +152,13 @@ enum lcm_status store_bulk_begin(struct lcm_store *st, bool fresh, struct lcm_er
         rc = db_exec(st->db, "SET LOCAL synchronous_commit = off", err);
     if (rc == LCM_OK && fresh && store_is_pg(st))
         rc = pg_drop_keys(st, err);
+    /* Emptied in this transaction (they are empty: nothing else in the base), the tables take
+     * their rows frozen (COPY ... FREEZE): the first reader (the load's own risk scoring) then
+     * sets no hint bit on 13M rows, writing the table once more, nor does a vacuum later. */
+    if (rc == LCM_OK && fresh && store_is_pg(st)) {
+        rc = db_exec(st->db, "TRUNCATE activity_day, milestone_done", err);
+        st->bulk_freeze = rc == LCM_OK;
+    }
     if (rc != LCM_OK)
         store_bulk_end(st, false, NULL);
     return rc;
@@ -177,6 +184,7 @@ enum lcm_status store_bulk_end(struct lcm_store *st, bool ok, struct lcm_err *er
 {
     enum lcm_status rc = ok && st->in_tx ? store_bulk_people_done(st, err) : LCM_OK;
     store_bulk_people_drop(st); /* after a failure the rows queued go with the rollback */
+    st->bulk_freeze = false;
     if (rc == LCM_OK)
         rc = ok && st->in_tx ? store_bulk_keys(st, err) : LCM_OK;
     free(st->bulk_restore);
@@ -412,6 +420,8 @@ enum lcm_status store_bulk_activity(struct lcm_store *st, const struct lcm_activ
 {
     if (store_is_pg(st)) {
         enum lcm_status rc = store_bulk_people_flush(st, err); /* their enrollments first */
+        if (rc == LCM_OK && n && st->bulk_freeze)
+            db_copy_freeze(st->db);
         return rc == LCM_OK && n ? copy_activity(st, "activity_day", rows, n, err) : rc;
     }
     char days[BULK_ROWS][DAY_TEXT_LEN];
@@ -451,6 +461,8 @@ enum lcm_status store_bulk_milestones(struct lcm_store *st, const struct lcm_mil
     enum lcm_status rc = store_bulk_people_flush(st, err); /* their enrollments first */
     if (rc != LCM_OK || !n)
         return rc;
+    if (st->bulk_freeze)
+        db_copy_freeze(st->db);
     return store_milestone_done_copy(st, "milestone_done", rows, n)
                ? LCM_OK
                : store_fail(st, err, "milestone done");

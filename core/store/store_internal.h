@@ -14,6 +14,7 @@ struct lcm_store {
     char *notice;       /* store_notice() */
     char *bulk_restore; /* store_bulk.c: what re-adds the constraints a fresh PostgreSQL load
                            dropped */
+    bool bulk_freeze;   /* store_bulk.c: its tables were emptied by TRUNCATE in this load */
     bool in_tx;
     char *returned; /* store_erase_report_returned(): "DAY\tSOURCE\n" lines, NULL when none */
     struct store_bulk_people *people; /* store_bulk_people.c: rows queued, ids reserved */
