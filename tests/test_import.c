@@ -504,6 +504,52 @@ static void test_first_import_of_many_rows_keeps_keys(void **state)
     buf_free(&events);
 }
 
+/* A re-import that changes a learner's name, an enrolment's status and another's progress
+ * writes those and leaves the rest as it was (whether it looks each row up or reads the source
+ * in one go and compares). */
+static void test_reimport_changes_written(void **state)
+{
+    struct fx *fx = *state;
+    import_base(fx);
+    const char *changed = "id,first,last,email,status,start,ended,progress,keep\n"
+                          "1,Hélène,Dupré-Martin,h@example.fr,Active,,,0.75,y\n"
+                          "2,Bobby,Martin,b@example.fr,Active,-3,,,yes\n";
+    const char *files[] = {put(fx, 0, "cohorts.csv", COHORTS), put(fx, 1, "learners.csv", changed),
+                           put(fx, 2, "events.csv", EVENTS)};
+    struct lcm_err err = {0};
+    assert_int_equal(run(fx, files, 3, false, NULL, &err), LCM_OK);
+    char t[256];
+    qtext(fx,
+          "SELECT l.last_name || ' ' || e.status || ' ' || e.progress FROM learner l "
+          "JOIN enrollment e ON e.learner_id = l.id WHERE e.ext_id = 'e-1'",
+          t, sizeof t);
+    assert_string_equal(t, "Dupré-Martin active 0.75");
+    qtext(fx,
+          "SELECT l.first_name || ' ' || e.status || ' ' || COALESCE(e.ended_day, '-') FROM "
+          "learner l JOIN enrollment e ON e.learner_id = l.id WHERE e.ext_id = 'e-2'",
+          t, sizeof t);
+    assert_string_equal(t, "Bobby active -");
+}
+
+/* Decimals are read as the double nearest them (as strtod, and SQL's own literals, read
+ * them): "0.6" is 0.6, with a point or a comma, as a percentage too. */
+static void test_decimals_read_exactly(void **state)
+{
+    struct fx *fx = *state;
+    const char *csv = "id,first,last,email,status,start,ended,progress,keep\n"
+                      "1,A,A,a@example.fr,Active,,,0.6,y\n"
+                      "2,B,B,b@example.fr,Active,,,\"0,35\",y\n"
+                      "3,C,C,c@example.fr,Active,,,12.3%,y\n"
+                      "4,D,D,d@example.fr,Active,,,0.123456789,y\n";
+    const char *files[] = {put(fx, 0, "cohorts.csv", COHORTS), put(fx, 1, "learners.csv", csv)};
+    struct lcm_err err = {0};
+    assert_int_equal(run(fx, files, 2, false, NULL, &err), LCM_OK);
+    assert_int_equal(q(fx, "SELECT count(*) FROM enrollment WHERE progress = 0.6"), 1);
+    assert_int_equal(q(fx, "SELECT count(*) FROM enrollment WHERE progress = 0.35"), 1);
+    assert_int_equal(q(fx, "SELECT count(*) FROM enrollment WHERE progress = 0.123"), 1);
+    assert_int_equal(q(fx, "SELECT count(*) FROM enrollment WHERE progress = 0.123456789"), 1);
+}
+
 static void test_dry_run_writes_nothing(void **state)
 {
     struct fx *fx = *state;
@@ -850,6 +896,8 @@ int main(void)
         T(test_reimport_is_idempotent),
         T(test_retry_after_conflict_starts_afresh),
         T(test_reimport_same_rows_writes_nothing),
+        T(test_reimport_changes_written),
+        T(test_decimals_read_exactly),
         T(test_erased_learner_listed_again_said),
         T(test_first_import_of_many_rows_keeps_keys),
         T(test_dry_run_writes_nothing),

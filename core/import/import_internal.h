@@ -62,8 +62,12 @@ struct stage {
     int ntouched;
     bool known;  /* import_write.c: the source's records read in one go (store_import_known_all) */
     bool erased; /* ... and the base holds erased identities (a new learner is checked) */
-    struct store_import_enrollment_now *known_enr;
+    struct store_import_enrollment_now *known_enr; /* outcome: in owned */
     int nknown_enr, capknown_enr;
+    char *(*known_lrn)[8]; /* the source's learners' fields as stored (owned) */
+    int nknown_lrn, capknown_lrn;
+    char **owned; /* the strings of known_enr and known_lrn */
+    int nowned, capowned;
     int64_t days_cohort; /* import_write.c: the cohort whose days follow */
     int64_t days_program;
     int days_start, days_end;

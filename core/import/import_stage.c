@@ -50,24 +50,31 @@ void import_stage_free(struct stage *sg)
     free(sg->created);
     free(sg->touched);
     free(sg->known_enr);
+    free(sg->known_lrn);
+    for (int i = 0; i < sg->nowned; i++)
+        free(sg->owned[i]);
+    free(sg->owned);
     buf_free(&sg->b);
     buf_free(&sg->b2);
 }
 
 /* A decimal number: optional sign, digits, optional '.' or ',' and digits. Locale-free. */
-static bool parse_number(const char *s, double *out, bool *integral)
+static bool parse_scaled(const char *s, int shift, double *out, bool *integral)
 {
-    double sign = 1, v = 0, scale = 1;
-    int digits = 0;
+    /* The digits as one integer (at most 15: exact in a double), divided once by the power of
+     * ten of the decimals (exact too): the quotient is the double nearest the decimal text, as
+     * strtod gives it ("0.6" is 0.6, not 0.6000000000000001 from adding 6 x 0.1). */
+    static const double pow10[18] = {1e0, 1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,
+                                     1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
+    double sign = 1, v = 0;
+    int digits = 0, decimals = 0;
     bool frac = false;
     if (*s == '-' || *s == '+')
         sign = *s++ == '-' ? -1 : 1;
     for (; *s; s++) {
         if (*s >= '0' && *s <= '9') {
-            if (frac)
-                v += (*s - '0') * (scale /= 10);
-            else
-                v = v * 10 + (*s - '0');
+            v = v * 10 + (*s - '0');
+            decimals += frac;
             digits++;
         } else if ((*s == '.' || *s == ',') && !frac) {
             frac = true;
@@ -77,9 +84,15 @@ static bool parse_number(const char *s, double *out, bool *integral)
         if (digits > 15)
             return false;
     }
-    *out = sign * v;
+    *out = sign * (v / pow10[decimals + shift]);
     *integral = !frac;
     return digits > 0;
+}
+
+/* A decimal number, its value divided by 10^shift (a percentage: 2) in the one division. */
+static bool parse_number(const char *s, double *out, bool *integral)
+{
+    return parse_scaled(s, 0, out, integral);
 }
 
 /* A day: an integer offset from base_date, or YYYY-MM-DD (a time after it is ignored). */
@@ -146,13 +159,13 @@ static enum lcm_status convert(const struct stage *sg, const struct map_field_de
         bool pct = def->type == MF_REAL && len > 1 && v[len - 1] == '%';
         char tmp[64];
         snprintf(tmp, sizeof tmp, "%.*s", (int)(pct ? len - 1 : len), v);
-        if (len >= sizeof tmp || !parse_number(tmp, &d, &integral))
+        if (len >= sizeof tmp || !parse_scaled(tmp, pct ? 2 : 0, &d, &integral))
             return lcm_err_set(err, LCM_ERR_PARSE, _("%s:%ld: %s: not a number: \"%.40s\""),
                                rec->file, rec->line, label, v);
         if (def->type == MF_INT)
             out->i = (int64_t)(d < 0 ? d - 0.5 : d + 0.5);
         else
-            out->d = pct ? d / 100 : d;
+            out->d = d; /* a percentage already divided by 100 */
         return LCM_OK;
     }
     }

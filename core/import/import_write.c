@@ -98,7 +98,23 @@ static void cache_reset(struct stage *sg)
     sg->known = false;
     sg->erased = true;
     sg->nknown_enr = 0;
+    sg->nknown_lrn = 0;
+    for (int i = 0; i < sg->nowned; i++)
+        free(sg->owned[i]);
+    sg->nowned = 0;
     sg->days_cohort = 0;
+}
+
+/* A copy of s (NULL stays NULL) freed with the stage's lookups. */
+static char *owned_dup(struct stage *sg, const char *s)
+{
+    if (!s)
+        return NULL;
+    if (sg->nowned == sg->capowned) {
+        sg->capowned = sg->capowned ? sg->capowned * 2 : 1024;
+        sg->owned = lcm_xrealloc(sg->owned, (size_t)sg->capowned * sizeof *sg->owned);
+    }
+    return sg->owned[sg->nowned++] = lcm_xstrdup(s);
 }
 
 /* store_import_cohort_days() of the last cohort asked (the enrollments of one cohort follow
@@ -154,8 +170,18 @@ static enum lcm_status known_row(void *ctx, const struct store_import_known *k)
     int64_t id;
     if (k->kind == 'k' && cache_key(key, sizeof key, "idkey", k->ext_id))
         cache_put(sg, key, k->id);
-    if (k->kind == 'l' && cache_key(key, sizeof key, "lrow", k->ext_id))
+    if (k->kind == 'l' && cache_key(key, sizeof key, "lrow", k->ext_id)) {
         cache_put(sg, key, k->id);
+        if (sg->nknown_lrn == sg->capknown_lrn) {
+            sg->capknown_lrn = sg->capknown_lrn ? sg->capknown_lrn * 2 : 256;
+            sg->known_lrn =
+                lcm_xrealloc(sg->known_lrn, (size_t)sg->capknown_lrn * sizeof *sg->known_lrn);
+        }
+        for (int i = 0; i < 8; i++)
+            sg->known_lrn[sg->nknown_lrn][i] = owned_dup(sg, k->fields[i]);
+        cache_key(key, sizeof key, "lval", k->ext_id);
+        cache_put(sg, key, sg->nknown_lrn++);
+    }
     /* a learner its "id" key names wins over the record itself (keys come first) */
     if ((k->kind == 'k' || k->kind == 'l') && cache_key(key, sizeof key, "learner", k->ext_id) &&
         !cache_get(sg, key, &id))
@@ -164,12 +190,16 @@ static enum lcm_status known_row(void *ctx, const struct store_import_known *k)
         sg->erased = k->id > 0;
     if (k->kind == 'e' && cache_key(key, sizeof key, "enrollment", k->ext_id)) {
         cache_put(sg, key, k->id);
+        char lk[600];
+        if (cache_key(lk, sizeof lk, "elearner", k->ext_id))
+            cache_put(sg, lk, k->now->learner_id);
         if (sg->nknown_enr == sg->capknown_enr) {
             sg->capknown_enr = sg->capknown_enr ? sg->capknown_enr * 2 : 256;
             sg->known_enr =
                 lcm_xrealloc(sg->known_enr, (size_t)sg->capknown_enr * sizeof *sg->known_enr);
         }
         sg->known_enr[sg->nknown_enr] = *k->now;
+        sg->known_enr[sg->nknown_enr].outcome = owned_dup(sg, k->now->outcome);
         cache_key(key, sizeof key, "enow", k->ext_id);
         cache_put(sg, key, sg->nknown_enr++);
     }
@@ -327,6 +357,26 @@ static enum lcm_status learner_match(struct stage *sg, struct lcm_store *st,
     return rc;
 }
 
+/* With the source read in one go: whether learner record found (this source's row of l, not
+ * a learner its key names) already holds every field l gives (a field l leaves NULL keeps its
+ * value), so that its update would change nothing. */
+static bool learner_unchanged(const struct stage *sg, const struct lcm_learner *l, int64_t found)
+{
+    char key[600];
+    int64_t row, at;
+    bool known;
+    if ((row = known_id(sg, "lrow", l->ext_id, &known)) != found || !known ||
+        !cache_key(key, sizeof key, "lval", l->ext_id) || !cache_get(sg, key, &at))
+        return false;
+    const char *now[8] = {l->first_name, l->last_name,     l->email,      l->phone,
+                          l->manager,    l->manager_email, l->department, l->lang};
+    char *const *stored = sg->known_lrn[at];
+    for (int i = 0; i < 8; i++)
+        if (now[i] && (!stored[i] || strcmp(now[i], stored[i]) != 0))
+            return false;
+    return true;
+}
+
 /* Writes one learner row: its own record (its "id" key, or the row), else the learner matched,
  * else a new one; then records the keys it is known by, so that the next files, imports and
  * other sources (Moodle, an LRS) find it: its "id" key, e-mail (and SHA-1) and key. */
@@ -358,7 +408,12 @@ static enum lcm_status write_learner(struct stage *sg, struct lcm_store *st, con
         bool k2;
         if (!found)
             found = known_id(sg, "lrow", l.ext_id, &k2);
-        rc = store_entity_learner_put_found(st, &l, found, match, sg->erased, &id, &put, err);
+        if (found && learner_unchanged(sg, &l, found)) { /* no write: a round trip saved */
+            id = found;
+            put = STORE_PUT_SAME;
+        } else {
+            rc = store_entity_learner_put_found(st, &l, found, match, sg->erased, &id, &put, err);
+        }
     } else if (rc == LCM_OK) {
         rc = store_entity_learner_put(st, &l, match, &id, &put, err);
     }
@@ -386,16 +441,21 @@ static enum lcm_status write_learners(struct stage *sg, struct lcm_store *st, st
  * Unset days stay DAY_NONE there: the upsert keeps the stored ones. */
 static enum lcm_status enrollment_defaults(struct stage *sg, struct lcm_store *st,
                                            const struct srec *r, struct lcm_enrollment *e,
-                                           int64_t *found, struct lcm_err *err)
+                                           int64_t *found,
+                                           const struct store_import_enrollment_now **stored,
+                                           struct lcm_err *err)
 {
     struct store_import_enrollment_now now;
     char key[600];
     int64_t at;
     enum lcm_status rc;
+    *stored = NULL;
     if (sg->known && cache_key(key, sizeof key, "enow", e->ext_id)) { /* read in one go */
         rc = cache_get(sg, key, &at) ? LCM_OK : LCM_ERR_NOTFOUND;
-        if (rc == LCM_OK)
+        if (rc == LCM_OK) {
             now = sg->known_enr[at];
+            *stored = &sg->known_enr[at];
+        }
     } else {
         rc = store_import_enrollment_now(st, sg->map->source, e->ext_id, &now, err);
     }
@@ -415,6 +475,26 @@ static enum lcm_status enrollment_defaults(struct stage *sg, struct lcm_store *s
     return LCM_OK;
 }
 
+static bool same_day_or_kept(int given, int stored)
+{
+    return given == DAY_NONE || given == stored;
+}
+
+/* Whether store_entity_enrollment_update() of e would leave the stored enrollment (read in
+ * one go) as it is: every field e gives equal to the stored one (a day or a progress e leaves
+ * unknown keeps the stored one; its last activity day is never given by an import). */
+static bool enrollment_unchanged(const struct lcm_enrollment *e,
+                                 const struct store_import_enrollment_now *s)
+{
+    return e->learner_id == s->learner_id && e->cohort_id == s->cohort_id &&
+           (int)e->status == s->status && e->ended_day == s->ended_day &&
+           same_day_or_kept(e->start_day, s->start_day) &&
+           same_day_or_kept(e->expected_end_day, s->expected_end_day) &&
+           e->last_activity_day == DAY_NONE &&
+           (e->progress < 0 || (s->progress >= 0 && e->progress == s->progress)) &&
+           (!e->outcome || (s->outcome && strcmp(e->outcome, s->outcome) == 0));
+}
+
 static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
                                         const struct srec *r, struct lcm_err *err)
 {
@@ -429,7 +509,8 @@ static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
                                .last_activity_day = DAY_NONE,
                                .outcome = txt(r, EN_OUTCOME)};
     int64_t found;
-    enum lcm_status rc = enrollment_defaults(sg, st, r, &e, &found, err);
+    const struct store_import_enrollment_now *stored;
+    enum lcm_status rc = enrollment_defaults(sg, st, r, &e, &found, &stored, err);
     if (rc == LCM_OK && known(r, EN_LEARNER))
         rc = ref(sg, st, r, "learner", r->v[EN_LEARNER].s, &e.learner_id, err);
     if (rc == LCM_OK && known(r, EN_COHORT))
@@ -459,7 +540,9 @@ static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
     int64_t id = found;
     enum store_put put;
     /* a stored one written only when this import changes it (an update writes every index) */
-    if (rc == LCM_OK && found)
+    if (rc == LCM_OK && found && stored && enrollment_unchanged(&e, stored))
+        put = STORE_PUT_SAME; /* no write: a round trip saved */
+    else if (rc == LCM_OK && found)
         rc = store_entity_enrollment_update(st, &e, found, &put, err);
     else if (rc == LCM_OK)
         rc = store_entity_enrollment_upsert(st, &e, &id, err);
@@ -468,6 +551,8 @@ static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
     char k[600], n[48];
     if (rc == LCM_OK && cache_key(k, sizeof k, "enrollment", e.ext_id)) /* for its days */
         cache_put(sg, k, id);
+    if (rc == LCM_OK && cache_key(k, sizeof k, "elearner", e.ext_id)) /* ... and their learner */
+        cache_put(sg, k, e.learner_id);
     snprintf(n, sizeof n, "%lld %lld", (long long)e.learner_id, (long long)e.cohort_id);
     if (rc == LCM_OK && cache_key(k, sizeof k, "enrollment of", n)) /* for its milestones */
         cache_put(sg, k, id);
@@ -503,15 +588,25 @@ static enum lcm_status write_milestone(struct stage *sg, struct lcm_store *st, c
     return rc;
 }
 
+/* The learner of the enrollment this import names ext_id, when it wrote it or read it in one
+ * go; 0 when not known (the store then reads the enrollment's). */
+static int64_t enrollment_learner(const struct stage *sg, const char *ext_id)
+{
+    char k[600];
+    int64_t lid;
+    return cache_key(k, sizeof k, "elearner", ext_id) && cache_get(sg, k, &lid) ? lid : 0;
+}
+
 /* Resolves one reached milestone's row into *out (written in one batch by write_dones). */
 static enum lcm_status write_done(struct stage *sg, struct lcm_store *st, const struct srec *r,
                                   struct lcm_milestone_done *out, struct lcm_err *err)
 {
-    int64_t mid, eid, lid, cid;
+    int64_t mid, eid, lid = 0, cid;
     enum lcm_status rc = ref(sg, st, r, "milestone", r->v[DO_MILESTONE].s, &mid, err);
-    if (rc == LCM_OK && known(r, DO_ENROLLMENT))
+    if (rc == LCM_OK && known(r, DO_ENROLLMENT)) {
         rc = ref(sg, st, r, "enrollment", r->v[DO_ENROLLMENT].s, &eid, err);
-    else if (rc == LCM_OK && known(r, DO_LEARNER)) {
+        lid = enrollment_learner(sg, r->v[DO_ENROLLMENT].s);
+    } else if (rc == LCM_OK && known(r, DO_LEARNER)) {
         /* The learner's enrollment in the milestone's cohort. */
         rc = ref(sg, st, r, "learner", r->v[DO_LEARNER].s, &lid, err);
         if (rc == LCM_OK)
@@ -532,7 +627,8 @@ static enum lcm_status write_done(struct stage *sg, struct lcm_store *st, const 
         *out = (struct lcm_milestone_done){.enrollment_id = eid,
                                            .milestone_id = mid,
                                            .day = (int)r->v[DO_DAY].i,
-                                           .score = known(r, DO_SCORE) ? r->v[DO_SCORE].d : -1};
+                                           .score = known(r, DO_SCORE) ? r->v[DO_SCORE].d : -1,
+                                           .learner_id = lid};
     return rc;
 }
 
@@ -560,6 +656,7 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
 {
     int64_t *ids = lcm_xcalloc((size_t)sg->nenr + 1, sizeof *ids);
     int64_t *fresh = lcm_xcalloc((size_t)sg->nenr + 1, sizeof *fresh); /* created: its learner */
+    int64_t *learner = lcm_xcalloc((size_t)sg->nenr + 1, sizeof *learner); /* 0: not known */
     struct lcm_activity_day *days = lcm_xcalloc((size_t)sg->nact + 1, sizeof *days);
     bool *created = lcm_xcalloc((size_t)sg->nact + 1, sizeof *created);
     qsort(sg->created, (size_t)sg->ncreated, 2 * sizeof *sg->created, id_cmp);
@@ -578,13 +675,14 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
             const int64_t *c = bsearch(&ids[a->enr], sg->created, (size_t)sg->ncreated,
                                        2 * sizeof *sg->created, id_cmp);
             fresh[a->enr] = c ? c[1] : 0;
+            learner[a->enr] = c ? c[1] : enrollment_learner(sg, sg->enr_refs[a->enr]);
         }
         /* Event rows carry no session count: each active enrollment-day is one session. */
         days[i] =
             (struct lcm_activity_day){ids[a->enr], a->day, a->has_sessions ? clamp(a->sessions) : 1,
                                       clamp(a->minutes), clamp(a->actions), a->progress,
                                       /* else the store reads the enrollment's */
-                                      fresh[a->enr]};
+                                      learner[a->enr]};
         created[i] = fresh[a->enr] > 0;
     }
     /* In one batch: on PostgreSQL COPY, not a round trip a row. */
@@ -593,6 +691,7 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
     free(created);
     free(days);
     free(fresh);
+    free(learner);
     free(ids);
     return rc;
 }

@@ -100,6 +100,9 @@ static void enrollment_now_row(struct db_stmt *s, int from, struct store_import_
     out->status = status < 0 ? ENROLL_ACTIVE : status;
     out->ended_day = store_col_day(s, from + 4);
     out->start_day = store_col_day(s, from + 5);
+    out->expected_end_day = DAY_NONE;
+    out->progress = -1;
+    out->outcome = NULL;
 }
 
 enum lcm_status store_import_enrollment_now(struct lcm_store *st, const char *source,
@@ -137,9 +140,10 @@ enum lcm_status store_import_known_all(struct lcm_store *st, const char *source,
     static const char *const sql[4] = {
         "SELECT substr(value, CAST(?2 AS INTEGER)), learner_id FROM learner_key "
         "WHERE kind = 'id' AND substr(value, 1, CAST(?3 AS INTEGER)) = ?1",
-        "SELECT ext_id, id FROM learner WHERE source = ?1",
-        "SELECT ext_id, id, learner_id, cohort_id, status, ended_day, start_day FROM enrollment "
-        "WHERE source = ?1",
+        "SELECT ext_id, id, first_name, last_name, email, phone, manager, manager_email, "
+        "department, lang FROM learner WHERE source = ?1",
+        "SELECT ext_id, id, learner_id, cohort_id, status, ended_day, start_day, "
+        "expected_end_day, progress, outcome FROM enrollment WHERE source = ?1",
         "SELECT '', count(*) FROM erase_tombstone WHERE ?1 IS NOT NULL"};
     static const char kinds[4] = {'k', 'l', 'e', 't'};
     size_t n = strlen(source);
@@ -161,10 +165,18 @@ enum lcm_status store_import_known_all(struct lcm_store *st, const char *source,
         int r;
         while (rc == LCM_OK && (r = db_step(s)) == DB_ROW) {
             struct store_import_enrollment_now now;
-            if (q == 2)
+            const char *fields[8];
+            if (q == 1)
+                for (int i = 0; i < 8; i++)
+                    fields[i] = store_col_text(s, 2 + i);
+            if (q == 2) {
                 enrollment_now_row(s, 1, &now);
+                now.expected_end_day = store_col_day(s, 7);
+                now.progress = db_column_type(s, 8) == DB_NULL ? -1 : db_column_double(s, 8);
+                now.outcome = store_col_text(s, 9);
+            }
             struct store_import_known k = {kinds[q], store_col_text(s, 0), db_column_int64(s, 1),
-                                           q == 2 ? &now : NULL};
+                                           q == 2 ? &now : NULL, q == 1 ? fields : NULL};
             if (k.ext_id)
                 rc = fn(ctx, &k);
         }

@@ -32,6 +32,10 @@ struct store_import_enrollment_now {
     int64_t id, learner_id, cohort_id;
     int status; /* enum enroll_status */
     int ended_day, start_day;
+    /* store_import_known_all() only (else DAY_NONE, -1, NULL): */
+    int expected_end_day;
+    double progress;     /* < 0: none */
+    const char *outcome; /* valid during the callback */
 };
 
 /* What the base holds of source, read in one go by an import of many rows (a lookup a row is
@@ -44,6 +48,9 @@ struct store_import_known {
     const char *ext_id;
     int64_t id;
     const struct store_import_enrollment_now *now; /* 'e' only */
+    /* 'l' only: first_name, last_name, email, phone, manager, manager_email, department,
+     * lang as stored (NULL when none), valid during the callback */
+    const char *const *fields;
 };
 typedef enum lcm_status (*store_import_known_fn)(void *ctx, const struct store_import_known *k);
 enum lcm_status store_import_known_all(struct lcm_store *st, const char *source,
