@@ -363,9 +363,9 @@ static enum lcm_status learner_match(struct stage *sg, struct lcm_store *st,
 static bool learner_unchanged(const struct stage *sg, const struct lcm_learner *l, int64_t found)
 {
     char key[600];
-    int64_t row, at;
+    int64_t at;
     bool known;
-    if ((row = known_id(sg, "lrow", l->ext_id, &known)) != found || !known ||
+    if (known_id(sg, "lrow", l->ext_id, &known) != found || !known ||
         !cache_key(key, sizeof key, "lval", l->ext_id) || !cache_get(sg, key, &at))
         return false;
     const char *now[8] = {l->first_name, l->last_name,     l->email,      l->phone,
