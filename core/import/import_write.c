@@ -659,7 +659,8 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
     int64_t *learner = lcm_xcalloc((size_t)sg->nenr + 1, sizeof *learner); /* 0: not known */
     struct lcm_activity_day *days = lcm_xcalloc((size_t)sg->nact + 1, sizeof *days);
     bool *created = lcm_xcalloc((size_t)sg->nact + 1, sizeof *created);
-    qsort(sg->created, (size_t)sg->ncreated, 2 * sizeof *sg->created, id_cmp);
+    if (sg->ncreated) /* (qsort and bsearch take no NULL array, even empty) */
+        qsort(sg->created, (size_t)sg->ncreated, 2 * sizeof *sg->created, id_cmp);
     free(sg->touched);
     sg->touched = lcm_xcalloc((size_t)sg->nenr + 1, sizeof *sg->touched);
     sg->ntouched = 0;
@@ -672,8 +673,10 @@ static enum lcm_status write_activity(struct stage *sg, struct lcm_store *st, st
             if (rc != LCM_OK)
                 break;
             sg->touched[sg->ntouched++] = ids[a->enr];
-            const int64_t *c = bsearch(&ids[a->enr], sg->created, (size_t)sg->ncreated,
-                                       2 * sizeof *sg->created, id_cmp);
+            const int64_t *c = sg->ncreated
+                                   ? bsearch(&ids[a->enr], sg->created, (size_t)sg->ncreated,
+                                             2 * sizeof *sg->created, id_cmp)
+                                   : NULL;
             fresh[a->enr] = c ? c[1] : 0;
             learner[a->enr] = c ? c[1] : enrollment_learner(sg, sg->enr_refs[a->enr]);
         }
