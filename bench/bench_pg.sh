@@ -70,6 +70,22 @@ ratio() { # label figure-pg figure-sqlite
 }
 q_lite() { sqlite3 "$lite" "$1"; }
 q_pg() { psql -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
+# settle: between two parts, the work a part left behind done before the next is timed: the
+# dirty pages written out (sync, CHECKPOINT) and the autovacuum a load starts finished (on a
+# table of millions of rows it ran for tens of seconds, on the same two cores as the import
+# and the risk update timed next). Waits at most 300 s, and says how long it waited.
+settle() {
+    t0=$(date +%s)
+    sync
+    q_pg "CHECKPOINT"
+    n=0
+    while [ "$(q_pg "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")" != 0 ] &&
+        [ $n -lt 300 ]; do
+        sleep 1
+        n=$((n + 1))
+    done
+    echo "  (settled in $(($(date +%s) - t0)) s: checkpoint, autovacuum workers done)"
+}
 
 echo "load: lcmtui demo --learners $learners (generation, load, risk scoring)"
 measure "demo" sqlite "$bin" --db "$lite" --today $today demo --learners "$learners"
@@ -86,6 +102,7 @@ awk -v n="$rows" -v lw="$lw" -v lc="$lc" -v pw="$pw" -v pc="$pc" 'BEGIN {
     printf "  => load rate PostgreSQL/SQLite: %.2fx wall, %.2fx CPU (goal >= 0.5x)\n", lw / pw, lc / pc }'
 
 data="$top/../shared/data"
+settle
 for m in AAA BBB; do
     dir="$data/oulad-$m-2013J"
     [ -d "$dir" ] || { echo "import: skipped, no $dir"; continue; }
@@ -110,6 +127,7 @@ done
 q_lite "UPDATE enrollment SET status = 'active', ended_day = NULL;"
 q_pg "UPDATE enrollment SET status = 'active', ended_day = NULL"
 q_pg "VACUUM ANALYZE enrollment"
+settle
 # Each run scores a later day, so that every risk row changes and is written (a second update
 # of one day writes only what changed: nothing); then one more of the last day.
 echo "risk update ($learners enrollments, all active), 3 runs each on successive days, alternated"
@@ -126,6 +144,7 @@ lw=$(cat "$tmp/wall")
 measure "risk update $day again" postgresql "$bin" --db "$pg" --today $day risk update
 ratio "risk update again (nothing written) wall" "$(cat "$tmp/wall")" "$lw"
 today=$day # the day the risk rows are of
+settle
 
 echo "TUI first frame (headless, 120x40, the triage list of $learners), 3 runs each"
 printf 'Q\n' >"$tmp/q.keys"

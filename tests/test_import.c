@@ -179,6 +179,46 @@ static void test_basic_import_values(void **state)
     assert_int_equal(q(fx, "SELECT length_days FROM program"), 150);
 }
 
+/* A learner (and their enrollment) twice in one file: one learner, the later row's values;
+ * the rows of new learners around them written as well (queued on PostgreSQL). */
+static void test_same_learner_twice_in_one_file(void **state)
+{
+    struct fx *fx = *state;
+    const char *files[] = {put(fx, 0, "cohorts.csv", COHORTS),
+                           put(fx, 1, "learners.csv",
+                               "id,first,last,email,status,start,ended,progress,keep\n"
+                               "1,Hélène,Dupré,h@example.fr,Active,,,0.5,y\n"
+                               "2,Bobby,Martin,b@example.fr,Active,,,,y\n"
+                               "1,Hélène,Dupré-Roux,h@example.fr,Active,,,0.75,y\n"
+                               "4,Zoé,Lefèvre,z@example.fr,Active,,,0.25,y\n"),
+                           put(fx, 2, "events.csv", EVENTS)};
+    struct lcm_err err = {0};
+    struct import_stats s;
+    assert_int_equal(run(fx, files, 3, false, &s, &err), LCM_OK);
+    assert_int_equal(q(fx, "SELECT count(*) FROM learner"), 3);
+    assert_int_equal(q(fx, "SELECT count(*) FROM enrollment"), 3);
+    char t[256];
+    qtext(fx,
+          "SELECT last_name || ' ' || e.progress FROM learner l JOIN enrollment e ON "
+          "e.learner_id = l.id WHERE l.ext_id = '1'",
+          t, sizeof t);
+    assert_string_equal(t, "Dupré-Roux 0.75");
+    /* each learner's "id", "email" and "sha1" keys, once */
+    assert_int_equal(q(fx, "SELECT count(*) FROM learner_key"), 9);
+    assert_int_equal(q(fx, "SELECT count(*) FROM learner_key k JOIN learner l ON "
+                           "l.id = k.learner_id WHERE k.kind = 'email' AND l.ext_id = '4' AND "
+                           "k.value = 'z@example.fr'"),
+                     1);
+    /* the days of the learners' new enrollments (two rows of learner 1 are one day) */
+    assert_int_equal(q(fx, "SELECT count(*) FROM activity_day a JOIN enrollment e ON "
+                           "e.id = a.enrollment_id AND e.learner_id = a.learner_id"),
+                     2);
+    /* again: nothing new */
+    assert_int_equal(run(fx, files, 3, false, &s, &err), LCM_OK);
+    assert_int_equal(s.learners.added, 0);
+    assert_int_equal(q(fx, "SELECT count(*) FROM learner"), 3);
+}
+
 static void test_events_aggregated_per_day(void **state)
 {
     struct fx *fx = *state;
@@ -907,6 +947,7 @@ int main(void)
         T(test_unmatched_file_warned_and_skipped),
         T(test_match_email_of_another_source),
         T(test_match_configured_key),
+        T(test_same_learner_twice_in_one_file),
 #undef T
     };
     int rc = 0, again = 0;

@@ -10,8 +10,10 @@
 
 #include "base/day.h"
 #include "import/import_internal.h"
+#include "store/store_batch.h"
 #include "store/store_bulk.h"
 #include "store/store_entity.h"
+#include "store/store_erase.h"
 #include "store/store_identity.h"
 #include "store/store_import.h"
 #include "store/store_milestone_done.h"
@@ -380,8 +382,34 @@ static bool learner_unchanged(const struct stage *sg, const struct lcm_learner *
 /* Writes one learner row: its own record (its "id" key, or the row), else the learner matched,
  * else a new one; then records the keys it is known by, so that the next files, imports and
  * other sources (Moodle, an LRS) find it: its "id" key, e-mail (and SHA-1) and key. */
+/* Whether a learner this import makes can be queued (store_batch.h): the source was read in
+ * one go and names no learner ext_id, and no earlier row of this import wrote it. */
+static bool learner_batchable(const struct stage *sg, const char *ext_id)
+{
+    char k[600];
+    int64_t id;
+    return sg->known && cache_key(k, sizeof k, "learner", ext_id) && !cache_get(sg, k, &id);
+}
+
+/* Marks learner id as made by this import (queued): its enrollments are new too. */
+static void learner_new_put(struct stage *sg, int64_t id)
+{
+    char k[600], n[24];
+    snprintf(n, sizeof n, "%lld", (long long)id);
+    if (cache_key(k, sizeof k, "new learner", n))
+        cache_put(sg, k, id);
+}
+
+static bool learner_new(const struct stage *sg, int64_t id)
+{
+    char k[600], n[24];
+    int64_t v;
+    snprintf(n, sizeof n, "%lld", (long long)id);
+    return cache_key(k, sizeof k, "new learner", n) && cache_get(sg, k, &v);
+}
+
 static enum lcm_status write_learner(struct stage *sg, struct lcm_store *st, const struct srec *r,
-                                     struct lcm_err *err)
+                                     size_t left, struct lcm_err *err)
 {
     struct lcm_learner l = {
         sg->map->source,  r->v[LE_ID].s,    txt(r, LE_FIRST),   txt(r, LE_LAST),
@@ -394,7 +422,7 @@ static enum lcm_status write_learner(struct stage *sg, struct lcm_store *st, con
     snprintf(idkey, sizeof idkey, "%s|%s", l.source, l.ext_id);
     /* a row already written (its "id" key) needs no match; store_entity_learner_put finds
      * it, or the row of an import made before learner keys, before it looks at match */
-    bool known;
+    bool known, batched = false;
     enum lcm_status rc = LCM_OK;
     id = known_id(sg, "idkey", l.ext_id, &known);
     if (!known)
@@ -411,6 +439,14 @@ static enum lcm_status write_learner(struct stage *sg, struct lcm_store *st, con
         if (found && learner_unchanged(sg, &l, found)) { /* no write: a round trip saved */
             id = found;
             put = STORE_PUT_SAME;
+        } else if (!found && !match && learner_batchable(sg, l.ext_id)) { /* queued */
+            rc = sg->erased ? store_erase_note_returned(st, l.source, l.ext_id, err) : LCM_OK;
+            if (rc == LCM_OK)
+                rc = store_batch_learner(st, &l, left, &id, err);
+            if (rc == LCM_OK)
+                learner_new_put(sg, id);
+            put = STORE_PUT_NEW;
+            batched = true;
         } else {
             rc = store_entity_learner_put_found(st, &l, found, match, sg->erased, &id, &put, err);
         }
@@ -423,17 +459,20 @@ static enum lcm_status write_learner(struct stage *sg, struct lcm_store *st, con
     if (rc == LCM_OK && cache_key(k, sizeof k, "learner", l.ext_id)) /* for its enrollments */
         cache_put(sg, k, id);
     if (rc == LCM_OK)
-        rc = store_identity_email_add(st, id, l.email, l.source, err);
+        rc = batched ? store_batch_email(st, id, l.email, l.source, err)
+                     : store_identity_email_add(st, id, l.email, l.source, err);
     if (rc == LCM_OK && key && *key)
-        rc = store_identity_add(st, id, "key", key, l.source, err);
+        rc = batched ? store_batch_key(st, id, "key", key, l.source, err)
+                     : store_identity_add(st, id, "key", key, l.source, err);
     return rc;
 }
 
 static enum lcm_status write_learners(struct stage *sg, struct lcm_store *st, struct lcm_err *err)
 {
     enum lcm_status rc = LCM_OK;
-    for (int i = 0; i < sg->t[MT_LEARNER].n && rc == LCM_OK; i++)
-        rc = write_learner(sg, st, &sg->t[MT_LEARNER].r[i], err);
+    int n = sg->t[MT_LEARNER].n;
+    for (int i = 0; i < n && rc == LCM_OK; i++)
+        rc = write_learner(sg, st, &sg->t[MT_LEARNER].r[i], (size_t)(n - i), err);
     return rc;
 }
 
@@ -495,8 +534,20 @@ static bool enrollment_unchanged(const struct lcm_enrollment *e,
            (!e->outcome || (s->outcome && strcmp(e->outcome, s->outcome) == 0));
 }
 
+/* Whether a new enrollment e can be queued (store_batch.h): its learner is one this import
+ * made, and no earlier row of it wrote e or an enrollment of that learner in e's cohort. */
+static bool enrollment_batchable(const struct stage *sg, const struct lcm_enrollment *e)
+{
+    char k[600], n[48];
+    int64_t id;
+    snprintf(n, sizeof n, "%lld %lld", (long long)e->learner_id, (long long)e->cohort_id);
+    return sg->known && learner_new(sg, e->learner_id) &&
+           cache_key(k, sizeof k, "enrollment", e->ext_id) && !cache_get(sg, k, &id) &&
+           cache_key(k, sizeof k, "enrollment of", n) && !cache_get(sg, k, &id);
+}
+
 static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
-                                        const struct srec *r, struct lcm_err *err)
+                                        const struct srec *r, size_t left, struct lcm_err *err)
 {
     struct lcm_enrollment e = {.source = sg->map->source,
                                .ext_id = r->v[EN_ID].s,
@@ -544,6 +595,8 @@ static enum lcm_status write_enrollment(struct stage *sg, struct lcm_store *st,
         put = STORE_PUT_SAME; /* no write: a round trip saved */
     else if (rc == LCM_OK && found)
         rc = store_entity_enrollment_update(st, &e, found, &put, err);
+    else if (rc == LCM_OK && enrollment_batchable(sg, &e))
+        rc = store_batch_enrollment(st, &e, left, &id, err);
     else if (rc == LCM_OK)
         rc = store_entity_enrollment_upsert(st, &e, &id, err);
     if (rc == LCM_OK && !found) /* no row of this source had it: inserted now */
@@ -709,8 +762,11 @@ enum lcm_status import_write_stage(struct stage *sg, struct lcm_store *st, struc
         rc = write_cohorts(sg, st, err);
     if (rc == LCM_OK)
         rc = write_learners(sg, st, err);
-    for (int i = 0; rc == LCM_OK && i < sg->t[MT_ENROLLMENT].n; i++)
-        rc = write_enrollment(sg, st, &sg->t[MT_ENROLLMENT].r[i], err);
+    int nenr = sg->t[MT_ENROLLMENT].n;
+    for (int i = 0; rc == LCM_OK && i < nenr; i++)
+        rc = write_enrollment(sg, st, &sg->t[MT_ENROLLMENT].r[i], (size_t)(nenr - i), err);
+    if (rc == LCM_OK)
+        rc = store_batch_flush(st, err);
     for (int i = 0; rc == LCM_OK && i < sg->t[MT_MILESTONE].n; i++)
         rc = write_milestone(sg, st, &sg->t[MT_MILESTONE].r[i], err);
     if (rc == LCM_OK)

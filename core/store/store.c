@@ -1,6 +1,7 @@
 /* store.c — opening, migrating and closing the database; transactions; the statement cache. */
 #include "store/store.h"
 #include "store/store_bulk.h"
+#include "store/store_batch.h"
 #include "store/store_internal.h"
 #include "store/store_schema_pg.h"
 
@@ -262,6 +263,7 @@ void store_close(struct lcm_store **stp)
         return;
     struct lcm_store *st = *stp;
     store_bulk_people_drop(st);
+    store_batch_drop(st);
     db_close(&st->db); /* rolls back an open transaction, frees the cached statements */
     free(st->path);
     free(st->notice);
@@ -361,15 +363,21 @@ int store_synchronous(struct lcm_store *st)
     return v;
 }
 
+/* Rows an import queued (store_batch.h) are written before any other statement runs. */
+static bool batch_written(struct lcm_store *st, struct lcm_err *err)
+{
+    return !st->batch || store_batch_flush(st, err) == LCM_OK;
+}
+
 struct db_stmt *store_stmt(struct lcm_store *st, const char *sql, struct lcm_err *err)
 {
-    return db_prepare(st->db, sql, err);
+    return batch_written(st, err) ? db_prepare(st->db, sql, err) : NULL;
 }
 
 struct db_stmt *store_stmt_each(struct lcm_store *st, const char *sqlite_sql, const char *pg_sql,
                                 struct lcm_err *err)
 {
-    return db_prepare_each(st->db, sqlite_sql, pg_sql, err);
+    return batch_written(st, err) ? db_prepare_each(st->db, sqlite_sql, pg_sql, err) : NULL;
 }
 
 enum lcm_status store_exec1(struct lcm_store *st, struct db_stmt *s, struct lcm_err *err,
@@ -486,6 +494,10 @@ enum lcm_status store_begin(struct lcm_store *st, struct lcm_err *err)
 
 enum lcm_status store_commit(struct lcm_store *st, struct lcm_err *err)
 {
+    if (!batch_written(st, err)) {
+        store_rollback(st);
+        return err ? err->status : LCM_ERR_DB;
+    }
     enum lcm_status rc = db_commit(st->db, NULL);
     if (rc != LCM_OK)
         rc = store_fail(st, err, "commit");
@@ -496,6 +508,7 @@ enum lcm_status store_commit(struct lcm_store *st, struct lcm_err *err)
 
 void store_rollback(struct lcm_store *st)
 {
+    store_batch_drop(st);
     if (!st->in_tx)
         return;
     db_rollback(st->db);
@@ -516,7 +529,11 @@ static enum lcm_status store_tx_body(struct db *db, void *ctx, struct lcm_err *e
     (void)db;
     struct store_tx_call *c = ctx;
     c->st->in_tx = true;
+    store_batch_drop(c->st); /* nothing an earlier attempt queued */
     enum lcm_status rc = c->fn(c->st, c->ctx, err);
+    if (rc == LCM_OK && !batch_written(c->st, err))
+        rc = err ? err->status : LCM_ERR_DB;
+    store_batch_drop(c->st);
     c->st->in_tx = false;
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "base/day.h"
 #include "store/store_entity.h"
 #include "store/store_fmt.h"
+#include "store/store_batch.h"
 #include "store/store_internal.h"
 #include "store/store_milestone_done.h"
 
@@ -404,8 +405,10 @@ enum lcm_status store_bulk_activity_put(struct lcm_store *st, const struct lcm_a
             rc = store_entity_activity_put(st, &rows[i], err);
         return rc;
     }
-    if (!n)
-        return LCM_OK;
+    enum lcm_status flushed =
+        store_batch_flush(st, err); /* rows written by COPY, not store_stmt() */
+    if (flushed != LCM_OK || !n)
+        return flushed;
     struct put_split p = {lcm_xcalloc(n, sizeof *p.fresh), lcm_xcalloc(n, sizeof *p.stored), 0, 0};
     put_order(rows, n, created, p.fresh, &p.nfresh, p.stored, &p.nstored);
     enum lcm_status rc =

@@ -18,6 +18,7 @@ struct lcm_store {
     bool in_tx;
     char *returned; /* store_erase_report_returned(): "DAY\tSOURCE\n" lines, NULL when none */
     struct store_bulk_people *people; /* store_bulk_people.c: rows queued, ids reserved */
+    struct store_batch *batch;        /* store_batch.c: an import's new rows queued */
     char *me_name, *me_email; /* store_team_identify(): the LCM writing through st, or NULL */
     int64_t me_id;            /* their lcm_user id once it was read back committed, else 0 */
 };

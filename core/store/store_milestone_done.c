@@ -8,6 +8,7 @@
 #include "base/day.h"
 #include "store/store_bulk.h"
 #include "store/store_fmt.h"
+#include "store/store_batch.h"
 #include "store/store_internal.h"
 
 /* The learner_id written or matched by the statements below (STORE_LEARNER_OF). */
@@ -127,8 +128,10 @@ enum lcm_status store_milestone_done_put_many(struct lcm_store *st,
             rc = store_milestone_done_add(st, &rows[i], STORE_DONE_UPDATE, err);
         return rc;
     }
-    if (!n)
-        return LCM_OK;
+    enum lcm_status flushed =
+        store_batch_flush(st, err); /* rows written by COPY, not store_stmt() */
+    if (flushed != LCM_OK || !n)
+        return flushed;
     struct done_batch b = {rows, n};
     return store_bulk_into_empty(st, "milestone_done", n, done_fill, &b, err);
 }
