@@ -111,11 +111,9 @@ static enum lcm_status score_row(struct lcm_store *st, struct risk_run *run, siz
     return LCM_OK;
 }
 
-/* Rows written per transaction when risk_update_all owns its transactions: the write lock
- * is held for a few milliseconds at a time, so a check-in saved meanwhile waits that long at
- * most (scoring, the long part, reads outside any write transaction). */
-#define WRITE_CHUNK 500
-
+/* Rows written per transaction when risk_update_all owns its transactions (store_risk.h):
+ * the write lock is held for a few milliseconds at a time, so a check-in saved meanwhile
+ * waits that long at most (scoring, the long part, reads outside any write transaction). */
 /* Ends the chunk's transaction and begins the next (nothing when the caller owns the
  * transaction: short is false). */
 static enum lcm_status chunk_turn(struct lcm_store *st, bool short_tx, struct lcm_err *err)
@@ -126,20 +124,21 @@ static enum lcm_status chunk_turn(struct lcm_store *st, bool short_tx, struct lc
     return rc == LCM_OK ? store_begin(st, err) : rc;
 }
 
-/* Writes one scored cohort: risk rows (WRITE_CHUNK at a time, store_risk_put_many), snooze
- * returns, progress milestones reached; in transactions of WRITE_CHUNK enrolments when
- * short_tx. */
+/* Writes one scored cohort: risk rows (store_risk_rows_per_tx() at a time,
+ * store_risk_put_many), snooze returns, progress milestones reached; in transactions of that
+ * many enrolments when short_tx. */
 static enum lcm_status write_cohort(struct lcm_store *st, struct risk_run *run, int today,
                                     int64_t now_ts, bool short_tx, struct lcm_err *err)
 {
-    char *text = lcm_xmalloc((size_t)WRITE_CHUNK * (REASONS_MAX + SIGNALS_MAX));
-    struct store_risk_row *rows = lcm_xcalloc(WRITE_CHUNK, sizeof *rows);
+    const size_t chunk = store_risk_rows_per_tx(st);
+    char *text = lcm_xmalloc(chunk * (REASONS_MAX + SIGNALS_MAX));
+    struct store_risk_row *rows = lcm_xcalloc(chunk, sizeof *rows);
     size_t nrows = 0;
     enum lcm_status rc = short_tx ? store_begin(st, err) : LCM_OK;
     if (rc == LCM_OK)
         rc = progress_milestones(st, run, err);
     for (size_t i = 0; rc == LCM_OK && i < run->n; i++) {
-        if (i > 0 && i % WRITE_CHUNK == 0) {
+        if (i > 0 && i % chunk == 0) {
             rc = store_risk_put_many(st, rows, nrows, err);
             nrows = 0;
             if (rc == LCM_OK)

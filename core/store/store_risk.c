@@ -491,6 +491,11 @@ enum lcm_status store_risk_put_many(struct lcm_store *st, const struct store_ris
     return LCM_OK;
 }
 
+size_t store_risk_rows_per_tx(const struct lcm_store *st)
+{
+    return store_is_pg(st) ? 2000 : 500;
+}
+
 void store_risk_tidy(struct lcm_store *st)
 {
     /* Every update rewrites each row: on PostgreSQL the old versions stay in the table and its

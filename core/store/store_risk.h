@@ -116,11 +116,19 @@ enum lcm_status store_risk_put(struct lcm_store *st, const struct store_risk_row
 enum lcm_status store_risk_put_many(struct lcm_store *st, const struct store_risk_row *rows,
                                     size_t n, struct lcm_err *err);
 
-/* Deletes the risk rows of enrollments that are no longer active. */
 /* After a full update, outside any transaction: on PostgreSQL vacuums and analyzes the risk
  * table (the old row versions every update leaves), so the next reader does not pay for them;
  * nothing on SQLite. Best effort, errors ignored. */
 void store_risk_tidy(struct lcm_store *st);
+
+/* How many risk rows an update writes a transaction (store_risk_put_many() calls, then a
+ * commit) when it owns its transactions: 500 on SQLite, where a commit is the file's sync;
+ * 2,000 on PostgreSQL, where a transaction also costs eight round trips (begin, the writer
+ * lock, the staging table's COPY, the merge, its DELETE, the notify, the commit, the unlock)
+ * and the merge of 2,000 rows holds the writer lock some 30 ms. */
+size_t store_risk_rows_per_tx(const struct lcm_store *st);
+
+/* Deletes the risk rows of enrollments that are no longer active. */
 enum lcm_status store_risk_prune(struct lcm_store *st, struct lcm_err *err);
 
 /* Closes the active snooze of an enrollment (expired, or the score rose past the margin). */
