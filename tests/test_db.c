@@ -770,10 +770,13 @@ static void test_pg_environment(void **state)
     struct db *db = NULL;
     struct lcm_err err = {0};
     assert_int_equal(db_open("postgresql://", &db, &err), LCM_OK);
-    struct db_stmt *s = db_prepare(db, "SELECT current_database(), current_user", &err);
+    struct db_stmt *s =
+        db_prepare(db, "SELECT current_database(), current_user, current_setting('jit')", &err);
     step_row(s);
     assert_string_equal(db_column_text(s, 0), getenv("PGDATABASE"));
     assert_string_equal(db_column_text(s, 1), getenv("PGUSER"));
+    /* set by the session, not the startup packet (which a pooler would refuse) */
+    assert_string_equal(db_column_text(s, 2), "off");
     db_reset(s);
     db_close(&db);
     assert_null(db);

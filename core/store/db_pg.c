@@ -155,11 +155,9 @@ static enum lcm_status pg_open(struct db *db, const char *target, struct lcm_err
     struct pg_conn *c = lcm_xcalloc(1, sizeof *c);
     db->impl = c;
     /* Before the URI: defaults it may override; after it: what this program needs. */
-    /* jit off: the store's scans are simple plans over many rows, whose cost passes the JIT
-     * threshold; compiling them took longer (about 30 ms each execution) than it saved. */
-    const char *keys[7] = {"connect_timeout", "fallback_application_name", "options"};
-    const char *vals[7] = {"10", "lcmtui", "-c jit=off"};
-    int n = 3;
+    const char *keys[6] = {"connect_timeout", "fallback_application_name"};
+    const char *vals[6] = {"10", "lcmtui"};
+    int n = 2;
     if (db_password()) /* before the URI, which may give its own */
         keys[n] = "password", vals[n++] = db_password();
     keys[n] = "dbname", vals[n++] = target;
@@ -175,16 +173,19 @@ static enum lcm_status pg_open(struct db *db, const char *target, struct lcm_err
         scrub_target(db, target);
         return db_fail(db, err, "connect");
     }
-    if (db_read_only()) { /* --read-only: the server refuses every write of this session */
-        PGresult *r = PQexec(c->h, "SET default_transaction_read_only = on");
-        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-        if (!ok)
-            pg_error(db, r);
-        PQclear(r);
-        if (!ok)
-            return db_fail(db, err, "connect");
-    }
-    return LCM_OK;
+    /* The session's settings by SET, not the startup packet's "options" (a pooler such as
+     * PgBouncer refuses a connection that sends them), in one round trip. jit off: the
+     * store's scans are simple plans over many rows, whose cost passes the JIT threshold;
+     * compiling them took longer (about 30 ms each execution) than it saved. --read-only: the
+     * server refuses every write of this session. */
+    PGresult *r =
+        PQexec(c->h, db_read_only() ? "SET jit = off; SET default_transaction_read_only = on"
+                                    : "SET jit = off");
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        pg_error(db, r);
+    PQclear(r);
+    return ok ? LCM_OK : db_fail(db, err, "connect");
 }
 
 static void pg_close(struct db *db)
