@@ -13,7 +13,7 @@ DEBS       := build-essential pkg-config libncurses-dev libsqlite3-dev libcurl4-
               libconfig-dev libjansson-dev libical-dev libcsv-dev libcmocka-dev \
               clang clang-tools clang-format libclang-rt-dev \
               sqlite3 tmux python3 python3-aiosmtpd radicale tidy curl openssl procps time \
-              groff-base git bc gettext locales libpq-dev postgresql dovecot-imapd
+              groff-base git bc gettext locales libpq-dev postgresql dovecot-imapd pgbouncer
 WARN       := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Werror
 OPT        ?= -O2 -g
 CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) \
