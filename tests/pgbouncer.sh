@@ -2,8 +2,9 @@
 # Debian's pgbouncer in front of the throwaway cluster of tests/pg_cluster.sh, on 127.0.0.1 at a
 # free port, session pooling with its default reset (DISCARD ALL), SCRAM with the cluster's
 # password. The caller has the cluster's environment (LCMTUI_TEST_PG_URI, PGPASSFILE), and
-# defines `fail MESSAGE` first. pgb_start DIR POOL_SIZE starts it in DIR (a private directory)
-# and sets pgb_port; PGPASSFILE then names a copy with a line for the pooler's port too;
+# defines `fail MESSAGE` first. pgb_start DIR POOL_SIZE starts it in DIR (a private directory
+# under a directory others may traverse: as root the pooler runs as nobody) and sets pgb_port
+# (after a failure: fail called, status 1); PGPASSFILE then names a copy with a line for the pooler's port too;
 # pgb_uri DB prints the pooled URI of database DB; pgb_stop stops it.
 pgb_start() {
     pgb_dir=$1
@@ -11,7 +12,7 @@ pgb_start() {
     _port=${_host##*:}
     _host=${_host%:*}
     _pw=$(awk -F: -v h="$_host" -v p="$_port" '$1 == h && $2 == p { print $5; exit }' "$PGPASSFILE")
-    [ -n "$_pw" ] || fail "no password for $_host:$_port in $PGPASSFILE"
+    [ -n "$_pw" ] || { fail "no password for $_host:$_port in $PGPASSFILE"; return 1; }
     pgb_port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     cat >"$pgb_dir/pgb.ini" <<EOF2
 [databases]
@@ -37,14 +38,14 @@ EOF2
     export PGPASSFILE
     if [ "$(id -u)" = 0 ]; then # pgbouncer refuses to run as root
         chown nobody "$pgb_dir" "$pgb_dir/pgb.ini" "$pgb_dir/users.txt"
-        runuser -u nobody -- pgbouncer -d "$pgb_dir/pgb.ini" || fail "pgbouncer did not start"
+        runuser -u nobody -- pgbouncer -d "$pgb_dir/pgb.ini" || { fail "pgbouncer did not start"; return 1; }
     else
-        pgbouncer -d "$pgb_dir/pgb.ini" || fail "pgbouncer did not start"
+        pgbouncer -d "$pgb_dir/pgb.ini" || { fail "pgbouncer did not start"; return 1; }
     fi
     _i=0
     until /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $pgb_port), 1)" 2>/dev/null; do
         _i=$((_i + 1))
-        [ $_i -lt 50 ] || fail "pgbouncer is not listening on $pgb_port: $(tail -3 "$pgb_dir/pgb.log")"
+        [ $_i -lt 50 ] || { fail "pgbouncer is not listening on $pgb_port: $(tail -3 "$pgb_dir/pgb.log" 2>&1)"; return 1; }
         /usr/bin/python3 -c 'import time; time.sleep(0.1)'
     done
 }
