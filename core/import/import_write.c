@@ -379,9 +379,6 @@ static bool learner_unchanged(const struct stage *sg, const struct lcm_learner *
     return true;
 }
 
-/* Writes one learner row: its own record (its "id" key, or the row), else the learner matched,
- * else a new one; then records the keys it is known by, so that the next files, imports and
- * other sources (Moodle, an LRS) find it: its "id" key, e-mail (and SHA-1) and key. */
 /* Whether a learner this import makes can be queued (store_batch.h): the source was read in
  * one go and names no learner ext_id, and no earlier row of this import wrote it. */
 static bool learner_batchable(const struct stage *sg, const char *ext_id)
@@ -408,6 +405,9 @@ static bool learner_new(const struct stage *sg, int64_t id)
     return cache_key(k, sizeof k, "new learner", n) && cache_get(sg, k, &v);
 }
 
+/* Writes one learner row: its own record (its "id" key, or the row), else the learner matched,
+ * else a new one; then records the keys it is known by, so that the next files, imports and
+ * other sources (Moodle, an LRS) find it: its "id" key, e-mail (and SHA-1) and key. */
 static enum lcm_status write_learner(struct stage *sg, struct lcm_store *st, const struct srec *r,
                                      size_t left, struct lcm_err *err)
 {
@@ -765,8 +765,6 @@ enum lcm_status import_write_stage(struct stage *sg, struct lcm_store *st, struc
     int nenr = sg->t[MT_ENROLLMENT].n;
     for (int i = 0; rc == LCM_OK && i < nenr; i++)
         rc = write_enrollment(sg, st, &sg->t[MT_ENROLLMENT].r[i], (size_t)(nenr - i), err);
-    if (rc == LCM_OK)
-        rc = store_batch_flush(st, err);
     for (int i = 0; rc == LCM_OK && i < sg->t[MT_MILESTONE].n; i++)
         rc = write_milestone(sg, st, &sg->t[MT_MILESTONE].r[i], err);
     if (rc == LCM_OK)

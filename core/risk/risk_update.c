@@ -111,9 +111,6 @@ static enum lcm_status score_row(struct lcm_store *st, struct risk_run *run, siz
     return LCM_OK;
 }
 
-/* Rows written per transaction when risk_update_all owns its transactions (store_risk.h):
- * the write lock is held for a few milliseconds at a time, so a check-in saved meanwhile
- * waits that long at most (scoring, the long part, reads outside any write transaction). */
 /* Ends the chunk's transaction and begins the next (nothing when the caller owns the
  * transaction: short is false). */
 static enum lcm_status chunk_turn(struct lcm_store *st, bool short_tx, struct lcm_err *err)
@@ -126,7 +123,9 @@ static enum lcm_status chunk_turn(struct lcm_store *st, bool short_tx, struct lc
 
 /* Writes one scored cohort: risk rows (store_risk_rows_per_tx() at a time,
  * store_risk_put_many), snooze returns, progress milestones reached; in transactions of that
- * many enrolments when short_tx. */
+ * many enrolments when short_tx, so the write lock is held for a few milliseconds at a time
+ * and a check-in saved meanwhile waits that long at most (scoring, the long part, reads
+ * outside any write transaction). */
 static enum lcm_status write_cohort(struct lcm_store *st, struct risk_run *run, int today,
                                     int64_t now_ts, bool short_tx, struct lcm_err *err)
 {

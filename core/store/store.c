@@ -1,7 +1,7 @@
 /* store.c — opening, migrating and closing the database; transactions; the statement cache. */
 #include "store/store.h"
-#include "store/store_bulk.h"
 #include "store/store_batch.h"
+#include "store/store_bulk.h"
 #include "store/store_internal.h"
 #include "store/store_schema_pg.h"
 

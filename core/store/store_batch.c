@@ -64,7 +64,8 @@ static void rows_free(struct rows *q, int ncols)
     *q = (struct rows){0};
 }
 
-bool store_batch_pending(const struct lcm_store *st)
+/* Whether rows are queued and no flush is under way. */
+static bool pending(const struct lcm_store *st)
 {
     const struct store_batch *b = st->batch;
     return b && !b->flushing && (b->learners.n || b->keys.n || b->enrollments.n);
@@ -72,7 +73,7 @@ bool store_batch_pending(const struct lcm_store *st)
 
 enum lcm_status store_batch_flush(struct lcm_store *st, struct lcm_err *err)
 {
-    if (!store_batch_pending(st))
+    if (!pending(st))
         return LCM_OK;
     struct store_batch *b = st->batch;
     b->flushing = true;

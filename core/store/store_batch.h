@@ -42,7 +42,4 @@ enum lcm_status store_batch_flush(struct lcm_store *st, struct lcm_err *err);
 /* Forgets the rows queued and the ids taken (a rollback, store_close()). */
 void store_batch_drop(struct lcm_store *st);
 
-/* Whether rows are queued (for store_stmt()'s flush). */
-bool store_batch_pending(const struct lcm_store *st);
-
 #endif

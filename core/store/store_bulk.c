@@ -9,9 +9,9 @@
 
 #include "base/buf.h"
 #include "base/day.h"
+#include "store/store_batch.h"
 #include "store/store_entity.h"
 #include "store/store_fmt.h"
-#include "store/store_batch.h"
 #include "store/store_internal.h"
 #include "store/store_milestone_done.h"
 
@@ -405,8 +405,8 @@ enum lcm_status store_bulk_activity_put(struct lcm_store *st, const struct lcm_a
             rc = store_entity_activity_put(st, &rows[i], err);
         return rc;
     }
-    enum lcm_status flushed =
-        store_batch_flush(st, err); /* rows written by COPY, not store_stmt() */
+    /* an import's queued rows first: the COPY below does not go through store_stmt() */
+    enum lcm_status flushed = store_batch_flush(st, err);
     if (flushed != LCM_OK || !n)
         return flushed;
     struct put_split p = {lcm_xcalloc(n, sizeof *p.fresh), lcm_xcalloc(n, sizeof *p.stored), 0, 0};

@@ -6,9 +6,9 @@
 #include <stdio.h>
 
 #include "base/day.h"
+#include "store/store_batch.h"
 #include "store/store_bulk.h"
 #include "store/store_fmt.h"
-#include "store/store_batch.h"
 #include "store/store_internal.h"
 
 /* The learner_id written or matched by the statements below (STORE_LEARNER_OF). */
@@ -128,8 +128,8 @@ enum lcm_status store_milestone_done_put_many(struct lcm_store *st,
             rc = store_milestone_done_add(st, &rows[i], STORE_DONE_UPDATE, err);
         return rc;
     }
-    enum lcm_status flushed =
-        store_batch_flush(st, err); /* rows written by COPY, not store_stmt() */
+    /* an import's queued rows first: the COPY below does not go through store_stmt() */
+    enum lcm_status flushed = store_batch_flush(st, err);
     if (flushed != LCM_OK || !n)
         return flushed;
     struct done_batch b = {rows, n};
