@@ -684,7 +684,10 @@ enum lcm_status store_view_order(struct lcm_store *st, const struct view_filter 
 void store_view_tune(struct lcm_store *st)
 {
     /* 16 MB of page cache: the scans of the triage order stay in memory between reloads
-     * (memory-mapped reads would be faster still but count the whole file in the RSS). */
+     * (memory-mapped reads would be faster still but count the whole file in the RSS). A
+     * server keeps its own cache: nothing to send it (it would refuse the PRAGMA). */
+    if (store_is_pg(st))
+        return;
     struct db_stmt *s = store_stmt(st, "PRAGMA cache_size = -16384", NULL);
     if (s)
         store_exec1(st, s, NULL, "tune");
