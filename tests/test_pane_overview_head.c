@@ -216,11 +216,12 @@ static void test_keys_before_the_rest_is_loaded(void **state)
     tui_state_recalc(&F.t);
     assert_true(F.t.counts_pending);
     assert_int_equal(pane_overview_cursor(&F.t), ids[3]);
-    /* page after page past the head's end: the rest loads on the way */
+    /* page after page past the head's end (a screen and a few rows): the rest loads on the
+     * way, at the first */
     int pgdn = keymap_parse_key("<PgDn>");
     tui_key(&F.t, pgdn);
     tui_state_recalc(&F.t);
-    assert_true(F.t.counts_pending); /* still inside the head */
+    assert_false(F.t.counts_pending);
     size_t page = 0;
     while (page < n && ids[page] != pane_overview_cursor(&F.t))
         page++;
@@ -259,6 +260,39 @@ static void test_keys_before_the_rest_is_loaded(void **state)
     assert_false(F.t.counts_pending);
     if (fx_find(p, who) < 0)
         fail_msg("%s not found: %s", who, fx_line(p, 1, buf, sizeof buf));
+    free(ids);
+}
+
+/* A tie across the first read's end (ranks 30..59 given the key of rank 30, so they stay
+ * where they are in the order): the learners tied with its last row left out, less than a
+ * screen is left, and the head is read again, longer; the first frame is still the head's,
+ * and the whole order's first rows. */
+static void test_a_tie_past_the_first_read(void **state)
+{
+    (void)state;
+    fx_sql(&F, "UPDATE risk SET raw = (SELECT raw FROM (" RANK_SQL(
+                   1, 30) ") k JOIN risk USING "
+                          "(enrollment_id)) " RANKS_IN(30, 30));
+    assert_int_equal(
+        fx_count(&F, "SELECT count(*) FROM risk WHERE raw = (SELECT raw FROM (" RANK_SQL(
+                         1, 30) ") k JOIN risk USING (enrollment_id))"),
+        30);
+    size_t n = 0;
+    int64_t *ids = full_order(&n);
+    struct pane *p = first_frame();
+    assert_true(F.t.counts_pending); /* the head, not the whole order */
+    size_t lines = p->rb.n;
+    char buf[1024], (*before)[512] = calloc(lines, sizeof *before);
+    for (size_t i = 0; i < lines; i++)
+        snprintf(before[i], sizeof before[i], "%s", fx_line(p, i, buf, sizeof buf));
+    assert_int_equal(pane_overview_cursor(&F.t), ids[0]);
+    assert_true(tui_state_idle(&F.t));
+    assert_false(F.t.counts_pending);
+    tui_state_recalc(&F.t);
+    assert_int_equal((long)p->rb.n, (long)lines);
+    for (size_t i = 1; i < lines; i++) /* the list's lines; the title has its counts now */
+        assert_string_equal(fx_line(p, i, buf, sizeof buf), before[i]);
+    free(before);
     free(ids);
 }
 
@@ -314,6 +348,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_head_is_the_whole_orders_first_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_frame_then_the_rest_at_idle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keys_before_the_rest_is_loaded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_tie_past_the_first_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_in_a_team, setup, teardown),
     };
     int rc;

@@ -56,9 +56,12 @@ static size_t window_span(size_t rows)
 }
 
 /* The first order of the pane's life, when its view allows it: the head of the list from
- * the server's index, as many rows as the first window reads (each row read is an index
- * walk step and three lookups on a server), a screen at least (t->rows), the enrollment
- * counts pending; true when it is in o->ids, its rows in the window. */
+ * the server's index, a screen of rows (t->rows) and a few more, the enrollment counts
+ * pending; true when it is in o->ids, its rows in the window. Each row read costs an index
+ * walk step and lookups in five tables, most of SQLite's first frame: reading three
+ * screens, as the window does, made it twice as long. The learners tied with the last row
+ * read are left out of the head, so when a tie runs past its end the head is read again,
+ * three screens long, before the whole order is loaded instead. */
 static bool load_head(struct tui *t, struct ov *o)
 {
     o->head_tried = true;
@@ -66,9 +69,20 @@ static bool load_head(struct tui *t, struct ov *o)
     int64_t *ids = NULL;
     struct view_row *rows = NULL;
     size_t n = 0, want = (size_t)(t->rows > 0 ? t->rows : 1);
-    bool ok =
-        store_view_head_order(t->st, &o->f, window_span(want), &ids, &rows, &n, &err) == LCM_OK &&
-        n >= want;
+    const size_t tries[] = {want + 8, window_span(want)};
+    bool ok = false;
+    for (size_t i = 0; i < sizeof tries / sizeof *tries && !ok; i++) {
+        if (i) { /* the first read stopped inside a tie */
+            free(ids);
+            for (size_t j = 0; j < n; j++)
+                store_view_row_clear(&rows[j]);
+            free(rows);
+            ids = NULL, rows = NULL, n = 0;
+        }
+        if (store_view_head_order(t->st, &o->f, tries[i], &ids, &rows, &n, &err) != LCM_OK)
+            break; /* a store error shows when the whole order meets it too */
+        ok = n >= want;
+    }
     if (ok) { /* the first window too: the rows came with the head */
         drop_window(o);
         o->n = n < VIEW_PAGE_MAX ? n : VIEW_PAGE_MAX; /* a prefix still */
