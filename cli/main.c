@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -199,10 +200,13 @@ static void resolve_share(struct lcm_app *app)
 
 int main(int argc, char **argv)
 {
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     bool locale_ok = setlocale(LC_ALL, "") != NULL;
     if (!locale_ok)
         setlocale(LC_CTYPE, "C.UTF-8");
-    struct lcm_app app = {.argv0 = argv[0]};
+    struct lcm_app app = {.argv0 = argv[0],
+                          .started_us = (int64_t)start.tv_sec * 1000000 + start.tv_nsec / 1000};
     app.rep.fn = report_stderr;
     app.rep.ctx = &app;
     resolve_share(&app);

@@ -99,7 +99,7 @@ printf '<Resize:70x20> <Dump> Q\n' >"$T/small.keys"
 LCMTUI_BENCH=1 LCMTUI_SCRIPT="$T/small.keys" "$LCMTUI" -d "$db" --today 2026-11-28 >"$T/small" 2>"$T/bench" ||
     fail "small run"
 grep -q "terminal too small: 70x20" "$T/small" || fail "no 'terminal too small' message"
-grep -q "^first_frame_ms=[0-9.]* first_frame_cpu_ms=[0-9.]* keys=1 " "$T/bench" || fail "bench: $(cat "$T/bench")"
+grep -q "^first_frame_ms=[0-9.]* first_frame_cpu_ms=[0-9.]* from_start_ms=[0-9.]* keys=1 " "$T/bench" || fail "bench: $(cat "$T/bench")"
 # 7. A database others could read: tightened to 0600 at start, and the status line says so
 #    (the CLI prints store_notice() on stderr; the TUI has no stderr to show). A file: SQLite.
 db_is_pg && exit 0

@@ -26,6 +26,7 @@ struct lcm_app {
     struct lcm_config cfg;
     char lang_note[320];   /* "" or why the interface is not in the language asked (once) */
     struct lcm_report rep; /* prints "lcmtui: warning: ..." on stderr */
+    int64_t started_us;    /* CLOCK_MONOTONIC at main()'s start, in us (the headless timings) */
 };
 
 /* "Now" for records (check-ins, messages, risk): today's date, pinned or real, with the time
