@@ -8,6 +8,8 @@
 #                                  LCMTUI_TEST_PG_URI (postgresql://lcmtui@127.0.0.1:PORT/lcmtui,
 #                                  its password in the PGPASSFILE, as a team's .pgpass)
 #   tests/pg_cluster.sh stop       stops it and removes its directory
+#   tests/pg_cluster.sh restart    stops the running one and starts it again on its port, with
+#                                  PG_CLUSTER_SERVER_OPTS (a benchmark's other settings)
 #   tests/pg_cluster.sh run CMD..  starts one, runs CMD with that environment, stops it, and
 #                                  exits with CMD's status; without PostgreSQL it runs CMD
 #                                  alone (the tests needing it then skip)
@@ -124,9 +126,21 @@ stop() {
     rm -f "$state"
 }
 
+restart() {
+    bin=$(find_bin) || { echo "pg_cluster: PostgreSQL is not installed" >&2; exit 77; }
+    [ -f "$state" ] || { echo "pg_cluster: none running (tests/pg_cluster.sh start)" >&2; exit 1; }
+    dir=$(cat "$state")
+    server_opts=${PG_CLUSTER_SERVER_OPTS--c fsync=off -c full_page_writes=off -c synchronous_commit=off}
+    as_owner "$bin/pg_ctl" -D "$dir/data" -w stop >/dev/null
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-p $(cat "$dir/port") -k $dir/sock -c listen_addresses=127.0.0.1 $server_opts" \
+        start >/dev/null || { tail -5 "$dir/server.log" >&2; exit 1; }
+}
+
 case "${1:-}" in
 start) start ;;
 stop) stop ;;
+restart) restart ;;
 env)
     find_bin >/dev/null || { echo "pg_cluster: PostgreSQL is not installed" >&2; exit 77; }
     [ -f "$state" ] || { echo "pg_cluster: none running (tests/pg_cluster.sh start)" >&2; exit 1; }
@@ -153,7 +167,7 @@ run)
     exit "$rc"
     ;;
 *)
-    echo "usage: $0 start|stop|env|run CMD [ARG...]" >&2
+    echo "usage: $0 start|stop|restart|env|run CMD [ARG...]" >&2
     exit 2
     ;;
 esac
