@@ -694,7 +694,16 @@ static const char *const schema_v10[] = {
     "      AND learner_id = NEW.learner_id AND active = 1); END;",
     NULL};
 
-const char *const *const store_schema_scripts[] = {schema_v1, schema_v2, schema_v3, schema_v4,
-                                                   schema_v5, schema_v6, schema_v7, schema_v8,
-                                                   schema_v9, schema_v10};
+/* Version 11: the triage index without snoozed in front (issue 17): the head of the triage
+ * list walks the at-risk learners in their order in one statement, those under a snooze
+ * left out by its check of the snooze table, instead of one walk for each value of
+ * risk.snoozed (a second statement, most of it planning, on a new server connection). The
+ * enrollment last: the whole order of the triage query (store_risk_triage). */
+static const char *const schema_v11[] = {
+    "DROP INDEX risk_triage;",
+    "CREATE INDEX risk_triage ON risk(level DESC, score DESC, raw DESC, enrollment_id);", NULL};
+
+const char *const *const store_schema_scripts[] = {schema_v1, schema_v2,  schema_v3, schema_v4,
+                                                   schema_v5, schema_v6,  schema_v7, schema_v8,
+                                                   schema_v9, schema_v10, schema_v11};
 const int store_schema_version = (int)(sizeof store_schema_scripts / sizeof *store_schema_scripts);

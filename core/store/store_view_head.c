@@ -17,18 +17,18 @@ bool store_view_head_fits(const struct view_filter *f)
 
 /* The at-risk active enrollments in the scope of mine (?3; 0: everyone's) not under an
  * active snooze on today (?2), in the index's order, at most ?4, with their triage row (?1:
- * the first day of a celebration) and raw score: one statement for the rows risk.snoozed
- * says are not snoozed and one for those it says are (a snooze that ran out on its day is
- * still flagged there, and shows again in the list). */
-#define HEAD_SQL(SNOOZED)                                                                          \
+ * the first day of a celebration) and raw score. One walk of risk_triage whatever
+ * risk.snoozed says: a snooze that ran out on its day is still flagged there, and shows
+ * again in the list. */
+#define HEAD_SQL                                                                                   \
     "SELECT " STORE_VIEW_ROW_COLS(                                                                 \
         "?1", "?2") ", r.raw "                                                                     \
                     "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "                     \
                     "JOIN learner l ON l.id = e.learner_id JOIN cohort c ON c.id = e.cohort_id "   \
-                    "WHERE r.snoozed = " SNOOZED " AND r.level = 2 AND e.status = 'active' "       \
+                    "WHERE r.level = 2 AND e.status = 'active' "                                   \
                     "AND NOT EXISTS (SELECT 1 FROM snooze z WHERE z.enrollment_id = e.id AND "     \
                     "z.active = 1 "                                                                \
-                    " AND z.until_day > ?2) "                                                      \
+                    "  AND z.until_day > ?2) "                                                     \
                     "AND (?3 <= 0 OR COALESCE(" STORE_OWNER_OF(                                    \
                         "e.learner_id") ", 0) IN (0, ?3)) "                                        \
                                         "ORDER BY r.score DESC, r.raw DESC LIMIT ?4"
@@ -117,22 +117,14 @@ enum lcm_status store_view_head_order(struct lcm_store *st, const struct view_fi
         return LCM_OK;
     struct hrow *v = NULL;
     size_t k = 0;
-    bool cut = false; /* a statement stopped at max: keys up to floor may be missing */
+    bool cut = false; /* the statement stopped at max: keys down to floor may be missing */
     uint64_t floor = 0;
     enum lcm_status rc = LCM_OK;
-    for (int pass = 0; pass < 2 && rc == LCM_OK; pass++) {
-        struct db_stmt *s = store_stmt(st, pass ? HEAD_SQL("1") : HEAD_SQL("0"), err);
-        if (!s) {
-            rc = err ? err->status : LCM_ERR_DB;
-            break;
-        }
-        bool full = false;
-        uint64_t last = 0;
-        rc = read_rows(st, s, f, max, &v, &k, &full, &last, err);
-        if (full && (!cut || last > floor))
-            floor = last;
-        cut |= full;
-    }
+    struct db_stmt *s = store_stmt(st, HEAD_SQL, err);
+    if (!s)
+        rc = err ? err->status : LCM_ERR_DB;
+    else
+        rc = read_rows(st, s, f, max, &v, &k, &cut, &floor, err);
     size_t m = 0;
     for (size_t i = 0; i < k; i++) {
         if (rc == LCM_OK && (!cut || v[i].key > floor))

@@ -18,12 +18,12 @@
 bool store_view_head_fits(const struct view_filter *f);
 
 /* The first ids of store_view_snapshot_order(f)'s list, in its order: the active enrollments
- * at risk (level 2) in f's scope, walked down the risk_triage index, at most 2 * max read.
+ * at risk (level 2) in f's scope, walked down the risk_triage index, at most max read.
  * *n is the length of the part known to be exact (the learners tied with the last one read
  * are left out, since others may tie with them further down the index): it may be anything
- * from 0 to 2 * max, and is 0 when !store_view_head_fits(f). *ids is malloc'ed (caller
+ * from 0 to max - 1, and is 0 when !store_view_head_fits(f). *ids is malloc'ed (caller
  * frees; NULL when *n == 0). rows, when not NULL: *rows the triage rows of those ids, as
- * store_view_rows() gives them, read in the same statements (the caller clears each with
+ * store_view_rows() gives them, read in the same statement (the caller clears each with
  * store_view_row_clear() and frees the array; NULL when *n == 0). It relies on
  * risk_score()'s clamp (score = raw within 0..100), which makes the index's order (score, raw)
  * that of the list's key. */
