@@ -1,5 +1,5 @@
 /* store_view_head.c — the triage list's first rows from the risk_triage index (see the
- * header): on a server, the first frame reads a few hundred rows instead of every
+ * header): the first frame reads a screen of rows and a few more instead of every
  * enrollment's sort keys and every learner's name. */
 #include "store/store_view_head.h"
 
