@@ -104,13 +104,18 @@ enum lcm_status store_kpi_enrollments(struct lcm_store *st, const struct kpi_fil
 }
 
 /* The period's end is checked in C: a text comparison per row in SQL costs more than the
- * parse this scan does anyway. progress is read only when asked (a period in the past). */
-static const char activity_sql[] =
-    "SELECT enrollment_id, day, sessions, minutes, progress FROM activity_day "
-    "WHERE enrollment_id BETWEEN ?1 AND ?2";
-static const char activity_sql_noprogress[] =
-    "SELECT enrollment_id, day, sessions, minutes FROM activity_day "
-    "WHERE enrollment_id BETWEEN ?1 AND ?2";
+ * parse this scan does anyway. progress is read only when asked (a period in the past). In
+ * the key's order, which the scan needs (an enrollment's days together, ascending): SQLite
+ * walks the key anyway, but PostgreSQL without the ORDER BY read a range in the table's
+ * order (after updates, not the key's; and from the middle of the table when another scan
+ * of it ran, synchronize_seqscans), and the report counted wrong. The key's index gives the
+ * order at the same cost (1.29 s against 1.36 s for half the 13M rows at 100k). */
+#define ACTIVITY_SQL(COLS)                                                                         \
+    "SELECT enrollment_id, day, sessions, minutes" COLS " FROM activity_day "                      \
+    "WHERE enrollment_id BETWEEN ?1 AND ?2 ORDER BY enrollment_id, learner_id, day"
+static const char activity_sql[] = ACTIVITY_SQL(", progress");
+static const char activity_sql_noprogress[] = ACTIVITY_SQL("");
+#undef ACTIVITY_SQL
 
 /* The weeks a retention purge kept (store_privacy.c) of the enrolments in [?1, ?2], in key
  * order: read whole before the activity_day stream starts (a PostgreSQL connection streams one
