@@ -515,8 +515,9 @@ enum lcm_status store_entity_cohort_each(struct lcm_store *st, store_cohort_fn f
                                          struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 "SELECT c.id, p.name, c.name, (SELECT count(*) FROM enrollment e "
-                 "WHERE e.cohort_id = c.id) FROM cohort c JOIN program p ON p.id = c.program_id "
+                 "SELECT c.id, p.name, c.name, COALESCE(n.n, 0) FROM cohort c "
+                 "JOIN program p ON p.id = c.program_id LEFT JOIN (SELECT cohort_id, "
+                 "count(*) AS n FROM enrollment GROUP BY cohort_id) n ON n.cohort_id = c.id "
                  "ORDER BY p.name, c.start_day, c.name",
                  err);
     enum lcm_status rc = LCM_OK;

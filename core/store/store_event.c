@@ -169,12 +169,13 @@ enum lcm_status store_event_add(struct lcm_store *st, const struct event_new *e,
 #define ROW_COLUMNS                                                                                \
     "SELECT v.id, v.uid, v.title, v.place, v.start_at, v.duration_min, v.sequence, v.cancelled, "  \
     "v.created_at, v.updated_at, v.reminded_at, v.push_error, "                                    \
-    "(SELECT count(*) FROM event_invitee i WHERE i.event_id = v.id), "                             \
-    "(SELECT count(*) FROM event_invitee i WHERE i.event_id = v.id AND partstat = 'accepted'), "   \
-    "(SELECT count(*) FROM event_invitee i WHERE i.event_id = v.id AND partstat = 'declined'), "   \
-    "(SELECT count(*) FROM event_invitee i WHERE i.event_id = v.id AND partstat = 'tentative'), "  \
-    "(SELECT count(*) FROM event_invitee i WHERE i.event_id = v.id AND attended <> 0) "            \
-    "FROM event v "
+    "COALESCE(i.n, 0), COALESCE(i.accepted, 0), COALESCE(i.declined, 0), "                         \
+    "COALESCE(i.tentative, 0), COALESCE(i.attended, 0) FROM event v LEFT JOIN (SELECT event_id, "  \
+    "count(*) AS n, sum(CASE WHEN partstat = 'accepted' THEN 1 ELSE 0 END) AS accepted, "          \
+    "sum(CASE WHEN partstat = 'declined' THEN 1 ELSE 0 END) AS declined, "                         \
+    "sum(CASE WHEN partstat = 'tentative' THEN 1 ELSE 0 END) AS tentative, "                       \
+    "sum(CASE WHEN attended <> 0 THEN 1 ELSE 0 END) AS attended FROM event_invitee "               \
+    "GROUP BY event_id) i ON i.event_id = v.id "
 
 static void read_row(struct db_stmt *s, struct event_row *r)
 {

@@ -133,12 +133,17 @@ enum lcm_status store_team_claim_link(struct lcm_store *st, const struct store_t
     "COALESCE(e.expected_end_day, c.end_day), e.last_activity_day, r.level, "                      \
     "r.score, r.reasons, "                                                                         \
     "(SELECT m.name FROM milestone_done d JOIN milestone m ON m.id = d.milestone_id "              \
-    " WHERE d.enrollment_id = e.id AND (d.celebrated_at IS NULL) IS TRUE AND d.day >= " CEL        \
+    " WHERE d.enrollment_id = e.id AND d.learner_id = e.learner_id "                               \
+    " AND (d.celebrated_at IS NULL) IS TRUE AND d.day >= " CEL                                     \
     " ORDER BY d.day DESC, m.threshold DESC LIMIT 1), "                                            \
-    "EXISTS (SELECT 1 FROM snooze z WHERE z.enrollment_id = e.id AND z.active = 1 "                \
+    "EXISTS (SELECT 1 FROM snooze z WHERE z.enrollment_id = e.id AND z.learner_id = e.learner_id " \
+    " AND z.active = 1 "                                                                           \
     " AND z.until_day > " TODAY "), "                                                              \
     "(SELECT min(f.due_at) FROM followup f WHERE f.learner_id = e.learner_id "                     \
     " AND f.status = 'planned'), e.status"
+/* Columns of STORE_VIEW_ROW_COLS read before the row is filled. */
+#define STORE_VIEW_SCORE_COL 12
+#define STORE_VIEW_SNOOZED_COL 15
 struct view_row;
 /* Fills r (store_view.h; its strings malloc'ed) from the STORE_VIEW_ROW_COLS of s's row. */
 void store_view_row_fill(struct db_stmt *s, int today, struct view_row *r);
@@ -150,5 +155,14 @@ void store_view_row_fill(struct db_stmt *s, int today, struct view_row *r);
     "COALESCE((SELECT cl.user_id FROM caseload cl WHERE cl.learner_id = " l "), "                  \
     "(SELECT co.user_id FROM enrollment oe JOIN cohort_owner co ON co.cohort_id = oe.cohort_id "   \
     "WHERE oe.learner_id = " l " ORDER BY oe.id LIMIT 1))"
+
+/* Each lcm_user id (o) with its number (n) of learners with an active enrolment whose owner
+ * (STORE_OWNER_OF) they are: a table to join with lcm_user u ON t.o = u.id. One scan of the
+ * enrolments, grouped, not one per user (a distributed server runs a correlated subquery
+ * over its distributed tables from a reference table's rows nowhere). */
+#define STORE_TEAM_COUNTS                                                                          \
+    "(SELECT x.o, count(DISTINCT x.learner_id) AS n FROM (SELECT e.learner_id, " STORE_OWNER_OF(   \
+        "e.learner_id") " AS o FROM enrollment e WHERE e.status = 'active') x "                    \
+                        "GROUP BY x.o)"
 
 #endif

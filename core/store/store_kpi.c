@@ -387,12 +387,14 @@ enum lcm_status store_kpi_messages(struct lcm_store *st, int to_day, store_kpi_m
 enum lcm_status store_kpi_risks(struct lcm_store *st, int today, store_kpi_risk_fn fn, void *ctx,
                                 struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "SELECT r.enrollment_id, r.level, r.score, r.flagged_since, "
-                 "e.status = 'active', EXISTS (SELECT 1 FROM snooze z WHERE "
-                 "z.enrollment_id = r.enrollment_id AND z.active = 1 AND z.until_day > ?1) "
-                 "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id",
-                 err);
+    STMT_OR_FAIL(
+        s, st,
+        "SELECT r.enrollment_id, r.level, r.score, r.flagged_since, "
+        "e.status = 'active', EXISTS (SELECT 1 FROM snooze z WHERE "
+        "z.enrollment_id = r.enrollment_id AND z.learner_id = r.learner_id AND z.active = 1 "
+        "AND z.until_day > ?1) "
+        "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id AND e.learner_id = r.learner_id",
+        err);
     store_bind_day(s, 1, today);
     enum lcm_status rc = LCM_OK;
     int r;

@@ -311,8 +311,10 @@ enum lcm_status store_learner_enrollments(struct lcm_store *st, int64_t id,
     STMT_OR_FAIL(s, st,
                  "SELECT e.id, c.name, e.source, e.status, e.progress, e.start_day, "
                  "e.last_activity_day, "
-                 "(SELECT count(*) FROM activity_day a WHERE a.enrollment_id = e.id), "
-                 "(SELECT count(*) FROM checkin k WHERE k.enrollment_id = e.id) "
+                 "(SELECT count(*) FROM activity_day a WHERE a.enrollment_id = e.id "
+                 "AND a.learner_id = e.learner_id), "
+                 "(SELECT count(*) FROM checkin k WHERE k.enrollment_id = e.id "
+                 "AND k.learner_id = e.learner_id) "
                  "FROM enrollment e JOIN cohort c ON c.id = e.cohort_id "
                  "WHERE e.learner_id = ?1 ORDER BY e.status != 'active', e.id",
                  err);

@@ -20,10 +20,13 @@ static const char choose_sql[] =
     "INSERT INTO purge_request SELECT e.id FROM enrollment e "
     "WHERE e.status IN ('completed', 'withdrawn', 'failed') "
     "AND COALESCE(e.ended_day, e.last_activity_day, e.expected_end_day) < ?1 "
-    "AND (EXISTS (SELECT 1 FROM activity_day a WHERE a.enrollment_id = e.id) "
-    "  OR EXISTS (SELECT 1 FROM checkin c WHERE c.enrollment_id = e.id "
+    "AND (EXISTS (SELECT 1 FROM activity_day a WHERE a.enrollment_id = e.id "
+    "    AND a.learner_id = e.learner_id) "
+    "  OR EXISTS (SELECT 1 FROM checkin c WHERE c.enrollment_id = e.id AND c.learner_id = "
+    "e.learner_id "
     "    AND (c.note IS NOT NULL OR c.next_step IS NOT NULL)) "
-    "  OR EXISTS (SELECT 1 FROM message m WHERE m.enrollment_id = e.id "
+    "  OR EXISTS (SELECT 1 FROM message m WHERE m.enrollment_id = e.id AND m.learner_id = "
+    "e.learner_id "
     "    AND m.status IN ('sent', 'failed', 'skipped') AND (m.body <> '' OR m.att_data IS NOT "
     "NULL)))";
 

@@ -103,7 +103,8 @@ enum lcm_status store_risk_enrollments(struct lcm_store *st, int64_t cohort_id, 
                  "e.progress IS NOT NULL "
                  "FROM enrollment e LEFT JOIN risk r ON r.enrollment_id = e.id "
                  "  AND r.learner_id = e.learner_id "
-                 "LEFT JOIN snooze z ON z.id = (SELECT max(id) FROM snooze "
+                 "LEFT JOIN snooze z ON z.enrollment_id = e.id AND z.learner_id = e.learner_id "
+                 "  AND z.id = (SELECT max(id) FROM snooze "
                  "  WHERE enrollment_id = e.id AND learner_id = e.learner_id AND active = 1) "
                  "WHERE e.cohort_id = ?1 AND (?2 = 0 OR e.status = 'active') ORDER BY e.id",
                  err);
@@ -433,14 +434,20 @@ static const char pg_risk_stage_sql[] =
     "day TEXT NOT NULL, score DOUBLE PRECISION NOT NULL, level BIGINT NOT NULL, "
     "reasons TEXT NOT NULL, signals TEXT, flagged_since TEXT, snoozed BIGINT NOT NULL, "
     "raw DOUBLE PRECISION NOT NULL, learner_id BIGINT) ON COMMIT DELETE ROWS";
-static const char pg_risk_merge_sql[] =
-    "INSERT INTO risk(enrollment_id, day, score, level, reasons, signals, flagged_since, "
-    "snoozed, raw, learner_id) SELECT enrollment_id, day, score, level, reasons, signals, "
-    "flagged_since, snoozed, raw, " LEARNER_OF_RISK_STAGE
-    " FROM risk_stage ON CONFLICT(enrollment_id, learner_id) DO UPDATE SET day = excluded.day, "
-    "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "
-    "signals = excluded.signals, flagged_since = excluded.flagged_since, "
-    "snoozed = excluded.snoozed, raw = excluded.raw " RISK_SAME;
+/* The merge of risk_stage into risk; L, each row's learner: the stage's column when every row
+ * has one (a distributed server then reads no enrollment by id on every shard), else that or
+ * the enrollment's. */
+#define PG_RISK_MERGE(L)                                                                           \
+    "INSERT INTO risk(enrollment_id, day, score, level, reasons, signals, flagged_since, "         \
+    "snoozed, raw, learner_id) SELECT enrollment_id, day, score, level, reasons, signals, "        \
+    "flagged_since, snoozed, raw, " L                                                              \
+    " FROM risk_stage ON CONFLICT(enrollment_id, learner_id) DO UPDATE SET day = excluded.day, "   \
+    "score = excluded.score, level = excluded.level, reasons = excluded.reasons, "                 \
+    "signals = excluded.signals, flagged_since = excluded.flagged_since, "                         \
+    "snoozed = excluded.snoozed, raw = excluded.raw " RISK_SAME
+static const char pg_risk_merge_sql[] = PG_RISK_MERGE(LEARNER_OF_RISK_STAGE);
+static const char pg_risk_merge_known_sql[] = PG_RISK_MERGE("learner_id");
+#undef PG_RISK_MERGE
 static const char *const risk_stage_cols[] = {
     "enrollment_id", "day",           "score",   "level", "reasons",
     "signals",       "flagged_since", "snoozed", "raw",   "learner_id"};
@@ -489,8 +496,11 @@ enum lcm_status store_risk_put_many(struct lcm_store *st, const struct store_ris
     }
     if (!n)
         return LCM_OK;
+    bool known = true;
+    for (size_t i = 0; known && i < n; i++)
+        known = rows[i].learner_id > 0;
     if (db_exec(st->db, pg_risk_stage_sql, NULL) != LCM_OK || copy_risk(st, rows, n) != LCM_OK ||
-        db_exec(st->db, pg_risk_merge_sql, NULL) != LCM_OK ||
+        db_exec(st->db, known ? pg_risk_merge_known_sql : pg_risk_merge_sql, NULL) != LCM_OK ||
         db_exec(st->db, "DELETE FROM risk_stage", NULL) != LCM_OK)
         return store_fail(st, err, "risk: write");
     return LCM_OK;

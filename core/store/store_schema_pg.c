@@ -608,7 +608,12 @@ static const char *const pg_v11[] = {
     "DROP INDEX risk_triage;",
     "CREATE INDEX risk_triage ON risk(level DESC, score DESC, raw DESC, enrollment_id);", NULL};
 
-const char *const *const store_schema_pg_scripts[] = {pg_v1, pg_v2, pg_v3, pg_v4,  pg_v5, pg_v6,
-                                                      pg_v7, pg_v8, pg_v9, pg_v10, pg_v11};
+/* Version 12: risk_enrollment with the learner (store_schema.c's v12 says why). */
+static const char *const pg_v12[] = {
+    "DROP INDEX risk_enrollment;",
+    "CREATE INDEX risk_enrollment ON risk(enrollment_id, learner_id, level, score, raw);", NULL};
+
+const char *const *const store_schema_pg_scripts[] = {pg_v1, pg_v2, pg_v3, pg_v4,  pg_v5,  pg_v6,
+                                                      pg_v7, pg_v8, pg_v9, pg_v10, pg_v11, pg_v12};
 const int store_schema_pg_version =
     (int)(sizeof store_schema_pg_scripts / sizeof *store_schema_pg_scripts);

@@ -18,7 +18,7 @@
 #define CAND_FROM                                                                                  \
     "FROM enrollment e JOIN learner l ON l.id = e.learner_id "                                     \
     "JOIN cohort c ON c.id = e.cohort_id JOIN program p ON p.id = c.program_id "                   \
-    "LEFT JOIN risk r ON r.enrollment_id = e.id "
+    "LEFT JOIN risk r ON r.enrollment_id = e.id AND r.learner_id = e.learner_id "
 
 void store_sequence_cand_read(struct db_stmt *s, struct store_seq_cand *c)
 {
@@ -87,7 +87,8 @@ enum lcm_status store_sequence_not_started(struct lcm_store *st, int start_day, 
     STMT_OR_FAIL(s, st,
                  CAND_COLS CAND_FROM
                  "WHERE e.status = 'active' AND e.last_activity_day IS NULL AND e.start_day <= ?1 "
-                 "AND NOT EXISTS (SELECT 1 FROM activity_day a WHERE a.enrollment_id = e.id) "
+                 "AND NOT EXISTS (SELECT 1 FROM activity_day a WHERE a.enrollment_id = e.id "
+                 "AND a.learner_id = e.learner_id) "
                  "ORDER BY e.id",
                  err);
     store_bind_day(s, 1, start_day);
@@ -100,6 +101,7 @@ enum lcm_status store_sequence_milestones(struct lcm_store *st, int since_day, i
     STMT_OR_FAIL(s, st,
                  CAND_COLS ", m.id, m.name, m.kind, m.threshold, md.day " CAND_FROM
                            "JOIN milestone_done md ON md.enrollment_id = e.id "
+                           "AND md.learner_id = e.learner_id "
                            "JOIN milestone m ON m.id = md.milestone_id "
                            /* who completes is congratulated too (congrats_100) */
                            "WHERE e.status IN ('active', 'completed') AND md.celebrated_at IS NULL "

@@ -362,21 +362,16 @@ enum lcm_status store_team_each(struct lcm_store *st, store_team_user_fn fn, voi
 {
     struct db_stmt *s = store_stmt_each(
         st,
-        "SELECT u.id, u.name, COALESCE(u.email, ''), (SELECT count(DISTINCT e.learner_id) FROM "
-        "enrollment e WHERE e.status = 'active' AND " STORE_OWNER_OF(
-            "e.learner_id") " = u.id), "
-                            "COALESCE((SELECT group_concat(name, ', ') FROM (SELECT c.name FROM "
-                            "cohort_owner o JOIN "
-                            "cohort c ON c.id = o.cohort_id WHERE o.user_id = u.id ORDER BY "
-                            "c.name)), '') "
-                            "FROM lcm_user u ORDER BY u.name, u.email",
-        "SELECT u.id, u.name, COALESCE(u.email, ''), (SELECT count(DISTINCT e.learner_id) FROM "
-        "enrollment e WHERE e.status = 'active' AND " STORE_OWNER_OF(
-            "e.learner_id") " = u.id), "
-                            "COALESCE((SELECT string_agg(c.name, ', ' ORDER BY c.name) FROM "
-                            "cohort_owner o JOIN "
-                            "cohort c ON c.id = o.cohort_id WHERE o.user_id = u.id), '') "
-                            "FROM lcm_user u ORDER BY u.name, u.email",
+        "SELECT u.id, u.name, COALESCE(u.email, ''), COALESCE(t.n, 0), "
+        "COALESCE((SELECT group_concat(name, ', ') FROM (SELECT c.name FROM cohort_owner o "
+        "JOIN cohort c ON c.id = o.cohort_id WHERE o.user_id = u.id ORDER BY c.name)), '') "
+        "FROM lcm_user u LEFT JOIN " STORE_TEAM_COUNTS " t ON t.o = u.id "
+        "ORDER BY u.name, u.email",
+        "SELECT u.id, u.name, COALESCE(u.email, ''), COALESCE(t.n, 0), "
+        "COALESCE((SELECT string_agg(c.name, ', ' ORDER BY c.name) FROM cohort_owner o "
+        "JOIN cohort c ON c.id = o.cohort_id WHERE o.user_id = u.id), '') "
+        "FROM lcm_user u LEFT JOIN " STORE_TEAM_COUNTS " t ON t.o = u.id "
+        "ORDER BY u.name, u.email",
         err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;

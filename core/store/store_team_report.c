@@ -35,9 +35,8 @@ static struct store_team_report_row *row_of(struct rows *r, int64_t id, const ch
 static enum lcm_status read_users(struct lcm_store *st, struct rows *r, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 "SELECT u.id, u.name, COALESCE(u.email, ''), (SELECT count(DISTINCT e.learner_id) "
-                 "FROM enrollment e WHERE e.status = 'active' AND " STORE_OWNER_OF(
-                     "e.learner_id") " = u.id) FROM lcm_user u ORDER BY u.name, u.email",
+                 "SELECT u.id, u.name, COALESCE(u.email, ''), COALESCE(t.n, 0) FROM lcm_user u "
+                 "LEFT JOIN " STORE_TEAM_COUNTS " t ON t.o = u.id ORDER BY u.name, u.email",
                  err);
     enum db_step_rc rc;
     while ((rc = db_step(s)) == DB_ROW)
@@ -103,7 +102,9 @@ static enum lcm_status read_flags(struct lcm_store *st, const char *from, const 
                             "(SELECT min(c.at) FROM checkin c WHERE c.learner_id = e.learner_id "
                             "AND c.direction = 'out' AND c.channel <> 'note' "
                             "AND date(c.at, 'unixepoch') >= r.flagged_since) FROM risk r "
-                            "JOIN enrollment e ON e.id = r.enrollment_id WHERE r.flagged_since IS "
+                            "JOIN enrollment e ON e.id = r.enrollment_id AND e.learner_id = "
+                            "r.learner_id "
+                            "WHERE r.flagged_since IS "
                             "NOT NULL "
                             "AND r.flagged_since >= ?1 AND r.flagged_since <= ?2",
         "SELECT COALESCE(" STORE_OWNER_OF(
@@ -113,6 +114,7 @@ static enum lcm_status read_flags(struct lcm_store *st, const char *from, const 
                             "AND to_char(to_timestamp(c.at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') >= "
                             "r.flagged_since) "
                             "FROM risk r JOIN enrollment e ON e.id = r.enrollment_id "
+                            "AND e.learner_id = r.learner_id "
                             "WHERE r.flagged_since IS NOT NULL AND r.flagged_since >= ?1 AND "
                             "r.flagged_since <= ?2",
         err);

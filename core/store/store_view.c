@@ -262,7 +262,9 @@ static enum lcm_status scan_enrollments(struct lcm_store *st, struct titem **it,
         "status <> 'active', status = 'completed' FROM enrollment ORDER BY id",
         "SELECT e.id, e.learner_id, e.cohort_id, e.progress, e.last_activity_day, e.start_day, "
         "e.status <> 'active', e.status = 'completed', r.level, r.score, r.raw "
-        "FROM enrollment e LEFT JOIN risk r ON r.enrollment_id = e.id ORDER BY e.id",
+        "FROM enrollment e LEFT JOIN risk r ON r.enrollment_id = e.id AND r.learner_id = "
+        "e.learner_id "
+        "ORDER BY e.id",
         err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;
@@ -736,10 +738,10 @@ void store_view_row_fill(struct db_stmt *s, int today, struct view_row *r)
     r->expected = store_view_expected_progress(store_col_day(s, 8), store_col_day(s, 9), today);
     r->last_activity_day = store_col_day(s, 10);
     r->level = db_column_type(s, 11) == DB_NULL ? -1 : (int)db_column_int64(s, 11);
-    r->score = db_column_double(s, 12);
+    r->score = db_column_double(s, STORE_VIEW_SCORE_COL);
     r->top_reason = first_line(store_col_text(s, 13));
     r->celebrate = db_column_type(s, 14) == DB_NULL ? NULL : lcm_xstrdup(store_col_text(s, 14));
-    r->snoozed = (int)db_column_int64(s, 15) != 0;
+    r->snoozed = (int)db_column_int64(s, STORE_VIEW_SNOOZED_COL) != 0;
     r->next_followup_at = db_column_int64(s, 16);
     int st = model_enroll_status_parse(store_col_text(s, 17));
     r->status = st < 0 ? ENROLL_ACTIVE : st;
@@ -748,12 +750,12 @@ void store_view_row_fill(struct db_stmt *s, int today, struct view_row *r)
 /* A page of triage rows; IDS selects the ids from the JSON array ?1 (each dialect has its own
  * function for it); the columns are STORE_VIEW_ROW_COLS (store_internal.h). */
 #define ROWS_SQL(IDS)                                                                              \
-    "SELECT " STORE_VIEW_ROW_COLS(                                                                 \
-        "?2",                                                                                      \
-        "?3") " FROM enrollment e "                                                                \
-              "JOIN learner l ON l.id = e.learner_id "                                             \
-              "JOIN cohort c ON c.id = e.cohort_id LEFT JOIN risk r ON r.enrollment_id = e.id "    \
-              "WHERE e.id IN (" IDS ")"
+    "SELECT " STORE_VIEW_ROW_COLS("?2",                                                            \
+                                  "?3") " FROM enrollment e "                                      \
+                                        "JOIN learner l ON l.id = e.learner_id "                   \
+                                        "JOIN cohort c ON c.id = e.cohort_id LEFT JOIN risk r ON " \
+                                        "r.enrollment_id = e.id AND r.learner_id = e.learner_id "  \
+                                        "WHERE e.id IN (" IDS ")"
 
 enum lcm_status store_view_rows(struct lcm_store *st, int today, const int64_t *ids, size_t n,
                                 struct view_row *rows, struct lcm_err *err)
