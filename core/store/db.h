@@ -133,6 +133,8 @@ struct db {
     char copy_table[64]; /* the table of the bulk copy under way */
     int test_conflicts;  /* db_test_conflicts(): commits of db_tx() still to fail */
     bool copy_freeze;    /* db_copy_freeze(): the next db_copy_begin() freezes its rows */
+    int untyped_retries; /* PostgreSQL: prepares refused for a parameter the server could not
+                          * type (each a round trip and an ERROR in its log), then retried */
     struct db_cached cache[DB_CACHE_SLOTS];
 };
 

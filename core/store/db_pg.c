@@ -389,6 +389,7 @@ static bool server_prepare(struct pg_stmt *s)
         const char *dollar = msg ? strrchr(msg, '$') : NULL;
         long n = dollar ? strtol(dollar + 1, NULL, 10) : 0;
         PQclear(r);
+        db->untyped_retries++;
         if (n >= 1 && n <= s->nparams && !s->prepared[n - 1]) {
             s->prepared[n - 1] = OID_TEXT;
             continue;

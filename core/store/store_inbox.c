@@ -242,12 +242,13 @@ enum lcm_status store_inbox_get(struct lcm_store *st, int64_t id, struct store_i
 enum lcm_status store_inbox_each(struct lcm_store *st, const char *status, int64_t question_id,
                                  store_inbox_fn fn, void *ctx, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 INBOX_COLS
-                 "WHERE CASE WHEN CAST(?2 AS BIGINT) IS NOT NULL THEN i.question_id = ?2 "
-                 "ELSE i.kind IN ('reply', 'learner') AND (?1 IS NULL OR i.status = ?1) END "
-                 "ORDER BY i.received_at, i.id",
-                 err);
+    STMT_OR_FAIL(
+        s, st,
+        INBOX_COLS
+        "WHERE CASE WHEN CAST(?2 AS BIGINT) IS NOT NULL THEN i.question_id = ?2 "
+        "ELSE i.kind IN ('reply', 'learner') AND (CAST(?1 AS TEXT) IS NULL OR i.status = ?1) END "
+        "ORDER BY i.received_at, i.id",
+        err);
     store_bind_text(s, 1, status);
     store_bind_id_opt(s, 2, question_id);
     enum lcm_status out = LCM_OK;

@@ -51,18 +51,21 @@ enum lcm_status store_kpi_enrollments(struct lcm_store *st, const struct kpi_fil
                                       store_kpi_enrollment_fn fn, void *ctx, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
+                 /* each filter's CAST: bound NULL (no filter), the parameter's type is not
+                  * inferred from "?1 IS NULL", and PostgreSQL refused the prepare once a
+                  * parameter (an error in the server's log each time, a round trip each) */
                  "SELECT e.id, e.learner_id, e.cohort_id, c.program_id, l.first_name, l.last_name, "
                  "l.email, l.manager, l.manager_email, l.department, p.name, c.name, e.status, "
                  "COALESCE(e.start_day, c.start_day), e.expected_end_day, e.ended_day, e.progress, "
                  "e.purged_day FROM enrollment e JOIN cohort c ON c.id = e.cohort_id "
                  "JOIN program p ON p.id = c.program_id JOIN learner l ON l.id = e.learner_id "
-                 "WHERE (?1 IS NULL OR p.name = ?1 OR p.ext_id = ?1) "
-                 "AND (?2 IS NULL OR c.name = ?2 OR c.ext_id = ?2) "
-                 "AND (?3 IS NULL OR lower(l.manager_email) = lower(?3)) "
-                 "AND (?4 IS NULL OR l.department = ?4) "
-                 "AND (?5 IS NULL OR COALESCE(e.start_day, c.start_day) IS NULL "
+                 "WHERE (CAST(?1 AS TEXT) IS NULL OR p.name = ?1 OR p.ext_id = ?1) "
+                 "AND (CAST(?2 AS TEXT) IS NULL OR c.name = ?2 OR c.ext_id = ?2) "
+                 "AND (CAST(?3 AS TEXT) IS NULL OR lower(l.manager_email) = lower(?3)) "
+                 "AND (CAST(?4 AS TEXT) IS NULL OR l.department = ?4) "
+                 "AND (CAST(?5 AS TEXT) IS NULL OR COALESCE(e.start_day, c.start_day) IS NULL "
                  "     OR COALESCE(e.start_day, c.start_day) <= ?5) "
-                 "AND (?6 IS NULL OR e.ended_day IS NULL OR e.ended_day >= ?6) "
+                 "AND (CAST(?6 AS TEXT) IS NULL OR e.ended_day IS NULL OR e.ended_day >= ?6) "
                  "ORDER BY e.id",
                  err);
     bind_opt_text(s, 1, f->program);

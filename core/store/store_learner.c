@@ -256,7 +256,7 @@ enum lcm_status store_learner_unmatched(struct lcm_store *st, const char *source
     STMT_OR_FAIL(s, st,
                  "SELECT k.learner_id, k.value FROM learner_key k "
                  "JOIN learner l ON l.id = k.learner_id "
-                 "WHERE k.kind = 'unmatched' AND (?1 IS NULL OR k.value = ?1) "
+                 "WHERE k.kind = 'unmatched' AND (CAST(?1 AS TEXT) IS NULL OR k.value = ?1) "
                  "ORDER BY k.value, l.last_name, l.first_name, l.id",
                  err);
     store_bind_text(s, 1, source);

@@ -86,12 +86,11 @@ enum lcm_status store_message_get(struct lcm_store *st, int64_t id, struct store
 enum lcm_status store_message_each(struct lcm_store *st, const char *status, int64_t learner_id,
                                    int limit, store_msg_fn fn, void *ctx, struct lcm_err *err)
 {
-    STMT_OR_FAIL(
-        s, st,
-        MSG_COLS
-        "WHERE (?1 IS NULL OR m.status = ?1) AND (CAST(?2 AS BIGINT) IS NULL OR m.learner_id = ?2) "
-        "ORDER BY m.id DESC LIMIT ?3",
-        err);
+    STMT_OR_FAIL(s, st,
+                 MSG_COLS "WHERE (CAST(?1 AS TEXT) IS NULL OR m.status = ?1) AND (CAST(?2 AS "
+                          "BIGINT) IS NULL OR m.learner_id = ?2) "
+                          "ORDER BY m.id DESC LIMIT ?3",
+                 err);
     store_bind_text(s, 1, status);
     store_bind_id_opt(s, 2, learner_id);
     db_bind_int64(s, 3, limit > 0 ? limit : INT64_MAX); /* no LIMIT -1 on PostgreSQL */

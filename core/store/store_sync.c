@@ -89,7 +89,7 @@ enum lcm_status store_sync_run_last(struct lcm_store *st, const char *source,
 {
     STMT_OR_FAIL(s, st,
                  "SELECT id, source, started_at, COALESCE(finished_at, 0), records, status, "
-                 "COALESCE(error, '') FROM sync_run WHERE ?1 IS NULL OR source = ?1 "
+                 "COALESCE(error, '') FROM sync_run WHERE CAST(?1 AS TEXT) IS NULL OR source = ?1 "
                  "ORDER BY started_at DESC, id DESC LIMIT 1",
                  err);
     store_bind_text(s, 1, source);

@@ -24,10 +24,11 @@ static enum lcm_status user_lookup(struct lcm_store *st, const char *name, const
                                    int64_t *id, struct lcm_err *err)
 {
     *id = 0;
-    STMT_OR_FAIL(s, st,
-                 "SELECT id, name FROM lcm_user WHERE (?1 IS NOT NULL AND email = lower(?1)) "
-                 "OR (?1 IS NULL AND email IS NULL AND name = ?2) ORDER BY id LIMIT 1",
-                 err);
+    STMT_OR_FAIL(
+        s, st,
+        "SELECT id, name FROM lcm_user WHERE (CAST(?1 AS TEXT) IS NOT NULL AND email = lower(?1)) "
+        "OR (CAST(?1 AS TEXT) IS NULL AND email IS NULL AND name = ?2) ORDER BY id LIMIT 1",
+        err);
     store_bind_text(s, 1, email);
     store_bind_text(s, 2, name);
     enum db_step_rc r = db_step(s);
