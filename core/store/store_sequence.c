@@ -119,7 +119,9 @@ enum lcm_status store_sequence_recent_contact(struct lcm_store *st, int64_t lear
     /* "(status IN ...) IS TRUE": not a condition on message_status (status, ...), which
      * PostgreSQL's generic plan ANDed with the learner's index while the run's drafts, not yet
      * in the statistics, filled the table: every call read every draft, and `sequences` on
-     * the 100k demo (75,811 drafts) ran for more than 13 minutes of server CPU. */
+     * a 100k demo base (75,811 drafts) ran for more than 13 minutes of server CPU (93 s with
+     * this). Not the whole fix: on a new base, its message table nearly empty, the generic
+     * plan made then still reads the run's drafts (doc/postgresql.md). */
     STMT_OR_FAIL(s, st,
                  "SELECT EXISTS (SELECT 1 FROM message WHERE learner_id = ?1 "
                  "AND (status IN ('draft', 'queued', 'sending', 'sent')) IS TRUE "
