@@ -156,6 +156,44 @@ static void test_users_made_once_and_sign(void **state)
     store_close(&st);
 }
 
+/* The LCM's user made inside a transaction that rolls back is gone: the next transaction
+ * makes it again and signs with the new row, never the dropped one's id (kept only for the
+ * transaction that read it). */
+static void test_user_made_in_a_rolled_back_transaction(void **state)
+{
+    (void)state;
+    struct lcm_store *st = sfx_open();
+    struct lcm_err err = {0};
+    int64_t cid, lid[1], gone = 0, me = 0, again = 0;
+    seed(st, 1, &cid, lid);
+    store_team_identify(st, "Carole Petit", "carole@example.org");
+    assert_int_equal(store_begin(st, &err), LCM_OK);
+    assert_int_equal(store_team_me(st, now, &gone, &err), LCM_OK);
+    assert_true(gone > 0);
+    store_rollback(st);
+    assert_int_equal(count(st, "SELECT count(*) FROM lcm_user"), 0);
+    assert_int_equal(store_begin(st, &err), LCM_OK);
+    assert_int_equal(store_team_me(st, now, &me, &err), LCM_OK);
+    assert_int_equal(store_team_me(st, now, &again, &err), LCM_OK);
+    assert_int_equal(again, me);
+    struct lcm_message m = {.learner_id = lid[0],
+                            .to_addr = "l0@example.fr",
+                            .subject = "s",
+                            .body = "b",
+                            .status = MSG_DRAFT};
+    assert_int_equal(store_message_add(st, &m, now, NULL, &err), LCM_OK);
+    assert_int_equal(store_commit(st, &err), LCM_OK);
+    char sql[128];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM message m JOIN lcm_user u ON u.id = m.author_id "
+             "WHERE u.id = %lld AND u.email = 'carole@example.org'",
+             (long long)me);
+    assert_int_equal(count(st, sql), 1);
+    assert_int_equal(store_team_me(st, now, &again, &err), LCM_OK); /* kept after the commit */
+    assert_int_equal(again, me);
+    store_close(&st);
+}
+
 static void test_assign_and_handover(void **state)
 {
     (void)state;
@@ -388,6 +426,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_users_made_once_and_sign),
+        cmocka_unit_test(test_user_made_in_a_rolled_back_transaction),
         cmocka_unit_test(test_assign_and_handover),
         cmocka_unit_test(test_claims),
         cmocka_unit_test(test_merge_keeps_claims_and_lcm),

@@ -394,8 +394,17 @@ enum lcm_status store_exec1(struct lcm_store *st, struct db_stmt *s, struct lcm_
 enum lcm_status store_exec_insert(struct lcm_store *st, struct db_stmt *s, int64_t *id,
                                   struct lcm_err *err, const char *what)
 {
-    enum lcm_status rc = store_exec1(st, s, err, what);
-    if (rc == LCM_OK && id && !db_last_insert_id(st->db, id))
+    /* "... RETURNING id": the id comes with the row, one round trip less on PostgreSQL than
+     * asking for it after (lastval()) */
+    enum db_step_rc r = db_step(s);
+    bool returned = r == DB_ROW && db_column_count(s) > 0;
+    if (returned && id)
+        *id = db_column_int64(s, 0);
+    while (r == DB_ROW)
+        r = db_step(s);
+    enum lcm_status rc = r == DB_DONE ? LCM_OK : store_fail(st, err, what);
+    db_reset(s);
+    if (rc == LCM_OK && id && !returned && !db_last_insert_id(st->db, id))
         return store_fail(st, err, what);
     return rc;
 }
@@ -489,6 +498,7 @@ enum lcm_status store_begin(struct lcm_store *st, struct lcm_err *err)
         rc = store_fail(st, err, "begin");
     if (rc == LCM_OK)
         st->in_tx = true;
+    st->me_tx_id = 0;
     return rc;
 }
 
@@ -501,14 +511,19 @@ enum lcm_status store_commit(struct lcm_store *st, struct lcm_err *err)
     enum lcm_status rc = db_commit(st->db, NULL);
     if (rc != LCM_OK)
         rc = store_fail(st, err, "commit");
-    if (rc == LCM_OK)
+    if (rc == LCM_OK) {
         st->in_tx = false;
+        if (st->me_tx_id) /* committed now */
+            st->me_id = st->me_tx_id;
+    }
+    st->me_tx_id = 0;
     return rc;
 }
 
 void store_rollback(struct lcm_store *st)
 {
     store_batch_drop(st);
+    st->me_tx_id = 0;
     if (!st->in_tx)
         return;
     db_rollback(st->db);
@@ -522,6 +537,7 @@ struct store_tx_call {
     struct lcm_store *st;
     store_tx_fn fn;
     void *ctx;
+    int64_t me_id; /* the LCM's user id the last attempt read, 0: none */
 };
 
 static enum lcm_status store_tx_body(struct db *db, void *ctx, struct lcm_err *err)
@@ -529,12 +545,15 @@ static enum lcm_status store_tx_body(struct db *db, void *ctx, struct lcm_err *e
     (void)db;
     struct store_tx_call *c = ctx;
     c->st->in_tx = true;
+    c->st->me_tx_id = 0;     /* nor what it read */
     store_batch_drop(c->st); /* nothing an earlier attempt queued */
     enum lcm_status rc = c->fn(c->st, c->ctx, err);
     if (rc == LCM_OK && !batch_written(c->st, err))
         rc = err ? err->status : LCM_ERR_DB;
     store_batch_drop(c->st);
     c->st->in_tx = false;
+    c->me_id = c->st->me_tx_id; /* kept by store_tx() once db_tx() committed */
+    c->st->me_tx_id = 0;
     return rc;
 }
 
@@ -546,8 +565,12 @@ enum lcm_status store_tx(struct lcm_store *st, store_tx_fn fn, void *ctx, int *a
             *attempts = 1;
         return fn(st, ctx, err);
     }
-    struct store_tx_call c = {st, fn, ctx};
-    return db_tx(st->db, DB_TX_WRITE, STORE_TX_TRIES, store_tx_body, &c, attempts, err);
+    struct store_tx_call c = {st, fn, ctx, 0};
+    enum lcm_status rc =
+        db_tx(st->db, DB_TX_WRITE, STORE_TX_TRIES, store_tx_body, &c, attempts, err);
+    if (rc == LCM_OK && c.me_id)
+        st->me_id = c.me_id;
+    return rc;
 }
 
 bool store_in_tx(struct lcm_store *st)

@@ -21,6 +21,8 @@ struct lcm_store {
     struct store_batch *batch;        /* store_batch.c: an import's new rows queued */
     char *me_name, *me_email; /* store_team_identify(): the LCM writing through st, or NULL */
     int64_t me_id;            /* their lcm_user id once it was read back committed, else 0 */
+    int64_t me_tx_id;         /* ... as read in the transaction under way (its rollback may drop the
+                                 row), 0 outside one: each message of a run asked for it twice */
 };
 
 extern const char *const *const store_schema_scripts[];
@@ -85,7 +87,8 @@ int store_col_bytes(struct db_stmt *s, int i);
 enum lcm_status store_exec1(struct lcm_store *st, struct db_stmt *s, struct lcm_err *err,
                             const char *what);
 
-/* Runs s (an INSERT) and returns the new rowid in *id (id may be NULL). */
+/* Runs s (an INSERT) and returns the new rowid in *id (id may be NULL): the first column of
+ * the row an INSERT ... RETURNING id gives, else the connection's last insert id. */
 enum lcm_status store_exec_insert(struct lcm_store *st, struct db_stmt *s, int64_t *id,
                                   struct lcm_err *err, const char *what);
 

@@ -150,7 +150,7 @@ static enum lcm_status message_add_tx(struct lcm_store *st, void *ctx, struct lc
     STMT_OR_FAIL(s, st,
                  "INSERT INTO message(learner_id, enrollment_id, template, lang, rule, to_addr, "
                  "subject, body, status, created_at, updated_at, author_id, owner_id) "
-                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10,?11,?11)",
+                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10,?11,?11) RETURNING id",
                  err);
     store_bind_id_opt(s, 1, m->learner_id);
     store_bind_id_opt(s, 2, m->enrollment_id);

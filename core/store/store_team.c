@@ -16,7 +16,7 @@ void store_team_identify(struct lcm_store *st, const char *name, const char *ema
     free(st->me_email);
     st->me_name = name && *name ? lcm_xstrdup(name) : NULL;
     st->me_email = email && *email ? lcm_xstrdup(email) : NULL;
-    st->me_id = 0;
+    st->me_id = st->me_tx_id = 0;
 }
 
 /* The id of the user (email, or name when email is NULL); 0 when none. */
@@ -54,7 +54,7 @@ static enum lcm_status user_insert(struct lcm_store *st, const char *name, const
 
 enum lcm_status store_team_me(struct lcm_store *st, int64_t now, int64_t *id, struct lcm_err *err)
 {
-    *id = st->me_id;
+    *id = st->me_id ? st->me_id : st->in_tx ? st->me_tx_id : 0;
     if (*id || (!st->me_name && !st->me_email))
         return LCM_OK;
     enum lcm_status rc = user_lookup(st, st->me_name, st->me_email, id, err);
@@ -66,15 +66,18 @@ enum lcm_status store_team_me(struct lcm_store *st, int64_t now, int64_t *id, st
             store_bind_text(u, 2, st->me_name);
             rc = store_exec1(st, u, err, "LCM");
         }
-        /* kept only when no transaction could still roll the row back */
-        if (rc == LCM_OK && !store_in_tx(st))
-            st->me_id = *id;
+        /* kept for good when no transaction could still roll the row back; inside one, until
+         * it ends (its commit keeps it: store.c) */
+        if (rc == LCM_OK)
+            *(store_in_tx(st) ? &st->me_tx_id : &st->me_id) = *id;
         return rc;
     }
     if (rc == LCM_OK)
         rc = user_insert(st, st->me_name, st->me_email, now, err);
     if (rc == LCM_OK)
         rc = user_lookup(st, st->me_name, st->me_email, id, err);
+    if (rc == LCM_OK && store_in_tx(st))
+        st->me_tx_id = *id;
     return rc;
 }
 
