@@ -316,21 +316,18 @@ static enum lcm_status hold_out(struct run *r, const struct store_seq_cand *c, b
 static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const char *key,
                             const char *tpl)
 {
-    bool yes = false;
-    enum lcm_status rc = store_sequence_fired(r->st, r->rule->name, c->enrollment_id, c->learner_id,
-                                              key, &yes, r->err);
-    if (rc == LCM_OK && !yes)
-        rc = store_sequence_held(r->st, r->rule->name, c->enrollment_id, key, &yes, r->err);
-    if (rc != LCM_OK || yes)
+    int64_t since = r->o->now - (int64_t)r->sc->quiet_days * 86400;
+    struct store_seq_check k;
+    enum lcm_status rc = store_sequence_check(r->st, r->rule->name, c->enrollment_id, c->learner_id,
+                                              key, since, &k, r->err);
+    if (rc != LCM_OK || k.fired || k.held)
         return rc;
     if (!mail_mime_addr_valid(c->email)) {
         r->res->no_address++;
         return LCM_OK;
     }
-    int64_t since = r->o->now - (int64_t)r->sc->quiet_days * 86400;
-    if ((rc = store_sequence_recent_contact(r->st, c->learner_id, since, &yes, r->err)) != LCM_OK)
-        return rc;
-    if (yes) {
+    bool yes = false;
+    if (k.recent_contact) {
         r->res->quiet++;
         return LCM_OK;
     }

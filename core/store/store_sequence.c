@@ -112,29 +112,37 @@ enum lcm_status store_sequence_milestones(struct lcm_store *st, int since_day, i
     return each_cand(st, s, true, fn, ctx, err);
 }
 
-enum lcm_status store_sequence_recent_contact(struct lcm_store *st, int64_t learner_id,
-                                              int64_t since_ts, bool *yes, struct lcm_err *err)
+enum lcm_status store_sequence_check(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                     int64_t learner_id, const char *key, int64_t since_ts,
+                                     struct store_seq_check *out, struct lcm_err *err)
 {
-    *yes = false;
-    /* "(status IN ...) IS TRUE": not a condition on message_status (status, ...), which
-     * PostgreSQL's generic plan ANDed with the learner's index while the run's drafts, not yet
-     * in the statistics, filled the table: every call read every draft, and `sequences` on
-     * a 100k demo base (75,811 drafts) ran for more than 13 minutes of server CPU (93 s with
-     * this). Not the whole fix: on a new base, its message table nearly empty, the generic
-     * plan made then still reads the run's drafts (doc/postgresql.md). */
+    memset(out, 0, sizeof *out);
+    /* One statement for the three: each candidate of a run asks, and on PostgreSQL each
+     * statement is a round trip. "(status IN ...) IS TRUE" is no condition on the index
+     * message_status (status, ...): PostgreSQL ANDed it with the learner's, and each check
+     * read every draft of the run. */
     STMT_OR_FAIL(s, st,
-                 "SELECT EXISTS (SELECT 1 FROM message WHERE learner_id = ?1 "
+                 "SELECT EXISTS (SELECT 1 FROM sequence_fired WHERE rule = ?1 "
+                 "AND enrollment_id = ?2 AND learner_id = ?4 AND key = ?3), "
+                 "EXISTS (SELECT 1 FROM sequence_holdout WHERE rule = ?1 "
+                 "AND enrollment_id = ?2 AND key = ?3), "
+                 "EXISTS (SELECT 1 FROM message WHERE learner_id = ?4 "
                  "AND (status IN ('draft', 'queued', 'sending', 'sent')) IS TRUE "
-                 "AND COALESCE(sent_at, created_at) >= ?2)",
+                 "AND COALESCE(sent_at, created_at) >= ?5)",
                  err);
-    db_bind_int64(s, 1, learner_id);
-    db_bind_int64(s, 2, since_ts);
+    store_bind_text(s, 1, rule);
+    db_bind_int64(s, 2, enrollment_id);
+    store_bind_text(s, 3, key);
+    db_bind_int64(s, 4, learner_id);
+    db_bind_int64(s, 5, since_ts);
     int rc = db_step(s);
     enum lcm_status o = LCM_OK;
-    if (rc == DB_ROW)
-        *yes = (int)db_column_int64(s, 0) != 0;
-    else
-        o = store_fail(st, err, "quiet period");
+    if (rc == DB_ROW) {
+        out->fired = db_column_int64(s, 0) != 0;
+        out->held = db_column_int64(s, 1) != 0;
+        out->recent_contact = db_column_int64(s, 2) != 0;
+    } else
+        o = store_fail(st, err, "sequence");
     db_reset(s);
     return o;
 }

@@ -38,10 +38,16 @@ enum lcm_status store_sequence_not_started(struct lcm_store *st, int start_day, 
 enum lcm_status store_sequence_milestones(struct lcm_store *st, int since_day, int until_day,
                                           store_seq_fn fn, void *ctx, struct lcm_err *err);
 
-/* Whether learner got a message (draft, queued, sending or sent) created or sent at or after
+/* What may keep (rule, enrollment, key) of learner_id from a new message: whether it already
+ * fired, whether it was held out (store_sequence_fired(), store_sequence_held()), and whether
+ * the learner got a message (draft, queued, sending or sent) created or sent at or after
  * since_ts: the quiet period. */
-enum lcm_status store_sequence_recent_contact(struct lcm_store *st, int64_t learner_id,
-                                              int64_t since_ts, bool *yes, struct lcm_err *err);
+struct store_seq_check {
+    bool fired, held, recent_contact;
+};
+enum lcm_status store_sequence_check(struct lcm_store *st, const char *rule, int64_t enrollment_id,
+                                     int64_t learner_id, const char *key, int64_t since_ts,
+                                     struct store_seq_check *out, struct lcm_err *err);
 /* Whether (rule, enrollment, key) already fired; and recording that it did. learner_id: the
  * enrollment's learner (its rows' distribution key, schema v10), 0 when the caller does not
  * know it (then the enrollment's is read). */
