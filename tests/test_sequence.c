@@ -169,6 +169,9 @@ static void test_demo_drafts_at_fixed_today(void **state)
     assert_int_equal(store_message_counts(st, &c, &err), LCM_OK);
     assert_int_equal(c.draft, m.n);
     assert_int_equal(c.queued, 0);
+    int64_t drafts = -1; /* the title bar's count: the drafts alone */
+    assert_int_equal(store_message_drafts(st, &drafts, &err), LCM_OK);
+    assert_int_equal(drafts, m.n);
     /* a second run the same day fires nothing again */
     memset(&m, 0, sizeof m);
     assert_int_equal(sequence_run(st, &sc, &o, &res, &err), LCM_OK);
@@ -247,6 +250,9 @@ static void test_auto_rule_queues_and_dry_run_writes_nothing(void **state)
     assert_int_equal(store_message_counts(st, &c, &err), LCM_OK);
     assert_int_equal(c.queued, 4);
     assert_int_equal(c.draft, 0);
+    int64_t drafts = -1; /* queued messages are no drafts */
+    assert_int_equal(store_message_drafts(st, &drafts, &err), LCM_OK);
+    assert_int_equal(drafts, 0);
     sequence_config_free(&sc);
     config_free(&cfg);
     store_close(&st);

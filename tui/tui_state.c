@@ -67,8 +67,8 @@ static void load_title(struct tui *t)
                                       t->now_ts, &t->counts, &err) != LCM_OK ||
         store_view_freshness(t->st, &t->fresh, &err) != LCM_OK)
         tui_state_fail(t, &err);
-    struct store_msg_counts mc;
-    t->drafts = store_message_counts(t->st, &mc, &err) == LCM_OK ? mc.draft : 0;
+    int64_t drafts = 0;
+    t->drafts = store_message_drafts(t->st, &drafts, &err) == LCM_OK ? drafts : 0;
     t->question_who[0] = '\0';
     t->question_id = 0;
     if (store_inbox_waiting(t->st, &t->questions, &t->question_since, &err) != LCM_OK ||

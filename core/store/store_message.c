@@ -130,6 +130,17 @@ enum lcm_status store_message_counts(struct lcm_store *st, struct store_msg_coun
     return o;
 }
 
+enum lcm_status store_message_drafts(struct lcm_store *st, int64_t *n, struct lcm_err *err)
+{
+    *n = 0;
+    STMT_OR_FAIL(s, st, "SELECT count(*) FROM message WHERE status = 'draft'", err);
+    enum db_step_rc r = db_step(s);
+    if (r == DB_ROW)
+        *n = db_column_int64(s, 0);
+    db_reset(s);
+    return r == DB_ROW ? LCM_OK : store_fail(st, err, "message counts");
+}
+
 struct message_add {
     const struct lcm_message *m;
     int64_t now_ts, *id;
