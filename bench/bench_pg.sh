@@ -3,7 +3,7 @@
 # enrolments (lcmtui demo --learners 100000): the load (PostgreSQL: COPY), the CSV import of
 # the OULAD presentations (PostgreSQL: COPY into a staging table), `risk update`, the TUI's
 # first frame and the triage query. Goals: load rate >= 0.5x SQLite's, risk update <= 3x,
-# first frame <= 2x, triage query < 10 ms on PostgreSQL.
+# first frame <= 2x, triage query < 10 ms on PostgreSQL; then `sequences` (no goal).
 # Each figure: wall time, the client's CPU (user + sys), and on PostgreSQL the server's CPU
 # (its processes' user + sys over the command, autovacuum and checkpoints included).
 # The server is a throwaway cluster (tests/pg_cluster.sh) with durable settings: fsync on,
@@ -235,3 +235,19 @@ grep -E "latency average" "$tmp/out" | sed 's/^/  => PostgreSQL: /;s/$/ (pgbench
 psql -XAtq -c "EXPLAIN (ANALYZE, BUFFERS) $q" >"$tmp/plan"
 echo "  plan: $(grep -E 'Limit|Execution Time' "$tmp/plan" | tr -s ' ' | tr '\n' ';')"
 sed 's/^/    /' "$tmp/plan"
+
+# The day's sequence rules (the five defaults) over every enrollment, all active: thousands of
+# drafts, each its own statements (checks, the claim, the message, the firing), so on
+# PostgreSQL each a round trip; the tables it fills are probed as they grow (custom plans in
+# a write transaction, doc/postgresql.md).
+printf 'general: { lcm_name = "Claire Martin"; };\n' >"$tmp/seq.conf"
+chmod 600 "$tmp/seq.conf"
+echo "sequences (the default rules, $learners enrollments all active)"
+measure "sequences" sqlite env LCMTUI_SHARE="$top" "$bin" --config "$tmp/seq.conf" --db "$lite" \
+    --today $today sequences
+lw=$(cat "$tmp/wall") lo=$(tail -1 "$tmp/out")
+measure "sequences" postgresql env LCMTUI_SHARE="$top" "$bin" --config "$tmp/seq.conf" --db "$pg" \
+    --today $today sequences
+ratio "sequences wall" "$(cat "$tmp/wall")" "$lw"
+echo "  sqlite:     $lo"
+echo "  postgresql: $(tail -1 "$tmp/out")"
