@@ -29,7 +29,8 @@ CREATE TEMP TABLE lay_dist (tab text, col text, ord int);
 INSERT INTO lay_dist VALUES
     ('learner', 'id', 0), ('enrollment', 'learner_id', 1), ('activity_day', 'learner_id', 2),
     ('milestone_done', 'learner_id', 2), ('risk', 'learner_id', 2), ('snooze', 'learner_id', 2),
-    ('sequence_fired', 'learner_id', 2), ('checkin', 'learner_id', 2),
+    ('sequence_fired', 'learner_id', 2), ('sequence_holdout', 'learner_id', 2),
+    ('activity_week', 'learner_id', 2), ('checkin', 'learner_id', 2),
     ('followup', 'learner_id', 2), ('message', 'learner_id', 2), ('learner_key', 'learner_id', 2),
     ('caseload', 'learner_id', 2), ('contact_claim', 'learner_id', 2),
     ('contact_override', 'learner_id', 2), ('event_invitee', 'learner_id', 2),

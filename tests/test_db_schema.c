@@ -462,6 +462,75 @@ static void test_migrate_v10(void **state)
         assert_int_equal(scalar(f->db, GONES[i], 100), 0);
 }
 
+/* v12 -> v13: the holdouts and the kept weeks get their enrollment's learner; a row naming
+ * another learner is refused, and an enrolment moved to another learner (a merge) or deleted
+ * takes its rows along. */
+static void test_migrate_v13(void **state)
+{
+    struct db_fx *f = db_fx(state);
+    bool pg = f->kind == DB_PG;
+    const char *const *const *scripts = pg ? store_schema_pg_scripts : store_schema_scripts;
+    int latest = pg ? store_schema_pg_version : store_schema_version;
+    assert_true(latest >= 13);
+    struct lcm_err err = {0};
+    assert_int_equal(db_migrate(f->db, scripts, 12, &err), LCM_OK);
+    if (db_exec(f->db,
+                "INSERT INTO program(id, source, ext_id, name) VALUES (1, 't', 'p', 'P');"
+                "INSERT INTO cohort(id, program_id, source, ext_id, name) VALUES (1, 1, 't', 'c', "
+                "'C');"
+                "INSERT INTO learner(id, source, ext_id) VALUES (10, 't', 'a'), (20, 't', 'b'), "
+                "(30, 't', 'c');"
+                "INSERT INTO enrollment(id, learner_id, cohort_id, source, ext_id) VALUES "
+                "(100, 10, 1, 't', 'ea'), (200, 20, 1, 't', 'eb');"
+                "INSERT INTO sequence_holdout(rule, enrollment_id, key, day, template) VALUES "
+                "('r', 100, 'k', '2026-11-05', 't'), ('r', 200, 'k', '2026-11-05', 't'), "
+                "('s', 200, 'k', '2026-11-06', '');"
+                "INSERT INTO activity_week(enrollment_id, monday, days, sessions) VALUES "
+                "(100, '2026-11-02', 3, 2), (200, '2026-11-02', 1, 1)",
+                &err) != LCM_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(db_migrate(f->db, scripts, latest, &err), LCM_OK);
+#define EACH13(sql)                                                                                \
+    {                                                                                              \
+        sql("sequence_holdout"), sql("activity_week")                                              \
+    }
+#define AGREE13(t)                                                                                 \
+    "SELECT count(*) FROM " t " t JOIN enrollment e ON e.id = t.enrollment_id "                    \
+    "WHERE t.learner_id = e.learner_id AND ?1 = 0"
+#define MOVED13(t) "SELECT count(*) FROM " t " WHERE learner_id = 30 AND enrollment_id = ?1"
+#define GONE13(t) "SELECT count(*) FROM " t " WHERE enrollment_id = ?1"
+    static const char *const AGREES[] = EACH13(AGREE13), *const MOVES[] = EACH13(MOVED13),
+                             *const GONES[] = EACH13(GONE13);
+    static const int ROWS[] = {3, 2};
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(scalar(f->db, AGREES[i], 0), ROWS[i]); /* none lost, each its own */
+    if (!pg)
+        assert_int_equal(scalar(f->db,
+                                "SELECT count(*) FROM pragma_integrity_check "
+                                "WHERE integrity_check != 'ok' AND ?1 = 0",
+                                0),
+                         0);
+    static const char *const WRONG[] = {
+        "INSERT INTO sequence_holdout(rule, learner_id, enrollment_id, key, day) "
+        "VALUES ('x', ?1, ?2, 'k', '2026-11-09')",
+        "INSERT INTO activity_week(learner_id, enrollment_id, monday) "
+        "VALUES (?1, ?2, '2026-11-09')"};
+    for (size_t i = 0; i < 2; i++) {
+        enum db_step_rc rc = run2(f->db, WRONG[i], 20, 100);
+        if (rc != DB_ERROR || db_error_kind(f->db) != DB_ERR_CONSTRAINT)
+            fail_msg("not refused (%d, %s): %s", rc, db_errmsg(f->db), WRONG[i]);
+        assert_int_equal(run2(f->db, WRONG[i], 10, 100), DB_DONE); /* the right one is taken */
+    }
+    assert_int_equal(run2(f->db, "UPDATE enrollment SET learner_id = ?1 WHERE id = ?2", 30, 100),
+                     DB_DONE);
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(scalar(f->db, MOVES[i], 100), 2); /* migrated + the right one */
+    assert_int_equal(run2(f->db, "DELETE FROM enrollment WHERE id = ?1 AND ?2 = 0", 100, 0),
+                     DB_DONE);
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(scalar(f->db, GONES[i], 100), 0);
+}
+
 /* Two processes migrate the same new database at once: both succeed, the scripts ran once. */
 static void test_migrate_concurrently(void **state)
 {
@@ -516,6 +585,8 @@ int main(void)
         DB_FX_PG(test_migrate_concurrently),
         DB_FX_SQLITE(test_migrate_v10),
         DB_FX_PG(test_migrate_v10),
+        DB_FX_SQLITE(test_migrate_v13),
+        DB_FX_PG(test_migrate_v13),
     };
     return cmocka_run_group_tests_name("the store's schema on both engines", tests, NULL, NULL);
 }

@@ -125,11 +125,12 @@ static void run(struct lcm_store *st, const struct seq_config *sc, int day, stru
         fail_msg("%d failed: %s", res->failed, res->err_first);
 }
 
-static bool held(struct lcm_store *st, const char *rule, int64_t enrollment, const char *key)
+static bool held(struct lcm_store *st, const char *rule, int64_t enrollment, int64_t learner,
+                 const char *key)
 {
     bool yes = false;
     struct lcm_err err = {0};
-    assert_int_equal(store_sequence_held(st, rule, enrollment, key, &yes, &err), LCM_OK);
+    assert_int_equal(store_sequence_held(st, rule, enrollment, learner, key, &yes, &err), LCM_OK);
     return yes;
 }
 
@@ -162,7 +163,8 @@ static void test_holdout_share_who_and_idempotent(void **state)
         const char *rule = inactive ? "nudge_21" : "not_started";
         bool pick = sequence_holdout_pick("test", rule, c.learner[i], 20);
         assert_int_equal(
-            held(st, rule, c.enrollment[i], inactive ? last_key(t0 - 21, key) : "start"), pick);
+            held(st, rule, c.enrollment[i], c.learner[i], inactive ? last_key(t0 - 21, key) : "start"),
+            pick);
         assert_int_equal(made_for[i], !pick);
     }
     struct seq_result again;

@@ -82,7 +82,8 @@ static void test_detail_shows_the_control_group(void **state)
     assert_true(eid > 0);
     struct lcm_err err = {0};
     assert_int_equal(
-        store_sequence_hold(F.st, "nudge_21", eid, "last:x", F.t.today, "nudge_21", &err), LCM_OK);
+        store_sequence_hold(F.st, "nudge_21", eid, 0, "last:x", F.t.today, "nudge_21", &err),
+        LCM_OK);
     open_learner("Marty");
     p = fx_recalc(&F);
     long h = fx_find(p, "Control group");

@@ -175,14 +175,15 @@ static void test_kpi_pane_shows_the_effect_against_the_holdout(void **state)
     int day = G.t.today - 20;
     for (int64_t e = 1; e <= 30; e++) {
         if (e <= 10)
-            assert_int_equal(store_sequence_hold(G.st, "nudge_21", e, "k", day, "nudge_21", &err),
-                             LCM_OK);
+            assert_int_equal(
+                store_sequence_hold(G.st, "nudge_21", e, 0, "k", day, "nudge_21", &err), LCM_OK);
         else
             assert_true(store_sequence_fire(G.st, "nudge_21", e, 0, "k", day, 1000 + e, &err) ==
                             LCM_OK &&
                         store_sequence_drawn(G.st, "nudge_21", e, 0, "k", &err) == LCM_OK);
     }
-    assert_int_equal(store_sequence_hold(G.st, "not_started", 31, "start", day, "", &err), LCM_OK);
+    assert_int_equal(store_sequence_hold(G.st, "not_started", 31, 0, "start", day, "", &err),
+                     LCM_OK);
     fx_keys(&G, "K");
     fx_wait(&G, PANE_KPI);
     struct pane *p = fx_recalc(&G);

@@ -354,10 +354,10 @@ static void test_purge_keeps_outreach_effect(void **state)
              "INSERT INTO message (learner_id, enrollment_id, subject, body, status, created_at, "
              "updated_at, sent_at, template, rule) VALUES (%lld, %lld, 's', 'b', 'sent', %lld, "
              "%lld, %lld, 'probe', 'probe_rule');"
-             "INSERT INTO sequence_holdout (rule, enrollment_id, key, day, template) VALUES "
-             "('probe_rule', %lld, 'k', '%s', 'probe')",
+             "INSERT INTO sequence_holdout (rule, enrollment_id, learner_id, key, day, template) "
+             "VALUES ('probe_rule', %lld, %lld, 'k', '%s', 'probe')",
              (long long)lid, (long long)eid, (long long)at, (long long)at, (long long)at,
-             (long long)eid, sent);
+             (long long)eid, (long long)lid, sent);
     exec(x.st, sql);
     char before[4096], after[4096];
     effects(x.st, before);

@@ -335,8 +335,8 @@ static enum lcm_status make(struct run *r, const struct store_seq_cand *c, const
     if ((rc = hold_out(r, c, &yes, &drawn)) != LCM_OK)
         return rc;
     if (yes)
-        return store_sequence_hold(r->st, r->rule->name, c->enrollment_id, key, r->o->today, tpl,
-                                   r->err);
+        return store_sequence_hold(r->st, r->rule->name, c->enrollment_id, c->learner_id, key,
+                                   r->o->today, tpl, r->err);
     const char *lang;
     char *subj = NULL, *body = NULL;
     struct lcm_err e = {0};

@@ -16,7 +16,8 @@
     "AND a.learner_id = e.learner_id "                                                             \
     "WHERE e.learner_id = " L " AND a.day > " D " AND a.day <= " TO " "                            \
     "AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0)) OR EXISTS (SELECT 1 FROM "            \
-    "enrollment e JOIN activity_week w ON w.enrollment_id = e.id JOIN "                            \
+    "enrollment e JOIN activity_week w ON w.enrollment_id = e.id "                                 \
+    "AND w.learner_id = e.learner_id JOIN "                                                        \
     "(VALUES (0), (1), (2), (3), (4), (5), (6)) k ON (w.days >> k.column1) & 1 = 1 "               \
     "WHERE e.learner_id = " L " AND " WEEKDAY " > " D " AND " WEEKDAY " <= " TO "))"
 #define WEEKDAY_SQLITE "date(w.monday, '+' || k.column1 || ' days')"
@@ -149,45 +150,49 @@ enum lcm_status store_effect_for_learner(struct lcm_store *st, int64_t learner_i
 
 const int store_effect_windows[STORE_HOLDOUT_WINDOWS] = {3, 7, 14};
 
-/* Both arms as (rule, template, arm, learner, day): arm 1 treated, 0 held out. Then whether
- * the learner came back (bN) and whether the window closed (cN), for N = 3, 7, 14. ?1 today. */
-#define HOLDOUT_BACK(PLUS, WEEKDAY)                                                                \
-    "CASE WHEN " VISIT_EXISTS("u.l", "u.d", PLUS, WEEKDAY) " THEN 1 ELSE 0 END"
-#define HOLDOUT_DUE(PLUS) "CASE WHEN " PLUS " < ?1 THEN 1 ELSE 0 END"
-#define HOLDOUT_SQL(KEY, P3, P7, P14, WEEKDAY)                                                                              \
-    "WITH u AS ("                                                                                                           \
-    "  SELECT f.rule AS r, COALESCE(NULLIF(m.template, ''), '(none)') AS t, 1 AS arm, "                                     \
-    "  e.learner_id AS l, f.day AS d FROM sequence_fired f "                                                                \
-    "  JOIN enrollment e ON e.id = f.enrollment_id LEFT JOIN message m ON m.id = f.message_id "                             \
-    "  WHERE f.message_id IS NOT NULL AND f.drawn = 1 "                                                                     \
-    "  UNION ALL "                                                                                                          \
-    "  SELECT h.rule, COALESCE(NULLIF(h.template, ''), '(none)'), 0, e.learner_id, h.day "                                  \
-    "  FROM sequence_holdout h JOIN enrollment e ON e.id = h.enrollment_id), "                                              \
-    "b AS (SELECT " KEY                                                                                                     \
-    " AS k, arm, " HOLDOUT_DUE(P3) " AS c3, " HOLDOUT_BACK(P3, WEEKDAY) " AS b3, " HOLDOUT_DUE(P7) " AS c7, " HOLDOUT_BACK( \
-        P7,                                                                                                                 \
-        WEEKDAY) " AS b7, " HOLDOUT_DUE(P14) " AS c14, " HOLDOUT_BACK(P14,                                                  \
-                                                                      WEEKDAY) " AS b14 FROM u "                            \
-                                                                               "  WHERE " KEY                               \
-                                                                               " IN (SELECT " KEY                           \
-                                                                               " FROM u WHERE "                             \
-                                                                               "arm = 0)) "                                 \
-                                                                               "SELECT k, arm, "                            \
-                                                                               "sum(c3), sum(c3 "                           \
-                                                                               "* b3), sum(c7), "                           \
-                                                                               "sum(c7 * b7), "                             \
-                                                                               "sum(c14), "                                 \
-                                                                               "sum(c14 * b14) "                            \
-                                                                               "FROM b GROUP BY "                           \
-                                                                               "k, arm ORDER BY "                           \
-                                                                               "k, arm"
-#define HOLDOUT_SQLITE(KEY)                                                                        \
-    HOLDOUT_SQL(KEY, "date(u.d, '+3 days')", "date(u.d, '+7 days')", "date(u.d, '+14 days')",      \
-                WEEKDAY_SQLITE)
-#define HOLDOUT_PG(KEY)                                                                            \
-    HOLDOUT_SQL(KEY, "to_char(u.d::date + 3, 'YYYY-MM-DD')",                                       \
-                "to_char(u.d::date + 7, 'YYYY-MM-DD')", "to_char(u.d::date + 14, 'YYYY-MM-DD')",   \
-                WEEKDAY_PG)
+/* The learner's first visit after day D (an active day, or a day of a week a retention purge
+ * kept), NULL when none: back within N days is that day at most D + N. */
+#define FIRST_VISIT(L, D, WEEKDAY)                                                                 \
+    "(SELECT min(v) FROM (SELECT min(a.day) AS v FROM enrollment e JOIN activity_day a "           \
+    "ON a.enrollment_id = e.id AND a.learner_id = e.learner_id WHERE e.learner_id = " L " "        \
+    "AND a.day > " D " AND (a.sessions > 0 OR a.minutes > 0 OR a.actions > 0) "                    \
+    "UNION ALL SELECT min(" WEEKDAY ") FROM enrollment e JOIN activity_week w "                    \
+    "ON w.enrollment_id = e.id AND w.learner_id = e.learner_id "                                   \
+    "JOIN (VALUES (0), (1), (2), (3), (4), (5), (6)) k ON (w.days >> k.column1) & 1 = 1 "          \
+    "WHERE e.learner_id = " L " AND " WEEKDAY " > " D ") fv)"
+
+/* Both arms, each row one episode with its key (the rule, or the template: TPL_OR_NONE), its
+ * arm (1 treated, 0 held out), and for N = 3, 7, 14 whether the window closed (cN) and whether
+ * the learner came back within it (bN); only the keys some holdout has. ?1 today. Each arm
+ * reads its own table and looks up the learner's visits by that table's learner (no CTE: a
+ * distributed server runs the lookups on the learner's shard, doc/postgresql.md).
+ * PLUS(D, N): the day N days after day D, in the engine's dialect. */
+#define TPL_OR_NONE(X) "COALESCE(NULLIF(" X ", ''), '(none)')"
+#define HOLDOUT_WINDOW(PLUS, N)                                                                    \
+    "CASE WHEN " PLUS("d", N) " < ?1 THEN 1 ELSE 0 END AS c" N                                     \
+                              ", CASE WHEN v <= " PLUS("d", N) " THEN 1 ELSE 0 END AS b" N
+#define HOLDOUT_WINDOWS(PLUS)                                                                      \
+    HOLDOUT_WINDOW(PLUS, "3") ", " HOLDOUT_WINDOW(PLUS, "7") ", " HOLDOUT_WINDOW(PLUS, "14")
+#define HOLDOUT_TREATED(FKEY, HKEY, WEEKDAY)                                                       \
+    "SELECT " FKEY " AS k, 1 AS arm, f.day AS d, " FIRST_VISIT(                                    \
+        "f.learner_id", "f.day",                                                                   \
+        WEEKDAY) " AS v FROM sequence_fired f LEFT JOIN message m ON m.id = f.message_id "         \
+                 "AND m.learner_id = f.learner_id WHERE f.message_id IS NOT NULL AND f.drawn = 1 " \
+                 "AND " FKEY " IN (SELECT " HKEY " FROM sequence_holdout h)"
+#define HOLDOUT_HELD(HKEY, WEEKDAY)                                                                \
+    "SELECT " HKEY                                                                                 \
+    ", 0, h.day, " FIRST_VISIT("h.learner_id", "h.day", WEEKDAY) " FROM sequence_holdout h"
+#define HOLDOUT_SQL(FKEY, HKEY, PLUS, WEEKDAY)                                                     \
+    "SELECT k, arm, sum(c3), sum(c3 * b3), sum(c7), sum(c7 * b7), sum(c14), sum(c14 * b14) "       \
+    "FROM (SELECT k, arm, " HOLDOUT_WINDOWS(PLUS) " FROM (" HOLDOUT_TREATED(                       \
+        FKEY, HKEY,                                                                                \
+        WEEKDAY) " UNION ALL " HOLDOUT_HELD(HKEY,                                                  \
+                                            WEEKDAY) ") u) b GROUP BY k, arm ORDER BY k, arm"
+#define PLUS_SQLITE(D, N) "date(" D ", '+" N " days')"
+#define PLUS_PG(D, N) "to_char(" D "::date + " N ", 'YYYY-MM-DD')"
+#define HOLDOUT_BY_RULE(PLUS, WEEKDAY) HOLDOUT_SQL("f.rule", "h.rule", PLUS, WEEKDAY)
+#define HOLDOUT_BY_TEMPLATE(PLUS, WEEKDAY)                                                         \
+    HOLDOUT_SQL(TPL_OR_NONE("m.template"), TPL_OR_NONE("h.template"), PLUS, WEEKDAY)
 
 static void holdout_arm(struct db_stmt *s, struct store_holdout_arm *a)
 {
@@ -201,8 +206,10 @@ enum lcm_status store_effect_holdout(struct lcm_store *st, int today, bool by_te
                                      store_holdout_fn fn, void *ctx, struct lcm_err *err)
 {
     struct db_stmt *s = by_template
-                            ? store_stmt_each(st, HOLDOUT_SQLITE("u.t"), HOLDOUT_PG("u.t"), err)
-                            : store_stmt_each(st, HOLDOUT_SQLITE("u.r"), HOLDOUT_PG("u.r"), err);
+                            ? store_stmt_each(st, HOLDOUT_BY_TEMPLATE(PLUS_SQLITE, WEEKDAY_SQLITE),
+                                              HOLDOUT_BY_TEMPLATE(PLUS_PG, WEEKDAY_PG), err)
+                            : store_stmt_each(st, HOLDOUT_BY_RULE(PLUS_SQLITE, WEEKDAY_SQLITE),
+                                              HOLDOUT_BY_RULE(PLUS_PG, WEEKDAY_PG), err);
     if (!s)
         return err ? err->status : LCM_ERR_DB;
     store_bind_day(s, 1, today);

@@ -125,7 +125,7 @@ static const char activity_sql_noprogress[] = ACTIVITY_SQL("");
  * result at a time), then replayed as day rows merged into that stream. */
 static const char kept_sql[] =
     "SELECT enrollment_id, monday, days, sessions, minutes, progress FROM activity_week "
-    "WHERE enrollment_id BETWEEN ?1 AND ?2 ORDER BY enrollment_id, monday";
+    "WHERE enrollment_id BETWEEN ?1 AND ?2 ORDER BY enrollment_id, learner_id, monday";
 
 struct kept_week {
     int64_t eid;

@@ -62,14 +62,15 @@ static const char *const fold_sql[] = {
     "SELECT rule, ?2, ?3, key, day, message_id, drawn FROM sequence_fired "
     "WHERE enrollment_id = ?1 AND learner_id = ?4 ON CONFLICT DO NOTHING",
 
-    "INSERT INTO sequence_holdout(rule, enrollment_id, key, day, template) "
-    "SELECT rule, ?2, key, day, template FROM sequence_holdout WHERE enrollment_id = ?1 "
-    "ON CONFLICT DO NOTHING",
+    "INSERT INTO sequence_holdout(rule, enrollment_id, learner_id, key, day, template) "
+    "SELECT rule, ?2, ?3, key, day, template FROM sequence_holdout "
+    "WHERE enrollment_id = ?1 AND learner_id = ?4 ON CONFLICT DO NOTHING",
 
     /* the weeks a retention purge kept (store_privacy.c): visit days joined, the rest added */
-    "INSERT INTO activity_week(enrollment_id, monday, days, sessions, minutes, progress) "
-    "SELECT ?2, monday, days, sessions, minutes, progress FROM activity_week "
-    "WHERE enrollment_id = ?1 ON CONFLICT (enrollment_id, monday) DO UPDATE SET "
+    "INSERT INTO activity_week(enrollment_id, learner_id, monday, days, sessions, minutes, "
+    "progress) SELECT ?2, ?3, monday, days, sessions, minutes, progress FROM activity_week "
+    "WHERE enrollment_id = ?1 AND learner_id = ?4 AND true "
+    "ON CONFLICT (enrollment_id, learner_id, monday) DO UPDATE SET "
     "days = activity_week.days | excluded.days, "
     "sessions = activity_week.sessions + excluded.sessions, "
     "minutes = activity_week.minutes + excluded.minutes, "

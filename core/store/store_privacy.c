@@ -32,7 +32,7 @@ static const char choose_sql[] =
 
 /* One week of one enrolment being folded: the new days (bit d = monday + d), their values. */
 struct week {
-    int64_t eid;
+    int64_t eid, lid; /* the enrolment and its learner */
     int monday;
     int mask;
     int sessions[7], minutes[7];
@@ -66,7 +66,8 @@ static enum lcm_status fold_read(struct lcm_store *st, struct fold *f, int64_t *
                                  struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 "SELECT enrollment_id, day, sessions, minutes, progress FROM activity_day "
+                 "SELECT enrollment_id, day, sessions, minutes, progress, learner_id "
+                 "FROM activity_day "
                  "WHERE enrollment_id IN (" CHOSEN ") ORDER BY enrollment_id, learner_id, day",
                  err);
     int r;
@@ -84,7 +85,10 @@ static enum lcm_status fold_read(struct lcm_store *st, struct fold *f, int64_t *
                 f->v = lcm_xrealloc(f->v, f->cap * sizeof *f->v);
             }
             w = &f->v[f->n++];
-            *w = (struct week){.eid = eid, .monday = monday, .progress = -1};
+            *w = (struct week){.eid = eid,
+                               .lid = db_column_int64(s, 5),
+                               .monday = monday,
+                               .progress = -1};
         }
         int ses = (int)db_column_int64(s, 2), min = (int)db_column_int64(s, 3);
         if (ses > 0 || min > 0) { /* a visit, as the KPI scan counts one */
@@ -104,10 +108,11 @@ static enum lcm_status fold_write(struct lcm_store *st, const struct week *w, st
 {
     STMT_OR_FAIL(g, st,
                  "SELECT days, sessions, minutes, progress FROM activity_week "
-                 "WHERE enrollment_id = ?1 AND monday = ?2",
+                 "WHERE enrollment_id = ?1 AND learner_id = ?3 AND monday = ?2",
                  err);
     db_bind_int64(g, 1, w->eid);
     store_bind_day(g, 2, w->monday);
+    db_bind_int64(g, 3, w->lid);
     int64_t mask = 0, ses = 0, min = 0;
     double prog = -1;
     int r = db_step(g);
@@ -130,10 +135,12 @@ static enum lcm_status fold_write(struct lcm_store *st, const struct week *w, st
         prog = w->progress;
     STMT_OR_FAIL(s, st,
                  "INSERT INTO activity_week (enrollment_id, monday, days, sessions, minutes, "
-                 "progress) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (enrollment_id, monday) "
+                 "progress, learner_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                 "ON CONFLICT (enrollment_id, learner_id, monday) "
                  "DO UPDATE SET days = excluded.days, sessions = excluded.sessions, "
                  "minutes = excluded.minutes, progress = excluded.progress",
                  err);
+    db_bind_int64(s, 7, w->lid);
     db_bind_int64(s, 1, w->eid);
     store_bind_day(s, 2, w->monday);
     db_bind_int64(s, 3, mask);

@@ -712,7 +712,48 @@ static const char *const schema_v12[] = {
     "DROP INDEX risk_enrollment;",
     "CREATE INDEX risk_enrollment ON risk(enrollment_id, learner_id, level, score, raw);", NULL};
 
-const char *const *const store_schema_scripts[] = {schema_v1, schema_v2,  schema_v3,  schema_v4,
-                                                   schema_v5, schema_v6,  schema_v7,  schema_v8,
-                                                   schema_v9, schema_v10, schema_v11, schema_v12};
+/* Version 13: the learner in the last two tables of a learner's rows without it (issue 17):
+ * the holdouts and the weekly activity a retention purge keeps. Each join of them with the
+ * enrollment names both columns, as v10 did for the others: the report's comparison with the
+ * control group ran on one server only (a distributed one joins on the learner's shard). */
+static const char *const schema_v13[] = {
+    "CREATE TABLE sequence_holdout_v13 ("
+    "  rule TEXT NOT NULL,"
+    "  enrollment_id INTEGER NOT NULL,"
+    "  learner_id INTEGER NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  template TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (rule, enrollment_id, learner_id, key),"
+    "  FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
+    "    ON DELETE CASCADE ON UPDATE CASCADE) WITHOUT ROWID;",
+    "INSERT INTO sequence_holdout_v13 SELECT h.rule, h.enrollment_id, e.learner_id, h.key, h.day,"
+    "  h.template FROM sequence_holdout h JOIN enrollment e ON e.id = h.enrollment_id;",
+    "DROP TABLE sequence_holdout;",
+    "ALTER TABLE sequence_holdout_v13 RENAME TO sequence_holdout;",
+    "CREATE INDEX sequence_holdout_enrollment ON sequence_holdout(enrollment_id, rule);",
+    "CREATE INDEX sequence_holdout_learner ON sequence_holdout(learner_id, rule);",
+
+    "CREATE TABLE activity_week_v13 ("
+    "  enrollment_id INTEGER NOT NULL,"
+    "  learner_id INTEGER NOT NULL,"
+    "  monday TEXT NOT NULL,"
+    "  days INTEGER NOT NULL DEFAULT 0,"
+    "  sessions INTEGER NOT NULL DEFAULT 0,"
+    "  minutes INTEGER NOT NULL DEFAULT 0,"
+    "  progress REAL,"
+    "  PRIMARY KEY (enrollment_id, learner_id, monday),"
+    "  FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
+    "    ON DELETE CASCADE ON UPDATE CASCADE) WITHOUT ROWID;",
+    "INSERT INTO activity_week_v13 SELECT w.enrollment_id, e.learner_id, w.monday, w.days,"
+    "  w.sessions, w.minutes, w.progress FROM activity_week w"
+    "  JOIN enrollment e ON e.id = w.enrollment_id;",
+    "DROP TABLE activity_week;",
+    "ALTER TABLE activity_week_v13 RENAME TO activity_week;",
+    "CREATE INDEX activity_week_learner ON activity_week(learner_id, monday);",
+    NULL};
+
+const char *const *const store_schema_scripts[] = {
+    schema_v1, schema_v2, schema_v3,  schema_v4,  schema_v5,  schema_v6, schema_v7,
+    schema_v8, schema_v9, schema_v10, schema_v11, schema_v12, schema_v13};
 const int store_schema_version = (int)(sizeof store_schema_scripts / sizeof *store_schema_scripts);

@@ -613,7 +613,30 @@ static const char *const pg_v12[] = {
     "DROP INDEX risk_enrollment;",
     "CREATE INDEX risk_enrollment ON risk(enrollment_id, learner_id, level, score, raw);", NULL};
 
-const char *const *const store_schema_pg_scripts[] = {pg_v1, pg_v2, pg_v3, pg_v4,  pg_v5,  pg_v6,
-                                                      pg_v7, pg_v8, pg_v9, pg_v10, pg_v11, pg_v12};
+/* Version 13: the learner in sequence_holdout and activity_week (store_schema.c's v13). */
+static const char *const pg_v13[] = {
+    "ALTER TABLE sequence_holdout ADD COLUMN learner_id BIGINT;",
+    "UPDATE sequence_holdout t SET learner_id = e.learner_id FROM enrollment e WHERE e.id = "
+    "t.enrollment_id;",
+    "ALTER TABLE sequence_holdout ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT "
+    "sequence_holdout_enrollment_id_fkey,"
+    "  DROP CONSTRAINT sequence_holdout_pkey, ADD PRIMARY KEY (rule, enrollment_id, learner_id, "
+    "key),"
+    "  ADD FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
+    "    ON DELETE CASCADE ON UPDATE CASCADE;",
+    "CREATE INDEX sequence_holdout_learner ON sequence_holdout(learner_id, rule);",
+    "ALTER TABLE activity_week ADD COLUMN learner_id BIGINT;",
+    "UPDATE activity_week t SET learner_id = e.learner_id FROM enrollment e WHERE e.id = "
+    "t.enrollment_id;",
+    "ALTER TABLE activity_week ALTER COLUMN learner_id SET NOT NULL, DROP CONSTRAINT "
+    "activity_week_enrollment_id_fkey,"
+    "  DROP CONSTRAINT activity_week_pkey, ADD PRIMARY KEY (enrollment_id, learner_id, monday),"
+    "  ADD FOREIGN KEY (learner_id, enrollment_id) REFERENCES enrollment(learner_id, id)"
+    "    ON DELETE CASCADE ON UPDATE CASCADE;",
+    "CREATE INDEX activity_week_learner ON activity_week(learner_id, monday);",
+    NULL};
+
+const char *const *const store_schema_pg_scripts[] = {
+    pg_v1, pg_v2, pg_v3, pg_v4, pg_v5, pg_v6, pg_v7, pg_v8, pg_v9, pg_v10, pg_v11, pg_v12, pg_v13};
 const int store_schema_pg_version =
     (int)(sizeof store_schema_pg_scripts / sizeof *store_schema_pg_scripts);

@@ -125,7 +125,7 @@ enum lcm_status store_sequence_check(struct lcm_store *st, const char *rule, int
                  "SELECT EXISTS (SELECT 1 FROM sequence_fired WHERE rule = ?1 "
                  "AND enrollment_id = ?2 AND learner_id = ?4 AND key = ?3), "
                  "EXISTS (SELECT 1 FROM sequence_holdout WHERE rule = ?1 "
-                 "AND enrollment_id = ?2 AND key = ?3), "
+                 "AND enrollment_id = ?2 AND learner_id = ?4 AND key = ?3), "
                  "EXISTS (SELECT 1 FROM message WHERE learner_id = ?4 "
                  "AND (status IN ('draft', 'queued', 'sending', 'sent')) IS TRUE "
                  "AND COALESCE(sent_at, created_at) >= ?5)",
@@ -208,13 +208,15 @@ static enum lcm_status exists3(struct lcm_store *st, struct db_stmt *s, const ch
 }
 
 enum lcm_status store_sequence_held(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                    const char *key, bool *yes, struct lcm_err *err)
+                                    int64_t learner_id, const char *key, bool *yes,
+                                    struct lcm_err *err)
 {
     *yes = false;
     STMT_OR_FAIL(s, st,
                  "SELECT EXISTS (SELECT 1 FROM sequence_holdout WHERE rule = ?1 "
-                 "AND enrollment_id = ?2 AND key = ?3)",
+                 "AND enrollment_id = ?2 AND learner_id = ?4 AND key = ?3)",
                  err);
+    db_bind_int64(s, 4, learner_id);
     return exists3(st, s, rule, enrollment_id, key, yes, err);
 }
 
@@ -223,26 +225,27 @@ enum lcm_status store_sequence_held_learner(struct lcm_store *st, const char *ru
 {
     *yes = false;
     STMT_OR_FAIL(s, st,
-                 "SELECT EXISTS (SELECT 1 FROM sequence_holdout h "
-                 "JOIN enrollment e ON e.id = h.enrollment_id WHERE h.rule = ?1 "
-                 "AND e.learner_id = ?2)",
+                 "SELECT EXISTS (SELECT 1 FROM sequence_holdout WHERE rule = ?1 "
+                 "AND learner_id = ?2)",
                  err);
     return exists3(st, s, rule, learner_id, NULL, yes, err);
 }
 
 enum lcm_status store_sequence_hold(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                    const char *key, int day, const char *template_name,
-                                    struct lcm_err *err)
+                                    int64_t learner_id, const char *key, int day,
+                                    const char *template_name, struct lcm_err *err)
 {
-    STMT_OR_FAIL(s, st,
-                 "INSERT INTO sequence_holdout(rule, enrollment_id, key, day, template) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-                 err);
+#define HOLD(L)                                                                                    \
+    "INSERT INTO sequence_holdout(rule, enrollment_id, key, day, template, learner_id) "           \
+    "VALUES (?1, ?2, ?3, ?4, ?5, " L ") ON CONFLICT DO NOTHING"
+    STMT_OR_FAIL(s, st, learner_id > 0 ? HOLD("?6") : HOLD(LEARNER_OF_P2_P6), err);
+#undef HOLD
     store_bind_text(s, 1, rule);
     db_bind_int64(s, 2, enrollment_id);
     store_bind_text(s, 3, key);
     store_bind_day(s, 4, day);
     store_bind_text(s, 5, template_name ? template_name : "");
+    store_bind_id_opt(s, 6, learner_id);
     return store_exec1(st, s, err, "sequence holdout");
 }
 
@@ -265,9 +268,8 @@ enum lcm_status store_sequence_held_rules(struct lcm_store *st, int64_t learner_
                                           store_holdout_rule_fn fn, void *ctx, struct lcm_err *err)
 {
     STMT_OR_FAIL(s, st,
-                 "SELECT h.rule, min(h.day), max(h.day), count(*) FROM sequence_holdout h "
-                 "JOIN enrollment e ON e.id = h.enrollment_id WHERE e.learner_id = ?1 "
-                 "GROUP BY h.rule ORDER BY h.rule",
+                 "SELECT rule, min(day), max(day), count(*) FROM sequence_holdout "
+                 "WHERE learner_id = ?1 GROUP BY rule ORDER BY rule",
                  err);
     db_bind_int64(s, 1, learner_id);
     enum lcm_status out = LCM_OK;

@@ -60,9 +60,11 @@ enum lcm_status store_sequence_fire(struct lcm_store *st, const char *rule, int6
 
 /* Holdouts (control groups): whether (rule, enrollment, key) was held out; whether the
  * learner was ever held out by rule (any enrolment, any key); and recording a holdout with
- * the day the message would have been sent and the template it would have used. */
+ * the day the message would have been sent and the template it would have used (learner_id:
+ * the enrollment's learner, 0 when the caller does not know it, as for store_sequence_fire()). */
 enum lcm_status store_sequence_held(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                    const char *key, bool *yes, struct lcm_err *err);
+                                    int64_t learner_id, const char *key, bool *yes,
+                                    struct lcm_err *err);
 enum lcm_status store_sequence_held_learner(struct lcm_store *st, const char *rule,
                                             int64_t learner_id, bool *yes, struct lcm_err *err);
 /* The rules that hold learner_id out (control group), by rule: the rule, the first and the
@@ -76,7 +78,7 @@ enum lcm_status store_sequence_held_rules(struct lcm_store *st, int64_t learner_
 enum lcm_status store_sequence_drawn(struct lcm_store *st, const char *rule, int64_t enrollment_id,
                                      int64_t learner_id, const char *key, struct lcm_err *err);
 enum lcm_status store_sequence_hold(struct lcm_store *st, const char *rule, int64_t enrollment_id,
-                                    const char *key, int day, const char *template_name,
-                                    struct lcm_err *err);
+                                    int64_t learner_id, const char *key, int day,
+                                    const char *template_name, struct lcm_err *err);
 
 #endif
