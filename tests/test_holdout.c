@@ -162,9 +162,9 @@ static void test_holdout_share_who_and_idempotent(void **state)
         bool inactive = i < N_INACTIVE;
         const char *rule = inactive ? "nudge_21" : "not_started";
         bool pick = sequence_holdout_pick("test", rule, c.learner[i], 20);
-        assert_int_equal(
-            held(st, rule, c.enrollment[i], c.learner[i], inactive ? last_key(t0 - 21, key) : "start"),
-            pick);
+        assert_int_equal(held(st, rule, c.enrollment[i], c.learner[i],
+                              inactive ? last_key(t0 - 21, key) : "start"),
+                         pick);
         assert_int_equal(made_for[i], !pick);
     }
     struct seq_result again;

@@ -85,10 +85,8 @@ static enum lcm_status fold_read(struct lcm_store *st, struct fold *f, int64_t *
                 f->v = lcm_xrealloc(f->v, f->cap * sizeof *f->v);
             }
             w = &f->v[f->n++];
-            *w = (struct week){.eid = eid,
-                               .lid = db_column_int64(s, 5),
-                               .monday = monday,
-                               .progress = -1};
+            *w = (struct week){
+                .eid = eid, .lid = db_column_int64(s, 5), .monday = monday, .progress = -1};
         }
         int ses = (int)db_column_int64(s, 2), min = (int)db_column_int64(s, 3);
         if (ses > 0 || min > 0) { /* a visit, as the KPI scan counts one */
