@@ -782,19 +782,21 @@ static void test_pg_environment(void **state)
     assert_null(db);
 }
 
-/* A write transaction plans each run of a statement for the table as it is then: a
- * statement run a few times on an empty table, then on one the transaction filled, reads it by
- * its index (PostgreSQL's generic plan, kept from the empty table, scanned it all each run:
- * sequences at 100k on a new base ran for more than 8 minutes). Outside a write transaction
- * plans are cached as usual. */
-static void test_pg_write_plans_follow_the_table(void **state)
+/* db_plan_each_run(): in that transaction each run of a statement is planned for the table as
+ * it is then: a statement run a few times on an empty table, then on one the transaction
+ * filled, reads it by its index (PostgreSQL's generic plan, kept from the empty table, scanned
+ * it all each run: sequences at 100k on a new base ran for more than 8 minutes). After the
+ * transaction plans are cached as usual. */
+static void test_pg_plan_each_run(void **state)
 {
     struct db_fx *f = db_fx(state);
     make_table(f);
     struct lcm_err err = {0};
     /* empty as the statistics say (as autovacuum leaves a new base's tables) */
     assert_int_equal(db_exec(f->db, "ANALYZE item", &err), LCM_OK);
+    assert_int_equal(db_plan_each_run(f->db, &err), LCM_ERR_DB); /* outside a transaction */
     assert_int_equal(db_begin(f->db, DB_TX_WRITE, &err), LCM_OK);
+    assert_int_equal(db_plan_each_run(f->db, &err), LCM_OK);
     assert_int_equal(
         db_exec(f->db, "PREPARE grow_q(text) AS SELECT n FROM item WHERE name = $1", &err), LCM_OK);
     for (int i = 0; i < 8; i++) /* past the 5 custom plans after which one generic is kept */
@@ -935,7 +937,7 @@ int main(void)
 #undef DRIVER
 #define DRIVER DB_FX_PG
     const struct CMUnitTest pg_tests[] = {DRIVER_TESTS, BOTH(test_pg_environment),
-                                          BOTH(test_pg_write_plans_follow_the_table)};
+                                          BOTH(test_pg_plan_each_run)};
 #undef DRIVER
     const struct CMUnitTest pure_tests[] = {
         cmocka_unit_test(test_placeholder_translation),

@@ -450,8 +450,12 @@ enum lcm_status sequence_run(struct lcm_store *st, const struct seq_config *sc,
     if (!sc->enabled)
         return LCM_OK;
     enum lcm_status rc = store_begin(st, err);
-    if (rc != LCM_OK)
+    if (rc == LCM_OK) /* each check reads the drafts, claims and firings made before it */
+        rc = store_plan_each_run(st, err);
+    if (rc != LCM_OK) {
+        store_rollback(st);
         return rc;
+    }
     struct run r = {.st = st, .sc = sc, .o = o, .res = res, .err = err};
     for (size_t i = 0; rc == LCM_OK && i < sc->n; i++) {
         r.rule = &sc->rules[i];

@@ -555,14 +555,8 @@ enum lcm_status db_begin(struct db *db, enum db_tx mode, struct lcm_err *err)
         return lcm_err_set(err, LCM_ERR_DB, "%s: transaction already open", db->shown);
     const char *sql;
     bool pg = db->drv->kind == DB_PG;
-    /* A write transaction plans each statement at each run (custom plans). Its statements
-     * run row by row against tables it fills: PostgreSQL's generic plan, cached once the
-     * table was nearly empty, goes on with a sequential scan as it grows (sequences' quiet
-     * period on a new base read every draft it had made, each time: more than 8 minutes at
-     * 100k; an import's lookups and the foreign-key checks do the same on an empty base). */
     if (pg)
-        sql = mode == DB_TX_WRITE ? "BEGIN ISOLATION LEVEL SERIALIZABLE; "
-                                    "SET LOCAL plan_cache_mode = force_custom_plan"
+        sql = mode == DB_TX_WRITE ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
                                   : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     else
         sql = mode == DB_TX_WRITE ? "BEGIN IMMEDIATE" : "BEGIN";
@@ -776,6 +770,17 @@ enum lcm_status db_migrate(struct db *db, const char *const *const *scripts, int
         memcpy(db->errmsg, msg, sizeof msg);
     }
     return rc;
+}
+
+enum lcm_status db_plan_each_run(struct db *db, struct lcm_err *err)
+{
+    if (!db->in_tx)
+        return lcm_err_set(err, LCM_ERR_DB, "%s: no transaction to plan in", db->shown);
+    if (db->drv->kind != DB_PG) /* SQLite plans from the schema, not from the table's size */
+        return LCM_OK;
+    return db->drv->exec(db, "SET LOCAL plan_cache_mode = force_custom_plan")
+               ? LCM_OK
+               : db_fail(db, err, "plan mode");
 }
 
 bool db_in_tx(const struct db *db)

@@ -290,6 +290,15 @@ enum lcm_status db_begin(struct db *db, enum db_tx mode, struct lcm_err *err);
 enum lcm_status db_commit(struct db *db, struct lcm_err *err);
 void db_rollback(struct db *db);
 bool db_in_tx(const struct db *db);
+/* For the rest of the open transaction, each run of a statement is planned for the tables as
+ * they are then (PostgreSQL: SET LOCAL plan_cache_mode = force_custom_plan; SQLite: nothing).
+ * For a transaction that probes, row by row, the tables it fills: PostgreSQL keeps the
+ * generic plan of a prepared statement made after its fifth run, for the table as it was
+ * then; made on a nearly empty table it is a sequential scan, and stays one as the table
+ * grows (sequences on a new 100k base: more than 8 minutes, its quiet-period check reading
+ * every draft the run had made). Not for every write: the foreign keys' checks are planned
+ * at each row then too (12 % more for an import's merges). */
+enum lcm_status db_plan_each_run(struct db *db, struct lcm_err *err);
 
 /* Runs fn(db, ctx, err) in a transaction of the given mode and commits when it returns LCM_OK.
  * When the begin, fn or the commit fails retryable (db_retryable(): SQLITE_BUSY, 40001,

@@ -573,6 +573,11 @@ enum lcm_status store_tx(struct lcm_store *st, store_tx_fn fn, void *ctx, int *a
     return rc;
 }
 
+enum lcm_status store_plan_each_run(struct lcm_store *st, struct lcm_err *err)
+{
+    return db_plan_each_run(st->db, NULL) == LCM_OK ? LCM_OK : store_fail(st, err, "plan mode");
+}
+
 bool store_in_tx(struct lcm_store *st)
 {
     return st->in_tx;

@@ -86,6 +86,9 @@ enum lcm_status store_begin(struct lcm_store *st, struct lcm_err *err);
 enum lcm_status store_commit(struct lcm_store *st, struct lcm_err *err);
 void store_rollback(struct lcm_store *st);
 bool store_in_tx(struct lcm_store *st);
+/* Inside the open transaction: each statement planned at each run for the tables as they are
+ * then, for a run that probes the tables it fills row by row (db.h's db_plan_each_run()). */
+enum lcm_status store_plan_each_run(struct lcm_store *st, struct lcm_err *err);
 
 /* Runs fn(st, ctx, err) in a write transaction of its own (inside the caller's when one is
  * open), retrying it a few times when it, the begin or the commit fails retryable (SQLite's
